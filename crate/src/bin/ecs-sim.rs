@@ -1,0 +1,2 @@
+//! The `ecs-sim` command line.
+fn main() {}

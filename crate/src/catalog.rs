@@ -1,0 +1,1 @@
+//! Catalog data: EC2 instance types and Fargate sizes.

@@ -1,0 +1,1 @@
+//! The cluster query language of memberOf constraints (to be implemented with placement).

@@ -1,0 +1,2 @@
+//! The ECS Playground app.
+fn main() {}
