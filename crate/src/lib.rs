@@ -11,10 +11,14 @@
 //! - never iterate a `HashMap` where the order can reach the trace; use `BTreeMap` or id-indexed `Vec`s;
 //! - never use `f64` in a decision; integer arithmetic only (floats are for metrics output).
 
+pub mod api;
 pub mod catalog;
 pub mod cql;
 pub mod placement;
 pub mod rng;
+pub mod scenario;
+pub mod sim;
 pub mod taskdef;
 pub mod time;
 pub mod trace;
+pub mod view;

@@ -141,3 +141,88 @@ mod tests {
         }
     }
 }
+
+/// Parses an ISO 8601 UTC timestamp (`2026-01-05T09:00:00Z`, `2026-01-05T09:00:00+00:00`,
+/// `2026-01-05T09:00:00` or `2026-01-05`) into milliseconds since the Unix epoch.
+pub fn parse_iso8601_ms(text: &str) -> Result<u64, String> {
+    let bad = || format!("'{text}' is not an ISO 8601 time such as 2026-01-05T09:00:00Z");
+    let text = text.trim();
+    let (date, rest) = match text.find('T') {
+        Some(idx) => (&text[..idx], &text[idx + 1..]),
+        None => (text, ""),
+    };
+    let mut date_parts = date.split('-');
+    let year: i64 = date_parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let month: u32 = date_parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    let day: u32 = date_parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+    if date_parts.next().is_some() || !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return Err(bad());
+    }
+    let time = rest.trim_end_matches('Z').trim_end_matches("+00:00");
+    let (mut hour, mut minute, mut second) = (0u64, 0u64, 0u64);
+    if !time.is_empty() {
+        let time = time.split('.').next().unwrap_or("");
+        let mut parts = time.split(':');
+        hour = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+        minute = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
+        second = parts.next().map(|p| p.parse().ok()).unwrap_or(Some(0)).ok_or_else(bad)?;
+        if hour > 23 || minute > 59 || second > 60 || parts.next().is_some() {
+            return Err(bad());
+        }
+    }
+    let days = days_from_civil(year, month, day);
+    Ok(((days as u64) * 86_400 + hour * 3600 + minute * 60 + second) * 1000)
+}
+
+/// Formats milliseconds since the Unix epoch as `2026-01-05T09:00:00.000Z`.
+pub fn format_iso8601_ms(epoch_ms: u64) -> String {
+    let days = (epoch_ms / 86_400_000) as i64;
+    let ms_of_day = epoch_ms % 86_400_000;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        ms_of_day / 3_600_000,
+        (ms_of_day / 60_000) % 60,
+        (ms_of_day / 1000) % 60,
+        ms_of_day % 1000
+    )
+}
+
+// Howard Hinnant's civil-date algorithms.
+fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = month as i64;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + if month <= 2 { 1 } else { 0 };
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod iso_tests {
+    use super::*;
+
+    #[test]
+    fn iso_round_trip() {
+        let ms = parse_iso8601_ms("2026-01-05T09:00:00Z").unwrap();
+        assert_eq!(format_iso8601_ms(ms), "2026-01-05T09:00:00.000Z");
+        assert_eq!(parse_iso8601_ms("1970-01-01"), Ok(0));
+        assert_eq!(parse_iso8601_ms("2018-06-18T22:28:28+00:00"), parse_iso8601_ms("2018-06-18T22:28:28"));
+        assert!(parse_iso8601_ms("2026-13-01").is_err());
+        assert!(parse_iso8601_ms("yesterday").is_err());
+    }
+}

@@ -1,2 +1,309 @@
-//! The `ecs-sim` command line.
-fn main() {}
+//! The `ecs-sim` command line: validate task definitions and scenarios, run scenarios headless, benchmark.
+//!
+//! Exit codes: 0 success (all valid), 1 something invalid, 2 unreadable input or bad usage.
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use ecs_sim::placement;
+use ecs_sim::rng::Prng;
+use ecs_sim::scenario::{self, Scenario};
+use ecs_sim::sim::Sim;
+use ecs_sim::time::{parse_duration_ms, SimTime};
+use serde_json::{json, Value};
+
+const USAGE: &str = "usage:
+  ecs-sim validate FILE...
+      Each FILE is a task definition (RegisterTaskDefinition input, or DescribeTaskDefinition output with a
+      top-level taskDefinition) or a scenario. Prints 'ok: FILE' or 'error: FILE: <json path>: <message>'.
+  ecs-sim run SCENARIO [--seed N] [--until DURATION] [--describe] [--explain TASK_ID]
+      SCENARIO is a scenario file or a built-in scenario id. DURATION is written like a step's 'at' (90s, 5m, 1h30m).
+  ecs-sim scenarios
+      Lists the built-in scenarios.
+  ecs-sim bench placement [--instances N] [--tasks N]
+  ecs-sim bench placement-scaling
+  ecs-sim bench scenarios
+      Benchmarks; print JSON figures.";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    match command.as_str() {
+        "validate" => validate(&args[1..]),
+        "run" => run(&args[1..]),
+        "scenarios" => {
+            for (id, _) in scenario::BUILTIN_SCENARIOS {
+                let name = scenario::builtin_scenario(id).map(|s| s.name).unwrap_or_default();
+                println!("{id}\t{name}");
+            }
+            ExitCode::SUCCESS
+        }
+        "bench" => bench(&args[1..]),
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => {
+            eprintln!("error: unknown command '{other}'\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn validate(files: &[String]) -> ExitCode {
+    if files.is_empty() {
+        eprintln!("error: validate needs at least one FILE\n{USAGE}");
+        return ExitCode::from(2);
+    }
+    let mut any_invalid = false;
+    let mut any_unreadable = false;
+    for file in files {
+        let text = match std::fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(e) => {
+                eprintln!("error: {file}: cannot read: {e}");
+                any_unreadable = true;
+                continue;
+            }
+        };
+        let errors = match serde_json::from_str::<Value>(&text) {
+            Err(e) => vec![("$".to_string(), format!("The file is not valid JSON: {e}."))],
+            Ok(doc) => {
+                let is_scenario = doc.get("formatVersion").is_some() || doc.get("steps").is_some();
+                if is_scenario {
+                    scenario::parse_scenario(&doc).err().unwrap_or_default().into_iter().map(|e| (e.path, e.message)).collect()
+                } else {
+                    ecs_sim::taskdef::parse_task_definition(&doc).err().unwrap_or_default().into_iter().map(|e| (e.path, e.message)).collect()
+                }
+            }
+        };
+        if errors.is_empty() {
+            println!("ok: {file}");
+        } else {
+            any_invalid = true;
+            for (path, message) in errors {
+                println!("error: {file}: {path}: {message}");
+            }
+        }
+    }
+    if any_unreadable {
+        ExitCode::from(2)
+    } else if any_invalid {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn load_scenario(reference: &str) -> Result<Scenario, (u8, String)> {
+    match std::fs::read_to_string(reference) {
+        Ok(text) => scenario::parse_scenario_str(&text).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| format!("error: {reference}: {}: {}", e.path, e.message)).collect();
+            (1, lines.join("\n"))
+        }),
+        Err(e) => match scenario::builtin_scenario(reference) {
+            Some(s) => Ok(s),
+            None => Err((2, format!("error: {reference}: cannot read: {e} (and it is not a built-in scenario; see 'ecs-sim scenarios')"))),
+        },
+    }
+}
+
+/// The default run length: ten minutes after the last step.
+fn default_until(scenario: &Scenario) -> SimTime {
+    SimTime(scenario.steps.iter().map(|s| s.at_ms).max().unwrap_or(0) + 600_000)
+}
+
+fn run(args: &[String]) -> ExitCode {
+    let mut scenario_ref = None;
+    let mut seed = None;
+    let mut until = None;
+    let mut describe = false;
+    let mut explain = None;
+    let mut idx = 0;
+    while idx < args.len() {
+        let arg = &args[idx];
+        let value = args.get(idx + 1);
+        match arg.as_str() {
+            "--seed" => match value.and_then(|v| v.parse::<u64>().ok()) {
+                Some(v) => {
+                    seed = Some(v);
+                    idx += 1;
+                }
+                None => return usage_error("--seed needs a non-negative integer"),
+            },
+            "--until" => match value.map(|v| parse_duration_ms(v)) {
+                Some(Ok(ms)) => {
+                    until = Some(SimTime(ms));
+                    idx += 1;
+                }
+                Some(Err(e)) => return usage_error(&format!("--until: {e}")),
+                None => return usage_error("--until needs a duration such as 10m"),
+            },
+            "--describe" => describe = true,
+            "--explain" => match value {
+                Some(v) => {
+                    explain = Some(v.clone());
+                    idx += 1;
+                }
+                None => return usage_error("--explain needs a task id or ARN"),
+            },
+            other if other.starts_with("--") => return usage_error(&format!("unknown option {other}")),
+            other if scenario_ref.is_none() => scenario_ref = Some(other.to_string()),
+            other => return usage_error(&format!("unexpected argument {other}")),
+        }
+        idx += 1;
+    }
+    let Some(reference) = scenario_ref else { return usage_error("run needs a SCENARIO") };
+    let scenario = match load_scenario(&reference) {
+        Ok(s) => s,
+        Err((code, message)) => {
+            eprintln!("{message}");
+            return ExitCode::from(code);
+        }
+    };
+    let until = until.unwrap_or_else(|| default_until(&scenario));
+    let mut sim = Sim::new(&scenario, seed);
+    // A bounded loop: a scenario that would generate events forever stops with an error instead of hanging.
+    const MAX_EVENTS: u64 = 200_000_000;
+    loop {
+        let advance = sim.advance_to(until, 1_000_000);
+        if advance.reached {
+            break;
+        }
+        if sim.n_events_processed() > MAX_EVENTS {
+            eprintln!("error: the run exceeded {MAX_EVENTS} events before {until}");
+            return ExitCode::from(1);
+        }
+    }
+    if let Some(task) = explain {
+        return print_explanation(&sim, &task);
+    }
+    if describe {
+        println!("{}", serde_json::to_string_pretty(&sim.describe_all()).unwrap_or_default());
+        return ExitCode::SUCCESS;
+    }
+    let view = sim.view();
+    println!("seed: {}", sim.seed());
+    println!("scenario: {}", scenario.name);
+    println!("time: {}", view.now);
+    let mut by_status: std::collections::BTreeMap<&str, u32> = Default::default();
+    for task in &view.tasks {
+        *by_status.entry(task.last_status.as_str()).or_default() += 1;
+    }
+    let statuses: Vec<String> = by_status.iter().map(|(k, v)| format!("{k} {v}")).collect();
+    println!("tasks: {}", if statuses.is_empty() { "none".to_string() } else { statuses.join(", ") });
+    let active = view.instances.iter().filter(|i| i.status.as_deref() == Some("ACTIVE")).count();
+    println!("container instances: {} registered ({} ACTIVE)", view.instances.iter().filter(|i| i.status.is_some()).count(), active);
+    for service in &view.services {
+        println!(
+            "service {}: {} desired, {} running, {} pending, {} ({})",
+            service.name,
+            service.desired_count,
+            service.running_count,
+            service.pending_count,
+            service.status,
+            service.deployments.iter().map(|d| format!("{} {} {}", d.status, d.task_definition, d.rollout_state)).collect::<Vec<_>>().join("; ")
+        );
+    }
+    let errors: Vec<_> = sim.log().iter().filter(|e| e.kind == "error").collect();
+    for error in &errors {
+        println!("refused at {}: {}: {}", error.time, error.subject, error.message);
+    }
+    println!("events: {}", sim.n_events_processed());
+    println!("traceHash: {}", sim.trace_hash());
+    ExitCode::SUCCESS
+}
+
+fn print_explanation(sim: &Sim, task: &str) -> ExitCode {
+    let Some((explanation, names)) = sim.explain_task(task) else {
+        eprintln!("error: no EC2 placement decision for task {task}");
+        return ExitCode::from(1);
+    };
+    let name_of = |key: u32| names.iter().find(|(k, _)| *k == key).map(|(_, n)| n.clone()).unwrap_or_else(|| key.to_string());
+    let nodes: Vec<Value> = explanation
+        .nodes
+        .iter()
+        .map(|n| {
+            json!({
+                "ec2InstanceId": name_of(n.node),
+                "chosen": n.chosen,
+                "checks": n.checks.iter().map(|c| json!({ "check": c.check, "passed": c.passed, "detail": c.detail })).collect::<Vec<_>>(),
+                "scores": n.scores.iter().map(|s| json!({ "strategy": s.strategy, "value": s.value, "kept": s.kept, "detail": s.detail })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let outcome = match &explanation.outcome {
+        Ok(node) => json!({ "placedOn": name_of(*node) }),
+        Err(f) => json!({ "reason": f.reason, "detail": f.detail }),
+    };
+    println!("{}", serde_json::to_string_pretty(&json!({ "task": task, "outcome": outcome, "instances": nodes })).unwrap_or_default());
+    ExitCode::SUCCESS
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn bench(args: &[String]) -> ExitCode {
+    let what = args.first().map(String::as_str).unwrap_or("");
+    let flag = |name: &str, default: u32| -> u32 {
+        args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).and_then(|v| v.parse().ok()).unwrap_or(default)
+    };
+    match what {
+        "placement" => {
+            let (n_instances, n_tasks) = (flag("--instances", 5_000), flag("--tasks", 50_000));
+            let figures = time_placement(n_instances, n_tasks);
+            println!("{figures}");
+            ExitCode::SUCCESS
+        }
+        "placement-scaling" => {
+            let small = time_placement(5_000, 50_000);
+            let large = time_placement(10_000, 50_000);
+            let ratio = large["perTaskNs"].as_f64().unwrap_or(0.0) / small["perTaskNs"].as_f64().unwrap_or(1.0).max(1e-9);
+            println!("{}", json!({ "at5000": small, "at10000": large, "perTaskGrowth": (ratio * 1000.0).round() / 1000.0, "budget": 1.3 }));
+            ExitCode::SUCCESS
+        }
+        "scenarios" => {
+            let mut rows = Vec::new();
+            for (id, _) in scenario::BUILTIN_SCENARIOS {
+                let Some(s) = scenario::builtin_scenario(id) else { continue };
+                let started = Instant::now();
+                let mut sim = Sim::new(&s, None);
+                sim.advance_to(default_until(&s), u32::MAX);
+                rows.push(json!({ "scenario": id, "events": sim.n_events_processed(), "seconds": started.elapsed().as_secs_f64(), "traceHash": sim.trace_hash() }));
+            }
+            println!("{}", json!(rows));
+            ExitCode::SUCCESS
+        }
+        _ => usage_error("bench needs one of: placement, placement-scaling, scenarios"),
+    }
+}
+
+/// Times placement alone (setup excluded), best of 3 runs to damp a noisy machine.
+fn time_placement(n_instances: u32, n_tasks: u32) -> Value {
+    let mut best_s = f64::MAX;
+    let mut figures = None;
+    for _ in 0..3 {
+        let (mut pool, demands) = placement::bench_setup(n_instances, 42);
+        let mut rng = Prng::new(42);
+        let per_demand = n_tasks / demands.len().max(1) as u32;
+        let started = Instant::now();
+        let result = placement::bench_run(&mut pool, &demands, per_demand, &mut rng);
+        best_s = best_s.min(started.elapsed().as_secs_f64());
+        figures = Some(result);
+    }
+    let figures = figures.expect("three runs");
+    json!({
+        "instances": n_instances,
+        "tasks": figures.n_tasks,
+        "placed": figures.n_placed,
+        "failed": figures.n_failed,
+        "seconds": (best_s * 1e6).round() / 1e6,
+        "perTaskNs": (best_s * 1e9 / figures.n_tasks.max(1) as f64).round(),
+        "checksum": format!("{:016x}", figures.checksum),
+    })
+}

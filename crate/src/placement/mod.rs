@@ -6,8 +6,9 @@
 //! deterministic; ties go to the lowest [`NodeKey`] unless a `random` strategy asks for the PRNG.
 //! An [`Explanation`] of a decision is computed on demand from the same state and agrees with it.
 //!
-//! INTERFACE NOTE: this file fixes the types and signatures the engine uses; the bodies are filled in
-//! by the placement implementation.
+//! Code map: `pool.rs` holds instance state, the check pipeline, reservations and the straightforward
+//! (slow) placement path; `fast.rs` the indexed path used for batches whose strategy chain it covers;
+//! `explain.rs` the per-instance explanation; `bench.rs` a deterministic benchmark setup.
 
 use std::collections::BTreeMap;
 
@@ -166,59 +167,107 @@ pub struct Explanation {
 }
 
 /// The container instances of one cluster, as placement sees them.
+///
+/// Instances live densely in `nodes` (position = slot, arbitrary order) with `index` mapping keys to slots;
+/// every decision iterates `index` (key order) or orders candidates by key, so slot order never shows.
 #[derive(Clone, Debug, Default)]
 pub struct Pool {
-    _private: (),
+    nodes: Vec<pool::NodeState>,
+    index: BTreeMap<NodeKey, u32>,
+    /// Tasks of each group per instance (only instances hosting at least one), kept in step with reservations.
+    group_nodes: BTreeMap<String, BTreeMap<NodeKey, u32>>,
+    /// Bumped whenever something a static check reads changes (instances, status, agent, attributes, slots).
+    version: u64,
+    /// Statically eligible slots per (required attributes, static memberOf expressions, spread attribute).
+    static_cache: BTreeMap<String, fast::StaticEntry>,
 }
 
-#[allow(unused_variables)]
 impl Pool {
     pub fn new() -> Pool {
-        unimplemented!("placement implementation pending")
+        Pool::default()
     }
-    /// Adds a newly registered ACTIVE instance.
+    /// Adds a newly registered ACTIVE instance (replacing any instance with the same key).
     pub fn add_node(&mut self, info: NodeInfo) {
-        unimplemented!()
+        self.add_node_impl(info);
     }
     /// Removes an instance (deregistered or terminated). Its reservations are dropped with it.
     pub fn remove_node(&mut self, key: NodeKey) {
-        unimplemented!()
+        self.remove_node_impl(key);
     }
     pub fn set_status(&mut self, key: NodeKey, status: NodeStatus) {
-        unimplemented!()
+        if let Some(node) = self.node_mut(key) {
+            node.status = status;
+            self.version += 1;
+        }
     }
     pub fn set_agent_connected(&mut self, key: NodeKey, connected: bool) {
-        unimplemented!()
+        if let Some(node) = self.node_mut(key) {
+            node.info.agent_connected = connected;
+            self.version += 1;
+        }
     }
     /// Sets (`Some`) or deletes (`None`) a custom attribute; `value` inside is the attribute value.
     pub fn set_attribute(&mut self, key: NodeKey, name: &str, value: Option<Option<String>>) {
-        unimplemented!()
+        if let Some(node) = self.node_mut(key) {
+            match value {
+                Some(value) => {
+                    node.info.attributes.insert(name.to_string(), value);
+                }
+                None => {
+                    node.info.attributes.remove(name);
+                }
+            }
+            self.version += 1;
+        }
     }
     pub fn node(&self, key: NodeKey) -> Option<&NodeInfo> {
-        unimplemented!()
+        self.node_ref(key).map(|n| &n.info)
     }
     pub fn status(&self, key: NodeKey) -> Option<NodeStatus> {
-        unimplemented!()
+        self.node_ref(key).map(|n| n.status)
     }
     pub fn remaining(&self, key: NodeKey) -> Option<Remaining> {
-        unimplemented!()
+        self.node_ref(key).map(pool::NodeState::remaining)
     }
     /// Places `count` tasks of the same demand one after another, reserving as it goes.
-    /// `dynamic_port_cursor` is not part of the API: dynamic ports are chosen deterministically from 32768..=61000.
+    /// Dynamic ports are the lowest free ones in 32768..=61000, so the result depends only on the state.
+    /// Once a task fails, every later task of the batch fails the same way (nothing changed in between).
     pub fn place(&mut self, demand: &TaskDemand, count: u32, rng: &mut Prng) -> Vec<Result<Reservation, Failure>> {
-        unimplemented!()
+        self.place_impl(demand, count, rng)
     }
     /// Places one task on a given instance (DAEMON services, StartTask), checking resources and constraints.
     pub fn place_on(&mut self, key: NodeKey, demand: &TaskDemand) -> Result<Reservation, Failure> {
-        unimplemented!()
+        self.place_on_impl(key, demand)
     }
     /// Gives back what a task held.
     pub fn release(&mut self, reservation: &Reservation) {
-        unimplemented!()
+        self.release_impl(reservation);
     }
     /// Explains where the next task of `demand` would go from the current state; `rng` must be a clone of
     /// the PRNG as `place` would see it, so that the explanation agrees with the decision.
     pub fn explain(&self, demand: &TaskDemand, rng: &mut Prng) -> Explanation {
-        unimplemented!()
+        self.explain_impl(demand, rng)
+    }
+    /// Every instance key, in key order.
+    pub fn keys(&self) -> Vec<NodeKey> {
+        self.index.keys().copied().collect()
+    }
+    /// Number of tasks of `group` reserved on an instance.
+    pub fn group_count(&self, key: NodeKey, group: &str) -> u32 {
+        self.group_nodes.get(group).and_then(|m| m.get(&key)).copied().unwrap_or(0)
     }
 }
+
+mod bench;
+mod explain;
+mod fast;
+mod pool;
+#[cfg(test)]
+mod tests;
+
+pub use bench::{bench_placement, bench_run, bench_setup, BenchFigures};
+pub use pool::{
+    DYNAMIC_PORT_FIRST, DYNAMIC_PORT_LAST, MAX_RESERVED_PORTS, REASON_AGENT, REASON_ATTRIBUTE, REASON_CPU,
+    REASON_DISTINCT_INSTANCE, REASON_DRAINING, REASON_ENI, REASON_MEMBER_OF, REASON_MEMORY, REASON_MISSING,
+    REASON_NO_INSTANCES, REASON_PORTS,
+};

@@ -1,0 +1,1 @@
+//! Placement and cluster-query-language tests.

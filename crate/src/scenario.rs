@@ -1,0 +1,358 @@
+//! The scenario file: the unit of saving, sharing, lessons, tests and benchmarks.
+//!
+//! A versioned JSON document (see README.md): a pre-existing VPC, and steps that are AWS API calls at
+//! sim times. Loading never panics and reports every problem with its JSON path.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::taskdef::FieldError;
+use crate::time::{parse_duration_ms, parse_iso8601_ms};
+
+/// The newest `formatVersion` this build reads.
+pub const FORMAT_VERSION: u64 = 1;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subnet {
+    pub subnet_id: String,
+    pub availability_zone: String,
+    pub cidr_block: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Network {
+    pub vpc_id: String,
+    pub subnets: Vec<Subnet>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub at_ms: u64,
+    pub call: String,
+    pub input: Value,
+    pub as_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// A one-line hint of what to try, shown when the scenario opens.
+    pub hint: String,
+    pub seed: u64,
+    pub region: String,
+    pub start_epoch_ms: u64,
+    pub network: Network,
+    pub default_roles: bool,
+    pub steps: Vec<Step>,
+    /// The document as loaded, for export and share links.
+    pub document: Value,
+}
+
+fn err(path: impl Into<String>, message: impl Into<String>) -> FieldError {
+    FieldError { path: path.into(), message: message.into() }
+}
+
+/// Parses scenario JSON text.
+pub fn parse_scenario_str(text: &str) -> Result<Scenario, Vec<FieldError>> {
+    let document: Value = serde_json::from_str(text)
+        .map_err(|e| vec![err("$", format!("The scenario is not valid JSON: {e} (line {}, column {}).", e.line(), e.column()))])?;
+    parse_scenario(&document)
+}
+
+/// Validates a scenario document and returns it typed, or every problem found.
+pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
+    let mut errors = Vec::new();
+    let Some(root) = document.as_object() else {
+        return Err(vec![err("$", "A scenario must be a JSON object with formatVersion, network and steps.")]);
+    };
+    match root.get("formatVersion") {
+        Some(Value::Number(n)) if n.as_u64() == Some(FORMAT_VERSION) => {}
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|v| v > FORMAT_VERSION) => {
+            return Err(vec![err(
+                "formatVersion",
+                format!("This scenario uses formatVersion {n}, which is newer than this playground reads ({FORMAT_VERSION}). Update the playground to open it."),
+            )])
+        }
+        Some(other) => return Err(vec![err("formatVersion", format!("formatVersion {other} is not supported; this playground reads formatVersion {FORMAT_VERSION}."))]),
+        None => return Err(vec![err("formatVersion", format!("formatVersion is required (this playground reads formatVersion {FORMAT_VERSION})."))]),
+    }
+    let string_of = |name: &str, errors: &mut Vec<FieldError>| -> Option<String> {
+        match root.get(name) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                errors.push(err(name, format!("{name} must be a string.")));
+                None
+            }
+        }
+    };
+    let name = string_of("name", &mut errors).unwrap_or_else(|| "Untitled scenario".into());
+    let description = string_of("description", &mut errors).unwrap_or_default();
+    let hint = string_of("hint", &mut errors).unwrap_or_default();
+    let region = string_of("region", &mut errors).unwrap_or_else(|| "us-east-1".into());
+    let valid_region = region.split('-').count() == 3 && region.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !valid_region {
+        errors.push(err("region", format!("'{region}' is not a Region name such as us-east-1.")));
+    }
+    let seed = match root.get("seed") {
+        None | Some(Value::Null) => 1,
+        Some(v) => match v.as_u64() {
+            Some(seed) => seed,
+            None => {
+                errors.push(err("seed", "seed must be a non-negative integer."));
+                1
+            }
+        },
+    };
+    let start_epoch_ms = match string_of("startTime", &mut errors) {
+        None => parse_iso8601_ms("2026-01-05T09:00:00Z").unwrap_or(0),
+        Some(text) => parse_iso8601_ms(&text).unwrap_or_else(|message| {
+            errors.push(err("startTime", message));
+            0
+        }),
+    };
+    let default_roles = match root.get("account").and_then(|a| a.get("defaultRoles")) {
+        None | Some(Value::Null) => true,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            errors.push(err("account.defaultRoles", "defaultRoles must be true or false."));
+            true
+        }
+    };
+    let network = parse_network(root.get("network"), &region, &mut errors);
+    let mut steps = Vec::new();
+    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    match root.get("steps") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            if items.len() > 10_000 {
+                errors.push(err("steps", "A scenario can have at most 10000 steps."));
+            }
+            for (idx, item) in items.iter().enumerate().take(10_000) {
+                let path = format!("steps[{idx}]");
+                let Some(obj) = item.as_object() else {
+                    errors.push(err(&path, "Each step must be an object with at, call and input."));
+                    continue;
+                };
+                let at_ms = match obj.get("at") {
+                    None | Some(Value::Null) => 0,
+                    Some(Value::Number(n)) => match n.as_u64() {
+                        Some(secs) if secs <= 365 * 86_400 => secs * 1000,
+                        _ => {
+                            errors.push(err(format!("{path}.at"), "at must be a non-negative number of seconds of at most a year."));
+                            0
+                        }
+                    },
+                    Some(Value::String(s)) => parse_duration_ms(s).unwrap_or_else(|message| {
+                        errors.push(err(format!("{path}.at"), message));
+                        0
+                    }),
+                    Some(_) => {
+                        errors.push(err(format!("{path}.at"), "at must be a duration such as \"90s\" or a number of seconds."));
+                        0
+                    }
+                };
+                let call = match obj.get("call") {
+                    Some(Value::String(s)) if s.contains(':') => s.clone(),
+                    Some(Value::String(s)) => {
+                        errors.push(err(format!("{path}.call"), format!("'{s}' is not a call; write it as service:Operation, e.g. ecs:RunTask.")));
+                        continue;
+                    }
+                    _ => {
+                        errors.push(err(format!("{path}.call"), "call is required, as service:Operation (e.g. ecs:CreateCluster)."));
+                        continue;
+                    }
+                };
+                if !crate::sim::KNOWN_CALLS.contains(&call.as_str()) {
+                    errors.push(err(format!("{path}.call"), format!("The playground does not know the call '{call}'.")));
+                }
+                let input = match obj.get("input") {
+                    None | Some(Value::Null) => Value::Object(Default::default()),
+                    Some(v @ Value::Object(_)) => v.clone(),
+                    Some(_) => {
+                        errors.push(err(format!("{path}.input"), "input must be an object: the request of the call."));
+                        continue;
+                    }
+                };
+                for reference in references_in(&input) {
+                    let base = reference.split(['.', '[']).next().unwrap_or("");
+                    if !names.contains_key(base) {
+                        errors.push(err(format!("{path}.input"), format!("${{{reference}}} refers to '{base}', which no earlier step names with \"as\".")));
+                    }
+                }
+                let as_name = match obj.get("as") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(s)) if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => {
+                        if names.insert(s.clone(), idx).is_some() {
+                            errors.push(err(format!("{path}.as"), format!("The name '{s}' is already used by an earlier step.")));
+                        }
+                        Some(s.clone())
+                    }
+                    Some(_) => {
+                        errors.push(err(format!("{path}.as"), "as must be a name of letters, digits, '-' and '_'."));
+                        None
+                    }
+                };
+                steps.push(Step { at_ms, call, input, as_name });
+            }
+        }
+        Some(_) => errors.push(err("steps", "steps must be an array.")),
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Steps at the same time run in file order: a stable sort by time keeps it.
+    steps.sort_by_key(|s| s.at_ms);
+    Ok(Scenario { name, description, hint, seed, region, start_epoch_ms, network, default_roles, steps, document: document.clone() })
+}
+
+fn parse_network(value: Option<&Value>, region: &str, errors: &mut Vec<FieldError>) -> Network {
+    let Some(value) = value else {
+        // Without a network, the default VPC with one subnet in each of three Availability Zones.
+        return Network {
+            vpc_id: "vpc-default".into(),
+            subnets: ["a", "b", "c"]
+                .iter()
+                .enumerate()
+                .map(|(i, az)| Subnet { subnet_id: format!("subnet-default-{az}"), availability_zone: format!("{region}{az}"), cidr_block: format!("172.31.{}.0/20", i * 16) })
+                .collect(),
+        };
+    };
+    let vpc_id = value.get("vpcId").and_then(Value::as_str).unwrap_or("vpc-main").to_string();
+    let mut subnets = Vec::new();
+    match value.get("subnets") {
+        Some(Value::Array(items)) => {
+            for (idx, item) in items.iter().enumerate() {
+                let path = format!("network.subnets[{idx}]");
+                let subnet_id = item.get("subnetId").and_then(Value::as_str).unwrap_or("");
+                let az = item.get("availabilityZone").and_then(Value::as_str).unwrap_or("");
+                if subnet_id.is_empty() {
+                    errors.push(err(format!("{path}.subnetId"), "subnetId is required."));
+                }
+                if az.is_empty() {
+                    errors.push(err(format!("{path}.availabilityZone"), "availabilityZone is required."));
+                } else if !az.starts_with(region) || az.len() != region.len() + 1 {
+                    errors.push(err(format!("{path}.availabilityZone"), format!("'{az}' is not an Availability Zone of {region} (such as {region}a).")));
+                }
+                if subnets.iter().any(|s: &Subnet| s.subnet_id == subnet_id) {
+                    errors.push(err(format!("{path}.subnetId"), format!("The subnet id '{subnet_id}' is used twice.")));
+                }
+                subnets.push(Subnet {
+                    subnet_id: subnet_id.to_string(),
+                    availability_zone: az.to_string(),
+                    cidr_block: item.get("cidrBlock").and_then(Value::as_str).unwrap_or("").to_string(),
+                });
+            }
+            if items.is_empty() {
+                errors.push(err("network.subnets", "The network needs at least one subnet."));
+            }
+        }
+        _ => errors.push(err("network.subnets", "network.subnets must be an array of subnets.")),
+    }
+    Network { vpc_id, subnets }
+}
+
+/// The `${...}` references inside every string of a value.
+fn references_in(value: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    match value {
+        Value::String(s) => {
+            let mut rest = s.as_str();
+            while let Some(start) = rest.find("${") {
+                let after = &rest[start + 2..];
+                match after.find('}') {
+                    Some(end) => {
+                        out.push(after[..end].to_string());
+                        rest = &after[end + 1..];
+                    }
+                    None => break,
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| out.extend(references_in(v))),
+        Value::Object(map) => map.values().for_each(|v| out.extend(references_in(v))),
+        _ => {}
+    }
+    out
+}
+
+/// Replaces `${name.Path[0].Field}` in every string of `input` with the value from a named step's output.
+pub fn substitute(input: &Value, outputs: &BTreeMap<String, Value>) -> Result<Value, String> {
+    match input {
+        Value::String(s) if s.contains("${") => {
+            let mut result = String::new();
+            let mut rest = s.as_str();
+            while let Some(start) = rest.find("${") {
+                result.push_str(&rest[..start]);
+                let after = &rest[start + 2..];
+                let end = after.find('}').ok_or_else(|| format!("unclosed reference in '{s}'"))?;
+                let reference = &after[..end];
+                let value = resolve(reference, outputs)?;
+                match value {
+                    Value::String(text) => result.push_str(&text),
+                    other => result.push_str(&other.to_string()),
+                }
+                rest = &after[end + 1..];
+            }
+            result.push_str(rest);
+            Ok(Value::String(result))
+        }
+        Value::Array(items) => items.iter().map(|v| substitute(v, outputs)).collect::<Result<Vec<_>, _>>().map(Value::Array),
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                out.insert(k.clone(), substitute(v, outputs)?);
+            }
+            Ok(Value::Object(out))
+        }
+        other => Ok(other.clone()),
+    }
+}
+
+fn resolve(reference: &str, outputs: &BTreeMap<String, Value>) -> Result<Value, String> {
+    let mut parts = reference.split('.');
+    let base = parts.next().unwrap_or("");
+    let (base_name, base_indexes) = split_indexes(base)?;
+    let mut current = outputs.get(base_name).ok_or_else(|| format!("${{{reference}}}: no step output named '{base_name}' (did that step fail?)"))?;
+    for idx in base_indexes {
+        current = current.get(idx).ok_or_else(|| format!("${{{reference}}}: index {idx} is out of range"))?;
+    }
+    for part in parts {
+        let (field, indexes) = split_indexes(part)?;
+        current = current.get(field).ok_or_else(|| format!("${{{reference}}}: the output has no field '{field}'"))?;
+        for idx in indexes {
+            current = current.get(idx).ok_or_else(|| format!("${{{reference}}}: index {idx} is out of range"))?;
+        }
+    }
+    Ok(current.clone())
+}
+
+fn split_indexes(part: &str) -> Result<(&str, Vec<usize>), String> {
+    let name_end = part.find('[').unwrap_or(part.len());
+    let mut indexes = Vec::new();
+    let mut rest = &part[name_end..];
+    while let Some(stripped) = rest.strip_prefix('[') {
+        let close = stripped.find(']').ok_or_else(|| format!("unclosed '[' in '{part}'"))?;
+        indexes.push(stripped[..close].parse::<usize>().map_err(|_| format!("'{}' is not an index in '{part}'", &stripped[..close]))?);
+        rest = &stripped[close + 1..];
+    }
+    Ok((&part[..name_end], indexes))
+}
+
+/// The built-in scenarios: (id, JSON text). The app's picker, the tests and the benchmarks use these files.
+pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
+    ("fargate-web-service", include_str!("../scenarios/fargate-web-service.json")),
+    ("binpack-vs-spread", include_str!("../scenarios/binpack-vs-spread.json")),
+    ("placement-constraints", include_str!("../scenarios/placement-constraints.json")),
+    ("rolling-deployment", include_str!("../scenarios/rolling-deployment.json")),
+    ("circuit-breaker-rollback", include_str!("../scenarios/circuit-breaker-rollback.json")),
+    ("daemon-service", include_str!("../scenarios/daemon-service.json")),
+    ("instance-terminated", include_str!("../scenarios/instance-terminated.json")),
+];
+
+/// Looks a built-in scenario up by id.
+pub fn builtin_scenario(id: &str) -> Option<Scenario> {
+    BUILTIN_SCENARIOS.iter().find(|(name, _)| *name == id).and_then(|(_, text)| parse_scenario_str(text).ok())
+}

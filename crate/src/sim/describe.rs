@@ -1,0 +1,308 @@
+//! Output shapes: the JSON that Describe* calls return, as the AWS API returns it.
+
+use serde_json::{json, Map, Value};
+
+use super::*;
+
+fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        map.insert(key.to_string(), value);
+    }
+}
+
+impl Sim {
+    pub(crate) fn cluster_json(&self, name: &str) -> Value {
+        let Some(cluster) = self.clusters.get(name) else { return Value::Null };
+        let n_instances = self.container_instances.values().filter(|ci| ci.cluster == name && ci.status != "INACTIVE").count();
+        let running = self.tasks.values().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
+        let pending = self.tasks.values().filter(|t| t.cluster == name && t.last_status < TaskStatus::Running).count();
+        let services = self.services.values().filter(|s| s.cluster == name && s.status == "ACTIVE").count();
+        json!({
+            "clusterArn": cluster.arn,
+            "clusterName": cluster.name,
+            "status": cluster.status,
+            "registeredContainerInstancesCount": n_instances,
+            "runningTasksCount": running,
+            "pendingTasksCount": pending,
+            "activeServicesCount": services,
+            "statistics": [],
+            "tags": [],
+            "settings": [ { "name": "containerInsights", "value": "disabled" } ],
+            "capacityProviders": [],
+            "defaultCapacityProviderStrategy": [],
+        })
+    }
+
+    pub(crate) fn task_definition_json(&self, family: &str, revision: u32) -> Value {
+        let Some(rev) = self.revision(family, revision) else { return Value::Null };
+        let mut out = rev.spec.input.as_object().cloned().unwrap_or_default();
+        out.insert("taskDefinitionArn".into(), json!(rev.arn));
+        out.insert("revision".into(), json!(rev.revision));
+        out.insert("status".into(), json!(rev.status));
+        out.insert("networkMode".into(), json!(rev.spec.network_mode.as_aws()));
+        out.insert("compatibilities".into(), json!(rev.spec.compatibilities.iter().map(|c| c.as_aws()).collect::<Vec<_>>()));
+        out.insert("registeredAt".into(), json!(self.iso_time(rev.registered_at)));
+        out.insert("registeredBy".into(), json!(format!("arn:aws:iam::{ACCOUNT_ID}:user/learner")));
+        let mut requires = Vec::new();
+        if rev.spec.network_mode == crate::taskdef::NetworkMode::Awsvpc {
+            requires.push(json!({ "name": "ecs.capability.task-eni" }));
+        }
+        if rev.spec.execution_role_arn.is_some() {
+            requires.push(json!({ "name": "ecs.capability.execution-role-awslogs" }));
+        }
+        out.insert("requiresAttributes".into(), json!(requires));
+        if let Some(at) = rev.deregistered_at {
+            out.insert("deregisteredAt".into(), json!(self.iso_time(at)));
+        }
+        Value::Object(out)
+    }
+
+    pub(crate) fn container_instance_json(&self, key: NodeKey) -> Value {
+        let Some(ci) = self.container_instances.get(&key) else { return Value::Null };
+        let ec2 = self.ec2.get(&ci.ec2);
+        let pool = self.pools.get(&ci.cluster);
+        let node = pool.and_then(|p| p.node(key));
+        let remaining = pool.and_then(|p| p.remaining(key));
+        let registered_cpu = node.map_or(0, |n| n.registered_cpu_units);
+        let registered_mem = node.map_or(0, |n| n.registered_memory_mib);
+        let reserved_ports: Vec<String> = node.map(|n| n.reserved_tcp_ports.iter().map(|p| p.to_string()).collect()).unwrap_or_default();
+        let resource = |name: &str, value: Value| -> Value {
+            match value {
+                Value::Array(_) => json!({ "name": name, "type": "STRINGSET", "stringSetValue": value }),
+                _ => json!({ "name": name, "type": "INTEGER", "integerValue": value }),
+            }
+        };
+        let running = self.tasks.values().filter(|t| t.node == Some(key) && t.last_status == TaskStatus::Running).count();
+        let pending = self.tasks.values().filter(|t| t.node == Some(key) && t.last_status < TaskStatus::Running).count();
+        let attributes: Vec<Value> = node
+            .map(|n| {
+                n.attributes
+                    .iter()
+                    .map(|(name, value)| match value {
+                        Some(v) => json!({ "name": name, "value": v }),
+                        None => json!({ "name": name }),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (remaining_cpu, remaining_mem, remaining_ports, remaining_udp) = match (&remaining, ci.status.as_str()) {
+            (Some(r), _) => (r.cpu_units, r.memory_mib, r.tcp_ports.iter().map(|p| p.to_string()).collect::<Vec<_>>(), r.udp_ports.iter().map(|p| p.to_string()).collect::<Vec<_>>()),
+            (None, _) => (0, 0, vec![], vec![]),
+        };
+        json!({
+            "containerInstanceArn": ci.arn,
+            "ec2InstanceId": ec2.map(|e| e.instance_id.clone()),
+            "version": 1,
+            "versionInfo": { "agentVersion": "1.99.0", "dockerVersion": "DockerVersion: 25.0.8" },
+            "status": ci.status,
+            "agentConnected": ci.agent_connected,
+            "runningTasksCount": running,
+            "pendingTasksCount": pending,
+            "registeredAt": self.iso_time(ci.registered_at),
+            "registeredResources": [
+                resource("CPU", json!(registered_cpu)),
+                resource("MEMORY", json!(registered_mem)),
+                resource("PORTS", json!(reserved_ports)),
+                resource("PORTS_UDP", json!([])),
+            ],
+            "remainingResources": [
+                resource("CPU", json!(remaining_cpu)),
+                resource("MEMORY", json!(remaining_mem)),
+                resource("PORTS", json!(remaining_ports)),
+                resource("PORTS_UDP", json!(remaining_udp)),
+            ],
+            "attributes": attributes,
+            "tags": [],
+        })
+    }
+
+    pub(crate) fn ec2_json(&self, key: Ec2Key) -> Value {
+        let Some(e) = self.ec2.get(&key) else { return Value::Null };
+        json!({
+            "InstanceId": e.instance_id,
+            "InstanceType": e.instance_type.name,
+            "Placement": { "AvailabilityZone": e.availability_zone },
+            "SubnetId": e.subnet_id,
+            "VpcId": self.scenario.network.vpc_id,
+            "State": { "Name": e.state.as_aws() },
+            "LaunchTime": self.iso_time(e.launched_at),
+            "Tags": e.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect::<Vec<_>>(),
+        })
+    }
+
+    pub(crate) fn task_json(&self, key: TaskKey) -> Value {
+        let Some(t) = self.tasks.get(&key) else { return Value::Null };
+        let cluster_arn = self.clusters.get(&t.cluster).map(|c| c.arn.clone()).unwrap_or_default();
+        let mut out = Map::new();
+        out.insert("taskArn".into(), json!(t.arn));
+        out.insert("clusterArn".into(), json!(cluster_arn));
+        out.insert("taskDefinitionArn".into(), json!(t.task_definition_arn));
+        put(&mut out, "containerInstanceArn", t.node.and_then(|n| self.container_instances.get(&n)).map(|ci| json!(ci.arn)));
+        out.insert("availabilityZone".into(), json!(t.availability_zone));
+        out.insert("launchType".into(), json!(t.launch_type.as_aws()));
+        if t.launch_type == LaunchType::Fargate {
+            out.insert("platformVersion".into(), json!("1.4.0"));
+            out.insert("platformFamily".into(), json!("Linux"));
+        }
+        out.insert("lastStatus".into(), json!(t.last_status.as_aws()));
+        out.insert("desiredStatus".into(), json!(t.desired_status));
+        out.insert("group".into(), json!(t.group));
+        put(&mut out, "startedBy", t.started_by.as_ref().map(|s| json!(s)));
+        out.insert("cpu".into(), json!(t.cpu_units.to_string()));
+        out.insert("memory".into(), json!(t.memory_mib.to_string()));
+        out.insert("healthStatus".into(), json!(t.health_status));
+        out.insert("createdAt".into(), json!(self.iso_time(t.created_at)));
+        put(&mut out, "pullStartedAt", t.pull_started_at.map(|v| json!(self.iso_time(v))));
+        put(&mut out, "pullStoppedAt", t.pull_stopped_at.map(|v| json!(self.iso_time(v))));
+        put(&mut out, "startedAt", t.started_at.map(|v| json!(self.iso_time(v))));
+        put(&mut out, "stoppingAt", t.stopping_at.map(|v| json!(self.iso_time(v))));
+        put(&mut out, "stoppedAt", t.stopped_at.map(|v| json!(self.iso_time(v))));
+        put(&mut out, "executionStoppedAt", t.stopped_at.map(|v| json!(self.iso_time(v))));
+        put(&mut out, "stopCode", t.stop_code.as_ref().map(|s| json!(s)));
+        put(&mut out, "stoppedReason", t.stopped_reason.as_ref().map(|s| json!(s)));
+        out.insert("version".into(), json!(t.version));
+        let containers: Vec<Value> = t
+            .containers
+            .iter()
+            .map(|c| {
+                let mut m = Map::new();
+                m.insert("containerArn".into(), json!(format!("{}/{}", t.arn.replace(":task/", ":container/"), c.name)));
+                m.insert("taskArn".into(), json!(t.arn));
+                m.insert("name".into(), json!(c.name));
+                m.insert("image".into(), json!(c.image));
+                m.insert("lastStatus".into(), json!(c.last_status));
+                put(&mut m, "exitCode", c.exit_code.map(|v| json!(v)));
+                put(&mut m, "reason", c.reason.as_ref().map(|v| json!(v)));
+                m.insert("healthStatus".into(), json!(c.health_status));
+                m.insert(
+                    "networkBindings".into(),
+                    json!(t
+                        .network_bindings
+                        .iter()
+                        .filter(|(name, ..)| name == &c.name)
+                        .map(|(_, container_port, host_port, protocol)| json!({ "bindIP": "0.0.0.0", "containerPort": container_port, "hostPort": host_port, "protocol": protocol }))
+                        .collect::<Vec<_>>()),
+                );
+                Value::Object(m)
+            })
+            .collect();
+        out.insert("containers".into(), json!(containers));
+        if t.network_mode_awsvpc {
+            let status = match t.last_status {
+                TaskStatus::Provisioning => "PRECREATED",
+                TaskStatus::Stopped => "DELETED",
+                TaskStatus::Deprovisioning => "DELETED",
+                _ => "ATTACHED",
+            };
+            out.insert(
+                "attachments".into(),
+                json!([{
+                    "id": format!("{}-{}", &t.id[..8], &t.id[8..12]),
+                    "type": "ElasticNetworkInterface",
+                    "status": status,
+                    "details": [
+                        { "name": "subnetId", "value": t.subnet_id.clone().unwrap_or_default() },
+                        { "name": "networkInterfaceId", "value": format!("eni-{}", &t.id[..17]) },
+                    ],
+                }]),
+            );
+        }
+        out.insert("tags".into(), json!([]));
+        Value::Object(out)
+    }
+
+    pub(crate) fn service_json(&self, key: ServiceKey) -> Value {
+        let Some(s) = self.services.get(&key) else { return Value::Null };
+        let cluster_arn = self.clusters.get(&s.cluster).map(|c| c.arn.clone()).unwrap_or_default();
+        let count = |deployment: Option<&str>, running: bool| -> u32 {
+            self.tasks
+                .values()
+                .filter(|t| t.service == Some(key) && t.is_active())
+                .filter(|t| deployment.is_none_or(|d| t.deployment_id.as_deref() == Some(d)))
+                .filter(|t| if running { t.last_status == TaskStatus::Running } else { t.last_status < TaskStatus::Running })
+                .count() as u32
+        };
+        let deployments: Vec<Value> = s
+            .deployments
+            .iter()
+            .map(|d| {
+                json!({
+                    "id": d.id,
+                    "status": d.status,
+                    "taskDefinition": d.task_definition_arn,
+                    "desiredCount": d.desired_count,
+                    "pendingCount": count(Some(&d.id), false),
+                    "runningCount": count(Some(&d.id), true),
+                    "failedTasks": d.failed_tasks,
+                    "createdAt": self.iso_time(d.created_at),
+                    "updatedAt": self.iso_time(d.updated_at),
+                    "launchType": s.launch_type.as_aws(),
+                    "rolloutState": d.rollout_state,
+                    "rolloutStateReason": d.rollout_state_reason,
+                })
+            })
+            .collect();
+        let mut out = json!({
+            "serviceArn": s.arn,
+            "serviceName": s.name,
+            "clusterArn": cluster_arn,
+            "loadBalancers": [],
+            "serviceRegistries": [],
+            "status": s.status,
+            "desiredCount": s.desired_count,
+            "runningCount": count(None, true),
+            "pendingCount": count(None, false),
+            "launchType": s.launch_type.as_aws(),
+            "taskDefinition": s.task_definition_arn,
+            "deploymentConfiguration": {
+                "deploymentCircuitBreaker": { "enable": s.deployment_configuration.circuit_breaker_enable, "rollback": s.deployment_configuration.circuit_breaker_rollback },
+                "maximumPercent": s.deployment_configuration.maximum_percent,
+                "minimumHealthyPercent": s.deployment_configuration.minimum_healthy_percent,
+            },
+            "deployments": deployments,
+            "events": s.events.iter().map(|e| json!({ "id": e.id, "createdAt": self.iso_time(e.created_at), "message": e.message })).collect::<Vec<_>>(),
+            "createdAt": self.iso_time(s.created_at),
+            "placementConstraints": s.placement_constraints_json,
+            "placementStrategy": s.placement_strategy_json,
+            "schedulingStrategy": s.scheduling_strategy,
+            "deploymentController": { "type": "ECS" },
+            "enableECSManagedTags": false,
+            "propagateTags": "NONE",
+            "enableExecuteCommand": false,
+        });
+        if s.launch_type == LaunchType::Fargate {
+            out["platformVersion"] = json!("LATEST");
+            out["platformFamily"] = json!("Linux");
+        }
+        if let Some(network) = &s.network_configuration_json {
+            out["networkConfiguration"] = network.clone();
+        }
+        out
+    }
+
+    /// The final state as `ecs-sim run --describe` prints it.
+    pub fn describe_all(&self) -> Value {
+        let tasks: Vec<Value> = self.tasks.keys().map(|k| self.task_json(*k)).collect();
+        let services: Vec<Value> = self.services.keys().map(|k| self.service_json(*k)).collect();
+        let container_instances: Vec<Value> = self.container_instances.keys().map(|k| self.container_instance_json(*k)).collect();
+        let clusters: Vec<Value> = self.clusters.keys().map(|k| self.cluster_json(k)).collect();
+        let task_definitions: Vec<Value> = self.task_definitions.values().flatten().map(|r| self.task_definition_json(&r.family, r.revision)).collect();
+        let events: Vec<Value> = self
+            .log
+            .iter()
+            .filter(|e| e.kind != "call")
+            .map(|e| json!({ "time": crate::time::format_duration_ms(e.time.0), "type": e.kind, "subject": e.subject, "message": e.message }))
+            .collect();
+        json!({
+            "seed": self.seed,
+            "time": crate::time::format_duration_ms(self.now.0),
+            "clusters": clusters,
+            "taskDefinitions": task_definitions,
+            "containerInstances": container_instances,
+            "services": services,
+            "tasks": tasks,
+            "events": events,
+            "traceHash": self.trace_hash(),
+        })
+    }
+}

@@ -1,0 +1,469 @@
+//! The engine: a discrete-event model of an AWS account running Amazon ECS.
+//!
+//! Contract (the sans-IO run loop, after str0m and quinn-proto):
+//! 1. build a [`Sim`] from a [`Scenario`] and a seed; the scenario's steps are scheduled as events;
+//! 2. change the world only through [`Sim::call`] (an AWS API call applied at [`Sim::now`]);
+//! 3. move time with [`Sim::advance_to`] (bounded by an event budget) or [`Sim::step`];
+//! 4. after either, drain the log with [`Sim::take_log`] and read the state with [`Sim::view`].
+//!
+//! Events are ordered by (time, sequence); the trace hash folds in every processed event and every call.
+
+mod calls;
+mod describe;
+pub mod model;
+mod services;
+mod tasks;
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+
+use serde_json::Value;
+
+use crate::api::{ApiError, ApiResult};
+use crate::placement::{Explanation, NodeKey, Pool};
+use crate::rng::Prng;
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+use crate::trace::TraceHasher;
+
+pub use calls::KNOWN_CALLS;
+pub use model::*;
+
+/// The AWS account id of the simulated account.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+/// Durations of the simulated lifecycle, milliseconds. Set with the `sim:SetTimings` call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timings {
+    /// EC2 `pending` to `running`.
+    pub instance_boot_ms: u64,
+    /// From `running` until the ECS agent has registered the container instance.
+    pub agent_registration_ms: u64,
+    /// `shutting-down` to `terminated`.
+    pub instance_shutdown_ms: u64,
+    /// PROVISIONING on EC2 for `awsvpc` (ENI attachment); 0 for bridge and host tasks.
+    pub eni_attach_ms: u64,
+    /// PROVISIONING on Fargate (capacity and ENI).
+    pub fargate_provisioning_ms: u64,
+    /// PENDING: pulling the images.
+    pub image_pull_ms: u64,
+    /// ACTIVATING: creating and starting the containers.
+    pub container_start_ms: u64,
+    /// How long a container takes to exit after SIGTERM (capped by `stopTimeout`).
+    pub container_stop_ms: u64,
+    /// DEPROVISIONING.
+    pub deprovisioning_ms: u64,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            instance_boot_ms: 30_000,
+            agent_registration_ms: 15_000,
+            instance_shutdown_ms: 10_000,
+            eni_attach_ms: 5_000,
+            fargate_provisioning_ms: 20_000,
+            image_pull_ms: 10_000,
+            container_start_ms: 3_000,
+            container_stop_ms: 2_000,
+            deprovisioning_ms: 3_000,
+        }
+    }
+}
+
+/// What an image does when it runs, set with `sim:SetImageBehavior`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageBehavior {
+    /// Runs until stopped (the default).
+    Serve,
+    /// Exits with `exit_code` after `run_ms` of running.
+    Exit { exit_code: i64, run_ms: u64 },
+    /// The pull fails: the task stops with `CannotPullContainerError`.
+    PullError { message: String },
+    /// Runs but its container health check fails.
+    Unhealthy,
+}
+
+/// One line of the event log: a call, a service event, or a state change.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogEntry {
+    pub time: SimTime,
+    /// `call`, `error`, `service`, `task`, `instance`, `deployment`, `fault`.
+    pub kind: &'static str,
+    /// The call name for calls (`ecs:RunTask`), otherwise the resource (`service web`, `task 1a2b...`).
+    pub subject: String,
+    pub message: String,
+    /// The call's input, for calls.
+    pub input: Option<Value>,
+}
+
+/// How far [`Sim::advance_to`] got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Advance {
+    pub n_events: u32,
+    /// False when the event budget ran out before the target time.
+    pub reached: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Ev {
+    Step(u32),
+    InstanceRunning(Ec2Key),
+    AgentRegistered(Ec2Key),
+    InstanceTerminated(Ec2Key),
+    /// Move a task on from the given status (ignored if the task has moved on since).
+    TaskProgress(TaskKey, TaskStatus),
+    ContainerExit(TaskKey, u32, i64),
+    TaskHealthCheck(TaskKey),
+    ServiceTick(ServiceKey),
+    DrainEnd(NodeKey),
+    MetricsSample,
+}
+
+/// A user call recorded for replay: applied after `n_events` processed events, at `time`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedCall {
+    pub time: SimTime,
+    pub n_events: u64,
+    pub call: String,
+    pub input: Value,
+}
+
+/// One sample of cluster metrics, taken every simulated minute.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MetricSample {
+    pub time: SimTime,
+    pub cpu_reservation_percent: f64,
+    pub memory_reservation_percent: f64,
+    pub running_tasks: u32,
+    pub pending_tasks: u32,
+}
+
+pub struct Sim {
+    pub(crate) scenario: Scenario,
+    pub(crate) seed: u64,
+    pub(crate) now: SimTime,
+    pub(crate) queue: BinaryHeap<Reverse<(SimTime, u64, Ev)>>,
+    pub(crate) next_seq: u64,
+    pub(crate) n_events: u64,
+    pub(crate) rng: Prng,
+    pub(crate) trace: TraceHasher,
+    pub(crate) id_counter: u64,
+    pub(crate) timings: Timings,
+    pub(crate) images: BTreeMap<String, ImageBehavior>,
+    pub(crate) clusters: BTreeMap<String, Cluster>,
+    pub(crate) pools: BTreeMap<String, Pool>,
+    pub(crate) ec2: BTreeMap<Ec2Key, Ec2Instance>,
+    pub(crate) container_instances: BTreeMap<NodeKey, ContainerInstance>,
+    pub(crate) task_definitions: BTreeMap<String, Vec<TaskDefinitionRevision>>,
+    pub(crate) tasks: BTreeMap<TaskKey, Task>,
+    pub(crate) services: BTreeMap<ServiceKey, Service>,
+    pub(crate) step_outputs: BTreeMap<String, Value>,
+    pub(crate) log: Vec<LogEntry>,
+    pub(crate) log_cursor: usize,
+    pub(crate) recorded_calls: Vec<RecordedCall>,
+    pub(crate) metrics: Vec<MetricSample>,
+    pub(crate) placement_decisions: u64,
+    /// When set, the explanation of this placement decision is captured (replay for `explain_task`).
+    pub(crate) explain_decision: Option<u64>,
+    pub(crate) captured_explanation: Option<Explanation>,
+    pub(crate) instance_profiles: Vec<String>,
+    pub(crate) roles: Vec<String>,
+}
+
+impl Sim {
+    /// Builds the world of `scenario` at time zero and schedules its steps. `seed` overrides the scenario's.
+    pub fn new(scenario: &Scenario, seed: Option<u64>) -> Sim {
+        let seed = seed.unwrap_or(scenario.seed);
+        let default_roles = scenario.default_roles;
+        let mut sim = Sim {
+            scenario: scenario.clone(),
+            seed,
+            now: SimTime::ZERO,
+            queue: BinaryHeap::new(),
+            next_seq: 0,
+            n_events: 0,
+            rng: Prng::new(seed),
+            trace: TraceHasher::default(),
+            id_counter: 0,
+            timings: Timings::default(),
+            images: BTreeMap::new(),
+            clusters: BTreeMap::new(),
+            pools: BTreeMap::new(),
+            ec2: BTreeMap::new(),
+            container_instances: BTreeMap::new(),
+            task_definitions: BTreeMap::new(),
+            tasks: BTreeMap::new(),
+            services: BTreeMap::new(),
+            step_outputs: BTreeMap::new(),
+            log: Vec::new(),
+            log_cursor: 0,
+            recorded_calls: Vec::new(),
+            metrics: Vec::new(),
+            placement_decisions: 0,
+            explain_decision: None,
+            captured_explanation: None,
+            instance_profiles: if default_roles { vec!["ecsInstanceRole".into()] } else { vec![] },
+            roles: if default_roles { vec!["ecsInstanceRole".into(), "ecsTaskExecutionRole".into()] } else { vec![] },
+        };
+        sim.trace.write_u64(seed);
+        sim.trace.end_record();
+        for (idx, step) in scenario.steps.iter().enumerate() {
+            sim.schedule(SimTime(step.at_ms), Ev::Step(idx as u32));
+        }
+        sim.schedule(SimTime::ZERO, Ev::MetricsSample);
+        sim
+    }
+
+    /// Replays a recorded run: the scenario with `seed`, and the user's calls at their recorded points.
+    pub fn replay(scenario: &Scenario, seed: Option<u64>, calls: &[RecordedCall]) -> Sim {
+        let mut sim = Sim::new(scenario, seed);
+        for recorded in calls {
+            sim.advance_to_event_count(recorded.n_events, recorded.time);
+            let _ = sim.call(&recorded.call, recorded.input.clone());
+        }
+        sim
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// The trace hash as 16 hex digits.
+    pub fn trace_hash(&self) -> String {
+        self.trace.hex()
+    }
+
+    pub fn n_events_processed(&self) -> u64 {
+        self.n_events
+    }
+
+    /// The user's calls so far (not the scenario's steps), for share links and replay.
+    pub fn recorded_calls(&self) -> &[RecordedCall] {
+        &self.recorded_calls
+    }
+
+    /// The time of the next pending event, if any.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.queue.peek().map(|Reverse((time, _, _))| *time)
+    }
+
+    /// Applies an AWS API call (`ecs:RunTask`, ...) at the current time, records it for replay, and
+    /// logs it. The answer uses the real output shape; a refusal carries AWS's error code and text.
+    pub fn call(&mut self, call: &str, input: Value) -> ApiResult {
+        self.recorded_calls.push(RecordedCall { time: self.now, n_events: self.n_events, call: call.to_string(), input: input.clone() });
+        self.apply_call(call, input)
+    }
+
+    /// Processes every event due at or before `target` (at most `max_events` of them), then sets the clock to
+    /// `target` if all were processed.
+    pub fn advance_to(&mut self, target: SimTime, max_events: u32) -> Advance {
+        let mut n_events = 0;
+        while let Some(time) = self.next_event_time() {
+            if time > target {
+                break;
+            }
+            if n_events >= max_events {
+                return Advance { n_events, reached: false };
+            }
+            self.process_next();
+            n_events += 1;
+        }
+        if target > self.now {
+            self.now = target;
+        }
+        Advance { n_events, reached: true }
+    }
+
+    /// Processes the next event, moving the clock to its time. Returns false when there is none.
+    pub fn step(&mut self) -> bool {
+        if self.queue.is_empty() {
+            return false;
+        }
+        self.process_next();
+        true
+    }
+
+    /// Log entries added since the last call.
+    pub fn take_log(&mut self) -> Vec<LogEntry> {
+        let new = self.log[self.log_cursor..].to_vec();
+        self.log_cursor = self.log.len();
+        new
+    }
+
+    /// Every log entry so far.
+    pub fn log(&self) -> &[LogEntry] {
+        &self.log
+    }
+
+    pub fn metrics(&self) -> &[MetricSample] {
+        &self.metrics
+    }
+
+    fn advance_to_event_count(&mut self, n_events: u64, time: SimTime) {
+        while self.n_events < n_events && !self.queue.is_empty() {
+            self.process_next();
+        }
+        if time > self.now {
+            self.now = time;
+        }
+    }
+
+    pub(crate) fn schedule(&mut self, time: SimTime, ev: Ev) {
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.queue.push(Reverse((time.max(self.now), seq, ev)));
+    }
+
+    fn process_next(&mut self) {
+        let Some(Reverse((time, seq, ev))) = self.queue.pop() else { return };
+        self.now = time;
+        self.n_events += 1;
+        self.trace.write_u64(time.0);
+        self.trace.write_u64(seq);
+        self.trace.write_str(&format!("{ev:?}"));
+        self.trace.end_record();
+        match ev {
+            Ev::Step(idx) => self.run_step(idx),
+            Ev::InstanceRunning(key) => self.on_instance_running(key),
+            Ev::AgentRegistered(key) => self.on_agent_registered(key),
+            Ev::InstanceTerminated(key) => self.on_instance_terminated(key),
+            Ev::TaskProgress(key, from) => self.on_task_progress(key, from),
+            Ev::ContainerExit(key, container_idx, exit_code) => self.on_container_exit(key, container_idx, exit_code),
+            Ev::TaskHealthCheck(key) => self.on_task_health_check(key),
+            Ev::ServiceTick(key) => self.on_service_tick(key),
+            Ev::DrainEnd(node) => self.on_drain_end(node),
+            Ev::MetricsSample => self.on_metrics_sample(),
+        }
+    }
+
+    fn run_step(&mut self, idx: u32) {
+        let Some(step) = self.scenario.steps.get(idx as usize).cloned() else { return };
+        let input = crate::scenario::substitute(&step.input, &self.step_outputs);
+        match input {
+            Ok(input) => {
+                if let Ok(output) = self.apply_call(&step.call, input) {
+                    if let Some(name) = &step.as_name {
+                        self.step_outputs.insert(name.clone(), output);
+                    }
+                }
+            }
+            Err(message) => {
+                self.log_entry("error", step.call.clone(), format!("steps[{idx}].input: {message}"), None);
+            }
+        }
+    }
+
+    fn on_metrics_sample(&mut self) {
+        let (mut cpu_registered, mut cpu_used, mut mem_registered, mut mem_used) = (0u64, 0u64, 0u64, 0u64);
+        for ci in self.container_instances.values() {
+            if ci.status == "INACTIVE" {
+                continue;
+            }
+            if let Some(pool) = self.pools.get(&ci.cluster) {
+                if let (Some(node), Some(remaining)) = (pool.node(ci.key), pool.remaining(ci.key)) {
+                    cpu_registered += node.registered_cpu_units as u64;
+                    mem_registered += node.registered_memory_mib as u64;
+                    cpu_used += (node.registered_cpu_units - remaining.cpu_units.min(node.registered_cpu_units)) as u64;
+                    mem_used += (node.registered_memory_mib - remaining.memory_mib.min(node.registered_memory_mib)) as u64;
+                }
+            }
+        }
+        let percent = |used: u64, total: u64| if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 };
+        let running_tasks = self.tasks.values().filter(|t| t.last_status == TaskStatus::Running).count() as u32;
+        let pending_tasks = self.tasks.values().filter(|t| t.last_status < TaskStatus::Running).count() as u32;
+        self.metrics.push(MetricSample {
+            time: self.now,
+            cpu_reservation_percent: percent(cpu_used, cpu_registered),
+            memory_reservation_percent: percent(mem_used, mem_registered),
+            running_tasks,
+            pending_tasks,
+        });
+        // One sample a simulated minute; keep the last 24 hours.
+        if self.metrics.len() > 1440 {
+            self.metrics.remove(0);
+        }
+        self.schedule(self.now.plus_ms(60_000), Ev::MetricsSample);
+    }
+
+    pub(crate) fn log_entry(&mut self, kind: &'static str, subject: String, message: String, input: Option<Value>) {
+        self.log.push(LogEntry { time: self.now, kind, subject, message, input });
+    }
+
+    /// A fresh deterministic id: `n_hex` hex digits mixed from the seed and a counter.
+    pub(crate) fn next_hex_id(&mut self, n_hex: usize) -> String {
+        let mut out = String::new();
+        while out.len() < n_hex {
+            self.id_counter += 1;
+            // SplitMix64 of (seed, counter): ids never consume the placement PRNG.
+            let mut z = self.seed.wrapping_add(self.id_counter.wrapping_mul(0x9E3779B97F4A7C15));
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
+            z ^= z >> 31;
+            out.push_str(&format!("{z:016x}"));
+        }
+        out.truncate(n_hex);
+        out
+    }
+
+    pub(crate) fn arn(&self, service: &str, resource: &str) -> String {
+        format!("arn:aws:{service}:{}:{ACCOUNT_ID}:{resource}", self.scenario.region)
+    }
+
+    /// The wall-clock time of a sim time, as ISO 8601.
+    pub fn iso_time(&self, time: SimTime) -> String {
+        crate::time::format_iso8601_ms(self.scenario.start_epoch_ms + time.0)
+    }
+
+    /// Explains the placement of a task: replays the run to the moment of its decision and captures
+    /// the placement pipeline's verdict on every instance. `None` for Fargate tasks and unknown tasks.
+    pub fn explain_task(&self, task_arn: &str) -> Option<(Explanation, Vec<(NodeKey, String)>)> {
+        let task = self.tasks.values().find(|t| t.arn == task_arn || t.id == task_arn)?;
+        let decision = task.placement_decision?;
+        let mut replay = Sim::new(&self.scenario, Some(self.seed));
+        replay.explain_decision = Some(decision);
+        for recorded in &self.recorded_calls {
+            if replay.captured_explanation.is_some() {
+                break;
+            }
+            replay.advance_to_event_count(recorded.n_events, recorded.time);
+            if replay.captured_explanation.is_none() {
+                let _ = replay.call(&recorded.call, recorded.input.clone());
+            }
+        }
+        while replay.captured_explanation.is_none() && replay.n_events < self.n_events && replay.step() {}
+        let names = replay.node_names();
+        let explanation = replay.captured_explanation?;
+        Some((explanation, names))
+    }
+
+    /// Explains why the next task of a service can or cannot be placed, from the current state.
+    pub fn explain_service(&mut self, cluster: &str, service_name: &str) -> Option<Explanation> {
+        let key = self.services.values().find(|s| s.name == service_name && s.cluster == cluster)?.key;
+        let demand = self.service_demand(key)?;
+        let pool = self.pools.get(cluster)?;
+        let mut rng = self.rng.clone();
+        Some(pool.explain(&demand, &mut rng))
+    }
+
+    /// Container instance keys with the EC2 instance id they run on.
+    pub fn node_names(&self) -> Vec<(NodeKey, String)> {
+        self.container_instances
+            .values()
+            .map(|ci| (ci.key, self.ec2.get(&ci.ec2).map(|e| e.instance_id.clone()).unwrap_or_default()))
+            .collect()
+    }
+
+    pub(crate) fn error(&mut self, call: &str, error: ApiError) -> ApiResult {
+        self.log_entry("error", call.to_string(), error.to_string(), None);
+        Err(error)
+    }
+}

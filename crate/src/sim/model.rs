@@ -1,0 +1,257 @@
+//! The entities of the simulated account: clusters, EC2 instances, container instances, task
+//! definitions, tasks and services. Plain data; the engine in `sim` owns the behaviour.
+
+use std::collections::BTreeMap;
+
+use crate::catalog::InstanceType;
+use crate::placement::{Constraint, NodeKey, Reservation, Strategy};
+use crate::taskdef::TaskDefinitionSpec;
+use crate::time::SimTime;
+
+pub type TaskKey = u32;
+pub type ServiceKey = u32;
+pub type Ec2Key = u32;
+
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub name: String,
+    pub arn: String,
+    /// ACTIVE or INACTIVE.
+    pub status: String,
+    pub created_at: SimTime,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ec2State {
+    Pending,
+    Running,
+    ShuttingDown,
+    Terminated,
+}
+
+impl Ec2State {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            Ec2State::Pending => "pending",
+            Ec2State::Running => "running",
+            Ec2State::ShuttingDown => "shutting-down",
+            Ec2State::Terminated => "terminated",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Ec2Instance {
+    pub key: Ec2Key,
+    pub instance_id: String,
+    pub instance_type: &'static InstanceType,
+    pub subnet_id: String,
+    pub availability_zone: String,
+    pub state: Ec2State,
+    pub state_since: SimTime,
+    pub launched_at: SimTime,
+    /// The cluster the ECS agent joins (`ECS_CLUSTER` in the user data, or `default`).
+    pub agent_cluster: String,
+    /// Custom attributes from `ECS_INSTANCE_ATTRIBUTES` in the user data.
+    pub agent_attributes: BTreeMap<String, String>,
+    /// Whether the instance profile lets the agent register (the ecsInstanceRole).
+    pub can_register: bool,
+    pub awsvpc_trunking: bool,
+    pub container_instance: Option<NodeKey>,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ContainerInstance {
+    pub key: NodeKey,
+    pub arn: String,
+    /// The id part of the ARN (32 hex digits).
+    pub id: String,
+    pub cluster: String,
+    pub ec2: Ec2Key,
+    /// ACTIVE, DRAINING or INACTIVE.
+    pub status: String,
+    pub status_since: SimTime,
+    pub registered_at: SimTime,
+    pub agent_connected: bool,
+    pub custom_attributes: BTreeMap<String, Option<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TaskDefinitionRevision {
+    pub arn: String,
+    pub family: String,
+    pub revision: u32,
+    /// ACTIVE, INACTIVE or DELETE_IN_PROGRESS.
+    pub status: String,
+    pub spec: TaskDefinitionSpec,
+    pub registered_at: SimTime,
+    pub deregistered_at: Option<SimTime>,
+}
+
+/// The task states of `lastStatus`, in lifecycle order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TaskStatus {
+    Provisioning,
+    Pending,
+    Activating,
+    Running,
+    Deactivating,
+    Stopping,
+    Deprovisioning,
+    Stopped,
+}
+
+impl TaskStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            TaskStatus::Provisioning => "PROVISIONING",
+            TaskStatus::Pending => "PENDING",
+            TaskStatus::Activating => "ACTIVATING",
+            TaskStatus::Running => "RUNNING",
+            TaskStatus::Deactivating => "DEACTIVATING",
+            TaskStatus::Stopping => "STOPPING",
+            TaskStatus::Deprovisioning => "DEPROVISIONING",
+            TaskStatus::Stopped => "STOPPED",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaunchType {
+    Ec2,
+    Fargate,
+}
+
+impl LaunchType {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            LaunchType::Ec2 => "EC2",
+            LaunchType::Fargate => "FARGATE",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ContainerState {
+    pub name: String,
+    pub image: String,
+    pub essential: bool,
+    pub last_status: String,
+    pub exit_code: Option<i64>,
+    pub reason: Option<String>,
+    pub health_status: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Task {
+    pub key: TaskKey,
+    pub arn: String,
+    pub id: String,
+    pub cluster: String,
+    pub task_definition_arn: String,
+    pub family: String,
+    pub revision: u32,
+    pub group: String,
+    pub started_by: Option<String>,
+    pub launch_type: LaunchType,
+    pub last_status: TaskStatus,
+    pub desired_status: &'static str,
+    pub status_since: SimTime,
+    pub node: Option<NodeKey>,
+    pub reservation: Option<Reservation>,
+    pub availability_zone: String,
+    pub subnet_id: Option<String>,
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    pub created_at: SimTime,
+    pub pull_started_at: Option<SimTime>,
+    pub pull_stopped_at: Option<SimTime>,
+    pub started_at: Option<SimTime>,
+    pub stopping_at: Option<SimTime>,
+    pub stopped_at: Option<SimTime>,
+    pub stop_code: Option<String>,
+    pub stopped_reason: Option<String>,
+    pub containers: Vec<ContainerState>,
+    pub service: Option<ServiceKey>,
+    pub deployment_id: Option<String>,
+    /// The index of the placement decision that put this task on its instance (EC2 only).
+    pub placement_decision: Option<u64>,
+    /// HEALTHY, UNHEALTHY or UNKNOWN.
+    pub health_status: &'static str,
+    pub network_mode_awsvpc: bool,
+    /// Host port bindings: (container name, container port, host port, protocol).
+    pub network_bindings: Vec<(String, u16, u16, &'static str)>,
+    pub version: u64,
+}
+
+impl Task {
+    pub fn is_active(&self) -> bool {
+        self.desired_status != "STOPPED"
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DeploymentConfiguration {
+    pub maximum_percent: u32,
+    pub minimum_healthy_percent: u32,
+    pub circuit_breaker_enable: bool,
+    pub circuit_breaker_rollback: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Deployment {
+    pub id: String,
+    /// PRIMARY, ACTIVE or INACTIVE.
+    pub status: &'static str,
+    pub task_definition_arn: String,
+    pub desired_count: u32,
+    pub failed_tasks: u32,
+    /// IN_PROGRESS, COMPLETED or FAILED.
+    pub rollout_state: &'static str,
+    pub rollout_state_reason: String,
+    pub created_at: SimTime,
+    pub updated_at: SimTime,
+    /// Whether a task of this deployment has reached RUNNING (circuit breaker stage 2).
+    pub any_task_running: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct ServiceEvent {
+    pub id: String,
+    pub created_at: SimTime,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub key: ServiceKey,
+    pub name: String,
+    pub arn: String,
+    pub cluster: String,
+    /// ACTIVE, DRAINING or INACTIVE.
+    pub status: &'static str,
+    pub desired_count: u32,
+    pub launch_type: LaunchType,
+    /// REPLICA or DAEMON.
+    pub scheduling_strategy: &'static str,
+    pub task_definition_arn: String,
+    pub placement_constraints: Vec<Constraint>,
+    pub placement_strategies: Vec<Strategy>,
+    /// The request's JSON of placement constraints and strategies, echoed by DescribeServices.
+    pub placement_constraints_json: serde_json::Value,
+    pub placement_strategy_json: serde_json::Value,
+    pub deployment_configuration: DeploymentConfiguration,
+    pub subnets: Vec<String>,
+    pub network_configuration_json: Option<serde_json::Value>,
+    pub deployments: Vec<Deployment>,
+    pub events: Vec<ServiceEvent>,
+    pub created_at: SimTime,
+    pub health_check_grace_period_s: u32,
+    /// Consecutive tasks that stopped before reaching RUNNING (restart throttling).
+    pub consecutive_start_failures: u32,
+    pub throttled_until: SimTime,
+    pub steady_state_reported: bool,
+    pub last_placement_failure: Option<String>,
+    pub tick_scheduled: bool,
+}

@@ -1,0 +1,732 @@
+//! The service scheduler: REPLICA and DAEMON services, rolling deployments within minimumHealthyPercent
+//! and maximumPercent, the deployment circuit breaker, restart throttling, and service events.
+
+use serde_json::{json, Value};
+
+use super::calls::{parse_constraints, parse_strategies, short_name, str_field};
+use super::tasks::LaunchRequest;
+use super::*;
+use crate::placement::{Constraint, Strategy, TaskDemand};
+
+/// A task counts as healthy for `minimumHealthyPercent` 40 s after RUNNING when it has no health checks
+/// and no load balancer (BOTO `DeploymentConfiguration.minimumHealthyPercent`).
+const HEALTHY_AFTER_RUNNING_MS: u64 = 40_000;
+/// The circuit breaker's threshold: ceil(0.5 × desiredCount) clamped to [3, 200] (current API reference;
+/// the 2023 guide said a minimum of 10).
+const CIRCUIT_BREAKER_MIN: u32 = 3;
+const CIRCUIT_BREAKER_MAX: u32 = 200;
+/// Restart throttling backs off up to 27 minutes (current AWS page; 15 in the 2023 guide).
+const THROTTLE_MAX_MS: u64 = 27 * 60_000;
+/// How often the scheduler retries a placement that failed.
+const PLACEMENT_RETRY_MS: u64 = 30_000;
+
+pub fn circuit_breaker_threshold(desired_count: u32) -> u32 {
+    desired_count.div_ceil(2).clamp(CIRCUIT_BREAKER_MIN, CIRCUIT_BREAKER_MAX)
+}
+
+/// floor(desired × maximumPercent / 100): the most tasks (RUNNING or PENDING) a deployment may have.
+pub fn maximum_tasks(desired_count: u32, maximum_percent: u32) -> u32 {
+    (desired_count as u64 * maximum_percent as u64 / 100) as u32
+}
+
+/// ceil(desired × minimumHealthyPercent / 100): the fewest healthy tasks a deployment must keep.
+pub fn minimum_healthy_tasks(desired_count: u32, minimum_healthy_percent: u32) -> u32 {
+    (desired_count as u64 * minimum_healthy_percent as u64).div_ceil(100) as u32
+}
+
+impl Sim {
+    fn service_key(&self, cluster: &str, reference: &str) -> Option<ServiceKey> {
+        let name = short_name(reference);
+        self.services.values().filter(|s| s.cluster == cluster && s.name == name && s.status != "INACTIVE").map(|s| s.key).next()
+    }
+
+    fn new_deployment(&mut self, task_definition_arn: &str, desired_count: u32) -> Deployment {
+        let digits: String = self.next_hex_id(19).chars().map(|c| char::from(b'0' + (c.to_digit(16).unwrap_or(0) % 10) as u8)).collect();
+        Deployment {
+            id: format!("ecs-svc/{digits}"),
+            status: "PRIMARY",
+            task_definition_arn: task_definition_arn.to_string(),
+            desired_count,
+            failed_tasks: 0,
+            rollout_state: "IN_PROGRESS",
+            rollout_state_reason: "ECS deployment ".to_string() + "in progress.",
+            created_at: self.now,
+            updated_at: self.now,
+            any_task_running: false,
+        }
+    }
+
+    pub(crate) fn create_service(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let name = str_field(input, "serviceName").unwrap_or("").to_string();
+        if name.is_empty() || name.len() > 255 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(ApiError::invalid_parameter(
+                "Service name can have up to 255 characters, which may include letters (uppercase and lowercase), numbers, hyphens, and underscores.",
+            ));
+        }
+        if self.service_key(&cluster, &name).is_some() {
+            return Err(ApiError::invalid_parameter("Creation of service was not idempotent."));
+        }
+        let reference = str_field(input, "taskDefinition").unwrap_or("");
+        if reference.is_empty() {
+            return Err(ApiError::invalid_parameter("TaskDefinition can not be blank."));
+        }
+        let (family, revision) = self.resolve_task_definition(reference)?;
+        let rev = self.revision(&family, revision).cloned().ok_or_else(|| ApiError::client("Unable to describe task definition."))?;
+        if rev.status != "ACTIVE" {
+            return Err(ApiError::client("TaskDefinition is inactive"));
+        }
+        let launch_type = self.launch_type_of(input)?;
+        self.check_compatibility(&rev.spec, launch_type)?;
+        let scheduling_strategy = match str_field(input, "schedulingStrategy").unwrap_or("REPLICA") {
+            "REPLICA" => "REPLICA",
+            "DAEMON" => "DAEMON",
+            other => return Err(ApiError::invalid_parameter(format!("Invalid schedulingStrategy '{other}'. Valid values are [REPLICA, DAEMON]."))),
+        };
+        let desired_count = match input.get("desiredCount") {
+            None | Some(Value::Null) => 0,
+            Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter("desiredCount must be a non-negative integer."))?,
+        };
+        if scheduling_strategy == "REPLICA" && input.get("desiredCount").is_none_or(Value::is_null) {
+            return Err(ApiError::invalid_parameter("The desiredCount parameter is required for services using the REPLICA scheduling strategy."));
+        }
+        if desired_count > 5000 {
+            return Err(ApiError::invalid_parameter("desiredCount exceeds the limit of 5000 tasks per service."));
+        }
+        if scheduling_strategy == "DAEMON" {
+            if launch_type == LaunchType::Fargate {
+                return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support the FARGATE launch type."));
+            }
+            if input.get("desiredCount").is_some_and(|v| !v.is_null()) {
+                return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support a desired count for services."));
+            }
+            if input.get("placementStrategy").is_some_and(|v| v.as_array().is_some_and(|a| !a.is_empty())) {
+                return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support placement strategies."));
+            }
+        }
+        let subnets = self.awsvpc_subnets(input, &rev.spec, launch_type)?;
+        let constraints = parse_constraints(input.get("placementConstraints"))?;
+        let strategies = parse_strategies(input.get("placementStrategy"))?;
+        if launch_type == LaunchType::Fargate && (!constraints.is_empty() || !strategies.is_empty()) {
+            return Err(ApiError::invalid_parameter("Task placement is not supported for Fargate launch type."));
+        }
+        if constraints.len() + rev.spec.placement_constraint_expressions.len() > 10 {
+            return Err(ApiError::invalid_parameter("Number of placement constraints exceeds the limit of 10."));
+        }
+        let dc = input.get("deploymentConfiguration").cloned().unwrap_or(Value::Null);
+        let (default_max, default_min) = if scheduling_strategy == "DAEMON" { (100, 0) } else { (200, 100) };
+        let maximum_percent = dc.get("maximumPercent").and_then(Value::as_u64).unwrap_or(default_max) as u32;
+        let minimum_healthy_percent = dc.get("minimumHealthyPercent").and_then(Value::as_u64).unwrap_or(default_min) as u32;
+        if scheduling_strategy == "DAEMON" && maximum_percent != 100 {
+            return Err(ApiError::invalid_parameter("The maximumPercent parameter must be 100 for services using the DAEMON scheduling strategy."));
+        }
+        if maximum_percent < 100 && scheduling_strategy == "REPLICA" {
+            return Err(ApiError::invalid_parameter("maximumPercent must be at least 100."));
+        }
+        if minimum_healthy_percent > 100 {
+            return Err(ApiError::invalid_parameter("minimumHealthyPercent must be between 0 and 100."));
+        }
+        let breaker = dc.get("deploymentCircuitBreaker").cloned().unwrap_or(Value::Null);
+        let grace_s = input.get("healthCheckGracePeriodSeconds").and_then(Value::as_u64).unwrap_or(0);
+        if input.get("healthCheckGracePeriodSeconds").is_some_and(|v| !v.is_null()) && input.get("loadBalancers").and_then(Value::as_array).is_none_or(|a| a.is_empty()) {
+            return Err(ApiError::invalid_parameter("Health check grace period is only valid for services configured to use load balancers"));
+        }
+        if input.get("loadBalancers").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
+            return Err(ApiError::invalid_parameter("The playground does not simulate load balancers for services yet; remove loadBalancers."));
+        }
+        let arn = self.arn("ecs", &format!("service/{cluster}/{name}"));
+        let key = self.services.keys().next_back().map_or(0, |k| k + 1);
+        let desired_for_deployment = if scheduling_strategy == "DAEMON" { 0 } else { desired_count as u32 };
+        let mut deployment = self.new_deployment(&rev.arn, desired_for_deployment);
+        deployment.rollout_state_reason = "ECS deployment ".to_string() + &deployment.id + " in progress.";
+        let service = Service {
+            key,
+            name: name.clone(),
+            arn,
+            cluster: cluster.clone(),
+            status: "ACTIVE",
+            desired_count: desired_count as u32,
+            launch_type,
+            scheduling_strategy,
+            task_definition_arn: rev.arn.clone(),
+            placement_constraints: constraints,
+            placement_strategies: strategies,
+            placement_constraints_json: input.get("placementConstraints").cloned().unwrap_or(json!([])),
+            placement_strategy_json: input.get("placementStrategy").cloned().unwrap_or(json!([])),
+            deployment_configuration: DeploymentConfiguration {
+                maximum_percent,
+                minimum_healthy_percent,
+                circuit_breaker_enable: breaker.get("enable").and_then(Value::as_bool).unwrap_or(false),
+                circuit_breaker_rollback: breaker.get("rollback").and_then(Value::as_bool).unwrap_or(false),
+            },
+            subnets,
+            network_configuration_json: input.get("networkConfiguration").cloned(),
+            deployments: vec![deployment],
+            events: vec![],
+            created_at: self.now,
+            health_check_grace_period_s: grace_s as u32,
+            consecutive_start_failures: 0,
+            throttled_until: SimTime::ZERO,
+            steady_state_reported: false,
+            last_placement_failure: None,
+            tick_scheduled: false,
+        };
+        self.services.insert(key, service);
+        self.schedule_service_tick(key, self.now);
+        Ok(json!({ "service": self.service_json(key) }))
+    }
+
+    pub(crate) fn update_service(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let reference = str_field(input, "service").unwrap_or("");
+        let key = self.service_key(&cluster, reference).ok_or_else(ApiError::service_not_found)?;
+        if self.services[&key].status != "ACTIVE" {
+            return Err(ApiError::service_not_active());
+        }
+        if let Some(v) = input.get("desiredCount").filter(|v| !v.is_null()) {
+            let count = v.as_u64().ok_or_else(|| ApiError::invalid_parameter("desiredCount must be a non-negative integer."))?;
+            if self.services[&key].scheduling_strategy == "DAEMON" {
+                return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support a desired count for services."));
+            }
+            if count > 5000 {
+                return Err(ApiError::invalid_parameter("desiredCount exceeds the limit of 5000 tasks per service."));
+            }
+            let service = self.services.get_mut(&key).expect("exists");
+            service.desired_count = count as u32;
+            service.steady_state_reported = false;
+            if let Some(primary) = service.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+                primary.desired_count = count as u32;
+            }
+        }
+        if let Some(dc) = input.get("deploymentConfiguration").filter(|v| v.is_object()) {
+            let service = self.services.get_mut(&key).expect("exists");
+            if let Some(max) = dc.get("maximumPercent").and_then(Value::as_u64) {
+                service.deployment_configuration.maximum_percent = max as u32;
+            }
+            if let Some(min) = dc.get("minimumHealthyPercent").and_then(Value::as_u64) {
+                service.deployment_configuration.minimum_healthy_percent = min.min(100) as u32;
+            }
+            if let Some(breaker) = dc.get("deploymentCircuitBreaker") {
+                service.deployment_configuration.circuit_breaker_enable = breaker.get("enable").and_then(Value::as_bool).unwrap_or(false);
+                service.deployment_configuration.circuit_breaker_rollback = breaker.get("rollback").and_then(Value::as_bool).unwrap_or(false);
+            }
+        }
+        if let Some(strategies) = input.get("placementStrategy").filter(|v| !v.is_null()) {
+            let parsed = parse_strategies(Some(strategies))?;
+            let service = self.services.get_mut(&key).expect("exists");
+            service.placement_strategies = parsed;
+            service.placement_strategy_json = strategies.clone();
+        }
+        if let Some(constraints) = input.get("placementConstraints").filter(|v| !v.is_null()) {
+            let parsed = parse_constraints(Some(constraints))?;
+            let service = self.services.get_mut(&key).expect("exists");
+            service.placement_constraints = parsed;
+            service.placement_constraints_json = constraints.clone();
+        }
+        let force = input.get("forceNewDeployment").and_then(Value::as_bool).unwrap_or(false);
+        let new_td = match str_field(input, "taskDefinition") {
+            Some(reference) if !reference.is_empty() => {
+                let (family, revision) = self.resolve_task_definition(reference)?;
+                let rev = self.revision(&family, revision).cloned().ok_or_else(|| ApiError::client("Unable to describe task definition."))?;
+                if rev.status != "ACTIVE" {
+                    return Err(ApiError::client("TaskDefinition is inactive"));
+                }
+                self.check_compatibility(&rev.spec, self.services[&key].launch_type)?;
+                Some(rev.arn)
+            }
+            _ => None,
+        };
+        if new_td.is_some() || force {
+            let td = new_td.unwrap_or_else(|| self.services[&key].task_definition_arn.clone());
+            self.start_deployment(key, &td);
+            // A new task definition resets restart throttling (ECSDG service-throttle-logic.md).
+            let service = self.services.get_mut(&key).expect("exists");
+            service.consecutive_start_failures = 0;
+            service.throttled_until = SimTime::ZERO;
+        }
+        self.schedule_service_tick(key, self.now);
+        Ok(json!({ "service": self.service_json(key) }))
+    }
+
+    fn start_deployment(&mut self, key: ServiceKey, task_definition_arn: &str) {
+        let desired = self.services[&key].desired_count;
+        let mut deployment = self.new_deployment(task_definition_arn, desired);
+        deployment.rollout_state_reason = "ECS deployment ".to_string() + &deployment.id + " in progress.";
+        let service = self.services.get_mut(&key).expect("exists");
+        for d in &mut service.deployments {
+            if d.status == "PRIMARY" {
+                d.status = "ACTIVE";
+            }
+        }
+        service.task_definition_arn = task_definition_arn.to_string();
+        service.steady_state_reported = false;
+        service.deployments.insert(0, deployment);
+    }
+
+    pub(crate) fn delete_service(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let reference = str_field(input, "service").unwrap_or("");
+        let key = self.service_key(&cluster, reference).ok_or_else(ApiError::service_not_found)?;
+        let force = input.get("force").and_then(Value::as_bool).unwrap_or(false);
+        let service = &self.services[&key];
+        if service.scheduling_strategy == "REPLICA" && service.desired_count > 0 && !force {
+            return Err(ApiError::invalid_parameter("The service cannot be stopped while it is scaled above 0."));
+        }
+        let service = self.services.get_mut(&key).expect("exists");
+        service.status = "DRAINING";
+        service.desired_count = 0;
+        let tasks: Vec<TaskKey> = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active()).map(|t| t.key).collect();
+        for task in tasks {
+            self.stop_task(task, "ServiceSchedulerInitiated", "Service is being deleted.".to_string());
+        }
+        self.schedule_service_tick(key, self.now);
+        Ok(json!({ "service": self.service_json(key) }))
+    }
+
+    pub(crate) fn describe_services(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let mut services = Vec::new();
+        let mut failures = Vec::new();
+        for reference in input.get("services").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            let name = short_name(reference);
+            let key = self.services.values().filter(|s| s.cluster == cluster && s.name == name).map(|s| s.key).next_back();
+            match key {
+                Some(key) => services.push(self.service_json(key)),
+                None => failures.push(json!({ "arn": self.arn("ecs", &format!("service/{cluster}/{name}")), "reason": "MISSING" })),
+            }
+        }
+        Ok(json!({ "services": services, "failures": failures }))
+    }
+
+    pub(crate) fn list_services(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let arns: Vec<String> = self.services.values().filter(|s| s.cluster == cluster && s.status == "ACTIVE").map(|s| s.arn.clone()).collect();
+        Ok(json!({ "serviceArns": arns }))
+    }
+
+    pub(crate) fn service_event(&mut self, key: ServiceKey, message: String) {
+        let now = self.now;
+        let id = self.next_hex_id(32);
+        let (id8, id_rest) = id.split_at(8);
+        let event_id = format!("{id8}-{}-{}-{}-{}", &id_rest[..4], &id_rest[4..8], &id_rest[8..12], &id_rest[12..24]);
+        let Some(service) = self.services.get_mut(&key) else { return };
+        // The console keeps the 100 most recent events.
+        service.events.insert(0, ServiceEvent { id: event_id, created_at: now, message: message.clone() });
+        service.events.truncate(100);
+        let subject = format!("service {}", service.name);
+        self.log_entry("service", subject, message, None);
+    }
+
+    pub(crate) fn schedule_service_tick(&mut self, key: ServiceKey, at: SimTime) {
+        let Some(service) = self.services.get_mut(&key) else { return };
+        if service.tick_scheduled && at <= self.now {
+            return;
+        }
+        if at <= self.now {
+            service.tick_scheduled = true;
+        }
+        self.schedule(at, Ev::ServiceTick(key));
+    }
+
+    pub(crate) fn tick_cluster_services(&mut self, cluster: &str) {
+        let keys: Vec<ServiceKey> = self.services.values().filter(|s| s.cluster == cluster && s.status != "INACTIVE").map(|s| s.key).collect();
+        for key in keys {
+            self.schedule_service_tick(key, self.now);
+        }
+    }
+
+    /// The placement demand of a service's next task.
+    pub(crate) fn service_demand(&self, key: ServiceKey) -> Option<TaskDemand> {
+        let service = self.services.get(&key)?;
+        let rev = self.revision_by_arn(&service.task_definition_arn)?;
+        let mut constraints: Vec<Constraint> = rev.spec.placement_constraint_expressions.iter().map(|e| Constraint::MemberOf(e.clone())).collect();
+        constraints.extend(service.placement_constraints.iter().cloned());
+        // CreateService's default: spread across Availability Zones, then across instances (ECSDG ecs_services.md).
+        let strategies = if service.placement_strategies.is_empty() {
+            vec![Strategy::Spread("attribute:ecs.availability-zone".into()), Strategy::Spread("instanceId".into())]
+        } else {
+            service.placement_strategies.clone()
+        };
+        Some(self.demand_for(&rev.spec, &format!("service:{}", service.name), &constraints, &strategies))
+    }
+
+    fn task_counts_as_healthy(&self, task: &Task) -> bool {
+        if task.last_status != TaskStatus::Running || !task.is_active() {
+            return false;
+        }
+        match task.health_status {
+            "HEALTHY" => true,
+            "UNHEALTHY" => false,
+            _ => {
+                let has_check = self.revision_by_arn(&task.task_definition_arn).is_some_and(|r| r.spec.containers.iter().any(|c| c.essential && c.health_check.is_some()));
+                !has_check && task.started_at.is_some_and(|t| self.now.0 >= t.0 + HEALTHY_AFTER_RUNNING_MS)
+            }
+        }
+    }
+
+    pub(crate) fn on_service_task_running(&mut self, key: ServiceKey, task: TaskKey) {
+        let deployment_id = self.tasks[&task].deployment_id.clone();
+        if let Some(service) = self.services.get_mut(&key) {
+            service.consecutive_start_failures = 0;
+            if let Some(d) = service.deployments.iter_mut().find(|d| Some(&d.id) == deployment_id.as_ref()) {
+                d.any_task_running = true;
+            }
+        }
+        self.schedule_service_tick(key, self.now);
+        self.schedule_service_tick(key, self.now.plus_ms(HEALTHY_AFTER_RUNNING_MS));
+    }
+
+    pub(crate) fn on_service_task_stopped(&mut self, key: ServiceKey, task: TaskKey, reached_running: bool) {
+        let deployment_id = self.tasks[&task].deployment_id.clone();
+        let stopped_by_scheduler = self.tasks[&task].stop_code.as_deref() == Some("ServiceSchedulerInitiated")
+            || self.tasks[&task].stop_code.as_deref() == Some("UserInitiated");
+        if !reached_running && !stopped_by_scheduler {
+            let mut breaker_event = None;
+            let mut throttle_event = None;
+            let now = self.now;
+            if let Some(service) = self.services.get_mut(&key) {
+                service.consecutive_start_failures += 1;
+                // Restart throttling: back off after repeated failures to start, doubling to at most 27 minutes.
+                if service.consecutive_start_failures >= 3 {
+                    let exponent = (service.consecutive_start_failures - 3).min(10);
+                    let delay_ms = (15_000u64 << exponent).min(THROTTLE_MAX_MS);
+                    service.throttled_until = now.plus_ms(delay_ms);
+                    throttle_event = Some(format!("(service {}) is unable to consistently start tasks successfully.", service.name));
+                }
+                let breaker_on = service.deployment_configuration.circuit_breaker_enable;
+                let desired = service.desired_count;
+                if let Some(d) = service.deployments.iter_mut().find(|d| Some(&d.id) == deployment_id.as_ref()) {
+                    d.failed_tasks += 1;
+                    d.updated_at = now;
+                    if breaker_on && d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS" && d.failed_tasks >= circuit_breaker_threshold(desired) {
+                        breaker_event = Some(d.id.clone());
+                    }
+                }
+            }
+            if let Some(message) = throttle_event {
+                self.service_event(key, message);
+            }
+            if let Some(deployment_id) = breaker_event {
+                self.trip_circuit_breaker(key, &deployment_id);
+            }
+        }
+        let throttled_until = self.services.get(&key).map(|s| s.throttled_until).unwrap_or(SimTime::ZERO);
+        self.schedule_service_tick(key, self.now.max(throttled_until));
+    }
+
+    fn trip_circuit_breaker(&mut self, key: ServiceKey, deployment_id: &str) {
+        let now = self.now;
+        let Some(service) = self.services.get_mut(&key) else { return };
+        let rollback = service.deployment_configuration.circuit_breaker_rollback;
+        let last_completed = service.deployments.iter().find(|d| d.rollout_state == "COMPLETED").map(|d| d.task_definition_arn.clone());
+        if let Some(d) = service.deployments.iter_mut().find(|d| d.id == deployment_id) {
+            d.rollout_state = "FAILED";
+            d.rollout_state_reason = "ECS deployment circuit breaker: task failed to start.".into();
+            d.updated_at = now;
+        }
+        let name = service.name.clone();
+        self.service_event(key, format!("(service {name}) (deployment {deployment_id}) deployment failed: tasks failed to start."));
+        match (rollback, last_completed) {
+            (true, Some(td)) => {
+                self.start_deployment(key, &td);
+                let new_id = self.services[&key].deployments[0].id.clone();
+                if let Some(d) = self.services.get_mut(&key).and_then(|s| s.deployments.iter_mut().find(|d| d.id == deployment_id)) {
+                    d.rollout_state_reason = format!("ECS deployment circuit breaker: rolling back to deploymentId {new_id}.");
+                }
+                self.service_event(key, format!("(service {name}) (deployment {deployment_id}) ECS deployment circuit breaker: rolling back to deploymentId {new_id}."));
+                if let Some(service) = self.services.get_mut(&key) {
+                    service.consecutive_start_failures = 0;
+                    service.throttled_until = SimTime::ZERO;
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub(crate) fn on_service_tick(&mut self, key: ServiceKey) {
+        let Some(service) = self.services.get_mut(&key) else { return };
+        service.tick_scheduled = false;
+        if service.status == "INACTIVE" {
+            return;
+        }
+        if service.status == "DRAINING" {
+            let all_stopped = self.tasks.values().filter(|t| t.service == Some(key)).all(|t| t.last_status == TaskStatus::Stopped || !t.is_active());
+            if all_stopped {
+                let service = self.services.get_mut(&key).expect("exists");
+                service.status = "INACTIVE";
+            }
+            return;
+        }
+        if service.scheduling_strategy == "DAEMON" {
+            self.reconcile_daemon(key);
+        } else {
+            self.reconcile_replica(key);
+        }
+    }
+
+    fn service_tasks(&self, key: ServiceKey) -> Vec<&Task> {
+        self.tasks.values().filter(|t| t.service == Some(key) && t.is_active()).collect()
+    }
+
+    fn is_on_draining_instance(&self, task: &Task) -> bool {
+        task.node.and_then(|n| self.container_instances.get(&n)).is_some_and(|ci| ci.status == "DRAINING")
+    }
+
+    fn reconcile_replica(&mut self, key: ServiceKey) {
+        let service = self.services[&key].clone();
+        let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY").cloned() else { return };
+        let desired = service.desired_count;
+        let config = &service.deployment_configuration;
+        let tasks: Vec<Task> = self.service_tasks(key).into_iter().cloned().collect();
+        let tasks: Vec<&Task> = tasks.iter().collect();
+        // Obsolete tasks: of an older deployment, or on a DRAINING instance. They are replaced, not counted as good.
+        let is_obsolete = |t: &Task| t.deployment_id.as_deref() != Some(primary.id.as_str()) || self.is_on_draining_instance(t);
+        let n_total = tasks.len() as u32;
+        let good: Vec<&Task> = tasks.iter().copied().filter(|t| !is_obsolete(t)).collect();
+        let obsolete: Vec<&Task> = tasks.iter().copied().filter(|t| is_obsolete(t)).collect();
+        let n_healthy = tasks.iter().filter(|t| self.task_counts_as_healthy(t)).count() as u32;
+        let max_tasks = maximum_tasks(desired, config.maximum_percent).max(desired.min(1));
+        let min_healthy = minimum_healthy_tasks(desired, config.minimum_healthy_percent);
+        let n_good = good.len() as u32;
+        let mut to_stop: Vec<(TaskKey, String)> = Vec::new();
+        let scaling_reason = format!("Scaling activity initiated by (deployment {})", primary.id);
+
+        // Scale in: more good tasks than desired. Not started ones first, then the AZ with the most tasks.
+        if n_good > desired {
+            let mut ranked: Vec<&Task> = good.clone();
+            ranked.sort_by_key(|t| {
+                let az_count = good.iter().filter(|o| o.availability_zone == t.availability_zone).count() as i64;
+                (t.last_status == TaskStatus::Running, -az_count, std::cmp::Reverse(t.key))
+            });
+            for t in ranked.iter().take((n_good - desired) as usize) {
+                to_stop.push((t.key, scaling_reason.clone()));
+            }
+        }
+        // Obsolete tasks that are not healthy can go at once; healthy ones only above the minimum healthy count.
+        let mut healthy_budget = n_healthy.saturating_sub(min_healthy) as i64;
+        let mut obsolete_sorted = obsolete.clone();
+        obsolete_sorted.sort_by_key(|t| (self.task_counts_as_healthy(t), t.key));
+        for t in &obsolete_sorted {
+            if !self.task_counts_as_healthy(t) {
+                to_stop.push((t.key, scaling_reason.clone()));
+            } else if healthy_budget > 0 && (n_good >= desired || n_total >= max_tasks) {
+                healthy_budget -= 1;
+                to_stop.push((t.key, scaling_reason.clone()));
+            }
+        }
+        let n_stopping = to_stop.len() as u32;
+        let n_obsolete = obsolete.len() as u32;
+        // Start: up to desired good tasks, never above maximumPercent of desired in all.
+        let headroom = max_tasks.saturating_sub(n_total.saturating_sub(n_stopping.min(n_total)));
+        let n_start = desired.saturating_sub(n_good).min(headroom);
+        for (task, reason) in to_stop {
+            self.stop_task(task, "ServiceSchedulerInitiated", reason);
+        }
+        let throttled = self.now < service.throttled_until;
+        let deployment_failed = primary.rollout_state == "FAILED";
+        if n_start > 0 && !throttled && !deployment_failed {
+            let (family, revision) = match self.resolve_task_definition(&primary.task_definition_arn) {
+                Ok(v) => v,
+                Err(_) => return,
+            };
+            let demand = self.service_demand(key);
+            let request = LaunchRequest {
+                cluster: service.cluster.clone(),
+                family,
+                revision,
+                count: n_start,
+                launch_type: service.launch_type,
+                group: format!("service:{}", service.name),
+                started_by: Some(primary.id.clone()),
+                service: Some(key),
+                deployment_id: Some(primary.id.clone()),
+                constraints: demand.as_ref().map(|d| d.constraints.clone()).unwrap_or_default(),
+                strategies: demand.as_ref().map(|d| d.strategies.clone()).unwrap_or_default(),
+                subnets: service.subnets.clone(),
+                on_node: None,
+            };
+            let (launched, failures) = self.launch_tasks(&request);
+            if !launched.is_empty() {
+                let ids: Vec<String> = launched.iter().map(|k| self.tasks[k].id.clone()).collect();
+                self.service_event(key, format!("(service {}) has started {} tasks: (task {}).", service.name, launched.len(), ids.join(") (task ")));
+                if let Some(s) = self.services.get_mut(&key) {
+                    s.last_placement_failure = None;
+                }
+            }
+            if let Some(failure) = failures.first() {
+                let message = format!("(service {}) {}", service.name, failure.detail);
+                let repeated = self.services[&key].last_placement_failure.as_deref() == Some(message.as_str());
+                if !repeated {
+                    self.service_event(key, message.clone());
+                    if let Some(s) = self.services.get_mut(&key) {
+                        s.last_placement_failure = Some(message);
+                    }
+                }
+                self.schedule(self.now.plus_ms(PLACEMENT_RETRY_MS), Ev::ServiceTick(key));
+            }
+        } else if throttled && n_start > 0 {
+            self.schedule(service.throttled_until, Ev::ServiceTick(key));
+        }
+        // Nothing can move: the deployment configuration blocks it.
+        if n_start == 0 && n_stopping == 0 && n_obsolete > 0 && n_good < desired && !throttled && n_healthy >= n_obsolete {
+            if healthy_budget <= 0 && headroom == 0 {
+                self.service_event(
+                    key,
+                    format!("(service {}) was unable to stop or start tasks during a deployment because of the service deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again.", service.name),
+                );
+            }
+        }
+        self.update_deployment_states(key);
+    }
+
+    fn update_deployment_states(&mut self, key: ServiceKey) {
+        let now = self.now;
+        let service = self.services[&key].clone();
+        let mut counts: Vec<(String, u32, u32)> = Vec::new();
+        for d in &service.deployments {
+            let running = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.deployment_id.as_deref() == Some(&d.id) && t.last_status == TaskStatus::Running).count() as u32;
+            let active = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.deployment_id.as_deref() == Some(&d.id)).count() as u32;
+            counts.push((d.id.clone(), running, active));
+        }
+        let primary_id = service.deployments.iter().find(|d| d.status == "PRIMARY").map(|d| d.id.clone());
+        let any_obsolete_left = self.tasks.values().any(|t| t.service == Some(key) && t.last_status != TaskStatus::Stopped && (t.deployment_id != primary_id || self.is_on_draining_instance(t)));
+        let primary_healthy = self
+            .tasks
+            .values()
+            .filter(|t| t.service == Some(key) && t.deployment_id == primary_id && self.task_counts_as_healthy(t))
+            .count() as u32;
+        let mut completed = None;
+        let mut steady = false;
+        {
+            let service = self.services.get_mut(&key).expect("exists");
+            for d in &mut service.deployments {
+                let (_, _running, active) = counts.iter().find(|(id, _, _)| id == &d.id).cloned().unwrap_or_default();
+                if d.status == "ACTIVE" && active == 0 {
+                    d.status = "INACTIVE";
+                    d.updated_at = now;
+                }
+                if d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS" && primary_healthy >= service.desired_count && !any_obsolete_left {
+                    d.rollout_state = "COMPLETED";
+                    d.rollout_state_reason = "ECS deployment ".to_string() + &d.id + " completed.";
+                    d.updated_at = now;
+                    completed = Some(d.id.clone());
+                }
+            }
+            service.deployments.retain(|d| d.status != "INACTIVE");
+            let primary_done = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "COMPLETED");
+            if primary_done && service.deployments.len() == 1 && !service.steady_state_reported && !any_obsolete_left {
+                let pending = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.last_status != TaskStatus::Running).count();
+                if pending == 0 {
+                    service.steady_state_reported = true;
+                    steady = true;
+                }
+            }
+        }
+        let name = service.name.clone();
+        if let Some(id) = completed {
+            self.service_event(key, format!("(service {name}) (deployment {id}) deployment completed."));
+        }
+        if steady {
+            self.service_event(key, format!("(service {name}) has reached a steady state."));
+        }
+    }
+
+    fn reconcile_daemon(&mut self, key: ServiceKey) {
+        let service = self.services[&key].clone();
+        let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY").cloned() else { return };
+        let Ok((family, revision)) = self.resolve_task_definition(&primary.task_definition_arn) else { return };
+        let nodes: Vec<(NodeKey, String)> = self.container_instances.values().filter(|ci| ci.cluster == service.cluster && ci.status != "INACTIVE").map(|ci| (ci.key, ci.status.clone())).collect();
+        let demand = self.service_demand(key);
+        let mut started = Vec::new();
+        let mut failure_message = None;
+        for (node, status) in nodes {
+            let tasks_here: Vec<TaskKey> = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.node == Some(node)).map(|t| t.key).collect();
+            if status == "DRAINING" {
+                // Daemon tasks on a draining instance are stopped (ECSDG ecs_services.md).
+                for task in tasks_here {
+                    self.stop_task(task, "ServiceSchedulerInitiated", "Container instance is draining.".to_string());
+                }
+                continue;
+            }
+            let current: Vec<TaskKey> = tasks_here.iter().copied().filter(|t| self.tasks[t].deployment_id.as_deref() == Some(primary.id.as_str())).collect();
+            for old in tasks_here.iter().filter(|t| !current.contains(t)) {
+                self.stop_task(*old, "ServiceSchedulerInitiated", format!("Scaling activity initiated by (deployment {})", primary.id));
+            }
+            if current.is_empty() && tasks_here.iter().all(|t| !current.contains(t)) && self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.node == Some(node)).count() == 0 {
+                let request = LaunchRequest {
+                    cluster: service.cluster.clone(),
+                    family: family.clone(),
+                    revision,
+                    count: 1,
+                    launch_type: LaunchType::Ec2,
+                    group: format!("service:{}", service.name),
+                    started_by: Some(primary.id.clone()),
+                    service: Some(key),
+                    deployment_id: Some(primary.id.clone()),
+                    constraints: demand.as_ref().map(|d| d.constraints.clone()).unwrap_or_default(),
+                    strategies: vec![],
+                    subnets: service.subnets.clone(),
+                    on_node: Some(node),
+                };
+                let (launched, failures) = self.launch_tasks(&request);
+                started.extend(launched);
+                // A daemon is not placed where its constraints exclude the instance; only resource shortfalls are reported.
+                if let Some(f) = failures.first() {
+                    if f.reason.starts_with("RESOURCE") {
+                        failure_message = Some(format!("(service {}) {}", service.name, f.detail));
+                    }
+                }
+            }
+        }
+        if !started.is_empty() {
+            let ids: Vec<String> = started.iter().map(|k| self.tasks[k].id.clone()).collect();
+            self.service_event(key, format!("(service {}) has started {} tasks: (task {}).", service.name, started.len(), ids.join(") (task ")));
+        }
+        if let Some(message) = failure_message {
+            if self.services[&key].last_placement_failure.as_deref() != Some(message.as_str()) {
+                self.service_event(key, message.clone());
+                if let Some(s) = self.services.get_mut(&key) {
+                    s.last_placement_failure = Some(message);
+                }
+            }
+        }
+        // Daemon desired count follows the number of instances it runs on.
+        let running_nodes = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active()).count() as u32;
+        if let Some(s) = self.services.get_mut(&key) {
+            s.desired_count = running_nodes;
+            if let Some(d) = s.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+                d.desired_count = running_nodes;
+            }
+        }
+        self.update_deployment_states(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rolling_update_bounds_match_the_guide() {
+        // ECSDG deployment-type-ecs.md worked examples.
+        // desired 4, min 50 %: ceil(4 × 0.5) = 2 must stay healthy, so 2 may stop first.
+        assert_eq!(minimum_healthy_tasks(4, 50), 2);
+        // desired 2, min 75 %: ceil(1.5) = 2, so none can stop.
+        assert_eq!(minimum_healthy_tasks(2, 75), 2);
+        // desired 4, max 200 %: floor(8) = 8, so 4 new may start before any old stops.
+        assert_eq!(maximum_tasks(4, 200), 8);
+        // desired 3, max 125 %: floor(3.75) = 3, so none can start above desired.
+        assert_eq!(maximum_tasks(3, 125), 3);
+    }
+
+    #[test]
+    fn circuit_breaker_threshold_is_half_desired_bounded() {
+        // ceil(0.5 × 25) = 13 (ECSDG deployment-circuit-breaker.md table).
+        assert_eq!(circuit_breaker_threshold(25), 13);
+        // desired 1: ceil(0.5) = 1, raised to the minimum of 3 (current API reference).
+        assert_eq!(circuit_breaker_threshold(1), 3);
+        // desired 400 and 800: capped at 200.
+        assert_eq!(circuit_breaker_threshold(400), 200);
+        assert_eq!(circuit_breaker_threshold(800), 200);
+    }
+}

@@ -1,0 +1,704 @@
+//! Tasks: RunTask and StopTask, placement of new tasks, and the lifecycle from PROVISIONING to STOPPED.
+
+use serde_json::{json, Value};
+
+use super::calls::{parse_constraints, parse_strategies, short_name, str_field};
+use super::*;
+use crate::placement::{Constraint, Failure, Reservation, Strategy, TaskDemand};
+use crate::taskdef::{Compatibility, NetworkMode, TransportProtocol};
+
+/// What to launch: one batch of identical tasks.
+pub(crate) struct LaunchRequest {
+    pub cluster: String,
+    pub family: String,
+    pub revision: u32,
+    pub count: u32,
+    pub launch_type: LaunchType,
+    pub group: String,
+    pub started_by: Option<String>,
+    pub service: Option<ServiceKey>,
+    pub deployment_id: Option<String>,
+    pub constraints: Vec<Constraint>,
+    pub strategies: Vec<Strategy>,
+    pub subnets: Vec<String>,
+    /// DAEMON services place on one given instance.
+    pub on_node: Option<NodeKey>,
+}
+
+impl Sim {
+    pub(crate) fn run_task(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let reference = str_field(input, "taskDefinition").unwrap_or("");
+        if reference.is_empty() {
+            return Err(ApiError::invalid_parameter("TaskDefinition can not be blank."));
+        }
+        let (family, revision) = self.resolve_task_definition(reference)?;
+        let count = match input.get("count") {
+            None | Some(Value::Null) => 1,
+            Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter("count must be an integer."))?,
+        };
+        if count == 0 || count > 10 {
+            return Err(ApiError::invalid_parameter("Count must be between 1 and 10."));
+        }
+        let launch_type = self.launch_type_of(input)?;
+        let rev = self.revision(&family, revision).cloned().ok_or_else(|| ApiError::client("Unable to describe task definition."))?;
+        if rev.status != "ACTIVE" {
+            return Err(ApiError::client("TaskDefinition is inactive"));
+        }
+        self.check_compatibility(&rev.spec, launch_type)?;
+        let subnets = self.awsvpc_subnets(input, &rev.spec, launch_type)?;
+        let mut constraints = parse_constraints(input.get("placementConstraints"))?;
+        let strategies = parse_strategies(input.get("placementStrategy"))?;
+        if launch_type == LaunchType::Fargate && (!constraints.is_empty() || !strategies.is_empty()) {
+            return Err(ApiError::invalid_parameter("Task placement is not supported for Fargate launch type."));
+        }
+        if constraints.len() + rev.spec.placement_constraint_expressions.len() > 10 {
+            return Err(ApiError::invalid_parameter("Number of placement constraints exceeds the limit of 10."));
+        }
+        constraints.splice(0..0, rev.spec.placement_constraint_expressions.iter().map(|e| Constraint::MemberOf(e.clone())));
+        // RunTask with no strategy distributes tasks randomly across the cluster (ECSDG scheduling_tasks.md).
+        let strategies = if strategies.is_empty() { vec![Strategy::Random] } else { strategies };
+        let group = str_field(input, "group").map(str::to_string).unwrap_or_else(|| format!("family:{family}"));
+        let request = LaunchRequest {
+            cluster: cluster.clone(),
+            family,
+            revision,
+            count: count as u32,
+            launch_type,
+            group,
+            started_by: str_field(input, "startedBy").map(str::to_string),
+            service: None,
+            deployment_id: None,
+            constraints,
+            strategies,
+            subnets,
+            on_node: None,
+        };
+        let (launched, failures) = self.launch_tasks(&request);
+        let tasks: Vec<Value> = launched.iter().map(|k| self.task_json(*k)).collect();
+        let failures: Vec<Value> = failures
+            .iter()
+            .map(|f| {
+                let arn = f.closest.as_ref().and_then(|(node, _)| self.container_instances.get(node)).map(|ci| ci.arn.clone());
+                let mut failure = json!({ "reason": f.reason });
+                if let Some(arn) = arn {
+                    failure["arn"] = json!(arn);
+                }
+                failure
+            })
+            .collect();
+        Ok(json!({ "tasks": tasks, "failures": failures }))
+    }
+
+    pub(crate) fn launch_type_of(&self, input: &Value) -> Result<LaunchType, ApiError> {
+        match str_field(input, "launchType") {
+            None | Some("EC2") => Ok(LaunchType::Ec2),
+            Some("FARGATE") => Ok(LaunchType::Fargate),
+            Some(other @ ("EXTERNAL" | "MANAGED_INSTANCES")) => {
+                Err(ApiError::invalid_parameter(format!("The playground does not simulate the {other} launch type yet.")))
+            }
+            Some(other) => Err(ApiError::invalid_parameter(format!(
+                "1 validation error detected: Value '{other}' at 'launchType' failed to satisfy constraint: Member must satisfy enum value set: [EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES]"
+            ))),
+        }
+    }
+
+    pub(crate) fn check_compatibility(&self, spec: &crate::taskdef::TaskDefinitionSpec, launch_type: LaunchType) -> Result<(), ApiError> {
+        let needed = match launch_type {
+            LaunchType::Ec2 => Compatibility::Ec2,
+            LaunchType::Fargate => Compatibility::Fargate,
+        };
+        if !spec.compatibilities.contains(&needed) {
+            return Err(ApiError::invalid_parameter(format!(
+                "Task definition does not support launch_type {}.",
+                launch_type.as_aws()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The subnets of `networkConfiguration.awsvpcConfiguration`, required for awsvpc tasks.
+    pub(crate) fn awsvpc_subnets(&self, input: &Value, spec: &crate::taskdef::TaskDefinitionSpec, launch_type: LaunchType) -> Result<Vec<String>, ApiError> {
+        let config = input.get("networkConfiguration").and_then(|n| n.get("awsvpcConfiguration"));
+        if spec.network_mode != NetworkMode::Awsvpc {
+            if config.is_some() {
+                return Err(ApiError::invalid_parameter(
+                    "Network Configuration is not valid for the given networkMode of this task definition.",
+                ));
+            }
+            return Ok(vec![]);
+        }
+        let Some(config) = config else {
+            return Err(ApiError::invalid_parameter("Network Configuration must be provided when networkMode 'awsvpc' is specified."));
+        };
+        let subnets: Vec<String> = config
+            .get("subnets")
+            .and_then(Value::as_array)
+            .map(|s| s.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        if subnets.is_empty() {
+            return Err(ApiError::invalid_parameter("subnets can not be empty."));
+        }
+        if subnets.len() > 16 {
+            return Err(ApiError::invalid_parameter("subnets can have at most 16 items."));
+        }
+        for subnet in &subnets {
+            if !self.scenario.network.subnets.iter().any(|s| &s.subnet_id == subnet) {
+                return Err(ApiError::invalid_parameter(format!("Error retrieving subnet information for [{subnet}]: The subnet ID '{subnet}' does not exist")));
+            }
+        }
+        let _ = launch_type;
+        Ok(subnets)
+    }
+
+    pub(crate) fn demand_for(&self, spec: &crate::taskdef::TaskDefinitionSpec, group: &str, constraints: &[Constraint], strategies: &[Strategy]) -> TaskDemand {
+        let mut demand = TaskDemand {
+            group: group.to_string(),
+            cpu_units: spec.reserved_cpu_units(),
+            memory_mib: spec.reserved_memory_mib(),
+            tcp_host_ports: vec![],
+            udp_host_ports: vec![],
+            n_dynamic_tcp_ports: 0,
+            needs_eni: spec.network_mode == NetworkMode::Awsvpc,
+            required_attributes: vec![],
+            constraints: constraints.to_vec(),
+            strategies: strategies.to_vec(),
+        };
+        if spec.network_mode == NetworkMode::Awsvpc {
+            demand.required_attributes.push("ecs.capability.task-eni".into());
+        }
+        for container in &spec.containers {
+            for mapping in &container.port_mappings {
+                let host_port = match spec.network_mode {
+                    NetworkMode::Host => Some(mapping.host_port.filter(|p| *p != 0).unwrap_or(mapping.container_port)),
+                    NetworkMode::Bridge => mapping.host_port.filter(|p| *p != 0),
+                    _ => continue,
+                };
+                match (host_port, mapping.protocol) {
+                    (Some(port), TransportProtocol::Tcp) => demand.tcp_host_ports.push(port),
+                    (Some(port), TransportProtocol::Udp) => demand.udp_host_ports.push(port),
+                    (None, _) => demand.n_dynamic_tcp_ports += 1,
+                }
+            }
+        }
+        demand
+    }
+
+    /// Places and creates a batch of tasks. Returns the new tasks and the placement failures.
+    pub(crate) fn launch_tasks(&mut self, request: &LaunchRequest) -> (Vec<TaskKey>, Vec<Failure>) {
+        let Some(rev) = self.revision(&request.family, request.revision).cloned() else { return (vec![], vec![]) };
+        let mut launched = Vec::new();
+        let mut failures = Vec::new();
+        match request.launch_type {
+            LaunchType::Fargate => {
+                for _ in 0..request.count {
+                    let subnet = self.fargate_subnet(&request.subnets, &request.group);
+                    let az = self.scenario.network.subnets.iter().find(|s| s.subnet_id == subnet).map(|s| s.availability_zone.clone()).unwrap_or_default();
+                    let key = self.create_task(request, &rev, None, az, Some(subnet), None);
+                    launched.push(key);
+                }
+            }
+            LaunchType::Ec2 => {
+                let demand = self.demand_for(&rev.spec, &request.group, &request.constraints, &request.strategies);
+                if !self.pools.contains_key(&request.cluster) {
+                    self.pools.insert(request.cluster.clone(), Pool::new());
+                }
+                let results: Vec<Result<Reservation, Failure>> = if let Some(node) = request.on_node {
+                    let pool = self.pools.get_mut(&request.cluster).expect("pool exists");
+                    vec![pool.place_on(node, &demand)]
+                } else {
+                    self.place_with_explanations(&request.cluster, &demand, request.count)
+                };
+                for result in results {
+                    match result {
+                        Ok(reservation) => {
+                            let decision = self.placement_decisions;
+                            self.placement_decisions += 1;
+                            let node = reservation.node;
+                            let az = self
+                                .container_instances
+                                .get(&node)
+                                .and_then(|ci| self.ec2.get(&ci.ec2))
+                                .map(|e| e.availability_zone.clone())
+                                .unwrap_or_default();
+                            let subnet = if rev.spec.network_mode == NetworkMode::Awsvpc {
+                                request.subnets.iter().find(|s| self.scenario.network.subnets.iter().any(|n| &n.subnet_id == *s && n.availability_zone == az)).cloned()
+                            } else {
+                                None
+                            };
+                            let key = self.create_task(request, &rev, Some(reservation), az, subnet, Some(decision));
+                            launched.push(key);
+                        }
+                        Err(failure) => failures.push(failure),
+                    }
+                }
+            }
+        }
+        (launched, failures)
+    }
+
+    /// Places `count` tasks; when a replay asks for the explanation of one decision in this batch, the
+    /// batch is split there so the explanation sees exactly the state the decision saw.
+    fn place_with_explanations(&mut self, cluster: &str, demand: &TaskDemand, count: u32) -> Vec<Result<Reservation, Failure>> {
+        let first = self.placement_decisions;
+        let target = self.explain_decision.filter(|d| *d >= first && *d < first + count as u64 && self.captured_explanation.is_none());
+        let pool = self.pools.get_mut(cluster).expect("pool exists");
+        match target {
+            None => pool.place(demand, count, &mut self.rng),
+            Some(decision) => {
+                let before = (decision - first) as u32;
+                let mut results = pool.place(demand, before, &mut self.rng);
+                let n_ok_before = results.iter().filter(|r| r.is_ok()).count() as u64;
+                if first + n_ok_before == decision {
+                    let mut rng = self.rng.clone();
+                    self.captured_explanation = Some(pool.explain(demand, &mut rng));
+                }
+                results.extend(pool.place(demand, count - before, &mut self.rng));
+                results
+            }
+        }
+    }
+
+    /// Fargate spreads a group's tasks across the Availability Zones of the given subnets.
+    fn fargate_subnet(&self, subnets: &[String], group: &str) -> String {
+        let mut best: Option<(u32, &String)> = None;
+        for subnet in subnets {
+            let az = self.scenario.network.subnets.iter().find(|s| &s.subnet_id == subnet).map(|s| s.availability_zone.as_str()).unwrap_or("");
+            let n = self.tasks.values().filter(|t| t.is_active() && t.group == group && t.availability_zone == az).count() as u32;
+            if best.is_none_or(|(count, _)| n < count) {
+                best = Some((n, subnet));
+            }
+        }
+        best.map(|(_, s)| s.clone()).unwrap_or_default()
+    }
+
+    fn create_task(
+        &mut self,
+        request: &LaunchRequest,
+        rev: &TaskDefinitionRevision,
+        reservation: Option<Reservation>,
+        availability_zone: String,
+        subnet_id: Option<String>,
+        decision: Option<u64>,
+    ) -> TaskKey {
+        let key = self.tasks.keys().next_back().map_or(0, |k| k + 1);
+        let id = self.next_hex_id(32);
+        let arn = self.arn("ecs", &format!("task/{}/{id}", request.cluster));
+        let spec = &rev.spec;
+        let mut network_bindings = Vec::new();
+        if let Some(res) = &reservation {
+            let (mut static_tcp, mut static_udp, mut dynamic) = (0usize, 0usize, 0usize);
+            let n_static_tcp = res.tcp_ports.len().saturating_sub(self.demand_for(spec, "", &[], &[]).n_dynamic_tcp_ports as usize);
+            for container in &spec.containers {
+                for mapping in &container.port_mappings {
+                    if spec.network_mode == NetworkMode::Awsvpc {
+                        continue;
+                    }
+                    let is_static = spec.network_mode == NetworkMode::Host || mapping.host_port.is_some_and(|p| p != 0);
+                    let (port, protocol) = match (is_static, mapping.protocol) {
+                        (true, TransportProtocol::Tcp) => {
+                            static_tcp += 1;
+                            (res.tcp_ports.get(static_tcp - 1).copied(), "tcp")
+                        }
+                        (true, TransportProtocol::Udp) => {
+                            static_udp += 1;
+                            (res.udp_ports.get(static_udp - 1).copied(), "udp")
+                        }
+                        (false, _) => {
+                            dynamic += 1;
+                            (res.tcp_ports.get(n_static_tcp + dynamic - 1).copied(), "tcp")
+                        }
+                    };
+                    if let Some(port) = port {
+                        network_bindings.push((container.name.clone(), mapping.container_port, port, protocol));
+                    }
+                }
+            }
+        }
+        let task = Task {
+            key,
+            arn: arn.clone(),
+            id: id.clone(),
+            cluster: request.cluster.clone(),
+            task_definition_arn: rev.arn.clone(),
+            family: rev.family.clone(),
+            revision: rev.revision,
+            group: request.group.clone(),
+            started_by: request.started_by.clone(),
+            launch_type: request.launch_type,
+            last_status: TaskStatus::Provisioning,
+            desired_status: "RUNNING",
+            status_since: self.now,
+            node: reservation.as_ref().map(|r| r.node),
+            reservation,
+            availability_zone,
+            subnet_id,
+            cpu_units: spec.reserved_cpu_units(),
+            memory_mib: spec.reserved_memory_mib(),
+            created_at: self.now,
+            pull_started_at: None,
+            pull_stopped_at: None,
+            started_at: None,
+            stopping_at: None,
+            stopped_at: None,
+            stop_code: None,
+            stopped_reason: None,
+            containers: spec
+                .containers
+                .iter()
+                .map(|c| ContainerState {
+                    name: c.name.clone(),
+                    image: c.image.clone(),
+                    essential: c.essential,
+                    last_status: "PENDING".into(),
+                    exit_code: None,
+                    reason: None,
+                    health_status: "UNKNOWN".into(),
+                })
+                .collect(),
+            service: request.service,
+            deployment_id: request.deployment_id.clone(),
+            placement_decision: decision,
+            health_status: "UNKNOWN",
+            network_mode_awsvpc: spec.network_mode == NetworkMode::Awsvpc,
+            network_bindings,
+            version: 1,
+        };
+        let provisioning_ms = match (request.launch_type, task.network_mode_awsvpc) {
+            (LaunchType::Fargate, _) => self.timings.fargate_provisioning_ms,
+            (LaunchType::Ec2, true) => self.timings.eni_attach_ms,
+            (LaunchType::Ec2, false) => 0,
+        };
+        let where_text = match (&task.node, request.launch_type) {
+            (_, LaunchType::Fargate) => format!("on Fargate in {}", task.availability_zone),
+            (Some(node), _) => {
+                let ec2_id = self.container_instances.get(node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.instance_id.clone()).unwrap_or_default();
+                format!("on {ec2_id} in {}", task.availability_zone)
+            }
+            (None, _) => String::new(),
+        };
+        self.log_entry("task", format!("task {}", &id[..8]), format!("Task {} ({}:{}) placed {where_text}: PROVISIONING.", &id[..8], rev.family, rev.revision), None);
+        self.tasks.insert(key, task);
+        let at = self.now.plus_ms(provisioning_ms);
+        self.schedule(at, Ev::TaskProgress(key, TaskStatus::Provisioning));
+        key
+    }
+
+    fn set_task_status(&mut self, key: TaskKey, status: TaskStatus) {
+        let now = self.now;
+        if let Some(task) = self.tasks.get_mut(&key) {
+            task.last_status = status;
+            task.status_since = now;
+            task.version += 1;
+        }
+    }
+
+    fn behavior_of(&self, image: &str) -> ImageBehavior {
+        self.images.get(image).cloned().unwrap_or(ImageBehavior::Serve)
+    }
+
+    pub(crate) fn on_task_progress(&mut self, key: TaskKey, from: TaskStatus) {
+        let Some(task) = self.tasks.get(&key) else { return };
+        if task.last_status != from {
+            return;
+        }
+        let stopping = task.desired_status == "STOPPED";
+        let spec_stop_ms = self.stop_ms_of(key);
+        match from {
+            TaskStatus::Provisioning => {
+                if stopping {
+                    self.finish_stop(key);
+                    return;
+                }
+                self.set_task_status(key, TaskStatus::Pending);
+                let now = self.now;
+                if let Some(task) = self.tasks.get_mut(&key) {
+                    task.pull_started_at = Some(now);
+                    for c in &mut task.containers {
+                        c.last_status = "PENDING".into();
+                    }
+                }
+                let at = self.now.plus_ms(self.timings.image_pull_ms);
+                self.schedule(at, Ev::TaskProgress(key, TaskStatus::Pending));
+            }
+            TaskStatus::Pending => {
+                if stopping {
+                    self.begin_deprovisioning(key);
+                    return;
+                }
+                let images: Vec<String> = self.tasks[&key].containers.iter().map(|c| c.image.clone()).collect();
+                let pull_error = images.iter().find_map(|image| match self.behavior_of(image) {
+                    ImageBehavior::PullError { message } => Some((image.clone(), message)),
+                    _ => None,
+                });
+                let now = self.now;
+                if let Some((image, message)) = pull_error {
+                    if let Some(task) = self.tasks.get_mut(&key) {
+                        for c in &mut task.containers {
+                            if c.image == image {
+                                c.reason = Some(message.clone());
+                            }
+                            c.last_status = "STOPPED".into();
+                        }
+                        task.desired_status = "STOPPED";
+                        task.stop_code = Some("TaskFailedToStart".into());
+                        task.stopped_reason = Some(message.clone());
+                        task.stopping_at = Some(now);
+                    }
+                    self.log_entry("task", format!("task {}", &self.tasks[&key].id[..8]), format!("Task {} failed to start: {message}", &self.tasks[&key].id[..8]), None);
+                    self.begin_deprovisioning(key);
+                    return;
+                }
+                if let Some(task) = self.tasks.get_mut(&key) {
+                    task.pull_stopped_at = Some(now);
+                }
+                self.set_task_status(key, TaskStatus::Activating);
+                let at = self.now.plus_ms(self.timings.container_start_ms);
+                self.schedule(at, Ev::TaskProgress(key, TaskStatus::Activating));
+            }
+            TaskStatus::Activating => {
+                if stopping {
+                    self.begin_deprovisioning(key);
+                    return;
+                }
+                self.set_task_status(key, TaskStatus::Running);
+                let now = self.now;
+                let mut exits = Vec::new();
+                let mut health_checks = false;
+                let family = self.tasks[&key].family.clone();
+                let revision = self.tasks[&key].revision;
+                let spec = self.revision(&family, revision).map(|r| r.spec.clone());
+                if let Some(task) = self.tasks.get_mut(&key) {
+                    task.started_at = Some(now);
+                    for (idx, c) in task.containers.iter_mut().enumerate() {
+                        c.last_status = "RUNNING".into();
+                        let has_check = spec.as_ref().and_then(|s| s.containers.get(idx)).is_some_and(|d| d.health_check.is_some());
+                        health_checks |= has_check;
+                        if let Some(ImageBehavior::Exit { exit_code, run_ms }) = self.images.get(&c.image) {
+                            exits.push((idx as u32, *exit_code, *run_ms));
+                        }
+                    }
+                }
+                let id8 = self.tasks[&key].id[..8].to_string();
+                self.log_entry("task", format!("task {id8}"), format!("Task {id8} is RUNNING."), None);
+                for (idx, code, run_ms) in exits {
+                    self.schedule(now.plus_ms(run_ms), Ev::ContainerExit(key, idx, code));
+                }
+                if health_checks {
+                    let interval_ms = spec
+                        .as_ref()
+                        .and_then(|s| s.containers.iter().filter_map(|c| c.health_check.as_ref()).map(|h| h.interval_s as u64 * 1000).min())
+                        .unwrap_or(30_000);
+                    self.schedule(now.plus_ms(interval_ms), Ev::TaskHealthCheck(key));
+                }
+                if let Some(service) = self.tasks[&key].service {
+                    self.on_service_task_running(service, key);
+                }
+            }
+            TaskStatus::Running | TaskStatus::Deactivating => {}
+            TaskStatus::Stopping => {
+                let _ = spec_stop_ms;
+                if let Some(task) = self.tasks.get_mut(&key) {
+                    for c in &mut task.containers {
+                        if c.last_status != "STOPPED" {
+                            c.last_status = "STOPPED".into();
+                            c.exit_code.get_or_insert(0);
+                        }
+                    }
+                }
+                self.begin_deprovisioning(key);
+            }
+            TaskStatus::Deprovisioning => self.finish_stop(key),
+            TaskStatus::Stopped => {}
+        }
+    }
+
+    fn stop_ms_of(&self, key: TaskKey) -> u64 {
+        let Some(task) = self.tasks.get(&key) else { return 0 };
+        let stop_timeout_ms = self
+            .revision(&task.family, task.revision)
+            .and_then(|r| r.spec.containers.iter().filter_map(|c| c.stop_timeout_s).max())
+            .unwrap_or(30) as u64
+            * 1000;
+        self.timings.container_stop_ms.min(stop_timeout_ms)
+    }
+
+    fn begin_deprovisioning(&mut self, key: TaskKey) {
+        let awsvpc = self.tasks.get(&key).is_some_and(|t| t.network_mode_awsvpc);
+        if awsvpc {
+            self.set_task_status(key, TaskStatus::Deprovisioning);
+            let at = self.now.plus_ms(self.timings.deprovisioning_ms);
+            self.schedule(at, Ev::TaskProgress(key, TaskStatus::Deprovisioning));
+        } else {
+            self.finish_stop(key);
+        }
+    }
+
+    fn finish_stop(&mut self, key: TaskKey) {
+        let now = self.now;
+        let Some(task) = self.tasks.get_mut(&key) else { return };
+        if task.last_status == TaskStatus::Stopped {
+            return;
+        }
+        task.last_status = TaskStatus::Stopped;
+        task.status_since = now;
+        task.stopped_at = Some(now);
+        task.desired_status = "STOPPED";
+        task.version += 1;
+        for c in &mut task.containers {
+            c.last_status = "STOPPED".into();
+        }
+        let reservation = task.reservation.take();
+        let cluster = task.cluster.clone();
+        let reached_running = task.started_at.is_some();
+        let service = task.service;
+        let id8 = task.id[..8].to_string();
+        let reason = task.stopped_reason.clone().unwrap_or_default();
+        if let Some(reservation) = reservation {
+            if let Some(pool) = self.pools.get_mut(&cluster) {
+                if pool.node(reservation.node).is_some() {
+                    pool.release(&reservation);
+                }
+            }
+        }
+        self.log_entry("task", format!("task {id8}"), format!("Task {id8} STOPPED: {reason}"), None);
+        if let Some(service) = service {
+            self.on_service_task_stopped(service, key, reached_running);
+        }
+        self.tick_cluster_services(&cluster);
+    }
+
+    /// Asks a task to stop (StopTask, the service scheduler, an essential container exiting).
+    pub(crate) fn stop_task(&mut self, key: TaskKey, stop_code: &str, reason: String) {
+        let now = self.now;
+        let Some(task) = self.tasks.get_mut(&key) else { return };
+        if task.desired_status == "STOPPED" && task.stopping_at.is_some() {
+            return;
+        }
+        task.desired_status = "STOPPED";
+        task.stopping_at = Some(now);
+        task.stop_code.get_or_insert_with(|| stop_code.to_string());
+        task.stopped_reason.get_or_insert(reason);
+        task.version += 1;
+        let status = task.last_status;
+        match status {
+            TaskStatus::Running | TaskStatus::Activating => {
+                self.set_task_status(key, TaskStatus::Stopping);
+                let at = self.now.plus_ms(self.stop_ms_of(key));
+                self.schedule(at, Ev::TaskProgress(key, TaskStatus::Stopping));
+            }
+            // Not started yet: the pending progress event sees desiredStatus STOPPED and winds the task down.
+            TaskStatus::Provisioning | TaskStatus::Pending => {}
+            _ => {}
+        }
+    }
+
+    /// Stops a task at once (its host is gone).
+    pub(crate) fn force_stop_task(&mut self, key: TaskKey, stop_code: Option<&str>, reason: String) {
+        let now = self.now;
+        if let Some(task) = self.tasks.get_mut(&key) {
+            task.desired_status = "STOPPED";
+            task.stopping_at.get_or_insert(now);
+            if task.stop_code.is_none() {
+                task.stop_code = stop_code.map(str::to_string);
+            }
+            task.stopped_reason.get_or_insert(reason);
+        }
+        self.finish_stop(key);
+    }
+
+    pub(crate) fn on_container_exit(&mut self, key: TaskKey, container_idx: u32, exit_code: i64) {
+        let Some(task) = self.tasks.get_mut(&key) else { return };
+        if task.last_status != TaskStatus::Running {
+            return;
+        }
+        let Some(container) = task.containers.get_mut(container_idx as usize) else { return };
+        container.last_status = "STOPPED".into();
+        container.exit_code = Some(exit_code);
+        let essential = container.essential;
+        let name = container.name.clone();
+        let id8 = task.id[..8].to_string();
+        self.log_entry("task", format!("task {id8}"), format!("Container {name} of task {id8} exited with code {exit_code}."), None);
+        if essential {
+            self.stop_task(key, "EssentialContainerExited", "Essential container in task exited".to_string());
+        }
+    }
+
+    pub(crate) fn on_task_health_check(&mut self, key: TaskKey) {
+        let Some(task) = self.tasks.get(&key) else { return };
+        if task.last_status != TaskStatus::Running {
+            return;
+        }
+        let unhealthy = task.containers.iter().any(|c| c.essential && matches!(self.images.get(&c.image), Some(ImageBehavior::Unhealthy)));
+        let status = if unhealthy { "UNHEALTHY" } else { "HEALTHY" };
+        let task = self.tasks.get_mut(&key).expect("checked above");
+        task.health_status = status;
+        for c in &mut task.containers {
+            c.health_status = status.to_string();
+        }
+        task.version += 1;
+        if let Some(service) = task.service {
+            if unhealthy {
+                // A service replaces a task whose essential container is unhealthy.
+                self.stop_task(key, "ServiceSchedulerInitiated", "Task failed container health checks.".to_string());
+            }
+            self.schedule_service_tick(service, self.now);
+        }
+    }
+
+    pub(crate) fn stop_task_call(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let reference = str_field(input, "task").unwrap_or("");
+        if reference.is_empty() {
+            return Err(ApiError::invalid_parameter("Task can not be blank."));
+        }
+        let id = short_name(reference);
+        let key = self
+            .tasks
+            .values()
+            .find(|t| t.cluster == cluster && (t.id == id || t.arn == reference))
+            .map(|t| t.key)
+            .ok_or_else(|| ApiError::invalid_parameter("The referenced task was not found."))?;
+        let reason = str_field(input, "reason").unwrap_or("Task stopped by user").to_string();
+        self.stop_task(key, "UserInitiated", reason);
+        Ok(json!({ "task": self.task_json(key) }))
+    }
+
+    pub(crate) fn describe_tasks(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let mut tasks = Vec::new();
+        let mut failures = Vec::new();
+        for reference in input.get("tasks").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            let id = short_name(reference);
+            match self.tasks.values().find(|t| t.cluster == cluster && (t.id == id || t.arn == reference)) {
+                Some(task) => tasks.push(self.task_json(task.key)),
+                None => failures.push(json!({ "arn": reference, "reason": "MISSING" })),
+            }
+        }
+        Ok(json!({ "tasks": tasks, "failures": failures }))
+    }
+
+    pub(crate) fn list_tasks(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let desired = str_field(input, "desiredStatus").unwrap_or("RUNNING");
+        let family = str_field(input, "family");
+        let service_name = str_field(input, "serviceName");
+        let instance = str_field(input, "containerInstance").and_then(|r| self.find_container_instance(&cluster, r));
+        let started_by = str_field(input, "startedBy");
+        let arns: Vec<String> = self
+            .tasks
+            .values()
+            .filter(|t| t.cluster == cluster)
+            .filter(|t| match desired {
+                "STOPPED" => t.desired_status == "STOPPED",
+                _ => t.desired_status == "RUNNING",
+            })
+            .filter(|t| family.is_none_or(|f| t.family == f))
+            .filter(|t| service_name.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == short_name(s))))
+            .filter(|t| instance.is_none() || t.node == instance)
+            .filter(|t| started_by.is_none_or(|s| t.started_by.as_deref() == Some(s)))
+            .map(|t| t.arn.clone())
+            .collect();
+        Ok(json!({ "taskArns": arns }))
+    }
+}

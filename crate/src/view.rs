@@ -1,0 +1,279 @@
+//! `View`: the plain snapshot the app renders. Public fields, no references into the engine, and the
+//! sim time of every state change so the UI can animate as a pure function of sim time.
+
+use crate::sim::{MetricSample, Sim, TaskStatus};
+use crate::time::SimTime;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct View {
+    pub now: SimTime,
+    pub seed: u64,
+    pub trace_hash: String,
+    /// Milliseconds since the Unix epoch that sim time zero stands for.
+    pub start_epoch_ms: u64,
+    pub region: String,
+    pub availability_zones: Vec<String>,
+    pub subnets: Vec<SubnetView>,
+    pub clusters: Vec<ClusterView>,
+    pub instances: Vec<InstanceView>,
+    pub tasks: Vec<TaskView>,
+    pub services: Vec<ServiceView>,
+    pub task_definitions: Vec<TaskDefinitionView>,
+    pub metrics: Vec<MetricSample>,
+    pub n_events: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubnetView {
+    pub subnet_id: String,
+    pub availability_zone: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterView {
+    pub name: String,
+    pub arn: String,
+    pub status: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InstanceView {
+    /// The EC2 instance id (`i-...`): the stable key of the instance in lists.
+    pub ec2_instance_id: String,
+    pub instance_type: String,
+    pub availability_zone: String,
+    /// EC2 state: pending, running, shutting-down, terminated.
+    pub ec2_state: String,
+    /// Container instance status when registered: ACTIVE, DRAINING, INACTIVE.
+    pub status: Option<String>,
+    pub cluster: Option<String>,
+    pub container_instance_arn: Option<String>,
+    /// When the displayed state began.
+    pub since: SimTime,
+    pub registered_cpu_units: u32,
+    pub registered_memory_mib: u32,
+    pub remaining_cpu_units: u32,
+    pub remaining_memory_mib: u32,
+    pub n_tasks: u32,
+    /// Custom attributes (name=value).
+    pub custom_attributes: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskView {
+    pub arn: String,
+    /// The 32-hex task id: the stable key of the task in lists.
+    pub id: String,
+    pub cluster: String,
+    pub family: String,
+    pub revision: u32,
+    pub group: String,
+    pub service: Option<String>,
+    pub launch_type: String,
+    pub last_status: String,
+    pub desired_status: String,
+    pub health_status: String,
+    /// The EC2 instance id the task runs on (EC2 launch type).
+    pub ec2_instance_id: Option<String>,
+    pub availability_zone: String,
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    pub created_at: SimTime,
+    /// When `last_status` was entered.
+    pub since: SimTime,
+    pub stopped_at: Option<SimTime>,
+    pub stop_code: Option<String>,
+    pub stopped_reason: Option<String>,
+    pub deployment_id: Option<String>,
+    /// Host port bindings as `container:containerPort->hostPort/protocol`.
+    pub network_bindings: Vec<String>,
+    /// Whether an explanation of its placement exists (EC2 tasks).
+    pub explainable: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeploymentView {
+    pub id: String,
+    pub status: String,
+    pub task_definition: String,
+    pub desired_count: u32,
+    pub running_count: u32,
+    pub pending_count: u32,
+    pub failed_tasks: u32,
+    pub rollout_state: String,
+    pub rollout_state_reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServiceView {
+    pub name: String,
+    pub cluster: String,
+    pub status: String,
+    pub scheduling_strategy: String,
+    pub launch_type: String,
+    pub task_definition: String,
+    pub desired_count: u32,
+    pub running_count: u32,
+    pub pending_count: u32,
+    pub minimum_healthy_percent: u32,
+    pub maximum_percent: u32,
+    pub deployments: Vec<DeploymentView>,
+    /// Most recent first: (time, message).
+    pub events: Vec<(SimTime, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TaskDefinitionView {
+    pub arn: String,
+    pub family: String,
+    pub revision: u32,
+    pub status: String,
+    pub cpu_units: Option<u32>,
+    pub memory_mib: Option<u32>,
+    pub network_mode: String,
+    pub compatibilities: Vec<String>,
+    pub n_containers: u32,
+    /// The DescribeTaskDefinition output, pretty JSON.
+    pub json: String,
+}
+
+impl Sim {
+    /// A snapshot of the whole world for the UI.
+    pub fn view(&self) -> View {
+        let scenario = self.scenario();
+        let mut availability_zones: Vec<String> = scenario.network.subnets.iter().map(|s| s.availability_zone.clone()).collect();
+        availability_zones.sort();
+        availability_zones.dedup();
+        let ec2_of_node = |node: u32| self.container_instances.get(&node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.instance_id.clone());
+        let instances = self
+            .ec2
+            .values()
+            .map(|e| {
+                let ci = e.container_instance.and_then(|k| self.container_instances.get(&k));
+                let pool = ci.and_then(|ci| self.pools.get(&ci.cluster));
+                let node = ci.and_then(|ci| pool.and_then(|p| p.node(ci.key)));
+                let remaining = ci.and_then(|ci| pool.and_then(|p| p.remaining(ci.key)));
+                let since = match ci {
+                    Some(ci) if e.state == crate::sim::Ec2State::Running => ci.status_since,
+                    _ => e.state_since,
+                };
+                InstanceView {
+                    ec2_instance_id: e.instance_id.clone(),
+                    instance_type: e.instance_type.name.to_string(),
+                    availability_zone: e.availability_zone.clone(),
+                    ec2_state: e.state.as_aws().to_string(),
+                    status: ci.map(|ci| ci.status.clone()),
+                    cluster: ci.map(|ci| ci.cluster.clone()).or_else(|| Some(e.agent_cluster.clone()).filter(|_| e.can_register)),
+                    container_instance_arn: ci.map(|ci| ci.arn.clone()),
+                    since,
+                    registered_cpu_units: node.map_or(e.instance_type.registered_cpu_units(), |n| n.registered_cpu_units),
+                    registered_memory_mib: node.map_or(e.instance_type.registered_memory_mib(), |n| n.registered_memory_mib),
+                    remaining_cpu_units: remaining.as_ref().map_or(0, |r| r.cpu_units),
+                    remaining_memory_mib: remaining.as_ref().map_or(0, |r| r.memory_mib),
+                    n_tasks: ci.map_or(0, |ci| self.tasks.values().filter(|t| t.node == Some(ci.key) && t.last_status != TaskStatus::Stopped).count() as u32),
+                    custom_attributes: ci
+                        .map(|ci| ci.custom_attributes.iter().map(|(k, v)| (k.clone(), v.clone().unwrap_or_default())).collect())
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let tasks = self
+            .tasks
+            .values()
+            .map(|t| TaskView {
+                arn: t.arn.clone(),
+                id: t.id.clone(),
+                cluster: t.cluster.clone(),
+                family: t.family.clone(),
+                revision: t.revision,
+                group: t.group.clone(),
+                service: t.service.and_then(|k| self.services.get(&k)).map(|s| s.name.clone()),
+                launch_type: t.launch_type.as_aws().to_string(),
+                last_status: t.last_status.as_aws().to_string(),
+                desired_status: t.desired_status.to_string(),
+                health_status: t.health_status.to_string(),
+                ec2_instance_id: t.node.and_then(ec2_of_node),
+                availability_zone: t.availability_zone.clone(),
+                cpu_units: t.cpu_units,
+                memory_mib: t.memory_mib,
+                created_at: t.created_at,
+                since: t.status_since,
+                stopped_at: t.stopped_at,
+                stop_code: t.stop_code.clone(),
+                stopped_reason: t.stopped_reason.clone(),
+                deployment_id: t.deployment_id.clone(),
+                network_bindings: t.network_bindings.iter().map(|(name, cp, hp, proto)| format!("{name}:{cp}->{hp}/{proto}")).collect(),
+                explainable: t.placement_decision.is_some(),
+            })
+            .collect();
+        let services = self
+            .services
+            .values()
+            .map(|s| {
+                let active: Vec<_> = self.tasks.values().filter(|t| t.service == Some(s.key) && t.is_active()).collect();
+                ServiceView {
+                    name: s.name.clone(),
+                    cluster: s.cluster.clone(),
+                    status: s.status.to_string(),
+                    scheduling_strategy: s.scheduling_strategy.to_string(),
+                    launch_type: s.launch_type.as_aws().to_string(),
+                    task_definition: s.task_definition_arn.rsplit('/').next().unwrap_or("").to_string(),
+                    desired_count: s.desired_count,
+                    running_count: active.iter().filter(|t| t.last_status == TaskStatus::Running).count() as u32,
+                    pending_count: active.iter().filter(|t| t.last_status < TaskStatus::Running).count() as u32,
+                    minimum_healthy_percent: s.deployment_configuration.minimum_healthy_percent,
+                    maximum_percent: s.deployment_configuration.maximum_percent,
+                    deployments: s
+                        .deployments
+                        .iter()
+                        .map(|d| DeploymentView {
+                            id: d.id.clone(),
+                            status: d.status.to_string(),
+                            task_definition: d.task_definition_arn.rsplit('/').next().unwrap_or("").to_string(),
+                            desired_count: d.desired_count,
+                            running_count: active.iter().filter(|t| t.deployment_id.as_ref() == Some(&d.id) && t.last_status == TaskStatus::Running).count() as u32,
+                            pending_count: active.iter().filter(|t| t.deployment_id.as_ref() == Some(&d.id) && t.last_status < TaskStatus::Running).count() as u32,
+                            failed_tasks: d.failed_tasks,
+                            rollout_state: d.rollout_state.to_string(),
+                            rollout_state_reason: d.rollout_state_reason.clone(),
+                        })
+                        .collect(),
+                    events: s.events.iter().map(|e| (e.created_at, e.message.clone())).collect(),
+                }
+            })
+            .collect();
+        let task_definitions = self
+            .task_definitions
+            .values()
+            .flatten()
+            .map(|r| TaskDefinitionView {
+                arn: r.arn.clone(),
+                family: r.family.clone(),
+                revision: r.revision,
+                status: r.status.clone(),
+                cpu_units: r.spec.cpu_units,
+                memory_mib: r.spec.memory_mib,
+                network_mode: r.spec.network_mode.as_aws().to_string(),
+                compatibilities: r.spec.compatibilities.iter().map(|c| c.as_aws().to_string()).collect(),
+                n_containers: r.spec.containers.len() as u32,
+                json: serde_json::to_string_pretty(&self.task_definition_json(&r.family, r.revision)).unwrap_or_default(),
+            })
+            .collect();
+        View {
+            now: self.now(),
+            seed: self.seed(),
+            trace_hash: self.trace_hash(),
+            start_epoch_ms: scenario.start_epoch_ms,
+            region: scenario.region.clone(),
+            availability_zones,
+            subnets: scenario.network.subnets.iter().map(|s| SubnetView { subnet_id: s.subnet_id.clone(), availability_zone: s.availability_zone.clone() }).collect(),
+            clusters: self.clusters.values().map(|c| ClusterView { name: c.name.clone(), arn: c.arn.clone(), status: c.status.clone() }).collect(),
+            instances,
+            tasks,
+            services,
+            task_definitions,
+            metrics: self.metrics().to_vec(),
+            n_events: self.n_events_processed(),
+        }
+    }
+}

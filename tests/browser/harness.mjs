@@ -1,0 +1,105 @@
+// The browser harness: launches Debian's headless Chromium through playwright-core, opens pages
+// that fail their test on any console error, page error, CSP violation or request that leaves
+// 127.0.0.1, and registers the tests that run.mjs runs.
+//
+// Spec files (specs/*.spec.mjs) call `test(name, async ({ page, url, expectError }) => { ... })`.
+// Never sleep in a test: wait for a DOM state (page.waitForSelector, page.waitForFunction).
+import { chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const HERE = dirname(fileURLToPath(import.meta.url));
+export const OUT_DIR = join(HERE, 'out');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** The flags that work as root on these machines (shared/guide/toolchain.md). Playwright adds
+ * `--headless` and a fresh temporary `--user-data-dir` of its own to every launch. */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The size the playground is designed for (and its screenshots are taken at). */
+export const VIEWPORT = { width: 1280, height: 720 };
+
+const registry = [];
+
+/** Registers a test. `fn` receives `{ page, url, expectError }`; see `openPage`. */
+export function test(name, fn) {
+  registry.push({ name, fn });
+}
+
+export function registeredTests() {
+  return registry;
+}
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+}
+
+/**
+ * Opens a page in a fresh browser context (its own storage and cache) with the guards on.
+ * Returns `{ context, page, problems, expectError }`:
+ * - `problems` collects every console error, page error, CSP violation and blocked request;
+ * - `expectError(regex)` marks console errors matching `regex` as expected (e.g. a test that
+ *   checks the CSP refuses an inline script).
+ */
+export async function openPage(browser) {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const problems = [];
+  const expected = [];
+
+  // Report CSP violations as console errors, and keep them for tests to read. Init scripts are
+  // run by the browser through the DevTools protocol, so the page's CSP does not apply to them.
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolations.push({ directive: e.violatedDirective, blocked: e.blockedURI, sample: e.sample });
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+    });
+  });
+
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const text = msg.text();
+    if (!expected.some((re) => re.test(text))) problems.push(`console error: ${text}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('crash', () => problems.push('page crashed'));
+
+  // Nothing may leave the machine: block and report any request to another host.
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    if (url.hostname === '127.0.0.1') return route.continue();
+    problems.push(`request to another host: ${url.href}`);
+    return route.abort('blockedbyclient');
+  });
+
+  return { context, page, problems, expectError: (re) => expected.push(re) };
+}
+
+/** Waits until the app has rendered its shell (the `data-ready` marker). */
+export async function waitForApp(page) {
+  await page.waitForSelector('.app[data-ready]');
+}
+
+/** Saves a PNG of the page to out/NAME.png and returns its path. */
+export async function screenshot(page, name) {
+  await mkdir(OUT_DIR, { recursive: true });
+  const path = join(OUT_DIR, `${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase()}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Throws with `message` unless `condition` holds. */
+export function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
