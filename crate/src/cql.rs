@@ -397,14 +397,7 @@ impl Parser {
     }
 
     fn starts_with(&self, text: &str) -> bool {
-        let mut i = self.pos;
-        for c in text.chars() {
-            if self.chars.get(i) != Some(&c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        (self.pos..).zip(text.chars()).all(|(i, c)| self.chars.get(i) == Some(&c))
     }
 
     /// A keyword (case-insensitive) followed by a non-word character.
@@ -787,8 +780,8 @@ impl Regex {
     fn run(&self, len: usize, at: impl Fn(usize) -> char) -> bool {
         let width = len + 1;
         let n_bits = self.program.len() * width;
-        // Small problems use a bitset on the stack; large ones allocate.
-        let mut small = [0u64; 32];
+        // Small problems use a bitset and a backtrack stack on the stack; large ones allocate.
+        let mut small = [0u64; 8];
         let mut large = Vec::new();
         let visited: &mut [u64] = if n_bits <= small.len() * 64 {
             &mut small
@@ -796,7 +789,7 @@ impl Regex {
             large.resize(n_bits.div_ceil(64), 0u64);
             &mut large
         };
-        let mut stack: Vec<(u32, usize)> = Vec::new();
+        let mut stack = BacktrackStack::default();
         let (mut pc, mut pos) = (0usize, 0usize);
         loop {
             let bit = pc * width + pos;
@@ -874,6 +867,36 @@ impl Regex {
                 }
             }
         }
+    }
+}
+
+/// Pending alternatives of the matcher: 16 inline, then spilled to the heap.
+#[derive(Default)]
+struct BacktrackStack {
+    inline: [(u32, usize); 16],
+    n_inline: usize,
+    spilled: Vec<(u32, usize)>,
+}
+
+impl BacktrackStack {
+    fn push(&mut self, item: (u32, usize)) {
+        if self.n_inline < self.inline.len() && self.spilled.is_empty() {
+            self.inline[self.n_inline] = item;
+            self.n_inline += 1;
+        } else {
+            self.spilled.push(item);
+        }
+    }
+
+    fn pop(&mut self) -> Option<(u32, usize)> {
+        if let Some(item) = self.spilled.pop() {
+            return Some(item);
+        }
+        if self.n_inline == 0 {
+            return None;
+        }
+        self.n_inline -= 1;
+        Some(self.inline[self.n_inline])
     }
 }
 

@@ -1,2 +1,4 @@
 //! One integration test binary; each module covers one capability.
 mod taskdef_fixtures;
+mod taskdef_fuzz;
+mod scenarios;

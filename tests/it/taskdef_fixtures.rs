@@ -10,13 +10,19 @@ use ecs_sim::taskdef::{parse_task_definition_str, Compatibility, FieldError};
 
 /// The project's fixtures: `valid/`, `invalid/` and `invalid/EXPECTED-OURS.tsv`.
 fn own_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("data").join("taskdefs")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("data")
+        .join("taskdefs")
 }
 
 /// The shared corpus: the workspace root's parent + `shared/fixtures/taskdefs`.
 fn shared_dir() -> Option<PathBuf> {
     let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent()?;
-    let dir = workspace.parent()?.join("shared").join("fixtures").join("taskdefs");
+    let dir = workspace
+        .parent()?
+        .join("shared")
+        .join("fixtures")
+        .join("taskdefs");
     dir.is_dir().then_some(dir)
 }
 
@@ -31,15 +37,21 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// file -> (path, message); message `None` means any non-empty message.
 fn expectations() -> BTreeMap<String, (String, Option<String>)> {
     let table = own_dir().join("invalid").join("EXPECTED-OURS.tsv");
-    let text = fs::read_to_string(&table).unwrap_or_else(|e| panic!("read {}: {e}", table.display()));
+    let text =
+        fs::read_to_string(&table).unwrap_or_else(|e| panic!("read {}: {e}", table.display()));
     let mut out = BTreeMap::new();
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+    for line in text
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+    {
         let columns: Vec<&str> = line.split('\t').collect();
         assert_eq!(columns.len(), 3, "bad row in EXPECTED-OURS.tsv: {line}");
         let message = (columns[2] != "-").then(|| columns[2].to_string());
@@ -55,8 +67,15 @@ fn assert_accepts_all_valid(dir: &Path) -> usize {
         let text = fs::read_to_string(file).expect("read fixture");
         match parse_task_definition_str(&text) {
             Ok(spec) => {
-                assert!(spec.compatibilities.contains(&Compatibility::Ec2), "{}: EC2 missing", file.display());
-                assert!(spec.input.get("taskDefinitionArn").is_none() && spec.input.get("revision").is_none());
+                assert!(
+                    spec.compatibilities.contains(&Compatibility::Ec2),
+                    "{}: EC2 missing",
+                    file.display()
+                );
+                assert!(
+                    spec.input.get("taskDefinitionArn").is_none()
+                        && spec.input.get("revision").is_none()
+                );
             }
             Err(errors) => panic!("{} should be valid, got {errors:#?}", file.display()),
         }
@@ -67,7 +86,11 @@ fn assert_accepts_all_valid(dir: &Path) -> usize {
 fn assert_rejects_all_invalid(dir: &Path) -> usize {
     let expected = expectations();
     let files = json_files(&dir.join("invalid"));
-    assert!(!files.is_empty(), "no invalid fixtures in {}", dir.display());
+    assert!(
+        !files.is_empty(),
+        "no invalid fixtures in {}",
+        dir.display()
+    );
     for file in &files {
         let name = file_name(file);
         let Some((path, message)) = expected.get(&name) else {
@@ -79,9 +102,15 @@ fn assert_rejects_all_invalid(dir: &Path) -> usize {
             Err(errors) => errors,
         };
         let matched = errors.iter().any(|e| {
-            e.path == *path && message.as_ref().map_or(!e.message.is_empty(), |m| e.message == *m)
+            e.path == *path
+                && message
+                    .as_ref()
+                    .map_or(!e.message.is_empty(), |m| e.message == *m)
         });
-        assert!(matched, "{name}: expected {path} :: {message:?}\ngot {errors:#?}");
+        assert!(
+            matched,
+            "{name}: expected {path} :: {message:?}\ngot {errors:#?}"
+        );
     }
     files.len()
 }
@@ -98,26 +127,42 @@ fn taskdef_own_fixtures_invalid_are_rejected_with_expected_messages() {
     assert!(count >= 60, "only {count} invalid fixtures");
     // Every row of the table names a file that exists (no stale expectations).
     for name in expectations().keys() {
-        assert!(own_dir().join("invalid").join(name).is_file(), "EXPECTED-OURS.tsv row without a file: {name}");
+        assert!(
+            own_dir().join("invalid").join(name).is_file(),
+            "EXPECTED-OURS.tsv row without a file: {name}"
+        );
     }
 }
 
 #[test]
 fn taskdef_malformed_json_fixture_reports_position() {
-    let text = fs::read_to_string(own_dir().join("invalid").join("own-malformed-json.json")).expect("read");
+    let text = fs::read_to_string(own_dir().join("invalid").join("own-malformed-json.json"))
+        .expect("read");
     let errors = parse_task_definition_str(&text).expect_err("malformed");
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0].path, "$");
-    assert!(errors[0].message.contains("line 4"), "{}", errors[0].message);
+    assert!(
+        errors[0].message.contains("line 4"),
+        "{}",
+        errors[0].message
+    );
 }
 
 #[test]
 fn taskdef_unit_strings_are_normalized_like_aws() {
-    let text = fs::read_to_string(own_dir().join("valid").join("firelens-newrelic-vcpu-gb-units.json")).expect("read");
+    let text = fs::read_to_string(
+        own_dir()
+            .join("valid")
+            .join("firelens-newrelic-vcpu-gb-units.json"),
+    )
+    .expect("read");
     let spec = parse_task_definition_str(&text).expect("valid");
     assert_eq!(spec.input["cpu"], "1024");
     assert_eq!(spec.input["memory"], "2048");
-    assert_eq!(spec.compatibilities, vec![Compatibility::Ec2, Compatibility::Fargate]);
+    assert_eq!(
+        spec.compatibilities,
+        vec![Compatibility::Ec2, Compatibility::Fargate]
+    );
 }
 
 #[test]
@@ -138,6 +183,9 @@ fn taskdef_shared_corpus() {
         .collect();
     assert!(!listed.is_empty(), "EXPECTED.md table not parsed");
     for name in listed {
-        assert!(expected.contains_key(name), "EXPECTED.md lists {name}, which has no expectation of ours");
+        assert!(
+            expected.contains_key(name),
+            "EXPECTED.md lists {name}, which has no expectation of ours"
+        );
     }
 }

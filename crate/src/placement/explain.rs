@@ -27,12 +27,8 @@ impl Pool {
             });
         }
         if alive.is_empty() {
-            let mut scratch = rng.clone();
-            let outcome = match self.decide_slow(demand, &prepared, &mut scratch) {
-                Ok(key) => Ok(key),
-                Err(f) => Err(f),
-            };
-            *rng = scratch;
+            // No candidate: the failure (no PRNG draw happens on this path).
+            let outcome = self.decide_slow(demand, &prepared, rng);
             return Explanation { nodes, outcome };
         }
         let spread_counts = self.spread_counts(demand);

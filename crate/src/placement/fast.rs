@@ -30,9 +30,20 @@ use super::*;
 #[derive(Clone, Debug)]
 pub(crate) struct StaticEntry {
     version: u64,
-    value_index: BTreeMap<Option<String>, u32>,
+    /// Group of each value of the spread attribute (all instances are in the null group without one).
+    value_index: BTreeMap<String, u32>,
+    null_group: Option<u32>,
     /// Slots of the eligible instances of each value, in key order.
     slots: Vec<Vec<u32>>,
+}
+
+impl StaticEntry {
+    fn group_of(&self, value: Option<&str>) -> Option<u32> {
+        match value {
+            Some(v) => self.value_index.get(v).copied(),
+            None => self.null_group,
+        }
+    }
 }
 
 /// Most cached static filters kept at once (the cache is dropped whole past this).
@@ -119,8 +130,7 @@ impl Pool {
             if let Some(hosts) = self.group_nodes.get(&demand.group) {
                 for (key, n) in hosts {
                     if let Some(node) = self.node_ref(*key) {
-                        let value = attribute_value(node, name).map(str::to_string);
-                        if let Some(&g) = entry.value_index.get(&value) {
+                        if let Some(g) = entry.group_of(attribute_value(node, name)) {
                             counts[g as usize] += i64::from(*n);
                         }
                     }
@@ -154,7 +164,7 @@ impl Pool {
             }
         }
 
-        let mut out = Vec::with_capacity(count as usize);
+        let mut out = Vec::with_capacity(count.min(10_000) as usize);
         while (out.len() as u64) < u64::from(count) {
             let Some(Reverse((_, _, key, g))) = top.pop() else {
                 let closest = self.closest_miss(demand, prepared);
@@ -183,8 +193,7 @@ impl Pool {
     }
 
     fn build_static(&self, demand: &TaskDemand, static_exprs: &[&Prepared], attribute: Option<&str>) -> StaticEntry {
-        let mut value_index: BTreeMap<Option<String>, u32> = BTreeMap::new();
-        let mut slots: Vec<Vec<u32>> = Vec::new();
+        let mut entry = StaticEntry { version: self.version, value_index: BTreeMap::new(), null_group: None, slots: Vec::new() };
         'nodes: for &slot in self.index.values() {
             let node = &self.nodes[slot as usize];
             if !node.usable() || pool::n_missing_attributes(node, demand) > 0 {
@@ -197,14 +206,23 @@ impl Pool {
                     }
                 }
             }
-            let value = attribute.and_then(|a| attribute_value(node, a)).map(str::to_string);
-            let next = slots.len() as u32;
-            let g = *value_index.entry(value).or_insert(next);
-            if g == next {
-                slots.push(Vec::new());
-            }
-            slots[g as usize].push(slot);
+            let value = attribute.and_then(|a| attribute_value(node, a));
+            let g = match entry.group_of(value) {
+                Some(g) => g,
+                None => {
+                    let g = entry.slots.len() as u32;
+                    entry.slots.push(Vec::new());
+                    match value {
+                        Some(v) => {
+                            entry.value_index.insert(v.to_string(), g);
+                        }
+                        None => entry.null_group = Some(g),
+                    }
+                    g
+                }
+            };
+            entry.slots[g as usize].push(slot);
         }
-        StaticEntry { version: self.version, value_index, slots }
+        entry
     }
 }

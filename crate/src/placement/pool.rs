@@ -554,7 +554,7 @@ impl Pool {
         if let Some(out) = self.place_fast(demand, &prepared, count) {
             return out;
         }
-        let mut out = Vec::with_capacity(count as usize);
+        let mut out = Vec::with_capacity(count.min(10_000) as usize);
         for _ in 0..count {
             match self.decide_slow(demand, &prepared, rng) {
                 Ok(key) => out.push(Ok(self.reserve(key, demand))),

@@ -430,6 +430,14 @@ impl Sim {
             (true, Some(td)) => {
                 self.start_deployment(key, &td);
                 let new_id = self.services[&key].deployments[0].id.clone();
+                // The tasks still running the rolled-back-to revision keep serving: they join the rollback
+                // deployment instead of being replaced. (The reference does not say whether ECS replaces them;
+                // keeping them matches the documented outcome, "the service rolls back to the last completed state".)
+                for task in self.tasks.values_mut() {
+                    if task.service == Some(key) && task.is_active() && task.task_definition_arn == td {
+                        task.deployment_id = Some(new_id.clone());
+                    }
+                }
                 if let Some(d) = self.services.get_mut(&key).and_then(|s| s.deployments.iter_mut().find(|d| d.id == deployment_id)) {
                     d.rollout_state_reason = format!("ECS deployment circuit breaker: rolling back to deploymentId {new_id}.");
                 }

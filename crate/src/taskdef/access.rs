@@ -42,7 +42,10 @@ pub fn nonempty_str_of<'a>(object: &'a Map<String, Value>, key: &str) -> Option<
 
 /// An integer member within the 32-bit range AWS uses for `Integer`.
 pub fn int_of(object: &Map<String, Value>, key: &str) -> Option<i64> {
-    object.get(key).and_then(Value::as_i64).filter(|n| i32::try_from(*n).is_ok())
+    object
+        .get(key)
+        .and_then(Value::as_i64)
+        .filter(|n| i32::try_from(*n).is_ok())
 }
 
 pub fn bool_of(object: &Map<String, Value>, key: &str) -> Option<bool> {
@@ -55,17 +58,32 @@ pub fn obj_of<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Map<S
 
 /// The items of a list member (empty when absent or not a list).
 pub fn list_of<'a>(object: &'a Map<String, Value>, key: &str) -> &'a [Value] {
-    object.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
+    object
+        .get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
 }
 
 /// The object items of a list member, with their indices.
-pub fn objects_of<'a>(object: &'a Map<String, Value>, key: &str) -> Vec<(usize, &'a Map<String, Value>)> {
-    list_of(object, key).iter().enumerate().filter_map(|(i, v)| v.as_object().map(|o| (i, o))).collect()
+pub fn objects_of<'a>(
+    object: &'a Map<String, Value>,
+    key: &str,
+) -> Vec<(usize, &'a Map<String, Value>)> {
+    list_of(object, key)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.as_object().map(|o| (i, o)))
+        .collect()
 }
 
 /// The string items of a list member, with their indices.
 pub fn strings_of<'a>(object: &'a Map<String, Value>, key: &str) -> Vec<(usize, &'a str)> {
-    list_of(object, key).iter().enumerate().filter_map(|(i, v)| v.as_str().map(|s| (i, s))).collect()
+    list_of(object, key)
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.as_str().map(|s| (i, s)))
+        .collect()
 }
 
 /// Every problem found, in the order found.
@@ -76,7 +94,10 @@ pub struct Problems {
 
 impl Problems {
     pub fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError { path: path.into(), message: message.into() });
+        self.errors.push(FieldError {
+            path: path.into(),
+            message: message.into(),
+        });
     }
 
     /// AWS's enum validation message (the `ValidationException` form, worded with our JSON path).
@@ -101,11 +122,16 @@ impl Problems {
     /// Drops exact duplicates, keeping the first occurrence.
     pub fn dedup(&mut self) {
         let mut seen = std::collections::BTreeSet::new();
-        self.errors.retain(|e| seen.insert((e.path.clone(), e.message.clone())));
+        self.errors
+            .retain(|e| seen.insert((e.path.clone(), e.message.clone())));
     }
 }
 
 /// True when `text` is 1 to 255 letters, digits, underscores and hyphens (family, container and volume names).
 pub fn is_aws_name(text: &str) -> bool {
-    !text.is_empty() && text.len() <= 255 && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    !text.is_empty()
+        && text.len() <= 255
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }

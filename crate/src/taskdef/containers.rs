@@ -3,7 +3,10 @@
 
 use serde_json::{Map, Value};
 
-use super::access::{at, bool_of, int_of, is_aws_name, join, list_of, nonempty_str_of, obj_of, objects_of, str_of, strings_of, Problems};
+use super::access::{
+    at, bool_of, int_of, is_aws_name, join, list_of, nonempty_str_of, obj_of, objects_of, str_of,
+    strings_of, Problems,
+};
 use super::validate::{check_enum_member, Task, MAX_CONTAINERS};
 use super::NetworkMode;
 
@@ -11,8 +14,21 @@ pub const TRANSPORT_PROTOCOLS: &[&str] = &["tcp", "udp"];
 pub const APPLICATION_PROTOCOLS: &[&str] = &["http", "http2", "grpc"];
 pub const CONTAINER_CONDITIONS: &[&str] = &["START", "COMPLETE", "SUCCESS", "HEALTHY"];
 pub const ULIMIT_NAMES: &[&str] = &[
-    "core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue", "nice", "nofile", "nproc", "rss", "rtprio", "rttime",
-    "sigpending", "stack",
+    "core",
+    "cpu",
+    "data",
+    "fsize",
+    "locks",
+    "memlock",
+    "msgqueue",
+    "nice",
+    "nofile",
+    "nproc",
+    "rss",
+    "rtprio",
+    "rttime",
+    "sigpending",
+    "stack",
 ];
 pub const FIRELENS_TYPES: &[&str] = &["fluentd", "fluentbit"];
 pub const RESOURCE_TYPES: &[&str] = &["GPU", "InferenceAccelerator", "NeuronDevice"];
@@ -81,11 +97,16 @@ fn check_names(task: &Task, problems: &mut Problems) {
                 }
             }
             // Verified (hashicorp/terraform-provider-aws#5950).
-            Some(name) if !is_aws_name(name) => problems.add(path, "Container.name contains invalid characters."),
+            Some(name) if !is_aws_name(name) => {
+                problems.add(path, "Container.name contains invalid characters.")
+            }
             Some(name) => {
                 if seen.contains(&name) {
                     // Verified (Shippable/support#2946).
-                    problems.add(path, "Container names must be unique within a Task Definition.");
+                    problems.add(
+                        path,
+                        "Container names must be unique within a Task Definition.",
+                    );
                 }
                 seen.push(name);
             }
@@ -94,16 +115,31 @@ fn check_names(task: &Task, problems: &mut Problems) {
 }
 
 fn check_image(container: &Map<String, Value>, path: &str, problems: &mut Problems) {
-    if nonempty_str_of(container, "image").is_none() && container.get("image").is_none_or(Value::is_string) {
+    if nonempty_str_of(container, "image").is_none()
+        && container.get("image").is_none_or(Value::is_string)
+    {
         // Verified (EXPECTED.md #9).
-        problems.add(join(path, "image"), "Container.image should not be null or empty.");
+        problems.add(
+            join(path, "image"),
+            "Container.image should not be null or empty.",
+        );
     }
 }
 
-fn check_memory(task: &Task, container: &Map<String, Value>, path: &str, name: &str, problems: &mut Problems) {
+fn check_memory(
+    task: &Task,
+    container: &Map<String, Value>,
+    path: &str,
+    name: &str,
+    problems: &mut Problems,
+) {
     let memory = int_of(container, "memory");
     let reservation = int_of(container, "memoryReservation");
-    if task.memory_mib.is_none() && memory.is_none() && reservation.is_none() && !container.contains_key("memory") {
+    if task.memory_mib.is_none()
+        && memory.is_none()
+        && reservation.is_none()
+        && !container.contains_key("memory")
+    {
         // Verified (EXPECTED.md #23).
         problems.add(
             join(path, "memory"),
@@ -123,7 +159,9 @@ fn check_memory(task: &Task, container: &Map<String, Value>, path: &str, name: &
                 // Verified (pulumi/pulumi-awsx#1220).
                 problems.add(
                     join(path, "memory"),
-                    format!("The 'memory' setting for container '{name}' is greater than for the task."),
+                    format!(
+                        "The 'memory' setting for container '{name}' is greater than for the task."
+                    ),
                 );
             }
         }
@@ -146,21 +184,30 @@ fn check_memory(task: &Task, container: &Map<String, Value>, path: &str, name: &
     }
     if int_of(container, "cpu").is_some_and(|cpu| cpu < 0) {
         // Wording unverified.
-        problems.add(join(path, "cpu"), format!("Invalid setting for container '{name}'. 'cpu' must not be negative."));
+        problems.add(
+            join(path, "cpu"),
+            format!("Invalid setting for container '{name}'. 'cpu' must not be negative."),
+        );
     }
 }
 
 /// Sums over containers against the task size.
 fn check_totals(task: &Task, problems: &mut Problems) {
     if let Some(task_memory) = task.memory_mib.map(i64::from) {
-        let reservations: i64 =
-            task.containers.iter().filter_map(|(_, c)| int_of(c, "memoryReservation")).fold(0, i64::saturating_add);
+        let reservations: i64 = task
+            .containers
+            .iter()
+            .filter_map(|(_, c)| int_of(c, "memoryReservation"))
+            .fold(0, i64::saturating_add);
         let reserved: i64 = task
             .containers
             .iter()
             .filter_map(|(_, c)| int_of(c, "memoryReservation").or_else(|| int_of(c, "memory")))
             .fold(0, i64::saturating_add);
-        let single_too_big = task.containers.iter().any(|(_, c)| int_of(c, "memory").is_some_and(|m| m > task_memory));
+        let single_too_big = task
+            .containers
+            .iter()
+            .any(|(_, c)| int_of(c, "memory").is_some_and(|m| m > task_memory));
         if reservations > task_memory {
             // Verified (EXPECTED.md #7).
             problems.add(
@@ -177,8 +224,12 @@ fn check_totals(task: &Task, problems: &mut Problems) {
         }
     }
     if let Some(task_cpu) = task.cpu_units.map(i64::from) {
-        let total: i64 =
-            task.containers.iter().filter_map(|(_, c)| int_of(c, "cpu")).filter(|n| *n > 0).fold(0, i64::saturating_add);
+        let total: i64 = task
+            .containers
+            .iter()
+            .filter_map(|(_, c)| int_of(c, "cpu"))
+            .filter(|n| *n > 0)
+            .fold(0, i64::saturating_add);
         if total > task_cpu {
             // Verified (aws/aws-cdk#24629; cloudnativedaysjp/dreamkast-infra#4726).
             problems.add("cpu", "The sum of all container 'cpu' values cannot be greater than the value of the task 'cpu'.");
@@ -190,26 +241,48 @@ fn check_essential(task: &Task, problems: &mut Problems) {
     if task.containers.is_empty() {
         return;
     }
-    if !task.containers.iter().any(|(_, c)| bool_of(c, "essential").unwrap_or(true)) {
+    if !task
+        .containers
+        .iter()
+        .any(|(_, c)| bool_of(c, "essential").unwrap_or(true))
+    {
         // Verified (eagletmt/hako#68).
-        problems.add("containerDefinitions", "Task definition doesn't have any essential container.");
+        problems.add(
+            "containerDefinitions",
+            "Task definition doesn't have any essential container.",
+        );
     }
 }
 
-fn check_ports(task: &Task, container: &Map<String, Value>, path: &str, name: &str, problems: &mut Problems) {
+fn check_ports(
+    task: &Task,
+    container: &Map<String, Value>,
+    path: &str,
+    name: &str,
+    problems: &mut Problems,
+) {
     let mappings = objects_of(container, "portMappings");
     if mappings.is_empty() {
         return;
     }
     if task.network_mode == Some(NetworkMode::None) {
         // Wording unverified ("If the network mode is set to none, you cannot specify port mappings", model doc).
-        problems.add(join(path, "portMappings"), "Port mappings are not supported when networkMode=none.");
+        problems.add(
+            join(path, "portMappings"),
+            "Port mappings are not supported when networkMode=none.",
+        );
     }
     let mut names: Vec<&str> = Vec::new();
     for (index, mapping) in mappings {
         let pm_path = at(&join(path, "portMappings"), index);
         check_enum_member(mapping, "protocol", &pm_path, TRANSPORT_PROTOCOLS, problems);
-        check_enum_member(mapping, "appProtocol", &pm_path, APPLICATION_PROTOCOLS, problems);
+        check_enum_member(
+            mapping,
+            "appProtocol",
+            &pm_path,
+            APPLICATION_PROTOCOLS,
+            problems,
+        );
         let container_port = int_of(mapping, "containerPort");
         let host_port = int_of(mapping, "hostPort");
         for (member, value) in [("containerPort", container_port), ("hostPort", host_port)] {
@@ -225,10 +298,16 @@ fn check_ports(task: &Task, container: &Map<String, Value>, path: &str, name: &s
             check_port_range(task, mapping, range, &pm_path, name, problems);
         } else if container_port.is_none() && !mapping.contains_key("containerPort") {
             // Wording unverified.
-            problems.add_required(&join(&pm_path, "containerPort"), "PortMapping.containerPort");
+            problems.add_required(
+                &join(&pm_path, "containerPort"),
+                "PortMapping.containerPort",
+            );
         }
-        if let (Some(mode @ (NetworkMode::Awsvpc | NetworkMode::Host)), Some(container), Some(host)) =
-            (task.network_mode, container_port, host_port)
+        if let (
+            Some(mode @ (NetworkMode::Awsvpc | NetworkMode::Host)),
+            Some(container),
+            Some(host),
+        ) = (task.network_mode, container_port, host_port)
         {
             if host != container {
                 // Verified for awsvpc (EXPECTED.md #4); the host-mode text follows the same pattern.
@@ -245,7 +324,9 @@ fn check_ports(task: &Task, container: &Map<String, Value>, path: &str, name: &s
             let valid = !port_name.is_empty()
                 && port_name.len() <= 64
                 && !port_name.starts_with('-')
-                && port_name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+                && port_name.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'
+                });
             if !valid {
                 // Wording unverified ("up to 64 characters ... lowercase letters, numbers, underscores (_), and
                 // hyphens (-). The name can't start with a hyphen.", model doc).
@@ -282,22 +363,38 @@ fn check_port_range(
             format!("Invalid 'containerPortRange' setting for container '{name}'. Use 'start-end' with 1 <= start < end <= 65535."),
         );
     }
-    if !matches!(task.network_mode, Some(NetworkMode::Bridge | NetworkMode::Awsvpc)) {
+    if !matches!(
+        task.network_mode,
+        Some(NetworkMode::Bridge | NetworkMode::Awsvpc)
+    ) {
         problems.add(
             join(pm_path, "containerPortRange"),
             "containerPortRange is only supported when networkMode=bridge or networkMode=awsvpc.",
         );
     }
     if mapping.contains_key("hostPort") {
-        problems.add(join(pm_path, "hostPort"), "hostPort must not be specified together with containerPortRange.");
+        problems.add(
+            join(pm_path, "hostPort"),
+            "hostPort must not be specified together with containerPortRange.",
+        );
     }
     if mapping.contains_key("containerPort") {
-        problems.add(join(pm_path, "containerPort"), "containerPort must not be specified together with containerPortRange.");
+        problems.add(
+            join(pm_path, "containerPort"),
+            "containerPort must not be specified together with containerPortRange.",
+        );
     }
 }
 
-fn check_health_check(container: &Map<String, Value>, path: &str, name: &str, problems: &mut Problems) {
-    let Some(health) = obj_of(container, "healthCheck") else { return };
+fn check_health_check(
+    container: &Map<String, Value>,
+    path: &str,
+    name: &str,
+    problems: &mut Problems,
+) {
+    let Some(health) = obj_of(container, "healthCheck") else {
+        return;
+    };
     let hc_path = join(path, "healthCheck");
     let command = strings_of(health, "command");
     match command.first() {
@@ -329,12 +426,21 @@ fn check_health_check(container: &Map<String, Value>, path: &str, name: &str, pr
     }
 }
 
-fn check_depends_on(task: &Task, container: &Map<String, Value>, path: &str, name: &str, problems: &mut Problems) {
+fn check_depends_on(
+    task: &Task,
+    container: &Map<String, Value>,
+    path: &str,
+    name: &str,
+    problems: &mut Problems,
+) {
     for (index, dependency) in objects_of(container, "dependsOn") {
         let dep_path = at(&join(path, "dependsOn"), index);
         let target = match nonempty_str_of(dependency, "containerName") {
             None => {
-                problems.add_required(&join(&dep_path, "containerName"), "ContainerDependency.containerName"); // unverified
+                problems.add_required(
+                    &join(&dep_path, "containerName"),
+                    "ContainerDependency.containerName",
+                ); // unverified
                 None
             }
             Some(target_name) => match task.container_named(target_name) {
@@ -351,16 +457,25 @@ fn check_depends_on(task: &Task, container: &Map<String, Value>, path: &str, nam
         };
         let condition = match str_of(dependency, "condition") {
             None => {
-                problems.add_required(&join(&dep_path, "condition"), "ContainerDependency.condition"); // unverified
+                problems.add_required(
+                    &join(&dep_path, "condition"),
+                    "ContainerDependency.condition",
+                ); // unverified
                 continue;
             }
             Some(condition) if !CONTAINER_CONDITIONS.contains(&condition) => {
-                problems.add_enum(&join(&dep_path, "condition"), condition, CONTAINER_CONDITIONS);
+                problems.add_enum(
+                    &join(&dep_path, "condition"),
+                    condition,
+                    CONTAINER_CONDITIONS,
+                );
                 continue;
             }
             Some(condition) => condition,
         };
-        let Some((target_name, target)) = target else { continue };
+        let Some((target_name, target)) = target else {
+            continue;
+        };
         match condition {
             "HEALTHY" if !target.contains_key("healthCheck") => {
                 // Wording unverified.
@@ -383,7 +498,11 @@ fn check_depends_on(task: &Task, container: &Map<String, Value>, path: &str, nam
 
 /// A container that (transitively) depends on itself can never start.
 fn check_dependency_cycles(task: &Task, problems: &mut Problems) {
-    let names: Vec<&str> = task.containers.iter().map(|(_, c)| str_of(c, "name").unwrap_or("")).collect();
+    let names: Vec<&str> = task
+        .containers
+        .iter()
+        .map(|(_, c)| str_of(c, "name").unwrap_or(""))
+        .collect();
     let edges: Vec<Vec<usize>> = task
         .containers
         .iter()
@@ -426,17 +545,32 @@ fn check_dependency_cycles(task: &Task, problems: &mut Problems) {
     }
 }
 
-fn check_links(task: &Task, container: &Map<String, Value>, path: &str, name: &str, problems: &mut Problems) {
+fn check_links(
+    task: &Task,
+    container: &Map<String, Value>,
+    path: &str,
+    name: &str,
+    problems: &mut Problems,
+) {
     let links = strings_of(container, "links");
     if links.is_empty() {
         return;
     }
     if let Some(mode) = task.network_mode.filter(|m| *m != NetworkMode::Bridge) {
         // Verified for awsvpc (aws-observability/aws-otel-collector#1359); host and none follow the same pattern.
-        problems.add(join(path, "links"), format!("Links are not supported when networkMode={}.", mode.as_aws()));
+        problems.add(
+            join(path, "links"),
+            format!(
+                "Links are not supported when networkMode={}.",
+                mode.as_aws()
+            ),
+        );
     }
     for (index, link) in links {
-        let target = link.split_once(':').map(|(target, _alias)| target).unwrap_or(link);
+        let target = link
+            .split_once(':')
+            .map(|(target, _alias)| target)
+            .unwrap_or(link);
         if target == name || task.container_named(target).is_none() {
             // Wording unverified.
             problems.add(
@@ -447,11 +581,20 @@ fn check_links(task: &Task, container: &Map<String, Value>, path: &str, name: &s
     }
 }
 
-fn check_container_volumes(task: &Task, container: &Map<String, Value>, path: &str, name: &str, problems: &mut Problems) {
+fn check_container_volumes(
+    task: &Task,
+    container: &Map<String, Value>,
+    path: &str,
+    name: &str,
+    problems: &mut Problems,
+) {
     for (index, mount) in objects_of(container, "mountPoints") {
         let mount_path = at(&join(path, "mountPoints"), index);
         match nonempty_str_of(mount, "sourceVolume") {
-            None => problems.add_required(&join(&mount_path, "sourceVolume"), "MountPoint.sourceVolume"), // unverified
+            None => problems.add_required(
+                &join(&mount_path, "sourceVolume"),
+                "MountPoint.sourceVolume",
+            ), // unverified
             Some(volume) if task.volume_named(volume).is_none() => {
                 // Wording unverified.
                 problems.add(
@@ -462,14 +605,19 @@ fn check_container_volumes(task: &Task, container: &Map<String, Value>, path: &s
             Some(_) => {}
         }
         if nonempty_str_of(mount, "containerPath").is_none() {
-            problems.add_required(&join(&mount_path, "containerPath"), "MountPoint.containerPath"); // unverified
+            problems.add_required(
+                &join(&mount_path, "containerPath"),
+                "MountPoint.containerPath",
+            ); // unverified
         }
     }
     for (index, source) in objects_of(container, "volumesFrom") {
         let from_path = join(&at(&join(path, "volumesFrom"), index), "sourceContainer");
         match nonempty_str_of(source, "sourceContainer") {
             None => problems.add_required(&from_path, "VolumeFrom.sourceContainer"), // unverified
-            Some(source_name) if source_name == name || task.container_named(source_name).is_none() => {
+            Some(source_name)
+                if source_name == name || task.container_named(source_name).is_none() =>
+            {
                 // Wording unverified.
                 problems.add(
                     from_path,
@@ -481,13 +629,31 @@ fn check_container_volumes(task: &Task, container: &Map<String, Value>, path: &s
     }
 }
 
-fn check_secrets_and_logging(task: &Task, container: &Map<String, Value>, path: &str, name: &str, problems: &mut Problems) {
-    check_secret_list(list_of(container, "secrets"), &join(path, "secrets"), task, problems);
+fn check_secrets_and_logging(
+    task: &Task,
+    container: &Map<String, Value>,
+    path: &str,
+    name: &str,
+    problems: &mut Problems,
+) {
+    check_secret_list(
+        list_of(container, "secrets"),
+        &join(path, "secrets"),
+        task,
+        problems,
+    );
     if let Some(log) = obj_of(container, "logConfiguration") {
         let log_path = join(path, "logConfiguration");
-        check_secret_list(list_of(log, "secretOptions"), &join(&log_path, "secretOptions"), task, problems);
+        check_secret_list(
+            list_of(log, "secretOptions"),
+            &join(&log_path, "secretOptions"),
+            task,
+            problems,
+        );
         match nonempty_str_of(log, "logDriver") {
-            None => problems.add_required(&join(&log_path, "logDriver"), "LogConfiguration.logDriver"), // unverified
+            None => {
+                problems.add_required(&join(&log_path, "logDriver"), "LogConfiguration.logDriver")
+            } // unverified
             Some("awslogs") => {
                 let options = obj_of(log, "options");
                 let missing: Vec<&str> = ["awslogs-group", "awslogs-region"]
@@ -496,11 +662,21 @@ fn check_secrets_and_logging(task: &Task, container: &Map<String, Value>, path: 
                     .collect();
                 if !missing.is_empty() {
                     // Wording unverified (follows the verified "Log driver awslogs disallows options: log_key").
-                    problems.add(join(&log_path, "options"), format!("Log driver awslogs requires options: {}", missing.join(", ")));
+                    problems.add(
+                        join(&log_path, "options"),
+                        format!(
+                            "Log driver awslogs requires options: {}",
+                            missing.join(", ")
+                        ),
+                    );
                 }
             }
             Some("awsfirelens") => {
-                if !task.containers.iter().any(|(_, c)| c.contains_key("firelensConfiguration")) {
+                if !task
+                    .containers
+                    .iter()
+                    .any(|(_, c)| c.contains_key("firelensConfiguration"))
+                {
                     // Wording unverified.
                     problems.add(
                         join(&log_path, "logDriver"),
@@ -523,33 +699,52 @@ fn check_secret_list(secrets: &[Value], path: &str, task: &Task, problems: &mut 
         problems.add(path, SECRETS_NEED_EXECUTION_ROLE);
     }
     for (index, secret) in secrets.iter().enumerate() {
-        let Some(secret) = secret.as_object() else { continue };
+        let Some(secret) = secret.as_object() else {
+            continue;
+        };
         for member in ["name", "valueFrom"] {
             if nonempty_str_of(secret, member).is_none() {
-                problems.add_required(&join(&at(path, index), member), &format!("Secret.{member}")); // unverified
+                problems.add_required(&join(&at(path, index), member), &format!("Secret.{member}"));
+                // unverified
             }
         }
     }
 }
 
 /// Settings that depend on the network mode: hostname and extraHosts are not supported with awsvpc.
-fn check_network_settings(task: &Task, container: &Map<String, Value>, path: &str, problems: &mut Problems) {
+fn check_network_settings(
+    task: &Task,
+    container: &Map<String, Value>,
+    path: &str,
+    problems: &mut Problems,
+) {
     if task.network_mode != Some(NetworkMode::Awsvpc) {
         return;
     }
     if container.contains_key("hostname") {
         // Verified (EXPECTED.md #32).
-        problems.add(join(path, "hostname"), "hostname is not supported on container when networkMode=awsvpc.");
+        problems.add(
+            join(path, "hostname"),
+            "hostname is not supported on container when networkMode=awsvpc.",
+        );
     }
     if !list_of(container, "extraHosts").is_empty() {
         // Wording unverified (follows the hostname text).
-        problems.add(join(path, "extraHosts"), "extraHosts is not supported on container when networkMode=awsvpc.");
+        problems.add(
+            join(path, "extraHosts"),
+            "extraHosts is not supported on container when networkMode=awsvpc.",
+        );
     }
 }
 
 /// ulimits, timeouts, resource requirements, FireLens, environment files, restart policy, Linux parameters.
 /// All wording unverified; the limits are the model's.
-fn check_other_settings(container: &Map<String, Value>, path: &str, name: &str, problems: &mut Problems) {
+fn check_other_settings(
+    container: &Map<String, Value>,
+    path: &str,
+    name: &str,
+    problems: &mut Problems,
+) {
     for (index, ulimit) in objects_of(container, "ulimits") {
         let ulimit_path = at(&join(path, "ulimits"), index);
         if str_of(ulimit, "name").is_none() && !ulimit.contains_key("name") {
@@ -574,14 +769,19 @@ fn check_other_settings(container: &Map<String, Value>, path: &str, name: &str, 
     }
     for member in ["startTimeout", "stopTimeout"] {
         if int_of(container, member).is_some_and(|t| t < 0) {
-            problems.add(join(path, member), format!("Invalid setting for container '{name}'. '{member}' must not be negative."));
+            problems.add(
+                join(path, member),
+                format!("Invalid setting for container '{name}'. '{member}' must not be negative."),
+            );
         }
     }
     for (index, requirement) in objects_of(container, "resourceRequirements") {
         let req_path = at(&join(path, "resourceRequirements"), index);
         match str_of(requirement, "type") {
             None => problems.add_required(&join(&req_path, "type"), "ResourceRequirement.type"),
-            Some(kind) if !RESOURCE_TYPES.contains(&kind) => problems.add_enum(&join(&req_path, "type"), kind, RESOURCE_TYPES),
+            Some(kind) if !RESOURCE_TYPES.contains(&kind) => {
+                problems.add_enum(&join(&req_path, "type"), kind, RESOURCE_TYPES)
+            }
             Some("GPU") => {
                 let value = str_of(requirement, "value").unwrap_or("");
                 let ok = value == "ALL" || value.parse::<u32>().is_ok_and(|n| n > 0);
@@ -605,7 +805,10 @@ fn check_other_settings(container: &Map<String, Value>, path: &str, name: &str, 
     }
     let files = objects_of(container, "environmentFiles");
     if files.len() > 10 {
-        problems.add(join(path, "environmentFiles"), format!("Container '{name}' has more than 10 environment files."));
+        problems.add(
+            join(path, "environmentFiles"),
+            format!("Container '{name}' has more than 10 environment files."),
+        );
     }
     for (index, file) in files {
         let file_path = at(&join(path, "environmentFiles"), index);
@@ -615,29 +818,53 @@ fn check_other_settings(container: &Map<String, Value>, path: &str, name: &str, 
         }
     }
     if list_of(container, "credentialSpecs").len() > 1 {
-        problems.add(join(path, "credentialSpecs"), format!("Container '{name}' can have at most 1 credentialSpecs entry."));
+        problems.add(
+            join(path, "credentialSpecs"),
+            format!("Container '{name}' can have at most 1 credentialSpecs entry."),
+        );
     }
-    check_enum_member(container, "versionConsistency", path, VERSION_CONSISTENCY, problems);
+    check_enum_member(
+        container,
+        "versionConsistency",
+        path,
+        VERSION_CONSISTENCY,
+        problems,
+    );
     if let Some(policy) = obj_of(container, "restartPolicy") {
         let policy_path = join(path, "restartPolicy");
         if bool_of(policy, "enabled").is_none() && !policy.contains_key("enabled") {
-            problems.add_required(&join(&policy_path, "enabled"), "ContainerRestartPolicy.enabled");
+            problems.add_required(
+                &join(&policy_path, "enabled"),
+                "ContainerRestartPolicy.enabled",
+            );
         }
         if int_of(policy, "restartAttemptPeriod").is_some_and(|p| !(60..=1800).contains(&p)) {
-            problems.add(join(&policy_path, "restartAttemptPeriod"), "restartAttemptPeriod must be between 60 and 1800 seconds.");
+            problems.add(
+                join(&policy_path, "restartAttemptPeriod"),
+                "restartAttemptPeriod must be between 60 and 1800 seconds.",
+            );
         }
         if list_of(policy, "ignoredExitCodes").len() > 50 {
-            problems.add(join(&policy_path, "ignoredExitCodes"), "At most 50 ignoredExitCodes can be specified.");
+            problems.add(
+                join(&policy_path, "ignoredExitCodes"),
+                "At most 50 ignoredExitCodes can be specified.",
+            );
         }
     }
     if let Some(linux) = obj_of(container, "linuxParameters") {
         let linux_path = join(path, "linuxParameters");
         if int_of(linux, "swappiness").is_some_and(|s| !(0..=100).contains(&s)) {
-            problems.add(join(&linux_path, "swappiness"), "swappiness must be between 0 and 100.");
+            problems.add(
+                join(&linux_path, "swappiness"),
+                "swappiness must be between 0 and 100.",
+            );
         }
         for member in ["maxSwap", "sharedMemorySize"] {
             if int_of(linux, member).is_some_and(|n| n < 0) {
-                problems.add(join(&linux_path, member), format!("{member} must not be negative."));
+                problems.add(
+                    join(&linux_path, member),
+                    format!("{member} must not be negative."),
+                );
             }
         }
         for (index, tmpfs) in objects_of(linux, "tmpfs") {
@@ -645,13 +872,21 @@ fn check_other_settings(container: &Map<String, Value>, path: &str, name: &str, 
             if nonempty_str_of(tmpfs, "containerPath").is_none() {
                 problems.add_required(&join(&tmpfs_path, "containerPath"), "Tmpfs.containerPath");
             }
-            if !int_of(tmpfs, "size").is_some_and(|s| s > 0) && tmpfs.get("size").is_none_or(Value::is_number) {
-                problems.add(join(&tmpfs_path, "size"), "Tmpfs.size must be a positive number of MiB.");
+            if int_of(tmpfs, "size").is_none_or(|s| s <= 0)
+                && tmpfs.get("size").is_none_or(Value::is_number)
+            {
+                problems.add(
+                    join(&tmpfs_path, "size"),
+                    "Tmpfs.size must be a positive number of MiB.",
+                );
             }
         }
         for (index, device) in objects_of(linux, "devices") {
             if nonempty_str_of(device, "hostPath").is_none() {
-                problems.add_required(&join(&at(&join(&linux_path, "devices"), index), "hostPath"), "Device.hostPath");
+                problems.add_required(
+                    &join(&at(&join(&linux_path, "devices"), index), "hostPath"),
+                    "Device.hostPath",
+                );
             }
         }
     }

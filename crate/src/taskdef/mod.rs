@@ -16,7 +16,9 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
-pub use fargate::{fargate_size_exists, FargateSize, MemoryChoices, FARGATE_LOG_DRIVERS, FARGATE_SIZES};
+pub use fargate::{
+    fargate_size_exists, FargateSize, MemoryChoices, FARGATE_LOG_DRIVERS, FARGATE_SIZES,
+};
 pub use types::*;
 pub use units::{parse_cpu_units, parse_memory_mib};
 pub use validate::{

@@ -46,14 +46,28 @@ const HEALTH_CHECK: &[(&str, Ty)] = &[
 ];
 
 const LINUX_PARAMETERS: &[(&str, Ty)] = &[
-    ("capabilities", Ty::Obj(&[("add", STR_LIST), ("drop", STR_LIST)])),
+    (
+        "capabilities",
+        Ty::Obj(&[("add", STR_LIST), ("drop", STR_LIST)]),
+    ),
     (
         "devices",
-        Ty::List(&Ty::Obj(&[("hostPath", Ty::Str), ("containerPath", Ty::Str), ("permissions", STR_LIST)])),
+        Ty::List(&Ty::Obj(&[
+            ("hostPath", Ty::Str),
+            ("containerPath", Ty::Str),
+            ("permissions", STR_LIST),
+        ])),
     ),
     ("initProcessEnabled", Ty::Bool),
     ("sharedMemorySize", Ty::Int),
-    ("tmpfs", Ty::List(&Ty::Obj(&[("containerPath", Ty::Str), ("size", Ty::Int), ("mountOptions", STR_LIST)]))),
+    (
+        "tmpfs",
+        Ty::List(&Ty::Obj(&[
+            ("containerPath", Ty::Str),
+            ("size", Ty::Int),
+            ("mountOptions", STR_LIST),
+        ])),
+    ),
     ("maxSwap", Ty::Int),
     ("swappiness", Ty::Int),
 ];
@@ -61,7 +75,10 @@ const LINUX_PARAMETERS: &[(&str, Ty)] = &[
 const CONTAINER: &[(&str, Ty)] = &[
     ("name", Ty::Str),
     ("image", Ty::Str),
-    ("repositoryCredentials", Ty::Obj(&[("credentialsParameter", Ty::Str)])),
+    (
+        "repositoryCredentials",
+        Ty::Obj(&[("credentialsParameter", Ty::Str)]),
+    ),
     ("cpu", Ty::Int),
     ("memory", Ty::Int),
     ("memoryReservation", Ty::Int),
@@ -79,15 +96,34 @@ const CONTAINER: &[(&str, Ty)] = &[
     ("entryPoint", STR_LIST),
     ("command", STR_LIST),
     ("environment", Ty::List(&KEY_VALUE)),
-    ("environmentFiles", Ty::List(&Ty::Obj(&[("value", Ty::Str), ("type", Ty::Str)]))),
+    (
+        "environmentFiles",
+        Ty::List(&Ty::Obj(&[("value", Ty::Str), ("type", Ty::Str)])),
+    ),
     (
         "mountPoints",
-        Ty::List(&Ty::Obj(&[("sourceVolume", Ty::Str), ("containerPath", Ty::Str), ("readOnly", Ty::Bool)])),
+        Ty::List(&Ty::Obj(&[
+            ("sourceVolume", Ty::Str),
+            ("containerPath", Ty::Str),
+            ("readOnly", Ty::Bool),
+        ])),
     ),
-    ("volumesFrom", Ty::List(&Ty::Obj(&[("sourceContainer", Ty::Str), ("readOnly", Ty::Bool)]))),
+    (
+        "volumesFrom",
+        Ty::List(&Ty::Obj(&[
+            ("sourceContainer", Ty::Str),
+            ("readOnly", Ty::Bool),
+        ])),
+    ),
     ("linuxParameters", Ty::Obj(LINUX_PARAMETERS)),
     ("secrets", Ty::List(&SECRET)),
-    ("dependsOn", Ty::List(&Ty::Obj(&[("containerName", Ty::Str), ("condition", Ty::Str)]))),
+    (
+        "dependsOn",
+        Ty::List(&Ty::Obj(&[
+            ("containerName", Ty::Str),
+            ("condition", Ty::Str),
+        ])),
+    ),
     ("startTimeout", Ty::Int),
     ("stopTimeout", Ty::Int),
     ("versionConsistency", Ty::Str),
@@ -99,20 +135,43 @@ const CONTAINER: &[(&str, Ty)] = &[
     ("readonlyRootFilesystem", Ty::Bool),
     ("dnsServers", STR_LIST),
     ("dnsSearchDomains", STR_LIST),
-    ("extraHosts", Ty::List(&Ty::Obj(&[("hostname", Ty::Str), ("ipAddress", Ty::Str)]))),
+    (
+        "extraHosts",
+        Ty::List(&Ty::Obj(&[("hostname", Ty::Str), ("ipAddress", Ty::Str)])),
+    ),
     ("dockerSecurityOptions", STR_LIST),
     ("interactive", Ty::Bool),
     ("pseudoTerminal", Ty::Bool),
     ("dockerLabels", Ty::StrMap),
-    ("ulimits", Ty::List(&Ty::Obj(&[("name", Ty::Str), ("softLimit", Ty::Int), ("hardLimit", Ty::Int)]))),
+    (
+        "ulimits",
+        Ty::List(&Ty::Obj(&[
+            ("name", Ty::Str),
+            ("softLimit", Ty::Int),
+            ("hardLimit", Ty::Int),
+        ])),
+    ),
     (
         "logConfiguration",
-        Ty::Obj(&[("logDriver", Ty::Str), ("options", Ty::StrMap), ("secretOptions", Ty::List(&SECRET))]),
+        Ty::Obj(&[
+            ("logDriver", Ty::Str),
+            ("options", Ty::StrMap),
+            ("secretOptions", Ty::List(&SECRET)),
+        ]),
     ),
     ("healthCheck", Ty::Obj(HEALTH_CHECK)),
-    ("systemControls", Ty::List(&Ty::Obj(&[("namespace", Ty::Str), ("value", Ty::Str)]))),
-    ("resourceRequirements", Ty::List(&Ty::Obj(&[("value", Ty::Str), ("type", Ty::Str)]))),
-    ("firelensConfiguration", Ty::Obj(&[("type", Ty::Str), ("options", Ty::StrMap)])),
+    (
+        "systemControls",
+        Ty::List(&Ty::Obj(&[("namespace", Ty::Str), ("value", Ty::Str)])),
+    ),
+    (
+        "resourceRequirements",
+        Ty::List(&Ty::Obj(&[("value", Ty::Str), ("type", Ty::Str)])),
+    ),
+    (
+        "firelensConfiguration",
+        Ty::Obj(&[("type", Ty::Str), ("options", Ty::StrMap)]),
+    ),
     ("credentialSpecs", STR_LIST),
 ];
 
@@ -121,7 +180,10 @@ const EFS: &[(&str, Ty)] = &[
     ("rootDirectory", Ty::Str),
     ("transitEncryption", Ty::Str),
     ("transitEncryptionPort", Ty::Int),
-    ("authorizationConfig", Ty::Obj(&[("accessPointId", Ty::Str), ("iam", Ty::Str)])),
+    (
+        "authorizationConfig",
+        Ty::Obj(&[("accessPointId", Ty::Str), ("iam", Ty::Str)]),
+    ),
 ];
 
 const VOLUME: &[(&str, Ty)] = &[
@@ -143,7 +205,10 @@ const VOLUME: &[(&str, Ty)] = &[
         Ty::Obj(&[
             ("fileSystemId", Ty::Str),
             ("rootDirectory", Ty::Str),
-            ("authorizationConfig", Ty::Obj(&[("credentialsParameter", Ty::Str), ("domain", Ty::Str)])),
+            (
+                "authorizationConfig",
+                Ty::Obj(&[("credentialsParameter", Ty::Str), ("domain", Ty::Str)]),
+            ),
         ]),
     ),
     ("configuredAtLaunch", Ty::Bool),
@@ -157,26 +222,53 @@ pub const TASK_DEFINITION: &[(&str, Ty)] = &[
     ("networkMode", Ty::Str),
     ("containerDefinitions", Ty::List(&Ty::Obj(CONTAINER))),
     ("volumes", Ty::List(&Ty::Obj(VOLUME))),
-    ("placementConstraints", Ty::List(&Ty::Obj(&[("type", Ty::Str), ("expression", Ty::Str)]))),
+    (
+        "placementConstraints",
+        Ty::List(&Ty::Obj(&[("type", Ty::Str), ("expression", Ty::Str)])),
+    ),
     ("requiresCompatibilities", STR_LIST),
     ("cpu", Ty::StrOrInt),
     ("memory", Ty::StrOrInt),
-    ("tags", Ty::List(&Ty::Obj(&[("key", Ty::Str), ("value", Ty::Str)]))),
+    (
+        "tags",
+        Ty::List(&Ty::Obj(&[("key", Ty::Str), ("value", Ty::Str)])),
+    ),
     ("pidMode", Ty::Str),
     ("ipcMode", Ty::Str),
     (
         "proxyConfiguration",
-        Ty::Obj(&[("type", Ty::Str), ("containerName", Ty::Str), ("properties", Ty::List(&KEY_VALUE))]),
+        Ty::Obj(&[
+            ("type", Ty::Str),
+            ("containerName", Ty::Str),
+            ("properties", Ty::List(&KEY_VALUE)),
+        ]),
     ),
-    ("inferenceAccelerators", Ty::List(&Ty::Obj(&[("deviceName", Ty::Str), ("deviceType", Ty::Str)]))),
+    (
+        "inferenceAccelerators",
+        Ty::List(&Ty::Obj(&[
+            ("deviceName", Ty::Str),
+            ("deviceType", Ty::Str),
+        ])),
+    ),
     ("ephemeralStorage", Ty::Obj(&[("sizeInGiB", Ty::Int)])),
-    ("runtimePlatform", Ty::Obj(&[("cpuArchitecture", Ty::Str), ("operatingSystemFamily", Ty::Str)])),
+    (
+        "runtimePlatform",
+        Ty::Obj(&[
+            ("cpuArchitecture", Ty::Str),
+            ("operatingSystemFamily", Ty::Str),
+        ]),
+    ),
     ("enableFaultInjection", Ty::Bool),
 ];
 
 /// Reports every member of `object` (at `path`, `""` for the root) whose type does not match `fields`.
 /// JSON `null` means "absent" and is always accepted.
-pub fn check_object(object: &Map<String, Value>, fields: &[(&str, Ty)], path: &str, errors: &mut Vec<FieldError>) {
+pub fn check_object(
+    object: &Map<String, Value>,
+    fields: &[(&str, Ty)],
+    path: &str,
+    errors: &mut Vec<FieldError>,
+) {
     for (name, ty) in fields {
         if let Some(value) = object.get(*name) {
             check_value(value, ty, &super::access::join(path, name), errors);

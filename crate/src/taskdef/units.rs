@@ -60,7 +60,9 @@ fn parse_decimal_times(text: &str, scale: u128) -> Option<u32> {
     }
     let mut whole_value: u128 = 0;
     for b in whole.bytes() {
-        whole_value = whole_value.checked_mul(10)?.checked_add(u128::from(b - b'0'))?;
+        whole_value = whole_value
+            .checked_mul(10)?
+            .checked_add(u128::from(b - b'0'))?;
         if whole_value > u128::from(u32::MAX) {
             return None;
         }
@@ -68,14 +70,18 @@ fn parse_decimal_times(text: &str, scale: u128) -> Option<u32> {
     let mut fraction_value: u128 = 0;
     let mut denominator: u128 = 1;
     for b in fraction.bytes() {
-        fraction_value = fraction_value.checked_mul(10)?.checked_add(u128::from(b - b'0'))?;
+        fraction_value = fraction_value
+            .checked_mul(10)?
+            .checked_add(u128::from(b - b'0'))?;
         denominator = denominator.checked_mul(10)?;
     }
     let scaled_fraction = fraction_value.checked_mul(scale)?;
     if scaled_fraction % denominator != 0 {
         return None;
     }
-    let total = whole_value.checked_mul(scale)?.checked_add(scaled_fraction / denominator)?;
+    let total = whole_value
+        .checked_mul(scale)?
+        .checked_add(scaled_fraction / denominator)?;
     u32::try_from(total).ok()
 }
 
@@ -116,6 +122,9 @@ mod unit_tests {
         assert_eq!(parse_memory_mib(&json!("0.5GiB")), Some(512));
         assert_eq!(parse_memory_mib(&json!("1 vcpu")), None);
         assert_eq!(parse_memory_mib(&json!("512 MB")), None);
-        assert_eq!(parse_memory_mib(&json!("1.0000000000000000000000000000000001 gb")), None);
+        assert_eq!(
+            parse_memory_mib(&json!("1.0000000000000000000000000000000001 gb")),
+            None
+        );
     }
 }

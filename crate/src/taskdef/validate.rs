@@ -7,14 +7,14 @@
 use serde_json::{Map, Value};
 
 use super::access::{
-    at, bool_of, int_of, is_aws_name, join, list_of, nonempty_str_of, obj_of, objects_of, str_of, strings_of,
-    Problems,
+    at, bool_of, int_of, is_aws_name, join, list_of, nonempty_str_of, obj_of, objects_of, str_of,
+    strings_of, Problems,
 };
 use super::units::{parse_cpu_units, parse_memory_mib};
 use super::{containers, fargate, schema};
 use super::{
-    Compatibility, ContainerDefinition, ContainerDependency, FieldError, HealthCheck, NetworkMode, PortMapping,
-    TaskDefinitionSpec, TransportProtocol, Volume, VolumeKind,
+    Compatibility, ContainerDefinition, ContainerDependency, FieldError, HealthCheck, NetworkMode,
+    PortMapping, TaskDefinitionSpec, TransportProtocol, Volume, VolumeKind,
 };
 
 /// Members that DescribeTaskDefinition / RegisterTaskDefinition output adds and registration input must not carry.
@@ -83,8 +83,10 @@ impl<'a> Task<'a> {
             None => Some(NetworkMode::Bridge),
             Some(text) => network_mode_from_aws(text),
         };
-        let requires =
-            strings_of(input, "requiresCompatibilities").into_iter().filter_map(|(_, s)| Compatibility::from_aws(s)).collect();
+        let requires = strings_of(input, "requiresCompatibilities")
+            .into_iter()
+            .filter_map(|(_, s)| Compatibility::from_aws(s))
+            .collect();
         Task {
             input,
             network_mode,
@@ -93,9 +95,12 @@ impl<'a> Task<'a> {
             memory_mib: input.get("memory").and_then(parse_memory_mib),
             containers: objects_of(input, "containerDefinitions"),
             has_execution_role: nonempty_str_of(input, "executionRoleArn").is_some(),
-            os_family: str_of(obj_of(input, "runtimePlatform").unwrap_or(&Map::new()), "operatingSystemFamily")
-                .unwrap_or("LINUX")
-                .to_string(),
+            os_family: str_of(
+                obj_of(input, "runtimePlatform").unwrap_or(&Map::new()),
+                "operatingSystemFamily",
+            )
+            .unwrap_or("LINUX")
+            .to_string(),
         }
     }
 
@@ -108,11 +113,17 @@ impl<'a> Task<'a> {
     }
 
     pub fn container_named(&self, name: &str) -> Option<&'a Map<String, Value>> {
-        self.containers.iter().find(|(_, c)| str_of(c, "name") == Some(name)).map(|(_, c)| *c)
+        self.containers
+            .iter()
+            .find(|(_, c)| str_of(c, "name") == Some(name))
+            .map(|(_, c)| *c)
     }
 
     pub fn volume_named(&self, name: &str) -> Option<&'a Map<String, Value>> {
-        objects_of(self.input, "volumes").into_iter().find(|(_, v)| str_of(v, "name") == Some(name)).map(|(_, v)| v)
+        objects_of(self.input, "volumes")
+            .into_iter()
+            .find(|(_, v)| str_of(v, "name") == Some(name))
+            .map(|(_, v)| v)
     }
 }
 
@@ -198,7 +209,10 @@ pub fn compute_compatibilities(spec: &TaskDefinitionSpec) -> Vec<Compatibility> 
     let empty = Map::new();
     let input = spec.input.as_object().unwrap_or(&empty);
     let task = Task::read(input);
-    compatibilities_for(&spec.requires_compatibilities, fargate::problems(&task).is_empty())
+    compatibilities_for(
+        &spec.requires_compatibilities,
+        fargate::problems(&task).is_empty(),
+    )
 }
 
 fn compatibilities_for(requires: &[Compatibility], fargate_ok: bool) -> Vec<Compatibility> {
@@ -278,7 +292,9 @@ fn normalize_task_size(input: &mut Map<String, Value>) {
 }
 
 fn check_document_size(input: &Map<String, Value>, problems: &mut Problems) {
-    let length = serde_json::to_string(input).map(|text| text.len()).unwrap_or(0);
+    let length = serde_json::to_string(input)
+        .map(|text| text.len())
+        .unwrap_or(0);
     if length > MAX_TASK_DEFINITION_BYTES {
         // Verified form: "Actual length: '66420'. Max allowed length is '65536' bytes."
         problems.add("$", format!("Actual length: '{length}'. Max allowed length is '{MAX_TASK_DEFINITION_BYTES}' bytes."));
@@ -293,7 +309,9 @@ fn check_family(task: &Task, problems: &mut Problems) {
                 problems.add_required("family", "Family");
             }
         }
-        Some(family) if !is_aws_name(family) => problems.add("family", "Family contains invalid characters."),
+        Some(family) if !is_aws_name(family) => {
+            problems.add("family", "Family contains invalid characters.")
+        }
         Some(_) => {}
     }
 }
@@ -306,14 +324,30 @@ fn check_modes_and_platform(task: &Task, problems: &mut Problems) {
     }
     for (index, compatibility) in strings_of(task.input, "requiresCompatibilities") {
         if Compatibility::from_aws(compatibility).is_none() {
-            problems.add_enum(&at("requiresCompatibilities", index), compatibility, COMPATIBILITIES);
+            problems.add_enum(
+                &at("requiresCompatibilities", index),
+                compatibility,
+                COMPATIBILITIES,
+            );
         }
     }
     check_enum_member(task.input, "pidMode", "", PID_MODES, problems);
     check_enum_member(task.input, "ipcMode", "", IPC_MODES, problems);
     if let Some(platform) = obj_of(task.input, "runtimePlatform") {
-        check_enum_member(platform, "operatingSystemFamily", "runtimePlatform", OS_FAMILIES, problems);
-        check_enum_member(platform, "cpuArchitecture", "runtimePlatform", CPU_ARCHITECTURES, problems);
+        check_enum_member(
+            platform,
+            "operatingSystemFamily",
+            "runtimePlatform",
+            OS_FAMILIES,
+            problems,
+        );
+        check_enum_member(
+            platform,
+            "cpuArchitecture",
+            "runtimePlatform",
+            CPU_ARCHITECTURES,
+            problems,
+        );
         if task.is_windows() && str_of(platform, "cpuArchitecture") == Some("ARM64") {
             // Wording unverified. Windows containers run on X86_64 only (model doc of RuntimePlatform.cpuArchitecture).
             problems.add(
@@ -380,7 +414,10 @@ fn check_volumes(task: &Task, problems: &mut Problems) {
             None => problems.add_required(&join(&path, "name"), "Volume.name"), // wording unverified
             Some(name) if !is_aws_name(name) => {
                 // Wording unverified (follows the verified family/container texts).
-                problems.add(join(&path, "name"), "Volume.name contains invalid characters.");
+                problems.add(
+                    join(&path, "name"),
+                    "Volume.name contains invalid characters.",
+                );
             }
             Some(name) => {
                 if seen.contains(&name) {
@@ -401,7 +438,13 @@ fn check_volumes(task: &Task, problems: &mut Problems) {
             }
         }
         if let Some(docker) = obj_of(volume, "dockerVolumeConfiguration") {
-            check_enum_member(docker, "scope", &join(&path, "dockerVolumeConfiguration"), DOCKER_VOLUME_SCOPES, problems);
+            check_enum_member(
+                docker,
+                "scope",
+                &join(&path, "dockerVolumeConfiguration"),
+                DOCKER_VOLUME_SCOPES,
+                problems,
+            );
         }
         if let Some(efs) = obj_of(volume, "efsVolumeConfiguration") {
             check_efs(efs, &join(&path, "efsVolumeConfiguration"), problems);
@@ -414,7 +457,10 @@ fn check_volumes(task: &Task, problems: &mut Problems) {
                 }
             }
             if obj_of(fsx, "authorizationConfig").is_none() {
-                problems.add_required(&join(&fsx_path, "authorizationConfig"), "authorizationConfig"); // unverified
+                problems.add_required(
+                    &join(&fsx_path, "authorizationConfig"),
+                    "authorizationConfig",
+                ); // unverified
             }
         }
     }
@@ -424,14 +470,20 @@ fn check_volumes(task: &Task, problems: &mut Problems) {
 fn check_efs(efs: &Map<String, Value>, path: &str, problems: &mut Problems) {
     if nonempty_str_of(efs, "fileSystemId").is_none() {
         // Wording unverified.
-        problems.add_required(&join(path, "fileSystemId"), "EFSVolumeConfiguration.fileSystemId");
+        problems.add_required(
+            &join(path, "fileSystemId"),
+            "EFSVolumeConfiguration.fileSystemId",
+        );
     }
     check_enum_member(efs, "transitEncryption", path, EFS_SWITCH, problems);
     let transit_on = str_of(efs, "transitEncryption") == Some("ENABLED");
     if let Some(port) = int_of(efs, "transitEncryptionPort") {
         if !(1..=65535).contains(&port) {
             // Wording unverified.
-            problems.add(join(path, "transitEncryptionPort"), "transitEncryptionPort must be between 1 and 65535.");
+            problems.add(
+                join(path, "transitEncryptionPort"),
+                "transitEncryptionPort must be between 1 and 65535.",
+            );
         }
     }
     if let Some(auth) = obj_of(efs, "authorizationConfig") {
@@ -481,9 +533,10 @@ fn check_placement_constraints(task: &Task, problems: &mut Problems) {
             None => problems.add_required(&join(&path, "type"), "constraint.type"), // wording unverified
             Some("memberOf") => {}
             // Verified (through CloudFormation): "constraint.type 'distinctInstance' is not supported."
-            Some("distinctInstance") => {
-                problems.add(join(&path, "type"), "constraint.type 'distinctInstance' is not supported.")
-            }
+            Some("distinctInstance") => problems.add(
+                join(&path, "type"),
+                "constraint.type 'distinctInstance' is not supported.",
+            ),
             Some(other) => problems.add_enum(&join(&path, "type"), other, &["memberOf"]),
         }
         match nonempty_str_of(constraint, "expression") {
@@ -504,7 +557,10 @@ fn check_placement_constraints(task: &Task, problems: &mut Problems) {
 fn check_tags(task: &Task, problems: &mut Problems) {
     let tags = objects_of(task.input, "tags");
     if tags.len() > MAX_TAGS {
-        problems.add("tags", format!("Too many tags: at most {MAX_TAGS} tags are allowed per resource."));
+        problems.add(
+            "tags",
+            format!("Too many tags: at most {MAX_TAGS} tags are allowed per resource."),
+        );
     }
     let mut keys: Vec<&str> = Vec::new();
     for (index, tag) in tags {
@@ -513,19 +569,31 @@ fn check_tags(task: &Task, problems: &mut Problems) {
             None => problems.add_required(&join(&path, "key"), "Tag.key"),
             Some(key) => {
                 if key.chars().count() > 128 {
-                    problems.add(join(&path, "key"), "Tag keys can be at most 128 characters long.");
+                    problems.add(
+                        join(&path, "key"),
+                        "Tag keys can be at most 128 characters long.",
+                    );
                 }
                 if key.to_ascii_lowercase().starts_with("aws:") {
-                    problems.add(join(&path, "key"), "Tag keys starting with 'aws:' are reserved for AWS use.");
+                    problems.add(
+                        join(&path, "key"),
+                        "Tag keys starting with 'aws:' are reserved for AWS use.",
+                    );
                 }
                 if keys.contains(&key) {
-                    problems.add(join(&path, "key"), format!("Duplicate tag key '{key}': each tag key must be unique."));
+                    problems.add(
+                        join(&path, "key"),
+                        format!("Duplicate tag key '{key}': each tag key must be unique."),
+                    );
                 }
                 keys.push(key);
             }
         }
         if str_of(tag, "value").is_some_and(|v| v.chars().count() > 256) {
-            problems.add(join(&path, "value"), "Tag values can be at most 256 characters long.");
+            problems.add(
+                join(&path, "value"),
+                "Tag values can be at most 256 characters long.",
+            );
         }
     }
 }
@@ -557,7 +625,8 @@ fn check_task_extras(task: &Task, problems: &mut Problems) {
     for (index, accelerator) in objects_of(task.input, "inferenceAccelerators") {
         for member in ["deviceName", "deviceType"] {
             if nonempty_str_of(accelerator, member).is_none() {
-                problems.add_required(&join(&at("inferenceAccelerators", index), member), member); // unverified
+                problems.add_required(&join(&at("inferenceAccelerators", index), member), member);
+                // unverified
             }
         }
     }
@@ -570,7 +639,10 @@ fn check_external(task: &Task, problems: &mut Problems) {
     }
     if task.network_mode == Some(NetworkMode::Awsvpc) {
         // Wording unverified.
-        problems.add("networkMode", "The EXTERNAL launch type does not support network mode 'awsvpc'.");
+        problems.add(
+            "networkMode",
+            "The EXTERNAL launch type does not support network mode 'awsvpc'.",
+        );
     }
     for (index, volume) in objects_of(task.input, "volumes") {
         if volume.contains_key("efsVolumeConfiguration") {
@@ -587,12 +659,19 @@ fn check_external(task: &Task, problems: &mut Problems) {
 fn build_spec(task: &Task) -> TaskDefinitionSpec {
     let input = task.input;
     let network_mode = task.network_mode.unwrap_or(NetworkMode::Bridge);
-    let containers = task.containers.iter().map(|(_, c)| build_container(c, network_mode)).collect();
+    let containers = task
+        .containers
+        .iter()
+        .map(|(_, c)| build_container(c, network_mode))
+        .collect();
     let placement_constraint_expressions = objects_of(input, "placementConstraints")
         .into_iter()
         .filter_map(|(_, c)| str_of(c, "expression").map(str::to_string))
         .collect();
-    let volumes = objects_of(input, "volumes").into_iter().map(|(_, v)| build_volume(v)).collect();
+    let volumes = objects_of(input, "volumes")
+        .into_iter()
+        .map(|(_, v)| build_volume(v))
+        .collect();
     let platform = obj_of(input, "runtimePlatform");
     TaskDefinitionSpec {
         family: str_of(input, "family").unwrap_or_default().to_string(),
@@ -607,7 +686,10 @@ fn build_spec(task: &Task) -> TaskDefinitionSpec {
         placement_constraint_expressions,
         volumes,
         os_family: task.os_family.clone(),
-        cpu_architecture: platform.and_then(|p| str_of(p, "cpuArchitecture")).unwrap_or("X86_64").to_string(),
+        cpu_architecture: platform
+            .and_then(|p| str_of(p, "cpuArchitecture"))
+            .unwrap_or("X86_64")
+            .to_string(),
         input: Value::Null,
     }
 }
@@ -622,15 +704,29 @@ fn build_container(c: &Map<String, Value>, network_mode: NetworkMode) -> Contain
         .filter_map(|(_, pm)| {
             let container_port = int_of(pm, "containerPort").and_then(|p| u16::try_from(p).ok())?;
             let mut host_port = int_of(pm, "hostPort").and_then(|p| u16::try_from(p).ok());
-            if host_port.is_none() && matches!(network_mode, NetworkMode::Awsvpc | NetworkMode::Host) {
+            if host_port.is_none()
+                && matches!(network_mode, NetworkMode::Awsvpc | NetworkMode::Host)
+            {
                 host_port = Some(container_port);
             }
-            let protocol = if str_of(pm, "protocol") == Some("udp") { TransportProtocol::Udp } else { TransportProtocol::Tcp };
-            Some(PortMapping { container_port, host_port, protocol, name: str_of(pm, "name").map(str::to_string) })
+            let protocol = if str_of(pm, "protocol") == Some("udp") {
+                TransportProtocol::Udp
+            } else {
+                TransportProtocol::Tcp
+            };
+            Some(PortMapping {
+                container_port,
+                host_port,
+                protocol,
+                name: str_of(pm, "name").map(str::to_string),
+            })
         })
         .collect();
     let health_check = obj_of(c, "healthCheck").map(|h| HealthCheck {
-        command: strings_of(h, "command").into_iter().map(|(_, s)| s.to_string()).collect(),
+        command: strings_of(h, "command")
+            .into_iter()
+            .map(|(_, s)| s.to_string())
+            .collect(),
         interval_s: to_u32(int_of(h, "interval")).unwrap_or(30),
         timeout_s: to_u32(int_of(h, "timeout")).unwrap_or(5),
         retries: to_u32(int_of(h, "retries")).unwrap_or(3),
@@ -656,7 +752,10 @@ fn build_container(c: &Map<String, Value>, network_mode: NetworkMode) -> Contain
         health_check,
         stop_timeout_s: to_u32(int_of(c, "stopTimeout")),
         depends_on,
-        links: strings_of(c, "links").into_iter().map(|(_, s)| s.to_string()).collect(),
+        links: strings_of(c, "links")
+            .into_iter()
+            .map(|(_, s)| s.to_string())
+            .collect(),
         has_secrets: !list_of(c, "secrets").is_empty() || has_secret_options,
         log_driver: log.and_then(|l| str_of(l, "logDriver")).map(str::to_string),
     }
