@@ -38,5 +38,8 @@ fn main() {
             f.checksum
         );
     }
-    println!("per-task ratio 10k/5k: {:.3}", best_ns[1] as f64 / best_ns[0] as f64);
+    println!(
+        "per-task ratio 10k/5k: {:.3}",
+        best_ns[1] as f64 / best_ns[0] as f64
+    );
 }

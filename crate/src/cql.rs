@@ -105,7 +105,11 @@ pub fn parse(expression: &str) -> Result<Expr, String> {
             chars.len()
         ));
     }
-    let mut parser = Parser { chars, pos: 0, depth: 0 };
+    let mut parser = Parser {
+        chars,
+        pos: 0,
+        depth: 0,
+    };
     parser.skip_ws();
     if parser.at_end() {
         return Err("Invalid expression: the expression is empty".to_string());
@@ -121,7 +125,11 @@ pub fn parse(expression: &str) -> Result<Expr, String> {
 impl Expr {
     pub fn eval(&self, subject: &impl CqlSubject) -> bool {
         match self {
-            Expr::Cond { subject: s, op, arg } => eval_cond(s, *op, arg, subject),
+            Expr::Cond {
+                subject: s,
+                op,
+                arg,
+            } => eval_cond(s, *op, arg, subject),
             Expr::Not(inner) => !inner.eval(subject),
             Expr::And(a, b) => a.eval(subject) && b.eval(subject),
             Expr::Or(a, b) => a.eval(subject) || b.eval(subject),
@@ -131,7 +139,9 @@ impl Expr {
     /// True when the result can change as tasks start and stop (`runningTasksCount`, `task:group`).
     pub fn depends_on_tasks(&self) -> bool {
         match self {
-            Expr::Cond { subject, .. } => matches!(subject, Subject::RunningTasksCount | Subject::TaskGroup),
+            Expr::Cond { subject, .. } => {
+                matches!(subject, Subject::RunningTasksCount | Subject::TaskGroup)
+            }
             Expr::Not(inner) => inner.depends_on_tasks(),
             Expr::And(a, b) | Expr::Or(a, b) => a.depends_on_tasks() || b.depends_on_tasks(),
         }
@@ -163,11 +173,17 @@ impl fmt::Display for Op {
 
 fn eval_cond(subject: &Subject, op: Op, arg: &Arg, s: &impl CqlSubject) -> bool {
     match subject {
-        Subject::AgentConnected => eval_text(if s.agent_connected() { "true" } else { "false" }, op, arg),
+        Subject::AgentConnected => {
+            eval_text(if s.agent_connected() { "true" } else { "false" }, op, arg)
+        }
         Subject::Ec2InstanceId => eval_text(s.ec2_instance_id(), op, arg),
         Subject::AgentVersion => {
-            let Some(have) = parse_version(s.agent_version()) else { return matches!(op, Op::Ne) };
-            let Arg::Version(want) = arg else { return false };
+            let Some(have) = parse_version(s.agent_version()) else {
+                return matches!(op, Op::Ne);
+            };
+            let Arg::Version(want) = arg else {
+                return false;
+            };
             compare_ord(cmp_versions(&have, want), op)
         }
         Subject::RegisteredAt => {
@@ -210,7 +226,9 @@ fn eval_text(have: &str, op: Op, arg: &Arg) -> bool {
         (Op::NotIn, Arg::List(list)) => !list.iter().any(|w| w == have),
         (Op::Matches, Arg::Regex(re)) => re.is_match(have),
         (Op::NotMatches, Arg::Regex(re)) => !re.is_match(have),
-        (Op::Gt | Op::Ge | Op::Lt | Op::Le, Arg::Text(want)) => compare_ord(cmp_text(have, want), op),
+        (Op::Gt | Op::Ge | Op::Lt | Op::Le, Arg::Text(want)) => {
+            compare_ord(cmp_text(have, want), op)
+        }
         _ => false,
     }
 }
@@ -273,7 +291,11 @@ pub fn parse_date_ms(text: &str) -> Option<i64> {
         if slice.is_empty() || !slice.iter().all(|c| c.is_ascii_digit()) {
             return None;
         }
-        Some(slice.iter().fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')))
+        Some(
+            slice
+                .iter()
+                .fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')),
+        )
     };
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -286,7 +308,11 @@ pub fn parse_date_ms(text: &str) -> Option<i64> {
     if b.len() == 10 {
         return Some(ms);
     }
-    if b.len() < 19 || (b[10] != b'T' && b[10] != b't' && b[10] != b' ') || b[13] != b':' || b[16] != b':' {
+    if b.len() < 19
+        || (b[10] != b'T' && b[10] != b't' && b[10] != b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
@@ -307,7 +333,10 @@ pub fn parse_date_ms(text: &str) -> Option<i64> {
         // Milliseconds: the first three digits, right-padded.
         let mut frac = 0i64;
         for k in 0..3 {
-            frac = frac * 10 + b.get(start + k).filter(|c| c.is_ascii_digit()).map_or(0, |c| i64::from(c - b'0'));
+            frac = frac * 10
+                + b.get(start + k)
+                    .filter(|c| c.is_ascii_digit())
+                    .map_or(0, |c| i64::from(c - b'0'));
         }
         ms += frac;
         i = end;
@@ -330,7 +359,11 @@ pub fn parse_date_ms(text: &str) -> Option<i64> {
                 return None;
             }
             let offset_ms = (zh * 60 + zm) * 60_000;
-            Some(if sign == b'+' { ms - offset_ms } else { ms + offset_ms })
+            Some(if sign == b'+' {
+                ms - offset_ms
+            } else {
+                ms + offset_ms
+            })
         }
         _ => None,
     }
@@ -392,12 +425,17 @@ impl Parser {
         if pos >= self.chars.len() {
             format!("Invalid expression: {message} at the end of '{text}'")
         } else {
-            format!("Invalid expression: {message} at position {} of '{text}'", pos + 1)
+            format!(
+                "Invalid expression: {message} at position {} of '{text}'",
+                pos + 1
+            )
         }
     }
 
     fn starts_with(&self, text: &str) -> bool {
-        (self.pos..).zip(text.chars()).all(|(i, c)| self.chars.get(i) == Some(&c))
+        (self.pos..)
+            .zip(text.chars())
+            .all(|(i, c)| self.chars.get(i) == Some(&c))
     }
 
     /// A keyword (case-insensitive) followed by a non-word character.
@@ -411,7 +449,12 @@ impl Parser {
             return false;
         }
         if let Some(next) = self.chars.get(self.pos + n) {
-            if next.is_alphanumeric() || *next == '_' || *next == ':' || *next == '.' || *next == '-' {
+            if next.is_alphanumeric()
+                || *next == '_'
+                || *next == ':'
+                || *next == '.'
+                || *next == '-'
+            {
                 return false;
             }
         }
@@ -481,7 +524,10 @@ impl Parser {
             self.depth -= 1;
             self.skip_ws();
             if self.peek() != Some(')') {
-                return Err(self.error_at(self.pos, &format!("expected ')' to close the '(' at position {}", open + 1)));
+                return Err(self.error_at(
+                    self.pos,
+                    &format!("expected ')' to close the '(' at position {}", open + 1),
+                ));
             }
             self.pos += 1;
             return Ok(inner);
@@ -516,21 +562,43 @@ impl Parser {
         };
         self.skip_ws();
         let op_pos = self.pos;
-        let op = self.operator().ok_or_else(|| self.error_at(op_pos, &format!("expected an operator after '{word}'")))?;
+        let op = self.operator().ok_or_else(|| {
+            self.error_at(op_pos, &format!("expected an operator after '{word}'"))
+        })?;
         let allowed: &[Op] = match subject {
-            Subject::AgentConnected | Subject::Ec2InstanceId => {
-                &[Op::Eq, Op::Ne, Op::In, Op::NotIn, Op::Matches, Op::NotMatches, Op::Exists, Op::NotExists]
-            }
+            Subject::AgentConnected | Subject::Ec2InstanceId => &[
+                Op::Eq,
+                Op::Ne,
+                Op::In,
+                Op::NotIn,
+                Op::Matches,
+                Op::NotMatches,
+                Op::Exists,
+                Op::NotExists,
+            ],
             Subject::AgentVersion | Subject::RegisteredAt | Subject::RunningTasksCount => {
                 &[Op::Eq, Op::Ne, Op::Gt, Op::Ge, Op::Lt, Op::Le]
             }
             Subject::TaskGroup | Subject::Attribute(_) => &[
-                Op::Eq, Op::Ne, Op::Gt, Op::Ge, Op::Lt, Op::Le, Op::Exists, Op::NotExists, Op::In, Op::NotIn,
-                Op::Matches, Op::NotMatches,
+                Op::Eq,
+                Op::Ne,
+                Op::Gt,
+                Op::Ge,
+                Op::Lt,
+                Op::Le,
+                Op::Exists,
+                Op::NotExists,
+                Op::In,
+                Op::NotIn,
+                Op::Matches,
+                Op::NotMatches,
             ],
         };
         if !allowed.contains(&op) {
-            return Err(self.error_at(op_pos, &format!("operator '{op}' is not valid for '{word}'")));
+            return Err(self.error_at(
+                op_pos,
+                &format!("operator '{op}' is not valid for '{word}'"),
+            ));
         }
         self.skip_ws();
         let arg_pos = self.pos;
@@ -539,7 +607,10 @@ impl Parser {
             Op::In | Op::NotIn => Arg::List(self.list()?),
             Op::Matches | Op::NotMatches => {
                 let pattern = self.regex_value()?;
-                Arg::Regex(Regex::new(&pattern).map_err(|e| self.error_at(arg_pos, &format!("bad pattern: {e}")))?)
+                Arg::Regex(
+                    Regex::new(&pattern)
+                        .map_err(|e| self.error_at(arg_pos, &format!("bad pattern: {e}")))?,
+                )
             }
             _ => {
                 let value = self.value()?;
@@ -617,7 +688,9 @@ impl Parser {
             ("greater_than_or_equal", Op::Ge),
             ("less_than_or_equal", Op::Le),
         ];
-        WORDS.into_iter().find_map(|(word, op)| self.keyword(word).then_some(op))
+        WORDS
+            .into_iter()
+            .find_map(|(word, op)| self.keyword(word).then_some(op))
     }
 
     /// A bare or quoted value.
@@ -727,7 +800,10 @@ pub struct Regex {
 enum Inst {
     Char(char),
     Any,
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
     LineStart,
     LineEnd,
     Split(u32, u32),
@@ -742,19 +818,31 @@ const MAX_PROGRAM: usize = 20_000;
 enum Node {
     Char(char),
     Any,
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
     LineStart,
     LineEnd,
     Group(Box<Node>),
     Concat(Vec<Node>),
     Alternate(Vec<Node>),
-    Repeat { node: Box<Node>, min: u32, max: Option<u32> },
+    Repeat {
+        node: Box<Node>,
+        min: u32,
+        max: Option<u32>,
+    },
 }
 
 impl Regex {
     pub fn new(pattern: &str) -> Result<Regex, String> {
         let chars: Vec<char> = pattern.chars().collect();
-        let mut p = RegexParser { chars: &chars, pos: 0, depth: 0, consumed_braces: false };
+        let mut p = RegexParser {
+            chars: &chars,
+            pos: 0,
+            depth: 0,
+            consumed_braces: false,
+        };
         let node = p.alternation()?;
         if p.pos < chars.len() {
             return Err(format!("unmatched ')' at pattern position {}", p.pos + 1));
@@ -907,7 +995,10 @@ fn compile(node: &Node, out: &mut Vec<Inst>) -> Result<(), String> {
     match node {
         Node::Char(c) => out.push(Inst::Char(*c)),
         Node::Any => out.push(Inst::Any),
-        Node::Class { negated, ranges } => out.push(Inst::Class { negated: *negated, ranges: ranges.clone() }),
+        Node::Class { negated, ranges } => out.push(Inst::Class {
+            negated: *negated,
+            ranges: ranges.clone(),
+        }),
         Node::LineStart => out.push(Inst::LineStart),
         Node::LineEnd => out.push(Inst::LineEnd),
         Node::Group(inner) => compile(inner, out)?,
@@ -994,7 +1085,11 @@ impl RegexParser<'_> {
             branches.push(self.concat()?);
         }
         self.depth -= 1;
-        Ok(if branches.len() == 1 { branches.pop().unwrap_or(Node::Concat(Vec::new())) } else { Node::Alternate(branches) })
+        Ok(if branches.len() == 1 {
+            branches.pop().unwrap_or(Node::Concat(Vec::new()))
+        } else {
+            Node::Alternate(branches)
+        })
     }
 
     fn concat(&mut self) -> Result<Node, String> {
@@ -1028,13 +1123,20 @@ impl RegexParser<'_> {
             }
             self.consumed_braces = false;
             if matches!(node, Node::LineStart | Node::LineEnd) {
-                return Err(format!("nothing to repeat at pattern position {}", self.pos));
+                return Err(format!(
+                    "nothing to repeat at pattern position {}",
+                    self.pos
+                ));
             }
             // Lazy and possessive suffixes do not change whether the whole text matches.
             if matches!(self.peek(), Some('?') | Some('+')) {
                 self.pos += 1;
             }
-            node = Node::Repeat { node: Box::new(node), min, max };
+            node = Node::Repeat {
+                node: Box::new(node),
+                min,
+                max,
+            };
         }
     }
 
@@ -1052,11 +1154,17 @@ impl RegexParser<'_> {
             }
             self.chars[s..*i].iter().collect::<String>().parse().ok()
         };
-        let Some(min) = read_num(&mut i) else { return Ok(None) };
+        let Some(min) = read_num(&mut i) else {
+            return Ok(None);
+        };
         let max = if self.chars.get(i) == Some(&',') {
             i += 1;
-            if self.chars.get(i) == Some(&'}') { None } else {
-                let Some(max) = read_num(&mut i) else { return Ok(None) };
+            if self.chars.get(i) == Some(&'}') {
+                None
+            } else {
+                let Some(max) = read_num(&mut i) else {
+                    return Ok(None);
+                };
                 Some(max)
             }
         } else {
@@ -1066,7 +1174,10 @@ impl RegexParser<'_> {
             return Ok(None);
         }
         if max.is_some_and(|m| m < min) || min > 1000 || max.is_some_and(|m| m > 1000) {
-            return Err(format!("bad repetition bounds at pattern position {}", start + 1));
+            return Err(format!(
+                "bad repetition bounds at pattern position {}",
+                start + 1
+            ));
         }
         self.pos = i + 1;
         self.consumed_braces = true;
@@ -1075,7 +1186,9 @@ impl RegexParser<'_> {
 
     fn atom(&mut self) -> Result<Node, String> {
         let at = self.pos + 1;
-        let Some(c) = self.peek() else { return Err("unexpected end of pattern".to_string()) };
+        let Some(c) = self.peek() else {
+            return Err("unexpected end of pattern".to_string());
+        };
         self.pos += 1;
         match c {
             '.' => Ok(Node::Any),
@@ -1116,7 +1229,9 @@ impl RegexParser<'_> {
         let mut ranges = Vec::new();
         let mut first = true;
         loop {
-            let Some(c) = self.peek() else { return Err(format!("unclosed class opened at pattern position {at}")) };
+            let Some(c) = self.peek() else {
+                return Err(format!("unclosed class opened at pattern position {at}"));
+            };
             if c == ']' && !first {
                 self.pos += 1;
                 break;
@@ -1131,7 +1246,10 @@ impl RegexParser<'_> {
                         continue;
                     }
                     Escaped::Class(true, _) => {
-                        return Err(format!("negated escape inside a class at pattern position {}", self.pos))
+                        return Err(format!(
+                            "negated escape inside a class at pattern position {}",
+                            self.pos
+                        ))
                     }
                 }
             } else {
@@ -1139,18 +1257,25 @@ impl RegexParser<'_> {
             };
             if self.peek() == Some('-') && self.chars.get(self.pos + 1).is_some_and(|&n| n != ']') {
                 self.pos += 1;
-                let Some(hi_char) = self.peek() else { return Err(format!("unclosed class opened at pattern position {at}")) };
+                let Some(hi_char) = self.peek() else {
+                    return Err(format!("unclosed class opened at pattern position {at}"));
+                };
                 self.pos += 1;
                 let hi = if hi_char == '\\' {
                     match self.escape(true)? {
                         Escaped::Char(c) => c,
-                        Escaped::Class(..) => return Err(format!("bad class range at pattern position {}", self.pos)),
+                        Escaped::Class(..) => {
+                            return Err(format!("bad class range at pattern position {}", self.pos))
+                        }
                     }
                 } else {
                     hi_char
                 };
                 if hi < lo {
-                    return Err(format!("bad class range {lo}-{hi} at pattern position {}", self.pos));
+                    return Err(format!(
+                        "bad class range {lo}-{hi} at pattern position {}",
+                        self.pos
+                    ));
                 }
                 ranges.push((lo, hi));
             } else {
@@ -1161,7 +1286,9 @@ impl RegexParser<'_> {
     }
 
     fn escape(&mut self, _in_class: bool) -> Result<Escaped, String> {
-        let Some(c) = self.peek() else { return Err("trailing backslash in pattern".to_string()) };
+        let Some(c) = self.peek() else {
+            return Err("trailing backslash in pattern".to_string());
+        };
         self.pos += 1;
         let digits = vec![('0', '9')];
         let word = vec![('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')];
@@ -1177,7 +1304,10 @@ impl RegexParser<'_> {
             'n' => Escaped::Char('\n'),
             'r' => Escaped::Char('\r'),
             c if c.is_ascii_alphanumeric() => {
-                return Err(format!("unsupported escape \\{c} at pattern position {}", self.pos - 1))
+                return Err(format!(
+                    "unsupported escape \\{c} at pattern position {}",
+                    self.pos - 1
+                ))
             }
             c => Escaped::Char(c),
         })

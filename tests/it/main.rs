@@ -2,3 +2,5 @@
 mod taskdef_fixtures;
 mod taskdef_fuzz;
 mod scenarios;
+mod determinism;
+mod engine_props;

@@ -31,8 +31,12 @@ pub struct BenchFigures {
 }
 
 /// (type, vCPU, registered MiB) — registered memory is below nominal as on real instances.
-const INSTANCE_TYPES: [(&str, u32, u32); 4] =
-    [("m5.large", 2, 7_680), ("m5.xlarge", 4, 15_576), ("c5.xlarge", 4, 7_450), ("r5.large", 2, 15_790)];
+const INSTANCE_TYPES: [(&str, u32, u32); 4] = [
+    ("m5.large", 2, 7_680),
+    ("m5.xlarge", 4, 15_576),
+    ("c5.xlarge", 4, 7_450),
+    ("r5.large", 2, 15_790),
+];
 const ZONES: [&str; 3] = ["us-east-1a", "us-east-1b", "us-east-1c"];
 
 /// A pool of `n_instances` and 10 service demands; deterministic in `seed`.
@@ -40,16 +44,23 @@ pub fn bench_setup(n_instances: u32, seed: u64) -> (Pool, Vec<TaskDemand>) {
     let mut rng = Prng::new(seed);
     let mut pool = Pool::new();
     for key in 0..n_instances {
-        let (instance_type, vcpus, memory_mib) = INSTANCE_TYPES[rng.below(INSTANCE_TYPES.len() as u32) as usize];
+        let (instance_type, vcpus, memory_mib) =
+            INSTANCE_TYPES[rng.below(INSTANCE_TYPES.len() as u32) as usize];
         let zone = ZONES[(key % 3) as usize];
         let mut attributes = BTreeMap::new();
         attributes.insert("ecs.availability-zone".to_string(), Some(zone.to_string()));
-        attributes.insert("ecs.instance-type".to_string(), Some(instance_type.to_string()));
+        attributes.insert(
+            "ecs.instance-type".to_string(),
+            Some(instance_type.to_string()),
+        );
         attributes.insert("ecs.os-type".to_string(), Some("linux".to_string()));
         attributes.insert("ecs.capability.task-eni".to_string(), None);
         pool.add_node(NodeInfo {
             key,
-            ec2_instance_id: format!("i-{:017x}", 0x0bec_u64.wrapping_mul(31).wrapping_add(u64::from(key))),
+            ec2_instance_id: format!(
+                "i-{:017x}",
+                0x0bec_u64.wrapping_mul(31).wrapping_add(u64::from(key))
+            ),
             container_instance_arn: format!(
                 "arn:aws:ecs:us-east-1:123456789012:container-instance/bench/{:032x}",
                 u64::from(key) + 1
@@ -78,7 +89,8 @@ pub fn bench_setup(n_instances: u32, seed: u64) -> (Pool, Vec<TaskDemand>) {
             constraints: vec![Constraint::MemberOf(if i % 2 == 0 {
                 "attribute:ecs.instance-type =~ m5.*".to_string()
             } else {
-                "attribute:ecs.availability-zone in [us-east-1a, us-east-1b, us-east-1c]".to_string()
+                "attribute:ecs.availability-zone in [us-east-1a, us-east-1b, us-east-1c]"
+                    .to_string()
             })],
             strategies: vec![
                 Strategy::Spread("attribute:ecs.availability-zone".to_string()),
@@ -90,7 +102,12 @@ pub fn bench_setup(n_instances: u32, seed: u64) -> (Pool, Vec<TaskDemand>) {
 }
 
 /// Places `tasks_per_demand` tasks of each demand, one batch per demand.
-pub fn bench_run(pool: &mut Pool, demands: &[TaskDemand], tasks_per_demand: u32, rng: &mut Prng) -> BenchFigures {
+pub fn bench_run(
+    pool: &mut Pool,
+    demands: &[TaskDemand],
+    tasks_per_demand: u32,
+    rng: &mut Prng,
+) -> BenchFigures {
     let mut figures = BenchFigures {
         n_instances: pool.index.len() as u32,
         n_tasks: 0,
@@ -104,7 +121,8 @@ pub fn bench_run(pool: &mut Pool, demands: &[TaskDemand], tasks_per_demand: u32,
             match result {
                 Ok(r) => {
                     figures.n_placed += 1;
-                    figures.checksum = (figures.checksum ^ u64::from(r.node)).wrapping_mul(0x0000_0100_0000_01b3);
+                    figures.checksum =
+                        (figures.checksum ^ u64::from(r.node)).wrapping_mul(0x0000_0100_0000_01b3);
                 }
                 Err(_) => figures.n_failed += 1,
             }
@@ -117,5 +135,10 @@ pub fn bench_run(pool: &mut Pool, demands: &[TaskDemand], tasks_per_demand: u32,
 pub fn bench_placement(n_instances: u32, n_tasks: u32) -> BenchFigures {
     let (mut pool, demands) = bench_setup(n_instances, 42);
     let mut rng = Prng::new(42);
-    bench_run(&mut pool, &demands, n_tasks / demands.len() as u32, &mut rng)
+    bench_run(
+        &mut pool,
+        &demands,
+        n_tasks / demands.len() as u32,
+        &mut rng,
+    )
 }

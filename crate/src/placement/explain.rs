@@ -3,7 +3,9 @@
 //! Computed from the same functions as the slow path (`first_miss`, `strategy_value`, the same PRNG draws),
 //! so the outcome is the decision `place` would make next; tests assert this against the fast path too.
 
-use super::pool::{check_results, first_miss, prepare, spread_field, strategy_label, strategy_value, SpreadField};
+use super::pool::{
+    check_results, first_miss, prepare, spread_field, strategy_label, strategy_value, SpreadField,
+};
 use super::*;
 
 impl Pool {
@@ -43,7 +45,10 @@ impl Pool {
                 for &pos in &passed {
                     let rank = alive.iter().position(|&p| p == pos);
                     let (value, detail) = match rank {
-                        Some(r) => (r as i64, format!("candidate {} of {n_alive}; drew {}", r + 1, pick + 1)),
+                        Some(r) => (
+                            r as i64,
+                            format!("candidate {} of {n_alive}; drew {}", r + 1, pick + 1),
+                        ),
                         None => (-1, "already set aside".to_string()),
                     };
                     nodes[pos].scores.push(StrategyScore {
@@ -59,7 +64,9 @@ impl Pool {
             let values: Vec<i64> = passed
                 .iter()
                 .map(|&pos| {
-                    let node = self.node_ref(nodes[pos].node).expect("explained instance exists");
+                    let node = self
+                        .node_ref(nodes[pos].node)
+                        .expect("explained instance exists");
                     strategy_value(node, demand, strategy, spread_counts[i].as_ref())
                 })
                 .collect();
@@ -75,24 +82,41 @@ impl Pool {
                 if kept {
                     next_alive.push(pos);
                 }
-                let node = self.node_ref(nodes[pos].node).expect("explained instance exists");
+                let node = self
+                    .node_ref(nodes[pos].node)
+                    .expect("explained instance exists");
                 let detail = score_detail(node, demand, strategy, values[j]);
-                nodes[pos].scores.push(StrategyScore { strategy: label.clone(), value: values[j], detail, kept });
+                nodes[pos].scores.push(StrategyScore {
+                    strategy: label.clone(),
+                    value: values[j],
+                    detail,
+                    kept,
+                });
             }
             alive = next_alive;
         }
         let winner = alive[0];
         nodes[winner].chosen = true;
-        Explanation { outcome: Ok(nodes[winner].node), nodes }
+        Explanation {
+            outcome: Ok(nodes[winner].node),
+            nodes,
+        }
     }
 }
 
-fn score_detail(node: &pool::NodeState, demand: &TaskDemand, strategy: &Strategy, value: i64) -> String {
+fn score_detail(
+    node: &pool::NodeState,
+    demand: &TaskDemand,
+    strategy: &Strategy,
+    value: i64,
+) -> String {
     match strategy {
         Strategy::Binpack(BinpackField::Cpu) => format!("{value} CPU units would remain"),
         Strategy::Binpack(BinpackField::Memory) => format!("{value} MiB would remain"),
         Strategy::Spread(field) => match spread_field(field) {
-            SpreadField::Instance => format!("{value} task(s) of {} on this instance", demand.group),
+            SpreadField::Instance => {
+                format!("{value} task(s) of {} on this instance", demand.group)
+            }
             SpreadField::Attribute(name) => {
                 let shown = pool::attribute_value(node, &name).unwrap_or("(no value)");
                 format!("{value} task(s) of {} in {name}={shown}", demand.group)

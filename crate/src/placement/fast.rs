@@ -23,7 +23,9 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
-use super::pool::{attribute_value, dynamic_miss, spread_field, strategy_value, Prepared, SpreadField};
+use super::pool::{
+    attribute_value, dynamic_miss, spread_field, strategy_value, Prepared, SpreadField,
+};
 use super::*;
 
 /// Statically eligible instances grouped by the value of the leading spread attribute.
@@ -92,7 +94,11 @@ impl Pool {
         let distinct_stage = distinct.then_some(pool::STAGE_CONSTRAINT);
 
         // Static eligibility, cached per pool version.
-        let mut required: Vec<&str> = demand.required_attributes.iter().map(String::as_str).collect();
+        let mut required: Vec<&str> = demand
+            .required_attributes
+            .iter()
+            .map(String::as_str)
+            .collect();
         required.sort_unstable();
         required.dedup();
         let mut cache_key = String::new();
@@ -111,7 +117,10 @@ impl Pool {
         if let Some(a) = &leading_attribute {
             cache_key.push_str(a);
         }
-        let fresh = self.static_cache.get(&cache_key).is_some_and(|e| e.version == self.version);
+        let fresh = self
+            .static_cache
+            .get(&cache_key)
+            .is_some_and(|e| e.version == self.version);
         if !fresh {
             let entry = self.build_static(demand, &static_exprs, leading_attribute.as_deref());
             if self.static_cache.len() >= MAX_STATIC_CACHE {
@@ -157,7 +166,8 @@ impl Pool {
             }
             heaps.push(BinaryHeap::from(items));
         }
-        let mut top: BinaryHeap<Reverse<(i64, Tuple, NodeKey, u32)>> = BinaryHeap::with_capacity(n_groups);
+        let mut top: BinaryHeap<Reverse<(i64, Tuple, NodeKey, u32)>> =
+            BinaryHeap::with_capacity(n_groups);
         for (g, heap) in heaps.iter().enumerate() {
             if let Some(Reverse((t, k))) = heap.peek() {
                 top.push(Reverse((counts[g], *t, *k, g as u32)));
@@ -180,7 +190,9 @@ impl Pool {
             if leading_attribute.is_some() {
                 counts[g] += 1;
             }
-            let Some(node) = self.node_ref(key) else { break };
+            let Some(node) = self.node_ref(key) else {
+                break;
+            };
             if dynamic_miss(node, demand, distinct_stage).is_none() {
                 heaps[g].push(Reverse((tuple_of(node), key)));
             }
@@ -192,8 +204,18 @@ impl Pool {
         Some(out)
     }
 
-    fn build_static(&self, demand: &TaskDemand, static_exprs: &[&Prepared], attribute: Option<&str>) -> StaticEntry {
-        let mut entry = StaticEntry { version: self.version, value_index: BTreeMap::new(), null_group: None, slots: Vec::new() };
+    fn build_static(
+        &self,
+        demand: &TaskDemand,
+        static_exprs: &[&Prepared],
+        attribute: Option<&str>,
+    ) -> StaticEntry {
+        let mut entry = StaticEntry {
+            version: self.version,
+            value_index: BTreeMap::new(),
+            null_group: None,
+            slots: Vec::new(),
+        };
         'nodes: for &slot in self.index.values() {
             let node = &self.nodes[slot as usize];
             if !node.usable() || pool::n_missing_attributes(node, demand) > 0 {

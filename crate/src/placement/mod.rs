@@ -232,7 +232,12 @@ impl Pool {
     /// Places `count` tasks of the same demand one after another, reserving as it goes.
     /// Dynamic ports are the lowest free ones in 32768..=61000, so the result depends only on the state.
     /// Once a task fails, every later task of the batch fails the same way (nothing changed in between).
-    pub fn place(&mut self, demand: &TaskDemand, count: u32, rng: &mut Prng) -> Vec<Result<Reservation, Failure>> {
+    pub fn place(
+        &mut self,
+        demand: &TaskDemand,
+        count: u32,
+        rng: &mut Prng,
+    ) -> Vec<Result<Reservation, Failure>> {
         self.place_impl(demand, count, rng)
     }
     /// Places one task on a given instance (DAEMON services, StartTask), checking resources and constraints.
@@ -254,7 +259,11 @@ impl Pool {
     }
     /// Number of tasks of `group` reserved on an instance.
     pub fn group_count(&self, key: NodeKey, group: &str) -> u32 {
-        self.group_nodes.get(group).and_then(|m| m.get(&key)).copied().unwrap_or(0)
+        self.group_nodes
+            .get(group)
+            .and_then(|m| m.get(&key))
+            .copied()
+            .unwrap_or(0)
     }
 }
 
@@ -267,7 +276,7 @@ mod tests;
 
 pub use bench::{bench_placement, bench_run, bench_setup, BenchFigures};
 pub use pool::{
-    DYNAMIC_PORT_FIRST, DYNAMIC_PORT_LAST, MAX_RESERVED_PORTS, REASON_AGENT, REASON_ATTRIBUTE, REASON_CPU,
-    REASON_DISTINCT_INSTANCE, REASON_DRAINING, REASON_ENI, REASON_MEMBER_OF, REASON_MEMORY, REASON_MISSING,
-    REASON_NO_INSTANCES, REASON_PORTS,
+    DYNAMIC_PORT_FIRST, DYNAMIC_PORT_LAST, MAX_RESERVED_PORTS, REASON_AGENT, REASON_ATTRIBUTE,
+    REASON_CPU, REASON_DISTINCT_INSTANCE, REASON_DRAINING, REASON_ENI, REASON_MEMBER_OF,
+    REASON_MEMORY, REASON_MISSING, REASON_NO_INSTANCES, REASON_PORTS,
 };

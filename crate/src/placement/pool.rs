@@ -41,7 +41,8 @@ pub const REASON_MISSING: &str = "MISSING";
 /// `place_on` a DRAINING instance; simulator wording **[UNVERIFIED]**.
 pub const REASON_DRAINING: &str = "DRAINING";
 
-const NO_INSTANCE_MET: &str = "was unable to place a task because no container instance met all of its requirements.";
+const NO_INSTANCE_MET: &str =
+    "was unable to place a task because no container instance met all of its requirements.";
 
 /// Pipeline stages, in order; a constraint `i` is stage `STAGE_CONSTRAINT + i`.
 pub(crate) const STAGE_STATUS: u32 = 0;
@@ -145,7 +146,10 @@ impl CqlSubject for NodeState {
 #[derive(Clone, Debug)]
 pub(crate) enum Prepared {
     DistinctInstance,
-    MemberOf { text: String, expr: Result<Expr, String> },
+    MemberOf {
+        text: String,
+        expr: Result<Expr, String>,
+    },
 }
 
 impl Prepared {
@@ -163,7 +167,10 @@ pub(crate) fn prepare(demand: &TaskDemand) -> Vec<Prepared> {
         .iter()
         .map(|c| match c {
             Constraint::DistinctInstance => Prepared::DistinctInstance,
-            Constraint::MemberOf(text) => Prepared::MemberOf { text: text.clone(), expr: cql::parse(text) },
+            Constraint::MemberOf(text) => Prepared::MemberOf {
+                text: text.clone(),
+                expr: cql::parse(text),
+            },
         })
         .collect()
 }
@@ -184,7 +191,10 @@ pub(crate) enum PortsVerdict {
 }
 
 pub(crate) fn check_ports(node: &NodeState, demand: &TaskDemand) -> PortsVerdict {
-    if demand.tcp_host_ports.is_empty() && demand.udp_host_ports.is_empty() && demand.n_dynamic_tcp_ports == 0 {
+    if demand.tcp_host_ports.is_empty()
+        && demand.udp_host_ports.is_empty()
+        && demand.n_dynamic_tcp_ports == 0
+    {
         return PortsVerdict::Ok;
     }
     let mut conflicts = Vec::new();
@@ -206,13 +216,21 @@ pub(crate) fn check_ports(node: &NodeState, demand: &TaskDemand) -> PortsVerdict
         + demand.udp_host_ports.len() as u64
         + u64::from(demand.n_dynamic_tcp_ports);
     if n_after > u64::from(MAX_RESERVED_PORTS) {
-        return PortsVerdict::Limit { n_after: u32::try_from(n_after).unwrap_or(u32::MAX) };
+        return PortsVerdict::Limit {
+            n_after: u32::try_from(n_after).unwrap_or(u32::MAX),
+        };
     }
     if demand.n_dynamic_tcp_ports > 0 {
         let range = u32::from(DYNAMIC_PORT_LAST - DYNAMIC_PORT_FIRST) + 1;
-        let taken = node.tcp_ports_used.range(DYNAMIC_PORT_FIRST..=DYNAMIC_PORT_LAST).count() as u32
-            + demand.tcp_host_ports.iter().filter(|p| (DYNAMIC_PORT_FIRST..=DYNAMIC_PORT_LAST).contains(*p)).count()
-                as u32;
+        let taken = node
+            .tcp_ports_used
+            .range(DYNAMIC_PORT_FIRST..=DYNAMIC_PORT_LAST)
+            .count() as u32
+            + demand
+                .tcp_host_ports
+                .iter()
+                .filter(|p| (DYNAMIC_PORT_FIRST..=DYNAMIC_PORT_LAST).contains(*p))
+                .count() as u32;
         let n_free = range.saturating_sub(taken);
         if n_free < demand.n_dynamic_tcp_ports {
             return PortsVerdict::DynamicExhausted { n_free };
@@ -223,49 +241,90 @@ pub(crate) fn check_ports(node: &NodeState, demand: &TaskDemand) -> PortsVerdict
 
 /// The resource part of the pipeline (stages CPU..ENI) plus the dynamic constraint distinctInstance; these
 /// are the checks whose verdict can change within a batch.
-pub(crate) fn dynamic_miss(node: &NodeState, demand: &TaskDemand, distinct_stage: Option<u32>) -> Option<Miss> {
+pub(crate) fn dynamic_miss(
+    node: &NodeState,
+    demand: &TaskDemand,
+    distinct_stage: Option<u32>,
+) -> Option<Miss> {
     if node.cpu_units_remaining < demand.cpu_units {
-        return Some(Miss { stage: STAGE_CPU, shortfall: u64::from(demand.cpu_units - node.cpu_units_remaining) });
+        return Some(Miss {
+            stage: STAGE_CPU,
+            shortfall: u64::from(demand.cpu_units - node.cpu_units_remaining),
+        });
     }
     if node.memory_mib_remaining < demand.memory_mib {
-        return Some(Miss { stage: STAGE_MEMORY, shortfall: u64::from(demand.memory_mib - node.memory_mib_remaining) });
+        return Some(Miss {
+            stage: STAGE_MEMORY,
+            shortfall: u64::from(demand.memory_mib - node.memory_mib_remaining),
+        });
     }
     match check_ports(node, demand) {
         PortsVerdict::Ok => {}
-        PortsVerdict::Conflict(c) => return Some(Miss { stage: STAGE_PORTS, shortfall: c.len() as u64 }),
+        PortsVerdict::Conflict(c) => {
+            return Some(Miss {
+                stage: STAGE_PORTS,
+                shortfall: c.len() as u64,
+            })
+        }
         PortsVerdict::Limit { n_after } => {
-            return Some(Miss { stage: STAGE_PORTS, shortfall: u64::from(n_after - MAX_RESERVED_PORTS) })
+            return Some(Miss {
+                stage: STAGE_PORTS,
+                shortfall: u64::from(n_after - MAX_RESERVED_PORTS),
+            })
         }
         PortsVerdict::DynamicExhausted { n_free } => {
-            return Some(Miss { stage: STAGE_PORTS, shortfall: u64::from(demand.n_dynamic_tcp_ports - n_free) })
+            return Some(Miss {
+                stage: STAGE_PORTS,
+                shortfall: u64::from(demand.n_dynamic_tcp_ports - n_free),
+            })
         }
     }
     if demand.needs_eni && node.enis_used >= node.info.task_eni_limit {
-        return Some(Miss { stage: STAGE_ENI, shortfall: 1 });
+        return Some(Miss {
+            stage: STAGE_ENI,
+            shortfall: 1,
+        });
     }
     if let Some(stage) = distinct_stage {
         if node.group_count(&demand.group) > 0 {
-            return Some(Miss { stage, shortfall: 0 });
+            return Some(Miss {
+                stage,
+                shortfall: 0,
+            });
         }
     }
     None
 }
 
 pub(crate) fn n_missing_attributes(node: &NodeState, demand: &TaskDemand) -> u64 {
-    demand.required_attributes.iter().filter(|a| !node.info.attributes.contains_key(a.as_str())).count() as u64
+    demand
+        .required_attributes
+        .iter()
+        .filter(|a| !node.info.attributes.contains_key(a.as_str()))
+        .count() as u64
 }
 
 /// The whole pipeline on one instance, first failure only.
-pub(crate) fn first_miss(node: &NodeState, demand: &TaskDemand, prepared: &[Prepared]) -> Option<Miss> {
+pub(crate) fn first_miss(
+    node: &NodeState,
+    demand: &TaskDemand,
+    prepared: &[Prepared],
+) -> Option<Miss> {
     if !node.usable() {
-        return Some(Miss { stage: STAGE_STATUS, shortfall: 0 });
+        return Some(Miss {
+            stage: STAGE_STATUS,
+            shortfall: 0,
+        });
     }
     if let Some(miss) = dynamic_miss(node, demand, None) {
         return Some(miss);
     }
     let n_missing = n_missing_attributes(node, demand);
     if n_missing > 0 {
-        return Some(Miss { stage: STAGE_ATTRIBUTE, shortfall: n_missing });
+        return Some(Miss {
+            stage: STAGE_ATTRIBUTE,
+            shortfall: n_missing,
+        });
     }
     for (i, c) in prepared.iter().enumerate() {
         let ok = match c {
@@ -273,43 +332,70 @@ pub(crate) fn first_miss(node: &NodeState, demand: &TaskDemand, prepared: &[Prep
             Prepared::MemberOf { expr, .. } => expr.as_ref().is_ok_and(|e| e.eval(node)),
         };
         if !ok {
-            return Some(Miss { stage: STAGE_CONSTRAINT + i as u32, shortfall: 0 });
+            return Some(Miss {
+                stage: STAGE_CONSTRAINT + i as u32,
+                shortfall: 0,
+            });
         }
     }
     None
 }
 
 /// Every check on one instance with its text, in pipeline order (for explanations and failure details).
-pub(crate) fn check_results(node: &NodeState, demand: &TaskDemand, prepared: &[Prepared]) -> Vec<CheckResult> {
+pub(crate) fn check_results(
+    node: &NodeState,
+    demand: &TaskDemand,
+    prepared: &[Prepared],
+) -> Vec<CheckResult> {
     let mut out = Vec::with_capacity(6 + prepared.len());
     let status_detail = match (node.status, node.info.agent_connected) {
         (NodeStatus::Active, true) => "ACTIVE, agent connected".to_string(),
         (NodeStatus::Active, false) => "ACTIVE, but the agent is disconnected".to_string(),
         (NodeStatus::Draining, _) => "DRAINING: no new placements".to_string(),
     };
-    out.push(CheckResult { check: "STATUS".to_string(), passed: node.usable(), detail: status_detail });
+    out.push(CheckResult {
+        check: "STATUS".to_string(),
+        passed: node.usable(),
+        detail: status_detail,
+    });
     out.push(CheckResult {
         check: "CPU".to_string(),
         passed: node.cpu_units_remaining >= demand.cpu_units,
-        detail: format!("needs {} CPU units, {} remaining", demand.cpu_units, node.cpu_units_remaining),
+        detail: format!(
+            "needs {} CPU units, {} remaining",
+            demand.cpu_units, node.cpu_units_remaining
+        ),
     });
     out.push(CheckResult {
         check: "MEMORY".to_string(),
         passed: node.memory_mib_remaining >= demand.memory_mib,
-        detail: format!("needs {} MiB, {} MiB remaining", demand.memory_mib, node.memory_mib_remaining),
+        detail: format!(
+            "needs {} MiB, {} MiB remaining",
+            demand.memory_mib, node.memory_mib_remaining
+        ),
     });
     let (ports_ok, ports_detail) = match check_ports(node, demand) {
         PortsVerdict::Ok => {
-            let n = demand.tcp_host_ports.len() + demand.udp_host_ports.len() + demand.n_dynamic_tcp_ports as usize;
-            (true, if n == 0 { "no host ports needed".to_string() } else { format!("{n} host ports free") })
+            let n = demand.tcp_host_ports.len()
+                + demand.udp_host_ports.len()
+                + demand.n_dynamic_tcp_ports as usize;
+            (
+                true,
+                if n == 0 {
+                    "no host ports needed".to_string()
+                } else {
+                    format!("{n} host ports free")
+                },
+            )
         }
         PortsVerdict::Conflict(c) => {
             let list: Vec<String> = c.iter().map(|(p, proto)| format!("{p}/{proto}")).collect();
             (false, format!("already using {}", list.join(", ")))
         }
-        PortsVerdict::Limit { n_after } => {
-            (false, format!("would hold {n_after} host ports, the limit is {MAX_RESERVED_PORTS}"))
-        }
+        PortsVerdict::Limit { n_after } => (
+            false,
+            format!("would hold {n_after} host ports, the limit is {MAX_RESERVED_PORTS}"),
+        ),
         PortsVerdict::DynamicExhausted { n_free } => (
             false,
             format!(
@@ -318,13 +404,20 @@ pub(crate) fn check_results(node: &NodeState, demand: &TaskDemand, prepared: &[P
             ),
         ),
     };
-    out.push(CheckResult { check: "PORTS".to_string(), passed: ports_ok, detail: ports_detail });
+    out.push(CheckResult {
+        check: "PORTS".to_string(),
+        passed: ports_ok,
+        detail: ports_detail,
+    });
     let enis_free = node.info.task_eni_limit.saturating_sub(node.enis_used);
     out.push(CheckResult {
         check: "ENI".to_string(),
         passed: !demand.needs_eni || enis_free > 0,
         detail: if demand.needs_eni {
-            format!("needs 1 ENI attachment, {enis_free} of {} free", node.info.task_eni_limit)
+            format!(
+                "needs 1 ENI attachment, {enis_free} of {} free",
+                node.info.task_eni_limit
+            )
         } else {
             "no ENI needed".to_string()
         },
@@ -353,16 +446,30 @@ pub(crate) fn check_results(node: &NodeState, demand: &TaskDemand, prepared: &[P
                 if n == 0 {
                     (true, format!("no task of {} here", demand.group))
                 } else {
-                    (false, format!("already runs {n} task(s) of {}", demand.group))
+                    (
+                        false,
+                        format!("already runs {n} task(s) of {}", demand.group),
+                    )
                 }
             }
             Prepared::MemberOf { expr: Ok(expr), .. } => {
                 let ok = expr.eval(node);
-                (ok, if ok { "expression is true here".to_string() } else { "expression is false here".to_string() })
+                (
+                    ok,
+                    if ok {
+                        "expression is true here".to_string()
+                    } else {
+                        "expression is false here".to_string()
+                    },
+                )
             }
             Prepared::MemberOf { expr: Err(e), .. } => (false, e.clone()),
         };
-        out.push(CheckResult { check: c.label(), passed, detail });
+        out.push(CheckResult {
+            check: c.label(),
+            passed,
+            detail,
+        });
     }
     out
 }
@@ -410,7 +517,9 @@ pub(crate) fn strategy_value(
     spread_counts: Option<&BTreeMap<Option<String>, u64>>,
 ) -> i64 {
     match strategy {
-        Strategy::Binpack(BinpackField::Cpu) => i64::from(node.cpu_units_remaining) - i64::from(demand.cpu_units),
+        Strategy::Binpack(BinpackField::Cpu) => {
+            i64::from(node.cpu_units_remaining) - i64::from(demand.cpu_units)
+        }
         Strategy::Binpack(BinpackField::Memory) => {
             i64::from(node.memory_mib_remaining) - i64::from(demand.memory_mib)
         }
@@ -418,7 +527,10 @@ pub(crate) fn strategy_value(
             SpreadField::Instance => i64::from(node.group_count(&demand.group)),
             SpreadField::Attribute(name) => {
                 let value = attribute_value(node, &name).map(str::to_string);
-                spread_counts.and_then(|m| m.get(&value)).copied().unwrap_or(0) as i64
+                spread_counts
+                    .and_then(|m| m.get(&value))
+                    .copied()
+                    .unwrap_or(0) as i64
             }
             SpreadField::Unknown => 0,
         },
@@ -446,7 +558,9 @@ impl Pool {
     }
 
     pub(super) fn remove_node_impl(&mut self, key: NodeKey) {
-        let Some(slot) = self.index.remove(&key) else { return };
+        let Some(slot) = self.index.remove(&key) else {
+            return;
+        };
         let node = self.nodes.swap_remove(slot as usize);
         if let Some(moved) = self.nodes.get(slot as usize) {
             self.index.insert(moved.info.key, slot);
@@ -468,7 +582,8 @@ impl Pool {
         let node = &mut self.nodes[slot];
         node.cpu_units_remaining -= demand.cpu_units;
         node.memory_mib_remaining -= demand.memory_mib;
-        let mut tcp_ports = Vec::with_capacity(demand.tcp_host_ports.len() + demand.n_dynamic_tcp_ports as usize);
+        let mut tcp_ports =
+            Vec::with_capacity(demand.tcp_host_ports.len() + demand.n_dynamic_tcp_ports as usize);
         for &p in &demand.tcp_host_ports {
             node.tcp_ports_used.insert(p);
             tcp_ports.push(p);
@@ -490,9 +605,20 @@ impl Pool {
         if demand.needs_eni {
             node.enis_used += 1;
         }
-        *node.group_counts.entry(demand.group.clone()).or_insert(0) += 1;
+        match node.group_counts.get_mut(&demand.group) {
+            Some(n) => *n += 1,
+            None => {
+                node.group_counts.insert(demand.group.clone(), 1);
+            }
+        }
         node.n_tasks += 1;
-        *self.group_nodes.entry(demand.group.clone()).or_default().entry(key).or_insert(0) += 1;
+        match self.group_nodes.get_mut(&demand.group) {
+            Some(hosts) => *hosts.entry(key).or_insert(0) += 1,
+            None => {
+                self.group_nodes
+                    .insert(demand.group.clone(), BTreeMap::from([(key, 1)]));
+            }
+        }
         Reservation {
             node: key,
             group: demand.group.clone(),
@@ -505,12 +631,18 @@ impl Pool {
     }
 
     pub(super) fn release_impl(&mut self, r: &Reservation) {
-        let Some(&slot) = self.index.get(&r.node) else { return };
+        let Some(&slot) = self.index.get(&r.node) else {
+            return;
+        };
         let node = &mut self.nodes[slot as usize];
-        node.cpu_units_remaining =
-            node.cpu_units_remaining.saturating_add(r.cpu_units).min(node.info.registered_cpu_units);
-        node.memory_mib_remaining =
-            node.memory_mib_remaining.saturating_add(r.memory_mib).min(node.info.registered_memory_mib);
+        node.cpu_units_remaining = node
+            .cpu_units_remaining
+            .saturating_add(r.cpu_units)
+            .min(node.info.registered_cpu_units);
+        node.memory_mib_remaining = node
+            .memory_mib_remaining
+            .saturating_add(r.memory_mib)
+            .min(node.info.registered_memory_mib);
         for p in &r.tcp_ports {
             if !node.info.reserved_tcp_ports.contains(p) {
                 node.tcp_ports_used.remove(p);
@@ -569,13 +701,19 @@ impl Pool {
         out
     }
 
-    pub(super) fn place_on_impl(&mut self, key: NodeKey, demand: &TaskDemand) -> Result<Reservation, Failure> {
+    pub(super) fn place_on_impl(
+        &mut self,
+        key: NodeKey,
+        demand: &TaskDemand,
+    ) -> Result<Reservation, Failure> {
         let prepared = prepare(demand);
         let Some(node) = self.node_ref(key) else {
             return Err(Failure {
                 reason: REASON_MISSING.to_string(),
                 closest: None,
-                detail: format!("was unable to place a task because container instance {key} was not found."),
+                detail: format!(
+                    "was unable to place a task because container instance {key} was not found."
+                ),
             });
         };
         if node.status == NodeStatus::Draining {
@@ -599,7 +737,10 @@ impl Pool {
     /// are ever looked up, so values held only by ineligible instances never compete. ECSDG
     /// task-placement-strategies.md says spread places tasks "evenly across the field values"; counting the
     /// tasks already there, wherever they run, is our reading **[UNVERIFIED]**.
-    pub(crate) fn spread_counts(&self, demand: &TaskDemand) -> Vec<Option<BTreeMap<Option<String>, u64>>> {
+    pub(crate) fn spread_counts(
+        &self,
+        demand: &TaskDemand,
+    ) -> Vec<Option<BTreeMap<Option<String>, u64>>> {
         demand
             .strategies
             .iter()
@@ -661,16 +802,33 @@ impl Pool {
             }
             let values: Vec<i64> = candidates
                 .iter()
-                .map(|k| strategy_value(self.node_ref(*k).expect("candidate"), demand, strategy, spread_counts[i].as_ref()))
+                .map(|k| {
+                    strategy_value(
+                        self.node_ref(*k).expect("candidate"),
+                        demand,
+                        strategy,
+                        spread_counts[i].as_ref(),
+                    )
+                })
                 .collect();
             let best = values.iter().copied().min().unwrap_or(0);
-            candidates = candidates.iter().zip(&values).filter(|(_, v)| **v == best).map(|(k, _)| *k).collect();
+            candidates = candidates
+                .iter()
+                .zip(&values)
+                .filter(|(_, v)| **v == best)
+                .map(|(k, _)| *k)
+                .collect();
         }
         Ok(candidates[0])
     }
 
     /// Builds the failure for the closest instance (or for none at all).
-    pub(crate) fn failure(&self, closest: Option<(NodeKey, Miss)>, demand: &TaskDemand, prepared: &[Prepared]) -> Failure {
+    pub(crate) fn failure(
+        &self,
+        closest: Option<(NodeKey, Miss)>,
+        demand: &TaskDemand,
+        prepared: &[Prepared],
+    ) -> Failure {
         let Some((key, miss)) = closest else {
             return Failure {
                 reason: REASON_NO_INSTANCES.to_string(),
@@ -680,7 +838,11 @@ impl Pool {
         };
         let node = self.node_ref(key).expect("closest instance exists");
         let results = check_results(node, demand, prepared);
-        let failed = results.iter().find(|c| !c.passed).map(|c| c.detail.clone()).unwrap_or_default();
+        let failed = results
+            .iter()
+            .find(|c| !c.passed)
+            .map(|c| c.detail.clone())
+            .unwrap_or_default();
         let id = node.arn_id();
         let (reason, suffix) = match miss.stage {
             STAGE_STATUS => (REASON_AGENT.to_string(), "encountered error \"AGENT\".".to_string()),
@@ -713,12 +875,18 @@ impl Pool {
         Failure {
             reason,
             closest: Some((key, failed)),
-            detail: format!("{NO_INSTANCE_MET} The closest matching container-instance {id} {suffix}"),
+            detail: format!(
+                "{NO_INSTANCE_MET} The closest matching container-instance {id} {suffix}"
+            ),
         }
     }
 
     /// The closest instance over the whole pool (used when the fast path finds no candidate).
-    pub(crate) fn closest_miss(&self, demand: &TaskDemand, prepared: &[Prepared]) -> Option<(NodeKey, Miss)> {
+    pub(crate) fn closest_miss(
+        &self,
+        demand: &TaskDemand,
+        prepared: &[Prepared],
+    ) -> Option<(NodeKey, Miss)> {
         let mut closest: Option<(NodeKey, Miss)> = None;
         for (&key, &slot) in &self.index {
             let node = &self.nodes[slot as usize];

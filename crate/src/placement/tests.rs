@@ -12,12 +12,17 @@ use super::*;
 fn node(key: NodeKey, az: &str, instance_type: &str, cpu_units: u32, memory_mib: u32) -> NodeInfo {
     let mut attributes = BTreeMap::new();
     attributes.insert("ecs.availability-zone".to_string(), Some(az.to_string()));
-    attributes.insert("ecs.instance-type".to_string(), Some(instance_type.to_string()));
+    attributes.insert(
+        "ecs.instance-type".to_string(),
+        Some(instance_type.to_string()),
+    );
     attributes.insert("ecs.os-type".to_string(), Some("linux".to_string()));
     NodeInfo {
         key,
         ec2_instance_id: format!("i-{key:08x}"),
-        container_instance_arn: format!("arn:aws:ecs:us-east-1:123456789012:container-instance/c/ci{key}"),
+        container_instance_arn: format!(
+            "arn:aws:ecs:us-east-1:123456789012:container-instance/c/ci{key}"
+        ),
         attributes,
         registered_cpu_units: cpu_units,
         registered_memory_mib: memory_mib,
@@ -57,17 +62,28 @@ fn pool_of(nodes: Vec<NodeInfo>) -> Pool {
 #[track_caller]
 fn place_keys(pool: &mut Pool, d: &TaskDemand, count: u32) -> Vec<NodeKey> {
     let mut rng = Prng::new(1);
-    pool.place(d, count, &mut rng).into_iter().map(|r| r.expect("placed").node).collect()
+    pool.place(d, count, &mut rng)
+        .into_iter()
+        .map(|r| r.expect("placed").node)
+        .collect()
 }
 
 #[track_caller]
 fn place_err(pool: &mut Pool, d: &TaskDemand) -> Failure {
     let mut rng = Prng::new(1);
-    pool.place(d, 1, &mut rng).pop().expect("one result").expect_err("should fail")
+    pool.place(d, 1, &mut rng)
+        .pop()
+        .expect("one result")
+        .expect_err("should fail")
 }
 
 /// The slow path alone, for comparison with `place`.
-fn place_slow(pool: &mut Pool, d: &TaskDemand, count: u32, rng: &mut Prng) -> Vec<Result<Reservation, Failure>> {
+fn place_slow(
+    pool: &mut Pool,
+    d: &TaskDemand,
+    count: u32,
+    rng: &mut Prng,
+) -> Vec<Result<Reservation, Failure>> {
     let prepared = prepare(d);
     let mut out = Vec::new();
     for _ in 0..count {
@@ -138,7 +154,11 @@ fn spread_across_three_azs_balances() {
     d.strategies = vec![spread_az()];
     assert_eq!(place_keys(&mut pool, &d, 6), vec![0, 2, 4, 0, 2, 4]);
     // The AWS service default adds spread(instanceId): within an AZ, the instance with fewest tasks.
-    let mut pool2 = pool_of((0..6).map(|k| node(k, ["a", "b", "c"][k as usize / 2], "t", 4096, 8192)).collect());
+    let mut pool2 = pool_of(
+        (0..6)
+            .map(|k| node(k, ["a", "b", "c"][k as usize / 2], "t", 4096, 8192))
+            .collect(),
+    );
     d.strategies = vec![spread_az(), Strategy::Spread("instanceId".to_string())];
     assert_eq!(place_keys(&mut pool2, &d, 6), vec![0, 2, 4, 1, 3, 5]);
 }
@@ -147,7 +167,11 @@ fn spread_across_three_azs_balances() {
 fn spread_counts_tasks_on_draining_instances_of_the_value() {
     // AZ a: node 0 (ACTIVE) and node 1 (DRAINING, 2 tasks of the group); AZ b: node 2.
     // Counts: a = 2 (on the draining node), b = 0 → node 2.
-    let mut pool = pool_of(vec![node(0, "a", "t", 4096, 8192), node(1, "a", "t", 4096, 8192), node(2, "b", "t", 4096, 8192)]);
+    let mut pool = pool_of(vec![
+        node(0, "a", "t", 4096, 8192),
+        node(1, "a", "t", 4096, 8192),
+        node(2, "b", "t", 4096, 8192),
+    ]);
     let mut d = demand("service:web", 128, 128);
     pool.place_on(1, &d).expect("on 1");
     pool.place_on(1, &d).expect("on 1");
@@ -164,7 +188,11 @@ fn spread_az_then_binpack_memory() {
     // Task 2: a = 1, b = 0 → AZ b → node 2.
     // Task 3: a = 1, b = 1 → both; binpack: 0 → 3584, 1 → 512 - 512 = 0, 2 → 1024 → node 1.
     // Task 4: a = 2, b = 1 → node 2. Task 5: a = 2, b = 2 → node 1 is full (0 < 512); 0 → 3584, 2 → 512 → node 2.
-    let mut pool = pool_of(vec![node(0, "a", "t", 4096, 4096), node(1, "a", "t", 4096, 1024), node(2, "b", "t", 4096, 2048)]);
+    let mut pool = pool_of(vec![
+        node(0, "a", "t", 4096, 4096),
+        node(1, "a", "t", 4096, 1024),
+        node(2, "b", "t", 4096, 2048),
+    ]);
     let mut d = demand("service:web", 16, 512);
     d.strategies = vec![spread_az(), Strategy::Binpack(BinpackField::Memory)];
     assert_eq!(place_keys(&mut pool, &d, 5), vec![1, 2, 1, 2, 2]);
@@ -173,9 +201,15 @@ fn spread_az_then_binpack_memory() {
 #[test]
 fn binpack_then_spread_instance() {
     // binpack(memory) first: equal memory everywhere → all tie; spread(instanceId) then spreads.
-    let mut pool = pool_of(vec![node(0, "a", "t", 4096, 4096), node(1, "a", "t", 4096, 4096)]);
+    let mut pool = pool_of(vec![
+        node(0, "a", "t", 4096, 4096),
+        node(1, "a", "t", 4096, 4096),
+    ]);
     let mut d = demand("service:web", 16, 512);
-    d.strategies = vec![Strategy::Binpack(BinpackField::Memory), Strategy::Spread("host".to_string())];
+    d.strategies = vec![
+        Strategy::Binpack(BinpackField::Memory),
+        Strategy::Spread("host".to_string()),
+    ];
     // Task 1: 3584/3584 tie → spread 0/0 → node 0. Task 2: node 0 has 3072 < 3584 → node 0 (binpack wins first).
     assert_eq!(place_keys(&mut pool, &d, 2), vec![0, 0]);
 }
@@ -188,7 +222,10 @@ fn random_is_reproducible_and_uses_the_prng() {
     let run = |seed| {
         let mut pool = pool_of(nodes.clone());
         let mut rng = Prng::new(seed);
-        pool.place(&d, 20, &mut rng).into_iter().map(|r| r.expect("ok").node).collect::<Vec<_>>()
+        pool.place(&d, 20, &mut rng)
+            .into_iter()
+            .map(|r| r.expect("ok").node)
+            .collect::<Vec<_>>()
     };
     assert_eq!(run(7), run(7));
     let picks = run(7);
@@ -199,8 +236,14 @@ fn random_is_reproducible_and_uses_the_prng() {
 
 #[test]
 fn no_strategy_takes_lowest_key() {
-    let mut pool = pool_of(vec![node(5, "a", "t", 4096, 8192), node(3, "a", "t", 4096, 8192)]);
-    assert_eq!(place_keys(&mut pool, &demand("family:x", 16, 16), 2), vec![3, 3]);
+    let mut pool = pool_of(vec![
+        node(5, "a", "t", 4096, 8192),
+        node(3, "a", "t", 4096, 8192),
+    ]);
+    assert_eq!(
+        place_keys(&mut pool, &demand("family:x", 16, 16), 2),
+        vec![3, 3]
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,7 +256,10 @@ fn distinct_instance_one_task_per_instance() {
     d.constraints = vec![Constraint::DistinctInstance];
     assert_eq!(place_keys(&mut pool, &d, 3), vec![0, 1, 2]);
     let f = place_err(&mut pool, &d);
-    assert_eq!(f.reason, "DistinctInstance placement constraint unsatisfied.");
+    assert_eq!(
+        f.reason,
+        "DistinctInstance placement constraint unsatisfied."
+    );
     assert_eq!(f.closest.as_ref().map(|c| c.0), Some(0));
     assert!(f.detail.ends_with("The closest matching container-instance ci0 encountered error \"DistinctInstance placement constraint unsatisfied.\"."), "{}", f.detail);
     // Another group is unaffected.
@@ -231,7 +277,8 @@ fn member_of_with_each_operator() {
     let mut n1 = node(1, "us-east-1b", "t2.small", 4096, 8192);
     n1.agent_version = "1.9.0".to_string();
     let mut n2 = node(2, "us-east-1c", "c5.xlarge", 4096, 8192);
-    n2.attributes.insert("stack".to_string(), Some("prod".to_string()));
+    n2.attributes
+        .insert("stack".to_string(), Some("prod".to_string()));
     n2.agent_version = "1.20.0".to_string();
     let base = pool_of(vec![n0, n1, n2]);
     // registered_at_ms: 1_528_000_000_000 + key days; 1_528_000_000_000 ms = 2018-06-03T04:26:40Z.
@@ -243,10 +290,22 @@ fn member_of_with_each_operator() {
         ("attribute:ecs.instance-type =~ m5.*", &[0]),
         ("attribute:ecs.instance-type matches (m5|c5)\\..*", &[0, 2]),
         ("attribute:ecs.instance-type !~ m5.*", &[1, 2]),
-        ("attribute:ecs.instance-type not_matches [mc]5\\.(x|2x)?large", &[1]),
-        ("attribute:ecs.availability-zone in [us-east-1a, us-east-1b]", &[0, 1]),
-        ("attribute:ecs.availability-zone !in [us-east-1a, 'us-east-1b']", &[2]),
-        ("attribute:ecs.availability-zone not_in [us-east-1a]", &[1, 2]),
+        (
+            "attribute:ecs.instance-type not_matches [mc]5\\.(x|2x)?large",
+            &[1],
+        ),
+        (
+            "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]",
+            &[0, 1],
+        ),
+        (
+            "attribute:ecs.availability-zone !in [us-east-1a, 'us-east-1b']",
+            &[2],
+        ),
+        (
+            "attribute:ecs.availability-zone not_in [us-east-1a]",
+            &[1, 2],
+        ),
         ("attribute:stack exists", &[2]),
         ("attribute:stack !exists", &[0, 1]),
         ("attribute:stack not_exists", &[0, 1]),
@@ -261,18 +320,33 @@ fn member_of_with_each_operator() {
         // Node 0 registered 2018-06-03T04:26:40Z, node 1 a day later, node 2 two days later.
         ("registeredAt < 2018-06-04", &[0]),
         ("registeredAt >= 2018-06-04T04:26:40Z", &[1, 2]),
-        ("registeredAt greater_than_equal 2018-06-04T06:26:40+02:00", &[1, 2]),
+        (
+            "registeredAt greater_than_equal 2018-06-04T06:26:40+02:00",
+            &[1, 2],
+        ),
         ("registeredAt <= 2018-06-03T04:26:40", &[0]),
-        ("registeredAt less_than 2018-06-05T04:26:40.001Z", &[0, 1, 2]),
+        (
+            "registeredAt less_than 2018-06-05T04:26:40.001Z",
+            &[0, 1, 2],
+        ),
         ("ec2InstanceId == i-00000001", &[1]),
         ("ec2InstanceId in ['i-00000000', 'i-00000002']", &[0, 2]),
         ("ec2InstanceId =~ i-0+[12]", &[1, 2]),
         ("agentConnected == true", &[0, 1, 2]),
         ("agentConnected != true", &[]),
         ("runningTasksCount == 0", &[0, 1, 2]),
-        ("attribute:ecs.instance-type =~ g2.* or attribute:ecs.availability-zone != us-east-1a", &[1, 2]),
-        ("not(attribute:ecs.availability-zone == us-east-1a)", &[1, 2]),
-        ("!(attribute:ecs.availability-zone == us-east-1a) && attribute:stack !exists", &[1]),
+        (
+            "attribute:ecs.instance-type =~ g2.* or attribute:ecs.availability-zone != us-east-1a",
+            &[1, 2],
+        ),
+        (
+            "not(attribute:ecs.availability-zone == us-east-1a)",
+            &[1, 2],
+        ),
+        (
+            "!(attribute:ecs.availability-zone == us-east-1a) && attribute:stack !exists",
+            &[1],
+        ),
     ];
     for (expr, want) in table {
         let mut pool = base.clone();
@@ -281,8 +355,12 @@ fn member_of_with_each_operator() {
         // Every task goes to the lowest eligible key; distinctInstance makes each batch reveal the whole set.
         d.constraints.push(Constraint::DistinctInstance);
         let mut rng = Prng::new(1);
-        let got: Vec<NodeKey> =
-            pool.place(&d, 3, &mut rng).into_iter().filter_map(|r| r.ok()).map(|r| r.node).collect();
+        let got: Vec<NodeKey> = pool
+            .place(&d, 3, &mut rng)
+            .into_iter()
+            .filter_map(|r| r.ok())
+            .map(|r| r.node)
+            .collect();
         assert_eq!(&got, want, "{expr}");
     }
 }
@@ -291,12 +369,17 @@ fn member_of_with_each_operator() {
 fn member_of_task_group_and_running_tasks_count() {
     // task:group and runningTasksCount change as tasks land, so these take the slow path.
     let mut pool = pool_of((0..3).map(|k| node(k, "a", "t", 4096, 8192)).collect());
-    pool.place_on(1, &demand("service:production", 16, 16)).expect("ok");
+    pool.place_on(1, &demand("service:production", 16, 16))
+        .expect("ok");
     let mut d = demand("service:sidecar", 16, 16);
-    d.constraints = vec![Constraint::MemberOf("task:group == service:production".to_string())];
+    d.constraints = vec![Constraint::MemberOf(
+        "task:group == service:production".to_string(),
+    )];
     assert_eq!(place_keys(&mut pool, &d, 2), vec![1, 1]);
     let mut d = demand("service:batch", 16, 16);
-    d.constraints = vec![Constraint::MemberOf("not(task:group == service:production)".to_string())];
+    d.constraints = vec![Constraint::MemberOf(
+        "not(task:group == service:production)".to_string(),
+    )];
     assert_eq!(place_keys(&mut pool, &d, 1), vec![0]);
     // runningTasksCount == 0 on node 0 only until it gets its first task: 0 has 1 now, 1 has 3, 2 has 0.
     let mut d = demand("family:x", 16, 16);
@@ -322,7 +405,10 @@ fn invalid_member_of_never_places_and_never_panics() {
 
 #[test]
 fn static_ports_conflict_including_agent_reserved() {
-    let mut pool = pool_of(vec![node(0, "a", "t", 4096, 8192), node(1, "a", "t", 4096, 8192)]);
+    let mut pool = pool_of(vec![
+        node(0, "a", "t", 4096, 8192),
+        node(1, "a", "t", 4096, 8192),
+    ]);
     let mut d = demand("family:web", 16, 16);
     d.tcp_host_ports = vec![80];
     // Port 80 is free on both → node 0; then taken on 0 → node 1; then taken everywhere.
@@ -350,7 +436,10 @@ fn dynamic_ports_are_lowest_free_and_released_exactly() {
     d.n_dynamic_tcp_ports = 2;
     let mut rng = Prng::new(1);
     let r1 = pool.place(&d, 1, &mut rng).pop().expect("one").expect("ok");
-    assert_eq!(r1.tcp_ports, vec![DYNAMIC_PORT_FIRST, DYNAMIC_PORT_FIRST + 1]);
+    assert_eq!(
+        r1.tcp_ports,
+        vec![DYNAMIC_PORT_FIRST, DYNAMIC_PORT_FIRST + 1]
+    );
     let r2 = pool.place(&d, 1, &mut rng).pop().expect("one").expect("ok");
     assert_eq!(r2.tcp_ports, vec![32770, 32771]);
     pool.release(&r1);
@@ -361,7 +450,11 @@ fn dynamic_ports_are_lowest_free_and_released_exactly() {
     let mut mixed = demand("family:mixed", 16, 16);
     mixed.tcp_host_ports = vec![32772];
     mixed.n_dynamic_tcp_ports = 1;
-    let r4 = pool.place(&mixed, 1, &mut rng).pop().expect("one").expect("ok");
+    let r4 = pool
+        .place(&mixed, 1, &mut rng)
+        .pop()
+        .expect("one")
+        .expect("ok");
     assert_eq!(r4.tcp_ports, vec![32772, 32773]);
 }
 
@@ -376,8 +469,13 @@ fn at_most_100_reserved_host_ports() {
     one.udp_host_ports = vec![5000];
     let f = place_err(&mut pool, &one);
     assert_eq!(f.reason, "RESOURCE:PORTS");
-    assert_eq!(f.closest, Some((0, "would hold 101 host ports, the limit is 100".to_string())));
-    assert!(f.detail.contains("maximum allowed reserved port limit of 100 host ports per container instance"));
+    assert_eq!(
+        f.closest,
+        Some((0, "would hold 101 host ports, the limit is 100".to_string()))
+    );
+    assert!(f
+        .detail
+        .contains("maximum allowed reserved port limit of 100 host ports per container instance"));
 }
 
 #[test]
@@ -396,7 +494,11 @@ fn eni_limits() {
 
 #[test]
 fn draining_and_disconnected_instances_take_no_tasks() {
-    let mut pool = pool_of(vec![node(0, "a", "t", 4096, 8192), node(1, "a", "t", 4096, 8192), node(2, "a", "t", 4096, 8192)]);
+    let mut pool = pool_of(vec![
+        node(0, "a", "t", 4096, 8192),
+        node(1, "a", "t", 4096, 8192),
+        node(2, "a", "t", 4096, 8192),
+    ]);
     pool.set_status(0, NodeStatus::Draining);
     pool.set_agent_connected(1, false);
     let d = demand("family:x", 16, 16);
@@ -405,7 +507,9 @@ fn draining_and_disconnected_instances_take_no_tasks() {
     // Only the disconnected instance is ACTIVE → AGENT.
     let f = place_err(&mut pool, &d);
     assert_eq!(f.reason, "AGENT");
-    assert!(f.detail.ends_with("container-instance ci1 encountered error \"AGENT\"."));
+    assert!(f
+        .detail
+        .ends_with("container-instance ci1 encountered error \"AGENT\"."));
     // Only DRAINING left → as if there were no instances.
     pool.remove_node(1);
     let f = place_err(&mut pool, &d);
@@ -431,31 +535,45 @@ fn failure_reasons_and_closest_instance() {
     let d = demand("service:web", 512, 1024);
     let f = place_err(&mut pool, &d);
     assert_eq!(f.reason, "RESOURCE:MEMORY");
-    assert_eq!(f.closest, Some((2, "needs 1024 MiB, 1000 MiB remaining".to_string())));
+    assert_eq!(
+        f.closest,
+        Some((2, "needs 1024 MiB, 1000 MiB remaining".to_string()))
+    );
     assert_eq!(
         f.detail,
         "was unable to place a task because no container instance met all of its requirements. The closest matching container-instance ci2 has insufficient memory available."
     );
     // CPU only.
-    let mut cpu_pool = pool_of(vec![node(0, "a", "t", 256, 8192), node(1, "a", "t", 128, 8192)]);
+    let mut cpu_pool = pool_of(vec![
+        node(0, "a", "t", 256, 8192),
+        node(1, "a", "t", 128, 8192),
+    ]);
     let f = place_err(&mut cpu_pool, &d);
     assert_eq!(f.reason, "RESOURCE:CPU");
     assert_eq!(f.closest.map(|c| c.0), Some(0));
-    assert!(f.detail.ends_with("ci0 has insufficient CPU units available."));
+    assert!(f
+        .detail
+        .ends_with("ci0 has insufficient CPU units available."));
     // Attribute.
     let mut attr = demand("service:web", 16, 16);
     attr.required_attributes = vec!["ecs.capability.task-eni".to_string()];
     let f = place_err(&mut pool, &attr);
     assert_eq!(f.reason, "ATTRIBUTE");
-    assert!(f.detail.ends_with("is missing an attribute required by your task."));
+    assert!(f
+        .detail
+        .ends_with("is missing an attribute required by your task."));
     pool.set_attribute(1, "ecs.capability.task-eni", Some(None));
     assert_eq!(place_keys(&mut pool, &attr, 1), vec![1]);
     // memberOf failing on every instance; the attribute-failing ones are further from placement.
     let mut m = demand("service:web", 16, 16);
-    m.constraints = vec![Constraint::MemberOf("attribute:ecs.instance-type == nope".to_string())];
+    m.constraints = vec![Constraint::MemberOf(
+        "attribute:ecs.instance-type == nope".to_string(),
+    )];
     let f = place_err(&mut pool, &m);
     assert_eq!(f.reason, "MemberOf placement constraint unsatisfied.");
-    assert!(f.detail.ends_with("encountered error \"MemberOf placement constraint unsatisfied.\"."));
+    assert!(f
+        .detail
+        .ends_with("encountered error \"MemberOf placement constraint unsatisfied.\"."));
     // No instances at all.
     let f = place_err(&mut Pool::new(), &m);
     assert_eq!(f.closest, None);
@@ -467,10 +585,18 @@ fn place_on_checks_everything() {
     let d = demand("daemon", 512, 512);
     let r = pool.place_on(0, &d).expect("fits");
     assert_eq!(pool.remaining(0).expect("node").cpu_units, 512);
-    assert_eq!(pool.place_on(0, &demand("x", 600, 1)).expect_err("cpu").reason, "RESOURCE:CPU");
+    assert_eq!(
+        pool.place_on(0, &demand("x", 600, 1))
+            .expect_err("cpu")
+            .reason,
+        "RESOURCE:CPU"
+    );
     assert_eq!(pool.place_on(9, &d).expect_err("missing").reason, "MISSING");
     pool.set_status(0, NodeStatus::Draining);
-    assert_eq!(pool.place_on(0, &d).expect_err("draining").reason, "DRAINING");
+    assert_eq!(
+        pool.place_on(0, &d).expect_err("draining").reason,
+        "DRAINING"
+    );
     pool.release(&r);
     assert_eq!(pool.remaining(0).expect("node").cpu_units, 1024);
 }
@@ -481,7 +607,11 @@ fn explain_shows_checks_scores_and_agrees() {
     //   node 0 (a, 4096): checks pass; spread a = 0 → kept; binpack 3584 → dropped.
     //   node 1 (a, 1024): spread a = 0 → kept; binpack 512 → kept, chosen.
     //   node 2 (b, 256): MEMORY fails (needs 512, 256 remaining) → no scores.
-    let pool = pool_of(vec![node(0, "a", "t", 4096, 4096), node(1, "a", "t", 4096, 1024), node(2, "b", "t", 4096, 256)]);
+    let pool = pool_of(vec![
+        node(0, "a", "t", 4096, 4096),
+        node(1, "a", "t", 4096, 1024),
+        node(2, "b", "t", 4096, 256),
+    ]);
     let mut d = demand("service:web", 16, 512);
     d.strategies = vec![spread_az(), Strategy::Binpack(BinpackField::Memory)];
     let e = pool.explain(&d, &mut Prng::new(1));
@@ -494,8 +624,15 @@ fn explain_shows_checks_scores_and_agrees() {
     assert_eq!((n0.scores[1].value, n0.scores[1].kept), (3584, false));
     assert_eq!(n0.scores[1].detail, "3584 MiB would remain");
     assert!(e.nodes[1].chosen && !n0.chosen);
-    let mem = e.nodes[2].checks.iter().find(|c| c.check == "MEMORY").expect("memory check");
-    assert_eq!((mem.passed, mem.detail.as_str()), (false, "needs 512 MiB, 256 MiB remaining"));
+    let mem = e.nodes[2]
+        .checks
+        .iter()
+        .find(|c| c.check == "MEMORY")
+        .expect("memory check");
+    assert_eq!(
+        (mem.passed, mem.detail.as_str()),
+        (false, "needs 512 MiB, 256 MiB remaining")
+    );
     assert!(e.nodes[2].scores.is_empty());
     let mut placed = pool.clone();
     assert_eq!(place_keys(&mut placed, &d, 1), vec![1]);
@@ -505,9 +642,15 @@ fn explain_shows_checks_scores_and_agrees() {
 fn interleaved_changes_keep_indexes_in_sync() {
     // The static cache is keyed by the pool version: attribute, status and membership changes between
     // batches must be seen by the next batch.
-    let mut pool = pool_of((0..4).map(|k| node(k, ["a", "b"][k as usize % 2], "m5.large", 4096, 8192)).collect());
+    let mut pool = pool_of(
+        (0..4)
+            .map(|k| node(k, ["a", "b"][k as usize % 2], "m5.large", 4096, 8192))
+            .collect(),
+    );
     let mut d = demand("service:web", 16, 16);
-    d.constraints = vec![Constraint::MemberOf("attribute:ecs.instance-type =~ m5.*".to_string())];
+    d.constraints = vec![Constraint::MemberOf(
+        "attribute:ecs.instance-type =~ m5.*".to_string(),
+    )];
     d.strategies = vec![spread_az(), Strategy::Binpack(BinpackField::Memory)];
     assert_eq!(place_keys(&mut pool, &d, 2), vec![0, 1]);
     pool.set_attribute(0, "ecs.instance-type", Some(Some("c5.large".to_string())));
@@ -532,8 +675,14 @@ fn assert_consistent(pool: &Pool, live: &[Reservation]) {
         let mine: Vec<&Reservation> = live.iter().filter(|r| r.node == key).collect();
         let cpu: u32 = mine.iter().map(|r| r.cpu_units).sum();
         let mem: u32 = mine.iter().map(|r| r.memory_mib).sum();
-        assert!(cpu <= info.registered_cpu_units, "cpu over-committed on {key}");
-        assert!(mem <= info.registered_memory_mib, "memory over-committed on {key}");
+        assert!(
+            cpu <= info.registered_cpu_units,
+            "cpu over-committed on {key}"
+        );
+        assert!(
+            mem <= info.registered_memory_mib,
+            "memory over-committed on {key}"
+        );
         assert_eq!(rem.cpu_units, info.registered_cpu_units - cpu);
         assert_eq!(rem.memory_mib, info.registered_memory_mib - mem);
         let mut tcp: Vec<u16> = info.reserved_tcp_ports.clone();
@@ -552,7 +701,10 @@ fn assert_consistent(pool: &Pool, live: &[Reservation]) {
         udp.sort_unstable();
         assert_eq!(rem.tcp_ports, tcp);
         assert_eq!(rem.udp_ports, udp);
-        assert!(tcp.len() + udp.len() <= 100 || mine.is_empty(), "port limit on {key}");
+        assert!(
+            tcp.len() + udp.len() <= 100 || mine.is_empty(),
+            "port limit on {key}"
+        );
         let enis = mine.iter().filter(|r| r.eni).count() as u32;
         assert!(enis <= info.task_eni_limit, "eni over-committed on {key}");
         assert_eq!(rem.enis_free, info.task_eni_limit - enis);
@@ -575,7 +727,8 @@ fn random_node(rng: &mut Prng, key: NodeKey) -> NodeInfo {
         n.attributes.remove("ecs.availability-zone");
     }
     if rng.chance(1, 2) {
-        n.attributes.insert("ecs.capability.task-eni".to_string(), None);
+        n.attributes
+            .insert("ecs.capability.task-eni".to_string(), None);
     }
     if rng.chance(1, 4) {
         n.reserved_udp_ports = vec![53];
@@ -585,7 +738,11 @@ fn random_node(rng: &mut Prng, key: NodeKey) -> NodeInfo {
 
 fn random_demand(rng: &mut Prng) -> TaskDemand {
     let groups = ["service:a", "service:b", "family:c"];
-    let mut d = demand(groups[rng.below(3) as usize], 64 * rng.below(10), 128 * rng.below(12));
+    let mut d = demand(
+        groups[rng.below(3) as usize],
+        64 * rng.below(10),
+        128 * rng.below(12),
+    );
     let tcp_choices: [&[u16]; 5] = [&[], &[], &[80], &[80, 443], &[22]];
     d.tcp_host_ports = tcp_choices[rng.below(5) as usize].to_vec();
     if rng.chance(1, 4) {
@@ -599,13 +756,18 @@ fn random_demand(rng: &mut Prng) -> TaskDemand {
     let constraint_choices = [
         Constraint::DistinctInstance,
         Constraint::MemberOf("attribute:ecs.instance-type =~ m5.*".to_string()),
-        Constraint::MemberOf("attribute:ecs.availability-zone in [us-east-1a, us-east-1b]".to_string()),
+        Constraint::MemberOf(
+            "attribute:ecs.availability-zone in [us-east-1a, us-east-1b]".to_string(),
+        ),
         Constraint::MemberOf("runningTasksCount < 3".to_string()),
         Constraint::MemberOf("not(task:group == service:a)".to_string()),
-        Constraint::MemberOf("attribute:ecs.instance-type != t2.small and agentConnected == true".to_string()),
+        Constraint::MemberOf(
+            "attribute:ecs.instance-type != t2.small and agentConnected == true".to_string(),
+        ),
     ];
     for _ in 0..rng.below(3) {
-        d.constraints.push(constraint_choices[rng.below(constraint_choices.len() as u32) as usize].clone());
+        d.constraints
+            .push(constraint_choices[rng.below(constraint_choices.len() as u32) as usize].clone());
     }
     let chains: Vec<Vec<Strategy>> = vec![
         vec![],
@@ -613,13 +775,25 @@ fn random_demand(rng: &mut Prng) -> TaskDemand {
         vec![spread_az(), Strategy::Binpack(BinpackField::Memory)],
         vec![spread_az(), Strategy::Spread("instanceId".to_string())],
         vec![Strategy::Binpack(BinpackField::Cpu)],
-        vec![Strategy::Binpack(BinpackField::Memory), Strategy::Spread("host".to_string())],
-        vec![Strategy::Spread("instanceId".to_string()), Strategy::Binpack(BinpackField::Cpu)],
-        vec![Strategy::Spread("attribute:ecs.instance-type".to_string()), Strategy::Binpack(BinpackField::Memory)],
+        vec![
+            Strategy::Binpack(BinpackField::Memory),
+            Strategy::Spread("host".to_string()),
+        ],
+        vec![
+            Strategy::Spread("instanceId".to_string()),
+            Strategy::Binpack(BinpackField::Cpu),
+        ],
+        vec![
+            Strategy::Spread("attribute:ecs.instance-type".to_string()),
+            Strategy::Binpack(BinpackField::Memory),
+        ],
         vec![Strategy::Random],
         vec![spread_az(), Strategy::Random],
         vec![Strategy::Binpack(BinpackField::Memory), spread_az()],
-        vec![spread_az(), Strategy::Spread("attribute:ecs.instance-type".to_string())],
+        vec![
+            spread_az(),
+            Strategy::Spread("attribute:ecs.instance-type".to_string()),
+        ],
     ];
     d.strategies = chains[rng.below(chains.len() as u32) as usize].clone();
     d
@@ -651,7 +825,11 @@ fn property_fast_equals_slow_equals_explain_and_nothing_over_committed() {
                     let slow = place_slow(&mut slow_pool, &d, count, &mut slow_rng);
                     let fast = pool.place(&d, count, &mut place_rng);
                     assert_eq!(fast, slow, "case {case}: fast and slow disagree for {d:?}");
-                    assert_eq!(place_rng.next_u32(), slow_rng.next_u32(), "case {case}: PRNG use differs");
+                    assert_eq!(
+                        place_rng.next_u32(),
+                        slow_rng.next_u32(),
+                        "case {case}: PRNG use differs"
+                    );
                     match (&explanation.outcome, &fast[0]) {
                         (Ok(k), Ok(r)) => assert_eq!(*k, r.node, "case {case}: explain"),
                         (Err(f), Err(g)) => assert_eq!(f, g, "case {case}: explain failure"),
@@ -677,7 +855,11 @@ fn property_fast_equals_slow_equals_explain_and_nothing_over_committed() {
                     let keys = pool.keys();
                     if !keys.is_empty() {
                         let k = keys[rng.below(keys.len() as u32) as usize];
-                        let status = if rng.chance(1, 2) { NodeStatus::Draining } else { NodeStatus::Active };
+                        let status = if rng.chance(1, 2) {
+                            NodeStatus::Draining
+                        } else {
+                            NodeStatus::Active
+                        };
                         pool.set_status(k, status);
                         if rng.chance(1, 3) {
                             pool.set_agent_connected(k, rng.chance(1, 2));
@@ -689,7 +871,11 @@ fn property_fast_equals_slow_equals_explain_and_nothing_over_committed() {
                     if !keys.is_empty() {
                         let k = keys[rng.below(keys.len() as u32) as usize];
                         let types = ["m5.large", "t2.small"];
-                        let value = if rng.chance(1, 3) { None } else { Some(Some(types[rng.below(2) as usize].to_string())) };
+                        let value = if rng.chance(1, 3) {
+                            None
+                        } else {
+                            Some(Some(types[rng.below(2) as usize].to_string()))
+                        };
                         pool.set_attribute(k, "ecs.instance-type", value);
                     }
                 }
@@ -716,11 +902,17 @@ fn property_fast_equals_slow_equals_explain_and_nothing_over_committed() {
         for key in pool.keys() {
             let info = pool.node(key).expect("node");
             let rem = pool.remaining(key).expect("remaining");
-            assert_eq!((rem.cpu_units, rem.memory_mib, rem.n_tasks), (info.registered_cpu_units, info.registered_memory_mib, 0));
+            assert_eq!(
+                (rem.cpu_units, rem.memory_mib, rem.n_tasks),
+                (info.registered_cpu_units, info.registered_memory_mib, 0)
+            );
         }
     }
     // The generator exercises both outcomes.
-    assert!(n_placed > 3000 && n_failed > 1000, "placed {n_placed}, failed {n_failed}");
+    assert!(
+        n_placed > 3000 && n_failed > 1000,
+        "placed {n_placed}, failed {n_failed}"
+    );
 }
 
 #[test]
@@ -758,7 +950,10 @@ mod cql_tests {
 
     impl CqlSubject for Fake {
         fn attribute(&self, name: &str) -> Option<Option<&str>> {
-            self.attributes.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+            self.attributes
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| *v)
         }
         fn ec2_instance_id(&self) -> &str {
             "i-abcd1234"
@@ -919,10 +1114,14 @@ mod cql_tests {
             assert!(err.starts_with(want), "{expr}: got {err}");
         }
         let long = format!("attribute:x == {}", "a".repeat(MAX_EXPRESSION_CHARS));
-        assert!(parse(&long).expect_err("too long").contains("maximum is 2000"));
+        assert!(parse(&long)
+            .expect_err("too long")
+            .contains("maximum is 2000"));
         // Deep nesting is an error, not a stack overflow.
         let deep = format!("{}attribute:x exists{}", "(".repeat(500), ")".repeat(500));
-        assert!(parse(&deep).expect_err("deep").contains("nesting is too deep"));
+        assert!(parse(&deep)
+            .expect_err("deep")
+            .contains("nesting is too deep"));
     }
 
     #[test]
@@ -957,9 +1156,18 @@ mod cql_tests {
     #[test]
     fn cql_dates() {
         assert_eq!(parse_date_ms("1970-01-01"), Some(0));
-        assert_eq!(parse_date_ms("2018-06-18T22:28:28Z"), Some(1_529_360_908_000));
-        assert_eq!(parse_date_ms("2018-06-18T22:28:28+00:00"), Some(1_529_360_908_000));
-        assert_eq!(parse_date_ms("2018-06-18T22:28:28.5Z"), Some(1_529_360_908_500));
+        assert_eq!(
+            parse_date_ms("2018-06-18T22:28:28Z"),
+            Some(1_529_360_908_000)
+        );
+        assert_eq!(
+            parse_date_ms("2018-06-18T22:28:28+00:00"),
+            Some(1_529_360_908_000)
+        );
+        assert_eq!(
+            parse_date_ms("2018-06-18T22:28:28.5Z"),
+            Some(1_529_360_908_500)
+        );
         assert_eq!(parse_date_ms("2000-02-29"), Some(951_782_400_000));
         assert_eq!(parse_date_ms("2001-02-29"), None);
         assert_eq!(parse_date_ms("2018-06-18T25:00:00"), None);
@@ -975,7 +1183,9 @@ mod cql_tests {
         let mut rng = crate::rng::Prng::new(5);
         for _ in 0..20_000 {
             let n = rng.below(40);
-            let text: String = (0..n).map(|_| alphabet[rng.below(alphabet.len() as u32) as usize]).collect();
+            let text: String = (0..n)
+                .map(|_| alphabet[rng.below(alphabet.len() as u32) as usize])
+                .collect();
             if let Ok(e) = parse(&text) {
                 let _ = e.eval(&fake());
             }

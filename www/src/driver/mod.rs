@@ -1,0 +1,507 @@
+//! The driver: the only code that owns the `Sim`. It applies the user's calls, runs the clock from a
+//! `requestAnimationFrame` loop, keeps the bounded event log, and publishes `Rc<View>` snapshots
+//! through a context (`use_sim()`), so components never touch the engine.
+
+mod persist;
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use ecs_sim::scenario::{builtin_scenario, Scenario, BUILTIN_SCENARIOS};
+use ecs_sim::sim::Sim;
+use ecs_sim::time::SimTime;
+use ecs_sim::view::View;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use serde_json::Value;
+use yew::prelude::*;
+
+pub use persist::{base64url_decode, base64url_encode, RunRecord};
+
+/// Events processed at most per animation frame; beyond it the run is "behind" wall time.
+const EVENT_BUDGET_PER_FRAME: u32 = 5_000;
+/// A frame's wall time is clamped to this, so a backgrounded tab does not spiral.
+const MAX_FRAME_WALL_MS: f64 = 250.0;
+/// Event log rows kept (newest first).
+const LOG_CAPACITY: usize = 500;
+/// Autosave at most this often while playing (wall milliseconds).
+const AUTOSAVE_INTERVAL_WALL_MS: f64 = 1_000.0;
+/// The selectable speeds (sim seconds per wall second).
+pub const SPEEDS: [u32; 4] = [1, 10, 60, 600];
+
+/// One row of the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogRow {
+    /// Increasing id: the row's key.
+    pub seq: u64,
+    pub time_ms: u64,
+    /// `call`, `error`, `service`, `task`, `instance`, `taskdef`, `fault`.
+    pub kind: String,
+    pub subject: String,
+    pub message: String,
+}
+
+/// The mutable run: the sim and what the UI needs around it.
+pub struct Driver {
+    sim: Sim,
+    scenario: Scenario,
+    /// The built-in id when the run started from one.
+    scenario_id: Option<String>,
+    log: Rc<VecDeque<LogRow>>,
+    log_seq: u64,
+    playing: bool,
+    speed: u32,
+    behind: bool,
+    /// Sim time the clock shows, with the sub-millisecond part frames accumulate.
+    render_time_ms: f64,
+    since_autosave_wall_ms: f64,
+}
+
+impl Driver {
+    fn new(scenario: Scenario, scenario_id: Option<String>, seed: Option<u64>) -> Driver {
+        let sim = Sim::new(&scenario, seed);
+        Driver::from_sim(sim, scenario, scenario_id)
+    }
+
+    fn from_sim(sim: Sim, scenario: Scenario, scenario_id: Option<String>) -> Driver {
+        let render_time_ms = sim.now().as_millis() as f64;
+        let mut driver = Driver {
+            sim,
+            scenario,
+            scenario_id,
+            log: Rc::new(VecDeque::new()),
+            log_seq: 0,
+            playing: true,
+            speed: 10,
+            behind: false,
+            render_time_ms,
+            since_autosave_wall_ms: 0.0,
+        };
+        driver.drain_log();
+        driver
+    }
+
+    /// Moves the sim's new log entries into the bounded log.
+    fn drain_log(&mut self) {
+        let entries = self.sim.take_log();
+        if entries.is_empty() {
+            return;
+        }
+        let log = Rc::make_mut(&mut self.log);
+        for entry in entries {
+            self.log_seq += 1;
+            let message = match (&entry.input, entry.message.is_empty()) {
+                (Some(input), true) => compact_json(input, 160),
+                _ => entry.message,
+            };
+            log.push_front(LogRow { seq: self.log_seq, time_ms: entry.time.as_millis(), kind: entry.kind.to_string(), subject: entry.subject, message });
+        }
+        log.truncate(LOG_CAPACITY);
+    }
+
+    /// Advances by one frame of `wall_dt_ms`. Returns whether any event was processed.
+    fn tick(&mut self, wall_dt_ms: f64) -> bool {
+        let wall_dt_ms = wall_dt_ms.clamp(0.0, MAX_FRAME_WALL_MS);
+        let target = self.render_time_ms + wall_dt_ms * self.speed as f64;
+        let advance = self.sim.advance_to(SimTime(target as u64), EVENT_BUDGET_PER_FRAME);
+        self.behind = !advance.reached;
+        self.render_time_ms = if advance.reached { target } else { self.sim.now().as_millis() as f64 };
+        self.since_autosave_wall_ms += wall_dt_ms;
+        if self.since_autosave_wall_ms >= AUTOSAVE_INTERVAL_WALL_MS {
+            self.since_autosave_wall_ms = 0.0;
+            self.autosave();
+        }
+        if advance.n_events > 0 {
+            self.drain_log();
+        }
+        advance.n_events > 0
+    }
+
+    fn record(&self) -> RunRecord {
+        RunRecord::of(&self.sim, &self.scenario, self.scenario_id.clone(), self.playing)
+    }
+
+    fn autosave(&self) {
+        persist::autosave(&self.record());
+    }
+
+    fn now_ms(&self) -> u64 {
+        self.sim.now().as_millis()
+    }
+}
+
+/// Compact JSON of `value`, cut to about `max_chars` characters.
+pub fn compact_json(value: &Value, max_chars: usize) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= max_chars {
+        text
+    } else {
+        let cut: String = text.chars().take(max_chars).collect();
+        format!("{cut}…")
+    }
+}
+
+/// What the UI reads: replaced (new `Rc`s) only when something changed.
+#[derive(Clone)]
+pub struct Published {
+    pub view: Rc<View>,
+    pub log: Rc<VecDeque<LogRow>>,
+    pub playing: bool,
+    pub speed: u32,
+    pub behind: bool,
+    pub scenario_id: Option<String>,
+    pub scenario_name: String,
+    pub hint: String,
+    /// A message for the banner (restore problems, bad share links, imports).
+    pub banner: Option<String>,
+}
+
+impl PartialEq for Published {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.view, &other.view)
+            && Rc::ptr_eq(&self.log, &other.log)
+            && self.playing == other.playing
+            && self.speed == other.speed
+            && self.behind == other.behind
+            && self.scenario_id == other.scenario_id
+            && self.banner == other.banner
+    }
+}
+
+/// The handle components get from `use_sim()`.
+#[derive(Clone)]
+pub struct SimHandle {
+    driver: Rc<RefCell<Driver>>,
+    pub state: Rc<Published>,
+    publish: Callback<Option<Option<String>>>,
+}
+
+impl PartialEq for SimHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.driver, &other.driver) && self.state == other.state
+    }
+}
+
+impl SimHandle {
+    pub fn view(&self) -> Rc<View> {
+        self.state.view.clone()
+    }
+
+    /// Applies an AWS call at the current sim time (recorded by the core for replay). Returns the
+    /// answer, or AWS's error as `Code: message`.
+    pub fn dispatch(&self, call: &str, input: Value) -> Result<Value, String> {
+        let result = {
+            let mut driver = self.driver.borrow_mut();
+            let result = driver.sim.call(call, input).map_err(|e| e.to_string());
+            driver.drain_log();
+            driver.autosave();
+            result
+        };
+        self.publish.emit(None);
+        result
+    }
+
+    pub fn set_playing(&self, playing: bool) {
+        {
+            let mut driver = self.driver.borrow_mut();
+            driver.playing = playing;
+            driver.behind = false;
+            driver.render_time_ms = driver.sim.now().as_millis() as f64;
+            driver.autosave();
+        }
+        self.publish.emit(None);
+    }
+
+    pub fn set_speed(&self, speed: u32) {
+        self.driver.borrow_mut().speed = speed;
+        self.publish.emit(None);
+    }
+
+    /// Pauses and processes the next event.
+    pub fn step(&self) {
+        {
+            let mut driver = self.driver.borrow_mut();
+            driver.playing = false;
+            driver.sim.step();
+            driver.render_time_ms = driver.sim.now().as_millis() as f64;
+            driver.drain_log();
+            driver.autosave();
+        }
+        self.publish.emit(None);
+    }
+
+    /// Starts a built-in scenario from scratch.
+    pub fn load_builtin(&self, id: &str) {
+        match builtin_scenario(id) {
+            Some(scenario) => self.replace(Driver::new(scenario, Some(id.to_string()), None), None),
+            None => self.publish.emit(Some(Some(format!("No built-in scenario named '{id}'.")))),
+        }
+    }
+
+    /// Starts a scenario from a JSON document (an imported file). A bad file changes nothing.
+    pub fn load_scenario_text(&self, text: &str) -> Result<(), String> {
+        let scenario = ecs_sim::scenario::parse_scenario_str(text)
+            .map_err(|errors| errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("\n"))?;
+        self.replace(Driver::new(scenario, None, None), None);
+        Ok(())
+    }
+
+    fn replace(&self, driver: Driver, banner: Option<String>) {
+        *self.driver.borrow_mut() = driver;
+        self.driver.borrow().autosave();
+        self.publish.emit(Some(banner));
+    }
+
+    pub fn dismiss_banner(&self) {
+        self.publish.emit(Some(None));
+    }
+
+    pub fn show_banner(&self, message: String) {
+        self.publish.emit(Some(Some(message)));
+    }
+
+    /// The scenario document of the run, pretty JSON (for export).
+    pub fn scenario_json(&self) -> String {
+        serde_json::to_string_pretty(&self.driver.borrow().scenario.document).unwrap_or_default()
+    }
+
+    /// A share link fragment (`s=...`) that replays this run to this sim time.
+    pub fn share_fragment(&self) -> String {
+        format!("s={}", base64url_encode(self.driver.borrow().record().to_share_json().as_bytes()))
+    }
+
+    pub fn explain_task(&self, task_id: &str) -> Option<(ecs_sim::placement::Explanation, Vec<(ecs_sim::placement::NodeKey, String)>)> {
+        self.driver.borrow().sim.explain_task(task_id)
+    }
+
+    pub fn explain_service(&self, cluster: &str, service: &str) -> Option<ecs_sim::placement::Explanation> {
+        self.driver.borrow_mut().sim.explain_service(cluster, service)
+    }
+
+    /// Sim time now, milliseconds (moves every frame; read it from `use_clock()` to re-render).
+    pub fn now_ms(&self) -> u64 {
+        self.driver.borrow().now_ms()
+    }
+
+    pub fn seed(&self) -> u64 {
+        self.driver.borrow().sim.seed()
+    }
+}
+
+thread_local! {
+    /// The live run, for `window.ecsPlayground.state()`.
+    static LIVE: RefCell<Option<Rc<RefCell<Driver>>>> = const { RefCell::new(None) };
+}
+
+/// `{simTimeMs, traceHash, seed, nEvents}` of the live run, if any.
+pub fn live_state() -> Option<Value> {
+    LIVE.with(|live| {
+        live.borrow().as_ref().map(|driver| {
+            let driver = driver.borrow();
+            serde_json::json!({
+                "simTimeMs": driver.sim.now().as_millis(),
+                "traceHash": driver.sim.trace_hash(),
+                "seed": driver.sim.seed(),
+                "nEvents": driver.sim.n_events_processed(),
+                "playing": driver.playing,
+            })
+        })
+    })
+}
+
+/// Runs built-in scenario `id` headless with `seed` until `until_ms` and returns its trace hash.
+pub fn headless_trace_hash(id: &str, seed: Option<u64>, until_ms: u64) -> Result<String, String> {
+    let scenario = builtin_scenario(id).ok_or_else(|| format!("no built-in scenario '{id}'"))?;
+    let mut sim = Sim::new(&scenario, seed);
+    loop {
+        if sim.advance_to(SimTime(until_ms), 1_000_000).reached {
+            return Ok(sim.trace_hash());
+        }
+    }
+}
+
+/// Builds the first run: a share link in the URL, else the autosave, else the first built-in.
+/// Returns the driver and a banner message for anything that could not be restored.
+fn initial_driver() -> (Driver, Option<String>) {
+    let mut banners = Vec::new();
+    if let Some(fragment) = persist::share_fragment_in_url() {
+        persist::clear_url_fragment();
+        match RunRecord::from_share_text(&fragment).and_then(|record| record.restore()) {
+            Ok((sim, scenario, id)) => {
+                let mut driver = Driver::from_sim(sim, scenario, id);
+                driver.playing = false;
+                driver.autosave();
+                return (driver, Some("Opened a shared run, paused where it was shared. Press Play to continue.".to_string()));
+            }
+            Err(message) => banners.push(format!("This share link could not be opened ({message}); nothing was changed.")),
+        }
+    }
+    match persist::load_autosave() {
+        Ok(Some(record)) => {
+            let playing = record.playing;
+            match record.restore() {
+                Ok((sim, scenario, id)) => {
+                    let mut driver = Driver::from_sim(sim, scenario, id);
+                    driver.playing = playing;
+                    return (driver, (!banners.is_empty()).then(|| banners.join(" ")));
+                }
+                Err(message) => {
+                    let key = persist::move_autosave_aside();
+                    banners.push(format!("Your saved run could not be restored ({message}); it was kept in localStorage under '{key}'."));
+                }
+            }
+        }
+        Ok(None) => {}
+        Err(message) => {
+            let key = persist::move_autosave_aside();
+            banners.push(format!("Your saved run could not be restored ({message}); it was kept in localStorage under '{key}'."));
+        }
+    }
+    let (id, _) = BUILTIN_SCENARIOS[0];
+    let scenario = builtin_scenario(id).expect("the first built-in scenario parses");
+    (Driver::new(scenario, Some(id.to_string()), None), (!banners.is_empty()).then(|| banners.join(" ")))
+}
+
+fn publish_state(driver: &Driver, view: Rc<View>, banner: Option<String>) -> Published {
+    Published {
+        view,
+        log: driver.log.clone(),
+        playing: driver.playing,
+        speed: driver.speed,
+        behind: driver.behind,
+        scenario_id: driver.scenario_id.clone(),
+        scenario_name: driver.scenario.name.clone(),
+        hint: driver.scenario.hint.clone(),
+        banner,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SimProviderProps {
+    pub children: Html,
+}
+
+/// Owns the run and provides `SimHandle` (via `use_sim()`) and the sim clock (via `use_clock()`).
+#[function_component(SimProvider)]
+pub fn sim_provider(props: &SimProviderProps) -> Html {
+    let init = use_mut_ref(|| None::<Option<String>>);
+    let driver = use_mut_ref(|| {
+        let (driver, banner) = initial_driver();
+        *init.borrow_mut() = Some(banner);
+        driver
+    });
+    let state = {
+        let driver = driver.clone();
+        let banner = init.borrow_mut().take().flatten();
+        use_state(move || {
+            let d = driver.borrow();
+            Rc::new(publish_state(&d, Rc::new(d.sim.view()), banner))
+        })
+    };
+    let clock_ms = use_state_eq(|| driver.borrow().now_ms());
+
+    // Keep the latest state reachable from callbacks created once.
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
+
+    let publish = {
+        let driver = driver.clone();
+        let latest = latest.clone();
+        let clock_ms = clock_ms.clone();
+        use_callback((), move |banner: Option<Option<String>>, _| {
+            let d = driver.borrow();
+            let current = latest.borrow().clone();
+            let banner = banner.unwrap_or_else(|| current.banner.clone());
+            let view = Rc::new(d.sim.view());
+            clock_ms.set(d.now_ms());
+            current.set(Rc::new(publish_state(&d, view, banner)));
+        })
+    };
+
+    {
+        let driver = driver.clone();
+        use_effect_with((), move |_| {
+            LIVE.with(|live| *live.borrow_mut() = Some(driver));
+            || LIVE.with(|live| *live.borrow_mut() = None)
+        });
+    }
+
+    // The animation loop: runs while playing; dropping the frame handle cancels it.
+    let frame = use_mut_ref(|| None::<AnimationFrame>);
+    {
+        let driver = driver.clone();
+        let latest = latest.clone();
+        let clock_ms = clock_ms.clone();
+        let frame = frame.clone();
+        use_effect_with(state.playing, move |playing| {
+            if *playing {
+                schedule_frame(frame.clone(), driver, latest, clock_ms, None);
+            }
+            move || {
+                frame.borrow_mut().take();
+            }
+        });
+    }
+
+    let handle = SimHandle { driver: driver.clone(), state: (*state).clone(), publish };
+    html! {
+        <ContextProvider<SimHandle> context={handle}>
+            <ContextProvider<SimClock> context={SimClock { now_ms: *clock_ms }}>
+                { props.children.clone() }
+            </ContextProvider<SimClock>>
+        </ContextProvider<SimHandle>>
+    }
+}
+
+fn schedule_frame(
+    frame: Rc<RefCell<Option<AnimationFrame>>>,
+    driver: Rc<RefCell<Driver>>,
+    latest: Rc<RefCell<UseStateHandle<Rc<Published>>>>,
+    clock_ms: UseStateHandle<u64>,
+    last_ts: Option<f64>,
+) {
+    let slot = frame.clone();
+    let handle = request_animation_frame(move |ts| {
+        let wall_dt_ms = last_ts.map_or(0.0, |last| ts - last);
+        let (changed, playing) = {
+            let mut d = driver.borrow_mut();
+            if !d.playing {
+                return;
+            }
+            let was_behind = d.behind;
+            let changed = d.tick(wall_dt_ms);
+            (changed || was_behind != d.behind, d.playing)
+        };
+        {
+            let d = driver.borrow();
+            clock_ms.set(d.now_ms());
+            if changed {
+                let current = latest.borrow().clone();
+                let banner = current.banner.clone();
+                current.set(Rc::new(publish_state(&d, Rc::new(d.sim.view()), banner)));
+            }
+        }
+        if playing {
+            schedule_frame(slot, driver, latest, clock_ms, Some(ts));
+        }
+    });
+    *frame.borrow_mut() = Some(handle);
+}
+
+/// The sim clock, republished every frame (only the clock and the map read it).
+#[derive(Clone, Copy, PartialEq)]
+pub struct SimClock {
+    pub now_ms: u64,
+}
+
+/// The live run's handle.
+#[hook]
+pub fn use_sim() -> SimHandle {
+    use_context::<SimHandle>().expect("use_sim() needs the SimProvider")
+}
+
+/// The sim clock, updated every frame.
+#[hook]
+pub fn use_clock() -> SimClock {
+    use_context::<SimClock>().unwrap_or(SimClock { now_ms: 0 })
+}
