@@ -259,8 +259,6 @@ fn replica_services_with_ample_capacity_converge() {
             network(&mut input, &modes, &format!("f{n}"));
             sim.call("ecs:CreateService", input).expect("CreateService");
         }
-        let instance_arns = || -> Vec<String> { Vec::new() };
-        let _ = instance_arns;
         // Disturb: scale, stop tasks, drain one instance and activate it again, a new revision.
         for _ in 0..6 {
             let view = sim.view();

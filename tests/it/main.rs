@@ -4,3 +4,6 @@ mod taskdef_fuzz;
 mod scenarios;
 mod determinism;
 mod engine_props;
+mod cli;
+mod scenario_format;
+mod explain;

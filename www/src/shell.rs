@@ -1,61 +1,100 @@
-//! The page shell: header, builder, cluster map, explanation, event log and footer.
-//!
-//! Each region is its own small function component, so the app developer can replace one region
-//! at a time without touching the layout (which lives in `styles/app.css`, grid areas named after
-//! the regions).
+//! The page shell: header with time controls, builder, cluster map, explanation, event log and
+//! footer, plus the keyboard shortcuts and the help overlay. Regions live in `components/`.
 
-use ecs_sim::trace::TraceHasher;
+use gloo::events::EventListener;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::charts;
+use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
+use crate::driver::{use_clock, use_sim, SimProvider, SPEEDS};
 
-/// The seed shown until a scenario is loaded; a scenario file carries its own.
-const DEFAULT_SEED: u64 = 7;
-
-/// The builder's sections, in the order a learner builds a cluster.
-const BUILDER_SECTIONS: [(&str, &str); 6] = [
-    ("Cluster", "EC2 instances in Availability Zones, Fargate, capacity providers."),
-    ("Task definitions", "Containers, CPU and memory, ports, roles; as a form or as JSON."),
-    ("Services", "Desired count, placement strategies and constraints, deployments."),
-    ("Load balancers", "Target groups, listeners, health checks."),
-    ("Storage", "EFS file systems, access points and mount targets."),
-    ("IAM", "Task roles, execution roles, instance profiles."),
-];
-
-/// What the footer shows about the current run.
-#[derive(Clone, PartialEq)]
-struct RunInfo {
-    seed: u64,
-    /// The core's trace hash, as 16 hex digits.
-    trace_hash: String,
+/// What the learner selected on the map: the explanation panel shows it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Selection {
+    #[default]
+    None,
+    Task(String),
+    Instance(String),
+    Service(String),
 }
 
-impl Default for RunInfo {
-    fn default() -> Self {
-        // No scenario has run yet: the hash of the empty trace.
-        RunInfo { seed: DEFAULT_SEED, trace_hash: TraceHasher::default().hex() }
-    }
-}
+/// The selection, shared by the map, the builder and the explanation panel.
+pub type SelectionHandle = UseStateHandle<Selection>;
 
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
-    let run = use_state(RunInfo::default);
+    html! {
+        <SimProvider>
+            <Page />
+        </SimProvider>
+    }
+}
 
-    use_effect_with((), |_| {
-        mark_first_render();
-    });
+#[function_component(Page)]
+fn page() -> Html {
+    let selection = use_state(Selection::default);
+    let help_open = use_state(|| false);
+    let sim = use_sim();
+
+    use_effect_with((), |_| mark_first_render());
+
+    // Keyboard: space = play/pause, '.' = step, '?' = help, Escape closes help. Not while typing.
+    {
+        let sim = sim.clone();
+        let help_open = help_open.clone();
+        use_effect_with((sim.state.playing, *help_open), move |_| {
+            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+                let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
+                if event.ctrl_key() || event.meta_key() || event.alt_key() || is_typing(event) {
+                    return;
+                }
+                match event.key().as_str() {
+                    " " => {
+                        event.prevent_default();
+                        sim.set_playing(!sim.state.playing);
+                    }
+                    "." => sim.step(),
+                    "?" => help_open.set(!*help_open),
+                    "Escape" => help_open.set(false),
+                    _ => {}
+                }
+            });
+            move || drop(listener)
+        });
+    }
+
+    let close_help = {
+        let help_open = help_open.clone();
+        Callback::from(move |_| help_open.set(false))
+    };
+    let open_help = {
+        let help_open = help_open.clone();
+        Callback::from(move |_| help_open.set(true))
+    };
 
     html! {
-        <div class="app" data-ready="true">
-            <Header />
-            <Builder />
-            <ClusterMap />
-            <Explanation />
-            <EventLog />
-            <Footer seed={run.seed} trace_hash={run.trace_hash.clone()} />
-        </div>
+        <ContextProvider<SelectionHandle> context={selection}>
+            <div class="app" data-ready="true">
+                <Header on_help={open_help} />
+                <Builder />
+                <ClusterMap />
+                <Explanation />
+                <EventLog />
+                <Footer />
+                if *help_open { <HelpOverlay on_close={close_help} /> }
+            </div>
+        </ContextProvider<SelectionHandle>>
     }
+}
+
+/// Whether a key event comes from a text field (shortcuts stay out of the way there).
+fn is_typing(event: &KeyboardEvent) -> bool {
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
+        .unwrap_or(false)
 }
 
 /// Records the first-render mark that `tests/browser/bench.mjs` measures.
@@ -66,98 +105,166 @@ fn mark_first_render() {
     }
 }
 
+/// The wall-clock time of sim time `now_ms` (UTC), `HH:MM:SS`, and the elapsed `+1h02m03s` form.
+pub fn format_clock(start_epoch_ms: u64, now_ms: u64) -> String {
+    let secs_of_day = ((start_epoch_ms + now_ms) / 1000) % 86_400;
+    format!("{:02}:{:02}:{:02}", secs_of_day / 3600, secs_of_day / 60 % 60, secs_of_day % 60)
+}
+
+/// Elapsed sim time as `T+MM:SS` (or `T+H:MM:SS`).
+pub fn format_elapsed(now_ms: u64) -> String {
+    let secs = now_ms / 1000;
+    if secs >= 3600 {
+        format!("T+{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
+    } else {
+        format!("T+{:02}:{:02}", secs / 60, secs % 60)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct HeaderProps {
+    on_help: Callback<MouseEvent>,
+}
+
 #[function_component(Header)]
-fn header() -> Html {
+fn header(props: &HeaderProps) -> Html {
+    let sim = use_sim();
+    let state = &sim.state;
+    let toggle = {
+        let sim = sim.clone();
+        Callback::from(move |_| sim.set_playing(!sim.state.playing))
+    };
+    let step = {
+        let sim = sim.clone();
+        Callback::from(move |_| sim.step())
+    };
+    let on_speed = {
+        let sim = sim.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                if let Ok(speed) = select.value().parse::<u32>() {
+                    sim.set_speed(speed);
+                }
+            }
+        })
+    };
     html! {
         <header class="app-header">
             <h1 class="app-title">
                 <span class="app-logo" aria-hidden="true"></span>
                 { "ECS Playground" }
             </h1>
-            <p class="app-tagline">{ "Amazon ECS, simulated in your browser" }</p>
+            <ScenarioPicker />
             <div class="time-controls" role="toolbar" aria-label="Time controls">
-                <button type="button" disabled=true title="Load a scenario first">{ "Play" }</button>
-                <button type="button" disabled=true title="Load a scenario first">{ "Step" }</button>
-                <span class="sim-clock" aria-label="Simulation time">{ "00:00:00" }</span>
+                <button type="button" class="play" onclick={toggle} title="Play or pause (space)" aria-pressed={state.playing.to_string()}>
+                    { if state.playing { "⏸ Pause" } else { "▶ Play" } }
+                </button>
+                <button type="button" class="step" onclick={step} title="Process the next event (.)">{ "Step ⏭" }</button>
+                <label class="speed">
+                    <span class="visually-hidden">{ "Speed" }</span>
+                    <select onchange={on_speed} aria-label="Speed">
+                        { for SPEEDS.iter().map(|s| html! {
+                            <option key={*s} value={s.to_string()} selected={*s == state.speed}>{ format!("{s}×") }</option>
+                        }) }
+                    </select>
+                </label>
+                <SimClockText />
+                if state.behind { <span class="behind" role="status">{ "running behind" }</span> }
+                <button type="button" class="help-button" onclick={props.on_help.clone()} title="Keyboard shortcuts (?)" aria-label="Help">{ "?" }</button>
             </div>
         </header>
     }
 }
 
-#[function_component(Builder)]
-fn builder() -> Html {
+#[function_component(SimClockText)]
+fn sim_clock_text() -> Html {
+    let sim = use_sim();
+    let clock = use_clock();
+    let start = sim.state.view.start_epoch_ms;
     html! {
-        <aside class="panel builder" aria-labelledby="builder-title">
-            <h2 id="builder-title" class="panel-title">{ "Builder" }</h2>
-            <ul class="builder-sections">
-                { for BUILDER_SECTIONS.iter().map(|(name, hint)| html! {
-                    <li class="builder-section" key={*name}>
-                        <h3>{ *name }</h3>
-                        <p class="hint">{ *hint }</p>
-                    </li>
-                }) }
-            </ul>
-        </aside>
+        <span class="sim-clock" aria-label="Simulation time" title="Wall-clock time of the simulated region (UTC), and time since the scenario started">
+            <span class="clock-wall" data-sim-time-ms={clock.now_ms.to_string()}>{ format_clock(start, clock.now_ms) }</span>
+            <span class="clock-elapsed">{ format_elapsed(clock.now_ms) }</span>
+        </span>
     }
 }
 
-#[function_component(ClusterMap)]
-fn cluster_map() -> Html {
-    html! {
-        <main class="panel map" aria-labelledby="map-title">
-            <h2 id="map-title" class="panel-title">{ "Cluster map" }</h2>
-            <div class="map-empty">
-                <p class="map-empty-title">{ "No cluster yet" }</p>
-                <p class="hint">{ "Create a cluster in the builder, or load a scenario, to watch tasks being placed." }</p>
-            </div>
-        </main>
-    }
-}
-
-#[function_component(Explanation)]
-fn explanation() -> Html {
-    let canvas = use_node_ref();
-    {
-        let canvas = canvas.clone();
-        use_effect_with((), move |_| {
-            if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                charts::draw_empty(canvas, "CPU utilization (%)");
+#[function_component(ScenarioPicker)]
+fn scenario_picker() -> Html {
+    let sim = use_sim();
+    let on_change = {
+        let sim = sim.clone();
+        Callback::from(move |e: Event| {
+            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                let id = select.value();
+                if !id.is_empty() {
+                    sim.load_builtin(&id);
+                }
             }
-        });
-    }
+        })
+    };
+    let current = sim.state.scenario_id.clone().unwrap_or_default();
     html! {
-        <aside class="panel explain" aria-labelledby="explain-title">
-            <h2 id="explain-title" class="panel-title">{ "Why?" }</h2>
-            <p class="hint">{ "Select a task, an instance or an event to see the reasons behind each decision." }</p>
-            <h3 class="subhead">{ "Metrics" }</h3>
-            <canvas ref={canvas} class="chart" width="280" height="160" aria-label="CPU utilization chart"></canvas>
-        </aside>
+        <label class="scenario-picker">
+            <span>{ "Scenario" }</span>
+            <select onchange={on_change} aria-label="Scenario" title={sim.state.scenario_name.clone()}>
+                if current.is_empty() { <option value="" selected=true>{ format!("{} (imported)", sim.state.scenario_name) }</option> }
+                { for ecs_sim::scenario::BUILTIN_SCENARIOS.iter().map(|(id, _)| html! {
+                    <option key={*id} value={*id} selected={*id == current}>{ *id }</option>
+                }) }
+            </select>
+        </label>
     }
 }
 
-#[function_component(EventLog)]
-fn event_log() -> Html {
+#[function_component(Footer)]
+fn footer() -> Html {
+    let sim = use_sim();
+    let view = &sim.state.view;
     html! {
-        <section class="panel log" aria-labelledby="log-title">
-            <h2 id="log-title" class="panel-title">{ "Event log" }</h2>
-            <p class="hint">{ "API calls, service events and faults will appear here, in simulation time order." }</p>
-        </section>
+        <footer class="app-footer">
+            <span class="footer-hint" title={sim.state.hint.clone()}>{ "Hint: " }{ &sim.state.hint }</span>
+            <span>{ "Seed " }<code class="seed">{ view.seed }</code></span>
+            <span>{ "Trace " }<code class="trace-hash" title="Hash of every event so far: the same seed and calls give the same hash">{ &view.trace_hash }</code></span>
+            <span class="version">{ format!("ecs-sim {}", crate::ECS_SIM_VERSION) }</span>
+        </footer>
     }
 }
 
 #[derive(Properties, PartialEq)]
-struct FooterProps {
-    seed: u64,
-    trace_hash: String,
+struct HelpProps {
+    on_close: Callback<MouseEvent>,
 }
 
-#[function_component(Footer)]
-fn footer(props: &FooterProps) -> Html {
+#[function_component(HelpOverlay)]
+fn help_overlay(props: &HelpProps) -> Html {
     html! {
-        <footer class="app-footer">
-            <span>{ "Seed " }<code class="seed">{ props.seed }</code></span>
-            <span>{ "Trace " }<code class="trace-hash">{ &props.trace_hash }</code></span>
-            <span class="version">{ format!("ecs-sim {}", crate::ECS_SIM_VERSION) }</span>
-        </footer>
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">
+            <div class="overlay-card">
+                <h2 id="help-title">{ "Keyboard shortcuts" }</h2>
+                <dl class="shortcuts">
+                    <dt><kbd>{ "Space" }</kbd></dt><dd>{ "Play or pause the simulation" }</dd>
+                    <dt><kbd>{ "." }</kbd></dt><dd>{ "Step: pause and process the next event" }</dd>
+                    <dt><kbd>{ "?" }</kbd></dt><dd>{ "Show or hide this help" }</dd>
+                    <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "Close this help" }</dd>
+                </dl>
+                <p class="hint">{ "Click a task chip, an instance or a service on the map to see why it is where it is." }</p>
+                <button type="button" onclick={props.on_close.clone()}>{ "Close" }</button>
+            </div>
+        </div>
+    }
+}
+
+/// The banner for restore problems and shared runs.
+#[function_component(Banner)]
+pub fn banner() -> Html {
+    let sim = use_sim();
+    let Some(message) = sim.state.banner.clone() else { return html! {} };
+    let dismiss = Callback::from(move |_| sim.dismiss_banner());
+    html! {
+        <div class="banner" role="alert">
+            <span>{ message }</span>
+            <button type="button" onclick={dismiss} aria-label="Dismiss">{ "Dismiss" }</button>
+        </div>
     }
 }

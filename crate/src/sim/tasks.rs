@@ -56,6 +56,10 @@ impl Sim {
             return Err(ApiError::invalid_parameter("Number of placement constraints exceeds the limit of 10."));
         }
         constraints.splice(0..0, rev.spec.placement_constraint_expressions.iter().map(|e| Constraint::MemberOf(e.clone())));
+        if launch_type == LaunchType::Ec2 && !self.container_instances.values().any(|ci| ci.cluster == cluster && ci.status == "ACTIVE") {
+            // What RunTask answers for an EC2 task in a cluster without registered instances.
+            return Err(ApiError::invalid_parameter("No Container Instances were found in your cluster."));
+        }
         // RunTask with no strategy distributes tasks randomly across the cluster (ECSDG scheduling_tasks.md).
         let strategies = if strategies.is_empty() { vec![Strategy::Random] } else { strategies };
         let group = str_field(input, "group").map(str::to_string).unwrap_or_else(|| format!("family:{family}"));
@@ -212,8 +216,14 @@ impl Sim {
                 for result in results {
                     match result {
                         Ok(reservation) => {
-                            let decision = self.placement_decisions;
-                            self.placement_decisions += 1;
+                            // Only ranked placements get a decision number (and so an explanation); a DAEMON task
+                            // goes on the instance it is for.
+                            let decision = if request.on_node.is_none() {
+                                self.placement_decisions += 1;
+                                Some(self.placement_decisions - 1)
+                            } else {
+                                None
+                            };
                             let node = reservation.node;
                             let az = self
                                 .container_instances
@@ -226,7 +236,7 @@ impl Sim {
                             } else {
                                 None
                             };
-                            let key = self.create_task(request, &rev, Some(reservation), az, subnet, Some(decision));
+                            let key = self.create_task(request, &rev, Some(reservation), az, subnet, decision);
                             launched.push(key);
                         }
                         Err(failure) => failures.push(failure),

@@ -1,0 +1,214 @@
+//! Saving and restoring runs: the versioned autosave in localStorage and the `#s=` share link.
+//! Both hold the same record: the scenario document, the seed, the user's recorded calls and the
+//! sim time (plus the event count) the run had reached, so a restore replays to the same trace hash.
+
+use ecs_sim::scenario::{parse_scenario, Scenario, BUILTIN_SCENARIOS};
+use ecs_sim::sim::{RecordedCall, Sim};
+use ecs_sim::time::SimTime;
+use gloo::storage::{LocalStorage, Storage};
+use serde_json::{json, Value};
+
+/// The localStorage key of the autosave.
+pub const AUTOSAVE_KEY: &str = "ecs-playground.autosave";
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// A run, as saved or shared.
+#[derive(Clone, Debug)]
+pub struct RunRecord {
+    pub document: Value,
+    pub scenario_id: Option<String>,
+    pub seed: u64,
+    pub calls: Vec<RecordedCall>,
+    pub sim_time_ms: u64,
+    pub n_events: u64,
+    pub playing: bool,
+}
+
+impl RunRecord {
+    pub fn of(sim: &Sim, scenario: &Scenario, scenario_id: Option<String>, playing: bool) -> RunRecord {
+        RunRecord {
+            document: scenario.document.clone(),
+            scenario_id,
+            seed: sim.seed(),
+            calls: sim.recorded_calls().to_vec(),
+            sim_time_ms: sim.now().as_millis(),
+            n_events: sim.n_events_processed(),
+            playing,
+        }
+    }
+
+    fn calls_json(&self) -> Value {
+        Value::Array(self.calls.iter().map(|c| json!([c.time.as_millis(), c.n_events, c.call, c.input])).collect())
+    }
+
+    /// The scenario as a built-in id when it is one unchanged (short links), else the document.
+    fn scenario_json(&self) -> Value {
+        match &self.scenario_id {
+            Some(id) if BUILTIN_SCENARIOS.iter().any(|(name, _)| name == id) => json!({ "builtin": id }),
+            _ => self.document.clone(),
+        }
+    }
+
+    pub fn to_autosave_json(&self) -> String {
+        json!({
+            "schemaVersion": SCHEMA_VERSION,
+            "scenario": self.scenario_json(),
+            "seed": self.seed,
+            "calls": self.calls_json(),
+            "simTimeMs": self.sim_time_ms,
+            "nEvents": self.n_events,
+            "playing": self.playing,
+        })
+        .to_string()
+    }
+
+    pub fn to_share_json(&self) -> String {
+        json!({ "v": 1, "scenario": self.scenario_json(), "seed": self.seed, "calls": self.calls_json(), "t": self.sim_time_ms, "n": self.n_events })
+            .to_string()
+    }
+
+    fn from_parts(scenario: &Value, seed: &Value, calls: &Value, time: &Value, n_events: &Value, playing: bool) -> Result<RunRecord, String> {
+        let (document, scenario_id) = match scenario.get("builtin").and_then(Value::as_str) {
+            Some(id) => {
+                let (_, text) = BUILTIN_SCENARIOS.iter().find(|(name, _)| *name == id).ok_or_else(|| format!("unknown built-in scenario '{id}'"))?;
+                (serde_json::from_str(text).map_err(|e| e.to_string())?, Some(id.to_string()))
+            }
+            None if scenario.is_object() => (scenario.clone(), None),
+            None => return Err("no scenario".into()),
+        };
+        let seed = seed.as_u64().ok_or("the seed is not a number")?;
+        let mut recorded = Vec::new();
+        for (i, call) in calls.as_array().ok_or("calls is not a list")?.iter().enumerate() {
+            let bad = || format!("calls[{i}] is malformed");
+            let time_ms = call.get(0).and_then(Value::as_u64).ok_or_else(bad)?;
+            let n = call.get(1).and_then(Value::as_u64).ok_or_else(bad)?;
+            let name = call.get(2).and_then(Value::as_str).ok_or_else(bad)?;
+            let input = call.get(3).cloned().ok_or_else(bad)?;
+            recorded.push(RecordedCall { time: SimTime(time_ms), n_events: n, call: name.to_string(), input });
+        }
+        let sim_time_ms = time.as_u64().ok_or("the sim time is not a number")?;
+        let n_events = n_events.as_u64().unwrap_or(u64::MAX);
+        Ok(RunRecord { document, scenario_id, seed, calls: recorded, sim_time_ms, n_events, playing })
+    }
+
+    /// Parses an autosave; a future schema version is an error (kept aside by the caller).
+    pub fn from_autosave_text(text: &str) -> Result<RunRecord, String> {
+        let doc: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        match doc.get("schemaVersion").and_then(Value::as_u64) {
+            Some(SCHEMA_VERSION) => {}
+            Some(v) => return Err(format!("it was saved by a newer version (schemaVersion {v})")),
+            None => return Err("it has no schemaVersion".into()),
+        }
+        let playing = doc.get("playing").and_then(Value::as_bool).unwrap_or(true);
+        RunRecord::from_parts(&doc["scenario"], &doc["seed"], &doc["calls"], &doc["simTimeMs"], &doc["nEvents"], playing)
+    }
+
+    /// Parses the text after `#s=`.
+    pub fn from_share_text(fragment: &str) -> Result<RunRecord, String> {
+        let bytes = base64url_decode(fragment).ok_or("it is not valid base64url")?;
+        let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text")?;
+        let doc: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
+        if doc.get("v").and_then(Value::as_u64) != Some(1) {
+            return Err("unknown share link version".into());
+        }
+        RunRecord::from_parts(&doc["scenario"], &doc["seed"], &doc["calls"], &doc["t"], &doc["n"], false)
+    }
+
+    /// Replays the record: the scenario, the calls at their points, then on to the saved time.
+    pub fn restore(&self) -> Result<(Sim, Scenario, Option<String>), String> {
+        let scenario = parse_scenario(&self.document).map_err(|errors| {
+            errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("; ")
+        })?;
+        let mut sim = Sim::replay(&scenario, Some(self.seed), &self.calls);
+        // The same events as the saved run: at most its event count, up to its time.
+        while sim.n_events_processed() < self.n_events {
+            let budget = (self.n_events - sim.n_events_processed()).min(1_000_000) as u32;
+            let advance = sim.advance_to(SimTime(self.sim_time_ms), budget);
+            if advance.reached || advance.n_events == 0 {
+                break;
+            }
+        }
+        if sim.now().as_millis() < self.sim_time_ms {
+            sim.advance_to(SimTime(self.sim_time_ms), 0);
+        }
+        Ok((sim, scenario, self.scenario_id.clone()))
+    }
+}
+
+pub fn autosave(record: &RunRecord) {
+    // A full or blocked storage only loses the autosave; the run goes on.
+    let _ = LocalStorage::raw().set_item(AUTOSAVE_KEY, &record.to_autosave_json());
+}
+
+/// The autosave: `Ok(None)` when there is none, `Err` when it is corrupt or from the future.
+pub fn load_autosave() -> Result<Option<RunRecord>, String> {
+    match LocalStorage::raw().get_item(AUTOSAVE_KEY) {
+        Ok(Some(text)) => RunRecord::from_autosave_text(&text).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// Moves the autosave to a new key (never dropped) and returns that key.
+pub fn move_autosave_aside() -> String {
+    let storage = LocalStorage::raw();
+    let stamp = js_sys::Date::now() as u64;
+    let key = format!("{AUTOSAVE_KEY}.rejected-{stamp}");
+    if let Ok(Some(text)) = storage.get_item(AUTOSAVE_KEY) {
+        let _ = storage.set_item(&key, &text);
+    }
+    let _ = storage.remove_item(AUTOSAVE_KEY);
+    key
+}
+
+/// The share payload in `location.hash` (`#s=...`), if any.
+pub fn share_fragment_in_url() -> Option<String> {
+    let hash = gloo::utils::window().location().hash().ok()?;
+    hash.strip_prefix("#s=").map(str::to_string)
+}
+
+/// Removes the `#s=` fragment so a reload restores the autosave rather than the link.
+pub fn clear_url_fragment() {
+    let window = gloo::utils::window();
+    if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Base64url without padding.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
+    for chunk in bytes.chunks(3) {
+        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// Decodes base64url (padding and standard-alphabet `+/` tolerated); `None` on a bad character.
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in text.trim().trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        } as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
