@@ -20,10 +20,30 @@ pub struct Subnet {
     pub cidr_block: String,
 }
 
+/// One inbound rule of a security group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IngressRule {
+    /// `tcp`, `udp` or `-1` (all).
+    pub protocol: String,
+    pub from_port: u16,
+    pub to_port: u16,
+    pub cidr: Option<String>,
+    /// Another security group as the source.
+    pub source_group: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityGroup {
+    pub group_id: String,
+    pub ingress: Vec<IngressRule>,
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Network {
     pub vpc_id: String,
+    pub cidr_block: String,
     pub subnets: Vec<Subnet>,
+    pub security_groups: Vec<SecurityGroup>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -213,6 +233,11 @@ fn parse_network(value: Option<&Value>, region: &str, errors: &mut Vec<FieldErro
         // Without a network, the default VPC with one subnet in each of three Availability Zones.
         return Network {
             vpc_id: "vpc-default".into(),
+            cidr_block: "172.31.0.0/16".into(),
+            security_groups: vec![SecurityGroup {
+                group_id: "sg-default".into(),
+                ingress: vec![IngressRule { protocol: "-1".into(), from_port: 0, to_port: 65535, cidr: None, source_group: Some("sg-default".into()) }],
+            }],
             subnets: ["a", "b", "c"]
                 .iter()
                 .enumerate()
@@ -251,7 +276,51 @@ fn parse_network(value: Option<&Value>, region: &str, errors: &mut Vec<FieldErro
         }
         _ => errors.push(err("network.subnets", "network.subnets must be an array of subnets.")),
     }
-    Network { vpc_id, subnets }
+    let mut security_groups = Vec::new();
+    match value.get("securityGroups") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for (idx, item) in items.iter().enumerate() {
+                let path = format!("network.securityGroups[{idx}]");
+                let group_id = item.get("groupId").and_then(Value::as_str).unwrap_or("");
+                if group_id.is_empty() {
+                    errors.push(err(format!("{path}.groupId"), "groupId is required."));
+                }
+                let mut ingress = Vec::new();
+                for (rule_idx, rule) in item.get("ingress").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                    let rule_path = format!("{path}.ingress[{rule_idx}]");
+                    let protocol = rule.get("protocol").and_then(Value::as_str).unwrap_or("tcp").to_string();
+                    if !["tcp", "udp", "-1", "icmp"].contains(&protocol.as_str()) {
+                        errors.push(err(format!("{rule_path}.protocol"), format!("protocol '{protocol}' is not one of tcp, udp, icmp or -1 (all).")));
+                    }
+                    let port = |name: &str, default: u64, errors: &mut Vec<FieldError>| -> u16 {
+                        match rule.get(name) {
+                            None | Some(Value::Null) => default as u16,
+                            Some(v) => match v.as_u64().filter(|p| *p <= 65535) {
+                                Some(p) => p as u16,
+                                None => {
+                                    errors.push(err(format!("{rule_path}.{name}"), format!("{name} must be a port from 0 to 65535.")));
+                                    0
+                                }
+                            },
+                        }
+                    };
+                    let from_port = port("fromPort", 0, errors);
+                    let to_port = port("toPort", 65535, errors);
+                    let cidr = rule.get("cidr").and_then(Value::as_str).map(str::to_string);
+                    let source_group = rule.get("sourceGroupId").and_then(Value::as_str).map(str::to_string);
+                    if cidr.is_none() && source_group.is_none() {
+                        errors.push(err(&rule_path, "An ingress rule needs a cidr or a sourceGroupId."));
+                    }
+                    ingress.push(IngressRule { protocol, from_port, to_port, cidr, source_group });
+                }
+                security_groups.push(SecurityGroup { group_id: group_id.to_string(), ingress });
+            }
+        }
+        Some(_) => errors.push(err("network.securityGroups", "network.securityGroups must be an array.")),
+    }
+    let cidr_block = value.get("cidrBlock").and_then(Value::as_str).unwrap_or("10.0.0.0/16").to_string();
+    Network { vpc_id, cidr_block, subnets, security_groups }
 }
 
 /// The `${...}` references inside every string of a value.

@@ -7,3 +7,4 @@ mod engine_props;
 mod cli;
 mod scenario_format;
 mod explain;
+mod scenario_fuzz;
