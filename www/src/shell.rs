@@ -1,7 +1,7 @@
 //! The page shell: header with time controls, builder, cluster map, explanation, event log and
 //! footer, plus the keyboard shortcuts and the help overlay. Regions live in `components/`.
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -44,7 +44,8 @@ fn page() -> Html {
         let sim = sim.clone();
         let help_open = help_open.clone();
         use_effect_with((sim.state.playing, *help_open), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |event| {
                 let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
                 if event.ctrl_key() || event.meta_key() || event.alt_key() || is_typing(event) {
                     return;
@@ -157,9 +158,9 @@ fn header(props: &HeaderProps) -> Html {
             <ScenarioPicker />
             <div class="time-controls" role="toolbar" aria-label="Time controls">
                 <button type="button" class="play" onclick={toggle} title="Play or pause (space)" aria-pressed={state.playing.to_string()}>
-                    { if state.playing { "⏸ Pause" } else { "▶ Play" } }
+                    { if state.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
-                <button type="button" class="step" onclick={step} title="Process the next event (.)">{ "Step ⏭" }</button>
+                <button type="button" class="step" onclick={step} title="Process the next event (.)">{ "Step ›" }</button>
                 <label class="speed">
                     <span class="visually-hidden">{ "Speed" }</span>
                     <select onchange={on_speed} aria-label="Speed">

@@ -1,0 +1,585 @@
+//! The builder: cluster (EC2 instances), task definitions (form and JSON, kept in sync, validated
+//! live by the core), services, RunTask, and files (import, export, share link). Every action is an
+//! AWS call through `SimHandle::dispatch`; a refusal shows AWS's message inline.
+
+use ecs_sim::catalog::INSTANCE_TYPES;
+use serde_json::{json, Map, Value};
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use crate::driver::{use_sim, SimHandle};
+
+/// The builder's tabs.
+const TABS: [&str; 5] = ["Cluster", "Task definitions", "Services", "Run task", "Files"];
+
+#[function_component(Builder)]
+pub fn builder() -> Html {
+    let tab = use_state(|| "Task definitions");
+    html! {
+        <aside class="panel builder" aria-labelledby="builder-title">
+            <h2 id="builder-title" class="panel-title">{ "Builder" }</h2>
+            <div class="tabs" role="tablist">
+                { for TABS.iter().map(|t| {
+                    let onclick = { let tab = tab.clone(); Callback::from(move |_| tab.set(t)) };
+                    html! { <button key={*t} type="button" role="tab" aria-selected={(*tab == *t).to_string()} class={classes!("tab", (*tab == *t).then_some("active"))} onclick={onclick}>{ *t }</button> }
+                }) }
+            </div>
+            <div class="tab-body" role="tabpanel">
+                {
+                    match *tab {
+                        "Cluster" => html! { <ClusterForm /> },
+                        "Task definitions" => html! { <TaskDefinitionForm /> },
+                        "Services" => html! { <ServiceForm /> },
+                        "Run task" => html! { <RunTaskForm /> },
+                        _ => html! { <FilesForm /> },
+                    }
+                }
+            </div>
+        </aside>
+    }
+}
+
+/// The value of the input, select or textarea an event came from.
+fn event_value(e: &Event) -> String {
+    let Some(target) = e.target() else { return String::new() };
+    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        return input.value();
+    }
+    if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+        return select.value();
+    }
+    target.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default()
+}
+
+fn checked(e: &Event) -> bool {
+    e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
+}
+
+/// A labelled text field bound to a string state.
+fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> Html {
+    let oninput = { let state = state.clone(); Callback::from(move |e: InputEvent| state.set(event_value(&e))) };
+    html! {
+        <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={(**state).clone()} oninput={oninput} /></label>
+    }
+}
+
+/// A labelled select bound to a string state.
+fn select(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)]) -> Html {
+    let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(event_value(&e))) };
+    html! {
+        <label class="field"><span>{ label.to_string() }</span>
+            <select name={name.to_string()} onchange={onchange}>
+                { for options.iter().map(|(value, text)| html! { <option key={value.clone()} value={value.clone()} selected={*value == **state}>{ text }</option> }) }
+            </select>
+        </label>
+    }
+}
+
+fn pairs(values: &[&str]) -> Vec<(String, String)> {
+    values.iter().map(|v| (v.to_string(), v.to_string())).collect()
+}
+
+/// The outcome line of the last action: AWS's refusal, or what happened.
+fn outcome(result: &Option<Result<String, String>>) -> Html {
+    match result {
+        Some(Ok(text)) => html! { <p class="ok-text" role="status">{ text }</p> },
+        Some(Err(text)) => html! { <p class="error-text" role="alert">{ text }</p> },
+        None => html! {},
+    }
+}
+
+/// The cluster the builder acts on: the first active one.
+fn current_cluster(sim: &SimHandle) -> Option<String> {
+    sim.view().clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
+}
+
+#[function_component(ClusterForm)]
+fn cluster_form() -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let instance_type = use_state(|| "m5.large".to_string());
+    let count = use_state(|| "1".to_string());
+    let subnet = use_state(|| view.subnets.first().map(|s| s.subnet_id.clone()).unwrap_or_default());
+    let cluster_name = use_state(|| "demo".to_string());
+    let result = use_state(|| None::<Result<String, String>>);
+    let cluster = current_cluster(&sim);
+    let create_cluster = {
+        let (sim, name, result) = (sim.clone(), cluster_name.clone(), result.clone());
+        Callback::from(move |_| {
+            result.set(Some(sim.dispatch("ecs:CreateCluster", json!({ "clusterName": *name })).map(|_| format!("Cluster {} created.", *name))));
+        })
+    };
+    let launch = {
+        let (sim, instance_type, count, subnet, result, cluster) = (sim.clone(), instance_type.clone(), count.clone(), subnet.clone(), result.clone(), cluster.clone());
+        Callback::from(move |_| {
+            let Ok(n) = count.trim().parse::<u32>() else {
+                result.set(Some(Err("Count must be a whole number.".into())));
+                return;
+            };
+            let cluster = cluster.clone().unwrap_or_else(|| "default".into());
+            let input = json!({
+                "InstanceType": *instance_type, "MinCount": n, "MaxCount": n, "SubnetId": *subnet,
+                "IamInstanceProfile": { "Name": "ecsInstanceRole" },
+                "UserData": format!("#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config"),
+            });
+            result.set(Some(sim.dispatch("ec2:RunInstances", input).map(|_| format!("Launching {n} × {} (they register with cluster {cluster} once booted).", *instance_type))));
+        })
+    };
+    let types: Vec<(String, String)> = INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect();
+    let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
+    html! {
+        <div class="form">
+            <p class="hint">{ match &cluster { Some(c) => format!("Cluster: {c}"), None => "No cluster yet: create one first.".to_string() } }</p>
+            if cluster.is_none() {
+                { field("Cluster name", "clusterName", &cluster_name) }
+                <button type="button" onclick={create_cluster}>{ "Create cluster (ecs:CreateCluster)" }</button>
+            }
+            <h3 class="subhead">{ "Launch EC2 instances" }</h3>
+            { select("Instance type", "instanceType", &instance_type, &types) }
+            { field("Count", "count", &count) }
+            { select("Subnet (Availability Zone)", "subnet", &subnet, &subnets) }
+            <button type="button" onclick={launch}>{ "Launch (ec2:RunInstances)" }</button>
+            { outcome(&result) }
+            <p class="hint">{ "To drain or terminate an instance, select it on the map: its actions appear in the Why? panel." }</p>
+        </div>
+    }
+}
+
+/// The task definition form's fields.
+#[derive(Clone, PartialEq)]
+struct TdForm {
+    family: String,
+    launch_type: String,
+    cpu: String,
+    memory: String,
+    network_mode: String,
+    container_name: String,
+    image: String,
+    container_cpu: String,
+    container_memory: String,
+    container_port: String,
+}
+
+impl Default for TdForm {
+    fn default() -> Self {
+        TdForm {
+            family: "my-app".into(),
+            launch_type: "FARGATE".into(),
+            cpu: "256".into(),
+            memory: "512".into(),
+            network_mode: "awsvpc".into(),
+            container_name: "app".into(),
+            image: "public.ecr.aws/nginx/nginx:1.27".into(),
+            container_cpu: String::new(),
+            container_memory: String::new(),
+            container_port: "80".into(),
+        }
+    }
+}
+
+impl TdForm {
+    fn to_json(&self) -> Value {
+        let mut container = Map::new();
+        container.insert("name".into(), json!(self.container_name));
+        container.insert("image".into(), json!(self.image));
+        container.insert("essential".into(), json!(true));
+        let number = |s: &str| s.trim().parse::<u64>().map(Value::from).unwrap_or_else(|_| json!(s.trim()));
+        if !self.container_cpu.trim().is_empty() {
+            container.insert("cpu".into(), number(&self.container_cpu));
+        }
+        if !self.container_memory.trim().is_empty() {
+            container.insert("memory".into(), number(&self.container_memory));
+        }
+        if !self.container_port.trim().is_empty() {
+            container.insert("portMappings".into(), json!([{ "containerPort": number(&self.container_port), "protocol": "tcp" }]));
+        }
+        let mut doc = Map::new();
+        doc.insert("family".into(), json!(self.family));
+        doc.insert("requiresCompatibilities".into(), json!([self.launch_type]));
+        doc.insert("networkMode".into(), json!(self.network_mode));
+        if !self.cpu.trim().is_empty() {
+            doc.insert("cpu".into(), json!(self.cpu.trim()));
+        }
+        if !self.memory.trim().is_empty() {
+            doc.insert("memory".into(), json!(self.memory.trim()));
+        }
+        if self.launch_type == "FARGATE" {
+            doc.insert("executionRoleArn".into(), json!("arn:aws:iam::123456789012:role/ecsTaskExecutionRole"));
+        }
+        doc.insert("containerDefinitions".into(), json!([Value::Object(container)]));
+        Value::Object(doc)
+    }
+
+    /// Reads the form's fields back from a JSON document (fields the form lacks stay in the JSON only).
+    fn from_json(doc: &Value, previous: &TdForm) -> TdForm {
+        let text = |v: Option<&Value>| match v {
+            Some(Value::String(s)) => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => String::new(),
+        };
+        let container = doc.get("containerDefinitions").and_then(|c| c.get(0));
+        TdForm {
+            family: text(doc.get("family")),
+            launch_type: doc.get("requiresCompatibilities").and_then(|c| c.get(0)).and_then(Value::as_str).unwrap_or(&previous.launch_type).to_string(),
+            cpu: text(doc.get("cpu")),
+            memory: text(doc.get("memory")),
+            network_mode: doc.get("networkMode").and_then(Value::as_str).unwrap_or("bridge").to_string(),
+            container_name: text(container.and_then(|c| c.get("name"))),
+            image: text(container.and_then(|c| c.get("image"))),
+            container_cpu: text(container.and_then(|c| c.get("cpu"))),
+            container_memory: text(container.and_then(|c| c.get("memory"))),
+            container_port: text(container.and_then(|c| c.get("portMappings")).and_then(|p| p.get(0)).and_then(|p| p.get("containerPort"))),
+        }
+    }
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// `path: message` lines of the core's validation, empty when valid.
+fn validate(text: &str) -> Vec<String> {
+    match ecs_sim::taskdef::parse_task_definition_str(text) {
+        Ok(_) => Vec::new(),
+        Err(errors) => errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect(),
+    }
+}
+
+#[function_component(TaskDefinitionForm)]
+fn task_definition_form() -> Html {
+    let sim = use_sim();
+    let form = use_state(TdForm::default);
+    let json_text = use_state(|| pretty(&TdForm::default().to_json()));
+    let result = use_state(|| None::<Result<String, String>>);
+    let errors = use_memo((*json_text).clone(), |text| validate(text));
+
+    // A form edit rewrites the JSON; a JSON edit updates the form (when it parses).
+    let set_field = |apply: fn(&mut TdForm, String)| {
+        let (form, json_text) = (form.clone(), json_text.clone());
+        Callback::from(move |e: Event| {
+            let mut next = (*form).clone();
+            apply(&mut next, event_value(&e));
+            json_text.set(pretty(&next.to_json()));
+            form.set(next);
+        })
+    };
+    let on_json = {
+        let (form, json_text) = (form.clone(), json_text.clone());
+        Callback::from(move |e: InputEvent| {
+            let text = event_value(&e);
+            if let Ok(doc) = serde_json::from_str::<Value>(&text) {
+                form.set(TdForm::from_json(&doc, &form));
+            }
+            json_text.set(text);
+        })
+    };
+    let register = {
+        let (sim, json_text, result) = (sim.clone(), json_text.clone(), result.clone());
+        Callback::from(move |_| match serde_json::from_str::<Value>(&json_text) {
+            Ok(doc) => result.set(Some(sim.dispatch("ecs:RegisterTaskDefinition", doc).map(|out| {
+                let td = &out["taskDefinition"];
+                format!("Registered {}:{}.", td["family"].as_str().unwrap_or("?"), td["revision"])
+            }))),
+            Err(e) => result.set(Some(Err(format!("The JSON does not parse: {e}")))),
+        })
+    };
+    let text_field = |label: &str, name: &str, value: &str, apply: fn(&mut TdForm, String)| {
+        html! { <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={value.to_string()} onchange={set_field(apply)} /></label> }
+    };
+    let select_field = |label: &str, name: &str, value: &str, options: &[&'static str], apply: fn(&mut TdForm, String)| {
+        html! { <label class="field"><span>{ label.to_string() }</span>
+            <select name={name.to_string()} onchange={set_field(apply)}>
+                { for options.iter().map(|o| html! { <option key={o.to_string()} value={o.to_string()} selected={*o == value}>{ o.to_string() }</option> }) }
+            </select></label> }
+    };
+    let f = &*form;
+    let view = sim.view();
+    html! {
+        <div class="form td-form">
+            <div class="td-columns">
+                <fieldset class="td-fields">
+                    <legend>{ "Form" }</legend>
+                    { text_field("Family", "family", &f.family, |f, v| f.family = v) }
+                    { select_field("Launch type", "launchType", &f.launch_type, &["FARGATE", "EC2"], |f, v| f.launch_type = v) }
+                    { text_field("Task CPU (units)", "cpu", &f.cpu, |f, v| f.cpu = v) }
+                    { text_field("Task memory (MiB)", "memory", &f.memory, |f, v| f.memory = v) }
+                    { select_field("Network mode", "networkMode", &f.network_mode, &["awsvpc", "bridge", "host", "none"], |f, v| f.network_mode = v) }
+                    { text_field("Container name", "containerName", &f.container_name, |f, v| f.container_name = v) }
+                    { text_field("Image", "image", &f.image, |f, v| f.image = v) }
+                    { text_field("Container CPU (units)", "containerCpu", &f.container_cpu, |f, v| f.container_cpu = v) }
+                    { text_field("Container memory (MiB)", "containerMemory", &f.container_memory, |f, v| f.container_memory = v) }
+                    { text_field("Container port", "containerPort", &f.container_port, |f, v| f.container_port = v) }
+                </fieldset>
+                <label class="field td-json"><span>{ "JSON (RegisterTaskDefinition input)" }</span>
+                    <textarea name="taskDefinitionJson" spellcheck="false" rows="14" value={(*json_text).clone()} oninput={on_json} />
+                </label>
+            </div>
+            if errors.is_empty() {
+                <p class="ok-text validation">{ "✓ Valid task definition" }</p>
+            } else {
+                <ul class="validation errors" aria-live="polite">
+                    { for errors.iter().enumerate().map(|(i, e)| html! { <li key={i} class="error-text">{ e }</li> }) }
+                </ul>
+            }
+            <button type="button" class="primary" onclick={register}>{ "Register (ecs:RegisterTaskDefinition)" }</button>
+            { outcome(&result) }
+            <h3 class="subhead">{ "Registered" }</h3>
+            <ul class="td-list">
+                { for view.task_definitions.iter().map(|td| {
+                    let name = format!("{}:{}", td.family, td.revision);
+                    let deregister = {
+                        let (sim, result, name) = (sim.clone(), result.clone(), name.clone());
+                        Callback::from(move |_| result.set(Some(sim.dispatch("ecs:DeregisterTaskDefinition", json!({ "taskDefinition": name })).map(|_| format!("Deregistered {name}.")))))
+                    };
+                    let download = data_href(&td.json);
+                    html! {
+                        <li key={td.arn.clone()} class="td-item" data-family={td.family.clone()}>
+                            <span class="td-name">{ &name }</span>
+                            <span class={classes!("td-status", (td.status != "ACTIVE").then_some("muted"))}>{ &td.status }</span>
+                            <a class="link" href={download} download={format!("{}-{}.json", td.family, td.revision)}>{ "Export" }</a>
+                            if td.status == "ACTIVE" { <button type="button" class="small" onclick={deregister}>{ "Deregister" }</button> }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+/// A `data:` URL of JSON text, for download links (allowed by the CSP for links).
+fn data_href(text: &str) -> String {
+    format!("data:application/json;charset=utf-8,{}", String::from(js_sys::encode_uri_component(text)))
+}
+
+/// Placement strategy presets: (id, label, JSON).
+fn strategy_presets() -> Vec<(&'static str, &'static str, Value, Value)> {
+    vec![
+        ("spread-az", "AZ balanced spread", json!([{ "type": "spread", "field": "attribute:ecs.availability-zone" }, { "type": "spread", "field": "instanceId" }]), json!([])),
+        ("az-binpack", "AZ balanced binpack", json!([{ "type": "spread", "field": "attribute:ecs.availability-zone" }, { "type": "binpack", "field": "memory" }]), json!([])),
+        ("binpack-memory", "Binpack memory", json!([{ "type": "binpack", "field": "memory" }]), json!([])),
+        ("random", "Random", json!([{ "type": "random" }]), json!([])),
+        ("distinct", "One task per host", json!([]), json!([{ "type": "distinctInstance" }])),
+    ]
+}
+
+fn active_task_definitions(sim: &SimHandle) -> Vec<(String, String)> {
+    sim.view().task_definitions.iter().filter(|t| t.status == "ACTIVE").map(|t| {
+        let name = format!("{}:{}", t.family, t.revision);
+        (name.clone(), format!("{name} ({}, {})", t.compatibilities.join("/"), t.network_mode))
+    }).rev().collect()
+}
+
+fn network_configuration(sim: &SimHandle, task_definition: &str, subnets: &[String]) -> Option<Value> {
+    let view = sim.view();
+    let td = view.task_definitions.iter().find(|t| format!("{}:{}", t.family, t.revision) == task_definition)?;
+    (td.network_mode == "awsvpc").then(|| json!({ "awsvpcConfiguration": { "subnets": subnets, "assignPublicIp": "DISABLED" } }))
+}
+
+#[function_component(ServiceForm)]
+fn service_form() -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let tds = active_task_definitions(&sim);
+    let name = use_state(|| "my-service".to_string());
+    let td = use_state(|| String::new());
+    let desired = use_state(|| "3".to_string());
+    let launch_type = use_state(|| "FARGATE".to_string());
+    let preset = use_state(|| "spread-az".to_string());
+    let min_percent = use_state(|| "100".to_string());
+    let max_percent = use_state(|| "200".to_string());
+    let breaker = use_state(|| true);
+    let excluded_subnets = use_state(Vec::<String>::new);
+    let result = use_state(|| None::<Result<String, String>>);
+    let update_service = use_state(String::new);
+    let update_desired = use_state(|| "2".to_string());
+    let update_td = use_state(String::new);
+    let update_result = use_state(|| None::<Result<String, String>>);
+    let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
+    let subnets: Vec<String> = view.subnets.iter().map(|s| s.subnet_id.clone()).filter(|s| !excluded_subnets.contains(s)).collect();
+
+    let create = {
+        let (sim, name, desired, launch_type, preset, min_percent, max_percent, breaker, result, td_value, subnets) =
+            (sim.clone(), name.clone(), desired.clone(), launch_type.clone(), preset.clone(), min_percent.clone(), max_percent.clone(), breaker.clone(), result.clone(), td_value.clone(), subnets.clone());
+        Callback::from(move |_| {
+            let Some(cluster) = current_cluster(&sim) else {
+                result.set(Some(Err("Create a cluster first (Cluster tab).".into())));
+                return;
+            };
+            let parse = |s: &str, what: &str| s.trim().parse::<u32>().map_err(|_| format!("{what} must be a whole number."));
+            let numbers = parse(&desired, "Desired count").and_then(|d| Ok((d, parse(&min_percent, "Minimum healthy percent")?, parse(&max_percent, "Maximum percent")?)));
+            let (desired, min, max) = match numbers {
+                Ok(n) => n,
+                Err(e) => return result.set(Some(Err(e))),
+            };
+            let mut input = json!({
+                "cluster": cluster, "serviceName": *name, "taskDefinition": td_value, "desiredCount": desired, "launchType": *launch_type,
+                "deploymentConfiguration": { "minimumHealthyPercent": min, "maximumPercent": max,
+                    "deploymentCircuitBreaker": { "enable": *breaker, "rollback": *breaker } },
+            });
+            if *launch_type == "EC2" {
+                if let Some((_, _, strategy, constraints)) = strategy_presets().into_iter().find(|p| p.0 == *preset) {
+                    input["placementStrategy"] = strategy;
+                    input["placementConstraints"] = constraints;
+                }
+            }
+            if let Some(network) = network_configuration(&sim, &td_value, &subnets) {
+                input["networkConfiguration"] = network;
+            }
+            result.set(Some(sim.dispatch("ecs:CreateService", input).map(|_| format!("Service {} created.", *name))));
+        })
+    };
+    let services: Vec<(String, String)> = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (s.name.clone(), s.name.clone())).collect();
+    let update_service_value = if update_service.is_empty() { services.first().map(|s| s.0.clone()).unwrap_or_default() } else { (*update_service).clone() };
+    let update = {
+        let (sim, update_desired, update_td, update_result, service) = (sim.clone(), update_desired.clone(), update_td.clone(), update_result.clone(), update_service_value.clone());
+        Callback::from(move |_| {
+            let Some(cluster) = current_cluster(&sim) else { return };
+            let mut input = json!({ "cluster": cluster, "service": service });
+            if !update_desired.trim().is_empty() {
+                match update_desired.trim().parse::<u32>() {
+                    Ok(n) => input["desiredCount"] = json!(n),
+                    Err(_) => return update_result.set(Some(Err("Desired count must be a whole number.".into()))),
+                }
+            }
+            if !update_td.is_empty() {
+                input["taskDefinition"] = json!(*update_td);
+            }
+            update_result.set(Some(sim.dispatch("ecs:UpdateService", input).map(|_| format!("Service {service} updated."))));
+        })
+    };
+    let presets: Vec<(String, String)> = strategy_presets().iter().map(|p| (p.0.to_string(), p.1.to_string())).collect();
+    let on_td = { let td = td.clone(); Callback::from(move |e: Event| td.set(event_value(&e))) };
+    let on_breaker = { let breaker = breaker.clone(); Callback::from(move |e: Event| breaker.set(checked(&e))) };
+    let mut update_tds = vec![(String::new(), "(unchanged)".to_string())];
+    update_tds.extend(tds.iter().cloned());
+    html! {
+        <div class="form">
+            <h3 class="subhead">{ "Create service" }</h3>
+            { field("Service name", "serviceName", &name) }
+            <label class="field"><span>{ "Task definition" }</span>
+                <select name="taskDefinition" onchange={on_td}>
+                    if tds.is_empty() { <option value="">{ "(register one first)" }</option> }
+                    { for tds.iter().map(|(v, t)| html! { <option key={v.clone()} value={v.clone()} selected={*v == td_value}>{ t }</option> }) }
+                </select>
+            </label>
+            { field("Desired count", "desiredCount", &desired) }
+            { select("Launch type", "launchType", &launch_type, &pairs(&["FARGATE", "EC2"])) }
+            if *launch_type == "EC2" { { select("Placement", "placement", &preset, &presets) } }
+            <fieldset class="subnets"><legend>{ "Subnets (awsvpc)" }</legend>
+                { for view.subnets.iter().map(|s| {
+                    let id = s.subnet_id.clone();
+                    let on = { let excluded = excluded_subnets.clone(); let id = id.clone(); Callback::from(move |e: Event| {
+                        let mut next = (*excluded).clone();
+                        next.retain(|x| x != &id);
+                        if !checked(&e) { next.push(id.clone()); }
+                        excluded.set(next);
+                    }) };
+                    html! { <label key={id.clone()} class="check"><input type="checkbox" checked={!excluded_subnets.contains(&id)} onchange={on} />{ format!("{} ({})", id, s.availability_zone) }</label> }
+                }) }
+            </fieldset>
+            <div class="row">
+                { field("Min healthy %", "minimumHealthyPercent", &min_percent) }
+                { field("Max %", "maximumPercent", &max_percent) }
+            </div>
+            <label class="check"><input type="checkbox" checked={*breaker} onchange={on_breaker} />{ "Deployment circuit breaker (with rollback)" }</label>
+            <button type="button" class="primary" onclick={create}>{ "Create (ecs:CreateService)" }</button>
+            { outcome(&result) }
+            if !services.is_empty() {
+                <h3 class="subhead">{ "Update service" }</h3>
+                { select("Service", "updateService", &update_service, &services) }
+                { field("Desired count", "updateDesiredCount", &update_desired) }
+                { select("Task definition", "updateTaskDefinition", &update_td, &update_tds) }
+                <button type="button" onclick={update}>{ "Update (ecs:UpdateService)" }</button>
+                { outcome(&update_result) }
+            }
+        </div>
+    }
+}
+
+#[function_component(RunTaskForm)]
+fn run_task_form() -> Html {
+    let sim = use_sim();
+    let tds = active_task_definitions(&sim);
+    let td = use_state(String::new);
+    let count = use_state(|| "1".to_string());
+    let launch_type = use_state(|| "FARGATE".to_string());
+    let result = use_state(|| None::<Result<String, String>>);
+    let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
+    let run = {
+        let (sim, count, launch_type, result, td_value) = (sim.clone(), count.clone(), launch_type.clone(), result.clone(), td_value.clone());
+        Callback::from(move |_| {
+            let Some(cluster) = current_cluster(&sim) else {
+                return result.set(Some(Err("Create a cluster first (Cluster tab).".into())));
+            };
+            let Ok(n) = count.trim().parse::<u32>() else {
+                return result.set(Some(Err("Count must be a whole number.".into())));
+            };
+            let subnets: Vec<String> = sim.view().subnets.iter().map(|s| s.subnet_id.clone()).collect();
+            let mut input = json!({ "cluster": cluster, "taskDefinition": td_value, "count": n, "launchType": *launch_type });
+            if let Some(network) = network_configuration(&sim, &td_value, &subnets) {
+                input["networkConfiguration"] = network;
+            }
+            result.set(Some(sim.dispatch("ecs:RunTask", input).and_then(|out| {
+                let started = out["tasks"].as_array().map_or(0, |t| t.len());
+                let failures: Vec<String> = out["failures"].as_array().map(|f| f.iter().map(|x| format!("{} ({})", x["reason"].as_str().unwrap_or("?"), x["arn"].as_str().unwrap_or(""))).collect()).unwrap_or_default();
+                if failures.is_empty() { Ok(format!("Started {started} task(s).")) } else { Err(format!("Started {started}; failures: {}", failures.join(", "))) }
+            })));
+        })
+    };
+    html! {
+        <div class="form">
+            { select("Task definition", "runTaskDefinition", &td, &tds) }
+            { field("Count", "runCount", &count) }
+            { select("Launch type", "runLaunchType", &launch_type, &pairs(&["FARGATE", "EC2"])) }
+            <button type="button" class="primary" onclick={run}>{ "Run (ecs:RunTask)" }</button>
+            { outcome(&result) }
+            <p class="hint">{ "To stop a task, select its chip on the map." }</p>
+        </div>
+    }
+}
+
+#[function_component(FilesForm)]
+fn files_form() -> Html {
+    let sim = use_sim();
+    let share = use_state(String::new);
+    let result = use_state(|| None::<Result<String, String>>);
+    let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
+    let make_share = {
+        let (sim, share) = (sim.clone(), share.clone());
+        Callback::from(move |_| {
+            let location = gloo::utils::window().location();
+            let base = format!("{}{}", location.origin().unwrap_or_default(), location.pathname().unwrap_or_default());
+            share.set(format!("{base}#{}", sim.share_fragment()));
+        })
+    };
+    let import = {
+        let (sim, result, reader) = (sim.clone(), result.clone(), reader.clone());
+        Callback::from(move |e: Event| {
+            let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else { return };
+            let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+            let (sim, result) = (sim.clone(), result.clone());
+            let name = file.name();
+            let task = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| match text {
+                Ok(text) => result.set(Some(sim.load_scenario_text(&text).map(|_| format!("Loaded scenario from {name}.")).map_err(|e| format!("{name} is not a valid scenario; nothing was changed.\n{e}")))),
+                Err(e) => result.set(Some(Err(format!("Could not read {name}: {e}")))),
+            });
+            *reader.borrow_mut() = Some(task);
+        })
+    };
+    html! {
+        <div class="form">
+            <h3 class="subhead">{ "Scenario files" }</h3>
+            <a class="link button-link" href={data_href(&sim.scenario_json())} download="scenario.json">{ "Export scenario JSON" }</a>
+            <label class="field"><span>{ "Import scenario JSON" }</span><input type="file" accept=".json,application/json" onchange={import} /></label>
+            { outcome(&result) }
+            <h3 class="subhead">{ "Share link" }</h3>
+            <p class="hint">{ "A link that replays this exact run (scenario, seed and your calls) to the current sim time." }</p>
+            <button type="button" onclick={make_share}>{ "Create share link" }</button>
+            if !share.is_empty() {
+                <input class="share-link" readonly=true aria-label="Share link" value={(*share).clone()} />
+                <p class="hint">{ format!("{} characters", share.len()) }</p>
+            }
+            <p class="hint">{ "Task definitions export from the Task definitions tab." }</p>
+        </div>
+    }
+}

@@ -1,0 +1,277 @@
+//! The explanation panel: details of the selected task, instance or service, the placement
+//! explanation from the core (every check and strategy per instance), actions on the selection,
+//! and the metric charts.
+
+use ecs_sim::placement::Explanation as PlacementExplanation;
+use serde_json::json;
+use yew::prelude::*;
+
+use crate::charts;
+use crate::components::map::short_id;
+use crate::driver::{use_sim, SimHandle};
+use crate::shell::{format_elapsed, Selection, SelectionHandle};
+
+/// Minimum wall time between chart redraws, milliseconds.
+const CHART_REDRAW_WALL_MS: f64 = 400.0;
+
+#[function_component(Explanation)]
+pub fn explanation() -> Html {
+    let selection = use_context::<SelectionHandle>().map(|s| (*s).clone()).unwrap_or_default();
+    html! {
+        <aside class="panel explain" aria-labelledby="explain-title">
+            <h2 id="explain-title" class="panel-title">{ "Why?" }</h2>
+            {
+                match selection {
+                    Selection::None => html! { <p class="hint">{ "Select a task chip, an instance or a service on the map to see the reasons behind each decision." }</p> },
+                    Selection::Task(id) => html! { <TaskDetails id={id} /> },
+                    Selection::Instance(id) => html! { <InstanceDetails id={id} /> },
+                    Selection::Service(name) => html! { <ServiceDetails name={name} /> },
+                }
+            }
+            <Charts />
+        </aside>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct IdProps {
+    id: String,
+}
+
+#[function_component(TaskDetails)]
+fn task_details(props: &IdProps) -> Html {
+    let sim = use_sim();
+    let error = use_state(|| None::<String>);
+    let view = sim.view();
+    let explanation = {
+        let sim = sim.clone();
+        use_memo(props.id.clone(), move |id| sim.explain_task(id).map(|(e, _)| e))
+    };
+    let Some(task) = view.tasks.iter().find(|t| t.id == props.id) else {
+        return html! { <p class="hint">{ "This task is no longer in the cluster." }</p> };
+    };
+    let stop = {
+        let sim = sim.clone();
+        let error = error.clone();
+        let input = json!({ "cluster": task.cluster, "task": task.arn, "reason": "Stopped from the playground" });
+        Callback::from(move |_| error.set(sim.dispatch("ecs:StopTask", input.clone()).err()))
+    };
+    let row = |k: &str, v: String| html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> };
+    html! {
+        <div class="details" data-selected-task={task.id.clone()}>
+            <h3 class="subhead">{ format!("Task {}", short_id(&task.id)) }</h3>
+            <dl class="kv">
+                { row("Task definition", format!("{}:{}", task.family, task.revision)) }
+                { row("Started by", task.service.as_ref().map(|s| format!("service {s}")).unwrap_or_else(|| task.group.clone())) }
+                { row("Launch type", task.launch_type.clone()) }
+                { row("lastStatus", task.last_status.clone()) }
+                { row("desiredStatus", task.desired_status.clone()) }
+                { row("Health", task.health_status.clone()) }
+                { row("Availability Zone", task.availability_zone.clone()) }
+                <dt>{ "Instance" }</dt><dd class="task-instance">{ task.ec2_instance_id.clone().unwrap_or_else(|| "Fargate (no instance to manage)".into()) }</dd>
+                { row("In this status since", format_elapsed(task.since.as_millis())) }
+                if let Some(code) = &task.stop_code { { row("stopCode", code.clone()) } }
+                if let Some(reason) = &task.stopped_reason { { row("stoppedReason", reason.clone()) } }
+            </dl>
+            if task.desired_status != "STOPPED" {
+                <button type="button" onclick={stop}>{ "Stop task (ecs:StopTask)" }</button>
+            }
+            if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
+            if task.launch_type == "FARGATE" {
+                <p class="hint">{ "Fargate places the task in one of the service's subnets; there is no instance choice to explain." }</p>
+            } else if let Some(explanation) = &*explanation {
+                <h3 class="subhead">{ "Why this instance" }</h3>
+                { explanation_table(explanation) }
+            }
+        </div>
+    }
+}
+
+/// The placement pipeline's verdict per instance: checks, then strategies; the chosen row highlighted.
+fn explanation_table(explanation: &PlacementExplanation) -> Html {
+    let strategies: Vec<String> = explanation.nodes.iter().flat_map(|n| n.scores.iter().map(|s| s.strategy.clone())).fold(Vec::new(), |mut acc, s| {
+        if !acc.contains(&s) {
+            acc.push(s);
+        }
+        acc
+    });
+    html! {
+        <>
+            {
+                match &explanation.outcome {
+                    Ok(_) => html! {},
+                    Err(failure) => html! { <p class="error-text">{ format!("Not placed: {} — {}", failure.reason, failure.detail) }</p> },
+                }
+            }
+            <div class="table-scroll">
+                <table class="explain-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "Instance" }</th>
+                            <th scope="col">{ "Checks" }</th>
+                            { for strategies.iter().map(|s| html! { <th key={s.clone()} scope="col">{ s }</th> }) }
+                        </tr>
+                    </thead>
+                    <tbody>
+                        { for explanation.nodes.iter().map(|node| html! {
+                            <tr key={node.node} class={classes!(node.chosen.then_some("chosen"))} data-chosen={node.chosen.to_string()}>
+                                <th scope="row" class="explain-instance">
+                                    <span title={node.ec2_instance_id.clone()}>{ &node.ec2_instance_id }</span>
+                                    if node.chosen { <span class="chosen-tag">{ " ← chosen" }</span> }
+                                </th>
+                                <td>
+                                    <ul class="checks">
+                                        { for node.checks.iter().map(|c| html! {
+                                            <li key={c.check.clone()} class={if c.passed { "pass" } else { "fail" }} title={c.detail.clone()}>
+                                                { if c.passed { "✓ " } else { "✗ " } }{ &c.check }
+                                                if !c.passed { <span class="check-detail">{ format!(": {}", c.detail) }</span> }
+                                            </li>
+                                        }) }
+                                    </ul>
+                                </td>
+                                { for strategies.iter().map(|s| {
+                                    let score = node.scores.iter().find(|x| &x.strategy == s);
+                                    html! {
+                                        <td key={s.clone()} title={score.map(|x| x.detail.clone()).unwrap_or_default()}>
+                                            { match score {
+                                                Some(x) => format!("{}{}", x.value, if x.kept { " kept" } else { " dropped" }),
+                                                None => "—".to_string(),
+                                            } }
+                                        </td>
+                                    }
+                                }) }
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+            <p class="hint">{ "Strategy values: lower is better; \"kept\" means the instance was still among the best after that strategy." }</p>
+        </>
+    }
+}
+
+#[function_component(InstanceDetails)]
+fn instance_details(props: &IdProps) -> Html {
+    let sim = use_sim();
+    let error = use_state(|| None::<String>);
+    let view = sim.view();
+    let Some(i) = view.instances.iter().find(|i| i.ec2_instance_id == props.id) else {
+        return html! { <p class="hint">{ "This instance is gone." }</p> };
+    };
+    let act = |call: &'static str, input: serde_json::Value| {
+        let sim = sim.clone();
+        let error = error.clone();
+        Callback::from(move |_: MouseEvent| error.set(sim.dispatch(call, input.clone()).err()))
+    };
+    let cluster = i.cluster.clone().unwrap_or_default();
+    let arn = i.container_instance_arn.clone().unwrap_or_default();
+    let row = |k: &str, v: String| html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> };
+    html! {
+        <div class="details">
+            <h3 class="subhead">{ format!("Instance {}", i.ec2_instance_id) }</h3>
+            <dl class="kv">
+                { row("Type", i.instance_type.clone()) }
+                { row("Availability Zone", i.availability_zone.clone()) }
+                { row("EC2 state", i.ec2_state.clone()) }
+                { row("Container instance", i.status.clone().unwrap_or_else(|| "not registered".into())) }
+                { row("CPU units (remaining/registered)", format!("{}/{}", i.remaining_cpu_units, i.registered_cpu_units)) }
+                { row("Memory MiB (remaining/registered)", format!("{}/{}", i.remaining_memory_mib, i.registered_memory_mib)) }
+                { row("Tasks", i.n_tasks.to_string()) }
+            </dl>
+            <div class="actions">
+                if i.status.as_deref() == Some("ACTIVE") {
+                    <button type="button" onclick={act("ecs:UpdateContainerInstancesState", json!({ "cluster": cluster, "containerInstances": [arn], "status": "DRAINING" }))}>{ "Drain (DRAINING)" }</button>
+                }
+                if i.status.as_deref() == Some("DRAINING") {
+                    <button type="button" onclick={act("ecs:UpdateContainerInstancesState", json!({ "cluster": cluster, "containerInstances": [arn], "status": "ACTIVE" }))}>{ "Activate (ACTIVE)" }</button>
+                }
+                if i.ec2_state == "running" || i.ec2_state == "pending" {
+                    <button type="button" class="danger" onclick={act("ec2:TerminateInstances", json!({ "InstanceIds": [i.ec2_instance_id] }))}>{ "Terminate (ec2:TerminateInstances)" }</button>
+                }
+            </div>
+            if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NameProps {
+    name: String,
+}
+
+#[function_component(ServiceDetails)]
+fn service_details(props: &NameProps) -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let Some(service) = view.services.iter().find(|s| s.name == props.name) else {
+        return html! { <p class="hint">{ "This service no longer exists." }</p> };
+    };
+    let short = service.running_count + service.pending_count < service.desired_count;
+    let explanation = if short && service.launch_type != "FARGATE" { explain(&sim, &service.cluster, &service.name) } else { None };
+    html! {
+        <div class="details">
+            <h3 class="subhead">{ format!("Service {}", service.name) }</h3>
+            <dl class="kv">
+                <dt>{ "Task definition" }</dt><dd>{ &service.task_definition }</dd>
+                <dt>{ "Desired / running / pending" }</dt><dd>{ format!("{} / {} / {}", service.desired_count, service.running_count, service.pending_count) }</dd>
+                <dt>{ "Launch type" }</dt><dd>{ &service.launch_type }</dd>
+                <dt>{ "Deployment min / max %" }</dt><dd>{ format!("{} / {}", service.minimum_healthy_percent, service.maximum_percent) }</dd>
+            </dl>
+            <h4>{ "Deployments" }</h4>
+            <ul class="deployments">
+                { for service.deployments.iter().map(|d| html! {
+                    <li key={d.id.clone()}>{ format!("{} {}: {} desired, {} running, {} pending, rollout {}{}", d.status, d.task_definition, d.desired_count, d.running_count, d.pending_count, d.rollout_state,
+                        if d.rollout_state_reason.is_empty() { String::new() } else { format!(" ({})", d.rollout_state_reason) }) }</li>
+                }) }
+            </ul>
+            if let Some(explanation) = explanation {
+                <h3 class="subhead">{ "Why tasks are not placed" }</h3>
+                { explanation_table(&explanation) }
+            } else if !short {
+                <p class="hint">{ "Every desired task is placed." }</p>
+            }
+            <h4>{ "Recent service events" }</h4>
+            <ul class="service-events">
+                { for service.events.iter().take(8).enumerate().map(|(i, (t, m))| html! { <li key={i}>{ format!("{} {}", format_elapsed(t.as_millis()), m) }</li> }) }
+            </ul>
+        </div>
+    }
+}
+
+fn explain(sim: &SimHandle, cluster: &str, service: &str) -> Option<PlacementExplanation> {
+    sim.explain_service(cluster, service)
+}
+
+#[function_component(Charts)]
+fn charts_panel() -> Html {
+    let sim = use_sim();
+    let canvas = use_node_ref();
+    let last_draw_wall_ms = use_mut_ref(|| f64::NEG_INFINITY);
+    let view = sim.view();
+    let n_samples = view.metrics.len();
+    let last_time = view.metrics.last().map(|m| m.time.as_millis()).unwrap_or(0);
+    {
+        let canvas = canvas.clone();
+        let view = view.clone();
+        use_effect_with((n_samples, last_time, sim.state.playing), move |(_, _, playing)| {
+            let now = js_sys::Date::now();
+            if !*playing || now - *last_draw_wall_ms.borrow() >= CHART_REDRAW_WALL_MS {
+                *last_draw_wall_ms.borrow_mut() = now;
+                if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                    charts::draw_metrics(canvas, &view.metrics);
+                }
+            }
+        });
+    }
+    html! {
+        <>
+            <h3 class="subhead">{ "Cluster metrics" }</h3>
+            <ul class="legend chart-legend" aria-hidden="true">
+                <li><span class="chip-dot legend-cpu"></span>{ "CPU reserved %" }</li>
+                <li><span class="chip-dot legend-memory"></span>{ "Memory reserved %" }</li>
+                <li><span class="chip-dot legend-tasks"></span>{ "Running tasks (right axis)" }</li>
+            </ul>
+            <canvas ref={canvas} class="chart" width="296" height="170" aria-label="Chart of CPU and memory reservation percent and running tasks over sim time"></canvas>
+        </>
+    }
+}

@@ -1,0 +1,284 @@
+//! The cluster map: Availability Zones as columns, container instances as boxes with CPU and memory
+//! reservation bars, tasks as chips, and a Fargate lane per zone. Everything is keyed by id, and
+//! fading is a pure function of sim time (`now - since`).
+
+use std::rc::Rc;
+
+use ecs_sim::view::{InstanceView, TaskView, View};
+use yew::prelude::*;
+
+use crate::driver::{use_clock, use_sim};
+use crate::shell::{Banner, Selection, SelectionHandle};
+
+/// How long a STOPPED task stays on the map, in sim milliseconds (fading out).
+const STOPPED_VISIBLE_MS: u64 = 120_000;
+/// How long a terminated instance stays on the map, in sim milliseconds.
+const TERMINATED_VISIBLE_MS: u64 = 300_000;
+
+/// The short form of a task id shown on its chip.
+pub fn short_id(id: &str) -> &str {
+    id.get(..8).unwrap_or(id)
+}
+
+/// The CSS class of a task status (colour is never the only cue: the chip also shows the text).
+fn status_class(status: &str) -> &'static str {
+    match status {
+        "PROVISIONING" | "PENDING" | "ACTIVATING" => "st-starting",
+        "RUNNING" => "st-running",
+        "DEACTIVATING" | "STOPPING" | "DEPROVISIONING" => "st-stopping",
+        "STOPPED" => "st-stopped",
+        _ => "st-other",
+    }
+}
+
+/// Whether a task is on the map at `now_ms`, and its opacity.
+fn task_opacity(task: &TaskView, now_ms: u64) -> Option<f64> {
+    if task.last_status != "STOPPED" {
+        return Some(1.0);
+    }
+    let age_ms = now_ms.saturating_sub(task.since.as_millis());
+    (age_ms < STOPPED_VISIBLE_MS).then(|| 0.85 * (1.0 - age_ms as f64 / STOPPED_VISIBLE_MS as f64) + 0.15)
+}
+
+#[function_component(ClusterMap)]
+pub fn cluster_map() -> Html {
+    let sim = use_sim();
+    let clock = use_clock();
+    let view = sim.view();
+    let now_ms = clock.now_ms;
+    let has_anything = !view.instances.is_empty() || !view.tasks.is_empty();
+    let services: Vec<_> = view.services.iter().filter(|s| s.status != "INACTIVE").collect();
+    html! {
+        <main class="panel map" aria-labelledby="map-title">
+            <div class="map-head">
+                <h2 id="map-title" class="panel-title">{ "Cluster map" }</h2>
+                <span class="map-scenario">{ &sim.state.scenario_name }</span>
+                <Legend />
+            </div>
+            <Banner />
+            if !services.is_empty() {
+                <ServiceStrip />
+            }
+            if has_anything {
+                <div class="zones" style={format!("grid-template-columns: repeat({}, minmax(0, 1fr))", view.availability_zones.len().max(1))}>
+                    { for view.availability_zones.iter().map(|az| html! {
+                        <Zone key={az.clone()} az={az.clone()} view={view.clone()} now_ms={now_ms} />
+                    }) }
+                </div>
+            } else {
+                <div class="map-empty">
+                    <p class="map-empty-title">{ "No instances or tasks yet" }</p>
+                    <p class="hint">{ "Launch EC2 instances or run a Fargate task from the builder, or pick a scenario above." }</p>
+                </div>
+            }
+        </main>
+    }
+}
+
+#[function_component(Legend)]
+fn legend() -> Html {
+    html! {
+        <ul class="legend" aria-label="Task status colours">
+            <li><span class="chip-dot st-starting"></span>{ "starting" }</li>
+            <li><span class="chip-dot st-running"></span>{ "running" }</li>
+            <li><span class="chip-dot st-stopping"></span>{ "stopping" }</li>
+            <li><span class="chip-dot st-stopped"></span>{ "stopped" }</li>
+        </ul>
+    }
+}
+
+/// One line per service: desired / running / pending, selectable.
+#[function_component(ServiceStrip)]
+fn service_strip() -> Html {
+    let sim = use_sim();
+    let selection = use_context::<SelectionHandle>();
+    let view = sim.view();
+    html! {
+        <ul class="service-strip" aria-label="Services">
+            { for view.services.iter().filter(|s| s.status != "INACTIVE").map(|s| {
+                let selected = selection.as_ref().is_some_and(|sel| **sel == Selection::Service(s.name.clone()));
+                let onclick = {
+                    let selection = selection.clone();
+                    let name = s.name.clone();
+                    Callback::from(move |_| if let Some(sel) = &selection { sel.set(Selection::Service(name.clone())) })
+                };
+                let stuck = s.running_count + s.pending_count < s.desired_count;
+                let rollout = s.deployments.first().map(|d| d.rollout_state.clone()).unwrap_or_default();
+                html! {
+                    <li key={s.name.clone()}>
+                        <button type="button" class={classes!("service-pill", selected.then_some("selected"), stuck.then_some("stuck"))} onclick={onclick}
+                            title="Show this service's details and placement">
+                            <strong>{ &s.name }</strong>
+                            { format!(" {}/{} running", s.running_count, s.desired_count) }
+                            if s.pending_count > 0 { { format!(", {} pending", s.pending_count) } }
+                            if stuck { <span class="warn-text">{ " · cannot place all" }</span> }
+                            if !rollout.is_empty() && rollout != "COMPLETED" { <span class="rollout">{ format!(" · {rollout}") }</span> }
+                        </button>
+                    </li>
+                }
+            }) }
+        </ul>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ZoneProps {
+    az: String,
+    view: Rc<View>,
+    now_ms: u64,
+}
+
+#[function_component(Zone)]
+fn zone(props: &ZoneProps) -> Html {
+    let view = &props.view;
+    let now_ms = props.now_ms;
+    let instances: Vec<&InstanceView> = view
+        .instances
+        .iter()
+        .filter(|i| i.availability_zone == props.az)
+        .filter(|i| i.ec2_state != "terminated" || now_ms.saturating_sub(i.since.as_millis()) < TERMINATED_VISIBLE_MS)
+        .collect();
+    let fargate: Vec<&TaskView> = view
+        .tasks
+        .iter()
+        .filter(|t| t.launch_type == "FARGATE" && t.availability_zone == props.az)
+        .filter(|t| task_opacity(t, now_ms).is_some())
+        .collect();
+    let n_ec2_tasks_elsewhere = view.tasks.iter().filter(|t| t.launch_type != "FARGATE").count();
+    html! {
+        <section class="zone" aria-label={format!("Availability Zone {}", props.az)}>
+            <h3 class="zone-title">{ &props.az }</h3>
+            { for instances.iter().map(|i| html! {
+                <Instance key={i.ec2_instance_id.clone()} instance={(*i).clone()} tasks={tasks_on(view, &i.ec2_instance_id, now_ms)} now_ms={now_ms} />
+            }) }
+            if instances.is_empty() && n_ec2_tasks_elsewhere > 0 {
+                <p class="hint zone-empty">{ "No EC2 instances in this zone." }</p>
+            }
+            if !fargate.is_empty() || view.tasks.iter().any(|t| t.launch_type == "FARGATE") {
+                <div class="fargate-lane" aria-label={format!("Fargate tasks in {}", props.az)}>
+                    <h4>{ "Fargate" }</h4>
+                    <div class="chips">
+                        { for fargate.iter().map(|t| task_chip(t, now_ms)) }
+                    </div>
+                </div>
+            }
+        </section>
+    }
+}
+
+fn tasks_on(view: &View, instance_id: &str, now_ms: u64) -> Vec<TaskView> {
+    view.tasks
+        .iter()
+        .filter(|t| t.ec2_instance_id.as_deref() == Some(instance_id) && task_opacity(t, now_ms).is_some())
+        .cloned()
+        .collect()
+}
+
+fn task_chip(task: &TaskView, now_ms: u64) -> Html {
+    html! { <TaskChip key={task.id.clone()} task={task.clone()} opacity_permille={(task_opacity(task, now_ms).unwrap_or(0.0) * 1000.0) as u32} /> }
+}
+
+#[derive(Properties, PartialEq)]
+struct TaskChipProps {
+    task: TaskView,
+    opacity_permille: u32,
+}
+
+#[function_component(TaskChip)]
+fn task_chip_component(props: &TaskChipProps) -> Html {
+    let selection = use_context::<SelectionHandle>();
+    let task = &props.task;
+    let selected = selection.as_ref().is_some_and(|sel| **sel == Selection::Task(task.id.clone()));
+    let onclick = {
+        let selection = selection.clone();
+        let id = task.id.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            if let Some(sel) = &selection {
+                sel.set(Selection::Task(id.clone()));
+            }
+        })
+    };
+    let label = format!(
+        "Task {} of {}:{}{}: {}",
+        short_id(&task.id),
+        task.family,
+        task.revision,
+        task.service.as_ref().map(|s| format!(" (service {s})")).unwrap_or_default(),
+        task.last_status
+    );
+    html! {
+        <button type="button" class={classes!("chip", status_class(&task.last_status), selected.then_some("selected"))}
+            style={format!("opacity: {:.2}", props.opacity_permille as f64 / 1000.0)}
+            data-task-id={task.id.clone()} data-status={task.last_status.clone()}
+            title={label.clone()} aria-label={label} onclick={onclick}>
+            <span class="chip-id">{ short_id(&task.id) }</span>
+            <span class="chip-status">{ &task.last_status }</span>
+            <span class="chip-family">{ task.service.clone().unwrap_or_else(|| task.family.clone()) }</span>
+        </button>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct InstanceProps {
+    instance: InstanceView,
+    tasks: Vec<TaskView>,
+    now_ms: u64,
+}
+
+/// The state a learner should read on an instance box.
+fn instance_state(instance: &InstanceView) -> (String, &'static str) {
+    match (instance.ec2_state.as_str(), instance.status.as_deref()) {
+        ("running", Some(status)) => (status.to_string(), if status == "ACTIVE" { "is-active" } else { "is-draining" }),
+        ("running", None) => ("running, registering".to_string(), "is-pending"),
+        ("pending", _) => ("pending (booting)".to_string(), "is-pending"),
+        ("terminated", _) => ("terminated".to_string(), "is-terminated"),
+        (state, _) => (state.to_string(), "is-terminated"),
+    }
+}
+
+#[function_component(Instance)]
+fn instance(props: &InstanceProps) -> Html {
+    let selection = use_context::<SelectionHandle>();
+    let i = &props.instance;
+    let selected = selection.as_ref().is_some_and(|sel| **sel == Selection::Instance(i.ec2_instance_id.clone()));
+    let onclick = {
+        let selection = selection.clone();
+        let id = i.ec2_instance_id.clone();
+        Callback::from(move |_| if let Some(sel) = &selection { sel.set(Selection::Instance(id.clone())) })
+    };
+    let (state_text, state_class) = instance_state(i);
+    let registered = i.status.is_some() && i.ec2_state == "running";
+    let used_cpu = i.registered_cpu_units.saturating_sub(i.remaining_cpu_units);
+    let used_mem = i.registered_memory_mib.saturating_sub(i.remaining_memory_mib);
+    html! {
+        <div class={classes!("instance", state_class, selected.then_some("selected"))} data-instance-id={i.ec2_instance_id.clone()}>
+            <button type="button" class="instance-head" onclick={onclick} title="Select this instance (drain, terminate, details)">
+                <span class="instance-id">{ &i.ec2_instance_id }</span>
+                <span class="instance-type">{ &i.instance_type }</span>
+                <span class={classes!("instance-state", state_class)}>{ state_text }</span>
+            </button>
+            if registered {
+                { bar("CPU", used_cpu, i.registered_cpu_units, "units") }
+                { bar("Memory", used_mem, i.registered_memory_mib, "MiB") }
+            }
+            <div class="chips">
+                { for props.tasks.iter().map(|t| task_chip(t, props.now_ms)) }
+            </div>
+        </div>
+    }
+}
+
+fn bar(label: &str, used: u32, registered: u32, unit: &str) -> Html {
+    let percent = if registered == 0 { 0.0 } else { used as f64 * 100.0 / registered as f64 };
+    let text = format!("{label} {used}/{registered} {unit} reserved");
+    html! {
+        <div class="bar" title={text.clone()}>
+            <span class="bar-label">{ label }</span>
+            <span class="bar-track" role="meter" aria-label={text} aria-valuemin="0" aria-valuemax={registered.to_string()} aria-valuenow={used.to_string()}>
+                <span class="bar-fill" style={format!("width: {percent:.1}%")}></span>
+            </span>
+            <span class="bar-value">{ format!("{:.0}%", percent) }</span>
+        </div>
+    }
+}
