@@ -13,7 +13,9 @@
 
 pub mod api;
 pub mod catalog;
+pub mod iam;
 pub mod cql;
+pub mod efs;
 pub mod placement;
 pub mod rng;
 pub mod scenario;

@@ -185,7 +185,7 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
                         continue;
                     }
                 };
-                if !crate::sim::KNOWN_CALLS.contains(&call.as_str()) {
+                if !crate::sim::is_known_call(&call) {
                     errors.push(err(format!("{path}.call"), format!("The playground does not know the call '{call}'.")));
                 }
                 let input = match obj.get("input") {
@@ -419,6 +419,8 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("circuit-breaker-rollback", include_str!("../scenarios/circuit-breaker-rollback.json")),
     ("daemon-service", include_str!("../scenarios/daemon-service.json")),
     ("instance-terminated", include_str!("../scenarios/instance-terminated.json")),
+    ("missing-execution-role", include_str!("../scenarios/missing-execution-role.json")),
+    ("least-privilege-task-role", include_str!("../scenarios/least-privilege-task-role.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -21,6 +21,32 @@ pub struct View {
     pub task_definitions: Vec<TaskDefinitionView>,
     pub metrics: Vec<MetricSample>,
     pub n_events: u64,
+    pub roles: Vec<RoleView>,
+    pub instance_profiles: Vec<(String, Vec<String>)>,
+}
+
+/// An IAM role as the IAM panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleView {
+    pub name: String,
+    pub arn: String,
+    /// The trust policy as written.
+    pub trust_policy: String,
+    /// Attached managed policy ARNs.
+    pub attached_policies: Vec<String>,
+    /// Inline policies: (name, document as written).
+    pub inline_policies: Vec<(String, String)>,
+}
+
+/// One AWS call a task's application made, and what IAM decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessView {
+    pub time: SimTime,
+    pub action: String,
+    pub resource: String,
+    pub allowed: bool,
+    pub principal: String,
+    pub explanation: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -89,6 +115,14 @@ pub struct TaskView {
     pub network_bindings: Vec<String>,
     /// Whether an explanation of its placement exists (EC2 tasks).
     pub explainable: bool,
+    pub task_role_arn: Option<String>,
+    pub execution_role_arn: Option<String>,
+    /// Calls the application made (`sim:TaskCall`), most recent last.
+    pub access_log: Vec<AccessView>,
+    /// How many of those calls were denied.
+    pub n_denied_calls: u32,
+    /// Containers' `reason` texts (why a container stopped or never started).
+    pub container_reasons: Vec<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -204,6 +238,22 @@ impl Sim {
                 deployment_id: t.deployment_id.clone(),
                 network_bindings: t.network_bindings.iter().map(|(name, cp, hp, proto)| format!("{name}:{cp}->{hp}/{proto}")).collect(),
                 explainable: t.placement_decision.is_some(),
+                task_role_arn: t.task_role_arn.clone(),
+                execution_role_arn: t.execution_role_arn.clone(),
+                access_log: t
+                    .access_log
+                    .iter()
+                    .map(|r| AccessView {
+                        time: r.time,
+                        action: r.action.clone(),
+                        resource: r.resource.clone(),
+                        allowed: r.allowed,
+                        principal: r.principal.clone(),
+                        explanation: r.explanation.clone(),
+                    })
+                    .collect(),
+                n_denied_calls: t.access_log.iter().filter(|r| !r.allowed).count() as u32,
+                container_reasons: t.containers.iter().filter_map(|c| c.reason.clone().map(|r| (c.name.clone(), r))).collect(),
             })
             .collect();
         let services = self
@@ -274,6 +324,19 @@ impl Sim {
             task_definitions,
             metrics: self.metrics().to_vec(),
             n_events: self.n_events_processed(),
+            roles: self
+                .iam()
+                .roles
+                .values()
+                .map(|r| RoleView {
+                    name: r.name.clone(),
+                    arn: r.arn.clone(),
+                    trust_policy: r.trust_text.clone(),
+                    attached_policies: r.attached.iter().cloned().collect(),
+                    inline_policies: r.inline.iter().map(|(name, p)| (name.clone(), p.text.clone())).collect(),
+                })
+                .collect(),
+            instance_profiles: self.iam().instance_profiles.values().map(|p| (p.name.clone(), p.roles.clone())).collect(),
         }
     }
 }

@@ -182,7 +182,7 @@ fn bad_usage_exits_2_with_the_usage_text() {
     assert!(stderr(&out).contains("not a built-in scenario"));
     let out = ecs_sim(&["scenarios"]);
     assert_eq!(code(&out), 0);
-    assert_eq!(stdout(&out).lines().count(), 7);
+    assert_eq!(stdout(&out).lines().count(), ecs_sim::scenario::BUILTIN_SCENARIOS.len());
 }
 
 #[test]

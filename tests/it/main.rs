@@ -8,3 +8,4 @@ mod cli;
 mod scenario_format;
 mod explain;
 mod scenario_fuzz;
+mod iam_engine;

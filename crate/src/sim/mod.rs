@@ -26,7 +26,7 @@ use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::TraceHasher;
 
-pub use calls::KNOWN_CALLS;
+pub use calls::{is_known_call, KNOWN_CALLS};
 pub use model::*;
 
 /// The AWS account id of the simulated account.
@@ -167,8 +167,8 @@ pub struct Sim {
     /// When set, the explanation of this placement decision is captured (replay for `explain_task`).
     pub(crate) explain_decision: Option<u64>,
     pub(crate) captured_explanation: Option<Explanation>,
-    pub(crate) instance_profiles: Vec<String>,
-    pub(crate) roles: Vec<String>,
+    /// IAM roles, policies, instance profiles, secrets and parameters of the account.
+    pub(crate) iam: crate::iam::IamState,
 }
 
 impl Sim {
@@ -203,8 +203,11 @@ impl Sim {
             placement_decisions: 0,
             explain_decision: None,
             captured_explanation: None,
-            instance_profiles: if default_roles { vec!["ecsInstanceRole".into()] } else { vec![] },
-            roles: if default_roles { vec!["ecsInstanceRole".into(), "ecsTaskExecutionRole".into()] } else { vec![] },
+            iam: if default_roles {
+                crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
+            } else {
+                crate::iam::IamState::new(ACCOUNT_ID).with_region(&scenario.region)
+            },
         };
         sim.trace.write_u64(seed);
         sim.trace.end_record();
@@ -460,6 +463,11 @@ impl Sim {
             .values()
             .map(|ci| (ci.key, self.ec2.get(&ci.ec2).map(|e| e.instance_id.clone()).unwrap_or_default()))
             .collect()
+    }
+
+    /// The IAM state of the account (roles, policies, instance profiles), for the app's IAM panel.
+    pub fn iam(&self) -> &crate::iam::IamState {
+        &self.iam
     }
 
     pub(crate) fn error(&mut self, call: &str, error: ApiError) -> ApiResult {

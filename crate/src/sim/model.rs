@@ -57,6 +57,10 @@ pub struct Ec2Instance {
     /// Whether the instance profile lets the agent register (the ecsInstanceRole).
     pub can_register: bool,
     pub awsvpc_trunking: bool,
+    /// The instance profile name given to RunInstances.
+    pub instance_profile: Option<String>,
+    /// `SecurityGroupIds` of RunInstances (the VPC's first security group when none is given).
+    pub security_groups: Vec<String>,
     pub container_instance: Option<NodeKey>,
     pub tags: BTreeMap<String, String>,
 }
@@ -143,6 +147,19 @@ pub struct ContainerState {
     pub health_status: String,
 }
 
+/// One AWS call made by a task's application, and what IAM decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AccessRecord {
+    pub time: SimTime,
+    pub action: String,
+    pub resource: String,
+    pub allowed: bool,
+    /// The principal whose policies decided (the task role, or the instance role on EC2 without one).
+    pub principal: String,
+    /// Which statement of which policy allowed or denied it, or that nothing allowed it.
+    pub explanation: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Task {
     pub key: TaskKey,
@@ -162,6 +179,12 @@ pub struct Task {
     pub reservation: Option<Reservation>,
     pub availability_zone: String,
     pub subnet_id: Option<String>,
+    /// The task ENI's security groups (awsvpc), or its instance's.
+    pub security_groups: Vec<String>,
+    pub task_role_arn: Option<String>,
+    pub execution_role_arn: Option<String>,
+    /// Calls the task's application made (`sim:TaskCall`), with the IAM decision on each.
+    pub access_log: Vec<AccessRecord>,
     pub cpu_units: u32,
     pub memory_mib: u32,
     pub created_at: SimTime,
@@ -243,6 +266,7 @@ pub struct Service {
     pub placement_strategy_json: serde_json::Value,
     pub deployment_configuration: DeploymentConfiguration,
     pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
     pub network_configuration_json: Option<serde_json::Value>,
     pub deployments: Vec<Deployment>,
     pub events: Vec<ServiceEvent>,

@@ -78,6 +78,7 @@ impl Sim {
         }
         let launch_type = self.launch_type_of(input)?;
         self.check_compatibility(&rev.spec, launch_type)?;
+        self.check_task_role(&rev.spec)?;
         let scheduling_strategy = match str_field(input, "schedulingStrategy").unwrap_or("REPLICA") {
             "REPLICA" => "REPLICA",
             "DAEMON" => "DAEMON",
@@ -160,6 +161,7 @@ impl Sim {
                 circuit_breaker_rollback: breaker.get("rollback").and_then(Value::as_bool).unwrap_or(false),
             },
             subnets,
+            security_groups: self.awsvpc_security_groups(input),
             network_configuration_json: input.get("networkConfiguration").cloned(),
             deployments: vec![deployment],
             events: vec![],
@@ -390,8 +392,12 @@ impl Sim {
                 if service.consecutive_start_failures >= 3 {
                     let exponent = (service.consecutive_start_failures - 3).min(10);
                     let delay_ms = (15_000u64 << exponent).min(THROTTLE_MAX_MS);
-                    service.throttled_until = now.plus_ms(delay_ms);
-                    throttle_event = Some(format!("(service {}) is unable to consistently start tasks successfully.", service.name));
+                    let newly_throttled = service.throttled_until <= now;
+                    service.throttled_until = service.throttled_until.max(now.plus_ms(delay_ms));
+                    // One event each time the service becomes throttled, not one per failed task.
+                    if newly_throttled {
+                        throttle_event = Some(format!("(service {}) is unable to consistently start tasks successfully.", service.name));
+                    }
                 }
                 let breaker_on = service.deployment_configuration.circuit_breaker_enable;
                 let desired = service.desired_count;
@@ -551,6 +557,7 @@ impl Sim {
                 constraints: demand.as_ref().map(|d| d.constraints.clone()).unwrap_or_default(),
                 strategies: demand.as_ref().map(|d| d.strategies.clone()).unwrap_or_default(),
                 subnets: service.subnets.clone(),
+                security_groups: service.security_groups.clone(),
                 on_node: None,
             };
             let (launched, failures) = self.launch_tasks(&request);
@@ -674,6 +681,7 @@ impl Sim {
                     constraints: demand.as_ref().map(|d| d.constraints.clone()).unwrap_or_default(),
                     strategies: vec![],
                     subnets: service.subnets.clone(),
+                    security_groups: service.security_groups.clone(),
                     on_node: Some(node),
                 };
                 let (launched, failures) = self.launch_tasks(&request);

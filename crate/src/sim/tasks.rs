@@ -21,6 +21,7 @@ pub(crate) struct LaunchRequest {
     pub constraints: Vec<Constraint>,
     pub strategies: Vec<Strategy>,
     pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
     /// DAEMON services place on one given instance.
     pub on_node: Option<NodeKey>,
 }
@@ -46,6 +47,7 @@ impl Sim {
             return Err(ApiError::client("TaskDefinition is inactive"));
         }
         self.check_compatibility(&rev.spec, launch_type)?;
+        self.check_task_role(&rev.spec)?;
         let subnets = self.awsvpc_subnets(input, &rev.spec, launch_type)?;
         let mut constraints = parse_constraints(input.get("placementConstraints"))?;
         let strategies = parse_strategies(input.get("placementStrategy"))?;
@@ -75,6 +77,7 @@ impl Sim {
             deployment_id: None,
             constraints,
             strategies,
+            security_groups: self.awsvpc_security_groups(input),
             subnets,
             on_node: None,
         };
@@ -153,6 +156,23 @@ impl Sim {
         }
         let _ = launch_type;
         Ok(subnets)
+    }
+
+    /// `awsvpcConfiguration.securityGroups`, or the VPC's first security group when none is given (as AWS
+    /// uses the VPC's default security group).
+    pub(crate) fn awsvpc_security_groups(&self, input: &Value) -> Vec<String> {
+        let groups: Vec<String> = input
+            .get("networkConfiguration")
+            .and_then(|n| n.get("awsvpcConfiguration"))
+            .and_then(|c| c.get("securityGroups"))
+            .and_then(Value::as_array)
+            .map(|s| s.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        if groups.is_empty() {
+            self.scenario.network.security_groups.first().map(|g| vec![g.group_id.clone()]).unwrap_or_default()
+        } else {
+            groups
+        }
     }
 
     pub(crate) fn demand_for(&self, spec: &crate::taskdef::TaskDefinitionSpec, group: &str, constraints: &[Constraint], strategies: &[Strategy]) -> TaskDemand {
@@ -325,8 +345,22 @@ impl Sim {
                 }
             }
         }
+        let security_groups = if spec.network_mode == NetworkMode::Awsvpc {
+            request.security_groups.clone()
+        } else {
+            reservation
+                .as_ref()
+                .and_then(|r| self.container_instances.get(&r.node))
+                .and_then(|ci| self.ec2.get(&ci.ec2))
+                .map(|e| e.security_groups.clone())
+                .unwrap_or_default()
+        };
         let task = Task {
             key,
+            security_groups,
+            task_role_arn: spec.task_role_arn.clone(),
+            execution_role_arn: spec.execution_role_arn.clone(),
+            access_log: Vec::new(),
             arn: arn.clone(),
             id: id.clone(),
             cluster: request.cluster.clone(),
@@ -442,6 +476,12 @@ impl Sim {
                     _ => None,
                 });
                 let now = self.now;
+                if pull_error.is_none() {
+                    if let Some(failure) = self.execution_role_problems(key).into_iter().next() {
+                        self.fail_task_start(key, None, failure.container_reason, failure.stopped_reason);
+                        return;
+                    }
+                }
                 if let Some((image, message)) = pull_error {
                     if let Some(task) = self.tasks.get_mut(&key) {
                         for c in &mut task.containers {
@@ -521,6 +561,139 @@ impl Sim {
             TaskStatus::Deprovisioning => self.finish_stop(key),
             TaskStatus::Stopped => {}
         }
+    }
+
+    /// What the task execution role must allow for this task to start, and what it does not.
+    fn execution_role_problems(&self, key: TaskKey) -> Vec<crate::iam::TaskStartFailure> {
+        let Some(task) = self.tasks.get(&key) else { return vec![] };
+        let Some(rev) = self.revision(&task.family, task.revision) else { return vec![] };
+        let mut needs = crate::iam::ExecutionNeeds { session_name: Some(task.id.clone()), ..Default::default() };
+        for container in rev.spec.input.get("containerDefinitions").and_then(Value::as_array).into_iter().flatten() {
+            if let Some(image) = container.get("image").and_then(Value::as_str) {
+                if crate::iam::is_private_ecr_image(image) {
+                    needs.private_ecr_images.push(image.to_string());
+                }
+            }
+            let log = container.get("logConfiguration");
+            if log.and_then(|l| l.get("logDriver")).and_then(Value::as_str) == Some("awslogs") {
+                if let Some(group) = log.and_then(|l| l.get("options")).and_then(|o| o.get("awslogs-group")).and_then(Value::as_str) {
+                    needs.awslogs_group.get_or_insert_with(|| group.to_string());
+                }
+            }
+            let secret_lists = [container.get("secrets"), log.and_then(|l| l.get("secretOptions"))];
+            for secret in secret_lists.into_iter().flatten().filter_map(Value::as_array).flatten() {
+                if let Some(value_from) = secret.get("valueFrom").and_then(Value::as_str) {
+                    needs.secrets.push(value_from.to_string());
+                }
+            }
+        }
+        let nothing_needed = needs.private_ecr_images.is_empty() && needs.awslogs_group.is_none() && needs.secrets.is_empty();
+        if nothing_needed && task.execution_role_arn.is_none() {
+            return vec![];
+        }
+        self.iam.execution_role_problems(task.execution_role_arn.as_deref(), &needs)
+    }
+
+    /// Stops a task that cannot start: its containers carry `container_reason` (or only the container
+    /// with `image` does), the task stops with `TaskFailedToStart`.
+    fn fail_task_start(&mut self, key: TaskKey, image: Option<&str>, container_reason: String, stopped_reason: String) {
+        let now = self.now;
+        if let Some(task) = self.tasks.get_mut(&key) {
+            for c in &mut task.containers {
+                if image.is_none_or(|i| c.image == i) {
+                    c.reason = Some(container_reason.clone());
+                }
+                c.last_status = "STOPPED".into();
+            }
+            task.desired_status = "STOPPED";
+            task.stop_code = Some("TaskFailedToStart".into());
+            task.stopped_reason = Some(stopped_reason.clone());
+            task.stopping_at = Some(now);
+        }
+        let id8 = self.tasks.get(&key).map(|t| t.id[..8].to_string()).unwrap_or_default();
+        self.log_entry("task", format!("task {id8}"), format!("Task {id8} failed to start: {stopped_reason}"), None);
+        self.begin_deprovisioning(key);
+    }
+
+    /// `sim:TaskCall`: the application in running tasks calls an AWS API; IAM decides with the task role
+    /// (or, on EC2 without a task role, the instance role the containers reach through the instance metadata).
+    pub(crate) fn task_call(&mut self, input: &Value) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let action = str_field(input, "action").filter(|a| a.contains(':')).ok_or_else(|| ApiError::invalid_parameter("action is required, as service:Action (e.g. s3:GetObject)."))?.to_string();
+        let resource = str_field(input, "resource").unwrap_or("*").to_string();
+        let task_ref = str_field(input, "task").map(short_name);
+        let service_ref = str_field(input, "service").map(short_name);
+        if task_ref.is_none() && service_ref.is_none() {
+            return Err(ApiError::invalid_parameter("sim:TaskCall needs a task or a service."));
+        }
+        let keys: Vec<TaskKey> = self
+            .tasks
+            .values()
+            .filter(|t| t.cluster == cluster && t.last_status == TaskStatus::Running)
+            .filter(|t| task_ref.is_none_or(|id| t.id == id || t.id.starts_with(id)))
+            .filter(|t| service_ref.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
+            .map(|t| t.key)
+            .collect();
+        if keys.is_empty() {
+            return Err(ApiError::invalid_parameter("No RUNNING task matches; the call needs a running task to make it."));
+        }
+        let mut results = Vec::new();
+        for key in keys {
+            let task = &self.tasks[&key];
+            let instance_role = task
+                .node
+                .and_then(|n| self.container_instances.get(&n))
+                .and_then(|ci| self.ec2.get(&ci.ec2))
+                .and_then(|e| e.instance_profile.as_deref())
+                .and_then(|p| self.iam.instance_profile_role(p));
+            let principal = task.task_role_arn.clone().or(instance_role);
+            let record = match &principal {
+                None => AccessRecord {
+                    time: self.now,
+                    action: action.clone(),
+                    resource: resource.clone(),
+                    allowed: false,
+                    principal: "(no credentials)".into(),
+                    explanation: "Unable to locate credentials: the task definition has no taskRoleArn, and a Fargate task has no instance role to fall back on.".into(),
+                },
+                Some(role) => {
+                    let decision = self.iam.role_allows(role, &action, &resource);
+                    let role_name = short_name(role).to_string();
+                    let explanation = if decision.is_allowed() {
+                        decision.explain()
+                    } else {
+                        // The AccessDenied text AWS services return, with the IAM decision after it.
+                        format!(
+                            "AccessDenied: User: arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/{} is not authorized to perform: {action} on resource: {resource}. {}",
+                            task.id,
+                            decision.explain()
+                        )
+                    };
+                    AccessRecord { time: self.now, action: action.clone(), resource: resource.clone(), allowed: decision.is_allowed(), principal: role.clone(), explanation }
+                }
+            };
+            let id8 = task.id[..8].to_string();
+            let task_arn = task.arn.clone();
+            let verdict = if record.allowed { "allowed" } else { "denied" };
+            self.log_entry("iam", format!("task {id8}"), format!("Task {id8} called {action} on {resource}: {verdict}. {}", record.explanation), None);
+            results.push(serde_json::json!({ "taskArn": task_arn, "allowed": record.allowed, "principal": record.principal, "explanation": record.explanation }));
+            if let Some(task) = self.tasks.get_mut(&key) {
+                task.access_log.push(record);
+                // Keep the most recent 100 calls per task.
+                if task.access_log.len() > 100 {
+                    task.access_log.remove(0);
+                }
+            }
+        }
+        Ok(serde_json::json!({ "results": results }))
+    }
+
+    /// A task role must trust ecs-tasks.amazonaws.com; AWS refuses the launch otherwise.
+    pub(crate) fn check_task_role(&self, spec: &crate::taskdef::TaskDefinitionSpec) -> Result<(), ApiError> {
+        if let Some(role) = &spec.task_role_arn {
+            self.iam.can_assume(role, "ecs-tasks.amazonaws.com").map_err(ApiError::invalid_parameter)?;
+        }
+        Ok(())
     }
 
     fn stop_ms_of(&self, key: TaskKey) -> u64 {
