@@ -421,6 +421,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("instance-terminated", include_str!("../scenarios/instance-terminated.json")),
     ("missing-execution-role", include_str!("../scenarios/missing-execution-role.json")),
     ("least-privilege-task-role", include_str!("../scenarios/least-privilege-task-role.json")),
+    ("wordpress-efs", include_str!("../scenarios/wordpress-efs.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -23,6 +23,39 @@ pub struct View {
     pub n_events: u64,
     pub roles: Vec<RoleView>,
     pub instance_profiles: Vec<(String, Vec<String>)>,
+    pub file_systems: Vec<FileSystemView>,
+}
+
+/// An EFS file system with its mount targets and the files tasks wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileSystemView {
+    pub file_system_id: String,
+    pub name: Option<String>,
+    pub life_cycle_state: String,
+    pub performance_mode: String,
+    pub throughput_mode: String,
+    pub encrypted: bool,
+    pub size_bytes: u64,
+    pub mount_targets: Vec<MountTargetView>,
+    /// Access points: (id, root directory).
+    pub access_points: Vec<(String, String)>,
+    pub files: Vec<FileView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MountTargetView {
+    pub mount_target_id: String,
+    pub availability_zone: String,
+    pub subnet_id: String,
+    pub security_groups: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileView {
+    pub path: String,
+    pub bytes: u64,
+    pub written_by_task: String,
+    pub written_at: SimTime,
 }
 
 /// An IAM role as the IAM panel shows it.
@@ -121,6 +154,8 @@ pub struct TaskView {
     pub access_log: Vec<AccessView>,
     /// How many of those calls were denied.
     pub n_denied_calls: u32,
+    /// EFS volumes mounted: (volume name, file system id, mount target AZ, root directory).
+    pub efs_mounts: Vec<(String, String, String, String)>,
     /// Containers' `reason` texts (why a container stopped or never started).
     pub container_reasons: Vec<(String, String)>,
 }
@@ -252,6 +287,11 @@ impl Sim {
                         explanation: r.explanation.clone(),
                     })
                     .collect(),
+                efs_mounts: t
+                    .efs_mounts
+                    .iter()
+                    .map(|(volume, m)| (volume.clone(), m.file_system_id.clone(), m.availability_zone.clone(), m.root.clone()))
+                    .collect(),
                 n_denied_calls: t.access_log.iter().filter(|r| !r.allowed).count() as u32,
                 container_reasons: t.containers.iter().filter_map(|c| c.reason.clone().map(|r| (c.name.clone(), r))).collect(),
             })
@@ -334,6 +374,44 @@ impl Sim {
                     trust_policy: r.trust_text.clone(),
                     attached_policies: r.attached.iter().cloned().collect(),
                     inline_policies: r.inline.iter().map(|(name, p)| (name.clone(), p.text.clone())).collect(),
+                })
+                .collect(),
+            file_systems: self
+                .efs()
+                .file_systems
+                .values()
+                .map(|fs| FileSystemView {
+                    file_system_id: fs.file_system_id.clone(),
+                    name: fs.name().map(str::to_string),
+                    life_cycle_state: fs.state.as_aws().to_string(),
+                    performance_mode: fs.performance_mode.clone(),
+                    throughput_mode: fs.throughput_mode.clone(),
+                    encrypted: fs.encrypted,
+                    size_bytes: 6144 + fs.data_bytes(),
+                    mount_targets: self
+                        .efs()
+                        .mount_targets
+                        .values()
+                        .filter(|mt| mt.file_system_id == fs.file_system_id)
+                        .map(|mt| MountTargetView {
+                            mount_target_id: mt.mount_target_id.clone(),
+                            availability_zone: mt.availability_zone.clone(),
+                            subnet_id: mt.subnet_id.clone(),
+                            security_groups: mt.security_groups.clone(),
+                        })
+                        .collect(),
+                    access_points: self
+                        .efs()
+                        .access_points
+                        .values()
+                        .filter(|ap| ap.file_system_id == fs.file_system_id)
+                        .map(|ap| (ap.access_point_id.clone(), ap.root_path.clone()))
+                        .collect(),
+                    files: fs
+                        .files
+                        .iter()
+                        .map(|(path, f)| FileView { path: path.clone(), bytes: f.bytes, written_by_task: f.written_by_task.clone(), written_at: SimTime(f.written_at_ms) })
+                        .collect(),
                 })
                 .collect(),
             instance_profiles: self.iam().instance_profiles.values().map(|p| (p.name.clone(), p.roles.clone())).collect(),

@@ -9,3 +9,4 @@ mod scenario_format;
 mod explain;
 mod scenario_fuzz;
 mod iam_engine;
+mod storage_engine;

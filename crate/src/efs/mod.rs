@@ -305,8 +305,8 @@ impl EfsState {
         self.counter
     }
 
-    pub(crate) fn mount_target_count(&self, file_system_id: &str) -> usize {
-        self.mount_targets.values().filter(|m| m.file_system_id == file_system_id).count()
+    pub(crate) fn mount_target_count(&self, file_system_id: &str) -> u64 {
+        self.mount_targets.values().filter(|m| m.file_system_id == file_system_id).count() as u64
     }
 }
 

@@ -45,11 +45,13 @@ pub const KNOWN_CALLS: &[&str] = &[
     "sim:SetImageBehavior",
     "sim:SetTimings",
     "sim:TaskCall",
+    "sim:WriteFile",
+    "sim:ReadFile",
 ];
 
 /// Whether the engine understands a call (ECS, EC2, FIS and `sim:` calls, or IAM, Secrets Manager and SSM).
 pub fn is_known_call(call: &str) -> bool {
-    KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call)
+    KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call) || crate::efs::EFS_CALLS.contains(&call)
 }
 
 pub(crate) fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
@@ -103,6 +105,13 @@ impl Sim {
             return self.error(call, ApiError::invalid_parameter("The request input must be a JSON object."));
         }
         let now_iso = self.iso_time(self.now);
+        let efs_context = self.efs_context();
+        if let Some(result) = self.efs.handle(call, &input, &efs_context) {
+            return match result {
+                Ok(output) => Ok(output),
+                Err(error) => self.error(call, error),
+            };
+        }
         if let Some(result) = self.iam.handle(call, &input, &now_iso) {
             return match result {
                 Ok(output) => Ok(output),
@@ -147,6 +156,8 @@ impl Sim {
             "sim:SetImageBehavior" => self.set_image_behavior(&input),
             "sim:SetTimings" => self.set_timings(&input),
             "sim:TaskCall" => self.task_call(&input),
+            "sim:WriteFile" => self.file_call(&input, true),
+            "sim:ReadFile" => self.file_call(&input, false),
             _ => Err(ApiError::new(
                 "UnknownOperationException",
                 format!("The playground does not know the call '{call}'. Calls are written service:Operation, for example ecs:RunTask."),
@@ -781,6 +792,8 @@ impl Sim {
         if let Some(node) = node {
             self.remove_container_instance(node, &format!("Host EC2 (instance {id}) stopped/terminated."));
         }
+        // Host paths and shared Docker volumes live on the instance and go with it.
+        self.volumes.instance_terminated(&id);
     }
 
     /// Takes a container instance out of its cluster: its tasks stop at once and it becomes INACTIVE.

@@ -169,6 +169,10 @@ pub struct Sim {
     pub(crate) captured_explanation: Option<Explanation>,
     /// IAM roles, policies, instance profiles, secrets and parameters of the account.
     pub(crate) iam: crate::iam::IamState,
+    /// EFS file systems, mount targets, access points and their data.
+    pub(crate) efs: crate::efs::EfsState,
+    /// The data of bind mounts, Docker volumes and ephemeral storage, kept where it really lives.
+    pub(crate) volumes: crate::efs::VolumeStore,
 }
 
 impl Sim {
@@ -203,6 +207,8 @@ impl Sim {
             placement_decisions: 0,
             explain_decision: None,
             captured_explanation: None,
+            efs: crate::efs::EfsState::new(),
+            volumes: crate::efs::VolumeStore::new(),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
             } else {
@@ -211,6 +217,8 @@ impl Sim {
         };
         sim.trace.write_u64(seed);
         sim.trace.end_record();
+        let context = sim.efs_context();
+        sim.efs.set_network(&context);
         for (idx, step) in scenario.steps.iter().enumerate() {
             sim.schedule(SimTime(step.at_ms), Ev::Step(idx as u32));
         }
@@ -463,6 +471,43 @@ impl Sim {
             .values()
             .map(|ci| (ci.key, self.ec2.get(&ci.ec2).map(|e| e.instance_id.clone()).unwrap_or_default()))
             .collect()
+    }
+
+    /// What EFS calls and mounts need to know of the VPC.
+    pub(crate) fn efs_context(&self) -> crate::efs::EfsContext {
+        let network = &self.scenario.network;
+        crate::efs::EfsContext {
+            region: self.scenario.region.clone(),
+            account_id: ACCOUNT_ID.to_string(),
+            now_iso: self.iso_time(self.now),
+            subnets: network.subnets.iter().map(|s| (s.subnet_id.clone(), s.availability_zone.clone())).collect(),
+            security_groups: network
+                .security_groups
+                .iter()
+                .map(|g| crate::efs::SecurityGroup {
+                    group_id: g.group_id.clone(),
+                    ingress: g
+                        .ingress
+                        .iter()
+                        .map(|r| crate::efs::IngressRule {
+                            protocol: r.protocol.clone(),
+                            from_port: r.from_port,
+                            to_port: r.to_port,
+                            cidr: r.cidr.clone(),
+                            source_group: r.source_group.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            vpc_id: network.vpc_id.clone(),
+            vpc_cidr: network.cidr_block.clone(),
+            subnet_cidrs: network.subnets.iter().filter(|s| !s.cidr_block.is_empty()).map(|s| (s.subnet_id.clone(), s.cidr_block.clone())).collect(),
+        }
+    }
+
+    /// The EFS state (file systems, mount targets, files), for the app's storage panel.
+    pub fn efs(&self) -> &crate::efs::EfsState {
+        &self.efs
     }
 
     /// The IAM state of the account (roles, policies, instance profiles), for the app's IAM panel.

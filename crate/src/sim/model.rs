@@ -185,6 +185,8 @@ pub struct Task {
     pub execution_role_arn: Option<String>,
     /// Calls the task's application made (`sim:TaskCall`), with the IAM decision on each.
     pub access_log: Vec<AccessRecord>,
+    /// EFS volumes mounted when the task started: (volume name, mount).
+    pub efs_mounts: Vec<(String, crate::efs::MountInfo)>,
     pub cpu_units: u32,
     pub memory_mib: u32,
     pub created_at: SimTime,

@@ -79,6 +79,7 @@ impl Sim {
         let launch_type = self.launch_type_of(input)?;
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
+        self.check_platform_for_efs(&rev.spec, launch_type, input)?;
         let scheduling_strategy = match str_field(input, "schedulingStrategy").unwrap_or("REPLICA") {
             "REPLICA" => "REPLICA",
             "DAEMON" => "DAEMON",

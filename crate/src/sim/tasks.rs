@@ -48,6 +48,7 @@ impl Sim {
         }
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
+        self.check_platform_for_efs(&rev.spec, launch_type, input)?;
         let subnets = self.awsvpc_subnets(input, &rev.spec, launch_type)?;
         let mut constraints = parse_constraints(input.get("placementConstraints"))?;
         let strategies = parse_strategies(input.get("placementStrategy"))?;
@@ -361,6 +362,7 @@ impl Sim {
             task_role_arn: spec.task_role_arn.clone(),
             execution_role_arn: spec.execution_role_arn.clone(),
             access_log: Vec::new(),
+            efs_mounts: Vec::new(),
             arn: arn.clone(),
             id: id.clone(),
             cluster: request.cluster.clone(),
@@ -479,6 +481,10 @@ impl Sim {
                 if pull_error.is_none() {
                     if let Some(failure) = self.execution_role_problems(key).into_iter().next() {
                         self.fail_task_start(key, None, failure.container_reason, failure.stopped_reason);
+                        return;
+                    }
+                    if let Err(reason) = self.mount_volumes(key) {
+                        self.fail_task_start(key, None, reason.clone(), reason);
                         return;
                     }
                 }
@@ -615,6 +621,123 @@ impl Sim {
         self.begin_deprovisioning(key);
     }
 
+    /// Where a task runs, as a mount sees it.
+    fn task_network(&self, key: TaskKey) -> crate::efs::TaskNetwork {
+        let Some(task) = self.tasks.get(&key) else { return Default::default() };
+        let instance = task.node.and_then(|n| self.container_instances.get(&n)).and_then(|ci| self.ec2.get(&ci.ec2));
+        crate::efs::TaskNetwork {
+            availability_zone: task.availability_zone.clone(),
+            subnet_id: task.subnet_id.clone().or_else(|| instance.map(|e| e.subnet_id.clone())),
+            security_groups: task.security_groups.clone(),
+            launch_type_fargate: task.launch_type == LaunchType::Fargate,
+            platform_version: None,
+        }
+    }
+
+    /// Mounts a starting task's EFS volumes and creates its other volumes. The error is the task's stoppedReason.
+    fn mount_volumes(&mut self, key: TaskKey) -> Result<(), String> {
+        let Some(task) = self.tasks.get(&key) else { return Ok(()) };
+        let Some(spec) = self.revision(&task.family, task.revision).map(|r| r.spec.clone()) else { return Ok(()) };
+        let fargate = task.launch_type == LaunchType::Fargate;
+        let task_id = task.id.clone();
+        let instance_id = task.node.and_then(|n| self.container_instances.get(&n)).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.instance_id.clone());
+        let network = self.task_network(key);
+        let mut mounts = Vec::new();
+        for (volume, request) in crate::efs::efs_requests_from_taskdef(&spec) {
+            match self.efs.mount(&request, &network) {
+                Ok(info) => mounts.push((volume, info)),
+                Err(failure) => return Err(failure.stopped_reason),
+            }
+        }
+        let local = crate::efs::local_volumes_from_taskdef(&spec, fargate);
+        if let Err(error) = self.volumes.task_started(&task_id, instance_id.as_deref(), &local) {
+            return Err(match error {
+                crate::efs::VolumeError::SharedVolumeMissing { volume, .. } => {
+                    // Docker's answer for a named volume that does not exist (wording of the ECS wrapper unverified).
+                    format!("CannotCreateContainerError: Error response from daemon: get {volume}: no such volume")
+                }
+                other => format!("CannotCreateContainerError: {other:?}"),
+            });
+        }
+        if let Some(task) = self.tasks.get_mut(&key) {
+            task.efs_mounts = mounts;
+        }
+        Ok(())
+    }
+
+    /// `sim:WriteFile` and `sim:ReadFile`: the application in a running task writes or reads a file on one of
+    /// its volumes. EFS data outlives the task; other volumes keep their real lifetimes.
+    pub(crate) fn file_call(&mut self, input: &Value, write: bool) -> ApiResult {
+        let cluster = self.cluster_name_of(input)?;
+        let volume = str_field(input, "sourceVolume").filter(|v| !v.is_empty()).ok_or_else(|| ApiError::invalid_parameter("sourceVolume is required: the name of a volume of the task definition."))?.to_string();
+        let path = str_field(input, "path").filter(|p| !p.is_empty()).ok_or_else(|| ApiError::invalid_parameter("path is required, e.g. /uploads/photo.txt."))?.to_string();
+        let task_ref = str_field(input, "task").map(short_name);
+        let service_ref = str_field(input, "service").map(short_name);
+        let az = str_field(input, "availabilityZone");
+        let key = self
+            .tasks
+            .values()
+            .filter(|t| t.cluster == cluster && t.last_status == TaskStatus::Running)
+            .filter(|t| task_ref.is_none_or(|id| t.id == id || t.id.starts_with(id)))
+            .filter(|t| service_ref.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
+            .filter(|t| task_ref.is_some() || service_ref.is_some())
+            .filter(|t| az.is_none_or(|az| t.availability_zone == az))
+            .map(|t| t.key)
+            .next()
+            .ok_or_else(|| ApiError::invalid_parameter("No RUNNING task matches: name a running task or a service with one."))?;
+        let task = &self.tasks[&key];
+        let task_id = task.id.clone();
+        let task_arn = task.arn.clone();
+        let id8 = task_id[..8].to_string();
+        let efs_mount = task.efs_mounts.iter().find(|(name, _)| name == &volume).map(|(_, m)| m.clone());
+        let now_ms = self.now.0;
+        let (where_text, content) = match (efs_mount, write) {
+            (Some(mount), true) => {
+                let content = str_field(input, "content").unwrap_or("").to_string();
+                let stored = self
+                    .efs
+                    .write(&mount.file_system_id, &mount.root, &path, &content, &task_id, now_ms)
+                    .map_err(|e| ApiError::new("FileError", format!("{e:?}")))?;
+                (format!("{}:{stored}", mount.file_system_id), Some(content))
+            }
+            (Some(mount), false) => {
+                let entry = self.efs.read(&mount.file_system_id, &mount.root, &path).cloned();
+                match entry {
+                    Some(entry) => (format!("{}:{path} (written by task {})", mount.file_system_id, &entry.written_by_task[..entry.written_by_task.len().min(8)]), Some(entry.content)),
+                    None => return Err(ApiError::new("FileNotFound", format!("cat: {path}: No such file or directory (volume {volume}, {})", mount.file_system_id))),
+                }
+            }
+            (None, true) => {
+                let content = str_field(input, "content").unwrap_or("").to_string();
+                let stored = self.volumes.write(&task_id, &volume, &path, &content, now_ms).map_err(|e| match e {
+                    crate::efs::VolumeError::UnknownVolume { .. } => ApiError::invalid_parameter(format!("Task {id8} has no volume '{volume}'.")),
+                    other => ApiError::new("FileError", format!("{other:?}")),
+                })?;
+                (format!("{volume}:{stored}"), Some(content))
+            }
+            (None, false) => match self.volumes.read(&task_id, &volume, &path) {
+                Some(entry) => (format!("{volume}:{path}"), Some(entry.content.clone())),
+                None => return Err(ApiError::new("FileNotFound", format!("cat: {path}: No such file or directory (volume {volume} of task {id8})"))),
+            },
+        };
+        let verb = if write { "wrote" } else { "read" };
+        self.log_entry("storage", format!("task {id8}"), format!("Task {id8} {verb} {where_text}."), None);
+        Ok(serde_json::json!({ "taskArn": task_arn, "location": where_text, "content": content }))
+    }
+
+    /// Fargate mounts EFS only from platform version 1.4.0; AWS refuses the launch before that.
+    pub(crate) fn check_platform_for_efs(&self, spec: &crate::taskdef::TaskDefinitionSpec, launch_type: LaunchType, input: &Value) -> Result<(), ApiError> {
+        if launch_type != LaunchType::Fargate || crate::efs::efs_requests_from_taskdef(spec).is_empty() {
+            return Ok(());
+        }
+        let network = crate::efs::TaskNetwork {
+            launch_type_fargate: true,
+            platform_version: str_field(input, "platformVersion").map(str::to_string),
+            ..Default::default()
+        };
+        crate::efs::platform_supports_efs(&network)
+    }
+
     /// `sim:TaskCall`: the application in running tasks calls an AWS API; IAM decides with the task role
     /// (or, on EC2 without a task role, the instance role the containers reach through the instance metadata).
     pub(crate) fn task_call(&mut self, input: &Value) -> ApiResult {
@@ -737,6 +860,8 @@ impl Sim {
         let service = task.service;
         let id8 = task.id[..8].to_string();
         let reason = task.stopped_reason.clone().unwrap_or_default();
+        let task_id = self.tasks[&key].id.clone();
+        self.volumes.task_stopped(&task_id);
         if let Some(reservation) = reservation {
             if let Some(pool) = self.pools.get_mut(&cluster) {
                 if pool.node(reservation.node).is_some() {
