@@ -103,3 +103,11 @@ export async function screenshot(page, name) {
 export function check(condition, message) {
   if (!condition) throw new Error(message);
 }
+
+/** Median, min, max and each value of a benchmark's runs, rounded to `digits` decimals. */
+export function summary(values, digits = 1) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  const r = (x) => Math.round(x * 10 ** digits) / 10 ** digits;
+  return { median: r(at(50)), min: r(sorted[0]), max: r(sorted[sorted.length - 1]), each: values.map(r) };
+}

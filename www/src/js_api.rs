@@ -15,6 +15,8 @@ pub fn install() {
     set_fn(&api, "ecsSimVersion", Closure::<dyn Fn() -> JsValue>::new(ecs_sim_version));
     set_fn(&api, "traceHash", Closure::<dyn Fn(String, JsValue, f64) -> Result<JsValue, JsValue>>::new(trace_hash));
     set_fn(&api, "state", Closure::<dyn Fn() -> JsValue>::new(state));
+    set_fn(&api, "benchPlacement", Closure::<dyn Fn(u32, u32) -> JsValue>::new(bench_placement));
+    set_fn(&api, "loadScenario", Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(load_scenario));
     let window = gloo::utils::window();
     js_sys::Reflect::set(&window, &JsValue::from_str(GLOBAL_NAME), &api)
         .expect_throw("cannot set window.ecsPlayground");
@@ -41,6 +43,45 @@ fn state() -> JsValue {
         Some(value) => js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL),
         None => JsValue::NULL,
     }
+}
+
+/// `ecsPlayground.benchPlacement(nInstances, nTasks)`: the placement benchmark of the core
+/// (`ecs_sim::placement::bench_setup`, untimed, then `bench_run`, timed with `performance.now()`):
+/// `{ms, instances, tasks, placed, failed, checksum, wasmMemoryBytes}`. The checksum (16 hex digits)
+/// equals the one `ecs-sim bench placement` prints for the same sizes.
+fn bench_placement(n_instances: u32, n_tasks: u32) -> JsValue {
+    let (mut pool, demands) = ecs_sim::placement::bench_setup(n_instances, 42);
+    let per_demand = n_tasks / demands.len().max(1) as u32;
+    let mut rng = ecs_sim::rng::Prng::new(42);
+    let performance = gloo::utils::window().performance().expect_throw("no window.performance");
+    let started = performance.now();
+    let figures = ecs_sim::placement::bench_run(&mut pool, &demands, per_demand, &mut rng);
+    let ms = performance.now() - started;
+    // Read while the pool is alive: the linear memory the run needed.
+    let memory_bytes = js_sys::Reflect::get(&wasm_bindgen::memory(), &JsValue::from_str("buffer"))
+        .and_then(|buffer| js_sys::Reflect::get(&buffer, &JsValue::from_str("byteLength")))
+        .ok()
+        .and_then(|n| n.as_f64())
+        .unwrap_or(0.0);
+    drop(pool);
+    let result = js_sys::Object::new();
+    let set = |key: &str, value: JsValue| {
+        let _ = js_sys::Reflect::set(&result, &JsValue::from_str(key), &value);
+    };
+    set("ms", ms.into());
+    set("instances", figures.n_instances.into());
+    set("tasks", figures.n_tasks.into());
+    set("placed", figures.n_placed.into());
+    set("failed", figures.n_failed.into());
+    set("checksum", format!("{:016x}", figures.checksum).into());
+    set("wasmMemoryBytes", memory_bytes.into());
+    result.into()
+}
+
+/// `ecsPlayground.loadScenario(jsonText)`: starts the live run from a scenario document, as
+/// importing a file does (throws the validation messages if it is not a valid scenario).
+fn load_scenario(text: String) -> Result<(), JsValue> {
+    crate::driver::load_live_scenario(&text).map_err(|e| JsValue::from_str(&e))
 }
 
 /// Attaches `closure` to `api` as the function `name`; the closure lives as long as the page.

@@ -1,7 +1,9 @@
 // The playground app: the first scenario runs, a learner builds a Fargate service from the form,
 // validation shows AWS's messages, reload and share links reproduce runs, the wasm build's trace
 // hashes equal the native CLI's, and the placement explanation matches the map.
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { HERE, check, test, waitForApp } from '../harness.mjs';
 
@@ -139,6 +141,28 @@ test('traceHash(id, seed, 20m) of every built-in equals the native CLI', async (
   for (const [id, hash] of expected) {
     const got = await page.evaluate((id) => window.ecsPlayground.traceHash(id, null, 1_200_000), id);
     check(got === hash, `${id}: wasm ${got}, native ${hash}`);
+  }
+});
+
+/** `ecs-sim bench placement` of the native CLI: ECS_SIM_BIN, else `cargo run --release` in the repository. */
+async function nativePlacementBench(instances, tasks) {
+  const args = ['bench', 'placement', '--instances', String(instances), '--tasks', String(tasks)];
+  const [cmd, argv] = process.env.ECS_SIM_BIN
+    ? [process.env.ECS_SIM_BIN, args]
+    : ['cargo', ['run', '--release', '-q', '-p', 'ecs-sim', '--bin', 'ecs-sim', '--', ...args]];
+  const { stdout } = await promisify(execFile)(cmd, argv, { cwd: join(HERE, '..', '..'), maxBuffer: 1 << 20 });
+  return JSON.parse(stdout);
+}
+
+test('benchPlacement in wasm places the same tasks as the native CLI (equal checksums)', async ({ page, url }) => {
+  await page.goto(url);
+  await page.waitForFunction(() => typeof window.ecsPlayground?.benchPlacement === 'function');
+  for (const [instances, tasks] of [[300, 3000], [5000, 50000]]) {
+    const wasm = await page.evaluate(([n, t]) => window.ecsPlayground.benchPlacement(n, t), [instances, tasks]);
+    const native = await nativePlacementBench(instances, tasks);
+    check(wasm.checksum === native.checksum, `${instances}/${tasks}: wasm checksum ${wasm.checksum}, native ${native.checksum}`);
+    check(wasm.placed === native.placed && wasm.tasks === native.tasks, `${instances}/${tasks}: wasm placed ${wasm.placed}/${wasm.tasks}, native ${native.placed}/${native.tasks}`);
+    check(wasm.ms > 0 && wasm.wasmMemoryBytes > 0, `implausible figures ${JSON.stringify(wasm)}`);
   }
 });
 

@@ -381,7 +381,7 @@ fn service_form() -> Html {
     let view = sim.view();
     let tds = active_task_definitions(&sim);
     let name = use_state(|| "my-service".to_string());
-    let td = use_state(|| String::new());
+    let td = use_state(String::new);
     let desired = use_state(|| "3".to_string());
     let launch_type = use_state(|| "FARGATE".to_string());
     let preset = use_state(|| "spread-az".to_string());

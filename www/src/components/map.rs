@@ -2,6 +2,7 @@
 //! reservation bars, tasks as chips, and a Fargate lane per zone. Everything is keyed by id, and
 //! fading is a pure function of sim time (`now - since`).
 
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use ecs_sim::view::{InstanceView, TaskView, View};
@@ -40,12 +41,40 @@ fn task_opacity(task: &TaskView, now_ms: u64) -> Option<f64> {
     (age_ms < STOPPED_VISIBLE_MS).then(|| 0.85 * (1.0 - age_ms as f64 / STOPPED_VISIBLE_MS as f64) + 0.15)
 }
 
+/// The clock the map's fading uses: `now_ms` while a stopped task or a terminated instance is
+/// still fading, else the latest time one stopped being shown (at most `now_ms`). Both give the
+/// same map, but the second stays put while nothing fades, so the zones and instance boxes are not
+/// re-rendered every frame (props unchanged).
+fn fade_clock_ms(view: &View, now_ms: u64) -> u64 {
+    let stopped = view.tasks.iter().filter(|t| t.last_status == "STOPPED").map(|t| t.since.as_millis() + STOPPED_VISIBLE_MS);
+    let terminated = view.instances.iter().filter(|i| i.ec2_state == "terminated").map(|i| i.since.as_millis() + TERMINATED_VISIBLE_MS);
+    let mut settled = 0;
+    for hidden_from in stopped.chain(terminated) {
+        if hidden_from > now_ms {
+            return now_ms;
+        }
+        settled = settled.max(hidden_from);
+    }
+    settled
+}
+
+/// An `Rc<View>` compared by pointer: a published view never changes, so a new pointer is the
+/// only change there is (comparing 2,000 tasks by value every frame is what this avoids).
+#[derive(Clone)]
+struct ViewRef(Rc<View>);
+
+impl PartialEq for ViewRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
 #[function_component(ClusterMap)]
 pub fn cluster_map() -> Html {
     let sim = use_sim();
     let clock = use_clock();
     let view = sim.view();
-    let now_ms = clock.now_ms;
+    let now_ms = fade_clock_ms(&view, clock.now_ms);
     let has_anything = !view.instances.is_empty() || !view.tasks.is_empty();
     let services: Vec<_> = view.services.iter().filter(|s| s.status != "INACTIVE").collect();
     html! {
@@ -62,7 +91,7 @@ pub fn cluster_map() -> Html {
             if has_anything {
                 <div class="zones" style={format!("grid-template-columns: repeat({}, minmax(0, 1fr))", view.availability_zones.len().max(1))}>
                     { for view.availability_zones.iter().map(|az| html! {
-                        <Zone key={az.clone()} az={az.clone()} view={view.clone()} now_ms={now_ms} />
+                        <Zone key={az.clone()} az={az.clone()} view={ViewRef(view.clone())} now_ms={now_ms} />
                     }) }
                 </div>
             } else {
@@ -124,13 +153,13 @@ fn service_strip() -> Html {
 #[derive(Properties, PartialEq)]
 struct ZoneProps {
     az: String,
-    view: Rc<View>,
+    view: ViewRef,
     now_ms: u64,
 }
 
 #[function_component(Zone)]
 fn zone(props: &ZoneProps) -> Html {
-    let view = &props.view;
+    let view = &props.view.0;
     let now_ms = props.now_ms;
     let instances: Vec<&InstanceView> = view
         .instances
@@ -145,11 +174,12 @@ fn zone(props: &ZoneProps) -> Html {
         .filter(|t| task_opacity(t, now_ms).is_some())
         .collect();
     let n_ec2_tasks_elsewhere = view.tasks.iter().filter(|t| t.launch_type != "FARGATE").count();
+    let mut tasks_by_instance = tasks_by_instance(view, &instances, now_ms);
     html! {
         <section class="zone" aria-label={format!("Availability Zone {}", props.az)}>
             <h3 class="zone-title">{ &props.az }</h3>
             { for instances.iter().map(|i| html! {
-                <Instance key={i.ec2_instance_id.clone()} instance={(*i).clone()} tasks={tasks_on(view, &i.ec2_instance_id, now_ms)} now_ms={now_ms} />
+                <Instance key={i.ec2_instance_id.clone()} instance={(*i).clone()} tasks={tasks_by_instance.remove(i.ec2_instance_id.as_str()).unwrap_or_default()} now_ms={now_ms} />
             }) }
             if instances.is_empty() && n_ec2_tasks_elsewhere > 0 {
                 <p class="hint zone-empty">{ "No EC2 instances in this zone." }</p>
@@ -166,12 +196,17 @@ fn zone(props: &ZoneProps) -> Html {
     }
 }
 
-fn tasks_on(view: &View, instance_id: &str, now_ms: u64) -> Vec<TaskView> {
-    view.tasks
-        .iter()
-        .filter(|t| t.ec2_instance_id.as_deref() == Some(instance_id) && task_opacity(t, now_ms).is_some())
-        .cloned()
-        .collect()
+/// The tasks shown on each of `instances` (in the view's order), in one pass over the tasks.
+fn tasks_by_instance<'a>(view: &View, instances: &[&'a InstanceView], now_ms: u64) -> HashMap<&'a str, Vec<TaskView>> {
+    let mut by_instance: HashMap<&'a str, Vec<TaskView>> = instances.iter().map(|i| (i.ec2_instance_id.as_str(), Vec::new())).collect();
+    for task in &view.tasks {
+        if let Some(tasks) = task.ec2_instance_id.as_deref().and_then(|id| by_instance.get_mut(id)) {
+            if task_opacity(task, now_ms).is_some() {
+                tasks.push(task.clone());
+            }
+        }
+    }
+    by_instance
 }
 
 fn task_chip(task: &TaskView, now_ms: u64) -> Html {

@@ -240,8 +240,7 @@ impl SimHandle {
 
     /// Starts a scenario from a JSON document (an imported file). A bad file changes nothing.
     pub fn load_scenario_text(&self, text: &str) -> Result<(), String> {
-        let scenario = ecs_sim::scenario::parse_scenario_str(text)
-            .map_err(|errors| errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("\n"))?;
+        let scenario = parse_scenario_text(text)?;
         self.replace(Driver::new(scenario, None, None), None);
         Ok(())
     }
@@ -291,6 +290,25 @@ impl SimHandle {
 thread_local! {
     /// The live run, for `window.ecsPlayground.state()`.
     static LIVE: RefCell<Option<Rc<RefCell<Driver>>>> = const { RefCell::new(None) };
+    /// The live run's publisher, for `window.ecsPlayground.loadScenario()`.
+    static LIVE_PUBLISH: RefCell<Option<Callback<Option<Option<String>>>>> = const { RefCell::new(None) };
+}
+
+/// Starts the live run from the scenario document `text` (what importing a file does).
+pub fn load_live_scenario(text: &str) -> Result<(), String> {
+    let driver = LIVE.with(|live| live.borrow().clone()).ok_or("the app has not started")?;
+    let publish = LIVE_PUBLISH.with(|p| p.borrow().clone()).ok_or("the app has not started")?;
+    let scenario = parse_scenario_text(text)?;
+    *driver.borrow_mut() = Driver::new(scenario, None, None);
+    driver.borrow().autosave();
+    publish.emit(Some(None));
+    Ok(())
+}
+
+/// Parses a scenario document, joining the validation messages.
+fn parse_scenario_text(text: &str) -> Result<Scenario, String> {
+    ecs_sim::scenario::parse_scenario_str(text)
+        .map_err(|errors| errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("\n"))
 }
 
 /// `{simTimeMs, traceHash, seed, nEvents}` of the live run, if any.
@@ -420,9 +438,14 @@ pub fn sim_provider(props: &SimProviderProps) -> Html {
 
     {
         let driver = driver.clone();
+        let publish = publish.clone();
         use_effect_with((), move |_| {
             LIVE.with(|live| *live.borrow_mut() = Some(driver));
-            || LIVE.with(|live| *live.borrow_mut() = None)
+            LIVE_PUBLISH.with(|p| *p.borrow_mut() = Some(publish));
+            || {
+                LIVE.with(|live| *live.borrow_mut() = None);
+                LIVE_PUBLISH.with(|p| *p.borrow_mut() = None);
+            }
         });
     }
 

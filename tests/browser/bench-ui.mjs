@@ -1,0 +1,126 @@
+// UI animation benchmark: frame times while the release build animates 2,000 EC2 tasks on 200
+// instances (scenarios/bench-ui.json, loaded with `window.ecsPlayground.loadScenario`; it is not in
+// the app's picker) at 60× once every task is RUNNING. Prints one JSON object.
+//
+//   node bench-ui.mjs (--dist DIR | --url URL) [--runs N] [--seconds S] [--check]
+//
+// Per run (a fresh page): load the scenario, set 60×, wait until 2,000 chips show RUNNING, then
+// record requestAnimationFrame timestamp deltas in the page for S seconds (default 5). The figure
+// is the p95 frame time per run; the result reports the median and spread of the runs. With
+// --check, exits 1 if the median p95 is over 16.7 ms (design.md "Performance budgets").
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { HERE, launchBrowser, openPage, summary, waitForApp } from './harness.mjs';
+import { startServer } from './server.mjs';
+
+const BUDGET_P95_MS = 16.7;
+const N_TASKS = 2000;
+
+function parseArgs(argv) {
+  const args = { dist: null, url: null, runs: 3, seconds: 5, check: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--dist') args.dist = argv[++i];
+    else if (argv[i] === '--url') args.url = argv[++i];
+    else if (argv[i] === '--runs') args.runs = Number(argv[++i]);
+    else if (argv[i] === '--seconds') args.seconds = Number(argv[++i]);
+    else if (argv[i] === '--check') args.check = true;
+    else throw new Error(`unknown argument ${argv[i]}`);
+  }
+  if (!args.dist === !args.url || !(args.runs > 0) || !(args.seconds > 0)) {
+    throw new Error('usage: node bench-ui.mjs (--dist DIR | --url URL) [--runs N] [--seconds S] [--check]');
+  }
+  return args;
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** In the page: rAF timestamp deltas over `ms` milliseconds. */
+function recordFrames(ms) {
+  return new Promise((done) => {
+    const deltas = [];
+    let first = null;
+    let last = null;
+    const frame = (ts) => {
+      if (last !== null) deltas.push(ts - last);
+      if (first === null) first = ts;
+      last = ts;
+      if (ts - first < ms) requestAnimationFrame(frame);
+      else done(deltas);
+    };
+    requestAnimationFrame(frame);
+  });
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const scenario = await readFile(join(HERE, 'scenarios', 'bench-ui.json'), 'utf8');
+  const server = args.dist ? await startServer(resolve(args.dist)) : null;
+  const url = server ? server.url : args.url;
+  const browser = await launchBrowser();
+  const runs = [];
+  try {
+    for (let i = 0; i < args.runs; i++) {
+      const { context, page, problems } = await openPage(browser);
+      await page.goto(url);
+      await waitForApp(page);
+      await page.evaluate((text) => window.ecsPlayground.loadScenario(text), scenario);
+      await page.selectOption('.speed select', '60');
+      const started = Date.now();
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('.chip[data-status="RUNNING"]').length >= n,
+        N_TASKS,
+        { timeout: 180_000, polling: 250 },
+      );
+      const toRunningWallMs = Date.now() - started;
+      const deltas = await page.evaluate(recordFrames, args.seconds * 1000);
+      const st = await page.evaluate(() => window.ecsPlayground.state());
+      const instances = await page.locator('.instance').count();
+      await context.close();
+      if (problems.length) throw new Error(`run ${i + 1}: ${problems.join('; ')}`);
+      if (!st.playing) throw new Error(`run ${i + 1}: the run was not playing`);
+      const sorted = [...deltas].sort((a, b) => a - b);
+      runs.push({
+        frames: deltas.length,
+        p95: percentile(sorted, 95),
+        median: percentile(sorted, 50),
+        max: sorted[sorted.length - 1],
+        instances,
+        toRunningWallMs,
+      });
+    }
+  } finally {
+    await browser.close();
+    if (server) await server.close();
+  }
+  const p95 = summary(runs.map((r) => r.p95), 2);
+  const result = {
+    benchmark: 'ui-animation',
+    url,
+    browser: 'chromium (headless)',
+    scenario: 'tests/browser/scenarios/bench-ui.json',
+    instances: runs[0].instances,
+    runningTasks: N_TASKS,
+    speed: 60,
+    secondsPerRun: args.seconds,
+    runs: runs.length,
+    framesPerRun: runs.map((r) => r.frames),
+    p95FrameMs: p95,
+    medianFrameMs: summary(runs.map((r) => r.median), 2),
+    maxFrameMs: summary(runs.map((r) => r.max), 1),
+    wallMsUntilAllRunning: runs.map((r) => r.toRunningWallMs),
+    budgetP95Ms: BUDGET_P95_MS,
+    withinBudget: p95.median <= BUDGET_P95_MS,
+  };
+  console.log(JSON.stringify(result, null, 2));
+  return args.check && !result.withinBudget ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e) => {
+    console.error(e.stack ?? e);
+    process.exit(1);
+  },
+);
