@@ -16,6 +16,7 @@ pub mod catalog;
 pub mod iam;
 pub mod cql;
 pub mod efs;
+pub mod elb;
 pub mod placement;
 pub mod rng;
 pub mod scenario;

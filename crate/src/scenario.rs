@@ -422,6 +422,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("missing-execution-role", include_str!("../scenarios/missing-execution-role.json")),
     ("least-privilege-task-role", include_str!("../scenarios/least-privilege-task-role.json")),
     ("wordpress-efs", include_str!("../scenarios/wordpress-efs.json")),
+    ("alb-path-routing", include_str!("../scenarios/alb-path-routing.json")),
 ];
 
 /// Looks a built-in scenario up by id.

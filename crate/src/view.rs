@@ -24,6 +24,61 @@ pub struct View {
     pub roles: Vec<RoleView>,
     pub instance_profiles: Vec<(String, Vec<String>)>,
     pub file_systems: Vec<FileSystemView>,
+    pub load_balancers: Vec<LoadBalancerView>,
+    pub target_groups: Vec<TargetGroupView>,
+}
+
+/// A load balancer with its listeners, rules and recent per-minute metrics.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadBalancerView {
+    pub arn: String,
+    pub name: String,
+    /// application, network or classic.
+    pub lb_type: String,
+    pub dns_name: String,
+    pub availability_zones: Vec<String>,
+    pub listeners: Vec<ListenerView>,
+    /// The last hour of per-minute metrics, oldest first.
+    pub metrics: Vec<crate::elb::MetricPoint>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListenerView {
+    pub arn: String,
+    pub port: u16,
+    pub protocol: String,
+    /// The default action, described (e.g. `forward to web-tg`).
+    pub default_action: String,
+    /// Rules by priority: (priority, conditions, actions), described.
+    pub rules: Vec<(u32, String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetGroupView {
+    pub arn: String,
+    pub name: String,
+    pub protocol: String,
+    pub port: u16,
+    pub target_type: String,
+    pub algorithm: String,
+    pub deregistration_delay_s: u32,
+    pub targets: Vec<TargetHealthView>,
+}
+
+/// One registered target with its health as DescribeTargetHealth reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TargetHealthView {
+    pub id: String,
+    pub port: u16,
+    pub availability_zone: String,
+    /// The task that owns the target.
+    pub task_id: String,
+    pub state: String,
+    pub reason: Option<String>,
+    pub description: Option<String>,
+    /// Requests routed to it in the last step, and their latency.
+    pub requests_last_step: u64,
+    pub latency_ms: u64,
 }
 
 /// An EFS file system with its mount targets and the files tasks wrote.
@@ -154,6 +209,8 @@ pub struct TaskView {
     pub access_log: Vec<AccessView>,
     /// How many of those calls were denied.
     pub n_denied_calls: u32,
+    /// Target health per target group: (target group name, state, reason).
+    pub target_health: Vec<(String, String, Option<String>)>,
     /// EFS volumes mounted: (volume name, file system id, mount target AZ, root directory).
     pub efs_mounts: Vec<(String, String, String, String)>,
     /// Containers' `reason` texts (why a container stopped or never started).
@@ -287,6 +344,15 @@ impl Sim {
                         explanation: r.explanation.clone(),
                     })
                     .collect(),
+                target_health: self
+                    .elb()
+                    .owner_health(&t.id)
+                    .into_iter()
+                    .map(|(tg, state, reason)| {
+                        let name = self.elb().target_groups.get(&tg).map(|g| g.name.clone()).unwrap_or(tg);
+                        (name, state.as_aws().to_string(), reason.map(str::to_string))
+                    })
+                    .collect(),
                 efs_mounts: t
                     .efs_mounts
                     .iter()
@@ -414,7 +480,123 @@ impl Sim {
                         .collect(),
                 })
                 .collect(),
+            load_balancers: self.load_balancer_views(),
+            target_groups: self
+                .elb()
+                .target_groups
+                .values()
+                .filter(|g| !g.hidden)
+                .map(|g| TargetGroupView {
+                    arn: g.arn.clone(),
+                    name: g.name.clone(),
+                    protocol: g.protocol.clone(),
+                    port: g.port,
+                    target_type: g.target_type.clone(),
+                    algorithm: g.attrs.algorithm.as_aws().to_string(),
+                    deregistration_delay_s: g.attrs.deregistration_delay_s,
+                    targets: g
+                        .targets
+                        .iter()
+                        .map(|t| TargetHealthView {
+                            id: t.id.clone(),
+                            port: t.port,
+                            availability_zone: t.az.clone(),
+                            task_id: t.owner.clone(),
+                            state: t.state.as_aws().to_string(),
+                            reason: t.reason.map(str::to_string),
+                            description: t.description.clone(),
+                            requests_last_step: t.last_requests,
+                            latency_ms: t.last_latency_ms,
+                        })
+                        .collect(),
+                })
+                .collect(),
             instance_profiles: self.iam().instance_profiles.values().map(|p| (p.name.clone(), p.roles.clone())).collect(),
         }
+    }
+}
+
+fn describe_action(action: &crate::elb::Action, sim: &Sim) -> String {
+    let json = action.to_json(1);
+    match json.get("Type").and_then(|t| t.as_str()) {
+        Some("forward") => {
+            let groups: Vec<String> = json
+                .pointer("/ForwardConfig/TargetGroups")
+                .and_then(|g| g.as_array())
+                .map(|groups| {
+                    groups
+                        .iter()
+                        .map(|g| {
+                            let arn = g.get("TargetGroupArn").and_then(|a| a.as_str()).unwrap_or("");
+                            let name = sim.elb().target_groups.get(arn).map(|t| t.name.clone()).unwrap_or_else(|| arn.to_string());
+                            match g.get("Weight").and_then(|w| w.as_u64()) {
+                                Some(w) if groups.len() > 1 => format!("{name} (weight {w})"),
+                                _ => name,
+                            }
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            format!("forward to {}", groups.join(", "))
+        }
+        Some(other) => other.to_string(),
+        None => json.to_string(),
+    }
+}
+
+impl Sim {
+    fn load_balancer_views(&self) -> Vec<LoadBalancerView> {
+        let elb = self.elb();
+        elb.load_balancers
+            .values()
+            .map(|lb| {
+                let listeners = elb
+                    .listeners
+                    .values()
+                    .filter(|l| l.lb_arn == lb.arn)
+                    .map(|l| {
+                        let mut rules: Vec<(u32, String, String)> = elb
+                            .rules
+                            .values()
+                            .filter(|r| r.listener_arn == l.arn)
+                            .map(|r| {
+                                let conditions: Vec<String> = r
+                                    .conditions
+                                    .iter()
+                                    .map(|c| {
+                                        let json = c.to_json();
+                                        let field = json.get("Field").and_then(|f| f.as_str()).unwrap_or("").to_string();
+                                        let values = json.get("Values").map(|v| v.to_string()).unwrap_or_default();
+                                        format!("{field} {values}")
+                                    })
+                                    .collect();
+                                let actions: Vec<String> = r.actions.iter().map(|a| describe_action(a, self)).collect();
+                                (r.priority, conditions.join(" and "), actions.join("; "))
+                            })
+                            .collect();
+                        rules.sort();
+                        ListenerView {
+                            arn: l.arn.clone(),
+                            port: l.port,
+                            protocol: l.protocol.clone(),
+                            default_action: l.default_actions.iter().map(|a| describe_action(a, self)).collect::<Vec<_>>().join("; "),
+                            rules,
+                        }
+                    })
+                    .collect();
+                let mut metrics = elb.lb_metric_points(&lb.arn);
+                let keep_from = metrics.len().saturating_sub(60);
+                metrics.drain(..keep_from);
+                LoadBalancerView {
+                    arn: lb.arn.clone(),
+                    name: lb.name.clone(),
+                    lb_type: lb.lb_type.as_aws().to_string(),
+                    dns_name: lb.dns_name.clone(),
+                    availability_zones: lb.azs().map(str::to_string).collect(),
+                    listeners,
+                    metrics,
+                }
+            })
+            .collect()
     }
 }

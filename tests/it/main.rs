@@ -10,3 +10,4 @@ mod explain;
 mod scenario_fuzz;
 mod iam_engine;
 mod storage_engine;
+mod elb_engine;

@@ -47,11 +47,17 @@ pub const KNOWN_CALLS: &[&str] = &[
     "sim:TaskCall",
     "sim:WriteFile",
     "sim:ReadFile",
+    "sim:SetLoad",
+    "sim:SetTargetBehavior",
+    "fis:aws:network:disrupt-connectivity",
 ];
+
+/// Load balancer health checks and traffic advance in steps of this length.
+pub const ELB_STEP_MS: u64 = 5_000;
 
 /// Whether the engine understands a call (ECS, EC2, FIS and `sim:` calls, or IAM, Secrets Manager and SSM).
 pub fn is_known_call(call: &str) -> bool {
-    KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call) || crate::efs::EFS_CALLS.contains(&call)
+    KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call) || crate::efs::EFS_CALLS.contains(&call) || crate::elb::ELB_CALLS.contains(&call)
 }
 
 pub(crate) fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
@@ -105,6 +111,18 @@ impl Sim {
             return self.error(call, ApiError::invalid_parameter("The request input must be a JSON object."));
         }
         let now_iso = self.iso_time(self.now);
+        let elb_context = self.elb_context();
+        if let Some(result) = self.elb.handle(call, &input, &elb_context) {
+            if result.is_ok() && self.elb_window_start.is_none() && !self.elb.load_balancers.is_empty() {
+                // Health checks and traffic run in fixed steps once a load balancer exists.
+                self.elb_window_start = Some(self.now);
+                self.schedule(self.now.plus_ms(ELB_STEP_MS), Ev::ElbStep);
+            }
+            return match result {
+                Ok(output) => Ok(output),
+                Err(error) => self.error(call, error),
+            };
+        }
         let efs_context = self.efs_context();
         if let Some(result) = self.efs.handle(call, &input, &efs_context) {
             return match result {
@@ -156,6 +174,9 @@ impl Sim {
             "sim:SetImageBehavior" => self.set_image_behavior(&input),
             "sim:SetTimings" => self.set_timings(&input),
             "sim:TaskCall" => self.task_call(&input),
+            "sim:SetLoad" => self.set_load(&input),
+            "sim:SetTargetBehavior" => self.set_target_behavior_call(&input),
+            "fis:aws:network:disrupt-connectivity" => self.fis_disrupt_connectivity(&input),
             "sim:WriteFile" => self.file_call(&input, true),
             "sim:ReadFile" => self.file_call(&input, false),
             _ => Err(ApiError::new(
@@ -1074,7 +1095,7 @@ fn fis_filters_match(target: &Value, fields: &[(&str, &str)]) -> bool {
 }
 
 /// `PT10M`, `PT1H30M`, `PT90S` → milliseconds.
-fn parse_iso8601_duration_ms(text: &str) -> Option<u64> {
+pub(crate) fn parse_iso8601_duration_ms(text: &str) -> Option<u64> {
     let rest = text.strip_prefix("PT")?;
     let mut total = 0u64;
     let mut digits = String::new();

@@ -246,7 +246,7 @@ impl Sim {
             "serviceArn": s.arn,
             "serviceName": s.name,
             "clusterArn": cluster_arn,
-            "loadBalancers": [],
+            "loadBalancers": s.load_balancers_json,
             "serviceRegistries": [],
             "status": s.status,
             "desiredCount": s.desired_count,

@@ -10,6 +10,7 @@
 
 mod calls;
 mod describe;
+mod loadbalancing;
 pub mod model;
 mod services;
 mod tasks;
@@ -27,6 +28,7 @@ use crate::time::SimTime;
 use crate::trace::TraceHasher;
 
 pub use calls::{is_known_call, KNOWN_CALLS};
+pub use loadbalancing::describe_load;
 pub use model::*;
 
 /// The AWS account id of the simulated account.
@@ -118,6 +120,10 @@ pub(crate) enum Ev {
     ServiceTick(ServiceKey),
     DrainEnd(NodeKey),
     MetricsSample,
+    /// Health checks and traffic of every load balancer over the window since the last step.
+    ElbStep,
+    /// The end of an AZ connectivity disruption.
+    ZoneRestored(String),
 }
 
 /// A user call recorded for replay: applied after `n_events` processed events, at `time`.
@@ -173,6 +179,13 @@ pub struct Sim {
     pub(crate) efs: crate::efs::EfsState,
     /// The data of bind mounts, Docker volumes and ephemeral storage, kept where it really lives.
     pub(crate) volumes: crate::efs::VolumeStore,
+    /// Load balancers, target groups, listeners and rules, target health and traffic.
+    pub(crate) elb: crate::elb::ElbState,
+    /// The start of the next ELB step window, once a load balancer exists.
+    pub(crate) elb_window_start: Option<SimTime>,
+    /// Requests per target in the last ELB step: (owner task id, target group ARN, requests, latency ms).
+    pub(crate) last_shares: Vec<crate::elb::TargetShare>,
+    pub(crate) n_private_ips: u32,
 }
 
 impl Sim {
@@ -208,6 +221,10 @@ impl Sim {
             explain_decision: None,
             captured_explanation: None,
             efs: crate::efs::EfsState::new(),
+            elb: crate::elb::ElbState::new(),
+            elb_window_start: None,
+            last_shares: Vec::new(),
+            n_private_ips: 0,
             volumes: crate::efs::VolumeStore::new(),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
@@ -353,6 +370,11 @@ impl Sim {
             Ev::ServiceTick(key) => self.on_service_tick(key),
             Ev::DrainEnd(node) => self.on_drain_end(node),
             Ev::MetricsSample => self.on_metrics_sample(),
+            Ev::ElbStep => self.on_elb_step(),
+            Ev::ZoneRestored(az) => {
+                self.elb.set_zone_disrupted(&az, false);
+                self.log_entry("fault", format!("zone {az}"), format!("Connectivity to {az} is restored."), None);
+            }
         }
     }
 
@@ -503,6 +525,27 @@ impl Sim {
             vpc_cidr: network.cidr_block.clone(),
             subnet_cidrs: network.subnets.iter().filter(|s| !s.cidr_block.is_empty()).map(|s| (s.subnet_id.clone(), s.cidr_block.clone())).collect(),
         }
+    }
+
+    pub(crate) fn elb_context(&self) -> crate::elb::ElbContext {
+        crate::elb::ElbContext {
+            region: self.scenario.region.clone(),
+            account_id: ACCOUNT_ID.to_string(),
+            now_ms: self.now.0,
+            now_iso: self.iso_time(self.now),
+            vpc_id: self.scenario.network.vpc_id.clone(),
+            subnets: self.scenario.network.subnets.iter().map(|s| (s.subnet_id.clone(), s.availability_zone.clone())).collect(),
+        }
+    }
+
+    /// The load balancing state, for the app.
+    pub fn elb(&self) -> &crate::elb::ElbState {
+        &self.elb
+    }
+
+    /// Requests per target in the last load balancer step.
+    pub fn last_shares(&self) -> &[crate::elb::TargetShare] {
+        &self.last_shares
     }
 
     /// The EFS state (file systems, mount targets, files), for the app's storage panel.

@@ -187,6 +187,10 @@ pub struct Task {
     pub access_log: Vec<AccessRecord>,
     /// EFS volumes mounted when the task started: (volume name, mount).
     pub efs_mounts: Vec<(String, crate::efs::MountInfo)>,
+    /// The task's private IP address (awsvpc), the id of `ip` targets.
+    pub private_ip: Option<String>,
+    /// Targets still draining before the task can move from DEACTIVATING to STOPPING.
+    pub n_targets_draining: u32,
     pub cpu_units: u32,
     pub memory_mib: u32,
     pub created_at: SimTime,
@@ -269,6 +273,9 @@ pub struct Service {
     pub deployment_configuration: DeploymentConfiguration,
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
+    /// `loadBalancers`: (target group ARN, container name, container port).
+    pub load_balancers: Vec<(String, String, u16)>,
+    pub load_balancers_json: serde_json::Value,
     pub network_configuration_json: Option<serde_json::Value>,
     pub deployments: Vec<Deployment>,
     pub events: Vec<ServiceEvent>,

@@ -133,9 +133,7 @@ impl Sim {
         if input.get("healthCheckGracePeriodSeconds").is_some_and(|v| !v.is_null()) && input.get("loadBalancers").and_then(Value::as_array).is_none_or(|a| a.is_empty()) {
             return Err(ApiError::invalid_parameter("Health check grace period is only valid for services configured to use load balancers"));
         }
-        if input.get("loadBalancers").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
-            return Err(ApiError::invalid_parameter("The playground does not simulate load balancers for services yet; remove loadBalancers."));
-        }
+        let load_balancers = self.parse_service_load_balancers(input, &rev.spec)?;
         let arn = self.arn("ecs", &format!("service/{cluster}/{name}"));
         let key = self.services.keys().next_back().map_or(0, |k| k + 1);
         let desired_for_deployment = if scheduling_strategy == "DAEMON" { 0 } else { desired_count as u32 };
@@ -163,6 +161,8 @@ impl Sim {
             },
             subnets,
             security_groups: self.awsvpc_security_groups(input),
+            load_balancers,
+            load_balancers_json: input.get("loadBalancers").cloned().unwrap_or(json!([])),
             network_configuration_json: input.get("networkConfiguration").cloned(),
             deployments: vec![deployment],
             events: vec![],
@@ -356,6 +356,13 @@ impl Sim {
     fn task_counts_as_healthy(&self, task: &Task) -> bool {
         if task.last_status != TaskStatus::Running || !task.is_active() {
             return false;
+        }
+        // Behind a load balancer, the target group's health check decides (BOTO minimumHealthyPercent table).
+        if self.lb_healthy(task) == Some(false) || task.health_status == "UNHEALTHY" {
+            return false;
+        }
+        if self.lb_healthy(task) == Some(true) {
+            return true;
         }
         match task.health_status {
             "HEALTHY" => true,

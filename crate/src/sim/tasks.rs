@@ -363,6 +363,8 @@ impl Sim {
             execution_role_arn: spec.execution_role_arn.clone(),
             access_log: Vec::new(),
             efs_mounts: Vec::new(),
+            private_ip: None,
+            n_targets_draining: 0,
             arn: arn.clone(),
             id: id.clone(),
             cluster: request.cluster.clone(),
@@ -517,6 +519,8 @@ impl Sim {
                     self.begin_deprovisioning(key);
                     return;
                 }
+                // Service tasks register with their target groups while ACTIVATING.
+                self.register_task_targets(key);
                 self.set_task_status(key, TaskStatus::Running);
                 let now = self.now;
                 let mut exits = Vec::new();
@@ -680,7 +684,7 @@ impl Sim {
             .filter(|t| t.cluster == cluster && t.last_status == TaskStatus::Running)
             .filter(|t| task_ref.is_none_or(|id| t.id == id || t.id.starts_with(id)))
             .filter(|t| service_ref.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
-            .filter(|t| task_ref.is_some() || service_ref.is_some())
+            .filter(|_| task_ref.is_some() || service_ref.is_some())
             .filter(|t| az.is_none_or(|az| t.availability_zone == az))
             .map(|t| t.key)
             .next()
@@ -862,6 +866,8 @@ impl Sim {
         let reason = task.stopped_reason.clone().unwrap_or_default();
         let task_id = self.tasks[&key].id.clone();
         self.volumes.task_stopped(&task_id);
+        // A task gone without DEACTIVATING (its host terminated, or it never ran) leaves its target groups now.
+        self.elb.deregister_owner(&task_id, now.0);
         if let Some(reservation) = reservation {
             if let Some(pool) = self.pools.get_mut(&cluster) {
                 if pool.node(reservation.node).is_some() {
@@ -890,6 +896,10 @@ impl Sim {
         task.version += 1;
         let status = task.last_status;
         match status {
+            TaskStatus::Running if self.begin_deactivating(key) => {
+                let id8 = self.tasks[&key].id[..8].to_string();
+                self.log_entry("task", format!("task {id8}"), format!("Task {id8} is DEACTIVATING: deregistered from its target groups, draining connections."), None);
+            }
             TaskStatus::Running | TaskStatus::Activating => {
                 self.set_task_status(key, TaskStatus::Stopping);
                 let at = self.now.plus_ms(self.stop_ms_of(key));
@@ -899,6 +909,13 @@ impl Sim {
             TaskStatus::Provisioning | TaskStatus::Pending => {}
             _ => {}
         }
+    }
+
+    /// Draining is over: the task's containers get SIGTERM (STOPPING).
+    pub(crate) fn finish_deactivating(&mut self, key: TaskKey) {
+        self.set_task_status(key, TaskStatus::Stopping);
+        let at = self.now.plus_ms(self.stop_ms_of(key));
+        self.schedule(at, Ev::TaskProgress(key, TaskStatus::Stopping));
     }
 
     /// Stops a task at once (its host is gone).

@@ -1,0 +1,928 @@
+//! The Elastic Load Balancing API calls with the elbv2 request/response shapes (PascalCase members),
+//! plus the Classic API's CreateLoadBalancer/DescribeLoadBalancers/DeleteLoadBalancer shapes.
+//!
+//! Error codes are elbv2's (BOTO elbv2). Messages marked [UNVERIFIED] were not seen verbatim.
+
+use serde_json::{json, Value};
+
+use super::ids::{dec10, hex16};
+use super::rules::{parse_actions, parse_conditions, validation};
+use super::*;
+use crate::api::ApiError;
+
+fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
+    v.get(k).and_then(Value::as_str)
+}
+fn list(v: &Value, k: &str) -> Vec<String> {
+    v.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+fn u(v: &Value, k: &str) -> Option<u64> {
+    v.get(k).and_then(|x| x.as_u64().or_else(|| x.as_str().and_then(|s| s.parse().ok())))
+}
+fn lb_not_found(arn: &str) -> ApiError {
+    ApiError::new("LoadBalancerNotFound", format!("Load balancers '[{arn}]' not found"))
+}
+fn tg_not_found(arn: &str) -> ApiError {
+    ApiError::new("TargetGroupNotFound", format!("Target groups '[{arn}]' not found"))
+}
+fn listener_not_found(arn: &str) -> ApiError {
+    ApiError::new("ListenerNotFound", format!("Listeners '[{arn}]' not found")) // [UNVERIFIED] text
+}
+fn rule_not_found() -> ApiError {
+    ApiError::new("RuleNotFound", "One or more rules not found") // [UNVERIFIED] text
+}
+fn enum_err(value: &str, member: &str, allowed: &[&str]) -> ApiError {
+    validation(format!(
+        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
+        allowed.join(", ")
+    ))
+}
+fn valid_name(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 32 && !name.starts_with('-') && !name.ends_with('-') && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+pub(crate) fn dispatch(st: &mut ElbState, call: &str, input: &Value, ctx: &ElbContext) -> ApiResult {
+    let op = call.trim_start_matches("elasticloadbalancing:");
+    match op {
+        "CreateLoadBalancer" if input.get("LoadBalancerName").is_some() => create_classic(st, input, ctx),
+        "CreateLoadBalancer" => create_lb(st, input, ctx),
+        "DescribeLoadBalancers" if input.get("LoadBalancerNames").is_some() => describe_classic(st, input),
+        "DescribeLoadBalancers" => describe_lbs(st, input),
+        "DeleteLoadBalancer" => delete_lb(st, input),
+        "CreateTargetGroup" => create_tg(st, input, ctx),
+        "DescribeTargetGroups" => describe_tgs(st, input),
+        "ModifyTargetGroup" => modify_tg(st, input),
+        "DeleteTargetGroup" => delete_tg(st, input),
+        "ModifyTargetGroupAttributes" => modify_attrs(st, input),
+        "DescribeTargetGroupAttributes" => {
+            let arn = s(input, "TargetGroupArn").unwrap_or("");
+            let tg = st.target_groups.get(arn).ok_or_else(|| tg_not_found(arn))?;
+            Ok(json!({"Attributes": attrs_json(tg)}))
+        }
+        "CreateListener" => create_listener(st, input, ctx),
+        "DescribeListeners" => describe_listeners(st, input),
+        "DeleteListener" => {
+            let arn = s(input, "ListenerArn").unwrap_or("");
+            st.listeners.remove(arn).ok_or_else(|| listener_not_found(arn))?;
+            st.rules.retain(|_, r| r.listener_arn != arn);
+            Ok(json!({}))
+        }
+        "CreateRule" => create_rule(st, input, ctx),
+        "DescribeRules" => describe_rules(st, input),
+        "DeleteRule" => {
+            let arn = s(input, "RuleArn").unwrap_or("");
+            if arn.ends_with("/default") || st.listeners.values().any(|l| format!("{}/default", l.arn.replace(":listener/", ":listener-rule/")) == arn) {
+                return Err(ApiError::new("OperationNotPermitted", "Default rules cannot be deleted")); // [UNVERIFIED]
+            }
+            st.rules.remove(arn).ok_or_else(rule_not_found)?;
+            Ok(json!({}))
+        }
+        "SetRulePriorities" => set_priorities(st, input),
+        "RegisterTargets" => register_targets(st, input, ctx),
+        "DeregisterTargets" => deregister_targets(st, input, ctx),
+        "DescribeTargetHealth" => describe_health(st, input),
+        "RegisterInstancesWithLoadBalancer" | "DeregisterInstancesFromLoadBalancer" | "DescribeInstanceHealth" => classic_instances(st, op, input, ctx),
+        _ => Err(validation(format!("Unsupported operation {op}"))),
+    }
+}
+
+fn lb_json(lb: &LoadBalancer, state: &str) -> Value {
+    let azs: Vec<Value> = lb.subnets.iter().map(|(sn, az)| json!({"ZoneName": az, "SubnetId": sn, "LoadBalancerAddresses": []})).collect();
+    let mut v = json!({
+        "LoadBalancerArn": lb.arn, "DNSName": lb.dns_name, "CanonicalHostedZoneId": "Z00000000SIMULATED", // [UNVERIFIED] per-region constant
+        "CreatedTime": lb.created_iso, "LoadBalancerName": lb.name, "Scheme": lb.scheme, "VpcId": lb.vpc_id,
+        "State": {"Code": state}, "Type": lb.lb_type.as_aws(), "AvailabilityZones": azs, "IpAddressType": lb.ip_address_type,
+    });
+    if lb.lb_type == LbType::Application {
+        v["SecurityGroups"] = json!(lb.security_groups);
+    }
+    v
+}
+
+fn resolve_subnets(input: &Value, ctx: &ElbContext) -> Result<Vec<(String, String)>, ApiError> {
+    let mut ids = list(input, "Subnets");
+    if let Some(m) = input.get("SubnetMappings").and_then(Value::as_array) {
+        ids.extend(m.iter().filter_map(|x| s(x, "SubnetId").map(str::to_string)));
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for id in ids {
+        let az = match ctx.subnets.iter().find(|(sn, _)| sn == &id) {
+            Some((_, az)) => az.clone(),
+            None => return Err(ApiError::new("SubnetNotFound", format!("The subnet ID '{id}' does not exist"))), // [UNVERIFIED]
+        };
+        if out.iter().any(|(_, a)| a == &az) {
+            return Err(ApiError::new("InvalidConfigurationRequest", format!("A load balancer cannot be attached to multiple subnets in the same Availability Zone"))); // [UNVERIFIED]
+        }
+        out.push((id, az));
+    }
+    Ok(out)
+}
+
+fn create_lb(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
+    let name = s(input, "Name").unwrap_or("");
+    if !valid_name(name) || name.starts_with("internal-") {
+        return Err(validation(format!("The load balancer name '{name}' is not valid"))); // [UNVERIFIED]
+    }
+    let ty = match s(input, "Type").unwrap_or("application") {
+        "application" => LbType::Application,
+        "network" => LbType::Network,
+        other => return Err(enum_err(other, "type", &["application", "network", "gateway"])),
+    };
+    let scheme = s(input, "Scheme").unwrap_or("internet-facing").to_string();
+    if scheme != "internet-facing" && scheme != "internal" {
+        return Err(enum_err(&scheme, "scheme", &["internet-facing", "internal"]));
+    }
+    let subnets = resolve_subnets(input, ctx)?;
+    if ty == LbType::Application && subnets.len() < 2 {
+        return Err(validation("At least two subnets in two different Availability Zones must be specified"));
+    }
+    if subnets.is_empty() {
+        return Err(validation("At least one subnet must be specified")); // [UNVERIFIED]
+    }
+    if let Some(existing) = st.load_balancers.values().find(|l| l.name == name) {
+        if existing.lb_type == ty && existing.scheme == scheme {
+            return Ok(json!({"LoadBalancers": [lb_json(existing, "active")]}));
+        }
+        return Err(ApiError::new("DuplicateLoadBalancerName", format!("A load balancer with the same name '{name}' exists, but with different settings")));
+    }
+    let c = st.next_counter();
+    let kind = if ty == LbType::Application { "app" } else { "net" };
+    let arn = format!("arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{kind}/{name}/{}", ctx.region, ctx.account_id, hex16("lb", c));
+    let prefix = if scheme == "internal" { "internal-" } else { "" };
+    let dns = if ty == LbType::Application {
+        format!("{prefix}{name}-{}.{}.elb.amazonaws.com", dec10("dns", c), ctx.region)
+    } else {
+        format!("{prefix}{name}-{}.elb.{}.amazonaws.com", hex16("dns", c), ctx.region)
+    };
+    let lb = LoadBalancer {
+        arn: arn.clone(),
+        name: name.to_string(),
+        lb_type: ty,
+        scheme,
+        dns_name: dns,
+        vpc_id: ctx.vpc_id.clone(),
+        subnets,
+        security_groups: list(input, "SecurityGroups"),
+        ip_address_type: s(input, "IpAddressType").unwrap_or("ipv4").to_string(),
+        created_iso: ctx.now_iso.clone(),
+        created_ms: ctx.now_ms,
+        cross_zone: ty == LbType::Application,
+        classic_listeners: vec![],
+        classic_tg: None,
+    };
+    let out = lb_json(&lb, "provisioning");
+    st.load_balancers.insert(arn, lb);
+    Ok(json!({"LoadBalancers": [out]}))
+}
+
+fn create_classic(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
+    let name = s(input, "LoadBalancerName").unwrap_or("");
+    if !valid_name(name) {
+        return Err(validation(format!("LoadBalancerName '{name}' is not valid"))); // [UNVERIFIED]
+    }
+    let mut listeners = Vec::new();
+    for l in input.get("Listeners").and_then(Value::as_array).cloned().unwrap_or_default() {
+        let (Some(lp), Some(ip)) = (u(&l, "LoadBalancerPort"), u(&l, "InstancePort")) else {
+            return Err(validation("Listeners require LoadBalancerPort and InstancePort")); // [UNVERIFIED]
+        };
+        let proto = s(&l, "Protocol").unwrap_or("HTTP").to_uppercase();
+        listeners.push(ClassicListener {
+            instance_protocol: s(&l, "InstanceProtocol").map(str::to_uppercase).unwrap_or_else(|| proto.clone()),
+            protocol: proto,
+            lb_port: lp.min(65535) as u16,
+            instance_port: ip.min(65535) as u16,
+        });
+    }
+    if listeners.is_empty() {
+        return Err(validation("Listeners cannot be empty"));
+    }
+    if st.load_balancers.values().any(|l| l.name == name) {
+        return Err(ApiError::new("DuplicateLoadBalancerName", format!("Load balancer name '{name}' already exists"))); // [UNVERIFIED]
+    }
+    let subnets = resolve_subnets(input, ctx)?;
+    let c = st.next_counter();
+    let arn = format!("arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{name}", ctx.region, ctx.account_id);
+    let scheme = s(input, "Scheme").unwrap_or("internet-facing").to_string();
+    let prefix = if scheme == "internal" { "internal-" } else { "" };
+    let dns = format!("{prefix}{name}-{}.{}.elb.amazonaws.com", dec10("dns", c), ctx.region);
+    // The hidden target group that carries the CLB's instances. CLB health-check defaults:
+    // interval 30 s, timeout 5 s, healthy 10, unhealthy 2 [UNVERIFIED against a current page].
+    let tg_arn = format!("{arn}/classic-instances");
+    let first = listeners[0].clone();
+    st.target_groups.insert(
+        tg_arn.clone(),
+        TargetGroup {
+            arn: tg_arn.clone(),
+            name: format!("{name}-classic"),
+            protocol: first.instance_protocol.clone(),
+            port: first.instance_port,
+            vpc_id: ctx.vpc_id.clone(),
+            target_type: "instance".into(),
+            protocol_version: None,
+            health: HealthCheck {
+                enabled: true,
+                protocol: "TCP".into(),
+                port: first.instance_port.to_string(),
+                path: None,
+                interval_s: 30,
+                timeout_s: 5,
+                healthy_threshold: 10,
+                unhealthy_threshold: 2,
+                matcher: None,
+            },
+            attrs: default_attrs(),
+            targets: vec![],
+            lb_arns: vec![],
+            in_use: false,
+            hidden: true,
+            rr_cursor: 0,
+        },
+    );
+    st.load_balancers.insert(
+        arn.clone(),
+        LoadBalancer {
+            arn,
+            name: name.to_string(),
+            lb_type: LbType::Classic,
+            scheme,
+            dns_name: dns.clone(),
+            vpc_id: ctx.vpc_id.clone(),
+            subnets,
+            security_groups: list(input, "SecurityGroups"),
+            ip_address_type: "ipv4".into(),
+            created_iso: ctx.now_iso.clone(),
+            created_ms: ctx.now_ms,
+            cross_zone: true,
+            classic_listeners: listeners,
+            classic_tg: Some(tg_arn),
+        },
+    );
+    Ok(json!({"DNSName": dns}))
+}
+
+fn describe_classic(st: &ElbState, input: &Value) -> ApiResult {
+    let names = list(input, "LoadBalancerNames");
+    let mut out = Vec::new();
+    for lb in st.load_balancers.values().filter(|l| l.lb_type == LbType::Classic) {
+        if !names.is_empty() && !names.contains(&lb.name) {
+            continue;
+        }
+        let tg = lb.classic_tg.as_ref().and_then(|t| st.target_groups.get(t));
+        let listeners: Vec<Value> = lb
+            .classic_listeners
+            .iter()
+            .map(|l| json!({"Listener": {"Protocol": l.protocol, "LoadBalancerPort": l.lb_port, "InstanceProtocol": l.instance_protocol, "InstancePort": l.instance_port}, "PolicyNames": []}))
+            .collect();
+        let instances: Vec<Value> = tg.map(|t| t.targets.iter().map(|x| json!({"InstanceId": x.id})).collect()).unwrap_or_default();
+        let hc = tg.map(|t| json!({"Target": format!("TCP:{}", t.port), "Interval": t.health.interval_s, "Timeout": t.health.timeout_s, "UnhealthyThreshold": t.health.unhealthy_threshold, "HealthyThreshold": t.health.healthy_threshold})).unwrap_or(Value::Null);
+        out.push(json!({
+            "LoadBalancerName": lb.name, "DNSName": lb.dns_name, "ListenerDescriptions": listeners, "Instances": instances,
+            "HealthCheck": hc, "Subnets": lb.subnets.iter().map(|s| s.0.clone()).collect::<Vec<_>>(),
+            "AvailabilityZones": lb.azs().collect::<Vec<_>>(), "VPCId": lb.vpc_id, "Scheme": lb.scheme, "CreatedTime": lb.created_iso,
+            "SecurityGroups": lb.security_groups,
+        }));
+    }
+    if let Some(missing) = names.iter().find(|n| !st.load_balancers.values().any(|l| l.lb_type == LbType::Classic && &&l.name == n)) {
+        return Err(ApiError::new("LoadBalancerNotFound", format!("There is no ACTIVE Load Balancer named '{missing}'"))); // [UNVERIFIED]
+    }
+    Ok(json!({"LoadBalancerDescriptions": out}))
+}
+
+fn classic_instances(st: &mut ElbState, op: &str, input: &Value, ctx: &ElbContext) -> ApiResult {
+    let name = s(input, "LoadBalancerName").unwrap_or("");
+    let lb = st.load_balancers.values().find(|l| l.lb_type == LbType::Classic && l.name == name).cloned();
+    let lb = lb.ok_or_else(|| ApiError::new("LoadBalancerNotFound", format!("There is no ACTIVE Load Balancer named '{name}'")))?;
+    let tg_arn = lb.classic_tg.clone().unwrap_or_default();
+    let port = lb.classic_listeners.first().map_or(80, |l| l.instance_port);
+    let ids: Vec<String> = input.get("Instances").and_then(Value::as_array).map(|a| a.iter().filter_map(|i| s(i, "InstanceId").map(str::to_string)).collect()).unwrap_or_default();
+    match op {
+        "RegisterInstancesWithLoadBalancer" => {
+            for id in &ids {
+                let az = lb.subnets.first().map(|s| s.1.clone()).unwrap_or_default();
+                st.register_target(&tg_arn, TargetId { id: id.clone(), port, availability_zone: az, owner: id.clone() }, ctx.now_ms);
+            }
+        }
+        "DeregisterInstancesFromLoadBalancer" => {
+            for id in &ids {
+                st.deregister_target(&tg_arn, id, port, ctx.now_ms);
+            }
+        }
+        _ => {
+            let tg = st.target_groups.get(&tg_arn).ok_or_else(|| tg_not_found(&tg_arn))?;
+            let states: Vec<Value> = tg
+                .targets
+                .iter()
+                .filter(|t| ids.is_empty() || ids.contains(&t.id))
+                .map(|t| {
+                    let ok = t.state == HealthState::Healthy;
+                    json!({"InstanceId": t.id, "State": if ok { "InService" } else { "OutOfService" },
+                           "ReasonCode": if ok { "N/A" } else { "Instance" }, "Description": t.description.clone().unwrap_or_else(|| "N/A".into())})
+                })
+                .collect();
+            return Ok(json!({"InstanceStates": states}));
+        }
+    }
+    let tg = st.target_groups.get(&tg_arn).ok_or_else(|| tg_not_found(&tg_arn))?;
+    let instances: Vec<Value> = tg.targets.iter().filter(|t| t.drain_until_ms.is_none()).map(|t| json!({"InstanceId": t.id})).collect();
+    Ok(json!({"Instances": instances}))
+}
+
+fn describe_lbs(st: &ElbState, input: &Value) -> ApiResult {
+    let arns = list(input, "LoadBalancerArns");
+    let names = list(input, "Names");
+    for a in &arns {
+        if !st.load_balancers.contains_key(a) {
+            return Err(lb_not_found(a));
+        }
+    }
+    for n in &names {
+        if !st.load_balancers.values().any(|l| &l.name == n && l.lb_type != LbType::Classic) {
+            return Err(ApiError::new("LoadBalancerNotFound", format!("Load balancers '[{n}]' not found")));
+        }
+    }
+    let out: Vec<Value> = st
+        .load_balancers
+        .values()
+        .filter(|l| l.lb_type != LbType::Classic)
+        .filter(|l| (arns.is_empty() || arns.contains(&l.arn)) && (names.is_empty() || names.contains(&l.name)))
+        .map(|l| lb_json(l, "active"))
+        .collect();
+    Ok(json!({"LoadBalancers": out}))
+}
+
+fn delete_lb(st: &mut ElbState, input: &Value) -> ApiResult {
+    let arn = if let Some(name) = s(input, "LoadBalancerName") {
+        match st.load_balancers.values().find(|l| l.lb_type == LbType::Classic && l.name == name) {
+            Some(l) => l.arn.clone(),
+            None => return Ok(json!({})), // Classic DeleteLoadBalancer is idempotent
+        }
+    } else {
+        s(input, "LoadBalancerArn").unwrap_or("").to_string()
+    };
+    let lb = st.load_balancers.remove(&arn).ok_or_else(|| lb_not_found(&arn))?;
+    let ls: Vec<String> = st.listeners.values().filter(|l| l.lb_arn == arn).map(|l| l.arn.clone()).collect();
+    for l in &ls {
+        st.listeners.remove(l);
+    }
+    st.rules.retain(|_, r| !ls.contains(&r.listener_arn));
+    if let Some(tg) = lb.classic_tg {
+        st.target_groups.remove(&tg);
+    }
+    st.traffic.remove(&arn);
+    Ok(json!({}))
+}
+
+pub(crate) fn default_attrs() -> TgAttributes {
+    TgAttributes {
+        deregistration_delay_s: 300,
+        slow_start_s: 0,
+        algorithm: Algorithm::RoundRobin,
+        stickiness_enabled: false,
+        stickiness_type: "lb_cookie".into(),
+        stickiness_cookie_s: 86_400,
+        cross_zone: "use_load_balancer_configuration".into(),
+        extra: BTreeMap::new(),
+    }
+}
+
+fn create_tg(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
+    let name = s(input, "Name").unwrap_or("");
+    if !valid_name(name) {
+        return Err(validation(format!("Target group name '{name}' can only contain characters that are alphanumeric characters or hyphens(-)"))); // [UNVERIFIED]
+    }
+    let target_type = s(input, "TargetType").unwrap_or("instance").to_string();
+    if !["instance", "ip", "lambda", "alb"].contains(&target_type.as_str()) {
+        return Err(enum_err(&target_type, "targetType", &["instance", "ip", "lambda", "alb"]));
+    }
+    let protocol = s(input, "Protocol").unwrap_or("").to_uppercase();
+    const PROTOS: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"];
+    if !PROTOS.contains(&protocol.as_str()) {
+        return Err(validation("A protocol must be specified")); // [UNVERIFIED]
+    }
+    let port = u(input, "Port").ok_or_else(|| validation("A port must be specified"))?; // [UNVERIFIED]
+    if !(1..=65535).contains(&port) {
+        return Err(validation("1 validation error detected: Value at 'port' failed to satisfy constraint: Member must have value less than or equal to 65535"));
+    }
+    let vpc = s(input, "VpcId").ok_or_else(|| validation("A VPC ID must be specified"))?.to_string(); // [UNVERIFIED]
+    let l7 = protocol == "HTTP" || protocol == "HTTPS";
+    // Defaults: ALB groups (HTTP/HTTPS) per ALBDG: HTTP check, "/", 30 s, 5 s, 5, 2, "200".
+    // NLB groups per the API doc (BOTO CreateTargetGroupInput): TCP check, 30 s, timeout 6 s for HTTP checks
+    // and 10 s for TCP/HTTPS, healthy 5, unhealthy 2; HTTP-check matcher "200-399" (NLBDG).
+    let hc_proto = s(input, "HealthCheckProtocol").map(str::to_uppercase).unwrap_or_else(|| if l7 { "HTTP".into() } else { "TCP".into() });
+    if l7 && hc_proto == "TCP" {
+        return Err(validation("Health check protocol 'TCP' is not supported for target groups with the 'HTTP' or 'HTTPS' protocol")); // [UNVERIFIED]
+    }
+    let hc_http = hc_proto == "HTTP" || hc_proto == "HTTPS";
+    let def_timeout = if l7 { 5 } else if hc_proto == "HTTP" { 6 } else { 10 };
+    let interval = u(input, "HealthCheckIntervalSeconds").unwrap_or(30);
+    let timeout = u(input, "HealthCheckTimeoutSeconds").unwrap_or(def_timeout);
+    if !(5..=300).contains(&interval) {
+        return Err(validation("Health check interval must be between 5 and 300 seconds")); // [UNVERIFIED]
+    }
+    if !(2..=120).contains(&timeout) {
+        return Err(validation("Health check timeout must be between 2 and 120 seconds")); // [UNVERIFIED]
+    }
+    if timeout >= interval {
+        return Err(validation("Health check timeout must be smaller than the interval")); // [UNVERIFIED]
+    }
+    let ht = u(input, "HealthyThresholdCount").unwrap_or(5);
+    let ut = u(input, "UnhealthyThresholdCount").unwrap_or(2);
+    if !(2..=10).contains(&ht) || !(2..=10).contains(&ut) {
+        return Err(validation("Health check thresholds must be between 2 and 10")); // [UNVERIFIED]
+    }
+    let matcher = if hc_http {
+        Some(input.pointer("/Matcher/HttpCode").and_then(Value::as_str).unwrap_or(if l7 { "200" } else { "200-399" }).to_string())
+    } else {
+        None
+    };
+    if let Some(existing) = st.target_groups.values().find(|t| t.name == name && !t.hidden) {
+        if existing.protocol == protocol && existing.port == port as u16 {
+            return Ok(json!({"TargetGroups": [tg_json(existing)]}));
+        }
+        return Err(ApiError::new("DuplicateTargetGroupName", format!("A target group with the same name '{name}' exists, but with different settings")));
+    }
+    let c = st.next_counter();
+    let arn = format!("arn:aws:elasticloadbalancing:{}:{}:targetgroup/{name}/{}", ctx.region, ctx.account_id, hex16("tg", c));
+    let tg = TargetGroup {
+        arn: arn.clone(),
+        name: name.to_string(),
+        protocol: protocol.clone(),
+        port: port as u16,
+        vpc_id: vpc,
+        target_type,
+        protocol_version: if l7 { Some(s(input, "ProtocolVersion").unwrap_or("HTTP1").to_string()) } else { None },
+        health: HealthCheck {
+            enabled: true,
+            protocol: hc_proto,
+            port: s(input, "HealthCheckPort").unwrap_or("traffic-port").to_string(),
+            path: if hc_http { Some(s(input, "HealthCheckPath").unwrap_or("/").to_string()) } else { None },
+            interval_s: interval as u32,
+            timeout_s: timeout as u32,
+            healthy_threshold: ht as u32,
+            unhealthy_threshold: ut as u32,
+            matcher,
+        },
+        attrs: default_attrs(),
+        targets: vec![],
+        lb_arns: vec![],
+        in_use: false,
+        hidden: false,
+        rr_cursor: 0,
+    };
+    let out = tg_json(&tg);
+    st.target_groups.insert(arn, tg);
+    Ok(json!({"TargetGroups": [out]}))
+}
+
+fn tg_json(tg: &TargetGroup) -> Value {
+    let h = &tg.health;
+    let mut v = json!({
+        "TargetGroupArn": tg.arn, "TargetGroupName": tg.name, "Protocol": tg.protocol, "Port": tg.port, "VpcId": tg.vpc_id,
+        "HealthCheckProtocol": h.protocol, "HealthCheckPort": h.port, "HealthCheckEnabled": h.enabled,
+        "HealthCheckIntervalSeconds": h.interval_s, "HealthCheckTimeoutSeconds": h.timeout_s,
+        "HealthyThresholdCount": h.healthy_threshold, "UnhealthyThresholdCount": h.unhealthy_threshold,
+        "LoadBalancerArns": tg.lb_arns, "TargetType": tg.target_type, "IpAddressType": "ipv4",
+    });
+    if let Some(p) = &h.path {
+        v["HealthCheckPath"] = json!(p);
+    }
+    if let Some(m) = &h.matcher {
+        v["Matcher"] = json!({"HttpCode": m});
+    }
+    if let Some(pv) = &tg.protocol_version {
+        v["ProtocolVersion"] = json!(pv);
+    }
+    v
+}
+
+fn describe_tgs(st: &mut ElbState, input: &Value) -> ApiResult {
+    st.topology_dirty = true;
+    let arns = list(input, "TargetGroupArns");
+    let names = list(input, "Names");
+    let lb = s(input, "LoadBalancerArn");
+    for a in &arns {
+        if !st.target_groups.contains_key(a) {
+            return Err(tg_not_found(a));
+        }
+    }
+    if let Some(l) = lb {
+        if !st.load_balancers.contains_key(l) {
+            return Err(lb_not_found(l));
+        }
+    }
+    let users = tg_users(st);
+    let out: Vec<Value> = st
+        .target_groups
+        .values()
+        .filter(|t| !t.hidden)
+        .filter(|t| (arns.is_empty() || arns.contains(&t.arn)) && (names.is_empty() || names.contains(&t.name)))
+        .filter(|t| lb.map_or(true, |l| users.get(&t.arn).is_some_and(|u| u.iter().any(|x| x == l))))
+        .map(|t| {
+            let mut v = tg_json(t);
+            v["LoadBalancerArns"] = json!(users.get(&t.arn).cloned().unwrap_or_default());
+            v
+        })
+        .collect();
+    Ok(json!({"TargetGroups": out}))
+}
+
+/// Target group ARN → the load balancers whose listeners forward to it.
+fn tg_users(st: &ElbState) -> BTreeMap<String, Vec<String>> {
+    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for l in st.listeners.values() {
+        let ra = st.rules.values().filter(|r| r.listener_arn == l.arn).flat_map(|r| r.actions.iter());
+        for a in l.default_actions.iter().chain(ra) {
+            for tg in a.target_groups() {
+                let e = users.entry(tg.to_string()).or_default();
+                if !e.contains(&l.lb_arn) {
+                    e.push(l.lb_arn.clone());
+                }
+            }
+        }
+    }
+    users
+}
+
+fn modify_tg(st: &mut ElbState, input: &Value) -> ApiResult {
+    let arn = s(input, "TargetGroupArn").unwrap_or("");
+    let tg = st.target_groups.get_mut(arn).ok_or_else(|| tg_not_found(arn))?;
+    let h = &mut tg.health;
+    if let Some(v) = u(input, "HealthCheckIntervalSeconds") {
+        h.interval_s = v.clamp(5, 300) as u32;
+    }
+    if let Some(v) = u(input, "HealthCheckTimeoutSeconds") {
+        h.timeout_s = v.clamp(2, 120) as u32;
+    }
+    if let Some(v) = u(input, "HealthyThresholdCount") {
+        h.healthy_threshold = v.clamp(2, 10) as u32;
+    }
+    if let Some(v) = u(input, "UnhealthyThresholdCount") {
+        h.unhealthy_threshold = v.clamp(2, 10) as u32;
+    }
+    if let Some(p) = s(input, "HealthCheckPath") {
+        h.path = Some(p.to_string());
+    }
+    if let Some(m) = input.pointer("/Matcher/HttpCode").and_then(Value::as_str) {
+        h.matcher = Some(m.to_string());
+    }
+    Ok(json!({"TargetGroups": [tg_json(tg)]}))
+}
+
+fn delete_tg(st: &mut ElbState, input: &Value) -> ApiResult {
+    let arn = s(input, "TargetGroupArn").unwrap_or("");
+    if !st.target_groups.contains_key(arn) {
+        return Ok(json!({})); // [UNVERIFIED] AWS answers deletes of unknown groups without error
+    }
+    if tg_users(st).contains_key(arn) {
+        return Err(ApiError::new("ResourceInUse", format!("Target group '{arn}' is currently in use by a listener or a rule")));
+    }
+    st.target_groups.remove(arn);
+    Ok(json!({}))
+}
+
+fn attrs_json(tg: &TargetGroup) -> Vec<Value> {
+    let a = &tg.attrs;
+    let mut m: BTreeMap<String, String> = a.extra.clone();
+    m.insert("deregistration_delay.timeout_seconds".into(), a.deregistration_delay_s.to_string());
+    m.insert("stickiness.enabled".into(), a.stickiness_enabled.to_string());
+    m.insert("stickiness.type".into(), if tg.protocol.starts_with("HTTP") { a.stickiness_type.clone() } else { "source_ip".into() });
+    m.insert("load_balancing.cross_zone.enabled".into(), a.cross_zone.clone());
+    if tg.protocol.starts_with("HTTP") {
+        m.insert("slow_start.duration_seconds".into(), a.slow_start_s.to_string());
+        m.insert("load_balancing.algorithm.type".into(), a.algorithm.as_aws().into());
+        m.insert("stickiness.lb_cookie.duration_seconds".into(), a.stickiness_cookie_s.to_string());
+    }
+    m.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()
+}
+
+fn modify_attrs(st: &mut ElbState, input: &Value) -> ApiResult {
+    let arn = s(input, "TargetGroupArn").unwrap_or("");
+    let tg = st.target_groups.get(arn).ok_or_else(|| tg_not_found(arn))?;
+    let mut a = tg.attrs.clone();
+    let items = input.get("Attributes").and_then(Value::as_array).cloned().unwrap_or_default();
+    for it in &items {
+        let k = s(it, "Key").unwrap_or("");
+        let v = s(it, "Value").unwrap_or("");
+        let num = || v.parse::<u32>().ok();
+        let bad = || validation(format!("'{v}' is not a valid value for target group attribute '{k}'")); // [UNVERIFIED]
+        match k {
+            "deregistration_delay.timeout_seconds" => match num() {
+                Some(n) if n <= 3600 => a.deregistration_delay_s = n,
+                _ => return Err(bad()),
+            },
+            "slow_start.duration_seconds" => match num() {
+                Some(n) if n == 0 || (30..=900).contains(&n) => a.slow_start_s = n,
+                _ => return Err(bad()),
+            },
+            "load_balancing.algorithm.type" => {
+                a.algorithm = match v {
+                    "round_robin" => Algorithm::RoundRobin,
+                    "least_outstanding_requests" => Algorithm::LeastOutstandingRequests,
+                    "weighted_random" => Algorithm::WeightedRandom,
+                    _ => return Err(bad()),
+                }
+            }
+            "stickiness.enabled" => match v {
+                "true" | "false" => a.stickiness_enabled = v == "true",
+                _ => return Err(bad()),
+            },
+            "stickiness.type" => match v {
+                "lb_cookie" | "app_cookie" | "source_ip" => a.stickiness_type = v.into(),
+                _ => return Err(bad()),
+            },
+            "stickiness.lb_cookie.duration_seconds" => match num() {
+                Some(n) if (1..=604_800).contains(&n) => a.stickiness_cookie_s = n,
+                _ => return Err(bad()),
+            },
+            "load_balancing.cross_zone.enabled" => match v {
+                "true" | "false" | "use_load_balancer_configuration" => a.cross_zone = v.into(),
+                _ => return Err(bad()),
+            },
+            "" => return Err(validation("An attribute key must be specified")), // [UNVERIFIED]
+            _ => {
+                a.extra.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    if a.slow_start_s > 0 && a.algorithm == Algorithm::LeastOutstandingRequests {
+        return Err(ApiError::new(
+            "InvalidConfigurationRequest",
+            "Slow start mode cannot be enabled with the least outstanding requests algorithm", // [UNVERIFIED] text; rule ALBDG
+        ));
+    }
+    let tg = st.target_groups.get_mut(arn).ok_or_else(|| tg_not_found(arn))?;
+    tg.attrs = a;
+    Ok(json!({"Attributes": attrs_json(tg)}))
+}
+
+fn listener_json(l: &Listener) -> Value {
+    let acts: Vec<Value> = l.default_actions.iter().enumerate().map(|(i, a)| a.to_json(i as u32 + 1)).collect();
+    let mut v = json!({"ListenerArn": l.arn, "LoadBalancerArn": l.lb_arn, "Port": l.port, "Protocol": l.protocol, "DefaultActions": acts});
+    if let Some(p) = &l.ssl_policy {
+        v["SslPolicy"] = json!(p);
+        v["Certificates"] = json!(l.certificates);
+    }
+    v
+}
+
+fn check_tg_for_lb(st: &ElbState, actions: &[Action], lb_arn: &str, lb_type: LbType) -> Result<(), ApiError> {
+    let users = tg_users(st);
+    for a in actions {
+        for tg in a.target_groups() {
+            let g = st.target_groups.get(tg).ok_or_else(|| tg_not_found(tg))?;
+            let l7 = g.protocol.starts_with("HTTP");
+            if (lb_type == LbType::Application) != l7 {
+                return Err(ApiError::new(
+                    "InvalidConfigurationRequest",
+                    format!("The target group '{tg}' has protocol '{}' that is not supported by a load balancer of type '{}'", g.protocol, lb_type.as_aws()), // [UNVERIFIED]
+                ));
+            }
+            if users.get(tg).is_some_and(|u| u.iter().any(|x| x != lb_arn)) {
+                return Err(ApiError::new(
+                    "TargetGroupAssociationLimit",
+                    format!("The following target groups cannot be associated with more than one load balancer: {tg}"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn create_listener(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
+    let lb_arn = s(input, "LoadBalancerArn").unwrap_or("").to_string();
+    let lb = st.load_balancers.get(&lb_arn).ok_or_else(|| lb_not_found(&lb_arn))?.clone();
+    let port = u(input, "Port").filter(|p| (1..=65535).contains(p)).ok_or_else(|| validation("A listener port must be specified"))? as u16; // [UNVERIFIED]
+    let protocol = s(input, "Protocol").map(str::to_uppercase).unwrap_or_else(|| if lb.lb_type == LbType::Application { "HTTP".into() } else { "TCP".into() });
+    let ok = match lb.lb_type {
+        LbType::Application => protocol == "HTTP" || protocol == "HTTPS",
+        LbType::Network => ["TCP", "TLS", "UDP", "TCP_UDP"].contains(&protocol.as_str()),
+        LbType::Classic => false,
+    };
+    if !ok {
+        return Err(ApiError::new("UnsupportedProtocol", format!("Protocol '{protocol}' is not supported with a load balancer of type '{}'", lb.lb_type.as_aws()))); // [UNVERIFIED]
+    }
+    let certs: Vec<Value> = input.get("Certificates").and_then(Value::as_array).cloned().unwrap_or_default();
+    if (protocol == "HTTPS" || protocol == "TLS") && certs.is_empty() {
+        return Err(ApiError::new("CertificateNotFound", "A certificate must be specified for HTTPS listeners")); // [UNVERIFIED]
+    }
+    let exists = |a: &str| st.target_groups.contains_key(a);
+    let actions = parse_actions(input.get("DefaultActions"), "defaultActions", &exists)?;
+    if lb.lb_type == LbType::Network && actions.iter().any(|a| !matches!(a, Action::Forward { .. })) {
+        return Err(validation("Network Load Balancer listeners support only forward actions")); // [UNVERIFIED]
+    }
+    check_tg_for_lb(st, &actions, &lb_arn, lb.lb_type)?;
+    if let Some(l) = st.listeners.values().find(|l| l.lb_arn == lb_arn && l.port == port) {
+        if l.protocol == protocol && l.default_actions == actions {
+            return Ok(json!({"Listeners": [listener_json(l)]}));
+        }
+        return Err(ApiError::new("DuplicateListener", "A listener already exists on this port for this load balancer")); // [UNVERIFIED]
+    }
+    let c = st.next_counter();
+    let lb_tail = lb.arn.split(":loadbalancer/").nth(1).unwrap_or("");
+    let arn = format!("arn:aws:elasticloadbalancing:{}:{}:listener/{lb_tail}/{}", ctx.region, ctx.account_id, hex16("listener", c));
+    let ssl = if protocol == "HTTPS" || protocol == "TLS" { Some(s(input, "SslPolicy").unwrap_or("ELBSecurityPolicy-2016-08").to_string()) } else { None };
+    let l = Listener { arn: arn.clone(), lb_arn, port, protocol, default_actions: actions, ssl_policy: ssl, certificates: certs };
+    let out = listener_json(&l);
+    st.listeners.insert(arn, l);
+    Ok(json!({"Listeners": [out]}))
+}
+
+fn describe_listeners(st: &ElbState, input: &Value) -> ApiResult {
+    let arns = list(input, "ListenerArns");
+    let lb = s(input, "LoadBalancerArn");
+    if let Some(l) = lb {
+        if !st.load_balancers.contains_key(l) {
+            return Err(lb_not_found(l));
+        }
+    }
+    for a in &arns {
+        if !st.listeners.contains_key(a) {
+            return Err(listener_not_found(a));
+        }
+    }
+    if lb.is_none() && arns.is_empty() {
+        return Err(validation("You must specify either listener ARNs or a load balancer ARN")); // [UNVERIFIED]
+    }
+    let mut ls: Vec<&Listener> = st.listeners.values().filter(|l| (arns.is_empty() || arns.contains(&l.arn)) && lb.map_or(true, |x| l.lb_arn == x)).collect();
+    ls.sort_by_key(|l| l.port);
+    Ok(json!({"Listeners": ls.into_iter().map(listener_json).collect::<Vec<_>>()}))
+}
+
+fn rule_json(r: &Rule) -> Value {
+    json!({
+        "RuleArn": r.arn, "Priority": r.priority.to_string(), "IsDefault": false,
+        "Conditions": r.conditions.iter().map(Condition::to_json).collect::<Vec<_>>(),
+        "Actions": r.actions.iter().enumerate().map(|(i, a)| a.to_json(i as u32 + 1)).collect::<Vec<_>>(),
+    })
+}
+
+fn create_rule(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
+    let l_arn = s(input, "ListenerArn").unwrap_or("").to_string();
+    let l = st.listeners.get(&l_arn).ok_or_else(|| listener_not_found(&l_arn))?.clone();
+    let lb_type = st.load_balancers.get(&l.lb_arn).map_or(LbType::Application, |x| x.lb_type);
+    if lb_type != LbType::Application {
+        return Err(validation("Rules are supported only for Application Load Balancer listeners")); // [UNVERIFIED]
+    }
+    let priority = u(input, "Priority").ok_or_else(|| validation("A rule priority must be specified"))?; // [UNVERIFIED]
+    if !(1..=50_000).contains(&priority) {
+        return Err(validation(format!(
+            "1 validation error detected: Value '{priority}' at 'priority' failed to satisfy constraint: Member must have value {}",
+            if priority == 0 { "greater than or equal to 1" } else { "less than or equal to 50000" }
+        )));
+    }
+    let conditions = parse_conditions(input.get("Conditions"))?;
+    if conditions.is_empty() {
+        return Err(validation("A rule must have at least one condition")); // [UNVERIFIED]
+    }
+    let exists = |a: &str| st.target_groups.contains_key(a);
+    let actions = parse_actions(input.get("Actions"), "actions", &exists)?;
+    check_tg_for_lb(st, &actions, &l.lb_arn, lb_type)?;
+    if st.rules.values().any(|r| r.listener_arn == l_arn && r.priority as u64 == priority) {
+        return Err(ApiError::new("PriorityInUse", format!("Priority '{priority}' is currently in use"))); // [UNVERIFIED] text
+    }
+    if st.rules.values().filter(|r| st.listeners.get(&r.listener_arn).is_some_and(|x| x.lb_arn == l.lb_arn)).count() >= 100 {
+        return Err(ApiError::new("TooManyRules", "You've reached the limit on the number of rules per load balancer")); // quota 100 (§7.1); text [UNVERIFIED]
+    }
+    let c = st.next_counter();
+    let tail = l.arn.split(":listener/").nth(1).unwrap_or("");
+    let arn = format!("arn:aws:elasticloadbalancing:{}:{}:listener-rule/{tail}/{}", ctx.region, ctx.account_id, hex16("rule", c));
+    let r = Rule { arn: arn.clone(), listener_arn: l_arn, priority: priority as u32, conditions, actions };
+    let out = rule_json(&r);
+    st.rules.insert(arn, r);
+    Ok(json!({"Rules": [out]}))
+}
+
+fn describe_rules(st: &ElbState, input: &Value) -> ApiResult {
+    let arns = list(input, "RuleArns");
+    let l_arn = s(input, "ListenerArn");
+    let mut out = Vec::new();
+    if let Some(la) = l_arn {
+        let l = st.listeners.get(la).ok_or_else(|| listener_not_found(la))?;
+        let mut rs: Vec<&Rule> = st.rules.values().filter(|r| r.listener_arn == la).collect();
+        rs.sort_by_key(|r| r.priority);
+        out.extend(rs.into_iter().map(rule_json));
+        let tail = l.arn.split(":listener/").nth(1).unwrap_or("");
+        let prefix = l.arn.split(":listener/").next().unwrap_or("");
+        out.push(json!({
+            "RuleArn": format!("{prefix}:listener-rule/{tail}/default"), "Priority": "default", "IsDefault": true, "Conditions": [],
+            "Actions": l.default_actions.iter().enumerate().map(|(i, a)| a.to_json(i as u32 + 1)).collect::<Vec<_>>(),
+        }));
+    } else if !arns.is_empty() {
+        for a in &arns {
+            out.push(rule_json(st.rules.get(a).ok_or_else(rule_not_found)?));
+        }
+    } else {
+        return Err(validation("You must specify either listener rule ARNs or a listener ARN")); // [UNVERIFIED]
+    }
+    Ok(json!({"Rules": out}))
+}
+
+fn set_priorities(st: &mut ElbState, input: &Value) -> ApiResult {
+    let items = input.get("RulePriorities").and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut changes: Vec<(String, u32)> = Vec::new();
+    for it in &items {
+        let arn = s(it, "RuleArn").unwrap_or("").to_string();
+        let p = u(it, "Priority").filter(|p| (1..=50_000).contains(p)).ok_or_else(|| validation("Priority must be between 1 and 50000"))? as u32; // [UNVERIFIED]
+        if !st.rules.contains_key(&arn) {
+            return Err(rule_not_found());
+        }
+        if changes.iter().any(|(_, q)| *q == p) {
+            return Err(validation(format!("Priority '{p}' was provided multiple times"))); // [UNVERIFIED]
+        }
+        changes.push((arn, p));
+    }
+    // The result must leave priorities unique per listener.
+    for (arn, p) in &changes {
+        let la = st.rules[arn].listener_arn.clone();
+        let clash = st.rules.values().any(|r| r.listener_arn == la && &r.arn != arn && !changes.iter().any(|(a, _)| a == &r.arn) && r.priority == *p)
+            || changes.iter().any(|(a, q)| a != arn && q == p && st.rules[a].listener_arn == la);
+        if clash {
+            return Err(ApiError::new("PriorityInUse", format!("Priority '{p}' is currently in use"))); // [UNVERIFIED] text
+        }
+    }
+    for (arn, p) in &changes {
+        if let Some(r) = st.rules.get_mut(arn) {
+            r.priority = *p;
+        }
+    }
+    let out: Vec<Value> = changes.iter().filter_map(|(a, _)| st.rules.get(a)).map(rule_json).collect();
+    Ok(json!({"Rules": out}))
+}
+
+fn parse_targets(input: &Value, tg: &TargetGroup) -> Result<Vec<(String, u16, Option<String>)>, ApiError> {
+    let arr = input.get("Targets").and_then(Value::as_array).ok_or_else(|| validation("Targets must be specified"))?; // [UNVERIFIED]
+    let mut out = Vec::new();
+    for t in arr {
+        let id = s(t, "Id").unwrap_or("").to_string();
+        let ok = match tg.target_type.as_str() {
+            "ip" => parse_ipv4(&id).is_some(),
+            "instance" => id.starts_with("i-"),
+            _ => !id.is_empty(),
+        };
+        if !ok {
+            return Err(ApiError::new("InvalidTarget", format!("The following targets are not valid for target group type '{}': {id}", tg.target_type))); // [UNVERIFIED]
+        }
+        let port = u(t, "Port").unwrap_or(tg.port as u64);
+        if !(1..=65535).contains(&port) {
+            return Err(validation("Target port must be between 1 and 65535")); // [UNVERIFIED]
+        }
+        out.push((id, port as u16, s(t, "AvailabilityZone").map(str::to_string)));
+    }
+    Ok(out)
+}
+
+fn register_targets(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
+    let arn = s(input, "TargetGroupArn").unwrap_or("").to_string();
+    let tg = st.target_groups.get(&arn).ok_or_else(|| tg_not_found(&arn))?;
+    let targets = parse_targets(input, tg)?;
+    for (id, port, az) in targets {
+        // The AZ of an API-registered target: as given, else the first VPC subnet's (no subnet lookup by IP here).
+        let az = az.or_else(|| ctx.subnets.first().map(|s| s.1.clone())).unwrap_or_default();
+        st.register_target(&arn, TargetId { id: id.clone(), port, availability_zone: az, owner: id }, ctx.now_ms);
+    }
+    Ok(json!({}))
+}
+
+fn deregister_targets(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
+    let arn = s(input, "TargetGroupArn").unwrap_or("").to_string();
+    let tg = st.target_groups.get(&arn).ok_or_else(|| tg_not_found(&arn))?;
+    let targets = parse_targets(input, tg)?;
+    for (id, port, _) in &targets {
+        if tg.find(id, *port).is_err() {
+            return Err(ApiError::new("InvalidTarget", format!("The following targets are not registered in target group '{arn}': 'Id={id},Port={port}'"))); // [UNVERIFIED]
+        }
+    }
+    for (id, port, _) in targets {
+        st.deregister_target(&arn, &id, port, ctx.now_ms);
+    }
+    Ok(json!({}))
+}
+
+fn describe_health(st: &ElbState, input: &Value) -> ApiResult {
+    let arn = s(input, "TargetGroupArn").unwrap_or("");
+    let tg = st.target_groups.get(arn).ok_or_else(|| tg_not_found(arn))?;
+    let hc_port = |p: u16| if tg.health.port == "traffic-port" { p.to_string() } else { tg.health.port.clone() };
+    let desc = |t: &Target| {
+        let mut th = json!({"State": t.state.as_aws()});
+        if let Some(r) = t.reason {
+            th["Reason"] = json!(r);
+        }
+        if let Some(d) = &t.description {
+            th["Description"] = json!(d);
+        }
+        json!({"Target": {"Id": t.id, "Port": t.port, "AvailabilityZone": t.az}, "HealthCheckPort": hc_port(t.port), "TargetHealth": th})
+    };
+    let out: Vec<Value> = if input.get("Targets").is_some() {
+        parse_targets(input, tg)?
+            .into_iter()
+            .map(|(id, port, _)| match tg.find(&id, port) {
+                Ok(i) => desc(&tg.targets[i]),
+                Err(_) => json!({"Target": {"Id": id, "Port": port}, "HealthCheckPort": hc_port(port),
+                    "TargetHealth": {"State": "unused", "Reason": "Target.NotRegistered", "Description": "Target is not registered to the target group"}}),
+            })
+            .collect()
+    } else {
+        tg.targets.iter().map(desc).collect()
+    };
+    Ok(json!({"TargetHealthDescriptions": out}))
+}

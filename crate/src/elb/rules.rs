@@ -1,0 +1,407 @@
+//! Listener rules: conditions, actions and their evaluation against a request.
+//!
+//! Facts (ALBDG load-balancer-listeners.md, reference §7.1): rules are evaluated from the lowest priority
+//! number; the default rule (no conditions) last. `*` matches 0 or more characters, `?` exactly one.
+//! Host matching is case-insensitive, path matching case-sensitive and on the path only (not the query).
+//! Header name and value are case-insensitive; method is case-sensitive and exact. Several values in one
+//! condition: any matches. Several conditions in one rule: all must match.
+
+use serde_json::{json, Value};
+
+use crate::api::ApiError;
+
+/// One request class as the router sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct RequestView {
+    pub host: String,
+    /// The path, optionally followed by `?query`.
+    pub path: String,
+    pub method: String,
+    pub headers: Vec<(String, String)>,
+    /// Client IPv4 address; `None` matches no `source-ip` condition.
+    pub source_ip: Option<u32>,
+}
+
+impl RequestView {
+    pub fn new(host: &str, path: &str) -> RequestView {
+        RequestView { host: host.to_string(), path: path.to_string(), method: "GET".into(), headers: vec![], source_ip: None }
+    }
+    fn path_only(&self) -> &str {
+        self.path.split('?').next().unwrap_or("")
+    }
+    fn query(&self) -> Vec<(String, String)> {
+        let q = match self.path.split_once('?') {
+            Some((_, q)) => q,
+            None => return vec![],
+        };
+        q.split('&')
+            .filter(|s| !s.is_empty())
+            .map(|kv| match kv.split_once('=') {
+                Some((k, v)) => (k.to_string(), v.to_string()),
+                None => (kv.to_string(), String::new()),
+            })
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Condition {
+    HostHeader(Vec<String>),
+    PathPattern(Vec<String>),
+    HttpHeader { name: String, values: Vec<String> },
+    /// `(key, value)`: a missing key matches any key.
+    QueryString(Vec<(Option<String>, String)>),
+    HttpRequestMethod(Vec<String>),
+    SourceIp(Vec<String>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// `(target group ARN, weight)`.
+    Forward { groups: Vec<(String, u32)>, stickiness: bool, stickiness_secs: u32 },
+    Redirect { config: Value, status: String },
+    FixedResponse { status: u16, content_type: Option<String>, body: Option<String> },
+}
+
+/// Wildcard match: `*` any run of characters (possibly empty), `?` exactly one character.
+pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
+    let norm = |c: char| if case_insensitive { c.to_ascii_lowercase() } else { c };
+    let p: Vec<char> = pattern.chars().map(norm).collect();
+    let t: Vec<char> = text.chars().map(norm).collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let mut star: Option<(usize, usize)> = None;
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && p[pi] == t[ti])) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some((pi, ti));
+            pi += 1;
+        } else if let Some((sp, st)) = star {
+            pi = sp + 1;
+            ti = st + 1;
+            star = Some((sp, st + 1));
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Parses `a.b.c.d/n` into (network, prefix length).
+pub fn parse_cidr(text: &str) -> Option<(u32, u32)> {
+    let (ip, len) = match text.split_once('/') {
+        Some((ip, len)) => (ip, len.parse::<u32>().ok()?),
+        None => (text, 32),
+    };
+    if len > 32 {
+        return None;
+    }
+    Some((parse_ipv4(ip)?, len))
+}
+
+pub fn parse_ipv4(text: &str) -> Option<u32> {
+    let parts: Vec<&str> = text.split('.').collect();
+    if parts.len() != 4 {
+        return None;
+    }
+    let mut v = 0u32;
+    for p in parts {
+        v = (v << 8) | p.parse::<u8>().ok()? as u32;
+    }
+    Some(v)
+}
+
+fn cidr_contains(cidr: &str, ip: u32) -> bool {
+    match parse_cidr(cidr) {
+        Some((_, 0)) => true,
+        Some((net, len)) => {
+            let mask = u32::MAX << (32 - len);
+            (net & mask) == (ip & mask)
+        }
+        None => false,
+    }
+}
+
+impl Condition {
+    pub fn matches(&self, req: &RequestView) -> bool {
+        match self {
+            Condition::HostHeader(v) => v.iter().any(|p| glob_match(p, &req.host, true)),
+            Condition::PathPattern(v) => v.iter().any(|p| glob_match(p, req.path_only(), false)),
+            Condition::HttpHeader { name, values } => req
+                .headers
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                .any(|(_, hv)| values.iter().any(|p| glob_match(p, hv, true))),
+            Condition::QueryString(pairs) => {
+                let q = req.query();
+                pairs.iter().any(|(k, v)| {
+                    q.iter().any(|(qk, qv)| k.as_ref().map_or(true, |k| glob_match(k, qk, true)) && glob_match(v, qv, true))
+                })
+            }
+            Condition::HttpRequestMethod(v) => v.iter().any(|m| m == &req.method),
+            Condition::SourceIp(v) => req.source_ip.is_some_and(|ip| v.iter().any(|c| cidr_contains(c, ip))),
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        match self {
+            Condition::HostHeader(v) => json!({"Field": "host-header", "Values": v, "HostHeaderConfig": {"Values": v}}),
+            Condition::PathPattern(v) => json!({"Field": "path-pattern", "Values": v, "PathPatternConfig": {"Values": v}}),
+            Condition::HttpHeader { name, values } => {
+                json!({"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": name, "Values": values}})
+            }
+            Condition::QueryString(pairs) => {
+                let vals: Vec<Value> = pairs
+                    .iter()
+                    .map(|(k, v)| match k {
+                        Some(k) => json!({"Key": k, "Value": v}),
+                        None => json!({"Value": v}),
+                    })
+                    .collect();
+                json!({"Field": "query-string", "QueryStringConfig": {"Values": vals}})
+            }
+            Condition::HttpRequestMethod(v) => json!({"Field": "http-request-method", "HttpRequestMethodConfig": {"Values": v}}),
+            Condition::SourceIp(v) => json!({"Field": "source-ip", "SourceIpConfig": {"Values": v}}),
+        }
+    }
+}
+
+pub(crate) fn validation(msg: impl Into<String>) -> ApiError {
+    ApiError::new("ValidationError", msg)
+}
+
+fn str_list(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+fn wildcard_count(s: &str) -> u32 {
+    s.chars().filter(|c| *c == '*' || *c == '?').count() as u32
+}
+
+/// Parses `Conditions` with AWS's per-rule limits (reference §7.1).
+pub(crate) fn parse_conditions(v: Option<&Value>) -> Result<Vec<Condition>, ApiError> {
+    let arr = match v {
+        None | Some(Value::Null) => return Ok(vec![]),
+        Some(Value::Array(a)) => a,
+        Some(_) => return Err(validation("Conditions must be a list.")),
+    };
+    let mut out = Vec::new();
+    let mut evaluations = 0u32;
+    let mut wildcards = 0u32;
+    for c in arr {
+        let field = c.get("Field").and_then(Value::as_str).unwrap_or("");
+        let cond = match field {
+            "host-header" => {
+                let mut v = str_list(c.pointer("/HostHeaderConfig/Values"));
+                v.extend(str_list(c.get("Values")));
+                Condition::HostHeader(v)
+            }
+            "path-pattern" => {
+                let mut v = str_list(c.pointer("/PathPatternConfig/Values"));
+                v.extend(str_list(c.get("Values")));
+                Condition::PathPattern(v)
+            }
+            "http-header" => {
+                let name = c.pointer("/HttpHeaderConfig/HttpHeaderName").and_then(Value::as_str).unwrap_or("").to_string();
+                if name.is_empty() {
+                    return Err(validation("An HTTP header name must be specified for http-header conditions")); // [UNVERIFIED] text
+                }
+                Condition::HttpHeader { name, values: str_list(c.pointer("/HttpHeaderConfig/Values")) }
+            }
+            "query-string" => {
+                let pairs = c
+                    .pointer("/QueryStringConfig/Values")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .map(|p| {
+                                (
+                                    p.get("Key").and_then(Value::as_str).map(str::to_string),
+                                    p.get("Value").and_then(Value::as_str).unwrap_or("").to_string(),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Condition::QueryString(pairs)
+            }
+            "http-request-method" => Condition::HttpRequestMethod(str_list(c.pointer("/HttpRequestMethodConfig/Values"))),
+            "source-ip" => {
+                let v = str_list(c.pointer("/SourceIpConfig/Values"));
+                if let Some(bad) = v.iter().find(|x| parse_cidr(x).is_none()) {
+                    return Err(validation(format!("The source IP '{bad}' is not a valid CIDR block"))); // [UNVERIFIED] text
+                }
+                Condition::SourceIp(v)
+            }
+            other => {
+                return Err(validation(format!(
+                    "Condition field '{other}' must be one of '[http-header, http-request-method, host-header, path-pattern, query-string, source-ip]'"
+                ))) // [UNVERIFIED] text
+            }
+        };
+        let (n, w) = match &cond {
+            Condition::HostHeader(v) | Condition::PathPattern(v) | Condition::HttpRequestMethod(v) | Condition::SourceIp(v) => {
+                (v.len() as u32, v.iter().map(|s| wildcard_count(s)).sum::<u32>())
+            }
+            Condition::HttpHeader { values, .. } => (values.len() as u32, values.iter().map(|s| wildcard_count(s)).sum::<u32>()),
+            Condition::QueryString(p) => {
+                (p.len() as u32, p.iter().map(|(k, v)| wildcard_count(v) + k.as_deref().map_or(0, wildcard_count)).sum())
+            }
+        };
+        if n == 0 {
+            return Err(validation(format!("A condition value must be specified for the '{field}' field"))); // [UNVERIFIED]
+        }
+        if n > 5 {
+            return Err(validation("A rule can only have '5' condition values")); // [UNVERIFIED] text; limit from §7.1
+        }
+        let once = matches!(
+            cond,
+            Condition::HostHeader(_) | Condition::PathPattern(_) | Condition::HttpRequestMethod(_) | Condition::SourceIp(_)
+        );
+        if once && out.iter().any(|o: &Condition| std::mem::discriminant(o) == std::mem::discriminant(&cond)) {
+            return Err(validation(format!("A rule can only have one '{field}' condition"))); // [UNVERIFIED] text
+        }
+        evaluations += n;
+        wildcards += w;
+        out.push(cond);
+    }
+    if evaluations > 5 {
+        return Err(validation("A rule can only have '5' condition values")); // [UNVERIFIED] text
+    }
+    if wildcards > 5 {
+        return Err(validation("A rule can only have '5' wildcards")); // [UNVERIFIED] text
+    }
+    Ok(out)
+}
+
+/// Parses `Actions`/`DefaultActions`; `tg_exists` checks target group ARNs.
+pub(crate) fn parse_actions(v: Option<&Value>, member: &str, tg_exists: &dyn Fn(&str) -> bool) -> Result<Vec<Action>, ApiError> {
+    let arr = match v {
+        Some(Value::Array(a)) if !a.is_empty() => a,
+        _ => return Err(validation(format!("{member} is required and must be a non-empty list."))),
+    };
+    let mut out = Vec::new();
+    for (i, a) in arr.iter().enumerate() {
+        let ty = a.get("Type").and_then(Value::as_str).unwrap_or("");
+        let action = match ty {
+            "forward" => {
+                let mut groups: Vec<(String, u32)> = Vec::new();
+                if let Some(arn) = a.get("TargetGroupArn").and_then(Value::as_str) {
+                    groups.push((arn.to_string(), 1));
+                }
+                if let Some(list) = a.pointer("/ForwardConfig/TargetGroups").and_then(Value::as_array) {
+                    for g in list {
+                        let arn = g.get("TargetGroupArn").and_then(Value::as_str).unwrap_or("").to_string();
+                        let w = g.get("Weight").and_then(Value::as_u64).unwrap_or(1);
+                        if w > 999 {
+                            return Err(validation("Weight must be between 0 and 999")); // [UNVERIFIED] text; range §7.1
+                        }
+                        if !groups.iter().any(|(x, _)| x == &arn) {
+                            groups.push((arn, w as u32));
+                        } else if let Some(e) = groups.iter_mut().find(|(x, _)| x == &arn) {
+                            e.1 = w as u32;
+                        }
+                    }
+                }
+                if groups.is_empty() {
+                    return Err(validation("A target group ARN must be specified for forward actions")); // [UNVERIFIED]
+                }
+                if groups.len() > 5 {
+                    return Err(validation("A forward action can have at most '5' target groups")); // [UNVERIFIED]; limit §7.1
+                }
+                for (arn, _) in &groups {
+                    if !tg_exists(arn) {
+                        return Err(ApiError::new("TargetGroupNotFound", format!("Target groups '[{arn}]' not found")));
+                    }
+                }
+                let stick = a.pointer("/ForwardConfig/TargetGroupStickinessConfig/Enabled").and_then(Value::as_bool).unwrap_or(false);
+                let secs = a.pointer("/ForwardConfig/TargetGroupStickinessConfig/DurationSeconds").and_then(Value::as_u64).unwrap_or(3600);
+                Action::Forward { groups, stickiness: stick, stickiness_secs: secs.min(604_800) as u32 }
+            }
+            "redirect" => {
+                let cfg = a.get("RedirectConfig").cloned().unwrap_or(Value::Null);
+                let status = cfg.get("StatusCode").and_then(Value::as_str).unwrap_or("").to_string();
+                if status != "HTTP_301" && status != "HTTP_302" {
+                    return Err(validation(format!(
+                        "1 validation error detected: Value '{status}' at '{member}.{}.member.redirectConfig.statusCode' failed to satisfy constraint: Member must satisfy enum value set: [HTTP_301, HTTP_302]",
+                        i + 1
+                    )));
+                }
+                Action::Redirect { config: cfg, status }
+            }
+            "fixed-response" => {
+                let cfg = a.get("FixedResponseConfig").cloned().unwrap_or(Value::Null);
+                let code = cfg.get("StatusCode").and_then(Value::as_str).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
+                if !(200..=299).contains(&code) && !(400..=599).contains(&code) {
+                    return Err(validation("The fixed-response status code must be a 2XX, 4XX or 5XX code")); // [UNVERIFIED]
+                }
+                Action::FixedResponse {
+                    status: code,
+                    content_type: cfg.get("ContentType").and_then(Value::as_str).map(str::to_string),
+                    body: cfg.get("MessageBody").and_then(Value::as_str).map(str::to_string),
+                }
+            }
+            other => {
+                return Err(validation(format!(
+                    "1 validation error detected: Value '{other}' at '{member}.{}.member.type' failed to satisfy constraint: Member must satisfy enum value set: [forward, authenticate-oidc, authenticate-cognito, redirect, fixed-response]",
+                    i + 1
+                )))
+            }
+        };
+        out.push(action);
+    }
+    Ok(out)
+}
+
+impl Action {
+    pub fn to_json(&self, order: u32) -> Value {
+        match self {
+            Action::Forward { groups, stickiness, stickiness_secs } => {
+                let tgs: Vec<Value> = groups.iter().map(|(a, w)| json!({"TargetGroupArn": a, "Weight": w})).collect();
+                let mut stick = json!({"Enabled": stickiness});
+                if *stickiness {
+                    stick["DurationSeconds"] = json!(stickiness_secs);
+                }
+                let mut v = json!({"Type": "forward", "Order": order, "ForwardConfig": {"TargetGroups": tgs, "TargetGroupStickinessConfig": stick}});
+                if groups.len() == 1 {
+                    v["TargetGroupArn"] = json!(groups[0].0);
+                }
+                v
+            }
+            Action::Redirect { config, .. } => json!({"Type": "redirect", "Order": order, "RedirectConfig": config}),
+            Action::FixedResponse { status, content_type, body } => {
+                let mut cfg = json!({"StatusCode": status.to_string()});
+                if let Some(c) = content_type {
+                    cfg["ContentType"] = json!(c);
+                }
+                if let Some(b) = body {
+                    cfg["MessageBody"] = json!(b);
+                }
+                json!({"Type": "fixed-response", "Order": order, "FixedResponseConfig": cfg})
+            }
+        }
+    }
+
+    pub fn target_groups(&self) -> impl Iterator<Item = &str> {
+        let groups: &[(String, u32)] = match self {
+            Action::Forward { groups, .. } => groups,
+            _ => &[],
+        };
+        groups.iter().map(|(a, _)| a.as_str())
+    }
+}
+
+/// The rule chosen for a request: the first by priority whose conditions all match, else the default.
+/// `rules` are `(priority, conditions, actions)` sorted by priority; returns the actions.
+pub fn choose_actions<'a>(rules: &[(u32, &'a [Condition], &'a [Action])], default: &'a [Action], req: &RequestView) -> &'a [Action] {
+    for (_, conds, actions) in rules {
+        if conds.iter().all(|c| c.matches(req)) {
+            return actions;
+        }
+    }
+    default
+}
