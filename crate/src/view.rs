@@ -270,6 +270,13 @@ impl Sim {
         let mut availability_zones: Vec<String> = scenario.network.subnets.iter().map(|s| s.availability_zone.clone()).collect();
         availability_zones.sort();
         availability_zones.dedup();
+        // Tasks per container instance in one pass (not one scan of every task per instance).
+        let mut n_tasks_by_node: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
+        for task in self.tasks.values().filter(|t| t.last_status != TaskStatus::Stopped) {
+            if let Some(node) = task.node {
+                *n_tasks_by_node.entry(node).or_default() += 1;
+            }
+        }
         let ec2_of_node = |node: u32| self.container_instances.get(&node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.instance_id.clone());
         let instances = self
             .ec2
@@ -296,7 +303,7 @@ impl Sim {
                     registered_memory_mib: node.map_or(e.instance_type.registered_memory_mib(), |n| n.registered_memory_mib),
                     remaining_cpu_units: remaining.as_ref().map_or(0, |r| r.cpu_units),
                     remaining_memory_mib: remaining.as_ref().map_or(0, |r| r.memory_mib),
-                    n_tasks: ci.map_or(0, |ci| self.tasks.values().filter(|t| t.node == Some(ci.key) && t.last_status != TaskStatus::Stopped).count() as u32),
+                    n_tasks: ci.map_or(0, |ci| n_tasks_by_node.get(&ci.key).copied().unwrap_or(0)),
                     custom_attributes: ci
                         .map(|ci| ci.custom_attributes.iter().map(|(k, v)| (k.clone(), v.clone().unwrap_or_default())).collect())
                         .unwrap_or_default(),

@@ -287,4 +287,6 @@ pub struct Service {
     pub steady_state_reported: bool,
     pub last_placement_failure: Option<String>,
     pub tick_scheduled: bool,
+    /// Future reconcile times already scheduled, so a burst of task changes schedules one tick, not thousands.
+    pub future_ticks: std::collections::BTreeSet<SimTime>,
 }

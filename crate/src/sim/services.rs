@@ -173,6 +173,7 @@ impl Sim {
             steady_state_reported: false,
             last_placement_failure: None,
             tick_scheduled: false,
+            future_ticks: Default::default(),
         };
         self.services.insert(key, service);
         self.schedule_service_tick(key, self.now);
@@ -327,6 +328,8 @@ impl Sim {
         }
         if at <= self.now {
             service.tick_scheduled = true;
+        } else if !service.future_ticks.insert(at) {
+            return;
         }
         self.schedule(at, Ev::ServiceTick(key));
     }
@@ -466,8 +469,10 @@ impl Sim {
     }
 
     pub(crate) fn on_service_tick(&mut self, key: ServiceKey) {
+        let now = self.now;
         let Some(service) = self.services.get_mut(&key) else { return };
         service.tick_scheduled = false;
+        service.future_ticks.remove(&now);
         if service.status == "INACTIVE" {
             return;
         }

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
-const TABS: [&str; 5] = ["Cluster", "Task definitions", "Services", "Run task", "Files"];
+const TABS: [&str; 7] = ["Cluster", "Task definitions", "Services", "Run task", "IAM", "Storage", "Files"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -31,6 +31,8 @@ pub fn builder() -> Html {
                         "Task definitions" => html! { <TaskDefinitionForm /> },
                         "Services" => html! { <ServiceForm /> },
                         "Run task" => html! { <RunTaskForm /> },
+                        "IAM" => html! { <super::iam::IamForm /> },
+                        "Storage" => html! { <super::storage::StorageForm /> },
                         _ => html! { <FilesForm /> },
                     }
                 }
@@ -40,7 +42,7 @@ pub fn builder() -> Html {
 }
 
 /// The value of the input, select or textarea an event came from.
-fn event_value(e: &Event) -> String {
+pub(crate) fn event_value(e: &Event) -> String {
     let Some(target) = e.target() else { return String::new() };
     if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
         return input.value();
@@ -51,12 +53,12 @@ fn event_value(e: &Event) -> String {
     target.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default()
 }
 
-fn checked(e: &Event) -> bool {
+pub(crate) fn checked(e: &Event) -> bool {
     e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
 }
 
 /// A labelled text field bound to a string state.
-fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> Html {
+pub(crate) fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> Html {
     let oninput = { let state = state.clone(); Callback::from(move |e: InputEvent| state.set(event_value(&e))) };
     html! {
         <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={(**state).clone()} oninput={oninput} /></label>
@@ -64,7 +66,7 @@ fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> Html {
 }
 
 /// A labelled select bound to a string state.
-fn select(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)]) -> Html {
+pub(crate) fn select(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)]) -> Html {
     let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(event_value(&e))) };
     html! {
         <label class="field"><span>{ label.to_string() }</span>
@@ -75,12 +77,12 @@ fn select(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(S
     }
 }
 
-fn pairs(values: &[&str]) -> Vec<(String, String)> {
+pub(crate) fn pairs(values: &[&str]) -> Vec<(String, String)> {
     values.iter().map(|v| (v.to_string(), v.to_string())).collect()
 }
 
 /// The outcome line of the last action: AWS's refusal, or what happened.
-fn outcome(result: &Option<Result<String, String>>) -> Html {
+pub(crate) fn outcome(result: &Option<Result<String, String>>) -> Html {
     match result {
         Some(Ok(text)) => html! { <p class="ok-text" role="status">{ text }</p> },
         Some(Err(text)) => html! { <p class="error-text" role="alert">{ text }</p> },
@@ -158,6 +160,8 @@ struct TdForm {
     container_cpu: String,
     container_memory: String,
     container_port: String,
+    task_role: String,
+    execution_role: String,
 }
 
 impl Default for TdForm {
@@ -173,6 +177,8 @@ impl Default for TdForm {
             container_cpu: String::new(),
             container_memory: String::new(),
             container_port: "80".into(),
+            task_role: String::new(),
+            execution_role: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole".into(),
         }
     }
 }
@@ -203,8 +209,11 @@ impl TdForm {
         if !self.memory.trim().is_empty() {
             doc.insert("memory".into(), json!(self.memory.trim()));
         }
-        if self.launch_type == "FARGATE" {
-            doc.insert("executionRoleArn".into(), json!("arn:aws:iam::123456789012:role/ecsTaskExecutionRole"));
+        if !self.task_role.is_empty() {
+            doc.insert("taskRoleArn".into(), json!(self.task_role));
+        }
+        if !self.execution_role.is_empty() {
+            doc.insert("executionRoleArn".into(), json!(self.execution_role));
         }
         doc.insert("containerDefinitions".into(), json!([Value::Object(container)]));
         Value::Object(doc)
@@ -229,6 +238,8 @@ impl TdForm {
             container_cpu: text(container.and_then(|c| c.get("cpu"))),
             container_memory: text(container.and_then(|c| c.get("memory"))),
             container_port: text(container.and_then(|c| c.get("portMappings")).and_then(|p| p.get(0)).and_then(|p| p.get("containerPort"))),
+            task_role: text(doc.get("taskRoleArn")),
+            execution_role: text(doc.get("executionRoleArn")),
         }
     }
 }
@@ -294,6 +305,18 @@ fn task_definition_form() -> Html {
     };
     let f = &*form;
     let view = sim.view();
+    // Role selects list the account's roles; a value typed into the JSON stays selectable.
+    let role_field = |label: &str, name: &str, value: &str, apply: fn(&mut TdForm, String)| {
+        let mut arns: Vec<&str> = view.roles.iter().map(|r| r.arn.as_str()).collect();
+        if !value.is_empty() && !arns.contains(&value) {
+            arns.push(value);
+        }
+        html! { <label class="field td-role"><span>{ label.to_string() }</span>
+            <select name={name.to_string()} onchange={set_field(apply)}>
+                <option value="" selected={value.is_empty()}>{ "(none)" }</option>
+                { for arns.iter().map(|a| html! { <option key={a.to_string()} value={a.to_string()} selected={*a == value}>{ a.rsplit('/').next().unwrap_or(a).to_string() }</option> }) }
+            </select></label> }
+    };
     html! {
         <div class="form td-form">
             <div class="td-columns">
@@ -309,6 +332,8 @@ fn task_definition_form() -> Html {
                     { text_field("Container CPU (units)", "containerCpu", &f.container_cpu, |f, v| f.container_cpu = v) }
                     { text_field("Container memory (MiB)", "containerMemory", &f.container_memory, |f, v| f.container_memory = v) }
                     { text_field("Container port", "containerPort", &f.container_port, |f, v| f.container_port = v) }
+                    { role_field("Task role (taskRoleArn)", "taskRoleArn", &f.task_role, |f, v| f.task_role = v) }
+                    { role_field("Execution role (executionRoleArn)", "executionRoleArn", &f.execution_role, |f, v| f.execution_role = v) }
                 </fieldset>
                 <label class="field td-json"><span>{ "JSON (RegisterTaskDefinition input)" }</span>
                     <textarea name="taskDefinitionJson" spellcheck="false" rows="14" value={(*json_text).clone()} oninput={on_json} />

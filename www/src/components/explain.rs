@@ -77,6 +77,7 @@ fn task_details(props: &IdProps) -> Html {
                 <button type="button" onclick={stop}>{ "Stop task (ecs:StopTask)" }</button>
             }
             if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
+            <crate::components::iam::TaskAccess task={task.clone()} />
             if task.launch_type == "FARGATE" {
                 <p class="hint">{ "Fargate places the task in one of the service's subnets; there is no instance choice to explain." }</p>
             } else if let Some(explanation) = &*explanation {

@@ -1,9 +1,12 @@
 //! The event log: calls, service events, task and instance changes and refused calls, newest first,
 //! filterable by kind and text. The driver keeps it bounded; rows are keyed by their sequence number.
 
+use std::collections::VecDeque;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
-use crate::driver::use_sim;
+use crate::driver::{use_sim, LogRow};
 use crate::shell::format_elapsed;
 
 /// The kinds a learner can filter on, with their labels.
@@ -38,14 +41,8 @@ pub fn event_log() -> Html {
             }
         })
     };
-    let needle = text.to_lowercase();
     let log = sim.state.log.clone();
-    let rows: Vec<_> = log
-        .iter()
-        .filter(|row| kind.is_empty() || row.kind == *kind)
-        .filter(|row| needle.is_empty() || row.subject.to_lowercase().contains(&needle) || row.message.to_lowercase().contains(&needle))
-        .take(200)
-        .collect();
+    let n_rows = filtered(&log, &kind, &text).count();
     html! {
         <section class="panel log" aria-labelledby="log-title">
             <div class="log-head">
@@ -54,8 +51,36 @@ pub fn event_log() -> Html {
                     { for KINDS.iter().map(|(value, label)| html! { <option key={*value} value={*value} selected={*value == kind.as_str()}>{ *label }</option> }) }
                 </select>
                 <input type="search" placeholder="Filter text" aria-label="Filter text" value={(*text).clone()} oninput={on_text} />
-                <span class="hint">{ format!("{} of {} rows, newest first", rows.len(), log.len()) }</span>
+                <span class="hint">{ format!("{} of {} rows, newest first", n_rows, log.len()) }</span>
             </div>
+            <LogRows log={LogRef(log.clone())} kind={(*kind).clone()} text={(*text).clone()} />
+        </section>
+    }
+}
+
+/// The bounded log compared by pointer: the driver replaces the `Rc` only when rows were added.
+#[derive(Clone)]
+struct LogRef(Rc<VecDeque<LogRow>>);
+
+impl PartialEq for LogRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LogRowsProps {
+    log: LogRef,
+    kind: String,
+    text: String,
+}
+
+/// The row count and the rows: re-rendered only when the log or the filters change, not on every
+/// published view.
+#[function_component(LogRows)]
+fn log_rows(props: &LogRowsProps) -> Html {
+    let rows: Vec<_> = filtered(&props.log.0, &props.kind, &props.text).collect();
+    html! {
             <ol class="log-rows">
                 { for rows.iter().map(|row| html! {
                     <li key={row.seq} class={classes!("log-row", format!("kind-{}", row.kind))}>
@@ -66,6 +91,14 @@ pub fn event_log() -> Html {
                     </li>
                 }) }
             </ol>
-        </section>
     }
+}
+
+/// The rows shown (at most 200, newest first) for a kind filter (empty: all) and a text filter.
+fn filtered<'a>(log: &'a VecDeque<LogRow>, kind: &'a str, text: &str) -> impl Iterator<Item = &'a LogRow> + 'a {
+    let needle = text.to_lowercase();
+    log.iter()
+        .filter(move |row| kind.is_empty() || row.kind == kind)
+        .filter(move |row| needle.is_empty() || row.subject.to_lowercase().contains(&needle) || row.message.to_lowercase().contains(&needle))
+        .take(200)
 }

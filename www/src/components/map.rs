@@ -100,6 +100,7 @@ pub fn cluster_map() -> Html {
                     <p class="hint">{ "Launch EC2 instances or run a Fargate task from the builder, or pick a scenario above." }</p>
                 </div>
             }
+            <crate::components::storage::StorageStrip />
         </main>
     }
 }
@@ -174,12 +175,33 @@ fn zone(props: &ZoneProps) -> Html {
         .filter(|t| task_opacity(t, now_ms).is_some())
         .collect();
     let n_ec2_tasks_elsewhere = view.tasks.iter().filter(|t| t.launch_type != "FARGATE").count();
-    let mut tasks_by_instance = tasks_by_instance(view, &instances, now_ms);
+    let tasks_by_instance = tasks_by_instance(view, &instances, now_ms);
+    // The previous render's boxes: an instance whose box is unchanged keeps its `Rc`, so its
+    // `Instance` is not re-rendered (props compared by pointer) when a new view is published.
+    let cache = use_mut_ref(HashMap::<String, Rc<InstanceBox>>::new);
+    let boxes: Vec<Rc<InstanceBox>> = {
+        let mut cache = cache.borrow_mut();
+        let boxes: Vec<Rc<InstanceBox>> = instances
+            .iter()
+            .map(|i| {
+                let tasks = tasks_by_instance.get(i.ec2_instance_id.as_str()).map_or(&[][..], Vec::as_slice);
+                // Opacity only moves for a stopped task: otherwise the box does not depend on the clock.
+                let box_now_ms = if tasks.iter().any(|t| t.last_status == "STOPPED") { now_ms } else { 0 };
+                match cache.get(&i.ec2_instance_id) {
+                    Some(cached) if cached.same_as(i, tasks, box_now_ms) => cached.clone(),
+                    _ => Rc::new(InstanceBox { instance: (*i).clone(), tasks: tasks.iter().map(|t| (*t).clone()).collect(), now_ms: box_now_ms }),
+                }
+            })
+            .collect();
+        cache.clear();
+        cache.extend(boxes.iter().map(|b| (b.instance.ec2_instance_id.clone(), b.clone())));
+        boxes
+    };
     html! {
         <section class="zone" aria-label={format!("Availability Zone {}", props.az)}>
             <h3 class="zone-title">{ &props.az }</h3>
-            { for instances.iter().map(|i| html! {
-                <Instance key={i.ec2_instance_id.clone()} instance={(*i).clone()} tasks={tasks_by_instance.remove(i.ec2_instance_id.as_str()).unwrap_or_default()} now_ms={now_ms} />
+            { for boxes.iter().map(|b| html! {
+                <Instance key={b.instance.ec2_instance_id.clone()} data={BoxRef(b.clone())} />
             }) }
             if instances.is_empty() && n_ec2_tasks_elsewhere > 0 {
                 <p class="hint zone-empty">{ "No EC2 instances in this zone." }</p>
@@ -197,16 +219,41 @@ fn zone(props: &ZoneProps) -> Html {
 }
 
 /// The tasks shown on each of `instances` (in the view's order), in one pass over the tasks.
-fn tasks_by_instance<'a>(view: &View, instances: &[&'a InstanceView], now_ms: u64) -> HashMap<&'a str, Vec<TaskView>> {
-    let mut by_instance: HashMap<&'a str, Vec<TaskView>> = instances.iter().map(|i| (i.ec2_instance_id.as_str(), Vec::new())).collect();
+fn tasks_by_instance<'a, 'v>(view: &'v View, instances: &[&'a InstanceView], now_ms: u64) -> HashMap<&'a str, Vec<&'v TaskView>> {
+    let mut by_instance: HashMap<&'a str, Vec<&'v TaskView>> = instances.iter().map(|i| (i.ec2_instance_id.as_str(), Vec::new())).collect();
     for task in &view.tasks {
         if let Some(tasks) = task.ec2_instance_id.as_deref().and_then(|id| by_instance.get_mut(id)) {
             if task_opacity(task, now_ms).is_some() {
-                tasks.push(task.clone());
+                tasks.push(task);
             }
         }
     }
     by_instance
+}
+
+/// What one instance box shows: the instance, its tasks on the map, and the fading clock (0 when
+/// none of its tasks is fading).
+#[derive(PartialEq)]
+struct InstanceBox {
+    instance: InstanceView,
+    tasks: Vec<TaskView>,
+    now_ms: u64,
+}
+
+impl InstanceBox {
+    fn same_as(&self, instance: &InstanceView, tasks: &[&TaskView], now_ms: u64) -> bool {
+        self.now_ms == now_ms && self.instance == *instance && self.tasks.len() == tasks.len() && self.tasks.iter().zip(tasks).all(|(a, b)| a == *b)
+    }
+}
+
+/// An instance box compared by pointer (`Zone` keeps the `Rc` of an unchanged box).
+#[derive(Clone)]
+struct BoxRef(Rc<InstanceBox>);
+
+impl PartialEq for BoxRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 fn task_chip(task: &TaskView, now_ms: u64) -> Html {
@@ -242,6 +289,7 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
         task.service.as_ref().map(|s| format!(" (service {s})")).unwrap_or_default(),
         task.last_status
     );
+    let label = if task.n_denied_calls > 0 { format!("{label}, {} AWS calls denied", task.n_denied_calls) } else { label };
     html! {
         <button type="button" class={classes!("chip", status_class(&task.last_status), selected.then_some("selected"))}
             style={format!("opacity: {:.2}", props.opacity_permille as f64 / 1000.0)}
@@ -250,15 +298,17 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
             <span class="chip-id">{ short_id(&task.id) }</span>
             <span class="chip-status">{ &task.last_status }</span>
             <span class="chip-family">{ task.service.clone().unwrap_or_else(|| task.family.clone()) }</span>
+            if !task.efs_mounts.is_empty() || task.n_denied_calls > 0 { <span class="chip-tags">
+                if !task.efs_mounts.is_empty() { <span class="chip-efs" title="Mounts an EFS file system">{ "EFS" }</span> }
+                if task.n_denied_calls > 0 { <span class="chip-denied" title="AWS calls denied by IAM">{ format!("{} denied", task.n_denied_calls) }</span> }
+            </span> }
         </button>
     }
 }
 
 #[derive(Properties, PartialEq)]
 struct InstanceProps {
-    instance: InstanceView,
-    tasks: Vec<TaskView>,
-    now_ms: u64,
+    data: BoxRef,
 }
 
 /// The state a learner should read on an instance box.
@@ -275,7 +325,7 @@ fn instance_state(instance: &InstanceView) -> (String, &'static str) {
 #[function_component(Instance)]
 fn instance(props: &InstanceProps) -> Html {
     let selection = use_context::<SelectionHandle>();
-    let i = &props.instance;
+    let i = &props.data.0.instance;
     let selected = selection.as_ref().is_some_and(|sel| **sel == Selection::Instance(i.ec2_instance_id.clone()));
     let onclick = {
         let selection = selection.clone();
@@ -298,7 +348,7 @@ fn instance(props: &InstanceProps) -> Html {
                 { bar("Memory", used_mem, i.registered_memory_mib, "MiB") }
             }
             <div class="chips">
-                { for props.tasks.iter().map(|t| task_chip(t, props.now_ms)) }
+                { for props.data.0.tasks.iter().map(|t| task_chip(t, props.data.0.now_ms)) }
             </div>
         </div>
     }

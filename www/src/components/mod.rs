@@ -1,6 +1,9 @@
-//! The page's regions: builder, cluster map, explanation panel and event log.
+//! The page's regions: builder, cluster map, explanation panel and event log, plus the IAM and
+//! storage parts they share.
 
 pub mod builder;
 pub mod explain;
+pub mod iam;
 pub mod log;
 pub mod map;
+pub mod storage;

@@ -20,6 +20,15 @@ pub use persist::{base64url_decode, base64url_encode, RunRecord};
 
 /// Events processed at most per animation frame; beyond it the run is "behind" wall time.
 const EVENT_BUDGET_PER_FRAME: u32 = 5_000;
+/// Wall time a frame may spend processing events (milliseconds): a burst of costly events (2,000
+/// tasks changing at one sim instant can take a second in wasm) is spread over frames, the run
+/// showing "running behind" meanwhile, instead of freezing the page.
+const SIM_WALL_BUDGET_PER_FRAME_MS: f64 = 3.0;
+/// Events processed between two looks at the wall clock.
+const EVENT_CHUNK: u32 = 32;
+/// While the run is behind (a burst), a new view is published at most this often (wall ms): a
+/// view rebuild and its render cost a frame of their own.
+const PUBLISH_INTERVAL_BEHIND_WALL_MS: f64 = 500.0;
 /// A frame's wall time is clamped to this, so a backgrounded tab does not spiral.
 const MAX_FRAME_WALL_MS: f64 = 250.0;
 /// Event log rows kept (newest first).
@@ -55,6 +64,10 @@ pub struct Driver {
     /// Sim time the clock shows, with the sub-millisecond part frames accumulate.
     render_time_ms: f64,
     since_autosave_wall_ms: f64,
+    /// Events were processed since the last published view.
+    dirty: bool,
+    /// Wall time since the last published view (milliseconds).
+    since_publish_wall_ms: f64,
 }
 
 impl Driver {
@@ -76,6 +89,8 @@ impl Driver {
             behind: false,
             render_time_ms,
             since_autosave_wall_ms: 0.0,
+            dirty: false,
+            since_publish_wall_ms: 0.0,
         };
         driver.drain_log();
         driver
@@ -103,18 +118,46 @@ impl Driver {
     fn tick(&mut self, wall_dt_ms: f64) -> bool {
         let wall_dt_ms = wall_dt_ms.clamp(0.0, MAX_FRAME_WALL_MS);
         let target = self.render_time_ms + wall_dt_ms * self.speed as f64;
-        let advance = self.sim.advance_to(SimTime(target as u64), EVENT_BUDGET_PER_FRAME);
-        self.behind = !advance.reached;
-        self.render_time_ms = if advance.reached { target } else { self.sim.now().as_millis() as f64 };
+        // In chunks, until the target, the event budget or the frame's wall budget is reached.
+        let started = wall_now_ms();
+        let (mut reached, mut n_events) = (false, 0u32);
+        while n_events < EVENT_BUDGET_PER_FRAME {
+            let advance = self.sim.advance_to(SimTime(target as u64), EVENT_CHUNK.min(EVENT_BUDGET_PER_FRAME - n_events));
+            n_events += advance.n_events;
+            if advance.reached {
+                reached = true;
+                break;
+            }
+            if wall_now_ms() - started >= SIM_WALL_BUDGET_PER_FRAME_MS {
+                break;
+            }
+        }
+        self.behind = !reached;
+        self.render_time_ms = if reached { target } else { self.sim.now().as_millis() as f64 };
+        self.since_publish_wall_ms += wall_dt_ms;
         self.since_autosave_wall_ms += wall_dt_ms;
         if self.since_autosave_wall_ms >= AUTOSAVE_INTERVAL_WALL_MS {
             self.since_autosave_wall_ms = 0.0;
             self.autosave();
         }
-        if advance.n_events > 0 {
+        if n_events > 0 {
             self.drain_log();
+            self.dirty = true;
         }
-        advance.n_events > 0
+        n_events > 0
+    }
+
+    /// Whether the frame should publish a new view: events were processed, and, while a burst
+    /// keeps the run behind, not more often than `PUBLISH_INTERVAL_BEHIND_WALL_MS`.
+    fn should_publish(&self) -> bool {
+        self.dirty && (!self.behind || self.since_publish_wall_ms >= PUBLISH_INTERVAL_BEHIND_WALL_MS)
+    }
+
+    /// A new view of the sim, for publishing.
+    fn fresh_view(&mut self) -> Rc<View> {
+        self.dirty = false;
+        self.since_publish_wall_ms = 0.0;
+        Rc::new(self.sim.view())
     }
 
     fn record(&self) -> RunRecord {
@@ -128,6 +171,11 @@ impl Driver {
     fn now_ms(&self) -> u64 {
         self.sim.now().as_millis()
     }
+}
+
+/// `performance.now()` (0 where there is no `performance`).
+fn wall_now_ms() -> f64 {
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
 }
 
 /// Compact JSON of `value`, cut to about `max_chars` characters.
@@ -427,10 +475,10 @@ pub fn sim_provider(props: &SimProviderProps) -> Html {
         let latest = latest.clone();
         let clock_ms = clock_ms.clone();
         use_callback((), move |banner: Option<Option<String>>, _| {
+            let view = driver.borrow_mut().fresh_view();
             let d = driver.borrow();
             let current = latest.borrow().clone();
             let banner = banner.unwrap_or_else(|| current.banner.clone());
-            let view = Rc::new(d.sim.view());
             clock_ms.set(d.now_ms());
             current.set(Rc::new(publish_state(&d, view, banner)));
         })
@@ -486,22 +534,24 @@ fn schedule_frame(
     let slot = frame.clone();
     let handle = request_animation_frame(move |ts| {
         let wall_dt_ms = last_ts.map_or(0.0, |last| ts - last);
-        let (changed, playing) = {
+        let (publish, playing) = {
             let mut d = driver.borrow_mut();
             if !d.playing {
                 return;
             }
             let was_behind = d.behind;
-            let changed = d.tick(wall_dt_ms);
-            (changed || was_behind != d.behind, d.playing)
+            d.tick(wall_dt_ms);
+            let publish = d.should_publish() || was_behind != d.behind;
+            (publish.then(|| d.dirty.then(|| d.fresh_view())), d.playing)
         };
         {
             let d = driver.borrow();
             clock_ms.set(d.now_ms());
-            if changed {
+            if let Some(view) = publish {
                 let current = latest.borrow().clone();
                 let banner = current.banner.clone();
-                current.set(Rc::new(publish_state(&d, Rc::new(d.sim.view()), banner)));
+                let view = view.unwrap_or_else(|| current.view.clone());
+                current.set(Rc::new(publish_state(&d, view, banner)));
             }
         }
         if playing {

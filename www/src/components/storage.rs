@@ -1,0 +1,224 @@
+//! Storage in the playground: the map's EFS strip (each file system with its mount targets under
+//! their Availability Zone columns), and the builder's Storage tab (create a file system, mount
+//! targets, access points, browse files, write or read a file from a task, why S3 is not a volume).
+
+use serde_json::{json, Value};
+use yew::prelude::*;
+
+use crate::components::builder::{checked, field, outcome, pairs, select};
+use crate::components::iam::{call_targets, select_current, target_input};
+use crate::components::map::short_id;
+use crate::driver::{use_sim, SimHandle};
+use crate::shell::format_elapsed;
+
+/// The map's storage strip: one row per file system, mount targets in their AZ's column.
+#[function_component(StorageStrip)]
+pub fn storage_strip() -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    if view.file_systems.is_empty() {
+        return html! {};
+    }
+    let columns = format!("grid-template-columns: repeat({}, minmax(0, 1fr))", view.availability_zones.len().max(1));
+    html! {
+        <section class="storage-strip" aria-label="Storage: EFS file systems">
+            { for view.file_systems.iter().map(|fs| html! {
+                <div key={fs.file_system_id.clone()} class="efs-row" data-fs-id={fs.file_system_id.clone()}>
+                    <div class="efs-head">
+                        <span class="efs-badge">{ "EFS" }</span>
+                        <strong>{ fs.name.clone().unwrap_or_else(|| fs.file_system_id.clone()) }</strong>
+                        <span class="muted">{ format!(" {} · {} · {} files", fs.file_system_id, fs.life_cycle_state, fs.files.len()) }</span>
+                    </div>
+                    <div class="efs-azs" style={columns.clone()}>
+                        { for view.availability_zones.iter().map(|az| {
+                            let targets: Vec<_> = fs.mount_targets.iter().filter(|m| &m.availability_zone == az).collect();
+                            html! {
+                                <div key={az.clone()} class="efs-az" data-az={az.clone()}>
+                                    { for targets.iter().map(|m| html! {
+                                        <div key={m.mount_target_id.clone()} class="mount-target" data-az={az.clone()} title={format!("Mount target {} in {} ({}), security groups {}", m.mount_target_id, m.subnet_id, az, m.security_groups.join(", "))}>
+                                            { format!("mount target {} ({})", m.mount_target_id, m.security_groups.join(", ")) }
+                                        </div>
+                                    }) }
+                                    if targets.is_empty() { <div class="no-mount-target">{ "no mount target: tasks here cannot mount it" }</div> }
+                                </div>
+                            }
+                        }) }
+                    </div>
+                </div>
+            }) }
+        </section>
+    }
+}
+
+/// The security group ids of the scenario's network (the scenario document lists them).
+fn security_groups(sim: &SimHandle) -> Vec<(String, String)> {
+    let doc: Value = serde_json::from_str(&sim.scenario_json()).unwrap_or_default();
+    let ids: Vec<&str> = doc["network"]["securityGroups"].as_array().map(|g| g.iter().filter_map(|g| g["groupId"].as_str()).collect()).unwrap_or_default();
+    pairs(&ids)
+}
+
+fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KiB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+#[function_component(StorageForm)]
+pub fn storage_form() -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let fs_name = use_state(|| "shared-data".to_string());
+    let performance = use_state(|| "generalPurpose".to_string());
+    let throughput = use_state(|| "elastic".to_string());
+    let encrypted = use_state(|| true);
+    let fs = use_state(String::new);
+    let subnet = use_state(String::new);
+    let sg = use_state(String::new);
+    let ap_path = use_state(|| "/data".to_string());
+    let result = use_state(|| None::<Result<String, String>>);
+
+    let file_systems: Vec<(String, String)> = view.file_systems.iter().map(|f| (f.file_system_id.clone(), format!("{} ({})", f.name.clone().unwrap_or_default(), f.file_system_id))).collect();
+    let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
+    let groups = security_groups(&sim);
+    // A select shows its first option until the learner picks another: use that as the value.
+    let pick = |state: &UseStateHandle<String>, options: &[(String, String)]| if options.iter().any(|o| o.0 == **state) { (**state).clone() } else { options.first().map(|o| o.0.clone()).unwrap_or_default() };
+    let (fs_value, subnet_value, sg_value) = (pick(&fs, &file_systems), pick(&subnet, &subnets), pick(&sg, &groups));
+
+    let create_fs = {
+        let (sim, name, performance, throughput, encrypted, result) = (sim.clone(), fs_name.clone(), performance.clone(), throughput.clone(), encrypted.clone(), result.clone());
+        Callback::from(move |_| {
+            let name = name.trim().to_string();
+            let token = format!("{name}-{}", sim.view().file_systems.len() + 1);
+            let input = json!({ "CreationToken": token, "PerformanceMode": *performance, "ThroughputMode": *throughput, "Encrypted": *encrypted, "Tags": [{ "Key": "Name", "Value": name }] });
+            result.set(Some(sim.dispatch("efs:CreateFileSystem", input).map(|out| format!("Created {} ({}).", out["FileSystemId"].as_str().unwrap_or("?"), out["LifeCycleState"].as_str().unwrap_or("creating")))));
+        })
+    };
+    let create_mt = {
+        let (sim, result, fs, subnet, sg) = (sim.clone(), result.clone(), fs_value.clone(), subnet_value.clone(), sg_value.clone());
+        Callback::from(move |_| {
+            let groups: Vec<&str> = if sg.is_empty() { vec![] } else { vec![sg.as_str()] };
+            let input = json!({ "FileSystemId": fs, "SubnetId": subnet, "SecurityGroups": groups });
+            result.set(Some(sim.dispatch("efs:CreateMountTarget", input).map(|out| format!("Mount target {} in {}.", out["MountTargetId"].as_str().unwrap_or("?"), out["AvailabilityZoneName"].as_str().unwrap_or(&subnet)))));
+        })
+    };
+    let create_ap = {
+        let (sim, result, fs, path) = (sim.clone(), result.clone(), fs_value.clone(), ap_path.clone());
+        Callback::from(move |_| {
+            let input = json!({ "FileSystemId": fs, "PosixUser": { "Uid": 1000, "Gid": 1000 },
+                "RootDirectory": { "Path": path.trim(), "CreationInfo": { "OwnerUid": 1000, "OwnerGid": 1000, "Permissions": "755" } } });
+            result.set(Some(sim.dispatch("efs:CreateAccessPoint", input).map(|out| format!("Access point {} at {}.", out["AccessPointId"].as_str().unwrap_or("?"), path.trim()))));
+        })
+    };
+    let on_encrypted = { let encrypted = encrypted.clone(); Callback::from(move |e: Event| encrypted.set(checked(&e))) };
+    html! {
+        <div class="form storage-form">
+            <details class="hint s3-note"><summary>{ "Why can't a task mount an S3 bucket?" }</summary><p>{ ecs_sim::efs::s3_mount_explanation() }</p></details>
+            <h3 class="subhead">{ "Files on each file system" }</h3>
+            if view.file_systems.is_empty() { <p class="hint">{ "No EFS file system yet." }</p> }
+            { for view.file_systems.iter().map(|f| html! {
+                <div key={f.file_system_id.clone()} class="file-browser" data-fs-id={f.file_system_id.clone()}>
+                    <div class="file-browser-head">
+                        <strong>{ f.name.clone().unwrap_or_else(|| f.file_system_id.clone()) }</strong>
+                        <span class="muted">{ format!(" {} · {} · {}{} · {}", f.file_system_id, f.performance_mode, f.throughput_mode, if f.encrypted { " · encrypted" } else { "" }, size_text(f.size_bytes)) }</span>
+                    </div>
+                    if !f.access_points.is_empty() {
+                        <div class="muted">{ format!("Access points: {}", f.access_points.iter().map(|(id, root)| format!("{id} → {root}")).collect::<Vec<_>>().join(", ")) }</div>
+                    }
+                    if f.files.is_empty() {
+                        <p class="hint">{ "Empty: no task has written a file yet." }</p>
+                    } else {
+                        <ul class="file-list">
+                            { for f.files.iter().map(|file| html! {
+                                <li key={file.path.clone()} class="file-row">
+                                    <code class="file-path">{ &file.path }</code>
+                                    <span class="muted" title={format!("Written by task {}", file.written_by_task)}>
+                                        { format!("{} · written by task {} at {}", size_text(file.bytes), short_id(&file.written_by_task), format_elapsed(file.written_at.as_millis())) }
+                                    </span>
+                                </li>
+                            }) }
+                        </ul>
+                    }
+                </div>
+            }) }
+            <FileCallForm />
+            <h3 class="subhead">{ "Create a file system" }</h3>
+            { field("Name", "fsName", &fs_name) }
+            <div class="row">
+                { select("Performance mode", "performanceMode", &performance, &pairs(&["generalPurpose", "maxIO"])) }
+                { select("Throughput mode", "throughputMode", &throughput, &pairs(&["elastic", "bursting"])) }
+            </div>
+            <label class="check"><input type="checkbox" checked={*encrypted} onchange={on_encrypted} />{ "Encrypted at rest" }</label>
+            <button type="button" onclick={create_fs}>{ "Create (efs:CreateFileSystem)" }</button>
+            if !file_systems.is_empty() {
+                <h3 class="subhead">{ "Mount target (one per AZ)" }</h3>
+                { select_current("File system", "mtFileSystem", &fs, &file_systems, &fs_value) }
+                { select_current("Subnet (its AZ gets the mount target)", "mtSubnet", &subnet, &subnets, &subnet_value) }
+                { select_current("Security group (must allow NFS, TCP 2049, from the tasks)", "mtSecurityGroup", &sg, &groups, &sg_value) }
+                <button type="button" onclick={create_mt}>{ "Create (efs:CreateMountTarget)" }</button>
+                <h3 class="subhead">{ "Access point" }</h3>
+                { field("Root directory", "apPath", &ap_path) }
+                <button type="button" onclick={create_ap}>{ "Create (efs:CreateAccessPoint)" }</button>
+            }
+            { outcome(&result) }
+        </div>
+    }
+}
+
+/// "Write or read a file from a task": `sim:WriteFile` / `sim:ReadFile` on one of its volumes.
+#[function_component(FileCallForm)]
+fn file_call_form() -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let targets = call_targets(&view);
+    let target = use_state(String::new);
+    let az = use_state(String::new);
+    let volume = use_state(|| view.tasks.iter().find_map(|t| t.efs_mounts.first().map(|m| m.0.clone())).unwrap_or_else(|| "data".into()));
+    let path = use_state(|| "/notes/hello.txt".to_string());
+    let content = use_state(|| "hello from a task".to_string());
+    let result = use_state(|| None::<Result<String, String>>);
+    let target_value = if targets.iter().any(|t| t.0 == *target) { (*target).clone() } else { targets.first().map(|t| t.0.clone()).unwrap_or_default() };
+    let act = |write: bool| {
+        let (sim, az, volume, path, content, result, target_value) = (sim.clone(), az.clone(), volume.clone(), path.clone(), content.clone(), result.clone(), target_value.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(mut input) = target_input(&sim.view(), &target_value) else {
+                return result.set(Some(Err("No running task: start a service or a task first.".into())));
+            };
+            input["sourceVolume"] = json!(volume.trim());
+            input["path"] = json!(path.trim());
+            if !az.is_empty() {
+                input["availabilityZone"] = json!(*az);
+            }
+            let call = if write {
+                input["content"] = json!(*content);
+                "sim:WriteFile"
+            } else {
+                "sim:ReadFile"
+            };
+            result.set(Some(sim.dispatch(call, input).map(|out| {
+                let location = out["location"].as_str().unwrap_or("");
+                if write { format!("Wrote {location}.") } else { format!("Read {location}: \"{}\"", out["content"].as_str().unwrap_or("")) }
+            })));
+        })
+    };
+    let mut azs = vec![(String::new(), "(any)".to_string())];
+    azs.extend(view.availability_zones.iter().map(|a| (a.clone(), a.clone())));
+    html! {
+        <>
+            <h3 class="subhead">{ "Write or read a file from a task" }</h3>
+            { select_current("From", "fileTarget", &target, &targets, &target_value) }
+            { select("Task in Availability Zone", "fileAz", &az, &azs) }
+            <div class="row">
+                { field("Volume (task definition)", "fileVolume", &volume) }
+                { field("Path", "filePath", &path) }
+            </div>
+            { field("Content", "fileContent", &content) }
+            <div class="actions">
+                <button type="button" onclick={act(true)} disabled={targets.is_empty()}>{ "Write (sim:WriteFile)" }</button>
+                <button type="button" onclick={act(false)} disabled={targets.is_empty()}>{ "Read (sim:ReadFile)" }</button>
+            </div>
+            { outcome(&result) }
+        </>
+    }
+}
