@@ -423,6 +423,8 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("least-privilege-task-role", include_str!("../scenarios/least-privilege-task-role.json")),
     ("wordpress-efs", include_str!("../scenarios/wordpress-efs.json")),
     ("alb-path-routing", include_str!("../scenarios/alb-path-routing.json")),
+    ("alb-rolling-deployment", include_str!("../scenarios/alb-rolling-deployment.json")),
+    ("az-outage-under-load", include_str!("../scenarios/az-outage-under-load.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -49,8 +49,8 @@ pub struct ListenerView {
     pub protocol: String,
     /// The default action, described (e.g. `forward to web-tg`).
     pub default_action: String,
-    /// Rules by priority: (priority, conditions, actions), described.
-    pub rules: Vec<(u32, String, String)>,
+    /// Rules by priority: (priority, conditions, actions, rule ARN), described.
+    pub rules: Vec<(u32, String, String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -562,7 +562,7 @@ impl Sim {
                     .values()
                     .filter(|l| l.lb_arn == lb.arn)
                     .map(|l| {
-                        let mut rules: Vec<(u32, String, String)> = elb
+                        let mut rules: Vec<(u32, String, String, String)> = elb
                             .rules
                             .values()
                             .filter(|r| r.listener_arn == l.arn)
@@ -578,7 +578,7 @@ impl Sim {
                                     })
                                     .collect();
                                 let actions: Vec<String> = r.actions.iter().map(|a| describe_action(a, self)).collect();
-                                (r.priority, conditions.join(" and "), actions.join("; "))
+                                (r.priority, conditions.join(" and "), actions.join("; "), r.arn.clone())
                             })
                             .collect();
                         rules.sort();

@@ -142,3 +142,35 @@ fn scenarios_with_load_balancers_are_deterministic() {
     };
     assert_eq!(run(), run());
 }
+
+#[test]
+fn a_rolling_deployment_behind_an_alb_fails_no_request() {
+    let mut sim = Sim::new(&scenario("alb-rolling-deployment"), None);
+    advance(&mut sim, t("3m"));
+    let mut saw_deactivating = false;
+    step_until(&mut sim, t("12m"), |sim| {
+        saw_deactivating |= sim.view().tasks.iter().any(|task| task.last_status == "DEACTIVATING");
+    });
+    assert!(saw_deactivating, "old tasks drain before they stop");
+    let view = sim.view();
+    let web2 = view.tasks.iter().filter(|task| task.last_status == "RUNNING" && task.revision == 2).count();
+    assert_eq!(web2, 4);
+    // From the minute the traffic started to the end, every request was served by a target.
+    for point in view.load_balancers[0].metrics.iter().filter(|p| p.minute_start_ms >= 120_000) {
+        assert_eq!(point.elb_5xx + point.target_5xx, 0, "minute at {} ms", point.minute_start_ms);
+        assert_eq!(point.request_count, 12_000, "200 requests/s for a minute");
+    }
+}
+
+#[test]
+fn traffic_returns_to_the_zone_after_the_outage() {
+    let mut sim = Sim::new(&scenario("az-outage-under-load"), None);
+    advance(&mut sim, t("10m"));
+    let in_zone = |sim: &Sim, az: &str| -> u64 {
+        sim.view().target_groups.iter().flat_map(|g| g.targets.iter()).filter(|t| t.availability_zone == az).map(|t| t.requests_last_step).sum()
+    };
+    assert_eq!(in_zone(&sim, "us-east-1a"), 0, "nothing is routed into the disrupted zone");
+    assert_eq!(in_zone(&sim, "us-east-1b"), 2_000, "400 requests/s for 5 s all go to us-east-1b");
+    advance(&mut sim, t("20m"));
+    assert!(in_zone(&sim, "us-east-1a") > 0, "after the disruption ends, us-east-1a serves again");
+}
