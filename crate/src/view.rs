@@ -546,6 +546,11 @@ fn describe_action(action: &crate::elb::Action, sim: &Sim) -> String {
                 .unwrap_or_default();
             format!("forward to {}", groups.join(", "))
         }
+        Some("fixed-response") => match json.pointer("/FixedResponseConfig/StatusCode") {
+            Some(serde_json::Value::String(code)) => format!("fixed-response {code}"),
+            Some(code) => format!("fixed-response {code}"),
+            None => "fixed-response".to_string(),
+        },
         Some(other) => other.to_string(),
         None => json.to_string(),
     }
@@ -594,6 +599,15 @@ impl Sim {
                 let mut metrics = elb.lb_metric_points(&lb.arn);
                 let keep_from = metrics.len().saturating_sub(60);
                 metrics.drain(..keep_from);
+                // Host counts are kept per target group: sum those of the groups behind this load balancer.
+                for g in elb.target_groups.values().filter(|g| g.lb_arns.contains(&lb.arn)) {
+                    for p in elb.tg_metric_points(&g.arn) {
+                        if let Some(m) = metrics.iter_mut().find(|m| m.minute_start_ms == p.minute_start_ms) {
+                            m.healthy_hosts += p.healthy_hosts;
+                            m.unhealthy_hosts += p.unhealthy_hosts;
+                        }
+                    }
+                }
                 LoadBalancerView {
                     arn: lb.arn.clone(),
                     name: lb.name.clone(),

@@ -279,7 +279,24 @@ fn bench(args: &[String]) -> ExitCode {
             println!("{}", json!(rows));
             ExitCode::SUCCESS
         }
-        _ => usage_error("bench needs one of: placement, placement-scaling, scenarios"),
+        "day" => {
+            let scenario = day_scenario();
+            let started = Instant::now();
+            let mut sim = Sim::new(&scenario, None);
+            sim.advance_to(SimTime(24 * 3_600_000), u32::MAX);
+            let seconds = started.elapsed().as_secs_f64();
+            let view = sim.view();
+            let running = view.tasks.iter().filter(|t| t.last_status == "RUNNING").count();
+            let requests: u64 = view.load_balancers.iter().flat_map(|lb| lb.metrics.iter()).map(|m| m.request_count).sum();
+            println!(
+                "{}",
+                json!({ "simulated": "24h", "instances": view.instances.len(), "runningTasks": running, "loadBalancers": view.load_balancers.len(),
+                        "requestsLastHour": requests, "events": sim.n_events_processed(), "seconds": (seconds * 1000.0).round() / 1000.0, "budgetSeconds": 2.0,
+                        "traceHash": sim.trace_hash() })
+            );
+            ExitCode::SUCCESS
+        }
+        _ => usage_error("bench needs one of: placement, placement-scaling, scenarios, day"),
     }
 }
 
@@ -306,4 +323,45 @@ fn time_placement(n_instances: u32, n_tasks: u32) -> Value {
         "perTaskNs": (best_s * 1e9 / figures.n_tasks.max(1) as f64).round(),
         "checksum": format!("{:016x}", figures.checksum),
     })
+}
+
+/// The design's day: 500 instances, 5,000 tasks, 3 services each behind its own load balancer, 5,000
+/// requests/s in a daily cycle, for 24 hours of sim time. (Service Auto Scaling is not modelled yet.)
+fn day_scenario() -> Scenario {
+    let user_data = "#!/bin/bash\necho ECS_CLUSTER=day >> /etc/ecs/ecs.config";
+    let mut steps = vec![json!({ "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "day" } })];
+    for subnet in ["subnet-a", "subnet-b", "subnet-c"] {
+        let count = if subnet == "subnet-c" { 166 } else { 167 };
+        steps.push(json!({ "at": "0s", "call": "ec2:RunInstances", "input": { "InstanceType": "m5.2xlarge", "MinCount": count, "MaxCount": count,
+            "SubnetId": subnet, "IamInstanceProfile": { "Name": "ecsInstanceRole" }, "UserData": user_data } }));
+    }
+    for (idx, name) in ["shop", "api", "search"].iter().enumerate() {
+        let lb = format!("{name}-lb");
+        let tg = format!("{name}-tg");
+        steps.push(json!({ "at": "0s", "call": "elasticloadbalancing:CreateLoadBalancer", "as": lb,
+            "input": { "Name": lb, "Type": "application", "Subnets": ["subnet-a", "subnet-b", "subnet-c"] } }));
+        steps.push(json!({ "at": "0s", "call": "elasticloadbalancing:CreateTargetGroup", "as": tg,
+            "input": { "Name": tg, "Protocol": "HTTP", "Port": 80, "VpcId": "vpc-day", "TargetType": "instance" } }));
+        steps.push(json!({ "at": "0s", "call": "elasticloadbalancing:CreateListener", "input": {
+            "LoadBalancerArn": format!("${{{lb}.LoadBalancers[0].LoadBalancerArn}}"), "Protocol": "HTTP", "Port": 80,
+            "DefaultActions": [ { "Type": "forward", "TargetGroupArn": format!("${{{tg}.TargetGroups[0].TargetGroupArn}}") } ] } }));
+        steps.push(json!({ "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": { "family": name, "requiresCompatibilities": ["EC2"],
+            "containerDefinitions": [ { "name": name, "image": format!("example/{name}:1"), "cpu": 256, "memory": 512,
+                "portMappings": [ { "containerPort": 80, "hostPort": 0 } ] } ] } }));
+        let desired = if idx == 0 { 1666 } else { 1667 };
+        steps.push(json!({ "at": "2m", "call": "ecs:CreateService", "input": { "cluster": "day", "serviceName": name, "taskDefinition": name,
+            "desiredCount": desired,
+            "loadBalancers": [ { "targetGroupArn": format!("${{{tg}.TargetGroups[0].TargetGroupArn}}"), "containerName": name, "containerPort": 80 } ] } }));
+        let share = [2000, 2000, 1000][idx];
+        steps.push(json!({ "at": "10m", "call": "sim:SetLoad", "input": { "loadBalancer": lb, "pattern": "dailyCycle", "min": share / 5, "max": share, "cpuMsPerRequest": 20 } }));
+    }
+    let document = json!({
+        "formatVersion": 1, "name": "A day of traffic", "seed": 1, "region": "us-east-1",
+        "network": { "vpcId": "vpc-day", "cidrBlock": "10.0.0.0/16", "subnets": [
+            { "subnetId": "subnet-a", "availabilityZone": "us-east-1a", "cidrBlock": "10.0.0.0/18" },
+            { "subnetId": "subnet-b", "availabilityZone": "us-east-1b", "cidrBlock": "10.0.64.0/18" },
+            { "subnetId": "subnet-c", "availabilityZone": "us-east-1c", "cidrBlock": "10.0.128.0/18" } ] },
+        "steps": steps,
+    });
+    scenario::parse_scenario(&document).expect("the day scenario is valid")
 }

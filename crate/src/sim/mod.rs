@@ -221,7 +221,9 @@ impl Sim {
             explain_decision: None,
             captured_explanation: None,
             efs: crate::efs::EfsState::new(),
-            elb: crate::elb::ElbState::new(),
+            // Per-target request counts stay on each target (`last_requests`); the per-step share list,
+            // one allocation per target per step, is not needed by the engine.
+            elb: crate::elb::ElbState { collect_shares: false, ..crate::elb::ElbState::new() },
             elb_window_start: None,
             last_shares: Vec::new(),
             n_private_ips: 0,
