@@ -100,7 +100,7 @@ fn a_deployment_drains_old_targets_for_the_deregistration_delay() {
                 let group = target_group(&view, "web-tg");
                 for target in group.targets.iter().filter(|g| g.task_id == task.id) {
                     assert_eq!(target.state, "draining");
-                    if view.now.0 >= task.since.0 + 10_000 {
+                    if view.now.0 > task.since.0 + 10_000 {
                         assert_eq!(target.requests_last_step, 0);
                     }
                 }
