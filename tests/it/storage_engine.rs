@@ -116,3 +116,16 @@ fn a_bind_mount_goes_with_its_task_and_a_host_path_stays_on_the_instance() {
     let cache = sim.call("sim:ReadFile", json!({ "cluster": "demo", "task": second_id, "sourceVolume": "cache", "path": "/index.db" })).expect("the host path kept it");
     assert_eq!(cache["content"], json!("data"));
 }
+
+#[test]
+fn a_learner_who_mounts_s3_is_told_why_not_and_what_to_use() {
+    let mut sim = run_scenario("fargate-web-service", None, "1s");
+    let error = sim
+        .call("ecs:RegisterTaskDefinition", json!({ "family": "s3-mount", "requiresCompatibilities": ["EC2"],
+            "volumes": [ { "name": "bucket", "host": { "sourcePath": "s3://example-bucket/data" } } ],
+            "containerDefinitions": [ { "name": "app", "image": "public.ecr.aws/docker/library/busybox:1.36", "memory": 128,
+                "mountPoints": [ { "sourceVolume": "bucket", "containerPath": "/data" } ] } ] }))
+        .expect_err("S3 is not a volume");
+    assert_eq!(error.code, "ClientException");
+    assert!(error.message.contains("cannot be mounted") && error.message.contains("EFS"), "{}", error.message);
+}

@@ -42,11 +42,7 @@ pub(crate) fn milli_of(v: &Value) -> Option<i64> {
 
 /// Thousandths as a JSON number (output only).
 pub(crate) fn milli_json(m: i64) -> Value {
-    if m % 1000 == 0 {
-        serde_json::json!(m as f64 / 1000.0)
-    } else {
-        serde_json::json!(m as f64 / 1000.0)
-    }
+    serde_json::json!(m as f64 / 1000.0)
 }
 
 /// Thousandths as CloudWatch prints a double: at least one decimal, no trailing zeros (`82.1`, `75.0`).

@@ -274,6 +274,13 @@ impl Sim {
             let first = &errors[0];
             ApiError::client(first.message.clone())
         })?;
+        // An S3 bucket is not a volume type: say why, and what to use instead.
+        for (idx, volume) in spec.input.get("volumes").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let sources = [volume.pointer("/host/sourcePath"), volume.pointer("/efsVolumeConfiguration/fileSystemId"), volume.pointer("/dockerVolumeConfiguration/driver")];
+            if sources.into_iter().flatten().filter_map(Value::as_str).any(|s| s.starts_with("s3://") || s.starts_with("arn:aws:s3:") || s.contains("s3fs")) {
+                return Err(ApiError::client(format!("volumes[{idx}]: an Amazon S3 bucket cannot be mounted as a task volume. {}", crate::efs::s3_mount_explanation())));
+            }
+        }
         // A role given by short name must exist (AWS resolves it to an ARN); an ARN is taken as given and
         // checked when a task starts, as AWS does.
         for role in [&spec.execution_role_arn, &spec.task_role_arn].into_iter().flatten() {

@@ -1,0 +1,442 @@
+//! A CloudWatch-style metric store (per-minute datapoints, 24 hours kept) and metric alarms evaluated
+//! the way CloudWatch evaluates them (reference §10.4).
+//!
+//! Values are fixed-point thousandths (`i64`), so statistics and threshold comparisons are integer
+//! arithmetic. Time is epoch minutes (`epoch_ms / 60_000`): the driver adds the scenario's start time.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use serde_json::{json, Value};
+
+use super::util::{iso, milli_json, milli_text, reason_time};
+
+/// Minutes of datapoints kept per metric (24 hours).
+pub const RETENTION_MINUTES: u64 = 24 * 60;
+
+/// A metric's identity: namespace, name and dimensions as sorted `(name, value)` pairs.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MetricKey {
+    pub namespace: String,
+    pub name: String,
+    pub dimensions: Vec<(String, String)>,
+}
+
+impl MetricKey {
+    pub fn new(namespace: &str, name: &str, dimensions: &[(&str, &str)]) -> MetricKey {
+        let mut dims: Vec<(String, String)> = dimensions.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        dims.sort();
+        MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
+    }
+
+    /// The `AWS/ECS` service metric (ClusterName, ServiceName).
+    pub fn ecs_service(metric: &str, cluster: &str, service: &str) -> MetricKey {
+        MetricKey::new("AWS/ECS", metric, &[("ClusterName", cluster), ("ServiceName", service)])
+    }
+}
+
+/// One minute of samples for one metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MinuteStats {
+    pub minute: u64,
+    pub sum: i64,
+    pub count: u64,
+    pub min: i64,
+    pub max: i64,
+}
+
+/// `Statistic` of an alarm or a customized metric.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Statistic {
+    Average,
+    Sum,
+    Minimum,
+    Maximum,
+    SampleCount,
+}
+
+impl Statistic {
+    pub fn parse(s: &str) -> Option<Statistic> {
+        Some(match s {
+            "Average" => Statistic::Average,
+            "Sum" => Statistic::Sum,
+            "Minimum" => Statistic::Minimum,
+            "Maximum" => Statistic::Maximum,
+            "SampleCount" => Statistic::SampleCount,
+            _ => return None,
+        })
+    }
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            Statistic::Average => "Average",
+            Statistic::Sum => "Sum",
+            Statistic::Minimum => "Minimum",
+            Statistic::Maximum => "Maximum",
+            Statistic::SampleCount => "SampleCount",
+        }
+    }
+}
+
+/// All metrics: per key, a queue of per-minute stats in minute order, at most 24 hours long.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MetricStore {
+    series: BTreeMap<MetricKey, VecDeque<MinuteStats>>,
+}
+
+impl MetricStore {
+    pub fn new() -> MetricStore {
+        MetricStore::default()
+    }
+
+    /// Adds one sample (thousandths) at an epoch minute. Samples older than the newest minute kept for
+    /// this metric less 24 hours are dropped; samples for a past minute still kept are merged in.
+    pub fn put(&mut self, key: &MetricKey, minute: u64, value_milli: i64) {
+        let q = self.series.entry(key.clone()).or_default();
+        let newest = q.back().map(|s| s.minute).unwrap_or(minute).max(minute);
+        if minute + RETENTION_MINUTES <= newest {
+            return;
+        }
+        match q.iter().position(|s| s.minute >= minute) {
+            Some(i) if q[i].minute == minute => {
+                let s = &mut q[i];
+                s.sum = s.sum.saturating_add(value_milli);
+                s.count += 1;
+                s.min = s.min.min(value_milli);
+                s.max = s.max.max(value_milli);
+            }
+            Some(i) => q.insert(i, MinuteStats { minute, sum: value_milli, count: 1, min: value_milli, max: value_milli }),
+            None => q.push_back(MinuteStats { minute, sum: value_milli, count: 1, min: value_milli, max: value_milli }),
+        }
+        while q.front().is_some_and(|s| s.minute + RETENTION_MINUTES <= newest) {
+            q.pop_front();
+        }
+    }
+
+    /// The statistic over `[start_minute, start_minute + minutes)`; `None` when no sample fell there.
+    pub fn stat(&self, key: &MetricKey, start_minute: u64, minutes: u64, stat: Statistic) -> Option<i64> {
+        let q = self.series.get(key)?;
+        let mut acc: Option<MinuteStats> = None;
+        for s in q.iter().filter(|s| s.minute >= start_minute && s.minute < start_minute + minutes) {
+            acc = Some(match acc {
+                None => *s,
+                Some(a) => MinuteStats { minute: a.minute, sum: a.sum.saturating_add(s.sum), count: a.count + s.count, min: a.min.min(s.min), max: a.max.max(s.max) },
+            });
+        }
+        let a = acc?;
+        Some(match stat {
+            Statistic::Average => {
+                let c = a.count.max(1) as i64;
+                // Round half away from zero.
+                if a.sum >= 0 { (a.sum + c / 2) / c } else { (a.sum - c / 2) / c }
+            }
+            Statistic::Sum => a.sum,
+            Statistic::Minimum => a.min,
+            Statistic::Maximum => a.max,
+            Statistic::SampleCount => (a.count as i64).saturating_mul(1000),
+        })
+    }
+
+    /// Per-minute datapoints of a metric (for charts): `(epoch minute, statistic)`.
+    pub fn series(&self, key: &MetricKey, stat: Statistic) -> Vec<(u64, i64)> {
+        let Some(q) = self.series.get(key) else { return Vec::new() };
+        q.iter().filter_map(|s| self.stat(key, s.minute, 1, stat).map(|v| (s.minute, v))).collect()
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &MetricKey> {
+        self.series.keys()
+    }
+
+    /// Datapoints held in total (bounded by 1,440 per metric).
+    pub fn len(&self) -> usize {
+        self.series.values().map(|q| q.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.series.is_empty()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Comparison {
+    GreaterThanOrEqualToThreshold,
+    GreaterThanThreshold,
+    LessThanThreshold,
+    LessThanOrEqualToThreshold,
+}
+
+impl Comparison {
+    pub fn parse(s: &str) -> Option<Comparison> {
+        Some(match s {
+            "GreaterThanOrEqualToThreshold" => Comparison::GreaterThanOrEqualToThreshold,
+            "GreaterThanThreshold" => Comparison::GreaterThanThreshold,
+            "LessThanThreshold" => Comparison::LessThanThreshold,
+            "LessThanOrEqualToThreshold" => Comparison::LessThanOrEqualToThreshold,
+            _ => return None,
+        })
+    }
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            Comparison::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
+            Comparison::GreaterThanThreshold => "GreaterThanThreshold",
+            Comparison::LessThanThreshold => "LessThanThreshold",
+            Comparison::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
+        }
+    }
+    fn words(self) -> &'static str {
+        match self {
+            Comparison::GreaterThanOrEqualToThreshold => "greater than or equal to",
+            Comparison::GreaterThanThreshold => "greater than",
+            Comparison::LessThanThreshold => "less than",
+            Comparison::LessThanOrEqualToThreshold => "less than or equal to",
+        }
+    }
+    pub fn breaches(self, value: i64, threshold: i64) -> bool {
+        match self {
+            Comparison::GreaterThanOrEqualToThreshold => value >= threshold,
+            Comparison::GreaterThanThreshold => value > threshold,
+            Comparison::LessThanThreshold => value < threshold,
+            Comparison::LessThanOrEqualToThreshold => value <= threshold,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TreatMissing {
+    Missing,
+    Ignore,
+    Breaching,
+    NotBreaching,
+}
+
+impl TreatMissing {
+    pub fn parse(s: &str) -> Option<TreatMissing> {
+        Some(match s {
+            "missing" => TreatMissing::Missing,
+            "ignore" => TreatMissing::Ignore,
+            "breaching" => TreatMissing::Breaching,
+            "notBreaching" => TreatMissing::NotBreaching,
+            _ => return None,
+        })
+    }
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            TreatMissing::Missing => "missing",
+            TreatMissing::Ignore => "ignore",
+            TreatMissing::Breaching => "breaching",
+            TreatMissing::NotBreaching => "notBreaching",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AlarmState {
+    Ok,
+    Alarm,
+    InsufficientData,
+}
+
+impl AlarmState {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            AlarmState::Ok => "OK",
+            AlarmState::Alarm => "ALARM",
+            AlarmState::InsufficientData => "INSUFFICIENT_DATA",
+        }
+    }
+}
+
+/// A metric alarm.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alarm {
+    pub name: String,
+    pub arn: String,
+    pub description: String,
+    pub metric: MetricKey,
+    pub statistic: Statistic,
+    /// Seconds; a multiple of 60 here (sub-minute periods are not modelled).
+    pub period_s: u64,
+    pub evaluation_periods: u32,
+    pub datapoints_to_alarm: u32,
+    pub threshold_milli: i64,
+    pub comparison: Comparison,
+    pub treat_missing: TreatMissing,
+    /// Scaling policy ARNs (and other actions) run while the alarm is in ALARM.
+    pub alarm_actions: Vec<String>,
+    pub ok_actions: Vec<String>,
+    pub state: AlarmState,
+    pub state_reason: String,
+    pub state_updated_ms: u64,
+    pub unit: Option<String>,
+}
+
+/// A change of an alarm's state, for the engine's event log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AlarmTransition {
+    pub alarm: String,
+    pub from: AlarmState,
+    pub to: AlarmState,
+    pub reason: String,
+    pub at_epoch_ms: u64,
+}
+
+impl Alarm {
+    /// A new alarm starts in INSUFFICIENT_DATA.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(name: &str, arn: String, metric: MetricKey, statistic: Statistic, period_s: u64, evaluation_periods: u32, datapoints_to_alarm: u32, threshold_milli: i64, comparison: Comparison, now_epoch_ms: u64) -> Alarm {
+        Alarm {
+            name: name.to_string(),
+            arn,
+            description: String::new(),
+            metric,
+            statistic,
+            period_s: period_s.max(60),
+            evaluation_periods: evaluation_periods.max(1),
+            datapoints_to_alarm: datapoints_to_alarm.clamp(1, evaluation_periods.max(1)),
+            threshold_milli,
+            comparison,
+            treat_missing: TreatMissing::Missing,
+            alarm_actions: Vec::new(),
+            ok_actions: Vec::new(),
+            state: AlarmState::InsufficientData,
+            state_reason: "Unchecked: Initial alarm creation".to_string(),
+            state_updated_ms: now_epoch_ms,
+            unit: None,
+        }
+    }
+
+    fn period_minutes(&self) -> u64 {
+        (self.period_s / 60).max(1)
+    }
+
+    /// The datapoints of the evaluation range, oldest first: `(period start epoch ms, value)`.
+    /// Only complete periods count: the period containing `now_minute` is still open.
+    pub fn evaluation_range(&self, store: &MetricStore, now_minute: u64) -> Vec<(u64, Option<i64>)> {
+        let p = self.period_minutes();
+        // The evaluation range is wider than N (the reference's example: 5 for N = 3): N + 2 here.
+        let range = self.evaluation_periods as u64 + 2;
+        let current_start = now_minute / p * p;
+        let mut out = Vec::new();
+        for i in (1..=range).rev() {
+            let Some(start) = current_start.checked_sub(i * p) else { continue };
+            out.push((start * 60_000, store.stat(&self.metric, start, p, self.statistic)));
+        }
+        out
+    }
+
+    /// Evaluates the alarm at `now_minute` (epoch minutes) and updates its state.
+    /// Returns the transition when the state changed.
+    pub fn evaluate(&mut self, store: &MetricStore, now_minute: u64) -> Option<AlarmTransition> {
+        let range = self.evaluation_range(store, now_minute);
+        let (next, reason) = evaluate_points(self, &range);
+        let next = next?;
+        if next == self.state {
+            return None;
+        }
+        let at = now_minute * 60_000;
+        let t = AlarmTransition { alarm: self.name.clone(), from: self.state, to: next, reason: reason.clone(), at_epoch_ms: at };
+        self.state = next;
+        self.state_reason = reason;
+        self.state_updated_ms = at;
+        Some(t)
+    }
+
+    /// The `DescribeAlarms` shape.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "AlarmName": self.name,
+            "AlarmArn": self.arn,
+            "AlarmDescription": self.description,
+            "ActionsEnabled": true,
+            "OKActions": self.ok_actions,
+            "AlarmActions": self.alarm_actions,
+            "InsufficientDataActions": [],
+            "StateValue": self.state.as_aws(),
+            "StateReason": self.state_reason,
+            "StateUpdatedTimestamp": iso(self.state_updated_ms),
+            "MetricName": self.metric.name,
+            "Namespace": self.metric.namespace,
+            "Statistic": self.statistic.as_aws(),
+            "Dimensions": self.metric.dimensions.iter().map(|(k, v)| json!({"Name": k, "Value": v})).collect::<Vec<_>>(),
+            "Period": self.period_s,
+            "EvaluationPeriods": self.evaluation_periods,
+            "DatapointsToAlarm": self.datapoints_to_alarm,
+            "Threshold": milli_json(self.threshold_milli),
+            "ComparisonOperator": self.comparison.as_aws(),
+            "TreatMissingData": self.treat_missing.as_aws(),
+        })
+    }
+}
+
+/// The state an evaluation range gives (reference §10.4), with CloudWatch's reason text.
+/// `None` means "keep the current state".
+fn evaluate_points(alarm: &Alarm, range: &[(u64, Option<i64>)]) -> (Option<AlarmState>, String) {
+    let n = alarm.evaluation_periods as usize;
+    let m = alarm.datapoints_to_alarm as usize;
+    let thr = alarm.threshold_milli;
+    let breach = |v: i64| alarm.comparison.breaches(v, thr);
+    // The newest N real datapoints within the range, newest first.
+    let real: Vec<(u64, i64)> = range.iter().rev().filter_map(|(t, v)| v.map(|v| (*t, v))).take(n).collect();
+    let from = alarm.state.as_aws();
+    if real.len() >= n || matches!(alarm.treat_missing, TreatMissing::Breaching | TreatMissing::NotBreaching) {
+        // Enough real points, or missing points filled (as few as possible) to make N.
+        let filled = n - real.len().min(n);
+        let fill_breaching = alarm.treat_missing == TreatMissing::Breaching;
+        let breaching = real.iter().filter(|(_, v)| breach(*v)).count() + if fill_breaching { filled } else { 0 };
+        let state = if breaching >= m { AlarmState::Alarm } else { AlarmState::Ok };
+        let listed: Vec<(u64, i64)> = real.iter().copied().filter(|(_, v)| breach(*v) == (state == AlarmState::Alarm)).collect();
+        let count = if state == AlarmState::Alarm { breaching } else { n - breaching };
+        let to = state.as_aws();
+        return (Some(state), threshold_reason(alarm, count, n, &listed, state == AlarmState::Alarm, m, from, to));
+    }
+    // Fewer than N real points and missing data treated as `missing` or `ignore`.
+    if real.is_empty() {
+        return match alarm.treat_missing {
+            TreatMissing::Missing => (
+                Some(AlarmState::InsufficientData),
+                format!("Insufficient Data: {} datapoint{} {} unknown.", n, if n == 1 { "" } else { "s" }, if n == 1 { "was" } else { "were" }),
+            ),
+            _ => (None, String::new()),
+        };
+    }
+    let breaching = real.iter().filter(|(_, v)| breach(*v)).count();
+    let not_breaching = real.len() - breaching;
+    if breaching >= m {
+        let listed: Vec<(u64, i64)> = real.iter().copied().filter(|(_, v)| breach(*v)).collect();
+        return (Some(AlarmState::Alarm), threshold_reason(alarm, breaching, n, &listed, true, m, from, "ALARM"));
+    }
+    if alarm.treat_missing == TreatMissing::Missing {
+        // Premature-alarm rule: within the newest N periods, the oldest breaching point is at least M
+        // periods old and every newer period is breaching or missing.
+        let window: Vec<Option<i64>> = range.iter().rev().take(n).map(|(_, v)| *v).collect(); // newest first
+        if let Some(oldest) = window.iter().rposition(|v| v.is_some_and(breach)) {
+            let newer_ok = window[..oldest].iter().all(|v| v.is_none_or(breach));
+            if oldest + 1 >= m && newer_ok {
+                let listed: Vec<(u64, i64)> = real.iter().copied().filter(|(_, v)| breach(*v)).collect();
+                return (Some(AlarmState::Alarm), threshold_reason(alarm, breaching, n, &listed, true, m, from, "ALARM"));
+            }
+        }
+    }
+    if not_breaching > n - m {
+        let listed: Vec<(u64, i64)> = real.iter().copied().filter(|(_, v)| !breach(*v)).collect();
+        return (Some(AlarmState::Ok), threshold_reason(alarm, not_breaching, n, &listed, false, m, from, "OK"));
+    }
+    (None, String::new())
+}
+
+/// "Threshold Crossed: 3 out of the last 3 datapoints [82.1 (24/11/26 09:03:00), ...] were greater than
+/// the threshold (75.0) (minimum 3 datapoints for OK -> ALARM transition)."
+#[allow(clippy::too_many_arguments)]
+fn threshold_reason(alarm: &Alarm, count: usize, n: usize, listed: &[(u64, i64)], breaching: bool, m: usize, from: &str, to: &str) -> String {
+    let points: Vec<String> = listed.iter().map(|(t, v)| format!("{} ({})", milli_text(*v), reason_time(*t))).collect();
+    let verb = if count == 1 { "was" } else { "were" };
+    let not = if breaching { "" } else { "not " };
+    // ALARM needs M breaching points; OK needs N - M + 1 points that are not breaching.
+    let need = if breaching { m } else { n + 1 - m.min(n) };
+    let min_part = format!(" (minimum {need} datapoint{} for {from} -> {to} transition)", if need == 1 { "" } else { "s" });
+    format!(
+        "Threshold Crossed: {count} out of the last {n} datapoint{} [{}] {verb} {not}{} the threshold ({}){min_part}.",
+        if n == 1 { "" } else { "s" },
+        points.join(", "),
+        alarm.comparison.words(),
+        milli_text(alarm.threshold_milli)
+    )
+}
