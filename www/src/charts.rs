@@ -52,3 +52,56 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, metr
         .draw_secondary_series(LineSeries::new(metrics.iter().map(|m| (minute(m.time.as_millis()), m.running_tasks as f64)), TASKS_COLOUR.stroke_width(1)))?;
     Ok(())
 }
+
+/// One stacked panel: its title and its lines (values per point, colour).
+type Panel<'a> = (&'a str, Vec<(Vec<f64>, RGBColor)>);
+
+/// Draws a load balancer's per-minute metrics on `canvas` as four stacked panels: requests per
+/// minute, TargetResponseTime p99 (ms), 5xx from targets and from the load balancer, and healthy
+/// (and unhealthy) hosts. Each panel names itself, so no colour carries meaning alone.
+pub fn draw_lb_metrics(canvas: web_sys::HtmlCanvasElement, points: &[ecs_sim::elb::MetricPoint]) {
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
+        return;
+    };
+    let root = backend.into_drawing_area();
+    // Drawing errors only leave the canvas blank; there is nothing to recover.
+    let _ = root.fill(&WHITE);
+    let minute = |m: &ecs_sim::elb::MetricPoint| m.minute_start_ms as f64 / 60_000.0;
+    let xs: Vec<f64> = points.iter().map(minute).collect();
+    let panels: [Panel; 4] = [
+        ("Requests / minute", vec![(points.iter().map(|m| m.request_count as f64).collect(), CPU_COLOUR)]),
+        ("TargetResponseTime p99 (ms)", vec![(points.iter().map(|m| m.p99_ms).collect(), MEMORY_COLOUR)]),
+        ("5xx: target (red), ELB (dark)", vec![(points.iter().map(|m| m.target_5xx as f64).collect(), RGBColor(180, 35, 24)), (points.iter().map(|m| m.elb_5xx as f64).collect(), RGBColor(60, 20, 20))]),
+        ("Hosts: healthy (green), unhealthy (red)", vec![(points.iter().map(|m| m.healthy_hosts as f64).collect(), TASKS_COLOUR), (points.iter().map(|m| m.unhealthy_hosts as f64).collect(), RGBColor(180, 35, 24))]),
+    ];
+    for (area, (title, series)) in root.split_evenly((4, 1)).iter().zip(panels.iter()) {
+        let _ = draw_panel(area, title, &xs, series);
+    }
+    let _ = root.present();
+}
+
+fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>, title: &str, xs: &[f64], series: &[(Vec<f64>, RGBColor)]) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let first = xs.first().copied().unwrap_or(0.0);
+    let last = xs.last().copied().unwrap_or(first).max(first + 5.0);
+    let max = series.iter().flat_map(|(ys, _)| ys.iter().copied()).fold(0.0f64, f64::max).max(4.0) * 1.15;
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 10))
+        .margin(3)
+        .margin_right(8)
+        .x_label_area_size(14)
+        .y_label_area_size(34)
+        .build_cartesian_2d(first..last, 0f64..max)?;
+    chart
+        .configure_mesh()
+        .x_labels(4)
+        .y_labels(3)
+        .x_label_formatter(&|m| format!("{m:.0}m"))
+        .y_label_formatter(&|v| if *v >= 1000.0 { format!("{:.0}k", v / 1000.0) } else { format!("{v:.0}") })
+        .label_style(("sans-serif", 9))
+        .light_line_style(RGBColor(238, 241, 245))
+        .draw()?;
+    for (ys, colour) in series {
+        chart.draw_series(LineSeries::new(xs.iter().copied().zip(ys.iter().copied()), colour.stroke_width(2)))?;
+    }
+    Ok(())
+}

@@ -16,6 +16,7 @@ pub enum Selection {
     Task(String),
     Instance(String),
     Service(String),
+    LoadBalancer(String),
 }
 
 /// The selection, shared by the map, the builder and the explanation panel.

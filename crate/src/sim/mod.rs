@@ -27,7 +27,7 @@ use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::TraceHasher;
 
-pub use calls::{is_known_call, KNOWN_CALLS};
+pub use calls::{is_known_call, ELB_STEP_MS, KNOWN_CALLS};
 pub use loadbalancing::describe_load;
 pub use model::*;
 

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
-const TABS: [&str; 7] = ["Cluster", "Task definitions", "Services", "Run task", "IAM", "Storage", "Files"];
+const TABS: [&str; 8] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "IAM", "Storage", "Files"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -33,6 +33,7 @@ pub fn builder() -> Html {
                         "Run task" => html! { <RunTaskForm /> },
                         "IAM" => html! { <super::iam::IamForm /> },
                         "Storage" => html! { <super::storage::StorageForm /> },
+                        "Load balancing" => html! { <super::loadbalancing::LoadBalancingForm /> },
                         _ => html! { <FilesForm /> },
                     }
                 }

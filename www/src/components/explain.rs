@@ -26,8 +26,10 @@ pub fn explanation() -> Html {
                     Selection::Task(id) => html! { <TaskDetails id={id} /> },
                     Selection::Instance(id) => html! { <InstanceDetails id={id} /> },
                     Selection::Service(name) => html! { <ServiceDetails name={name} /> },
+                    Selection::LoadBalancer(name) => html! { <crate::components::loadbalancing::LoadBalancerDetails name={name} /> },
                 }
             }
+            <crate::components::loadbalancing::LoadBalancerCharts />
             <Charts />
         </aside>
     }
@@ -77,6 +79,7 @@ fn task_details(props: &IdProps) -> Html {
                 <button type="button" onclick={stop}>{ "Stop task (ecs:StopTask)" }</button>
             }
             if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
+            <crate::components::loadbalancing::TaskTargetHealth task={task.clone()} />
             <crate::components::iam::TaskAccess task={task.clone()} />
             if task.launch_type == "FARGATE" {
                 <p class="hint">{ "Fargate places the task in one of the service's subnets; there is no instance choice to explain." }</p>

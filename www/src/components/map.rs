@@ -88,6 +88,7 @@ pub fn cluster_map() -> Html {
             if !services.is_empty() {
                 <ServiceStrip />
             }
+            <crate::components::loadbalancing::LoadBalancerStrip />
             if has_anything {
                 <div class="zones" style={format!("grid-template-columns: repeat({}, minmax(0, 1fr))", view.availability_zones.len().max(1))}>
                     { for view.availability_zones.iter().map(|az| html! {
@@ -298,7 +299,10 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
             <span class="chip-id">{ short_id(&task.id) }</span>
             <span class="chip-status">{ &task.last_status }</span>
             <span class="chip-family">{ task.service.clone().unwrap_or_else(|| task.family.clone()) }</span>
-            if !task.efs_mounts.is_empty() || task.n_denied_calls > 0 { <span class="chip-tags">
+            if !task.efs_mounts.is_empty() || task.n_denied_calls > 0 || !task.target_health.is_empty() { <span class="chip-tags">
+                { for task.target_health.iter().map(|(tg, state, _)| html! {
+                    <span class={classes!("chip-tg", crate::components::loadbalancing::health_class(state))} title={format!("Target of {tg}: {state}")}>{ state }</span>
+                }) }
                 if !task.efs_mounts.is_empty() { <span class="chip-efs" title="Mounts an EFS file system">{ "EFS" }</span> }
                 if task.n_denied_calls > 0 { <span class="chip-denied" title="AWS calls denied by IAM">{ format!("{} denied", task.n_denied_calls) }</span> }
             </span> }

@@ -4,6 +4,7 @@
 pub mod builder;
 pub mod explain;
 pub mod iam;
+pub mod loadbalancing;
 pub mod log;
 pub mod map;
 pub mod storage;

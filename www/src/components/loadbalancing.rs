@@ -1,0 +1,765 @@
+//! Elastic Load Balancing in the playground: the map's load balancer strip (each load balancer with
+//! its listeners and rules, arrows to its target groups with the request flow, and every target's
+//! health), the target health of a task and the load balancer details for the Why? panel, the
+//! load balancer charts, and the builder's "Load balancing" tab (load balancers, target groups,
+//! listeners, rules, attributes, traffic, target behaviour and an AZ outage).
+
+use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
+use serde_json::{json, Value};
+use yew::prelude::*;
+
+use crate::components::builder::{checked, event_value, field, outcome, pairs, select};
+use crate::components::iam::{call_targets, select_current, target_input};
+use crate::components::map::short_id;
+use crate::driver::{use_sim, SimHandle};
+use crate::shell::{Selection, SelectionHandle};
+
+/// Seconds of sim time per step of the traffic model (`requests_last_step` covers one step).
+const STEP_SECONDS: u64 = ecs_sim::sim::ELB_STEP_MS / 1000;
+/// Minimum wall time between chart redraws, milliseconds.
+const CHART_REDRAW_WALL_MS: f64 = 400.0;
+
+/// The target group names an action text (`forward to a, b (weight 1)`) sends requests to.
+fn forwarded_groups(action: &str) -> Vec<String> {
+    action
+        .split("; ")
+        .filter_map(|a| a.strip_prefix("forward to "))
+        .flat_map(|groups| groups.split(", "))
+        .map(|g| g.split(" (weight").next().unwrap_or(g).trim().to_string())
+        .filter(|g| !g.is_empty())
+        .collect()
+}
+
+/// The target groups a load balancer's listeners forward to, in first-mention order.
+fn groups_of<'v>(view: &'v View, lb: &LoadBalancerView) -> Vec<&'v TargetGroupView> {
+    let mut names: Vec<String> = Vec::new();
+    for l in &lb.listeners {
+        for action in l.rules.iter().map(|r| r.2.as_str()).chain(std::iter::once(l.default_action.as_str())) {
+            for g in forwarded_groups(action) {
+                if !names.contains(&g) {
+                    names.push(g);
+                }
+            }
+        }
+    }
+    names.iter().filter_map(|n| view.target_groups.iter().find(|g| &g.name == n)).collect()
+}
+
+/// Requests per second a target group served in the last step.
+fn group_rps(group: &TargetGroupView) -> f64 {
+    group.targets.iter().map(|t| t.requests_last_step).sum::<u64>() as f64 / STEP_SECONDS as f64
+}
+
+fn rps_text(rps: f64) -> String {
+    if rps >= 10.0 || rps == 0.0 {
+        format!("{rps:.0} req/s")
+    } else {
+        format!("{rps:.1} req/s")
+    }
+}
+
+/// The outcome of a load balancer's latest minute with traffic: (class, text).
+fn outcome_of(lb: &LoadBalancerView) -> (&'static str, String) {
+    let Some(m) = lb.metrics.iter().rev().take(2).find(|m| m.request_count > 0) else {
+        return ("flow-idle", "no traffic".to_string());
+    };
+    let errors = m.target_5xx + m.elb_5xx;
+    let percent = errors as f64 * 100.0 / m.request_count as f64;
+    let class = if percent < 1.0 {
+        "flow-ok"
+    } else if percent < 20.0 {
+        "flow-mixed"
+    } else {
+        "flow-bad"
+    };
+    (class, format!("{} requests last minute · 5xx {:.1}% ({} target, {} ELB) · p99 {:.0} ms", m.request_count, percent, m.target_5xx, m.elb_5xx, m.p99_ms))
+}
+
+/// The CSS class of a target health state (the badge also shows the state as text).
+pub fn health_class(state: &str) -> &'static str {
+    match state {
+        "healthy" => "tg-healthy",
+        "initial" => "tg-initial",
+        "draining" => "tg-draining",
+        "unhealthy" => "tg-unhealthy",
+        _ => "tg-other",
+    }
+}
+
+/// An arrow with moving dashes: the faster the bigger the share (`share` in 0..=1).
+fn flow(class: &'static str, share: f64, moving: bool, label: String, data_tg: String) -> Html {
+    let seconds = if share > 0.0 { (1.6 - 1.2 * share.min(1.0)).max(0.3) } else { 0.0 };
+    let style = if seconds > 0.0 { format!("animation-duration: {seconds:.2}s") } else { String::new() };
+    html! {
+        <div class={classes!("lb-flow", class, (!moving || share <= 0.0).then_some("paused"))} data-tg={data_tg}>
+            <span class="flow-label">{ label }</span>
+            <span class="flow-track" aria-hidden="true"><span class="flow-dashes" style={style}></span></span>
+        </div>
+    }
+}
+
+/// The map's strip of load balancers, above the Availability Zones.
+#[function_component(LoadBalancerStrip)]
+pub fn load_balancer_strip() -> Html {
+    let sim = use_sim();
+    let selection = use_context::<SelectionHandle>();
+    let view = sim.view();
+    if view.load_balancers.is_empty() && view.target_groups.is_empty() {
+        return html! {};
+    }
+    let playing = sim.state.playing;
+    let attached: Vec<String> = view.load_balancers.iter().flat_map(|lb| groups_of(&view, lb)).map(|g| g.name.clone()).collect();
+    let detached: Vec<&TargetGroupView> = view.target_groups.iter().filter(|g| !attached.contains(&g.name)).collect();
+    html! {
+        <section class="lb-strip" aria-label="Elastic Load Balancing">
+            { for view.load_balancers.iter().map(|lb| {
+                let groups = groups_of(&view, lb);
+                let total: f64 = groups.iter().map(|g| group_rps(g)).sum();
+                let (class, outcome_text) = outcome_of(lb);
+                let selected = selection.as_ref().is_some_and(|s| **s == Selection::LoadBalancer(lb.name.clone()));
+                let onclick = {
+                    let (selection, name) = (selection.clone(), lb.name.clone());
+                    Callback::from(move |_| if let Some(s) = &selection { s.set(Selection::LoadBalancer(name.clone())) })
+                };
+                html! {
+                    <div key={lb.arn.clone()} class={classes!("lb-row", selected.then_some("selected"))} data-lb={lb.name.clone()}>
+                        <div class="lb-box">
+                            <button type="button" class="lb-head" onclick={onclick} title="Show this load balancer's target health and metrics">
+                                <span class="lb-badge">{ if lb.lb_type == "network" { "NLB" } else if lb.lb_type == "classic" { "CLB" } else { "ALB" } }</span>
+                                <strong class="lb-name">{ &lb.name }</strong>
+                                <span class="lb-type">{ &lb.lb_type }</span>
+                            </button>
+                            <div class="lb-dns" title="DNS name">{ &lb.dns_name }</div>
+                            <div class={classes!("lb-outcome", class)}>{ outcome_text }</div>
+                            if lb.listeners.is_empty() { <p class="hint">{ "No listener: it accepts no traffic." }</p> }
+                            { for lb.listeners.iter().map(|l| html! {
+                                <div key={l.arn.clone()} class="lb-listener" data-port={l.port.to_string()}>
+                                    <div class="lb-listener-head">{ format!("Listener {} :{}", l.protocol, l.port) }</div>
+                                    <ol class="lb-rules">
+                                        { for l.rules.iter().map(|(priority, conditions, actions, arn)| html! {
+                                            <li key={arn.clone()} class="lb-rule" data-priority={priority.to_string()}>
+                                                <span class="lb-prio">{ priority }</span>
+                                                <span class="lb-cond">{ format!("if {conditions}") }</span>
+                                                <span class="lb-action">{ format!("→ {actions}") }</span>
+                                            </li>
+                                        }) }
+                                        <li class="lb-rule lb-default" data-priority="default">
+                                            <span class="lb-prio">{ "default" }</span>
+                                            <span class="lb-action">{ format!("→ {}", l.default_action) }</span>
+                                        </li>
+                                    </ol>
+                                </div>
+                            }) }
+                        </div>
+                        <div class="lb-groups">
+                            if groups.is_empty() { <p class="hint">{ "No target group: add a listener that forwards to one." }</p> }
+                            { for groups.iter().map(|g| {
+                                let rps = group_rps(g);
+                                let share = if total > 0.0 { rps / total } else { 0.0 };
+                                html! {
+                                    <div key={g.arn.clone()} class="lb-group-row">
+                                        { flow(class, share, playing, rps_text(rps), g.name.clone()) }
+                                        { group_box(g, playing, class) }
+                                    </div>
+                                }
+                            }) }
+                        </div>
+                    </div>
+                }
+            }) }
+            if !detached.is_empty() {
+                <div class="lb-detached">
+                    <span class="muted">{ "Target groups no listener forwards to: " }</span>
+                    { for detached.iter().map(|g| html! { <span key={g.arn.clone()} class="lb-tg-name">{ format!("{} ({} targets) ", g.name, g.targets.len()) }</span> }) }
+                </div>
+            }
+        </section>
+    }
+}
+
+/// A target group: its name and settings, and each target with its health and share.
+fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
+    let total: u64 = g.targets.iter().map(|t| t.requests_last_step).sum();
+    let healthy = g.targets.iter().filter(|t| t.state == "healthy").count();
+    html! {
+        <div class="lb-group" data-tg={g.name.clone()}>
+            <div class="lb-group-head">
+                <strong class="lb-tg-name">{ &g.name }</strong>
+                <span class="muted">{ format!(" {}:{} · {} · {}/{} healthy", g.protocol, g.port, g.target_type, healthy, g.targets.len()) }</span>
+            </div>
+            if g.targets.is_empty() { <p class="hint">{ "No registered targets." }</p> }
+            <ul class="lb-targets">
+                { for g.targets.iter().map(|t| {
+                    let share = if total > 0 { t.requests_last_step as f64 / total as f64 } else { 0.0 };
+                    let rps = t.requests_last_step as f64 / STEP_SECONDS as f64;
+                    let title = format!("Target {}:{} in {} (task {}): {}{}", t.id, t.port, t.availability_zone, short_id(&t.task_id), t.state, t.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default());
+                    let target_class = if t.state == "healthy" { class } else { "flow-idle" };
+                    html! {
+                        <li key={format!("{}:{}", t.id, t.port)} class="lb-target" data-task-id={t.task_id.clone()} data-state={t.state.clone()} title={title}>
+                            <span class="lb-target-id">{ short_id(&t.task_id) }</span>
+                            <span class="lb-target-az">{ t.availability_zone.rsplit('-').next().unwrap_or("") }</span>
+                            <span class={classes!("tg-badge", health_class(&t.state))}>{ &t.state }</span>
+                            <span class="lb-target-bar"><span class={classes!("lb-target-fill", target_class, (!playing || share <= 0.0).then_some("paused"))} style={format!("width: {:.0}%", (share * 100.0).max(if share > 0.0 { 4.0 } else { 0.0 }))}></span></span>
+                            <span class="lb-target-rps">{ rps_text(rps) }</span>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct TaskProps {
+    pub task: TaskView,
+}
+
+/// The Why? panel's target health of a task: per target group, state, reason and description.
+#[function_component(TaskTargetHealth)]
+pub fn task_target_health(props: &TaskProps) -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let task = &props.task;
+    if task.target_health.is_empty() {
+        return html! {};
+    }
+    html! {
+        <div class="task-target-health">
+            <h4>{ "Load balancer target health" }</h4>
+            <table class="access-table">
+                <thead><tr><th>{ "Target group" }</th><th>{ "State" }</th><th>{ "Reason and description" }</th></tr></thead>
+                <tbody>
+                    { for task.target_health.iter().map(|(tg, state, reason)| {
+                        let target = view.target_groups.iter().find(|g| &g.name == tg).and_then(|g| g.targets.iter().find(|t| t.task_id == task.id));
+                        let description = target.and_then(|t| t.description.clone());
+                        let rps = target.map(|t| t.requests_last_step as f64 / STEP_SECONDS as f64).unwrap_or(0.0);
+                        html! {
+                            <tr key={tg.clone()} data-tg={tg.clone()}>
+                                <td>{ tg }</td>
+                                <td><span class={classes!("tg-badge", health_class(state))}>{ state }</span></td>
+                                <td class="tg-reason">
+                                    if let Some(r) = reason { <code>{ r }</code>{ " " } }
+                                    { description.unwrap_or_default() }
+                                    <div class="muted">{ format!("serving {}", rps_text(rps)) }</div>
+                                </td>
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NameProps {
+    pub name: String,
+}
+
+/// The Why? panel for a selected load balancer: listeners, and each target group's targets.
+#[function_component(LoadBalancerDetails)]
+pub fn load_balancer_details(props: &NameProps) -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let Some(lb) = view.load_balancers.iter().find(|l| l.name == props.name) else {
+        return html! { <p class="hint">{ "This load balancer no longer exists." }</p> };
+    };
+    let (_, outcome_text) = outcome_of(lb);
+    html! {
+        <div class="details lb-details">
+            <h3 class="subhead">{ format!("Load balancer {}", lb.name) }</h3>
+            <dl class="kv">
+                <dt>{ "Type" }</dt><dd>{ &lb.lb_type }</dd>
+                <dt>{ "DNS name" }</dt><dd>{ &lb.dns_name }</dd>
+                <dt>{ "Zones" }</dt><dd>{ lb.availability_zones.join(", ") }</dd>
+                <dt>{ "Last minute" }</dt><dd>{ outcome_text }</dd>
+            </dl>
+            { for groups_of(&view, lb).into_iter().map(|g| html! {
+                <div key={g.arn.clone()} class="tg-details" data-tg={g.name.clone()}>
+                    <h4>{ format!("Target group {} ({}, deregistration delay {} s)", g.name, g.algorithm, g.deregistration_delay_s) }</h4>
+                    <table class="access-table">
+                        <thead><tr><th>{ "Target" }</th><th>{ "State" }</th><th>{ "Reason and description" }</th></tr></thead>
+                        <tbody>
+                            { for g.targets.iter().map(|t| html! {
+                                <tr key={format!("{}:{}", t.id, t.port)}>
+                                    <td><code>{ format!("{}:{}", t.id, t.port) }</code><div class="muted">{ format!("task {} · {}", short_id(&t.task_id), t.availability_zone) }</div></td>
+                                    <td><span class={classes!("tg-badge", health_class(&t.state))}>{ &t.state }</span></td>
+                                    <td class="tg-reason">
+                                        if let Some(r) = &t.reason { <code>{ r }</code>{ " " } }
+                                        { t.description.clone().unwrap_or_default() }
+                                        <div class="muted">{ format!("{} · {} ms", rps_text(t.requests_last_step as f64 / STEP_SECONDS as f64), t.latency_ms) }</div>
+                                    </td>
+                                </tr>
+                            }) }
+                        </tbody>
+                    </table>
+                </div>
+            }) }
+        </div>
+    }
+}
+
+/// The load balancer charts of the selected load balancer, or of the first one.
+#[function_component(LoadBalancerCharts)]
+pub fn load_balancer_charts() -> Html {
+    let sim = use_sim();
+    let selection = use_context::<SelectionHandle>().map(|s| (*s).clone()).unwrap_or_default();
+    let canvas = use_node_ref();
+    let last_draw_wall_ms = use_mut_ref(|| f64::NEG_INFINITY);
+    let view = sim.view();
+    let lb = match &selection {
+        Selection::LoadBalancer(name) => view.load_balancers.iter().find(|l| &l.name == name),
+        _ => None,
+    }
+    .or_else(|| view.load_balancers.first())
+    .cloned();
+    let key = lb.as_ref().map(|l| (l.name.clone(), l.metrics.len(), l.metrics.last().map(|m| (m.minute_start_ms, m.request_count)).unwrap_or_default()));
+    {
+        let canvas = canvas.clone();
+        let lb = lb.clone();
+        use_effect_with((key, sim.state.playing), move |(_, playing)| {
+            let now = js_sys::Date::now();
+            if !*playing || now - *last_draw_wall_ms.borrow() >= CHART_REDRAW_WALL_MS {
+                *last_draw_wall_ms.borrow_mut() = now;
+                if let (Some(canvas), Some(lb)) = (canvas.cast::<web_sys::HtmlCanvasElement>(), lb) {
+                    crate::charts::draw_lb_metrics(canvas, &lb.metrics);
+                }
+            }
+        });
+    }
+    let Some(lb) = lb else { return html! {} };
+    html! {
+        <div class="lb-charts">
+            <h3 class="subhead">{ format!("Load balancer {} (per minute)", lb.name) }</h3>
+            <canvas ref={canvas} class="chart lb-chart" width="296" height="300"
+                aria-label={format!("Charts of {}: requests per minute, TargetResponseTime p99, 5xx from targets and from the load balancer, healthy hosts", lb.name)}></canvas>
+        </div>
+    }
+}
+
+// ---- builder tab ----------------------------------------------------------------------------
+
+/// The scenario's network document (VPC id, security groups).
+fn network(sim: &SimHandle) -> Value {
+    let doc: Value = serde_json::from_str(&sim.scenario_json()).unwrap_or_default();
+    doc["network"].clone()
+}
+
+/// The first value of `options` when `state` is empty or no longer offered.
+fn current(state: &str, options: &[(String, String)]) -> String {
+    if options.iter().any(|(v, _)| v == state) {
+        state.to_string()
+    } else {
+        options.first().map(|o| o.0.clone()).unwrap_or_default()
+    }
+}
+
+fn parse_u64(text: &str, what: &str) -> Result<u64, String> {
+    text.trim().parse::<u64>().map_err(|_| format!("{what} must be a whole number."))
+}
+
+/// Comma-separated values, trimmed, empty ones dropped.
+fn values(text: &str) -> Vec<String> {
+    text.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+}
+
+/// A rule condition as AWS takes it, from the editor's field and text.
+fn condition_json(field: &str, text: &str) -> Result<Value, String> {
+    let vals = values(text);
+    if vals.is_empty() && field != "http-header" {
+        return Err(format!("Give at least one value for the {field} condition."));
+    }
+    Ok(match field {
+        "http-header" => {
+            let (name, rest) = text.split_once(':').ok_or("An http-header condition is written Name: value1, value2")?;
+            json!({ "Field": "http-header", "HttpHeaderConfig": { "HttpHeaderName": name.trim(), "Values": values(rest) } })
+        }
+        "query-string" => {
+            let pairs: Vec<Value> = vals
+                .iter()
+                .map(|v| match v.split_once('=') {
+                    Some((k, val)) => json!({ "Key": k.trim(), "Value": val.trim() }),
+                    None => json!({ "Value": v }),
+                })
+                .collect();
+            json!({ "Field": "query-string", "QueryStringConfig": { "Values": pairs } })
+        }
+        "source-ip" => json!({ "Field": "source-ip", "SourceIpConfig": { "Values": vals } }),
+        other => json!({ "Field": other, "Values": vals }),
+    })
+}
+
+const CONDITION_FIELDS: [&str; 5] = ["path-pattern", "host-header", "http-header", "query-string", "source-ip"];
+
+fn condition_placeholder(field: &str) -> &'static str {
+    match field {
+        "path-pattern" => "/admin/*, /login",
+        "host-header" => "api.example.com",
+        "http-header" => "X-Env: beta, canary",
+        "query-string" => "version=2",
+        _ => "10.0.0.0/16",
+    }
+}
+
+fn result_text(r: Result<Value, String>, ok: impl FnOnce(&Value) -> String) -> Option<Result<String, String>> {
+    Some(r.map(|v| ok(&v)))
+}
+
+#[function_component(LoadBalancingForm)]
+pub fn load_balancing_form() -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let net = network(&sim);
+    let lbs: Vec<(String, String)> = view.load_balancers.iter().map(|l| (l.arn.clone(), format!("{} ({})", l.name, l.lb_type))).collect();
+    let tgs: Vec<(String, String)> = view.target_groups.iter().map(|g| (g.arn.clone(), format!("{} ({}:{}, {})", g.name, g.protocol, g.port, g.target_type))).collect();
+    let listeners: Vec<(String, String)> = view
+        .load_balancers
+        .iter()
+        .flat_map(|l| l.listeners.iter().map(move |x| (x.arn.clone(), format!("{} {}:{}", l.name, x.protocol, x.port))))
+        .collect();
+
+    // Rules: the listener being edited, the new rule's fields.
+    let listener = use_state(String::new);
+    let priority = use_state(|| "20".to_string());
+    let conditions = use_state(|| vec![("path-pattern".to_string(), "/admin/*".to_string())]);
+    let action = use_state(|| "fixed-response".to_string());
+    let forward_tg = use_state(String::new);
+    let status_code = use_state(|| "403".to_string());
+    let content_type = use_state(|| "text/plain".to_string());
+    let body = use_state(|| "Forbidden".to_string());
+    let rule_result = use_state(|| None::<Result<String, String>>);
+    let listener_value = current(&listener, &listeners);
+    let forward_value = current(&forward_tg, &tgs);
+
+    let add_rule = {
+        let (sim, priority, conditions, action, status_code, content_type, body, rule_result, listener_value, forward_value) =
+            (sim.clone(), priority.clone(), conditions.clone(), action.clone(), status_code.clone(), content_type.clone(), body.clone(), rule_result.clone(), listener_value.clone(), forward_value.clone());
+        Callback::from(move |_| {
+            let built = (|| -> Result<Value, String> {
+                if listener_value.is_empty() {
+                    return Err("Create a listener first.".into());
+                }
+                let p = parse_u64(&priority, "Priority")?;
+                let conds = conditions.iter().map(|(f, v)| condition_json(f, v)).collect::<Result<Vec<_>, _>>()?;
+                let act = match action.as_str() {
+                    "forward" => json!({ "Type": "forward", "TargetGroupArn": forward_value }),
+                    _ => json!({ "Type": "fixed-response", "FixedResponseConfig": { "StatusCode": status_code.trim(), "ContentType": content_type.trim(), "MessageBody": *body } }),
+                };
+                Ok(json!({ "ListenerArn": listener_value, "Priority": p, "Conditions": conds, "Actions": [act] }))
+            })();
+            rule_result.set(Some(built.and_then(|input| sim.dispatch("elasticloadbalancing:CreateRule", input)).map(|v| {
+                format!("Rule created at priority {}.", v.pointer("/Rules/0/Priority").map(|p| p.to_string().trim_matches('"').to_string()).unwrap_or_default())
+            })));
+        })
+    };
+    let current_rules = view.load_balancers.iter().flat_map(|l| l.listeners.iter()).find(|l| l.arn == listener_value).map(|l| l.rules.clone()).unwrap_or_default();
+
+    // Create load balancer / target group / listener.
+    let lb_name = use_state(|| "my-alb".to_string());
+    let lb_type = use_state(|| "application".to_string());
+    let tg_name = use_state(|| "my-tg".to_string());
+    let tg_port = use_state(|| "8080".to_string());
+    let tg_type = use_state(|| "ip".to_string());
+    let tg_path = use_state(|| "/health".to_string());
+    let l_lb = use_state(String::new);
+    let l_port = use_state(|| "8080".to_string());
+    let l_tg = use_state(String::new);
+    let create_result = use_state(|| None::<Result<String, String>>);
+    let create_lb = {
+        let (sim, lb_name, lb_type, create_result, net) = (sim.clone(), lb_name.clone(), lb_type.clone(), create_result.clone(), net.clone());
+        Callback::from(move |_| {
+            let subnets: Vec<String> = sim.view().subnets.iter().map(|s| s.subnet_id.clone()).collect();
+            let groups: Vec<Value> = net["securityGroups"].as_array().map(|g| g.iter().take(1).map(|g| g["groupId"].clone()).collect()).unwrap_or_default();
+            let input = json!({ "Name": lb_name.trim(), "Type": *lb_type, "Subnets": subnets, "SecurityGroups": groups });
+            create_result.set(result_text(sim.dispatch("elasticloadbalancing:CreateLoadBalancer", input), |_| format!("Load balancer {} created.", lb_name.trim())));
+        })
+    };
+    let create_tg = {
+        let (sim, tg_name, tg_port, tg_type, tg_path, create_result, net) = (sim.clone(), tg_name.clone(), tg_port.clone(), tg_type.clone(), tg_path.clone(), create_result.clone(), net.clone());
+        Callback::from(move |_| {
+            let port = match parse_u64(&tg_port, "Port") {
+                Ok(p) => p,
+                Err(e) => return create_result.set(Some(Err(e))),
+            };
+            let input = json!({ "Name": tg_name.trim(), "Protocol": "HTTP", "Port": port, "VpcId": net["vpcId"].as_str().unwrap_or("vpc-main"), "TargetType": *tg_type,
+                "HealthCheckPath": tg_path.trim(), "HealthCheckIntervalSeconds": 10, "HealthyThresholdCount": 2 });
+            create_result.set(result_text(sim.dispatch("elasticloadbalancing:CreateTargetGroup", input), |_| format!("Target group {} created.", tg_name.trim())));
+        })
+    };
+    let l_lb_value = current(&l_lb, &lbs);
+    let l_tg_value = current(&l_tg, &tgs);
+    let create_listener = {
+        let (sim, l_port, create_result, lb, tg) = (sim.clone(), l_port.clone(), create_result.clone(), l_lb_value.clone(), l_tg_value.clone());
+        Callback::from(move |_| {
+            let port = match parse_u64(&l_port, "Port") {
+                Ok(p) => p,
+                Err(e) => return create_result.set(Some(Err(e))),
+            };
+            let input = json!({ "LoadBalancerArn": lb, "Protocol": "HTTP", "Port": port, "DefaultActions": [{ "Type": "forward", "TargetGroupArn": tg }] });
+            create_result.set(result_text(sim.dispatch("elasticloadbalancing:CreateListener", input), |_| format!("Listener on port {port} created.")));
+        })
+    };
+
+    // Target group attributes.
+    let attr_tg = use_state(String::new);
+    let dereg = use_state(String::new);
+    let slow_start = use_state(String::new);
+    let algorithm = use_state(String::new);
+    let attr_result = use_state(|| None::<Result<String, String>>);
+    let attr_tg_value = current(&attr_tg, &tgs);
+    let modify = {
+        let (sim, dereg, slow_start, algorithm, attr_result, tg) = (sim.clone(), dereg.clone(), slow_start.clone(), algorithm.clone(), attr_result.clone(), attr_tg_value.clone());
+        Callback::from(move |_| {
+            let mut attrs = Vec::new();
+            for (key, value) in [("deregistration_delay.timeout_seconds", &*dereg), ("slow_start.duration_seconds", &*slow_start), ("load_balancing.algorithm.type", &*algorithm)] {
+                if !value.trim().is_empty() {
+                    attrs.push(json!({ "Key": key, "Value": value.trim() }));
+                }
+            }
+            if attrs.is_empty() {
+                return attr_result.set(Some(Err("Fill in at least one attribute.".into())));
+            }
+            let input = json!({ "TargetGroupArn": tg, "Attributes": attrs });
+            attr_result.set(result_text(sim.dispatch("elasticloadbalancing:ModifyTargetGroupAttributes", input), |_| "Attributes modified.".to_string()));
+        })
+    };
+
+    // Traffic.
+    let load_lb = use_state(String::new);
+    let pattern = use_state(|| "constant".to_string());
+    let rate_a = use_state(|| "300".to_string());
+    let rate_b = use_state(|| "900".to_string());
+    let duration = use_state(|| "10m".to_string());
+    let mix = use_state(String::new);
+    let load_result = use_state(|| None::<Result<String, String>>);
+    let load_lb_value = current(&load_lb, &lbs);
+    let set_load = {
+        let (sim, pattern, rate_a, rate_b, duration, mix, load_result, lb) = (sim.clone(), pattern.clone(), rate_a.clone(), rate_b.clone(), duration.clone(), mix.clone(), load_result.clone(), load_lb_value.clone());
+        Callback::from(move |_| {
+            let built = (|| -> Result<Value, String> {
+                let a = parse_u64(&rate_a, "The first rate")?;
+                let mut input = json!({ "loadBalancer": lb, "pattern": *pattern });
+                match pattern.as_str() {
+                    "constant" => input["requestsPerSecond"] = json!(a),
+                    "ramp" => {
+                        input["from"] = json!(a);
+                        input["to"] = json!(parse_u64(&rate_b, "The second rate")?);
+                        input["over"] = json!(duration.trim());
+                    }
+                    "dailyCycle" => {
+                        input["min"] = json!(a);
+                        input["max"] = json!(parse_u64(&rate_b, "The second rate")?);
+                    }
+                    "spike" => {
+                        input["base"] = json!(a);
+                        input["peak"] = json!(parse_u64(&rate_b, "The second rate")?);
+                        // The spike starts now (sim:SetLoad takes an absolute sim time).
+                        input["at"] = json!(sim.now_ms() / 1000);
+                        input["duration"] = json!(duration.trim());
+                    }
+                    _ => {}
+                }
+                let items: Vec<Value> = values(&mix)
+                    .iter()
+                    .map(|item| {
+                        let (path, weight) = item.split_once('=').unwrap_or((item, "1"));
+                        weight.trim().parse::<u64>().map(|w| json!({ "path": path.trim(), "weight": w })).map_err(|_| format!("The weight of {path} must be a whole number."))
+                    })
+                    .collect::<Result<_, _>>()?;
+                if !items.is_empty() {
+                    input["mix"] = Value::Array(items);
+                }
+                Ok(input)
+            })();
+            load_result.set(Some(built.and_then(|input| sim.dispatch("sim:SetLoad", input)).map(|_| "Traffic set.".to_string())));
+        })
+    };
+
+    // Target behaviour.
+    let targets = call_targets(&view);
+    let behavior_target = use_state(String::new);
+    let behavior_target_value = current(&behavior_target, &targets);
+    let healthy = use_state(|| false);
+    let response_code = use_state(|| "500".to_string());
+    let latency = use_state(|| "0".to_string());
+    let timeout = use_state(|| false);
+    let behavior_result = use_state(|| None::<Result<String, String>>);
+    let set_behavior = {
+        let (sim, healthy, response_code, latency, timeout, behavior_result, target) = (sim.clone(), healthy.clone(), response_code.clone(), latency.clone(), timeout.clone(), behavior_result.clone(), behavior_target_value.clone());
+        Callback::from(move |_| {
+            let built = (|| -> Result<Value, String> {
+                let mut input = target_input(&sim.view(), &target).ok_or("Pick a running service or task.")?;
+                input["healthy"] = json!(*healthy);
+                input["responseCode"] = json!(parse_u64(&response_code, "Response code")?);
+                input["extraLatencyMs"] = json!(parse_u64(&latency, "Extra latency")?);
+                input["timeout"] = json!(*timeout);
+                Ok(input)
+            })();
+            behavior_result.set(Some(built.and_then(|input| sim.dispatch("sim:SetTargetBehavior", input)).map(|v| format!("Behaviour set on {} task(s).", v["tasks"]))));
+        })
+    };
+
+    // AZ outage.
+    let az = use_state(String::new);
+    let az_options = pairs(&view.availability_zones.iter().map(String::as_str).collect::<Vec<_>>());
+    let az_value = current(&az, &az_options);
+    let outage_result = use_state(|| None::<Result<String, String>>);
+    let outage = {
+        let (sim, outage_result, az) = (sim.clone(), outage_result.clone(), az_value.clone());
+        Callback::from(move |_| {
+            let input = json!({ "targets": { "Subnets": { "resourceType": "aws:ec2:subnet", "filters": [{ "path": "AvailabilityZone", "values": [az] }], "selectionMode": "ALL" } },
+                "parameters": { "duration": "PT10M" } });
+            outage_result.set(result_text(sim.dispatch("fis:aws:network:disrupt-connectivity", input), |_| format!("{az} is cut off for 10 minutes.")));
+        })
+    };
+
+    let on_action = { let action = action.clone(); Callback::from(move |e: Event| action.set(event_value(&e))) };
+    let add_condition = {
+        let conditions = conditions.clone();
+        Callback::from(move |_| {
+            let mut next = (*conditions).clone();
+            next.push(("host-header".into(), String::new()));
+            conditions.set(next);
+        })
+    };
+    let on_behavior_healthy = { let healthy = healthy.clone(); Callback::from(move |e: Event| healthy.set(checked(&e))) };
+    let on_timeout = { let timeout = timeout.clone(); Callback::from(move |e: Event| timeout.set(checked(&e))) };
+    let (label_a, label_b) = match pattern.as_str() {
+        "ramp" => ("From (req/s)", "To (req/s)"),
+        "dailyCycle" => ("Min (req/s)", "Max (req/s)"),
+        "spike" => ("Base (req/s)", "Peak (req/s)"),
+        _ => ("Requests per second", ""),
+    };
+
+    html! {
+        <div class="form lb-form">
+            <h3 class="subhead">{ "Listener rules" }</h3>
+            if listeners.is_empty() {
+                <p class="hint">{ "No listener yet: create a load balancer, a target group and a listener below, or load the alb-path-routing scenario." }</p>
+            } else {
+                { select_current("Listener", "ruleListener", &listener, &listeners, &listener_value) }
+                <ol class="lb-rules editor-rules">
+                    { for current_rules.iter().map(|(p, c, a, arn)| {
+                        let delete = {
+                            let (sim, rule_result, arn, p) = (sim.clone(), rule_result.clone(), arn.clone(), *p);
+                            Callback::from(move |_| rule_result.set(result_text(sim.dispatch("elasticloadbalancing:DeleteRule", json!({ "RuleArn": arn })), |_| format!("Rule {p} deleted."))))
+                        };
+                        html! {
+                            <li key={arn.clone()} class="lb-rule" data-priority={p.to_string()}>
+                                <span class="lb-prio">{ p }</span>
+                                <span class="lb-cond">{ format!("if {c} → {a}") }</span>
+                                <button type="button" class="small danger" onclick={delete} aria-label={format!("Delete rule {p}")}>{ "Delete" }</button>
+                            </li>
+                        }
+                    }) }
+                </ol>
+                <h4 class="minorhead">{ "Add a rule" }</h4>
+                { field("Priority (1–50000, lower wins)", "rulePriority", &priority) }
+                { for conditions.iter().enumerate().map(|(i, (f, v))| {
+                    let on_field = { let conditions = conditions.clone(); Callback::from(move |e: Event| { let mut next = (*conditions).clone(); if let Some(c) = next.get_mut(i) { c.0 = event_value(&e); } conditions.set(next); }) };
+                    let on_value = { let conditions = conditions.clone(); Callback::from(move |e: InputEvent| { let mut next = (*conditions).clone(); if let Some(c) = next.get_mut(i) { c.1 = event_value(&e); } conditions.set(next); }) };
+                    let remove = { let conditions = conditions.clone(); Callback::from(move |_| { let mut next = (*conditions).clone(); if next.len() > 1 && i < next.len() { next.remove(i); } conditions.set(next); }) };
+                    html! {
+                        <div key={i} class="condition-row">
+                            <select name={format!("conditionField{i}")} aria-label="Condition field" onchange={on_field}>
+                                { for CONDITION_FIELDS.iter().map(|o| html! { <option key={*o} value={*o} selected={*o == f.as_str()}>{ *o }</option> }) }
+                            </select>
+                            <input name={format!("conditionValue{i}")} aria-label="Condition values (comma separated)" placeholder={condition_placeholder(f)} value={v.clone()} oninput={on_value} />
+                            if conditions.len() > 1 { <button type="button" class="small" onclick={remove} aria-label="Remove condition">{ "×" }</button> }
+                        </div>
+                    }
+                }) }
+                <button type="button" class="small" onclick={add_condition}>{ "+ Condition (all must match)" }</button>
+                <label class="field"><span>{ "Action" }</span>
+                    <select name="ruleAction" onchange={on_action}>
+                        <option value="forward" selected={*action == "forward"}>{ "forward to a target group" }</option>
+                        <option value="fixed-response" selected={*action == "fixed-response"}>{ "fixed-response" }</option>
+                    </select>
+                </label>
+                if *action == "forward" {
+                    { select_current("Target group", "ruleTargetGroup", &forward_tg, &tgs, &forward_value) }
+                } else {
+                    <div class="row">
+                        { field("Status code", "fixedStatusCode", &status_code) }
+                        { field("Content type", "fixedContentType", &content_type) }
+                    </div>
+                    { field("Message body", "fixedBody", &body) }
+                }
+                <button type="button" class="primary" onclick={add_rule}>{ "Add rule (elasticloadbalancing:CreateRule)" }</button>
+                { outcome(&rule_result) }
+            }
+
+            <h3 class="subhead">{ "Traffic (sim:SetLoad)" }</h3>
+            if lbs.is_empty() { <p class="hint">{ "Create a load balancer first." }</p> } else {
+                { select_current("Load balancer", "loadLb", &load_lb, &lbs, &load_lb_value) }
+                { select("Pattern", "loadPattern", &pattern, &pairs(&["constant", "ramp", "dailyCycle", "spike", "stop"])) }
+                if *pattern != "stop" {
+                    <div class="row">
+                        { field(label_a, "loadRateA", &rate_a) }
+                        if !label_b.is_empty() { { field(label_b, "loadRateB", &rate_b) } }
+                    </div>
+                }
+                if *pattern == "ramp" || *pattern == "spike" { { field(if *pattern == "ramp" { "Over (e.g. 10m)" } else { "Spike duration (from now)" }, "loadDuration", &duration) } }
+                { field("Paths (path=weight, …; empty: keep)", "loadMix", &mix) }
+                <button type="button" onclick={set_load}>{ "Set traffic" }</button>
+                { outcome(&load_result) }
+            }
+
+            <h3 class="subhead">{ "Target behaviour (sim:SetTargetBehavior)" }</h3>
+            if targets.is_empty() { <p class="hint">{ "No running service or task." }</p> } else {
+                { select_current("Tasks", "behaviorTarget", &behavior_target, &targets, &behavior_target_value) }
+                <label class="check"><input type="checkbox" checked={*healthy} onchange={on_behavior_healthy} />{ "Health check passes" }</label>
+                <div class="row">
+                    { field("Response code", "responseCode", &response_code) }
+                    { field("Extra latency (ms)", "extraLatencyMs", &latency) }
+                </div>
+                <label class="check"><input type="checkbox" checked={*timeout} onchange={on_timeout} />{ "Time out (no response)" }</label>
+                <button type="button" onclick={set_behavior}>{ "Set behaviour" }</button>
+                { outcome(&behavior_result) }
+            }
+
+            <h3 class="subhead">{ "Availability Zone outage (AWS FIS)" }</h3>
+            { select_current("Zone", "outageAz", &az, &az_options, &az_value) }
+            <button type="button" class="danger" onclick={outage}>{ "AZ outage: disrupt connectivity for 10 min" }</button>
+            { outcome(&outage_result) }
+
+            <h3 class="subhead">{ "Target group attributes" }</h3>
+            if tgs.is_empty() { <p class="hint">{ "No target group yet." }</p> } else {
+                { select_current("Target group", "attrTargetGroup", &attr_tg, &tgs, &attr_tg_value) }
+                <div class="row">
+                    { field("Deregistration delay (s)", "deregistrationDelay", &dereg) }
+                    { field("Slow start (s, 0 = off)", "slowStart", &slow_start) }
+                </div>
+                { select("Algorithm", "algorithm", &algorithm, &[(String::new(), "(unchanged)".into()), ("round_robin".into(), "round_robin".into()), ("least_outstanding_requests".into(), "least_outstanding_requests".into())]) }
+                <button type="button" onclick={modify}>{ "Modify (ModifyTargetGroupAttributes)" }</button>
+                { outcome(&attr_result) }
+            }
+
+            <h3 class="subhead">{ "Create" }</h3>
+            <div class="row">
+                { field("Load balancer name", "lbName", &lb_name) }
+                { select("Type", "lbType", &lb_type, &pairs(&["application", "network"])) }
+            </div>
+            <button type="button" onclick={create_lb}>{ "Create load balancer" }</button>
+            <div class="row">
+                { field("Target group name", "tgName", &tg_name) }
+                { field("Port", "tgPort", &tg_port) }
+            </div>
+            <div class="row">
+                { select("Target type", "tgType", &tg_type, &pairs(&["ip", "instance"])) }
+                { field("Health check path", "tgPath", &tg_path) }
+            </div>
+            <button type="button" onclick={create_tg}>{ "Create target group" }</button>
+            if !lbs.is_empty() && !tgs.is_empty() {
+                { select_current("Listener on", "listenerLb", &l_lb, &lbs, &l_lb_value) }
+                <div class="row">
+                    { field("Port", "listenerPort", &l_port) }
+                    { select_current("Default: forward to", "listenerTg", &l_tg, &tgs, &l_tg_value) }
+                </div>
+                <button type="button" onclick={create_listener}>{ "Create listener (HTTP)" }</button>
+            }
+            { outcome(&create_result) }
+            <p class="hint">{ "Attach a service to a target group with loadBalancers in ecs:CreateService (e.g. in a scenario file)." }</p>
+        </div>
+    }
+}
