@@ -171,6 +171,11 @@ pub struct InstanceView {
     pub n_tasks: u32,
     /// Custom attributes (name=value).
     pub custom_attributes: Vec<(String, String)>,
+    /// The instance profile it was launched with, and that profile's role.
+    pub instance_profile: Option<String>,
+    pub instance_role: Option<String>,
+    /// Whether its ECS agent can register (the instance profile's role allows it).
+    pub can_register: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -307,6 +312,9 @@ impl Sim {
                     custom_attributes: ci
                         .map(|ci| ci.custom_attributes.iter().map(|(k, v)| (k.clone(), v.clone().unwrap_or_default())).collect())
                         .unwrap_or_default(),
+                    instance_profile: e.instance_profile.clone(),
+                    instance_role: e.instance_profile.as_deref().and_then(|p| self.iam().instance_profile_role(p)),
+                    can_register: e.can_register,
                 }
             })
             .collect();
