@@ -19,6 +19,7 @@ pub mod efs;
 pub mod elb;
 pub mod placement;
 pub mod rng;
+pub mod scaling;
 pub mod scenario;
 pub mod sim;
 pub mod taskdef;

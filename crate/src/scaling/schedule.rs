@@ -145,7 +145,7 @@ impl Schedule {
     pub fn fires_at(&self, minute: u64, anchor: u64) -> bool {
         match self {
             Schedule::At(at) => minute == *at,
-            Schedule::Rate(every) => minute > anchor && (minute - anchor) % (*every).max(1) == 0,
+            Schedule::Rate(every) => minute > anchor && (minute - anchor).is_multiple_of((*every).max(1)),
             Schedule::Cron(c) => c.matches(minute),
         }
     }

@@ -112,12 +112,3 @@ pub(crate) fn opt_bool(input: &Value, name: &str) -> Option<bool> {
 pub(crate) fn str_list(input: &Value, name: &str) -> Vec<String> {
     input.get(name).and_then(Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
 }
-
-/// `ceil(a / b)` for non-negative integers, 0 when `b` is 0.
-pub(crate) fn div_ceil_u64(a: u64, b: u64) -> u64 {
-    if b == 0 {
-        0
-    } else {
-        a.div_ceil(b)
-    }
-}

@@ -1,0 +1,720 @@
+//! EC2 capacity: launch templates, Auto Scaling groups, ECS capacity providers with managed scaling
+//! and managed termination protection, cluster capacity-provider associations, and the capacity
+//! provider strategy split (reference §5.5).
+//!
+//! Managed scaling each minute: `CapacityProviderReservation = M / N × 100` (M instances needed, N
+//! running). With N = 0 and tasks waiting it is 200. Above `targetCapacity` ECS scales out at once
+//! (AlarmHigh, 1 datapoint); below it for 15 minutes it scales in, by at least one instance and less
+//! than half of the group per minute, only empty instances (daemon tasks only).
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Value};
+
+use super::util::{iso, long_id, opt_bool, opt_int, opt_str, str_list, uuid_like};
+use super::{ScalingAction, ScalingContext, ScalingState};
+use crate::api::{ApiError, ApiResult};
+use crate::catalog::InstanceType;
+
+pub const FARGATE: &str = "FARGATE";
+pub const FARGATE_SPOT: &str = "FARGATE_SPOT";
+/// Minutes below target before a managed scale-in (the low alarm's 15 datapoints).
+pub const SCALE_IN_MINUTES: u32 = 15;
+/// Capacity providers per cluster and per strategy (reference §5.5/§12; current page value 20).
+pub const MAX_PROVIDERS: usize = 20;
+
+fn asg_validation(msg: String) -> ApiError {
+    ApiError::new("ValidationError", msg)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaunchTemplate {
+    pub id: String,
+    pub name: String,
+    pub instance_type: String,
+    pub iam_instance_profile: Option<String>,
+    pub user_data: Option<String>,
+    pub security_group_ids: Vec<String>,
+    pub created_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AsgInstance {
+    pub instance_id: String,
+    pub instance_type: String,
+    pub subnet_id: String,
+    pub availability_zone: String,
+    pub protected: bool,
+    pub launched_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AutoScalingGroup {
+    pub name: String,
+    pub arn: String,
+    pub launch_template_id: String,
+    pub launch_template_name: String,
+    pub min: u32,
+    pub max: u32,
+    pub desired: u32,
+    pub subnets: Vec<String>,
+    pub new_instances_protected: bool,
+    pub instances: BTreeMap<String, AsgInstance>,
+    pub created_ms: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ManagedScaling {
+    pub enabled: bool,
+    pub target_capacity: u32,
+    pub min_step: u32,
+    pub max_step: u32,
+    pub warmup_s: u32,
+}
+
+impl Default for ManagedScaling {
+    fn default() -> Self {
+        ManagedScaling { enabled: false, target_capacity: 100, min_step: 1, max_step: 10_000, warmup_s: 300 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CapacityProvider {
+    pub name: String,
+    pub arn: String,
+    pub asg_name: String,
+    pub asg_arn: String,
+    pub managed_scaling: ManagedScaling,
+    pub managed_termination_protection: bool,
+    /// Last CapacityProviderReservation (percent) and scaling bookkeeping.
+    pub last_reservation: Option<u32>,
+    pub low_minutes: u32,
+    pub last_scale_out_ms: Option<u64>,
+}
+
+/// One provider of a strategy.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct StrategyItem {
+    pub provider: String,
+    pub base: u32,
+    pub weight: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClusterProviders {
+    pub providers: Vec<String>,
+    pub default_strategy: Vec<StrategyItem>,
+}
+
+/// A task's resource needs, for the binpack estimate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TaskDemand {
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    /// `awsvpc` tasks use one task ENI each.
+    pub awsvpc: bool,
+}
+
+/// What one empty instance offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InstanceCapacity {
+    pub cpu_units: u32,
+    pub memory_mib: u32,
+    /// Task ENIs (`None` = no limit modelled).
+    pub task_enis: Option<u32>,
+}
+
+impl InstanceCapacity {
+    pub fn of(it: &InstanceType) -> InstanceCapacity {
+        InstanceCapacity { cpu_units: it.registered_cpu_units(), memory_mib: it.registered_memory_mib(), task_enis: Some(it.task_eni_limit(false)) }
+    }
+}
+
+/// Instances of one type needed for pending tasks: first-fit decreasing on empty instances (tasks
+/// grouped by identical requirements pack the same way). Tasks too big for an empty instance are left
+/// out: they stay PENDING and do not drive scaling.
+pub fn instances_needed(pending: &[TaskDemand], cap: InstanceCapacity) -> u32 {
+    let mut tasks: Vec<TaskDemand> = pending
+        .iter()
+        .copied()
+        .filter(|t| t.cpu_units <= cap.cpu_units && t.memory_mib <= cap.memory_mib && (!t.awsvpc || cap.task_enis.is_none_or(|e| e >= 1)))
+        .collect();
+    tasks.sort_by_key(|t| std::cmp::Reverse((t.memory_mib, t.cpu_units)));
+    let mut bins: Vec<(u32, u32, u32)> = Vec::new(); // remaining cpu, mem, enis
+    for t in tasks {
+        let fits = |b: &(u32, u32, u32)| b.0 >= t.cpu_units && b.1 >= t.memory_mib && (!t.awsvpc || b.2 >= 1);
+        let idx = match bins.iter().position(fits) {
+            Some(i) => i,
+            None => {
+                bins.push((cap.cpu_units, cap.memory_mib, cap.task_enis.unwrap_or(u32::MAX)));
+                bins.len() - 1
+            }
+        };
+        let b = &mut bins[idx];
+        b.0 -= t.cpu_units;
+        b.1 -= t.memory_mib;
+        if t.awsvpc {
+            b.2 = b.2.saturating_sub(1);
+        }
+    }
+    bins.len() as u32
+}
+
+/// `CapacityProviderReservation` in percent: `ceil(M × 100 / N)`; 200 when N = 0 and M > 0; 100 when
+/// both are 0.
+pub fn capacity_provider_reservation(needed: u32, running: u32) -> u32 {
+    match (needed, running) {
+        (0, 0) => 100,
+        (_, 0) => 200,
+        (m, n) => ((m as u64 * 100).div_ceil(n as u64)).min(u32::MAX as u64) as u32,
+    }
+}
+
+/// Instances to launch for a scale-out: the ASG desired that brings the reservation to the target,
+/// `ceil(M × 100 / target)`, less N; raised to `minimumScalingStepSize`, capped at
+/// `maximumScalingStepSize`. From zero instances the first scale-out is at least 2 (the 200 % case).
+pub fn scale_out_step(needed: u32, running: u32, ms: &ManagedScaling) -> u32 {
+    let target = ms.target_capacity.clamp(1, 100) as u64;
+    let want = (needed as u64 * 100).div_ceil(target).min(u32::MAX as u64) as u32;
+    let mut step = want.saturating_sub(running);
+    if running == 0 && needed > 0 {
+        step = step.max(2);
+    }
+    step.max(ms.min_step.max(1)).min(ms.max_step.max(1))
+}
+
+/// Instances a managed scale-in may remove this minute: `N - ceil(M × 100 / target)`, at least one,
+/// less than half of N, and no more than the empty instances.
+pub fn scale_in_step(needed: u32, running: u32, empty: u32, ms: &ManagedScaling) -> u32 {
+    let target = ms.target_capacity.clamp(1, 100) as u64;
+    let keep = (needed as u64 * 100).div_ceil(target).min(running as u64) as u32;
+    let excess = running - keep;
+    let half_cap = running.saturating_sub(1) / 2; // strictly less than 50 %
+    excess.min(half_cap.max(1)).min(empty)
+}
+
+/// Splits `n_tasks` new tasks over a strategy: the provider with a `base` gets tasks until it runs
+/// `base`; the rest go one at a time to the weighted provider whose `(count + 1) / weight` is smallest
+/// (ties: strategy order), counting the base provider's tasks above its base. Providers of weight 0
+/// get no tasks beyond a base. `current` holds tasks already running per provider.
+pub fn split_by_strategy(strategy: &[StrategyItem], n_tasks: u32, current: &BTreeMap<String, u32>) -> Vec<(String, u32)> {
+    let mut counts: Vec<u32> = strategy.iter().map(|s| current.get(&s.provider).copied().unwrap_or(0)).collect();
+    let mut added: Vec<u32> = vec![0; strategy.len()];
+    for _ in 0..n_tasks {
+        if let Some(i) = strategy.iter().enumerate().position(|(i, s)| s.base > 0 && counts[i] < s.base) {
+            counts[i] += 1;
+            added[i] += 1;
+            continue;
+        }
+        let mut best: Option<usize> = None;
+        for (i, s) in strategy.iter().enumerate() {
+            if s.weight == 0 {
+                continue;
+            }
+            let above = counts[i].saturating_sub(s.base) as u64 + 1;
+            best = match best {
+                None => Some(i),
+                Some(b) => {
+                    let bb = counts[b].saturating_sub(strategy[b].base) as u64 + 1;
+                    // above / w_i < bb / w_b  <=>  above * w_b < bb * w_i
+                    if above * (strategy[b].weight as u64) < bb * (s.weight as u64) { Some(i) } else { Some(b) }
+                }
+            };
+        }
+        let Some(b) = best else { break };
+        counts[b] += 1;
+        added[b] += 1;
+    }
+    strategy.iter().zip(added).filter(|(_, n)| *n > 0).map(|(s, n)| (s.provider.clone(), n)).collect()
+}
+
+/// Parses and checks a strategy (`[{capacityProvider, base, weight}]`) against the providers known.
+pub fn parse_strategy(v: &Value, is_asg_provider: &dyn Fn(&str) -> Option<bool>) -> Result<Vec<StrategyItem>, ApiError> {
+    let Some(arr) = v.as_array() else { return Err(ApiError::invalid_parameter("capacityProviderStrategy must be a list")) };
+    if arr.len() > MAX_PROVIDERS {
+        return Err(ApiError::invalid_parameter(format!("A capacity provider strategy can contain at most {MAX_PROVIDERS} capacity providers.")));
+    }
+    let mut out: Vec<StrategyItem> = Vec::new();
+    for item in arr {
+        let Some(name) = item.get("capacityProvider").and_then(Value::as_str) else {
+            return Err(ApiError::invalid_parameter("capacityProvider is required in each capacity provider strategy item"));
+        };
+        let base = opt_int(item, "base", 0, 100_000, ApiError::invalid_parameter)?.unwrap_or(0) as u32;
+        let weight = opt_int(item, "weight", 0, 1000, ApiError::invalid_parameter)?.unwrap_or(0) as u32;
+        if is_asg_provider(name).is_none() {
+            return Err(ApiError::invalid_parameter(format!("The specified capacity provider '{name}' was not found.")));
+        }
+        if out.iter().any(|s| s.provider == name) {
+            return Err(ApiError::invalid_parameter(format!("The capacity provider '{name}' appears more than once in the strategy.")));
+        }
+        out.push(StrategyItem { provider: name.to_string(), base, weight });
+    }
+    if out.iter().filter(|s| s.base > 0).count() > 1 {
+        return Err(ApiError::invalid_parameter("Only one capacity provider in a capacity provider strategy can have a base defined."));
+    }
+    let asg = out.iter().filter(|s| is_asg_provider(&s.provider) == Some(true)).count();
+    if asg > 0 && asg < out.len() {
+        return Err(ApiError::invalid_parameter("A capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again."));
+    }
+    if !out.is_empty() && out.iter().all(|s| s.weight == 0) && out.iter().all(|s| s.base == 0) {
+        return Err(ApiError::invalid_parameter("At least one capacity provider in the strategy must have a weight greater than 0."));
+    }
+    Ok(out)
+}
+
+/// What the engine reports about one capacity provider's instances each minute.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ProviderReport {
+    pub provider: String,
+    /// Container instances of the provider's ASG that are registered and ACTIVE:
+    /// `(instance id, non-daemon tasks running or starting there)`.
+    pub instances: Vec<(String, u32)>,
+    /// Tasks waiting for this provider (PROVISIONING), for the binpack estimate.
+    pub pending: Vec<TaskDemand>,
+}
+
+impl ScalingState {
+    pub(crate) fn capacity_handle(&mut self, call: &str, input: &Value, ctx: &ScalingContext) -> ApiResult {
+        match call {
+            "ec2:CreateLaunchTemplate" => self.create_launch_template(input, ctx),
+            "autoscaling:CreateAutoScalingGroup" => self.create_asg(input, ctx),
+            "autoscaling:SetDesiredCapacity" => self.set_desired_capacity(input, ctx),
+            "autoscaling:DescribeAutoScalingGroups" => self.describe_asgs(input),
+            "autoscaling:SetInstanceProtection" => self.set_instance_protection(input),
+            "ecs:CreateCapacityProvider" => self.create_capacity_provider(input, ctx),
+            "ecs:PutClusterCapacityProviders" => self.put_cluster_capacity_providers(input, ctx),
+            "ecs:DescribeCapacityProviders" => self.describe_capacity_providers(input, ctx),
+            _ => Err(ApiError::invalid_parameter(format!("Unknown call {call}"))),
+        }
+    }
+
+    fn create_launch_template(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
+        let bad = |m: String| ApiError::new("InvalidParameterValue", m);
+        let name = opt_str(input, "LaunchTemplateName").filter(|n| !n.is_empty()).ok_or_else(|| ApiError::new("MissingParameter", "The request must contain the parameter LaunchTemplateName"))?;
+        if name.len() < 3 || name.len() > 128 {
+            return Err(bad(format!("Launch template name '{name}' must be 3 to 128 characters long.")));
+        }
+        if self.launch_templates.values().any(|t| t.name == name) {
+            return Err(ApiError::new("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use.".to_string()));
+        }
+        let data = input.get("LaunchTemplateData").cloned().unwrap_or(json!({}));
+        let instance_type = opt_str(&data, "InstanceType").unwrap_or("").to_string();
+        if !instance_type.is_empty() && crate::catalog::instance_type(&instance_type).is_none() {
+            return Err(bad(format!("Invalid value '{instance_type}' for InstanceType. The playground knows the types in its catalog.")));
+        }
+        let profile = data.get("IamInstanceProfile").and_then(|p| p.get("Arn").or_else(|| p.get("Name"))).and_then(Value::as_str).map(str::to_string);
+        let counter = self.next();
+        let id = long_id("lt", counter);
+        let now = ctx.now_epoch_ms();
+        let lt = LaunchTemplate {
+            id: id.clone(),
+            name: name.to_string(),
+            instance_type,
+            iam_instance_profile: profile,
+            user_data: opt_str(&data, "UserData").map(str::to_string),
+            security_group_ids: str_list(&data, "SecurityGroupIds"),
+            created_ms: now,
+        };
+        self.launch_templates.insert(id.clone(), lt);
+        Ok(json!({"LaunchTemplate": {
+            "LaunchTemplateId": id, "LaunchTemplateName": name, "CreateTime": iso(now),
+            "CreatedBy": format!("arn:aws:iam::{}:root", ctx.account_id), "DefaultVersionNumber": 1, "LatestVersionNumber": 1,
+        }}))
+    }
+
+    fn find_launch_template(&self, spec: &Value) -> Option<&LaunchTemplate> {
+        if let Some(id) = opt_str(spec, "LaunchTemplateId") {
+            return self.launch_templates.get(id);
+        }
+        let name = opt_str(spec, "LaunchTemplateName")?;
+        self.launch_templates.values().find(|t| t.name == name)
+    }
+
+    fn create_asg(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
+        let name = opt_str(input, "AutoScalingGroupName").filter(|n| !n.is_empty()).ok_or_else(|| asg_validation("1 validation error detected: Value null at 'autoScalingGroupName' failed to satisfy constraint: Member must not be null".into()))?;
+        if self.asgs.contains_key(name) {
+            return Err(ApiError::new("AlreadyExists", format!("AutoScalingGroup by this name already exists - A group with the name {name} already exists")));
+        }
+        let Some(spec) = input.get("LaunchTemplate") else {
+            return Err(asg_validation("Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.".into()));
+        };
+        let Some(lt) = self.find_launch_template(spec).cloned() else {
+            return Err(asg_validation("You must use a valid fully-formed launch template. The specified launch template does not exist.".into()));
+        };
+        if lt.instance_type.is_empty() {
+            return Err(asg_validation("You must use a valid fully-formed launch template. The launch template does not specify an instance type.".into()));
+        }
+        let min = opt_int(input, "MinSize", 0, 10_000, asg_validation)?.ok_or_else(|| asg_validation("MinSize is required".into()))? as u32;
+        let max = opt_int(input, "MaxSize", 0, 10_000, asg_validation)?.ok_or_else(|| asg_validation("MaxSize is required".into()))? as u32;
+        if min > max {
+            return Err(asg_validation(format!("Max bound, {max}, must be greater than or equal to min bound, {min}")));
+        }
+        let desired = opt_int(input, "DesiredCapacity", 0, 10_000, asg_validation)?.map(|v| v as u32).unwrap_or(min);
+        if desired < min || desired > max {
+            return Err(asg_validation(format!("Desired capacity:{desired} must be between the specified min size:{min} and max size:{max}")));
+        }
+        let subnets: Vec<String> = opt_str(input, "VPCZoneIdentifier").unwrap_or("").split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        if subnets.is_empty() {
+            return Err(asg_validation("No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.".into()));
+        }
+        if let Some(bad) = subnets.iter().find(|s| !ctx.subnets.is_empty() && !ctx.subnets.iter().any(|(id, _)| id == *s)) {
+            return Err(asg_validation(format!("The subnet ID '{bad}' does not exist")));
+        }
+        let counter = self.next();
+        let now = ctx.now_epoch_ms();
+        let asg = AutoScalingGroup {
+            name: name.to_string(),
+            arn: format!("arn:aws:autoscaling:{}:{}:autoScalingGroup:{}:autoScalingGroupName/{name}", ctx.region, ctx.account_id, uuid_like("asg", counter)),
+            launch_template_id: lt.id.clone(),
+            launch_template_name: lt.name.clone(),
+            min,
+            max,
+            desired,
+            subnets,
+            new_instances_protected: opt_bool(input, "NewInstancesProtectedFromScaleIn").unwrap_or(false),
+            instances: BTreeMap::new(),
+            created_ms: now,
+        };
+        self.asgs.insert(name.to_string(), asg);
+        self.reconcile_asg(name, ctx);
+        Ok(json!({}))
+    }
+
+    fn set_desired_capacity(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
+        let name = opt_str(input, "AutoScalingGroupName").unwrap_or("");
+        let desired = opt_int(input, "DesiredCapacity", 0, 10_000, asg_validation)?.ok_or_else(|| asg_validation("DesiredCapacity is required".into()))? as u32;
+        let Some(asg) = self.asgs.get_mut(name) else {
+            return Err(asg_validation(format!("AutoScalingGroup name not found - AutoScalingGroup '{name}' not found")));
+        };
+        if desired > asg.max {
+            return Err(asg_validation(format!("New SetDesiredCapacity value {desired} is above max value {} for the AutoScalingGroup.", asg.max)));
+        }
+        if desired < asg.min {
+            return Err(asg_validation(format!("New SetDesiredCapacity value {desired} is below min value {} for the AutoScalingGroup.", asg.min)));
+        }
+        asg.desired = desired;
+        self.reconcile_asg(name, ctx);
+        Ok(json!({}))
+    }
+
+    fn describe_asgs(&self, input: &Value) -> ApiResult {
+        let names = str_list(input, "AutoScalingGroupNames");
+        let list: Vec<Value> = self
+            .asgs
+            .values()
+            .filter(|a| names.is_empty() || names.contains(&a.name))
+            .map(|a| {
+                let lt = json!({"LaunchTemplateId": a.launch_template_id, "LaunchTemplateName": a.launch_template_name, "Version": "$Default"});
+                let mut azs: Vec<String> = a.instances.values().map(|i| i.availability_zone.clone()).collect();
+                azs.sort();
+                azs.dedup();
+                json!({
+                    "AutoScalingGroupName": a.name, "AutoScalingGroupARN": a.arn, "LaunchTemplate": lt,
+                    "MinSize": a.min, "MaxSize": a.max, "DesiredCapacity": a.desired, "DefaultCooldown": 300,
+                    "AvailabilityZones": azs, "HealthCheckType": "EC2", "HealthCheckGracePeriod": 300,
+                    "Instances": a.instances.values().map(|i| json!({
+                        "InstanceId": i.instance_id, "InstanceType": i.instance_type, "AvailabilityZone": i.availability_zone,
+                        "LifecycleState": "InService", "HealthStatus": "Healthy", "LaunchTemplate": lt, "ProtectedFromScaleIn": i.protected,
+                    })).collect::<Vec<_>>(),
+                    "CreatedTime": iso(a.created_ms), "VPCZoneIdentifier": a.subnets.join(","),
+                    "NewInstancesProtectedFromScaleIn": a.new_instances_protected, "TerminationPolicies": ["Default"],
+                })
+            })
+            .collect();
+        Ok(json!({ "AutoScalingGroups": list }))
+    }
+
+    fn set_instance_protection(&mut self, input: &Value) -> ApiResult {
+        let name = opt_str(input, "AutoScalingGroupName").unwrap_or("");
+        let ids = str_list(input, "InstanceIds");
+        let Some(p) = opt_bool(input, "ProtectedFromScaleIn") else {
+            return Err(asg_validation("ProtectedFromScaleIn is required".into()));
+        };
+        let Some(asg) = self.asgs.get_mut(name) else {
+            return Err(asg_validation(format!("AutoScalingGroup name not found - AutoScalingGroup '{name}' not found")));
+        };
+        if let Some(bad) = ids.iter().find(|i| !asg.instances.contains_key(*i)) {
+            return Err(asg_validation(format!("The instance {bad} is not part of Auto Scaling group {name}.")));
+        }
+        for id in ids {
+            if let Some(i) = asg.instances.get_mut(&id) {
+                i.protected = p;
+            }
+        }
+        Ok(json!({}))
+    }
+
+    /// Brings an ASG's instances to its desired capacity: launches new instances (spread over the
+    /// subnets round-robin), or terminates unprotected instances, newest first, when above it.
+    /// Protected instances are never terminated; the group then stays above desired.
+    pub(crate) fn reconcile_asg(&mut self, name: &str, ctx: &ScalingContext) {
+        let now = ctx.now_epoch_ms();
+        let Some(asg) = self.asgs.get(name).cloned() else { return };
+        let lt = self.launch_templates.get(&asg.launch_template_id).cloned();
+        let have = asg.instances.len() as u32;
+        if asg.desired > have {
+            for k in 0..(asg.desired - have) {
+                let counter = self.next();
+                let id = long_id("i", counter);
+                let subnet = asg.subnets.get(((have + k) as usize) % asg.subnets.len().max(1)).cloned().unwrap_or_default();
+                let az = ctx.subnets.iter().find(|(s, _)| *s == subnet).map(|(_, a)| a.clone()).unwrap_or_default();
+                let itype = lt.as_ref().map(|l| l.instance_type.clone()).unwrap_or_default();
+                let inst = AsgInstance { instance_id: id.clone(), instance_type: itype.clone(), subnet_id: subnet.clone(), availability_zone: az.clone(), protected: asg.new_instances_protected, launched_ms: now };
+                if let Some(a) = self.asgs.get_mut(name) {
+                    a.instances.insert(id.clone(), inst);
+                }
+                self.actions.push(ScalingAction::LaunchInstance {
+                    asg: name.to_string(),
+                    instance_id: id,
+                    instance_type: itype,
+                    launch_template_id: asg.launch_template_id.clone(),
+                    iam_instance_profile: lt.as_ref().and_then(|l| l.iam_instance_profile.clone()),
+                    user_data: lt.as_ref().and_then(|l| l.user_data.clone()),
+                    subnet_id: subnet,
+                    availability_zone: az,
+                });
+            }
+        } else if asg.desired < have {
+            let mut candidates: Vec<&AsgInstance> = asg.instances.values().filter(|i| !i.protected).collect();
+            candidates.sort_by(|a, b| (b.launched_ms, &b.instance_id).cmp(&(a.launched_ms, &a.instance_id)));
+            let victims: Vec<String> = candidates.iter().take((have - asg.desired) as usize).map(|i| i.instance_id.clone()).collect();
+            self.terminate(name, &victims, "an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity");
+        }
+    }
+
+    fn terminate(&mut self, asg: &str, ids: &[String], reason: &str) {
+        for id in ids {
+            if let Some(a) = self.asgs.get_mut(asg) {
+                a.instances.remove(id);
+            }
+            self.actions.push(ScalingAction::TerminateInstance { asg: asg.to_string(), instance_id: id.clone(), reason: reason.to_string() });
+        }
+    }
+
+    fn create_capacity_provider(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
+        let name = opt_str(input, "name").filter(|n| !n.is_empty()).ok_or_else(|| ApiError::invalid_parameter("name is required"))?;
+        let lower = name.to_ascii_lowercase();
+        if lower.starts_with("aws") || lower.starts_with("ecs") || lower.starts_with("fargate") {
+            return Err(ApiError::client("The specified capacity provider name is invalid. Capacity provider names cannot be prefixed with 'aws', 'ecs', or 'fargate'."));
+        }
+        if name.len() > 255 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return Err(ApiError::client("The specified capacity provider name is invalid. Up to 255 letters, numbers, hyphens and underscores are allowed."));
+        }
+        if self.capacity_providers.contains_key(name) {
+            return Err(ApiError::client("The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider."));
+        }
+        let Some(p) = input.get("autoScalingGroupProvider") else {
+            return Err(ApiError::invalid_parameter("autoScalingGroupProvider is required"));
+        };
+        let asg_ref = opt_str(p, "autoScalingGroupArn").unwrap_or("");
+        let Some(asg) = self.asgs.values().find(|a| a.arn == asg_ref || a.name == asg_ref).cloned() else {
+            return Err(ApiError::client(format!("The specified Auto Scaling group ARN '{asg_ref}' is not valid or does not exist.")));
+        };
+        if self.capacity_providers.values().any(|c| c.asg_name == asg.name) {
+            return Err(ApiError::client("The specified Auto Scaling group is already in use by another capacity provider."));
+        }
+        let mut ms = ManagedScaling::default();
+        if let Some(m) = p.get("managedScaling") {
+            let bad = |m: String| ApiError::invalid_parameter(m);
+            ms.enabled = opt_str(m, "status").unwrap_or("ENABLED") == "ENABLED";
+            ms.target_capacity = opt_int(m, "targetCapacity", 1, 100, bad)?.unwrap_or(100) as u32;
+            ms.min_step = opt_int(m, "minimumScalingStepSize", 1, 10_000, bad)?.unwrap_or(1) as u32;
+            ms.max_step = opt_int(m, "maximumScalingStepSize", 1, 10_000, bad)?.unwrap_or(10_000) as u32;
+            ms.warmup_s = opt_int(m, "instanceWarmupPeriod", 0, 10_000, bad)?.unwrap_or(300) as u32;
+            if ms.min_step > ms.max_step {
+                return Err(ApiError::invalid_parameter("minimumScalingStepSize must be less than or equal to maximumScalingStepSize."));
+            }
+        }
+        let mtp = opt_str(p, "managedTerminationProtection").unwrap_or("DISABLED") == "ENABLED";
+        if mtp && !ms.enabled {
+            return Err(ApiError::client("The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, you must also enable managed scaling."));
+        }
+        if mtp && !asg.new_instances_protected {
+            return Err(ApiError::client("The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, the Auto Scaling group must have instance protection from scale in enabled."));
+        }
+        let counter = self.next();
+        let cp = CapacityProvider {
+            name: name.to_string(),
+            arn: format!("arn:aws:ecs:{}:{}:capacity-provider/{name}", ctx.region, ctx.account_id),
+            asg_name: asg.name.clone(),
+            asg_arn: asg.arn.clone(),
+            managed_scaling: ms,
+            managed_termination_protection: mtp,
+            last_reservation: None,
+            low_minutes: 0,
+            last_scale_out_ms: None,
+        };
+        let _ = counter;
+        let out = self.cp_json(&cp);
+        self.capacity_providers.insert(name.to_string(), cp);
+        Ok(json!({ "capacityProvider": out }))
+    }
+
+    fn cp_json(&self, cp: &CapacityProvider) -> Value {
+        let ms = &cp.managed_scaling;
+        json!({
+            "capacityProviderArn": cp.arn, "name": cp.name, "status": "ACTIVE",
+            "autoScalingGroupProvider": {
+                "autoScalingGroupArn": cp.asg_arn,
+                "managedScaling": {
+                    "status": if ms.enabled { "ENABLED" } else { "DISABLED" }, "targetCapacity": ms.target_capacity,
+                    "minimumScalingStepSize": ms.min_step, "maximumScalingStepSize": ms.max_step, "instanceWarmupPeriod": ms.warmup_s,
+                },
+                "managedTerminationProtection": if cp.managed_termination_protection { "ENABLED" } else { "DISABLED" },
+            },
+            "tags": [],
+        })
+    }
+
+    /// `Some(true)` for an ASG provider, `Some(false)` for FARGATE/FARGATE_SPOT, `None` if unknown.
+    pub fn provider_kind(&self, name: &str) -> Option<bool> {
+        if name == FARGATE || name == FARGATE_SPOT {
+            return Some(false);
+        }
+        self.capacity_providers.contains_key(name).then_some(true)
+    }
+
+    fn put_cluster_capacity_providers(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
+        let cluster_ref = opt_str(input, "cluster").ok_or_else(|| ApiError::invalid_parameter("cluster is required"))?;
+        let cluster = cluster_ref.rsplit('/').next().unwrap_or(cluster_ref).to_string();
+        if !ctx.clusters.contains(&cluster) {
+            return Err(ApiError::cluster_not_found());
+        }
+        let Some(list) = input.get("capacityProviders").and_then(Value::as_array) else {
+            return Err(ApiError::invalid_parameter("capacityProviders is required (an empty list removes them all)"));
+        };
+        let providers: Vec<String> = list.iter().filter_map(|v| v.as_str().map(|s| s.rsplit('/').next().unwrap_or(s).to_string())).collect();
+        if providers.len() > MAX_PROVIDERS {
+            return Err(ApiError::invalid_parameter(format!("A cluster can have at most {MAX_PROVIDERS} capacity providers.")));
+        }
+        for p in &providers {
+            if self.provider_kind(p).is_none() {
+                return Err(ApiError::invalid_parameter(format!("The specified capacity provider '{p}' was not found.")));
+            }
+            if let Some((other, _)) = self.cluster_providers.iter().find(|(c, cp)| **c != cluster && self.provider_kind(p) == Some(true) && cp.providers.contains(p)) {
+                return Err(ApiError::invalid_parameter(format!("The capacity provider '{p}' is already associated with cluster '{other}'. An Auto Scaling group capacity provider can be associated with only one cluster.")));
+            }
+        }
+        let strategy_v = input.get("defaultCapacityProviderStrategy").cloned().unwrap_or(json!([]));
+        let kind = |n: &str| self.provider_kind(n);
+        let strategy = parse_strategy(&strategy_v, &kind)?;
+        if let Some(s) = strategy.iter().find(|s| !providers.contains(&s.provider)) {
+            return Err(ApiError::invalid_parameter(format!("The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider '{}' with the cluster or specify a valid capacity provider and try again.", s.provider)));
+        }
+        let cp = ClusterProviders { providers: providers.clone(), default_strategy: strategy.clone() };
+        self.cluster_providers.insert(cluster.clone(), cp);
+        Ok(json!({"cluster": {
+            "clusterArn": format!("arn:aws:ecs:{}:{}:cluster/{cluster}", ctx.region, ctx.account_id),
+            "clusterName": cluster, "status": "ACTIVE", "capacityProviders": providers,
+            "defaultCapacityProviderStrategy": strategy.iter().map(|s| json!({"capacityProvider": s.provider, "base": s.base, "weight": s.weight})).collect::<Vec<_>>(),
+        }}))
+    }
+
+    fn describe_capacity_providers(&self, input: &Value, ctx: &ScalingContext) -> ApiResult {
+        let names: Vec<String> = str_list(input, "capacityProviders").iter().map(|s| s.rsplit('/').next().unwrap_or(s).to_string()).collect();
+        let mut out = Vec::new();
+        let mut failures = Vec::new();
+        for f in [FARGATE, FARGATE_SPOT] {
+            if names.is_empty() || names.iter().any(|n| n == f) {
+                out.push(json!({"capacityProviderArn": format!("arn:aws:ecs:{}:{}:capacity-provider/{f}", ctx.region, ctx.account_id), "name": f, "status": "ACTIVE", "tags": []}));
+            }
+        }
+        for cp in self.capacity_providers.values().filter(|c| names.is_empty() || names.contains(&c.name)) {
+            out.push(self.cp_json(cp));
+        }
+        for n in names.iter().filter(|n| self.provider_kind(n).is_none()) {
+            failures.push(json!({"arn": n, "reason": "MISSING"}));
+        }
+        Ok(json!({ "capacityProviders": out, "failures": failures }))
+    }
+
+    /// Managed scaling and managed termination protection for one provider, one minute.
+    pub(crate) fn run_managed_scaling(&mut self, report: &ProviderReport, ctx: &ScalingContext, minute: u64) {
+        let now = minute * 60_000;
+        let Some(cp) = self.capacity_providers.get(&report.provider).cloned() else { return };
+        let Some(asg) = self.asgs.get(&cp.asg_name).cloned() else { return };
+        // Managed termination protection: protect instances with tasks, unprotect empty ones.
+        if cp.managed_termination_protection {
+            for (id, tasks) in &report.instances {
+                if let Some(i) = self.asgs.get_mut(&cp.asg_name).and_then(|a| a.instances.get_mut(id)) {
+                    i.protected = *tasks > 0;
+                }
+            }
+        }
+        let ms = cp.managed_scaling.clone();
+        let running: Vec<&(String, u32)> = report.instances.iter().filter(|(id, _)| asg.instances.contains_key(id)).collect();
+        let n = running.len() as u32;
+        let busy = running.iter().filter(|(_, t)| *t > 0).count() as u32;
+        let empty = n - busy;
+        let itype = self.launch_templates.get(&asg.launch_template_id).and_then(|l| crate::catalog::instance_type(&l.instance_type));
+        let extra = match itype {
+            Some(it) => instances_needed(&report.pending, InstanceCapacity::of(it)),
+            None => 0,
+        };
+        // M: instances that run tasks now plus the instances the waiting tasks need.
+        let needed = busy + extra;
+        let cpr = capacity_provider_reservation(needed, n);
+        let cluster = self.cluster_providers.iter().find(|(_, c)| c.providers.contains(&cp.name)).map(|(c, _)| c.clone()).unwrap_or_default();
+        self.metrics.put(&super::metrics::MetricKey::new("AWS/ECS/ManagedScaling", "CapacityProviderReservation", &[("CapacityProviderName", &cp.name), ("ClusterName", &cluster)]), minute, cpr as i64 * 1000);
+        if let Some(c) = self.capacity_providers.get_mut(&cp.name) {
+            c.last_reservation = Some(cpr);
+        }
+        if !ms.enabled {
+            return;
+        }
+        let target = ms.target_capacity;
+        // Instances launched but not yet registered count as capacity on the way.
+        let launching = asg.instances.len() as u32 - n.min(asg.instances.len() as u32);
+        if cpr > target {
+            if let Some(c) = self.capacity_providers.get_mut(&cp.name) {
+                c.low_minutes = 0;
+            }
+            let warming = cp.last_scale_out_ms.is_some_and(|t| now < t + ms.warmup_s as u64 * 1000);
+            if warming || launching > 0 {
+                return;
+            }
+            let step = scale_out_step(needed, n, &ms);
+            let new_desired = (asg.desired.max(n) + step).min(asg.max);
+            if new_desired > asg.desired {
+                if let Some(a) = self.asgs.get_mut(&cp.asg_name) {
+                    a.desired = new_desired;
+                }
+                if let Some(c) = self.capacity_providers.get_mut(&cp.name) {
+                    c.last_scale_out_ms = Some(now);
+                }
+                self.reconcile_asg(&cp.asg_name, ctx);
+            }
+        } else if cpr < target {
+            let low = cp.low_minutes + 1;
+            if let Some(c) = self.capacity_providers.get_mut(&cp.name) {
+                c.low_minutes = low;
+            }
+            if low < SCALE_IN_MINUTES || !report.pending.is_empty() {
+                return;
+            }
+            let remove = scale_in_step(needed, n, empty, &ms);
+            if remove == 0 {
+                return;
+            }
+            let new_desired = asg.desired.saturating_sub(remove).max(asg.min);
+            if new_desired >= asg.desired {
+                return;
+            }
+            let to_remove = asg.desired - new_desired;
+            if let Some(a) = self.asgs.get_mut(&cp.asg_name) {
+                a.desired = new_desired;
+            }
+            if cp.managed_termination_protection {
+                // ECS removed protection from empty instances only: the ASG terminates those.
+                let empties: Vec<String> = running.iter().filter(|(id, t)| *t == 0 && !self.asgs.get(&cp.asg_name).is_some_and(|a| a.instances.get(id).is_some_and(|i| i.protected))).map(|(id, _)| id.clone()).take(to_remove as usize).collect();
+                self.terminate(&cp.asg_name, &empties, "an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity");
+            } else {
+                // Without protection the ASG picks by its own termination policy: it may pick an
+                // instance with tasks, whose tasks then stop.
+                self.reconcile_asg(&cp.asg_name, ctx);
+            }
+        } else if let Some(c) = self.capacity_providers.get_mut(&cp.name) {
+            c.low_minutes = 0;
+        }
+    }
+}
