@@ -23,7 +23,8 @@ const USAGE: &str = "usage:
   ecs-sim bench placement [--instances N] [--tasks N]
   ecs-sim bench placement-scaling
   ecs-sim bench scenarios
-      Benchmarks; print JSON figures.";
+  ecs-sim bench day
+      Benchmarks; print JSON figures (see BENCHMARKS.md).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
