@@ -14,6 +14,7 @@
 pub mod api;
 pub mod catalog;
 pub mod iam;
+pub(crate) mod ids;
 pub mod cql;
 pub mod efs;
 pub mod elb;
@@ -26,3 +27,4 @@ pub mod taskdef;
 pub mod time;
 pub mod trace;
 pub mod view;
+pub mod wildcard;

@@ -4,18 +4,7 @@
 //! BOTO `ResourceIdPreference`: LONG_ID is 17 characters). The same sequence of calls gives the same ids
 //! on every target.
 
-/// SplitMix64 finaliser: a fixed, documented bijection on u64.
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// A salt per id kind so that `fs-` and `fsmt-` ids from the same counter differ.
-fn salt(prefix: &str) -> u64 {
-    prefix.bytes().fold(0xCBF2_9CE4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01B3))
-}
+use crate::ids::{mix, salt};
 
 /// `prefix-` followed by 17 hex digits derived from `counter`.
 pub(crate) fn resource_id(prefix: &str, counter: u64) -> String {

@@ -65,30 +65,7 @@ pub enum Action {
 
 /// Wildcard match: `*` any run of characters (possibly empty), `?` exactly one character.
 pub fn glob_match(pattern: &str, text: &str, case_insensitive: bool) -> bool {
-    let norm = |c: char| if case_insensitive { c.to_ascii_lowercase() } else { c };
-    let p: Vec<char> = pattern.chars().map(norm).collect();
-    let t: Vec<char> = text.chars().map(norm).collect();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || (p[pi] != '*' && p[pi] == t[ti])) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
+    crate::wildcard::wildcard_match(pattern, text, case_insensitive)
 }
 
 /// Parses `a.b.c.d/n` into (network, prefix length).

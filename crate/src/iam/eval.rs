@@ -14,29 +14,7 @@ use super::policy::{CondOp, ConditionTest, Effect, Patterns, PolicyDocument, Pri
 
 /// `*` matches any run of characters (including none), `?` exactly one.
 pub fn wildcard_match(pattern: &str, text: &str, ignore_case: bool) -> bool {
-    let p: Vec<char> = if ignore_case { pattern.to_lowercase().chars().collect() } else { pattern.chars().collect() };
-    let t: Vec<char> = if ignore_case { text.to_lowercase().chars().collect() } else { text.chars().collect() };
-    let (mut pi, mut ti) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some((pi, ti));
-            pi += 1;
-        } else if let Some((sp, st)) = star {
-            pi = sp + 1;
-            ti = st + 1;
-            star = Some((sp, st + 1));
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
+    crate::wildcard::wildcard_match(pattern, text, ignore_case)
 }
 
 pub fn action_matches(pattern: &str, action: &str) -> bool {

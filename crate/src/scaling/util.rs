@@ -5,17 +5,7 @@ use serde_json::Value;
 
 use crate::api::ApiError;
 
-/// SplitMix64 finaliser: a fixed bijection on u64 (ids only, never a decision).
-fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-fn salt(kind: &str) -> u64 {
-    kind.bytes().fold(0xCBF2_9CE4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01B3))
-}
+use crate::ids::{mix, salt};
 
 /// A UUID-shaped token derived from a counter.
 pub(crate) fn uuid_like(kind: &str, counter: u64) -> String {
