@@ -20,9 +20,9 @@ fn path_rules_route_a_third_of_the_traffic_to_api_and_every_request_is_counted()
     }
     let served = |name: &str| -> u64 { target_group(&view, name).targets.iter().map(|t| t.requests_last_step).sum() };
     let (web, api) = (served("web-tg"), served("api-tg"));
-    // 300 requests/s for a 10 s step is 3,000 requests; the mix sends 30 of every 100 to /api/*.
-    assert_eq!(web + api, 3000, "every request of the step is routed to a target");
-    assert_eq!(api, 900, "30% of 3,000 match the /api/* rule");
+    // 300 requests/s for a 15 s step is 4,500 requests; the mix sends 30 of every 100 to /api/*.
+    assert_eq!(web + api, 4500, "every request of the step is routed to a target");
+    assert_eq!(api, 1350, "30% of 4,500 match the /api/* rule");
     // A full minute at 300 requests/s: RequestCount 18,000, none failed.
     let lb = &view.load_balancers[0];
     let minute = lb.metrics.iter().rev().nth(1).expect("a full minute");
@@ -96,11 +96,11 @@ fn a_deployment_drains_old_targets_for_the_deregistration_delay() {
                 saw_deactivating = true;
                 draining_started.get_or_insert(task.since);
                 // A draining target gets no new requests: from the first full ELB step after it began draining
-                // (steps are 10 s), its share is zero.
+                // (steps are 15 s), its share is zero.
                 let group = target_group(&view, "web-tg");
                 for target in group.targets.iter().filter(|g| g.task_id == task.id) {
                     assert_eq!(target.state, "draining");
-                    if view.now.0 > task.since.0 + 10_000 {
+                    if view.now.0 > task.since.0 + 15_000 {
                         assert_eq!(target.requests_last_step, 0);
                     }
                 }
@@ -170,7 +170,7 @@ fn traffic_returns_to_the_zone_after_the_outage() {
         sim.view().target_groups.iter().flat_map(|g| g.targets.iter()).filter(|t| t.availability_zone == az).map(|t| t.requests_last_step).sum()
     };
     assert_eq!(in_zone(&sim, "us-east-1a"), 0, "nothing is routed into the disrupted zone");
-    assert_eq!(in_zone(&sim, "us-east-1b"), 4_000, "400 requests/s for 10 s all go to us-east-1b");
+    assert_eq!(in_zone(&sim, "us-east-1b"), 6_000, "400 requests/s for 15 s all go to us-east-1b");
     advance(&mut sim, t("20m"));
     assert!(in_zone(&sim, "us-east-1a") > 0, "after the disruption ends, us-east-1a serves again");
 }

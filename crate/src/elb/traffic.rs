@@ -728,8 +728,16 @@ impl ElbState {
             report.totals.target_2xx += out.target_2xx;
             report.totals.target_5xx += out.target_5xx;
             report.totals.elb_5xx += out.elb_5xx;
-            let active: u64 = tg.targets.iter().map(|t| t.websockets + t.last_requests * t.last_latency_ms / dt_ms.max(1)).sum();
-            let (h, u) = (tg.healthy_count(), tg.unhealthy_count());
+            // One pass for the active connections and the healthy and unhealthy host counts.
+            let (mut active, mut h, mut u) = (0u64, 0u32, 0u32);
+            for t in &tg.targets {
+                active += t.websockets + t.last_requests * t.last_latency_ms / dt_ms.max(1);
+                match t.state {
+                    HealthState::Healthy => h += 1,
+                    HealthState::Unhealthy => u += 1,
+                    _ => {}
+                }
+            }
             let series = self.tg_metrics.entry(tg_arn.clone()).or_default();
             series.roll(minute, h, u);
             series.cur.requests += n;

@@ -53,7 +53,7 @@ pub const KNOWN_CALLS: &[&str] = &[
 ];
 
 /// Load balancer health checks and traffic advance in steps of this length.
-pub const ELB_STEP_MS: u64 = 10_000;
+pub const ELB_STEP_MS: u64 = 15_000;
 
 /// Whether the engine understands a call (ECS, EC2, FIS and `sim:` calls, or IAM, Secrets Manager and SSM).
 pub fn is_known_call(call: &str) -> bool {

@@ -128,3 +128,45 @@ test('missing-execution-role: a stopped task shows its ResourceInitializationErr
   check(panel.includes('Execution role') && panel.includes('none'), 'the panel does not say the task has no execution role');
   check((await simTime(page)) < 4 * 60_000, 'the check ran after revision 2 fixed it');
 });
+
+test('wordpress-efs: a task that mounts EFS is listed under its AZ\'s mount target', async ({ page, url }) => {
+  await loadScenario(page, url, 'wordpress-efs');
+  await runUntil(page, 2 * 60_000 + 1_000);
+  const chip = page.locator('.zone .chip.mounts-efs[data-status="RUNNING"]').first();
+  const id = await chip.getAttribute('data-task-id');
+  const az = await chip.evaluate((el) => el.closest('.zone').getAttribute('aria-label').replace('Availability Zone ', ''));
+  check((await chip.locator('.chip-efs').getAttribute('data-mount-az')) === az, `the chip's EFS tag does not name its own AZ ${az}`);
+  // Under that AZ's mount target, the task by the short id its chip shows; not under the other AZ's.
+  const user = page.locator(`.storage-strip .efs-az[data-az="${az}"] .mount-user[data-task-id="${id}"]`);
+  check((await user.count()) === 1, `task ${id} is not listed under the ${az} mount target`);
+  check((await user.textContent()).includes(id.slice(0, 8)), 'the listed task lacks the short id shown on its chip');
+  check((await page.locator(`.storage-strip .efs-az:not([data-az="${az}"]) .mount-user[data-task-id="${id}"]`).count()) === 0, 'the task is listed under another AZ too');
+  // Clicking it selects the task.
+  await user.locator('button').click();
+  await page.waitForSelector(`.explain .details[data-selected-task="${id}"]`);
+  await page.waitForSelector(`.chip.selected[data-task-id="${id}"]`);
+});
+
+test('binpack-vs-spread: an instance shows its instance profile and role; one without a profile says why it cannot register', async ({ page, url }) => {
+  await loadScenario(page, url, 'binpack-vs-spread');
+  await runUntil(page, 60_000);
+  await page.locator('.instance .instance-head').first().click();
+  await page.waitForFunction(() => /ecsInstanceRole → role ecsInstanceRole/.test(document.querySelector('.explain .instance-role')?.textContent ?? ''));
+  check((await page.locator('.explain .instance-register-error').count()) === 0, 'a registered instance says it cannot register');
+  // Launch one without an instance profile: it never registers, stays selectable, and says why.
+  await openTab(page, 'Cluster');
+  const before = await page.$$eval('.instance', (els) => els.map((e) => e.dataset.instanceId));
+  await page.selectOption('.builder [name="instanceProfile"]', '');
+  await page.click('.builder button:has-text("Launch (ec2:RunInstances)")');
+  await page.waitForFunction((n) => document.querySelectorAll('.instance').length > n, before.length);
+  const fresh = await page.$$eval('.instance', (els, before) => els.map((e) => e.dataset.instanceId).filter((id) => !before.includes(id)), before);
+  await page.click('.time-controls .play');
+  const started = await simTime(page);
+  await page.waitForFunction((t) => window.ecsPlayground.state().simTimeMs >= t + 3 * 60_000, started, { timeout: 30_000 });
+  await page.click('.time-controls .play');
+  await page.click(`.instance[data-instance-id="${fresh[0]}"] .instance-head`);
+  await page.waitForSelector('.explain .instance-register-error');
+  check((await page.textContent('.explain .instance-register-error')).includes('ecs:RegisterContainerInstance'), 'the reason does not name ecs:RegisterContainerInstance');
+  check((await page.textContent('.explain .instance-role')).includes('without an instance profile'), 'the panel does not say it has no instance profile');
+  check((await page.textContent(`.instance[data-instance-id="${fresh[0]}"] .instance-state`)) === 'running, cannot register', 'the map does not say it cannot register');
+});

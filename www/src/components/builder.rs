@@ -102,6 +102,7 @@ fn cluster_form() -> Html {
     let view = sim.view();
     let instance_type = use_state(|| "m5.large".to_string());
     let count = use_state(|| "1".to_string());
+    let profile = use_state(|| "ecsInstanceRole".to_string());
     let subnet = use_state(|| view.subnets.first().map(|s| s.subnet_id.clone()).unwrap_or_default());
     let cluster_name = use_state(|| "demo".to_string());
     let result = use_state(|| None::<Result<String, String>>);
@@ -113,23 +114,30 @@ fn cluster_form() -> Html {
         })
     };
     let launch = {
-        let (sim, instance_type, count, subnet, result, cluster) = (sim.clone(), instance_type.clone(), count.clone(), subnet.clone(), result.clone(), cluster.clone());
+        let (sim, instance_type, count, subnet, result, cluster, profile) = (sim.clone(), instance_type.clone(), count.clone(), subnet.clone(), result.clone(), cluster.clone(), profile.clone());
         Callback::from(move |_| {
             let Ok(n) = count.trim().parse::<u32>() else {
                 result.set(Some(Err("Count must be a whole number.".into())));
                 return;
             };
             let cluster = cluster.clone().unwrap_or_else(|| "default".into());
-            let input = json!({
+            let mut input = json!({
                 "InstanceType": *instance_type, "MinCount": n, "MaxCount": n, "SubnetId": *subnet,
-                "IamInstanceProfile": { "Name": "ecsInstanceRole" },
                 "UserData": format!("#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config"),
             });
+            if !profile.is_empty() {
+                input["IamInstanceProfile"] = json!({ "Name": *profile });
+            }
             result.set(Some(sim.dispatch("ec2:RunInstances", input).map(|_| format!("Launching {n} × {} (they register with cluster {cluster} once booted).", *instance_type))));
         })
     };
     let types: Vec<(String, String)> = INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect();
     let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
+    let mut profiles: Vec<(String, String)> = view.instance_profiles.iter().map(|(name, roles)| (name.clone(), format!("{name} → role {}", if roles.is_empty() { "none".to_string() } else { roles.join(", ") }))).collect();
+    if !profiles.iter().any(|p| p.0 == "ecsInstanceRole") {
+        profiles.insert(0, ("ecsInstanceRole".into(), "ecsInstanceRole".into()));
+    }
+    profiles.push((String::new(), "(none: the agent cannot register)".into()));
     html! {
         <div class="form">
             <p class="hint">{ match &cluster { Some(c) => format!("Cluster: {c}"), None => "No cluster yet: create one first.".to_string() } }</p>
@@ -141,6 +149,7 @@ fn cluster_form() -> Html {
             { select("Instance type", "instanceType", &instance_type, &types) }
             { field("Count", "count", &count) }
             { select("Subnet (Availability Zone)", "subnet", &subnet, &subnets) }
+            { select("Instance profile (the ECS agent's IAM role)", "instanceProfile", &profile, &profiles) }
             <button type="button" onclick={launch}>{ "Launch (ec2:RunInstances)" }</button>
             { outcome(&result) }
             <p class="hint">{ "To drain or terminate an instance, select it on the map: its actions appear in the Why? panel." }</p>

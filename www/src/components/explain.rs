@@ -181,7 +181,14 @@ fn instance_details(props: &IdProps) -> Html {
                 { row("CPU units (remaining/registered)", format!("{}/{}", i.remaining_cpu_units, i.registered_cpu_units)) }
                 { row("Memory MiB (remaining/registered)", format!("{}/{}", i.remaining_memory_mib, i.registered_memory_mib)) }
                 { row("Tasks", i.n_tasks.to_string()) }
+                <dt>{ "Instance profile" }</dt>
+                <dd class="instance-role" title={i.instance_role.clone().unwrap_or_default()}>{ instance_role_text(i.instance_profile.as_deref(), i.instance_role.as_deref()) }</dd>
             </dl>
+            if !i.can_register && i.ec2_state != "terminated" {
+                <p class="error-text instance-register-error" role="status">
+                    { "The ECS agent cannot register: the instance profile's role must allow ecs:RegisterContainerInstance (AmazonEC2ContainerServiceforEC2Role)" }
+                </p>
+            }
             <div class="actions">
                 if i.status.as_deref() == Some("ACTIVE") {
                     <button type="button" onclick={act("ecs:UpdateContainerInstancesState", json!({ "cluster": cluster, "containerInstances": [arn], "status": "DRAINING" }))}>{ "Drain (DRAINING)" }</button>
@@ -195,6 +202,17 @@ fn instance_details(props: &IdProps) -> Html {
             </div>
             if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
         </div>
+    }
+}
+
+/// "ecsInstanceRole → role ecsInstanceRole": the instance profile and the role it passes to the
+/// instance (the role's name, from its ARN; the full ARN is in the title).
+fn instance_role_text(profile: Option<&str>, role_arn: Option<&str>) -> String {
+    let role = role_arn.map(|arn| arn.rsplit_once(":role/").map_or(arn, |(_, name)| name).rsplit('/').next().unwrap_or(arn));
+    match (profile, role) {
+        (Some(profile), Some(role)) => format!("{profile} → role {role}"),
+        (Some(profile), None) => format!("{profile} → no role (the profile holds none)"),
+        (None, _) => "none: launched without an instance profile".to_string(),
     }
 }
 

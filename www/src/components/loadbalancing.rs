@@ -104,14 +104,41 @@ pub fn load_balancer_strip() -> Html {
     let sim = use_sim();
     let selection = use_context::<SelectionHandle>();
     let view = sim.view();
+    // The learner's choice to expand or collapse; until then, expanded when there are load
+    // balancers. Forgotten when another scenario loads.
+    let expanded_choice = use_state(|| None::<bool>);
+    {
+        let expanded_choice = expanded_choice.clone();
+        use_effect_with(sim.state.scenario_id.clone(), move |_| expanded_choice.set(None));
+    }
     if view.load_balancers.is_empty() && view.target_groups.is_empty() {
         return html! {};
     }
+    let expanded = expanded_choice.unwrap_or(!view.load_balancers.is_empty());
+    let toggle = {
+        let expanded_choice = expanded_choice.clone();
+        Callback::from(move |_| expanded_choice.set(Some(!expanded)))
+    };
     let playing = sim.state.playing;
     let attached: Vec<String> = view.load_balancers.iter().flat_map(|lb| groups_of(&view, lb)).map(|g| g.name.clone()).collect();
     let detached: Vec<&TargetGroupView> = view.target_groups.iter().filter(|g| !attached.contains(&g.name)).collect();
+    let summary = view
+        .load_balancers
+        .iter()
+        .map(|lb| format!("{} {}", lb.name, outcome_of(lb).1.split(" · ").next().unwrap_or("")))
+        .collect::<Vec<_>>()
+        .join(" · ");
     html! {
-        <section class="lb-strip" aria-label="Elastic Load Balancing">
+        <section class={classes!("lb-strip", (!expanded).then_some("collapsed"))} aria-label="Elastic Load Balancing">
+            <div class="lb-strip-head">
+                <button type="button" class="lb-toggle" aria-expanded={expanded.to_string()} aria-controls="lb-strip-body" onclick={toggle}
+                    title={if expanded { "Hide the load balancers' listeners, rules and targets" } else { "Show the load balancers' listeners, rules and targets" }}>
+                    <span class="lb-toggle-mark" aria-hidden="true">{ if expanded { "▾" } else { "▸" } }</span>
+                    { format!("Load balancers ({})", view.load_balancers.len()) }
+                </button>
+                if !expanded { <span class="lb-strip-summary muted">{ summary }</span> }
+            </div>
+            if expanded { <div id="lb-strip-body" class="lb-strip-body">
             { for view.load_balancers.iter().map(|lb| {
                 let groups = groups_of(&view, lb);
                 let total: f64 = groups.iter().map(|g| group_rps(g)).sum();
@@ -173,6 +200,7 @@ pub fn load_balancer_strip() -> Html {
                     { for detached.iter().map(|g| html! { <span key={g.arn.clone()} class="lb-tg-name">{ format!("{} ({} targets) ", g.name, g.targets.len()) }</span> }) }
                 </div>
             }
+            </div> }
         </section>
     }
 }

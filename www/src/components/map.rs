@@ -213,6 +213,7 @@ fn zone(props: &ZoneProps) -> Html {
                     <div class="chips">
                         { for fargate.iter().map(|t| task_chip(t, now_ms)) }
                     </div>
+                    if fargate.is_empty() { <p class="hint zone-empty">{ "No Fargate task in this zone." }</p> }
                 </div>
             }
         </section>
@@ -292,7 +293,7 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
     );
     let label = if task.n_denied_calls > 0 { format!("{label}, {} AWS calls denied", task.n_denied_calls) } else { label };
     html! {
-        <button type="button" class={classes!("chip", status_class(&task.last_status), selected.then_some("selected"))}
+        <button type="button" class={classes!("chip", status_class(&task.last_status), selected.then_some("selected"), (!task.efs_mounts.is_empty()).then_some("mounts-efs"))}
             style={format!("opacity: {:.2}", props.opacity_permille as f64 / 1000.0)}
             data-task-id={task.id.clone()} data-status={task.last_status.clone()}
             title={label.clone()} aria-label={label} onclick={onclick}>
@@ -303,7 +304,12 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
                 { for task.target_health.iter().map(|(tg, state, _)| html! {
                     <span class={classes!("chip-tg", crate::components::loadbalancing::health_class(state))} title={format!("Target of {tg}: {state}")}>{ state }</span>
                 }) }
-                if !task.efs_mounts.is_empty() { <span class="chip-efs" title="Mounts an EFS file system">{ "EFS" }</span> }
+                if let Some((volume, fs_id, mount_az, _)) = task.efs_mounts.first() {
+                    <span class="chip-efs" data-mount-az={mount_az.clone()}
+                        title={format!("Mounts EFS {fs_id} (volume {volume}) through its mount target in {mount_az}, listed under the Availability Zones")}>
+                        { if *mount_az == task.availability_zone { "EFS ↓".to_string() } else { format!("EFS → {}", mount_az.rsplit('-').next().unwrap_or(mount_az)) } }
+                    </span>
+                }
                 if task.n_denied_calls > 0 { <span class="chip-denied" title="AWS calls denied by IAM">{ format!("{} denied", task.n_denied_calls) }</span> }
             </span> }
         </button>
@@ -319,6 +325,7 @@ struct InstanceProps {
 fn instance_state(instance: &InstanceView) -> (String, &'static str) {
     match (instance.ec2_state.as_str(), instance.status.as_deref()) {
         ("running", Some(status)) => (status.to_string(), if status == "ACTIVE" { "is-active" } else { "is-draining" }),
+        ("running", None) if !instance.can_register => ("running, cannot register".to_string(), "is-unregistered"),
         ("running", None) => ("running, registering".to_string(), "is-pending"),
         ("pending", _) => ("pending (booting)".to_string(), "is-pending"),
         ("terminated", _) => ("terminated".to_string(), "is-terminated"),

@@ -2,6 +2,7 @@
 //! their Availability Zone columns), and the builder's Storage tab (create a file system, mount
 //! targets, access points, browse files, write or read a file from a task, why S3 is not a volume).
 
+use ecs_sim::view::View;
 use serde_json::{json, Value};
 use yew::prelude::*;
 
@@ -9,12 +10,13 @@ use crate::components::builder::{checked, field, outcome, pairs, select};
 use crate::components::iam::{call_targets, select_current, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
-use crate::shell::format_elapsed;
+use crate::shell::{format_elapsed, Selection, SelectionHandle};
 
 /// The map's storage strip: one row per file system, mount targets in their AZ's column.
 #[function_component(StorageStrip)]
 pub fn storage_strip() -> Html {
     let sim = use_sim();
+    let selection = use_context::<SelectionHandle>();
     let view = sim.view();
     if view.file_systems.is_empty() {
         return html! {};
@@ -39,6 +41,7 @@ pub fn storage_strip() -> Html {
                                             { format!("mount target {} ({})", m.mount_target_id, m.security_groups.join(", ")) }
                                         </div>
                                     }) }
+                                    if !targets.is_empty() { { mount_users(&view, &fs.file_system_id, az, selection.as_ref()) } }
                                     if targets.is_empty() { <div class="no-mount-target">{ "no mount target: tasks here cannot mount it" }</div> }
                                 </div>
                             }
@@ -47,6 +50,45 @@ pub fn storage_strip() -> Html {
                 </div>
             }) }
         </section>
+    }
+}
+
+/// Under a mount target: the tasks (not stopped) that mount file system `fs_id` through `az`'s
+/// mount target, by the short id their chip shows, each selecting its task. The chips carry the
+/// same left border and an "EFS ↓" tag, so the link reads without colour too.
+fn mount_users(view: &View, fs_id: &str, az: &str, selection: Option<&SelectionHandle>) -> Html {
+    let users: Vec<_> = view
+        .tasks
+        .iter()
+        .filter(|t| t.last_status != "STOPPED")
+        .filter(|t| t.efs_mounts.iter().any(|(_, fs, mount_az, _)| fs == fs_id && mount_az == az))
+        .collect();
+    if users.is_empty() {
+        return html! { <p class="mount-users-none">{ "no task mounts it here yet" }</p> };
+    }
+    html! {
+        <div class="mount-users">
+            <span class="mount-users-label">{ "↑ mounted by" }</span>
+            <ul aria-label={format!("Tasks in {az} mounting {fs_id} through this mount target")}>
+                { for users.iter().map(|t| {
+                    let selected = selection.is_some_and(|s| **s == Selection::Task(t.id.clone()));
+                    let onclick = {
+                        let (selection, id) = (selection.cloned(), t.id.clone());
+                        Callback::from(move |_| if let Some(s) = &selection { s.set(Selection::Task(id.clone())) })
+                    };
+                    let volumes: Vec<String> = t.efs_mounts.iter().filter(|m| m.1 == fs_id && m.2 == az).map(|m| format!("{} at {}", m.0, m.3)).collect();
+                    html! {
+                        <li key={t.id.clone()} class="mount-user" data-task-id={t.id.clone()}>
+                            <button type="button" class={classes!("mount-user-btn", selected.then_some("selected"))} onclick={onclick}
+                                title={format!("Task {} ({}) mounts {} through this mount target: volume {}", short_id(&t.id), t.last_status, fs_id, volumes.join(", "))}>
+                                <span class="mount-user-id">{ short_id(&t.id) }</span>
+                                <span class="muted">{ format!(" {}", t.service.clone().unwrap_or_else(|| t.family.clone())) }</span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        </div>
     }
 }
 
