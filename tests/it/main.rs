@@ -11,3 +11,4 @@ mod scenario_fuzz;
 mod iam_engine;
 mod storage_engine;
 mod elb_engine;
+mod tidy;
