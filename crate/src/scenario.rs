@@ -425,6 +425,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("alb-path-routing", include_str!("../scenarios/alb-path-routing.json")),
     ("alb-rolling-deployment", include_str!("../scenarios/alb-rolling-deployment.json")),
     ("az-outage-under-load", include_str!("../scenarios/az-outage-under-load.json")),
+    ("target-tracking-spike", include_str!("../scenarios/target-tracking-spike.json")),
 ];
 
 /// Looks a built-in scenario up by id.

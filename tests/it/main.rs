@@ -12,3 +12,4 @@ mod iam_engine;
 mod storage_engine;
 mod elb_engine;
 mod tidy;
+mod autoscaling_engine;

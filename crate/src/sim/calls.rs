@@ -57,7 +57,7 @@ pub const ELB_STEP_MS: u64 = 15_000;
 
 /// Whether the engine understands a call (ECS, EC2, FIS and `sim:` calls, or IAM, Secrets Manager and SSM).
 pub fn is_known_call(call: &str) -> bool {
-    KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call) || crate::efs::EFS_CALLS.contains(&call) || crate::elb::ELB_CALLS.contains(&call)
+    KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call) || crate::efs::EFS_CALLS.contains(&call) || crate::elb::ELB_CALLS.contains(&call) || super::autoscaling::is_wired_scaling_call(call)
 }
 
 pub(crate) fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
@@ -111,6 +111,12 @@ impl Sim {
             return self.error(call, ApiError::invalid_parameter("The request input must be a JSON object."));
         }
         let now_iso = self.iso_time(self.now);
+        if let Some(result) = self.handle_scaling_call(call, &input) {
+            return match result {
+                Ok(output) => Ok(output),
+                Err(error) => self.error(call, error),
+            };
+        }
         let elb_context = self.elb_context();
         if let Some(result) = self.elb.handle(call, &input, &elb_context) {
             if result.is_ok() && self.elb_window_start.is_none() && !self.elb.load_balancers.is_empty() {

@@ -10,6 +10,7 @@
 
 mod calls;
 mod describe;
+mod autoscaling;
 mod loadbalancing;
 pub mod model;
 mod services;
@@ -186,6 +187,8 @@ pub struct Sim {
     /// Requests per target in the last ELB step: (owner task id, target group ARN, requests, latency ms).
     pub(crate) last_shares: Vec<crate::elb::TargetShare>,
     pub(crate) n_private_ips: u32,
+    /// Application Auto Scaling and CloudWatch alarms (Auto Scaling groups and capacity providers not wired yet).
+    pub(crate) scaling: crate::scaling::ScalingState,
 }
 
 impl Sim {
@@ -227,6 +230,7 @@ impl Sim {
             elb_window_start: None,
             last_shares: Vec::new(),
             n_private_ips: 0,
+            scaling: crate::scaling::ScalingState::new(),
             volumes: crate::efs::VolumeStore::new(),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
@@ -415,6 +419,7 @@ impl Sim {
         let percent = |used: u64, total: u64| if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 };
         let running_tasks = self.tasks.values().filter(|t| t.last_status == TaskStatus::Running).count() as u32;
         let pending_tasks = self.tasks.values().filter(|t| t.last_status < TaskStatus::Running).count() as u32;
+        self.scaling_minute();
         self.metrics.push(MetricSample {
             time: self.now,
             cpu_reservation_percent: percent(cpu_used, cpu_registered),
