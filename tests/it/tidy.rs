@@ -40,15 +40,12 @@ fn every_rust_file_starts_with_a_module_doc_line() {
 
 #[test]
 fn no_test_is_ignored_and_nothing_is_left_unimplemented() {
-    let ignore = ["#[", "ignore]"].concat();
-    let markers = [ignore.as_str(), "todo!(", "unimplemented!(", "thread::sleep"];
+    // Built from parts so that this file does not contain what it looks for.
+    let markers = [["#[", "ignore]"].concat(), ["todo", "!("].concat(), ["unimplemented", "!("].concat(), ["thread::", "sleep"].concat()];
     for file in all_rust_files() {
-        if file.ends_with("tidy.rs") {
-            continue;
-        }
         let text = std::fs::read_to_string(&file).expect("readable");
-        for marker in markers {
-            assert!(!text.contains(marker), "{} contains {marker}", file.display());
+        for marker in &markers {
+            assert!(!text.contains(marker.as_str()), "{} contains {marker}", file.display());
         }
     }
 }
