@@ -426,6 +426,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("alb-rolling-deployment", include_str!("../scenarios/alb-rolling-deployment.json")),
     ("az-outage-under-load", include_str!("../scenarios/az-outage-under-load.json")),
     ("target-tracking-spike", include_str!("../scenarios/target-tracking-spike.json")),
+    ("managed-scaling-growth", include_str!("../scenarios/managed-scaling-growth.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -26,8 +26,23 @@ fn target_tracking_scales_out_for_the_spike_and_back_in_after_it() {
 }
 
 #[test]
-fn auto_scaling_groups_and_capacity_providers_are_not_accepted_yet() {
-    let mut sim = run_scenario("fargate-web-service", None, "1s");
-    let error = sim.call("ecs:CreateCapacityProvider", serde_json::json!({ "name": "cp" })).expect_err("not wired");
-    assert_eq!(error.code, "UnknownOperationException");
+fn managed_scaling_launches_instances_until_every_task_runs() {
+    let mut sim = ecs_sim::sim::Sim::new(&scenario("managed-scaling-growth"), None);
+    advance(&mut sim, t("5m"));
+    let before = sim.view();
+    let registered = |view: &ecs_sim::view::View| view.instances.iter().filter(|i| i.status.as_deref() == Some("ACTIVE")).count();
+    // DesiredCapacity 2 at the start: two m5.large for 4 tasks of 1 vCPU each.
+    assert_eq!(registered(&before), 2);
+    advance(&mut sim, t("30m"));
+    let after = sim.view();
+    let worker = after.services.iter().find(|s| s.name == "worker").expect("service");
+    assert_eq!((worker.desired_count, worker.running_count), (12, 12));
+    // Two tasks per instance: 12 tasks need 6 instances, launched by the Auto Scaling group.
+    assert_eq!(registered(&after), 6);
+    let launched = sim.log().iter().filter(|e| e.kind == "scaling" && e.message.contains("launched")).count();
+    assert_eq!(launched, 6);
+    let describe = sim.describe_all();
+    for instance in items(&describe, "containerInstances") {
+        assert!(s(instance, "ec2InstanceId").starts_with("i-"));
+    }
 }

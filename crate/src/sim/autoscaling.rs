@@ -2,7 +2,10 @@
 //! `scaling` model; once a minute the engine reports each service's CPU utilization and each target group's
 //! requests per target, and carries out the desired counts the policies set.
 //!
-//! Auto Scaling groups and capacity providers are not wired yet: their calls are not accepted.
+//! Auto Scaling groups launch and terminate EC2 instances, and capacity providers with managed scaling get
+//! each minute their instances and the service tasks that could not be placed (for the reservation metric).
+//! Not yet: capacity provider strategies on services and RunTask (tasks go to the EC2 launch type), tasks
+//! waiting in PROVISIONING, Fargate Spot, and cost.
 
 use serde_json::Value;
 
@@ -11,7 +14,7 @@ use crate::scaling::{MetricKey, MinuteReport, Sample, ScalingAction, ScalingCont
 
 /// The calls of the scaling model that the engine accepts now.
 pub fn is_wired_scaling_call(call: &str) -> bool {
-    crate::scaling::SCALING_CALLS.contains(&call) && (call.starts_with("application-autoscaling:") || call.starts_with("cloudwatch:"))
+    crate::scaling::SCALING_CALLS.contains(&call)
 }
 
 impl Sim {
@@ -47,7 +50,7 @@ impl Sim {
 
     /// Once a minute: report the minute's utilization and requests per target, then act on the policies.
     pub(crate) fn scaling_minute(&mut self) {
-        if self.scaling.targets.is_empty() && self.scaling.alarms.is_empty() {
+        if self.scaling.targets.is_empty() && self.scaling.alarms.is_empty() && self.scaling.capacity_providers.is_empty() {
             return;
         }
         let mut samples = Vec::new();
@@ -86,16 +89,80 @@ impl Sim {
                 value_milli: (requests * 1000 / targets) as i64,
             });
         }
+        let providers = self.provider_reports();
         let context = self.scaling_context();
-        let output = self.scaling.tick(&MinuteReport { samples, providers: vec![] }, &context);
+        let output = self.scaling.tick(&MinuteReport { samples, providers }, &context);
         for transition in output.alarm_transitions {
             self.log_entry("alarm", format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason), None);
         }
         self.apply_scaling_actions();
     }
 
+    /// Each capacity provider's registered instances (with their non-daemon tasks) and the service tasks
+    /// waiting for room in its cluster. Waiting tasks count against the cluster's first provider.
+    fn provider_reports(&self) -> Vec<crate::scaling::ProviderReport> {
+        let mut reports = Vec::new();
+        for provider in self.scaling.capacity_providers.values() {
+            let mut instances = Vec::new();
+            let mut cluster = None;
+            for e in self.ec2.values().filter(|e| e.tags.get("aws:autoscaling:groupName") == Some(&provider.asg_name)) {
+                let Some(ci) = e.container_instance.and_then(|k| self.container_instances.get(&k)).filter(|ci| ci.status == "ACTIVE") else { continue };
+                cluster.get_or_insert_with(|| ci.cluster.clone());
+                let n_tasks = self
+                    .tasks
+                    .values()
+                    .filter(|t| t.node == Some(ci.key) && t.is_active())
+                    .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_none_or(|s| s.scheduling_strategy != "DAEMON"))
+                    .count() as u32;
+                instances.push((e.instance_id.clone(), n_tasks));
+            }
+            let cluster = cluster.or_else(|| self.scaling.cluster_providers.iter().find(|(_, p)| p.providers.contains(&provider.name)).map(|(c, _)| c.clone()));
+            let first = cluster.as_ref().and_then(|c| self.scaling.cluster_providers.get(c)).and_then(|p| p.default_strategy.first().map(|s| s.provider.clone()));
+            let mut pending = Vec::new();
+            if first.as_deref() == Some(provider.name.as_str()) {
+                for service in self.services.values().filter(|s| Some(&s.cluster) == cluster.as_ref() && s.status == "ACTIVE" && s.launch_type == LaunchType::Ec2) {
+                    let active = self.tasks.values().filter(|t| t.service == Some(service.key) && t.is_active()).count() as u32;
+                    let Some(demand) = self.service_demand(service.key) else { continue };
+                    for _ in active..service.desired_count {
+                        pending.push(crate::scaling::TaskDemand { cpu_units: demand.cpu_units, memory_mib: demand.memory_mib, awsvpc: demand.needs_eni });
+                    }
+                }
+            }
+            reports.push(crate::scaling::ProviderReport { provider: provider.name.clone(), instances, pending });
+        }
+        reports
+    }
+
     fn apply_scaling_actions(&mut self) {
         for action in self.scaling.take_actions() {
+            match action {
+                ScalingAction::LaunchInstance { asg, instance_id, instance_type, iam_instance_profile, user_data, subnet_id, .. } => {
+                    self.forced_instance_ids.push(instance_id.clone());
+                    let mut input = serde_json::json!({
+                        "InstanceType": instance_type, "MinCount": 1, "MaxCount": 1, "SubnetId": subnet_id,
+                        "TagSpecifications": [ { "ResourceType": "instance", "Tags": [ { "Key": "aws:autoscaling:groupName", "Value": asg } ] } ],
+                    });
+                    if let Some(profile) = iam_instance_profile {
+                        input["IamInstanceProfile"] = serde_json::json!({ "Name": profile });
+                    }
+                    if let Some(user_data) = user_data {
+                        input["UserData"] = serde_json::json!(user_data);
+                    }
+                    if let Err(error) = self.run_instances(&input) {
+                        self.forced_instance_ids.retain(|id| id != &instance_id);
+                        self.log_entry("error", format!("auto scaling group {asg}"), format!("Launching {instance_id} failed: {error}"), None);
+                    } else {
+                        self.log_entry("scaling", format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} launched {instance_id} ({instance_type})."), None);
+                    }
+                    continue;
+                }
+                ScalingAction::TerminateInstance { asg, instance_id, reason } => {
+                    self.log_entry("scaling", format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} terminates {instance_id}: {reason}"), None);
+                    let _ = self.terminate_instances(&[instance_id]);
+                    continue;
+                }
+                ScalingAction::SetDesiredCount { .. } => {}
+            }
             if let ScalingAction::SetDesiredCount { cluster, service, from, to, .. } = action {
                 let Some(key) = self.services.values().find(|s| s.cluster == cluster && s.name == service && s.status == "ACTIVE").map(|s| s.key) else { continue };
                 if let Some(s) = self.services.get_mut(&key) {

@@ -552,7 +552,7 @@ impl Sim {
 
     // ---- EC2 ----
 
-    fn run_instances(&mut self, input: &Value) -> ApiResult {
+    pub(crate) fn run_instances(&mut self, input: &Value) -> ApiResult {
         let type_name = str_field(input, "InstanceType").unwrap_or("m5.large");
         let instance_type = catalog::instance_type(type_name).ok_or_else(|| {
             ApiError::new("InvalidParameterValue", format!("Invalid value '{type_name}' for InstanceType. The playground knows: {}.", catalog::INSTANCE_TYPES.iter().map(|t| t.name).collect::<Vec<_>>().join(", ")))
@@ -638,7 +638,11 @@ impl Sim {
         let mut instances = Vec::new();
         for _ in 0..max_count {
             let key = self.ec2.len() as Ec2Key;
-            let instance_id = format!("i-{}", self.next_hex_id(17));
+            // An Auto Scaling group names its instances itself; otherwise EC2 does.
+            let instance_id = match self.forced_instance_ids.pop() {
+                Some(id) => id,
+                None => format!("i-{}", self.next_hex_id(17)),
+            };
             self.ec2.insert(
                 key,
                 Ec2Instance {

@@ -189,6 +189,8 @@ pub struct Sim {
     pub(crate) n_private_ips: u32,
     /// Application Auto Scaling and CloudWatch alarms (Auto Scaling groups and capacity providers not wired yet).
     pub(crate) scaling: crate::scaling::ScalingState,
+    /// Instance ids an Auto Scaling group chose for the instances it is about to launch.
+    pub(crate) forced_instance_ids: Vec<String>,
 }
 
 impl Sim {
@@ -231,6 +233,7 @@ impl Sim {
             last_shares: Vec::new(),
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
+            forced_instance_ids: Vec::new(),
             volumes: crate::efs::VolumeStore::new(),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)

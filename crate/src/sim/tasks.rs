@@ -280,11 +280,13 @@ impl Sim {
                 let before = (decision - first) as u32;
                 let mut results = pool.place(demand, before, &mut self.rng);
                 let n_ok_before = results.iter().filter(|r| r.is_ok()).count() as u64;
-                if first + n_ok_before == decision {
-                    let mut rng = self.rng.clone();
-                    self.captured_explanation = Some(pool.explain(demand, &mut rng));
+                let explanation = (first + n_ok_before == decision).then(|| pool.explain(demand, &mut self.rng.clone()));
+                let rest = pool.place(demand, count - before, &mut self.rng);
+                // The decision is made here only if the next placement succeeds; otherwise it comes in a later batch.
+                if rest.first().is_some_and(|r| r.is_ok()) {
+                    self.captured_explanation = explanation;
                 }
-                results.extend(pool.place(demand, count - before, &mut self.rng));
+                results.extend(rest);
                 results
             }
         }
