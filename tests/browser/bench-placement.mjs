@@ -7,7 +7,7 @@
 // Each run is a fresh page. With --check, exits 1 if the median time is over 0.5 s or the largest
 // linear memory is over 100 MB (design.md "Performance budgets"), or the runs disagree on the checksum.
 import { resolve } from 'node:path';
-import { launchBrowser, openPage, summary, waitForApp } from './harness.mjs';
+import { launchBrowser, openPage, summary, waitForApp, runBenchmark } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 const BUDGET_MS = 500;
@@ -72,10 +72,4 @@ async function main() {
   return args.check && !result.withinBudget ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e.stack ?? e);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -10,7 +10,7 @@
 // --check, exits 1 if the median p95 is over 16.7 ms (design.md "Performance budgets").
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { HERE, launchBrowser, openPage, summary, waitForApp } from './harness.mjs';
+import { HERE, launchBrowser, openPage, summary, waitForApp, runBenchmark } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 const BUDGET_P95_MS = 16.7;
@@ -117,10 +117,4 @@ async function main() {
   return args.check && !result.withinBudget ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e.stack ?? e);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -7,7 +7,7 @@
 // since the navigation started, recorded by the app right after Yew first rendered the shell.
 // With --check, exits 1 if the median is over the budget (design.md: 1 s from localhost).
 import { resolve } from 'node:path';
-import { launchBrowser, openPage } from './harness.mjs';
+import { launchBrowser, openPage, runBenchmark } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 const BUDGET_MS = 1000;
@@ -77,10 +77,4 @@ async function main() {
   return args.check && !result.withinBudget ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e) => {
-    console.error(e.stack ?? e);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -91,6 +91,38 @@ export async function waitForApp(page) {
   await page.waitForSelector('.app[data-ready]');
 }
 
+/** Opens a builder tab by its label. */
+export async function openTab(page, name) {
+  await page.click(`.builder .tab:text-is("${name}")`);
+}
+
+/** Loads a built-in scenario and runs it at 600× (the fastest speed). */
+export async function loadScenario(page, url, id) {
+  await page.goto(url);
+  await waitForApp(page);
+  await page.selectOption('.scenario-picker select', id);
+  await page.waitForFunction((id) => document.querySelector('.scenario-picker select')?.value === id, id);
+  await page.selectOption('.time-controls select', '600');
+}
+
+/** Waits until the sim clock passes `ms`, then pauses. */
+export async function runUntil(page, ms) {
+  await page.waitForFunction((ms) => window.ecsPlayground.state().simTimeMs >= ms, ms, { timeout: 30_000 });
+  if (await page.evaluate(() => window.ecsPlayground.state().playing)) await page.click('.time-controls .play');
+  await page.waitForFunction(() => !window.ecsPlayground.state().playing);
+}
+
+/** Runs a benchmark's `main` (which resolves to an exit code) and exits with it; errors exit 1. */
+export function runBenchmark(main) {
+  main().then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e.stack ?? e);
+      process.exit(1);
+    },
+  );
+}
+
 /** Saves a PNG of the page to out/NAME.png and returns its path. */
 export async function screenshot(page, name) {
   await mkdir(OUT_DIR, { recursive: true });

@@ -5,13 +5,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { HERE, check, test, waitForApp } from '../harness.mjs';
+import { HERE, check, openTab, test, waitForApp } from '../harness.mjs';
 
 const state = (page) => page.evaluate(() => window.ecsPlayground.state());
-
-async function openTab(page, name) {
-  await page.click(`.builder .tab:text-is("${name}")`);
-}
 
 /** Fills a form field by name and fires change (the form listens to change). */
 async function setField(page, name, value) {

@@ -2,29 +2,9 @@
 // calls show on the map and in the Why? panel with the deciding statement; EFS file systems are
 // drawn across the AZs with their mount targets and keep files written by tasks; a task that
 // cannot start for want of an execution role shows AWS's reason.
-import { check, screenshot, test, waitForApp } from '../harness.mjs';
+import { check, loadScenario, openTab, runUntil, screenshot, test, waitForApp } from '../harness.mjs';
 
 const simTime = (page) => page.evaluate(() => window.ecsPlayground.state().simTimeMs);
-
-async function openTab(page, name) {
-  await page.click(`.builder .tab:text-is("${name}")`);
-}
-
-/** Loads a built-in scenario and runs it at 600× (the fastest speed). */
-async function loadScenario(page, url, id) {
-  await page.goto(url);
-  await waitForApp(page);
-  await page.selectOption('.scenario-picker select', id);
-  await page.waitForFunction((id) => document.querySelector('.scenario-picker select')?.value === id, id);
-  await page.selectOption('.time-controls select', '600');
-}
-
-/** Waits until the sim clock passes `ms`, then pauses. */
-async function runUntil(page, ms) {
-  await page.waitForFunction((ms) => window.ecsPlayground.state().simTimeMs >= ms, ms, { timeout: 30_000 });
-  if (await page.evaluate(() => window.ecsPlayground.state().playing)) await page.click('.time-controls .play');
-  await page.waitForFunction(() => !window.ecsPlayground.state().playing);
-}
 
 test('the IAM editor shows IAM\'s message for a malformed policy and creates a role with a valid one', async ({ page, url }) => {
   await page.goto(url);

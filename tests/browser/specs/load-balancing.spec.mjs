@@ -2,25 +2,7 @@
 // and the /api/* rule, request flow to both target groups once traffic starts, target health on
 // the task chips and in the Why? panel; the rule editor adds a rule and shows AWS's PriorityInUse
 // refusal for a duplicate priority; the load balancer charts are drawn.
-import { check, screenshot, test, waitForApp } from '../harness.mjs';
-
-async function openTab(page, name) {
-  await page.click(`.builder .tab:text-is("${name}")`);
-}
-
-async function loadScenario(page, url, id) {
-  await page.goto(url);
-  await waitForApp(page);
-  await page.selectOption('.scenario-picker select', id);
-  await page.waitForFunction((id) => document.querySelector('.scenario-picker select')?.value === id, id);
-  await page.selectOption('.time-controls select', '600');
-}
-
-async function runUntil(page, ms) {
-  await page.waitForFunction((ms) => window.ecsPlayground.state().simTimeMs >= ms, ms, { timeout: 30_000 });
-  if (await page.evaluate(() => window.ecsPlayground.state().playing)) await page.click('.time-controls .play');
-  await page.waitForFunction(() => !window.ecsPlayground.state().playing);
-}
+import { check, loadScenario, openTab, runUntil, screenshot, test, waitForApp } from '../harness.mjs';
 
 const flowRps = (page, tg) =>
   page.evaluate((tg) => parseFloat(document.querySelector(`.lb-flow[data-tg="${tg}"] .flow-label`)?.textContent ?? '0'), tg);
