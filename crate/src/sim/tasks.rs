@@ -216,9 +216,15 @@ impl Sim {
         let mut failures = Vec::new();
         match request.launch_type {
             LaunchType::Fargate => {
+                // Tasks of the group per Availability Zone, counted once for the batch and kept up to date.
+                let mut per_az: BTreeMap<String, u32> = BTreeMap::new();
+                for task in self.tasks.values().filter(|t| t.is_active() && t.group == request.group) {
+                    *per_az.entry(task.availability_zone.clone()).or_default() += 1;
+                }
                 for _ in 0..request.count {
-                    let subnet = self.fargate_subnet(&request.subnets, &request.group);
+                    let subnet = self.fargate_subnet(&request.subnets, &per_az);
                     let az = self.scenario.network.subnets.iter().find(|s| s.subnet_id == subnet).map(|s| s.availability_zone.clone()).unwrap_or_default();
+                    *per_az.entry(az.clone()).or_default() += 1;
                     let key = self.create_task(request, &rev, None, az, Some(subnet), None);
                     launched.push(key);
                 }
@@ -293,11 +299,11 @@ impl Sim {
     }
 
     /// Fargate spreads a group's tasks across the Availability Zones of the given subnets.
-    fn fargate_subnet(&self, subnets: &[String], group: &str) -> String {
+    fn fargate_subnet(&self, subnets: &[String], tasks_per_az: &BTreeMap<String, u32>) -> String {
         let mut best: Option<(u32, &String)> = None;
         for subnet in subnets {
             let az = self.scenario.network.subnets.iter().find(|s| &s.subnet_id == subnet).map(|s| s.availability_zone.as_str()).unwrap_or("");
-            let n = self.tasks.values().filter(|t| t.is_active() && t.group == group && t.availability_zone == az).count() as u32;
+            let n = tasks_per_az.get(az).copied().unwrap_or(0);
             if best.is_none_or(|(count, _)| n < count) {
                 best = Some((n, subnet));
             }
