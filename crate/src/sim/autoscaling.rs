@@ -96,10 +96,13 @@ impl Sim {
             self.log_entry("alarm", format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason), None);
         }
         self.apply_scaling_actions();
+        if !self.draining_for_termination.is_empty() {
+            self.finish_drained_terminations();
+        }
     }
 
-    /// Each capacity provider's registered instances (with their non-daemon tasks) and the service tasks
-    /// waiting for room in its cluster. Waiting tasks count against the cluster's first provider.
+    /// Each capacity provider's registered instances (with their non-daemon tasks) and the tasks waiting in
+    /// PROVISIONING for it.
     fn provider_reports(&self) -> Vec<crate::scaling::ProviderReport> {
         let mut reports = Vec::new();
         for provider in self.scaling.capacity_providers.values() {
@@ -116,18 +119,17 @@ impl Sim {
                     .count() as u32;
                 instances.push((e.instance_id.clone(), n_tasks));
             }
-            let cluster = cluster.or_else(|| self.scaling.cluster_providers.iter().find(|(_, p)| p.providers.contains(&provider.name)).map(|(c, _)| c.clone()));
-            let first = cluster.as_ref().and_then(|c| self.scaling.cluster_providers.get(c)).and_then(|p| p.default_strategy.first().map(|s| s.provider.clone()));
-            let mut pending = Vec::new();
-            if first.as_deref() == Some(provider.name.as_str()) {
-                for service in self.services.values().filter(|s| Some(&s.cluster) == cluster.as_ref() && s.status == "ACTIVE" && s.launch_type == LaunchType::Ec2) {
-                    let active = self.tasks.values().filter(|t| t.service == Some(service.key) && t.is_active()).count() as u32;
-                    let Some(demand) = self.service_demand(service.key) else { continue };
-                    for _ in active..service.desired_count {
-                        pending.push(crate::scaling::TaskDemand { cpu_units: demand.cpu_units, memory_mib: demand.memory_mib, awsvpc: demand.needs_eni });
-                    }
-                }
-            }
+            // The tasks waiting in PROVISIONING for this provider (reference §5.5: ECS groups the provisioning
+            // tasks of each capacity provider for its estimate).
+            let pending = self
+                .waiting_tasks
+                .iter()
+                .filter_map(|k| self.tasks.get(k))
+                .filter(|t| t.capacity_provider_name.as_deref() == Some(provider.name.as_str()))
+                .filter_map(|t| t.waiting_for_capacity.as_ref())
+                .map(|w| crate::scaling::TaskDemand { cpu_units: w.demand.cpu_units, memory_mib: w.demand.memory_mib, awsvpc: w.demand.needs_eni })
+                .collect();
+            let _ = cluster;
             reports.push(crate::scaling::ProviderReport { provider: provider.name.clone(), instances, pending });
         }
         reports
@@ -158,7 +160,7 @@ impl Sim {
                 }
                 ScalingAction::TerminateInstance { asg, instance_id, reason } => {
                     self.log_entry("scaling", format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} terminates {instance_id}: {reason}"), None);
-                    let _ = self.terminate_instances(&[instance_id]);
+                    self.drain_then_terminate(&instance_id);
                     continue;
                 }
                 ScalingAction::SetDesiredCount { .. } => {}
