@@ -2,10 +2,10 @@
 //! `scaling` model; once a minute the engine reports each service's CPU utilization and each target group's
 //! requests per target, and carries out the desired counts the policies set.
 //!
-//! Auto Scaling groups launch and terminate EC2 instances, and capacity providers with managed scaling get
-//! each minute their instances and the service tasks that could not be placed (for the reservation metric).
-//! Not yet: capacity provider strategies on services and RunTask (tasks go to the EC2 launch type), tasks
-//! waiting in PROVISIONING, Fargate Spot, and cost.
+//! Auto Scaling groups launch and terminate EC2 instances (a scale-in drains each instance first, see
+//! `sim/capacity.rs`), and capacity providers with managed scaling get each minute their instances and the
+//! tasks waiting in PROVISIONING for them (for the reservation metric). Capacity provider strategies, waiting
+//! tasks, Fargate Spot and the Fargate launch rate live in `sim/capacity.rs`. Not yet: cost.
 
 use serde_json::Value;
 

@@ -192,7 +192,7 @@ pub struct Sim {
     /// Requests per target in the last ELB step: (owner task id, target group ARN, requests, latency ms).
     pub(crate) last_shares: Vec<crate::elb::TargetShare>,
     pub(crate) n_private_ips: u32,
-    /// Application Auto Scaling and CloudWatch alarms (Auto Scaling groups and capacity providers not wired yet).
+    /// Application Auto Scaling, CloudWatch alarms, Auto Scaling groups and capacity providers.
     pub(crate) scaling: crate::scaling::ScalingState,
     /// Instance ids an Auto Scaling group chose for the instances it is about to launch.
     pub(crate) forced_instance_ids: Vec<String>,

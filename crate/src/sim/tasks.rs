@@ -412,6 +412,7 @@ impl Sim {
             (LaunchType::Ec2, false) => 0,
         };
         let where_text = match (&task.node, request.launch_type) {
+            (_, LaunchType::Fargate) if task.capacity_provider_name.as_deref() == Some(crate::scaling::FARGATE_SPOT) => format!("on Fargate Spot in {}", task.availability_zone),
             (_, LaunchType::Fargate) => format!("on Fargate in {}", task.availability_zone),
             (Some(node), _) => {
                 let ec2_id = self.container_instances.get(node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.instance_id.clone()).unwrap_or_default();
