@@ -107,14 +107,12 @@ impl Sim {
         let mut reports = Vec::new();
         for provider in self.scaling.capacity_providers.values() {
             let mut instances = Vec::new();
-            let mut cluster = None;
             for e in self.ec2.values().filter(|e| e.tags.get("aws:autoscaling:groupName") == Some(&provider.asg_name)) {
                 let Some(ci) = e.container_instance.and_then(|k| self.container_instances.get(&k)).filter(|ci| ci.status == "ACTIVE") else { continue };
-                cluster.get_or_insert_with(|| ci.cluster.clone());
                 let n_tasks = self
                     .tasks
                     .values()
-                    .filter(|t| t.node == Some(ci.key) && t.is_active())
+                    .filter(|t| t.node == Some(ci.key) && t.last_status != TaskStatus::Stopped)
                     .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_none_or(|s| s.scheduling_strategy != "DAEMON"))
                     .count() as u32;
                 instances.push((e.instance_id.clone(), n_tasks));
@@ -129,7 +127,6 @@ impl Sim {
                 .filter_map(|t| t.waiting_for_capacity.as_ref())
                 .map(|w| crate::scaling::TaskDemand { cpu_units: w.demand.cpu_units, memory_mib: w.demand.memory_mib, awsvpc: w.demand.needs_eni })
                 .collect();
-            let _ = cluster;
             reports.push(crate::scaling::ProviderReport { provider: provider.name.clone(), instances, pending });
         }
         reports

@@ -361,7 +361,8 @@ impl Sim {
         self.finish_drained_terminations();
     }
 
-    /// Terminates the drained instances that have no non-daemon service task left.
+    /// Terminates the drained instances where every non-daemon service task has STOPPED (a task still
+    /// stopping keeps its instance).
     pub(crate) fn finish_drained_terminations(&mut self) {
         let ready: Vec<Ec2Key> = self
             .draining_for_termination
@@ -372,7 +373,7 @@ impl Sim {
                 !self.tasks.values().any(|t| {
                     node.is_some()
                         && t.node == node
-                        && t.is_active()
+                        && t.last_status != TaskStatus::Stopped
                         && t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != "DAEMON")
                 })
             })
