@@ -427,6 +427,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("az-outage-under-load", include_str!("../scenarios/az-outage-under-load.json")),
     ("target-tracking-spike", include_str!("../scenarios/target-tracking-spike.json")),
     ("managed-scaling-growth", include_str!("../scenarios/managed-scaling-growth.json")),
+    ("fargate-spot-interruption", include_str!("../scenarios/fargate-spot-interruption.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -189,6 +189,8 @@ pub struct TaskView {
     pub group: String,
     pub service: Option<String>,
     pub launch_type: String,
+    /// The capacity provider that launched the task (`FARGATE_SPOT`, an Auto Scaling group provider...).
+    pub capacity_provider: Option<String>,
     pub last_status: String,
     pub desired_status: String,
     pub health_status: String,
@@ -330,6 +332,7 @@ impl Sim {
                 group: t.group.clone(),
                 service: t.service.and_then(|k| self.services.get(&k)).map(|s| s.name.clone()),
                 launch_type: t.launch_type.as_aws().to_string(),
+                capacity_provider: t.capacity_provider_name.clone(),
                 last_status: t.last_status.as_aws().to_string(),
                 desired_status: t.desired_status.to_string(),
                 health_status: t.health_status.to_string(),

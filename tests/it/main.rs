@@ -13,3 +13,4 @@ mod storage_engine;
 mod elb_engine;
 mod tidy;
 mod autoscaling_engine;
+mod capacity_engine;

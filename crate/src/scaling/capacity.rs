@@ -196,8 +196,12 @@ pub fn scale_in_step(needed: u32, running: u32, empty: u32, ms: &ManagedScaling)
 /// Splits `n_tasks` new tasks over a strategy: the provider with a `base` gets tasks until it runs
 /// `base`; the rest go one at a time to the weighted provider whose `(count + 1) / weight` is smallest
 /// (ties: strategy order), counting the base provider's tasks above its base. Providers of weight 0
-/// get no tasks beyond a base. `current` holds tasks already running per provider.
+/// get no tasks beyond a base, except the only provider of a one-item strategy, which gets every task.
+/// `current` holds tasks already running per provider.
 pub fn split_by_strategy(strategy: &[StrategyItem], n_tasks: u32, current: &BTreeMap<String, u32>) -> Vec<(String, u32)> {
+    if let [only] = strategy {
+        return if n_tasks > 0 { vec![(only.provider.clone(), n_tasks)] } else { vec![] };
+    }
     let mut counts: Vec<u32> = strategy.iter().map(|s| current.get(&s.provider).copied().unwrap_or(0)).collect();
     let mut added: Vec<u32> = vec![0; strategy.len()];
     for _ in 0..n_tasks {
@@ -228,6 +232,11 @@ pub fn split_by_strategy(strategy: &[StrategyItem], n_tasks: u32, current: &BTre
     strategy.iter().zip(added).filter(|(_, n)| *n > 0).map(|(s, n)| (s.provider.clone(), n)).collect()
 }
 
+/// A strategy as the API shows it: `[{capacityProvider, weight, base}]`.
+pub fn strategy_json(strategy: &[StrategyItem]) -> Value {
+    Value::Array(strategy.iter().map(|s| json!({"capacityProvider": s.provider, "weight": s.weight, "base": s.base})).collect())
+}
+
 /// Parses and checks a strategy (`[{capacityProvider, base, weight}]`) against the providers known.
 pub fn parse_strategy(v: &Value, is_asg_provider: &dyn Fn(&str) -> Option<bool>) -> Result<Vec<StrategyItem>, ApiError> {
     let Some(arr) = v.as_array() else { return Err(ApiError::invalid_parameter("capacityProviderStrategy must be a list")) };
@@ -256,7 +265,8 @@ pub fn parse_strategy(v: &Value, is_asg_provider: &dyn Fn(&str) -> Option<bool>)
     if asg > 0 && asg < out.len() {
         return Err(ApiError::invalid_parameter("A capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again."));
     }
-    if !out.is_empty() && out.iter().all(|s| s.weight == 0) && out.iter().all(|s| s.base == 0) {
+    // BOTO CapacityProviderStrategyItem.weight: with several providers, at least one needs a weight above 0.
+    if out.len() > 1 && out.iter().all(|s| s.weight == 0) {
         return Err(ApiError::invalid_parameter("At least one capacity provider in the strategy must have a weight greater than 0."));
     }
     Ok(out)
@@ -606,7 +616,7 @@ impl ScalingState {
         Ok(json!({"cluster": {
             "clusterArn": format!("arn:aws:ecs:{}:{}:cluster/{cluster}", ctx.region, ctx.account_id),
             "clusterName": cluster, "status": "ACTIVE", "capacityProviders": providers,
-            "defaultCapacityProviderStrategy": strategy.iter().map(|s| json!({"capacityProvider": s.provider, "base": s.base, "weight": s.weight})).collect::<Vec<_>>(),
+            "defaultCapacityProviderStrategy": strategy_json(&strategy),
         }}))
     }
 

@@ -13,7 +13,12 @@ use crate::rng::Prng;
 pub const SPOT_PERCENT_OF_ON_DEMAND: u64 = 30;
 /// The Spot interruption warning: two minutes before the task is stopped.
 pub const SPOT_WARNING_MS: u64 = 120_000;
-pub const SPOT_STOP_CODE: &str = "TerminationNotice";
+/// The stop code of the two-minute warning's task-state-change event (reference §1.3, ECSDG
+/// fargate-capacity-providers.md example event).
+pub const SPOT_WARNING_STOP_CODE: &str = "TerminationNotice";
+/// The stop code of an interrupted Spot task once STOPPED: `SpotInterruption` of the TaskStopCode enum
+/// (reference §1.3; its use here is [UNVERIFIED]).
+pub const SPOT_STOP_CODE: &str = "SpotInterruption";
 pub const SPOT_STOPPED_REASON: &str = "Your Spot Task was interrupted.";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

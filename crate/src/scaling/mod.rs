@@ -34,13 +34,13 @@ pub use appscaling::{
     DEFAULT_COOLDOWN_S, ECS_DIMENSION,
 };
 pub use capacity::{
-    capacity_provider_reservation, instances_needed, parse_strategy, scale_in_step, scale_out_step, split_by_strategy, AsgInstance, AutoScalingGroup,
+    capacity_provider_reservation, instances_needed, parse_strategy, scale_in_step, scale_out_step, split_by_strategy, strategy_json, AsgInstance, AutoScalingGroup,
     CapacityProvider, ClusterProviders, InstanceCapacity, LaunchTemplate, ManagedScaling, ProviderReport, StrategyItem, TaskDemand, FARGATE, FARGATE_SPOT,
     SCALE_IN_MINUTES,
 };
 pub use cost::{
     draw_spot_interruptions, fargate_cost, fargate_hourly, per_second_cost, CapacityType, CostLedger, SpotInterruption, SPOT_PERCENT_OF_ON_DEMAND,
-    SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS,
+    SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS, SPOT_WARNING_STOP_CODE,
 };
 pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Statistic, TreatMissing, RETENTION_MINUTES};
 pub use schedule::{Cron, Schedule};

@@ -141,7 +141,10 @@ fn strategy_base_and_weight() {
     let kind = |n: &str| match n { "FARGATE" | "FARGATE_SPOT" => Some(false), "cp" => Some(true), _ => None };
     assert!(parse_strategy(&json!([{"capacityProvider": "FARGATE", "base": 1, "weight": 1}, {"capacityProvider": "FARGATE_SPOT", "base": 1, "weight": 1}]), &kind).is_err());
     assert!(parse_strategy(&json!([{"capacityProvider": "FARGATE", "weight": 1}, {"capacityProvider": "cp", "weight": 1}]), &kind).is_err());
-    assert!(parse_strategy(&json!([{"capacityProvider": "FARGATE", "weight": 0}]), &kind).is_err());
+    // Several providers all of weight 0 cannot place tasks; a single provider of weight 0 gets every task.
+    assert!(parse_strategy(&json!([{"capacityProvider": "FARGATE", "weight": 0}, {"capacityProvider": "FARGATE_SPOT"}]), &kind).is_err());
+    let single = parse_strategy(&json!([{"capacityProvider": "FARGATE", "weight": 0}]), &kind).expect("one provider of weight 0");
+    assert_eq!(split_by_strategy(&single, 3, &none), vec![("FARGATE".into(), 3)]);
 }
 
 #[test]
@@ -369,7 +372,7 @@ fn metric_store_bounded_to_a_day_and_spot_draws_are_seeded() {
     let a = draw_spot_interruptions(&mut Prng::new(1), &tasks, 100_000, 0);
     let b = draw_spot_interruptions(&mut Prng::new(1), &tasks, 100_000, 0);
     assert_eq!(a, b);
-    assert!(a.iter().all(|i| i.stop_at_ms == 120_000 && i.stop_code == "TerminationNotice"));
+    assert!(a.iter().all(|i| i.stop_at_ms == 120_000 && i.stop_code == "SpotInterruption"));
     assert_eq!(milli_text(75_000), "75.0");
     assert_eq!(milli_text(82_100), "82.1");
 }

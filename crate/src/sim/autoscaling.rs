@@ -2,10 +2,10 @@
 //! `scaling` model; once a minute the engine reports each service's CPU utilization and each target group's
 //! requests per target, and carries out the desired counts the policies set.
 //!
-//! Auto Scaling groups launch and terminate EC2 instances, and capacity providers with managed scaling get
-//! each minute their instances and the service tasks that could not be placed (for the reservation metric).
-//! Not yet: capacity provider strategies on services and RunTask (tasks go to the EC2 launch type), tasks
-//! waiting in PROVISIONING, Fargate Spot, and cost.
+//! Auto Scaling groups launch and terminate EC2 instances (a scale-in drains each instance first, see
+//! `sim/capacity.rs`), and capacity providers with managed scaling get each minute their instances and the
+//! tasks waiting in PROVISIONING for them (for the reservation metric). Capacity provider strategies, waiting
+//! tasks, Fargate Spot and the Fargate launch rate live in `sim/capacity.rs`. Not yet: cost.
 
 use serde_json::Value;
 
@@ -96,38 +96,37 @@ impl Sim {
             self.log_entry("alarm", format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason), None);
         }
         self.apply_scaling_actions();
+        if !self.draining_for_termination.is_empty() {
+            self.finish_drained_terminations();
+        }
     }
 
-    /// Each capacity provider's registered instances (with their non-daemon tasks) and the service tasks
-    /// waiting for room in its cluster. Waiting tasks count against the cluster's first provider.
+    /// Each capacity provider's registered instances (with their non-daemon tasks) and the tasks waiting in
+    /// PROVISIONING for it.
     fn provider_reports(&self) -> Vec<crate::scaling::ProviderReport> {
         let mut reports = Vec::new();
         for provider in self.scaling.capacity_providers.values() {
             let mut instances = Vec::new();
-            let mut cluster = None;
             for e in self.ec2.values().filter(|e| e.tags.get("aws:autoscaling:groupName") == Some(&provider.asg_name)) {
                 let Some(ci) = e.container_instance.and_then(|k| self.container_instances.get(&k)).filter(|ci| ci.status == "ACTIVE") else { continue };
-                cluster.get_or_insert_with(|| ci.cluster.clone());
                 let n_tasks = self
                     .tasks
                     .values()
-                    .filter(|t| t.node == Some(ci.key) && t.is_active())
+                    .filter(|t| t.node == Some(ci.key) && t.last_status != TaskStatus::Stopped)
                     .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_none_or(|s| s.scheduling_strategy != "DAEMON"))
                     .count() as u32;
                 instances.push((e.instance_id.clone(), n_tasks));
             }
-            let cluster = cluster.or_else(|| self.scaling.cluster_providers.iter().find(|(_, p)| p.providers.contains(&provider.name)).map(|(c, _)| c.clone()));
-            let first = cluster.as_ref().and_then(|c| self.scaling.cluster_providers.get(c)).and_then(|p| p.default_strategy.first().map(|s| s.provider.clone()));
-            let mut pending = Vec::new();
-            if first.as_deref() == Some(provider.name.as_str()) {
-                for service in self.services.values().filter(|s| Some(&s.cluster) == cluster.as_ref() && s.status == "ACTIVE" && s.launch_type == LaunchType::Ec2) {
-                    let active = self.tasks.values().filter(|t| t.service == Some(service.key) && t.is_active()).count() as u32;
-                    let Some(demand) = self.service_demand(service.key) else { continue };
-                    for _ in active..service.desired_count {
-                        pending.push(crate::scaling::TaskDemand { cpu_units: demand.cpu_units, memory_mib: demand.memory_mib, awsvpc: demand.needs_eni });
-                    }
-                }
-            }
+            // The tasks waiting in PROVISIONING for this provider (reference §5.5: ECS groups the provisioning
+            // tasks of each capacity provider for its estimate).
+            let pending = self
+                .waiting_tasks
+                .iter()
+                .filter_map(|k| self.tasks.get(k))
+                .filter(|t| t.capacity_provider_name.as_deref() == Some(provider.name.as_str()))
+                .filter_map(|t| t.waiting_for_capacity.as_ref())
+                .map(|w| crate::scaling::TaskDemand { cpu_units: w.demand.cpu_units, memory_mib: w.demand.memory_mib, awsvpc: w.demand.needs_eni })
+                .collect();
             reports.push(crate::scaling::ProviderReport { provider: provider.name.clone(), instances, pending });
         }
         reports
@@ -158,7 +157,7 @@ impl Sim {
                 }
                 ScalingAction::TerminateInstance { asg, instance_id, reason } => {
                     self.log_entry("scaling", format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} terminates {instance_id}: {reason}"), None);
-                    let _ = self.terminate_instances(&[instance_id]);
+                    self.drain_then_terminate(&instance_id);
                     continue;
                 }
                 ScalingAction::SetDesiredCount { .. } => {}

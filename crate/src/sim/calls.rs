@@ -49,6 +49,7 @@ pub const KNOWN_CALLS: &[&str] = &[
     "sim:ReadFile",
     "sim:SetLoad",
     "sim:SetTargetBehavior",
+    "sim:InterruptSpotTasks",
     "fis:aws:network:disrupt-connectivity",
 ];
 
@@ -182,6 +183,7 @@ impl Sim {
             "sim:TaskCall" => self.task_call(&input),
             "sim:SetLoad" => self.set_load(&input),
             "sim:SetTargetBehavior" => self.set_target_behavior_call(&input),
+            "sim:InterruptSpotTasks" => self.interrupt_spot_tasks_call(&input),
             "fis:aws:network:disrupt-connectivity" => self.fis_disrupt_connectivity(&input),
             "sim:WriteFile" => self.file_call(&input, true),
             "sim:ReadFile" => self.file_call(&input, false),
@@ -785,6 +787,9 @@ impl Sim {
             None,
         );
         self.tick_cluster_services(&cluster);
+        if !self.waiting_tasks.is_empty() {
+            self.place_waiting_tasks(&cluster);
+        }
     }
 
     pub(crate) fn terminate_instances(&mut self, ids: &[String]) -> ApiResult {

@@ -28,8 +28,8 @@ impl Sim {
             "statistics": [],
             "tags": [],
             "settings": [ { "name": "containerInsights", "value": "disabled" } ],
-            "capacityProviders": [],
-            "defaultCapacityProviderStrategy": [],
+            "capacityProviders": self.scaling.cluster_strategy(name).map(|p| json!(p.providers)).unwrap_or(json!([])),
+            "defaultCapacityProviderStrategy": self.scaling.cluster_strategy(name).map(|p| crate::scaling::strategy_json(&p.default_strategy)).unwrap_or(json!([])),
         })
     }
 
@@ -140,6 +140,7 @@ impl Sim {
         put(&mut out, "containerInstanceArn", t.node.and_then(|n| self.container_instances.get(&n)).map(|ci| json!(ci.arn)));
         out.insert("availabilityZone".into(), json!(t.availability_zone));
         out.insert("launchType".into(), json!(t.launch_type.as_aws()));
+        put(&mut out, "capacityProviderName", t.capacity_provider_name.as_ref().map(|p| json!(p)));
         if t.launch_type == LaunchType::Fargate {
             out.insert("platformVersion".into(), json!("1.4.0"));
             out.insert("platformFamily".into(), json!("Linux"));
@@ -222,6 +223,12 @@ impl Sim {
                 .filter(|t| if running { t.last_status == TaskStatus::Running } else { t.last_status < TaskStatus::Running })
                 .count() as u32
         };
+        // A service shows `capacityProviderStrategy` or `launchType`, never both.
+        let (capacity_key, capacity_value) = if s.capacity_provider_strategy.is_empty() {
+            ("launchType", json!(s.launch_type.as_aws()))
+        } else {
+            ("capacityProviderStrategy", crate::scaling::strategy_json(&s.capacity_provider_strategy))
+        };
         let deployments: Vec<Value> = s
             .deployments
             .iter()
@@ -236,10 +243,13 @@ impl Sim {
                     "failedTasks": d.failed_tasks,
                     "createdAt": self.iso_time(d.created_at),
                     "updatedAt": self.iso_time(d.updated_at),
-                    "launchType": s.launch_type.as_aws(),
                     "rolloutState": d.rollout_state,
                     "rolloutStateReason": d.rollout_state_reason,
                 })
+            })
+            .map(|mut d: Value| {
+                d[capacity_key] = capacity_value.clone();
+                d
             })
             .collect();
         let mut out = json!({
@@ -252,7 +262,6 @@ impl Sim {
             "desiredCount": s.desired_count,
             "runningCount": count(None, true),
             "pendingCount": count(None, false),
-            "launchType": s.launch_type.as_aws(),
             "taskDefinition": s.task_definition_arn,
             "deploymentConfiguration": {
                 "deploymentCircuitBreaker": { "enable": s.deployment_configuration.circuit_breaker_enable, "rollback": s.deployment_configuration.circuit_breaker_rollback },
@@ -270,6 +279,7 @@ impl Sim {
             "propagateTags": "NONE",
             "enableExecuteCommand": false,
         });
+        out[capacity_key] = capacity_value;
         if s.launch_type == LaunchType::Fargate {
             out["platformVersion"] = json!("LATEST");
             out["platformFamily"] = json!("Linux");

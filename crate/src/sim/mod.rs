@@ -9,6 +9,7 @@
 //! Events are ordered by (time, sequence); the trace hash folds in every processed event and every call.
 
 mod calls;
+mod capacity;
 mod describe;
 mod autoscaling;
 mod loadbalancing;
@@ -125,6 +126,10 @@ pub(crate) enum Ev {
     ElbStep,
     /// The end of an AZ connectivity disruption.
     ZoneRestored(String),
+    /// A task waiting in PROVISIONING for capacity has waited too long.
+    CapacityWaitTimeout(TaskKey),
+    /// The end of a Fargate Spot task's two-minute warning.
+    SpotStop(TaskKey),
 }
 
 /// A user call recorded for replay: applied after `n_events` processed events, at `time`.
@@ -187,10 +192,19 @@ pub struct Sim {
     /// Requests per target in the last ELB step: (owner task id, target group ARN, requests, latency ms).
     pub(crate) last_shares: Vec<crate::elb::TargetShare>,
     pub(crate) n_private_ips: u32,
-    /// Application Auto Scaling and CloudWatch alarms (Auto Scaling groups and capacity providers not wired yet).
+    /// Application Auto Scaling, CloudWatch alarms, Auto Scaling groups and capacity providers.
     pub(crate) scaling: crate::scaling::ScalingState,
     /// Instance ids an Auto Scaling group chose for the instances it is about to launch.
     pub(crate) forced_instance_ids: Vec<String>,
+    /// Tasks waiting in PROVISIONING for an Auto Scaling group capacity provider's instances.
+    pub(crate) waiting_tasks: std::collections::BTreeSet<TaskKey>,
+    /// Instances an Auto Scaling group scale-in drains before terminating them.
+    pub(crate) draining_for_termination: std::collections::BTreeSet<Ec2Key>,
+    /// The Fargate launch token bucket: thousandths of a launch, as of `fargate_bucket_at`.
+    pub(crate) fargate_bucket_milli: u64,
+    pub(crate) fargate_bucket_at: SimTime,
+    /// `sim:InterruptSpotTasks` `percentPerHour`: the standing Spot interruption rate.
+    pub(crate) spot_percent_per_hour: u32,
 }
 
 impl Sim {
@@ -234,6 +248,11 @@ impl Sim {
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
             forced_instance_ids: Vec::new(),
+            waiting_tasks: Default::default(),
+            draining_for_termination: Default::default(),
+            fargate_bucket_milli: capacity::FARGATE_LAUNCH_BURST * 1000,
+            fargate_bucket_at: SimTime::ZERO,
+            spot_percent_per_hour: 0,
             volumes: crate::efs::VolumeStore::new(),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
@@ -380,6 +399,8 @@ impl Sim {
             Ev::DrainEnd(node) => self.on_drain_end(node),
             Ev::MetricsSample => self.on_metrics_sample(),
             Ev::ElbStep => self.on_elb_step(),
+            Ev::CapacityWaitTimeout(key) => self.on_capacity_wait_timeout(key),
+            Ev::SpotStop(key) => self.on_spot_stop(key),
             Ev::ZoneRestored(az) => {
                 self.elb.set_zone_disrupted(&az, false);
                 self.log_entry("fault", format!("zone {az}"), format!("Connectivity to {az} is restored."), None);
@@ -423,6 +444,7 @@ impl Sim {
         let running_tasks = self.tasks.values().filter(|t| t.last_status == TaskStatus::Running).count() as u32;
         let pending_tasks = self.tasks.values().filter(|t| t.last_status < TaskStatus::Running).count() as u32;
         self.scaling_minute();
+        self.spot_minute();
         self.metrics.push(MetricSample {
             time: self.now,
             cpu_reservation_percent: percent(cpu_used, cpu_registered),

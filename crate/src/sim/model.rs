@@ -172,6 +172,11 @@ pub struct Task {
     pub group: String,
     pub started_by: Option<String>,
     pub launch_type: LaunchType,
+    /// The capacity provider that launched the task (`FARGATE`, `FARGATE_SPOT` or an Auto Scaling group
+    /// provider); `None` for tasks launched with a launch type.
+    pub capacity_provider_name: Option<String>,
+    /// While the task waits in PROVISIONING for its capacity provider's instances: what to place.
+    pub waiting_for_capacity: Option<Box<WaitingPlacement>>,
     pub last_status: TaskStatus,
     pub desired_status: &'static str,
     pub status_since: SimTime,
@@ -220,6 +225,14 @@ impl Task {
     }
 }
 
+/// What a task waiting for capacity needs when an instance arrives.
+#[derive(Clone, Debug)]
+pub struct WaitingPlacement {
+    pub demand: crate::placement::TaskDemand,
+    pub subnets: Vec<String>,
+    pub since: SimTime,
+}
+
 #[derive(Clone, Debug)]
 pub struct DeploymentConfiguration {
     pub maximum_percent: u32,
@@ -262,6 +275,9 @@ pub struct Service {
     pub status: &'static str,
     pub desired_count: u32,
     pub launch_type: LaunchType,
+    /// `capacityProviderStrategy` (the request's or the cluster default at creation); empty when the
+    /// service uses `launchType`. `launch_type` is then the strategy's (FARGATE or EC2).
+    pub capacity_provider_strategy: Vec<crate::scaling::StrategyItem>,
     /// REPLICA or DAEMON.
     pub scheduling_strategy: &'static str,
     pub task_definition_arn: String,

@@ -76,10 +76,7 @@ impl Sim {
         if rev.status != "ACTIVE" {
             return Err(ApiError::client("TaskDefinition is inactive"));
         }
-        let launch_type = self.launch_type_of(input)?;
-        self.check_compatibility(&rev.spec, launch_type)?;
-        self.check_task_role(&rev.spec)?;
-        self.check_platform_for_efs(&rev.spec, launch_type, input)?;
+        let (launch_type, strategy) = self.capacity_of(input, &cluster)?;
         let scheduling_strategy = match str_field(input, "schedulingStrategy").unwrap_or("REPLICA") {
             "REPLICA" => "REPLICA",
             "DAEMON" => "DAEMON",
@@ -95,6 +92,16 @@ impl Sim {
         if desired_count > 5000 {
             return Err(ApiError::invalid_parameter("desiredCount exceeds the limit of 5000 tasks per service."));
         }
+        // A DAEMON service runs one task per instance: it ignores the cluster's default strategy.
+        let (launch_type, strategy) = match (scheduling_strategy, input.get("capacityProviderStrategy").and_then(Value::as_array).is_some_and(|a| !a.is_empty())) {
+            ("DAEMON", true) => return Err(ApiError::invalid_parameter("The DAEMON scheduling strategy does not support capacity provider strategies.")), // [UNVERIFIED] wording
+            ("DAEMON", false) if strategy.iter().any(|s| s.provider == crate::scaling::FARGATE || s.provider == crate::scaling::FARGATE_SPOT) => (LaunchType::Ec2, vec![]),
+            ("DAEMON", false) => (launch_type, vec![]),
+            _ => (launch_type, strategy),
+        };
+        self.check_compatibility(&rev.spec, launch_type)?;
+        self.check_task_role(&rev.spec)?;
+        self.check_platform_for_efs(&rev.spec, launch_type, input)?;
         if scheduling_strategy == "DAEMON" {
             if launch_type == LaunchType::Fargate {
                 return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support the FARGATE launch type."));
@@ -147,6 +154,7 @@ impl Sim {
             status: "ACTIVE",
             desired_count: desired_count as u32,
             launch_type,
+            capacity_provider_strategy: strategy,
             scheduling_strategy,
             task_definition_arn: rev.arn.clone(),
             placement_constraints: constraints,
@@ -227,7 +235,24 @@ impl Sim {
             service.placement_constraints = parsed;
             service.placement_constraints_json = constraints.clone();
         }
-        let force = input.get("forceNewDeployment").and_then(Value::as_bool).unwrap_or(false);
+        let mut force = input.get("forceNewDeployment").and_then(Value::as_bool).unwrap_or(false);
+        if input.get("capacityProviderStrategy").is_some_and(|v| !v.is_null()) || input.get("launchType").is_some_and(|v| !v.is_null()) {
+            let (launch_type, strategy) = self.capacity_of(input, &cluster)?;
+            if self.services[&key].scheduling_strategy == "DAEMON" && !strategy.is_empty() {
+                return Err(ApiError::invalid_parameter("The DAEMON scheduling strategy does not support capacity provider strategies."));
+            }
+            let rev = self.revision_by_arn(&self.services[&key].task_definition_arn).cloned();
+            if let Some(rev) = rev {
+                self.check_compatibility(&rev.spec, launch_type)?;
+            }
+            let service = self.services.get_mut(&key).expect("exists");
+            if service.capacity_provider_strategy != strategy || service.launch_type != launch_type {
+                service.capacity_provider_strategy = strategy;
+                service.launch_type = launch_type;
+                // The new strategy applies to new tasks; a new deployment replaces the running ones. [UNVERIFIED]
+                force = true;
+            }
+        }
         let new_td = match str_field(input, "taskDefinition") {
             Some(reference) if !reference.is_empty() => {
                 let (family, revision) = self.resolve_task_definition(reference)?;
@@ -551,6 +576,17 @@ impl Sim {
         }
         let throttled = self.now < service.throttled_until;
         let deployment_failed = primary.rollout_state == "FAILED";
+        // Fargate launches follow the account's Fargate task launch rate; the rest start on a later tick.
+        let n_start = if n_start > 0 && !throttled && !deployment_failed && service.launch_type == LaunchType::Fargate {
+            let allowed = self.take_fargate_launches(n_start, false);
+            if allowed < n_start {
+                let at = self.next_fargate_launch_at();
+                self.schedule_service_tick(key, at);
+            }
+            allowed
+        } else {
+            n_start
+        };
         if n_start > 0 && !throttled && !deployment_failed {
             let (family, revision) = match self.resolve_task_definition(&primary.task_definition_arn) {
                 Ok(v) => v,
@@ -572,8 +608,15 @@ impl Sim {
                 subnets: service.subnets.clone(),
                 security_groups: service.security_groups.clone(),
                 on_node: None,
+                capacity_provider: None,
             };
-            let (launched, failures) = self.launch_tasks(&request);
+            let mut current: BTreeMap<String, u32> = BTreeMap::new();
+            for t in &good {
+                if let Some(p) = &t.capacity_provider_name {
+                    *current.entry(p.clone()).or_default() += 1;
+                }
+            }
+            let (launched, failures) = self.launch_by_strategy(&request, &service.capacity_provider_strategy, &current);
             if !launched.is_empty() {
                 let ids: Vec<String> = launched.iter().map(|k| self.tasks[k].id.clone()).collect();
                 self.service_event(key, format!("(service {}) has started {} tasks: (task {}).", service.name, launched.len(), ids.join(") (task ")));
@@ -696,6 +739,7 @@ impl Sim {
                     subnets: service.subnets.clone(),
                     security_groups: service.security_groups.clone(),
                     on_node: Some(node),
+                    capacity_provider: None,
                 };
                 let (launched, failures) = self.launch_tasks(&request);
                 started.extend(launched);

@@ -6,6 +6,7 @@ use super::calls::{parse_constraints, parse_strategies, short_name, str_field};
 use super::*;
 use crate::placement::{Constraint, Failure, Reservation, Strategy, TaskDemand};
 use crate::taskdef::{Compatibility, NetworkMode, TransportProtocol};
+use super::capacity::MAX_PROVISIONING_TASKS;
 
 /// What to launch: one batch of identical tasks.
 pub(crate) struct LaunchRequest {
@@ -24,6 +25,8 @@ pub(crate) struct LaunchRequest {
     pub security_groups: Vec<String>,
     /// DAEMON services place on one given instance.
     pub on_node: Option<NodeKey>,
+    /// The capacity provider of a strategy launch (`None` with a launch type).
+    pub capacity_provider: Option<String>,
 }
 
 impl Sim {
@@ -41,7 +44,7 @@ impl Sim {
         if count == 0 || count > 10 {
             return Err(ApiError::invalid_parameter("Count must be between 1 and 10."));
         }
-        let launch_type = self.launch_type_of(input)?;
+        let (launch_type, strategy) = self.capacity_of(input, &cluster)?;
         let rev = self.revision(&family, revision).cloned().ok_or_else(|| ApiError::client("Unable to describe task definition."))?;
         if rev.status != "ACTIVE" {
             return Err(ApiError::client("TaskDefinition is inactive"));
@@ -59,7 +62,8 @@ impl Sim {
             return Err(ApiError::invalid_parameter("Number of placement constraints exceeds the limit of 10."));
         }
         constraints.splice(0..0, rev.spec.placement_constraint_expressions.iter().map(|e| Constraint::MemberOf(e.clone())));
-        if launch_type == LaunchType::Ec2 && !self.container_instances.values().any(|ci| ci.cluster == cluster && ci.status == "ACTIVE") {
+        let waits_for_capacity = strategy.iter().any(|s| self.provider_waits_for_capacity(&s.provider));
+        if launch_type == LaunchType::Ec2 && !waits_for_capacity && !self.container_instances.values().any(|ci| ci.cluster == cluster && ci.status == "ACTIVE") {
             // What RunTask answers for an EC2 task in a cluster without registered instances.
             return Err(ApiError::invalid_parameter("No Container Instances were found in your cluster."));
         }
@@ -81,8 +85,13 @@ impl Sim {
             security_groups: self.awsvpc_security_groups(input),
             subnets,
             on_node: None,
+            capacity_provider: None,
         };
-        let (launched, failures) = self.launch_tasks(&request);
+        if launch_type == LaunchType::Fargate && self.take_fargate_launches(count as u32, true) == 0 {
+            // Over the Fargate task launch rate (a token bucket, see `sim/capacity.rs`).
+            return Err(ApiError::new("ThrottlingException", "Rate exceeded"));
+        }
+        let (launched, failures) = self.launch_by_strategy(&request, &strategy, &BTreeMap::new());
         let tasks: Vec<Value> = launched.iter().map(|k| self.task_json(*k)).collect();
         let failures: Vec<Value> = failures
             .iter()
@@ -230,7 +239,9 @@ impl Sim {
                 }
             }
             LaunchType::Ec2 => {
-                let demand = self.demand_for(&rev.spec, &request.group, &request.constraints, &request.strategies);
+                let base_demand = self.demand_for(&rev.spec, &request.group, &request.constraints, &request.strategies);
+                let demand = self.provider_demand(&request.cluster, request.capacity_provider.as_deref(), &base_demand);
+                let waits = request.capacity_provider.as_deref().is_some_and(|p| self.provider_waits_for_capacity(p));
                 if !self.pools.contains_key(&request.cluster) {
                     self.pools.insert(request.cluster.clone(), Pool::new());
                 }
@@ -266,6 +277,13 @@ impl Sim {
                             let key = self.create_task(request, &rev, Some(reservation), az, subnet, decision);
                             launched.push(key);
                         }
+                        // With managed scaling the task waits in PROVISIONING for the instances it asks for.
+                        Err(_) if waits && self.n_waiting_tasks(&request.cluster) < MAX_PROVISIONING_TASKS => {
+                            let waiting = WaitingPlacement { demand: base_demand.clone(), subnets: request.subnets.clone(), since: self.now };
+                            let key = self.create_task(request, &rev, None, String::new(), None, None);
+                            self.start_waiting(key, waiting);
+                            launched.push(key);
+                        }
                         Err(failure) => failures.push(failure),
                     }
                 }
@@ -276,7 +294,7 @@ impl Sim {
 
     /// Places `count` tasks; when a replay asks for the explanation of one decision in this batch, the
     /// batch is split there so the explanation sees exactly the state the decision saw.
-    fn place_with_explanations(&mut self, cluster: &str, demand: &TaskDemand, count: u32) -> Vec<Result<Reservation, Failure>> {
+    pub(crate) fn place_with_explanations(&mut self, cluster: &str, demand: &TaskDemand, count: u32) -> Vec<Result<Reservation, Failure>> {
         let first = self.placement_decisions;
         let target = self.explain_decision.filter(|d| *d >= first && *d < first + count as u64 && self.captured_explanation.is_none());
         let pool = self.pools.get_mut(cluster).expect("pool exists");
@@ -324,45 +342,11 @@ impl Sim {
         let id = self.next_hex_id(32);
         let arn = self.arn("ecs", &format!("task/{}/{id}", request.cluster));
         let spec = &rev.spec;
-        let mut network_bindings = Vec::new();
-        if let Some(res) = &reservation {
-            let (mut static_tcp, mut static_udp, mut dynamic) = (0usize, 0usize, 0usize);
-            let n_static_tcp = res.tcp_ports.len().saturating_sub(self.demand_for(spec, "", &[], &[]).n_dynamic_tcp_ports as usize);
-            for container in &spec.containers {
-                for mapping in &container.port_mappings {
-                    if spec.network_mode == NetworkMode::Awsvpc {
-                        continue;
-                    }
-                    let is_static = spec.network_mode == NetworkMode::Host || mapping.host_port.is_some_and(|p| p != 0);
-                    let (port, protocol) = match (is_static, mapping.protocol) {
-                        (true, TransportProtocol::Tcp) => {
-                            static_tcp += 1;
-                            (res.tcp_ports.get(static_tcp - 1).copied(), "tcp")
-                        }
-                        (true, TransportProtocol::Udp) => {
-                            static_udp += 1;
-                            (res.udp_ports.get(static_udp - 1).copied(), "udp")
-                        }
-                        (false, _) => {
-                            dynamic += 1;
-                            (res.tcp_ports.get(n_static_tcp + dynamic - 1).copied(), "tcp")
-                        }
-                    };
-                    if let Some(port) = port {
-                        network_bindings.push((container.name.clone(), mapping.container_port, port, protocol));
-                    }
-                }
-            }
-        }
+        let network_bindings = reservation.as_ref().map(|res| self.network_bindings_for(spec, res)).unwrap_or_default();
         let security_groups = if spec.network_mode == NetworkMode::Awsvpc {
             request.security_groups.clone()
         } else {
-            reservation
-                .as_ref()
-                .and_then(|r| self.container_instances.get(&r.node))
-                .and_then(|ci| self.ec2.get(&ci.ec2))
-                .map(|e| e.security_groups.clone())
-                .unwrap_or_default()
+            reservation.as_ref().map(|r| self.instance_security_groups(r.node)).unwrap_or_default()
         };
         let task = Task {
             key,
@@ -382,6 +366,8 @@ impl Sim {
             group: request.group.clone(),
             started_by: request.started_by.clone(),
             launch_type: request.launch_type,
+            capacity_provider_name: request.capacity_provider.clone(),
+            waiting_for_capacity: None,
             last_status: TaskStatus::Provisioning,
             desired_status: "RUNNING",
             status_since: self.now,
@@ -426,6 +412,7 @@ impl Sim {
             (LaunchType::Ec2, false) => 0,
         };
         let where_text = match (&task.node, request.launch_type) {
+            (_, LaunchType::Fargate) if task.capacity_provider_name.as_deref() == Some(crate::scaling::FARGATE_SPOT) => format!("on Fargate Spot in {}", task.availability_zone),
             (_, LaunchType::Fargate) => format!("on Fargate in {}", task.availability_zone),
             (Some(node), _) => {
                 let ec2_id = self.container_instances.get(node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.instance_id.clone()).unwrap_or_default();
@@ -433,11 +420,54 @@ impl Sim {
             }
             (None, _) => String::new(),
         };
-        self.log_entry("task", format!("task {}", &id[..8]), format!("Task {} ({}:{}) placed {where_text}: PROVISIONING.", &id[..8], rev.family, rev.revision), None);
+        let placed = task.node.is_some() || request.launch_type == LaunchType::Fargate;
+        if placed {
+            self.log_entry("task", format!("task {}", &id[..8]), format!("Task {} ({}:{}) placed {where_text}: PROVISIONING.", &id[..8], rev.family, rev.revision), None);
+        }
         self.tasks.insert(key, task);
-        let at = self.now.plus_ms(provisioning_ms);
-        self.schedule(at, Ev::TaskProgress(key, TaskStatus::Provisioning));
+        if placed {
+            let at = self.now.plus_ms(provisioning_ms);
+            self.schedule(at, Ev::TaskProgress(key, TaskStatus::Provisioning));
+        }
         key
+    }
+
+    /// Host port bindings of a task placed with `res`: (container, container port, host port, protocol).
+    pub(crate) fn network_bindings_for(&self, spec: &crate::taskdef::TaskDefinitionSpec, res: &Reservation) -> Vec<(String, u16, u16, &'static str)> {
+        let mut network_bindings = Vec::new();
+        let (mut static_tcp, mut static_udp, mut dynamic) = (0usize, 0usize, 0usize);
+        let n_static_tcp = res.tcp_ports.len().saturating_sub(self.demand_for(spec, "", &[], &[]).n_dynamic_tcp_ports as usize);
+        for container in &spec.containers {
+            for mapping in &container.port_mappings {
+                if spec.network_mode == NetworkMode::Awsvpc {
+                    continue;
+                }
+                let is_static = spec.network_mode == NetworkMode::Host || mapping.host_port.is_some_and(|p| p != 0);
+                let (port, protocol) = match (is_static, mapping.protocol) {
+                    (true, TransportProtocol::Tcp) => {
+                        static_tcp += 1;
+                        (res.tcp_ports.get(static_tcp - 1).copied(), "tcp")
+                    }
+                    (true, TransportProtocol::Udp) => {
+                        static_udp += 1;
+                        (res.udp_ports.get(static_udp - 1).copied(), "udp")
+                    }
+                    (false, _) => {
+                        dynamic += 1;
+                        (res.tcp_ports.get(n_static_tcp + dynamic - 1).copied(), "tcp")
+                    }
+                };
+                if let Some(port) = port {
+                    network_bindings.push((container.name.clone(), mapping.container_port, port, protocol));
+                }
+            }
+        }
+        network_bindings
+    }
+
+    /// The security groups of the EC2 instance behind a container instance.
+    pub(crate) fn instance_security_groups(&self, node: NodeKey) -> Vec<String> {
+        self.container_instances.get(&node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.security_groups.clone()).unwrap_or_default()
     }
 
     fn set_task_status(&mut self, key: TaskKey, status: TaskStatus) {
@@ -888,6 +918,12 @@ impl Sim {
             self.on_service_task_stopped(service, key, reached_running);
         }
         self.tick_cluster_services(&cluster);
+        if !self.waiting_tasks.is_empty() {
+            self.place_waiting_tasks(&cluster);
+        }
+        if !self.draining_for_termination.is_empty() {
+            self.finish_drained_terminations();
+        }
     }
 
     /// Asks a task to stop (StopTask, the service scheduler, an essential container exiting).
@@ -903,6 +939,12 @@ impl Sim {
         task.stopped_reason.get_or_insert(reason);
         task.version += 1;
         let status = task.last_status;
+        if task.waiting_for_capacity.is_some() {
+            // Never placed: nothing to wind down.
+            self.end_waiting(key);
+            self.finish_stop(key);
+            return;
+        }
         match status {
             TaskStatus::Running if self.begin_deactivating(key) => {
                 let id8 = self.tasks[&key].id[..8].to_string();
