@@ -12,6 +12,7 @@ mod calls;
 mod describe;
 mod autoscaling;
 mod loadbalancing;
+pub mod scaling_view;
 pub mod model;
 mod services;
 mod tasks;
