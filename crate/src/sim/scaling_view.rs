@@ -105,6 +105,7 @@ pub struct ScalingActivityView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AutoScalingGroupView {
     pub name: String,
+    pub arn: String,
     pub launch_template: String,
     pub instance_type: String,
     pub min_size: u32,
@@ -253,6 +254,7 @@ impl Sim {
             .values()
             .map(|g| AutoScalingGroupView {
                 name: g.name.clone(),
+                arn: g.arn.clone(),
                 launch_template: g.launch_template_name.clone(),
                 instance_type: sc.launch_templates.get(&g.launch_template_id).map(|l| l.instance_type.clone()).unwrap_or_default(),
                 min_size: g.min,
