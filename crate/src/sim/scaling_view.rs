@@ -249,6 +249,9 @@ impl Sim {
             .take(VIEW_ACTIVITIES)
             .map(|a| ScalingActivityView { time: sim_time(a.start_ms), resource_id: a.resource_id.clone(), description: a.description.clone(), cause: a.cause.clone(), status_code: a.status_code.clone() })
             .collect();
+        // EC2 states by instance id, in one pass (not one scan of every instance per group member).
+        let ec2_states: std::collections::BTreeMap<&str, Ec2State> =
+            if sc.asgs.is_empty() { Default::default() } else { self.ec2.values().map(|e| (e.instance_id.as_str(), e.state)).collect() };
         let auto_scaling_groups = sc
             .asgs
             .values()
@@ -265,7 +268,7 @@ impl Sim {
                     .instances
                     .values()
                     .map(|i| {
-                        let state = self.ec2.values().find(|e| e.instance_id == i.instance_id).map(|e| e.state);
+                        let state = ec2_states.get(i.instance_id.as_str()).copied();
                         AsgInstanceView {
                             instance_id: i.instance_id.clone(),
                             availability_zone: i.availability_zone.clone(),
