@@ -4,6 +4,11 @@
 use crate::sim::{MetricSample, Sim, TaskStatus};
 use crate::time::SimTime;
 
+pub use crate::sim::scaling_view::{
+    AlarmView, AsgInstanceView, AutoScalingGroupView, CapacityProviderView, ScalableTargetView, ScalingActivityView, ScalingPolicyView, ScalingView,
+    ScheduledActionView,
+};
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
     pub now: SimTime,
@@ -26,6 +31,8 @@ pub struct View {
     pub file_systems: Vec<FileSystemView>,
     pub load_balancers: Vec<LoadBalancerView>,
     pub target_groups: Vec<TargetGroupView>,
+    /// Service Auto Scaling, alarms, Auto Scaling groups and capacity providers.
+    pub scaling: ScalingView,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -176,6 +183,11 @@ pub struct InstanceView {
     pub instance_role: Option<String>,
     /// Whether its ECS agent can register (the instance profile's role allows it).
     pub can_register: bool,
+    /// Where it is in its life as a container instance: `pending` (booting), `registering`,
+    /// `cannot register`, `ACTIVE`, `DRAINING`, `INACTIVE`, `shutting-down` or `terminated`.
+    pub lifecycle: String,
+    /// The Auto Scaling group that launched it.
+    pub auto_scaling_group: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,6 +234,8 @@ pub struct TaskView {
     pub efs_mounts: Vec<(String, String, String, String)>,
     /// Containers' `reason` texts (why a container stopped or never started).
     pub container_reasons: Vec<(String, String)>,
+    /// PROVISIONING on the EC2 side with no container instance yet: waiting for capacity.
+    pub waiting_for_capacity: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -317,6 +331,13 @@ impl Sim {
                     instance_profile: e.instance_profile.clone(),
                     instance_role: e.instance_profile.as_deref().and_then(|p| self.iam().instance_profile_role(p)),
                     can_register: e.can_register,
+                    lifecycle: match (e.state, ci) {
+                        (crate::sim::Ec2State::Running, Some(ci)) => ci.status.clone(),
+                        (crate::sim::Ec2State::Running, None) if e.can_register => "registering".to_string(),
+                        (crate::sim::Ec2State::Running, None) => "cannot register".to_string(),
+                        (state, _) => state.as_aws().to_string(),
+                    },
+                    auto_scaling_group: e.tags.get("aws:autoscaling:groupName").cloned(),
                 }
             })
             .collect();
@@ -378,9 +399,10 @@ impl Sim {
                     .collect(),
                 n_denied_calls: t.access_log.iter().filter(|r| !r.allowed).count() as u32,
                 container_reasons: t.containers.iter().filter_map(|c| c.reason.clone().map(|r| (c.name.clone(), r))).collect(),
+                waiting_for_capacity: t.last_status == TaskStatus::Provisioning && t.node.is_none() && t.launch_type != crate::sim::LaunchType::Fargate,
             })
             .collect();
-        let services = self
+        let services: Vec<ServiceView> = self
             .services
             .values()
             .map(|s| {
@@ -416,6 +438,7 @@ impl Sim {
                 }
             })
             .collect();
+        let scaling = self.scaling_view(&services);
         let task_definitions = self
             .task_definitions
             .values()
@@ -530,6 +553,7 @@ impl Sim {
                 })
                 .collect(),
             instance_profiles: self.iam().instance_profiles.values().map(|p| (p.name.clone(), p.roles.clone())).collect(),
+            scaling,
         }
     }
 }

@@ -53,29 +53,45 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, metr
     Ok(())
 }
 
-/// One stacked panel: its title and its lines (values per point, colour).
-type Panel<'a> = (&'a str, Vec<(Vec<f64>, RGBColor)>);
+/// Colours of chart series: a plan or a desired count, what actually happened, and a limit or target.
+pub const PLANNED: RGBColor = CPU_COLOUR;
+pub const ACTUAL: RGBColor = TASKS_COLOUR;
+pub const LIMIT: RGBColor = MEMORY_COLOUR;
+
+/// One stacked panel: its title (which names its lines' colours, so no colour carries meaning
+/// alone), the x values in sim minutes, and its lines (values per x, colour).
+#[derive(Clone, PartialEq)]
+pub struct ChartPanel {
+    pub title: String,
+    pub xs: Vec<f64>,
+    pub series: Vec<(Vec<f64>, RGBColor)>,
+}
 
 /// Draws a load balancer's per-minute metrics on `canvas` as four stacked panels: requests per
 /// minute, TargetResponseTime p99 (ms), 5xx from targets and from the load balancer, and healthy
-/// (and unhealthy) hosts. Each panel names itself, so no colour carries meaning alone.
+/// (and unhealthy) hosts.
 pub fn draw_lb_metrics(canvas: web_sys::HtmlCanvasElement, points: &[ecs_sim::elb::MetricPoint]) {
+    let xs: Vec<f64> = points.iter().map(|m| m.minute_start_ms as f64 / 60_000.0).collect();
+    let panel = |title: &str, series: Vec<(Vec<f64>, RGBColor)>| ChartPanel { title: title.to_string(), xs: xs.clone(), series };
+    let panels = [
+        panel("Requests / minute", vec![(points.iter().map(|m| m.request_count as f64).collect(), CPU_COLOUR)]),
+        panel("TargetResponseTime p99 (ms)", vec![(points.iter().map(|m| m.p99_ms).collect(), MEMORY_COLOUR)]),
+        panel("5xx: target (red), ELB (dark)", vec![(points.iter().map(|m| m.target_5xx as f64).collect(), RGBColor(180, 35, 24)), (points.iter().map(|m| m.elb_5xx as f64).collect(), RGBColor(60, 20, 20))]),
+        panel("Hosts: healthy (green), unhealthy (red)", vec![(points.iter().map(|m| m.healthy_hosts as f64).collect(), TASKS_COLOUR), (points.iter().map(|m| m.unhealthy_hosts as f64).collect(), RGBColor(180, 35, 24))]),
+    ];
+    draw_panels(canvas, &panels);
+}
+
+/// Draws `panels` stacked on `canvas`, each with its own x range.
+pub fn draw_panels(canvas: web_sys::HtmlCanvasElement, panels: &[ChartPanel]) {
     let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
         return;
     };
     let root = backend.into_drawing_area();
     // Drawing errors only leave the canvas blank; there is nothing to recover.
     let _ = root.fill(&WHITE);
-    let minute = |m: &ecs_sim::elb::MetricPoint| m.minute_start_ms as f64 / 60_000.0;
-    let xs: Vec<f64> = points.iter().map(minute).collect();
-    let panels: [Panel; 4] = [
-        ("Requests / minute", vec![(points.iter().map(|m| m.request_count as f64).collect(), CPU_COLOUR)]),
-        ("TargetResponseTime p99 (ms)", vec![(points.iter().map(|m| m.p99_ms).collect(), MEMORY_COLOUR)]),
-        ("5xx: target (red), ELB (dark)", vec![(points.iter().map(|m| m.target_5xx as f64).collect(), RGBColor(180, 35, 24)), (points.iter().map(|m| m.elb_5xx as f64).collect(), RGBColor(60, 20, 20))]),
-        ("Hosts: healthy (green), unhealthy (red)", vec![(points.iter().map(|m| m.healthy_hosts as f64).collect(), TASKS_COLOUR), (points.iter().map(|m| m.unhealthy_hosts as f64).collect(), RGBColor(180, 35, 24))]),
-    ];
-    for (area, (title, series)) in root.split_evenly((4, 1)).iter().zip(panels.iter()) {
-        let _ = draw_panel(area, title, &xs, series);
+    for (area, p) in root.split_evenly((panels.len().max(1), 1)).iter().zip(panels) {
+        let _ = draw_panel(area, &p.title, &p.xs, &p.series);
     }
     let _ = root.present();
 }

@@ -44,6 +44,23 @@ pub struct MinuteStats {
     pub max: i64,
 }
 
+impl MinuteStats {
+    /// The statistic of these samples (thousandths; SampleCount too, as `count × 1000`).
+    pub fn value(&self, stat: Statistic) -> i64 {
+        match stat {
+            Statistic::Average => {
+                let c = self.count.max(1) as i64;
+                // Round half away from zero.
+                if self.sum >= 0 { (self.sum + c / 2) / c } else { (self.sum - c / 2) / c }
+            }
+            Statistic::Sum => self.sum,
+            Statistic::Minimum => self.min,
+            Statistic::Maximum => self.max,
+            Statistic::SampleCount => (self.count as i64).saturating_mul(1000),
+        }
+    }
+}
+
 /// `Statistic` of an alarm or a customized metric.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Statistic {
@@ -121,18 +138,14 @@ impl MetricStore {
                 Some(a) => MinuteStats { minute: a.minute, sum: a.sum.saturating_add(s.sum), count: a.count + s.count, min: a.min.min(s.min), max: a.max.max(s.max) },
             });
         }
-        let a = acc?;
-        Some(match stat {
-            Statistic::Average => {
-                let c = a.count.max(1) as i64;
-                // Round half away from zero.
-                if a.sum >= 0 { (a.sum + c / 2) / c } else { (a.sum - c / 2) / c }
-            }
-            Statistic::Sum => a.sum,
-            Statistic::Minimum => a.min,
-            Statistic::Maximum => a.max,
-            Statistic::SampleCount => (a.count as i64).saturating_mul(1000),
-        })
+        Some(acc?.value(stat))
+    }
+
+    /// The newest `n` per-minute datapoints of a metric, oldest first: `(epoch minute, statistic)`.
+    /// One pass over those `n` minutes only (the view calls it on every publish).
+    pub fn recent(&self, key: &MetricKey, n: usize, stat: Statistic) -> Vec<(u64, i64)> {
+        let Some(q) = self.series.get(key) else { return Vec::new() };
+        q.iter().skip(q.len().saturating_sub(n)).map(|s| (s.minute, s.value(stat))).collect()
     }
 
     /// Per-minute datapoints of a metric (for charts): `(epoch minute, statistic)`.

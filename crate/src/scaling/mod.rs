@@ -22,7 +22,7 @@ mod util;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
 use serde_json::{json, Value};
 
@@ -45,6 +45,9 @@ pub use cost::{
 pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Statistic, TreatMissing, RETENTION_MINUTES};
 pub use schedule::{Cron, Schedule};
 pub use util::{milli_text, reason_time};
+
+/// Minutes of desired and running counts kept per scalable target (three hours).
+pub const HISTORY_MINUTES: usize = 180;
 
 /// Every call [`ScalingState::handle`] understands.
 pub const SCALING_CALLS: &[&str] = &[
@@ -159,6 +162,9 @@ pub struct ScalingState {
     pub capacity_providers: BTreeMap<String, CapacityProvider>,
     pub cluster_providers: BTreeMap<String, ClusterProviders>,
     pub cost: CostLedger,
+    /// Per scalable target (resource id), each minute's `(sim ms, desired, running)` after the
+    /// policies ran, the newest [`HISTORY_MINUTES`] (for the app's desired-against-running chart).
+    pub history: BTreeMap<String, VecDeque<(u64, u32, u32)>>,
     actions: Vec<ScalingAction>,
     counter: u64,
 }
@@ -222,6 +228,15 @@ impl ScalingState {
             }
         }
         self.run_policies(now_minute, &mut services);
+        for rid in self.targets.keys() {
+            if let Some(st) = services.get(rid) {
+                let h = self.history.entry(rid.clone()).or_default();
+                h.push_back((ctx.now_ms, st.desired, st.running));
+                if h.len() > HISTORY_MINUTES {
+                    h.pop_front();
+                }
+            }
+        }
         for p in &report.providers {
             self.run_managed_scaling(p, ctx, now_minute);
         }

@@ -13,6 +13,7 @@ mod capacity;
 mod describe;
 mod autoscaling;
 mod loadbalancing;
+pub mod scaling_view;
 pub mod model;
 mod services;
 mod tasks;

@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
-const TABS: [&str; 8] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "IAM", "Storage", "Files"];
+const TABS: [&str; 9] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Files"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -34,6 +34,7 @@ pub fn builder() -> Html {
                         "IAM" => html! { <super::iam::IamForm /> },
                         "Storage" => html! { <super::storage::StorageForm /> },
                         "Load balancing" => html! { <super::loadbalancing::LoadBalancingForm /> },
+                        "Scaling" => html! { <super::scaling::ScalingForm /> },
                         _ => html! { <FilesForm /> },
                     }
                 }

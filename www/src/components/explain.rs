@@ -30,6 +30,7 @@ pub fn explanation() -> Html {
                 }
             }
             <crate::components::loadbalancing::LoadBalancerCharts />
+            <crate::components::scaling::ScalingCharts />
             <Charts />
         </aside>
     }

@@ -10,7 +10,7 @@ use crate::driver::{use_sim, LogRow};
 use crate::shell::format_elapsed;
 
 /// The kinds a learner can filter on, with their labels.
-const KINDS: [(&str, &str); 7] = [
+const KINDS: [(&str, &str); 9] = [
     ("", "All kinds"),
     ("call", "API calls"),
     ("error", "Errors"),
@@ -18,6 +18,8 @@ const KINDS: [(&str, &str); 7] = [
     ("task", "Tasks"),
     ("instance", "Instances"),
     ("taskdef", "Task definitions"),
+    ("alarm", "Alarms"),
+    ("scaling", "Scaling"),
 ];
 
 #[function_component(EventLog)]

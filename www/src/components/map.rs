@@ -89,6 +89,12 @@ pub fn cluster_map() -> Html {
                 <ServiceStrip />
             }
             <crate::components::loadbalancing::LoadBalancerStrip />
+            if view.tasks.iter().any(|t| t.waiting_for_capacity) {
+                <div class="waiting-lane" aria-label="Tasks waiting for capacity">
+                    <h4>{ "Waiting for capacity (PROVISIONING, no container instance yet)" }</h4>
+                    <div class="chips">{ for view.tasks.iter().filter(|t| t.waiting_for_capacity).map(|t| task_chip(t, now_ms)) }</div>
+                </div>
+            }
             if has_anything {
                 <div class="zones" style={format!("grid-template-columns: repeat({}, minmax(0, 1fr))", view.availability_zones.len().max(1))}>
                     { for view.availability_zones.iter().map(|az| html! {
@@ -289,7 +295,7 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
         task.family,
         task.revision,
         task.service.as_ref().map(|s| format!(" (service {s})")).unwrap_or_default(),
-        task.last_status
+        if task.waiting_for_capacity { "PROVISIONING, waiting for capacity" } else { &task.last_status }
     );
     let label = if task.n_denied_calls > 0 { format!("{label}, {} AWS calls denied", task.n_denied_calls) } else { label };
     html! {
@@ -299,6 +305,7 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
             title={label.clone()} aria-label={label} onclick={onclick}>
             <span class="chip-id">{ short_id(&task.id) }</span>
             <span class="chip-status">{ &task.last_status }</span>
+            if task.waiting_for_capacity { <span class="chip-waiting">{ "waiting for capacity" }</span> }
             <span class="chip-family">{ task.service.clone().unwrap_or_else(|| task.family.clone()) }</span>
             if !task.efs_mounts.is_empty() || task.n_denied_calls > 0 || !task.target_health.is_empty() { <span class="chip-tags">
                 { for task.target_health.iter().map(|(tg, state, _)| html! {
@@ -321,16 +328,22 @@ struct InstanceProps {
     data: BoxRef,
 }
 
-/// The state a learner should read on an instance box.
+/// The state a learner should read on an instance box (the view's lifecycle), and its class.
 fn instance_state(instance: &InstanceView) -> (String, &'static str) {
-    match (instance.ec2_state.as_str(), instance.status.as_deref()) {
-        ("running", Some(status)) => (status.to_string(), if status == "ACTIVE" { "is-active" } else { "is-draining" }),
-        ("running", None) if !instance.can_register => ("running, cannot register".to_string(), "is-unregistered"),
-        ("running", None) => ("running, registering".to_string(), "is-pending"),
-        ("pending", _) => ("pending (booting)".to_string(), "is-pending"),
-        ("terminated", _) => ("terminated".to_string(), "is-terminated"),
-        (state, _) => (state.to_string(), "is-terminated"),
-    }
+    let class = match instance.lifecycle.as_str() {
+        "ACTIVE" => "is-active",
+        "DRAINING" => "is-draining",
+        "cannot register" => "is-unregistered",
+        "pending" | "registering" => "is-pending",
+        _ => "is-terminated",
+    };
+    let text = match instance.lifecycle.as_str() {
+        "pending" => "pending (booting)".to_string(),
+        "registering" => "running, registering".to_string(),
+        "cannot register" => "running, cannot register".to_string(),
+        other => other.to_string(),
+    };
+    (text, class)
 }
 
 #[function_component(Instance)]
@@ -348,11 +361,13 @@ fn instance(props: &InstanceProps) -> Html {
     let used_cpu = i.registered_cpu_units.saturating_sub(i.remaining_cpu_units);
     let used_mem = i.registered_memory_mib.saturating_sub(i.remaining_memory_mib);
     html! {
-        <div class={classes!("instance", state_class, selected.then_some("selected"))} data-instance-id={i.ec2_instance_id.clone()}>
-            <button type="button" class="instance-head" onclick={onclick} title="Select this instance (drain, terminate, details)">
+        <div class={classes!("instance", state_class, selected.then_some("selected"))} data-instance-id={i.ec2_instance_id.clone()} data-lifecycle={i.lifecycle.clone()}>
+            <button type="button" class="instance-head" onclick={onclick}
+                title={format!("Select this instance (drain, terminate, details){}", i.auto_scaling_group.as_ref().map(|g| format!("; launched by Auto Scaling group {g}")).unwrap_or_default())}>
                 <span class="instance-id">{ &i.ec2_instance_id }</span>
                 <span class="instance-type">{ &i.instance_type }</span>
                 <span class={classes!("instance-state", state_class)}>{ state_text }</span>
+                if let Some(g) = &i.auto_scaling_group { <span class="instance-asg">{ g }</span> }
             </button>
             if registered {
                 { bar("CPU", used_cpu, i.registered_cpu_units, "units") }

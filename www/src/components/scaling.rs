@@ -1,0 +1,660 @@
+//! The builder's "Scaling" tab: Service Auto Scaling (alarms with the datapoints that moved them,
+//! scalable targets, policies, scheduled actions, scaling activities with their causes, and the forms
+//! that make the calls) and EC2 capacity (Auto Scaling groups, capacity providers with their
+//! CapacityProviderReservation, and their forms); plus the scaling charts of the Why? panel. Every
+//! action is an AWS call through `SimHandle::dispatch`; a refusal shows AWS's message inline.
+
+use ecs_sim::catalog::INSTANCE_TYPES;
+use ecs_sim::view::{AlarmView, CapacityProviderView, View};
+use serde_json::{json, Value};
+use yew::prelude::*;
+
+use crate::components::builder::{checked, field, outcome, pairs, select};
+use crate::components::iam::select_current;
+use crate::driver::{use_sim, SimHandle};
+use crate::shell::format_elapsed;
+
+const DIMENSION: &str = "ecs:service:DesiredCount";
+/// The predefined metrics of target tracking for ECS services.
+const PREDEFINED_METRICS: [&str; 3] = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"];
+const COMPARISONS: [&str; 4] = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
+/// Minimum wall time between chart redraws, milliseconds.
+const CHART_REDRAW_WALL_MS: f64 = 400.0;
+
+type Outcome = UseStateHandle<Option<Result<String, String>>>;
+
+/// A whole number from a form field, or a message naming the AWS field.
+fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
+    text.trim().parse::<u64>().map_err(|_| format!("{aws_field} must be a whole number (got '{}').", text.trim()))
+}
+
+/// A number from a form field, or a message naming the AWS field.
+fn number(text: &str, aws_field: &str) -> Result<f64, String> {
+    text.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{aws_field} must be a number (got '{}').", text.trim()))
+}
+
+/// The first value of `options` when `state` is empty or no longer offered.
+fn current(state: &str, options: &[(String, String)]) -> String {
+    if options.iter().any(|(v, _)| v == state) { state.to_string() } else { options.first().map(|o| o.0.clone()).unwrap_or_default() }
+}
+
+/// The cluster the forms act on: the first active one.
+fn cluster_of(view: &View) -> Option<String> {
+    view.clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
+}
+
+/// Runs `build`, then each call it returns in order, stopping at the first refusal; sets `result`.
+fn run_calls(sim: &SimHandle, result: &Outcome, build: Result<Vec<(&'static str, Value)>, String>, done: String) {
+    let outcome = build.and_then(|calls| calls.into_iter().try_for_each(|(call, input)| sim.dispatch(call, input).map(|_| ())).map(|_| done));
+    result.set(Some(outcome));
+}
+
+/// The CSS class of an alarm state (the badge also shows the state as text).
+fn alarm_class(state: &str) -> &'static str {
+    match state {
+        "ALARM" => "alarm-alarm",
+        "OK" => "alarm-ok",
+        _ => "alarm-insufficient",
+    }
+}
+
+#[function_component(ScalingForm)]
+pub fn scaling_form() -> Html {
+    let part = use_state(|| "services");
+    let tab = |id: &'static str, label: &str| {
+        let onclick = { let part = part.clone(); Callback::from(move |_| part.set(id)) };
+        html! { <button type="button" class={classes!("subtab", (*part == id).then_some("active"))} aria-pressed={(*part == id).to_string()} onclick={onclick}>{ label.to_string() }</button> }
+    };
+    html! {
+        <div class="form scaling-form">
+            <div class="subtabs" role="group" aria-label="Scaling">
+                { tab("services", "Service Auto Scaling") }
+                { tab("capacity", "EC2 capacity") }
+            </div>
+            if *part == "services" { <ServiceScaling /> } else { <CapacityScaling /> }
+        </div>
+    }
+}
+
+/// An alarm: state as a coloured badge with its text, the metric, threshold, the datapoints of the
+/// evaluation range (sparkline and table, breaching ones marked) and the reason of the last change.
+fn alarm_card(a: &AlarmView) -> Html {
+    let short = if a.name.contains("-AlarmHigh-") {
+        "AlarmHigh (scale out)".to_string()
+    } else if a.name.contains("-AlarmLow-") {
+        "AlarmLow (scale in)".to_string()
+    } else {
+        a.name.clone()
+    };
+    let op = match a.comparison.as_str() {
+        "GreaterThanThreshold" => ">",
+        "GreaterThanOrEqualToThreshold" => "≥",
+        "LessThanThreshold" => "<",
+        _ => "≤",
+    };
+    let newest: Vec<_> = a.datapoints.iter().rev().take(5).collect();
+    html! {
+        <li key={a.name.clone()} class={classes!("alarm", alarm_class(&a.state))} data-alarm={a.name.clone()} data-state={a.state.clone()}>
+            <div class="alarm-head">
+                <span class={classes!("alarm-badge", alarm_class(&a.state))}>{ &a.state }</span>
+                <strong title={a.name.clone()}>{ short }</strong>
+                <span class="muted">{ format!(" since {}", format_elapsed(a.state_since.as_millis())) }</span>
+            </div>
+            <div class="alarm-rule">{ format!("{} ({}) {op} {} for {} of {} minutes", a.metric.rsplit(' ').next().unwrap_or(""), a.statistic, a.threshold, a.datapoints_to_alarm, a.evaluation_periods) }</div>
+            { sparkline(a) }
+            <table class="access-table alarm-points">
+                <thead><tr><th>{ "Minute" }</th><th>{ "Value" }</th><th>{ format!("{op} {}?", a.threshold) }</th></tr></thead>
+                <tbody>
+                    { for newest.iter().map(|(t, v, breaching)| html! {
+                        <tr key={t.as_millis()} class={classes!(breaching.then_some("breaching"))}>
+                            <td>{ format_elapsed(t.as_millis()) }</td>
+                            <td>{ v.map_or("no data".to_string(), |v| format!("{v:.1}")) }</td>
+                            <td>{ if v.is_none() { "—" } else if *breaching { "yes, breaching" } else { "no" } }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            <p class="alarm-reason">{ &a.state_reason }</p>
+        </li>
+    }
+}
+
+/// The alarm's datapoints as an SVG sparkline with the threshold dashed; breaching points filled.
+fn sparkline(a: &AlarmView) -> Html {
+    let (w, h) = (260.0, 44.0);
+    let values: Vec<f64> = a.datapoints.iter().filter_map(|d| d.1).chain(std::iter::once(a.threshold)).collect();
+    let max = values.iter().copied().fold(0.0f64, f64::max).max(1.0) * 1.15;
+    let n = a.datapoints.len().max(2) as f64 - 1.0;
+    let x = |i: usize| 4.0 + i as f64 * (w - 8.0) / n;
+    let y = |v: f64| h - 4.0 - v / max * (h - 8.0);
+    let points: Vec<String> = a.datapoints.iter().enumerate().filter_map(|(i, d)| d.1.map(|v| format!("{:.1},{:.1}", x(i), y(v)))).collect();
+    html! {
+        <svg class="sparkline" viewBox={format!("0 0 {w} {h}")} width={w.to_string()} height={h.to_string()} role="img"
+            aria-label={format!("The last {} datapoints against the threshold {}", a.datapoints.len(), a.threshold)}>
+            <line class="spark-threshold" x1="0" x2={w.to_string()} y1={format!("{:.1}", y(a.threshold))} y2={format!("{:.1}", y(a.threshold))} />
+            <text class="spark-label" x={(w - 2.0).to_string()} text-anchor="end" y={format!("{:.1}", (y(a.threshold) - 2.0).max(8.0))}>{ format!("threshold {}", a.threshold) }</text>
+            <polyline class="spark-line" points={points.join(" ")} />
+            { for a.datapoints.iter().enumerate().filter_map(|(i, d)| d.1.map(|v| html! {
+                <circle key={i} class={if d.2 { "spark-point breaching" } else { "spark-point" }} cx={format!("{:.1}", x(i))} cy={format!("{:.1}", y(v))} r="2.5" />
+            })) }
+        </svg>
+    }
+}
+
+#[function_component(ServiceScaling)]
+fn service_scaling() -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let sc = &view.scaling;
+    let services: Vec<(String, String)> = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (format!("service/{}/{}", s.cluster, s.name), format!("{} ({})", s.name, s.cluster))).collect();
+    let service = use_state(String::new);
+    let resource_id = current(&service, &services);
+    let base = move |rid: &str| json!({ "ServiceNamespace": "ecs", "ResourceId": rid, "ScalableDimension": DIMENSION });
+
+    // RegisterScalableTarget.
+    let min = use_state(|| "1".to_string());
+    let max = use_state(|| "10".to_string());
+    let target_result = use_state(|| None);
+    let register = {
+        let (sim, min, max, result, rid) = (sim.clone(), min.clone(), max.clone(), target_result.clone(), resource_id.clone());
+        Callback::from(move |_| {
+            let build = (|| {
+                let mut input = base(&rid);
+                input["MinCapacity"] = json!(whole(&min, "MinCapacity")?);
+                input["MaxCapacity"] = json!(whole(&max, "MaxCapacity")?);
+                Ok(vec![("application-autoscaling:RegisterScalableTarget", input)])
+            })();
+            run_calls(&sim, &result, build, format!("Registered {rid} as a scalable target."));
+        })
+    };
+
+    // PutScalingPolicy, target tracking.
+    let tt_name = use_state(|| "cpu-target".to_string());
+    let tt_metric = use_state(|| PREDEFINED_METRICS[0].to_string());
+    let tt_value = use_state(|| "50".to_string());
+    let tt_label = use_state(String::new);
+    let tt_out = use_state(|| "300".to_string());
+    let tt_in = use_state(|| "300".to_string());
+    let tt_disable_in = use_state(|| false);
+    let tt_result = use_state(|| None);
+    let labels = resource_labels(&view);
+    let tt_label_value = if tt_label.is_empty() { labels.first().cloned().unwrap_or_default() } else { (*tt_label).clone() };
+    let put_tt = {
+        let (sim, name, metric, value, label, out, in_, disable, result, rid) =
+            (sim.clone(), tt_name.clone(), tt_metric.clone(), tt_value.clone(), tt_label_value.clone(), tt_out.clone(), tt_in.clone(), tt_disable_in.clone(), tt_result.clone(), resource_id.clone());
+        Callback::from(move |_| {
+            let build = (|| {
+                let mut spec = json!({ "PredefinedMetricType": *metric });
+                if *metric == "ALBRequestCountPerTarget" {
+                    spec["ResourceLabel"] = json!(label.trim());
+                }
+                let mut input = base(&rid);
+                input["PolicyName"] = json!(name.trim());
+                input["PolicyType"] = json!("TargetTrackingScaling");
+                input["TargetTrackingScalingPolicyConfiguration"] = json!({
+                    "TargetValue": number(&value, "TargetValue")?, "PredefinedMetricSpecification": spec,
+                    "ScaleOutCooldown": whole(&out, "ScaleOutCooldown")?, "ScaleInCooldown": whole(&in_, "ScaleInCooldown")?, "DisableScaleIn": *disable,
+                });
+                Ok(vec![("application-autoscaling:PutScalingPolicy", input)])
+            })();
+            run_calls(&sim, &result, build, format!("Policy {} created, with its AlarmHigh and AlarmLow alarms.", name.trim()));
+        })
+    };
+
+    // PutScalingPolicy, step scaling, and the alarm that runs it.
+    let st_name = use_state(|| "cpu-step".to_string());
+    let st_type = use_state(|| "ChangeInCapacity".to_string());
+    let st_steps = use_state(|| "0:20:1, 20::3".to_string());
+    let st_cooldown = use_state(|| "300".to_string());
+    let st_metric = use_state(|| "CPUUtilization".to_string());
+    let st_comparison = use_state(|| COMPARISONS[0].to_string());
+    let st_threshold = use_state(|| "70".to_string());
+    let st_periods = use_state(|| "3".to_string());
+    let st_result = use_state(|| None::<Result<String, String>>);
+    let put_step = {
+        let (sim, name, kind, steps, cooldown, metric, comparison, threshold, periods, result, rid) = (
+            sim.clone(), st_name.clone(), st_type.clone(), st_steps.clone(), st_cooldown.clone(), st_metric.clone(), st_comparison.clone(), st_threshold.clone(), st_periods.clone(), st_result.clone(), resource_id.clone(),
+        );
+        Callback::from(move |_| {
+            let built = (|| -> Result<(Value, Value), String> {
+                let mut input = base(&rid);
+                input["PolicyName"] = json!(name.trim());
+                input["PolicyType"] = json!("StepScaling");
+                input["StepScalingPolicyConfiguration"] = json!({ "AdjustmentType": *kind, "StepAdjustments": step_adjustments(&steps)?, "Cooldown": whole(&cooldown, "Cooldown")?, "MetricAggregationType": "Average" });
+                let (cluster, service) = rid.strip_prefix("service/").and_then(|r| r.split_once('/')).ok_or("Pick a service first.")?;
+                let alarm = json!({
+                    "AlarmName": format!("{}-alarm", name.trim()), "Namespace": "AWS/ECS", "MetricName": *metric, "Statistic": "Average", "Period": 60,
+                    "EvaluationPeriods": whole(&periods, "EvaluationPeriods")?, "Threshold": number(&threshold, "Threshold")?, "ComparisonOperator": *comparison,
+                    "Dimensions": [{ "Name": "ClusterName", "Value": cluster }, { "Name": "ServiceName", "Value": service }],
+                });
+                Ok((input, alarm))
+            })();
+            // The alarm needs the policy's ARN: the second call is built from the first one's answer.
+            let outcome = built.and_then(|(policy, mut alarm)| {
+                let answer = sim.dispatch("application-autoscaling:PutScalingPolicy", policy)?;
+                alarm["AlarmActions"] = json!([answer["PolicyARN"]]);
+                sim.dispatch("cloudwatch:PutMetricAlarm", alarm).map(|_| format!("Policy {} created; alarm {}-alarm runs it.", name.trim(), name.trim()))
+            });
+            result.set(Some(outcome));
+        })
+    };
+
+    // PutScheduledAction.
+    let sa_name = use_state(|| "scale-up".to_string());
+    let in_ten = (view.start_epoch_ms + view.now.as_millis() + 600_000) / 60_000 * 60_000;
+    let sa_schedule = use_state(|| format!("at({})", &ecs_sim::time::format_iso8601_ms(in_ten)[..19]));
+    let sa_min = use_state(|| "4".to_string());
+    let sa_max = use_state(String::new);
+    let sa_result = use_state(|| None);
+    let put_scheduled = {
+        let (sim, name, schedule, min, max, result, rid) = (sim.clone(), sa_name.clone(), sa_schedule.clone(), sa_min.clone(), sa_max.clone(), sa_result.clone(), resource_id.clone());
+        Callback::from(move |_| {
+            let build = (|| {
+                let mut action = json!({});
+                if !min.trim().is_empty() {
+                    action["MinCapacity"] = json!(whole(&min, "MinCapacity")?);
+                }
+                if !max.trim().is_empty() {
+                    action["MaxCapacity"] = json!(whole(&max, "MaxCapacity")?);
+                }
+                let mut input = base(&rid);
+                input["ScheduledActionName"] = json!(name.trim());
+                input["Schedule"] = json!(schedule.trim());
+                input["ScalableTargetAction"] = action;
+                Ok(vec![("application-autoscaling:PutScheduledAction", input)])
+            })();
+            run_calls(&sim, &result, build, format!("Scheduled action {} created.", name.trim()));
+        })
+    };
+
+    let on_disable = { let s = tt_disable_in.clone(); Callback::from(move |e: Event| s.set(checked(&e))) };
+    html! {
+        <>
+            <h3 class="subhead">{ "Scalable targets and policies" }</h3>
+            if sc.scalable_targets.is_empty() { <p class="hint">{ "No service is registered with Application Auto Scaling." }</p> }
+            <ul class="scaling-targets">
+                { for sc.scalable_targets.iter().map(|t| html! {
+                    <li key={t.resource_id.clone()} class="scaling-target" data-resource-id={t.resource_id.clone()}>
+                        <div><strong>{ &t.service }</strong><span class="muted">{ format!(" {}", t.resource_id) }</span></div>
+                        <div class="target-counts">
+                            { format!("min {} · ", t.min_capacity) }<strong class="target-desired">{ format!("desired {}", t.desired_count) }</strong>
+                            { format!(" · running {} · max {}", t.running_count, t.max_capacity) }
+                        </div>
+                        <ul class="policies">
+                            { for sc.policies.iter().filter(|p| p.resource_id == t.resource_id).map(|p| html! {
+                                <li key={p.name.clone()} class="scaling-policy" data-policy={p.name.clone()}>
+                                    <strong>{ &p.name }</strong>{ format!(" {}: {}", p.policy_type, p.metric) }
+                                    <div class="muted">{ match p.target_value {
+                                        Some(v) => format!("target {v} · scale-out cooldown {} s · scale-in cooldown {} s{}", p.scale_out_cooldown_s, p.scale_in_cooldown_s, if p.disable_scale_in { " · DisableScaleIn" } else { "" }),
+                                        None => format!("{} · {} · cooldown {} s", p.adjustment_type.clone().unwrap_or_default(), p.step_adjustments.join("; "), p.scale_out_cooldown_s),
+                                    } }</div>
+                                </li>
+                            }) }
+                            { for sc.scheduled_actions.iter().filter(|a| a.resource_id == t.resource_id).map(|a| html! {
+                                <li key={format!("s-{}", a.name)} class="scheduled-action">
+                                    <strong>{ &a.name }</strong>{ format!(" {}: ", a.schedule) }
+                                    { [a.min_capacity.map(|m| format!("MinCapacity {m}")), a.max_capacity.map(|m| format!("MaxCapacity {m}"))].into_iter().flatten().collect::<Vec<_>>().join(", ") }
+                                </li>
+                            }) }
+                        </ul>
+                    </li>
+                }) }
+            </ul>
+
+            <h3 class="subhead">{ "Alarms" }</h3>
+            if sc.alarms.is_empty() {
+                <p class="hint">{ "No CloudWatch alarm yet. A target tracking policy creates two: AlarmHigh scales out, AlarmLow scales in. Try the target-tracking-spike scenario." }</p>
+            }
+            <ul class="alarms">{ for sc.alarms.iter().map(alarm_card) }</ul>
+
+            <h3 class="subhead">{ "Scaling activities" }</h3>
+            if sc.activities.is_empty() { <p class="hint">{ "No scaling activity yet." }</p> }
+            <ol class="activities">
+                { for sc.activities.iter().map(|a| html! {
+                    <li key={format!("{}-{}", a.time.as_millis(), a.description)} class="activity">
+                        <span class="muted">{ format!("{} {} ", format_elapsed(a.time.as_millis()), a.status_code) }</span>
+                        <strong>{ &a.description }</strong>
+                        <div class="activity-cause">{ format!("Cause: {}", a.cause) }</div>
+                    </li>
+                }) }
+            </ol>
+
+            <h3 class="subhead">{ "Scale a service" }</h3>
+            if services.is_empty() { <p class="hint">{ "Create a service first (Services tab)." }</p> } else {
+                { select_current("Service", "scalingService", &service, &services, &resource_id) }
+                <details class="editor" open=true>
+                    <summary>{ "Scalable target (min and max tasks)" }</summary>
+                    <div class="row">{ field("MinCapacity", "minCapacity", &min) }{ field("MaxCapacity", "maxCapacity", &max) }</div>
+                    <button type="button" class="primary" onclick={register}>{ "Register (application-autoscaling:RegisterScalableTarget)" }</button>
+                    { outcome(&target_result) }
+                </details>
+                <details class="editor">
+                    <summary>{ "Target tracking policy" }</summary>
+                    { field("Policy name", "ttPolicyName", &tt_name) }
+                    { select("Predefined metric", "ttMetric", &tt_metric, &pairs(&PREDEFINED_METRICS)) }
+                    if *tt_metric == "ALBRequestCountPerTarget" {
+                        { select_current("ResourceLabel (load balancer / target group)", "ttResourceLabel", &tt_label, &labels.iter().map(|l| (l.clone(), l.clone())).collect::<Vec<_>>(), &tt_label_value) }
+                    }
+                    { field("Target value", "ttTargetValue", &tt_value) }
+                    <div class="row">{ field("Scale-out cooldown (s)", "ttScaleOutCooldown", &tt_out) }{ field("Scale-in cooldown (s)", "ttScaleInCooldown", &tt_in) }</div>
+                    <label class="check"><input type="checkbox" name="ttDisableScaleIn" checked={*tt_disable_in} onchange={on_disable} />{ "DisableScaleIn (never remove tasks)" }</label>
+                    <button type="button" class="primary" onclick={put_tt}>{ "Put policy (application-autoscaling:PutScalingPolicy)" }</button>
+                    { outcome(&tt_result) }
+                </details>
+                <details class="editor">
+                    <summary>{ "Step scaling policy and its alarm" }</summary>
+                    { field("Policy name", "stepPolicyName", &st_name) }
+                    { select("Adjustment type", "stepAdjustmentType", &st_type, &pairs(&["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"])) }
+                    { field("Steps: lower:upper:adjustment, … (bounds relative to the threshold)", "stepAdjustments", &st_steps) }
+                    { field("Cooldown (s)", "stepCooldown", &st_cooldown) }
+                    <div class="row">
+                        { select("Alarm metric", "stepMetric", &st_metric, &pairs(&["CPUUtilization", "MemoryUtilization"])) }
+                        { field("Threshold", "stepThreshold", &st_threshold) }
+                    </div>
+                    <div class="row">
+                        { select("Comparison", "stepComparison", &st_comparison, &pairs(&COMPARISONS)) }
+                        { field("Evaluation periods (1 min)", "stepPeriods", &st_periods) }
+                    </div>
+                    <button type="button" class="primary" onclick={put_step}>{ "Put policy and alarm (PutScalingPolicy, cloudwatch:PutMetricAlarm)" }</button>
+                    { outcome(&st_result) }
+                </details>
+                <details class="editor">
+                    <summary>{ "Scheduled action" }</summary>
+                    { field("Name", "scheduledActionName", &sa_name) }
+                    { field("Schedule: at(…), rate(…) or cron(…), UTC", "schedule", &sa_schedule) }
+                    <div class="row">{ field("MinCapacity", "scheduledMin", &sa_min) }{ field("MaxCapacity", "scheduledMax", &sa_max) }</div>
+                    <button type="button" class="primary" onclick={put_scheduled}>{ "Put (application-autoscaling:PutScheduledAction)" }</button>
+                    { outcome(&sa_result) }
+                </details>
+            }
+        </>
+    }
+}
+
+/// `lower:upper:adjustment, ...` as StepAdjustments (an empty bound is unbounded).
+fn step_adjustments(text: &str) -> Result<Vec<Value>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|step| {
+            let parts: Vec<&str> = step.split(':').map(str::trim).collect();
+            let [lower, upper, adjustment] = parts[..] else {
+                return Err(format!("A step is written lower:upper:adjustment, e.g. 0:20:1 (got '{step}')."));
+            };
+            let mut v = json!({ "ScalingAdjustment": adjustment.parse::<i64>().map_err(|_| format!("ScalingAdjustment must be a whole number (got '{adjustment}')."))? });
+            if !lower.is_empty() {
+                v["MetricIntervalLowerBound"] = json!(number(lower, "MetricIntervalLowerBound")?);
+            }
+            if !upper.is_empty() {
+                v["MetricIntervalUpperBound"] = json!(number(upper, "MetricIntervalUpperBound")?);
+            }
+            Ok(v)
+        })
+        .collect()
+}
+
+/// ResourceLabels of ALBRequestCountPerTarget: `app/<lb>/<id>/targetgroup/<tg>/<id>` for each target
+/// group an application load balancer's listeners forward to.
+fn resource_labels(view: &View) -> Vec<String> {
+    let mut out = Vec::new();
+    for lb in view.load_balancers.iter().filter(|l| l.lb_type == "application") {
+        let Some((_, lb_part)) = lb.arn.split_once(":loadbalancer/") else { continue };
+        for g in &view.target_groups {
+            let forwards = lb.listeners.iter().any(|l| l.default_action.contains(&g.name) || l.rules.iter().any(|r| r.2.contains(&g.name)));
+            if let (true, Some(tg_part)) = (forwards, g.arn.rsplit(':').next()) {
+                out.push(format!("{lb_part}/{tg_part}"));
+            }
+        }
+    }
+    out
+}
+
+/// The reservation against the target as a meter and words.
+fn reservation(cp: &CapacityProviderView) -> Html {
+    let Some(r) = cp.reservation else { return html! { <p class="hint">{ "No CapacityProviderReservation yet (computed each minute once associated with a cluster)." }</p> } };
+    let words = match r.cmp(&cp.target_capacity) {
+        std::cmp::Ordering::Greater => "above the target: managed scaling launches instances",
+        std::cmp::Ordering::Less => "below the target: after 15 minutes, empty instances are removed",
+        _ => "at the target: steady",
+    };
+    let percent = (r as f64 / 2.0).min(100.0);
+    html! {
+        <div class="cpr" data-reservation={r.to_string()}>
+            <div><strong>{ format!("CapacityProviderReservation {r}%") }</strong>{ format!(" (targetCapacity {}%): {words}", cp.target_capacity) }</div>
+            <span class="cpr-track" role="meter" aria-label={format!("CapacityProviderReservation {r}% of 200%")} aria-valuemin="0" aria-valuemax="200" aria-valuenow={r.to_string()}>
+                <span class={classes!("cpr-fill", (r > cp.target_capacity).then_some("over"))} style={format!("width: {percent:.0}%")}></span>
+                <span class="cpr-target" style={format!("left: {:.0}%", cp.target_capacity as f64 / 2.0)}></span>
+            </span>
+        </div>
+    }
+}
+
+#[function_component(CapacityScaling)]
+fn capacity_scaling() -> Html {
+    let sim = use_sim();
+    let view = sim.view();
+    let sc = &view.scaling;
+    let cluster = cluster_of(&view);
+
+    // CreateLaunchTemplate + CreateAutoScalingGroup.
+    let lt_name = use_state(|| "ecs-lt".to_string());
+    let instance_type = use_state(|| "m5.large".to_string());
+    let profile = use_state(|| "ecsInstanceRole".to_string());
+    let asg_name = use_state(|| "ecs-asg".to_string());
+    let asg_min = use_state(|| "0".to_string());
+    let asg_max = use_state(|| "10".to_string());
+    let asg_desired = use_state(|| "1".to_string());
+    let protect = use_state(|| true);
+    let asg_result = use_state(|| None);
+    let create_asg = {
+        let (sim, lt_name, instance_type, profile, asg_name, min, max, desired, protect, result, cluster) =
+            (sim.clone(), lt_name.clone(), instance_type.clone(), profile.clone(), asg_name.clone(), asg_min.clone(), asg_max.clone(), asg_desired.clone(), protect.clone(), asg_result.clone(), cluster.clone());
+        Callback::from(move |_| {
+            let build = (|| {
+                let cluster = cluster.clone().ok_or("Create a cluster first (Cluster tab).")?;
+                let subnets: Vec<String> = sim.view().subnets.iter().map(|s| s.subnet_id.clone()).collect();
+                let lt = json!({ "LaunchTemplateName": lt_name.trim(), "LaunchTemplateData": {
+                    "InstanceType": *instance_type, "IamInstanceProfile": { "Name": profile.trim() },
+                    "UserData": format!("#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config") } });
+                let asg = json!({ "AutoScalingGroupName": asg_name.trim(), "LaunchTemplate": { "LaunchTemplateName": lt_name.trim(), "Version": "$Latest" },
+                    "MinSize": whole(&min, "MinSize")?, "MaxSize": whole(&max, "MaxSize")?, "DesiredCapacity": whole(&desired, "DesiredCapacity")?,
+                    "VPCZoneIdentifier": subnets.join(","), "NewInstancesProtectedFromScaleIn": *protect });
+                Ok(vec![("ec2:CreateLaunchTemplate", lt), ("autoscaling:CreateAutoScalingGroup", asg)])
+            })();
+            run_calls(&sim, &result, build, format!("Auto Scaling group {} created; its instances join the cluster once booted.", asg_name.trim()));
+        })
+    };
+
+    // CreateCapacityProvider.
+    let asgs: Vec<(String, String)> = sc.auto_scaling_groups.iter().map(|g| (g.arn.clone(), g.name.clone())).collect();
+    let cp_asg = use_state(String::new);
+    let cp_asg_value = current(&cp_asg, &asgs);
+    let cp_name = use_state(|| "my-cp".to_string());
+    let managed = use_state(|| true);
+    let target_capacity = use_state(|| "100".to_string());
+    let min_step = use_state(|| "1".to_string());
+    let max_step = use_state(|| "10".to_string());
+    let warmup = use_state(|| "300".to_string());
+    let mtp = use_state(|| true);
+    let cp_result = use_state(|| None);
+    let create_cp = {
+        let (sim, name, asg, managed, target, min_step, max_step, warmup, mtp, result) =
+            (sim.clone(), cp_name.clone(), cp_asg_value.clone(), managed.clone(), target_capacity.clone(), min_step.clone(), max_step.clone(), warmup.clone(), mtp.clone(), cp_result.clone());
+        Callback::from(move |_| {
+            let build = (|| {
+                let input = json!({ "name": name.trim(), "autoScalingGroupProvider": {
+                    "autoScalingGroupArn": asg,
+                    "managedScaling": { "status": if *managed { "ENABLED" } else { "DISABLED" }, "targetCapacity": whole(&target, "targetCapacity")?,
+                        "minimumScalingStepSize": whole(&min_step, "minimumScalingStepSize")?, "maximumScalingStepSize": whole(&max_step, "maximumScalingStepSize")?,
+                        "instanceWarmupPeriod": whole(&warmup, "instanceWarmupPeriod")? },
+                    "managedTerminationProtection": if *mtp { "ENABLED" } else { "DISABLED" } } });
+                Ok(vec![("ecs:CreateCapacityProvider", input)])
+            })();
+            run_calls(&sim, &result, build, format!("Capacity provider {} created.", name.trim()));
+        })
+    };
+
+    // PutClusterCapacityProviders with a one-provider default strategy.
+    let mut providers: Vec<(String, String)> = sc.capacity_providers.iter().map(|c| (c.name.clone(), c.name.clone())).collect();
+    providers.extend(pairs(&["FARGATE", "FARGATE_SPOT"]));
+    let strategy_provider = use_state(String::new);
+    let strategy_value = current(&strategy_provider, &providers);
+    let strategy_base = use_state(|| "0".to_string());
+    let strategy_weight = use_state(|| "1".to_string());
+    let put_result = use_state(|| None);
+    let put_providers = {
+        let (sim, provider, base, weight, result, cluster) = (sim.clone(), strategy_value.clone(), strategy_base.clone(), strategy_weight.clone(), put_result.clone(), cluster.clone());
+        Callback::from(move |_| {
+            let build = (|| {
+                let cluster = cluster.clone().ok_or("Create a cluster first (Cluster tab).")?;
+                let input = json!({ "cluster": cluster, "capacityProviders": [provider],
+                    "defaultCapacityProviderStrategy": [{ "capacityProvider": provider, "base": whole(&base, "base")?, "weight": whole(&weight, "weight")? }] });
+                Ok(vec![("ecs:PutClusterCapacityProviders", input)])
+            })();
+            run_calls(&sim, &result, build, format!("{provider} is the default capacity provider strategy of the cluster."));
+        })
+    };
+
+    let toggle = |state: &UseStateHandle<bool>| { let s = state.clone(); Callback::from(move |e: Event| s.set(checked(&e))) };
+    let types: Vec<(String, String)> = INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect();
+    html! {
+        <>
+            <h3 class="subhead">{ "Capacity providers" }</h3>
+            if sc.capacity_providers.is_empty() { <p class="hint">{ "No capacity provider yet. Try the managed-scaling-growth scenario, or create one below." }</p> }
+            <ul class="capacity-providers">
+                { for sc.capacity_providers.iter().map(|cp| html! {
+                    <li key={cp.name.clone()} class="capacity-provider" data-capacity-provider={cp.name.clone()}>
+                        <div><strong>{ &cp.name }</strong>{ format!(" → Auto Scaling group {}", cp.auto_scaling_group) }</div>
+                        <div class="muted">{ match (&cp.cluster, cp.strategy) {
+                            (Some(c), Some((b, w))) => format!("cluster {c}, default strategy base {b}, weight {w}"),
+                            (Some(c), None) => format!("cluster {c}, not in the default strategy"),
+                            _ => "not associated with a cluster".to_string(),
+                        } }</div>
+                        <div class="muted">{ if cp.managed_scaling {
+                            format!("Managed scaling ENABLED: targetCapacity {}%, step {}–{} instances, warm-up {} s", cp.target_capacity, cp.minimum_scaling_step_size, cp.maximum_scaling_step_size, cp.instance_warmup_period_s)
+                        } else { "Managed scaling DISABLED".to_string() } }
+                        { format!(" · managed termination protection {}", if cp.managed_termination_protection { "ENABLED" } else { "DISABLED" }) }</div>
+                        { reservation(cp) }
+                    </li>
+                }) }
+            </ul>
+            <h3 class="subhead">{ "Auto Scaling groups" }</h3>
+            if sc.auto_scaling_groups.is_empty() { <p class="hint">{ "No Auto Scaling group yet." }</p> }
+            <ul class="asgs">
+                { for sc.auto_scaling_groups.iter().map(|g| html! {
+                    <li key={g.name.clone()} class="asg" data-asg={g.name.clone()}>
+                        <div><strong>{ &g.name }</strong>{ format!(" {} from {}", g.instance_type, g.launch_template) }</div>
+                        <div class="target-counts">{ format!("min {} · ", g.min_size) }<strong>{ format!("desired {}", g.desired_capacity) }</strong>{ format!(" · max {} · {} instances", g.max_size, g.instances.len()) }</div>
+                        <ul class="asg-instances">
+                            { for g.instances.iter().map(|i| html! {
+                                <li key={i.instance_id.clone()} data-lifecycle={i.lifecycle_state.clone()}>
+                                    <code>{ &i.instance_id }</code>{ format!(" {} · ", i.availability_zone) }
+                                    <span class={classes!("lifecycle", format!("lc-{}", i.lifecycle_state.to_lowercase()))}>{ &i.lifecycle_state }</span>
+                                    if i.protected_from_scale_in { <span class="muted">{ " · protected from scale in" }</span> }
+                                </li>
+                            }) }
+                        </ul>
+                    </li>
+                }) }
+            </ul>
+            <h3 class="subhead">{ "Add capacity" }</h3>
+            <details class="editor">
+                <summary>{ "Launch template and Auto Scaling group" }</summary>
+                <div class="row">{ field("LaunchTemplateName", "launchTemplateName", &lt_name) }{ field("Instance profile", "ltInstanceProfile", &profile) }</div>
+                { select("InstanceType", "ltInstanceType", &instance_type, &types) }
+                { field("AutoScalingGroupName", "asgName", &asg_name) }
+                <div class="row">{ field("MinSize", "asgMin", &asg_min) }{ field("MaxSize", "asgMax", &asg_max) }</div>
+                { field("DesiredCapacity", "asgDesired", &asg_desired) }
+                <label class="check"><input type="checkbox" checked={*protect} onchange={toggle(&protect)} />{ "NewInstancesProtectedFromScaleIn" }</label>
+                <button type="button" class="primary" onclick={create_asg}>{ "Create (ec2:CreateLaunchTemplate, autoscaling:CreateAutoScalingGroup)" }</button>
+                { outcome(&asg_result) }
+            </details>
+            <details class="editor">
+                <summary>{ "Capacity provider with managed scaling" }</summary>
+                if asgs.is_empty() { <p class="hint">{ "Create an Auto Scaling group first." }</p> } else {
+                    { field("Name", "cpName", &cp_name) }
+                    { select_current("Auto Scaling group", "cpAsg", &cp_asg, &asgs, &cp_asg_value) }
+                    <label class="check"><input type="checkbox" checked={*managed} onchange={toggle(&managed)} />{ "Managed scaling" }</label>
+                    <div class="row">{ field("targetCapacity (%)", "targetCapacity", &target_capacity) }{ field("instanceWarmupPeriod (s)", "instanceWarmupPeriod", &warmup) }</div>
+                    <div class="row">{ field("minimumScalingStepSize", "minimumScalingStepSize", &min_step) }{ field("maximumScalingStepSize", "maximumScalingStepSize", &max_step) }</div>
+                    <label class="check"><input type="checkbox" checked={*mtp} onchange={toggle(&mtp)} />{ "Managed termination protection" }</label>
+                    <button type="button" class="primary" onclick={create_cp}>{ "Create (ecs:CreateCapacityProvider)" }</button>
+                    { outcome(&cp_result) }
+                }
+            </details>
+            <details class="editor">
+                <summary>{ "Cluster capacity providers and default strategy" }</summary>
+                { select_current("Capacity provider", "strategyProvider", &strategy_provider, &providers, &strategy_value) }
+                <div class="row">{ field("base", "strategyBase", &strategy_base) }{ field("weight", "strategyWeight", &strategy_weight) }</div>
+                <button type="button" class="primary" onclick={put_providers}>{ "Put (ecs:PutClusterCapacityProviders)" }</button>
+                { outcome(&put_result) }
+            </details>
+        </>
+    }
+}
+
+/// The Why? panel's scaling charts: desired against running tasks of the first scalable target, its
+/// target-tracking metric against the target, and each capacity provider's reservation against its
+/// targetCapacity. Nothing is drawn when nothing scales.
+#[function_component(ScalingCharts)]
+pub fn scaling_charts() -> Html {
+    let sim = use_sim();
+    let canvas = use_node_ref();
+    let last_draw_wall_ms = use_mut_ref(|| f64::NEG_INFINITY);
+    let view = sim.view();
+    let panels = chart_panels(&view);
+    let key: Vec<(String, usize, u64)> = panels.iter().map(|p| (p.title.clone(), p.xs.len(), p.xs.last().map_or(0, |x| (*x * 60.0) as u64))).collect();
+    {
+        let canvas = canvas.clone();
+        let panels = panels.clone();
+        use_effect_with((key, sim.state.playing), move |(_, playing)| {
+            let now = js_sys::Date::now();
+            if !*playing || now - *last_draw_wall_ms.borrow() >= CHART_REDRAW_WALL_MS {
+                *last_draw_wall_ms.borrow_mut() = now;
+                if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                    crate::charts::draw_panels(canvas, &panels);
+                }
+            }
+        });
+    }
+    if panels.is_empty() {
+        return html! {};
+    }
+    // A cost panel joins these when the view carries cost (View.cost).
+    html! {
+        <div class="scaling-charts">
+            <h3 class="subhead">{ "Scaling (per minute)" }</h3>
+            <canvas ref={canvas} class="chart scaling-chart" width="296" height={(panels.len() * 100).to_string()}
+                aria-label={panels.iter().map(|p| p.title.as_str()).collect::<Vec<_>>().join("; ")}></canvas>
+        </div>
+    }
+}
+
+fn chart_panels(view: &View) -> Vec<crate::charts::ChartPanel> {
+    use crate::charts::{ChartPanel, ACTUAL, LIMIT, PLANNED};
+    let minutes = |t: ecs_sim::time::SimTime| t.as_millis() as f64 / 60_000.0;
+    let mut panels = Vec::new();
+    if let Some(t) = view.scaling.scalable_targets.first() {
+        panels.push(ChartPanel {
+            title: format!("{}: desired (blue), running (green)", t.service),
+            xs: t.history.iter().map(|h| minutes(h.0)).collect(),
+            series: vec![(t.history.iter().map(|h| h.1 as f64).collect(), PLANNED), (t.history.iter().map(|h| h.2 as f64).collect(), ACTUAL)],
+        });
+        if let Some(p) = view.scaling.policies.iter().find(|p| p.resource_id == t.resource_id && p.target_value.is_some()) {
+            let target = p.target_value.unwrap_or(0.0);
+            panels.push(ChartPanel {
+                title: format!("{} (green) vs target {target} (orange)", p.metric.trim_start_matches("ECSService")),
+                xs: p.metric_series.iter().map(|m| minutes(m.0)).collect(),
+                series: vec![(p.metric_series.iter().map(|m| m.1).collect(), ACTUAL), (vec![target; p.metric_series.len()], LIMIT)],
+            });
+        }
+    }
+    for cp in &view.scaling.capacity_providers {
+        panels.push(ChartPanel {
+            title: format!("{} reservation % (green) vs target {} (orange)", cp.name, cp.target_capacity),
+            xs: cp.reservation_series.iter().map(|m| minutes(m.0)).collect(),
+            series: vec![(cp.reservation_series.iter().map(|m| m.1).collect(), ACTUAL), (vec![cp.target_capacity as f64; cp.reservation_series.len()], LIMIT)],
+        });
+    }
+    panels
+}
