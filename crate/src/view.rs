@@ -26,6 +26,8 @@ pub struct View {
     pub file_systems: Vec<FileSystemView>,
     pub load_balancers: Vec<LoadBalancerView>,
     pub target_groups: Vec<TargetGroupView>,
+    /// Cost to date and per hour (integer micro-dollars).
+    pub cost: crate::scaling::CostReport,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -527,6 +529,7 @@ impl Sim {
                 })
                 .collect(),
             instance_profiles: self.iam().instance_profiles.values().map(|p| (p.name.clone(), p.roles.clone())).collect(),
+            cost: self.cost_report(),
         }
     }
 }

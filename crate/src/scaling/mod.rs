@@ -13,6 +13,7 @@
 //!   ([`ScalingState::cluster_strategy`], [`split_by_strategy`]).
 
 mod appscaling;
+mod asgpolicy;
 mod capacity;
 mod cost;
 mod metrics;
@@ -33,13 +34,14 @@ pub use appscaling::{
     ScheduledAction, StepAdjustment, StepConfig, TargetTrackingConfig, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET,
     DEFAULT_COOLDOWN_S, ECS_DIMENSION,
 };
+pub use asgpolicy::{AsgActivity, AsgPolicy, AsgPolicyKind, ASG_POLICY_CALLS};
 pub use capacity::{
     capacity_provider_reservation, instances_needed, parse_strategy, scale_in_step, scale_out_step, split_by_strategy, AsgInstance, AutoScalingGroup,
     CapacityProvider, ClusterProviders, InstanceCapacity, LaunchTemplate, ManagedScaling, ProviderReport, StrategyItem, TaskDemand, FARGATE, FARGATE_SPOT,
     SCALE_IN_MINUTES,
 };
 pub use cost::{
-    draw_spot_interruptions, fargate_cost, fargate_hourly, per_second_cost, CapacityType, CostLedger, SpotInterruption, SPOT_PERCENT_OF_ON_DEMAND,
+    draw_spot_interruptions, fargate_cost, fargate_hourly, per_second_cost, CapacityType, CostLedger, CostLine, CostReport, SpotInterruption, SPOT_PERCENT_OF_ON_DEMAND,
     SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS,
 };
 pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Statistic, TreatMissing, RETENTION_MINUTES};
@@ -67,6 +69,10 @@ pub const SCALING_CALLS: &[&str] = &[
     "autoscaling:SetDesiredCapacity",
     "autoscaling:DescribeAutoScalingGroups",
     "autoscaling:SetInstanceProtection",
+    "autoscaling:PutScalingPolicy",
+    "autoscaling:DescribePolicies",
+    "autoscaling:DeletePolicy",
+    "autoscaling:DescribeScalingActivities",
     "ecs:CreateCapacityProvider",
     "ecs:PutClusterCapacityProviders",
     "ecs:DescribeCapacityProviders",
@@ -159,6 +165,9 @@ pub struct ScalingState {
     pub capacity_providers: BTreeMap<String, CapacityProvider>,
     pub cluster_providers: BTreeMap<String, ClusterProviders>,
     pub cost: CostLedger,
+    /// EC2 Auto Scaling policies by (group, policy name), and the groups' scaling activities, oldest first.
+    pub asg_policies: BTreeMap<(String, String), AsgPolicy>,
+    pub asg_activities: Vec<AsgActivity>,
     actions: Vec<ScalingAction>,
     counter: u64,
 }
@@ -181,7 +190,9 @@ impl ScalingState {
         if !input.is_object() {
             return Some(Err(ApiError::new("ValidationException", "The request input must be a JSON object.")));
         }
-        Some(if call.starts_with("application-autoscaling:") {
+        Some(if ASG_POLICY_CALLS.contains(&call) {
+            self.asg_policy_handle(call, input, ctx)
+        } else if call.starts_with("application-autoscaling:") {
             self.aas_handle(call, input, ctx)
         } else if call.starts_with("cloudwatch:") {
             self.cloudwatch_handle(call, input, ctx)
@@ -222,6 +233,7 @@ impl ScalingState {
             }
         }
         self.run_policies(now_minute, &mut services);
+        self.run_asg_policies(now_minute, ctx);
         for p in &report.providers {
             self.run_managed_scaling(p, ctx, now_minute);
         }

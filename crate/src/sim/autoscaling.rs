@@ -7,6 +7,8 @@
 //! Not yet: capacity provider strategies on services and RunTask (tasks go to the EC2 launch type), tasks
 //! waiting in PROVISIONING, Fargate Spot, and cost.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use super::*;
@@ -48,37 +50,22 @@ impl Sim {
         Some(result)
     }
 
-    /// Once a minute: report the minute's utilization and requests per target, then act on the policies.
-    pub(crate) fn scaling_minute(&mut self) {
+    /// Once a minute: publish the minute's `AWS/ECS` and `AWS/ApplicationELB` datapoints, then act on the
+    /// policies. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered, memory
+    /// reserved]` over its ACTIVE and DRAINING container instances.
+    pub(crate) fn scaling_minute(&mut self, reservations: &BTreeMap<String, [u64; 4]>) {
         if self.scaling.targets.is_empty() && self.scaling.alarms.is_empty() && self.scaling.capacity_providers.is_empty() {
             return;
         }
-        let mut samples = Vec::new();
-        let step_s = (super::calls::ELB_STEP_MS / 1000).max(1);
-        for service in self.services.values().filter(|s| s.status == "ACTIVE") {
-            let running: Vec<&Task> = self.tasks.values().filter(|t| t.service == Some(service.key) && t.is_active() && t.last_status == TaskStatus::Running).collect();
-            if running.is_empty() {
+        let mut samples = self.utilization_samples();
+        // Cluster reservation (reference §10.1): reserved units × 100 / registered units, EC2 only.
+        for (cluster, [cpu_registered, cpu_reserved, memory_registered, memory_reserved]) in reservations {
+            if *cpu_registered == 0 {
                 continue;
             }
-            // CPU utilization of a task: the requests it serves against what its CPU can serve.
-            let mut total_permille = 0u64;
-            for task in &running {
-                let capacity_rps = self.elb.capacities.get(&task.id).copied().unwrap_or(0) as u64;
-                let served: u64 = self
-                    .elb
-                    .target_groups
-                    .values()
-                    .flat_map(|g| g.targets.iter())
-                    .filter(|t| t.owner == task.id)
-                    .map(|t| t.last_requests + t.backlog.min(1))
-                    .sum();
-                let rps_milli = served * 1000 / step_s;
-                let permille = if capacity_rps == 0 { 0 } else { (rps_milli / capacity_rps).min(1000) };
-                total_permille += permille;
+            for (metric, used, total) in [("CPUReservation", cpu_reserved, cpu_registered), ("MemoryReservation", memory_reserved, memory_registered)] {
+                samples.push(Sample { key: MetricKey::new("AWS/ECS", metric, &[("ClusterName", cluster)]), value_milli: (*used * 100_000 / (*total).max(1)) as i64 });
             }
-            let average_permille = total_permille / running.len() as u64;
-            // Thousandths of a percent: 1 permille of CPU is 0.1 % = 100 thousandths.
-            samples.push(Sample { key: MetricKey::ecs_service("CPUUtilization", &service.cluster, &service.name), value_milli: (average_permille * 100) as i64 });
         }
         for group in self.elb.target_groups.values().filter(|g| !g.hidden) {
             let requests = self.elb.tg_metric_points(&group.arn).last().map(|p| p.request_count).unwrap_or(0);
@@ -96,6 +83,46 @@ impl Sim {
             self.log_entry("alarm", format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason), None);
         }
         self.apply_scaling_actions();
+    }
+
+    /// Each RUNNING task's CPU and memory utilization from its workload (kept on the task), and each
+    /// service's average as `AWS/ECS` `CPUUtilization` and `MemoryUtilization` (ClusterName, ServiceName).
+    /// CPU: the scenario's baseline plus the requests the task served against what its CPU can serve
+    /// (`sim:SetLoad`'s `cpuMsPerRequest`). Memory: the baseline plus the memory each request per second
+    /// holds. Both in thousandths of a percent, at most 100 %. One pass over targets and one over tasks.
+    fn utilization_samples(&mut self) -> Vec<Sample> {
+        let step_s = (super::calls::ELB_STEP_MS / 1000).max(1);
+        let mut served: BTreeMap<&str, u64> = BTreeMap::new();
+        for target in self.elb.target_groups.values().flat_map(|g| g.targets.iter()) {
+            *served.entry(target.owner.as_str()).or_default() += target.last_requests + target.backlog.min(1);
+        }
+        let mut per_task: Vec<(TaskKey, ServiceKey, u32, u32)> = Vec::new();
+        for task in self.tasks.values().filter(|t| t.last_status == TaskStatus::Running && t.is_active()) {
+            let Some(service) = task.service else { continue };
+            let workload = self.scenario.workloads.get(&task.family).copied().unwrap_or_default();
+            let rps_milli = served.get(task.id.as_str()).copied().unwrap_or(0) * 1000 / step_s;
+            let capacity_rps = self.elb.capacities.get(&task.id).copied().unwrap_or(0) as u64;
+            let request_cpu = if capacity_rps == 0 { 0 } else { rps_milli * 100 / capacity_rps };
+            let request_memory = rps_milli * workload.memory_mib_per_request_per_second as u64 * 100 / (task.memory_mib.max(1) as u64);
+            let cpu = (workload.cpu_baseline_percent as u64 * 1000 + request_cpu).min(100_000) as u32;
+            let memory = (workload.memory_baseline_percent as u64 * 1000 + request_memory).min(100_000) as u32;
+            per_task.push((task.key, service, cpu, memory));
+        }
+        let mut per_service: BTreeMap<ServiceKey, (u64, u64, u64)> = BTreeMap::new();
+        for (key, service, cpu, memory) in per_task {
+            if let Some(task) = self.tasks.get_mut(&key) {
+                task.utilization_milli_percent = (cpu, memory);
+            }
+            let e = per_service.entry(service).or_default();
+            *e = (e.0 + cpu as u64, e.1 + memory as u64, e.2 + 1);
+        }
+        let mut samples = Vec::new();
+        for (key, (cpu, memory, n)) in per_service {
+            let Some(service) = self.services.get(&key).filter(|s| s.status == "ACTIVE") else { continue };
+            samples.push(Sample { key: MetricKey::ecs_service("CPUUtilization", &service.cluster, &service.name), value_milli: (cpu / n) as i64 });
+            samples.push(Sample { key: MetricKey::ecs_service("MemoryUtilization", &service.cluster, &service.name), value_milli: (memory / n) as i64 });
+        }
+        samples
     }
 
     /// Each capacity provider's registered instances (with their non-daemon tasks) and the service tasks
