@@ -481,6 +481,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("az-outage-under-load", include_str!("../scenarios/az-outage-under-load.json")),
     ("target-tracking-spike", include_str!("../scenarios/target-tracking-spike.json")),
     ("managed-scaling-growth", include_str!("../scenarios/managed-scaling-growth.json")),
+    ("ec2-vs-fargate-cost", include_str!("../scenarios/ec2-vs-fargate-cost.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -13,3 +13,5 @@ mod storage_engine;
 mod elb_engine;
 mod tidy;
 mod autoscaling_engine;
+mod cost_engine;
+mod scaling_props;
