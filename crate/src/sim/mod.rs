@@ -30,6 +30,7 @@ use crate::time::SimTime;
 use crate::trace::TraceHasher;
 
 pub use calls::{is_known_call, ELB_STEP_MS, KNOWN_CALLS};
+pub use cost::usd_text;
 pub use loadbalancing::describe_load;
 pub use model::*;
 
