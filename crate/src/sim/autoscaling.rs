@@ -85,42 +85,50 @@ impl Sim {
         self.apply_scaling_actions();
     }
 
-    /// Each RUNNING task's CPU and memory utilization from its workload (kept on the task), and each
-    /// service's average as `AWS/ECS` `CPUUtilization` and `MemoryUtilization` (ClusterName, ServiceName).
-    /// CPU: the scenario's baseline plus the requests the task served against what its CPU can serve
-    /// (`sim:SetLoad`'s `cpuMsPerRequest`). Memory: the baseline plus the memory each request per second
-    /// holds. Both in thousandths of a percent, at most 100 %. One pass over targets and one over tasks.
-    fn utilization_samples(&mut self) -> Vec<Sample> {
-        let step_s = (super::calls::ELB_STEP_MS / 1000).max(1);
-        let mut served: BTreeMap<&str, u64> = BTreeMap::new();
-        for target in self.elb.target_groups.values().flat_map(|g| g.targets.iter()) {
-            *served.entry(target.owner.as_str()).or_default() += target.last_requests + target.backlog.min(1);
-        }
-        let mut per_task: Vec<(TaskKey, ServiceKey, u32, u32)> = Vec::new();
-        for task in self.tasks.values().filter(|t| t.last_status == TaskStatus::Running && t.is_active()) {
-            let Some(service) = task.service else { continue };
-            let workload = self.scenario.workloads.get(&task.family).copied().unwrap_or_default();
-            let rps_milli = served.get(task.id.as_str()).copied().unwrap_or(0) * 1000 / step_s;
-            let capacity_rps = self.elb.capacities.get(&task.id).copied().unwrap_or(0) as u64;
-            let request_cpu = if capacity_rps == 0 { 0 } else { rps_milli * 100 / capacity_rps };
-            let request_memory = rps_milli * workload.memory_mib_per_request_per_second as u64 * 100 / (task.memory_mib.max(1) as u64);
-            let cpu = (workload.cpu_baseline_percent as u64 * 1000 + request_cpu).min(100_000) as u32;
-            let memory = (workload.memory_baseline_percent as u64 * 1000 + request_memory).min(100_000) as u32;
-            per_task.push((task.key, service, cpu, memory));
-        }
-        let mut per_service: BTreeMap<ServiceKey, (u64, u64, u64)> = BTreeMap::new();
-        for (key, service, cpu, memory) in per_task {
-            if let Some(task) = self.tasks.get_mut(&key) {
-                task.utilization_milli_percent = (cpu, memory);
+    /// A RUNNING task's CPU and memory utilization over the last load balancer step, thousandths of a
+    /// percent (at most 100 %): its workload's baseline (the scenario's `workloads`), plus for CPU the requests
+    /// it served against what its CPU can serve (`sim:SetLoad`'s `cpuMsPerRequest`), and for memory what each
+    /// request per second holds.
+    pub fn task_utilization(&self, key: TaskKey) -> Option<(u32, u32)> {
+        let task = self.tasks.get(&key).filter(|t| t.last_status == TaskStatus::Running)?;
+        let (mut served, mut cpu) = (0u64, 0u64);
+        for (tg, id, port) in self.elb.owners.get(&task.id).into_iter().flatten() {
+            if let Some(t) = self.elb.target_groups.get(tg).and_then(|g| g.find(id, *port).ok().map(|i| &g.targets[i])) {
+                let (rps_milli, cpu_milli) = target_load(t);
+                served += rps_milli;
+                cpu += cpu_milli;
             }
-            let e = per_service.entry(service).or_default();
-            *e = (e.0 + cpu as u64, e.1 + memory as u64, e.2 + 1);
+        }
+        let w = self.scenario.workloads.get(&task.family).copied().unwrap_or_default();
+        Some(workload_utilization(w, 1, served, cpu, task.memory_mib))
+    }
+
+    /// Each service's average CPU and memory utilization of its RUNNING tasks, as `AWS/ECS` `CPUUtilization`
+    /// and `MemoryUtilization` (ClusterName, ServiceName): what [`Sim::task_utilization`] gives, summed from
+    /// the service's targets in one pass (no lookup per task).
+    fn utilization_samples(&self) -> Vec<Sample> {
+        // (running tasks, family, task memory MiB) per service.
+        let mut running: BTreeMap<ServiceKey, (u64, &str, u32)> = BTreeMap::new();
+        for task in self.tasks.values().filter(|t| t.last_status == TaskStatus::Running && t.is_active()) {
+            if let Some(service) = task.service {
+                running.entry(service).or_insert((0, task.family.as_str(), task.memory_mib)).0 += 1;
+            }
         }
         let mut samples = Vec::new();
-        for (key, (cpu, memory, n)) in per_service {
+        for (key, (n, family, memory_mib)) in running {
             let Some(service) = self.services.get(&key).filter(|s| s.status == "ACTIVE") else { continue };
-            samples.push(Sample { key: MetricKey::ecs_service("CPUUtilization", &service.cluster, &service.name), value_milli: (cpu / n) as i64 });
-            samples.push(Sample { key: MetricKey::ecs_service("MemoryUtilization", &service.cluster, &service.name), value_milli: (memory / n) as i64 });
+            let (mut served, mut cpu) = (0u64, 0u64);
+            for (tg, _, _) in &service.load_balancers {
+                for t in self.elb.target_groups.get(tg).into_iter().flat_map(|g| g.targets.iter()).filter(|t| t.state != crate::elb::HealthState::Draining) {
+                    let (rps_milli, cpu_milli) = target_load(t);
+                    served += rps_milli;
+                    cpu += cpu_milli;
+                }
+            }
+            let w = self.scenario.workloads.get(family).copied().unwrap_or_default();
+            let (cpu, memory) = workload_utilization(w, n, served, cpu, memory_mib);
+            samples.push(Sample { key: MetricKey::ecs_service("CPUUtilization", &service.cluster, &service.name), value_milli: cpu as i64 });
+            samples.push(Sample { key: MetricKey::ecs_service("MemoryUtilization", &service.cluster, &service.name), value_milli: memory as i64 });
         }
         samples
     }
@@ -204,4 +212,25 @@ impl Sim {
             }
         }
     }
+}
+
+/// A target's load over the last step: (milli-requests per second served, thousandths of a percent of its
+/// task's CPU those requests use).
+fn target_load(t: &crate::elb::Target) -> (u64, u64) {
+    let step_s = (super::calls::ELB_STEP_MS / 1000).max(1);
+    let rps_milli = (t.last_requests + t.backlog.min(1)) * 1000 / step_s;
+    let cpu_milli = match t.capacity_rps {
+        Some(capacity) if capacity > 0 => (rps_milli * 100 / capacity as u64).min(100_000),
+        _ => 0,
+    };
+    (rps_milli, cpu_milli)
+}
+
+/// Average utilization of `n` tasks (thousandths of a percent, at most 100 % each): the workload's baselines,
+/// plus the CPU their requests use (`request_cpu` summed over the tasks) and the memory `rps_milli` holds.
+fn workload_utilization(w: crate::scenario::Workload, n: u64, rps_milli: u64, request_cpu: u64, memory_mib: u32) -> (u32, u32) {
+    let n = n.max(1);
+    let cpu = w.cpu_baseline_percent as u64 * 1000 + request_cpu / n;
+    let memory = w.memory_baseline_percent as u64 * 1000 + rps_milli * w.memory_mib_per_request_per_second as u64 * 100 / (memory_mib.max(1) as u64 * n);
+    (cpu.min(100_000) as u32, memory.min(100_000) as u32)
 }

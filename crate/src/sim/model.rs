@@ -211,8 +211,6 @@ pub struct Task {
     pub network_mode_awsvpc: bool,
     /// Host port bindings: (container name, container port, host port, protocol).
     pub network_bindings: Vec<(String, u16, u16, &'static str)>,
-    /// CPU and memory utilization over the last minute, thousandths of a percent (RUNNING service tasks).
-    pub utilization_milli_percent: (u32, u32),
     pub version: u64,
 }
 

@@ -512,8 +512,9 @@ impl Sim {
             let is_obsolete = |t: &Task| t.deployment_id.as_deref() != Some(primary.id.as_str()) || self.is_on_draining_instance(t);
             let n_total = tasks.len() as u32;
             let (obsolete, good): (Vec<&Task>, Vec<&Task>) = tasks.iter().copied().partition(|t| is_obsolete(t));
+            // Health matters only when there are obsolete tasks to replace (it asks the load balancer per task).
             let healthy: Vec<bool> = obsolete.iter().map(|t| self.task_counts_as_healthy(t)).collect();
-            let n_healthy = healthy.iter().filter(|h| **h).count() as u32 + good.iter().filter(|t| self.task_counts_as_healthy(t)).count() as u32;
+            let n_healthy = if obsolete.is_empty() { 0 } else { healthy.iter().filter(|h| **h).count() as u32 + good.iter().filter(|t| self.task_counts_as_healthy(t)).count() as u32 };
             let max_tasks = maximum_tasks(desired, config.maximum_percent).max(desired.min(1));
             let min_healthy = minimum_healthy_tasks(desired, config.minimum_healthy_percent);
             let n_good = good.len() as u32;
@@ -619,6 +620,8 @@ impl Sim {
         // One pass over the service's tasks: (deployment id, running, active) per deployment, and the rest.
         let mut counts: Vec<(String, u32, u32)> = service.deployments.iter().map(|d| (d.id.clone(), 0, 0)).collect();
         let (mut any_obsolete_left, mut primary_healthy, mut pending) = (false, 0u32, 0usize);
+        // The primary's healthy count decides only whether an in-progress rollout completes.
+        let rolling_out = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS");
         for t in self.tasks.values().filter(|t| t.service == Some(key)) {
             if t.is_active() {
                 if let Some(c) = counts.iter_mut().find(|(id, _, _)| t.deployment_id.as_deref() == Some(id.as_str())) {
@@ -628,7 +631,7 @@ impl Sim {
                 pending += (t.last_status != TaskStatus::Running) as usize;
             }
             any_obsolete_left |= t.last_status != TaskStatus::Stopped && (t.deployment_id != primary_id || self.is_on_draining_instance(t));
-            primary_healthy += (t.deployment_id == primary_id && self.task_counts_as_healthy(t)) as u32;
+            primary_healthy += (rolling_out && t.deployment_id == primary_id && self.task_counts_as_healthy(t)) as u32;
         }
         let mut completed = None;
         let mut steady = false;

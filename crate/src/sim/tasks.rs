@@ -418,7 +418,6 @@ impl Sim {
             health_status: "UNKNOWN",
             network_mode_awsvpc: spec.network_mode == NetworkMode::Awsvpc,
             network_bindings,
-            utilization_milli_percent: (0, 0),
             version: 1,
         };
         let provisioning_ms = match (request.launch_type, task.network_mode_awsvpc) {
