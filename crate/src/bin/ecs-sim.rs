@@ -284,19 +284,6 @@ fn bench(args: &[String]) -> ExitCode {
             let scenario = day_scenario();
             let started = Instant::now();
             let mut sim = Sim::new(&scenario, None);
-            if std::env::var("DAY_DEBUG").is_ok() {
-                for h in 1..=48u64 {
-                    sim.advance_to(SimTime(h * 1_800_000), u32::MAX);
-                    let v = sim.view();
-                    if h % 8 == 3 {
-                        let a = sim.call("cloudwatch:DescribeAlarms", json!({})).unwrap_or_default();
-                        for al in a["MetricAlarms"].as_array().into_iter().flatten() { eprintln!("   {} {} {}", al["AlarmName"], al["StateValue"], al["StateReason"]); }
-                    }
-                    let rps: u64 = v.load_balancers.iter().filter_map(|lb| lb.metrics.last()).map(|m| m.request_count / 60).sum();
-                    eprintln!("{:>5}m tasks {:>5} desired {:?} inst {:>4} rps {rps} cpu {:.1}", h * 30, v.tasks.iter().filter(|t| t.last_status == "RUNNING").count(),
-                        v.services.iter().map(|s| s.desired_count).collect::<Vec<_>>(), v.instances.iter().filter(|i| i.ec2_state == "running").count(), v.metrics.last().map(|m| m.cpu_reservation_percent).unwrap_or(0.0));
-                }
-            }
             sim.advance_to(SimTime(24 * 3_600_000), u32::MAX);
             let seconds = started.elapsed().as_secs_f64();
             let view = sim.view();

@@ -1,11 +1,14 @@
-//! Service Auto Scaling in the engine: Application Auto Scaling and CloudWatch alarm calls go to the
-//! `scaling` model; once a minute the engine reports each service's CPU utilization and each target group's
-//! requests per target, and carries out the desired counts the policies set.
+//! Service Auto Scaling in the engine: Application Auto Scaling, EC2 Auto Scaling and CloudWatch alarm calls
+//! go to the `scaling` model; once a minute the engine publishes each service's `AWS/ECS` CPUUtilization and
+//! MemoryUtilization (from its workload: the scenario's `workloads` baselines plus the requests its tasks
+//! served), each EC2 cluster's CPUReservation and MemoryReservation, and each target group's requests per
+//! target, then carries out the desired counts the policies set.
 //!
-//! Auto Scaling groups launch and terminate EC2 instances, and capacity providers with managed scaling get
-//! each minute their instances and the service tasks that could not be placed (for the reservation metric).
-//! Not yet: capacity provider strategies on services and RunTask (tasks go to the EC2 launch type), tasks
-//! waiting in PROVISIONING, Fargate Spot, and cost.
+//! Auto Scaling groups launch and terminate EC2 instances, by their own scaling policies (simple, step and
+//! target tracking on any alarm, classically the cluster's reservation) or by a capacity provider's managed
+//! scaling, which gets each minute its instances and the service tasks that could not be placed. Cost is wired
+//! in `sim/cost.rs`. Not yet: capacity provider strategies on services and RunTask (tasks go to the EC2 launch
+//! type), tasks waiting in PROVISIONING, and Fargate Spot (every Fargate task bills as FARGATE).
 
 use std::collections::BTreeMap;
 
@@ -21,9 +24,15 @@ pub fn is_wired_scaling_call(call: &str) -> bool {
 
 impl Sim {
     pub(crate) fn scaling_context(&self) -> ScalingContext {
-        let mut services = std::collections::BTreeMap::new();
+        let mut running_by_service: BTreeMap<ServiceKey, u32> = BTreeMap::new();
+        for t in self.tasks.values().filter(|t| t.is_active() && t.last_status == TaskStatus::Running) {
+            if let Some(s) = t.service {
+                *running_by_service.entry(s).or_default() += 1;
+            }
+        }
+        let mut services = BTreeMap::new();
         for s in self.services.values().filter(|s| s.status == "ACTIVE") {
-            let running = self.tasks.values().filter(|t| t.service == Some(s.key) && t.is_active() && t.last_status == TaskStatus::Running).count() as u32;
+            let running = running_by_service.get(&s.key).copied().unwrap_or(0);
             services.insert(
                 format!("service/{}/{}", s.cluster, s.name),
                 ServiceStatus { desired: s.desired_count, running, deploying: s.deployments.len() > 1 },

@@ -408,14 +408,14 @@ impl Sim {
 
     fn on_metrics_sample(&mut self) {
         // Per cluster: [cpu registered, cpu reserved, memory registered, memory reserved] (ACTIVE and DRAINING).
-        let mut reservations: BTreeMap<String, [u64; 4]> = BTreeMap::new();
+        let mut by_cluster: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
         for ci in self.container_instances.values() {
             if ci.status == "INACTIVE" {
                 continue;
             }
             if let Some(pool) = self.pools.get(&ci.cluster) {
                 if let (Some(node), Some(remaining)) = (pool.node(ci.key), pool.remaining(ci.key)) {
-                    let r = reservations.entry(ci.cluster.clone()).or_default();
+                    let r = by_cluster.entry(ci.cluster.as_str()).or_default();
                     r[0] += node.registered_cpu_units as u64;
                     r[1] += (node.registered_cpu_units - remaining.cpu_units.min(node.registered_cpu_units)) as u64;
                     r[2] += node.registered_memory_mib as u64;
@@ -423,6 +423,7 @@ impl Sim {
                 }
             }
         }
+        let reservations: BTreeMap<String, [u64; 4]> = by_cluster.into_iter().map(|(c, r)| (c.to_string(), r)).collect();
         let [cpu_registered, cpu_used, mem_registered, mem_used] =
             reservations.values().fold([0u64; 4], |acc, r| [acc[0] + r[0], acc[1] + r[1], acc[2] + r[2], acc[3] + r[3]]);
         let percent = |used: u64, total: u64| if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 };
