@@ -80,3 +80,38 @@ fn target_tracking_settles_under_a_constant_load_without_oscillating() {
         }
     }
 }
+
+#[test]
+fn workloads_set_the_memory_utilization_alarms_see() {
+    let mut doc = scenario("target-tracking-spike").document;
+    // 40 % of memory at rest, and 8 MiB per request per second: a task of 512 MiB serving 10 requests/s
+    // (the spike's base of 20 requests/s over 2 tasks) holds 10 × 8 = 80 MiB more, 80 / 512 = 15.625 %.
+    doc["workloads"] = json!({ "web": { "cpuBaselinePercent": 10, "memoryBaselinePercent": 40, "memoryMiBPerRequestPerSecond": 8 } });
+    let mut sim = Sim::new(&parse_scenario(&doc).expect("scenario"), None);
+    advance(&mut sim, t("4m"));
+    let alarm = json!({ "AlarmName": "memory", "Namespace": "AWS/ECS", "MetricName": "MemoryUtilization", "Statistic": "Average", "Period": 60,
+        "EvaluationPeriods": 1, "Threshold": 50, "ComparisonOperator": "GreaterThanThreshold",
+        "Dimensions": [ { "Name": "ClusterName", "Value": "demo" }, { "Name": "ServiceName", "Value": "web" } ] });
+    sim.call("cloudwatch:PutMetricAlarm", alarm).expect("alarm");
+    advance(&mut sim, t("5m30s"));
+    let out = sim.call("cloudwatch:DescribeAlarms", json!({ "AlarmNames": ["memory"] })).expect("describe");
+    let reason = out["MetricAlarms"][0]["StateReason"].as_str().unwrap_or("").to_string();
+    // 40 + 15.625 = 55.625 % > 50 %.
+    assert_eq!(out["MetricAlarms"][0]["StateValue"], json!("ALARM"), "{reason}");
+    assert!(reason.contains("[55.625 "), "{reason}");
+    let task = sim.view().tasks.iter().find(|t| t.last_status == "RUNNING").map(|t| t.id.clone()).expect("a running task");
+    // CPU: 10 % baseline + 10 requests/s of the 25 a task serves = 10 + 40 = 50 %.
+    assert_eq!(sim.task_utilization(&task), Some((50_000, 55_625)));
+}
+
+#[test]
+fn a_bad_workload_is_refused_with_its_path() {
+    let mut doc = scenario("target-tracking-spike").document;
+    doc["workloads"] = json!({ "web": { "cpuBaselinePercent": 150, "memoryBaselinePercent": "lots", "cpuPerRequest": 1 } });
+    let errors = parse_scenario(&doc).expect_err("refused");
+    let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    assert_eq!(paths, ["workloads.web.cpuBaselinePercent", "workloads.web.memoryBaselinePercent", "workloads.web.cpuPerRequest"]);
+    assert_eq!(errors[0].message, "cpuBaselinePercent must be a whole number from 0 to 100.");
+    doc["workloads"] = json!([1]);
+    assert_eq!(parse_scenario(&doc).expect_err("refused")[0].path, "workloads");
+}

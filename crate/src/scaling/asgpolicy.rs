@@ -283,7 +283,7 @@ impl ScalingState {
                 continue;
             }
             if let Some(q) = self.asg_policies.get_mut(&key) {
-                if !q.last_action_ms.is_some_and(|t| now < t + DEFAULT_COOLDOWN_S * 1000) || next < desired {
+                if q.last_action_ms.is_none_or(|t| now >= t + DEFAULT_COOLDOWN_S * 1000) || next < desired {
                     q.base = desired;
                 }
                 q.last_action_ms = Some(now);

@@ -98,8 +98,9 @@ impl Sim {
     /// percent (at most 100 %): its workload's baseline (the scenario's `workloads`), plus for CPU the requests
     /// it served against what its CPU can serve (`sim:SetLoad`'s `cpuMsPerRequest`), and for memory what each
     /// request per second holds.
-    pub fn task_utilization(&self, key: TaskKey) -> Option<(u32, u32)> {
-        let task = self.tasks.get(&key).filter(|t| t.last_status == TaskStatus::Running)?;
+    /// `task` is the task's id or ARN.
+    pub fn task_utilization(&self, task: &str) -> Option<(u32, u32)> {
+        let task = self.tasks.values().find(|t| (t.id == task || t.arn == task) && t.last_status == TaskStatus::Running)?;
         let (mut served, mut cpu) = (0u64, 0u64);
         for (tg, id, port) in self.elb.owners.get(&task.id).into_iter().flatten() {
             if let Some(t) = self.elb.target_groups.get(tg).and_then(|g| g.find(id, *port).ok().map(|i| &g.targets[i])) {

@@ -652,11 +652,9 @@ impl Sim {
             }
             service.deployments.retain(|d| d.status != "INACTIVE");
             let primary_done = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "COMPLETED");
-            if primary_done && service.deployments.len() == 1 && !service.steady_state_reported && !any_obsolete_left {
-                if pending == 0 {
-                    service.steady_state_reported = true;
-                    steady = true;
-                }
+            if primary_done && service.deployments.len() == 1 && !service.steady_state_reported && !any_obsolete_left && pending == 0 {
+                service.steady_state_reported = true;
+                steady = true;
             }
         }
         let name = service.name.clone();
