@@ -108,6 +108,13 @@ pub fn instance_type(name: &str) -> Option<&'static InstanceType> {
     INSTANCE_TYPES.iter().find(|it| it.name == name)
 }
 
+/// The price list every cost figure uses: On-Demand Linux rates in this Region, as of this date. Fargate
+/// rates are the reference's (§4.4: third-party transcriptions, the same figures in sources dated 2021-04-22
+/// and June 2026; [UNVERIFIED] against the official page, which renders them dynamically). EC2 On-Demand
+/// rates are the published us-east-1 Linux list prices [UNVERIFIED]: the reference does not list them.
+pub const PRICE_LIST_REGION: &str = "us-east-1";
+pub const PRICE_LIST_DATE: &str = "2026-06-01";
+
 /// Fargate Linux/x86 rates in us-east-1 (reference §4.4, marked unverified against the official page):
 /// $0.04048 per vCPU-hour and $0.004445 per GB-hour, here in micro-dollars.
 pub const FARGATE_MICRO_USD_PER_VCPU_HOUR: u64 = 40_480;

@@ -46,6 +46,18 @@ pub struct Network {
     pub security_groups: Vec<SecurityGroup>,
 }
 
+/// What the application of a task definition family uses besides the CPU its requests cost
+/// (`sim:SetLoad`'s `cpuMsPerRequest`): the scenario's `workloads`, keyed by family.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Workload {
+    /// CPU used with no requests, percent of the task's CPU.
+    pub cpu_baseline_percent: u32,
+    /// Memory used with no requests, percent of the task's memory.
+    pub memory_baseline_percent: u32,
+    /// Memory each request per second of load holds (buffers, sessions), MiB.
+    pub memory_mib_per_request_per_second: u32,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub at_ms: u64,
@@ -66,6 +78,8 @@ pub struct Scenario {
     pub network: Network,
     pub default_roles: bool,
     pub steps: Vec<Step>,
+    /// Workloads by task definition family (`workloads`).
+    pub workloads: BTreeMap<String, Workload>,
     /// The document as loaded, for export and share links.
     pub document: Value,
 }
@@ -142,6 +156,7 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
         }
     };
     let network = parse_network(root.get("network"), &region, &mut errors);
+    let workloads = parse_workloads(root.get("workloads"), &mut errors);
     let mut steps = Vec::new();
     let mut names: BTreeMap<String, usize> = BTreeMap::new();
     match root.get("steps") {
@@ -225,7 +240,46 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
     }
     // Steps at the same time run in file order: a stable sort by time keeps it.
     steps.sort_by_key(|s| s.at_ms);
-    Ok(Scenario { name, description, hint, seed, region, start_epoch_ms, network, default_roles, steps, document: document.clone() })
+    Ok(Scenario { name, description, hint, seed, region, start_epoch_ms, network, default_roles, steps, workloads, document: document.clone() })
+}
+
+/// `workloads`: `{ "<family>": { "cpuBaselinePercent": 5, "memoryBaselinePercent": 40, "memoryMiBPerRequestPerSecond": 2 } }`.
+fn parse_workloads(value: Option<&Value>, errors: &mut Vec<FieldError>) -> BTreeMap<String, Workload> {
+    let mut out = BTreeMap::new();
+    let map = match value {
+        None | Some(Value::Null) => return out,
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            errors.push(err("workloads", "workloads must be an object keyed by task definition family."));
+            return out;
+        }
+    };
+    for (family, item) in map {
+        let path = format!("workloads.{family}");
+        let Some(fields) = item.as_object() else {
+            errors.push(err(&path, "Each workload must be an object."));
+            continue;
+        };
+        let mut field = |name: &str, max: u64| -> u32 {
+            match fields.get(name) {
+                None | Some(Value::Null) => 0,
+                Some(v) => v.as_u64().filter(|n| *n <= max).map(|n| n as u32).unwrap_or_else(|| {
+                    errors.push(err(format!("{path}.{name}"), format!("{name} must be a whole number from 0 to {max}.")));
+                    0
+                }),
+            }
+        };
+        let workload = Workload {
+            cpu_baseline_percent: field("cpuBaselinePercent", 100),
+            memory_baseline_percent: field("memoryBaselinePercent", 100),
+            memory_mib_per_request_per_second: field("memoryMiBPerRequestPerSecond", 1_000_000),
+        };
+        if let Some(unknown) = fields.keys().find(|k| !["cpuBaselinePercent", "memoryBaselinePercent", "memoryMiBPerRequestPerSecond"].contains(&k.as_str())) {
+            errors.push(err(format!("{path}.{unknown}"), format!("Unknown field {unknown}: a workload has cpuBaselinePercent, memoryBaselinePercent and memoryMiBPerRequestPerSecond.")));
+        }
+        out.insert(family.clone(), workload);
+    }
+    out
 }
 
 fn parse_network(value: Option<&Value>, region: &str, errors: &mut Vec<FieldError>) -> Network {
@@ -428,6 +482,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("target-tracking-spike", include_str!("../scenarios/target-tracking-spike.json")),
     ("managed-scaling-growth", include_str!("../scenarios/managed-scaling-growth.json")),
     ("fargate-spot-interruption", include_str!("../scenarios/fargate-spot-interruption.json")),
+    ("ec2-vs-fargate-cost", include_str!("../scenarios/ec2-vs-fargate-cost.json")),
 ];
 
 /// Looks a built-in scenario up by id.

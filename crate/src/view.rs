@@ -33,6 +33,8 @@ pub struct View {
     pub target_groups: Vec<TargetGroupView>,
     /// Service Auto Scaling, alarms, Auto Scaling groups and capacity providers.
     pub scaling: ScalingView,
+    /// Cost to date and per hour (integer micro-dollars).
+    pub cost: crate::scaling::CostReport,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -554,6 +556,7 @@ impl Sim {
                 .collect(),
             instance_profiles: self.iam().instance_profiles.values().map(|p| (p.name.clone(), p.roles.clone())).collect(),
             scaling,
+            cost: self.cost_report(),
         }
     }
 }

@@ -120,3 +120,129 @@ fn the_view_shows_instances_launching_and_the_capacity_provider_reservation() {
     assert!(asg.instances.iter().all(|i| i.lifecycle_state == "InService" && i.protected_from_scale_in), "{:?}", asg.instances);
     assert!(view.tasks.iter().all(|t| !t.waiting_for_capacity), "no task waits once every task runs");
 }
+
+/// A classic cluster: an Auto Scaling group of m5.large (7,985 MiB registered) without a capacity provider,
+/// scaled by simple scaling policies on the cluster's MemoryReservation. A worker task reserves 3,072 MiB.
+fn classic_scenario(policies: &str) -> String {
+    format!(
+        r##"{{ "formatVersion": 1, "seed": 5, "startTime": "2026-01-05T09:00:00Z",
+        "network": {{ "vpcId": "vpc-main", "subnets": [
+            {{ "subnetId": "subnet-a", "availabilityZone": "us-east-1a" }}, {{ "subnetId": "subnet-b", "availabilityZone": "us-east-1b" }} ] }},
+        "steps": [
+          {{ "at": "0s", "call": "ecs:CreateCluster", "input": {{ "clusterName": "classic" }} }},
+          {{ "at": "0s", "call": "ec2:CreateLaunchTemplate", "input": {{ "LaunchTemplateName": "ecs-m5", "LaunchTemplateData": {{
+              "InstanceType": "m5.large", "IamInstanceProfile": {{ "Name": "ecsInstanceRole" }},
+              "UserData": "#!/bin/bash\necho ECS_CLUSTER=classic >> /etc/ecs/ecs.config" }} }} }},
+          {{ "at": "0s", "call": "autoscaling:CreateAutoScalingGroup", "input": {{ "AutoScalingGroupName": "classic-asg",
+              "LaunchTemplate": {{ "LaunchTemplateName": "ecs-m5" }}, "MinSize": 1, "MaxSize": 4, "DesiredCapacity": 1, "VPCZoneIdentifier": "subnet-a,subnet-b" }} }},
+          {{ "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": {{ "family": "worker", "requiresCompatibilities": ["EC2"],
+              "containerDefinitions": [ {{ "name": "worker", "image": "example/worker:1", "cpu": 512, "memory": 3072 }} ] }} }},
+          {policies}
+          {{ "at": "1m", "call": "ecs:CreateService", "input": {{ "cluster": "classic", "serviceName": "worker", "taskDefinition": "worker", "desiredCount": 2 }} }},
+          {{ "at": "5m", "call": "ecs:UpdateService", "input": {{ "cluster": "classic", "service": "worker", "desiredCount": 6 }} }},
+          {{ "at": "25m", "call": "ecs:UpdateService", "input": {{ "cluster": "classic", "service": "worker", "desiredCount": 1 }} }}
+        ] }}"##
+    )
+}
+
+const SIMPLE_POLICIES: &str = r#"
+  { "at": "0s", "call": "autoscaling:PutScalingPolicy", "as": "out", "input": { "AutoScalingGroupName": "classic-asg", "PolicyName": "memory-out",
+      "PolicyType": "SimpleScaling", "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": 1, "Cooldown": 60 } },
+  { "at": "0s", "call": "autoscaling:PutScalingPolicy", "as": "in", "input": { "AutoScalingGroupName": "classic-asg", "PolicyName": "memory-in",
+      "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": -1, "Cooldown": 60 } },
+  { "at": "0s", "call": "cloudwatch:PutMetricAlarm", "input": { "AlarmName": "memory-high", "Namespace": "AWS/ECS", "MetricName": "MemoryReservation",
+      "Dimensions": [ { "Name": "ClusterName", "Value": "classic" } ], "Statistic": "Average", "Period": 60, "EvaluationPeriods": 1,
+      "Threshold": 75, "ComparisonOperator": "GreaterThanThreshold", "AlarmActions": [ "${out.PolicyARN}" ] } },
+  { "at": "0s", "call": "cloudwatch:PutMetricAlarm", "input": { "AlarmName": "memory-low", "Namespace": "AWS/ECS", "MetricName": "MemoryReservation",
+      "Dimensions": [ { "Name": "ClusterName", "Value": "classic" } ], "Statistic": "Average", "Period": 60, "EvaluationPeriods": 3,
+      "Threshold": 40, "ComparisonOperator": "LessThanThreshold", "AlarmActions": [ "${in.PolicyARN}" ] } },"#;
+
+fn group_desired(sim: &mut ecs_sim::sim::Sim) -> u64 {
+    let out = sim.call("autoscaling:DescribeAutoScalingGroups", serde_json::json!({ "AutoScalingGroupNames": ["classic-asg"] })).expect("describe");
+    out["AutoScalingGroups"][0]["DesiredCapacity"].as_u64().unwrap_or(99)
+}
+
+#[test]
+fn simple_scaling_on_memory_reservation_grows_and_shrinks_the_group() {
+    let mut sim = ecs_sim::sim::Sim::new(&scenario(&classic_scenario(SIMPLE_POLICIES)), None);
+    let mut max_seen = 0;
+    step_until(&mut sim, t("20m"), |sim| {
+        let groups = sim.view().instances.iter().filter(|i| i.ec2_state == "running" || i.ec2_state == "pending").count();
+        max_seen = max_seen.max(groups);
+    });
+    // Two tasks on one instance reserve 2 × 3,072 / 7,985 = 76.9 % > 75 %: one instance more, after each
+    // 60 s cooldown, while the reservation stays above 75 %. Six tasks on three instances are 6 × 3,072 /
+    // (3 × 7,985) = 76.9 % again, so a fourth: 6 × 3,072 / (4 × 7,985) = 57.7 %. MaxSize 4 holds.
+    assert_eq!(group_desired(&mut sim), 4);
+    assert!(max_seen <= 4, "never above MaxSize: {max_seen}");
+    let worker = sim.view().services.into_iter().find(|s| s.name == "worker").expect("service");
+    assert_eq!(worker.running_count, 6);
+    let activities = sim.call("autoscaling:DescribeScalingActivities", serde_json::json!({ "AutoScalingGroupName": "classic-asg" })).expect("activities");
+    let causes: Vec<&str> = activities["Activities"].as_array().expect("list").iter().map(|a| a["Cause"].as_str().unwrap_or("")).collect();
+    assert!(causes.iter().any(|c| c.contains("a monitor alarm memory-high in state ALARM triggered policy memory-out changing the desired capacity from 1 to 2.")
+        && c.contains("an instance was started in response to a difference between desired and actual capacity, increasing the capacity from 1 to 2.")), "{causes:#?}");
+    assert!(causes.iter().any(|c| c.contains("a user request created an AutoScalingGroup changing the desired capacity from 0 to 1.")), "{causes:#?}");
+    assert_eq!(activities["Activities"][0]["Description"].as_str().map(|d| d.starts_with("Launching a new EC2 instance: i-")), Some(true));
+    let policies = sim.call("autoscaling:DescribePolicies", serde_json::json!({ "AutoScalingGroupName": "classic-asg" })).expect("policies");
+    let out = policies["ScalingPolicies"].as_array().expect("list").iter().find(|p| p["PolicyName"] == "memory-out").expect("memory-out");
+    assert_eq!(out["PolicyType"], "SimpleScaling");
+    assert_eq!(out["Alarms"][0]["AlarmName"], "memory-high");
+    // At 25 m one task is left: 3,072 / 31,940 = 9.6 % < 40 % for 3 minutes, then one instance less a minute.
+    advance(&mut sim, t("45m"));
+    assert_eq!(group_desired(&mut sim), 1, "back to MinSize");
+    let activities = sim.call("autoscaling:DescribeScalingActivities", serde_json::json!({ "AutoScalingGroupName": "classic-asg", "MaxRecords": 1 })).expect("activities");
+    let last = &activities["Activities"][0];
+    assert!(last["Description"].as_str().unwrap_or("").starts_with("Terminating EC2 instance: i-"), "{last}");
+    let cause = last["Cause"].as_str().unwrap_or("");
+    assert!(cause.contains("triggered policy memory-in changing the desired capacity from 2 to 1.") && cause.contains("shrinking the capacity from 2 to 1."), "{cause}");
+    assert!(activities["NextToken"].is_string());
+    assert_eq!(sim.view().services.iter().find(|s| s.name == "worker").map(|s| s.running_count), Some(1));
+}
+
+#[test]
+fn target_tracking_on_cpu_reservation_creates_its_alarms_and_scales_out() {
+    let policy = r#"{ "at": "0s", "call": "autoscaling:PutScalingPolicy", "input": { "AutoScalingGroupName": "classic-asg", "PolicyName": "cpu-tt",
+        "PolicyType": "TargetTrackingScaling", "TargetTrackingConfiguration": { "TargetValue": 40,
+        "CustomizedMetricSpecification": { "Namespace": "AWS/ECS", "MetricName": "CPUReservation", "Dimensions": [ { "Name": "ClusterName", "Value": "classic" } ], "Statistic": "Average" } } } },"#;
+    let mut sim = ecs_sim::sim::Sim::new(&scenario(&classic_scenario(policy)), None);
+    advance(&mut sim, t("1m"));
+    let alarms = sim.call("cloudwatch:DescribeAlarms", serde_json::json!({ "AlarmNamePrefix": "TargetTracking-classic-asg-" })).expect("alarms");
+    assert_eq!(alarms["MetricAlarms"].as_array().map(Vec::len), Some(2), "AlarmHigh and AlarmLow");
+    // Memory fits two tasks of 512 CPU units per m5.large (2,048 units), so each full instance reserves
+    // 1,024 / 2,048 = 50 % > 40 %: AlarmHigh (3 of 3), then ceil(desired × 50 / 40): 1 → 2, and after each
+    // 300 s warm-up 2 → 3 → 4. Six tasks on four instances: 3,072 / 8,192 = 37.5 %, within 90 % of the
+    // target (36 %), so it stays: ceil(4 × 37.5 / 40) = 4.
+    advance(&mut sim, t("20m"));
+    assert_eq!(group_desired(&mut sim), 4);
+    let activities = sim.call("autoscaling:DescribeScalingActivities", serde_json::json!({ "AutoScalingGroupName": "classic-asg" })).expect("activities");
+    let cause = activities["Activities"][0]["Cause"].as_str().unwrap_or("");
+    assert!(cause.contains("a monitor alarm TargetTracking-classic-asg-AlarmHigh-") && cause.contains("triggered policy cpu-tt changing the desired capacity from 3 to 4."), "{cause}");
+    advance(&mut sim, t("24m"));
+    assert_eq!(group_desired(&mut sim), 4, "no oscillation under a constant reservation");
+}
+
+#[test]
+fn put_scaling_policy_refuses_bad_input_in_aws_words() {
+    let mut sim = ecs_sim::sim::Sim::new(&scenario(&classic_scenario("")), None);
+    advance(&mut sim, t("1s"));
+    let call = |sim: &mut ecs_sim::sim::Sim, input: serde_json::Value| sim.call("autoscaling:PutScalingPolicy", input).expect_err("refused").to_string();
+    let e = call(&mut sim, serde_json::json!({ "AutoScalingGroupName": "nope", "PolicyName": "p", "AdjustmentType": "ChangeInCapacity", "ScalingAdjustment": 1 }));
+    assert!(e.contains("AutoScalingGroup name not found - AutoScalingGroup 'nope' not found"), "{e}");
+    let e = call(&mut sim, serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "p", "ScalingAdjustment": 1 }));
+    assert!(e.contains("AdjustmentType"), "{e}");
+    let e = call(&mut sim, serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "p", "AdjustmentType": "ExactCapacity", "ScalingAdjustment": -1 }));
+    assert!(e.contains("ScalingAdjustment"), "{e}");
+    let e = call(&mut sim, serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "p", "PolicyType": "StepScaling", "AdjustmentType": "ChangeInCapacity", "Cooldown": 60,
+        "StepAdjustments": [ { "MetricIntervalLowerBound": 0, "ScalingAdjustment": 1 } ] }));
+    assert!(e.contains("Cooldown is only supported for policy type SimpleScaling"), "{e}");
+    let e = call(&mut sim, serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "p", "PolicyType": "TargetTrackingScaling",
+        "TargetTrackingConfiguration": { "TargetValue": 50, "PredefinedMetricSpecification": { "PredefinedMetricType": "ASGAverageCPUUtilization" } } }));
+    assert!(e.contains("ASGAverageCPUUtilization") && e.contains("CustomizedMetricSpecification"), "{e}");
+    let ok = sim.call("autoscaling:PutScalingPolicy", serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "steps", "PolicyType": "StepScaling",
+        "AdjustmentType": "PercentChangeInCapacity", "MinAdjustmentMagnitude": 1,
+        "StepAdjustments": [ { "MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 10, "ScalingAdjustment": 50 }, { "MetricIntervalLowerBound": 10, "ScalingAdjustment": 100 } ] })).expect("step policy");
+    assert!(ok["PolicyARN"].as_str().unwrap_or("").contains(":scalingPolicy:") && ok["PolicyARN"].as_str().unwrap_or("").ends_with(":autoScalingGroupName/classic-asg:policyName/steps"));
+    sim.call("autoscaling:DeletePolicy", serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "steps" })).expect("delete");
+    let listed = sim.call("autoscaling:DescribePolicies", serde_json::json!({})).expect("describe");
+    assert_eq!(listed["ScalingPolicies"].as_array().map(Vec::len), Some(0));
+}

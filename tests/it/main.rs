@@ -14,3 +14,5 @@ mod elb_engine;
 mod tidy;
 mod autoscaling_engine;
 mod capacity_engine;
+mod cost_engine;
+mod scaling_props;

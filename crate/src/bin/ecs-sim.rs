@@ -288,10 +288,13 @@ fn bench(args: &[String]) -> ExitCode {
             let seconds = started.elapsed().as_secs_f64();
             let view = sim.view();
             let running = view.tasks.iter().filter(|t| t.last_status == "RUNNING").count();
+            let scaling = sim.log().iter().filter(|e| e.kind == "scaling").count();
+            let instances_running = view.instances.iter().filter(|i| i.ec2_state == "running").count();
             let requests: u64 = view.load_balancers.iter().flat_map(|lb| lb.metrics.iter()).map(|m| m.request_count).sum();
             println!(
                 "{}",
-                json!({ "simulated": "24h", "instances": view.instances.len(), "runningTasks": running, "loadBalancers": view.load_balancers.len(),
+                json!({ "simulated": "24h", "instances": view.instances.len(), "instancesRunning": instances_running, "runningTasks": running, "scalingEvents": scaling,
+                        "costToDate": ecs_sim::sim::usd_text(view.cost.to_date_micro_usd), "loadBalancers": view.load_balancers.len(),
                         "requestsLastHour": requests, "events": sim.n_events_processed(), "seconds": (seconds * 1000.0).round() / 1000.0, "budgetSeconds": 2.0,
                         "traceHash": sim.trace_hash() })
             );
@@ -327,15 +330,23 @@ fn time_placement(n_instances: u32, n_tasks: u32) -> Value {
 }
 
 /// The design's day: 500 instances, 5,000 tasks, 3 services each behind its own load balancer, 5,000
-/// requests/s in a daily cycle, for 24 hours of sim time. (Service Auto Scaling is not modelled yet.)
+/// requests/s at the daily peak, for 24 hours of sim time, with autoscaling: target tracking on each
+/// service's CPU (50 %), and the instances in an Auto Scaling group with target tracking on the cluster's
+/// CPUReservation (70 %). A task (0.5 vCPU) serves 512 × 1000 / (1024 × 250 ms) = 2 requests/s at full CPU,
+/// so the peak's 5,000 requests/s at 50 % need 5,000 tasks; 5,000 tasks reserve 5,000 × 512 / (500 × 8,192)
+/// = 62.5 % of 500 m5.2xlarge.
 fn day_scenario() -> Scenario {
     let user_data = "#!/bin/bash\necho ECS_CLUSTER=day >> /etc/ecs/ecs.config";
-    let mut steps = vec![json!({ "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "day" } })];
-    for subnet in ["subnet-a", "subnet-b", "subnet-c"] {
-        let count = if subnet == "subnet-c" { 166 } else { 167 };
-        steps.push(json!({ "at": "0s", "call": "ec2:RunInstances", "input": { "InstanceType": "m5.2xlarge", "MinCount": count, "MaxCount": count,
-            "SubnetId": subnet, "IamInstanceProfile": { "Name": "ecsInstanceRole" }, "UserData": user_data } }));
-    }
+    let mut steps = vec![
+        json!({ "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "day" } }),
+        json!({ "at": "0s", "call": "ec2:CreateLaunchTemplate", "input": { "LaunchTemplateName": "day-m5", "LaunchTemplateData": {
+            "InstanceType": "m5.2xlarge", "IamInstanceProfile": { "Name": "ecsInstanceRole" }, "UserData": user_data } } }),
+        json!({ "at": "0s", "call": "autoscaling:CreateAutoScalingGroup", "input": { "AutoScalingGroupName": "day-asg",
+            "LaunchTemplate": { "LaunchTemplateName": "day-m5" }, "MinSize": 100, "MaxSize": 600, "DesiredCapacity": 500, "VPCZoneIdentifier": "subnet-a,subnet-b,subnet-c" } }),
+        json!({ "at": "0s", "call": "autoscaling:PutScalingPolicy", "input": { "AutoScalingGroupName": "day-asg", "PolicyName": "cpu-reservation-70",
+            "PolicyType": "TargetTrackingScaling", "TargetTrackingConfiguration": { "TargetValue": 70, "CustomizedMetricSpecification": {
+                "Namespace": "AWS/ECS", "MetricName": "CPUReservation", "Dimensions": [ { "Name": "ClusterName", "Value": "day" } ], "Statistic": "Average" } } } }),
+    ];
     for (idx, name) in ["shop", "api", "search"].iter().enumerate() {
         let lb = format!("{name}-lb");
         let tg = format!("{name}-tg");
@@ -347,14 +358,20 @@ fn day_scenario() -> Scenario {
             "LoadBalancerArn": format!("${{{lb}.LoadBalancers[0].LoadBalancerArn}}"), "Protocol": "HTTP", "Port": 80,
             "DefaultActions": [ { "Type": "forward", "TargetGroupArn": format!("${{{tg}.TargetGroups[0].TargetGroupArn}}") } ] } }));
         steps.push(json!({ "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": { "family": name, "requiresCompatibilities": ["EC2"],
-            "containerDefinitions": [ { "name": name, "image": format!("example/{name}:1"), "cpu": 256, "memory": 512,
+            "containerDefinitions": [ { "name": name, "image": format!("example/{name}:1"), "cpu": 512, "memory": 1024,
                 "portMappings": [ { "containerPort": 80, "hostPort": 0 } ] } ] } }));
         let desired = if idx == 0 { 1666 } else { 1667 };
         steps.push(json!({ "at": "2m", "call": "ecs:CreateService", "input": { "cluster": "day", "serviceName": name, "taskDefinition": name,
             "desiredCount": desired,
             "loadBalancers": [ { "targetGroupArn": format!("${{{tg}.TargetGroups[0].TargetGroupArn}}"), "containerName": name, "containerPort": 80 } ] } }));
+        let resource = format!("service/day/{name}");
+        steps.push(json!({ "at": "2m", "call": "application-autoscaling:RegisterScalableTarget", "input": { "ServiceNamespace": "ecs",
+            "ResourceId": resource, "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 300, "MaxCapacity": 2500 } }));
+        steps.push(json!({ "at": "2m", "call": "application-autoscaling:PutScalingPolicy", "input": { "PolicyName": "cpu50", "ServiceNamespace": "ecs",
+            "ResourceId": resource, "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
+            "TargetTrackingScalingPolicyConfiguration": { "TargetValue": 50.0, "PredefinedMetricSpecification": { "PredefinedMetricType": "ECSServiceAverageCPUUtilization" } } } }));
         let share = [2000, 2000, 1000][idx];
-        steps.push(json!({ "at": "10m", "call": "sim:SetLoad", "input": { "loadBalancer": lb, "pattern": "dailyCycle", "min": share / 5, "max": share, "cpuMsPerRequest": 20 } }));
+        steps.push(json!({ "at": "10m", "call": "sim:SetLoad", "input": { "loadBalancer": lb, "pattern": "dailyCycle", "min": share / 5, "max": share, "cpuMsPerRequest": 250 } }));
     }
     let document = json!({
         "formatVersion": 1, "name": "A day of traffic", "seed": 1, "region": "us-east-1",

@@ -578,6 +578,12 @@ impl ElbState {
         out
     }
 
+    /// Whether an owner has targets and every one of them is healthy (no allocation: the scheduler asks often).
+    pub fn owner_all_healthy(&self, owner: &str) -> bool {
+        let Some(keys) = self.owners.get(owner).filter(|k| !k.is_empty()) else { return false };
+        keys.iter().all(|(tg, id, port)| self.target_groups.get(tg).and_then(|g| g.find(id, *port).ok().map(|i| g.targets[i].state)) == Some(HealthState::Healthy))
+    }
+
     /// Per-minute metrics of a load balancer (oldest first).
     pub fn lb_metric_points(&self, lb_arn: &str) -> Vec<MetricPoint> {
         self.lb_metrics.get(lb_arn).map(|s| s.points.iter().cloned().collect()).unwrap_or_default()

@@ -386,7 +386,7 @@ impl ScalingState {
             created_ms: now,
         };
         self.asgs.insert(name.to_string(), asg);
-        self.reconcile_asg(name, ctx);
+        self.reconcile_asg(name, ctx, &format!("a user request created an AutoScalingGroup changing the desired capacity from 0 to {desired}"));
         Ok(json!({}))
     }
 
@@ -402,8 +402,9 @@ impl ScalingState {
         if desired < asg.min {
             return Err(asg_validation(format!("New SetDesiredCapacity value {desired} is below min value {} for the AutoScalingGroup.", asg.min)));
         }
+        let from = asg.desired;
         asg.desired = desired;
-        self.reconcile_asg(name, ctx);
+        self.reconcile_asg(name, ctx, &format!("a user request explicitly set group desired capacity changing the desired capacity from {from} to {desired}"));
         Ok(json!({}))
     }
 
@@ -456,8 +457,9 @@ impl ScalingState {
 
     /// Brings an ASG's instances to its desired capacity: launches new instances (spread over the
     /// subnets round-robin), or terminates unprotected instances, newest first, when above it.
-    /// Protected instances are never terminated; the group then stays above desired.
-    pub(crate) fn reconcile_asg(&mut self, name: &str, ctx: &ScalingContext) {
+    /// Protected instances are never terminated; the group then stays above desired. `cause` is what changed
+    /// the desired capacity, as the first sentence of the activities' causes (without its time).
+    pub(crate) fn reconcile_asg(&mut self, name: &str, ctx: &ScalingContext, cause: &str) {
         let now = ctx.now_epoch_ms();
         let Some(asg) = self.asgs.get(name).cloned() else { return };
         let lt = self.launch_templates.get(&asg.launch_template_id).cloned();
@@ -473,6 +475,14 @@ impl ScalingState {
                 if let Some(a) = self.asgs.get_mut(name) {
                     a.instances.insert(id.clone(), inst);
                 }
+                let t = super::asgpolicy::cause_time(now);
+                self.record_asg_activity(
+                    name,
+                    format!("Launching a new EC2 instance: {id}"),
+                    format!("At {t} {cause}.  At {t} an instance was started in response to a difference between desired and actual capacity, increasing the capacity from {} to {}.", have + k, have + k + 1),
+                    format!("{{\"Subnet ID\":\"{subnet}\",\"Availability Zone\":\"{az}\"}}"),
+                    now,
+                );
                 self.actions.push(ScalingAction::LaunchInstance {
                     asg: name.to_string(),
                     instance_id: id,
@@ -488,15 +498,24 @@ impl ScalingState {
             let mut candidates: Vec<&AsgInstance> = asg.instances.values().filter(|i| !i.protected).collect();
             candidates.sort_by(|a, b| (b.launched_ms, &b.instance_id).cmp(&(a.launched_ms, &a.instance_id)));
             let victims: Vec<String> = candidates.iter().take((have - asg.desired) as usize).map(|i| i.instance_id.clone()).collect();
-            self.terminate(name, &victims, "an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity");
+            self.terminate(name, &victims, cause, now);
         }
     }
 
-    fn terminate(&mut self, asg: &str, ids: &[String], reason: &str) {
+    fn terminate(&mut self, asg: &str, ids: &[String], cause: &str, now: u64) {
+        let reason = "an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity";
+        let t = super::asgpolicy::cause_time(now);
         for id in ids {
-            if let Some(a) = self.asgs.get_mut(asg) {
-                a.instances.remove(id);
-            }
+            let Some(a) = self.asgs.get_mut(asg) else { continue };
+            let have = a.instances.len();
+            let Some(inst) = a.instances.remove(id) else { continue };
+            self.record_asg_activity(
+                asg,
+                format!("Terminating EC2 instance: {id}"),
+                format!("At {t} {cause}.  At {t} {reason} from {have} to {}.  At {t} instance {id} was selected for termination.", have - 1),
+                format!("{{\"Subnet ID\":\"{}\",\"Availability Zone\":\"{}\"}}", inst.subnet_id, inst.availability_zone),
+                now,
+            );
             self.actions.push(ScalingAction::TerminateInstance { asg: asg.to_string(), instance_id: id.clone(), reason: reason.to_string() });
         }
     }
@@ -692,7 +711,7 @@ impl ScalingState {
                 if let Some(c) = self.capacity_providers.get_mut(&cp.name) {
                     c.last_scale_out_ms = Some(now);
                 }
-                self.reconcile_asg(&cp.asg_name, ctx);
+                self.reconcile_asg(&cp.asg_name, ctx, &managed_cause(&cp, "High", asg.desired, new_desired));
             }
         } else if cpr < target {
             let low = cp.low_minutes + 1;
@@ -714,17 +733,27 @@ impl ScalingState {
             if let Some(a) = self.asgs.get_mut(&cp.asg_name) {
                 a.desired = new_desired;
             }
+            let cause = managed_cause(&cp, "Low", asg.desired, new_desired);
             if cp.managed_termination_protection {
                 // ECS removed protection from empty instances only: the ASG terminates those.
                 let empties: Vec<String> = running.iter().filter(|(id, t)| *t == 0 && !self.asgs.get(&cp.asg_name).is_some_and(|a| a.instances.get(id).is_some_and(|i| i.protected))).map(|(id, _)| id.clone()).take(to_remove as usize).collect();
-                self.terminate(&cp.asg_name, &empties, "an instance was taken out of service in response to a difference between desired and actual capacity, shrinking the capacity");
+                self.terminate(&cp.asg_name, &empties, &cause, now);
             } else {
                 // Without protection the ASG picks by its own termination policy: it may pick an
                 // instance with tasks, whose tasks then stop.
-                self.reconcile_asg(&cp.asg_name, ctx);
+                self.reconcile_asg(&cp.asg_name, ctx, &cause);
             }
         } else if let Some(c) = self.capacity_providers.get_mut(&cp.name) {
             c.low_minutes = 0;
         }
     }
+}
+
+/// The cause of a managed scaling change: the target tracking policy ECS creates on the group and its
+/// alarm. The policy and alarm names follow AWS's pattern; their generated suffixes are [UNVERIFIED].
+fn managed_cause(cp: &CapacityProvider, high_or_low: &str, from: u32, to: u32) -> String {
+    format!(
+        "a monitor alarm TargetTracking-{}-Alarm{high_or_low} in state ALARM triggered policy ECSManagedAutoScalingPolicy-{} changing the desired capacity from {from} to {to}",
+        cp.asg_name, cp.name
+    )
 }

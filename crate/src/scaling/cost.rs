@@ -60,6 +60,7 @@ pub fn fargate_hourly(spot: bool, cpu_units: u32, memory_mib: u32) -> u64 {
 struct Running {
     /// Service name (`None` for standalone tasks and instances).
     service: Option<String>,
+    cluster: String,
     kind: CapacityType,
     /// For tasks: cpu units and MiB; for instances: the instance type name.
     cpu_units: u32,
@@ -84,13 +85,40 @@ impl Running {
     }
 }
 
+/// One line of a cost report: cost to date and what runs now costs per hour, micro-dollars.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CostLine {
+    /// The capacity type (`EC2`, `FARGATE`, `FARGATE_SPOT`), cluster or service name.
+    pub name: String,
+    /// The service's cluster (service lines only).
+    pub cluster: String,
+    pub to_date_micro_usd: u64,
+    pub per_hour_micro_usd: u64,
+}
+
+/// Cost to date and per hour, in total and by capacity type, cluster and service (Fargate services only:
+/// an EC2 instance's bill does not depend on the tasks on it).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CostReport {
+    pub region: &'static str,
+    /// The date the rates are from (`catalog::PRICE_LIST_DATE`).
+    pub rates_as_of: &'static str,
+    pub to_date_micro_usd: u64,
+    pub per_hour_micro_usd: u64,
+    pub by_capacity_type: Vec<CostLine>,
+    pub by_cluster: Vec<CostLine>,
+    pub by_service: Vec<CostLine>,
+}
+
+/// Costs closed so far, by (dimension, name, cluster): dimension 0 capacity type, 1 cluster, 2 service.
+type Closed = BTreeMap<(u8, String, String), u64>;
+
 /// Cost to date from the start and stop events the engine reports. EC2 costs are per instance (not per
 /// service: an instance's bill does not depend on the tasks on it).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CostLedger {
     running: BTreeMap<String, Running>,
-    closed_by_service: BTreeMap<String, u64>,
-    closed_by_type: BTreeMap<CapacityType, u64>,
+    closed: Closed,
 }
 
 impl CostLedger {
@@ -99,48 +127,70 @@ impl CostLedger {
     }
 
     /// A Fargate or Fargate Spot task started (billing starts when the image pull starts).
-    pub fn task_started(&mut self, task_id: &str, service: Option<&str>, spot: bool, cpu_units: u32, memory_mib: u32, at_ms: u64) {
+    #[allow(clippy::too_many_arguments)]
+    pub fn task_started(&mut self, task_id: &str, cluster: &str, service: Option<&str>, spot: bool, cpu_units: u32, memory_mib: u32, at_ms: u64) {
         let kind = if spot { CapacityType::FargateSpot } else { CapacityType::Fargate };
-        self.running.insert(task_id.to_string(), Running { service: service.map(str::to_string), kind, cpu_units, memory_mib, instance_type: None, started_ms: at_ms });
+        let r = Running { service: service.map(str::to_string), cluster: cluster.to_string(), kind, cpu_units, memory_mib, instance_type: None, started_ms: at_ms };
+        self.running.insert(task_id.to_string(), r);
     }
 
-    /// An EC2 instance started (launched by an ASG or the scenario).
-    pub fn instance_started(&mut self, instance_id: &str, instance_type: &str, at_ms: u64) {
-        self.running.insert(instance_id.to_string(), Running { service: None, kind: CapacityType::Ec2, cpu_units: 0, memory_mib: 0, instance_type: Some(instance_type.to_string()), started_ms: at_ms });
+    /// An EC2 instance started running (launched by an ASG or the scenario), for `cluster`'s agent.
+    pub fn instance_started(&mut self, instance_id: &str, cluster: &str, instance_type: &str, at_ms: u64) {
+        let r = Running { service: None, cluster: cluster.to_string(), kind: CapacityType::Ec2, cpu_units: 0, memory_mib: 0, instance_type: Some(instance_type.to_string()), started_ms: at_ms };
+        self.running.insert(instance_id.to_string(), r);
     }
 
     /// A task stopped or an instance terminated. Unknown ids are ignored.
     pub fn stopped(&mut self, id: &str, at_ms: u64) {
         let Some(r) = self.running.remove(id) else { return };
         let c = r.cost(at_ms);
-        if let Some(s) = &r.service {
-            *self.closed_by_service.entry(s.clone()).or_default() += c;
+        for key in Self::keys(&r) {
+            *self.closed.entry(key).or_default() += c;
         }
-        *self.closed_by_type.entry(r.kind).or_default() += c;
     }
 
-    /// Cost to date per service (Fargate tasks), micro-dollars.
-    pub fn by_service(&self, now_ms: u64) -> BTreeMap<String, u64> {
-        let mut out = self.closed_by_service.clone();
+    fn keys(r: &Running) -> Vec<(u8, String, String)> {
+        let mut keys = vec![(0, r.kind.as_str().to_string(), String::new()), (1, r.cluster.clone(), String::new())];
+        if let Some(s) = &r.service {
+            keys.push((2, s.clone(), r.cluster.clone()));
+        }
+        keys
+    }
+
+    /// The report at `now_ms`.
+    pub fn report(&self, now_ms: u64) -> CostReport {
+        let mut lines: BTreeMap<(u8, String, String), (u64, u64)> = self.closed.iter().map(|(k, v)| (k.clone(), (*v, 0))).collect();
         for r in self.running.values() {
-            if let Some(s) = &r.service {
-                *out.entry(s.clone()).or_default() += r.cost(now_ms);
+            let (cost, hourly) = (r.cost(now_ms), r.hourly());
+            for key in Self::keys(r) {
+                let e = lines.entry(key).or_default();
+                e.0 += cost;
+                e.1 += hourly;
             }
         }
-        out
+        let mut report = CostReport { region: crate::catalog::PRICE_LIST_REGION, rates_as_of: crate::catalog::PRICE_LIST_DATE, ..CostReport::default() };
+        for ((dim, name, cluster), (to_date, hourly)) in lines {
+            let line = CostLine { name, cluster, to_date_micro_usd: to_date, per_hour_micro_usd: hourly };
+            match dim {
+                0 => {
+                    report.to_date_micro_usd += to_date;
+                    report.per_hour_micro_usd += hourly;
+                    report.by_capacity_type.push(line);
+                }
+                1 => report.by_cluster.push(line),
+                _ => report.by_service.push(line),
+            }
+        }
+        report
     }
 
     /// Cost to date per capacity type, micro-dollars.
-    pub fn by_capacity_type(&self, now_ms: u64) -> BTreeMap<CapacityType, u64> {
-        let mut out = self.closed_by_type.clone();
-        for r in self.running.values() {
-            *out.entry(r.kind).or_default() += r.cost(now_ms);
-        }
-        out
+    pub fn by_capacity_type(&self, now_ms: u64) -> BTreeMap<String, u64> {
+        self.report(now_ms).by_capacity_type.into_iter().map(|l| (l.name, l.to_date_micro_usd)).collect()
     }
 
     pub fn total(&self, now_ms: u64) -> u64 {
-        self.by_capacity_type(now_ms).values().sum()
+        self.report(now_ms).to_date_micro_usd
     }
 
     /// What everything running now costs per hour, micro-dollars.

@@ -112,7 +112,9 @@ impl MetricStore {
         if minute + RETENTION_MINUTES <= newest {
             return;
         }
-        match q.iter().position(|s| s.minute >= minute) {
+        // Samples arrive in time order: the newest minute is the usual case, found without a scan.
+        let at = if q.back().is_none_or(|s| s.minute < minute) { q.len() } else { q.partition_point(|s| s.minute < minute) };
+        match (at < q.len()).then_some(at) {
             Some(i) if q[i].minute == minute => {
                 let s = &mut q[i];
                 s.sum = s.sum.saturating_add(value_milli);
@@ -132,7 +134,8 @@ impl MetricStore {
     pub fn stat(&self, key: &MetricKey, start_minute: u64, minutes: u64, stat: Statistic) -> Option<i64> {
         let q = self.series.get(key)?;
         let mut acc: Option<MinuteStats> = None;
-        for s in q.iter().filter(|s| s.minute >= start_minute && s.minute < start_minute + minutes) {
+        let first = q.partition_point(|s| s.minute < start_minute);
+        for s in q.range(first..).take_while(|s| s.minute < start_minute + minutes) {
             acc = Some(match acc {
                 None => *s,
                 Some(a) => MinuteStats { minute: a.minute, sum: a.sum.saturating_add(s.sum), count: a.count + s.count, min: a.min.min(s.min), max: a.max.max(s.max) },

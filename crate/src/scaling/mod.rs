@@ -13,6 +13,7 @@
 //!   ([`ScalingState::cluster_strategy`], [`split_by_strategy`]).
 
 mod appscaling;
+mod asgpolicy;
 mod capacity;
 mod cost;
 mod metrics;
@@ -33,14 +34,15 @@ pub use appscaling::{
     ScheduledAction, StepAdjustment, StepConfig, TargetTrackingConfig, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET,
     DEFAULT_COOLDOWN_S, ECS_DIMENSION,
 };
+pub use asgpolicy::{AsgActivity, AsgPolicy, AsgPolicyKind, ASG_POLICY_CALLS};
 pub use capacity::{
     capacity_provider_reservation, instances_needed, parse_strategy, scale_in_step, scale_out_step, split_by_strategy, strategy_json, AsgInstance, AutoScalingGroup,
     CapacityProvider, ClusterProviders, InstanceCapacity, LaunchTemplate, ManagedScaling, ProviderReport, StrategyItem, TaskDemand, FARGATE, FARGATE_SPOT,
     SCALE_IN_MINUTES,
 };
 pub use cost::{
-    draw_spot_interruptions, fargate_cost, fargate_hourly, per_second_cost, CapacityType, CostLedger, SpotInterruption, SPOT_PERCENT_OF_ON_DEMAND,
-    SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS, SPOT_WARNING_STOP_CODE,
+    draw_spot_interruptions, fargate_cost, fargate_hourly, per_second_cost, CapacityType, CostLedger, CostLine, CostReport, SpotInterruption,
+    SPOT_PERCENT_OF_ON_DEMAND, SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS, SPOT_WARNING_STOP_CODE,
 };
 pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Statistic, TreatMissing, RETENTION_MINUTES};
 pub use schedule::{Cron, Schedule};
@@ -70,6 +72,10 @@ pub const SCALING_CALLS: &[&str] = &[
     "autoscaling:SetDesiredCapacity",
     "autoscaling:DescribeAutoScalingGroups",
     "autoscaling:SetInstanceProtection",
+    "autoscaling:PutScalingPolicy",
+    "autoscaling:DescribePolicies",
+    "autoscaling:DeletePolicy",
+    "autoscaling:DescribeScalingActivities",
     "ecs:CreateCapacityProvider",
     "ecs:PutClusterCapacityProviders",
     "ecs:DescribeCapacityProviders",
@@ -165,6 +171,9 @@ pub struct ScalingState {
     /// Per scalable target (resource id), each minute's `(sim ms, desired, running)` after the
     /// policies ran, the newest [`HISTORY_MINUTES`] (for the app's desired-against-running chart).
     pub history: BTreeMap<String, VecDeque<(u64, u32, u32)>>,
+    /// EC2 Auto Scaling policies by (group, policy name), and the groups' scaling activities, oldest first.
+    pub asg_policies: BTreeMap<(String, String), AsgPolicy>,
+    pub asg_activities: Vec<AsgActivity>,
     actions: Vec<ScalingAction>,
     counter: u64,
 }
@@ -187,7 +196,9 @@ impl ScalingState {
         if !input.is_object() {
             return Some(Err(ApiError::new("ValidationException", "The request input must be a JSON object.")));
         }
-        Some(if call.starts_with("application-autoscaling:") {
+        Some(if ASG_POLICY_CALLS.contains(&call) {
+            self.asg_policy_handle(call, input, ctx)
+        } else if call.starts_with("application-autoscaling:") {
             self.aas_handle(call, input, ctx)
         } else if call.starts_with("cloudwatch:") {
             self.cloudwatch_handle(call, input, ctx)
@@ -237,6 +248,7 @@ impl ScalingState {
                 }
             }
         }
+        self.run_asg_policies(now_minute, ctx);
         for p in &report.providers {
             self.run_managed_scaling(p, ctx, now_minute);
         }

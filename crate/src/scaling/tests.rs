@@ -149,21 +149,56 @@ fn strategy_base_and_weight() {
 
 #[test]
 fn billing_table() {
-    // Fargate 1 vCPU 2 GB for 10 s bills 60 s: 40480 × 60 / 3600 + 4445 × 2 × 60 / 3600 = 674 + 148.
-    assert_eq!(fargate_cost(false, 1024, 2048, 10_000), 822);
-    // Spot at 30 %: 822 × 30 / 100 = 246.
-    assert_eq!(fargate_cost(true, 1024, 2048, 10_000), 246);
-    // m5.large $0.096/h for 90.5 s → 91 s: 96000 × 91 / 3600 = 2426.
-    assert_eq!(per_second_cost(96_000, 90_500), 2426);
+    // (what, micro-dollars, expected): per-second rounding, the one-minute minimum, the Spot discount, instance-hours.
+    let rows: [(&str, u64, u64); 10] = [
+        // Fargate 1 vCPU 2 GB for 10 s bills 60 s: 40480 × 60 / 3600 + 4445 × 2 × 60 / 3600 = 674 + 148.
+        ("fargate 10 s = 1 min", fargate_cost(false, 1024, 2048, 10_000), 822),
+        // 60 s exactly: the same minute.
+        ("fargate 60 s", fargate_cost(false, 1024, 2048, 60_000), 822),
+        // 60.001 s rounds up to 61 s: 40480 × 61 / 3600 = 685; 4445 × 2 × 61 / 3600 = 150.
+        ("fargate 60.001 s → 61 s", fargate_cost(false, 1024, 2048, 60_001), 685 + 150),
+        // One hour of 0.25 vCPU 0.5 GB: 40480 / 4 + 4445 / 2 = 10120 + 2222.
+        ("fargate 0.25 vCPU 0.5 GB 1 h", fargate_cost(false, 256, 512, 3_600_000), 10_120 + 2_222),
+        // Spot at 30 % of Fargate: 822 × 30 / 100 = 246.
+        ("spot 10 s", fargate_cost(true, 1024, 2048, 10_000), 246),
+        // Spot one hour of 1 vCPU 2 GB: (40480 + 8890) × 30 / 100 = 14811.
+        ("spot 1 h", fargate_cost(true, 1024, 2048, 3_600_000), 14_811),
+        // m5.large $0.096/h for 90.5 s → 91 s: 96000 × 91 / 3600 = 2426.
+        ("m5.large 90.5 s", per_second_cost(96_000, 90_500), 2426),
+        // 1 s bills the one-minute minimum: 96000 × 60 / 3600 = 1600.
+        ("m5.large 1 s", per_second_cost(96_000, 1_000), 1600),
+        // 2.5 instance-hours of m5.2xlarge: 384000 × 9000 / 3600 = 960000.
+        ("m5.2xlarge 2.5 h", per_second_cost(384_000, 9_000_000), 960_000),
+        // Hourly rate of a Spot task of 0.5 vCPU 1 GB: (20240 + 4445) × 30 / 100 = 7405.
+        ("spot hourly", fargate_hourly(true, 512, 1024), 7_405),
+    ];
+    for (what, got, expected) in rows {
+        assert_eq!(got, expected, "{what}");
+    }
+}
+
+#[test]
+fn cost_ledger_reports_by_capacity_type_cluster_and_service() {
     let mut l = CostLedger::new();
-    l.task_started("t1", Some("web"), false, 1024, 2048, 0);
-    l.instance_started("i-1", "m5.large", 0);
+    l.task_started("t1", "apps", Some("web"), false, 1024, 2048, 0);
+    l.task_started("t2", "apps", Some("web"), true, 1024, 2048, 0);
+    l.instance_started("i-1", "fleet", "m5.large", 0);
     l.stopped("t1", 3_600_000);
-    // One hour: task 40480 + 8890; instance 96000.
-    assert_eq!(l.by_service(3_600_000)["web"], 49_370);
-    assert_eq!(l.by_capacity_type(3_600_000)[&CapacityType::Ec2], 96_000);
-    assert_eq!(l.hourly_now(), 96_000);
-    assert_eq!(l.total(3_600_000), 145_370);
+    l.stopped("unknown", 3_600_000);
+    let r = l.report(3_600_000);
+    let line = |lines: &[CostLine], name: &str| lines.iter().find(|x| x.name == name).cloned().unwrap_or_default();
+    // One hour: Fargate task 40480 + 8890 = 49370; Spot 49370 × 30 / 100 = 14811; instance 96000.
+    assert_eq!(line(&r.by_capacity_type, "FARGATE").to_date_micro_usd, 49_370);
+    assert_eq!(line(&r.by_capacity_type, "FARGATE_SPOT").to_date_micro_usd, 14_811);
+    assert_eq!(line(&r.by_capacity_type, "EC2").to_date_micro_usd, 96_000);
+    assert_eq!(line(&r.by_service, "web").to_date_micro_usd, 49_370 + 14_811);
+    assert_eq!(line(&r.by_service, "web").cluster, "apps");
+    assert_eq!(line(&r.by_cluster, "fleet").to_date_micro_usd, 96_000);
+    // Still running: the Spot task (14811/h) and the instance (96000/h); t1 stopped.
+    assert_eq!(r.per_hour_micro_usd, 14_811 + 96_000);
+    assert_eq!(line(&r.by_service, "web").per_hour_micro_usd, 14_811);
+    assert_eq!(r.to_date_micro_usd, 49_370 + 14_811 + 96_000);
+    assert_eq!((r.region, r.rates_as_of), ("us-east-1", crate::catalog::PRICE_LIST_DATE));
 }
 
 #[test]

@@ -1,11 +1,16 @@
-//! Service Auto Scaling in the engine: Application Auto Scaling and CloudWatch alarm calls go to the
-//! `scaling` model; once a minute the engine reports each service's CPU utilization and each target group's
-//! requests per target, and carries out the desired counts the policies set.
+//! Service Auto Scaling in the engine: Application Auto Scaling, EC2 Auto Scaling and CloudWatch alarm calls
+//! go to the `scaling` model; once a minute the engine publishes each service's `AWS/ECS` CPUUtilization and
+//! MemoryUtilization (from its workload: the scenario's `workloads` baselines plus the requests its tasks
+//! served), each EC2 cluster's CPUReservation and MemoryReservation, and each target group's requests per
+//! target, then carries out the desired counts the policies set.
 //!
-//! Auto Scaling groups launch and terminate EC2 instances (a scale-in drains each instance first, see
-//! `sim/capacity.rs`), and capacity providers with managed scaling get each minute their instances and the
-//! tasks waiting in PROVISIONING for them (for the reservation metric). Capacity provider strategies, waiting
-//! tasks, Fargate Spot and the Fargate launch rate live in `sim/capacity.rs`. Not yet: cost.
+//! Auto Scaling groups launch and terminate EC2 instances, by their own scaling policies (simple, step and
+//! target tracking on any alarm, classically the cluster's reservation) or by a capacity provider's managed
+//! scaling, which gets each minute its instances and the tasks waiting in PROVISIONING for them (a scale-in
+//! drains each instance first, see `sim/capacity.rs`). Capacity provider strategies, waiting tasks, Fargate
+//! Spot and the Fargate launch rate live in `sim/capacity.rs`; cost is wired in `sim/cost.rs`.
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -19,9 +24,15 @@ pub fn is_wired_scaling_call(call: &str) -> bool {
 
 impl Sim {
     pub(crate) fn scaling_context(&self) -> ScalingContext {
-        let mut services = std::collections::BTreeMap::new();
+        let mut running_by_service: BTreeMap<ServiceKey, u32> = BTreeMap::new();
+        for t in self.tasks.values().filter(|t| t.is_active() && t.last_status == TaskStatus::Running) {
+            if let Some(s) = t.service {
+                *running_by_service.entry(s).or_default() += 1;
+            }
+        }
+        let mut services = BTreeMap::new();
         for s in self.services.values().filter(|s| s.status == "ACTIVE") {
-            let running = self.tasks.values().filter(|t| t.service == Some(s.key) && t.is_active() && t.last_status == TaskStatus::Running).count() as u32;
+            let running = running_by_service.get(&s.key).copied().unwrap_or(0);
             services.insert(
                 format!("service/{}/{}", s.cluster, s.name),
                 ServiceStatus { desired: s.desired_count, running, deploying: s.deployments.len() > 1 },
@@ -48,37 +59,22 @@ impl Sim {
         Some(result)
     }
 
-    /// Once a minute: report the minute's utilization and requests per target, then act on the policies.
-    pub(crate) fn scaling_minute(&mut self) {
+    /// Once a minute: publish the minute's `AWS/ECS` and `AWS/ApplicationELB` datapoints, then act on the
+    /// policies. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered, memory
+    /// reserved]` over its ACTIVE and DRAINING container instances.
+    pub(crate) fn scaling_minute(&mut self, reservations: &BTreeMap<String, [u64; 4]>) {
         if self.scaling.targets.is_empty() && self.scaling.alarms.is_empty() && self.scaling.capacity_providers.is_empty() {
             return;
         }
-        let mut samples = Vec::new();
-        let step_s = (super::calls::ELB_STEP_MS / 1000).max(1);
-        for service in self.services.values().filter(|s| s.status == "ACTIVE") {
-            let running: Vec<&Task> = self.tasks.values().filter(|t| t.service == Some(service.key) && t.is_active() && t.last_status == TaskStatus::Running).collect();
-            if running.is_empty() {
+        let mut samples = self.utilization_samples();
+        // Cluster reservation (reference §10.1): reserved units × 100 / registered units, EC2 only.
+        for (cluster, [cpu_registered, cpu_reserved, memory_registered, memory_reserved]) in reservations {
+            if *cpu_registered == 0 {
                 continue;
             }
-            // CPU utilization of a task: the requests it serves against what its CPU can serve.
-            let mut total_permille = 0u64;
-            for task in &running {
-                let capacity_rps = self.elb.capacities.get(&task.id).copied().unwrap_or(0) as u64;
-                let served: u64 = self
-                    .elb
-                    .target_groups
-                    .values()
-                    .flat_map(|g| g.targets.iter())
-                    .filter(|t| t.owner == task.id)
-                    .map(|t| t.last_requests + t.backlog.min(1))
-                    .sum();
-                let rps_milli = served * 1000 / step_s;
-                let permille = if capacity_rps == 0 { 0 } else { (rps_milli / capacity_rps).min(1000) };
-                total_permille += permille;
+            for (metric, used, total) in [("CPUReservation", cpu_reserved, cpu_registered), ("MemoryReservation", memory_reserved, memory_registered)] {
+                samples.push(Sample { key: MetricKey::new("AWS/ECS", metric, &[("ClusterName", cluster)]), value_milli: (*used * 100_000 / (*total).max(1)) as i64 });
             }
-            let average_permille = total_permille / running.len() as u64;
-            // Thousandths of a percent: 1 permille of CPU is 0.1 % = 100 thousandths.
-            samples.push(Sample { key: MetricKey::ecs_service("CPUUtilization", &service.cluster, &service.name), value_milli: (average_permille * 100) as i64 });
         }
         for group in self.elb.target_groups.values().filter(|g| !g.hidden) {
             let requests = self.elb.tg_metric_points(&group.arn).last().map(|p| p.request_count).unwrap_or(0);
@@ -99,6 +95,55 @@ impl Sim {
         if !self.draining_for_termination.is_empty() {
             self.finish_drained_terminations();
         }
+    }
+
+    /// A RUNNING task's CPU and memory utilization over the last load balancer step, thousandths of a
+    /// percent (at most 100 %): its workload's baseline (the scenario's `workloads`), plus for CPU the requests
+    /// it served against what its CPU can serve (`sim:SetLoad`'s `cpuMsPerRequest`), and for memory what each
+    /// request per second holds.
+    /// `task` is the task's id or ARN.
+    pub fn task_utilization(&self, task: &str) -> Option<(u32, u32)> {
+        let task = self.tasks.values().find(|t| (t.id == task || t.arn == task) && t.last_status == TaskStatus::Running)?;
+        let (mut served, mut cpu) = (0u64, 0u64);
+        for (tg, id, port) in self.elb.owners.get(&task.id).into_iter().flatten() {
+            if let Some(t) = self.elb.target_groups.get(tg).and_then(|g| g.find(id, *port).ok().map(|i| &g.targets[i])) {
+                let (rps_milli, cpu_milli) = target_load(t);
+                served += rps_milli;
+                cpu += cpu_milli;
+            }
+        }
+        let w = self.scenario.workloads.get(&task.family).copied().unwrap_or_default();
+        Some(workload_utilization(w, 1, served, cpu, task.memory_mib))
+    }
+
+    /// Each service's average CPU and memory utilization of its RUNNING tasks, as `AWS/ECS` `CPUUtilization`
+    /// and `MemoryUtilization` (ClusterName, ServiceName): what [`Sim::task_utilization`] gives, summed from
+    /// the service's targets in one pass (no lookup per task).
+    fn utilization_samples(&self) -> Vec<Sample> {
+        // (running tasks, family, task memory MiB) per service.
+        let mut running: BTreeMap<ServiceKey, (u64, &str, u32)> = BTreeMap::new();
+        for task in self.tasks.values().filter(|t| t.last_status == TaskStatus::Running && t.is_active()) {
+            if let Some(service) = task.service {
+                running.entry(service).or_insert((0, task.family.as_str(), task.memory_mib)).0 += 1;
+            }
+        }
+        let mut samples = Vec::new();
+        for (key, (n, family, memory_mib)) in running {
+            let Some(service) = self.services.get(&key).filter(|s| s.status == "ACTIVE") else { continue };
+            let (mut served, mut cpu) = (0u64, 0u64);
+            for (tg, _, _) in &service.load_balancers {
+                for t in self.elb.target_groups.get(tg).into_iter().flat_map(|g| g.targets.iter()).filter(|t| t.state != crate::elb::HealthState::Draining) {
+                    let (rps_milli, cpu_milli) = target_load(t);
+                    served += rps_milli;
+                    cpu += cpu_milli;
+                }
+            }
+            let w = self.scenario.workloads.get(family).copied().unwrap_or_default();
+            let (cpu, memory) = workload_utilization(w, n, served, cpu, memory_mib);
+            samples.push(Sample { key: MetricKey::ecs_service("CPUUtilization", &service.cluster, &service.name), value_milli: cpu as i64 });
+            samples.push(Sample { key: MetricKey::ecs_service("MemoryUtilization", &service.cluster, &service.name), value_milli: memory as i64 });
+        }
+        samples
     }
 
     /// Each capacity provider's registered instances (with their non-daemon tasks) and the tasks waiting in
@@ -176,4 +221,25 @@ impl Sim {
             }
         }
     }
+}
+
+/// A target's load over the last step: (milli-requests per second served, thousandths of a percent of its
+/// task's CPU those requests use).
+fn target_load(t: &crate::elb::Target) -> (u64, u64) {
+    let step_s = (super::calls::ELB_STEP_MS / 1000).max(1);
+    let rps_milli = (t.last_requests + t.backlog.min(1)) * 1000 / step_s;
+    let cpu_milli = match t.capacity_rps {
+        Some(capacity) if capacity > 0 => (rps_milli * 100 / capacity as u64).min(100_000),
+        _ => 0,
+    };
+    (rps_milli, cpu_milli)
+}
+
+/// Average utilization of `n` tasks (thousandths of a percent, at most 100 % each): the workload's baselines,
+/// plus the CPU their requests use (`request_cpu` summed over the tasks) and the memory `rps_milli` holds.
+fn workload_utilization(w: crate::scenario::Workload, n: u64, rps_milli: u64, request_cpu: u64, memory_mib: u32) -> (u32, u32) {
+    let n = n.max(1);
+    let cpu = w.cpu_baseline_percent as u64 * 1000 + request_cpu / n;
+    let memory = w.memory_baseline_percent as u64 * 1000 + rps_milli * w.memory_mib_per_request_per_second as u64 * 100 / (memory_mib.max(1) as u64 * n);
+    (cpu.min(100_000) as u32, memory.min(100_000) as u32)
 }

@@ -50,6 +50,7 @@ pub const KNOWN_CALLS: &[&str] = &[
     "sim:SetLoad",
     "sim:SetTargetBehavior",
     "sim:InterruptSpotTasks",
+    "sim:DescribeCost",
     "fis:aws:network:disrupt-connectivity",
 ];
 
@@ -184,6 +185,7 @@ impl Sim {
             "sim:SetLoad" => self.set_load(&input),
             "sim:SetTargetBehavior" => self.set_target_behavior_call(&input),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks_call(&input),
+            "sim:DescribeCost" => Ok(super::cost::cost_json(&self.cost_report())),
             "fis:aws:network:disrupt-connectivity" => self.fis_disrupt_connectivity(&input),
             "sim:WriteFile" => self.file_call(&input, true),
             "sim:ReadFile" => self.file_call(&input, false),
@@ -690,6 +692,9 @@ impl Sim {
         instance.state = Ec2State::Running;
         instance.state_since = self.now;
         let (can_register, cluster) = (instance.can_register, instance.agent_cluster.clone());
+        // EC2 bills an instance while it is running (per second, one-minute minimum).
+        let (id, type_name) = (instance.instance_id.clone(), instance.instance_type.name);
+        self.scaling.cost.instance_started(&id, &cluster, type_name, self.now.0);
         if can_register && self.clusters.get(&cluster).is_some_and(|c| c.status == "ACTIVE") {
             let at = self.now.plus_ms(self.timings.agent_registration_ms);
             self.schedule(at, Ev::AgentRegistered(key));
@@ -811,6 +816,8 @@ impl Sim {
                     e.state = Ec2State::ShuttingDown;
                     e.state_since = now;
                 }
+                // Billing ends when the instance starts shutting down [UNVERIFIED: EC2's lifecycle page, not in the reference].
+                self.scaling.cost.stopped(id, now.0);
                 let at = self.now.plus_ms(self.timings.instance_shutdown_ms);
                 self.schedule(at, Ev::InstanceTerminated(key));
                 self.log_entry("instance", format!("instance {id}"), format!("Instance {id} is shutting down."), None);
@@ -830,6 +837,7 @@ impl Sim {
         instance.state = Ec2State::Terminated;
         instance.state_since = now;
         let id = instance.instance_id.clone();
+        self.scaling.cost.stopped(&id, now.0);
         let node = instance.container_instance;
         self.log_entry("instance", format!("instance {id}"), format!("Instance {id} terminated."), None);
         if let Some(node) = node {

@@ -312,6 +312,7 @@ impl Sim {
             "services": services,
             "tasks": tasks,
             "events": events,
+            "cost": super::cost::cost_json(&self.cost_report()),
             "traceHash": self.trace_hash(),
         })
     }

@@ -83,6 +83,7 @@ impl Sim {
             return;
         }
         let mappings = service.load_balancers.clone();
+        let first_group = mappings.first().map(|(tg, _, _)| tg.clone());
         let task = task.clone();
         let private_ip = match task.private_ip.clone() {
             Some(ip) => ip,
@@ -109,7 +110,21 @@ impl Sim {
         if unhealthy {
             self.elb.set_target_behavior(&task.id, TargetBehavior { healthy: false, response_code: 500, extra_latency_ms: 0, timeout: false });
         }
-        self.elb.set_target_capacity(&task.id, capacity_rps(task.cpu_units, 10));
+        let cpu_ms = first_group.map(|tg| self.cpu_ms_per_request_of(&tg)).unwrap_or(10);
+        self.elb.set_target_capacity(&task.id, capacity_rps(task.cpu_units, cpu_ms));
+    }
+
+    /// The CPU cost per request (`sim:SetLoad`'s `cpuMsPerRequest`) of the load balancer that forwards to a
+    /// target group; 10 ms when none carries load.
+    fn cpu_ms_per_request_of(&self, tg: &str) -> u32 {
+        let forwards = |actions: &[crate::elb::Action]| actions.iter().any(|a| matches!(a, crate::elb::Action::Forward { groups, .. } if groups.iter().any(|(g, _)| g == tg)));
+        let listener_arns: Vec<&str> = self.elb.rules.values().filter(|r| forwards(&r.actions)).map(|r| r.listener_arn.as_str()).collect();
+        self.elb
+            .listeners
+            .values()
+            .filter(|l| forwards(&l.default_actions) || listener_arns.contains(&l.arn.as_str()))
+            .find_map(|l| self.elb.traffic.get(&l.lb_arn).and_then(|t| t.profile.as_ref()).map(|(p, _)| p.cpu_ms_per_request))
+            .unwrap_or(10)
     }
 
     /// A running service task that stops first deregisters from its target groups and drains for the
@@ -136,8 +151,7 @@ impl Sim {
         if service.load_balancers.is_empty() {
             return None;
         }
-        let health = self.elb.owner_health(&task.id);
-        Some(!health.is_empty() && health.iter().all(|(_, state, _)| *state == HealthState::Healthy))
+        Some(self.elb.owner_all_healthy(&task.id))
     }
 
     pub(crate) fn on_elb_step(&mut self) {

@@ -10,6 +10,7 @@
 
 mod calls;
 mod capacity;
+mod cost;
 mod describe;
 mod autoscaling;
 mod loadbalancing;
@@ -31,6 +32,7 @@ use crate::time::SimTime;
 use crate::trace::TraceHasher;
 
 pub use calls::{is_known_call, ELB_STEP_MS, KNOWN_CALLS};
+pub use cost::usd_text;
 pub use loadbalancing::describe_load;
 pub use model::*;
 
@@ -427,24 +429,29 @@ impl Sim {
     }
 
     fn on_metrics_sample(&mut self) {
-        let (mut cpu_registered, mut cpu_used, mut mem_registered, mut mem_used) = (0u64, 0u64, 0u64, 0u64);
+        // Per cluster: [cpu registered, cpu reserved, memory registered, memory reserved] (ACTIVE and DRAINING).
+        let mut by_cluster: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
         for ci in self.container_instances.values() {
             if ci.status == "INACTIVE" {
                 continue;
             }
             if let Some(pool) = self.pools.get(&ci.cluster) {
                 if let (Some(node), Some(remaining)) = (pool.node(ci.key), pool.remaining(ci.key)) {
-                    cpu_registered += node.registered_cpu_units as u64;
-                    mem_registered += node.registered_memory_mib as u64;
-                    cpu_used += (node.registered_cpu_units - remaining.cpu_units.min(node.registered_cpu_units)) as u64;
-                    mem_used += (node.registered_memory_mib - remaining.memory_mib.min(node.registered_memory_mib)) as u64;
+                    let r = by_cluster.entry(ci.cluster.as_str()).or_default();
+                    r[0] += node.registered_cpu_units as u64;
+                    r[1] += (node.registered_cpu_units - remaining.cpu_units.min(node.registered_cpu_units)) as u64;
+                    r[2] += node.registered_memory_mib as u64;
+                    r[3] += (node.registered_memory_mib - remaining.memory_mib.min(node.registered_memory_mib)) as u64;
                 }
             }
         }
+        let reservations: BTreeMap<String, [u64; 4]> = by_cluster.into_iter().map(|(c, r)| (c.to_string(), r)).collect();
+        let [cpu_registered, cpu_used, mem_registered, mem_used] =
+            reservations.values().fold([0u64; 4], |acc, r| [acc[0] + r[0], acc[1] + r[1], acc[2] + r[2], acc[3] + r[3]]);
         let percent = |used: u64, total: u64| if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 };
         let running_tasks = self.tasks.values().filter(|t| t.last_status == TaskStatus::Running).count() as u32;
         let pending_tasks = self.tasks.values().filter(|t| t.last_status < TaskStatus::Running).count() as u32;
-        self.scaling_minute();
+        self.scaling_minute(&reservations);
         self.spot_minute();
         self.metrics.push(MetricSample {
             time: self.now,

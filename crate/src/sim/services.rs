@@ -386,10 +386,11 @@ impl Sim {
             return false;
         }
         // Behind a load balancer, the target group's health check decides (BOTO minimumHealthyPercent table).
-        if self.lb_healthy(task) == Some(false) || task.health_status == "UNHEALTHY" {
+        let lb_healthy = self.lb_healthy(task);
+        if lb_healthy == Some(false) || task.health_status == "UNHEALTHY" {
             return false;
         }
-        if self.lb_healthy(task) == Some(true) {
+        if lb_healthy == Some(true) {
             return true;
         }
         match task.health_status {
@@ -529,45 +530,57 @@ impl Sim {
         let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY").cloned() else { return };
         let desired = service.desired_count;
         let config = &service.deployment_configuration;
-        let tasks: Vec<Task> = self.service_tasks(key).into_iter().cloned().collect();
-        let tasks: Vec<&Task> = tasks.iter().collect();
-        // Obsolete tasks: of an older deployment, or on a DRAINING instance. They are replaced, not counted as good.
-        let is_obsolete = |t: &Task| t.deployment_id.as_deref() != Some(primary.id.as_str()) || self.is_on_draining_instance(t);
-        let n_total = tasks.len() as u32;
-        let good: Vec<&Task> = tasks.iter().copied().filter(|t| !is_obsolete(t)).collect();
-        let obsolete: Vec<&Task> = tasks.iter().copied().filter(|t| is_obsolete(t)).collect();
-        let n_healthy = tasks.iter().filter(|t| self.task_counts_as_healthy(t)).count() as u32;
-        let max_tasks = maximum_tasks(desired, config.maximum_percent).max(desired.min(1));
-        let min_healthy = minimum_healthy_tasks(desired, config.minimum_healthy_percent);
-        let n_good = good.len() as u32;
-        let mut to_stop: Vec<(TaskKey, String)> = Vec::new();
-        let scaling_reason = format!("Scaling activity initiated by (deployment {})", primary.id);
+        // Decide on borrowed tasks (no clone of each task per tick): what to stop, and the counts.
+        let (n_total, n_good, n_obsolete, n_healthy, healthy_budget, to_stop, by_provider) = {
+            let tasks: Vec<&Task> = self.service_tasks(key);
+            // Obsolete tasks: of an older deployment, or on a DRAINING instance. They are replaced, not counted as good.
+            let is_obsolete = |t: &Task| t.deployment_id.as_deref() != Some(primary.id.as_str()) || self.is_on_draining_instance(t);
+            let n_total = tasks.len() as u32;
+            let (obsolete, good): (Vec<&Task>, Vec<&Task>) = tasks.iter().copied().partition(|t| is_obsolete(t));
+            // Health matters only when there are obsolete tasks to replace (it asks the load balancer per task).
+            let healthy: Vec<bool> = obsolete.iter().map(|t| self.task_counts_as_healthy(t)).collect();
+            let n_healthy = if obsolete.is_empty() { 0 } else { healthy.iter().filter(|h| **h).count() as u32 + good.iter().filter(|t| self.task_counts_as_healthy(t)).count() as u32 };
+            let max_tasks = maximum_tasks(desired, config.maximum_percent).max(desired.min(1));
+            let min_healthy = minimum_healthy_tasks(desired, config.minimum_healthy_percent);
+            let n_good = good.len() as u32;
+            let mut to_stop: Vec<(TaskKey, String)> = Vec::new();
+            let scaling_reason = format!("Scaling activity initiated by (deployment {})", primary.id);
 
-        // Scale in: more good tasks than desired. Not started ones first, then the AZ with the most tasks.
-        if n_good > desired {
-            let mut ranked: Vec<&Task> = good.clone();
-            ranked.sort_by_key(|t| {
-                let az_count = good.iter().filter(|o| o.availability_zone == t.availability_zone).count() as i64;
-                (t.last_status == TaskStatus::Running, -az_count, std::cmp::Reverse(t.key))
-            });
-            for t in ranked.iter().take((n_good - desired) as usize) {
-                to_stop.push((t.key, scaling_reason.clone()));
+            // Scale in: more good tasks than desired. Not started ones first, then the AZ with the most tasks.
+            if n_good > desired {
+                let mut az_counts: BTreeMap<&str, i64> = BTreeMap::new();
+                for t in &good {
+                    *az_counts.entry(t.availability_zone.as_str()).or_default() += 1;
+                }
+                let mut ranked: Vec<&Task> = good.clone();
+                ranked.sort_by_key(|t| (t.last_status == TaskStatus::Running, -az_counts[t.availability_zone.as_str()], std::cmp::Reverse(t.key)));
+                for t in ranked.iter().take((n_good - desired) as usize) {
+                    to_stop.push((t.key, scaling_reason.clone()));
+                }
             }
-        }
-        // Obsolete tasks that are not healthy can go at once; healthy ones only above the minimum healthy count.
-        let mut healthy_budget = n_healthy.saturating_sub(min_healthy) as i64;
-        let mut obsolete_sorted = obsolete.clone();
-        obsolete_sorted.sort_by_key(|t| (self.task_counts_as_healthy(t), t.key));
-        for t in &obsolete_sorted {
-            if !self.task_counts_as_healthy(t) {
-                to_stop.push((t.key, scaling_reason.clone()));
-            } else if healthy_budget > 0 && (n_good >= desired || n_total >= max_tasks) {
-                healthy_budget -= 1;
-                to_stop.push((t.key, scaling_reason.clone()));
+            // Obsolete tasks that are not healthy can go at once; healthy ones only above the minimum healthy count.
+            let mut healthy_budget = n_healthy.saturating_sub(min_healthy) as i64;
+            let mut obsolete_sorted: Vec<(bool, TaskKey)> = obsolete.iter().zip(&healthy).map(|(t, h)| (*h, t.key)).collect();
+            obsolete_sorted.sort();
+            for (is_healthy, task) in obsolete_sorted {
+                if !is_healthy {
+                    to_stop.push((task, scaling_reason.clone()));
+                } else if healthy_budget > 0 && (n_good >= desired || n_total >= max_tasks) {
+                    healthy_budget -= 1;
+                    to_stop.push((task, scaling_reason.clone()));
+                }
             }
-        }
+            // Good tasks per capacity provider: where the strategy continues from.
+            let mut by_provider: BTreeMap<String, u32> = BTreeMap::new();
+            for t in &good {
+                if let Some(p) = &t.capacity_provider_name {
+                    *by_provider.entry(p.clone()).or_default() += 1;
+                }
+            }
+            (n_total, n_good, obsolete.len() as u32, n_healthy, healthy_budget, to_stop, by_provider)
+        };
+        let max_tasks = maximum_tasks(desired, config.maximum_percent).max(desired.min(1));
         let n_stopping = to_stop.len() as u32;
-        let n_obsolete = obsolete.len() as u32;
         // Start: up to desired good tasks, never above maximumPercent of desired in all.
         let headroom = max_tasks.saturating_sub(n_total.saturating_sub(n_stopping.min(n_total)));
         let n_start = desired.saturating_sub(n_good).min(headroom);
@@ -610,13 +623,7 @@ impl Sim {
                 on_node: None,
                 capacity_provider: None,
             };
-            let mut current: BTreeMap<String, u32> = BTreeMap::new();
-            for t in &good {
-                if let Some(p) = &t.capacity_provider_name {
-                    *current.entry(p.clone()).or_default() += 1;
-                }
-            }
-            let (launched, failures) = self.launch_by_strategy(&request, &service.capacity_provider_strategy, &current);
+            let (launched, failures) = self.launch_by_strategy(&request, &service.capacity_provider_strategy, &by_provider);
             if !launched.is_empty() {
                 let ids: Vec<String> = launched.iter().map(|k| self.tasks[k].id.clone()).collect();
                 self.service_event(key, format!("(service {}) has started {} tasks: (task {}).", service.name, launched.len(), ids.join(") (task ")));
@@ -653,19 +660,23 @@ impl Sim {
     fn update_deployment_states(&mut self, key: ServiceKey) {
         let now = self.now;
         let service = self.services[&key].clone();
-        let mut counts: Vec<(String, u32, u32)> = Vec::new();
-        for d in &service.deployments {
-            let running = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.deployment_id.as_deref() == Some(&d.id) && t.last_status == TaskStatus::Running).count() as u32;
-            let active = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.deployment_id.as_deref() == Some(&d.id)).count() as u32;
-            counts.push((d.id.clone(), running, active));
-        }
         let primary_id = service.deployments.iter().find(|d| d.status == "PRIMARY").map(|d| d.id.clone());
-        let any_obsolete_left = self.tasks.values().any(|t| t.service == Some(key) && t.last_status != TaskStatus::Stopped && (t.deployment_id != primary_id || self.is_on_draining_instance(t)));
-        let primary_healthy = self
-            .tasks
-            .values()
-            .filter(|t| t.service == Some(key) && t.deployment_id == primary_id && self.task_counts_as_healthy(t))
-            .count() as u32;
+        // One pass over the service's tasks: (deployment id, running, active) per deployment, and the rest.
+        let mut counts: Vec<(String, u32, u32)> = service.deployments.iter().map(|d| (d.id.clone(), 0, 0)).collect();
+        let (mut any_obsolete_left, mut primary_healthy, mut pending) = (false, 0u32, 0usize);
+        // The primary's healthy count decides only whether an in-progress rollout completes.
+        let rolling_out = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS");
+        for t in self.tasks.values().filter(|t| t.service == Some(key)) {
+            if t.is_active() {
+                if let Some(c) = counts.iter_mut().find(|(id, _, _)| t.deployment_id.as_deref() == Some(id.as_str())) {
+                    c.1 += (t.last_status == TaskStatus::Running) as u32;
+                    c.2 += 1;
+                }
+                pending += (t.last_status != TaskStatus::Running) as usize;
+            }
+            any_obsolete_left |= t.last_status != TaskStatus::Stopped && (t.deployment_id != primary_id || self.is_on_draining_instance(t));
+            primary_healthy += (rolling_out && t.deployment_id == primary_id && self.task_counts_as_healthy(t)) as u32;
+        }
         let mut completed = None;
         let mut steady = false;
         {
@@ -685,12 +696,9 @@ impl Sim {
             }
             service.deployments.retain(|d| d.status != "INACTIVE");
             let primary_done = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "COMPLETED");
-            if primary_done && service.deployments.len() == 1 && !service.steady_state_reported && !any_obsolete_left {
-                let pending = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.last_status != TaskStatus::Running).count();
-                if pending == 0 {
-                    service.steady_state_reported = true;
-                    steady = true;
-                }
+            if primary_done && service.deployments.len() == 1 && !service.steady_state_reported && !any_obsolete_left && pending == 0 {
+                service.steady_state_reported = true;
+                steady = true;
             }
         }
         let name = service.name.clone();

@@ -498,6 +498,7 @@ impl Sim {
                 }
                 self.set_task_status(key, TaskStatus::Pending);
                 let now = self.now;
+                self.cost_task_started(key);
                 if let Some(task) = self.tasks.get_mut(&key) {
                     task.pull_started_at = Some(now);
                     for c in &mut task.containers {
@@ -904,6 +905,7 @@ impl Sim {
         let reason = task.stopped_reason.clone().unwrap_or_default();
         let task_id = self.tasks[&key].id.clone();
         self.volumes.task_stopped(&task_id);
+        self.scaling.cost.stopped(&task_id, now.0);
         // A task gone without DEACTIVATING (its host terminated, or it never ran) leaves its target groups now.
         self.elb.deregister_owner(&task_id, now.0);
         if let Some(reservation) = reservation {
