@@ -71,3 +71,25 @@ fn a_fargate_task_that_never_pulls_its_image_costs_nothing() {
     assert!(report.by_capacity_type.iter().all(|l| l.name != "FARGATE"), "stopped while PROVISIONING: never billed: {report:?}");
     assert!(line(&report, "EC2").0 > 0);
 }
+
+#[test]
+fn fargate_spot_tasks_bill_at_the_spot_discount() {
+    let mut sim = Sim::new(&scenario("fargate-spot-interruption"), None);
+    advance(&mut sim, t("4m"));
+    let report = sim.cost_report();
+    // A task of 0.25 vCPU and 0.5 GB: 40,480 × 256 / 1,024 + 4,445 × 512 / 1,024 = 10,120 + 2,222 = 12,342 an
+    // hour on FARGATE; on FARGATE_SPOT 30 % of that: 12,342 × 30 / 100 = 3,702 (rounded down).
+    // The strategy (FARGATE base 2 weight 1, FARGATE_SPOT weight 3) runs 4 on FARGATE and 6 on FARGATE_SPOT.
+    assert_eq!(line(&report, "FARGATE").1, 4 * 12_342);
+    assert_eq!(line(&report, "FARGATE_SPOT").1, 6 * 3_702);
+    assert_eq!(report.by_service.iter().find(|l| l.name == "web").map(|l| l.per_hour_micro_usd), Some(4 * 12_342 + 6 * 3_702));
+    let (spot_to_date, _) = line(&report, "FARGATE_SPOT");
+    let (fargate_to_date, _) = line(&report, "FARGATE");
+    // The same minutes cost a Spot task 30 % of a FARGATE task: 6 Spot tasks against 4 FARGATE tasks.
+    assert!(spot_to_date > 0 && spot_to_date * 4 * 100 / (fargate_to_date * 6) <= 31, "spot {spot_to_date}, fargate {fargate_to_date}");
+    // After the interruption at 5 m and its replacements, the service runs 4 + 6 again.
+    advance(&mut sim, t("10m"));
+    let report = sim.cost_report();
+    assert_eq!(line(&report, "FARGATE").1, 4 * 12_342);
+    assert_eq!(line(&report, "FARGATE_SPOT").1, 6 * 3_702);
+}
