@@ -157,6 +157,8 @@ pub struct ClusterView {
     pub name: String,
     pub arn: String,
     pub status: String,
+    /// The capacity providers associated with the cluster (PutClusterCapacityProviders).
+    pub capacity_providers: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -238,6 +240,9 @@ pub struct TaskView {
     pub container_reasons: Vec<(String, String)>,
     /// PROVISIONING on the EC2 side with no container instance yet: waiting for capacity.
     pub waiting_for_capacity: bool,
+    /// A Fargate Spot task warned of an interruption (stopCode TerminationNotice) and still RUNNING:
+    /// when it stops (the warning plus two minutes).
+    pub spot_stop_at: Option<SimTime>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -402,6 +407,7 @@ impl Sim {
                 n_denied_calls: t.access_log.iter().filter(|r| !r.allowed).count() as u32,
                 container_reasons: t.containers.iter().filter_map(|c| c.reason.clone().map(|r| (c.name.clone(), r))).collect(),
                 waiting_for_capacity: t.last_status == TaskStatus::Provisioning && t.node.is_none() && t.launch_type != crate::sim::LaunchType::Fargate,
+                spot_stop_at: t.spot_stop_at.filter(|_| t.last_status != TaskStatus::Stopped),
             })
             .collect();
         let services: Vec<ServiceView> = self
@@ -466,7 +472,16 @@ impl Sim {
             region: scenario.region.clone(),
             availability_zones,
             subnets: scenario.network.subnets.iter().map(|s| SubnetView { subnet_id: s.subnet_id.clone(), availability_zone: s.availability_zone.clone() }).collect(),
-            clusters: self.clusters.values().map(|c| ClusterView { name: c.name.clone(), arn: c.arn.clone(), status: c.status.clone() }).collect(),
+            clusters: self
+                .clusters
+                .values()
+                .map(|c| ClusterView {
+                    name: c.name.clone(),
+                    arn: c.arn.clone(),
+                    status: c.status.clone(),
+                    capacity_providers: self.scaling.cluster_strategy(&c.name).map(|p| p.providers.clone()).unwrap_or_default(),
+                })
+                .collect(),
             instances,
             tasks,
             services,

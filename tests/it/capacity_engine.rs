@@ -254,6 +254,12 @@ fn spot_interruption_warns_then_stops_two_minutes_later_and_the_service_replaces
     // Replacements start at the warning, on the strategy: FARGATE (2 + 1) / 1 = 3 vs SPOT (4 + 1) / 3 → SPOT twice.
     assert_eq!((on(&d, "FARGATE"), on(&d, "FARGATE_SPOT")), (4, 6));
     let ids: Vec<String> = warned.iter().map(|t| s(t, "taskArn").to_string()).collect();
+    // The view marks the warned tasks with the moment they stop (5 m + 2 m); the others carry none.
+    let view = sim.view();
+    let marked: Vec<(&str, u64)> = view.tasks.iter().filter_map(|t| t.spot_stop_at.map(|at| (t.arn.as_str(), at.as_millis()))).collect();
+    assert_eq!(marked.len(), 2);
+    assert!(marked.iter().all(|(arn, at)| ids.iter().any(|id| id == arn) && *at == t("7m").as_millis()), "{marked:?}");
+    assert_eq!(view.clusters[0].capacity_providers, ["FARGATE", "FARGATE_SPOT"]);
     advance(&mut sim, t("6m59s"));
     let d = sim.describe_all();
     assert!(ids.iter().all(|id| items(&d, "tasks").iter().any(|t| s(t, "taskArn") == id && s(t, "lastStatus") == "RUNNING")), "still running before t + 2 min");
@@ -266,6 +272,7 @@ fn spot_interruption_warns_then_stops_two_minutes_later_and_the_service_replaces
         assert_eq!(s(task, "stoppedReason"), "Your Spot Task was interrupted.");
     }
     assert_eq!(service(&d, "web")["runningCount"], json!(10));
+    assert!(sim.view().tasks.iter().all(|t| t.spot_stop_at.is_none()), "a stopped task is no longer marked");
     // A standing rate interrupts Spot tasks on its own, deterministically.
     let mut a = Sim::new(&scenario("fargate-spot-interruption"), None);
     ok(&mut a, "sim:InterruptSpotTasks", json!({ "percentPerHour": 100 }));

@@ -39,6 +39,17 @@ fn ec2_vs_fargate_cost_compares_per_hour_and_to_date() {
     assert_eq!(after.by_service.len(), 1);
     assert_eq!((after.by_service[0].name.as_str(), after.by_service[0].cluster.as_str()), ("shop", "on-fargate"));
     assert_eq!(sim.view().cost, after);
+    // The per-minute series the cost chart draws: [EC2, FARGATE, FARGATE_SPOT] per hour, micro-dollars.
+    let view = sim.view();
+    let per_hour_at = |minute: u64| view.metrics.iter().find(|m| m.time.as_millis() == minute * 60_000).map(|m| m.cost_per_hour_micro_usd);
+    assert_eq!(per_hour_at(20), Some([192_000, 197_480, 0]), "eight tasks each");
+    assert_eq!(per_hour_at(35), Some([192_000, 98_740, 0]), "after the scale-in: Fargate halves, EC2 does not");
+    let last = view.metrics.last().expect("samples");
+    assert_eq!(last.time, t("40m"));
+    // The last sample at 40 m is the report's figures at 40 m.
+    assert_eq!(last.cost_to_date_micro_usd, [126_400, 110_936, 0]);
+    let to_date: Vec<u64> = view.metrics.iter().map(|m| m.cost_to_date_micro_usd.iter().sum()).collect();
+    assert!(to_date.windows(2).all(|w| w[0] <= w[1]), "cost to date never falls");
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! Metric charts, drawn with plotters on a `<canvas>`: cluster CPU and memory reservation (%) and
-//! the running task count over sim time, from `View::metrics`.
+//! the running task count over sim time, from `View::metrics`; and stacked panels for the load
+//! balancer, scaling and cost charts.
 
 use ecs_sim::sim::MetricSample;
 use plotters::prelude::*;
@@ -59,7 +60,7 @@ pub const ACTUAL: RGBColor = TASKS_COLOUR;
 pub const LIMIT: RGBColor = MEMORY_COLOUR;
 
 /// One stacked panel: its title (which names its lines' colours, so no colour carries meaning
-/// alone), the x values in sim minutes, and its lines (values per x, colour).
+/// alone), the x values in sim minutes, and its lines (values per x, colour; the first drawn widest).
 #[derive(Clone, PartialEq)]
 pub struct ChartPanel {
     pub title: String,
@@ -116,8 +117,10 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>
         .label_style(("sans-serif", 9))
         .light_line_style(RGBColor(238, 241, 245))
         .draw()?;
-    for (ys, colour) in series {
-        chart.draw_series(LineSeries::new(xs.iter().copied().zip(ys.iter().copied()), colour.stroke_width(2)))?;
+    // Earlier lines are drawn wider, so a line that runs on top of another still shows around it.
+    for (i, (ys, colour)) in series.iter().enumerate() {
+        let width = 2 + 2 * (series.len() - 1 - i) as u32;
+        chart.draw_series(LineSeries::new(xs.iter().copied().zip(ys.iter().copied()), colour.stroke_width(width)))?;
     }
     Ok(())
 }

@@ -28,7 +28,19 @@ pub enum CapacityType {
     Ec2,
 }
 
+/// The capacity types in the order of per-type arrays (`MetricSample` cost series).
+pub const CAPACITY_TYPES: [CapacityType; 3] = [CapacityType::Ec2, CapacityType::Fargate, CapacityType::FargateSpot];
+
 impl CapacityType {
+    /// The position in [`CAPACITY_TYPES`].
+    pub fn index(self) -> usize {
+        match self {
+            CapacityType::Ec2 => 0,
+            CapacityType::Fargate => 1,
+            CapacityType::FargateSpot => 2,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             CapacityType::Fargate => "FARGATE",
@@ -191,6 +203,20 @@ impl CostLedger {
 
     pub fn total(&self, now_ms: u64) -> u64 {
         self.report(now_ms).to_date_micro_usd
+    }
+
+    /// Cost to date and per hour by capacity type at `now_ms`, micro-dollars, in the order of
+    /// [`CAPACITY_TYPES`]: the same figures as `report`'s `by_capacity_type`, cheap enough for each minute.
+    pub fn by_type_now(&self, now_ms: u64) -> ([u64; 3], [u64; 3]) {
+        let (mut to_date, mut per_hour) = ([0u64; 3], [0u64; 3]);
+        for kind in CAPACITY_TYPES {
+            to_date[kind.index()] = self.closed.get(&(0, kind.as_str().to_string(), String::new())).copied().unwrap_or(0);
+        }
+        for r in self.running.values() {
+            to_date[r.kind.index()] += r.cost(now_ms);
+            per_hour[r.kind.index()] += r.hourly();
+        }
+        (to_date, per_hour)
     }
 
     /// What everything running now costs per hour, micro-dollars.

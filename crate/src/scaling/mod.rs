@@ -41,7 +41,7 @@ pub use capacity::{
     SCALE_IN_MINUTES,
 };
 pub use cost::{
-    draw_spot_interruptions, fargate_cost, fargate_hourly, per_second_cost, CapacityType, CostLedger, CostLine, CostReport, SpotInterruption,
+    draw_spot_interruptions, fargate_cost, CAPACITY_TYPES, fargate_hourly, per_second_cost, CapacityType, CostLedger, CostLine, CostReport, SpotInterruption,
     SPOT_PERCENT_OF_ON_DEMAND, SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS, SPOT_WARNING_STOP_CODE,
 };
 pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Statistic, TreatMissing, RETENTION_MINUTES};

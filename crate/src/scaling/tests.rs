@@ -199,6 +199,12 @@ fn cost_ledger_reports_by_capacity_type_cluster_and_service() {
     assert_eq!(line(&r.by_service, "web").per_hour_micro_usd, 14_811);
     assert_eq!(r.to_date_micro_usd, 49_370 + 14_811 + 96_000);
     assert_eq!((r.region, r.rates_as_of), ("us-east-1", crate::catalog::PRICE_LIST_DATE));
+    // The per-minute series reads the same figures, in CAPACITY_TYPES order (EC2, FARGATE, FARGATE_SPOT).
+    assert_eq!(l.by_type_now(3_600_000), ([96_000, 49_370, 14_811], [96_000, 0, 14_811]));
+    let by_name = |name: &str| line(&r.by_capacity_type, name);
+    for kind in CAPACITY_TYPES {
+        assert_eq!(l.by_type_now(3_600_000).0[kind.index()], by_name(kind.as_str()).to_date_micro_usd, "{}", kind.as_str());
+    }
 }
 
 #[test]

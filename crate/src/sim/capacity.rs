@@ -303,6 +303,7 @@ impl Sim {
         task.desired_status = "STOPPED";
         task.stop_code = Some(SPOT_WARNING_STOP_CODE.to_string());
         task.stopped_reason = Some(SPOT_STOPPED_REASON.to_string());
+        task.spot_stop_at = Some(now.plus_ms(SPOT_WARNING_MS));
         task.version += 1;
         let (id8, service) = (task.id[..8].to_string(), task.service);
         self.log_entry(

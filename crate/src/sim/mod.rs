@@ -152,6 +152,10 @@ pub struct MetricSample {
     pub memory_reservation_percent: f64,
     pub running_tasks: u32,
     pub pending_tasks: u32,
+    /// Cost to date and cost per hour at this minute by capacity type, micro-dollars, in the order of
+    /// `scaling::CAPACITY_TYPES` (EC2, FARGATE, FARGATE_SPOT).
+    pub cost_to_date_micro_usd: [u64; 3],
+    pub cost_per_hour_micro_usd: [u64; 3],
 }
 
 pub struct Sim {
@@ -453,12 +457,15 @@ impl Sim {
         let pending_tasks = self.tasks.values().filter(|t| t.last_status < TaskStatus::Running).count() as u32;
         self.scaling_minute(&reservations);
         self.spot_minute();
+        let (cost_to_date_micro_usd, cost_per_hour_micro_usd) = self.scaling.cost.by_type_now(self.now.0);
         self.metrics.push(MetricSample {
             time: self.now,
             cpu_reservation_percent: percent(cpu_used, cpu_registered),
             memory_reservation_percent: percent(mem_used, mem_registered),
             running_tasks,
             pending_tasks,
+            cost_to_date_micro_usd,
+            cost_per_hour_micro_usd,
         });
         // One sample a simulated minute; keep the last 24 hours.
         if self.metrics.len() > 1440 {

@@ -203,6 +203,8 @@ pub struct Task {
     pub pull_stopped_at: Option<SimTime>,
     pub started_at: Option<SimTime>,
     pub stopping_at: Option<SimTime>,
+    /// A Fargate Spot task that received its two-minute warning: when the capacity is taken back.
+    pub spot_stop_at: Option<SimTime>,
     pub stopped_at: Option<SimTime>,
     pub stop_code: Option<String>,
     pub stopped_reason: Option<String>,

@@ -382,6 +382,7 @@ impl Sim {
             pull_stopped_at: None,
             started_at: None,
             stopping_at: None,
+            spot_stop_at: None,
             stopped_at: None,
             stop_code: None,
             stopped_reason: None,

@@ -411,6 +411,87 @@ fn network_configuration(sim: &SimHandle, task_definition: &str, subnets: &[Stri
     (td.network_mode == "awsvpc").then(|| json!({ "awsvpcConfiguration": { "subnets": subnets, "assignPublicIp": "DISABLED" } }))
 }
 
+/// The launch choice of the service and RunTask forms: a launch type, or this value for a capacity
+/// provider strategy.
+const STRATEGY: &str = "capacityProviderStrategy";
+
+/// Up to two capacity provider strategy items: (capacityProvider, base, weight) as typed.
+type StrategyRows = [(UseStateHandle<String>, UseStateHandle<String>, UseStateHandle<String>); 2];
+
+#[hook]
+fn use_strategy_rows() -> StrategyRows {
+    let first = (use_state(String::new), use_state(|| "0".to_string()), use_state(|| "1".to_string()));
+    let second = (use_state(|| "-".to_string()), use_state(|| "0".to_string()), use_state(|| "1".to_string()));
+    [first, second]
+}
+
+/// The providers a strategy may name: the cluster's (PutClusterCapacityProviders), or when it has none
+/// the Fargate ones and every Auto Scaling group provider (CreateService then says what to associate).
+fn strategy_providers(sim: &SimHandle) -> Vec<String> {
+    let view = sim.view();
+    let cluster = view.clusters.iter().find(|c| c.status == "ACTIVE");
+    match cluster.map(|c| c.capacity_providers.clone()).filter(|p| !p.is_empty()) {
+        Some(providers) => providers,
+        None => ["FARGATE", "FARGATE_SPOT"].iter().map(|p| p.to_string()).chain(view.scaling.capacity_providers.iter().map(|c| c.name.clone())).collect(),
+    }
+}
+
+/// The strategy as request JSON (rows whose provider is "-" are left out), or a message naming the field.
+fn strategy_json(rows: &StrategyRows, providers: &[String]) -> Result<Value, String> {
+    let mut items = Vec::new();
+    for (provider, base, weight) in rows {
+        let provider = if provider.is_empty() { providers.first().cloned().unwrap_or_default() } else { (**provider).clone() };
+        if provider == "-" {
+            continue;
+        }
+        let field = |name: &str| format!("capacityProviderStrategy[{}].{name}", items.len());
+        let (base, weight) = (super::scaling::whole(base, &field("base"))?, super::scaling::whole(weight, &field("weight"))?);
+        items.push(json!({ "capacityProvider": provider, "base": base, "weight": weight }));
+    }
+    Ok(Value::Array(items))
+}
+
+/// The strategy rows of a form: provider, base and weight per item; `prefix` names the inputs.
+fn strategy_fields(rows: &StrategyRows, providers: &[String], prefix: &str) -> Html {
+    let options: Vec<(String, String)> = providers.iter().map(|p| (p.clone(), p.clone())).collect();
+    let mut second = vec![("-".to_string(), "(none)".to_string())];
+    second.extend(options.iter().cloned());
+    html! {
+        <fieldset class="strategy"><legend>{ "Capacity provider strategy" }</legend>
+            { for rows.iter().enumerate().map(|(i, (provider, base, weight))| html! {
+                <div class="row" key={i}>
+                    { select("capacityProvider", &format!("{prefix}Provider{i}"), provider, if i == 0 { &options } else { &second }) }
+                    { field("base", &format!("{prefix}Base{i}"), base) }
+                    { field("weight", &format!("{prefix}Weight{i}"), weight) }
+                </div>
+            }) }
+            <p class="hint">{ "base tasks go to a provider first; the rest split by weight. FARGATE_SPOT runs at a discount and can be interrupted with a two-minute warning." }</p>
+        </fieldset>
+    }
+}
+
+/// The options of the forms' launch select: the launch types, or a capacity provider strategy.
+fn launch_choices() -> Vec<(String, String)> {
+    let mut choices = pairs(&["FARGATE", "EC2"]);
+    choices.push((STRATEGY.to_string(), "Capacity provider strategy".to_string()));
+    choices
+}
+
+/// Whether a strategy names only FARGATE and FARGATE_SPOT (no placement strategies then).
+fn fargate_only(strategy: &Value) -> bool {
+    strategy.as_array().is_some_and(|items| items.iter().all(|i| matches!(i["capacityProvider"].as_str(), Some("FARGATE" | "FARGATE_SPOT"))))
+}
+
+/// Sets `launchType`, or `capacityProviderStrategy` from the strategy rows, on a request.
+fn launch_choice(input: &mut Value, launch_type: &str, rows: &StrategyRows, providers: &[String]) -> Result<(), String> {
+    if launch_type == STRATEGY {
+        input[STRATEGY] = strategy_json(rows, providers)?;
+    } else {
+        input["launchType"] = json!(launch_type);
+    }
+    Ok(())
+}
+
 #[function_component(ServiceForm)]
 fn service_form() -> Html {
     let sim = use_sim();
@@ -420,6 +501,8 @@ fn service_form() -> Html {
     let td = use_state(String::new);
     let desired = use_state(|| "3".to_string());
     let launch_type = use_state(|| "FARGATE".to_string());
+    let strategy_rows = use_strategy_rows();
+    let providers = strategy_providers(&sim);
     let preset = use_state(|| "spread-az".to_string());
     let min_percent = use_state(|| "100".to_string());
     let max_percent = use_state(|| "200".to_string());
@@ -434,8 +517,10 @@ fn service_form() -> Html {
     let subnets: Vec<String> = view.subnets.iter().map(|s| s.subnet_id.clone()).filter(|s| !excluded_subnets.contains(s)).collect();
 
     let create = {
-        let (sim, name, desired, launch_type, preset, min_percent, max_percent, breaker, result, td_value, subnets) =
-            (sim.clone(), name.clone(), desired.clone(), launch_type.clone(), preset.clone(), min_percent.clone(), max_percent.clone(), breaker.clone(), result.clone(), td_value.clone(), subnets.clone());
+        let (sim, name, desired, launch_type, preset, min_percent, max_percent, breaker, result, td_value, subnets, rows, providers) = (
+            sim.clone(), name.clone(), desired.clone(), launch_type.clone(), preset.clone(), min_percent.clone(), max_percent.clone(), breaker.clone(), result.clone(), td_value.clone(), subnets.clone(),
+            strategy_rows.clone(), providers.clone(),
+        );
         Callback::from(move |_| {
             let Some(cluster) = current_cluster(&sim) else {
                 result.set(Some(Err("Create a cluster first (Cluster tab).".into())));
@@ -448,11 +533,14 @@ fn service_form() -> Html {
                 Err(e) => return result.set(Some(Err(e))),
             };
             let mut input = json!({
-                "cluster": cluster, "serviceName": *name, "taskDefinition": td_value, "desiredCount": desired, "launchType": *launch_type,
+                "cluster": cluster, "serviceName": *name, "taskDefinition": td_value, "desiredCount": desired,
                 "deploymentConfiguration": { "minimumHealthyPercent": min, "maximumPercent": max,
                     "deploymentCircuitBreaker": { "enable": *breaker, "rollback": *breaker } },
             });
-            if *launch_type == "EC2" {
+            if let Err(e) = launch_choice(&mut input, &launch_type, &rows, &providers) {
+                return result.set(Some(Err(e)));
+            }
+            if *launch_type == "EC2" || (*launch_type == STRATEGY && !fargate_only(&input[STRATEGY])) {
                 if let Some((_, _, strategy, constraints)) = strategy_presets().into_iter().find(|p| p.0 == *preset) {
                     input["placementStrategy"] = strategy;
                     input["placementConstraints"] = constraints;
@@ -499,8 +587,11 @@ fn service_form() -> Html {
                 </select>
             </label>
             { field("Desired count", "desiredCount", &desired) }
-            { select("Launch type", "launchType", &launch_type, &pairs(&["FARGATE", "EC2"])) }
-            if *launch_type == "EC2" { { select("Placement", "placement", &preset, &presets) } }
+            { select("Launch type", "launchType", &launch_type, &launch_choices()) }
+            if *launch_type == STRATEGY { { strategy_fields(&strategy_rows, &providers, "service") } }
+            if *launch_type == "EC2" || (*launch_type == STRATEGY && strategy_json(&strategy_rows, &providers).is_ok_and(|s| !fargate_only(&s))) {
+                { select("Placement (EC2)", "placement", &preset, &presets) }
+            }
             <fieldset class="subnets"><legend>{ "Subnets (awsvpc)" }</legend>
                 { for view.subnets.iter().map(|s| {
                     let id = s.subnet_id.clone();
@@ -539,10 +630,13 @@ fn run_task_form() -> Html {
     let td = use_state(String::new);
     let count = use_state(|| "1".to_string());
     let launch_type = use_state(|| "FARGATE".to_string());
+    let strategy_rows = use_strategy_rows();
+    let providers = strategy_providers(&sim);
     let result = use_state(|| None::<Result<String, String>>);
     let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
     let run = {
-        let (sim, count, launch_type, result, td_value) = (sim.clone(), count.clone(), launch_type.clone(), result.clone(), td_value.clone());
+        let (sim, count, launch_type, result, td_value, rows, providers) =
+            (sim.clone(), count.clone(), launch_type.clone(), result.clone(), td_value.clone(), strategy_rows.clone(), providers.clone());
         Callback::from(move |_| {
             let Some(cluster) = current_cluster(&sim) else {
                 return result.set(Some(Err("Create a cluster first (Cluster tab).".into())));
@@ -551,7 +645,10 @@ fn run_task_form() -> Html {
                 return result.set(Some(Err("Count must be a whole number.".into())));
             };
             let subnets: Vec<String> = sim.view().subnets.iter().map(|s| s.subnet_id.clone()).collect();
-            let mut input = json!({ "cluster": cluster, "taskDefinition": td_value, "count": n, "launchType": *launch_type });
+            let mut input = json!({ "cluster": cluster, "taskDefinition": td_value, "count": n });
+            if let Err(e) = launch_choice(&mut input, &launch_type, &rows, &providers) {
+                return result.set(Some(Err(e)));
+            }
             if let Some(network) = network_configuration(&sim, &td_value, &subnets) {
                 input["networkConfiguration"] = network;
             }
@@ -566,7 +663,8 @@ fn run_task_form() -> Html {
         <div class="form">
             { select("Task definition", "runTaskDefinition", &td, &tds) }
             { field("Count", "runCount", &count) }
-            { select("Launch type", "runLaunchType", &launch_type, &pairs(&["FARGATE", "EC2"])) }
+            { select("Launch type", "runLaunchType", &launch_type, &launch_choices()) }
+            if *launch_type == STRATEGY { { strategy_fields(&strategy_rows, &providers, "run") } }
             <button type="button" class="primary" onclick={run}>{ "Run (ecs:RunTask)" }</button>
             { outcome(&result) }
             <p class="hint">{ "To stop a task, select its chip on the map." }</p>

@@ -31,6 +31,7 @@ pub fn explanation() -> Html {
             }
             <crate::components::loadbalancing::LoadBalancerCharts />
             <crate::components::scaling::ScalingCharts />
+            <crate::components::cost::CostPanel />
             <Charts />
         </aside>
     }
@@ -67,6 +68,7 @@ fn task_details(props: &IdProps) -> Html {
                 { row("Task definition", format!("{}:{}", task.family, task.revision)) }
                 { row("Started by", task.service.as_ref().map(|s| format!("service {s}")).unwrap_or_else(|| task.group.clone())) }
                 { row("Launch type", task.launch_type.clone()) }
+                if let Some(cp) = &task.capacity_provider { { row("capacityProviderName", cp.clone()) } }
                 { row("lastStatus", task.last_status.clone()) }
                 { row("desiredStatus", task.desired_status.clone()) }
                 { row("Health", task.health_status.clone()) }
@@ -76,6 +78,9 @@ fn task_details(props: &IdProps) -> Html {
                 if let Some(code) = &task.stop_code { { row("stopCode", code.clone()) } }
                 if let Some(reason) = &task.stopped_reason { { row("stoppedReason", reason.clone()) } }
             </dl>
+            if let Some(at) = task.spot_stop_at {
+                <p class="spot-warning" role="status">{ format!("Spot interruption: stops at {}. AWS sent the two-minute warning (stopCode TerminationNotice, SIGTERM).{}", format_elapsed(at.as_millis()), if task.service.is_some() { " Its service starts a replacement at once." } else { "" }) }</p>
+            }
             if task.desired_status != "STOPPED" {
                 <button type="button" onclick={stop}>{ "Stop task (ecs:StopTask)" }</button>
             }

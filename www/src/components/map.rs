@@ -9,7 +9,7 @@ use ecs_sim::view::{InstanceView, TaskView, View};
 use yew::prelude::*;
 
 use crate::driver::{use_clock, use_sim};
-use crate::shell::{Banner, Selection, SelectionHandle};
+use crate::shell::{format_elapsed, Banner, Selection, SelectionHandle};
 
 /// How long a STOPPED task stays on the map, in sim milliseconds (fading out).
 const STOPPED_VISIBLE_MS: u64 = 120_000;
@@ -298,16 +298,26 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
         if task.waiting_for_capacity { "PROVISIONING, waiting for capacity" } else { &task.last_status }
     );
     let label = if task.n_denied_calls > 0 { format!("{label}, {} AWS calls denied", task.n_denied_calls) } else { label };
+    let spot = task.capacity_provider.as_deref() == Some("FARGATE_SPOT");
+    let label = match (&task.capacity_provider, task.spot_stop_at) {
+        (_, Some(at)) => format!("{label}, capacity provider FARGATE_SPOT, Spot interruption: stops at {}", format_elapsed(at.as_millis())),
+        (Some(cp), None) => format!("{label}, capacity provider {cp}"),
+        _ => label,
+    };
     html! {
         <button type="button" class={classes!("chip", status_class(&task.last_status), selected.then_some("selected"), (!task.efs_mounts.is_empty()).then_some("mounts-efs"))}
             style={format!("opacity: {:.2}", props.opacity_permille as f64 / 1000.0)}
-            data-task-id={task.id.clone()} data-status={task.last_status.clone()}
+            data-task-id={task.id.clone()} data-status={task.last_status.clone()} data-capacity-provider={task.capacity_provider.clone()}
             title={label.clone()} aria-label={label} onclick={onclick}>
             <span class="chip-id">{ short_id(&task.id) }</span>
             <span class="chip-status">{ &task.last_status }</span>
             if task.waiting_for_capacity { <span class="chip-waiting">{ "waiting for capacity" }</span> }
             <span class="chip-family">{ task.service.clone().unwrap_or_else(|| task.family.clone()) }</span>
-            if !task.efs_mounts.is_empty() || task.n_denied_calls > 0 || !task.target_health.is_empty() { <span class="chip-tags">
+            if spot || !task.efs_mounts.is_empty() || task.n_denied_calls > 0 || !task.target_health.is_empty() { <span class="chip-tags">
+                if spot { <span class="chip-spot" title="Capacity provider FARGATE_SPOT">{ "SPOT" }</span> }
+                if let Some(at) = task.spot_stop_at {
+                    <span class="chip-spot-warning" title={format!("Spot interruption: stops at {}", format_elapsed(at.as_millis()))}>{ format!("⚠ stops {}", format_elapsed(at.as_millis())) }</span>
+                }
                 { for task.target_health.iter().map(|(tg, state, _)| html! {
                     <span class={classes!("chip-tg", crate::components::loadbalancing::health_class(state))} title={format!("Target of {tg}: {state}")}>{ state }</span>
                 }) }

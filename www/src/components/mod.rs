@@ -1,7 +1,8 @@
 //! The page's regions: builder, cluster map, explanation panel and event log, plus the IAM and
-//! storage parts they share, and the scaling tab and charts.
+//! storage parts they share, the scaling tab and charts, and the cost panel.
 
 pub mod builder;
+pub mod cost;
 pub mod explain;
 pub mod iam;
 pub mod loadbalancing;

@@ -24,7 +24,7 @@ const CHART_REDRAW_WALL_MS: f64 = 400.0;
 type Outcome = UseStateHandle<Option<Result<String, String>>>;
 
 /// A whole number from a form field, or a message naming the AWS field.
-fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
+pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
     text.trim().parse::<u64>().map_err(|_| format!("{aws_field} must be a whole number (got '{}').", text.trim()))
 }
 
@@ -620,7 +620,6 @@ pub fn scaling_charts() -> Html {
     if panels.is_empty() {
         return html! {};
     }
-    // A cost panel joins these when the view carries cost (View.cost).
     html! {
         <div class="scaling-charts">
             <h3 class="subhead">{ "Scaling (per minute)" }</h3>
