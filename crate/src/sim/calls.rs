@@ -250,7 +250,7 @@ impl Sim {
                 "The Cluster cannot be deleted while Services are active.",
             ));
         }
-        if self.tasks.values().any(|t| t.cluster == name && t.last_status != TaskStatus::Stopped) {
+        if self.live_tasks().any(|t| t.cluster == name) {
             return Err(ApiError::new("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."));
         }
         if let Some(cluster) = self.clusters.get_mut(&name) {
@@ -479,7 +479,7 @@ impl Sim {
             .find_container_instance(&cluster, reference)
             .ok_or_else(|| ApiError::invalid_parameter("Container instance not found."))?;
         let force = input.get("force").and_then(Value::as_bool).unwrap_or(false);
-        let has_tasks = self.tasks.values().any(|t| t.node == Some(key) && t.last_status != TaskStatus::Stopped);
+        let has_tasks = self.live_tasks().any(|t| t.node == Some(key));
         if has_tasks && !force {
             return Err(ApiError::invalid_parameter(
                 "Found running tasks on the instance, unable to deregister. Use force to deregister the instance.",
@@ -849,7 +849,7 @@ impl Sim {
 
     /// Takes a container instance out of its cluster: its tasks stop at once and it becomes INACTIVE.
     pub(crate) fn remove_container_instance(&mut self, node: NodeKey, reason: &str) {
-        let tasks: Vec<TaskKey> = self.tasks.values().filter(|t| t.node == Some(node) && t.last_status != TaskStatus::Stopped).map(|t| t.key).collect();
+        let tasks: Vec<TaskKey> = self.live_tasks().filter(|t| t.node == Some(node)).map(|t| t.key).collect();
         for task in tasks {
             // The agent is gone, so the task goes straight to STOPPED. The stop code AWS sets here is not in
             // the reference; none is set (documented behaviour: only the stoppedReason is given).

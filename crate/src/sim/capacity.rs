@@ -335,8 +335,7 @@ impl Sim {
             return;
         }
         let spot: Vec<(String, TaskKey)> = self
-            .tasks
-            .values()
+            .live_tasks()
             .filter(|t| t.capacity_provider_name.as_deref() == Some(FARGATE_SPOT) && t.last_status == TaskStatus::Running && t.is_active())
             .map(|t| (t.id.clone(), t.key))
             .collect();
@@ -364,19 +363,17 @@ impl Sim {
     /// Terminates the drained instances where every non-daemon service task has STOPPED (a task still
     /// stopping keeps its instance).
     pub(crate) fn finish_drained_terminations(&mut self) {
+        // One pass over the live tasks: the instances that still hold a non-daemon service task.
+        let busy: std::collections::BTreeSet<NodeKey> = self
+            .live_tasks()
+            .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != "DAEMON"))
+            .filter_map(|t| t.node)
+            .collect();
         let ready: Vec<Ec2Key> = self
             .draining_for_termination
             .iter()
             .copied()
-            .filter(|k| {
-                let node = self.ec2.get(k).and_then(|e| e.container_instance);
-                !self.tasks.values().any(|t| {
-                    node.is_some()
-                        && t.node == node
-                        && t.last_status != TaskStatus::Stopped
-                        && t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != "DAEMON")
-                })
-            })
+            .filter(|k| !self.ec2.get(k).and_then(|e| e.container_instance).is_some_and(|node| busy.contains(&node)))
             .collect();
         for key in ready {
             self.draining_for_termination.remove(&key);

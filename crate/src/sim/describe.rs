@@ -14,8 +14,8 @@ impl Sim {
     pub(crate) fn cluster_json(&self, name: &str) -> Value {
         let Some(cluster) = self.clusters.get(name) else { return Value::Null };
         let n_instances = self.container_instances.values().filter(|ci| ci.cluster == name && ci.status != "INACTIVE").count();
-        let running = self.tasks.values().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
-        let pending = self.tasks.values().filter(|t| t.cluster == name && t.last_status < TaskStatus::Running).count();
+        let running = self.live_tasks().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
+        let pending = self.live_tasks().filter(|t| t.cluster == name && t.last_status < TaskStatus::Running).count();
         let services = self.services.values().filter(|s| s.cluster == name && s.status == "ACTIVE").count();
         json!({
             "clusterArn": cluster.arn,
@@ -72,8 +72,8 @@ impl Sim {
                 _ => json!({ "name": name, "type": "INTEGER", "integerValue": value }),
             }
         };
-        let running = self.tasks.values().filter(|t| t.node == Some(key) && t.last_status == TaskStatus::Running).count();
-        let pending = self.tasks.values().filter(|t| t.node == Some(key) && t.last_status < TaskStatus::Running).count();
+        let running = self.live_tasks().filter(|t| t.node == Some(key) && t.last_status == TaskStatus::Running).count();
+        let pending = self.live_tasks().filter(|t| t.node == Some(key) && t.last_status < TaskStatus::Running).count();
         let attributes: Vec<Value> = node
             .map(|n| {
                 n.attributes

@@ -248,7 +248,7 @@ impl Sim {
         let cpu_ms = profile.cpu_ms_per_request;
         self.elb.set_load(&arn, Some(profile), self.now.0);
         // Each task's capacity follows its CPU at this cost per request.
-        let owners: Vec<(String, u32)> = self.tasks.values().filter(|t| t.is_active() && (t.private_ip.is_some() || t.service.is_some())).map(|t| (t.id.clone(), t.cpu_units)).collect();
+        let owners: Vec<(String, u32)> = self.live_tasks().filter(|t| t.is_active() && (t.private_ip.is_some() || t.service.is_some())).map(|t| (t.id.clone(), t.cpu_units)).collect();
         for (owner, cpu) in owners {
             self.elb.set_target_capacity(&owner, capacity_rps(cpu, cpu_ms));
         }
