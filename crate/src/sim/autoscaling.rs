@@ -155,9 +155,7 @@ impl Sim {
             for e in self.ec2.values().filter(|e| e.tags.get("aws:autoscaling:groupName") == Some(&provider.asg_name)) {
                 let Some(ci) = e.container_instance.and_then(|k| self.container_instances.get(&k)).filter(|ci| ci.status == "ACTIVE") else { continue };
                 let n_tasks = self
-                    .tasks
-                    .values()
-                    .filter(|t| t.node == Some(ci.key) && t.last_status != TaskStatus::Stopped)
+                    .live_node_tasks(ci.key)
                     .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_none_or(|s| s.scheduling_strategy != "DAEMON"))
                     .count() as u32;
                 instances.push((e.instance_id.clone(), n_tasks));

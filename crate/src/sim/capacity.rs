@@ -167,6 +167,7 @@ impl Sim {
         let bindings = spec.as_ref().map(|s| self.network_bindings_for(s, &reservation)).unwrap_or_default();
         let instance_groups = self.instance_security_groups(node);
         let now = self.now;
+        self.live_node_tasks.entry(node).or_default().insert(key);
         let task = self.tasks.get_mut(&key).expect("exists");
         task.node = Some(node);
         task.reservation = Some(reservation);
@@ -260,8 +261,7 @@ impl Sim {
         let cluster = self.cluster_name_of(input)?;
         let service = str_field(input, "service").map(short_name);
         let candidates: Vec<TaskKey> = self
-            .tasks
-            .values()
+            .live_tasks()
             .filter(|t| t.cluster == cluster && t.capacity_provider_name.as_deref() == Some(FARGATE_SPOT) && t.last_status == TaskStatus::Running && t.is_active())
             .filter(|t| service.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
             .map(|t| t.key)
@@ -363,17 +363,16 @@ impl Sim {
     /// Terminates the drained instances where every non-daemon service task has STOPPED (a task still
     /// stopping keeps its instance).
     pub(crate) fn finish_drained_terminations(&mut self) {
-        // One pass over the live tasks: the instances that still hold a non-daemon service task.
-        let busy: std::collections::BTreeSet<NodeKey> = self
-            .live_tasks()
-            .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != "DAEMON"))
-            .filter_map(|t| t.node)
-            .collect();
         let ready: Vec<Ec2Key> = self
             .draining_for_termination
             .iter()
             .copied()
-            .filter(|k| !self.ec2.get(k).and_then(|e| e.container_instance).is_some_and(|node| busy.contains(&node)))
+            .filter(|k| {
+                let node = self.ec2.get(k).and_then(|e| e.container_instance);
+                !node.is_some_and(|node| {
+                    self.live_node_tasks(node).any(|t| t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != "DAEMON"))
+                })
+            })
             .collect();
         for key in ready {
             self.draining_for_termination.remove(&key);

@@ -171,11 +171,15 @@ pub struct Sim {
     pub(crate) ec2: BTreeMap<Ec2Key, Ec2Instance>,
     pub(crate) container_instances: BTreeMap<NodeKey, ContainerInstance>,
     pub(crate) task_definitions: BTreeMap<String, Vec<TaskDefinitionRevision>>,
-    pub(crate) tasks: BTreeMap<TaskKey, Task>,
+    pub(crate) tasks: TaskMap,
     /// The keys of the tasks not yet STOPPED, all and per service: hot scans skip the stopped tasks (kept for
     /// Describe calls). Kept in step by `insert_task` and `finish_stop`.
     pub(crate) live_tasks: std::collections::BTreeSet<TaskKey>,
     pub(crate) live_service_tasks: BTreeMap<ServiceKey, std::collections::BTreeSet<TaskKey>>,
+    /// The live tasks per container instance (set when a task is placed).
+    pub(crate) live_node_tasks: BTreeMap<NodeKey, std::collections::BTreeSet<TaskKey>>,
+    /// Each task's key by its id (load balancer targets name their task by id).
+    pub(crate) task_keys_by_id: BTreeMap<String, TaskKey>,
     pub(crate) services: BTreeMap<ServiceKey, Service>,
     pub(crate) step_outputs: BTreeMap<String, Value>,
     pub(crate) log: Vec<LogEntry>,
@@ -236,9 +240,11 @@ impl Sim {
             ec2: BTreeMap::new(),
             container_instances: BTreeMap::new(),
             task_definitions: BTreeMap::new(),
-            tasks: BTreeMap::new(),
+            tasks: TaskMap::default(),
             live_tasks: Default::default(),
             live_service_tasks: BTreeMap::new(),
+            live_node_tasks: BTreeMap::new(),
+            task_keys_by_id: BTreeMap::new(),
             services: BTreeMap::new(),
             step_outputs: BTreeMap::new(),
             log: Vec::new(),
