@@ -675,8 +675,10 @@ impl Sim {
                 }
                 pending += (t.last_status != TaskStatus::Running) as usize;
             }
-            any_obsolete_left |= t.last_status != TaskStatus::Stopped && (t.deployment_id != primary_id || self.is_on_draining_instance(t));
-            primary_healthy += (rolling_out && t.deployment_id == primary_id && self.task_counts_as_healthy(t)) as u32;
+            let is_primary = t.deployment_id == primary_id;
+            // (The index holds no STOPPED task.)
+            any_obsolete_left = any_obsolete_left || !is_primary || self.is_on_draining_instance(t);
+            primary_healthy += (rolling_out && is_primary && self.task_counts_as_healthy(t)) as u32;
         }
         let mut completed = None;
         let mut steady = false;
