@@ -300,7 +300,7 @@ impl Sim {
         availability_zones.dedup();
         // Tasks per container instance in one pass (not one scan of every task per instance).
         let mut n_tasks_by_node: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
-        for task in self.tasks.values().filter(|t| t.last_status != TaskStatus::Stopped) {
+        for task in self.live_tasks() {
             if let Some(node) = task.node {
                 *n_tasks_by_node.entry(node).or_default() += 1;
             }
@@ -414,7 +414,7 @@ impl Sim {
             .services
             .values()
             .map(|s| {
-                let active: Vec<_> = self.tasks.values().filter(|t| t.service == Some(s.key) && t.is_active()).collect();
+                let active: Vec<_> = self.live_service_tasks(s.key).filter(|t| t.is_active()).collect();
                 ServiceView {
                     name: s.name.clone(),
                     cluster: s.cluster.clone(),

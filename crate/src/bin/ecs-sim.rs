@@ -291,12 +291,15 @@ fn bench(args: &[String]) -> ExitCode {
             let scaling = sim.log().iter().filter(|e| e.kind == "scaling").count();
             let instances_running = view.instances.iter().filter(|i| i.ec2_state == "running").count();
             let requests: u64 = view.load_balancers.iter().flat_map(|lb| lb.metrics.iter()).map(|m| m.request_count).sum();
+            // The final view and the whole log, hashed: a speed-up must leave both as they were.
+            let mut state = ecs_sim::trace::TraceHasher::default();
+            state.write_str(&format!("{view:?}{:?}", sim.log()));
             println!(
                 "{}",
                 json!({ "simulated": "24h", "instances": view.instances.len(), "instancesRunning": instances_running, "runningTasks": running, "scalingEvents": scaling,
                         "costToDate": ecs_sim::sim::usd_text(view.cost.to_date_micro_usd), "loadBalancers": view.load_balancers.len(),
                         "requestsLastHour": requests, "events": sim.n_events_processed(), "seconds": (seconds * 1000.0).round() / 1000.0, "budgetSeconds": 2.0,
-                        "traceHash": sim.trace_hash() })
+                        "traceHash": sim.trace_hash(), "stateHash": state.hex() })
             );
             ExitCode::SUCCESS
         }

@@ -363,6 +363,12 @@ impl ElbState {
             let alb_reasons = hc.matcher.is_some();
             let slow_ms = tg.attrs.slow_start_s as u64 * 1000;
             let mut removed_any = false;
+            // The matcher's answer for the last code asked (the targets of a group mostly answer alike).
+            let mut matched: Option<(u16, bool)> = None;
+            let mut code_matches = |code: u16| match matched {
+                Some((c, ok)) if c == code => ok,
+                _ => matched.insert((code, hc.code_matches(code))).1,
+            };
             for idx in 0..tg.targets.len() {
                 let t = &mut tg.targets[idx];
                 let from = t.state;
@@ -426,7 +432,7 @@ impl ElbState {
                     let code = if b.healthy { 200 } else { b.response_code };
                     let failure: Option<(&'static str, u16)> = if t.zone_down || b.timeout || latency >= timeout_ms {
                         Some(("Target.Timeout", 0))
-                    } else if !hc.code_matches(code) || (!b.healthy && hc.matcher.is_none() && code == 0) {
+                    } else if !code_matches(code) || (!b.healthy && hc.matcher.is_none() && code == 0) {
                         Some(("Target.ResponseCodeMismatch", code))
                     } else {
                         None

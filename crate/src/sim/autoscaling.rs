@@ -25,7 +25,7 @@ pub fn is_wired_scaling_call(call: &str) -> bool {
 impl Sim {
     pub(crate) fn scaling_context(&self) -> ScalingContext {
         let mut running_by_service: BTreeMap<ServiceKey, u32> = BTreeMap::new();
-        for t in self.tasks.values().filter(|t| t.is_active() && t.last_status == TaskStatus::Running) {
+        for t in self.live_tasks().filter(|t| t.is_active() && t.last_status == TaskStatus::Running) {
             if let Some(s) = t.service {
                 *running_by_service.entry(s).or_default() += 1;
             }
@@ -122,7 +122,7 @@ impl Sim {
     fn utilization_samples(&self) -> Vec<Sample> {
         // (running tasks, family, task memory MiB) per service.
         let mut running: BTreeMap<ServiceKey, (u64, &str, u32)> = BTreeMap::new();
-        for task in self.tasks.values().filter(|t| t.last_status == TaskStatus::Running && t.is_active()) {
+        for task in self.live_tasks().filter(|t| t.last_status == TaskStatus::Running && t.is_active()) {
             if let Some(service) = task.service {
                 running.entry(service).or_insert((0, task.family.as_str(), task.memory_mib)).0 += 1;
             }
@@ -155,9 +155,7 @@ impl Sim {
             for e in self.ec2.values().filter(|e| e.tags.get("aws:autoscaling:groupName") == Some(&provider.asg_name)) {
                 let Some(ci) = e.container_instance.and_then(|k| self.container_instances.get(&k)).filter(|ci| ci.status == "ACTIVE") else { continue };
                 let n_tasks = self
-                    .tasks
-                    .values()
-                    .filter(|t| t.node == Some(ci.key) && t.last_status != TaskStatus::Stopped)
+                    .live_node_tasks(ci.key)
                     .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_none_or(|s| s.scheduling_strategy != "DAEMON"))
                     .count() as u32;
                 instances.push((e.instance_id.clone(), n_tasks));

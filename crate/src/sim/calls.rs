@@ -250,7 +250,7 @@ impl Sim {
                 "The Cluster cannot be deleted while Services are active.",
             ));
         }
-        if self.tasks.values().any(|t| t.cluster == name && t.last_status != TaskStatus::Stopped) {
+        if self.live_tasks().any(|t| t.cluster == name) {
             return Err(ApiError::new("ClusterContainsTasksException", "The Cluster cannot be deleted while Tasks are active."));
         }
         if let Some(cluster) = self.clusters.get_mut(&name) {
@@ -460,9 +460,8 @@ impl Sim {
             // Service tasks still PENDING on a draining instance are stopped at once (ECSDG container-instance-draining.md);
             // RUNNING ones are replaced by their service within its deployment configuration.
             let pending: Vec<TaskKey> = self
-                .tasks
-                .values()
-                .filter(|t| t.node == Some(key) && t.service.is_some() && t.is_active() && t.last_status < TaskStatus::Running)
+                .live_node_tasks(key)
+                .filter(|t| t.service.is_some() && t.is_active() && t.last_status < TaskStatus::Running)
                 .map(|t| t.key)
                 .collect();
             for task in pending {
@@ -479,7 +478,7 @@ impl Sim {
             .find_container_instance(&cluster, reference)
             .ok_or_else(|| ApiError::invalid_parameter("Container instance not found."))?;
         let force = input.get("force").and_then(Value::as_bool).unwrap_or(false);
-        let has_tasks = self.tasks.values().any(|t| t.node == Some(key) && t.last_status != TaskStatus::Stopped);
+        let has_tasks = self.live_node_tasks(key).next().is_some();
         if has_tasks && !force {
             return Err(ApiError::invalid_parameter(
                 "Found running tasks on the instance, unable to deregister. Use force to deregister the instance.",
@@ -849,7 +848,7 @@ impl Sim {
 
     /// Takes a container instance out of its cluster: its tasks stop at once and it becomes INACTIVE.
     pub(crate) fn remove_container_instance(&mut self, node: NodeKey, reason: &str) {
-        let tasks: Vec<TaskKey> = self.tasks.values().filter(|t| t.node == Some(node) && t.last_status != TaskStatus::Stopped).map(|t| t.key).collect();
+        let tasks: Vec<TaskKey> = self.live_node_tasks(node).map(|t| t.key).collect();
         for task in tasks {
             // The agent is gone, so the task goes straight to STOPPED. The stop code AWS sets here is not in
             // the reference; none is set (documented behaviour: only the stoppedReason is given).
@@ -941,8 +940,7 @@ impl Sim {
         let service = str_field(&parameters, "service").map(short_name);
         let arns = string_list(target, "resourceArns");
         let candidates: Vec<TaskKey> = self
-            .tasks
-            .values()
+            .live_tasks()
             .filter(|t| t.is_active() && t.last_status != TaskStatus::Stopped)
             .filter(|t| cluster.is_none_or(|c| t.cluster == c))
             .filter(|t| service.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))

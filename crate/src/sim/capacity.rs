@@ -167,6 +167,7 @@ impl Sim {
         let bindings = spec.as_ref().map(|s| self.network_bindings_for(s, &reservation)).unwrap_or_default();
         let instance_groups = self.instance_security_groups(node);
         let now = self.now;
+        self.live_node_tasks.entry(node).or_default().insert(key);
         let task = self.tasks.get_mut(&key).expect("exists");
         task.node = Some(node);
         task.reservation = Some(reservation);
@@ -260,8 +261,7 @@ impl Sim {
         let cluster = self.cluster_name_of(input)?;
         let service = str_field(input, "service").map(short_name);
         let candidates: Vec<TaskKey> = self
-            .tasks
-            .values()
+            .live_tasks()
             .filter(|t| t.cluster == cluster && t.capacity_provider_name.as_deref() == Some(FARGATE_SPOT) && t.last_status == TaskStatus::Running && t.is_active())
             .filter(|t| service.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
             .map(|t| t.key)
@@ -336,8 +336,7 @@ impl Sim {
             return;
         }
         let spot: Vec<(String, TaskKey)> = self
-            .tasks
-            .values()
+            .live_tasks()
             .filter(|t| t.capacity_provider_name.as_deref() == Some(FARGATE_SPOT) && t.last_status == TaskStatus::Running && t.is_active())
             .map(|t| (t.id.clone(), t.key))
             .collect();
@@ -371,11 +370,8 @@ impl Sim {
             .copied()
             .filter(|k| {
                 let node = self.ec2.get(k).and_then(|e| e.container_instance);
-                !self.tasks.values().any(|t| {
-                    node.is_some()
-                        && t.node == node
-                        && t.last_status != TaskStatus::Stopped
-                        && t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != "DAEMON")
+                !node.is_some_and(|node| {
+                    self.live_node_tasks(node).any(|t| t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != "DAEMON"))
                 })
             })
             .collect();

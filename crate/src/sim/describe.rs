@@ -14,8 +14,8 @@ impl Sim {
     pub(crate) fn cluster_json(&self, name: &str) -> Value {
         let Some(cluster) = self.clusters.get(name) else { return Value::Null };
         let n_instances = self.container_instances.values().filter(|ci| ci.cluster == name && ci.status != "INACTIVE").count();
-        let running = self.tasks.values().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
-        let pending = self.tasks.values().filter(|t| t.cluster == name && t.last_status < TaskStatus::Running).count();
+        let running = self.live_tasks().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
+        let pending = self.live_tasks().filter(|t| t.cluster == name && t.last_status < TaskStatus::Running).count();
         let services = self.services.values().filter(|s| s.cluster == name && s.status == "ACTIVE").count();
         json!({
             "clusterArn": cluster.arn,
@@ -72,8 +72,8 @@ impl Sim {
                 _ => json!({ "name": name, "type": "INTEGER", "integerValue": value }),
             }
         };
-        let running = self.tasks.values().filter(|t| t.node == Some(key) && t.last_status == TaskStatus::Running).count();
-        let pending = self.tasks.values().filter(|t| t.node == Some(key) && t.last_status < TaskStatus::Running).count();
+        let running = self.live_node_tasks(key).filter(|t| t.last_status == TaskStatus::Running).count();
+        let pending = self.live_node_tasks(key).filter(|t| t.last_status < TaskStatus::Running).count();
         let attributes: Vec<Value> = node
             .map(|n| {
                 n.attributes
@@ -216,9 +216,8 @@ impl Sim {
         let Some(s) = self.services.get(&key) else { return Value::Null };
         let cluster_arn = self.clusters.get(&s.cluster).map(|c| c.arn.clone()).unwrap_or_default();
         let count = |deployment: Option<&str>, running: bool| -> u32 {
-            self.tasks
-                .values()
-                .filter(|t| t.service == Some(key) && t.is_active())
+            self.live_service_tasks(key)
+                .filter(|t| t.is_active())
                 .filter(|t| deployment.is_none_or(|d| t.deployment_id.as_deref() == Some(d)))
                 .filter(|t| if running { t.last_status == TaskStatus::Running } else { t.last_status < TaskStatus::Running })
                 .count() as u32
@@ -292,7 +291,7 @@ impl Sim {
 
     /// The final state as `ecs-sim run --describe` prints it.
     pub fn describe_all(&self) -> Value {
-        let tasks: Vec<Value> = self.tasks.keys().map(|k| self.task_json(*k)).collect();
+        let tasks: Vec<Value> = self.tasks.keys().map(|k| self.task_json(k)).collect();
         let services: Vec<Value> = self.services.keys().map(|k| self.service_json(*k)).collect();
         let container_instances: Vec<Value> = self.container_instances.keys().map(|k| self.container_instance_json(*k)).collect();
         let clusters: Vec<Value> = self.clusters.keys().map(|k| self.cluster_json(k)).collect();

@@ -162,7 +162,7 @@ impl Sim {
         self.schedule(self.now.plus_ms(ELB_STEP_MS), Ev::ElbStep);
         self.last_shares = report.shares;
         for transition in report.transitions {
-            let Some(key) = self.tasks.values().find(|t| t.id == transition.owner).map(|t| t.key) else { continue };
+            let Some(&key) = self.task_keys_by_id.get(&transition.owner) else { continue };
             let Some(service_key) = self.tasks[&key].service else { continue };
             self.schedule_service_tick(service_key, self.now);
             let task = &self.tasks[&key];
@@ -183,7 +183,7 @@ impl Sim {
             }
         }
         for removed in report.removed {
-            let Some(key) = self.tasks.values().find(|t| t.id == removed.owner).map(|t| t.key) else { continue };
+            let Some(&key) = self.task_keys_by_id.get(&removed.owner) else { continue };
             let ready = {
                 let Some(task) = self.tasks.get_mut(&key) else { continue };
                 task.n_targets_draining = task.n_targets_draining.saturating_sub(1);
@@ -248,7 +248,7 @@ impl Sim {
         let cpu_ms = profile.cpu_ms_per_request;
         self.elb.set_load(&arn, Some(profile), self.now.0);
         // Each task's capacity follows its CPU at this cost per request.
-        let owners: Vec<(String, u32)> = self.tasks.values().filter(|t| t.is_active() && (t.private_ip.is_some() || t.service.is_some())).map(|t| (t.id.clone(), t.cpu_units)).collect();
+        let owners: Vec<(String, u32)> = self.live_tasks().filter(|t| t.is_active() && (t.private_ip.is_some() || t.service.is_some())).map(|t| (t.id.clone(), t.cpu_units)).collect();
         for (owner, cpu) in owners {
             self.elb.set_target_capacity(&owner, capacity_rps(cpu, cpu_ms));
         }
@@ -272,8 +272,7 @@ impl Sim {
             timeout: input.get("timeout").and_then(Value::as_bool).unwrap_or(false),
         };
         let owners: Vec<String> = self
-            .tasks
-            .values()
+            .live_tasks()
             .filter(|t| t.cluster == cluster && t.is_active())
             .filter(|t| task_ref.is_none_or(|id| t.id == id || t.id.starts_with(id)))
             .filter(|t| service_ref.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))

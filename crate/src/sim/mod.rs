@@ -175,7 +175,15 @@ pub struct Sim {
     pub(crate) ec2: BTreeMap<Ec2Key, Ec2Instance>,
     pub(crate) container_instances: BTreeMap<NodeKey, ContainerInstance>,
     pub(crate) task_definitions: BTreeMap<String, Vec<TaskDefinitionRevision>>,
-    pub(crate) tasks: BTreeMap<TaskKey, Task>,
+    pub(crate) tasks: TaskMap,
+    /// The keys of the tasks not yet STOPPED, all and per service: hot scans skip the stopped tasks (kept for
+    /// Describe calls). Kept in step by `insert_task` and `finish_stop`.
+    pub(crate) live_tasks: std::collections::BTreeSet<TaskKey>,
+    pub(crate) live_service_tasks: BTreeMap<ServiceKey, std::collections::BTreeSet<TaskKey>>,
+    /// The live tasks per container instance (set when a task is placed).
+    pub(crate) live_node_tasks: BTreeMap<NodeKey, std::collections::BTreeSet<TaskKey>>,
+    /// Each task's key by its id (load balancer targets name their task by id).
+    pub(crate) task_keys_by_id: BTreeMap<String, TaskKey>,
     pub(crate) services: BTreeMap<ServiceKey, Service>,
     pub(crate) step_outputs: BTreeMap<String, Value>,
     pub(crate) log: Vec<LogEntry>,
@@ -236,7 +244,11 @@ impl Sim {
             ec2: BTreeMap::new(),
             container_instances: BTreeMap::new(),
             task_definitions: BTreeMap::new(),
-            tasks: BTreeMap::new(),
+            tasks: TaskMap::default(),
+            live_tasks: Default::default(),
+            live_service_tasks: BTreeMap::new(),
+            live_node_tasks: BTreeMap::new(),
+            task_keys_by_id: BTreeMap::new(),
             services: BTreeMap::new(),
             step_outputs: BTreeMap::new(),
             log: Vec::new(),
@@ -453,8 +465,11 @@ impl Sim {
         let [cpu_registered, cpu_used, mem_registered, mem_used] =
             reservations.values().fold([0u64; 4], |acc, r| [acc[0] + r[0], acc[1] + r[1], acc[2] + r[2], acc[3] + r[3]]);
         let percent = |used: u64, total: u64| if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 };
-        let running_tasks = self.tasks.values().filter(|t| t.last_status == TaskStatus::Running).count() as u32;
-        let pending_tasks = self.tasks.values().filter(|t| t.last_status < TaskStatus::Running).count() as u32;
+        let (mut running_tasks, mut pending_tasks) = (0u32, 0u32);
+        for t in self.live_tasks() {
+            running_tasks += (t.last_status == TaskStatus::Running) as u32;
+            pending_tasks += (t.last_status < TaskStatus::Running) as u32;
+        }
         self.scaling_minute(&reservations);
         self.spot_minute();
         let (cost_to_date_micro_usd, cost_per_hour_micro_usd) = self.scaling.cost.by_type_now(self.now.0);

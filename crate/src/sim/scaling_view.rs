@@ -343,7 +343,7 @@ mod tests {
     fn a_task_waits_for_capacity_only_while_provisioning_without_an_instance_on_ec2() {
         // At 3m the worker service's 4 tasks run on the group's 2 instances.
         let mut sim = sim_at("managed-scaling-growth", 180_000);
-        let key = *sim.tasks.keys().next().expect("a task");
+        let key = sim.tasks.keys().next().expect("a task");
         let waiting = |sim: &Sim| sim.view().tasks.iter().find(|t| t.id == sim.tasks[&key].id).map(|t| t.waiting_for_capacity);
         assert_eq!(waiting(&sim), Some(false), "a RUNNING task on an instance");
         let task = sim.tasks.get_mut(&key).expect("task");

@@ -304,7 +304,7 @@ impl Sim {
         let service = self.services.get_mut(&key).expect("exists");
         service.status = "DRAINING";
         service.desired_count = 0;
-        let tasks: Vec<TaskKey> = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active()).map(|t| t.key).collect();
+        let tasks: Vec<TaskKey> = self.live_service_tasks(key).filter(|t| t.is_active()).map(|t| t.key).collect();
         for task in tasks {
             self.stop_task(task, "ServiceSchedulerInitiated", "Service is being deleted.".to_string());
         }
@@ -476,8 +476,9 @@ impl Sim {
                 // The tasks still running the rolled-back-to revision keep serving: they join the rollback
                 // deployment instead of being replaced. (The reference does not say whether ECS replaces them;
                 // keeping them matches the documented outcome, "the service rolls back to the last completed state".)
-                for task in self.tasks.values_mut() {
-                    if task.service == Some(key) && task.is_active() && task.task_definition_arn == td {
+                let rejoining: Vec<TaskKey> = self.live_service_tasks(key).filter(|t| t.is_active() && t.task_definition_arn == td).map(|t| t.key).collect();
+                for task in rejoining {
+                    if let Some(task) = self.tasks.get_mut(&task) {
                         task.deployment_id = Some(new_id.clone());
                     }
                 }
@@ -503,7 +504,7 @@ impl Sim {
             return;
         }
         if service.status == "DRAINING" {
-            let all_stopped = self.tasks.values().filter(|t| t.service == Some(key)).all(|t| t.last_status == TaskStatus::Stopped || !t.is_active());
+            let all_stopped = self.live_service_tasks(key).all(|t| !t.is_active());
             if all_stopped {
                 let service = self.services.get_mut(&key).expect("exists");
                 service.status = "INACTIVE";
@@ -518,7 +519,7 @@ impl Sim {
     }
 
     fn service_tasks(&self, key: ServiceKey) -> Vec<&Task> {
-        self.tasks.values().filter(|t| t.service == Some(key) && t.is_active()).collect()
+        self.live_service_tasks(key).filter(|t| t.is_active()).collect()
     }
 
     fn is_on_draining_instance(&self, task: &Task) -> bool {
@@ -666,7 +667,7 @@ impl Sim {
         let (mut any_obsolete_left, mut primary_healthy, mut pending) = (false, 0u32, 0usize);
         // The primary's healthy count decides only whether an in-progress rollout completes.
         let rolling_out = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS");
-        for t in self.tasks.values().filter(|t| t.service == Some(key)) {
+        for t in self.live_service_tasks(key) {
             if t.is_active() {
                 if let Some(c) = counts.iter_mut().find(|(id, _, _)| t.deployment_id.as_deref() == Some(id.as_str())) {
                     c.1 += (t.last_status == TaskStatus::Running) as u32;
@@ -674,8 +675,10 @@ impl Sim {
                 }
                 pending += (t.last_status != TaskStatus::Running) as usize;
             }
-            any_obsolete_left |= t.last_status != TaskStatus::Stopped && (t.deployment_id != primary_id || self.is_on_draining_instance(t));
-            primary_healthy += (rolling_out && t.deployment_id == primary_id && self.task_counts_as_healthy(t)) as u32;
+            let is_primary = t.deployment_id == primary_id;
+            // (The index holds no STOPPED task.)
+            any_obsolete_left = any_obsolete_left || !is_primary || self.is_on_draining_instance(t);
+            primary_healthy += (rolling_out && is_primary && self.task_counts_as_healthy(t)) as u32;
         }
         let mut completed = None;
         let mut steady = false;
@@ -719,7 +722,7 @@ impl Sim {
         let mut started = Vec::new();
         let mut failure_message = None;
         for (node, status) in nodes {
-            let tasks_here: Vec<TaskKey> = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.node == Some(node)).map(|t| t.key).collect();
+            let tasks_here: Vec<TaskKey> = self.live_service_tasks(key).filter(|t| t.is_active() && t.node == Some(node)).map(|t| t.key).collect();
             if status == "DRAINING" {
                 // Daemon tasks on a draining instance are stopped (ECSDG ecs_services.md).
                 for task in tasks_here {
@@ -731,7 +734,7 @@ impl Sim {
             for old in tasks_here.iter().filter(|t| !current.contains(t)) {
                 self.stop_task(*old, "ServiceSchedulerInitiated", format!("Scaling activity initiated by (deployment {})", primary.id));
             }
-            if current.is_empty() && tasks_here.iter().all(|t| !current.contains(t)) && self.tasks.values().filter(|t| t.service == Some(key) && t.is_active() && t.node == Some(node)).count() == 0 {
+            if current.is_empty() && tasks_here.iter().all(|t| !current.contains(t)) && self.live_service_tasks(key).filter(|t| t.is_active() && t.node == Some(node)).count() == 0 {
                 let request = LaunchRequest {
                     cluster: service.cluster.clone(),
                     family: family.clone(),
@@ -772,7 +775,7 @@ impl Sim {
             }
         }
         // Daemon desired count follows the number of instances it runs on.
-        let running_nodes = self.tasks.values().filter(|t| t.service == Some(key) && t.is_active()).count() as u32;
+        let running_nodes = self.live_service_tasks(key).filter(|t| t.is_active()).count() as u32;
         if let Some(s) = self.services.get_mut(&key) {
             s.desired_count = running_nodes;
             if let Some(d) = s.deployments.iter_mut().find(|d| d.status == "PRIMARY") {

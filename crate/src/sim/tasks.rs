@@ -227,7 +227,7 @@ impl Sim {
             LaunchType::Fargate => {
                 // Tasks of the group per Availability Zone, counted once for the batch and kept up to date.
                 let mut per_az: BTreeMap<String, u32> = BTreeMap::new();
-                for task in self.tasks.values().filter(|t| t.is_active() && t.group == request.group) {
+                for task in self.live_tasks().filter(|t| t.is_active() && t.group == request.group) {
                     *per_az.entry(task.availability_zone.clone()).or_default() += 1;
                 }
                 for _ in 0..request.count {
@@ -338,7 +338,7 @@ impl Sim {
         subnet_id: Option<String>,
         decision: Option<u64>,
     ) -> TaskKey {
-        let key = self.tasks.keys().next_back().map_or(0, |k| k + 1);
+        let key = self.tasks.next_key();
         let id = self.next_hex_id(32);
         let arn = self.arn("ecs", &format!("task/{}/{id}", request.cluster));
         let spec = &rev.spec;
@@ -425,7 +425,7 @@ impl Sim {
         if placed {
             self.log_entry("task", format!("task {}", &id[..8]), format!("Task {} ({}:{}) placed {where_text}: PROVISIONING.", &id[..8], rev.family, rev.revision), None);
         }
-        self.tasks.insert(key, task);
+        self.insert_task(task);
         if placed {
             let at = self.now.plus_ms(provisioning_ms);
             self.schedule(at, Ev::TaskProgress(key, TaskStatus::Provisioning));
@@ -469,6 +469,34 @@ impl Sim {
     /// The security groups of the EC2 instance behind a container instance.
     pub(crate) fn instance_security_groups(&self, node: NodeKey) -> Vec<String> {
         self.container_instances.get(&node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.security_groups.clone()).unwrap_or_default()
+    }
+
+    /// Adds a new task, and its key to the live task indexes.
+    fn insert_task(&mut self, task: Task) {
+        self.live_tasks.insert(task.key);
+        self.task_keys_by_id.entry(task.id.clone()).or_insert(task.key);
+        if let Some(node) = task.node {
+            self.live_node_tasks.entry(node).or_default().insert(task.key);
+        }
+        if let Some(service) = task.service {
+            self.live_service_tasks.entry(service).or_default().insert(task.key);
+        }
+        self.tasks.push(task);
+    }
+
+    /// The tasks not yet STOPPED, in key order (the order of `tasks`).
+    pub(crate) fn live_tasks(&self) -> impl Iterator<Item = &Task> + '_ {
+        self.live_tasks.iter().map(|k| &self.tasks[k])
+    }
+
+    /// The tasks not yet STOPPED on a container instance, in key order.
+    pub(crate) fn live_node_tasks(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
+        self.live_node_tasks.get(&node).into_iter().flatten().map(|k| &self.tasks[k])
+    }
+
+    /// A service's tasks not yet STOPPED, in key order.
+    pub(crate) fn live_service_tasks(&self, service: ServiceKey) -> impl Iterator<Item = &Task> + '_ {
+        self.live_service_tasks.get(&service).into_iter().flatten().map(|k| &self.tasks[k])
     }
 
     fn set_task_status(&mut self, key: TaskKey, status: TaskStatus) {
@@ -719,8 +747,7 @@ impl Sim {
         let service_ref = str_field(input, "service").map(short_name);
         let az = str_field(input, "availabilityZone");
         let key = self
-            .tasks
-            .values()
+            .live_tasks()
             .filter(|t| t.cluster == cluster && t.last_status == TaskStatus::Running)
             .filter(|t| task_ref.is_none_or(|id| t.id == id || t.id.starts_with(id)))
             .filter(|t| service_ref.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
@@ -794,8 +821,7 @@ impl Sim {
             return Err(ApiError::invalid_parameter("sim:TaskCall needs a task or a service."));
         }
         let keys: Vec<TaskKey> = self
-            .tasks
-            .values()
+            .live_tasks()
             .filter(|t| t.cluster == cluster && t.last_status == TaskStatus::Running)
             .filter(|t| task_ref.is_none_or(|id| t.id == id || t.id.starts_with(id)))
             .filter(|t| service_ref.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
@@ -891,6 +917,13 @@ impl Sim {
             return;
         }
         task.last_status = TaskStatus::Stopped;
+        self.live_tasks.remove(&key);
+        if let Some(live) = task.service.and_then(|s| self.live_service_tasks.get_mut(&s)) {
+            live.remove(&key);
+        }
+        if let Some(live) = task.node.and_then(|n| self.live_node_tasks.get_mut(&n)) {
+            live.remove(&key);
+        }
         task.status_since = now;
         task.stopped_at = Some(now);
         task.desired_status = "STOPPED";
