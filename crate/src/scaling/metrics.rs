@@ -442,6 +442,10 @@ fn evaluate_points(alarm: &Alarm, range: &[(u64, Option<i64>)]) -> (Option<Alarm
 /// the threshold (75.0) (minimum 3 datapoints for OK -> ALARM transition)."
 #[allow(clippy::too_many_arguments)]
 fn threshold_reason(alarm: &Alarm, count: usize, n: usize, listed: &[(u64, i64)], breaching: bool, m: usize, from: &str, to: &str) -> String {
+    if from == to {
+        // No transition: `Alarm::evaluate` keeps the reason of the last one, so this one is never read.
+        return String::new();
+    }
     let points: Vec<String> = listed.iter().map(|(t, v)| format!("{} ({})", milli_text(*v), reason_time(*t))).collect();
     let verb = if count == 1 { "was" } else { "were" };
     let not = if breaching { "" } else { "not " };

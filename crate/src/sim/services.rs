@@ -518,6 +518,16 @@ impl Sim {
         }
     }
 
+    /// A copy of the service for the scheduler to read while it changes tasks, without its events (the bulk of
+    /// a copy, and the scheduler only appends to them).
+    fn service_snapshot(&mut self, key: ServiceKey) -> Service {
+        let service = self.services.get_mut(&key).expect("a scheduled service exists");
+        let events = std::mem::take(&mut service.events);
+        let snapshot = service.clone();
+        service.events = events;
+        snapshot
+    }
+
     fn service_tasks(&self, key: ServiceKey) -> Vec<&Task> {
         self.live_service_tasks(key).filter(|t| t.is_active()).collect()
     }
@@ -527,7 +537,7 @@ impl Sim {
     }
 
     fn reconcile_replica(&mut self, key: ServiceKey) {
-        let service = self.services[&key].clone();
+        let service = self.service_snapshot(key);
         let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY").cloned() else { return };
         let desired = service.desired_count;
         let config = &service.deployment_configuration;
@@ -660,7 +670,7 @@ impl Sim {
 
     fn update_deployment_states(&mut self, key: ServiceKey) {
         let now = self.now;
-        let service = self.services[&key].clone();
+        let service = self.service_snapshot(key);
         let primary_id = service.deployments.iter().find(|d| d.status == "PRIMARY").map(|d| d.id.clone());
         // One pass over the service's tasks: (deployment id, running, active) per deployment, and the rest.
         let mut counts: Vec<(String, u32, u32)> = service.deployments.iter().map(|d| (d.id.clone(), 0, 0)).collect();
@@ -714,7 +724,7 @@ impl Sim {
     }
 
     fn reconcile_daemon(&mut self, key: ServiceKey) {
-        let service = self.services[&key].clone();
+        let service = self.service_snapshot(key);
         let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY").cloned() else { return };
         let Ok((family, revision)) = self.resolve_task_definition(&primary.task_definition_arn) else { return };
         let nodes: Vec<(NodeKey, String)> = self.container_instances.values().filter(|ci| ci.cluster == service.cluster && ci.status != "INACTIVE").map(|ci| (ci.key, ci.status.clone())).collect();
