@@ -373,7 +373,7 @@ impl Sim {
                 stopped_at: t.stopped_at,
                 stop_code: t.stop_code.clone(),
                 stopped_reason: t.stopped_reason.clone(),
-                deployment_id: t.deployment_id.clone(),
+                deployment_id: t.deployment_id.as_deref().map(str::to_string),
                 network_bindings: t.network_bindings.iter().map(|(name, cp, hp, proto)| format!("{name}:{cp}->{hp}/{proto}")).collect(),
                 explainable: t.placement_decision.is_some(),
                 task_role_arn: t.task_role_arn.clone(),
@@ -431,7 +431,7 @@ impl Sim {
                         .deployments
                         .iter()
                         .map(|d| DeploymentView {
-                            id: d.id.clone(),
+                            id: d.id.to_string(),
                             status: d.status.to_string(),
                             task_definition: d.task_definition_arn.rsplit('/').next().unwrap_or("").to_string(),
                             desired_count: d.desired_count,

@@ -233,7 +233,7 @@ impl Sim {
             .iter()
             .map(|d| {
                 json!({
-                    "id": d.id,
+                    "id": &*d.id,
                     "status": d.status,
                     "taskDefinition": d.task_definition_arn,
                     "desiredCount": d.desired_count,

@@ -210,7 +210,7 @@ pub struct Task {
     pub stopped_reason: Option<String>,
     pub containers: Vec<ContainerState>,
     pub service: Option<ServiceKey>,
-    pub deployment_id: Option<String>,
+    pub deployment_id: Option<std::rc::Rc<str>>,
     /// The index of the placement decision that put this task on its instance (EC2 only).
     pub placement_decision: Option<u64>,
     /// HEALTHY, UNHEALTHY or UNKNOWN.
@@ -283,7 +283,7 @@ pub struct DeploymentConfiguration {
 
 #[derive(Clone, Debug)]
 pub struct Deployment {
-    pub id: String,
+    pub id: std::rc::Rc<str>,
     /// PRIMARY, ACTIVE or INACTIVE.
     pub status: &'static str,
     pub task_definition_arn: String,

@@ -43,7 +43,7 @@ impl Sim {
     fn new_deployment(&mut self, task_definition_arn: &str, desired_count: u32) -> Deployment {
         let digits: String = self.next_hex_id(19).chars().map(|c| char::from(b'0' + (c.to_digit(16).unwrap_or(0) % 10) as u8)).collect();
         Deployment {
-            id: format!("ecs-svc/{digits}"),
+            id: format!("ecs-svc/{digits}").into(),
             status: "PRIMARY",
             task_definition_arn: task_definition_arn.to_string(),
             desired_count,
@@ -462,7 +462,7 @@ impl Sim {
         let Some(service) = self.services.get_mut(&key) else { return };
         let rollback = service.deployment_configuration.circuit_breaker_rollback;
         let last_completed = service.deployments.iter().find(|d| d.rollout_state == "COMPLETED").map(|d| d.task_definition_arn.clone());
-        if let Some(d) = service.deployments.iter_mut().find(|d| d.id == deployment_id) {
+        if let Some(d) = service.deployments.iter_mut().find(|d| &*d.id == deployment_id) {
             d.rollout_state = "FAILED";
             d.rollout_state_reason = "ECS deployment circuit breaker: task failed to start.".into();
             d.updated_at = now;
@@ -482,7 +482,7 @@ impl Sim {
                         task.deployment_id = Some(new_id.clone());
                     }
                 }
-                if let Some(d) = self.services.get_mut(&key).and_then(|s| s.deployments.iter_mut().find(|d| d.id == deployment_id)) {
+                if let Some(d) = self.services.get_mut(&key).and_then(|s| s.deployments.iter_mut().find(|d| &*d.id == deployment_id)) {
                     d.rollout_state_reason = format!("ECS deployment circuit breaker: rolling back to deploymentId {new_id}.");
                 }
                 self.service_event(key, format!("(service {name}) (deployment {deployment_id}) ECS deployment circuit breaker: rolling back to deploymentId {new_id}."));
@@ -545,7 +545,8 @@ impl Sim {
         let (n_total, n_good, n_obsolete, n_healthy, healthy_budget, to_stop, by_provider) = {
             let tasks: Vec<&Task> = self.service_tasks(key);
             // Obsolete tasks: of an older deployment, or on a DRAINING instance. They are replaced, not counted as good.
-            let is_obsolete = |t: &Task| t.deployment_id.as_deref() != Some(primary.id.as_str()) || self.is_on_draining_instance(t);
+            // Deployment ids are shared `Rc<str>`s: equal ones compare by pointer.
+            let is_obsolete = |t: &Task| t.deployment_id.as_ref() != Some(&primary.id) || self.is_on_draining_instance(t);
             let n_total = tasks.len() as u32;
             let (obsolete, good): (Vec<&Task>, Vec<&Task>) = tasks.iter().copied().partition(|t| is_obsolete(t));
             // Health matters only when there are obsolete tasks to replace (it asks the load balancer per task).
@@ -624,7 +625,7 @@ impl Sim {
                 count: n_start,
                 launch_type: service.launch_type,
                 group: format!("service:{}", service.name),
-                started_by: Some(primary.id.clone()),
+                started_by: Some(primary.id.to_string()),
                 service: Some(key),
                 deployment_id: Some(primary.id.clone()),
                 constraints: demand.as_ref().map(|d| d.constraints.clone()).unwrap_or_default(),
@@ -673,13 +674,13 @@ impl Sim {
         let service = self.service_snapshot(key);
         let primary_id = service.deployments.iter().find(|d| d.status == "PRIMARY").map(|d| d.id.clone());
         // One pass over the service's tasks: (deployment id, running, active) per deployment, and the rest.
-        let mut counts: Vec<(String, u32, u32)> = service.deployments.iter().map(|d| (d.id.clone(), 0, 0)).collect();
+        let mut counts: Vec<(std::rc::Rc<str>, u32, u32)> = service.deployments.iter().map(|d| (d.id.clone(), 0, 0)).collect();
         let (mut any_obsolete_left, mut primary_healthy, mut pending) = (false, 0u32, 0usize);
         // The primary's healthy count decides only whether an in-progress rollout completes.
         let rolling_out = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS");
         for t in self.live_service_tasks(key) {
             if t.is_active() {
-                if let Some(c) = counts.iter_mut().find(|(id, _, _)| t.deployment_id.as_deref() == Some(id.as_str())) {
+                if let Some(c) = counts.iter_mut().find(|(id, _, _)| t.deployment_id.as_ref() == Some(id)) {
                     c.1 += (t.last_status == TaskStatus::Running) as u32;
                     c.2 += 1;
                 }
@@ -740,7 +741,7 @@ impl Sim {
                 }
                 continue;
             }
-            let current: Vec<TaskKey> = tasks_here.iter().copied().filter(|t| self.tasks[t].deployment_id.as_deref() == Some(primary.id.as_str())).collect();
+            let current: Vec<TaskKey> = tasks_here.iter().copied().filter(|t| self.tasks[t].deployment_id.as_ref() == Some(&primary.id)).collect();
             for old in tasks_here.iter().filter(|t| !current.contains(t)) {
                 self.stop_task(*old, "ServiceSchedulerInitiated", format!("Scaling activity initiated by (deployment {})", primary.id));
             }
@@ -752,7 +753,7 @@ impl Sim {
                     count: 1,
                     launch_type: LaunchType::Ec2,
                     group: format!("service:{}", service.name),
-                    started_by: Some(primary.id.clone()),
+                    started_by: Some(primary.id.to_string()),
                     service: Some(key),
                     deployment_id: Some(primary.id.clone()),
                     constraints: demand.as_ref().map(|d| d.constraints.clone()).unwrap_or_default(),

@@ -18,7 +18,7 @@ pub(crate) struct LaunchRequest {
     pub group: String,
     pub started_by: Option<String>,
     pub service: Option<ServiceKey>,
-    pub deployment_id: Option<String>,
+    pub deployment_id: Option<std::rc::Rc<str>>,
     pub constraints: Vec<Constraint>,
     pub strategies: Vec<Strategy>,
     pub subnets: Vec<String>,
