@@ -8,12 +8,22 @@
 // record requestAnimationFrame timestamp deltas in the page for S seconds (default 5). The figure
 // is the p95 frame time per run; the result reports the median and spread of the runs. With
 // --check, exits 1 if the median p95 is over 16.7 ms (design.md "Performance budgets").
+//
+// Frame time: on a 60 Hz display a frame lasts a whole number of refresh intervals (16.67 ms, or
+// 33.3 ms when one is missed). The page's clock is coarsened to 100 µs with jitter (Chromium does
+// that for pages that are not cross-origin isolated), so raw deltas read 16.6, 16.7 or 16.8 ms for
+// the same on-time frame. Each delta is therefore counted as the refresh intervals it spans
+// (`p95FrameMs`); the raw deltas' p95 is reported beside it (`rawP95FrameMs`), with the share of
+// frames that missed a refresh (`missedFramesPercent`).
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HERE, launchBrowser, openPage, summary, waitForApp, runBenchmark } from './harness.mjs';
 import { startServer } from './server.mjs';
 
 const BUDGET_P95_MS = 16.7;
+const REFRESH_MS = 1000 / 60;
+/** A frame's duration in whole refresh intervals (at least one). */
+const onRefreshGrid = (deltaMs) => Math.max(1, Math.round(deltaMs / REFRESH_MS)) * REFRESH_MS;
 const N_TASKS = 2000;
 
 function parseArgs(argv) {
@@ -81,9 +91,12 @@ async function main() {
       if (problems.length) throw new Error(`run ${i + 1}: ${problems.join('; ')}`);
       if (!st.playing) throw new Error(`run ${i + 1}: the run was not playing`);
       const sorted = [...deltas].sort((a, b) => a - b);
+      const frames = deltas.map(onRefreshGrid).sort((a, b) => a - b);
       runs.push({
         frames: deltas.length,
-        p95: percentile(sorted, 95),
+        p95: Math.round(percentile(frames, 95) * 100) / 100,
+        rawP95: percentile(sorted, 95),
+        missedPercent: Math.round((1000 * frames.filter((f) => f > REFRESH_MS * 1.5).length) / frames.length) / 10,
         median: percentile(sorted, 50),
         max: sorted[sorted.length - 1],
         instances,
@@ -107,6 +120,8 @@ async function main() {
     runs: runs.length,
     framesPerRun: runs.map((r) => r.frames),
     p95FrameMs: p95,
+    rawP95FrameMs: summary(runs.map((r) => r.rawP95), 2),
+    missedFramesPercent: summary(runs.map((r) => r.missedPercent), 1),
     medianFrameMs: summary(runs.map((r) => r.median), 2),
     maxFrameMs: summary(runs.map((r) => r.max), 1),
     wallMsUntilAllRunning: runs.map((r) => r.toRunningWallMs),
