@@ -83,6 +83,35 @@ pub fn draw_lb_metrics(canvas: web_sys::HtmlCanvasElement, points: &[ecs_sim::el
     draw_panels(canvas, &panels);
 }
 
+/// Wall time between two redraws of a chart while the run plays: a chart follows the sim without
+/// redrawing on every published view.
+const CHART_REDRAW_WALL_MS: f64 = 400.0;
+
+/// A canvas that `draw` redraws when `key` changes: at once when paused, at most every
+/// [`CHART_REDRAW_WALL_MS`] while playing. Returns the canvas's ref.
+#[yew::hook]
+pub fn use_chart_canvas<K, F>(key: K, playing: bool, draw: F) -> yew::NodeRef
+where
+    K: PartialEq + 'static,
+    F: FnOnce(web_sys::HtmlCanvasElement) + 'static,
+{
+    let canvas = yew::use_node_ref();
+    let last_draw_wall_ms = yew::use_mut_ref(|| f64::NEG_INFINITY);
+    {
+        let canvas = canvas.clone();
+        yew::use_effect_with((key, playing), move |(_, playing)| {
+            let now = js_sys::Date::now();
+            if !*playing || now - *last_draw_wall_ms.borrow() >= CHART_REDRAW_WALL_MS {
+                *last_draw_wall_ms.borrow_mut() = now;
+                if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                    draw(canvas);
+                }
+            }
+        });
+    }
+    canvas
+}
+
 /// Draws `panels` stacked on `canvas`, each with its own x range.
 pub fn draw_panels(canvas: web_sys::HtmlCanvasElement, panels: &[ChartPanel]) {
     let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {

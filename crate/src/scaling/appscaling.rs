@@ -435,13 +435,8 @@ impl ScalingState {
                 let mn = req_str(c, "MetricName", validation)?;
                 let st = req_str(c, "Statistic", validation)?;
                 let stat = Statistic::parse(st).ok_or_else(|| validation(format!("Unsupported statistic {st}")))?;
-                let dims: Vec<(String, String)> = c
-                    .get("Dimensions")
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(|d| Some((d.get("Name")?.as_str()?.to_string(), d.get("Value")?.as_str()?.to_string()))).collect())
-                    .unwrap_or_default();
-                let refs: Vec<(&str, &str)> = dims.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-                (MetricKey::new(ns, mn, &refs), stat)
+                let dimensions = c.get("Dimensions");
+                (MetricKey::from_request(ns, mn, dimensions), stat)
             }
         };
         let suffix = uuid_like("ttalarm", counter);

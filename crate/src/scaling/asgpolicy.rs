@@ -207,13 +207,8 @@ impl ScalingState {
             return Err(invalid("CustomizedMetricSpecification needs Namespace and MetricName".into()));
         }
         let statistic = Statistic::parse(st).ok_or_else(|| invalid(format!("Invalid Statistic '{st}' in CustomizedMetricSpecification")))?;
-        let dims: Vec<(String, String)> = c
-            .get("Dimensions")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(|d| Some((d.get("Name")?.as_str()?.to_string(), d.get("Value")?.as_str()?.to_string()))).collect())
-            .unwrap_or_default();
-        let refs: Vec<(&str, &str)> = dims.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let key = MetricKey::new(ns, mn, &refs);
+        let dimensions = c.get("Dimensions");
+        let key = MetricKey::from_request(ns, mn, dimensions);
         let counter = self.next();
         let (high, low) = (format!("TargetTracking-{asg}-AlarmHigh-{}", uuid_like("asg-tt-high", counter)), format!("TargetTracking-{asg}-AlarmLow-{}", uuid_like("asg-tt-low", counter)));
         let now = ctx.now_epoch_ms();

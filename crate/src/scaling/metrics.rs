@@ -28,6 +28,17 @@ impl MetricKey {
         MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
     }
 
+    /// A metric named in a request: `Dimensions` is CloudWatch's `[{"Name": .., "Value": ..}]` list (entries
+    /// without both strings are skipped).
+    pub fn from_request(namespace: &str, name: &str, dimensions: Option<&serde_json::Value>) -> MetricKey {
+        let mut dims: Vec<(String, String)> = dimensions
+            .and_then(serde_json::Value::as_array)
+            .map(|a| a.iter().filter_map(|d| Some((d.get("Name")?.as_str()?.to_string(), d.get("Value")?.as_str()?.to_string()))).collect())
+            .unwrap_or_default();
+        dims.sort();
+        MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
+    }
+
     /// The `AWS/ECS` service metric (ClusterName, ServiceName).
     pub fn ecs_service(metric: &str, cluster: &str, service: &str) -> MetricKey {
         MetricKey::new("AWS/ECS", metric, &[("ClusterName", cluster), ("ServiceName", service)])

@@ -278,14 +278,9 @@ impl ScalingState {
                 let cmp = Comparison::parse(op).ok_or_else(|| v(format!("Invalid ComparisonOperator {op}")))?;
                 let tmd = util::opt_str(input, "TreatMissingData").unwrap_or("missing");
                 let treat = TreatMissing::parse(tmd).ok_or_else(|| v(format!("Invalid TreatMissingData {tmd}")))?;
-                let dims: Vec<(String, String)> = input
-                    .get("Dimensions")
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(|d| Some((d.get("Name")?.as_str()?.to_string(), d.get("Value")?.as_str()?.to_string()))).collect())
-                    .unwrap_or_default();
-                let refs: Vec<(&str, &str)> = dims.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+                let dimensions = input.get("Dimensions");
                 let arn = self.alarm_arn(ctx, &name);
-                let mut alarm = Alarm::new(&name, arn, MetricKey::new(ns, mn, &refs), stat, period, n, m, thr, cmp, ctx.now_epoch_ms());
+                let mut alarm = Alarm::new(&name, arn, MetricKey::from_request(ns, mn, dimensions), stat, period, n, m, thr, cmp, ctx.now_epoch_ms());
                 alarm.treat_missing = treat;
                 alarm.description = util::opt_str(input, "AlarmDescription").unwrap_or("").to_string();
                 alarm.alarm_actions = util::str_list(input, "AlarmActions");

@@ -11,7 +11,6 @@ use crate::charts::{ChartPanel, ACTUAL, LIMIT, PLANNED};
 use crate::driver::use_sim;
 
 /// Minimum wall time between chart redraws, milliseconds.
-const CHART_REDRAW_WALL_MS: f64 = 400.0;
 
 /// Micro-dollars as dollars: six decimals with the trailing zeros dropped, at least two (`$0.19748`).
 pub fn usd(micro_usd: u64) -> String {
@@ -53,23 +52,13 @@ fn cost_rows(lines: &[CostLine], attribute: &'static str, label: impl Fn(&CostLi
 #[function_component(CostPanel)]
 pub fn cost_panel() -> Html {
     let sim = use_sim();
-    let canvas = use_node_ref();
-    let last_draw_wall_ms = use_mut_ref(|| f64::NEG_INFINITY);
     let view = sim.view();
     let panels = cost_panels(&view);
-    {
-        let (canvas, panels) = (canvas.clone(), panels.clone());
-        let key = (view.metrics.len(), view.metrics.last().map_or(0, |m| m.time.as_millis()), panels.len());
-        use_effect_with((key, sim.state.playing), move |(_, playing)| {
-            let now = js_sys::Date::now();
-            if !*playing || now - *last_draw_wall_ms.borrow() >= CHART_REDRAW_WALL_MS {
-                *last_draw_wall_ms.borrow_mut() = now;
-                if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                    crate::charts::draw_panels(canvas, &panels);
-                }
-            }
-        });
-    }
+    let key = (view.metrics.len(), view.metrics.last().map_or(0, |m| m.time.as_millis()), panels.len());
+    let canvas = crate::charts::use_chart_canvas(key, sim.state.playing, {
+        let panels = panels.clone();
+        move |canvas| crate::charts::draw_panels(canvas, &panels)
+    });
     let cost = &view.cost;
     let mut types: Vec<&str> = view.instances.iter().filter(|i| i.ec2_state == "running").map(|i| i.instance_type.as_str()).collect();
     types.sort_unstable();

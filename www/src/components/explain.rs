@@ -12,7 +12,6 @@ use crate::driver::{use_sim, SimHandle};
 use crate::shell::{format_elapsed, Selection, SelectionHandle};
 
 /// Minimum wall time between chart redraws, milliseconds.
-const CHART_REDRAW_WALL_MS: f64 = 400.0;
 
 #[function_component(Explanation)]
 pub fn explanation() -> Html {
@@ -273,24 +272,12 @@ fn explain(sim: &SimHandle, cluster: &str, service: &str) -> Option<PlacementExp
 #[function_component(Charts)]
 fn charts_panel() -> Html {
     let sim = use_sim();
-    let canvas = use_node_ref();
-    let last_draw_wall_ms = use_mut_ref(|| f64::NEG_INFINITY);
     let view = sim.view();
-    let n_samples = view.metrics.len();
-    let last_time = view.metrics.last().map(|m| m.time.as_millis()).unwrap_or(0);
-    {
-        let canvas = canvas.clone();
+    let key = (view.metrics.len(), view.metrics.last().map(|m| m.time.as_millis()).unwrap_or(0));
+    let canvas = charts::use_chart_canvas(key, sim.state.playing, {
         let view = view.clone();
-        use_effect_with((n_samples, last_time, sim.state.playing), move |(_, _, playing)| {
-            let now = js_sys::Date::now();
-            if !*playing || now - *last_draw_wall_ms.borrow() >= CHART_REDRAW_WALL_MS {
-                *last_draw_wall_ms.borrow_mut() = now;
-                if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                    charts::draw_metrics(canvas, &view.metrics);
-                }
-            }
-        });
-    }
+        move |canvas| charts::draw_metrics(canvas, &view.metrics)
+    });
     html! {
         <>
             <h3 class="subhead">{ "Cluster metrics" }</h3>

@@ -19,7 +19,6 @@ const DIMENSION: &str = "ecs:service:DesiredCount";
 const PREDEFINED_METRICS: [&str; 3] = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"];
 const COMPARISONS: [&str; 4] = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
 /// Minimum wall time between chart redraws, milliseconds.
-const CHART_REDRAW_WALL_MS: f64 = 400.0;
 
 type Outcome = UseStateHandle<Option<Result<String, String>>>;
 
@@ -599,24 +598,13 @@ fn capacity_scaling() -> Html {
 #[function_component(ScalingCharts)]
 pub fn scaling_charts() -> Html {
     let sim = use_sim();
-    let canvas = use_node_ref();
-    let last_draw_wall_ms = use_mut_ref(|| f64::NEG_INFINITY);
     let view = sim.view();
     let panels = chart_panels(&view);
     let key: Vec<(String, usize, u64)> = panels.iter().map(|p| (p.title.clone(), p.xs.len(), p.xs.last().map_or(0, |x| (*x * 60.0) as u64))).collect();
-    {
-        let canvas = canvas.clone();
+    let canvas = crate::charts::use_chart_canvas(key, sim.state.playing, {
         let panels = panels.clone();
-        use_effect_with((key, sim.state.playing), move |(_, playing)| {
-            let now = js_sys::Date::now();
-            if !*playing || now - *last_draw_wall_ms.borrow() >= CHART_REDRAW_WALL_MS {
-                *last_draw_wall_ms.borrow_mut() = now;
-                if let Some(canvas) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                    crate::charts::draw_panels(canvas, &panels);
-                }
-            }
-        });
-    }
+        move |canvas| crate::charts::draw_panels(canvas, &panels)
+    });
     if panels.is_empty() {
         return html! {};
     }
