@@ -53,6 +53,10 @@ test('scaling: target-tracking-spike, AlarmHigh goes to ALARM on its datapoints 
     return ink > 500;
   });
   check((await page.getAttribute('.explain .scaling-charts canvas', 'aria-label')).includes('desired'), 'the chart names its lines');
+  // The labelled select above the charts picks the scalable target; the first by default.
+  check((await page.inputValue('.explain .scaling-charts [name="chartScalableTarget"]')) === 'service/demo/web', 'the charts show web');
+  check((await text(page, '.explain .scaling-charts label')).startsWith('Scalable target'), 'the select is labelled');
+  check((await page.getAttribute('.explain .scaling-charts canvas', 'aria-label')).startsWith('web: desired'), 'the chart names the target');
   await screenshot(page, 'scaling-target-tracking-alarm');
 });
 
