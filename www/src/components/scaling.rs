@@ -600,7 +600,7 @@ pub fn scaling_charts() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let picked = use_state(String::new);
-    let targets: Vec<(String, String)> = view.scaling.scalable_targets.iter().map(|t| (t.resource_id.clone(), t.service.clone())).collect();
+    let targets: Vec<(String, String)> = view.scaling.scalable_targets.iter().map(|t| (t.resource_id.clone(), t.resource_id.clone())).collect();
     let resource_id = current(&picked, &targets);
     let panels = chart_panels(&view, &resource_id);
     let key: Vec<(String, usize, u64)> = panels.iter().map(|p| (p.title.clone(), p.xs.len(), p.xs.last().map_or(0, |x| (*x * 60.0) as u64))).collect();
@@ -628,7 +628,7 @@ fn chart_panels(view: &View, resource_id: &str) -> Vec<crate::charts::ChartPanel
     let mut panels = Vec::new();
     if let Some(t) = view.scaling.scalable_targets.iter().find(|t| t.resource_id == resource_id) {
         panels.push(ChartPanel {
-            title: format!("{}: desired (blue), running (green)", t.service),
+            title: format!("{}: desired (blue), running (green)", t.resource_id.trim_start_matches("service/")),
             xs: t.history.iter().map(|h| minutes(h.0)).collect(),
             series: vec![(t.history.iter().map(|h| h.1 as f64).collect(), PLANNED), (t.history.iter().map(|h| h.2 as f64).collect(), ACTUAL)],
         });
