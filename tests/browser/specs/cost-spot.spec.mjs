@@ -1,7 +1,8 @@
 // Cost and Fargate Spot: ec2-vs-fargate-cost shows both capacity types with their cost per hour and the
 // price list; fargate-spot-interruption shows SPOT chips, the two-minute warning on chip and details,
 // then the service back to its count; managed-scaling-growth's waiting tasks later run; a service
-// created from the form on a FARGATE_SPOT strategy sends capacityProviderStrategy and runs on Spot.
+// created from the form on a FARGATE_SPOT strategy sends capacityProviderStrategy and runs on Spot; Update
+// service sends a new strategy only when asked to, and that starts a deployment.
 import { check, loadScenario, openTab, runUntil, screenshot, test } from '../harness.mjs';
 
 const text = (page, selector) => page.evaluate((s) => document.querySelector(s)?.textContent ?? '', selector);
@@ -140,4 +141,51 @@ test('spot: a service created from the form on a FARGATE_SPOT strategy runs SPOT
   const chip = page.locator('.chip:has-text("spot-svc")').first();
   check((await chip.locator('.chip-spot').textContent()) === 'SPOT', 'the chip is marked SPOT');
   await screenshot(page, 'spot-service-from-form');
+});
+
+test('spot: Update service changes the strategy to FARGATE only, and a new deployment starts', async ({ page, url }) => {
+  await loadScenario(page, url, 'fargate-spot-interruption');
+  await runUntil(page, 3 * 60_000);
+  await openTab(page, 'Services');
+  await page.selectOption('.builder [name="updateService"]', 'web');
+  // Without the box ticked the call carries no strategy (desired 10 is web's own count: no change).
+  await page.fill('.builder [name="updateDesiredCount"]', '10');
+  await page.click('.builder button:has-text("Update (ecs:UpdateService)")');
+  await page.waitForSelector('.builder .ok-text:has-text("Service web updated.")');
+  await waitForLog(page, 'call', /ecs:UpdateService.*"desiredCount":10/);
+  const updates = await page.$$eval('.log-row.kind-call', (rows) => rows.map((r) => r.textContent).filter((t) => t.includes('ecs:UpdateService')));
+  check(updates.length === 1 && !updates[0].includes('capacityProviderStrategy'), `no strategy unless asked for: ${updates}`);
+  check((await text(page, '.service-strip')).includes('web 10/10 running') && !(await text(page, '.service-strip')).includes('IN_PROGRESS'), 'no new deployment');
+  // Tick the box: the shared strategy rows, the cluster's providers; FARGATE only.
+  await page.check('.builder [name="updateChangeStrategy"]');
+  const offered = await page.$$eval('.builder [name="updateProvider0"] option', (o) => o.map((x) => x.value));
+  check(offered.join() === 'FARGATE,FARGATE_SPOT', `providers offered: ${offered}`);
+  await page.selectOption('.builder [name="updateProvider0"]', 'FARGATE');
+  await page.selectOption('.builder [name="updateProvider1"]', '-');
+  // A bad base is refused before any call, naming the field.
+  await page.fill('.builder [name="updateBase0"]', '-1');
+  await page.click('.builder button:has-text("Update (ecs:UpdateService)")');
+  await page.waitForFunction(() => /capacityProviderStrategy\[0\]\.base must be a whole number/.test(document.querySelector('.builder [role="alert"]')?.textContent ?? ''));
+  await page.fill('.builder [name="updateBase0"]', '0');
+  await page.click('.builder button:has-text("Update (ecs:UpdateService)")');
+  await page.waitForSelector('.builder .ok-text:has-text("Service web updated.")');
+  await waitForLog(page, 'call', /ecs:UpdateService.*"capacityProviderStrategy":\[\{"base":0,"capacityProvider":"FARGATE","weight":1\}\]/);
+  // The new strategy starts a deployment: two deployments, the new one PRIMARY and in progress.
+  await page.waitForSelector('.service-strip .rollout:has-text("IN_PROGRESS")');
+  await page.click('.service-pill:has-text("web")');
+  await page.waitForFunction(() => document.querySelectorAll('.explain .deployments li').length === 2);
+  const deployments = await page.$$eval('.explain .deployments li', (li) => li.map((x) => x.textContent));
+  check(deployments[0].startsWith('PRIMARY') && deployments[0].includes('rollout IN_PROGRESS') && deployments[1].startsWith('ACTIVE'), `deployments: ${deployments}`);
+  await screenshot(page, 'spot-update-strategy');
+  // The deployment replaces every task on FARGATE: no SPOT chip is left, web back at 10.
+  await page.selectOption('.time-controls select', '600');
+  await page.click('.time-controls .play');
+  await page.waitForFunction(
+    () => document.querySelectorAll('.chip[data-capacity-provider="FARGATE_SPOT"]').length === 0 &&
+      document.querySelectorAll('.chip[data-capacity-provider="FARGATE"][data-status="RUNNING"]').length === 10,
+    null,
+    { timeout: 60_000 },
+  );
+  await page.click('.time-controls .play');
+  await page.waitForFunction(() => !window.ecsPlayground.state().playing);
 });

@@ -53,6 +53,10 @@ test('scaling: target-tracking-spike, AlarmHigh goes to ALARM on its datapoints 
     return ink > 500;
   });
   check((await page.getAttribute('.explain .scaling-charts canvas', 'aria-label')).includes('desired'), 'the chart names its lines');
+  // The labelled select above the charts picks the scalable target; the first by default.
+  check((await page.inputValue('.explain .scaling-charts [name="chartScalableTarget"]')) === 'service/demo/web', 'the charts show web');
+  check((await text(page, '.explain .scaling-charts label')).startsWith('Scalable target'), 'the select is labelled');
+  check((await page.getAttribute('.explain .scaling-charts canvas', 'aria-label')).startsWith('demo/web: desired'), 'the chart names the target');
   await screenshot(page, 'scaling-target-tracking-alarm');
 });
 
@@ -118,4 +122,26 @@ test('scaling: managed-scaling-growth, the Auto Scaling group launches an instan
   await page.selectOption('.time-controls select', '600');
   await page.click('.time-controls .play');
   await page.waitForFunction(() => document.querySelectorAll('.instance[data-lifecycle="ACTIVE"]').length >= 3, null, { timeout: 30_000 });
+});
+
+test('scaling: the Why? panel charts the scalable target picked in its select', async ({ page, url }) => {
+  await loadScenario(page, url, 'ec2-vs-fargate-cost');
+  await runUntil(page, 2 * 60_000);
+  await openTab(page, 'Scaling');
+  for (const rid of ['service/on-ec2/shop', 'service/on-fargate/shop']) {
+    await page.selectOption('.builder [name="scalingService"]', rid);
+    await page.click('.builder button:has-text("RegisterScalableTarget")');
+    await page.waitForSelector(`.scaling-target[data-resource-id="${rid}"]`);
+  }
+  const chart = '.explain .scaling-charts canvas';
+  const picker = '.explain .scaling-charts [name="chartScalableTarget"]';
+  const options = await page.$$eval(`${picker} option`, (o) => o.map((x) => x.value));
+  check(options.join() === 'service/on-ec2/shop,service/on-fargate/shop', `targets offered: ${options}`);
+  // The first target by default, then the one picked.
+  check((await page.getAttribute(chart, 'aria-label')).startsWith('on-ec2/shop: desired'), 'the first target by default');
+  await page.selectOption(picker, 'service/on-fargate/shop');
+  await page.waitForFunction((c) => document.querySelector(c)?.getAttribute('aria-label').startsWith('on-fargate/shop: desired'), chart);
+  check((await page.inputValue(picker)) === 'service/on-fargate/shop', 'the select keeps the pick');
+  await page.evaluate(() => document.querySelector('.explain .scaling-charts').scrollIntoView());
+  await screenshot(page, 'scaling-charts-picked-target');
 });

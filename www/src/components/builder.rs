@@ -512,6 +512,8 @@ fn service_form() -> Html {
     let update_service = use_state(String::new);
     let update_desired = use_state(|| "2".to_string());
     let update_td = use_state(String::new);
+    let update_strategy = use_state(|| false);
+    let update_rows = use_strategy_rows();
     let update_result = use_state(|| None::<Result<String, String>>);
     let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
     let subnets: Vec<String> = view.subnets.iter().map(|s| s.subnet_id.clone()).filter(|s| !excluded_subnets.contains(s)).collect();
@@ -556,6 +558,7 @@ fn service_form() -> Html {
     let update_service_value = if update_service.is_empty() { services.first().map(|s| s.0.clone()).unwrap_or_default() } else { (*update_service).clone() };
     let update = {
         let (sim, update_desired, update_td, update_result, service) = (sim.clone(), update_desired.clone(), update_td.clone(), update_result.clone(), update_service_value.clone());
+        let (change_strategy, rows, providers) = (*update_strategy, update_rows.clone(), providers.clone());
         Callback::from(move |_| {
             let Some(cluster) = current_cluster(&sim) else { return };
             let mut input = json!({ "cluster": cluster, "service": service });
@@ -568,12 +571,19 @@ fn service_form() -> Html {
             if !update_td.is_empty() {
                 input["taskDefinition"] = json!(*update_td);
             }
+            if change_strategy {
+                match strategy_json(&rows, &providers) {
+                    Ok(strategy) => input[STRATEGY] = strategy,
+                    Err(e) => return update_result.set(Some(Err(e))),
+                }
+            }
             update_result.set(Some(sim.dispatch("ecs:UpdateService", input).map(|_| format!("Service {service} updated."))));
         })
     };
     let presets: Vec<(String, String)> = strategy_presets().iter().map(|p| (p.0.to_string(), p.1.to_string())).collect();
     let on_td = { let td = td.clone(); Callback::from(move |e: Event| td.set(event_value(&e))) };
     let on_breaker = { let breaker = breaker.clone(); Callback::from(move |e: Event| breaker.set(checked(&e))) };
+    let on_update_strategy = { let update_strategy = update_strategy.clone(); Callback::from(move |e: Event| update_strategy.set(checked(&e))) };
     let mut update_tds = vec![(String::new(), "(unchanged)".to_string())];
     update_tds.extend(tds.iter().cloned());
     html! {
@@ -616,6 +626,8 @@ fn service_form() -> Html {
                 { select("Service", "updateService", &update_service, &services) }
                 { field("Desired count", "updateDesiredCount", &update_desired) }
                 { select("Task definition", "updateTaskDefinition", &update_td, &update_tds) }
+                <label class="check"><input type="checkbox" name="updateChangeStrategy" checked={*update_strategy} onchange={on_update_strategy} />{ "Change capacity provider strategy (a different one starts a new deployment)" }</label>
+                if *update_strategy { { strategy_fields(&update_rows, &providers, "update") } }
                 <button type="button" onclick={update}>{ "Update (ecs:UpdateService)" }</button>
                 { outcome(&update_result) }
             }

@@ -592,14 +592,17 @@ fn capacity_scaling() -> Html {
     }
 }
 
-/// The Why? panel's scaling charts: desired against running tasks of the first scalable target, its
-/// target-tracking metric against the target, and each capacity provider's reservation against its
-/// targetCapacity. Nothing is drawn when nothing scales.
+/// The Why? panel's scaling charts: desired against running tasks of the scalable target picked
+/// above them (the first by default), its target-tracking metric against the target, and each
+/// capacity provider's reservation against its targetCapacity. Nothing is drawn when nothing scales.
 #[function_component(ScalingCharts)]
 pub fn scaling_charts() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let panels = chart_panels(&view);
+    let picked = use_state(String::new);
+    let targets: Vec<(String, String)> = view.scaling.scalable_targets.iter().map(|t| (t.resource_id.clone(), t.resource_id.clone())).collect();
+    let resource_id = current(&picked, &targets);
+    let panels = chart_panels(&view, &resource_id);
     let key: Vec<(String, usize, u64)> = panels.iter().map(|p| (p.title.clone(), p.xs.len(), p.xs.last().map_or(0, |x| (*x * 60.0) as u64))).collect();
     let canvas = crate::charts::use_chart_canvas(key, sim.state.playing, {
         let panels = panels.clone();
@@ -611,19 +614,21 @@ pub fn scaling_charts() -> Html {
     html! {
         <div class="scaling-charts">
             <h3 class="subhead">{ "Scaling (per minute)" }</h3>
+            if !targets.is_empty() { { select_current("Scalable target", "chartScalableTarget", &picked, &targets, &resource_id) } }
             <canvas ref={canvas} class="chart scaling-chart" width="296" height={(panels.len() * 100).to_string()}
                 aria-label={panels.iter().map(|p| p.title.as_str()).collect::<Vec<_>>().join("; ")}></canvas>
         </div>
     }
 }
 
-fn chart_panels(view: &View) -> Vec<crate::charts::ChartPanel> {
+/// The chart panels: those of the scalable target `resource_id`, then each capacity provider's.
+fn chart_panels(view: &View, resource_id: &str) -> Vec<crate::charts::ChartPanel> {
     use crate::charts::{ChartPanel, ACTUAL, LIMIT, PLANNED};
     let minutes = |t: ecs_sim::time::SimTime| t.as_millis() as f64 / 60_000.0;
     let mut panels = Vec::new();
-    if let Some(t) = view.scaling.scalable_targets.first() {
+    if let Some(t) = view.scaling.scalable_targets.iter().find(|t| t.resource_id == resource_id) {
         panels.push(ChartPanel {
-            title: format!("{}: desired (blue), running (green)", t.service),
+            title: format!("{}: desired (blue), running (green)", t.resource_id.trim_start_matches("service/")),
             xs: t.history.iter().map(|h| minutes(h.0)).collect(),
             series: vec![(t.history.iter().map(|h| h.1 as f64).collect(), PLANNED), (t.history.iter().map(|h| h.2 as f64).collect(), ACTUAL)],
         });
