@@ -265,6 +265,8 @@ pub struct ServiceView {
     pub status: String,
     pub scheduling_strategy: String,
     pub launch_type: String,
+    /// The service's capacity provider strategy (empty when it was created with a launch type).
+    pub capacity_provider_strategy: Vec<crate::scaling::StrategyItem>,
     pub task_definition: String,
     pub desired_count: u32,
     pub running_count: u32,
@@ -421,6 +423,7 @@ impl Sim {
                     status: s.status.to_string(),
                     scheduling_strategy: s.scheduling_strategy.to_string(),
                     launch_type: s.launch_type.as_aws().to_string(),
+                    capacity_provider_strategy: s.capacity_provider_strategy.clone(),
                     task_definition: s.task_definition_arn.rsplit('/').next().unwrap_or("").to_string(),
                     desired_count: s.desired_count,
                     running_count: active.iter().filter(|t| t.last_status == TaskStatus::Running).count() as u32,

@@ -88,6 +88,11 @@ test('spot: fargate-spot-interruption shows SPOT chips, the two-minute warning, 
   await page.waitForFunction(() => /web 10\/10 running/.test(document.querySelector('.service-strip')?.textContent ?? ''));
   await runUntil(page, 9 * 60_000);
   check((await text(page, '.service-strip')).includes('web 10/10 running'), 'the service is back to its running count');
+  // The service's details show its strategy rather than a launch type.
+  await page.click('.service-pill');
+  await page.waitForSelector('.explain .details h3');
+  const service = await text(page, '.explain .details .kv');
+  check(service.includes('capacityProviderStrategyFARGATE (base 2, weight 1), FARGATE_SPOT (base 0, weight 3)') && !service.includes('Launch type'), `service details: ${service}`);
 });
 
 test('capacity: managed-scaling-growth, tasks waiting for capacity later run', async ({ page, url }) => {

@@ -241,7 +241,12 @@ fn service_details(props: &NameProps) -> Html {
             <dl class="kv">
                 <dt>{ "Task definition" }</dt><dd>{ &service.task_definition }</dd>
                 <dt>{ "Desired / running / pending" }</dt><dd>{ format!("{} / {} / {}", service.desired_count, service.running_count, service.pending_count) }</dd>
-                <dt>{ "Launch type" }</dt><dd>{ &service.launch_type }</dd>
+                if service.capacity_provider_strategy.is_empty() {
+                    <dt>{ "Launch type" }</dt><dd>{ &service.launch_type }</dd>
+                } else {
+                    <dt>{ "capacityProviderStrategy" }</dt>
+                    <dd>{ service.capacity_provider_strategy.iter().map(|i| format!("{} (base {}, weight {})", i.provider, i.base, i.weight)).collect::<Vec<_>>().join(", ") }</dd>
+                }
                 <dt>{ "Deployment min / max %" }</dt><dd>{ format!("{} / {}", service.minimum_healthy_percent, service.maximum_percent) }</dd>
             </dl>
             <h4>{ "Deployments" }</h4>
