@@ -309,10 +309,22 @@ fn junk(rng: &mut Prng, depth: u32) -> Value {
         "parameters", "drainagePercentage", "duration", "resourceArns", "resourceTags", "image", "behavior", "runFor", "exitCode",
         "containerDefinitions", "name", "cpu", "memory", "portMappings", "containerPort", "hostPort", "networkMode", "attributes",
         "targetId", "value", "force", "forceNewDeployment", "schedulingStrategy", "imagePull", "instanceBoot", "tasks", "services",
+        "capacityProviderStrategy", "capacityProvider", "base", "weight", "percentPerHour", "capacityProviders",
+        "defaultCapacityProviderStrategy", "autoScalingGroupProvider", "autoScalingGroupArn", "managedScaling", "targetCapacity",
+        "minimumScalingStepSize", "maximumScalingStepSize", "instanceWarmupPeriod", "managedTerminationProtection",
+        "AutoScalingGroupName", "AutoScalingGroupNames", "LaunchTemplate", "LaunchTemplateName", "LaunchTemplateData", "MinSize", "MaxSize",
+        "DesiredCapacity", "VPCZoneIdentifier", "PolicyName", "PolicyType", "AdjustmentType", "ScalingAdjustment", "StepAdjustments",
+        "MetricIntervalLowerBound", "TargetTrackingConfiguration", "TargetTrackingScalingPolicyConfiguration",
+        "StepScalingPolicyConfiguration", "PredefinedMetricSpecification", "PredefinedMetricType", "CustomizedMetricSpecification",
+        "TargetValue", "ServiceNamespace", "ResourceId", "ScalableDimension", "MinCapacity", "MaxCapacity", "Schedule",
+        "ScheduledActionName", "ScalableTargetAction", "AlarmName", "AlarmActions", "MetricName", "Namespace", "Statistic",
+        "Threshold", "ComparisonOperator", "EvaluationPeriods", "Period", "Dimensions", "MetricData", "Cooldown",
     ];
     let strings = ["", "c", "f0", "s0", "DRAINING", "ACTIVE", "EC2", "FARGATE", "awsvpc", "host", "bridge", "COUNT(1)", "PERCENT(150)",
         "binpack", "spread", "memberOf", "distinctInstance", "attribute:x =~ (", "PT", "m5.large", "subnet-default-a", "arn:aws:ecs:",
-        "${x}", "-1", "99999999999999999999", "1h", "pullError", "exit", "unhealthy", "ALL", "\u{0}", "ü"];
+        "${x}", "-1", "99999999999999999999", "1h", "pullError", "exit", "unhealthy", "ALL", "\u{0}", "ü", "FARGATE_SPOT", "ecs",
+        "ecs:service:DesiredCount", "service/demo/packed", "TargetTrackingScaling", "StepScaling", "ChangeInCapacity", "ENABLED",
+        "ECSServiceAverageCPUUtilization", "AWS/ECS", "cron(0 * * * ? *)", "rate(5 minutes)", "at(2026-01-05T09:10:00)"];
     match rng.below(if depth > 3 { 5 } else { 8 }) {
         0 => Value::Null,
         1 => json!(rng.chance(1, 2)),
@@ -334,11 +346,16 @@ fn junk(rng: &mut Prng, depth: u32) -> Value {
 fn no_call_input_panics() {
     let mut rng = Prng::new(5);
     for case in 0..40 {
-        // A populated world: the binpack scenario at 3 minutes, then junk calls interleaved with valid ones.
-        let mut sim = run_scenario("binpack-vs-spread", Some(case), "3m");
+        // A populated world (the binpack scenario at 3 minutes, or a cluster growing through a capacity
+        // provider at 7 minutes, with tasks waiting for capacity), then junk calls interleaved with valid ones.
+        let mut sim = if case % 2 == 0 { run_scenario("binpack-vs-spread", Some(case), "3m") } else { run_scenario("managed-scaling-growth", Some(case), "7m") };
         let mut modes = BTreeMap::from([("worker".to_string(), "bridge".to_string())]);
         for _ in 0..150 {
-            let call = if rng.chance(1, 20) { "ecs:NoSuchCall".to_string() } else { pick(&mut rng, KNOWN_CALLS).to_string() };
+            let call = match rng.below(20) {
+                0 => "ecs:NoSuchCall".to_string(),
+                1..=4 => pick(&mut rng, ecs_sim::scaling::SCALING_CALLS).to_string(),
+                _ => pick(&mut rng, KNOWN_CALLS).to_string(),
+            };
             let input = if rng.chance(1, 10) { junk(&mut rng, 4) } else { Value::Object(junk(&mut rng, 0).as_object().cloned().unwrap_or_default()) };
             let _ = sim.call(&call, input);
             if rng.chance(1, 4) {

@@ -848,6 +848,15 @@ impl Sim {
 
     /// Takes a container instance out of its cluster: its tasks stop at once and it becomes INACTIVE.
     pub(crate) fn remove_container_instance(&mut self, node: NodeKey, reason: &str) {
+        // The agent is gone first: a task waiting for capacity must not be placed here while the tasks
+        // below stop and free their room.
+        if let Some(ci) = self.container_instances.get_mut(&node) {
+            ci.agent_connected = false;
+            let cluster = ci.cluster.clone();
+            if let Some(pool) = self.pools.get_mut(&cluster) {
+                pool.set_agent_connected(node, false);
+            }
+        }
         let tasks: Vec<TaskKey> = self.live_node_tasks(node).map(|t| t.key).collect();
         for task in tasks {
             // The agent is gone, so the task goes straight to STOPPED. The stop code AWS sets here is not in
