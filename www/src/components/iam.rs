@@ -3,6 +3,7 @@
 //! permissions in the Why? panel (its roles, the calls it made, and which statement decided each).
 
 use ecs_sim::iam::{parse_policy, PolicyKind};
+use ecs_sim::iam::managed::{aws_managed_policy_by_name, AWS_MANAGED_POLICIES};
 use ecs_sim::view::{TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
@@ -10,20 +11,6 @@ use yew::prelude::*;
 use crate::components::builder::{event_value, field, outcome, select};
 use crate::driver::use_sim;
 use crate::shell::format_elapsed;
-
-/// The AWS managed policies the attach select offers (the first two live under `service-role/`).
-const MANAGED: [&str; 10] = [
-    "AmazonECSTaskExecutionRolePolicy",
-    "AmazonEC2ContainerServiceforEC2Role",
-    "AmazonS3ReadOnlyAccess",
-    "AmazonDynamoDBReadOnlyAccess",
-    "CloudWatchLogsFullAccess",
-    "AmazonSSMReadOnlyAccess",
-    "SecretsManagerReadWrite",
-    "AmazonRDSReadOnlyAccess",
-    "AWSStepFunctionsReadOnlyAccess",
-    "AmazonECS_FullAccess",
-];
 
 const TRUST_ECS_TASKS: &str = r#"{
   "Version": "2012-10-17",
@@ -47,10 +34,6 @@ const INLINE_EXAMPLE: &str = r#"{
 /// Builds one call from the role editor: (role, trust, policy name, policy, managed ARN) → (call, input, success text).
 type EditorCall = fn(&str, &str, &str, &str, &str) -> (&'static str, Value, String);
 
-fn managed_arn(name: &str) -> String {
-    let path = if name == "AmazonECSTaskExecutionRolePolicy" || name == "AmazonEC2ContainerServiceforEC2Role" { "service-role/" } else { "" };
-    format!("arn:aws:iam::aws:policy/{path}{name}")
-}
 
 /// The last part of an ARN (`.../reports-task-role` → `reports-task-role`).
 fn arn_name(arn: &str) -> &str {
@@ -133,7 +116,7 @@ pub fn iam_form() -> Html {
     let trust = use_state(|| TRUST_ECS_TASKS.to_string());
     let policy_name = use_state(|| "app-policy".to_string());
     let policy = use_state(|| INLINE_EXAMPLE.to_string());
-    let managed = use_state(|| managed_arn(MANAGED[2]));
+    let managed = use_state(|| aws_managed_policy_by_name("AmazonS3ReadOnlyAccess").map(|p| p.arn()).unwrap_or_default());
     let result = use_state(|| None::<Result<String, String>>);
 
     // One AWS call from the editor's fields; `make` builds (call, input, success text).
@@ -151,7 +134,7 @@ pub fn iam_form() -> Html {
         let state = state.clone();
         Callback::from(move |e: InputEvent| state.set(event_value(&e)))
     };
-    let managed_options: Vec<(String, String)> = MANAGED.iter().map(|n| (managed_arn(n), n.to_string())).collect();
+    let managed_options: Vec<(String, String)> = AWS_MANAGED_POLICIES.iter().map(|p| (p.arn(), p.name.to_string())).collect();
     html! {
         <div class="form iam-form">
             <h3 class="subhead">{ format!("Roles ({})", view.roles.len()) }</h3>
