@@ -174,3 +174,24 @@ fn traffic_returns_to_the_zone_after_the_outage() {
     advance(&mut sim, t("20m"));
     assert!(in_zone(&sim, "us-east-1a") > 0, "after the disruption ends, us-east-1a serves again");
 }
+
+#[test]
+fn protocols_are_folded_in_ascii_only() {
+    let mut sim = run_scenario("alb-path-routing", None, "10s");
+    let tg = sim
+        .call("elasticloadbalancing:CreateTargetGroup", json!({ "Name": "lower", "Protocol": "http", "Port": 8080, "VpcId": "vpc-main", "TargetType": "ip" }))
+        .expect("a lower-case protocol is accepted");
+    assert_eq!(tg["TargetGroups"][0]["Protocol"], json!("HTTP"));
+    assert_eq!(tg["TargetGroups"][0]["HealthCheckProtocol"], json!("HTTP"));
+    // U+017F (long s) upper-cases to 'S' in Unicode, but no AWS protocol is spelled with it.
+    let error = sim
+        .call("elasticloadbalancing:CreateTargetGroup", json!({ "Name": "long-s", "Protocol": "http\u{17f}", "Port": 8080, "VpcId": "vpc-main", "TargetType": "ip" }))
+        .expect_err("not a protocol");
+    assert_eq!(error.message, "A protocol must be specified");
+    let lb = sim.view().load_balancers[0].arn.clone();
+    let error = sim
+        .call("elasticloadbalancing:CreateListener", json!({ "LoadBalancerArn": lb, "Port": 8443, "Protocol": "tcp\u{e9}",
+            "DefaultActions": [ { "Type": "fixed-response", "FixedResponseConfig": { "StatusCode": "200" } } ] }))
+        .expect_err("not an ALB protocol");
+    assert_eq!(error.message, "Protocol 'TCP\u{e9}' is not supported with a load balancer of type 'application'");
+}

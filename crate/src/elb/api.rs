@@ -2,6 +2,8 @@
 //! plus the Classic API's CreateLoadBalancer/DescribeLoadBalancers/DeleteLoadBalancer shapes.
 //!
 //! Error codes are elbv2's (BOTO elbv2). Messages marked [UNVERIFIED] were not seen verbatim.
+//! Protocol members are AWS enums (ASCII): the model accepts them in any ASCII case and folds only ASCII
+//! letters, so no other letter turns into a protocol name (and no Unicode case table is compiled in).
 
 use serde_json::{json, Value};
 
@@ -185,9 +187,9 @@ fn create_classic(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResu
         let (Some(lp), Some(ip)) = (u(&l, "LoadBalancerPort"), u(&l, "InstancePort")) else {
             return Err(validation("Listeners require LoadBalancerPort and InstancePort")); // [UNVERIFIED]
         };
-        let proto = s(&l, "Protocol").unwrap_or("HTTP").to_uppercase();
+        let proto = s(&l, "Protocol").unwrap_or("HTTP").to_ascii_uppercase();
         listeners.push(ClassicListener {
-            instance_protocol: s(&l, "InstanceProtocol").map(str::to_uppercase).unwrap_or_else(|| proto.clone()),
+            instance_protocol: s(&l, "InstanceProtocol").map(str::to_ascii_uppercase).unwrap_or_else(|| proto.clone()),
             protocol: proto,
             lb_port: lp.min(65535) as u16,
             instance_port: ip.min(65535) as u16,
@@ -394,7 +396,7 @@ fn create_tg(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
     if !["instance", "ip", "lambda", "alb"].contains(&target_type.as_str()) {
         return Err(enum_err(&target_type, "targetType", &["instance", "ip", "lambda", "alb"]));
     }
-    let protocol = s(input, "Protocol").unwrap_or("").to_uppercase();
+    let protocol = s(input, "Protocol").unwrap_or("").to_ascii_uppercase();
     const PROTOS: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"];
     if !PROTOS.contains(&protocol.as_str()) {
         return Err(validation("A protocol must be specified")); // [UNVERIFIED]
@@ -408,7 +410,7 @@ fn create_tg(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
     // Defaults: ALB groups (HTTP/HTTPS) per ALBDG: HTTP check, "/", 30 s, 5 s, 5, 2, "200".
     // NLB groups per the API doc (BOTO CreateTargetGroupInput): TCP check, 30 s, timeout 6 s for HTTP checks
     // and 10 s for TCP/HTTPS, healthy 5, unhealthy 2; HTTP-check matcher "200-399" (NLBDG).
-    let hc_proto = s(input, "HealthCheckProtocol").map(str::to_uppercase).unwrap_or_else(|| if l7 { "HTTP".into() } else { "TCP".into() });
+    let hc_proto = s(input, "HealthCheckProtocol").map(str::to_ascii_uppercase).unwrap_or_else(|| if l7 { "HTTP".into() } else { "TCP".into() });
     if l7 && hc_proto == "TCP" {
         return Err(validation("Health check protocol 'TCP' is not supported for target groups with the 'HTTP' or 'HTTPS' protocol")); // [UNVERIFIED]
     }
@@ -692,7 +694,7 @@ fn create_listener(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiRes
     let lb_arn = s(input, "LoadBalancerArn").unwrap_or("").to_string();
     let lb = st.load_balancers.get(&lb_arn).ok_or_else(|| lb_not_found(&lb_arn))?.clone();
     let port = u(input, "Port").filter(|p| (1..=65535).contains(p)).ok_or_else(|| validation("A listener port must be specified"))? as u16; // [UNVERIFIED]
-    let protocol = s(input, "Protocol").map(str::to_uppercase).unwrap_or_else(|| if lb.lb_type == LbType::Application { "HTTP".into() } else { "TCP".into() });
+    let protocol = s(input, "Protocol").map(str::to_ascii_uppercase).unwrap_or_else(|| if lb.lb_type == LbType::Application { "HTTP".into() } else { "TCP".into() });
     let ok = match lb.lb_type {
         LbType::Application => protocol == "HTTP" || protocol == "HTTPS",
         LbType::Network => ["TCP", "TLS", "UDP", "TCP_UDP"].contains(&protocol.as_str()),
