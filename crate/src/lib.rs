@@ -22,6 +22,7 @@ pub mod placement;
 pub mod rng;
 pub mod scaling;
 pub mod scenario;
+pub mod table;
 pub mod sim;
 pub mod taskdef;
 pub mod time;
