@@ -57,6 +57,16 @@ impl<K, V> Table<K, V> {
         self.values.iter_mut()
     }
 
+    /// The values in key order, owned.
+    pub fn into_values(self) -> std::vec::IntoIter<V> {
+        self.values.into_iter()
+    }
+
+    /// The keys in order, owned.
+    pub fn into_keys(self) -> std::vec::IntoIter<K> {
+        self.keys.into_iter()
+    }
+
     /// The entry with the smallest key.
     pub fn first_key_value(&self) -> Option<(&K, &V)> {
         self.keys.first().zip(self.values.first())
@@ -167,6 +177,15 @@ impl<K: Ord, V> Table<K, V> {
     {
         let start = slot_of(&self.keys, from).unwrap_or_else(|i| i);
         self.keys[start..].iter().zip(self.values[start..].iter())
+    }
+}
+
+/// `table[key]`: the value at `key`; panics when there is none, as `BTreeMap` does.
+impl<K: Ord + Borrow<Q>, Q: Ord + ?Sized, V> std::ops::Index<&Q> for Table<K, V> {
+    type Output = V;
+
+    fn index(&self, key: &Q) -> &V {
+        self.get(key).expect("no entry found for key")
     }
 }
 

@@ -260,7 +260,7 @@ impl EfsState {
             kms_key_id,
             availability_zone,
             tags,
-            files: BTreeMap::new(),
+            files: Table::new(),
             dirs: BTreeSet::new(),
         };
         let out = self.file_system_json(&fs, ctx);
