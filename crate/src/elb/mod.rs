@@ -21,7 +21,7 @@ mod traffic;
 mod tests;
 
 use crate::table::Table;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -365,7 +365,8 @@ pub struct ElbState {
     pub listeners: Table<String, Listener>,
     pub rules: Table<String, Rule>,
     pub behaviors: Table<String, TargetBehavior>,
-    pub capacities: Table<String, u32>,
+    /// Keyed by target owner (task id): large and changed as tasks start and stop, so a `BTreeMap`.
+    pub capacities: BTreeMap<String, u32>,
     pub disrupted_zones: BTreeSet<String>,
     pub traffic: Table<String, LbTraffic>,
     /// Per load balancer and per target group per-minute metrics (bounded to [`METRIC_MINUTES`]).
@@ -381,7 +382,8 @@ pub struct ElbState {
     pub idle_timeout_ms: u64,
     /// Whether `step` fills [`StepReport::shares`] (one entry per routed-to target per step).
     pub collect_shares: bool,
-    pub(crate) owners: Table<String, BTreeSet<(String, String, u16)>>,
+    /// Keyed by target owner (task id), like `capacities`.
+    pub(crate) owners: BTreeMap<String, BTreeSet<(String, String, u16)>>,
     pub(crate) counter: u64,
     pub(crate) topology_dirty: bool,
 }
@@ -400,7 +402,7 @@ impl ElbState {
             listeners: Table::new(),
             rules: Table::new(),
             behaviors: Table::new(),
-            capacities: Table::new(),
+            capacities: BTreeMap::new(),
             disrupted_zones: BTreeSet::new(),
             traffic: Table::new(),
             lb_metrics: Table::new(),
@@ -409,7 +411,7 @@ impl ElbState {
             initial_needs_one_check: true,
             idle_timeout_ms: 60_000,
             collect_shares: true,
-            owners: Table::new(),
+            owners: BTreeMap::new(),
             counter: 0,
             topology_dirty: true,
         }
@@ -488,7 +490,7 @@ impl ElbState {
                 total_requests: 0,
             },
         );
-        self.owners.get_or_default(target.owner).insert((tg_arn.to_string(), target.id, target.port));
+        self.owners.entry(target.owner).or_default().insert((tg_arn.to_string(), target.id, target.port));
         self.topology_dirty = true;
         true
     }

@@ -656,7 +656,7 @@ impl ScalingState {
     }
 
     /// Runs scheduled actions due in `minute`. `desired` is updated in place.
-    pub(crate) fn run_scheduled(&mut self, minute: u64, desired: &mut std::collections::BTreeMap<String, ServiceStatus>) {
+    pub(crate) fn run_scheduled(&mut self, minute: u64, desired: &mut crate::table::Table<String, ServiceStatus>) {
         let now_ms = minute * 60_000;
         let keys: Vec<(String, String)> = self.scheduled.keys().cloned().collect();
         for key in keys {
@@ -698,7 +698,7 @@ impl ScalingState {
     }
 
     /// Runs the scaling policies of every target against the alarm states at `minute`.
-    pub(crate) fn run_policies(&mut self, minute: u64, desired: &mut std::collections::BTreeMap<String, ServiceStatus>) {
+    pub(crate) fn run_policies(&mut self, minute: u64, desired: &mut crate::table::Table<String, ServiceStatus>) {
         let now_ms = minute * 60_000;
         let rids: Vec<String> = self.targets.keys().cloned().collect();
         for rid in rids {

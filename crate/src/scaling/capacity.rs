@@ -7,7 +7,7 @@
 //! (AlarmHigh, 1 datapoint); below it for 15 minutes it scales in, by at least one instance and less
 //! than half of the group per minute, only empty instances (daemon tasks only).
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use serde_json::{json, Value};
 
@@ -59,7 +59,7 @@ pub struct AutoScalingGroup {
     pub desired: u32,
     pub subnets: Vec<String>,
     pub new_instances_protected: bool,
-    pub instances: BTreeMap<String, AsgInstance>,
+    pub instances: Table<String, AsgInstance>,
     pub created_ms: u64,
 }
 
@@ -198,7 +198,7 @@ pub fn scale_in_step(needed: u32, running: u32, empty: u32, ms: &ManagedScaling)
 /// (ties: strategy order), counting the base provider's tasks above its base. Providers of weight 0
 /// get no tasks beyond a base, except the only provider of a one-item strategy, which gets every task.
 /// `current` holds tasks already running per provider.
-pub fn split_by_strategy(strategy: &[StrategyItem], n_tasks: u32, current: &BTreeMap<String, u32>) -> Vec<(String, u32)> {
+pub fn split_by_strategy(strategy: &[StrategyItem], n_tasks: u32, current: &Table<String, u32>) -> Vec<(String, u32)> {
     if let [only] = strategy {
         return if n_tasks > 0 { vec![(only.provider.clone(), n_tasks)] } else { vec![] };
     }
@@ -382,7 +382,7 @@ impl ScalingState {
             desired,
             subnets,
             new_instances_protected: opt_bool(input, "NewInstancesProtectedFromScaleIn").unwrap_or(false),
-            instances: BTreeMap::new(),
+            instances: Table::new(),
             created_ms: now,
         };
         self.asgs.insert(name.to_string(), asg);
