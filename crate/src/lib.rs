@@ -18,6 +18,7 @@ pub(crate) mod ids;
 pub mod cql;
 pub mod efs;
 pub mod elb;
+pub mod order;
 pub mod placement;
 pub mod rng;
 pub mod scaling;

@@ -239,7 +239,7 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
         return Err(errors);
     }
     // Steps at the same time run in file order: a stable sort by time keeps it.
-    steps.sort_by_key(|s| s.at_ms);
+    crate::order::sort_by_key(&mut steps, |s| s.at_ms);
     Ok(Scenario { name, description, hint, seed, region, start_epoch_ms, network, default_roles, steps, workloads, document: document.clone() })
 }
 

@@ -744,7 +744,7 @@ fn describe_listeners(st: &ElbState, input: &Value) -> ApiResult {
         return Err(validation("You must specify either listener ARNs or a load balancer ARN")); // [UNVERIFIED]
     }
     let mut ls: Vec<&Listener> = st.listeners.values().filter(|l| (arns.is_empty() || arns.contains(&l.arn)) && lb.map_or(true, |x| l.lb_arn == x)).collect();
-    ls.sort_by_key(|l| l.port);
+    crate::order::sort_by_key(&mut ls, |l| l.port);
     Ok(json!({"Listeners": ls.into_iter().map(listener_json).collect::<Vec<_>>()}))
 }
 
@@ -799,7 +799,7 @@ fn describe_rules(st: &ElbState, input: &Value) -> ApiResult {
     if let Some(la) = l_arn {
         let l = st.listeners.get(la).ok_or_else(|| listener_not_found(la))?;
         let mut rs: Vec<&Rule> = st.rules.values().filter(|r| r.listener_arn == la).collect();
-        rs.sort_by_key(|r| r.priority);
+        crate::order::sort_by_key(&mut rs, |r| r.priority);
         out.extend(rs.into_iter().map(rule_json));
         let tail = l.arn.split(":listener/").nth(1).unwrap_or("");
         let prefix = l.arn.split(":listener/").next().unwrap_or("");

@@ -267,7 +267,7 @@ pub(crate) fn apportion(n: u64, weights: &[u64], rotate: u32) -> Vec<u64> {
         }
     }
     let mut left = n - given;
-    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::order::sort_by(&mut rems, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let rot = rotate as u64 % len as u64;
     for (_, order) in rems {
         if left == 0 {
@@ -543,7 +543,7 @@ impl ElbState {
             let per_class = apportion(n, &weights, (now_ms / dt_ms.max(1)) as u32);
             // The entry listener: the lowest port whose actions can forward, else the lowest port.
             let mut ls: Vec<&Listener> = self.listeners.values().filter(|l| &l.lb_arn == lb_arn).collect();
-            ls.sort_by_key(|l| l.port);
+            crate::order::sort_by_key(&mut ls, |l| l.port);
             let forwards = |l: &Listener| {
                 l.default_actions.iter().any(|a| matches!(a, Action::Forward { .. }))
                     || self.rules.values().any(|r| r.listener_arn == l.arn && r.actions.iter().any(|a| matches!(a, Action::Forward { .. })))
@@ -557,7 +557,7 @@ impl ElbState {
                 (LbType::Classic, _, Some(tg)) => add(tg, n),
                 (_, Some(l), _) => {
                     let mut rs: Vec<&Rule> = self.rules.values().filter(|r| r.listener_arn == l.arn).collect();
-                    rs.sort_by_key(|r| r.priority);
+                    crate::order::sort_by_key(&mut rs, |r| r.priority);
                     let table: Vec<(u32, &[Condition], &[Action])> =
                         rs.iter().map(|r| (r.priority, r.conditions.as_slice(), r.actions.as_slice())).collect();
                     for (c, k) in classes.iter().zip(per_class) {
@@ -658,7 +658,7 @@ impl ElbState {
                 } else {
                     // Each enabled zone with a candidate gets an equal share (DNS per zone), split inside it.
                     let mut zones: Vec<&str> = cands.iter().map(|&i| tg.targets[i].az.as_str()).collect();
-                    zones.sort();
+                    crate::order::sort(&mut zones);
                     zones.dedup();
                     if !lb_azs.is_empty() {
                         zones.retain(|z| lb_azs.contains(z));

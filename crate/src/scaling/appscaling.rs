@@ -849,7 +849,7 @@ pub fn parse_step(cfg: &Value) -> Result<StepConfig, ApiError> {
         return Err(validation("Only one step adjustment can have a null lower bound and only one a null upper bound".into()));
     }
     // Ranges must not overlap or leave gaps: sorted by lower bound, each upper meets the next lower.
-    steps.sort_by_key(|s| s.lower.unwrap_or(i64::MIN));
+    crate::order::sort_by_key(&mut steps, |s| s.lower.unwrap_or(i64::MIN));
     for w in steps.windows(2) {
         if w[0].upper != w[1].lower {
             return Err(validation("Step adjustments must not overlap or leave gaps between their metric intervals".into()));

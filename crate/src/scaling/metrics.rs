@@ -25,7 +25,7 @@ pub struct MetricKey {
 impl MetricKey {
     pub fn new(namespace: &str, name: &str, dimensions: &[(&str, &str)]) -> MetricKey {
         let mut dims: Vec<(String, String)> = dimensions.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        dims.sort();
+        crate::order::sort(&mut dims);
         MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
     }
 
@@ -36,7 +36,7 @@ impl MetricKey {
             .and_then(serde_json::Value::as_array)
             .map(|a| a.iter().filter_map(|d| Some((d.get("Name")?.as_str()?.to_string(), d.get("Value")?.as_str()?.to_string()))).collect())
             .unwrap_or_default();
-        dims.sort();
+        crate::order::sort(&mut dims);
         MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
     }
 

@@ -565,7 +565,7 @@ impl Sim {
                     *az_counts.get_or_default(t.availability_zone.as_str()) += 1;
                 }
                 let mut ranked: Vec<&Task> = good.clone();
-                ranked.sort_by_key(|t| (t.last_status == TaskStatus::Running, -az_counts[t.availability_zone.as_str()], std::cmp::Reverse(t.key)));
+                crate::order::sort_by_key(&mut ranked, |t| (t.last_status == TaskStatus::Running, -az_counts[t.availability_zone.as_str()], std::cmp::Reverse(t.key)));
                 for t in ranked.iter().take((n_good - desired) as usize) {
                     to_stop.push((t.key, scaling_reason.clone()));
                 }
@@ -573,7 +573,7 @@ impl Sim {
             // Obsolete tasks that are not healthy can go at once; healthy ones only above the minimum healthy count.
             let mut healthy_budget = n_healthy.saturating_sub(min_healthy) as i64;
             let mut obsolete_sorted: Vec<(bool, TaskKey)> = obsolete.iter().zip(&healthy).map(|(t, h)| (*h, t.key)).collect();
-            obsolete_sorted.sort();
+            crate::order::sort(&mut obsolete_sorted);
             for (is_healthy, task) in obsolete_sorted {
                 if !is_healthy {
                     to_stop.push((task, scaling_reason.clone()));
