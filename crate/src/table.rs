@@ -98,6 +98,24 @@ impl<K, V> Table<K, V> {
 }
 
 impl<K: Ord, V> Table<K, V> {
+    /// A table of `entries` given in any order, sorted once through the shared sort of [`crate::order`]:
+    /// for large unsorted collections, where inserting one by one would shift the entries each time.
+    /// A later entry for the same key replaces an earlier one, as in `BTreeMap`.
+    pub fn from_unsorted(mut entries: Vec<(K, V)>) -> Self {
+        // Stable: equal keys stay in arrival order, so the last of each run is the latest.
+        crate::order::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+        let mut table = Table { keys: Vec::with_capacity(entries.len()), values: Vec::with_capacity(entries.len()) };
+        for (k, v) in entries {
+            if table.keys.last() == Some(&k) {
+                table.keys.pop();
+                table.values.pop();
+            }
+            table.keys.push(k);
+            table.values.push(v);
+        }
+        table
+    }
+
     pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
     where
         K: Borrow<Q>,
@@ -313,6 +331,15 @@ mod tests {
         assert_eq!(t.range_from(&3).map(|(k, _)| *k).collect::<Vec<_>>(), [4, 5, 7, 8]);
         assert_eq!(t.range_from(&4).map(|(k, _)| *k).collect::<Vec<_>>(), [4, 5, 7, 8]);
         assert_eq!(t.range_from(&9).count(), 0);
+    }
+
+    #[test]
+    fn from_unsorted_sorts_and_the_last_duplicate_wins() {
+        let entries = [("c", 1), ("a", 2), ("c", 3), ("b", 4), ("a", 5)];
+        let t = Table::from_unsorted(entries.to_vec());
+        let b: BTreeMap<&str, u32> = entries.into_iter().collect();
+        assert_eq!(t.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
+        assert_eq!(t, entries.into_iter().collect::<Table<_, _>>());
     }
 
     #[test]
