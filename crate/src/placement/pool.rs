@@ -616,8 +616,10 @@ impl Pool {
         match self.group_nodes.get_mut(&demand.group) {
             Some(hosts) => *hosts.entry(key).or_insert(0) += 1,
             None => {
-                self.group_nodes
-                    .insert(demand.group.clone(), BTreeMap::from([(key, 1)]));
+                // Not `BTreeMap::from([..])`: that sorts its array, a sort instance of its own in the wasm.
+                let mut hosts = BTreeMap::new();
+                hosts.insert(key, 1);
+                self.group_nodes.insert(demand.group.clone(), hosts);
             }
         }
         Reservation {
