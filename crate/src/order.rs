@@ -51,7 +51,7 @@ mod tests {
             assert_eq!(got, expected, "len {len}");
 
             let mut expected = items.clone();
-            expected.sort_by(|a, b| b.0.cmp(&a.0));
+            expected.sort_by_key(|x| std::cmp::Reverse(x.0));
             let mut got = items.clone();
             sort_by(&mut got, |a, b| b.0.cmp(&a.0));
             assert_eq!(got, expected, "descending, len {len}");
