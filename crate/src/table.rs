@@ -269,6 +269,67 @@ impl<'a, K, V> IntoIterator for &'a mut Table<K, V> {
     }
 }
 
+/// An ordered set over a [`Table`] with no values: the small string sets (a role's attached policies, a
+/// file system's directories, the disrupted zones), sharing the table's key search.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct TableSet<K>(Table<K, ()>);
+
+impl<K: Ord> TableSet<K> {
+    pub const fn new() -> Self {
+        TableSet(Table::new())
+    }
+
+    /// Adds `key`; false when it was already there.
+    pub fn insert(&mut self, key: K) -> bool {
+        self.0.insert(key, ()).is_none()
+    }
+
+    /// Takes `key` out; false when it was not there.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.0.remove(key).is_some()
+    }
+
+    pub fn contains<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
+        self.0.contains_key(key)
+    }
+}
+
+impl<K> TableSet<K> {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The keys in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, K> {
+        self.0.keys()
+    }
+}
+
+impl<K: fmt::Debug> fmt::Debug for TableSet<K> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set().entries(self.iter()).finish()
+    }
+}
+
+impl<'a, K> IntoIterator for &'a TableSet<K> {
+    type Item = &'a K;
+    type IntoIter = std::slice::Iter<'a, K>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,6 +401,20 @@ mod tests {
         let b: BTreeMap<&str, u32> = entries.into_iter().collect();
         assert_eq!(t.iter().collect::<Vec<_>>(), b.iter().collect::<Vec<_>>());
         assert_eq!(t, entries.into_iter().collect::<Table<_, _>>());
+    }
+
+    #[test]
+    fn a_set_inserts_once_removes_and_iterates_in_order() {
+        let mut s: TableSet<String> = TableSet::new();
+        assert!(s.insert("b".into()));
+        assert!(s.insert("a".into()));
+        assert!(!s.insert("b".into()));
+        assert_eq!(s.len(), 2);
+        assert!(s.contains("a"));
+        assert_eq!(s.iter().map(String::as_str).collect::<Vec<_>>(), ["a", "b"]);
+        assert!(s.remove("a"));
+        assert!(!s.remove("a"));
+        assert_eq!(format!("{s:?}"), r#"{"b"}"#);
     }
 
     #[test]

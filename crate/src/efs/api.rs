@@ -261,7 +261,7 @@ impl EfsState {
             availability_zone,
             tags,
             files: Table::new(),
-            dirs: BTreeSet::new(),
+            dirs: TableSet::new(),
         };
         let out = self.file_system_json(&fs, ctx);
         self.file_systems.insert(id.clone(), fs);

@@ -21,8 +21,7 @@ mod volumes;
 #[cfg(test)]
 mod tests;
 
-use crate::table::Table;
-use std::collections::BTreeSet;
+use crate::table::{Table, TableSet};
 
 use serde_json::Value;
 
@@ -133,7 +132,7 @@ pub struct FileSystem {
     /// The simulated file tree: absolute path (`/a/b.txt`) → file.
     pub files: Table<String, FileEntry>,
     /// Directories that exist without files in them (created by access points or writes).
-    pub dirs: BTreeSet<String>,
+    pub dirs: TableSet<String>,
 }
 
 impl FileSystem {

@@ -20,7 +20,7 @@ mod traffic;
 #[cfg(test)]
 mod tests;
 
-use crate::table::Table;
+use crate::table::{Table, TableSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -367,7 +367,7 @@ pub struct ElbState {
     pub behaviors: Table<String, TargetBehavior>,
     /// Keyed by target owner (task id): large and changed as tasks start and stop, so a `BTreeMap`.
     pub capacities: BTreeMap<String, u32>,
-    pub disrupted_zones: BTreeSet<String>,
+    pub disrupted_zones: TableSet<String>,
     pub traffic: Table<String, LbTraffic>,
     /// Per load balancer and per target group per-minute metrics (bounded to [`METRIC_MINUTES`]).
     pub lb_metrics: Table<String, traffic::MetricSeries>,
@@ -403,7 +403,7 @@ impl ElbState {
             rules: Table::new(),
             behaviors: Table::new(),
             capacities: BTreeMap::new(),
-            disrupted_zones: BTreeSet::new(),
+            disrupted_zones: TableSet::new(),
             traffic: Table::new(),
             lb_metrics: Table::new(),
             tg_metrics: Table::new(),

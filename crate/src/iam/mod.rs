@@ -18,8 +18,7 @@ pub mod policy;
 #[cfg(test)]
 mod tests;
 
-use crate::table::Table;
-use std::collections::BTreeSet;
+use crate::table::{Table, TableSet};
 
 pub use eval::{evaluate, DecisionEffect, EvalDecision, EvalRequest, MatchedStatement, NamedPolicy};
 pub use exec::{is_private_ecr_image, ExecutionNeeds, TaskStartFailure};
@@ -50,7 +49,7 @@ pub struct Role {
     pub trust_text: String,
     pub trust: PolicyDocument,
     /// ARNs of attached managed policies (AWS or customer managed).
-    pub attached: BTreeSet<String>,
+    pub attached: TableSet<String>,
     pub inline: Table<String, InlinePolicy>,
 }
 
@@ -245,7 +244,7 @@ impl IamState {
             create_date: now_iso.to_string(),
             trust_text: trust_text.to_string(),
             trust,
-            attached: BTreeSet::new(),
+            attached: TableSet::new(),
             inline: Table::new(),
         };
         self.roles.insert(name.to_string(), role);
