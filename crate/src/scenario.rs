@@ -3,7 +3,7 @@
 //! A versioned JSON document (see README.md): a pre-existing VPC, and steps that are AWS API calls at
 //! sim times. Loading never panics and reports every problem with its JSON path.
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use serde_json::Value;
 
@@ -79,7 +79,7 @@ pub struct Scenario {
     pub default_roles: bool,
     pub steps: Vec<Step>,
     /// Workloads by task definition family (`workloads`).
-    pub workloads: BTreeMap<String, Workload>,
+    pub workloads: Table<String, Workload>,
     /// The document as loaded, for export and share links.
     pub document: Value,
 }
@@ -158,7 +158,7 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
     let network = parse_network(root.get("network"), &region, &mut errors);
     let workloads = parse_workloads(root.get("workloads"), &mut errors);
     let mut steps = Vec::new();
-    let mut names: BTreeMap<String, usize> = BTreeMap::new();
+    let mut names: Table<String, usize> = Table::new();
     match root.get("steps") {
         None | Some(Value::Null) => {}
         Some(Value::Array(items)) => {
@@ -239,13 +239,13 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
         return Err(errors);
     }
     // Steps at the same time run in file order: a stable sort by time keeps it.
-    steps.sort_by_key(|s| s.at_ms);
+    crate::order::sort_by_key(&mut steps, |s| s.at_ms);
     Ok(Scenario { name, description, hint, seed, region, start_epoch_ms, network, default_roles, steps, workloads, document: document.clone() })
 }
 
 /// `workloads`: `{ "<family>": { "cpuBaselinePercent": 5, "memoryBaselinePercent": 40, "memoryMiBPerRequestPerSecond": 2 } }`.
-fn parse_workloads(value: Option<&Value>, errors: &mut Vec<FieldError>) -> BTreeMap<String, Workload> {
-    let mut out = BTreeMap::new();
+fn parse_workloads(value: Option<&Value>, errors: &mut Vec<FieldError>) -> Table<String, Workload> {
+    let mut out = Table::new();
     let map = match value {
         None | Some(Value::Null) => return out,
         Some(Value::Object(map)) => map,
@@ -402,7 +402,7 @@ fn references_in(value: &Value) -> Vec<String> {
 }
 
 /// Replaces `${name.Path[0].Field}` in every string of `input` with the value from a named step's output.
-pub fn substitute(input: &Value, outputs: &BTreeMap<String, Value>) -> Result<Value, String> {
+pub fn substitute(input: &Value, outputs: &Table<String, Value>) -> Result<Value, String> {
     match input {
         Value::String(s) if s.contains("${") => {
             let mut result = String::new();
@@ -434,7 +434,7 @@ pub fn substitute(input: &Value, outputs: &BTreeMap<String, Value>) -> Result<Va
     }
 }
 
-fn resolve(reference: &str, outputs: &BTreeMap<String, Value>) -> Result<Value, String> {
+fn resolve(reference: &str, outputs: &Table<String, Value>) -> Result<Value, String> {
     let mut parts = reference.split('.');
     let base = parts.next().unwrap_or("");
     let (base_name, base_indexes) = split_indexes(base)?;

@@ -298,7 +298,7 @@ impl Sim {
     pub fn view(&self) -> View {
         let scenario = self.scenario();
         let mut availability_zones: Vec<String> = scenario.network.subnets.iter().map(|s| s.availability_zone.clone()).collect();
-        availability_zones.sort();
+        crate::order::sort(&mut availability_zones);
         availability_zones.dedup();
         // Tasks per container instance in one pass (not one scan of every task per instance).
         let mut n_tasks_by_node: std::collections::BTreeMap<u32, u32> = std::collections::BTreeMap::new();
@@ -642,7 +642,7 @@ impl Sim {
                                 (r.priority, conditions.join(" and "), actions.join("; "), r.arn.clone())
                             })
                             .collect();
-                        rules.sort();
+                        crate::order::sort(&mut rules);
                         ListenerView {
                             arn: l.arn.clone(),
                             port: l.port,

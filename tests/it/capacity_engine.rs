@@ -2,7 +2,7 @@
 //! managed scaling, the CapacityProviderReservation they drive, scale-in that never terminates an instance
 //! with tasks, Fargate Spot interruptions and the Fargate task launch rate.
 
-use std::collections::BTreeMap;
+use ecs_sim::table::Table;
 
 use ecs_sim::rng::Prng;
 use ecs_sim::scaling::{split_by_strategy, StrategyItem};
@@ -47,7 +47,7 @@ fn awsvpc() -> Value {
 #[test]
 fn strategy_splits_follow_base_then_weight() {
     let item = |provider: &str, base, weight| StrategyItem { provider: provider.into(), base, weight };
-    let none = BTreeMap::new();
+    let none = Table::new();
     let table: Vec<(Vec<StrategyItem>, u32, Vec<(&str, u32)>)> = vec![
         // Base 2 on FARGATE first; the other 8 split 1:3: 8 × 1/4 = 2 FARGATE, 8 × 3/4 = 6 SPOT → 2 + 2 = 4 and 6.
         (vec![item("FARGATE", 2, 1), item("FARGATE_SPOT", 0, 3)], 10, vec![("FARGATE", 4), ("FARGATE_SPOT", 6)]),
@@ -69,7 +69,7 @@ fn strategy_splits_follow_base_then_weight() {
     }
     // With tasks already running the split continues the ratio: FARGATE 4 (2 above base), SPOT 4; next task:
     // FARGATE (2 + 1) / 1 = 3 against SPOT (4 + 1) / 3 ≈ 1.7 → SPOT; then 3 against 6/3 = 2 → SPOT again.
-    let current: BTreeMap<String, u32> = [("FARGATE".to_string(), 4), ("FARGATE_SPOT".to_string(), 4)].into_iter().collect();
+    let current: Table<String, u32> = [("FARGATE".to_string(), 4), ("FARGATE_SPOT".to_string(), 4)].into_iter().collect();
     assert_eq!(split_by_strategy(&[item("FARGATE", 2, 1), item("FARGATE_SPOT", 0, 3)], 2, &current), vec![("FARGATE_SPOT".to_string(), 2)]);
 }
 

@@ -260,8 +260,8 @@ impl EfsState {
             kms_key_id,
             availability_zone,
             tags,
-            files: BTreeMap::new(),
-            dirs: BTreeSet::new(),
+            files: Table::new(),
+            dirs: TableSet::new(),
         };
         let out = self.file_system_json(&fs, ctx);
         self.file_systems.insert(id.clone(), fs);

@@ -73,7 +73,7 @@ impl FileSystem {
             return true;
         }
         let prefix = format!("{path}/");
-        self.files.range(prefix.clone()..).next().is_some_and(|(k, _)| k.starts_with(&prefix))
+        self.files.range_from(prefix.as_str()).next().is_some_and(|(k, _)| k.starts_with(&prefix))
     }
 }
 
@@ -110,7 +110,7 @@ impl EfsState {
         };
         let base = scoped_path(root, dir);
         let prefix = if base == "/" { "/".to_string() } else { format!("{base}/") };
-        let mut out: BTreeMap<String, DirEntry> = BTreeMap::new();
+        let mut out: Table<String, DirEntry> = Table::new();
         let child = |key: &str| -> Option<(String, bool)> {
             let rest = key.strip_prefix(&prefix)?;
             if rest.is_empty() {
@@ -129,7 +129,7 @@ impl EfsState {
         for (key, file) in &fs.files {
             if let Some((name, is_dir)) = child(key) {
                 let bytes = if is_dir { 0 } else { file.bytes };
-                out.entry(name.clone()).or_insert(DirEntry { name, is_dir, bytes });
+                out.get_or_insert_with(name.clone(), || DirEntry { name, is_dir, bytes });
             }
         }
         out.into_values().collect()

@@ -21,7 +21,7 @@ mod volumes;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::table::{Table, TableSet};
 
 use serde_json::Value;
 
@@ -83,7 +83,7 @@ pub struct EfsContext {
     /// The VPC CIDR; an ingress rule whose CIDR contains it allows every task in the VPC.
     pub vpc_cidr: String,
     /// Optional subnet CIDRs (subnet id → CIDR); a rule whose CIDR contains the task's subnet allows it.
-    pub subnet_cidrs: BTreeMap<String, String>,
+    pub subnet_cidrs: Table<String, String>,
 }
 
 /// `LifeCycleState` (BOTO `LifeCycleState`).
@@ -130,9 +130,9 @@ pub struct FileSystem {
     pub availability_zone: Option<String>,
     pub tags: Vec<(String, String)>,
     /// The simulated file tree: absolute path (`/a/b.txt`) → file.
-    pub files: BTreeMap<String, FileEntry>,
+    pub files: Table<String, FileEntry>,
     /// Directories that exist without files in them (created by access points or writes).
-    pub dirs: BTreeSet<String>,
+    pub dirs: TableSet<String>,
 }
 
 impl FileSystem {
@@ -198,15 +198,15 @@ pub struct NetworkSnapshot {
     pub security_groups: Vec<SecurityGroup>,
     pub vpc_id: String,
     pub vpc_cidr: String,
-    pub subnet_cidrs: BTreeMap<String, String>,
+    pub subnet_cidrs: Table<String, String>,
 }
 
 /// All EFS resources of the account in the scenario's Region.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EfsState {
-    pub file_systems: BTreeMap<String, FileSystem>,
-    pub mount_targets: BTreeMap<String, MountTarget>,
-    pub access_points: BTreeMap<String, AccessPoint>,
+    pub file_systems: Table<String, FileSystem>,
+    pub mount_targets: Table<String, MountTarget>,
+    pub access_points: Table<String, AccessPoint>,
     /// When true (the default), new file systems, mount targets and access points become `available`
     /// right after the create call returns (the response itself still says `creating`, as AWS's does).
     /// When false they stay `creating` until the engine calls [`EfsState::mark_available`].
@@ -225,9 +225,9 @@ impl Default for EfsState {
 impl EfsState {
     pub fn new() -> EfsState {
         EfsState {
-            file_systems: BTreeMap::new(),
-            mount_targets: BTreeMap::new(),
-            access_points: BTreeMap::new(),
+            file_systems: Table::new(),
+            mount_targets: Table::new(),
+            access_points: Table::new(),
             auto_available: true,
             network: NetworkSnapshot::default(),
             counter: 0,

@@ -77,9 +77,9 @@ enum StoreKey {
 /// The data of every non-EFS volume, keyed by where it really lives.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct VolumeStore {
-    stores: BTreeMap<StoreKey, BTreeMap<String, FileEntry>>,
+    stores: Table<StoreKey, Table<String, FileEntry>>,
     /// (task id, volume name) → its store.
-    bindings: BTreeMap<(String, String), StoreKey>,
+    bindings: Table<(String, String), StoreKey>,
 }
 
 impl VolumeStore {
@@ -109,7 +109,7 @@ impl VolumeStore {
             keys.push((v.name.clone(), key));
         }
         for (name, key) in keys {
-            self.stores.entry(key.clone()).or_default();
+            self.stores.get_or_default(key.clone());
             self.bindings.insert((task_id.to_string(), name), key);
         }
         Ok(())
@@ -117,7 +117,7 @@ impl VolumeStore {
 
     /// Creates a shared Docker volume on an instance ahead of any task (`docker volume create`).
     pub fn create_shared_docker_volume(&mut self, instance: &str, volume: &str) {
-        self.stores.entry(StoreKey::DockerShared { instance: instance.to_string(), volume: volume.to_string() }).or_default();
+        self.stores.get_or_default(StoreKey::DockerShared { instance: instance.to_string(), volume: volume.to_string() });
     }
 
     /// The task stopped: its task-scoped data is gone; instance-scoped data stays.
@@ -149,7 +149,7 @@ impl VolumeStore {
         if abs == "/" {
             return Err(VolumeError::NotAFile(abs));
         }
-        let store = self.stores.entry(key).or_default();
+        let store = self.stores.get_or_default(key);
         let dir_prefix = format!("{abs}/");
         if store.keys().any(|k| k.starts_with(&dir_prefix)) {
             return Err(VolumeError::NotAFile(abs));

@@ -383,7 +383,7 @@ pub(crate) fn default_attrs() -> TgAttributes {
         stickiness_type: "lb_cookie".into(),
         stickiness_cookie_s: 86_400,
         cross_zone: "use_load_balancer_configuration".into(),
-        extra: BTreeMap::new(),
+        extra: Table::new(),
     }
 }
 
@@ -529,13 +529,13 @@ fn describe_tgs(st: &mut ElbState, input: &Value) -> ApiResult {
 }
 
 /// Target group ARN → the load balancers whose listeners forward to it.
-fn tg_users(st: &ElbState) -> BTreeMap<String, Vec<String>> {
-    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
+fn tg_users(st: &ElbState) -> Table<String, Vec<String>> {
+    let mut users: Table<String, Vec<String>> = Table::new();
     for l in st.listeners.values() {
         let ra = st.rules.values().filter(|r| r.listener_arn == l.arn).flat_map(|r| r.actions.iter());
         for a in l.default_actions.iter().chain(ra) {
             for tg in a.target_groups() {
-                let e = users.entry(tg.to_string()).or_default();
+                let e = users.get_or_default(tg.to_string());
                 if !e.contains(&l.lb_arn) {
                     e.push(l.lb_arn.clone());
                 }
@@ -584,7 +584,7 @@ fn delete_tg(st: &mut ElbState, input: &Value) -> ApiResult {
 
 fn attrs_json(tg: &TargetGroup) -> Vec<Value> {
     let a = &tg.attrs;
-    let mut m: BTreeMap<String, String> = a.extra.clone();
+    let mut m: Table<String, String> = a.extra.clone();
     m.insert("deregistration_delay.timeout_seconds".into(), a.deregistration_delay_s.to_string());
     m.insert("stickiness.enabled".into(), a.stickiness_enabled.to_string());
     m.insert("stickiness.type".into(), if tg.protocol.starts_with("HTTP") { a.stickiness_type.clone() } else { "source_ip".into() });
@@ -746,7 +746,7 @@ fn describe_listeners(st: &ElbState, input: &Value) -> ApiResult {
         return Err(validation("You must specify either listener ARNs or a load balancer ARN")); // [UNVERIFIED]
     }
     let mut ls: Vec<&Listener> = st.listeners.values().filter(|l| (arns.is_empty() || arns.contains(&l.arn)) && lb.map_or(true, |x| l.lb_arn == x)).collect();
-    ls.sort_by_key(|l| l.port);
+    crate::order::sort_by_key(&mut ls, |l| l.port);
     Ok(json!({"Listeners": ls.into_iter().map(listener_json).collect::<Vec<_>>()}))
 }
 
@@ -801,7 +801,7 @@ fn describe_rules(st: &ElbState, input: &Value) -> ApiResult {
     if let Some(la) = l_arn {
         let l = st.listeners.get(la).ok_or_else(|| listener_not_found(la))?;
         let mut rs: Vec<&Rule> = st.rules.values().filter(|r| r.listener_arn == la).collect();
-        rs.sort_by_key(|r| r.priority);
+        crate::order::sort_by_key(&mut rs, |r| r.priority);
         out.extend(rs.into_iter().map(rule_json));
         let tail = l.arn.split(":listener/").nth(1).unwrap_or("");
         let prefix = l.arn.split(":listener/").next().unwrap_or("");

@@ -20,6 +20,7 @@ mod traffic;
 #[cfg(test)]
 mod tests;
 
+use crate::table::{Table, TableSet};
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
@@ -179,7 +180,7 @@ pub struct TgAttributes {
     /// `load_balancing.cross_zone.enabled`: `use_load_balancer_configuration` (default), `true` or `false`.
     pub cross_zone: String,
     /// Other attributes, stored and echoed as given.
-    pub extra: BTreeMap<String, String>,
+    pub extra: Table<String, String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -359,17 +360,18 @@ pub struct LbTraffic {
 /// All Elastic Load Balancing resources of the account in the scenario's Region.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ElbState {
-    pub load_balancers: BTreeMap<String, LoadBalancer>,
-    pub target_groups: BTreeMap<String, TargetGroup>,
-    pub listeners: BTreeMap<String, Listener>,
-    pub rules: BTreeMap<String, Rule>,
-    pub behaviors: BTreeMap<String, TargetBehavior>,
+    pub load_balancers: Table<String, LoadBalancer>,
+    pub target_groups: Table<String, TargetGroup>,
+    pub listeners: Table<String, Listener>,
+    pub rules: Table<String, Rule>,
+    pub behaviors: Table<String, TargetBehavior>,
+    /// Keyed by target owner (task id): large and changed as tasks start and stop, so a `BTreeMap`.
     pub capacities: BTreeMap<String, u32>,
-    pub disrupted_zones: BTreeSet<String>,
-    pub traffic: BTreeMap<String, LbTraffic>,
+    pub disrupted_zones: TableSet<String>,
+    pub traffic: Table<String, LbTraffic>,
     /// Per load balancer and per target group per-minute metrics (bounded to [`METRIC_MINUTES`]).
-    pub lb_metrics: BTreeMap<String, traffic::MetricSeries>,
-    pub tg_metrics: BTreeMap<String, traffic::MetricSeries>,
+    pub lb_metrics: Table<String, traffic::MetricSeries>,
+    pub tg_metrics: Table<String, traffic::MetricSeries>,
     /// Time from RegisterTargets to the first health check (reason `Elb.RegistrationInProgress`).
     /// [UNVERIFIED] AWS gives no figure; "can take a few minutes" (NLBDG). Default 10 s.
     pub registration_delay_ms: u64,
@@ -380,6 +382,7 @@ pub struct ElbState {
     pub idle_timeout_ms: u64,
     /// Whether `step` fills [`StepReport::shares`] (one entry per routed-to target per step).
     pub collect_shares: bool,
+    /// Keyed by target owner (task id), like `capacities`.
     pub(crate) owners: BTreeMap<String, BTreeSet<(String, String, u16)>>,
     pub(crate) counter: u64,
     pub(crate) topology_dirty: bool,
@@ -394,16 +397,16 @@ impl Default for ElbState {
 impl ElbState {
     pub fn new() -> ElbState {
         ElbState {
-            load_balancers: BTreeMap::new(),
-            target_groups: BTreeMap::new(),
-            listeners: BTreeMap::new(),
-            rules: BTreeMap::new(),
-            behaviors: BTreeMap::new(),
+            load_balancers: Table::new(),
+            target_groups: Table::new(),
+            listeners: Table::new(),
+            rules: Table::new(),
+            behaviors: Table::new(),
             capacities: BTreeMap::new(),
-            disrupted_zones: BTreeSet::new(),
-            traffic: BTreeMap::new(),
-            lb_metrics: BTreeMap::new(),
-            tg_metrics: BTreeMap::new(),
+            disrupted_zones: TableSet::new(),
+            traffic: Table::new(),
+            lb_metrics: Table::new(),
+            tg_metrics: Table::new(),
             registration_delay_ms: 10_000,
             initial_needs_one_check: true,
             idle_timeout_ms: 60_000,
@@ -559,7 +562,7 @@ impl ElbState {
 
     /// Sets (or with `None` clears) the traffic a load balancer receives from `now_ms` on.
     pub fn set_load(&mut self, lb_arn: &str, profile: Option<LoadProfile>, now_ms: u64) {
-        let entry = self.traffic.entry(lb_arn.to_string()).or_default();
+        let entry = self.traffic.get_or_default(lb_arn.to_string());
         entry.profile = profile.map(|p| (p, now_ms));
     }
 

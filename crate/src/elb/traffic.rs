@@ -11,7 +11,8 @@
 //! `elb_5xx` (503 no routable target, 504 idle timeout / queue overflow) or `elb_other` (redirect or
 //! fixed-response answered by the load balancer itself).
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::table::Table;
+use std::collections::VecDeque;
 
 use super::*;
 use crate::rng::Prng;
@@ -266,7 +267,7 @@ pub(crate) fn apportion(n: u64, weights: &[u64], rotate: u32) -> Vec<u64> {
         }
     }
     let mut left = n - given;
-    rems.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    crate::order::sort_by(&mut rems, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     let rot = rotate as u64 % len as u64;
     for (_, order) in rems {
         if left == 0 {
@@ -311,12 +312,12 @@ fn rate_at(p: &LoadProfile, set_at: u64, t: u64) -> u64 {
 impl ElbState {
     /// Recomputes which groups are in use, by which load balancers, and each target's zone enablement.
     fn refresh_topology(&mut self) {
-        let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut users: Table<String, Vec<String>> = Table::new();
         for l in self.listeners.values() {
             let rule_actions = self.rules.values().filter(|r| r.listener_arn == l.arn).flat_map(|r| r.actions.iter());
             for a in l.default_actions.iter().chain(rule_actions) {
                 for tg in a.target_groups() {
-                    let e = users.entry(tg.to_string()).or_default();
+                    let e = users.get_or_default(tg.to_string());
                     if !e.contains(&l.lb_arn) {
                         e.push(l.lb_arn.clone());
                     }
@@ -326,7 +327,7 @@ impl ElbState {
         for lb in self.load_balancers.values() {
             if let Some(tg) = &lb.classic_tg {
                 if !lb.classic_listeners.is_empty() {
-                    users.entry(tg.clone()).or_default().push(lb.arn.clone());
+                    users.get_or_default(tg.clone()).push(lb.arn.clone());
                 }
             }
         }
@@ -523,10 +524,10 @@ impl ElbState {
         let minute = now_ms / MINUTE_MS;
         let lb_arns: Vec<String> = self.load_balancers.keys().cloned().collect();
         // Per target group: requests arriving this window, and the profile of the LB sending them.
-        let mut tg_requests: BTreeMap<String, (u64, String, u32, u32)> = BTreeMap::new();
+        let mut tg_requests: Table<String, (u64, String, u32, u32)> = Table::new();
         for lb_arn in &lb_arns {
             let lb = &self.load_balancers[lb_arn];
-            let tr = self.traffic.entry(lb_arn.clone()).or_default();
+            let tr = self.traffic.get_or_default(lb_arn.clone());
             let (profile, set_at) = match &tr.profile {
                 Some(p) => (p.0.clone(), p.1),
                 None => continue,
@@ -542,21 +543,21 @@ impl ElbState {
             let per_class = apportion(n, &weights, (now_ms / dt_ms.max(1)) as u32);
             // The entry listener: the lowest port whose actions can forward, else the lowest port.
             let mut ls: Vec<&Listener> = self.listeners.values().filter(|l| &l.lb_arn == lb_arn).collect();
-            ls.sort_by_key(|l| l.port);
+            crate::order::sort_by_key(&mut ls, |l| l.port);
             let forwards = |l: &Listener| {
                 l.default_actions.iter().any(|a| matches!(a, Action::Forward { .. }))
                     || self.rules.values().any(|r| r.listener_arn == l.arn && r.actions.iter().any(|a| matches!(a, Action::Forward { .. })))
             };
             let entry = ls.iter().find(|l| forwards(l)).or(ls.first()).copied();
             let mut add = |tg: &str, k: u64| {
-                let e = tg_requests.entry(tg.to_string()).or_insert((0, lb_arn.clone(), profile.cpu_ms_per_request, profile.websocket_fraction_per_mille));
+                let e = tg_requests.get_or_insert_with(tg.to_string(), || (0, lb_arn.clone(), profile.cpu_ms_per_request, profile.websocket_fraction_per_mille));
                 e.0 += k;
             };
             match (lb.lb_type, entry, &lb.classic_tg) {
                 (LbType::Classic, _, Some(tg)) => add(tg, n),
                 (_, Some(l), _) => {
                     let mut rs: Vec<&Rule> = self.rules.values().filter(|r| r.listener_arn == l.arn).collect();
-                    rs.sort_by_key(|r| r.priority);
+                    crate::order::sort_by_key(&mut rs, |r| r.priority);
                     let table: Vec<(u32, &[Condition], &[Action])> =
                         rs.iter().map(|r| (r.priority, r.conditions.as_slice(), r.actions.as_slice())).collect();
                     for (c, k) in classes.iter().zip(per_class) {
@@ -587,14 +588,14 @@ impl ElbState {
             }
             tr.totals.add(&totals);
             report.totals.add(&totals);
-            let series = self.lb_metrics.entry(lb_arn.clone()).or_default();
+            let series = self.lb_metrics.get_or_default(lb_arn.clone());
             series.roll(minute, 0, 0);
             series.cur.add(&totals);
         }
         // Serve per target group.
         let idle = self.idle_timeout_ms;
         let collect = self.collect_shares;
-        let mut lb_active: BTreeMap<String, u64> = BTreeMap::new();
+        let mut lb_active: Table<String, u64> = Table::new();
         for (tg_arn, tg) in self.target_groups.iter_mut() {
             let (n, lb_arn, cpu_ms, ws_frac) = tg_requests.remove(tg_arn).unwrap_or((0, String::new(), 10, 0));
             let lb = tg.lb_arns.first().and_then(|a| self.load_balancers.get(a));
@@ -657,7 +658,7 @@ impl ElbState {
                 } else {
                     // Each enabled zone with a candidate gets an equal share (DNS per zone), split inside it.
                     let mut zones: Vec<&str> = cands.iter().map(|&i| tg.targets[i].az.as_str()).collect();
-                    zones.sort();
+                    crate::order::sort(&mut zones);
                     zones.dedup();
                     if !lb_azs.is_empty() {
                         zones.retain(|z| lb_azs.contains(z));
@@ -744,7 +745,7 @@ impl ElbState {
                     _ => {}
                 }
             }
-            let series = self.tg_metrics.entry(tg_arn.clone()).or_default();
+            let series = self.tg_metrics.get_or_default(tg_arn.clone());
             series.roll(minute, h, u);
             series.cur.requests += n;
             series.cur.add(&out);
@@ -754,7 +755,7 @@ impl ElbState {
             }
             if let Some(lbm) = self.lb_metrics.get_mut(&lb_arn) {
                 lbm.cur.add(&out);
-                *lb_active.entry(lb_arn.clone()).or_default() += active;
+                *lb_active.get_or_default(lb_arn.clone()) += active;
                 for (l, c) in &hist_adds {
                     lbm.add_latency(*l, *c);
                 }

@@ -8,7 +8,7 @@
 //! - a key missing from the request makes a positive operator false, a negated operator true,
 //!   and any `...IfExists` operator true.
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use super::policy::{CondOp, ConditionTest, Effect, Patterns, PolicyDocument, PrincipalSpec, SetQualifier, Statement};
 
@@ -49,7 +49,7 @@ pub struct EvalRequest {
     pub action: String,
     pub resource: String,
     /// Context keys (compared case-insensitively) to their values; several values make a multivalued key.
-    pub context: BTreeMap<String, Vec<String>>,
+    pub context: Table<String, Vec<String>>,
 }
 
 impl EvalRequest {
@@ -58,7 +58,7 @@ impl EvalRequest {
             principal: principal.to_string(),
             action: action.to_string(),
             resource: resource.to_string(),
-            context: BTreeMap::new(),
+            context: Table::new(),
         }
     }
 

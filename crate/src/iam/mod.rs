@@ -18,7 +18,7 @@ pub mod policy;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet};
+use crate::table::{Table, TableSet};
 
 pub use eval::{evaluate, DecisionEffect, EvalDecision, EvalRequest, MatchedStatement, NamedPolicy};
 pub use exec::{is_private_ecr_image, ExecutionNeeds, TaskStartFailure};
@@ -49,8 +49,8 @@ pub struct Role {
     pub trust_text: String,
     pub trust: PolicyDocument,
     /// ARNs of attached managed policies (AWS or customer managed).
-    pub attached: BTreeSet<String>,
-    pub inline: BTreeMap<String, InlinePolicy>,
+    pub attached: TableSet<String>,
+    pub inline: Table<String, InlinePolicy>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,12 +103,12 @@ pub struct IamState {
     pub account_id: String,
     /// Region for Secrets Manager and SSM ARNs (IAM itself is global).
     pub region: String,
-    pub roles: BTreeMap<String, Role>,
-    pub instance_profiles: BTreeMap<String, InstanceProfile>,
+    pub roles: Table<String, Role>,
+    pub instance_profiles: Table<String, InstanceProfile>,
     /// Customer managed policies by ARN.
-    pub policies: BTreeMap<String, CustomerPolicy>,
-    pub secrets: BTreeMap<String, Secret>,
-    pub parameters: BTreeMap<String, Parameter>,
+    pub policies: Table<String, CustomerPolicy>,
+    pub secrets: Table<String, Secret>,
+    pub parameters: Table<String, Parameter>,
     counter: u64,
 }
 
@@ -149,11 +149,11 @@ impl IamState {
         IamState {
             account_id: account_id.to_string(),
             region: "us-east-1".to_string(),
-            roles: BTreeMap::new(),
-            instance_profiles: BTreeMap::new(),
-            policies: BTreeMap::new(),
-            secrets: BTreeMap::new(),
-            parameters: BTreeMap::new(),
+            roles: Table::new(),
+            instance_profiles: Table::new(),
+            policies: Table::new(),
+            secrets: Table::new(),
+            parameters: Table::new(),
             counter: 0,
         }
     }
@@ -244,8 +244,8 @@ impl IamState {
             create_date: now_iso.to_string(),
             trust_text: trust_text.to_string(),
             trust,
-            attached: BTreeSet::new(),
-            inline: BTreeMap::new(),
+            attached: TableSet::new(),
+            inline: Table::new(),
         };
         self.roles.insert(name.to_string(), role);
         Ok(())

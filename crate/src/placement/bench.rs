@@ -15,7 +15,7 @@
 //! `binpack(memory)`, with a memberOf constraint (an `=~` on the instance type for even services, an `in`
 //! on the AZ for odd ones).
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use super::*;
 
@@ -47,7 +47,7 @@ pub fn bench_setup(n_instances: u32, seed: u64) -> (Pool, Vec<TaskDemand>) {
         let (instance_type, vcpus, memory_mib) =
             INSTANCE_TYPES[rng.below(INSTANCE_TYPES.len() as u32) as usize];
         let zone = ZONES[(key % 3) as usize];
-        let mut attributes = BTreeMap::new();
+        let mut attributes = Table::new();
         attributes.insert("ecs.availability-zone".to_string(), Some(zone.to_string()));
         attributes.insert(
             "ecs.instance-type".to_string(),

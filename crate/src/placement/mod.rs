@@ -10,6 +10,7 @@
 //! (slow) placement path; `fast.rs` the indexed path used for batches whose strategy chain it covers;
 //! `explain.rs` the per-instance explanation; `bench.rs` a deterministic benchmark setup.
 
+use crate::table::Table;
 use std::collections::BTreeMap;
 
 use crate::rng::Prng;
@@ -27,7 +28,7 @@ pub struct NodeInfo {
     /// Built-in (`ecs.availability-zone`, `ecs.instance-type`, `ecs.os-type`, `ecs.cpu-architecture`,
     /// `ecs.ami-id`, `ecs.vpc-id`, `ecs.subnet-id`, capability attributes) and custom attributes.
     /// A value of `None` is an attribute that exists without a value (capabilities).
-    pub attributes: BTreeMap<String, Option<String>>,
+    pub attributes: Table<String, Option<String>>,
     pub registered_cpu_units: u32,
     pub registered_memory_mib: u32,
     /// Host TCP ports the agent reserves (22, 2375, 2376, 51678, 51679 on Linux).
@@ -175,11 +176,11 @@ pub struct Pool {
     nodes: Vec<pool::NodeState>,
     index: BTreeMap<NodeKey, u32>,
     /// Tasks of each group per instance (only instances hosting at least one), kept in step with reservations.
-    group_nodes: BTreeMap<String, BTreeMap<NodeKey, u32>>,
+    group_nodes: Table<String, BTreeMap<NodeKey, u32>>,
     /// Bumped whenever something a static check reads changes (instances, status, agent, attributes, slots).
     version: u64,
     /// Statically eligible slots per (required attributes, static memberOf expressions, spread attribute).
-    static_cache: BTreeMap<String, fast::StaticEntry>,
+    static_cache: Table<String, fast::StaticEntry>,
 }
 
 impl Pool {

@@ -7,6 +7,7 @@
 //! this order; ties go to the smallest shortfall, then the lowest key. DRAINING instances are never
 //! candidates and never "closest" (ECSDG container-instance-draining.md: no new placements).
 
+use crate::table::Table;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
@@ -64,7 +65,7 @@ pub(crate) struct NodeState {
     pub tcp_ports_used: BTreeSet<u16>,
     pub udp_ports_used: BTreeSet<u16>,
     pub enis_used: u32,
-    pub group_counts: BTreeMap<String, u32>,
+    pub group_counts: Table<String, u32>,
     pub n_tasks: u32,
 }
 
@@ -77,7 +78,7 @@ impl NodeState {
             tcp_ports_used: info.reserved_tcp_ports.iter().copied().collect(),
             udp_ports_used: info.reserved_udp_ports.iter().copied().collect(),
             enis_used: 0,
-            group_counts: BTreeMap::new(),
+            group_counts: Table::new(),
             n_tasks: 0,
             info,
         }
@@ -615,8 +616,10 @@ impl Pool {
         match self.group_nodes.get_mut(&demand.group) {
             Some(hosts) => *hosts.entry(key).or_insert(0) += 1,
             None => {
-                self.group_nodes
-                    .insert(demand.group.clone(), BTreeMap::from([(key, 1)]));
+                // Not `BTreeMap::from([..])`: that sorts its array, a sort instance of its own in the wasm.
+                let mut hosts = BTreeMap::new();
+                hosts.insert(key, 1);
+                self.group_nodes.insert(demand.group.clone(), hosts);
             }
         }
         Reservation {

@@ -1,7 +1,7 @@
 //! Placement and cluster-query-language tests: kube-style tables whose comments show the arithmetic, and
 //! seeded property tests (fast path == slow path == explain; nothing over-committed; releases restore).
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use super::pool::{prepare, DYNAMIC_PORT_FIRST};
 use super::*;
@@ -10,7 +10,7 @@ use super::*;
 // Helpers.
 
 fn node(key: NodeKey, az: &str, instance_type: &str, cpu_units: u32, memory_mib: u32) -> NodeInfo {
-    let mut attributes = BTreeMap::new();
+    let mut attributes = Table::new();
     attributes.insert("ecs.availability-zone".to_string(), Some(az.to_string()));
     attributes.insert(
         "ecs.instance-type".to_string(),

@@ -656,7 +656,7 @@ impl ScalingState {
     }
 
     /// Runs scheduled actions due in `minute`. `desired` is updated in place.
-    pub(crate) fn run_scheduled(&mut self, minute: u64, desired: &mut std::collections::BTreeMap<String, ServiceStatus>) {
+    pub(crate) fn run_scheduled(&mut self, minute: u64, desired: &mut crate::table::Table<String, ServiceStatus>) {
         let now_ms = minute * 60_000;
         let keys: Vec<(String, String)> = self.scheduled.keys().cloned().collect();
         for key in keys {
@@ -698,7 +698,7 @@ impl ScalingState {
     }
 
     /// Runs the scaling policies of every target against the alarm states at `minute`.
-    pub(crate) fn run_policies(&mut self, minute: u64, desired: &mut std::collections::BTreeMap<String, ServiceStatus>) {
+    pub(crate) fn run_policies(&mut self, minute: u64, desired: &mut crate::table::Table<String, ServiceStatus>) {
         let now_ms = minute * 60_000;
         let rids: Vec<String> = self.targets.keys().cloned().collect();
         for rid in rids {
@@ -849,7 +849,7 @@ pub fn parse_step(cfg: &Value) -> Result<StepConfig, ApiError> {
         return Err(validation("Only one step adjustment can have a null lower bound and only one a null upper bound".into()));
     }
     // Ranges must not overlap or leave gaps: sorted by lower bound, each upper meets the next lower.
-    steps.sort_by_key(|s| s.lower.unwrap_or(i64::MIN));
+    crate::order::sort_by_key(&mut steps, |s| s.lower.unwrap_or(i64::MIN));
     for w in steps.windows(2) {
         if w[0].upper != w[1].lower {
             return Err(validation("Step adjustments must not overlap or leave gaps between their metric intervals".into()));

@@ -7,7 +7,7 @@
 //! (AlarmHigh, 1 datapoint); below it for 15 minutes it scales in, by at least one instance and less
 //! than half of the group per minute, only empty instances (daemon tasks only).
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use serde_json::{json, Value};
 
@@ -59,7 +59,7 @@ pub struct AutoScalingGroup {
     pub desired: u32,
     pub subnets: Vec<String>,
     pub new_instances_protected: bool,
-    pub instances: BTreeMap<String, AsgInstance>,
+    pub instances: Table<String, AsgInstance>,
     pub created_ms: u64,
 }
 
@@ -139,7 +139,7 @@ pub fn instances_needed(pending: &[TaskDemand], cap: InstanceCapacity) -> u32 {
         .copied()
         .filter(|t| t.cpu_units <= cap.cpu_units && t.memory_mib <= cap.memory_mib && (!t.awsvpc || cap.task_enis.is_none_or(|e| e >= 1)))
         .collect();
-    tasks.sort_by_key(|t| std::cmp::Reverse((t.memory_mib, t.cpu_units)));
+    crate::order::sort_by_key(&mut tasks, |t| std::cmp::Reverse((t.memory_mib, t.cpu_units)));
     let mut bins: Vec<(u32, u32, u32)> = Vec::new(); // remaining cpu, mem, enis
     for t in tasks {
         let fits = |b: &(u32, u32, u32)| b.0 >= t.cpu_units && b.1 >= t.memory_mib && (!t.awsvpc || b.2 >= 1);
@@ -198,7 +198,7 @@ pub fn scale_in_step(needed: u32, running: u32, empty: u32, ms: &ManagedScaling)
 /// (ties: strategy order), counting the base provider's tasks above its base. Providers of weight 0
 /// get no tasks beyond a base, except the only provider of a one-item strategy, which gets every task.
 /// `current` holds tasks already running per provider.
-pub fn split_by_strategy(strategy: &[StrategyItem], n_tasks: u32, current: &BTreeMap<String, u32>) -> Vec<(String, u32)> {
+pub fn split_by_strategy(strategy: &[StrategyItem], n_tasks: u32, current: &Table<String, u32>) -> Vec<(String, u32)> {
     if let [only] = strategy {
         return if n_tasks > 0 { vec![(only.provider.clone(), n_tasks)] } else { vec![] };
     }
@@ -382,7 +382,7 @@ impl ScalingState {
             desired,
             subnets,
             new_instances_protected: opt_bool(input, "NewInstancesProtectedFromScaleIn").unwrap_or(false),
-            instances: BTreeMap::new(),
+            instances: Table::new(),
             created_ms: now,
         };
         self.asgs.insert(name.to_string(), asg);
@@ -417,7 +417,7 @@ impl ScalingState {
             .map(|a| {
                 let lt = json!({"LaunchTemplateId": a.launch_template_id, "LaunchTemplateName": a.launch_template_name, "Version": "$Default"});
                 let mut azs: Vec<String> = a.instances.values().map(|i| i.availability_zone.clone()).collect();
-                azs.sort();
+                crate::order::sort(&mut azs);
                 azs.dedup();
                 json!({
                     "AutoScalingGroupName": a.name, "AutoScalingGroupARN": a.arn, "LaunchTemplate": lt,
@@ -496,7 +496,7 @@ impl ScalingState {
             }
         } else if asg.desired < have {
             let mut candidates: Vec<&AsgInstance> = asg.instances.values().filter(|i| !i.protected).collect();
-            candidates.sort_by(|a, b| (b.launched_ms, &b.instance_id).cmp(&(a.launched_ms, &a.instance_id)));
+            crate::order::sort_by(&mut candidates, |a, b| (b.launched_ms, &b.instance_id).cmp(&(a.launched_ms, &a.instance_id)));
             let victims: Vec<String> = candidates.iter().take((have - asg.desired) as usize).map(|i| i.instance_id.clone()).collect();
             self.terminate(name, &victims, cause, now);
         }

@@ -2,6 +2,7 @@
 //! type; per-second billing with a one-minute minimum; integer micro-dollars (reference §4.4).
 //! Also Fargate Spot interruptions as data the engine acts on (reference §4.3).
 
+use crate::table::Table;
 use std::collections::BTreeMap;
 
 use crate::catalog::{fargate_task_cost_micro_usd, instance_type, FARGATE_MICRO_USD_PER_GB_HOUR, FARGATE_MICRO_USD_PER_VCPU_HOUR};
@@ -123,7 +124,7 @@ pub struct CostReport {
 }
 
 /// Costs closed so far, by (dimension, name, cluster): dimension 0 capacity type, 1 cluster, 2 service.
-type Closed = BTreeMap<(u8, String, String), u64>;
+type Closed = Table<(u8, String, String), u64>;
 
 /// Cost to date from the start and stop events the engine reports. EC2 costs are per instance (not per
 /// service: an instance's bill does not depend on the tasks on it).
@@ -157,7 +158,7 @@ impl CostLedger {
         let Some(r) = self.running.remove(id) else { return };
         let c = r.cost(at_ms);
         for key in Self::keys(&r) {
-            *self.closed.entry(key).or_default() += c;
+            *self.closed.get_or_default(key) += c;
         }
     }
 
@@ -171,11 +172,11 @@ impl CostLedger {
 
     /// The report at `now_ms`.
     pub fn report(&self, now_ms: u64) -> CostReport {
-        let mut lines: BTreeMap<(u8, String, String), (u64, u64)> = self.closed.iter().map(|(k, v)| (k.clone(), (*v, 0))).collect();
+        let mut lines: Table<(u8, String, String), (u64, u64)> = self.closed.iter().map(|(k, v)| (k.clone(), (*v, 0))).collect();
         for r in self.running.values() {
             let (cost, hourly) = (r.cost(now_ms), r.hourly());
             for key in Self::keys(r) {
-                let e = lines.entry(key).or_default();
+                let e = lines.get_or_default(key);
                 e.0 += cost;
                 e.1 += hourly;
             }

@@ -4,7 +4,8 @@
 //! Values are fixed-point thousandths (`i64`), so statistics and threshold comparisons are integer
 //! arithmetic. Time is epoch minutes (`epoch_ms / 60_000`): the driver adds the scenario's start time.
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::table::Table;
+use std::collections::VecDeque;
 
 use serde_json::{json, Value};
 
@@ -24,7 +25,7 @@ pub struct MetricKey {
 impl MetricKey {
     pub fn new(namespace: &str, name: &str, dimensions: &[(&str, &str)]) -> MetricKey {
         let mut dims: Vec<(String, String)> = dimensions.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        dims.sort();
+        crate::order::sort(&mut dims);
         MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
     }
 
@@ -35,7 +36,7 @@ impl MetricKey {
             .and_then(serde_json::Value::as_array)
             .map(|a| a.iter().filter_map(|d| Some((d.get("Name")?.as_str()?.to_string(), d.get("Value")?.as_str()?.to_string()))).collect())
             .unwrap_or_default();
-        dims.sort();
+        crate::order::sort(&mut dims);
         MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
     }
 
@@ -107,7 +108,7 @@ impl Statistic {
 /// All metrics: per key, a queue of per-minute stats in minute order, at most 24 hours long.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MetricStore {
-    series: BTreeMap<MetricKey, VecDeque<MinuteStats>>,
+    series: Table<MetricKey, VecDeque<MinuteStats>>,
 }
 
 impl MetricStore {
@@ -118,7 +119,7 @@ impl MetricStore {
     /// Adds one sample (thousandths) at an epoch minute. Samples older than the newest minute kept for
     /// this metric less 24 hours are dropped; samples for a past minute still kept are merged in.
     pub fn put(&mut self, key: &MetricKey, minute: u64, value_milli: i64) {
-        let q = self.series.entry(key.clone()).or_default();
+        let q = self.series.get_or_default(key.clone());
         let newest = q.back().map(|s| s.minute).unwrap_or(minute).max(minute);
         if minute + RETENTION_MINUTES <= newest {
             return;

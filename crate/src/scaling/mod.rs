@@ -23,7 +23,8 @@ mod util;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, VecDeque};
+use crate::table::Table;
+use std::collections::VecDeque;
 
 use serde_json::{json, Value};
 
@@ -100,7 +101,7 @@ pub struct ScalingContext {
     /// Sim time now, ms since start.
     pub now_ms: u64,
     /// ECS services by Application Auto Scaling resource id `service/<cluster>/<service>`.
-    pub services: BTreeMap<String, ServiceStatus>,
+    pub services: Table<String, ServiceStatus>,
     pub clusters: Vec<String>,
     /// `(subnet id, availability zone)` of the VPC.
     pub subnets: Vec<(String, String)>,
@@ -158,21 +159,21 @@ pub struct TickOutput {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScalingState {
     pub metrics: MetricStore,
-    pub alarms: BTreeMap<String, Alarm>,
-    pub targets: BTreeMap<String, ScalableTarget>,
-    pub policies: BTreeMap<(String, String), ScalingPolicy>,
-    pub scheduled: BTreeMap<(String, String), ScheduledAction>,
+    pub alarms: Table<String, Alarm>,
+    pub targets: Table<String, ScalableTarget>,
+    pub policies: Table<(String, String), ScalingPolicy>,
+    pub scheduled: Table<(String, String), ScheduledAction>,
     pub activities: Vec<ScalingActivity>,
-    pub launch_templates: BTreeMap<String, LaunchTemplate>,
-    pub asgs: BTreeMap<String, AutoScalingGroup>,
-    pub capacity_providers: BTreeMap<String, CapacityProvider>,
-    pub cluster_providers: BTreeMap<String, ClusterProviders>,
+    pub launch_templates: Table<String, LaunchTemplate>,
+    pub asgs: Table<String, AutoScalingGroup>,
+    pub capacity_providers: Table<String, CapacityProvider>,
+    pub cluster_providers: Table<String, ClusterProviders>,
     pub cost: CostLedger,
     /// Per scalable target (resource id), each minute's `(sim ms, desired, running)` after the
     /// policies ran, the newest [`HISTORY_MINUTES`] (for the app's desired-against-running chart).
-    pub history: BTreeMap<String, VecDeque<(u64, u32, u32)>>,
+    pub history: Table<String, VecDeque<(u64, u32, u32)>>,
     /// EC2 Auto Scaling policies by (group, policy name), and the groups' scaling activities, oldest first.
-    pub asg_policies: BTreeMap<(String, String), AsgPolicy>,
+    pub asg_policies: Table<(String, String), AsgPolicy>,
     pub asg_activities: Vec<AsgActivity>,
     actions: Vec<ScalingAction>,
     counter: u64,
@@ -241,7 +242,7 @@ impl ScalingState {
         self.run_policies(now_minute, &mut services);
         for rid in self.targets.keys() {
             if let Some(st) = services.get(rid) {
-                let h = self.history.entry(rid.clone()).or_default();
+                let h = self.history.get_or_default(rid.clone());
                 h.push_back((ctx.now_ms, st.desired, st.running));
                 if h.len() > HISTORY_MINUTES {
                     h.pop_front();

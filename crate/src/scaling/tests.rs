@@ -1,6 +1,6 @@
 //! Tests for the scaling module: table tests with the arithmetic in comments, and seeded property tests.
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use serde_json::json;
 
@@ -10,7 +10,7 @@ use crate::rng::Prng;
 const START: u64 = 1_795_856_400_000; // 2026-11-28T09:00:00Z (a whole minute)
 
 fn ctx(now_ms: u64, desired: u32) -> ScalingContext {
-    let mut services = BTreeMap::new();
+    let mut services = Table::new();
     services.insert("service/demo/web".to_string(), ServiceStatus { desired, running: desired, deploying: false });
     ScalingContext {
         region: "us-east-1".into(),
@@ -126,13 +126,13 @@ fn binpack_estimate() {
 #[test]
 fn strategy_base_and_weight() {
     let s = |p: &str, base, weight| StrategyItem { provider: p.into(), base, weight };
-    let none = BTreeMap::new();
+    let none = Table::new();
     // Weights 1:4 → 1 on A per 4 on B.
     assert_eq!(split_by_strategy(&[s("A", 0, 1), s("B", 0, 4)], 5, &none), vec![("A".into(), 1), ("B".into(), 4)]);
     // Base 2 on FARGATE, then 1:1 over the remaining 8 → FARGATE 2 + 4, SPOT 4.
     assert_eq!(split_by_strategy(&[s("FARGATE", 2, 1), s("FARGATE_SPOT", 0, 1)], 10, &none), vec![("FARGATE".into(), 6), ("FARGATE_SPOT".into(), 4)]);
     // Base already satisfied by running tasks: 3 new tasks weight 1:3 with 1 + 1 running beyond base.
-    let cur: BTreeMap<String, u32> = [("FARGATE".to_string(), 3), ("FARGATE_SPOT".to_string(), 1)].into_iter().collect();
+    let cur: Table<String, u32> = [("FARGATE".to_string(), 3), ("FARGATE_SPOT".to_string(), 1)].into_iter().collect();
     // FARGATE above base = 1, SPOT = 1; next shares (2/1, 2/3) → SPOT, (2/1, 3/3) → SPOT, (2/1, 4/3) → SPOT.
     assert_eq!(split_by_strategy(&[s("FARGATE", 2, 1), s("FARGATE_SPOT", 0, 3)], 3, &cur), vec![("FARGATE_SPOT".into(), 3)]);
     // Weight 0 gets nothing beyond its base.

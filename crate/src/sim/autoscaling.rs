@@ -10,7 +10,7 @@
 //! drains each instance first, see `sim/capacity.rs`). Capacity provider strategies, waiting tasks, Fargate
 //! Spot and the Fargate launch rate live in `sim/capacity.rs`; cost is wired in `sim/cost.rs`.
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use serde_json::Value;
 
@@ -24,13 +24,13 @@ pub fn is_wired_scaling_call(call: &str) -> bool {
 
 impl Sim {
     pub(crate) fn scaling_context(&self) -> ScalingContext {
-        let mut running_by_service: BTreeMap<ServiceKey, u32> = BTreeMap::new();
+        let mut running_by_service: Table<ServiceKey, u32> = Table::new();
         for t in self.live_tasks().filter(|t| t.is_active() && t.last_status == TaskStatus::Running) {
             if let Some(s) = t.service {
-                *running_by_service.entry(s).or_default() += 1;
+                *running_by_service.get_or_default(s) += 1;
             }
         }
-        let mut services = BTreeMap::new();
+        let mut services = Table::new();
         for s in self.services.values().filter(|s| s.status == "ACTIVE") {
             let running = running_by_service.get(&s.key).copied().unwrap_or(0);
             services.insert(
@@ -62,7 +62,7 @@ impl Sim {
     /// Once a minute: publish the minute's `AWS/ECS` and `AWS/ApplicationELB` datapoints, then act on the
     /// policies. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered, memory
     /// reserved]` over its ACTIVE and DRAINING container instances.
-    pub(crate) fn scaling_minute(&mut self, reservations: &BTreeMap<String, [u64; 4]>) {
+    pub(crate) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 4]>) {
         if self.scaling.targets.is_empty() && self.scaling.alarms.is_empty() && self.scaling.capacity_providers.is_empty() {
             return;
         }
@@ -121,10 +121,10 @@ impl Sim {
     /// the service's targets in one pass (no lookup per task).
     fn utilization_samples(&self) -> Vec<Sample> {
         // (running tasks, family, task memory MiB) per service.
-        let mut running: BTreeMap<ServiceKey, (u64, &str, u32)> = BTreeMap::new();
+        let mut running: Table<ServiceKey, (u64, &str, u32)> = Table::new();
         for task in self.live_tasks().filter(|t| t.last_status == TaskStatus::Running && t.is_active()) {
             if let Some(service) = task.service {
-                running.entry(service).or_insert((0, task.family.as_str(), task.memory_mib)).0 += 1;
+                running.get_or_insert_with(service, || (0, task.family.as_str(), task.memory_mib)).0 += 1;
             }
         }
         let mut samples = Vec::new();

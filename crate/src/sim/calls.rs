@@ -1,6 +1,6 @@
 //! The AWS API calls the engine accepts, by `service:Operation` name, with their real input shapes.
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use serde_json::{json, Value};
 
@@ -220,7 +220,7 @@ impl Sim {
         if !self.clusters.get(&name).is_some_and(|c| c.status == "ACTIVE") {
             let arn = self.arn("ecs", &format!("cluster/{name}"));
             self.clusters.insert(name.clone(), Cluster { name: name.clone(), arn, status: "ACTIVE".into(), created_at: self.now });
-            self.pools.entry(name.clone()).or_default();
+            self.pools.get_or_default(name.clone());
             // Instances whose agent was waiting for this cluster register now.
             let waiting: Vec<Ec2Key> = self
                 .ec2
@@ -299,7 +299,7 @@ impl Sim {
             }
         }
         let family = spec.family.clone();
-        let revisions = self.task_definitions.entry(family.clone()).or_default();
+        let revisions = self.task_definitions.get_or_default(family.clone());
         let revision = revisions.len() as u32 + 1;
         let arn = format!("arn:aws:ecs:{}:{ACCOUNT_ID}:task-definition/{family}:{revision}", self.scenario.region);
         revisions.push(TaskDefinitionRevision {
@@ -610,7 +610,7 @@ impl Sim {
         };
         let user_data = str_field(input, "UserData").map(decode_user_data).unwrap_or_default();
         let agent_cluster = user_data_setting(&user_data, "ECS_CLUSTER").unwrap_or_else(|| "default".into());
-        let mut agent_attributes = BTreeMap::new();
+        let mut agent_attributes = Table::new();
         if let Some(attrs) = user_data_setting(&user_data, "ECS_INSTANCE_ATTRIBUTES") {
             if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(&attrs) {
                 for (k, v) in map {
@@ -630,7 +630,7 @@ impl Sim {
             security_groups.extend(self.scenario.network.security_groups.first().map(|g| g.group_id.clone()));
         }
         let awsvpc_trunking = user_data_setting(&user_data, "ECS_ENABLE_AWSVPC_TRUNKING").is_none_or(|v| v == "true");
-        let mut tags = BTreeMap::new();
+        let mut tags = Table::new();
         for spec in input.get("TagSpecifications").and_then(Value::as_array).into_iter().flatten() {
             for tag in spec.get("Tags").and_then(Value::as_array).into_iter().flatten() {
                 if let (Some(k), Some(v)) = (str_field(tag, "Key"), str_field(tag, "Value")) {
@@ -716,7 +716,7 @@ impl Sim {
         let id = self.next_hex_id(32);
         let arn = self.arn("ecs", &format!("container-instance/{cluster}/{id}"));
         let subnet_vpc = self.scenario.network.vpc_id.clone();
-        let mut attributes: BTreeMap<String, Option<String>> = BTreeMap::new();
+        let mut attributes: Table<String, Option<String>> = Table::new();
         let it = instance.instance_type;
         for (name, value) in [
             ("ecs.availability-zone", instance.availability_zone.clone()),
@@ -746,7 +746,7 @@ impl Sim {
         if instance.awsvpc_trunking && it.trunk_task_eni_limit.is_some() {
             attributes.insert("ecs.awsvpc-trunk-id".into(), Some(format!("eni-{}", &id[..17])));
         }
-        let custom: BTreeMap<String, Option<String>> =
+        let custom: Table<String, Option<String>> =
             instance.agent_attributes.iter().map(|(k, v)| (k.clone(), Some(v.clone()))).collect();
         for (k, v) in &custom {
             attributes.insert(k.clone(), v.clone());
@@ -765,7 +765,7 @@ impl Sim {
             agent_version: "1.99.0".into(),
             agent_connected: true,
         };
-        self.pools.entry(cluster.clone()).or_default().add_node(info);
+        self.pools.get_or_default(cluster.clone()).add_node(info);
         self.container_instances.insert(
             node_key,
             ContainerInstance {
@@ -1112,7 +1112,7 @@ pub(crate) fn parse_constraints(value: Option<&Value>) -> Result<Vec<Constraint>
     Ok(out)
 }
 
-fn fis_tags_match(target: &Value, tags: &BTreeMap<String, String>) -> bool {
+fn fis_tags_match(target: &Value, tags: &Table<String, String>) -> bool {
     match target.get("resourceTags").and_then(Value::as_object) {
         Some(wanted) => wanted.iter().all(|(k, v)| tags.get(k).map(String::as_str) == v.as_str()),
         None => true,

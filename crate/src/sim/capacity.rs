@@ -2,7 +2,7 @@
 //! PROVISIONING for an Auto Scaling group capacity provider, Fargate Spot interruptions, the Fargate task
 //! launch rate, and instances drained before an Auto Scaling group scale-in terminates them.
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use serde_json::{json, Value};
 
@@ -67,7 +67,7 @@ impl Sim {
 
     /// Launches a batch over a strategy (or with the request's launch type when the strategy is empty):
     /// base first, then by weight, counting `current` tasks per provider.
-    pub(crate) fn launch_by_strategy(&mut self, request: &LaunchRequest, strategy: &[StrategyItem], current: &BTreeMap<String, u32>) -> (Vec<TaskKey>, Vec<Failure>) {
+    pub(crate) fn launch_by_strategy(&mut self, request: &LaunchRequest, strategy: &[StrategyItem], current: &Table<String, u32>) -> (Vec<TaskKey>, Vec<Failure>) {
         if strategy.is_empty() {
             return self.launch_tasks(request);
         }

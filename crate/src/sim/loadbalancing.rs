@@ -305,7 +305,7 @@ impl Sim {
             .filter(|s| arns.iter().any(|a| a == &s.subnet_id) || az_filter.contains(&s.availability_zone))
             .map(|s| s.availability_zone.clone())
             .collect();
-        zones.sort();
+        crate::order::sort(&mut zones);
         zones.dedup();
         if zones.is_empty() {
             return Err(ApiError::new("ValidationException", "The action's Subnets target selects no subnet: give resourceArns or a filter on AvailabilityZone."));

@@ -20,6 +20,7 @@ mod services;
 mod tasks;
 
 use std::cmp::Reverse;
+use crate::table::Table;
 use std::collections::{BTreeMap, BinaryHeap};
 
 use serde_json::Value;
@@ -169,12 +170,12 @@ pub struct Sim {
     pub(crate) trace: TraceHasher,
     pub(crate) id_counter: u64,
     pub(crate) timings: Timings,
-    pub(crate) images: BTreeMap<String, ImageBehavior>,
-    pub(crate) clusters: BTreeMap<String, Cluster>,
-    pub(crate) pools: BTreeMap<String, Pool>,
+    pub(crate) images: Table<String, ImageBehavior>,
+    pub(crate) clusters: Table<String, Cluster>,
+    pub(crate) pools: Table<String, Pool>,
     pub(crate) ec2: BTreeMap<Ec2Key, Ec2Instance>,
     pub(crate) container_instances: BTreeMap<NodeKey, ContainerInstance>,
-    pub(crate) task_definitions: BTreeMap<String, Vec<TaskDefinitionRevision>>,
+    pub(crate) task_definitions: Table<String, Vec<TaskDefinitionRevision>>,
     pub(crate) tasks: TaskMap,
     /// The keys of the tasks not yet STOPPED, all and per service: hot scans skip the stopped tasks (kept for
     /// Describe calls). Kept in step by `insert_task` and `finish_stop`.
@@ -184,8 +185,8 @@ pub struct Sim {
     pub(crate) live_node_tasks: BTreeMap<NodeKey, std::collections::BTreeSet<TaskKey>>,
     /// Each task's key by its id (load balancer targets name their task by id).
     pub(crate) task_keys_by_id: BTreeMap<String, TaskKey>,
-    pub(crate) services: BTreeMap<ServiceKey, Service>,
-    pub(crate) step_outputs: BTreeMap<String, Value>,
+    pub(crate) services: Table<ServiceKey, Service>,
+    pub(crate) step_outputs: Table<String, Value>,
     pub(crate) log: Vec<LogEntry>,
     pub(crate) log_cursor: usize,
     pub(crate) recorded_calls: Vec<RecordedCall>,
@@ -238,19 +239,19 @@ impl Sim {
             trace: TraceHasher::default(),
             id_counter: 0,
             timings: Timings::default(),
-            images: BTreeMap::new(),
-            clusters: BTreeMap::new(),
-            pools: BTreeMap::new(),
+            images: Table::new(),
+            clusters: Table::new(),
+            pools: Table::new(),
             ec2: BTreeMap::new(),
             container_instances: BTreeMap::new(),
-            task_definitions: BTreeMap::new(),
+            task_definitions: Table::new(),
             tasks: TaskMap::default(),
             live_tasks: Default::default(),
             live_service_tasks: BTreeMap::new(),
             live_node_tasks: BTreeMap::new(),
             task_keys_by_id: BTreeMap::new(),
-            services: BTreeMap::new(),
-            step_outputs: BTreeMap::new(),
+            services: Table::new(),
+            step_outputs: Table::new(),
             log: Vec::new(),
             log_cursor: 0,
             recorded_calls: Vec::new(),
@@ -446,14 +447,14 @@ impl Sim {
 
     fn on_metrics_sample(&mut self) {
         // Per cluster: [cpu registered, cpu reserved, memory registered, memory reserved] (ACTIVE and DRAINING).
-        let mut by_cluster: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
+        let mut by_cluster: Table<&str, [u64; 4]> = Table::new();
         for ci in self.container_instances.values() {
             if ci.status == "INACTIVE" {
                 continue;
             }
             if let Some(pool) = self.pools.get(&ci.cluster) {
                 if let (Some(node), Some(remaining)) = (pool.node(ci.key), pool.remaining(ci.key)) {
-                    let r = by_cluster.entry(ci.cluster.as_str()).or_default();
+                    let r = by_cluster.get_or_default(ci.cluster.as_str());
                     r[0] += node.registered_cpu_units as u64;
                     r[1] += (node.registered_cpu_units - remaining.cpu_units.min(node.registered_cpu_units)) as u64;
                     r[2] += node.registered_memory_mib as u64;
@@ -461,7 +462,7 @@ impl Sim {
                 }
             }
         }
-        let reservations: BTreeMap<String, [u64; 4]> = by_cluster.into_iter().map(|(c, r)| (c.to_string(), r)).collect();
+        let reservations: Table<String, [u64; 4]> = by_cluster.into_iter().map(|(c, r)| (c.to_string(), r)).collect();
         let [cpu_registered, cpu_used, mem_registered, mem_used] =
             reservations.values().fold([0u64; 4], |acc, r| [acc[0] + r[0], acc[1] + r[1], acc[2] + r[2], acc[3] + r[3]]);
         let percent = |used: u64, total: u64| if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 };

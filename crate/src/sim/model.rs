@@ -1,7 +1,7 @@
 //! The entities of the simulated account: clusters, EC2 instances, container instances, task
 //! definitions, tasks and services. Plain data; the engine in `sim` owns the behaviour.
 
-use std::collections::BTreeMap;
+use crate::table::Table;
 
 use crate::catalog::InstanceType;
 use crate::placement::{Constraint, NodeKey, Reservation, Strategy};
@@ -53,7 +53,7 @@ pub struct Ec2Instance {
     /// The cluster the ECS agent joins (`ECS_CLUSTER` in the user data, or `default`).
     pub agent_cluster: String,
     /// Custom attributes from `ECS_INSTANCE_ATTRIBUTES` in the user data.
-    pub agent_attributes: BTreeMap<String, String>,
+    pub agent_attributes: Table<String, String>,
     /// Whether the instance profile lets the agent register (the ecsInstanceRole).
     pub can_register: bool,
     pub awsvpc_trunking: bool,
@@ -62,7 +62,7 @@ pub struct Ec2Instance {
     /// `SecurityGroupIds` of RunInstances (the VPC's first security group when none is given).
     pub security_groups: Vec<String>,
     pub container_instance: Option<NodeKey>,
-    pub tags: BTreeMap<String, String>,
+    pub tags: Table<String, String>,
 }
 
 #[derive(Clone, Debug)]
@@ -78,7 +78,7 @@ pub struct ContainerInstance {
     pub status_since: SimTime,
     pub registered_at: SimTime,
     pub agent_connected: bool,
-    pub custom_attributes: BTreeMap<String, Option<String>>,
+    pub custom_attributes: Table<String, Option<String>>,
 }
 
 #[derive(Clone, Debug)]

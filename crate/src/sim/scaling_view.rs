@@ -250,8 +250,11 @@ impl Sim {
             .map(|a| ScalingActivityView { time: sim_time(a.start_ms), resource_id: a.resource_id.clone(), description: a.description.clone(), cause: a.cause.clone(), status_code: a.status_code.clone() })
             .collect();
         // EC2 states by instance id, in one pass (not one scan of every instance per group member).
-        let ec2_states: std::collections::BTreeMap<&str, Ec2State> =
-            if sc.asgs.is_empty() { Default::default() } else { self.ec2.values().map(|e| (e.instance_id.as_str(), e.state)).collect() };
+        let ec2_states: crate::table::Table<&str, Ec2State> = if sc.asgs.is_empty() {
+            Default::default()
+        } else {
+            crate::table::Table::from_unsorted(self.ec2.values().map(|e| (e.instance_id.as_str(), e.state)).collect())
+        };
         let auto_scaling_groups = sc
             .asgs
             .values()

@@ -560,12 +560,12 @@ impl Sim {
 
             // Scale in: more good tasks than desired. Not started ones first, then the AZ with the most tasks.
             if n_good > desired {
-                let mut az_counts: BTreeMap<&str, i64> = BTreeMap::new();
+                let mut az_counts: Table<&str, i64> = Table::new();
                 for t in &good {
-                    *az_counts.entry(t.availability_zone.as_str()).or_default() += 1;
+                    *az_counts.get_or_default(t.availability_zone.as_str()) += 1;
                 }
                 let mut ranked: Vec<&Task> = good.clone();
-                ranked.sort_by_key(|t| (t.last_status == TaskStatus::Running, -az_counts[t.availability_zone.as_str()], std::cmp::Reverse(t.key)));
+                crate::order::sort_by_key(&mut ranked, |t| (t.last_status == TaskStatus::Running, -az_counts[t.availability_zone.as_str()], std::cmp::Reverse(t.key)));
                 for t in ranked.iter().take((n_good - desired) as usize) {
                     to_stop.push((t.key, scaling_reason.clone()));
                 }
@@ -573,7 +573,7 @@ impl Sim {
             // Obsolete tasks that are not healthy can go at once; healthy ones only above the minimum healthy count.
             let mut healthy_budget = n_healthy.saturating_sub(min_healthy) as i64;
             let mut obsolete_sorted: Vec<(bool, TaskKey)> = obsolete.iter().zip(&healthy).map(|(t, h)| (*h, t.key)).collect();
-            obsolete_sorted.sort();
+            crate::order::sort(&mut obsolete_sorted);
             for (is_healthy, task) in obsolete_sorted {
                 if !is_healthy {
                     to_stop.push((task, scaling_reason.clone()));
@@ -583,10 +583,10 @@ impl Sim {
                 }
             }
             // Good tasks per capacity provider: where the strategy continues from.
-            let mut by_provider: BTreeMap<String, u32> = BTreeMap::new();
+            let mut by_provider: Table<String, u32> = Table::new();
             for t in &good {
                 if let Some(p) = &t.capacity_provider_name {
-                    *by_provider.entry(p.clone()).or_default() += 1;
+                    *by_provider.get_or_default(p.clone()) += 1;
                 }
             }
             (n_total, n_good, obsolete.len() as u32, n_healthy, healthy_budget, to_stop, by_provider)

@@ -91,7 +91,7 @@ impl Sim {
             // Over the Fargate task launch rate (a token bucket, see `sim/capacity.rs`).
             return Err(ApiError::new("ThrottlingException", "Rate exceeded"));
         }
-        let (launched, failures) = self.launch_by_strategy(&request, &strategy, &BTreeMap::new());
+        let (launched, failures) = self.launch_by_strategy(&request, &strategy, &Table::new());
         let tasks: Vec<Value> = launched.iter().map(|k| self.task_json(*k)).collect();
         let failures: Vec<Value> = failures
             .iter()
@@ -226,14 +226,14 @@ impl Sim {
         match request.launch_type {
             LaunchType::Fargate => {
                 // Tasks of the group per Availability Zone, counted once for the batch and kept up to date.
-                let mut per_az: BTreeMap<String, u32> = BTreeMap::new();
+                let mut per_az: Table<String, u32> = Table::new();
                 for task in self.live_tasks().filter(|t| t.is_active() && t.group == request.group) {
-                    *per_az.entry(task.availability_zone.clone()).or_default() += 1;
+                    *per_az.get_or_default(task.availability_zone.clone()) += 1;
                 }
                 for _ in 0..request.count {
                     let subnet = self.fargate_subnet(&request.subnets, &per_az);
                     let az = self.scenario.network.subnets.iter().find(|s| s.subnet_id == subnet).map(|s| s.availability_zone.clone()).unwrap_or_default();
-                    *per_az.entry(az.clone()).or_default() += 1;
+                    *per_az.get_or_default(az.clone()) += 1;
                     let key = self.create_task(request, &rev, None, az, Some(subnet), None);
                     launched.push(key);
                 }
@@ -317,7 +317,7 @@ impl Sim {
     }
 
     /// Fargate spreads a group's tasks across the Availability Zones of the given subnets.
-    fn fargate_subnet(&self, subnets: &[String], tasks_per_az: &BTreeMap<String, u32>) -> String {
+    fn fargate_subnet(&self, subnets: &[String], tasks_per_az: &Table<String, u32>) -> String {
         let mut best: Option<(u32, &String)> = None;
         for subnet in subnets {
             let az = self.scenario.network.subnets.iter().find(|s| &s.subnet_id == subnet).map(|s| s.availability_zone.as_str()).unwrap_or("");
