@@ -6,6 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
+use crate::components::form::use_flag;
 use crate::driver::{use_clock, use_sim, SimProvider, SPEEDS};
 
 /// What the learner selected on the map: the explanation panel shows it.
@@ -35,7 +36,7 @@ pub fn app() -> Html {
 #[function_component(Page)]
 fn page() -> Html {
     let selection = use_state(Selection::default);
-    let help_open = use_state(|| false);
+    let help_open = use_flag(false);
     let sim = use_sim();
 
     use_effect_with((), |_| mark_first_render());

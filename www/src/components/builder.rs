@@ -4,9 +4,9 @@
 
 use ecs_sim::catalog::INSTANCE_TYPES;
 use serde_json::{json, Map, Value};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::form::{checked, event_value, field, outcome, pairs, select, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
@@ -43,55 +43,6 @@ pub fn builder() -> Html {
     }
 }
 
-/// The value of the input, select or textarea an event came from.
-pub(crate) fn event_value(e: &Event) -> String {
-    let Some(target) = e.target() else { return String::new() };
-    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
-        return input.value();
-    }
-    if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
-        return select.value();
-    }
-    target.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default()
-}
-
-pub(crate) fn checked(e: &Event) -> bool {
-    e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
-}
-
-/// A labelled text field bound to a string state.
-pub(crate) fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> Html {
-    let oninput = { let state = state.clone(); Callback::from(move |e: InputEvent| state.set(event_value(&e))) };
-    html! {
-        <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={(**state).clone()} oninput={oninput} /></label>
-    }
-}
-
-/// A labelled select bound to a string state.
-pub(crate) fn select(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)]) -> Html {
-    let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(event_value(&e))) };
-    html! {
-        <label class="field"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} onchange={onchange}>
-                { for options.iter().map(|(value, text)| html! { <option key={value.clone()} value={value.clone()} selected={*value == **state}>{ text }</option> }) }
-            </select>
-        </label>
-    }
-}
-
-pub(crate) fn pairs(values: &[&str]) -> Vec<(String, String)> {
-    values.iter().map(|v| (v.to_string(), v.to_string())).collect()
-}
-
-/// The outcome line of the last action: AWS's refusal, or what happened.
-pub(crate) fn outcome(result: &Option<Result<String, String>>) -> Html {
-    match result {
-        Some(Ok(text)) => html! { <p class="ok-text" role="status">{ text }</p> },
-        Some(Err(text)) => html! { <p class="error-text" role="alert">{ text }</p> },
-        None => html! {},
-    }
-}
-
 /// The cluster the builder acts on: the first active one.
 fn current_cluster(sim: &SimHandle) -> Option<String> {
     sim.view().clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
@@ -101,12 +52,12 @@ fn current_cluster(sim: &SimHandle) -> Option<String> {
 fn cluster_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let instance_type = use_state(|| "m5.large".to_string());
-    let count = use_state(|| "1".to_string());
-    let profile = use_state(|| "ecsInstanceRole".to_string());
+    let instance_type = use_text("m5.large");
+    let count = use_text("1");
+    let profile = use_text("ecsInstanceRole");
     let subnet = use_state(|| view.subnets.first().map(|s| s.subnet_id.clone()).unwrap_or_default());
-    let cluster_name = use_state(|| "demo".to_string());
-    let result = use_state(|| None::<Result<String, String>>);
+    let cluster_name = use_text("demo");
+    let result = use_outcome();
     let cluster = current_cluster(&sim);
     let create_cluster = {
         let (sim, name, result) = (sim.clone(), cluster_name.clone(), result.clone());
@@ -272,7 +223,7 @@ fn task_definition_form() -> Html {
     let sim = use_sim();
     let form = use_state(TdForm::default);
     let json_text = use_state(|| pretty(&TdForm::default().to_json()));
-    let result = use_state(|| None::<Result<String, String>>);
+    let result = use_outcome();
     let errors = use_memo((*json_text).clone(), |text| validate(text));
 
     // A form edit rewrites the JSON; a JSON edit updates the form (when it parses).
@@ -420,8 +371,8 @@ type StrategyRows = [(UseStateHandle<String>, UseStateHandle<String>, UseStateHa
 
 #[hook]
 fn use_strategy_rows() -> StrategyRows {
-    let first = (use_state(String::new), use_state(|| "0".to_string()), use_state(|| "1".to_string()));
-    let second = (use_state(|| "-".to_string()), use_state(|| "0".to_string()), use_state(|| "1".to_string()));
+    let first = (use_text(""), use_text("0"), use_text("1"));
+    let second = (use_text("-"), use_text("0"), use_text("1"));
     [first, second]
 }
 
@@ -497,24 +448,24 @@ fn service_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let tds = active_task_definitions(&sim);
-    let name = use_state(|| "my-service".to_string());
-    let td = use_state(String::new);
-    let desired = use_state(|| "3".to_string());
-    let launch_type = use_state(|| "FARGATE".to_string());
+    let name = use_text("my-service");
+    let td = use_text("");
+    let desired = use_text("3");
+    let launch_type = use_text("FARGATE");
     let strategy_rows = use_strategy_rows();
     let providers = strategy_providers(&sim);
-    let preset = use_state(|| "spread-az".to_string());
-    let min_percent = use_state(|| "100".to_string());
-    let max_percent = use_state(|| "200".to_string());
-    let breaker = use_state(|| true);
+    let preset = use_text("spread-az");
+    let min_percent = use_text("100");
+    let max_percent = use_text("200");
+    let breaker = use_flag(true);
     let excluded_subnets = use_state(Vec::<String>::new);
-    let result = use_state(|| None::<Result<String, String>>);
-    let update_service = use_state(String::new);
-    let update_desired = use_state(|| "2".to_string());
-    let update_td = use_state(String::new);
-    let update_strategy = use_state(|| false);
+    let result = use_outcome();
+    let update_service = use_text("");
+    let update_desired = use_text("2");
+    let update_td = use_text("");
+    let update_strategy = use_flag(false);
     let update_rows = use_strategy_rows();
-    let update_result = use_state(|| None::<Result<String, String>>);
+    let update_result = use_outcome();
     let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
     let subnets: Vec<String> = view.subnets.iter().map(|s| s.subnet_id.clone()).filter(|s| !excluded_subnets.contains(s)).collect();
 
@@ -639,12 +590,12 @@ fn service_form() -> Html {
 fn run_task_form() -> Html {
     let sim = use_sim();
     let tds = active_task_definitions(&sim);
-    let td = use_state(String::new);
-    let count = use_state(|| "1".to_string());
-    let launch_type = use_state(|| "FARGATE".to_string());
+    let td = use_text("");
+    let count = use_text("1");
+    let launch_type = use_text("FARGATE");
     let strategy_rows = use_strategy_rows();
     let providers = strategy_providers(&sim);
-    let result = use_state(|| None::<Result<String, String>>);
+    let result = use_outcome();
     let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
     let run = {
         let (sim, count, launch_type, result, td_value, rows, providers) =
@@ -687,8 +638,8 @@ fn run_task_form() -> Html {
 #[function_component(FilesForm)]
 fn files_form() -> Html {
     let sim = use_sim();
-    let share = use_state(String::new);
-    let result = use_state(|| None::<Result<String, String>>);
+    let share = use_text("");
+    let result = use_outcome();
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
     let make_share = {
         let (sim, share) = (sim.clone(), share.clone());

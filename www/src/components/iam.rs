@@ -8,7 +8,7 @@ use ecs_sim::view::{TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::builder::{event_value, field, outcome, select};
+use crate::components::form::{event_value, field, outcome, select, select_current, use_outcome, use_text};
 use crate::driver::use_sim;
 use crate::shell::format_elapsed;
 
@@ -79,18 +79,6 @@ fn policy_check(text: &str, kind: PolicyKind) -> Html {
     }
 }
 
-/// A select whose shown option is `current` (the value the form will use), bound to `state`.
-pub(crate) fn select_current(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)], current: &str) -> Html {
-    let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(event_value(&e))) };
-    html! {
-        <label class="field"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} onchange={onchange}>
-                { for options.iter().map(|(value, text)| html! { <option key={value.clone()} value={value.clone()} selected={value == current}>{ text }</option> }) }
-            </select>
-        </label>
-    }
-}
-
 /// Running tasks and services a simulated call can come from: (`service:NAME` | `task:ID`, label).
 pub(crate) fn call_targets(view: &View) -> Vec<(String, String)> {
     let services = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (format!("service:{}", s.name), format!("a task of service {}", s.name)));
@@ -112,12 +100,12 @@ pub(crate) fn target_input(view: &View, target: &str) -> Option<Value> {
 pub fn iam_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let name = use_state(|| "my-task-role".to_string());
+    let name = use_text("my-task-role");
     let trust = use_state(|| TRUST_ECS_TASKS.to_string());
-    let policy_name = use_state(|| "app-policy".to_string());
+    let policy_name = use_text("app-policy");
     let policy = use_state(|| INLINE_EXAMPLE.to_string());
     let managed = use_state(|| aws_managed_policy_by_name("AmazonS3ReadOnlyAccess").map(|p| p.arn()).unwrap_or_default());
-    let result = use_state(|| None::<Result<String, String>>);
+    let result = use_outcome();
 
     // One AWS call from the editor's fields; `make` builds (call, input, success text).
     let call = |make: EditorCall| {
@@ -213,10 +201,10 @@ fn task_call_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let targets = call_targets(&view);
-    let target = use_state(String::new);
-    let action = use_state(|| "s3:GetObject".to_string());
-    let resource = use_state(|| "arn:aws:s3:::example-bucket/report.csv".to_string());
-    let result = use_state(|| None::<Result<String, String>>);
+    let target = use_text("");
+    let action = use_text("s3:GetObject");
+    let resource = use_text("arn:aws:s3:::example-bucket/report.csv");
+    let result = use_outcome();
     let target_value = if targets.iter().any(|t| t.0 == *target) { (*target).clone() } else { targets.first().map(|t| t.0.clone()).unwrap_or_default() };
     let run = {
         let (sim, action, resource, result, target_value) = (sim.clone(), action.clone(), resource.clone(), result.clone(), target_value.clone());

@@ -8,8 +8,8 @@ use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::builder::{checked, event_value, field, outcome, pairs, select};
-use crate::components::iam::{call_targets, select_current, target_input};
+use crate::components::form::{checked, event_value, field, outcome, pairs, select, select_current, use_flag, use_outcome, use_text};
+use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::{Selection, SelectionHandle};
@@ -447,15 +447,15 @@ pub fn load_balancing_form() -> Html {
         .collect();
 
     // Rules: the listener being edited, the new rule's fields.
-    let listener = use_state(String::new);
-    let priority = use_state(|| "20".to_string());
+    let listener = use_text("");
+    let priority = use_text("20");
     let conditions = use_state(|| vec![("path-pattern".to_string(), "/admin/*".to_string())]);
-    let action = use_state(|| "fixed-response".to_string());
-    let forward_tg = use_state(String::new);
-    let status_code = use_state(|| "403".to_string());
-    let content_type = use_state(|| "text/plain".to_string());
-    let body = use_state(|| "Forbidden".to_string());
-    let rule_result = use_state(|| None::<Result<String, String>>);
+    let action = use_text("fixed-response");
+    let forward_tg = use_text("");
+    let status_code = use_text("403");
+    let content_type = use_text("text/plain");
+    let body = use_text("Forbidden");
+    let rule_result = use_outcome();
     let listener_value = current(&listener, &listeners);
     let forward_value = current(&forward_tg, &tgs);
 
@@ -483,16 +483,16 @@ pub fn load_balancing_form() -> Html {
     let current_rules = view.load_balancers.iter().flat_map(|l| l.listeners.iter()).find(|l| l.arn == listener_value).map(|l| l.rules.clone()).unwrap_or_default();
 
     // Create load balancer / target group / listener.
-    let lb_name = use_state(|| "my-alb".to_string());
-    let lb_type = use_state(|| "application".to_string());
-    let tg_name = use_state(|| "my-tg".to_string());
-    let tg_port = use_state(|| "8080".to_string());
-    let tg_type = use_state(|| "ip".to_string());
-    let tg_path = use_state(|| "/health".to_string());
-    let l_lb = use_state(String::new);
-    let l_port = use_state(|| "8080".to_string());
-    let l_tg = use_state(String::new);
-    let create_result = use_state(|| None::<Result<String, String>>);
+    let lb_name = use_text("my-alb");
+    let lb_type = use_text("application");
+    let tg_name = use_text("my-tg");
+    let tg_port = use_text("8080");
+    let tg_type = use_text("ip");
+    let tg_path = use_text("/health");
+    let l_lb = use_text("");
+    let l_port = use_text("8080");
+    let l_tg = use_text("");
+    let create_result = use_outcome();
     let create_lb = {
         let (sim, lb_name, lb_type, create_result, net) = (sim.clone(), lb_name.clone(), lb_type.clone(), create_result.clone(), net.clone());
         Callback::from(move |_| {
@@ -529,11 +529,11 @@ pub fn load_balancing_form() -> Html {
     };
 
     // Target group attributes.
-    let attr_tg = use_state(String::new);
-    let dereg = use_state(String::new);
-    let slow_start = use_state(String::new);
-    let algorithm = use_state(String::new);
-    let attr_result = use_state(|| None::<Result<String, String>>);
+    let attr_tg = use_text("");
+    let dereg = use_text("");
+    let slow_start = use_text("");
+    let algorithm = use_text("");
+    let attr_result = use_outcome();
     let attr_tg_value = current(&attr_tg, &tgs);
     let modify = {
         let (sim, dereg, slow_start, algorithm, attr_result, tg) = (sim.clone(), dereg.clone(), slow_start.clone(), algorithm.clone(), attr_result.clone(), attr_tg_value.clone());
@@ -553,13 +553,13 @@ pub fn load_balancing_form() -> Html {
     };
 
     // Traffic.
-    let load_lb = use_state(String::new);
-    let pattern = use_state(|| "constant".to_string());
-    let rate_a = use_state(|| "300".to_string());
-    let rate_b = use_state(|| "900".to_string());
-    let duration = use_state(|| "10m".to_string());
-    let mix = use_state(String::new);
-    let load_result = use_state(|| None::<Result<String, String>>);
+    let load_lb = use_text("");
+    let pattern = use_text("constant");
+    let rate_a = use_text("300");
+    let rate_b = use_text("900");
+    let duration = use_text("10m");
+    let mix = use_text("");
+    let load_result = use_outcome();
     let load_lb_value = current(&load_lb, &lbs);
     let set_load = {
         let (sim, pattern, rate_a, rate_b, duration, mix, load_result, lb) = (sim.clone(), pattern.clone(), rate_a.clone(), rate_b.clone(), duration.clone(), mix.clone(), load_result.clone(), load_lb_value.clone());
@@ -605,13 +605,13 @@ pub fn load_balancing_form() -> Html {
 
     // Target behaviour.
     let targets = call_targets(&view);
-    let behavior_target = use_state(String::new);
+    let behavior_target = use_text("");
     let behavior_target_value = current(&behavior_target, &targets);
-    let healthy = use_state(|| false);
-    let response_code = use_state(|| "500".to_string());
-    let latency = use_state(|| "0".to_string());
-    let timeout = use_state(|| false);
-    let behavior_result = use_state(|| None::<Result<String, String>>);
+    let healthy = use_flag(false);
+    let response_code = use_text("500");
+    let latency = use_text("0");
+    let timeout = use_flag(false);
+    let behavior_result = use_outcome();
     let set_behavior = {
         let (sim, healthy, response_code, latency, timeout, behavior_result, target) = (sim.clone(), healthy.clone(), response_code.clone(), latency.clone(), timeout.clone(), behavior_result.clone(), behavior_target_value.clone());
         Callback::from(move |_| {
@@ -628,10 +628,10 @@ pub fn load_balancing_form() -> Html {
     };
 
     // AZ outage.
-    let az = use_state(String::new);
+    let az = use_text("");
     let az_options = pairs(&view.availability_zones.iter().map(String::as_str).collect::<Vec<_>>());
     let az_value = current(&az, &az_options);
-    let outage_result = use_state(|| None::<Result<String, String>>);
+    let outage_result = use_outcome();
     let outage = {
         let (sim, outage_result, az) = (sim.clone(), outage_result.clone(), az_value.clone());
         Callback::from(move |_| {

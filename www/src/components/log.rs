@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::form::use_text;
 use crate::driver::{use_sim, LogRow};
 use crate::shell::format_elapsed;
 
@@ -25,8 +26,8 @@ const KINDS: [(&str, &str); 9] = [
 #[function_component(EventLog)]
 pub fn event_log() -> Html {
     let sim = use_sim();
-    let kind = use_state(String::new);
-    let text = use_state(String::new);
+    let kind = use_text("");
+    let text = use_text("");
     let on_kind = {
         let kind = kind.clone();
         Callback::from(move |e: Event| {

@@ -9,8 +9,7 @@ use ecs_sim::view::{AlarmView, CapacityProviderView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::builder::{checked, field, outcome, pairs, select};
-use crate::components::iam::select_current;
+use crate::components::form::{checked, field, outcome, pairs, select, select_current, use_flag, use_outcome, use_text, Outcome};
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::format_elapsed;
 
@@ -19,8 +18,6 @@ const DIMENSION: &str = "ecs:service:DesiredCount";
 const PREDEFINED_METRICS: [&str; 3] = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"];
 const COMPARISONS: [&str; 4] = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
 /// Minimum wall time between chart redraws, milliseconds.
-
-type Outcome = UseStateHandle<Option<Result<String, String>>>;
 
 /// A whole number from a form field, or a message naming the AWS field.
 pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
@@ -146,14 +143,14 @@ fn service_scaling() -> Html {
     let view = sim.view();
     let sc = &view.scaling;
     let services: Vec<(String, String)> = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (format!("service/{}/{}", s.cluster, s.name), format!("{} ({})", s.name, s.cluster))).collect();
-    let service = use_state(String::new);
+    let service = use_text("");
     let resource_id = current(&service, &services);
     let base = move |rid: &str| json!({ "ServiceNamespace": "ecs", "ResourceId": rid, "ScalableDimension": DIMENSION });
 
     // RegisterScalableTarget.
-    let min = use_state(|| "1".to_string());
-    let max = use_state(|| "10".to_string());
-    let target_result = use_state(|| None);
+    let min = use_text("1");
+    let max = use_text("10");
+    let target_result = use_outcome();
     let register = {
         let (sim, min, max, result, rid) = (sim.clone(), min.clone(), max.clone(), target_result.clone(), resource_id.clone());
         Callback::from(move |_| {
@@ -168,14 +165,14 @@ fn service_scaling() -> Html {
     };
 
     // PutScalingPolicy, target tracking.
-    let tt_name = use_state(|| "cpu-target".to_string());
+    let tt_name = use_text("cpu-target");
     let tt_metric = use_state(|| PREDEFINED_METRICS[0].to_string());
-    let tt_value = use_state(|| "50".to_string());
-    let tt_label = use_state(String::new);
-    let tt_out = use_state(|| "300".to_string());
-    let tt_in = use_state(|| "300".to_string());
-    let tt_disable_in = use_state(|| false);
-    let tt_result = use_state(|| None);
+    let tt_value = use_text("50");
+    let tt_label = use_text("");
+    let tt_out = use_text("300");
+    let tt_in = use_text("300");
+    let tt_disable_in = use_flag(false);
+    let tt_result = use_outcome();
     let labels = resource_labels(&view);
     let tt_label_value = if tt_label.is_empty() { labels.first().cloned().unwrap_or_default() } else { (*tt_label).clone() };
     let put_tt = {
@@ -201,15 +198,15 @@ fn service_scaling() -> Html {
     };
 
     // PutScalingPolicy, step scaling, and the alarm that runs it.
-    let st_name = use_state(|| "cpu-step".to_string());
-    let st_type = use_state(|| "ChangeInCapacity".to_string());
-    let st_steps = use_state(|| "0:20:1, 20::3".to_string());
-    let st_cooldown = use_state(|| "300".to_string());
-    let st_metric = use_state(|| "CPUUtilization".to_string());
+    let st_name = use_text("cpu-step");
+    let st_type = use_text("ChangeInCapacity");
+    let st_steps = use_text("0:20:1, 20::3");
+    let st_cooldown = use_text("300");
+    let st_metric = use_text("CPUUtilization");
     let st_comparison = use_state(|| COMPARISONS[0].to_string());
-    let st_threshold = use_state(|| "70".to_string());
-    let st_periods = use_state(|| "3".to_string());
-    let st_result = use_state(|| None::<Result<String, String>>);
+    let st_threshold = use_text("70");
+    let st_periods = use_text("3");
+    let st_result = use_outcome();
     let put_step = {
         let (sim, name, kind, steps, cooldown, metric, comparison, threshold, periods, result, rid) = (
             sim.clone(), st_name.clone(), st_type.clone(), st_steps.clone(), st_cooldown.clone(), st_metric.clone(), st_comparison.clone(), st_threshold.clone(), st_periods.clone(), st_result.clone(), resource_id.clone(),
@@ -239,12 +236,12 @@ fn service_scaling() -> Html {
     };
 
     // PutScheduledAction.
-    let sa_name = use_state(|| "scale-up".to_string());
+    let sa_name = use_text("scale-up");
     let in_ten = (view.start_epoch_ms + view.now.as_millis() + 600_000) / 60_000 * 60_000;
     let sa_schedule = use_state(|| format!("at({})", &ecs_sim::time::format_iso8601_ms(in_ten)[..19]));
-    let sa_min = use_state(|| "4".to_string());
-    let sa_max = use_state(String::new);
-    let sa_result = use_state(|| None);
+    let sa_min = use_text("4");
+    let sa_max = use_text("");
+    let sa_result = use_outcome();
     let put_scheduled = {
         let (sim, name, schedule, min, max, result, rid) = (sim.clone(), sa_name.clone(), sa_schedule.clone(), sa_min.clone(), sa_max.clone(), sa_result.clone(), resource_id.clone());
         Callback::from(move |_| {
@@ -436,15 +433,15 @@ fn capacity_scaling() -> Html {
     let cluster = cluster_of(&view);
 
     // CreateLaunchTemplate + CreateAutoScalingGroup.
-    let lt_name = use_state(|| "ecs-lt".to_string());
-    let instance_type = use_state(|| "m5.large".to_string());
-    let profile = use_state(|| "ecsInstanceRole".to_string());
-    let asg_name = use_state(|| "ecs-asg".to_string());
-    let asg_min = use_state(|| "0".to_string());
-    let asg_max = use_state(|| "10".to_string());
-    let asg_desired = use_state(|| "1".to_string());
-    let protect = use_state(|| true);
-    let asg_result = use_state(|| None);
+    let lt_name = use_text("ecs-lt");
+    let instance_type = use_text("m5.large");
+    let profile = use_text("ecsInstanceRole");
+    let asg_name = use_text("ecs-asg");
+    let asg_min = use_text("0");
+    let asg_max = use_text("10");
+    let asg_desired = use_text("1");
+    let protect = use_flag(true);
+    let asg_result = use_outcome();
     let create_asg = {
         let (sim, lt_name, instance_type, profile, asg_name, min, max, desired, protect, result, cluster) =
             (sim.clone(), lt_name.clone(), instance_type.clone(), profile.clone(), asg_name.clone(), asg_min.clone(), asg_max.clone(), asg_desired.clone(), protect.clone(), asg_result.clone(), cluster.clone());
@@ -466,16 +463,16 @@ fn capacity_scaling() -> Html {
 
     // CreateCapacityProvider.
     let asgs: Vec<(String, String)> = sc.auto_scaling_groups.iter().map(|g| (g.arn.clone(), g.name.clone())).collect();
-    let cp_asg = use_state(String::new);
+    let cp_asg = use_text("");
     let cp_asg_value = current(&cp_asg, &asgs);
-    let cp_name = use_state(|| "my-cp".to_string());
-    let managed = use_state(|| true);
-    let target_capacity = use_state(|| "100".to_string());
-    let min_step = use_state(|| "1".to_string());
-    let max_step = use_state(|| "10".to_string());
-    let warmup = use_state(|| "300".to_string());
-    let mtp = use_state(|| true);
-    let cp_result = use_state(|| None);
+    let cp_name = use_text("my-cp");
+    let managed = use_flag(true);
+    let target_capacity = use_text("100");
+    let min_step = use_text("1");
+    let max_step = use_text("10");
+    let warmup = use_text("300");
+    let mtp = use_flag(true);
+    let cp_result = use_outcome();
     let create_cp = {
         let (sim, name, asg, managed, target, min_step, max_step, warmup, mtp, result) =
             (sim.clone(), cp_name.clone(), cp_asg_value.clone(), managed.clone(), target_capacity.clone(), min_step.clone(), max_step.clone(), warmup.clone(), mtp.clone(), cp_result.clone());
@@ -496,11 +493,11 @@ fn capacity_scaling() -> Html {
     // PutClusterCapacityProviders with a one-provider default strategy.
     let mut providers: Vec<(String, String)> = sc.capacity_providers.iter().map(|c| (c.name.clone(), c.name.clone())).collect();
     providers.extend(pairs(&["FARGATE", "FARGATE_SPOT"]));
-    let strategy_provider = use_state(String::new);
+    let strategy_provider = use_text("");
     let strategy_value = current(&strategy_provider, &providers);
-    let strategy_base = use_state(|| "0".to_string());
-    let strategy_weight = use_state(|| "1".to_string());
-    let put_result = use_state(|| None);
+    let strategy_base = use_text("0");
+    let strategy_weight = use_text("1");
+    let put_result = use_outcome();
     let put_providers = {
         let (sim, provider, base, weight, result, cluster) = (sim.clone(), strategy_value.clone(), strategy_base.clone(), strategy_weight.clone(), put_result.clone(), cluster.clone());
         Callback::from(move |_| {
@@ -599,7 +596,7 @@ fn capacity_scaling() -> Html {
 pub fn scaling_charts() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let picked = use_state(String::new);
+    let picked = use_text("");
     let targets: Vec<(String, String)> = view.scaling.scalable_targets.iter().map(|t| (t.resource_id.clone(), t.resource_id.clone())).collect();
     let resource_id = current(&picked, &targets);
     let panels = chart_panels(&view, &resource_id);

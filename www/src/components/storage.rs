@@ -6,8 +6,8 @@ use ecs_sim::view::View;
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::builder::{checked, field, outcome, pairs, select};
-use crate::components::iam::{call_targets, select_current, target_input};
+use crate::components::form::{checked, field, outcome, pairs, select, select_current, use_flag, use_outcome, use_text};
+use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::{format_elapsed, Selection, SelectionHandle};
@@ -111,15 +111,15 @@ fn size_text(bytes: u64) -> String {
 pub fn storage_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let fs_name = use_state(|| "shared-data".to_string());
-    let performance = use_state(|| "generalPurpose".to_string());
-    let throughput = use_state(|| "elastic".to_string());
-    let encrypted = use_state(|| true);
-    let fs = use_state(String::new);
-    let subnet = use_state(String::new);
-    let sg = use_state(String::new);
-    let ap_path = use_state(|| "/data".to_string());
-    let result = use_state(|| None::<Result<String, String>>);
+    let fs_name = use_text("shared-data");
+    let performance = use_text("generalPurpose");
+    let throughput = use_text("elastic");
+    let encrypted = use_flag(true);
+    let fs = use_text("");
+    let subnet = use_text("");
+    let sg = use_text("");
+    let ap_path = use_text("/data");
+    let result = use_outcome();
 
     let file_systems: Vec<(String, String)> = view.file_systems.iter().map(|f| (f.file_system_id.clone(), format!("{} ({})", f.name.clone().unwrap_or_default(), f.file_system_id))).collect();
     let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
@@ -214,12 +214,12 @@ fn file_call_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let targets = call_targets(&view);
-    let target = use_state(String::new);
-    let az = use_state(String::new);
+    let target = use_text("");
+    let az = use_text("");
     let volume = use_state(|| view.tasks.iter().find_map(|t| t.efs_mounts.first().map(|m| m.0.clone())).unwrap_or_else(|| "data".into()));
-    let path = use_state(|| "/notes/hello.txt".to_string());
-    let content = use_state(|| "hello from a task".to_string());
-    let result = use_state(|| None::<Result<String, String>>);
+    let path = use_text("/notes/hello.txt");
+    let content = use_text("hello from a task");
+    let result = use_outcome();
     let target_value = if targets.iter().any(|t| t.0 == *target) { (*target).clone() } else { targets.first().map(|t| t.0.clone()).unwrap_or_default() };
     let act = |write: bool| {
         let (sim, az, volume, path, content, result, target_value) = (sim.clone(), az.clone(), volume.clone(), path.clone(), content.clone(), result.clone(), target_value.clone());

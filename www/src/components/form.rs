@@ -1,0 +1,84 @@
+//! The form parts every builder tab shares: the state hooks of a form, labelled fields, selects and
+//! check boxes bound to them, and the outcome line of a call. Each is one function, so the markup is
+//! compiled once rather than in every panel.
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// The outcome of a form's last call: AWS's refusal, or what happened.
+pub(crate) type Outcome = UseStateHandle<Option<Result<String, String>>>;
+
+/// A form field's text, starting as `initial`.
+#[hook]
+pub(crate) fn use_text(initial: &'static str) -> UseStateHandle<String> {
+    use_state(|| initial.to_string())
+}
+
+/// A check box's state, starting as `initial`.
+#[hook]
+pub(crate) fn use_flag(initial: bool) -> UseStateHandle<bool> {
+    use_state(move || initial)
+}
+
+/// A form's outcome line, empty until its first call.
+#[hook]
+pub(crate) fn use_outcome() -> Outcome {
+    use_state(|| None)
+}
+
+/// The value of the input, select or textarea an event came from.
+pub(crate) fn event_value(e: &Event) -> String {
+    let Some(target) = e.target() else { return String::new() };
+    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        return input.value();
+    }
+    if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+        return select.value();
+    }
+    target.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default()
+}
+
+/// Whether the check box an event came from is ticked.
+pub(crate) fn checked(e: &Event) -> bool {
+    e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
+}
+
+/// A labelled text field bound to a string state.
+pub(crate) fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> Html {
+    let oninput = { let state = state.clone(); Callback::from(move |e: InputEvent| state.set(event_value(&e))) };
+    html! {
+        <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={(**state).clone()} oninput={oninput} /></label>
+    }
+}
+
+/// A labelled select bound to a string state.
+pub(crate) fn select(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)]) -> Html {
+    select_current(label, name, state, options, state)
+}
+
+/// Options whose value is their text.
+pub(crate) fn pairs(values: &[&str]) -> Vec<(String, String)> {
+    values.iter().map(|v| (v.to_string(), v.to_string())).collect()
+}
+
+/// The outcome line of the last action: AWS's refusal, or what happened.
+pub(crate) fn outcome(result: &Option<Result<String, String>>) -> Html {
+    match result {
+        Some(Ok(text)) => html! { <p class="ok-text" role="status">{ text }</p> },
+        Some(Err(text)) => html! { <p class="error-text" role="alert">{ text }</p> },
+        None => html! {},
+    }
+}
+
+/// A select whose shown option is `current` (the value the form will use), bound to `state`.
+pub(crate) fn select_current(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)], current: &str) -> Html {
+    let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(event_value(&e))) };
+    html! {
+        <label class="field"><span>{ label.to_string() }</span>
+            <select name={name.to_string()} onchange={onchange}>
+                { for options.iter().map(|(value, text)| html! { <option key={value.clone()} value={value.clone()} selected={value == current}>{ text }</option> }) }
+            </select>
+        </label>
+    }
+}
+
