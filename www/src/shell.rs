@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
-use crate::components::form::use_flag;
+use crate::components::form::{hint, use_flag};
 use crate::driver::{use_clock, use_sim, SimProvider, SPEEDS};
 
 /// What the learner selected on the map: the explanation panel shows it.
@@ -251,7 +251,7 @@ fn help_overlay(props: &HelpProps) -> Html {
                     <dt><kbd>{ "?" }</kbd></dt><dd>{ "Show or hide this help" }</dd>
                     <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "Close this help" }</dd>
                 </dl>
-                <p class="hint">{ "Click a task chip, an instance or a service on the map to see why it is where it is." }</p>
+                { hint("Click a task chip, an instance or a service on the map to see why it is where it is.") }
                 <button type="button" onclick={props.on_close.clone()}>{ "Close" }</button>
             </div>
         </div>

@@ -6,7 +6,7 @@ use ecs_sim::catalog::INSTANCE_TYPES;
 use serde_json::{json, Map, Value};
 use yew::prelude::*;
 
-use crate::components::form::{checked, event_value, field, outcome, pairs, select, use_flag, use_outcome, use_text};
+use crate::components::form::{check_box, checked, event_value, field, hint, outcome, pairs, select, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
@@ -92,19 +92,19 @@ fn cluster_form() -> Html {
     profiles.push((String::new(), "(none: the agent cannot register)".into()));
     html! {
         <div class="form">
-            <p class="hint">{ match &cluster { Some(c) => format!("Cluster: {c}"), None => "No cluster yet: create one first.".to_string() } }</p>
+            { hint(&match &cluster { Some(c) => format!("Cluster: {c}"), None => "No cluster yet: create one first.".to_string() }) }
             if cluster.is_none() {
                 { field("Cluster name", "clusterName", &cluster_name) }
                 <button type="button" onclick={create_cluster}>{ "Create cluster (ecs:CreateCluster)" }</button>
             }
-            <h3 class="subhead">{ "Launch EC2 instances" }</h3>
+            { subhead("Launch EC2 instances") }
             { select("Instance type", "instanceType", &instance_type, &types) }
             { field("Count", "count", &count) }
             { select("Subnet (Availability Zone)", "subnet", &subnet, &subnets) }
             { select("Instance profile (the ECS agent's IAM role)", "instanceProfile", &profile, &profiles) }
             <button type="button" onclick={launch}>{ "Launch (ec2:RunInstances)" }</button>
             { outcome(&result) }
-            <p class="hint">{ "To drain or terminate an instance, select it on the map: its actions appear in the Why? panel." }</p>
+            { hint("To drain or terminate an instance, select it on the map: its actions appear in the Why? panel.") }
         </div>
     }
 }
@@ -310,7 +310,7 @@ fn task_definition_form() -> Html {
             }
             <button type="button" class="primary" onclick={register}>{ "Register (ecs:RegisterTaskDefinition)" }</button>
             { outcome(&result) }
-            <h3 class="subhead">{ "Registered" }</h3>
+            { subhead("Registered") }
             <ul class="td-list">
                 { for view.task_definitions.iter().map(|td| {
                     let name = format!("{}:{}", td.family, td.revision);
@@ -416,7 +416,7 @@ fn strategy_fields(rows: &StrategyRows, providers: &[String], prefix: &str) -> H
                     { field("weight", &format!("{prefix}Weight{i}"), weight) }
                 </div>
             }) }
-            <p class="hint">{ "base tasks go to a provider first; the rest split by weight. FARGATE_SPOT runs at a discount and can be interrupted with a two-minute warning." }</p>
+            { hint("base tasks go to a provider first; the rest split by weight. FARGATE_SPOT runs at a discount and can be interrupted with a two-minute warning.") }
         </fieldset>
     }
 }
@@ -533,13 +533,11 @@ fn service_form() -> Html {
     };
     let presets: Vec<(String, String)> = strategy_presets().iter().map(|p| (p.0.to_string(), p.1.to_string())).collect();
     let on_td = { let td = td.clone(); Callback::from(move |e: Event| td.set(event_value(&e))) };
-    let on_breaker = { let breaker = breaker.clone(); Callback::from(move |e: Event| breaker.set(checked(&e))) };
-    let on_update_strategy = { let update_strategy = update_strategy.clone(); Callback::from(move |e: Event| update_strategy.set(checked(&e))) };
     let mut update_tds = vec![(String::new(), "(unchanged)".to_string())];
     update_tds.extend(tds.iter().cloned());
     html! {
         <div class="form">
-            <h3 class="subhead">{ "Create service" }</h3>
+            { subhead("Create service") }
             { field("Service name", "serviceName", &name) }
             <label class="field"><span>{ "Task definition" }</span>
                 <select name="taskDefinition" onchange={on_td}>
@@ -569,15 +567,15 @@ fn service_form() -> Html {
                 { field("Min healthy %", "minimumHealthyPercent", &min_percent) }
                 { field("Max %", "maximumPercent", &max_percent) }
             </div>
-            <label class="check"><input type="checkbox" checked={*breaker} onchange={on_breaker} />{ "Deployment circuit breaker (with rollback)" }</label>
+            { check_box("Deployment circuit breaker (with rollback)", "", &breaker) }
             <button type="button" class="primary" onclick={create}>{ "Create (ecs:CreateService)" }</button>
             { outcome(&result) }
             if !services.is_empty() {
-                <h3 class="subhead">{ "Update service" }</h3>
+                { subhead("Update service") }
                 { select("Service", "updateService", &update_service, &services) }
                 { field("Desired count", "updateDesiredCount", &update_desired) }
                 { select("Task definition", "updateTaskDefinition", &update_td, &update_tds) }
-                <label class="check"><input type="checkbox" name="updateChangeStrategy" checked={*update_strategy} onchange={on_update_strategy} />{ "Change capacity provider strategy (a different one starts a new deployment)" }</label>
+                { check_box("Change capacity provider strategy (a different one starts a new deployment)", "updateChangeStrategy", &update_strategy) }
                 if *update_strategy { { strategy_fields(&update_rows, &providers, "update") } }
                 <button type="button" onclick={update}>{ "Update (ecs:UpdateService)" }</button>
                 { outcome(&update_result) }
@@ -630,7 +628,7 @@ fn run_task_form() -> Html {
             if *launch_type == STRATEGY { { strategy_fields(&strategy_rows, &providers, "run") } }
             <button type="button" class="primary" onclick={run}>{ "Run (ecs:RunTask)" }</button>
             { outcome(&result) }
-            <p class="hint">{ "To stop a task, select its chip on the map." }</p>
+            { hint("To stop a task, select its chip on the map.") }
         </div>
     }
 }
@@ -665,18 +663,18 @@ fn files_form() -> Html {
     };
     html! {
         <div class="form">
-            <h3 class="subhead">{ "Scenario files" }</h3>
+            { subhead("Scenario files") }
             <a class="link button-link" href={data_href(&sim.scenario_json())} download="scenario.json">{ "Export scenario JSON" }</a>
             <label class="field"><span>{ "Import scenario JSON" }</span><input type="file" accept=".json,application/json" onchange={import} /></label>
             { outcome(&result) }
-            <h3 class="subhead">{ "Share link" }</h3>
-            <p class="hint">{ "A link that replays this exact run (scenario, seed and your calls) to the current sim time." }</p>
+            { subhead("Share link") }
+            { hint("A link that replays this exact run (scenario, seed and your calls) to the current sim time.") }
             <button type="button" onclick={make_share}>{ "Create share link" }</button>
             if !share.is_empty() {
                 <input class="share-link" readonly=true aria-label="Share link" value={(*share).clone()} />
-                <p class="hint">{ format!("{} characters", share.len()) }</p>
+                { hint(&format!("{} characters", share.len())) }
             }
-            <p class="hint">{ "Task definitions export from the Task definitions tab." }</p>
+            { hint("Task definitions export from the Task definitions tab.") }
         </div>
     }
 }

@@ -6,6 +6,7 @@ use ecs_sim::placement::Explanation as PlacementExplanation;
 use serde_json::json;
 use yew::prelude::*;
 
+use crate::components::form::{hint, subhead};
 use crate::charts;
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -21,7 +22,7 @@ pub fn explanation() -> Html {
             <h2 id="explain-title" class="panel-title">{ "Why?" }</h2>
             {
                 match selection {
-                    Selection::None => html! { <p class="hint">{ "Select a task chip, an instance or a service on the map to see the reasons behind each decision." }</p> },
+                    Selection::None => hint("Select a task chip, an instance or a service on the map to see the reasons behind each decision."),
                     Selection::Task(id) => html! { <TaskDetails id={id} /> },
                     Selection::Instance(id) => html! { <InstanceDetails id={id} /> },
                     Selection::Service(name) => html! { <ServiceDetails name={name} /> },
@@ -51,7 +52,7 @@ fn task_details(props: &IdProps) -> Html {
         use_memo(props.id.clone(), move |id| sim.explain_task(id).map(|(e, _)| e))
     };
     let Some(task) = view.tasks.iter().find(|t| t.id == props.id) else {
-        return html! { <p class="hint">{ "This task is no longer in the cluster." }</p> };
+        return hint("This task is no longer in the cluster.");
     };
     let stop = {
         let sim = sim.clone();
@@ -62,7 +63,7 @@ fn task_details(props: &IdProps) -> Html {
     let row = |k: &str, v: String| html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> };
     html! {
         <div class="details" data-selected-task={task.id.clone()}>
-            <h3 class="subhead">{ format!("Task {}", short_id(&task.id)) }</h3>
+            { subhead(&format!("Task {}", short_id(&task.id))) }
             <dl class="kv">
                 { row("Task definition", format!("{}:{}", task.family, task.revision)) }
                 { row("Started by", task.service.as_ref().map(|s| format!("service {s}")).unwrap_or_else(|| task.group.clone())) }
@@ -87,9 +88,9 @@ fn task_details(props: &IdProps) -> Html {
             <crate::components::loadbalancing::TaskTargetHealth task={task.clone()} />
             <crate::components::iam::TaskAccess task={task.clone()} />
             if task.launch_type == "FARGATE" {
-                <p class="hint">{ "Fargate places the task in one of the service's subnets; there is no instance choice to explain." }</p>
+                { hint("Fargate places the task in one of the service's subnets; there is no instance choice to explain.") }
             } else if let Some(explanation) = &*explanation {
-                <h3 class="subhead">{ "Why this instance" }</h3>
+                { subhead("Why this instance") }
                 { explanation_table(explanation) }
             }
         </div>
@@ -154,7 +155,7 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
                     </tbody>
                 </table>
             </div>
-            <p class="hint">{ "Strategy values: lower is better; \"kept\" means the instance was still among the best after that strategy." }</p>
+            { hint("Strategy values: lower is better; \"kept\" means the instance was still among the best after that strategy.") }
         </>
     }
 }
@@ -165,7 +166,7 @@ fn instance_details(props: &IdProps) -> Html {
     let error = use_state(|| None::<String>);
     let view = sim.view();
     let Some(i) = view.instances.iter().find(|i| i.ec2_instance_id == props.id) else {
-        return html! { <p class="hint">{ "This instance is gone." }</p> };
+        return hint("This instance is gone.");
     };
     let act = |call: &'static str, input: serde_json::Value| {
         let sim = sim.clone();
@@ -177,7 +178,7 @@ fn instance_details(props: &IdProps) -> Html {
     let row = |k: &str, v: String| html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> };
     html! {
         <div class="details">
-            <h3 class="subhead">{ format!("Instance {}", i.ec2_instance_id) }</h3>
+            { subhead(&format!("Instance {}", i.ec2_instance_id)) }
             <dl class="kv">
                 { row("Type", i.instance_type.clone()) }
                 { row("Availability Zone", i.availability_zone.clone()) }
@@ -231,13 +232,13 @@ fn service_details(props: &NameProps) -> Html {
     let sim = use_sim();
     let view = sim.view();
     let Some(service) = view.services.iter().find(|s| s.name == props.name) else {
-        return html! { <p class="hint">{ "This service no longer exists." }</p> };
+        return hint("This service no longer exists.");
     };
     let short = service.running_count + service.pending_count < service.desired_count;
     let explanation = if short && service.launch_type != "FARGATE" { explain(&sim, &service.cluster, &service.name) } else { None };
     html! {
         <div class="details">
-            <h3 class="subhead">{ format!("Service {}", service.name) }</h3>
+            { subhead(&format!("Service {}", service.name)) }
             <dl class="kv">
                 <dt>{ "Task definition" }</dt><dd>{ &service.task_definition }</dd>
                 <dt>{ "Desired / running / pending" }</dt><dd>{ format!("{} / {} / {}", service.desired_count, service.running_count, service.pending_count) }</dd>
@@ -257,10 +258,10 @@ fn service_details(props: &NameProps) -> Html {
                 }) }
             </ul>
             if let Some(explanation) = explanation {
-                <h3 class="subhead">{ "Why tasks are not placed" }</h3>
+                { subhead("Why tasks are not placed") }
                 { explanation_table(&explanation) }
             } else if !short {
-                <p class="hint">{ "Every desired task is placed." }</p>
+                { hint("Every desired task is placed.") }
             }
             <h4>{ "Recent service events" }</h4>
             <ul class="service-events">
@@ -285,7 +286,7 @@ fn charts_panel() -> Html {
     });
     html! {
         <>
-            <h3 class="subhead">{ "Cluster metrics" }</h3>
+            { subhead("Cluster metrics") }
             <ul class="legend chart-legend" aria-hidden="true">
                 <li><span class="chip-dot legend-cpu"></span>{ "CPU reserved %" }</li>
                 <li><span class="chip-dot legend-memory"></span>{ "Memory reserved %" }</li>

@@ -82,3 +82,22 @@ pub(crate) fn select_current(label: &str, name: &str, state: &UseStateHandle<Str
     }
 }
 
+
+/// A labelled check box bound to a flag; `name` is left out of the markup when empty.
+pub(crate) fn check_box(label: &str, name: &str, state: &UseStateHandle<bool>) -> Html {
+    let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(checked(&e))) };
+    let name = (!name.is_empty()).then(|| AttrValue::from(name.to_string()));
+    html! {
+        <label class="check"><input type="checkbox" name={name} checked={**state} {onchange} />{ label.to_string() }</label>
+    }
+}
+
+/// A hint paragraph: what to try next, or why a list is empty.
+pub(crate) fn hint(text: &str) -> Html {
+    html! { <p class="hint">{ text.to_string() }</p> }
+}
+
+/// A panel's sub-heading.
+pub(crate) fn subhead(text: &str) -> Html {
+    html! { <h3 class="subhead">{ text.to_string() }</h3> }
+}

@@ -8,7 +8,7 @@ use ecs_sim::view::{TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{event_value, field, outcome, select, select_current, use_outcome, use_text};
+use crate::components::form::{event_value, field, hint, outcome, select, select_current, subhead, use_outcome, use_text};
 use crate::driver::use_sim;
 use crate::shell::format_elapsed;
 
@@ -125,7 +125,7 @@ pub fn iam_form() -> Html {
     let managed_options: Vec<(String, String)> = AWS_MANAGED_POLICIES.iter().map(|p| (p.arn(), p.name.to_string())).collect();
     html! {
         <div class="form iam-form">
-            <h3 class="subhead">{ format!("Roles ({})", view.roles.len()) }</h3>
+            { subhead(&format!("Roles ({})", view.roles.len())) }
             <ul class="role-list">
                 { for view.roles.iter().map(|role| {
                     let edit = {
@@ -169,7 +169,7 @@ pub fn iam_form() -> Html {
                     }
                 }) }
             </ul>
-            <h3 class="subhead">{ "Role editor" }</h3>
+            { subhead("Role editor") }
             { field("Role name", "roleName", &name) }
             <label class="field"><span>{ "Trust policy (who may assume the role)" }</span>
                 <textarea name="trustPolicy" class="policy-text" spellcheck="false" rows="8" value={(*trust).clone()} oninput={on_text(&trust)} />
@@ -226,13 +226,13 @@ fn task_call_form() -> Html {
     };
     html! {
         <>
-            <h3 class="subhead">{ "Test a call from a task" }</h3>
-            <p class="hint">{ "The application in the task calls an AWS API with its task role's credentials; IAM decides." }</p>
+            { subhead("Test a call from a task") }
+            { hint("The application in the task calls an AWS API with its task role's credentials; IAM decides.") }
             { select_current("From", "callTarget", &target, &targets, &target_value) }
             { field("Action", "callAction", &action) }
             { field("Resource ARN", "callResource", &resource) }
             <button type="button" onclick={run} disabled={targets.is_empty()}>{ "Make the call (sim:TaskCall)" }</button>
-            if targets.is_empty() { <p class="hint">{ "No running task yet." }</p> }
+            if targets.is_empty() { { hint("No running task yet.") } }
             { outcome(&result) }
         </>
     }
@@ -256,7 +256,7 @@ pub fn task_access(props: &TaskAccessProps) -> Html {
     let role = |arn: &Option<String>, none: &str| arn.as_deref().map(|a| a.to_string()).unwrap_or_else(|| none.to_string());
     html! {
         <div class="task-access">
-            <h3 class="subhead">{ "Permissions (IAM)" }</h3>
+            { subhead("Permissions (IAM)") }
             <dl class="kv">
                 <dt>{ "Task role" }</dt><dd class="task-role">{ role(&task.task_role_arn, "none: the application has no AWS credentials") }</dd>
                 <dt>{ "Execution role" }</dt><dd class="execution-role">{ role(&task.execution_role_arn, "none: ECS cannot pull private ECR images, fetch secrets or send awslogs for this task") }</dd>
@@ -300,7 +300,7 @@ pub fn task_access(props: &TaskAccessProps) -> Html {
                     </table>
                 </div>
             } else if task.task_role_arn.is_some() {
-                <p class="hint">{ "No AWS calls from this task yet (try the IAM tab's \"Test a call from a task\")." }</p>
+                { hint("No AWS calls from this task yet (try the IAM tab's \"Test a call from a task\").") }
             }
         </div>
     }

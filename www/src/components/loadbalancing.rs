@@ -8,7 +8,7 @@ use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{checked, event_value, field, outcome, pairs, select, select_current, use_flag, use_outcome, use_text};
+use crate::components::form::{check_box, event_value, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -158,7 +158,7 @@ pub fn load_balancer_strip() -> Html {
                             </button>
                             <div class="lb-dns" title="DNS name">{ &lb.dns_name }</div>
                             <div class={classes!("lb-outcome", class)}>{ outcome_text }</div>
-                            if lb.listeners.is_empty() { <p class="hint">{ "No listener: it accepts no traffic." }</p> }
+                            if lb.listeners.is_empty() { { hint("No listener: it accepts no traffic.") } }
                             { for lb.listeners.iter().map(|l| html! {
                                 <div key={l.arn.clone()} class="lb-listener" data-port={l.port.to_string()}>
                                     <div class="lb-listener-head">{ format!("Listener {} :{}", l.protocol, l.port) }</div>
@@ -179,7 +179,7 @@ pub fn load_balancer_strip() -> Html {
                             }) }
                         </div>
                         <div class="lb-groups">
-                            if groups.is_empty() { <p class="hint">{ "No target group: add a listener that forwards to one." }</p> }
+                            if groups.is_empty() { { hint("No target group: add a listener that forwards to one.") } }
                             { for groups.iter().map(|g| {
                                 let rps = group_rps(g);
                                 let share = if total > 0.0 { rps / total } else { 0.0 };
@@ -215,7 +215,7 @@ fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
                 <strong class="lb-tg-name">{ &g.name }</strong>
                 <span class="muted">{ format!(" {}:{} · {} · {}/{} healthy", g.protocol, g.port, g.target_type, healthy, g.targets.len()) }</span>
             </div>
-            if g.targets.is_empty() { <p class="hint">{ "No registered targets." }</p> }
+            if g.targets.is_empty() { { hint("No registered targets.") } }
             <ul class="lb-targets">
                 { for g.targets.iter().map(|t| {
                     let share = if total > 0 { t.requests_last_step as f64 / total as f64 } else { 0.0 };
@@ -290,12 +290,12 @@ pub fn load_balancer_details(props: &NameProps) -> Html {
     let sim = use_sim();
     let view = sim.view();
     let Some(lb) = view.load_balancers.iter().find(|l| l.name == props.name) else {
-        return html! { <p class="hint">{ "This load balancer no longer exists." }</p> };
+        return hint("This load balancer no longer exists.");
     };
     let (_, outcome_text) = outcome_of(lb);
     html! {
         <div class="details lb-details">
-            <h3 class="subhead">{ format!("Load balancer {}", lb.name) }</h3>
+            { subhead(&format!("Load balancer {}", lb.name)) }
             <dl class="kv">
                 <dt>{ "Type" }</dt><dd>{ &lb.lb_type }</dd>
                 <dt>{ "DNS name" }</dt><dd>{ &lb.dns_name }</dd>
@@ -358,7 +358,7 @@ pub fn load_balancer_charts() -> Html {
     let Some(lb) = lb else { return html! {} };
     html! {
         <div class="lb-charts">
-            <h3 class="subhead">{ format!("Load balancer {} (per minute)", lb.name) }</h3>
+            { subhead(&format!("Load balancer {} (per minute)", lb.name)) }
             <canvas ref={canvas} class="chart lb-chart" width="296" height="300"
                 aria-label={format!("Charts of {}: requests per minute, TargetResponseTime p99, 5xx from targets and from the load balancer, healthy hosts", lb.name)}></canvas>
         </div>
@@ -650,8 +650,6 @@ pub fn load_balancing_form() -> Html {
             conditions.set(next);
         })
     };
-    let on_behavior_healthy = { let healthy = healthy.clone(); Callback::from(move |e: Event| healthy.set(checked(&e))) };
-    let on_timeout = { let timeout = timeout.clone(); Callback::from(move |e: Event| timeout.set(checked(&e))) };
     let (label_a, label_b) = match pattern.as_str() {
         "ramp" => ("From (req/s)", "To (req/s)"),
         "dailyCycle" => ("Min (req/s)", "Max (req/s)"),
@@ -661,9 +659,9 @@ pub fn load_balancing_form() -> Html {
 
     html! {
         <div class="form lb-form">
-            <h3 class="subhead">{ "Listener rules" }</h3>
+            { subhead("Listener rules") }
             if listeners.is_empty() {
-                <p class="hint">{ "No listener yet: create a load balancer, a target group and a listener below, or load the alb-path-routing scenario." }</p>
+                { hint("No listener yet: create a load balancer, a target group and a listener below, or load the alb-path-routing scenario.") }
             } else {
                 { select_current("Listener", "ruleListener", &listener, &listeners, &listener_value) }
                 <ol class="lb-rules editor-rules">
@@ -717,8 +715,8 @@ pub fn load_balancing_form() -> Html {
                 { outcome(&rule_result) }
             }
 
-            <h3 class="subhead">{ "Traffic (sim:SetLoad)" }</h3>
-            if lbs.is_empty() { <p class="hint">{ "Create a load balancer first." }</p> } else {
+            { subhead("Traffic (sim:SetLoad)") }
+            if lbs.is_empty() { { hint("Create a load balancer first.") } } else {
                 { select_current("Load balancer", "loadLb", &load_lb, &lbs, &load_lb_value) }
                 { select("Pattern", "loadPattern", &pattern, &pairs(&["constant", "ramp", "dailyCycle", "spike", "stop"])) }
                 if *pattern != "stop" {
@@ -733,26 +731,26 @@ pub fn load_balancing_form() -> Html {
                 { outcome(&load_result) }
             }
 
-            <h3 class="subhead">{ "Target behaviour (sim:SetTargetBehavior)" }</h3>
-            if targets.is_empty() { <p class="hint">{ "No running service or task." }</p> } else {
+            { subhead("Target behaviour (sim:SetTargetBehavior)") }
+            if targets.is_empty() { { hint("No running service or task.") } } else {
                 { select_current("Tasks", "behaviorTarget", &behavior_target, &targets, &behavior_target_value) }
-                <label class="check"><input type="checkbox" checked={*healthy} onchange={on_behavior_healthy} />{ "Health check passes" }</label>
+                { check_box("Health check passes", "", &healthy) }
                 <div class="row">
                     { field("Response code", "responseCode", &response_code) }
                     { field("Extra latency (ms)", "extraLatencyMs", &latency) }
                 </div>
-                <label class="check"><input type="checkbox" checked={*timeout} onchange={on_timeout} />{ "Time out (no response)" }</label>
+                { check_box("Time out (no response)", "", &timeout) }
                 <button type="button" onclick={set_behavior}>{ "Set behaviour" }</button>
                 { outcome(&behavior_result) }
             }
 
-            <h3 class="subhead">{ "Availability Zone outage (AWS FIS)" }</h3>
+            { subhead("Availability Zone outage (AWS FIS)") }
             { select_current("Zone", "outageAz", &az, &az_options, &az_value) }
             <button type="button" class="danger" onclick={outage}>{ "AZ outage: disrupt connectivity for 10 min" }</button>
             { outcome(&outage_result) }
 
-            <h3 class="subhead">{ "Target group attributes" }</h3>
-            if tgs.is_empty() { <p class="hint">{ "No target group yet." }</p> } else {
+            { subhead("Target group attributes") }
+            if tgs.is_empty() { { hint("No target group yet.") } } else {
                 { select_current("Target group", "attrTargetGroup", &attr_tg, &tgs, &attr_tg_value) }
                 <div class="row">
                     { field("Deregistration delay (s)", "deregistrationDelay", &dereg) }
@@ -763,7 +761,7 @@ pub fn load_balancing_form() -> Html {
                 { outcome(&attr_result) }
             }
 
-            <h3 class="subhead">{ "Create" }</h3>
+            { subhead("Create") }
             <div class="row">
                 { field("Load balancer name", "lbName", &lb_name) }
                 { select("Type", "lbType", &lb_type, &pairs(&["application", "network"])) }
@@ -787,7 +785,7 @@ pub fn load_balancing_form() -> Html {
                 <button type="button" onclick={create_listener}>{ "Create listener (HTTP)" }</button>
             }
             { outcome(&create_result) }
-            <p class="hint">{ "Attach a service to a target group with loadBalancers in ecs:CreateService (e.g. in a scenario file)." }</p>
+            { hint("Attach a service to a target group with loadBalancers in ecs:CreateService (e.g. in a scenario file).") }
         </div>
     }
 }

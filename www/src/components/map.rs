@@ -8,6 +8,7 @@ use std::rc::Rc;
 use ecs_sim::view::{InstanceView, TaskView, View};
 use yew::prelude::*;
 
+use crate::components::form::hint;
 use crate::driver::{use_clock, use_sim};
 use crate::shell::{format_elapsed, Banner, Selection, SelectionHandle};
 
@@ -104,7 +105,7 @@ pub fn cluster_map() -> Html {
             } else {
                 <div class="map-empty">
                     <p class="map-empty-title">{ "No instances or tasks yet" }</p>
-                    <p class="hint">{ "Launch EC2 instances or run a Fargate task from the builder, or pick a scenario above." }</p>
+                    { hint("Launch EC2 instances or run a Fargate task from the builder, or pick a scenario above.") }
                 </div>
             }
             <crate::components::storage::StorageStrip />

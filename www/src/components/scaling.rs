@@ -9,7 +9,7 @@ use ecs_sim::view::{AlarmView, CapacityProviderView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{checked, field, outcome, pairs, select, select_current, use_flag, use_outcome, use_text, Outcome};
+use crate::components::form::{check_box, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text, Outcome};
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::format_elapsed;
 
@@ -263,11 +263,10 @@ fn service_scaling() -> Html {
         })
     };
 
-    let on_disable = { let s = tt_disable_in.clone(); Callback::from(move |e: Event| s.set(checked(&e))) };
     html! {
         <>
-            <h3 class="subhead">{ "Scalable targets and policies" }</h3>
-            if sc.scalable_targets.is_empty() { <p class="hint">{ "No service is registered with Application Auto Scaling." }</p> }
+            { subhead("Scalable targets and policies") }
+            if sc.scalable_targets.is_empty() { { hint("No service is registered with Application Auto Scaling.") } }
             <ul class="scaling-targets">
                 { for sc.scalable_targets.iter().map(|t| html! {
                     <li key={t.resource_id.clone()} class="scaling-target" data-resource-id={t.resource_id.clone()}>
@@ -297,14 +296,14 @@ fn service_scaling() -> Html {
                 }) }
             </ul>
 
-            <h3 class="subhead">{ "Alarms" }</h3>
+            { subhead("Alarms") }
             if sc.alarms.is_empty() {
-                <p class="hint">{ "No CloudWatch alarm yet. A target tracking policy creates two: AlarmHigh scales out, AlarmLow scales in. Try the target-tracking-spike scenario." }</p>
+                { hint("No CloudWatch alarm yet. A target tracking policy creates two: AlarmHigh scales out, AlarmLow scales in. Try the target-tracking-spike scenario.") }
             }
             <ul class="alarms">{ for sc.alarms.iter().map(alarm_card) }</ul>
 
-            <h3 class="subhead">{ "Scaling activities" }</h3>
-            if sc.activities.is_empty() { <p class="hint">{ "No scaling activity yet." }</p> }
+            { subhead("Scaling activities") }
+            if sc.activities.is_empty() { { hint("No scaling activity yet.") } }
             <ol class="activities">
                 { for sc.activities.iter().map(|a| html! {
                     <li key={format!("{}-{}", a.time.as_millis(), a.description)} class="activity">
@@ -315,8 +314,8 @@ fn service_scaling() -> Html {
                 }) }
             </ol>
 
-            <h3 class="subhead">{ "Scale a service" }</h3>
-            if services.is_empty() { <p class="hint">{ "Create a service first (Services tab)." }</p> } else {
+            { subhead("Scale a service") }
+            if services.is_empty() { { hint("Create a service first (Services tab).") } } else {
                 { select_current("Service", "scalingService", &service, &services, &resource_id) }
                 <details class="editor" open=true>
                     <summary>{ "Scalable target (min and max tasks)" }</summary>
@@ -333,7 +332,7 @@ fn service_scaling() -> Html {
                     }
                     { field("Target value", "ttTargetValue", &tt_value) }
                     <div class="row">{ field("Scale-out cooldown (s)", "ttScaleOutCooldown", &tt_out) }{ field("Scale-in cooldown (s)", "ttScaleInCooldown", &tt_in) }</div>
-                    <label class="check"><input type="checkbox" name="ttDisableScaleIn" checked={*tt_disable_in} onchange={on_disable} />{ "DisableScaleIn (never remove tasks)" }</label>
+                    { check_box("DisableScaleIn (never remove tasks)", "ttDisableScaleIn", &tt_disable_in) }
                     <button type="button" class="primary" onclick={put_tt}>{ "Put policy (application-autoscaling:PutScalingPolicy)" }</button>
                     { outcome(&tt_result) }
                 </details>
@@ -407,7 +406,7 @@ fn resource_labels(view: &View) -> Vec<String> {
 
 /// The reservation against the target as a meter and words.
 fn reservation(cp: &CapacityProviderView) -> Html {
-    let Some(r) = cp.reservation else { return html! { <p class="hint">{ "No CapacityProviderReservation yet (computed each minute once associated with a cluster)." }</p> } };
+    let Some(r) = cp.reservation else { return hint("No CapacityProviderReservation yet (computed each minute once associated with a cluster).") };
     let words = match r.cmp(&cp.target_capacity) {
         std::cmp::Ordering::Greater => "above the target: managed scaling launches instances",
         std::cmp::Ordering::Less => "below the target: after 15 minutes, empty instances are removed",
@@ -511,12 +510,11 @@ fn capacity_scaling() -> Html {
         })
     };
 
-    let toggle = |state: &UseStateHandle<bool>| { let s = state.clone(); Callback::from(move |e: Event| s.set(checked(&e))) };
     let types: Vec<(String, String)> = INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect();
     html! {
         <>
-            <h3 class="subhead">{ "Capacity providers" }</h3>
-            if sc.capacity_providers.is_empty() { <p class="hint">{ "No capacity provider yet. Try the managed-scaling-growth scenario, or create one below." }</p> }
+            { subhead("Capacity providers") }
+            if sc.capacity_providers.is_empty() { { hint("No capacity provider yet. Try the managed-scaling-growth scenario, or create one below.") } }
             <ul class="capacity-providers">
                 { for sc.capacity_providers.iter().map(|cp| html! {
                     <li key={cp.name.clone()} class="capacity-provider" data-capacity-provider={cp.name.clone()}>
@@ -534,8 +532,8 @@ fn capacity_scaling() -> Html {
                     </li>
                 }) }
             </ul>
-            <h3 class="subhead">{ "Auto Scaling groups" }</h3>
-            if sc.auto_scaling_groups.is_empty() { <p class="hint">{ "No Auto Scaling group yet." }</p> }
+            { subhead("Auto Scaling groups") }
+            if sc.auto_scaling_groups.is_empty() { { hint("No Auto Scaling group yet.") } }
             <ul class="asgs">
                 { for sc.auto_scaling_groups.iter().map(|g| html! {
                     <li key={g.name.clone()} class="asg" data-asg={g.name.clone()}>
@@ -553,7 +551,7 @@ fn capacity_scaling() -> Html {
                     </li>
                 }) }
             </ul>
-            <h3 class="subhead">{ "Add capacity" }</h3>
+            { subhead("Add capacity") }
             <details class="editor">
                 <summary>{ "Launch template and Auto Scaling group" }</summary>
                 <div class="row">{ field("LaunchTemplateName", "launchTemplateName", &lt_name) }{ field("Instance profile", "ltInstanceProfile", &profile) }</div>
@@ -561,19 +559,19 @@ fn capacity_scaling() -> Html {
                 { field("AutoScalingGroupName", "asgName", &asg_name) }
                 <div class="row">{ field("MinSize", "asgMin", &asg_min) }{ field("MaxSize", "asgMax", &asg_max) }</div>
                 { field("DesiredCapacity", "asgDesired", &asg_desired) }
-                <label class="check"><input type="checkbox" checked={*protect} onchange={toggle(&protect)} />{ "NewInstancesProtectedFromScaleIn" }</label>
+                { check_box("NewInstancesProtectedFromScaleIn", "", &protect) }
                 <button type="button" class="primary" onclick={create_asg}>{ "Create (ec2:CreateLaunchTemplate, autoscaling:CreateAutoScalingGroup)" }</button>
                 { outcome(&asg_result) }
             </details>
             <details class="editor">
                 <summary>{ "Capacity provider with managed scaling" }</summary>
-                if asgs.is_empty() { <p class="hint">{ "Create an Auto Scaling group first." }</p> } else {
+                if asgs.is_empty() { { hint("Create an Auto Scaling group first.") } } else {
                     { field("Name", "cpName", &cp_name) }
                     { select_current("Auto Scaling group", "cpAsg", &cp_asg, &asgs, &cp_asg_value) }
-                    <label class="check"><input type="checkbox" checked={*managed} onchange={toggle(&managed)} />{ "Managed scaling" }</label>
+                    { check_box("Managed scaling", "", &managed) }
                     <div class="row">{ field("targetCapacity (%)", "targetCapacity", &target_capacity) }{ field("instanceWarmupPeriod (s)", "instanceWarmupPeriod", &warmup) }</div>
                     <div class="row">{ field("minimumScalingStepSize", "minimumScalingStepSize", &min_step) }{ field("maximumScalingStepSize", "maximumScalingStepSize", &max_step) }</div>
-                    <label class="check"><input type="checkbox" checked={*mtp} onchange={toggle(&mtp)} />{ "Managed termination protection" }</label>
+                    { check_box("Managed termination protection", "", &mtp) }
                     <button type="button" class="primary" onclick={create_cp}>{ "Create (ecs:CreateCapacityProvider)" }</button>
                     { outcome(&cp_result) }
                 }
@@ -610,7 +608,7 @@ pub fn scaling_charts() -> Html {
     }
     html! {
         <div class="scaling-charts">
-            <h3 class="subhead">{ "Scaling (per minute)" }</h3>
+            { subhead("Scaling (per minute)") }
             if !targets.is_empty() { { select_current("Scalable target", "chartScalableTarget", &picked, &targets, &resource_id) } }
             <canvas ref={canvas} class="chart scaling-chart" width="296" height={(panels.len() * 100).to_string()}
                 aria-label={panels.iter().map(|p| p.title.as_str()).collect::<Vec<_>>().join("; ")}></canvas>

@@ -6,7 +6,7 @@ use ecs_sim::view::View;
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{checked, field, outcome, pairs, select, select_current, use_flag, use_outcome, use_text};
+use crate::components::form::{check_box, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -153,12 +153,11 @@ pub fn storage_form() -> Html {
             result.set(Some(sim.dispatch("efs:CreateAccessPoint", input).map(|out| format!("Access point {} at {}.", out["AccessPointId"].as_str().unwrap_or("?"), path.trim()))));
         })
     };
-    let on_encrypted = { let encrypted = encrypted.clone(); Callback::from(move |e: Event| encrypted.set(checked(&e))) };
     html! {
         <div class="form storage-form">
             <details class="hint s3-note"><summary>{ "Why can't a task mount an S3 bucket?" }</summary><p>{ ecs_sim::efs::s3_mount_explanation() }</p></details>
-            <h3 class="subhead">{ "Files on each file system" }</h3>
-            if view.file_systems.is_empty() { <p class="hint">{ "No EFS file system yet." }</p> }
+            { subhead("Files on each file system") }
+            if view.file_systems.is_empty() { { hint("No EFS file system yet.") } }
             { for view.file_systems.iter().map(|f| html! {
                 <div key={f.file_system_id.clone()} class="file-browser" data-fs-id={f.file_system_id.clone()}>
                     <div class="file-browser-head">
@@ -169,7 +168,7 @@ pub fn storage_form() -> Html {
                         <div class="muted">{ format!("Access points: {}", f.access_points.iter().map(|(id, root)| format!("{id} → {root}")).collect::<Vec<_>>().join(", ")) }</div>
                     }
                     if f.files.is_empty() {
-                        <p class="hint">{ "Empty: no task has written a file yet." }</p>
+                        { hint("Empty: no task has written a file yet.") }
                     } else {
                         <ul class="file-list">
                             { for f.files.iter().map(|file| html! {
@@ -185,21 +184,21 @@ pub fn storage_form() -> Html {
                 </div>
             }) }
             <FileCallForm />
-            <h3 class="subhead">{ "Create a file system" }</h3>
+            { subhead("Create a file system") }
             { field("Name", "fsName", &fs_name) }
             <div class="row">
                 { select("Performance mode", "performanceMode", &performance, &pairs(&["generalPurpose", "maxIO"])) }
                 { select("Throughput mode", "throughputMode", &throughput, &pairs(&["elastic", "bursting"])) }
             </div>
-            <label class="check"><input type="checkbox" checked={*encrypted} onchange={on_encrypted} />{ "Encrypted at rest" }</label>
+            { check_box("Encrypted at rest", "", &encrypted) }
             <button type="button" onclick={create_fs}>{ "Create (efs:CreateFileSystem)" }</button>
             if !file_systems.is_empty() {
-                <h3 class="subhead">{ "Mount target (one per AZ)" }</h3>
+                { subhead("Mount target (one per AZ)") }
                 { select_current("File system", "mtFileSystem", &fs, &file_systems, &fs_value) }
                 { select_current("Subnet (its AZ gets the mount target)", "mtSubnet", &subnet, &subnets, &subnet_value) }
                 { select_current("Security group (must allow NFS, TCP 2049, from the tasks)", "mtSecurityGroup", &sg, &groups, &sg_value) }
                 <button type="button" onclick={create_mt}>{ "Create (efs:CreateMountTarget)" }</button>
-                <h3 class="subhead">{ "Access point" }</h3>
+                { subhead("Access point") }
                 { field("Root directory", "apPath", &ap_path) }
                 <button type="button" onclick={create_ap}>{ "Create (efs:CreateAccessPoint)" }</button>
             }
@@ -248,7 +247,7 @@ fn file_call_form() -> Html {
     azs.extend(view.availability_zones.iter().map(|a| (a.clone(), a.clone())));
     html! {
         <>
-            <h3 class="subhead">{ "Write or read a file from a task" }</h3>
+            { subhead("Write or read a file from a task") }
             { select_current("From", "fileTarget", &target, &targets, &target_value) }
             { select("Task in Availability Zone", "fileAz", &az, &azs) }
             <div class="row">
