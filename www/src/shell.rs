@@ -85,7 +85,7 @@ fn page() -> Html {
                 <Explanation />
                 <EventLog />
                 <Footer />
-                if *help_open { <HelpOverlay on_close={close_help} /> }
+                if *help_open { { help_overlay(close_help) } }
             </div>
         </ContextProvider<SelectionHandle>>
     }
@@ -234,13 +234,8 @@ fn footer() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct HelpProps {
-    on_close: Callback<MouseEvent>,
-}
-
-#[function_component(HelpOverlay)]
-fn help_overlay(props: &HelpProps) -> Html {
+/// The keyboard shortcuts overlay; `on_close` closes it.
+fn help_overlay(on_close: Callback<MouseEvent>) -> Html {
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">
             <div class="overlay-card">
@@ -252,7 +247,7 @@ fn help_overlay(props: &HelpProps) -> Html {
                     <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "Close this help" }</dd>
                 </dl>
                 { hint("Click a task chip, an instance or a service on the map to see why it is where it is.") }
-                <button type="button" onclick={props.on_close.clone()}>{ "Close" }</button>
+                <button type="button" onclick={on_close}>{ "Close" }</button>
             </div>
         </div>
     }

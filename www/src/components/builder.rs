@@ -6,7 +6,7 @@ use ecs_sim::catalog::INSTANCE_TYPES;
 use serde_json::{json, Map, Value};
 use yew::prelude::*;
 
-use crate::components::form::{check_box, checked, event_value, field, hint, outcome, pairs, select, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{call_button, row, check_box, checked, event_value, field, hint, outcome, pairs, select, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
@@ -102,8 +102,7 @@ fn cluster_form() -> Html {
             { field("Count", "count", &count) }
             { select("Subnet (Availability Zone)", "subnet", &subnet, &subnets) }
             { select("Instance profile (the ECS agent's IAM role)", "instanceProfile", &profile, &profiles) }
-            <button type="button" onclick={launch}>{ "Launch (ec2:RunInstances)" }</button>
-            { outcome(&result) }
+            { call_button("Launch (ec2:RunInstances)", false, launch, &result) }
             { hint("To drain or terminate an instance, select it on the map: its actions appear in the Why? panel.") }
         </div>
     }
@@ -308,8 +307,7 @@ fn task_definition_form() -> Html {
                     { for errors.iter().enumerate().map(|(i, e)| html! { <li key={i} class="error-text">{ e }</li> }) }
                 </ul>
             }
-            <button type="button" class="primary" onclick={register}>{ "Register (ecs:RegisterTaskDefinition)" }</button>
-            { outcome(&result) }
+            { call_button("Register (ecs:RegisterTaskDefinition)", true, register, &result) }
             { subhead("Registered") }
             <ul class="td-list">
                 { for view.task_definitions.iter().map(|td| {
@@ -563,13 +561,12 @@ fn service_form() -> Html {
                     html! { <label key={id.clone()} class="check"><input type="checkbox" checked={!excluded_subnets.contains(&id)} onchange={on} />{ format!("{} ({})", id, s.availability_zone) }</label> }
                 }) }
             </fieldset>
-            <div class="row">
-                { field("Min healthy %", "minimumHealthyPercent", &min_percent) }
-                { field("Max %", "maximumPercent", &max_percent) }
-            </div>
+            { row(
+                field("Min healthy %", "minimumHealthyPercent", &min_percent),
+                field("Max %", "maximumPercent", &max_percent),
+            ) }
             { check_box("Deployment circuit breaker (with rollback)", "", &breaker) }
-            <button type="button" class="primary" onclick={create}>{ "Create (ecs:CreateService)" }</button>
-            { outcome(&result) }
+            { call_button("Create (ecs:CreateService)", true, create, &result) }
             if !services.is_empty() {
                 { subhead("Update service") }
                 { select("Service", "updateService", &update_service, &services) }
@@ -577,8 +574,7 @@ fn service_form() -> Html {
                 { select("Task definition", "updateTaskDefinition", &update_td, &update_tds) }
                 { check_box("Change capacity provider strategy (a different one starts a new deployment)", "updateChangeStrategy", &update_strategy) }
                 if *update_strategy { { strategy_fields(&update_rows, &providers, "update") } }
-                <button type="button" onclick={update}>{ "Update (ecs:UpdateService)" }</button>
-                { outcome(&update_result) }
+                { call_button("Update (ecs:UpdateService)", false, update, &update_result) }
             }
         </div>
     }
@@ -626,8 +622,7 @@ fn run_task_form() -> Html {
             { field("Count", "runCount", &count) }
             { select("Launch type", "runLaunchType", &launch_type, &launch_choices()) }
             if *launch_type == STRATEGY { { strategy_fields(&strategy_rows, &providers, "run") } }
-            <button type="button" class="primary" onclick={run}>{ "Run (ecs:RunTask)" }</button>
-            { outcome(&result) }
+            { call_button("Run (ecs:RunTask)", true, run, &result) }
             { hint("To stop a task, select its chip on the map.") }
         </div>
     }

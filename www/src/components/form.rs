@@ -101,3 +101,18 @@ pub(crate) fn hint(text: &str) -> Html {
 pub(crate) fn subhead(text: &str) -> Html {
     html! { <h3 class="subhead">{ text.to_string() }</h3> }
 }
+
+/// Two fields side by side.
+pub(crate) fn row(left: Html, right: Html) -> Html {
+    html! { <div class="row">{ left }{ right }</div> }
+}
+
+/// The button that makes a form's call (`primary` for the form's main one), and its outcome line.
+pub(crate) fn call_button(label: &str, primary: bool, onclick: Callback<MouseEvent>, result: &Option<Result<String, String>>) -> Html {
+    html! {
+        <>
+            <button type="button" class={primary.then_some("primary")} {onclick}>{ label.to_string() }</button>
+            { outcome(result) }
+        </>
+    }
+}

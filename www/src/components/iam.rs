@@ -8,7 +8,7 @@ use ecs_sim::view::{TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{event_value, field, hint, outcome, select, select_current, subhead, use_outcome, use_text};
+use crate::components::form::{call_button, event_value, field, hint, outcome, select, select_current, subhead, use_outcome, use_text};
 use crate::driver::use_sim;
 use crate::shell::format_elapsed;
 
@@ -183,8 +183,7 @@ pub fn iam_form() -> Html {
             { policy_check(&policy, PolicyKind::Identity) }
             <button type="button" onclick={put}>{ "Save inline policy (iam:PutRolePolicy)" }</button>
             { select("AWS managed policy", "managedPolicy", &managed, &managed_options) }
-            <button type="button" onclick={attach}>{ "Attach to the role (iam:AttachRolePolicy)" }</button>
-            { outcome(&result) }
+            { call_button("Attach to the role (iam:AttachRolePolicy)", false, attach, &result) }
             <TaskCallForm />
         </div>
     }

@@ -8,7 +8,7 @@ use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{check_box, event_value, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{call_button, row, check_box, event_value, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -705,14 +705,13 @@ pub fn load_balancing_form() -> Html {
                 if *action == "forward" {
                     { select_current("Target group", "ruleTargetGroup", &forward_tg, &tgs, &forward_value) }
                 } else {
-                    <div class="row">
-                        { field("Status code", "fixedStatusCode", &status_code) }
-                        { field("Content type", "fixedContentType", &content_type) }
-                    </div>
+                    { row(
+                        field("Status code", "fixedStatusCode", &status_code),
+                        field("Content type", "fixedContentType", &content_type),
+                    ) }
                     { field("Message body", "fixedBody", &body) }
                 }
-                <button type="button" class="primary" onclick={add_rule}>{ "Add rule (elasticloadbalancing:CreateRule)" }</button>
-                { outcome(&rule_result) }
+                { call_button("Add rule (elasticloadbalancing:CreateRule)", true, add_rule, &rule_result) }
             }
 
             { subhead("Traffic (sim:SetLoad)") }
@@ -727,21 +726,19 @@ pub fn load_balancing_form() -> Html {
                 }
                 if *pattern == "ramp" || *pattern == "spike" { { field(if *pattern == "ramp" { "Over (e.g. 10m)" } else { "Spike duration (from now)" }, "loadDuration", &duration) } }
                 { field("Paths (path=weight, …; empty: keep)", "loadMix", &mix) }
-                <button type="button" onclick={set_load}>{ "Set traffic" }</button>
-                { outcome(&load_result) }
+                { call_button("Set traffic", false, set_load, &load_result) }
             }
 
             { subhead("Target behaviour (sim:SetTargetBehavior)") }
             if targets.is_empty() { { hint("No running service or task.") } } else {
                 { select_current("Tasks", "behaviorTarget", &behavior_target, &targets, &behavior_target_value) }
                 { check_box("Health check passes", "", &healthy) }
-                <div class="row">
-                    { field("Response code", "responseCode", &response_code) }
-                    { field("Extra latency (ms)", "extraLatencyMs", &latency) }
-                </div>
+                { row(
+                    field("Response code", "responseCode", &response_code),
+                    field("Extra latency (ms)", "extraLatencyMs", &latency),
+                ) }
                 { check_box("Time out (no response)", "", &timeout) }
-                <button type="button" onclick={set_behavior}>{ "Set behaviour" }</button>
-                { outcome(&behavior_result) }
+                { call_button("Set behaviour", false, set_behavior, &behavior_result) }
             }
 
             { subhead("Availability Zone outage (AWS FIS)") }
@@ -752,36 +749,35 @@ pub fn load_balancing_form() -> Html {
             { subhead("Target group attributes") }
             if tgs.is_empty() { { hint("No target group yet.") } } else {
                 { select_current("Target group", "attrTargetGroup", &attr_tg, &tgs, &attr_tg_value) }
-                <div class="row">
-                    { field("Deregistration delay (s)", "deregistrationDelay", &dereg) }
-                    { field("Slow start (s, 0 = off)", "slowStart", &slow_start) }
-                </div>
+                { row(
+                    field("Deregistration delay (s)", "deregistrationDelay", &dereg),
+                    field("Slow start (s, 0 = off)", "slowStart", &slow_start),
+                ) }
                 { select("Algorithm", "algorithm", &algorithm, &[(String::new(), "(unchanged)".into()), ("round_robin".into(), "round_robin".into()), ("least_outstanding_requests".into(), "least_outstanding_requests".into())]) }
-                <button type="button" onclick={modify}>{ "Modify (ModifyTargetGroupAttributes)" }</button>
-                { outcome(&attr_result) }
+                { call_button("Modify (ModifyTargetGroupAttributes)", false, modify, &attr_result) }
             }
 
             { subhead("Create") }
-            <div class="row">
-                { field("Load balancer name", "lbName", &lb_name) }
-                { select("Type", "lbType", &lb_type, &pairs(&["application", "network"])) }
-            </div>
+            { row(
+                field("Load balancer name", "lbName", &lb_name),
+                select("Type", "lbType", &lb_type, &pairs(&["application", "network"])),
+            ) }
             <button type="button" onclick={create_lb}>{ "Create load balancer" }</button>
-            <div class="row">
-                { field("Target group name", "tgName", &tg_name) }
-                { field("Port", "tgPort", &tg_port) }
-            </div>
-            <div class="row">
-                { select("Target type", "tgType", &tg_type, &pairs(&["ip", "instance"])) }
-                { field("Health check path", "tgPath", &tg_path) }
-            </div>
+            { row(
+                field("Target group name", "tgName", &tg_name),
+                field("Port", "tgPort", &tg_port),
+            ) }
+            { row(
+                select("Target type", "tgType", &tg_type, &pairs(&["ip", "instance"])),
+                field("Health check path", "tgPath", &tg_path),
+            ) }
             <button type="button" onclick={create_tg}>{ "Create target group" }</button>
             if !lbs.is_empty() && !tgs.is_empty() {
                 { select_current("Listener on", "listenerLb", &l_lb, &lbs, &l_lb_value) }
-                <div class="row">
-                    { field("Port", "listenerPort", &l_port) }
-                    { select_current("Default: forward to", "listenerTg", &l_tg, &tgs, &l_tg_value) }
-                </div>
+                { row(
+                    field("Port", "listenerPort", &l_port),
+                    select_current("Default: forward to", "listenerTg", &l_tg, &tgs, &l_tg_value),
+                ) }
                 <button type="button" onclick={create_listener}>{ "Create listener (HTTP)" }</button>
             }
             { outcome(&create_result) }

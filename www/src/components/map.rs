@@ -83,7 +83,7 @@ pub fn cluster_map() -> Html {
             <div class="map-head">
                 <h2 id="map-title" class="panel-title">{ "Cluster map" }</h2>
                 <span class="map-scenario">{ &sim.state.scenario_name }</span>
-                <Legend />
+                { legend() }
             </div>
             <Banner />
             if !services.is_empty() {
@@ -113,7 +113,7 @@ pub fn cluster_map() -> Html {
     }
 }
 
-#[function_component(Legend)]
+/// The task status colours.
 fn legend() -> Html {
     html! {
         <ul class="legend" aria-label="Task status colours">

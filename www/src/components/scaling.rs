@@ -9,7 +9,7 @@ use ecs_sim::view::{AlarmView, CapacityProviderView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{check_box, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text, Outcome};
+use crate::components::form::{call_button, row, check_box, field, hint, pairs, select, select_current, subhead, use_flag, use_outcome, use_text, Outcome};
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::format_elapsed;
 
@@ -319,9 +319,8 @@ fn service_scaling() -> Html {
                 { select_current("Service", "scalingService", &service, &services, &resource_id) }
                 <details class="editor" open=true>
                     <summary>{ "Scalable target (min and max tasks)" }</summary>
-                    <div class="row">{ field("MinCapacity", "minCapacity", &min) }{ field("MaxCapacity", "maxCapacity", &max) }</div>
-                    <button type="button" class="primary" onclick={register}>{ "Register (application-autoscaling:RegisterScalableTarget)" }</button>
-                    { outcome(&target_result) }
+                    { row(field("MinCapacity", "minCapacity", &min), field("MaxCapacity", "maxCapacity", &max)) }
+                    { call_button("Register (application-autoscaling:RegisterScalableTarget)", true, register, &target_result) }
                 </details>
                 <details class="editor">
                     <summary>{ "Target tracking policy" }</summary>
@@ -331,10 +330,9 @@ fn service_scaling() -> Html {
                         { select_current("ResourceLabel (load balancer / target group)", "ttResourceLabel", &tt_label, &labels.iter().map(|l| (l.clone(), l.clone())).collect::<Vec<_>>(), &tt_label_value) }
                     }
                     { field("Target value", "ttTargetValue", &tt_value) }
-                    <div class="row">{ field("Scale-out cooldown (s)", "ttScaleOutCooldown", &tt_out) }{ field("Scale-in cooldown (s)", "ttScaleInCooldown", &tt_in) }</div>
+                    { row(field("Scale-out cooldown (s)", "ttScaleOutCooldown", &tt_out), field("Scale-in cooldown (s)", "ttScaleInCooldown", &tt_in)) }
                     { check_box("DisableScaleIn (never remove tasks)", "ttDisableScaleIn", &tt_disable_in) }
-                    <button type="button" class="primary" onclick={put_tt}>{ "Put policy (application-autoscaling:PutScalingPolicy)" }</button>
-                    { outcome(&tt_result) }
+                    { call_button("Put policy (application-autoscaling:PutScalingPolicy)", true, put_tt, &tt_result) }
                 </details>
                 <details class="editor">
                     <summary>{ "Step scaling policy and its alarm" }</summary>
@@ -342,24 +340,22 @@ fn service_scaling() -> Html {
                     { select("Adjustment type", "stepAdjustmentType", &st_type, &pairs(&["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"])) }
                     { field("Steps: lower:upper:adjustment, … (bounds relative to the threshold)", "stepAdjustments", &st_steps) }
                     { field("Cooldown (s)", "stepCooldown", &st_cooldown) }
-                    <div class="row">
-                        { select("Alarm metric", "stepMetric", &st_metric, &pairs(&["CPUUtilization", "MemoryUtilization"])) }
-                        { field("Threshold", "stepThreshold", &st_threshold) }
-                    </div>
-                    <div class="row">
-                        { select("Comparison", "stepComparison", &st_comparison, &pairs(&COMPARISONS)) }
-                        { field("Evaluation periods (1 min)", "stepPeriods", &st_periods) }
-                    </div>
-                    <button type="button" class="primary" onclick={put_step}>{ "Put policy and alarm (PutScalingPolicy, cloudwatch:PutMetricAlarm)" }</button>
-                    { outcome(&st_result) }
+                    { row(
+                        select("Alarm metric", "stepMetric", &st_metric, &pairs(&["CPUUtilization", "MemoryUtilization"])),
+                        field("Threshold", "stepThreshold", &st_threshold),
+                    ) }
+                    { row(
+                        select("Comparison", "stepComparison", &st_comparison, &pairs(&COMPARISONS)),
+                        field("Evaluation periods (1 min)", "stepPeriods", &st_periods),
+                    ) }
+                    { call_button("Put policy and alarm (PutScalingPolicy, cloudwatch:PutMetricAlarm)", true, put_step, &st_result) }
                 </details>
                 <details class="editor">
                     <summary>{ "Scheduled action" }</summary>
                     { field("Name", "scheduledActionName", &sa_name) }
                     { field("Schedule: at(…), rate(…) or cron(…), UTC", "schedule", &sa_schedule) }
-                    <div class="row">{ field("MinCapacity", "scheduledMin", &sa_min) }{ field("MaxCapacity", "scheduledMax", &sa_max) }</div>
-                    <button type="button" class="primary" onclick={put_scheduled}>{ "Put (application-autoscaling:PutScheduledAction)" }</button>
-                    { outcome(&sa_result) }
+                    { row(field("MinCapacity", "scheduledMin", &sa_min), field("MaxCapacity", "scheduledMax", &sa_max)) }
+                    { call_button("Put (application-autoscaling:PutScheduledAction)", true, put_scheduled, &sa_result) }
                 </details>
             }
         </>
@@ -554,14 +550,13 @@ fn capacity_scaling() -> Html {
             { subhead("Add capacity") }
             <details class="editor">
                 <summary>{ "Launch template and Auto Scaling group" }</summary>
-                <div class="row">{ field("LaunchTemplateName", "launchTemplateName", &lt_name) }{ field("Instance profile", "ltInstanceProfile", &profile) }</div>
+                { row(field("LaunchTemplateName", "launchTemplateName", &lt_name), field("Instance profile", "ltInstanceProfile", &profile)) }
                 { select("InstanceType", "ltInstanceType", &instance_type, &types) }
                 { field("AutoScalingGroupName", "asgName", &asg_name) }
-                <div class="row">{ field("MinSize", "asgMin", &asg_min) }{ field("MaxSize", "asgMax", &asg_max) }</div>
+                { row(field("MinSize", "asgMin", &asg_min), field("MaxSize", "asgMax", &asg_max)) }
                 { field("DesiredCapacity", "asgDesired", &asg_desired) }
                 { check_box("NewInstancesProtectedFromScaleIn", "", &protect) }
-                <button type="button" class="primary" onclick={create_asg}>{ "Create (ec2:CreateLaunchTemplate, autoscaling:CreateAutoScalingGroup)" }</button>
-                { outcome(&asg_result) }
+                { call_button("Create (ec2:CreateLaunchTemplate, autoscaling:CreateAutoScalingGroup)", true, create_asg, &asg_result) }
             </details>
             <details class="editor">
                 <summary>{ "Capacity provider with managed scaling" }</summary>
@@ -569,19 +564,17 @@ fn capacity_scaling() -> Html {
                     { field("Name", "cpName", &cp_name) }
                     { select_current("Auto Scaling group", "cpAsg", &cp_asg, &asgs, &cp_asg_value) }
                     { check_box("Managed scaling", "", &managed) }
-                    <div class="row">{ field("targetCapacity (%)", "targetCapacity", &target_capacity) }{ field("instanceWarmupPeriod (s)", "instanceWarmupPeriod", &warmup) }</div>
-                    <div class="row">{ field("minimumScalingStepSize", "minimumScalingStepSize", &min_step) }{ field("maximumScalingStepSize", "maximumScalingStepSize", &max_step) }</div>
+                    { row(field("targetCapacity (%)", "targetCapacity", &target_capacity), field("instanceWarmupPeriod (s)", "instanceWarmupPeriod", &warmup)) }
+                    { row(field("minimumScalingStepSize", "minimumScalingStepSize", &min_step), field("maximumScalingStepSize", "maximumScalingStepSize", &max_step)) }
                     { check_box("Managed termination protection", "", &mtp) }
-                    <button type="button" class="primary" onclick={create_cp}>{ "Create (ecs:CreateCapacityProvider)" }</button>
-                    { outcome(&cp_result) }
+                    { call_button("Create (ecs:CreateCapacityProvider)", true, create_cp, &cp_result) }
                 }
             </details>
             <details class="editor">
                 <summary>{ "Cluster capacity providers and default strategy" }</summary>
                 { select_current("Capacity provider", "strategyProvider", &strategy_provider, &providers, &strategy_value) }
-                <div class="row">{ field("base", "strategyBase", &strategy_base) }{ field("weight", "strategyWeight", &strategy_weight) }</div>
-                <button type="button" class="primary" onclick={put_providers}>{ "Put (ecs:PutClusterCapacityProviders)" }</button>
-                { outcome(&put_result) }
+                { row(field("base", "strategyBase", &strategy_base), field("weight", "strategyWeight", &strategy_weight)) }
+                { call_button("Put (ecs:PutClusterCapacityProviders)", true, put_providers, &put_result) }
             </details>
         </>
     }

@@ -6,7 +6,7 @@ use ecs_sim::view::View;
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{check_box, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{row, check_box, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -186,10 +186,10 @@ pub fn storage_form() -> Html {
             <FileCallForm />
             { subhead("Create a file system") }
             { field("Name", "fsName", &fs_name) }
-            <div class="row">
-                { select("Performance mode", "performanceMode", &performance, &pairs(&["generalPurpose", "maxIO"])) }
-                { select("Throughput mode", "throughputMode", &throughput, &pairs(&["elastic", "bursting"])) }
-            </div>
+            { row(
+                select("Performance mode", "performanceMode", &performance, &pairs(&["generalPurpose", "maxIO"])),
+                select("Throughput mode", "throughputMode", &throughput, &pairs(&["elastic", "bursting"])),
+            ) }
             { check_box("Encrypted at rest", "", &encrypted) }
             <button type="button" onclick={create_fs}>{ "Create (efs:CreateFileSystem)" }</button>
             if !file_systems.is_empty() {
@@ -250,10 +250,10 @@ fn file_call_form() -> Html {
             { subhead("Write or read a file from a task") }
             { select_current("From", "fileTarget", &target, &targets, &target_value) }
             { select("Task in Availability Zone", "fileAz", &az, &azs) }
-            <div class="row">
-                { field("Volume (task definition)", "fileVolume", &volume) }
-                { field("Path", "filePath", &path) }
-            </div>
+            { row(
+                field("Volume (task definition)", "fileVolume", &volume),
+                field("Path", "filePath", &path),
+            ) }
             { field("Content", "fileContent", &content) }
             <div class="actions">
                 <button type="button" onclick={act(true)} disabled={targets.is_empty()}>{ "Write (sim:WriteFile)" }</button>
