@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
 use crate::components::form::{hint, use_flag};
-use crate::driver::{use_clock, use_sim, SimProvider, SPEEDS};
+use crate::driver::{use_clock, use_sim, SimHandle, SimProvider, SPEEDS};
 
 /// What the learner selected on the map: the explanation panel shows it.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -79,12 +79,12 @@ fn page() -> Html {
     html! {
         <ContextProvider<SelectionHandle> context={selection}>
             <div class="app" data-ready="true">
-                <Header on_help={open_help} />
+                { header(&sim, open_help) }
                 <Builder />
                 <ClusterMap />
                 <Explanation />
                 <EventLog />
-                <Footer />
+                { footer(&sim) }
                 if *help_open { { help_overlay(close_help) } }
             </div>
         </ContextProvider<SelectionHandle>>
@@ -124,14 +124,8 @@ pub fn format_elapsed(now_ms: u64) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct HeaderProps {
-    on_help: Callback<MouseEvent>,
-}
-
-#[function_component(Header)]
-fn header(props: &HeaderProps) -> Html {
-    let sim = use_sim();
+/// The header: title, scenario picker and time controls; `on_help` opens the shortcuts overlay.
+fn header(sim: &SimHandle, on_help: Callback<MouseEvent>) -> Html {
     let state = &sim.state;
     let toggle = {
         let sim = sim.clone();
@@ -157,7 +151,7 @@ fn header(props: &HeaderProps) -> Html {
                 <span class="app-logo" aria-hidden="true"></span>
                 { "ECS Playground" }
             </h1>
-            <ScenarioPicker />
+            { scenario_picker(sim) }
             <div class="time-controls" role="toolbar" aria-label="Time controls">
                 <button type="button" class="play" onclick={toggle} title="Play or pause (space)" aria-pressed={state.playing.to_string()}>
                     { if state.playing { "❚❚ Pause" } else { "▶ Play" } }
@@ -173,7 +167,7 @@ fn header(props: &HeaderProps) -> Html {
                 </label>
                 <SimClockText />
                 if state.behind { <span class="behind" role="status">{ "running behind" }</span> }
-                <button type="button" class="help-button" onclick={props.on_help.clone()} title="Keyboard shortcuts (?)" aria-label="Help">{ "?" }</button>
+                <button type="button" class="help-button" onclick={on_help} title="Keyboard shortcuts (?)" aria-label="Help">{ "?" }</button>
             </div>
         </header>
     }
@@ -192,9 +186,8 @@ fn sim_clock_text() -> Html {
     }
 }
 
-#[function_component(ScenarioPicker)]
-fn scenario_picker() -> Html {
-    let sim = use_sim();
+/// The select of the built-in scenarios (and of an imported one while it runs).
+fn scenario_picker(sim: &SimHandle) -> Html {
     let on_change = {
         let sim = sim.clone();
         Callback::from(move |e: Event| {
@@ -220,9 +213,8 @@ fn scenario_picker() -> Html {
     }
 }
 
-#[function_component(Footer)]
-fn footer() -> Html {
-    let sim = use_sim();
+/// The footer: hint, seed, trace hash and the core's version.
+fn footer(sim: &SimHandle) -> Html {
     let view = &sim.state.view;
     html! {
         <footer class="app-footer">

@@ -6,7 +6,7 @@ use ecs_sim::catalog::INSTANCE_TYPES;
 use serde_json::{json, Map, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, row, check_box, checked, event_value, field, hint, outcome, pairs, select, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{call_button, check_box, checked, event_value, field, hint, outcome, pairs, row, select, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
@@ -226,15 +226,7 @@ fn task_definition_form() -> Html {
     let errors = use_memo((*json_text).clone(), |text| validate(text));
 
     // A form edit rewrites the JSON; a JSON edit updates the form (when it parses).
-    let set_field = |apply: fn(&mut TdForm, String)| {
-        let (form, json_text) = (form.clone(), json_text.clone());
-        Callback::from(move |e: Event| {
-            let mut next = (*form).clone();
-            apply(&mut next, event_value(&e));
-            json_text.set(pretty(&next.to_json()));
-            form.set(next);
-        })
-    };
+    let set_field = |apply: fn(&mut TdForm, String)| td_setter(&form, &json_text, apply);
     let on_json = {
         let (form, json_text) = (form.clone(), json_text.clone());
         Callback::from(move |e: InputEvent| {
@@ -255,46 +247,26 @@ fn task_definition_form() -> Html {
             Err(e) => result.set(Some(Err(format!("The JSON does not parse: {e}")))),
         })
     };
-    let text_field = |label: &str, name: &str, value: &str, apply: fn(&mut TdForm, String)| {
-        html! { <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={value.to_string()} onchange={set_field(apply)} /></label> }
-    };
-    let select_field = |label: &str, name: &str, value: &str, options: &[&'static str], apply: fn(&mut TdForm, String)| {
-        html! { <label class="field"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} onchange={set_field(apply)}>
-                { for options.iter().map(|o| html! { <option key={o.to_string()} value={o.to_string()} selected={*o == value}>{ o.to_string() }</option> }) }
-            </select></label> }
-    };
     let f = &*form;
     let view = sim.view();
-    // Role selects list the account's roles; a value typed into the JSON stays selectable.
-    let role_field = |label: &str, name: &str, value: &str, apply: fn(&mut TdForm, String)| {
-        let mut arns: Vec<&str> = view.roles.iter().map(|r| r.arn.as_str()).collect();
-        if !value.is_empty() && !arns.contains(&value) {
-            arns.push(value);
-        }
-        html! { <label class="field td-role"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} onchange={set_field(apply)}>
-                <option value="" selected={value.is_empty()}>{ "(none)" }</option>
-                { for arns.iter().map(|a| html! { <option key={a.to_string()} value={a.to_string()} selected={*a == value}>{ a.rsplit('/').next().unwrap_or(a).to_string() }</option> }) }
-            </select></label> }
-    };
+    let roles: Vec<&str> = view.roles.iter().map(|r| r.arn.as_str()).collect();
     html! {
         <div class="form td-form">
             <div class="td-columns">
                 <fieldset class="td-fields">
                     <legend>{ "Form" }</legend>
-                    { text_field("Family", "family", &f.family, |f, v| f.family = v) }
-                    { select_field("Launch type", "launchType", &f.launch_type, &["FARGATE", "EC2"], |f, v| f.launch_type = v) }
-                    { text_field("Task CPU (units)", "cpu", &f.cpu, |f, v| f.cpu = v) }
-                    { text_field("Task memory (MiB)", "memory", &f.memory, |f, v| f.memory = v) }
-                    { select_field("Network mode", "networkMode", &f.network_mode, &["awsvpc", "bridge", "host", "none"], |f, v| f.network_mode = v) }
-                    { text_field("Container name", "containerName", &f.container_name, |f, v| f.container_name = v) }
-                    { text_field("Image", "image", &f.image, |f, v| f.image = v) }
-                    { text_field("Container CPU (units)", "containerCpu", &f.container_cpu, |f, v| f.container_cpu = v) }
-                    { text_field("Container memory (MiB)", "containerMemory", &f.container_memory, |f, v| f.container_memory = v) }
-                    { text_field("Container port", "containerPort", &f.container_port, |f, v| f.container_port = v) }
-                    { role_field("Task role (taskRoleArn)", "taskRoleArn", &f.task_role, |f, v| f.task_role = v) }
-                    { role_field("Execution role (executionRoleArn)", "executionRoleArn", &f.execution_role, |f, v| f.execution_role = v) }
+                    { td_text("Family", "family", &f.family, set_field(|f, v| f.family = v)) }
+                    { td_select("Launch type", "launchType", &f.launch_type, &["FARGATE", "EC2"], set_field(|f, v| f.launch_type = v)) }
+                    { td_text("Task CPU (units)", "cpu", &f.cpu, set_field(|f, v| f.cpu = v)) }
+                    { td_text("Task memory (MiB)", "memory", &f.memory, set_field(|f, v| f.memory = v)) }
+                    { td_select("Network mode", "networkMode", &f.network_mode, &["awsvpc", "bridge", "host", "none"], set_field(|f, v| f.network_mode = v)) }
+                    { td_text("Container name", "containerName", &f.container_name, set_field(|f, v| f.container_name = v)) }
+                    { td_text("Image", "image", &f.image, set_field(|f, v| f.image = v)) }
+                    { td_text("Container CPU (units)", "containerCpu", &f.container_cpu, set_field(|f, v| f.container_cpu = v)) }
+                    { td_text("Container memory (MiB)", "containerMemory", &f.container_memory, set_field(|f, v| f.container_memory = v)) }
+                    { td_text("Container port", "containerPort", &f.container_port, set_field(|f, v| f.container_port = v)) }
+                    { td_role("Task role (taskRoleArn)", "taskRoleArn", &f.task_role, &roles, set_field(|f, v| f.task_role = v)) }
+                    { td_role("Execution role (executionRoleArn)", "executionRoleArn", &f.execution_role, &roles, set_field(|f, v| f.execution_role = v)) }
                 </fieldset>
                 <label class="field td-json"><span>{ "JSON (RegisterTaskDefinition input)" }</span>
                     <textarea name="taskDefinitionJson" spellcheck="false" rows="14" value={(*json_text).clone()} oninput={on_json} />
@@ -329,6 +301,44 @@ fn task_definition_form() -> Html {
             </ul>
         </div>
     }
+}
+
+/// The change callback of one task definition form field: applies the field's value to the form
+/// and rewrites the JSON from it.
+fn td_setter(form: &UseStateHandle<TdForm>, json_text: &UseStateHandle<String>, apply: fn(&mut TdForm, String)) -> Callback<Event> {
+    let (form, json_text) = (form.clone(), json_text.clone());
+    Callback::from(move |e: Event| {
+        let mut next = (*form).clone();
+        apply(&mut next, event_value(&e));
+        json_text.set(pretty(&next.to_json()));
+        form.set(next);
+    })
+}
+
+/// A task definition text field (bound on change, so the JSON is rewritten once per edit).
+fn td_text(label: &str, name: &str, value: &str, onchange: Callback<Event>) -> Html {
+    html! { <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={value.to_string()} {onchange} /></label> }
+}
+
+/// A task definition select of fixed values.
+fn td_select(label: &str, name: &str, value: &str, options: &[&'static str], onchange: Callback<Event>) -> Html {
+    html! { <label class="field"><span>{ label.to_string() }</span>
+        <select name={name.to_string()} {onchange}>
+            { for options.iter().map(|o| html! { <option key={o.to_string()} value={o.to_string()} selected={*o == value}>{ o.to_string() }</option> }) }
+        </select></label> }
+}
+
+/// A role select listing the account's roles (`arns`); a value typed into the JSON stays selectable.
+fn td_role(label: &str, name: &str, value: &str, arns: &[&str], onchange: Callback<Event>) -> Html {
+    let mut arns = arns.to_vec();
+    if !value.is_empty() && !arns.contains(&value) {
+        arns.push(value);
+    }
+    html! { <label class="field td-role"><span>{ label.to_string() }</span>
+        <select name={name.to_string()} {onchange}>
+            <option value="" selected={value.is_empty()}>{ "(none)" }</option>
+            { for arns.iter().map(|a| html! { <option key={a.to_string()} value={a.to_string()} selected={*a == value}>{ a.rsplit('/').next().unwrap_or(a).to_string() }</option> }) }
+        </select></label> }
 }
 
 /// A `data:` URL of JSON text, for download links (allowed by the CSP for links).

@@ -6,7 +6,7 @@ use ecs_sim::placement::Explanation as PlacementExplanation;
 use serde_json::json;
 use yew::prelude::*;
 
-use crate::components::form::{hint, subhead};
+use crate::components::form::{hint, subhead, term};
 use crate::charts;
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -60,23 +60,22 @@ fn task_details(props: &IdProps) -> Html {
         let input = json!({ "cluster": task.cluster, "task": task.arn, "reason": "Stopped from the playground" });
         Callback::from(move |_| error.set(sim.dispatch("ecs:StopTask", input.clone()).err()))
     };
-    let row = |k: &str, v: String| html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> };
     html! {
         <div class="details" data-selected-task={task.id.clone()}>
             { subhead(&format!("Task {}", short_id(&task.id))) }
             <dl class="kv">
-                { row("Task definition", format!("{}:{}", task.family, task.revision)) }
-                { row("Started by", task.service.as_ref().map(|s| format!("service {s}")).unwrap_or_else(|| task.group.clone())) }
-                { row("Launch type", task.launch_type.clone()) }
-                if let Some(cp) = &task.capacity_provider { { row("capacityProviderName", cp.clone()) } }
-                { row("lastStatus", task.last_status.clone()) }
-                { row("desiredStatus", task.desired_status.clone()) }
-                { row("Health", task.health_status.clone()) }
-                { row("Availability Zone", task.availability_zone.clone()) }
+                { term("Task definition", format!("{}:{}", task.family, task.revision)) }
+                { term("Started by", task.service.as_ref().map(|s| format!("service {s}")).unwrap_or_else(|| task.group.clone())) }
+                { term("Launch type", task.launch_type.clone()) }
+                if let Some(cp) = &task.capacity_provider { { term("capacityProviderName", cp.clone()) } }
+                { term("lastStatus", task.last_status.clone()) }
+                { term("desiredStatus", task.desired_status.clone()) }
+                { term("Health", task.health_status.clone()) }
+                { term("Availability Zone", task.availability_zone.clone()) }
                 <dt>{ "Instance" }</dt><dd class="task-instance">{ task.ec2_instance_id.clone().unwrap_or_else(|| "Fargate (no instance to manage)".into()) }</dd>
-                { row("In this status since", format_elapsed(task.since.as_millis())) }
-                if let Some(code) = &task.stop_code { { row("stopCode", code.clone()) } }
-                if let Some(reason) = &task.stopped_reason { { row("stoppedReason", reason.clone()) } }
+                { term("In this status since", format_elapsed(task.since.as_millis())) }
+                if let Some(code) = &task.stop_code { { term("stopCode", code.clone()) } }
+                if let Some(reason) = &task.stopped_reason { { term("stoppedReason", reason.clone()) } }
             </dl>
             if let Some(at) = task.spot_stop_at {
                 <p class="spot-warning" role="status">{ format!("Spot interruption: stops at {}. AWS sent the two-minute warning (stopCode TerminationNotice, SIGTERM).{}", format_elapsed(at.as_millis()), if task.service.is_some() { " Its service starts a replacement at once." } else { "" }) }</p>
@@ -175,18 +174,17 @@ fn instance_details(props: &IdProps) -> Html {
     };
     let cluster = i.cluster.clone().unwrap_or_default();
     let arn = i.container_instance_arn.clone().unwrap_or_default();
-    let row = |k: &str, v: String| html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> };
     html! {
         <div class="details">
             { subhead(&format!("Instance {}", i.ec2_instance_id)) }
             <dl class="kv">
-                { row("Type", i.instance_type.clone()) }
-                { row("Availability Zone", i.availability_zone.clone()) }
-                { row("EC2 state", i.ec2_state.clone()) }
-                { row("Container instance", i.status.clone().unwrap_or_else(|| "not registered".into())) }
-                { row("CPU units (remaining/registered)", format!("{}/{}", i.remaining_cpu_units, i.registered_cpu_units)) }
-                { row("Memory MiB (remaining/registered)", format!("{}/{}", i.remaining_memory_mib, i.registered_memory_mib)) }
-                { row("Tasks", i.n_tasks.to_string()) }
+                { term("Type", i.instance_type.clone()) }
+                { term("Availability Zone", i.availability_zone.clone()) }
+                { term("EC2 state", i.ec2_state.clone()) }
+                { term("Container instance", i.status.clone().unwrap_or_else(|| "not registered".into())) }
+                { term("CPU units (remaining/registered)", format!("{}/{}", i.remaining_cpu_units, i.registered_cpu_units)) }
+                { term("Memory MiB (remaining/registered)", format!("{}/{}", i.remaining_memory_mib, i.registered_memory_mib)) }
+                { term("Tasks", i.n_tasks.to_string()) }
                 <dt>{ "Instance profile" }</dt>
                 <dd class="instance-role" title={i.instance_role.clone().unwrap_or_default()}>{ instance_role_text(i.instance_profile.as_deref(), i.instance_role.as_deref()) }</dd>
             </dl>
@@ -240,15 +238,15 @@ fn service_details(props: &NameProps) -> Html {
         <div class="details">
             { subhead(&format!("Service {}", service.name)) }
             <dl class="kv">
-                <dt>{ "Task definition" }</dt><dd>{ &service.task_definition }</dd>
-                <dt>{ "Desired / running / pending" }</dt><dd>{ format!("{} / {} / {}", service.desired_count, service.running_count, service.pending_count) }</dd>
+                { term("Task definition", service.task_definition.clone()) }
+                { term("Desired / running / pending", format!("{} / {} / {}", service.desired_count, service.running_count, service.pending_count)) }
                 if service.capacity_provider_strategy.is_empty() {
-                    <dt>{ "Launch type" }</dt><dd>{ &service.launch_type }</dd>
+                    { term("Launch type", service.launch_type.clone()) }
                 } else {
                     <dt>{ "capacityProviderStrategy" }</dt>
                     <dd>{ service.capacity_provider_strategy.iter().map(|i| format!("{} (base {}, weight {})", i.provider, i.base, i.weight)).collect::<Vec<_>>().join(", ") }</dd>
                 }
-                <dt>{ "Deployment min / max %" }</dt><dd>{ format!("{} / {}", service.minimum_healthy_percent, service.maximum_percent) }</dd>
+                { term("Deployment min / max %", format!("{} / {}", service.minimum_healthy_percent, service.maximum_percent)) }
             </dl>
             <h4>{ "Deployments" }</h4>
             <ul class="deployments">

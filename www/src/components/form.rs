@@ -116,3 +116,8 @@ pub(crate) fn call_button(label: &str, primary: bool, onclick: Callback<MouseEve
         </>
     }
 }
+
+/// One key and value of a `<dl class="kv">` list.
+pub(crate) fn term(key: &str, value: String) -> Html {
+    html! { <><dt>{ key.to_string() }</dt><dd>{ value }</dd></> }
+}

@@ -8,7 +8,7 @@ use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, row, check_box, event_value, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{call_button, check_box, event_value, field, hint, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -297,10 +297,10 @@ pub fn load_balancer_details(props: &NameProps) -> Html {
         <div class="details lb-details">
             { subhead(&format!("Load balancer {}", lb.name)) }
             <dl class="kv">
-                <dt>{ "Type" }</dt><dd>{ &lb.lb_type }</dd>
-                <dt>{ "DNS name" }</dt><dd>{ &lb.dns_name }</dd>
-                <dt>{ "Zones" }</dt><dd>{ lb.availability_zones.join(", ") }</dd>
-                <dt>{ "Last minute" }</dt><dd>{ outcome_text }</dd>
+                { term("Type", lb.lb_type.clone()) }
+                { term("DNS name", lb.dns_name.clone()) }
+                { term("Zones", lb.availability_zones.join(", ")) }
+                { term("Last minute", outcome_text) }
             </dl>
             { for groups_of(&view, lb).into_iter().map(|g| html! {
                 <div key={g.arn.clone()} class="tg-details" data-tg={g.name.clone()}>

@@ -9,7 +9,7 @@ use ecs_sim::view::{AlarmView, CapacityProviderView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, row, check_box, field, hint, pairs, select, select_current, subhead, use_flag, use_outcome, use_text, Outcome};
+use crate::components::form::{call_button, check_box, field, hint, Outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::format_elapsed;
 

@@ -6,7 +6,7 @@ use ecs_sim::view::View;
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{row, check_box, field, hint, outcome, pairs, select, select_current, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{check_box, field, hint, outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
