@@ -84,7 +84,7 @@ fn task_details(props: &IdProps) -> Html {
                 <button type="button" onclick={stop}>{ "Stop task (ecs:StopTask)" }</button>
             }
             if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
-            <crate::components::loadbalancing::TaskTargetHealth task={task.clone()} />
+            { crate::components::loadbalancing::task_target_health(&view, task) }
             <crate::components::iam::TaskAccess task={task.clone()} />
             if task.launch_type == "FARGATE" {
                 { hint("Fargate places the task in one of the service's subnets; there is no instance choice to explain.") }

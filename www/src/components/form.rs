@@ -121,3 +121,8 @@ pub(crate) fn call_button(label: &str, primary: bool, onclick: Callback<MouseEve
 pub(crate) fn term(key: &str, value: String) -> Html {
     html! { <><dt>{ key.to_string() }</dt><dd>{ value }</dd></> }
 }
+
+/// The first value of `options` when `state` is empty or no longer offered.
+pub(crate) fn current(state: &str, options: &[(String, String)]) -> String {
+    if options.iter().any(|(v, _)| v == state) { state.to_string() } else { options.first().map(|o| o.0.clone()).unwrap_or_default() }
+}

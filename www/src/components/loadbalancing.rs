@@ -8,7 +8,7 @@ use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, check_box, event_value, field, hint, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
+use crate::components::form::{call_button, check_box, current, event_value, field, hint, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -237,17 +237,8 @@ fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TaskProps {
-    pub task: TaskView,
-}
-
 /// The Why? panel's target health of a task: per target group, state, reason and description.
-#[function_component(TaskTargetHealth)]
-pub fn task_target_health(props: &TaskProps) -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let task = &props.task;
+pub fn task_target_health(view: &View, task: &TaskView) -> Html {
     if task.target_health.is_empty() {
         return html! {};
     }
@@ -371,15 +362,6 @@ pub fn load_balancer_charts() -> Html {
 fn network(sim: &SimHandle) -> Value {
     let doc: Value = serde_json::from_str(&sim.scenario_json()).unwrap_or_default();
     doc["network"].clone()
-}
-
-/// The first value of `options` when `state` is empty or no longer offered.
-fn current(state: &str, options: &[(String, String)]) -> String {
-    if options.iter().any(|(v, _)| v == state) {
-        state.to_string()
-    } else {
-        options.first().map(|o| o.0.clone()).unwrap_or_default()
-    }
 }
 
 fn parse_u64(text: &str, what: &str) -> Result<u64, String> {

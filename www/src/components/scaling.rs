@@ -9,7 +9,7 @@ use ecs_sim::view::{AlarmView, CapacityProviderView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, check_box, field, hint, Outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{call_button, check_box, current, field, hint, Outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::format_elapsed;
 
@@ -27,11 +27,6 @@ pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
 /// A number from a form field, or a message naming the AWS field.
 fn number(text: &str, aws_field: &str) -> Result<f64, String> {
     text.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{aws_field} must be a number (got '{}').", text.trim()))
-}
-
-/// The first value of `options` when `state` is empty or no longer offered.
-fn current(state: &str, options: &[(String, String)]) -> String {
-    if options.iter().any(|(v, _)| v == state) { state.to_string() } else { options.first().map(|o| o.0.clone()).unwrap_or_default() }
 }
 
 /// The cluster the forms act on: the first active one.
