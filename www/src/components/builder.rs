@@ -6,7 +6,7 @@ use ecs_sim::catalog::INSTANCE_TYPES;
 use serde_json::{json, Map, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, check_box, checked, event_value, field, hint, outcome, pairs, row, select, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{call_button, check_box, checked, event_value, field, hint, on_change, outcome, pairs, row, select, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
@@ -540,7 +540,6 @@ fn service_form() -> Html {
         })
     };
     let presets: Vec<(String, String)> = strategy_presets().iter().map(|p| (p.0.to_string(), p.1.to_string())).collect();
-    let on_td = { let td = td.clone(); Callback::from(move |e: Event| td.set(event_value(&e))) };
     let mut update_tds = vec![(String::new(), "(unchanged)".to_string())];
     update_tds.extend(tds.iter().cloned());
     html! {
@@ -548,7 +547,7 @@ fn service_form() -> Html {
             { subhead("Create service") }
             { field("Service name", "serviceName", &name) }
             <label class="field"><span>{ "Task definition" }</span>
-                <select name="taskDefinition" onchange={on_td}>
+                <select name="taskDefinition" onchange={on_change(&td)}>
                     if tds.is_empty() { <option value="">{ "(register one first)" }</option> }
                     { for tds.iter().map(|(v, t)| html! { <option key={v.clone()} value={v.clone()} selected={*v == td_value}>{ t }</option> }) }
                 </select>

@@ -43,9 +43,21 @@ pub(crate) fn checked(e: &Event) -> bool {
     e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
 }
 
+/// Sets `state` to the value of each input event's field.
+pub(crate) fn on_input(state: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let state = state.clone();
+    Callback::from(move |e: InputEvent| state.set(event_value(&e)))
+}
+
+/// Sets `state` to the value of each change event's field (a select, or a field on leaving it).
+pub(crate) fn on_change(state: &UseStateHandle<String>) -> Callback<Event> {
+    let state = state.clone();
+    Callback::from(move |e: Event| state.set(event_value(&e)))
+}
+
 /// A labelled text field bound to a string state.
 pub(crate) fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> Html {
-    let oninput = { let state = state.clone(); Callback::from(move |e: InputEvent| state.set(event_value(&e))) };
+    let oninput = on_input(state);
     html! {
         <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={(**state).clone()} oninput={oninput} /></label>
     }
@@ -72,10 +84,9 @@ pub(crate) fn outcome(result: &Option<Result<String, String>>) -> Html {
 
 /// A select whose shown option is `current` (the value the form will use), bound to `state`.
 pub(crate) fn select_current(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)], current: &str) -> Html {
-    let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(event_value(&e))) };
     html! {
         <label class="field"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} onchange={onchange}>
+            <select name={name.to_string()} onchange={on_change(state)}>
                 { for options.iter().map(|(value, text)| html! { <option key={value.clone()} value={value.clone()} selected={value == current}>{ text }</option> }) }
             </select>
         </label>

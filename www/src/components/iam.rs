@@ -8,7 +8,7 @@ use ecs_sim::view::{TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, event_value, field, hint, outcome, select, select_current, subhead, use_outcome, use_text};
+use crate::components::form::{call_button, field, hint, on_input, outcome, select, select_current, subhead, use_outcome, use_text};
 use crate::driver::use_sim;
 use crate::shell::format_elapsed;
 
@@ -118,10 +118,6 @@ pub fn iam_form() -> Html {
     let create = call(|role, trust, _, _, _| ("iam:CreateRole", json!({ "RoleName": role, "AssumeRolePolicyDocument": trust }), format!("Role {role} created.")));
     let put = call(|role, _, pname, doc, _| ("iam:PutRolePolicy", json!({ "RoleName": role, "PolicyName": pname, "PolicyDocument": doc }), format!("Inline policy {pname} saved on {role}.")));
     let attach = call(|role, _, _, _, arn| ("iam:AttachRolePolicy", json!({ "RoleName": role, "PolicyArn": arn }), format!("Attached {} to {role}.", arn_name(arn))));
-    let on_text = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| state.set(event_value(&e)))
-    };
     let managed_options: Vec<(String, String)> = AWS_MANAGED_POLICIES.iter().map(|p| (p.arn(), p.name.to_string())).collect();
     html! {
         <div class="form iam-form">
@@ -172,13 +168,13 @@ pub fn iam_form() -> Html {
             { subhead("Role editor") }
             { field("Role name", "roleName", &name) }
             <label class="field"><span>{ "Trust policy (who may assume the role)" }</span>
-                <textarea name="trustPolicy" class="policy-text" spellcheck="false" rows="8" value={(*trust).clone()} oninput={on_text(&trust)} />
+                <textarea name="trustPolicy" class="policy-text" spellcheck="false" rows="8" value={(*trust).clone()} oninput={on_input(&trust)} />
             </label>
             { policy_check(&trust, PolicyKind::Trust) }
             <button type="button" class="primary" onclick={create}>{ "Create role (iam:CreateRole)" }</button>
             { field("Inline policy name", "policyName", &policy_name) }
             <label class="field"><span>{ "Inline policy (what the role may do)" }</span>
-                <textarea name="inlinePolicy" class="policy-text" spellcheck="false" rows="9" value={(*policy).clone()} oninput={on_text(&policy)} />
+                <textarea name="inlinePolicy" class="policy-text" spellcheck="false" rows="9" value={(*policy).clone()} oninput={on_input(&policy)} />
             </label>
             { policy_check(&policy, PolicyKind::Identity) }
             <button type="button" onclick={put}>{ "Save inline policy (iam:PutRolePolicy)" }</button>

@@ -8,7 +8,7 @@ use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, check_box, current, event_value, field, hint, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
+use crate::components::form::{call_button, check_box, current, event_value, field, hint, on_change, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -623,7 +623,6 @@ pub fn load_balancing_form() -> Html {
         })
     };
 
-    let on_action = { let action = action.clone(); Callback::from(move |e: Event| action.set(event_value(&e))) };
     let add_condition = {
         let conditions = conditions.clone();
         Callback::from(move |_| {
@@ -679,7 +678,7 @@ pub fn load_balancing_form() -> Html {
                 }) }
                 <button type="button" class="small" onclick={add_condition}>{ "+ Condition (all must match)" }</button>
                 <label class="field"><span>{ "Action" }</span>
-                    <select name="ruleAction" onchange={on_action}>
+                    <select name="ruleAction" onchange={on_change(&action)}>
                         <option value="forward" selected={*action == "forward"}>{ "forward to a target group" }</option>
                         <option value="fixed-response" selected={*action == "fixed-response"}>{ "fixed-response" }</option>
                     </select>
