@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
-use crate::components::form::{hint, use_flag};
+use crate::components::form::{button, hint, use_flag};
 use crate::driver::{use_clock, use_sim, SimHandle, SimProvider, SPEEDS};
 
 /// What the learner selected on the map: the explanation panel shows it.
@@ -239,7 +239,7 @@ fn help_overlay(on_close: Callback<MouseEvent>) -> Html {
                     <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "Close this help" }</dd>
                 </dl>
                 { hint("Click a task chip, an instance or a service on the map to see why it is where it is.") }
-                <button type="button" onclick={on_close}>{ "Close" }</button>
+                { button("Close", on_close) }
             </div>
         </div>
     }

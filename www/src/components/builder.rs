@@ -6,7 +6,7 @@ use ecs_sim::catalog::INSTANCE_TYPES;
 use serde_json::{json, Map, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, check_box, checked, event_value, field, hint, on_change, outcome, pairs, row, select, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{button, call_button, check_box, checked, event_value, field, hint, on_change, outcome, pairs, row, select, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
@@ -95,7 +95,7 @@ fn cluster_form() -> Html {
             { hint(&match &cluster { Some(c) => format!("Cluster: {c}"), None => "No cluster yet: create one first.".to_string() }) }
             if cluster.is_none() {
                 { field("Cluster name", "clusterName", &cluster_name) }
-                <button type="button" onclick={create_cluster}>{ "Create cluster (ecs:CreateCluster)" }</button>
+                { button("Create cluster (ecs:CreateCluster)", create_cluster) }
             }
             { subhead("Launch EC2 instances") }
             { select("Instance type", "instanceType", &instance_type, &types) }
@@ -673,7 +673,7 @@ fn files_form() -> Html {
             { outcome(&result) }
             { subhead("Share link") }
             { hint("A link that replays this exact run (scenario, seed and your calls) to the current sim time.") }
-            <button type="button" onclick={make_share}>{ "Create share link" }</button>
+            { button("Create share link", make_share) }
             if !share.is_empty() {
                 <input class="share-link" readonly=true aria-label="Share link" value={(*share).clone()} />
                 { hint(&format!("{} characters", share.len())) }

@@ -6,7 +6,7 @@ use ecs_sim::placement::Explanation as PlacementExplanation;
 use serde_json::json;
 use yew::prelude::*;
 
-use crate::components::form::{hint, subhead, term};
+use crate::components::form::{button, hint, subhead, term};
 use crate::charts;
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -81,7 +81,7 @@ fn task_details(props: &IdProps) -> Html {
                 <p class="spot-warning" role="status">{ format!("Spot interruption: stops at {}. AWS sent the two-minute warning (stopCode TerminationNotice, SIGTERM).{}", format_elapsed(at.as_millis()), if task.service.is_some() { " Its service starts a replacement at once." } else { "" }) }</p>
             }
             if task.desired_status != "STOPPED" {
-                <button type="button" onclick={stop}>{ "Stop task (ecs:StopTask)" }</button>
+                { button("Stop task (ecs:StopTask)", stop) }
             }
             if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
             { crate::components::loadbalancing::task_target_health(&view, task) }

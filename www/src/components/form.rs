@@ -137,3 +137,8 @@ pub(crate) fn term(key: &str, value: String) -> Html {
 pub(crate) fn current(state: &str, options: &[(String, String)]) -> String {
     if options.iter().any(|(v, _)| v == state) { state.to_string() } else { options.first().map(|o| o.0.clone()).unwrap_or_default() }
 }
+
+/// A plain button.
+pub(crate) fn button(label: &str, onclick: Callback<MouseEvent>) -> Html {
+    html! { <button type="button" {onclick}>{ label.to_string() }</button> }
+}

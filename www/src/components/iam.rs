@@ -8,7 +8,7 @@ use ecs_sim::view::{TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, field, hint, on_input, outcome, select, select_current, subhead, use_outcome, use_text};
+use crate::components::form::{button, call_button, field, hint, on_input, outcome, select, select_current, subhead, use_outcome, use_text};
 use crate::driver::use_sim;
 use crate::shell::format_elapsed;
 
@@ -177,7 +177,7 @@ pub fn iam_form() -> Html {
                 <textarea name="inlinePolicy" class="policy-text" spellcheck="false" rows="9" value={(*policy).clone()} oninput={on_input(&policy)} />
             </label>
             { policy_check(&policy, PolicyKind::Identity) }
-            <button type="button" onclick={put}>{ "Save inline policy (iam:PutRolePolicy)" }</button>
+            { button("Save inline policy (iam:PutRolePolicy)", put) }
             { select("AWS managed policy", "managedPolicy", &managed, &managed_options) }
             { call_button("Attach to the role (iam:AttachRolePolicy)", false, attach, &result) }
             <TaskCallForm />

@@ -8,7 +8,7 @@ use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{call_button, check_box, current, event_value, field, hint, on_change, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
+use crate::components::form::{button, call_button, check_box, current, event_value, field, hint, on_change, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -743,7 +743,7 @@ pub fn load_balancing_form() -> Html {
                 field("Load balancer name", "lbName", &lb_name),
                 select("Type", "lbType", &lb_type, &pairs(&["application", "network"])),
             ) }
-            <button type="button" onclick={create_lb}>{ "Create load balancer" }</button>
+            { button("Create load balancer", create_lb) }
             { row(
                 field("Target group name", "tgName", &tg_name),
                 field("Port", "tgPort", &tg_port),
@@ -752,14 +752,14 @@ pub fn load_balancing_form() -> Html {
                 select("Target type", "tgType", &tg_type, &pairs(&["ip", "instance"])),
                 field("Health check path", "tgPath", &tg_path),
             ) }
-            <button type="button" onclick={create_tg}>{ "Create target group" }</button>
+            { button("Create target group", create_tg) }
             if !lbs.is_empty() && !tgs.is_empty() {
                 { select_current("Listener on", "listenerLb", &l_lb, &lbs, &l_lb_value) }
                 { row(
                     field("Port", "listenerPort", &l_port),
                     select_current("Default: forward to", "listenerTg", &l_tg, &tgs, &l_tg_value),
                 ) }
-                <button type="button" onclick={create_listener}>{ "Create listener (HTTP)" }</button>
+                { button("Create listener (HTTP)", create_listener) }
             }
             { outcome(&create_result) }
             { hint("Attach a service to a target group with loadBalancers in ecs:CreateService (e.g. in a scenario file).") }

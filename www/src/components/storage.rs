@@ -6,7 +6,7 @@ use ecs_sim::view::View;
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{check_box, field, hint, outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
+use crate::components::form::{button, check_box, field, hint, outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
@@ -191,16 +191,16 @@ pub fn storage_form() -> Html {
                 select("Throughput mode", "throughputMode", &throughput, &pairs(&["elastic", "bursting"])),
             ) }
             { check_box("Encrypted at rest", "", &encrypted) }
-            <button type="button" onclick={create_fs}>{ "Create (efs:CreateFileSystem)" }</button>
+            { button("Create (efs:CreateFileSystem)", create_fs) }
             if !file_systems.is_empty() {
                 { subhead("Mount target (one per AZ)") }
                 { select_current("File system", "mtFileSystem", &fs, &file_systems, &fs_value) }
                 { select_current("Subnet (its AZ gets the mount target)", "mtSubnet", &subnet, &subnets, &subnet_value) }
                 { select_current("Security group (must allow NFS, TCP 2049, from the tasks)", "mtSecurityGroup", &sg, &groups, &sg_value) }
-                <button type="button" onclick={create_mt}>{ "Create (efs:CreateMountTarget)" }</button>
+                { button("Create (efs:CreateMountTarget)", create_mt) }
                 { subhead("Access point") }
                 { field("Root directory", "apPath", &ap_path) }
-                <button type="button" onclick={create_ap}>{ "Create (efs:CreateAccessPoint)" }</button>
+                { button("Create (efs:CreateAccessPoint)", create_ap) }
             }
             { outcome(&result) }
         </div>
