@@ -5,8 +5,8 @@ use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
 use crate::components::form::{button, hint, use_flag};
+use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
 use crate::driver::{use_clock, use_sim, SimHandle, SimProvider, SPEEDS};
 
 /// What the learner selected on the map: the explanation panel shows it.

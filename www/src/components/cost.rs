@@ -7,8 +7,8 @@ use ecs_sim::scaling::{CostLine, CAPACITY_TYPES, SPOT_PERCENT_OF_ON_DEMAND};
 use ecs_sim::view::View;
 use yew::prelude::*;
 
-use crate::components::form::{hint, subhead};
 use crate::charts::{ChartPanel, ACTUAL, LIMIT, PLANNED};
+use crate::components::form::{hint, subhead};
 use crate::driver::use_sim;
 
 /// Minimum wall time between chart redraws, milliseconds.

@@ -6,8 +6,8 @@ use ecs_sim::placement::Explanation as PlacementExplanation;
 use serde_json::json;
 use yew::prelude::*;
 
-use crate::components::form::{button, hint, subhead, term};
 use crate::charts;
+use crate::components::form::{button, hint, subhead, term};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::{format_elapsed, Selection, SelectionHandle};

@@ -1,6 +1,6 @@
-//! The form parts every builder tab shares: the state hooks of a form, labelled fields, selects and
-//! check boxes bound to them, and the outcome line of a call. Each is one function, so the markup is
-//! compiled once rather than in every panel.
+//! The parts every panel shares: the state hooks of a form, labelled fields, selects and check boxes
+//! bound to them, buttons and the outcome line of a call, hints, sub-headings and key/value rows. Each
+//! is one plain function, so its markup is compiled once rather than in every panel.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -92,7 +92,6 @@ pub(crate) fn select_current(label: &str, name: &str, state: &UseStateHandle<Str
         </label>
     }
 }
-
 
 /// A labelled check box bound to a flag; `name` is left out of the markup when empty.
 pub(crate) fn check_box(label: &str, name: &str, state: &UseStateHandle<bool>) -> Html {

@@ -17,7 +17,6 @@ const DIMENSION: &str = "ecs:service:DesiredCount";
 /// The predefined metrics of target tracking for ECS services.
 const PREDEFINED_METRICS: [&str; 3] = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"];
 const COMPARISONS: [&str; 4] = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
-/// Minimum wall time between chart redraws, milliseconds.
 
 /// A whole number from a form field, or a message naming the AWS field.
 pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
