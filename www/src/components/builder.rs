@@ -3,6 +3,7 @@
 //! AWS call through `SimHandle::dispatch`; a refusal shows AWS's message inline.
 
 use ecs_sim::catalog::INSTANCE_TYPES;
+use ecs_sim::view::View;
 use serde_json::{json, Map, Value};
 use yew::prelude::*;
 
@@ -43,9 +44,14 @@ pub fn builder() -> Html {
     }
 }
 
-/// The cluster the builder acts on: the first active one.
-fn current_cluster(sim: &SimHandle) -> Option<String> {
-    sim.view().clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
+/// The instance types of the catalog as select options: `m5.large (2 vCPU, 8192 MiB)`.
+pub(crate) fn instance_type_options() -> Vec<(String, String)> {
+    INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect()
+}
+
+/// The cluster the forms act on: the first active one.
+pub(crate) fn current_cluster(view: &View) -> Option<String> {
+    view.clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
 }
 
 #[function_component(ClusterForm)]
@@ -58,7 +64,7 @@ fn cluster_form() -> Html {
     let subnet = use_state(|| view.subnets.first().map(|s| s.subnet_id.clone()).unwrap_or_default());
     let cluster_name = use_text("demo");
     let result = use_outcome();
-    let cluster = current_cluster(&sim);
+    let cluster = current_cluster(&view);
     let create_cluster = {
         let (sim, name, result) = (sim.clone(), cluster_name.clone(), result.clone());
         Callback::from(move |_| {
@@ -83,7 +89,7 @@ fn cluster_form() -> Html {
             result.set(Some(sim.dispatch("ec2:RunInstances", input).map(|_| format!("Launching {n} × {} (they register with cluster {cluster} once booted).", *instance_type))));
         })
     };
-    let types: Vec<(String, String)> = INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect();
+    let types = instance_type_options();
     let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
     let mut profiles: Vec<(String, String)> = view.instance_profiles.iter().map(|(name, roles)| (name.clone(), format!("{name} → role {}", if roles.is_empty() { "none".to_string() } else { roles.join(", ") }))).collect();
     if !profiles.iter().any(|p| p.0 == "ecsInstanceRole") {
@@ -483,7 +489,7 @@ fn service_form() -> Html {
             strategy_rows.clone(), providers.clone(),
         );
         Callback::from(move |_| {
-            let Some(cluster) = current_cluster(&sim) else {
+            let Some(cluster) = current_cluster(&sim.view()) else {
                 result.set(Some(Err("Create a cluster first (Cluster tab).".into())));
                 return;
             };
@@ -519,7 +525,7 @@ fn service_form() -> Html {
         let (sim, update_desired, update_td, update_result, service) = (sim.clone(), update_desired.clone(), update_td.clone(), update_result.clone(), update_service_value.clone());
         let (change_strategy, rows, providers) = (*update_strategy, update_rows.clone(), providers.clone());
         Callback::from(move |_| {
-            let Some(cluster) = current_cluster(&sim) else { return };
+            let Some(cluster) = current_cluster(&sim.view()) else { return };
             let mut input = json!({ "cluster": cluster, "service": service });
             if !update_desired.trim().is_empty() {
                 match update_desired.trim().parse::<u32>() {
@@ -604,7 +610,7 @@ fn run_task_form() -> Html {
         let (sim, count, launch_type, result, td_value, rows, providers) =
             (sim.clone(), count.clone(), launch_type.clone(), result.clone(), td_value.clone(), strategy_rows.clone(), providers.clone());
         Callback::from(move |_| {
-            let Some(cluster) = current_cluster(&sim) else {
+            let Some(cluster) = current_cluster(&sim.view()) else {
                 return result.set(Some(Err("Create a cluster first (Cluster tab).".into())));
             };
             let Ok(n) = count.trim().parse::<u32>() else {

@@ -101,9 +101,9 @@ pub fn iam_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let name = use_text("my-task-role");
-    let trust = use_state(|| TRUST_ECS_TASKS.to_string());
+    let trust = use_text(TRUST_ECS_TASKS);
     let policy_name = use_text("app-policy");
-    let policy = use_state(|| INLINE_EXAMPLE.to_string());
+    let policy = use_text(INLINE_EXAMPLE);
     let managed = use_state(|| aws_managed_policy_by_name("AmazonS3ReadOnlyAccess").map(|p| p.arn()).unwrap_or_default());
     let result = use_outcome();
 

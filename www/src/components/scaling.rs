@@ -4,11 +4,11 @@
 //! CapacityProviderReservation, and their forms); plus the scaling charts of the Why? panel. Every
 //! action is an AWS call through `SimHandle::dispatch`; a refusal shows AWS's message inline.
 
-use ecs_sim::catalog::INSTANCE_TYPES;
 use ecs_sim::view::{AlarmView, CapacityProviderView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
+use crate::components::builder::{current_cluster, instance_type_options};
 use crate::components::form::{call_button, check_box, current, field, hint, Outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::format_elapsed;
@@ -26,11 +26,6 @@ pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
 /// A number from a form field, or a message naming the AWS field.
 fn number(text: &str, aws_field: &str) -> Result<f64, String> {
     text.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{aws_field} must be a number (got '{}').", text.trim()))
-}
-
-/// The cluster the forms act on: the first active one.
-fn cluster_of(view: &View) -> Option<String> {
-    view.clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
 }
 
 /// Runs `build`, then each call it returns in order, stopping at the first refusal; sets `result`.
@@ -160,7 +155,7 @@ fn service_scaling() -> Html {
 
     // PutScalingPolicy, target tracking.
     let tt_name = use_text("cpu-target");
-    let tt_metric = use_state(|| PREDEFINED_METRICS[0].to_string());
+    let tt_metric = use_text(PREDEFINED_METRICS[0]);
     let tt_value = use_text("50");
     let tt_label = use_text("");
     let tt_out = use_text("300");
@@ -197,7 +192,7 @@ fn service_scaling() -> Html {
     let st_steps = use_text("0:20:1, 20::3");
     let st_cooldown = use_text("300");
     let st_metric = use_text("CPUUtilization");
-    let st_comparison = use_state(|| COMPARISONS[0].to_string());
+    let st_comparison = use_text(COMPARISONS[0]);
     let st_threshold = use_text("70");
     let st_periods = use_text("3");
     let st_result = use_outcome();
@@ -419,7 +414,7 @@ fn capacity_scaling() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let sc = &view.scaling;
-    let cluster = cluster_of(&view);
+    let cluster = current_cluster(&view);
 
     // CreateLaunchTemplate + CreateAutoScalingGroup.
     let lt_name = use_text("ecs-lt");
@@ -500,7 +495,7 @@ fn capacity_scaling() -> Html {
         })
     };
 
-    let types: Vec<(String, String)> = INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect();
+    let types = instance_type_options();
     html! {
         <>
             { subhead("Capacity providers") }
