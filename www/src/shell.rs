@@ -23,6 +23,16 @@ pub enum Selection {
 /// The selection, shared by the map, the builder and the explanation panel.
 pub type SelectionHandle = UseStateHandle<Selection>;
 
+/// A click that selects `what` (a click outside the selection's context does nothing).
+pub fn select_on_click(selection: Option<&SelectionHandle>, what: Selection) -> Callback<MouseEvent> {
+    let selection = selection.cloned();
+    Callback::from(move |_| {
+        if let Some(s) = &selection {
+            s.set(what.clone());
+        }
+    })
+}
+
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {

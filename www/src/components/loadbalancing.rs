@@ -12,7 +12,7 @@ use crate::components::form::{button, call_button, check_box, current, event_val
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
-use crate::shell::{Selection, SelectionHandle};
+use crate::shell::{select_on_click, Selection, SelectionHandle};
 
 /// Seconds of sim time per step of the traffic model (`requests_last_step` covers one step).
 const STEP_SECONDS: u64 = ecs_sim::sim::ELB_STEP_MS / 1000;
@@ -144,10 +144,7 @@ pub fn load_balancer_strip() -> Html {
                 let total: f64 = groups.iter().map(|g| group_rps(g)).sum();
                 let (class, outcome_text) = outcome_of(lb);
                 let selected = selection.as_ref().is_some_and(|s| **s == Selection::LoadBalancer(lb.name.clone()));
-                let onclick = {
-                    let (selection, name) = (selection.clone(), lb.name.clone());
-                    Callback::from(move |_| if let Some(s) = &selection { s.set(Selection::LoadBalancer(name.clone())) })
-                };
+                let onclick = select_on_click(selection.as_ref(), Selection::LoadBalancer(lb.name.clone()));
                 html! {
                     <div key={lb.arn.clone()} class={classes!("lb-row", selected.then_some("selected"))} data-lb={lb.name.clone()}>
                         <div class="lb-box">

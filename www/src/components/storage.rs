@@ -10,7 +10,7 @@ use crate::components::form::{button, check_box, field, hint, outcome, pairs, ro
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
-use crate::shell::{format_elapsed, Selection, SelectionHandle};
+use crate::shell::{format_elapsed, select_on_click, Selection, SelectionHandle};
 
 /// The map's storage strip: one row per file system, mount targets in their AZ's column.
 #[function_component(StorageStrip)]
@@ -72,10 +72,7 @@ fn mount_users(view: &View, fs_id: &str, az: &str, selection: Option<&SelectionH
             <ul aria-label={format!("Tasks in {az} mounting {fs_id} through this mount target")}>
                 { for users.iter().map(|t| {
                     let selected = selection.is_some_and(|s| **s == Selection::Task(t.id.clone()));
-                    let onclick = {
-                        let (selection, id) = (selection.cloned(), t.id.clone());
-                        Callback::from(move |_| if let Some(s) = &selection { s.set(Selection::Task(id.clone())) })
-                    };
+                    let onclick = select_on_click(selection, Selection::Task(t.id.clone()));
                     let volumes: Vec<String> = t.efs_mounts.iter().filter(|m| m.1 == fs_id && m.2 == az).map(|m| format!("{} at {}", m.0, m.3)).collect();
                     html! {
                         <li key={t.id.clone()} class="mount-user" data-task-id={t.id.clone()}>
