@@ -7,7 +7,7 @@ use serde_json::json;
 use yew::prelude::*;
 
 use crate::charts;
-use crate::components::form::{button, hint, subhead, term};
+use crate::components::form::{button, hint, outcome, subhead, term, use_outcome};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::{format_elapsed, Selection, SelectionHandle};
@@ -45,7 +45,7 @@ struct IdProps {
 #[function_component(TaskDetails)]
 fn task_details(props: &IdProps) -> Html {
     let sim = use_sim();
-    let error = use_state(|| None::<String>);
+    let error = use_outcome();
     let view = sim.view();
     let explanation = {
         let sim = sim.clone();
@@ -58,7 +58,7 @@ fn task_details(props: &IdProps) -> Html {
         let sim = sim.clone();
         let error = error.clone();
         let input = json!({ "cluster": task.cluster, "task": task.arn, "reason": "Stopped from the playground" });
-        Callback::from(move |_| error.set(sim.dispatch("ecs:StopTask", input.clone()).err()))
+        Callback::from(move |_| error.set(sim.dispatch("ecs:StopTask", input.clone()).err().map(Err)))
     };
     html! {
         <div class="details" data-selected-task={task.id.clone()}>
@@ -83,7 +83,7 @@ fn task_details(props: &IdProps) -> Html {
             if task.desired_status != "STOPPED" {
                 { button("Stop task (ecs:StopTask)", stop) }
             }
-            if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
+            { outcome(&error) }
             { crate::components::loadbalancing::task_target_health(&view, task) }
             <crate::components::iam::TaskAccess task={task.clone()} />
             if task.launch_type == "FARGATE" {
@@ -162,7 +162,7 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
 #[function_component(InstanceDetails)]
 fn instance_details(props: &IdProps) -> Html {
     let sim = use_sim();
-    let error = use_state(|| None::<String>);
+    let error = use_outcome();
     let view = sim.view();
     let Some(i) = view.instances.iter().find(|i| i.ec2_instance_id == props.id) else {
         return hint("This instance is gone.");
@@ -170,7 +170,7 @@ fn instance_details(props: &IdProps) -> Html {
     let act = |call: &'static str, input: serde_json::Value| {
         let sim = sim.clone();
         let error = error.clone();
-        Callback::from(move |_: MouseEvent| error.set(sim.dispatch(call, input.clone()).err()))
+        Callback::from(move |_: MouseEvent| error.set(sim.dispatch(call, input.clone()).err().map(Err)))
     };
     let cluster = i.cluster.clone().unwrap_or_default();
     let arn = i.container_instance_arn.clone().unwrap_or_default();
@@ -204,7 +204,7 @@ fn instance_details(props: &IdProps) -> Html {
                     <button type="button" class="danger" onclick={act("ec2:TerminateInstances", json!({ "InstanceIds": [i.ec2_instance_id] }))}>{ "Terminate (ec2:TerminateInstances)" }</button>
                 }
             </div>
-            if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
+            { outcome(&error) }
         </div>
     }
 }
