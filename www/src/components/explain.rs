@@ -16,6 +16,7 @@ use crate::shell::{format_elapsed, Selection, SelectionHandle};
 
 #[function_component(Explanation)]
 pub fn explanation() -> Html {
+    let sim = use_sim();
     let selection = use_context::<SelectionHandle>().map(|s| (*s).clone()).unwrap_or_default();
     html! {
         <aside class="panel explain" aria-labelledby="explain-title">
@@ -25,8 +26,8 @@ pub fn explanation() -> Html {
                     Selection::None => hint("Select a task chip, an instance or a service on the map to see the reasons behind each decision."),
                     Selection::Task(id) => html! { <TaskDetails id={id} /> },
                     Selection::Instance(id) => html! { <InstanceDetails id={id} /> },
-                    Selection::Service(name) => html! { <ServiceDetails name={name} /> },
-                    Selection::LoadBalancer(name) => html! { <crate::components::loadbalancing::LoadBalancerDetails name={name} /> },
+                    Selection::Service(name) => service_details(&sim, &name),
+                    Selection::LoadBalancer(name) => crate::components::loadbalancing::load_balancer_details(&sim.view(), &name),
                 }
             }
             <crate::components::loadbalancing::LoadBalancerCharts />
@@ -220,20 +221,14 @@ fn instance_role_text(profile: Option<&str>, role_arn: Option<&str>) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct NameProps {
-    name: String,
-}
-
-#[function_component(ServiceDetails)]
-fn service_details(props: &NameProps) -> Html {
-    let sim = use_sim();
+/// The Why? panel for a selected service: its deployments and events, and why tasks are not placed.
+fn service_details(sim: &SimHandle, name: &str) -> Html {
     let view = sim.view();
-    let Some(service) = view.services.iter().find(|s| s.name == props.name) else {
+    let Some(service) = view.services.iter().find(|s| s.name == name) else {
         return hint("This service no longer exists.");
     };
     let short = service.running_count + service.pending_count < service.desired_count;
-    let explanation = if short && service.launch_type != "FARGATE" { explain(&sim, &service.cluster, &service.name) } else { None };
+    let explanation = if short && service.launch_type != "FARGATE" { explain(sim, &service.cluster, &service.name) } else { None };
     html! {
         <div class="details">
             { subhead(&format!("Service {}", service.name)) }

@@ -267,17 +267,9 @@ pub fn task_target_health(view: &View, task: &TaskView) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct NameProps {
-    pub name: String,
-}
-
 /// The Why? panel for a selected load balancer: listeners, and each target group's targets.
-#[function_component(LoadBalancerDetails)]
-pub fn load_balancer_details(props: &NameProps) -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let Some(lb) = view.load_balancers.iter().find(|l| l.name == props.name) else {
+pub fn load_balancer_details(view: &View, name: &str) -> Html {
+    let Some(lb) = view.load_balancers.iter().find(|l| l.name == name) else {
         return hint("This load balancer no longer exists.");
     };
     let (_, outcome_text) = outcome_of(lb);
