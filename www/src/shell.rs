@@ -5,8 +5,9 @@ use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::form::{button, hint, use_flag};
 use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
-use crate::driver::{use_clock, use_sim, SimProvider, SPEEDS};
+use crate::driver::{use_clock, use_sim, SimHandle, SimProvider, SPEEDS};
 
 /// What the learner selected on the map: the explanation panel shows it.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -22,6 +23,16 @@ pub enum Selection {
 /// The selection, shared by the map, the builder and the explanation panel.
 pub type SelectionHandle = UseStateHandle<Selection>;
 
+/// A click that selects `what` (a click outside the selection's context does nothing).
+pub fn select_on_click(selection: Option<&SelectionHandle>, what: Selection) -> Callback<MouseEvent> {
+    let selection = selection.cloned();
+    Callback::from(move |_| {
+        if let Some(s) = &selection {
+            s.set(what.clone());
+        }
+    })
+}
+
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
@@ -35,7 +46,7 @@ pub fn app() -> Html {
 #[function_component(Page)]
 fn page() -> Html {
     let selection = use_state(Selection::default);
-    let help_open = use_state(|| false);
+    let help_open = use_flag(false);
     let sim = use_sim();
 
     use_effect_with((), |_| mark_first_render());
@@ -78,13 +89,13 @@ fn page() -> Html {
     html! {
         <ContextProvider<SelectionHandle> context={selection}>
             <div class="app" data-ready="true">
-                <Header on_help={open_help} />
+                { header(&sim, open_help) }
                 <Builder />
                 <ClusterMap />
                 <Explanation />
                 <EventLog />
-                <Footer />
-                if *help_open { <HelpOverlay on_close={close_help} /> }
+                { footer(&sim) }
+                if *help_open { { help_overlay(close_help) } }
             </div>
         </ContextProvider<SelectionHandle>>
     }
@@ -123,14 +134,8 @@ pub fn format_elapsed(now_ms: u64) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct HeaderProps {
-    on_help: Callback<MouseEvent>,
-}
-
-#[function_component(Header)]
-fn header(props: &HeaderProps) -> Html {
-    let sim = use_sim();
+/// The header: title, scenario picker and time controls; `on_help` opens the shortcuts overlay.
+fn header(sim: &SimHandle, on_help: Callback<MouseEvent>) -> Html {
     let state = &sim.state;
     let toggle = {
         let sim = sim.clone();
@@ -156,7 +161,7 @@ fn header(props: &HeaderProps) -> Html {
                 <span class="app-logo" aria-hidden="true"></span>
                 { "ECS Playground" }
             </h1>
-            <ScenarioPicker />
+            { scenario_picker(sim) }
             <div class="time-controls" role="toolbar" aria-label="Time controls">
                 <button type="button" class="play" onclick={toggle} title="Play or pause (space)" aria-pressed={state.playing.to_string()}>
                     { if state.playing { "❚❚ Pause" } else { "▶ Play" } }
@@ -172,7 +177,7 @@ fn header(props: &HeaderProps) -> Html {
                 </label>
                 <SimClockText />
                 if state.behind { <span class="behind" role="status">{ "running behind" }</span> }
-                <button type="button" class="help-button" onclick={props.on_help.clone()} title="Keyboard shortcuts (?)" aria-label="Help">{ "?" }</button>
+                <button type="button" class="help-button" onclick={on_help} title="Keyboard shortcuts (?)" aria-label="Help">{ "?" }</button>
             </div>
         </header>
     }
@@ -191,9 +196,8 @@ fn sim_clock_text() -> Html {
     }
 }
 
-#[function_component(ScenarioPicker)]
-fn scenario_picker() -> Html {
-    let sim = use_sim();
+/// The select of the built-in scenarios (and of an imported one while it runs).
+fn scenario_picker(sim: &SimHandle) -> Html {
     let on_change = {
         let sim = sim.clone();
         Callback::from(move |e: Event| {
@@ -219,9 +223,8 @@ fn scenario_picker() -> Html {
     }
 }
 
-#[function_component(Footer)]
-fn footer() -> Html {
-    let sim = use_sim();
+/// The footer: hint, seed, trace hash and the core's version.
+fn footer(sim: &SimHandle) -> Html {
     let view = &sim.state.view;
     html! {
         <footer class="app-footer">
@@ -233,13 +236,8 @@ fn footer() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct HelpProps {
-    on_close: Callback<MouseEvent>,
-}
-
-#[function_component(HelpOverlay)]
-fn help_overlay(props: &HelpProps) -> Html {
+/// The keyboard shortcuts overlay; `on_close` closes it.
+fn help_overlay(on_close: Callback<MouseEvent>) -> Html {
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">
             <div class="overlay-card">
@@ -250,8 +248,8 @@ fn help_overlay(props: &HelpProps) -> Html {
                     <dt><kbd>{ "?" }</kbd></dt><dd>{ "Show or hide this help" }</dd>
                     <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "Close this help" }</dd>
                 </dl>
-                <p class="hint">{ "Click a task chip, an instance or a service on the map to see why it is where it is." }</p>
-                <button type="button" onclick={props.on_close.clone()}>{ "Close" }</button>
+                { hint("Click a task chip, an instance or a service on the map to see why it is where it is.") }
+                { button("Close", on_close) }
             </div>
         </div>
     }

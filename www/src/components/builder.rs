@@ -3,10 +3,11 @@
 //! AWS call through `SimHandle::dispatch`; a refusal shows AWS's message inline.
 
 use ecs_sim::catalog::INSTANCE_TYPES;
+use ecs_sim::view::View;
 use serde_json::{json, Map, Value};
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::form::{button, call_button, check_box, checked, event_value, field, hint, on_change, outcome, pairs, row, select, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
@@ -43,71 +44,27 @@ pub fn builder() -> Html {
     }
 }
 
-/// The value of the input, select or textarea an event came from.
-pub(crate) fn event_value(e: &Event) -> String {
-    let Some(target) = e.target() else { return String::new() };
-    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
-        return input.value();
-    }
-    if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
-        return select.value();
-    }
-    target.dyn_ref::<web_sys::HtmlTextAreaElement>().map(|t| t.value()).unwrap_or_default()
+/// The instance types of the catalog as select options: `m5.large (2 vCPU, 8192 MiB)`.
+pub(crate) fn instance_type_options() -> Vec<(String, String)> {
+    INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect()
 }
 
-pub(crate) fn checked(e: &Event) -> bool {
-    e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()).is_some_and(|i| i.checked())
-}
-
-/// A labelled text field bound to a string state.
-pub(crate) fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> Html {
-    let oninput = { let state = state.clone(); Callback::from(move |e: InputEvent| state.set(event_value(&e))) };
-    html! {
-        <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={(**state).clone()} oninput={oninput} /></label>
-    }
-}
-
-/// A labelled select bound to a string state.
-pub(crate) fn select(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)]) -> Html {
-    let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(event_value(&e))) };
-    html! {
-        <label class="field"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} onchange={onchange}>
-                { for options.iter().map(|(value, text)| html! { <option key={value.clone()} value={value.clone()} selected={*value == **state}>{ text }</option> }) }
-            </select>
-        </label>
-    }
-}
-
-pub(crate) fn pairs(values: &[&str]) -> Vec<(String, String)> {
-    values.iter().map(|v| (v.to_string(), v.to_string())).collect()
-}
-
-/// The outcome line of the last action: AWS's refusal, or what happened.
-pub(crate) fn outcome(result: &Option<Result<String, String>>) -> Html {
-    match result {
-        Some(Ok(text)) => html! { <p class="ok-text" role="status">{ text }</p> },
-        Some(Err(text)) => html! { <p class="error-text" role="alert">{ text }</p> },
-        None => html! {},
-    }
-}
-
-/// The cluster the builder acts on: the first active one.
-fn current_cluster(sim: &SimHandle) -> Option<String> {
-    sim.view().clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
+/// The cluster the forms act on: the first active one.
+pub(crate) fn current_cluster(view: &View) -> Option<String> {
+    view.clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
 }
 
 #[function_component(ClusterForm)]
 fn cluster_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let instance_type = use_state(|| "m5.large".to_string());
-    let count = use_state(|| "1".to_string());
-    let profile = use_state(|| "ecsInstanceRole".to_string());
+    let instance_type = use_text("m5.large");
+    let count = use_text("1");
+    let profile = use_text("ecsInstanceRole");
     let subnet = use_state(|| view.subnets.first().map(|s| s.subnet_id.clone()).unwrap_or_default());
-    let cluster_name = use_state(|| "demo".to_string());
-    let result = use_state(|| None::<Result<String, String>>);
-    let cluster = current_cluster(&sim);
+    let cluster_name = use_text("demo");
+    let result = use_outcome();
+    let cluster = current_cluster(&view);
     let create_cluster = {
         let (sim, name, result) = (sim.clone(), cluster_name.clone(), result.clone());
         Callback::from(move |_| {
@@ -132,7 +89,7 @@ fn cluster_form() -> Html {
             result.set(Some(sim.dispatch("ec2:RunInstances", input).map(|_| format!("Launching {n} × {} (they register with cluster {cluster} once booted).", *instance_type))));
         })
     };
-    let types: Vec<(String, String)> = INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect();
+    let types = instance_type_options();
     let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
     let mut profiles: Vec<(String, String)> = view.instance_profiles.iter().map(|(name, roles)| (name.clone(), format!("{name} → role {}", if roles.is_empty() { "none".to_string() } else { roles.join(", ") }))).collect();
     if !profiles.iter().any(|p| p.0 == "ecsInstanceRole") {
@@ -141,19 +98,18 @@ fn cluster_form() -> Html {
     profiles.push((String::new(), "(none: the agent cannot register)".into()));
     html! {
         <div class="form">
-            <p class="hint">{ match &cluster { Some(c) => format!("Cluster: {c}"), None => "No cluster yet: create one first.".to_string() } }</p>
+            { hint(&match &cluster { Some(c) => format!("Cluster: {c}"), None => "No cluster yet: create one first.".to_string() }) }
             if cluster.is_none() {
                 { field("Cluster name", "clusterName", &cluster_name) }
-                <button type="button" onclick={create_cluster}>{ "Create cluster (ecs:CreateCluster)" }</button>
+                { button("Create cluster (ecs:CreateCluster)", create_cluster) }
             }
-            <h3 class="subhead">{ "Launch EC2 instances" }</h3>
+            { subhead("Launch EC2 instances") }
             { select("Instance type", "instanceType", &instance_type, &types) }
             { field("Count", "count", &count) }
             { select("Subnet (Availability Zone)", "subnet", &subnet, &subnets) }
             { select("Instance profile (the ECS agent's IAM role)", "instanceProfile", &profile, &profiles) }
-            <button type="button" onclick={launch}>{ "Launch (ec2:RunInstances)" }</button>
-            { outcome(&result) }
-            <p class="hint">{ "To drain or terminate an instance, select it on the map: its actions appear in the Why? panel." }</p>
+            { call_button("Launch (ec2:RunInstances)", false, launch, &result) }
+            { hint("To drain or terminate an instance, select it on the map: its actions appear in the Why? panel.") }
         </div>
     }
 }
@@ -272,19 +228,11 @@ fn task_definition_form() -> Html {
     let sim = use_sim();
     let form = use_state(TdForm::default);
     let json_text = use_state(|| pretty(&TdForm::default().to_json()));
-    let result = use_state(|| None::<Result<String, String>>);
+    let result = use_outcome();
     let errors = use_memo((*json_text).clone(), |text| validate(text));
 
     // A form edit rewrites the JSON; a JSON edit updates the form (when it parses).
-    let set_field = |apply: fn(&mut TdForm, String)| {
-        let (form, json_text) = (form.clone(), json_text.clone());
-        Callback::from(move |e: Event| {
-            let mut next = (*form).clone();
-            apply(&mut next, event_value(&e));
-            json_text.set(pretty(&next.to_json()));
-            form.set(next);
-        })
-    };
+    let set_field = |apply: fn(&mut TdForm, String)| td_setter(&form, &json_text, apply);
     let on_json = {
         let (form, json_text) = (form.clone(), json_text.clone());
         Callback::from(move |e: InputEvent| {
@@ -305,46 +253,26 @@ fn task_definition_form() -> Html {
             Err(e) => result.set(Some(Err(format!("The JSON does not parse: {e}")))),
         })
     };
-    let text_field = |label: &str, name: &str, value: &str, apply: fn(&mut TdForm, String)| {
-        html! { <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={value.to_string()} onchange={set_field(apply)} /></label> }
-    };
-    let select_field = |label: &str, name: &str, value: &str, options: &[&'static str], apply: fn(&mut TdForm, String)| {
-        html! { <label class="field"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} onchange={set_field(apply)}>
-                { for options.iter().map(|o| html! { <option key={o.to_string()} value={o.to_string()} selected={*o == value}>{ o.to_string() }</option> }) }
-            </select></label> }
-    };
     let f = &*form;
     let view = sim.view();
-    // Role selects list the account's roles; a value typed into the JSON stays selectable.
-    let role_field = |label: &str, name: &str, value: &str, apply: fn(&mut TdForm, String)| {
-        let mut arns: Vec<&str> = view.roles.iter().map(|r| r.arn.as_str()).collect();
-        if !value.is_empty() && !arns.contains(&value) {
-            arns.push(value);
-        }
-        html! { <label class="field td-role"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} onchange={set_field(apply)}>
-                <option value="" selected={value.is_empty()}>{ "(none)" }</option>
-                { for arns.iter().map(|a| html! { <option key={a.to_string()} value={a.to_string()} selected={*a == value}>{ a.rsplit('/').next().unwrap_or(a).to_string() }</option> }) }
-            </select></label> }
-    };
+    let roles: Vec<&str> = view.roles.iter().map(|r| r.arn.as_str()).collect();
     html! {
         <div class="form td-form">
             <div class="td-columns">
                 <fieldset class="td-fields">
                     <legend>{ "Form" }</legend>
-                    { text_field("Family", "family", &f.family, |f, v| f.family = v) }
-                    { select_field("Launch type", "launchType", &f.launch_type, &["FARGATE", "EC2"], |f, v| f.launch_type = v) }
-                    { text_field("Task CPU (units)", "cpu", &f.cpu, |f, v| f.cpu = v) }
-                    { text_field("Task memory (MiB)", "memory", &f.memory, |f, v| f.memory = v) }
-                    { select_field("Network mode", "networkMode", &f.network_mode, &["awsvpc", "bridge", "host", "none"], |f, v| f.network_mode = v) }
-                    { text_field("Container name", "containerName", &f.container_name, |f, v| f.container_name = v) }
-                    { text_field("Image", "image", &f.image, |f, v| f.image = v) }
-                    { text_field("Container CPU (units)", "containerCpu", &f.container_cpu, |f, v| f.container_cpu = v) }
-                    { text_field("Container memory (MiB)", "containerMemory", &f.container_memory, |f, v| f.container_memory = v) }
-                    { text_field("Container port", "containerPort", &f.container_port, |f, v| f.container_port = v) }
-                    { role_field("Task role (taskRoleArn)", "taskRoleArn", &f.task_role, |f, v| f.task_role = v) }
-                    { role_field("Execution role (executionRoleArn)", "executionRoleArn", &f.execution_role, |f, v| f.execution_role = v) }
+                    { td_text("Family", "family", &f.family, set_field(|f, v| f.family = v)) }
+                    { td_select("Launch type", "launchType", &f.launch_type, &["FARGATE", "EC2"], set_field(|f, v| f.launch_type = v)) }
+                    { td_text("Task CPU (units)", "cpu", &f.cpu, set_field(|f, v| f.cpu = v)) }
+                    { td_text("Task memory (MiB)", "memory", &f.memory, set_field(|f, v| f.memory = v)) }
+                    { td_select("Network mode", "networkMode", &f.network_mode, &["awsvpc", "bridge", "host", "none"], set_field(|f, v| f.network_mode = v)) }
+                    { td_text("Container name", "containerName", &f.container_name, set_field(|f, v| f.container_name = v)) }
+                    { td_text("Image", "image", &f.image, set_field(|f, v| f.image = v)) }
+                    { td_text("Container CPU (units)", "containerCpu", &f.container_cpu, set_field(|f, v| f.container_cpu = v)) }
+                    { td_text("Container memory (MiB)", "containerMemory", &f.container_memory, set_field(|f, v| f.container_memory = v)) }
+                    { td_text("Container port", "containerPort", &f.container_port, set_field(|f, v| f.container_port = v)) }
+                    { td_role("Task role (taskRoleArn)", "taskRoleArn", &f.task_role, &roles, set_field(|f, v| f.task_role = v)) }
+                    { td_role("Execution role (executionRoleArn)", "executionRoleArn", &f.execution_role, &roles, set_field(|f, v| f.execution_role = v)) }
                 </fieldset>
                 <label class="field td-json"><span>{ "JSON (RegisterTaskDefinition input)" }</span>
                     <textarea name="taskDefinitionJson" spellcheck="false" rows="14" value={(*json_text).clone()} oninput={on_json} />
@@ -357,9 +285,8 @@ fn task_definition_form() -> Html {
                     { for errors.iter().enumerate().map(|(i, e)| html! { <li key={i} class="error-text">{ e }</li> }) }
                 </ul>
             }
-            <button type="button" class="primary" onclick={register}>{ "Register (ecs:RegisterTaskDefinition)" }</button>
-            { outcome(&result) }
-            <h3 class="subhead">{ "Registered" }</h3>
+            { call_button("Register (ecs:RegisterTaskDefinition)", true, register, &result) }
+            { subhead("Registered") }
             <ul class="td-list">
                 { for view.task_definitions.iter().map(|td| {
                     let name = format!("{}:{}", td.family, td.revision);
@@ -380,6 +307,44 @@ fn task_definition_form() -> Html {
             </ul>
         </div>
     }
+}
+
+/// The change callback of one task definition form field: applies the field's value to the form
+/// and rewrites the JSON from it.
+fn td_setter(form: &UseStateHandle<TdForm>, json_text: &UseStateHandle<String>, apply: fn(&mut TdForm, String)) -> Callback<Event> {
+    let (form, json_text) = (form.clone(), json_text.clone());
+    Callback::from(move |e: Event| {
+        let mut next = (*form).clone();
+        apply(&mut next, event_value(&e));
+        json_text.set(pretty(&next.to_json()));
+        form.set(next);
+    })
+}
+
+/// A task definition text field (bound on change, so the JSON is rewritten once per edit).
+fn td_text(label: &str, name: &str, value: &str, onchange: Callback<Event>) -> Html {
+    html! { <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={value.to_string()} {onchange} /></label> }
+}
+
+/// A task definition select of fixed values.
+fn td_select(label: &str, name: &str, value: &str, options: &[&'static str], onchange: Callback<Event>) -> Html {
+    html! { <label class="field"><span>{ label.to_string() }</span>
+        <select name={name.to_string()} {onchange}>
+            { for options.iter().map(|o| html! { <option key={o.to_string()} value={o.to_string()} selected={*o == value}>{ o.to_string() }</option> }) }
+        </select></label> }
+}
+
+/// A role select listing the account's roles (`arns`); a value typed into the JSON stays selectable.
+fn td_role(label: &str, name: &str, value: &str, arns: &[&str], onchange: Callback<Event>) -> Html {
+    let mut arns = arns.to_vec();
+    if !value.is_empty() && !arns.contains(&value) {
+        arns.push(value);
+    }
+    html! { <label class="field td-role"><span>{ label.to_string() }</span>
+        <select name={name.to_string()} {onchange}>
+            <option value="" selected={value.is_empty()}>{ "(none)" }</option>
+            { for arns.iter().map(|a| html! { <option key={a.to_string()} value={a.to_string()} selected={*a == value}>{ a.rsplit('/').next().unwrap_or(a).to_string() }</option> }) }
+        </select></label> }
 }
 
 /// A `data:` URL of JSON text, for download links (allowed by the CSP for links).
@@ -420,8 +385,8 @@ type StrategyRows = [(UseStateHandle<String>, UseStateHandle<String>, UseStateHa
 
 #[hook]
 fn use_strategy_rows() -> StrategyRows {
-    let first = (use_state(String::new), use_state(|| "0".to_string()), use_state(|| "1".to_string()));
-    let second = (use_state(|| "-".to_string()), use_state(|| "0".to_string()), use_state(|| "1".to_string()));
+    let first = (use_text(""), use_text("0"), use_text("1"));
+    let second = (use_text("-"), use_text("0"), use_text("1"));
     [first, second]
 }
 
@@ -465,7 +430,7 @@ fn strategy_fields(rows: &StrategyRows, providers: &[String], prefix: &str) -> H
                     { field("weight", &format!("{prefix}Weight{i}"), weight) }
                 </div>
             }) }
-            <p class="hint">{ "base tasks go to a provider first; the rest split by weight. FARGATE_SPOT runs at a discount and can be interrupted with a two-minute warning." }</p>
+            { hint("base tasks go to a provider first; the rest split by weight. FARGATE_SPOT runs at a discount and can be interrupted with a two-minute warning.") }
         </fieldset>
     }
 }
@@ -497,24 +462,24 @@ fn service_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let tds = active_task_definitions(&sim);
-    let name = use_state(|| "my-service".to_string());
-    let td = use_state(String::new);
-    let desired = use_state(|| "3".to_string());
-    let launch_type = use_state(|| "FARGATE".to_string());
+    let name = use_text("my-service");
+    let td = use_text("");
+    let desired = use_text("3");
+    let launch_type = use_text("FARGATE");
     let strategy_rows = use_strategy_rows();
     let providers = strategy_providers(&sim);
-    let preset = use_state(|| "spread-az".to_string());
-    let min_percent = use_state(|| "100".to_string());
-    let max_percent = use_state(|| "200".to_string());
-    let breaker = use_state(|| true);
+    let preset = use_text("spread-az");
+    let min_percent = use_text("100");
+    let max_percent = use_text("200");
+    let breaker = use_flag(true);
     let excluded_subnets = use_state(Vec::<String>::new);
-    let result = use_state(|| None::<Result<String, String>>);
-    let update_service = use_state(String::new);
-    let update_desired = use_state(|| "2".to_string());
-    let update_td = use_state(String::new);
-    let update_strategy = use_state(|| false);
+    let result = use_outcome();
+    let update_service = use_text("");
+    let update_desired = use_text("2");
+    let update_td = use_text("");
+    let update_strategy = use_flag(false);
     let update_rows = use_strategy_rows();
-    let update_result = use_state(|| None::<Result<String, String>>);
+    let update_result = use_outcome();
     let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
     let subnets: Vec<String> = view.subnets.iter().map(|s| s.subnet_id.clone()).filter(|s| !excluded_subnets.contains(s)).collect();
 
@@ -524,7 +489,7 @@ fn service_form() -> Html {
             strategy_rows.clone(), providers.clone(),
         );
         Callback::from(move |_| {
-            let Some(cluster) = current_cluster(&sim) else {
+            let Some(cluster) = current_cluster(&sim.view()) else {
                 result.set(Some(Err("Create a cluster first (Cluster tab).".into())));
                 return;
             };
@@ -560,7 +525,7 @@ fn service_form() -> Html {
         let (sim, update_desired, update_td, update_result, service) = (sim.clone(), update_desired.clone(), update_td.clone(), update_result.clone(), update_service_value.clone());
         let (change_strategy, rows, providers) = (*update_strategy, update_rows.clone(), providers.clone());
         Callback::from(move |_| {
-            let Some(cluster) = current_cluster(&sim) else { return };
+            let Some(cluster) = current_cluster(&sim.view()) else { return };
             let mut input = json!({ "cluster": cluster, "service": service });
             if !update_desired.trim().is_empty() {
                 match update_desired.trim().parse::<u32>() {
@@ -581,17 +546,14 @@ fn service_form() -> Html {
         })
     };
     let presets: Vec<(String, String)> = strategy_presets().iter().map(|p| (p.0.to_string(), p.1.to_string())).collect();
-    let on_td = { let td = td.clone(); Callback::from(move |e: Event| td.set(event_value(&e))) };
-    let on_breaker = { let breaker = breaker.clone(); Callback::from(move |e: Event| breaker.set(checked(&e))) };
-    let on_update_strategy = { let update_strategy = update_strategy.clone(); Callback::from(move |e: Event| update_strategy.set(checked(&e))) };
     let mut update_tds = vec![(String::new(), "(unchanged)".to_string())];
     update_tds.extend(tds.iter().cloned());
     html! {
         <div class="form">
-            <h3 class="subhead">{ "Create service" }</h3>
+            { subhead("Create service") }
             { field("Service name", "serviceName", &name) }
             <label class="field"><span>{ "Task definition" }</span>
-                <select name="taskDefinition" onchange={on_td}>
+                <select name="taskDefinition" onchange={on_change(&td)}>
                     if tds.is_empty() { <option value="">{ "(register one first)" }</option> }
                     { for tds.iter().map(|(v, t)| html! { <option key={v.clone()} value={v.clone()} selected={*v == td_value}>{ t }</option> }) }
                 </select>
@@ -614,22 +576,20 @@ fn service_form() -> Html {
                     html! { <label key={id.clone()} class="check"><input type="checkbox" checked={!excluded_subnets.contains(&id)} onchange={on} />{ format!("{} ({})", id, s.availability_zone) }</label> }
                 }) }
             </fieldset>
-            <div class="row">
-                { field("Min healthy %", "minimumHealthyPercent", &min_percent) }
-                { field("Max %", "maximumPercent", &max_percent) }
-            </div>
-            <label class="check"><input type="checkbox" checked={*breaker} onchange={on_breaker} />{ "Deployment circuit breaker (with rollback)" }</label>
-            <button type="button" class="primary" onclick={create}>{ "Create (ecs:CreateService)" }</button>
-            { outcome(&result) }
+            { row(
+                field("Min healthy %", "minimumHealthyPercent", &min_percent),
+                field("Max %", "maximumPercent", &max_percent),
+            ) }
+            { check_box("Deployment circuit breaker (with rollback)", "", &breaker) }
+            { call_button("Create (ecs:CreateService)", true, create, &result) }
             if !services.is_empty() {
-                <h3 class="subhead">{ "Update service" }</h3>
+                { subhead("Update service") }
                 { select("Service", "updateService", &update_service, &services) }
                 { field("Desired count", "updateDesiredCount", &update_desired) }
                 { select("Task definition", "updateTaskDefinition", &update_td, &update_tds) }
-                <label class="check"><input type="checkbox" name="updateChangeStrategy" checked={*update_strategy} onchange={on_update_strategy} />{ "Change capacity provider strategy (a different one starts a new deployment)" }</label>
+                { check_box("Change capacity provider strategy (a different one starts a new deployment)", "updateChangeStrategy", &update_strategy) }
                 if *update_strategy { { strategy_fields(&update_rows, &providers, "update") } }
-                <button type="button" onclick={update}>{ "Update (ecs:UpdateService)" }</button>
-                { outcome(&update_result) }
+                { call_button("Update (ecs:UpdateService)", false, update, &update_result) }
             }
         </div>
     }
@@ -639,18 +599,18 @@ fn service_form() -> Html {
 fn run_task_form() -> Html {
     let sim = use_sim();
     let tds = active_task_definitions(&sim);
-    let td = use_state(String::new);
-    let count = use_state(|| "1".to_string());
-    let launch_type = use_state(|| "FARGATE".to_string());
+    let td = use_text("");
+    let count = use_text("1");
+    let launch_type = use_text("FARGATE");
     let strategy_rows = use_strategy_rows();
     let providers = strategy_providers(&sim);
-    let result = use_state(|| None::<Result<String, String>>);
+    let result = use_outcome();
     let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
     let run = {
         let (sim, count, launch_type, result, td_value, rows, providers) =
             (sim.clone(), count.clone(), launch_type.clone(), result.clone(), td_value.clone(), strategy_rows.clone(), providers.clone());
         Callback::from(move |_| {
-            let Some(cluster) = current_cluster(&sim) else {
+            let Some(cluster) = current_cluster(&sim.view()) else {
                 return result.set(Some(Err("Create a cluster first (Cluster tab).".into())));
             };
             let Ok(n) = count.trim().parse::<u32>() else {
@@ -677,9 +637,8 @@ fn run_task_form() -> Html {
             { field("Count", "runCount", &count) }
             { select("Launch type", "runLaunchType", &launch_type, &launch_choices()) }
             if *launch_type == STRATEGY { { strategy_fields(&strategy_rows, &providers, "run") } }
-            <button type="button" class="primary" onclick={run}>{ "Run (ecs:RunTask)" }</button>
-            { outcome(&result) }
-            <p class="hint">{ "To stop a task, select its chip on the map." }</p>
+            { call_button("Run (ecs:RunTask)", true, run, &result) }
+            { hint("To stop a task, select its chip on the map.") }
         </div>
     }
 }
@@ -687,8 +646,8 @@ fn run_task_form() -> Html {
 #[function_component(FilesForm)]
 fn files_form() -> Html {
     let sim = use_sim();
-    let share = use_state(String::new);
-    let result = use_state(|| None::<Result<String, String>>);
+    let share = use_text("");
+    let result = use_outcome();
     let reader = use_mut_ref(|| None::<gloo::file::callbacks::FileReader>);
     let make_share = {
         let (sim, share) = (sim.clone(), share.clone());
@@ -714,18 +673,18 @@ fn files_form() -> Html {
     };
     html! {
         <div class="form">
-            <h3 class="subhead">{ "Scenario files" }</h3>
+            { subhead("Scenario files") }
             <a class="link button-link" href={data_href(&sim.scenario_json())} download="scenario.json">{ "Export scenario JSON" }</a>
             <label class="field"><span>{ "Import scenario JSON" }</span><input type="file" accept=".json,application/json" onchange={import} /></label>
             { outcome(&result) }
-            <h3 class="subhead">{ "Share link" }</h3>
-            <p class="hint">{ "A link that replays this exact run (scenario, seed and your calls) to the current sim time." }</p>
-            <button type="button" onclick={make_share}>{ "Create share link" }</button>
+            { subhead("Share link") }
+            { hint("A link that replays this exact run (scenario, seed and your calls) to the current sim time.") }
+            { button("Create share link", make_share) }
             if !share.is_empty() {
                 <input class="share-link" readonly=true aria-label="Share link" value={(*share).clone()} />
-                <p class="hint">{ format!("{} characters", share.len()) }</p>
+                { hint(&format!("{} characters", share.len())) }
             }
-            <p class="hint">{ "Task definitions export from the Task definitions tab." }</p>
+            { hint("Task definitions export from the Task definitions tab.") }
         </div>
     }
 }

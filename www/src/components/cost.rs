@@ -8,6 +8,7 @@ use ecs_sim::view::View;
 use yew::prelude::*;
 
 use crate::charts::{ChartPanel, ACTUAL, LIMIT, PLANNED};
+use crate::components::form::{hint, subhead};
 use crate::driver::use_sim;
 
 /// Minimum wall time between chart redraws, milliseconds.
@@ -66,10 +67,10 @@ pub fn cost_panel() -> Html {
     let ec2_rates: Vec<String> = types.iter().filter_map(|t| instance_type(t).map(|it| format!("{t} {} an hour", usd(it.price_micro_usd_per_hour)))).collect();
     html! {
         <div class="cost-panel" data-per-hour-micro-usd={cost.per_hour_micro_usd.to_string()}>
-            <h3 class="subhead">{ "Cost" }</h3>
+            { subhead("Cost") }
             <p class="cost-totals"><strong>{ usd(cost.to_date_micro_usd) }</strong>{ " to date · " }<strong>{ usd(cost.per_hour_micro_usd) }</strong>{ " per hour now" }</p>
             if cost.by_capacity_type.is_empty() {
-                <p class="hint">{ "Nothing billed yet: Fargate tasks bill from their image pull, EC2 instances while they run." }</p>
+                { hint("Nothing billed yet: Fargate tasks bill from their image pull, EC2 instances while they run.") }
             } else {
                 <table class="access-table cost-table">
                     <thead><tr><th>{ "Capacity type" }</th><th class="num">{ "To date" }</th><th class="num">{ "Per hour" }</th></tr></thead>

@@ -7,6 +7,7 @@ use serde_json::json;
 use yew::prelude::*;
 
 use crate::charts;
+use crate::components::form::{button, hint, outcome, subhead, term, use_outcome};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::{format_elapsed, Selection, SelectionHandle};
@@ -15,17 +16,18 @@ use crate::shell::{format_elapsed, Selection, SelectionHandle};
 
 #[function_component(Explanation)]
 pub fn explanation() -> Html {
+    let sim = use_sim();
     let selection = use_context::<SelectionHandle>().map(|s| (*s).clone()).unwrap_or_default();
     html! {
         <aside class="panel explain" aria-labelledby="explain-title">
             <h2 id="explain-title" class="panel-title">{ "Why?" }</h2>
             {
                 match selection {
-                    Selection::None => html! { <p class="hint">{ "Select a task chip, an instance or a service on the map to see the reasons behind each decision." }</p> },
+                    Selection::None => hint("Select a task chip, an instance or a service on the map to see the reasons behind each decision."),
                     Selection::Task(id) => html! { <TaskDetails id={id} /> },
                     Selection::Instance(id) => html! { <InstanceDetails id={id} /> },
-                    Selection::Service(name) => html! { <ServiceDetails name={name} /> },
-                    Selection::LoadBalancer(name) => html! { <crate::components::loadbalancing::LoadBalancerDetails name={name} /> },
+                    Selection::Service(name) => service_details(&sim, &name),
+                    Selection::LoadBalancer(name) => crate::components::loadbalancing::load_balancer_details(&sim.view(), &name),
                 }
             }
             <crate::components::loadbalancing::LoadBalancerCharts />
@@ -44,52 +46,51 @@ struct IdProps {
 #[function_component(TaskDetails)]
 fn task_details(props: &IdProps) -> Html {
     let sim = use_sim();
-    let error = use_state(|| None::<String>);
+    let error = use_outcome();
     let view = sim.view();
     let explanation = {
         let sim = sim.clone();
         use_memo(props.id.clone(), move |id| sim.explain_task(id).map(|(e, _)| e))
     };
     let Some(task) = view.tasks.iter().find(|t| t.id == props.id) else {
-        return html! { <p class="hint">{ "This task is no longer in the cluster." }</p> };
+        return hint("This task is no longer in the cluster.");
     };
     let stop = {
         let sim = sim.clone();
         let error = error.clone();
         let input = json!({ "cluster": task.cluster, "task": task.arn, "reason": "Stopped from the playground" });
-        Callback::from(move |_| error.set(sim.dispatch("ecs:StopTask", input.clone()).err()))
+        Callback::from(move |_| error.set(sim.dispatch("ecs:StopTask", input.clone()).err().map(Err)))
     };
-    let row = |k: &str, v: String| html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> };
     html! {
         <div class="details" data-selected-task={task.id.clone()}>
-            <h3 class="subhead">{ format!("Task {}", short_id(&task.id)) }</h3>
+            { subhead(&format!("Task {}", short_id(&task.id))) }
             <dl class="kv">
-                { row("Task definition", format!("{}:{}", task.family, task.revision)) }
-                { row("Started by", task.service.as_ref().map(|s| format!("service {s}")).unwrap_or_else(|| task.group.clone())) }
-                { row("Launch type", task.launch_type.clone()) }
-                if let Some(cp) = &task.capacity_provider { { row("capacityProviderName", cp.clone()) } }
-                { row("lastStatus", task.last_status.clone()) }
-                { row("desiredStatus", task.desired_status.clone()) }
-                { row("Health", task.health_status.clone()) }
-                { row("Availability Zone", task.availability_zone.clone()) }
+                { term("Task definition", format!("{}:{}", task.family, task.revision)) }
+                { term("Started by", task.service.as_ref().map(|s| format!("service {s}")).unwrap_or_else(|| task.group.clone())) }
+                { term("Launch type", task.launch_type.clone()) }
+                if let Some(cp) = &task.capacity_provider { { term("capacityProviderName", cp.clone()) } }
+                { term("lastStatus", task.last_status.clone()) }
+                { term("desiredStatus", task.desired_status.clone()) }
+                { term("Health", task.health_status.clone()) }
+                { term("Availability Zone", task.availability_zone.clone()) }
                 <dt>{ "Instance" }</dt><dd class="task-instance">{ task.ec2_instance_id.clone().unwrap_or_else(|| "Fargate (no instance to manage)".into()) }</dd>
-                { row("In this status since", format_elapsed(task.since.as_millis())) }
-                if let Some(code) = &task.stop_code { { row("stopCode", code.clone()) } }
-                if let Some(reason) = &task.stopped_reason { { row("stoppedReason", reason.clone()) } }
+                { term("In this status since", format_elapsed(task.since.as_millis())) }
+                if let Some(code) = &task.stop_code { { term("stopCode", code.clone()) } }
+                if let Some(reason) = &task.stopped_reason { { term("stoppedReason", reason.clone()) } }
             </dl>
             if let Some(at) = task.spot_stop_at {
                 <p class="spot-warning" role="status">{ format!("Spot interruption: stops at {}. AWS sent the two-minute warning (stopCode TerminationNotice, SIGTERM).{}", format_elapsed(at.as_millis()), if task.service.is_some() { " Its service starts a replacement at once." } else { "" }) }</p>
             }
             if task.desired_status != "STOPPED" {
-                <button type="button" onclick={stop}>{ "Stop task (ecs:StopTask)" }</button>
+                { button("Stop task (ecs:StopTask)", stop) }
             }
-            if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
-            <crate::components::loadbalancing::TaskTargetHealth task={task.clone()} />
+            { outcome(&error) }
+            { crate::components::loadbalancing::task_target_health(&view, task) }
             <crate::components::iam::TaskAccess task={task.clone()} />
             if task.launch_type == "FARGATE" {
-                <p class="hint">{ "Fargate places the task in one of the service's subnets; there is no instance choice to explain." }</p>
+                { hint("Fargate places the task in one of the service's subnets; there is no instance choice to explain.") }
             } else if let Some(explanation) = &*explanation {
-                <h3 class="subhead">{ "Why this instance" }</h3>
+                { subhead("Why this instance") }
                 { explanation_table(explanation) }
             }
         </div>
@@ -154,7 +155,7 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
                     </tbody>
                 </table>
             </div>
-            <p class="hint">{ "Strategy values: lower is better; \"kept\" means the instance was still among the best after that strategy." }</p>
+            { hint("Strategy values: lower is better; \"kept\" means the instance was still among the best after that strategy.") }
         </>
     }
 }
@@ -162,30 +163,29 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
 #[function_component(InstanceDetails)]
 fn instance_details(props: &IdProps) -> Html {
     let sim = use_sim();
-    let error = use_state(|| None::<String>);
+    let error = use_outcome();
     let view = sim.view();
     let Some(i) = view.instances.iter().find(|i| i.ec2_instance_id == props.id) else {
-        return html! { <p class="hint">{ "This instance is gone." }</p> };
+        return hint("This instance is gone.");
     };
     let act = |call: &'static str, input: serde_json::Value| {
         let sim = sim.clone();
         let error = error.clone();
-        Callback::from(move |_: MouseEvent| error.set(sim.dispatch(call, input.clone()).err()))
+        Callback::from(move |_: MouseEvent| error.set(sim.dispatch(call, input.clone()).err().map(Err)))
     };
     let cluster = i.cluster.clone().unwrap_or_default();
     let arn = i.container_instance_arn.clone().unwrap_or_default();
-    let row = |k: &str, v: String| html! { <><dt>{ k.to_string() }</dt><dd>{ v }</dd></> };
     html! {
         <div class="details">
-            <h3 class="subhead">{ format!("Instance {}", i.ec2_instance_id) }</h3>
+            { subhead(&format!("Instance {}", i.ec2_instance_id)) }
             <dl class="kv">
-                { row("Type", i.instance_type.clone()) }
-                { row("Availability Zone", i.availability_zone.clone()) }
-                { row("EC2 state", i.ec2_state.clone()) }
-                { row("Container instance", i.status.clone().unwrap_or_else(|| "not registered".into())) }
-                { row("CPU units (remaining/registered)", format!("{}/{}", i.remaining_cpu_units, i.registered_cpu_units)) }
-                { row("Memory MiB (remaining/registered)", format!("{}/{}", i.remaining_memory_mib, i.registered_memory_mib)) }
-                { row("Tasks", i.n_tasks.to_string()) }
+                { term("Type", i.instance_type.clone()) }
+                { term("Availability Zone", i.availability_zone.clone()) }
+                { term("EC2 state", i.ec2_state.clone()) }
+                { term("Container instance", i.status.clone().unwrap_or_else(|| "not registered".into())) }
+                { term("CPU units (remaining/registered)", format!("{}/{}", i.remaining_cpu_units, i.registered_cpu_units)) }
+                { term("Memory MiB (remaining/registered)", format!("{}/{}", i.remaining_memory_mib, i.registered_memory_mib)) }
+                { term("Tasks", i.n_tasks.to_string()) }
                 <dt>{ "Instance profile" }</dt>
                 <dd class="instance-role" title={i.instance_role.clone().unwrap_or_default()}>{ instance_role_text(i.instance_profile.as_deref(), i.instance_role.as_deref()) }</dd>
             </dl>
@@ -205,7 +205,7 @@ fn instance_details(props: &IdProps) -> Html {
                     <button type="button" class="danger" onclick={act("ec2:TerminateInstances", json!({ "InstanceIds": [i.ec2_instance_id] }))}>{ "Terminate (ec2:TerminateInstances)" }</button>
                 }
             </div>
-            if let Some(message) = &*error { <p class="error-text" role="alert">{ message }</p> }
+            { outcome(&error) }
         </div>
     }
 }
@@ -221,33 +221,27 @@ fn instance_role_text(profile: Option<&str>, role_arn: Option<&str>) -> String {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct NameProps {
-    name: String,
-}
-
-#[function_component(ServiceDetails)]
-fn service_details(props: &NameProps) -> Html {
-    let sim = use_sim();
+/// The Why? panel for a selected service: its deployments and events, and why tasks are not placed.
+fn service_details(sim: &SimHandle, name: &str) -> Html {
     let view = sim.view();
-    let Some(service) = view.services.iter().find(|s| s.name == props.name) else {
-        return html! { <p class="hint">{ "This service no longer exists." }</p> };
+    let Some(service) = view.services.iter().find(|s| s.name == name) else {
+        return hint("This service no longer exists.");
     };
     let short = service.running_count + service.pending_count < service.desired_count;
-    let explanation = if short && service.launch_type != "FARGATE" { explain(&sim, &service.cluster, &service.name) } else { None };
+    let explanation = if short && service.launch_type != "FARGATE" { explain(sim, &service.cluster, &service.name) } else { None };
     html! {
         <div class="details">
-            <h3 class="subhead">{ format!("Service {}", service.name) }</h3>
+            { subhead(&format!("Service {}", service.name)) }
             <dl class="kv">
-                <dt>{ "Task definition" }</dt><dd>{ &service.task_definition }</dd>
-                <dt>{ "Desired / running / pending" }</dt><dd>{ format!("{} / {} / {}", service.desired_count, service.running_count, service.pending_count) }</dd>
+                { term("Task definition", service.task_definition.clone()) }
+                { term("Desired / running / pending", format!("{} / {} / {}", service.desired_count, service.running_count, service.pending_count)) }
                 if service.capacity_provider_strategy.is_empty() {
-                    <dt>{ "Launch type" }</dt><dd>{ &service.launch_type }</dd>
+                    { term("Launch type", service.launch_type.clone()) }
                 } else {
                     <dt>{ "capacityProviderStrategy" }</dt>
                     <dd>{ service.capacity_provider_strategy.iter().map(|i| format!("{} (base {}, weight {})", i.provider, i.base, i.weight)).collect::<Vec<_>>().join(", ") }</dd>
                 }
-                <dt>{ "Deployment min / max %" }</dt><dd>{ format!("{} / {}", service.minimum_healthy_percent, service.maximum_percent) }</dd>
+                { term("Deployment min / max %", format!("{} / {}", service.minimum_healthy_percent, service.maximum_percent)) }
             </dl>
             <h4>{ "Deployments" }</h4>
             <ul class="deployments">
@@ -257,10 +251,10 @@ fn service_details(props: &NameProps) -> Html {
                 }) }
             </ul>
             if let Some(explanation) = explanation {
-                <h3 class="subhead">{ "Why tasks are not placed" }</h3>
+                { subhead("Why tasks are not placed") }
                 { explanation_table(&explanation) }
             } else if !short {
-                <p class="hint">{ "Every desired task is placed." }</p>
+                { hint("Every desired task is placed.") }
             }
             <h4>{ "Recent service events" }</h4>
             <ul class="service-events">
@@ -285,7 +279,7 @@ fn charts_panel() -> Html {
     });
     html! {
         <>
-            <h3 class="subhead">{ "Cluster metrics" }</h3>
+            { subhead("Cluster metrics") }
             <ul class="legend chart-legend" aria-hidden="true">
                 <li><span class="chip-dot legend-cpu"></span>{ "CPU reserved %" }</li>
                 <li><span class="chip-dot legend-memory"></span>{ "Memory reserved %" }</li>

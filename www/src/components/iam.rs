@@ -8,7 +8,7 @@ use ecs_sim::view::{TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::builder::{event_value, field, outcome, select};
+use crate::components::form::{button, call_button, field, hint, on_input, outcome, select, select_current, subhead, use_outcome, use_text};
 use crate::driver::use_sim;
 use crate::shell::format_elapsed;
 
@@ -79,18 +79,6 @@ fn policy_check(text: &str, kind: PolicyKind) -> Html {
     }
 }
 
-/// A select whose shown option is `current` (the value the form will use), bound to `state`.
-pub(crate) fn select_current(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)], current: &str) -> Html {
-    let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(event_value(&e))) };
-    html! {
-        <label class="field"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} onchange={onchange}>
-                { for options.iter().map(|(value, text)| html! { <option key={value.clone()} value={value.clone()} selected={value == current}>{ text }</option> }) }
-            </select>
-        </label>
-    }
-}
-
 /// Running tasks and services a simulated call can come from: (`service:NAME` | `task:ID`, label).
 pub(crate) fn call_targets(view: &View) -> Vec<(String, String)> {
     let services = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (format!("service:{}", s.name), format!("a task of service {}", s.name)));
@@ -112,12 +100,12 @@ pub(crate) fn target_input(view: &View, target: &str) -> Option<Value> {
 pub fn iam_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let name = use_state(|| "my-task-role".to_string());
-    let trust = use_state(|| TRUST_ECS_TASKS.to_string());
-    let policy_name = use_state(|| "app-policy".to_string());
-    let policy = use_state(|| INLINE_EXAMPLE.to_string());
+    let name = use_text("my-task-role");
+    let trust = use_text(TRUST_ECS_TASKS);
+    let policy_name = use_text("app-policy");
+    let policy = use_text(INLINE_EXAMPLE);
     let managed = use_state(|| aws_managed_policy_by_name("AmazonS3ReadOnlyAccess").map(|p| p.arn()).unwrap_or_default());
-    let result = use_state(|| None::<Result<String, String>>);
+    let result = use_outcome();
 
     // One AWS call from the editor's fields; `make` builds (call, input, success text).
     let call = |make: EditorCall| {
@@ -130,14 +118,10 @@ pub fn iam_form() -> Html {
     let create = call(|role, trust, _, _, _| ("iam:CreateRole", json!({ "RoleName": role, "AssumeRolePolicyDocument": trust }), format!("Role {role} created.")));
     let put = call(|role, _, pname, doc, _| ("iam:PutRolePolicy", json!({ "RoleName": role, "PolicyName": pname, "PolicyDocument": doc }), format!("Inline policy {pname} saved on {role}.")));
     let attach = call(|role, _, _, _, arn| ("iam:AttachRolePolicy", json!({ "RoleName": role, "PolicyArn": arn }), format!("Attached {} to {role}.", arn_name(arn))));
-    let on_text = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: InputEvent| state.set(event_value(&e)))
-    };
     let managed_options: Vec<(String, String)> = AWS_MANAGED_POLICIES.iter().map(|p| (p.arn(), p.name.to_string())).collect();
     html! {
         <div class="form iam-form">
-            <h3 class="subhead">{ format!("Roles ({})", view.roles.len()) }</h3>
+            { subhead(&format!("Roles ({})", view.roles.len())) }
             <ul class="role-list">
                 { for view.roles.iter().map(|role| {
                     let edit = {
@@ -181,22 +165,21 @@ pub fn iam_form() -> Html {
                     }
                 }) }
             </ul>
-            <h3 class="subhead">{ "Role editor" }</h3>
+            { subhead("Role editor") }
             { field("Role name", "roleName", &name) }
             <label class="field"><span>{ "Trust policy (who may assume the role)" }</span>
-                <textarea name="trustPolicy" class="policy-text" spellcheck="false" rows="8" value={(*trust).clone()} oninput={on_text(&trust)} />
+                <textarea name="trustPolicy" class="policy-text" spellcheck="false" rows="8" value={(*trust).clone()} oninput={on_input(&trust)} />
             </label>
             { policy_check(&trust, PolicyKind::Trust) }
             <button type="button" class="primary" onclick={create}>{ "Create role (iam:CreateRole)" }</button>
             { field("Inline policy name", "policyName", &policy_name) }
             <label class="field"><span>{ "Inline policy (what the role may do)" }</span>
-                <textarea name="inlinePolicy" class="policy-text" spellcheck="false" rows="9" value={(*policy).clone()} oninput={on_text(&policy)} />
+                <textarea name="inlinePolicy" class="policy-text" spellcheck="false" rows="9" value={(*policy).clone()} oninput={on_input(&policy)} />
             </label>
             { policy_check(&policy, PolicyKind::Identity) }
-            <button type="button" onclick={put}>{ "Save inline policy (iam:PutRolePolicy)" }</button>
+            { button("Save inline policy (iam:PutRolePolicy)", put) }
             { select("AWS managed policy", "managedPolicy", &managed, &managed_options) }
-            <button type="button" onclick={attach}>{ "Attach to the role (iam:AttachRolePolicy)" }</button>
-            { outcome(&result) }
+            { call_button("Attach to the role (iam:AttachRolePolicy)", false, attach, &result) }
             <TaskCallForm />
         </div>
     }
@@ -213,10 +196,10 @@ fn task_call_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let targets = call_targets(&view);
-    let target = use_state(String::new);
-    let action = use_state(|| "s3:GetObject".to_string());
-    let resource = use_state(|| "arn:aws:s3:::example-bucket/report.csv".to_string());
-    let result = use_state(|| None::<Result<String, String>>);
+    let target = use_text("");
+    let action = use_text("s3:GetObject");
+    let resource = use_text("arn:aws:s3:::example-bucket/report.csv");
+    let result = use_outcome();
     let target_value = if targets.iter().any(|t| t.0 == *target) { (*target).clone() } else { targets.first().map(|t| t.0.clone()).unwrap_or_default() };
     let run = {
         let (sim, action, resource, result, target_value) = (sim.clone(), action.clone(), resource.clone(), result.clone(), target_value.clone());
@@ -238,13 +221,13 @@ fn task_call_form() -> Html {
     };
     html! {
         <>
-            <h3 class="subhead">{ "Test a call from a task" }</h3>
-            <p class="hint">{ "The application in the task calls an AWS API with its task role's credentials; IAM decides." }</p>
+            { subhead("Test a call from a task") }
+            { hint("The application in the task calls an AWS API with its task role's credentials; IAM decides.") }
             { select_current("From", "callTarget", &target, &targets, &target_value) }
             { field("Action", "callAction", &action) }
             { field("Resource ARN", "callResource", &resource) }
             <button type="button" onclick={run} disabled={targets.is_empty()}>{ "Make the call (sim:TaskCall)" }</button>
-            if targets.is_empty() { <p class="hint">{ "No running task yet." }</p> }
+            if targets.is_empty() { { hint("No running task yet.") } }
             { outcome(&result) }
         </>
     }
@@ -268,7 +251,7 @@ pub fn task_access(props: &TaskAccessProps) -> Html {
     let role = |arn: &Option<String>, none: &str| arn.as_deref().map(|a| a.to_string()).unwrap_or_else(|| none.to_string());
     html! {
         <div class="task-access">
-            <h3 class="subhead">{ "Permissions (IAM)" }</h3>
+            { subhead("Permissions (IAM)") }
             <dl class="kv">
                 <dt>{ "Task role" }</dt><dd class="task-role">{ role(&task.task_role_arn, "none: the application has no AWS credentials") }</dd>
                 <dt>{ "Execution role" }</dt><dd class="execution-role">{ role(&task.execution_role_arn, "none: ECS cannot pull private ECR images, fetch secrets or send awslogs for this task") }</dd>
@@ -312,7 +295,7 @@ pub fn task_access(props: &TaskAccessProps) -> Html {
                     </table>
                 </div>
             } else if task.task_role_arn.is_some() {
-                <p class="hint">{ "No AWS calls from this task yet (try the IAM tab's \"Test a call from a task\")." }</p>
+                { hint("No AWS calls from this task yet (try the IAM tab's \"Test a call from a task\").") }
             }
         </div>
     }

@@ -8,11 +8,11 @@ use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::builder::{checked, event_value, field, outcome, pairs, select};
-use crate::components::iam::{call_targets, select_current, target_input};
+use crate::components::form::{button, call_button, check_box, current, event_value, field, hint, on_change, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
+use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
-use crate::shell::{Selection, SelectionHandle};
+use crate::shell::{select_on_click, Selection, SelectionHandle};
 
 /// Seconds of sim time per step of the traffic model (`requests_last_step` covers one step).
 const STEP_SECONDS: u64 = ecs_sim::sim::ELB_STEP_MS / 1000;
@@ -144,10 +144,7 @@ pub fn load_balancer_strip() -> Html {
                 let total: f64 = groups.iter().map(|g| group_rps(g)).sum();
                 let (class, outcome_text) = outcome_of(lb);
                 let selected = selection.as_ref().is_some_and(|s| **s == Selection::LoadBalancer(lb.name.clone()));
-                let onclick = {
-                    let (selection, name) = (selection.clone(), lb.name.clone());
-                    Callback::from(move |_| if let Some(s) = &selection { s.set(Selection::LoadBalancer(name.clone())) })
-                };
+                let onclick = select_on_click(selection.as_ref(), Selection::LoadBalancer(lb.name.clone()));
                 html! {
                     <div key={lb.arn.clone()} class={classes!("lb-row", selected.then_some("selected"))} data-lb={lb.name.clone()}>
                         <div class="lb-box">
@@ -158,7 +155,7 @@ pub fn load_balancer_strip() -> Html {
                             </button>
                             <div class="lb-dns" title="DNS name">{ &lb.dns_name }</div>
                             <div class={classes!("lb-outcome", class)}>{ outcome_text }</div>
-                            if lb.listeners.is_empty() { <p class="hint">{ "No listener: it accepts no traffic." }</p> }
+                            if lb.listeners.is_empty() { { hint("No listener: it accepts no traffic.") } }
                             { for lb.listeners.iter().map(|l| html! {
                                 <div key={l.arn.clone()} class="lb-listener" data-port={l.port.to_string()}>
                                     <div class="lb-listener-head">{ format!("Listener {} :{}", l.protocol, l.port) }</div>
@@ -179,7 +176,7 @@ pub fn load_balancer_strip() -> Html {
                             }) }
                         </div>
                         <div class="lb-groups">
-                            if groups.is_empty() { <p class="hint">{ "No target group: add a listener that forwards to one." }</p> }
+                            if groups.is_empty() { { hint("No target group: add a listener that forwards to one.") } }
                             { for groups.iter().map(|g| {
                                 let rps = group_rps(g);
                                 let share = if total > 0.0 { rps / total } else { 0.0 };
@@ -215,7 +212,7 @@ fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
                 <strong class="lb-tg-name">{ &g.name }</strong>
                 <span class="muted">{ format!(" {}:{} · {} · {}/{} healthy", g.protocol, g.port, g.target_type, healthy, g.targets.len()) }</span>
             </div>
-            if g.targets.is_empty() { <p class="hint">{ "No registered targets." }</p> }
+            if g.targets.is_empty() { { hint("No registered targets.") } }
             <ul class="lb-targets">
                 { for g.targets.iter().map(|t| {
                     let share = if total > 0 { t.requests_last_step as f64 / total as f64 } else { 0.0 };
@@ -237,17 +234,8 @@ fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct TaskProps {
-    pub task: TaskView,
-}
-
 /// The Why? panel's target health of a task: per target group, state, reason and description.
-#[function_component(TaskTargetHealth)]
-pub fn task_target_health(props: &TaskProps) -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let task = &props.task;
+pub fn task_target_health(view: &View, task: &TaskView) -> Html {
     if task.target_health.is_empty() {
         return html! {};
     }
@@ -279,28 +267,20 @@ pub fn task_target_health(props: &TaskProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-pub struct NameProps {
-    pub name: String,
-}
-
 /// The Why? panel for a selected load balancer: listeners, and each target group's targets.
-#[function_component(LoadBalancerDetails)]
-pub fn load_balancer_details(props: &NameProps) -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let Some(lb) = view.load_balancers.iter().find(|l| l.name == props.name) else {
-        return html! { <p class="hint">{ "This load balancer no longer exists." }</p> };
+pub fn load_balancer_details(view: &View, name: &str) -> Html {
+    let Some(lb) = view.load_balancers.iter().find(|l| l.name == name) else {
+        return hint("This load balancer no longer exists.");
     };
     let (_, outcome_text) = outcome_of(lb);
     html! {
         <div class="details lb-details">
-            <h3 class="subhead">{ format!("Load balancer {}", lb.name) }</h3>
+            { subhead(&format!("Load balancer {}", lb.name)) }
             <dl class="kv">
-                <dt>{ "Type" }</dt><dd>{ &lb.lb_type }</dd>
-                <dt>{ "DNS name" }</dt><dd>{ &lb.dns_name }</dd>
-                <dt>{ "Zones" }</dt><dd>{ lb.availability_zones.join(", ") }</dd>
-                <dt>{ "Last minute" }</dt><dd>{ outcome_text }</dd>
+                { term("Type", lb.lb_type.clone()) }
+                { term("DNS name", lb.dns_name.clone()) }
+                { term("Zones", lb.availability_zones.join(", ")) }
+                { term("Last minute", outcome_text) }
             </dl>
             { for groups_of(&view, lb).into_iter().map(|g| html! {
                 <div key={g.arn.clone()} class="tg-details" data-tg={g.name.clone()}>
@@ -358,7 +338,7 @@ pub fn load_balancer_charts() -> Html {
     let Some(lb) = lb else { return html! {} };
     html! {
         <div class="lb-charts">
-            <h3 class="subhead">{ format!("Load balancer {} (per minute)", lb.name) }</h3>
+            { subhead(&format!("Load balancer {} (per minute)", lb.name)) }
             <canvas ref={canvas} class="chart lb-chart" width="296" height="300"
                 aria-label={format!("Charts of {}: requests per minute, TargetResponseTime p99, 5xx from targets and from the load balancer, healthy hosts", lb.name)}></canvas>
         </div>
@@ -371,15 +351,6 @@ pub fn load_balancer_charts() -> Html {
 fn network(sim: &SimHandle) -> Value {
     let doc: Value = serde_json::from_str(&sim.scenario_json()).unwrap_or_default();
     doc["network"].clone()
-}
-
-/// The first value of `options` when `state` is empty or no longer offered.
-fn current(state: &str, options: &[(String, String)]) -> String {
-    if options.iter().any(|(v, _)| v == state) {
-        state.to_string()
-    } else {
-        options.first().map(|o| o.0.clone()).unwrap_or_default()
-    }
 }
 
 fn parse_u64(text: &str, what: &str) -> Result<u64, String> {
@@ -447,15 +418,15 @@ pub fn load_balancing_form() -> Html {
         .collect();
 
     // Rules: the listener being edited, the new rule's fields.
-    let listener = use_state(String::new);
-    let priority = use_state(|| "20".to_string());
+    let listener = use_text("");
+    let priority = use_text("20");
     let conditions = use_state(|| vec![("path-pattern".to_string(), "/admin/*".to_string())]);
-    let action = use_state(|| "fixed-response".to_string());
-    let forward_tg = use_state(String::new);
-    let status_code = use_state(|| "403".to_string());
-    let content_type = use_state(|| "text/plain".to_string());
-    let body = use_state(|| "Forbidden".to_string());
-    let rule_result = use_state(|| None::<Result<String, String>>);
+    let action = use_text("fixed-response");
+    let forward_tg = use_text("");
+    let status_code = use_text("403");
+    let content_type = use_text("text/plain");
+    let body = use_text("Forbidden");
+    let rule_result = use_outcome();
     let listener_value = current(&listener, &listeners);
     let forward_value = current(&forward_tg, &tgs);
 
@@ -483,16 +454,16 @@ pub fn load_balancing_form() -> Html {
     let current_rules = view.load_balancers.iter().flat_map(|l| l.listeners.iter()).find(|l| l.arn == listener_value).map(|l| l.rules.clone()).unwrap_or_default();
 
     // Create load balancer / target group / listener.
-    let lb_name = use_state(|| "my-alb".to_string());
-    let lb_type = use_state(|| "application".to_string());
-    let tg_name = use_state(|| "my-tg".to_string());
-    let tg_port = use_state(|| "8080".to_string());
-    let tg_type = use_state(|| "ip".to_string());
-    let tg_path = use_state(|| "/health".to_string());
-    let l_lb = use_state(String::new);
-    let l_port = use_state(|| "8080".to_string());
-    let l_tg = use_state(String::new);
-    let create_result = use_state(|| None::<Result<String, String>>);
+    let lb_name = use_text("my-alb");
+    let lb_type = use_text("application");
+    let tg_name = use_text("my-tg");
+    let tg_port = use_text("8080");
+    let tg_type = use_text("ip");
+    let tg_path = use_text("/health");
+    let l_lb = use_text("");
+    let l_port = use_text("8080");
+    let l_tg = use_text("");
+    let create_result = use_outcome();
     let create_lb = {
         let (sim, lb_name, lb_type, create_result, net) = (sim.clone(), lb_name.clone(), lb_type.clone(), create_result.clone(), net.clone());
         Callback::from(move |_| {
@@ -529,11 +500,11 @@ pub fn load_balancing_form() -> Html {
     };
 
     // Target group attributes.
-    let attr_tg = use_state(String::new);
-    let dereg = use_state(String::new);
-    let slow_start = use_state(String::new);
-    let algorithm = use_state(String::new);
-    let attr_result = use_state(|| None::<Result<String, String>>);
+    let attr_tg = use_text("");
+    let dereg = use_text("");
+    let slow_start = use_text("");
+    let algorithm = use_text("");
+    let attr_result = use_outcome();
     let attr_tg_value = current(&attr_tg, &tgs);
     let modify = {
         let (sim, dereg, slow_start, algorithm, attr_result, tg) = (sim.clone(), dereg.clone(), slow_start.clone(), algorithm.clone(), attr_result.clone(), attr_tg_value.clone());
@@ -553,13 +524,13 @@ pub fn load_balancing_form() -> Html {
     };
 
     // Traffic.
-    let load_lb = use_state(String::new);
-    let pattern = use_state(|| "constant".to_string());
-    let rate_a = use_state(|| "300".to_string());
-    let rate_b = use_state(|| "900".to_string());
-    let duration = use_state(|| "10m".to_string());
-    let mix = use_state(String::new);
-    let load_result = use_state(|| None::<Result<String, String>>);
+    let load_lb = use_text("");
+    let pattern = use_text("constant");
+    let rate_a = use_text("300");
+    let rate_b = use_text("900");
+    let duration = use_text("10m");
+    let mix = use_text("");
+    let load_result = use_outcome();
     let load_lb_value = current(&load_lb, &lbs);
     let set_load = {
         let (sim, pattern, rate_a, rate_b, duration, mix, load_result, lb) = (sim.clone(), pattern.clone(), rate_a.clone(), rate_b.clone(), duration.clone(), mix.clone(), load_result.clone(), load_lb_value.clone());
@@ -605,13 +576,13 @@ pub fn load_balancing_form() -> Html {
 
     // Target behaviour.
     let targets = call_targets(&view);
-    let behavior_target = use_state(String::new);
+    let behavior_target = use_text("");
     let behavior_target_value = current(&behavior_target, &targets);
-    let healthy = use_state(|| false);
-    let response_code = use_state(|| "500".to_string());
-    let latency = use_state(|| "0".to_string());
-    let timeout = use_state(|| false);
-    let behavior_result = use_state(|| None::<Result<String, String>>);
+    let healthy = use_flag(false);
+    let response_code = use_text("500");
+    let latency = use_text("0");
+    let timeout = use_flag(false);
+    let behavior_result = use_outcome();
     let set_behavior = {
         let (sim, healthy, response_code, latency, timeout, behavior_result, target) = (sim.clone(), healthy.clone(), response_code.clone(), latency.clone(), timeout.clone(), behavior_result.clone(), behavior_target_value.clone());
         Callback::from(move |_| {
@@ -628,10 +599,10 @@ pub fn load_balancing_form() -> Html {
     };
 
     // AZ outage.
-    let az = use_state(String::new);
+    let az = use_text("");
     let az_options = pairs(&view.availability_zones.iter().map(String::as_str).collect::<Vec<_>>());
     let az_value = current(&az, &az_options);
-    let outage_result = use_state(|| None::<Result<String, String>>);
+    let outage_result = use_outcome();
     let outage = {
         let (sim, outage_result, az) = (sim.clone(), outage_result.clone(), az_value.clone());
         Callback::from(move |_| {
@@ -641,7 +612,6 @@ pub fn load_balancing_form() -> Html {
         })
     };
 
-    let on_action = { let action = action.clone(); Callback::from(move |e: Event| action.set(event_value(&e))) };
     let add_condition = {
         let conditions = conditions.clone();
         Callback::from(move |_| {
@@ -650,8 +620,6 @@ pub fn load_balancing_form() -> Html {
             conditions.set(next);
         })
     };
-    let on_behavior_healthy = { let healthy = healthy.clone(); Callback::from(move |e: Event| healthy.set(checked(&e))) };
-    let on_timeout = { let timeout = timeout.clone(); Callback::from(move |e: Event| timeout.set(checked(&e))) };
     let (label_a, label_b) = match pattern.as_str() {
         "ramp" => ("From (req/s)", "To (req/s)"),
         "dailyCycle" => ("Min (req/s)", "Max (req/s)"),
@@ -661,9 +629,9 @@ pub fn load_balancing_form() -> Html {
 
     html! {
         <div class="form lb-form">
-            <h3 class="subhead">{ "Listener rules" }</h3>
+            { subhead("Listener rules") }
             if listeners.is_empty() {
-                <p class="hint">{ "No listener yet: create a load balancer, a target group and a listener below, or load the alb-path-routing scenario." }</p>
+                { hint("No listener yet: create a load balancer, a target group and a listener below, or load the alb-path-routing scenario.") }
             } else {
                 { select_current("Listener", "ruleListener", &listener, &listeners, &listener_value) }
                 <ol class="lb-rules editor-rules">
@@ -699,7 +667,7 @@ pub fn load_balancing_form() -> Html {
                 }) }
                 <button type="button" class="small" onclick={add_condition}>{ "+ Condition (all must match)" }</button>
                 <label class="field"><span>{ "Action" }</span>
-                    <select name="ruleAction" onchange={on_action}>
+                    <select name="ruleAction" onchange={on_change(&action)}>
                         <option value="forward" selected={*action == "forward"}>{ "forward to a target group" }</option>
                         <option value="fixed-response" selected={*action == "fixed-response"}>{ "fixed-response" }</option>
                     </select>
@@ -707,18 +675,17 @@ pub fn load_balancing_form() -> Html {
                 if *action == "forward" {
                     { select_current("Target group", "ruleTargetGroup", &forward_tg, &tgs, &forward_value) }
                 } else {
-                    <div class="row">
-                        { field("Status code", "fixedStatusCode", &status_code) }
-                        { field("Content type", "fixedContentType", &content_type) }
-                    </div>
+                    { row(
+                        field("Status code", "fixedStatusCode", &status_code),
+                        field("Content type", "fixedContentType", &content_type),
+                    ) }
                     { field("Message body", "fixedBody", &body) }
                 }
-                <button type="button" class="primary" onclick={add_rule}>{ "Add rule (elasticloadbalancing:CreateRule)" }</button>
-                { outcome(&rule_result) }
+                { call_button("Add rule (elasticloadbalancing:CreateRule)", true, add_rule, &rule_result) }
             }
 
-            <h3 class="subhead">{ "Traffic (sim:SetLoad)" }</h3>
-            if lbs.is_empty() { <p class="hint">{ "Create a load balancer first." }</p> } else {
+            { subhead("Traffic (sim:SetLoad)") }
+            if lbs.is_empty() { { hint("Create a load balancer first.") } } else {
                 { select_current("Load balancer", "loadLb", &load_lb, &lbs, &load_lb_value) }
                 { select("Pattern", "loadPattern", &pattern, &pairs(&["constant", "ramp", "dailyCycle", "spike", "stop"])) }
                 if *pattern != "stop" {
@@ -729,65 +696,62 @@ pub fn load_balancing_form() -> Html {
                 }
                 if *pattern == "ramp" || *pattern == "spike" { { field(if *pattern == "ramp" { "Over (e.g. 10m)" } else { "Spike duration (from now)" }, "loadDuration", &duration) } }
                 { field("Paths (path=weight, …; empty: keep)", "loadMix", &mix) }
-                <button type="button" onclick={set_load}>{ "Set traffic" }</button>
-                { outcome(&load_result) }
+                { call_button("Set traffic", false, set_load, &load_result) }
             }
 
-            <h3 class="subhead">{ "Target behaviour (sim:SetTargetBehavior)" }</h3>
-            if targets.is_empty() { <p class="hint">{ "No running service or task." }</p> } else {
+            { subhead("Target behaviour (sim:SetTargetBehavior)") }
+            if targets.is_empty() { { hint("No running service or task.") } } else {
                 { select_current("Tasks", "behaviorTarget", &behavior_target, &targets, &behavior_target_value) }
-                <label class="check"><input type="checkbox" checked={*healthy} onchange={on_behavior_healthy} />{ "Health check passes" }</label>
-                <div class="row">
-                    { field("Response code", "responseCode", &response_code) }
-                    { field("Extra latency (ms)", "extraLatencyMs", &latency) }
-                </div>
-                <label class="check"><input type="checkbox" checked={*timeout} onchange={on_timeout} />{ "Time out (no response)" }</label>
-                <button type="button" onclick={set_behavior}>{ "Set behaviour" }</button>
-                { outcome(&behavior_result) }
+                { check_box("Health check passes", "", &healthy) }
+                { row(
+                    field("Response code", "responseCode", &response_code),
+                    field("Extra latency (ms)", "extraLatencyMs", &latency),
+                ) }
+                { check_box("Time out (no response)", "", &timeout) }
+                { call_button("Set behaviour", false, set_behavior, &behavior_result) }
             }
 
-            <h3 class="subhead">{ "Availability Zone outage (AWS FIS)" }</h3>
+            { subhead("Availability Zone outage (AWS FIS)") }
             { select_current("Zone", "outageAz", &az, &az_options, &az_value) }
             <button type="button" class="danger" onclick={outage}>{ "AZ outage: disrupt connectivity for 10 min" }</button>
             { outcome(&outage_result) }
 
-            <h3 class="subhead">{ "Target group attributes" }</h3>
-            if tgs.is_empty() { <p class="hint">{ "No target group yet." }</p> } else {
+            { subhead("Target group attributes") }
+            if tgs.is_empty() { { hint("No target group yet.") } } else {
                 { select_current("Target group", "attrTargetGroup", &attr_tg, &tgs, &attr_tg_value) }
-                <div class="row">
-                    { field("Deregistration delay (s)", "deregistrationDelay", &dereg) }
-                    { field("Slow start (s, 0 = off)", "slowStart", &slow_start) }
-                </div>
+                { row(
+                    field("Deregistration delay (s)", "deregistrationDelay", &dereg),
+                    field("Slow start (s, 0 = off)", "slowStart", &slow_start),
+                ) }
                 { select("Algorithm", "algorithm", &algorithm, &[(String::new(), "(unchanged)".into()), ("round_robin".into(), "round_robin".into()), ("least_outstanding_requests".into(), "least_outstanding_requests".into())]) }
-                <button type="button" onclick={modify}>{ "Modify (ModifyTargetGroupAttributes)" }</button>
-                { outcome(&attr_result) }
+                { call_button("Modify (ModifyTargetGroupAttributes)", false, modify, &attr_result) }
             }
 
-            <h3 class="subhead">{ "Create" }</h3>
-            <div class="row">
-                { field("Load balancer name", "lbName", &lb_name) }
-                { select("Type", "lbType", &lb_type, &pairs(&["application", "network"])) }
-            </div>
-            <button type="button" onclick={create_lb}>{ "Create load balancer" }</button>
-            <div class="row">
-                { field("Target group name", "tgName", &tg_name) }
-                { field("Port", "tgPort", &tg_port) }
-            </div>
-            <div class="row">
-                { select("Target type", "tgType", &tg_type, &pairs(&["ip", "instance"])) }
-                { field("Health check path", "tgPath", &tg_path) }
-            </div>
-            <button type="button" onclick={create_tg}>{ "Create target group" }</button>
+            { subhead("Create") }
+            { row(
+                field("Load balancer name", "lbName", &lb_name),
+                select("Type", "lbType", &lb_type, &pairs(&["application", "network"])),
+            ) }
+            { button("Create load balancer", create_lb) }
+            { row(
+                field("Target group name", "tgName", &tg_name),
+                field("Port", "tgPort", &tg_port),
+            ) }
+            { row(
+                select("Target type", "tgType", &tg_type, &pairs(&["ip", "instance"])),
+                field("Health check path", "tgPath", &tg_path),
+            ) }
+            { button("Create target group", create_tg) }
             if !lbs.is_empty() && !tgs.is_empty() {
                 { select_current("Listener on", "listenerLb", &l_lb, &lbs, &l_lb_value) }
-                <div class="row">
-                    { field("Port", "listenerPort", &l_port) }
-                    { select_current("Default: forward to", "listenerTg", &l_tg, &tgs, &l_tg_value) }
-                </div>
-                <button type="button" onclick={create_listener}>{ "Create listener (HTTP)" }</button>
+                { row(
+                    field("Port", "listenerPort", &l_port),
+                    select_current("Default: forward to", "listenerTg", &l_tg, &tgs, &l_tg_value),
+                ) }
+                { button("Create listener (HTTP)", create_listener) }
             }
             { outcome(&create_result) }
-            <p class="hint">{ "Attach a service to a target group with loadBalancers in ecs:CreateService (e.g. in a scenario file)." }</p>
+            { hint("Attach a service to a target group with loadBalancers in ecs:CreateService (e.g. in a scenario file).") }
         </div>
     }
 }

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::components::form::{on_change, on_input, use_text};
 use crate::driver::{use_sim, LogRow};
 use crate::shell::format_elapsed;
 
@@ -25,24 +26,10 @@ const KINDS: [(&str, &str); 9] = [
 #[function_component(EventLog)]
 pub fn event_log() -> Html {
     let sim = use_sim();
-    let kind = use_state(String::new);
-    let text = use_state(String::new);
-    let on_kind = {
-        let kind = kind.clone();
-        Callback::from(move |e: Event| {
-            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                kind.set(select.value());
-            }
-        })
-    };
-    let on_text = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            if let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() {
-                text.set(input.value());
-            }
-        })
-    };
+    let kind = use_text("");
+    let text = use_text("");
+    let on_kind = on_change(&kind);
+    let on_text = on_input(&text);
     let log = sim.state.log.clone();
     let n_rows = filtered(&log, &kind, &text).count();
     html! {

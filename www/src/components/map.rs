@@ -8,8 +8,9 @@ use std::rc::Rc;
 use ecs_sim::view::{InstanceView, TaskView, View};
 use yew::prelude::*;
 
+use crate::components::form::hint;
 use crate::driver::{use_clock, use_sim};
-use crate::shell::{format_elapsed, Banner, Selection, SelectionHandle};
+use crate::shell::{format_elapsed, select_on_click, Banner, Selection, SelectionHandle};
 
 /// How long a STOPPED task stays on the map, in sim milliseconds (fading out).
 const STOPPED_VISIBLE_MS: u64 = 120_000;
@@ -82,7 +83,7 @@ pub fn cluster_map() -> Html {
             <div class="map-head">
                 <h2 id="map-title" class="panel-title">{ "Cluster map" }</h2>
                 <span class="map-scenario">{ &sim.state.scenario_name }</span>
-                <Legend />
+                { legend() }
             </div>
             <Banner />
             if !services.is_empty() {
@@ -104,7 +105,7 @@ pub fn cluster_map() -> Html {
             } else {
                 <div class="map-empty">
                     <p class="map-empty-title">{ "No instances or tasks yet" }</p>
-                    <p class="hint">{ "Launch EC2 instances or run a Fargate task from the builder, or pick a scenario above." }</p>
+                    { hint("Launch EC2 instances or run a Fargate task from the builder, or pick a scenario above.") }
                 </div>
             }
             <crate::components::storage::StorageStrip />
@@ -112,7 +113,7 @@ pub fn cluster_map() -> Html {
     }
 }
 
-#[function_component(Legend)]
+/// The task status colours.
 fn legend() -> Html {
     html! {
         <ul class="legend" aria-label="Task status colours">
@@ -134,11 +135,7 @@ fn service_strip() -> Html {
         <ul class="service-strip" aria-label="Services">
             { for view.services.iter().filter(|s| s.status != "INACTIVE").map(|s| {
                 let selected = selection.as_ref().is_some_and(|sel| **sel == Selection::Service(s.name.clone()));
-                let onclick = {
-                    let selection = selection.clone();
-                    let name = s.name.clone();
-                    Callback::from(move |_| if let Some(sel) = &selection { sel.set(Selection::Service(name.clone())) })
-                };
+                let onclick = select_on_click(selection.as_ref(), Selection::Service(s.name.clone()));
                 let stuck = s.running_count + s.pending_count < s.desired_count;
                 let rollout = s.deployments.first().map(|d| d.rollout_state.clone()).unwrap_or_default();
                 html! {
@@ -361,11 +358,7 @@ fn instance(props: &InstanceProps) -> Html {
     let selection = use_context::<SelectionHandle>();
     let i = &props.data.0.instance;
     let selected = selection.as_ref().is_some_and(|sel| **sel == Selection::Instance(i.ec2_instance_id.clone()));
-    let onclick = {
-        let selection = selection.clone();
-        let id = i.ec2_instance_id.clone();
-        Callback::from(move |_| if let Some(sel) = &selection { sel.set(Selection::Instance(id.clone())) })
-    };
+    let onclick = select_on_click(selection.as_ref(), Selection::Instance(i.ec2_instance_id.clone()));
     let (state_text, state_class) = instance_state(i);
     let registered = i.status.is_some() && i.ec2_state == "running";
     let used_cpu = i.registered_cpu_units.saturating_sub(i.remaining_cpu_units);

@@ -4,13 +4,12 @@
 //! CapacityProviderReservation, and their forms); plus the scaling charts of the Why? panel. Every
 //! action is an AWS call through `SimHandle::dispatch`; a refusal shows AWS's message inline.
 
-use ecs_sim::catalog::INSTANCE_TYPES;
 use ecs_sim::view::{AlarmView, CapacityProviderView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::builder::{checked, field, outcome, pairs, select};
-use crate::components::iam::select_current;
+use crate::components::builder::{current_cluster, instance_type_options};
+use crate::components::form::{call_button, check_box, current, field, hint, Outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::format_elapsed;
 
@@ -18,9 +17,6 @@ const DIMENSION: &str = "ecs:service:DesiredCount";
 /// The predefined metrics of target tracking for ECS services.
 const PREDEFINED_METRICS: [&str; 3] = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"];
 const COMPARISONS: [&str; 4] = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
-/// Minimum wall time between chart redraws, milliseconds.
-
-type Outcome = UseStateHandle<Option<Result<String, String>>>;
 
 /// A whole number from a form field, or a message naming the AWS field.
 pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
@@ -30,16 +26,6 @@ pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
 /// A number from a form field, or a message naming the AWS field.
 fn number(text: &str, aws_field: &str) -> Result<f64, String> {
     text.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{aws_field} must be a number (got '{}').", text.trim()))
-}
-
-/// The first value of `options` when `state` is empty or no longer offered.
-fn current(state: &str, options: &[(String, String)]) -> String {
-    if options.iter().any(|(v, _)| v == state) { state.to_string() } else { options.first().map(|o| o.0.clone()).unwrap_or_default() }
-}
-
-/// The cluster the forms act on: the first active one.
-fn cluster_of(view: &View) -> Option<String> {
-    view.clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
 }
 
 /// Runs `build`, then each call it returns in order, stopping at the first refusal; sets `result`.
@@ -146,14 +132,14 @@ fn service_scaling() -> Html {
     let view = sim.view();
     let sc = &view.scaling;
     let services: Vec<(String, String)> = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (format!("service/{}/{}", s.cluster, s.name), format!("{} ({})", s.name, s.cluster))).collect();
-    let service = use_state(String::new);
+    let service = use_text("");
     let resource_id = current(&service, &services);
     let base = move |rid: &str| json!({ "ServiceNamespace": "ecs", "ResourceId": rid, "ScalableDimension": DIMENSION });
 
     // RegisterScalableTarget.
-    let min = use_state(|| "1".to_string());
-    let max = use_state(|| "10".to_string());
-    let target_result = use_state(|| None);
+    let min = use_text("1");
+    let max = use_text("10");
+    let target_result = use_outcome();
     let register = {
         let (sim, min, max, result, rid) = (sim.clone(), min.clone(), max.clone(), target_result.clone(), resource_id.clone());
         Callback::from(move |_| {
@@ -168,14 +154,14 @@ fn service_scaling() -> Html {
     };
 
     // PutScalingPolicy, target tracking.
-    let tt_name = use_state(|| "cpu-target".to_string());
-    let tt_metric = use_state(|| PREDEFINED_METRICS[0].to_string());
-    let tt_value = use_state(|| "50".to_string());
-    let tt_label = use_state(String::new);
-    let tt_out = use_state(|| "300".to_string());
-    let tt_in = use_state(|| "300".to_string());
-    let tt_disable_in = use_state(|| false);
-    let tt_result = use_state(|| None);
+    let tt_name = use_text("cpu-target");
+    let tt_metric = use_text(PREDEFINED_METRICS[0]);
+    let tt_value = use_text("50");
+    let tt_label = use_text("");
+    let tt_out = use_text("300");
+    let tt_in = use_text("300");
+    let tt_disable_in = use_flag(false);
+    let tt_result = use_outcome();
     let labels = resource_labels(&view);
     let tt_label_value = if tt_label.is_empty() { labels.first().cloned().unwrap_or_default() } else { (*tt_label).clone() };
     let put_tt = {
@@ -201,15 +187,15 @@ fn service_scaling() -> Html {
     };
 
     // PutScalingPolicy, step scaling, and the alarm that runs it.
-    let st_name = use_state(|| "cpu-step".to_string());
-    let st_type = use_state(|| "ChangeInCapacity".to_string());
-    let st_steps = use_state(|| "0:20:1, 20::3".to_string());
-    let st_cooldown = use_state(|| "300".to_string());
-    let st_metric = use_state(|| "CPUUtilization".to_string());
-    let st_comparison = use_state(|| COMPARISONS[0].to_string());
-    let st_threshold = use_state(|| "70".to_string());
-    let st_periods = use_state(|| "3".to_string());
-    let st_result = use_state(|| None::<Result<String, String>>);
+    let st_name = use_text("cpu-step");
+    let st_type = use_text("ChangeInCapacity");
+    let st_steps = use_text("0:20:1, 20::3");
+    let st_cooldown = use_text("300");
+    let st_metric = use_text("CPUUtilization");
+    let st_comparison = use_text(COMPARISONS[0]);
+    let st_threshold = use_text("70");
+    let st_periods = use_text("3");
+    let st_result = use_outcome();
     let put_step = {
         let (sim, name, kind, steps, cooldown, metric, comparison, threshold, periods, result, rid) = (
             sim.clone(), st_name.clone(), st_type.clone(), st_steps.clone(), st_cooldown.clone(), st_metric.clone(), st_comparison.clone(), st_threshold.clone(), st_periods.clone(), st_result.clone(), resource_id.clone(),
@@ -239,12 +225,12 @@ fn service_scaling() -> Html {
     };
 
     // PutScheduledAction.
-    let sa_name = use_state(|| "scale-up".to_string());
+    let sa_name = use_text("scale-up");
     let in_ten = (view.start_epoch_ms + view.now.as_millis() + 600_000) / 60_000 * 60_000;
     let sa_schedule = use_state(|| format!("at({})", &ecs_sim::time::format_iso8601_ms(in_ten)[..19]));
-    let sa_min = use_state(|| "4".to_string());
-    let sa_max = use_state(String::new);
-    let sa_result = use_state(|| None);
+    let sa_min = use_text("4");
+    let sa_max = use_text("");
+    let sa_result = use_outcome();
     let put_scheduled = {
         let (sim, name, schedule, min, max, result, rid) = (sim.clone(), sa_name.clone(), sa_schedule.clone(), sa_min.clone(), sa_max.clone(), sa_result.clone(), resource_id.clone());
         Callback::from(move |_| {
@@ -266,11 +252,10 @@ fn service_scaling() -> Html {
         })
     };
 
-    let on_disable = { let s = tt_disable_in.clone(); Callback::from(move |e: Event| s.set(checked(&e))) };
     html! {
         <>
-            <h3 class="subhead">{ "Scalable targets and policies" }</h3>
-            if sc.scalable_targets.is_empty() { <p class="hint">{ "No service is registered with Application Auto Scaling." }</p> }
+            { subhead("Scalable targets and policies") }
+            if sc.scalable_targets.is_empty() { { hint("No service is registered with Application Auto Scaling.") } }
             <ul class="scaling-targets">
                 { for sc.scalable_targets.iter().map(|t| html! {
                     <li key={t.resource_id.clone()} class="scaling-target" data-resource-id={t.resource_id.clone()}>
@@ -300,14 +285,14 @@ fn service_scaling() -> Html {
                 }) }
             </ul>
 
-            <h3 class="subhead">{ "Alarms" }</h3>
+            { subhead("Alarms") }
             if sc.alarms.is_empty() {
-                <p class="hint">{ "No CloudWatch alarm yet. A target tracking policy creates two: AlarmHigh scales out, AlarmLow scales in. Try the target-tracking-spike scenario." }</p>
+                { hint("No CloudWatch alarm yet. A target tracking policy creates two: AlarmHigh scales out, AlarmLow scales in. Try the target-tracking-spike scenario.") }
             }
             <ul class="alarms">{ for sc.alarms.iter().map(alarm_card) }</ul>
 
-            <h3 class="subhead">{ "Scaling activities" }</h3>
-            if sc.activities.is_empty() { <p class="hint">{ "No scaling activity yet." }</p> }
+            { subhead("Scaling activities") }
+            if sc.activities.is_empty() { { hint("No scaling activity yet.") } }
             <ol class="activities">
                 { for sc.activities.iter().map(|a| html! {
                     <li key={format!("{}-{}", a.time.as_millis(), a.description)} class="activity">
@@ -318,14 +303,13 @@ fn service_scaling() -> Html {
                 }) }
             </ol>
 
-            <h3 class="subhead">{ "Scale a service" }</h3>
-            if services.is_empty() { <p class="hint">{ "Create a service first (Services tab)." }</p> } else {
+            { subhead("Scale a service") }
+            if services.is_empty() { { hint("Create a service first (Services tab).") } } else {
                 { select_current("Service", "scalingService", &service, &services, &resource_id) }
                 <details class="editor" open=true>
                     <summary>{ "Scalable target (min and max tasks)" }</summary>
-                    <div class="row">{ field("MinCapacity", "minCapacity", &min) }{ field("MaxCapacity", "maxCapacity", &max) }</div>
-                    <button type="button" class="primary" onclick={register}>{ "Register (application-autoscaling:RegisterScalableTarget)" }</button>
-                    { outcome(&target_result) }
+                    { row(field("MinCapacity", "minCapacity", &min), field("MaxCapacity", "maxCapacity", &max)) }
+                    { call_button("Register (application-autoscaling:RegisterScalableTarget)", true, register, &target_result) }
                 </details>
                 <details class="editor">
                     <summary>{ "Target tracking policy" }</summary>
@@ -335,10 +319,9 @@ fn service_scaling() -> Html {
                         { select_current("ResourceLabel (load balancer / target group)", "ttResourceLabel", &tt_label, &labels.iter().map(|l| (l.clone(), l.clone())).collect::<Vec<_>>(), &tt_label_value) }
                     }
                     { field("Target value", "ttTargetValue", &tt_value) }
-                    <div class="row">{ field("Scale-out cooldown (s)", "ttScaleOutCooldown", &tt_out) }{ field("Scale-in cooldown (s)", "ttScaleInCooldown", &tt_in) }</div>
-                    <label class="check"><input type="checkbox" name="ttDisableScaleIn" checked={*tt_disable_in} onchange={on_disable} />{ "DisableScaleIn (never remove tasks)" }</label>
-                    <button type="button" class="primary" onclick={put_tt}>{ "Put policy (application-autoscaling:PutScalingPolicy)" }</button>
-                    { outcome(&tt_result) }
+                    { row(field("Scale-out cooldown (s)", "ttScaleOutCooldown", &tt_out), field("Scale-in cooldown (s)", "ttScaleInCooldown", &tt_in)) }
+                    { check_box("DisableScaleIn (never remove tasks)", "ttDisableScaleIn", &tt_disable_in) }
+                    { call_button("Put policy (application-autoscaling:PutScalingPolicy)", true, put_tt, &tt_result) }
                 </details>
                 <details class="editor">
                     <summary>{ "Step scaling policy and its alarm" }</summary>
@@ -346,24 +329,22 @@ fn service_scaling() -> Html {
                     { select("Adjustment type", "stepAdjustmentType", &st_type, &pairs(&["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"])) }
                     { field("Steps: lower:upper:adjustment, … (bounds relative to the threshold)", "stepAdjustments", &st_steps) }
                     { field("Cooldown (s)", "stepCooldown", &st_cooldown) }
-                    <div class="row">
-                        { select("Alarm metric", "stepMetric", &st_metric, &pairs(&["CPUUtilization", "MemoryUtilization"])) }
-                        { field("Threshold", "stepThreshold", &st_threshold) }
-                    </div>
-                    <div class="row">
-                        { select("Comparison", "stepComparison", &st_comparison, &pairs(&COMPARISONS)) }
-                        { field("Evaluation periods (1 min)", "stepPeriods", &st_periods) }
-                    </div>
-                    <button type="button" class="primary" onclick={put_step}>{ "Put policy and alarm (PutScalingPolicy, cloudwatch:PutMetricAlarm)" }</button>
-                    { outcome(&st_result) }
+                    { row(
+                        select("Alarm metric", "stepMetric", &st_metric, &pairs(&["CPUUtilization", "MemoryUtilization"])),
+                        field("Threshold", "stepThreshold", &st_threshold),
+                    ) }
+                    { row(
+                        select("Comparison", "stepComparison", &st_comparison, &pairs(&COMPARISONS)),
+                        field("Evaluation periods (1 min)", "stepPeriods", &st_periods),
+                    ) }
+                    { call_button("Put policy and alarm (PutScalingPolicy, cloudwatch:PutMetricAlarm)", true, put_step, &st_result) }
                 </details>
                 <details class="editor">
                     <summary>{ "Scheduled action" }</summary>
                     { field("Name", "scheduledActionName", &sa_name) }
                     { field("Schedule: at(…), rate(…) or cron(…), UTC", "schedule", &sa_schedule) }
-                    <div class="row">{ field("MinCapacity", "scheduledMin", &sa_min) }{ field("MaxCapacity", "scheduledMax", &sa_max) }</div>
-                    <button type="button" class="primary" onclick={put_scheduled}>{ "Put (application-autoscaling:PutScheduledAction)" }</button>
-                    { outcome(&sa_result) }
+                    { row(field("MinCapacity", "scheduledMin", &sa_min), field("MaxCapacity", "scheduledMax", &sa_max)) }
+                    { call_button("Put (application-autoscaling:PutScheduledAction)", true, put_scheduled, &sa_result) }
                 </details>
             }
         </>
@@ -410,7 +391,7 @@ fn resource_labels(view: &View) -> Vec<String> {
 
 /// The reservation against the target as a meter and words.
 fn reservation(cp: &CapacityProviderView) -> Html {
-    let Some(r) = cp.reservation else { return html! { <p class="hint">{ "No CapacityProviderReservation yet (computed each minute once associated with a cluster)." }</p> } };
+    let Some(r) = cp.reservation else { return hint("No CapacityProviderReservation yet (computed each minute once associated with a cluster).") };
     let words = match r.cmp(&cp.target_capacity) {
         std::cmp::Ordering::Greater => "above the target: managed scaling launches instances",
         std::cmp::Ordering::Less => "below the target: after 15 minutes, empty instances are removed",
@@ -433,18 +414,18 @@ fn capacity_scaling() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let sc = &view.scaling;
-    let cluster = cluster_of(&view);
+    let cluster = current_cluster(&view);
 
     // CreateLaunchTemplate + CreateAutoScalingGroup.
-    let lt_name = use_state(|| "ecs-lt".to_string());
-    let instance_type = use_state(|| "m5.large".to_string());
-    let profile = use_state(|| "ecsInstanceRole".to_string());
-    let asg_name = use_state(|| "ecs-asg".to_string());
-    let asg_min = use_state(|| "0".to_string());
-    let asg_max = use_state(|| "10".to_string());
-    let asg_desired = use_state(|| "1".to_string());
-    let protect = use_state(|| true);
-    let asg_result = use_state(|| None);
+    let lt_name = use_text("ecs-lt");
+    let instance_type = use_text("m5.large");
+    let profile = use_text("ecsInstanceRole");
+    let asg_name = use_text("ecs-asg");
+    let asg_min = use_text("0");
+    let asg_max = use_text("10");
+    let asg_desired = use_text("1");
+    let protect = use_flag(true);
+    let asg_result = use_outcome();
     let create_asg = {
         let (sim, lt_name, instance_type, profile, asg_name, min, max, desired, protect, result, cluster) =
             (sim.clone(), lt_name.clone(), instance_type.clone(), profile.clone(), asg_name.clone(), asg_min.clone(), asg_max.clone(), asg_desired.clone(), protect.clone(), asg_result.clone(), cluster.clone());
@@ -466,16 +447,16 @@ fn capacity_scaling() -> Html {
 
     // CreateCapacityProvider.
     let asgs: Vec<(String, String)> = sc.auto_scaling_groups.iter().map(|g| (g.arn.clone(), g.name.clone())).collect();
-    let cp_asg = use_state(String::new);
+    let cp_asg = use_text("");
     let cp_asg_value = current(&cp_asg, &asgs);
-    let cp_name = use_state(|| "my-cp".to_string());
-    let managed = use_state(|| true);
-    let target_capacity = use_state(|| "100".to_string());
-    let min_step = use_state(|| "1".to_string());
-    let max_step = use_state(|| "10".to_string());
-    let warmup = use_state(|| "300".to_string());
-    let mtp = use_state(|| true);
-    let cp_result = use_state(|| None);
+    let cp_name = use_text("my-cp");
+    let managed = use_flag(true);
+    let target_capacity = use_text("100");
+    let min_step = use_text("1");
+    let max_step = use_text("10");
+    let warmup = use_text("300");
+    let mtp = use_flag(true);
+    let cp_result = use_outcome();
     let create_cp = {
         let (sim, name, asg, managed, target, min_step, max_step, warmup, mtp, result) =
             (sim.clone(), cp_name.clone(), cp_asg_value.clone(), managed.clone(), target_capacity.clone(), min_step.clone(), max_step.clone(), warmup.clone(), mtp.clone(), cp_result.clone());
@@ -496,11 +477,11 @@ fn capacity_scaling() -> Html {
     // PutClusterCapacityProviders with a one-provider default strategy.
     let mut providers: Vec<(String, String)> = sc.capacity_providers.iter().map(|c| (c.name.clone(), c.name.clone())).collect();
     providers.extend(pairs(&["FARGATE", "FARGATE_SPOT"]));
-    let strategy_provider = use_state(String::new);
+    let strategy_provider = use_text("");
     let strategy_value = current(&strategy_provider, &providers);
-    let strategy_base = use_state(|| "0".to_string());
-    let strategy_weight = use_state(|| "1".to_string());
-    let put_result = use_state(|| None);
+    let strategy_base = use_text("0");
+    let strategy_weight = use_text("1");
+    let put_result = use_outcome();
     let put_providers = {
         let (sim, provider, base, weight, result, cluster) = (sim.clone(), strategy_value.clone(), strategy_base.clone(), strategy_weight.clone(), put_result.clone(), cluster.clone());
         Callback::from(move |_| {
@@ -514,12 +495,11 @@ fn capacity_scaling() -> Html {
         })
     };
 
-    let toggle = |state: &UseStateHandle<bool>| { let s = state.clone(); Callback::from(move |e: Event| s.set(checked(&e))) };
-    let types: Vec<(String, String)> = INSTANCE_TYPES.iter().map(|t| (t.name.to_string(), format!("{} ({} vCPU, {} MiB)", t.name, t.vcpus, t.memory_mib_nominal))).collect();
+    let types = instance_type_options();
     html! {
         <>
-            <h3 class="subhead">{ "Capacity providers" }</h3>
-            if sc.capacity_providers.is_empty() { <p class="hint">{ "No capacity provider yet. Try the managed-scaling-growth scenario, or create one below." }</p> }
+            { subhead("Capacity providers") }
+            if sc.capacity_providers.is_empty() { { hint("No capacity provider yet. Try the managed-scaling-growth scenario, or create one below.") } }
             <ul class="capacity-providers">
                 { for sc.capacity_providers.iter().map(|cp| html! {
                     <li key={cp.name.clone()} class="capacity-provider" data-capacity-provider={cp.name.clone()}>
@@ -537,8 +517,8 @@ fn capacity_scaling() -> Html {
                     </li>
                 }) }
             </ul>
-            <h3 class="subhead">{ "Auto Scaling groups" }</h3>
-            if sc.auto_scaling_groups.is_empty() { <p class="hint">{ "No Auto Scaling group yet." }</p> }
+            { subhead("Auto Scaling groups") }
+            if sc.auto_scaling_groups.is_empty() { { hint("No Auto Scaling group yet.") } }
             <ul class="asgs">
                 { for sc.auto_scaling_groups.iter().map(|g| html! {
                     <li key={g.name.clone()} class="asg" data-asg={g.name.clone()}>
@@ -556,37 +536,34 @@ fn capacity_scaling() -> Html {
                     </li>
                 }) }
             </ul>
-            <h3 class="subhead">{ "Add capacity" }</h3>
+            { subhead("Add capacity") }
             <details class="editor">
                 <summary>{ "Launch template and Auto Scaling group" }</summary>
-                <div class="row">{ field("LaunchTemplateName", "launchTemplateName", &lt_name) }{ field("Instance profile", "ltInstanceProfile", &profile) }</div>
+                { row(field("LaunchTemplateName", "launchTemplateName", &lt_name), field("Instance profile", "ltInstanceProfile", &profile)) }
                 { select("InstanceType", "ltInstanceType", &instance_type, &types) }
                 { field("AutoScalingGroupName", "asgName", &asg_name) }
-                <div class="row">{ field("MinSize", "asgMin", &asg_min) }{ field("MaxSize", "asgMax", &asg_max) }</div>
+                { row(field("MinSize", "asgMin", &asg_min), field("MaxSize", "asgMax", &asg_max)) }
                 { field("DesiredCapacity", "asgDesired", &asg_desired) }
-                <label class="check"><input type="checkbox" checked={*protect} onchange={toggle(&protect)} />{ "NewInstancesProtectedFromScaleIn" }</label>
-                <button type="button" class="primary" onclick={create_asg}>{ "Create (ec2:CreateLaunchTemplate, autoscaling:CreateAutoScalingGroup)" }</button>
-                { outcome(&asg_result) }
+                { check_box("NewInstancesProtectedFromScaleIn", "", &protect) }
+                { call_button("Create (ec2:CreateLaunchTemplate, autoscaling:CreateAutoScalingGroup)", true, create_asg, &asg_result) }
             </details>
             <details class="editor">
                 <summary>{ "Capacity provider with managed scaling" }</summary>
-                if asgs.is_empty() { <p class="hint">{ "Create an Auto Scaling group first." }</p> } else {
+                if asgs.is_empty() { { hint("Create an Auto Scaling group first.") } } else {
                     { field("Name", "cpName", &cp_name) }
                     { select_current("Auto Scaling group", "cpAsg", &cp_asg, &asgs, &cp_asg_value) }
-                    <label class="check"><input type="checkbox" checked={*managed} onchange={toggle(&managed)} />{ "Managed scaling" }</label>
-                    <div class="row">{ field("targetCapacity (%)", "targetCapacity", &target_capacity) }{ field("instanceWarmupPeriod (s)", "instanceWarmupPeriod", &warmup) }</div>
-                    <div class="row">{ field("minimumScalingStepSize", "minimumScalingStepSize", &min_step) }{ field("maximumScalingStepSize", "maximumScalingStepSize", &max_step) }</div>
-                    <label class="check"><input type="checkbox" checked={*mtp} onchange={toggle(&mtp)} />{ "Managed termination protection" }</label>
-                    <button type="button" class="primary" onclick={create_cp}>{ "Create (ecs:CreateCapacityProvider)" }</button>
-                    { outcome(&cp_result) }
+                    { check_box("Managed scaling", "", &managed) }
+                    { row(field("targetCapacity (%)", "targetCapacity", &target_capacity), field("instanceWarmupPeriod (s)", "instanceWarmupPeriod", &warmup)) }
+                    { row(field("minimumScalingStepSize", "minimumScalingStepSize", &min_step), field("maximumScalingStepSize", "maximumScalingStepSize", &max_step)) }
+                    { check_box("Managed termination protection", "", &mtp) }
+                    { call_button("Create (ecs:CreateCapacityProvider)", true, create_cp, &cp_result) }
                 }
             </details>
             <details class="editor">
                 <summary>{ "Cluster capacity providers and default strategy" }</summary>
                 { select_current("Capacity provider", "strategyProvider", &strategy_provider, &providers, &strategy_value) }
-                <div class="row">{ field("base", "strategyBase", &strategy_base) }{ field("weight", "strategyWeight", &strategy_weight) }</div>
-                <button type="button" class="primary" onclick={put_providers}>{ "Put (ecs:PutClusterCapacityProviders)" }</button>
-                { outcome(&put_result) }
+                { row(field("base", "strategyBase", &strategy_base), field("weight", "strategyWeight", &strategy_weight)) }
+                { call_button("Put (ecs:PutClusterCapacityProviders)", true, put_providers, &put_result) }
             </details>
         </>
     }
@@ -599,7 +576,7 @@ fn capacity_scaling() -> Html {
 pub fn scaling_charts() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let picked = use_state(String::new);
+    let picked = use_text("");
     let targets: Vec<(String, String)> = view.scaling.scalable_targets.iter().map(|t| (t.resource_id.clone(), t.resource_id.clone())).collect();
     let resource_id = current(&picked, &targets);
     let panels = chart_panels(&view, &resource_id);
@@ -613,7 +590,7 @@ pub fn scaling_charts() -> Html {
     }
     html! {
         <div class="scaling-charts">
-            <h3 class="subhead">{ "Scaling (per minute)" }</h3>
+            { subhead("Scaling (per minute)") }
             if !targets.is_empty() { { select_current("Scalable target", "chartScalableTarget", &picked, &targets, &resource_id) } }
             <canvas ref={canvas} class="chart scaling-chart" width="296" height={(panels.len() * 100).to_string()}
                 aria-label={panels.iter().map(|p| p.title.as_str()).collect::<Vec<_>>().join("; ")}></canvas>

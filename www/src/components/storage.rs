@@ -6,11 +6,11 @@ use ecs_sim::view::View;
 use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::builder::{checked, field, outcome, pairs, select};
-use crate::components::iam::{call_targets, select_current, target_input};
+use crate::components::form::{button, check_box, field, hint, outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
+use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
 use crate::driver::{use_sim, SimHandle};
-use crate::shell::{format_elapsed, Selection, SelectionHandle};
+use crate::shell::{format_elapsed, select_on_click, Selection, SelectionHandle};
 
 /// The map's storage strip: one row per file system, mount targets in their AZ's column.
 #[function_component(StorageStrip)]
@@ -72,10 +72,7 @@ fn mount_users(view: &View, fs_id: &str, az: &str, selection: Option<&SelectionH
             <ul aria-label={format!("Tasks in {az} mounting {fs_id} through this mount target")}>
                 { for users.iter().map(|t| {
                     let selected = selection.is_some_and(|s| **s == Selection::Task(t.id.clone()));
-                    let onclick = {
-                        let (selection, id) = (selection.cloned(), t.id.clone());
-                        Callback::from(move |_| if let Some(s) = &selection { s.set(Selection::Task(id.clone())) })
-                    };
+                    let onclick = select_on_click(selection, Selection::Task(t.id.clone()));
                     let volumes: Vec<String> = t.efs_mounts.iter().filter(|m| m.1 == fs_id && m.2 == az).map(|m| format!("{} at {}", m.0, m.3)).collect();
                     html! {
                         <li key={t.id.clone()} class="mount-user" data-task-id={t.id.clone()}>
@@ -111,15 +108,15 @@ fn size_text(bytes: u64) -> String {
 pub fn storage_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let fs_name = use_state(|| "shared-data".to_string());
-    let performance = use_state(|| "generalPurpose".to_string());
-    let throughput = use_state(|| "elastic".to_string());
-    let encrypted = use_state(|| true);
-    let fs = use_state(String::new);
-    let subnet = use_state(String::new);
-    let sg = use_state(String::new);
-    let ap_path = use_state(|| "/data".to_string());
-    let result = use_state(|| None::<Result<String, String>>);
+    let fs_name = use_text("shared-data");
+    let performance = use_text("generalPurpose");
+    let throughput = use_text("elastic");
+    let encrypted = use_flag(true);
+    let fs = use_text("");
+    let subnet = use_text("");
+    let sg = use_text("");
+    let ap_path = use_text("/data");
+    let result = use_outcome();
 
     let file_systems: Vec<(String, String)> = view.file_systems.iter().map(|f| (f.file_system_id.clone(), format!("{} ({})", f.name.clone().unwrap_or_default(), f.file_system_id))).collect();
     let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
@@ -153,12 +150,11 @@ pub fn storage_form() -> Html {
             result.set(Some(sim.dispatch("efs:CreateAccessPoint", input).map(|out| format!("Access point {} at {}.", out["AccessPointId"].as_str().unwrap_or("?"), path.trim()))));
         })
     };
-    let on_encrypted = { let encrypted = encrypted.clone(); Callback::from(move |e: Event| encrypted.set(checked(&e))) };
     html! {
         <div class="form storage-form">
             <details class="hint s3-note"><summary>{ "Why can't a task mount an S3 bucket?" }</summary><p>{ ecs_sim::efs::s3_mount_explanation() }</p></details>
-            <h3 class="subhead">{ "Files on each file system" }</h3>
-            if view.file_systems.is_empty() { <p class="hint">{ "No EFS file system yet." }</p> }
+            { subhead("Files on each file system") }
+            if view.file_systems.is_empty() { { hint("No EFS file system yet.") } }
             { for view.file_systems.iter().map(|f| html! {
                 <div key={f.file_system_id.clone()} class="file-browser" data-fs-id={f.file_system_id.clone()}>
                     <div class="file-browser-head">
@@ -169,7 +165,7 @@ pub fn storage_form() -> Html {
                         <div class="muted">{ format!("Access points: {}", f.access_points.iter().map(|(id, root)| format!("{id} → {root}")).collect::<Vec<_>>().join(", ")) }</div>
                     }
                     if f.files.is_empty() {
-                        <p class="hint">{ "Empty: no task has written a file yet." }</p>
+                        { hint("Empty: no task has written a file yet.") }
                     } else {
                         <ul class="file-list">
                             { for f.files.iter().map(|file| html! {
@@ -185,23 +181,23 @@ pub fn storage_form() -> Html {
                 </div>
             }) }
             <FileCallForm />
-            <h3 class="subhead">{ "Create a file system" }</h3>
+            { subhead("Create a file system") }
             { field("Name", "fsName", &fs_name) }
-            <div class="row">
-                { select("Performance mode", "performanceMode", &performance, &pairs(&["generalPurpose", "maxIO"])) }
-                { select("Throughput mode", "throughputMode", &throughput, &pairs(&["elastic", "bursting"])) }
-            </div>
-            <label class="check"><input type="checkbox" checked={*encrypted} onchange={on_encrypted} />{ "Encrypted at rest" }</label>
-            <button type="button" onclick={create_fs}>{ "Create (efs:CreateFileSystem)" }</button>
+            { row(
+                select("Performance mode", "performanceMode", &performance, &pairs(&["generalPurpose", "maxIO"])),
+                select("Throughput mode", "throughputMode", &throughput, &pairs(&["elastic", "bursting"])),
+            ) }
+            { check_box("Encrypted at rest", "", &encrypted) }
+            { button("Create (efs:CreateFileSystem)", create_fs) }
             if !file_systems.is_empty() {
-                <h3 class="subhead">{ "Mount target (one per AZ)" }</h3>
+                { subhead("Mount target (one per AZ)") }
                 { select_current("File system", "mtFileSystem", &fs, &file_systems, &fs_value) }
                 { select_current("Subnet (its AZ gets the mount target)", "mtSubnet", &subnet, &subnets, &subnet_value) }
                 { select_current("Security group (must allow NFS, TCP 2049, from the tasks)", "mtSecurityGroup", &sg, &groups, &sg_value) }
-                <button type="button" onclick={create_mt}>{ "Create (efs:CreateMountTarget)" }</button>
-                <h3 class="subhead">{ "Access point" }</h3>
+                { button("Create (efs:CreateMountTarget)", create_mt) }
+                { subhead("Access point") }
                 { field("Root directory", "apPath", &ap_path) }
-                <button type="button" onclick={create_ap}>{ "Create (efs:CreateAccessPoint)" }</button>
+                { button("Create (efs:CreateAccessPoint)", create_ap) }
             }
             { outcome(&result) }
         </div>
@@ -214,12 +210,12 @@ fn file_call_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
     let targets = call_targets(&view);
-    let target = use_state(String::new);
-    let az = use_state(String::new);
+    let target = use_text("");
+    let az = use_text("");
     let volume = use_state(|| view.tasks.iter().find_map(|t| t.efs_mounts.first().map(|m| m.0.clone())).unwrap_or_else(|| "data".into()));
-    let path = use_state(|| "/notes/hello.txt".to_string());
-    let content = use_state(|| "hello from a task".to_string());
-    let result = use_state(|| None::<Result<String, String>>);
+    let path = use_text("/notes/hello.txt");
+    let content = use_text("hello from a task");
+    let result = use_outcome();
     let target_value = if targets.iter().any(|t| t.0 == *target) { (*target).clone() } else { targets.first().map(|t| t.0.clone()).unwrap_or_default() };
     let act = |write: bool| {
         let (sim, az, volume, path, content, result, target_value) = (sim.clone(), az.clone(), volume.clone(), path.clone(), content.clone(), result.clone(), target_value.clone());
@@ -248,13 +244,13 @@ fn file_call_form() -> Html {
     azs.extend(view.availability_zones.iter().map(|a| (a.clone(), a.clone())));
     html! {
         <>
-            <h3 class="subhead">{ "Write or read a file from a task" }</h3>
+            { subhead("Write or read a file from a task") }
             { select_current("From", "fileTarget", &target, &targets, &target_value) }
             { select("Task in Availability Zone", "fileAz", &az, &azs) }
-            <div class="row">
-                { field("Volume (task definition)", "fileVolume", &volume) }
-                { field("Path", "filePath", &path) }
-            </div>
+            { row(
+                field("Volume (task definition)", "fileVolume", &volume),
+                field("Path", "filePath", &path),
+            ) }
             { field("Content", "fileContent", &content) }
             <div class="actions">
                 <button type="button" onclick={act(true)} disabled={targets.is_empty()}>{ "Write (sim:WriteFile)" }</button>
