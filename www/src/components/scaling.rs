@@ -24,8 +24,11 @@ pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
 }
 
 /// A number from a form field, or a message naming the AWS field.
+/// The text is read as a JSON number, the form every number of a call takes, by the parser that already reads
+/// the calls (so the wasm carries no second decimal-to-float parser): `70`, `-0.5`, `2.5e-1`.
 fn number(text: &str, aws_field: &str) -> Result<f64, String> {
-    text.trim().parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{aws_field} must be a number (got '{}').", text.trim()))
+    let text = text.trim();
+    serde_json::from_str::<f64>(text).ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{aws_field} must be a number (got '{text}')."))
 }
 
 /// Runs `build`, then each call it returns in order, stopping at the first refusal; sets `result`.
@@ -626,4 +629,19 @@ fn chart_panels(view: &View, resource_id: &str) -> Vec<crate::charts::ChartPanel
         });
     }
     panels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn numbers_are_json_numbers_and_errors_name_the_aws_field() {
+        assert_eq!(number("70", "TargetValue"), Ok(70.0));
+        assert_eq!(number(" 2.5e-1 ", "TargetValue"), Ok(0.25));
+        assert_eq!(number("-0.5", "MetricIntervalLowerBound"), Ok(-0.5));
+        for text in ["", "abc", "1,5", "0x10", "NaN", "1e400", "7 0"] {
+            assert_eq!(number(text, "Threshold"), Err(format!("Threshold must be a number (got '{}').", text.trim())), "{text:?}");
+        }
+    }
 }
