@@ -7,13 +7,13 @@ use serde_json::Value;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     /// The AWS error code, e.g. `ClientException`, `InvalidParameterException`, `ClusterNotFoundException`.
-    pub code: String,
+    pub code: &'static str,
     pub message: String,
 }
 
 impl ApiError {
-    pub fn new(code: &str, message: impl Into<String>) -> ApiError {
-        ApiError { code: code.to_string(), message: message.into() }
+    pub fn new(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { code, message: message.into() }
     }
     pub fn client(message: impl Into<String>) -> ApiError {
         ApiError::new("ClientException", message)
