@@ -2,16 +2,18 @@
 
 use std::fmt;
 
+use serde_json::Value;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
     /// The AWS error code, e.g. `ClientException`, `InvalidParameterException`, `ClusterNotFoundException`.
-    pub code: String,
+    pub code: &'static str,
     pub message: String,
 }
 
 impl ApiError {
-    pub fn new(code: &str, message: impl Into<String>) -> ApiError {
-        ApiError { code: code.to_string(), message: message.into() }
+    pub fn new(code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError { code, message: message.into() }
     }
     pub fn client(message: impl Into<String>) -> ApiError {
         ApiError::new("ClientException", message)
@@ -37,3 +39,20 @@ impl fmt::Display for ApiError {
 }
 
 pub type ApiResult = Result<serde_json::Value, ApiError>;
+
+// The request readers every service shares: one copy of each in the wasm instead of one per module.
+
+/// `input[name]` when it is a string.
+pub(crate) fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
+    input.get(name).and_then(Value::as_str)
+}
+
+/// The strings of a JSON array, skipping other values; empty when the value is absent or not an array.
+pub(crate) fn strings_of(value: Option<&Value>) -> Vec<String> {
+    value.and_then(Value::as_array).map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// The string array `input[name]` (see [`strings_of`]).
+pub(crate) fn string_list(input: &Value, name: &str) -> Vec<String> {
+    strings_of(input.get(name))
+}

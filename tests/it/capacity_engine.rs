@@ -291,7 +291,7 @@ fn fargate_launch_rate_throttles_run_task_and_paces_services() {
         run(&mut sim).expect("within the burst");
     }
     let error = run(&mut sim).expect_err("over the burst");
-    assert_eq!((error.code.as_str(), error.message.as_str()), ("ThrottlingException", "Rate exceeded"));
+    assert_eq!((error.code, error.message.as_str()), ("ThrottlingException", "Rate exceeded"));
     // 20 launches a second refill: half a second later 10 tokens are back (500 ms × 20 / 1000).
     advance(&mut sim, t("500ms"));
     run(&mut sim).expect("refilled");

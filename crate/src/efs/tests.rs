@@ -237,7 +237,7 @@ fn create_mount_target_success_and_errors() {
     assert_eq!(out["FileSystemId"], json!(fs));
 
     let e = err(&mut state, "efs:CreateMountTarget", json!({ "FileSystemId": fs, "SubnetId": "subnet-a2", "SecurityGroups": ["sg-efs"] }));
-    assert_eq!((e.code.as_str(), e.message.as_str()), ("MountTargetConflict", "mount target already exists in this AZ"));
+    assert_eq!((e.code, e.message.as_str()), ("MountTargetConflict", "mount target already exists in this AZ"));
     let e = err(&mut state, "efs:CreateMountTarget", json!({ "FileSystemId": fs, "SubnetId": "subnet-zzz" }));
     assert_eq!(e.code, "SubnetNotFound");
     let e = err(&mut state, "efs:CreateMountTarget", json!({ "FileSystemId": "fs-0000000000000000f", "SubnetId": "subnet-b" }));

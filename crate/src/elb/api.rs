@@ -10,14 +10,8 @@ use serde_json::{json, Value};
 use super::ids::{dec10, hex16};
 use super::rules::{parse_actions, parse_conditions, validation};
 use super::*;
-use crate::api::ApiError;
+use crate::api::{str_field as s, string_list as list, ApiError};
 
-fn s<'a>(v: &'a Value, k: &str) -> Option<&'a str> {
-    v.get(k).and_then(Value::as_str)
-}
-fn list(v: &Value, k: &str) -> Vec<String> {
-    v.get(k).and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
-}
 fn u(v: &Value, k: &str) -> Option<u64> {
     v.get(k).and_then(|x| x.as_u64().or_else(|| x.as_str().and_then(|s| s.parse().ok())))
 }

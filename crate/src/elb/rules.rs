@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::api::ApiError;
+use crate::api::{strings_of, ApiError};
 
 /// One request class as the router sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -151,10 +151,6 @@ pub(crate) fn validation(msg: impl Into<String>) -> ApiError {
     ApiError::new("ValidationError", msg)
 }
 
-fn str_list(v: Option<&Value>) -> Vec<String> {
-    v.and_then(Value::as_array).map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()
-}
-
 fn wildcard_count(s: &str) -> u32 {
     s.chars().filter(|c| *c == '*' || *c == '?').count() as u32
 }
@@ -173,13 +169,13 @@ pub(crate) fn parse_conditions(v: Option<&Value>) -> Result<Vec<Condition>, ApiE
         let field = c.get("Field").and_then(Value::as_str).unwrap_or("");
         let cond = match field {
             "host-header" => {
-                let mut v = str_list(c.pointer("/HostHeaderConfig/Values"));
-                v.extend(str_list(c.get("Values")));
+                let mut v = strings_of(c.pointer("/HostHeaderConfig/Values"));
+                v.extend(strings_of(c.get("Values")));
                 Condition::HostHeader(v)
             }
             "path-pattern" => {
-                let mut v = str_list(c.pointer("/PathPatternConfig/Values"));
-                v.extend(str_list(c.get("Values")));
+                let mut v = strings_of(c.pointer("/PathPatternConfig/Values"));
+                v.extend(strings_of(c.get("Values")));
                 Condition::PathPattern(v)
             }
             "http-header" => {
@@ -187,7 +183,7 @@ pub(crate) fn parse_conditions(v: Option<&Value>) -> Result<Vec<Condition>, ApiE
                 if name.is_empty() {
                     return Err(validation("An HTTP header name must be specified for http-header conditions")); // [UNVERIFIED] text
                 }
-                Condition::HttpHeader { name, values: str_list(c.pointer("/HttpHeaderConfig/Values")) }
+                Condition::HttpHeader { name, values: strings_of(c.pointer("/HttpHeaderConfig/Values")) }
             }
             "query-string" => {
                 let pairs = c
@@ -206,9 +202,9 @@ pub(crate) fn parse_conditions(v: Option<&Value>) -> Result<Vec<Condition>, ApiE
                     .unwrap_or_default();
                 Condition::QueryString(pairs)
             }
-            "http-request-method" => Condition::HttpRequestMethod(str_list(c.pointer("/HttpRequestMethodConfig/Values"))),
+            "http-request-method" => Condition::HttpRequestMethod(strings_of(c.pointer("/HttpRequestMethodConfig/Values"))),
             "source-ip" => {
-                let v = str_list(c.pointer("/SourceIpConfig/Values"));
+                let v = strings_of(c.pointer("/SourceIpConfig/Values"));
                 if let Some(bad) = v.iter().find(|x| parse_cidr(x).is_none()) {
                     return Err(validation(format!("The source IP '{bad}' is not a valid CIDR block"))); // [UNVERIFIED] text
                 }

@@ -53,14 +53,14 @@ fn lower_first(name: &str) -> String {
 }
 
 /// AWS's generic validation message for a missing member.
-fn missing(code: &str, name: &str) -> ApiError {
+fn missing(code: &'static str, name: &str) -> ApiError {
     ApiError::new(
         code,
         format!("1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null", lower_first(name)),
     )
 }
 
-fn required<'a>(input: &'a Value, name: &str, code: &str) -> Result<&'a str, ApiError> {
+fn required<'a>(input: &'a Value, name: &str, code: &'static str) -> Result<&'a str, ApiError> {
     match input.get(name) {
         Some(Value::String(s)) if !s.is_empty() => Ok(s),
         Some(Value::String(_)) => Err(ApiError::new(
@@ -75,7 +75,7 @@ fn required<'a>(input: &'a Value, name: &str, code: &str) -> Result<&'a str, Api
     }
 }
 
-fn optional<'a>(input: &'a Value, name: &str, code: &str) -> Result<Option<&'a str>, ApiError> {
+fn optional<'a>(input: &'a Value, name: &str, code: &'static str) -> Result<Option<&'a str>, ApiError> {
     match input.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),

@@ -40,7 +40,7 @@ type ApiResultT = crate::api::ApiResult;
 fn err(r: ApiResultT) -> (String, String) {
     match r {
         Ok(v) => panic!("expected an error, got {v}"),
-        Err(e) => (e.code, e.message),
+        Err(e) => (e.code.to_string(), e.message),
     }
 }
 

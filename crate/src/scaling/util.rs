@@ -71,9 +71,7 @@ pub(crate) fn iso(epoch_ms: u64) -> String {
     crate::time::format_iso8601_ms(epoch_ms)
 }
 
-pub(crate) fn opt_str<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
-    input.get(name).and_then(Value::as_str)
-}
+pub(crate) use crate::api::{str_field as opt_str, string_list as str_list};
 
 pub(crate) fn req_str<'a>(input: &'a Value, name: &str, err: fn(String) -> ApiError) -> Result<&'a str, ApiError> {
     match input.get(name) {
@@ -99,6 +97,3 @@ pub(crate) fn opt_bool(input: &Value, name: &str) -> Option<bool> {
     input.get(name).and_then(Value::as_bool)
 }
 
-pub(crate) fn str_list(input: &Value, name: &str) -> Vec<String> {
-    input.get(name).and_then(Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
-}

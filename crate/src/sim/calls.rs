@@ -62,9 +62,7 @@ pub fn is_known_call(call: &str) -> bool {
     KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call) || crate::efs::EFS_CALLS.contains(&call) || crate::elb::ELB_CALLS.contains(&call) || super::autoscaling::is_wired_scaling_call(call)
 }
 
-pub(crate) fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
-    input.get(name).and_then(Value::as_str)
-}
+pub(crate) use crate::api::{str_field, string_list};
 
 fn require_str<'a>(input: &'a Value, name: &str) -> Result<&'a str, ApiError> {
     match input.get(name) {
@@ -84,14 +82,6 @@ fn u64_field(input: &Value, name: &str) -> Result<Option<u64>, ApiError> {
             .map(Some)
             .ok_or_else(|| ApiError::invalid_parameter(format!("{name} must be a non-negative integer."))),
     }
-}
-
-fn string_list(input: &Value, name: &str) -> Vec<String> {
-    input
-        .get(name)
-        .and_then(Value::as_array)
-        .map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-        .unwrap_or_default()
 }
 
 /// The last path segment of an ARN, or the text itself (`arn:...:cluster/demo` → `demo`).

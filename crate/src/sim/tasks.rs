@@ -2,7 +2,8 @@
 
 use serde_json::{json, Value};
 
-use super::calls::{parse_constraints, parse_strategies, short_name, str_field};
+use super::calls::{parse_constraints, parse_strategies, short_name, str_field, string_list};
+use crate::api::strings_of;
 use super::*;
 use crate::placement::{Constraint, Failure, Reservation, Strategy, TaskDemand};
 use crate::taskdef::{Compatibility, NetworkMode, TransportProtocol};
@@ -148,11 +149,7 @@ impl Sim {
         let Some(config) = config else {
             return Err(ApiError::invalid_parameter("Network Configuration must be provided when networkMode 'awsvpc' is specified."));
         };
-        let subnets: Vec<String> = config
-            .get("subnets")
-            .and_then(Value::as_array)
-            .map(|s| s.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-            .unwrap_or_default();
+        let subnets = string_list(config, "subnets");
         if subnets.is_empty() {
             return Err(ApiError::invalid_parameter("subnets can not be empty."));
         }
@@ -171,13 +168,7 @@ impl Sim {
     /// `awsvpcConfiguration.securityGroups`, or the VPC's first security group when none is given (as AWS
     /// uses the VPC's default security group).
     pub(crate) fn awsvpc_security_groups(&self, input: &Value) -> Vec<String> {
-        let groups: Vec<String> = input
-            .get("networkConfiguration")
-            .and_then(|n| n.get("awsvpcConfiguration"))
-            .and_then(|c| c.get("securityGroups"))
-            .and_then(Value::as_array)
-            .map(|s| s.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-            .unwrap_or_default();
+        let groups = strings_of(input.get("networkConfiguration").and_then(|n| n.get("awsvpcConfiguration")).and_then(|c| c.get("securityGroups")));
         if groups.is_empty() {
             self.scenario.network.security_groups.first().map(|g| vec![g.group_id.clone()]).unwrap_or_default()
         } else {
