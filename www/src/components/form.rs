@@ -57,13 +57,9 @@ pub(crate) fn on_change(state: &UseStateHandle<String>) -> Callback<Event> {
 
 /// A labelled text field bound to a string state.
 pub(crate) fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> Html {
-    text_input(label, name, (**state).clone(), on_input(state))
-}
-
-/// A labelled text field showing `value`.
-pub(crate) fn text_input(label: &str, name: &str, value: String, oninput: Callback<InputEvent>) -> Html {
+    let oninput = on_input(state);
     html! {
-        <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={value} oninput={oninput} /></label>
+        <label class="field"><span>{ label.to_string() }</span><input name={name.to_string()} value={(**state).clone()} oninput={oninput} /></label>
     }
 }
 
@@ -88,14 +84,9 @@ pub(crate) fn outcome(result: &Option<Result<String, String>>) -> Html {
 
 /// A select whose shown option is `current` (the value the form will use), bound to `state`.
 pub(crate) fn select_current(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)], current: &str) -> Html {
-    select_input(label, name, on_change(state), options, current)
-}
-
-/// A labelled select of `options` (value, text) showing `current`.
-pub(crate) fn select_input(label: &str, name: &str, onchange: Callback<Event>, options: &[(String, String)], current: &str) -> Html {
     html! {
         <label class="field"><span>{ label.to_string() }</span>
-            <select name={name.to_string()} {onchange}>
+            <select name={name.to_string()} onchange={on_change(state)}>
                 { for options.iter().map(|(value, text)| html! { <option key={value.clone()} value={value.clone()} selected={value == current}>{ text }</option> }) }
             </select>
         </label>
@@ -105,14 +96,9 @@ pub(crate) fn select_input(label: &str, name: &str, onchange: Callback<Event>, o
 /// A labelled check box bound to a flag; `name` is left out of the markup when empty.
 pub(crate) fn check_box(label: &str, name: &str, state: &UseStateHandle<bool>) -> Html {
     let onchange = { let state = state.clone(); Callback::from(move |e: Event| state.set(checked(&e))) };
-    check_input(label, name, **state, onchange)
-}
-
-/// A labelled check box; `name` is left out of the markup when empty.
-pub(crate) fn check_input(label: &str, name: &str, ticked: bool, onchange: Callback<Event>) -> Html {
     let name = (!name.is_empty()).then(|| AttrValue::from(name.to_string()));
     html! {
-        <label class="check"><input type="checkbox" name={name} checked={ticked} {onchange} />{ label.to_string() }</label>
+        <label class="check"><input type="checkbox" name={name} checked={**state} {onchange} />{ label.to_string() }</label>
     }
 }
 

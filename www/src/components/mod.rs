@@ -4,7 +4,6 @@
 pub mod builder;
 pub mod cost;
 pub mod explain;
-pub mod fields;
 pub mod form;
 pub mod iam;
 pub mod loadbalancing;

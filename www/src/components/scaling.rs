@@ -9,7 +9,6 @@ use serde_json::{json, Value};
 use yew::prelude::*;
 
 use crate::components::builder::{current_cluster, instance_type_options};
-use crate::components::fields::{fields, put_fields, use_texts, Kind, Spec};
 use crate::components::form::{call_button, check_box, current, field, hint, Outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::driver::{use_sim, SimHandle};
 use crate::shell::format_elapsed;
@@ -18,39 +17,6 @@ const DIMENSION: &str = "ecs:service:DesiredCount";
 /// The predefined metrics of target tracking for ECS services.
 const PREDEFINED_METRICS: [&str; 3] = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"];
 const COMPARISONS: [&str; 4] = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
-
-/// RegisterScalableTarget's fields.
-const TARGET_FIELDS: [Spec; 2] = [
-    Spec { label: "MinCapacity", name: "minCapacity", path: "MinCapacity", kind: Kind::Whole, default: "1", paired: true },
-    Spec { label: "MaxCapacity", name: "maxCapacity", path: "MaxCapacity", kind: Kind::Whole, default: "10", paired: false },
-];
-/// A target tracking policy's fields (the target value is read by the form: a number).
-const TARGET_TRACKING_FIELDS: [Spec; 6] = [
-    Spec { label: "Policy name", name: "ttPolicyName", path: "PolicyName", kind: Kind::Text, default: "cpu-target", paired: false },
-    Spec { label: "Predefined metric", name: "ttMetric", path: "TargetTrackingScalingPolicyConfiguration/PredefinedMetricSpecification/PredefinedMetricType", kind: Kind::Choice(&PREDEFINED_METRICS), default: PREDEFINED_METRICS[0], paired: false },
-    Spec { label: "Target value", name: "ttTargetValue", path: "", kind: Kind::Text, default: "50", paired: false },
-    Spec { label: "Scale-out cooldown (s)", name: "ttScaleOutCooldown", path: "TargetTrackingScalingPolicyConfiguration/ScaleOutCooldown", kind: Kind::Whole, default: "300", paired: true },
-    Spec { label: "Scale-in cooldown (s)", name: "ttScaleInCooldown", path: "TargetTrackingScalingPolicyConfiguration/ScaleInCooldown", kind: Kind::Whole, default: "300", paired: false },
-    Spec { label: "DisableScaleIn (never remove tasks)", name: "ttDisableScaleIn", path: "TargetTrackingScalingPolicyConfiguration/DisableScaleIn", kind: Kind::Check, default: "", paired: false },
-];
-/// A step scaling policy's fields and its alarm's, as paths in `{ "policy": …, "alarm": … }` (the
-/// name, steps and threshold are read by the form).
-const STEP_FIELDS: [Spec; 8] = [
-    Spec { label: "Policy name", name: "stepPolicyName", path: "", kind: Kind::Text, default: "cpu-step", paired: false },
-    Spec { label: "Adjustment type", name: "stepAdjustmentType", path: "policy/StepScalingPolicyConfiguration/AdjustmentType", kind: Kind::Choice(&["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"]), default: "ChangeInCapacity", paired: false },
-    Spec { label: "Steps: lower:upper:adjustment, … (bounds relative to the threshold)", name: "stepAdjustments", path: "", kind: Kind::Text, default: "0:20:1, 20::3", paired: false },
-    Spec { label: "Cooldown (s)", name: "stepCooldown", path: "policy/StepScalingPolicyConfiguration/Cooldown", kind: Kind::Whole, default: "300", paired: false },
-    Spec { label: "Alarm metric", name: "stepMetric", path: "alarm/MetricName", kind: Kind::Choice(&["CPUUtilization", "MemoryUtilization"]), default: "CPUUtilization", paired: true },
-    Spec { label: "Threshold", name: "stepThreshold", path: "", kind: Kind::Text, default: "70", paired: false },
-    Spec { label: "Comparison", name: "stepComparison", path: "alarm/ComparisonOperator", kind: Kind::Choice(&COMPARISONS), default: COMPARISONS[0], paired: true },
-    Spec { label: "Evaluation periods (1 min)", name: "stepPeriods", path: "alarm/EvaluationPeriods", kind: Kind::Whole, default: "3", paired: false },
-];
-/// A scheduled action's fields (the schedule, whose default is computed, is a field of its own).
-const SCHEDULED_FIELDS: [Spec; 3] = [
-    Spec { label: "Name", name: "scheduledActionName", path: "ScheduledActionName", kind: Kind::Text, default: "scale-up", paired: false },
-    Spec { label: "MinCapacity", name: "scheduledMin", path: "ScalableTargetAction/MinCapacity", kind: Kind::OptionalWhole, default: "4", paired: true },
-    Spec { label: "MaxCapacity", name: "scheduledMax", path: "ScalableTargetAction/MaxCapacity", kind: Kind::OptionalWhole, default: "", paired: false },
-];
 
 /// A whole number from a form field, or a message naming the AWS field.
 pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
@@ -171,14 +137,16 @@ fn service_scaling() -> Html {
     let base = move |rid: &str| json!({ "ServiceNamespace": "ecs", "ResourceId": rid, "ScalableDimension": DIMENSION });
 
     // RegisterScalableTarget.
-    let target_texts = use_texts(&TARGET_FIELDS);
+    let min = use_text("1");
+    let max = use_text("10");
     let target_result = use_outcome();
     let register = {
-        let (sim, texts, result, rid) = (sim.clone(), target_texts.clone(), target_result.clone(), resource_id.clone());
+        let (sim, min, max, result, rid) = (sim.clone(), min.clone(), max.clone(), target_result.clone(), resource_id.clone());
         Callback::from(move |_| {
             let build = (|| {
                 let mut input = base(&rid);
-                put_fields(&mut input, &TARGET_FIELDS, &texts)?;
+                input["MinCapacity"] = json!(whole(&min, "MinCapacity")?);
+                input["MaxCapacity"] = json!(whole(&max, "MaxCapacity")?);
                 Ok(vec![("application-autoscaling:RegisterScalableTarget", input)])
             })();
             run_calls(&sim, &result, build, format!("Registered {rid} as a scalable target."));
@@ -186,80 +154,101 @@ fn service_scaling() -> Html {
     };
 
     // PutScalingPolicy, target tracking.
-    let tt_texts = use_texts(&TARGET_TRACKING_FIELDS);
+    let tt_name = use_text("cpu-target");
+    let tt_metric = use_text(PREDEFINED_METRICS[0]);
+    let tt_value = use_text("50");
     let tt_label = use_text("");
+    let tt_out = use_text("300");
+    let tt_in = use_text("300");
+    let tt_disable_in = use_flag(false);
     let tt_result = use_outcome();
     let labels = resource_labels(&view);
     let tt_label_value = if tt_label.is_empty() { labels.first().cloned().unwrap_or_default() } else { (*tt_label).clone() };
-    let tt_metric = tt_texts[1].clone();
     let put_tt = {
-        let (sim, texts, label, result, rid) = (sim.clone(), tt_texts.clone(), tt_label_value.clone(), tt_result.clone(), resource_id.clone());
+        let (sim, name, metric, value, label, out, in_, disable, result, rid) =
+            (sim.clone(), tt_name.clone(), tt_metric.clone(), tt_value.clone(), tt_label_value.clone(), tt_out.clone(), tt_in.clone(), tt_disable_in.clone(), tt_result.clone(), resource_id.clone());
         Callback::from(move |_| {
             let build = (|| {
-                let mut input = base(&rid);
-                input["PolicyType"] = json!("TargetTrackingScaling");
-                let target_value = number(&texts[2], "TargetValue")?;
-                put_fields(&mut input, &TARGET_TRACKING_FIELDS, &texts)?;
-                let config = &mut input["TargetTrackingScalingPolicyConfiguration"];
-                config["TargetValue"] = json!(target_value);
-                if texts[1] == "ALBRequestCountPerTarget" {
-                    config["PredefinedMetricSpecification"]["ResourceLabel"] = json!(label.trim());
+                let mut spec = json!({ "PredefinedMetricType": *metric });
+                if *metric == "ALBRequestCountPerTarget" {
+                    spec["ResourceLabel"] = json!(label.trim());
                 }
+                let mut input = base(&rid);
+                input["PolicyName"] = json!(name.trim());
+                input["PolicyType"] = json!("TargetTrackingScaling");
+                input["TargetTrackingScalingPolicyConfiguration"] = json!({
+                    "TargetValue": number(&value, "TargetValue")?, "PredefinedMetricSpecification": spec,
+                    "ScaleOutCooldown": whole(&out, "ScaleOutCooldown")?, "ScaleInCooldown": whole(&in_, "ScaleInCooldown")?, "DisableScaleIn": *disable,
+                });
                 Ok(vec![("application-autoscaling:PutScalingPolicy", input)])
             })();
-            run_calls(&sim, &result, build, format!("Policy {} created, with its AlarmHigh and AlarmLow alarms.", texts[0].trim()));
+            run_calls(&sim, &result, build, format!("Policy {} created, with its AlarmHigh and AlarmLow alarms.", name.trim()));
         })
     };
 
-    // PutScalingPolicy, step scaling, and the alarm that runs it: one document with both requests.
-    let st_texts = use_texts(&STEP_FIELDS);
+    // PutScalingPolicy, step scaling, and the alarm that runs it.
+    let st_name = use_text("cpu-step");
+    let st_type = use_text("ChangeInCapacity");
+    let st_steps = use_text("0:20:1, 20::3");
+    let st_cooldown = use_text("300");
+    let st_metric = use_text("CPUUtilization");
+    let st_comparison = use_text(COMPARISONS[0]);
+    let st_threshold = use_text("70");
+    let st_periods = use_text("3");
     let st_result = use_outcome();
     let put_step = {
-        let (sim, texts, result, rid) = (sim.clone(), st_texts.clone(), st_result.clone(), resource_id.clone());
+        let (sim, name, kind, steps, cooldown, metric, comparison, threshold, periods, result, rid) = (
+            sim.clone(), st_name.clone(), st_type.clone(), st_steps.clone(), st_cooldown.clone(), st_metric.clone(), st_comparison.clone(), st_threshold.clone(), st_periods.clone(), st_result.clone(), resource_id.clone(),
+        );
         Callback::from(move |_| {
-            let name = texts[0].trim().to_string();
             let built = (|| -> Result<(Value, Value), String> {
-                let mut doc = json!({ "policy": base(&rid) });
-                doc["policy"]["PolicyName"] = json!(name);
-                doc["policy"]["PolicyType"] = json!("StepScaling");
-                doc["policy"]["StepScalingPolicyConfiguration"] = json!({ "StepAdjustments": step_adjustments(&texts[2])?, "MetricAggregationType": "Average" });
-                put_fields(&mut doc, &STEP_FIELDS, &texts)?;
+                let mut input = base(&rid);
+                input["PolicyName"] = json!(name.trim());
+                input["PolicyType"] = json!("StepScaling");
+                input["StepScalingPolicyConfiguration"] = json!({ "AdjustmentType": *kind, "StepAdjustments": step_adjustments(&steps)?, "Cooldown": whole(&cooldown, "Cooldown")?, "MetricAggregationType": "Average" });
                 let (cluster, service) = rid.strip_prefix("service/").and_then(|r| r.split_once('/')).ok_or("Pick a service first.")?;
-                let alarm = &mut doc["alarm"];
-                alarm["AlarmName"] = json!(format!("{name}-alarm"));
-                alarm["Namespace"] = json!("AWS/ECS");
-                alarm["Statistic"] = json!("Average");
-                alarm["Period"] = json!(60);
-                alarm["Threshold"] = json!(number(&texts[5], "Threshold")?);
-                alarm["Dimensions"] = json!([{ "Name": "ClusterName", "Value": cluster }, { "Name": "ServiceName", "Value": service }]);
-                Ok((doc["policy"].take(), doc["alarm"].take()))
+                let alarm = json!({
+                    "AlarmName": format!("{}-alarm", name.trim()), "Namespace": "AWS/ECS", "MetricName": *metric, "Statistic": "Average", "Period": 60,
+                    "EvaluationPeriods": whole(&periods, "EvaluationPeriods")?, "Threshold": number(&threshold, "Threshold")?, "ComparisonOperator": *comparison,
+                    "Dimensions": [{ "Name": "ClusterName", "Value": cluster }, { "Name": "ServiceName", "Value": service }],
+                });
+                Ok((input, alarm))
             })();
             // The alarm needs the policy's ARN: the second call is built from the first one's answer.
             let outcome = built.and_then(|(policy, mut alarm)| {
                 let answer = sim.dispatch("application-autoscaling:PutScalingPolicy", policy)?;
                 alarm["AlarmActions"] = json!([answer["PolicyARN"]]);
-                sim.dispatch("cloudwatch:PutMetricAlarm", alarm).map(|_| format!("Policy {name} created; alarm {name}-alarm runs it."))
+                sim.dispatch("cloudwatch:PutMetricAlarm", alarm).map(|_| format!("Policy {} created; alarm {}-alarm runs it.", name.trim(), name.trim()))
             });
             result.set(Some(outcome));
         })
     };
 
     // PutScheduledAction.
-    let sa_texts = use_texts(&SCHEDULED_FIELDS);
+    let sa_name = use_text("scale-up");
     let in_ten = (view.start_epoch_ms + view.now.as_millis() + 600_000) / 60_000 * 60_000;
     let sa_schedule = use_state(|| format!("at({})", &ecs_sim::time::format_iso8601_ms(in_ten)[..19]));
+    let sa_min = use_text("4");
+    let sa_max = use_text("");
     let sa_result = use_outcome();
     let put_scheduled = {
-        let (sim, texts, schedule, result, rid) = (sim.clone(), sa_texts.clone(), sa_schedule.clone(), sa_result.clone(), resource_id.clone());
+        let (sim, name, schedule, min, max, result, rid) = (sim.clone(), sa_name.clone(), sa_schedule.clone(), sa_min.clone(), sa_max.clone(), sa_result.clone(), resource_id.clone());
         Callback::from(move |_| {
             let build = (|| {
+                let mut action = json!({});
+                if !min.trim().is_empty() {
+                    action["MinCapacity"] = json!(whole(&min, "MinCapacity")?);
+                }
+                if !max.trim().is_empty() {
+                    action["MaxCapacity"] = json!(whole(&max, "MaxCapacity")?);
+                }
                 let mut input = base(&rid);
-                input["ScalableTargetAction"] = json!({});
-                put_fields(&mut input, &SCHEDULED_FIELDS, &texts)?;
+                input["ScheduledActionName"] = json!(name.trim());
                 input["Schedule"] = json!(schedule.trim());
+                input["ScalableTargetAction"] = action;
                 Ok(vec![("application-autoscaling:PutScheduledAction", input)])
             })();
-            run_calls(&sim, &result, build, format!("Scheduled action {} created.", texts[0].trim()));
+            run_calls(&sim, &result, build, format!("Scheduled action {} created.", name.trim()));
         })
     };
 
@@ -319,28 +308,42 @@ fn service_scaling() -> Html {
                 { select_current("Service", "scalingService", &service, &services, &resource_id) }
                 <details class="editor" open=true>
                     <summary>{ "Scalable target (min and max tasks)" }</summary>
-                    { fields(&TARGET_FIELDS, 0..2, &target_texts) }
+                    { row(field("MinCapacity", "minCapacity", &min), field("MaxCapacity", "maxCapacity", &max)) }
                     { call_button("Register (application-autoscaling:RegisterScalableTarget)", true, register, &target_result) }
                 </details>
                 <details class="editor">
                     <summary>{ "Target tracking policy" }</summary>
-                    { fields(&TARGET_TRACKING_FIELDS, 0..2, &tt_texts) }
-                    if tt_metric == "ALBRequestCountPerTarget" {
+                    { field("Policy name", "ttPolicyName", &tt_name) }
+                    { select("Predefined metric", "ttMetric", &tt_metric, &pairs(&PREDEFINED_METRICS)) }
+                    if *tt_metric == "ALBRequestCountPerTarget" {
                         { select_current("ResourceLabel (load balancer / target group)", "ttResourceLabel", &tt_label, &labels.iter().map(|l| (l.clone(), l.clone())).collect::<Vec<_>>(), &tt_label_value) }
                     }
-                    { fields(&TARGET_TRACKING_FIELDS, 2..6, &tt_texts) }
+                    { field("Target value", "ttTargetValue", &tt_value) }
+                    { row(field("Scale-out cooldown (s)", "ttScaleOutCooldown", &tt_out), field("Scale-in cooldown (s)", "ttScaleInCooldown", &tt_in)) }
+                    { check_box("DisableScaleIn (never remove tasks)", "ttDisableScaleIn", &tt_disable_in) }
                     { call_button("Put policy (application-autoscaling:PutScalingPolicy)", true, put_tt, &tt_result) }
                 </details>
                 <details class="editor">
                     <summary>{ "Step scaling policy and its alarm" }</summary>
-                    { fields(&STEP_FIELDS, 0..8, &st_texts) }
+                    { field("Policy name", "stepPolicyName", &st_name) }
+                    { select("Adjustment type", "stepAdjustmentType", &st_type, &pairs(&["ChangeInCapacity", "PercentChangeInCapacity", "ExactCapacity"])) }
+                    { field("Steps: lower:upper:adjustment, … (bounds relative to the threshold)", "stepAdjustments", &st_steps) }
+                    { field("Cooldown (s)", "stepCooldown", &st_cooldown) }
+                    { row(
+                        select("Alarm metric", "stepMetric", &st_metric, &pairs(&["CPUUtilization", "MemoryUtilization"])),
+                        field("Threshold", "stepThreshold", &st_threshold),
+                    ) }
+                    { row(
+                        select("Comparison", "stepComparison", &st_comparison, &pairs(&COMPARISONS)),
+                        field("Evaluation periods (1 min)", "stepPeriods", &st_periods),
+                    ) }
                     { call_button("Put policy and alarm (PutScalingPolicy, cloudwatch:PutMetricAlarm)", true, put_step, &st_result) }
                 </details>
                 <details class="editor">
                     <summary>{ "Scheduled action" }</summary>
-                    { fields(&SCHEDULED_FIELDS, 0..1, &sa_texts) }
+                    { field("Name", "scheduledActionName", &sa_name) }
                     { field("Schedule: at(…), rate(…) or cron(…), UTC", "schedule", &sa_schedule) }
-                    { fields(&SCHEDULED_FIELDS, 1..3, &sa_texts) }
+                    { row(field("MinCapacity", "scheduledMin", &sa_min), field("MaxCapacity", "scheduledMax", &sa_max)) }
                     { call_button("Put (application-autoscaling:PutScheduledAction)", true, put_scheduled, &sa_result) }
                 </details>
             }
