@@ -16,3 +16,4 @@ mod autoscaling_engine;
 mod capacity_engine;
 mod cost_engine;
 mod scaling_props;
+mod service_scheduler;

@@ -558,16 +558,37 @@ impl Sim {
             let mut to_stop: Vec<(TaskKey, String)> = Vec::new();
             let scaling_reason = format!("Scaling activity initiated by (deployment {})", primary.id);
 
-            // Scale in: more good tasks than desired. Not started ones first, then the AZ with the most tasks.
+            // Scale in: more good tasks than desired. One task at a time, the mirror image of placement (ECSDG
+            // ecs_services.md): a task not yet RUNNING first, then one in the Availability Zone with the most of this
+            // service's tasks, in it one on the instance with the most of them, the newest on a tie. The counts are
+            // updated after each pick, so the zones stay balanced.
             if n_good > desired {
-                let mut az_counts: Table<&str, i64> = Table::new();
+                // Each candidate as (not RUNNING, zone index, host index, key), with the counts in Vecs by index.
+                let mut zones: Vec<&str> = Vec::new();
+                let mut hosts: Table<Option<NodeKey>, usize> = Table::new();
+                let mut candidates: Vec<(bool, usize, usize, TaskKey)> = Vec::with_capacity(good.len());
                 for t in &good {
-                    *az_counts.get_or_default(t.availability_zone.as_str()) += 1;
+                    let zone = zones.iter().position(|z| *z == t.availability_zone).unwrap_or_else(|| {
+                        zones.push(t.availability_zone.as_str());
+                        zones.len() - 1
+                    });
+                    let n_hosts = hosts.len();
+                    let host = *hosts.get_or_insert_with(t.node, || n_hosts);
+                    candidates.push((t.last_status != TaskStatus::Running, zone, host, t.key));
                 }
-                let mut ranked: Vec<&Task> = good.clone();
-                crate::order::sort_by_key(&mut ranked, |t| (t.last_status == TaskStatus::Running, -az_counts[t.availability_zone.as_str()], std::cmp::Reverse(t.key)));
-                for t in ranked.iter().take((n_good - desired) as usize) {
-                    to_stop.push((t.key, scaling_reason.clone()));
+                let mut zone_counts = vec![0u32; zones.len()];
+                let mut host_counts = vec![0u32; hosts.len()];
+                for &(_, zone, host, _) in &candidates {
+                    zone_counts[zone] += 1;
+                    host_counts[host] += 1;
+                }
+                for _ in desired..n_good {
+                    let rank = |&(not_running, zone, host, key): &(bool, usize, usize, TaskKey)| (not_running, zone_counts[zone], host_counts[host], key);
+                    let Some(pick) = (0..candidates.len()).max_by_key(|&i| rank(&candidates[i])) else { break };
+                    let (_, zone, host, key) = candidates.swap_remove(pick);
+                    zone_counts[zone] -= 1;
+                    host_counts[host] -= 1;
+                    to_stop.push((key, scaling_reason.clone()));
                 }
             }
             // Obsolete tasks that are not healthy can go at once; healthy ones only above the minimum healthy count.

@@ -1,0 +1,74 @@
+//! The service scheduler's scale-in: which tasks it stops when the desired count goes down.
+
+use std::collections::BTreeMap;
+
+use ecs_sim::sim::Sim;
+use ecs_sim_tests::*;
+use serde_json::json;
+
+/// Running tasks of a service per key (Availability Zone, or instance id).
+fn running_by(sim: &Sim, service: &str, key: impl Fn(&ecs_sim::view::TaskView) -> String) -> BTreeMap<String, u32> {
+    let mut counts = BTreeMap::new();
+    for task in sim.view().tasks.iter().filter(|t| t.service.as_deref() == Some(service) && t.desired_status == "RUNNING") {
+        *counts.entry(key(task)).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn spread(counts: &BTreeMap<String, u32>, n_keys: usize) -> u32 {
+    let values: Vec<u32> = counts.values().copied().chain(std::iter::repeat(0)).take(n_keys.max(counts.len())).collect();
+    values.iter().max().unwrap_or(&0) - values.iter().min().unwrap_or(&0)
+}
+
+#[test]
+fn scale_in_keeps_the_availability_zones_balanced() {
+    // fargate-web-service: service web on Fargate in 3 AZs, 4 then 6 tasks (3m).
+    let mut sim = run_scenario("fargate-web-service", None, "5m");
+    sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "web", "desiredCount": 7 })).expect("UpdateService");
+    advance(&mut sim, t("8m"));
+    let before = running_by(&sim, "web", |t| t.availability_zone.clone());
+    // 7 over 3 zones: 3, 2, 2.
+    assert_eq!((before.values().sum::<u32>(), spread(&before, 3)), (7, 1), "{before:?}");
+
+    sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "web", "desiredCount": 4 })).expect("UpdateService");
+    advance(&mut sim, t("10m"));
+    let after = running_by(&sim, "web", |t| t.availability_zone.clone());
+    // Stopping 3 one at a time from the fullest zone: 3,2,2 → 2,2,2 → 2,2,1 (or a rotation) → 2,1,1.
+    // Ranking once on the counts before the stops would have taken all three from the zone that had 3.
+    assert_eq!((after.values().sum::<u32>(), spread(&after, 3)), (4, 1), "{after:?}");
+}
+
+/// Two m5.large in each of 3 AZs and a service of 12 small tasks spread over zones, then instances.
+const TWO_INSTANCES_PER_ZONE: &str = r#"{
+  "formatVersion": 1, "name": "scale-in on EC2", "seed": 7,
+  "steps": [
+    { "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "demo" } },
+    { "at": "0s", "call": "ec2:RunInstances", "input": { "InstanceType": "m5.large", "MinCount": 2, "MaxCount": 2, "SubnetId": "subnet-default-a",
+        "IamInstanceProfile": { "Name": "ecsInstanceRole" }, "UserData": "echo ECS_CLUSTER=demo >> /etc/ecs/ecs.config" } },
+    { "at": "0s", "call": "ec2:RunInstances", "input": { "InstanceType": "m5.large", "MinCount": 2, "MaxCount": 2, "SubnetId": "subnet-default-b",
+        "IamInstanceProfile": { "Name": "ecsInstanceRole" }, "UserData": "echo ECS_CLUSTER=demo >> /etc/ecs/ecs.config" } },
+    { "at": "0s", "call": "ec2:RunInstances", "input": { "InstanceType": "m5.large", "MinCount": 2, "MaxCount": 2, "SubnetId": "subnet-default-c",
+        "IamInstanceProfile": { "Name": "ecsInstanceRole" }, "UserData": "echo ECS_CLUSTER=demo >> /etc/ecs/ecs.config" } },
+    { "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": { "family": "app", "containerDefinitions": [
+        { "name": "app", "image": "busybox", "cpu": 128, "memory": 128, "essential": true } ] } },
+    { "at": "2m", "call": "ecs:CreateService", "input": { "cluster": "demo", "serviceName": "app", "taskDefinition": "app", "desiredCount": 12,
+        "placementStrategy": [ { "type": "spread", "field": "attribute:ecs.availability-zone" }, { "type": "spread", "field": "instanceId" } ] } }
+  ]
+}"#;
+
+#[test]
+fn scale_in_takes_from_the_fullest_instance_of_the_fullest_zone() {
+    let mut sim = run_scenario(TWO_INSTANCES_PER_ZONE, None, "6m");
+    let per_instance = running_by(&sim, "app", |t| t.ec2_instance_id.clone().unwrap_or_default());
+    // 12 tasks, 2 on each of the 6 instances.
+    assert_eq!((per_instance.len(), per_instance.values().sum::<u32>(), spread(&per_instance, 6)), (6, 12, 0), "{per_instance:?}");
+
+    sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "app", "desiredCount": 5 })).expect("UpdateService");
+    advance(&mut sim, t("8m"));
+    let zones = running_by(&sim, "app", |t| t.availability_zone.clone());
+    let instances = running_by(&sim, "app", |t| t.ec2_instance_id.clone().unwrap_or_default());
+    // 7 stops: zones 4,4,4 → 2,2,1; inside each zone the instance with more tasks goes first, so the two
+    // instances of a zone end 1 and 1 (or 1 and 0 in the zone left with one), never 2 and 0.
+    assert_eq!((zones.values().sum::<u32>(), spread(&zones, 3)), (5, 1), "{zones:?}");
+    assert!(instances.values().all(|n| *n == 1), "{instances:?}");
+}
