@@ -72,3 +72,36 @@ fn scale_in_takes_from_the_fullest_instance_of_the_fullest_zone() {
     assert_eq!((zones.values().sum::<u32>(), spread(&zones, 3)), (5, 1), "{zones:?}");
     assert!(instances.values().all(|n| *n == 1), "{instances:?}");
 }
+
+/// Two m5.large (7,985 MiB registered each) in one zone and a binpack(memory) service of 2,500 MiB tasks.
+const BINPACK_TWO_INSTANCES: &str = r#"{
+  "formatVersion": 1, "name": "binpack scale-in", "seed": 3,
+  "steps": [
+    { "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "demo" } },
+    { "at": "0s", "call": "ec2:RunInstances", "input": { "InstanceType": "m5.large", "MinCount": 2, "MaxCount": 2, "SubnetId": "subnet-default-a",
+        "IamInstanceProfile": { "Name": "ecsInstanceRole" }, "UserData": "echo ECS_CLUSTER=demo >> /etc/ecs/ecs.config" } },
+    { "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": { "family": "big", "containerDefinitions": [
+        { "name": "big", "image": "busybox", "cpu": 128, "memory": 2500, "essential": true } ] } },
+    { "at": "2m", "call": "ecs:CreateService", "input": { "cluster": "demo", "serviceName": "big", "taskDefinition": "big", "desiredCount": 4,
+        "placementStrategy": [ { "type": "binpack", "field": "memory" } ] } }
+  ]
+}"#;
+
+#[test]
+fn binpack_scale_in_stops_the_task_whose_instance_is_left_with_the_most_free_memory() {
+    let mut sim = run_scenario(BINPACK_TWO_INSTANCES, None, "6m");
+    let before = running_by(&sim, "big", |t| t.ec2_instance_id.clone().unwrap_or_default());
+    // binpack fills one instance first: 3 × 2,500 = 7,500 of 7,985 MiB, the fourth task goes to the other.
+    let mut counts: Vec<u32> = before.values().copied().collect();
+    counts.sort();
+    assert_eq!(counts, vec![1, 3], "{before:?}");
+    let lone = before.iter().find(|(_, n)| **n == 1).map(|(id, _)| id.clone()).expect("the instance with one task");
+
+    sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "big", "desiredCount": 3 })).expect("UpdateService");
+    advance(&mut sim, t("8m"));
+    let after = running_by(&sim, "big", |t| t.ec2_instance_id.clone().unwrap_or_default());
+    // After the stop the lone task's instance has 7,985 MiB free, the full one would have 7,985 − 5,000 = 2,985:
+    // the lone task goes (counting tasks instead would have taken one of the three).
+    assert!(!after.contains_key(&lone), "{after:?}");
+    assert_eq!(after.values().sum::<u32>(), 3, "{after:?}");
+}

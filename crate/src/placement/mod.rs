@@ -230,6 +230,19 @@ impl Pool {
     pub fn remaining(&self, key: NodeKey) -> Option<Remaining> {
         self.node_ref(key).map(pool::NodeState::remaining)
     }
+    /// The CPU units and MiB of memory an instance has free now.
+    pub fn free_cpu_memory(&self, key: NodeKey) -> Option<(u32, u32)> {
+        self.node_ref(key).map(|n| (n.cpu_units_remaining, n.memory_mib_remaining))
+    }
+    /// The value of a `spread` field on an instance: its id for `instanceId`/`host`, else the attribute's value.
+    pub fn spread_value(&self, key: NodeKey, field: &str) -> Option<String> {
+        let node = self.node_ref(key)?;
+        match pool::spread_field(field) {
+            pool::SpreadField::Instance => Some(node.info.ec2_instance_id.clone()),
+            pool::SpreadField::Attribute(name) => pool::attribute_value(node, &name).map(str::to_string),
+            pool::SpreadField::Unknown => None,
+        }
+    }
     /// Places `count` tasks of the same demand one after another, reserving as it goes.
     /// Dynamic ports are the lowest free ones in 32768..=61000, so the result depends only on the state.
     /// Once a task fails, every later task of the batch fails the same way (nothing changed in between).

@@ -16,6 +16,7 @@ mod autoscaling;
 mod loadbalancing;
 pub mod scaling_view;
 pub mod model;
+mod scale_in;
 mod services;
 mod tasks;
 

@@ -558,36 +558,10 @@ impl Sim {
             let mut to_stop: Vec<(TaskKey, String)> = Vec::new();
             let scaling_reason = format!("Scaling activity initiated by (deployment {})", primary.id);
 
-            // Scale in: more good tasks than desired. One task at a time, the mirror image of placement (ECSDG
-            // ecs_services.md): a task not yet RUNNING first, then one in the Availability Zone with the most of this
-            // service's tasks, in it one on the instance with the most of them, the newest on a tie. The counts are
-            // updated after each pick, so the zones stay balanced.
+            // Scale in: more good tasks than desired, picked one at a time as the mirror image of placement.
             if n_good > desired {
-                // Each candidate as (not RUNNING, zone index, host index, key), with the counts in Vecs by index.
-                let mut zones: Vec<&str> = Vec::new();
-                let mut hosts: Table<Option<NodeKey>, usize> = Table::new();
-                let mut candidates: Vec<(bool, usize, usize, TaskKey)> = Vec::with_capacity(good.len());
-                for t in &good {
-                    let zone = zones.iter().position(|z| *z == t.availability_zone).unwrap_or_else(|| {
-                        zones.push(t.availability_zone.as_str());
-                        zones.len() - 1
-                    });
-                    let n_hosts = hosts.len();
-                    let host = *hosts.get_or_insert_with(t.node, || n_hosts);
-                    candidates.push((t.last_status != TaskStatus::Running, zone, host, t.key));
-                }
-                let mut zone_counts = vec![0u32; zones.len()];
-                let mut host_counts = vec![0u32; hosts.len()];
-                for &(_, zone, host, _) in &candidates {
-                    zone_counts[zone] += 1;
-                    host_counts[host] += 1;
-                }
-                for _ in desired..n_good {
-                    let rank = |&(not_running, zone, host, key): &(bool, usize, usize, TaskKey)| (not_running, zone_counts[zone], host_counts[host], key);
-                    let Some(pick) = (0..candidates.len()).max_by_key(|&i| rank(&candidates[i])) else { break };
-                    let (_, zone, host, key) = candidates.swap_remove(pick);
-                    zone_counts[zone] -= 1;
-                    host_counts[host] -= 1;
+                let pool = self.pools.get(&service.cluster);
+                for key in super::scale_in::tasks_to_stop(&good, (n_good - desired) as usize, &service.placement_strategies, pool) {
                     to_stop.push((key, scaling_reason.clone()));
                 }
             }
