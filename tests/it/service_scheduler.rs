@@ -38,6 +38,41 @@ fn scale_in_keeps_the_availability_zones_balanced() {
     assert_eq!((after.values().sum::<u32>(), spread(&after, 3)), (4, 1), "{after:?}");
 }
 
+/// Stops one running task of `service` whose key (by `key`) is `value`; returns its ARN.
+fn stop_one(sim: &mut Sim, service: &str, key: impl Fn(&ecs_sim::view::TaskView) -> String, value: &str) -> String {
+    let arn = sim
+        .view()
+        .tasks
+        .iter()
+        .find(|t| t.service.as_deref() == Some(service) && t.last_status == "RUNNING" && key(t) == value)
+        .map(|t| t.arn.clone())
+        .expect("a running task there");
+    sim.call("ecs:StopTask", json!({ "cluster": "demo", "task": arn, "reason": "test" })).expect("StopTask");
+    arn
+}
+
+#[test]
+fn scale_in_balances_the_zones_when_the_newest_task_is_in_a_small_zone() {
+    let mut sim = run_scenario("fargate-web-service", None, "5m");
+    sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "web", "desiredCount": 7 })).expect("UpdateService");
+    advance(&mut sim, t("8m"));
+    let zones = running_by(&sim, "web", |t| t.availability_zone.clone());
+    let small_zone = zones.iter().find(|(_, n)| **n == 2).map(|(z, _)| z.clone()).expect("a zone with 2 of 3, 2, 2");
+    // The service replaces a stopped task in the zone that lost it, so the newest task is in a zone of 2.
+    stop_one(&mut sim, "web", |t| t.availability_zone.clone(), &small_zone);
+    advance(&mut sim, t("11m"));
+    assert_eq!(running_by(&sim, "web", |t| t.availability_zone.clone()), zones);
+    let view = sim.view();
+    let newest = view.tasks.iter().filter(|t| t.service.as_deref() == Some("web")).max_by_key(|t| t.created_at).expect("tasks");
+    assert_eq!(newest.availability_zone, small_zone);
+
+    sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "web", "desiredCount": 6 })).expect("UpdateService");
+    advance(&mut sim, t("13m"));
+    let after = running_by(&sim, "web", |t| t.availability_zone.clone());
+    // 3, 2, 2 → 2, 2, 2: the stop comes from the zone of 3, not the newest task (that would leave 3, 1, 2).
+    assert_eq!((after.values().sum::<u32>(), spread(&after, 3)), (6, 0), "{after:?}");
+}
+
 /// Two m5.large in each of 3 AZs and a service of 12 small tasks spread over zones, then instances.
 const TWO_INSTANCES_PER_ZONE: &str = r#"{
   "formatVersion": 1, "name": "scale-in on EC2", "seed": 7,
@@ -96,12 +131,38 @@ fn binpack_scale_in_stops_the_task_whose_instance_is_left_with_the_most_free_mem
     counts.sort();
     assert_eq!(counts, vec![1, 3], "{before:?}");
     let lone = before.iter().find(|(_, n)| **n == 1).map(|(id, _)| id.clone()).expect("the instance with one task");
+    let full = before.iter().find(|(_, n)| **n == 3).map(|(id, _)| id.clone()).expect("the instance with three tasks");
+    // A task of the full instance stopped and replaced: binpack puts the replacement back on the fuller instance,
+    // so the newest task is there and not the lone one.
+    stop_one(&mut sim, "big", |t| t.ec2_instance_id.clone().unwrap_or_default(), &full);
+    advance(&mut sim, t("9m"));
+    assert_eq!(running_by(&sim, "big", |t| t.ec2_instance_id.clone().unwrap_or_default()), before);
 
     sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "big", "desiredCount": 3 })).expect("UpdateService");
-    advance(&mut sim, t("8m"));
+    advance(&mut sim, t("11m"));
     let after = running_by(&sim, "big", |t| t.ec2_instance_id.clone().unwrap_or_default());
     // After the stop the lone task's instance has 7,985 MiB free, the full one would have 7,985 − 5,000 = 2,985:
     // the lone task goes (counting tasks instead would have taken one of the three).
     assert!(!after.contains_key(&lone), "{after:?}");
     assert_eq!(after.values().sum::<u32>(), 3, "{after:?}");
+}
+
+#[test]
+fn zones_stay_balanced_through_random_desired_counts() {
+    // fargate-web-service over 3 zones; each seed changes the desired count 6 times (1 to 12 tasks), 3 minutes
+    // apart, and after each change settles the zones hold the service's tasks within one of each other.
+    for seed in 1..=4u64 {
+        let mut rng = ecs_sim::rng::Prng::new(seed);
+        let mut sim = run_scenario("fargate-web-service", None, "5m");
+        let mut at_minutes = 5;
+        for _ in 0..6 {
+            let desired = 1 + rng.below(12);
+            sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "web", "desiredCount": desired })).expect("UpdateService");
+            at_minutes += 3;
+            advance(&mut sim, t(&format!("{at_minutes}m")));
+            let zones = running_by(&sim, "web", |t| t.availability_zone.clone());
+            assert_eq!(zones.values().sum::<u32>(), desired, "seed {seed}: {zones:?}");
+            assert!(spread(&zones, 3) <= 1, "seed {seed}, desired {desired}: {zones:?}");
+        }
+    }
 }
