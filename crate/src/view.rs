@@ -315,7 +315,7 @@ impl Sim {
                 let ci = e.container_instance.and_then(|k| self.container_instances.get(&k));
                 let pool = ci.and_then(|ci| self.pools.get(&ci.cluster));
                 let node = ci.and_then(|ci| pool.and_then(|p| p.node(ci.key)));
-                let remaining = ci.and_then(|ci| pool.and_then(|p| p.remaining(ci.key)));
+                let free = ci.and_then(|ci| pool.and_then(|p| p.free_cpu_memory(ci.key)));
                 let since = match ci {
                     Some(ci) if e.state == crate::sim::Ec2State::Running => ci.status_since,
                     _ => e.state_since,
@@ -331,8 +331,8 @@ impl Sim {
                     since,
                     registered_cpu_units: node.map_or(e.instance_type.registered_cpu_units(), |n| n.registered_cpu_units),
                     registered_memory_mib: node.map_or(e.instance_type.registered_memory_mib(), |n| n.registered_memory_mib),
-                    remaining_cpu_units: remaining.as_ref().map_or(0, |r| r.cpu_units),
-                    remaining_memory_mib: remaining.as_ref().map_or(0, |r| r.memory_mib),
+                    remaining_cpu_units: free.map_or(0, |(cpu_units, _)| cpu_units),
+                    remaining_memory_mib: free.map_or(0, |(_, memory_mib)| memory_mib),
                     n_tasks: ci.map_or(0, |ci| n_tasks_by_node.get(&ci.key).copied().unwrap_or(0)),
                     custom_attributes: ci
                         .map(|ci| ci.custom_attributes.iter().map(|(k, v)| (k.clone(), v.clone().unwrap_or_default())).collect())

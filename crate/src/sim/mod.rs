@@ -454,12 +454,12 @@ impl Sim {
                 continue;
             }
             if let Some(pool) = self.pools.get(&ci.cluster) {
-                if let (Some(node), Some(remaining)) = (pool.node(ci.key), pool.remaining(ci.key)) {
+                if let (Some(node), Some((free_cpu_units, free_memory_mib))) = (pool.node(ci.key), pool.free_cpu_memory(ci.key)) {
                     let r = by_cluster.get_or_default(ci.cluster.as_str());
                     r[0] += node.registered_cpu_units as u64;
-                    r[1] += (node.registered_cpu_units - remaining.cpu_units.min(node.registered_cpu_units)) as u64;
+                    r[1] += (node.registered_cpu_units - free_cpu_units.min(node.registered_cpu_units)) as u64;
                     r[2] += node.registered_memory_mib as u64;
-                    r[3] += (node.registered_memory_mib - remaining.memory_mib.min(node.registered_memory_mib)) as u64;
+                    r[3] += (node.registered_memory_mib - free_memory_mib.min(node.registered_memory_mib)) as u64;
                 }
             }
         }
