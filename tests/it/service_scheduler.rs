@@ -20,12 +20,17 @@ fn spread(counts: &BTreeMap<String, u32>, n_keys: usize) -> u32 {
     values.iter().max().unwrap_or(&0) - values.iter().min().unwrap_or(&0)
 }
 
-#[test]
-fn scale_in_keeps_the_availability_zones_balanced() {
-    // fargate-web-service: service web on Fargate in 3 AZs, 4 then 6 tasks (3m).
+/// fargate-web-service (service web on Fargate in 3 AZs, 4 then 6 tasks at 3m) raised to 7 tasks at 5m, at 8m.
+fn seven_tasks_over_three_zones() -> Sim {
     let mut sim = run_scenario("fargate-web-service", None, "5m");
     sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "web", "desiredCount": 7 })).expect("UpdateService");
     advance(&mut sim, t("8m"));
+    sim
+}
+
+#[test]
+fn scale_in_keeps_the_availability_zones_balanced() {
+    let mut sim = seven_tasks_over_three_zones();
     let before = running_by(&sim, "web", |t| t.availability_zone.clone());
     // 7 over 3 zones: 3, 2, 2.
     assert_eq!((before.values().sum::<u32>(), spread(&before, 3)), (7, 1), "{before:?}");
@@ -53,9 +58,7 @@ fn stop_one(sim: &mut Sim, service: &str, key: impl Fn(&ecs_sim::view::TaskView)
 
 #[test]
 fn scale_in_balances_the_zones_when_the_newest_task_is_in_a_small_zone() {
-    let mut sim = run_scenario("fargate-web-service", None, "5m");
-    sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "web", "desiredCount": 7 })).expect("UpdateService");
-    advance(&mut sim, t("8m"));
+    let mut sim = seven_tasks_over_three_zones();
     let zones = running_by(&sim, "web", |t| t.availability_zone.clone());
     let small_zone = zones.iter().find(|(_, n)| **n == 2).map(|(z, _)| z.clone()).expect("a zone with 2 of 3, 2, 2");
     // The service replaces a stopped task in the zone that lost it, so the newest task is in a zone of 2.

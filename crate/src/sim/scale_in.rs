@@ -47,8 +47,8 @@ impl Rule {
 }
 
 /// Gives each distinct value an index, in first-seen order.
-fn index_values(values: Vec<Option<String>>) -> (Vec<usize>, usize) {
-    let mut index: Table<Option<String>, usize> = Table::new();
+fn index_values<K: Ord>(values: Vec<K>) -> (Vec<usize>, usize) {
+    let mut index: Table<K, usize> = Table::new();
     let value_of: Vec<usize> = values
         .into_iter()
         .map(|v| {
@@ -77,7 +77,7 @@ fn binpack_rule(tasks: &[&Task], field: BinpackField, pool: Option<&Pool>) -> Ru
         let (cpu_units, memory_mib) = node.and_then(|n| pool?.free_cpu_memory(n)).unwrap_or((0, 0));
         u64::from(if field == BinpackField::Cpu { cpu_units } else { memory_mib })
     };
-    let (host_of, n_hosts) = index_values(tasks.iter().map(|t| t.node.map(|n| n.to_string())).collect());
+    let (host_of, n_hosts) = index_values(tasks.iter().map(|t| t.node).collect());
     let mut free_now = vec![0u64; n_hosts];
     for (t, &h) in tasks.iter().zip(&host_of) {
         free_now[h] = free_of(t.node);
