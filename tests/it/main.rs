@@ -17,3 +17,4 @@ mod capacity_engine;
 mod cost_engine;
 mod scaling_props;
 mod service_scheduler;
+mod rewind;

@@ -37,7 +37,8 @@ fn trace_hash(id: String, seed: JsValue, until_ms: f64) -> Result<JsValue, JsVal
     crate::driver::headless_trace_hash(&id, seed, until_ms as u64).map(|h| JsValue::from_str(&h)).map_err(|e| JsValue::from_str(&e))
 }
 
-/// `ecsPlayground.state()`: `{simTimeMs, traceHash, seed, nEvents, playing}` of the live run (null before it starts).
+/// `ecsPlayground.state()`: `{simTimeMs, traceHash, seed, nEvents, playing, latestMs, pendingCalls}` of the live run
+/// (null before it starts): `latestMs` is the timeline's end, `pendingCalls` the calls a rewound run will replay.
 fn state() -> JsValue {
     match crate::driver::live_state() {
         Some(value) => js_sys::JSON::parse(&value.to_string()).unwrap_or(JsValue::NULL),

@@ -51,7 +51,7 @@ fn page() -> Html {
 
     use_effect_with((), |_| mark_first_render());
 
-    // Keyboard: space = play/pause, '.' = step, '?' = help, Escape closes help. Not while typing.
+    // Keyboard: space = play/pause, '.' = step, ',' = step back, '?' = help, Escape closes help. Not while typing.
     {
         let sim = sim.clone();
         let help_open = help_open.clone();
@@ -68,6 +68,7 @@ fn page() -> Html {
                         sim.set_playing(!sim.state.playing);
                     }
                     "." => sim.step(),
+                    "," => sim.step_back(),
                     "?" => help_open.set(!*help_open),
                     "Escape" => help_open.set(false),
                     _ => {}
@@ -106,7 +107,12 @@ fn is_typing(event: &KeyboardEvent) -> bool {
     event
         .target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT") || el.has_attribute("contenteditable"))
+        .map(|el| match el.tag_name().as_str() {
+            // The timeline and check boxes take no text: the shortcuts still work there.
+            "INPUT" => !matches!(el.get_attribute("type").as_deref(), Some("range" | "checkbox" | "radio")),
+            "TEXTAREA" | "SELECT" => true,
+            _ => el.has_attribute("contenteditable"),
+        })
         .unwrap_or(false)
 }
 
@@ -145,6 +151,10 @@ fn header(sim: &SimHandle, on_help: Callback<MouseEvent>) -> Html {
         let sim = sim.clone();
         Callback::from(move |_| sim.step())
     };
+    let step_back = {
+        let sim = sim.clone();
+        Callback::from(move |_| sim.step_back())
+    };
     let on_speed = {
         let sim = sim.clone();
         Callback::from(move |e: Event| {
@@ -162,10 +172,12 @@ fn header(sim: &SimHandle, on_help: Callback<MouseEvent>) -> Html {
                 { "ECS Playground" }
             </h1>
             { scenario_picker(sim) }
+            <Timeline />
             <div class="time-controls" role="toolbar" aria-label="Time controls">
                 <button type="button" class="play" onclick={toggle} title="Play or pause (space)" aria-pressed={state.playing.to_string()}>
                     { if state.playing { "❚❚ Pause" } else { "▶ Play" } }
                 </button>
+                <button type="button" class="step-back" onclick={step_back} title="Go back one event (,): the run is replayed from its start to there" aria-label="Step back">{ "‹ Back" }</button>
                 <button type="button" class="step" onclick={step} title="Process the next event (.)">{ "Step ›" }</button>
                 <label class="speed">
                     <span class="visually-hidden">{ "Speed" }</span>
@@ -180,6 +192,53 @@ fn header(sim: &SimHandle, on_help: Callback<MouseEvent>) -> Html {
                 <button type="button" class="help-button" onclick={on_help} title="Keyboard shortcuts (?)" aria-label="Help">{ "?" }</button>
             </div>
         </header>
+    }
+}
+
+/// The timeline: from the start of the run to the furthest point it reached. Dragging back rewinds the run
+/// (replayed from its start, so the same scenario, seed and calls give the same state); dragging forward
+/// replays it, the calls made after the rewind point applied again where they were made.
+#[function_component(Timeline)]
+fn timeline() -> Html {
+    let sim = use_sim();
+    let clock = use_clock();
+    let dragged_ms = use_state_eq(|| None::<u64>);
+    let end_ms = sim.state.latest_ms.max(clock.now_ms);
+    let ms_of = |e: &Event| e.target_dyn_into::<web_sys::HtmlInputElement>().and_then(|input| input.value().parse::<f64>().ok()).map(|ms| ms.max(0.0) as u64);
+    let on_input = {
+        let (sim, dragged_ms) = (sim.clone(), dragged_ms.clone());
+        Callback::from(move |e: InputEvent| {
+            // The run holds still while the learner drags.
+            if sim.state.playing {
+                sim.set_playing(false);
+            }
+            dragged_ms.set(ms_of(&e));
+        })
+    };
+    let on_change = {
+        let (sim, dragged_ms) = (sim.clone(), dragged_ms.clone());
+        Callback::from(move |e: Event| {
+            if let Some(ms) = ms_of(&e) {
+                sim.seek(ms);
+            }
+            dragged_ms.set(None);
+        })
+    };
+    let pending = sim.state.pending_calls;
+    html! {
+        <div class="timeline">
+            <input type="range" min="0" max={end_ms.to_string()} step="any" value={clock.now_ms.to_string()}
+                oninput={on_input} onchange={on_change} aria-label="Timeline" aria-valuetext={format_elapsed(clock.now_ms)}
+                title="Drag back to rewind the run, forward to replay it" />
+            <span class="timeline-caption" role="status">
+                { match (*dragged_ms, pending) {
+                    (Some(ms), _) => format!("to {}", format_elapsed(ms)),
+                    (None, 0) => format!("of {}", format_elapsed(end_ms)),
+                    (None, 1) => "rewound · 1 later call replays".to_string(),
+                    (None, n) => format!("rewound · {n} later calls replay"),
+                } }
+            </span>
+        </div>
     }
 }
 
@@ -245,10 +304,11 @@ fn help_overlay(on_close: Callback<MouseEvent>) -> Html {
                 <dl class="shortcuts">
                     <dt><kbd>{ "Space" }</kbd></dt><dd>{ "Play or pause the simulation" }</dd>
                     <dt><kbd>{ "." }</kbd></dt><dd>{ "Step: pause and process the next event" }</dd>
+                    <dt><kbd>{ "," }</kbd></dt><dd>{ "Step back: pause and go back one event" }</dd>
                     <dt><kbd>{ "?" }</kbd></dt><dd>{ "Show or hide this help" }</dd>
                     <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "Close this help" }</dd>
                 </dl>
-                { hint("Click a task chip, an instance or a service on the map to see why it is where it is.") }
+                { hint("Click a task chip, an instance or a service on the map to see why it is where it is. Drag the timeline back to rewind: the run is replayed from its start with the same seed and calls, so it is the same run; a new call from there takes it another way.") }
                 { button("Close", on_close) }
             </div>
         </div>

@@ -16,6 +16,7 @@ mod autoscaling;
 mod loadbalancing;
 pub mod scaling_view;
 pub mod model;
+mod rewind;
 mod scale_in;
 mod services;
 mod tasks;
@@ -37,6 +38,7 @@ pub use calls::{is_known_call, ELB_STEP_MS, KNOWN_CALLS};
 pub use cost::usd_text;
 pub use loadbalancing::describe_load;
 pub use model::*;
+pub use rewind::RunPoint;
 
 /// The AWS account id of the simulated account.
 pub const ACCOUNT_ID: &str = "123456789012";

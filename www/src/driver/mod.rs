@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use ecs_sim::scenario::{builtin_scenario, Scenario, BUILTIN_SCENARIOS};
-use ecs_sim::sim::Sim;
+use ecs_sim::sim::{RecordedCall, RunPoint, Sim};
 use ecs_sim::time::SimTime;
 use ecs_sim::view::View;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -56,6 +56,11 @@ pub struct Driver {
     scenario: Scenario,
     /// The built-in id when the run started from one.
     scenario_id: Option<String>,
+    /// A rewound run's calls after its current point, applied again as it moves forward; a new call
+    /// discards them (the run takes another course from there).
+    pending: VecDeque<RecordedCall>,
+    /// The furthest sim time the run has reached (the timeline's end), milliseconds.
+    latest_ms: u64,
     log: Rc<VecDeque<LogRow>>,
     log_seq: u64,
     playing: bool,
@@ -73,13 +78,16 @@ pub struct Driver {
 impl Driver {
     fn new(scenario: Scenario, scenario_id: Option<String>, seed: Option<u64>) -> Driver {
         let sim = Sim::new(&scenario, seed);
-        Driver::from_sim(sim, scenario, scenario_id)
+        Driver::from_sim(sim, VecDeque::new(), scenario, scenario_id)
     }
 
-    fn from_sim(sim: Sim, scenario: Scenario, scenario_id: Option<String>) -> Driver {
+    fn from_sim(sim: Sim, pending: VecDeque<RecordedCall>, scenario: Scenario, scenario_id: Option<String>) -> Driver {
         let render_time_ms = sim.now().as_millis() as f64;
+        let latest_ms = pending.back().map_or(0, |call| call.time.as_millis()).max(sim.now().as_millis());
         let mut driver = Driver {
             sim,
+            pending,
+            latest_ms,
             scenario,
             scenario_id,
             log: Rc::new(VecDeque::new()),
@@ -122,7 +130,8 @@ impl Driver {
         let started = wall_now_ms();
         let (mut reached, mut n_events) = (false, 0u32);
         while n_events < EVENT_BUDGET_PER_FRAME {
-            let advance = self.sim.advance_to(SimTime(target as u64), EVENT_CHUNK.min(EVENT_BUDGET_PER_FRAME - n_events));
+            let chunk = EVENT_CHUNK.min(EVENT_BUDGET_PER_FRAME - n_events);
+            let advance = self.sim.advance_replaying(SimTime(target as u64), chunk, &mut self.pending);
             n_events += advance.n_events;
             if advance.reached {
                 reached = true;
@@ -134,6 +143,7 @@ impl Driver {
         }
         self.behind = !reached;
         self.render_time_ms = if reached { target } else { self.sim.now().as_millis() as f64 };
+        self.latest_ms = self.latest_ms.max(self.now_ms());
         self.since_publish_wall_ms += wall_dt_ms;
         self.since_autosave_wall_ms += wall_dt_ms;
         if self.since_autosave_wall_ms >= AUTOSAVE_INTERVAL_WALL_MS {
@@ -161,7 +171,40 @@ impl Driver {
     }
 
     fn record(&self) -> RunRecord {
-        RunRecord::of(&self.sim, &self.scenario, self.scenario_id.clone(), self.playing)
+        RunRecord::of(&self.sim, &self.pending, self.latest_ms, &self.scenario, self.scenario_id.clone(), self.playing)
+    }
+
+    /// Rebuilds the run as it stood at `point` (replayed from the start), paused; the calls after the point
+    /// become pending.
+    fn rewind(&mut self, point: RunPoint) {
+        let calls: Vec<RecordedCall> = self.sim.recorded_calls().iter().chain(&self.pending).cloned().collect();
+        let (sim, pending) = Sim::replay_to(&self.scenario, Some(self.sim.seed()), &calls, point);
+        self.sim = sim;
+        self.pending = pending;
+        self.log = Rc::new(VecDeque::new());
+        self.drain_log();
+        self.after_jump();
+    }
+
+    /// Moves the paused run to sim time `target_ms`: back by rewinding, forward by running (the pending
+    /// calls applied at their points).
+    fn seek(&mut self, target_ms: u64) {
+        self.playing = false;
+        if target_ms < self.now_ms() {
+            self.rewind(RunPoint::at_time(SimTime(target_ms)));
+        } else {
+            while !self.sim.advance_replaying(SimTime(target_ms), u32::MAX, &mut self.pending).reached {}
+            self.drain_log();
+            self.after_jump();
+        }
+    }
+
+    fn after_jump(&mut self) {
+        self.behind = false;
+        self.render_time_ms = self.sim.now().as_millis() as f64;
+        self.latest_ms = self.latest_ms.max(self.now_ms());
+        self.dirty = true;
+        self.autosave();
     }
 
     fn autosave(&self) {
@@ -197,6 +240,10 @@ pub struct Published {
     pub playing: bool,
     pub speed: u32,
     pub behind: bool,
+    /// The furthest sim time reached (the timeline's end), milliseconds.
+    pub latest_ms: u64,
+    /// Calls a rewound run will replay as it moves forward.
+    pub pending_calls: usize,
     pub scenario_id: Option<String>,
     pub scenario_name: String,
     pub hint: String,
@@ -211,6 +258,8 @@ impl PartialEq for Published {
             && self.playing == other.playing
             && self.speed == other.speed
             && self.behind == other.behind
+            && self.latest_ms == other.latest_ms
+            && self.pending_calls == other.pending_calls
             && self.scenario_id == other.scenario_id
             && self.banner == other.banner
     }
@@ -240,12 +289,22 @@ impl SimHandle {
     pub fn dispatch(&self, call: &str, input: Value) -> Result<Value, String> {
         let result = {
             let mut driver = self.driver.borrow_mut();
+            // A call in a rewound run starts another course: the original's later calls are dropped.
+            let dropped = std::mem::take(&mut driver.pending).len();
+            if dropped > 0 {
+                driver.latest_ms = driver.now_ms();
+            }
             let result = driver.sim.call(call, input).map_err(|e| e.to_string());
             driver.drain_log();
             driver.autosave();
-            result
+            (result, dropped)
         };
-        self.publish.emit(None);
+        let (result, dropped) = result;
+        let banner = (dropped > 0).then(|| {
+            let calls = if dropped == 1 { "call".to_string() } else { format!("{dropped} calls") };
+            format!("The run now goes on from this call: the {calls} it made later before you rewound will not be replayed.")
+        });
+        self.publish.emit(banner.map(Some));
         result
     }
 
@@ -270,11 +329,31 @@ impl SimHandle {
         {
             let mut driver = self.driver.borrow_mut();
             driver.playing = false;
-            driver.sim.step();
-            driver.render_time_ms = driver.sim.now().as_millis() as f64;
+            let Driver { sim, pending, .. } = &mut *driver;
+            sim.step_replaying(pending);
             driver.drain_log();
-            driver.autosave();
+            driver.after_jump();
         }
+        self.publish.emit(None);
+    }
+
+    /// Pauses and goes back one event: the run rebuilt as it stood before its last event.
+    pub fn step_back(&self) {
+        {
+            let mut driver = self.driver.borrow_mut();
+            let n_events = driver.sim.n_events_processed();
+            if n_events == 0 {
+                return;
+            }
+            driver.playing = false;
+            driver.rewind(RunPoint::after_events(n_events - 1));
+        }
+        self.publish.emit(None);
+    }
+
+    /// Pauses and moves the run to sim time `target_ms` (the timeline).
+    pub fn seek(&self, target_ms: u64) {
+        self.driver.borrow_mut().seek(target_ms);
         self.publish.emit(None);
     }
 
@@ -370,6 +449,8 @@ pub fn live_state() -> Option<Value> {
                 "seed": driver.sim.seed(),
                 "nEvents": driver.sim.n_events_processed(),
                 "playing": driver.playing,
+                "latestMs": driver.latest_ms,
+                "pendingCalls": driver.pending.len(),
             })
         })
     })
@@ -392,9 +473,10 @@ fn initial_driver() -> (Driver, Option<String>) {
     let mut banners = Vec::new();
     if let Some(fragment) = persist::share_fragment_in_url() {
         persist::clear_url_fragment();
-        match RunRecord::from_share_text(&fragment).and_then(|record| record.restore()) {
-            Ok((sim, scenario, id)) => {
-                let mut driver = Driver::from_sim(sim, scenario, id);
+        match RunRecord::from_share_text(&fragment).and_then(|record| Ok((record.restore()?, record.latest_ms))) {
+            Ok(((sim, pending, scenario, id), latest_ms)) => {
+                let mut driver = Driver::from_sim(sim, pending, scenario, id);
+                driver.latest_ms = driver.latest_ms.max(latest_ms);
                 driver.playing = false;
                 driver.autosave();
                 return (driver, Some("Opened a shared run, paused where it was shared. Press Play to continue.".to_string()));
@@ -406,8 +488,9 @@ fn initial_driver() -> (Driver, Option<String>) {
         Ok(Some(record)) => {
             let playing = record.playing;
             match record.restore() {
-                Ok((sim, scenario, id)) => {
-                    let mut driver = Driver::from_sim(sim, scenario, id);
+                Ok((sim, pending, scenario, id)) => {
+                    let mut driver = Driver::from_sim(sim, pending, scenario, id);
+                    driver.latest_ms = driver.latest_ms.max(record.latest_ms);
                     driver.playing = playing;
                     return (driver, (!banners.is_empty()).then(|| banners.join(" ")));
                 }
@@ -435,6 +518,8 @@ fn publish_state(driver: &Driver, view: Rc<View>, banner: Option<String>) -> Pub
         playing: driver.playing,
         speed: driver.speed,
         behind: driver.behind,
+        latest_ms: driver.latest_ms,
+        pending_calls: driver.pending.len(),
         scenario_id: driver.scenario_id.clone(),
         scenario_name: driver.scenario.name.clone(),
         hint: driver.scenario.hint.clone(),

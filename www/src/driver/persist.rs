@@ -1,9 +1,12 @@
 //! Saving and restoring runs: the versioned autosave in localStorage and the `#s=` share link.
 //! Both hold the same record: the scenario document, the seed, the user's recorded calls and the
-//! sim time (plus the event count) the run had reached, so a restore replays to the same trace hash.
+//! sim time (plus the event count) the run had reached, so a restore replays to the same trace hash. A
+//! rewound run's record also holds the calls it made after that point, replayed again as it moves forward.
 
 use ecs_sim::scenario::{parse_scenario, Scenario, BUILTIN_SCENARIOS};
-use ecs_sim::sim::{RecordedCall, Sim};
+use std::collections::VecDeque;
+
+use ecs_sim::sim::{RecordedCall, RunPoint, Sim};
 use ecs_sim::time::SimTime;
 use gloo::storage::{LocalStorage, Storage};
 use serde_json::{json, Value};
@@ -22,18 +25,22 @@ pub struct RunRecord {
     pub calls: Vec<RecordedCall>,
     pub sim_time_ms: u64,
     pub n_events: u64,
+    /// The furthest sim time the run reached (the timeline's end; a rewound run is behind it).
+    pub latest_ms: u64,
     pub playing: bool,
 }
 
 impl RunRecord {
-    pub fn of(sim: &Sim, scenario: &Scenario, scenario_id: Option<String>, playing: bool) -> RunRecord {
+    /// The record of `sim`; `pending` are the calls a rewound run made after its current point.
+    pub fn of(sim: &Sim, pending: &VecDeque<RecordedCall>, latest_ms: u64, scenario: &Scenario, scenario_id: Option<String>, playing: bool) -> RunRecord {
         RunRecord {
             document: scenario.document.clone(),
             scenario_id,
             seed: sim.seed(),
-            calls: sim.recorded_calls().to_vec(),
+            calls: sim.recorded_calls().iter().chain(pending).cloned().collect(),
             sim_time_ms: sim.now().as_millis(),
             n_events: sim.n_events_processed(),
+            latest_ms,
             playing,
         }
     }
@@ -58,17 +65,18 @@ impl RunRecord {
             "calls": self.calls_json(),
             "simTimeMs": self.sim_time_ms,
             "nEvents": self.n_events,
+            "latestMs": self.latest_ms,
             "playing": self.playing,
         })
         .to_string()
     }
 
     pub fn to_share_json(&self) -> String {
-        json!({ "v": 1, "scenario": self.scenario_json(), "seed": self.seed, "calls": self.calls_json(), "t": self.sim_time_ms, "n": self.n_events })
+        json!({ "v": 1, "scenario": self.scenario_json(), "seed": self.seed, "calls": self.calls_json(), "t": self.sim_time_ms, "n": self.n_events, "l": self.latest_ms })
             .to_string()
     }
 
-    fn from_parts(scenario: &Value, seed: &Value, calls: &Value, time: &Value, n_events: &Value, playing: bool) -> Result<RunRecord, String> {
+    fn from_parts(scenario: &Value, seed: &Value, calls: &Value, time: &Value, n_events: &Value, latest: &Value, playing: bool) -> Result<RunRecord, String> {
         let (document, scenario_id) = match scenario.get("builtin").and_then(Value::as_str) {
             Some(id) => {
                 let (_, text) = BUILTIN_SCENARIOS.iter().find(|(name, _)| *name == id).ok_or_else(|| format!("unknown built-in scenario '{id}'"))?;
@@ -85,11 +93,16 @@ impl RunRecord {
             let n = call.get(1).and_then(Value::as_u64).ok_or_else(bad)?;
             let name = call.get(2).and_then(Value::as_str).ok_or_else(bad)?;
             let input = call.get(3).cloned().ok_or_else(bad)?;
+            if recorded.last().is_some_and(|last: &RecordedCall| last.n_events > n || last.time.as_millis() > time_ms) {
+                return Err(format!("calls[{i}] is out of order"));
+            }
             recorded.push(RecordedCall { time: SimTime(time_ms), n_events: n, call: name.to_string(), input });
         }
         let sim_time_ms = time.as_u64().ok_or("the sim time is not a number")?;
         let n_events = n_events.as_u64().unwrap_or(u64::MAX);
-        Ok(RunRecord { document, scenario_id, seed, calls: recorded, sim_time_ms, n_events, playing })
+        // Saves and links from before the timeline have no end: the saved time is the end.
+        let latest_ms = latest.as_u64().unwrap_or(0).max(sim_time_ms);
+        Ok(RunRecord { document, scenario_id, seed, calls: recorded, sim_time_ms, n_events, latest_ms, playing })
     }
 
     /// Parses an autosave; a future schema version is an error (kept aside by the caller).
@@ -101,7 +114,7 @@ impl RunRecord {
             None => return Err("it has no schemaVersion".into()),
         }
         let playing = doc.get("playing").and_then(Value::as_bool).unwrap_or(true);
-        RunRecord::from_parts(&doc["scenario"], &doc["seed"], &doc["calls"], &doc["simTimeMs"], &doc["nEvents"], playing)
+        RunRecord::from_parts(&doc["scenario"], &doc["seed"], &doc["calls"], &doc["simTimeMs"], &doc["nEvents"], &doc["latestMs"], playing)
     }
 
     /// Parses the text after `#s=`.
@@ -112,27 +125,18 @@ impl RunRecord {
         if doc.get("v").and_then(Value::as_u64) != Some(1) {
             return Err("unknown share link version".into());
         }
-        RunRecord::from_parts(&doc["scenario"], &doc["seed"], &doc["calls"], &doc["t"], &doc["n"], false)
+        RunRecord::from_parts(&doc["scenario"], &doc["seed"], &doc["calls"], &doc["t"], &doc["n"], &doc["l"], false)
     }
 
-    /// Replays the record: the scenario, the calls at their points, then on to the saved time.
-    pub fn restore(&self) -> Result<(Sim, Scenario, Option<String>), String> {
+    /// Replays the record to its saved point (event count and time). Returns the run, the calls it made
+    /// after that point (a rewound run's), its scenario and built-in id.
+    pub fn restore(&self) -> Result<(Sim, VecDeque<RecordedCall>, Scenario, Option<String>), String> {
         let scenario = parse_scenario(&self.document).map_err(|errors| {
             errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("; ")
         })?;
-        let mut sim = Sim::replay(&scenario, Some(self.seed), &self.calls);
-        // The same events as the saved run: at most its event count, up to its time.
-        while sim.n_events_processed() < self.n_events {
-            let budget = (self.n_events - sim.n_events_processed()).min(1_000_000) as u32;
-            let advance = sim.advance_to(SimTime(self.sim_time_ms), budget);
-            if advance.reached || advance.n_events == 0 {
-                break;
-            }
-        }
-        if sim.now().as_millis() < self.sim_time_ms {
-            sim.advance_to(SimTime(self.sim_time_ms), 0);
-        }
-        Ok((sim, scenario, self.scenario_id.clone()))
+        let point = RunPoint { n_events: self.n_events, time: Some(SimTime(self.sim_time_ms)) };
+        let (sim, pending) = Sim::replay_to(&scenario, Some(self.seed), &self.calls, point);
+        Ok((sim, pending, scenario, self.scenario_id.clone()))
     }
 }
 
