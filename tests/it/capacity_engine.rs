@@ -309,3 +309,110 @@ fn fargate_launch_rate_throttles_run_task_and_paces_services() {
     advance(&mut sim, t("1m10s"));
     assert_eq!(created(&sim), 300);
 }
+
+/// The Fargate RunTask text with no capacity (reference §1.5), and the service event built on it.
+const NO_CAPACITY: &str = "Capacity is unavailable at this time. Please try again later or in a different availability zone";
+
+#[test]
+fn run_task_without_spot_capacity_returns_the_spot_share_in_failures() {
+    let mut sim = asg_world(4, 0, 0, false);
+    assert_eq!(ok(&mut sim, "sim:SetFargateSpotCapacity", json!({ "available": false })), json!({ "region": "us-east-1", "available": false }));
+    let strategy = json!([ { "capacityProvider": "FARGATE", "base": 1, "weight": 0 }, { "capacityProvider": "FARGATE_SPOT", "weight": 1 } ]);
+    let input = json!({ "cluster": "c", "taskDefinition": "web", "count": 4, "networkConfiguration": awsvpc(), "capacityProviderStrategy": strategy });
+    let out = ok(&mut sim, "ecs:RunTask", input.clone());
+    // Base 1 on FARGATE, the other 3 on FARGATE_SPOT (FARGATE has weight 0): the FARGATE task runs, 3 fail.
+    let tasks = out["tasks"].as_array().unwrap();
+    assert_eq!(tasks.iter().map(|t| s(t, "capacityProviderName")).collect::<Vec<_>>(), ["FARGATE"]);
+    assert_eq!(out["failures"], json!(vec![json!({ "reason": "RESOURCE:FARGATE", "detail": NO_CAPACITY }); 3]));
+    // Only Spot is out: the FARGATE launch type is untouched.
+    let on_demand = ok(&mut sim, "ecs:RunTask", json!({ "cluster": "c", "taskDefinition": "web", "count": 2, "networkConfiguration": awsvpc(), "launchType": "FARGATE" }));
+    assert_eq!((on_demand["tasks"].as_array().unwrap().len(), on_demand["failures"].as_array().unwrap().len()), (2, 0));
+    assert!(sim.log().iter().any(|e| e.kind == "fault" && e.message.starts_with("Fargate Spot capacity in us-east-1 is unavailable")));
+    // Back: the same RunTask places all 4, 1 FARGATE + 3 FARGATE_SPOT.
+    ok(&mut sim, "sim:SetFargateSpotCapacity", json!({ "available": true }));
+    let out = ok(&mut sim, "ecs:RunTask", input);
+    let spot = out["tasks"].as_array().unwrap().iter().filter(|t| s(t, "capacityProviderName") == "FARGATE_SPOT").count();
+    assert_eq!((out["tasks"].as_array().unwrap().len(), spot, out["failures"].as_array().unwrap().len()), (4, 3, 0));
+}
+
+/// A scenario that takes Fargate Spot capacity away before a service starts (base 1 on FARGATE, the rest on
+/// FARGATE_SPOT) and gives it back at 3 minutes: the capacity changes are scenario steps.
+const SPOT_OUTAGE: &str = r#"{ "formatVersion": 1, "name": "no Spot capacity", "seed": 9,
+  "steps": [
+    { "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "c" } },
+    { "at": "0s", "call": "ecs:PutClusterCapacityProviders", "input": { "cluster": "c", "capacityProviders": ["FARGATE", "FARGATE_SPOT"], "defaultCapacityProviderStrategy": [] } },
+    { "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": { "family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"],
+        "cpu": "256", "memory": "512", "containerDefinitions": [ { "name": "web", "image": "nginx:1.27", "essential": true } ] } },
+    { "at": "0s", "call": "sim:SetFargateSpotCapacity", "input": { "available": false } },
+    { "at": "5s", "call": "ecs:CreateService", "input": { "cluster": "c", "serviceName": "web", "taskDefinition": "web", "desiredCount": 4,
+        "capacityProviderStrategy": [ { "capacityProvider": "FARGATE", "base": 1, "weight": 0 }, { "capacityProvider": "FARGATE_SPOT", "weight": 1 } ],
+        "networkConfiguration": { "awsvpcConfiguration": { "subnets": ["subnet-default-a", "subnet-default-b"] } } } },
+    { "at": "3m", "call": "sim:SetFargateSpotCapacity", "input": { "available": true } }
+  ] }"#;
+
+#[test]
+fn a_service_without_spot_capacity_keeps_its_fargate_base_and_recovers_when_capacity_returns() {
+    let mut sim = Sim::new(&scenario(SPOT_OUTAGE), None);
+    advance(&mut sim, t("2m59s"));
+    let d = sim.describe_all();
+    let running = |d: &Value, p: &str| items(d, "tasks").iter().filter(|t| s(t, "capacityProviderName") == p && s(t, "lastStatus") == "RUNNING").count();
+    assert_eq!((running(&d, "FARGATE"), running(&d, "FARGATE_SPOT")), (1, 0), "the base task runs; no Spot task starts");
+    assert_eq!(service(&d, "web")["runningCount"], json!(1));
+    // One event for the failure, however many passes retried it (every 30 s for nearly 3 minutes).
+    let failure = format!("(service web) was unable to place a task. Reason: {NO_CAPACITY}.");
+    assert_eq!(service_events(&d, "web").iter().filter(|m| **m == failure).count(), 1, "{:?}", service_events(&d, "web"));
+    let actions: Vec<&str> = sim.log().iter().filter(|e| e.message.starts_with("ECS Service Action")).map(|e| e.message.as_str()).collect();
+    assert_eq!(actions, ["ECS Service Action: service web eventName SERVICE_TASK_PLACEMENT_FAILURE, reason RESOURCE:FARGATE, capacityProviderArns [arn:aws:ecs:us-east-1:123456789012:capacity-provider/FARGATE_SPOT]."]);
+    // The Why? panel's explanation says why, with no instances to list.
+    let explanation = sim.explain_service("c", "web").expect("a Spot service short of capacity is explained");
+    let reason = explanation.outcome.expect_err("not placed").reason;
+    assert_eq!((reason.as_str(), explanation.nodes.len()), ("RESOURCE:FARGATE", 0));
+
+    // Capacity is back at 3m: the next pass (a retry comes at most 30 s after a failed one) starts the 3 Spot tasks.
+    advance(&mut sim, t("3m30s"));
+    let started = sim.log().iter().find(|e| e.time > t("3m") && e.message.starts_with("(service web) has started 3 tasks")).expect("the Spot share started");
+    assert!(started.time <= t("3m30s"), "{:?}", started.time);
+    assert!(sim.explain_service("c", "web").is_none(), "nothing to explain with capacity back");
+    advance(&mut sim, t("5m"));
+    let d = sim.describe_all();
+    assert_eq!((running(&d, "FARGATE"), running(&d, "FARGATE_SPOT")), (1, 3));
+    assert_eq!(service(&d, "web")["runningCount"], json!(4));
+}
+
+#[test]
+fn running_spot_tasks_outlive_the_capacity_and_interrupted_ones_wait_for_it() {
+    let mut sim = Sim::new(&scenario("fargate-spot-interruption"), None);
+    advance(&mut sim, t("4m"));
+    ok(&mut sim, "sim:SetFargateSpotCapacity", json!({ "available": false }));
+    // The interruption at 5m stops 2 of the 6 Spot tasks at 7m; their replacements (both on Spot: FARGATE
+    // (2 + 1) / 1 = 3 against SPOT (4 + 1) / 3 ≈ 1.7, then 3 against 2) find no capacity.
+    advance(&mut sim, t("9m"));
+    let d = sim.describe_all();
+    let running = |d: &Value, p: &str| items(d, "tasks").iter().filter(|t| s(t, "capacityProviderName") == p && s(t, "lastStatus") == "RUNNING").count();
+    assert_eq!((running(&d, "FARGATE"), running(&d, "FARGATE_SPOT")), (4, 4), "the 4 Spot tasks not interrupted keep running");
+    assert_eq!(items(&d, "tasks").iter().filter(|t| s(t, "stopCode") == "SpotInterruption").count(), 2);
+    assert_eq!(service(&d, "web")["runningCount"], json!(8));
+    assert!(service_events(&d, "web").iter().any(|m| m.ends_with(&format!("Reason: {NO_CAPACITY}."))));
+    ok(&mut sim, "sim:SetFargateSpotCapacity", json!({ "available": true }));
+    advance(&mut sim, t("11m"));
+    let d = sim.describe_all();
+    assert_eq!((running(&d, "FARGATE"), running(&d, "FARGATE_SPOT")), (4, 6));
+}
+
+#[test]
+fn set_fargate_spot_capacity_refuses_bad_input_naming_the_field() {
+    let mut sim = Sim::new(&scenario(EMPTY_WORLD), None);
+    let cases: Vec<(Value, &str)> = vec![
+        (json!({}), "available can not be blank: give true or false."),
+        (json!({ "available": null }), "available can not be blank: give true or false."),
+        (json!({ "available": "false" }), "available must be true or false."),
+        (json!({ "available": 0 }), "available must be true or false."),
+        (json!({ "cluster": "c", "available": false }), "cluster is not taken: Fargate Spot capacity is set for the whole Region."),
+    ];
+    for (input, wanted) in cases {
+        let error = sim.call("sim:SetFargateSpotCapacity", input.clone()).expect_err(&format!("{input} must be refused"));
+        assert_eq!((error.code, error.message.as_str()), ("InvalidParameterException", wanted), "{input}");
+    }
+    // A refused call changes nothing: Spot capacity is still there.
+    assert!(!sim.log().iter().any(|e| e.kind == "fault"));
+}

@@ -50,6 +50,7 @@ pub const KNOWN_CALLS: &[&str] = &[
     "sim:SetLoad",
     "sim:SetTargetBehavior",
     "sim:InterruptSpotTasks",
+    "sim:SetFargateSpotCapacity",
     "sim:DescribeCost",
     "fis:aws:network:disrupt-connectivity",
 ];
@@ -175,6 +176,7 @@ impl Sim {
             "sim:SetLoad" => self.set_load(&input),
             "sim:SetTargetBehavior" => self.set_target_behavior_call(&input),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks_call(&input),
+            "sim:SetFargateSpotCapacity" => self.set_fargate_spot_capacity_call(&input),
             "sim:DescribeCost" => Ok(super::cost::cost_json(&self.cost_report())),
             "fis:aws:network:disrupt-connectivity" => self.fis_disrupt_connectivity(&input),
             "sim:WriteFile" => self.file_call(&input, true),

@@ -1,6 +1,7 @@
 //! Capacity in the engine: capacity provider strategies on RunTask and services, tasks waiting in
-//! PROVISIONING for an Auto Scaling group capacity provider, Fargate Spot interruptions, the Fargate task
-//! launch rate, and instances drained before an Auto Scaling group scale-in terminates them.
+//! PROVISIONING for an Auto Scaling group capacity provider, Fargate Spot interruptions and Spot capacity
+//! running out, the Fargate task launch rate, and instances drained before an Auto Scaling group scale-in
+//! terminates them.
 
 use crate::table::Table;
 
@@ -22,6 +23,18 @@ pub const CAPACITY_WAIT_MS: u64 = 30 * 60_000;
 /// at 20 tasks a second (the Amazon ECS throttling page, seen in a transcription: [UNVERIFIED]).
 pub const FARGATE_LAUNCH_BURST: u64 = 100;
 pub const FARGATE_LAUNCHES_PER_SECOND: u64 = 20;
+/// The reason of a placement failure when there is no Fargate Spot capacity (reference §1.5: the
+/// SERVICE_TASK_PLACEMENT_FAILURE event's reason, ECSDG ecs_cwe_events.md).
+pub const FARGATE_CAPACITY_REASON: &str = "RESOURCE:FARGATE";
+/// What a Fargate RunTask says when there is no capacity (reference §1.5, the re:Post article).
+pub const FARGATE_CAPACITY_UNAVAILABLE: &str = "Capacity is unavailable at this time. Please try again later or in a different availability zone";
+
+/// A FARGATE_SPOT task that cannot start for want of Spot capacity. [UNVERIFIED]: that RunTask gives the
+/// reason `RESOURCE:FARGATE` with the capacity text as `detail`, and that the service event reads
+/// "was unable to place a task. Reason: <the capacity text>." (seen in third-party transcriptions).
+pub(crate) fn spot_capacity_failure() -> Failure {
+    Failure { reason: FARGATE_CAPACITY_REASON.into(), closest: None, detail: format!("was unable to place a task. Reason: {FARGATE_CAPACITY_UNAVAILABLE}.") }
+}
 
 impl Sim {
     /// The launch type and capacity provider strategy of a RunTask or CreateService/UpdateService request:
@@ -73,6 +86,11 @@ impl Sim {
         }
         let (mut launched, mut failures) = (Vec::new(), Vec::new());
         for (provider, count) in split_by_strategy(strategy, request.count, current) {
+            // Without Spot capacity the Spot share fails; the rest of the strategy still launches.
+            if provider == FARGATE_SPOT && !self.fargate_spot_available {
+                failures.extend((0..count).map(|_| spot_capacity_failure()));
+                continue;
+            }
             let launch_type = if provider == FARGATE || provider == FARGATE_SPOT { LaunchType::Fargate } else { LaunchType::Ec2 };
             let part = LaunchRequest {
                 cluster: request.cluster.clone(),
@@ -292,6 +310,40 @@ impl Sim {
             self.spot_warning(*key);
         }
         Ok(json!({ "interruptedTasks": chosen.iter().map(|k| self.tasks[k].arn.clone()).collect::<Vec<_>>() }))
+    }
+
+    /// `sim:SetFargateSpotCapacity` `{ "available": false }`: the Region runs out of Fargate Spot capacity.
+    /// New FARGATE_SPOT tasks fail placement (RunTask `failures`, a service's event, retried every pass)
+    /// until `{ "available": true }`; running Spot tasks go on (interruptions are `sim:InterruptSpotTasks`).
+    pub(crate) fn set_fargate_spot_capacity_call(&mut self, input: &Value) -> ApiResult {
+        if input.get("cluster").is_some() {
+            return Err(ApiError::invalid_parameter("cluster is not taken: Fargate Spot capacity is set for the whole Region."));
+        }
+        let available = match input.get("available") {
+            Some(Value::Bool(available)) => *available,
+            None | Some(Value::Null) => return Err(ApiError::invalid_parameter("available can not be blank: give true or false.")),
+            Some(_) => return Err(ApiError::invalid_parameter("available must be true or false.")),
+        };
+        self.fargate_spot_available = available;
+        let region = self.scenario.region.clone();
+        let message = if available {
+            format!("Fargate Spot capacity in {region} is available again: services place their missing FARGATE_SPOT tasks on their next pass.")
+        } else {
+            format!("Fargate Spot capacity in {region} is unavailable: new FARGATE_SPOT tasks fail with {FARGATE_CAPACITY_REASON}; running ones go on.")
+        };
+        self.log_entry("fault", "sim:SetFargateSpotCapacity".into(), message, None);
+        Ok(json!({ "region": region, "available": available }))
+    }
+
+    /// The EventBridge service action event of a service that found no Fargate Spot capacity (reference §1.5).
+    pub(crate) fn log_spot_placement_failure(&mut self, service_name: &str) {
+        let provider_arn = self.arn("ecs", &format!("capacity-provider/{FARGATE_SPOT}"));
+        self.log_entry(
+            "service",
+            format!("service {service_name}"),
+            format!("ECS Service Action: service {service_name} eventName SERVICE_TASK_PLACEMENT_FAILURE, reason {FARGATE_CAPACITY_REASON}, capacityProviderArns [{provider_arn}]."),
+            None,
+        );
     }
 
     /// The two-minute warning: the task-state-change event (desiredStatus STOPPED, lastStatus RUNNING,

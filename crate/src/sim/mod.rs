@@ -224,6 +224,8 @@ pub struct Sim {
     pub(crate) fargate_bucket_at: SimTime,
     /// `sim:InterruptSpotTasks` `percentPerHour`: the standing Spot interruption rate.
     pub(crate) spot_percent_per_hour: u32,
+    /// `sim:SetFargateSpotCapacity`: whether the Region has Fargate Spot capacity for new tasks.
+    pub(crate) fargate_spot_available: bool,
 }
 
 impl Sim {
@@ -276,6 +278,7 @@ impl Sim {
             fargate_bucket_milli: capacity::FARGATE_LAUNCH_BURST * 1000,
             fargate_bucket_at: SimTime::ZERO,
             spot_percent_per_hour: 0,
+            fargate_spot_available: true,
             volumes: crate::efs::VolumeStore::new(),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
@@ -545,8 +548,14 @@ impl Sim {
     }
 
     /// Explains why the next task of a service can or cannot be placed, from the current state.
+    /// A Fargate service has no instances to explain: it can only be short of Fargate Spot capacity.
     pub fn explain_service(&mut self, cluster: &str, service_name: &str) -> Option<Explanation> {
-        let key = self.services.values().find(|s| s.name == service_name && s.cluster == cluster)?.key;
+        let service = self.services.values().find(|s| s.name == service_name && s.cluster == cluster)?;
+        if service.launch_type == LaunchType::Fargate {
+            let on_spot = service.capacity_provider_strategy.iter().any(|s| s.provider == crate::scaling::FARGATE_SPOT);
+            return (on_spot && !self.fargate_spot_available).then(|| Explanation { nodes: vec![], outcome: Err(capacity::spot_capacity_failure()) });
+        }
+        let key = service.key;
         let demand = self.service_demand(key)?;
         let pool = self.pools.get(cluster)?;
         let mut rng = self.rng.clone();

@@ -643,6 +643,9 @@ impl Sim {
                 let repeated = self.services[&key].last_placement_failure.as_deref() == Some(message.as_str());
                 if !repeated {
                     self.service_event(key, message.clone());
+                    if failure.reason == super::capacity::FARGATE_CAPACITY_REASON {
+                        self.log_spot_placement_failure(&service.name);
+                    }
                     if let Some(s) = self.services.get_mut(&key) {
                         s.last_placement_failure = Some(message);
                     }

@@ -102,6 +102,9 @@ impl Sim {
                 if let Some(arn) = arn {
                     failure["arn"] = json!(arn);
                 }
+                if f.reason == super::capacity::FARGATE_CAPACITY_REASON {
+                    failure["detail"] = json!(super::capacity::FARGATE_CAPACITY_UNAVAILABLE);
+                }
                 failure
             })
             .collect();

@@ -105,14 +105,17 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
         }
         acc
     });
+    let not_placed = match &explanation.outcome {
+        Ok(_) => html! {},
+        Err(failure) => html! { <p class="error-text">{ format!("Not placed: {} — {}", failure.reason, failure.detail) }</p> },
+    };
+    // A Fargate service's explanation has no instances: the failure line is all of it.
+    if explanation.nodes.is_empty() {
+        return not_placed;
+    }
     html! {
         <>
-            {
-                match &explanation.outcome {
-                    Ok(_) => html! {},
-                    Err(failure) => html! { <p class="error-text">{ format!("Not placed: {} — {}", failure.reason, failure.detail) }</p> },
-                }
-            }
+            { not_placed }
             <div class="table-scroll">
                 <table class="explain-table">
                     <thead>
@@ -228,7 +231,7 @@ fn service_details(sim: &SimHandle, name: &str) -> Html {
         return hint("This service no longer exists.");
     };
     let short = service.running_count + service.pending_count < service.desired_count;
-    let explanation = if short && service.launch_type != "FARGATE" { explain(sim, &service.cluster, &service.name) } else { None };
+    let explanation = if short { explain(sim, &service.cluster, &service.name) } else { None };
     html! {
         <div class="details">
             { subhead(&format!("Service {}", service.name)) }
