@@ -204,7 +204,8 @@ fn timeline() -> Html {
     let clock = use_clock();
     let dragged_ms = use_state_eq(|| None::<u64>);
     let end_ms = sim.state.latest_ms.max(clock.now_ms);
-    let ms_of = |e: &Event| e.target_dyn_into::<web_sys::HtmlInputElement>().and_then(|input| input.value().parse::<f64>().ok()).map(|ms| ms.max(0.0) as u64);
+    // `valueAsNumber`: JavaScript reads the number (a Rust float parser would add its tables to the wasm).
+    let ms_of = |e: &Event| e.target_dyn_into::<web_sys::HtmlInputElement>().map(|input| input.value_as_number()).filter(|ms| ms.is_finite()).map(|ms| ms.max(0.0) as u64);
     let on_input = {
         let (sim, dragged_ms) = (sim.clone(), dragged_ms.clone());
         Callback::from(move |e: InputEvent| {
