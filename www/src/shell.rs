@@ -226,8 +226,15 @@ fn timeline() -> Html {
         })
     };
     let pending = sim.state.pending_calls;
+    // A mark under the track for each call, where it was made (hollow: still to replay).
+    let marks = sim.timeline_calls().into_iter().enumerate().map(|(i, (time_ms, call, pending))| {
+        let left_percent = if end_ms == 0 { 0.0 } else { time_ms as f64 * 100.0 / end_ms as f64 };
+        let title = format!("{call} at {}{}", format_elapsed(time_ms), if pending { " (replays)" } else { "" });
+        html! { <span key={i} class={classes!("timeline-mark", pending.then_some("pending"))} style={format!("left: {left_percent:.2}%")} title={title}></span> }
+    });
     html! {
         <div class="timeline">
+            <div class="timeline-marks" aria-hidden="true">{ for marks }</div>
             <input type="range" min="0" max={end_ms.to_string()} step="any" value={clock.now_ms.to_string()}
                 oninput={on_input} onchange={on_change} aria-label="Timeline" aria-valuetext={format_elapsed(clock.now_ms)}
                 title="Drag back to rewind the run, forward to replay it" />

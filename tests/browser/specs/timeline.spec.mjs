@@ -47,6 +47,7 @@ test('the timeline rewinds to the same run and replays the later call back to th
   check(rewound.pendingCalls === 1 && rewound.latestMs === end.simTimeMs, `after the rewind: ${JSON.stringify(rewound)}`);
   check(!rewound.playing, 'a rewind leaves the run paused');
   check((await page.textContent('.timeline-caption')).includes('1 later call replays'), 'the timeline does not say a call will replay');
+  check((await page.locator('.timeline-mark.pending[title^="ecs:RunTask at T+00:3"]').count()) === 1, 'no hollow mark for the RunTask to replay');
   check((await page.textContent('.clock-elapsed')) === 'T+00:10', `the clock shows ${await page.textContent('.clock-elapsed')}`);
   check((await page.locator('.log-row.kind-call:has-text("ecs:RunTask")').count()) === 0, 'the event log still shows the later RunTask');
   await screenshot(page, 'timeline-rewound');
@@ -64,6 +65,7 @@ test('the timeline rewinds to the same run and replays the later call back to th
   check(replayed.traceHash === end.traceHash && replayed.nEvents === end.nEvents && replayed.pendingCalls === 0,
     `replayed ${JSON.stringify(replayed)}, original ${JSON.stringify(end)}`);
   check((await page.locator('.log-row.kind-call:has-text("ecs:RunTask")').count()) === 1, 'the replayed RunTask is not in the event log');
+  check((await page.locator('.timeline-mark:not(.pending)').count()) === 1, 'the replayed RunTask is not marked as made');
   check(call.nEvents < end.nEvents, 'the call was made mid-run');
 
   // Step back (,) undoes one event; Step (.) redoes it.

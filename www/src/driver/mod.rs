@@ -412,6 +412,14 @@ impl SimHandle {
     pub fn seed(&self) -> u64 {
         self.driver.borrow().sim.seed()
     }
+
+    /// The run's calls for the timeline's marks: (sim time in milliseconds, call name, whether a rewound run
+    /// has still to replay it).
+    pub fn timeline_calls(&self) -> Vec<(u64, String, bool)> {
+        let driver = self.driver.borrow();
+        let made = driver.sim.recorded_calls().iter().map(|c| (c, false));
+        made.chain(driver.pending.iter().map(|c| (c, true))).map(|(c, pending)| (c.time.as_millis(), c.call.clone(), pending)).collect()
+    }
 }
 
 thread_local! {
