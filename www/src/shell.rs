@@ -241,7 +241,8 @@ fn timeline() -> Html {
             <span class="timeline-caption" role="status">
                 { match (*dragged_ms, pending) {
                     (Some(ms), _) => format!("to {}", format_elapsed(ms)),
-                    (None, 0) => format!("of {}", format_elapsed(end_ms)),
+                    (None, 0) if clock.now_ms >= end_ms => "timeline · drag back to rewind".to_string(),
+                    (None, 0) => format!("rewound from {}", format_elapsed(end_ms)),
                     (None, 1) => "rewound · 1 later call replays".to_string(),
                     (None, n) => format!("rewound · {n} later calls replay"),
                 } }
