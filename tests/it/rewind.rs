@@ -140,3 +140,27 @@ fn a_step_applies_a_call_due_before_the_next_event_first() {
     assert_eq!(rewound.now(), t("1m"));
     assert_eq!(rewound.trace_hash(), sim.trace_hash());
 }
+
+#[test]
+fn every_builtin_rewound_anywhere_replays_to_the_same_run() {
+    for (id, _) in ecs_sim::scenario::BUILTIN_SCENARIOS {
+        let scn = scenario(id);
+        let mut live = Sim::new(&scn, None);
+        advance(&mut live, t("3m"));
+        // A call that changes the run where the scenario has a service (one more task), and one that does not.
+        let describe = live.describe_all();
+        if let Some(first) = items(&describe, "services").iter().find(|svc| s(svc, "schedulingStrategy") == "REPLICA") {
+            let (cluster, name, desired) = (s(first, "clusterArn").to_string(), s(first, "serviceName").to_string(), first["desiredCount"].as_u64().unwrap_or(0));
+            live.call("ecs:UpdateService", json!({ "cluster": cluster, "service": name, "desiredCount": desired + 1 })).expect("UpdateService");
+        }
+        advance(&mut live, t("7m"));
+        live.call("ecs:CreateCluster", json!({ "clusterName": "rewind-probe" })).expect("CreateCluster");
+        advance(&mut live, t("20m"));
+        for at in ["0s", "2m59s", "3m", "5m", "7m", "19m"] {
+            let (mut rewound, mut pending) = Sim::replay_to(&scn, None, live.recorded_calls(), RunPoint::at_time(t(at)));
+            forward(&mut rewound, t("20m"), &mut pending);
+            assert_eq!(rewound.trace_hash(), live.trace_hash(), "{id} rewound to {at}");
+            assert_eq!(rewound.describe_all(), live.describe_all(), "{id} rewound to {at}");
+        }
+    }
+}
