@@ -345,6 +345,8 @@ fn junk(rng: &mut Prng, depth: u32) -> Value {
 #[test]
 fn no_call_input_panics() {
     let mut rng = Prng::new(5);
+    // Every call the app's API console offers: ECS, EC2, FIS, IAM, EFS, Elastic Load Balancing, scaling, sim.
+    let all_calls: Vec<&str> = ecs_sim::sim::known_calls().collect();
     for case in 0..40 {
         // A populated world (the binpack scenario at 3 minutes, or a cluster growing through a capacity
         // provider at 7 minutes, with tasks waiting for capacity), then junk calls interleaved with valid ones.
@@ -354,7 +356,7 @@ fn no_call_input_panics() {
             let call = match rng.below(20) {
                 0 => "ecs:NoSuchCall".to_string(),
                 1..=4 => pick(&mut rng, ecs_sim::scaling::SCALING_CALLS).to_string(),
-                _ => pick(&mut rng, KNOWN_CALLS).to_string(),
+                _ => pick(&mut rng, &all_calls).to_string(),
             };
             let input = if rng.chance(1, 10) { junk(&mut rng, 4) } else { Value::Object(junk(&mut rng, 0).as_object().cloned().unwrap_or_default()) };
             let _ = sim.call(&call, input);
@@ -373,4 +375,20 @@ fn no_call_input_panics() {
         }
         let _ = sim.explain_service("demo", "packed");
     }
+}
+
+#[test]
+fn every_listed_call_is_answered_and_only_those() {
+    let mut sim = run_scenario("binpack-vs-spread", None, "3m");
+    let all: Vec<&str> = ecs_sim::sim::known_calls().collect();
+    assert!(all.len() > 100, "{} calls listed", all.len());
+    for call in &all {
+        assert!(ecs_sim::sim::is_known_call(call), "{call}");
+        // An empty input is refused or answered by the call itself, never as an unknown operation.
+        if let Err(error) = sim.call(call, serde_json::json!({})) {
+            assert_ne!(error.code, "UnknownOperationException", "{call}");
+        }
+    }
+    let error = sim.call("ecs:DescribeEverything", serde_json::json!({})).expect_err("an unknown call");
+    assert_eq!(error.code, "UnknownOperationException");
 }

@@ -63,6 +63,12 @@ pub fn is_known_call(call: &str) -> bool {
     KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call) || crate::efs::EFS_CALLS.contains(&call) || crate::elb::ELB_CALLS.contains(&call) || super::autoscaling::is_wired_scaling_call(call)
 }
 
+/// Every call the playground answers, service by service (the app's API console offers them).
+pub fn known_calls() -> impl Iterator<Item = &'static str> {
+    let services = [KNOWN_CALLS, crate::iam::calls::IAM_CALLS, crate::efs::EFS_CALLS, crate::elb::ELB_CALLS, crate::scaling::SCALING_CALLS];
+    services.into_iter().flatten().copied()
+}
+
 pub(crate) use crate::api::{str_field, string_list};
 
 fn require_str<'a>(input: &'a Value, name: &str) -> Result<&'a str, ApiError> {

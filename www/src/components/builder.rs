@@ -1,5 +1,5 @@
 //! The builder: cluster (EC2 instances), task definitions (form and JSON, kept in sync, validated
-//! live by the core), services, RunTask, and files (import, export, share link). Every action is an
+//! live by the core), services, RunTask, files (import, export, share link) and the API console. Every action is an
 //! AWS call through `SimHandle::dispatch`; a refusal shows AWS's message inline.
 
 use ecs_sim::catalog::INSTANCE_TYPES;
@@ -11,7 +11,7 @@ use crate::components::form::{button, call_button, check_box, checked, event_val
 use crate::driver::{use_sim, SimHandle};
 
 /// The builder's tabs.
-const TABS: [&str; 9] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Files"];
+const TABS: [&str; 10] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Files", "API"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -36,6 +36,7 @@ pub fn builder() -> Html {
                         "Storage" => html! { <super::storage::StorageForm /> },
                         "Load balancing" => html! { <super::loadbalancing::LoadBalancingForm /> },
                         "Scaling" => html! { <super::scaling::ScalingForm /> },
+                        "API" => html! { <super::console::ApiConsole /> },
                         _ => html! { <FilesForm /> },
                     }
                 }

@@ -1,7 +1,8 @@
 //! The page's regions: builder, cluster map, explanation panel and event log, plus the IAM and
-//! storage parts they share, the scaling tab and charts, and the cost panel.
+//! storage parts they share, the scaling tab and charts, the cost panel and the API console.
 
 pub mod builder;
+pub mod console;
 pub mod cost;
 pub mod explain;
 pub mod form;
