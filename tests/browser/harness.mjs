@@ -105,11 +105,26 @@ export async function loadScenario(page, url, id) {
   await page.selectOption('.time-controls select', '600');
 }
 
-/** Waits until the sim clock passes `ms`, then pauses. */
+/**
+ * Waits until the sim clock passes `ms`, pauses, and if the run went past `ms` (a slow frame at 600x can
+ * cover minutes of sim time) takes it back to exactly `ms` with the timeline: the run as it stood then, so
+ * what a test checks next does not depend on the machine's speed.
+ */
 export async function runUntil(page, ms) {
   await page.waitForFunction((ms) => window.ecsPlayground.state().simTimeMs >= ms, ms, { timeout: 30_000 });
   if (await page.evaluate(() => window.ecsPlayground.state().playing)) await page.click('.time-controls .play');
   await page.waitForFunction(() => !window.ecsPlayground.state().playing);
+  if ((await page.evaluate(() => window.ecsPlayground.state().simTimeMs)) > ms) await seekTo(page, ms);
+}
+
+/** Drags the timeline to `ms` (input, then change on release) and waits for the run to get there. */
+export async function seekTo(page, ms) {
+  await page.locator('.timeline input').evaluate((el, ms) => {
+    el.value = String(ms);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+    el.dispatchEvent(new Event('change', { bubbles: true }));
+  }, ms);
+  await page.waitForFunction((ms) => window.ecsPlayground.state().simTimeMs === ms, ms);
 }
 
 /** Runs a benchmark's `main` (which resolves to an exit code) and exits with it; errors exit 1. */

@@ -69,6 +69,23 @@ test('an invalid task definition shows AWS\'s message', async ({ page, url }) =>
   await page.waitForSelector('.log-row.kind-error');
 });
 
+test('form edits in a row all reach the task definition JSON', async ({ page, url }) => {
+  await page.goto(url);
+  await waitForApp(page);
+  await openTab(page, 'Task definitions');
+  // Both edits in one task, before any re-render: the second must not start from the state before the first.
+  await page.evaluate(() => {
+    for (const [name, value] of [['family', 'fast'], ['cpu', '1024'], ['memory', '2048']]) {
+      const input = document.querySelector(`.builder [name="${name}"]`);
+      input.value = value;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    }
+  });
+  await page.waitForFunction(() => JSON.parse(document.querySelector('.builder textarea').value).memory === '2048');
+  const doc = JSON.parse(await page.inputValue('.builder textarea'));
+  check(doc.family === 'fast' && doc.cpu === '1024', `an edit was lost: ${JSON.stringify({ family: doc.family, cpu: doc.cpu, memory: doc.memory })}`);
+});
+
 test('a reload restores the work', async ({ page, url }) => {
   await page.goto(url);
   await waitForApp(page);

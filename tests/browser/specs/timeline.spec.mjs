@@ -1,19 +1,9 @@
 // The timeline: rewinding rebuilds the run as it stood (the same trace hash as a run stopped there),
 // replaying forward re-applies the learner's later calls (the same hash as before the rewind), a step back
 // undoes one event, a rewound run survives a reload, and a new call after a rewind takes another course.
-import { check, openTab, screenshot, test, waitForApp } from '../harness.mjs';
+import { check, openTab, screenshot, seekTo, test, waitForApp } from '../harness.mjs';
 
 const state = (page) => page.evaluate(() => window.ecsPlayground.state());
-
-/** Drags the timeline to `ms` (input, then change on release) and waits for the run to get there. */
-async function seekTo(page, ms) {
-  await page.locator('.timeline input').evaluate((el, ms) => {
-    el.value = String(ms);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
-  }, ms);
-  await page.waitForFunction((ms) => window.ecsPlayground.state().simTimeMs === ms, ms);
-}
 
 /** The first scenario at 60x: paused after 30 s of sim time, one RunTask call, then on past 4 minutes. */
 async function runWithOneCall(page, url) {

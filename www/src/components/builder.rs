@@ -227,26 +227,23 @@ fn validate(text: &str) -> Vec<String> {
 #[function_component(TaskDefinitionForm)]
 fn task_definition_form() -> Html {
     let sim = use_sim();
-    let form = use_state(TdForm::default);
-    let json_text = use_state(|| pretty(&TdForm::default().to_json()));
+    let draft = use_reducer(TdDraft::default);
     let result = use_outcome();
-    let errors = use_memo((*json_text).clone(), |text| validate(text));
+    let errors = use_memo(draft.json_text.clone(), |text| validate(text));
 
-    // A form edit rewrites the JSON; a JSON edit updates the form (when it parses).
-    let set_field = |apply: fn(&mut TdForm, String)| td_setter(&form, &json_text, apply);
+    // A form edit rewrites the JSON; a JSON edit updates the form (when it parses). Both go through the
+    // reducer, so two edits before a re-render both land (a handler's copy of the state may be stale).
+    let set_field = |apply: fn(&mut TdForm, String)| {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| draft.dispatch(TdEdit::Field(apply, event_value(&e))))
+    };
     let on_json = {
-        let (form, json_text) = (form.clone(), json_text.clone());
-        Callback::from(move |e: InputEvent| {
-            let text = event_value(&e);
-            if let Ok(doc) = serde_json::from_str::<Value>(&text) {
-                form.set(TdForm::from_json(&doc, &form));
-            }
-            json_text.set(text);
-        })
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| draft.dispatch(TdEdit::Json(event_value(&e))))
     };
     let register = {
-        let (sim, json_text, result) = (sim.clone(), json_text.clone(), result.clone());
-        Callback::from(move |_| match serde_json::from_str::<Value>(&json_text) {
+        let (sim, draft, result) = (sim.clone(), draft.clone(), result.clone());
+        Callback::from(move |_| match serde_json::from_str::<Value>(&draft.json_text) {
             Ok(doc) => result.set(Some(sim.dispatch("ecs:RegisterTaskDefinition", doc).map(|out| {
                 let td = &out["taskDefinition"];
                 format!("Registered {}:{}.", td["family"].as_str().unwrap_or("?"), td["revision"])
@@ -254,7 +251,7 @@ fn task_definition_form() -> Html {
             Err(e) => result.set(Some(Err(format!("The JSON does not parse: {e}")))),
         })
     };
-    let f = &*form;
+    let f = &draft.form;
     let view = sim.view();
     let roles: Vec<&str> = view.roles.iter().map(|r| r.arn.as_str()).collect();
     html! {
@@ -276,7 +273,7 @@ fn task_definition_form() -> Html {
                     { td_role("Execution role (executionRoleArn)", "executionRoleArn", &f.execution_role, &roles, set_field(|f, v| f.execution_role = v)) }
                 </fieldset>
                 <label class="field td-json"><span>{ "JSON (RegisterTaskDefinition input)" }</span>
-                    <textarea name="taskDefinitionJson" spellcheck="false" rows="14" value={(*json_text).clone()} oninput={on_json} />
+                    <textarea name="taskDefinitionJson" spellcheck="false" rows="14" value={draft.json_text.clone()} oninput={on_json} />
                 </label>
             </div>
             if errors.is_empty() {
@@ -312,14 +309,45 @@ fn task_definition_form() -> Html {
 
 /// The change callback of one task definition form field: applies the field's value to the form
 /// and rewrites the JSON from it.
-fn td_setter(form: &UseStateHandle<TdForm>, json_text: &UseStateHandle<String>, apply: fn(&mut TdForm, String)) -> Callback<Event> {
-    let (form, json_text) = (form.clone(), json_text.clone());
-    Callback::from(move |e: Event| {
-        let mut next = (*form).clone();
-        apply(&mut next, event_value(&e));
-        json_text.set(pretty(&next.to_json()));
-        form.set(next);
-    })
+/// The task definition being drafted: the form's fields and the JSON beside them.
+#[derive(Clone, PartialEq)]
+struct TdDraft {
+    form: TdForm,
+    json_text: String,
+}
+
+impl Default for TdDraft {
+    fn default() -> TdDraft {
+        let form = TdForm::default();
+        TdDraft { json_text: pretty(&form.to_json()), form }
+    }
+}
+
+/// An edit of the draft: a form field (how to set it, and the new value), or the JSON text.
+enum TdEdit {
+    Field(fn(&mut TdForm, String), String),
+    Json(String),
+}
+
+impl Reducible for TdDraft {
+    type Action = TdEdit;
+
+    fn reduce(self: std::rc::Rc<Self>, edit: TdEdit) -> std::rc::Rc<Self> {
+        let mut next = (*self).clone();
+        match edit {
+            TdEdit::Field(apply, value) => {
+                apply(&mut next.form, value);
+                next.json_text = pretty(&next.form.to_json());
+            }
+            TdEdit::Json(text) => {
+                if let Ok(doc) = serde_json::from_str::<Value>(&text) {
+                    next.form = TdForm::from_json(&doc, &next.form);
+                }
+                next.json_text = text;
+            }
+        }
+        std::rc::Rc::new(next)
+    }
 }
 
 /// A task definition text field (bound on change, so the JSON is rewritten once per edit).
