@@ -97,7 +97,7 @@ fn strategy_validation_errors_are_worded_like_aws() {
     advance(&mut other, t("0s"));
     let cases: Vec<(Value, &str)> = vec![
         (json!({ "launchType": "FARGATE", "capacityProviderStrategy": [ { "capacityProvider": "FARGATE", "weight": 1 } ] }),
-         "Specifying both a launch type and capacity provider strategy is not supported."),
+         "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again."),
         (json!({ "capacityProviderStrategy": [ { "capacityProvider": "nope", "weight": 1 } ] }), "The specified capacity provider 'nope' was not found."),
         (json!({ "capacityProviderStrategy": [ { "capacityProvider": "FARGATE", "base": 1, "weight": 1 }, { "capacityProvider": "FARGATE_SPOT", "base": 1, "weight": 1 } ] }),
          "Only one capacity provider in a capacity provider strategy can have a base defined."),
