@@ -235,6 +235,12 @@ fn put_scaling_policy_refuses_bad_input_in_aws_words() {
     let e = call(&mut sim, serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "p", "PolicyType": "StepScaling", "AdjustmentType": "ChangeInCapacity", "Cooldown": 60,
         "StepAdjustments": [ { "MetricIntervalLowerBound": 0, "ScalingAdjustment": 1 } ] }));
     assert!(e.contains("Cooldown is only supported for policy type SimpleScaling"), "{e}");
+    let e = call(&mut sim, serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "p", "AdjustmentType": "ChangeInCapacity" }));
+    assert!(e.contains("Scaling increment must be specified for a SimpleScaling policy"), "{e}");
+    // [1, 2) alone: a positive upper bound with no step above it, in EC2 Auto Scaling's own words.
+    let e = call(&mut sim, serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "p", "PolicyType": "StepScaling", "AdjustmentType": "ChangeInCapacity",
+        "StepAdjustments": [ { "MetricIntervalLowerBound": 1, "MetricIntervalUpperBound": 2, "ScalingAdjustment": 1 } ] }));
+    assert!(e.contains("ValidationError") && e.contains("There must be a StepAdjustment with an unspecified upper bound (i.e., upper bound is null) when one StepAdjustment has a positive upper bound"), "{e}");
     let e = call(&mut sim, serde_json::json!({ "AutoScalingGroupName": "classic-asg", "PolicyName": "p", "PolicyType": "TargetTrackingScaling",
         "TargetTrackingConfiguration": { "TargetValue": 50, "PredefinedMetricSpecification": { "PredefinedMetricType": "ASGAverageCPUUtilization" } } }));
     assert!(e.contains("ASGAverageCPUUtilization") && e.contains("CustomizedMetricSpecification"), "{e}");

@@ -97,7 +97,7 @@ fn strategy_validation_errors_are_worded_like_aws() {
     advance(&mut other, t("0s"));
     let cases: Vec<(Value, &str)> = vec![
         (json!({ "launchType": "FARGATE", "capacityProviderStrategy": [ { "capacityProvider": "FARGATE", "weight": 1 } ] }),
-         "Specifying both a launch type and capacity provider strategy is not supported."),
+         "Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again."),
         (json!({ "capacityProviderStrategy": [ { "capacityProvider": "nope", "weight": 1 } ] }), "The specified capacity provider 'nope' was not found."),
         (json!({ "capacityProviderStrategy": [ { "capacityProvider": "FARGATE", "base": 1, "weight": 1 }, { "capacityProvider": "FARGATE_SPOT", "base": 1, "weight": 1 } ] }),
          "Only one capacity provider in a capacity provider strategy can have a base defined."),
@@ -415,4 +415,23 @@ fn set_fargate_spot_capacity_refuses_bad_input_naming_the_field() {
     }
     // A refused call changes nothing: Spot capacity is still there.
     assert!(!sim.log().iter().any(|e| e.kind == "fault"));
+}
+
+/// A DAEMON service takes no capacity provider strategy, not even the cluster's default one (AWS refuses it,
+/// aws/containers-roadmap#692); `launchType` EC2 is the way round.
+#[test]
+fn a_daemon_service_refuses_the_cluster_default_strategy_unless_a_launch_type_is_given() {
+    let mut sim = asg_world(1, 0, 0, false);
+    let daemon = json!({ "cluster": "c", "serviceName": "agent", "taskDefinition": "worker", "schedulingStrategy": "DAEMON" });
+    let wanted = "Specifying a capacity provider strategy is not supported when you create a service using the DAEMON scheduling strategy.";
+    let error = sim.call("ecs:CreateService", daemon.clone()).expect_err("the cluster has a default strategy");
+    assert_eq!((error.code, error.message.as_str()), ("InvalidParameterException", wanted));
+    let mut given = daemon.clone();
+    given["capacityProviderStrategy"] = json!([ { "capacityProvider": "cp", "weight": 1 } ]);
+    assert_eq!(sim.call("ecs:CreateService", given).expect_err("a strategy given").message, wanted);
+    let mut ec2 = daemon;
+    ec2["launchType"] = json!("EC2");
+    let out = ok(&mut sim, "ecs:CreateService", ec2);
+    assert_eq!(out["service"]["schedulingStrategy"], "DAEMON");
+    assert_eq!(out["service"]["launchType"], "EC2");
 }

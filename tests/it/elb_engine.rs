@@ -193,5 +193,5 @@ fn protocols_are_folded_in_ascii_only() {
         .call("elasticloadbalancing:CreateListener", json!({ "LoadBalancerArn": lb, "Port": 8443, "Protocol": "tcp\u{e9}",
             "DefaultActions": [ { "Type": "fixed-response", "FixedResponseConfig": { "StatusCode": "200" } } ] }))
         .expect_err("not an ALB protocol");
-    assert_eq!(error.message, "Protocol 'TCP\u{e9}' is not supported with a load balancer of type 'application'");
+    assert_eq!(error.message, "Listener protocol 'TCP\u{e9}' must be one of 'HTTPS, HTTP'");
 }

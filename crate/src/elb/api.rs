@@ -21,8 +21,9 @@ fn lb_not_found(arn: &str) -> ApiError {
 fn tg_not_found(arn: &str) -> ApiError {
     ApiError::new("TargetGroupNotFound", format!("Target groups '[{arn}]' not found"))
 }
-fn listener_not_found(arn: &str) -> ApiError {
-    ApiError::new("ListenerNotFound", format!("Listeners '[{arn}]' not found")) // [UNVERIFIED] text
+fn listener_not_found(_arn: &str) -> ApiError {
+    // text: AWS's answer quoted in kubernetes-sigs/aws-load-balancer-controller#1157 and awslabs/kubeflow-manifests#116
+    ApiError::new("ListenerNotFound", "One or more listeners not found")
 }
 fn rule_not_found() -> ApiError {
     ApiError::new("RuleNotFound", "One or more rules not found") // [UNVERIFIED] text
@@ -68,7 +69,8 @@ pub(crate) fn dispatch(st: &mut ElbState, call: &str, input: &Value, ctx: &ElbCo
         "DeleteRule" => {
             let arn = s(input, "RuleArn").unwrap_or("");
             if arn.ends_with("/default") || st.listeners.values().any(|l| format!("{}/default", l.arn.replace(":listener/", ":listener-rule/")) == arn) {
-                return Err(ApiError::new("OperationNotPermitted", "Default rules cannot be deleted")); // [UNVERIFIED]
+                // Patterned on ModifyRule's "Default rule '<arn>' cannot be modified" (FeLvi-zzz/tentez#32); [UNVERIFIED] for DeleteRule.
+                return Err(ApiError::new("OperationNotPermitted", format!("Default rule '{arn}' cannot be deleted")));
             }
             st.rules.remove(arn).ok_or_else(rule_not_found)?;
             Ok(json!({}))
@@ -107,7 +109,8 @@ fn resolve_subnets(input: &Value, ctx: &ElbContext) -> Result<Vec<(String, Strin
             None => return Err(ApiError::new("SubnetNotFound", format!("The subnet ID '{id}' does not exist"))), // [UNVERIFIED]
         };
         if out.iter().any(|(_, a)| a == &az) {
-            return Err(ApiError::new("InvalidConfigurationRequest", format!("A load balancer cannot be attached to multiple subnets in the same Availability Zone"))); // [UNVERIFIED]
+            // text: AWS's answer quoted in robertdebock/terraform-aws-vault#5 and aws-samples/aws-scalable-big-blue-button-example#51
+            return Err(ApiError::new("InvalidConfigurationRequest", "A load balancer cannot be attached to multiple subnets in the same Availability Zone"));
         }
         out.push((id, az));
     }
@@ -279,7 +282,8 @@ fn describe_classic(st: &ElbState, input: &Value) -> ApiResult {
         }));
     }
     if let Some(missing) = names.iter().find(|n| !st.load_balancers.values().any(|l| l.lb_type == LbType::Classic && &&l.name == n)) {
-        return Err(ApiError::new("LoadBalancerNotFound", format!("There is no ACTIVE Load Balancer named '{missing}'"))); // [UNVERIFIED]
+        // text: the Classic API's XML error quoted in saltstack/salt#35730
+        return Err(ApiError::new("LoadBalancerNotFound", format!("There is no ACTIVE Load Balancer named '{missing}'")));
     }
     Ok(json!({"LoadBalancerDescriptions": out}))
 }
@@ -381,8 +385,27 @@ pub(crate) fn default_attrs() -> TgAttributes {
     }
 }
 
+/// The health-check ranges of CreateTargetGroup/ModifyTargetGroup (API reference): interval 5-300 s,
+/// timeout 2-120 s, thresholds 2-10.
+fn check_health_ranges(interval: u64, timeout: u64, ht: u64, ut: u64) -> Result<(), ApiError> {
+    if !(5..=300).contains(&interval) {
+        return Err(validation("Health check interval must be between 5 and 300 seconds")); // [UNVERIFIED]
+    }
+    if !(2..=120).contains(&timeout) {
+        return Err(validation("Health check timeout must be between 2 and 120 seconds")); // [UNVERIFIED]
+    }
+    if !(2..=10).contains(&ht) || !(2..=10).contains(&ut) {
+        return Err(validation("Health check thresholds must be between 2 and 10")); // [UNVERIFIED]
+    }
+    Ok(())
+}
+
 fn create_tg(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
     let name = s(input, "Name").unwrap_or("");
+    if name.len() > 32 {
+        // text: AWS's answer quoted in hashicorp/terraform#11699
+        return Err(validation(format!("Target group name '{name}' cannot be longer than '32' characters")));
+    }
     if !valid_name(name) {
         return Err(validation(format!("Target group name '{name}' can only contain characters that are alphanumeric characters or hyphens(-)"))); // [UNVERIFIED]
     }
@@ -412,19 +435,12 @@ fn create_tg(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
     let def_timeout = if l7 { 5 } else if hc_proto == "HTTP" { 6 } else { 10 };
     let interval = u(input, "HealthCheckIntervalSeconds").unwrap_or(30);
     let timeout = u(input, "HealthCheckTimeoutSeconds").unwrap_or(def_timeout);
-    if !(5..=300).contains(&interval) {
-        return Err(validation("Health check interval must be between 5 and 300 seconds")); // [UNVERIFIED]
-    }
-    if !(2..=120).contains(&timeout) {
-        return Err(validation("Health check timeout must be between 2 and 120 seconds")); // [UNVERIFIED]
-    }
-    if timeout >= interval {
-        return Err(validation("Health check timeout must be smaller than the interval")); // [UNVERIFIED]
-    }
     let ht = u(input, "HealthyThresholdCount").unwrap_or(5);
     let ut = u(input, "UnhealthyThresholdCount").unwrap_or(2);
-    if !(2..=10).contains(&ht) || !(2..=10).contains(&ut) {
-        return Err(validation("Health check thresholds must be between 2 and 10")); // [UNVERIFIED]
+    check_health_ranges(interval, timeout, ht, ut)?;
+    if timeout >= interval {
+        // text: AWS's answer quoted in terraform-linters/tflint-ruleset-aws#404 and aws/aws-cdk#3703
+        return Err(validation("Health check interval must be greater than the timeout."));
     }
     let matcher = if hc_http {
         Some(input.pointer("/Matcher/HttpCode").and_then(Value::as_str).unwrap_or(if l7 { "200" } else { "200-399" }).to_string())
@@ -543,18 +559,17 @@ fn modify_tg(st: &mut ElbState, input: &Value) -> ApiResult {
     let arn = s(input, "TargetGroupArn").unwrap_or("");
     let tg = st.target_groups.get_mut(arn).ok_or_else(|| tg_not_found(arn))?;
     let h = &mut tg.health;
-    if let Some(v) = u(input, "HealthCheckIntervalSeconds") {
-        h.interval_s = v.clamp(5, 300) as u32;
+    // AWS refuses values out of range rather than clamping them.
+    let interval = u(input, "HealthCheckIntervalSeconds").unwrap_or(h.interval_s as u64);
+    let timeout = u(input, "HealthCheckTimeoutSeconds").unwrap_or(h.timeout_s as u64);
+    let ht = u(input, "HealthyThresholdCount").unwrap_or(h.healthy_threshold as u64);
+    let ut = u(input, "UnhealthyThresholdCount").unwrap_or(h.unhealthy_threshold as u64);
+    check_health_ranges(interval, timeout, ht, ut)?;
+    if timeout >= interval {
+        // text: ModifyTargetGroup's answer quoted in hashicorp/terraform-provider-aws#2366 (2017)
+        return Err(validation(format!("Health check timeout '{timeout}' must be smaller than the interval '{interval}'")));
     }
-    if let Some(v) = u(input, "HealthCheckTimeoutSeconds") {
-        h.timeout_s = v.clamp(2, 120) as u32;
-    }
-    if let Some(v) = u(input, "HealthyThresholdCount") {
-        h.healthy_threshold = v.clamp(2, 10) as u32;
-    }
-    if let Some(v) = u(input, "UnhealthyThresholdCount") {
-        h.unhealthy_threshold = v.clamp(2, 10) as u32;
-    }
+    (h.interval_s, h.timeout_s, h.healthy_threshold, h.unhealthy_threshold) = (interval as u32, timeout as u32, ht as u32, ut as u32);
     if let Some(p) = s(input, "HealthCheckPath") {
         h.path = Some(p.to_string());
     }
@@ -668,9 +683,11 @@ fn check_tg_for_lb(st: &ElbState, actions: &[Action], lb_arn: &str, lb_type: LbT
             let g = st.target_groups.get(tg).ok_or_else(|| tg_not_found(tg))?;
             let l7 = g.protocol.starts_with("HTTP");
             if (lb_type == LbType::Application) != l7 {
+                // code and opening: "IncompatibleProtocols: The listener and its associated target group '<arn>' ..."
+                // (hashicorp/terraform-provider-aws#4955, cut there); the tail is [UNVERIFIED].
                 return Err(ApiError::new(
-                    "InvalidConfigurationRequest",
-                    format!("The target group '{tg}' has protocol '{}' that is not supported by a load balancer of type '{}'", g.protocol, lb_type.as_aws()), // [UNVERIFIED]
+                    "IncompatibleProtocols",
+                    format!("The listener and its associated target group '{tg}' have incompatible protocols ('{}' on a load balancer of type '{}')", g.protocol, lb_type.as_aws()),
                 ));
             }
             if users.get(tg).is_some_and(|u| u.iter().any(|x| x != lb_arn)) {
@@ -689,29 +706,43 @@ fn create_listener(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiRes
     let lb = st.load_balancers.get(&lb_arn).ok_or_else(|| lb_not_found(&lb_arn))?.clone();
     let port = u(input, "Port").filter(|p| (1..=65535).contains(p)).ok_or_else(|| validation("A listener port must be specified"))? as u16; // [UNVERIFIED]
     let protocol = s(input, "Protocol").map(str::to_ascii_uppercase).unwrap_or_else(|| if lb.lb_type == LbType::Application { "HTTP".into() } else { "TCP".into() });
-    let ok = match lb.lb_type {
-        LbType::Application => protocol == "HTTP" || protocol == "HTTPS",
-        LbType::Network => ["TCP", "TLS", "UDP", "TCP_UDP"].contains(&protocol.as_str()),
-        LbType::Classic => false,
+    // text: ALB "Listener protocol 'TCP' must be one of 'HTTPS, HTTP'" (hashicorp/terraform#18126,
+    // terraform-provider-aws#6173); NLB "... must be one of 'TLS, TCP, TCP_UDP, UDP'" (pulumi/pulumi-aws#1193).
+    let allowed: &[&str] = match lb.lb_type {
+        LbType::Application => &["HTTPS", "HTTP"],
+        LbType::Network => &["TLS", "TCP", "TCP_UDP", "UDP"],
+        LbType::Classic => &[],
     };
-    if !ok {
-        return Err(ApiError::new("UnsupportedProtocol", format!("Protocol '{protocol}' is not supported with a load balancer of type '{}'", lb.lb_type.as_aws()))); // [UNVERIFIED]
+    if !allowed.contains(&protocol.as_str()) {
+        return Err(validation(format!("Listener protocol '{protocol}' must be one of '{}'", allowed.join(", "))));
     }
     let certs: Vec<Value> = input.get("Certificates").and_then(Value::as_array).cloned().unwrap_or_default();
-    if (protocol == "HTTPS" || protocol == "TLS") && certs.is_empty() {
-        return Err(ApiError::new("CertificateNotFound", "A certificate must be specified for HTTPS listeners")); // [UNVERIFIED]
+    let secure = protocol == "HTTPS" || protocol == "TLS";
+    if secure && certs.is_empty() {
+        // text: AWS's answer quoted in cn-terraform/terraform-aws-nexus#42 and pulumi/pulumi#15712 (a ValidationError);
+        // the TLS wording is patterned on it [UNVERIFIED].
+        return Err(validation(format!("A certificate must be specified for {protocol} listeners")));
+    }
+    if !secure && !certs.is_empty() {
+        // text: AWS's answer quoted in awslabs/fargatecli#104; the TCP/UDP wording is patterned on it [UNVERIFIED].
+        return Err(validation(format!("A certificate cannot be specified for {protocol} listeners")));
     }
     let exists = |a: &str| st.target_groups.contains_key(a);
     let actions = parse_actions(input.get("DefaultActions"), "defaultActions", &exists)?;
     if lb.lb_type == LbType::Network && actions.iter().any(|a| !matches!(a, Action::Forward { .. })) {
         return Err(validation("Network Load Balancer listeners support only forward actions")); // [UNVERIFIED]
     }
+    if lb.lb_type == LbType::Network && actions.iter().any(|a| a.target_groups().count() > 1) {
+        // text: AWS's answer quoted in aws-cloudformation/cloudformation-coverage-roadmap#385
+        return Err(validation("You cannot specify multiple target groups in a single action with a load balancer of type 'network'"));
+    }
     check_tg_for_lb(st, &actions, &lb_arn, lb.lb_type)?;
     if let Some(l) = st.listeners.values().find(|l| l.lb_arn == lb_arn && l.port == port) {
         if l.protocol == protocol && l.default_actions == actions {
             return Ok(json!({"Listeners": [listener_json(l)]}));
         }
-        return Err(ApiError::new("DuplicateListener", "A listener already exists on this port for this load balancer")); // [UNVERIFIED]
+        // text: AWS's answer quoted in hashicorp/terraform#26407
+        return Err(ApiError::new("DuplicateListener", format!("A listener already exists on this port for this load balancer '{lb_arn}'")));
     }
     let c = st.next_counter();
     let lb_tail = lb.arn.split(":loadbalancer/").nth(1).unwrap_or("");
@@ -774,10 +805,13 @@ fn create_rule(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult 
     let actions = parse_actions(input.get("Actions"), "actions", &exists)?;
     check_tg_for_lb(st, &actions, &l.lb_arn, lb_type)?;
     if st.rules.values().any(|r| r.listener_arn == l_arn && r.priority as u64 == priority) {
-        return Err(ApiError::new("PriorityInUse", format!("Priority '{priority}' is currently in use"))); // [UNVERIFIED] text
+        // text: AWS's answer quoted in hashicorp/terraform#24239
+        return Err(ApiError::new("PriorityInUse", format!("Priority '{priority}' is currently in use")));
     }
     if st.rules.values().filter(|r| st.listeners.get(&r.listener_arn).is_some_and(|x| x.lb_arn == l.lb_arn)).count() >= 100 {
-        return Err(ApiError::new("TooManyRules", "You've reached the limit on the number of rules per load balancer")); // quota 100 (§7.1); text [UNVERIFIED]
+        // quota 100 (§7.1). text: opening "TooManyRules: The maximum number of rules on load balancer arn:..." quoted in
+        // kubernetes-sigs/aws-load-balancer-controller#1856 (cut there); the tail is [UNVERIFIED].
+        return Err(ApiError::new("TooManyRules", format!("The maximum number of rules on load balancer {} has been reached", l.lb_arn)));
     }
     let c = st.next_counter();
     let tail = l.arn.split(":listener/").nth(1).unwrap_or("");
@@ -833,7 +867,7 @@ fn set_priorities(st: &mut ElbState, input: &Value) -> ApiResult {
         let clash = st.rules.values().any(|r| r.listener_arn == la && &r.arn != arn && !changes.iter().any(|(a, _)| a == &r.arn) && r.priority == *p)
             || changes.iter().any(|(a, q)| a != arn && q == p && st.rules[a].listener_arn == la);
         if clash {
-            return Err(ApiError::new("PriorityInUse", format!("Priority '{p}' is currently in use"))); // [UNVERIFIED] text
+            return Err(ApiError::new("PriorityInUse", format!("Priority '{p}' is currently in use"))); // text: hashicorp/terraform#24239
         }
     }
     for (arn, p) in &changes {
@@ -883,12 +917,10 @@ fn deregister_targets(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> Api
     let arn = s(input, "TargetGroupArn").unwrap_or("").to_string();
     let tg = st.target_groups.get(&arn).ok_or_else(|| tg_not_found(&arn))?;
     let targets = parse_targets(input, tg)?;
-    for (id, port, _) in &targets {
-        if tg.find(id, *port).is_err() {
-            return Err(ApiError::new("InvalidTarget", format!("The following targets are not registered in target group '{arn}': 'Id={id},Port={port}'"))); // [UNVERIFIED]
-        }
-    }
-    for (id, port, _) in targets {
+    // AWS answers 200 and changes nothing for a target that is not registered at that port
+    // (aws/aws-sdk-js#1964, chaostoolkit-incubator/chaostoolkit-aws#60).
+    let registered: Vec<(String, u16)> = targets.into_iter().filter(|(id, port, _)| tg.find(id, *port).is_ok()).map(|(id, port, _)| (id, port)).collect();
+    for (id, port) in registered {
         st.deregister_target(&arn, &id, port, ctx.now_ms);
     }
     Ok(json!({}))

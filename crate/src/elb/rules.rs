@@ -229,7 +229,8 @@ pub(crate) fn parse_conditions(v: Option<&Value>) -> Result<Vec<Condition>, ApiE
             return Err(validation(format!("A condition value must be specified for the '{field}' field"))); // [UNVERIFIED]
         }
         if n > 5 {
-            return Err(validation("A rule can only have '5' condition values")); // [UNVERIFIED] text; limit from §7.1
+            // text: AWS's answer quoted in aws/aws-cdk#10065 and aws-cloudformation/cfn-lint#3833; limit from §7.1
+            return Err(validation("A rule can only have '5' condition values"));
         }
         let once = matches!(
             cond,
@@ -243,7 +244,7 @@ pub(crate) fn parse_conditions(v: Option<&Value>) -> Result<Vec<Condition>, ApiE
         out.push(cond);
     }
     if evaluations > 5 {
-        return Err(validation("A rule can only have '5' condition values")); // [UNVERIFIED] text
+        return Err(validation("A rule can only have '5' condition values")); // text: aws/aws-cdk#10065
     }
     if wildcards > 5 {
         return Err(validation("A rule can only have '5' wildcards")); // [UNVERIFIED] text

@@ -462,3 +462,69 @@ fn an_hour_of_traffic_on_5000_targets_is_counted_per_minute() {
     assert_eq!(total, 18_000_000);
     assert_eq!(st.lb_metric_points(&lb).len(), 59, "one point per finished minute");
 }
+
+/// Texts and behaviours checked against AWS's own answers (sources in api.rs beside each).
+#[test]
+fn verified_error_texts_and_behaviours() {
+    let mut st = ElbState::new();
+    let (lb, tg, l) = alb(&mut st);
+    // CreateTargetGroup: interval 10 s with timeout 10 s is refused (interval must exceed timeout).
+    let e = call(&mut st, "CreateTargetGroup", json!({"Name": "hc", "Protocol": "HTTP", "Port": 80, "VpcId": "vpc-1",
+        "HealthCheckIntervalSeconds": 10, "HealthCheckTimeoutSeconds": 10})).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), ("ValidationError", "Health check interval must be greater than the timeout."));
+    // 33 characters is one past the 32-character limit.
+    let long = "a".repeat(33);
+    let e = call(&mut st, "CreateTargetGroup", json!({"Name": long, "Protocol": "HTTP", "Port": 80, "VpcId": "vpc-1"})).unwrap_err();
+    assert_eq!(e.message, format!("Target group name '{long}' cannot be longer than '32' characters"));
+    // ModifyTargetGroup refuses (no longer clamps) and keeps the group as it was: 30 s interval, 5 s timeout.
+    let e = call(&mut st, "ModifyTargetGroup", json!({"TargetGroupArn": tg, "HealthCheckTimeoutSeconds": 30})).unwrap_err();
+    assert_eq!(e.message, "Health check timeout '30' must be smaller than the interval '30'");
+    assert!(call(&mut st, "ModifyTargetGroup", json!({"TargetGroupArn": tg, "HealthCheckIntervalSeconds": 301})).is_err());
+    let d = call(&mut st, "DescribeTargetGroups", json!({"TargetGroupArns": [tg]})).unwrap();
+    assert_eq!((d["TargetGroups"][0]["HealthCheckIntervalSeconds"].as_u64(), d["TargetGroups"][0]["HealthCheckTimeoutSeconds"].as_u64()), (Some(30), Some(5)));
+    let ok = call(&mut st, "ModifyTargetGroup", json!({"TargetGroupArn": tg, "HealthCheckIntervalSeconds": 10, "HealthCheckTimeoutSeconds": 6})).unwrap();
+    assert_eq!(ok["TargetGroups"][0]["HealthCheckIntervalSeconds"], 10);
+    // CreateListener: a TCP listener on an ALB, HTTPS without a certificate, HTTP with one, a second listener on port 80.
+    let fwd = json!([{"Type": "forward", "TargetGroupArn": tg}]);
+    let e = call(&mut st, "CreateListener", json!({"LoadBalancerArn": lb, "Port": 81, "Protocol": "TCP", "DefaultActions": fwd})).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), ("ValidationError", "Listener protocol 'TCP' must be one of 'HTTPS, HTTP'"));
+    let e = call(&mut st, "CreateListener", json!({"LoadBalancerArn": lb, "Port": 443, "Protocol": "HTTPS", "DefaultActions": fwd})).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), ("ValidationError", "A certificate must be specified for HTTPS listeners"));
+    let cert = json!([{"CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc"}]);
+    let e = call(&mut st, "CreateListener", json!({"LoadBalancerArn": lb, "Port": 8080, "Protocol": "HTTP", "Certificates": cert, "DefaultActions": fwd})).unwrap_err();
+    assert_eq!(e.message, "A certificate cannot be specified for HTTP listeners");
+    let other = json!([{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404"}}]);
+    let e = call(&mut st, "CreateListener", json!({"LoadBalancerArn": lb, "Port": 80, "Protocol": "HTTP", "DefaultActions": other})).unwrap_err();
+    assert_eq!((e.code, e.message), ("DuplicateListener", format!("A listener already exists on this port for this load balancer '{lb}'")));
+    // An NLB: HTTP listeners are refused; a TCP group behind an ALB listener has incompatible protocols.
+    let nlb = call(&mut st, "CreateLoadBalancer", json!({"Name": "net", "Type": "network", "Subnets": ["subnet-a"]})).unwrap()["LoadBalancers"][0]["LoadBalancerArn"].as_str().unwrap().to_string();
+    let e = call(&mut st, "CreateListener", json!({"LoadBalancerArn": nlb, "Port": 80, "Protocol": "HTTP", "DefaultActions": fwd})).unwrap_err();
+    assert_eq!(e.message, "Listener protocol 'HTTP' must be one of 'TLS, TCP, TCP_UDP, UDP'");
+    let tcp = |st: &mut ElbState, name: &str| call(st, "CreateTargetGroup", json!({"Name": name, "Protocol": "TCP", "Port": 80, "VpcId": "vpc-1"})).unwrap()["TargetGroups"][0]["TargetGroupArn"].as_str().unwrap().to_string();
+    let (t1, t2) = (tcp(&mut st, "t1"), tcp(&mut st, "t2"));
+    let e = call(&mut st, "CreateListener", json!({"LoadBalancerArn": lb, "Port": 82, "Protocol": "HTTP", "DefaultActions": [{"Type": "forward", "TargetGroupArn": t1}]})).unwrap_err();
+    assert_eq!(e.code, "IncompatibleProtocols");
+    let two = json!([{"Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": t1}, {"TargetGroupArn": t2}]}}]);
+    let e = call(&mut st, "CreateListener", json!({"LoadBalancerArn": nlb, "Port": 80, "Protocol": "TCP", "DefaultActions": two})).unwrap_err();
+    assert_eq!(e.message, "You cannot specify multiple target groups in a single action with a load balancer of type 'network'");
+    // Missing listener; six path patterns (one past five condition values).
+    let e = call(&mut st, "DescribeListeners", json!({"ListenerArns": [format!("{l}0")]})).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), ("ListenerNotFound", "One or more listeners not found"));
+    let e = call(&mut st, "CreateRule", json!({"ListenerArn": l, "Priority": 1, "Conditions": [{"Field": "path-pattern", "Values": ["/a", "/b", "/c", "/d", "/e", "/f"]}], "Actions": fwd})).unwrap_err();
+    assert_eq!(e.message, "A rule can only have '5' condition values");
+    // Rule quota: 100 rules per load balancer, the 101st is refused.
+    for p in 1..=100 {
+        call(&mut st, "CreateRule", json!({"ListenerArn": l, "Priority": p, "Conditions": [{"Field": "path-pattern", "Values": [format!("/{p}")]}], "Actions": fwd})).unwrap();
+    }
+    let e = call(&mut st, "CreateRule", json!({"ListenerArn": l, "Priority": 101, "Conditions": [{"Field": "path-pattern", "Values": ["/x"]}], "Actions": fwd})).unwrap_err();
+    assert_eq!(e.code, "TooManyRules");
+    assert!(e.message.starts_with(&format!("The maximum number of rules on load balancer {lb}")));
+    // DeregisterTargets of a target not registered at that port answers {} and leaves the registered one alone.
+    call(&mut st, "RegisterTargets", json!({"TargetGroupArn": tg, "Targets": [{"Id": "10.0.0.9", "Port": 3001}]})).unwrap();
+    assert_eq!(call(&mut st, "DeregisterTargets", json!({"TargetGroupArn": tg, "Targets": [{"Id": "10.0.0.9"}]})).unwrap(), json!({}));
+    let h = call(&mut st, "DescribeTargetHealth", json!({"TargetGroupArn": tg, "Targets": [{"Id": "10.0.0.9", "Port": 3001}]})).unwrap();
+    assert_ne!(h["TargetHealthDescriptions"][0]["TargetHealth"]["Reason"], "Target.NotRegistered");
+    // Classic: an unknown name.
+    let e = call(&mut st, "DescribeLoadBalancers", json!({"LoadBalancerNames": ["nope"]})).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), ("LoadBalancerNotFound", "There is no ACTIVE Load Balancer named 'nope'"));
+}

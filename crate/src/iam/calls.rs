@@ -7,7 +7,8 @@
 //! "Cannot delete entity, must detach all policies first.", "Cannot delete entity, must delete policies first.",
 //! "The role policy with name X cannot be found.", "Cannot exceed quota for InstanceSessionsPerInstanceProfile: 1",
 //! "Secrets Manager can't find the specified secret." are seen in public reports.
-//! "Policy X does not exist or is not attachable." comes from the brief. The others are marked [UNVERIFIED] where used.
+//! "Policy X does not exist or is not attachable." is AWS's response pasted in getmoto/moto#6482. The others are marked
+//! [UNVERIFIED] where used, or cite their source.
 
 use serde_json::{json, Map, Value};
 
@@ -245,7 +246,7 @@ impl IamState {
             return Err(ApiError::new("DeleteConflict", "Cannot delete entity, must delete policies first."));
         }
         if self.instance_profiles.values().any(|p| p.roles.iter().any(|r| r == name)) {
-            // [UNVERIFIED] wording.
+            // text: DeleteRole's answer quoted in 99designs/iamy#68 and cloud-custodian/cloud-custodian#6340
             return Err(ApiError::new(
                 "DeleteConflict",
                 "Cannot delete entity, must remove roles from instance profile first.",
@@ -274,7 +275,7 @@ impl IamState {
         }
         let role = self.roles.get_mut(name).ok_or_else(|| no_such_role(name))?;
         if !role.attached.contains(arn) && role.attached.len() >= MAX_ATTACHED_POLICIES {
-            // [UNVERIFIED] wording (pattern shared with the instance-profile quota message).
+            // text: AWS's answer quoted in aws/eks-hybrid#741 and LBHackney-IT/Data-Platform#1882
             return Err(ApiError::new(
                 "LimitExceeded",
                 format!("Cannot exceed quota for PoliciesPerRole: {MAX_ATTACHED_POLICIES}"),
@@ -400,7 +401,7 @@ impl IamState {
     }
 
     fn no_such_profile(name: &str) -> ApiError {
-        // [UNVERIFIED] wording.
+        // text: AWS's answer quoted in skyplane-project/skyplane#724 and DataBiosphere/toil#4836
         ApiError::new("NoSuchEntity", format!("Instance Profile {name} cannot be found."))
     }
 
@@ -410,7 +411,7 @@ impl IamState {
         let path = optional(input, "Path", IAM_VALIDATION)?.unwrap_or("/");
         check_path(path)?;
         if self.instance_profiles.keys().any(|k| k.eq_ignore_ascii_case(name)) {
-            // [UNVERIFIED] wording.
+            // text: AWS's answer quoted in ine-labs/AWSGoat#49 and hashicorp/terraform-provider-aws#8041
             return Err(ApiError::new("EntityAlreadyExists", format!("Instance Profile {name} already exists.")));
         }
         let profile = self.new_instance_profile(name, path, now_iso);
@@ -466,7 +467,7 @@ impl IamState {
         let secret_string = optional(input, "SecretString", CODE)?.map(str::to_string);
         let description = optional(input, "Description", CODE)?.map(str::to_string);
         if self.secrets.contains_key(name) {
-            // [UNVERIFIED] wording.
+            // text: AWS's answer (boto3 against the real service) quoted in getmoto/moto#9700
             return Err(ApiError::new(
                 "ResourceExistsException",
                 format!("The operation failed because the secret {name} already exists."),
@@ -575,8 +576,10 @@ impl IamState {
         let name = required(input, "Name", "ValidationException")?;
         let decrypt = input.get("WithDecryption").and_then(Value::as_bool).unwrap_or(false);
         let p = self.find_parameter(name).ok_or_else(|| {
-            // [UNVERIFIED] message text (the code ParameterNotFound is real).
-            ApiError::new("ParameterNotFound", format!("Parameter {name} not found."))
+            // AWS sends no message with this code: the CLI prints "An error occurred (ParameterNotFound) when calling the
+            // GetParameter operation: " (aws-solutions/aws-control-tower-customizations#68, awslabs/aws-simple-cicd#10;
+            // the JS SDK's message is null, vandium-io/aws-param-store#8).
+            ApiError::new("ParameterNotFound", "")
         })?;
         Ok(json!({ "Parameter": Self::parameter_json(p, decrypt) }))
     }

@@ -562,8 +562,8 @@ fn instance_profiles() {
     assert_eq!(out["InstanceProfile"]["Arn"], format!("arn:aws:iam::{ACCOUNT}:instance-profile/web"));
     assert!(out["InstanceProfile"]["InstanceProfileId"].as_str().unwrap().starts_with("AIPA"));
     assert_eq!(out["InstanceProfile"]["Roles"], json!([]));
-    let (code, _) = err(call(&mut state, "iam:CreateInstanceProfile", json!({"InstanceProfileName": "web"})));
-    assert_eq!(code, "EntityAlreadyExists");
+    let (code, msg) = err(call(&mut state, "iam:CreateInstanceProfile", json!({"InstanceProfileName": "web"})));
+    assert_eq!((code.as_str(), msg.as_str()), ("EntityAlreadyExists", "Instance Profile web already exists."));
 
     ok(call(&mut state, "iam:CreateRole", json!({"RoleName": "r1", "AssumeRolePolicyDocument": trust("ec2.amazonaws.com")})));
     ok(call(&mut state, "iam:CreateRole", json!({"RoleName": "r2", "AssumeRolePolicyDocument": trust("ec2.amazonaws.com")})));
@@ -577,11 +577,11 @@ fn instance_profiles() {
     let got = ok(call(&mut state, "iam:GetInstanceProfile", json!({"InstanceProfileName": "web"})));
     assert_eq!(got["InstanceProfile"]["Roles"][0]["RoleName"], "r1");
     assert_eq!(state.instance_profile_role("web"), Some(format!("arn:aws:iam::{ACCOUNT}:role/r1")));
-    let (code, _) = err(call(&mut state, "iam:GetInstanceProfile", json!({"InstanceProfileName": "nope"})));
-    assert_eq!(code, "NoSuchEntity");
+    let (code, msg) = err(call(&mut state, "iam:GetInstanceProfile", json!({"InstanceProfileName": "nope"})));
+    assert_eq!((code.as_str(), msg.as_str()), ("NoSuchEntity", "Instance Profile nope cannot be found."));
 
-    let (code, _) = err(call(&mut state, "iam:DeleteRole", json!({"RoleName": "r1"})));
-    assert_eq!(code, "DeleteConflict");
+    let (code, msg) = err(call(&mut state, "iam:DeleteRole", json!({"RoleName": "r1"})));
+    assert_eq!((code.as_str(), msg.as_str()), ("DeleteConflict", "Cannot delete entity, must remove roles from instance profile first."));
     ok(call(&mut state, "iam:RemoveRoleFromInstanceProfile", json!({"InstanceProfileName": "web", "RoleName": "r1"})));
     assert_eq!(state.instance_profile_role("web"), None);
     ok(call(&mut state, "iam:DeleteRole", json!({"RoleName": "r1"})));
@@ -597,7 +597,8 @@ fn secrets_and_parameters() {
     assert_eq!(arn.len(), prefix.len() + 6);
     assert_eq!(out["Name"], "prod/db");
     assert_eq!(out["VersionId"].as_str().unwrap().len(), 36);
-    let (code, _) = err(call(&mut state, "secretsmanager:CreateSecret", json!({"Name": "prod/db", "SecretString": "x"})));
+    let (code, msg) = err(call(&mut state, "secretsmanager:CreateSecret", json!({"Name": "prod/db", "SecretString": "x"})));
+    assert_eq!(msg, "The operation failed because the secret prod/db already exists.");
     assert_eq!(code, "ResourceExistsException");
 
     for id in [arn.as_str(), "prod/db", &prefix[..prefix.len() - 1]] {
@@ -631,8 +632,8 @@ fn secrets_and_parameters() {
     assert_eq!(p["Parameter"]["ARN"], format!("arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/token"));
     let p = ok(call(&mut state, "ssm:GetParameter", json!({"Name": format!("arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/app/db-host")})));
     assert_eq!(p["Parameter"]["Value"], "db2.local");
-    let (code, _) = err(call(&mut state, "ssm:GetParameter", json!({"Name": "missing"})));
-    assert_eq!(code, "ParameterNotFound");
+    let (code, msg) = err(call(&mut state, "ssm:GetParameter", json!({"Name": "missing"})));
+    assert_eq!((code.as_str(), msg.as_str()), ("ParameterNotFound", "")); // AWS sends the code alone
     let many = ok(call(&mut state, "ssm:GetParameters", json!({"Names": ["token", "missing"], "WithDecryption": true})));
     assert_eq!(many["Parameters"].as_array().unwrap().len(), 1);
     assert_eq!(many["InvalidParameters"], json!(["missing"]));

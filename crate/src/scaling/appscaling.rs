@@ -253,7 +253,8 @@ impl ScalingState {
         let min = opt_int(input, "MinCapacity", 0, i32::MAX as i64, validation)?.map(|v| v as u32);
         let max = opt_int(input, "MaxCapacity", 0, i32::MAX as i64, validation)?.map(|v| v as u32);
         let Some(status) = ctx.services.get(&rid).copied() else {
-            // [UNVERIFIED] wording.
+            // text: "ECS service doesn't exist" is the ValidationException terraform-provider-aws retries on
+            // (internal/service/appautoscaling/target.go); the ": <resource id>" tail is emulator wording [UNVERIFIED].
             return Err(validation(format!("ECS service doesn't exist: {rid}")));
         };
         let now = ctx.now_epoch_ms();
@@ -817,11 +818,19 @@ impl ScalingState {
     }
 }
 
+/// text: Application Auto Scaling's answer quoted in terraform-aws-modules/terraform-aws-ecs#31.
+pub(crate) const UPPER_BOUND_NEEDED: &str = "There must be a step adjustment with an unspecified upper bound when one step adjustment has a positive upper bound";
+
 /// Parses and checks a StepScalingPolicyConfiguration.
 pub fn parse_step(cfg: &Value) -> Result<StepConfig, ApiError> {
     let at = req_str(cfg, "AdjustmentType", validation)?;
     let adjustment_type = AdjustmentType::parse(at).ok_or_else(|| validation(format!("Unsupported adjustment type {at}")))?;
     let raw = cfg.get("StepAdjustments").and_then(Value::as_array).filter(|a| !a.is_empty()).ok_or_else(|| validation("StepAdjustments must contain at least one step adjustment".into()))?;
+    if raw.len() > 20 {
+        // quota: 20 step adjustments per policy. text: "There can be at most 20 step adjustments per scaling p..."
+        // quoted (cut there) in aws/aws-cdk#27020; the end of the sentence is [UNVERIFIED].
+        return Err(validation("There can be at most 20 step adjustments per scaling policy".into()));
+    }
     let mut steps = Vec::new();
     for s in raw {
         let bound = |k: &str| -> Result<Option<i64>, ApiError> {
@@ -832,8 +841,10 @@ pub fn parse_step(cfg: &Value) -> Result<StepConfig, ApiError> {
         };
         let adjustment = s.get("ScalingAdjustment").and_then(Value::as_i64).ok_or_else(|| validation("ScalingAdjustment is required in every step adjustment".into()))?;
         let (lower, upper) = (bound("MetricIntervalLowerBound")?, bound("MetricIntervalUpperBound")?);
-        if lower.is_none() && upper.is_none() && raw.len() > 1 {
-            return Err(validation("Only one step adjustment can have both bounds unset".into()));
+        if lower.is_none() && upper.is_none() {
+            // StepAdjustment API doc: "The upper and lower bound can't be null in the same step adjustment."
+            // text: AWS's answer quoted in hashicorp/terraform-provider-aws#4812
+            return Err(validation("Both lower and upper bounds of a step adjustment cannot be left unspecified".into()));
         }
         if let (Some(l), Some(u)) = (lower, upper) {
             if l >= u {
@@ -847,6 +858,9 @@ pub fn parse_step(cfg: &Value) -> Result<StepConfig, ApiError> {
     }
     if steps.iter().filter(|s| s.lower.is_none()).count() > 1 || steps.iter().filter(|s| s.upper.is_none()).count() > 1 {
         return Err(validation("Only one step adjustment can have a null lower bound and only one a null upper bound".into()));
+    }
+    if steps.iter().any(|s| s.upper.is_some_and(|u| u > 0)) && steps.iter().all(|s| s.upper.is_some()) {
+        return Err(validation(UPPER_BOUND_NEEDED.into()));
     }
     // Ranges must not overlap or leave gaps: sorted by lower bound, each upper meets the next lower.
     crate::order::sort_by_key(&mut steps, |s| s.lower.unwrap_or(i64::MIN));

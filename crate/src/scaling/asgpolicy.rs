@@ -11,7 +11,7 @@
 
 use serde_json::{json, Value};
 
-use super::appscaling::{apply_adjustment, find_step, parse_step, target_tracking_capacity, AdjustmentType, StepConfig};
+use super::appscaling::{apply_adjustment, find_step, parse_step, target_tracking_capacity, AdjustmentType, StepConfig, UPPER_BOUND_NEEDED};
 use super::metrics::{Alarm, AlarmState, Comparison, MetricKey, Statistic};
 use super::util::{iso, milli_of, opt_bool, opt_int, opt_str, str_list, uuid_like};
 use super::{ScalingContext, ScalingState, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET, DEFAULT_COOLDOWN_S};
@@ -149,7 +149,8 @@ impl ScalingState {
             "SimpleScaling" => {
                 let at = opt_str(input, "AdjustmentType").ok_or_else(|| invalid("AdjustmentType is required for policy type SimpleScaling".into()))?;
                 let adjustment_type = AdjustmentType::parse(at).ok_or_else(|| invalid(format!("Invalid adjustment type {at}: use ChangeInCapacity, ExactCapacity or PercentChangeInCapacity")))?;
-                let adjustment = input.get("ScalingAdjustment").and_then(Value::as_i64).ok_or_else(|| invalid("ScalingAdjustment is required for policy type SimpleScaling".into()))?;
+                // text: AWS's answer quoted in Netflix/asgard#704
+                let adjustment = input.get("ScalingAdjustment").and_then(Value::as_i64).ok_or_else(|| invalid("Scaling increment must be specified for a SimpleScaling policy".into()))?;
                 if adjustment_type == AdjustmentType::ExactCapacity && adjustment < 0 {
                     return Err(invalid("ScalingAdjustment must be 0 or more for ExactCapacity".into()));
                 }
@@ -164,7 +165,14 @@ impl ScalingState {
                 if input.get("Cooldown").is_some() {
                     return Err(invalid("Cooldown is only supported for policy type SimpleScaling".into()));
                 }
-                let config = parse_step(input).map_err(|e| invalid(e.message))?;
+                let config = parse_step(input).map_err(|e| {
+                    // EC2 Auto Scaling words this rule its own way (AWS's answer quoted in hashicorp/terraform-provider-aws#9077).
+                    invalid(if e.message == UPPER_BOUND_NEEDED {
+                        "There must be a StepAdjustment with an unspecified upper bound (i.e., upper bound is null) when one StepAdjustment has a positive upper bound".into()
+                    } else {
+                        e.message
+                    })
+                })?;
                 AsgPolicyKind::Step { config, warmup_s }
             }
             "TargetTrackingScaling" => self.asg_target_tracking(input, asg, &arn, ctx, warmup_s)?,

@@ -2,10 +2,11 @@
 
 use crate::table::Table;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::*;
 use crate::rng::Prng;
+use super::appscaling::UPPER_BOUND_NEEDED;
 
 const START: u64 = 1_795_856_400_000; // 2026-11-28T09:00:00Z (a whole minute)
 
@@ -429,4 +430,25 @@ fn never_panics_on_odd_input() {
             let _ = s.handle(call, input, &c);
         }
     }
+}
+
+/// StepAdjustment rules checked against AWS's answers (sources beside `parse_step`).
+#[test]
+fn step_adjustment_rules_match_aws() {
+    let step = |steps: Value| parse_step(&json!({"AdjustmentType": "ChangeInCapacity", "StepAdjustments": steps}));
+    // One step with neither bound: refused even alone.
+    let e = step(json!([{"ScalingAdjustment": 1}])).unwrap_err();
+    assert_eq!((e.code, e.message.as_str()), ("ValidationException", "Both lower and upper bounds of a step adjustment cannot be left unspecified"));
+    // [0, 10) alone has a positive upper bound and no step above it.
+    let e = step(json!([{"MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 10, "ScalingAdjustment": 1}])).unwrap_err();
+    assert_eq!(e.message, UPPER_BOUND_NEEDED);
+    // (-∞, 0) alone has no positive upper bound: accepted.
+    assert!(step(json!([{"MetricIntervalUpperBound": 0, "ScalingAdjustment": -1}])).is_ok());
+    // 21 contiguous steps [i, i+1) then [20, ∞): one past the quota of 20.
+    let mut many: Vec<Value> = (0..20).map(|i| json!({"MetricIntervalLowerBound": i, "MetricIntervalUpperBound": i + 1, "ScalingAdjustment": 1})).collect();
+    many.push(json!({"MetricIntervalLowerBound": 20, "ScalingAdjustment": 2}));
+    assert_eq!(step(json!(many)).unwrap_err().message, "There can be at most 20 step adjustments per scaling policy");
+    many.remove(0);
+    many[0]["MetricIntervalLowerBound"] = json!(null);
+    assert!(step(json!(many)).is_ok(), "20 steps are allowed");
 }

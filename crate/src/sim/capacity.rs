@@ -44,8 +44,8 @@ impl Sim {
         let given = input.get("capacityProviderStrategy").filter(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
         let has_launch_type = input.get("launchType").is_some_and(|v| !v.is_null());
         if given.is_some() && has_launch_type {
-            // [UNVERIFIED] wording of InvalidParameterException (the rule: BOTO RunTaskRequest.capacityProviderStrategy).
-            return Err(ApiError::invalid_parameter("Specifying both a launch type and capacity provider strategy is not supported."));
+            // text: AWS's answer quoted in terraform-linters/tflint-ruleset-aws#349 and pulumi/pulumi-awsx#599
+            return Err(ApiError::invalid_parameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again."));
         }
         if has_launch_type {
             return Ok((self.launch_type_of(input)?, vec![]));

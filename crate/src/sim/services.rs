@@ -34,6 +34,9 @@ pub fn minimum_healthy_tasks(desired_count: u32, minimum_healthy_percent: u32) -
     (desired_count as u64 * minimum_healthy_percent as u64).div_ceil(100) as u32
 }
 
+/// AWS CLI output quoted in aws/containers-roadmap#692.
+const DAEMON_NO_STRATEGY: &str = "Specifying a capacity provider strategy is not supported when you create a service using the DAEMON scheduling strategy.";
+
 impl Sim {
     fn service_key(&self, cluster: &str, reference: &str) -> Option<ServiceKey> {
         let name = short_name(reference);
@@ -92,13 +95,12 @@ impl Sim {
         if desired_count > 5000 {
             return Err(ApiError::invalid_parameter("desiredCount exceeds the limit of 5000 tasks per service."));
         }
-        // A DAEMON service runs one task per instance: it ignores the cluster's default strategy.
-        let (launch_type, strategy) = match (scheduling_strategy, input.get("capacityProviderStrategy").and_then(Value::as_array).is_some_and(|a| !a.is_empty())) {
-            ("DAEMON", true) => return Err(ApiError::invalid_parameter("The DAEMON scheduling strategy does not support capacity provider strategies.")), // [UNVERIFIED] wording
-            ("DAEMON", false) if strategy.iter().any(|s| s.provider == crate::scaling::FARGATE || s.provider == crate::scaling::FARGATE_SPOT) => (LaunchType::Ec2, vec![]),
-            ("DAEMON", false) => (launch_type, vec![]),
-            _ => (launch_type, strategy),
-        };
+        // A DAEMON service takes no capacity provider strategy, given or inherited from the cluster's default:
+        // AWS refuses both, and a launchType (EC2) is the way round (aws/containers-roadmap#692,
+        // hashicorp/terraform-provider-aws#16772). text: AWS CLI output quoted in aws/containers-roadmap#692
+        if scheduling_strategy == "DAEMON" && !strategy.is_empty() {
+            return Err(ApiError::invalid_parameter(DAEMON_NO_STRATEGY));
+        }
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
         self.check_platform_for_efs(&rev.spec, launch_type, input)?;
@@ -239,7 +241,7 @@ impl Sim {
         if input.get("capacityProviderStrategy").is_some_and(|v| !v.is_null()) || input.get("launchType").is_some_and(|v| !v.is_null()) {
             let (launch_type, strategy) = self.capacity_of(input, &cluster)?;
             if self.services[&key].scheduling_strategy == "DAEMON" && !strategy.is_empty() {
-                return Err(ApiError::invalid_parameter("The DAEMON scheduling strategy does not support capacity provider strategies."));
+                return Err(ApiError::invalid_parameter(DAEMON_NO_STRATEGY)); // CreateService's text; [UNVERIFIED] for UpdateService
             }
             let rev = self.revision_by_arn(&self.services[&key].task_definition_arn).cloned();
             if let Some(rev) = rev {
