@@ -180,6 +180,22 @@ impl<K: Ord, V> Table<K, V> {
         &mut self.values[i]
     }
 
+    /// The value at `key`, inserted by `make` first if there is none; the key is cloned only then.
+    pub fn get_or_insert_cloned(&mut self, key: &K, make: impl FnOnce() -> V) -> &mut V
+    where
+        K: Clone,
+    {
+        let i = match slot_of(&self.keys, key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.keys.insert(i, key.clone());
+                self.values.insert(i, make());
+                i
+            }
+        };
+        &mut self.values[i]
+    }
+
     /// The value at `key`, inserted as `V::default()` first if there is none.
     pub fn get_or_default(&mut self, key: K) -> &mut V
     where
