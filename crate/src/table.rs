@@ -395,6 +395,10 @@ mod tests {
         assert_eq!(t.get("a"), Some(&vec![2]));
         *t.get_or_insert_with("c".into(), || vec![9]) = vec![7];
         assert_eq!(t.get_or_insert_with("c".into(), || vec![9]), &vec![7]);
+        // By reference: the key is cloned in for a new entry, an existing entry keeps its value.
+        t.get_or_insert_cloned(&"d".to_string(), || vec![4]).push(5);
+        assert_eq!(t.get_or_insert_cloned(&"d".to_string(), || vec![0]), &vec![4, 5]);
+        assert_eq!(t.keys().map(String::as_str).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The minute's task metrics: `AWS/ECS` CPUUtilization and MemoryUtilization per service and per cluster
 //! (reference §10.1), and for clusters whose `containerInsights` setting is `enabled` or `enhanced` the
-//! `ECS/ContainerInsights` metrics the model can compute (reference §10.2), from one pass over the RUNNING tasks.
+//! `ECS/ContainerInsights` metrics the model can compute (reference §10.2), from one pass over the live tasks.
 //!
 //! Left out: NetworkRxBytes/NetworkTxBytes and StorageReadBytes/StorageWriteBytes (the model moves no bytes),
 //! EphemeralStorageReserved/Utilized (no disk use is modelled), TaskSetCount (no EXTERNAL or CODE_DEPLOY
@@ -157,14 +157,15 @@ impl Sim {
         for task in standalone.iter().filter(|t| t.is_active() && t.node.is_some()) {
             ec2_used.get_or_default(task.cluster.as_str()).add(task.cpu_units as u64, task.memory_mib as u64, self.load_of(task));
         }
-        // Cluster utilization (the Developer Guide's cluster utilization metrics): CPU units (MiB) used by the
-        // tasks × 100 / CPU units (MiB) registered by the ACTIVE and DRAINING instances; EC2 only, and only
-        // while tasks run. Thousandths of a unit × 100 / units = thousandths of a percent.
+        // Cluster utilization (reference §10.1 names it; the formula is the Developer Guide's "Amazon ECS cluster
+        // utilization metrics" page): CPU units (MiB) used by the tasks × 100 / CPU units (MiB) registered by the
+        // ACTIVE and DRAINING instances; EC2 only, and only while tasks run. Thousandths of a unit × 100 / units
+        // = thousandths of a percent.
         for (cluster, used) in &ec2_used {
             let Some([cpu_registered, _, memory_registered, _, _]) = reservations.get(*cluster).copied() else { continue };
             for (metric, used, registered) in [("CPUUtilization", used.cpu_used_milli, cpu_registered), ("MemoryUtilization", used.memory_used_milli, memory_registered)] {
-                if registered > 0 {
-                    samples.push(Sample { key: MetricKey::new("AWS/ECS", metric, &[("ClusterName", cluster)]), value_milli: (used * 100 / registered) as i64 });
+                if let Some(percent_milli) = (used * 100).checked_div(registered) {
+                    samples.push(Sample { key: MetricKey::new("AWS/ECS", metric, &[("ClusterName", cluster)]), value_milli: percent_milli as i64 });
                 }
             }
         }
