@@ -180,6 +180,22 @@ impl<K: Ord, V> Table<K, V> {
         &mut self.values[i]
     }
 
+    /// The value at `key`, inserted by `make` first if there is none; the key is cloned only then.
+    pub fn get_or_insert_cloned(&mut self, key: &K, make: impl FnOnce() -> V) -> &mut V
+    where
+        K: Clone,
+    {
+        let i = match slot_of(&self.keys, key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.keys.insert(i, key.clone());
+                self.values.insert(i, make());
+                i
+            }
+        };
+        &mut self.values[i]
+    }
+
     /// The value at `key`, inserted as `V::default()` first if there is none.
     pub fn get_or_default(&mut self, key: K) -> &mut V
     where
@@ -379,6 +395,10 @@ mod tests {
         assert_eq!(t.get("a"), Some(&vec![2]));
         *t.get_or_insert_with("c".into(), || vec![9]) = vec![7];
         assert_eq!(t.get_or_insert_with("c".into(), || vec![9]), &vec![7]);
+        // By reference: the key is cloned in for a new entry, an existing entry keeps its value.
+        t.get_or_insert_cloned(&"d".to_string(), || vec![4]).push(5);
+        assert_eq!(t.get_or_insert_cloned(&"d".to_string(), || vec![0]), &vec![4, 5]);
+        assert_eq!(t.keys().map(String::as_str).collect::<Vec<_>>(), ["a", "b", "c", "d"]);
     }
 
     #[test]

@@ -159,6 +159,8 @@ pub struct ClusterView {
     pub status: String,
     /// The capacity providers associated with the cluster (PutClusterCapacityProviders).
     pub capacity_providers: Vec<String>,
+    /// The `containerInsights` setting: `disabled`, `enabled` or `enhanced`.
+    pub container_insights: &'static str,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -483,6 +485,7 @@ impl Sim {
                     arn: c.arn.clone(),
                     status: c.status.clone(),
                     capacity_providers: self.scaling.cluster_strategy(&c.name).map(|p| p.providers.clone()).unwrap_or_default(),
+                    container_insights: c.container_insights,
                 })
                 .collect(),
             instances,

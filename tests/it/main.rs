@@ -18,3 +18,4 @@ mod cost_engine;
 mod scaling_props;
 mod service_scheduler;
 mod rewind;
+mod container_insights;

@@ -23,7 +23,7 @@ const USAGE: &str = "usage:
   ecs-sim bench placement [--instances N] [--tasks N]
   ecs-sim bench placement-scaling
   ecs-sim bench scenarios
-  ecs-sim bench day
+  ecs-sim bench day [--container-insights]
       Benchmarks; print JSON figures (see BENCHMARKS.md).";
 
 fn main() -> ExitCode {
@@ -281,7 +281,8 @@ fn bench(args: &[String]) -> ExitCode {
             ExitCode::SUCCESS
         }
         "day" => {
-            let scenario = day_scenario();
+            let insights = args.iter().any(|a| a == "--container-insights");
+            let scenario = day_scenario(insights);
             let started = Instant::now();
             let mut sim = Sim::new(&scenario, None);
             sim.advance_to(SimTime(24 * 3_600_000), u32::MAX);
@@ -296,7 +297,7 @@ fn bench(args: &[String]) -> ExitCode {
             state.write_str(&format!("{view:?}{:?}", sim.log()));
             println!(
                 "{}",
-                json!({ "simulated": "24h", "instances": view.instances.len(), "instancesRunning": instances_running, "runningTasks": running, "scalingEvents": scaling,
+                json!({ "simulated": "24h", "containerInsights": insights, "instances": view.instances.len(), "instancesRunning": instances_running, "runningTasks": running, "scalingEvents": scaling,
                         "costToDate": ecs_sim::sim::usd_text(view.cost.to_date_micro_usd), "loadBalancers": view.load_balancers.len(),
                         "requestsLastHour": requests, "events": sim.n_events_processed(), "seconds": (seconds * 1000.0).round() / 1000.0, "budgetSeconds": 2.0,
                         "traceHash": sim.trace_hash(), "stateHash": state.hex() })
@@ -337,11 +338,15 @@ fn time_placement(n_instances: u32, n_tasks: u32) -> Value {
 /// service's CPU (50 %), and the instances in an Auto Scaling group with target tracking on the cluster's
 /// CPUReservation (70 %). A task (0.5 vCPU) serves 512 × 1000 / (1024 × 250 ms) = 2 requests/s at full CPU,
 /// so the peak's 5,000 requests/s at 50 % need 5,000 tasks; 5,000 tasks reserve 5,000 × 512 / (500 × 8,192)
-/// = 62.5 % of 500 m5.2xlarge.
-fn day_scenario() -> Scenario {
+/// = 62.5 % of 500 m5.2xlarge. With `insights`, the cluster has Container Insights on.
+fn day_scenario(insights: bool) -> Scenario {
     let user_data = "#!/bin/bash\necho ECS_CLUSTER=day >> /etc/ecs/ecs.config";
+    let mut cluster = json!({ "clusterName": "day" });
+    if insights {
+        cluster["settings"] = json!([{ "name": "containerInsights", "value": "enabled" }]);
+    }
     let mut steps = vec![
-        json!({ "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "day" } }),
+        json!({ "at": "0s", "call": "ecs:CreateCluster", "input": cluster }),
         json!({ "at": "0s", "call": "ec2:CreateLaunchTemplate", "input": { "LaunchTemplateName": "day-m5", "LaunchTemplateData": {
             "InstanceType": "m5.2xlarge", "IamInstanceProfile": { "Name": "ecsInstanceRole" }, "UserData": user_data } } }),
         json!({ "at": "0s", "call": "autoscaling:CreateAutoScalingGroup", "input": { "AutoScalingGroupName": "day-asg",

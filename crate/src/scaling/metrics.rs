@@ -9,6 +9,8 @@ use std::collections::VecDeque;
 
 use serde_json::{json, Value};
 
+use crate::api::ApiError;
+
 use super::util::{iso, milli_json, milli_text, reason_time};
 
 /// Minutes of datapoints kept per metric (24 hours).
@@ -25,7 +27,10 @@ pub struct MetricKey {
 impl MetricKey {
     pub fn new(namespace: &str, name: &str, dimensions: &[(&str, &str)]) -> MetricKey {
         let mut dims: Vec<(String, String)> = dimensions.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        crate::order::sort(&mut dims);
+        // The engine names its dimensions in order already: sorting is then skipped (it allocates).
+        if !dims.is_sorted() {
+            crate::order::sort(&mut dims);
+        }
         MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
     }
 
@@ -119,7 +124,7 @@ impl MetricStore {
     /// Adds one sample (thousandths) at an epoch minute. Samples older than the newest minute kept for
     /// this metric less 24 hours are dropped; samples for a past minute still kept are merged in.
     pub fn put(&mut self, key: &MetricKey, minute: u64, value_milli: i64) {
-        let q = self.series.get_or_default(key.clone());
+        let q = self.series.get_or_insert_cloned(key, VecDeque::new);
         let newest = q.back().map(|s| s.minute).unwrap_or(minute).max(minute);
         if minute + RETENTION_MINUTES <= newest {
             return;
@@ -139,6 +144,13 @@ impl MetricStore {
         }
         while q.front().is_some_and(|s| s.minute + RETENTION_MINUTES <= newest) {
             q.pop_front();
+        }
+    }
+
+    /// Stores the samples reported at epoch minute `now_minute`: they belong to the minute that just ended.
+    pub fn put_minute(&mut self, samples: &[super::Sample], now_minute: u64) {
+        for s in samples {
+            self.put(&s.key, now_minute.saturating_sub(1), s.value_milli);
         }
     }
 
@@ -181,6 +193,100 @@ impl MetricStore {
     pub fn is_empty(&self) -> bool {
         self.series.is_empty()
     }
+}
+
+/// The unit of a metric's datapoints: Percent for the `AWS/ECS` utilization and reservation metrics, Count for
+/// counts, Megabytes for Container Insights memory, None otherwise (CPU units, custom metrics).
+fn unit_of(key: &MetricKey) -> &'static str {
+    if key.namespace.starts_with("AWS/ECS") {
+        "Percent"
+    } else if key.name.contains("Count") {
+        "Count"
+    } else if key.name.starts_with("Memory") {
+        "Megabytes"
+    } else {
+        "None"
+    }
+}
+
+/// A request's timestamp: ISO 8601 text or epoch seconds.
+fn time_field(input: &Value, name: &str) -> Result<u64, ApiError> {
+    match input.get(name) {
+        None | Some(Value::Null) => Err(ApiError::new("MissingParameter", format!("The parameter {name} is required."))),
+        Some(Value::Number(n)) => n.as_u64().map(|s| s.saturating_mul(1000)).ok_or_else(|| ApiError::new("InvalidParameterValue", format!("The parameter {name} must be a time."))),
+        Some(v) => crate::time::parse_iso8601_ms(v.as_str().unwrap_or("")).map_err(|e| ApiError::new("InvalidParameterValue", format!("The parameter {name} is invalid: {e}"))),
+    }
+}
+
+/// `cloudwatch:GetMetricStatistics`: each period's statistics of one metric from StartTime to EndTime, oldest
+/// first (periods without data are left out). Error codes are CloudWatch's; the texts are [UNVERIFIED] except
+/// the datapoint limit's. Percentiles (`ExtendedStatistics`) are not computed.
+pub fn get_metric_statistics(store: &MetricStore, input: &Value) -> Result<Value, ApiError> {
+    let invalid = |m: String| ApiError::new("InvalidParameterValue", m);
+    let required = |name: &str| match input.get(name).and_then(Value::as_str) {
+        Some(s) if !s.is_empty() => Ok(s),
+        _ => Err(ApiError::new("MissingParameter", format!("The parameter {name} is required."))),
+    };
+    let (namespace, name) = (required("Namespace")?, required("MetricName")?);
+    let (start_ms, end_ms) = (time_field(input, "StartTime")?, time_field(input, "EndTime")?);
+    if start_ms >= end_ms {
+        return Err(invalid("The parameter StartTime must be less than the parameter EndTime.".into()));
+    }
+    let period_s = match input.get("Period").map(Value::as_u64) {
+        None => return Err(ApiError::new("MissingParameter", "The parameter Period is required.")),
+        Some(Some(p)) if p >= 60 && p % 60 == 0 => p,
+        Some(_) => return Err(invalid("The parameter Period must be a multiple of 60 (datapoints are one minute apart here).".into())),
+    };
+    let mut stats = Vec::new();
+    for (i, text) in super::util::str_list(input, "Statistics").iter().enumerate() {
+        let stat = Statistic::parse(text).ok_or_else(|| invalid(format!("The parameter Statistics.member.{} must be a value in the set [ Average, Sum, SampleCount, Maximum, Minimum ].", i + 1)))?;
+        stats.push(stat);
+    }
+    if stats.is_empty() {
+        return Err(ApiError::new("InvalidParameterCombination", "Must specify either Statistics or ExtendedStatistics, but not both."));
+    }
+    let period_min = period_s / 60;
+    let (first, last) = (start_ms / 60_000, end_ms.div_ceil(60_000));
+    let n_periods = (last - first).div_ceil(period_min);
+    if n_periods * stats.len() as u64 > 1440 {
+        return Err(ApiError::new(
+            "InvalidParameterCombination",
+            format!("You have requested up to {} datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", n_periods * stats.len() as u64),
+        ));
+    }
+    let key = MetricKey::from_request(namespace, name, input.get("Dimensions"));
+    let mut datapoints = Vec::new();
+    for i in 0..n_periods {
+        let minute = first + i * period_min;
+        let mut point = serde_json::Map::new();
+        for stat in &stats {
+            if let Some(v) = store.stat(&key, minute, period_min, *stat) {
+                point.insert(stat.as_aws().into(), milli_json(v));
+            }
+        }
+        if !point.is_empty() {
+            point.insert("Timestamp".into(), json!(iso(minute * 60_000)));
+            point.insert("Unit".into(), json!(unit_of(&key)));
+            datapoints.push(Value::Object(point));
+        }
+    }
+    Ok(json!({ "Label": name, "Datapoints": datapoints }))
+}
+
+/// `cloudwatch:ListMetrics`: the metrics with datapoints kept, filtered by Namespace, MetricName and Dimensions
+/// (each a Name, with or without a Value), in one page.
+pub fn list_metrics(store: &MetricStore, input: &Value) -> Value {
+    let namespace = super::util::opt_str(input, "Namespace");
+    let name = super::util::opt_str(input, "MetricName");
+    let filters: Vec<(&str, Option<&str>)> =
+        input.get("Dimensions").and_then(Value::as_array).into_iter().flatten().filter_map(|d| Some((d.get("Name")?.as_str()?, d.get("Value").and_then(Value::as_str)))).collect();
+    let metrics: Vec<Value> = store
+        .keys()
+        .filter(|k| namespace.is_none_or(|n| k.namespace == n) && name.is_none_or(|n| k.name == n))
+        .filter(|k| filters.iter().all(|(n, v)| k.dimensions.iter().any(|(kn, kv)| kn == n && v.is_none_or(|v| kv == v))))
+        .map(|k| json!({ "Namespace": k.namespace, "MetricName": k.name, "Dimensions": k.dimensions.iter().map(|(n, v)| json!({ "Name": n, "Value": v })).collect::<Vec<_>>() }))
+        .collect();
+    json!({ "Metrics": metrics })
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

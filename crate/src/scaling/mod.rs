@@ -68,6 +68,8 @@ pub const SCALING_CALLS: &[&str] = &[
     "cloudwatch:DescribeAlarms",
     "cloudwatch:DeleteAlarms",
     "cloudwatch:PutMetricData",
+    "cloudwatch:GetMetricStatistics",
+    "cloudwatch:ListMetrics",
     "ec2:CreateLaunchTemplate",
     "autoscaling:CreateAutoScalingGroup",
     "autoscaling:SetDesiredCapacity",
@@ -222,11 +224,7 @@ impl ScalingState {
     /// policies, then managed scaling of each capacity provider. `ctx.now_ms` is the minute's end.
     pub fn tick(&mut self, report: &MinuteReport, ctx: &ScalingContext) -> TickOutput {
         let now_minute = ctx.now_epoch_ms() / 60_000;
-        // Samples belong to the minute that just ended.
-        let sample_minute = now_minute.saturating_sub(1);
-        for s in &report.samples {
-            self.metrics.put(&s.key, sample_minute, s.value_milli);
-        }
+        self.metrics.put_minute(&report.samples, now_minute);
         let mut services = ctx.services.clone();
         self.run_scheduled(now_minute, &mut services);
         let mut transitions = Vec::new();
@@ -327,6 +325,8 @@ impl ScalingState {
                 }
                 Ok(json!({}))
             }
+            "cloudwatch:GetMetricStatistics" => metrics::get_metric_statistics(&self.metrics, input),
+            "cloudwatch:ListMetrics" => Ok(metrics::list_metrics(&self.metrics, input)),
             _ => Err(v(format!("Unknown call {call}"))),
         }
     }

@@ -1,8 +1,9 @@
 //! Service Auto Scaling in the engine: Application Auto Scaling, EC2 Auto Scaling and CloudWatch alarm calls
-//! go to the `scaling` model; once a minute the engine publishes each service's `AWS/ECS` CPUUtilization and
-//! MemoryUtilization (from its workload: the scenario's `workloads` baselines plus the requests its tasks
-//! served), each EC2 cluster's CPUReservation and MemoryReservation, and each target group's requests per
-//! target, then carries out the desired counts the policies set.
+//! go to the `scaling` model; once a minute the engine publishes each service's and each EC2 cluster's `AWS/ECS`
+//! CPUUtilization and MemoryUtilization (from its workload: the scenario's `workloads` baselines plus the
+//! requests its tasks served) and the Container Insights metrics (both in `sim/insights.rs`), each EC2
+//! cluster's CPUReservation and MemoryReservation, and each target group's requests per target, then carries
+//! out the desired counts the policies set.
 //!
 //! Auto Scaling groups launch and terminate EC2 instances, by their own scaling policies (simple, step and
 //! target tracking on any alarm, classically the cluster's reservation) or by a capacity provider's managed
@@ -59,16 +60,13 @@ impl Sim {
         Some(result)
     }
 
-    /// Once a minute: publish the minute's `AWS/ECS` and `AWS/ApplicationELB` datapoints, then act on the
-    /// policies. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered, memory
-    /// reserved]` over its ACTIVE and DRAINING container instances.
-    pub(crate) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 4]>) {
-        if self.scaling.targets.is_empty() && self.scaling.alarms.is_empty() && self.scaling.capacity_providers.is_empty() {
-            return;
-        }
-        let mut samples = self.utilization_samples();
+    /// Once a minute: publish the minute's `AWS/ECS`, `ECS/ContainerInsights` and `AWS/ApplicationELB`
+    /// datapoints, then act on the policies. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered, memory
+    /// reserved, container instances]` over its ACTIVE and DRAINING container instances.
+    pub(crate) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 5]>) {
+        let mut samples = self.task_metric_samples(reservations);
         // Cluster reservation (reference §10.1): reserved units × 100 / registered units, EC2 only.
-        for (cluster, [cpu_registered, cpu_reserved, memory_registered, memory_reserved]) in reservations {
+        for (cluster, [cpu_registered, cpu_reserved, memory_registered, memory_reserved, _]) in reservations {
             if *cpu_registered == 0 {
                 continue;
             }
@@ -84,6 +82,12 @@ impl Sim {
                 key: MetricKey::new("AWS/ApplicationELB", "RequestCountPerTarget", &[("TargetGroup", &dimension)]),
                 value_milli: (requests * 1000 / targets) as i64,
             });
+        }
+        // Without scalable targets, alarms or capacity providers nothing acts on the minute: its datapoints are
+        // only stored, for the CloudWatch read calls and for alarms put later.
+        if self.scaling.targets.is_empty() && self.scaling.alarms.is_empty() && self.scaling.capacity_providers.is_empty() {
+            self.scaling.metrics.put_minute(&samples, (self.scenario.start_epoch_ms + self.now.0) / 60_000);
+            return;
         }
         let providers = self.provider_reports();
         let context = self.scaling_context();
@@ -104,46 +108,7 @@ impl Sim {
     /// `task` is the task's id or ARN.
     pub fn task_utilization(&self, task: &str) -> Option<(u32, u32)> {
         let task = self.tasks.values().find(|t| (t.id == task || t.arn == task) && t.last_status == TaskStatus::Running)?;
-        let (mut served, mut cpu) = (0u64, 0u64);
-        for (tg, id, port) in self.elb.owners.get(&task.id).into_iter().flatten() {
-            if let Some(t) = self.elb.target_groups.get(tg).and_then(|g| g.find(id, *port).ok().map(|i| &g.targets[i])) {
-                let (rps_milli, cpu_milli) = target_load(t);
-                served += rps_milli;
-                cpu += cpu_milli;
-            }
-        }
-        let w = self.scenario.workloads.get(&task.family).copied().unwrap_or_default();
-        Some(workload_utilization(w, 1, served, cpu, task.memory_mib))
-    }
-
-    /// Each service's average CPU and memory utilization of its RUNNING tasks, as `AWS/ECS` `CPUUtilization`
-    /// and `MemoryUtilization` (ClusterName, ServiceName): what [`Sim::task_utilization`] gives, summed from
-    /// the service's targets in one pass (no lookup per task).
-    fn utilization_samples(&self) -> Vec<Sample> {
-        // (running tasks, family, task memory MiB) per service.
-        let mut running: Table<ServiceKey, (u64, &str, u32)> = Table::new();
-        for task in self.live_tasks().filter(|t| t.last_status == TaskStatus::Running && t.is_active()) {
-            if let Some(service) = task.service {
-                running.get_or_insert_with(service, || (0, task.family.as_str(), task.memory_mib)).0 += 1;
-            }
-        }
-        let mut samples = Vec::new();
-        for (key, (n, family, memory_mib)) in running {
-            let Some(service) = self.services.get(&key).filter(|s| s.status == "ACTIVE") else { continue };
-            let (mut served, mut cpu) = (0u64, 0u64);
-            for (tg, _, _) in &service.load_balancers {
-                for t in self.elb.target_groups.get(tg).into_iter().flat_map(|g| g.targets.iter()).filter(|t| t.state != crate::elb::HealthState::Draining) {
-                    let (rps_milli, cpu_milli) = target_load(t);
-                    served += rps_milli;
-                    cpu += cpu_milli;
-                }
-            }
-            let w = self.scenario.workloads.get(family).copied().unwrap_or_default();
-            let (cpu, memory) = workload_utilization(w, n, served, cpu, memory_mib);
-            samples.push(Sample { key: MetricKey::ecs_service("CPUUtilization", &service.cluster, &service.name), value_milli: cpu as i64 });
-            samples.push(Sample { key: MetricKey::ecs_service("MemoryUtilization", &service.cluster, &service.name), value_milli: memory as i64 });
-        }
-        samples
+        Some(self.load_of(task))
     }
 
     /// Each capacity provider's registered instances (with their non-daemon tasks) and the tasks waiting in
@@ -223,7 +188,7 @@ impl Sim {
 
 /// A target's load over the last step: (milli-requests per second served, thousandths of a percent of its
 /// task's CPU those requests use).
-fn target_load(t: &crate::elb::Target) -> (u64, u64) {
+pub(super) fn target_load(t: &crate::elb::Target) -> (u64, u64) {
     let step_s = (super::calls::ELB_STEP_MS / 1000).max(1);
     let rps_milli = (t.last_requests + t.backlog.min(1)) * 1000 / step_s;
     let cpu_milli = match t.capacity_rps {
@@ -235,7 +200,7 @@ fn target_load(t: &crate::elb::Target) -> (u64, u64) {
 
 /// Average utilization of `n` tasks (thousandths of a percent, at most 100 % each): the workload's baselines,
 /// plus the CPU their requests use (`request_cpu` summed over the tasks) and the memory `rps_milli` holds.
-fn workload_utilization(w: crate::scenario::Workload, n: u64, rps_milli: u64, request_cpu: u64, memory_mib: u32) -> (u32, u32) {
+pub(super) fn workload_utilization(w: crate::scenario::Workload, n: u64, rps_milli: u64, request_cpu: u64, memory_mib: u32) -> (u32, u32) {
     let n = n.max(1);
     let cpu = w.cpu_baseline_percent as u64 * 1000 + request_cpu / n;
     let memory = w.memory_baseline_percent as u64 * 1000 + rps_milli * w.memory_mib_per_request_per_second as u64 * 100 / (memory_mib.max(1) as u64 * n);

@@ -15,6 +15,7 @@ pub const KNOWN_CALLS: &[&str] = &[
     "ecs:DeleteCluster",
     "ecs:DescribeClusters",
     "ecs:ListClusters",
+    "ecs:UpdateClusterSettings",
     "ecs:RegisterTaskDefinition",
     "ecs:DeregisterTaskDefinition",
     "ecs:DescribeTaskDefinition",
@@ -100,6 +101,39 @@ pub(crate) fn short_name(text: &str) -> &str {
     }
 }
 
+/// The `containerInsights` value of a request's `settings` (a `ClusterSetting` list; the last item wins),
+/// `None` when the list is absent or empty. A bad `value` gets the text AWS returns ("Invalid setting
+/// 'value'", seen from UpdateCluster); a bad `name` gets the enum validation text of the API model's
+/// `ClusterSettingName` [UNVERIFIED wording], a missing one "Invalid setting 'name'" [UNVERIFIED].
+fn container_insights_setting(input: &Value) -> Result<Option<&'static str>, ApiError> {
+    let items = match input.get("settings") {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Array(items)) => items,
+        Some(_) => return Err(ApiError::invalid_parameter("settings must be a list of ClusterSetting objects.")),
+    };
+    let mut value = None;
+    for (i, item) in items.iter().enumerate() {
+        match str_field(item, "name") {
+            Some("containerInsights") => {}
+            Some(other) => {
+                return Err(ApiError::invalid_parameter(format!(
+                    "1 validation error detected: Value '{other}' at 'settings.{}.member.name' failed to satisfy constraint: Member must satisfy enum value set: [containerInsights]",
+                    i + 1
+                )))
+            }
+            None => return Err(ApiError::invalid_parameter("Invalid setting 'name'")),
+        }
+        // The supported values (API model, ClusterSetting.value): enhanced, enabled and disabled.
+        value = Some(match str_field(item, "value") {
+            Some("enhanced") => "enhanced",
+            Some("enabled") => "enabled",
+            Some("disabled") => "disabled",
+            _ => return Err(ApiError::invalid_parameter("Invalid setting 'value'")),
+        });
+    }
+    Ok(value)
+}
+
 impl Sim {
     pub(crate) fn apply_call(&mut self, call: &str, input: Value) -> ApiResult {
         self.trace.write_str(call);
@@ -145,6 +179,7 @@ impl Sim {
             "ecs:CreateCluster" => self.create_cluster(&input),
             "ecs:DeleteCluster" => self.delete_cluster(&input),
             "ecs:DescribeClusters" => self.describe_clusters(&input),
+            "ecs:UpdateClusterSettings" => self.update_cluster_settings(&input),
             "ecs:ListClusters" => Ok(json!({ "clusterArns": self.clusters.values().filter(|c| c.status == "ACTIVE").map(|c| c.arn.clone()).collect::<Vec<_>>() })),
             "ecs:RegisterTaskDefinition" => self.register_task_definition(&input),
             "ecs:DeregisterTaskDefinition" => self.deregister_task_definition(&input),
@@ -215,9 +250,12 @@ impl Sim {
                 "Cluster name can have up to 255 characters, which may include letters (uppercase and lowercase), numbers, hyphens, and underscores.",
             ));
         }
+        let setting = container_insights_setting(input)?;
         if !self.clusters.get(&name).is_some_and(|c| c.status == "ACTIVE") {
             let arn = self.arn("ecs", &format!("cluster/{name}"));
-            self.clusters.insert(name.clone(), Cluster { name: name.clone(), arn, status: "ACTIVE".into(), created_at: self.now });
+            // Without the setting, the account default applies: `disabled` (PutAccountSetting is not modelled).
+            let container_insights = setting.unwrap_or("disabled");
+            self.clusters.insert(name.clone(), Cluster { name: name.clone(), arn, status: "ACTIVE".into(), created_at: self.now, container_insights });
             self.pools.get_or_default(name.clone());
             // Instances whose agent was waiting for this cluster register now.
             let waiting: Vec<Ec2Key> = self
@@ -231,7 +269,22 @@ impl Sim {
                 self.schedule(at, Ev::AgentRegistered(key));
             }
         }
-        Ok(json!({ "cluster": self.cluster_json(&name) }))
+        // The answer shows `settings` when the request gave them (AWS's examples show none otherwise).
+        Ok(json!({ "cluster": self.cluster_json(&name, setting.is_some()) }))
+    }
+
+    /// UpdateClusterSettings: `cluster` and `settings` are required; the cluster answers with its settings.
+    fn update_cluster_settings(&mut self, input: &Value) -> ApiResult {
+        require_str(input, "cluster")?;
+        let name = self.cluster_name_of(input)?;
+        let Some(value) = container_insights_setting(input)? else {
+            // `settings` is required (API model); this wording is [UNVERIFIED].
+            return Err(ApiError::invalid_parameter("settings can not be empty."));
+        };
+        if let Some(cluster) = self.clusters.get_mut(&name) {
+            cluster.container_insights = value;
+        }
+        Ok(json!({ "cluster": self.cluster_json(&name, true) }))
     }
 
     fn delete_cluster(&mut self, input: &Value) -> ApiResult {
@@ -254,7 +307,7 @@ impl Sim {
         if let Some(cluster) = self.clusters.get_mut(&name) {
             cluster.status = "INACTIVE".into();
         }
-        Ok(json!({ "cluster": self.cluster_json(&name) }))
+        Ok(json!({ "cluster": self.cluster_json(&name, false) }))
     }
 
     fn describe_clusters(&mut self, input: &Value) -> ApiResult {
@@ -262,12 +315,21 @@ impl Sim {
         if names.is_empty() {
             names.push("default".into());
         }
+        // `include` (ClusterField): the settings only when SETTINGS is asked for, as AWS answers. The
+        // validation text of a bad field is the AWS list-of-enum wording, [UNVERIFIED] for ECS.
+        let include = string_list(input, "include");
+        if let Some(bad) = include.iter().find(|f| !["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"].contains(&f.as_str())) {
+            return Err(ApiError::invalid_parameter(format!(
+                "1 validation error detected: Value '[{bad}]' at 'include' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [ATTACHMENTS, CONFIGURATIONS, SETTINGS, STATISTICS, TAGS]]"
+            )));
+        }
+        let settings = include.iter().any(|f| f == "SETTINGS");
         let mut clusters = Vec::new();
         let mut failures = Vec::new();
         for name in names {
             let short = short_name(&name).to_string();
             if self.clusters.contains_key(&short) {
-                clusters.push(self.cluster_json(&short));
+                clusters.push(self.cluster_json(&short, settings));
             } else {
                 failures.push(json!({ "arn": self.arn("ecs", &format!("cluster/{short}")), "reason": "MISSING" }));
             }

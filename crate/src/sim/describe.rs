@@ -11,13 +11,14 @@ fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
 }
 
 impl Sim {
-    pub(crate) fn cluster_json(&self, name: &str) -> Value {
+    /// The `Cluster` shape; `settings` (the `containerInsights` setting) only when `with_settings`.
+    pub(crate) fn cluster_json(&self, name: &str, with_settings: bool) -> Value {
         let Some(cluster) = self.clusters.get(name) else { return Value::Null };
         let n_instances = self.container_instances.values().filter(|ci| ci.cluster == name && ci.status != "INACTIVE").count();
         let running = self.live_tasks().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
         let pending = self.live_tasks().filter(|t| t.cluster == name && t.last_status < TaskStatus::Running).count();
         let services = self.services.values().filter(|s| s.cluster == name && s.status == "ACTIVE").count();
-        json!({
+        let mut out = json!({
             "clusterArn": cluster.arn,
             "clusterName": cluster.name,
             "status": cluster.status,
@@ -27,10 +28,13 @@ impl Sim {
             "activeServicesCount": services,
             "statistics": [],
             "tags": [],
-            "settings": [ { "name": "containerInsights", "value": "disabled" } ],
             "capacityProviders": self.scaling.cluster_strategy(name).map(|p| json!(p.providers)).unwrap_or(json!([])),
             "defaultCapacityProviderStrategy": self.scaling.cluster_strategy(name).map(|p| crate::scaling::strategy_json(&p.default_strategy)).unwrap_or(json!([])),
-        })
+        });
+        if with_settings {
+            out["settings"] = json!([{ "name": "containerInsights", "value": cluster.container_insights }]);
+        }
+        out
     }
 
     pub(crate) fn task_definition_json(&self, family: &str, revision: u32) -> Value {
@@ -294,7 +298,7 @@ impl Sim {
         let tasks: Vec<Value> = self.tasks.keys().map(|k| self.task_json(k)).collect();
         let services: Vec<Value> = self.services.keys().map(|k| self.service_json(*k)).collect();
         let container_instances: Vec<Value> = self.container_instances.keys().map(|k| self.container_instance_json(*k)).collect();
-        let clusters: Vec<Value> = self.clusters.keys().map(|k| self.cluster_json(k)).collect();
+        let clusters: Vec<Value> = self.clusters.keys().map(|k| self.cluster_json(k, true)).collect();
         let task_definitions: Vec<Value> = self.task_definitions.values().flatten().map(|r| self.task_definition_json(&r.family, r.revision)).collect();
         let events: Vec<Value> = self
             .log

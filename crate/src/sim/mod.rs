@@ -13,6 +13,7 @@ mod capacity;
 mod cost;
 mod describe;
 mod autoscaling;
+mod insights;
 mod loadbalancing;
 pub mod scaling_view;
 pub mod model;
@@ -452,8 +453,9 @@ impl Sim {
     }
 
     fn on_metrics_sample(&mut self) {
-        // Per cluster: [cpu registered, cpu reserved, memory registered, memory reserved] (ACTIVE and DRAINING).
-        let mut by_cluster: Table<&str, [u64; 4]> = Table::new();
+        // Per cluster: [cpu registered, cpu reserved, memory registered, memory reserved, container instances]
+        // (ACTIVE and DRAINING).
+        let mut by_cluster: Table<&str, [u64; 5]> = Table::new();
         for ci in self.container_instances.values() {
             if ci.status == "INACTIVE" {
                 continue;
@@ -465,10 +467,11 @@ impl Sim {
                     r[1] += (node.registered_cpu_units - free_cpu_units.min(node.registered_cpu_units)) as u64;
                     r[2] += node.registered_memory_mib as u64;
                     r[3] += (node.registered_memory_mib - free_memory_mib.min(node.registered_memory_mib)) as u64;
+                    r[4] += 1;
                 }
             }
         }
-        let reservations: Table<String, [u64; 4]> = by_cluster.into_iter().map(|(c, r)| (c.to_string(), r)).collect();
+        let reservations: Table<String, [u64; 5]> = by_cluster.into_iter().map(|(c, r)| (c.to_string(), r)).collect();
         let [cpu_registered, cpu_used, mem_registered, mem_used] =
             reservations.values().fold([0u64; 4], |acc, r| [acc[0] + r[0], acc[1] + r[1], acc[2] + r[2], acc[3] + r[3]]);
         let percent = |used: u64, total: u64| if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 };

@@ -19,6 +19,8 @@ pub struct Cluster {
     /// ACTIVE or INACTIVE.
     pub status: String,
     pub created_at: SimTime,
+    /// The `containerInsights` cluster setting: `disabled`, `enabled` or `enhanced`.
+    pub container_insights: &'static str,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -90,6 +90,20 @@ fn cluster_form() -> Html {
             result.set(Some(sim.dispatch("ec2:RunInstances", input).map(|_| format!("Launching {n} × {} (they register with cluster {cluster} once booted).", *instance_type))));
         })
     };
+    // Container Insights: the check box shows the cluster's setting from the view; a change is the call.
+    let insights_result = use_outcome();
+    let insights_on = view.clusters.iter().find(|c| Some(&c.name) == cluster.as_ref()).is_some_and(|c| c.container_insights != "disabled");
+    let toggle_insights = {
+        let (sim, cluster, result) = (sim.clone(), cluster.clone(), insights_result.clone());
+        Callback::from(move |e: Event| {
+            let Some(cluster) = cluster.clone() else { return };
+            let value = if checked(&e) { "enabled" } else { "disabled" };
+            let input = json!({ "cluster": cluster, "settings": [{ "name": "containerInsights", "value": value }] });
+            result.set(Some(sim.dispatch("ecs:UpdateClusterSettings", input).map(|out| {
+                format!("Container Insights is {} for cluster {cluster}.", out["cluster"]["settings"][0]["value"].as_str().unwrap_or(value))
+            })));
+        })
+    };
     let types = instance_type_options();
     let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
     let mut profiles: Vec<(String, String)> = view.instance_profiles.iter().map(|(name, roles)| (name.clone(), format!("{name} → role {}", if roles.is_empty() { "none".to_string() } else { roles.join(", ") }))).collect();
@@ -103,6 +117,10 @@ fn cluster_form() -> Html {
             if cluster.is_none() {
                 { field("Cluster name", "clusterName", &cluster_name) }
                 { button("Create cluster (ecs:CreateCluster)", create_cluster) }
+            } else {
+                <label class="check"><input type="checkbox" name="containerInsights" checked={insights_on} onchange={toggle_insights} />{ "Container Insights (ecs:UpdateClusterSettings)" }</label>
+                { outcome(&insights_result) }
+                { hint("While it is on, the cluster publishes ECS/ContainerInsights metrics each minute (billed as custom metrics in AWS).") }
             }
             { subhead("Launch EC2 instances") }
             { select("Instance type", "instanceType", &instance_type, &types) }
