@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ecs_sim::catalog::INSTANCE_TYPES;
 use ecs_sim::rng::Prng;
-use ecs_sim::sim::{Sim, KNOWN_CALLS};
+use ecs_sim::sim::Sim;
 use ecs_sim::time::SimTime;
 use ecs_sim_tests::*;
 use serde_json::{json, Value};

@@ -16,7 +16,7 @@ fn original() -> (Scenario, Sim, Vec<(SimTime, u64, String)>) {
     let scn = scenario("fargate-web-service");
     let mut sim = Sim::new(&scn, None);
     let mut points = Vec::new();
-    let mut run_to = |sim: &mut Sim, until: SimTime, points: &mut Vec<(SimTime, u64, String)>| {
+    let run_to = |sim: &mut Sim, until: SimTime, points: &mut Vec<(SimTime, u64, String)>| {
         step_until(sim, until, |s| points.push((s.now(), s.n_events_processed(), s.trace_hash())));
         sim.advance_to(until, 0);
     };
