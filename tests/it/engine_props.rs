@@ -389,6 +389,25 @@ fn every_listed_call_is_answered_and_only_those() {
             assert_ne!(error.code, "UnknownOperationException", "{call}");
         }
     }
+    // Calls that only read change nothing: the app keeps a rewound run's later calls across them.
+    // (The trace hash and the event log record every call, refused ones too: they are left out.)
+    let state = |sim: &Sim| {
+        let mut describe = sim.describe_all();
+        if let Some(d) = describe.as_object_mut() {
+            d.remove("traceHash");
+            d.remove("events");
+        }
+        (describe, sim.n_events_processed())
+    };
+    for call in all.iter().filter(|c| ecs_sim::sim::is_read_only_call(c)) {
+        let before = state(&sim);
+        for input in [serde_json::json!({}), serde_json::json!({ "cluster": "demo" })] {
+            let _ = sim.call(call, input);
+        }
+        assert!(state(&sim) == before, "{call} changed the run");
+    }
+    assert!(ecs_sim::sim::is_read_only_call("ecs:DescribeServices") && ecs_sim::sim::is_read_only_call("cloudwatch:GetMetricStatistics"));
+    assert!(!ecs_sim::sim::is_read_only_call("ecs:UpdateService") && !ecs_sim::sim::is_read_only_call("sim:SetLoad"));
     let error = sim.call("ecs:DescribeEverything", serde_json::json!({})).expect_err("an unknown call");
     assert_eq!(error.code, "UnknownOperationException");
 }

@@ -70,6 +70,13 @@ pub fn known_calls() -> impl Iterator<Item = &'static str> {
     services.into_iter().flatten().copied()
 }
 
+/// Whether `call` only reads (AWS's Describe*, List* and Get* operations): in a rewound run such a call
+/// leaves the run's course as it was.
+pub fn is_read_only_call(call: &str) -> bool {
+    let operation = call.rsplit(':').next().unwrap_or(call);
+    ["Describe", "List", "Get"].iter().any(|verb| operation.starts_with(verb))
+}
+
 pub(crate) use crate::api::{str_field, string_list};
 
 fn require_str<'a>(input: &'a Value, name: &str) -> Result<&'a str, ApiError> {

@@ -35,7 +35,7 @@ use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::TraceHasher;
 
-pub use calls::{is_known_call, known_calls, ELB_STEP_MS, KNOWN_CALLS};
+pub use calls::{is_known_call, is_read_only_call, known_calls, ELB_STEP_MS, KNOWN_CALLS};
 pub use cost::usd_text;
 pub use loadbalancing::describe_load;
 pub use model::*;

@@ -71,6 +71,12 @@ test('a call made after a rewind drops the later calls and says so', async ({ pa
   const { end } = await runWithOneCall(page, url);
   await seekTo(page, 20_000);
   check((await state(page)).pendingCalls === 1, 'the RunTask is not pending after the rewind');
+  // A call that only reads keeps the course: the RunTask still replays.
+  await openTab(page, 'API');
+  await page.click('.api-console button:text-is("Send")');
+  await page.waitForSelector('.api-console .ok-text:has-text("answered")');
+  const read = await state(page);
+  check(read.pendingCalls === 1 && read.latestMs === end.latestMs, `after a Describe call: ${JSON.stringify(read)}`);
   await openTab(page, 'Run task');
   await page.click('.builder button:has-text("Run (ecs:RunTask)")');
   await page.waitForSelector('.banner:has-text("will not be replayed")');

@@ -289,9 +289,11 @@ impl SimHandle {
     pub fn dispatch(&self, call: &str, input: Value) -> Result<Value, String> {
         let result = {
             let mut driver = self.driver.borrow_mut();
-            // A call in a rewound run starts another course: the original's later calls are dropped.
-            let dropped = std::mem::take(&mut driver.pending).len();
-            if dropped > 0 {
+            // A call in a rewound run starts another course: the original's later calls are dropped and the
+            // timeline ends here. A call that only reads (Describe*, List*, Get*) changes nothing of that.
+            let changes_course = !ecs_sim::sim::is_read_only_call(call);
+            let dropped = if changes_course { std::mem::take(&mut driver.pending).len() } else { 0 };
+            if changes_course {
                 driver.latest_ms = driver.now_ms();
             }
             let result = driver.sim.call(call, input).map_err(|e| e.to_string());
