@@ -49,6 +49,20 @@ test('the timeline rewinds to the same run and replays the later call back to th
   check(reloaded.simTimeMs === 10_000 && reloaded.traceHash === rewound.traceHash && reloaded.pendingCalls === 1,
     `reloaded ${JSON.stringify(reloaded)}, saved ${JSON.stringify(rewound)}`);
 
+  // So does a share link of it: another page opens it at 10 s with the call to replay, and replays it the same.
+  await openTab(page, 'Files');
+  await page.click('.builder button:has-text("Create share link")');
+  const link = await page.inputValue('.share-link');
+  const other = await page.context().newPage();
+  await other.goto(link);
+  await waitForApp(other);
+  const opened = await state(other);
+  check(opened.simTimeMs === 10_000 && opened.pendingCalls === 1 && opened.latestMs === end.simTimeMs && opened.traceHash === rewound.traceHash,
+    `the shared rewound run opened as ${JSON.stringify(opened)}`);
+  await seekTo(other, end.simTimeMs);
+  check((await state(other)).traceHash === end.traceHash, 'the shared run did not replay to the original trace hash');
+  await other.close();
+
   // Forward again to where the run was: the call re-applied at its point gives the same run.
   await seekTo(page, end.simTimeMs);
   const replayed = await state(page);
