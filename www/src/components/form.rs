@@ -20,10 +20,22 @@ pub(crate) fn use_flag(initial: bool) -> UseStateHandle<bool> {
     use_state(move || initial)
 }
 
-/// A form's outcome line, empty until its first call.
+/// A form's outcome line, empty until its first call, and emptied when the run jumps (a rewind, a seek,
+/// another scenario): the call it reported may no longer be in the run.
 #[hook]
 pub(crate) fn use_outcome() -> Outcome {
-    use_state(|| None)
+    let outcome: Outcome = use_state(|| None);
+    let generation = crate::driver::use_sim().state.generation;
+    let first = use_mut_ref(|| generation);
+    {
+        let outcome = outcome.clone();
+        use_effect_with(generation, move |generation| {
+            if *first.borrow() != *generation {
+                outcome.set(None);
+            }
+        });
+    }
+    outcome
 }
 
 /// The value of the input, select or textarea an event came from.

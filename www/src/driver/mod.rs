@@ -61,6 +61,9 @@ pub struct Driver {
     pending: VecDeque<RecordedCall>,
     /// The furthest sim time the run has reached (the timeline's end), milliseconds.
     latest_ms: u64,
+    /// Counts the jumps of the run (a rewind, a seek, another scenario): forms clear their outcome lines
+    /// on a jump, since the calls those lines report may no longer be in the run.
+    generation: u64,
     log: Rc<VecDeque<LogRow>>,
     log_seq: u64,
     playing: bool,
@@ -88,6 +91,7 @@ impl Driver {
             sim,
             pending,
             latest_ms,
+            generation: 0,
             scenario,
             scenario_id,
             log: Rc::new(VecDeque::new()),
@@ -200,6 +204,7 @@ impl Driver {
     }
 
     fn after_jump(&mut self) {
+        self.generation += 1;
         self.behind = false;
         self.render_time_ms = self.sim.now().as_millis() as f64;
         self.latest_ms = self.latest_ms.max(self.now_ms());
@@ -244,6 +249,8 @@ pub struct Published {
     pub latest_ms: u64,
     /// Calls a rewound run will replay as it moves forward.
     pub pending_calls: usize,
+    /// Changes when the run jumps (rewind, seek, another scenario).
+    pub generation: u64,
     pub scenario_id: Option<String>,
     pub scenario_name: String,
     pub hint: String,
@@ -260,6 +267,7 @@ impl PartialEq for Published {
             && self.behind == other.behind
             && self.latest_ms == other.latest_ms
             && self.pending_calls == other.pending_calls
+            && self.generation == other.generation
             && self.scenario_id == other.scenario_id
             && self.banner == other.banner
     }
@@ -374,7 +382,8 @@ impl SimHandle {
         Ok(())
     }
 
-    fn replace(&self, driver: Driver, banner: Option<String>) {
+    fn replace(&self, mut driver: Driver, banner: Option<String>) {
+        driver.generation = self.driver.borrow().generation + 1;
         *self.driver.borrow_mut() = driver;
         self.driver.borrow().autosave();
         self.publish.emit(Some(banner));
@@ -436,7 +445,9 @@ pub fn load_live_scenario(text: &str) -> Result<(), String> {
     let driver = LIVE.with(|live| live.borrow().clone()).ok_or("the app has not started")?;
     let publish = LIVE_PUBLISH.with(|p| p.borrow().clone()).ok_or("the app has not started")?;
     let scenario = parse_scenario_text(text)?;
-    *driver.borrow_mut() = Driver::new(scenario, None, None);
+    let mut fresh = Driver::new(scenario, None, None);
+    fresh.generation = driver.borrow().generation + 1;
+    *driver.borrow_mut() = fresh;
     driver.borrow().autosave();
     publish.emit(Some(None));
     Ok(())
@@ -530,6 +541,7 @@ fn publish_state(driver: &Driver, view: Rc<View>, banner: Option<String>) -> Pub
         behind: driver.behind,
         latest_ms: driver.latest_ms,
         pending_calls: driver.pending.len(),
+        generation: driver.generation,
         scenario_id: driver.scenario_id.clone(),
         scenario_name: driver.scenario.name.clone(),
         hint: driver.scenario.hint.clone(),
