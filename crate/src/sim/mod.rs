@@ -349,21 +349,8 @@ impl Sim {
     /// Processes every event due at or before `target` (at most `max_events` of them), then sets the clock to
     /// `target` if all were processed.
     pub fn advance_to(&mut self, target: SimTime, max_events: u32) -> Advance {
-        let mut n_events = 0;
-        while let Some(time) = self.next_event_time() {
-            if time > target {
-                break;
-            }
-            if n_events >= max_events {
-                return Advance { n_events, reached: false };
-            }
-            self.process_next();
-            n_events += 1;
-        }
-        if target > self.now {
-            self.now = target;
-        }
-        Advance { n_events, reached: true }
+        // A run with no calls to replay (an empty `VecDeque` does not allocate).
+        self.advance_replaying(target, max_events, &mut std::collections::VecDeque::new())
     }
 
     /// Processes the next event, moving the clock to its time. Returns false when there is none.
