@@ -146,6 +146,19 @@ export async function screenshot(page, name) {
   return path;
 }
 
+/** `window.ecsPlayground.state()` of the page's live run. */
+export const state = (page) => page.evaluate(() => window.ecsPlayground.state());
+
+/** The text of the first element matching `selector` ('' when there is none). */
+export const text = (page, selector) => page.evaluate((s) => document.querySelector(s)?.textContent ?? '', selector);
+
+/** Waits for an event log row of kind `kind` whose text matches `re`. */
+export const waitForLog = (page, kind, re) =>
+  page.waitForFunction(
+    ([kind, source]) => [...document.querySelectorAll(`.log-row.kind-${kind}`)].some((r) => new RegExp(source).test(r.textContent)),
+    [kind, re.source],
+  );
+
 /** Throws with `message` unless `condition` holds. */
 export function check(condition, message) {
   if (!condition) throw new Error(message);

@@ -5,9 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
-import { HERE, check, openTab, test, waitForApp } from '../harness.mjs';
-
-const state = (page) => page.evaluate(() => window.ecsPlayground.state());
+import { HERE, check, openTab, state, test, waitForApp } from '../harness.mjs';
 
 /** Fills a form field by name and fires change (the form listens to change). */
 async function setField(page, name, value) {

@@ -1,8 +1,6 @@
 // The API console: any modelled call with its JSON input, the answer in AWS's output shape, AWS's error
 // for a refused call, a clear message (and no call) for malformed JSON, and the call in the event log.
-import { check, openTab, screenshot, test, waitForApp } from '../harness.mjs';
-
-const state = (page) => page.evaluate(() => window.ecsPlayground.state());
+import { check, openTab, screenshot, state, test, waitForApp } from '../harness.mjs';
 
 async function send(page, call, input) {
   await page.fill('.api-console [name="api-call"]', call);

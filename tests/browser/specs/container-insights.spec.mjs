@@ -1,16 +1,7 @@
 // Container Insights: the Cluster tab's check box shows the cluster's containerInsights setting; ticking it
 // makes ecs:UpdateClusterSettings (in the event log with its settings), the answer's setting is shown, and the
 // box stays ticked from the view, also after time moves on; unticking turns it off again.
-import { check, loadScenario, openTab, runUntil, screenshot, test } from '../harness.mjs';
-
-const text = (page, selector) => page.evaluate((s) => document.querySelector(s)?.textContent ?? '', selector);
-
-/** Waits for a log row of kind `kind` whose text matches `re`. */
-const waitForLog = (page, kind, re) =>
-  page.waitForFunction(
-    ([kind, source]) => [...document.querySelectorAll(`.log-row.kind-${kind}`)].some((r) => new RegExp(source).test(r.textContent)),
-    [kind, re.source],
-  );
+import { check, loadScenario, openTab, runUntil, screenshot, test, text, waitForLog } from '../harness.mjs';
 
 test('container insights: ticking the Cluster tab control calls UpdateClusterSettings and the setting sticks', async ({ page, url }) => {
   await loadScenario(page, url, 'fargate-web-service');

@@ -3,16 +3,7 @@
 // then the service back to its count; managed-scaling-growth's waiting tasks later run; a service
 // created from the form on a FARGATE_SPOT strategy sends capacityProviderStrategy and runs on Spot; Update
 // service sends a new strategy only when asked to, and that starts a deployment.
-import { check, loadScenario, openTab, runUntil, screenshot, test } from '../harness.mjs';
-
-const text = (page, selector) => page.evaluate((s) => document.querySelector(s)?.textContent ?? '', selector);
-
-/** Waits for a log row of kind `kind` whose text matches `re`. */
-const waitForLog = (page, kind, re) =>
-  page.waitForFunction(
-    ([kind, source]) => [...document.querySelectorAll(`.log-row.kind-${kind}`)].some((r) => new RegExp(source).test(r.textContent)),
-    [kind, re.source],
-  );
+import { check, loadScenario, openTab, runUntil, screenshot, test, text, waitForLog } from '../harness.mjs';
 
 /** Plays at `speed` (the time-controls value) until `selector` is on the page, then pauses. */
 async function playUntilSelector(page, speed, selector) {

@@ -2,16 +2,7 @@
 // desired count rises; the scaling editor registers a scalable target and a target tracking policy
 // (the calls in the event log, the policy and its alarms listed, AWS's refusal shown); in
 // managed-scaling-growth the Auto Scaling group launches an instance that boots, then registers.
-import { check, loadScenario, openTab, runUntil, screenshot, test } from '../harness.mjs';
-
-const text = (page, selector) => page.evaluate((s) => document.querySelector(s)?.textContent ?? '', selector);
-
-/** Waits for a log row of kind `kind` whose text matches `re`. */
-const waitForLog = (page, kind, re) =>
-  page.waitForFunction(
-    ([kind, source]) => [...document.querySelectorAll(`.log-row.kind-${kind}`)].some((r) => new RegExp(source).test(r.textContent)),
-    [kind, re.source],
-  );
+import { check, loadScenario, openTab, runUntil, screenshot, test, text, waitForLog } from '../harness.mjs';
 
 test('scaling: target-tracking-spike, AlarmHigh goes to ALARM on its datapoints and the desired count rises', async ({ page, url }) => {
   await loadScenario(page, url, 'target-tracking-spike');

@@ -1,9 +1,7 @@
 // The timeline: rewinding rebuilds the run as it stood (the same trace hash as a run stopped there),
 // replaying forward re-applies the learner's later calls (the same hash as before the rewind), a step back
 // undoes one event, a rewound run survives a reload, and a new call after a rewind takes another course.
-import { check, openTab, screenshot, seekTo, test, waitForApp } from '../harness.mjs';
-
-const state = (page) => page.evaluate(() => window.ecsPlayground.state());
+import { check, openTab, screenshot, seekTo, state, test, waitForApp } from '../harness.mjs';
 
 /** The first scenario at 60x: paused after 30 s of sim time, one RunTask call, then on past 4 minutes. */
 async function runWithOneCall(page, url) {
