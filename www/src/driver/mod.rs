@@ -382,10 +382,8 @@ impl SimHandle {
         Ok(())
     }
 
-    fn replace(&self, mut driver: Driver, banner: Option<String>) {
-        driver.generation = self.driver.borrow().generation + 1;
-        *self.driver.borrow_mut() = driver;
-        self.driver.borrow().autosave();
+    fn replace(&self, driver: Driver, banner: Option<String>) {
+        replace_run(&self.driver, driver);
         self.publish.emit(Some(banner));
     }
 
@@ -445,12 +443,16 @@ pub fn load_live_scenario(text: &str) -> Result<(), String> {
     let driver = LIVE.with(|live| live.borrow().clone()).ok_or("the app has not started")?;
     let publish = LIVE_PUBLISH.with(|p| p.borrow().clone()).ok_or("the app has not started")?;
     let scenario = parse_scenario_text(text)?;
-    let mut fresh = Driver::new(scenario, None, None);
-    fresh.generation = driver.borrow().generation + 1;
-    *driver.borrow_mut() = fresh;
-    driver.borrow().autosave();
+    replace_run(&driver, Driver::new(scenario, None, None));
     publish.emit(Some(None));
     Ok(())
+}
+
+/// Puts `driver` in place of the live run (a jump: the generation moves on) and saves it.
+fn replace_run(slot: &RefCell<Driver>, mut driver: Driver) {
+    driver.generation = slot.borrow().generation + 1;
+    *slot.borrow_mut() = driver;
+    slot.borrow().autosave();
 }
 
 /// Parses a scenario document, joining the validation messages.
