@@ -3,6 +3,7 @@
 //! with tasks, Fargate Spot interruptions and the Fargate task launch rate.
 
 use ecs_sim::table::Table;
+use ecs_sim::sim::LogKind;
 
 use ecs_sim::rng::Prng;
 use ecs_sim::scaling::{split_by_strategy, StrategyItem};
@@ -166,11 +167,11 @@ fn capacity_provider_reservation_counts_the_waiting_tasks() {
         "Dimensions": [ { "Name": "CapacityProviderName", "Value": "workers-cp" }, { "Name": "ClusterName", "Value": "demo" } ],
         "Statistic": "Average", "Period": 60, "EvaluationPeriods": 1, "Threshold": 100, "ComparisonOperator": "GreaterThanThreshold" }));
     advance(&mut sim, t("9m"));
-    let alarm = sim.log().iter().find(|e| e.kind == "alarm" && e.message.contains("is ALARM")).expect("the reservation went above 100");
+    let alarm = sim.log().iter().find(|e| e.kind == LogKind::Alarm && e.message.contains("is ALARM")).expect("the reservation went above 100");
     // At 7m: M = 2 busy instances + 4 for the 8 waiting tasks (2 per m5.large) = 6, N = 2 → 6 / 2 × 100 = 300.
     assert!(alarm.message.contains("[300.0 "), "{}", alarm.message);
     // Back to 100 once the 6 instances each run 2 tasks: 6 / 6 × 100.
-    let ok_again = sim.log().iter().find(|e| e.kind == "alarm" && e.message.contains("is OK") && e.time > alarm.time).expect("back to OK");
+    let ok_again = sim.log().iter().find(|e| e.kind == LogKind::Alarm && e.message.contains("is OK") && e.time > alarm.time).expect("back to OK");
     assert!(ok_again.message.contains("[100.0 "), "{}", ok_again.message);
 }
 
@@ -327,7 +328,7 @@ fn run_task_without_spot_capacity_returns_the_spot_share_in_failures() {
     // Only Spot is out: the FARGATE launch type is untouched.
     let on_demand = ok(&mut sim, "ecs:RunTask", json!({ "cluster": "c", "taskDefinition": "web", "count": 2, "networkConfiguration": awsvpc(), "launchType": "FARGATE" }));
     assert_eq!((on_demand["tasks"].as_array().unwrap().len(), on_demand["failures"].as_array().unwrap().len()), (2, 0));
-    assert!(sim.log().iter().any(|e| e.kind == "fault" && e.message.starts_with("Fargate Spot capacity in us-east-1 is unavailable")));
+    assert!(sim.log().iter().any(|e| e.kind == LogKind::Fault && e.message.starts_with("Fargate Spot capacity in us-east-1 is unavailable")));
     // Back: the same RunTask places all 4, 1 FARGATE + 3 FARGATE_SPOT.
     ok(&mut sim, "sim:SetFargateSpotCapacity", json!({ "available": true }));
     let out = ok(&mut sim, "ecs:RunTask", input);
@@ -414,7 +415,7 @@ fn set_fargate_spot_capacity_refuses_bad_input_naming_the_field() {
         assert_eq!((error.code, error.message.as_str()), ("InvalidParameterException", wanted), "{input}");
     }
     // A refused call changes nothing: Spot capacity is still there.
-    assert!(!sim.log().iter().any(|e| e.kind == "fault"));
+    assert!(!sim.log().iter().any(|e| e.kind == LogKind::Fault));
 }
 
 /// A DAEMON service takes no capacity provider strategy, not even the cluster's default one (AWS refuses it,

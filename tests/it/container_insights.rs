@@ -8,6 +8,7 @@
 //! take 2 minutes to pull, so the tasks are pending until about 2 m 50 s and run from then on.
 
 use ecs_sim::sim::Sim;
+use ecs_sim::sim::LogKind;
 use ecs_sim_tests::*;
 use serde_json::{json, Value};
 
@@ -218,7 +219,7 @@ fn an_alarm_on_running_task_count_goes_to_alarm_when_the_service_loses_a_task() 
     sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "web", "desiredCount": 1 })).expect("scale in");
     advance(&mut sim, t("10m"));
     assert_eq!(state(&mut sim), "ALARM");
-    let fired = sim.log().iter().find(|e| e.kind == "alarm" && e.message.contains("web-running is ALARM")).expect("the alarm fired");
+    let fired = sim.log().iter().find(|e| e.kind == LogKind::Alarm && e.message.contains("web-running is ALARM")).expect("the alarm fired");
     // One task stops within the minute after 6 m; two datapoints of 1 (minutes 7 and 8) are evaluated at 9 m.
     assert!(fired.time > t("7m") && fired.time <= t("9m"), "fired at {}", fired.time);
     assert!(fired.message.contains("2 out of the last 2 datapoints [1.0"), "{}", fired.message);

@@ -2,6 +2,7 @@
 //! and a step AWS would refuse is logged as an error while the scenario goes on.
 
 use ecs_sim::scenario::parse_scenario_str;
+use ecs_sim::sim::LogKind;
 use ecs_sim::sim::Sim;
 use ecs_sim_tests::*;
 use serde_json::Value;
@@ -110,14 +111,14 @@ fn references_are_substituted_and_refused_steps_do_not_stop_the_scenario() {
     // Instance 0 of the fleet was terminated through the reference; instance 1 still runs.
     assert_eq!(view.instances[0].ec2_state, "terminated");
     assert_eq!(view.instances[1].ec2_state, "running");
-    let terminate = sim.log().iter().find(|e| e.kind == "call" && e.subject == "ec2:TerminateInstances").expect("the step ran");
+    let terminate = sim.log().iter().find(|e| e.kind == LogKind::Call && e.subject == "ec2:TerminateInstances").expect("the step ran");
     assert_eq!(terminate.input.as_ref().unwrap()["InstanceIds"][0].as_str(), Some(view.instances[0].ec2_instance_id.as_str()));
     // A reference inside a longer string, to a nested field.
     assert!(view.clusters.iter().any(|c| c.name == "late-123456789012-pending"), "{:?}", view.clusters);
     let describe = sim.log().iter().find(|e| e.subject == "ecs:DescribeClusters").unwrap();
     assert_eq!(describe.input.as_ref().unwrap()["clusters"][0], Value::from("us-east-1a"));
 
-    let errors: Vec<_> = sim.log().iter().filter(|e| e.kind == "error").collect();
+    let errors: Vec<_> = sim.log().iter().filter(|e| e.kind == LogKind::Error).collect();
     // RunTask on a cluster that does not exist is refused as AWS refuses it, and logged.
     assert!(errors.iter().any(|e| e.subject == "ecs:RunTask" && e.message == "ClusterNotFoundException: Cluster not found." && e.time == t("1m")), "{errors:?}");
     assert!(errors.iter().any(|e| e.subject == "ecs:CreateCluster" && e.message.starts_with("InvalidParameterException: Cluster name")), "{errors:?}");

@@ -1,6 +1,7 @@
 //! Each built-in scenario run end to end, with the outcome it teaches asserted from `describe_all()` and `view()`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use ecs_sim::sim::LogKind;
 
 use ecs_sim::catalog::instance_type;
 use ecs_sim::sim::Sim;
@@ -18,7 +19,7 @@ fn every_builtin_scenario_loads_and_runs() {
         let sim = run_scenario(id, None, "20m");
         assert!(sim.n_events_processed() > 10, "{id} processed only {} events", sim.n_events_processed());
         // The scenario's own steps are all accepted: no refused call.
-        let refused: Vec<_> = sim.log().iter().filter(|e| e.kind == "error").collect();
+        let refused: Vec<_> = sim.log().iter().filter(|e| e.kind == LogKind::Error).collect();
         assert!(refused.is_empty(), "{id}: refused steps {refused:?}");
     }
 }

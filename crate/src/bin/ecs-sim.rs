@@ -8,7 +8,7 @@ use std::time::Instant;
 use ecs_sim::placement;
 use ecs_sim::rng::Prng;
 use ecs_sim::scenario::{self, Scenario};
-use ecs_sim::sim::Sim;
+use ecs_sim::sim::{LogKind, Sim};
 use ecs_sim::time::{parse_duration_ms, SimTime};
 use serde_json::{json, Value};
 
@@ -209,7 +209,7 @@ fn run(args: &[String]) -> ExitCode {
             service.deployments.iter().map(|d| format!("{} {} {}", d.status, d.task_definition, d.rollout_state)).collect::<Vec<_>>().join("; ")
         );
     }
-    let errors: Vec<_> = sim.log().iter().filter(|e| e.kind == "error").collect();
+    let errors: Vec<_> = sim.log().iter().filter(|e| e.kind == LogKind::Error).collect();
     for error in &errors {
         println!("refused at {}: {}: {}", error.time, error.subject, error.message);
     }
@@ -289,7 +289,7 @@ fn bench(args: &[String]) -> ExitCode {
             let seconds = started.elapsed().as_secs_f64();
             let view = sim.view();
             let running = view.tasks.iter().filter(|t| t.last_status == "RUNNING").count();
-            let scaling = sim.log().iter().filter(|e| e.kind == "scaling").count();
+            let scaling = sim.log().iter().filter(|e| e.kind == LogKind::Scaling).count();
             let instances_running = view.instances.iter().filter(|i| i.ec2_state == "running").count();
             let requests: u64 = view.load_balancers.iter().flat_map(|lb| lb.metrics.iter()).map(|m| m.request_count).sum();
             // The final view and the whole log, hashed: a speed-up must leave both as they were.

@@ -93,7 +93,7 @@ impl Sim {
         let context = self.scaling_context();
         let output = self.scaling.tick(&MinuteReport { samples, providers }, &context);
         for transition in output.alarm_transitions {
-            self.log_entry("alarm", format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason), None);
+            self.log_entry(LogKind::Alarm, format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason), None);
         }
         self.apply_scaling_actions();
         if !self.draining_for_termination.is_empty() {
@@ -157,14 +157,14 @@ impl Sim {
                     }
                     if let Err(error) = self.run_instances(&input) {
                         self.forced_instance_ids.retain(|id| id != &instance_id);
-                        self.log_entry("error", format!("auto scaling group {asg}"), format!("Launching {instance_id} failed: {error}"), None);
+                        self.log_entry(LogKind::Error, format!("auto scaling group {asg}"), format!("Launching {instance_id} failed: {error}"), None);
                     } else {
-                        self.log_entry("scaling", format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} launched {instance_id} ({instance_type})."), None);
+                        self.log_entry(LogKind::Scaling, format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} launched {instance_id} ({instance_type})."), None);
                     }
                     continue;
                 }
                 ScalingAction::TerminateInstance { asg, instance_id, reason } => {
-                    self.log_entry("scaling", format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} terminates {instance_id}: {reason}"), None);
+                    self.log_entry(LogKind::Scaling, format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} terminates {instance_id}: {reason}"), None);
                     self.drain_then_terminate(&instance_id);
                     continue;
                 }
@@ -179,7 +179,7 @@ impl Sim {
                         primary.desired_count = to;
                     }
                 }
-                self.log_entry("scaling", format!("service {service}"), format!("Application Auto Scaling set the desired count of {service} from {from} to {to}."), None);
+                self.log_entry(LogKind::Scaling, format!("service {service}"), format!("Application Auto Scaling set the desired count of {service} from {from} to {to}."), None);
                 self.schedule_service_tick(key, self.now);
             }
         }

@@ -146,7 +146,7 @@ impl Sim {
         self.trace.write_str(call);
         self.trace.write_str(&input.to_string());
         self.trace.end_record();
-        self.log_entry("call", call.to_string(), String::new(), Some(input.clone()));
+        self.log_entry(LogKind::Call, call.to_string(), String::new(), Some(input.clone()));
         if !input.is_object() {
             return self.error(call, ApiError::invalid_parameter("The request input must be a JSON object."));
         }
@@ -378,7 +378,7 @@ impl Sim {
             registered_at: self.now,
             deregistered_at: None,
         });
-        self.log_entry("taskdef", format!("task definition {family}:{revision}"), format!("Registered {family}:{revision}."), None);
+        self.log_entry(LogKind::TaskDefinition, format!("task definition {family}:{revision}"), format!("Registered {family}:{revision}."), None);
         let td = self.task_definition_json(&family, revision);
         Ok(json!({ "taskDefinition": td }))
     }
@@ -522,7 +522,7 @@ impl Sim {
         if let Some(pool) = self.pools.get_mut(&cluster) {
             pool.set_status(key, if status == "DRAINING" { NodeStatus::Draining } else { NodeStatus::Active });
         }
-        self.log_entry("instance", format!("container instance {ec2_id}"), format!("Container instance {ec2_id} is now {status}."), None);
+        self.log_entry(LogKind::Instance, format!("container instance {ec2_id}"), format!("Container instance {ec2_id} is now {status}."), None);
         if status == "DRAINING" {
             // Service tasks still PENDING on a draining instance are stopped at once (ECSDG container-instance-draining.md);
             // RUNNING ones are replaced by their service within its deployment configuration.
@@ -737,11 +737,11 @@ impl Sim {
             let at = self.now.plus_ms(self.timings.instance_boot_ms);
             self.schedule(at, Ev::InstanceRunning(key));
             instances.push(self.ec2_json(key));
-            self.log_entry("instance", format!("instance {instance_id}"), format!("Launched {instance_id} ({type_name}) in {}.", subnet.availability_zone), None);
+            self.log_entry(LogKind::Instance, format!("instance {instance_id}"), format!("Launched {instance_id} ({type_name}) in {}.", subnet.availability_zone), None);
         }
         if !can_register {
             self.log_entry(
-                "instance",
+                LogKind::Instance,
                 "ec2:RunInstances".into(),
                 format!("The ECS agent on these instances cannot call ecs:RegisterContainerInstance ({registration_problem}), so they will never join a cluster. Launch them with IamInstanceProfile {{ \"Name\": \"ecsInstanceRole\" }}."),
                 None,
@@ -766,7 +766,7 @@ impl Sim {
             self.schedule(at, Ev::AgentRegistered(key));
         } else if can_register {
             let id = self.ec2[&key].instance_id.clone();
-            self.log_entry("instance", format!("instance {id}"), format!("The ECS agent on {id} cannot register: cluster {cluster} does not exist (ECS_CLUSTER={cluster})."), None);
+            self.log_entry(LogKind::Instance, format!("instance {id}"), format!("The ECS agent on {id} cannot register: cluster {cluster} does not exist (ECS_CLUSTER={cluster})."), None);
         }
     }
 
@@ -852,7 +852,7 @@ impl Sim {
             e.container_instance = Some(node_key);
         }
         self.log_entry(
-            "instance",
+            LogKind::Instance,
             format!("container instance {}", instance.instance_id),
             format!("Container instance {} ({}, {}) registered with cluster {cluster}.", instance.instance_id, it.name, instance.availability_zone),
             None,
@@ -886,7 +886,7 @@ impl Sim {
                 self.scaling.cost.stopped(id, now.0);
                 let at = self.now.plus_ms(self.timings.instance_shutdown_ms);
                 self.schedule(at, Ev::InstanceTerminated(key));
-                self.log_entry("instance", format!("instance {id}"), format!("Instance {id} is shutting down."), None);
+                self.log_entry(LogKind::Instance, format!("instance {id}"), format!("Instance {id} is shutting down."), None);
             }
             changes.push(json!({
                 "InstanceId": id,
@@ -905,7 +905,7 @@ impl Sim {
         let id = instance.instance_id.clone();
         self.scaling.cost.stopped(&id, now.0);
         let node = instance.container_instance;
-        self.log_entry("instance", format!("instance {id}"), format!("Instance {id} terminated."), None);
+        self.log_entry(LogKind::Instance, format!("instance {id}"), format!("Instance {id} terminated."), None);
         if let Some(node) = node {
             self.remove_container_instance(node, &format!("Host EC2 (instance {id}) stopped/terminated."));
         }
@@ -1002,7 +1002,7 @@ impl Sim {
             }
         }
         let chosen = self.fis_select(candidates, target)?;
-        self.log_entry("fault", "fis:aws:ec2:terminate-instances".into(), format!("AWS FIS terminates {} instance(s): {}.", chosen.len(), chosen.join(", ")), None);
+        self.log_entry(LogKind::Fault, "fis:aws:ec2:terminate-instances".into(), format!("AWS FIS terminates {} instance(s): {}.", chosen.len(), chosen.join(", ")), None);
         if chosen.is_empty() {
             return Ok(json!({ "TerminatingInstances": [] }));
         }
@@ -1024,7 +1024,7 @@ impl Sim {
             .map(|t| t.key)
             .collect();
         let chosen = self.fis_select(candidates, target)?;
-        self.log_entry("fault", "fis:aws:ecs:stop-task".into(), format!("AWS FIS stops {} task(s).", chosen.len()), None);
+        self.log_entry(LogKind::Fault, "fis:aws:ecs:stop-task".into(), format!("AWS FIS stops {} task(s).", chosen.len()), None);
         for key in &chosen {
             // FIS calls StopTask for the chosen tasks; the reason text it passes is not in the reference.
             self.stop_task(*key, "UserInitiated", "Task stopped by AWS FIS experiment (aws:ecs:stop-task).".to_string());
@@ -1056,7 +1056,7 @@ impl Sim {
                 drained.push(self.container_instances[&node].arn.clone());
             }
         }
-        self.log_entry("fault", "fis:aws:ecs:drain-container-instances".into(), format!("AWS FIS drains {} container instance(s) for {}.", drained.len(), crate::time::format_duration_ms(duration_ms)), None);
+        self.log_entry(LogKind::Fault, "fis:aws:ecs:drain-container-instances".into(), format!("AWS FIS drains {} container instance(s) for {}.", drained.len(), crate::time::format_duration_ms(duration_ms)), None);
         Ok(json!({ "drainedContainerInstances": drained }))
     }
 

@@ -152,7 +152,7 @@ impl Sim {
         let provider = task.capacity_provider_name.clone().unwrap_or_default();
         let what = format!("{}:{}", task.family, task.revision);
         self.waiting_tasks.insert(key);
-        self.log_entry("task", format!("task {id8}"), format!("Task {id8} ({what}) is PROVISIONING: waiting for capacity provider {provider} to add instances."), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} ({what}) is PROVISIONING: waiting for capacity provider {provider} to add instances."), None);
         self.schedule(self.now.plus_ms(CAPACITY_WAIT_MS), Ev::CapacityWaitTimeout(key));
     }
 
@@ -201,7 +201,7 @@ impl Sim {
         }
         let provisioning_ms = if task.network_mode_awsvpc { self.timings.eni_attach_ms } else { 0 };
         let id8 = task.id[..8].to_string();
-        self.log_entry("task", format!("task {id8}"), format!("Task {id8} placed on {ec2_id} in {az} after waiting for capacity: PROVISIONING."), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} placed on {ec2_id} in {az} after waiting for capacity: PROVISIONING."), None);
         self.schedule(now.plus_ms(provisioning_ms), Ev::TaskProgress(key, TaskStatus::Provisioning));
         Ok(())
     }
@@ -331,7 +331,7 @@ impl Sim {
         } else {
             format!("Fargate Spot capacity in {region} is unavailable: new FARGATE_SPOT tasks fail with {FARGATE_CAPACITY_REASON}; running ones go on.")
         };
-        self.log_entry("fault", "sim:SetFargateSpotCapacity".into(), message, None);
+        self.log_entry(LogKind::Fault, "sim:SetFargateSpotCapacity".into(), message, None);
         Ok(json!({ "region": region, "available": available }))
     }
 
@@ -339,7 +339,7 @@ impl Sim {
     pub(crate) fn log_spot_placement_failure(&mut self, service_name: &str) {
         let provider_arn = self.arn("ecs", &format!("capacity-provider/{FARGATE_SPOT}"));
         self.log_entry(
-            "service",
+            LogKind::Service,
             format!("service {service_name}"),
             format!("ECS Service Action: service {service_name} eventName SERVICE_TASK_PLACEMENT_FAILURE, reason {FARGATE_CAPACITY_REASON}, capacityProviderArns [{provider_arn}]."),
             None,
@@ -359,7 +359,7 @@ impl Sim {
         task.version += 1;
         let (id8, service) = (task.id[..8].to_string(), task.service);
         self.log_entry(
-            "task",
+            LogKind::Task,
             format!("task {id8}"),
             format!("ECS Task State Change: task {id8} desiredStatus STOPPED, lastStatus RUNNING, stopCode {SPOT_WARNING_STOP_CODE}, stoppedReason \"{SPOT_STOPPED_REASON}\" (Fargate Spot two-minute warning, SIGTERM sent)."),
             None,

@@ -303,8 +303,8 @@ impl Sim {
         let events: Vec<Value> = self
             .log
             .iter()
-            .filter(|e| e.kind != "call")
-            .map(|e| json!({ "time": crate::time::format_duration_ms(e.time.0), "type": e.kind, "subject": e.subject, "message": e.message }))
+            .filter(|e| e.kind != LogKind::Call)
+            .map(|e| json!({ "time": crate::time::format_duration_ms(e.time.0), "type": e.kind.as_str(), "subject": e.subject, "message": e.message }))
             .collect();
         json!({
             "seed": self.seed,

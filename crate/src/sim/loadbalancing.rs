@@ -253,7 +253,7 @@ impl Sim {
             self.elb.set_target_capacity(&owner, capacity_rps(cpu, cpu_ms));
         }
         let name = self.elb.load_balancers.get(&arn).map(|lb| lb.name.clone()).unwrap_or_default();
-        self.log_entry("traffic", format!("load balancer {name}"), format!("Traffic to {name} set: {}.", crate::sim::describe_load(input)), None);
+        self.log_entry(LogKind::Traffic, format!("load balancer {name}"), format!("Traffic to {name} set: {}.", crate::sim::describe_load(input)), None);
         Ok(json!({ "loadBalancerArn": arn }))
     }
 
@@ -319,7 +319,7 @@ impl Sim {
             self.elb.set_zone_disrupted(az, true);
             self.schedule(self.now.plus_ms(duration_ms), Ev::ZoneRestored(az.clone()));
         }
-        self.log_entry("fault", "fis:aws:network:disrupt-connectivity".into(), format!("AWS FIS disrupts connectivity in {} for {}: no request is routed there.", zones.join(", "), crate::time::format_duration_ms(duration_ms)), None);
+        self.log_entry(LogKind::Fault, "fis:aws:network:disrupt-connectivity".into(), format!("AWS FIS disrupts connectivity in {} for {}: no request is routed there.", zones.join(", "), crate::time::format_duration_ms(duration_ms)), None);
         Ok(json!({ "availabilityZones": zones }))
     }
 }

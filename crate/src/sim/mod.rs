@@ -96,12 +96,94 @@ pub enum ImageBehavior {
     Unhealthy,
 }
 
+/// What a line of the event log is about. The core and the app share it: every kind can be filtered on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LogKind {
+    /// An API call as made (its input in [`LogEntry::input`]).
+    Call,
+    /// A call refused with AWS's error, or a scenario step that could not be read.
+    Error,
+    /// A service event, as DescribeServices lists them.
+    Service,
+    /// A task's state change.
+    Task,
+    /// An EC2 instance or container instance change.
+    Instance,
+    /// A task definition registered or deregistered.
+    TaskDefinition,
+    /// A fault injected (AWS Fault Injection Service actions, zone disruptions).
+    Fault,
+    /// An IAM decision that stopped a task or refused its call.
+    Iam,
+    /// A storage event (EFS mounts, files).
+    Storage,
+    /// Load balancer traffic and target health.
+    Traffic,
+    /// A scaling activity (Application Auto Scaling, EC2 Auto Scaling, capacity providers).
+    Scaling,
+    /// A CloudWatch alarm changing state.
+    Alarm,
+}
+
+impl LogKind {
+    /// Every kind, in the order the app's filter lists them.
+    pub const ALL: [LogKind; 12] = [
+        LogKind::Call,
+        LogKind::Error,
+        LogKind::Service,
+        LogKind::Task,
+        LogKind::Instance,
+        LogKind::TaskDefinition,
+        LogKind::Fault,
+        LogKind::Iam,
+        LogKind::Storage,
+        LogKind::Traffic,
+        LogKind::Scaling,
+        LogKind::Alarm,
+    ];
+
+    /// The kind's name in the CLI's `--describe` output and the app's CSS classes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogKind::Call => "call",
+            LogKind::Error => "error",
+            LogKind::Service => "service",
+            LogKind::Task => "task",
+            LogKind::Instance => "instance",
+            LogKind::TaskDefinition => "taskdef",
+            LogKind::Fault => "fault",
+            LogKind::Iam => "iam",
+            LogKind::Storage => "storage",
+            LogKind::Traffic => "traffic",
+            LogKind::Scaling => "scaling",
+            LogKind::Alarm => "alarm",
+        }
+    }
+
+    /// What the app's filter calls the kind.
+    pub fn label(self) -> &'static str {
+        match self {
+            LogKind::Call => "API calls",
+            LogKind::Error => "Errors",
+            LogKind::Service => "Service events",
+            LogKind::Task => "Tasks",
+            LogKind::Instance => "Instances",
+            LogKind::TaskDefinition => "Task definitions",
+            LogKind::Fault => "Faults",
+            LogKind::Iam => "IAM",
+            LogKind::Storage => "Storage",
+            LogKind::Traffic => "Traffic",
+            LogKind::Scaling => "Scaling",
+            LogKind::Alarm => "Alarms",
+        }
+    }
+}
+
 /// One line of the event log: a call, a service event, or a state change.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LogEntry {
     pub time: SimTime,
-    /// `call`, `error`, `service`, `task`, `instance`, `deployment`, `fault`.
-    pub kind: &'static str,
+    pub kind: LogKind,
     /// The call name for calls (`ecs:RunTask`), otherwise the resource (`service web`, `task 1a2b...`).
     pub subject: String,
     pub message: String,
@@ -417,7 +499,7 @@ impl Sim {
             Ev::SpotStop(key) => self.on_spot_stop(key),
             Ev::ZoneRestored(az) => {
                 self.elb.set_zone_disrupted(&az, false);
-                self.log_entry("fault", format!("zone {az}"), format!("Connectivity to {az} is restored."), None);
+                self.log_entry(LogKind::Fault, format!("zone {az}"), format!("Connectivity to {az} is restored."), None);
             }
         }
     }
@@ -434,7 +516,7 @@ impl Sim {
                 }
             }
             Err(message) => {
-                self.log_entry("error", step.call.clone(), format!("steps[{idx}].input: {message}"), None);
+                self.log_entry(LogKind::Error, step.call.clone(), format!("steps[{idx}].input: {message}"), None);
             }
         }
     }
@@ -486,7 +568,7 @@ impl Sim {
         self.schedule(self.now.plus_ms(60_000), Ev::MetricsSample);
     }
 
-    pub(crate) fn log_entry(&mut self, kind: &'static str, subject: String, message: String, input: Option<Value>) {
+    pub(crate) fn log_entry(&mut self, kind: LogKind, subject: String, message: String, input: Option<Value>) {
         self.log.push(LogEntry { time: self.now, kind, subject, message, input });
     }
 
@@ -624,7 +706,7 @@ impl Sim {
     }
 
     pub(crate) fn error(&mut self, call: &str, error: ApiError) -> ApiResult {
-        self.log_entry("error", call.to_string(), error.to_string(), None);
+        self.log_entry(LogKind::Error, call.to_string(), error.to_string(), None);
         Err(error)
     }
 }

@@ -345,7 +345,7 @@ impl Sim {
         service.events.insert(0, ServiceEvent { id: event_id, created_at: now, message: message.clone() });
         service.events.truncate(100);
         let subject = format!("service {}", service.name);
-        self.log_entry("service", subject, message, None);
+        self.log_entry(LogKind::Service, subject, message, None);
     }
 
     pub(crate) fn schedule_service_tick(&mut self, key: ServiceKey, at: SimTime) {

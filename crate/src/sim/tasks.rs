@@ -417,7 +417,7 @@ impl Sim {
         };
         let placed = task.node.is_some() || request.launch_type == LaunchType::Fargate;
         if placed {
-            self.log_entry("task", format!("task {}", &id[..8]), format!("Task {} ({}:{}) placed {where_text}: PROVISIONING.", &id[..8], rev.family, rev.revision), None);
+            self.log_entry(LogKind::Task, format!("task {}", &id[..8]), format!("Task {} ({}:{}) placed {where_text}: PROVISIONING.", &id[..8], rev.family, rev.revision), None);
         }
         self.insert_task(task);
         if placed {
@@ -565,7 +565,7 @@ impl Sim {
                         task.stopped_reason = Some(message.clone());
                         task.stopping_at = Some(now);
                     }
-                    self.log_entry("task", format!("task {}", &self.tasks[&key].id[..8]), format!("Task {} failed to start: {message}", &self.tasks[&key].id[..8]), None);
+                    self.log_entry(LogKind::Task, format!("task {}", &self.tasks[&key].id[..8]), format!("Task {} failed to start: {message}", &self.tasks[&key].id[..8]), None);
                     self.begin_deprovisioning(key);
                     return;
                 }
@@ -602,7 +602,7 @@ impl Sim {
                     }
                 }
                 let id8 = self.tasks[&key].id[..8].to_string();
-                self.log_entry("task", format!("task {id8}"), format!("Task {id8} is RUNNING."), None);
+                self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} is RUNNING."), None);
                 for (idx, code, run_ms) in exits {
                     self.schedule(now.plus_ms(run_ms), Ev::ContainerExit(key, idx, code));
                 }
@@ -683,7 +683,7 @@ impl Sim {
             task.stopping_at = Some(now);
         }
         let id8 = self.tasks.get(&key).map(|t| t.id[..8].to_string()).unwrap_or_default();
-        self.log_entry("task", format!("task {id8}"), format!("Task {id8} failed to start: {stopped_reason}"), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} failed to start: {stopped_reason}"), None);
         self.begin_deprovisioning(key);
     }
 
@@ -786,7 +786,7 @@ impl Sim {
             },
         };
         let verb = if write { "wrote" } else { "read" };
-        self.log_entry("storage", format!("task {id8}"), format!("Task {id8} {verb} {where_text}."), None);
+        self.log_entry(LogKind::Storage, format!("task {id8}"), format!("Task {id8} {verb} {where_text}."), None);
         Ok(serde_json::json!({ "taskArn": task_arn, "location": where_text, "content": content }))
     }
 
@@ -862,7 +862,7 @@ impl Sim {
             let id8 = task.id[..8].to_string();
             let task_arn = task.arn.clone();
             let verdict = if record.allowed { "allowed" } else { "denied" };
-            self.log_entry("iam", format!("task {id8}"), format!("Task {id8} called {action} on {resource}: {verdict}. {}", record.explanation), None);
+            self.log_entry(LogKind::Iam, format!("task {id8}"), format!("Task {id8} called {action} on {resource}: {verdict}. {}", record.explanation), None);
             results.push(serde_json::json!({ "taskArn": task_arn, "allowed": record.allowed, "principal": record.principal, "explanation": record.explanation }));
             if let Some(task) = self.tasks.get_mut(&key) {
                 task.access_log.push(record);
@@ -943,7 +943,7 @@ impl Sim {
                 }
             }
         }
-        self.log_entry("task", format!("task {id8}"), format!("Task {id8} STOPPED: {reason}"), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} STOPPED: {reason}"), None);
         if let Some(service) = service {
             self.on_service_task_stopped(service, key, reached_running);
         }
@@ -978,7 +978,7 @@ impl Sim {
         match status {
             TaskStatus::Running if self.begin_deactivating(key) => {
                 let id8 = self.tasks[&key].id[..8].to_string();
-                self.log_entry("task", format!("task {id8}"), format!("Task {id8} is DEACTIVATING: deregistered from its target groups, draining connections."), None);
+                self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} is DEACTIVATING: deregistered from its target groups, draining connections."), None);
             }
             TaskStatus::Running | TaskStatus::Activating => {
                 self.set_task_status(key, TaskStatus::Stopping);
@@ -1023,7 +1023,7 @@ impl Sim {
         let essential = container.essential;
         let name = container.name.clone();
         let id8 = task.id[..8].to_string();
-        self.log_entry("task", format!("task {id8}"), format!("Container {name} of task {id8} exited with code {exit_code}."), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Container {name} of task {id8} exited with code {exit_code}."), None);
         if essential {
             self.stop_task(key, "EssentialContainerExited", "Essential container in task exited".to_string());
         }

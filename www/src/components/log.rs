@@ -4,24 +4,12 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use ecs_sim::sim::LogKind;
 use yew::prelude::*;
 
 use crate::components::form::{on_change, on_input, use_text};
 use crate::driver::{use_sim, LogRow};
 use crate::shell::format_elapsed;
-
-/// The kinds a learner can filter on, with their labels.
-const KINDS: [(&str, &str); 9] = [
-    ("", "All kinds"),
-    ("call", "API calls"),
-    ("error", "Errors"),
-    ("service", "Service events"),
-    ("task", "Tasks"),
-    ("instance", "Instances"),
-    ("taskdef", "Task definitions"),
-    ("alarm", "Alarms"),
-    ("scaling", "Scaling"),
-];
 
 #[function_component(EventLog)]
 pub fn event_log() -> Html {
@@ -37,7 +25,8 @@ pub fn event_log() -> Html {
             <div class="log-head">
                 <h2 id="log-title" class="panel-title">{ "Event log" }</h2>
                 <select aria-label="Filter by kind" onchange={on_kind}>
-                    { for KINDS.iter().map(|(value, label)| html! { <option key={*value} value={*value} selected={*value == kind.as_str()}>{ *label }</option> }) }
+                    <option key="" value="" selected={kind.is_empty()}>{ "All kinds" }</option>
+                    { for LogKind::ALL.iter().map(|k| html! { <option key={k.as_str()} value={k.as_str()} selected={k.as_str() == kind.as_str()}>{ k.label() }</option> }) }
                 </select>
                 <input type="search" placeholder="Filter text" aria-label="Filter text" value={(*text).clone()} oninput={on_text} />
                 <span class="hint">{ format!("{} of {} rows, newest first", n_rows, log.len()) }</span>
@@ -72,9 +61,9 @@ fn log_rows(props: &LogRowsProps) -> Html {
     html! {
             <ol class="log-rows">
                 { for rows.iter().map(|row| html! {
-                    <li key={row.seq} class={classes!("log-row", format!("kind-{}", row.kind))}>
+                    <li key={row.seq} class={classes!("log-row", format!("kind-{}", row.kind.as_str()))}>
                         <span class="log-time">{ format_elapsed(row.time_ms) }</span>
-                        <span class="log-kind">{ &row.kind }</span>
+                        <span class="log-kind">{ row.kind.as_str() }</span>
                         <span class="log-subject">{ &row.subject }</span>
                         <span class="log-message">{ &row.message }</span>
                     </li>
@@ -87,7 +76,7 @@ fn log_rows(props: &LogRowsProps) -> Html {
 fn filtered<'a>(log: &'a VecDeque<LogRow>, kind: &'a str, text: &str) -> impl Iterator<Item = &'a LogRow> + 'a {
     let needle = text.to_lowercase();
     log.iter()
-        .filter(move |row| kind.is_empty() || row.kind == kind)
+        .filter(move |row| kind.is_empty() || row.kind.as_str() == kind)
         .filter(move |row| needle.is_empty() || row.subject.to_lowercase().contains(&needle) || row.message.to_lowercase().contains(&needle))
         .take(200)
 }

@@ -44,8 +44,7 @@ pub struct LogRow {
     /// Increasing id: the row's key.
     pub seq: u64,
     pub time_ms: u64,
-    /// `call`, `error`, `service`, `task`, `instance`, `taskdef`, `fault`.
-    pub kind: String,
+    pub kind: ecs_sim::sim::LogKind,
     pub subject: String,
     pub message: String,
 }
@@ -121,7 +120,7 @@ impl Driver {
                 (Some(input), true) => compact_json(input, 160),
                 _ => entry.message,
             };
-            log.push_front(LogRow { seq: self.log_seq, time_ms: entry.time.as_millis(), kind: entry.kind.to_string(), subject: entry.subject, message });
+            log.push_front(LogRow { seq: self.log_seq, time_ms: entry.time.as_millis(), kind: entry.kind, subject: entry.subject, message });
         }
         log.truncate(LOG_CAPACITY);
     }
