@@ -16,6 +16,7 @@ pub fn install() {
     set_fn(&api, "traceHash", Closure::<dyn Fn(String, JsValue, f64) -> Result<JsValue, JsValue>>::new(trace_hash));
     set_fn(&api, "state", Closure::<dyn Fn() -> JsValue>::new(state));
     set_fn(&api, "benchPlacement", Closure::<dyn Fn(u32, u32) -> JsValue>::new(bench_placement));
+    set_fn(&api, "renderCounts", Closure::<dyn Fn() -> JsValue>::new(render_counts));
     set_fn(&api, "loadScenario", Closure::<dyn Fn(String) -> Result<(), JsValue>>::new(load_scenario));
     let window = gloo::utils::window();
     js_sys::Reflect::set(&window, &JsValue::from_str(GLOBAL_NAME), &api)
@@ -24,7 +25,7 @@ pub fn install() {
 
 /// `ecsPlayground.ecsSimVersion()`: the version of the `ecs-sim` core, e.g. `"0.1.0"`.
 fn ecs_sim_version() -> JsValue {
-    JsValue::from_str(crate::ECS_SIM_VERSION)
+    JsValue::from_str(crate::driver::ECS_SIM_VERSION)
 }
 
 /// `ecsPlayground.traceHash(scenarioId, seed, untilMs)`: runs a built-in scenario headless (seed
@@ -83,6 +84,16 @@ fn bench_placement(n_instances: u32, n_tasks: u32) -> JsValue {
 /// importing a file does (throws the validation messages if it is not a valid scenario).
 fn load_scenario(text: String) -> Result<(), JsValue> {
     crate::driver::load_live_scenario(&text).map_err(|e| JsValue::from_str(&e))
+}
+
+/// `ecsPlayground.renderCounts()`: `{ComponentName: renders so far, ...}` of every component that rendered
+/// (`render_count.rs`), for the render benchmark and the tests that prove what re-renders.
+fn render_counts() -> JsValue {
+    let counts = js_sys::Object::new();
+    for (name, count) in crate::render_count::render_counts() {
+        let _ = js_sys::Reflect::set(&counts, &JsValue::from_str(name), &JsValue::from(count));
+    }
+    counts.into()
 }
 
 /// Attaches `closure` to `api` as the function `name`; the closure lives as long as the page.

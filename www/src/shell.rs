@@ -1,5 +1,8 @@
-//! The page shell: header with time controls, builder, cluster map, explanation, event log and
-//! footer, plus the keyboard shortcuts and the help overlay. Regions live in `components/`.
+//! The page shell: header (scenario picker, timeline, time controls), builder, cluster map, explanation,
+//! event log and footer, plus the keyboard shortcuts and the help overlay. Regions live in `components/`.
+//!
+//! Each part of the header and the footer is a component of its own reading only what it shows, so the
+//! clock ticking re-renders the clock and the timeline, not the page.
 
 use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::JsCast;
@@ -7,35 +10,14 @@ use yew::prelude::*;
 
 use crate::components::form::{button, hint, use_flag};
 use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
-use crate::driver::{use_clock, use_sim, SimHandle, SimProvider, SPEEDS};
-
-/// What the learner selected on the map: the explanation panel shows it.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub enum Selection {
-    #[default]
-    None,
-    Task(String),
-    Instance(String),
-    Service(String),
-    LoadBalancer(String),
-}
-
-/// The selection, shared by the map, the builder and the explanation panel.
-pub type SelectionHandle = UseStateHandle<Selection>;
-
-/// A click that selects `what` (a click outside the selection's context does nothing).
-pub fn select_on_click(selection: Option<&SelectionHandle>, what: Selection) -> Callback<MouseEvent> {
-    let selection = selection.cloned();
-    Callback::from(move |_| {
-        if let Some(s) = &selection {
-            s.set(what.clone());
-        }
-    })
-}
+use crate::driver::{use_commands, use_run_status, use_scenario, use_select, use_status_select, use_view_select, Marks, Parts, SimProvider, SPEEDS};
+use crate::render_count::use_render_count;
+use crate::text::{format_clock, format_elapsed};
 
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
+    use_render_count("App");
     html! {
         <SimProvider>
             <Page />
@@ -45,17 +27,16 @@ pub fn app() -> Html {
 
 #[function_component(Page)]
 fn page() -> Html {
-    let selection = use_state(Selection::default);
+    use_render_count("Page");
     let help_open = use_flag(false);
-    let sim = use_sim();
+    let commands = use_commands();
 
     use_effect_with((), |_| mark_first_render());
 
     // Keyboard: space = play/pause, '.' = step, ',' = step back, '?' = help, Escape closes help. Not while typing.
     {
-        let sim = sim.clone();
         let help_open = help_open.clone();
-        use_effect_with((sim.state.playing, *help_open), move |_| {
+        use_effect_with(*help_open, move |_| {
             let options = EventListenerOptions::enable_prevent_default();
             let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |event| {
                 let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
@@ -65,10 +46,10 @@ fn page() -> Html {
                 match event.key().as_str() {
                     " " => {
                         event.prevent_default();
-                        sim.set_playing(!sim.state.playing);
+                        commands.toggle_playing();
                     }
-                    "." => sim.step(),
-                    "," => sim.step_back(),
+                    "." => commands.step(),
+                    "," => commands.step_back(),
                     "?" => help_open.set(!*help_open),
                     "Escape" => help_open.set(false),
                     _ => {}
@@ -88,17 +69,23 @@ fn page() -> Html {
     };
 
     html! {
-        <ContextProvider<SelectionHandle> context={selection}>
-            <div class="app" data-ready="true">
-                { header(&sim, open_help) }
-                <Builder />
-                <ClusterMap />
-                <Explanation />
-                <EventLog />
-                { footer(&sim) }
-                if *help_open { { help_overlay(close_help) } }
-            </div>
-        </ContextProvider<SelectionHandle>>
+        <div class="app" data-ready="true">
+            <header class="app-header">
+                <h1 class="app-title">
+                    <span class="app-logo" aria-hidden="true"></span>
+                    { "ECS Playground" }
+                </h1>
+                <ScenarioPicker />
+                <Timeline />
+                <TimeControls on_help={open_help} />
+            </header>
+            <Builder />
+            <ClusterMap />
+            <Explanation />
+            <EventLog />
+            <Footer />
+            if *help_open { { help_overlay(close_help) } }
+        </div>
     }
 }
 
@@ -124,74 +111,56 @@ fn mark_first_render() {
     }
 }
 
-/// The wall-clock time of sim time `now_ms` (UTC), `HH:MM:SS`, and the elapsed `+1h02m03s` form.
-pub fn format_clock(start_epoch_ms: u64, now_ms: u64) -> String {
-    let secs_of_day = ((start_epoch_ms + now_ms) / 1000) % 86_400;
-    format!("{:02}:{:02}:{:02}", secs_of_day / 3600, secs_of_day / 60 % 60, secs_of_day % 60)
+#[derive(Properties, PartialEq)]
+struct TimeControlsProps {
+    /// Opens the shortcuts overlay.
+    on_help: Callback<MouseEvent>,
 }
 
-/// Elapsed sim time as `T+MM:SS` (or `T+H:MM:SS`).
-pub fn format_elapsed(now_ms: u64) -> String {
-    let secs = now_ms / 1000;
-    if secs >= 3600 {
-        format!("T+{}:{:02}:{:02}", secs / 3600, secs / 60 % 60, secs % 60)
-    } else {
-        format!("T+{:02}:{:02}", secs / 60, secs % 60)
-    }
-}
-
-/// The header: title, scenario picker and time controls; `on_help` opens the shortcuts overlay.
-fn header(sim: &SimHandle, on_help: Callback<MouseEvent>) -> Html {
-    let state = &sim.state;
+/// Play and pause, step back, step, speed, the clock and the "running behind" mark.
+#[function_component(TimeControls)]
+fn time_controls(props: &TimeControlsProps) -> Html {
+    use_render_count("TimeControls");
+    let commands = use_commands();
+    let (playing, speed, behind) = *use_status_select(|s| (s.playing, s.speed, s.behind));
     let toggle = {
-        let sim = sim.clone();
-        Callback::from(move |_| sim.set_playing(!sim.state.playing))
+        let commands = commands.clone();
+        Callback::from(move |_| commands.toggle_playing())
     };
     let step = {
-        let sim = sim.clone();
-        Callback::from(move |_| sim.step())
+        let commands = commands.clone();
+        Callback::from(move |_| commands.step())
     };
     let step_back = {
-        let sim = sim.clone();
-        Callback::from(move |_| sim.step_back())
+        let commands = commands.clone();
+        Callback::from(move |_| commands.step_back())
     };
-    let on_speed = {
-        let sim = sim.clone();
-        Callback::from(move |e: Event| {
-            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                if let Ok(speed) = select.value().parse::<u32>() {
-                    sim.set_speed(speed);
-                }
+    let on_speed = Callback::from(move |e: Event| {
+        if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+            if let Ok(speed) = select.value().parse::<u32>() {
+                commands.set_speed(speed);
             }
-        })
-    };
+        }
+    });
     html! {
-        <header class="app-header">
-            <h1 class="app-title">
-                <span class="app-logo" aria-hidden="true"></span>
-                { "ECS Playground" }
-            </h1>
-            { scenario_picker(sim) }
-            <Timeline />
-            <div class="time-controls" role="toolbar" aria-label="Time controls">
-                <button type="button" class="play" onclick={toggle} title="Play or pause (space)" aria-pressed={state.playing.to_string()}>
-                    { if state.playing { "❚❚ Pause" } else { "▶ Play" } }
-                </button>
-                <button type="button" class="step-back" onclick={step_back} title="Go back one event (,): the run is replayed from its start to there" aria-label="Step back">{ "‹ Back" }</button>
-                <button type="button" class="step" onclick={step} title="Process the next event (.)">{ "Step ›" }</button>
-                <label class="speed">
-                    <span class="visually-hidden">{ "Speed" }</span>
-                    <select onchange={on_speed} aria-label="Speed">
-                        { for SPEEDS.iter().map(|s| html! {
-                            <option key={*s} value={s.to_string()} selected={*s == state.speed}>{ format!("{s}×") }</option>
-                        }) }
-                    </select>
-                </label>
-                <SimClockText />
-                if state.behind { <span class="behind" role="status">{ "running behind" }</span> }
-                <button type="button" class="help-button" onclick={on_help} title="Keyboard shortcuts (?)" aria-label="Help">{ "?" }</button>
-            </div>
-        </header>
+        <div class="time-controls" role="toolbar" aria-label="Time controls">
+            <button type="button" class="play" onclick={toggle} title="Play or pause (space)" aria-pressed={playing.to_string()}>
+                { if playing { "❚❚ Pause" } else { "▶ Play" } }
+            </button>
+            <button type="button" class="step-back" onclick={step_back} title="Go back one event (,): the run is replayed from its start to there" aria-label="Step back">{ "‹ Back" }</button>
+            <button type="button" class="step" onclick={step} title="Process the next event (.)">{ "Step ›" }</button>
+            <label class="speed">
+                <span class="visually-hidden">{ "Speed" }</span>
+                <select onchange={on_speed} aria-label="Speed">
+                    { for SPEEDS.iter().map(|s| html! {
+                        <option key={*s} value={s.to_string()} selected={*s == speed}>{ format!("{s}×") }</option>
+                    }) }
+                </select>
+            </label>
+            <SimClockText />
+            if behind { <span class="behind" role="status">{ "running behind" }</span> }
+            <button type="button" class="help-button" onclick={props.on_help.clone()} title="Keyboard shortcuts (?)" aria-label="Help">{ "?" }</button>
+        </div>
     }
 }
 
@@ -200,48 +169,46 @@ fn header(sim: &SimHandle, on_help: Callback<MouseEvent>) -> Html {
 /// replays it, the calls made after the rewind point applied again where they were made.
 #[function_component(Timeline)]
 fn timeline() -> Html {
-    let sim = use_sim();
-    let clock = use_clock();
+    use_render_count("Timeline");
+    let commands = use_commands();
+    let status = use_run_status();
     let dragged_ms = use_state_eq(|| None::<u64>);
-    let end_ms = sim.state.latest_ms.max(clock.now_ms);
+    let end_ms = status.latest_ms.max(status.now_ms);
     // `valueAsNumber`: JavaScript reads the number (a Rust float parser would add its tables to the wasm).
     let ms_of = |e: &Event| e.target_dyn_into::<web_sys::HtmlInputElement>().map(|input| input.value_as_number()).filter(|ms| ms.is_finite()).map(|ms| ms.max(0.0) as u64);
     let on_input = {
-        let (sim, dragged_ms) = (sim.clone(), dragged_ms.clone());
+        let (commands, dragged_ms, playing) = (commands.clone(), dragged_ms.clone(), status.playing);
         Callback::from(move |e: InputEvent| {
             // The run holds still while the learner drags.
-            if sim.state.playing {
-                sim.set_playing(false);
+            if playing {
+                commands.set_playing(false);
             }
             dragged_ms.set(ms_of(&e));
         })
     };
     let on_change = {
-        let (sim, dragged_ms) = (sim.clone(), dragged_ms.clone());
+        let dragged_ms = dragged_ms.clone();
         Callback::from(move |e: Event| {
             if let Some(ms) = ms_of(&e) {
-                sim.seek(ms);
+                commands.seek(ms);
             }
             dragged_ms.set(None);
         })
     };
-    let pending = sim.state.pending_calls;
-    // A mark under the track for each call, where it was made (hollow: still to replay).
-    let marks = sim.timeline_calls().into_iter().enumerate().map(|(i, (time_ms, call, pending))| {
-        let left_percent = if end_ms == 0 { 0.0 } else { time_ms as f64 * 100.0 / end_ms as f64 };
-        let title = format!("{call} at {}{}", format_elapsed(time_ms), if pending { " (replays)" } else { "" });
-        html! { <span key={i} class={classes!("timeline-mark", pending.then_some("pending"))} style={format!("left: {left_percent:.2}%")} title={title}></span> }
-    });
+    let now_ms = status.now_ms;
     html! {
         <div class="timeline">
-            <div class="timeline-marks" aria-hidden="true">{ for marks }</div>
-            <input type="range" min="0" max={end_ms.to_string()} step="any" value={clock.now_ms.to_string()}
-                oninput={on_input} onchange={on_change} aria-label="Timeline" aria-valuetext={format_elapsed(clock.now_ms)}
+            // The marks place themselves against the end (`--end-ms`), so they are not re-rendered as it moves.
+            <div class="timeline-marks" aria-hidden="true" style={format!("--end-ms: {}", end_ms.max(1))}>
+                <TimelineMarks marks={status.marks.clone()} />
+            </div>
+            <input type="range" min="0" max={end_ms.to_string()} step="any" value={now_ms.to_string()}
+                oninput={on_input} onchange={on_change} aria-label="Timeline" aria-valuetext={format_elapsed(now_ms)}
                 title="Drag back to rewind the run, forward to replay it" />
             <span class="timeline-caption" role="status">
-                { match (*dragged_ms, pending) {
+                { match (*dragged_ms, status.pending_calls) {
                     (Some(ms), _) => format!("to {}", format_elapsed(ms)),
-                    (None, 0) if clock.now_ms >= end_ms => "timeline · drag back to rewind".to_string(),
+                    (None, 0) if now_ms >= end_ms => "timeline · drag back to rewind".to_string(),
                     (None, 0) => format!("rewound from {}", format_elapsed(end_ms)),
                     (None, 1) => "rewound · 1 later call replays".to_string(),
                     (None, n) => format!("rewound · {n} later calls replay"),
@@ -251,38 +218,57 @@ fn timeline() -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct TimelineMarksProps {
+    marks: Marks,
+}
+
+/// A mark under the timeline's track for each call, where it was made (hollow: still to replay).
+#[function_component(TimelineMarks)]
+fn timeline_marks(props: &TimelineMarksProps) -> Html {
+    use_render_count("TimelineMarks");
+    html! {
+        { for props.marks.0.iter().map(|mark| {
+            let title = format!("{} at {}{}", mark.call, format_elapsed(mark.time_ms), if mark.pending { " (replays)" } else { "" });
+            html! { <span key={mark.seq} class={classes!("timeline-mark", mark.pending.then_some("pending"))} style={format!("--at-ms: {}", mark.time_ms)} title={title}></span> }
+        }) }
+    }
+}
+
+/// The sim clock: wall-clock time of the simulated region and time since the start; re-rendered when the
+/// text changes (once a sim second), not every frame.
 #[function_component(SimClockText)]
 fn sim_clock_text() -> Html {
-    let sim = use_sim();
-    let clock = use_clock();
-    let start = sim.state.view.start_epoch_ms;
+    use_render_count("SimClockText");
+    let texts = use_select(Parts::VIEW.and(Parts::STATUS), |p| (format_clock(p.view.start_epoch_ms, p.status.now_ms), format_elapsed(p.status.now_ms)));
     html! {
         <span class="sim-clock" aria-label="Simulation time" title="Wall-clock time of the simulated region (UTC), and time since the scenario started">
-            <span class="clock-wall" data-sim-time-ms={clock.now_ms.to_string()}>{ format_clock(start, clock.now_ms) }</span>
-            <span class="clock-elapsed">{ format_elapsed(clock.now_ms) }</span>
+            <span class="clock-wall">{ &texts.0 }</span>
+            <span class="clock-elapsed">{ &texts.1 }</span>
         </span>
     }
 }
 
 /// The select of the built-in scenarios (and of an imported one while it runs).
-fn scenario_picker(sim: &SimHandle) -> Html {
-    let on_change = {
-        let sim = sim.clone();
-        Callback::from(move |e: Event| {
-            if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
-                let id = select.value();
-                if !id.is_empty() {
-                    sim.load_builtin(&id);
-                }
+#[function_component(ScenarioPicker)]
+fn scenario_picker() -> Html {
+    use_render_count("ScenarioPicker");
+    let commands = use_commands();
+    let scenario = use_scenario();
+    let on_change = Callback::from(move |e: Event| {
+        if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+            let id = select.value();
+            if !id.is_empty() {
+                commands.load_builtin(&id);
             }
-        })
-    };
-    let current = sim.state.scenario_id.clone().unwrap_or_default();
+        }
+    });
+    let current = scenario.id.clone().unwrap_or_default();
     html! {
         <label class="scenario-picker">
             <span>{ "Scenario" }</span>
-            <select onchange={on_change} aria-label="Scenario" title={sim.state.scenario_name.clone()}>
-                if current.is_empty() { <option value="" selected=true>{ format!("{} (imported)", sim.state.scenario_name) }</option> }
+            <select onchange={on_change} aria-label="Scenario" title={scenario.name.clone()}>
+                if current.is_empty() { <option value="" selected=true>{ format!("{} (imported)", scenario.name) }</option> }
                 { for ecs_sim::scenario::BUILTIN_SCENARIOS.iter().map(|(id, _)| html! {
                     <option key={*id} value={*id} selected={*id == current}>{ *id }</option>
                 }) }
@@ -292,14 +278,18 @@ fn scenario_picker(sim: &SimHandle) -> Html {
 }
 
 /// The footer: hint, seed, trace hash and the core's version.
-fn footer(sim: &SimHandle) -> Html {
-    let view = &sim.state.view;
+#[function_component(Footer)]
+fn footer() -> Html {
+    use_render_count("Footer");
+    let scenario = use_scenario();
+    let seed = use_view_select(|v| v.seed);
+    let trace_hash = use_status_select(|s| s.trace_hash.clone());
     html! {
         <footer class="app-footer">
-            <span class="footer-hint" title={sim.state.hint.clone()}>{ "Hint: " }{ &sim.state.hint }</span>
-            <span>{ "Seed " }<code class="seed">{ view.seed }</code></span>
-            <span>{ "Trace " }<code class="trace-hash" title="Hash of every event so far: the same seed and calls give the same hash">{ &view.trace_hash }</code></span>
-            <span class="version">{ format!("ecs-sim {}", crate::ECS_SIM_VERSION) }</span>
+            <span class="footer-hint" title={scenario.hint.clone()}>{ "Hint: " }{ &scenario.hint }</span>
+            <span>{ "Seed " }<code class="seed">{ *seed }</code></span>
+            <span>{ "Trace " }<code class="trace-hash" title="Hash of every event so far: the same seed and calls give the same hash">{ &**trace_hash }</code></span>
+            <span class="version">{ format!("ecs-sim {}", crate::driver::ECS_SIM_VERSION) }</span>
         </footer>
     }
 }
@@ -320,20 +310,6 @@ fn help_overlay(on_close: Callback<MouseEvent>) -> Html {
                 { hint("Click a task chip, an instance or a service on the map to see why it is where it is. Drag the timeline back to rewind: the run is replayed from its start with the same seed and calls, so it is the same run; a new call from there takes it another way.") }
                 { button("Close", on_close) }
             </div>
-        </div>
-    }
-}
-
-/// The banner for restore problems and shared runs.
-#[function_component(Banner)]
-pub fn banner() -> Html {
-    let sim = use_sim();
-    let Some(message) = sim.state.banner.clone() else { return html! {} };
-    let dismiss = Callback::from(move |_| sim.dismiss_banner());
-    html! {
-        <div class="banner" role="alert">
-            <span>{ message }</span>
-            <button type="button" onclick={dismiss} aria-label="Dismiss">{ "Dismiss" }</button>
         </div>
     }
 }

@@ -1,37 +1,21 @@
 //! The API console: any call the playground answers, written as its JSON input (what
 //! `aws <service> <operation> --cli-input-json` sends), and the answer or AWS's error as it comes back.
-//! The call goes through `SimHandle::dispatch` like every form's, so it is recorded, logged and replayed.
+//! The call goes through `Commands::dispatch` like every form's, so it is recorded, logged and replayed.
 
-use ecs_sim::view::View;
-use serde_json::{json, Value};
 use yew::prelude::*;
 
 use crate::components::form::{button, call_button, event_value, hint, use_outcome, use_text};
-use crate::driver::use_sim;
+use crate::driver::use_commands;
+use crate::forms::console::{example_text, parse_input};
+use crate::render_count::use_render_count;
 
-/// An example input for `call`, naming the run's first cluster, service and task where it needs them.
-fn example_input(call: &str, view: &View) -> Value {
-    let cluster = view.clusters.first().map_or("demo", |c| c.name.as_str());
-    let service = view.services.iter().find(|s| s.cluster == cluster).map_or("web", |s| s.name.as_str());
-    let task = view.tasks.iter().find(|t| t.last_status == "RUNNING").map_or("TASK_ID", |t| t.arn.as_str());
-    match call {
-        "ecs:DescribeClusters" => json!({ "clusters": [cluster] }),
-        "ecs:DescribeServices" => json!({ "cluster": cluster, "services": [service] }),
-        "ecs:UpdateService" => json!({ "cluster": cluster, "service": service, "desiredCount": 3 }),
-        "ecs:DescribeTasks" => json!({ "cluster": cluster, "tasks": [task] }),
-        "ecs:StopTask" => json!({ "cluster": cluster, "task": task, "reason": "Stopped from the API console" }),
-        "ecs:ListTasks" | "ecs:ListServices" | "ecs:ListContainerInstances" => json!({ "cluster": cluster }),
-        "sim:InterruptSpotTasks" => json!({ "cluster": cluster, "count": 1 }),
-        "sim:SetFargateSpotCapacity" => json!({ "available": false }),
-        _ => json!({}),
-    }
-}
-
+/// The console subscribes to nothing of the run: its example reads the view when asked for.
 #[function_component(ApiConsole)]
 pub fn api_console() -> Html {
-    let sim = use_sim();
+    use_render_count("ApiConsole");
+    let commands = use_commands();
     let call = use_text("ecs:DescribeServices");
-    let input = use_state(|| serde_json::to_string_pretty(&example_input("ecs:DescribeServices", &sim.state.view)).unwrap_or_default());
+    let input = use_state(|| example_text("ecs:DescribeServices", &commands.view()));
     let answer = use_state(|| None::<String>);
     let result = use_outcome();
 
@@ -44,19 +28,18 @@ pub fn api_console() -> Html {
         Callback::from(move |e: InputEvent| input.set(event_value(&e)))
     };
     let fill_example = {
-        let (sim, call, input) = (sim.clone(), call.clone(), input.clone());
-        Callback::from(move |_| input.set(serde_json::to_string_pretty(&example_input(&call, &sim.state.view)).unwrap_or_default()))
+        let (commands, call, input) = (commands.clone(), call.clone(), input.clone());
+        Callback::from(move |_| input.set(example_text(&call, &commands.view())))
     };
     let send = {
-        let (sim, call, input, answer, result) = (sim.clone(), call.clone(), input.clone(), answer.clone(), result.clone());
+        let (call, input, answer, result) = (call.clone(), input.clone(), answer.clone(), result.clone());
         Callback::from(move |_| {
             // A malformed input is refused here and nothing is called (AWS's CLI refuses it before sending, too).
-            let parsed = match serde_json::from_str::<Value>(&input) {
-                Ok(value @ Value::Object(_)) => value,
-                Ok(_) => return result.set(Some(Err("The input must be a JSON object: { \"name\": value, ... }.".into()))),
-                Err(e) => return result.set(Some(Err(format!("The input is not valid JSON: {e}.")))),
+            let parsed = match parse_input(&input) {
+                Ok(value) => value,
+                Err(e) => return result.set(Some(Err(e))),
             };
-            match sim.dispatch(&call, parsed) {
+            match commands.dispatch(&call, parsed) {
                 Ok(output) => {
                     answer.set(Some(serde_json::to_string_pretty(&output).unwrap_or_default()));
                     result.set(Some(Ok(format!("{} answered.", *call))));

@@ -9,9 +9,8 @@ use yew::prelude::*;
 
 use crate::charts::{ChartPanel, ACTUAL, LIMIT, PLANNED};
 use crate::components::form::{hint, subhead};
-use crate::driver::use_sim;
-
-/// Minimum wall time between chart redraws, milliseconds.
+use crate::driver::{use_playing, use_view};
+use crate::render_count::use_render_count;
 
 /// Micro-dollars as dollars: six decimals with the trailing zeros dropped, at least two (`$0.19748`).
 pub fn usd(micro_usd: u64) -> String {
@@ -52,11 +51,12 @@ fn cost_rows(lines: &[CostLine], attribute: &'static str, label: impl Fn(&CostLi
 
 #[function_component(CostPanel)]
 pub fn cost_panel() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
+    use_render_count("CostPanel");
+    let view = use_view();
+    let playing = use_playing();
     let panels = cost_panels(&view);
     let key = (view.metrics.len(), view.metrics.last().map_or(0, |m| m.time.as_millis()), panels.len());
-    let canvas = crate::charts::use_chart_canvas(key, sim.state.playing, {
+    let canvas = crate::charts::use_chart_canvas(key, playing, {
         let panels = panels.clone();
         move |canvas| crate::charts::draw_panels(canvas, &panels)
     });

@@ -1,23 +1,26 @@
 //! The explanation panel: details of the selected task, instance or service, the placement
-//! explanation from the core (every check and strategy per instance), actions on the selection,
-//! and the metric charts.
+//! explanation the driver computed for it (every check and strategy per instance), actions on the
+//! selection, and the metric charts.
 
 use ecs_sim::placement::Explanation as PlacementExplanation;
+use ecs_sim::view::View;
 use serde_json::json;
 use yew::prelude::*;
 
 use crate::charts;
-use crate::components::form::{button, hint, outcome, subhead, term, use_outcome};
-use crate::components::map::short_id;
-use crate::driver::{use_sim, SimHandle};
-use crate::shell::{format_elapsed, Selection, SelectionHandle};
-
-/// Minimum wall time between chart redraws, milliseconds.
+use crate::components::cost::CostPanel;
+use crate::components::form::{button, hint, outcome, subhead, term, unique_keys, use_outcome};
+use crate::components::iam::TaskAccess;
+use crate::components::loadbalancing::{load_balancer_details, task_target_health, LoadBalancerCharts};
+use crate::components::scaling::ScalingCharts;
+use crate::driver::{use_commands, use_explained, use_playing, use_selection, use_view, use_view_select, Explained, Selection};
+use crate::render_count::use_render_count;
+use crate::text::{format_elapsed, short_id};
 
 #[function_component(Explanation)]
 pub fn explanation() -> Html {
-    let sim = use_sim();
-    let selection = use_context::<SelectionHandle>().map(|s| (*s).clone()).unwrap_or_default();
+    use_render_count("Explanation");
+    let selection = use_selection();
     html! {
         <aside class="panel explain" aria-labelledby="explain-title">
             <h2 id="explain-title" class="panel-title">{ "Why?" }</h2>
@@ -26,13 +29,13 @@ pub fn explanation() -> Html {
                     Selection::None => hint("Select a task chip, an instance or a service on the map to see the reasons behind each decision."),
                     Selection::Task(id) => html! { <TaskDetails id={id} /> },
                     Selection::Instance(id) => html! { <InstanceDetails id={id} /> },
-                    Selection::Service(name) => service_details(&sim, &name),
-                    Selection::LoadBalancer(name) => crate::components::loadbalancing::load_balancer_details(&sim.view(), &name),
+                    Selection::Service(name) => html! { <ServiceDetails name={name} /> },
+                    Selection::LoadBalancer(name) => html! { <LoadBalancerDetails name={name} /> },
                 }
             }
-            <crate::components::loadbalancing::LoadBalancerCharts />
-            <crate::components::scaling::ScalingCharts />
-            <crate::components::cost::CostPanel />
+            <LoadBalancerCharts />
+            <ScalingCharts />
+            <CostPanel />
             <Charts />
         </aside>
     }
@@ -45,21 +48,22 @@ struct IdProps {
 
 #[function_component(TaskDetails)]
 fn task_details(props: &IdProps) -> Html {
-    let sim = use_sim();
+    use_render_count("TaskDetails");
+    let commands = use_commands();
     let error = use_outcome();
-    let view = sim.view();
-    let explanation = {
-        let sim = sim.clone();
-        use_memo(props.id.clone(), move |id| sim.explain_task(id).map(|(e, _)| e))
-    };
+    let view = use_view();
+    let explained = use_explained();
     let Some(task) = view.tasks.iter().find(|t| t.id == props.id) else {
         return hint("This task is no longer in the cluster.");
     };
+    let explanation = match &*explained {
+        Explained::Task { id, placement } if *id == props.id => placement.clone(),
+        _ => None,
+    };
     let stop = {
-        let sim = sim.clone();
         let error = error.clone();
         let input = json!({ "cluster": task.cluster, "task": task.arn, "reason": "Stopped from the playground" });
-        Callback::from(move |_| error.set(sim.dispatch("ecs:StopTask", input.clone()).err().map(Err)))
+        Callback::from(move |_| error.set(commands.dispatch("ecs:StopTask", input.clone()).err().map(Err)))
     };
     html! {
         <div class="details" data-selected-task={task.id.clone()}>
@@ -85,11 +89,11 @@ fn task_details(props: &IdProps) -> Html {
                 { button("Stop task (ecs:StopTask)", stop) }
             }
             { outcome(&error) }
-            { crate::components::loadbalancing::task_target_health(&view, task) }
-            <crate::components::iam::TaskAccess task={task.clone()} />
+            { task_target_health(&view, task) }
+            <TaskAccess task={task.clone()} />
             if task.launch_type == "FARGATE" {
                 { hint("Fargate places the task in one of the service's subnets; there is no instance choice to explain.") }
-            } else if let Some(explanation) = &*explanation {
+            } else if let Some(explanation) = &explanation {
                 { subhead("Why this instance") }
                 { explanation_table(explanation) }
             }
@@ -165,16 +169,17 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
 
 #[function_component(InstanceDetails)]
 fn instance_details(props: &IdProps) -> Html {
-    let sim = use_sim();
+    use_render_count("InstanceDetails");
+    let commands = use_commands();
     let error = use_outcome();
-    let view = sim.view();
+    let view = use_view();
     let Some(i) = view.instances.iter().find(|i| i.ec2_instance_id == props.id) else {
         return hint("This instance is gone.");
     };
     let act = |call: &'static str, input: serde_json::Value| {
-        let sim = sim.clone();
+        let commands = commands.clone();
         let error = error.clone();
-        Callback::from(move |_: MouseEvent| error.set(sim.dispatch(call, input.clone()).err().map(Err)))
+        Callback::from(move |_: MouseEvent| error.set(commands.dispatch(call, input.clone()).err().map(Err)))
     };
     let cluster = i.cluster.clone().unwrap_or_default();
     let arn = i.container_instance_arn.clone().unwrap_or_default();
@@ -224,14 +229,27 @@ fn instance_role_text(profile: Option<&str>, role_arn: Option<&str>) -> String {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct NameProps {
+    name: String,
+}
+
 /// The Why? panel for a selected service: its deployments and events, and why tasks are not placed.
-fn service_details(sim: &SimHandle, name: &str) -> Html {
-    let view = sim.view();
-    let Some(service) = view.services.iter().find(|s| s.name == name) else {
+#[function_component(ServiceDetails)]
+fn service_details(props: &NameProps) -> Html {
+    use_render_count("ServiceDetails");
+    let view = use_view();
+    let explained = use_explained();
+    let Some(service) = view.services.iter().find(|s| s.name == props.name) else {
         return hint("This service no longer exists.");
     };
     let short = service.running_count + service.pending_count < service.desired_count;
-    let explanation = if short { explain(sim, &service.cluster, &service.name) } else { None };
+    let explanation = match &*explained {
+        Explained::Service { name, placement } if short && *name == props.name => placement.clone(),
+        _ => None,
+    };
+    // An event's key: its time and message.
+    let event_keys = unique_keys(service.events.iter().take(8).map(|(t, m)| format!("{}|{m}", t.as_millis())));
     html! {
         <div class="details">
             { subhead(&format!("Service {}", service.name)) }
@@ -253,32 +271,38 @@ fn service_details(sim: &SimHandle, name: &str) -> Html {
                         if d.rollout_state_reason.is_empty() { String::new() } else { format!(" ({})", d.rollout_state_reason) }) }</li>
                 }) }
             </ul>
-            if let Some(explanation) = explanation {
+            if let Some(explanation) = &explanation {
                 { subhead("Why tasks are not placed") }
-                { explanation_table(&explanation) }
+                { explanation_table(explanation) }
             } else if !short {
                 { hint("Every desired task is placed.") }
             }
             <h4>{ "Recent service events" }</h4>
             <ul class="service-events">
-                { for service.events.iter().take(8).enumerate().map(|(i, (t, m))| html! { <li key={i}>{ format!("{} {}", format_elapsed(t.as_millis()), m) }</li> }) }
+                { for service.events.iter().take(8).zip(event_keys).map(|((t, m), key)| html! { <li key={key}>{ format!("{} {}", format_elapsed(t.as_millis()), m) }</li> }) }
             </ul>
         </div>
     }
 }
 
-fn explain(sim: &SimHandle, cluster: &str, service: &str) -> Option<PlacementExplanation> {
-    sim.explain_service(cluster, service)
+/// The Why? panel for a selected load balancer.
+#[function_component(LoadBalancerDetails)]
+fn load_balancer_details_panel(props: &NameProps) -> Html {
+    use_render_count("LoadBalancerDetails");
+    let view = use_view();
+    load_balancer_details(&view, &props.name)
 }
 
+/// The cluster's metrics, one sample a sim minute: re-rendered when a sample is added, not every frame.
 #[function_component(Charts)]
 fn charts_panel() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let key = (view.metrics.len(), view.metrics.last().map(|m| m.time.as_millis()).unwrap_or(0));
-    let canvas = charts::use_chart_canvas(key, sim.state.playing, {
-        let view = view.clone();
-        move |canvas| charts::draw_metrics(canvas, &view.metrics)
+    use_render_count("Charts");
+    let metrics = use_view_select(|v: &View| v.metrics.clone());
+    let playing = use_playing();
+    let key = (metrics.len(), metrics.last().map(|m| m.time.as_millis()).unwrap_or(0));
+    let canvas = charts::use_chart_canvas(key, playing, {
+        let metrics = metrics.clone();
+        move |canvas| charts::draw_metrics(canvas, &metrics)
     });
     html! {
         <>

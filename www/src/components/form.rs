@@ -1,9 +1,12 @@
 //! The parts every panel shares: the state hooks of a form, labelled fields, selects and check boxes
-//! bound to them, buttons and the outcome line of a call, hints, sub-headings and key/value rows. Each
-//! is one plain function, so its markup is compiled once rather than in every panel.
+//! bound to them, buttons and the outcome line of a call, hints, sub-headings, key/value rows and a click
+//! that selects something on the map. Each is one plain function, so its markup is compiled once rather
+//! than in every panel. A leaf among the components: it uses none of them.
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
+
+use crate::driver::{use_generation, Commands, Selection};
 
 /// The outcome of a form's last call: AWS's refusal, or what happened.
 pub(crate) type Outcome = UseStateHandle<Option<Result<String, String>>>;
@@ -25,7 +28,7 @@ pub(crate) fn use_flag(initial: bool) -> UseStateHandle<bool> {
 #[hook]
 pub(crate) fn use_outcome() -> Outcome {
     let outcome: Outcome = use_state(|| None);
-    let generation = crate::driver::use_sim().state.generation;
+    let generation = use_generation();
     let first = use_mut_ref(|| generation);
     {
         let outcome = outcome.clone();
@@ -78,11 +81,6 @@ pub(crate) fn field(label: &str, name: &str, state: &UseStateHandle<String>) -> 
 /// A labelled select bound to a string state.
 pub(crate) fn select(label: &str, name: &str, state: &UseStateHandle<String>, options: &[(String, String)]) -> Html {
     select_current(label, name, state, options, state)
-}
-
-/// Options whose value is their text.
-pub(crate) fn pairs(values: &[&str]) -> Vec<(String, String)> {
-    values.iter().map(|v| (v.to_string(), v.to_string())).collect()
 }
 
 /// The outcome line of the last action: AWS's refusal, or what happened.
@@ -144,12 +142,21 @@ pub(crate) fn term(key: &str, value: String) -> Html {
     html! { <><dt>{ key.to_string() }</dt><dd>{ value }</dd></> }
 }
 
-/// The first value of `options` when `state` is empty or no longer offered.
-pub(crate) fn current(state: &str, options: &[(String, String)]) -> String {
-    if options.iter().any(|(v, _)| v == state) { state.to_string() } else { options.first().map(|o| o.0.clone()).unwrap_or_default() }
-}
-
 /// A plain button.
 pub(crate) fn button(label: &str, onclick: Callback<MouseEvent>) -> Html {
     html! { <button type="button" {onclick}>{ label.to_string() }</button> }
+}
+
+/// A click that selects `what` on the map (the Why? panel then explains it).
+pub(crate) fn select_on_click(commands: &Commands, what: Selection) -> Callback<MouseEvent> {
+    let commands = commands.clone();
+    Callback::from(move |_| commands.select(what.clone()))
+}
+
+/// Keys for a keyed list of items that have no id but their text: the text, with `#2`, `#3`... on a repeat
+/// (keys must be unique).
+pub(crate) fn unique_keys(texts: impl Iterator<Item = String>) -> Vec<String> {
+    let texts: Vec<String> = texts.collect();
+    let repeats = |i: usize| texts[..i].iter().filter(|t| **t == texts[i]).count();
+    (0..texts.len()).map(|i| if repeats(i) == 0 { texts[i].clone() } else { format!("{}#{}", texts[i], repeats(i) + 1) }).collect()
 }

@@ -2,15 +2,18 @@
 //! validation, AWS managed policies, and a form to test a call from a task), and the task's
 //! permissions in the Why? panel (its roles, the calls it made, and which statement decided each).
 
-use ecs_sim::iam::{parse_policy, PolicyKind};
 use ecs_sim::iam::managed::{aws_managed_policy_by_name, AWS_MANAGED_POLICIES};
-use ecs_sim::view::{TaskView, View};
-use serde_json::{json, Value};
+use ecs_sim::iam::{parse_policy, PolicyKind};
+use ecs_sim::view::{RoleView, TaskView};
+use serde_json::Value;
 use yew::prelude::*;
 
-use crate::components::form::{button, call_button, field, hint, on_input, outcome, select, select_current, subhead, use_outcome, use_text};
-use crate::driver::use_sim;
-use crate::shell::format_elapsed;
+use crate::components::form::{button, call_button, field, hint, on_input, outcome, select, select_current, subhead, unique_keys, use_outcome, use_text, Outcome};
+use crate::driver::{use_commands, use_view_select, Commands};
+use crate::forms::iam::{delete_role_policy, detach_role_policy, pretty_json, task_call_input, task_call_outcome, trust_principals, RoleEditor};
+use crate::forms::{arn_name, call_targets, current};
+use crate::render_count::use_render_count;
+use crate::text::format_elapsed;
 
 const TRUST_ECS_TASKS: &str = r#"{
   "Version": "2012-10-17",
@@ -31,41 +34,6 @@ const INLINE_EXAMPLE: &str = r#"{
   }]
 }"#;
 
-/// Builds one call from the role editor: (role, trust, policy name, policy, managed ARN) → (call, input, success text).
-type EditorCall = fn(&str, &str, &str, &str, &str) -> (&'static str, Value, String);
-
-
-/// The last part of an ARN (`.../reports-task-role` → `reports-task-role`).
-fn arn_name(arn: &str) -> &str {
-    arn.rsplit('/').next().unwrap_or(arn)
-}
-
-/// The principals a trust policy names (`ecs-tasks.amazonaws.com`, account ARNs, ...).
-fn trust_principals(doc: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let Ok(doc) = serde_json::from_str::<Value>(doc) else { return out };
-    let statements = match &doc["Statement"] {
-        Value::Array(list) => list.clone(),
-        other => vec![other.clone()],
-    };
-    for statement in statements {
-        match &statement["Principal"] {
-            Value::String(s) => out.push(s.clone()),
-            Value::Object(map) => {
-                for value in map.values() {
-                    match value {
-                        Value::String(s) => out.push(s.clone()),
-                        Value::Array(list) => out.extend(list.iter().filter_map(Value::as_str).map(str::to_string)),
-                        _ => {}
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
 /// IAM's verdict on a policy being typed: `Ok` or IAM's message with the element.
 fn policy_check(text: &str, kind: PolicyKind) -> Html {
     match parse_policy(text, kind) {
@@ -79,27 +47,16 @@ fn policy_check(text: &str, kind: PolicyKind) -> Html {
     }
 }
 
-/// Running tasks and services a simulated call can come from: (`service:NAME` | `task:ID`, label).
-pub(crate) fn call_targets(view: &View) -> Vec<(String, String)> {
-    let services = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (format!("service:{}", s.name), format!("a task of service {}", s.name)));
-    let tasks = view.tasks.iter().filter(|t| t.last_status == "RUNNING").map(|t| (format!("task:{}", t.id), format!("task {} ({})", super::map::short_id(&t.id), t.family)));
-    services.chain(tasks).collect()
-}
-
-/// The `cluster` and `task`/`service` members of a call from `target` (see [`call_targets`]).
-pub(crate) fn target_input(view: &View, target: &str) -> Option<Value> {
-    let (kind, name) = target.split_once(':')?;
-    let cluster = match kind {
-        "service" => view.services.iter().find(|s| s.name == name).map(|s| s.cluster.clone()),
-        _ => view.tasks.iter().find(|t| t.id == name).map(|t| t.cluster.clone()),
-    }?;
-    Some(json!({ "cluster": cluster, kind: name }))
+/// Makes one of the role editor's calls; sets `result` to what it says when it worked, or AWS's refusal.
+fn editor_call(commands: &Commands, result: &Outcome, (call, input, done): (&'static str, Value, String)) {
+    result.set(Some(commands.dispatch(call, input).map(|_| done)));
 }
 
 #[function_component(IamForm)]
 pub fn iam_form() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
+    use_render_count("IamForm");
+    let commands = use_commands();
+    let roles = use_view_select(|v| v.roles.clone());
     let name = use_text("my-task-role");
     let trust = use_text(TRUST_ECS_TASKS);
     let policy_name = use_text("app-policy");
@@ -107,23 +64,23 @@ pub fn iam_form() -> Html {
     let managed = use_state(|| aws_managed_policy_by_name("AmazonS3ReadOnlyAccess").map(|p| p.arn()).unwrap_or_default());
     let result = use_outcome();
 
-    // One AWS call from the editor's fields; `make` builds (call, input, success text).
-    let call = |make: EditorCall| {
-        let (sim, name, trust, policy_name, policy, managed, result) = (sim.clone(), name.clone(), trust.clone(), policy_name.clone(), policy.clone(), managed.clone(), result.clone());
+    // One AWS call from the editor's fields; `make` picks it.
+    let call = |make: fn(&RoleEditor) -> (&'static str, Value, String)| {
+        let (commands, name, trust, policy_name, policy, managed, result) = (commands.clone(), name.clone(), trust.clone(), policy_name.clone(), policy.clone(), managed.clone(), result.clone());
         Callback::from(move |_: MouseEvent| {
-            let (api, input, done) = make(name.trim(), &trust, policy_name.trim(), &policy, &managed);
-            result.set(Some(sim.dispatch(api, input).map(|_| done)));
+            let editor = RoleEditor { role: &name, trust_policy: &trust, policy_name: &policy_name, policy: &policy, managed: &managed };
+            editor_call(&commands, &result, make(&editor));
         })
     };
-    let create = call(|role, trust, _, _, _| ("iam:CreateRole", json!({ "RoleName": role, "AssumeRolePolicyDocument": trust }), format!("Role {role} created.")));
-    let put = call(|role, _, pname, doc, _| ("iam:PutRolePolicy", json!({ "RoleName": role, "PolicyName": pname, "PolicyDocument": doc }), format!("Inline policy {pname} saved on {role}.")));
-    let attach = call(|role, _, _, _, arn| ("iam:AttachRolePolicy", json!({ "RoleName": role, "PolicyArn": arn }), format!("Attached {} to {role}.", arn_name(arn))));
+    let create = call(|editor| editor.create_role());
+    let put = call(|editor| editor.put_role_policy());
+    let attach = call(|editor| editor.attach_role_policy());
     let managed_options: Vec<(String, String)> = AWS_MANAGED_POLICIES.iter().map(|p| (p.arn(), p.name.to_string())).collect();
     html! {
         <div class="form iam-form">
-            { subhead(&format!("Roles ({})", view.roles.len())) }
+            { subhead(&format!("Roles ({})", roles.len())) }
             <ul class="role-list">
-                { for view.roles.iter().map(|role| {
+                { for roles.iter().map(|role: &RoleView| {
                     let edit = {
                         let (name, trust, policy_name, policy, role) = (name.clone(), trust.clone(), policy_name.clone(), policy.clone(), role.clone());
                         Callback::from(move |_| {
@@ -136,12 +93,12 @@ pub fn iam_form() -> Html {
                         })
                     };
                     let detach = |arn: &str| {
-                        let (sim, result, role, arn) = (sim.clone(), result.clone(), role.name.clone(), arn.to_string());
-                        Callback::from(move |_| result.set(Some(sim.dispatch("iam:DetachRolePolicy", json!({ "RoleName": role, "PolicyArn": arn })).map(|_| format!("Detached {} from {role}.", arn_name(&arn))))))
+                        let (commands, result, role, arn) = (commands.clone(), result.clone(), role.name.clone(), arn.to_string());
+                        Callback::from(move |_| editor_call(&commands, &result, detach_role_policy(&role, &arn)))
                     };
                     let delete = |policy: &str| {
-                        let (sim, result, role, policy) = (sim.clone(), result.clone(), role.name.clone(), policy.to_string());
-                        Callback::from(move |_| result.set(Some(sim.dispatch("iam:DeleteRolePolicy", json!({ "RoleName": role, "PolicyName": policy })).map(|_| format!("Deleted inline policy {policy} from {role}.")))))
+                        let (commands, result, role, policy) = (commands.clone(), result.clone(), role.name.clone(), policy.to_string());
+                        Callback::from(move |_| editor_call(&commands, &result, delete_role_policy(&role, &policy)))
                     };
                     html! {
                         <li key={role.arn.clone()} class="role-item" data-role={role.name.clone()}>
@@ -185,38 +142,22 @@ pub fn iam_form() -> Html {
     }
 }
 
-/// Pretty JSON of a policy document (or the text as it is).
-fn pretty_json(text: &str) -> String {
-    serde_json::from_str::<Value>(text).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or_else(|| text.to_string())
-}
-
 /// "Test a call from a task": `sim:TaskCall`, IAM decides with the task's role.
 #[function_component(TaskCallForm)]
 fn task_call_form() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let targets = call_targets(&view);
+    use_render_count("TaskCallForm");
+    let commands = use_commands();
+    let targets = use_view_select(call_targets);
     let target = use_text("");
     let action = use_text("s3:GetObject");
     let resource = use_text("arn:aws:s3:::example-bucket/report.csv");
     let result = use_outcome();
-    let target_value = if targets.iter().any(|t| t.0 == *target) { (*target).clone() } else { targets.first().map(|t| t.0.clone()).unwrap_or_default() };
+    let target_value = current(&target, &targets);
     let run = {
-        let (sim, action, resource, result, target_value) = (sim.clone(), action.clone(), resource.clone(), result.clone(), target_value.clone());
+        let (commands, action, resource, result, target_value) = (commands.clone(), action.clone(), resource.clone(), result.clone(), target_value.clone());
         Callback::from(move |_| {
-            let Some(mut input) = target_input(&sim.view(), &target_value) else {
-                return result.set(Some(Err("No running task to make the call: start a service or a task first.".into())));
-            };
-            input["action"] = json!(action.trim());
-            input["resource"] = json!(resource.trim());
-            result.set(Some(sim.dispatch("sim:TaskCall", input).and_then(|out| {
-                let lines: Vec<(bool, String)> = out["results"].as_array().map(|list| list.iter().map(|r| {
-                    let task = r["taskArn"].as_str().map(arn_name).unwrap_or("?");
-                    (r["allowed"].as_bool().unwrap_or(false), format!("Task {}: {}", super::map::short_id(task), r["explanation"].as_str().unwrap_or("")))
-                }).collect()).unwrap_or_default();
-                let text = lines.iter().map(|l| l.1.clone()).collect::<Vec<_>>().join("\n");
-                if lines.iter().all(|l| l.0) { Ok(text) } else { Err(text) }
-            })));
+            let input = task_call_input(&commands.view(), &target_value, &action, &resource);
+            result.set(Some(input.and_then(|input| commands.dispatch("sim:TaskCall", input)).and_then(|out| task_call_outcome(&out))));
         })
     };
     html! {
@@ -242,12 +183,15 @@ pub struct TaskAccessProps {
 /// call, and why containers did not start.
 #[function_component(TaskAccess)]
 pub fn task_access(props: &TaskAccessProps) -> Html {
+    use_render_count("TaskAccess");
     let task = &props.task;
-    let chosen = use_state(|| None::<usize>);
     let log = &task.access_log;
+    // A call's key: its time, action and resource (the log keeps the last 100 calls, so positions shift).
+    let keys = unique_keys(log.iter().map(|a| format!("{}|{}|{}", a.time.as_millis(), a.action, a.resource)));
+    let chosen = use_state(|| None::<String>);
     // By default the latest denied call (else the latest call) is explained.
     let default = log.iter().rposition(|a| !a.allowed).or_else(|| log.len().checked_sub(1));
-    let current = chosen.filter(|i| *i < log.len()).or(default);
+    let current = chosen.as_ref().and_then(|key| keys.iter().position(|k| k == key)).or(default);
     let role = |arn: &Option<String>, none: &str| arn.as_deref().map(|a| a.to_string()).unwrap_or_else(|| none.to_string());
     html! {
         <div class="task-access">
@@ -279,10 +223,10 @@ pub fn task_access(props: &TaskAccessProps) -> Html {
                     <table class="access-table">
                         <thead><tr><th scope="col">{ "Time" }</th><th scope="col">{ "Call (action, resource)" }</th><th scope="col">{ "Result" }</th></tr></thead>
                         <tbody>
-                            { for log.iter().enumerate().map(|(i, a)| {
-                                let onclick = { let chosen = chosen.clone(); Callback::from(move |_| chosen.set(Some(i))) };
+                            { for log.iter().zip(&keys).enumerate().map(|(i, (a, key))| {
+                                let onclick = { let (chosen, key) = (chosen.clone(), key.clone()); Callback::from(move |_| chosen.set(Some(key.clone()))) };
                                 html! {
-                                    <tr key={i} class={classes!("access-row", (current == Some(i)).then_some("chosen"))} onclick={onclick} data-allowed={a.allowed.to_string()}
+                                    <tr key={key.clone()} class={classes!("access-row", (current == Some(i)).then_some("chosen"))} onclick={onclick} data-allowed={a.allowed.to_string()}
                                         title="Show which statement decided this call">
                                         <td>{ format_elapsed(a.time.as_millis()) }</td>
                                         <td><button type="button" class="link-button">{ &a.action }</button>

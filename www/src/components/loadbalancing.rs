@@ -5,19 +5,17 @@
 //! listeners, rules, attributes, traffic, target behaviour and an AZ outage).
 
 use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
-use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{button, call_button, check_box, current, event_value, field, hint, on_change, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
-use crate::components::iam::{call_targets, target_input};
-use crate::components::map::short_id;
-use crate::driver::{use_sim, SimHandle};
-use crate::shell::{select_on_click, Selection, SelectionHandle};
+use crate::components::form::{button, call_button, check_box, event_value, field, hint, on_change, outcome, row, select, select_current, select_on_click, subhead, term, use_flag, use_outcome, use_text};
+use crate::driver::{use_commands, use_playing, use_scenario, use_selection, use_view_if, use_view_select, Selection};
+use crate::forms::loadbalancing::{self as model, CreateRule, SetLoad, SetTargetBehavior, CONDITION_FIELDS};
+use crate::forms::{current, pairs};
+use crate::render_count::use_render_count;
+use crate::text::short_id;
 
 /// Seconds of sim time per step of the traffic model (`requests_last_step` covers one step).
 const STEP_SECONDS: u64 = ecs_sim::sim::ELB_STEP_MS / 1000;
-/// Minimum wall time between chart redraws, milliseconds.
-const CHART_REDRAW_WALL_MS: f64 = 400.0;
 
 /// The target group names an action text (`forward to a, b (weight 1)`) sends requests to.
 fn forwarded_groups(action: &str) -> Vec<String> {
@@ -31,7 +29,7 @@ fn forwarded_groups(action: &str) -> Vec<String> {
 }
 
 /// The target groups a load balancer's listeners forward to, in first-mention order.
-fn groups_of<'v>(view: &'v View, lb: &LoadBalancerView) -> Vec<&'v TargetGroupView> {
+fn groups_of<'v>(target_groups: &'v [TargetGroupView], lb: &LoadBalancerView) -> Vec<&'v TargetGroupView> {
     let mut names: Vec<String> = Vec::new();
     for l in &lb.listeners {
         for action in l.rules.iter().map(|r| r.2.as_str()).chain(std::iter::once(l.default_action.as_str())) {
@@ -42,7 +40,7 @@ fn groups_of<'v>(view: &'v View, lb: &LoadBalancerView) -> Vec<&'v TargetGroupVi
             }
         }
     }
-    names.iter().filter_map(|n| view.target_groups.iter().find(|g| &g.name == n)).collect()
+    names.iter().filter_map(|n| target_groups.iter().find(|g| &g.name == n)).collect()
 }
 
 /// Requests per second a target group served in the last step.
@@ -98,29 +96,29 @@ fn flow(class: &'static str, share: f64, moving: bool, label: String, data_tg: S
     }
 }
 
-/// The map's strip of load balancers, above the Availability Zones.
+/// The map's strip of load balancers, above the Availability Zones (a run without any does not re-render it).
 #[function_component(LoadBalancerStrip)]
 pub fn load_balancer_strip() -> Html {
-    let sim = use_sim();
-    let selection = use_context::<SelectionHandle>();
-    let view = sim.view();
+    use_render_count("LoadBalancerStrip");
+    let commands = use_commands();
+    let selection = use_selection();
+    let view = use_view_if(|v| !v.load_balancers.is_empty() || !v.target_groups.is_empty());
+    let scenario = use_scenario();
+    let playing = use_playing();
     // The learner's choice to expand or collapse; until then, expanded when there are load
     // balancers. Forgotten when another scenario loads.
     let expanded_choice = use_state(|| None::<bool>);
     {
         let expanded_choice = expanded_choice.clone();
-        use_effect_with(sim.state.scenario_id.clone(), move |_| expanded_choice.set(None));
+        use_effect_with(scenario.id.clone(), move |_| expanded_choice.set(None));
     }
-    if view.load_balancers.is_empty() && view.target_groups.is_empty() {
-        return html! {};
-    }
+    let Some(view) = view else { return html! {} };
     let expanded = expanded_choice.unwrap_or(!view.load_balancers.is_empty());
     let toggle = {
         let expanded_choice = expanded_choice.clone();
         Callback::from(move |_| expanded_choice.set(Some(!expanded)))
     };
-    let playing = sim.state.playing;
-    let attached: Vec<String> = view.load_balancers.iter().flat_map(|lb| groups_of(&view, lb)).map(|g| g.name.clone()).collect();
+    let attached: Vec<String> = view.load_balancers.iter().flat_map(|lb| groups_of(&view.target_groups, lb)).map(|g| g.name.clone()).collect();
     let detached: Vec<&TargetGroupView> = view.target_groups.iter().filter(|g| !attached.contains(&g.name)).collect();
     let summary = view
         .load_balancers
@@ -140,11 +138,11 @@ pub fn load_balancer_strip() -> Html {
             </div>
             if expanded { <div id="lb-strip-body" class="lb-strip-body">
             { for view.load_balancers.iter().map(|lb| {
-                let groups = groups_of(&view, lb);
+                let groups = groups_of(&view.target_groups, lb);
                 let total: f64 = groups.iter().map(|g| group_rps(g)).sum();
                 let (class, outcome_text) = outcome_of(lb);
-                let selected = selection.as_ref().is_some_and(|s| **s == Selection::LoadBalancer(lb.name.clone()));
-                let onclick = select_on_click(selection.as_ref(), Selection::LoadBalancer(lb.name.clone()));
+                let selected = selection == Selection::LoadBalancer(lb.name.clone());
+                let onclick = select_on_click(&commands, Selection::LoadBalancer(lb.name.clone()));
                 html! {
                     <div key={lb.arn.clone()} class={classes!("lb-row", selected.then_some("selected"))} data-lb={lb.name.clone()}>
                         <div class="lb-box">
@@ -282,7 +280,7 @@ pub fn load_balancer_details(view: &View, name: &str) -> Html {
                 { term("Zones", lb.availability_zones.join(", ")) }
                 { term("Last minute", outcome_text) }
             </dl>
-            { for groups_of(&view, lb).into_iter().map(|g| html! {
+            { for groups_of(&view.target_groups, lb).into_iter().map(|g| html! {
                 <div key={g.arn.clone()} class="tg-details" data-tg={g.name.clone()}>
                     <h4>{ format!("Target group {} ({}, deregistration delay {} s)", g.name, g.algorithm, g.deregistration_delay_s) }</h4>
                     <table class="access-table">
@@ -308,33 +306,29 @@ pub fn load_balancer_details(view: &View, name: &str) -> Html {
 }
 
 /// The load balancer charts of the selected load balancer, or of the first one.
+/// The load balancer charts of the selected load balancer, or of the first one: re-rendered when the load
+/// balancers change (a minute's metrics), not every frame.
 #[function_component(LoadBalancerCharts)]
 pub fn load_balancer_charts() -> Html {
-    let sim = use_sim();
-    let selection = use_context::<SelectionHandle>().map(|s| (*s).clone()).unwrap_or_default();
-    let canvas = use_node_ref();
-    let last_draw_wall_ms = use_mut_ref(|| f64::NEG_INFINITY);
-    let view = sim.view();
+    use_render_count("LoadBalancerCharts");
+    let selection = use_selection();
+    let load_balancers = use_view_select(|v| v.load_balancers.clone());
+    let playing = use_playing();
     let lb = match &selection {
-        Selection::LoadBalancer(name) => view.load_balancers.iter().find(|l| &l.name == name),
+        Selection::LoadBalancer(name) => load_balancers.iter().find(|l| &l.name == name),
         _ => None,
     }
-    .or_else(|| view.load_balancers.first())
+    .or_else(|| load_balancers.first())
     .cloned();
     let key = lb.as_ref().map(|l| (l.name.clone(), l.metrics.len(), l.metrics.last().map(|m| (m.minute_start_ms, m.request_count)).unwrap_or_default()));
-    {
-        let canvas = canvas.clone();
+    let canvas = crate::charts::use_chart_canvas(key, playing, {
         let lb = lb.clone();
-        use_effect_with((key, sim.state.playing), move |(_, playing)| {
-            let now = js_sys::Date::now();
-            if !*playing || now - *last_draw_wall_ms.borrow() >= CHART_REDRAW_WALL_MS {
-                *last_draw_wall_ms.borrow_mut() = now;
-                if let (Some(canvas), Some(lb)) = (canvas.cast::<web_sys::HtmlCanvasElement>(), lb) {
-                    crate::charts::draw_lb_metrics(canvas, &lb.metrics);
-                }
+        move |canvas| {
+            if let Some(lb) = lb {
+                crate::charts::draw_lb_metrics(canvas, &lb.metrics);
             }
-        });
-    }
+        }
+    });
     let Some(lb) = lb else { return html! {} };
     html! {
         <div class="lb-charts">
@@ -347,49 +341,7 @@ pub fn load_balancer_charts() -> Html {
 
 // ---- builder tab ----------------------------------------------------------------------------
 
-/// The scenario's network document (VPC id, security groups).
-fn network(sim: &SimHandle) -> Value {
-    let doc: Value = serde_json::from_str(&sim.scenario_json()).unwrap_or_default();
-    doc["network"].clone()
-}
-
-fn parse_u64(text: &str, what: &str) -> Result<u64, String> {
-    text.trim().parse::<u64>().map_err(|_| format!("{what} must be a whole number."))
-}
-
-/// Comma-separated values, trimmed, empty ones dropped.
-fn values(text: &str) -> Vec<String> {
-    text.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
-}
-
-/// A rule condition as AWS takes it, from the editor's field and text.
-fn condition_json(field: &str, text: &str) -> Result<Value, String> {
-    let vals = values(text);
-    if vals.is_empty() && field != "http-header" {
-        return Err(format!("Give at least one value for the {field} condition."));
-    }
-    Ok(match field {
-        "http-header" => {
-            let (name, rest) = text.split_once(':').ok_or("An http-header condition is written Name: value1, value2")?;
-            json!({ "Field": "http-header", "HttpHeaderConfig": { "HttpHeaderName": name.trim(), "Values": values(rest) } })
-        }
-        "query-string" => {
-            let pairs: Vec<Value> = vals
-                .iter()
-                .map(|v| match v.split_once('=') {
-                    Some((k, val)) => json!({ "Key": k.trim(), "Value": val.trim() }),
-                    None => json!({ "Value": v }),
-                })
-                .collect();
-            json!({ "Field": "query-string", "QueryStringConfig": { "Values": pairs } })
-        }
-        "source-ip" => json!({ "Field": "source-ip", "SourceIpConfig": { "Values": vals } }),
-        other => json!({ "Field": other, "Values": vals }),
-    })
-}
-
-const CONDITION_FIELDS: [&str; 5] = ["path-pattern", "host-header", "http-header", "query-string", "source-ip"];
-
+/// The placeholder of a rule condition's values: an example for its field.
 fn condition_placeholder(field: &str) -> &'static str {
     match field {
         "path-pattern" => "/admin/*, /login",
@@ -400,27 +352,31 @@ fn condition_placeholder(field: &str) -> &'static str {
     }
 }
 
-fn result_text(r: Result<Value, String>, ok: impl FnOnce(&Value) -> String) -> Option<Result<String, String>> {
-    Some(r.map(|v| ok(&v)))
+/// A condition row of the rule editor: its id (the row's key), field and values as typed.
+#[derive(Clone, PartialEq)]
+struct ConditionRow {
+    id: u32,
+    field: String,
+    values: String,
 }
 
+/// The Load balancing tab: re-rendered when what it offers changes (load balancers, target groups,
+/// listeners, running targets), not by the run's clock.
 #[function_component(LoadBalancingForm)]
 pub fn load_balancing_form() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let net = network(&sim);
-    let lbs: Vec<(String, String)> = view.load_balancers.iter().map(|l| (l.arn.clone(), format!("{} ({})", l.name, l.lb_type))).collect();
-    let tgs: Vec<(String, String)> = view.target_groups.iter().map(|g| (g.arn.clone(), format!("{} ({}:{}, {})", g.name, g.protocol, g.port, g.target_type))).collect();
-    let listeners: Vec<(String, String)> = view
-        .load_balancers
-        .iter()
-        .flat_map(|l| l.listeners.iter().map(move |x| (x.arn.clone(), format!("{} {}:{}", l.name, x.protocol, x.port))))
-        .collect();
+    use_render_count("LoadBalancingForm");
+    let commands = use_commands();
+    let options = use_view_select(model::options);
+    let scenario = use_scenario();
+    let lbs = &options.load_balancers;
+    let tgs = &options.target_groups;
+    let listeners: Vec<(String, String)> = options.listeners.iter().map(|l| (l.arn.clone(), l.label.clone())).collect();
 
     // Rules: the listener being edited, the new rule's fields.
     let listener = use_text("");
     let priority = use_text("20");
-    let conditions = use_state(|| vec![("path-pattern".to_string(), "/admin/*".to_string())]);
+    let conditions = use_state(|| vec![ConditionRow { id: 0, field: "path-pattern".to_string(), values: "/admin/*".to_string() }]);
+    let next_condition_id = use_mut_ref(|| 1u32);
     let action = use_text("fixed-response");
     let forward_tg = use_text("");
     let status_code = use_text("403");
@@ -428,30 +384,21 @@ pub fn load_balancing_form() -> Html {
     let body = use_text("Forbidden");
     let rule_result = use_outcome();
     let listener_value = current(&listener, &listeners);
-    let forward_value = current(&forward_tg, &tgs);
+    let forward_value = current(&forward_tg, tgs);
 
     let add_rule = {
-        let (sim, priority, conditions, action, status_code, content_type, body, rule_result, listener_value, forward_value) =
-            (sim.clone(), priority.clone(), conditions.clone(), action.clone(), status_code.clone(), content_type.clone(), body.clone(), rule_result.clone(), listener_value.clone(), forward_value.clone());
+        let (commands, priority, conditions, action, status_code, content_type, body, rule_result, listener_value, forward_value) =
+            (commands.clone(), priority.clone(), conditions.clone(), action.clone(), status_code.clone(), content_type.clone(), body.clone(), rule_result.clone(), listener_value.clone(), forward_value.clone());
         Callback::from(move |_| {
-            let built = (|| -> Result<Value, String> {
-                if listener_value.is_empty() {
-                    return Err("Create a listener first.".into());
-                }
-                let p = parse_u64(&priority, "Priority")?;
-                let conds = conditions.iter().map(|(f, v)| condition_json(f, v)).collect::<Result<Vec<_>, _>>()?;
-                let act = match action.as_str() {
-                    "forward" => json!({ "Type": "forward", "TargetGroupArn": forward_value }),
-                    _ => json!({ "Type": "fixed-response", "FixedResponseConfig": { "StatusCode": status_code.trim(), "ContentType": content_type.trim(), "MessageBody": *body } }),
-                };
-                Ok(json!({ "ListenerArn": listener_value, "Priority": p, "Conditions": conds, "Actions": [act] }))
-            })();
-            rule_result.set(Some(built.and_then(|input| sim.dispatch("elasticloadbalancing:CreateRule", input)).map(|v| {
-                format!("Rule created at priority {}.", v.pointer("/Rules/0/Priority").map(|p| p.to_string().trim_matches('"').to_string()).unwrap_or_default())
-            })));
+            let conditions: Vec<(String, String)> = conditions.iter().map(|c| (c.field.clone(), c.values.clone())).collect();
+            let form = CreateRule {
+                listener: &listener_value, priority: &priority, conditions: &conditions, action: &action, forward_to: &forward_value,
+                status_code: &status_code, content_type: &content_type, body: &body,
+            };
+            rule_result.set(Some(form.input().and_then(|input| commands.dispatch("elasticloadbalancing:CreateRule", input)).map(|v| model::rule_created_text(&v))));
         })
     };
-    let current_rules = view.load_balancers.iter().flat_map(|l| l.listeners.iter()).find(|l| l.arn == listener_value).map(|l| l.rules.clone()).unwrap_or_default();
+    let current_rules = options.listeners.iter().find(|l| l.arn == listener_value).map(|l| l.rules.clone()).unwrap_or_default();
 
     // Create load balancer / target group / listener.
     let lb_name = use_text("my-alb");
@@ -465,37 +412,26 @@ pub fn load_balancing_form() -> Html {
     let l_tg = use_text("");
     let create_result = use_outcome();
     let create_lb = {
-        let (sim, lb_name, lb_type, create_result, net) = (sim.clone(), lb_name.clone(), lb_type.clone(), create_result.clone(), net.clone());
+        let (commands, lb_name, lb_type, create_result, scenario) = (commands.clone(), lb_name.clone(), lb_type.clone(), create_result.clone(), scenario.clone());
         Callback::from(move |_| {
-            let subnets: Vec<String> = sim.view().subnets.iter().map(|s| s.subnet_id.clone()).collect();
-            let groups: Vec<Value> = net["securityGroups"].as_array().map(|g| g.iter().take(1).map(|g| g["groupId"].clone()).collect()).unwrap_or_default();
-            let input = json!({ "Name": lb_name.trim(), "Type": *lb_type, "Subnets": subnets, "SecurityGroups": groups });
-            create_result.set(result_text(sim.dispatch("elasticloadbalancing:CreateLoadBalancer", input), |_| format!("Load balancer {} created.", lb_name.trim())));
+            let input = model::create_load_balancer_input(&commands.view(), &lb_name, &lb_type, &scenario.security_groups);
+            create_result.set(Some(commands.dispatch("elasticloadbalancing:CreateLoadBalancer", input).map(|_| format!("Load balancer {} created.", lb_name.trim()))));
         })
     };
     let create_tg = {
-        let (sim, tg_name, tg_port, tg_type, tg_path, create_result, net) = (sim.clone(), tg_name.clone(), tg_port.clone(), tg_type.clone(), tg_path.clone(), create_result.clone(), net.clone());
+        let (commands, tg_name, tg_port, tg_type, tg_path, create_result, scenario) = (commands.clone(), tg_name.clone(), tg_port.clone(), tg_type.clone(), tg_path.clone(), create_result.clone(), scenario.clone());
         Callback::from(move |_| {
-            let port = match parse_u64(&tg_port, "Port") {
-                Ok(p) => p,
-                Err(e) => return create_result.set(Some(Err(e))),
-            };
-            let input = json!({ "Name": tg_name.trim(), "Protocol": "HTTP", "Port": port, "VpcId": net["vpcId"].as_str().unwrap_or("vpc-main"), "TargetType": *tg_type,
-                "HealthCheckPath": tg_path.trim(), "HealthCheckIntervalSeconds": 10, "HealthyThresholdCount": 2 });
-            create_result.set(result_text(sim.dispatch("elasticloadbalancing:CreateTargetGroup", input), |_| format!("Target group {} created.", tg_name.trim())));
+            let input = model::create_target_group_input(&tg_name, &tg_port, &tg_type, &tg_path, &scenario.vpc_id);
+            create_result.set(Some(input.and_then(|input| commands.dispatch("elasticloadbalancing:CreateTargetGroup", input)).map(|_| format!("Target group {} created.", tg_name.trim()))));
         })
     };
-    let l_lb_value = current(&l_lb, &lbs);
-    let l_tg_value = current(&l_tg, &tgs);
+    let l_lb_value = current(&l_lb, lbs);
+    let l_tg_value = current(&l_tg, tgs);
     let create_listener = {
-        let (sim, l_port, create_result, lb, tg) = (sim.clone(), l_port.clone(), create_result.clone(), l_lb_value.clone(), l_tg_value.clone());
+        let (commands, l_port, create_result, lb, tg) = (commands.clone(), l_port.clone(), create_result.clone(), l_lb_value.clone(), l_tg_value.clone());
         Callback::from(move |_| {
-            let port = match parse_u64(&l_port, "Port") {
-                Ok(p) => p,
-                Err(e) => return create_result.set(Some(Err(e))),
-            };
-            let input = json!({ "LoadBalancerArn": lb, "Protocol": "HTTP", "Port": port, "DefaultActions": [{ "Type": "forward", "TargetGroupArn": tg }] });
-            create_result.set(result_text(sim.dispatch("elasticloadbalancing:CreateListener", input), |_| format!("Listener on port {port} created.")));
+            let built = model::create_listener_input(&lb, &l_port, &tg);
+            create_result.set(Some(built.and_then(|(port, input)| commands.dispatch("elasticloadbalancing:CreateListener", input).map(|_| format!("Listener on port {port} created.")))));
         })
     };
 
@@ -505,21 +441,12 @@ pub fn load_balancing_form() -> Html {
     let slow_start = use_text("");
     let algorithm = use_text("");
     let attr_result = use_outcome();
-    let attr_tg_value = current(&attr_tg, &tgs);
+    let attr_tg_value = current(&attr_tg, tgs);
     let modify = {
-        let (sim, dereg, slow_start, algorithm, attr_result, tg) = (sim.clone(), dereg.clone(), slow_start.clone(), algorithm.clone(), attr_result.clone(), attr_tg_value.clone());
+        let (commands, dereg, slow_start, algorithm, attr_result, tg) = (commands.clone(), dereg.clone(), slow_start.clone(), algorithm.clone(), attr_result.clone(), attr_tg_value.clone());
         Callback::from(move |_| {
-            let mut attrs = Vec::new();
-            for (key, value) in [("deregistration_delay.timeout_seconds", &*dereg), ("slow_start.duration_seconds", &*slow_start), ("load_balancing.algorithm.type", &*algorithm)] {
-                if !value.trim().is_empty() {
-                    attrs.push(json!({ "Key": key, "Value": value.trim() }));
-                }
-            }
-            if attrs.is_empty() {
-                return attr_result.set(Some(Err("Fill in at least one attribute.".into())));
-            }
-            let input = json!({ "TargetGroupArn": tg, "Attributes": attrs });
-            attr_result.set(result_text(sim.dispatch("elasticloadbalancing:ModifyTargetGroupAttributes", input), |_| "Attributes modified.".to_string()));
+            let input = model::modify_attributes_input(&tg, &dereg, &slow_start, &algorithm);
+            attr_result.set(Some(input.and_then(|input| commands.dispatch("elasticloadbalancing:ModifyTargetGroupAttributes", input)).map(|_| "Attributes modified.".to_string())));
         })
     };
 
@@ -531,92 +458,51 @@ pub fn load_balancing_form() -> Html {
     let duration = use_text("10m");
     let mix = use_text("");
     let load_result = use_outcome();
-    let load_lb_value = current(&load_lb, &lbs);
+    let load_lb_value = current(&load_lb, lbs);
     let set_load = {
-        let (sim, pattern, rate_a, rate_b, duration, mix, load_result, lb) = (sim.clone(), pattern.clone(), rate_a.clone(), rate_b.clone(), duration.clone(), mix.clone(), load_result.clone(), load_lb_value.clone());
+        let (commands, pattern, rate_a, rate_b, duration, mix, load_result, lb) = (commands.clone(), pattern.clone(), rate_a.clone(), rate_b.clone(), duration.clone(), mix.clone(), load_result.clone(), load_lb_value.clone());
         Callback::from(move |_| {
-            let built = (|| -> Result<Value, String> {
-                let a = parse_u64(&rate_a, "The first rate")?;
-                let mut input = json!({ "loadBalancer": lb, "pattern": *pattern });
-                match pattern.as_str() {
-                    "constant" => input["requestsPerSecond"] = json!(a),
-                    "ramp" => {
-                        input["from"] = json!(a);
-                        input["to"] = json!(parse_u64(&rate_b, "The second rate")?);
-                        input["over"] = json!(duration.trim());
-                    }
-                    "dailyCycle" => {
-                        input["min"] = json!(a);
-                        input["max"] = json!(parse_u64(&rate_b, "The second rate")?);
-                    }
-                    "spike" => {
-                        input["base"] = json!(a);
-                        input["peak"] = json!(parse_u64(&rate_b, "The second rate")?);
-                        // The spike starts now (sim:SetLoad takes an absolute sim time).
-                        input["at"] = json!(sim.now_ms() / 1000);
-                        input["duration"] = json!(duration.trim());
-                    }
-                    _ => {}
-                }
-                let items: Vec<Value> = values(&mix)
-                    .iter()
-                    .map(|item| {
-                        let (path, weight) = item.split_once('=').unwrap_or((item, "1"));
-                        weight.trim().parse::<u64>().map(|w| json!({ "path": path.trim(), "weight": w })).map_err(|_| format!("The weight of {path} must be a whole number."))
-                    })
-                    .collect::<Result<_, _>>()?;
-                if !items.is_empty() {
-                    input["mix"] = Value::Array(items);
-                }
-                Ok(input)
-            })();
-            load_result.set(Some(built.and_then(|input| sim.dispatch("sim:SetLoad", input)).map(|_| "Traffic set.".to_string())));
+            let form = SetLoad { load_balancer: &lb, pattern: &pattern, rate_a: &rate_a, rate_b: &rate_b, duration: &duration, mix: &mix, now_ms: commands.now_ms() };
+            load_result.set(Some(form.input().and_then(|input| commands.dispatch("sim:SetLoad", input)).map(|_| "Traffic set.".to_string())));
         })
     };
 
     // Target behaviour.
-    let targets = call_targets(&view);
+    let targets = &options.targets;
     let behavior_target = use_text("");
-    let behavior_target_value = current(&behavior_target, &targets);
+    let behavior_target_value = current(&behavior_target, targets);
     let healthy = use_flag(false);
     let response_code = use_text("500");
     let latency = use_text("0");
     let timeout = use_flag(false);
     let behavior_result = use_outcome();
     let set_behavior = {
-        let (sim, healthy, response_code, latency, timeout, behavior_result, target) = (sim.clone(), healthy.clone(), response_code.clone(), latency.clone(), timeout.clone(), behavior_result.clone(), behavior_target_value.clone());
+        let (commands, healthy, response_code, latency, timeout, behavior_result, target) = (commands.clone(), healthy.clone(), response_code.clone(), latency.clone(), timeout.clone(), behavior_result.clone(), behavior_target_value.clone());
         Callback::from(move |_| {
-            let built = (|| -> Result<Value, String> {
-                let mut input = target_input(&sim.view(), &target).ok_or("Pick a running service or task.")?;
-                input["healthy"] = json!(*healthy);
-                input["responseCode"] = json!(parse_u64(&response_code, "Response code")?);
-                input["extraLatencyMs"] = json!(parse_u64(&latency, "Extra latency")?);
-                input["timeout"] = json!(*timeout);
-                Ok(input)
-            })();
-            behavior_result.set(Some(built.and_then(|input| sim.dispatch("sim:SetTargetBehavior", input)).map(|v| format!("Behaviour set on {} task(s).", v["tasks"]))));
+            let form = SetTargetBehavior { target: &target, healthy: *healthy, response_code: &response_code, extra_latency_ms: &latency, timeout: *timeout };
+            behavior_result.set(Some(form.input(&commands.view()).and_then(|input| commands.dispatch("sim:SetTargetBehavior", input)).map(|v| format!("Behaviour set on {} task(s).", v["tasks"]))));
         })
     };
 
     // AZ outage.
     let az = use_text("");
-    let az_options = pairs(&view.availability_zones.iter().map(String::as_str).collect::<Vec<_>>());
-    let az_value = current(&az, &az_options);
+    let az_options = &options.zones;
+    let az_value = current(&az, az_options);
     let outage_result = use_outcome();
     let outage = {
-        let (sim, outage_result, az) = (sim.clone(), outage_result.clone(), az_value.clone());
+        let (commands, outage_result, az) = (commands.clone(), outage_result.clone(), az_value.clone());
         Callback::from(move |_| {
-            let input = json!({ "targets": { "Subnets": { "resourceType": "aws:ec2:subnet", "filters": [{ "path": "AvailabilityZone", "values": [az] }], "selectionMode": "ALL" } },
-                "parameters": { "duration": "PT10M" } });
-            outage_result.set(result_text(sim.dispatch("fis:aws:network:disrupt-connectivity", input), |_| format!("{az} is cut off for 10 minutes.")));
+            outage_result.set(Some(commands.dispatch("fis:aws:network:disrupt-connectivity", model::outage_input(&az)).map(|_| format!("{az} is cut off for 10 minutes."))));
         })
     };
 
     let add_condition = {
-        let conditions = conditions.clone();
+        let (conditions, next_condition_id) = (conditions.clone(), next_condition_id.clone());
         Callback::from(move |_| {
             let mut next = (*conditions).clone();
-            next.push(("host-header".into(), String::new()));
+            let id = *next_condition_id.borrow();
+            *next_condition_id.borrow_mut() += 1;
+            next.push(ConditionRow { id, field: "host-header".into(), values: String::new() });
             conditions.set(next);
         })
     };
@@ -637,8 +523,8 @@ pub fn load_balancing_form() -> Html {
                 <ol class="lb-rules editor-rules">
                     { for current_rules.iter().map(|(p, c, a, arn)| {
                         let delete = {
-                            let (sim, rule_result, arn, p) = (sim.clone(), rule_result.clone(), arn.clone(), *p);
-                            Callback::from(move |_| rule_result.set(result_text(sim.dispatch("elasticloadbalancing:DeleteRule", json!({ "RuleArn": arn })), |_| format!("Rule {p} deleted."))))
+                            let (commands, rule_result, arn, p) = (commands.clone(), rule_result.clone(), arn.clone(), *p);
+                            Callback::from(move |_| rule_result.set(Some(commands.dispatch("elasticloadbalancing:DeleteRule", model::delete_rule_input(&arn)).map(|_| format!("Rule {p} deleted.")))))
                         };
                         html! {
                             <li key={arn.clone()} class="lb-rule" data-priority={p.to_string()}>
@@ -651,16 +537,21 @@ pub fn load_balancing_form() -> Html {
                 </ol>
                 <h4 class="minorhead">{ "Add a rule" }</h4>
                 { field("Priority (1–50000, lower wins)", "rulePriority", &priority) }
-                { for conditions.iter().enumerate().map(|(i, (f, v))| {
-                    let on_field = { let conditions = conditions.clone(); Callback::from(move |e: Event| { let mut next = (*conditions).clone(); if let Some(c) = next.get_mut(i) { c.0 = event_value(&e); } conditions.set(next); }) };
-                    let on_value = { let conditions = conditions.clone(); Callback::from(move |e: InputEvent| { let mut next = (*conditions).clone(); if let Some(c) = next.get_mut(i) { c.1 = event_value(&e); } conditions.set(next); }) };
-                    let remove = { let conditions = conditions.clone(); Callback::from(move |_| { let mut next = (*conditions).clone(); if next.len() > 1 && i < next.len() { next.remove(i); } conditions.set(next); }) };
+                { for conditions.iter().enumerate().map(|(i, c)| {
+                    let id = c.id;
+                    let edit = |apply: fn(&mut ConditionRow, String)| {
+                        let conditions = conditions.clone();
+                        move |value: String| { let mut next = (*conditions).clone(); if let Some(c) = next.iter_mut().find(|c| c.id == id) { apply(c, value); } conditions.set(next); }
+                    };
+                    let on_field = { let edit = edit(|c, v| c.field = v); Callback::from(move |e: Event| edit(event_value(&e))) };
+                    let on_value = { let edit = edit(|c, v| c.values = v); Callback::from(move |e: InputEvent| edit(event_value(&e))) };
+                    let remove = { let conditions = conditions.clone(); Callback::from(move |_| { let mut next = (*conditions).clone(); if next.len() > 1 { next.retain(|c| c.id != id); } conditions.set(next); }) };
                     html! {
-                        <div key={i} class="condition-row">
+                        <div key={id} class="condition-row">
                             <select name={format!("conditionField{i}")} aria-label="Condition field" onchange={on_field}>
-                                { for CONDITION_FIELDS.iter().map(|o| html! { <option key={*o} value={*o} selected={*o == f.as_str()}>{ *o }</option> }) }
+                                { for CONDITION_FIELDS.iter().map(|o| html! { <option key={*o} value={*o} selected={*o == c.field.as_str()}>{ *o }</option> }) }
                             </select>
-                            <input name={format!("conditionValue{i}")} aria-label="Condition values (comma separated)" placeholder={condition_placeholder(f)} value={v.clone()} oninput={on_value} />
+                            <input name={format!("conditionValue{i}")} aria-label="Condition values (comma separated)" placeholder={condition_placeholder(&c.field)} value={c.values.clone()} oninput={on_value} />
                             if conditions.len() > 1 { <button type="button" class="small" onclick={remove} aria-label="Remove condition">{ "×" }</button> }
                         </div>
                     }
@@ -673,7 +564,7 @@ pub fn load_balancing_form() -> Html {
                     </select>
                 </label>
                 if *action == "forward" {
-                    { select_current("Target group", "ruleTargetGroup", &forward_tg, &tgs, &forward_value) }
+                    { select_current("Target group", "ruleTargetGroup", &forward_tg, tgs, &forward_value) }
                 } else {
                     { row(
                         field("Status code", "fixedStatusCode", &status_code),
@@ -686,7 +577,7 @@ pub fn load_balancing_form() -> Html {
 
             { subhead("Traffic (sim:SetLoad)") }
             if lbs.is_empty() { { hint("Create a load balancer first.") } } else {
-                { select_current("Load balancer", "loadLb", &load_lb, &lbs, &load_lb_value) }
+                { select_current("Load balancer", "loadLb", &load_lb, lbs, &load_lb_value) }
                 { select("Pattern", "loadPattern", &pattern, &pairs(&["constant", "ramp", "dailyCycle", "spike", "stop"])) }
                 if *pattern != "stop" {
                     <div class="row">
@@ -701,7 +592,7 @@ pub fn load_balancing_form() -> Html {
 
             { subhead("Target behaviour (sim:SetTargetBehavior)") }
             if targets.is_empty() { { hint("No running service or task.") } } else {
-                { select_current("Tasks", "behaviorTarget", &behavior_target, &targets, &behavior_target_value) }
+                { select_current("Tasks", "behaviorTarget", &behavior_target, targets, &behavior_target_value) }
                 { check_box("Health check passes", "", &healthy) }
                 { row(
                     field("Response code", "responseCode", &response_code),
@@ -712,13 +603,13 @@ pub fn load_balancing_form() -> Html {
             }
 
             { subhead("Availability Zone outage (AWS FIS)") }
-            { select_current("Zone", "outageAz", &az, &az_options, &az_value) }
+            { select_current("Zone", "outageAz", &az, az_options, &az_value) }
             <button type="button" class="danger" onclick={outage}>{ "AZ outage: disrupt connectivity for 10 min" }</button>
             { outcome(&outage_result) }
 
             { subhead("Target group attributes") }
             if tgs.is_empty() { { hint("No target group yet.") } } else {
-                { select_current("Target group", "attrTargetGroup", &attr_tg, &tgs, &attr_tg_value) }
+                { select_current("Target group", "attrTargetGroup", &attr_tg, tgs, &attr_tg_value) }
                 { row(
                     field("Deregistration delay (s)", "deregistrationDelay", &dereg),
                     field("Slow start (s, 0 = off)", "slowStart", &slow_start),
@@ -743,10 +634,10 @@ pub fn load_balancing_form() -> Html {
             ) }
             { button("Create target group", create_tg) }
             if !lbs.is_empty() && !tgs.is_empty() {
-                { select_current("Listener on", "listenerLb", &l_lb, &lbs, &l_lb_value) }
+                { select_current("Listener on", "listenerLb", &l_lb, lbs, &l_lb_value) }
                 { row(
                     field("Port", "listenerPort", &l_port),
-                    select_current("Default: forward to", "listenerTg", &l_tg, &tgs, &l_tg_value),
+                    select_current("Default: forward to", "listenerTg", &l_tg, tgs, &l_tg_value),
                 ) }
                 { button("Create listener (HTTP)", create_listener) }
             }

@@ -7,31 +7,39 @@ use std::rc::Rc;
 use ecs_sim::sim::LogKind;
 use yew::prelude::*;
 
-use crate::components::form::{on_change, on_input, use_text};
-use crate::driver::{use_sim, LogRow};
-use crate::shell::format_elapsed;
+use crate::components::form::{event_value, on_input, use_text};
+use crate::driver::{use_log, LogRow};
+use crate::render_count::use_render_count;
+use crate::text::format_elapsed;
 
+/// The log panel: re-rendered when rows arrive or a filter changes, never by the clock or a new view.
 #[function_component(EventLog)]
 pub fn event_log() -> Html {
-    let sim = use_sim();
-    let kind = use_text("");
+    use_render_count("EventLog");
+    let kind = use_state(|| None::<LogKind>);
     let text = use_text("");
-    let on_kind = on_change(&kind);
+    let on_kind = {
+        let kind = kind.clone();
+        Callback::from(move |e: Event| {
+            let value = event_value(&e);
+            kind.set(LogKind::ALL.into_iter().find(|k| k.as_str() == value));
+        })
+    };
     let on_text = on_input(&text);
-    let log = sim.state.log.clone();
-    let n_rows = filtered(&log, &kind, &text).count();
+    let log = use_log();
+    let n_rows = filtered(&log, *kind, &text).count();
     html! {
         <section class="panel log" aria-labelledby="log-title">
             <div class="log-head">
                 <h2 id="log-title" class="panel-title">{ "Event log" }</h2>
                 <select aria-label="Filter by kind" onchange={on_kind}>
-                    <option key="" value="" selected={kind.is_empty()}>{ "All kinds" }</option>
-                    { for LogKind::ALL.iter().map(|k| html! { <option key={k.as_str()} value={k.as_str()} selected={k.as_str() == kind.as_str()}>{ k.label() }</option> }) }
+                    <option key="" value="" selected={kind.is_none()}>{ "All kinds" }</option>
+                    { for LogKind::ALL.iter().map(|k| html! { <option key={k.as_str()} value={k.as_str()} selected={Some(*k) == *kind}>{ k.label() }</option> }) }
                 </select>
                 <input type="search" placeholder="Filter text" aria-label="Filter text" value={(*text).clone()} oninput={on_text} />
                 <span class="hint">{ format!("{} of {} rows, newest first", n_rows, log.len()) }</span>
             </div>
-            <LogRows log={LogRef(log.clone())} kind={(*kind).clone()} text={(*text).clone()} />
+            <LogRows log={LogRef(log.clone())} kind={*kind} text={(*text).clone()} />
         </section>
     }
 }
@@ -49,15 +57,16 @@ impl PartialEq for LogRef {
 #[derive(Properties, PartialEq)]
 struct LogRowsProps {
     log: LogRef,
-    kind: String,
+    /// `None`: every kind.
+    kind: Option<LogKind>,
     text: String,
 }
 
-/// The row count and the rows: re-rendered only when the log or the filters change, not on every
-/// published view.
+/// The rows: re-rendered only when the log or the filters change.
 #[function_component(LogRows)]
 fn log_rows(props: &LogRowsProps) -> Html {
-    let rows: Vec<_> = filtered(&props.log.0, &props.kind, &props.text).collect();
+    use_render_count("LogRows");
+    let rows: Vec<_> = filtered(&props.log.0, props.kind, &props.text).collect();
     html! {
             <ol class="log-rows">
                 { for rows.iter().map(|row| html! {
@@ -72,11 +81,11 @@ fn log_rows(props: &LogRowsProps) -> Html {
     }
 }
 
-/// The rows shown (at most 200, newest first) for a kind filter (empty: all) and a text filter.
-fn filtered<'a>(log: &'a VecDeque<LogRow>, kind: &'a str, text: &str) -> impl Iterator<Item = &'a LogRow> + 'a {
+/// The rows shown (at most 200, newest first) for a kind filter (`None`: all) and a text filter.
+fn filtered<'a>(log: &'a VecDeque<LogRow>, kind: Option<LogKind>, text: &str) -> impl Iterator<Item = &'a LogRow> + 'a {
     let needle = text.to_lowercase();
     log.iter()
-        .filter(move |row| kind.is_empty() || row.kind.as_str() == kind)
+        .filter(move |row| kind.is_none_or(|k| row.kind == k))
         .filter(move |row| needle.is_empty() || row.subject.to_lowercase().contains(&needle) || row.message.to_lowercase().contains(&needle))
         .take(200)
 }

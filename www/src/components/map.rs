@@ -8,19 +8,18 @@ use std::rc::Rc;
 use ecs_sim::view::{InstanceView, TaskView, View};
 use yew::prelude::*;
 
-use crate::components::form::hint;
-use crate::driver::{use_clock, use_sim};
-use crate::shell::{format_elapsed, select_on_click, Banner, Selection, SelectionHandle};
+use crate::components::banner::Banner;
+use crate::components::form::{hint, select_on_click};
+use crate::components::loadbalancing::{health_class, LoadBalancerStrip};
+use crate::components::storage::StorageStrip;
+use crate::driver::{use_commands, use_is_selected, use_scenario, use_select, use_selection, use_view, Parts, Selection};
+use crate::render_count::use_render_count;
+use crate::text::{format_elapsed, short_id};
 
 /// How long a STOPPED task stays on the map, in sim milliseconds (fading out).
 const STOPPED_VISIBLE_MS: u64 = 120_000;
 /// How long a terminated instance stays on the map, in sim milliseconds.
 const TERMINATED_VISIBLE_MS: u64 = 300_000;
-
-/// The short form of a task id shown on its chip.
-pub fn short_id(id: &str) -> &str {
-    id.get(..8).unwrap_or(id)
-}
 
 /// The CSS class of a task status (colour is never the only cue: the chip also shows the text).
 fn status_class(status: &str) -> &'static str {
@@ -70,26 +69,27 @@ impl PartialEq for ViewRef {
     }
 }
 
+/// The map re-renders with each published view, and with the clock only while something fades.
 #[function_component(ClusterMap)]
 pub fn cluster_map() -> Html {
-    let sim = use_sim();
-    let clock = use_clock();
-    let view = sim.view();
-    let now_ms = fade_clock_ms(&view, clock.now_ms);
+    use_render_count("ClusterMap");
+    let view = use_view();
+    let scenario = use_scenario();
+    let now_ms = *use_select(Parts::VIEW.and(Parts::STATUS), |p| fade_clock_ms(&p.view, p.status.now_ms));
     let has_anything = !view.instances.is_empty() || !view.tasks.is_empty();
     let services: Vec<_> = view.services.iter().filter(|s| s.status != "INACTIVE").collect();
     html! {
         <main class="panel map" aria-labelledby="map-title">
             <div class="map-head">
                 <h2 id="map-title" class="panel-title">{ "Cluster map" }</h2>
-                <span class="map-scenario">{ &sim.state.scenario_name }</span>
+                <span class="map-scenario">{ &scenario.name }</span>
                 { legend() }
             </div>
             <Banner />
             if !services.is_empty() {
                 <ServiceStrip />
             }
-            <crate::components::loadbalancing::LoadBalancerStrip />
+            <LoadBalancerStrip />
             if view.tasks.iter().any(|t| t.waiting_for_capacity) {
                 <div class="waiting-lane" aria-label="Tasks waiting for capacity">
                     <h4>{ "Waiting for capacity (PROVISIONING, no container instance yet)" }</h4>
@@ -108,7 +108,7 @@ pub fn cluster_map() -> Html {
                     { hint("Launch EC2 instances or run a Fargate task from the builder, or pick a scenario above.") }
                 </div>
             }
-            <crate::components::storage::StorageStrip />
+            <StorageStrip />
         </main>
     }
 }
@@ -128,14 +128,15 @@ fn legend() -> Html {
 /// One line per service: desired / running / pending, selectable.
 #[function_component(ServiceStrip)]
 fn service_strip() -> Html {
-    let sim = use_sim();
-    let selection = use_context::<SelectionHandle>();
-    let view = sim.view();
+    use_render_count("ServiceStrip");
+    let commands = use_commands();
+    let selection = use_selection();
+    let view = use_view();
     html! {
         <ul class="service-strip" aria-label="Services">
             { for view.services.iter().filter(|s| s.status != "INACTIVE").map(|s| {
-                let selected = selection.as_ref().is_some_and(|sel| **sel == Selection::Service(s.name.clone()));
-                let onclick = select_on_click(selection.as_ref(), Selection::Service(s.name.clone()));
+                let selected = selection == Selection::Service(s.name.clone());
+                let onclick = select_on_click(&commands, Selection::Service(s.name.clone()));
                 let stuck = s.running_count + s.pending_count < s.desired_count;
                 let rollout = s.deployments.first().map(|d| d.rollout_state.clone()).unwrap_or_default();
                 html! {
@@ -164,6 +165,7 @@ struct ZoneProps {
 
 #[function_component(Zone)]
 fn zone(props: &ZoneProps) -> Html {
+    use_render_count("Zone");
     let view = &props.view.0;
     let now_ms = props.now_ms;
     let instances: Vec<&InstanceView> = view
@@ -271,19 +273,18 @@ struct TaskChipProps {
     opacity_permille: u32,
 }
 
+/// A task's chip; keyed by the task's id, so it re-renders when its task changes or its selection flips.
 #[function_component(TaskChip)]
 fn task_chip_component(props: &TaskChipProps) -> Html {
-    let selection = use_context::<SelectionHandle>();
+    use_render_count("TaskChip");
+    let commands = use_commands();
     let task = &props.task;
-    let selected = selection.as_ref().is_some_and(|sel| **sel == Selection::Task(task.id.clone()));
+    let selected = use_is_selected(Selection::Task(task.id.clone()));
     let onclick = {
-        let selection = selection.clone();
         let id = task.id.clone();
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
-            if let Some(sel) = &selection {
-                sel.set(Selection::Task(id.clone()));
-            }
+            commands.select(Selection::Task(id.clone()));
         })
     };
     let label = format!(
@@ -316,7 +317,7 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
                     <span class="chip-spot-warning" title={format!("Spot interruption: stops at {}", format_elapsed(at.as_millis()))}>{ format!("⚠ stops {}", format_elapsed(at.as_millis())) }</span>
                 }
                 { for task.target_health.iter().map(|(tg, state, _)| html! {
-                    <span class={classes!("chip-tg", crate::components::loadbalancing::health_class(state))} title={format!("Target of {tg}: {state}")}>{ state }</span>
+                    <span key={tg.clone()} class={classes!("chip-tg", health_class(state))} title={format!("Target of {tg}: {state}")}>{ state }</span>
                 }) }
                 if let Some((volume, fs_id, mount_az, _)) = task.efs_mounts.first() {
                     <span class="chip-efs" data-mount-az={mount_az.clone()}
@@ -353,12 +354,14 @@ fn instance_state(instance: &InstanceView) -> (String, &'static str) {
     (text, class)
 }
 
+/// An instance box; keyed by the instance's id, so it re-renders when its box changes or its selection flips.
 #[function_component(Instance)]
 fn instance(props: &InstanceProps) -> Html {
-    let selection = use_context::<SelectionHandle>();
+    use_render_count("Instance");
+    let commands = use_commands();
     let i = &props.data.0.instance;
-    let selected = selection.as_ref().is_some_and(|sel| **sel == Selection::Instance(i.ec2_instance_id.clone()));
-    let onclick = select_on_click(selection.as_ref(), Selection::Instance(i.ec2_instance_id.clone()));
+    let selected = use_is_selected(Selection::Instance(i.ec2_instance_id.clone()));
+    let onclick = select_on_click(&commands, Selection::Instance(i.ec2_instance_id.clone()));
     let (state_text, state_class) = instance_state(i);
     let registered = i.status.is_some() && i.ec2_state == "running";
     let used_cpu = i.registered_cpu_units.saturating_sub(i.remaining_cpu_units);

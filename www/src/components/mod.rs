@@ -1,6 +1,8 @@
 //! The page's regions: builder, cluster map, explanation panel and event log, plus the IAM and
-//! storage parts they share, the scaling tab and charts, the cost panel and the API console.
+//! storage parts they share, the scaling tab and charts, the cost panel, the API console and the banner.
+//! `form.rs` is the leaf every region uses; no region imports another that imports it back.
 
+pub mod banner;
 pub mod builder;
 pub mod console;
 pub mod cost;

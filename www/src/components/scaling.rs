@@ -2,38 +2,24 @@
 //! scalable targets, policies, scheduled actions, scaling activities with their causes, and the forms
 //! that make the calls) and EC2 capacity (Auto Scaling groups, capacity providers with their
 //! CapacityProviderReservation, and their forms); plus the scaling charts of the Why? panel. Every
-//! action is an AWS call through `SimHandle::dispatch`; a refusal shows AWS's message inline.
+//! action is an AWS call through `Commands::dispatch`; a refusal shows AWS's message inline. The tab reads
+//! its part of the view with a selector (`forms/scaling.rs`), so it re-renders when scaling changes.
 
-use ecs_sim::view::{AlarmView, CapacityProviderView, View};
-use serde_json::{json, Value};
+use ecs_sim::view::{AlarmView, CapacityProviderView, ScalingView};
+use serde_json::Value;
 use yew::prelude::*;
 
-use crate::components::builder::{current_cluster, instance_type_options};
-use crate::components::form::{call_button, check_box, current, field, hint, Outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
-use crate::driver::{use_sim, SimHandle};
-use crate::shell::format_elapsed;
+use crate::components::form::{call_button, check_box, field, hint, row, select, select_current, subhead, use_flag, use_outcome, use_text, Outcome};
+use crate::driver::{use_commands, use_playing, use_view_select, Commands};
+use crate::forms::cluster::instance_type_options;
+use crate::forms::scaling::{self as model, AutoScalingGroup, CapacityProvider, StepScaling, TargetTracking, COMPARISONS, PREDEFINED_METRICS};
+use crate::forms::{current, pairs};
+use crate::render_count::use_render_count;
+use crate::text::format_elapsed;
 
-const DIMENSION: &str = "ecs:service:DesiredCount";
-/// The predefined metrics of target tracking for ECS services.
-const PREDEFINED_METRICS: [&str; 3] = ["ECSServiceAverageCPUUtilization", "ECSServiceAverageMemoryUtilization", "ALBRequestCountPerTarget"];
-const COMPARISONS: [&str; 4] = ["GreaterThanThreshold", "GreaterThanOrEqualToThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold"];
-
-/// A whole number from a form field, or a message naming the AWS field.
-pub(crate) fn whole(text: &str, aws_field: &str) -> Result<u64, String> {
-    text.trim().parse::<u64>().map_err(|_| format!("{aws_field} must be a whole number (got '{}').", text.trim()))
-}
-
-/// A number from a form field, or a message naming the AWS field.
-/// The text is read as a JSON number, the form every number of a call takes, by the parser that already reads
-/// the calls (so the wasm carries no second decimal-to-float parser): `70`, `-0.5`, `2.5e-1`.
-fn number(text: &str, aws_field: &str) -> Result<f64, String> {
-    let text = text.trim();
-    serde_json::from_str::<f64>(text).ok().filter(|v| v.is_finite()).ok_or_else(|| format!("{aws_field} must be a number (got '{text}')."))
-}
-
-/// Runs `build`, then each call it returns in order, stopping at the first refusal; sets `result`.
-fn run_calls(sim: &SimHandle, result: &Outcome, build: Result<Vec<(&'static str, Value)>, String>, done: String) {
-    let outcome = build.and_then(|calls| calls.into_iter().try_for_each(|(call, input)| sim.dispatch(call, input).map(|_| ())).map(|_| done));
+/// Runs each call of `build` in order, stopping at the first refusal; sets `result` to `done` or the refusal.
+fn run_calls(commands: &Commands, result: &Outcome, build: Result<Vec<(&'static str, Value)>, String>, done: String) {
+    let outcome = build.and_then(|calls| calls.into_iter().try_for_each(|(call, input)| commands.dispatch(call, input).map(|_| ())).map(|_| done));
     result.set(Some(outcome));
 }
 
@@ -48,6 +34,7 @@ fn alarm_class(state: &str) -> &'static str {
 
 #[function_component(ScalingForm)]
 pub fn scaling_form() -> Html {
+    use_render_count("ScalingForm");
     let part = use_state(|| "services");
     let tab = |id: &'static str, label: &str| {
         let onclick = { let part = part.clone(); Callback::from(move |_| part.set(id)) };
@@ -131,28 +118,23 @@ fn sparkline(a: &AlarmView) -> Html {
 
 #[function_component(ServiceScaling)]
 fn service_scaling() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let sc = &view.scaling;
-    let services: Vec<(String, String)> = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (format!("service/{}/{}", s.cluster, s.name), format!("{} ({})", s.name, s.cluster))).collect();
+    use_render_count("ServiceScaling");
+    let commands = use_commands();
+    let options = use_view_select(model::service_scaling_options);
+    let sc = &options.scaling;
+    let services = &options.services;
     let service = use_text("");
-    let resource_id = current(&service, &services);
-    let base = move |rid: &str| json!({ "ServiceNamespace": "ecs", "ResourceId": rid, "ScalableDimension": DIMENSION });
+    let resource_id = current(&service, services);
 
     // RegisterScalableTarget.
     let min = use_text("1");
     let max = use_text("10");
     let target_result = use_outcome();
     let register = {
-        let (sim, min, max, result, rid) = (sim.clone(), min.clone(), max.clone(), target_result.clone(), resource_id.clone());
+        let (commands, min, max, result, rid) = (commands.clone(), min.clone(), max.clone(), target_result.clone(), resource_id.clone());
         Callback::from(move |_| {
-            let build = (|| {
-                let mut input = base(&rid);
-                input["MinCapacity"] = json!(whole(&min, "MinCapacity")?);
-                input["MaxCapacity"] = json!(whole(&max, "MaxCapacity")?);
-                Ok(vec![("application-autoscaling:RegisterScalableTarget", input)])
-            })();
-            run_calls(&sim, &result, build, format!("Registered {rid} as a scalable target."));
+            let build = model::register_target_input(&rid, &min, &max).map(|input| vec![("application-autoscaling:RegisterScalableTarget", input)]);
+            run_calls(&commands, &result, build, format!("Registered {rid} as a scalable target."));
         })
     };
 
@@ -165,27 +147,15 @@ fn service_scaling() -> Html {
     let tt_in = use_text("300");
     let tt_disable_in = use_flag(false);
     let tt_result = use_outcome();
-    let labels = resource_labels(&view);
+    let labels = &options.labels;
     let tt_label_value = if tt_label.is_empty() { labels.first().cloned().unwrap_or_default() } else { (*tt_label).clone() };
     let put_tt = {
-        let (sim, name, metric, value, label, out, in_, disable, result, rid) =
-            (sim.clone(), tt_name.clone(), tt_metric.clone(), tt_value.clone(), tt_label_value.clone(), tt_out.clone(), tt_in.clone(), tt_disable_in.clone(), tt_result.clone(), resource_id.clone());
+        let (commands, name, metric, value, label, out, in_, disable, result, rid) =
+            (commands.clone(), tt_name.clone(), tt_metric.clone(), tt_value.clone(), tt_label_value.clone(), tt_out.clone(), tt_in.clone(), tt_disable_in.clone(), tt_result.clone(), resource_id.clone());
         Callback::from(move |_| {
-            let build = (|| {
-                let mut spec = json!({ "PredefinedMetricType": *metric });
-                if *metric == "ALBRequestCountPerTarget" {
-                    spec["ResourceLabel"] = json!(label.trim());
-                }
-                let mut input = base(&rid);
-                input["PolicyName"] = json!(name.trim());
-                input["PolicyType"] = json!("TargetTrackingScaling");
-                input["TargetTrackingScalingPolicyConfiguration"] = json!({
-                    "TargetValue": number(&value, "TargetValue")?, "PredefinedMetricSpecification": spec,
-                    "ScaleOutCooldown": whole(&out, "ScaleOutCooldown")?, "ScaleInCooldown": whole(&in_, "ScaleInCooldown")?, "DisableScaleIn": *disable,
-                });
-                Ok(vec![("application-autoscaling:PutScalingPolicy", input)])
-            })();
-            run_calls(&sim, &result, build, format!("Policy {} created, with its AlarmHigh and AlarmLow alarms.", name.trim()));
+            let form = TargetTracking { resource_id: &rid, name: &name, metric: &metric, value: &value, label: &label, scale_out_cooldown: &out, scale_in_cooldown: &in_, disable_scale_in: *disable };
+            let build = form.input().map(|input| vec![("application-autoscaling:PutScalingPolicy", input)]);
+            run_calls(&commands, &result, build, format!("Policy {} created, with its AlarmHigh and AlarmLow alarms.", name.trim()));
         })
     };
 
@@ -200,28 +170,17 @@ fn service_scaling() -> Html {
     let st_periods = use_text("3");
     let st_result = use_outcome();
     let put_step = {
-        let (sim, name, kind, steps, cooldown, metric, comparison, threshold, periods, result, rid) = (
-            sim.clone(), st_name.clone(), st_type.clone(), st_steps.clone(), st_cooldown.clone(), st_metric.clone(), st_comparison.clone(), st_threshold.clone(), st_periods.clone(), st_result.clone(), resource_id.clone(),
+        let (commands, name, kind, steps, cooldown, metric, comparison, threshold, periods, result, rid) = (
+            commands.clone(), st_name.clone(), st_type.clone(), st_steps.clone(), st_cooldown.clone(), st_metric.clone(), st_comparison.clone(), st_threshold.clone(), st_periods.clone(), st_result.clone(), resource_id.clone(),
         );
         Callback::from(move |_| {
-            let built = (|| -> Result<(Value, Value), String> {
-                let mut input = base(&rid);
-                input["PolicyName"] = json!(name.trim());
-                input["PolicyType"] = json!("StepScaling");
-                input["StepScalingPolicyConfiguration"] = json!({ "AdjustmentType": *kind, "StepAdjustments": step_adjustments(&steps)?, "Cooldown": whole(&cooldown, "Cooldown")?, "MetricAggregationType": "Average" });
-                let (cluster, service) = rid.strip_prefix("service/").and_then(|r| r.split_once('/')).ok_or("Pick a service first.")?;
-                let alarm = json!({
-                    "AlarmName": format!("{}-alarm", name.trim()), "Namespace": "AWS/ECS", "MetricName": *metric, "Statistic": "Average", "Period": 60,
-                    "EvaluationPeriods": whole(&periods, "EvaluationPeriods")?, "Threshold": number(&threshold, "Threshold")?, "ComparisonOperator": *comparison,
-                    "Dimensions": [{ "Name": "ClusterName", "Value": cluster }, { "Name": "ServiceName", "Value": service }],
-                });
-                Ok((input, alarm))
-            })();
+            let form = StepScaling {
+                resource_id: &rid, name: &name, adjustment_type: &kind, steps: &steps, cooldown: &cooldown, metric: &metric, comparison: &comparison, threshold: &threshold, periods: &periods,
+            };
             // The alarm needs the policy's ARN: the second call is built from the first one's answer.
-            let outcome = built.and_then(|(policy, mut alarm)| {
-                let answer = sim.dispatch("application-autoscaling:PutScalingPolicy", policy)?;
-                alarm["AlarmActions"] = json!([answer["PolicyARN"]]);
-                sim.dispatch("cloudwatch:PutMetricAlarm", alarm).map(|_| format!("Policy {} created; alarm {}-alarm runs it.", name.trim(), name.trim()))
+            let outcome = form.inputs().and_then(|(policy, alarm)| {
+                let answer = commands.dispatch("application-autoscaling:PutScalingPolicy", policy)?;
+                commands.dispatch("cloudwatch:PutMetricAlarm", model::with_alarm_action(alarm, &answer)).map(|_| format!("Policy {} created; alarm {}-alarm runs it.", name.trim(), name.trim()))
             });
             result.set(Some(outcome));
         })
@@ -229,29 +188,15 @@ fn service_scaling() -> Html {
 
     // PutScheduledAction.
     let sa_name = use_text("scale-up");
-    let in_ten = (view.start_epoch_ms + view.now.as_millis() + 600_000) / 60_000 * 60_000;
-    let sa_schedule = use_state(|| format!("at({})", &ecs_sim::time::format_iso8601_ms(in_ten)[..19]));
+    let sa_schedule = use_state(|| model::schedule_in_ten_minutes(&commands.view()));
     let sa_min = use_text("4");
     let sa_max = use_text("");
     let sa_result = use_outcome();
     let put_scheduled = {
-        let (sim, name, schedule, min, max, result, rid) = (sim.clone(), sa_name.clone(), sa_schedule.clone(), sa_min.clone(), sa_max.clone(), sa_result.clone(), resource_id.clone());
+        let (commands, name, schedule, min, max, result, rid) = (commands.clone(), sa_name.clone(), sa_schedule.clone(), sa_min.clone(), sa_max.clone(), sa_result.clone(), resource_id.clone());
         Callback::from(move |_| {
-            let build = (|| {
-                let mut action = json!({});
-                if !min.trim().is_empty() {
-                    action["MinCapacity"] = json!(whole(&min, "MinCapacity")?);
-                }
-                if !max.trim().is_empty() {
-                    action["MaxCapacity"] = json!(whole(&max, "MaxCapacity")?);
-                }
-                let mut input = base(&rid);
-                input["ScheduledActionName"] = json!(name.trim());
-                input["Schedule"] = json!(schedule.trim());
-                input["ScalableTargetAction"] = action;
-                Ok(vec![("application-autoscaling:PutScheduledAction", input)])
-            })();
-            run_calls(&sim, &result, build, format!("Scheduled action {} created.", name.trim()));
+            let build = model::scheduled_action_input(&rid, &name, &schedule, &min, &max).map(|input| vec![("application-autoscaling:PutScheduledAction", input)]);
+            run_calls(&commands, &result, build, format!("Scheduled action {} created.", name.trim()));
         })
     };
 
@@ -354,44 +299,6 @@ fn service_scaling() -> Html {
     }
 }
 
-/// `lower:upper:adjustment, ...` as StepAdjustments (an empty bound is unbounded).
-fn step_adjustments(text: &str) -> Result<Vec<Value>, String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|step| {
-            let parts: Vec<&str> = step.split(':').map(str::trim).collect();
-            let [lower, upper, adjustment] = parts[..] else {
-                return Err(format!("A step is written lower:upper:adjustment, e.g. 0:20:1 (got '{step}')."));
-            };
-            let mut v = json!({ "ScalingAdjustment": adjustment.parse::<i64>().map_err(|_| format!("ScalingAdjustment must be a whole number (got '{adjustment}')."))? });
-            if !lower.is_empty() {
-                v["MetricIntervalLowerBound"] = json!(number(lower, "MetricIntervalLowerBound")?);
-            }
-            if !upper.is_empty() {
-                v["MetricIntervalUpperBound"] = json!(number(upper, "MetricIntervalUpperBound")?);
-            }
-            Ok(v)
-        })
-        .collect()
-}
-
-/// ResourceLabels of ALBRequestCountPerTarget: `app/<lb>/<id>/targetgroup/<tg>/<id>` for each target
-/// group an application load balancer's listeners forward to.
-fn resource_labels(view: &View) -> Vec<String> {
-    let mut out = Vec::new();
-    for lb in view.load_balancers.iter().filter(|l| l.lb_type == "application") {
-        let Some((_, lb_part)) = lb.arn.split_once(":loadbalancer/") else { continue };
-        for g in &view.target_groups {
-            let forwards = lb.listeners.iter().any(|l| l.default_action.contains(&g.name) || l.rules.iter().any(|r| r.2.contains(&g.name)));
-            if let (true, Some(tg_part)) = (forwards, g.arn.rsplit(':').next()) {
-                out.push(format!("{lb_part}/{tg_part}"));
-            }
-        }
-    }
-    out
-}
-
 /// The reservation against the target as a meter and words.
 fn reservation(cp: &CapacityProviderView) -> Html {
     let Some(r) = cp.reservation else { return hint("No CapacityProviderReservation yet (computed each minute once associated with a cluster).") };
@@ -414,10 +321,11 @@ fn reservation(cp: &CapacityProviderView) -> Html {
 
 #[function_component(CapacityScaling)]
 fn capacity_scaling() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let sc = &view.scaling;
-    let cluster = current_cluster(&view);
+    use_render_count("CapacityScaling");
+    let commands = use_commands();
+    let options = use_view_select(model::capacity_options);
+    let sc = &options.scaling;
+    let cluster = options.cluster.clone();
 
     // CreateLaunchTemplate + CreateAutoScalingGroup.
     let lt_name = use_text("ecs-lt");
@@ -430,21 +338,14 @@ fn capacity_scaling() -> Html {
     let protect = use_flag(true);
     let asg_result = use_outcome();
     let create_asg = {
-        let (sim, lt_name, instance_type, profile, asg_name, min, max, desired, protect, result, cluster) =
-            (sim.clone(), lt_name.clone(), instance_type.clone(), profile.clone(), asg_name.clone(), asg_min.clone(), asg_max.clone(), asg_desired.clone(), protect.clone(), asg_result.clone(), cluster.clone());
+        let (commands, lt_name, instance_type, profile, asg_name, min, max, desired, protect, result, cluster) =
+            (commands.clone(), lt_name.clone(), instance_type.clone(), profile.clone(), asg_name.clone(), asg_min.clone(), asg_max.clone(), asg_desired.clone(), protect.clone(), asg_result.clone(), cluster.clone());
         Callback::from(move |_| {
-            let build = (|| {
-                let cluster = cluster.clone().ok_or("Create a cluster first (Cluster tab).")?;
-                let subnets: Vec<String> = sim.view().subnets.iter().map(|s| s.subnet_id.clone()).collect();
-                let lt = json!({ "LaunchTemplateName": lt_name.trim(), "LaunchTemplateData": {
-                    "InstanceType": *instance_type, "IamInstanceProfile": { "Name": profile.trim() },
-                    "UserData": format!("#!/bin/bash\necho ECS_CLUSTER={cluster} >> /etc/ecs/ecs.config") } });
-                let asg = json!({ "AutoScalingGroupName": asg_name.trim(), "LaunchTemplate": { "LaunchTemplateName": lt_name.trim(), "Version": "$Latest" },
-                    "MinSize": whole(&min, "MinSize")?, "MaxSize": whole(&max, "MaxSize")?, "DesiredCapacity": whole(&desired, "DesiredCapacity")?,
-                    "VPCZoneIdentifier": subnets.join(","), "NewInstancesProtectedFromScaleIn": *protect });
-                Ok(vec![("ec2:CreateLaunchTemplate", lt), ("autoscaling:CreateAutoScalingGroup", asg)])
-            })();
-            run_calls(&sim, &result, build, format!("Auto Scaling group {} created; its instances join the cluster once booted.", asg_name.trim()));
+            let form = AutoScalingGroup {
+                cluster: cluster.as_deref(), launch_template: &lt_name, instance_type: &instance_type, profile: &profile, name: &asg_name,
+                min: &min, max: &max, desired: &desired, protect_from_scale_in: *protect,
+            };
+            run_calls(&commands, &result, form.calls(&commands.view()), format!("Auto Scaling group {} created; its instances join the cluster once booted.", asg_name.trim()));
         })
     };
 
@@ -461,40 +362,29 @@ fn capacity_scaling() -> Html {
     let mtp = use_flag(true);
     let cp_result = use_outcome();
     let create_cp = {
-        let (sim, name, asg, managed, target, min_step, max_step, warmup, mtp, result) =
-            (sim.clone(), cp_name.clone(), cp_asg_value.clone(), managed.clone(), target_capacity.clone(), min_step.clone(), max_step.clone(), warmup.clone(), mtp.clone(), cp_result.clone());
+        let (commands, name, asg, managed, target, min_step, max_step, warmup, mtp, result) =
+            (commands.clone(), cp_name.clone(), cp_asg_value.clone(), managed.clone(), target_capacity.clone(), min_step.clone(), max_step.clone(), warmup.clone(), mtp.clone(), cp_result.clone());
         Callback::from(move |_| {
-            let build = (|| {
-                let input = json!({ "name": name.trim(), "autoScalingGroupProvider": {
-                    "autoScalingGroupArn": asg,
-                    "managedScaling": { "status": if *managed { "ENABLED" } else { "DISABLED" }, "targetCapacity": whole(&target, "targetCapacity")?,
-                        "minimumScalingStepSize": whole(&min_step, "minimumScalingStepSize")?, "maximumScalingStepSize": whole(&max_step, "maximumScalingStepSize")?,
-                        "instanceWarmupPeriod": whole(&warmup, "instanceWarmupPeriod")? },
-                    "managedTerminationProtection": if *mtp { "ENABLED" } else { "DISABLED" } } });
-                Ok(vec![("ecs:CreateCapacityProvider", input)])
-            })();
-            run_calls(&sim, &result, build, format!("Capacity provider {} created.", name.trim()));
+            let form = CapacityProvider {
+                name: &name, auto_scaling_group: &asg, managed_scaling: *managed, target_capacity: &target, min_step: &min_step, max_step: &max_step, warmup: &warmup,
+                managed_termination_protection: *mtp,
+            };
+            run_calls(&commands, &result, form.input().map(|input| vec![("ecs:CreateCapacityProvider", input)]), format!("Capacity provider {} created.", name.trim()));
         })
     };
 
     // PutClusterCapacityProviders with a one-provider default strategy.
-    let mut providers: Vec<(String, String)> = sc.capacity_providers.iter().map(|c| (c.name.clone(), c.name.clone())).collect();
-    providers.extend(pairs(&["FARGATE", "FARGATE_SPOT"]));
+    let providers = model::strategy_providers(sc);
     let strategy_provider = use_text("");
     let strategy_value = current(&strategy_provider, &providers);
     let strategy_base = use_text("0");
     let strategy_weight = use_text("1");
     let put_result = use_outcome();
     let put_providers = {
-        let (sim, provider, base, weight, result, cluster) = (sim.clone(), strategy_value.clone(), strategy_base.clone(), strategy_weight.clone(), put_result.clone(), cluster.clone());
+        let (commands, provider, base, weight, result, cluster) = (commands.clone(), strategy_value.clone(), strategy_base.clone(), strategy_weight.clone(), put_result.clone(), cluster.clone());
         Callback::from(move |_| {
-            let build = (|| {
-                let cluster = cluster.clone().ok_or("Create a cluster first (Cluster tab).")?;
-                let input = json!({ "cluster": cluster, "capacityProviders": [provider],
-                    "defaultCapacityProviderStrategy": [{ "capacityProvider": provider, "base": whole(&base, "base")?, "weight": whole(&weight, "weight")? }] });
-                Ok(vec![("ecs:PutClusterCapacityProviders", input)])
-            })();
-            run_calls(&sim, &result, build, format!("{provider} is the default capacity provider strategy of the cluster."));
+            let build = model::put_cluster_providers_input(cluster.as_deref(), &provider, &base, &weight).map(|input| vec![("ecs:PutClusterCapacityProviders", input)]);
+            run_calls(&commands, &result, build, format!("{provider} is the default capacity provider strategy of the cluster."));
         })
     };
 
@@ -577,14 +467,15 @@ fn capacity_scaling() -> Html {
 /// capacity provider's reservation against its targetCapacity. Nothing is drawn when nothing scales.
 #[function_component(ScalingCharts)]
 pub fn scaling_charts() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
+    use_render_count("ScalingCharts");
+    let scaling = use_view_select(|v| v.scaling.clone());
+    let playing = use_playing();
     let picked = use_text("");
-    let targets: Vec<(String, String)> = view.scaling.scalable_targets.iter().map(|t| (t.resource_id.clone(), t.resource_id.clone())).collect();
+    let targets: Vec<(String, String)> = scaling.scalable_targets.iter().map(|t| (t.resource_id.clone(), t.resource_id.clone())).collect();
     let resource_id = current(&picked, &targets);
-    let panels = chart_panels(&view, &resource_id);
+    let panels = chart_panels(&scaling, &resource_id);
     let key: Vec<(String, usize, u64)> = panels.iter().map(|p| (p.title.clone(), p.xs.len(), p.xs.last().map_or(0, |x| (*x * 60.0) as u64))).collect();
-    let canvas = crate::charts::use_chart_canvas(key, sim.state.playing, {
+    let canvas = crate::charts::use_chart_canvas(key, playing, {
         let panels = panels.clone();
         move |canvas| crate::charts::draw_panels(canvas, &panels)
     });
@@ -602,17 +493,17 @@ pub fn scaling_charts() -> Html {
 }
 
 /// The chart panels: those of the scalable target `resource_id`, then each capacity provider's.
-fn chart_panels(view: &View, resource_id: &str) -> Vec<crate::charts::ChartPanel> {
+fn chart_panels(scaling: &ScalingView, resource_id: &str) -> Vec<crate::charts::ChartPanel> {
     use crate::charts::{ChartPanel, ACTUAL, LIMIT, PLANNED};
     let minutes = |t: ecs_sim::time::SimTime| t.as_millis() as f64 / 60_000.0;
     let mut panels = Vec::new();
-    if let Some(t) = view.scaling.scalable_targets.iter().find(|t| t.resource_id == resource_id) {
+    if let Some(t) = scaling.scalable_targets.iter().find(|t| t.resource_id == resource_id) {
         panels.push(ChartPanel {
             title: format!("{}: desired (blue), running (green)", t.resource_id.trim_start_matches("service/")),
             xs: t.history.iter().map(|h| minutes(h.0)).collect(),
             series: vec![(t.history.iter().map(|h| h.1 as f64).collect(), PLANNED), (t.history.iter().map(|h| h.2 as f64).collect(), ACTUAL)],
         });
-        if let Some(p) = view.scaling.policies.iter().find(|p| p.resource_id == t.resource_id && p.target_value.is_some()) {
+        if let Some(p) = scaling.policies.iter().find(|p| p.resource_id == t.resource_id && p.target_value.is_some()) {
             let target = p.target_value.unwrap_or(0.0);
             panels.push(ChartPanel {
                 title: format!("{} (green) vs target {target} (orange)", p.metric.trim_start_matches("ECSService")),
@@ -621,7 +512,7 @@ fn chart_panels(view: &View, resource_id: &str) -> Vec<crate::charts::ChartPanel
             });
         }
     }
-    for cp in &view.scaling.capacity_providers {
+    for cp in &scaling.capacity_providers {
         panels.push(ChartPanel {
             title: format!("{} reservation % (green) vs target {} (orange)", cp.name, cp.target_capacity),
             xs: cp.reservation_series.iter().map(|m| minutes(m.0)).collect(),
@@ -629,19 +520,4 @@ fn chart_panels(view: &View, resource_id: &str) -> Vec<crate::charts::ChartPanel
         });
     }
     panels
-}
-
-#[cfg(test)]
-mod tests {
-    use super::number;
-
-    #[test]
-    fn numbers_are_json_numbers_and_errors_name_the_aws_field() {
-        assert_eq!(number("70", "TargetValue"), Ok(70.0));
-        assert_eq!(number(" 2.5e-1 ", "TargetValue"), Ok(0.25));
-        assert_eq!(number("-0.5", "MetricIntervalLowerBound"), Ok(-0.5));
-        for text in ["", "abc", "1,5", "0x10", "NaN", "1e400", "7 0"] {
-            assert_eq!(number(text, "Threshold"), Err(format!("Threshold must be a number (got '{}').", text.trim())), "{text:?}");
-        }
-    }
 }

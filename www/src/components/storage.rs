@@ -3,24 +3,23 @@
 //! targets, access points, browse files, write or read a file from a task, why S3 is not a volume).
 
 use ecs_sim::view::View;
-use serde_json::{json, Value};
 use yew::prelude::*;
 
-use crate::components::form::{button, check_box, field, hint, outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
-use crate::components::iam::{call_targets, target_input};
-use crate::components::map::short_id;
-use crate::driver::{use_sim, SimHandle};
-use crate::shell::{format_elapsed, select_on_click, Selection, SelectionHandle};
+use crate::components::form::{button, check_box, field, hint, outcome, row, select, select_current, select_on_click, subhead, use_flag, use_outcome, use_text};
+use crate::driver::{use_commands, use_scenario, use_selection, use_view_if, use_view_select, Commands, Selection};
+use crate::forms::storage::{self as model, file_call_options, file_system_options, first_volume, FileCall};
+use crate::forms::{current, pairs};
+use crate::render_count::use_render_count;
+use crate::text::{format_elapsed, short_id};
 
-/// The map's storage strip: one row per file system, mount targets in their AZ's column.
+/// The map's storage strip: one row per file system, mount targets in their AZ's column (a run without a
+/// file system does not re-render it).
 #[function_component(StorageStrip)]
 pub fn storage_strip() -> Html {
-    let sim = use_sim();
-    let selection = use_context::<SelectionHandle>();
-    let view = sim.view();
-    if view.file_systems.is_empty() {
-        return html! {};
-    }
+    use_render_count("StorageStrip");
+    let commands = use_commands();
+    let selection = use_selection();
+    let Some(view) = use_view_if(|v| !v.file_systems.is_empty()) else { return html! {} };
     let columns = format!("grid-template-columns: repeat({}, minmax(0, 1fr))", view.availability_zones.len().max(1));
     html! {
         <section class="storage-strip" aria-label="Storage: EFS file systems">
@@ -41,7 +40,7 @@ pub fn storage_strip() -> Html {
                                             { format!("mount target {} ({})", m.mount_target_id, m.security_groups.join(", ")) }
                                         </div>
                                     }) }
-                                    if !targets.is_empty() { { mount_users(&view, &fs.file_system_id, az, selection.as_ref()) } }
+                                    if !targets.is_empty() { { mount_users(&view, &fs.file_system_id, az, &selection, &commands) } }
                                     if targets.is_empty() { <div class="no-mount-target">{ "no mount target: tasks here cannot mount it" }</div> }
                                 </div>
                             }
@@ -56,7 +55,7 @@ pub fn storage_strip() -> Html {
 /// Under a mount target: the tasks (not stopped) that mount file system `fs_id` through `az`'s
 /// mount target, by the short id their chip shows, each selecting its task. The chips carry the
 /// same left border and an "EFS ↓" tag, so the link reads without colour too.
-fn mount_users(view: &View, fs_id: &str, az: &str, selection: Option<&SelectionHandle>) -> Html {
+fn mount_users(view: &View, fs_id: &str, az: &str, selection: &Selection, commands: &Commands) -> Html {
     let users: Vec<_> = view
         .tasks
         .iter()
@@ -71,8 +70,8 @@ fn mount_users(view: &View, fs_id: &str, az: &str, selection: Option<&SelectionH
             <span class="mount-users-label">{ "↑ mounted by" }</span>
             <ul aria-label={format!("Tasks in {az} mounting {fs_id} through this mount target")}>
                 { for users.iter().map(|t| {
-                    let selected = selection.is_some_and(|s| **s == Selection::Task(t.id.clone()));
-                    let onclick = select_on_click(selection, Selection::Task(t.id.clone()));
+                    let selected = *selection == Selection::Task(t.id.clone());
+                    let onclick = select_on_click(commands, Selection::Task(t.id.clone()));
                     let volumes: Vec<String> = t.efs_mounts.iter().filter(|m| m.1 == fs_id && m.2 == az).map(|m| format!("{} at {}", m.0, m.3)).collect();
                     html! {
                         <li key={t.id.clone()} class="mount-user" data-task-id={t.id.clone()}>
@@ -89,13 +88,6 @@ fn mount_users(view: &View, fs_id: &str, az: &str, selection: Option<&SelectionH
     }
 }
 
-/// The security group ids of the scenario's network (the scenario document lists them).
-fn security_groups(sim: &SimHandle) -> Vec<(String, String)> {
-    let doc: Value = serde_json::from_str(&sim.scenario_json()).unwrap_or_default();
-    let ids: Vec<&str> = doc["network"]["securityGroups"].as_array().map(|g| g.iter().filter_map(|g| g["groupId"].as_str()).collect()).unwrap_or_default();
-    pairs(&ids)
-}
-
 fn size_text(bytes: u64) -> String {
     match bytes {
         b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1 << 20) as f64),
@@ -104,10 +96,13 @@ fn size_text(bytes: u64) -> String {
     }
 }
 
+/// The Storage tab: re-rendered when file systems or subnets change, not by the run's clock.
 #[function_component(StorageForm)]
 pub fn storage_form() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
+    use_render_count("StorageForm");
+    let commands = use_commands();
+    let options = use_view_select(model::options);
+    let scenario = use_scenario();
     let fs_name = use_text("shared-data");
     let performance = use_text("generalPurpose");
     let throughput = use_text("elastic");
@@ -118,44 +113,39 @@ pub fn storage_form() -> Html {
     let ap_path = use_text("/data");
     let result = use_outcome();
 
-    let file_systems: Vec<(String, String)> = view.file_systems.iter().map(|f| (f.file_system_id.clone(), format!("{} ({})", f.name.clone().unwrap_or_default(), f.file_system_id))).collect();
-    let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
-    let groups = security_groups(&sim);
+    let file_systems = file_system_options(&options.file_systems);
+    let subnets = &options.subnets;
+    let groups = pairs(&scenario.security_groups.iter().map(String::as_str).collect::<Vec<_>>());
     // A select shows its first option until the learner picks another: use that as the value.
-    let pick = |state: &UseStateHandle<String>, options: &[(String, String)]| if options.iter().any(|o| o.0 == **state) { (**state).clone() } else { options.first().map(|o| o.0.clone()).unwrap_or_default() };
-    let (fs_value, subnet_value, sg_value) = (pick(&fs, &file_systems), pick(&subnet, &subnets), pick(&sg, &groups));
+    let (fs_value, subnet_value, sg_value) = (current(&fs, &file_systems), current(&subnet, subnets), current(&sg, &groups));
 
     let create_fs = {
-        let (sim, name, performance, throughput, encrypted, result) = (sim.clone(), fs_name.clone(), performance.clone(), throughput.clone(), encrypted.clone(), result.clone());
+        let (commands, name, performance, throughput, encrypted, result) = (commands.clone(), fs_name.clone(), performance.clone(), throughput.clone(), encrypted.clone(), result.clone());
         Callback::from(move |_| {
-            let name = name.trim().to_string();
-            let token = format!("{name}-{}", sim.view().file_systems.len() + 1);
-            let input = json!({ "CreationToken": token, "PerformanceMode": *performance, "ThroughputMode": *throughput, "Encrypted": *encrypted, "Tags": [{ "Key": "Name", "Value": name }] });
-            result.set(Some(sim.dispatch("efs:CreateFileSystem", input).map(|out| format!("Created {} ({}).", out["FileSystemId"].as_str().unwrap_or("?"), out["LifeCycleState"].as_str().unwrap_or("creating")))));
+            let input = model::create_file_system_input(&name, commands.view().file_systems.len(), &performance, &throughput, *encrypted);
+            result.set(Some(commands.dispatch("efs:CreateFileSystem", input).map(|out| format!("Created {} ({}).", out["FileSystemId"].as_str().unwrap_or("?"), out["LifeCycleState"].as_str().unwrap_or("creating")))));
         })
     };
     let create_mt = {
-        let (sim, result, fs, subnet, sg) = (sim.clone(), result.clone(), fs_value.clone(), subnet_value.clone(), sg_value.clone());
+        let (commands, result, fs, subnet, sg) = (commands.clone(), result.clone(), fs_value.clone(), subnet_value.clone(), sg_value.clone());
         Callback::from(move |_| {
-            let groups: Vec<&str> = if sg.is_empty() { vec![] } else { vec![sg.as_str()] };
-            let input = json!({ "FileSystemId": fs, "SubnetId": subnet, "SecurityGroups": groups });
-            result.set(Some(sim.dispatch("efs:CreateMountTarget", input).map(|out| format!("Mount target {} in {}.", out["MountTargetId"].as_str().unwrap_or("?"), out["AvailabilityZoneName"].as_str().unwrap_or(&subnet)))));
+            let input = model::create_mount_target_input(&fs, &subnet, &sg);
+            result.set(Some(commands.dispatch("efs:CreateMountTarget", input).map(|out| format!("Mount target {} in {}.", out["MountTargetId"].as_str().unwrap_or("?"), out["AvailabilityZoneName"].as_str().unwrap_or(&subnet)))));
         })
     };
     let create_ap = {
-        let (sim, result, fs, path) = (sim.clone(), result.clone(), fs_value.clone(), ap_path.clone());
+        let (commands, result, fs, path) = (commands.clone(), result.clone(), fs_value.clone(), ap_path.clone());
         Callback::from(move |_| {
-            let input = json!({ "FileSystemId": fs, "PosixUser": { "Uid": 1000, "Gid": 1000 },
-                "RootDirectory": { "Path": path.trim(), "CreationInfo": { "OwnerUid": 1000, "OwnerGid": 1000, "Permissions": "755" } } });
-            result.set(Some(sim.dispatch("efs:CreateAccessPoint", input).map(|out| format!("Access point {} at {}.", out["AccessPointId"].as_str().unwrap_or("?"), path.trim()))));
+            let input = model::create_access_point_input(&fs, &path);
+            result.set(Some(commands.dispatch("efs:CreateAccessPoint", input).map(|out| format!("Access point {} at {}.", out["AccessPointId"].as_str().unwrap_or("?"), path.trim()))));
         })
     };
     html! {
         <div class="form storage-form">
             <details class="hint s3-note"><summary>{ "Why can't a task mount an S3 bucket?" }</summary><p>{ ecs_sim::efs::s3_mount_explanation() }</p></details>
             { subhead("Files on each file system") }
-            if view.file_systems.is_empty() { { hint("No EFS file system yet.") } }
-            { for view.file_systems.iter().map(|f| html! {
+            if options.file_systems.is_empty() { { hint("No EFS file system yet.") } }
+            { for options.file_systems.iter().map(|f| html! {
                 <div key={f.file_system_id.clone()} class="file-browser" data-fs-id={f.file_system_id.clone()}>
                     <div class="file-browser-head">
                         <strong>{ f.name.clone().unwrap_or_else(|| f.file_system_id.clone()) }</strong>
@@ -192,7 +182,7 @@ pub fn storage_form() -> Html {
             if !file_systems.is_empty() {
                 { subhead("Mount target (one per AZ)") }
                 { select_current("File system", "mtFileSystem", &fs, &file_systems, &fs_value) }
-                { select_current("Subnet (its AZ gets the mount target)", "mtSubnet", &subnet, &subnets, &subnet_value) }
+                { select_current("Subnet (its AZ gets the mount target)", "mtSubnet", &subnet, subnets, &subnet_value) }
                 { select_current("Security group (must allow NFS, TCP 2049, from the tasks)", "mtSecurityGroup", &sg, &groups, &sg_value) }
                 { button("Create (efs:CreateMountTarget)", create_mt) }
                 { subhead("Access point") }
@@ -207,46 +197,30 @@ pub fn storage_form() -> Html {
 /// "Write or read a file from a task": `sim:WriteFile` / `sim:ReadFile` on one of its volumes.
 #[function_component(FileCallForm)]
 fn file_call_form() -> Html {
-    let sim = use_sim();
-    let view = sim.view();
-    let targets = call_targets(&view);
+    use_render_count("FileCallForm");
+    let commands = use_commands();
+    let options = use_view_select(file_call_options);
+    let targets = &options.targets;
     let target = use_text("");
     let az = use_text("");
-    let volume = use_state(|| view.tasks.iter().find_map(|t| t.efs_mounts.first().map(|m| m.0.clone())).unwrap_or_else(|| "data".into()));
+    let volume = use_state(|| first_volume(&commands.view()));
     let path = use_text("/notes/hello.txt");
     let content = use_text("hello from a task");
     let result = use_outcome();
-    let target_value = if targets.iter().any(|t| t.0 == *target) { (*target).clone() } else { targets.first().map(|t| t.0.clone()).unwrap_or_default() };
+    let target_value = current(&target, targets);
     let act = |write: bool| {
-        let (sim, az, volume, path, content, result, target_value) = (sim.clone(), az.clone(), volume.clone(), path.clone(), content.clone(), result.clone(), target_value.clone());
+        let (commands, az, volume, path, content, result, target_value) = (commands.clone(), az.clone(), volume.clone(), path.clone(), content.clone(), result.clone(), target_value.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(mut input) = target_input(&sim.view(), &target_value) else {
-                return result.set(Some(Err("No running task: start a service or a task first.".into())));
-            };
-            input["sourceVolume"] = json!(volume.trim());
-            input["path"] = json!(path.trim());
-            if !az.is_empty() {
-                input["availabilityZone"] = json!(*az);
-            }
-            let call = if write {
-                input["content"] = json!(*content);
-                "sim:WriteFile"
-            } else {
-                "sim:ReadFile"
-            };
-            result.set(Some(sim.dispatch(call, input).map(|out| {
-                let location = out["location"].as_str().unwrap_or("");
-                if write { format!("Wrote {location}.") } else { format!("Read {location}: \"{}\"", out["content"].as_str().unwrap_or("")) }
-            })));
+            let form = FileCall { target: &target_value, zone: &az, volume: &volume, path: &path, write: write.then_some(content.as_str()) };
+            result.set(Some(form.call(&commands.view()).and_then(|(call, input)| commands.dispatch(call, input)).map(|out| model::file_call_text(write, &out))));
         })
     };
-    let mut azs = vec![(String::new(), "(any)".to_string())];
-    azs.extend(view.availability_zones.iter().map(|a| (a.clone(), a.clone())));
+    let azs = &options.zones;
     html! {
         <>
             { subhead("Write or read a file from a task") }
-            { select_current("From", "fileTarget", &target, &targets, &target_value) }
-            { select("Task in Availability Zone", "fileAz", &az, &azs) }
+            { select_current("From", "fileTarget", &target, targets, &target_value) }
+            { select("Task in Availability Zone", "fileAz", &az, azs) }
             { row(
                 field("Volume (task definition)", "fileVolume", &volume),
                 field("Path", "filePath", &path),

@@ -1,0 +1,264 @@
+//! [`Commands`]: what components can do to the run (a call, play and pause, speed, step, seek, another
+//! scenario, export, the selection), as a handle whose identity never changes, so holding it re-renders
+//! nothing. Each command changes the driver, then publishes what changed as one typed [`Action`].
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use ecs_sim::scenario::builtin_scenario;
+use ecs_sim::sim::RunPoint;
+use ecs_sim::view::View;
+use gloo::render::{request_animation_frame, AnimationFrame};
+use serde_json::Value;
+
+use super::persist::base64url_encode;
+use super::run::{parse_scenario_text, Driver};
+use super::store::{Action, Selection, Store};
+
+/// The live run's handle (`use_commands()`).
+#[derive(Clone)]
+pub struct Commands(Rc<Live>);
+
+struct Live {
+    driver: RefCell<Driver>,
+    store: Rc<Store>,
+    /// The next animation frame while the run plays; dropping it cancels the frame.
+    frame: RefCell<Option<AnimationFrame>>,
+}
+
+impl PartialEq for Commands {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Commands {
+    pub(super) fn new(driver: Driver, store: Store) -> Commands {
+        Commands(Rc::new(Live { driver: RefCell::new(driver), store: Rc::new(store), frame: RefCell::new(None) }))
+    }
+
+    pub(super) fn store(&self) -> Rc<Store> {
+        self.0.store.clone()
+    }
+
+    /// Publishes the run as the driver has it now (a new view only if it changed).
+    fn publish(&self) {
+        let snapshot = self.0.driver.borrow_mut().snapshot();
+        self.0.store.dispatch(Action::Publish(snapshot));
+    }
+
+    /// Applies an AWS call at the current sim time (recorded by the core for replay). Returns the
+    /// answer, or AWS's error as `Code: message`.
+    pub fn dispatch(&self, call: &str, input: Value) -> Result<Value, String> {
+        let (result, dropped) = {
+            let mut driver = self.0.driver.borrow_mut();
+            // A call in a rewound run starts another course: the original's later calls are dropped and the
+            // timeline ends here. A call that only reads (Describe*, List*, Get*) changes nothing of that.
+            let changes_course = !ecs_sim::sim::is_read_only_call(call);
+            let dropped = if changes_course { std::mem::take(&mut driver.pending).len() } else { 0 };
+            if changes_course {
+                driver.latest_ms = driver.now_ms();
+            }
+            let result = driver.sim.call(call, input).map_err(|e| e.to_string());
+            driver.drain_log();
+            // A call that only reads leaves the world as it was: the log and the trace hash move, the view
+            // (and what draws it) stays.
+            if changes_course {
+                driver.dirty = true;
+            } else {
+                driver.trace_hash = Rc::from(driver.sim.trace_hash());
+            }
+            driver.autosave();
+            (result, dropped)
+        };
+        self.publish();
+        if dropped > 0 {
+            let calls = if dropped == 1 { "call".to_string() } else { format!("{dropped} calls") };
+            self.show_banner(format!("The run now goes on from this call: the {calls} it made later before you rewound will not be replayed."));
+        }
+        result
+    }
+
+    pub fn set_playing(&self, playing: bool) {
+        {
+            let mut driver = self.0.driver.borrow_mut();
+            driver.playing = playing;
+            driver.behind = false;
+            driver.render_time_ms = driver.sim.now().as_millis() as f64;
+            driver.autosave();
+        }
+        self.publish();
+        if playing {
+            self.run_frames();
+        } else {
+            self.stop_frames();
+        }
+    }
+
+    pub fn toggle_playing(&self) {
+        let playing = self.0.driver.borrow().playing;
+        self.set_playing(!playing);
+    }
+
+    pub fn set_speed(&self, speed: u32) {
+        self.0.driver.borrow_mut().speed = speed;
+        self.publish();
+    }
+
+    /// Pauses and processes the next event.
+    pub fn step(&self) {
+        {
+            let mut driver = self.0.driver.borrow_mut();
+            driver.playing = false;
+            let Driver { sim, pending, .. } = &mut *driver;
+            sim.step_replaying(pending);
+            driver.drain_log();
+            driver.after_jump();
+        }
+        self.stop_frames();
+        self.publish();
+    }
+
+    /// Pauses and goes back one event: the run rebuilt as it stood before its last event.
+    pub fn step_back(&self) {
+        {
+            let mut driver = self.0.driver.borrow_mut();
+            let n_events = driver.sim.n_events_processed();
+            if n_events == 0 {
+                return;
+            }
+            driver.playing = false;
+            driver.rewind(RunPoint::after_events(n_events - 1));
+        }
+        self.stop_frames();
+        self.publish();
+    }
+
+    /// Pauses and moves the run to sim time `target_ms` (the timeline).
+    pub fn seek(&self, target_ms: u64) {
+        self.0.driver.borrow_mut().seek(target_ms);
+        self.stop_frames();
+        self.publish();
+    }
+
+    /// Starts a built-in scenario from scratch.
+    pub fn load_builtin(&self, id: &str) {
+        match builtin_scenario(id) {
+            Some(scenario) => self.replace(Driver::new(scenario, Some(id.to_string()), None)),
+            None => self.show_banner(format!("No built-in scenario named '{id}'.")),
+        }
+    }
+
+    /// Starts a scenario from a JSON document (an imported file). A bad file changes nothing.
+    pub fn load_scenario_text(&self, text: &str) -> Result<(), String> {
+        let scenario = parse_scenario_text(text)?;
+        self.replace(Driver::new(scenario, None, None));
+        Ok(())
+    }
+
+    /// Puts `driver` in place of the live run (a jump: the generation moves on; the selection stays), saves
+    /// it and publishes it with the banner cleared.
+    fn replace(&self, mut driver: Driver) {
+        let action = {
+            let mut live = self.0.driver.borrow_mut();
+            driver.generation = live.generation + 1;
+            driver.selection = std::mem::take(&mut live.selection);
+            *live = driver;
+            live.autosave();
+            Action::Replace { snapshot: live.snapshot(), scenario: live.scenario_info.clone(), banner: None }
+        };
+        self.stop_frames();
+        self.0.store.dispatch(action);
+        self.run_frames();
+    }
+
+    pub fn show_banner(&self, message: String) {
+        self.0.store.dispatch(Action::ShowBanner(message));
+    }
+
+    pub fn dismiss_banner(&self) {
+        self.0.store.dispatch(Action::DismissBanner);
+    }
+
+    /// Selects `selection` on the map; the driver explains it (a task's placement is replayed now, once).
+    pub fn select(&self, selection: Selection) {
+        let explained = {
+            let mut driver = self.0.driver.borrow_mut();
+            driver.selection = selection.clone();
+            driver.explain()
+        };
+        self.0.store.dispatch(Action::Select(selection, explained));
+    }
+
+    /// The published view, for event handlers (reading it here subscribes to nothing).
+    pub fn view(&self) -> Rc<View> {
+        self.0.store.state().view.clone()
+    }
+
+    /// Sim time now, milliseconds, for event handlers.
+    pub fn now_ms(&self) -> u64 {
+        self.0.driver.borrow().now_ms()
+    }
+
+    /// The scenario document of the run, pretty JSON (for export).
+    pub fn scenario_json(&self) -> String {
+        serde_json::to_string_pretty(&self.0.driver.borrow().scenario.document).unwrap_or_default()
+    }
+
+    /// A share link fragment (`s=...`) that replays this run to this sim time.
+    pub fn share_fragment(&self) -> String {
+        format!("s={}", base64url_encode(self.0.driver.borrow().record().to_share_json().as_bytes()))
+    }
+
+    /// `{simTimeMs, traceHash, seed, nEvents, playing, latestMs, pendingCalls}` of the run.
+    pub(super) fn state_json(&self) -> Value {
+        let driver = self.0.driver.borrow();
+        serde_json::json!({
+            "simTimeMs": driver.sim.now().as_millis(),
+            "traceHash": driver.sim.trace_hash(),
+            "seed": driver.sim.seed(),
+            "nEvents": driver.sim.n_events_processed(),
+            "playing": driver.playing,
+            "latestMs": driver.latest_ms,
+            "pendingCalls": driver.pending.len(),
+        })
+    }
+
+    /// Starts the frame loop if the run plays and no frame is scheduled.
+    pub(super) fn run_frames(&self) {
+        if self.0.driver.borrow().playing && self.0.frame.borrow().is_none() {
+            self.schedule_frame(None);
+        }
+    }
+
+    /// Stops the frame loop.
+    pub(super) fn stop_frames(&self) {
+        self.0.frame.borrow_mut().take();
+    }
+
+    fn schedule_frame(&self, last_ts: Option<f64>) {
+        let commands = self.clone();
+        let handle = request_animation_frame(move |ts| commands.frame(ts, last_ts));
+        *self.0.frame.borrow_mut() = Some(handle);
+    }
+
+    /// One animation frame: advances the run by the wall time since the last frame and publishes the clock,
+    /// and a new view when events were processed (see `Driver::should_publish`).
+    fn frame(&self, ts: f64, last_ts: Option<f64>) {
+        // This frame's handle: it has fired; dropped at the end.
+        let _fired = self.0.frame.borrow_mut().take();
+        let (action, playing) = {
+            let mut driver = self.0.driver.borrow_mut();
+            if !driver.playing {
+                return;
+            }
+            driver.tick(last_ts.map_or(0.0, |last| ts - last));
+            let action = if driver.should_publish() { Action::Publish(driver.snapshot()) } else { Action::Tick(driver.status()) };
+            (action, driver.playing)
+        };
+        self.0.store.dispatch(action);
+        if playing {
+            self.schedule_frame(Some(ts));
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! The run: the [`Driver`] that owns the `Sim` and what the UI needs around it (the bounded event log, the
+//! timeline's end and marks, the explanation of the selection), how a frame advances it, and how the first
+//! run is restored (a share link, the autosave, or the first built-in scenario).
+
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use ecs_sim::scenario::{builtin_scenario, Scenario, BUILTIN_SCENARIOS};
+use ecs_sim::sim::{RecordedCall, RunPoint, Sim};
+use ecs_sim::time::SimTime;
+use ecs_sim::view::View;
+use serde_json::Value;
+
+use super::persist::{self, RunRecord};
+use super::store::{Explained, LogRow, Marks, RunStatus, ScenarioInfo, Selection, Snapshot, TimelineMark};
+
+/// Events processed at most per animation frame; beyond it the run is "behind" wall time.
+const EVENT_BUDGET_PER_FRAME: u32 = 5_000;
+/// Wall time a frame may spend processing events (milliseconds): a burst of costly events (2,000
+/// tasks changing at one sim instant can take a second in wasm) is spread over frames, the run
+/// showing "running behind" meanwhile, instead of freezing the page.
+const SIM_WALL_BUDGET_PER_FRAME_MS: f64 = 3.0;
+/// Events processed between two looks at the wall clock.
+const EVENT_CHUNK: u32 = 32;
+/// While the run is behind (a burst), a new view is published at most this often (wall ms): a
+/// view rebuild and its render cost a frame of their own.
+const PUBLISH_INTERVAL_BEHIND_WALL_MS: f64 = 500.0;
+/// A frame's wall time is clamped to this, so a backgrounded tab does not spiral.
+const MAX_FRAME_WALL_MS: f64 = 250.0;
+/// Event log rows kept (newest first).
+const LOG_CAPACITY: usize = 500;
+/// Autosave at most this often while playing (wall milliseconds).
+const AUTOSAVE_INTERVAL_WALL_MS: f64 = 1_000.0;
+/// What the explanation of the selection was computed for: the same key gives the same explanation.
+#[derive(Clone, PartialEq)]
+enum ExplainKey {
+    Nothing,
+    /// A task, the run's generation, and the instance the task is on (a waiting task gets placed later).
+    Task(String, u64, Option<String>),
+    /// A service short of tasks, and the view it was explained in (it explains the current state).
+    ShortService(String, u64),
+    /// A service with every desired task placed: nothing to explain.
+    PlacedService(String),
+}
+
+/// The mutable run: the sim and what the UI needs around it.
+pub struct Driver {
+    pub(super) sim: Sim,
+    pub(super) scenario: Scenario,
+    pub(super) scenario_info: Rc<ScenarioInfo>,
+    /// A rewound run's calls after its current point, applied again as it moves forward; a new call
+    /// discards them (the run takes another course from there).
+    pub(super) pending: VecDeque<RecordedCall>,
+    /// The furthest sim time the run has reached (the timeline's end), milliseconds.
+    pub(super) latest_ms: u64,
+    /// Counts the jumps of the run (a rewind, a seek, a step, another scenario): forms clear their outcome
+    /// lines on a jump, since the calls those lines report may no longer be in the run.
+    pub(super) generation: u64,
+    pub(super) log: Rc<VecDeque<LogRow>>,
+    log_seq: u64,
+    pub(super) playing: bool,
+    pub(super) speed: u32,
+    pub(super) behind: bool,
+    /// Sim time the clock shows, with the sub-millisecond part frames accumulate.
+    pub(super) render_time_ms: f64,
+    since_autosave_wall_ms: f64,
+    /// Events were processed since the last published view.
+    pub(super) dirty: bool,
+    /// Wall time since the last published view (milliseconds).
+    since_publish_wall_ms: f64,
+    /// The last view built, and how many were built.
+    pub(super) view: Rc<View>,
+    /// The run's trace hash, as of the last view or call.
+    pub(super) trace_hash: Rc<str>,
+    n_views: u64,
+    /// The timeline's marks and what they were built from (calls made, calls pending, generation).
+    marks: Marks,
+    marks_key: (usize, usize, u64),
+    pub(super) selection: Selection,
+    explained: Rc<Explained>,
+    explained_key: ExplainKey,
+}
+
+impl Driver {
+    pub(super) fn new(scenario: Scenario, scenario_id: Option<String>, seed: Option<u64>) -> Driver {
+        let sim = Sim::new(&scenario, seed);
+        Driver::from_sim(sim, VecDeque::new(), scenario, scenario_id)
+    }
+
+    pub(super) fn from_sim(sim: Sim, pending: VecDeque<RecordedCall>, scenario: Scenario, scenario_id: Option<String>) -> Driver {
+        let render_time_ms = sim.now().as_millis() as f64;
+        let latest_ms = pending.back().map_or(0, |call| call.time.as_millis()).max(sim.now().as_millis());
+        let view = Rc::new(sim.view());
+        let scenario_info = Rc::new(scenario_info(&scenario, scenario_id));
+        let mut driver = Driver {
+            sim,
+            pending,
+            latest_ms,
+            generation: 0,
+            scenario,
+            scenario_info,
+            log: Rc::new(VecDeque::new()),
+            log_seq: 0,
+            playing: true,
+            speed: 10,
+            behind: false,
+            render_time_ms,
+            since_autosave_wall_ms: 0.0,
+            dirty: false,
+            since_publish_wall_ms: 0.0,
+            trace_hash: Rc::from(view.trace_hash.as_str()),
+            view,
+            n_views: 1,
+            marks: Marks(Rc::from(Vec::new())),
+            marks_key: (0, 0, u64::MAX),
+            selection: Selection::None,
+            explained: Rc::new(Explained::Nothing),
+            explained_key: ExplainKey::Nothing,
+        };
+        driver.drain_log();
+        driver
+    }
+
+    /// Moves the sim's new log entries into the bounded log.
+    pub(super) fn drain_log(&mut self) {
+        let entries = self.sim.take_log();
+        if entries.is_empty() {
+            return;
+        }
+        let log = Rc::make_mut(&mut self.log);
+        for entry in entries {
+            self.log_seq += 1;
+            let message = match (&entry.input, entry.message.is_empty()) {
+                (Some(input), true) => compact_json(input, 160),
+                _ => entry.message,
+            };
+            log.push_front(LogRow { seq: self.log_seq, time_ms: entry.time.as_millis(), kind: entry.kind, subject: entry.subject, message });
+        }
+        log.truncate(LOG_CAPACITY);
+    }
+
+    /// Advances by one frame of `wall_dt_ms`. Returns whether any event was processed.
+    pub(super) fn tick(&mut self, wall_dt_ms: f64) -> bool {
+        let wall_dt_ms = wall_dt_ms.clamp(0.0, MAX_FRAME_WALL_MS);
+        let target = self.render_time_ms + wall_dt_ms * self.speed as f64;
+        // In chunks, until the target, the event budget or the frame's wall budget is reached.
+        let started = wall_now_ms();
+        let (mut reached, mut n_events) = (false, 0u32);
+        while n_events < EVENT_BUDGET_PER_FRAME {
+            let chunk = EVENT_CHUNK.min(EVENT_BUDGET_PER_FRAME - n_events);
+            let advance = self.sim.advance_replaying(SimTime(target as u64), chunk, &mut self.pending);
+            n_events += advance.n_events;
+            if advance.reached {
+                reached = true;
+                break;
+            }
+            if wall_now_ms() - started >= SIM_WALL_BUDGET_PER_FRAME_MS {
+                break;
+            }
+        }
+        self.behind = !reached;
+        self.render_time_ms = if reached { target } else { self.sim.now().as_millis() as f64 };
+        self.latest_ms = self.latest_ms.max(self.now_ms());
+        self.since_publish_wall_ms += wall_dt_ms;
+        self.since_autosave_wall_ms += wall_dt_ms;
+        if self.since_autosave_wall_ms >= AUTOSAVE_INTERVAL_WALL_MS {
+            self.since_autosave_wall_ms = 0.0;
+            self.autosave();
+        }
+        if n_events > 0 {
+            self.drain_log();
+            self.dirty = true;
+        }
+        n_events > 0
+    }
+
+    /// Whether the frame should publish a new view: events were processed, and, while a burst
+    /// keeps the run behind, not more often than `PUBLISH_INTERVAL_BEHIND_WALL_MS`.
+    pub(super) fn should_publish(&self) -> bool {
+        self.dirty && (!self.behind || self.since_publish_wall_ms >= PUBLISH_INTERVAL_BEHIND_WALL_MS)
+    }
+
+    /// The run's status now.
+    pub(super) fn status(&mut self) -> RunStatus {
+        RunStatus {
+            now_ms: self.now_ms(),
+            latest_ms: self.latest_ms,
+            playing: self.playing,
+            speed: self.speed,
+            behind: self.behind,
+            generation: self.generation,
+            pending_calls: self.pending.len(),
+            marks: self.marks(),
+            trace_hash: self.trace_hash.clone(),
+        }
+    }
+
+    /// The timeline's marks, rebuilt only when the run's calls changed.
+    pub(super) fn marks(&mut self) -> Marks {
+        let key = (self.sim.recorded_calls().len(), self.pending.len(), self.generation);
+        if key != self.marks_key {
+            let made = self.sim.recorded_calls().iter().map(|c| (c, false));
+            let marks = made.chain(self.pending.iter().map(|c| (c, true))).enumerate();
+            self.marks = Marks(marks.map(|(seq, (c, pending))| TimelineMark { seq, time_ms: c.time.as_millis(), call: c.call.clone(), pending }).collect());
+            self.marks_key = key;
+        }
+        self.marks.clone()
+    }
+
+    /// The run for publishing: its status, log, the explanation of the selection, and its view, built
+    /// again only if events or calls changed the sim since the last one.
+    pub(super) fn snapshot(&mut self) -> Snapshot {
+        if self.dirty {
+            self.view = Rc::new(self.sim.view());
+            self.trace_hash = Rc::from(self.view.trace_hash.as_str());
+            self.n_views += 1;
+        }
+        self.dirty = false;
+        self.since_publish_wall_ms = 0.0;
+        Snapshot { status: self.status(), view: self.view.clone(), log: self.log.clone(), explained: self.explain() }
+    }
+
+    /// The explanation of the selection, computed again only when its key changed.
+    pub(super) fn explain(&mut self) -> Rc<Explained> {
+        let key = match &self.selection {
+            Selection::Task(id) => {
+                let instance = self.view.tasks.iter().find(|t| &t.id == id).and_then(|t| t.ec2_instance_id.clone());
+                ExplainKey::Task(id.clone(), self.generation, instance)
+            }
+            Selection::Service(name) => match self.view.services.iter().find(|s| &s.name == name) {
+                Some(s) if s.running_count + s.pending_count < s.desired_count => ExplainKey::ShortService(name.clone(), self.n_views),
+                _ => ExplainKey::PlacedService(name.clone()),
+            },
+            _ => ExplainKey::Nothing,
+        };
+        if key == self.explained_key {
+            return self.explained.clone();
+        }
+        let explained = match &key {
+            ExplainKey::Nothing => Explained::Nothing,
+            ExplainKey::Task(id, _, _) => Explained::Task { id: id.clone(), placement: self.sim.explain_task(id).map(|(e, _)| Rc::new(e)) },
+            ExplainKey::ShortService(name, _) => {
+                let cluster = self.view.services.iter().find(|s| &s.name == name).map(|s| s.cluster.clone()).unwrap_or_default();
+                Explained::Service { name: name.clone(), placement: self.sim.explain_service(&cluster, name).map(Rc::new) }
+            }
+            ExplainKey::PlacedService(name) => Explained::Service { name: name.clone(), placement: None },
+        };
+        self.explained_key = key;
+        // An explanation equal to the last one keeps its `Rc`, so the Why? panel does not re-render for it.
+        if *self.explained != explained {
+            self.explained = Rc::new(explained);
+        }
+        self.explained.clone()
+    }
+
+    pub(super) fn record(&self) -> RunRecord {
+        RunRecord::of(&self.sim, &self.pending, self.latest_ms, &self.scenario, self.scenario_info.id.clone(), self.playing)
+    }
+
+    /// Rebuilds the run as it stood at `point` (replayed from the start), paused; the calls after the point
+    /// become pending.
+    pub(super) fn rewind(&mut self, point: RunPoint) {
+        let calls: Vec<RecordedCall> = self.sim.recorded_calls().iter().chain(&self.pending).cloned().collect();
+        let (sim, pending) = Sim::replay_to(&self.scenario, Some(self.sim.seed()), &calls, point);
+        self.sim = sim;
+        self.pending = pending;
+        self.log = Rc::new(VecDeque::new());
+        self.drain_log();
+        self.after_jump();
+    }
+
+    /// Moves the paused run to sim time `target_ms`: back by rewinding, forward by running (the pending
+    /// calls applied at their points).
+    pub(super) fn seek(&mut self, target_ms: u64) {
+        self.playing = false;
+        if target_ms < self.now_ms() {
+            self.rewind(RunPoint::at_time(SimTime(target_ms)));
+        } else {
+            while !self.sim.advance_replaying(SimTime(target_ms), u32::MAX, &mut self.pending).reached {}
+            self.drain_log();
+            self.after_jump();
+        }
+    }
+
+    pub(super) fn after_jump(&mut self) {
+        self.generation += 1;
+        self.behind = false;
+        self.render_time_ms = self.sim.now().as_millis() as f64;
+        self.latest_ms = self.latest_ms.max(self.now_ms());
+        self.dirty = true;
+        self.autosave();
+    }
+
+    pub(super) fn autosave(&self) {
+        persist::autosave(&self.record());
+    }
+
+    pub(super) fn now_ms(&self) -> u64 {
+        self.sim.now().as_millis()
+    }
+}
+
+/// What the UI shows of `scenario`, read once when the run starts.
+fn scenario_info(scenario: &Scenario, id: Option<String>) -> ScenarioInfo {
+    let network = &scenario.document["network"];
+    let groups = network["securityGroups"].as_array().map(|g| g.iter().filter_map(|g| g["groupId"].as_str()).map(str::to_string).collect()).unwrap_or_default();
+    ScenarioInfo {
+        id,
+        name: scenario.name.clone(),
+        hint: scenario.hint.clone(),
+        security_groups: groups,
+        vpc_id: network["vpcId"].as_str().unwrap_or("vpc-main").to_string(),
+    }
+}
+
+/// `performance.now()` (0 where there is no `performance`).
+fn wall_now_ms() -> f64 {
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Compact JSON of `value`, cut to about `max_chars` characters.
+pub fn compact_json(value: &Value, max_chars: usize) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= max_chars {
+        text
+    } else {
+        let cut: String = text.chars().take(max_chars).collect();
+        format!("{cut}…")
+    }
+}
+
+/// Parses a scenario document, joining the validation messages.
+pub(super) fn parse_scenario_text(text: &str) -> Result<Scenario, String> {
+    ecs_sim::scenario::parse_scenario_str(text)
+        .map_err(|errors| errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("\n"))
+}
+
+/// Builds the first run: a share link in the URL, else the autosave, else the first built-in.
+/// Returns the driver and a banner message for anything that could not be restored.
+pub(super) fn initial_driver() -> (Driver, Option<String>) {
+    let mut banners = Vec::new();
+    if let Some(fragment) = persist::share_fragment_in_url() {
+        persist::clear_url_fragment();
+        match RunRecord::from_share_text(&fragment).and_then(|record| Ok((record.restore()?, record.latest_ms))) {
+            Ok(((sim, pending, scenario, id), latest_ms)) => {
+                let mut driver = Driver::from_sim(sim, pending, scenario, id);
+                driver.latest_ms = driver.latest_ms.max(latest_ms);
+                driver.playing = false;
+                driver.autosave();
+                return (driver, Some("Opened a shared run, paused where it was shared. Press Play to continue.".to_string()));
+            }
+            Err(message) => banners.push(format!("This share link could not be opened ({message}); nothing was changed.")),
+        }
+    }
+    match persist::load_autosave() {
+        Ok(Some(record)) => {
+            let playing = record.playing;
+            match record.restore() {
+                Ok((sim, pending, scenario, id)) => {
+                    let mut driver = Driver::from_sim(sim, pending, scenario, id);
+                    driver.latest_ms = driver.latest_ms.max(record.latest_ms);
+                    driver.playing = playing;
+                    return (driver, (!banners.is_empty()).then(|| banners.join(" ")));
+                }
+                Err(message) => {
+                    let key = persist::move_autosave_aside();
+                    banners.push(format!("Your saved run could not be restored ({message}); it was kept in localStorage under '{key}'."));
+                }
+            }
+        }
+        Ok(None) => {}
+        Err(message) => {
+            let key = persist::move_autosave_aside();
+            banners.push(format!("Your saved run could not be restored ({message}); it was kept in localStorage under '{key}'."));
+        }
+    }
+    let (id, _) = BUILTIN_SCENARIOS[0];
+    let scenario = builtin_scenario(id).expect("the first built-in scenario parses");
+    (Driver::new(scenario, Some(id.to_string()), None), (!banners.is_empty()).then(|| banners.join(" ")))
+}
+

@@ -1,0 +1,432 @@
+//! What the driver publishes, and how components read it: one [`Published`] state changed only by typed
+//! [`Action`]s, and hooks that subscribe to one part of it each (`use_view`, `use_run_status`, `use_log`, ...),
+//! so a component re-renders only when what it reads changes.
+//!
+//! The store is a selective subscription: each hook keeps the value its selector returned, runs the selector
+//! again only when an action changed the parts it reads, and re-renders its component only when the new
+//! value differs. A selector never captures props: the first one a component passes is the one it keeps.
+
+use std::cell::{Cell, Ref, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use ecs_sim::placement::Explanation as PlacementExplanation;
+use ecs_sim::sim::LogKind;
+use ecs_sim::view::View;
+use yew::prelude::*;
+
+/// One row of the event log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogRow {
+    /// Increasing id: the row's key.
+    pub seq: u64,
+    pub time_ms: u64,
+    pub kind: LogKind,
+    pub subject: String,
+    pub message: String,
+}
+
+/// What the learner selected on the map: the Why? panel explains it.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Selection {
+    #[default]
+    None,
+    Task(String),
+    Instance(String),
+    Service(String),
+    LoadBalancer(String),
+}
+
+/// A call of the run, where the timeline marks it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineMark {
+    /// The call's number in the run (calls are only ever appended, or dropped from the end): its key.
+    pub seq: usize,
+    pub time_ms: u64,
+    pub call: String,
+    /// A rewound run has still to replay it.
+    pub pending: bool,
+}
+
+/// The timeline's marks, compared by pointer: the driver rebuilds them only when the run's calls change.
+#[derive(Clone, Debug)]
+pub struct Marks(pub Rc<[TimelineMark]>);
+
+impl PartialEq for Marks {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The run's clock and controls: republished every frame while the run plays.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunStatus {
+    /// Sim time now, milliseconds.
+    pub now_ms: u64,
+    /// The furthest sim time the run reached (the timeline's end), milliseconds.
+    pub latest_ms: u64,
+    pub playing: bool,
+    /// Sim seconds per wall second.
+    pub speed: u32,
+    /// The run could not keep up with wall time in the last frame.
+    pub behind: bool,
+    /// Changes when the run jumps (a rewind, a seek, a step, another scenario).
+    pub generation: u64,
+    /// Calls a rewound run will replay as it moves forward.
+    pub pending_calls: usize,
+    pub marks: Marks,
+    /// The trace hash of the run so far (the view's, or newer after a call that only reads: such a call
+    /// publishes no new view).
+    pub trace_hash: Rc<str>,
+}
+
+/// The scenario of the live run; replaced only when another run replaces it.
+#[derive(Debug, PartialEq)]
+pub struct ScenarioInfo {
+    /// The built-in id when the run started from one.
+    pub id: Option<String>,
+    pub name: String,
+    pub hint: String,
+    /// The security group ids the scenario document lists (the forms offer them).
+    pub security_groups: Vec<String>,
+    /// The VPC id the scenario document names (`vpc-main` when it names none), for CreateTargetGroup.
+    pub vpc_id: String,
+}
+
+/// The driver's explanation of the selection, computed when the selection, the run's generation or (for a
+/// service) the view changes, never in a render.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Explained {
+    /// Nothing selected that has a placement to explain.
+    #[default]
+    Nothing,
+    /// The selected task's placement: every instance's checks and scores (`None`: no EC2 placement decision,
+    /// e.g. a Fargate task or one still waiting for capacity).
+    Task { id: String, placement: Option<Rc<PlacementExplanation>> },
+    /// Why the selected service's next task cannot be placed (`None`: every desired task is placed, or there
+    /// is nothing to explain).
+    Service { name: String, placement: Option<Rc<PlacementExplanation>> },
+}
+
+/// Everything the UI reads, one field per concern.
+pub struct Published {
+    pub view: Rc<View>,
+    pub status: RunStatus,
+    pub log: Rc<VecDeque<LogRow>>,
+    pub scenario: Rc<ScenarioInfo>,
+    /// A message for the banner (restore problems, bad share links, a rewound run's dropped calls).
+    pub banner: Option<Rc<str>>,
+    pub selection: Selection,
+    pub explained: Rc<Explained>,
+}
+
+/// The parts of [`Published`] an action changed, and that a subscription reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Parts(u8);
+
+impl Parts {
+    pub const NONE: Parts = Parts(0);
+    pub const VIEW: Parts = Parts(1);
+    pub const STATUS: Parts = Parts(2);
+    pub const LOG: Parts = Parts(4);
+    pub const SCENARIO: Parts = Parts(8);
+    pub const BANNER: Parts = Parts(16);
+    pub const SELECTION: Parts = Parts(32);
+    pub const EXPLAINED: Parts = Parts(64);
+
+    pub const fn and(self, other: Parts) -> Parts {
+        Parts(self.0 | other.0)
+    }
+
+    fn overlaps(self, other: Parts) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+/// The run as the driver rebuilt it after a frame with events or a command: its status, view, log and the
+/// explanation of the selection (an unchanged part keeps its `Rc`).
+pub struct Snapshot {
+    pub status: RunStatus,
+    pub view: Rc<View>,
+    pub log: Rc<VecDeque<LogRow>>,
+    pub explained: Rc<Explained>,
+}
+
+/// The changes the driver makes to what is published.
+pub enum Action {
+    /// A frame moved the clock and processed no event (or publishes none yet): only the status changes.
+    Tick(RunStatus),
+    /// The run changed (events processed, a call, a step, a jump).
+    Publish(Snapshot),
+    /// Another run replaced the live one (a built-in or imported scenario); `banner` replaces the banner.
+    Replace { snapshot: Snapshot, scenario: Rc<ScenarioInfo>, banner: Option<String> },
+    ShowBanner(String),
+    DismissBanner,
+    /// The learner selected something on the map; the driver explained it.
+    Select(Selection, Rc<Explained>),
+}
+
+impl Published {
+    /// Applies `action` and returns the parts it changed.
+    fn reduce(&mut self, action: Action) -> Parts {
+        match action {
+            Action::Tick(status) => self.set_status(status),
+            Action::Publish(snapshot) => self.apply(snapshot),
+            Action::Replace { snapshot, scenario, banner } => {
+                let mut changed = self.apply(snapshot).and(self.set_banner(banner.map(Rc::from)));
+                if !Rc::ptr_eq(&self.scenario, &scenario) {
+                    self.scenario = scenario;
+                    changed = changed.and(Parts::SCENARIO);
+                }
+                changed
+            }
+            Action::ShowBanner(message) => self.set_banner(Some(Rc::from(message))),
+            Action::DismissBanner => self.set_banner(None),
+            Action::Select(selection, explained) => {
+                let mut changed = self.set_explained(explained);
+                if self.selection != selection {
+                    self.selection = selection;
+                    changed = changed.and(Parts::SELECTION);
+                }
+                changed
+            }
+        }
+    }
+
+    fn apply(&mut self, snapshot: Snapshot) -> Parts {
+        let Snapshot { status, view, log, explained } = snapshot;
+        let mut changed = self.set_status(status).and(self.set_explained(explained));
+        if !Rc::ptr_eq(&self.view, &view) {
+            self.view = view;
+            changed = changed.and(Parts::VIEW);
+        }
+        if !Rc::ptr_eq(&self.log, &log) {
+            self.log = log;
+            changed = changed.and(Parts::LOG);
+        }
+        changed
+    }
+
+    fn set_status(&mut self, status: RunStatus) -> Parts {
+        if self.status == status {
+            return Parts::NONE;
+        }
+        self.status = status;
+        Parts::STATUS
+    }
+
+    fn set_explained(&mut self, explained: Rc<Explained>) -> Parts {
+        if Rc::ptr_eq(&self.explained, &explained) {
+            return Parts::NONE;
+        }
+        self.explained = explained;
+        Parts::EXPLAINED
+    }
+
+    fn set_banner(&mut self, banner: Option<Rc<str>>) -> Parts {
+        if self.banner == banner {
+            return Parts::NONE;
+        }
+        self.banner = banner;
+        Parts::BANNER
+    }
+}
+
+/// A subscription: the parts it reads, and what to do when one of them changed.
+type Subscriber = (u64, Parts, Rc<dyn Fn(&Published, u64)>);
+
+/// The published state and its subscribers.
+pub(crate) struct Store {
+    state: RefCell<Published>,
+    /// Counts the actions that changed something.
+    version: Cell<u64>,
+    subscribers: RefCell<Vec<Subscriber>>,
+    next_id: Cell<u64>,
+}
+
+impl Store {
+    pub(crate) fn new(state: Published) -> Store {
+        Store { state: RefCell::new(state), version: Cell::new(0), subscribers: RefCell::new(Vec::new()), next_id: Cell::new(0) }
+    }
+
+    pub(crate) fn state(&self) -> Ref<'_, Published> {
+        self.state.borrow()
+    }
+
+    /// Applies `action` and tells the subscribers of the parts it changed.
+    pub(crate) fn dispatch(&self, action: Action) {
+        let changed = self.state.borrow_mut().reduce(action);
+        if changed == Parts::NONE {
+            return;
+        }
+        let version = self.version.get() + 1;
+        self.version.set(version);
+        let notify: Vec<_> = self.subscribers.borrow().iter().filter(|(_, parts, _)| parts.overlaps(changed)).map(|(_, _, f)| f.clone()).collect();
+        let state = self.state.borrow();
+        for subscriber in notify {
+            subscriber(&state, version);
+        }
+    }
+
+    fn subscribe(&self, parts: Parts, subscriber: Rc<dyn Fn(&Published, u64)>) -> u64 {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        self.subscribers.borrow_mut().push((id, parts, subscriber));
+        id
+    }
+
+    fn unsubscribe(&self, id: u64) {
+        self.subscribers.borrow_mut().retain(|(s, _, _)| *s != id);
+    }
+}
+
+/// The store, as the provider hands it to the hooks: compared by pointer (it never changes).
+#[derive(Clone)]
+pub(crate) struct StoreRef(pub(crate) Rc<Store>);
+
+impl PartialEq for StoreRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// What `select` returned for the store's `version`.
+type Selected<T> = Option<(u64, Rc<T>)>;
+
+/// The value `select` reads from the published state; the component re-renders when an action changed one
+/// of `parts` and `select` then returns a different value. `select` is taken from the first render only.
+#[hook]
+pub(crate) fn use_select<T, F>(parts: Parts, select: F) -> Rc<T>
+where
+    T: PartialEq + 'static,
+    F: Fn(&Published) -> T + 'static,
+{
+    let store = use_context::<StoreRef>().expect("the store's hooks need the SimProvider").0;
+    let update = use_force_update();
+    let select: Rc<dyn Fn(&Published) -> T> = (*use_memo((), move |_| Rc::new(select) as Rc<dyn Fn(&Published) -> T>)).clone();
+    let slot = use_mut_ref(|| None::<(u64, Rc<T>)>);
+    // Keeps `fresh` unless it equals the value kept: then the kept `Rc` stays (and `false` says so).
+    let keep = |slot: &mut Selected<T>, version: u64, fresh: T| -> (Rc<T>, bool) {
+        let (value, changed) = match slot.take() {
+            Some((_, old)) if *old == fresh => (old, false),
+            _ => (Rc::new(fresh), true),
+        };
+        *slot = Some((version, value.clone()));
+        (value, changed)
+    };
+    let value = {
+        let mut kept = slot.borrow_mut();
+        match &*kept {
+            Some((version, value)) if *version == store.version.get() => value.clone(),
+            _ => keep(&mut kept, store.version.get(), select(&store.state())).0,
+        }
+    };
+    use_effect_with((), move |_| {
+        let notified = {
+            let slot = slot.clone();
+            Rc::new(move |published: &Published, version: u64| {
+                let changed = keep(&mut slot.borrow_mut(), version, select(published)).1;
+                if changed {
+                    update.force_update();
+                }
+            })
+        };
+        let id = store.subscribe(parts, notified.clone());
+        // An action between the first render and this effect: catch up with it.
+        if slot.borrow().as_ref().is_some_and(|(version, _)| *version != store.version.get()) {
+            notified(&store.state(), store.version.get());
+        }
+        move || store.unsubscribe(id)
+    });
+    value
+}
+
+/// An `Rc` compared by pointer: a published part never changes in place, so a new pointer is its only change.
+struct ByPtr<T>(Rc<T>);
+
+impl<T> PartialEq for ByPtr<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The published view; re-renders on each new one (about every frame while the run plays).
+#[hook]
+pub fn use_view() -> Rc<View> {
+    use_select(Parts::VIEW, |p| ByPtr(p.view.clone())).0.clone()
+}
+
+/// The published view while `holds` is true of it (re-rendering with each new one then), else `None` (and no
+/// re-render until it holds): a strip with nothing to draw stays still.
+#[hook]
+pub fn use_view_if(holds: fn(&View) -> bool) -> Option<Rc<View>> {
+    use_select(Parts::VIEW, move |p| holds(&p.view).then(|| ByPtr(p.view.clone()))).as_ref().as_ref().map(|v| v.0.clone())
+}
+
+/// What `select` reads of the view; re-renders only when that changes. Forms read their options this way,
+/// so a frame of the run does not re-render them.
+#[hook]
+pub fn use_view_select<T: PartialEq + 'static>(select: fn(&View) -> T) -> Rc<T> {
+    use_select(Parts::VIEW, move |p| select(&p.view))
+}
+
+/// The run's clock and controls; re-renders every frame while the run plays.
+#[hook]
+pub fn use_run_status() -> Rc<RunStatus> {
+    use_select(Parts::STATUS, |p| p.status.clone())
+}
+
+/// What `select` reads of the run status; re-renders only when that changes.
+#[hook]
+pub fn use_status_select<T: PartialEq + 'static>(select: fn(&RunStatus) -> T) -> Rc<T> {
+    use_select(Parts::STATUS, move |p| select(&p.status))
+}
+
+/// The run's generation: changes when the run jumps (forms empty their outcome lines then).
+#[hook]
+pub fn use_generation() -> u64 {
+    *use_status_select(|s| s.generation)
+}
+
+/// Whether the run plays (the charts redraw less often then).
+#[hook]
+pub fn use_playing() -> bool {
+    *use_status_select(|s| s.playing)
+}
+
+/// The bounded event log, newest first; re-renders when rows arrive.
+#[hook]
+pub fn use_log() -> Rc<VecDeque<LogRow>> {
+    use_select(Parts::LOG, |p| ByPtr(p.log.clone())).0.clone()
+}
+
+/// The live run's scenario; re-renders when another run replaces it.
+#[hook]
+pub fn use_scenario() -> Rc<ScenarioInfo> {
+    use_select(Parts::SCENARIO, |p| ByPtr(p.scenario.clone())).0.clone()
+}
+
+/// The banner's message, if any.
+#[hook]
+pub fn use_banner() -> Option<Rc<str>> {
+    (*use_select(Parts::BANNER, |p| p.banner.clone())).clone()
+}
+
+/// What is selected on the map.
+#[hook]
+pub fn use_selection() -> Selection {
+    (*use_select(Parts::SELECTION, |p| p.selection.clone())).clone()
+}
+
+/// Whether `what` is selected; re-renders only when that flips, not on every selection. `what` must stay
+/// the same over the component's life (a chip keyed by its task's id selects that task).
+#[hook]
+pub fn use_is_selected(what: Selection) -> bool {
+    *use_select(Parts::SELECTION, move |p| p.selection == what)
+}
+
+/// The driver's explanation of the selection.
+#[hook]
+pub fn use_explained() -> Rc<Explained> {
+    use_select(Parts::EXPLAINED, |p| ByPtr(p.explained.clone())).0.clone()
+}
