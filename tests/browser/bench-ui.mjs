@@ -9,6 +9,10 @@
 // is the p95 frame time per run; the result reports the median and spread of the runs. With
 // --check, exits 1 if the median p95 is over 16.7 ms (design.md "Performance budgets").
 //
+// Renders per frame: `window.ecsPlayground.renderCounts()` (every component's renders so far) read before
+// and after the recording, divided by its frames: `rendersPerFrame`, and per component the five that
+// rendered most (`topRendersPerFrame`). A build without the counter reports null.
+//
 // Frame time: on a 60 Hz display a frame lasts a whole number of refresh intervals (16.67 ms, or
 // 33.3 ms when one is missed). The page's clock is coarsened to 100 µs with jitter (Chromium does
 // that for pages that are not cross-origin isolated), so raw deltas read 16.6, 16.7 or 16.8 ms for
@@ -63,6 +67,16 @@ function recordFrames(ms) {
   });
 }
 
+/** Renders per frame over the recording, in all and for the five components that rendered most. */
+function rendersPerFrame(before, after, frames) {
+  const perFrame = Object.keys(after)
+    .map((name) => [name, (after[name] - (before[name] ?? 0)) / frames])
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const round = (n) => Math.round(n * 100) / 100;
+  return { total: perFrame.reduce((sum, [, n]) => sum + n, 0), top: Object.fromEntries(perFrame.slice(0, 5).map(([name, n]) => [name, round(n)])) };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const scenario = await readFile(join(HERE, 'scenarios', 'bench-ui.json'), 'utf8');
@@ -84,7 +98,10 @@ async function main() {
         { timeout: 180_000, polling: 250 },
       );
       const toRunningWallMs = Date.now() - started;
+      const countRenders = () => page.evaluate(() => window.ecsPlayground.renderCounts?.() ?? null);
+      const rendersBefore = await countRenders();
       const deltas = await page.evaluate(recordFrames, args.seconds * 1000);
+      const rendersAfter = await countRenders();
       const st = await page.evaluate(() => window.ecsPlayground.state());
       const instances = await page.locator('.instance').count();
       await context.close();
@@ -101,6 +118,7 @@ async function main() {
         max: sorted[sorted.length - 1],
         instances,
         toRunningWallMs,
+        renders: rendersBefore && rendersAfter ? rendersPerFrame(rendersBefore, rendersAfter, deltas.length) : null,
       });
     }
   } finally {
@@ -125,6 +143,8 @@ async function main() {
     medianFrameMs: summary(runs.map((r) => r.median), 2),
     maxFrameMs: summary(runs.map((r) => r.max), 1),
     wallMsUntilAllRunning: runs.map((r) => r.toRunningWallMs),
+    rendersPerFrame: runs[0].renders ? summary(runs.map((r) => r.renders.total), 2) : null,
+    topRendersPerFrame: runs.map((r) => r.renders?.top ?? null),
     budgetP95Ms: BUDGET_P95_MS,
     withinBudget: p95.median <= BUDGET_P95_MS,
   };

@@ -110,7 +110,7 @@ fn sparkline(a: &AlarmView) -> Html {
             <text class="spark-label" x={(w - 2.0).to_string()} text-anchor="end" y={format!("{:.1}", (y(a.threshold) - 2.0).max(8.0))}>{ format!("threshold {}", a.threshold) }</text>
             <polyline class="spark-line" points={points.join(" ")} />
             { for a.datapoints.iter().enumerate().filter_map(|(i, d)| d.1.map(|v| html! {
-                <circle key={i} class={if d.2 { "spark-point breaching" } else { "spark-point" }} cx={format!("{:.1}", x(i))} cy={format!("{:.1}", y(v))} r="2.5" />
+                <circle key={d.0.as_millis()} class={if d.2 { "spark-point breaching" } else { "spark-point" }} cx={format!("{:.1}", x(i))} cy={format!("{:.1}", y(v))} r="2.5" />
             })) }
         </svg>
     }

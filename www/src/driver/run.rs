@@ -31,6 +31,7 @@ const MAX_FRAME_WALL_MS: f64 = 250.0;
 const LOG_CAPACITY: usize = 500;
 /// Autosave at most this often while playing (wall milliseconds).
 const AUTOSAVE_INTERVAL_WALL_MS: f64 = 1_000.0;
+
 /// What the explanation of the selection was computed for: the same key gives the same explanation.
 #[derive(Clone, PartialEq)]
 enum ExplainKey {
@@ -196,7 +197,7 @@ impl Driver {
     }
 
     /// The timeline's marks, rebuilt only when the run's calls changed.
-    pub(super) fn marks(&mut self) -> Marks {
+    fn marks(&mut self) -> Marks {
         let key = (self.sim.recorded_calls().len(), self.pending.len(), self.generation);
         if key != self.marks_key {
             let made = self.sim.recorded_calls().iter().map(|c| (c, false));
