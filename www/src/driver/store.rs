@@ -233,20 +233,22 @@ impl Published {
 }
 
 /// A subscription: the parts it reads, and what to do when one of them changed.
-type Subscriber = (u64, Parts, Rc<dyn Fn(&Published, u64)>);
+type Subscriber = (Parts, Rc<dyn Fn(&Published, u64)>);
 
 /// The published state and its subscribers.
 pub(crate) struct Store {
     state: RefCell<Published>,
     /// Counts the actions that changed something.
     version: Cell<u64>,
-    subscribers: RefCell<Vec<Subscriber>>,
-    next_id: Cell<u64>,
+    /// The subscriptions by id, an id being a slot of this list; a freed slot is `None` until taken again
+    /// (thousands of chips subscribe and unsubscribe when another scenario loads).
+    subscribers: RefCell<Vec<Option<Subscriber>>>,
+    free_slots: RefCell<Vec<usize>>,
 }
 
 impl Store {
     pub(crate) fn new(state: Published) -> Store {
-        Store { state: RefCell::new(state), version: Cell::new(0), subscribers: RefCell::new(Vec::new()), next_id: Cell::new(0) }
+        Store { state: RefCell::new(state), version: Cell::new(0), subscribers: RefCell::new(Vec::new()), free_slots: RefCell::new(Vec::new()) }
     }
 
     pub(crate) fn state(&self) -> Ref<'_, Published> {
@@ -261,22 +263,30 @@ impl Store {
         }
         let version = self.version.get() + 1;
         self.version.set(version);
-        let notify: Vec<_> = self.subscribers.borrow().iter().filter(|(_, parts, _)| parts.overlaps(changed)).map(|(_, _, f)| f.clone()).collect();
+        let notify: Vec<_> = self.subscribers.borrow().iter().flatten().filter(|(parts, _)| parts.overlaps(changed)).map(|(_, f)| f.clone()).collect();
         let state = self.state.borrow();
         for subscriber in notify {
             subscriber(&state, version);
         }
     }
 
-    fn subscribe(&self, parts: Parts, subscriber: Rc<dyn Fn(&Published, u64)>) -> u64 {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
-        self.subscribers.borrow_mut().push((id, parts, subscriber));
-        id
+    fn subscribe(&self, parts: Parts, subscriber: Rc<dyn Fn(&Published, u64)>) -> usize {
+        let mut subscribers = self.subscribers.borrow_mut();
+        match self.free_slots.borrow_mut().pop() {
+            Some(slot) => {
+                subscribers[slot] = Some((parts, subscriber));
+                slot
+            }
+            None => {
+                subscribers.push(Some((parts, subscriber)));
+                subscribers.len() - 1
+            }
+        }
     }
 
-    fn unsubscribe(&self, id: u64) {
-        self.subscribers.borrow_mut().retain(|(s, _, _)| *s != id);
+    fn unsubscribe(&self, slot: usize) {
+        self.subscribers.borrow_mut()[slot] = None;
+        self.free_slots.borrow_mut().push(slot);
     }
 }
 
