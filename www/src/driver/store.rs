@@ -6,6 +6,7 @@
 //! again only when an action changed the parts it reads, and re-renders its component only when the new
 //! value differs. A selector never captures props: the first one a component passes is the one it keeps.
 
+use std::any::Any;
 use std::cell::{Cell, Ref, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -300,8 +301,12 @@ impl PartialEq for StoreRef {
     }
 }
 
-/// What `select` returned for the store's `version`.
-type Selected<T> = Option<(u64, Rc<T>)>;
+/// A selector with its value's type erased, so the subscription code below exists once in the wasm, not
+/// once per selector.
+type AnySelect = Rc<dyn Fn(&Published) -> Rc<dyn Any>>;
+
+/// What the selector returned, for the store's version then.
+type Selected = Option<(u64, Rc<dyn Any>)>;
 
 /// The value `select` reads from the published state; the component re-renders when an action changed one
 /// of `parts` and `select` then returns a different value. `select` is taken from the first render only.
@@ -311,15 +316,24 @@ where
     T: PartialEq + 'static,
     F: Fn(&Published) -> T + 'static,
 {
+    let erased: Box<dyn FnOnce() -> AnySelect> = Box::new(move || Rc::new(move |p: &Published| Rc::new(select(p)) as Rc<dyn Any>));
+    let value = use_select_any(parts, erased, |a, b| a.downcast_ref::<T>() == b.downcast_ref::<T>());
+    value.downcast::<T>().unwrap_or_else(|_| unreachable!("a selector's value keeps its type"))
+}
+
+/// [`use_select`] without types: `select` (made once, at the first render) and `same`, which compares two of
+/// its values.
+#[hook]
+fn use_select_any(parts: Parts, select: Box<dyn FnOnce() -> AnySelect>, same: fn(&dyn Any, &dyn Any) -> bool) -> Rc<dyn Any> {
     let store = use_context::<StoreRef>().expect("the store's hooks need the SimProvider").0;
     let update = use_force_update();
-    let select: Rc<dyn Fn(&Published) -> T> = (*use_memo((), move |_| Rc::new(select) as Rc<dyn Fn(&Published) -> T>)).clone();
-    let slot = use_mut_ref(|| None::<(u64, Rc<T>)>);
+    let select = use_mut_ref(|| None::<AnySelect>).borrow_mut().get_or_insert_with(select).clone();
+    let slot = use_mut_ref(|| None::<(u64, Rc<dyn Any>)>);
     // Keeps `fresh` unless it equals the value kept: then the kept `Rc` stays (and `false` says so).
-    let keep = |slot: &mut Selected<T>, version: u64, fresh: T| -> (Rc<T>, bool) {
+    let keep = move |slot: &mut Selected, version: u64, fresh: Rc<dyn Any>| -> (Rc<dyn Any>, bool) {
         let (value, changed) = match slot.take() {
-            Some((_, old)) if *old == fresh => (old, false),
-            _ => (Rc::new(fresh), true),
+            Some((_, old)) if same(&*old, &*fresh) => (old, false),
+            _ => (fresh, true),
         };
         *slot = Some((version, value.clone()));
         (value, changed)
