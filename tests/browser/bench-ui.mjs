@@ -11,7 +11,10 @@
 //
 // Renders per frame: `window.ecsPlayground.renderCounts()` (every component's renders so far) read before
 // and after the recording, divided by its frames: `rendersPerFrame`, and per component the five that
-// rendered most (`topRendersPerFrame`). A build without the counter reports null.
+// rendered most (`topRendersPerFrame`); the same from loading the scenario until every task is RUNNING,
+// while the run publishes a view nearly every frame (`rampRendersPerFrame`), and that without the map's task
+// chips and instance boxes, which re-render as their task changes (`rampRendersPerFrameBesidesChips`). A
+// build without the counter reports null.
 //
 // Frame time: on a 60 Hz display a frame lasts a whole number of refresh intervals (16.67 ms, or
 // 33.3 ms when one is missed). The page's clock is coarsened to 100 µs with jitter (Chromium does
@@ -67,14 +70,20 @@ function recordFrames(ms) {
   });
 }
 
-/** Renders per frame over the recording, in all and for the five components that rendered most. */
+/** Renders per frame over the recording: in all, besides the map's chips and instance boxes, and for the
+ * five components that rendered most. */
 function rendersPerFrame(before, after, frames) {
   const perFrame = Object.keys(after)
     .map((name) => [name, (after[name] - (before[name] ?? 0)) / frames])
     .filter(([, n]) => n > 0)
     .sort((a, b) => b[1] - a[1]);
   const round = (n) => Math.round(n * 100) / 100;
-  return { total: perFrame.reduce((sum, [, n]) => sum + n, 0), top: Object.fromEntries(perFrame.slice(0, 5).map(([name, n]) => [name, round(n)])) };
+  const sum = (entries) => entries.reduce((total, [, n]) => total + n, 0);
+  return {
+    total: sum(perFrame),
+    besidesChips: sum(perFrame.filter(([name]) => name !== 'TaskChip' && name !== 'Instance')),
+    top: Object.fromEntries(perFrame.slice(0, 5).map(([name, n]) => [name, round(n)])),
+  };
 }
 
 async function main() {
@@ -89,6 +98,17 @@ async function main() {
       const { context, page, problems } = await openPage(browser);
       await page.goto(url);
       await waitForApp(page);
+      const countRenders = () => page.evaluate(() => window.ecsPlayground.renderCounts?.() ?? null);
+      // Frames from here on, for the renders per frame of the ramp up to 2,000 RUNNING tasks.
+      await page.evaluate(() => {
+        window.benchFrames = 0;
+        const frame = () => {
+          window.benchFrames++;
+          requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      });
+      const rampBefore = await countRenders();
       await page.evaluate((text) => window.ecsPlayground.loadScenario(text), scenario);
       await page.selectOption('.speed select', '60');
       const started = Date.now();
@@ -98,8 +118,8 @@ async function main() {
         { timeout: 180_000, polling: 250 },
       );
       const toRunningWallMs = Date.now() - started;
-      const countRenders = () => page.evaluate(() => window.ecsPlayground.renderCounts?.() ?? null);
       const rendersBefore = await countRenders();
+      const rampFrames = await page.evaluate(() => window.benchFrames);
       const deltas = await page.evaluate(recordFrames, args.seconds * 1000);
       const rendersAfter = await countRenders();
       const st = await page.evaluate(() => window.ecsPlayground.state());
@@ -119,6 +139,7 @@ async function main() {
         instances,
         toRunningWallMs,
         renders: rendersBefore && rendersAfter ? rendersPerFrame(rendersBefore, rendersAfter, deltas.length) : null,
+        rampRenders: rampBefore && rendersBefore ? rendersPerFrame(rampBefore, rendersBefore, rampFrames) : null,
       });
     }
   } finally {
@@ -145,6 +166,9 @@ async function main() {
     wallMsUntilAllRunning: runs.map((r) => r.toRunningWallMs),
     rendersPerFrame: runs[0].renders ? summary(runs.map((r) => r.renders.total), 2) : null,
     topRendersPerFrame: runs.map((r) => r.renders?.top ?? null),
+    rampRendersPerFrame: runs[0].rampRenders ? summary(runs.map((r) => r.rampRenders.total), 2) : null,
+    rampRendersPerFrameBesidesChips: runs[0].rampRenders ? summary(runs.map((r) => r.rampRenders.besidesChips), 2) : null,
+    topRampRendersPerFrame: runs.map((r) => r.rampRenders?.top ?? null),
     budgetP95Ms: BUDGET_P95_MS,
     withinBudget: p95.median <= BUDGET_P95_MS,
   };

@@ -253,7 +253,7 @@ fn service_scaling() -> Html {
 
             { subhead("Scale a service") }
             if services.is_empty() { { hint("Create a service first (Services tab).") } } else {
-                { select_current("Service", "scalingService", &service, &services, &resource_id) }
+                { select_current("Service", "scalingService", &service, services, &resource_id) }
                 <details class="editor" open=true>
                     <summary>{ "Scalable target (min and max tasks)" }</summary>
                     { row(field("MinCapacity", "minCapacity", &min), field("MaxCapacity", "maxCapacity", &max)) }

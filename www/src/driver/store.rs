@@ -233,8 +233,11 @@ impl Published {
     }
 }
 
+/// What a subscription does when a part it reads changed: it is given the state and the store's version.
+type Notify = Rc<dyn Fn(&Published, u64)>;
+
 /// A subscription: the parts it reads, and what to do when one of them changed.
-type Subscriber = (Parts, Rc<dyn Fn(&Published, u64)>);
+type Subscriber = (Parts, Notify);
 
 /// The published state and its subscribers.
 pub(crate) struct Store {
@@ -271,7 +274,7 @@ impl Store {
         }
     }
 
-    fn subscribe(&self, parts: Parts, subscriber: Rc<dyn Fn(&Published, u64)>) -> usize {
+    fn subscribe(&self, parts: Parts, subscriber: Notify) -> usize {
         let mut subscribers = self.subscribers.borrow_mut();
         match self.free_slots.borrow_mut().pop() {
             Some(slot) => {
@@ -453,4 +456,55 @@ pub fn use_is_selected(what: Selection) -> bool {
 #[hook]
 pub fn use_explained() -> Rc<Explained> {
     use_select(Parts::EXPLAINED, |p| ByPtr(p.explained.clone())).0.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn published() -> Published {
+        let scenario = ecs_sim::scenario::builtin_scenario("fargate-web-service").expect("a built-in scenario");
+        let view = Rc::new(ecs_sim::sim::Sim::new(&scenario, None).view());
+        let status = RunStatus {
+            now_ms: 0,
+            latest_ms: 0,
+            playing: true,
+            speed: 10,
+            behind: false,
+            generation: 0,
+            pending_calls: 0,
+            marks: Marks(Rc::from(Vec::new())),
+            trace_hash: Rc::from(view.trace_hash.as_str()),
+        };
+        let scenario = Rc::new(ScenarioInfo { id: None, name: String::new(), hint: String::new(), security_groups: vec![], vpc_id: String::new() });
+        Published { view, status, log: Rc::new(VecDeque::new()), scenario, banner: None, selection: Selection::None, explained: Rc::new(Explained::Nothing) }
+    }
+
+    fn snapshot(p: &Published) -> Snapshot {
+        Snapshot { status: p.status.clone(), view: p.view.clone(), log: p.log.clone(), explained: p.explained.clone() }
+    }
+
+    #[test]
+    fn an_action_reports_only_the_parts_it_changed() {
+        let mut p = published();
+        // The same status: nothing changed, nobody is told.
+        assert_eq!(p.reduce(Action::Tick(p.status.clone())), Parts::NONE);
+        let mut status = p.status.clone();
+        status.now_ms = 16;
+        assert_eq!(p.reduce(Action::Tick(status)), Parts::STATUS);
+        // A new log with the same view and status: the log only (a call that only reads).
+        let mut s = snapshot(&p);
+        s.log = Rc::new(VecDeque::new());
+        assert_eq!(p.reduce(Action::Publish(s)), Parts::LOG);
+        // A new view equal in value is still a new view: views are compared by pointer.
+        let mut s = snapshot(&p);
+        s.view = Rc::new((*p.view).clone());
+        assert_eq!(p.reduce(Action::Publish(s)), Parts::VIEW);
+        assert_eq!(p.reduce(Action::ShowBanner("x".into())), Parts::BANNER);
+        assert_eq!(p.reduce(Action::ShowBanner("x".into())), Parts::NONE);
+        assert_eq!(p.reduce(Action::DismissBanner), Parts::BANNER);
+        let explained = Rc::new(Explained::Service { name: "web".into(), placement: None });
+        assert_eq!(p.reduce(Action::Select(Selection::Service("web".into()), explained.clone())), Parts::SELECTION.and(Parts::EXPLAINED));
+        assert_eq!(p.reduce(Action::Select(Selection::Service("web".into()), explained)), Parts::NONE);
+    }
 }

@@ -229,3 +229,23 @@ pub fn run_task_outcome(out: &Value) -> Result<String, String> {
     let failures: Vec<String> = out["failures"].as_array().map(|f| f.iter().map(|x| format!("{} ({})", x["reason"].as_str().unwrap_or("?"), x["arn"].as_str().unwrap_or(""))).collect()).unwrap_or_default();
     if failures.is_empty() { Ok(format!("Started {started} task(s).")) } else { Err(format!("Started {started}; failures: {}", failures.join(", "))) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(provider: &str, base: &str, weight: &str) -> StrategyRow {
+        StrategyRow { provider: provider.into(), base: base.into(), weight: weight.into() }
+    }
+
+    #[test]
+    fn a_strategy_leaves_out_the_none_row_and_names_the_field_it_cannot_read() {
+        let providers = vec!["FARGATE".to_string(), "FARGATE_SPOT".to_string()];
+        let strategy = strategy_json(&[row("", "1", "1"), row("-", "0", "1")], &providers).unwrap();
+        assert_eq!(strategy, json!([{ "capacityProvider": "FARGATE", "base": 1, "weight": 1 }]));
+        assert_eq!(strategy_json(&[row("FARGATE", "0", "1"), row("FARGATE_SPOT", "0", "x")], &providers), Err("capacityProviderStrategy[1].weight must be a whole number (got 'x').".into()));
+        assert!(!places_on_ec2(STRATEGY, &[row("FARGATE_SPOT", "0", "1")], &providers));
+        assert!(places_on_ec2(STRATEGY, &[row("asg-cp", "0", "1")], &providers));
+        assert!(places_on_ec2("EC2", &[], &providers));
+    }
+}

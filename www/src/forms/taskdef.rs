@@ -186,3 +186,22 @@ pub fn registered_text(out: &Value) -> String {
     let td = &out["taskDefinition"];
     format!("Registered {}:{}.", td["family"].as_str().unwrap_or("?"), td["revision"])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_form_reads_back_the_json_it_writes_and_the_draft_validates() {
+        let form = TdForm { container_cpu: "128".into(), task_role: "arn:aws:iam::123456789012:role/app".into(), ..TdForm::default() };
+        assert_eq!(TdForm::from_json(&form.to_json(), &TdForm::default()), form);
+        let draft = TdDraft::default();
+        assert!(validate(&draft.json_text).is_empty(), "{:?}", validate(&draft.json_text));
+        let edited = Rc::new(draft).reduce(TdEdit::Field(|f, v| f.memory = v, "x".into()));
+        assert_eq!(edited.input().unwrap()["memory"], "x");
+        assert!(!validate(&edited.json_text).is_empty());
+        let typed = edited.reduce(TdEdit::Json("{ not json".into()));
+        assert_eq!(typed.form.memory, "x", "a JSON edit that does not parse leaves the form as it was");
+        assert!(typed.input().unwrap_err().starts_with("The JSON does not parse"));
+    }
+}
