@@ -178,7 +178,7 @@ fn task_definition_form() -> Html {
                     let name = taskdef::name(td);
                     let deregister = {
                         let (commands, result, name) = (commands.clone(), result.clone(), name.clone());
-                        Callback::from(move |_| result.set(Some(commands.dispatch("ecs:DeregisterTaskDefinition", serde_json::json!({ "taskDefinition": name })).map(|_| format!("Deregistered {name}.")))))
+                        Callback::from(move |_| result.set(Some(commands.dispatch("ecs:DeregisterTaskDefinition", taskdef::deregister_input(&name)).map(|_| format!("Deregistered {name}.")))))
                     };
                     let download = data_href(&td.json);
                     html! {

@@ -4,7 +4,6 @@
 
 use ecs_sim::placement::Explanation as PlacementExplanation;
 use ecs_sim::view::View;
-use serde_json::json;
 use yew::prelude::*;
 
 use crate::charts;
@@ -14,6 +13,7 @@ use crate::components::iam::TaskAccess;
 use crate::components::loadbalancing::{load_balancer_details, task_target_health, LoadBalancerCharts};
 use crate::components::scaling::ScalingCharts;
 use crate::driver::{use_commands, use_explained, use_playing, use_selection, use_view, use_view_select, Explained, Selection};
+use crate::forms::selection;
 use crate::render_count::use_render_count;
 use crate::text::{format_elapsed, short_id};
 
@@ -62,7 +62,7 @@ fn task_details(props: &IdProps) -> Html {
     };
     let stop = {
         let error = error.clone();
-        let input = json!({ "cluster": task.cluster, "task": task.arn, "reason": "Stopped from the playground" });
+        let input = selection::stop_task_input(&task.cluster, &task.arn);
         Callback::from(move |_| error.set(commands.dispatch("ecs:StopTask", input.clone()).err().map(Err)))
     };
     html! {
@@ -204,13 +204,13 @@ fn instance_details(props: &IdProps) -> Html {
             }
             <div class="actions">
                 if i.status.as_deref() == Some("ACTIVE") {
-                    <button type="button" onclick={act("ecs:UpdateContainerInstancesState", json!({ "cluster": cluster, "containerInstances": [arn], "status": "DRAINING" }))}>{ "Drain (DRAINING)" }</button>
+                    <button type="button" onclick={act("ecs:UpdateContainerInstancesState", selection::container_instance_state_input(&cluster, &arn, "DRAINING"))}>{ "Drain (DRAINING)" }</button>
                 }
                 if i.status.as_deref() == Some("DRAINING") {
-                    <button type="button" onclick={act("ecs:UpdateContainerInstancesState", json!({ "cluster": cluster, "containerInstances": [arn], "status": "ACTIVE" }))}>{ "Activate (ACTIVE)" }</button>
+                    <button type="button" onclick={act("ecs:UpdateContainerInstancesState", selection::container_instance_state_input(&cluster, &arn, "ACTIVE"))}>{ "Activate (ACTIVE)" }</button>
                 }
                 if i.ec2_state == "running" || i.ec2_state == "pending" {
-                    <button type="button" class="danger" onclick={act("ec2:TerminateInstances", json!({ "InstanceIds": [i.ec2_instance_id] }))}>{ "Terminate (ec2:TerminateInstances)" }</button>
+                    <button type="button" class="danger" onclick={act("ec2:TerminateInstances", selection::terminate_input(&i.ec2_instance_id))}>{ "Terminate (ec2:TerminateInstances)" }</button>
                 }
             </div>
             { outcome(&error) }

@@ -8,6 +8,7 @@ pub mod console;
 pub mod iam;
 pub mod loadbalancing;
 pub mod scaling;
+pub mod selection;
 pub mod service;
 pub mod storage;
 pub mod taskdef;

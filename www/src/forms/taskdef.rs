@@ -181,6 +181,11 @@ pub fn name(td: &TaskDefinitionView) -> String {
     format!("{}:{}", td.family, td.revision)
 }
 
+/// DeregisterTaskDefinition of `family:revision`.
+pub fn deregister_input(name: &str) -> Value {
+    json!({ "taskDefinition": name })
+}
+
 /// What RegisterTaskDefinition's answer says was registered.
 pub fn registered_text(out: &Value) -> String {
     let td = &out["taskDefinition"];
