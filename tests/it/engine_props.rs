@@ -346,7 +346,7 @@ fn junk(rng: &mut Prng, depth: u32) -> Value {
 fn no_call_input_panics() {
     let mut rng = Prng::new(5);
     // Every call the app's API console offers: ECS, EC2, FIS, IAM, EFS, Elastic Load Balancing, scaling, sim.
-    let all_calls: Vec<&str> = ecs_sim::sim::known_calls().collect();
+    let all_calls: Vec<&str> = ecs_sim::api::calls::known_calls().collect();
     for case in 0..40 {
         // A populated world (the binpack scenario at 3 minutes, or a cluster growing through a capacity
         // provider at 7 minutes, with tasks waiting for capacity), then junk calls interleaved with valid ones.
@@ -355,7 +355,7 @@ fn no_call_input_panics() {
         for _ in 0..150 {
             let call = match rng.below(20) {
                 0 => "ecs:NoSuchCall".to_string(),
-                1..=4 => pick(&mut rng, ecs_sim::scaling::SCALING_CALLS).to_string(),
+                1..=4 => pick(&mut rng, &ecs_sim::api::calls::calls_of(ecs_sim::api::calls::Handler::Scaling).collect::<Vec<_>>()).to_string(),
                 _ => pick(&mut rng, &all_calls).to_string(),
             };
             let input = if rng.chance(1, 10) { junk(&mut rng, 4) } else { Value::Object(junk(&mut rng, 0).as_object().cloned().unwrap_or_default()) };
@@ -380,10 +380,10 @@ fn no_call_input_panics() {
 #[test]
 fn every_listed_call_is_answered_and_only_those() {
     let mut sim = run_scenario("binpack-vs-spread", None, "3m");
-    let all: Vec<&str> = ecs_sim::sim::known_calls().collect();
+    let all: Vec<&str> = ecs_sim::api::calls::known_calls().collect();
     assert!(all.len() > 100, "{} calls listed", all.len());
     for call in &all {
-        assert!(ecs_sim::sim::is_known_call(call), "{call}");
+        assert!(ecs_sim::api::calls::is_known_call(call), "{call}");
         // An empty input is refused or answered by the call itself, never as an unknown operation.
         if let Err(error) = sim.call(call, serde_json::json!({})) {
             assert_ne!(error.code, "UnknownOperationException", "{call}");
@@ -399,15 +399,15 @@ fn every_listed_call_is_answered_and_only_those() {
         }
         (describe, sim.n_events_processed())
     };
-    for call in all.iter().filter(|c| ecs_sim::sim::is_read_only_call(c)) {
+    for call in all.iter().filter(|c| ecs_sim::api::calls::is_read_only_call(c)) {
         let before = state(&sim);
         for input in [serde_json::json!({}), serde_json::json!({ "cluster": "demo" })] {
             let _ = sim.call(call, input);
         }
         assert!(state(&sim) == before, "{call} changed the run");
     }
-    assert!(ecs_sim::sim::is_read_only_call("ecs:DescribeServices") && ecs_sim::sim::is_read_only_call("cloudwatch:GetMetricStatistics"));
-    assert!(!ecs_sim::sim::is_read_only_call("ecs:UpdateService") && !ecs_sim::sim::is_read_only_call("sim:SetLoad"));
+    assert!(ecs_sim::api::calls::is_read_only_call("ecs:DescribeServices") && ecs_sim::api::calls::is_read_only_call("cloudwatch:GetMetricStatistics"));
+    assert!(!ecs_sim::api::calls::is_read_only_call("ecs:UpdateService") && !ecs_sim::api::calls::is_read_only_call("sim:SetLoad"));
     let error = sim.call("ecs:DescribeEverything", serde_json::json!({})).expect_err("an unknown call");
     assert_eq!(error.code, "UnknownOperationException");
 }

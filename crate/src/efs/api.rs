@@ -38,10 +38,7 @@ fn incorrect_state(id: &str, state: LifeCycle) -> ApiError {
 
 /// `"1 validation error detected: ..."`: the AWS service-side validation wording, [UNVERIFIED] for EFS.
 fn enum_error(value: &str, member: &str, allowed: &[&str]) -> ApiError {
-    bad_request(format!(
-        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-        allowed.join(", ")
-    ))
+    bad_request(crate::api::texts::not_in_enum(value, member, allowed))
 }
 
 fn opt_str<'a>(input: &'a Value, name: &str) -> Result<Option<&'a str>, ApiError> {

@@ -33,19 +33,6 @@ pub use mount::{
 };
 pub use volumes::{local_volumes_from_taskdef, LocalVolume, LocalVolumeKind, VolumeError, VolumeStore};
 
-/// Every EFS call [`EfsState::handle`] understands (for the engine's list of known calls).
-pub const EFS_CALLS: &[&str] = &[
-    "efs:CreateFileSystem",
-    "efs:DescribeFileSystems",
-    "efs:DeleteFileSystem",
-    "efs:CreateMountTarget",
-    "efs:DescribeMountTargets",
-    "efs:DeleteMountTarget",
-    "efs:CreateAccessPoint",
-    "efs:DescribeAccessPoints",
-    "efs:DeleteAccessPoint",
-];
-
 /// The NFS port a mount target listens on (EFSUG accessing-fs-create-security-groups.md).
 pub const NFS_PORT: u16 = 2049;
 
@@ -234,9 +221,9 @@ impl EfsState {
         }
     }
 
-    /// Handles an `efs:*` call. `None` when `call` is not one of [`EFS_CALLS`].
+    /// Handles an `efs:*` call. `None` when the call table does not route `call` here.
     pub fn handle(&mut self, call: &str, input: &Value, ctx: &EfsContext) -> Option<ApiResult> {
-        if !EFS_CALLS.contains(&call) {
+        if !crate::api::calls::handled_by(call, crate::api::calls::Handler::Efs) {
             return None;
         }
         self.set_network(ctx);

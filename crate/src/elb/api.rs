@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::ids::{dec10, hex16};
 use super::rules::{parse_actions, parse_conditions, validation};
 use super::*;
-use crate::api::{str_field as s, string_list as list, ApiError};
+use crate::api::{str_field as s, string_list as list, texts, ApiError};
 
 fn u(v: &Value, k: &str) -> Option<u64> {
     v.get(k).and_then(|x| x.as_u64().or_else(|| x.as_str().and_then(|s| s.parse().ok())))
@@ -29,10 +29,7 @@ fn rule_not_found() -> ApiError {
     ApiError::new("RuleNotFound", "One or more rules not found") // [UNVERIFIED] text
 }
 fn enum_err(value: &str, member: &str, allowed: &[&str]) -> ApiError {
-    validation(format!(
-        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-        allowed.join(", ")
-    ))
+    validation(texts::not_in_enum(value, member, allowed))
 }
 fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.len() <= 32 && !name.starts_with('-') && !name.ends_with('-') && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -420,7 +417,7 @@ fn create_tg(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
     }
     let port = u(input, "Port").ok_or_else(|| validation("A port must be specified"))?; // [UNVERIFIED]
     if !(1..=65535).contains(&port) {
-        return Err(validation("1 validation error detected: Value at 'port' failed to satisfy constraint: Member must have value less than or equal to 65535"));
+        return Err(validation(texts::above_max(texts::Shown::Omitted, "port", 65535)));
     }
     let vpc = s(input, "VpcId").ok_or_else(|| validation("A VPC ID must be specified"))?.to_string(); // [UNVERIFIED]
     let l7 = protocol == "HTTP" || protocol == "HTTPS";
@@ -792,10 +789,12 @@ fn create_rule(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult 
     }
     let priority = u(input, "Priority").ok_or_else(|| validation("A rule priority must be specified"))?; // [UNVERIFIED]
     if !(1..=50_000).contains(&priority) {
-        return Err(validation(format!(
-            "1 validation error detected: Value '{priority}' at 'priority' failed to satisfy constraint: Member must have value {}",
-            if priority == 0 { "greater than or equal to 1" } else { "less than or equal to 50000" }
-        )));
+        let shown = priority.to_string();
+        return Err(validation(if priority == 0 {
+            texts::below_min(texts::Shown::Value(&shown), "priority", 1)
+        } else {
+            texts::above_max(texts::Shown::Value(&shown), "priority", 50_000)
+        }));
     }
     let conditions = parse_conditions(input.get("Conditions"))?;
     if conditions.is_empty() {

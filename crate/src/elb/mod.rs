@@ -6,7 +6,7 @@
 //! metric output), randomness only from the caller's seeded [`crate::rng::Prng`].
 //!
 //! Wiring (for the engine):
-//! - route every `elasticloadbalancing:*` call in [`ELB_CALLS`] to [`ElbState::handle`];
+//! - route every `elasticloadbalancing:*` call the call table routes here to [`ElbState::handle`];
 //! - a task entering ACTIVATING: [`ElbState::register_target`] per load balancer of its service;
 //!   DEACTIVATING: [`ElbState::deregister_target`]; when [`StepReport::removed`] lists it, draining is over;
 //! - feed the task's behaviour and capacity with [`ElbState::set_target_behavior`] / [`ElbState::set_target_capacity`];
@@ -29,32 +29,6 @@ use crate::api::ApiResult;
 
 pub use rules::{choose_actions, glob_match, parse_cidr, parse_ipv4, Action, Condition, RequestView};
 pub use traffic::{HealthTransition, MetricPoint, RemovedTarget, StepReport, TargetShare, TrafficTotals, METRIC_MINUTES};
-
-/// Every call [`ElbState::handle`] understands.
-pub const ELB_CALLS: &[&str] = &[
-    "elasticloadbalancing:CreateLoadBalancer",
-    "elasticloadbalancing:DescribeLoadBalancers",
-    "elasticloadbalancing:DeleteLoadBalancer",
-    "elasticloadbalancing:CreateTargetGroup",
-    "elasticloadbalancing:DescribeTargetGroups",
-    "elasticloadbalancing:ModifyTargetGroup",
-    "elasticloadbalancing:DeleteTargetGroup",
-    "elasticloadbalancing:ModifyTargetGroupAttributes",
-    "elasticloadbalancing:DescribeTargetGroupAttributes",
-    "elasticloadbalancing:CreateListener",
-    "elasticloadbalancing:DescribeListeners",
-    "elasticloadbalancing:DeleteListener",
-    "elasticloadbalancing:CreateRule",
-    "elasticloadbalancing:DescribeRules",
-    "elasticloadbalancing:DeleteRule",
-    "elasticloadbalancing:SetRulePriorities",
-    "elasticloadbalancing:RegisterTargets",
-    "elasticloadbalancing:DeregisterTargets",
-    "elasticloadbalancing:DescribeTargetHealth",
-    "elasticloadbalancing:RegisterInstancesWithLoadBalancer",
-    "elasticloadbalancing:DeregisterInstancesFromLoadBalancer",
-    "elasticloadbalancing:DescribeInstanceHealth",
-];
 
 /// What an ELB call needs to know about the world.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -417,9 +391,9 @@ impl ElbState {
         }
     }
 
-    /// Handles an `elasticloadbalancing:*` call. `None` when `call` is not in [`ELB_CALLS`].
+    /// Handles an `elasticloadbalancing:*` call. `None` when the call table does not route `call` here.
     pub fn handle(&mut self, call: &str, input: &Value, ctx: &ElbContext) -> Option<ApiResult> {
-        if !ELB_CALLS.contains(&call) {
+        if !crate::api::calls::handled_by(call, crate::api::calls::Handler::Elb) {
             return None;
         }
         if !input.is_object() {

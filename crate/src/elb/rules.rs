@@ -300,10 +300,8 @@ pub(crate) fn parse_actions(v: Option<&Value>, member: &str, tg_exists: &dyn Fn(
                 let cfg = a.get("RedirectConfig").cloned().unwrap_or(Value::Null);
                 let status = cfg.get("StatusCode").and_then(Value::as_str).unwrap_or("").to_string();
                 if status != "HTTP_301" && status != "HTTP_302" {
-                    return Err(validation(format!(
-                        "1 validation error detected: Value '{status}' at '{member}.{}.member.redirectConfig.statusCode' failed to satisfy constraint: Member must satisfy enum value set: [HTTP_301, HTTP_302]",
-                        i + 1
-                    )));
+                    let path = format!("{member}.{}.member.redirectConfig.statusCode", i + 1);
+                    return Err(validation(crate::api::texts::not_in_enum(&status, &path, &["HTTP_301", "HTTP_302"])));
                 }
                 Action::Redirect { config: cfg, status }
             }
@@ -320,10 +318,12 @@ pub(crate) fn parse_actions(v: Option<&Value>, member: &str, tg_exists: &dyn Fn(
                 }
             }
             other => {
-                return Err(validation(format!(
-                    "1 validation error detected: Value '{other}' at '{member}.{}.member.type' failed to satisfy constraint: Member must satisfy enum value set: [forward, authenticate-oidc, authenticate-cognito, redirect, fixed-response]",
-                    i + 1
-                )))
+                let path = format!("{member}.{}.member.type", i + 1);
+                return Err(validation(crate::api::texts::not_in_enum(
+                    other,
+                    &path,
+                    &["forward", "authenticate-oidc", "authenticate-cognito", "redirect", "fixed-response"],
+                )));
             }
         };
         out.push(action);

@@ -15,49 +15,16 @@ use serde_json::{json, Map, Value};
 use super::managed;
 use super::policy::{parse_policy, PolicyKind};
 use super::{CustomerPolicy, IamState, InlinePolicy, Parameter, Role, Secret};
-use crate::api::{ApiError, ApiResult};
-
-/// Every call [`IamState::handle`] answers.
-pub const IAM_CALLS: &[&str] = &[
-    "iam:CreateRole",
-    "iam:GetRole",
-    "iam:ListRoles",
-    "iam:DeleteRole",
-    "iam:AttachRolePolicy",
-    "iam:DetachRolePolicy",
-    "iam:PutRolePolicy",
-    "iam:GetRolePolicy",
-    "iam:DeleteRolePolicy",
-    "iam:CreatePolicy",
-    "iam:ListAttachedRolePolicies",
-    "iam:ListRolePolicies",
-    "iam:CreateInstanceProfile",
-    "iam:AddRoleToInstanceProfile",
-    "iam:RemoveRoleFromInstanceProfile",
-    "iam:GetInstanceProfile",
-    "secretsmanager:CreateSecret",
-    "secretsmanager:GetSecretValue",
-    "ssm:PutParameter",
-    "ssm:GetParameter",
-    "ssm:GetParameters",
-];
+use crate::api::{texts, ApiError, ApiResult};
 
 /// Managed policies one role may have attached (IAM quota "Managed policies attached to an IAM role", default 10).
 pub const MAX_ATTACHED_POLICIES: usize = 10;
-
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
-}
 
 /// AWS's generic validation message for a missing member.
 fn missing(code: &'static str, name: &str) -> ApiError {
     ApiError::new(
         code,
-        format!("1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null", lower_first(name)),
+        texts::required(&texts::member_path(name)),
     )
 }
 
@@ -66,10 +33,7 @@ fn required<'a>(input: &'a Value, name: &str, code: &'static str) -> Result<&'a 
         Some(Value::String(s)) if !s.is_empty() => Ok(s),
         Some(Value::String(_)) => Err(ApiError::new(
             code,
-            format!(
-                "1 validation error detected: Value '' at '{}' failed to satisfy constraint: Member must have length greater than or equal to 1",
-                lower_first(name)
-            ),
+            texts::too_short("", &texts::member_path(name), 1),
         )),
         None | Some(Value::Null) => Err(missing(code, name)),
         Some(_) => Err(ApiError::new(code, format!("{name} must be a string."))),
@@ -92,19 +56,13 @@ fn check_iam_name(value: &str, member: &str, max: usize) -> Result<(), ApiError>
     if !ok_chars {
         return Err(ApiError::new(
             IAM_VALIDATION,
-            format!(
-                "1 validation error detected: Value '{value}' at '{}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
-                lower_first(member)
-            ),
+            texts::pattern_mismatch(value, &texts::member_path(member), "[\\w+=,.@-]+"),
         ));
     }
     if value.chars().count() > max {
         return Err(ApiError::new(
             IAM_VALIDATION,
-            format!(
-                "1 validation error detected: Value '{value}' at '{}' failed to satisfy constraint: Member must have length less than or equal to {max}",
-                lower_first(member)
-            ),
+            texts::too_long(value, &texts::member_path(member), max as u64),
         ));
     }
     Ok(())
@@ -166,7 +124,7 @@ fn policy_json(p: &CustomerPolicy) -> Value {
 impl IamState {
     /// Answers an IAM, Secrets Manager or SSM call; `None` when `call` is none of them.
     pub fn handle(&mut self, call: &str, input: &Value, now_iso: &str) -> Option<ApiResult> {
-        if !IAM_CALLS.contains(&call) {
+        if !crate::api::calls::handled_by(call, crate::api::calls::Handler::Iam) {
             return None;
         }
         if !input.is_object() {
@@ -519,7 +477,7 @@ impl IamState {
         if !matches!(kind.as_str(), "String" | "StringList" | "SecureString") {
             return Err(ApiError::new(
                 CODE,
-                format!("1 validation error detected: Value '{kind}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]"),
+                texts::not_in_enum(&kind, "type", &["SecureString", "StringList", "String"]),
             ));
         }
         let name_ok = name.len() <= 1011 && name.chars().all(|c| c.is_ascii_alphanumeric() || "/_.-".contains(c));

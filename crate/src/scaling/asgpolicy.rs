@@ -18,7 +18,10 @@ use super::{ScalingContext, ScalingState, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAP
 use crate::api::{ApiError, ApiResult};
 
 /// The calls of this module.
-pub const ASG_POLICY_CALLS: &[&str] = &["autoscaling:PutScalingPolicy", "autoscaling:DescribePolicies", "autoscaling:DeletePolicy", "autoscaling:DescribeScalingActivities"];
+/// Whether `call` is one of the EC2 Auto Scaling policy calls this module answers.
+pub(crate) fn is_asg_policy_call(call: &str) -> bool {
+    matches!(call, "autoscaling:PutScalingPolicy" | "autoscaling:DescribePolicies" | "autoscaling:DeletePolicy" | "autoscaling:DescribeScalingActivities")
+}
 
 /// Activities kept per account (AWS keeps six weeks; the playground the newest 1,000).
 const MAX_ACTIVITIES: usize = 1000;
@@ -129,8 +132,8 @@ impl ScalingState {
     }
 
     fn put_asg_policy(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let asg = opt_str(input, "AutoScalingGroupName").filter(|n| !n.is_empty()).ok_or_else(|| invalid("1 validation error detected: Value null at 'autoScalingGroupName' failed to satisfy constraint: Member must not be null".into()))?;
-        let name = opt_str(input, "PolicyName").filter(|n| !n.is_empty()).ok_or_else(|| invalid("1 validation error detected: Value null at 'policyName' failed to satisfy constraint: Member must not be null".into()))?;
+        let asg = opt_str(input, "AutoScalingGroupName").filter(|n| !n.is_empty()).ok_or_else(|| invalid(crate::api::texts::required("autoScalingGroupName")))?;
+        let name = opt_str(input, "PolicyName").filter(|n| !n.is_empty()).ok_or_else(|| invalid(crate::api::texts::required("policyName")))?;
         if !self.asgs.contains_key(asg) {
             return Err(invalid(format!("AutoScalingGroup name not found - AutoScalingGroup '{asg}' not found")));
         }

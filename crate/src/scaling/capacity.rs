@@ -341,7 +341,7 @@ impl ScalingState {
     }
 
     fn create_asg(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let name = opt_str(input, "AutoScalingGroupName").filter(|n| !n.is_empty()).ok_or_else(|| asg_validation("1 validation error detected: Value null at 'autoScalingGroupName' failed to satisfy constraint: Member must not be null".into()))?;
+        let name = opt_str(input, "AutoScalingGroupName").filter(|n| !n.is_empty()).ok_or_else(|| asg_validation(crate::api::texts::required("autoScalingGroupName")))?;
         if self.asgs.contains_key(name) {
             return Err(ApiError::new("AlreadyExists", format!("AutoScalingGroup by this name already exists - A group with the name {name} already exists")));
         }

@@ -4,7 +4,7 @@
 //! counter, times given by the engine.
 //!
 //! Wiring (for the engine):
-//! - route every call in [`SCALING_CALLS`] to [`ScalingState::handle`] (`None` for anything else);
+//! - route every call the call table gives scaling to [`ScalingState::handle`] (`None` for anything else);
 //! - once per simulated minute call [`ScalingState::tick`] with a [`MinuteReport`] (metric samples,
 //!   service desired/running counts, per capacity provider its instances and waiting tasks);
 //! - after every `handle` and `tick`, drain [`ScalingState::take_actions`] and carry them out
@@ -35,7 +35,8 @@ pub use appscaling::{
     ScheduledAction, StepAdjustment, StepConfig, TargetTrackingConfig, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET,
     DEFAULT_COOLDOWN_S, ECS_DIMENSION,
 };
-pub use asgpolicy::{AsgActivity, AsgPolicy, AsgPolicyKind, ASG_POLICY_CALLS};
+pub use asgpolicy::{AsgActivity, AsgPolicy, AsgPolicyKind};
+use asgpolicy::is_asg_policy_call;
 pub use capacity::{
     capacity_provider_reservation, instances_needed, parse_strategy, scale_in_step, scale_out_step, split_by_strategy, strategy_json, AsgInstance, AutoScalingGroup,
     CapacityProvider, ClusterProviders, InstanceCapacity, LaunchTemplate, ManagedScaling, ProviderReport, StrategyItem, TaskDemand, FARGATE, FARGATE_SPOT,
@@ -51,38 +52,6 @@ pub use util::{milli_text, reason_time};
 
 /// Minutes of desired and running counts kept per scalable target (three hours).
 pub const HISTORY_MINUTES: usize = 180;
-
-/// Every call [`ScalingState::handle`] understands.
-pub const SCALING_CALLS: &[&str] = &[
-    "application-autoscaling:RegisterScalableTarget",
-    "application-autoscaling:DeregisterScalableTarget",
-    "application-autoscaling:DescribeScalableTargets",
-    "application-autoscaling:PutScalingPolicy",
-    "application-autoscaling:DescribeScalingPolicies",
-    "application-autoscaling:DeleteScalingPolicy",
-    "application-autoscaling:PutScheduledAction",
-    "application-autoscaling:DescribeScheduledActions",
-    "application-autoscaling:DeleteScheduledAction",
-    "application-autoscaling:DescribeScalingActivities",
-    "cloudwatch:PutMetricAlarm",
-    "cloudwatch:DescribeAlarms",
-    "cloudwatch:DeleteAlarms",
-    "cloudwatch:PutMetricData",
-    "cloudwatch:GetMetricStatistics",
-    "cloudwatch:ListMetrics",
-    "ec2:CreateLaunchTemplate",
-    "autoscaling:CreateAutoScalingGroup",
-    "autoscaling:SetDesiredCapacity",
-    "autoscaling:DescribeAutoScalingGroups",
-    "autoscaling:SetInstanceProtection",
-    "autoscaling:PutScalingPolicy",
-    "autoscaling:DescribePolicies",
-    "autoscaling:DeletePolicy",
-    "autoscaling:DescribeScalingActivities",
-    "ecs:CreateCapacityProvider",
-    "ecs:PutClusterCapacityProviders",
-    "ecs:DescribeCapacityProviders",
-];
 
 /// An ECS service as the engine sees it now.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -191,15 +160,15 @@ impl ScalingState {
         self.counter
     }
 
-    /// Handles a call of [`SCALING_CALLS`]; `None` for anything else.
+    /// Handles a call the call table routes to scaling; `None` for anything else.
     pub fn handle(&mut self, call: &str, input: &Value, ctx: &ScalingContext) -> Option<ApiResult> {
-        if !SCALING_CALLS.contains(&call) {
+        if !crate::api::calls::handled_by(call, crate::api::calls::Handler::Scaling) {
             return None;
         }
         if !input.is_object() {
             return Some(Err(ApiError::new("ValidationException", "The request input must be a JSON object.")));
         }
-        Some(if ASG_POLICY_CALLS.contains(&call) {
+        Some(if is_asg_policy_call(call) {
             self.asg_policy_handle(call, input, ctx)
         } else if call.starts_with("application-autoscaling:") {
             self.aas_handle(call, input, ctx)

@@ -425,7 +425,7 @@ fn never_panics_on_odd_input() {
     let c = ctx(0, 1);
     let odd = [json!(null), json!([]), json!({"ServiceNamespace": 5}), json!({"ServiceNamespace": "ecs", "ResourceId": "service//", "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": -1}),
         json!({"capacityProviders": "x", "cluster": "demo", "defaultCapacityProviderStrategy": [{"weight": 1e300}]}), json!({"Schedule": "cron(99 99 * * ? *)"}), json!({"StepScalingPolicyConfiguration": {"StepAdjustments": [{}]}})];
-    for call in SCALING_CALLS {
+    for call in crate::api::calls::calls_of(crate::api::calls::Handler::Scaling) {
         for input in &odd {
             let _ = s.handle(call, input, &c);
         }

@@ -18,11 +18,6 @@ use serde_json::Value;
 use super::*;
 use crate::scaling::{MetricKey, MinuteReport, Sample, ScalingAction, ScalingContext, ServiceStatus};
 
-/// The calls of the scaling model that the engine accepts now.
-pub fn is_wired_scaling_call(call: &str) -> bool {
-    crate::scaling::SCALING_CALLS.contains(&call)
-}
-
 impl Sim {
     pub(crate) fn scaling_context(&self) -> ScalingContext {
         let mut running_by_service: Table<ServiceKey, u32> = Table::new();
@@ -50,14 +45,12 @@ impl Sim {
         }
     }
 
-    pub(crate) fn handle_scaling_call(&mut self, call: &str, input: &Value) -> Option<ApiResult> {
-        if !is_wired_scaling_call(call) {
-            return None;
-        }
+    /// Answers a call the call table routes to scaling, then carries out what it queued.
+    pub(crate) fn scaling_call(&mut self, call: &str, input: &Value) -> ApiResult {
         let context = self.scaling_context();
-        let result = self.scaling.handle(call, input, &context)?;
+        let answer = self.scaling.handle(call, input, &context).unwrap_or_else(|| Err(super::dispatch::unknown_call(call)));
         self.apply_scaling_actions();
-        Some(result)
+        answer
     }
 
     /// Once a minute: publish the minute's `AWS/ECS`, `ECS/ContainerInsights` and `AWS/ApplicationELB`

@@ -9,83 +9,21 @@ use crate::catalog;
 use crate::placement::{BinpackField, Constraint, NodeStatus, Strategy};
 use crate::taskdef;
 
-/// Every call the engine understands.
-pub const KNOWN_CALLS: &[&str] = &[
-    "ecs:CreateCluster",
-    "ecs:DeleteCluster",
-    "ecs:DescribeClusters",
-    "ecs:ListClusters",
-    "ecs:UpdateClusterSettings",
-    "ecs:RegisterTaskDefinition",
-    "ecs:DeregisterTaskDefinition",
-    "ecs:DescribeTaskDefinition",
-    "ecs:ListTaskDefinitions",
-    "ecs:ListTaskDefinitionFamilies",
-    "ecs:RunTask",
-    "ecs:StopTask",
-    "ecs:DescribeTasks",
-    "ecs:ListTasks",
-    "ecs:CreateService",
-    "ecs:UpdateService",
-    "ecs:DeleteService",
-    "ecs:DescribeServices",
-    "ecs:ListServices",
-    "ecs:ListContainerInstances",
-    "ecs:DescribeContainerInstances",
-    "ecs:UpdateContainerInstancesState",
-    "ecs:DeregisterContainerInstance",
-    "ecs:PutAttributes",
-    "ecs:DeleteAttributes",
-    "ecs:ListAttributes",
-    "ec2:RunInstances",
-    "ec2:TerminateInstances",
-    "ec2:DescribeInstances",
-    "fis:aws:ec2:terminate-instances",
-    "fis:aws:ecs:stop-task",
-    "fis:aws:ecs:drain-container-instances",
-    "sim:SetImageBehavior",
-    "sim:SetTimings",
-    "sim:TaskCall",
-    "sim:WriteFile",
-    "sim:ReadFile",
-    "sim:SetLoad",
-    "sim:SetTargetBehavior",
-    "sim:InterruptSpotTasks",
-    "sim:SetFargateSpotCapacity",
-    "sim:DescribeCost",
-    "fis:aws:network:disrupt-connectivity",
-];
-
 /// Load balancer health checks and traffic advance in steps of this length.
 pub const ELB_STEP_MS: u64 = 15_000;
 
-/// Whether the engine understands a call (ECS, EC2, FIS and `sim:` calls, or IAM, Secrets Manager and SSM).
-pub fn is_known_call(call: &str) -> bool {
-    KNOWN_CALLS.contains(&call) || crate::iam::calls::IAM_CALLS.contains(&call) || crate::efs::EFS_CALLS.contains(&call) || crate::elb::ELB_CALLS.contains(&call) || super::autoscaling::is_wired_scaling_call(call)
-}
-
-/// Every call the playground answers, service by service (the app's API console offers them).
-pub fn known_calls() -> impl Iterator<Item = &'static str> {
-    let services = [KNOWN_CALLS, crate::iam::calls::IAM_CALLS, crate::efs::EFS_CALLS, crate::elb::ELB_CALLS, crate::scaling::SCALING_CALLS];
-    services.into_iter().flatten().copied()
-}
-
-/// Whether `call` only reads (AWS's Describe*, List* and Get* operations): in a rewound run such a call
-/// leaves the run's course as it was.
-pub fn is_read_only_call(call: &str) -> bool {
-    let operation = call.rsplit(':').next().unwrap_or(call);
-    ["Describe", "List", "Get"].iter().any(|verb| operation.starts_with(verb))
-}
-
 pub(crate) use crate::api::{str_field, string_list};
+
+/// DescribeClusters' `include` values (API model, ClusterField).
+const CLUSTER_FIELDS: [&str; 5] = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"];
 
 fn require_str<'a>(input: &'a Value, name: &str) -> Result<&'a str, ApiError> {
     match input.get(name) {
         Some(Value::String(s)) if !s.is_empty() => Ok(s),
         Some(Value::String(_)) | None | Some(Value::Null) => {
-            Err(ApiError::invalid_parameter(format!("{name} can not be blank.")))
+            Err(ApiError::invalid_parameter(crate::api::texts::blank(name)))
         }
-        Some(_) => Err(ApiError::invalid_parameter(format!("{name} must be a string."))),
+        Some(_) => Err(ApiError::invalid_parameter(crate::api::texts::not_a_string(name))),
     }
 }
 
@@ -95,7 +33,7 @@ fn u64_field(input: &Value, name: &str) -> Result<Option<u64>, ApiError> {
         Some(v) => v
             .as_u64()
             .map(Some)
-            .ok_or_else(|| ApiError::invalid_parameter(format!("{name} must be a non-negative integer."))),
+            .ok_or_else(|| ApiError::invalid_parameter(crate::api::texts::not_a_non_negative_integer(name))),
     }
 }
 
@@ -123,10 +61,8 @@ fn container_insights_setting(input: &Value) -> Result<Option<&'static str>, Api
         match str_field(item, "name") {
             Some("containerInsights") => {}
             Some(other) => {
-                return Err(ApiError::invalid_parameter(format!(
-                    "1 validation error detected: Value '{other}' at 'settings.{}.member.name' failed to satisfy constraint: Member must satisfy enum value set: [containerInsights]",
-                    i + 1
-                )))
+                let path = format!("settings.{}.member.name", i + 1);
+                return Err(ApiError::invalid_parameter(crate::api::texts::not_in_enum(other, &path, &["containerInsights"])));
             }
             None => return Err(ApiError::invalid_parameter("Invalid setting 'name'")),
         }
@@ -142,47 +78,9 @@ fn container_insights_setting(input: &Value) -> Result<Option<&'static str>, Api
 }
 
 impl Sim {
-    pub(crate) fn apply_call(&mut self, call: &str, input: Value) -> ApiResult {
-        self.trace.write_str(call);
-        self.trace.write_str(&input.to_string());
-        self.trace.end_record();
-        self.log_entry(LogKind::Call, call.to_string(), String::new(), Some(input.clone()));
-        if !input.is_object() {
-            return self.error(call, ApiError::invalid_parameter("The request input must be a JSON object."));
-        }
-        let now_iso = self.iso_time(self.now);
-        if let Some(result) = self.handle_scaling_call(call, &input) {
-            return match result {
-                Ok(output) => Ok(output),
-                Err(error) => self.error(call, error),
-            };
-        }
-        let elb_context = self.elb_context();
-        if let Some(result) = self.elb.handle(call, &input, &elb_context) {
-            if result.is_ok() && self.elb_window_start.is_none() && !self.elb.load_balancers.is_empty() {
-                // Health checks and traffic run in fixed steps once a load balancer exists.
-                self.elb_window_start = Some(self.now);
-                self.schedule(self.now.plus_ms(ELB_STEP_MS), Ev::ElbStep);
-            }
-            return match result {
-                Ok(output) => Ok(output),
-                Err(error) => self.error(call, error),
-            };
-        }
-        let efs_context = self.efs_context();
-        if let Some(result) = self.efs.handle(call, &input, &efs_context) {
-            return match result {
-                Ok(output) => Ok(output),
-                Err(error) => self.error(call, error),
-            };
-        }
-        if let Some(result) = self.iam.handle(call, &input, &now_iso) {
-            return match result {
-                Ok(output) => Ok(output),
-                Err(error) => self.error(call, error),
-            };
-        }
-        let result = match call {
+    /// Answers a call the call table routes to the engine (ECS, EC2 instances, FIS actions, `sim:` calls).
+    pub(crate) fn engine_call(&mut self, call: &str, input: &Value) -> ApiResult {
+        match call {
             "ecs:CreateCluster" => self.create_cluster(&input),
             "ecs:DeleteCluster" => self.delete_cluster(&input),
             "ecs:DescribeClusters" => self.describe_clusters(&input),
@@ -229,14 +127,7 @@ impl Sim {
             "fis:aws:network:disrupt-connectivity" => self.fis_disrupt_connectivity(&input),
             "sim:WriteFile" => self.file_call(&input, true),
             "sim:ReadFile" => self.file_call(&input, false),
-            _ => Err(ApiError::new(
-                "UnknownOperationException",
-                format!("The playground does not know the call '{call}'. Calls are written service:Operation, for example ecs:RunTask."),
-            )),
-        };
-        match result {
-            Ok(output) => Ok(output),
-            Err(error) => self.error(call, error),
+            _ => Err(super::dispatch::unknown_call(call)),
         }
     }
 
@@ -325,10 +216,8 @@ impl Sim {
         // `include` (ClusterField): the settings only when SETTINGS is asked for, as AWS answers. The
         // validation text of a bad field is the AWS list-of-enum wording, [UNVERIFIED] for ECS.
         let include = string_list(input, "include");
-        if let Some(bad) = include.iter().find(|f| !["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"].contains(&f.as_str())) {
-            return Err(ApiError::invalid_parameter(format!(
-                "1 validation error detected: Value '[{bad}]' at 'include' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [ATTACHMENTS, CONFIGURATIONS, SETTINGS, STATISTICS, TAGS]]"
-            )));
+        if let Some(bad) = include.iter().find(|f| !CLUSTER_FIELDS.contains(&f.as_str())) {
+            return Err(ApiError::invalid_parameter(crate::api::texts::list_item_not_in_enum(bad, "include", &CLUSTER_FIELDS)));
         }
         let settings = include.iter().any(|f| f == "SETTINGS");
         let mut clusters = Vec::new();
@@ -1137,7 +1026,7 @@ pub(crate) fn parse_strategies(value: Option<&Value>) -> Result<Vec<Strategy>, A
             },
             "spread" => match field {
                 Some(f) if !f.is_empty() => Strategy::Spread(f.to_string()),
-                _ => return Err(ApiError::invalid_parameter("Spread field can not be blank.")),
+                _ => return Err(ApiError::invalid_parameter(crate::api::texts::blank("Spread field"))),
             },
             other => return Err(ApiError::invalid_parameter(format!("Invalid placement strategy type '{other}'. Valid values are [random, spread, binpack]."))),
         });

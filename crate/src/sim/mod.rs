@@ -12,6 +12,7 @@ mod calls;
 mod capacity;
 mod cost;
 mod describe;
+mod dispatch;
 mod autoscaling;
 mod insights;
 mod loadbalancing;
@@ -35,7 +36,7 @@ use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::TraceHasher;
 
-pub use calls::{is_known_call, is_read_only_call, known_calls, ELB_STEP_MS, KNOWN_CALLS};
+pub use calls::ELB_STEP_MS;
 pub use cost::usd_text;
 pub use loadbalancing::describe_load;
 pub use model::*;

@@ -72,7 +72,7 @@ impl Sim {
         }
         let reference = str_field(input, "taskDefinition").unwrap_or("");
         if reference.is_empty() {
-            return Err(ApiError::invalid_parameter("TaskDefinition can not be blank."));
+            return Err(ApiError::invalid_parameter(crate::api::texts::blank("TaskDefinition")));
         }
         let (family, revision) = self.resolve_task_definition(reference)?;
         let rev = self.revision(&family, revision).cloned().ok_or_else(|| ApiError::client("Unable to describe task definition."))?;
@@ -87,7 +87,7 @@ impl Sim {
         };
         let desired_count = match input.get("desiredCount") {
             None | Some(Value::Null) => 0,
-            Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter("desiredCount must be a non-negative integer."))?,
+            Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter(crate::api::texts::not_a_non_negative_integer("desiredCount")))?,
         };
         if scheduling_strategy == "REPLICA" && input.get("desiredCount").is_none_or(Value::is_null) {
             return Err(ApiError::invalid_parameter("The desiredCount parameter is required for services using the REPLICA scheduling strategy."));
@@ -198,7 +198,7 @@ impl Sim {
             return Err(ApiError::service_not_active());
         }
         if let Some(v) = input.get("desiredCount").filter(|v| !v.is_null()) {
-            let count = v.as_u64().ok_or_else(|| ApiError::invalid_parameter("desiredCount must be a non-negative integer."))?;
+            let count = v.as_u64().ok_or_else(|| ApiError::invalid_parameter(crate::api::texts::not_a_non_negative_integer("desiredCount")))?;
             if self.services[&key].scheduling_strategy == "DAEMON" {
                 return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support a desired count for services."));
             }

@@ -35,12 +35,12 @@ impl Sim {
         let cluster = self.cluster_name_of(input)?;
         let reference = str_field(input, "taskDefinition").unwrap_or("");
         if reference.is_empty() {
-            return Err(ApiError::invalid_parameter("TaskDefinition can not be blank."));
+            return Err(ApiError::invalid_parameter(crate::api::texts::blank("TaskDefinition")));
         }
         let (family, revision) = self.resolve_task_definition(reference)?;
         let count = match input.get("count") {
             None | Some(Value::Null) => 1,
-            Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter("count must be an integer."))?,
+            Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter(crate::api::texts::not_an_integer("count")))?,
         };
         if count == 0 || count > 10 {
             return Err(ApiError::invalid_parameter("Count must be between 1 and 10."));
@@ -118,9 +118,7 @@ impl Sim {
             Some(other @ ("EXTERNAL" | "MANAGED_INSTANCES")) => {
                 Err(ApiError::invalid_parameter(format!("The playground does not simulate the {other} launch type yet.")))
             }
-            Some(other) => Err(ApiError::invalid_parameter(format!(
-                "1 validation error detected: Value '{other}' at 'launchType' failed to satisfy constraint: Member must satisfy enum value set: [EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES]"
-            ))),
+            Some(other) => Err(ApiError::invalid_parameter(crate::api::texts::not_in_enum(other, "launchType", &["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"]))),
         }
     }
 
@@ -1055,7 +1053,7 @@ impl Sim {
         let cluster = self.cluster_name_of(input)?;
         let reference = str_field(input, "task").unwrap_or("");
         if reference.is_empty() {
-            return Err(ApiError::invalid_parameter("Task can not be blank."));
+            return Err(ApiError::invalid_parameter(crate::api::texts::blank("Task")));
         }
         let id = short_name(reference);
         let key = self

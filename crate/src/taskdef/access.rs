@@ -105,11 +105,7 @@ impl Problems {
         let shown: String = value.chars().take(100).collect();
         self.add(
             path,
-            format!(
-                "1 validation error detected: Value '{shown}' at '{path}' failed to satisfy constraint: \
-                 Member must satisfy enum value set: [{}]",
-                allowed.join(", ")
-            ),
+            crate::api::texts::not_in_enum(&shown, path, allowed),
         );
     }
 

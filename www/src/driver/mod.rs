@@ -298,7 +298,7 @@ impl SimHandle {
             let mut driver = self.driver.borrow_mut();
             // A call in a rewound run starts another course: the original's later calls are dropped and the
             // timeline ends here. A call that only reads (Describe*, List*, Get*) changes nothing of that.
-            let changes_course = !ecs_sim::sim::is_read_only_call(call);
+            let changes_course = !ecs_sim::api::calls::is_read_only_call(call);
             let dropped = if changes_course { std::mem::take(&mut driver.pending).len() } else { 0 };
             if changes_course {
                 driver.latest_ms = driver.now_ms();

@@ -1,4 +1,12 @@
-//! API errors as AWS returns them: an error code (`ClientException`, `InvalidParameterException`, ...) and its message.
+//! The call surface: the table of every call ([`calls`]), the one request reader ([`request`]), AWS's
+//! validation texts ([`texts`]), and `ApiError`, an error as AWS returns it: a code (`ClientException`,
+//! `InvalidParameterException`, ...) and its message.
+
+pub mod calls;
+pub mod request;
+pub mod texts;
+
+pub use request::{Dialect, Request};
 
 use std::fmt;
 
@@ -47,10 +55,7 @@ pub(crate) fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
     input.get(name).and_then(Value::as_str)
 }
 
-/// The strings of a JSON array, skipping other values; empty when the value is absent or not an array.
-pub(crate) fn strings_of(value: Option<&Value>) -> Vec<String> {
-    value.and_then(Value::as_array).map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
-}
+pub(crate) use request::strings_of;
 
 /// The string array `input[name]` (see [`strings_of`]).
 pub(crate) fn string_list(input: &Value, name: &str) -> Vec<String> {
