@@ -6,7 +6,8 @@ Run by scripts/botocore-check, which gives it a pinned botocore and the `ecs-sim
    `fis:` rows (botocore has no list of FIS action ids) and `sim:` rows (the playground's own) are skipped.
 2. inputs: every step input of every built-in scenario, as sent (`ecs-sim answers`), and every example input
    of the API console (www/src/components/console.rs) is valid against the operation's input shape: member
-   names, enum values and types, through structures, lists and maps.
+   names, enum values, types and required members (idempotency tokens aside: the SDKs fill them in), through
+   structures, lists and maps.
 3. reads: every member name the handler code reads as a string literal (`.get("X")`, `.str("X")`,
    `str_field(input, "X")`, `.pointer("/X/Y")`, ...) is a member of some shape of that code's services.
 4. outputs: every step answer of every built-in scenario is valid against the operation's output shape, and
@@ -375,6 +376,7 @@ def main():
                          f"and {len(skipped['Sim'])} sim: rows (the playground's own calls)")
 
     def modeled(call):
+        """The model, operation and operation name of `call`; None for a call without one (failed above)."""
         row = calls.get(call)
         if row is None or row["model"] is None:
             return None
@@ -385,11 +387,12 @@ def main():
 
     # 2 and 4. Every step of every built-in scenario: its input as sent, and its answer.
     scenarios = [line.split("\t")[0] for line in ecs_sim(args.ecs_sim, "scenarios").splitlines() if line.strip()]
-    n_unmodeled_steps = 0
+    n_steps = n_unmodeled_steps = 0
     for scenario in scenarios:
         for answer in json_lines(ecs_sim(args.ecs_sim, "answers", scenario)):
-            where = f"{scenario} step {answer['step']}"
+            where = f"{scenario} step {answer['step']} (at {answer['at']})"
             call = answer["call"]
+            n_steps += 1
             if "substitutionError" in answer:
                 results.record("inputs", False, f"{where}: {call}: the input could not be built: {answer['substitutionError']}")
                 continue
@@ -412,8 +415,8 @@ def main():
             else:
                 check_shape(results, "outputs", where, call, "output", answer["output"],
                             operation.get("output", {}).get("shape"), model)
-    results.notes.append(f"inputs and outputs: {len(scenarios)} built-in scenarios; skipped {n_unmodeled_steps} "
-                         "steps of fis: and sim: calls")
+    results.notes.append(f"inputs and outputs: {n_steps} steps of {len(scenarios)} built-in scenarios, of which "
+                         f"{n_unmodeled_steps} skipped (fis: and sim: calls, and calls without a model operation)")
 
     # 2. The API console's example inputs.
     console = ROOT / "www/src/components/console.rs"
@@ -421,6 +424,10 @@ def main():
     if not examples:
         results.record("inputs", False, f"{console.relative_to(ROOT)}: example_input has no arms, or arms this check cannot read")
     else:
+        n_examples = sum(len(example_calls) for example_calls, _ in examples)
+        n_unmodeled = sum(modeled(call) is None for example_calls, _ in examples for call in example_calls)
+        results.notes.append(f"inputs: {n_examples} API console examples, of which {n_unmodeled} skipped (sim: calls); "
+                             "the other calls' example is {}")
         for example_calls, example in examples:
             for call in example_calls:
                 found = modeled(call)
