@@ -8,6 +8,7 @@
 //!
 //! Events are ordered by (time, sequence); the trace hash folds in every processed event and every call.
 
+mod answers;
 mod calls;
 mod capacity;
 mod cost;
