@@ -48,7 +48,7 @@ impl Dialect {
     }
 }
 
-/// A call's input (or one object inside it), with the path of that object in the request.
+/// A call's input (or a member or list item inside it) and the dialect its refusals are written in.
 #[derive(Clone, Copy, Debug)]
 pub struct Request<'a> {
     input: &'a Value,

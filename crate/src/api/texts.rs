@@ -1,4 +1,5 @@
-//! AWS's request validation texts, each written once: every service's handlers build their messages here.
+//! AWS's request validation texts, and the playground's own where AWS's wording is not known, each written once:
+//! every service's handlers build their messages here.
 //!
 //! AWS services validate a request against their API model before the operation runs and answer with one
 //! wording, `1 validation error detected: Value '<value>' at '<member path>' failed to satisfy constraint:
