@@ -48,7 +48,7 @@ impl fmt::Display for ApiError {
 
 pub type ApiResult = Result<serde_json::Value, ApiError>;
 
-// The request readers every service shares: one copy of each in the wasm instead of one per module.
+// The engine's plain readers (`sim/`); the other models read their requests through `Request`.
 
 /// `input[name]` when it is a string.
 pub(crate) fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {

@@ -1,4 +1,5 @@
-//! AWS's request validation texts, each written once: every service's handlers build their messages here.
+//! AWS's request validation texts, and the playground's own where AWS's wording is not known, each written once:
+//! every service's handlers build their messages here.
 //!
 //! AWS services validate a request against their API model before the operation runs and answer with one
 //! wording, `1 validation error detected: Value '<value>' at '<member path>' failed to satisfy constraint:
@@ -81,19 +82,73 @@ pub fn blank(member: &str) -> String {
     format!("{member} can not be blank.")
 }
 
+// The playground's own texts, for what AWS's wording is not known: each is written here once, and each
+// service ends them its one way (see `Ending`).
+
+/// How a text of the playground's own ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// A sentence with its full stop, as the Amazon ECS, IAM, Secrets Manager and Amazon EFS calls write them
+    /// (`FileSystemId is required.`).
+    Sentence,
+    /// A bare clause, as the scaling calls (Application Auto Scaling, CloudWatch, EC2 Auto Scaling) write them
+    /// (`Namespace is required`).
+    Clause,
+}
+
+impl Ending {
+    fn close(self, clause: String) -> String {
+        match self {
+            Ending::Sentence => clause + ".",
+            Ending::Clause => clause,
+        }
+    }
+}
+
+/// A required member is missing (`Namespace is required`).
+pub fn is_required(member: &str, ending: Ending) -> String {
+    ending.close(format!("{member} is required"))
+}
+
+/// A member of the wrong JSON type: `<member> must be <kind>` (`a string`, `an integer`, `true or false`).
+pub fn must_be(member: &str, kind: &str, ending: Ending) -> String {
+    ending.close(format!("{member} must be {kind}"))
+}
+
+/// A required member missing or of the wrong kind: `<member> is required and must be <kind>.`
+pub fn required_and_must_be(member: &str, kind: &str) -> String {
+    format!("{member} is required and must be {kind}.")
+}
+
+/// A whole number outside the range the scaling calls accept (`Period 30 is out of range: it must be between 60
+/// and 604800`).
+pub fn out_of_range(member: &str, value: i64, min: i64, max: i64) -> String {
+    format!("{member} {value} is out of range: it must be between {min} and {max}")
+}
+
+/// A whole number outside `min..=max`, as a sentence (`PosixUser.Uid must be between 0 and 4294967295.`).
+pub fn not_between(member: &str, min: u64, max: u64) -> String {
+    format!("{member} must be between {min} and {max}.")
+}
+
 /// A member of the wrong JSON type where a string is expected.
 pub fn not_a_string(member: &str) -> String {
-    format!("{member} must be a string.")
+    must_be(member, "a string", Ending::Sentence)
 }
 
 /// A member of the wrong JSON type where a whole number is expected.
 pub fn not_an_integer(member: &str) -> String {
-    format!("{member} must be an integer.")
+    must_be(member, "an integer", Ending::Sentence)
 }
 
 /// A member of the wrong JSON type where a whole number of zero or more is expected.
 pub fn not_a_non_negative_integer(member: &str) -> String {
-    format!("{member} must be a non-negative integer.")
+    must_be(member, "a non-negative integer", Ending::Sentence)
+}
+
+/// A member of the wrong JSON type where a boolean is expected.
+pub fn not_a_boolean(member: &str) -> String {
+    must_be(member, "true or false", Ending::Sentence)
 }
 
 /// A member name as AWS's validation texts write it: the first letter lower-case (`autoScalingGroupName`).
@@ -130,5 +185,17 @@ mod tests {
         assert_eq!(blank("Cluster"), "Cluster can not be blank.");
         assert_eq!(member_path("AutoScalingGroupName"), "autoScalingGroupName");
         assert_eq!(member_path(""), "");
+    }
+
+    #[test]
+    fn own_texts_end_the_way_each_service_writes_them() {
+        assert_eq!(is_required("Namespace", Ending::Clause), "Namespace is required");
+        assert_eq!(is_required("FileSystemId", Ending::Sentence), "FileSystemId is required.");
+        assert_eq!(must_be("Period", "an integer", Ending::Clause), "Period must be an integer");
+        assert_eq!(not_a_string("Path"), "Path must be a string.");
+        assert_eq!(not_a_boolean("Encrypted"), "Encrypted must be true or false.");
+        assert_eq!(required_and_must_be("PosixUser.Uid", "a non-negative integer"), "PosixUser.Uid is required and must be a non-negative integer.");
+        assert_eq!(out_of_range("Period", 30, 60, 604_800), "Period 30 is out of range: it must be between 60 and 604800");
+        assert_eq!(not_between("PosixUser.Gid", 0, 4_294_967_295), "PosixUser.Gid must be between 0 and 4294967295.");
     }
 }

@@ -25,7 +25,7 @@ use crate::table::{Table, TableSet};
 
 use serde_json::Value;
 
-use crate::api::ApiResult;
+use crate::api::{ApiResult, Dialect, Request};
 
 pub use data::{DirEntry, EfsDataError, FileEntry};
 pub use mount::{
@@ -227,19 +227,20 @@ impl EfsState {
             return None;
         }
         self.set_network(ctx);
+        let request = Request::new(input, Dialect::Efs);
         if !input.is_object() {
-            return Some(Err(api::bad_request("The request input must be a JSON object.")));
+            return Some(Err(request.invalid("The request input must be a JSON object.")));
         }
         Some(match call {
-            "efs:CreateFileSystem" => self.create_file_system(input, ctx),
-            "efs:DescribeFileSystems" => self.describe_file_systems(input, ctx),
-            "efs:DeleteFileSystem" => self.delete_file_system(input),
-            "efs:CreateMountTarget" => self.create_mount_target(input, ctx),
-            "efs:DescribeMountTargets" => self.describe_mount_targets(input),
-            "efs:DeleteMountTarget" => self.delete_mount_target(input),
-            "efs:CreateAccessPoint" => self.create_access_point(input, ctx),
-            "efs:DescribeAccessPoints" => self.describe_access_points(input),
-            "efs:DeleteAccessPoint" => self.delete_access_point(input),
+            "efs:CreateFileSystem" => self.create_file_system(&request, ctx),
+            "efs:DescribeFileSystems" => self.describe_file_systems(&request, ctx),
+            "efs:DeleteFileSystem" => self.delete_file_system(&request),
+            "efs:CreateMountTarget" => self.create_mount_target(&request, ctx),
+            "efs:DescribeMountTargets" => self.describe_mount_targets(&request),
+            "efs:DeleteMountTarget" => self.delete_mount_target(&request),
+            "efs:CreateAccessPoint" => self.create_access_point(&request, ctx),
+            "efs:DescribeAccessPoints" => self.describe_access_points(&request),
+            "efs:DeleteAccessPoint" => self.delete_access_point(&request),
             _ => return None,
         })
     }

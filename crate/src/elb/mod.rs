@@ -25,7 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use crate::api::ApiResult;
+use crate::api::{ApiResult, Dialect, Request};
 
 pub use rules::{choose_actions, glob_match, parse_cidr, parse_ipv4, Action, Condition, RequestView};
 pub use traffic::{HealthTransition, MetricPoint, RemovedTarget, StepReport, TargetShare, TrafficTotals, METRIC_MINUTES};
@@ -396,11 +396,13 @@ impl ElbState {
         if !crate::api::calls::handled_by(call, crate::api::calls::Handler::Elb) {
             return None;
         }
+        // Both Elastic Load Balancing APIs are query APIs.
+        let request = Request::new(input, Dialect::Query);
         if !input.is_object() {
-            return Some(Err(rules::validation("The request input must be a JSON object.")));
+            return Some(Err(request.invalid("The request input must be a JSON object.")));
         }
         self.topology_dirty = true;
-        Some(api::dispatch(self, call, input, ctx))
+        Some(api::dispatch(self, call, &request, ctx))
     }
 
     pub(crate) fn next_counter(&mut self) -> u64 {

@@ -28,7 +28,9 @@ use std::collections::VecDeque;
 
 use serde_json::{json, Value};
 
-use crate::api::{ApiError, ApiResult};
+use crate::api::calls::{self, Handler};
+use crate::api::texts::{self, Ending};
+use crate::api::{ApiError, ApiResult, Dialect, Request};
 
 pub use appscaling::{
     apply_adjustment, find_step, parse_step, target_tracking_capacity, AdjustmentType, PolicyConfig, ScalableTarget, ScalingActivity, ScalingPolicy,
@@ -162,20 +164,20 @@ impl ScalingState {
 
     /// Handles a call the call table routes to scaling; `None` for anything else.
     pub fn handle(&mut self, call: &str, input: &Value, ctx: &ScalingContext) -> Option<ApiResult> {
-        if !crate::api::calls::handled_by(call, crate::api::calls::Handler::Scaling) {
-            return None;
-        }
+        let row = calls::find(call).filter(|row| row.handler == Handler::Scaling)?;
         if !input.is_object() {
             return Some(Err(ApiError::new("ValidationException", "The request input must be a JSON object.")));
         }
+        // Each call is refused in its own service's dialect: the scaling calls span four services.
+        let request = Request::new(input, Dialect::of(row.service));
         Some(if is_asg_policy_call(call) {
-            self.asg_policy_handle(call, input, ctx)
+            self.asg_policy_handle(call, &request, ctx)
         } else if call.starts_with("application-autoscaling:") {
-            self.aas_handle(call, input, ctx)
+            self.aas_handle(call, &request, ctx)
         } else if call.starts_with("cloudwatch:") {
-            self.cloudwatch_handle(call, input, ctx)
+            self.cloudwatch_handle(call, &request, ctx)
         } else {
-            self.capacity_handle(call, input, ctx)
+            self.capacity_handle(call, &request, ctx)
         })
     }
 
@@ -223,44 +225,42 @@ impl ScalingState {
         TickOutput { alarm_transitions: transitions }
     }
 
-    fn cloudwatch_handle(&mut self, call: &str, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let v = |m: String| ApiError::new("ValidationError", m);
+    fn cloudwatch_handle(&mut self, call: &str, request: &Request, ctx: &ScalingContext) -> ApiResult {
         match call {
             "cloudwatch:PutMetricAlarm" => {
-                let name = util::req_str(input, "AlarmName", v)?.to_string();
-                let ns = util::req_str(input, "Namespace", v)?;
-                let mn = util::req_str(input, "MetricName", v)?;
-                let st = util::req_str(input, "Statistic", v)?;
-                let stat = Statistic::parse(st).ok_or_else(|| v(format!("Invalid Statistic {st}")))?;
-                let period = util::opt_int(input, "Period", 60, 86_400 * 7, v)?.ok_or_else(|| v("Period is required".into()))? as u64;
+                let name = request.required_text("AlarmName", Ending::Clause)?.to_string();
+                let ns = request.required_text("Namespace", Ending::Clause)?;
+                let mn = request.required_text("MetricName", Ending::Clause)?;
+                let st = request.required_text("Statistic", Ending::Clause)?;
+                let stat = Statistic::parse(st).ok_or_else(|| request.invalid(format!("Invalid Statistic {st}")))?;
+                let period = request.required_int_in_range("Period", 60, 86_400 * 7)? as u64;
                 if !period.is_multiple_of(60) {
-                    return Err(v("The playground models periods that are multiples of 60 seconds".into()));
+                    return Err(request.invalid("The playground models periods that are multiples of 60 seconds"));
                 }
-                let n = util::opt_int(input, "EvaluationPeriods", 1, 1440, v)?.ok_or_else(|| v("EvaluationPeriods is required".into()))? as u32;
-                let m = util::opt_int(input, "DatapointsToAlarm", 1, 1440, v)?.unwrap_or(n as i64) as u32;
+                let n = request.required_int_in_range("EvaluationPeriods", 1, 1440)? as u32;
+                let m = request.int_in_range("DatapointsToAlarm", 1, 1440)?.unwrap_or(n as i64) as u32;
                 if m > n {
-                    return Err(v("DatapointsToAlarm must be less than or equal to EvaluationPeriods".into()));
+                    return Err(request.invalid("DatapointsToAlarm must be less than or equal to EvaluationPeriods"));
                 }
-                let thr = input.get("Threshold").and_then(util::milli_of).ok_or_else(|| v("Threshold is required".into()))?;
-                let op = util::req_str(input, "ComparisonOperator", v)?;
-                let cmp = Comparison::parse(op).ok_or_else(|| v(format!("Invalid ComparisonOperator {op}")))?;
-                let tmd = util::opt_str(input, "TreatMissingData").unwrap_or("missing");
-                let treat = TreatMissing::parse(tmd).ok_or_else(|| v(format!("Invalid TreatMissingData {tmd}")))?;
-                let dimensions = input.get("Dimensions");
+                let thr = request.get("Threshold").and_then(util::milli_of).ok_or_else(|| request.invalid(texts::is_required("Threshold", Ending::Clause)))?;
+                let op = request.required_text("ComparisonOperator", Ending::Clause)?;
+                let cmp = Comparison::parse(op).ok_or_else(|| request.invalid(format!("Invalid ComparisonOperator {op}")))?;
+                let tmd = request.str("TreatMissingData").unwrap_or("missing");
+                let treat = TreatMissing::parse(tmd).ok_or_else(|| request.invalid(format!("Invalid TreatMissingData {tmd}")))?;
                 let arn = self.alarm_arn(ctx, &name);
-                let mut alarm = Alarm::new(&name, arn, MetricKey::from_request(ns, mn, dimensions), stat, period, n, m, thr, cmp, ctx.now_epoch_ms());
+                let mut alarm = Alarm::new(&name, arn, MetricKey::from_request(ns, mn, request), stat, period, n, m, thr, cmp, ctx.now_epoch_ms());
                 alarm.treat_missing = treat;
-                alarm.description = util::opt_str(input, "AlarmDescription").unwrap_or("").to_string();
-                alarm.alarm_actions = util::str_list(input, "AlarmActions");
-                alarm.ok_actions = util::str_list(input, "OKActions");
-                alarm.unit = util::opt_str(input, "Unit").map(str::to_string);
+                alarm.description = request.str("AlarmDescription").unwrap_or("").to_string();
+                alarm.alarm_actions = request.strings("AlarmActions");
+                alarm.ok_actions = request.strings("OKActions");
+                alarm.unit = request.str("Unit").map(str::to_string);
                 self.alarms.insert(name, alarm);
                 Ok(json!({}))
             }
             "cloudwatch:DescribeAlarms" => {
-                let names = util::str_list(input, "AlarmNames");
-                let prefix = util::opt_str(input, "AlarmNamePrefix").unwrap_or("");
-                let state = util::opt_str(input, "StateValue");
+                let names = request.strings("AlarmNames");
+                let prefix = request.str("AlarmNamePrefix").unwrap_or("");
+                let state = request.str("StateValue");
                 let list: Vec<Value> = self
                     .alarms
                     .values()
@@ -270,33 +270,27 @@ impl ScalingState {
                 Ok(json!({ "MetricAlarms": list, "CompositeAlarms": [] }))
             }
             "cloudwatch:DeleteAlarms" => {
-                for n in util::str_list(input, "AlarmNames") {
+                for n in request.strings("AlarmNames") {
                     self.alarms.remove(&n);
                 }
                 Ok(json!({}))
             }
             "cloudwatch:PutMetricData" => {
-                let ns = util::req_str(input, "Namespace", v)?.to_string();
+                let ns = request.required_text("Namespace", Ending::Clause)?.to_string();
                 if ns.starts_with("AWS/") {
                     return Err(ApiError::new("InvalidParameterValue", format!("The value {ns} for parameter Namespace is invalid.")));
                 }
                 let minute = ctx.now_epoch_ms() / 60_000;
-                for d in input.get("MetricData").and_then(Value::as_array).into_iter().flatten() {
-                    let Some(name) = d.get("MetricName").and_then(Value::as_str) else { continue };
-                    let Some(val) = d.get("Value").and_then(util::milli_of) else { continue };
-                    let dims: Vec<(String, String)> = d
-                        .get("Dimensions")
-                        .and_then(Value::as_array)
-                        .map(|a| a.iter().filter_map(|x| Some((x.get("Name")?.as_str()?.to_string(), x.get("Value")?.as_str()?.to_string()))).collect())
-                        .unwrap_or_default();
-                    let refs: Vec<(&str, &str)> = dims.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-                    self.metrics.put(&MetricKey::new(&ns, name, &refs), minute, val);
+                for datum in request.items("MetricData").into_iter().flatten() {
+                    let Some(name) = datum.str("MetricName") else { continue };
+                    let Some(val) = datum.get("Value").and_then(util::milli_of) else { continue };
+                    self.metrics.put(&MetricKey::from_request(&ns, name, &datum), minute, val);
                 }
                 Ok(json!({}))
             }
-            "cloudwatch:GetMetricStatistics" => metrics::get_metric_statistics(&self.metrics, input),
-            "cloudwatch:ListMetrics" => Ok(metrics::list_metrics(&self.metrics, input)),
-            _ => Err(v(format!("Unknown call {call}"))),
+            "cloudwatch:GetMetricStatistics" => metrics::get_metric_statistics(&self.metrics, request),
+            "cloudwatch:ListMetrics" => Ok(metrics::list_metrics(&self.metrics, request)),
+            _ => Err(request.invalid(format!("Unknown call {call}"))),
         }
     }
 }

@@ -1,9 +1,7 @@
-//! Small helpers shared by the scaling modules: deterministic ids, fixed-point values (thousandths),
-//! calendar fields of an epoch time, and JSON field readers that never panic.
+//! Small helpers shared by the scaling modules: deterministic ids, fixed-point values (thousandths) and
+//! calendar fields of an epoch time. Requests are read through `api::Request`.
 
 use serde_json::Value;
-
-use crate::api::ApiError;
 
 use crate::ids::{mix, salt};
 
@@ -70,30 +68,3 @@ pub fn reason_time(epoch_ms: u64) -> String {
 pub(crate) fn iso(epoch_ms: u64) -> String {
     crate::time::format_iso8601_ms(epoch_ms)
 }
-
-pub(crate) use crate::api::{str_field as opt_str, string_list as str_list};
-
-pub(crate) fn req_str<'a>(input: &'a Value, name: &str, err: fn(String) -> ApiError) -> Result<&'a str, ApiError> {
-    match input.get(name) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s.as_str()),
-        Some(Value::String(_)) | None | Some(Value::Null) => Err(err(format!("{name} is required"))),
-        Some(_) => Err(err(format!("{name} must be a string"))),
-    }
-}
-
-/// An optional integer field; an error when present but not a whole number in range.
-pub(crate) fn opt_int(input: &Value, name: &str, min: i64, max: i64, err: fn(String) -> ApiError) -> Result<Option<i64>, ApiError> {
-    match input.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => match v.as_i64() {
-            Some(n) if n >= min && n <= max => Ok(Some(n)),
-            Some(n) => Err(err(format!("{name} {n} is out of range: it must be between {min} and {max}"))),
-            None => Err(err(format!("{name} must be an integer"))),
-        },
-    }
-}
-
-pub(crate) fn opt_bool(input: &Value, name: &str) -> Option<bool> {
-    input.get(name).and_then(Value::as_bool)
-}
-

@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::{LogKind, Sim, ELB_STEP_MS};
-use crate::api::calls::{self, Handler, Service};
+use crate::api::calls::{self, Handler};
 use crate::api::{ApiError, ApiResult, Dialect};
 
 /// The answer to a call the table does not list.
@@ -14,16 +14,6 @@ pub(crate) fn unknown_call(call: &str) -> ApiError {
         "UnknownOperationException",
         format!("The playground does not know the call '{call}'. Calls are written service:Operation, for example ecs:RunTask."),
     )
-}
-
-/// The error dialect of a service's request validation.
-fn dialect_of(service: Service) -> Dialect {
-    match service {
-        Service::Ecs | Service::Ec2 | Service::Fis | Service::Sim => Dialect::Ecs,
-        Service::Iam | Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic | Service::AutoScaling | Service::CloudWatch => Dialect::Query,
-        Service::SecretsManager | Service::Ssm | Service::ApplicationAutoScaling => Dialect::Json,
-        Service::Efs => Dialect::Efs,
-    }
 }
 
 impl Sim {
@@ -39,7 +29,7 @@ impl Sim {
             return self.error(call, error);
         };
         if !input.is_object() {
-            return self.error(call, not_an_object(dialect_of(row.service)));
+            return self.error(call, not_an_object(Dialect::of(row.service)));
         }
         let answer = match row.handler {
             Handler::Engine => self.engine_call(call, &input),
