@@ -18,6 +18,7 @@ pub mod policy;
 #[cfg(test)]
 mod tests;
 
+use crate::hash::{fnv1a, splitmix64_next, FNV_OFFSET_BASIS};
 use crate::table::{Table, TableSet};
 
 pub use eval::{evaluate, DecisionEffect, EvalDecision, EvalRequest, MatchedStatement, NamedPolicy};
@@ -112,27 +113,11 @@ pub struct IamState {
     counter: u64,
 }
 
-fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
-}
-
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
 /// A UUID-shaped string that depends only on `salt`.
 pub(crate) fn stable_uuid(salt: &str) -> String {
-    let mut state = fnv1a(salt.as_bytes(), 0xcbf2_9ce4_8422_2325);
-    let hi = splitmix(&mut state);
-    let lo = splitmix(&mut state);
+    let mut state = fnv1a(salt.as_bytes(), FNV_OFFSET_BASIS);
+    let hi = splitmix64_next(&mut state);
+    let lo = splitmix64_next(&mut state);
     let hex = format!("{hi:016x}{lo:016x}");
     format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
 }
@@ -191,14 +176,14 @@ impl IamState {
     pub(crate) fn next_id(&mut self, prefix: &str, len: u32) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         self.counter += 1;
-        let mut state = fnv1a(self.account_id.as_bytes(), 0xcbf2_9ce4_8422_2325);
+        let mut state = fnv1a(self.account_id.as_bytes(), FNV_OFFSET_BASIS);
         state = fnv1a(prefix.as_bytes(), state);
         state = fnv1a(&self.counter.to_le_bytes(), state);
         let mut out = String::from(prefix);
-        let mut bits = splitmix(&mut state);
+        let mut bits = splitmix64_next(&mut state);
         for i in 0..len {
             if i % 12 == 11 {
-                bits = splitmix(&mut state);
+                bits = splitmix64_next(&mut state);
             }
             out.push(char::from(ALPHABET[(bits & 31) as u8 as usize]));
             bits >>= 5;
@@ -209,11 +194,11 @@ impl IamState {
     /// A deterministic string over `alphabet` (used for secret suffixes and version ids).
     pub(crate) fn next_token(&mut self, salt: &str, alphabet: &[u8], len: u32) -> String {
         self.counter += 1;
-        let mut state = fnv1a(salt.as_bytes(), fnv1a(&self.counter.to_le_bytes(), 0xcbf2_9ce4_8422_2325));
+        let mut state = fnv1a(salt.as_bytes(), fnv1a(&self.counter.to_le_bytes(), FNV_OFFSET_BASIS));
         let modulus = u64::try_from(alphabet.len()).unwrap_or(1).max(1);
         (0..len)
             .map(|_| {
-                let idx = usize::try_from(splitmix(&mut state) % modulus).unwrap_or(0);
+                let idx = usize::try_from(splitmix64_next(&mut state) % modulus).unwrap_or(0);
                 char::from(alphabet.get(idx).copied().unwrap_or(b'A'))
             })
             .collect()

@@ -312,7 +312,7 @@ impl Sim {
         }
         let parameters = input.get("parameters").cloned().unwrap_or(Value::Null);
         let duration_ms = match str_field(&parameters, "duration") {
-            Some(text) => super::calls::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M.")))?,
+            Some(text) => crate::time::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M.")))?,
             None => 600_000,
         };
         for az in &zones {

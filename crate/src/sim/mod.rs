@@ -578,10 +578,7 @@ impl Sim {
         while out.len() < n_hex {
             self.id_counter += 1;
             // SplitMix64 of (seed, counter): ids never consume the placement PRNG.
-            let mut z = self.seed.wrapping_add(self.id_counter.wrapping_mul(0x9E3779B97F4A7C15));
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-            z ^= z >> 31;
+            let z = crate::hash::splitmix64_finalize(self.seed.wrapping_add(self.id_counter.wrapping_mul(crate::hash::SPLITMIX_GAMMA)));
             out.push_str(&format!("{z:016x}"));
         }
         out.truncate(n_hex);

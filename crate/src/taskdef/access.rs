@@ -21,14 +21,7 @@ pub fn at(prefix: &str, index: usize) -> String {
 
 /// A value as compact JSON, cut to a readable length (on a character boundary).
 pub fn short_json(value: &Value) -> String {
-    const MAX_CHARS: usize = 60;
-    let text = serde_json::to_string(value).unwrap_or_else(|_| String::from("?"));
-    if text.chars().count() <= MAX_CHARS {
-        return text;
-    }
-    let mut cut: String = text.chars().take(MAX_CHARS).collect();
-    cut.push_str("...");
-    cut
+    crate::codec::compact_json(value, 60, "...")
 }
 
 pub fn str_of<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
