@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::FieldError;
+use super::types::FieldError;
 
 /// `prefix.key`, or `key` at the root.
 pub fn join(prefix: &str, key: &str) -> String {
@@ -127,4 +127,19 @@ pub fn is_aws_name(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Reports `object[key]` (at `prefix.key`) when it is a string outside `allowed`.
+pub fn check_enum_member(
+    object: &Map<String, Value>,
+    key: &str,
+    prefix: &str,
+    allowed: &[&str],
+    problems: &mut Problems,
+) {
+    if let Some(value) = str_of(object, key) {
+        if !allowed.contains(&value) {
+            problems.add_enum(&join(prefix, key), value, allowed);
+        }
+    }
 }
