@@ -6,8 +6,9 @@
 use serde_json::{json, Map, Value};
 
 use super::ids::{resource_id, uuid_like};
-use super::*;
-use crate::api::ApiError;
+use super::model::*;
+use crate::api::{ApiError, ApiResult};
+use crate::table::{Table, TableSet};
 
 pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
     ApiError::new("BadRequest", message)

@@ -12,7 +12,8 @@
 use serde_json::Value;
 
 use super::data::scoped_path;
-use super::*;
+use super::model::*;
+use crate::table::Table;
 use crate::taskdef::TaskDefinitionSpec;
 
 /// The name under which a Fargate task's own ephemeral storage is kept.

@@ -8,9 +8,10 @@
 use serde_json::{json, Value};
 
 use super::ids::{dec10, hex16};
-use super::rules::{parse_actions, parse_conditions, validation};
-use super::*;
-use crate::api::{str_field as s, string_list as list, ApiError};
+use super::model::*;
+use super::rules::{parse_actions, parse_conditions, parse_ipv4, validation, Action, Condition};
+use crate::api::{str_field as s, string_list as list, ApiError, ApiResult};
+use crate::table::Table;
 
 fn u(v: &Value, k: &str) -> Option<u64> {
     v.get(k).and_then(|x| x.as_u64().or_else(|| x.as_str().and_then(|s| s.parse().ok())))
