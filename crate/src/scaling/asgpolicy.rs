@@ -11,10 +11,13 @@
 
 use serde_json::{json, Value};
 
-use super::appscaling::{apply_adjustment, find_step, parse_step, target_tracking_capacity, AdjustmentType, StepConfig, UPPER_BOUND_NEEDED};
+use super::appscaling::{
+    apply_adjustment, find_step, parse_step, target_tracking_capacity, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET, DEFAULT_COOLDOWN_S,
+    UPPER_BOUND_NEEDED,
+};
 use super::metrics::{Alarm, AlarmState, Comparison, MetricKey, Statistic};
+use super::model::*;
 use super::util::{iso, milli_of, opt_bool, opt_int, opt_str, str_list, uuid_like};
-use super::{ScalingContext, ScalingState, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET, DEFAULT_COOLDOWN_S};
 use crate::api::{ApiError, ApiResult};
 
 /// The calls of this module.
@@ -25,37 +28,6 @@ const MAX_ACTIVITIES: usize = 1000;
 
 fn invalid(msg: String) -> ApiError {
     ApiError::new("ValidationError", msg)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AsgPolicyKind {
-    Simple { adjustment_type: AdjustmentType, adjustment: i64, min_adjustment_magnitude: Option<i64>, cooldown_s: u64 },
-    Step { config: StepConfig, warmup_s: u64 },
-    TargetTracking { target_milli: i64, disable_scale_in: bool, alarm_high: String, alarm_low: String, warmup_s: u64 },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AsgPolicy {
-    pub name: String,
-    pub arn: String,
-    pub asg: String,
-    pub kind: AsgPolicyKind,
-    /// The request as given, echoed by DescribePolicies.
-    pub raw: Value,
-    /// Epoch ms of this policy's last change, and the desired capacity before it.
-    pub last_action_ms: Option<u64>,
-    pub base: u32,
-}
-
-/// One entry of DescribeScalingActivities.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AsgActivity {
-    pub id: String,
-    pub asg: String,
-    pub description: String,
-    pub cause: String,
-    pub details: String,
-    pub at_ms: u64,
 }
 
 /// An ISO time to the second, as Auto Scaling writes it in causes (`2026-01-05T09:03:00Z`).

@@ -12,7 +12,7 @@ use crate::table::Table;
 use serde_json::{json, Value};
 
 use super::util::{iso, long_id, opt_bool, opt_int, opt_str, str_list, uuid_like};
-use super::{ScalingAction, ScalingContext, ScalingState};
+use super::model::*;
 use crate::api::{ApiError, ApiResult};
 use crate::catalog::InstanceType;
 
@@ -25,94 +25,6 @@ pub const MAX_PROVIDERS: usize = 20;
 
 fn asg_validation(msg: String) -> ApiError {
     ApiError::new("ValidationError", msg)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LaunchTemplate {
-    pub id: String,
-    pub name: String,
-    pub instance_type: String,
-    pub iam_instance_profile: Option<String>,
-    pub user_data: Option<String>,
-    pub security_group_ids: Vec<String>,
-    pub created_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AsgInstance {
-    pub instance_id: String,
-    pub instance_type: String,
-    pub subnet_id: String,
-    pub availability_zone: String,
-    pub protected: bool,
-    pub launched_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AutoScalingGroup {
-    pub name: String,
-    pub arn: String,
-    pub launch_template_id: String,
-    pub launch_template_name: String,
-    pub min: u32,
-    pub max: u32,
-    pub desired: u32,
-    pub subnets: Vec<String>,
-    pub new_instances_protected: bool,
-    pub instances: Table<String, AsgInstance>,
-    pub created_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ManagedScaling {
-    pub enabled: bool,
-    pub target_capacity: u32,
-    pub min_step: u32,
-    pub max_step: u32,
-    pub warmup_s: u32,
-}
-
-impl Default for ManagedScaling {
-    fn default() -> Self {
-        ManagedScaling { enabled: false, target_capacity: 100, min_step: 1, max_step: 10_000, warmup_s: 300 }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CapacityProvider {
-    pub name: String,
-    pub arn: String,
-    pub asg_name: String,
-    pub asg_arn: String,
-    pub managed_scaling: ManagedScaling,
-    pub managed_termination_protection: bool,
-    /// Last CapacityProviderReservation (percent) and scaling bookkeeping.
-    pub last_reservation: Option<u32>,
-    pub low_minutes: u32,
-    pub last_scale_out_ms: Option<u64>,
-}
-
-/// One provider of a strategy.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct StrategyItem {
-    pub provider: String,
-    pub base: u32,
-    pub weight: u32,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ClusterProviders {
-    pub providers: Vec<String>,
-    pub default_strategy: Vec<StrategyItem>,
-}
-
-/// A task's resource needs, for the binpack estimate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct TaskDemand {
-    pub cpu_units: u32,
-    pub memory_mib: u32,
-    /// `awsvpc` tasks use one task ENI each.
-    pub awsvpc: bool,
 }
 
 /// What one empty instance offers.
@@ -270,17 +182,6 @@ pub fn parse_strategy(v: &Value, is_asg_provider: &dyn Fn(&str) -> Option<bool>)
         return Err(ApiError::invalid_parameter("At least one capacity provider in the strategy must have a weight greater than 0."));
     }
     Ok(out)
-}
-
-/// What the engine reports about one capacity provider's instances each minute.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProviderReport {
-    pub provider: String,
-    /// Container instances of the provider's ASG that are registered and ACTIVE:
-    /// `(instance id, non-daemon tasks running or starting there)`.
-    pub instances: Vec<(String, u32)>,
-    /// Tasks waiting for this provider (PROVISIONING), for the binpack estimate.
-    pub pending: Vec<TaskDemand>,
 }
 
 impl ScalingState {
