@@ -17,7 +17,8 @@
 
 use crate::table::Table;
 
-use super::*;
+use super::model::*;
+use crate::rng::Prng;
 
 /// What a benchmark run did (enough to check that two runs agree; no timings).
 #[derive(Clone, Debug, PartialEq, Eq)]
