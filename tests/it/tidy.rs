@@ -109,9 +109,40 @@ fn each_primitive_has_one_copy() {
 // The module import graph.
 
 /// Cycles of the import graph still under repair, each as the sorted files of one strongly connected
-/// component (paths relative to the workspace). The test fails on a cycle not listed here and on a listed
-/// cycle that no longer exists, so this list can only shrink; it is meant to be empty.
-const KNOWN_CYCLES: &[&[&str]] = &[];
+/// component (paths relative to the workspace). The test fails on a cycle not listed here, on a listed cycle
+/// that no longer exists and on a listed cycle whose files changed, so this list can only shrink; it is meant
+/// to be empty.
+const KNOWN_CYCLES: &[&[&str]] = &[
+    // The engine and the scenario format: `scenario.rs` asks `sim::is_known_call`, the engine holds a `Scenario`,
+    // and `sim/mod.rs` and these children name each other (`use super::*` one way, re-exports and paths the other).
+    &[
+        "crate/src/scenario.rs",
+        "crate/src/sim/autoscaling.rs",
+        "crate/src/sim/calls.rs",
+        "crate/src/sim/cost.rs",
+        "crate/src/sim/loadbalancing.rs",
+        "crate/src/sim/mod.rs",
+        "crate/src/sim/rewind.rs",
+    ],
+    // RunTask and capacity providers: each names the other's types and limits.
+    &["crate/src/sim/capacity.rs", "crate/src/sim/tasks.rs"],
+    // The view and the scaling part of it: `view.rs` holds `scaling_view`'s types, which name `view.rs`'s.
+    &["crate/src/sim/scaling_view.rs", "crate/src/view.rs"],
+    // The app's panels and the shell: panels use the shell's selection and clock helpers and each other's parts;
+    // the shell mounts the panels and reads the crate root's version, which re-exports the shell's `App`.
+    &[
+        "www/src/components/builder.rs",
+        "www/src/components/explain.rs",
+        "www/src/components/iam.rs",
+        "www/src/components/loadbalancing.rs",
+        "www/src/components/log.rs",
+        "www/src/components/map.rs",
+        "www/src/components/scaling.rs",
+        "www/src/components/storage.rs",
+        "www/src/lib.rs",
+        "www/src/shell.rs",
+    ],
+];
 
 /// The files of a package's `src/` as nodes, keyed by module path (`[]` is `lib.rs`). Binary roots
 /// (`main.rs`, `bin/`) are other crates and test-only files (`tests.rs`) are not part of the graph.
