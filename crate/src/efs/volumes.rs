@@ -42,17 +42,6 @@ impl LocalVolumeKind {
     pub fn outlives_task(&self) -> bool {
         matches!(self, LocalVolumeKind::HostPath(_) | LocalVolumeKind::Docker { shared: true, .. })
     }
-
-    /// A one-line description of the lifetime, for the UI.
-    pub fn lifetime(&self) -> &'static str {
-        match self {
-            LocalVolumeKind::TaskScoped => "task: removed when the task stops",
-            LocalVolumeKind::Ephemeral => "task: Fargate ephemeral storage is discarded when the task stops",
-            LocalVolumeKind::HostPath(_) => "instance: stays on the container instance until it is terminated",
-            LocalVolumeKind::Docker { shared: false, .. } => "task: a task-scoped Docker volume is destroyed when the task stops",
-            LocalVolumeKind::Docker { shared: true, .. } => "instance: a shared Docker volume stays on the instance until it is terminated",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -270,12 +270,6 @@ impl TargetGroup {
     pub fn find(&self, id: &str, port: u16) -> Result<usize, usize> {
         self.targets.binary_search_by(|t| (t.id.as_str(), t.port).cmp(&(id, port)))
     }
-    pub fn healthy_count(&self) -> u32 {
-        self.targets.iter().filter(|t| t.state == HealthState::Healthy).count() as u32
-    }
-    pub fn unhealthy_count(&self) -> u32 {
-        self.targets.iter().filter(|t| t.state == HealthState::Unhealthy).count() as u32
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

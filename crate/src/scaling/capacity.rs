@@ -462,7 +462,9 @@ impl ScalingState {
         if mtp && !asg.new_instances_protected {
             return Err(ApiError::client("The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, the Auto Scaling group must have instance protection from scale in enabled."));
         }
-        let counter = self.next();
+        // A capacity provider takes a number from the id counter although its ARN does not show it, so the
+        // resources created after it keep their ids.
+        self.next();
         let cp = CapacityProvider {
             name: name.to_string(),
             arn: format!("arn:aws:ecs:{}:{}:capacity-provider/{name}", ctx.region, ctx.account_id),
@@ -474,7 +476,6 @@ impl ScalingState {
             low_minutes: 0,
             last_scale_out_ms: None,
         };
-        let _ = counter;
         let out = self.cp_json(&cp);
         self.capacity_providers.insert(name.to_string(), cp);
         Ok(json!({ "capacityProvider": out }))

@@ -160,7 +160,6 @@ impl Sim {
         let report = self.elb.step(start.0, dt_ms, &mut self.rng);
         self.elb_window_start = Some(self.now);
         self.schedule(self.now.plus_ms(ELB_STEP_MS), Ev::ElbStep);
-        self.last_shares = report.shares;
         for transition in report.transitions {
             let Some(&key) = self.task_keys_by_id.get(&transition.owner) else { continue };
             let Some(service_key) = self.tasks[&key].service else { continue };

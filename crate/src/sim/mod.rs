@@ -291,8 +291,6 @@ pub struct Sim {
     pub(crate) elb: crate::elb::ElbState,
     /// The start of the next ELB step window, once a load balancer exists.
     pub(crate) elb_window_start: Option<SimTime>,
-    /// Requests per target in the last ELB step: (owner task id, target group ARN, requests, latency ms).
-    pub(crate) last_shares: Vec<crate::elb::TargetShare>,
     pub(crate) n_private_ips: u32,
     /// Application Auto Scaling, CloudWatch alarms, Auto Scaling groups and capacity providers.
     pub(crate) scaling: crate::scaling::ScalingState,
@@ -352,7 +350,6 @@ impl Sim {
             // one allocation per target per step, is not needed by the engine.
             elb: crate::elb::ElbState { collect_shares: false, ..crate::elb::ElbState::new() },
             elb_window_start: None,
-            last_shares: Vec::new(),
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
             forced_instance_ids: Vec::new(),
@@ -685,11 +682,6 @@ impl Sim {
     /// The load balancing state, for the app.
     pub fn elb(&self) -> &crate::elb::ElbState {
         &self.elb
-    }
-
-    /// Requests per target in the last load balancer step.
-    pub fn last_shares(&self) -> &[crate::elb::TargetShare] {
-        &self.last_shares
     }
 
     /// The EFS state (file systems, mount targets, files), for the app's storage panel.

@@ -380,10 +380,6 @@ impl SimHandle {
         self.publish.emit(Some(None));
     }
 
-    pub fn show_banner(&self, message: String) {
-        self.publish.emit(Some(Some(message)));
-    }
-
     /// The scenario document of the run, pretty JSON (for export).
     pub fn scenario_json(&self) -> String {
         serde_json::to_string_pretty(&self.driver.borrow().scenario.document).unwrap_or_default()
