@@ -342,7 +342,7 @@ pub struct ElbState {
     pub capacities: BTreeMap<String, u32>,
     pub disrupted_zones: TableSet<String>,
     pub traffic: Table<String, LbTraffic>,
-    /// Per load balancer and per target group per-minute metrics (bounded to [`METRIC_MINUTES`]).
+    /// Per load balancer and per target group per-minute metrics (bounded to [`METRIC_MINUTES`](super::METRIC_MINUTES)).
     pub lb_metrics: Table<String, MetricSeries>,
     pub tg_metrics: Table<String, MetricSeries>,
     /// Time from RegisterTargets to the first health check (reason `Elb.RegistrationInProgress`).
@@ -353,7 +353,7 @@ pub struct ElbState {
     pub initial_needs_one_check: bool,
     /// ALB idle timeout (60 s default): a request queued longer fails with a 504 from the load balancer.
     pub idle_timeout_ms: u64,
-    /// Whether `step` fills [`StepReport::shares`] (one entry per routed-to target per step).
+    /// Whether `step` fills [`StepReport::shares`](super::StepReport::shares) (one entry per routed-to target per step).
     pub collect_shares: bool,
     /// Keyed by target owner (task id), like `capacities`.
     pub(crate) owners: BTreeMap<String, BTreeSet<(String, String, u16)>>,
