@@ -13,11 +13,13 @@
 
 pub mod api;
 pub mod catalog;
+pub mod codec;
 pub mod iam;
 pub(crate) mod ids;
 pub mod cql;
 pub mod efs;
 pub mod elb;
+pub(crate) mod hash;
 pub mod order;
 pub mod placement;
 pub mod rng;

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::calls::Service;
 use super::texts::{self, Ending, Shown};
-use super::ApiError;
+use super::error::ApiError;
 
 /// What an absent member reads as through [`Request::member`].
 static NULL: Value = Value::Null;

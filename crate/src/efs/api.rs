@@ -6,9 +6,10 @@
 use serde_json::{json, Map, Value};
 
 use super::ids::{resource_id, uuid_like};
-use super::*;
+use super::model::*;
 use crate::api::texts::{self, Ending};
-use crate::api::{ApiError, Request};
+use crate::api::{ApiError, ApiResult, Request};
+use crate::table::{Table, TableSet};
 
 /// The largest POSIX user or group id (`Uid`, `Gid`, `OwnerUid`, ...): the model's 0 to 4294967295.
 const MAX_POSIX_ID: u64 = u32::MAX as u64;

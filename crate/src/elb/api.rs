@@ -8,9 +8,10 @@
 use serde_json::{json, Value};
 
 use super::ids::{dec10, hex16};
-use super::rules::{parse_actions, parse_conditions};
-use super::*;
-use crate::api::{texts, ApiError};
+use super::model::*;
+use super::rules::{parse_actions, parse_conditions, parse_ipv4, Action, Condition};
+use crate::api::{texts, ApiError, ApiResult, Request};
+use crate::table::Table;
 
 fn lb_not_found(arn: &str) -> ApiError {
     ApiError::new("LoadBalancerNotFound", format!("Load balancers '[{arn}]' not found"))

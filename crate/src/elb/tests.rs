@@ -354,8 +354,6 @@ fn chaos(seed: u64, steps: u32) -> (ElbState, Vec<StepReport>) {
             3 => st.set_zone_disrupted("us-east-1a", pick.below(2) == 0),
             _ => {}
         }
-        let before: Vec<(String, HealthState, bool, bool)> =
-            st.target_groups[&tg].targets.iter().map(|t| (t.owner.clone(), t.state, t.drain_until_ms.is_some(), t.zone_down)).collect();
         let r = st.step(now, 5_000, &mut rng);
         // Property: never routed to a draining, unregistered, zone-down or non-healthy target, except the
         // documented fail-open (no healthy routable target → spread across unhealthy ones).
@@ -370,7 +368,6 @@ fn chaos(seed: u64, steps: u32) -> (ElbState, Vec<StepReport>) {
                 assert_eq!(t.state, HealthState::Unhealthy, "fail-open only across unhealthy targets");
             }
         }
-        let _ = before;
         reports.push(r);
     }
     (st, reports)

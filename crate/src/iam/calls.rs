@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 
 use super::managed;
 use super::policy::{parse_policy, PolicyKind};
-use super::{CustomerPolicy, IamState, InlinePolicy, Parameter, Role, Secret};
+use super::model::{CustomerPolicy, IamState, InlinePolicy, Parameter, Role, Secret};
 use crate::api::calls::{self, Handler};
 use crate::api::{texts, ApiError, ApiResult, Dialect, Request};
 

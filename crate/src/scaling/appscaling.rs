@@ -11,9 +11,9 @@
 use serde_json::{json, Value};
 
 use super::metrics::{Alarm, AlarmState, Comparison, MetricKey, Statistic};
+use super::model::*;
 use super::schedule::Schedule;
 use super::util::{iso, milli_of, uuid_like};
-use super::{ScalingAction, ScalingContext, ScalingState, ServiceStatus};
 use crate::api::texts::{self, Ending};
 use crate::api::{ApiError, ApiResult, Request};
 
@@ -32,119 +32,6 @@ fn not_found(msg: String) -> ApiError {
 
 fn no_target(resource_id: &str) -> ApiError {
     not_found(format!("No scalable target registered for service namespace: ecs, resource ID: {resource_id}, scalable dimension: {ECS_DIMENSION}"))
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScalableTarget {
-    pub resource_id: String,
-    pub cluster: String,
-    pub service: String,
-    pub arn: String,
-    pub min: u32,
-    pub max: u32,
-    pub role_arn: String,
-    pub created_ms: u64,
-    pub suspend_in: bool,
-    pub suspend_out: bool,
-    pub suspend_scheduled: bool,
-    /// Epoch ms of the last scale-out and scale-in this target's policies made, and the capacity
-    /// before that scale-out (capacity added during the scale-out cooldown counts toward the next one).
-    pub last_out_ms: Option<u64>,
-    pub out_base: u32,
-    pub last_in_ms: Option<u64>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AdjustmentType {
-    ChangeInCapacity,
-    PercentChangeInCapacity,
-    ExactCapacity,
-}
-
-impl AdjustmentType {
-    pub fn parse(s: &str) -> Option<AdjustmentType> {
-        Some(match s {
-            "ChangeInCapacity" => AdjustmentType::ChangeInCapacity,
-            "PercentChangeInCapacity" => AdjustmentType::PercentChangeInCapacity,
-            "ExactCapacity" => AdjustmentType::ExactCapacity,
-            _ => return None,
-        })
-    }
-}
-
-/// One step: bounds (thousandths, relative to the alarm threshold; `None` = unbounded) and adjustment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StepAdjustment {
-    pub lower: Option<i64>,
-    pub upper: Option<i64>,
-    pub adjustment: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StepConfig {
-    pub adjustment_type: AdjustmentType,
-    pub steps: Vec<StepAdjustment>,
-    pub min_adjustment_magnitude: Option<i64>,
-    pub cooldown_s: u64,
-    pub aggregation: Statistic,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TargetTrackingConfig {
-    pub target_milli: i64,
-    pub metric: MetricKey,
-    pub statistic: Statistic,
-    pub scale_out_cooldown_s: u64,
-    pub scale_in_cooldown_s: u64,
-    pub disable_scale_in: bool,
-    pub alarm_high: String,
-    pub alarm_low: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PolicyConfig {
-    TargetTracking(TargetTrackingConfig),
-    Step(StepConfig),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScalingPolicy {
-    pub name: String,
-    pub arn: String,
-    pub resource_id: String,
-    pub config: PolicyConfig,
-    /// The configuration as given, echoed by DescribeScalingPolicies.
-    pub raw_config: Value,
-    pub created_ms: u64,
-    pub last_action_ms: Option<u64>,
-    pub base: u32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScheduledAction {
-    pub name: String,
-    pub arn: String,
-    pub resource_id: String,
-    pub schedule_text: String,
-    pub schedule: Schedule,
-    pub start_ms: Option<u64>,
-    pub end_ms: Option<u64>,
-    pub min: Option<u32>,
-    pub max: Option<u32>,
-    pub created_ms: u64,
-    pub fired_once: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScalingActivity {
-    pub id: String,
-    pub resource_id: String,
-    pub description: String,
-    pub cause: String,
-    pub status_code: String,
-    pub status_message: String,
-    pub start_ms: u64,
-    pub end_ms: u64,
 }
 
 impl ScalingActivity {

@@ -11,10 +11,13 @@
 
 use serde_json::{json, Value};
 
-use super::appscaling::{apply_adjustment, find_step, parse_step, target_tracking_capacity, AdjustmentType, StepConfig, UPPER_BOUND_NEEDED};
+use super::appscaling::{
+    apply_adjustment, find_step, parse_step, target_tracking_capacity, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET, DEFAULT_COOLDOWN_S,
+    UPPER_BOUND_NEEDED,
+};
 use super::metrics::{Alarm, AlarmState, Comparison, MetricKey, Statistic};
+use super::model::*;
 use super::util::{iso, milli_of, uuid_like};
-use super::{ScalingContext, ScalingState, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET, DEFAULT_COOLDOWN_S};
 use crate::api::texts::{self, Ending};
 use crate::api::{ApiError, ApiResult, Request};
 
@@ -26,37 +29,6 @@ pub(crate) fn is_asg_policy_call(call: &str) -> bool {
 
 /// Activities kept per account (AWS keeps six weeks; the playground the newest 1,000).
 const MAX_ACTIVITIES: usize = 1000;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AsgPolicyKind {
-    Simple { adjustment_type: AdjustmentType, adjustment: i64, min_adjustment_magnitude: Option<i64>, cooldown_s: u64 },
-    Step { config: StepConfig, warmup_s: u64 },
-    TargetTracking { target_milli: i64, disable_scale_in: bool, alarm_high: String, alarm_low: String, warmup_s: u64 },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AsgPolicy {
-    pub name: String,
-    pub arn: String,
-    pub asg: String,
-    pub kind: AsgPolicyKind,
-    /// The request as given, echoed by DescribePolicies.
-    pub raw: Value,
-    /// Epoch ms of this policy's last change, and the desired capacity before it.
-    pub last_action_ms: Option<u64>,
-    pub base: u32,
-}
-
-/// One entry of DescribeScalingActivities.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AsgActivity {
-    pub id: String,
-    pub asg: String,
-    pub description: String,
-    pub cause: String,
-    pub details: String,
-    pub at_ms: u64,
-}
 
 /// An ISO time to the second, as Auto Scaling writes it in causes (`2026-01-05T09:03:00Z`).
 pub(crate) fn cause_time(epoch_ms: u64) -> String {

@@ -11,8 +11,8 @@ use crate::table::Table;
 
 use serde_json::{json, Value};
 
+use super::model::*;
 use super::util::{iso, long_id, uuid_like};
-use super::{ScalingAction, ScalingContext, ScalingState};
 use crate::api::texts::{self, Ending};
 use crate::api::{ApiError, ApiResult, Dialect, Request};
 use crate::catalog::InstanceType;
@@ -23,94 +23,6 @@ pub const FARGATE_SPOT: &str = "FARGATE_SPOT";
 pub const SCALE_IN_MINUTES: u32 = 15;
 /// Capacity providers per cluster and per strategy (reference §5.5/§12; current page value 20).
 pub const MAX_PROVIDERS: usize = 20;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LaunchTemplate {
-    pub id: String,
-    pub name: String,
-    pub instance_type: String,
-    pub iam_instance_profile: Option<String>,
-    pub user_data: Option<String>,
-    pub security_group_ids: Vec<String>,
-    pub created_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AsgInstance {
-    pub instance_id: String,
-    pub instance_type: String,
-    pub subnet_id: String,
-    pub availability_zone: String,
-    pub protected: bool,
-    pub launched_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AutoScalingGroup {
-    pub name: String,
-    pub arn: String,
-    pub launch_template_id: String,
-    pub launch_template_name: String,
-    pub min: u32,
-    pub max: u32,
-    pub desired: u32,
-    pub subnets: Vec<String>,
-    pub new_instances_protected: bool,
-    pub instances: Table<String, AsgInstance>,
-    pub created_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ManagedScaling {
-    pub enabled: bool,
-    pub target_capacity: u32,
-    pub min_step: u32,
-    pub max_step: u32,
-    pub warmup_s: u32,
-}
-
-impl Default for ManagedScaling {
-    fn default() -> Self {
-        ManagedScaling { enabled: false, target_capacity: 100, min_step: 1, max_step: 10_000, warmup_s: 300 }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CapacityProvider {
-    pub name: String,
-    pub arn: String,
-    pub asg_name: String,
-    pub asg_arn: String,
-    pub managed_scaling: ManagedScaling,
-    pub managed_termination_protection: bool,
-    /// Last CapacityProviderReservation (percent) and scaling bookkeeping.
-    pub last_reservation: Option<u32>,
-    pub low_minutes: u32,
-    pub last_scale_out_ms: Option<u64>,
-}
-
-/// One provider of a strategy.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct StrategyItem {
-    pub provider: String,
-    pub base: u32,
-    pub weight: u32,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ClusterProviders {
-    pub providers: Vec<String>,
-    pub default_strategy: Vec<StrategyItem>,
-}
-
-/// A task's resource needs, for the binpack estimate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct TaskDemand {
-    pub cpu_units: u32,
-    pub memory_mib: u32,
-    /// `awsvpc` tasks use one task ENI each.
-    pub awsvpc: bool,
-}
 
 /// What one empty instance offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -269,17 +181,6 @@ pub fn parse_strategy(v: &Value, is_asg_provider: &dyn Fn(&str) -> Option<bool>)
         return Err(ApiError::invalid_parameter("At least one capacity provider in the strategy must have a weight greater than 0."));
     }
     Ok(out)
-}
-
-/// What the engine reports about one capacity provider's instances each minute.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProviderReport {
-    pub provider: String,
-    /// Container instances of the provider's ASG that are registered and ACTIVE:
-    /// `(instance id, non-daemon tasks running or starting there)`.
-    pub instances: Vec<(String, u32)>,
-    /// Tasks waiting for this provider (PROVISIONING), for the binpack estimate.
-    pub pending: Vec<TaskDemand>,
 }
 
 impl ScalingState {
@@ -563,7 +464,9 @@ impl ScalingState {
         if mtp && !asg.new_instances_protected {
             return Err(ApiError::client("The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, the Auto Scaling group must have instance protection from scale in enabled."));
         }
-        let counter = self.next();
+        // A capacity provider takes a number from the id counter although its ARN does not show it, so the
+        // resources created after it keep their ids.
+        self.next();
         let cp = CapacityProvider {
             name: name.to_string(),
             arn: format!("arn:aws:ecs:{}:{}:capacity-provider/{name}", ctx.region, ctx.account_id),
@@ -575,7 +478,6 @@ impl ScalingState {
             low_minutes: 0,
             last_scale_out_ms: None,
         };
-        let _ = counter;
         let out = self.cp_json(&cp);
         self.capacity_providers.insert(name.to_string(), cp);
         Ok(json!({ "capacityProvider": out }))

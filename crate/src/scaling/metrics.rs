@@ -13,6 +13,13 @@ use crate::api::{ApiError, Request};
 
 use super::util::{iso, milli_json, milli_text, reason_time};
 
+/// One metric sample the engine reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub key: MetricKey,
+    pub value_milli: i64,
+}
+
 /// Minutes of datapoints kept per metric (24 hours).
 pub const RETENTION_MINUTES: u64 = 24 * 60;
 
@@ -148,7 +155,7 @@ impl MetricStore {
     }
 
     /// Stores the samples reported at epoch minute `now_minute`: they belong to the minute that just ended.
-    pub fn put_minute(&mut self, samples: &[super::Sample], now_minute: u64) {
+    pub fn put_minute(&mut self, samples: &[Sample], now_minute: u64) {
         for s in samples {
             self.put(&s.key, now_minute.saturating_sub(1), s.value_milli);
         }

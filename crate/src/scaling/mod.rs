@@ -17,14 +17,12 @@ mod asgpolicy;
 mod capacity;
 mod cost;
 mod metrics;
+mod model;
 mod schedule;
 mod util;
 
 #[cfg(test)]
 mod tests;
-
-use crate::table::Table;
-use std::collections::VecDeque;
 
 use serde_json::{json, Value};
 
@@ -33,124 +31,22 @@ use crate::api::texts::{self, Ending};
 use crate::api::{ApiError, ApiResult, Dialect, Request};
 
 pub use appscaling::{
-    apply_adjustment, find_step, parse_step, target_tracking_capacity, AdjustmentType, PolicyConfig, ScalableTarget, ScalingActivity, ScalingPolicy,
-    ScheduledAction, StepAdjustment, StepConfig, TargetTrackingConfig, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET,
+    apply_adjustment, find_step, parse_step, target_tracking_capacity, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET,
     DEFAULT_COOLDOWN_S, ECS_DIMENSION,
 };
-pub use asgpolicy::{AsgActivity, AsgPolicy, AsgPolicyKind};
 use asgpolicy::is_asg_policy_call;
 pub use capacity::{
-    capacity_provider_reservation, instances_needed, parse_strategy, scale_in_step, scale_out_step, split_by_strategy, strategy_json, AsgInstance, AutoScalingGroup,
-    CapacityProvider, ClusterProviders, InstanceCapacity, LaunchTemplate, ManagedScaling, ProviderReport, StrategyItem, TaskDemand, FARGATE, FARGATE_SPOT,
-    SCALE_IN_MINUTES,
+    capacity_provider_reservation, instances_needed, parse_strategy, scale_in_step, scale_out_step, split_by_strategy, strategy_json, InstanceCapacity,
+    FARGATE, FARGATE_SPOT, SCALE_IN_MINUTES,
 };
 pub use cost::{
     draw_spot_interruptions, fargate_cost, CAPACITY_TYPES, fargate_hourly, per_second_cost, CapacityType, CostLedger, CostLine, CostReport, SpotInterruption,
     SPOT_PERCENT_OF_ON_DEMAND, SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS, SPOT_WARNING_STOP_CODE,
 };
-pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Statistic, TreatMissing, RETENTION_MINUTES};
+pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Sample, Statistic, TreatMissing, RETENTION_MINUTES};
+pub use model::*;
 pub use schedule::{Cron, Schedule};
 pub use util::{milli_text, reason_time};
-
-/// Minutes of desired and running counts kept per scalable target (three hours).
-pub const HISTORY_MINUTES: usize = 180;
-
-/// An ECS service as the engine sees it now.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ServiceStatus {
-    pub desired: u32,
-    pub running: u32,
-    /// A deployment is in progress (target tracking does not scale in then).
-    pub deploying: bool,
-}
-
-/// What a call or a tick needs to know about the world.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ScalingContext {
-    pub region: String,
-    pub account_id: String,
-    /// The scenario's startTime, epoch ms.
-    pub start_epoch_ms: u64,
-    /// Sim time now, ms since start.
-    pub now_ms: u64,
-    /// ECS services by Application Auto Scaling resource id `service/<cluster>/<service>`.
-    pub services: Table<String, ServiceStatus>,
-    pub clusters: Vec<String>,
-    /// `(subnet id, availability zone)` of the VPC.
-    pub subnets: Vec<(String, String)>,
-}
-
-impl ScalingContext {
-    pub fn now_epoch_ms(&self) -> u64 {
-        self.start_epoch_ms.saturating_add(self.now_ms)
-    }
-}
-
-/// Something the engine must do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ScalingAction {
-    /// Set an ECS service's desired count (UpdateService by Application Auto Scaling).
-    SetDesiredCount { cluster: String, service: String, from: u32, to: u32, activity_id: String },
-    /// Launch an EC2 instance for an ASG; it registers with the cluster named in its user data.
-    LaunchInstance {
-        asg: String,
-        instance_id: String,
-        instance_type: String,
-        launch_template_id: String,
-        iam_instance_profile: Option<String>,
-        user_data: Option<String>,
-        subnet_id: String,
-        availability_zone: String,
-    },
-    /// Terminate an EC2 instance (tasks on it stop: "Host EC2 (instance id) stopped/terminated").
-    TerminateInstance { asg: String, instance_id: String, reason: String },
-}
-
-/// One metric sample the engine reports.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sample {
-    pub key: MetricKey,
-    pub value_milli: i64,
-}
-
-/// What the engine reports once a minute.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MinuteReport {
-    /// Samples for the minute that just ended (e.g. `AWS/ECS CPUUtilization` per service, as
-    /// thousandths of a percent; `AWS/ApplicationELB RequestCountPerTarget` per target group).
-    pub samples: Vec<Sample>,
-    /// Capacity providers with managed scaling: their instances and waiting tasks.
-    pub providers: Vec<ProviderReport>,
-}
-
-/// What a tick produced besides actions.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TickOutput {
-    pub alarm_transitions: Vec<AlarmTransition>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ScalingState {
-    pub metrics: MetricStore,
-    pub alarms: Table<String, Alarm>,
-    pub targets: Table<String, ScalableTarget>,
-    pub policies: Table<(String, String), ScalingPolicy>,
-    pub scheduled: Table<(String, String), ScheduledAction>,
-    pub activities: Vec<ScalingActivity>,
-    pub launch_templates: Table<String, LaunchTemplate>,
-    pub asgs: Table<String, AutoScalingGroup>,
-    pub capacity_providers: Table<String, CapacityProvider>,
-    pub cluster_providers: Table<String, ClusterProviders>,
-    pub cost: CostLedger,
-    /// Per scalable target (resource id), each minute's `(sim ms, desired, running)` after the
-    /// policies ran, the newest [`HISTORY_MINUTES`] (for the app's desired-against-running chart).
-    pub history: Table<String, VecDeque<(u64, u32, u32)>>,
-    /// EC2 Auto Scaling policies by (group, policy name), and the groups' scaling activities, oldest first.
-    pub asg_policies: Table<(String, String), AsgPolicy>,
-    pub asg_activities: Vec<AsgActivity>,
-    actions: Vec<ScalingAction>,
-    counter: u64,
-}
 
 impl ScalingState {
     pub fn new() -> ScalingState {

@@ -926,7 +926,7 @@ impl Sim {
         let parameters = input.get("parameters").cloned().unwrap_or(Value::Null);
         let percentage = parameters.get("drainagePercentage").and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))).unwrap_or(100).min(100);
         let duration_ms = match parameters.get("duration").and_then(Value::as_str) {
-            Some(text) => parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M.")))?,
+            Some(text) => crate::time::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M.")))?,
             None => 600_000,
         };
         let arns = string_list(target, "resourceArns");
@@ -1087,59 +1087,14 @@ fn fis_filters_match(target: &Value, fields: &[(&str, &str)]) -> bool {
     })
 }
 
-/// `PT10M`, `PT1H30M`, `PT90S` → milliseconds.
-pub(crate) fn parse_iso8601_duration_ms(text: &str) -> Option<u64> {
-    let rest = text.strip_prefix("PT")?;
-    let mut total = 0u64;
-    let mut digits = String::new();
-    for c in rest.chars() {
-        if c.is_ascii_digit() {
-            digits.push(c);
-        } else {
-            let n: u64 = digits.parse().ok()?;
-            digits.clear();
-            total += n * match c {
-                'H' => 3_600_000,
-                'M' => 60_000,
-                'S' => 1000,
-                _ => return None,
-            };
-        }
-    }
-    digits.is_empty().then_some(total)
-}
-
 /// User data is plain text or base64 (as the EC2 API takes it).
 fn decode_user_data(text: &str) -> String {
     if text.contains("ECS_") || text.starts_with("#!") {
         return text.to_string();
     }
-    base64_decode(text).and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_else(|| text.to_string())
-}
-
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    let mut buffer = 0u32;
-    let mut n_bits = 0;
-    for c in text.bytes().filter(|c| !c.is_ascii_whitespace()) {
-        let value = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            b'=' => break,
-            _ => return None,
-        } as u32;
-        buffer = (buffer << 6) | value;
-        n_bits += 6;
-        if n_bits >= 8 {
-            n_bits -= 8;
-            out.push((buffer >> n_bits) as u8);
-            buffer &= (1 << n_bits) - 1;
-        }
-    }
-    Some(out)
+    // Padding ends the data and whitespace (line breaks of wrapped base64) is skipped.
+    let body: String = text.split('=').next().unwrap_or("").chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    crate::codec::Base64::Standard.decode(&body).and_then(|bytes| String::from_utf8(bytes).ok()).unwrap_or_else(|| text.to_string())
 }
 
 /// Reads `NAME=value` from user data lines such as `echo ECS_CLUSTER=demo >> /etc/ecs/ecs.config`.
@@ -1168,12 +1123,10 @@ mod tests {
         // base64 of the same text.
         let encoded = "IyEvYmluL2Jhc2gKZWNobyBFQ1NfQ0xVU1RFUj1kZW1vID4+IC9ldGMvZWNzL2Vjcy5jb25maWc=";
         assert_eq!(user_data_setting(&decode_user_data(encoded), "ECS_CLUSTER").as_deref(), Some("demo"));
-    }
-
-    #[test]
-    fn iso_durations() {
-        assert_eq!(parse_iso8601_duration_ms("PT10M"), Some(600_000));
-        assert_eq!(parse_iso8601_duration_ms("PT1H30S"), Some(3_630_000));
-        assert_eq!(parse_iso8601_duration_ms("10M"), None);
+        // Wrapped at 40 characters, as `base64 -w 40` writes it.
+        let wrapped = format!("{}\n{}\n", &encoded[..40], &encoded[40..]);
+        assert_eq!(user_data_setting(&decode_user_data(&wrapped), "ECS_CLUSTER").as_deref(), Some("demo"));
+        // Not base64 (`-` is not in the standard alphabet): kept as it is.
+        assert_eq!(decode_user_data("IyEv-mlu"), "IyEv-mlu");
     }
 }

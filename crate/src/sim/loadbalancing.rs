@@ -160,7 +160,6 @@ impl Sim {
         let report = self.elb.step(start.0, dt_ms, &mut self.rng);
         self.elb_window_start = Some(self.now);
         self.schedule(self.now.plus_ms(ELB_STEP_MS), Ev::ElbStep);
-        self.last_shares = report.shares;
         for transition in report.transitions {
             let Some(&key) = self.task_keys_by_id.get(&transition.owner) else { continue };
             let Some(service_key) = self.tasks[&key].service else { continue };
@@ -312,7 +311,7 @@ impl Sim {
         }
         let parameters = input.get("parameters").cloned().unwrap_or(Value::Null);
         let duration_ms = match str_field(&parameters, "duration") {
-            Some(text) => super::calls::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M.")))?,
+            Some(text) => crate::time::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M.")))?,
             None => 600_000,
         };
         for az in &zones {

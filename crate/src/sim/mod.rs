@@ -293,8 +293,6 @@ pub struct Sim {
     pub(crate) elb: crate::elb::ElbState,
     /// The start of the next ELB step window, once a load balancer exists.
     pub(crate) elb_window_start: Option<SimTime>,
-    /// Requests per target in the last ELB step: (owner task id, target group ARN, requests, latency ms).
-    pub(crate) last_shares: Vec<crate::elb::TargetShare>,
     pub(crate) n_private_ips: u32,
     /// Application Auto Scaling, CloudWatch alarms, Auto Scaling groups and capacity providers.
     pub(crate) scaling: crate::scaling::ScalingState,
@@ -354,7 +352,6 @@ impl Sim {
             // one allocation per target per step, is not needed by the engine.
             elb: crate::elb::ElbState { collect_shares: false, ..crate::elb::ElbState::new() },
             elb_window_start: None,
-            last_shares: Vec::new(),
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
             forced_instance_ids: Vec::new(),
@@ -580,10 +577,7 @@ impl Sim {
         while out.len() < n_hex {
             self.id_counter += 1;
             // SplitMix64 of (seed, counter): ids never consume the placement PRNG.
-            let mut z = self.seed.wrapping_add(self.id_counter.wrapping_mul(0x9E3779B97F4A7C15));
-            z = (z ^ (z >> 30)).wrapping_mul(0xBF58476D1CE4E5B9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94D049BB133111EB);
-            z ^= z >> 31;
+            let z = crate::hash::splitmix64_finalize(self.seed.wrapping_add(self.id_counter.wrapping_mul(crate::hash::SPLITMIX_GAMMA)));
             out.push_str(&format!("{z:016x}"));
         }
         out.truncate(n_hex);
@@ -690,11 +684,6 @@ impl Sim {
     /// The load balancing state, for the app.
     pub fn elb(&self) -> &crate::elb::ElbState {
         &self.elb
-    }
-
-    /// Requests per target in the last load balancer step.
-    pub fn last_shares(&self) -> &[crate::elb::TargetShare] {
-        &self.last_shares
     }
 
     /// The EFS state (file systems, mount targets, files), for the app's storage panel.

@@ -115,7 +115,7 @@ impl Sim {
                 return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support placement strategies."));
             }
         }
-        let subnets = self.awsvpc_subnets(input, &rev.spec, launch_type)?;
+        let subnets = self.awsvpc_subnets(input, &rev.spec)?;
         let constraints = parse_constraints(input.get("placementConstraints"))?;
         let strategies = parse_strategies(input.get("placementStrategy"))?;
         if launch_type == LaunchType::Fargate && (!constraints.is_empty() || !strategies.is_empty()) {

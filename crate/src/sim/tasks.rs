@@ -53,7 +53,7 @@ impl Sim {
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
         self.check_platform_for_efs(&rev.spec, launch_type, input)?;
-        let subnets = self.awsvpc_subnets(input, &rev.spec, launch_type)?;
+        let subnets = self.awsvpc_subnets(input, &rev.spec)?;
         let mut constraints = parse_constraints(input.get("placementConstraints"))?;
         let strategies = parse_strategies(input.get("placementStrategy"))?;
         if launch_type == LaunchType::Fargate && (!constraints.is_empty() || !strategies.is_empty()) {
@@ -137,7 +137,7 @@ impl Sim {
     }
 
     /// The subnets of `networkConfiguration.awsvpcConfiguration`, required for awsvpc tasks.
-    pub(crate) fn awsvpc_subnets(&self, input: &Value, spec: &crate::taskdef::TaskDefinitionSpec, launch_type: LaunchType) -> Result<Vec<String>, ApiError> {
+    pub(crate) fn awsvpc_subnets(&self, input: &Value, spec: &crate::taskdef::TaskDefinitionSpec) -> Result<Vec<String>, ApiError> {
         let config = input.get("networkConfiguration").and_then(|n| n.get("awsvpcConfiguration"));
         if spec.network_mode != NetworkMode::Awsvpc {
             if config.is_some() {
@@ -162,7 +162,6 @@ impl Sim {
                 return Err(ApiError::invalid_parameter(format!("Error retrieving subnet information for [{subnet}]: The subnet ID '{subnet}' does not exist")));
             }
         }
-        let _ = launch_type;
         Ok(subnets)
     }
 
@@ -510,7 +509,6 @@ impl Sim {
             return;
         }
         let stopping = task.desired_status == "STOPPED";
-        let spec_stop_ms = self.stop_ms_of(key);
         match from {
             TaskStatus::Provisioning => {
                 if stopping {
@@ -617,7 +615,6 @@ impl Sim {
             }
             TaskStatus::Running | TaskStatus::Deactivating => {}
             TaskStatus::Stopping => {
-                let _ = spec_stop_ms;
                 if let Some(task) = self.tasks.get_mut(&key) {
                     for c in &mut task.containers {
                         if c.last_status != "STOPPED" {

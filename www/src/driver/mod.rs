@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use ecs_sim::codec::{compact_json, Base64};
 use ecs_sim::scenario::{builtin_scenario, Scenario, BUILTIN_SCENARIOS};
 use ecs_sim::sim::{RecordedCall, RunPoint, Sim};
 use ecs_sim::time::SimTime;
@@ -16,7 +17,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use serde_json::Value;
 use yew::prelude::*;
 
-pub use persist::{base64url_decode, base64url_encode, RunRecord};
+pub use persist::RunRecord;
 
 /// Events processed at most per animation frame; beyond it the run is "behind" wall time.
 const EVENT_BUDGET_PER_FRAME: u32 = 5_000;
@@ -117,7 +118,7 @@ impl Driver {
         for entry in entries {
             self.log_seq += 1;
             let message = match (&entry.input, entry.message.is_empty()) {
-                (Some(input), true) => compact_json(input, 160),
+                (Some(input), true) => compact_json(input, 160, "…"),
                 _ => entry.message,
             };
             log.push_front(LogRow { seq: self.log_seq, time_ms: entry.time.as_millis(), kind: entry.kind, subject: entry.subject, message });
@@ -223,17 +224,6 @@ impl Driver {
 /// `performance.now()` (0 where there is no `performance`).
 fn wall_now_ms() -> f64 {
     gloo::utils::window().performance().map_or(0.0, |p| p.now())
-}
-
-/// Compact JSON of `value`, cut to about `max_chars` characters.
-pub fn compact_json(value: &Value, max_chars: usize) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= max_chars {
-        text
-    } else {
-        let cut: String = text.chars().take(max_chars).collect();
-        format!("{cut}…")
-    }
 }
 
 /// What the UI reads: replaced (new `Rc`s) only when something changed.
@@ -390,10 +380,6 @@ impl SimHandle {
         self.publish.emit(Some(None));
     }
 
-    pub fn show_banner(&self, message: String) {
-        self.publish.emit(Some(Some(message)));
-    }
-
     /// The scenario document of the run, pretty JSON (for export).
     pub fn scenario_json(&self) -> String {
         serde_json::to_string_pretty(&self.driver.borrow().scenario.document).unwrap_or_default()
@@ -401,7 +387,7 @@ impl SimHandle {
 
     /// A share link fragment (`s=...`) that replays this run to this sim time.
     pub fn share_fragment(&self) -> String {
-        format!("s={}", base64url_encode(self.driver.borrow().record().to_share_json().as_bytes()))
+        format!("s={}", Base64::Url.encode(self.driver.borrow().record().to_share_json().as_bytes()))
     }
 
     pub fn explain_task(&self, task_id: &str) -> Option<(ecs_sim::placement::Explanation, Vec<(ecs_sim::placement::NodeKey, String)>)> {
