@@ -716,18 +716,12 @@ impl Sim {
         }
     }
 
-    /// The keys of the tasks the view shows, in key order: every task not yet STOPPED, and the most
-    /// recently stopped ones still within the retention; with the number of stopped tasks left out.
+    /// The keys of the tasks the view shows, in key order: every task not yet STOPPED, and of the
+    /// [`MAX_VIEW_STOPPED_TASKS`] most recently stopped ones those still within the retention; with the
+    /// number of stopped tasks left out.
     fn view_task_keys(&self) -> (Vec<TaskKey>, u64) {
         let retained_from_ms = self.now.0.saturating_sub(STOPPED_TASK_RETENTION_MS);
-        let stopped: Vec<TaskKey> = self
-            .recently_stopped_tasks()
-            .iter()
-            .rev()
-            .copied()
-            .filter(|k| self.tasks[k].stopped_at.is_some_and(|at| at.0 >= retained_from_ms))
-            .take(MAX_VIEW_STOPPED_TASKS)
-            .collect();
+        let stopped: Vec<TaskKey> = self.recently_stopped_tasks().iter().copied().filter(|k| self.tasks[k].stopped_at.is_some_and(|at| at.0 >= retained_from_ms)).collect();
         let n_stopped = self.tasks.next_key() as u64 - self.live_tasks.len() as u64;
         let mut keys: Vec<TaskKey> = self.live_tasks.iter().copied().chain(stopped.iter().copied()).collect();
         keys.sort_unstable();
