@@ -33,6 +33,11 @@ pub const STOPPED_TASK_RETENTION_MS: u64 = 3_600_000;
 /// The most STOPPED tasks the view holds: the most recently stopped ones within
 /// [`STOPPED_TASK_RETENTION_MS`]. [`View::n_stopped_tasks_left_out`] counts the others.
 pub const MAX_VIEW_STOPPED_TASKS: usize = 1_000;
+/// How long a terminated EC2 instance stays in the view after it terminated, milliseconds: "Recently
+/// terminated instances might appear in the returned results. This interval is usually less than one
+/// hour." (Amazon EC2 API Reference, DescribeInstances). [`View::n_terminated_instances_left_out`] counts
+/// the others; the engine keeps them all.
+pub const TERMINATED_INSTANCE_RETENTION_MS: u64 = 3_600_000;
 /// The newest calls of a task's application (`sim:TaskCall`) the view shows per task;
 /// [`TaskView::n_denied_calls`] counts them all.
 pub const MAX_VIEW_ACCESS_LOG: usize = 100;
@@ -46,7 +51,8 @@ pub const VIEW_LB_METRIC_MINUTES: usize = 60;
 /// [`crate::sim::MAX_METRIC_SAMPLES`]. The other entity lists (clusters, instances, services, task
 /// definitions, roles, load balancers, ...) hold what the scenario and the user's calls created, which
 /// [`crate::sim::MAX_RECORDED_CALLS`] bounds; `instances` also holds those an Auto Scaling group launched,
-/// which its maximum size bounds at any moment, and the instances terminated before.
+/// which its maximum size bounds at any moment, and those terminated within
+/// [`TERMINATED_INSTANCE_RETENTION_MS`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct View {
     pub now: SimTime,
@@ -62,7 +68,11 @@ pub struct View {
     pub subnets: Vec<SubnetView>,
     pub security_groups: Vec<SecurityGroupView>,
     pub clusters: Vec<ClusterView>,
+    /// Every EC2 instance not terminated, and those terminated within [`TERMINATED_INSTANCE_RETENTION_MS`],
+    /// in launch order.
     pub instances: Vec<InstanceView>,
+    /// How many terminated instances `instances` leaves out (terminated longer ago than the retention).
+    pub n_terminated_instances_left_out: u64,
     /// The tasks not yet STOPPED and the most recently stopped ones, in the order they were created.
     pub tasks: Vec<TaskView>,
     /// How many STOPPED tasks `tasks` leaves out: stopped longer ago than [`STOPPED_TASK_RETENTION_MS`], or
@@ -485,9 +495,13 @@ impl Sim {
                 *n_tasks_by_node.entry(node).or_default() += 1;
             }
         }
+        let retained_from_ms = self.now.0.saturating_sub(TERMINATED_INSTANCE_RETENTION_MS);
+        let shown = |e: &&crate::sim::Ec2Instance| e.state != Ec2State::Terminated || e.state_since.0 >= retained_from_ms;
+        let n_terminated_instances_left_out = self.ec2.values().filter(|e| !shown(e)).count() as u64;
         let instances = self
             .ec2
             .values()
+            .filter(shown)
             .map(|e| {
                 let ci = e.container_instance.and_then(|k| self.container_instances.get(&k));
                 let pool = ci.and_then(|ci| self.pools.get(&ci.cluster));
@@ -623,6 +637,7 @@ impl Sim {
                 })
                 .collect(),
             instances,
+            n_terminated_instances_left_out,
             tasks,
             n_stopped_tasks_left_out,
             services,

@@ -5,7 +5,7 @@
 use ecs_sim::scenario::BUILTIN_SCENARIOS;
 use ecs_sim::sim::{Sim, LOG_DROP_BATCH, MAX_LOG_ENTRIES, MAX_RECORDED_CALLS};
 use ecs_sim::time::SimTime;
-use ecs_sim::view::{TaskStatus, MAX_VIEW_STOPPED_TASKS, STOPPED_TASK_RETENTION_MS};
+use ecs_sim::view::{Ec2State, TaskStatus, MAX_VIEW_STOPPED_TASKS, STOPPED_TASK_RETENTION_MS, TERMINATED_INSTANCE_RETENTION_MS};
 use ecs_sim_tests::*;
 use serde_json::{json, Value};
 
@@ -66,6 +66,25 @@ fn a_stopped_task_stays_in_the_view_for_the_retention_then_is_counted_as_left_ou
     let live = items(&describe, "tasks").iter().filter(|t| s(t, "lastStatus") != "STOPPED").count();
     assert_eq!(view.tasks.iter().filter(|t| t.last_status != TaskStatus::Stopped).count(), live);
     assert_eq!(live, 6);
+}
+
+#[test]
+fn a_terminated_instance_stays_in_the_view_for_the_retention_then_is_counted_as_left_out() {
+    let mut sim = run_scenario("instance-terminated", None, "15m");
+    let view = sim.view();
+    let terminated = view.instances.iter().find(|i| i.ec2_state == Ec2State::Terminated).expect("the FIS action terminated one").clone();
+    let n_instances = view.instances.len();
+    assert_eq!(view.n_terminated_instances_left_out, 0);
+    advance(&mut sim, SimTime(terminated.since.0 + TERMINATED_INSTANCE_RETENTION_MS));
+    assert!(sim.view().instances.iter().any(|i| i.ec2_instance_id == terminated.ec2_instance_id), "still in the view an hour after");
+    advance(&mut sim, SimTime(terminated.since.0 + TERMINATED_INSTANCE_RETENTION_MS + 1_000));
+    let view = sim.view();
+    assert!(!view.instances.iter().any(|i| i.ec2_instance_id == terminated.ec2_instance_id), "the instance left the view");
+    assert_eq!((view.instances.len(), view.n_terminated_instances_left_out), (n_instances - 1, 1));
+    // DescribeInstances still lists it, terminated.
+    let described = sim.call("ec2:DescribeInstances", json!({})).expect("DescribeInstances");
+    let listed = described["Reservations"][0]["Instances"].as_array().expect("instances").iter().find(|i| s(i, "InstanceId") == terminated.ec2_instance_id).expect("listed");
+    assert_eq!(listed["State"]["Name"], "terminated");
 }
 
 #[test]
