@@ -20,3 +20,4 @@ mod scaling_props;
 mod service_scheduler;
 mod rewind;
 mod container_insights;
+mod view_bounds;

@@ -13,6 +13,7 @@ use ecs_sim::rng::Prng;
 use ecs_sim::scenario::{self, Scenario};
 use ecs_sim::sim::{LogKind, Sim};
 use ecs_sim::time::{parse_duration_ms, SimTime};
+use ecs_sim::view::{ContainerInstanceStatus, Ec2State, TaskStatus};
 use serde_json::{json, Value};
 
 const USAGE: &str = "usage:
@@ -210,11 +211,15 @@ fn run(args: &[String]) -> ExitCode {
     println!("time: {}", view.now);
     let mut by_status: std::collections::BTreeMap<&str, u32> = Default::default();
     for task in &view.tasks {
-        *by_status.entry(task.last_status.as_str()).or_default() += 1;
+        *by_status.entry(task.last_status.as_aws()).or_default() += 1;
+    }
+    // The view leaves out the tasks that stopped long ago; they count all the same.
+    if view.n_stopped_tasks_left_out > 0 {
+        *by_status.entry(TaskStatus::Stopped.as_aws()).or_default() += view.n_stopped_tasks_left_out as u32;
     }
     let statuses: Vec<String> = by_status.iter().map(|(k, v)| format!("{k} {v}")).collect();
     println!("tasks: {}", if statuses.is_empty() { "none".to_string() } else { statuses.join(", ") });
-    let active = view.instances.iter().filter(|i| i.status.as_deref() == Some("ACTIVE")).count();
+    let active = view.instances.iter().filter(|i| i.status == Some(ContainerInstanceStatus::Active)).count();
     println!("container instances: {} registered ({} ACTIVE)", view.instances.iter().filter(|i| i.status.is_some()).count(), active);
     for service in &view.services {
         println!(
@@ -223,8 +228,8 @@ fn run(args: &[String]) -> ExitCode {
             service.desired_count,
             service.running_count,
             service.pending_count,
-            service.status,
-            service.deployments.iter().map(|d| format!("{} {} {}", d.status, d.task_definition, d.rollout_state)).collect::<Vec<_>>().join("; ")
+            service.status.as_aws(),
+            service.deployments.iter().map(|d| format!("{} {} {}", d.status.as_aws(), d.task_definition, d.rollout_state.as_aws())).collect::<Vec<_>>().join("; ")
         );
     }
     let errors: Vec<_> = sim.log().iter().filter(|e| e.kind == LogKind::Error).collect();
@@ -392,9 +397,9 @@ fn bench(args: &[String]) -> ExitCode {
             sim.advance_to(SimTime(24 * 3_600_000), u32::MAX);
             let seconds = started.elapsed().as_secs_f64();
             let view = sim.view();
-            let running = view.tasks.iter().filter(|t| t.last_status == "RUNNING").count();
+            let running = view.tasks.iter().filter(|t| t.last_status == TaskStatus::Running).count();
             let scaling = sim.log().iter().filter(|e| e.kind == LogKind::Scaling).count();
-            let instances_running = view.instances.iter().filter(|i| i.ec2_state == "running").count();
+            let instances_running = view.instances.iter().filter(|i| i.ec2_state == Ec2State::Running).count();
             let requests: u64 = view.load_balancers.iter().flat_map(|lb| lb.metrics.iter()).map(|m| m.request_count).sum();
             // The final view and the whole log, hashed: a speed-up must leave both as they were.
             let mut state = ecs_sim::trace::TraceHasher::default();

@@ -27,7 +27,7 @@ impl Sim {
             }
         }
         let mut services = Table::new();
-        for s in self.services.values().filter(|s| s.status == "ACTIVE") {
+        for s in self.services.values().filter(|s| s.status == model::ServiceStatus::Active) {
             let running = running_by_service.get(&s.key).copied().unwrap_or(0);
             services.insert(
                 format!("service/{}/{}", s.cluster, s.name),
@@ -114,7 +114,7 @@ impl Sim {
                 let Some(ci) = e.container_instance.and_then(|k| self.container_instances.get(&k)).filter(|ci| ci.status == "ACTIVE") else { continue };
                 let n_tasks = self
                     .live_node_tasks(ci.key)
-                    .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_none_or(|s| s.scheduling_strategy != "DAEMON"))
+                    .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_none_or(|s| s.scheduling_strategy != SchedulingStrategy::Daemon))
                     .count() as u32;
                 instances.push((e.instance_id.clone(), n_tasks));
             }
@@ -164,11 +164,11 @@ impl Sim {
                 ScalingAction::SetDesiredCount { .. } => {}
             }
             if let ScalingAction::SetDesiredCount { cluster, service, from, to, .. } = action {
-                let Some(key) = self.services.values().find(|s| s.cluster == cluster && s.name == service && s.status == "ACTIVE").map(|s| s.key) else { continue };
+                let Some(key) = self.services.values().find(|s| s.cluster == cluster && s.name == service && s.status == model::ServiceStatus::Active).map(|s| s.key) else { continue };
                 if let Some(s) = self.services.get_mut(&key) {
                     s.desired_count = to;
                     s.steady_state_reported = false;
-                    if let Some(primary) = s.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+                    if let Some(primary) = s.deployments.iter_mut().find(|d| d.status == DeploymentStatus::Primary) {
                         primary.desired_count = to;
                     }
                 }

@@ -193,7 +193,7 @@ impl Sim {
                 "The Cluster cannot be deleted while Container Instances are active or draining.",
             ));
         }
-        if self.services.values().any(|s| s.cluster == name && s.status != "INACTIVE") {
+        if self.services.values().any(|s| s.cluster == name && s.status != ServiceStatus::Inactive) {
             return Err(ApiError::new(
                 "ClusterContainsServicesException",
                 "The Cluster cannot be deleted while Services are active.",
@@ -266,7 +266,9 @@ impl Sim {
             spec,
             registered_at: self.now,
             deregistered_at: None,
+            described_json: "".into(),
         });
+        self.write_described_json(&family, revision);
         self.log_entry(LogKind::TaskDefinition, format!("task definition {family}:{revision}"), format!("Registered {family}:{revision}."), None);
         let td = self.task_definition_json(&family, revision);
         Ok(json!({ "taskDefinition": td }))
@@ -315,6 +317,7 @@ impl Sim {
             rev.status = "INACTIVE".into();
             rev.deregistered_at = Some(now);
         }
+        self.write_described_json(&family, revision);
         Ok(json!({ "taskDefinition": self.task_definition_json(&family, revision) }))
     }
 

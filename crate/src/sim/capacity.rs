@@ -352,7 +352,7 @@ impl Sim {
     fn spot_warning(&mut self, key: TaskKey) {
         let now = self.now;
         let Some(task) = self.tasks.get_mut(&key) else { return };
-        task.desired_status = "STOPPED";
+        task.desired_status = DesiredStatus::Stopped;
         task.stop_code = Some(SPOT_WARNING_STOP_CODE.to_string());
         task.stopped_reason = Some(SPOT_STOPPED_REASON.to_string());
         task.spot_stop_at = Some(now.plus_ms(SPOT_WARNING_MS));
@@ -423,7 +423,7 @@ impl Sim {
             .filter(|k| {
                 let node = self.ec2.get(k).and_then(|e| e.container_instance);
                 !node.is_some_and(|node| {
-                    self.live_node_tasks(node).any(|t| t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != "DAEMON"))
+                    self.live_node_tasks(node).any(|t| t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != SchedulingStrategy::Daemon))
                 })
             })
             .collect();

@@ -17,7 +17,7 @@ impl Sim {
         let n_instances = self.container_instances.values().filter(|ci| ci.cluster == name && ci.status != "INACTIVE").count();
         let running = self.live_tasks().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
         let pending = self.live_tasks().filter(|t| t.cluster == name && t.last_status < TaskStatus::Running).count();
-        let services = self.services.values().filter(|s| s.cluster == name && s.status == "ACTIVE").count();
+        let services = self.services.values().filter(|s| s.cluster == name && s.status == ServiceStatus::Active).count();
         let mut out = json!({
             "clusterArn": cluster.arn,
             "clusterName": cluster.name,
@@ -59,6 +59,14 @@ impl Sim {
             out.insert("deregisteredAt".into(), json!(self.iso_time(at)));
         }
         Value::Object(out)
+    }
+
+    /// Writes a revision's `described_json` (its DescribeTaskDefinition output, pretty) after it changed.
+    pub(crate) fn write_described_json(&mut self, family: &str, revision: u32) {
+        let text: std::rc::Rc<str> = serde_json::to_string_pretty(&self.task_definition_json(family, revision)).unwrap_or_default().into();
+        if let Some(rev) = self.task_definitions.get_mut(family).and_then(|r| r.get_mut(revision.wrapping_sub(1) as usize)) {
+            rev.described_json = text;
+        }
     }
 
     pub(crate) fn container_instance_json(&self, key: NodeKey) -> Value {
@@ -150,12 +158,12 @@ impl Sim {
             out.insert("platformFamily".into(), json!("Linux"));
         }
         out.insert("lastStatus".into(), json!(t.last_status.as_aws()));
-        out.insert("desiredStatus".into(), json!(t.desired_status));
+        out.insert("desiredStatus".into(), json!(t.desired_status.as_aws()));
         out.insert("group".into(), json!(t.group));
         put(&mut out, "startedBy", t.started_by.as_ref().map(|s| json!(s)));
         out.insert("cpu".into(), json!(t.cpu_units.to_string()));
         out.insert("memory".into(), json!(t.memory_mib.to_string()));
-        out.insert("healthStatus".into(), json!(t.health_status));
+        out.insert("healthStatus".into(), json!(t.health_status.as_aws()));
         out.insert("createdAt".into(), json!(self.iso_time(t.created_at)));
         put(&mut out, "pullStartedAt", t.pull_started_at.map(|v| json!(self.iso_time(v))));
         put(&mut out, "pullStoppedAt", t.pull_stopped_at.map(|v| json!(self.iso_time(v))));
@@ -238,7 +246,7 @@ impl Sim {
             .map(|d| {
                 json!({
                     "id": &*d.id,
-                    "status": d.status,
+                    "status": d.status.as_aws(),
                     "taskDefinition": d.task_definition_arn,
                     "desiredCount": d.desired_count,
                     "pendingCount": count(Some(&d.id), false),
@@ -246,7 +254,7 @@ impl Sim {
                     "failedTasks": d.failed_tasks,
                     "createdAt": self.iso_time(d.created_at),
                     "updatedAt": self.iso_time(d.updated_at),
-                    "rolloutState": d.rollout_state,
+                    "rolloutState": d.rollout_state.as_aws(),
                     "rolloutStateReason": d.rollout_state_reason,
                 })
             })
@@ -261,7 +269,7 @@ impl Sim {
             "clusterArn": cluster_arn,
             "loadBalancers": s.load_balancers_json,
             "serviceRegistries": [],
-            "status": s.status,
+            "status": s.status.as_aws(),
             "desiredCount": s.desired_count,
             "runningCount": count(None, true),
             "pendingCount": count(None, false),
@@ -276,7 +284,7 @@ impl Sim {
             "createdAt": self.iso_time(s.created_at),
             "placementConstraints": s.placement_constraints_json,
             "placementStrategy": s.placement_strategy_json,
-            "schedulingStrategy": s.scheduling_strategy,
+            "schedulingStrategy": s.scheduling_strategy.as_aws(),
             "deploymentController": { "type": "ECS" },
             "enableECSManagedTags": false,
             "propagateTags": "NONE",

@@ -136,7 +136,7 @@ impl Sim {
         let mut utilization: Table<ServiceKey, (u32, u32)> = Table::new();
         let mut ec2_used: Table<&str, Usage> = Table::new();
         for (key, run) in &runs {
-            let Some(service) = self.services.get(key).filter(|s| s.status == "ACTIVE") else { continue };
+            let Some(service) = self.services.get(key).filter(|s| s.status == ServiceStatus::Active) else { continue };
             let (mut served, mut cpu) = (0u64, 0u64);
             for (tg, _, _) in &service.load_balancers {
                 for t in self.elb.target_groups.get(tg).into_iter().flat_map(|g| g.targets.iter()).filter(|t| t.state != crate::elb::HealthState::Draining) {
@@ -203,11 +203,11 @@ impl Sim {
         let mut total = Usage::default();
         let mut families: Vec<(&str, Usage)> = Vec::new();
         let (mut n_services, mut n_running) = (0u64, n_leaving);
-        for service in self.services.values().filter(|s| s.cluster == cluster && s.status != "INACTIVE") {
+        for service in self.services.values().filter(|s| s.cluster == cluster && s.status != ServiceStatus::Inactive) {
             let running = runs.get(&service.key).map_or(0, |r| r.n);
             let pending = pending.get(&service.key).copied().unwrap_or(0);
             n_running += running;
-            if service.status != "ACTIVE" {
+            if service.status != ServiceStatus::Active {
                 continue;
             }
             n_services += 1;

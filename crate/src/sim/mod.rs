@@ -39,12 +39,25 @@ use crate::trace::TraceHasher;
 
 pub use calls::ELB_STEP_MS;
 pub use cost::usd_text;
+pub(crate) use cost::capacity_type_of;
 pub use loadbalancing::describe_load;
 pub use model::*;
 pub use rewind::RunPoint;
 
 /// The AWS account id of the simulated account.
 pub const ACCOUNT_ID: &str = "123456789012";
+
+/// The most entries the event log ([`Sim::log`]) holds. When it is full, the oldest [`LOG_DROP_BATCH`]
+/// entries go at once (so adding an entry stays cheap) and [`Sim::n_log_entries_dropped`] counts them:
+/// the log holds the newest 9,001 to 10,000 entries of a long run.
+pub const MAX_LOG_ENTRIES: usize = 10_000;
+/// How many of the oldest log entries go when the log is full.
+pub const LOG_DROP_BATCH: usize = 1_000;
+/// The most user calls a run records ([`Sim::recorded_calls`], the replay record behind share links and
+/// rewind). Past it [`Sim::call`] refuses a call with `RecordedCallLimitExceeded` and changes nothing.
+pub const MAX_RECORDED_CALLS: usize = 10_000;
+/// Cluster metric samples kept ([`Sim::metrics`]): one a simulated minute, the last 24 hours.
+pub const MAX_METRIC_SAMPLES: usize = 1_440;
 
 /// Durations of the simulated lifecycle, milliseconds. Set with the `sim:SetTimings` call.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -275,10 +288,17 @@ pub struct Sim {
     pub(crate) task_keys_by_id: BTreeMap<String, TaskKey>,
     pub(crate) services: Table<ServiceKey, Service>,
     pub(crate) step_outputs: Table<String, Value>,
+    /// The newest [`MAX_LOG_ENTRIES`] log entries at most.
     pub(crate) log: Vec<LogEntry>,
+    /// The index in `log` of the first entry `take_log` has not returned.
     pub(crate) log_cursor: usize,
+    /// Log entries dropped from the front of `log` to keep it bounded.
+    pub(crate) n_log_entries_dropped: u64,
     pub(crate) recorded_calls: Vec<RecordedCall>,
     pub(crate) metrics: Vec<MetricSample>,
+    /// The keys of the newest [`crate::view::MAX_VIEW_STOPPED_TASKS`] tasks to stop, in the order they
+    /// stopped: the stopped tasks the view may show, found without a scan of every task.
+    pub(crate) recently_stopped: std::collections::VecDeque<TaskKey>,
     pub(crate) placement_decisions: u64,
     /// When set, the explanation of this placement decision is captured (replay for `explain_task`).
     pub(crate) explain_decision: Option<u64>,
@@ -342,8 +362,10 @@ impl Sim {
             step_outputs: Table::new(),
             log: Vec::new(),
             log_cursor: 0,
+            n_log_entries_dropped: 0,
             recorded_calls: Vec::new(),
             metrics: Vec::new(),
+            recently_stopped: Default::default(),
             placement_decisions: 0,
             explain_decision: None,
             captured_explanation: None,
@@ -422,7 +444,15 @@ impl Sim {
 
     /// Applies an AWS API call (`ecs:RunTask`, ...) at the current time, records it for replay, and
     /// logs it. The answer uses the real output shape; a refusal carries AWS's error code and text.
+    /// Once the run holds [`MAX_RECORDED_CALLS`] calls, a call is refused before anything happens: it is
+    /// neither recorded, applied, hashed nor logged.
     pub fn call(&mut self, call: &str, input: Value) -> ApiResult {
+        if self.recorded_calls.len() >= MAX_RECORDED_CALLS {
+            return Err(ApiError::new(
+                "RecordedCallLimitExceeded",
+                format!("This run already holds {MAX_RECORDED_CALLS} calls, the most a run records for replay and share links; {call} was not applied. Start a new run to make more calls."),
+            ));
+        }
         self.recorded_calls.push(RecordedCall { time: self.now, n_events: self.n_events, call: call.to_string(), input: input.clone() });
         self.apply_call(call, input)
     }
@@ -443,16 +473,26 @@ impl Sim {
         true
     }
 
-    /// Log entries added since the last call.
+    /// Log entries added since the last call (those the log dropped meanwhile excepted).
     pub fn take_log(&mut self) -> Vec<LogEntry> {
         let new = self.log[self.log_cursor..].to_vec();
         self.log_cursor = self.log.len();
         new
     }
 
-    /// Every log entry so far.
+    /// The log so far: every entry, or the newest ones once it has dropped some (at most [`MAX_LOG_ENTRIES`]).
     pub fn log(&self) -> &[LogEntry] {
         &self.log
+    }
+
+    /// How many of the oldest log entries the log dropped to stay within [`MAX_LOG_ENTRIES`].
+    pub fn n_log_entries_dropped(&self) -> u64 {
+        self.n_log_entries_dropped
+    }
+
+    /// The keys of the most recently stopped tasks, oldest stop first.
+    pub(crate) fn recently_stopped_tasks(&self) -> &std::collections::VecDeque<TaskKey> {
+        &self.recently_stopped
     }
 
     pub fn metrics(&self) -> &[MetricSample] {
@@ -561,13 +601,18 @@ impl Sim {
             cost_per_hour_micro_usd,
         });
         // One sample a simulated minute; keep the last 24 hours.
-        if self.metrics.len() > 1440 {
+        if self.metrics.len() > MAX_METRIC_SAMPLES {
             self.metrics.remove(0);
         }
         self.schedule(self.now.plus_ms(60_000), Ev::MetricsSample);
     }
 
     pub(crate) fn log_entry(&mut self, kind: LogKind, subject: String, message: String, input: Option<Value>) {
+        if self.log.len() >= MAX_LOG_ENTRIES {
+            self.log.drain(..LOG_DROP_BATCH);
+            self.log_cursor = self.log_cursor.saturating_sub(LOG_DROP_BATCH);
+            self.n_log_entries_dropped += LOG_DROP_BATCH as u64;
+        }
         self.log.push(LogEntry { time: self.now, kind, subject, message, input });
     }
 

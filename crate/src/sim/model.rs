@@ -16,7 +16,7 @@ pub type Ec2Key = u32;
 pub struct Cluster {
     pub name: String,
     pub arn: String,
-    /// ACTIVE or INACTIVE.
+    /// ACTIVE or INACTIVE (the view reads it as a [`ClusterStatus`]).
     pub status: String,
     pub created_at: SimTime,
     /// The `containerInsights` cluster setting: `disabled`, `enabled` or `enhanced`.
@@ -38,6 +38,84 @@ impl Ec2State {
             Ec2State::Running => "running",
             Ec2State::ShuttingDown => "shutting-down",
             Ec2State::Terminated => "terminated",
+        }
+    }
+}
+
+/// A cluster's `status`. The engine keeps it as AWS's string in [`Cluster::status`]; the view reads it
+/// with [`ClusterStatus::from_aws`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClusterStatus {
+    Active,
+    Inactive,
+}
+
+impl ClusterStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            ClusterStatus::Active => "ACTIVE",
+            ClusterStatus::Inactive => "INACTIVE",
+        }
+    }
+
+    /// The status AWS writes as `text`; anything else is INACTIVE.
+    pub fn from_aws(text: &str) -> ClusterStatus {
+        if text == "ACTIVE" { ClusterStatus::Active } else { ClusterStatus::Inactive }
+    }
+}
+
+/// A container instance's `status`. The engine keeps it as AWS's string in [`ContainerInstance::status`];
+/// the view reads it with [`ContainerInstanceStatus::from_aws`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerInstanceStatus {
+    Active,
+    Draining,
+    Inactive,
+}
+
+impl ContainerInstanceStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            ContainerInstanceStatus::Active => "ACTIVE",
+            ContainerInstanceStatus::Draining => "DRAINING",
+            ContainerInstanceStatus::Inactive => "INACTIVE",
+        }
+    }
+
+    /// The status AWS writes as `text`; anything else is INACTIVE.
+    pub fn from_aws(text: &str) -> ContainerInstanceStatus {
+        match text {
+            "ACTIVE" => ContainerInstanceStatus::Active,
+            "DRAINING" => ContainerInstanceStatus::Draining,
+            _ => ContainerInstanceStatus::Inactive,
+        }
+    }
+}
+
+/// A task definition revision's `status`. The engine keeps it as AWS's string in
+/// [`TaskDefinitionRevision::status`]; the view reads it with [`TaskDefinitionStatus::from_aws`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskDefinitionStatus {
+    Active,
+    Inactive,
+    DeleteInProgress,
+}
+
+impl TaskDefinitionStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            TaskDefinitionStatus::Active => "ACTIVE",
+            TaskDefinitionStatus::Inactive => "INACTIVE",
+            TaskDefinitionStatus::DeleteInProgress => "DELETE_IN_PROGRESS",
+        }
+    }
+
+    /// The status AWS writes as `text`; anything else is INACTIVE.
+    pub fn from_aws(text: &str) -> TaskDefinitionStatus {
+        match text {
+            "ACTIVE" => TaskDefinitionStatus::Active,
+            "DELETE_IN_PROGRESS" => TaskDefinitionStatus::DeleteInProgress,
+            _ => TaskDefinitionStatus::Inactive,
         }
     }
 }
@@ -75,7 +153,7 @@ pub struct ContainerInstance {
     pub id: String,
     pub cluster: String,
     pub ec2: Ec2Key,
-    /// ACTIVE, DRAINING or INACTIVE.
+    /// ACTIVE, DRAINING or INACTIVE (the view reads it as a [`ContainerInstanceStatus`]).
     pub status: String,
     pub status_since: SimTime,
     pub registered_at: SimTime,
@@ -88,11 +166,15 @@ pub struct TaskDefinitionRevision {
     pub arn: String,
     pub family: String,
     pub revision: u32,
-    /// ACTIVE, INACTIVE or DELETE_IN_PROGRESS.
+    /// ACTIVE, INACTIVE or DELETE_IN_PROGRESS (the view reads it as a [`TaskDefinitionStatus`]).
     pub status: String,
     pub spec: TaskDefinitionSpec,
     pub registered_at: SimTime,
     pub deregistered_at: Option<SimTime>,
+    /// The DescribeTaskDefinition output as pretty JSON, for the app's Export link. Written when the
+    /// revision is registered and when it is deregistered (the only change a revision sees), so the view
+    /// does not print it on each publish.
+    pub described_json: std::rc::Rc<str>,
 }
 
 /// The task states of `lastStatus`, in lifecycle order.
@@ -134,6 +216,41 @@ impl LaunchType {
         match self {
             LaunchType::Ec2 => "EC2",
             LaunchType::Fargate => "FARGATE",
+        }
+    }
+}
+
+/// A task's `desiredStatus`. AWS's model also lists PENDING, but "Amazon ECS never sets the desired
+/// status of a task to that value".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DesiredStatus {
+    Running,
+    Stopped,
+}
+
+impl DesiredStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            DesiredStatus::Running => "RUNNING",
+            DesiredStatus::Stopped => "STOPPED",
+        }
+    }
+}
+
+/// A task's `healthStatus`, from its essential containers' health checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HealthStatus {
+    Healthy,
+    Unhealthy,
+    Unknown,
+}
+
+impl HealthStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            HealthStatus::Healthy => "HEALTHY",
+            HealthStatus::Unhealthy => "UNHEALTHY",
+            HealthStatus::Unknown => "UNKNOWN",
         }
     }
 }
@@ -180,7 +297,7 @@ pub struct Task {
     /// While the task waits in PROVISIONING for its capacity provider's instances: what to place.
     pub waiting_for_capacity: Option<Box<WaitingPlacement>>,
     pub last_status: TaskStatus,
-    pub desired_status: &'static str,
+    pub desired_status: DesiredStatus,
     pub status_since: SimTime,
     pub node: Option<NodeKey>,
     pub reservation: Option<Reservation>,
@@ -215,8 +332,7 @@ pub struct Task {
     pub deployment_id: Option<std::rc::Rc<str>>,
     /// The index of the placement decision that put this task on its instance (EC2 only).
     pub placement_decision: Option<u64>,
-    /// HEALTHY, UNHEALTHY or UNKNOWN.
-    pub health_status: &'static str,
+    pub health_status: HealthStatus,
     pub network_mode_awsvpc: bool,
     /// Host port bindings: (container name, container port, host port, protocol).
     pub network_bindings: Vec<(String, u16, u16, &'static str)>,
@@ -224,9 +340,9 @@ pub struct Task {
 }
 
 impl Task {
+    /// Whether the task's desired status is RUNNING (every scan of the tasks asks this).
     pub fn is_active(&self) -> bool {
-        // desiredStatus is RUNNING or STOPPED: one byte tells them apart (every scan of the tasks asks this).
-        self.desired_status.as_bytes().first() != Some(&b'S')
+        self.desired_status == DesiredStatus::Running
     }
 }
 
@@ -283,22 +399,60 @@ pub struct DeploymentConfiguration {
     pub circuit_breaker_rollback: bool,
 }
 
+/// A deployment's `status`: the newest is PRIMARY, the ones it replaces ACTIVE, finished ones INACTIVE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeploymentStatus {
+    Primary,
+    Active,
+    Inactive,
+}
+
+impl DeploymentStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            DeploymentStatus::Primary => "PRIMARY",
+            DeploymentStatus::Active => "ACTIVE",
+            DeploymentStatus::Inactive => "INACTIVE",
+        }
+    }
+}
+
+/// A deployment's `rolloutState`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RolloutState {
+    InProgress,
+    Completed,
+    Failed,
+}
+
+impl RolloutState {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            RolloutState::InProgress => "IN_PROGRESS",
+            RolloutState::Completed => "COMPLETED",
+            RolloutState::Failed => "FAILED",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Deployment {
     pub id: std::rc::Rc<str>,
-    /// PRIMARY, ACTIVE or INACTIVE.
-    pub status: &'static str,
+    pub status: DeploymentStatus,
     pub task_definition_arn: String,
     pub desired_count: u32,
     pub failed_tasks: u32,
-    /// IN_PROGRESS, COMPLETED or FAILED.
-    pub rollout_state: &'static str,
+    pub rollout_state: RolloutState,
     pub rollout_state_reason: String,
     pub created_at: SimTime,
     pub updated_at: SimTime,
     /// Whether a task of this deployment has reached RUNNING (circuit breaker stage 2).
     pub any_task_running: bool,
 }
+
+/// The service events a service keeps, newest first (DescribeServices and the console show the 100 most
+/// recent).
+pub const MAX_SERVICE_EVENTS: usize = 100;
 
 #[derive(Clone, Debug)]
 pub struct ServiceEvent {
@@ -307,21 +461,53 @@ pub struct ServiceEvent {
     pub message: String,
 }
 
+/// A service's `status`: DeleteService makes it DRAINING, and INACTIVE once its tasks are gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceStatus {
+    Active,
+    Draining,
+    Inactive,
+}
+
+impl ServiceStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            ServiceStatus::Active => "ACTIVE",
+            ServiceStatus::Draining => "DRAINING",
+            ServiceStatus::Inactive => "INACTIVE",
+        }
+    }
+}
+
+/// A service's `schedulingStrategy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchedulingStrategy {
+    Replica,
+    Daemon,
+}
+
+impl SchedulingStrategy {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            SchedulingStrategy::Replica => "REPLICA",
+            SchedulingStrategy::Daemon => "DAEMON",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Service {
     pub key: ServiceKey,
     pub name: String,
     pub arn: String,
     pub cluster: String,
-    /// ACTIVE, DRAINING or INACTIVE.
-    pub status: &'static str,
+    pub status: ServiceStatus,
     pub desired_count: u32,
     pub launch_type: LaunchType,
     /// `capacityProviderStrategy` (the request's or the cluster default at creation); empty when the
     /// service uses `launchType`. `launch_type` is then the strategy's (FARGATE or EC2).
     pub capacity_provider_strategy: Vec<crate::scaling::StrategyItem>,
-    /// REPLICA or DAEMON.
-    pub scheduling_strategy: &'static str,
+    pub scheduling_strategy: SchedulingStrategy,
     pub task_definition_arn: String,
     pub placement_constraints: Vec<Constraint>,
     pub placement_strategies: Vec<Strategy>,

@@ -40,18 +40,18 @@ const DAEMON_NO_STRATEGY: &str = "Specifying a capacity provider strategy is not
 impl Sim {
     fn service_key(&self, cluster: &str, reference: &str) -> Option<ServiceKey> {
         let name = short_name(reference);
-        self.services.values().filter(|s| s.cluster == cluster && s.name == name && s.status != "INACTIVE").map(|s| s.key).next()
+        self.services.values().filter(|s| s.cluster == cluster && s.name == name && s.status != ServiceStatus::Inactive).map(|s| s.key).next()
     }
 
     fn new_deployment(&mut self, task_definition_arn: &str, desired_count: u32) -> Deployment {
         let digits: String = self.next_hex_id(19).chars().map(|c| char::from(b'0' + (c.to_digit(16).unwrap_or(0) % 10) as u8)).collect();
         Deployment {
             id: format!("ecs-svc/{digits}").into(),
-            status: "PRIMARY",
+            status: DeploymentStatus::Primary,
             task_definition_arn: task_definition_arn.to_string(),
             desired_count,
             failed_tasks: 0,
-            rollout_state: "IN_PROGRESS",
+            rollout_state: RolloutState::InProgress,
             rollout_state_reason: "ECS deployment ".to_string() + "in progress.",
             created_at: self.now,
             updated_at: self.now,
@@ -81,15 +81,15 @@ impl Sim {
         }
         let (launch_type, strategy) = self.capacity_of(input, &cluster)?;
         let scheduling_strategy = match str_field(input, "schedulingStrategy").unwrap_or("REPLICA") {
-            "REPLICA" => "REPLICA",
-            "DAEMON" => "DAEMON",
+            "REPLICA" => SchedulingStrategy::Replica,
+            "DAEMON" => SchedulingStrategy::Daemon,
             other => return Err(ApiError::invalid_parameter(format!("Invalid schedulingStrategy '{other}'. Valid values are [REPLICA, DAEMON]."))),
         };
         let desired_count = match input.get("desiredCount") {
             None | Some(Value::Null) => 0,
             Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter(crate::api::texts::not_a_non_negative_integer("desiredCount")))?,
         };
-        if scheduling_strategy == "REPLICA" && input.get("desiredCount").is_none_or(Value::is_null) {
+        if scheduling_strategy == SchedulingStrategy::Replica && input.get("desiredCount").is_none_or(Value::is_null) {
             return Err(ApiError::invalid_parameter("The desiredCount parameter is required for services using the REPLICA scheduling strategy."));
         }
         if desired_count > 5000 {
@@ -98,13 +98,13 @@ impl Sim {
         // A DAEMON service takes no capacity provider strategy, given or inherited from the cluster's default:
         // AWS refuses both, and a launchType (EC2) is the way round (aws/containers-roadmap#692,
         // hashicorp/terraform-provider-aws#16772). text: AWS CLI output quoted in aws/containers-roadmap#692
-        if scheduling_strategy == "DAEMON" && !strategy.is_empty() {
+        if scheduling_strategy == SchedulingStrategy::Daemon && !strategy.is_empty() {
             return Err(ApiError::invalid_parameter(DAEMON_NO_STRATEGY));
         }
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
         self.check_platform_for_efs(&rev.spec, launch_type, input)?;
-        if scheduling_strategy == "DAEMON" {
+        if scheduling_strategy == SchedulingStrategy::Daemon {
             if launch_type == LaunchType::Fargate {
                 return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support the FARGATE launch type."));
             }
@@ -125,13 +125,13 @@ impl Sim {
             return Err(ApiError::invalid_parameter("Number of placement constraints exceeds the limit of 10."));
         }
         let dc = input.get("deploymentConfiguration").cloned().unwrap_or(Value::Null);
-        let (default_max, default_min) = if scheduling_strategy == "DAEMON" { (100, 0) } else { (200, 100) };
+        let (default_max, default_min) = if scheduling_strategy == SchedulingStrategy::Daemon { (100, 0) } else { (200, 100) };
         let maximum_percent = dc.get("maximumPercent").and_then(Value::as_u64).unwrap_or(default_max) as u32;
         let minimum_healthy_percent = dc.get("minimumHealthyPercent").and_then(Value::as_u64).unwrap_or(default_min) as u32;
-        if scheduling_strategy == "DAEMON" && maximum_percent != 100 {
+        if scheduling_strategy == SchedulingStrategy::Daemon && maximum_percent != 100 {
             return Err(ApiError::invalid_parameter("The maximumPercent parameter must be 100 for services using the DAEMON scheduling strategy."));
         }
-        if maximum_percent < 100 && scheduling_strategy == "REPLICA" {
+        if maximum_percent < 100 && scheduling_strategy == SchedulingStrategy::Replica {
             return Err(ApiError::invalid_parameter("maximumPercent must be at least 100."));
         }
         if minimum_healthy_percent > 100 {
@@ -145,7 +145,7 @@ impl Sim {
         let load_balancers = self.parse_service_load_balancers(input, &rev.spec)?;
         let arn = self.arn("ecs", &format!("service/{cluster}/{name}"));
         let key = self.services.keys().next_back().map_or(0, |k| k + 1);
-        let desired_for_deployment = if scheduling_strategy == "DAEMON" { 0 } else { desired_count as u32 };
+        let desired_for_deployment = if scheduling_strategy == SchedulingStrategy::Daemon { 0 } else { desired_count as u32 };
         let mut deployment = self.new_deployment(&rev.arn, desired_for_deployment);
         deployment.rollout_state_reason = "ECS deployment ".to_string() + &deployment.id + " in progress.";
         let service = Service {
@@ -153,7 +153,7 @@ impl Sim {
             name: name.clone(),
             arn,
             cluster: cluster.clone(),
-            status: "ACTIVE",
+            status: ServiceStatus::Active,
             desired_count: desired_count as u32,
             launch_type,
             capacity_provider_strategy: strategy,
@@ -194,12 +194,12 @@ impl Sim {
         let cluster = self.cluster_name_of(input)?;
         let reference = str_field(input, "service").unwrap_or("");
         let key = self.service_key(&cluster, reference).ok_or_else(ApiError::service_not_found)?;
-        if self.services[&key].status != "ACTIVE" {
+        if self.services[&key].status != ServiceStatus::Active {
             return Err(ApiError::service_not_active());
         }
         if let Some(v) = input.get("desiredCount").filter(|v| !v.is_null()) {
             let count = v.as_u64().ok_or_else(|| ApiError::invalid_parameter(crate::api::texts::not_a_non_negative_integer("desiredCount")))?;
-            if self.services[&key].scheduling_strategy == "DAEMON" {
+            if self.services[&key].scheduling_strategy == SchedulingStrategy::Daemon {
                 return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support a desired count for services."));
             }
             if count > 5000 {
@@ -208,7 +208,7 @@ impl Sim {
             let service = self.services.get_mut(&key).expect("exists");
             service.desired_count = count as u32;
             service.steady_state_reported = false;
-            if let Some(primary) = service.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+            if let Some(primary) = service.deployments.iter_mut().find(|d| d.status == DeploymentStatus::Primary) {
                 primary.desired_count = count as u32;
             }
         }
@@ -240,7 +240,7 @@ impl Sim {
         let mut force = input.get("forceNewDeployment").and_then(Value::as_bool).unwrap_or(false);
         if input.get("capacityProviderStrategy").is_some_and(|v| !v.is_null()) || input.get("launchType").is_some_and(|v| !v.is_null()) {
             let (launch_type, strategy) = self.capacity_of(input, &cluster)?;
-            if self.services[&key].scheduling_strategy == "DAEMON" && !strategy.is_empty() {
+            if self.services[&key].scheduling_strategy == SchedulingStrategy::Daemon && !strategy.is_empty() {
                 return Err(ApiError::invalid_parameter(DAEMON_NO_STRATEGY)); // CreateService's text; [UNVERIFIED] for UpdateService
             }
             let rev = self.revision_by_arn(&self.services[&key].task_definition_arn).cloned();
@@ -285,8 +285,8 @@ impl Sim {
         deployment.rollout_state_reason = "ECS deployment ".to_string() + &deployment.id + " in progress.";
         let service = self.services.get_mut(&key).expect("exists");
         for d in &mut service.deployments {
-            if d.status == "PRIMARY" {
-                d.status = "ACTIVE";
+            if d.status == DeploymentStatus::Primary {
+                d.status = DeploymentStatus::Active;
             }
         }
         service.task_definition_arn = task_definition_arn.to_string();
@@ -300,11 +300,11 @@ impl Sim {
         let key = self.service_key(&cluster, reference).ok_or_else(ApiError::service_not_found)?;
         let force = input.get("force").and_then(Value::as_bool).unwrap_or(false);
         let service = &self.services[&key];
-        if service.scheduling_strategy == "REPLICA" && service.desired_count > 0 && !force {
+        if service.scheduling_strategy == SchedulingStrategy::Replica && service.desired_count > 0 && !force {
             return Err(ApiError::invalid_parameter("The service cannot be stopped while it is scaled above 0."));
         }
         let service = self.services.get_mut(&key).expect("exists");
-        service.status = "DRAINING";
+        service.status = ServiceStatus::Draining;
         service.desired_count = 0;
         let tasks: Vec<TaskKey> = self.live_service_tasks(key).filter(|t| t.is_active()).map(|t| t.key).collect();
         for task in tasks {
@@ -331,7 +331,7 @@ impl Sim {
 
     pub(crate) fn list_services(&mut self, input: &Value) -> ApiResult {
         let cluster = self.cluster_name_of(input)?;
-        let arns: Vec<String> = self.services.values().filter(|s| s.cluster == cluster && s.status == "ACTIVE").map(|s| s.arn.clone()).collect();
+        let arns: Vec<String> = self.services.values().filter(|s| s.cluster == cluster && s.status == ServiceStatus::Active).map(|s| s.arn.clone()).collect();
         Ok(json!({ "serviceArns": arns }))
     }
 
@@ -343,7 +343,7 @@ impl Sim {
         let Some(service) = self.services.get_mut(&key) else { return };
         // The console keeps the 100 most recent events.
         service.events.insert(0, ServiceEvent { id: event_id, created_at: now, message: message.clone() });
-        service.events.truncate(100);
+        service.events.truncate(MAX_SERVICE_EVENTS);
         let subject = format!("service {}", service.name);
         self.log_entry(LogKind::Service, subject, message, None);
     }
@@ -362,7 +362,7 @@ impl Sim {
     }
 
     pub(crate) fn tick_cluster_services(&mut self, cluster: &str) {
-        let keys: Vec<ServiceKey> = self.services.values().filter(|s| s.cluster == cluster && s.status != "INACTIVE").map(|s| s.key).collect();
+        let keys: Vec<ServiceKey> = self.services.values().filter(|s| s.cluster == cluster && s.status != ServiceStatus::Inactive).map(|s| s.key).collect();
         for key in keys {
             self.schedule_service_tick(key, self.now);
         }
@@ -389,16 +389,16 @@ impl Sim {
         }
         // Behind a load balancer, the target group's health check decides (BOTO minimumHealthyPercent table).
         let lb_healthy = self.lb_healthy(task);
-        if lb_healthy == Some(false) || task.health_status == "UNHEALTHY" {
+        if lb_healthy == Some(false) || task.health_status == HealthStatus::Unhealthy {
             return false;
         }
         if lb_healthy == Some(true) {
             return true;
         }
         match task.health_status {
-            "HEALTHY" => true,
-            "UNHEALTHY" => false,
-            _ => {
+            HealthStatus::Healthy => true,
+            HealthStatus::Unhealthy => false,
+            HealthStatus::Unknown => {
                 let has_check = self.revision_by_arn(&task.task_definition_arn).is_some_and(|r| r.spec.containers.iter().any(|c| c.essential && c.health_check.is_some()));
                 !has_check && task.started_at.is_some_and(|t| self.now.0 >= t.0 + HEALTHY_AFTER_RUNNING_MS)
             }
@@ -443,7 +443,7 @@ impl Sim {
                 if let Some(d) = service.deployments.iter_mut().find(|d| Some(&d.id) == deployment_id.as_ref()) {
                     d.failed_tasks += 1;
                     d.updated_at = now;
-                    if breaker_on && d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS" && d.failed_tasks >= circuit_breaker_threshold(desired) {
+                    if breaker_on && d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress && d.failed_tasks >= circuit_breaker_threshold(desired) {
                         breaker_event = Some(d.id.clone());
                     }
                 }
@@ -463,9 +463,9 @@ impl Sim {
         let now = self.now;
         let Some(service) = self.services.get_mut(&key) else { return };
         let rollback = service.deployment_configuration.circuit_breaker_rollback;
-        let last_completed = service.deployments.iter().find(|d| d.rollout_state == "COMPLETED").map(|d| d.task_definition_arn.clone());
+        let last_completed = service.deployments.iter().find(|d| d.rollout_state == RolloutState::Completed).map(|d| d.task_definition_arn.clone());
         if let Some(d) = service.deployments.iter_mut().find(|d| &*d.id == deployment_id) {
-            d.rollout_state = "FAILED";
+            d.rollout_state = RolloutState::Failed;
             d.rollout_state_reason = "ECS deployment circuit breaker: task failed to start.".into();
             d.updated_at = now;
         }
@@ -502,18 +502,18 @@ impl Sim {
         let Some(service) = self.services.get_mut(&key) else { return };
         service.tick_scheduled = false;
         service.future_ticks.remove(&now);
-        if service.status == "INACTIVE" {
+        if service.status == ServiceStatus::Inactive {
             return;
         }
-        if service.status == "DRAINING" {
+        if service.status == ServiceStatus::Draining {
             let all_stopped = self.live_service_tasks(key).all(|t| !t.is_active());
             if all_stopped {
                 let service = self.services.get_mut(&key).expect("exists");
-                service.status = "INACTIVE";
+                service.status = ServiceStatus::Inactive;
             }
             return;
         }
-        if service.scheduling_strategy == "DAEMON" {
+        if service.scheduling_strategy == SchedulingStrategy::Daemon {
             self.reconcile_daemon(key);
         } else {
             self.reconcile_replica(key);
@@ -540,7 +540,7 @@ impl Sim {
 
     fn reconcile_replica(&mut self, key: ServiceKey) {
         let service = self.service_snapshot(key);
-        let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY").cloned() else { return };
+        let Some(primary) = service.deployments.iter().find(|d| d.status == DeploymentStatus::Primary).cloned() else { return };
         let desired = service.desired_count;
         let config = &service.deployment_configuration;
         // Decide on borrowed tasks (no clone of each task per tick): what to stop, and the counts.
@@ -597,7 +597,7 @@ impl Sim {
             self.stop_task(task, "ServiceSchedulerInitiated", reason);
         }
         let throttled = self.now < service.throttled_until;
-        let deployment_failed = primary.rollout_state == "FAILED";
+        let deployment_failed = primary.rollout_state == RolloutState::Failed;
         // Fargate launches follow the account's Fargate task launch rate; the rest start on a later tick.
         let n_start = if n_start > 0 && !throttled && !deployment_failed && service.launch_type == LaunchType::Fargate {
             let allowed = self.take_fargate_launches(n_start, false);
@@ -672,12 +672,12 @@ impl Sim {
     fn update_deployment_states(&mut self, key: ServiceKey) {
         let now = self.now;
         let service = self.service_snapshot(key);
-        let primary_id = service.deployments.iter().find(|d| d.status == "PRIMARY").map(|d| d.id.clone());
+        let primary_id = service.deployments.iter().find(|d| d.status == DeploymentStatus::Primary).map(|d| d.id.clone());
         // One pass over the service's tasks: (deployment id, running, active) per deployment, and the rest.
         let mut counts: Vec<(std::rc::Rc<str>, u32, u32)> = service.deployments.iter().map(|d| (d.id.clone(), 0, 0)).collect();
         let (mut any_obsolete_left, mut primary_healthy, mut pending) = (false, 0u32, 0usize);
         // The primary's healthy count decides only whether an in-progress rollout completes.
-        let rolling_out = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS");
+        let rolling_out = service.deployments.iter().any(|d| d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress);
         for t in self.live_service_tasks(key) {
             if t.is_active() {
                 if let Some(c) = counts.iter_mut().find(|(id, _, _)| t.deployment_id.as_ref() == Some(id)) {
@@ -697,19 +697,19 @@ impl Sim {
             let service = self.services.get_mut(&key).expect("exists");
             for d in &mut service.deployments {
                 let (_, _running, active) = counts.iter().find(|(id, _, _)| id == &d.id).cloned().unwrap_or_default();
-                if d.status == "ACTIVE" && active == 0 {
-                    d.status = "INACTIVE";
+                if d.status == DeploymentStatus::Active && active == 0 {
+                    d.status = DeploymentStatus::Inactive;
                     d.updated_at = now;
                 }
-                if d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS" && primary_healthy >= service.desired_count && !any_obsolete_left {
-                    d.rollout_state = "COMPLETED";
+                if d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress && primary_healthy >= service.desired_count && !any_obsolete_left {
+                    d.rollout_state = RolloutState::Completed;
                     d.rollout_state_reason = "ECS deployment ".to_string() + &d.id + " completed.";
                     d.updated_at = now;
                     completed = Some(d.id.clone());
                 }
             }
-            service.deployments.retain(|d| d.status != "INACTIVE");
-            let primary_done = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "COMPLETED");
+            service.deployments.retain(|d| d.status != DeploymentStatus::Inactive);
+            let primary_done = service.deployments.iter().any(|d| d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::Completed);
             if primary_done && service.deployments.len() == 1 && !service.steady_state_reported && !any_obsolete_left && pending == 0 {
                 service.steady_state_reported = true;
                 steady = true;
@@ -726,7 +726,7 @@ impl Sim {
 
     fn reconcile_daemon(&mut self, key: ServiceKey) {
         let service = self.service_snapshot(key);
-        let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY").cloned() else { return };
+        let Some(primary) = service.deployments.iter().find(|d| d.status == DeploymentStatus::Primary).cloned() else { return };
         let Ok((family, revision)) = self.resolve_task_definition(&primary.task_definition_arn) else { return };
         let nodes: Vec<(NodeKey, String)> = self.container_instances.values().filter(|ci| ci.cluster == service.cluster && ci.status != "INACTIVE").map(|ci| (ci.key, ci.status.clone())).collect();
         let demand = self.service_demand(key);
@@ -789,7 +789,7 @@ impl Sim {
         let running_nodes = self.live_service_tasks(key).filter(|t| t.is_active()).count() as u32;
         if let Some(s) = self.services.get_mut(&key) {
             s.desired_count = running_nodes;
-            if let Some(d) = s.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+            if let Some(d) = s.deployments.iter_mut().find(|d| d.status == DeploymentStatus::Primary) {
                 d.desired_count = running_nodes;
             }
         }

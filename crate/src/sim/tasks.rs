@@ -360,7 +360,7 @@ impl Sim {
             capacity_provider_name: request.capacity_provider.clone(),
             waiting_for_capacity: None,
             last_status: TaskStatus::Provisioning,
-            desired_status: "RUNNING",
+            desired_status: DesiredStatus::Running,
             status_since: self.now,
             node: reservation.as_ref().map(|r| r.node),
             reservation,
@@ -393,7 +393,7 @@ impl Sim {
             service: request.service,
             deployment_id: request.deployment_id.clone(),
             placement_decision: decision,
-            health_status: "UNKNOWN",
+            health_status: HealthStatus::Unknown,
             network_mode_awsvpc: spec.network_mode == NetworkMode::Awsvpc,
             network_bindings,
             version: 1,
@@ -508,7 +508,7 @@ impl Sim {
         if task.last_status != from {
             return;
         }
-        let stopping = task.desired_status == "STOPPED";
+        let stopping = task.desired_status == DesiredStatus::Stopped;
         match from {
             TaskStatus::Provisioning => {
                 if stopping {
@@ -556,7 +556,7 @@ impl Sim {
                             }
                             c.last_status = "STOPPED".into();
                         }
-                        task.desired_status = "STOPPED";
+                        task.desired_status = DesiredStatus::Stopped;
                         task.stop_code = Some("TaskFailedToStart".into());
                         task.stopped_reason = Some(message.clone());
                         task.stopping_at = Some(now);
@@ -672,7 +672,7 @@ impl Sim {
                 }
                 c.last_status = "STOPPED".into();
             }
-            task.desired_status = "STOPPED";
+            task.desired_status = DesiredStatus::Stopped;
             task.stop_code = Some("TaskFailedToStart".into());
             task.stopped_reason = Some(stopped_reason.clone());
             task.stopping_at = Some(now);
@@ -915,7 +915,11 @@ impl Sim {
         }
         task.status_since = now;
         task.stopped_at = Some(now);
-        task.desired_status = "STOPPED";
+        task.desired_status = DesiredStatus::Stopped;
+        self.recently_stopped.push_back(key);
+        if self.recently_stopped.len() > crate::view::MAX_VIEW_STOPPED_TASKS {
+            self.recently_stopped.pop_front();
+        }
         task.version += 1;
         for c in &mut task.containers {
             c.last_status = "STOPPED".into();
@@ -955,10 +959,10 @@ impl Sim {
     pub(crate) fn stop_task(&mut self, key: TaskKey, stop_code: &str, reason: String) {
         let now = self.now;
         let Some(task) = self.tasks.get_mut(&key) else { return };
-        if task.desired_status == "STOPPED" && task.stopping_at.is_some() {
+        if task.desired_status == DesiredStatus::Stopped && task.stopping_at.is_some() {
             return;
         }
-        task.desired_status = "STOPPED";
+        task.desired_status = DesiredStatus::Stopped;
         task.stopping_at = Some(now);
         task.stop_code.get_or_insert_with(|| stop_code.to_string());
         task.stopped_reason.get_or_insert(reason);
@@ -997,7 +1001,7 @@ impl Sim {
     pub(crate) fn force_stop_task(&mut self, key: TaskKey, stop_code: Option<&str>, reason: String) {
         let now = self.now;
         if let Some(task) = self.tasks.get_mut(&key) {
-            task.desired_status = "STOPPED";
+            task.desired_status = DesiredStatus::Stopped;
             task.stopping_at.get_or_insert(now);
             if task.stop_code.is_none() {
                 task.stop_code = stop_code.map(str::to_string);
@@ -1030,11 +1034,11 @@ impl Sim {
             return;
         }
         let unhealthy = task.containers.iter().any(|c| c.essential && matches!(self.images.get(&c.image), Some(ImageBehavior::Unhealthy)));
-        let status = if unhealthy { "UNHEALTHY" } else { "HEALTHY" };
+        let status = if unhealthy { HealthStatus::Unhealthy } else { HealthStatus::Healthy };
         let task = self.tasks.get_mut(&key).expect("checked above");
         task.health_status = status;
         for c in &mut task.containers {
-            c.health_status = status.to_string();
+            c.health_status = status.as_aws().to_string();
         }
         task.version += 1;
         if let Some(service) = task.service {
@@ -1090,8 +1094,8 @@ impl Sim {
             .values()
             .filter(|t| t.cluster == cluster)
             .filter(|t| match desired {
-                "STOPPED" => t.desired_status == "STOPPED",
-                _ => t.desired_status == "RUNNING",
+                "STOPPED" => t.desired_status == DesiredStatus::Stopped,
+                _ => t.desired_status == DesiredStatus::Running,
             })
             .filter(|t| family.is_none_or(|f| t.family == f))
             .filter(|t| service_name.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == short_name(s))))

@@ -3,7 +3,7 @@
 //! AWS call through `SimHandle::dispatch`; a refusal shows AWS's message inline.
 
 use ecs_sim::catalog::INSTANCE_TYPES;
-use ecs_sim::view::View;
+use ecs_sim::view::{ClusterStatus, NetworkMode, ServiceStatus, TaskDefinitionStatus, View};
 use serde_json::{json, Map, Value};
 use yew::prelude::*;
 
@@ -52,7 +52,7 @@ pub(crate) fn instance_type_options() -> Vec<(String, String)> {
 
 /// The cluster the forms act on: the first active one.
 pub(crate) fn current_cluster(view: &View) -> Option<String> {
-    view.clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
+    view.clusters.iter().find(|c| c.status == ClusterStatus::Active).map(|c| c.name.clone())
 }
 
 #[function_component(ClusterForm)]
@@ -106,7 +106,7 @@ fn cluster_form() -> Html {
     };
     let types = instance_type_options();
     let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
-    let mut profiles: Vec<(String, String)> = view.instance_profiles.iter().map(|(name, roles)| (name.clone(), format!("{name} → role {}", if roles.is_empty() { "none".to_string() } else { roles.join(", ") }))).collect();
+    let mut profiles: Vec<(String, String)> = view.instance_profiles.iter().map(|p| (p.name.clone(), format!("{} → role {}", p.name, if p.roles.is_empty() { "none".to_string() } else { p.roles.join(", ") }))).collect();
     if !profiles.iter().any(|p| p.0 == "ecsInstanceRole") {
         profiles.insert(0, ("ecsInstanceRole".into(), "ecsInstanceRole".into()));
     }
@@ -314,9 +314,9 @@ fn task_definition_form() -> Html {
                     html! {
                         <li key={td.arn.clone()} class="td-item" data-family={td.family.clone()}>
                             <span class="td-name">{ &name }</span>
-                            <span class={classes!("td-status", (td.status != "ACTIVE").then_some("muted"))}>{ &td.status }</span>
+                            <span class={classes!("td-status", (td.status != TaskDefinitionStatus::Active).then_some("muted"))}>{ td.status.as_aws() }</span>
                             <a class="link" href={download} download={format!("{}-{}.json", td.family, td.revision)}>{ "Export" }</a>
-                            if td.status == "ACTIVE" { <button type="button" class="small" onclick={deregister}>{ "Deregister" }</button> }
+                            if td.status == TaskDefinitionStatus::Active { <button type="button" class="small" onclick={deregister}>{ "Deregister" }</button> }
                         </li>
                     }
                 }) }
@@ -411,16 +411,17 @@ fn strategy_presets() -> Vec<(&'static str, &'static str, Value, Value)> {
 }
 
 fn active_task_definitions(sim: &SimHandle) -> Vec<(String, String)> {
-    sim.view().task_definitions.iter().filter(|t| t.status == "ACTIVE").map(|t| {
+    sim.view().task_definitions.iter().filter(|t| t.status == TaskDefinitionStatus::Active).map(|t| {
         let name = format!("{}:{}", t.family, t.revision);
-        (name.clone(), format!("{name} ({}, {})", t.compatibilities.join("/"), t.network_mode))
+        let compatibilities: Vec<&str> = t.compatibilities.iter().map(|c| c.as_aws()).collect();
+        (name.clone(), format!("{name} ({}, {})", compatibilities.join("/"), t.network_mode.as_aws()))
     }).rev().collect()
 }
 
 fn network_configuration(sim: &SimHandle, task_definition: &str, subnets: &[String]) -> Option<Value> {
     let view = sim.view();
     let td = view.task_definitions.iter().find(|t| format!("{}:{}", t.family, t.revision) == task_definition)?;
-    (td.network_mode == "awsvpc").then(|| json!({ "awsvpcConfiguration": { "subnets": subnets, "assignPublicIp": "DISABLED" } }))
+    (td.network_mode == NetworkMode::Awsvpc).then(|| json!({ "awsvpcConfiguration": { "subnets": subnets, "assignPublicIp": "DISABLED" } }))
 }
 
 /// The launch choice of the service and RunTask forms: a launch type, or this value for a capacity
@@ -441,7 +442,7 @@ fn use_strategy_rows() -> StrategyRows {
 /// the Fargate ones and every Auto Scaling group provider (CreateService then says what to associate).
 fn strategy_providers(sim: &SimHandle) -> Vec<String> {
     let view = sim.view();
-    let cluster = view.clusters.iter().find(|c| c.status == "ACTIVE");
+    let cluster = view.clusters.iter().find(|c| c.status == ClusterStatus::Active);
     match cluster.map(|c| c.capacity_providers.clone()).filter(|p| !p.is_empty()) {
         Some(providers) => providers,
         None => ["FARGATE", "FARGATE_SPOT"].iter().map(|p| p.to_string()).chain(view.scaling.capacity_providers.iter().map(|c| c.name.clone())).collect(),
@@ -566,7 +567,7 @@ fn service_form() -> Html {
             result.set(Some(sim.dispatch("ecs:CreateService", input).map(|_| format!("Service {} created.", *name))));
         })
     };
-    let services: Vec<(String, String)> = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (s.name.clone(), s.name.clone())).collect();
+    let services: Vec<(String, String)> = view.services.iter().filter(|s| s.status == ServiceStatus::Active).map(|s| (s.name.clone(), s.name.clone())).collect();
     let update_service_value = if update_service.is_empty() { services.first().map(|s| s.0.clone()).unwrap_or_default() } else { (*update_service).clone() };
     let update = {
         let (sim, update_desired, update_td, update_result, service) = (sim.clone(), update_desired.clone(), update_td.clone(), update_result.clone(), update_service_value.clone());

@@ -2,7 +2,7 @@
 //! `aws <service> <operation> --cli-input-json` sends), and the answer or AWS's error as it comes back.
 //! The call goes through `SimHandle::dispatch` like every form's, so it is recorded, logged and replayed.
 
-use ecs_sim::view::View;
+use ecs_sim::view::{TaskStatus, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
@@ -13,7 +13,7 @@ use crate::driver::use_sim;
 fn example_input(call: &str, view: &View) -> Value {
     let cluster = view.clusters.first().map_or("demo", |c| c.name.as_str());
     let service = view.services.iter().find(|s| s.cluster == cluster).map_or("web", |s| s.name.as_str());
-    let task = view.tasks.iter().find(|t| t.last_status == "RUNNING").map_or("TASK_ID", |t| t.arn.as_str());
+    let task = view.tasks.iter().find(|t| t.last_status == TaskStatus::Running).map_or("TASK_ID", |t| t.arn.as_str());
     match call {
         "ecs:DescribeClusters" => json!({ "clusters": [cluster] }),
         "ecs:DescribeServices" => json!({ "cluster": cluster, "services": [service] }),

@@ -4,14 +4,14 @@
 //! load balancer charts, and the builder's "Load balancing" tab (load balancers, target groups,
 //! listeners, rules, attributes, traffic, target behaviour and an AZ outage).
 
-use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
+use ecs_sim::view::{LbType, LoadBalancerView, TargetGroupView, TargetHealthState, TaskView, View};
 use serde_json::{json, Value};
 use yew::prelude::*;
 
 use crate::components::form::{button, call_button, check_box, current, event_value, field, hint, on_change, outcome, pairs, row, select, select_current, subhead, term, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
-use crate::driver::{use_sim, SimHandle};
+use crate::driver::use_sim;
 use crate::shell::{select_on_click, Selection, SelectionHandle};
 
 /// Seconds of sim time per step of the traffic model (`requests_last_step` covers one step).
@@ -34,7 +34,7 @@ fn forwarded_groups(action: &str) -> Vec<String> {
 fn groups_of<'v>(view: &'v View, lb: &LoadBalancerView) -> Vec<&'v TargetGroupView> {
     let mut names: Vec<String> = Vec::new();
     for l in &lb.listeners {
-        for action in l.rules.iter().map(|r| r.2.as_str()).chain(std::iter::once(l.default_action.as_str())) {
+        for action in l.rules.iter().map(|r| r.actions.as_str()).chain(std::iter::once(l.default_action.as_str())) {
             for g in forwarded_groups(action) {
                 if !names.contains(&g) {
                     names.push(g);
@@ -76,13 +76,22 @@ fn outcome_of(lb: &LoadBalancerView) -> (&'static str, String) {
 }
 
 /// The CSS class of a target health state (the badge also shows the state as text).
-pub fn health_class(state: &str) -> &'static str {
+pub fn health_class(state: TargetHealthState) -> &'static str {
     match state {
-        "healthy" => "tg-healthy",
-        "initial" => "tg-initial",
-        "draining" => "tg-draining",
-        "unhealthy" => "tg-unhealthy",
-        _ => "tg-other",
+        TargetHealthState::Healthy => "tg-healthy",
+        TargetHealthState::Initial => "tg-initial",
+        TargetHealthState::Draining => "tg-draining",
+        TargetHealthState::Unhealthy => "tg-unhealthy",
+        TargetHealthState::Unused | TargetHealthState::Unavailable => "tg-other",
+    }
+}
+
+/// The short badge of a load balancer type.
+fn lb_badge(lb_type: LbType) -> &'static str {
+    match lb_type {
+        LbType::Application => "ALB",
+        LbType::Network => "NLB",
+        LbType::Classic => "CLB",
     }
 }
 
@@ -149,9 +158,9 @@ pub fn load_balancer_strip() -> Html {
                     <div key={lb.arn.clone()} class={classes!("lb-row", selected.then_some("selected"))} data-lb={lb.name.clone()}>
                         <div class="lb-box">
                             <button type="button" class="lb-head" onclick={onclick} title="Show this load balancer's target health and metrics">
-                                <span class="lb-badge">{ if lb.lb_type == "network" { "NLB" } else if lb.lb_type == "classic" { "CLB" } else { "ALB" } }</span>
+                                <span class="lb-badge">{ lb_badge(lb.lb_type) }</span>
                                 <strong class="lb-name">{ &lb.name }</strong>
-                                <span class="lb-type">{ &lb.lb_type }</span>
+                                <span class="lb-type">{ lb.lb_type.as_aws() }</span>
                             </button>
                             <div class="lb-dns" title="DNS name">{ &lb.dns_name }</div>
                             <div class={classes!("lb-outcome", class)}>{ outcome_text }</div>
@@ -160,11 +169,11 @@ pub fn load_balancer_strip() -> Html {
                                 <div key={l.arn.clone()} class="lb-listener" data-port={l.port.to_string()}>
                                     <div class="lb-listener-head">{ format!("Listener {} :{}", l.protocol, l.port) }</div>
                                     <ol class="lb-rules">
-                                        { for l.rules.iter().map(|(priority, conditions, actions, arn)| html! {
-                                            <li key={arn.clone()} class="lb-rule" data-priority={priority.to_string()}>
-                                                <span class="lb-prio">{ priority }</span>
-                                                <span class="lb-cond">{ format!("if {conditions}") }</span>
-                                                <span class="lb-action">{ format!("→ {actions}") }</span>
+                                        { for l.rules.iter().map(|r| html! {
+                                            <li key={r.arn.clone()} class="lb-rule" data-priority={r.priority.to_string()}>
+                                                <span class="lb-prio">{ r.priority }</span>
+                                                <span class="lb-cond">{ format!("if {}", r.conditions) }</span>
+                                                <span class="lb-action">{ format!("→ {}", r.actions) }</span>
                                             </li>
                                         }) }
                                         <li class="lb-rule lb-default" data-priority="default">
@@ -205,7 +214,7 @@ pub fn load_balancer_strip() -> Html {
 /// A target group: its name and settings, and each target with its health and share.
 fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
     let total: u64 = g.targets.iter().map(|t| t.requests_last_step).sum();
-    let healthy = g.targets.iter().filter(|t| t.state == "healthy").count();
+    let healthy = g.targets.iter().filter(|t| t.state == TargetHealthState::Healthy).count();
     html! {
         <div class="lb-group" data-tg={g.name.clone()}>
             <div class="lb-group-head">
@@ -217,13 +226,13 @@ fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
                 { for g.targets.iter().map(|t| {
                     let share = if total > 0 { t.requests_last_step as f64 / total as f64 } else { 0.0 };
                     let rps = t.requests_last_step as f64 / STEP_SECONDS as f64;
-                    let title = format!("Target {}:{} in {} (task {}): {}{}", t.id, t.port, t.availability_zone, short_id(&t.task_id), t.state, t.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default());
-                    let target_class = if t.state == "healthy" { class } else { "flow-idle" };
+                    let title = format!("Target {}:{} in {} (task {}): {}{}", t.id, t.port, t.availability_zone, short_id(&t.task_id), t.state.as_aws(), t.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default());
+                    let target_class = if t.state == TargetHealthState::Healthy { class } else { "flow-idle" };
                     html! {
-                        <li key={format!("{}:{}", t.id, t.port)} class="lb-target" data-task-id={t.task_id.clone()} data-state={t.state.clone()} title={title}>
+                        <li key={format!("{}:{}", t.id, t.port)} class="lb-target" data-task-id={t.task_id.clone()} data-state={t.state.as_aws()} title={title}>
                             <span class="lb-target-id">{ short_id(&t.task_id) }</span>
                             <span class="lb-target-az">{ t.availability_zone.rsplit('-').next().unwrap_or("") }</span>
-                            <span class={classes!("tg-badge", health_class(&t.state))}>{ &t.state }</span>
+                            <span class={classes!("tg-badge", health_class(t.state))}>{ t.state.as_aws() }</span>
                             <span class="lb-target-bar"><span class={classes!("lb-target-fill", target_class, (!playing || share <= 0.0).then_some("paused"))} style={format!("width: {:.0}%", (share * 100.0).max(if share > 0.0 { 4.0 } else { 0.0 }))}></span></span>
                             <span class="lb-target-rps">{ rps_text(rps) }</span>
                         </li>
@@ -245,16 +254,17 @@ pub fn task_target_health(view: &View, task: &TaskView) -> Html {
             <table class="access-table">
                 <thead><tr><th>{ "Target group" }</th><th>{ "State" }</th><th>{ "Reason and description" }</th></tr></thead>
                 <tbody>
-                    { for task.target_health.iter().map(|(tg, state, reason)| {
+                    { for task.target_health.iter().map(|h| {
+                        let tg = &h.target_group;
                         let target = view.target_groups.iter().find(|g| &g.name == tg).and_then(|g| g.targets.iter().find(|t| t.task_id == task.id));
                         let description = target.and_then(|t| t.description.clone());
                         let rps = target.map(|t| t.requests_last_step as f64 / STEP_SECONDS as f64).unwrap_or(0.0);
                         html! {
                             <tr key={tg.clone()} data-tg={tg.clone()}>
                                 <td>{ tg }</td>
-                                <td><span class={classes!("tg-badge", health_class(state))}>{ state }</span></td>
+                                <td><span class={classes!("tg-badge", health_class(h.state))}>{ h.state.as_aws() }</span></td>
                                 <td class="tg-reason">
-                                    if let Some(r) = reason { <code>{ r }</code>{ " " } }
+                                    if let Some(r) = &h.reason { <code>{ r }</code>{ " " } }
                                     { description.unwrap_or_default() }
                                     <div class="muted">{ format!("serving {}", rps_text(rps)) }</div>
                                 </td>
@@ -277,21 +287,21 @@ pub fn load_balancer_details(view: &View, name: &str) -> Html {
         <div class="details lb-details">
             { subhead(&format!("Load balancer {}", lb.name)) }
             <dl class="kv">
-                { term("Type", lb.lb_type.clone()) }
+                { term("Type", lb.lb_type.as_aws().to_string()) }
                 { term("DNS name", lb.dns_name.clone()) }
                 { term("Zones", lb.availability_zones.join(", ")) }
                 { term("Last minute", outcome_text) }
             </dl>
             { for groups_of(&view, lb).into_iter().map(|g| html! {
                 <div key={g.arn.clone()} class="tg-details" data-tg={g.name.clone()}>
-                    <h4>{ format!("Target group {} ({}, deregistration delay {} s)", g.name, g.algorithm, g.deregistration_delay_s) }</h4>
+                    <h4>{ format!("Target group {} ({}, deregistration delay {} s)", g.name, g.algorithm.as_aws(), g.deregistration_delay_s) }</h4>
                     <table class="access-table">
                         <thead><tr><th>{ "Target" }</th><th>{ "State" }</th><th>{ "Reason and description" }</th></tr></thead>
                         <tbody>
                             { for g.targets.iter().map(|t| html! {
                                 <tr key={format!("{}:{}", t.id, t.port)}>
                                     <td><code>{ format!("{}:{}", t.id, t.port) }</code><div class="muted">{ format!("task {} · {}", short_id(&t.task_id), t.availability_zone) }</div></td>
-                                    <td><span class={classes!("tg-badge", health_class(&t.state))}>{ &t.state }</span></td>
+                                    <td><span class={classes!("tg-badge", health_class(t.state))}>{ t.state.as_aws() }</span></td>
                                     <td class="tg-reason">
                                         if let Some(r) = &t.reason { <code>{ r }</code>{ " " } }
                                         { t.description.clone().unwrap_or_default() }
@@ -346,12 +356,6 @@ pub fn load_balancer_charts() -> Html {
 }
 
 // ---- builder tab ----------------------------------------------------------------------------
-
-/// The scenario's network document (VPC id, security groups).
-fn network(sim: &SimHandle) -> Value {
-    let doc: Value = serde_json::from_str(&sim.scenario_json()).unwrap_or_default();
-    doc["network"].clone()
-}
 
 fn parse_u64(text: &str, what: &str) -> Result<u64, String> {
     text.trim().parse::<u64>().map_err(|_| format!("{what} must be a whole number."))
@@ -408,8 +412,7 @@ fn result_text(r: Result<Value, String>, ok: impl FnOnce(&Value) -> String) -> O
 pub fn load_balancing_form() -> Html {
     let sim = use_sim();
     let view = sim.view();
-    let net = network(&sim);
-    let lbs: Vec<(String, String)> = view.load_balancers.iter().map(|l| (l.arn.clone(), format!("{} ({})", l.name, l.lb_type))).collect();
+    let lbs: Vec<(String, String)> = view.load_balancers.iter().map(|l| (l.arn.clone(), format!("{} ({})", l.name, l.lb_type.as_aws()))).collect();
     let tgs: Vec<(String, String)> = view.target_groups.iter().map(|g| (g.arn.clone(), format!("{} ({}:{}, {})", g.name, g.protocol, g.port, g.target_type))).collect();
     let listeners: Vec<(String, String)> = view
         .load_balancers
@@ -465,22 +468,23 @@ pub fn load_balancing_form() -> Html {
     let l_tg = use_text("");
     let create_result = use_outcome();
     let create_lb = {
-        let (sim, lb_name, lb_type, create_result, net) = (sim.clone(), lb_name.clone(), lb_type.clone(), create_result.clone(), net.clone());
+        let (sim, lb_name, lb_type, create_result) = (sim.clone(), lb_name.clone(), lb_type.clone(), create_result.clone());
         Callback::from(move |_| {
-            let subnets: Vec<String> = sim.view().subnets.iter().map(|s| s.subnet_id.clone()).collect();
-            let groups: Vec<Value> = net["securityGroups"].as_array().map(|g| g.iter().take(1).map(|g| g["groupId"].clone()).collect()).unwrap_or_default();
+            let view = sim.view();
+            let subnets: Vec<&str> = view.subnets.iter().map(|s| s.subnet_id.as_str()).collect();
+            let groups: Vec<&str> = view.security_groups.iter().take(1).map(|g| g.group_id.as_str()).collect();
             let input = json!({ "Name": lb_name.trim(), "Type": *lb_type, "Subnets": subnets, "SecurityGroups": groups });
             create_result.set(result_text(sim.dispatch("elasticloadbalancing:CreateLoadBalancer", input), |_| format!("Load balancer {} created.", lb_name.trim())));
         })
     };
     let create_tg = {
-        let (sim, tg_name, tg_port, tg_type, tg_path, create_result, net) = (sim.clone(), tg_name.clone(), tg_port.clone(), tg_type.clone(), tg_path.clone(), create_result.clone(), net.clone());
+        let (sim, tg_name, tg_port, tg_type, tg_path, create_result) = (sim.clone(), tg_name.clone(), tg_port.clone(), tg_type.clone(), tg_path.clone(), create_result.clone());
         Callback::from(move |_| {
             let port = match parse_u64(&tg_port, "Port") {
                 Ok(p) => p,
                 Err(e) => return create_result.set(Some(Err(e))),
             };
-            let input = json!({ "Name": tg_name.trim(), "Protocol": "HTTP", "Port": port, "VpcId": net["vpcId"].as_str().unwrap_or("vpc-main"), "TargetType": *tg_type,
+            let input = json!({ "Name": tg_name.trim(), "Protocol": "HTTP", "Port": port, "VpcId": sim.view().vpc_id.clone(), "TargetType": *tg_type,
                 "HealthCheckPath": tg_path.trim(), "HealthCheckIntervalSeconds": 10, "HealthyThresholdCount": 2 });
             create_result.set(result_text(sim.dispatch("elasticloadbalancing:CreateTargetGroup", input), |_| format!("Target group {} created.", tg_name.trim())));
         })
@@ -635,9 +639,10 @@ pub fn load_balancing_form() -> Html {
             } else {
                 { select_current("Listener", "ruleListener", &listener, &listeners, &listener_value) }
                 <ol class="lb-rules editor-rules">
-                    { for current_rules.iter().map(|(p, c, a, arn)| {
+                    { for current_rules.iter().map(|r| {
+                        let (p, c, a, arn) = (r.priority, &r.conditions, &r.actions, &r.arn);
                         let delete = {
-                            let (sim, rule_result, arn, p) = (sim.clone(), rule_result.clone(), arn.clone(), *p);
+                            let (sim, rule_result, arn) = (sim.clone(), rule_result.clone(), arn.clone());
                             Callback::from(move |_| rule_result.set(result_text(sim.dispatch("elasticloadbalancing:DeleteRule", json!({ "RuleArn": arn })), |_| format!("Rule {p} deleted."))))
                         };
                         html! {

@@ -2,14 +2,14 @@
 //! their Availability Zone columns), and the builder's Storage tab (create a file system, mount
 //! targets, access points, browse files, write or read a file from a task, why S3 is not a volume).
 
-use ecs_sim::view::View;
-use serde_json::{json, Value};
+use ecs_sim::view::{TaskStatus, View};
+use serde_json::json;
 use yew::prelude::*;
 
 use crate::components::form::{button, check_box, field, hint, outcome, pairs, row, select, select_current, subhead, use_flag, use_outcome, use_text};
 use crate::components::iam::{call_targets, target_input};
 use crate::components::map::short_id;
-use crate::driver::{use_sim, SimHandle};
+use crate::driver::use_sim;
 use crate::shell::{format_elapsed, select_on_click, Selection, SelectionHandle};
 
 /// The map's storage strip: one row per file system, mount targets in their AZ's column.
@@ -29,7 +29,7 @@ pub fn storage_strip() -> Html {
                     <div class="efs-head">
                         <span class="efs-badge">{ "EFS" }</span>
                         <strong>{ fs.name.clone().unwrap_or_else(|| fs.file_system_id.clone()) }</strong>
-                        <span class="muted">{ format!(" {} · {} · {} files", fs.file_system_id, fs.life_cycle_state, fs.files.len()) }</span>
+                        <span class="muted">{ format!(" {} · {} · {} files", fs.file_system_id, fs.life_cycle_state.as_aws(), fs.files.len()) }</span>
                     </div>
                     <div class="efs-azs" style={columns.clone()}>
                         { for view.availability_zones.iter().map(|az| {
@@ -60,8 +60,8 @@ fn mount_users(view: &View, fs_id: &str, az: &str, selection: Option<&SelectionH
     let users: Vec<_> = view
         .tasks
         .iter()
-        .filter(|t| t.last_status != "STOPPED")
-        .filter(|t| t.efs_mounts.iter().any(|(_, fs, mount_az, _)| fs == fs_id && mount_az == az))
+        .filter(|t| t.last_status != TaskStatus::Stopped)
+        .filter(|t| t.efs_mounts.iter().any(|m| m.file_system_id == fs_id && m.availability_zone == az))
         .collect();
     if users.is_empty() {
         return html! { <p class="mount-users-none">{ "no task mounts it here yet" }</p> };
@@ -73,11 +73,11 @@ fn mount_users(view: &View, fs_id: &str, az: &str, selection: Option<&SelectionH
                 { for users.iter().map(|t| {
                     let selected = selection.is_some_and(|s| **s == Selection::Task(t.id.clone()));
                     let onclick = select_on_click(selection, Selection::Task(t.id.clone()));
-                    let volumes: Vec<String> = t.efs_mounts.iter().filter(|m| m.1 == fs_id && m.2 == az).map(|m| format!("{} at {}", m.0, m.3)).collect();
+                    let volumes: Vec<String> = t.efs_mounts.iter().filter(|m| m.file_system_id == fs_id && m.availability_zone == az).map(|m| format!("{} at {}", m.volume, m.root_directory)).collect();
                     html! {
                         <li key={t.id.clone()} class="mount-user" data-task-id={t.id.clone()}>
                             <button type="button" class={classes!("mount-user-btn", selected.then_some("selected"))} onclick={onclick}
-                                title={format!("Task {} ({}) mounts {} through this mount target: volume {}", short_id(&t.id), t.last_status, fs_id, volumes.join(", "))}>
+                                title={format!("Task {} ({}) mounts {} through this mount target: volume {}", short_id(&t.id), t.last_status.as_aws(), fs_id, volumes.join(", "))}>
                                 <span class="mount-user-id">{ short_id(&t.id) }</span>
                                 <span class="muted">{ format!(" {}", t.service.clone().unwrap_or_else(|| t.family.clone())) }</span>
                             </button>
@@ -89,10 +89,9 @@ fn mount_users(view: &View, fs_id: &str, az: &str, selection: Option<&SelectionH
     }
 }
 
-/// The security group ids of the scenario's network (the scenario document lists them).
-fn security_groups(sim: &SimHandle) -> Vec<(String, String)> {
-    let doc: Value = serde_json::from_str(&sim.scenario_json()).unwrap_or_default();
-    let ids: Vec<&str> = doc["network"]["securityGroups"].as_array().map(|g| g.iter().filter_map(|g| g["groupId"].as_str()).collect()).unwrap_or_default();
+/// The security group ids of the scenario's VPC, as select options.
+fn security_groups(view: &View) -> Vec<(String, String)> {
+    let ids: Vec<&str> = view.security_groups.iter().map(|g| g.group_id.as_str()).collect();
     pairs(&ids)
 }
 
@@ -120,7 +119,7 @@ pub fn storage_form() -> Html {
 
     let file_systems: Vec<(String, String)> = view.file_systems.iter().map(|f| (f.file_system_id.clone(), format!("{} ({})", f.name.clone().unwrap_or_default(), f.file_system_id))).collect();
     let subnets: Vec<(String, String)> = view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect();
-    let groups = security_groups(&sim);
+    let groups = security_groups(&view);
     // A select shows its first option until the learner picks another: use that as the value.
     let pick = |state: &UseStateHandle<String>, options: &[(String, String)]| if options.iter().any(|o| o.0 == **state) { (**state).clone() } else { options.first().map(|o| o.0.clone()).unwrap_or_default() };
     let (fs_value, subnet_value, sg_value) = (pick(&fs, &file_systems), pick(&subnet, &subnets), pick(&sg, &groups));
@@ -162,7 +161,7 @@ pub fn storage_form() -> Html {
                         <span class="muted">{ format!(" {} · {} · {}{} · {}", f.file_system_id, f.performance_mode, f.throughput_mode, if f.encrypted { " · encrypted" } else { "" }, size_text(f.size_bytes)) }</span>
                     </div>
                     if !f.access_points.is_empty() {
-                        <div class="muted">{ format!("Access points: {}", f.access_points.iter().map(|(id, root)| format!("{id} → {root}")).collect::<Vec<_>>().join(", ")) }</div>
+                        <div class="muted">{ format!("Access points: {}", f.access_points.iter().map(|ap| format!("{} → {}", ap.access_point_id, ap.root_directory)).collect::<Vec<_>>().join(", ")) }</div>
                     }
                     if f.files.is_empty() {
                         { hint("Empty: no task has written a file yet.") }
@@ -212,7 +211,7 @@ fn file_call_form() -> Html {
     let targets = call_targets(&view);
     let target = use_text("");
     let az = use_text("");
-    let volume = use_state(|| view.tasks.iter().find_map(|t| t.efs_mounts.first().map(|m| m.0.clone())).unwrap_or_else(|| "data".into()));
+    let volume = use_state(|| view.tasks.iter().find_map(|t| t.efs_mounts.first().map(|m| m.volume.clone())).unwrap_or_else(|| "data".into()));
     let path = use_text("/notes/hello.txt");
     let content = use_text("hello from a task");
     let result = use_outcome();
