@@ -585,7 +585,12 @@ impl Sim {
                 }
             })
             .collect();
-        let scaling = self.scaling_view(&services);
+        let scaling = self.scaling_view(|cluster, name| {
+            services
+                .iter()
+                .find(|s| s.cluster == cluster && s.name == name && s.status == crate::sim::ServiceStatus::Active)
+                .map(|s| (s.desired_count, s.running_count))
+        });
         let task_definitions = self
             .task_definitions
             .values()

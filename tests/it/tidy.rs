@@ -125,8 +125,6 @@ const KNOWN_CYCLES: &[&[&str]] = &[
     ],
     // RunTask and capacity providers: each names the other's types and limits.
     &["crate/src/sim/capacity.rs", "crate/src/sim/tasks.rs"],
-    // The view and the scaling part of it: `view.rs` holds `scaling_view`'s types, which name `view.rs`'s.
-    &["crate/src/sim/scaling_view.rs", "crate/src/view.rs"],
     // The app's panels and the shell: panels use the shell's selection and clock helpers and each other's parts;
     // the shell mounts the panels and reads the crate root's version, which re-exports the shell's `App`.
     &[

@@ -1,10 +1,9 @@
 //! `ScalingView`: Service Auto Scaling, CloudWatch alarms, Auto Scaling groups and capacity providers as
 //! the app shows them. Every list is bounded, so building it on each publish stays cheap.
 
-use super::{Ec2State, ServiceStatus, Sim};
+use super::{Ec2State, Sim};
 use crate::scaling::{AlarmState, Comparison, MetricKey, PolicyConfig, Statistic};
 use crate::time::SimTime;
-use crate::view::ServiceView;
 
 /// Scaling activities kept in the view, newest first.
 pub const VIEW_ACTIVITIES: usize = 12;
@@ -215,8 +214,9 @@ pub struct ProviderStrategyView {
 }
 
 impl Sim {
-    /// The scaling part of the view. `services` are the view's services (their counts).
-    pub(crate) fn scaling_view(&self, services: &[ServiceView]) -> ScalingView {
+    /// The scaling part of the view. `counts` gives an ACTIVE service's desired and running counts (as the
+    /// view shows them) by cluster and service name.
+    pub(crate) fn scaling_view(&self, counts: impl Fn(&str, &str) -> Option<(u32, u32)>) -> ScalingView {
         let sc = &self.scaling;
         let start = self.scenario.start_epoch_ms;
         let sim_time = |epoch_ms: u64| SimTime(epoch_ms.saturating_sub(start));
@@ -229,15 +229,15 @@ impl Sim {
             .targets
             .values()
             .map(|t| {
-                let s = services.iter().find(|s| s.cluster == t.cluster && s.name == t.service && s.status == ServiceStatus::Active);
+                let s = counts(&t.cluster, &t.service);
                 ScalableTargetView {
                     resource_id: t.resource_id.clone(),
                     cluster: t.cluster.clone(),
                     service: t.service.clone(),
                     min_capacity: t.min,
                     max_capacity: t.max,
-                    desired_count: s.map_or(0, |s| s.desired_count),
-                    running_count: s.map_or(0, |s| s.running_count),
+                    desired_count: s.map_or(0, |(desired_count, _)| desired_count),
+                    running_count: s.map_or(0, |(_, running_count)| running_count),
                     history: sc
                         .history
                         .get(&t.resource_id)
