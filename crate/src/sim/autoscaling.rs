@@ -121,9 +121,9 @@ impl Sim {
             // The tasks waiting in PROVISIONING for this provider (reference §5.5: ECS groups the provisioning
             // tasks of each capacity provider for its estimate).
             let pending = self
-                .waiting_tasks
-                .iter()
-                .filter_map(|k| self.tasks.get(k))
+                .tasks
+                .waiting()
+                .filter_map(|k| self.tasks.get(&k))
                 .filter(|t| t.capacity_provider_name.as_deref() == Some(provider.name.as_str()))
                 .filter_map(|t| t.waiting_for_capacity.as_ref())
                 .map(|w| crate::scaling::TaskDemand { cpu_units: w.demand.cpu_units, memory_mib: w.demand.memory_mib, awsvpc: w.demand.needs_eni })

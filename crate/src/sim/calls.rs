@@ -747,7 +747,7 @@ impl Sim {
             None,
         );
         self.tick_cluster_services(&cluster);
-        if !self.waiting_tasks.is_empty() {
+        if self.tasks.any_waiting() {
             self.place_waiting_tasks(&cluster);
         }
     }

@@ -141,26 +141,22 @@ impl Sim {
     }
 
     pub(crate) fn n_waiting_tasks(&self, cluster: &str) -> u32 {
-        self.waiting_tasks.iter().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).count() as u32
+        self.tasks.waiting().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).count() as u32
     }
 
     /// A new task that could not be placed waits in PROVISIONING for its capacity provider's instances.
     pub(crate) fn start_waiting(&mut self, key: TaskKey, waiting: WaitingPlacement) {
-        let Some(task) = self.tasks.get_mut(&key) else { return };
-        task.waiting_for_capacity = Some(Box::new(waiting));
+        self.tasks.start_waiting(key, waiting);
+        let Some(task) = self.tasks.get(&key) else { return };
         let id8 = task.id[..8].to_string();
         let provider = task.capacity_provider_name.clone().unwrap_or_default();
         let what = format!("{}:{}", task.family, task.revision);
-        self.waiting_tasks.insert(key);
         self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} ({what}) is PROVISIONING: waiting for capacity provider {provider} to add instances."), None);
         self.schedule(self.now.plus_ms(CAPACITY_WAIT_MS), Ev::CapacityWaitTimeout(key));
     }
 
     pub(crate) fn end_waiting(&mut self, key: TaskKey) {
-        self.waiting_tasks.remove(&key);
-        if let Some(task) = self.tasks.get_mut(&key) {
-            task.waiting_for_capacity = None;
-        }
+        self.tasks.end_waiting(key);
     }
 
     /// Tries to place one waiting task now; on success it goes on through its lifecycle.
@@ -185,10 +181,8 @@ impl Sim {
         let bindings = spec.as_ref().map(|s| self.network_bindings_for(s, &reservation)).unwrap_or_default();
         let instance_groups = self.instance_security_groups(node);
         let now = self.now;
-        self.live_node_tasks.entry(node).or_default().insert(key);
+        self.tasks.place(key, reservation);
         let task = self.tasks.get_mut(&key).expect("exists");
-        task.node = Some(node);
-        task.reservation = Some(reservation);
         task.availability_zone = az.clone();
         task.placement_decision = Some(decision);
         task.network_bindings = bindings;
@@ -209,7 +203,7 @@ impl Sim {
     /// Places the tasks waiting for capacity in a cluster, oldest first (after an instance registers or
     /// a task frees room). A group that does not fit is not tried again in the same pass.
     pub(crate) fn place_waiting_tasks(&mut self, cluster: &str) {
-        let keys: Vec<TaskKey> = self.waiting_tasks.iter().copied().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).collect();
+        let keys: Vec<TaskKey> = self.tasks.waiting().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).collect();
         let mut full_groups: Vec<String> = Vec::new();
         for key in keys {
             let group = self.tasks[&key].group.clone();
@@ -226,7 +220,7 @@ impl Sim {
     /// gives (`EMPTY CAPACITY PROVIDER` when the provider has no registered instance; the
     /// `TaskFailedToStart: <reason>` form of the api_failures_messages page, reference §1.3).
     pub(crate) fn on_capacity_wait_timeout(&mut self, key: TaskKey) {
-        if !self.waiting_tasks.contains(&key) {
+        if !self.tasks.is_waiting(key) {
             return;
         }
         let Err(failure) = self.place_waiting_task(key) else { return };

@@ -136,11 +136,9 @@ impl Sim {
         if draining.is_empty() {
             return false;
         }
+        self.tasks.set_status(key, TaskStatus::Deactivating, self.now);
         if let Some(task) = self.tasks.get_mut(&key) {
             task.n_targets_draining = draining.len() as u32;
-            task.last_status = TaskStatus::Deactivating;
-            task.status_since = self.now;
-            task.version += 1;
         }
         true
     }
@@ -162,7 +160,7 @@ impl Sim {
         self.schedule(self.now.plus_ms(ELB_STEP_MS), Ev::ElbStep);
         self.last_shares = report.shares;
         for transition in report.transitions {
-            let Some(&key) = self.task_keys_by_id.get(&transition.owner) else { continue };
+            let Some(key) = self.tasks.key_by_id(&transition.owner) else { continue };
             let Some(service_key) = self.tasks[&key].service else { continue };
             self.schedule_service_tick(service_key, self.now);
             let task = &self.tasks[&key];
@@ -183,7 +181,7 @@ impl Sim {
             }
         }
         for removed in report.removed {
-            let Some(&key) = self.task_keys_by_id.get(&removed.owner) else { continue };
+            let Some(key) = self.tasks.key_by_id(&removed.owner) else { continue };
             let ready = {
                 let Some(task) = self.tasks.get_mut(&key) else { continue };
                 task.n_targets_draining = task.n_targets_draining.saturating_sub(1);

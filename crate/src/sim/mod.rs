@@ -18,14 +18,15 @@ mod insights;
 mod loadbalancing;
 pub mod scaling_view;
 pub mod model;
+mod queue;
 mod rewind;
 mod scale_in;
 mod services;
+mod task_store;
 mod tasks;
 
-use std::cmp::Reverse;
 use crate::table::Table;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -35,6 +36,8 @@ use crate::rng::Prng;
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 use crate::trace::TraceHasher;
+use queue::EventQueue;
+use task_store::TaskStore;
 
 pub use calls::ELB_STEP_MS;
 pub use cost::usd_text;
@@ -250,8 +253,7 @@ pub struct Sim {
     pub(crate) scenario: Scenario,
     pub(crate) seed: u64,
     pub(crate) now: SimTime,
-    pub(crate) queue: BinaryHeap<Reverse<(SimTime, u64, Ev)>>,
-    pub(crate) next_seq: u64,
+    pub(crate) queue: EventQueue<Ev>,
     pub(crate) n_events: u64,
     pub(crate) rng: Prng,
     pub(crate) trace: TraceHasher,
@@ -263,15 +265,8 @@ pub struct Sim {
     pub(crate) ec2: BTreeMap<Ec2Key, Ec2Instance>,
     pub(crate) container_instances: BTreeMap<NodeKey, ContainerInstance>,
     pub(crate) task_definitions: Table<String, Vec<TaskDefinitionRevision>>,
-    pub(crate) tasks: TaskMap,
-    /// The keys of the tasks not yet STOPPED, all and per service: hot scans skip the stopped tasks (kept for
-    /// Describe calls). Kept in step by `insert_task` and `finish_stop`.
-    pub(crate) live_tasks: std::collections::BTreeSet<TaskKey>,
-    pub(crate) live_service_tasks: BTreeMap<ServiceKey, std::collections::BTreeSet<TaskKey>>,
-    /// The live tasks per container instance (set when a task is placed).
-    pub(crate) live_node_tasks: BTreeMap<NodeKey, std::collections::BTreeSet<TaskKey>>,
-    /// Each task's key by its id (load balancer targets name their task by id).
-    pub(crate) task_keys_by_id: BTreeMap<String, TaskKey>,
+    /// Every task, with the indexes of the live ones and of those waiting for capacity.
+    pub(crate) tasks: TaskStore,
     pub(crate) services: Table<ServiceKey, Service>,
     pub(crate) step_outputs: Table<String, Value>,
     pub(crate) log: Vec<LogEntry>,
@@ -299,8 +294,6 @@ pub struct Sim {
     pub(crate) scaling: crate::scaling::ScalingState,
     /// Instance ids an Auto Scaling group chose for the instances it is about to launch.
     pub(crate) forced_instance_ids: Vec<String>,
-    /// Tasks waiting in PROVISIONING for an Auto Scaling group capacity provider's instances.
-    pub(crate) waiting_tasks: std::collections::BTreeSet<TaskKey>,
     /// Instances an Auto Scaling group scale-in drains before terminating them.
     pub(crate) draining_for_termination: std::collections::BTreeSet<Ec2Key>,
     /// The Fargate launch token bucket: thousandths of a launch, as of `fargate_bucket_at`.
@@ -321,8 +314,7 @@ impl Sim {
             scenario: scenario.clone(),
             seed,
             now: SimTime::ZERO,
-            queue: BinaryHeap::new(),
-            next_seq: 0,
+            queue: EventQueue::new(),
             n_events: 0,
             rng: Prng::new(seed),
             trace: TraceHasher::default(),
@@ -334,11 +326,7 @@ impl Sim {
             ec2: BTreeMap::new(),
             container_instances: BTreeMap::new(),
             task_definitions: Table::new(),
-            tasks: TaskMap::default(),
-            live_tasks: Default::default(),
-            live_service_tasks: BTreeMap::new(),
-            live_node_tasks: BTreeMap::new(),
-            task_keys_by_id: BTreeMap::new(),
+            tasks: TaskStore::default(),
             services: Table::new(),
             step_outputs: Table::new(),
             log: Vec::new(),
@@ -357,7 +345,6 @@ impl Sim {
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
             forced_instance_ids: Vec::new(),
-            waiting_tasks: Default::default(),
             draining_for_termination: Default::default(),
             fargate_bucket_milli: capacity::FARGATE_LAUNCH_BURST * 1000,
             fargate_bucket_at: SimTime::ZERO,
@@ -419,7 +406,7 @@ impl Sim {
 
     /// The time of the next pending event, if any.
     pub fn next_event_time(&self) -> Option<SimTime> {
-        self.queue.peek().map(|Reverse((time, _, _))| *time)
+        self.queue.peek_time()
     }
 
     /// Applies an AWS API call (`ecs:RunTask`, ...) at the current time, records it for replay, and
@@ -470,14 +457,13 @@ impl Sim {
         }
     }
 
+    /// Schedules `ev` at `time`, or now if `time` has passed.
     pub(crate) fn schedule(&mut self, time: SimTime, ev: Ev) {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.queue.push(Reverse((time.max(self.now), seq, ev)));
+        self.queue.schedule(time.max(self.now), ev);
     }
 
     fn process_next(&mut self) {
-        let Some(Reverse((time, seq, ev))) = self.queue.pop() else { return };
+        let Some((time, seq, ev)) = self.queue.pop() else { return };
         self.now = time;
         self.n_events += 1;
         self.trace.write_u64(time.0);

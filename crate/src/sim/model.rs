@@ -230,43 +230,6 @@ impl Task {
     }
 }
 
-/// Every task of the account by key. Keys are handed out in order from 0 and tasks are never removed
-/// (STOPPED ones stay for Describe calls), so a task's key is its index: lookups are O(1), and iteration
-/// is in key order, as a `BTreeMap` would give.
-#[derive(Clone, Debug, Default)]
-pub struct TaskMap(Vec<Task>);
-
-impl TaskMap {
-    /// The key the next task gets.
-    pub fn next_key(&self) -> TaskKey {
-        self.0.len() as TaskKey
-    }
-    /// Adds a task; its key must be `next_key()`.
-    pub fn push(&mut self, task: Task) {
-        debug_assert_eq!(task.key, self.next_key());
-        self.0.push(task);
-    }
-    pub fn get(&self, key: &TaskKey) -> Option<&Task> {
-        self.0.get(*key as usize)
-    }
-    pub fn get_mut(&mut self, key: &TaskKey) -> Option<&mut Task> {
-        self.0.get_mut(*key as usize)
-    }
-    pub fn values(&self) -> std::slice::Iter<'_, Task> {
-        self.0.iter()
-    }
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = TaskKey> + '_ {
-        self.0.iter().map(|t| t.key)
-    }
-}
-
-impl std::ops::Index<&TaskKey> for TaskMap {
-    type Output = Task;
-    fn index(&self, key: &TaskKey) -> &Task {
-        &self.0[*key as usize]
-    }
-}
-
 /// What a task waiting for capacity needs when an instance arrives.
 #[derive(Clone, Debug)]
 pub struct WaitingPlacement {

@@ -417,7 +417,7 @@ impl Sim {
         if placed {
             self.log_entry(LogKind::Task, format!("task {}", &id[..8]), format!("Task {} ({}:{}) placed {where_text}: PROVISIONING.", &id[..8], rev.family, rev.revision), None);
         }
-        self.insert_task(task);
+        self.tasks.insert(task);
         if placed {
             let at = self.now.plus_ms(provisioning_ms);
             self.schedule(at, Ev::TaskProgress(key, TaskStatus::Provisioning));
@@ -463,41 +463,23 @@ impl Sim {
         self.container_instances.get(&node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.security_groups.clone()).unwrap_or_default()
     }
 
-    /// Adds a new task, and its key to the live task indexes.
-    fn insert_task(&mut self, task: Task) {
-        self.live_tasks.insert(task.key);
-        self.task_keys_by_id.entry(task.id.clone()).or_insert(task.key);
-        if let Some(node) = task.node {
-            self.live_node_tasks.entry(node).or_default().insert(task.key);
-        }
-        if let Some(service) = task.service {
-            self.live_service_tasks.entry(service).or_default().insert(task.key);
-        }
-        self.tasks.push(task);
-    }
-
     /// The tasks not yet STOPPED, in key order (the order of `tasks`).
     pub(crate) fn live_tasks(&self) -> impl Iterator<Item = &Task> + '_ {
-        self.live_tasks.iter().map(|k| &self.tasks[k])
+        self.tasks.live()
     }
 
     /// The tasks not yet STOPPED on a container instance, in key order.
     pub(crate) fn live_node_tasks(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_node_tasks.get(&node).into_iter().flatten().map(|k| &self.tasks[k])
+        self.tasks.live_on_node(node)
     }
 
     /// A service's tasks not yet STOPPED, in key order.
     pub(crate) fn live_service_tasks(&self, service: ServiceKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_service_tasks.get(&service).into_iter().flatten().map(|k| &self.tasks[k])
+        self.tasks.live_of_service(service)
     }
 
     fn set_task_status(&mut self, key: TaskKey, status: TaskStatus) {
-        let now = self.now;
-        if let Some(task) = self.tasks.get_mut(&key) {
-            task.last_status = status;
-            task.status_since = now;
-            task.version += 1;
-        }
+        self.tasks.set_status(key, status, self.now);
     }
 
     fn behavior_of(&self, image: &str) -> ImageBehavior {
@@ -904,19 +886,7 @@ impl Sim {
 
     fn finish_stop(&mut self, key: TaskKey) {
         let now = self.now;
-        let Some(task) = self.tasks.get_mut(&key) else { return };
-        if task.last_status == TaskStatus::Stopped {
-            return;
-        }
-        task.last_status = TaskStatus::Stopped;
-        self.live_tasks.remove(&key);
-        if let Some(live) = task.service.and_then(|s| self.live_service_tasks.get_mut(&s)) {
-            live.remove(&key);
-        }
-        if let Some(live) = task.node.and_then(|n| self.live_node_tasks.get_mut(&n)) {
-            live.remove(&key);
-        }
-        task.status_since = now;
+        let Some(task) = self.tasks.stop(key, now) else { return };
         task.stopped_at = Some(now);
         task.desired_status = "STOPPED";
         task.version += 1;
@@ -946,7 +916,7 @@ impl Sim {
             self.on_service_task_stopped(service, key, reached_running);
         }
         self.tick_cluster_services(&cluster);
-        if !self.waiting_tasks.is_empty() {
+        if self.tasks.any_waiting() {
             self.place_waiting_tasks(&cluster);
         }
         if !self.draining_for_termination.is_empty() {
