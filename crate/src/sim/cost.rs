@@ -3,8 +3,10 @@
 
 use serde_json::{json, Value};
 
-use super::*;
 use crate::scaling::{CapacityType, CostLine, CostReport};
+
+use super::engine::Sim;
+use super::model::{LaunchType, Task, TaskKey};
 
 /// The capacity a task is billed as. EC2 tasks are not billed themselves (their instances are).
 /// Every Fargate task is FARGATE until capacity provider strategies set FARGATE_SPOT on tasks: switch here.

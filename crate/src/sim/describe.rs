@@ -2,7 +2,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::*;
+use crate::placement::NodeKey;
+
+use super::cost::cost_json;
+use super::engine::Sim;
+use super::model::{Ec2Key, LaunchType, ServiceKey, TaskKey, TaskStatus, ACCOUNT_ID};
+use super::record::LogKind;
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     if let Some(value) = value {
@@ -315,7 +320,7 @@ impl Sim {
             "services": services,
             "tasks": tasks,
             "events": events,
-            "cost": super::cost::cost_json(&self.cost_report()),
+            "cost": cost_json(&self.cost_report()),
             "traceHash": self.trace_hash(),
         })
     }
