@@ -20,7 +20,7 @@ use super::record::LogKind;
 use super::requests::{instance_type_named, short_name, RunInstancesRequest};
 
 impl Sim {
-    pub(crate) fn scaling_context(&self) -> ScalingContext {
+    pub(super) fn scaling_context(&self) -> ScalingContext {
         let mut running_by_service: Table<ServiceKey, u32> = Table::new();
         for t in self.live_tasks().filter(|t| t.is_active() && t.last_status == TaskStatus::Running) {
             if let Some(s) = t.service {
@@ -49,7 +49,7 @@ impl Sim {
     /// Once a minute: publish the minute's `AWS/ECS`, `ECS/ContainerInsights` and `AWS/ApplicationELB`
     /// datapoints, then act on the policies. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered, memory
     /// reserved, container instances]` over its ACTIVE and DRAINING container instances.
-    pub(crate) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 5]>) {
+    pub(super) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 5]>) {
         let mut samples = self.task_metric_samples(reservations);
         // Cluster reservation (reference §10.1): reserved units × 100 / registered units, EC2 only.
         for (cluster, [cpu_registered, cpu_reserved, memory_registered, memory_reserved, _]) in reservations {

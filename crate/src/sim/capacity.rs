@@ -28,7 +28,7 @@ pub const FARGATE_CAPACITY_UNAVAILABLE: &str = "Capacity is unavailable at this 
 /// A FARGATE_SPOT task that cannot start for want of Spot capacity. [UNVERIFIED]: that RunTask gives the
 /// reason `RESOURCE:FARGATE` with the capacity text as `detail`, and that the service event reads
 /// "was unable to place a task. Reason: <the capacity text>." (seen in third-party transcriptions).
-pub(crate) fn spot_capacity_failure() -> Failure {
+pub(super) fn spot_capacity_failure() -> Failure {
     Failure { reason: FARGATE_CAPACITY_REASON.into(), closest: None, detail: format!("was unable to place a task. Reason: {FARGATE_CAPACITY_UNAVAILABLE}.") }
 }
 
@@ -66,13 +66,13 @@ impl Sim {
 
     /// Whether tasks for this provider wait in PROVISIONING when they cannot be placed: an Auto Scaling
     /// group capacity provider with managed scaling.
-    pub(crate) fn provider_waits_for_capacity(&self, provider: &str) -> bool {
+    pub(super) fn provider_waits_for_capacity(&self, provider: &str) -> bool {
         self.scaling.capacity_providers.get(provider).is_some_and(|p| p.managed_scaling.enabled)
     }
 
     /// Launches a batch over a strategy (or with the request's launch type when the strategy is empty):
     /// base first, then by weight, counting `current` tasks per provider.
-    pub(crate) fn launch_by_strategy(&mut self, request: &LaunchRequest, strategy: &[StrategyItem], current: &Table<String, u32>) -> (Vec<TaskKey>, Vec<Failure>) {
+    pub(super) fn launch_by_strategy(&mut self, request: &LaunchRequest, strategy: &[StrategyItem], current: &Table<String, u32>) -> (Vec<TaskKey>, Vec<Failure>) {
         if strategy.is_empty() {
             return self.launch_tasks(request);
         }
@@ -116,7 +116,7 @@ impl Sim {
 
     /// A task of an Auto Scaling group capacity provider goes only on that group's instances. When the
     /// cluster has other ACTIVE instances, a `memberOf` on their ids says so to placement.
-    pub(crate) fn provider_demand(&self, cluster: &str, provider: Option<&str>, demand: &TaskDemand) -> TaskDemand {
+    pub(super) fn provider_demand(&self, cluster: &str, provider: Option<&str>, demand: &TaskDemand) -> TaskDemand {
         let Some(provider) = provider.filter(|p| self.scaling.capacity_providers.contains_key(*p)) else { return demand.clone() };
         let ids = self.provider_instance_ids(provider);
         let others = self
@@ -132,12 +132,12 @@ impl Sim {
         demand
     }
 
-    pub(crate) fn n_waiting_tasks(&self, cluster: &str) -> u32 {
+    pub(super) fn n_waiting_tasks(&self, cluster: &str) -> u32 {
         self.tasks.waiting().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).count() as u32
     }
 
     /// A new task that could not be placed waits in PROVISIONING for its capacity provider's instances.
-    pub(crate) fn start_waiting(&mut self, key: TaskKey, waiting: WaitingPlacement) {
+    pub(super) fn start_waiting(&mut self, key: TaskKey, waiting: WaitingPlacement) {
         self.tasks.start_waiting(key, waiting);
         let Some(task) = self.tasks.get(&key) else { return };
         let id8 = task.id[..8].to_string();
@@ -147,7 +147,7 @@ impl Sim {
         self.schedule(self.now.plus_ms(CAPACITY_WAIT_MS), Ev::CapacityWaitTimeout(key));
     }
 
-    pub(crate) fn end_waiting(&mut self, key: TaskKey) {
+    pub(super) fn end_waiting(&mut self, key: TaskKey) {
         self.tasks.end_waiting(key);
     }
 
@@ -194,7 +194,7 @@ impl Sim {
 
     /// Places the tasks waiting for capacity in a cluster, oldest first (after an instance registers or
     /// a task frees room). A group that does not fit is not tried again in the same pass.
-    pub(crate) fn place_waiting_tasks(&mut self, cluster: &str) {
+    pub(super) fn place_waiting_tasks(&mut self, cluster: &str) {
         let keys: Vec<TaskKey> = self.tasks.waiting().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).collect();
         let mut full_groups: Vec<String> = Vec::new();
         for key in keys {
@@ -211,7 +211,7 @@ impl Sim {
     /// A task waited too long: one last try, then it stops with `TaskFailedToStart` and the reason placement
     /// gives (`EMPTY CAPACITY PROVIDER` when the provider has no registered instance; the
     /// `TaskFailedToStart: <reason>` form of the api_failures_messages page, reference §1.3).
-    pub(crate) fn on_capacity_wait_timeout(&mut self, key: TaskKey) {
+    pub(super) fn on_capacity_wait_timeout(&mut self, key: TaskKey) {
         if !self.tasks.is_waiting(key) {
             return;
         }
@@ -230,7 +230,7 @@ impl Sim {
     }
 
     /// The EventBridge service action event of a service that found no Fargate Spot capacity (reference §1.5).
-    pub(crate) fn log_spot_placement_failure(&mut self, service_name: &str) {
+    pub(super) fn log_spot_placement_failure(&mut self, service_name: &str) {
         let provider_arn = self.arn("ecs", &format!("capacity-provider/{FARGATE_SPOT}"));
         self.log_entry(
             LogKind::Service,
@@ -263,7 +263,7 @@ impl Sim {
     }
 
     /// Two minutes after the warning the Spot capacity is taken back: the task is STOPPED.
-    pub(crate) fn on_spot_stop(&mut self, key: TaskKey) {
+    pub(super) fn on_spot_stop(&mut self, key: TaskKey) {
         let Some(task) = self.tasks.get_mut(&key) else { return };
         if task.last_status == TaskStatus::Stopped {
             return;
@@ -275,7 +275,7 @@ impl Sim {
 
     /// Each minute with a standing rate: interrupts each RUNNING Spot task with probability
     /// `percentPerHour / 100 / 60` (in millionths: percent × 10,000 / 60).
-    pub(crate) fn spot_minute(&mut self) {
+    pub(super) fn spot_minute(&mut self) {
         if self.spot_percent_per_hour == 0 {
             return;
         }
@@ -296,7 +296,7 @@ impl Sim {
     /// An Auto Scaling group scale-in: the instance is set to DRAINING first (no new tasks; its service
     /// tasks are replaced elsewhere by their services), and terminated once no service task but daemons
     /// runs there (managed draining, reference §5.5).
-    pub(crate) fn drain_then_terminate(&mut self, instance_id: &str) {
+    pub(super) fn drain_then_terminate(&mut self, instance_id: &str) {
         let Some(key) = self.ec2.values().find(|e| e.instance_id == instance_id).map(|e| e.key) else { return };
         if let Some(node) = self.ec2[&key].container_instance {
             self.set_container_instance_status(node, "DRAINING");
@@ -307,7 +307,7 @@ impl Sim {
 
     /// Terminates the drained instances where every non-daemon service task has STOPPED (a task still
     /// stopping keeps its instance).
-    pub(crate) fn finish_drained_terminations(&mut self) {
+    pub(super) fn finish_drained_terminations(&mut self) {
         let ready: Vec<Ec2Key> = self
             .draining_for_termination
             .iter()

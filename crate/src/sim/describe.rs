@@ -17,7 +17,7 @@ fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
 
 impl Sim {
     /// The `Cluster` shape; `settings` (the `containerInsights` setting) only when `with_settings`.
-    pub(crate) fn cluster_json(&self, name: &str, with_settings: bool) -> Value {
+    pub(super) fn cluster_json(&self, name: &str, with_settings: bool) -> Value {
         let Some(cluster) = self.clusters.get(name) else { return Value::Null };
         let n_instances = self.container_instances.values().filter(|ci| ci.cluster == name && ci.status != "INACTIVE").count();
         let running = self.live_tasks().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
@@ -66,7 +66,7 @@ impl Sim {
         Value::Object(out)
     }
 
-    pub(crate) fn container_instance_json(&self, key: NodeKey) -> Value {
+    pub(super) fn container_instance_json(&self, key: NodeKey) -> Value {
         let Some(ci) = self.container_instances.get(&key) else { return Value::Null };
         let ec2 = self.ec2.get(&ci.ec2);
         let pool = self.pools.get(&ci.cluster);
@@ -125,7 +125,7 @@ impl Sim {
         })
     }
 
-    pub(crate) fn ec2_json(&self, key: Ec2Key) -> Value {
+    pub(super) fn ec2_json(&self, key: Ec2Key) -> Value {
         let Some(e) = self.ec2.get(&key) else { return Value::Null };
         json!({
             "InstanceId": e.instance_id,
@@ -139,7 +139,7 @@ impl Sim {
         })
     }
 
-    pub(crate) fn task_json(&self, key: TaskKey) -> Value {
+    pub(super) fn task_json(&self, key: TaskKey) -> Value {
         let Some(t) = self.tasks.get(&key) else { return Value::Null };
         let cluster_arn = self.clusters.get(&t.cluster).map(|c| c.arn.clone()).unwrap_or_default();
         let mut out = Map::new();
@@ -221,7 +221,7 @@ impl Sim {
         Value::Object(out)
     }
 
-    pub(crate) fn service_json(&self, key: ServiceKey) -> Value {
+    pub(super) fn service_json(&self, key: ServiceKey) -> Value {
         let Some(s) = self.services.get(&key) else { return Value::Null };
         let cluster_arn = self.clusters.get(&s.cluster).map(|c| c.arn.clone()).unwrap_or_default();
         let count = |deployment: Option<&str>, running: bool| -> u32 {

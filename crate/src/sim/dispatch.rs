@@ -19,7 +19,7 @@ use super::requests::{
 };
 
 /// The answer to a call the table does not list.
-pub(crate) fn unknown_call(call: &str) -> ApiError {
+fn unknown_call(call: &str) -> ApiError {
     ApiError::new(
         "UnknownOperationException",
         format!("The playground does not know the call '{call}'. Calls are written service:Operation, for example ecs:RunTask."),

@@ -25,7 +25,7 @@ use super::task_store::TaskStore;
 
 /// What happens at a point of simulated time: a scenario step, or a moment of an entity's lifecycle.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Ev {
+pub(super) enum Ev {
     Step(u32),
     InstanceRunning(Ec2Key),
     AgentRegistered(Ec2Key),
@@ -48,16 +48,16 @@ pub(crate) enum Ev {
 }
 
 pub struct Sim {
-    pub(crate) scenario: Scenario,
-    pub(crate) seed: u64,
-    pub(crate) now: SimTime,
-    pub(crate) queue: EventQueue<Ev>,
-    pub(crate) n_events: u64,
-    pub(crate) rng: Prng,
-    pub(crate) trace: TraceHasher,
-    pub(crate) id_counter: u64,
-    pub(crate) timings: Timings,
-    pub(crate) images: Table<String, ImageBehavior>,
+    pub(super) scenario: Scenario,
+    pub(super) seed: u64,
+    pub(super) now: SimTime,
+    pub(super) queue: EventQueue<Ev>,
+    pub(super) n_events: u64,
+    pub(super) rng: Prng,
+    pub(super) trace: TraceHasher,
+    pub(super) id_counter: u64,
+    pub(super) timings: Timings,
+    pub(super) images: Table<String, ImageBehavior>,
     pub(crate) clusters: Table<String, Cluster>,
     pub(crate) pools: Table<String, Pool>,
     pub(crate) ec2: BTreeMap<Ec2Key, Ec2Instance>,
@@ -66,40 +66,40 @@ pub struct Sim {
     /// Every task, with the indexes of the live ones and of those waiting for capacity.
     pub(crate) tasks: TaskStore,
     pub(crate) services: Table<ServiceKey, Service>,
-    pub(crate) step_outputs: Table<String, Value>,
-    pub(crate) log: Vec<LogEntry>,
-    pub(crate) log_cursor: usize,
-    pub(crate) recorded_calls: Vec<RecordedCall>,
-    pub(crate) metrics: Vec<MetricSample>,
-    pub(crate) placement_decisions: u64,
+    pub(super) step_outputs: Table<String, Value>,
+    pub(super) log: Vec<LogEntry>,
+    pub(super) log_cursor: usize,
+    pub(super) recorded_calls: Vec<RecordedCall>,
+    pub(super) metrics: Vec<MetricSample>,
+    pub(super) placement_decisions: u64,
     /// When set, the explanation of this placement decision is captured (replay for `explain_task`).
-    pub(crate) explain_decision: Option<u64>,
-    pub(crate) captured_explanation: Option<Explanation>,
+    pub(super) explain_decision: Option<u64>,
+    pub(super) captured_explanation: Option<Explanation>,
     /// IAM roles, policies, instance profiles, secrets and parameters of the account.
-    pub(crate) iam: crate::iam::IamState,
+    pub(super) iam: crate::iam::IamState,
     /// EFS file systems, mount targets, access points and their data.
-    pub(crate) efs: crate::efs::EfsState,
+    pub(super) efs: crate::efs::EfsState,
     /// The data of bind mounts, Docker volumes and ephemeral storage, kept where it really lives.
-    pub(crate) volumes: crate::efs::VolumeStore,
+    pub(super) volumes: crate::efs::VolumeStore,
     /// Load balancers, target groups, listeners and rules, target health and traffic.
-    pub(crate) elb: crate::elb::ElbState,
+    pub(super) elb: crate::elb::ElbState,
     /// The start of the next ELB step window, once a load balancer exists.
-    pub(crate) elb_window_start: Option<SimTime>,
+    pub(super) elb_window_start: Option<SimTime>,
     /// Requests per target in the last ELB step: (owner task id, target group ARN, requests, latency ms).
-    pub(crate) last_shares: Vec<crate::elb::TargetShare>,
-    pub(crate) n_private_ips: u32,
+    pub(super) last_shares: Vec<crate::elb::TargetShare>,
+    pub(super) n_private_ips: u32,
     /// Application Auto Scaling, CloudWatch alarms, Auto Scaling groups and capacity providers.
     pub(crate) scaling: crate::scaling::ScalingState,
     /// Instance ids an Auto Scaling group chose for the instances it is about to launch.
-    pub(crate) forced_instance_ids: Vec<String>,
+    pub(super) forced_instance_ids: Vec<String>,
     /// Instances an Auto Scaling group scale-in drains before terminating them.
-    pub(crate) draining_for_termination: std::collections::BTreeSet<Ec2Key>,
+    pub(super) draining_for_termination: std::collections::BTreeSet<Ec2Key>,
     /// The Fargate task launch rate's token bucket.
     pub(super) fargate_launches: LaunchBucket,
     /// `sim:InterruptSpotTasks` `percentPerHour`: the standing Spot interruption rate.
-    pub(crate) spot_percent_per_hour: u32,
+    pub(super) spot_percent_per_hour: u32,
     /// `sim:SetFargateSpotCapacity`: whether the Region has Fargate Spot capacity for new tasks.
-    pub(crate) fargate_spot_available: bool,
+    pub(super) fargate_spot_available: bool,
 }
 
 impl Sim {
@@ -247,7 +247,7 @@ impl Sim {
     }
 
     /// Schedules `ev` at `time`, or now if `time` has passed.
-    pub(crate) fn schedule(&mut self, time: SimTime, ev: Ev) {
+    pub(super) fn schedule(&mut self, time: SimTime, ev: Ev) {
         self.queue.schedule(time.max(self.now), ev);
     }
 
@@ -342,12 +342,12 @@ impl Sim {
     }
 
     /// Adds a line to the event log at the current time.
-    pub(crate) fn log_entry(&mut self, kind: LogKind, subject: String, message: String) {
+    pub(super) fn log_entry(&mut self, kind: LogKind, subject: String, message: String) {
         self.log.push(LogEntry { time: self.now, kind, subject, message, input: None });
     }
 
     /// A fresh deterministic id: `n_hex` hex digits mixed from the seed and a counter.
-    pub(crate) fn next_hex_id(&mut self, n_hex: usize) -> String {
+    pub(super) fn next_hex_id(&mut self, n_hex: usize) -> String {
         let mut out = String::new();
         while out.len() < n_hex {
             self.id_counter += 1;
@@ -362,7 +362,7 @@ impl Sim {
         out
     }
 
-    pub(crate) fn arn(&self, service: &str, resource: &str) -> String {
+    pub(super) fn arn(&self, service: &str, resource: &str) -> String {
         format!("arn:aws:{service}:{}:{ACCOUNT_ID}:{resource}", self.scenario.region)
     }
 
@@ -372,7 +372,7 @@ impl Sim {
     }
 
     /// What EFS calls and mounts need to know of the VPC.
-    pub(crate) fn efs_context(&self) -> crate::efs::EfsContext {
+    pub(super) fn efs_context(&self) -> crate::efs::EfsContext {
         let network = &self.scenario.network;
         crate::efs::EfsContext {
             region: self.scenario.region.clone(),
@@ -403,7 +403,7 @@ impl Sim {
         }
     }
 
-    pub(crate) fn elb_context(&self) -> crate::elb::ElbContext {
+    pub(super) fn elb_context(&self) -> crate::elb::ElbContext {
         crate::elb::ElbContext {
             region: self.scenario.region.clone(),
             account_id: ACCOUNT_ID.to_string(),
@@ -434,7 +434,7 @@ impl Sim {
         &self.iam
     }
 
-    pub(crate) fn error(&mut self, call: &str, error: ApiError) -> ApiResult {
+    pub(super) fn error(&mut self, call: &str, error: ApiError) -> ApiResult {
         self.log_entry(LogKind::Error, call.to_string(), error.to_string());
         Err(error)
     }
@@ -445,7 +445,7 @@ impl Sim {
     }
 
     /// The tasks not yet STOPPED on a container instance, in key order.
-    pub(crate) fn live_node_tasks(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
+    pub(super) fn live_node_tasks(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
         self.tasks.live_on_node(node)
     }
 

@@ -93,7 +93,7 @@ impl Sim {
     /// (ClusterName), and the Container Insights samples of the clusters that have it on, from one pass over
     /// the live tasks. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered,
     /// memory reserved, container instances]` over its ACTIVE and DRAINING container instances.
-    pub(crate) fn task_metric_samples(&self, reservations: &Table<String, [u64; 5]>) -> Vec<Sample> {
+    pub(super) fn task_metric_samples(&self, reservations: &Table<String, [u64; 5]>) -> Vec<Sample> {
         let insights_on = self.clusters.values().any(|c| c.status == "ACTIVE" && c.container_insights != "disabled");
         let mut runs: Table<ServiceKey, ServiceRun> = Table::new();
         // With Container Insights on somewhere: each service's tasks not yet RUNNING, and the clusters of the
@@ -181,7 +181,7 @@ impl Sim {
 
     /// A RUNNING task's CPU and memory utilization, thousandths of a percent: its workload's baseline, plus the
     /// requests its own load balancer targets served (see [`Sim::task_utilization`]).
-    pub(crate) fn load_of(&self, task: &Task) -> (u32, u32) {
+    pub(super) fn load_of(&self, task: &Task) -> (u32, u32) {
         let (mut served, mut cpu) = (0u64, 0u64);
         for (tg, id, port) in self.elb.owners.get(&task.id).into_iter().flatten() {
             if let Some(t) = self.elb.target_groups.get(tg).and_then(|g| g.find(id, *port).ok().map(|i| &g.targets[i])) {

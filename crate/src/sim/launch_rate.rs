@@ -9,14 +9,14 @@ pub const FARGATE_LAUNCHES_PER_SECOND: u64 = 20;
 
 /// The bucket in thousandths of a launch, as of a time.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct LaunchBucket {
+pub(super) struct LaunchBucket {
     milli: u64,
     at: SimTime,
 }
 
 impl LaunchBucket {
     /// A full bucket at time zero.
-    pub(crate) fn full() -> LaunchBucket {
+    pub(super) fn full() -> LaunchBucket {
         LaunchBucket { milli: FARGATE_LAUNCH_BURST * 1000, at: SimTime::ZERO }
     }
 
@@ -31,7 +31,7 @@ impl LaunchBucket {
 
     /// Takes up to `wanted` launches at `now` and returns how many it took; with `all_or_nothing` it takes
     /// none unless all are there.
-    pub(crate) fn take(&mut self, now: SimTime, wanted: u32, all_or_nothing: bool) -> u32 {
+    pub(super) fn take(&mut self, now: SimTime, wanted: u32, all_or_nothing: bool) -> u32 {
         let available = self.refill(now);
         let n = if all_or_nothing && available < wanted as u64 { 0 } else { (wanted as u64).min(available) };
         self.milli -= n * 1000;
@@ -39,7 +39,7 @@ impl LaunchBucket {
     }
 
     /// When, after `now`, the bucket next holds a whole launch.
-    pub(crate) fn next_launch_at(&self, now: SimTime) -> SimTime {
+    pub(super) fn next_launch_at(&self, now: SimTime) -> SimTime {
         let missing_milli = 1000u64.saturating_sub(self.milli % 1000);
         now.plus_ms(missing_milli.div_ceil(FARGATE_LAUNCHES_PER_SECOND).max(1))
     }

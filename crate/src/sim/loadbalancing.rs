@@ -79,7 +79,7 @@ impl Sim {
     }
 
     /// A service task entering ACTIVATING registers with its target groups.
-    pub(crate) fn register_task_targets(&mut self, key: TaskKey) {
+    pub(super) fn register_task_targets(&mut self, key: TaskKey) {
         let Some(task) = self.tasks.get(&key) else { return };
         let Some(service) = task.service.and_then(|s| self.services.get(&s)) else { return };
         if service.load_balancers.is_empty() {
@@ -132,7 +132,7 @@ impl Sim {
 
     /// A running service task that stops first deregisters from its target groups and drains for the
     /// deregistration delay (DEACTIVATING). Returns false when it has nothing to deregister.
-    pub(crate) fn begin_deactivating(&mut self, key: TaskKey) -> bool {
+    pub(super) fn begin_deactivating(&mut self, key: TaskKey) -> bool {
         let Some(task) = self.tasks.get(&key) else { return false };
         let owner = task.id.clone();
         let draining = self.elb.deregister_owner(&owner, self.now.0);
@@ -147,7 +147,7 @@ impl Sim {
     }
 
     /// Whether a task counts as healthy for its service's load balancers: every target group says healthy.
-    pub(crate) fn lb_healthy(&self, task: &Task) -> Option<bool> {
+    pub(super) fn lb_healthy(&self, task: &Task) -> Option<bool> {
         let service = task.service.and_then(|s| self.services.get(&s))?;
         if service.load_balancers.is_empty() {
             return None;
@@ -155,7 +155,7 @@ impl Sim {
         Some(self.elb.owner_all_healthy(&task.id))
     }
 
-    pub(crate) fn on_elb_step(&mut self) {
+    pub(super) fn on_elb_step(&mut self) {
         let start = self.elb_window_start.unwrap_or(self.now);
         let dt_ms = self.now.0.saturating_sub(start.0).max(1);
         let report = self.elb.step(start.0, dt_ms, &mut self.rng);

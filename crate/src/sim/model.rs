@@ -369,7 +369,7 @@ pub struct Service {
 }
 
 /// What to launch: one batch of identical tasks.
-pub(crate) struct LaunchRequest {
+pub(super) struct LaunchRequest {
     pub cluster: String,
     pub family: String,
     pub revision: u32,

@@ -11,39 +11,39 @@ use crate::time::SimTime;
 
 /// A min-heap of `(time, sequence number, event)`.
 #[derive(Clone, Debug)]
-pub(crate) struct EventQueue<E> {
+pub(super) struct EventQueue<E> {
     heap: BinaryHeap<Reverse<(SimTime, u64, E)>>,
     next_seq: u64,
 }
 
 impl<E: Ord> EventQueue<E> {
-    pub(crate) fn new() -> EventQueue<E> {
+    pub(super) fn new() -> EventQueue<E> {
         EventQueue { heap: BinaryHeap::new(), next_seq: 0 }
     }
 
     /// Schedules `event` at `time`, after every event already scheduled for that time.
-    pub(crate) fn schedule(&mut self, time: SimTime, event: E) {
+    pub(super) fn schedule(&mut self, time: SimTime, event: E) {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.heap.push(Reverse((time, seq, event)));
     }
 
     /// The earliest event, with its time and sequence number.
-    pub(crate) fn pop(&mut self) -> Option<(SimTime, u64, E)> {
+    pub(super) fn pop(&mut self) -> Option<(SimTime, u64, E)> {
         self.heap.pop().map(|Reverse(entry)| entry)
     }
 
     /// The time of the earliest event.
-    pub(crate) fn peek_time(&self) -> Option<SimTime> {
+    pub(super) fn peek_time(&self) -> Option<SimTime> {
         self.heap.peek().map(|Reverse((time, _, _))| *time)
     }
 
     /// How many events are pending.
-    pub(crate) fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.heap.len()
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.len() == 0
     }
 }

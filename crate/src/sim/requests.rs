@@ -21,7 +21,7 @@ use crate::placement::{BinpackField, Constraint, Strategy};
 use super::model::{ImageBehavior, LaunchType};
 
 /// The last path segment of an ARN, or the text itself (`arn:...:cluster/demo` → `demo`).
-pub(crate) fn short_name(text: &str) -> &str {
+pub(super) fn short_name(text: &str) -> &str {
     if text.starts_with("arn:") {
         text.rsplit('/').next().unwrap_or(text)
     } else {
@@ -30,7 +30,7 @@ pub(crate) fn short_name(text: &str) -> &str {
 }
 
 /// The `cluster` member as a cluster name: `default` when absent, the name part of an ARN.
-pub(crate) fn cluster_member<'a>(request: &Request<'a>) -> &'a str {
+pub(super) fn cluster_member<'a>(request: &Request<'a>) -> &'a str {
     short_name(request.str("cluster").unwrap_or("default"))
 }
 
@@ -49,7 +49,7 @@ fn given(request: &Request<'_>, name: &str) -> Option<Value> {
 
 /// `placementStrategy`: at most 5 of `random`, `binpack` on `cpu` or `memory`, and `spread` on a field; none
 /// when absent or not a list.
-pub(crate) fn placement_strategy(request: &Request<'_>) -> Result<Vec<Strategy>, ApiError> {
+pub(super) fn placement_strategy(request: &Request<'_>) -> Result<Vec<Strategy>, ApiError> {
     let Some(items) = items(request, "placementStrategy") else { return Ok(vec![]) };
     if items.len() > 5 {
         return Err(ApiError::invalid_parameter("Number of placement strategies exceeds the limit of 5."));
@@ -77,7 +77,7 @@ pub(crate) fn placement_strategy(request: &Request<'_>) -> Result<Vec<Strategy>,
 
 /// `placementConstraints`: at most 10 of `distinctInstance` and `memberOf` (with a valid expression); none when
 /// absent or not a list.
-pub(crate) fn placement_constraints(request: &Request<'_>) -> Result<Vec<Constraint>, ApiError> {
+pub(super) fn placement_constraints(request: &Request<'_>) -> Result<Vec<Constraint>, ApiError> {
     let Some(items) = items(request, "placementConstraints") else { return Ok(vec![]) };
     if items.len() > 10 {
         return Err(ApiError::invalid_parameter("Number of placement constraints exceeds the limit of 10."));
@@ -112,19 +112,19 @@ pub(crate) fn placement_constraints(request: &Request<'_>) -> Result<Vec<Constra
 
 /// `networkConfiguration` of RunTask and CreateService: only `awsvpcConfiguration` is read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct NetworkConfiguration {
+pub(super) struct NetworkConfiguration {
     /// `awsvpcConfiguration`, when the member is there (even as null).
     pub awsvpc: Option<AwsVpcConfiguration>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct AwsVpcConfiguration {
+pub(super) struct AwsVpcConfiguration {
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
 }
 
 impl NetworkConfiguration {
-    pub(crate) fn parse(request: &Request<'_>) -> NetworkConfiguration {
+    pub(super) fn parse(request: &Request<'_>) -> NetworkConfiguration {
         let config = request.input().get("networkConfiguration").and_then(|n| n.get("awsvpcConfiguration"));
         NetworkConfiguration {
             awsvpc: config.map(|c| AwsVpcConfiguration { subnets: strings_of(c.get("subnets")), security_groups: strings_of(c.get("securityGroups")) }),
@@ -132,14 +132,14 @@ impl NetworkConfiguration {
     }
 
     /// `awsvpcConfiguration.securityGroups`, empty when none is given.
-    pub(crate) fn security_groups(&self) -> &[String] {
+    pub(super) fn security_groups(&self) -> &[String] {
         self.awsvpc.as_ref().map_or(&[], |c| &c.security_groups)
     }
 }
 
 /// How a RunTask or a service chooses its capacity.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) enum CapacityChoice<'a> {
+pub(super) enum CapacityChoice<'a> {
     /// Neither `launchType` nor `capacityProviderStrategy`: the cluster's default strategy, or else EC2.
     ClusterDefault,
     LaunchType(LaunchType),
@@ -148,7 +148,7 @@ pub(crate) enum CapacityChoice<'a> {
 }
 
 /// `launchType` and `capacityProviderStrategy`: at most one of them (an empty strategy counts as none).
-pub(crate) fn capacity_choice<'a>(request: &Request<'a>) -> Result<CapacityChoice<'a>, ApiError> {
+fn capacity_choice<'a>(request: &Request<'a>) -> Result<CapacityChoice<'a>, ApiError> {
     let given = request.get("capacityProviderStrategy").filter(|v| v.as_array().is_none_or(|a| !a.is_empty()));
     let has_launch_type = request.get("launchType").is_some();
     if given.is_some() && has_launch_type {
@@ -174,7 +174,7 @@ pub(crate) fn capacity_choice<'a>(request: &Request<'a>) -> Result<CapacityChoic
 
 /// `deploymentConfiguration` of CreateService and UpdateService.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct DeploymentConfigurationInput {
+pub(super) struct DeploymentConfigurationInput {
     pub maximum_percent: Option<u64>,
     pub minimum_healthy_percent: Option<u64>,
     /// `deploymentCircuitBreaker`, when the member is there (even as null): `(enable, rollback)`.
@@ -228,14 +228,14 @@ fn container_insights_setting(request: &Request<'_>) -> Result<Option<&'static s
     Ok(value)
 }
 
-pub(crate) struct CreateClusterRequest<'a> {
+pub(super) struct CreateClusterRequest<'a> {
     pub cluster_name: &'a str,
     /// The `containerInsights` setting, when `settings` gives one.
     pub container_insights: Option<&'static str>,
 }
 
 impl<'a> CreateClusterRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<CreateClusterRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<CreateClusterRequest<'a>, ApiError> {
         let cluster_name = request.str("clusterName").unwrap_or("default");
         if cluster_name.is_empty() || cluster_name.len() > 255 || !cluster_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             return Err(ApiError::invalid_parameter(
@@ -246,14 +246,14 @@ impl<'a> CreateClusterRequest<'a> {
     }
 }
 
-pub(crate) struct UpdateClusterSettingsRequest<'a> {
+pub(super) struct UpdateClusterSettingsRequest<'a> {
     pub cluster: &'a str,
     /// The `containerInsights` setting (checked once the cluster is found).
     pub container_insights: Result<Option<&'static str>, ApiError>,
 }
 
 impl<'a> UpdateClusterSettingsRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<UpdateClusterSettingsRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<UpdateClusterSettingsRequest<'a>, ApiError> {
         request.required_str("cluster", "cluster")?;
         Ok(UpdateClusterSettingsRequest { cluster: cluster_member(request), container_insights: container_insights_setting(request) })
     }
@@ -262,7 +262,7 @@ impl<'a> UpdateClusterSettingsRequest<'a> {
 /// DescribeClusters' `include` values (API model, ClusterField).
 const CLUSTER_FIELDS: [&str; 5] = ["ATTACHMENTS", "CONFIGURATIONS", "SETTINGS", "STATISTICS", "TAGS"];
 
-pub(crate) struct DescribeClustersRequest {
+pub(super) struct DescribeClustersRequest {
     /// The clusters asked for (`default` when none is given).
     pub clusters: Vec<String>,
     /// Whether `include` asks for SETTINGS.
@@ -270,7 +270,7 @@ pub(crate) struct DescribeClustersRequest {
 }
 
 impl DescribeClustersRequest {
-    pub(crate) fn parse(request: &Request<'_>) -> Result<DescribeClustersRequest, ApiError> {
+    pub(super) fn parse(request: &Request<'_>) -> Result<DescribeClustersRequest, ApiError> {
         let mut clusters = request.strings("clusters");
         if clusters.is_empty() {
             clusters.push("default".into());
@@ -289,17 +289,17 @@ impl DescribeClustersRequest {
 
 /// `taskDefinition` of DescribeTaskDefinition and DeregisterTaskDefinition: a family, `family:revision` or an
 /// ARN (with a revision for DeregisterTaskDefinition).
-pub(crate) struct TaskDefinitionRequest<'a> {
+pub(super) struct TaskDefinitionRequest<'a> {
     pub task_definition: &'a str,
 }
 
 impl<'a> TaskDefinitionRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<TaskDefinitionRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<TaskDefinitionRequest<'a>, ApiError> {
         Ok(TaskDefinitionRequest { task_definition: request.required_str("taskDefinition", "taskDefinition")? })
     }
 
     /// DeregisterTaskDefinition's: the reference must name a revision.
-    pub(crate) fn parse_revision(request: &Request<'a>) -> Result<TaskDefinitionRequest<'a>, ApiError> {
+    pub(super) fn parse_revision(request: &Request<'a>) -> Result<TaskDefinitionRequest<'a>, ApiError> {
         let parsed = TaskDefinitionRequest::parse(request)?;
         if !parsed.task_definition.contains(':') || parsed.task_definition.ends_with(':') {
             return Err(ApiError::client("Invalid revision number. Number: "));
@@ -310,7 +310,7 @@ impl<'a> TaskDefinitionRequest<'a> {
 
 // ---- tasks ----
 
-pub(crate) struct RunTaskRequest<'a> {
+pub(super) struct RunTaskRequest<'a> {
     pub cluster: &'a str,
     /// `taskDefinition`, empty when absent.
     pub task_definition: &'a str,
@@ -326,7 +326,7 @@ pub(crate) struct RunTaskRequest<'a> {
 }
 
 impl<'a> RunTaskRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<RunTaskRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<RunTaskRequest<'a>, ApiError> {
         let count = match request.get("count") {
             None => Ok(1),
             Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter(texts::not_an_integer("count"))),
@@ -350,7 +350,7 @@ impl<'a> RunTaskRequest<'a> {
     }
 }
 
-pub(crate) struct StopTaskRequest<'a> {
+pub(super) struct StopTaskRequest<'a> {
     pub cluster: &'a str,
     /// `task`, an id or an ARN; empty when absent.
     pub task: &'a str,
@@ -358,7 +358,7 @@ pub(crate) struct StopTaskRequest<'a> {
 }
 
 impl<'a> StopTaskRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<StopTaskRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<StopTaskRequest<'a>, ApiError> {
         Ok(StopTaskRequest {
             cluster: cluster_member(request),
             task: request.str("task").unwrap_or(""),
@@ -369,7 +369,7 @@ impl<'a> StopTaskRequest<'a> {
 
 // ---- services ----
 
-pub(crate) struct ServiceLoadBalancer<'a> {
+pub(super) struct ServiceLoadBalancer<'a> {
     pub target_group_arn: &'a str,
     /// A Classic Load Balancer, by name.
     pub load_balancer_name: Option<&'a str>,
@@ -377,7 +377,7 @@ pub(crate) struct ServiceLoadBalancer<'a> {
     pub container_port: u16,
 }
 
-pub(crate) struct CreateServiceRequest<'a> {
+pub(super) struct CreateServiceRequest<'a> {
     pub cluster: &'a str,
     pub service_name: Result<&'a str, ApiError>,
     /// `taskDefinition`, empty when absent.
@@ -406,7 +406,7 @@ pub(crate) struct CreateServiceRequest<'a> {
 }
 
 impl<'a> CreateServiceRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<CreateServiceRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<CreateServiceRequest<'a>, ApiError> {
         let service_name = request.str("serviceName").unwrap_or("");
         let service_name = if service_name.is_empty() || service_name.len() > 255 || !service_name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             Err(ApiError::invalid_parameter(
@@ -453,7 +453,7 @@ impl<'a> CreateServiceRequest<'a> {
     }
 }
 
-pub(crate) struct UpdateServiceRequest<'a> {
+pub(super) struct UpdateServiceRequest<'a> {
     pub cluster: &'a str,
     /// `service`, empty when absent.
     pub service: &'a str,
@@ -472,7 +472,7 @@ pub(crate) struct UpdateServiceRequest<'a> {
 }
 
 impl<'a> UpdateServiceRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<UpdateServiceRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<UpdateServiceRequest<'a>, ApiError> {
         let changes_capacity = request.get("capacityProviderStrategy").is_some() || request.get("launchType").is_some();
         Ok(UpdateServiceRequest {
             cluster: cluster_member(request),
@@ -491,7 +491,7 @@ impl<'a> UpdateServiceRequest<'a> {
 // ---- EC2 instances ----
 
 /// The instance type named `name`, refused with the types the playground knows.
-pub(crate) fn instance_type_named(name: &str) -> Result<&'static InstanceType, ApiError> {
+pub(super) fn instance_type_named(name: &str) -> Result<&'static InstanceType, ApiError> {
     catalog::instance_type(name).ok_or_else(|| {
         ApiError::new(
             "InvalidParameterValue",
@@ -500,7 +500,7 @@ pub(crate) fn instance_type_named(name: &str) -> Result<&'static InstanceType, A
     })
 }
 
-pub(crate) struct RunInstancesRequest<'a> {
+pub(super) struct RunInstancesRequest<'a> {
     pub instance_type: &'static InstanceType,
     pub min_count: u64,
     pub max_count: u64,
@@ -515,7 +515,7 @@ pub(crate) struct RunInstancesRequest<'a> {
 }
 
 impl<'a> RunInstancesRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<RunInstancesRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<RunInstancesRequest<'a>, ApiError> {
         let instance_type = instance_type_named(request.str("InstanceType").unwrap_or("m5.large"))?;
         let min_count = request.u64("MinCount")?.unwrap_or(1);
         let max_count = request.u64("MaxCount")?.unwrap_or(min_count);
@@ -543,7 +543,7 @@ impl<'a> RunInstancesRequest<'a> {
 
 // ---- container instances ----
 
-pub(crate) struct UpdateContainerInstancesStateRequest<'a> {
+pub(super) struct UpdateContainerInstancesStateRequest<'a> {
     pub cluster: &'a str,
     /// `status`: ACTIVE or DRAINING.
     pub status: Result<&'a str, ApiError>,
@@ -551,7 +551,7 @@ pub(crate) struct UpdateContainerInstancesStateRequest<'a> {
 }
 
 impl<'a> UpdateContainerInstancesStateRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<UpdateContainerInstancesStateRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<UpdateContainerInstancesStateRequest<'a>, ApiError> {
         let status = request.required_str("status", "status").and_then(|status| match status {
             "ACTIVE" | "DRAINING" => Ok(status),
             other => Err(ApiError::invalid_parameter(format!("Container instances status should be one of [ACTIVE,DRAINING], but was {other}."))),
@@ -560,14 +560,14 @@ impl<'a> UpdateContainerInstancesStateRequest<'a> {
     }
 }
 
-pub(crate) struct DeregisterContainerInstanceRequest<'a> {
+pub(super) struct DeregisterContainerInstanceRequest<'a> {
     pub cluster: &'a str,
     pub container_instance: Result<&'a str, ApiError>,
     pub force: bool,
 }
 
 impl<'a> DeregisterContainerInstanceRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<DeregisterContainerInstanceRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<DeregisterContainerInstanceRequest<'a>, ApiError> {
         Ok(DeregisterContainerInstanceRequest {
             cluster: cluster_member(request),
             container_instance: request.required_str("containerInstance", "containerInstance"),
@@ -577,7 +577,7 @@ impl<'a> DeregisterContainerInstanceRequest<'a> {
 }
 
 /// One attribute of PutAttributes or DeleteAttributes.
-pub(crate) struct Attribute<'a> {
+pub(super) struct Attribute<'a> {
     pub name: &'a str,
     pub value: Option<&'a str>,
     pub target_id: &'a str,
@@ -585,7 +585,7 @@ pub(crate) struct Attribute<'a> {
     pub item: &'a Value,
 }
 
-pub(crate) struct AttributesRequest<'a> {
+pub(super) struct AttributesRequest<'a> {
     pub cluster: &'a str,
     /// `attributes`, refused when empty; each checked on its own (the ones before a bad one are applied).
     pub attributes: Result<Vec<Result<Attribute<'a>, ApiError>>, ApiError>,
@@ -593,7 +593,7 @@ pub(crate) struct AttributesRequest<'a> {
 
 impl<'a> AttributesRequest<'a> {
     /// `put`: PutAttributes (which may not set the `ecs.` attributes), or DeleteAttributes.
-    pub(crate) fn parse(request: &Request<'a>, put: bool) -> Result<AttributesRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>, put: bool) -> Result<AttributesRequest<'a>, ApiError> {
         let items = items(request, "attributes").unwrap_or_default();
         let attributes = if items.is_empty() {
             Err(ApiError::invalid_parameter("attributes can not be empty."))
@@ -632,7 +632,7 @@ impl<'a> Attribute<'a> {
 
 /// How an action picks among the resources its target finds (`selectionMode`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Selection {
+pub(super) enum Selection {
     All,
     Count(u64),
     Percent(u64),
@@ -653,7 +653,7 @@ impl Selection {
     }
 
     /// How many of `n` resources to pick.
-    pub(crate) fn count_of(self, n: u64) -> u64 {
+    pub(super) fn count_of(self, n: u64) -> u64 {
         match self {
             Selection::All => n,
             Selection::Count(k) => k.min(n),
@@ -663,7 +663,7 @@ impl Selection {
 }
 
 /// An experiment action's target.
-pub(crate) struct FisTarget<'a> {
+pub(super) struct FisTarget<'a> {
     pub resource_arns: Vec<String>,
     /// `resourceTags`, when an object: the tags a resource must carry (a value that is not a string matches only
     /// a resource without that tag).
@@ -678,7 +678,7 @@ pub(crate) struct FisTarget<'a> {
 
 impl<'a> FisTarget<'a> {
     /// `targets.<name>`, or the first target of any name.
-    pub(crate) fn parse(request: &Request<'a>, name: &str) -> Result<FisTarget<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>, name: &str) -> Result<FisTarget<'a>, ApiError> {
         let target = request
             .input()
             .get("targets")
@@ -697,7 +697,7 @@ impl<'a> FisTarget<'a> {
     }
 
     /// Whether a resource with these tags and these filter fields (path, value) is a target.
-    pub(crate) fn matches(&self, tags: &crate::table::Table<String, String>, fields: &[(&str, &str)]) -> bool {
+    pub(super) fn matches(&self, tags: &crate::table::Table<String, String>, fields: &[(&str, &str)]) -> bool {
         let tags_match = self.resource_tags.as_ref().is_none_or(|wanted| wanted.iter().all(|(k, v)| tags.get(*k).map(String::as_str) == *v));
         let filters_match = self.filters.as_ref().is_none_or(|filters| {
             filters.iter().all(|(path, values)| match fields.iter().find(|(name, _)| name == path) {
@@ -719,7 +719,7 @@ fn fis_duration_ms(request: &Request<'_>) -> Result<u64, ApiError> {
 }
 
 /// `aws:ecs:drain-container-instances`.
-pub(crate) struct DrainRequest<'a> {
+pub(super) struct DrainRequest<'a> {
     pub target: FisTarget<'a>,
     /// `parameters.drainagePercentage` (a number or a numeric string), 100 when absent.
     pub percentage: u64,
@@ -727,7 +727,7 @@ pub(crate) struct DrainRequest<'a> {
 }
 
 impl<'a> DrainRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<DrainRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<DrainRequest<'a>, ApiError> {
         let target = FisTarget::parse(request, "Clusters")?;
         let percentage = request
             .input()
@@ -741,7 +741,7 @@ impl<'a> DrainRequest<'a> {
 }
 
 /// `aws:network:disrupt-connectivity` on subnets.
-pub(crate) struct DisruptConnectivityRequest {
+pub(super) struct DisruptConnectivityRequest {
     /// The `resourceArns` of the `Subnets` target, as subnet ids.
     pub subnet_ids: Vec<String>,
     /// The values of the target's `AvailabilityZone` filters.
@@ -750,7 +750,7 @@ pub(crate) struct DisruptConnectivityRequest {
 }
 
 impl DisruptConnectivityRequest {
-    pub(crate) fn parse(request: &Request<'_>) -> Result<DisruptConnectivityRequest, ApiError> {
+    pub(super) fn parse(request: &Request<'_>) -> Result<DisruptConnectivityRequest, ApiError> {
         let target = request.input().get("targets").and_then(|t| t.get("Subnets").or_else(|| t.as_object().and_then(|m| m.values().next())));
         let target = target.map(|t| Request::new(t, request.dialect()));
         let subnet_ids = target.map(|t| t.strings("resourceArns").iter().map(|a| short_name(a).to_string()).collect()).unwrap_or_default();
@@ -766,7 +766,7 @@ impl DisruptConnectivityRequest {
 }
 
 /// `PT10M`, `PT1H30M`, `PT90S` → milliseconds.
-pub(crate) fn parse_iso8601_duration_ms(text: &str) -> Option<u64> {
+fn parse_iso8601_duration_ms(text: &str) -> Option<u64> {
     let rest = text.strip_prefix("PT")?;
     let mut total = 0u64;
     let mut digits = String::new();
@@ -789,13 +789,13 @@ pub(crate) fn parse_iso8601_duration_ms(text: &str) -> Option<u64> {
 
 // ---- the playground's own calls (`sim:`) ----
 
-pub(crate) struct ImageBehaviorRequest {
+pub(super) struct ImageBehaviorRequest {
     pub image: String,
     pub behavior: ImageBehavior,
 }
 
 impl ImageBehaviorRequest {
-    pub(crate) fn parse(request: &Request<'_>) -> Result<ImageBehaviorRequest, ApiError> {
+    pub(super) fn parse(request: &Request<'_>) -> Result<ImageBehaviorRequest, ApiError> {
         let image = request.required_str("image", "image")?.to_string();
         let behavior = match request.str("behavior").unwrap_or("serve") {
             "serve" => ImageBehavior::Serve,
@@ -822,7 +822,7 @@ impl ImageBehaviorRequest {
 
 /// One of the lifecycle durations `sim:SetTimings` sets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Timing {
+pub(super) enum Timing {
     InstanceBoot,
     AgentRegistration,
     InstanceShutdown,
@@ -836,12 +836,12 @@ pub(crate) enum Timing {
 
 /// `sim:SetTimings`: each member a duration (`"10s"`, or seconds as a number), in the order of their names.
 /// The ones before a bad member are set.
-pub(crate) struct SetTimingsRequest {
+pub(super) struct SetTimingsRequest {
     pub timings: Vec<Result<(Timing, u64), ApiError>>,
 }
 
 impl SetTimingsRequest {
-    pub(crate) fn parse(request: &Request<'_>) -> Result<SetTimingsRequest, ApiError> {
+    pub(super) fn parse(request: &Request<'_>) -> Result<SetTimingsRequest, ApiError> {
         let Some(map) = request.input().as_object() else { return Err(ApiError::invalid_parameter("timings must be an object")) };
         let timings = map
             .iter()
@@ -871,7 +871,7 @@ impl SetTimingsRequest {
 }
 
 /// The running tasks a `sim:` call acts in: one by id (or id prefix), or a service's.
-pub(crate) struct TaskSelector<'a> {
+pub(super) struct TaskSelector<'a> {
     pub cluster: &'a str,
     pub task: Option<&'a str>,
     pub service: Option<&'a str>,
@@ -884,7 +884,7 @@ impl<'a> TaskSelector<'a> {
 }
 
 /// `sim:TaskCall`: the application in running tasks calls an AWS API.
-pub(crate) struct TaskCallRequest<'a> {
+pub(super) struct TaskCallRequest<'a> {
     pub tasks: TaskSelector<'a>,
     /// `action` as `service:Action`.
     pub action: Option<&'a str>,
@@ -892,7 +892,7 @@ pub(crate) struct TaskCallRequest<'a> {
 }
 
 impl<'a> TaskCallRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<TaskCallRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<TaskCallRequest<'a>, ApiError> {
         Ok(TaskCallRequest {
             tasks: TaskSelector::parse(request),
             action: request.str("action").filter(|a| a.contains(':')),
@@ -902,7 +902,7 @@ impl<'a> TaskCallRequest<'a> {
 }
 
 /// `sim:WriteFile` and `sim:ReadFile`.
-pub(crate) struct FileRequest<'a> {
+pub(super) struct FileRequest<'a> {
     pub tasks: TaskSelector<'a>,
     pub source_volume: Option<&'a str>,
     pub path: Option<&'a str>,
@@ -912,7 +912,7 @@ pub(crate) struct FileRequest<'a> {
 }
 
 impl<'a> FileRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<FileRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<FileRequest<'a>, ApiError> {
         Ok(FileRequest {
             tasks: TaskSelector::parse(request),
             source_volume: request.str("sourceVolume").filter(|v| !v.is_empty()),
@@ -924,13 +924,13 @@ impl<'a> FileRequest<'a> {
 }
 
 /// `sim:SetTargetBehavior`: how the containers of running tasks answer their load balancer.
-pub(crate) struct TargetBehaviorRequest<'a> {
+pub(super) struct TargetBehaviorRequest<'a> {
     pub tasks: TaskSelector<'a>,
     pub behavior: TargetBehavior,
 }
 
 impl<'a> TargetBehaviorRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<TargetBehaviorRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<TargetBehaviorRequest<'a>, ApiError> {
         let number = |name: &str| request.input().get(name).and_then(Value::as_u64);
         Ok(TargetBehaviorRequest {
             tasks: TaskSelector::parse(request),
@@ -945,7 +945,7 @@ impl<'a> TargetBehaviorRequest<'a> {
 }
 
 /// `sim:SetLoad`: the requests a load balancer receives over time.
-pub(crate) struct SetLoadRequest<'a> {
+pub(super) struct SetLoadRequest<'a> {
     /// `loadBalancer` (or `loadBalancerArn`): an ARN or a name.
     pub load_balancer: &'a str,
     /// The load; `None` for the `stop` pattern.
@@ -955,7 +955,7 @@ pub(crate) struct SetLoadRequest<'a> {
 }
 
 impl<'a> SetLoadRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<SetLoadRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<SetLoadRequest<'a>, ApiError> {
         Ok(SetLoadRequest {
             load_balancer: request.str("loadBalancer").or_else(|| request.str("loadBalancerArn")).unwrap_or(""),
             profile: load_profile(request),
@@ -1015,7 +1015,7 @@ fn describe_load(request: &Request<'_>) -> String {
 }
 
 /// `sim:InterruptSpotTasks`: the two-minute warning to chosen FARGATE_SPOT tasks, or a standing rate.
-pub(crate) struct InterruptSpotTasksRequest<'a> {
+pub(super) struct InterruptSpotTasksRequest<'a> {
     /// `percentPerHour`, when the member is there (even as null): a standing rate from 0 to 100.
     pub percent_per_hour: Option<Result<u32, ApiError>>,
     pub cluster: &'a str,
@@ -1027,7 +1027,7 @@ pub(crate) struct InterruptSpotTasksRequest<'a> {
 }
 
 impl<'a> InterruptSpotTasksRequest<'a> {
-    pub(crate) fn parse(request: &Request<'a>) -> Result<InterruptSpotTasksRequest<'a>, ApiError> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<InterruptSpotTasksRequest<'a>, ApiError> {
         let input = request.input();
         Ok(InterruptSpotTasksRequest {
             percent_per_hour: input.get("percentPerHour").map(|rate| {
@@ -1046,12 +1046,12 @@ impl<'a> InterruptSpotTasksRequest<'a> {
 }
 
 /// `sim:SetFargateSpotCapacity`: whether the Region has Fargate Spot capacity.
-pub(crate) struct FargateSpotCapacityRequest {
+pub(super) struct FargateSpotCapacityRequest {
     pub available: bool,
 }
 
 impl FargateSpotCapacityRequest {
-    pub(crate) fn parse(request: &Request<'_>) -> Result<FargateSpotCapacityRequest, ApiError> {
+    pub(super) fn parse(request: &Request<'_>) -> Result<FargateSpotCapacityRequest, ApiError> {
         if request.input().get("cluster").is_some() {
             return Err(ApiError::invalid_parameter("cluster is not taken: Fargate Spot capacity is set for the whole Region."));
         }

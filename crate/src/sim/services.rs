@@ -326,7 +326,7 @@ impl Sim {
         Ok(json!({ "serviceArns": arns }))
     }
 
-    pub(crate) fn service_event(&mut self, key: ServiceKey, message: String) {
+    pub(super) fn service_event(&mut self, key: ServiceKey, message: String) {
         let now = self.now;
         let id = self.next_hex_id(32);
         let (id8, id_rest) = id.split_at(8);
@@ -339,7 +339,7 @@ impl Sim {
         self.log_entry(LogKind::Service, subject, message);
     }
 
-    pub(crate) fn schedule_service_tick(&mut self, key: ServiceKey, at: SimTime) {
+    pub(super) fn schedule_service_tick(&mut self, key: ServiceKey, at: SimTime) {
         let Some(service) = self.services.get_mut(&key) else { return };
         if service.tick_scheduled && at <= self.now {
             return;
@@ -352,7 +352,7 @@ impl Sim {
         self.schedule(at, Ev::ServiceTick(key));
     }
 
-    pub(crate) fn tick_cluster_services(&mut self, cluster: &str) {
+    pub(super) fn tick_cluster_services(&mut self, cluster: &str) {
         let keys: Vec<ServiceKey> = self.services.values().filter(|s| s.cluster == cluster && s.status != "INACTIVE").map(|s| s.key).collect();
         for key in keys {
             self.schedule_service_tick(key, self.now);
@@ -360,7 +360,7 @@ impl Sim {
     }
 
     /// The placement demand of a service's next task.
-    pub(crate) fn service_demand(&self, key: ServiceKey) -> Option<TaskDemand> {
+    pub(super) fn service_demand(&self, key: ServiceKey) -> Option<TaskDemand> {
         let service = self.services.get(&key)?;
         let rev = self.revision_by_arn(&service.task_definition_arn)?;
         let mut constraints: Vec<Constraint> = rev.spec.placement_constraint_expressions.iter().map(|e| Constraint::MemberOf(e.clone())).collect();
@@ -396,7 +396,7 @@ impl Sim {
         }
     }
 
-    pub(crate) fn on_service_task_running(&mut self, key: ServiceKey, task: TaskKey) {
+    pub(super) fn on_service_task_running(&mut self, key: ServiceKey, task: TaskKey) {
         let deployment_id = self.tasks[&task].deployment_id.clone();
         if let Some(service) = self.services.get_mut(&key) {
             service.consecutive_start_failures = 0;
@@ -408,7 +408,7 @@ impl Sim {
         self.schedule_service_tick(key, self.now.plus_ms(HEALTHY_AFTER_RUNNING_MS));
     }
 
-    pub(crate) fn on_service_task_stopped(&mut self, key: ServiceKey, task: TaskKey, reached_running: bool) {
+    pub(super) fn on_service_task_stopped(&mut self, key: ServiceKey, task: TaskKey, reached_running: bool) {
         let deployment_id = self.tasks[&task].deployment_id.clone();
         let stopped_by_scheduler = self.tasks[&task].stop_code.as_deref() == Some("ServiceSchedulerInitiated")
             || self.tasks[&task].stop_code.as_deref() == Some("UserInitiated");
@@ -488,7 +488,7 @@ impl Sim {
         }
     }
 
-    pub(crate) fn on_service_tick(&mut self, key: ServiceKey) {
+    pub(super) fn on_service_tick(&mut self, key: ServiceKey) {
         let now = self.now;
         let Some(service) = self.services.get_mut(&key) else { return };
         service.tick_scheduled = false;

@@ -30,13 +30,13 @@ pub(crate) struct TaskStore {
 
 impl TaskStore {
     /// The key the next task gets.
-    pub(crate) fn next_key(&self) -> TaskKey {
+    pub(super) fn next_key(&self) -> TaskKey {
         self.tasks.len() as TaskKey
     }
 
     /// Adds a new task (its key must be `next_key()`) and indexes it. A task waits for capacity only through
     /// `start_waiting`.
-    pub(crate) fn insert(&mut self, mut task: Task) {
+    pub(super) fn insert(&mut self, mut task: Task) {
         debug_assert_eq!(task.key, self.next_key());
         task.waiting_for_capacity = None;
         if task.last_status != TaskStatus::Stopped {
@@ -53,7 +53,7 @@ impl TaskStore {
     }
 
     /// Puts a live task on the container instance of `reservation`.
-    pub(crate) fn place(&mut self, key: TaskKey, reservation: Reservation) {
+    pub(super) fn place(&mut self, key: TaskKey, reservation: Reservation) {
         let Some(task) = self.tasks.get_mut(key as usize) else { return };
         let node = reservation.node;
         if let Some(old) = task.node.filter(|old| *old != node) {
@@ -70,7 +70,7 @@ impl TaskStore {
 
     /// Moves a live task to `status` at `now` (a new version of it); a STOPPED task stays STOPPED. STOPPED goes
     /// through [`TaskStore::stop`].
-    pub(crate) fn set_status(&mut self, key: TaskKey, status: TaskStatus, now: SimTime) {
+    pub(super) fn set_status(&mut self, key: TaskKey, status: TaskStatus, now: SimTime) {
         if status == TaskStatus::Stopped {
             self.stop(key, now);
             return;
@@ -84,7 +84,7 @@ impl TaskStore {
 
     /// A task reaches STOPPED at `now` and leaves the live indexes (and the waiting set). Returns the task for
     /// the rest of its stop, or `None` when it is unknown or was already STOPPED.
-    pub(crate) fn stop(&mut self, key: TaskKey, now: SimTime) -> Option<&mut Task> {
+    pub(super) fn stop(&mut self, key: TaskKey, now: SimTime) -> Option<&mut Task> {
         let task = self.tasks.get_mut(key as usize)?;
         if task.last_status == TaskStatus::Stopped {
             return None;
@@ -104,26 +104,26 @@ impl TaskStore {
     }
 
     /// A live task that could not be placed waits in PROVISIONING for capacity.
-    pub(crate) fn start_waiting(&mut self, key: TaskKey, waiting: WaitingPlacement) {
+    pub(super) fn start_waiting(&mut self, key: TaskKey, waiting: WaitingPlacement) {
         let Some(task) = self.tasks.get_mut(key as usize).filter(|t| t.last_status != TaskStatus::Stopped) else { return };
         task.waiting_for_capacity = Some(Box::new(waiting));
         self.waiting.insert(key);
     }
 
     /// A task stops waiting for capacity (placed, timed out, or stopped).
-    pub(crate) fn end_waiting(&mut self, key: TaskKey) {
+    pub(super) fn end_waiting(&mut self, key: TaskKey) {
         self.waiting.remove(&key);
         if let Some(task) = self.tasks.get_mut(key as usize) {
             task.waiting_for_capacity = None;
         }
     }
 
-    pub(crate) fn get(&self, key: &TaskKey) -> Option<&Task> {
+    pub(super) fn get(&self, key: &TaskKey) -> Option<&Task> {
         self.tasks.get(*key as usize)
     }
 
     /// A task to change, except in the fields the indexes follow (see the module's invariant).
-    pub(crate) fn get_mut(&mut self, key: &TaskKey) -> Option<&mut Task> {
+    pub(super) fn get_mut(&mut self, key: &TaskKey) -> Option<&mut Task> {
         self.tasks.get_mut(*key as usize)
     }
 
@@ -132,40 +132,40 @@ impl TaskStore {
         self.tasks.iter()
     }
 
-    pub(crate) fn keys(&self) -> impl DoubleEndedIterator<Item = TaskKey> + '_ {
+    pub(super) fn keys(&self) -> impl DoubleEndedIterator<Item = TaskKey> + '_ {
         self.tasks.iter().map(|t| t.key)
     }
 
     /// The tasks not yet STOPPED, in key order.
-    pub(crate) fn live(&self) -> impl Iterator<Item = &Task> + '_ {
+    pub(super) fn live(&self) -> impl Iterator<Item = &Task> + '_ {
         self.live.iter().map(|k| &self.tasks[*k as usize])
     }
 
     /// The tasks not yet STOPPED on a container instance, in key order.
-    pub(crate) fn live_on_node(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
+    pub(super) fn live_on_node(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
         self.live_by_node.get(&node).into_iter().flatten().map(|k| &self.tasks[*k as usize])
     }
 
     /// A service's tasks not yet STOPPED, in key order.
-    pub(crate) fn live_of_service(&self, service: ServiceKey) -> impl Iterator<Item = &Task> + '_ {
+    pub(super) fn live_of_service(&self, service: ServiceKey) -> impl Iterator<Item = &Task> + '_ {
         self.live_by_service.get(&service).into_iter().flatten().map(|k| &self.tasks[*k as usize])
     }
 
     /// The key of the task with this id (the first one, should two ever share it).
-    pub(crate) fn key_by_id(&self, id: &str) -> Option<TaskKey> {
+    pub(super) fn key_by_id(&self, id: &str) -> Option<TaskKey> {
         self.by_id.get(id).copied()
     }
 
     /// The keys of the tasks waiting for capacity, oldest first.
-    pub(crate) fn waiting(&self) -> impl Iterator<Item = TaskKey> + '_ {
+    pub(super) fn waiting(&self) -> impl Iterator<Item = TaskKey> + '_ {
         self.waiting.iter().copied()
     }
 
-    pub(crate) fn is_waiting(&self, key: TaskKey) -> bool {
+    pub(super) fn is_waiting(&self, key: TaskKey) -> bool {
         self.waiting.contains(&key)
     }
 
-    pub(crate) fn any_waiting(&self) -> bool {
+    pub(super) fn any_waiting(&self) -> bool {
         !self.waiting.is_empty()
     }
 }

@@ -89,7 +89,7 @@ impl Sim {
         Ok(json!({ "tasks": tasks, "failures": failures }))
     }
 
-    pub(crate) fn check_compatibility(&self, spec: &TaskDefinitionSpec, launch_type: LaunchType) -> Result<(), ApiError> {
+    pub(super) fn check_compatibility(&self, spec: &TaskDefinitionSpec, launch_type: LaunchType) -> Result<(), ApiError> {
         let needed = match launch_type {
             LaunchType::Ec2 => Compatibility::Ec2,
             LaunchType::Fargate => Compatibility::Fargate,
@@ -142,7 +142,7 @@ impl Sim {
         }
     }
 
-    pub(crate) fn demand_for(&self, spec: &TaskDefinitionSpec, group: &str, constraints: &[Constraint], strategies: &[Strategy]) -> TaskDemand {
+    pub(super) fn demand_for(&self, spec: &TaskDefinitionSpec, group: &str, constraints: &[Constraint], strategies: &[Strategy]) -> TaskDemand {
         let mut demand = TaskDemand {
             group: group.to_string(),
             cpu_units: spec.reserved_cpu_units(),
@@ -176,7 +176,7 @@ impl Sim {
     }
 
     /// Places and creates a batch of tasks. Returns the new tasks and the placement failures.
-    pub(crate) fn launch_tasks(&mut self, request: &LaunchRequest) -> (Vec<TaskKey>, Vec<Failure>) {
+    pub(super) fn launch_tasks(&mut self, request: &LaunchRequest) -> (Vec<TaskKey>, Vec<Failure>) {
         let Some(rev) = self.revision(&request.family, request.revision).cloned() else { return (vec![], vec![]) };
         let mut launched = Vec::new();
         let mut failures = Vec::new();
@@ -251,7 +251,7 @@ impl Sim {
 
     /// Places `count` tasks; when a replay asks for the explanation of one decision in this batch, the
     /// batch is split there so the explanation sees exactly the state the decision saw.
-    pub(crate) fn place_with_explanations(&mut self, cluster: &str, demand: &TaskDemand, count: u32) -> Vec<Result<Reservation, Failure>> {
+    pub(super) fn place_with_explanations(&mut self, cluster: &str, demand: &TaskDemand, count: u32) -> Vec<Result<Reservation, Failure>> {
         let first = self.placement_decisions;
         let target = self.explain_decision.filter(|d| *d >= first && *d < first + count as u64 && self.captured_explanation.is_none());
         let pool = self.pools.get_mut(cluster).expect("pool exists");
@@ -391,7 +391,7 @@ impl Sim {
     }
 
     /// Host port bindings of a task placed with `res`: (container, container port, host port, protocol).
-    pub(crate) fn network_bindings_for(&self, spec: &TaskDefinitionSpec, res: &Reservation) -> Vec<(String, u16, u16, &'static str)> {
+    pub(super) fn network_bindings_for(&self, spec: &TaskDefinitionSpec, res: &Reservation) -> Vec<(String, u16, u16, &'static str)> {
         let mut network_bindings = Vec::new();
         let (mut static_tcp, mut static_udp, mut dynamic) = (0usize, 0usize, 0usize);
         let n_static_tcp = res.tcp_ports.len().saturating_sub(self.demand_for(spec, "", &[], &[]).n_dynamic_tcp_ports as usize);
@@ -424,7 +424,7 @@ impl Sim {
     }
 
     /// The security groups of the EC2 instance behind a container instance.
-    pub(crate) fn instance_security_groups(&self, node: NodeKey) -> Vec<String> {
+    pub(super) fn instance_security_groups(&self, node: NodeKey) -> Vec<String> {
         self.container_instances.get(&node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.security_groups.clone()).unwrap_or_default()
     }
 
@@ -436,7 +436,7 @@ impl Sim {
         self.images.get(image).cloned().unwrap_or(ImageBehavior::Serve)
     }
 
-    pub(crate) fn on_task_progress(&mut self, key: TaskKey, from: TaskStatus) {
+    pub(super) fn on_task_progress(&mut self, key: TaskKey, from: TaskStatus) {
         let Some(task) = self.tasks.get(&key) else { return };
         if task.last_status != from {
             return;
@@ -662,7 +662,7 @@ impl Sim {
     }
 
     /// A task role must trust ecs-tasks.amazonaws.com; AWS refuses the launch otherwise.
-    pub(crate) fn check_task_role(&self, spec: &TaskDefinitionSpec) -> Result<(), ApiError> {
+    pub(super) fn check_task_role(&self, spec: &TaskDefinitionSpec) -> Result<(), ApiError> {
         if let Some(role) = &spec.task_role_arn {
             self.iam.can_assume(role, "ecs-tasks.amazonaws.com").map_err(ApiError::invalid_parameter)?;
         }
@@ -731,7 +731,7 @@ impl Sim {
     }
 
     /// Asks a task to stop (StopTask, the service scheduler, an essential container exiting).
-    pub(crate) fn stop_task(&mut self, key: TaskKey, stop_code: &str, reason: String) {
+    pub(super) fn stop_task(&mut self, key: TaskKey, stop_code: &str, reason: String) {
         let now = self.now;
         let Some(task) = self.tasks.get_mut(&key) else { return };
         if task.desired_status == "STOPPED" && task.stopping_at.is_some() {
@@ -766,14 +766,14 @@ impl Sim {
     }
 
     /// Draining is over: the task's containers get SIGTERM (STOPPING).
-    pub(crate) fn finish_deactivating(&mut self, key: TaskKey) {
+    pub(super) fn finish_deactivating(&mut self, key: TaskKey) {
         self.set_task_status(key, TaskStatus::Stopping);
         let at = self.now.plus_ms(self.stop_ms_of(key));
         self.schedule(at, Ev::TaskProgress(key, TaskStatus::Stopping));
     }
 
     /// Stops a task at once (its host is gone).
-    pub(crate) fn force_stop_task(&mut self, key: TaskKey, stop_code: Option<&str>, reason: String) {
+    pub(super) fn force_stop_task(&mut self, key: TaskKey, stop_code: Option<&str>, reason: String) {
         let now = self.now;
         if let Some(task) = self.tasks.get_mut(&key) {
             task.desired_status = "STOPPED";
@@ -786,7 +786,7 @@ impl Sim {
         self.finish_stop(key);
     }
 
-    pub(crate) fn on_container_exit(&mut self, key: TaskKey, container_idx: u32, exit_code: i64) {
+    pub(super) fn on_container_exit(&mut self, key: TaskKey, container_idx: u32, exit_code: i64) {
         let Some(task) = self.tasks.get_mut(&key) else { return };
         if task.last_status != TaskStatus::Running {
             return;
@@ -803,7 +803,7 @@ impl Sim {
         }
     }
 
-    pub(crate) fn on_task_health_check(&mut self, key: TaskKey) {
+    pub(super) fn on_task_health_check(&mut self, key: TaskKey) {
         let Some(task) = self.tasks.get(&key) else { return };
         if task.last_status != TaskStatus::Running {
             return;
