@@ -47,6 +47,7 @@ pub(super) enum Ev {
     SpotStop(TaskKey),
 }
 
+/// The simulated account: its entities, the pending events, the clock, and what the run has recorded.
 pub struct Sim {
     pub(super) scenario: Scenario,
     pub(super) seed: u64,
