@@ -742,8 +742,8 @@ impl Sim {
     fn view_task_keys(&self) -> (Vec<TaskKey>, u64) {
         let retained_from_ms = self.now.0.saturating_sub(STOPPED_TASK_RETENTION_MS);
         let stopped: Vec<TaskKey> = self.recently_stopped_tasks().iter().copied().filter(|k| self.tasks[k].stopped_at.is_some_and(|at| at.0 >= retained_from_ms)).collect();
-        let n_stopped = self.tasks.next_key() as u64 - self.live_tasks.len() as u64;
-        let mut keys: Vec<TaskKey> = self.live_tasks.iter().copied().chain(stopped.iter().copied()).collect();
+        let n_stopped = self.tasks.len() as u64 - self.tasks.n_live() as u64;
+        let mut keys: Vec<TaskKey> = self.tasks.live_keys().chain(stopped.iter().copied()).collect();
         keys.sort_unstable();
         (keys, n_stopped - stopped.len() as u64)
     }

@@ -12,6 +12,7 @@ mod iam_engine;
 mod storage_engine;
 mod elb_engine;
 mod tidy;
+mod engine_tidy;
 mod call_table;
 mod autoscaling_engine;
 mod capacity_engine;

@@ -113,18 +113,6 @@ fn each_primitive_has_one_copy() {
 /// that no longer exists and on a listed cycle whose files changed, so this list can only shrink; it is meant
 /// to be empty.
 const KNOWN_CYCLES: &[&[&str]] = &[
-    // The engine: `sim/mod.rs` and these children name each other (`use super::*` one way, re-exports and
-    // paths the other).
-    &[
-        "crate/src/sim/calls.rs",
-        "crate/src/sim/cost.rs",
-        "crate/src/sim/dispatch.rs",
-        "crate/src/sim/loadbalancing.rs",
-        "crate/src/sim/mod.rs",
-        "crate/src/sim/rewind.rs",
-    ],
-    // RunTask and capacity providers: each names the other's types and limits.
-    &["crate/src/sim/capacity.rs", "crate/src/sim/tasks.rs"],
     // The app's panels and the shell: panels use the shell's selection and clock helpers and each other's parts;
     // the shell mounts the panels and reads the crate root's version, which re-exports the shell's `App`.
     &[

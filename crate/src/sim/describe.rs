@@ -2,7 +2,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::*;
+use crate::placement::NodeKey;
+
+use super::cost::cost_json;
+use super::engine::Sim;
+use super::model::{ACCOUNT_ID, Ec2Key, LaunchType, ServiceKey, ServiceStatus, TaskKey, TaskStatus};
+use super::record::LogKind;
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     if let Some(value) = value {
@@ -12,7 +17,7 @@ fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
 
 impl Sim {
     /// The `Cluster` shape; `settings` (the `containerInsights` setting) only when `with_settings`.
-    pub(crate) fn cluster_json(&self, name: &str, with_settings: bool) -> Value {
+    pub(super) fn cluster_json(&self, name: &str, with_settings: bool) -> Value {
         let Some(cluster) = self.clusters.get(name) else { return Value::Null };
         let n_instances = self.container_instances.values().filter(|ci| ci.cluster == name && ci.status != "INACTIVE").count();
         let running = self.live_tasks().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
@@ -62,14 +67,14 @@ impl Sim {
     }
 
     /// Writes a revision's `described_json` (its DescribeTaskDefinition output, pretty) after it changed.
-    pub(crate) fn write_described_json(&mut self, family: &str, revision: u32) {
+    pub(super) fn write_described_json(&mut self, family: &str, revision: u32) {
         let text: std::rc::Rc<str> = serde_json::to_string_pretty(&self.task_definition_json(family, revision)).unwrap_or_default().into();
         if let Some(rev) = self.task_definitions.get_mut(family).and_then(|r| r.get_mut(revision.wrapping_sub(1) as usize)) {
             rev.described_json = text;
         }
     }
 
-    pub(crate) fn container_instance_json(&self, key: NodeKey) -> Value {
+    pub(super) fn container_instance_json(&self, key: NodeKey) -> Value {
         let Some(ci) = self.container_instances.get(&key) else { return Value::Null };
         let ec2 = self.ec2.get(&ci.ec2);
         let pool = self.pools.get(&ci.cluster);
@@ -128,7 +133,7 @@ impl Sim {
         })
     }
 
-    pub(crate) fn ec2_json(&self, key: Ec2Key) -> Value {
+    pub(super) fn ec2_json(&self, key: Ec2Key) -> Value {
         let Some(e) = self.ec2.get(&key) else { return Value::Null };
         json!({
             "InstanceId": e.instance_id,
@@ -142,7 +147,7 @@ impl Sim {
         })
     }
 
-    pub(crate) fn task_json(&self, key: TaskKey) -> Value {
+    pub(super) fn task_json(&self, key: TaskKey) -> Value {
         let Some(t) = self.tasks.get(&key) else { return Value::Null };
         let cluster_arn = self.clusters.get(&t.cluster).map(|c| c.arn.clone()).unwrap_or_default();
         let mut out = Map::new();
@@ -224,7 +229,7 @@ impl Sim {
         Value::Object(out)
     }
 
-    pub(crate) fn service_json(&self, key: ServiceKey) -> Value {
+    pub(super) fn service_json(&self, key: ServiceKey) -> Value {
         let Some(s) = self.services.get(&key) else { return Value::Null };
         let cluster_arn = self.clusters.get(&s.cluster).map(|c| c.arn.clone()).unwrap_or_default();
         let count = |deployment: Option<&str>, running: bool| -> u32 {
@@ -323,7 +328,7 @@ impl Sim {
             "services": services,
             "tasks": tasks,
             "events": events,
-            "cost": super::cost::cost_json(&self.cost_report()),
+            "cost": cost_json(&self.cost_report()),
             "traceHash": self.trace_hash(),
         })
     }

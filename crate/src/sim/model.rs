@@ -1,5 +1,6 @@
 //! The entities of the simulated account: clusters, EC2 instances, container instances, task
-//! definitions, tasks and services. Plain data; the engine in `sim` owns the behaviour.
+//! definitions, tasks and services, with the account's settings (lifecycle timings, image behaviours) and a
+//! batch of tasks to launch. Plain data; the engine in `sim` owns the behaviour.
 
 use crate::table::Table;
 
@@ -7,6 +8,61 @@ use crate::catalog::InstanceType;
 use crate::placement::{Constraint, NodeKey, Reservation, Strategy};
 use crate::taskdef::TaskDefinitionSpec;
 use crate::time::SimTime;
+
+/// The AWS account id of the simulated account.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+/// Durations of the simulated lifecycle, milliseconds. Set with the `sim:SetTimings` call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timings {
+    /// EC2 `pending` to `running`.
+    pub instance_boot_ms: u64,
+    /// From `running` until the ECS agent has registered the container instance.
+    pub agent_registration_ms: u64,
+    /// `shutting-down` to `terminated`.
+    pub instance_shutdown_ms: u64,
+    /// PROVISIONING on EC2 for `awsvpc` (ENI attachment); 0 for bridge and host tasks.
+    pub eni_attach_ms: u64,
+    /// PROVISIONING on Fargate (capacity and ENI).
+    pub fargate_provisioning_ms: u64,
+    /// PENDING: pulling the images.
+    pub image_pull_ms: u64,
+    /// ACTIVATING: creating and starting the containers.
+    pub container_start_ms: u64,
+    /// How long a container takes to exit after SIGTERM (capped by `stopTimeout`).
+    pub container_stop_ms: u64,
+    /// DEPROVISIONING.
+    pub deprovisioning_ms: u64,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            instance_boot_ms: 30_000,
+            agent_registration_ms: 15_000,
+            instance_shutdown_ms: 10_000,
+            eni_attach_ms: 5_000,
+            fargate_provisioning_ms: 20_000,
+            image_pull_ms: 10_000,
+            container_start_ms: 3_000,
+            container_stop_ms: 2_000,
+            deprovisioning_ms: 3_000,
+        }
+    }
+}
+
+/// What an image does when it runs, set with `sim:SetImageBehavior`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageBehavior {
+    /// Runs until stopped (the default).
+    Serve,
+    /// Exits with `exit_code` after `run_ms` of running.
+    Exit { exit_code: i64, run_ms: u64 },
+    /// The pull fails: the task stops with `CannotPullContainerError`.
+    PullError { message: String },
+    /// Runs but its container health check fails.
+    Unhealthy,
+}
 
 pub type TaskKey = u32;
 pub type ServiceKey = u32;
@@ -346,43 +402,6 @@ impl Task {
     }
 }
 
-/// Every task of the account by key. Keys are handed out in order from 0 and tasks are never removed
-/// (STOPPED ones stay for Describe calls), so a task's key is its index: lookups are O(1), and iteration
-/// is in key order, as a `BTreeMap` would give.
-#[derive(Clone, Debug, Default)]
-pub struct TaskMap(Vec<Task>);
-
-impl TaskMap {
-    /// The key the next task gets.
-    pub fn next_key(&self) -> TaskKey {
-        self.0.len() as TaskKey
-    }
-    /// Adds a task; its key must be `next_key()`.
-    pub fn push(&mut self, task: Task) {
-        debug_assert_eq!(task.key, self.next_key());
-        self.0.push(task);
-    }
-    pub fn get(&self, key: &TaskKey) -> Option<&Task> {
-        self.0.get(*key as usize)
-    }
-    pub fn get_mut(&mut self, key: &TaskKey) -> Option<&mut Task> {
-        self.0.get_mut(*key as usize)
-    }
-    pub fn values(&self) -> std::slice::Iter<'_, Task> {
-        self.0.iter()
-    }
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = TaskKey> + '_ {
-        self.0.iter().map(|t| t.key)
-    }
-}
-
-impl std::ops::Index<&TaskKey> for TaskMap {
-    type Output = Task;
-    fn index(&self, key: &TaskKey) -> &Task {
-        &self.0[*key as usize]
-    }
-}
-
 /// What a task waiting for capacity needs when an instance arrives.
 #[derive(Clone, Debug)]
 pub struct WaitingPlacement {
@@ -533,4 +552,25 @@ pub struct Service {
     pub tick_scheduled: bool,
     /// Future reconcile times already scheduled, so a burst of task changes schedules one tick, not thousands.
     pub future_ticks: std::collections::BTreeSet<SimTime>,
+}
+
+/// What to launch: one batch of identical tasks.
+pub(super) struct LaunchRequest {
+    pub cluster: String,
+    pub family: String,
+    pub revision: u32,
+    pub count: u32,
+    pub launch_type: LaunchType,
+    pub group: String,
+    pub started_by: Option<String>,
+    pub service: Option<ServiceKey>,
+    pub deployment_id: Option<std::rc::Rc<str>>,
+    pub constraints: Vec<Constraint>,
+    pub strategies: Vec<Strategy>,
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+    /// DAEMON services place on one given instance.
+    pub on_node: Option<NodeKey>,
+    /// The capacity provider of a strategy launch (`None` with a launch type).
+    pub capacity_provider: Option<String>,
 }
