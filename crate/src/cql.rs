@@ -282,113 +282,6 @@ fn cmp_versions(a: &[u64], b: &[u64]) -> std::cmp::Ordering {
     std::cmp::Ordering::Equal
 }
 
-/// Parses `2018-06-18T22:28:28+00:00`, `...Z`, `2018-06-18T22:28:28` (UTC), `2018-06-18` (midnight UTC),
-/// with optional fractional seconds, into ms since the Unix epoch.
-pub fn parse_date_ms(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    let num = |range: std::ops::Range<usize>| -> Option<i64> {
-        let slice = b.get(range)?;
-        if slice.is_empty() || !slice.iter().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        Some(
-            slice
-                .iter()
-                .fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')),
-        )
-    };
-    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    let mut ms = days_from_civil(year, month, day) * 86_400_000;
-    if b.len() == 10 {
-        return Some(ms);
-    }
-    if b.len() < 19
-        || (b[10] != b'T' && b[10] != b't' && b[10] != b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if hour > 23 || minute > 59 || second > 60 {
-        return None;
-    }
-    ms += ((hour * 60 + minute) * 60 + second) * 1000;
-    let mut i = 19;
-    if b.get(i) == Some(&b'.') {
-        let start = i + 1;
-        let mut end = start;
-        while end < b.len() && b[end].is_ascii_digit() {
-            end += 1;
-        }
-        if end == start {
-            return None;
-        }
-        // Milliseconds: the first three digits, right-padded.
-        let mut frac = 0i64;
-        for k in 0..3 {
-            frac = frac * 10
-                + b.get(start + k)
-                    .filter(|c| c.is_ascii_digit())
-                    .map_or(0, |c| i64::from(c - b'0'));
-        }
-        ms += frac;
-        i = end;
-    }
-    match b.get(i) {
-        None => Some(ms),
-        Some(b'Z') | Some(b'z') if i + 1 == b.len() => Some(ms),
-        Some(&sign) if sign == b'+' || sign == b'-' => {
-            let rest = &text[i + 1..];
-            let (zh, zm) = if rest.len() == 5 && rest.as_bytes()[2] == b':' {
-                (num(i + 1..i + 3)?, num(i + 4..i + 6)?)
-            } else if rest.len() == 4 {
-                (num(i + 1..i + 3)?, num(i + 3..i + 5)?)
-            } else if rest.len() == 2 {
-                (num(i + 1..i + 3)?, 0)
-            } else {
-                return None;
-            };
-            if zh > 23 || zm > 59 {
-                return None;
-            }
-            let offset_ms = (zh * 60 + zm) * 60_000;
-            Some(if sign == b'+' {
-                ms - offset_ms
-            } else {
-                ms + offset_ms
-            })
-        }
-        _ => None,
-    }
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
-    }
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 // ---------------------------------------------------------------------------------------------
 // Parsing.
 
@@ -618,7 +511,7 @@ impl Parser {
                     Subject::AgentVersion => Arg::Version(parse_version(&value).ok_or_else(|| {
                         self.error_at(arg_pos, &format!("'{value}' is not a version like 1.14.5"))
                     })?),
-                    Subject::RegisteredAt => Arg::TimeMs(parse_date_ms(&value).ok_or_else(|| {
+                    Subject::RegisteredAt => Arg::TimeMs(crate::time::parse_iso8601_epoch_ms(&value).ok_or_else(|| {
                         self.error_at(
                             arg_pos,
                             &format!("'{value}' is not a date like 2018-06-18 or 2018-06-18T22:28:28+00:00"),

@@ -10,15 +10,23 @@
 //! - never use `usize` in anything that is hashed, serialized or drawn from the PRNG (wasm32 is 32-bit);
 //! - never iterate a `HashMap` where the order can reach the trace; use `BTreeMap` or id-indexed `Vec`s;
 //! - never use `f64` in a decision; integer arithmetic only (floats are for metrics output).
+//!
+//! The API boundary: the app, the CLI and the tests drive a [`sim::Sim`] (`new`, `call`, `advance_to`, `step`,
+//! `take_log`, `view`, `explain_task`, `replay_to`, ...), read a [`view::View`], load a [`scenario::Scenario`],
+//! and read the call table ([`api::calls`]). The other public modules are the models the app draws from
+//! (catalog prices, IAM's managed policies, placement's explanations) and the shared primitives (`time`,
+//! `rng`, `codec`, `trace`, `table`); the rest is private to the crate.
 
 pub mod api;
 pub mod catalog;
+pub mod codec;
 pub mod iam;
 pub(crate) mod ids;
-pub mod cql;
+pub(crate) mod cql;
 pub mod efs;
 pub mod elb;
-pub mod order;
+pub(crate) mod hash;
+pub(crate) mod order;
 pub mod placement;
 pub mod rng;
 pub mod scaling;
@@ -29,4 +37,4 @@ pub mod taskdef;
 pub mod time;
 pub mod trace;
 pub mod view;
-pub mod wildcard;
+pub(crate) mod wildcard;

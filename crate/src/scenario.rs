@@ -200,7 +200,7 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
                         continue;
                     }
                 };
-                if !crate::sim::is_known_call(&call) {
+                if !crate::api::calls::is_known_call(&call) {
                     errors.push(err(format!("{path}.call"), format!("The playground does not know the call '{call}'.")));
                 }
                 let input = match obj.get("input") {

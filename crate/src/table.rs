@@ -62,11 +62,6 @@ impl<K, V> Table<K, V> {
         self.values.into_iter()
     }
 
-    /// The keys in order, owned.
-    pub fn into_keys(self) -> std::vec::IntoIter<K> {
-        self.keys.into_iter()
-    }
-
     /// The entry with the smallest key.
     pub fn first_key_value(&self) -> Option<(&K, &V)> {
         self.keys.first().zip(self.values.first())
@@ -128,14 +123,6 @@ impl<K: Ord, V> Table<K, V> {
         K: Borrow<Q>,
     {
         slot_of(&self.keys, key).ok().map(|i| &mut self.values[i])
-    }
-
-    /// The stored key and its value.
-    pub fn get_key_value<Q: Ord + ?Sized>(&self, key: &Q) -> Option<(&K, &V)>
-    where
-        K: Borrow<Q>,
-    {
-        slot_of(&self.keys, key).ok().map(|i| (&self.keys[i], &self.values[i]))
     }
 
     pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool

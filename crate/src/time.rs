@@ -1,4 +1,5 @@
-//! Simulated time: integer milliseconds since the scenario's start, and the duration syntax of scenario files.
+//! Simulated time: integer milliseconds since the scenario's start, the duration syntax of scenario files, and
+//! the one copy of calendar arithmetic: ISO 8601 timestamps and durations, and the calendar fields of an epoch time.
 
 use std::fmt;
 
@@ -142,59 +143,166 @@ mod tests {
     }
 }
 
-/// Parses an ISO 8601 UTC timestamp (`2026-01-05T09:00:00Z`, `2026-01-05T09:00:00+00:00`,
-/// `2026-01-05T09:00:00` or `2026-01-05`) into milliseconds since the Unix epoch.
-pub fn parse_iso8601_ms(text: &str) -> Result<u64, String> {
-    let bad = || format!("'{text}' is not an ISO 8601 time such as 2026-01-05T09:00:00Z");
-    let text = text.trim();
-    let (date, rest) = match text.find('T') {
-        Some(idx) => (&text[..idx], &text[idx + 1..]),
-        None => (text, ""),
-    };
-    let mut date_parts = date.split('-');
-    let year: i64 = date_parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-    let month: u32 = date_parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-    let day: u32 = date_parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-    if date_parts.next().is_some() || !(1970..=9999).contains(&year) || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
-        return Err(bad());
-    }
-    let time = rest.trim_end_matches('Z').trim_end_matches("+00:00");
-    let (mut hour, mut minute, mut second) = (0u64, 0u64, 0u64);
-    if !time.is_empty() {
-        let time = time.split('.').next().unwrap_or("");
-        let mut parts = time.split(':');
-        hour = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        minute = parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad)?;
-        second = parts.next().map(|p| p.parse().ok()).unwrap_or(Some(0)).ok_or_else(bad)?;
-        if hour > 23 || minute > 59 || second > 60 || parts.next().is_some() {
-            return Err(bad());
+/// Parses an ISO 8601 timestamp into milliseconds since the Unix epoch (negative before 1970):
+/// `2018-06-18T22:28:28Z`, `...+00:00` (or another offset, `+0200`, `-05`), `2018-06-18T22:28:28` (UTC),
+/// `2018-06-18` (midnight UTC), with optional fractional seconds (milliseconds kept). `None` when it is not one,
+/// a field is out of range or the day does not exist in its month.
+pub fn parse_iso8601_epoch_ms(text: &str) -> Option<i64> {
+    let b = text.as_bytes();
+    let num = |range: std::ops::Range<usize>| -> Option<i64> {
+        let slice = b.get(range)?;
+        if slice.is_empty() || !slice.iter().all(|c| c.is_ascii_digit()) {
+            return None;
         }
+        Some(slice.iter().fold(0i64, |acc, c| acc * 10 + i64::from(c - b'0')))
+    };
+    if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
     }
-    let days = days_from_civil(year, month, day);
-    Ok(((days as u64) * 86_400 + hour * 3600 + minute * 60 + second) * 1000)
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        return None;
+    }
+    let mut ms = days_from_civil(year, month, day) * 86_400_000;
+    if b.len() == 10 {
+        return Some(ms);
+    }
+    if b.len() < 19 || (b[10] != b'T' && b[10] != b't' && b[10] != b' ') || b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if hour > 23 || minute > 59 || second > 60 {
+        return None;
+    }
+    ms += ((hour * 60 + minute) * 60 + second) * 1000;
+    let mut i = 19;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        let mut end = start;
+        while end < b.len() && b[end].is_ascii_digit() {
+            end += 1;
+        }
+        if end == start {
+            return None;
+        }
+        // Milliseconds: the first three digits, right-padded.
+        let mut frac = 0i64;
+        for k in 0..3 {
+            frac = frac * 10 + b.get(start + k).filter(|c| c.is_ascii_digit()).map_or(0, |c| i64::from(c - b'0'));
+        }
+        ms += frac;
+        i = end;
+    }
+    match b.get(i) {
+        None => Some(ms),
+        Some(b'Z') | Some(b'z') if i + 1 == b.len() => Some(ms),
+        Some(&sign) if sign == b'+' || sign == b'-' => {
+            let rest = &text[i + 1..];
+            let (zh, zm) = if rest.len() == 5 && rest.as_bytes()[2] == b':' {
+                (num(i + 1..i + 3)?, num(i + 4..i + 6)?)
+            } else if rest.len() == 4 {
+                (num(i + 1..i + 3)?, num(i + 3..i + 5)?)
+            } else if rest.len() == 2 {
+                (num(i + 1..i + 3)?, 0)
+            } else {
+                return None;
+            };
+            if zh > 23 || zm > 59 {
+                return None;
+            }
+            let offset_ms = (zh * 60 + zm) * 60_000;
+            Some(if sign == b'+' { ms - offset_ms } else { ms + offset_ms })
+        }
+        _ => None,
+    }
+}
+
+/// Parses an ISO 8601 timestamp from 1970 on (the forms of [`parse_iso8601_epoch_ms`], surrounding whitespace
+/// ignored) into milliseconds since the Unix epoch, or says what is wrong.
+pub fn parse_iso8601_ms(text: &str) -> Result<u64, String> {
+    parse_iso8601_epoch_ms(text.trim())
+        .and_then(|ms| u64::try_from(ms).ok())
+        .ok_or_else(|| format!("'{text}' is not an ISO 8601 time such as 2026-01-05T09:00:00Z"))
 }
 
 /// Formats milliseconds since the Unix epoch as `2026-01-05T09:00:00.000Z`.
 pub fn format_iso8601_ms(epoch_ms: u64) -> String {
-    let days = (epoch_ms / 86_400_000) as i64;
-    let ms_of_day = epoch_ms % 86_400_000;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        ms_of_day / 3_600_000,
-        (ms_of_day / 60_000) % 60,
-        (ms_of_day / 1000) % 60,
-        ms_of_day % 1000
-    )
+    let t = CalendarTime::from_epoch_ms(epoch_ms);
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.year, t.month, t.day, t.hour, t.minute, t.second, t.millisecond)
 }
 
-// Howard Hinnant's civil-date algorithms.
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
+/// Parses an ISO 8601 duration of hours, minutes and seconds (`PT10M`, `PT1H30M`, `PT90S`) into milliseconds.
+pub fn parse_iso8601_duration_ms(text: &str) -> Option<u64> {
+    let rest = text.strip_prefix("PT")?;
+    let mut total = 0u64;
+    let mut digits = String::new();
+    for c in rest.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            let n: u64 = digits.parse().ok()?;
+            digits.clear();
+            total += n * match c {
+                'H' => 3_600_000,
+                'M' => 60_000,
+                'S' => 1000,
+                _ => return None,
+            };
+        }
+    }
+    digits.is_empty().then_some(total)
+}
+
+/// The calendar fields of an epoch time in UTC.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CalendarTime {
+    pub year: i64,
+    /// 1 to 12.
+    pub month: u32,
+    /// 1 to 31.
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+    pub millisecond: u32,
+    /// 0 is Sunday, 6 is Saturday.
+    pub weekday: u32,
+}
+
+impl CalendarTime {
+    pub fn from_epoch_ms(epoch_ms: u64) -> CalendarTime {
+        let days = (epoch_ms / 86_400_000) as i64;
+        let ms_of_day = (epoch_ms % 86_400_000) as u32;
+        let (year, month, day) = civil_from_days(days);
+        CalendarTime {
+            year,
+            month,
+            day,
+            hour: ms_of_day / 3_600_000,
+            minute: (ms_of_day / 60_000) % 60,
+            second: (ms_of_day / 1000) % 60,
+            millisecond: ms_of_day % 1000,
+            // 1970-01-01 was a Thursday (weekday 4 with Sunday = 0).
+            weekday: ((days + 4).rem_euclid(7)) as u32,
+        }
+    }
+}
+
+fn days_in_month(year: i64, month: i64) -> i64 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+// Howard Hinnant's civil-date algorithms (days since 1970-01-01 in the proleptic Gregorian calendar).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let m = month as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + day as i64 - 1;
+    let doy = (153 * (if month > 2 { month - 3 } else { month + 9 }) + 2) / 5 + day - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
@@ -221,8 +329,52 @@ mod iso_tests {
         let ms = parse_iso8601_ms("2026-01-05T09:00:00Z").unwrap();
         assert_eq!(format_iso8601_ms(ms), "2026-01-05T09:00:00.000Z");
         assert_eq!(parse_iso8601_ms("1970-01-01"), Ok(0));
+        assert_eq!(parse_iso8601_ms(" 2026-01-05T09:00:00Z\n"), Ok(ms));
         assert_eq!(parse_iso8601_ms("2018-06-18T22:28:28+00:00"), parse_iso8601_ms("2018-06-18T22:28:28"));
         assert!(parse_iso8601_ms("2026-13-01").is_err());
         assert!(parse_iso8601_ms("yesterday").is_err());
+        assert!(parse_iso8601_ms("1969-12-31T23:59:59Z").is_err(), "before the epoch");
+    }
+
+    #[test]
+    fn parses_the_forms_and_refuses_what_is_not_a_time() {
+        assert_eq!(parse_iso8601_epoch_ms("1970-01-01"), Some(0));
+        assert_eq!(parse_iso8601_epoch_ms("2018-06-18T22:28:28Z"), Some(1_529_360_908_000));
+        assert_eq!(parse_iso8601_epoch_ms("2018-06-18T22:28:28.5Z"), Some(1_529_360_908_500));
+        assert_eq!(parse_iso8601_epoch_ms("2018-06-18T22:28:28.1239Z"), Some(1_529_360_908_123));
+        assert_eq!(parse_iso8601_epoch_ms("2018-06-19T00:28:28+02:00"), Some(1_529_360_908_000));
+        assert_eq!(parse_iso8601_epoch_ms("2018-06-18T17:28:28-0500"), Some(1_529_360_908_000));
+        assert_eq!(parse_iso8601_epoch_ms("1969-12-31T23:59:59Z"), Some(-1000));
+        assert_eq!(parse_iso8601_epoch_ms("2000-02-29"), Some(951_782_400_000));
+        for bad in ["2001-02-29", "2018-06-18T25:00:00", "2018-06-18X", "2018-6-18", "2018-06-18T22:28", "2018-06-18T22:28:28.Z", "2018-06-18T22:28:28+2"] {
+            assert_eq!(parse_iso8601_epoch_ms(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn calendar_fields_and_days_agree_over_four_centuries() {
+        // Every day from 1970 to 2370 (a whole 400-year cycle, leap days of 2000 and 2100 included) maps to
+        // its calendar date and back.
+        let mut previous: Option<CalendarTime> = None;
+        for days in 0..146_097 {
+            let t = CalendarTime::from_epoch_ms(days as u64 * 86_400_000);
+            assert_eq!(days_from_civil(t.year, i64::from(t.month), i64::from(t.day)), days);
+            assert!(i64::from(t.day) <= days_in_month(t.year, i64::from(t.month)));
+            if let Some(p) = previous {
+                assert_eq!(t.weekday, (p.weekday + 1) % 7);
+            }
+            previous = Some(t);
+        }
+        let t = CalendarTime::from_epoch_ms(parse_iso8601_ms("2026-01-05T09:08:07.006Z").unwrap());
+        assert_eq!((t.year, t.month, t.day, t.hour, t.minute, t.second, t.millisecond, t.weekday), (2026, 1, 5, 9, 8, 7, 6, 1));
+    }
+
+    #[test]
+    fn iso_durations() {
+        assert_eq!(parse_iso8601_duration_ms("PT10M"), Some(600_000));
+        assert_eq!(parse_iso8601_duration_ms("PT1H30S"), Some(3_630_000));
+        assert_eq!(parse_iso8601_duration_ms("10M"), None);
+        assert_eq!(parse_iso8601_duration_ms("PT10"), None);
+        assert_eq!(parse_iso8601_duration_ms("PT1D"), None);
     }
 }

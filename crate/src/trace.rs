@@ -3,6 +3,8 @@
 //! It is the determinism oracle: the CLI prints it, the app shows it, and tests compare it between
 //! runs and between the native and the wasm build.
 
+use crate::hash::{fnv1a, FNV_OFFSET_BASIS};
+
 #[derive(Clone, Debug)]
 pub struct TraceHasher {
     hash: u64,
@@ -11,18 +13,13 @@ pub struct TraceHasher {
 
 impl Default for TraceHasher {
     fn default() -> Self {
-        TraceHasher { hash: 0xcbf29ce484222325, n_records: 0 }
+        TraceHasher { hash: FNV_OFFSET_BASIS, n_records: 0 }
     }
 }
 
 impl TraceHasher {
-    const PRIME: u64 = 0x100000001b3;
-
     pub fn write_bytes(&mut self, bytes: &[u8]) {
-        for byte in bytes {
-            self.hash ^= *byte as u64;
-            self.hash = self.hash.wrapping_mul(Self::PRIME);
-        }
+        self.hash = fnv1a(bytes, self.hash);
     }
 
     pub fn write_u64(&mut self, value: u64) {

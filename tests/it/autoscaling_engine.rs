@@ -31,7 +31,7 @@ fn managed_scaling_launches_instances_until_every_task_runs() {
     let mut sim = ecs_sim::sim::Sim::new(&scenario("managed-scaling-growth"), None);
     advance(&mut sim, t("5m"));
     let before = sim.view();
-    let registered = |view: &ecs_sim::view::View| view.instances.iter().filter(|i| i.status.as_deref() == Some("ACTIVE")).count();
+    let registered = |view: &ecs_sim::view::View| view.instances.iter().filter(|i| i.status == Some(ecs_sim::view::ContainerInstanceStatus::Active)).count();
     // DesiredCapacity 2 at the start: two m5.large for 4 tasks of 1 vCPU each.
     assert_eq!(registered(&before), 2);
     advance(&mut sim, t("30m"));
@@ -56,22 +56,22 @@ fn the_view_shows_the_alarm_that_fired_its_datapoints_and_the_activity_it_caused
     let view = sim.view();
     let scaling = &view.scaling;
     let high = scaling.alarms.iter().find(|a| a.name.contains("AlarmHigh")).expect("AlarmHigh in the view");
-    assert_eq!(high.state, "ALARM");
-    assert_eq!((high.threshold, high.comparison.as_str(), high.evaluation_periods), (50.0, "GreaterThanThreshold", 3));
+    assert_eq!(high.state, ecs_sim::view::AlarmState::Alarm);
+    assert_eq!((high.threshold, high.comparison.as_aws(), high.evaluation_periods), (50.0, "GreaterThanThreshold", 3));
     assert_eq!(high.metric, "AWS/ECS CPUUtilization");
     assert!(high.state_reason.starts_with("Threshold Crossed: 3 out of the last 3 datapoints"), "{}", high.state_reason);
     // The evaluation range is N + 2 = 5 one-minute periods; the newest 3 are the breaching ones.
     assert_eq!(high.datapoints.len(), 5);
-    for (time, value, breaching) in &high.datapoints[2..] {
-        assert!(*breaching && value.is_some_and(|v| v > 50.0), "datapoint at {time}: {value:?}");
+    for d in &high.datapoints[2..] {
+        assert!(d.breaching && d.value.is_some_and(|v| v > 50.0), "datapoint at {}: {:?}", d.period_start, d.value);
     }
-    let times: Vec<u64> = high.datapoints.iter().map(|d| d.0.as_millis()).collect();
+    let times: Vec<u64> = high.datapoints.iter().map(|d| d.period_start.as_millis()).collect();
     assert!(times.windows(2).all(|w| w[1] - w[0] == 60_000), "one datapoint a minute: {times:?}");
     // The alarm moved after the spike at 6m: 3 breaching minutes, so at 9m at the earliest.
     assert!(high.state_since >= t("9m"), "{}", high.state_since);
     let low = scaling.alarms.iter().find(|a| a.name.contains("AlarmLow")).expect("AlarmLow in the view");
     // AlarmLow's threshold is 90 % of the target: 0.9 × 50 = 45.
-    assert_eq!((low.threshold, low.comparison.as_str(), low.evaluation_periods), (45.0, "LessThanThreshold", 15));
+    assert_eq!((low.threshold, low.comparison.as_aws(), low.evaluation_periods), (45.0, "LessThanThreshold", 15));
     let activity = &scaling.activities[0];
     assert!(activity.cause.starts_with(&format!("monitor alarm {} in state ALARM triggered policy cpu50", high.name)), "{}", activity.cause);
     assert_eq!(activity.status_code, "Successful");
@@ -79,13 +79,13 @@ fn the_view_shows_the_alarm_that_fired_its_datapoints_and_the_activity_it_caused
     assert_eq!((target.resource_id.as_str(), target.min_capacity, target.max_capacity), ("service/demo/web", 2, 12));
     assert!(target.desired_count > 2, "desired {}", target.desired_count);
     let last = target.history.last().expect("history");
-    assert_eq!(last.1, target.desired_count, "the history ends with the new desired count");
-    assert!(target.history.iter().any(|h| h.1 == 2), "the history starts at desired 2");
+    assert_eq!(last.desired_count, target.desired_count, "the history ends with the new desired count");
+    assert!(target.history.iter().any(|h| h.desired_count == 2), "the history starts at desired 2");
     let policy = &scaling.policies[0];
-    assert_eq!((policy.policy_type.as_str(), policy.metric.as_str(), policy.target_value), ("TargetTrackingScaling", "ECSServiceAverageCPUUtilization", Some(50.0)));
+    assert_eq!((policy.policy_type.as_aws(), policy.metric.as_str(), policy.target_value), ("TargetTrackingScaling", "ECSServiceAverageCPUUtilization", Some(50.0)));
     assert_eq!((policy.scale_out_cooldown_s, policy.scale_in_cooldown_s, policy.disable_scale_in), (60, 120, false));
     assert_eq!(policy.alarm_names.len(), 2);
-    assert!(policy.metric_series.iter().any(|(_, v)| *v > 50.0), "the utilization series shows the spike");
+    assert!(policy.metric_series.iter().any(|p| p.value > 50.0), "the utilization series shows the spike");
 }
 
 #[test]
@@ -96,29 +96,29 @@ fn the_view_shows_instances_launching_and_the_capacity_provider_reservation() {
     step_until(&mut sim, t("30m"), |s| {
         let view = s.view();
         for i in view.instances.iter().filter(|i| i.auto_scaling_group.as_deref() == Some("ecs-asg")) {
-            lifecycles.insert(i.lifecycle.clone());
+            lifecycles.insert(i.lifecycle);
         }
         max_reservation = max_reservation.max(view.scaling.capacity_providers.first().and_then(|c| c.reservation).unwrap_or(0));
     });
     // Instances boot (pending), their agent registers, then they are ACTIVE container instances.
-    for state in ["pending", "registering", "ACTIVE"] {
-        assert!(lifecycles.contains(state), "never saw {state}: {lifecycles:?}");
+    for state in [ecs_sim::view::InstanceLifecycle::Pending, ecs_sim::view::InstanceLifecycle::Registering, ecs_sim::view::InstanceLifecycle::Active] {
+        assert!(lifecycles.contains(&state), "never saw {state:?}: {lifecycles:?}");
     }
     // 12 tasks on 2 instances of 2 tasks: M = 6 instances needed, N = 2: ceil(6 × 100 / 2) = 300.
     assert!(max_reservation > 100, "the reservation rose above the target: {max_reservation}");
     let view = sim.view();
     let cp = &view.scaling.capacity_providers[0];
-    assert_eq!((cp.name.as_str(), cp.auto_scaling_group.as_str(), cp.cluster.as_deref(), cp.strategy), ("workers-cp", "ecs-asg", Some("demo"), Some((0, 1))));
+    assert_eq!((cp.name.as_str(), cp.auto_scaling_group.as_str(), cp.cluster.as_deref(), cp.strategy.map(|s| (s.base, s.weight))), ("workers-cp", "ecs-asg", Some("demo"), Some((0, 1))));
     assert_eq!((cp.target_capacity, cp.minimum_scaling_step_size, cp.maximum_scaling_step_size, cp.instance_warmup_period_s), (100, 1, 4, 60));
     assert!(cp.managed_scaling && cp.managed_termination_protection);
     // Every task runs: 6 busy instances of 6, ceil(6 × 100 / 6) = 100.
     assert_eq!(cp.reservation, Some(100));
-    assert!(cp.reservation_series.iter().any(|(_, v)| *v > 100.0));
+    assert!(cp.reservation_series.iter().any(|p| p.value > 100.0));
     let asg = &view.scaling.auto_scaling_groups[0];
     assert_eq!((asg.min_size, asg.max_size, asg.desired_capacity, asg.instance_type.as_str()), (0, 10, 6, "m5.large"));
     assert_eq!(asg.instances.len(), 6);
     // Managed termination protection protects instances that run tasks.
-    assert!(asg.instances.iter().all(|i| i.lifecycle_state == "InService" && i.protected_from_scale_in), "{:?}", asg.instances);
+    assert!(asg.instances.iter().all(|i| i.lifecycle_state == ecs_sim::view::AsgLifecycleState::InService && i.protected_from_scale_in), "{:?}", asg.instances);
     assert!(view.tasks.iter().all(|t| !t.waiting_for_capacity), "no task waits once every task runs");
 }
 
@@ -168,7 +168,7 @@ fn simple_scaling_on_memory_reservation_grows_and_shrinks_the_group() {
     let mut sim = ecs_sim::sim::Sim::new(&scenario(&classic_scenario(SIMPLE_POLICIES)), None);
     let mut max_seen = 0;
     step_until(&mut sim, t("20m"), |sim| {
-        let groups = sim.view().instances.iter().filter(|i| i.ec2_state == "running" || i.ec2_state == "pending").count();
+        let groups = sim.view().instances.iter().filter(|i| i.ec2_state == ecs_sim::view::Ec2State::Running || i.ec2_state == ecs_sim::view::Ec2State::Pending).count();
         max_seen = max_seen.max(groups);
     });
     // Two tasks on one instance reserve 2 × 3,072 / 7,985 = 76.9 % > 75 %: one instance more, after each

@@ -1,5 +1,5 @@
-//! The `ecs-sim` command line, run as a process: `validate`, `run`, `--describe`, `--seed`, `--explain`, usage
-//! errors and exit codes.
+//! The `ecs-sim` command line, run as a process: `validate`, `run`, `--describe`, `--seed`, `--explain`, `calls`,
+//! `answers`, usage errors and exit codes.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -223,4 +223,82 @@ fn explain_prints_where_a_binpack_task_was_placed() {
     }
     let out = ecs_sim(&["run", "fargate-web-service", "--explain", "0123"]);
     assert_eq!(code(&out), 1);
+}
+
+/// The JSON lines of a command's standard output.
+fn json_lines(out: &Output) -> Vec<Value> {
+    stdout(out).lines().map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"))).collect()
+}
+
+#[test]
+fn calls_prints_every_row_of_the_call_table_with_its_botocore_model() {
+    use ecs_sim::api::calls::{Access, CALLS};
+    let out = ecs_sim(&["calls"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let rows = json_lines(&out);
+    assert_eq!(rows.len(), CALLS.len());
+    for (row, call) in rows.iter().zip(CALLS) {
+        assert_eq!(row["call"], call.name);
+        assert_eq!(row["operation"], call.operation());
+        assert_eq!(row["model"], serde_json::json!(call.service.botocore_model()), "{}", call.name);
+        assert_eq!(row["access"], if call.access == Access::Read { "read" } else { "write" });
+        assert_eq!(row["handler"], format!("{:?}", call.handler));
+    }
+    let health = rows.iter().find(|r| r["call"] == "elasticloadbalancing:DescribeInstanceHealth").expect("a Classic Load Balancer call");
+    assert_eq!((health["model"].as_str(), health["operation"].as_str()), (Some("elb"), Some("DescribeInstanceHealth")));
+    assert!(rows.iter().filter(|r| r["call"].as_str().is_some_and(|c| c.starts_with("sim:"))).all(|r| r["model"].is_null()));
+}
+
+#[test]
+fn answers_prints_each_step_as_sent_and_as_answered_in_the_same_run() {
+    let out = ecs_sim(&["answers", "alb-path-routing"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let answers = json_lines(&out);
+    let scenario = scenario("alb-path-routing");
+    assert_eq!(answers.len(), scenario.steps.len());
+    for (idx, (answer, step)) in answers.iter().zip(&scenario.steps).enumerate() {
+        assert_eq!((answer["step"].as_u64(), answer["call"].as_str()), (Some(idx as u64), Some(step.call.as_str())));
+        assert!(answer["output"].is_object() && answer.get("error").is_none(), "{answer}");
+    }
+    // The inputs are as sent, `${...}` substituted from earlier answers: the listener names the load balancer
+    // the CreateLoadBalancer answer gave.
+    assert!(!stdout(&out).contains("${"));
+    let answer_of = |call: &str| answers.iter().find(|a| a["call"] == call).unwrap_or_else(|| panic!("no {call}"));
+    let arn = &answer_of("elasticloadbalancing:CreateLoadBalancer")["output"]["LoadBalancers"][0]["LoadBalancerArn"];
+    assert!(arn.as_str().is_some_and(|a| a.starts_with("arn:aws:elasticloadbalancing:us-east-1:")), "{arn}");
+    assert_eq!(&answer_of("elasticloadbalancing:CreateListener")["input"]["LoadBalancerArn"], arn);
+    // The same run as the library's (its generated ids are in the inputs): every call's input as the log has it.
+    let last_ms = scenario.steps.iter().map(|s| s.at_ms).max().unwrap_or(0);
+    let sim = run_scenario("alb-path-routing", None, &format!("{}s", last_ms / 1000 + 1));
+    let logged: Vec<&Value> = sim.log().iter().filter(|e| e.kind == ecs_sim::sim::LogKind::Call).filter_map(|e| e.input.as_ref()).collect();
+    assert_eq!(answers.iter().map(|a| &a["input"]).collect::<Vec<_>>(), logged);
+}
+
+#[test]
+fn answers_prints_refusals_and_inputs_that_could_not_be_built() {
+    let file = temp_file(
+        "answers.json",
+        r#"{ "formatVersion": 1, "name": "Answers", "seed": 1, "steps": [
+            { "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "demo" }, "as": "created" },
+            { "at": "1s", "call": "ecs:DeleteService", "input": { "cluster": "nowhere", "service": "web" } },
+            { "at": "0s", "call": "ecs:ListClusters", "input": {} },
+            { "at": "2s", "call": "ecs:DescribeClusters", "input": { "clusters": ["${created.cluster.nothing}"] } } ] }"#,
+    );
+    let out = ecs_sim(&["answers", &file]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let answers = json_lines(&out);
+    // Time order, steps at the same time in file order.
+    let calls: Vec<&str> = answers.iter().map(|a| a["call"].as_str().unwrap_or("")).collect();
+    assert_eq!(calls, ["ecs:CreateCluster", "ecs:ListClusters", "ecs:DeleteService", "ecs:DescribeClusters"]);
+    assert_eq!(answers[0]["output"]["cluster"]["clusterName"], "demo");
+    assert_eq!(answers[1]["output"]["clusterArns"][0], "arn:aws:ecs:us-east-1:123456789012:cluster/demo");
+    assert_eq!(answers[2]["at"], "1s");
+    assert_eq!(answers[2]["error"], serde_json::json!({ "code": "ClusterNotFoundException", "message": "Cluster not found." }));
+    assert!(answers[2].get("output").is_none());
+    assert!(answers[3]["substitutionError"].as_str().is_some_and(|m| m.contains("${created.cluster.nothing}")), "{}", answers[3]);
+    for args in [vec!["answers"], vec!["answers", "alb-path-routing", "--seed"], vec!["answers", "alb-path-routing", "extra"]] {
+        let out = ecs_sim(&args);
+        assert_eq!(code(&out), 2, "{args:?}");
+        assert!(stderr(&out).contains("ecs-sim answers SCENARIO"), "{args:?}");
+    }
 }

@@ -65,7 +65,7 @@ fn a_different_seed_changes_random_decisions_and_the_hash() {
     for seed in 0..16 {
         let sim = run_scenario("instance-terminated", Some(seed), "6m");
         let view = sim.view();
-        let index: Vec<usize> = view.instances.iter().enumerate().filter(|(_, i)| i.ec2_state != "running").map(|(n, _)| n).collect();
+        let index: Vec<usize> = view.instances.iter().enumerate().filter(|(_, i)| i.ec2_state != ecs_sim::view::Ec2State::Running).map(|(n, _)| n).collect();
         assert_eq!(index.len(), 1, "seed {seed}");
         picked.insert(index[0]);
     }
@@ -100,7 +100,7 @@ fn replay_of_recorded_calls_reproduces_the_trace_hash() {
     advance(&mut sim, t("2m"));
     sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "web", "desiredCount": 2 })).expect("UpdateService");
     advance(&mut sim, t("2m30s"));
-    let task = sim.view().tasks.iter().find(|t| t.last_status == "RUNNING").expect("a running task").arn.clone();
+    let task = sim.view().tasks.iter().find(|t| t.last_status == ecs_sim::view::TaskStatus::Running).expect("a running task").arn.clone();
     sim.call("ecs:StopTask", json!({ "cluster": "demo", "task": task, "reason": "test" })).expect("StopTask");
     // A refused call is recorded and replayed too.
     assert!(sim.call("ecs:StopTask", json!({ "cluster": "nope", "task": task })).is_err());

@@ -16,7 +16,7 @@ fn path_rules_route_a_third_of_the_traffic_to_api_and_every_request_is_counted()
     for name in ["web-tg", "api-tg"] {
         let group = target_group(&view, name);
         assert_eq!(group.targets.len(), 2);
-        assert!(group.targets.iter().all(|t| t.state == "healthy"), "{name}: {:?}", group.targets);
+        assert!(group.targets.iter().all(|t| t.state == ecs_sim::view::TargetHealthState::Healthy), "{name}: {:?}", group.targets);
     }
     let served = |name: &str| -> u64 { target_group(&view, name).targets.iter().map(|t| t.requests_last_step).sum() };
     let (web, api) = (served("web-tg"), served("api-tg"));
@@ -29,7 +29,7 @@ fn path_rules_route_a_third_of_the_traffic_to_api_and_every_request_is_counted()
     assert_eq!(minute.request_count, 18_000);
     assert_eq!(minute.elb_5xx + minute.target_5xx, 0);
     assert_eq!(lb.listeners[0].rules.len(), 1);
-    assert_eq!(lb.listeners[0].rules[0].0, 10);
+    assert_eq!(lb.listeners[0].rules[0].priority, 10);
     // Round robin within a group: the two web tasks share evenly.
     let shares: Vec<u64> = target_group(&view, "web-tg").targets.iter().map(|t| t.requests_last_step).collect();
     assert!(shares[0].abs_diff(shares[1]) <= 1, "{shares:?}");
@@ -92,14 +92,14 @@ fn a_deployment_drains_old_targets_for_the_deregistration_delay() {
     step_until(&mut sim, t("12m"), |sim| {
         let view = sim.view();
         for task in view.tasks.iter().filter(|t| old.contains(&t.id)) {
-            if task.last_status == "DEACTIVATING" {
+            if task.last_status == ecs_sim::view::TaskStatus::Deactivating {
                 saw_deactivating = true;
                 draining_started.get_or_insert(task.since);
                 // A draining target gets no new requests: from the first full ELB step after it began draining
                 // (steps are 15 s), its share is zero.
                 let group = target_group(&view, "web-tg");
                 for target in group.targets.iter().filter(|g| g.task_id == task.id) {
-                    assert_eq!(target.state, "draining");
+                    assert_eq!(target.state, ecs_sim::view::TargetHealthState::Draining);
                     if view.now.0 > task.since.0 + 15_000 {
                         assert_eq!(target.requests_last_step, 0);
                     }
@@ -110,7 +110,7 @@ fn a_deployment_drains_old_targets_for_the_deregistration_delay() {
     assert!(saw_deactivating, "old tasks pass through DEACTIVATING");
     let view = sim.view();
     for task in view.tasks.iter().filter(|t| old.contains(&t.id)) {
-        assert_eq!(task.last_status, "STOPPED");
+        assert_eq!(task.last_status, ecs_sim::view::TaskStatus::Stopped);
         let start = draining_started.expect("draining began");
         // Deregistration delay 60 s, then STOPPING and STOPPED.
         assert!(task.stopped_at.expect("stopped").0 >= start.0 + 60_000, "stopped only after draining");
@@ -149,11 +149,11 @@ fn a_rolling_deployment_behind_an_alb_fails_no_request() {
     advance(&mut sim, t("3m"));
     let mut saw_deactivating = false;
     step_until(&mut sim, t("12m"), |sim| {
-        saw_deactivating |= sim.view().tasks.iter().any(|task| task.last_status == "DEACTIVATING");
+        saw_deactivating |= sim.view().tasks.iter().any(|task| task.last_status == ecs_sim::view::TaskStatus::Deactivating);
     });
     assert!(saw_deactivating, "old tasks drain before they stop");
     let view = sim.view();
-    let web2 = view.tasks.iter().filter(|task| task.last_status == "RUNNING" && task.revision == 2).count();
+    let web2 = view.tasks.iter().filter(|task| task.last_status == ecs_sim::view::TaskStatus::Running && task.revision == 2).count();
     assert_eq!(web2, 4);
     // From the minute the traffic started to the end, every request was served by a target.
     for point in view.load_balancers[0].metrics.iter().filter(|p| p.minute_start_ms >= 120_000) {

@@ -90,7 +90,7 @@ fn random_call(rng: &mut Prng, sim: &Sim, modes: &BTreeMap<String, String>) -> (
     let view = sim.view();
     let families: Vec<String> = modes.keys().cloned().collect();
     let family = if families.is_empty() { "f0".to_string() } else { pick(rng, &families).clone() };
-    let task = || view.tasks.iter().filter(|t| t.last_status != "STOPPED").map(|t| t.arn.clone()).collect::<Vec<_>>();
+    let task = || view.tasks.iter().filter(|t| t.last_status != ecs_sim::view::TaskStatus::Stopped).map(|t| t.arn.clone()).collect::<Vec<_>>();
     let instances: Vec<&ecs_sim::view::InstanceView> = view.instances.iter().collect();
     match rng.below(14) {
         0 | 1 => ("ec2:RunInstances".into(), run_instances(rng, &INSTANCE_TYPES.iter().map(|t| t.name).collect::<Vec<_>>())),
@@ -159,7 +159,7 @@ fn check_invariants(sim: &Sim, context: &str) {
             continue;
         }
         let id = s(ci, "ec2InstanceId");
-        let holding: Vec<_> = view.tasks.iter().filter(|t| t.ec2_instance_id.as_deref() == Some(id) && t.last_status != "STOPPED").collect();
+        let holding: Vec<_> = view.tasks.iter().filter(|t| t.ec2_instance_id.as_deref() == Some(id) && t.last_status != ecs_sim::view::TaskStatus::Stopped).collect();
         let (cpu, memory) = holding.iter().fold((0i64, 0i64), |(c, m), t| (c + t.cpu_units as i64, m + t.memory_mib as i64));
         let (reg_cpu, reg_mem) = (resource(ci, "registeredResources", "CPU"), resource(ci, "registeredResources", "MEMORY"));
         assert!(cpu <= reg_cpu && memory <= reg_mem, "{context}: {arn} over-committed: {cpu}/{reg_cpu} CPU, {memory}/{reg_mem} MiB");
@@ -178,12 +178,12 @@ fn check_invariants(sim: &Sim, context: &str) {
             }
         }
     }
-    for task in view.tasks.iter().filter(|t| t.launch_type == "EC2" && t.last_status == "RUNNING") {
+    for task in view.tasks.iter().filter(|t| t.launch_type == ecs_sim::view::LaunchType::Ec2 && t.last_status == ecs_sim::view::TaskStatus::Running) {
         let instance = view.instances.iter().find(|i| Some(&i.ec2_instance_id) == task.ec2_instance_id.as_ref());
-        let status = instance.and_then(|i| i.status.as_deref());
-        assert!(matches!(status, Some("ACTIVE" | "DRAINING")), "{context}: RUNNING task {} on an instance with status {status:?}", task.id);
+        let status = instance.and_then(|i| i.status);
+        assert!(matches!(status, Some(ecs_sim::view::ContainerInstanceStatus::Active | ecs_sim::view::ContainerInstanceStatus::Draining)), "{context}: RUNNING task {} on an instance with status {status:?}", task.id);
         // While the host shuts down (instanceShutdown, 10 s) its tasks still run; once terminated they are STOPPED.
-        assert_ne!(instance.map(|i| i.ec2_state.as_str()), Some("terminated"), "{context}: task {} on a terminated host", task.id);
+        assert_ne!(instance.map(|i| i.ec2_state), Some(ecs_sim::view::Ec2State::Terminated), "{context}: task {} on a terminated host", task.id);
     }
 }
 
@@ -266,7 +266,7 @@ fn replica_services_with_ample_capacity_converge() {
             match rng.below(4) {
                 0 => drop(sim.call("ecs:UpdateService", json!({ "cluster": "c", "service": service, "desiredCount": rng.below(7) }))),
                 1 => {
-                    let running: Vec<String> = view.tasks.iter().filter(|t| t.last_status == "RUNNING").map(|t| t.arn.clone()).collect();
+                    let running: Vec<String> = view.tasks.iter().filter(|t| t.last_status == ecs_sim::view::TaskStatus::Running).map(|t| t.arn.clone()).collect();
                     if !running.is_empty() {
                         sim.call("ecs:StopTask", json!({ "cluster": "c", "task": pick(&mut rng, &running) })).expect("StopTask");
                     }
@@ -346,7 +346,7 @@ fn junk(rng: &mut Prng, depth: u32) -> Value {
 fn no_call_input_panics() {
     let mut rng = Prng::new(5);
     // Every call the app's API console offers: ECS, EC2, FIS, IAM, EFS, Elastic Load Balancing, scaling, sim.
-    let all_calls: Vec<&str> = ecs_sim::sim::known_calls().collect();
+    let all_calls: Vec<&str> = ecs_sim::api::calls::known_calls().collect();
     for case in 0..40 {
         // A populated world (the binpack scenario at 3 minutes, or a cluster growing through a capacity
         // provider at 7 minutes, with tasks waiting for capacity), then junk calls interleaved with valid ones.
@@ -355,7 +355,7 @@ fn no_call_input_panics() {
         for _ in 0..150 {
             let call = match rng.below(20) {
                 0 => "ecs:NoSuchCall".to_string(),
-                1..=4 => pick(&mut rng, ecs_sim::scaling::SCALING_CALLS).to_string(),
+                1..=4 => pick(&mut rng, &ecs_sim::api::calls::calls_of(ecs_sim::api::calls::Handler::Scaling).collect::<Vec<_>>()).to_string(),
                 _ => pick(&mut rng, &all_calls).to_string(),
             };
             let input = if rng.chance(1, 10) { junk(&mut rng, 4) } else { Value::Object(junk(&mut rng, 0).as_object().cloned().unwrap_or_default()) };
@@ -380,10 +380,10 @@ fn no_call_input_panics() {
 #[test]
 fn every_listed_call_is_answered_and_only_those() {
     let mut sim = run_scenario("binpack-vs-spread", None, "3m");
-    let all: Vec<&str> = ecs_sim::sim::known_calls().collect();
+    let all: Vec<&str> = ecs_sim::api::calls::known_calls().collect();
     assert!(all.len() > 100, "{} calls listed", all.len());
     for call in &all {
-        assert!(ecs_sim::sim::is_known_call(call), "{call}");
+        assert!(ecs_sim::api::calls::is_known_call(call), "{call}");
         // An empty input is refused or answered by the call itself, never as an unknown operation.
         if let Err(error) = sim.call(call, serde_json::json!({})) {
             assert_ne!(error.code, "UnknownOperationException", "{call}");
@@ -399,15 +399,15 @@ fn every_listed_call_is_answered_and_only_those() {
         }
         (describe, sim.n_events_processed())
     };
-    for call in all.iter().filter(|c| ecs_sim::sim::is_read_only_call(c)) {
+    for call in all.iter().filter(|c| ecs_sim::api::calls::is_read_only_call(c)) {
         let before = state(&sim);
         for input in [serde_json::json!({}), serde_json::json!({ "cluster": "demo" })] {
             let _ = sim.call(call, input);
         }
         assert!(state(&sim) == before, "{call} changed the run");
     }
-    assert!(ecs_sim::sim::is_read_only_call("ecs:DescribeServices") && ecs_sim::sim::is_read_only_call("cloudwatch:GetMetricStatistics"));
-    assert!(!ecs_sim::sim::is_read_only_call("ecs:UpdateService") && !ecs_sim::sim::is_read_only_call("sim:SetLoad"));
+    assert!(ecs_sim::api::calls::is_read_only_call("ecs:DescribeServices") && ecs_sim::api::calls::is_read_only_call("cloudwatch:GetMetricStatistics"));
+    assert!(!ecs_sim::api::calls::is_read_only_call("ecs:UpdateService") && !ecs_sim::api::calls::is_read_only_call("sim:SetLoad"));
     let error = sim.call("ecs:DescribeEverything", serde_json::json!({})).expect_err("an unknown call");
     assert_eq!(error.code, "UnknownOperationException");
 }

@@ -82,7 +82,7 @@ fn placement_constraints_explanations_show_the_failed_constraints() {
         assert_eq!(explanation.nodes.len(), 6);
         for node in &explanation.nodes {
             let instance = view.instances.iter().find(|i| i.ec2_instance_id == node.ec2_instance_id).unwrap();
-            let prod = instance.custom_attributes.iter().any(|(k, v)| k == "stack" && v == "prod");
+            let prod = instance.custom_attributes.iter().any(|a| a.name == "stack" && a.value == "prod");
             let m5 = instance.instance_type.starts_with("m5.");
             // c5.large fails the task definition's memberOf, the untagged m5.large the service's.
             if !m5 || !prod {
@@ -124,7 +124,7 @@ fn assert_every_ec2_task_explained(id: &str) {
     {
         let sim = run_scenario(id, None, "15m");
         for task in sim.view().tasks {
-            if task.launch_type == "FARGATE" {
+            if task.launch_type == ecs_sim::view::LaunchType::Fargate {
                 assert!(!task.explainable);
                 assert!(sim.explain_task(&task.arn).is_none(), "{id}: a Fargate task has no placement decision");
                 continue;

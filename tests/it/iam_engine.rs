@@ -8,7 +8,7 @@ use serde_json::json;
 fn least_privilege_task_role_allows_only_what_its_statements_name() {
     let sim = run_scenario("least-privilege-task-role", None, "8m");
     let view = sim.view();
-    let task = view.tasks.iter().find(|t| t.service.as_deref() == Some("reports") && t.last_status == "RUNNING").expect("a running reports task");
+    let task = view.tasks.iter().find(|t| t.service.as_deref() == Some("reports") && t.last_status == ecs_sim::view::TaskStatus::Running).expect("a running reports task");
     let verdicts: Vec<(&str, bool)> = task.access_log.iter().map(|r| (r.action.as_str(), r.allowed)).collect();
     assert_eq!(
         verdicts,
@@ -72,7 +72,7 @@ fn trust_policies_and_instance_profiles_decide_who_can_act() {
     assert!(unknown.unwrap_err().message.contains("Invalid IAM Instance Profile name"));
     advance(&mut sim, t("5m"));
     let view = sim.view();
-    let registered = view.instances.iter().filter(|i| i.status.as_deref() == Some("ACTIVE")).count();
+    let registered = view.instances.iter().filter(|i| i.status == Some(ecs_sim::view::ContainerInstanceStatus::Active)).count();
     assert_eq!(registered, 1, "only the instance with ecsInstanceRole joins the cluster");
     let why = sim.log().iter().filter(|e| e.message.contains("cannot call ecs:RegisterContainerInstance")).count();
     assert_eq!(why, 2, "both instances that cannot register say why");

@@ -99,7 +99,7 @@ fn workloads_set_the_memory_utilization_alarms_see() {
     // 40 + 15.625 = 55.625 % > 50 %.
     assert_eq!(out["MetricAlarms"][0]["StateValue"], json!("ALARM"), "{reason}");
     assert!(reason.contains("[55.625 "), "{reason}");
-    let task = sim.view().tasks.iter().find(|t| t.last_status == "RUNNING").map(|t| t.id.clone()).expect("a running task");
+    let task = sim.view().tasks.iter().find(|t| t.last_status == ecs_sim::view::TaskStatus::Running).map(|t| t.id.clone()).expect("a running task");
     // CPU: 10 % baseline + 10 requests/s of the 25 a task serves = 10 + 40 = 50 %.
     assert_eq!(sim.task_utilization(&task), Some((50_000, 55_625)));
 }

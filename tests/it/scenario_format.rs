@@ -109,8 +109,8 @@ fn references_are_substituted_and_refused_steps_do_not_stop_the_scenario() {
     let view = sim.view();
     assert_eq!(view.instances.len(), 2);
     // Instance 0 of the fleet was terminated through the reference; instance 1 still runs.
-    assert_eq!(view.instances[0].ec2_state, "terminated");
-    assert_eq!(view.instances[1].ec2_state, "running");
+    assert_eq!(view.instances[0].ec2_state, ecs_sim::view::Ec2State::Terminated);
+    assert_eq!(view.instances[1].ec2_state, ecs_sim::view::Ec2State::Running);
     let terminate = sim.log().iter().find(|e| e.kind == LogKind::Call && e.subject == "ec2:TerminateInstances").expect("the step ran");
     assert_eq!(terminate.input.as_ref().unwrap()["InstanceIds"][0].as_str(), Some(view.instances[0].ec2_instance_id.as_str()));
     // A reference inside a longer string, to a nested field.

@@ -119,7 +119,7 @@ fn rolling_deployment_stays_within_minimum_healthy_and_maximum_percent() {
     advance(&mut sim, t("4m"));
     // Before the update: 4 web:1 tasks, all healthy (RUNNING since about 1m13s, more than 40 s ago).
     let before = sim.view();
-    let web1: Vec<_> = before.tasks.iter().filter(|t| t.last_status == "RUNNING" && t.revision == 1).collect();
+    let web1: Vec<_> = before.tasks.iter().filter(|t| t.last_status == ecs_sim::view::TaskStatus::Running && t.revision == 1).collect();
     assert_eq!(web1.len(), 4);
     // maximumPercent 150: floor(4 × 150 / 100) = 6; minimumHealthyPercent 50: ceil(4 × 50 / 100) = 2.
     let (max_active, min_healthy) = ((4 * 150) / 100, (4u32 * 50).div_ceil(100));
@@ -131,9 +131,9 @@ fn rolling_deployment_stays_within_minimum_healthy_and_maximum_percent() {
         let view = sim.view();
         let now = view.now.as_millis();
         let service_tasks = view.tasks.iter().filter(|t| t.service.as_deref() == Some("web"));
-        let active: Vec<_> = service_tasks.filter(|t| t.desired_status == "RUNNING" && t.last_status != "STOPPED").collect();
+        let active: Vec<_> = service_tasks.filter(|t| t.desired_status == ecs_sim::view::DesiredStatus::Running && t.last_status != ecs_sim::view::TaskStatus::Stopped).collect();
         // A task with no health check counts as healthy 40 s after RUNNING.
-        let healthy = active.iter().filter(|t| t.last_status == "RUNNING" && now >= t.since.as_millis() + 40_000).count() as u32;
+        let healthy = active.iter().filter(|t| t.last_status == ecs_sim::view::TaskStatus::Running && now >= t.since.as_millis() + 40_000).count() as u32;
         peak_active = peak_active.max(active.len());
         low_healthy = low_healthy.min(healthy);
         saw_both_revisions |= active.iter().any(|t| t.revision == 1) && active.iter().any(|t| t.revision == 2);
@@ -251,7 +251,7 @@ fn assert_one_daemon_task_per_active_instance(d: &Value, n_active: usize) {
 fn instance_terminated_tasks_stop_with_the_host_reason_and_are_replaced() {
     let sim = run_scenario("instance-terminated", None, "15m");
     let view = sim.view();
-    let terminated: Vec<_> = view.instances.iter().filter(|i| i.ec2_state == "terminated").collect();
+    let terminated: Vec<_> = view.instances.iter().filter(|i| i.ec2_state == ecs_sim::view::Ec2State::Terminated).collect();
     assert_eq!(terminated.len(), 1, "COUNT(1) terminates one instance");
     assert_eq!(terminated[0].availability_zone, "us-east-1a");
     let id = &terminated[0].ec2_instance_id;

@@ -9,7 +9,7 @@ use serde_json::json;
 /// Running tasks of a service per key (Availability Zone, or instance id).
 fn running_by(sim: &Sim, service: &str, key: impl Fn(&ecs_sim::view::TaskView) -> String) -> BTreeMap<String, u32> {
     let mut counts = BTreeMap::new();
-    for task in sim.view().tasks.iter().filter(|t| t.service.as_deref() == Some(service) && t.desired_status == "RUNNING") {
+    for task in sim.view().tasks.iter().filter(|t| t.service.as_deref() == Some(service) && t.desired_status == ecs_sim::view::DesiredStatus::Running) {
         *counts.entry(key(task)).or_insert(0) += 1;
     }
     counts
@@ -49,7 +49,7 @@ fn stop_one(sim: &mut Sim, service: &str, key: impl Fn(&ecs_sim::view::TaskView)
         .view()
         .tasks
         .iter()
-        .find(|t| t.service.as_deref() == Some(service) && t.last_status == "RUNNING" && key(t) == value)
+        .find(|t| t.service.as_deref() == Some(service) && t.last_status == ecs_sim::view::TaskStatus::Running && key(t) == value)
         .map(|t| t.arn.clone())
         .expect("a running task there");
     sim.call("ecs:StopTask", json!({ "cluster": "demo", "task": arn, "reason": "test" })).expect("StopTask");

@@ -25,10 +25,10 @@ fn efs_data_outlives_the_task_that_wrote_it_and_is_seen_from_another_zone() {
     let mut sim = run_scenario("wordpress-efs", None, "9m");
     let view = sim.view();
     let writer = view.tasks.iter().find(|task| task.created_at == t("5s") && task.availability_zone == "us-east-1a").expect("the first us-east-1a task");
-    assert_eq!(writer.last_status, "STOPPED", "the writer was replaced by the 4m deployment");
-    let reader = view.tasks.iter().find(|t| t.last_status == "RUNNING" && t.availability_zone == "us-east-1b").expect("a running us-east-1b task");
+    assert_eq!(writer.last_status, ecs_sim::view::TaskStatus::Stopped, "the writer was replaced by the 4m deployment");
+    let reader = view.tasks.iter().find(|t| t.last_status == ecs_sim::view::TaskStatus::Running && t.availability_zone == "us-east-1b").expect("a running us-east-1b task");
     assert_eq!(reader.efs_mounts.len(), 1);
-    assert_eq!(reader.efs_mounts[0].2, "us-east-1b", "each task mounts through the mount target of its own AZ");
+    assert_eq!(reader.efs_mounts[0].availability_zone, "us-east-1b", "each task mounts through the mount target of its own AZ");
     let output = sim
         .call("sim:ReadFile", json!({ "cluster": "demo", "task": reader.id, "sourceVolume": "wp-content", "path": "/uploads/2026/01/welcome.jpg" }))
         .expect("the file is there");

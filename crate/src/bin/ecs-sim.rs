@@ -1,15 +1,19 @@
-//! The `ecs-sim` command line: validate task definitions and scenarios, run scenarios headless, benchmark.
+//! The `ecs-sim` command line: validate task definitions and scenarios, run scenarios headless, list the call
+//! table and a scenario's answers (what the botocore model check reads), benchmark.
 //!
 //! Exit codes: 0 success (all valid), 1 something invalid, 2 unreadable input or bad usage.
 
+use std::collections::BTreeSet;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use ecs_sim::api::calls::{Access, CALLS};
 use ecs_sim::placement;
 use ecs_sim::rng::Prng;
 use ecs_sim::scenario::{self, Scenario};
 use ecs_sim::sim::{LogKind, Sim};
 use ecs_sim::time::{parse_duration_ms, SimTime};
+use ecs_sim::view::{ContainerInstanceStatus, Ec2State, TaskStatus};
 use serde_json::{json, Value};
 
 const USAGE: &str = "usage:
@@ -20,6 +24,11 @@ const USAGE: &str = "usage:
       SCENARIO is a scenario file or a built-in scenario id. DURATION is written like a step's 'at' (90s, 5m, 1h30m).
   ecs-sim scenarios
       Lists the built-in scenarios.
+  ecs-sim calls
+      Prints the call table, one JSON object a line: call, service, model (botocore's), operation, access, handler.
+  ecs-sim answers SCENARIO [--seed N]
+      Runs SCENARIO until its last step ran and prints one JSON object a step, in the order they ran: step (its
+      index in time order), at, call, input (as sent) and output, or error (code, message), or substitutionError.
   ecs-sim bench placement [--instances N] [--tasks N]
   ecs-sim bench placement-scaling
   ecs-sim bench scenarios
@@ -42,6 +51,16 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        "calls" => {
+            for row in CALLS {
+                let access = if row.access == Access::Read { "read" } else { "write" };
+                let line = json!({ "call": row.name, "service": format!("{:?}", row.service), "model": row.service.botocore_model(),
+                                   "operation": row.operation(), "access": access, "handler": format!("{:?}", row.handler) });
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        "answers" => answers(&args[1..]),
         "bench" => bench(&args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
@@ -192,11 +211,15 @@ fn run(args: &[String]) -> ExitCode {
     println!("time: {}", view.now);
     let mut by_status: std::collections::BTreeMap<&str, u32> = Default::default();
     for task in &view.tasks {
-        *by_status.entry(task.last_status.as_str()).or_default() += 1;
+        *by_status.entry(task.last_status.as_aws()).or_default() += 1;
+    }
+    // The view leaves out the tasks that stopped long ago; they count all the same.
+    if view.n_stopped_tasks_left_out > 0 {
+        *by_status.entry(TaskStatus::Stopped.as_aws()).or_default() += view.n_stopped_tasks_left_out as u32;
     }
     let statuses: Vec<String> = by_status.iter().map(|(k, v)| format!("{k} {v}")).collect();
     println!("tasks: {}", if statuses.is_empty() { "none".to_string() } else { statuses.join(", ") });
-    let active = view.instances.iter().filter(|i| i.status.as_deref() == Some("ACTIVE")).count();
+    let active = view.instances.iter().filter(|i| i.status == Some(ContainerInstanceStatus::Active)).count();
     println!("container instances: {} registered ({} ACTIVE)", view.instances.iter().filter(|i| i.status.is_some()).count(), active);
     for service in &view.services {
         println!(
@@ -205,8 +228,8 @@ fn run(args: &[String]) -> ExitCode {
             service.desired_count,
             service.running_count,
             service.pending_count,
-            service.status,
-            service.deployments.iter().map(|d| format!("{} {} {}", d.status, d.task_definition, d.rollout_state)).collect::<Vec<_>>().join("; ")
+            service.status.as_aws(),
+            service.deployments.iter().map(|d| format!("{} {} {}", d.status.as_aws(), d.task_definition, d.rollout_state.as_aws())).collect::<Vec<_>>().join("; ")
         );
     }
     let errors: Vec<_> = sim.log().iter().filter(|e| e.kind == LogKind::Error).collect();
@@ -215,6 +238,92 @@ fn run(args: &[String]) -> ExitCode {
     }
     println!("events: {}", sim.n_events_processed());
     println!("traceHash: {}", sim.trace_hash());
+    ExitCode::SUCCESS
+}
+
+/// `ecs-sim answers`: runs a scenario one event at a time until every step ran, and prints each step's answer
+/// as it was given: the step's `Call` log entry has the input as sent, an `Error` entry of the same call right
+/// after it is the refusal (`code: message`), and otherwise the output is the one saved under the step's
+/// name (each step without an `as` name gets one here; saving an output changes nothing in the run).
+fn answers(args: &[String]) -> ExitCode {
+    let mut scenario_ref = None;
+    let mut seed = None;
+    let mut idx = 0;
+    while idx < args.len() {
+        match args[idx].as_str() {
+            "--seed" => match args.get(idx + 1).and_then(|v| v.parse::<u64>().ok()) {
+                Some(v) => {
+                    seed = Some(v);
+                    idx += 1;
+                }
+                None => return usage_error("--seed needs a non-negative integer"),
+            },
+            other if other.starts_with("--") => return usage_error(&format!("unknown option {other}")),
+            other if scenario_ref.is_none() => scenario_ref = Some(other.to_string()),
+            other => return usage_error(&format!("unexpected argument {other}")),
+        }
+        idx += 1;
+    }
+    let Some(reference) = scenario_ref else { return usage_error("answers needs a SCENARIO") };
+    let mut scenario = match load_scenario(&reference) {
+        Ok(s) => s,
+        Err((code, message)) => {
+            eprintln!("{message}");
+            return ExitCode::from(code);
+        }
+    };
+    let taken: BTreeSet<String> = scenario.steps.iter().filter_map(|s| s.as_name.clone()).collect();
+    for (idx, step) in scenario.steps.iter_mut().enumerate() {
+        if step.as_name.is_none() {
+            let mut name = format!("answer of step {idx}");
+            while taken.contains(&name) {
+                name.push('\'');
+            }
+            step.as_name = Some(name);
+        }
+    }
+    // A scenario's steps are kept in time order (steps at the same time in file order), the order they run in.
+    let mut sim = Sim::new(&scenario, seed);
+    let mut n_seen = 0;
+    let mut next = 0;
+    while next < scenario.steps.len() {
+        if !sim.step() {
+            eprintln!("error: the run ended before step {next} ran");
+            return ExitCode::from(1);
+        }
+        let entries = &sim.log()[n_seen..];
+        n_seen = sim.log().len();
+        let step = &scenario.steps[next];
+        let at = ecs_sim::time::format_duration_ms(step.at_ms);
+        let not_substituted = format!("steps[{next}].input: ");
+        let line = if let Some(pos) = entries.iter().position(|e| e.kind == LogKind::Call) {
+            let entry = &entries[pos];
+            if entry.subject != step.call {
+                eprintln!("error: step {next} is {}, but the run made {}", step.call, entry.subject);
+                return ExitCode::from(1);
+            }
+            let input = entry.input.clone().unwrap_or(Value::Null);
+            let refusal = entries[pos + 1..].iter().find(|e| e.kind == LogKind::Error && e.subject == step.call);
+            let output = step.as_name.as_deref().and_then(|name| sim.step_output(name));
+            match (refusal, output) {
+                (Some(error), _) => {
+                    let (code, message) = error.message.split_once(": ").unwrap_or(("", error.message.as_str()));
+                    json!({ "step": next, "at": at, "call": step.call, "input": input, "error": { "code": code, "message": message } })
+                }
+                (None, Some(output)) => json!({ "step": next, "at": at, "call": step.call, "input": input, "output": output }),
+                (None, None) => {
+                    eprintln!("error: step {next} ({}) neither answered nor was refused", step.call);
+                    return ExitCode::from(1);
+                }
+            }
+        } else if let Some(error) = entries.iter().find(|e| e.kind == LogKind::Error && e.message.starts_with(&not_substituted)) {
+            json!({ "step": next, "at": at, "call": step.call, "input": step.input, "substitutionError": &error.message[not_substituted.len()..] })
+        } else {
+            continue;
+        };
+        println!("{line}");
+        next += 1;
+    }
     ExitCode::SUCCESS
 }
 
@@ -288,9 +397,9 @@ fn bench(args: &[String]) -> ExitCode {
             sim.advance_to(SimTime(24 * 3_600_000), u32::MAX);
             let seconds = started.elapsed().as_secs_f64();
             let view = sim.view();
-            let running = view.tasks.iter().filter(|t| t.last_status == "RUNNING").count();
+            let running = view.tasks.iter().filter(|t| t.last_status == TaskStatus::Running).count();
             let scaling = sim.log().iter().filter(|e| e.kind == LogKind::Scaling).count();
-            let instances_running = view.instances.iter().filter(|i| i.ec2_state == "running").count();
+            let instances_running = view.instances.iter().filter(|i| i.ec2_state == Ec2State::Running).count();
             let requests: u64 = view.load_balancers.iter().flat_map(|lb| lb.metrics.iter()).map(|m| m.request_count).sum();
             // The final view and the whole log, hashed: a speed-up must leave both as they were.
             let mut state = ecs_sim::trace::TraceHasher::default();

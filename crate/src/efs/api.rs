@@ -6,12 +6,13 @@
 use serde_json::{json, Map, Value};
 
 use super::ids::{resource_id, uuid_like};
-use super::*;
-use crate::api::ApiError;
+use super::model::*;
+use crate::api::texts::{self, Ending};
+use crate::api::{ApiError, ApiResult, Request};
+use crate::table::{Table, TableSet};
 
-pub(crate) fn bad_request(message: impl Into<String>) -> ApiError {
-    ApiError::new("BadRequest", message)
-}
+/// The largest POSIX user or group id (`Uid`, `Gid`, `OwnerUid`, ...): the model's 0 to 4294967295.
+const MAX_POSIX_ID: u64 = u32::MAX as u64;
 
 /// Text observed in third-party logs: `File system 'fs-12345678' does not exist.`
 pub(crate) fn file_system_not_found(id: &str) -> ApiError {
@@ -34,45 +35,6 @@ fn incorrect_state(id: &str, state: LifeCycle) -> ApiError {
         "IncorrectFileSystemLifeCycleState",
         format!("File system '{id}' is in '{}' state; the operation needs it to be 'available'.", state.as_aws()),
     )
-}
-
-/// `"1 validation error detected: ..."`: the AWS service-side validation wording, [UNVERIFIED] for EFS.
-fn enum_error(value: &str, member: &str, allowed: &[&str]) -> ApiError {
-    bad_request(format!(
-        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-        allowed.join(", ")
-    ))
-}
-
-fn opt_str<'a>(input: &'a Value, name: &str) -> Result<Option<&'a str>, ApiError> {
-    match input.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(bad_request(format!("{name} must be a string."))),
-    }
-}
-
-fn req_str<'a>(input: &'a Value, name: &str) -> Result<&'a str, ApiError> {
-    match opt_str(input, name)? {
-        Some(s) if !s.is_empty() => Ok(s),
-        _ => Err(bad_request(format!("{name} is required."))),
-    }
-}
-
-fn opt_bool(input: &Value, name: &str) -> Result<Option<bool>, ApiError> {
-    match input.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(_) => Err(bad_request(format!("{name} must be true or false."))),
-    }
-}
-
-fn id_u32_range(value: Option<&Value>, member: &str) -> Result<u64, ApiError> {
-    match value.and_then(Value::as_u64) {
-        Some(v) if v <= 4_294_967_295 => Ok(v),
-        Some(_) => Err(bad_request(format!("{member} must be between 0 and 4294967295."))),
-        None => Err(bad_request(format!("{member} is required and must be a non-negative integer."))),
-    }
 }
 
 /// Strips an EFS ARN to its id (`arn:aws:elasticfilesystem:...:file-system/fs-1` → `fs-1`).
@@ -108,30 +70,30 @@ fn milli_of(number: &serde_json::Number) -> Option<u64> {
 }
 
 /// `Tags` as `[{Key, Value}]`, checked against the `TagKey`/`TagValue` shapes.
-fn parse_tags(input: &Value) -> Result<Vec<(String, String)>, ApiError> {
-    let items = match input.get("Tags") {
-        None | Some(Value::Null) => return Ok(Vec::new()),
-        Some(Value::Array(items)) => items,
-        Some(_) => return Err(bad_request("Tags must be a list of {Key, Value} objects.")),
+fn parse_tags(request: &Request) -> Result<Vec<(String, String)>, ApiError> {
+    if request.get("Tags").is_none() {
+        return Ok(Vec::new());
+    }
+    let Some(items) = request.items("Tags") else {
+        return Err(request.invalid("Tags must be a list of {Key, Value} objects."));
     };
     let mut tags: Vec<(String, String)> = Vec::new();
-    for item in items {
-        let key = item.get("Key").and_then(Value::as_str).unwrap_or("");
-        let value = item.get("Value").and_then(Value::as_str);
-        let Some(value) = value else {
-            return Err(bad_request("Each tag needs a Key and a Value."));
+    for item in &items {
+        let key = item.str("Key").unwrap_or("");
+        let Some(value) = item.str("Value") else {
+            return Err(request.invalid("Each tag needs a Key and a Value."));
         };
         if key.is_empty() || key.chars().count() > 128 {
-            return Err(bad_request("Tag keys must be 1 to 128 characters."));
+            return Err(request.invalid("Tag keys must be 1 to 128 characters."));
         }
         if key.len() >= 4 && key[..4].eq_ignore_ascii_case("aws:") {
-            return Err(bad_request("Tag keys can't start with 'aws:'."));
+            return Err(request.invalid("Tag keys can't start with 'aws:'."));
         }
         if value.chars().count() > 256 {
-            return Err(bad_request("Tag values can be at most 256 characters."));
+            return Err(request.invalid("Tag values can be at most 256 characters."));
         }
         if tags.iter().any(|(k, _)| k == key) {
-            return Err(bad_request(format!("Duplicate tag key '{key}'.")));
+            return Err(request.invalid(format!("Duplicate tag key '{key}'.")));
         }
         tags.push((key.to_string(), value.to_string()));
     }
@@ -170,51 +132,52 @@ impl EfsState {
 
     // ---- file systems ----
 
-    pub(crate) fn create_file_system(&mut self, input: &Value, ctx: &EfsContext) -> ApiResult {
-        let token = match opt_str(input, "CreationToken")? {
+    pub(crate) fn create_file_system(&mut self, request: &Request, ctx: &EfsContext) -> ApiResult {
+        let token = match request.typed_str("CreationToken")? {
             Some(t) if t.is_empty() || t.chars().count() > 64 => {
-                return Err(bad_request("CreationToken must be 1 to 64 characters."));
+                return Err(request.invalid("CreationToken must be 1 to 64 characters."));
             }
             Some(t) => t.to_string(),
             // The SDKs fill an idempotency token when the caller leaves it out.
             None => uuid_like("creation-token", self.counter + 1),
         };
-        let performance_mode = opt_str(input, "PerformanceMode")?.unwrap_or("generalPurpose").to_string();
+        // The enum texts are AWS's service-side wording, [UNVERIFIED] for EFS.
+        let performance_mode = request.typed_str("PerformanceMode")?.unwrap_or("generalPurpose").to_string();
         if !["generalPurpose", "maxIO"].contains(&performance_mode.as_str()) {
-            return Err(enum_error(&performance_mode, "performanceMode", &["generalPurpose", "maxIO"]));
+            return Err(request.invalid(texts::not_in_enum(&performance_mode, "performanceMode", &["generalPurpose", "maxIO"])));
         }
-        let throughput_mode = opt_str(input, "ThroughputMode")?.unwrap_or("bursting").to_string();
+        let throughput_mode = request.typed_str("ThroughputMode")?.unwrap_or("bursting").to_string();
         if !["bursting", "provisioned", "elastic"].contains(&throughput_mode.as_str()) {
-            return Err(enum_error(&throughput_mode, "throughputMode", &["bursting", "provisioned", "elastic"]));
+            return Err(request.invalid(texts::not_in_enum(&throughput_mode, "throughputMode", &["bursting", "provisioned", "elastic"])));
         }
-        let provisioned = match input.get("ProvisionedThroughputInMibps") {
-            None | Some(Value::Null) => None,
+        let provisioned = match request.get("ProvisionedThroughputInMibps") {
+            None => None,
             Some(Value::Number(n)) => Some(n.clone()),
-            Some(_) => return Err(bad_request("ProvisionedThroughputInMibps must be a number.")),
+            Some(_) => return Err(request.invalid("ProvisionedThroughputInMibps must be a number.")),
         };
         // BOTO CreateFileSystemRequest: provisioned mode needs ProvisionedThroughputInMibps; valid values
         // 1-3414 MiBps (upper limit depends on the Region). Messages [UNVERIFIED].
         match (&provisioned, throughput_mode.as_str()) {
             (None, "provisioned") => {
-                return Err(bad_request("ProvisionedThroughputInMibps is required when ThroughputMode is 'provisioned'."));
+                return Err(request.invalid("ProvisionedThroughputInMibps is required when ThroughputMode is 'provisioned'."));
             }
             (Some(_), mode) if mode != "provisioned" => {
-                return Err(bad_request("ProvisionedThroughputInMibps can be set only when ThroughputMode is 'provisioned'."));
+                return Err(request.invalid("ProvisionedThroughputInMibps can be set only when ThroughputMode is 'provisioned'."));
             }
             (Some(n), _) => match milli_of(n) {
                 Some(m) if (1_000..=3_414_000).contains(&m) => {}
-                _ => return Err(bad_request("ProvisionedThroughputInMibps must be between 1 and 3414 MiBps.")),
+                _ => return Err(request.invalid("ProvisionedThroughputInMibps must be between 1 and 3414 MiBps.")),
             },
             _ => {}
         }
         // BOTO CreateFileSystem: "Max I/O mode is not supported for One Zone file systems or file systems
         // that use Elastic throughput." Message [UNVERIFIED].
-        let availability_zone = opt_str(input, "AvailabilityZoneName")?.map(str::to_string);
+        let availability_zone = request.typed_str("AvailabilityZoneName")?.map(str::to_string);
         if performance_mode == "maxIO" && throughput_mode == "elastic" {
-            return Err(bad_request("Performance mode maxIO is not supported for file systems that use Elastic throughput."));
+            return Err(request.invalid("Performance mode maxIO is not supported for file systems that use Elastic throughput."));
         }
         if performance_mode == "maxIO" && availability_zone.is_some() {
-            return Err(bad_request("Performance mode maxIO is not supported for One Zone file systems."));
+            return Err(request.invalid("Performance mode maxIO is not supported for One Zone file systems."));
         }
         if let Some(az) = &availability_zone {
             if !ctx.subnets.iter().any(|(_, a)| a == az) {
@@ -224,13 +187,13 @@ impl EfsState {
                 ));
             }
         }
-        let encrypted = opt_bool(input, "Encrypted")?.unwrap_or(false);
-        let kms = opt_str(input, "KmsKeyId")?.map(str::to_string);
+        let encrypted = request.typed_bool("Encrypted")?.unwrap_or(false);
+        let kms = request.typed_str("KmsKeyId")?.map(str::to_string);
         // BOTO: "If you use KmsKeyId, you must set the Encrypted parameter to true." Message [UNVERIFIED].
         if kms.is_some() && !encrypted {
-            return Err(bad_request("Encrypted must be true when KmsKeyId is specified."));
+            return Err(request.invalid("Encrypted must be true when KmsKeyId is specified."));
         }
-        let tags = parse_tags(input)?;
+        let tags = parse_tags(request)?;
         if let Some(existing) = self.file_systems.values().find(|f| f.creation_token == token) {
             // Observed text: File system 'fs-xxxx' already exists with creation token 'CSI'
             return Err(ApiError::new(
@@ -307,15 +270,15 @@ impl EfsState {
         Value::Object(out)
     }
 
-    pub(crate) fn describe_file_systems(&mut self, input: &Value, ctx: &EfsContext) -> ApiResult {
-        let id = opt_str(input, "FileSystemId")?.map(id_of);
-        let token = opt_str(input, "CreationToken")?;
-        let marker = opt_str(input, "Marker")?;
-        let max_items = match input.get("MaxItems") {
-            None | Some(Value::Null) => 100,
+    pub(crate) fn describe_file_systems(&mut self, request: &Request, ctx: &EfsContext) -> ApiResult {
+        let id = request.typed_str("FileSystemId")?.map(id_of);
+        let token = request.typed_str("CreationToken")?;
+        let marker = request.typed_str("Marker")?;
+        let max_items = match request.get("MaxItems") {
+            None => 100,
             Some(v) => match v.as_u64() {
                 Some(m) if m >= 1 => m.min(100) as usize,
-                _ => return Err(bad_request("MaxItems must be a positive integer.")),
+                _ => return Err(request.invalid("MaxItems must be a positive integer.")),
             },
         };
         if let Some(id) = id {
@@ -341,8 +304,8 @@ impl EfsState {
         Ok(out)
     }
 
-    pub(crate) fn delete_file_system(&mut self, input: &Value) -> ApiResult {
-        let id = id_of(req_str(input, "FileSystemId")?).to_string();
+    pub(crate) fn delete_file_system(&mut self, request: &Request) -> ApiResult {
+        let id = id_of(request.required_text("FileSystemId", Ending::Sentence)?).to_string();
         if !self.file_systems.contains_key(&id) {
             return Err(file_system_not_found(&id));
         }
@@ -361,23 +324,23 @@ impl EfsState {
 
     // ---- mount targets ----
 
-    pub(crate) fn create_mount_target(&mut self, input: &Value, ctx: &EfsContext) -> ApiResult {
-        let fs_id = id_of(req_str(input, "FileSystemId")?).to_string();
-        let subnet_id = req_str(input, "SubnetId")?.to_string();
-        let ip_address = opt_str(input, "IpAddress")?.map(str::to_string);
-        let security_groups: Vec<String> = match input.get("SecurityGroups") {
-            None | Some(Value::Null) => Vec::new(),
+    pub(crate) fn create_mount_target(&mut self, request: &Request, ctx: &EfsContext) -> ApiResult {
+        let fs_id = id_of(request.required_text("FileSystemId", Ending::Sentence)?).to_string();
+        let subnet_id = request.required_text("SubnetId", Ending::Sentence)?.to_string();
+        let ip_address = request.typed_str("IpAddress")?.map(str::to_string);
+        let security_groups: Vec<String> = match request.get("SecurityGroups") {
+            None => Vec::new(),
             Some(Value::Array(items)) => {
                 let mut groups = Vec::new();
                 for item in items {
                     match item.as_str() {
                         Some(s) => groups.push(s.to_string()),
-                        None => return Err(bad_request("SecurityGroups must be a list of security group IDs.")),
+                        None => return Err(request.invalid("SecurityGroups must be a list of security group IDs.")),
                     }
                 }
                 groups
             }
-            Some(_) => return Err(bad_request("SecurityGroups must be a list of security group IDs.")),
+            Some(_) => return Err(request.invalid("SecurityGroups must be a list of security group IDs.")),
         };
         let Some(fs) = self.file_systems.get(&fs_id) else {
             return Err(file_system_not_found(&fs_id));
@@ -415,7 +378,7 @@ impl EfsState {
         }
         if let Some(ip) = &ip_address {
             if !valid_ipv4(ip) {
-                return Err(bad_request(format!("IpAddress '{ip}' is not a valid IPv4 address.")));
+                return Err(request.invalid(format!("IpAddress '{ip}' is not a valid IPv4 address.")));
             }
             if self.mount_targets.values().any(|m| m.ip_address.as_deref() == Some(ip.as_str())) {
                 return Err(ApiError::new("IpAddressInUse", format!("IP address '{ip}' is already in use in the subnet.")));
@@ -445,14 +408,14 @@ impl EfsState {
         Ok(out)
     }
 
-    pub(crate) fn describe_mount_targets(&mut self, input: &Value) -> ApiResult {
-        let fs_id = opt_str(input, "FileSystemId")?.map(id_of);
-        let mt_id = opt_str(input, "MountTargetId")?;
-        let ap_id = opt_str(input, "AccessPointId")?.map(id_of);
+    pub(crate) fn describe_mount_targets(&mut self, request: &Request) -> ApiResult {
+        let fs_id = request.typed_str("FileSystemId")?.map(id_of);
+        let mt_id = request.typed_str("MountTargetId")?;
+        let ap_id = request.typed_str("AccessPointId")?.map(id_of);
         let targets: Vec<Value> = match (fs_id, mt_id, ap_id) {
             (None, None, None) => {
                 // [UNVERIFIED] text.
-                return Err(bad_request("One of FileSystemId, MountTargetId or AccessPointId must be specified."));
+                return Err(request.invalid("One of FileSystemId, MountTargetId or AccessPointId must be specified."));
             }
             (_, Some(mt), _) => match self.mount_targets.get(mt) {
                 Some(m) if fs_id.is_none_or(|f| f == m.file_system_id) => vec![mount_target_json(m)],
@@ -474,8 +437,8 @@ impl EfsState {
         Ok(json!({ "MountTargets": targets }))
     }
 
-    pub(crate) fn delete_mount_target(&mut self, input: &Value) -> ApiResult {
-        let id = req_str(input, "MountTargetId")?;
+    pub(crate) fn delete_mount_target(&mut self, request: &Request) -> ApiResult {
+        let id = request.required_text("MountTargetId", Ending::Sentence)?;
         if self.mount_targets.remove(id).is_none() {
             return Err(mount_target_not_found(id));
         }
@@ -484,60 +447,56 @@ impl EfsState {
 
     // ---- access points ----
 
-    pub(crate) fn create_access_point(&mut self, input: &Value, ctx: &EfsContext) -> ApiResult {
-        let fs_id = id_of(req_str(input, "FileSystemId")?).to_string();
-        let client_token = match opt_str(input, "ClientToken")? {
-            Some(t) if t.is_empty() || t.chars().count() > 64 => return Err(bad_request("ClientToken must be 1 to 64 characters.")),
+    pub(crate) fn create_access_point(&mut self, request: &Request, ctx: &EfsContext) -> ApiResult {
+        let fs_id = id_of(request.required_text("FileSystemId", Ending::Sentence)?).to_string();
+        let client_token = match request.typed_str("ClientToken")? {
+            Some(t) if t.is_empty() || t.chars().count() > 64 => return Err(request.invalid("ClientToken must be 1 to 64 characters.")),
             Some(t) => t.to_string(),
             None => uuid_like("client-token", self.counter + 1),
         };
-        let posix_user = match input.get("PosixUser") {
-            None | Some(Value::Null) => None,
-            Some(p @ Value::Object(_)) => {
-                let uid = id_u32_range(p.get("Uid"), "PosixUser.Uid")?;
-                let gid = id_u32_range(p.get("Gid"), "PosixUser.Gid")?;
-                let secondary_gids = match p.get("SecondaryGids") {
-                    None | Some(Value::Null) => Vec::new(),
-                    Some(Value::Array(items)) if items.len() <= 16 => {
-                        let mut gids = Vec::new();
-                        for item in items {
-                            gids.push(id_u32_range(Some(item), "PosixUser.SecondaryGids")?);
-                        }
-                        gids
+        let posix_user = match request.object("PosixUser") {
+            None if request.get("PosixUser").is_none() => None,
+            None => return Err(request.invalid("PosixUser must be an object with Uid and Gid.")),
+            Some(p) => {
+                let uid = p.member("Uid").u64_at_most("PosixUser.Uid", MAX_POSIX_ID)?;
+                let gid = p.member("Gid").u64_at_most("PosixUser.Gid", MAX_POSIX_ID)?;
+                let secondary_gids = match p.items("SecondaryGids") {
+                    None if p.get("SecondaryGids").is_none() => Vec::new(),
+                    Some(items) if items.len() <= 16 => {
+                        items.iter().map(|gid| gid.u64_at_most("PosixUser.SecondaryGids", MAX_POSIX_ID)).collect::<Result<Vec<u64>, ApiError>>()?
                     }
-                    Some(_) => return Err(bad_request("PosixUser.SecondaryGids must be a list of at most 16 group IDs.")),
+                    _ => return Err(p.invalid("PosixUser.SecondaryGids must be a list of at most 16 group IDs.")),
                 };
                 Some(PosixUser { uid, gid, secondary_gids })
             }
-            Some(_) => return Err(bad_request("PosixUser must be an object with Uid and Gid.")),
         };
-        let (root_path, creation_info) = match input.get("RootDirectory") {
-            None | Some(Value::Null) => ("/".to_string(), None),
-            Some(r @ Value::Object(_)) => {
-                let path = opt_str(r, "Path")?.unwrap_or("/").to_string();
+        let (root_path, creation_info) = match request.object("RootDirectory") {
+            None if request.get("RootDirectory").is_none() => ("/".to_string(), None),
+            None => return Err(request.invalid("RootDirectory must be an object with Path.")),
+            Some(r) => {
+                let path = r.typed_str("Path")?.unwrap_or("/").to_string();
                 if !valid_ap_path(&path) {
-                    return Err(bad_request(format!(
+                    return Err(r.invalid(format!(
                         "RootDirectory.Path '{path}' is not valid: use '/' or an absolute path of up to four directories and 100 characters."
                     )));
                 }
-                let info = match r.get("CreationInfo") {
-                    None | Some(Value::Null) => None,
-                    Some(c @ Value::Object(_)) => {
-                        let owner_uid = id_u32_range(c.get("OwnerUid"), "CreationInfo.OwnerUid")?;
-                        let owner_gid = id_u32_range(c.get("OwnerGid"), "CreationInfo.OwnerGid")?;
-                        let permissions = c.get("Permissions").and_then(Value::as_str).unwrap_or("");
+                let info = match r.object("CreationInfo") {
+                    None if r.get("CreationInfo").is_none() => None,
+                    None => return Err(r.invalid("RootDirectory.CreationInfo must be an object.")),
+                    Some(c) => {
+                        let owner_uid = c.member("OwnerUid").u64_at_most("CreationInfo.OwnerUid", MAX_POSIX_ID)?;
+                        let owner_gid = c.member("OwnerGid").u64_at_most("CreationInfo.OwnerGid", MAX_POSIX_ID)?;
+                        let permissions = c.str("Permissions").unwrap_or("");
                         if !(3..=4).contains(&permissions.len()) || !permissions.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-                            return Err(bad_request("CreationInfo.Permissions must be 3 or 4 octal digits, such as 755."));
+                            return Err(c.invalid("CreationInfo.Permissions must be 3 or 4 octal digits, such as 755."));
                         }
                         Some(CreationInfo { owner_uid, owner_gid, permissions: permissions.to_string() })
                     }
-                    Some(_) => return Err(bad_request("RootDirectory.CreationInfo must be an object.")),
                 };
                 (path, info)
             }
-            Some(_) => return Err(bad_request("RootDirectory must be an object with Path.")),
         };
-        let tags = parse_tags(input)?;
+        let tags = parse_tags(request)?;
         let Some(fs) = self.file_systems.get(&fs_id) else {
             return Err(file_system_not_found(&fs_id));
         };
@@ -580,13 +539,13 @@ impl EfsState {
         Ok(out)
     }
 
-    pub(crate) fn describe_access_points(&mut self, input: &Value) -> ApiResult {
-        let ap_id = opt_str(input, "AccessPointId")?.map(id_of);
-        let fs_id = opt_str(input, "FileSystemId")?.map(id_of);
+    pub(crate) fn describe_access_points(&mut self, request: &Request) -> ApiResult {
+        let ap_id = request.typed_str("AccessPointId")?.map(id_of);
+        let fs_id = request.typed_str("FileSystemId")?.map(id_of);
         let points: Vec<Value> = match (ap_id, fs_id) {
             (Some(_), Some(_)) => {
                 // BOTO: AccessPointId and FileSystemId are mutually exclusive. Message [UNVERIFIED].
-                return Err(bad_request("AccessPointId and FileSystemId are mutually exclusive; specify only one."));
+                return Err(request.invalid("AccessPointId and FileSystemId are mutually exclusive; specify only one."));
             }
             (Some(ap), None) => match self.access_points.get(ap) {
                 Some(a) => vec![access_point_json(a)],
@@ -603,8 +562,8 @@ impl EfsState {
         Ok(json!({ "AccessPoints": points }))
     }
 
-    pub(crate) fn delete_access_point(&mut self, input: &Value) -> ApiResult {
-        let id = id_of(req_str(input, "AccessPointId")?).to_string();
+    pub(crate) fn delete_access_point(&mut self, request: &Request) -> ApiResult {
+        let id = id_of(request.required_text("AccessPointId", Ending::Sentence)?).to_string();
         if self.access_points.remove(&id).is_none() {
             return Err(access_point_not_found(&id));
         }

@@ -5,22 +5,8 @@
 //! `rootDirectory`): a task sees `/x` of its mount as `<root>/x` of the file system and cannot climb
 //! above its root (`..` at the root stays at the root, as in a chroot).
 
-use super::*;
-
-/// One file in a simulated tree.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FileEntry {
-    pub bytes: u64,
-    pub content: String,
-    pub written_by_task: String,
-    pub written_at_ms: u64,
-}
-
-impl FileEntry {
-    pub fn new(content: &str, task_id: &str, now_ms: u64) -> FileEntry {
-        FileEntry { bytes: content.len() as u64, content: content.to_string(), written_by_task: task_id.to_string(), written_at_ms: now_ms }
-    }
-}
+use super::model::{EfsState, FileEntry, FileSystem};
+use crate::table::Table;
 
 /// One name in a directory listing.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

@@ -7,11 +7,7 @@
 use crate::ids::{mix, salt};
 
 /// `prefix-` followed by 17 hex digits derived from `counter`.
-pub(crate) fn resource_id(prefix: &str, counter: u64) -> String {
-    let high = mix(counter ^ salt(prefix));
-    let low = mix(high) & 0xF;
-    format!("{prefix}-{high:016x}{low:x}")
-}
+pub(crate) use crate::ids::long_id as resource_id;
 
 /// A UUID-shaped token (8-4-4-4-12 hex), used where an SDK would fill an idempotency token.
 pub(crate) fn uuid_like(kind: &str, counter: u64) -> String {

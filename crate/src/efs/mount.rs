@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::api::DEFAULT_GROUP;
 use super::data::scoped_path;
-use super::*;
+use super::model::*;
 use crate::api::ApiError;
 use crate::taskdef::TaskDefinitionSpec;
 

@@ -121,7 +121,7 @@ fn handle_ignores_other_services_and_checks_the_input() {
     assert!(state.handle("efs:PutLifecycleConfiguration", &json!({}), &ctx()).is_none());
     let e = state.handle("efs:CreateFileSystem", &json!([1]), &ctx()).unwrap().unwrap_err();
     assert_eq!(e.code, "BadRequest");
-    for name in EFS_CALLS {
+    for name in crate::api::calls::calls_of(crate::api::calls::Handler::Efs) {
         // Never panics on junk input.
         let _ = state.handle(name, &json!({ "FileSystemId": 7, "Tags": "x", "SecurityGroups": [1], "RootDirectory": 3 }), &ctx());
     }

@@ -12,7 +12,8 @@
 use serde_json::Value;
 
 use super::data::scoped_path;
-use super::*;
+use super::model::*;
+use crate::table::Table;
 use crate::taskdef::TaskDefinitionSpec;
 
 /// The name under which a Fargate task's own ephemeral storage is kept.
@@ -40,17 +41,6 @@ impl LocalVolumeKind {
     /// Whether the data outlives the task (kept on the instance).
     pub fn outlives_task(&self) -> bool {
         matches!(self, LocalVolumeKind::HostPath(_) | LocalVolumeKind::Docker { shared: true, .. })
-    }
-
-    /// A one-line description of the lifetime, for the UI.
-    pub fn lifetime(&self) -> &'static str {
-        match self {
-            LocalVolumeKind::TaskScoped => "task: removed when the task stops",
-            LocalVolumeKind::Ephemeral => "task: Fargate ephemeral storage is discarded when the task stops",
-            LocalVolumeKind::HostPath(_) => "instance: stays on the container instance until it is terminated",
-            LocalVolumeKind::Docker { shared: false, .. } => "task: a task-scoped Docker volume is destroyed when the task stops",
-            LocalVolumeKind::Docker { shared: true, .. } => "instance: a shared Docker volume stays on the instance until it is terminated",
-        }
     }
 }
 

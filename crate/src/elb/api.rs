@@ -8,13 +8,11 @@
 use serde_json::{json, Value};
 
 use super::ids::{dec10, hex16};
-use super::rules::{parse_actions, parse_conditions, validation};
-use super::*;
-use crate::api::{str_field as s, string_list as list, ApiError};
+use super::model::*;
+use super::rules::{parse_actions, parse_conditions, parse_ipv4, Action, Condition};
+use crate::api::{texts, ApiError, ApiResult, Request};
+use crate::table::Table;
 
-fn u(v: &Value, k: &str) -> Option<u64> {
-    v.get(k).and_then(|x| x.as_u64().or_else(|| x.as_str().and_then(|s| s.parse().ok())))
-}
 fn lb_not_found(arn: &str) -> ApiError {
     ApiError::new("LoadBalancerNotFound", format!("Load balancers '[{arn}]' not found"))
 }
@@ -28,46 +26,40 @@ fn listener_not_found(_arn: &str) -> ApiError {
 fn rule_not_found() -> ApiError {
     ApiError::new("RuleNotFound", "One or more rules not found") // [UNVERIFIED] text
 }
-fn enum_err(value: &str, member: &str, allowed: &[&str]) -> ApiError {
-    validation(format!(
-        "1 validation error detected: Value '{value}' at '{member}' failed to satisfy constraint: Member must satisfy enum value set: [{}]",
-        allowed.join(", ")
-    ))
-}
 fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.len() <= 32 && !name.starts_with('-') && !name.ends_with('-') && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
 }
 
-pub(crate) fn dispatch(st: &mut ElbState, call: &str, input: &Value, ctx: &ElbContext) -> ApiResult {
+pub(crate) fn dispatch(st: &mut ElbState, call: &str, request: &Request, ctx: &ElbContext) -> ApiResult {
     let op = call.trim_start_matches("elasticloadbalancing:");
     match op {
-        "CreateLoadBalancer" if input.get("LoadBalancerName").is_some() => create_classic(st, input, ctx),
-        "CreateLoadBalancer" => create_lb(st, input, ctx),
-        "DescribeLoadBalancers" if input.get("LoadBalancerNames").is_some() => describe_classic(st, input),
-        "DescribeLoadBalancers" => describe_lbs(st, input),
-        "DeleteLoadBalancer" => delete_lb(st, input),
-        "CreateTargetGroup" => create_tg(st, input, ctx),
-        "DescribeTargetGroups" => describe_tgs(st, input),
-        "ModifyTargetGroup" => modify_tg(st, input),
-        "DeleteTargetGroup" => delete_tg(st, input),
-        "ModifyTargetGroupAttributes" => modify_attrs(st, input),
+        "CreateLoadBalancer" if request.contains("LoadBalancerName") => create_classic(st, request, ctx),
+        "CreateLoadBalancer" => create_lb(st, request, ctx),
+        "DescribeLoadBalancers" if request.contains("LoadBalancerNames") => describe_classic(st, request),
+        "DescribeLoadBalancers" => describe_lbs(st, request),
+        "DeleteLoadBalancer" => delete_lb(st, request),
+        "CreateTargetGroup" => create_tg(st, request, ctx),
+        "DescribeTargetGroups" => describe_tgs(st, request),
+        "ModifyTargetGroup" => modify_tg(st, request),
+        "DeleteTargetGroup" => delete_tg(st, request),
+        "ModifyTargetGroupAttributes" => modify_attrs(st, request),
         "DescribeTargetGroupAttributes" => {
-            let arn = s(input, "TargetGroupArn").unwrap_or("");
+            let arn = request.str("TargetGroupArn").unwrap_or("");
             let tg = st.target_groups.get(arn).ok_or_else(|| tg_not_found(arn))?;
             Ok(json!({"Attributes": attrs_json(tg)}))
         }
-        "CreateListener" => create_listener(st, input, ctx),
-        "DescribeListeners" => describe_listeners(st, input),
+        "CreateListener" => create_listener(st, request, ctx),
+        "DescribeListeners" => describe_listeners(st, request),
         "DeleteListener" => {
-            let arn = s(input, "ListenerArn").unwrap_or("");
+            let arn = request.str("ListenerArn").unwrap_or("");
             st.listeners.remove(arn).ok_or_else(|| listener_not_found(arn))?;
             st.rules.retain(|_, r| r.listener_arn != arn);
             Ok(json!({}))
         }
-        "CreateRule" => create_rule(st, input, ctx),
-        "DescribeRules" => describe_rules(st, input),
+        "CreateRule" => create_rule(st, request, ctx),
+        "DescribeRules" => describe_rules(st, request),
         "DeleteRule" => {
-            let arn = s(input, "RuleArn").unwrap_or("");
+            let arn = request.str("RuleArn").unwrap_or("");
             if arn.ends_with("/default") || st.listeners.values().any(|l| format!("{}/default", l.arn.replace(":listener/", ":listener-rule/")) == arn) {
                 // Patterned on ModifyRule's "Default rule '<arn>' cannot be modified" (FeLvi-zzz/tentez#32); [UNVERIFIED] for DeleteRule.
                 return Err(ApiError::new("OperationNotPermitted", format!("Default rule '{arn}' cannot be deleted")));
@@ -75,12 +67,12 @@ pub(crate) fn dispatch(st: &mut ElbState, call: &str, input: &Value, ctx: &ElbCo
             st.rules.remove(arn).ok_or_else(rule_not_found)?;
             Ok(json!({}))
         }
-        "SetRulePriorities" => set_priorities(st, input),
-        "RegisterTargets" => register_targets(st, input, ctx),
-        "DeregisterTargets" => deregister_targets(st, input, ctx),
-        "DescribeTargetHealth" => describe_health(st, input),
-        "RegisterInstancesWithLoadBalancer" | "DeregisterInstancesFromLoadBalancer" | "DescribeInstanceHealth" => classic_instances(st, op, input, ctx),
-        _ => Err(validation(format!("Unsupported operation {op}"))),
+        "SetRulePriorities" => set_priorities(st, request),
+        "RegisterTargets" => register_targets(st, request, ctx),
+        "DeregisterTargets" => deregister_targets(st, request, ctx),
+        "DescribeTargetHealth" => describe_health(st, request),
+        "RegisterInstancesWithLoadBalancer" | "DeregisterInstancesFromLoadBalancer" | "DescribeInstanceHealth" => classic_instances(st, op, request, ctx),
+        _ => Err(request.invalid(format!("Unsupported operation {op}"))),
     }
 }
 
@@ -97,10 +89,10 @@ fn lb_json(lb: &LoadBalancer, state: &str) -> Value {
     v
 }
 
-fn resolve_subnets(input: &Value, ctx: &ElbContext) -> Result<Vec<(String, String)>, ApiError> {
-    let mut ids = list(input, "Subnets");
-    if let Some(m) = input.get("SubnetMappings").and_then(Value::as_array) {
-        ids.extend(m.iter().filter_map(|x| s(x, "SubnetId").map(str::to_string)));
+fn resolve_subnets(request: &Request, ctx: &ElbContext) -> Result<Vec<(String, String)>, ApiError> {
+    let mut ids = request.strings("Subnets");
+    if let Some(mappings) = request.items("SubnetMappings") {
+        ids.extend(mappings.iter().filter_map(|x| x.str("SubnetId").map(str::to_string)));
     }
     let mut out: Vec<(String, String)> = Vec::new();
     for id in ids {
@@ -117,26 +109,26 @@ fn resolve_subnets(input: &Value, ctx: &ElbContext) -> Result<Vec<(String, Strin
     Ok(out)
 }
 
-fn create_lb(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
-    let name = s(input, "Name").unwrap_or("");
+fn create_lb(st: &mut ElbState, request: &Request, ctx: &ElbContext) -> ApiResult {
+    let name = request.str("Name").unwrap_or("");
     if !valid_name(name) || name.starts_with("internal-") {
-        return Err(validation(format!("The load balancer name '{name}' is not valid"))); // [UNVERIFIED]
+        return Err(request.invalid(format!("The load balancer name '{name}' is not valid"))); // [UNVERIFIED]
     }
-    let ty = match s(input, "Type").unwrap_or("application") {
+    let ty = match request.str("Type").unwrap_or("application") {
         "application" => LbType::Application,
         "network" => LbType::Network,
-        other => return Err(enum_err(other, "type", &["application", "network", "gateway"])),
+        other => return Err(request.invalid(texts::not_in_enum(other, "type", &["application", "network", "gateway"]))),
     };
-    let scheme = s(input, "Scheme").unwrap_or("internet-facing").to_string();
+    let scheme = request.str("Scheme").unwrap_or("internet-facing").to_string();
     if scheme != "internet-facing" && scheme != "internal" {
-        return Err(enum_err(&scheme, "scheme", &["internet-facing", "internal"]));
+        return Err(request.invalid(texts::not_in_enum(&scheme, "scheme", &["internet-facing", "internal"])));
     }
-    let subnets = resolve_subnets(input, ctx)?;
+    let subnets = resolve_subnets(request, ctx)?;
     if ty == LbType::Application && subnets.len() < 2 {
-        return Err(validation("At least two subnets in two different Availability Zones must be specified"));
+        return Err(request.invalid("At least two subnets in two different Availability Zones must be specified"));
     }
     if subnets.is_empty() {
-        return Err(validation("At least one subnet must be specified")); // [UNVERIFIED]
+        return Err(request.invalid("At least one subnet must be specified")); // [UNVERIFIED]
     }
     if let Some(existing) = st.load_balancers.values().find(|l| l.name == name) {
         if existing.lb_type == ty && existing.scheme == scheme {
@@ -161,8 +153,8 @@ fn create_lb(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
         dns_name: dns,
         vpc_id: ctx.vpc_id.clone(),
         subnets,
-        security_groups: list(input, "SecurityGroups"),
-        ip_address_type: s(input, "IpAddressType").unwrap_or("ipv4").to_string(),
+        security_groups: request.strings("SecurityGroups"),
+        ip_address_type: request.str("IpAddressType").unwrap_or("ipv4").to_string(),
         created_iso: ctx.now_iso.clone(),
         created_ms: ctx.now_ms,
         cross_zone: ty == LbType::Application,
@@ -174,34 +166,34 @@ fn create_lb(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
     Ok(json!({"LoadBalancers": [out]}))
 }
 
-fn create_classic(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
-    let name = s(input, "LoadBalancerName").unwrap_or("");
+fn create_classic(st: &mut ElbState, request: &Request, ctx: &ElbContext) -> ApiResult {
+    let name = request.str("LoadBalancerName").unwrap_or("");
     if !valid_name(name) {
-        return Err(validation(format!("LoadBalancerName '{name}' is not valid"))); // [UNVERIFIED]
+        return Err(request.invalid(format!("LoadBalancerName '{name}' is not valid"))); // [UNVERIFIED]
     }
     let mut listeners = Vec::new();
-    for l in input.get("Listeners").and_then(Value::as_array).cloned().unwrap_or_default() {
-        let (Some(lp), Some(ip)) = (u(&l, "LoadBalancerPort"), u(&l, "InstancePort")) else {
-            return Err(validation("Listeners require LoadBalancerPort and InstancePort")); // [UNVERIFIED]
+    for l in request.items("Listeners").unwrap_or_default() {
+        let (Some(lp), Some(ip)) = (l.query_u64("LoadBalancerPort"), l.query_u64("InstancePort")) else {
+            return Err(request.invalid("Listeners require LoadBalancerPort and InstancePort")); // [UNVERIFIED]
         };
-        let proto = s(&l, "Protocol").unwrap_or("HTTP").to_ascii_uppercase();
+        let proto = l.str("Protocol").unwrap_or("HTTP").to_ascii_uppercase();
         listeners.push(ClassicListener {
-            instance_protocol: s(&l, "InstanceProtocol").map(str::to_ascii_uppercase).unwrap_or_else(|| proto.clone()),
+            instance_protocol: l.str("InstanceProtocol").map(str::to_ascii_uppercase).unwrap_or_else(|| proto.clone()),
             protocol: proto,
             lb_port: lp.min(65535) as u16,
             instance_port: ip.min(65535) as u16,
         });
     }
     if listeners.is_empty() {
-        return Err(validation("Listeners cannot be empty"));
+        return Err(request.invalid("Listeners cannot be empty"));
     }
     if st.load_balancers.values().any(|l| l.name == name) {
         return Err(ApiError::new("DuplicateLoadBalancerName", format!("Load balancer name '{name}' already exists"))); // [UNVERIFIED]
     }
-    let subnets = resolve_subnets(input, ctx)?;
+    let subnets = resolve_subnets(request, ctx)?;
     let c = st.next_counter();
     let arn = format!("arn:aws:elasticloadbalancing:{}:{}:loadbalancer/{name}", ctx.region, ctx.account_id);
-    let scheme = s(input, "Scheme").unwrap_or("internet-facing").to_string();
+    let scheme = request.str("Scheme").unwrap_or("internet-facing").to_string();
     let prefix = if scheme == "internal" { "internal-" } else { "" };
     let dns = format!("{prefix}{name}-{}.{}.elb.amazonaws.com", dec10("dns", c), ctx.region);
     // The hidden target group that carries the CLB's instances. CLB health-check defaults:
@@ -247,7 +239,7 @@ fn create_classic(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResu
             dns_name: dns.clone(),
             vpc_id: ctx.vpc_id.clone(),
             subnets,
-            security_groups: list(input, "SecurityGroups"),
+            security_groups: request.strings("SecurityGroups"),
             ip_address_type: "ipv4".into(),
             created_iso: ctx.now_iso.clone(),
             created_ms: ctx.now_ms,
@@ -259,8 +251,8 @@ fn create_classic(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResu
     Ok(json!({"DNSName": dns}))
 }
 
-fn describe_classic(st: &ElbState, input: &Value) -> ApiResult {
-    let names = list(input, "LoadBalancerNames");
+fn describe_classic(st: &ElbState, request: &Request) -> ApiResult {
+    let names = request.strings("LoadBalancerNames");
     let mut out = Vec::new();
     for lb in st.load_balancers.values().filter(|l| l.lb_type == LbType::Classic) {
         if !names.is_empty() && !names.contains(&lb.name) {
@@ -288,13 +280,13 @@ fn describe_classic(st: &ElbState, input: &Value) -> ApiResult {
     Ok(json!({"LoadBalancerDescriptions": out}))
 }
 
-fn classic_instances(st: &mut ElbState, op: &str, input: &Value, ctx: &ElbContext) -> ApiResult {
-    let name = s(input, "LoadBalancerName").unwrap_or("");
+fn classic_instances(st: &mut ElbState, op: &str, request: &Request, ctx: &ElbContext) -> ApiResult {
+    let name = request.str("LoadBalancerName").unwrap_or("");
     let lb = st.load_balancers.values().find(|l| l.lb_type == LbType::Classic && l.name == name).cloned();
     let lb = lb.ok_or_else(|| ApiError::new("LoadBalancerNotFound", format!("There is no ACTIVE Load Balancer named '{name}'")))?;
     let tg_arn = lb.classic_tg.clone().unwrap_or_default();
     let port = lb.classic_listeners.first().map_or(80, |l| l.instance_port);
-    let ids: Vec<String> = input.get("Instances").and_then(Value::as_array).map(|a| a.iter().filter_map(|i| s(i, "InstanceId").map(str::to_string)).collect()).unwrap_or_default();
+    let ids: Vec<String> = request.items("Instances").map(|a| a.iter().filter_map(|i| i.str("InstanceId").map(str::to_string)).collect()).unwrap_or_default();
     match op {
         "RegisterInstancesWithLoadBalancer" => {
             for id in &ids {
@@ -327,9 +319,9 @@ fn classic_instances(st: &mut ElbState, op: &str, input: &Value, ctx: &ElbContex
     Ok(json!({"Instances": instances}))
 }
 
-fn describe_lbs(st: &ElbState, input: &Value) -> ApiResult {
-    let arns = list(input, "LoadBalancerArns");
-    let names = list(input, "Names");
+fn describe_lbs(st: &ElbState, request: &Request) -> ApiResult {
+    let arns = request.strings("LoadBalancerArns");
+    let names = request.strings("Names");
     for a in &arns {
         if !st.load_balancers.contains_key(a) {
             return Err(lb_not_found(a));
@@ -350,14 +342,14 @@ fn describe_lbs(st: &ElbState, input: &Value) -> ApiResult {
     Ok(json!({"LoadBalancers": out}))
 }
 
-fn delete_lb(st: &mut ElbState, input: &Value) -> ApiResult {
-    let arn = if let Some(name) = s(input, "LoadBalancerName") {
+fn delete_lb(st: &mut ElbState, request: &Request) -> ApiResult {
+    let arn = if let Some(name) = request.str("LoadBalancerName") {
         match st.load_balancers.values().find(|l| l.lb_type == LbType::Classic && l.name == name) {
             Some(l) => l.arn.clone(),
             None => return Ok(json!({})), // Classic DeleteLoadBalancer is idempotent
         }
     } else {
-        s(input, "LoadBalancerArn").unwrap_or("").to_string()
+        request.str("LoadBalancerArn").unwrap_or("").to_string()
     };
     let lb = st.load_balancers.remove(&arn).ok_or_else(|| lb_not_found(&arn))?;
     let ls: Vec<String> = st.listeners.values().filter(|l| l.lb_arn == arn).map(|l| l.arn.clone()).collect();
@@ -387,63 +379,63 @@ pub(crate) fn default_attrs() -> TgAttributes {
 
 /// The health-check ranges of CreateTargetGroup/ModifyTargetGroup (API reference): interval 5-300 s,
 /// timeout 2-120 s, thresholds 2-10.
-fn check_health_ranges(interval: u64, timeout: u64, ht: u64, ut: u64) -> Result<(), ApiError> {
+fn check_health_ranges(request: &Request, interval: u64, timeout: u64, ht: u64, ut: u64) -> Result<(), ApiError> {
     if !(5..=300).contains(&interval) {
-        return Err(validation("Health check interval must be between 5 and 300 seconds")); // [UNVERIFIED]
+        return Err(request.invalid("Health check interval must be between 5 and 300 seconds")); // [UNVERIFIED]
     }
     if !(2..=120).contains(&timeout) {
-        return Err(validation("Health check timeout must be between 2 and 120 seconds")); // [UNVERIFIED]
+        return Err(request.invalid("Health check timeout must be between 2 and 120 seconds")); // [UNVERIFIED]
     }
     if !(2..=10).contains(&ht) || !(2..=10).contains(&ut) {
-        return Err(validation("Health check thresholds must be between 2 and 10")); // [UNVERIFIED]
+        return Err(request.invalid("Health check thresholds must be between 2 and 10")); // [UNVERIFIED]
     }
     Ok(())
 }
 
-fn create_tg(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
-    let name = s(input, "Name").unwrap_or("");
+fn create_tg(st: &mut ElbState, request: &Request, ctx: &ElbContext) -> ApiResult {
+    let name = request.str("Name").unwrap_or("");
     if name.len() > 32 {
         // text: AWS's answer quoted in hashicorp/terraform#11699
-        return Err(validation(format!("Target group name '{name}' cannot be longer than '32' characters")));
+        return Err(request.invalid(format!("Target group name '{name}' cannot be longer than '32' characters")));
     }
     if !valid_name(name) {
-        return Err(validation(format!("Target group name '{name}' can only contain characters that are alphanumeric characters or hyphens(-)"))); // [UNVERIFIED]
+        return Err(request.invalid(format!("Target group name '{name}' can only contain characters that are alphanumeric characters or hyphens(-)"))); // [UNVERIFIED]
     }
-    let target_type = s(input, "TargetType").unwrap_or("instance").to_string();
+    let target_type = request.str("TargetType").unwrap_or("instance").to_string();
     if !["instance", "ip", "lambda", "alb"].contains(&target_type.as_str()) {
-        return Err(enum_err(&target_type, "targetType", &["instance", "ip", "lambda", "alb"]));
+        return Err(request.invalid(texts::not_in_enum(&target_type, "targetType", &["instance", "ip", "lambda", "alb"])));
     }
-    let protocol = s(input, "Protocol").unwrap_or("").to_ascii_uppercase();
+    let protocol = request.str("Protocol").unwrap_or("").to_ascii_uppercase();
     const PROTOS: &[&str] = &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"];
     if !PROTOS.contains(&protocol.as_str()) {
-        return Err(validation("A protocol must be specified")); // [UNVERIFIED]
+        return Err(request.invalid("A protocol must be specified")); // [UNVERIFIED]
     }
-    let port = u(input, "Port").ok_or_else(|| validation("A port must be specified"))?; // [UNVERIFIED]
+    let port = request.query_u64("Port").ok_or_else(|| request.invalid("A port must be specified"))?; // [UNVERIFIED]
     if !(1..=65535).contains(&port) {
-        return Err(validation("1 validation error detected: Value at 'port' failed to satisfy constraint: Member must have value less than or equal to 65535"));
+        return Err(request.invalid(texts::above_max(texts::Shown::Omitted, "port", 65535)));
     }
-    let vpc = s(input, "VpcId").ok_or_else(|| validation("A VPC ID must be specified"))?.to_string(); // [UNVERIFIED]
+    let vpc = request.str("VpcId").ok_or_else(|| request.invalid("A VPC ID must be specified"))?.to_string(); // [UNVERIFIED]
     let l7 = protocol == "HTTP" || protocol == "HTTPS";
     // Defaults: ALB groups (HTTP/HTTPS) per ALBDG: HTTP check, "/", 30 s, 5 s, 5, 2, "200".
     // NLB groups per the API doc (BOTO CreateTargetGroupInput): TCP check, 30 s, timeout 6 s for HTTP checks
     // and 10 s for TCP/HTTPS, healthy 5, unhealthy 2; HTTP-check matcher "200-399" (NLBDG).
-    let hc_proto = s(input, "HealthCheckProtocol").map(str::to_ascii_uppercase).unwrap_or_else(|| if l7 { "HTTP".into() } else { "TCP".into() });
+    let hc_proto = request.str("HealthCheckProtocol").map(str::to_ascii_uppercase).unwrap_or_else(|| if l7 { "HTTP".into() } else { "TCP".into() });
     if l7 && hc_proto == "TCP" {
-        return Err(validation("Health check protocol 'TCP' is not supported for target groups with the 'HTTP' or 'HTTPS' protocol")); // [UNVERIFIED]
+        return Err(request.invalid("Health check protocol 'TCP' is not supported for target groups with the 'HTTP' or 'HTTPS' protocol")); // [UNVERIFIED]
     }
     let hc_http = hc_proto == "HTTP" || hc_proto == "HTTPS";
     let def_timeout = if l7 { 5 } else if hc_proto == "HTTP" { 6 } else { 10 };
-    let interval = u(input, "HealthCheckIntervalSeconds").unwrap_or(30);
-    let timeout = u(input, "HealthCheckTimeoutSeconds").unwrap_or(def_timeout);
-    let ht = u(input, "HealthyThresholdCount").unwrap_or(5);
-    let ut = u(input, "UnhealthyThresholdCount").unwrap_or(2);
-    check_health_ranges(interval, timeout, ht, ut)?;
+    let interval = request.query_u64("HealthCheckIntervalSeconds").unwrap_or(30);
+    let timeout = request.query_u64("HealthCheckTimeoutSeconds").unwrap_or(def_timeout);
+    let ht = request.query_u64("HealthyThresholdCount").unwrap_or(5);
+    let ut = request.query_u64("UnhealthyThresholdCount").unwrap_or(2);
+    check_health_ranges(request, interval, timeout, ht, ut)?;
     if timeout >= interval {
         // text: AWS's answer quoted in terraform-linters/tflint-ruleset-aws#404 and aws/aws-cdk#3703
-        return Err(validation("Health check interval must be greater than the timeout."));
+        return Err(request.invalid("Health check interval must be greater than the timeout."));
     }
     let matcher = if hc_http {
-        Some(input.pointer("/Matcher/HttpCode").and_then(Value::as_str).unwrap_or(if l7 { "200" } else { "200-399" }).to_string())
+        Some(request.member("Matcher").str("HttpCode").unwrap_or(if l7 { "200" } else { "200-399" }).to_string())
     } else {
         None
     };
@@ -462,12 +454,12 @@ fn create_tg(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
         port: port as u16,
         vpc_id: vpc,
         target_type,
-        protocol_version: if l7 { Some(s(input, "ProtocolVersion").unwrap_or("HTTP1").to_string()) } else { None },
+        protocol_version: if l7 { Some(request.str("ProtocolVersion").unwrap_or("HTTP1").to_string()) } else { None },
         health: HealthCheck {
             enabled: true,
             protocol: hc_proto,
-            port: s(input, "HealthCheckPort").unwrap_or("traffic-port").to_string(),
-            path: if hc_http { Some(s(input, "HealthCheckPath").unwrap_or("/").to_string()) } else { None },
+            port: request.str("HealthCheckPort").unwrap_or("traffic-port").to_string(),
+            path: if hc_http { Some(request.str("HealthCheckPath").unwrap_or("/").to_string()) } else { None },
             interval_s: interval as u32,
             timeout_s: timeout as u32,
             healthy_threshold: ht as u32,
@@ -507,11 +499,11 @@ fn tg_json(tg: &TargetGroup) -> Value {
     v
 }
 
-fn describe_tgs(st: &mut ElbState, input: &Value) -> ApiResult {
+fn describe_tgs(st: &mut ElbState, request: &Request) -> ApiResult {
     st.topology_dirty = true;
-    let arns = list(input, "TargetGroupArns");
-    let names = list(input, "Names");
-    let lb = s(input, "LoadBalancerArn");
+    let arns = request.strings("TargetGroupArns");
+    let names = request.strings("Names");
+    let lb = request.str("LoadBalancerArn");
     for a in &arns {
         if !st.target_groups.contains_key(a) {
             return Err(tg_not_found(a));
@@ -555,32 +547,32 @@ fn tg_users(st: &ElbState) -> Table<String, Vec<String>> {
     users
 }
 
-fn modify_tg(st: &mut ElbState, input: &Value) -> ApiResult {
-    let arn = s(input, "TargetGroupArn").unwrap_or("");
+fn modify_tg(st: &mut ElbState, request: &Request) -> ApiResult {
+    let arn = request.str("TargetGroupArn").unwrap_or("");
     let tg = st.target_groups.get_mut(arn).ok_or_else(|| tg_not_found(arn))?;
     let h = &mut tg.health;
     // AWS refuses values out of range rather than clamping them.
-    let interval = u(input, "HealthCheckIntervalSeconds").unwrap_or(h.interval_s as u64);
-    let timeout = u(input, "HealthCheckTimeoutSeconds").unwrap_or(h.timeout_s as u64);
-    let ht = u(input, "HealthyThresholdCount").unwrap_or(h.healthy_threshold as u64);
-    let ut = u(input, "UnhealthyThresholdCount").unwrap_or(h.unhealthy_threshold as u64);
-    check_health_ranges(interval, timeout, ht, ut)?;
+    let interval = request.query_u64("HealthCheckIntervalSeconds").unwrap_or(h.interval_s as u64);
+    let timeout = request.query_u64("HealthCheckTimeoutSeconds").unwrap_or(h.timeout_s as u64);
+    let ht = request.query_u64("HealthyThresholdCount").unwrap_or(h.healthy_threshold as u64);
+    let ut = request.query_u64("UnhealthyThresholdCount").unwrap_or(h.unhealthy_threshold as u64);
+    check_health_ranges(request, interval, timeout, ht, ut)?;
     if timeout >= interval {
         // text: ModifyTargetGroup's answer quoted in hashicorp/terraform-provider-aws#2366 (2017)
-        return Err(validation(format!("Health check timeout '{timeout}' must be smaller than the interval '{interval}'")));
+        return Err(request.invalid(format!("Health check timeout '{timeout}' must be smaller than the interval '{interval}'")));
     }
     (h.interval_s, h.timeout_s, h.healthy_threshold, h.unhealthy_threshold) = (interval as u32, timeout as u32, ht as u32, ut as u32);
-    if let Some(p) = s(input, "HealthCheckPath") {
+    if let Some(p) = request.str("HealthCheckPath") {
         h.path = Some(p.to_string());
     }
-    if let Some(m) = input.pointer("/Matcher/HttpCode").and_then(Value::as_str) {
+    if let Some(m) = request.member("Matcher").str("HttpCode") {
         h.matcher = Some(m.to_string());
     }
     Ok(json!({"TargetGroups": [tg_json(tg)]}))
 }
 
-fn delete_tg(st: &mut ElbState, input: &Value) -> ApiResult {
-    let arn = s(input, "TargetGroupArn").unwrap_or("");
+fn delete_tg(st: &mut ElbState, request: &Request) -> ApiResult {
+    let arn = request.str("TargetGroupArn").unwrap_or("");
     if !st.target_groups.contains_key(arn) {
         return Ok(json!({})); // [UNVERIFIED] AWS answers deletes of unknown groups without error
     }
@@ -606,16 +598,15 @@ fn attrs_json(tg: &TargetGroup) -> Vec<Value> {
     m.into_iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect()
 }
 
-fn modify_attrs(st: &mut ElbState, input: &Value) -> ApiResult {
-    let arn = s(input, "TargetGroupArn").unwrap_or("");
+fn modify_attrs(st: &mut ElbState, request: &Request) -> ApiResult {
+    let arn = request.str("TargetGroupArn").unwrap_or("");
     let tg = st.target_groups.get(arn).ok_or_else(|| tg_not_found(arn))?;
     let mut a = tg.attrs.clone();
-    let items = input.get("Attributes").and_then(Value::as_array).cloned().unwrap_or_default();
-    for it in &items {
-        let k = s(it, "Key").unwrap_or("");
-        let v = s(it, "Value").unwrap_or("");
+    for it in &request.items("Attributes").unwrap_or_default() {
+        let k = it.str("Key").unwrap_or("");
+        let v = it.str("Value").unwrap_or("");
         let num = || v.parse::<u32>().ok();
-        let bad = || validation(format!("'{v}' is not a valid value for target group attribute '{k}'")); // [UNVERIFIED]
+        let bad = || request.invalid(format!("'{v}' is not a valid value for target group attribute '{k}'")); // [UNVERIFIED]
         match k {
             "deregistration_delay.timeout_seconds" => match num() {
                 Some(n) if n <= 3600 => a.deregistration_delay_s = n,
@@ -649,7 +640,7 @@ fn modify_attrs(st: &mut ElbState, input: &Value) -> ApiResult {
                 "true" | "false" | "use_load_balancer_configuration" => a.cross_zone = v.into(),
                 _ => return Err(bad()),
             },
-            "" => return Err(validation("An attribute key must be specified")), // [UNVERIFIED]
+            "" => return Err(request.invalid("An attribute key must be specified")), // [UNVERIFIED]
             _ => {
                 a.extra.insert(k.to_string(), v.to_string());
             }
@@ -701,11 +692,11 @@ fn check_tg_for_lb(st: &ElbState, actions: &[Action], lb_arn: &str, lb_type: LbT
     Ok(())
 }
 
-fn create_listener(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
-    let lb_arn = s(input, "LoadBalancerArn").unwrap_or("").to_string();
+fn create_listener(st: &mut ElbState, request: &Request, ctx: &ElbContext) -> ApiResult {
+    let lb_arn = request.str("LoadBalancerArn").unwrap_or("").to_string();
     let lb = st.load_balancers.get(&lb_arn).ok_or_else(|| lb_not_found(&lb_arn))?.clone();
-    let port = u(input, "Port").filter(|p| (1..=65535).contains(p)).ok_or_else(|| validation("A listener port must be specified"))? as u16; // [UNVERIFIED]
-    let protocol = s(input, "Protocol").map(str::to_ascii_uppercase).unwrap_or_else(|| if lb.lb_type == LbType::Application { "HTTP".into() } else { "TCP".into() });
+    let port = request.query_u64("Port").filter(|p| (1..=65535).contains(p)).ok_or_else(|| request.invalid("A listener port must be specified"))? as u16; // [UNVERIFIED]
+    let protocol = request.str("Protocol").map(str::to_ascii_uppercase).unwrap_or_else(|| if lb.lb_type == LbType::Application { "HTTP".into() } else { "TCP".into() });
     // text: ALB "Listener protocol 'TCP' must be one of 'HTTPS, HTTP'" (hashicorp/terraform#18126,
     // terraform-provider-aws#6173); NLB "... must be one of 'TLS, TCP, TCP_UDP, UDP'" (pulumi/pulumi-aws#1193).
     let allowed: &[&str] = match lb.lb_type {
@@ -714,27 +705,27 @@ fn create_listener(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiRes
         LbType::Classic => &[],
     };
     if !allowed.contains(&protocol.as_str()) {
-        return Err(validation(format!("Listener protocol '{protocol}' must be one of '{}'", allowed.join(", "))));
+        return Err(request.invalid(format!("Listener protocol '{protocol}' must be one of '{}'", allowed.join(", "))));
     }
-    let certs: Vec<Value> = input.get("Certificates").and_then(Value::as_array).cloned().unwrap_or_default();
+    let certs: Vec<Value> = request.get("Certificates").and_then(Value::as_array).cloned().unwrap_or_default();
     let secure = protocol == "HTTPS" || protocol == "TLS";
     if secure && certs.is_empty() {
         // text: AWS's answer quoted in cn-terraform/terraform-aws-nexus#42 and pulumi/pulumi#15712 (a ValidationError);
         // the TLS wording is patterned on it [UNVERIFIED].
-        return Err(validation(format!("A certificate must be specified for {protocol} listeners")));
+        return Err(request.invalid(format!("A certificate must be specified for {protocol} listeners")));
     }
     if !secure && !certs.is_empty() {
         // text: AWS's answer quoted in awslabs/fargatecli#104; the TCP/UDP wording is patterned on it [UNVERIFIED].
-        return Err(validation(format!("A certificate cannot be specified for {protocol} listeners")));
+        return Err(request.invalid(format!("A certificate cannot be specified for {protocol} listeners")));
     }
     let exists = |a: &str| st.target_groups.contains_key(a);
-    let actions = parse_actions(input.get("DefaultActions"), "defaultActions", &exists)?;
+    let actions = parse_actions(request, "DefaultActions", &exists)?;
     if lb.lb_type == LbType::Network && actions.iter().any(|a| !matches!(a, Action::Forward { .. })) {
-        return Err(validation("Network Load Balancer listeners support only forward actions")); // [UNVERIFIED]
+        return Err(request.invalid("Network Load Balancer listeners support only forward actions")); // [UNVERIFIED]
     }
     if lb.lb_type == LbType::Network && actions.iter().any(|a| a.target_groups().count() > 1) {
         // text: AWS's answer quoted in aws-cloudformation/cloudformation-coverage-roadmap#385
-        return Err(validation("You cannot specify multiple target groups in a single action with a load balancer of type 'network'"));
+        return Err(request.invalid("You cannot specify multiple target groups in a single action with a load balancer of type 'network'"));
     }
     check_tg_for_lb(st, &actions, &lb_arn, lb.lb_type)?;
     if let Some(l) = st.listeners.values().find(|l| l.lb_arn == lb_arn && l.port == port) {
@@ -747,16 +738,16 @@ fn create_listener(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiRes
     let c = st.next_counter();
     let lb_tail = lb.arn.split(":loadbalancer/").nth(1).unwrap_or("");
     let arn = format!("arn:aws:elasticloadbalancing:{}:{}:listener/{lb_tail}/{}", ctx.region, ctx.account_id, hex16("listener", c));
-    let ssl = if protocol == "HTTPS" || protocol == "TLS" { Some(s(input, "SslPolicy").unwrap_or("ELBSecurityPolicy-2016-08").to_string()) } else { None };
+    let ssl = if protocol == "HTTPS" || protocol == "TLS" { Some(request.str("SslPolicy").unwrap_or("ELBSecurityPolicy-2016-08").to_string()) } else { None };
     let l = Listener { arn: arn.clone(), lb_arn, port, protocol, default_actions: actions, ssl_policy: ssl, certificates: certs };
     let out = listener_json(&l);
     st.listeners.insert(arn, l);
     Ok(json!({"Listeners": [out]}))
 }
 
-fn describe_listeners(st: &ElbState, input: &Value) -> ApiResult {
-    let arns = list(input, "ListenerArns");
-    let lb = s(input, "LoadBalancerArn");
+fn describe_listeners(st: &ElbState, request: &Request) -> ApiResult {
+    let arns = request.strings("ListenerArns");
+    let lb = request.str("LoadBalancerArn");
     if let Some(l) = lb {
         if !st.load_balancers.contains_key(l) {
             return Err(lb_not_found(l));
@@ -768,7 +759,7 @@ fn describe_listeners(st: &ElbState, input: &Value) -> ApiResult {
         }
     }
     if lb.is_none() && arns.is_empty() {
-        return Err(validation("You must specify either listener ARNs or a load balancer ARN")); // [UNVERIFIED]
+        return Err(request.invalid("You must specify either listener ARNs or a load balancer ARN")); // [UNVERIFIED]
     }
     let mut ls: Vec<&Listener> = st.listeners.values().filter(|l| (arns.is_empty() || arns.contains(&l.arn)) && lb.map_or(true, |x| l.lb_arn == x)).collect();
     crate::order::sort_by_key(&mut ls, |l| l.port);
@@ -783,26 +774,20 @@ fn rule_json(r: &Rule) -> Value {
     })
 }
 
-fn create_rule(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
-    let l_arn = s(input, "ListenerArn").unwrap_or("").to_string();
+fn create_rule(st: &mut ElbState, request: &Request, ctx: &ElbContext) -> ApiResult {
+    let l_arn = request.str("ListenerArn").unwrap_or("").to_string();
     let l = st.listeners.get(&l_arn).ok_or_else(|| listener_not_found(&l_arn))?.clone();
     let lb_type = st.load_balancers.get(&l.lb_arn).map_or(LbType::Application, |x| x.lb_type);
     if lb_type != LbType::Application {
-        return Err(validation("Rules are supported only for Application Load Balancer listeners")); // [UNVERIFIED]
+        return Err(request.invalid("Rules are supported only for Application Load Balancer listeners")); // [UNVERIFIED]
     }
-    let priority = u(input, "Priority").ok_or_else(|| validation("A rule priority must be specified"))?; // [UNVERIFIED]
-    if !(1..=50_000).contains(&priority) {
-        return Err(validation(format!(
-            "1 validation error detected: Value '{priority}' at 'priority' failed to satisfy constraint: Member must have value {}",
-            if priority == 0 { "greater than or equal to 1" } else { "less than or equal to 50000" }
-        )));
-    }
-    let conditions = parse_conditions(input.get("Conditions"))?;
+    let priority = request.query_u64_within("Priority", "priority", 1, 50_000)?.ok_or_else(|| request.invalid("A rule priority must be specified"))?; // [UNVERIFIED]
+    let conditions = parse_conditions(request)?;
     if conditions.is_empty() {
-        return Err(validation("A rule must have at least one condition")); // [UNVERIFIED]
+        return Err(request.invalid("A rule must have at least one condition")); // [UNVERIFIED]
     }
     let exists = |a: &str| st.target_groups.contains_key(a);
-    let actions = parse_actions(input.get("Actions"), "actions", &exists)?;
+    let actions = parse_actions(request, "Actions", &exists)?;
     check_tg_for_lb(st, &actions, &l.lb_arn, lb_type)?;
     if st.rules.values().any(|r| r.listener_arn == l_arn && r.priority as u64 == priority) {
         // text: AWS's answer quoted in hashicorp/terraform#24239
@@ -822,9 +807,9 @@ fn create_rule(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult 
     Ok(json!({"Rules": [out]}))
 }
 
-fn describe_rules(st: &ElbState, input: &Value) -> ApiResult {
-    let arns = list(input, "RuleArns");
-    let l_arn = s(input, "ListenerArn");
+fn describe_rules(st: &ElbState, request: &Request) -> ApiResult {
+    let arns = request.strings("RuleArns");
+    let l_arn = request.str("ListenerArn");
     let mut out = Vec::new();
     if let Some(la) = l_arn {
         let l = st.listeners.get(la).ok_or_else(|| listener_not_found(la))?;
@@ -842,22 +827,22 @@ fn describe_rules(st: &ElbState, input: &Value) -> ApiResult {
             out.push(rule_json(st.rules.get(a).ok_or_else(rule_not_found)?));
         }
     } else {
-        return Err(validation("You must specify either listener rule ARNs or a listener ARN")); // [UNVERIFIED]
+        return Err(request.invalid("You must specify either listener rule ARNs or a listener ARN")); // [UNVERIFIED]
     }
     Ok(json!({"Rules": out}))
 }
 
-fn set_priorities(st: &mut ElbState, input: &Value) -> ApiResult {
-    let items = input.get("RulePriorities").and_then(Value::as_array).cloned().unwrap_or_default();
+fn set_priorities(st: &mut ElbState, request: &Request) -> ApiResult {
+    let items = request.items("RulePriorities").unwrap_or_default();
     let mut changes: Vec<(String, u32)> = Vec::new();
     for it in &items {
-        let arn = s(it, "RuleArn").unwrap_or("").to_string();
-        let p = u(it, "Priority").filter(|p| (1..=50_000).contains(p)).ok_or_else(|| validation("Priority must be between 1 and 50000"))? as u32; // [UNVERIFIED]
+        let arn = it.str("RuleArn").unwrap_or("").to_string();
+        let p = it.query_u64("Priority").filter(|p| (1..=50_000).contains(p)).ok_or_else(|| request.invalid("Priority must be between 1 and 50000"))? as u32; // [UNVERIFIED]
         if !st.rules.contains_key(&arn) {
             return Err(rule_not_found());
         }
         if changes.iter().any(|(_, q)| *q == p) {
-            return Err(validation(format!("Priority '{p}' was provided multiple times"))); // [UNVERIFIED]
+            return Err(request.invalid(format!("Priority '{p}' was provided multiple times"))); // [UNVERIFIED]
         }
         changes.push((arn, p));
     }
@@ -879,11 +864,11 @@ fn set_priorities(st: &mut ElbState, input: &Value) -> ApiResult {
     Ok(json!({"Rules": out}))
 }
 
-fn parse_targets(input: &Value, tg: &TargetGroup) -> Result<Vec<(String, u16, Option<String>)>, ApiError> {
-    let arr = input.get("Targets").and_then(Value::as_array).ok_or_else(|| validation("Targets must be specified"))?; // [UNVERIFIED]
+fn parse_targets(request: &Request, tg: &TargetGroup) -> Result<Vec<(String, u16, Option<String>)>, ApiError> {
+    let targets = request.items("Targets").ok_or_else(|| request.invalid("Targets must be specified"))?; // [UNVERIFIED]
     let mut out = Vec::new();
-    for t in arr {
-        let id = s(t, "Id").unwrap_or("").to_string();
+    for t in &targets {
+        let id = t.str("Id").unwrap_or("").to_string();
         let ok = match tg.target_type.as_str() {
             "ip" => parse_ipv4(&id).is_some(),
             "instance" => id.starts_with("i-"),
@@ -892,19 +877,19 @@ fn parse_targets(input: &Value, tg: &TargetGroup) -> Result<Vec<(String, u16, Op
         if !ok {
             return Err(ApiError::new("InvalidTarget", format!("The following targets are not valid for target group type '{}': {id}", tg.target_type))); // [UNVERIFIED]
         }
-        let port = u(t, "Port").unwrap_or(tg.port as u64);
+        let port = t.query_u64("Port").unwrap_or(tg.port as u64);
         if !(1..=65535).contains(&port) {
-            return Err(validation("Target port must be between 1 and 65535")); // [UNVERIFIED]
+            return Err(request.invalid("Target port must be between 1 and 65535")); // [UNVERIFIED]
         }
-        out.push((id, port as u16, s(t, "AvailabilityZone").map(str::to_string)));
+        out.push((id, port as u16, t.str("AvailabilityZone").map(str::to_string)));
     }
     Ok(out)
 }
 
-fn register_targets(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
-    let arn = s(input, "TargetGroupArn").unwrap_or("").to_string();
+fn register_targets(st: &mut ElbState, request: &Request, ctx: &ElbContext) -> ApiResult {
+    let arn = request.str("TargetGroupArn").unwrap_or("").to_string();
     let tg = st.target_groups.get(&arn).ok_or_else(|| tg_not_found(&arn))?;
-    let targets = parse_targets(input, tg)?;
+    let targets = parse_targets(request, tg)?;
     for (id, port, az) in targets {
         // The AZ of an API-registered target: as given, else the first VPC subnet's (no subnet lookup by IP here).
         let az = az.or_else(|| ctx.subnets.first().map(|s| s.1.clone())).unwrap_or_default();
@@ -913,10 +898,10 @@ fn register_targets(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiRe
     Ok(json!({}))
 }
 
-fn deregister_targets(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> ApiResult {
-    let arn = s(input, "TargetGroupArn").unwrap_or("").to_string();
+fn deregister_targets(st: &mut ElbState, request: &Request, ctx: &ElbContext) -> ApiResult {
+    let arn = request.str("TargetGroupArn").unwrap_or("").to_string();
     let tg = st.target_groups.get(&arn).ok_or_else(|| tg_not_found(&arn))?;
-    let targets = parse_targets(input, tg)?;
+    let targets = parse_targets(request, tg)?;
     // AWS answers 200 and changes nothing for a target that is not registered at that port
     // (aws/aws-sdk-js#1964, chaostoolkit-incubator/chaostoolkit-aws#60).
     let registered: Vec<(String, u16)> = targets.into_iter().filter(|(id, port, _)| tg.find(id, *port).is_ok()).map(|(id, port, _)| (id, port)).collect();
@@ -926,8 +911,8 @@ fn deregister_targets(st: &mut ElbState, input: &Value, ctx: &ElbContext) -> Api
     Ok(json!({}))
 }
 
-fn describe_health(st: &ElbState, input: &Value) -> ApiResult {
-    let arn = s(input, "TargetGroupArn").unwrap_or("");
+fn describe_health(st: &ElbState, request: &Request) -> ApiResult {
+    let arn = request.str("TargetGroupArn").unwrap_or("");
     let tg = st.target_groups.get(arn).ok_or_else(|| tg_not_found(arn))?;
     let hc_port = |p: u16| if tg.health.port == "traffic-port" { p.to_string() } else { tg.health.port.clone() };
     let desc = |t: &Target| {
@@ -940,8 +925,8 @@ fn describe_health(st: &ElbState, input: &Value) -> ApiResult {
         }
         json!({"Target": {"Id": t.id, "Port": t.port, "AvailabilityZone": t.az}, "HealthCheckPort": hc_port(t.port), "TargetHealth": th})
     };
-    let out: Vec<Value> = if input.get("Targets").is_some() {
-        parse_targets(input, tg)?
+    let out: Vec<Value> = if request.contains("Targets") {
+        parse_targets(request, tg)?
             .into_iter()
             .map(|(id, port, _)| match tg.find(&id, port) {
                 Ok(i) => desc(&tg.targets[i]),

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::api::{strings_of, ApiError};
+use crate::api::{texts, ApiError, Request};
 
 /// One request class as the router sees it.
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
@@ -147,71 +147,60 @@ impl Condition {
     }
 }
 
-pub(crate) fn validation(msg: impl Into<String>) -> ApiError {
-    ApiError::new("ValidationError", msg)
-}
-
 fn wildcard_count(s: &str) -> u32 {
     s.chars().filter(|c| *c == '*' || *c == '?').count() as u32
 }
 
-/// Parses `Conditions` with AWS's per-rule limits (reference §7.1).
-pub(crate) fn parse_conditions(v: Option<&Value>) -> Result<Vec<Condition>, ApiError> {
-    let arr = match v {
-        None | Some(Value::Null) => return Ok(vec![]),
-        Some(Value::Array(a)) => a,
-        Some(_) => return Err(validation("Conditions must be a list.")),
+/// Parses the request's `Conditions` with AWS's per-rule limits (reference §7.1).
+pub(crate) fn parse_conditions(request: &Request) -> Result<Vec<Condition>, ApiError> {
+    if request.get("Conditions").is_none() {
+        return Ok(vec![]);
+    }
+    let Some(items) = request.items("Conditions") else {
+        return Err(request.invalid("Conditions must be a list."));
     };
     let mut out = Vec::new();
     let mut evaluations = 0u32;
     let mut wildcards = 0u32;
-    for c in arr {
-        let field = c.get("Field").and_then(Value::as_str).unwrap_or("");
+    for c in &items {
+        let field = c.str("Field").unwrap_or("");
         let cond = match field {
             "host-header" => {
-                let mut v = strings_of(c.pointer("/HostHeaderConfig/Values"));
-                v.extend(strings_of(c.get("Values")));
+                let mut v = c.member("HostHeaderConfig").strings("Values");
+                v.extend(c.strings("Values"));
                 Condition::HostHeader(v)
             }
             "path-pattern" => {
-                let mut v = strings_of(c.pointer("/PathPatternConfig/Values"));
-                v.extend(strings_of(c.get("Values")));
+                let mut v = c.member("PathPatternConfig").strings("Values");
+                v.extend(c.strings("Values"));
                 Condition::PathPattern(v)
             }
             "http-header" => {
-                let name = c.pointer("/HttpHeaderConfig/HttpHeaderName").and_then(Value::as_str).unwrap_or("").to_string();
+                let config = c.member("HttpHeaderConfig");
+                let name = config.str("HttpHeaderName").unwrap_or("").to_string();
                 if name.is_empty() {
-                    return Err(validation("An HTTP header name must be specified for http-header conditions")); // [UNVERIFIED] text
+                    return Err(c.invalid("An HTTP header name must be specified for http-header conditions")); // [UNVERIFIED] text
                 }
-                Condition::HttpHeader { name, values: strings_of(c.pointer("/HttpHeaderConfig/Values")) }
+                Condition::HttpHeader { name, values: config.strings("Values") }
             }
             "query-string" => {
                 let pairs = c
-                    .pointer("/QueryStringConfig/Values")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .map(|p| {
-                                (
-                                    p.get("Key").and_then(Value::as_str).map(str::to_string),
-                                    p.get("Value").and_then(Value::as_str).unwrap_or("").to_string(),
-                                )
-                            })
-                            .collect()
-                    })
+                    .member("QueryStringConfig")
+                    .items("Values")
+                    .map(|a| a.iter().map(|p| (p.str("Key").map(str::to_string), p.str("Value").unwrap_or("").to_string())).collect())
                     .unwrap_or_default();
                 Condition::QueryString(pairs)
             }
-            "http-request-method" => Condition::HttpRequestMethod(strings_of(c.pointer("/HttpRequestMethodConfig/Values"))),
+            "http-request-method" => Condition::HttpRequestMethod(c.member("HttpRequestMethodConfig").strings("Values")),
             "source-ip" => {
-                let v = strings_of(c.pointer("/SourceIpConfig/Values"));
+                let v = c.member("SourceIpConfig").strings("Values");
                 if let Some(bad) = v.iter().find(|x| parse_cidr(x).is_none()) {
-                    return Err(validation(format!("The source IP '{bad}' is not a valid CIDR block"))); // [UNVERIFIED] text
+                    return Err(request.invalid(format!("The source IP '{bad}' is not a valid CIDR block"))); // [UNVERIFIED] text
                 }
                 Condition::SourceIp(v)
             }
             other => {
-                return Err(validation(format!(
+                return Err(request.invalid(format!(
                     "Condition field '{other}' must be one of '[http-header, http-request-method, host-header, path-pattern, query-string, source-ip]'"
                 ))) // [UNVERIFIED] text
             }
@@ -226,53 +215,55 @@ pub(crate) fn parse_conditions(v: Option<&Value>) -> Result<Vec<Condition>, ApiE
             }
         };
         if n == 0 {
-            return Err(validation(format!("A condition value must be specified for the '{field}' field"))); // [UNVERIFIED]
+            return Err(request.invalid(format!("A condition value must be specified for the '{field}' field"))); // [UNVERIFIED]
         }
         if n > 5 {
             // text: AWS's answer quoted in aws/aws-cdk#10065 and aws-cloudformation/cfn-lint#3833; limit from §7.1
-            return Err(validation("A rule can only have '5' condition values"));
+            return Err(request.invalid("A rule can only have '5' condition values"));
         }
         let once = matches!(
             cond,
             Condition::HostHeader(_) | Condition::PathPattern(_) | Condition::HttpRequestMethod(_) | Condition::SourceIp(_)
         );
         if once && out.iter().any(|o: &Condition| std::mem::discriminant(o) == std::mem::discriminant(&cond)) {
-            return Err(validation(format!("A rule can only have one '{field}' condition"))); // [UNVERIFIED] text
+            return Err(request.invalid(format!("A rule can only have one '{field}' condition"))); // [UNVERIFIED] text
         }
         evaluations += n;
         wildcards += w;
         out.push(cond);
     }
     if evaluations > 5 {
-        return Err(validation("A rule can only have '5' condition values")); // text: aws/aws-cdk#10065
+        return Err(request.invalid("A rule can only have '5' condition values")); // text: aws/aws-cdk#10065
     }
     if wildcards > 5 {
-        return Err(validation("A rule can only have '5' wildcards")); // [UNVERIFIED] text
+        return Err(request.invalid("A rule can only have '5' wildcards")); // [UNVERIFIED] text
     }
     Ok(out)
 }
 
-/// Parses `Actions`/`DefaultActions`; `tg_exists` checks target group ARNs.
-pub(crate) fn parse_actions(v: Option<&Value>, member: &str, tg_exists: &dyn Fn(&str) -> bool) -> Result<Vec<Action>, ApiError> {
-    let arr = match v {
-        Some(Value::Array(a)) if !a.is_empty() => a,
-        _ => return Err(validation(format!("{member} is required and must be a non-empty list."))),
+/// Parses the request's `name` (`Actions` or `DefaultActions`); `tg_exists` checks target group ARNs.
+pub(crate) fn parse_actions(request: &Request, name: &str, tg_exists: &dyn Fn(&str) -> bool) -> Result<Vec<Action>, ApiError> {
+    let member = texts::member_path(name);
+    let items = match request.items(name) {
+        Some(items) if !items.is_empty() => items,
+        _ => return Err(request.invalid(texts::required_and_must_be(&member, "a non-empty list"))),
     };
     let mut out = Vec::new();
-    for (i, a) in arr.iter().enumerate() {
-        let ty = a.get("Type").and_then(Value::as_str).unwrap_or("");
+    for (i, a) in items.iter().enumerate() {
+        let ty = a.str("Type").unwrap_or("");
         let action = match ty {
             "forward" => {
                 let mut groups: Vec<(String, u32)> = Vec::new();
-                if let Some(arn) = a.get("TargetGroupArn").and_then(Value::as_str) {
+                if let Some(arn) = a.str("TargetGroupArn") {
                     groups.push((arn.to_string(), 1));
                 }
-                if let Some(list) = a.pointer("/ForwardConfig/TargetGroups").and_then(Value::as_array) {
-                    for g in list {
-                        let arn = g.get("TargetGroupArn").and_then(Value::as_str).unwrap_or("").to_string();
+                let forward = a.member("ForwardConfig");
+                if let Some(list) = forward.items("TargetGroups") {
+                    for g in &list {
+                        let arn = g.str("TargetGroupArn").unwrap_or("").to_string();
                         let w = g.get("Weight").and_then(Value::as_u64).unwrap_or(1);
                         if w > 999 {
-                            return Err(validation("Weight must be between 0 and 999")); // [UNVERIFIED] text; range §7.1
+                            return Err(request.invalid("Weight must be between 0 and 999")); // [UNVERIFIED] text; range §7.1
                         }
                         if !groups.iter().any(|(x, _)| x == &arn) {
                             groups.push((arn, w as u32));
@@ -282,48 +273,49 @@ pub(crate) fn parse_actions(v: Option<&Value>, member: &str, tg_exists: &dyn Fn(
                     }
                 }
                 if groups.is_empty() {
-                    return Err(validation("A target group ARN must be specified for forward actions")); // [UNVERIFIED]
+                    return Err(request.invalid("A target group ARN must be specified for forward actions")); // [UNVERIFIED]
                 }
                 if groups.len() > 5 {
-                    return Err(validation("A forward action can have at most '5' target groups")); // [UNVERIFIED]; limit §7.1
+                    return Err(request.invalid("A forward action can have at most '5' target groups")); // [UNVERIFIED]; limit §7.1
                 }
                 for (arn, _) in &groups {
                     if !tg_exists(arn) {
                         return Err(ApiError::new("TargetGroupNotFound", format!("Target groups '[{arn}]' not found")));
                     }
                 }
-                let stick = a.pointer("/ForwardConfig/TargetGroupStickinessConfig/Enabled").and_then(Value::as_bool).unwrap_or(false);
-                let secs = a.pointer("/ForwardConfig/TargetGroupStickinessConfig/DurationSeconds").and_then(Value::as_u64).unwrap_or(3600);
+                let stickiness = forward.member("TargetGroupStickinessConfig");
+                let stick = stickiness.bool("Enabled").unwrap_or(false);
+                let secs = stickiness.get("DurationSeconds").and_then(Value::as_u64).unwrap_or(3600);
                 Action::Forward { groups, stickiness: stick, stickiness_secs: secs.min(604_800) as u32 }
             }
             "redirect" => {
-                let cfg = a.get("RedirectConfig").cloned().unwrap_or(Value::Null);
-                let status = cfg.get("StatusCode").and_then(Value::as_str).unwrap_or("").to_string();
+                let cfg = a.member("RedirectConfig");
+                let status = cfg.str("StatusCode").unwrap_or("").to_string();
                 if status != "HTTP_301" && status != "HTTP_302" {
-                    return Err(validation(format!(
-                        "1 validation error detected: Value '{status}' at '{member}.{}.member.redirectConfig.statusCode' failed to satisfy constraint: Member must satisfy enum value set: [HTTP_301, HTTP_302]",
-                        i + 1
-                    )));
+                    let path = format!("{member}.{}.member.redirectConfig.statusCode", i + 1);
+                    return Err(a.invalid(texts::not_in_enum(&status, &path, &["HTTP_301", "HTTP_302"])));
                 }
-                Action::Redirect { config: cfg, status }
+                Action::Redirect { config: cfg.input().clone(), status }
             }
             "fixed-response" => {
-                let cfg = a.get("FixedResponseConfig").cloned().unwrap_or(Value::Null);
-                let code = cfg.get("StatusCode").and_then(Value::as_str).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
+                let cfg = a.member("FixedResponseConfig");
+                let code = cfg.str("StatusCode").and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
                 if !(200..=299).contains(&code) && !(400..=599).contains(&code) {
-                    return Err(validation("The fixed-response status code must be a 2XX, 4XX or 5XX code")); // [UNVERIFIED]
+                    return Err(request.invalid("The fixed-response status code must be a 2XX, 4XX or 5XX code")); // [UNVERIFIED]
                 }
                 Action::FixedResponse {
                     status: code,
-                    content_type: cfg.get("ContentType").and_then(Value::as_str).map(str::to_string),
-                    body: cfg.get("MessageBody").and_then(Value::as_str).map(str::to_string),
+                    content_type: cfg.str("ContentType").map(str::to_string),
+                    body: cfg.str("MessageBody").map(str::to_string),
                 }
             }
             other => {
-                return Err(validation(format!(
-                    "1 validation error detected: Value '{other}' at '{member}.{}.member.type' failed to satisfy constraint: Member must satisfy enum value set: [forward, authenticate-oidc, authenticate-cognito, redirect, fixed-response]",
-                    i + 1
-                )))
+                let path = format!("{member}.{}.member.type", i + 1);
+                return Err(a.invalid(texts::not_in_enum(
+                    other,
+                    &path,
+                    &["forward", "authenticate-oidc", "authenticate-cognito", "redirect", "fixed-response"],
+                )));
             }
         };
         out.push(action);

@@ -116,11 +116,11 @@ fn rule_priority_and_conditions_table() {
 
 #[test]
 fn other_conditions() {
-    let conds = rules::parse_conditions(Some(&json!([
+    let conds = rules::parse_conditions(&Request::new(&json!({"Conditions": [
         {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Env", "Values": ["can*"]}},
         {"Field": "query-string", "QueryStringConfig": {"Values": [{"Key": "v", "Value": "2"}]}},
         {"Field": "source-ip", "SourceIpConfig": {"Values": ["10.0.0.0/8"]}}
-    ])))
+    ]}), Dialect::Query))
     .unwrap();
     let mut req = RequestView::new("a.b", "/x?v=2");
     req.headers.push(("x-env".into(), "CANARY".into()));
@@ -129,8 +129,9 @@ fn other_conditions() {
     req.source_ip = parse_ipv4("192.168.0.1");
     assert!(!conds[2].matches(&req));
     // Limits: two host-header conditions, or more than 5 values.
-    assert!(rules::parse_conditions(Some(&json!([{"Field": "host-header", "Values": ["a.b"]}, {"Field": "host-header", "Values": ["c.d"]}]))).is_err());
-    assert!(rules::parse_conditions(Some(&json!([{"Field": "path-pattern", "Values": ["/1", "/2", "/3", "/4", "/5", "/6"]}]))).is_err());
+    let conditions = |list: Value| rules::parse_conditions(&Request::new(&json!({ "Conditions": list }), Dialect::Query));
+    assert!(conditions(json!([{"Field": "host-header", "Values": ["a.b"]}, {"Field": "host-header", "Values": ["c.d"]}])).is_err());
+    assert!(conditions(json!([{"Field": "path-pattern", "Values": ["/1", "/2", "/3", "/4", "/5", "/6"]}])).is_err());
 }
 
 #[test]
@@ -353,8 +354,6 @@ fn chaos(seed: u64, steps: u32) -> (ElbState, Vec<StepReport>) {
             3 => st.set_zone_disrupted("us-east-1a", pick.below(2) == 0),
             _ => {}
         }
-        let before: Vec<(String, HealthState, bool, bool)> =
-            st.target_groups[&tg].targets.iter().map(|t| (t.owner.clone(), t.state, t.drain_until_ms.is_some(), t.zone_down)).collect();
         let r = st.step(now, 5_000, &mut rng);
         // Property: never routed to a draining, unregistered, zone-down or non-healthy target, except the
         // documented fail-open (no healthy routable target → spread across unhealthy ones).
@@ -369,7 +368,6 @@ fn chaos(seed: u64, steps: u32) -> (ElbState, Vec<StepReport>) {
                 assert_eq!(t.state, HealthState::Unhealthy, "fail-open only across unhealthy targets");
             }
         }
-        let _ = before;
         reports.push(r);
     }
     (st, reports)

@@ -12,37 +12,11 @@
 //! fixed-response answered by the load balancer itself).
 
 use crate::table::Table;
-use std::collections::VecDeque;
 
-use super::*;
+use super::metrics::{TrafficTotals, MINUTE_MS};
+use super::model::*;
+use super::rules::{choose_actions, Action, Condition, RequestView};
 use crate::rng::Prng;
-
-/// 24 h of one-minute points.
-pub const METRIC_MINUTES: usize = 1440;
-const MINUTE_MS: u64 = 60_000;
-const BUCKETS: usize = 16 + 8 * 20;
-
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
-pub struct TrafficTotals {
-    pub requests: u64,
-    pub target_2xx: u64,
-    pub target_5xx: u64,
-    pub elb_5xx: u64,
-    pub elb_other: u64,
-}
-
-impl TrafficTotals {
-    pub fn accounted(&self) -> u64 {
-        self.target_2xx + self.target_5xx + self.elb_5xx + self.elb_other
-    }
-    fn add(&mut self, o: &TrafficTotals) {
-        self.requests += o.requests;
-        self.target_2xx += o.target_2xx;
-        self.target_5xx += o.target_5xx;
-        self.elb_5xx += o.elb_5xx;
-        self.elb_other += o.elb_other;
-    }
-}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HealthTransition {
@@ -108,117 +82,6 @@ pub struct StepReport {
 }
 
 /// One CloudWatch-style minute.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct MetricPoint {
-    pub minute_start_ms: u64,
-    pub request_count: u64,
-    pub target_2xx: u64,
-    pub target_5xx: u64,
-    pub elb_5xx: u64,
-    pub elb_other: u64,
-    pub p50_ms: f64,
-    pub p90_ms: f64,
-    pub p99_ms: f64,
-    pub healthy_hosts: u32,
-    pub unhealthy_hosts: u32,
-    pub active_connections: u64,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct MetricSeries {
-    pub points: VecDeque<MetricPoint>,
-    cur_minute: u64,
-    cur: TrafficTotals,
-    hist: Vec<u64>,
-    active_max: u64,
-}
-
-impl Default for MetricSeries {
-    fn default() -> Self {
-        MetricSeries { points: VecDeque::new(), cur_minute: u64::MAX, cur: TrafficTotals::default(), hist: vec![0; BUCKETS], active_max: 0 }
-    }
-}
-
-fn bucket(ms: u64) -> usize {
-    if ms < 16 {
-        return ms as usize;
-    }
-    let octave = 63 - ms.leading_zeros() as u64; // >= 4
-    let sub = (ms >> (octave - 3)) & 7;
-    ((16 + (octave - 4) * 8 + sub) as usize).min(BUCKETS - 1)
-}
-
-fn bucket_value(b: usize) -> u64 {
-    if b < 16 {
-        return b as u64;
-    }
-    let octave = (b as u64 - 16) / 8 + 4;
-    let sub = (b as u64 - 16) % 8;
-    ((8 + sub) << (octave - 3)) + (1u64 << (octave - 3)) / 2
-}
-
-impl MetricSeries {
-    fn roll(&mut self, minute: u64, healthy: u32, unhealthy: u32) {
-        if self.cur_minute == minute {
-            return;
-        }
-        if self.cur_minute != u64::MAX {
-            let total: u64 = self.hist.iter().sum();
-            let pct = |num: u64| -> f64 {
-                if total == 0 {
-                    return 0.0;
-                }
-                let want = (total * num).div_ceil(100).max(1);
-                let mut acc = 0;
-                for (i, c) in self.hist.iter().enumerate() {
-                    acc += c;
-                    if acc >= want {
-                        return bucket_value(i) as f64;
-                    }
-                }
-                0.0
-            };
-            let p = MetricPoint {
-                minute_start_ms: self.cur_minute * MINUTE_MS,
-                request_count: self.cur.requests,
-                target_2xx: self.cur.target_2xx,
-                target_5xx: self.cur.target_5xx,
-                elb_5xx: self.cur.elb_5xx,
-                elb_other: self.cur.elb_other,
-                p50_ms: pct(50),
-                p90_ms: pct(90),
-                p99_ms: pct(99),
-                healthy_hosts: healthy,
-                unhealthy_hosts: unhealthy,
-                active_connections: self.active_max,
-            };
-            if self.points.len() >= METRIC_MINUTES {
-                self.points.pop_front();
-            }
-            self.points.push_back(p);
-        }
-        self.cur_minute = minute;
-        self.cur = TrafficTotals::default();
-        self.hist.iter_mut().for_each(|h| *h = 0);
-        self.active_max = 0;
-    }
-
-    /// Adds `count` responses around `latency_ms` with a fixed spread (50% at 0.6x, 35% at 1x, 12% at 2x, 3% at 4x).
-    fn add_latency(&mut self, latency_ms: u64, count: u64) {
-        if count == 0 {
-            return;
-        }
-        let a = count * 35 / 100;
-        let b = count * 12 / 100;
-        let c = count * 3 / 100;
-        let rest = count - a - b - c;
-        self.hist[bucket(latency_ms * 6 / 10)] += rest;
-        self.hist[bucket(latency_ms)] += a;
-        self.hist[bucket(latency_ms * 2)] += b;
-        self.hist[bucket(latency_ms * 4)] += c;
-    }
-}
-
 /// AWS's description text for a reason code (ALBDG/NLBDG reason-code tables).
 pub(crate) fn describe_reason(code: &str, http_code: u16) -> String {
     match code {

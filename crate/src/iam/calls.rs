@@ -14,109 +14,34 @@ use serde_json::{json, Map, Value};
 
 use super::managed;
 use super::policy::{parse_policy, PolicyKind};
-use super::{CustomerPolicy, IamState, InlinePolicy, Parameter, Role, Secret};
-use crate::api::{ApiError, ApiResult};
-
-/// Every call [`IamState::handle`] answers.
-pub const IAM_CALLS: &[&str] = &[
-    "iam:CreateRole",
-    "iam:GetRole",
-    "iam:ListRoles",
-    "iam:DeleteRole",
-    "iam:AttachRolePolicy",
-    "iam:DetachRolePolicy",
-    "iam:PutRolePolicy",
-    "iam:GetRolePolicy",
-    "iam:DeleteRolePolicy",
-    "iam:CreatePolicy",
-    "iam:ListAttachedRolePolicies",
-    "iam:ListRolePolicies",
-    "iam:CreateInstanceProfile",
-    "iam:AddRoleToInstanceProfile",
-    "iam:RemoveRoleFromInstanceProfile",
-    "iam:GetInstanceProfile",
-    "secretsmanager:CreateSecret",
-    "secretsmanager:GetSecretValue",
-    "ssm:PutParameter",
-    "ssm:GetParameter",
-    "ssm:GetParameters",
-];
+use super::model::{CustomerPolicy, IamState, InlinePolicy, Parameter, Role, Secret};
+use crate::api::calls::{self, Handler};
+use crate::api::{texts, ApiError, ApiResult, Dialect, Request};
 
 /// Managed policies one role may have attached (IAM quota "Managed policies attached to an IAM role", default 10).
 pub const MAX_ATTACHED_POLICIES: usize = 10;
 
-fn lower_first(name: &str) -> String {
-    let mut chars = name.chars();
-    match chars.next() {
-        Some(c) => c.to_lowercase().collect::<String>() + chars.as_str(),
-        None => String::new(),
-    }
-}
-
-/// AWS's generic validation message for a missing member.
-fn missing(code: &'static str, name: &str) -> ApiError {
-    ApiError::new(
-        code,
-        format!("1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null", lower_first(name)),
-    )
-}
-
-fn required<'a>(input: &'a Value, name: &str, code: &'static str) -> Result<&'a str, ApiError> {
-    match input.get(name) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s),
-        Some(Value::String(_)) => Err(ApiError::new(
-            code,
-            format!(
-                "1 validation error detected: Value '' at '{}' failed to satisfy constraint: Member must have length greater than or equal to 1",
-                lower_first(name)
-            ),
-        )),
-        None | Some(Value::Null) => Err(missing(code, name)),
-        Some(_) => Err(ApiError::new(code, format!("{name} must be a string."))),
-    }
-}
-
-fn optional<'a>(input: &'a Value, name: &str, code: &'static str) -> Result<Option<&'a str>, ApiError> {
-    match input.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(_) => Err(ApiError::new(code, format!("{name} must be a string."))),
-    }
-}
-
-const IAM_VALIDATION: &str = "ValidationError";
-
-/// IAM names: `[\w+=,.@-]+`, 1 to `max` characters.
-fn check_iam_name(value: &str, member: &str, max: usize) -> Result<(), ApiError> {
+/// The IAM name `member` of `request`: required, `[\w+=,.@-]+`, 1 to `max` characters.
+fn iam_name<'a>(request: &Request<'a>, member: &str, max: usize) -> Result<&'a str, ApiError> {
+    let value = request.required_string(member)?;
     let ok_chars = value.chars().all(|c| c.is_ascii_alphanumeric() || "_+=,.@-".contains(c));
     if !ok_chars {
-        return Err(ApiError::new(
-            IAM_VALIDATION,
-            format!(
-                "1 validation error detected: Value '{value}' at '{}' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+",
-                lower_first(member)
-            ),
-        ));
+        return Err(request.invalid(texts::pattern_mismatch(value, &texts::member_path(member), "[\\w+=,.@-]+")));
     }
     if value.chars().count() > max {
-        return Err(ApiError::new(
-            IAM_VALIDATION,
-            format!(
-                "1 validation error detected: Value '{value}' at '{}' failed to satisfy constraint: Member must have length less than or equal to {max}",
-                lower_first(member)
-            ),
-        ));
+        return Err(request.invalid(texts::too_long(value, &texts::member_path(member), max as u64)));
     }
-    Ok(())
+    Ok(value)
 }
 
-fn check_path(path: &str) -> Result<(), ApiError> {
+/// The optional `Path` of `request`, `/` when absent: it must begin and end with `/`.
+fn iam_path<'a>(request: &Request<'a>) -> Result<&'a str, ApiError> {
+    let path = request.typed_str("Path")?.unwrap_or("/");
     if path.starts_with('/') && path.ends_with('/') && path.len() <= 512 {
-        Ok(())
+        Ok(path)
     } else {
         // [UNVERIFIED] wording.
-        Err(ApiError::new(
-            IAM_VALIDATION,
+        Err(request.invalid(
             format!("The specified value for path is invalid. It must begin and end with / and contain only alphanumeric characters and/or / characters. Value: {path}"),
         ))
     }
@@ -166,51 +91,44 @@ fn policy_json(p: &CustomerPolicy) -> Value {
 impl IamState {
     /// Answers an IAM, Secrets Manager or SSM call; `None` when `call` is none of them.
     pub fn handle(&mut self, call: &str, input: &Value, now_iso: &str) -> Option<ApiResult> {
-        if !IAM_CALLS.contains(&call) {
-            return None;
-        }
+        let row = calls::find(call).filter(|row| row.handler == Handler::Iam)?;
+        // IAM answers in the query dialect, Secrets Manager and SSM in the JSON one.
+        let request = Request::new(input, Dialect::of(row.service));
         if !input.is_object() {
-            let code = if call.starts_with("iam:") { IAM_VALIDATION } else { "ValidationException" };
-            return Some(Err(ApiError::new(code, "The request input must be a JSON object.")));
+            return Some(Err(request.invalid("The request input must be a JSON object.")));
         }
+        let request = &request;
         Some(match call {
-            "iam:CreateRole" => self.create_role(input, now_iso),
-            "iam:GetRole" => self.get_role(input),
-            "iam:ListRoles" => self.list_roles(input),
-            "iam:DeleteRole" => self.delete_role(input),
-            "iam:AttachRolePolicy" => self.attach_role_policy(input),
-            "iam:DetachRolePolicy" => self.detach_role_policy(input),
-            "iam:PutRolePolicy" => self.put_role_policy(input),
-            "iam:GetRolePolicy" => self.get_role_policy(input),
-            "iam:DeleteRolePolicy" => self.delete_role_policy(input),
-            "iam:CreatePolicy" => self.create_policy(input, now_iso),
-            "iam:ListAttachedRolePolicies" => self.list_attached_role_policies(input),
-            "iam:ListRolePolicies" => self.list_role_policies(input),
-            "iam:CreateInstanceProfile" => self.create_instance_profile(input, now_iso),
-            "iam:AddRoleToInstanceProfile" => self.add_role_to_instance_profile(input),
-            "iam:RemoveRoleFromInstanceProfile" => self.remove_role_from_instance_profile(input),
-            "iam:GetInstanceProfile" => self.get_instance_profile(input),
-            "secretsmanager:CreateSecret" => self.create_secret(input, now_iso),
-            "secretsmanager:GetSecretValue" => self.get_secret_value(input),
-            "ssm:PutParameter" => self.put_parameter(input, now_iso),
-            "ssm:GetParameter" => self.get_parameter(input),
-            "ssm:GetParameters" => self.get_parameters(input),
+            "iam:CreateRole" => self.create_role(request, now_iso),
+            "iam:GetRole" => self.get_role(request),
+            "iam:ListRoles" => self.list_roles(request),
+            "iam:DeleteRole" => self.delete_role(request),
+            "iam:AttachRolePolicy" => self.attach_role_policy(request),
+            "iam:DetachRolePolicy" => self.detach_role_policy(request),
+            "iam:PutRolePolicy" => self.put_role_policy(request),
+            "iam:GetRolePolicy" => self.get_role_policy(request),
+            "iam:DeleteRolePolicy" => self.delete_role_policy(request),
+            "iam:CreatePolicy" => self.create_policy(request, now_iso),
+            "iam:ListAttachedRolePolicies" => self.list_attached_role_policies(request),
+            "iam:ListRolePolicies" => self.list_role_policies(request),
+            "iam:CreateInstanceProfile" => self.create_instance_profile(request, now_iso),
+            "iam:AddRoleToInstanceProfile" => self.add_role_to_instance_profile(request),
+            "iam:RemoveRoleFromInstanceProfile" => self.remove_role_from_instance_profile(request),
+            "iam:GetInstanceProfile" => self.get_instance_profile(request),
+            "secretsmanager:CreateSecret" => self.create_secret(request, now_iso),
+            "secretsmanager:GetSecretValue" => self.get_secret_value(request),
+            "ssm:PutParameter" => self.put_parameter(request, now_iso),
+            "ssm:GetParameter" => self.get_parameter(request),
+            "ssm:GetParameters" => self.get_parameters(request),
             _ => return None,
         })
     }
 
-    fn role_name_of<'a>(&self, input: &'a Value) -> Result<&'a str, ApiError> {
-        let name = required(input, "RoleName", IAM_VALIDATION)?;
-        check_iam_name(name, "RoleName", 64)?;
-        Ok(name)
-    }
-
-    fn create_role(&mut self, input: &Value, now_iso: &str) -> ApiResult {
-        let name = self.role_name_of(input)?;
-        let trust_text = required(input, "AssumeRolePolicyDocument", IAM_VALIDATION)?;
-        let path = optional(input, "Path", IAM_VALIDATION)?.unwrap_or("/");
-        check_path(path)?;
-        let description = optional(input, "Description", IAM_VALIDATION)?.map(str::to_string);
+    fn create_role(&mut self, request: &Request, now_iso: &str) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
+        let trust_text = request.required_string("AssumeRolePolicyDocument")?;
+        let path = iam_path(request)?;
+        let description = request.typed_str("Description")?.map(str::to_string);
         // Role names are unique without regard to case.
         if self.roles.keys().any(|k| k.eq_ignore_ascii_case(name)) {
             return Err(ApiError::new("EntityAlreadyExists", format!("Role with name {name} already exists.")));
@@ -220,8 +138,8 @@ impl IamState {
         Ok(json!({ "Role": role_json(role) }))
     }
 
-    fn get_role(&mut self, input: &Value) -> ApiResult {
-        let name = self.role_name_of(input)?;
+    fn get_role(&mut self, request: &Request) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
         let role = self.roles.get(name).ok_or_else(|| no_such_role(name))?;
         let mut out = role_json(role);
         if let Some(obj) = out.as_object_mut() {
@@ -230,14 +148,14 @@ impl IamState {
         Ok(json!({ "Role": out }))
     }
 
-    fn list_roles(&mut self, input: &Value) -> ApiResult {
-        let prefix = optional(input, "PathPrefix", IAM_VALIDATION)?.unwrap_or("/");
+    fn list_roles(&mut self, request: &Request) -> ApiResult {
+        let prefix = request.typed_str("PathPrefix")?.unwrap_or("/");
         let roles: Vec<Value> = self.roles.values().filter(|r| r.path.starts_with(prefix)).map(role_json).collect();
         Ok(json!({ "Roles": roles, "IsTruncated": false }))
     }
 
-    fn delete_role(&mut self, input: &Value) -> ApiResult {
-        let name = self.role_name_of(input)?;
+    fn delete_role(&mut self, request: &Request) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
         let role = self.roles.get(name).ok_or_else(|| no_such_role(name))?;
         if !role.attached.is_empty() {
             return Err(ApiError::new("DeleteConflict", "Cannot delete entity, must detach all policies first."));
@@ -260,9 +178,9 @@ impl IamState {
         managed::aws_managed_policy(arn).is_some() || self.policies.contains_key(arn)
     }
 
-    fn attach_role_policy(&mut self, input: &Value) -> ApiResult {
-        let name = self.role_name_of(input)?;
-        let arn = required(input, "PolicyArn", IAM_VALIDATION)?;
+    fn attach_role_policy(&mut self, request: &Request) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
+        let arn = request.required_string("PolicyArn")?;
         if !arn.starts_with("arn:") || arn.splitn(6, ':').count() != 6 {
             // [UNVERIFIED] wording.
             return Err(ApiError::new("InvalidInput", format!("ARN {arn} is not valid.")));
@@ -285,9 +203,9 @@ impl IamState {
         Ok(json!({}))
     }
 
-    fn detach_role_policy(&mut self, input: &Value) -> ApiResult {
-        let name = self.role_name_of(input)?;
-        let arn = required(input, "PolicyArn", IAM_VALIDATION)?;
+    fn detach_role_policy(&mut self, request: &Request) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
+        let arn = request.required_string("PolicyArn")?;
         let role = self.roles.get_mut(name).ok_or_else(|| no_such_role(name))?;
         if !role.attached.remove(arn) {
             // [UNVERIFIED] wording.
@@ -296,11 +214,10 @@ impl IamState {
         Ok(json!({}))
     }
 
-    fn put_role_policy(&mut self, input: &Value) -> ApiResult {
-        let name = self.role_name_of(input)?;
-        let policy_name = required(input, "PolicyName", IAM_VALIDATION)?;
-        check_iam_name(policy_name, "PolicyName", 128)?;
-        let text = required(input, "PolicyDocument", IAM_VALIDATION)?;
+    fn put_role_policy(&mut self, request: &Request) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
+        let policy_name = iam_name(request, "PolicyName", 128)?;
+        let text = request.required_string("PolicyDocument")?;
         if !self.roles.contains_key(name) {
             return Err(no_such_role(name));
         }
@@ -310,9 +227,9 @@ impl IamState {
         Ok(json!({}))
     }
 
-    fn get_role_policy(&mut self, input: &Value) -> ApiResult {
-        let name = self.role_name_of(input)?;
-        let policy_name = required(input, "PolicyName", IAM_VALIDATION)?;
+    fn get_role_policy(&mut self, request: &Request) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
+        let policy_name = request.required_string("PolicyName")?;
         let role = self.roles.get(name).ok_or_else(|| no_such_role(name))?;
         let policy = role.inline.get(policy_name).ok_or_else(|| {
             ApiError::new("NoSuchEntity", format!("The role policy with name {policy_name} cannot be found."))
@@ -320,9 +237,9 @@ impl IamState {
         Ok(json!({ "RoleName": name, "PolicyName": policy_name, "PolicyDocument": doc_value(&policy.text) }))
     }
 
-    fn delete_role_policy(&mut self, input: &Value) -> ApiResult {
-        let name = self.role_name_of(input)?;
-        let policy_name = required(input, "PolicyName", IAM_VALIDATION)?;
+    fn delete_role_policy(&mut self, request: &Request) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
+        let policy_name = request.required_string("PolicyName")?;
         let role = self.roles.get_mut(name).ok_or_else(|| no_such_role(name))?;
         if role.inline.remove(policy_name).is_none() {
             return Err(ApiError::new(
@@ -333,13 +250,11 @@ impl IamState {
         Ok(json!({}))
     }
 
-    fn create_policy(&mut self, input: &Value, now_iso: &str) -> ApiResult {
-        let name = required(input, "PolicyName", IAM_VALIDATION)?;
-        check_iam_name(name, "PolicyName", 128)?;
-        let text = required(input, "PolicyDocument", IAM_VALIDATION)?;
-        let path = optional(input, "Path", IAM_VALIDATION)?.unwrap_or("/");
-        check_path(path)?;
-        let description = optional(input, "Description", IAM_VALIDATION)?.map(str::to_string);
+    fn create_policy(&mut self, request: &Request, now_iso: &str) -> ApiResult {
+        let name = iam_name(request, "PolicyName", 128)?;
+        let text = request.required_string("PolicyDocument")?;
+        let path = iam_path(request)?;
+        let description = request.typed_str("Description")?.map(str::to_string);
         let document = parse_policy(text, PolicyKind::Identity).map_err(|e| e.to_api_error())?;
         if self.policies.values().any(|p| p.name.eq_ignore_ascii_case(name)) {
             // [UNVERIFIED] wording.
@@ -364,8 +279,8 @@ impl IamState {
         Ok(json!({ "Policy": out }))
     }
 
-    fn list_attached_role_policies(&mut self, input: &Value) -> ApiResult {
-        let name = self.role_name_of(input)?;
+    fn list_attached_role_policies(&mut self, request: &Request) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
         let role = self.roles.get(name).ok_or_else(|| no_such_role(name))?;
         let attached: Vec<Value> = role
             .attached
@@ -381,8 +296,8 @@ impl IamState {
         Ok(json!({ "AttachedPolicies": attached, "IsTruncated": false }))
     }
 
-    fn list_role_policies(&mut self, input: &Value) -> ApiResult {
-        let name = self.role_name_of(input)?;
+    fn list_role_policies(&mut self, request: &Request) -> ApiResult {
+        let name = iam_name(request, "RoleName", 64)?;
         let role = self.roles.get(name).ok_or_else(|| no_such_role(name))?;
         Ok(json!({ "PolicyNames": role.inline.keys().collect::<Vec<_>>(), "IsTruncated": false }))
     }
@@ -405,11 +320,9 @@ impl IamState {
         ApiError::new("NoSuchEntity", format!("Instance Profile {name} cannot be found."))
     }
 
-    fn create_instance_profile(&mut self, input: &Value, now_iso: &str) -> ApiResult {
-        let name = required(input, "InstanceProfileName", IAM_VALIDATION)?;
-        check_iam_name(name, "InstanceProfileName", 128)?;
-        let path = optional(input, "Path", IAM_VALIDATION)?.unwrap_or("/");
-        check_path(path)?;
+    fn create_instance_profile(&mut self, request: &Request, now_iso: &str) -> ApiResult {
+        let name = iam_name(request, "InstanceProfileName", 128)?;
+        let path = iam_path(request)?;
         if self.instance_profiles.keys().any(|k| k.eq_ignore_ascii_case(name)) {
             // text: AWS's answer quoted in ine-labs/AWSGoat#49 and hashicorp/terraform-provider-aws#8041
             return Err(ApiError::new("EntityAlreadyExists", format!("Instance Profile {name} already exists.")));
@@ -419,9 +332,9 @@ impl IamState {
         Ok(json!({ "InstanceProfile": self.profile_json(name) }))
     }
 
-    fn add_role_to_instance_profile(&mut self, input: &Value) -> ApiResult {
-        let profile_name = required(input, "InstanceProfileName", IAM_VALIDATION)?;
-        let role_name = self.role_name_of(input)?;
+    fn add_role_to_instance_profile(&mut self, request: &Request) -> ApiResult {
+        let profile_name = request.required_string("InstanceProfileName")?;
+        let role_name = iam_name(request, "RoleName", 64)?;
         if !self.instance_profiles.contains_key(profile_name) {
             return Err(Self::no_such_profile(profile_name));
         }
@@ -436,9 +349,9 @@ impl IamState {
         Ok(json!({}))
     }
 
-    fn remove_role_from_instance_profile(&mut self, input: &Value) -> ApiResult {
-        let profile_name = required(input, "InstanceProfileName", IAM_VALIDATION)?;
-        let role_name = self.role_name_of(input)?;
+    fn remove_role_from_instance_profile(&mut self, request: &Request) -> ApiResult {
+        let profile_name = request.required_string("InstanceProfileName")?;
+        let role_name = iam_name(request, "RoleName", 64)?;
         let profile = self.instance_profiles.get_mut(profile_name).ok_or_else(|| Self::no_such_profile(profile_name))?;
         let before = profile.roles.len();
         profile.roles.retain(|r| r != role_name);
@@ -448,24 +361,25 @@ impl IamState {
         Ok(json!({}))
     }
 
-    fn get_instance_profile(&mut self, input: &Value) -> ApiResult {
-        let name = required(input, "InstanceProfileName", IAM_VALIDATION)?;
+    fn get_instance_profile(&mut self, request: &Request) -> ApiResult {
+        let name = request.required_string("InstanceProfileName")?;
         if !self.instance_profiles.contains_key(name) {
             return Err(Self::no_such_profile(name));
         }
         Ok(json!({ "InstanceProfile": self.profile_json(name) }))
     }
 
-    fn create_secret(&mut self, input: &Value, now_iso: &str) -> ApiResult {
-        const CODE: &str = "InvalidParameterException";
-        let name = required(input, "Name", "ValidationException")?;
+    fn create_secret(&mut self, request: &Request, now_iso: &str) -> ApiResult {
+        let name = request.required_string("Name")?;
         let valid = name.len() <= 512 && name.chars().all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c));
         if !valid {
             // [UNVERIFIED] wording.
-            return Err(ApiError::new(CODE, "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!"));
+            return Err(ApiError::invalid_parameter("Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@!"));
         }
-        let secret_string = optional(input, "SecretString", CODE)?.map(str::to_string);
-        let description = optional(input, "Description", CODE)?.map(str::to_string);
+        // Secrets Manager refuses a member of the wrong type with InvalidParameterException, not its validation code.
+        let as_invalid_parameter = |e: ApiError| ApiError::invalid_parameter(e.message);
+        let secret_string = request.typed_str("SecretString").map_err(as_invalid_parameter)?.map(str::to_string);
+        let description = request.typed_str("Description").map_err(as_invalid_parameter)?.map(str::to_string);
         if self.secrets.contains_key(name) {
             // text: AWS's answer (boto3 against the real service) quoted in getmoto/moto#9700
             return Err(ApiError::new(
@@ -488,8 +402,8 @@ impl IamState {
         Ok(json!({ "ARN": arn, "Name": name, "VersionId": version_id }))
     }
 
-    fn get_secret_value(&mut self, input: &Value) -> ApiResult {
-        let id = required(input, "SecretId", "ValidationException")?;
+    fn get_secret_value(&mut self, request: &Request) -> ApiResult {
+        let id = request.required_string("SecretId")?;
         let secret = self.find_secret(id).ok_or_else(|| {
             ApiError::new("ResourceNotFoundException", "Secrets Manager can't find the specified secret.")
         })?;
@@ -505,29 +419,24 @@ impl IamState {
         Ok(Value::Object(out))
     }
 
-    fn put_parameter(&mut self, input: &Value, now_iso: &str) -> ApiResult {
-        const CODE: &str = "ValidationException";
-        let name = required(input, "Name", CODE)?;
-        let value = required(input, "Value", CODE)?;
-        let overwrite = input.get("Overwrite").and_then(Value::as_bool).unwrap_or(false);
+    fn put_parameter(&mut self, request: &Request, now_iso: &str) -> ApiResult {
+        let name = request.required_string("Name")?;
+        let value = request.required_string("Value")?;
+        let overwrite = request.bool("Overwrite").unwrap_or(false);
         let existing = self.parameters.get(name).cloned();
-        let kind = match (optional(input, "Type", CODE)?, &existing) {
+        let kind = match (request.typed_str("Type")?, &existing) {
             (Some(t), _) => t.to_string(),
             (None, Some(p)) => p.kind.clone(),
             (None, None) => "String".to_string(),
         };
         if !matches!(kind.as_str(), "String" | "StringList" | "SecureString") {
-            return Err(ApiError::new(
-                CODE,
-                format!("1 validation error detected: Value '{kind}' at 'type' failed to satisfy constraint: Member must satisfy enum value set: [SecureString, StringList, String]"),
-            ));
+            return Err(request.invalid(texts::not_in_enum(&kind, "type", &["SecureString", "StringList", "String"])));
         }
         let name_ok = name.len() <= 1011 && name.chars().all(|c| c.is_ascii_alphanumeric() || "/_.-".contains(c));
         let lowered = name.trim_start_matches('/').to_ascii_lowercase();
         if !name_ok || lowered.starts_with("aws") || lowered.starts_with("ssm") {
             // [UNVERIFIED] wording.
-            return Err(ApiError::new(
-                CODE,
+            return Err(request.invalid(
                 "Parameter name: can't be prefixed with \"aws\" or \"ssm\" (case-insensitive). It must use only letters, numbers, or the following symbols: . (period), - (hyphen), _ (underscore). Special characters are not allowed. All sub-paths, if specified, must use the forward slash symbol \"/\". Valid example: /get/parameters2-/by1./path0_.",
             ));
         }
@@ -572,9 +481,9 @@ impl IamState {
         })
     }
 
-    fn get_parameter(&mut self, input: &Value) -> ApiResult {
-        let name = required(input, "Name", "ValidationException")?;
-        let decrypt = input.get("WithDecryption").and_then(Value::as_bool).unwrap_or(false);
+    fn get_parameter(&mut self, request: &Request) -> ApiResult {
+        let name = request.required_string("Name")?;
+        let decrypt = request.bool("WithDecryption").unwrap_or(false);
         let p = self.find_parameter(name).ok_or_else(|| {
             // AWS sends no message with this code: the CLI prints "An error occurred (ParameterNotFound) when calling the
             // GetParameter operation: " (aws-solutions/aws-control-tower-customizations#68, awslabs/aws-simple-cicd#10;
@@ -584,18 +493,18 @@ impl IamState {
         Ok(json!({ "Parameter": Self::parameter_json(p, decrypt) }))
     }
 
-    fn get_parameters(&mut self, input: &Value) -> ApiResult {
-        let names: Vec<&str> = match input.get("Names") {
-            Some(Value::Array(items)) if !items.is_empty() => items.iter().filter_map(Value::as_str).collect(),
-            _ => return Err(missing("ValidationException", "Names")),
-        };
-        let decrypt = input.get("WithDecryption").and_then(Value::as_bool).unwrap_or(false);
+    fn get_parameters(&mut self, request: &Request) -> ApiResult {
+        if request.items("Names").is_none_or(|names| names.is_empty()) {
+            return Err(request.invalid(texts::required(&texts::member_path("Names"))));
+        }
+        let names = request.strings("Names");
+        let decrypt = request.bool("WithDecryption").unwrap_or(false);
         let mut found = Vec::new();
         let mut invalid = Vec::new();
         for n in names {
-            match self.find_parameter(n) {
+            match self.find_parameter(&n) {
                 Some(p) => found.push(Self::parameter_json(p, decrypt)),
-                None => invalid.push(n.to_string()),
+                None => invalid.push(n),
             }
         }
         Ok(json!({ "Parameters": found, "InvalidParameters": invalid }))

@@ -21,7 +21,7 @@
 //!   `invalid parameters: <name>`) are [UNVERIFIED].
 
 use super::eval::{DecisionEffect, EvalDecision};
-use super::{IamState, ECS_TASKS_PRINCIPAL};
+use super::model::{stable_uuid, IamState, ECS_TASKS_PRINCIPAL};
 
 /// What a task needs its execution role for.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -88,7 +88,7 @@ const PULL_SECRETS: &str = "ResourceInitializationError: unable to pull secrets 
 impl IamState {
     /// A request id that depends only on the account and the resource, so a query never changes state.
     fn request_id(&self, salt: &str) -> String {
-        super::stable_uuid(&format!("{}|{salt}", self.account_id))
+        stable_uuid(&format!("{}|{salt}", self.account_id))
     }
 
     fn denial_tail(decision: &EvalDecision) -> String {

@@ -3,7 +3,7 @@
 //! - [`policy`]: parsing and validating IAM JSON policy documents (identity and trust policies);
 //! - [`eval`]: evaluation in the style of the IAM policy simulator, with a typed [`EvalDecision`];
 //! - [`managed`]: the AWS managed policies that ECS scenarios attach;
-//! - [`IamState`]: roles, instance profiles, customer managed policies, secrets and parameters,
+//! - [`IamState`] (its data in `model`): roles, instance profiles, customer managed policies, secrets and parameters,
 //!   the `iam:*`, `secretsmanager:*` and `ssm:*` calls on them ([`IamState::handle`]), and the
 //!   queries the engine asks when it starts tasks ([`IamState::execution_role_problems`]).
 //!
@@ -13,129 +13,19 @@ pub mod calls;
 pub mod eval;
 pub mod exec;
 pub mod managed;
+mod model;
 pub mod policy;
 
 #[cfg(test)]
 mod tests;
 
+use crate::hash::{fnv1a, splitmix64_next, FNV_OFFSET_BASIS};
 use crate::table::{Table, TableSet};
 
 pub use eval::{evaluate, DecisionEffect, EvalDecision, EvalRequest, MatchedStatement, NamedPolicy};
 pub use exec::{is_private_ecr_image, ExecutionNeeds, TaskStartFailure};
+pub use model::*;
 pub use policy::{parse_policy, Effect, PolicyDocument, PolicyError, PolicyKind};
-
-/// Creation date stamped on the roles that [`IamState::with_default_roles`] pre-creates (no clock here).
-pub const DEFAULT_CREATE_DATE: &str = "2024-01-01T00:00:00Z";
-
-pub const ECS_TASKS_PRINCIPAL: &str = "ecs-tasks.amazonaws.com";
-pub const EC2_PRINCIPAL: &str = "ec2.amazonaws.com";
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InlinePolicy {
-    /// The document as the caller sent it.
-    pub text: String,
-    pub document: PolicyDocument,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Role {
-    pub name: String,
-    pub id: String,
-    pub arn: String,
-    pub path: String,
-    pub description: Option<String>,
-    pub create_date: String,
-    /// The trust policy as the caller sent it.
-    pub trust_text: String,
-    pub trust: PolicyDocument,
-    /// ARNs of attached managed policies (AWS or customer managed).
-    pub attached: TableSet<String>,
-    pub inline: Table<String, InlinePolicy>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CustomerPolicy {
-    pub name: String,
-    pub id: String,
-    pub arn: String,
-    pub path: String,
-    pub description: Option<String>,
-    pub create_date: String,
-    pub text: String,
-    pub document: PolicyDocument,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct InstanceProfile {
-    pub name: String,
-    pub id: String,
-    pub arn: String,
-    pub path: String,
-    pub create_date: String,
-    /// Role names (at most one: InstanceSessionsPerInstanceProfile is 1).
-    pub roles: Vec<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Secret {
-    pub name: String,
-    pub arn: String,
-    pub description: Option<String>,
-    pub secret_string: Option<String>,
-    pub version_id: String,
-    pub create_date: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Parameter {
-    pub name: String,
-    pub arn: String,
-    /// `String`, `StringList` or `SecureString`.
-    pub kind: String,
-    pub value: String,
-    pub version: u64,
-    pub last_modified: String,
-}
-
-/// Everything IAM-ish one account holds.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IamState {
-    pub account_id: String,
-    /// Region for Secrets Manager and SSM ARNs (IAM itself is global).
-    pub region: String,
-    pub roles: Table<String, Role>,
-    pub instance_profiles: Table<String, InstanceProfile>,
-    /// Customer managed policies by ARN.
-    pub policies: Table<String, CustomerPolicy>,
-    pub secrets: Table<String, Secret>,
-    pub parameters: Table<String, Parameter>,
-    counter: u64,
-}
-
-fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
-}
-
-fn splitmix(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    z ^ (z >> 31)
-}
-
-/// A UUID-shaped string that depends only on `salt`.
-pub(crate) fn stable_uuid(salt: &str) -> String {
-    let mut state = fnv1a(salt.as_bytes(), 0xcbf2_9ce4_8422_2325);
-    let hi = splitmix(&mut state);
-    let lo = splitmix(&mut state);
-    let hex = format!("{hi:016x}{lo:016x}");
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
-}
 
 fn trust_policy_for(service: &str) -> String {
     format!(
@@ -191,14 +81,14 @@ impl IamState {
     pub(crate) fn next_id(&mut self, prefix: &str, len: u32) -> String {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
         self.counter += 1;
-        let mut state = fnv1a(self.account_id.as_bytes(), 0xcbf2_9ce4_8422_2325);
+        let mut state = fnv1a(self.account_id.as_bytes(), FNV_OFFSET_BASIS);
         state = fnv1a(prefix.as_bytes(), state);
         state = fnv1a(&self.counter.to_le_bytes(), state);
         let mut out = String::from(prefix);
-        let mut bits = splitmix(&mut state);
+        let mut bits = splitmix64_next(&mut state);
         for i in 0..len {
             if i % 12 == 11 {
-                bits = splitmix(&mut state);
+                bits = splitmix64_next(&mut state);
             }
             out.push(char::from(ALPHABET[(bits & 31) as u8 as usize]));
             bits >>= 5;
@@ -209,11 +99,11 @@ impl IamState {
     /// A deterministic string over `alphabet` (used for secret suffixes and version ids).
     pub(crate) fn next_token(&mut self, salt: &str, alphabet: &[u8], len: u32) -> String {
         self.counter += 1;
-        let mut state = fnv1a(salt.as_bytes(), fnv1a(&self.counter.to_le_bytes(), 0xcbf2_9ce4_8422_2325));
+        let mut state = fnv1a(salt.as_bytes(), fnv1a(&self.counter.to_le_bytes(), FNV_OFFSET_BASIS));
         let modulus = u64::try_from(alphabet.len()).unwrap_or(1).max(1);
         (0..len)
             .map(|_| {
-                let idx = usize::try_from(splitmix(&mut state) % modulus).unwrap_or(0);
+                let idx = usize::try_from(splitmix64_next(&mut state) % modulus).unwrap_or(0);
                 char::from(alphabet.get(idx).copied().unwrap_or(b'A'))
             })
             .collect()

@@ -17,7 +17,8 @@
 
 use crate::table::Table;
 
-use super::*;
+use super::model::*;
+use crate::rng::Prng;
 
 /// What a benchmark run did (enough to check that two runs agree; no timings).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -113,7 +114,7 @@ pub fn bench_run(
         n_tasks: 0,
         n_placed: 0,
         n_failed: 0,
-        checksum: 0xcbf2_9ce4_8422_2325,
+        checksum: crate::hash::FNV_OFFSET_BASIS,
     };
     for demand in demands {
         for result in pool.place(demand, tasks_per_demand, rng) {
@@ -122,7 +123,7 @@ pub fn bench_run(
                 Ok(r) => {
                     figures.n_placed += 1;
                     figures.checksum =
-                        (figures.checksum ^ u64::from(r.node)).wrapping_mul(0x0000_0100_0000_01b3);
+                        (figures.checksum ^ u64::from(r.node)).wrapping_mul(crate::hash::FNV_PRIME);
                 }
                 Err(_) => figures.n_failed += 1,
             }

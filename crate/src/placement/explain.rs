@@ -6,7 +6,8 @@
 use super::pool::{
     check_results, first_miss, prepare, spread_field, strategy_label, strategy_value, SpreadField,
 };
-use super::*;
+use super::model::*;
+use crate::rng::Prng;
 
 impl Pool {
     pub(super) fn explain_impl(&self, demand: &TaskDemand, rng: &mut Prng) -> Explanation {
@@ -105,7 +106,7 @@ impl Pool {
 }
 
 fn score_detail(
-    node: &pool::NodeState,
+    node: &NodeState,
     demand: &TaskDemand,
     strategy: &Strategy,
     value: i64,
@@ -118,7 +119,7 @@ fn score_detail(
                 format!("{value} task(s) of {} on this instance", demand.group)
             }
             SpreadField::Attribute(name) => {
-                let shown = pool::attribute_value(node, &name).unwrap_or("(no value)");
+                let shown = super::pool::attribute_value(node, &name).unwrap_or("(no value)");
                 format!("{value} task(s) of {} in {name}={shown}", demand.group)
             }
             SpreadField::Unknown => format!("unknown spread field '{field}': every instance ties"),

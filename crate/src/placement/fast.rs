@@ -26,18 +26,7 @@ use std::collections::{BTreeMap, BinaryHeap};
 use super::pool::{
     attribute_value, dynamic_miss, spread_field, strategy_value, Prepared, SpreadField,
 };
-use super::*;
-
-/// Statically eligible instances grouped by the value of the leading spread attribute.
-#[derive(Clone, Debug)]
-pub(crate) struct StaticEntry {
-    version: u64,
-    /// Group of each value of the spread attribute (all instances are in the null group without one).
-    value_index: BTreeMap<String, u32>,
-    null_group: Option<u32>,
-    /// Slots of the eligible instances of each value, in key order.
-    slots: Vec<Vec<u32>>,
-}
+use super::model::*;
 
 impl StaticEntry {
     fn group_of(&self, value: Option<&str>) -> Option<u32> {
@@ -91,7 +80,7 @@ impl Pool {
                 Prepared::MemberOf { .. } => static_exprs.push(c),
             }
         }
-        let distinct_stage = distinct.then_some(pool::STAGE_CONSTRAINT);
+        let distinct_stage = distinct.then_some(super::pool::STAGE_CONSTRAINT);
 
         // Static eligibility, cached per pool version.
         let mut required: Vec<&str> = demand
@@ -147,7 +136,7 @@ impl Pool {
             }
         }
 
-        let tuple_of = |node: &pool::NodeState| -> Tuple {
+        let tuple_of = |node: &NodeState| -> Tuple {
             let mut t = [0i64; 5];
             for (i, s) in local.iter().enumerate() {
                 t[i] = strategy_value(node, demand, s, None);
@@ -218,7 +207,7 @@ impl Pool {
         };
         'nodes: for &slot in self.index.values() {
             let node = &self.nodes[slot as usize];
-            if !node.usable() || pool::n_missing_attributes(node, demand) > 0 {
+            if !node.usable() || super::pool::n_missing_attributes(node, demand) > 0 {
                 continue;
             }
             for c in static_exprs {

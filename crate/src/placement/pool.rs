@@ -8,9 +8,10 @@
 //! candidates and never "closest" (ECSDG container-instance-draining.md: no new placements).
 
 use crate::table::Table;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use super::*;
+use super::model::*;
+use crate::rng::Prng;
 use crate::cql::{self, CqlSubject, Expr};
 
 /// First and last host port of the dynamic range ("such as 32768 to 61000 on the latest Amazon
@@ -53,21 +54,6 @@ pub(crate) const STAGE_PORTS: u32 = 3;
 pub(crate) const STAGE_ENI: u32 = 4;
 pub(crate) const STAGE_ATTRIBUTE: u32 = 5;
 pub(crate) const STAGE_CONSTRAINT: u32 = 6;
-
-/// One container instance and what its tasks hold.
-#[derive(Clone, Debug)]
-pub(crate) struct NodeState {
-    pub info: NodeInfo,
-    pub status: NodeStatus,
-    pub cpu_units_remaining: u32,
-    pub memory_mib_remaining: u32,
-    /// Agent-reserved ports plus ports held by tasks.
-    pub tcp_ports_used: BTreeSet<u16>,
-    pub udp_ports_used: BTreeSet<u16>,
-    pub enis_used: u32,
-    pub group_counts: Table<String, u32>,
-    pub n_tasks: u32,
-}
 
 impl NodeState {
     fn new(info: NodeInfo) -> NodeState {

@@ -941,7 +941,7 @@ fn bench_is_deterministic() {
 // Cluster query language.
 
 mod cql_tests {
-    use crate::cql::{parse, parse_date_ms, CqlSubject, Regex, MAX_EXPRESSION_CHARS};
+    use crate::cql::{parse, CqlSubject, Regex, MAX_EXPRESSION_CHARS};
 
     struct Fake {
         attributes: Vec<(&'static str, Option<&'static str>)>,
@@ -1151,27 +1151,6 @@ mod cql_tests {
         assert!(Regex::new("(a{1000}){1000}").is_err());
         assert!(Regex::new("\\").is_err());
         assert!(Regex::new("[z-a]").is_err());
-    }
-
-    #[test]
-    fn cql_dates() {
-        assert_eq!(parse_date_ms("1970-01-01"), Some(0));
-        assert_eq!(
-            parse_date_ms("2018-06-18T22:28:28Z"),
-            Some(1_529_360_908_000)
-        );
-        assert_eq!(
-            parse_date_ms("2018-06-18T22:28:28+00:00"),
-            Some(1_529_360_908_000)
-        );
-        assert_eq!(
-            parse_date_ms("2018-06-18T22:28:28.5Z"),
-            Some(1_529_360_908_500)
-        );
-        assert_eq!(parse_date_ms("2000-02-29"), Some(951_782_400_000));
-        assert_eq!(parse_date_ms("2001-02-29"), None);
-        assert_eq!(parse_date_ms("2018-06-18T25:00:00"), None);
-        assert_eq!(parse_date_ms("2018-06-18X"), None);
     }
 
     #[test]

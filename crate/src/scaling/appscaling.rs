@@ -11,10 +11,11 @@
 use serde_json::{json, Value};
 
 use super::metrics::{Alarm, AlarmState, Comparison, MetricKey, Statistic};
+use super::model::*;
 use super::schedule::Schedule;
-use super::util::{iso, milli_of, opt_bool, opt_int, opt_str, req_str, uuid_like};
-use super::{ScalingAction, ScalingContext, ScalingState, ServiceStatus};
-use crate::api::{ApiError, ApiResult};
+use super::util::{iso, milli_of, uuid_like};
+use crate::api::texts::{self, Ending};
+use crate::api::{ApiError, ApiResult, Request};
 
 pub const ECS_DIMENSION: &str = "ecs:service:DesiredCount";
 /// Default `ScaleOutCooldown`/`ScaleInCooldown` for ECS services and the step-scaling `Cooldown` (s).
@@ -25,129 +26,12 @@ pub const ALARM_LOW_DATAPOINTS: u32 = 15;
 /// AlarmLow's threshold as a percentage of the target value.
 pub const ALARM_LOW_PERCENT_OF_TARGET: i64 = 90;
 
-pub(crate) fn validation(msg: String) -> ApiError {
-    ApiError::new("ValidationException", msg)
-}
-
 fn not_found(msg: String) -> ApiError {
     ApiError::new("ObjectNotFoundException", msg)
 }
 
 fn no_target(resource_id: &str) -> ApiError {
     not_found(format!("No scalable target registered for service namespace: ecs, resource ID: {resource_id}, scalable dimension: {ECS_DIMENSION}"))
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScalableTarget {
-    pub resource_id: String,
-    pub cluster: String,
-    pub service: String,
-    pub arn: String,
-    pub min: u32,
-    pub max: u32,
-    pub role_arn: String,
-    pub created_ms: u64,
-    pub suspend_in: bool,
-    pub suspend_out: bool,
-    pub suspend_scheduled: bool,
-    /// Epoch ms of the last scale-out and scale-in this target's policies made, and the capacity
-    /// before that scale-out (capacity added during the scale-out cooldown counts toward the next one).
-    pub last_out_ms: Option<u64>,
-    pub out_base: u32,
-    pub last_in_ms: Option<u64>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AdjustmentType {
-    ChangeInCapacity,
-    PercentChangeInCapacity,
-    ExactCapacity,
-}
-
-impl AdjustmentType {
-    pub fn parse(s: &str) -> Option<AdjustmentType> {
-        Some(match s {
-            "ChangeInCapacity" => AdjustmentType::ChangeInCapacity,
-            "PercentChangeInCapacity" => AdjustmentType::PercentChangeInCapacity,
-            "ExactCapacity" => AdjustmentType::ExactCapacity,
-            _ => return None,
-        })
-    }
-}
-
-/// One step: bounds (thousandths, relative to the alarm threshold; `None` = unbounded) and adjustment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StepAdjustment {
-    pub lower: Option<i64>,
-    pub upper: Option<i64>,
-    pub adjustment: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StepConfig {
-    pub adjustment_type: AdjustmentType,
-    pub steps: Vec<StepAdjustment>,
-    pub min_adjustment_magnitude: Option<i64>,
-    pub cooldown_s: u64,
-    pub aggregation: Statistic,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TargetTrackingConfig {
-    pub target_milli: i64,
-    pub metric: MetricKey,
-    pub statistic: Statistic,
-    pub scale_out_cooldown_s: u64,
-    pub scale_in_cooldown_s: u64,
-    pub disable_scale_in: bool,
-    pub alarm_high: String,
-    pub alarm_low: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PolicyConfig {
-    TargetTracking(TargetTrackingConfig),
-    Step(StepConfig),
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScalingPolicy {
-    pub name: String,
-    pub arn: String,
-    pub resource_id: String,
-    pub config: PolicyConfig,
-    /// The configuration as given, echoed by DescribeScalingPolicies.
-    pub raw_config: Value,
-    pub created_ms: u64,
-    pub last_action_ms: Option<u64>,
-    pub base: u32,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScheduledAction {
-    pub name: String,
-    pub arn: String,
-    pub resource_id: String,
-    pub schedule_text: String,
-    pub schedule: Schedule,
-    pub start_ms: Option<u64>,
-    pub end_ms: Option<u64>,
-    pub min: Option<u32>,
-    pub max: Option<u32>,
-    pub created_ms: u64,
-    pub fired_once: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ScalingActivity {
-    pub id: String,
-    pub resource_id: String,
-    pub description: String,
-    pub cause: String,
-    pub status_code: String,
-    pub status_message: String,
-    pub start_ms: u64,
-    pub end_ms: u64,
 }
 
 impl ScalingActivity {
@@ -206,70 +90,70 @@ pub fn apply_adjustment(current: u32, kind: AdjustmentType, adjustment: i64, min
     }
 }
 
-fn parse_dimension_and_resource(input: &Value) -> Result<(String, String, String), ApiError> {
-    let ns = req_str(input, "ServiceNamespace", validation)?;
+fn parse_dimension_and_resource(request: &Request) -> Result<(String, String, String), ApiError> {
+    let ns = request.required_text("ServiceNamespace", Ending::Clause)?;
     if ns != "ecs" {
-        return Err(validation(format!("Unsupported service namespace {ns}: this playground scales ECS services only (ServiceNamespace ecs)")));
+        return Err(request.invalid(format!("Unsupported service namespace {ns}: this playground scales ECS services only (ServiceNamespace ecs)")));
     }
-    let rid = req_str(input, "ResourceId", validation)?;
-    let dim = req_str(input, "ScalableDimension", validation)?;
+    let rid = request.required_text("ResourceId", Ending::Clause)?;
+    let dim = request.required_text("ScalableDimension", Ending::Clause)?;
     if dim != ECS_DIMENSION {
-        return Err(validation(format!("Unsupported scalable dimension {dim} for service namespace ecs")));
+        return Err(request.invalid(format!("Unsupported scalable dimension {dim} for service namespace ecs")));
     }
     let parts: Vec<&str> = rid.split('/').collect();
     if parts.len() != 3 || parts[0] != "service" || parts[1].is_empty() || parts[2].is_empty() {
-        return Err(validation(format!("Unsupported resource ID {rid}: an ECS service is service/<cluster-name>/<service-name>")));
+        return Err(request.invalid(format!("Unsupported resource ID {rid}: an ECS service is service/<cluster-name>/<service-name>")));
     }
     Ok((rid.to_string(), parts[1].to_string(), parts[2].to_string()))
 }
 
-fn opt_resource_filter(input: &Value) -> Result<Option<String>, ApiError> {
-    let ns = req_str(input, "ServiceNamespace", validation)?;
+fn opt_resource_filter(request: &Request) -> Result<Option<String>, ApiError> {
+    let ns = request.required_text("ServiceNamespace", Ending::Clause)?;
     if ns != "ecs" {
         return Ok(Some(String::from("\u{0}none")));
     }
-    Ok(opt_str(input, "ResourceId").map(str::to_string))
+    Ok(request.str("ResourceId").map(str::to_string))
 }
 
 impl ScalingState {
-    pub(crate) fn aas_handle(&mut self, call: &str, input: &Value, ctx: &ScalingContext) -> ApiResult {
+    pub(crate) fn aas_handle(&mut self, call: &str, request: &Request, ctx: &ScalingContext) -> ApiResult {
         match call {
-            "application-autoscaling:RegisterScalableTarget" => self.register_target(input, ctx),
-            "application-autoscaling:DeregisterScalableTarget" => self.deregister_target(input),
-            "application-autoscaling:DescribeScalableTargets" => self.describe_targets(input),
-            "application-autoscaling:PutScalingPolicy" => self.put_policy(input, ctx),
-            "application-autoscaling:DescribeScalingPolicies" => self.describe_policies(input),
-            "application-autoscaling:DeleteScalingPolicy" => self.delete_policy(input),
-            "application-autoscaling:PutScheduledAction" => self.put_scheduled(input, ctx),
-            "application-autoscaling:DescribeScheduledActions" => self.describe_scheduled(input),
-            "application-autoscaling:DeleteScheduledAction" => self.delete_scheduled(input),
-            "application-autoscaling:DescribeScalingActivities" => self.describe_activities(input),
-            _ => Err(validation(format!("Unknown call {call}"))),
+            "application-autoscaling:RegisterScalableTarget" => self.register_target(request, ctx),
+            "application-autoscaling:DeregisterScalableTarget" => self.deregister_target(request),
+            "application-autoscaling:DescribeScalableTargets" => self.describe_targets(request),
+            "application-autoscaling:PutScalingPolicy" => self.put_policy(request, ctx),
+            "application-autoscaling:DescribeScalingPolicies" => self.describe_policies(request),
+            "application-autoscaling:DeleteScalingPolicy" => self.delete_policy(request),
+            "application-autoscaling:PutScheduledAction" => self.put_scheduled(request, ctx),
+            "application-autoscaling:DescribeScheduledActions" => self.describe_scheduled(request),
+            "application-autoscaling:DeleteScheduledAction" => self.delete_scheduled(request),
+            "application-autoscaling:DescribeScalingActivities" => self.describe_activities(request),
+            _ => Err(request.invalid(format!("Unknown call {call}"))),
         }
     }
 
-    fn register_target(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let (rid, cluster, service) = parse_dimension_and_resource(input)?;
-        let min = opt_int(input, "MinCapacity", 0, i32::MAX as i64, validation)?.map(|v| v as u32);
-        let max = opt_int(input, "MaxCapacity", 0, i32::MAX as i64, validation)?.map(|v| v as u32);
+    fn register_target(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let (rid, cluster, service) = parse_dimension_and_resource(request)?;
+        let min = request.int_in_range("MinCapacity", 0, i32::MAX as i64)?.map(|v| v as u32);
+        let max = request.int_in_range("MaxCapacity", 0, i32::MAX as i64)?.map(|v| v as u32);
         let Some(status) = ctx.services.get(&rid).copied() else {
             // text: "ECS service doesn't exist" is the ValidationException terraform-provider-aws retries on
             // (internal/service/appautoscaling/target.go); the ": <resource id>" tail is emulator wording [UNVERIFIED].
-            return Err(validation(format!("ECS service doesn't exist: {rid}")));
+            return Err(request.invalid(format!("ECS service doesn't exist: {rid}")));
         };
         let now = ctx.now_epoch_ms();
         let existing = self.targets.get(&rid).cloned();
         let (min, max) = match (&existing, min, max) {
             (None, Some(a), Some(b)) => (a, b),
-            (None, _, _) => return Err(validation("MinCapacity and MaxCapacity are required when registering a new scalable target".into())),
+            (None, _, _) => return Err(request.invalid("MinCapacity and MaxCapacity are required when registering a new scalable target")),
             (Some(t), a, b) => (a.unwrap_or(t.min), b.unwrap_or(t.max)),
         };
         if min > max {
-            return Err(validation(format!("Minimum capacity {min} cannot be greater than maximum capacity {max}")));
+            return Err(request.invalid(format!("Minimum capacity {min} cannot be greater than maximum capacity {max}")));
         }
         let counter = self.next();
-        let susp = input.get("SuspendedState");
-        let sb = |k: &str, old: bool| susp.and_then(|s| s.get(k)).and_then(Value::as_bool).unwrap_or(old);
+        let suspended = request.member("SuspendedState");
+        let sb = |k: &str, old: bool| suspended.bool(k).unwrap_or(old);
         let target = ScalableTarget {
             resource_id: rid.clone(),
             cluster,
@@ -279,7 +163,7 @@ impl ScalingState {
             }),
             min,
             max,
-            role_arn: opt_str(input, "RoleARN").map(str::to_string).unwrap_or_else(|| {
+            role_arn: request.str("RoleARN").map(str::to_string).unwrap_or_else(|| {
                 format!("arn:aws:iam::{}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService", ctx.account_id)
             }),
             created_ms: existing.as_ref().map(|t| t.created_ms).unwrap_or(now),
@@ -302,8 +186,8 @@ impl ScalingState {
         Ok(json!({ "ScalableTargetARN": arn }))
     }
 
-    fn deregister_target(&mut self, input: &Value) -> ApiResult {
-        let (rid, _, _) = parse_dimension_and_resource(input)?;
+    fn deregister_target(&mut self, request: &Request) -> ApiResult {
+        let (rid, _, _) = parse_dimension_and_resource(request)?;
         if self.targets.remove(&rid).is_none() {
             return Err(not_found(format!("No scalable target found for service namespace: ecs, resource ID: {rid}, scalable dimension: {ECS_DIMENSION}")));
         }
@@ -316,9 +200,9 @@ impl ScalingState {
         Ok(json!({}))
     }
 
-    fn describe_targets(&self, input: &Value) -> ApiResult {
-        let filter = opt_resource_filter(input)?;
-        let ids: Vec<String> = super::util::str_list(input, "ResourceIds");
+    fn describe_targets(&self, request: &Request) -> ApiResult {
+        let filter = opt_resource_filter(request)?;
+        let ids: Vec<String> = request.strings("ResourceIds");
         let list: Vec<Value> = self
             .targets
             .values()
@@ -335,16 +219,16 @@ impl ScalingState {
         Ok(json!({ "ScalableTargets": list }))
     }
 
-    fn put_policy(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let (rid, cluster, service) = parse_dimension_and_resource(input)?;
-        let name = req_str(input, "PolicyName", validation)?.to_string();
+    fn put_policy(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let (rid, cluster, service) = parse_dimension_and_resource(request)?;
+        let name = request.required_text("PolicyName", Ending::Clause)?.to_string();
         if name.len() > 256 || name.contains(':') || name.contains('/') {
-            return Err(validation(format!("Invalid policy name {name}")));
+            return Err(request.invalid(format!("Invalid policy name {name}")));
         }
         if !self.targets.contains_key(&rid) {
             return Err(no_target(&rid));
         }
-        let policy_type = opt_str(input, "PolicyType").unwrap_or("StepScaling");
+        let policy_type = request.str("PolicyType").unwrap_or("StepScaling");
         let now = ctx.now_epoch_ms();
         let counter = self.next();
         let uuid = uuid_like("policy", counter);
@@ -354,19 +238,19 @@ impl ScalingState {
         };
         let (config, raw) = match policy_type {
             "TargetTrackingScaling" => {
-                let Some(cfg) = input.get("TargetTrackingScalingPolicyConfiguration").filter(|v| v.is_object()) else {
-                    return Err(validation("TargetTrackingScalingPolicyConfiguration is required for a TargetTrackingScaling policy".into()));
+                let Some(cfg) = request.object("TargetTrackingScalingPolicyConfiguration") else {
+                    return Err(request.invalid("TargetTrackingScalingPolicyConfiguration is required for a TargetTrackingScaling policy"));
                 };
-                (self.parse_target_tracking(cfg, &rid, &cluster, &service, &name, &arn, ctx, counter)?, cfg.clone())
+                (self.parse_target_tracking(&cfg, &rid, &cluster, &service, counter)?, cfg.input().clone())
             }
             "StepScaling" => {
-                let Some(cfg) = input.get("StepScalingPolicyConfiguration").filter(|v| v.is_object()) else {
-                    return Err(validation("StepScalingPolicyConfiguration is required for a StepScaling policy".into()));
+                let Some(cfg) = request.object("StepScalingPolicyConfiguration") else {
+                    return Err(request.invalid("StepScalingPolicyConfiguration is required for a StepScaling policy"));
                 };
-                (PolicyConfig::Step(parse_step(cfg)?), cfg.clone())
+                (PolicyConfig::Step(parse_step(&cfg)?), cfg.input().clone())
             }
-            "PredictiveScaling" => return Err(validation("PredictiveScaling policies are not modelled by this playground".into())),
-            other => return Err(validation(format!("Unsupported policy type {other}"))),
+            "PredictiveScaling" => return Err(request.invalid("PredictiveScaling policies are not modelled by this playground")),
+            other => return Err(request.invalid(format!("Unsupported policy type {other}"))),
         };
         // Replacing a policy removes the alarms its previous version managed.
         self.remove_policy(&rid, &name);
@@ -397,47 +281,45 @@ impl ScalingState {
         format!("arn:aws:cloudwatch:{}:{}:alarm:{name}", ctx.region, ctx.account_id)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn parse_target_tracking(&self, cfg: &Value, rid: &str, cluster: &str, service: &str, _name: &str, _arn: &str, _ctx: &ScalingContext, counter: u64) -> Result<PolicyConfig, ApiError> {
-        let target_milli = cfg.get("TargetValue").and_then(milli_of).ok_or_else(|| validation("TargetValue is required".into()))?;
+    fn parse_target_tracking(&self, cfg: &Request, rid: &str, cluster: &str, service: &str, counter: u64) -> Result<PolicyConfig, ApiError> {
+        let target_milli = cfg.get("TargetValue").and_then(milli_of).ok_or_else(|| cfg.invalid(texts::is_required("TargetValue", Ending::Clause)))?;
         if target_milli <= 0 {
-            return Err(validation("TargetValue must be greater than 0".into()));
+            return Err(cfg.invalid("TargetValue must be greater than 0"));
         }
-        let cooldown = |k: &str| opt_int(cfg, k, 0, 31_536_000, validation).map(|v| v.map(|v| v as u64).unwrap_or(DEFAULT_COOLDOWN_S));
+        let cooldown = |k: &str| cfg.int_in_range(k, 0, 31_536_000).map(|v| v.map(|v| v as u64).unwrap_or(DEFAULT_COOLDOWN_S));
         let scale_out_cooldown_s = cooldown("ScaleOutCooldown")?;
         let scale_in_cooldown_s = cooldown("ScaleInCooldown")?;
-        let disable_scale_in = opt_bool(cfg, "DisableScaleIn").unwrap_or(false);
-        let pre = cfg.get("PredefinedMetricSpecification").filter(|v| v.is_object());
-        let cus = cfg.get("CustomizedMetricSpecification").filter(|v| v.is_object());
+        let disable_scale_in = cfg.bool("DisableScaleIn").unwrap_or(false);
+        let pre = cfg.object("PredefinedMetricSpecification");
+        let cus = cfg.object("CustomizedMetricSpecification");
         let (metric, statistic) = match (pre, cus) {
             (Some(_), Some(_)) | (None, None) => {
-                return Err(validation("Exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification must be specified".into()))
+                return Err(cfg.invalid("Exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification must be specified"))
             }
             (Some(p), None) => {
-                let ty = req_str(p, "PredefinedMetricType", validation)?;
+                let ty = p.required_text("PredefinedMetricType", Ending::Clause)?;
                 match ty {
                     "ECSServiceAverageCPUUtilization" => (MetricKey::ecs_service("CPUUtilization", cluster, service), Statistic::Average),
                     "ECSServiceAverageMemoryUtilization" => (MetricKey::ecs_service("MemoryUtilization", cluster, service), Statistic::Average),
                     "ALBRequestCountPerTarget" => {
-                        let label = opt_str(p, "ResourceLabel").unwrap_or("");
+                        let label = p.str("ResourceLabel").unwrap_or("");
                         // app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>
                         let parts: Vec<&str> = label.split('/').collect();
                         if parts.len() != 6 || parts[0] != "app" || parts[3] != "targetgroup" {
-                            return Err(validation("ResourceLabel is required for ALBRequestCountPerTarget, in the form app/<load-balancer-name>/<load-balancer-id>/targetgroup/<target-group-name>/<target-group-id>".into()));
+                            return Err(p.invalid("ResourceLabel is required for ALBRequestCountPerTarget, in the form app/<load-balancer-name>/<load-balancer-id>/targetgroup/<target-group-name>/<target-group-id>"));
                         }
                         let tg = parts[3..].join("/");
                         (MetricKey::new("AWS/ApplicationELB", "RequestCountPerTarget", &[("TargetGroup", &tg)]), Statistic::Sum)
                     }
-                    other => return Err(validation(format!("Unsupported predefined metric type {other} for ECS service"))),
+                    other => return Err(p.invalid(format!("Unsupported predefined metric type {other} for ECS service"))),
                 }
             }
             (None, Some(c)) => {
-                let ns = req_str(c, "Namespace", validation)?;
-                let mn = req_str(c, "MetricName", validation)?;
-                let st = req_str(c, "Statistic", validation)?;
-                let stat = Statistic::parse(st).ok_or_else(|| validation(format!("Unsupported statistic {st}")))?;
-                let dimensions = c.get("Dimensions");
-                (MetricKey::from_request(ns, mn, dimensions), stat)
+                let ns = c.required_text("Namespace", Ending::Clause)?;
+                let mn = c.required_text("MetricName", Ending::Clause)?;
+                let st = c.required_text("Statistic", Ending::Clause)?;
+                let stat = Statistic::parse(st).ok_or_else(|| c.invalid(format!("Unsupported statistic {st}")))?;
+                (MetricKey::from_request(ns, mn, &c), stat)
             }
         };
         let suffix = uuid_like("ttalarm", counter);
@@ -467,9 +349,9 @@ impl ScalingState {
         true
     }
 
-    fn describe_policies(&self, input: &Value) -> ApiResult {
-        let filter = opt_resource_filter(input)?;
-        let names = super::util::str_list(input, "PolicyNames");
+    fn describe_policies(&self, request: &Request) -> ApiResult {
+        let filter = opt_resource_filter(request)?;
+        let names = request.strings("PolicyNames");
         let list: Vec<Value> = self
             .policies
             .values()
@@ -509,47 +391,48 @@ impl ScalingState {
         Ok(json!({ "ScalingPolicies": list }))
     }
 
-    fn delete_policy(&mut self, input: &Value) -> ApiResult {
-        let (rid, _, _) = parse_dimension_and_resource(input)?;
-        let name = req_str(input, "PolicyName", validation)?;
+    fn delete_policy(&mut self, request: &Request) -> ApiResult {
+        let (rid, _, _) = parse_dimension_and_resource(request)?;
+        let name = request.required_text("PolicyName", Ending::Clause)?;
         if !self.remove_policy(&rid, name) {
             return Err(not_found(format!("No scaling policy found for service namespace: ecs, resource ID: {rid}, scalable dimension: {ECS_DIMENSION}, policy name: {name}")));
         }
         Ok(json!({}))
     }
 
-    fn put_scheduled(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let (rid, _, _) = parse_dimension_and_resource(input)?;
-        let name = req_str(input, "ScheduledActionName", validation)?.to_string();
+    fn put_scheduled(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let (rid, _, _) = parse_dimension_and_resource(request)?;
+        let name = request.required_text("ScheduledActionName", Ending::Clause)?.to_string();
         if !self.targets.contains_key(&rid) {
             return Err(no_target(&rid));
         }
         let existing = self.scheduled.get(&(rid.clone(), name.clone())).cloned();
-        let schedule_text = match (opt_str(input, "Schedule"), &existing) {
+        let schedule_text = match (request.str("Schedule"), &existing) {
             (Some(s), _) => s.to_string(),
             (None, Some(e)) => e.schedule_text.clone(),
-            (None, None) => return Err(validation("Schedule is required".into())),
+            (None, None) => return Err(request.invalid(texts::is_required("Schedule", Ending::Clause))),
         };
-        let schedule = Schedule::parse(&schedule_text).map_err(validation)?;
-        if let Some(tz) = opt_str(input, "Timezone") {
+        let schedule = Schedule::parse(&schedule_text).map_err(|e| request.invalid(e))?;
+        if let Some(tz) = request.str("Timezone") {
             if tz != "UTC" && tz != "Etc/UTC" {
-                return Err(validation(format!("Timezone {tz} is not modelled: the playground runs schedules in UTC")));
+                return Err(request.invalid(format!("Timezone {tz} is not modelled: the playground runs schedules in UTC")));
             }
         }
         let time = |k: &str| -> Result<Option<u64>, ApiError> {
-            match input.get(k) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => crate::time::parse_iso8601_ms(s).map(Some).map_err(validation),
+            match request.get(k) {
+                None => Ok(None),
+                Some(Value::String(s)) => crate::time::parse_iso8601_ms(s).map(Some).map_err(|e| request.invalid(e)),
                 Some(Value::Number(n)) => Ok(n.as_f64().filter(|x| *x >= 0.0 && x.is_finite()).map(|x| (x * 1000.0) as u64)),
-                Some(_) => Err(validation(format!("{k} must be a timestamp"))),
+                Some(_) => Err(request.invalid(format!("{k} must be a timestamp"))),
             }
         };
         let start_ms = time("StartTime")?;
         let end_ms = time("EndTime")?;
-        let sta = input.get("ScalableTargetAction");
+        // A null ScalableTargetAction counts as given (and gives no capacity).
+        let sta = request.contains("ScalableTargetAction").then(|| request.member("ScalableTargetAction"));
         let cap = |k: &str| -> Result<Option<u32>, ApiError> {
-            match sta {
-                Some(a) => opt_int(a, k, 0, i32::MAX as i64, validation).map(|v| v.map(|v| v as u32)),
+            match &sta {
+                Some(a) => a.int_in_range(k, 0, i32::MAX as i64).map(|v| v.map(|v| v as u32)),
                 None => Ok(None),
             }
         };
@@ -559,11 +442,11 @@ impl ScalingState {
             _ => (min, max),
         };
         if min.is_none() && max.is_none() {
-            return Err(validation("ScalableTargetAction needs MinCapacity, MaxCapacity or both".into()));
+            return Err(request.invalid("ScalableTargetAction needs MinCapacity, MaxCapacity or both"));
         }
         if let (Some(a), Some(b)) = (min, max) {
             if a > b {
-                return Err(validation(format!("Minimum capacity {a} cannot be greater than maximum capacity {b}")));
+                return Err(request.invalid(format!("Minimum capacity {a} cannot be greater than maximum capacity {b}")));
             }
         }
         let now = ctx.now_epoch_ms();
@@ -576,9 +459,9 @@ impl ScalingState {
         Ok(json!({}))
     }
 
-    fn describe_scheduled(&self, input: &Value) -> ApiResult {
-        let filter = opt_resource_filter(input)?;
-        let names = super::util::str_list(input, "ScheduledActionNames");
+    fn describe_scheduled(&self, request: &Request) -> ApiResult {
+        let filter = opt_resource_filter(request)?;
+        let names = request.strings("ScheduledActionNames");
         let list: Vec<Value> = self
             .scheduled
             .values()
@@ -608,19 +491,19 @@ impl ScalingState {
         Ok(json!({ "ScheduledActions": list }))
     }
 
-    fn delete_scheduled(&mut self, input: &Value) -> ApiResult {
-        let (rid, _, _) = parse_dimension_and_resource(input)?;
-        let name = req_str(input, "ScheduledActionName", validation)?;
+    fn delete_scheduled(&mut self, request: &Request) -> ApiResult {
+        let (rid, _, _) = parse_dimension_and_resource(request)?;
+        let name = request.required_text("ScheduledActionName", Ending::Clause)?;
         if self.scheduled.remove(&(rid.clone(), name.to_string())).is_none() {
             return Err(not_found(format!("No scheduled action found for service namespace: ecs, resource ID: {rid}, scalable dimension: {ECS_DIMENSION}, scheduled action name: {name}")));
         }
         Ok(json!({}))
     }
 
-    fn describe_activities(&self, input: &Value) -> ApiResult {
-        let filter = opt_resource_filter(input)?;
-        let max = opt_int(input, "MaxResults", 1, 50, validation)?.unwrap_or(50) as usize;
-        let skip: usize = opt_str(input, "NextToken").and_then(|t| t.parse().ok()).unwrap_or(0);
+    fn describe_activities(&self, request: &Request) -> ApiResult {
+        let filter = opt_resource_filter(request)?;
+        let max = request.int_in_range("MaxResults", 1, 50)?.unwrap_or(50) as usize;
+        let skip: usize = request.str("NextToken").and_then(|t| t.parse().ok()).unwrap_or(0);
         let all: Vec<&ScalingActivity> = self.activities.iter().rev().filter(|a| filter.as_ref().is_none_or(|f| *f == a.resource_id)).collect();
         let page: Vec<Value> = all.iter().skip(skip).take(max).map(|a| a.to_json()).collect();
         let mut out = json!({ "ScalingActivities": page });
@@ -821,64 +704,65 @@ impl ScalingState {
 /// text: Application Auto Scaling's answer quoted in terraform-aws-modules/terraform-aws-ecs#31.
 pub(crate) const UPPER_BOUND_NEEDED: &str = "There must be a step adjustment with an unspecified upper bound when one step adjustment has a positive upper bound";
 
-/// Parses and checks a StepScalingPolicyConfiguration.
-pub fn parse_step(cfg: &Value) -> Result<StepConfig, ApiError> {
-    let at = req_str(cfg, "AdjustmentType", validation)?;
-    let adjustment_type = AdjustmentType::parse(at).ok_or_else(|| validation(format!("Unsupported adjustment type {at}")))?;
-    let raw = cfg.get("StepAdjustments").and_then(Value::as_array).filter(|a| !a.is_empty()).ok_or_else(|| validation("StepAdjustments must contain at least one step adjustment".into()))?;
+/// Parses and checks a StepScalingPolicyConfiguration (or EC2 Auto Scaling's step policy, whose members are the
+/// same), refused in the request's dialect.
+pub fn parse_step(cfg: &Request) -> Result<StepConfig, ApiError> {
+    let at = cfg.required_text("AdjustmentType", Ending::Clause)?;
+    let adjustment_type = AdjustmentType::parse(at).ok_or_else(|| cfg.invalid(format!("Unsupported adjustment type {at}")))?;
+    let raw = cfg.items("StepAdjustments").filter(|a| !a.is_empty()).ok_or_else(|| cfg.invalid("StepAdjustments must contain at least one step adjustment"))?;
     if raw.len() > 20 {
         // quota: 20 step adjustments per policy. text: "There can be at most 20 step adjustments per scaling p..."
         // quoted (cut there) in aws/aws-cdk#27020; the end of the sentence is [UNVERIFIED].
-        return Err(validation("There can be at most 20 step adjustments per scaling policy".into()));
+        return Err(cfg.invalid("There can be at most 20 step adjustments per scaling policy"));
     }
     let mut steps = Vec::new();
-    for s in raw {
+    for s in &raw {
         let bound = |k: &str| -> Result<Option<i64>, ApiError> {
             match s.get(k) {
-                None | Some(Value::Null) => Ok(None),
-                Some(v) => milli_of(v).map(Some).ok_or_else(|| validation(format!("{k} must be a number"))),
+                None => Ok(None),
+                Some(v) => milli_of(v).map(Some).ok_or_else(|| s.invalid(format!("{k} must be a number"))),
             }
         };
-        let adjustment = s.get("ScalingAdjustment").and_then(Value::as_i64).ok_or_else(|| validation("ScalingAdjustment is required in every step adjustment".into()))?;
+        let adjustment = s.get("ScalingAdjustment").and_then(Value::as_i64).ok_or_else(|| s.invalid("ScalingAdjustment is required in every step adjustment"))?;
         let (lower, upper) = (bound("MetricIntervalLowerBound")?, bound("MetricIntervalUpperBound")?);
         if lower.is_none() && upper.is_none() {
             // StepAdjustment API doc: "The upper and lower bound can't be null in the same step adjustment."
             // text: AWS's answer quoted in hashicorp/terraform-provider-aws#4812
-            return Err(validation("Both lower and upper bounds of a step adjustment cannot be left unspecified".into()));
+            return Err(cfg.invalid("Both lower and upper bounds of a step adjustment cannot be left unspecified"));
         }
         if let (Some(l), Some(u)) = (lower, upper) {
             if l >= u {
-                return Err(validation("MetricIntervalLowerBound must be less than MetricIntervalUpperBound".into()));
+                return Err(cfg.invalid("MetricIntervalLowerBound must be less than MetricIntervalUpperBound"));
             }
         }
         if adjustment_type == AdjustmentType::ExactCapacity && adjustment < 0 {
-            return Err(validation("ScalingAdjustment must be 0 or more for ExactCapacity".into()));
+            return Err(cfg.invalid("ScalingAdjustment must be 0 or more for ExactCapacity"));
         }
         steps.push(StepAdjustment { lower, upper, adjustment });
     }
     if steps.iter().filter(|s| s.lower.is_none()).count() > 1 || steps.iter().filter(|s| s.upper.is_none()).count() > 1 {
-        return Err(validation("Only one step adjustment can have a null lower bound and only one a null upper bound".into()));
+        return Err(cfg.invalid("Only one step adjustment can have a null lower bound and only one a null upper bound"));
     }
     if steps.iter().any(|s| s.upper.is_some_and(|u| u > 0)) && steps.iter().all(|s| s.upper.is_some()) {
-        return Err(validation(UPPER_BOUND_NEEDED.into()));
+        return Err(cfg.invalid(UPPER_BOUND_NEEDED));
     }
     // Ranges must not overlap or leave gaps: sorted by lower bound, each upper meets the next lower.
     crate::order::sort_by_key(&mut steps, |s| s.lower.unwrap_or(i64::MIN));
     for w in steps.windows(2) {
         if w[0].upper != w[1].lower {
-            return Err(validation("Step adjustments must not overlap or leave gaps between their metric intervals".into()));
+            return Err(cfg.invalid("Step adjustments must not overlap or leave gaps between their metric intervals"));
         }
     }
-    let min_adjustment_magnitude = opt_int(cfg, "MinAdjustmentMagnitude", 1, i32::MAX as i64, validation)?;
+    let min_adjustment_magnitude = cfg.int_in_range("MinAdjustmentMagnitude", 1, i32::MAX as i64)?;
     if min_adjustment_magnitude.is_some() && adjustment_type != AdjustmentType::PercentChangeInCapacity {
-        return Err(validation("MinAdjustmentMagnitude is only valid with the PercentChangeInCapacity adjustment type".into()));
+        return Err(cfg.invalid("MinAdjustmentMagnitude is only valid with the PercentChangeInCapacity adjustment type"));
     }
-    let cooldown_s = opt_int(cfg, "Cooldown", 0, 31_536_000, validation)?.map(|v| v as u64).unwrap_or(DEFAULT_COOLDOWN_S);
-    let aggregation = match opt_str(cfg, "MetricAggregationType").unwrap_or("Average") {
+    let cooldown_s = cfg.int_in_range("Cooldown", 0, 31_536_000)?.map(|v| v as u64).unwrap_or(DEFAULT_COOLDOWN_S);
+    let aggregation = match cfg.str("MetricAggregationType").unwrap_or("Average") {
         "Average" => Statistic::Average,
         "Minimum" => Statistic::Minimum,
         "Maximum" => Statistic::Maximum,
-        other => return Err(validation(format!("Unsupported metric aggregation type {other}"))),
+        other => return Err(cfg.invalid(format!("Unsupported metric aggregation type {other}"))),
     };
     Ok(StepConfig { adjustment_type, steps, min_adjustment_magnitude, cooldown_s, aggregation })
 }

@@ -11,52 +11,24 @@
 
 use serde_json::{json, Value};
 
-use super::appscaling::{apply_adjustment, find_step, parse_step, target_tracking_capacity, AdjustmentType, StepConfig, UPPER_BOUND_NEEDED};
+use super::appscaling::{
+    apply_adjustment, find_step, parse_step, target_tracking_capacity, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET, DEFAULT_COOLDOWN_S,
+    UPPER_BOUND_NEEDED,
+};
 use super::metrics::{Alarm, AlarmState, Comparison, MetricKey, Statistic};
-use super::util::{iso, milli_of, opt_bool, opt_int, opt_str, str_list, uuid_like};
-use super::{ScalingContext, ScalingState, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET, DEFAULT_COOLDOWN_S};
-use crate::api::{ApiError, ApiResult};
+use super::model::*;
+use super::util::{iso, milli_of, uuid_like};
+use crate::api::texts::{self, Ending};
+use crate::api::{ApiError, ApiResult, Request};
 
 /// The calls of this module.
-pub const ASG_POLICY_CALLS: &[&str] = &["autoscaling:PutScalingPolicy", "autoscaling:DescribePolicies", "autoscaling:DeletePolicy", "autoscaling:DescribeScalingActivities"];
+/// Whether `call` is one of the EC2 Auto Scaling policy calls this module answers.
+pub(crate) fn is_asg_policy_call(call: &str) -> bool {
+    matches!(call, "autoscaling:PutScalingPolicy" | "autoscaling:DescribePolicies" | "autoscaling:DeletePolicy" | "autoscaling:DescribeScalingActivities")
+}
 
 /// Activities kept per account (AWS keeps six weeks; the playground the newest 1,000).
 const MAX_ACTIVITIES: usize = 1000;
-
-fn invalid(msg: String) -> ApiError {
-    ApiError::new("ValidationError", msg)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum AsgPolicyKind {
-    Simple { adjustment_type: AdjustmentType, adjustment: i64, min_adjustment_magnitude: Option<i64>, cooldown_s: u64 },
-    Step { config: StepConfig, warmup_s: u64 },
-    TargetTracking { target_milli: i64, disable_scale_in: bool, alarm_high: String, alarm_low: String, warmup_s: u64 },
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AsgPolicy {
-    pub name: String,
-    pub arn: String,
-    pub asg: String,
-    pub kind: AsgPolicyKind,
-    /// The request as given, echoed by DescribePolicies.
-    pub raw: Value,
-    /// Epoch ms of this policy's last change, and the desired capacity before it.
-    pub last_action_ms: Option<u64>,
-    pub base: u32,
-}
-
-/// One entry of DescribeScalingActivities.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AsgActivity {
-    pub id: String,
-    pub asg: String,
-    pub description: String,
-    pub cause: String,
-    pub details: String,
-    pub at_ms: u64,
-}
 
 /// An ISO time to the second, as Auto Scaling writes it in causes (`2026-01-05T09:03:00Z`).
 pub(crate) fn cause_time(epoch_ms: u64) -> String {
@@ -68,13 +40,13 @@ pub(crate) fn cause_time(epoch_ms: u64) -> String {
 }
 
 impl ScalingState {
-    pub(crate) fn asg_policy_handle(&mut self, call: &str, input: &Value, ctx: &ScalingContext) -> ApiResult {
+    pub(crate) fn asg_policy_handle(&mut self, call: &str, request: &Request, ctx: &ScalingContext) -> ApiResult {
         match call {
-            "autoscaling:PutScalingPolicy" => self.put_asg_policy(input, ctx),
+            "autoscaling:PutScalingPolicy" => self.put_asg_policy(request, ctx),
             "autoscaling:DescribePolicies" => {
-                let asg = opt_str(input, "AutoScalingGroupName");
-                let names = str_list(input, "PolicyNames");
-                let types = str_list(input, "PolicyTypes");
+                let asg = request.str("AutoScalingGroupName");
+                let names = request.strings("PolicyNames");
+                let types = request.strings("PolicyTypes");
                 let list: Vec<Value> = self
                     .asg_policies
                     .values()
@@ -85,10 +57,10 @@ impl ScalingState {
                 Ok(json!({ "ScalingPolicies": list }))
             }
             "autoscaling:DeletePolicy" => {
-                let policy = opt_str(input, "PolicyName").ok_or_else(|| invalid("PolicyName is required".into()))?;
-                let asg = opt_str(input, "AutoScalingGroupName").unwrap_or("");
+                let policy = request.str("PolicyName").ok_or_else(|| request.invalid(texts::is_required("PolicyName", Ending::Clause)))?;
+                let asg = request.str("AutoScalingGroupName").unwrap_or("");
                 let key = self.asg_policies.iter().find(|(_, p)| p.arn == policy || (p.name == policy && p.asg == asg)).map(|(k, _)| k.clone());
-                let removed = key.and_then(|k| self.asg_policies.remove(&k)).ok_or_else(|| invalid(format!("The scaling policy {policy} does not exist for Auto Scaling group {asg}.")))?;
+                let removed = key.and_then(|k| self.asg_policies.remove(&k)).ok_or_else(|| request.invalid(format!("The scaling policy {policy} does not exist for Auto Scaling group {asg}.")))?;
                 if let AsgPolicyKind::TargetTracking { alarm_high, alarm_low, .. } = &removed.kind {
                     self.alarms.remove(alarm_high);
                     self.alarms.remove(alarm_low);
@@ -96,9 +68,9 @@ impl ScalingState {
                 Ok(json!({}))
             }
             _ => {
-                let asg = opt_str(input, "AutoScalingGroupName");
-                let max = opt_int(input, "MaxRecords", 1, 100, invalid)?.unwrap_or(100) as usize;
-                let skip: usize = opt_str(input, "NextToken").and_then(|t| t.parse().ok()).unwrap_or(0);
+                let asg = request.str("AutoScalingGroupName");
+                let max = request.int_in_range("MaxRecords", 1, 100)?.unwrap_or(100) as usize;
+                let skip: usize = request.str("NextToken").and_then(|t| t.parse().ok()).unwrap_or(0);
                 let all: Vec<&AsgActivity> = self.asg_activities.iter().rev().filter(|a| asg.is_none_or(|g| g == a.asg)).collect();
                 let page: Vec<Value> = all
                     .iter()
@@ -128,13 +100,13 @@ impl ScalingState {
         v
     }
 
-    fn put_asg_policy(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let asg = opt_str(input, "AutoScalingGroupName").filter(|n| !n.is_empty()).ok_or_else(|| invalid("1 validation error detected: Value null at 'autoScalingGroupName' failed to satisfy constraint: Member must not be null".into()))?;
-        let name = opt_str(input, "PolicyName").filter(|n| !n.is_empty()).ok_or_else(|| invalid("1 validation error detected: Value null at 'policyName' failed to satisfy constraint: Member must not be null".into()))?;
+    fn put_asg_policy(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let asg = request.required_member("AutoScalingGroupName")?;
+        let name = request.required_member("PolicyName")?;
         if !self.asgs.contains_key(asg) {
-            return Err(invalid(format!("AutoScalingGroup name not found - AutoScalingGroup '{asg}' not found")));
+            return Err(request.invalid(format!("AutoScalingGroup name not found - AutoScalingGroup '{asg}' not found")));
         }
-        let policy_type = opt_str(input, "PolicyType").unwrap_or("SimpleScaling");
+        let policy_type = request.str("PolicyType").unwrap_or("SimpleScaling");
         let key = (asg.to_string(), name.to_string());
         let arn = match self.asg_policies.get(&key) {
             Some(p) => p.arn.clone(),
@@ -143,42 +115,43 @@ impl ScalingState {
                 format!("arn:aws:autoscaling:{}:{}:scalingPolicy:{}:autoScalingGroupName/{asg}:policyName/{name}", ctx.region, ctx.account_id, uuid_like("asgpolicy", counter))
             }
         };
-        let warmup_s = opt_int(input, "EstimatedInstanceWarmup", 0, 31_536_000, invalid)?.map(|v| v as u64).unwrap_or(DEFAULT_COOLDOWN_S);
+        let warmup_s = request.int_in_range("EstimatedInstanceWarmup", 0, 31_536_000)?.map(|v| v as u64).unwrap_or(DEFAULT_COOLDOWN_S);
         // The ValidationError texts below follow AWS's messages where known; the exact wording of each is [UNVERIFIED].
         let kind = match policy_type {
             "SimpleScaling" => {
-                let at = opt_str(input, "AdjustmentType").ok_or_else(|| invalid("AdjustmentType is required for policy type SimpleScaling".into()))?;
-                let adjustment_type = AdjustmentType::parse(at).ok_or_else(|| invalid(format!("Invalid adjustment type {at}: use ChangeInCapacity, ExactCapacity or PercentChangeInCapacity")))?;
+                let at = request.str("AdjustmentType").ok_or_else(|| request.invalid("AdjustmentType is required for policy type SimpleScaling"))?;
+                let adjustment_type =
+                    AdjustmentType::parse(at).ok_or_else(|| request.invalid(format!("Invalid adjustment type {at}: use ChangeInCapacity, ExactCapacity or PercentChangeInCapacity")))?;
                 // text: AWS's answer quoted in Netflix/asgard#704
-                let adjustment = input.get("ScalingAdjustment").and_then(Value::as_i64).ok_or_else(|| invalid("Scaling increment must be specified for a SimpleScaling policy".into()))?;
+                let adjustment = request.get("ScalingAdjustment").and_then(Value::as_i64).ok_or_else(|| request.invalid("Scaling increment must be specified for a SimpleScaling policy"))?;
                 if adjustment_type == AdjustmentType::ExactCapacity && adjustment < 0 {
-                    return Err(invalid("ScalingAdjustment must be 0 or more for ExactCapacity".into()));
+                    return Err(request.invalid("ScalingAdjustment must be 0 or more for ExactCapacity"));
                 }
-                let min_adjustment_magnitude = opt_int(input, "MinAdjustmentMagnitude", 1, i32::MAX as i64, invalid)?;
+                let min_adjustment_magnitude = request.int_in_range("MinAdjustmentMagnitude", 1, i32::MAX as i64)?;
                 if min_adjustment_magnitude.is_some() && adjustment_type != AdjustmentType::PercentChangeInCapacity {
-                    return Err(invalid("MinAdjustmentMagnitude is only valid with the PercentChangeInCapacity adjustment type".into()));
+                    return Err(request.invalid("MinAdjustmentMagnitude is only valid with the PercentChangeInCapacity adjustment type"));
                 }
-                let cooldown_s = opt_int(input, "Cooldown", 0, 31_536_000, invalid)?.map(|v| v as u64).unwrap_or(DEFAULT_COOLDOWN_S);
+                let cooldown_s = request.int_in_range("Cooldown", 0, 31_536_000)?.map(|v| v as u64).unwrap_or(DEFAULT_COOLDOWN_S);
                 AsgPolicyKind::Simple { adjustment_type, adjustment, min_adjustment_magnitude, cooldown_s }
             }
             "StepScaling" => {
-                if input.get("Cooldown").is_some() {
-                    return Err(invalid("Cooldown is only supported for policy type SimpleScaling".into()));
+                if request.contains("Cooldown") {
+                    return Err(request.invalid("Cooldown is only supported for policy type SimpleScaling"));
                 }
-                let config = parse_step(input).map_err(|e| {
+                let config = parse_step(request).map_err(|e| {
                     // EC2 Auto Scaling words this rule its own way (AWS's answer quoted in hashicorp/terraform-provider-aws#9077).
-                    invalid(if e.message == UPPER_BOUND_NEEDED {
-                        "There must be a StepAdjustment with an unspecified upper bound (i.e., upper bound is null) when one StepAdjustment has a positive upper bound".into()
+                    if e.message == UPPER_BOUND_NEEDED {
+                        request.invalid("There must be a StepAdjustment with an unspecified upper bound (i.e., upper bound is null) when one StepAdjustment has a positive upper bound")
                     } else {
-                        e.message
-                    })
+                        e
+                    }
                 })?;
                 AsgPolicyKind::Step { config, warmup_s }
             }
-            "TargetTrackingScaling" => self.asg_target_tracking(input, asg, &arn, ctx, warmup_s)?,
-            other => return Err(invalid(format!("Unsupported policy type {other}: the playground models SimpleScaling, StepScaling and TargetTrackingScaling"))),
+            "TargetTrackingScaling" => self.asg_target_tracking(request, asg, &arn, ctx, warmup_s)?,
+            other => return Err(request.invalid(format!("Unsupported policy type {other}: the playground models SimpleScaling, StepScaling and TargetTrackingScaling"))),
         };
-        let mut raw = input.clone();
+        let mut raw = request.input().clone();
         raw["PolicyType"] = json!(policy_type);
         if let Some(old) = self.asg_policies.get(&key) {
             if let AsgPolicyKind::TargetTracking { alarm_high, alarm_low, .. } = &old.kind {
@@ -197,26 +170,29 @@ impl ScalingState {
         Ok(json!({ "PolicyARN": arn, "Alarms": alarms }))
     }
 
-    fn asg_target_tracking(&mut self, input: &Value, asg: &str, arn: &str, ctx: &ScalingContext, warmup_s: u64) -> Result<AsgPolicyKind, ApiError> {
-        let cfg = input.get("TargetTrackingConfiguration").filter(|v| v.is_object()).ok_or_else(|| invalid("TargetTrackingConfiguration is required for policy type TargetTrackingScaling".into()))?;
-        let target_milli = cfg.get("TargetValue").and_then(milli_of).ok_or_else(|| invalid("TargetValue is required".into()))?;
+    fn asg_target_tracking(&mut self, request: &Request, asg: &str, arn: &str, ctx: &ScalingContext, warmup_s: u64) -> Result<AsgPolicyKind, ApiError> {
+        let cfg = request
+            .object("TargetTrackingConfiguration")
+            .ok_or_else(|| request.invalid("TargetTrackingConfiguration is required for policy type TargetTrackingScaling"))?;
+        let target_milli = cfg.get("TargetValue").and_then(milli_of).ok_or_else(|| cfg.invalid(texts::is_required("TargetValue", Ending::Clause)))?;
         if target_milli <= 0 {
-            return Err(invalid("TargetValue must be greater than 0".into()));
+            return Err(cfg.invalid("TargetValue must be greater than 0"));
         }
-        if let Some(p) = cfg.get("PredefinedMetricSpecification") {
-            let ty = opt_str(p, "PredefinedMetricType").unwrap_or("");
-            return Err(invalid(format!(
+        if cfg.contains("PredefinedMetricSpecification") {
+            let ty = cfg.member("PredefinedMetricSpecification").str("PredefinedMetricType").unwrap_or("");
+            return Err(cfg.invalid(format!(
                 "The playground does not simulate the EC2 instance metric behind {ty}: use a CustomizedMetricSpecification on AWS/ECS CPUReservation or MemoryReservation (ClusterName)"
             )));
         }
-        let c = cfg.get("CustomizedMetricSpecification").filter(|v| v.is_object()).ok_or_else(|| invalid("Exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification must be specified".into()))?;
-        let (ns, mn, st) = (opt_str(c, "Namespace").unwrap_or(""), opt_str(c, "MetricName").unwrap_or(""), opt_str(c, "Statistic").unwrap_or(""));
+        let c = cfg
+            .object("CustomizedMetricSpecification")
+            .ok_or_else(|| cfg.invalid("Exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification must be specified"))?;
+        let (ns, mn, st) = (c.str("Namespace").unwrap_or(""), c.str("MetricName").unwrap_or(""), c.str("Statistic").unwrap_or(""));
         if ns.is_empty() || mn.is_empty() {
-            return Err(invalid("CustomizedMetricSpecification needs Namespace and MetricName".into()));
+            return Err(c.invalid("CustomizedMetricSpecification needs Namespace and MetricName"));
         }
-        let statistic = Statistic::parse(st).ok_or_else(|| invalid(format!("Invalid Statistic '{st}' in CustomizedMetricSpecification")))?;
-        let dimensions = c.get("Dimensions");
-        let key = MetricKey::from_request(ns, mn, dimensions);
+        let statistic = Statistic::parse(st).ok_or_else(|| c.invalid(format!("Invalid Statistic '{st}' in CustomizedMetricSpecification")))?;
+        let key = MetricKey::from_request(ns, mn, &c);
         let counter = self.next();
         let (high, low) = (format!("TargetTracking-{asg}-AlarmHigh-{}", uuid_like("asg-tt-high", counter)), format!("TargetTracking-{asg}-AlarmLow-{}", uuid_like("asg-tt-low", counter)));
         let now = ctx.now_epoch_ms();
@@ -227,7 +203,7 @@ impl ScalingState {
             alarm.description = format!("DO NOT EDIT OR DELETE. For TargetTrackingScaling policy {arn}.");
             self.alarms.insert(name.clone(), alarm);
         }
-        Ok(AsgPolicyKind::TargetTracking { target_milli, disable_scale_in: opt_bool(cfg, "DisableScaleIn").unwrap_or(false), alarm_high: high, alarm_low: low, warmup_s })
+        Ok(AsgPolicyKind::TargetTracking { target_milli, disable_scale_in: cfg.bool("DisableScaleIn").unwrap_or(false), alarm_high: high, alarm_low: low, warmup_s })
     }
 
     /// Runs every group's policies against the alarm states at `minute` (after the alarms were evaluated).

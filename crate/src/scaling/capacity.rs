@@ -11,9 +11,10 @@ use crate::table::Table;
 
 use serde_json::{json, Value};
 
-use super::util::{iso, long_id, opt_bool, opt_int, opt_str, str_list, uuid_like};
-use super::{ScalingAction, ScalingContext, ScalingState};
-use crate::api::{ApiError, ApiResult};
+use super::model::*;
+use super::util::{iso, long_id, uuid_like};
+use crate::api::texts::{self, Ending};
+use crate::api::{ApiError, ApiResult, Dialect, Request};
 use crate::catalog::InstanceType;
 
 pub const FARGATE: &str = "FARGATE";
@@ -22,98 +23,6 @@ pub const FARGATE_SPOT: &str = "FARGATE_SPOT";
 pub const SCALE_IN_MINUTES: u32 = 15;
 /// Capacity providers per cluster and per strategy (reference §5.5/§12; current page value 20).
 pub const MAX_PROVIDERS: usize = 20;
-
-fn asg_validation(msg: String) -> ApiError {
-    ApiError::new("ValidationError", msg)
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LaunchTemplate {
-    pub id: String,
-    pub name: String,
-    pub instance_type: String,
-    pub iam_instance_profile: Option<String>,
-    pub user_data: Option<String>,
-    pub security_group_ids: Vec<String>,
-    pub created_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AsgInstance {
-    pub instance_id: String,
-    pub instance_type: String,
-    pub subnet_id: String,
-    pub availability_zone: String,
-    pub protected: bool,
-    pub launched_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AutoScalingGroup {
-    pub name: String,
-    pub arn: String,
-    pub launch_template_id: String,
-    pub launch_template_name: String,
-    pub min: u32,
-    pub max: u32,
-    pub desired: u32,
-    pub subnets: Vec<String>,
-    pub new_instances_protected: bool,
-    pub instances: Table<String, AsgInstance>,
-    pub created_ms: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ManagedScaling {
-    pub enabled: bool,
-    pub target_capacity: u32,
-    pub min_step: u32,
-    pub max_step: u32,
-    pub warmup_s: u32,
-}
-
-impl Default for ManagedScaling {
-    fn default() -> Self {
-        ManagedScaling { enabled: false, target_capacity: 100, min_step: 1, max_step: 10_000, warmup_s: 300 }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CapacityProvider {
-    pub name: String,
-    pub arn: String,
-    pub asg_name: String,
-    pub asg_arn: String,
-    pub managed_scaling: ManagedScaling,
-    pub managed_termination_protection: bool,
-    /// Last CapacityProviderReservation (percent) and scaling bookkeeping.
-    pub last_reservation: Option<u32>,
-    pub low_minutes: u32,
-    pub last_scale_out_ms: Option<u64>,
-}
-
-/// One provider of a strategy.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct StrategyItem {
-    pub provider: String,
-    pub base: u32,
-    pub weight: u32,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ClusterProviders {
-    pub providers: Vec<String>,
-    pub default_strategy: Vec<StrategyItem>,
-}
-
-/// A task's resource needs, for the binpack estimate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct TaskDemand {
-    pub cpu_units: u32,
-    pub memory_mib: u32,
-    /// `awsvpc` tasks use one task ENI each.
-    pub awsvpc: bool,
-}
 
 /// What one empty instance offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -245,11 +154,13 @@ pub fn parse_strategy(v: &Value, is_asg_provider: &dyn Fn(&str) -> Option<bool>)
     }
     let mut out: Vec<StrategyItem> = Vec::new();
     for item in arr {
-        let Some(name) = item.get("capacityProvider").and_then(Value::as_str) else {
+        // A strategy is an Amazon ECS member wherever it is given.
+        let item = Request::new(item, Dialect::Ecs);
+        let Some(name) = item.str("capacityProvider") else {
             return Err(ApiError::invalid_parameter("capacityProvider is required in each capacity provider strategy item"));
         };
-        let base = opt_int(item, "base", 0, 100_000, ApiError::invalid_parameter)?.unwrap_or(0) as u32;
-        let weight = opt_int(item, "weight", 0, 1000, ApiError::invalid_parameter)?.unwrap_or(0) as u32;
+        let base = item.int_in_range("base", 0, 100_000)?.unwrap_or(0) as u32;
+        let weight = item.int_in_range("weight", 0, 1000)?.unwrap_or(0) as u32;
         if is_asg_provider(name).is_none() {
             return Err(ApiError::invalid_parameter(format!("The specified capacity provider '{name}' was not found.")));
         }
@@ -272,47 +183,38 @@ pub fn parse_strategy(v: &Value, is_asg_provider: &dyn Fn(&str) -> Option<bool>)
     Ok(out)
 }
 
-/// What the engine reports about one capacity provider's instances each minute.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ProviderReport {
-    pub provider: String,
-    /// Container instances of the provider's ASG that are registered and ACTIVE:
-    /// `(instance id, non-daemon tasks running or starting there)`.
-    pub instances: Vec<(String, u32)>,
-    /// Tasks waiting for this provider (PROVISIONING), for the binpack estimate.
-    pub pending: Vec<TaskDemand>,
-}
-
 impl ScalingState {
-    pub(crate) fn capacity_handle(&mut self, call: &str, input: &Value, ctx: &ScalingContext) -> ApiResult {
+    pub(crate) fn capacity_handle(&mut self, call: &str, request: &Request, ctx: &ScalingContext) -> ApiResult {
         match call {
-            "ec2:CreateLaunchTemplate" => self.create_launch_template(input, ctx),
-            "autoscaling:CreateAutoScalingGroup" => self.create_asg(input, ctx),
-            "autoscaling:SetDesiredCapacity" => self.set_desired_capacity(input, ctx),
-            "autoscaling:DescribeAutoScalingGroups" => self.describe_asgs(input),
-            "autoscaling:SetInstanceProtection" => self.set_instance_protection(input),
-            "ecs:CreateCapacityProvider" => self.create_capacity_provider(input, ctx),
-            "ecs:PutClusterCapacityProviders" => self.put_cluster_capacity_providers(input, ctx),
-            "ecs:DescribeCapacityProviders" => self.describe_capacity_providers(input, ctx),
+            "ec2:CreateLaunchTemplate" => self.create_launch_template(request, ctx),
+            "autoscaling:CreateAutoScalingGroup" => self.create_asg(request, ctx),
+            "autoscaling:SetDesiredCapacity" => self.set_desired_capacity(request, ctx),
+            "autoscaling:DescribeAutoScalingGroups" => self.describe_asgs(request),
+            "autoscaling:SetInstanceProtection" => self.set_instance_protection(request),
+            "ecs:CreateCapacityProvider" => self.create_capacity_provider(request, ctx),
+            "ecs:PutClusterCapacityProviders" => self.put_cluster_capacity_providers(request, ctx),
+            "ecs:DescribeCapacityProviders" => self.describe_capacity_providers(request, ctx),
             _ => Err(ApiError::invalid_parameter(format!("Unknown call {call}"))),
         }
     }
 
-    fn create_launch_template(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
+    fn create_launch_template(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
         let bad = |m: String| ApiError::new("InvalidParameterValue", m);
-        let name = opt_str(input, "LaunchTemplateName").filter(|n| !n.is_empty()).ok_or_else(|| ApiError::new("MissingParameter", "The request must contain the parameter LaunchTemplateName"))?;
+        let name = request.str("LaunchTemplateName").filter(|n| !n.is_empty()).ok_or_else(|| ApiError::new("MissingParameter", "The request must contain the parameter LaunchTemplateName"))?;
         if name.len() < 3 || name.len() > 128 {
             return Err(bad(format!("Launch template name '{name}' must be 3 to 128 characters long.")));
         }
         if self.launch_templates.values().any(|t| t.name == name) {
             return Err(ApiError::new("InvalidLaunchTemplateName.AlreadyExistsException", "Launch template name already in use.".to_string()));
         }
-        let data = input.get("LaunchTemplateData").cloned().unwrap_or(json!({}));
-        let instance_type = opt_str(&data, "InstanceType").unwrap_or("").to_string();
+        let data = request.member("LaunchTemplateData");
+        let instance_type = data.str("InstanceType").unwrap_or("").to_string();
         if !instance_type.is_empty() && crate::catalog::instance_type(&instance_type).is_none() {
             return Err(bad(format!("Invalid value '{instance_type}' for InstanceType. The playground knows the types in its catalog.")));
         }
-        let profile = data.get("IamInstanceProfile").and_then(|p| p.get("Arn").or_else(|| p.get("Name"))).and_then(Value::as_str).map(str::to_string);
+        // The profile's Arn when given (even as a non-string), else its Name.
+        let profile = data.member("IamInstanceProfile");
+        let profile = if profile.contains("Arn") { profile.str("Arn") } else { profile.str("Name") }.map(str::to_string);
         let counter = self.next();
         let id = long_id("lt", counter);
         let now = ctx.now_epoch_ms();
@@ -321,8 +223,8 @@ impl ScalingState {
             name: name.to_string(),
             instance_type,
             iam_instance_profile: profile,
-            user_data: opt_str(&data, "UserData").map(str::to_string),
-            security_group_ids: str_list(&data, "SecurityGroupIds"),
+            user_data: data.str("UserData").map(str::to_string),
+            security_group_ids: data.strings("SecurityGroupIds"),
             created_ms: now,
         };
         self.launch_templates.insert(id.clone(), lt);
@@ -332,43 +234,43 @@ impl ScalingState {
         }}))
     }
 
-    fn find_launch_template(&self, spec: &Value) -> Option<&LaunchTemplate> {
-        if let Some(id) = opt_str(spec, "LaunchTemplateId") {
+    fn find_launch_template(&self, spec: &Request) -> Option<&LaunchTemplate> {
+        if let Some(id) = spec.str("LaunchTemplateId") {
             return self.launch_templates.get(id);
         }
-        let name = opt_str(spec, "LaunchTemplateName")?;
+        let name = spec.str("LaunchTemplateName")?;
         self.launch_templates.values().find(|t| t.name == name)
     }
 
-    fn create_asg(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let name = opt_str(input, "AutoScalingGroupName").filter(|n| !n.is_empty()).ok_or_else(|| asg_validation("1 validation error detected: Value null at 'autoScalingGroupName' failed to satisfy constraint: Member must not be null".into()))?;
+    fn create_asg(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let name = request.required_member("AutoScalingGroupName")?;
         if self.asgs.contains_key(name) {
             return Err(ApiError::new("AlreadyExists", format!("AutoScalingGroup by this name already exists - A group with the name {name} already exists")));
         }
-        let Some(spec) = input.get("LaunchTemplate") else {
-            return Err(asg_validation("Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter.".into()));
-        };
-        let Some(lt) = self.find_launch_template(spec).cloned() else {
-            return Err(asg_validation("You must use a valid fully-formed launch template. The specified launch template does not exist.".into()));
+        if !request.contains("LaunchTemplate") {
+            return Err(request.invalid("Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter."));
+        }
+        let Some(lt) = self.find_launch_template(&request.member("LaunchTemplate")).cloned() else {
+            return Err(request.invalid("You must use a valid fully-formed launch template. The specified launch template does not exist."));
         };
         if lt.instance_type.is_empty() {
-            return Err(asg_validation("You must use a valid fully-formed launch template. The launch template does not specify an instance type.".into()));
+            return Err(request.invalid("You must use a valid fully-formed launch template. The launch template does not specify an instance type."));
         }
-        let min = opt_int(input, "MinSize", 0, 10_000, asg_validation)?.ok_or_else(|| asg_validation("MinSize is required".into()))? as u32;
-        let max = opt_int(input, "MaxSize", 0, 10_000, asg_validation)?.ok_or_else(|| asg_validation("MaxSize is required".into()))? as u32;
+        let min = request.required_int_in_range("MinSize", 0, 10_000)? as u32;
+        let max = request.required_int_in_range("MaxSize", 0, 10_000)? as u32;
         if min > max {
-            return Err(asg_validation(format!("Max bound, {max}, must be greater than or equal to min bound, {min}")));
+            return Err(request.invalid(format!("Max bound, {max}, must be greater than or equal to min bound, {min}")));
         }
-        let desired = opt_int(input, "DesiredCapacity", 0, 10_000, asg_validation)?.map(|v| v as u32).unwrap_or(min);
+        let desired = request.int_in_range("DesiredCapacity", 0, 10_000)?.map(|v| v as u32).unwrap_or(min);
         if desired < min || desired > max {
-            return Err(asg_validation(format!("Desired capacity:{desired} must be between the specified min size:{min} and max size:{max}")));
+            return Err(request.invalid(format!("Desired capacity:{desired} must be between the specified min size:{min} and max size:{max}")));
         }
-        let subnets: Vec<String> = opt_str(input, "VPCZoneIdentifier").unwrap_or("").split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let subnets: Vec<String> = request.str("VPCZoneIdentifier").unwrap_or("").split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         if subnets.is_empty() {
-            return Err(asg_validation("No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.".into()));
+            return Err(request.invalid("No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC."));
         }
         if let Some(bad) = subnets.iter().find(|s| !ctx.subnets.is_empty() && !ctx.subnets.iter().any(|(id, _)| id == *s)) {
-            return Err(asg_validation(format!("The subnet ID '{bad}' does not exist")));
+            return Err(request.invalid(format!("The subnet ID '{bad}' does not exist")));
         }
         let counter = self.next();
         let now = ctx.now_epoch_ms();
@@ -381,7 +283,7 @@ impl ScalingState {
             max,
             desired,
             subnets,
-            new_instances_protected: opt_bool(input, "NewInstancesProtectedFromScaleIn").unwrap_or(false),
+            new_instances_protected: request.bool("NewInstancesProtectedFromScaleIn").unwrap_or(false),
             instances: Table::new(),
             created_ms: now,
         };
@@ -390,17 +292,17 @@ impl ScalingState {
         Ok(json!({}))
     }
 
-    fn set_desired_capacity(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let name = opt_str(input, "AutoScalingGroupName").unwrap_or("");
-        let desired = opt_int(input, "DesiredCapacity", 0, 10_000, asg_validation)?.ok_or_else(|| asg_validation("DesiredCapacity is required".into()))? as u32;
+    fn set_desired_capacity(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let name = request.str("AutoScalingGroupName").unwrap_or("");
+        let desired = request.required_int_in_range("DesiredCapacity", 0, 10_000)? as u32;
         let Some(asg) = self.asgs.get_mut(name) else {
-            return Err(asg_validation(format!("AutoScalingGroup name not found - AutoScalingGroup '{name}' not found")));
+            return Err(request.invalid(format!("AutoScalingGroup name not found - AutoScalingGroup '{name}' not found")));
         };
         if desired > asg.max {
-            return Err(asg_validation(format!("New SetDesiredCapacity value {desired} is above max value {} for the AutoScalingGroup.", asg.max)));
+            return Err(request.invalid(format!("New SetDesiredCapacity value {desired} is above max value {} for the AutoScalingGroup.", asg.max)));
         }
         if desired < asg.min {
-            return Err(asg_validation(format!("New SetDesiredCapacity value {desired} is below min value {} for the AutoScalingGroup.", asg.min)));
+            return Err(request.invalid(format!("New SetDesiredCapacity value {desired} is below min value {} for the AutoScalingGroup.", asg.min)));
         }
         let from = asg.desired;
         asg.desired = desired;
@@ -408,8 +310,8 @@ impl ScalingState {
         Ok(json!({}))
     }
 
-    fn describe_asgs(&self, input: &Value) -> ApiResult {
-        let names = str_list(input, "AutoScalingGroupNames");
+    fn describe_asgs(&self, request: &Request) -> ApiResult {
+        let names = request.strings("AutoScalingGroupNames");
         let list: Vec<Value> = self
             .asgs
             .values()
@@ -435,17 +337,17 @@ impl ScalingState {
         Ok(json!({ "AutoScalingGroups": list }))
     }
 
-    fn set_instance_protection(&mut self, input: &Value) -> ApiResult {
-        let name = opt_str(input, "AutoScalingGroupName").unwrap_or("");
-        let ids = str_list(input, "InstanceIds");
-        let Some(p) = opt_bool(input, "ProtectedFromScaleIn") else {
-            return Err(asg_validation("ProtectedFromScaleIn is required".into()));
+    fn set_instance_protection(&mut self, request: &Request) -> ApiResult {
+        let name = request.str("AutoScalingGroupName").unwrap_or("");
+        let ids = request.strings("InstanceIds");
+        let Some(p) = request.bool("ProtectedFromScaleIn") else {
+            return Err(request.invalid(texts::is_required("ProtectedFromScaleIn", Ending::Clause)));
         };
         let Some(asg) = self.asgs.get_mut(name) else {
-            return Err(asg_validation(format!("AutoScalingGroup name not found - AutoScalingGroup '{name}' not found")));
+            return Err(request.invalid(format!("AutoScalingGroup name not found - AutoScalingGroup '{name}' not found")));
         };
         if let Some(bad) = ids.iter().find(|i| !asg.instances.contains_key(*i)) {
-            return Err(asg_validation(format!("The instance {bad} is not part of Auto Scaling group {name}.")));
+            return Err(request.invalid(format!("The instance {bad} is not part of Auto Scaling group {name}.")));
         }
         for id in ids {
             if let Some(i) = asg.instances.get_mut(&id) {
@@ -520,8 +422,8 @@ impl ScalingState {
         }
     }
 
-    fn create_capacity_provider(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let name = opt_str(input, "name").filter(|n| !n.is_empty()).ok_or_else(|| ApiError::invalid_parameter("name is required"))?;
+    fn create_capacity_provider(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let name = request.str("name").filter(|n| !n.is_empty()).ok_or_else(|| request.invalid(texts::is_required("name", Ending::Clause)))?;
         let lower = name.to_ascii_lowercase();
         if lower.starts_with("aws") || lower.starts_with("ecs") || lower.starts_with("fargate") {
             return Err(ApiError::client("The specified capacity provider name is invalid. Capacity provider names cannot be prefixed with 'aws', 'ecs', or 'fargate'."));
@@ -532,10 +434,11 @@ impl ScalingState {
         if self.capacity_providers.contains_key(name) {
             return Err(ApiError::client("The specified capacity provider already exists. To change the configuration of an existing capacity provider, update the capacity provider."));
         }
-        let Some(p) = input.get("autoScalingGroupProvider") else {
-            return Err(ApiError::invalid_parameter("autoScalingGroupProvider is required"));
-        };
-        let asg_ref = opt_str(p, "autoScalingGroupArn").unwrap_or("");
+        if !request.contains("autoScalingGroupProvider") {
+            return Err(request.invalid(texts::is_required("autoScalingGroupProvider", Ending::Clause)));
+        }
+        let p = request.member("autoScalingGroupProvider");
+        let asg_ref = p.str("autoScalingGroupArn").unwrap_or("");
         let Some(asg) = self.asgs.values().find(|a| a.arn == asg_ref || a.name == asg_ref).cloned() else {
             return Err(ApiError::client(format!("The specified Auto Scaling group ARN '{asg_ref}' is not valid or does not exist.")));
         };
@@ -543,25 +446,27 @@ impl ScalingState {
             return Err(ApiError::client("The specified Auto Scaling group is already in use by another capacity provider."));
         }
         let mut ms = ManagedScaling::default();
-        if let Some(m) = p.get("managedScaling") {
-            let bad = |m: String| ApiError::invalid_parameter(m);
-            ms.enabled = opt_str(m, "status").unwrap_or("ENABLED") == "ENABLED";
-            ms.target_capacity = opt_int(m, "targetCapacity", 1, 100, bad)?.unwrap_or(100) as u32;
-            ms.min_step = opt_int(m, "minimumScalingStepSize", 1, 10_000, bad)?.unwrap_or(1) as u32;
-            ms.max_step = opt_int(m, "maximumScalingStepSize", 1, 10_000, bad)?.unwrap_or(10_000) as u32;
-            ms.warmup_s = opt_int(m, "instanceWarmupPeriod", 0, 10_000, bad)?.unwrap_or(300) as u32;
+        if p.contains("managedScaling") {
+            let m = p.member("managedScaling");
+            ms.enabled = m.str("status").unwrap_or("ENABLED") == "ENABLED";
+            ms.target_capacity = m.int_in_range("targetCapacity", 1, 100)?.unwrap_or(100) as u32;
+            ms.min_step = m.int_in_range("minimumScalingStepSize", 1, 10_000)?.unwrap_or(1) as u32;
+            ms.max_step = m.int_in_range("maximumScalingStepSize", 1, 10_000)?.unwrap_or(10_000) as u32;
+            ms.warmup_s = m.int_in_range("instanceWarmupPeriod", 0, 10_000)?.unwrap_or(300) as u32;
             if ms.min_step > ms.max_step {
-                return Err(ApiError::invalid_parameter("minimumScalingStepSize must be less than or equal to maximumScalingStepSize."));
+                return Err(m.invalid("minimumScalingStepSize must be less than or equal to maximumScalingStepSize."));
             }
         }
-        let mtp = opt_str(p, "managedTerminationProtection").unwrap_or("DISABLED") == "ENABLED";
+        let mtp = p.str("managedTerminationProtection").unwrap_or("DISABLED") == "ENABLED";
         if mtp && !ms.enabled {
             return Err(ApiError::client("The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, you must also enable managed scaling."));
         }
         if mtp && !asg.new_instances_protected {
             return Err(ApiError::client("The managed termination protection setting for the capacity provider is invalid. To enable managed termination protection for a capacity provider, the Auto Scaling group must have instance protection from scale in enabled."));
         }
-        let counter = self.next();
+        // A capacity provider takes a number from the id counter although its ARN does not show it, so the
+        // resources created after it keep their ids.
+        self.next();
         let cp = CapacityProvider {
             name: name.to_string(),
             arn: format!("arn:aws:ecs:{}:{}:capacity-provider/{name}", ctx.region, ctx.account_id),
@@ -573,7 +478,6 @@ impl ScalingState {
             low_minutes: 0,
             last_scale_out_ms: None,
         };
-        let _ = counter;
         let out = self.cp_json(&cp);
         self.capacity_providers.insert(name.to_string(), cp);
         Ok(json!({ "capacityProvider": out }))
@@ -603,16 +507,16 @@ impl ScalingState {
         self.capacity_providers.contains_key(name).then_some(true)
     }
 
-    fn put_cluster_capacity_providers(&mut self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let cluster_ref = opt_str(input, "cluster").ok_or_else(|| ApiError::invalid_parameter("cluster is required"))?;
+    fn put_cluster_capacity_providers(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let cluster_ref = request.str("cluster").ok_or_else(|| request.invalid(texts::is_required("cluster", Ending::Clause)))?;
         let cluster = cluster_ref.rsplit('/').next().unwrap_or(cluster_ref).to_string();
         if !ctx.clusters.contains(&cluster) {
             return Err(ApiError::cluster_not_found());
         }
-        let Some(list) = input.get("capacityProviders").and_then(Value::as_array) else {
-            return Err(ApiError::invalid_parameter("capacityProviders is required (an empty list removes them all)"));
-        };
-        let providers: Vec<String> = list.iter().filter_map(|v| v.as_str().map(|s| s.rsplit('/').next().unwrap_or(s).to_string())).collect();
+        if request.items("capacityProviders").is_none() {
+            return Err(request.invalid("capacityProviders is required (an empty list removes them all)"));
+        }
+        let providers: Vec<String> = request.strings("capacityProviders").iter().map(|s| s.rsplit('/').next().unwrap_or(s).to_string()).collect();
         if providers.len() > MAX_PROVIDERS {
             return Err(ApiError::invalid_parameter(format!("A cluster can have at most {MAX_PROVIDERS} capacity providers.")));
         }
@@ -624,9 +528,9 @@ impl ScalingState {
                 return Err(ApiError::invalid_parameter(format!("The capacity provider '{p}' is already associated with cluster '{other}'. An Auto Scaling group capacity provider can be associated with only one cluster.")));
             }
         }
-        let strategy_v = input.get("defaultCapacityProviderStrategy").cloned().unwrap_or(json!([]));
         let kind = |n: &str| self.provider_kind(n);
-        let strategy = parse_strategy(&strategy_v, &kind)?;
+        // An absent strategy is an empty one; a null one is refused as not a list.
+        let strategy = if request.contains("defaultCapacityProviderStrategy") { parse_strategy(request.member("defaultCapacityProviderStrategy").input(), &kind)? } else { Vec::new() };
         if let Some(s) = strategy.iter().find(|s| !providers.contains(&s.provider)) {
             return Err(ApiError::invalid_parameter(format!("The specified capacity provider strategy cannot contain a capacity provider that is not associated with the cluster. Associate the capacity provider '{}' with the cluster or specify a valid capacity provider and try again.", s.provider)));
         }
@@ -639,8 +543,8 @@ impl ScalingState {
         }}))
     }
 
-    fn describe_capacity_providers(&self, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let names: Vec<String> = str_list(input, "capacityProviders").iter().map(|s| s.rsplit('/').next().unwrap_or(s).to_string()).collect();
+    fn describe_capacity_providers(&self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let names: Vec<String> = request.strings("capacityProviders").iter().map(|s| s.rsplit('/').next().unwrap_or(s).to_string()).collect();
         let mut out = Vec::new();
         let mut failures = Vec::new();
         for f in [FARGATE, FARGATE_SPOT] {

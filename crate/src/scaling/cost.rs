@@ -219,11 +219,6 @@ impl CostLedger {
         }
         (to_date, per_hour)
     }
-
-    /// What everything running now costs per hour, micro-dollars.
-    pub fn hourly_now(&self) -> u64 {
-        self.running.values().map(Running::hourly).sum()
-    }
 }
 
 /// A Fargate Spot interruption the engine carries out: at `warning_at_ms` send SIGTERM and emit the

@@ -9,9 +9,16 @@ use std::collections::VecDeque;
 
 use serde_json::{json, Value};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Request};
 
 use super::util::{iso, milli_json, milli_text, reason_time};
+
+/// One metric sample the engine reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub key: MetricKey,
+    pub value_milli: i64,
+}
 
 /// Minutes of datapoints kept per metric (24 hours).
 pub const RETENTION_MINUTES: u64 = 24 * 60;
@@ -34,12 +41,12 @@ impl MetricKey {
         MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
     }
 
-    /// A metric named in a request: `Dimensions` is CloudWatch's `[{"Name": .., "Value": ..}]` list (entries
-    /// without both strings are skipped).
-    pub fn from_request(namespace: &str, name: &str, dimensions: Option<&serde_json::Value>) -> MetricKey {
-        let mut dims: Vec<(String, String)> = dimensions
-            .and_then(serde_json::Value::as_array)
-            .map(|a| a.iter().filter_map(|d| Some((d.get("Name")?.as_str()?.to_string(), d.get("Value")?.as_str()?.to_string()))).collect())
+    /// A metric named in a request: its `Dimensions` member is CloudWatch's `[{"Name": .., "Value": ..}]` list
+    /// (entries without both strings are skipped).
+    pub fn from_request(namespace: &str, name: &str, request: &Request) -> MetricKey {
+        let mut dims: Vec<(String, String)> = request
+            .items("Dimensions")
+            .map(|items| items.iter().filter_map(|d| Some((d.str("Name")?.to_string(), d.str("Value")?.to_string()))).collect())
             .unwrap_or_default();
         crate::order::sort(&mut dims);
         MetricKey { namespace: namespace.to_string(), name: name.to_string(), dimensions: dims }
@@ -148,7 +155,7 @@ impl MetricStore {
     }
 
     /// Stores the samples reported at epoch minute `now_minute`: they belong to the minute that just ended.
-    pub fn put_minute(&mut self, samples: &[super::Sample], now_minute: u64) {
+    pub fn put_minute(&mut self, samples: &[Sample], now_minute: u64) {
         for s in samples {
             self.put(&s.key, now_minute.saturating_sub(1), s.value_milli);
         }
@@ -210,9 +217,9 @@ fn unit_of(key: &MetricKey) -> &'static str {
 }
 
 /// A request's timestamp: ISO 8601 text or epoch seconds.
-fn time_field(input: &Value, name: &str) -> Result<u64, ApiError> {
-    match input.get(name) {
-        None | Some(Value::Null) => Err(ApiError::new("MissingParameter", format!("The parameter {name} is required."))),
+fn time_field(request: &Request, name: &str) -> Result<u64, ApiError> {
+    match request.get(name) {
+        None => Err(ApiError::new("MissingParameter", format!("The parameter {name} is required."))),
         Some(Value::Number(n)) => n.as_u64().map(|s| s.saturating_mul(1000)).ok_or_else(|| ApiError::new("InvalidParameterValue", format!("The parameter {name} must be a time."))),
         Some(v) => crate::time::parse_iso8601_ms(v.as_str().unwrap_or("")).map_err(|e| ApiError::new("InvalidParameterValue", format!("The parameter {name} is invalid: {e}"))),
     }
@@ -221,24 +228,26 @@ fn time_field(input: &Value, name: &str) -> Result<u64, ApiError> {
 /// `cloudwatch:GetMetricStatistics`: each period's statistics of one metric from StartTime to EndTime, oldest
 /// first (periods without data are left out). Error codes are CloudWatch's; the texts are [UNVERIFIED] except
 /// the datapoint limit's. Percentiles (`ExtendedStatistics`) are not computed.
-pub fn get_metric_statistics(store: &MetricStore, input: &Value) -> Result<Value, ApiError> {
+pub fn get_metric_statistics(store: &MetricStore, request: &Request) -> Result<Value, ApiError> {
     let invalid = |m: String| ApiError::new("InvalidParameterValue", m);
-    let required = |name: &str| match input.get(name).and_then(Value::as_str) {
+    let required = |name: &str| match request.str(name) {
         Some(s) if !s.is_empty() => Ok(s),
         _ => Err(ApiError::new("MissingParameter", format!("The parameter {name} is required."))),
     };
     let (namespace, name) = (required("Namespace")?, required("MetricName")?);
-    let (start_ms, end_ms) = (time_field(input, "StartTime")?, time_field(input, "EndTime")?);
+    let (start_ms, end_ms) = (time_field(request, "StartTime")?, time_field(request, "EndTime")?);
     if start_ms >= end_ms {
         return Err(invalid("The parameter StartTime must be less than the parameter EndTime.".into()));
     }
-    let period_s = match input.get("Period").map(Value::as_u64) {
-        None => return Err(ApiError::new("MissingParameter", "The parameter Period is required.")),
-        Some(Some(p)) if p >= 60 && p % 60 == 0 => p,
-        Some(_) => return Err(invalid("The parameter Period must be a multiple of 60 (datapoints are one minute apart here).".into())),
+    if !request.contains("Period") {
+        return Err(ApiError::new("MissingParameter", "The parameter Period is required."));
+    }
+    let period_s = match request.member("Period").input().as_u64() {
+        Some(p) if p >= 60 && p % 60 == 0 => p,
+        _ => return Err(invalid("The parameter Period must be a multiple of 60 (datapoints are one minute apart here).".into())),
     };
     let mut stats = Vec::new();
-    for (i, text) in super::util::str_list(input, "Statistics").iter().enumerate() {
+    for (i, text) in request.strings("Statistics").iter().enumerate() {
         let stat = Statistic::parse(text).ok_or_else(|| invalid(format!("The parameter Statistics.member.{} must be a value in the set [ Average, Sum, SampleCount, Maximum, Minimum ].", i + 1)))?;
         stats.push(stat);
     }
@@ -254,7 +263,7 @@ pub fn get_metric_statistics(store: &MetricStore, input: &Value) -> Result<Value
             format!("You have requested up to {} datapoints, which exceeds the limit of 1,440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", n_periods * stats.len() as u64),
         ));
     }
-    let key = MetricKey::from_request(namespace, name, input.get("Dimensions"));
+    let key = MetricKey::from_request(namespace, name, request);
     let mut datapoints = Vec::new();
     for i in 0..n_periods {
         let minute = first + i * period_min;
@@ -275,11 +284,10 @@ pub fn get_metric_statistics(store: &MetricStore, input: &Value) -> Result<Value
 
 /// `cloudwatch:ListMetrics`: the metrics with datapoints kept, filtered by Namespace, MetricName and Dimensions
 /// (each a Name, with or without a Value), in one page.
-pub fn list_metrics(store: &MetricStore, input: &Value) -> Value {
-    let namespace = super::util::opt_str(input, "Namespace");
-    let name = super::util::opt_str(input, "MetricName");
-    let filters: Vec<(&str, Option<&str>)> =
-        input.get("Dimensions").and_then(Value::as_array).into_iter().flatten().filter_map(|d| Some((d.get("Name")?.as_str()?, d.get("Value").and_then(Value::as_str)))).collect();
+pub fn list_metrics(store: &MetricStore, request: &Request) -> Value {
+    let namespace = request.str("Namespace");
+    let name = request.str("MetricName");
+    let filters: Vec<(&str, Option<&str>)> = request.items("Dimensions").into_iter().flatten().filter_map(|d| Some((d.str("Name")?, d.str("Value")))).collect();
     let metrics: Vec<Value> = store
         .keys()
         .filter(|k| namespace.is_none_or(|n| k.namespace == n) && name.is_none_or(|n| k.name == n))

@@ -4,7 +4,7 @@
 //! counter, times given by the engine.
 //!
 //! Wiring (for the engine):
-//! - route every call in [`SCALING_CALLS`] to [`ScalingState::handle`] (`None` for anything else);
+//! - route every call the call table gives scaling to [`ScalingState::handle`] (`None` for anything else);
 //! - once per simulated minute call [`ScalingState::tick`] with a [`MinuteReport`] (metric samples,
 //!   service desired/running counts, per capacity provider its instances and waiting tasks);
 //! - after every `handle` and `tick`, drain [`ScalingState::take_actions`] and carry them out
@@ -17,169 +17,36 @@ mod asgpolicy;
 mod capacity;
 mod cost;
 mod metrics;
+mod model;
 mod schedule;
 mod util;
 
 #[cfg(test)]
 mod tests;
 
-use crate::table::Table;
-use std::collections::VecDeque;
-
 use serde_json::{json, Value};
 
-use crate::api::{ApiError, ApiResult};
+use crate::api::calls::{self, Handler};
+use crate::api::texts::{self, Ending};
+use crate::api::{ApiError, ApiResult, Dialect, Request};
 
 pub use appscaling::{
-    apply_adjustment, find_step, parse_step, target_tracking_capacity, AdjustmentType, PolicyConfig, ScalableTarget, ScalingActivity, ScalingPolicy,
-    ScheduledAction, StepAdjustment, StepConfig, TargetTrackingConfig, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET,
+    apply_adjustment, find_step, parse_step, target_tracking_capacity, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET,
     DEFAULT_COOLDOWN_S, ECS_DIMENSION,
 };
-pub use asgpolicy::{AsgActivity, AsgPolicy, AsgPolicyKind, ASG_POLICY_CALLS};
+use asgpolicy::is_asg_policy_call;
 pub use capacity::{
-    capacity_provider_reservation, instances_needed, parse_strategy, scale_in_step, scale_out_step, split_by_strategy, strategy_json, AsgInstance, AutoScalingGroup,
-    CapacityProvider, ClusterProviders, InstanceCapacity, LaunchTemplate, ManagedScaling, ProviderReport, StrategyItem, TaskDemand, FARGATE, FARGATE_SPOT,
-    SCALE_IN_MINUTES,
+    capacity_provider_reservation, instances_needed, parse_strategy, scale_in_step, scale_out_step, split_by_strategy, strategy_json, InstanceCapacity,
+    FARGATE, FARGATE_SPOT, SCALE_IN_MINUTES,
 };
 pub use cost::{
     draw_spot_interruptions, fargate_cost, CAPACITY_TYPES, fargate_hourly, per_second_cost, CapacityType, CostLedger, CostLine, CostReport, SpotInterruption,
     SPOT_PERCENT_OF_ON_DEMAND, SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS, SPOT_WARNING_STOP_CODE,
 };
-pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Statistic, TreatMissing, RETENTION_MINUTES};
+pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Sample, Statistic, TreatMissing, RETENTION_MINUTES};
+pub use model::*;
 pub use schedule::{Cron, Schedule};
 pub use util::{milli_text, reason_time};
-
-/// Minutes of desired and running counts kept per scalable target (three hours).
-pub const HISTORY_MINUTES: usize = 180;
-
-/// Every call [`ScalingState::handle`] understands.
-pub const SCALING_CALLS: &[&str] = &[
-    "application-autoscaling:RegisterScalableTarget",
-    "application-autoscaling:DeregisterScalableTarget",
-    "application-autoscaling:DescribeScalableTargets",
-    "application-autoscaling:PutScalingPolicy",
-    "application-autoscaling:DescribeScalingPolicies",
-    "application-autoscaling:DeleteScalingPolicy",
-    "application-autoscaling:PutScheduledAction",
-    "application-autoscaling:DescribeScheduledActions",
-    "application-autoscaling:DeleteScheduledAction",
-    "application-autoscaling:DescribeScalingActivities",
-    "cloudwatch:PutMetricAlarm",
-    "cloudwatch:DescribeAlarms",
-    "cloudwatch:DeleteAlarms",
-    "cloudwatch:PutMetricData",
-    "cloudwatch:GetMetricStatistics",
-    "cloudwatch:ListMetrics",
-    "ec2:CreateLaunchTemplate",
-    "autoscaling:CreateAutoScalingGroup",
-    "autoscaling:SetDesiredCapacity",
-    "autoscaling:DescribeAutoScalingGroups",
-    "autoscaling:SetInstanceProtection",
-    "autoscaling:PutScalingPolicy",
-    "autoscaling:DescribePolicies",
-    "autoscaling:DeletePolicy",
-    "autoscaling:DescribeScalingActivities",
-    "ecs:CreateCapacityProvider",
-    "ecs:PutClusterCapacityProviders",
-    "ecs:DescribeCapacityProviders",
-];
-
-/// An ECS service as the engine sees it now.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct ServiceStatus {
-    pub desired: u32,
-    pub running: u32,
-    /// A deployment is in progress (target tracking does not scale in then).
-    pub deploying: bool,
-}
-
-/// What a call or a tick needs to know about the world.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ScalingContext {
-    pub region: String,
-    pub account_id: String,
-    /// The scenario's startTime, epoch ms.
-    pub start_epoch_ms: u64,
-    /// Sim time now, ms since start.
-    pub now_ms: u64,
-    /// ECS services by Application Auto Scaling resource id `service/<cluster>/<service>`.
-    pub services: Table<String, ServiceStatus>,
-    pub clusters: Vec<String>,
-    /// `(subnet id, availability zone)` of the VPC.
-    pub subnets: Vec<(String, String)>,
-}
-
-impl ScalingContext {
-    pub fn now_epoch_ms(&self) -> u64 {
-        self.start_epoch_ms.saturating_add(self.now_ms)
-    }
-}
-
-/// Something the engine must do.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ScalingAction {
-    /// Set an ECS service's desired count (UpdateService by Application Auto Scaling).
-    SetDesiredCount { cluster: String, service: String, from: u32, to: u32, activity_id: String },
-    /// Launch an EC2 instance for an ASG; it registers with the cluster named in its user data.
-    LaunchInstance {
-        asg: String,
-        instance_id: String,
-        instance_type: String,
-        launch_template_id: String,
-        iam_instance_profile: Option<String>,
-        user_data: Option<String>,
-        subnet_id: String,
-        availability_zone: String,
-    },
-    /// Terminate an EC2 instance (tasks on it stop: "Host EC2 (instance id) stopped/terminated").
-    TerminateInstance { asg: String, instance_id: String, reason: String },
-}
-
-/// One metric sample the engine reports.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Sample {
-    pub key: MetricKey,
-    pub value_milli: i64,
-}
-
-/// What the engine reports once a minute.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MinuteReport {
-    /// Samples for the minute that just ended (e.g. `AWS/ECS CPUUtilization` per service, as
-    /// thousandths of a percent; `AWS/ApplicationELB RequestCountPerTarget` per target group).
-    pub samples: Vec<Sample>,
-    /// Capacity providers with managed scaling: their instances and waiting tasks.
-    pub providers: Vec<ProviderReport>,
-}
-
-/// What a tick produced besides actions.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TickOutput {
-    pub alarm_transitions: Vec<AlarmTransition>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ScalingState {
-    pub metrics: MetricStore,
-    pub alarms: Table<String, Alarm>,
-    pub targets: Table<String, ScalableTarget>,
-    pub policies: Table<(String, String), ScalingPolicy>,
-    pub scheduled: Table<(String, String), ScheduledAction>,
-    pub activities: Vec<ScalingActivity>,
-    pub launch_templates: Table<String, LaunchTemplate>,
-    pub asgs: Table<String, AutoScalingGroup>,
-    pub capacity_providers: Table<String, CapacityProvider>,
-    pub cluster_providers: Table<String, ClusterProviders>,
-    pub cost: CostLedger,
-    /// Per scalable target (resource id), each minute's `(sim ms, desired, running)` after the
-    /// policies ran, the newest [`HISTORY_MINUTES`] (for the app's desired-against-running chart).
-    pub history: Table<String, VecDeque<(u64, u32, u32)>>,
-    /// EC2 Auto Scaling policies by (group, policy name), and the groups' scaling activities, oldest first.
-    pub asg_policies: Table<(String, String), AsgPolicy>,
-    pub asg_activities: Vec<AsgActivity>,
-    actions: Vec<ScalingAction>,
-    counter: u64,
-}
 
 impl ScalingState {
     pub fn new() -> ScalingState {
@@ -191,22 +58,22 @@ impl ScalingState {
         self.counter
     }
 
-    /// Handles a call of [`SCALING_CALLS`]; `None` for anything else.
+    /// Handles a call the call table routes to scaling; `None` for anything else.
     pub fn handle(&mut self, call: &str, input: &Value, ctx: &ScalingContext) -> Option<ApiResult> {
-        if !SCALING_CALLS.contains(&call) {
-            return None;
-        }
+        let row = calls::find(call).filter(|row| row.handler == Handler::Scaling)?;
         if !input.is_object() {
             return Some(Err(ApiError::new("ValidationException", "The request input must be a JSON object.")));
         }
-        Some(if ASG_POLICY_CALLS.contains(&call) {
-            self.asg_policy_handle(call, input, ctx)
+        // Each call is refused in its own service's dialect: the scaling calls span four services.
+        let request = Request::new(input, Dialect::of(row.service));
+        Some(if is_asg_policy_call(call) {
+            self.asg_policy_handle(call, &request, ctx)
         } else if call.starts_with("application-autoscaling:") {
-            self.aas_handle(call, input, ctx)
+            self.aas_handle(call, &request, ctx)
         } else if call.starts_with("cloudwatch:") {
-            self.cloudwatch_handle(call, input, ctx)
+            self.cloudwatch_handle(call, &request, ctx)
         } else {
-            self.capacity_handle(call, input, ctx)
+            self.capacity_handle(call, &request, ctx)
         })
     }
 
@@ -254,44 +121,42 @@ impl ScalingState {
         TickOutput { alarm_transitions: transitions }
     }
 
-    fn cloudwatch_handle(&mut self, call: &str, input: &Value, ctx: &ScalingContext) -> ApiResult {
-        let v = |m: String| ApiError::new("ValidationError", m);
+    fn cloudwatch_handle(&mut self, call: &str, request: &Request, ctx: &ScalingContext) -> ApiResult {
         match call {
             "cloudwatch:PutMetricAlarm" => {
-                let name = util::req_str(input, "AlarmName", v)?.to_string();
-                let ns = util::req_str(input, "Namespace", v)?;
-                let mn = util::req_str(input, "MetricName", v)?;
-                let st = util::req_str(input, "Statistic", v)?;
-                let stat = Statistic::parse(st).ok_or_else(|| v(format!("Invalid Statistic {st}")))?;
-                let period = util::opt_int(input, "Period", 60, 86_400 * 7, v)?.ok_or_else(|| v("Period is required".into()))? as u64;
+                let name = request.required_text("AlarmName", Ending::Clause)?.to_string();
+                let ns = request.required_text("Namespace", Ending::Clause)?;
+                let mn = request.required_text("MetricName", Ending::Clause)?;
+                let st = request.required_text("Statistic", Ending::Clause)?;
+                let stat = Statistic::parse(st).ok_or_else(|| request.invalid(format!("Invalid Statistic {st}")))?;
+                let period = request.required_int_in_range("Period", 60, 86_400 * 7)? as u64;
                 if !period.is_multiple_of(60) {
-                    return Err(v("The playground models periods that are multiples of 60 seconds".into()));
+                    return Err(request.invalid("The playground models periods that are multiples of 60 seconds"));
                 }
-                let n = util::opt_int(input, "EvaluationPeriods", 1, 1440, v)?.ok_or_else(|| v("EvaluationPeriods is required".into()))? as u32;
-                let m = util::opt_int(input, "DatapointsToAlarm", 1, 1440, v)?.unwrap_or(n as i64) as u32;
+                let n = request.required_int_in_range("EvaluationPeriods", 1, 1440)? as u32;
+                let m = request.int_in_range("DatapointsToAlarm", 1, 1440)?.unwrap_or(n as i64) as u32;
                 if m > n {
-                    return Err(v("DatapointsToAlarm must be less than or equal to EvaluationPeriods".into()));
+                    return Err(request.invalid("DatapointsToAlarm must be less than or equal to EvaluationPeriods"));
                 }
-                let thr = input.get("Threshold").and_then(util::milli_of).ok_or_else(|| v("Threshold is required".into()))?;
-                let op = util::req_str(input, "ComparisonOperator", v)?;
-                let cmp = Comparison::parse(op).ok_or_else(|| v(format!("Invalid ComparisonOperator {op}")))?;
-                let tmd = util::opt_str(input, "TreatMissingData").unwrap_or("missing");
-                let treat = TreatMissing::parse(tmd).ok_or_else(|| v(format!("Invalid TreatMissingData {tmd}")))?;
-                let dimensions = input.get("Dimensions");
+                let thr = request.get("Threshold").and_then(util::milli_of).ok_or_else(|| request.invalid(texts::is_required("Threshold", Ending::Clause)))?;
+                let op = request.required_text("ComparisonOperator", Ending::Clause)?;
+                let cmp = Comparison::parse(op).ok_or_else(|| request.invalid(format!("Invalid ComparisonOperator {op}")))?;
+                let tmd = request.str("TreatMissingData").unwrap_or("missing");
+                let treat = TreatMissing::parse(tmd).ok_or_else(|| request.invalid(format!("Invalid TreatMissingData {tmd}")))?;
                 let arn = self.alarm_arn(ctx, &name);
-                let mut alarm = Alarm::new(&name, arn, MetricKey::from_request(ns, mn, dimensions), stat, period, n, m, thr, cmp, ctx.now_epoch_ms());
+                let mut alarm = Alarm::new(&name, arn, MetricKey::from_request(ns, mn, request), stat, period, n, m, thr, cmp, ctx.now_epoch_ms());
                 alarm.treat_missing = treat;
-                alarm.description = util::opt_str(input, "AlarmDescription").unwrap_or("").to_string();
-                alarm.alarm_actions = util::str_list(input, "AlarmActions");
-                alarm.ok_actions = util::str_list(input, "OKActions");
-                alarm.unit = util::opt_str(input, "Unit").map(str::to_string);
+                alarm.description = request.str("AlarmDescription").unwrap_or("").to_string();
+                alarm.alarm_actions = request.strings("AlarmActions");
+                alarm.ok_actions = request.strings("OKActions");
+                alarm.unit = request.str("Unit").map(str::to_string);
                 self.alarms.insert(name, alarm);
                 Ok(json!({}))
             }
             "cloudwatch:DescribeAlarms" => {
-                let names = util::str_list(input, "AlarmNames");
-                let prefix = util::opt_str(input, "AlarmNamePrefix").unwrap_or("");
-                let state = util::opt_str(input, "StateValue");
+                let names = request.strings("AlarmNames");
+                let prefix = request.str("AlarmNamePrefix").unwrap_or("");
+                let state = request.str("StateValue");
                 let list: Vec<Value> = self
                     .alarms
                     .values()
@@ -301,33 +166,27 @@ impl ScalingState {
                 Ok(json!({ "MetricAlarms": list, "CompositeAlarms": [] }))
             }
             "cloudwatch:DeleteAlarms" => {
-                for n in util::str_list(input, "AlarmNames") {
+                for n in request.strings("AlarmNames") {
                     self.alarms.remove(&n);
                 }
                 Ok(json!({}))
             }
             "cloudwatch:PutMetricData" => {
-                let ns = util::req_str(input, "Namespace", v)?.to_string();
+                let ns = request.required_text("Namespace", Ending::Clause)?.to_string();
                 if ns.starts_with("AWS/") {
                     return Err(ApiError::new("InvalidParameterValue", format!("The value {ns} for parameter Namespace is invalid.")));
                 }
                 let minute = ctx.now_epoch_ms() / 60_000;
-                for d in input.get("MetricData").and_then(Value::as_array).into_iter().flatten() {
-                    let Some(name) = d.get("MetricName").and_then(Value::as_str) else { continue };
-                    let Some(val) = d.get("Value").and_then(util::milli_of) else { continue };
-                    let dims: Vec<(String, String)> = d
-                        .get("Dimensions")
-                        .and_then(Value::as_array)
-                        .map(|a| a.iter().filter_map(|x| Some((x.get("Name")?.as_str()?.to_string(), x.get("Value")?.as_str()?.to_string()))).collect())
-                        .unwrap_or_default();
-                    let refs: Vec<(&str, &str)> = dims.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-                    self.metrics.put(&MetricKey::new(&ns, name, &refs), minute, val);
+                for datum in request.items("MetricData").into_iter().flatten() {
+                    let Some(name) = datum.str("MetricName") else { continue };
+                    let Some(val) = datum.get("Value").and_then(util::milli_of) else { continue };
+                    self.metrics.put(&MetricKey::from_request(&ns, name, &datum), minute, val);
                 }
                 Ok(json!({}))
             }
-            "cloudwatch:GetMetricStatistics" => metrics::get_metric_statistics(&self.metrics, input),
-            "cloudwatch:ListMetrics" => Ok(metrics::list_metrics(&self.metrics, input)),
-            _ => Err(v(format!("Unknown call {call}"))),
+            "cloudwatch:GetMetricStatistics" => metrics::get_metric_statistics(&self.metrics, request),
+            "cloudwatch:ListMetrics" => Ok(metrics::list_metrics(&self.metrics, request)),
+            _ => Err(request.invalid(format!("Unknown call {call}"))),
         }
     }
 }

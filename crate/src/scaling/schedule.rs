@@ -2,7 +2,7 @@
 //! `cron(minutes hours day-of-month month day-of-week year)`, in UTC, at one-minute resolution
 //! (reference §6.3). Times are epoch minutes.
 
-use super::util::civil;
+use crate::time::CalendarTime;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Schedule {
@@ -103,14 +103,15 @@ impl Cron {
 
     /// Whether the cron fires in this epoch minute.
     pub fn matches(&self, epoch_minute: u64) -> bool {
-        let (y, mo, d, h, mi, _, wd) = civil(epoch_minute.saturating_mul(60_000));
+        let t = CalendarTime::from_epoch_ms(epoch_minute.saturating_mul(60_000));
+        let (day, weekday) = (t.day as usize, t.weekday as usize + 1);
         let day_ok = match (self.days_any, self.weekdays_any) {
             (true, true) => true,
-            (false, true) => self.days[d as usize],
-            (true, false) => self.weekdays[wd as usize + 1],
-            (false, false) => self.days[d as usize] || self.weekdays[wd as usize + 1],
+            (false, true) => self.days[day],
+            (true, false) => self.weekdays[weekday],
+            (false, false) => self.days[day] || self.weekdays[weekday],
         };
-        self.minutes[mi as usize] && self.hours[h as usize] && self.months[mo as usize] && day_ok && self.years.as_ref().is_none_or(|ys| ys.contains(&y))
+        self.minutes[t.minute as usize] && self.hours[t.hour as usize] && self.months[t.month as usize] && day_ok && self.years.as_ref().is_none_or(|ys| ys.contains(&t.year))
     }
 }
 

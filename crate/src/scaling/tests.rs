@@ -71,10 +71,10 @@ fn step_adjustments_and_percent_rounding() {
     assert_eq!(apply_adjustment(5, ChangeInCapacity, -2, None), 3);
     assert_eq!(apply_adjustment(5, ExactCapacity, 9, None), 9);
     // Bounds relative to a threshold: [0, 10) → +1, [10, ∞) → +3, (-∞, 0) → -1.
-    let cfg = parse_step(&json!({"AdjustmentType": "ChangeInCapacity", "StepAdjustments": [
+    let cfg = parse_step(&Request::new(&json!({"AdjustmentType": "ChangeInCapacity", "StepAdjustments": [
         {"MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 10, "ScalingAdjustment": 1},
         {"MetricIntervalLowerBound": 10, "ScalingAdjustment": 3},
-        {"MetricIntervalUpperBound": 0, "ScalingAdjustment": -1}]}))
+        {"MetricIntervalUpperBound": 0, "ScalingAdjustment": -1}]}), Dialect::Json))
     .unwrap();
     assert_eq!(cfg.cooldown_s, 300);
     assert_eq!(find_step(&cfg.steps, 0).unwrap().adjustment, 1); // lower inclusive above the threshold
@@ -82,9 +82,9 @@ fn step_adjustments_and_percent_rounding() {
     assert_eq!(find_step(&cfg.steps, 10_000).unwrap().adjustment, 3); // upper exclusive
     assert_eq!(find_step(&cfg.steps, -1).unwrap().adjustment, -1);
     // A gap between 5 and 10 is refused.
-    assert!(parse_step(&json!({"AdjustmentType": "ChangeInCapacity", "StepAdjustments": [
+    assert!(parse_step(&Request::new(&json!({"AdjustmentType": "ChangeInCapacity", "StepAdjustments": [
         {"MetricIntervalLowerBound": 0, "MetricIntervalUpperBound": 5, "ScalingAdjustment": 1},
-        {"MetricIntervalLowerBound": 10, "ScalingAdjustment": 3}]}))
+        {"MetricIntervalLowerBound": 10, "ScalingAdjustment": 3}]}), Dialect::Json))
     .is_err());
 }
 
@@ -425,7 +425,7 @@ fn never_panics_on_odd_input() {
     let c = ctx(0, 1);
     let odd = [json!(null), json!([]), json!({"ServiceNamespace": 5}), json!({"ServiceNamespace": "ecs", "ResourceId": "service//", "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": -1}),
         json!({"capacityProviders": "x", "cluster": "demo", "defaultCapacityProviderStrategy": [{"weight": 1e300}]}), json!({"Schedule": "cron(99 99 * * ? *)"}), json!({"StepScalingPolicyConfiguration": {"StepAdjustments": [{}]}})];
-    for call in SCALING_CALLS {
+    for call in crate::api::calls::calls_of(crate::api::calls::Handler::Scaling) {
         for input in &odd {
             let _ = s.handle(call, input, &c);
         }
@@ -435,7 +435,7 @@ fn never_panics_on_odd_input() {
 /// StepAdjustment rules checked against AWS's answers (sources beside `parse_step`).
 #[test]
 fn step_adjustment_rules_match_aws() {
-    let step = |steps: Value| parse_step(&json!({"AdjustmentType": "ChangeInCapacity", "StepAdjustments": steps}));
+    let step = |steps: Value| parse_step(&Request::new(&json!({"AdjustmentType": "ChangeInCapacity", "StepAdjustments": steps}), Dialect::Json));
     // One step with neither bound: refused even alone.
     let e = step(json!([{"ScalingAdjustment": 1}])).unwrap_err();
     assert_eq!((e.code, e.message.as_str()), ("ValidationException", "Both lower and upper bounds of a step adjustment cannot be left unspecified"));

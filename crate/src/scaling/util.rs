@@ -1,9 +1,7 @@
-//! Small helpers shared by the scaling modules: deterministic ids, fixed-point values (thousandths),
-//! calendar fields of an epoch time, and JSON field readers that never panic.
+//! Small helpers shared by the scaling modules: deterministic ids, fixed-point values (thousandths) and times
+//! as CloudWatch and Auto Scaling print them. Requests are read through `api::Request`.
 
 use serde_json::Value;
-
-use crate::api::ApiError;
 
 use crate::ids::{mix, salt};
 
@@ -14,12 +12,7 @@ pub(crate) fn uuid_like(kind: &str, counter: u64) -> String {
     format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFF, 0x8000 | ((b >> 48) & 0x3FFF), b & 0xFFFF_FFFF_FFFF)
 }
 
-/// `prefix-` and 17 hex digits (EC2 long ids: `i-`, `lt-`).
-pub(crate) fn long_id(prefix: &str, counter: u64) -> String {
-    let high = mix(counter ^ salt(prefix));
-    let low = mix(high) & 0xF;
-    format!("{prefix}-{high:016x}{low:x}")
-}
+pub(crate) use crate::ids::long_id;
 
 /// A JSON number as thousandths (the fixed-point form every decision uses). Rejects NaN and huge values.
 pub(crate) fn milli_of(v: &Value) -> Option<i64> {
@@ -51,49 +44,12 @@ pub fn milli_text(m: i64) -> String {
     format!("{sign}{whole}.{f}")
 }
 
-/// Calendar fields of an epoch time in UTC: (year, month, day, hour, minute, second, weekday 0=Sunday).
-pub(crate) fn civil(epoch_ms: u64) -> (i64, u32, u32, u32, u32, u32, u32) {
-    let iso = crate::time::format_iso8601_ms(epoch_ms);
-    let num = |a: usize, b: usize| iso.get(a..b).and_then(|s| s.parse::<i64>().ok()).unwrap_or(0);
-    let days = (epoch_ms / 86_400_000) as i64;
-    // 1970-01-01 was a Thursday (weekday 4 with Sunday = 0).
-    let weekday = ((days + 4).rem_euclid(7)) as u32;
-    (num(0, 4), num(5, 7) as u32, num(8, 10) as u32, num(11, 13) as u32, num(14, 16) as u32, num(17, 19) as u32, weekday)
-}
-
 /// `dd/mm/yy HH:MM:SS`, the datapoint time format of CloudWatch state reasons.
 pub fn reason_time(epoch_ms: u64) -> String {
-    let (y, mo, d, h, mi, s, _) = civil(epoch_ms);
-    format!("{d:02}/{mo:02}/{:02} {h:02}:{mi:02}:{s:02}", y.rem_euclid(100))
+    let t = crate::time::CalendarTime::from_epoch_ms(epoch_ms);
+    format!("{:02}/{:02}/{:02} {:02}:{:02}:{:02}", t.day, t.month, t.year.rem_euclid(100), t.hour, t.minute, t.second)
 }
 
 pub(crate) fn iso(epoch_ms: u64) -> String {
     crate::time::format_iso8601_ms(epoch_ms)
 }
-
-pub(crate) use crate::api::{str_field as opt_str, string_list as str_list};
-
-pub(crate) fn req_str<'a>(input: &'a Value, name: &str, err: fn(String) -> ApiError) -> Result<&'a str, ApiError> {
-    match input.get(name) {
-        Some(Value::String(s)) if !s.is_empty() => Ok(s.as_str()),
-        Some(Value::String(_)) | None | Some(Value::Null) => Err(err(format!("{name} is required"))),
-        Some(_) => Err(err(format!("{name} must be a string"))),
-    }
-}
-
-/// An optional integer field; an error when present but not a whole number in range.
-pub(crate) fn opt_int(input: &Value, name: &str, min: i64, max: i64, err: fn(String) -> ApiError) -> Result<Option<i64>, ApiError> {
-    match input.get(name) {
-        None | Some(Value::Null) => Ok(None),
-        Some(v) => match v.as_i64() {
-            Some(n) if n >= min && n <= max => Ok(Some(n)),
-            Some(n) => Err(err(format!("{name} {n} is out of range: it must be between {min} and {max}"))),
-            None => Err(err(format!("{name} must be an integer"))),
-        },
-    }
-}
-
-pub(crate) fn opt_bool(input: &Value, name: &str) -> Option<bool> {
-    input.get(name).and_then(Value::as_bool)
-}
-

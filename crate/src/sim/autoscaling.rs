@@ -11,20 +11,16 @@
 //! drains each instance first, see `sim/capacity.rs`). Capacity provider strategies, waiting tasks, Fargate
 //! Spot and the Fargate launch rate live in `sim/capacity.rs`; cost is wired in `sim/cost.rs`.
 
+use crate::scaling::{MetricKey, MinuteReport, Sample, ScalingAction, ScalingContext, ServiceStatus};
 use crate::table::Table;
 
-use serde_json::Value;
-
-use super::*;
-use crate::scaling::{MetricKey, MinuteReport, Sample, ScalingAction, ScalingContext, ServiceStatus};
-
-/// The calls of the scaling model that the engine accepts now.
-pub fn is_wired_scaling_call(call: &str) -> bool {
-    crate::scaling::SCALING_CALLS.contains(&call)
-}
+use super::engine::Sim;
+use super::model::{ACCOUNT_ID, DeploymentStatus, SchedulingStrategy, ServiceKey, TaskStatus};
+use super::record::LogKind;
+use super::requests::{instance_type_named, short_name, RunInstancesRequest};
 
 impl Sim {
-    pub(crate) fn scaling_context(&self) -> ScalingContext {
+    pub(super) fn scaling_context(&self) -> ScalingContext {
         let mut running_by_service: Table<ServiceKey, u32> = Table::new();
         for t in self.live_tasks().filter(|t| t.is_active() && t.last_status == TaskStatus::Running) {
             if let Some(s) = t.service {
@@ -32,7 +28,7 @@ impl Sim {
             }
         }
         let mut services = Table::new();
-        for s in self.services.values().filter(|s| s.status == "ACTIVE") {
+        for s in self.services.values().filter(|s| s.status == super::model::ServiceStatus::Active) {
             let running = running_by_service.get(&s.key).copied().unwrap_or(0);
             services.insert(
                 format!("service/{}/{}", s.cluster, s.name),
@@ -50,20 +46,10 @@ impl Sim {
         }
     }
 
-    pub(crate) fn handle_scaling_call(&mut self, call: &str, input: &Value) -> Option<ApiResult> {
-        if !is_wired_scaling_call(call) {
-            return None;
-        }
-        let context = self.scaling_context();
-        let result = self.scaling.handle(call, input, &context)?;
-        self.apply_scaling_actions();
-        Some(result)
-    }
-
     /// Once a minute: publish the minute's `AWS/ECS`, `ECS/ContainerInsights` and `AWS/ApplicationELB`
     /// datapoints, then act on the policies. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered, memory
     /// reserved, container instances]` over its ACTIVE and DRAINING container instances.
-    pub(crate) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 5]>) {
+    pub(super) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 5]>) {
         let mut samples = self.task_metric_samples(reservations);
         // Cluster reservation (reference §10.1): reserved units × 100 / registered units, EC2 only.
         for (cluster, [cpu_registered, cpu_reserved, memory_registered, memory_reserved, _]) in reservations {
@@ -93,7 +79,7 @@ impl Sim {
         let context = self.scaling_context();
         let output = self.scaling.tick(&MinuteReport { samples, providers }, &context);
         for transition in output.alarm_transitions {
-            self.log_entry(LogKind::Alarm, format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason), None);
+            self.log_entry(LogKind::Alarm, format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason));
         }
         self.apply_scaling_actions();
         if !self.draining_for_termination.is_empty() {
@@ -121,16 +107,16 @@ impl Sim {
                 let Some(ci) = e.container_instance.and_then(|k| self.container_instances.get(&k)).filter(|ci| ci.status == "ACTIVE") else { continue };
                 let n_tasks = self
                     .live_node_tasks(ci.key)
-                    .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_none_or(|s| s.scheduling_strategy != "DAEMON"))
+                    .filter(|t| t.service.and_then(|s| self.services.get(&s)).is_none_or(|s| s.scheduling_strategy != SchedulingStrategy::Daemon))
                     .count() as u32;
                 instances.push((e.instance_id.clone(), n_tasks));
             }
             // The tasks waiting in PROVISIONING for this provider (reference §5.5: ECS groups the provisioning
             // tasks of each capacity provider for its estimate).
             let pending = self
-                .waiting_tasks
-                .iter()
-                .filter_map(|k| self.tasks.get(k))
+                .tasks
+                .waiting()
+                .filter_map(|k| self.tasks.get(&k))
                 .filter(|t| t.capacity_provider_name.as_deref() == Some(provider.name.as_str()))
                 .filter_map(|t| t.waiting_for_capacity.as_ref())
                 .map(|w| crate::scaling::TaskDemand { cpu_units: w.demand.cpu_units, memory_mib: w.demand.memory_mib, awsvpc: w.demand.needs_eni })
@@ -140,69 +126,53 @@ impl Sim {
         reports
     }
 
-    fn apply_scaling_actions(&mut self) {
+    /// Carries out what the scaling model queued: instance launches and terminations, desired counts.
+    pub(super) fn apply_scaling_actions(&mut self) {
         for action in self.scaling.take_actions() {
             match action {
                 ScalingAction::LaunchInstance { asg, instance_id, instance_type, iam_instance_profile, user_data, subnet_id, .. } => {
                     self.forced_instance_ids.push(instance_id.clone());
-                    let mut input = serde_json::json!({
-                        "InstanceType": instance_type, "MinCount": 1, "MaxCount": 1, "SubnetId": subnet_id,
-                        "TagSpecifications": [ { "ResourceType": "instance", "Tags": [ { "Key": "aws:autoscaling:groupName", "Value": asg } ] } ],
+                    // What RunInstances gets from the group: one instance of its type in the chosen subnet, tagged
+                    // with the group's name.
+                    let launched = instance_type_named(&instance_type).and_then(|t| {
+                        self.run_instances(&RunInstancesRequest {
+                            instance_type: t,
+                            min_count: 1,
+                            max_count: 1,
+                            subnet_id: Some(&subnet_id),
+                            iam_instance_profile: iam_instance_profile.as_deref().map(short_name),
+                            user_data: user_data.as_deref(),
+                            security_group_ids: vec![],
+                            tags: vec![("aws:autoscaling:groupName", &asg)],
+                        })
                     });
-                    if let Some(profile) = iam_instance_profile {
-                        input["IamInstanceProfile"] = serde_json::json!({ "Name": profile });
-                    }
-                    if let Some(user_data) = user_data {
-                        input["UserData"] = serde_json::json!(user_data);
-                    }
-                    if let Err(error) = self.run_instances(&input) {
+                    if let Err(error) = launched {
                         self.forced_instance_ids.retain(|id| id != &instance_id);
-                        self.log_entry(LogKind::Error, format!("auto scaling group {asg}"), format!("Launching {instance_id} failed: {error}"), None);
+                        self.log_entry(LogKind::Error, format!("auto scaling group {asg}"), format!("Launching {instance_id} failed: {error}"));
                     } else {
-                        self.log_entry(LogKind::Scaling, format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} launched {instance_id} ({instance_type})."), None);
+                        self.log_entry(LogKind::Scaling, format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} launched {instance_id} ({instance_type})."));
                     }
                     continue;
                 }
                 ScalingAction::TerminateInstance { asg, instance_id, reason } => {
-                    self.log_entry(LogKind::Scaling, format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} terminates {instance_id}: {reason}"), None);
+                    self.log_entry(LogKind::Scaling, format!("auto scaling group {asg}"), format!("Auto Scaling group {asg} terminates {instance_id}: {reason}"));
                     self.drain_then_terminate(&instance_id);
                     continue;
                 }
                 ScalingAction::SetDesiredCount { .. } => {}
             }
             if let ScalingAction::SetDesiredCount { cluster, service, from, to, .. } = action {
-                let Some(key) = self.services.values().find(|s| s.cluster == cluster && s.name == service && s.status == "ACTIVE").map(|s| s.key) else { continue };
+                let Some(key) = self.services.values().find(|s| s.cluster == cluster && s.name == service && s.status == super::model::ServiceStatus::Active).map(|s| s.key) else { continue };
                 if let Some(s) = self.services.get_mut(&key) {
                     s.desired_count = to;
                     s.steady_state_reported = false;
-                    if let Some(primary) = s.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+                    if let Some(primary) = s.deployments.iter_mut().find(|d| d.status == DeploymentStatus::Primary) {
                         primary.desired_count = to;
                     }
                 }
-                self.log_entry(LogKind::Scaling, format!("service {service}"), format!("Application Auto Scaling set the desired count of {service} from {from} to {to}."), None);
+                self.log_entry(LogKind::Scaling, format!("service {service}"), format!("Application Auto Scaling set the desired count of {service} from {from} to {to}."));
                 self.schedule_service_tick(key, self.now);
             }
         }
     }
-}
-
-/// A target's load over the last step: (milli-requests per second served, thousandths of a percent of its
-/// task's CPU those requests use).
-pub(super) fn target_load(t: &crate::elb::Target) -> (u64, u64) {
-    let step_s = (super::calls::ELB_STEP_MS / 1000).max(1);
-    let rps_milli = (t.last_requests + t.backlog.min(1)) * 1000 / step_s;
-    let cpu_milli = match t.capacity_rps {
-        Some(capacity) if capacity > 0 => (rps_milli * 100 / capacity as u64).min(100_000),
-        _ => 0,
-    };
-    (rps_milli, cpu_milli)
-}
-
-/// Average utilization of `n` tasks (thousandths of a percent, at most 100 % each): the workload's baselines,
-/// plus the CPU their requests use (`request_cpu` summed over the tasks) and the memory `rps_milli` holds.
-pub(super) fn workload_utilization(w: crate::scenario::Workload, n: u64, rps_milli: u64, request_cpu: u64, memory_mib: u32) -> (u32, u32) {
-    let n = n.max(1);
-    let cpu = w.cpu_baseline_percent as u64 * 1000 + request_cpu / n;
-    let memory = w.memory_baseline_percent as u64 * 1000 + rps_milli * w.memory_mib_per_request_per_second as u64 * 100 / (memory_mib.max(1) as u64 * n);
-    (cpu.min(100_000) as u32, memory.min(100_000) as u32)
 }

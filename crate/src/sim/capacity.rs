@@ -1,17 +1,17 @@
 //! Capacity in the engine: capacity provider strategies on RunTask and services, tasks waiting in
 //! PROVISIONING for an Auto Scaling group capacity provider, Fargate Spot interruptions and Spot capacity
-//! running out, the Fargate task launch rate, and instances drained before an Auto Scaling group scale-in
-//! terminates them.
+//! running out, and instances drained before an Auto Scaling group scale-in terminates them. The Fargate task
+//! launch rate is `sim/launch_rate.rs`.
 
-use crate::table::Table;
-
-use serde_json::{json, Value};
-
-use super::calls::{short_name, str_field};
-use super::tasks::LaunchRequest;
-use super::*;
+use crate::api::ApiError;
 use crate::placement::{Constraint, Failure, TaskDemand};
 use crate::scaling::{split_by_strategy, StrategyItem, FARGATE, FARGATE_SPOT, SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS, SPOT_WARNING_STOP_CODE};
+use crate::table::Table;
+
+use super::engine::{Ev, Sim};
+use super::model::{DesiredStatus, Ec2Key, LaunchRequest, LaunchType, SchedulingStrategy, TaskKey, TaskStatus, WaitingPlacement};
+use super::record::LogKind;
+use super::requests::CapacityChoice;
 
 /// Tasks in PROVISIONING per cluster waiting for Auto Scaling group capacity providers (reference §12:
 /// 300, current value [UNVERIFIED]). Beyond it a task fails placement as without a capacity provider.
@@ -19,10 +19,6 @@ pub const MAX_PROVISIONING_TASKS: u32 = 300;
 /// How long a task waits in PROVISIONING for capacity before it stops with `TaskFailedToStart`.
 /// [UNVERIFIED]: the reference gives no figure; 30 minutes is the playground's choice.
 pub const CAPACITY_WAIT_MS: u64 = 30 * 60_000;
-/// The Fargate task launch rate is a token bucket per account and Region: a burst of 100 tasks, refilled
-/// at 20 tasks a second (the Amazon ECS throttling page, seen in a transcription: [UNVERIFIED]).
-pub const FARGATE_LAUNCH_BURST: u64 = 100;
-pub const FARGATE_LAUNCHES_PER_SECOND: u64 = 20;
 /// The reason of a placement failure when there is no Fargate Spot capacity (reference §1.5: the
 /// SERVICE_TASK_PLACEMENT_FAILURE event's reason, ECSDG ecs_cwe_events.md).
 pub const FARGATE_CAPACITY_REASON: &str = "RESOURCE:FARGATE";
@@ -32,7 +28,7 @@ pub const FARGATE_CAPACITY_UNAVAILABLE: &str = "Capacity is unavailable at this 
 /// A FARGATE_SPOT task that cannot start for want of Spot capacity. [UNVERIFIED]: that RunTask gives the
 /// reason `RESOURCE:FARGATE` with the capacity text as `detail`, and that the service event reads
 /// "was unable to place a task. Reason: <the capacity text>." (seen in third-party transcriptions).
-pub(crate) fn spot_capacity_failure() -> Failure {
+pub(super) fn spot_capacity_failure() -> Failure {
     Failure { reason: FARGATE_CAPACITY_REASON.into(), closest: None, detail: format!("was unable to place a task. Reason: {FARGATE_CAPACITY_UNAVAILABLE}.") }
 }
 
@@ -40,16 +36,12 @@ impl Sim {
     /// The launch type and capacity provider strategy of a RunTask or CreateService/UpdateService request:
     /// `launchType`, or `capacityProviderStrategy`, or else the cluster's default strategy, or else EC2.
     /// The strategy is empty when a launch type applies.
-    pub(crate) fn capacity_of(&self, input: &Value, cluster: &str) -> Result<(LaunchType, Vec<StrategyItem>), ApiError> {
-        let given = input.get("capacityProviderStrategy").filter(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
-        let has_launch_type = input.get("launchType").is_some_and(|v| !v.is_null());
-        if given.is_some() && has_launch_type {
-            // text: AWS's answer quoted in terraform-linters/tflint-ruleset-aws#349 and pulumi/pulumi-awsx#599
-            return Err(ApiError::invalid_parameter("Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again."));
-        }
-        if has_launch_type {
-            return Ok((self.launch_type_of(input)?, vec![]));
-        }
+    pub(super) fn capacity_of(&self, choice: &CapacityChoice, cluster: &str) -> Result<(LaunchType, Vec<StrategyItem>), ApiError> {
+        let given = match choice {
+            CapacityChoice::LaunchType(launch_type) => return Ok((*launch_type, vec![])),
+            CapacityChoice::Strategy(strategy) => Some(*strategy),
+            CapacityChoice::ClusterDefault => None,
+        };
         let associated = self.scaling.cluster_strategy(cluster);
         let strategy = match given {
             Some(v) => {
@@ -74,13 +66,13 @@ impl Sim {
 
     /// Whether tasks for this provider wait in PROVISIONING when they cannot be placed: an Auto Scaling
     /// group capacity provider with managed scaling.
-    pub(crate) fn provider_waits_for_capacity(&self, provider: &str) -> bool {
+    pub(super) fn provider_waits_for_capacity(&self, provider: &str) -> bool {
         self.scaling.capacity_providers.get(provider).is_some_and(|p| p.managed_scaling.enabled)
     }
 
     /// Launches a batch over a strategy (or with the request's launch type when the strategy is empty):
     /// base first, then by weight, counting `current` tasks per provider.
-    pub(crate) fn launch_by_strategy(&mut self, request: &LaunchRequest, strategy: &[StrategyItem], current: &Table<String, u32>) -> (Vec<TaskKey>, Vec<Failure>) {
+    pub(super) fn launch_by_strategy(&mut self, request: &LaunchRequest, strategy: &[StrategyItem], current: &Table<String, u32>) -> (Vec<TaskKey>, Vec<Failure>) {
         if strategy.is_empty() {
             return self.launch_tasks(request);
         }
@@ -124,7 +116,7 @@ impl Sim {
 
     /// A task of an Auto Scaling group capacity provider goes only on that group's instances. When the
     /// cluster has other ACTIVE instances, a `memberOf` on their ids says so to placement.
-    pub(crate) fn provider_demand(&self, cluster: &str, provider: Option<&str>, demand: &TaskDemand) -> TaskDemand {
+    pub(super) fn provider_demand(&self, cluster: &str, provider: Option<&str>, demand: &TaskDemand) -> TaskDemand {
         let Some(provider) = provider.filter(|p| self.scaling.capacity_providers.contains_key(*p)) else { return demand.clone() };
         let ids = self.provider_instance_ids(provider);
         let others = self
@@ -140,27 +132,23 @@ impl Sim {
         demand
     }
 
-    pub(crate) fn n_waiting_tasks(&self, cluster: &str) -> u32 {
-        self.waiting_tasks.iter().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).count() as u32
+    pub(super) fn n_waiting_tasks(&self, cluster: &str) -> u32 {
+        self.tasks.waiting().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).count() as u32
     }
 
     /// A new task that could not be placed waits in PROVISIONING for its capacity provider's instances.
-    pub(crate) fn start_waiting(&mut self, key: TaskKey, waiting: WaitingPlacement) {
-        let Some(task) = self.tasks.get_mut(&key) else { return };
-        task.waiting_for_capacity = Some(Box::new(waiting));
+    pub(super) fn start_waiting(&mut self, key: TaskKey, waiting: WaitingPlacement) {
+        self.tasks.start_waiting(key, waiting);
+        let Some(task) = self.tasks.get(&key) else { return };
         let id8 = task.id[..8].to_string();
         let provider = task.capacity_provider_name.clone().unwrap_or_default();
         let what = format!("{}:{}", task.family, task.revision);
-        self.waiting_tasks.insert(key);
-        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} ({what}) is PROVISIONING: waiting for capacity provider {provider} to add instances."), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} ({what}) is PROVISIONING: waiting for capacity provider {provider} to add instances."));
         self.schedule(self.now.plus_ms(CAPACITY_WAIT_MS), Ev::CapacityWaitTimeout(key));
     }
 
-    pub(crate) fn end_waiting(&mut self, key: TaskKey) {
-        self.waiting_tasks.remove(&key);
-        if let Some(task) = self.tasks.get_mut(&key) {
-            task.waiting_for_capacity = None;
-        }
+    pub(super) fn end_waiting(&mut self, key: TaskKey) {
+        self.tasks.end_waiting(key);
     }
 
     /// Tries to place one waiting task now; on success it goes on through its lifecycle.
@@ -185,10 +173,8 @@ impl Sim {
         let bindings = spec.as_ref().map(|s| self.network_bindings_for(s, &reservation)).unwrap_or_default();
         let instance_groups = self.instance_security_groups(node);
         let now = self.now;
-        self.live_node_tasks.entry(node).or_default().insert(key);
+        self.tasks.place(key, reservation);
         let task = self.tasks.get_mut(&key).expect("exists");
-        task.node = Some(node);
-        task.reservation = Some(reservation);
         task.availability_zone = az.clone();
         task.placement_decision = Some(decision);
         task.network_bindings = bindings;
@@ -201,15 +187,15 @@ impl Sim {
         }
         let provisioning_ms = if task.network_mode_awsvpc { self.timings.eni_attach_ms } else { 0 };
         let id8 = task.id[..8].to_string();
-        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} placed on {ec2_id} in {az} after waiting for capacity: PROVISIONING."), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} placed on {ec2_id} in {az} after waiting for capacity: PROVISIONING."));
         self.schedule(now.plus_ms(provisioning_ms), Ev::TaskProgress(key, TaskStatus::Provisioning));
         Ok(())
     }
 
     /// Places the tasks waiting for capacity in a cluster, oldest first (after an instance registers or
     /// a task frees room). A group that does not fit is not tried again in the same pass.
-    pub(crate) fn place_waiting_tasks(&mut self, cluster: &str) {
-        let keys: Vec<TaskKey> = self.waiting_tasks.iter().copied().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).collect();
+    pub(super) fn place_waiting_tasks(&mut self, cluster: &str) {
+        let keys: Vec<TaskKey> = self.tasks.waiting().filter(|k| self.tasks.get(k).is_some_and(|t| t.cluster == cluster)).collect();
         let mut full_groups: Vec<String> = Vec::new();
         for key in keys {
             let group = self.tasks[&key].group.clone();
@@ -225,8 +211,8 @@ impl Sim {
     /// A task waited too long: one last try, then it stops with `TaskFailedToStart` and the reason placement
     /// gives (`EMPTY CAPACITY PROVIDER` when the provider has no registered instance; the
     /// `TaskFailedToStart: <reason>` form of the api_failures_messages page, reference §1.3).
-    pub(crate) fn on_capacity_wait_timeout(&mut self, key: TaskKey) {
-        if !self.waiting_tasks.contains(&key) {
+    pub(super) fn on_capacity_wait_timeout(&mut self, key: TaskKey) {
+        if !self.tasks.is_waiting(key) {
             return;
         }
         let Err(failure) = self.place_waiting_task(key) else { return };
@@ -243,116 +229,23 @@ impl Sim {
         self.force_stop_task(key, Some("TaskFailedToStart"), format!("TaskFailedToStart: {reason}"));
     }
 
-    /// Refills the Fargate launch bucket to now; whole launches available.
-    fn fargate_launches_available(&mut self) -> u64 {
-        let elapsed_ms = self.now.0.saturating_sub(self.fargate_bucket_at.0);
-        // 20 launches a second = 20 thousandths of a launch per millisecond.
-        self.fargate_bucket_milli = (self.fargate_bucket_milli + elapsed_ms * FARGATE_LAUNCHES_PER_SECOND).min(FARGATE_LAUNCH_BURST * 1000);
-        self.fargate_bucket_at = self.now;
-        self.fargate_bucket_milli / 1000
-    }
-
-    /// Takes up to `wanted` Fargate launches from the bucket and returns how many it took; with
-    /// `all_or_nothing` it takes none unless all are there (RunTask is refused whole).
-    pub(crate) fn take_fargate_launches(&mut self, wanted: u32, all_or_nothing: bool) -> u32 {
-        let available = self.fargate_launches_available();
-        let n = if all_or_nothing && available < wanted as u64 { 0 } else { (wanted as u64).min(available) };
-        self.fargate_bucket_milli -= n * 1000;
-        n as u32
-    }
-
-    /// When the bucket next holds a whole launch.
-    pub(crate) fn next_fargate_launch_at(&self) -> SimTime {
-        let missing_milli = 1000u64.saturating_sub(self.fargate_bucket_milli % 1000);
-        self.now.plus_ms(missing_milli.div_ceil(FARGATE_LAUNCHES_PER_SECOND).max(1))
-    }
-
-    /// `sim:InterruptSpotTasks`: the two-minute warning to FARGATE_SPOT tasks (given ids, or `count` chosen
-    /// with the seeded PRNG among the RUNNING ones, optionally of one `service`), or with `percentPerHour` a
-    /// standing interruption rate drawn each minute.
-    pub(crate) fn interrupt_spot_tasks_call(&mut self, input: &Value) -> ApiResult {
-        if let Some(rate) = input.get("percentPerHour") {
-            let percent = rate.as_u64().filter(|p| *p <= 100).ok_or_else(|| ApiError::invalid_parameter("percentPerHour must be a whole number from 0 to 100."))?;
-            self.spot_percent_per_hour = percent as u32;
-            return Ok(json!({ "percentPerHour": percent }));
-        }
-        let cluster = self.cluster_name_of(input)?;
-        let service = str_field(input, "service").map(short_name);
-        let candidates: Vec<TaskKey> = self
-            .live_tasks()
-            .filter(|t| t.cluster == cluster && t.capacity_provider_name.as_deref() == Some(FARGATE_SPOT) && t.last_status == TaskStatus::Running && t.is_active())
-            .filter(|t| service.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
-            .map(|t| t.key)
-            .collect();
-        let chosen: Vec<TaskKey> = match (input.get("tasks").and_then(Value::as_array), input.get("count")) {
-            (Some(ids), None) => {
-                let mut chosen = Vec::new();
-                for id in ids {
-                    let id = id.as_str().map(short_name).ok_or_else(|| ApiError::invalid_parameter("tasks must be a list of task ids or ARNs."))?;
-                    let key = candidates.iter().copied().find(|k| self.tasks[k].id == id).ok_or_else(|| ApiError::invalid_parameter(format!("Task {id} is not a RUNNING FARGATE_SPOT task of cluster {cluster}.")))?;
-                    chosen.push(key);
-                }
-                chosen
-            }
-            (None, Some(count)) => {
-                let count = count.as_u64().filter(|c| *c >= 1).ok_or_else(|| ApiError::invalid_parameter("count must be a whole number of at least 1."))?;
-                let mut pool = candidates;
-                let mut chosen = Vec::new();
-                while (chosen.len() as u64) < count && !pool.is_empty() {
-                    let idx = self.rng.below(pool.len() as u32) as usize;
-                    chosen.push(pool.remove(idx));
-                }
-                chosen
-            }
-            _ => return Err(ApiError::invalid_parameter("sim:InterruptSpotTasks needs tasks or count (or percentPerHour).")),
-        };
-        for key in &chosen {
-            self.spot_warning(*key);
-        }
-        Ok(json!({ "interruptedTasks": chosen.iter().map(|k| self.tasks[k].arn.clone()).collect::<Vec<_>>() }))
-    }
-
-    /// `sim:SetFargateSpotCapacity` `{ "available": false }`: the Region runs out of Fargate Spot capacity.
-    /// New FARGATE_SPOT tasks fail placement (RunTask `failures`, a service's event, retried every pass)
-    /// until `{ "available": true }`; running Spot tasks go on (interruptions are `sim:InterruptSpotTasks`).
-    pub(crate) fn set_fargate_spot_capacity_call(&mut self, input: &Value) -> ApiResult {
-        if input.get("cluster").is_some() {
-            return Err(ApiError::invalid_parameter("cluster is not taken: Fargate Spot capacity is set for the whole Region."));
-        }
-        let available = match input.get("available") {
-            Some(Value::Bool(available)) => *available,
-            None | Some(Value::Null) => return Err(ApiError::invalid_parameter("available can not be blank: give true or false.")),
-            Some(_) => return Err(ApiError::invalid_parameter("available must be true or false.")),
-        };
-        self.fargate_spot_available = available;
-        let region = self.scenario.region.clone();
-        let message = if available {
-            format!("Fargate Spot capacity in {region} is available again: services place their missing FARGATE_SPOT tasks on their next pass.")
-        } else {
-            format!("Fargate Spot capacity in {region} is unavailable: new FARGATE_SPOT tasks fail with {FARGATE_CAPACITY_REASON}; running ones go on.")
-        };
-        self.log_entry(LogKind::Fault, "sim:SetFargateSpotCapacity".into(), message, None);
-        Ok(json!({ "region": region, "available": available }))
-    }
-
     /// The EventBridge service action event of a service that found no Fargate Spot capacity (reference §1.5).
-    pub(crate) fn log_spot_placement_failure(&mut self, service_name: &str) {
+    pub(super) fn log_spot_placement_failure(&mut self, service_name: &str) {
         let provider_arn = self.arn("ecs", &format!("capacity-provider/{FARGATE_SPOT}"));
         self.log_entry(
             LogKind::Service,
             format!("service {service_name}"),
             format!("ECS Service Action: service {service_name} eventName SERVICE_TASK_PLACEMENT_FAILURE, reason {FARGATE_CAPACITY_REASON}, capacityProviderArns [{provider_arn}]."),
-            None,
         );
     }
 
     /// The two-minute warning: the task-state-change event (desiredStatus STOPPED, lastStatus RUNNING,
     /// stopCode TerminationNotice, reference §1.3/§4.3) and SIGTERM; the task stops two minutes later.
     /// Its service starts a replacement at once (ECSDG fargate-capacity-providers.md).
-    fn spot_warning(&mut self, key: TaskKey) {
+    pub(super) fn spot_warning(&mut self, key: TaskKey) {
         let now = self.now;
         let Some(task) = self.tasks.get_mut(&key) else { return };
-        task.desired_status = "STOPPED";
+        task.desired_status = DesiredStatus::Stopped;
         task.stop_code = Some(SPOT_WARNING_STOP_CODE.to_string());
         task.stopped_reason = Some(SPOT_STOPPED_REASON.to_string());
         task.spot_stop_at = Some(now.plus_ms(SPOT_WARNING_MS));
@@ -362,7 +255,6 @@ impl Sim {
             LogKind::Task,
             format!("task {id8}"),
             format!("ECS Task State Change: task {id8} desiredStatus STOPPED, lastStatus RUNNING, stopCode {SPOT_WARNING_STOP_CODE}, stoppedReason \"{SPOT_STOPPED_REASON}\" (Fargate Spot two-minute warning, SIGTERM sent)."),
-            None,
         );
         self.schedule(now.plus_ms(SPOT_WARNING_MS), Ev::SpotStop(key));
         if let Some(service) = service {
@@ -371,7 +263,7 @@ impl Sim {
     }
 
     /// Two minutes after the warning the Spot capacity is taken back: the task is STOPPED.
-    pub(crate) fn on_spot_stop(&mut self, key: TaskKey) {
+    pub(super) fn on_spot_stop(&mut self, key: TaskKey) {
         let Some(task) = self.tasks.get_mut(&key) else { return };
         if task.last_status == TaskStatus::Stopped {
             return;
@@ -383,7 +275,7 @@ impl Sim {
 
     /// Each minute with a standing rate: interrupts each RUNNING Spot task with probability
     /// `percentPerHour / 100 / 60` (in millionths: percent × 10,000 / 60).
-    pub(crate) fn spot_minute(&mut self) {
+    pub(super) fn spot_minute(&mut self) {
         if self.spot_percent_per_hour == 0 {
             return;
         }
@@ -404,7 +296,7 @@ impl Sim {
     /// An Auto Scaling group scale-in: the instance is set to DRAINING first (no new tasks; its service
     /// tasks are replaced elsewhere by their services), and terminated once no service task but daemons
     /// runs there (managed draining, reference §5.5).
-    pub(crate) fn drain_then_terminate(&mut self, instance_id: &str) {
+    pub(super) fn drain_then_terminate(&mut self, instance_id: &str) {
         let Some(key) = self.ec2.values().find(|e| e.instance_id == instance_id).map(|e| e.key) else { return };
         if let Some(node) = self.ec2[&key].container_instance {
             self.set_container_instance_status(node, "DRAINING");
@@ -415,7 +307,7 @@ impl Sim {
 
     /// Terminates the drained instances where every non-daemon service task has STOPPED (a task still
     /// stopping keeps its instance).
-    pub(crate) fn finish_drained_terminations(&mut self) {
+    pub(super) fn finish_drained_terminations(&mut self) {
         let ready: Vec<Ec2Key> = self
             .draining_for_termination
             .iter()
@@ -423,7 +315,7 @@ impl Sim {
             .filter(|k| {
                 let node = self.ec2.get(k).and_then(|e| e.container_instance);
                 !node.is_some_and(|node| {
-                    self.live_node_tasks(node).any(|t| t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != "DAEMON"))
+                    self.live_node_tasks(node).any(|t| t.service.and_then(|s| self.services.get(&s)).is_some_and(|s| s.scheduling_strategy != SchedulingStrategy::Daemon))
                 })
             })
             .collect();

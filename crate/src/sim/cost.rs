@@ -3,8 +3,10 @@
 
 use serde_json::{json, Value};
 
-use super::*;
 use crate::scaling::{CapacityType, CostLine, CostReport};
+
+use super::engine::Sim;
+use super::model::{LaunchType, Task, TaskKey};
 
 /// The capacity a task is billed as. EC2 tasks are not billed themselves (their instances are).
 /// Every Fargate task is FARGATE until capacity provider strategies set FARGATE_SPOT on tasks: switch here.
@@ -31,7 +33,7 @@ fn line_json(line: &CostLine) -> Value {
 }
 
 /// The output of `sim:DescribeCost`.
-pub(crate) fn cost_json(report: &CostReport) -> Value {
+pub(super) fn cost_json(report: &CostReport) -> Value {
     let lines = |l: &[CostLine]| l.iter().map(line_json).collect::<Vec<_>>();
     json!({
         "region": report.region, "ratesAsOf": report.rates_as_of,
@@ -48,7 +50,7 @@ impl Sim {
     }
 
     /// A Fargate task starts pulling its images: its billing starts.
-    pub(crate) fn cost_task_started(&mut self, key: TaskKey) {
+    pub(super) fn cost_task_started(&mut self, key: TaskKey) {
         let Some(task) = self.tasks.get(&key) else { return };
         let kind = capacity_type_of(task);
         if kind == CapacityType::Ec2 {

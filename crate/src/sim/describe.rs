@@ -2,7 +2,12 @@
 
 use serde_json::{json, Map, Value};
 
-use super::*;
+use crate::placement::NodeKey;
+
+use super::cost::cost_json;
+use super::engine::Sim;
+use super::model::{ACCOUNT_ID, Ec2Key, LaunchType, ServiceKey, ServiceStatus, TaskKey, TaskStatus};
+use super::record::LogKind;
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
     if let Some(value) = value {
@@ -12,12 +17,12 @@ fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
 
 impl Sim {
     /// The `Cluster` shape; `settings` (the `containerInsights` setting) only when `with_settings`.
-    pub(crate) fn cluster_json(&self, name: &str, with_settings: bool) -> Value {
+    pub(super) fn cluster_json(&self, name: &str, with_settings: bool) -> Value {
         let Some(cluster) = self.clusters.get(name) else { return Value::Null };
         let n_instances = self.container_instances.values().filter(|ci| ci.cluster == name && ci.status != "INACTIVE").count();
         let running = self.live_tasks().filter(|t| t.cluster == name && t.last_status == TaskStatus::Running).count();
         let pending = self.live_tasks().filter(|t| t.cluster == name && t.last_status < TaskStatus::Running).count();
-        let services = self.services.values().filter(|s| s.cluster == name && s.status == "ACTIVE").count();
+        let services = self.services.values().filter(|s| s.cluster == name && s.status == ServiceStatus::Active).count();
         let mut out = json!({
             "clusterArn": cluster.arn,
             "clusterName": cluster.name,
@@ -61,7 +66,15 @@ impl Sim {
         Value::Object(out)
     }
 
-    pub(crate) fn container_instance_json(&self, key: NodeKey) -> Value {
+    /// Writes a revision's `described_json` (its DescribeTaskDefinition output, pretty) after it changed.
+    pub(super) fn write_described_json(&mut self, family: &str, revision: u32) {
+        let text: std::rc::Rc<str> = serde_json::to_string_pretty(&self.task_definition_json(family, revision)).unwrap_or_default().into();
+        if let Some(rev) = self.task_definitions.get_mut(family).and_then(|r| r.get_mut(revision.wrapping_sub(1) as usize)) {
+            rev.described_json = text;
+        }
+    }
+
+    pub(super) fn container_instance_json(&self, key: NodeKey) -> Value {
         let Some(ci) = self.container_instances.get(&key) else { return Value::Null };
         let ec2 = self.ec2.get(&ci.ec2);
         let pool = self.pools.get(&ci.cluster);
@@ -120,7 +133,7 @@ impl Sim {
         })
     }
 
-    pub(crate) fn ec2_json(&self, key: Ec2Key) -> Value {
+    pub(super) fn ec2_json(&self, key: Ec2Key) -> Value {
         let Some(e) = self.ec2.get(&key) else { return Value::Null };
         json!({
             "InstanceId": e.instance_id,
@@ -134,7 +147,7 @@ impl Sim {
         })
     }
 
-    pub(crate) fn task_json(&self, key: TaskKey) -> Value {
+    pub(super) fn task_json(&self, key: TaskKey) -> Value {
         let Some(t) = self.tasks.get(&key) else { return Value::Null };
         let cluster_arn = self.clusters.get(&t.cluster).map(|c| c.arn.clone()).unwrap_or_default();
         let mut out = Map::new();
@@ -150,12 +163,12 @@ impl Sim {
             out.insert("platformFamily".into(), json!("Linux"));
         }
         out.insert("lastStatus".into(), json!(t.last_status.as_aws()));
-        out.insert("desiredStatus".into(), json!(t.desired_status));
+        out.insert("desiredStatus".into(), json!(t.desired_status.as_aws()));
         out.insert("group".into(), json!(t.group));
         put(&mut out, "startedBy", t.started_by.as_ref().map(|s| json!(s)));
         out.insert("cpu".into(), json!(t.cpu_units.to_string()));
         out.insert("memory".into(), json!(t.memory_mib.to_string()));
-        out.insert("healthStatus".into(), json!(t.health_status));
+        out.insert("healthStatus".into(), json!(t.health_status.as_aws()));
         out.insert("createdAt".into(), json!(self.iso_time(t.created_at)));
         put(&mut out, "pullStartedAt", t.pull_started_at.map(|v| json!(self.iso_time(v))));
         put(&mut out, "pullStoppedAt", t.pull_stopped_at.map(|v| json!(self.iso_time(v))));
@@ -216,7 +229,7 @@ impl Sim {
         Value::Object(out)
     }
 
-    pub(crate) fn service_json(&self, key: ServiceKey) -> Value {
+    pub(super) fn service_json(&self, key: ServiceKey) -> Value {
         let Some(s) = self.services.get(&key) else { return Value::Null };
         let cluster_arn = self.clusters.get(&s.cluster).map(|c| c.arn.clone()).unwrap_or_default();
         let count = |deployment: Option<&str>, running: bool| -> u32 {
@@ -238,7 +251,7 @@ impl Sim {
             .map(|d| {
                 json!({
                     "id": &*d.id,
-                    "status": d.status,
+                    "status": d.status.as_aws(),
                     "taskDefinition": d.task_definition_arn,
                     "desiredCount": d.desired_count,
                     "pendingCount": count(Some(&d.id), false),
@@ -246,7 +259,7 @@ impl Sim {
                     "failedTasks": d.failed_tasks,
                     "createdAt": self.iso_time(d.created_at),
                     "updatedAt": self.iso_time(d.updated_at),
-                    "rolloutState": d.rollout_state,
+                    "rolloutState": d.rollout_state.as_aws(),
                     "rolloutStateReason": d.rollout_state_reason,
                 })
             })
@@ -261,7 +274,7 @@ impl Sim {
             "clusterArn": cluster_arn,
             "loadBalancers": s.load_balancers_json,
             "serviceRegistries": [],
-            "status": s.status,
+            "status": s.status.as_aws(),
             "desiredCount": s.desired_count,
             "runningCount": count(None, true),
             "pendingCount": count(None, false),
@@ -276,7 +289,7 @@ impl Sim {
             "createdAt": self.iso_time(s.created_at),
             "placementConstraints": s.placement_constraints_json,
             "placementStrategy": s.placement_strategy_json,
-            "schedulingStrategy": s.scheduling_strategy,
+            "schedulingStrategy": s.scheduling_strategy.as_aws(),
             "deploymentController": { "type": "ECS" },
             "enableECSManagedTags": false,
             "propagateTags": "NONE",
@@ -315,7 +328,7 @@ impl Sim {
             "services": services,
             "tasks": tasks,
             "events": events,
-            "cost": super::cost::cost_json(&self.cost_report()),
+            "cost": cost_json(&self.cost_report()),
             "traceHash": self.trace_hash(),
         })
     }

@@ -11,7 +11,9 @@
 use crate::scaling::{MetricKey, Sample};
 use crate::table::Table;
 
-use super::*;
+use super::engine::Sim;
+use super::loadbalancing::ELB_STEP_MS;
+use super::model::{ServiceKey, ServiceStatus, Task, TaskStatus};
 
 /// The Container Insights namespace.
 pub const INSIGHTS_NAMESPACE: &str = "ECS/ContainerInsights";
@@ -91,7 +93,7 @@ impl Sim {
     /// (ClusterName), and the Container Insights samples of the clusters that have it on, from one pass over
     /// the live tasks. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered,
     /// memory reserved, container instances]` over its ACTIVE and DRAINING container instances.
-    pub(crate) fn task_metric_samples(&self, reservations: &Table<String, [u64; 5]>) -> Vec<Sample> {
+    pub(super) fn task_metric_samples(&self, reservations: &Table<String, [u64; 5]>) -> Vec<Sample> {
         let insights_on = self.clusters.values().any(|c| c.status == "ACTIVE" && c.container_insights != "disabled");
         let mut runs: Table<ServiceKey, ServiceRun> = Table::new();
         // With Container Insights on somewhere: each service's tasks not yet RUNNING, and the clusters of the
@@ -136,17 +138,17 @@ impl Sim {
         let mut utilization: Table<ServiceKey, (u32, u32)> = Table::new();
         let mut ec2_used: Table<&str, Usage> = Table::new();
         for (key, run) in &runs {
-            let Some(service) = self.services.get(key).filter(|s| s.status == "ACTIVE") else { continue };
+            let Some(service) = self.services.get(key).filter(|s| s.status == ServiceStatus::Active) else { continue };
             let (mut served, mut cpu) = (0u64, 0u64);
             for (tg, _, _) in &service.load_balancers {
                 for t in self.elb.target_groups.get(tg).into_iter().flat_map(|g| g.targets.iter()).filter(|t| t.state != crate::elb::HealthState::Draining) {
-                    let (rps_milli, cpu_milli) = super::autoscaling::target_load(t);
+                    let (rps_milli, cpu_milli) = target_load(t);
                     served += rps_milli;
                     cpu += cpu_milli;
                 }
             }
             let w = self.scenario.workloads.get(run.family).copied().unwrap_or_default();
-            let load = super::autoscaling::workload_utilization(w, run.n, served, cpu, run.memory_mib);
+            let load = workload_utilization(w, run.n, served, cpu, run.memory_mib);
             samples.push(Sample { key: MetricKey::ecs_service("CPUUtilization", &service.cluster, &service.name), value_milli: load.0 as i64 });
             samples.push(Sample { key: MetricKey::ecs_service("MemoryUtilization", &service.cluster, &service.name), value_milli: load.1 as i64 });
             utilization.insert(*key, load);
@@ -179,17 +181,17 @@ impl Sim {
 
     /// A RUNNING task's CPU and memory utilization, thousandths of a percent: its workload's baseline, plus the
     /// requests its own load balancer targets served (see [`Sim::task_utilization`]).
-    pub(crate) fn load_of(&self, task: &Task) -> (u32, u32) {
+    pub(super) fn load_of(&self, task: &Task) -> (u32, u32) {
         let (mut served, mut cpu) = (0u64, 0u64);
         for (tg, id, port) in self.elb.owners.get(&task.id).into_iter().flatten() {
             if let Some(t) = self.elb.target_groups.get(tg).and_then(|g| g.find(id, *port).ok().map(|i| &g.targets[i])) {
-                let (rps_milli, cpu_milli) = super::autoscaling::target_load(t);
+                let (rps_milli, cpu_milli) = target_load(t);
                 served += rps_milli;
                 cpu += cpu_milli;
             }
         }
         let w = self.scenario.workloads.get(&task.family).copied().unwrap_or_default();
-        super::autoscaling::workload_utilization(w, 1, served, cpu, task.memory_mib)
+        workload_utilization(w, 1, served, cpu, task.memory_mib)
     }
 
     /// One cluster's `ECS/ContainerInsights` samples (reference §10.2). A service's tasks use the service's
@@ -203,11 +205,11 @@ impl Sim {
         let mut total = Usage::default();
         let mut families: Vec<(&str, Usage)> = Vec::new();
         let (mut n_services, mut n_running) = (0u64, n_leaving);
-        for service in self.services.values().filter(|s| s.cluster == cluster && s.status != "INACTIVE") {
+        for service in self.services.values().filter(|s| s.cluster == cluster && s.status != ServiceStatus::Inactive) {
             let running = runs.get(&service.key).map_or(0, |r| r.n);
             let pending = pending.get(&service.key).copied().unwrap_or(0);
             n_running += running;
-            if service.status != "ACTIVE" {
+            if service.status != ServiceStatus::Active {
                 continue;
             }
             n_services += 1;
@@ -254,4 +256,25 @@ impl Sim {
             samples.push(Sample { key: MetricKey::new(INSIGHTS_NAMESPACE, metric, &[("ClusterName", cluster)]), value_milli: count as i64 * 1000 });
         }
     }
+}
+
+/// A target's load over the last step: (milli-requests per second served, thousandths of a percent of its
+/// task's CPU those requests use).
+fn target_load(t: &crate::elb::Target) -> (u64, u64) {
+    let step_s = (ELB_STEP_MS / 1000).max(1);
+    let rps_milli = (t.last_requests + t.backlog.min(1)) * 1000 / step_s;
+    let cpu_milli = match t.capacity_rps {
+        Some(capacity) if capacity > 0 => (rps_milli * 100 / capacity as u64).min(100_000),
+        _ => 0,
+    };
+    (rps_milli, cpu_milli)
+}
+
+/// Average utilization of `n` tasks (thousandths of a percent, at most 100 % each): the workload's baselines,
+/// plus the CPU their requests use (`request_cpu` summed over the tasks) and the memory `rps_milli` holds.
+fn workload_utilization(w: crate::scenario::Workload, n: u64, rps_milli: u64, request_cpu: u64, memory_mib: u32) -> (u32, u32) {
+    let n = n.max(1);
+    let cpu = w.cpu_baseline_percent as u64 * 1000 + request_cpu / n;
+    let memory = w.memory_baseline_percent as u64 * 1000 + rps_milli * w.memory_mib_per_request_per_second as u64 * 100 / (memory_mib.max(1) as u64 * n);
+    (cpu.min(100_000) as u32, memory.min(100_000) as u32)
 }

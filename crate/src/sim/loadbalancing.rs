@@ -2,31 +2,34 @@
 //! ACTIVATING and draining while DEACTIVATING, ELB health replacing tasks, traffic (`sim:SetLoad`), target
 //! behaviour (`sim:SetTargetBehavior`) and AZ outages (`fis:aws:network:disrupt-connectivity`).
 
-use serde_json::{json, Value};
+use crate::api::ApiError;
+use crate::elb::{HealthState, TargetBehavior, TargetId};
+use crate::taskdef::{NetworkMode, TaskDefinitionSpec};
 
-use super::calls::{short_name, str_field, ELB_STEP_MS};
-use super::*;
-use crate::elb::{HealthState, LoadProfile, LoadShape, TargetBehavior, TargetId};
-use crate::taskdef::NetworkMode;
+use super::engine::{Ev, Sim};
+use super::model::{ImageBehavior, Task, TaskKey, TaskStatus};
+use super::requests::ServiceLoadBalancer;
+
+/// Load balancer health checks and traffic advance in steps of this length.
+pub const ELB_STEP_MS: u64 = 15_000;
 
 /// Requests per second one vCPU (1,024 CPU units) serves when each request costs `cpu_ms` of CPU.
-fn capacity_rps(cpu_units: u32, cpu_ms_per_request: u32) -> u32 {
+pub(super) fn capacity_rps(cpu_units: u32, cpu_ms_per_request: u32) -> u32 {
     let cpu_units = cpu_units.max(128) as u64;
     (cpu_units * 1000 / (1024 * cpu_ms_per_request.max(1) as u64)).max(1) as u32
 }
 
 impl Sim {
-    /// Validates a CreateService `loadBalancers` list against the task definition, as ECS does.
-    pub(crate) fn parse_service_load_balancers(&self, input: &Value, spec: &crate::taskdef::TaskDefinitionSpec) -> Result<Vec<(String, String, u16)>, ApiError> {
-        let Some(items) = input.get("loadBalancers").and_then(Value::as_array) else { return Ok(vec![]) };
+    /// Checks a CreateService `loadBalancers` list against the load balancers and the task definition, as ECS
+    /// does: (target group ARN, container name, container port) each.
+    pub(super) fn service_load_balancers(&self, items: &[ServiceLoadBalancer], spec: &TaskDefinitionSpec) -> Result<Vec<(String, String, u16)>, ApiError> {
         if items.len() > 5 {
             return Err(ApiError::invalid_parameter("A service can use at most 5 target groups (loadBalancers)."));
         }
         let mut out = Vec::new();
         for item in items {
-            let container_name = str_field(item, "containerName").unwrap_or("");
-            let container_port = item.get("containerPort").and_then(Value::as_u64).unwrap_or(0) as u16;
-            if let Some(name) = str_field(item, "loadBalancerName") {
+            let (container_name, container_port) = (item.container_name, item.container_port);
+            if let Some(name) = item.load_balancer_name {
                 // A Classic Load Balancer registers instances, which awsvpc tasks do not have.
                 // [UNVERIFIED] wording; the rule is documented (Classic Load Balancers do not support awsvpc or Fargate).
                 if spec.network_mode == NetworkMode::Awsvpc {
@@ -41,7 +44,7 @@ impl Sim {
                 out.push((tg, container_name.to_string(), container_port));
                 continue;
             }
-            let arn = str_field(item, "targetGroupArn").unwrap_or("");
+            let arn = item.target_group_arn;
             let Some(group) = self.elb.target_groups.get(arn) else {
                 return Err(ApiError::invalid_parameter(format!("Unable to find target group {arn}.")));
             };
@@ -76,7 +79,7 @@ impl Sim {
     }
 
     /// A service task entering ACTIVATING registers with its target groups.
-    pub(crate) fn register_task_targets(&mut self, key: TaskKey) {
+    pub(super) fn register_task_targets(&mut self, key: TaskKey) {
         let Some(task) = self.tasks.get(&key) else { return };
         let Some(service) = task.service.and_then(|s| self.services.get(&s)) else { return };
         if service.load_balancers.is_empty() {
@@ -129,24 +132,22 @@ impl Sim {
 
     /// A running service task that stops first deregisters from its target groups and drains for the
     /// deregistration delay (DEACTIVATING). Returns false when it has nothing to deregister.
-    pub(crate) fn begin_deactivating(&mut self, key: TaskKey) -> bool {
+    pub(super) fn begin_deactivating(&mut self, key: TaskKey) -> bool {
         let Some(task) = self.tasks.get(&key) else { return false };
         let owner = task.id.clone();
         let draining = self.elb.deregister_owner(&owner, self.now.0);
         if draining.is_empty() {
             return false;
         }
+        self.tasks.set_status(key, TaskStatus::Deactivating, self.now);
         if let Some(task) = self.tasks.get_mut(&key) {
             task.n_targets_draining = draining.len() as u32;
-            task.last_status = TaskStatus::Deactivating;
-            task.status_since = self.now;
-            task.version += 1;
         }
         true
     }
 
     /// Whether a task counts as healthy for its service's load balancers: every target group says healthy.
-    pub(crate) fn lb_healthy(&self, task: &Task) -> Option<bool> {
+    pub(super) fn lb_healthy(&self, task: &Task) -> Option<bool> {
         let service = task.service.and_then(|s| self.services.get(&s))?;
         if service.load_balancers.is_empty() {
             return None;
@@ -154,15 +155,14 @@ impl Sim {
         Some(self.elb.owner_all_healthy(&task.id))
     }
 
-    pub(crate) fn on_elb_step(&mut self) {
+    pub(super) fn on_elb_step(&mut self) {
         let start = self.elb_window_start.unwrap_or(self.now);
         let dt_ms = self.now.0.saturating_sub(start.0).max(1);
         let report = self.elb.step(start.0, dt_ms, &mut self.rng);
         self.elb_window_start = Some(self.now);
         self.schedule(self.now.plus_ms(ELB_STEP_MS), Ev::ElbStep);
-        self.last_shares = report.shares;
         for transition in report.transitions {
-            let Some(&key) = self.task_keys_by_id.get(&transition.owner) else { continue };
+            let Some(key) = self.tasks.key_by_id(&transition.owner) else { continue };
             let Some(service_key) = self.tasks[&key].service else { continue };
             self.schedule_service_tick(service_key, self.now);
             let task = &self.tasks[&key];
@@ -183,7 +183,7 @@ impl Sim {
             }
         }
         for removed in report.removed {
-            let Some(&key) = self.task_keys_by_id.get(&removed.owner) else { continue };
+            let Some(key) = self.tasks.key_by_id(&removed.owner) else { continue };
             let ready = {
                 let Some(task) = self.tasks.get_mut(&key) else { continue };
                 task.n_targets_draining = task.n_targets_draining.saturating_sub(1);
@@ -195,141 +195,4 @@ impl Sim {
         }
     }
 
-    fn parse_duration_field(input: &Value, name: &str, default_ms: u64) -> Result<u64, ApiError> {
-        match input.get(name) {
-            None | Some(Value::Null) => Ok(default_ms),
-            Some(Value::String(s)) => crate::time::parse_duration_ms(s).map_err(|e| ApiError::invalid_parameter(format!("{name}: {e}"))),
-            Some(Value::Number(n)) => n.as_u64().map(|s| s * 1000).ok_or_else(|| ApiError::invalid_parameter(format!("{name} must be a duration"))),
-            Some(_) => Err(ApiError::invalid_parameter(format!("{name} must be a duration such as \"5m\""))),
-        }
-    }
-
-    /// `sim:SetLoad`: the requests a load balancer receives over time.
-    pub(crate) fn set_load(&mut self, input: &Value) -> ApiResult {
-        let reference = str_field(input, "loadBalancer").or_else(|| str_field(input, "loadBalancerArn")).unwrap_or("");
-        let arn = self
-            .elb
-            .load_balancers
-            .values()
-            .find(|lb| lb.arn == reference || lb.name == reference)
-            .map(|lb| lb.arn.clone())
-            .ok_or_else(|| ApiError::invalid_parameter(format!("Load balancer '{reference}' not found: give its ARN or name.")))?;
-        let number = |name: &str, default: u64| -> u32 { input.get(name).and_then(Value::as_u64).unwrap_or(default).min(1_000_000) as u32 };
-        let kind = match str_field(input, "pattern").unwrap_or("constant") {
-            "constant" => LoadShape::Constant { rps: number("requestsPerSecond", 100) },
-            "ramp" => LoadShape::Ramp { from: number("from", 0), to: number("to", 100), over_ms: Self::parse_duration_field(input, "over", 600_000)? },
-            "dailyCycle" => LoadShape::DailyCycle { min: number("min", 10), max: number("max", 100) },
-            "spike" => {
-                let at_ms = Self::parse_duration_field(input, "at", 0)?;
-                LoadShape::Spike { base: number("base", 100), peak: number("peak", 1000), at_ms, duration_ms: Self::parse_duration_field(input, "duration", 300_000)? }
-            }
-            "stop" => {
-                self.elb.set_load(&arn, None, self.now.0);
-                return Ok(json!({ "loadBalancerArn": arn }));
-            }
-            other => return Err(ApiError::invalid_parameter(format!("pattern '{other}' is not one of constant, ramp, dailyCycle, spike, stop."))),
-        };
-        let mix = input
-            .get("mix")
-            .and_then(Value::as_array)
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|m| (str_field(m, "host").unwrap_or("").to_string(), str_field(m, "path").unwrap_or("/").to_string(), m.get("weight").and_then(Value::as_u64).unwrap_or(1) as u32))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let profile = LoadProfile {
-            kind,
-            mix,
-            websocket_fraction_per_mille: number("websocketPerMille", 0).min(1000),
-            cpu_ms_per_request: number("cpuMsPerRequest", 10).max(1),
-        };
-        let cpu_ms = profile.cpu_ms_per_request;
-        self.elb.set_load(&arn, Some(profile), self.now.0);
-        // Each task's capacity follows its CPU at this cost per request.
-        let owners: Vec<(String, u32)> = self.live_tasks().filter(|t| t.is_active() && (t.private_ip.is_some() || t.service.is_some())).map(|t| (t.id.clone(), t.cpu_units)).collect();
-        for (owner, cpu) in owners {
-            self.elb.set_target_capacity(&owner, capacity_rps(cpu, cpu_ms));
-        }
-        let name = self.elb.load_balancers.get(&arn).map(|lb| lb.name.clone()).unwrap_or_default();
-        self.log_entry(LogKind::Traffic, format!("load balancer {name}"), format!("Traffic to {name} set: {}.", crate::sim::describe_load(input)), None);
-        Ok(json!({ "loadBalancerArn": arn }))
-    }
-
-    /// `sim:SetTargetBehavior`: how the containers of running tasks answer their load balancer.
-    pub(crate) fn set_target_behavior_call(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let task_ref = str_field(input, "task").map(short_name);
-        let service_ref = str_field(input, "service").map(short_name);
-        if task_ref.is_none() && service_ref.is_none() {
-            return Err(ApiError::invalid_parameter("sim:SetTargetBehavior needs a task or a service."));
-        }
-        let behavior = TargetBehavior {
-            healthy: input.get("healthy").and_then(Value::as_bool).unwrap_or(true),
-            response_code: input.get("responseCode").and_then(Value::as_u64).unwrap_or(500).min(599) as u16,
-            extra_latency_ms: input.get("extraLatencyMs").and_then(Value::as_u64).unwrap_or(0).min(600_000) as u32,
-            timeout: input.get("timeout").and_then(Value::as_bool).unwrap_or(false),
-        };
-        let owners: Vec<String> = self
-            .live_tasks()
-            .filter(|t| t.cluster == cluster && t.is_active())
-            .filter(|t| task_ref.is_none_or(|id| t.id == id || t.id.starts_with(id)))
-            .filter(|t| service_ref.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
-            .map(|t| t.id.clone())
-            .collect();
-        for owner in &owners {
-            self.elb.set_target_behavior(owner, behavior);
-        }
-        Ok(json!({ "tasks": owners.len() }))
-    }
-
-    /// `fis:aws:network:disrupt-connectivity` on subnets: no traffic reaches their Availability Zones.
-    pub(crate) fn fis_disrupt_connectivity(&mut self, input: &Value) -> ApiResult {
-        let target = input.get("targets").and_then(|t| t.get("Subnets").or_else(|| t.as_object().and_then(|m| m.values().next()))).cloned().unwrap_or(Value::Null);
-        let arns: Vec<String> = target.get("resourceArns").and_then(Value::as_array).map(|a| a.iter().filter_map(|v| v.as_str().map(|s| short_name(s).to_string())).collect()).unwrap_or_default();
-        let az_filter: Vec<String> = target
-            .get("filters")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|f| str_field(f, "path") == Some("AvailabilityZone"))
-            .flat_map(|f| f.get("values").and_then(Value::as_array).cloned().unwrap_or_default())
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect();
-        let mut zones: Vec<String> = self
-            .scenario
-            .network
-            .subnets
-            .iter()
-            .filter(|s| arns.iter().any(|a| a == &s.subnet_id) || az_filter.contains(&s.availability_zone))
-            .map(|s| s.availability_zone.clone())
-            .collect();
-        crate::order::sort(&mut zones);
-        zones.dedup();
-        if zones.is_empty() {
-            return Err(ApiError::new("ValidationException", "The action's Subnets target selects no subnet: give resourceArns or a filter on AvailabilityZone."));
-        }
-        let parameters = input.get("parameters").cloned().unwrap_or(Value::Null);
-        let duration_ms = match str_field(&parameters, "duration") {
-            Some(text) => super::calls::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M.")))?,
-            None => 600_000,
-        };
-        for az in &zones {
-            self.elb.set_zone_disrupted(az, true);
-            self.schedule(self.now.plus_ms(duration_ms), Ev::ZoneRestored(az.clone()));
-        }
-        self.log_entry(LogKind::Fault, "fis:aws:network:disrupt-connectivity".into(), format!("AWS FIS disrupts connectivity in {} for {}: no request is routed there.", zones.join(", "), crate::time::format_duration_ms(duration_ms)), None);
-        Ok(json!({ "availabilityZones": zones }))
-    }
-}
-
-/// A one-line description of a `sim:SetLoad` input for the event log.
-pub fn describe_load(input: &Value) -> String {
-    match str_field(input, "pattern").unwrap_or("constant") {
-        "ramp" => format!("ramp from {} to {} requests/s", input.get("from").unwrap_or(&json!(0)), input.get("to").unwrap_or(&json!(100))),
-        "dailyCycle" => format!("daily cycle between {} and {} requests/s", input.get("min").unwrap_or(&json!(10)), input.get("max").unwrap_or(&json!(100))),
-        "spike" => format!("{} requests/s with a spike to {}", input.get("base").unwrap_or(&json!(100)), input.get("peak").unwrap_or(&json!(1000))),
-        _ => format!("{} requests/s", input.get("requestsPerSecond").unwrap_or(&json!(100))),
-    }
 }

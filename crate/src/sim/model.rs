@@ -1,5 +1,6 @@
 //! The entities of the simulated account: clusters, EC2 instances, container instances, task
-//! definitions, tasks and services. Plain data; the engine in `sim` owns the behaviour.
+//! definitions, tasks and services, with the account's settings (lifecycle timings, image behaviours) and a
+//! batch of tasks to launch. Plain data; the engine in `sim` owns the behaviour.
 
 use crate::table::Table;
 
@@ -7,6 +8,61 @@ use crate::catalog::InstanceType;
 use crate::placement::{Constraint, NodeKey, Reservation, Strategy};
 use crate::taskdef::TaskDefinitionSpec;
 use crate::time::SimTime;
+
+/// The AWS account id of the simulated account.
+pub const ACCOUNT_ID: &str = "123456789012";
+
+/// Durations of the simulated lifecycle, milliseconds. Set with the `sim:SetTimings` call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Timings {
+    /// EC2 `pending` to `running`.
+    pub instance_boot_ms: u64,
+    /// From `running` until the ECS agent has registered the container instance.
+    pub agent_registration_ms: u64,
+    /// `shutting-down` to `terminated`.
+    pub instance_shutdown_ms: u64,
+    /// PROVISIONING on EC2 for `awsvpc` (ENI attachment); 0 for bridge and host tasks.
+    pub eni_attach_ms: u64,
+    /// PROVISIONING on Fargate (capacity and ENI).
+    pub fargate_provisioning_ms: u64,
+    /// PENDING: pulling the images.
+    pub image_pull_ms: u64,
+    /// ACTIVATING: creating and starting the containers.
+    pub container_start_ms: u64,
+    /// How long a container takes to exit after SIGTERM (capped by `stopTimeout`).
+    pub container_stop_ms: u64,
+    /// DEPROVISIONING.
+    pub deprovisioning_ms: u64,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            instance_boot_ms: 30_000,
+            agent_registration_ms: 15_000,
+            instance_shutdown_ms: 10_000,
+            eni_attach_ms: 5_000,
+            fargate_provisioning_ms: 20_000,
+            image_pull_ms: 10_000,
+            container_start_ms: 3_000,
+            container_stop_ms: 2_000,
+            deprovisioning_ms: 3_000,
+        }
+    }
+}
+
+/// What an image does when it runs, set with `sim:SetImageBehavior`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImageBehavior {
+    /// Runs until stopped (the default).
+    Serve,
+    /// Exits with `exit_code` after `run_ms` of running.
+    Exit { exit_code: i64, run_ms: u64 },
+    /// The pull fails: the task stops with `CannotPullContainerError`.
+    PullError { message: String },
+    /// Runs but its container health check fails.
+    Unhealthy,
+}
 
 pub type TaskKey = u32;
 pub type ServiceKey = u32;
@@ -16,7 +72,7 @@ pub type Ec2Key = u32;
 pub struct Cluster {
     pub name: String,
     pub arn: String,
-    /// ACTIVE or INACTIVE.
+    /// ACTIVE or INACTIVE (the view reads it as a [`ClusterStatus`]).
     pub status: String,
     pub created_at: SimTime,
     /// The `containerInsights` cluster setting: `disabled`, `enabled` or `enhanced`.
@@ -38,6 +94,84 @@ impl Ec2State {
             Ec2State::Running => "running",
             Ec2State::ShuttingDown => "shutting-down",
             Ec2State::Terminated => "terminated",
+        }
+    }
+}
+
+/// A cluster's `status`. The engine keeps it as AWS's string in [`Cluster::status`]; the view reads it
+/// with [`ClusterStatus::from_aws`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClusterStatus {
+    Active,
+    Inactive,
+}
+
+impl ClusterStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            ClusterStatus::Active => "ACTIVE",
+            ClusterStatus::Inactive => "INACTIVE",
+        }
+    }
+
+    /// The status AWS writes as `text`; anything else is INACTIVE.
+    pub fn from_aws(text: &str) -> ClusterStatus {
+        if text == "ACTIVE" { ClusterStatus::Active } else { ClusterStatus::Inactive }
+    }
+}
+
+/// A container instance's `status`. The engine keeps it as AWS's string in [`ContainerInstance::status`];
+/// the view reads it with [`ContainerInstanceStatus::from_aws`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerInstanceStatus {
+    Active,
+    Draining,
+    Inactive,
+}
+
+impl ContainerInstanceStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            ContainerInstanceStatus::Active => "ACTIVE",
+            ContainerInstanceStatus::Draining => "DRAINING",
+            ContainerInstanceStatus::Inactive => "INACTIVE",
+        }
+    }
+
+    /// The status AWS writes as `text`; anything else is INACTIVE.
+    pub fn from_aws(text: &str) -> ContainerInstanceStatus {
+        match text {
+            "ACTIVE" => ContainerInstanceStatus::Active,
+            "DRAINING" => ContainerInstanceStatus::Draining,
+            _ => ContainerInstanceStatus::Inactive,
+        }
+    }
+}
+
+/// A task definition revision's `status`. The engine keeps it as AWS's string in
+/// [`TaskDefinitionRevision::status`]; the view reads it with [`TaskDefinitionStatus::from_aws`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TaskDefinitionStatus {
+    Active,
+    Inactive,
+    DeleteInProgress,
+}
+
+impl TaskDefinitionStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            TaskDefinitionStatus::Active => "ACTIVE",
+            TaskDefinitionStatus::Inactive => "INACTIVE",
+            TaskDefinitionStatus::DeleteInProgress => "DELETE_IN_PROGRESS",
+        }
+    }
+
+    /// The status AWS writes as `text`; anything else is INACTIVE.
+    pub fn from_aws(text: &str) -> TaskDefinitionStatus {
+        match text {
+            "ACTIVE" => TaskDefinitionStatus::Active,
+            "DELETE_IN_PROGRESS" => TaskDefinitionStatus::DeleteInProgress,
+            _ => TaskDefinitionStatus::Inactive,
         }
     }
 }
@@ -75,7 +209,7 @@ pub struct ContainerInstance {
     pub id: String,
     pub cluster: String,
     pub ec2: Ec2Key,
-    /// ACTIVE, DRAINING or INACTIVE.
+    /// ACTIVE, DRAINING or INACTIVE (the view reads it as a [`ContainerInstanceStatus`]).
     pub status: String,
     pub status_since: SimTime,
     pub registered_at: SimTime,
@@ -88,11 +222,15 @@ pub struct TaskDefinitionRevision {
     pub arn: String,
     pub family: String,
     pub revision: u32,
-    /// ACTIVE, INACTIVE or DELETE_IN_PROGRESS.
+    /// ACTIVE, INACTIVE or DELETE_IN_PROGRESS (the view reads it as a [`TaskDefinitionStatus`]).
     pub status: String,
     pub spec: TaskDefinitionSpec,
     pub registered_at: SimTime,
     pub deregistered_at: Option<SimTime>,
+    /// The DescribeTaskDefinition output as pretty JSON, for the app's Export link. Written when the
+    /// revision is registered and when it is deregistered (the only change a revision sees), so the view
+    /// does not print it on each publish.
+    pub described_json: std::rc::Rc<str>,
 }
 
 /// The task states of `lastStatus`, in lifecycle order.
@@ -134,6 +272,41 @@ impl LaunchType {
         match self {
             LaunchType::Ec2 => "EC2",
             LaunchType::Fargate => "FARGATE",
+        }
+    }
+}
+
+/// A task's `desiredStatus`. AWS's model also lists PENDING, but "Amazon ECS never sets the desired
+/// status of a task to that value".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DesiredStatus {
+    Running,
+    Stopped,
+}
+
+impl DesiredStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            DesiredStatus::Running => "RUNNING",
+            DesiredStatus::Stopped => "STOPPED",
+        }
+    }
+}
+
+/// A task's `healthStatus`, from its essential containers' health checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HealthStatus {
+    Healthy,
+    Unhealthy,
+    Unknown,
+}
+
+impl HealthStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            HealthStatus::Healthy => "HEALTHY",
+            HealthStatus::Unhealthy => "UNHEALTHY",
+            HealthStatus::Unknown => "UNKNOWN",
         }
     }
 }
@@ -180,7 +353,7 @@ pub struct Task {
     /// While the task waits in PROVISIONING for its capacity provider's instances: what to place.
     pub waiting_for_capacity: Option<Box<WaitingPlacement>>,
     pub last_status: TaskStatus,
-    pub desired_status: &'static str,
+    pub desired_status: DesiredStatus,
     pub status_since: SimTime,
     pub node: Option<NodeKey>,
     pub reservation: Option<Reservation>,
@@ -215,8 +388,7 @@ pub struct Task {
     pub deployment_id: Option<std::rc::Rc<str>>,
     /// The index of the placement decision that put this task on its instance (EC2 only).
     pub placement_decision: Option<u64>,
-    /// HEALTHY, UNHEALTHY or UNKNOWN.
-    pub health_status: &'static str,
+    pub health_status: HealthStatus,
     pub network_mode_awsvpc: bool,
     /// Host port bindings: (container name, container port, host port, protocol).
     pub network_bindings: Vec<(String, u16, u16, &'static str)>,
@@ -224,46 +396,9 @@ pub struct Task {
 }
 
 impl Task {
+    /// Whether the task's desired status is RUNNING (every scan of the tasks asks this).
     pub fn is_active(&self) -> bool {
-        // desiredStatus is RUNNING or STOPPED: one byte tells them apart (every scan of the tasks asks this).
-        self.desired_status.as_bytes().first() != Some(&b'S')
-    }
-}
-
-/// Every task of the account by key. Keys are handed out in order from 0 and tasks are never removed
-/// (STOPPED ones stay for Describe calls), so a task's key is its index: lookups are O(1), and iteration
-/// is in key order, as a `BTreeMap` would give.
-#[derive(Clone, Debug, Default)]
-pub struct TaskMap(Vec<Task>);
-
-impl TaskMap {
-    /// The key the next task gets.
-    pub fn next_key(&self) -> TaskKey {
-        self.0.len() as TaskKey
-    }
-    /// Adds a task; its key must be `next_key()`.
-    pub fn push(&mut self, task: Task) {
-        debug_assert_eq!(task.key, self.next_key());
-        self.0.push(task);
-    }
-    pub fn get(&self, key: &TaskKey) -> Option<&Task> {
-        self.0.get(*key as usize)
-    }
-    pub fn get_mut(&mut self, key: &TaskKey) -> Option<&mut Task> {
-        self.0.get_mut(*key as usize)
-    }
-    pub fn values(&self) -> std::slice::Iter<'_, Task> {
-        self.0.iter()
-    }
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = TaskKey> + '_ {
-        self.0.iter().map(|t| t.key)
-    }
-}
-
-impl std::ops::Index<&TaskKey> for TaskMap {
-    type Output = Task;
-    fn index(&self, key: &TaskKey) -> &Task {
-        &self.0[*key as usize]
+        self.desired_status == DesiredStatus::Running
     }
 }
 
@@ -283,22 +418,60 @@ pub struct DeploymentConfiguration {
     pub circuit_breaker_rollback: bool,
 }
 
+/// A deployment's `status`: the newest is PRIMARY, the ones it replaces ACTIVE, finished ones INACTIVE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeploymentStatus {
+    Primary,
+    Active,
+    Inactive,
+}
+
+impl DeploymentStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            DeploymentStatus::Primary => "PRIMARY",
+            DeploymentStatus::Active => "ACTIVE",
+            DeploymentStatus::Inactive => "INACTIVE",
+        }
+    }
+}
+
+/// A deployment's `rolloutState`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RolloutState {
+    InProgress,
+    Completed,
+    Failed,
+}
+
+impl RolloutState {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            RolloutState::InProgress => "IN_PROGRESS",
+            RolloutState::Completed => "COMPLETED",
+            RolloutState::Failed => "FAILED",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Deployment {
     pub id: std::rc::Rc<str>,
-    /// PRIMARY, ACTIVE or INACTIVE.
-    pub status: &'static str,
+    pub status: DeploymentStatus,
     pub task_definition_arn: String,
     pub desired_count: u32,
     pub failed_tasks: u32,
-    /// IN_PROGRESS, COMPLETED or FAILED.
-    pub rollout_state: &'static str,
+    pub rollout_state: RolloutState,
     pub rollout_state_reason: String,
     pub created_at: SimTime,
     pub updated_at: SimTime,
     /// Whether a task of this deployment has reached RUNNING (circuit breaker stage 2).
     pub any_task_running: bool,
 }
+
+/// The service events a service keeps, newest first (DescribeServices and the console show the 100 most
+/// recent).
+pub const MAX_SERVICE_EVENTS: usize = 100;
 
 #[derive(Clone, Debug)]
 pub struct ServiceEvent {
@@ -307,21 +480,53 @@ pub struct ServiceEvent {
     pub message: String,
 }
 
+/// A service's `status`: DeleteService makes it DRAINING, and INACTIVE once its tasks are gone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ServiceStatus {
+    Active,
+    Draining,
+    Inactive,
+}
+
+impl ServiceStatus {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            ServiceStatus::Active => "ACTIVE",
+            ServiceStatus::Draining => "DRAINING",
+            ServiceStatus::Inactive => "INACTIVE",
+        }
+    }
+}
+
+/// A service's `schedulingStrategy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchedulingStrategy {
+    Replica,
+    Daemon,
+}
+
+impl SchedulingStrategy {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            SchedulingStrategy::Replica => "REPLICA",
+            SchedulingStrategy::Daemon => "DAEMON",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Service {
     pub key: ServiceKey,
     pub name: String,
     pub arn: String,
     pub cluster: String,
-    /// ACTIVE, DRAINING or INACTIVE.
-    pub status: &'static str,
+    pub status: ServiceStatus,
     pub desired_count: u32,
     pub launch_type: LaunchType,
     /// `capacityProviderStrategy` (the request's or the cluster default at creation); empty when the
     /// service uses `launchType`. `launch_type` is then the strategy's (FARGATE or EC2).
     pub capacity_provider_strategy: Vec<crate::scaling::StrategyItem>,
-    /// REPLICA or DAEMON.
-    pub scheduling_strategy: &'static str,
+    pub scheduling_strategy: SchedulingStrategy,
     pub task_definition_arn: String,
     pub placement_constraints: Vec<Constraint>,
     pub placement_strategies: Vec<Strategy>,
@@ -347,4 +552,25 @@ pub struct Service {
     pub tick_scheduled: bool,
     /// Future reconcile times already scheduled, so a burst of task changes schedules one tick, not thousands.
     pub future_ticks: std::collections::BTreeSet<SimTime>,
+}
+
+/// What to launch: one batch of identical tasks.
+pub(super) struct LaunchRequest {
+    pub cluster: String,
+    pub family: String,
+    pub revision: u32,
+    pub count: u32,
+    pub launch_type: LaunchType,
+    pub group: String,
+    pub started_by: Option<String>,
+    pub service: Option<ServiceKey>,
+    pub deployment_id: Option<std::rc::Rc<str>>,
+    pub constraints: Vec<Constraint>,
+    pub strategies: Vec<Strategy>,
+    pub subnets: Vec<String>,
+    pub security_groups: Vec<String>,
+    /// DAEMON services place on one given instance.
+    pub on_node: Option<NodeKey>,
+    /// The capacity provider of a strategy launch (`None` with a launch type).
+    pub capacity_provider: Option<String>,
 }

@@ -4,7 +4,8 @@
 
 use std::collections::VecDeque;
 
-use super::{Advance, RecordedCall, Sim};
+use super::engine::Sim;
+use super::record::{Advance, RecordedCall};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
 

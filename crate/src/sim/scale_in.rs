@@ -88,7 +88,7 @@ fn binpack_rule(tasks: &[&Task], field: BinpackField, pool: Option<&Pool>) -> Ru
 
 /// The keys of the `n_stop` tasks to stop, in the order they were picked. `pool` is the cluster's container
 /// instances (for instance attributes and free resources).
-pub(crate) fn tasks_to_stop(tasks: &[&Task], n_stop: usize, strategies: &[Strategy], pool: Option<&Pool>) -> Vec<TaskKey> {
+pub(super) fn tasks_to_stop(tasks: &[&Task], n_stop: usize, strategies: &[Strategy], pool: Option<&Pool>) -> Vec<TaskKey> {
     let mut rules: Vec<Rule> = strategies
         .iter()
         .filter_map(|s| match s {

@@ -2,9 +2,8 @@
 //! the app shows them. Every list is bounded, so building it on each publish stays cheap.
 
 use super::{Ec2State, Sim};
-use crate::scaling::{MetricKey, PolicyConfig, Statistic};
+use crate::scaling::{AlarmState, Comparison, MetricKey, PolicyConfig, Statistic};
 use crate::time::SimTime;
-use crate::view::ServiceView;
 
 /// Scaling activities kept in the view, newest first.
 pub const VIEW_ACTIVITIES: usize = 12;
@@ -13,6 +12,9 @@ pub const VIEW_SERIES_MINUTES: usize = 180;
 /// Datapoints shown per alarm, at most (the evaluation range is N + 2 periods).
 pub const VIEW_ALARM_DATAPOINTS: usize = 20;
 
+/// The scaling part of the view. `scalable_targets`, `policies`, `scheduled_actions`, `alarms`,
+/// `auto_scaling_groups` and `capacity_providers` hold what the scenario and the user's calls created
+/// (bounded by [`crate::sim::MAX_RECORDED_CALLS`]); each of their series is bounded as stated on it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ScalingView {
     pub scalable_targets: Vec<ScalableTargetView>,
@@ -36,16 +38,47 @@ pub struct ScalableTargetView {
     pub max_capacity: u32,
     pub desired_count: u32,
     pub running_count: u32,
-    /// Each minute's `(sim time, desired, running)`, oldest first.
-    pub history: Vec<(SimTime, u32, u32)>,
+    /// Each minute's desired and running counts, oldest first (the scaling engine keeps the last
+    /// [`VIEW_SERIES_MINUTES`]).
+    pub history: Vec<CountSample>,
+}
+
+/// A scalable target's desired and running counts at one minute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CountSample {
+    pub time: SimTime,
+    pub desired_count: u32,
+    pub running_count: u32,
+}
+
+/// One point of a per-minute metric series.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SeriesPoint {
+    pub time: SimTime,
+    pub value: f64,
+}
+
+/// A scaling policy's `PolicyType`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalingPolicyType {
+    TargetTracking,
+    Step,
+}
+
+impl ScalingPolicyType {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            ScalingPolicyType::TargetTracking => "TargetTrackingScaling",
+            ScalingPolicyType::Step => "StepScaling",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScalingPolicyView {
     pub name: String,
     pub resource_id: String,
-    /// `TargetTrackingScaling` or `StepScaling`.
-    pub policy_type: String,
+    pub policy_type: ScalingPolicyType,
     /// The predefined metric type, or `Namespace MetricName` of a customized metric.
     pub metric: String,
     /// Target tracking: the target value, cooldowns (s) and DisableScaleIn.
@@ -53,13 +86,15 @@ pub struct ScalingPolicyView {
     pub scale_out_cooldown_s: u64,
     pub scale_in_cooldown_s: u64,
     pub disable_scale_in: bool,
-    /// Step scaling: the adjustment type, the steps described (`0 to 10: +1`) and the cooldown (s).
+    /// Step scaling: the adjustment type, the steps described (`0 to 10: +1`, one per step of the
+    /// policy) and the cooldown (s).
     pub adjustment_type: Option<String>,
     pub step_adjustments: Vec<String>,
-    /// The alarms that run this policy.
+    /// The alarms that run this policy (two for target tracking, the ones the user made for step scaling).
     pub alarm_names: Vec<String>,
-    /// Target tracking: the metric's per-minute values, oldest first (for the chart against the target).
-    pub metric_series: Vec<(SimTime, f64)>,
+    /// Target tracking: the metric's per-minute values, oldest first, the last [`VIEW_SERIES_MINUTES`] at
+    /// most (for the chart against the target).
+    pub metric_series: Vec<SeriesPoint>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,19 +112,27 @@ pub struct AlarmView {
     /// `Namespace MetricName`, and the dimension values.
     pub metric: String,
     pub dimensions: String,
-    pub statistic: String,
+    pub statistic: Statistic,
     pub threshold: f64,
-    /// `GreaterThanThreshold`, ...
-    pub comparison: String,
+    pub comparison: Comparison,
     pub evaluation_periods: u32,
     pub datapoints_to_alarm: u32,
-    /// `OK`, `ALARM` or `INSUFFICIENT_DATA`.
-    pub state: String,
+    pub state: AlarmState,
     /// CloudWatch's StateReason of the last transition.
     pub state_reason: String,
     pub state_since: SimTime,
-    /// The evaluation range as the alarm sees it now, oldest first: (period start, value, breaching).
-    pub datapoints: Vec<(SimTime, Option<f64>, bool)>,
+    /// The evaluation range as the alarm sees it now, oldest first: the last [`VIEW_ALARM_DATAPOINTS`] at most.
+    pub datapoints: Vec<AlarmDatapointView>,
+}
+
+/// One period of an alarm's evaluation range.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct AlarmDatapointView {
+    pub period_start: SimTime,
+    /// The period's statistic, if the metric had data then.
+    pub value: Option<f64>,
+    /// Whether the value breaches the threshold.
+    pub breaching: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,15 +155,35 @@ pub struct AutoScalingGroupView {
     pub max_size: u32,
     pub desired_capacity: u32,
     pub new_instances_protected: bool,
+    /// Its instances (at most its maximum size).
     pub instances: Vec<AsgInstanceView>,
+}
+
+/// An Auto Scaling group instance's `LifecycleState`, as the view derives it from the EC2 state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsgLifecycleState {
+    Pending,
+    InService,
+    Terminating,
+    Terminated,
+}
+
+impl AsgLifecycleState {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            AsgLifecycleState::Pending => "Pending",
+            AsgLifecycleState::InService => "InService",
+            AsgLifecycleState::Terminating => "Terminating",
+            AsgLifecycleState::Terminated => "Terminated",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AsgInstanceView {
     pub instance_id: String,
     pub availability_zone: String,
-    /// The Auto Scaling lifecycle state: `Pending`, `InService`, `Terminating`, `Terminated`.
-    pub lifecycle_state: String,
+    pub lifecycle_state: AsgLifecycleState,
     pub protected_from_scale_in: bool,
 }
 
@@ -128,9 +191,9 @@ pub struct AsgInstanceView {
 pub struct CapacityProviderView {
     pub name: String,
     pub auto_scaling_group: String,
-    /// The cluster it is associated with, and its default strategy item there: (base, weight).
+    /// The cluster it is associated with, and its item in that cluster's default strategy.
     pub cluster: Option<String>,
-    pub strategy: Option<(u32, u32)>,
+    pub strategy: Option<ProviderStrategyView>,
     pub managed_scaling: bool,
     pub target_capacity: u32,
     pub minimum_scaling_step_size: u32,
@@ -139,35 +202,47 @@ pub struct CapacityProviderView {
     pub managed_termination_protection: bool,
     /// The last CapacityProviderReservation (percent).
     pub reservation: Option<u32>,
-    /// Its per-minute values, oldest first.
-    pub reservation_series: Vec<(SimTime, f64)>,
+    /// Its per-minute values, oldest first, the last [`VIEW_SERIES_MINUTES`] at most.
+    pub reservation_series: Vec<SeriesPoint>,
+}
+
+/// A capacity provider's item in a cluster's default capacity provider strategy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProviderStrategyView {
+    pub base: u32,
+    pub weight: u32,
 }
 
 impl Sim {
-    /// The scaling part of the view. `services` are the view's services (their counts).
-    pub(crate) fn scaling_view(&self, services: &[ServiceView]) -> ScalingView {
+    /// The scaling part of the view. `counts` gives an ACTIVE service's desired and running counts (as the
+    /// view shows them) by cluster and service name.
+    pub(crate) fn scaling_view(&self, counts: impl Fn(&str, &str) -> Option<(u32, u32)>) -> ScalingView {
         let sc = &self.scaling;
         let start = self.scenario.start_epoch_ms;
         let sim_time = |epoch_ms: u64| SimTime(epoch_ms.saturating_sub(start));
         let minute_time = |minute: u64| sim_time(minute * 60_000);
-        let series = |key: &MetricKey, stat: Statistic| -> Vec<(SimTime, f64)> {
-            sc.metrics.recent(key, VIEW_SERIES_MINUTES, stat).into_iter().map(|(m, v)| (minute_time(m), v as f64 / 1000.0)).collect()
+        let series = |key: &MetricKey, stat: Statistic| -> Vec<SeriesPoint> {
+            sc.metrics.recent(key, VIEW_SERIES_MINUTES, stat).into_iter().map(|(m, v)| SeriesPoint { time: minute_time(m), value: v as f64 / 1000.0 }).collect()
         };
         let now_minute = (start + self.now.0) / 60_000;
         let scalable_targets = sc
             .targets
             .values()
             .map(|t| {
-                let s = services.iter().find(|s| s.cluster == t.cluster && s.name == t.service && s.status == "ACTIVE");
+                let s = counts(&t.cluster, &t.service);
                 ScalableTargetView {
                     resource_id: t.resource_id.clone(),
                     cluster: t.cluster.clone(),
                     service: t.service.clone(),
                     min_capacity: t.min,
                     max_capacity: t.max,
-                    desired_count: s.map_or(0, |s| s.desired_count),
-                    running_count: s.map_or(0, |s| s.running_count),
-                    history: sc.history.get(&t.resource_id).map(|h| h.iter().map(|&(ms, d, r)| (SimTime(ms), d, r)).collect()).unwrap_or_default(),
+                    desired_count: s.map_or(0, |(desired_count, _)| desired_count),
+                    running_count: s.map_or(0, |(_, running_count)| running_count),
+                    history: sc
+                        .history
+                        .get(&t.resource_id)
+                        .map(|h| h.iter().map(|&(ms, desired_count, running_count)| CountSample { time: SimTime(ms), desired_count, running_count }).collect())
+                        .unwrap_or_default(),
                 }
             })
             .collect();
@@ -178,7 +253,7 @@ impl Sim {
                 let mut v = ScalingPolicyView {
                     name: p.name.clone(),
                     resource_id: p.resource_id.clone(),
-                    policy_type: String::new(),
+                    policy_type: ScalingPolicyType::TargetTracking,
                     metric: String::new(),
                     target_value: None,
                     scale_out_cooldown_s: 0,
@@ -191,7 +266,7 @@ impl Sim {
                 };
                 match &p.config {
                     PolicyConfig::TargetTracking(tt) => {
-                        v.policy_type = "TargetTrackingScaling".into();
+                        v.policy_type = ScalingPolicyType::TargetTracking;
                         v.metric = p.raw_config.pointer("/PredefinedMetricSpecification/PredefinedMetricType").and_then(|m| m.as_str()).map_or_else(|| format!("{} {}", tt.metric.namespace, tt.metric.name), str::to_string);
                         v.target_value = Some(tt.target_milli as f64 / 1000.0);
                         v.scale_out_cooldown_s = tt.scale_out_cooldown_s;
@@ -200,7 +275,7 @@ impl Sim {
                         v.metric_series = series(&tt.metric, tt.statistic);
                     }
                     PolicyConfig::Step(st) => {
-                        v.policy_type = "StepScaling".into();
+                        v.policy_type = ScalingPolicyType::Step;
                         v.metric = v.alarm_names.first().and_then(|n| sc.alarms.get(n)).map(|a| format!("{} {}", a.metric.namespace, a.metric.name)).unwrap_or_default();
                         v.scale_out_cooldown_s = st.cooldown_s;
                         v.scale_in_cooldown_s = st.cooldown_s;
@@ -220,22 +295,26 @@ impl Sim {
             .alarms
             .values()
             .map(|a| {
-                let mut datapoints: Vec<(SimTime, Option<f64>, bool)> = a
+                let mut datapoints: Vec<AlarmDatapointView> = a
                     .evaluation_range(&sc.metrics, now_minute)
                     .into_iter()
-                    .map(|(t, v)| (sim_time(t), v.map(|v| v as f64 / 1000.0), v.is_some_and(|v| a.comparison.breaches(v, a.threshold_milli))))
+                    .map(|(t, v)| AlarmDatapointView {
+                        period_start: sim_time(t),
+                        value: v.map(|v| v as f64 / 1000.0),
+                        breaching: v.is_some_and(|v| a.comparison.breaches(v, a.threshold_milli)),
+                    })
                     .collect();
                 datapoints.drain(..datapoints.len().saturating_sub(VIEW_ALARM_DATAPOINTS));
                 AlarmView {
                     name: a.name.clone(),
                     metric: format!("{} {}", a.metric.namespace, a.metric.name),
                     dimensions: a.metric.dimensions.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", "),
-                    statistic: a.statistic.as_aws().to_string(),
+                    statistic: a.statistic,
                     threshold: a.threshold_milli as f64 / 1000.0,
-                    comparison: a.comparison.as_aws().to_string(),
+                    comparison: a.comparison,
                     evaluation_periods: a.evaluation_periods,
                     datapoints_to_alarm: a.datapoints_to_alarm,
-                    state: a.state.as_aws().to_string(),
+                    state: a.state,
                     state_reason: a.state_reason.clone(),
                     state_since: sim_time(a.state_updated_ms),
                     datapoints,
@@ -276,12 +355,11 @@ impl Sim {
                             instance_id: i.instance_id.clone(),
                             availability_zone: i.availability_zone.clone(),
                             lifecycle_state: match state {
-                                Some(Ec2State::Running) => "InService",
-                                Some(Ec2State::ShuttingDown) => "Terminating",
-                                Some(Ec2State::Terminated) => "Terminated",
-                                _ => "Pending",
-                            }
-                            .to_string(),
+                                Some(Ec2State::Running) => AsgLifecycleState::InService,
+                                Some(Ec2State::ShuttingDown) => AsgLifecycleState::Terminating,
+                                Some(Ec2State::Terminated) => AsgLifecycleState::Terminated,
+                                _ => AsgLifecycleState::Pending,
+                            },
                             protected_from_scale_in: i.protected,
                         }
                     })
@@ -299,7 +377,7 @@ impl Sim {
                 CapacityProviderView {
                     name: cp.name.clone(),
                     auto_scaling_group: cp.asg_name.clone(),
-                    strategy: association.and_then(|(_, c)| c.default_strategy.iter().find(|s| s.provider == cp.name)).map(|s| (s.base, s.weight)),
+                    strategy: association.and_then(|(_, c)| c.default_strategy.iter().find(|s| s.provider == cp.name)).map(|s| ProviderStrategyView { base: s.base, weight: s.weight }),
                     cluster,
                     managed_scaling: ms.enabled,
                     target_capacity: ms.target_capacity,

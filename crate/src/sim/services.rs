@@ -1,12 +1,20 @@
 //! The service scheduler: REPLICA and DAEMON services, rolling deployments within minimumHealthyPercent
 //! and maximumPercent, the deployment circuit breaker, restart throttling, and service events.
 
-use serde_json::{json, Value};
+use serde_json::json;
 
-use super::calls::{parse_constraints, parse_strategies, short_name, str_field};
-use super::tasks::LaunchRequest;
-use super::*;
-use crate::placement::{Constraint, Strategy, TaskDemand};
+use crate::api::{texts, ApiError, ApiResult, Request};
+use crate::placement::{Constraint, NodeKey, Strategy, TaskDemand};
+use crate::table::Table;
+use crate::time::SimTime;
+
+use super::capacity::FARGATE_CAPACITY_REASON;
+use super::engine::{Ev, Sim};
+use super::model::{Deployment, DeploymentConfiguration, DeploymentStatus, HealthStatus, LaunchRequest, LaunchType, RolloutState, SchedulingStrategy, Service, ServiceEvent, ServiceKey, ServiceStatus, Task, TaskKey, TaskStatus};
+use super::record::LogKind;
+use super::requests::{cluster_member, short_name, CreateServiceRequest, UpdateServiceRequest};
+use super::scale_in::tasks_to_stop;
+use super::tasks::check_platform_for_efs;
 
 /// A task counts as healthy for `minimumHealthyPercent` 40 s after RUNNING when it has no health checks
 /// and no load balancer (BOTO `DeploymentConfiguration.minimumHealthyPercent`).
@@ -40,18 +48,18 @@ const DAEMON_NO_STRATEGY: &str = "Specifying a capacity provider strategy is not
 impl Sim {
     fn service_key(&self, cluster: &str, reference: &str) -> Option<ServiceKey> {
         let name = short_name(reference);
-        self.services.values().filter(|s| s.cluster == cluster && s.name == name && s.status != "INACTIVE").map(|s| s.key).next()
+        self.services.values().filter(|s| s.cluster == cluster && s.name == name && s.status != ServiceStatus::Inactive).map(|s| s.key).next()
     }
 
     fn new_deployment(&mut self, task_definition_arn: &str, desired_count: u32) -> Deployment {
         let digits: String = self.next_hex_id(19).chars().map(|c| char::from(b'0' + (c.to_digit(16).unwrap_or(0) % 10) as u8)).collect();
         Deployment {
             id: format!("ecs-svc/{digits}").into(),
-            status: "PRIMARY",
+            status: DeploymentStatus::Primary,
             task_definition_arn: task_definition_arn.to_string(),
             desired_count,
             failed_tasks: 0,
-            rollout_state: "IN_PROGRESS",
+            rollout_state: RolloutState::InProgress,
             rollout_state_reason: "ECS deployment ".to_string() + "in progress.",
             created_at: self.now,
             updated_at: self.now,
@@ -59,93 +67,82 @@ impl Sim {
         }
     }
 
-    pub(crate) fn create_service(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let name = str_field(input, "serviceName").unwrap_or("").to_string();
-        if name.is_empty() || name.len() > 255 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return Err(ApiError::invalid_parameter(
-                "Service name can have up to 255 characters, which may include letters (uppercase and lowercase), numbers, hyphens, and underscores.",
-            ));
-        }
+    pub(super) fn create_service(&mut self, request: CreateServiceRequest) -> ApiResult {
+        let cluster = self.active_cluster(request.cluster)?;
+        let name = request.service_name?.to_string();
         if self.service_key(&cluster, &name).is_some() {
             return Err(ApiError::invalid_parameter("Creation of service was not idempotent."));
         }
-        let reference = str_field(input, "taskDefinition").unwrap_or("");
+        let reference = request.task_definition;
         if reference.is_empty() {
-            return Err(ApiError::invalid_parameter("TaskDefinition can not be blank."));
+            return Err(ApiError::invalid_parameter(texts::blank("TaskDefinition")));
         }
         let (family, revision) = self.resolve_task_definition(reference)?;
         let rev = self.revision(&family, revision).cloned().ok_or_else(|| ApiError::client("Unable to describe task definition."))?;
         if rev.status != "ACTIVE" {
             return Err(ApiError::client("TaskDefinition is inactive"));
         }
-        let (launch_type, strategy) = self.capacity_of(input, &cluster)?;
-        let scheduling_strategy = match str_field(input, "schedulingStrategy").unwrap_or("REPLICA") {
-            "REPLICA" => "REPLICA",
-            "DAEMON" => "DAEMON",
-            other => return Err(ApiError::invalid_parameter(format!("Invalid schedulingStrategy '{other}'. Valid values are [REPLICA, DAEMON]."))),
-        };
-        let desired_count = match input.get("desiredCount") {
-            None | Some(Value::Null) => 0,
-            Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter("desiredCount must be a non-negative integer."))?,
-        };
-        if scheduling_strategy == "REPLICA" && input.get("desiredCount").is_none_or(Value::is_null) {
+        let (launch_type, strategy) = self.capacity_of(&request.capacity?, &cluster)?;
+        let scheduling_strategy = request.scheduling_strategy?;
+        let given_count = request.desired_count?;
+        if scheduling_strategy == SchedulingStrategy::Replica && given_count.is_none() {
             return Err(ApiError::invalid_parameter("The desiredCount parameter is required for services using the REPLICA scheduling strategy."));
         }
+        let desired_count = given_count.unwrap_or(0);
         if desired_count > 5000 {
             return Err(ApiError::invalid_parameter("desiredCount exceeds the limit of 5000 tasks per service."));
         }
         // A DAEMON service takes no capacity provider strategy, given or inherited from the cluster's default:
         // AWS refuses both, and a launchType (EC2) is the way round (aws/containers-roadmap#692,
         // hashicorp/terraform-provider-aws#16772). text: AWS CLI output quoted in aws/containers-roadmap#692
-        if scheduling_strategy == "DAEMON" && !strategy.is_empty() {
+        if scheduling_strategy == SchedulingStrategy::Daemon && !strategy.is_empty() {
             return Err(ApiError::invalid_parameter(DAEMON_NO_STRATEGY));
         }
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
-        self.check_platform_for_efs(&rev.spec, launch_type, input)?;
-        if scheduling_strategy == "DAEMON" {
+        check_platform_for_efs(&rev.spec, launch_type, request.platform_version)?;
+        if scheduling_strategy == SchedulingStrategy::Daemon {
             if launch_type == LaunchType::Fargate {
                 return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support the FARGATE launch type."));
             }
-            if input.get("desiredCount").is_some_and(|v| !v.is_null()) {
+            if given_count.is_some() {
                 return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support a desired count for services."));
             }
-            if input.get("placementStrategy").is_some_and(|v| v.as_array().is_some_and(|a| !a.is_empty())) {
+            if request.has_placement_strategy {
                 return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support placement strategies."));
             }
         }
-        let subnets = self.awsvpc_subnets(input, &rev.spec, launch_type)?;
-        let constraints = parse_constraints(input.get("placementConstraints"))?;
-        let strategies = parse_strategies(input.get("placementStrategy"))?;
+        let subnets = self.awsvpc_subnets(&request.network_configuration, &rev.spec)?;
+        let constraints = request.placement_constraints?;
+        let strategies = request.placement_strategy?;
         if launch_type == LaunchType::Fargate && (!constraints.is_empty() || !strategies.is_empty()) {
             return Err(ApiError::invalid_parameter("Task placement is not supported for Fargate launch type."));
         }
         if constraints.len() + rev.spec.placement_constraint_expressions.len() > 10 {
             return Err(ApiError::invalid_parameter("Number of placement constraints exceeds the limit of 10."));
         }
-        let dc = input.get("deploymentConfiguration").cloned().unwrap_or(Value::Null);
-        let (default_max, default_min) = if scheduling_strategy == "DAEMON" { (100, 0) } else { (200, 100) };
-        let maximum_percent = dc.get("maximumPercent").and_then(Value::as_u64).unwrap_or(default_max) as u32;
-        let minimum_healthy_percent = dc.get("minimumHealthyPercent").and_then(Value::as_u64).unwrap_or(default_min) as u32;
-        if scheduling_strategy == "DAEMON" && maximum_percent != 100 {
+        let dc = &request.deployment_configuration;
+        let (default_max, default_min) = if scheduling_strategy == SchedulingStrategy::Daemon { (100, 0) } else { (200, 100) };
+        let maximum_percent = dc.maximum_percent.unwrap_or(default_max) as u32;
+        let minimum_healthy_percent = dc.minimum_healthy_percent.unwrap_or(default_min) as u32;
+        if scheduling_strategy == SchedulingStrategy::Daemon && maximum_percent != 100 {
             return Err(ApiError::invalid_parameter("The maximumPercent parameter must be 100 for services using the DAEMON scheduling strategy."));
         }
-        if maximum_percent < 100 && scheduling_strategy == "REPLICA" {
+        if maximum_percent < 100 && scheduling_strategy == SchedulingStrategy::Replica {
             return Err(ApiError::invalid_parameter("maximumPercent must be at least 100."));
         }
         if minimum_healthy_percent > 100 {
             return Err(ApiError::invalid_parameter("minimumHealthyPercent must be between 0 and 100."));
         }
-        let breaker = dc.get("deploymentCircuitBreaker").cloned().unwrap_or(Value::Null);
-        let grace_s = input.get("healthCheckGracePeriodSeconds").and_then(Value::as_u64).unwrap_or(0);
-        if input.get("healthCheckGracePeriodSeconds").is_some_and(|v| !v.is_null()) && input.get("loadBalancers").and_then(Value::as_array).is_none_or(|a| a.is_empty()) {
+        let (circuit_breaker_enable, circuit_breaker_rollback) = dc.circuit_breaker.unwrap_or((false, false));
+        if request.health_check_grace_period_s.is_some() && request.load_balancers.is_empty() {
             return Err(ApiError::invalid_parameter("Health check grace period is only valid for services configured to use load balancers"));
         }
-        let load_balancers = self.parse_service_load_balancers(input, &rev.spec)?;
+        let grace_s = request.health_check_grace_period_s.unwrap_or(0);
+        let load_balancers = self.service_load_balancers(&request.load_balancers, &rev.spec)?;
         let arn = self.arn("ecs", &format!("service/{cluster}/{name}"));
         let key = self.services.keys().next_back().map_or(0, |k| k + 1);
-        let desired_for_deployment = if scheduling_strategy == "DAEMON" { 0 } else { desired_count as u32 };
+        let desired_for_deployment = if scheduling_strategy == SchedulingStrategy::Daemon { 0 } else { desired_count as u32 };
         let mut deployment = self.new_deployment(&rev.arn, desired_for_deployment);
         deployment.rollout_state_reason = "ECS deployment ".to_string() + &deployment.id + " in progress.";
         let service = Service {
@@ -153,7 +150,7 @@ impl Sim {
             name: name.clone(),
             arn,
             cluster: cluster.clone(),
-            status: "ACTIVE",
+            status: ServiceStatus::Active,
             desired_count: desired_count as u32,
             launch_type,
             capacity_provider_strategy: strategy,
@@ -161,19 +158,14 @@ impl Sim {
             task_definition_arn: rev.arn.clone(),
             placement_constraints: constraints,
             placement_strategies: strategies,
-            placement_constraints_json: input.get("placementConstraints").cloned().unwrap_or(json!([])),
-            placement_strategy_json: input.get("placementStrategy").cloned().unwrap_or(json!([])),
-            deployment_configuration: DeploymentConfiguration {
-                maximum_percent,
-                minimum_healthy_percent,
-                circuit_breaker_enable: breaker.get("enable").and_then(Value::as_bool).unwrap_or(false),
-                circuit_breaker_rollback: breaker.get("rollback").and_then(Value::as_bool).unwrap_or(false),
-            },
+            placement_constraints_json: request.placement_constraints_json,
+            placement_strategy_json: request.placement_strategy_json,
+            deployment_configuration: DeploymentConfiguration { maximum_percent, minimum_healthy_percent, circuit_breaker_enable, circuit_breaker_rollback },
             subnets,
-            security_groups: self.awsvpc_security_groups(input),
+            security_groups: self.awsvpc_security_groups(&request.network_configuration),
             load_balancers,
-            load_balancers_json: input.get("loadBalancers").cloned().unwrap_or(json!([])),
-            network_configuration_json: input.get("networkConfiguration").cloned(),
+            load_balancers_json: request.load_balancers_json,
+            network_configuration_json: request.network_configuration_json,
             deployments: vec![deployment],
             events: vec![],
             created_at: self.now,
@@ -190,16 +182,15 @@ impl Sim {
         Ok(json!({ "service": self.service_json(key) }))
     }
 
-    pub(crate) fn update_service(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let reference = str_field(input, "service").unwrap_or("");
-        let key = self.service_key(&cluster, reference).ok_or_else(ApiError::service_not_found)?;
-        if self.services[&key].status != "ACTIVE" {
+    pub(super) fn update_service(&mut self, request: UpdateServiceRequest) -> ApiResult {
+        let cluster = self.active_cluster(request.cluster)?;
+        let key = self.service_key(&cluster, request.service).ok_or_else(ApiError::service_not_found)?;
+        if self.services[&key].status != ServiceStatus::Active {
             return Err(ApiError::service_not_active());
         }
-        if let Some(v) = input.get("desiredCount").filter(|v| !v.is_null()) {
-            let count = v.as_u64().ok_or_else(|| ApiError::invalid_parameter("desiredCount must be a non-negative integer."))?;
-            if self.services[&key].scheduling_strategy == "DAEMON" {
+        if let Some(count) = request.desired_count {
+            let count = count?;
+            if self.services[&key].scheduling_strategy == SchedulingStrategy::Daemon {
                 return Err(ApiError::invalid_parameter("The daemon scheduling strategy does not support a desired count for services."));
             }
             if count > 5000 {
@@ -208,39 +199,39 @@ impl Sim {
             let service = self.services.get_mut(&key).expect("exists");
             service.desired_count = count as u32;
             service.steady_state_reported = false;
-            if let Some(primary) = service.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+            if let Some(primary) = service.deployments.iter_mut().find(|d| d.status == DeploymentStatus::Primary) {
                 primary.desired_count = count as u32;
             }
         }
-        if let Some(dc) = input.get("deploymentConfiguration").filter(|v| v.is_object()) {
+        if let Some(dc) = request.deployment_configuration {
             let service = self.services.get_mut(&key).expect("exists");
-            if let Some(max) = dc.get("maximumPercent").and_then(Value::as_u64) {
+            if let Some(max) = dc.maximum_percent {
                 service.deployment_configuration.maximum_percent = max as u32;
             }
-            if let Some(min) = dc.get("minimumHealthyPercent").and_then(Value::as_u64) {
+            if let Some(min) = dc.minimum_healthy_percent {
                 service.deployment_configuration.minimum_healthy_percent = min.min(100) as u32;
             }
-            if let Some(breaker) = dc.get("deploymentCircuitBreaker") {
-                service.deployment_configuration.circuit_breaker_enable = breaker.get("enable").and_then(Value::as_bool).unwrap_or(false);
-                service.deployment_configuration.circuit_breaker_rollback = breaker.get("rollback").and_then(Value::as_bool).unwrap_or(false);
+            if let Some((enable, rollback)) = dc.circuit_breaker {
+                service.deployment_configuration.circuit_breaker_enable = enable;
+                service.deployment_configuration.circuit_breaker_rollback = rollback;
             }
         }
-        if let Some(strategies) = input.get("placementStrategy").filter(|v| !v.is_null()) {
-            let parsed = parse_strategies(Some(strategies))?;
+        if let Some((strategies, json)) = request.placement_strategy {
+            let parsed = strategies?;
             let service = self.services.get_mut(&key).expect("exists");
             service.placement_strategies = parsed;
-            service.placement_strategy_json = strategies.clone();
+            service.placement_strategy_json = json;
         }
-        if let Some(constraints) = input.get("placementConstraints").filter(|v| !v.is_null()) {
-            let parsed = parse_constraints(Some(constraints))?;
+        if let Some((constraints, json)) = request.placement_constraints {
+            let parsed = constraints?;
             let service = self.services.get_mut(&key).expect("exists");
             service.placement_constraints = parsed;
-            service.placement_constraints_json = constraints.clone();
+            service.placement_constraints_json = json;
         }
-        let mut force = input.get("forceNewDeployment").and_then(Value::as_bool).unwrap_or(false);
-        if input.get("capacityProviderStrategy").is_some_and(|v| !v.is_null()) || input.get("launchType").is_some_and(|v| !v.is_null()) {
-            let (launch_type, strategy) = self.capacity_of(input, &cluster)?;
-            if self.services[&key].scheduling_strategy == "DAEMON" && !strategy.is_empty() {
+        let mut force = request.force_new_deployment;
+        if let Some(capacity) = request.capacity {
+            let (launch_type, strategy) = self.capacity_of(&capacity?, &cluster)?;
+            if self.services[&key].scheduling_strategy == SchedulingStrategy::Daemon && !strategy.is_empty() {
                 return Err(ApiError::invalid_parameter(DAEMON_NO_STRATEGY)); // CreateService's text; [UNVERIFIED] for UpdateService
             }
             let rev = self.revision_by_arn(&self.services[&key].task_definition_arn).cloned();
@@ -255,8 +246,8 @@ impl Sim {
                 force = true;
             }
         }
-        let new_td = match str_field(input, "taskDefinition") {
-            Some(reference) if !reference.is_empty() => {
+        let new_td = match request.task_definition {
+            Some(reference) => {
                 let (family, revision) = self.resolve_task_definition(reference)?;
                 let rev = self.revision(&family, revision).cloned().ok_or_else(|| ApiError::client("Unable to describe task definition."))?;
                 if rev.status != "ACTIVE" {
@@ -285,8 +276,8 @@ impl Sim {
         deployment.rollout_state_reason = "ECS deployment ".to_string() + &deployment.id + " in progress.";
         let service = self.services.get_mut(&key).expect("exists");
         for d in &mut service.deployments {
-            if d.status == "PRIMARY" {
-                d.status = "ACTIVE";
+            if d.status == DeploymentStatus::Primary {
+                d.status = DeploymentStatus::Active;
             }
         }
         service.task_definition_arn = task_definition_arn.to_string();
@@ -294,17 +285,17 @@ impl Sim {
         service.deployments.insert(0, deployment);
     }
 
-    pub(crate) fn delete_service(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let reference = str_field(input, "service").unwrap_or("");
+    pub(super) fn delete_service(&mut self, request: &Request) -> ApiResult {
+        let cluster = self.active_cluster(cluster_member(request))?;
+        let reference = request.str("service").unwrap_or("");
         let key = self.service_key(&cluster, reference).ok_or_else(ApiError::service_not_found)?;
-        let force = input.get("force").and_then(Value::as_bool).unwrap_or(false);
+        let force = request.bool("force").unwrap_or(false);
         let service = &self.services[&key];
-        if service.scheduling_strategy == "REPLICA" && service.desired_count > 0 && !force {
+        if service.scheduling_strategy == SchedulingStrategy::Replica && service.desired_count > 0 && !force {
             return Err(ApiError::invalid_parameter("The service cannot be stopped while it is scaled above 0."));
         }
         let service = self.services.get_mut(&key).expect("exists");
-        service.status = "DRAINING";
+        service.status = ServiceStatus::Draining;
         service.desired_count = 0;
         let tasks: Vec<TaskKey> = self.live_service_tasks(key).filter(|t| t.is_active()).map(|t| t.key).collect();
         for task in tasks {
@@ -314,12 +305,12 @@ impl Sim {
         Ok(json!({ "service": self.service_json(key) }))
     }
 
-    pub(crate) fn describe_services(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
+    pub(super) fn describe_services(&mut self, request: &Request) -> ApiResult {
+        let cluster = self.active_cluster(cluster_member(request))?;
         let mut services = Vec::new();
         let mut failures = Vec::new();
-        for reference in input.get("services").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            let name = short_name(reference);
+        for reference in request.strings("services") {
+            let name = short_name(&reference);
             let key = self.services.values().filter(|s| s.cluster == cluster && s.name == name).map(|s| s.key).next_back();
             match key {
                 Some(key) => services.push(self.service_json(key)),
@@ -329,13 +320,13 @@ impl Sim {
         Ok(json!({ "services": services, "failures": failures }))
     }
 
-    pub(crate) fn list_services(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let arns: Vec<String> = self.services.values().filter(|s| s.cluster == cluster && s.status == "ACTIVE").map(|s| s.arn.clone()).collect();
+    pub(super) fn list_services(&mut self, request: &Request) -> ApiResult {
+        let cluster = self.active_cluster(cluster_member(request))?;
+        let arns: Vec<String> = self.services.values().filter(|s| s.cluster == cluster && s.status == ServiceStatus::Active).map(|s| s.arn.clone()).collect();
         Ok(json!({ "serviceArns": arns }))
     }
 
-    pub(crate) fn service_event(&mut self, key: ServiceKey, message: String) {
+    pub(super) fn service_event(&mut self, key: ServiceKey, message: String) {
         let now = self.now;
         let id = self.next_hex_id(32);
         let (id8, id_rest) = id.split_at(8);
@@ -345,10 +336,10 @@ impl Sim {
         service.events.insert(0, ServiceEvent { id: event_id, created_at: now, message: message.clone() });
         service.events.truncate(100);
         let subject = format!("service {}", service.name);
-        self.log_entry(LogKind::Service, subject, message, None);
+        self.log_entry(LogKind::Service, subject, message);
     }
 
-    pub(crate) fn schedule_service_tick(&mut self, key: ServiceKey, at: SimTime) {
+    pub(super) fn schedule_service_tick(&mut self, key: ServiceKey, at: SimTime) {
         let Some(service) = self.services.get_mut(&key) else { return };
         if service.tick_scheduled && at <= self.now {
             return;
@@ -361,15 +352,15 @@ impl Sim {
         self.schedule(at, Ev::ServiceTick(key));
     }
 
-    pub(crate) fn tick_cluster_services(&mut self, cluster: &str) {
-        let keys: Vec<ServiceKey> = self.services.values().filter(|s| s.cluster == cluster && s.status != "INACTIVE").map(|s| s.key).collect();
+    pub(super) fn tick_cluster_services(&mut self, cluster: &str) {
+        let keys: Vec<ServiceKey> = self.services.values().filter(|s| s.cluster == cluster && s.status != ServiceStatus::Inactive).map(|s| s.key).collect();
         for key in keys {
             self.schedule_service_tick(key, self.now);
         }
     }
 
     /// The placement demand of a service's next task.
-    pub(crate) fn service_demand(&self, key: ServiceKey) -> Option<TaskDemand> {
+    pub(super) fn service_demand(&self, key: ServiceKey) -> Option<TaskDemand> {
         let service = self.services.get(&key)?;
         let rev = self.revision_by_arn(&service.task_definition_arn)?;
         let mut constraints: Vec<Constraint> = rev.spec.placement_constraint_expressions.iter().map(|e| Constraint::MemberOf(e.clone())).collect();
@@ -389,15 +380,15 @@ impl Sim {
         }
         // Behind a load balancer, the target group's health check decides (BOTO minimumHealthyPercent table).
         let lb_healthy = self.lb_healthy(task);
-        if lb_healthy == Some(false) || task.health_status == "UNHEALTHY" {
+        if lb_healthy == Some(false) || task.health_status == HealthStatus::Unhealthy {
             return false;
         }
         if lb_healthy == Some(true) {
             return true;
         }
         match task.health_status {
-            "HEALTHY" => true,
-            "UNHEALTHY" => false,
+            HealthStatus::Healthy => true,
+            HealthStatus::Unhealthy => false,
             _ => {
                 let has_check = self.revision_by_arn(&task.task_definition_arn).is_some_and(|r| r.spec.containers.iter().any(|c| c.essential && c.health_check.is_some()));
                 !has_check && task.started_at.is_some_and(|t| self.now.0 >= t.0 + HEALTHY_AFTER_RUNNING_MS)
@@ -405,7 +396,7 @@ impl Sim {
         }
     }
 
-    pub(crate) fn on_service_task_running(&mut self, key: ServiceKey, task: TaskKey) {
+    pub(super) fn on_service_task_running(&mut self, key: ServiceKey, task: TaskKey) {
         let deployment_id = self.tasks[&task].deployment_id.clone();
         if let Some(service) = self.services.get_mut(&key) {
             service.consecutive_start_failures = 0;
@@ -417,7 +408,7 @@ impl Sim {
         self.schedule_service_tick(key, self.now.plus_ms(HEALTHY_AFTER_RUNNING_MS));
     }
 
-    pub(crate) fn on_service_task_stopped(&mut self, key: ServiceKey, task: TaskKey, reached_running: bool) {
+    pub(super) fn on_service_task_stopped(&mut self, key: ServiceKey, task: TaskKey, reached_running: bool) {
         let deployment_id = self.tasks[&task].deployment_id.clone();
         let stopped_by_scheduler = self.tasks[&task].stop_code.as_deref() == Some("ServiceSchedulerInitiated")
             || self.tasks[&task].stop_code.as_deref() == Some("UserInitiated");
@@ -443,7 +434,7 @@ impl Sim {
                 if let Some(d) = service.deployments.iter_mut().find(|d| Some(&d.id) == deployment_id.as_ref()) {
                     d.failed_tasks += 1;
                     d.updated_at = now;
-                    if breaker_on && d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS" && d.failed_tasks >= circuit_breaker_threshold(desired) {
+                    if breaker_on && d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress && d.failed_tasks >= circuit_breaker_threshold(desired) {
                         breaker_event = Some(d.id.clone());
                     }
                 }
@@ -463,9 +454,9 @@ impl Sim {
         let now = self.now;
         let Some(service) = self.services.get_mut(&key) else { return };
         let rollback = service.deployment_configuration.circuit_breaker_rollback;
-        let last_completed = service.deployments.iter().find(|d| d.rollout_state == "COMPLETED").map(|d| d.task_definition_arn.clone());
+        let last_completed = service.deployments.iter().find(|d| d.rollout_state == RolloutState::Completed).map(|d| d.task_definition_arn.clone());
         if let Some(d) = service.deployments.iter_mut().find(|d| &*d.id == deployment_id) {
-            d.rollout_state = "FAILED";
+            d.rollout_state = RolloutState::Failed;
             d.rollout_state_reason = "ECS deployment circuit breaker: task failed to start.".into();
             d.updated_at = now;
         }
@@ -497,23 +488,23 @@ impl Sim {
         }
     }
 
-    pub(crate) fn on_service_tick(&mut self, key: ServiceKey) {
+    pub(super) fn on_service_tick(&mut self, key: ServiceKey) {
         let now = self.now;
         let Some(service) = self.services.get_mut(&key) else { return };
         service.tick_scheduled = false;
         service.future_ticks.remove(&now);
-        if service.status == "INACTIVE" {
+        if service.status == ServiceStatus::Inactive {
             return;
         }
-        if service.status == "DRAINING" {
+        if service.status == ServiceStatus::Draining {
             let all_stopped = self.live_service_tasks(key).all(|t| !t.is_active());
             if all_stopped {
                 let service = self.services.get_mut(&key).expect("exists");
-                service.status = "INACTIVE";
+                service.status = ServiceStatus::Inactive;
             }
             return;
         }
-        if service.scheduling_strategy == "DAEMON" {
+        if service.scheduling_strategy == SchedulingStrategy::Daemon {
             self.reconcile_daemon(key);
         } else {
             self.reconcile_replica(key);
@@ -540,7 +531,7 @@ impl Sim {
 
     fn reconcile_replica(&mut self, key: ServiceKey) {
         let service = self.service_snapshot(key);
-        let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY").cloned() else { return };
+        let Some(primary) = service.deployments.iter().find(|d| d.status == DeploymentStatus::Primary).cloned() else { return };
         let desired = service.desired_count;
         let config = &service.deployment_configuration;
         // Decide on borrowed tasks (no clone of each task per tick): what to stop, and the counts.
@@ -563,7 +554,7 @@ impl Sim {
             // Scale in: more good tasks than desired, picked one at a time as the mirror image of placement.
             if n_good > desired {
                 let pool = self.pools.get(&service.cluster);
-                for key in super::scale_in::tasks_to_stop(&good, (n_good - desired) as usize, &service.placement_strategies, pool) {
+                for key in tasks_to_stop(&good, (n_good - desired) as usize, &service.placement_strategies, pool) {
                     to_stop.push((key, scaling_reason.clone()));
                 }
             }
@@ -597,12 +588,12 @@ impl Sim {
             self.stop_task(task, "ServiceSchedulerInitiated", reason);
         }
         let throttled = self.now < service.throttled_until;
-        let deployment_failed = primary.rollout_state == "FAILED";
+        let deployment_failed = primary.rollout_state == RolloutState::Failed;
         // Fargate launches follow the account's Fargate task launch rate; the rest start on a later tick.
         let n_start = if n_start > 0 && !throttled && !deployment_failed && service.launch_type == LaunchType::Fargate {
-            let allowed = self.take_fargate_launches(n_start, false);
+            let allowed = self.fargate_launches.take(self.now, n_start, false);
             if allowed < n_start {
-                let at = self.next_fargate_launch_at();
+                let at = self.fargate_launches.next_launch_at(self.now);
                 self.schedule_service_tick(key, at);
             }
             allowed
@@ -645,7 +636,7 @@ impl Sim {
                 let repeated = self.services[&key].last_placement_failure.as_deref() == Some(message.as_str());
                 if !repeated {
                     self.service_event(key, message.clone());
-                    if failure.reason == super::capacity::FARGATE_CAPACITY_REASON {
+                    if failure.reason == FARGATE_CAPACITY_REASON {
                         self.log_spot_placement_failure(&service.name);
                     }
                     if let Some(s) = self.services.get_mut(&key) {
@@ -672,12 +663,12 @@ impl Sim {
     fn update_deployment_states(&mut self, key: ServiceKey) {
         let now = self.now;
         let service = self.service_snapshot(key);
-        let primary_id = service.deployments.iter().find(|d| d.status == "PRIMARY").map(|d| d.id.clone());
+        let primary_id = service.deployments.iter().find(|d| d.status == DeploymentStatus::Primary).map(|d| d.id.clone());
         // One pass over the service's tasks: (deployment id, running, active) per deployment, and the rest.
         let mut counts: Vec<(std::rc::Rc<str>, u32, u32)> = service.deployments.iter().map(|d| (d.id.clone(), 0, 0)).collect();
         let (mut any_obsolete_left, mut primary_healthy, mut pending) = (false, 0u32, 0usize);
         // The primary's healthy count decides only whether an in-progress rollout completes.
-        let rolling_out = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS");
+        let rolling_out = service.deployments.iter().any(|d| d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress);
         for t in self.live_service_tasks(key) {
             if t.is_active() {
                 if let Some(c) = counts.iter_mut().find(|(id, _, _)| t.deployment_id.as_ref() == Some(id)) {
@@ -697,19 +688,19 @@ impl Sim {
             let service = self.services.get_mut(&key).expect("exists");
             for d in &mut service.deployments {
                 let (_, _running, active) = counts.iter().find(|(id, _, _)| id == &d.id).cloned().unwrap_or_default();
-                if d.status == "ACTIVE" && active == 0 {
-                    d.status = "INACTIVE";
+                if d.status == DeploymentStatus::Active && active == 0 {
+                    d.status = DeploymentStatus::Inactive;
                     d.updated_at = now;
                 }
-                if d.status == "PRIMARY" && d.rollout_state == "IN_PROGRESS" && primary_healthy >= service.desired_count && !any_obsolete_left {
-                    d.rollout_state = "COMPLETED";
+                if d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress && primary_healthy >= service.desired_count && !any_obsolete_left {
+                    d.rollout_state = RolloutState::Completed;
                     d.rollout_state_reason = "ECS deployment ".to_string() + &d.id + " completed.";
                     d.updated_at = now;
                     completed = Some(d.id.clone());
                 }
             }
-            service.deployments.retain(|d| d.status != "INACTIVE");
-            let primary_done = service.deployments.iter().any(|d| d.status == "PRIMARY" && d.rollout_state == "COMPLETED");
+            service.deployments.retain(|d| d.status != DeploymentStatus::Inactive);
+            let primary_done = service.deployments.iter().any(|d| d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::Completed);
             if primary_done && service.deployments.len() == 1 && !service.steady_state_reported && !any_obsolete_left && pending == 0 {
                 service.steady_state_reported = true;
                 steady = true;
@@ -726,7 +717,7 @@ impl Sim {
 
     fn reconcile_daemon(&mut self, key: ServiceKey) {
         let service = self.service_snapshot(key);
-        let Some(primary) = service.deployments.iter().find(|d| d.status == "PRIMARY").cloned() else { return };
+        let Some(primary) = service.deployments.iter().find(|d| d.status == DeploymentStatus::Primary).cloned() else { return };
         let Ok((family, revision)) = self.resolve_task_definition(&primary.task_definition_arn) else { return };
         let nodes: Vec<(NodeKey, String)> = self.container_instances.values().filter(|ci| ci.cluster == service.cluster && ci.status != "INACTIVE").map(|ci| (ci.key, ci.status.clone())).collect();
         let demand = self.service_demand(key);
@@ -789,7 +780,7 @@ impl Sim {
         let running_nodes = self.live_service_tasks(key).filter(|t| t.is_active()).count() as u32;
         if let Some(s) = self.services.get_mut(&key) {
             s.desired_count = running_nodes;
-            if let Some(d) = s.deployments.iter_mut().find(|d| d.status == "PRIMARY") {
+            if let Some(d) = s.deployments.iter_mut().find(|d| d.status == DeploymentStatus::Primary) {
                 d.desired_count = running_nodes;
             }
         }

@@ -2,60 +2,37 @@
 
 use serde_json::{json, Value};
 
-use super::calls::{parse_constraints, parse_strategies, short_name, str_field, string_list};
-use crate::api::strings_of;
-use super::*;
-use crate::placement::{Constraint, Failure, Reservation, Strategy, TaskDemand};
-use crate::taskdef::{Compatibility, NetworkMode, TransportProtocol};
-use super::capacity::MAX_PROVISIONING_TASKS;
+use crate::api::{texts, ApiError, ApiResult, Request};
+use crate::placement::{Constraint, Failure, NodeKey, Pool, Reservation, Strategy, TaskDemand};
+use crate::table::Table;
+use crate::taskdef::{Compatibility, NetworkMode, TaskDefinitionSpec, TransportProtocol};
 
-/// What to launch: one batch of identical tasks.
-pub(crate) struct LaunchRequest {
-    pub cluster: String,
-    pub family: String,
-    pub revision: u32,
-    pub count: u32,
-    pub launch_type: LaunchType,
-    pub group: String,
-    pub started_by: Option<String>,
-    pub service: Option<ServiceKey>,
-    pub deployment_id: Option<std::rc::Rc<str>>,
-    pub constraints: Vec<Constraint>,
-    pub strategies: Vec<Strategy>,
-    pub subnets: Vec<String>,
-    pub security_groups: Vec<String>,
-    /// DAEMON services place on one given instance.
-    pub on_node: Option<NodeKey>,
-    /// The capacity provider of a strategy launch (`None` with a launch type).
-    pub capacity_provider: Option<String>,
-}
+use super::capacity::{FARGATE_CAPACITY_REASON, FARGATE_CAPACITY_UNAVAILABLE, MAX_PROVISIONING_TASKS};
+use super::engine::{Ev, Sim};
+use super::model::{ContainerState, DesiredStatus, HealthStatus, ImageBehavior, LaunchRequest, LaunchType, Task, TaskDefinitionRevision, TaskKey, TaskStatus, WaitingPlacement};
+use super::record::LogKind;
+use super::requests::{cluster_member, short_name, NetworkConfiguration, RunTaskRequest, StopTaskRequest};
 
 impl Sim {
-    pub(crate) fn run_task(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let reference = str_field(input, "taskDefinition").unwrap_or("");
+    pub(super) fn run_task(&mut self, request: RunTaskRequest) -> ApiResult {
+        let cluster = self.active_cluster(request.cluster)?;
+        let reference = request.task_definition;
         if reference.is_empty() {
-            return Err(ApiError::invalid_parameter("TaskDefinition can not be blank."));
+            return Err(ApiError::invalid_parameter(texts::blank("TaskDefinition")));
         }
         let (family, revision) = self.resolve_task_definition(reference)?;
-        let count = match input.get("count") {
-            None | Some(Value::Null) => 1,
-            Some(v) => v.as_u64().ok_or_else(|| ApiError::invalid_parameter("count must be an integer."))?,
-        };
-        if count == 0 || count > 10 {
-            return Err(ApiError::invalid_parameter("Count must be between 1 and 10."));
-        }
-        let (launch_type, strategy) = self.capacity_of(input, &cluster)?;
+        let count = request.count?;
+        let (launch_type, strategy) = self.capacity_of(&request.capacity?, &cluster)?;
         let rev = self.revision(&family, revision).cloned().ok_or_else(|| ApiError::client("Unable to describe task definition."))?;
         if rev.status != "ACTIVE" {
             return Err(ApiError::client("TaskDefinition is inactive"));
         }
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
-        self.check_platform_for_efs(&rev.spec, launch_type, input)?;
-        let subnets = self.awsvpc_subnets(input, &rev.spec, launch_type)?;
-        let mut constraints = parse_constraints(input.get("placementConstraints"))?;
-        let strategies = parse_strategies(input.get("placementStrategy"))?;
+        check_platform_for_efs(&rev.spec, launch_type, request.platform_version)?;
+        let subnets = self.awsvpc_subnets(&request.network_configuration, &rev.spec)?;
+        let mut constraints = request.placement_constraints?;
+        let strategies = request.placement_strategy?;
         if launch_type == LaunchType::Fargate && (!constraints.is_empty() || !strategies.is_empty()) {
             return Err(ApiError::invalid_parameter("Task placement is not supported for Fargate launch type."));
         }
@@ -70,29 +47,30 @@ impl Sim {
         }
         // RunTask with no strategy distributes tasks randomly across the cluster (ECSDG scheduling_tasks.md).
         let strategies = if strategies.is_empty() { vec![Strategy::Random] } else { strategies };
-        let group = str_field(input, "group").map(str::to_string).unwrap_or_else(|| format!("family:{family}"));
-        let request = LaunchRequest {
+        let group = request.group.map(str::to_string).unwrap_or_else(|| format!("family:{family}"));
+        let security_groups = self.awsvpc_security_groups(&request.network_configuration);
+        let launch = LaunchRequest {
             cluster: cluster.clone(),
             family,
             revision,
-            count: count as u32,
+            count,
             launch_type,
             group,
-            started_by: str_field(input, "startedBy").map(str::to_string),
+            started_by: request.started_by.map(str::to_string),
             service: None,
             deployment_id: None,
             constraints,
             strategies,
-            security_groups: self.awsvpc_security_groups(input),
+            security_groups,
             subnets,
             on_node: None,
             capacity_provider: None,
         };
-        if launch_type == LaunchType::Fargate && self.take_fargate_launches(count as u32, true) == 0 {
+        if launch_type == LaunchType::Fargate && self.fargate_launches.take(self.now, count, true) == 0 {
             // Over the Fargate task launch rate (a token bucket, see `sim/capacity.rs`).
             return Err(ApiError::new("ThrottlingException", "Rate exceeded"));
         }
-        let (launched, failures) = self.launch_by_strategy(&request, &strategy, &Table::new());
+        let (launched, failures) = self.launch_by_strategy(&launch, &strategy, &Table::new());
         let tasks: Vec<Value> = launched.iter().map(|k| self.task_json(*k)).collect();
         let failures: Vec<Value> = failures
             .iter()
@@ -102,8 +80,8 @@ impl Sim {
                 if let Some(arn) = arn {
                     failure["arn"] = json!(arn);
                 }
-                if f.reason == super::capacity::FARGATE_CAPACITY_REASON {
-                    failure["detail"] = json!(super::capacity::FARGATE_CAPACITY_UNAVAILABLE);
+                if f.reason == FARGATE_CAPACITY_REASON {
+                    failure["detail"] = json!(FARGATE_CAPACITY_UNAVAILABLE);
                 }
                 failure
             })
@@ -111,20 +89,7 @@ impl Sim {
         Ok(json!({ "tasks": tasks, "failures": failures }))
     }
 
-    pub(crate) fn launch_type_of(&self, input: &Value) -> Result<LaunchType, ApiError> {
-        match str_field(input, "launchType") {
-            None | Some("EC2") => Ok(LaunchType::Ec2),
-            Some("FARGATE") => Ok(LaunchType::Fargate),
-            Some(other @ ("EXTERNAL" | "MANAGED_INSTANCES")) => {
-                Err(ApiError::invalid_parameter(format!("The playground does not simulate the {other} launch type yet.")))
-            }
-            Some(other) => Err(ApiError::invalid_parameter(format!(
-                "1 validation error detected: Value '{other}' at 'launchType' failed to satisfy constraint: Member must satisfy enum value set: [EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES]"
-            ))),
-        }
-    }
-
-    pub(crate) fn check_compatibility(&self, spec: &crate::taskdef::TaskDefinitionSpec, launch_type: LaunchType) -> Result<(), ApiError> {
+    pub(super) fn check_compatibility(&self, spec: &TaskDefinitionSpec, launch_type: LaunchType) -> Result<(), ApiError> {
         let needed = match launch_type {
             LaunchType::Ec2 => Compatibility::Ec2,
             LaunchType::Fargate => Compatibility::Fargate,
@@ -139,20 +104,19 @@ impl Sim {
     }
 
     /// The subnets of `networkConfiguration.awsvpcConfiguration`, required for awsvpc tasks.
-    pub(crate) fn awsvpc_subnets(&self, input: &Value, spec: &crate::taskdef::TaskDefinitionSpec, launch_type: LaunchType) -> Result<Vec<String>, ApiError> {
-        let config = input.get("networkConfiguration").and_then(|n| n.get("awsvpcConfiguration"));
+    pub(super) fn awsvpc_subnets(&self, network: &NetworkConfiguration, spec: &TaskDefinitionSpec) -> Result<Vec<String>, ApiError> {
         if spec.network_mode != NetworkMode::Awsvpc {
-            if config.is_some() {
+            if network.awsvpc.is_some() {
                 return Err(ApiError::invalid_parameter(
                     "Network Configuration is not valid for the given networkMode of this task definition.",
                 ));
             }
             return Ok(vec![]);
         }
-        let Some(config) = config else {
+        let Some(config) = &network.awsvpc else {
             return Err(ApiError::invalid_parameter("Network Configuration must be provided when networkMode 'awsvpc' is specified."));
         };
-        let subnets = string_list(config, "subnets");
+        let subnets = config.subnets.clone();
         if subnets.is_empty() {
             return Err(ApiError::invalid_parameter("subnets can not be empty."));
         }
@@ -164,22 +128,21 @@ impl Sim {
                 return Err(ApiError::invalid_parameter(format!("Error retrieving subnet information for [{subnet}]: The subnet ID '{subnet}' does not exist")));
             }
         }
-        let _ = launch_type;
         Ok(subnets)
     }
 
     /// `awsvpcConfiguration.securityGroups`, or the VPC's first security group when none is given (as AWS
     /// uses the VPC's default security group).
-    pub(crate) fn awsvpc_security_groups(&self, input: &Value) -> Vec<String> {
-        let groups = strings_of(input.get("networkConfiguration").and_then(|n| n.get("awsvpcConfiguration")).and_then(|c| c.get("securityGroups")));
+    pub(super) fn awsvpc_security_groups(&self, network: &NetworkConfiguration) -> Vec<String> {
+        let groups = network.security_groups();
         if groups.is_empty() {
             self.scenario.network.security_groups.first().map(|g| vec![g.group_id.clone()]).unwrap_or_default()
         } else {
-            groups
+            groups.to_vec()
         }
     }
 
-    pub(crate) fn demand_for(&self, spec: &crate::taskdef::TaskDefinitionSpec, group: &str, constraints: &[Constraint], strategies: &[Strategy]) -> TaskDemand {
+    pub(super) fn demand_for(&self, spec: &TaskDefinitionSpec, group: &str, constraints: &[Constraint], strategies: &[Strategy]) -> TaskDemand {
         let mut demand = TaskDemand {
             group: group.to_string(),
             cpu_units: spec.reserved_cpu_units(),
@@ -213,7 +176,7 @@ impl Sim {
     }
 
     /// Places and creates a batch of tasks. Returns the new tasks and the placement failures.
-    pub(crate) fn launch_tasks(&mut self, request: &LaunchRequest) -> (Vec<TaskKey>, Vec<Failure>) {
+    pub(super) fn launch_tasks(&mut self, request: &LaunchRequest) -> (Vec<TaskKey>, Vec<Failure>) {
         let Some(rev) = self.revision(&request.family, request.revision).cloned() else { return (vec![], vec![]) };
         let mut launched = Vec::new();
         let mut failures = Vec::new();
@@ -288,7 +251,7 @@ impl Sim {
 
     /// Places `count` tasks; when a replay asks for the explanation of one decision in this batch, the
     /// batch is split there so the explanation sees exactly the state the decision saw.
-    pub(crate) fn place_with_explanations(&mut self, cluster: &str, demand: &TaskDemand, count: u32) -> Vec<Result<Reservation, Failure>> {
+    pub(super) fn place_with_explanations(&mut self, cluster: &str, demand: &TaskDemand, count: u32) -> Vec<Result<Reservation, Failure>> {
         let first = self.placement_decisions;
         let target = self.explain_decision.filter(|d| *d >= first && *d < first + count as u64 && self.captured_explanation.is_none());
         let pool = self.pools.get_mut(cluster).expect("pool exists");
@@ -363,7 +326,7 @@ impl Sim {
             capacity_provider_name: request.capacity_provider.clone(),
             waiting_for_capacity: None,
             last_status: TaskStatus::Provisioning,
-            desired_status: "RUNNING",
+            desired_status: DesiredStatus::Running,
             status_since: self.now,
             node: reservation.as_ref().map(|r| r.node),
             reservation,
@@ -396,7 +359,7 @@ impl Sim {
             service: request.service,
             deployment_id: request.deployment_id.clone(),
             placement_decision: decision,
-            health_status: "UNKNOWN",
+            health_status: HealthStatus::Unknown,
             network_mode_awsvpc: spec.network_mode == NetworkMode::Awsvpc,
             network_bindings,
             version: 1,
@@ -417,9 +380,9 @@ impl Sim {
         };
         let placed = task.node.is_some() || request.launch_type == LaunchType::Fargate;
         if placed {
-            self.log_entry(LogKind::Task, format!("task {}", &id[..8]), format!("Task {} ({}:{}) placed {where_text}: PROVISIONING.", &id[..8], rev.family, rev.revision), None);
+            self.log_entry(LogKind::Task, format!("task {}", &id[..8]), format!("Task {} ({}:{}) placed {where_text}: PROVISIONING.", &id[..8], rev.family, rev.revision));
         }
-        self.insert_task(task);
+        self.tasks.insert(task);
         if placed {
             let at = self.now.plus_ms(provisioning_ms);
             self.schedule(at, Ev::TaskProgress(key, TaskStatus::Provisioning));
@@ -428,7 +391,7 @@ impl Sim {
     }
 
     /// Host port bindings of a task placed with `res`: (container, container port, host port, protocol).
-    pub(crate) fn network_bindings_for(&self, spec: &crate::taskdef::TaskDefinitionSpec, res: &Reservation) -> Vec<(String, u16, u16, &'static str)> {
+    pub(super) fn network_bindings_for(&self, spec: &TaskDefinitionSpec, res: &Reservation) -> Vec<(String, u16, u16, &'static str)> {
         let mut network_bindings = Vec::new();
         let (mut static_tcp, mut static_udp, mut dynamic) = (0usize, 0usize, 0usize);
         let n_static_tcp = res.tcp_ports.len().saturating_sub(self.demand_for(spec, "", &[], &[]).n_dynamic_tcp_ports as usize);
@@ -461,57 +424,24 @@ impl Sim {
     }
 
     /// The security groups of the EC2 instance behind a container instance.
-    pub(crate) fn instance_security_groups(&self, node: NodeKey) -> Vec<String> {
+    pub(super) fn instance_security_groups(&self, node: NodeKey) -> Vec<String> {
         self.container_instances.get(&node).and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.security_groups.clone()).unwrap_or_default()
     }
 
-    /// Adds a new task, and its key to the live task indexes.
-    fn insert_task(&mut self, task: Task) {
-        self.live_tasks.insert(task.key);
-        self.task_keys_by_id.entry(task.id.clone()).or_insert(task.key);
-        if let Some(node) = task.node {
-            self.live_node_tasks.entry(node).or_default().insert(task.key);
-        }
-        if let Some(service) = task.service {
-            self.live_service_tasks.entry(service).or_default().insert(task.key);
-        }
-        self.tasks.push(task);
-    }
-
-    /// The tasks not yet STOPPED, in key order (the order of `tasks`).
-    pub(crate) fn live_tasks(&self) -> impl Iterator<Item = &Task> + '_ {
-        self.live_tasks.iter().map(|k| &self.tasks[k])
-    }
-
-    /// The tasks not yet STOPPED on a container instance, in key order.
-    pub(crate) fn live_node_tasks(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_node_tasks.get(&node).into_iter().flatten().map(|k| &self.tasks[k])
-    }
-
-    /// A service's tasks not yet STOPPED, in key order.
-    pub(crate) fn live_service_tasks(&self, service: ServiceKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_service_tasks.get(&service).into_iter().flatten().map(|k| &self.tasks[k])
-    }
-
     fn set_task_status(&mut self, key: TaskKey, status: TaskStatus) {
-        let now = self.now;
-        if let Some(task) = self.tasks.get_mut(&key) {
-            task.last_status = status;
-            task.status_since = now;
-            task.version += 1;
-        }
+        self.tasks.set_status(key, status, self.now);
     }
 
     fn behavior_of(&self, image: &str) -> ImageBehavior {
         self.images.get(image).cloned().unwrap_or(ImageBehavior::Serve)
     }
 
-    pub(crate) fn on_task_progress(&mut self, key: TaskKey, from: TaskStatus) {
+    pub(super) fn on_task_progress(&mut self, key: TaskKey, from: TaskStatus) {
         let Some(task) = self.tasks.get(&key) else { return };
         if task.last_status != from {
             return;
         }
-        let stopping = task.desired_status == "STOPPED";
+        let stopping = task.desired_status == DesiredStatus::Stopped;
         let spec_stop_ms = self.stop_ms_of(key);
         match from {
             TaskStatus::Provisioning => {
@@ -560,12 +490,12 @@ impl Sim {
                             }
                             c.last_status = "STOPPED".into();
                         }
-                        task.desired_status = "STOPPED";
+                        task.desired_status = DesiredStatus::Stopped;
                         task.stop_code = Some("TaskFailedToStart".into());
                         task.stopped_reason = Some(message.clone());
                         task.stopping_at = Some(now);
                     }
-                    self.log_entry(LogKind::Task, format!("task {}", &self.tasks[&key].id[..8]), format!("Task {} failed to start: {message}", &self.tasks[&key].id[..8]), None);
+                    self.log_entry(LogKind::Task, format!("task {}", &self.tasks[&key].id[..8]), format!("Task {} failed to start: {message}", &self.tasks[&key].id[..8]));
                     self.begin_deprovisioning(key);
                     return;
                 }
@@ -602,7 +532,7 @@ impl Sim {
                     }
                 }
                 let id8 = self.tasks[&key].id[..8].to_string();
-                self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} is RUNNING."), None);
+                self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} is RUNNING."));
                 for (idx, code, run_ms) in exits {
                     self.schedule(now.plus_ms(run_ms), Ev::ContainerExit(key, idx, code));
                 }
@@ -677,13 +607,13 @@ impl Sim {
                 }
                 c.last_status = "STOPPED".into();
             }
-            task.desired_status = "STOPPED";
+            task.desired_status = DesiredStatus::Stopped;
             task.stop_code = Some("TaskFailedToStart".into());
             task.stopped_reason = Some(stopped_reason.clone());
             task.stopping_at = Some(now);
         }
         let id8 = self.tasks.get(&key).map(|t| t.id[..8].to_string()).unwrap_or_default();
-        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} failed to start: {stopped_reason}"), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} failed to start: {stopped_reason}"));
         self.begin_deprovisioning(key);
     }
 
@@ -731,152 +661,8 @@ impl Sim {
         Ok(())
     }
 
-    /// `sim:WriteFile` and `sim:ReadFile`: the application in a running task writes or reads a file on one of
-    /// its volumes. EFS data outlives the task; other volumes keep their real lifetimes.
-    pub(crate) fn file_call(&mut self, input: &Value, write: bool) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let volume = str_field(input, "sourceVolume").filter(|v| !v.is_empty()).ok_or_else(|| ApiError::invalid_parameter("sourceVolume is required: the name of a volume of the task definition."))?.to_string();
-        let path = str_field(input, "path").filter(|p| !p.is_empty()).ok_or_else(|| ApiError::invalid_parameter("path is required, e.g. /uploads/photo.txt."))?.to_string();
-        let task_ref = str_field(input, "task").map(short_name);
-        let service_ref = str_field(input, "service").map(short_name);
-        let az = str_field(input, "availabilityZone");
-        let key = self
-            .live_tasks()
-            .filter(|t| t.cluster == cluster && t.last_status == TaskStatus::Running)
-            .filter(|t| task_ref.is_none_or(|id| t.id == id || t.id.starts_with(id)))
-            .filter(|t| service_ref.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
-            .filter(|_| task_ref.is_some() || service_ref.is_some())
-            .filter(|t| az.is_none_or(|az| t.availability_zone == az))
-            .map(|t| t.key)
-            .next()
-            .ok_or_else(|| ApiError::invalid_parameter("No RUNNING task matches: name a running task or a service with one."))?;
-        let task = &self.tasks[&key];
-        let task_id = task.id.clone();
-        let task_arn = task.arn.clone();
-        let id8 = task_id[..8].to_string();
-        let efs_mount = task.efs_mounts.iter().find(|(name, _)| name == &volume).map(|(_, m)| m.clone());
-        let now_ms = self.now.0;
-        let (where_text, content) = match (efs_mount, write) {
-            (Some(mount), true) => {
-                let content = str_field(input, "content").unwrap_or("").to_string();
-                let stored = self
-                    .efs
-                    .write(&mount.file_system_id, &mount.root, &path, &content, &task_id, now_ms)
-                    .map_err(|e| ApiError::new("FileError", format!("{e:?}")))?;
-                (format!("{}:{stored}", mount.file_system_id), Some(content))
-            }
-            (Some(mount), false) => {
-                let entry = self.efs.read(&mount.file_system_id, &mount.root, &path).cloned();
-                match entry {
-                    Some(entry) => (format!("{}:{path} (written by task {})", mount.file_system_id, &entry.written_by_task[..entry.written_by_task.len().min(8)]), Some(entry.content)),
-                    None => return Err(ApiError::new("FileNotFound", format!("cat: {path}: No such file or directory (volume {volume}, {})", mount.file_system_id))),
-                }
-            }
-            (None, true) => {
-                let content = str_field(input, "content").unwrap_or("").to_string();
-                let stored = self.volumes.write(&task_id, &volume, &path, &content, now_ms).map_err(|e| match e {
-                    crate::efs::VolumeError::UnknownVolume { .. } => ApiError::invalid_parameter(format!("Task {id8} has no volume '{volume}'.")),
-                    other => ApiError::new("FileError", format!("{other:?}")),
-                })?;
-                (format!("{volume}:{stored}"), Some(content))
-            }
-            (None, false) => match self.volumes.read(&task_id, &volume, &path) {
-                Some(entry) => (format!("{volume}:{path}"), Some(entry.content.clone())),
-                None => return Err(ApiError::new("FileNotFound", format!("cat: {path}: No such file or directory (volume {volume} of task {id8})"))),
-            },
-        };
-        let verb = if write { "wrote" } else { "read" };
-        self.log_entry(LogKind::Storage, format!("task {id8}"), format!("Task {id8} {verb} {where_text}."), None);
-        Ok(serde_json::json!({ "taskArn": task_arn, "location": where_text, "content": content }))
-    }
-
-    /// Fargate mounts EFS only from platform version 1.4.0; AWS refuses the launch before that.
-    pub(crate) fn check_platform_for_efs(&self, spec: &crate::taskdef::TaskDefinitionSpec, launch_type: LaunchType, input: &Value) -> Result<(), ApiError> {
-        if launch_type != LaunchType::Fargate || crate::efs::efs_requests_from_taskdef(spec).is_empty() {
-            return Ok(());
-        }
-        let network = crate::efs::TaskNetwork {
-            launch_type_fargate: true,
-            platform_version: str_field(input, "platformVersion").map(str::to_string),
-            ..Default::default()
-        };
-        crate::efs::platform_supports_efs(&network)
-    }
-
-    /// `sim:TaskCall`: the application in running tasks calls an AWS API; IAM decides with the task role
-    /// (or, on EC2 without a task role, the instance role the containers reach through the instance metadata).
-    pub(crate) fn task_call(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let action = str_field(input, "action").filter(|a| a.contains(':')).ok_or_else(|| ApiError::invalid_parameter("action is required, as service:Action (e.g. s3:GetObject)."))?.to_string();
-        let resource = str_field(input, "resource").unwrap_or("*").to_string();
-        let task_ref = str_field(input, "task").map(short_name);
-        let service_ref = str_field(input, "service").map(short_name);
-        if task_ref.is_none() && service_ref.is_none() {
-            return Err(ApiError::invalid_parameter("sim:TaskCall needs a task or a service."));
-        }
-        let keys: Vec<TaskKey> = self
-            .live_tasks()
-            .filter(|t| t.cluster == cluster && t.last_status == TaskStatus::Running)
-            .filter(|t| task_ref.is_none_or(|id| t.id == id || t.id.starts_with(id)))
-            .filter(|t| service_ref.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == s)))
-            .map(|t| t.key)
-            .collect();
-        if keys.is_empty() {
-            return Err(ApiError::invalid_parameter("No RUNNING task matches; the call needs a running task to make it."));
-        }
-        let mut results = Vec::new();
-        for key in keys {
-            let task = &self.tasks[&key];
-            let instance_role = task
-                .node
-                .and_then(|n| self.container_instances.get(&n))
-                .and_then(|ci| self.ec2.get(&ci.ec2))
-                .and_then(|e| e.instance_profile.as_deref())
-                .and_then(|p| self.iam.instance_profile_role(p));
-            let principal = task.task_role_arn.clone().or(instance_role);
-            let record = match &principal {
-                None => AccessRecord {
-                    time: self.now,
-                    action: action.clone(),
-                    resource: resource.clone(),
-                    allowed: false,
-                    principal: "(no credentials)".into(),
-                    explanation: "Unable to locate credentials: the task definition has no taskRoleArn, and a Fargate task has no instance role to fall back on.".into(),
-                },
-                Some(role) => {
-                    let decision = self.iam.role_allows(role, &action, &resource);
-                    let role_name = short_name(role).to_string();
-                    let explanation = if decision.is_allowed() {
-                        decision.explain()
-                    } else {
-                        // The AccessDenied text AWS services return, with the IAM decision after it.
-                        format!(
-                            "AccessDenied: User: arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/{} is not authorized to perform: {action} on resource: {resource}. {}",
-                            task.id,
-                            decision.explain()
-                        )
-                    };
-                    AccessRecord { time: self.now, action: action.clone(), resource: resource.clone(), allowed: decision.is_allowed(), principal: role.clone(), explanation }
-                }
-            };
-            let id8 = task.id[..8].to_string();
-            let task_arn = task.arn.clone();
-            let verdict = if record.allowed { "allowed" } else { "denied" };
-            self.log_entry(LogKind::Iam, format!("task {id8}"), format!("Task {id8} called {action} on {resource}: {verdict}. {}", record.explanation), None);
-            results.push(serde_json::json!({ "taskArn": task_arn, "allowed": record.allowed, "principal": record.principal, "explanation": record.explanation }));
-            if let Some(task) = self.tasks.get_mut(&key) {
-                task.access_log.push(record);
-                // Keep the most recent 100 calls per task.
-                if task.access_log.len() > 100 {
-                    task.access_log.remove(0);
-                }
-            }
-        }
-        Ok(serde_json::json!({ "results": results }))
-    }
-
     /// A task role must trust ecs-tasks.amazonaws.com; AWS refuses the launch otherwise.
-    pub(crate) fn check_task_role(&self, spec: &crate::taskdef::TaskDefinitionSpec) -> Result<(), ApiError> {
+    pub(super) fn check_task_role(&self, spec: &TaskDefinitionSpec) -> Result<(), ApiError> {
         if let Some(role) = &spec.task_role_arn {
             self.iam.can_assume(role, "ecs-tasks.amazonaws.com").map_err(ApiError::invalid_parameter)?;
         }
@@ -906,21 +692,13 @@ impl Sim {
 
     fn finish_stop(&mut self, key: TaskKey) {
         let now = self.now;
-        let Some(task) = self.tasks.get_mut(&key) else { return };
-        if task.last_status == TaskStatus::Stopped {
-            return;
-        }
-        task.last_status = TaskStatus::Stopped;
-        self.live_tasks.remove(&key);
-        if let Some(live) = task.service.and_then(|s| self.live_service_tasks.get_mut(&s)) {
-            live.remove(&key);
-        }
-        if let Some(live) = task.node.and_then(|n| self.live_node_tasks.get_mut(&n)) {
-            live.remove(&key);
-        }
-        task.status_since = now;
+        let Some(task) = self.tasks.stop(key, now) else { return };
         task.stopped_at = Some(now);
-        task.desired_status = "STOPPED";
+        self.recently_stopped.push_back(key);
+        if self.recently_stopped.len() > crate::view::MAX_VIEW_STOPPED_TASKS {
+            self.recently_stopped.pop_front();
+        }
+        task.desired_status = DesiredStatus::Stopped;
         task.version += 1;
         for c in &mut task.containers {
             c.last_status = "STOPPED".into();
@@ -943,12 +721,12 @@ impl Sim {
                 }
             }
         }
-        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} STOPPED: {reason}"), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} STOPPED: {reason}"));
         if let Some(service) = service {
             self.on_service_task_stopped(service, key, reached_running);
         }
         self.tick_cluster_services(&cluster);
-        if !self.waiting_tasks.is_empty() {
+        if self.tasks.any_waiting() {
             self.place_waiting_tasks(&cluster);
         }
         if !self.draining_for_termination.is_empty() {
@@ -957,13 +735,13 @@ impl Sim {
     }
 
     /// Asks a task to stop (StopTask, the service scheduler, an essential container exiting).
-    pub(crate) fn stop_task(&mut self, key: TaskKey, stop_code: &str, reason: String) {
+    pub(super) fn stop_task(&mut self, key: TaskKey, stop_code: &str, reason: String) {
         let now = self.now;
         let Some(task) = self.tasks.get_mut(&key) else { return };
-        if task.desired_status == "STOPPED" && task.stopping_at.is_some() {
+        if task.desired_status == DesiredStatus::Stopped && task.stopping_at.is_some() {
             return;
         }
-        task.desired_status = "STOPPED";
+        task.desired_status = DesiredStatus::Stopped;
         task.stopping_at = Some(now);
         task.stop_code.get_or_insert_with(|| stop_code.to_string());
         task.stopped_reason.get_or_insert(reason);
@@ -978,7 +756,7 @@ impl Sim {
         match status {
             TaskStatus::Running if self.begin_deactivating(key) => {
                 let id8 = self.tasks[&key].id[..8].to_string();
-                self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} is DEACTIVATING: deregistered from its target groups, draining connections."), None);
+                self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} is DEACTIVATING: deregistered from its target groups, draining connections."));
             }
             TaskStatus::Running | TaskStatus::Activating => {
                 self.set_task_status(key, TaskStatus::Stopping);
@@ -992,17 +770,17 @@ impl Sim {
     }
 
     /// Draining is over: the task's containers get SIGTERM (STOPPING).
-    pub(crate) fn finish_deactivating(&mut self, key: TaskKey) {
+    pub(super) fn finish_deactivating(&mut self, key: TaskKey) {
         self.set_task_status(key, TaskStatus::Stopping);
         let at = self.now.plus_ms(self.stop_ms_of(key));
         self.schedule(at, Ev::TaskProgress(key, TaskStatus::Stopping));
     }
 
     /// Stops a task at once (its host is gone).
-    pub(crate) fn force_stop_task(&mut self, key: TaskKey, stop_code: Option<&str>, reason: String) {
+    pub(super) fn force_stop_task(&mut self, key: TaskKey, stop_code: Option<&str>, reason: String) {
         let now = self.now;
         if let Some(task) = self.tasks.get_mut(&key) {
-            task.desired_status = "STOPPED";
+            task.desired_status = DesiredStatus::Stopped;
             task.stopping_at.get_or_insert(now);
             if task.stop_code.is_none() {
                 task.stop_code = stop_code.map(str::to_string);
@@ -1012,7 +790,7 @@ impl Sim {
         self.finish_stop(key);
     }
 
-    pub(crate) fn on_container_exit(&mut self, key: TaskKey, container_idx: u32, exit_code: i64) {
+    pub(super) fn on_container_exit(&mut self, key: TaskKey, container_idx: u32, exit_code: i64) {
         let Some(task) = self.tasks.get_mut(&key) else { return };
         if task.last_status != TaskStatus::Running {
             return;
@@ -1023,23 +801,23 @@ impl Sim {
         let essential = container.essential;
         let name = container.name.clone();
         let id8 = task.id[..8].to_string();
-        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Container {name} of task {id8} exited with code {exit_code}."), None);
+        self.log_entry(LogKind::Task, format!("task {id8}"), format!("Container {name} of task {id8} exited with code {exit_code}."));
         if essential {
             self.stop_task(key, "EssentialContainerExited", "Essential container in task exited".to_string());
         }
     }
 
-    pub(crate) fn on_task_health_check(&mut self, key: TaskKey) {
+    pub(super) fn on_task_health_check(&mut self, key: TaskKey) {
         let Some(task) = self.tasks.get(&key) else { return };
         if task.last_status != TaskStatus::Running {
             return;
         }
         let unhealthy = task.containers.iter().any(|c| c.essential && matches!(self.images.get(&c.image), Some(ImageBehavior::Unhealthy)));
-        let status = if unhealthy { "UNHEALTHY" } else { "HEALTHY" };
+        let status = if unhealthy { HealthStatus::Unhealthy } else { HealthStatus::Healthy };
         let task = self.tasks.get_mut(&key).expect("checked above");
         task.health_status = status;
         for c in &mut task.containers {
-            c.health_status = status.to_string();
+            c.health_status = status.as_aws().to_string();
         }
         task.version += 1;
         if let Some(service) = task.service {
@@ -1051,11 +829,11 @@ impl Sim {
         }
     }
 
-    pub(crate) fn stop_task_call(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let reference = str_field(input, "task").unwrap_or("");
+    pub(super) fn stop_task_call(&mut self, request: StopTaskRequest) -> ApiResult {
+        let cluster = self.active_cluster(request.cluster)?;
+        let reference = request.task;
         if reference.is_empty() {
-            return Err(ApiError::invalid_parameter("Task can not be blank."));
+            return Err(ApiError::invalid_parameter(texts::blank("Task")));
         }
         let id = short_name(reference);
         let key = self
@@ -1064,17 +842,16 @@ impl Sim {
             .find(|t| t.cluster == cluster && (t.id == id || t.arn == reference))
             .map(|t| t.key)
             .ok_or_else(|| ApiError::invalid_parameter("The referenced task was not found."))?;
-        let reason = str_field(input, "reason").unwrap_or("Task stopped by user").to_string();
-        self.stop_task(key, "UserInitiated", reason);
+        self.stop_task(key, "UserInitiated", request.reason.to_string());
         Ok(json!({ "task": self.task_json(key) }))
     }
 
-    pub(crate) fn describe_tasks(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
+    pub(super) fn describe_tasks(&mut self, request: &Request) -> ApiResult {
+        let cluster = self.active_cluster(cluster_member(request))?;
         let mut tasks = Vec::new();
         let mut failures = Vec::new();
-        for reference in input.get("tasks").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            let id = short_name(reference);
+        for reference in request.strings("tasks") {
+            let id = short_name(&reference);
             match self.tasks.values().find(|t| t.cluster == cluster && (t.id == id || t.arn == reference)) {
                 Some(task) => tasks.push(self.task_json(task.key)),
                 None => failures.push(json!({ "arn": reference, "reason": "MISSING" })),
@@ -1083,20 +860,20 @@ impl Sim {
         Ok(json!({ "tasks": tasks, "failures": failures }))
     }
 
-    pub(crate) fn list_tasks(&mut self, input: &Value) -> ApiResult {
-        let cluster = self.cluster_name_of(input)?;
-        let desired = str_field(input, "desiredStatus").unwrap_or("RUNNING");
-        let family = str_field(input, "family");
-        let service_name = str_field(input, "serviceName");
-        let instance = str_field(input, "containerInstance").and_then(|r| self.find_container_instance(&cluster, r));
-        let started_by = str_field(input, "startedBy");
+    pub(super) fn list_tasks(&mut self, request: &Request) -> ApiResult {
+        let cluster = self.active_cluster(cluster_member(request))?;
+        let desired = request.str("desiredStatus").unwrap_or("RUNNING");
+        let family = request.str("family");
+        let service_name = request.str("serviceName");
+        let instance = request.str("containerInstance").and_then(|r| self.find_container_instance(&cluster, r));
+        let started_by = request.str("startedBy");
         let arns: Vec<String> = self
             .tasks
             .values()
             .filter(|t| t.cluster == cluster)
             .filter(|t| match desired {
-                "STOPPED" => t.desired_status == "STOPPED",
-                _ => t.desired_status == "RUNNING",
+                "STOPPED" => t.desired_status == DesiredStatus::Stopped,
+                _ => t.desired_status == DesiredStatus::Running,
             })
             .filter(|t| family.is_none_or(|f| t.family == f))
             .filter(|t| service_name.is_none_or(|s| t.service.and_then(|k| self.services.get(&k)).is_some_and(|svc| svc.name == short_name(s))))
@@ -1106,4 +883,13 @@ impl Sim {
             .collect();
         Ok(json!({ "taskArns": arns }))
     }
+}
+
+/// Fargate mounts EFS only from platform version 1.4.0; AWS refuses the launch before that.
+pub(super) fn check_platform_for_efs(spec: &TaskDefinitionSpec, launch_type: LaunchType, platform_version: Option<&str>) -> Result<(), ApiError> {
+    if launch_type != LaunchType::Fargate || crate::efs::efs_requests_from_taskdef(spec).is_empty() {
+        return Ok(());
+    }
+    let network = crate::efs::TaskNetwork { launch_type_fargate: true, platform_version: platform_version.map(str::to_string), ..Default::default() };
+    crate::efs::platform_supports_efs(&network)
 }

@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value};
 
-use super::FieldError;
+use super::types::FieldError;
 
 /// `prefix.key`, or `key` at the root.
 pub fn join(prefix: &str, key: &str) -> String {
@@ -21,14 +21,7 @@ pub fn at(prefix: &str, index: usize) -> String {
 
 /// A value as compact JSON, cut to a readable length (on a character boundary).
 pub fn short_json(value: &Value) -> String {
-    const MAX_CHARS: usize = 60;
-    let text = serde_json::to_string(value).unwrap_or_else(|_| String::from("?"));
-    if text.chars().count() <= MAX_CHARS {
-        return text;
-    }
-    let mut cut: String = text.chars().take(MAX_CHARS).collect();
-    cut.push_str("...");
-    cut
+    crate::codec::compact_json(value, 60, "...")
 }
 
 pub fn str_of<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -105,11 +98,7 @@ impl Problems {
         let shown: String = value.chars().take(100).collect();
         self.add(
             path,
-            format!(
-                "1 validation error detected: Value '{shown}' at '{path}' failed to satisfy constraint: \
-                 Member must satisfy enum value set: [{}]",
-                allowed.join(", ")
-            ),
+            crate::api::texts::not_in_enum(&shown, path, allowed),
         );
     }
 
@@ -134,4 +123,19 @@ pub fn is_aws_name(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+/// Reports `object[key]` (at `prefix.key`) when it is a string outside `allowed`.
+pub fn check_enum_member(
+    object: &Map<String, Value>,
+    key: &str,
+    prefix: &str,
+    allowed: &[&str],
+    problems: &mut Problems,
+) {
+    if let Some(value) = str_of(object, key) {
+        if !allowed.contains(&value) {
+            problems.add_enum(&join(prefix, key), value, allowed);
+        }
+    }
 }

@@ -4,11 +4,14 @@
 use serde_json::{Map, Value};
 
 use super::access::{
-    at, bool_of, int_of, is_aws_name, join, list_of, nonempty_str_of, obj_of, objects_of, str_of,
-    strings_of, Problems,
+    at, bool_of, check_enum_member, int_of, is_aws_name, join, list_of, nonempty_str_of, obj_of, objects_of,
+    str_of, strings_of, Problems,
 };
-use super::validate::{check_enum_member, Task, MAX_CONTAINERS};
-use super::NetworkMode;
+use super::task::Task;
+use super::types::NetworkMode;
+
+/// At most 10 containers per task definition.
+pub const MAX_CONTAINERS: usize = 10;
 
 pub const TRANSPORT_PROTOCOLS: &[&str] = &["tcp", "udp"];
 pub const APPLICATION_PROTOCOLS: &[&str] = &["http", "http2", "grpc"];

@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use super::access::{
     at, bool_of, int_of, join, list_of, obj_of, objects_of, str_of, strings_of, Problems,
 };
-use super::validate::Task;
-use super::{FieldError, NetworkMode};
+use super::task::Task;
+use super::types::{FieldError, NetworkMode};
 
 /// The memory values (MiB) Fargate allows for one CPU size.
 #[derive(Clone, Copy, Debug)]

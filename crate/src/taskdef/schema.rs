@@ -6,7 +6,7 @@
 
 use serde_json::{Map, Value};
 
-use super::FieldError;
+use super::types::FieldError;
 
 /// The JSON type a member must have.
 #[derive(Debug)]

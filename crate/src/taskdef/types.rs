@@ -28,6 +28,16 @@ impl NetworkMode {
             NetworkMode::None => "none",
         }
     }
+
+    pub fn from_aws(text: &str) -> Option<NetworkMode> {
+        match text {
+            "bridge" => Some(NetworkMode::Bridge),
+            "host" => Some(NetworkMode::Host),
+            "awsvpc" => Some(NetworkMode::Awsvpc),
+            "none" => Some(NetworkMode::None),
+            _ => None,
+        }
+    }
 }
 
 /// `Compatibility` / `LaunchType` in the API model.

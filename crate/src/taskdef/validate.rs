@@ -7,15 +7,16 @@
 use serde_json::{Map, Value};
 
 use super::access::{
-    at, bool_of, int_of, is_aws_name, join, list_of, nonempty_str_of, obj_of, objects_of, str_of,
-    strings_of, Problems,
+    at, bool_of, check_enum_member, int_of, is_aws_name, join, list_of, nonempty_str_of, obj_of, objects_of,
+    str_of, strings_of, Problems,
 };
-use super::units::{parse_cpu_units, parse_memory_mib};
-use super::{containers, fargate, schema};
-use super::{
+use super::task::Task;
+use super::types::{
     Compatibility, ContainerDefinition, ContainerDependency, FieldError, HealthCheck, NetworkMode,
     PortMapping, TaskDefinitionSpec, TransportProtocol, Volume, VolumeKind,
 };
+use super::units::{parse_cpu_units, parse_memory_mib};
+use super::{containers, fargate, schema};
 
 /// Members that DescribeTaskDefinition / RegisterTaskDefinition output adds and registration input must not carry.
 pub const OUTPUT_ONLY_FIELDS: &[&str] = &[
@@ -32,8 +33,6 @@ pub const OUTPUT_ONLY_FIELDS: &[&str] = &[
 
 /// The largest task definition AWS registers, bytes (service quota "Task definition size", not adjustable).
 pub const MAX_TASK_DEFINITION_BYTES: usize = 65_536;
-/// At most 10 containers per task definition.
-pub const MAX_CONTAINERS: usize = 10;
 /// At most 10 placement constraints per task.
 pub const MAX_PLACEMENT_CONSTRAINTS: usize = 10;
 /// Longest `placementConstraints[].expression`, characters.
@@ -62,80 +61,6 @@ pub const OS_FAMILIES: &[&str] = &[
 pub const CPU_ARCHITECTURES: &[&str] = &["X86_64", "ARM64"];
 pub const EFS_SWITCH: &[&str] = &["ENABLED", "DISABLED"];
 pub const DOCKER_VOLUME_SCOPES: &[&str] = &["task", "shared"];
-
-/// What every rule family needs to know about the task, read once from the normalized input.
-pub struct Task<'a> {
-    pub input: &'a Map<String, Value>,
-    /// `networkMode`, bridge when absent; `None` when the value is not a valid mode (already reported).
-    pub network_mode: Option<NetworkMode>,
-    pub requires: Vec<Compatibility>,
-    pub cpu_units: Option<u32>,
-    pub memory_mib: Option<u32>,
-    /// Container definitions that are objects, with their index.
-    pub containers: Vec<(usize, &'a Map<String, Value>)>,
-    pub has_execution_role: bool,
-    pub os_family: String,
-}
-
-impl<'a> Task<'a> {
-    fn read(input: &'a Map<String, Value>) -> Task<'a> {
-        let network_mode = match str_of(input, "networkMode") {
-            None => Some(NetworkMode::Bridge),
-            Some(text) => network_mode_from_aws(text),
-        };
-        let requires = strings_of(input, "requiresCompatibilities")
-            .into_iter()
-            .filter_map(|(_, s)| Compatibility::from_aws(s))
-            .collect();
-        Task {
-            input,
-            network_mode,
-            requires,
-            cpu_units: input.get("cpu").and_then(parse_cpu_units),
-            memory_mib: input.get("memory").and_then(parse_memory_mib),
-            containers: objects_of(input, "containerDefinitions"),
-            has_execution_role: nonempty_str_of(input, "executionRoleArn").is_some(),
-            os_family: str_of(
-                obj_of(input, "runtimePlatform").unwrap_or(&Map::new()),
-                "operatingSystemFamily",
-            )
-            .unwrap_or("LINUX")
-            .to_string(),
-        }
-    }
-
-    pub fn requires(&self, compatibility: Compatibility) -> bool {
-        self.requires.contains(&compatibility)
-    }
-
-    pub fn is_windows(&self) -> bool {
-        self.os_family.starts_with("WINDOWS")
-    }
-
-    pub fn container_named(&self, name: &str) -> Option<&'a Map<String, Value>> {
-        self.containers
-            .iter()
-            .find(|(_, c)| str_of(c, "name") == Some(name))
-            .map(|(_, c)| *c)
-    }
-
-    pub fn volume_named(&self, name: &str) -> Option<&'a Map<String, Value>> {
-        objects_of(self.input, "volumes")
-            .into_iter()
-            .find(|(_, v)| str_of(v, "name") == Some(name))
-            .map(|(_, v)| v)
-    }
-}
-
-pub fn network_mode_from_aws(text: &str) -> Option<NetworkMode> {
-    match text {
-        "bridge" => Some(NetworkMode::Bridge),
-        "host" => Some(NetworkMode::Host),
-        "awsvpc" => Some(NetworkMode::Awsvpc),
-        "none" => Some(NetworkMode::None),
-        _ => None,
-    }
-}
 
 /// Parses RegisterTaskDefinition input, or DescribeTaskDefinition / RegisterTaskDefinition output
 /// (`{"taskDefinition": {...}, "tags": [...]}`), into a validated [`TaskDefinitionSpec`].
@@ -318,7 +243,7 @@ fn check_family(task: &Task, problems: &mut Problems) {
 
 fn check_modes_and_platform(task: &Task, problems: &mut Problems) {
     if let Some(mode) = str_of(task.input, "networkMode") {
-        if network_mode_from_aws(mode).is_none() {
+        if NetworkMode::from_aws(mode).is_none() {
             problems.add_enum("networkMode", mode, NETWORK_MODES);
         }
     }
@@ -354,21 +279,6 @@ fn check_modes_and_platform(task: &Task, problems: &mut Problems) {
                 "runtimePlatform.cpuArchitecture",
                 "Windows operating system families only support the X86_64 CPU architecture.",
             );
-        }
-    }
-}
-
-/// Reports `object[key]` (at `prefix.key`) when it is a string outside `allowed`.
-pub fn check_enum_member(
-    object: &Map<String, Value>,
-    key: &str,
-    prefix: &str,
-    allowed: &[&str],
-    problems: &mut Problems,
-) {
-    if let Some(value) = str_of(object, key) {
-        if !allowed.contains(&value) {
-            problems.add_enum(&join(prefix, key), value, allowed);
         }
     }
 }

@@ -88,7 +88,7 @@ test('selecting a task re-renders the chips whose selection flipped, not every c
 
 test('the event log filter offers every kind of the core\'s LogKind, and filters by it', async ({ page, url }) => {
   // The kinds as the core names them: LogKind's variants and their as_str() names.
-  const source = await readFile(join(HERE, '..', '..', 'crate', 'src', 'sim', 'mod.rs'), 'utf8');
+  const source = await readFile(join(HERE, '..', '..', 'crate', 'src', 'sim', 'record.rs'), 'utf8');
   const body = source.match(/pub enum LogKind \{([\s\S]*?)\n\}/)[1];
   const variants = [...body.matchAll(/^\s*([A-Z]\w*),/gm)].map((m) => m[1]);
   // as_str() names are lower case; label() texts are not.

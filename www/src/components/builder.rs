@@ -3,6 +3,7 @@
 //! AWS call through `Commands::dispatch`; a refusal shows AWS's message inline. The forms' models are in
 //! `forms/`; each form reads its options with a selector, so the run playing does not re-render it.
 
+use ecs_sim::view::TaskDefinitionStatus;
 use yew::prelude::*;
 
 use crate::components::console::ApiConsole;
@@ -184,9 +185,9 @@ fn task_definition_form() -> Html {
                     html! {
                         <li key={td.arn.clone()} class="td-item" data-family={td.family.clone()}>
                             <span class="td-name">{ &name }</span>
-                            <span class={classes!("td-status", (td.status != "ACTIVE").then_some("muted"))}>{ &td.status }</span>
+                            <span class={classes!("td-status", (td.status != TaskDefinitionStatus::Active).then_some("muted"))}>{ td.status.as_aws() }</span>
                             <a class="link" href={download} download={format!("{}-{}.json", td.family, td.revision)}>{ "Export" }</a>
-                            if td.status == "ACTIVE" { <button type="button" class="small" onclick={deregister}>{ "Deregister" }</button> }
+                            if td.status == TaskDefinitionStatus::Active { <button type="button" class="small" onclick={deregister}>{ "Deregister" }</button> }
                         </li>
                     }
                 }) }

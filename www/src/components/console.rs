@@ -59,7 +59,7 @@ pub fn api_console() -> Html {
                 <input name="api-call" list="api-calls" value={(*call).clone()} onchange={on_call} spellcheck="false" autocomplete="off" />
             </label>
             <datalist id="api-calls">
-                { for ecs_sim::sim::known_calls().map(|c| html! { <option key={c} value={c} /> }) }
+                { for ecs_sim::api::calls::known_calls().map(|c| html! { <option key={c} value={c} /> }) }
             </datalist>
             <label class="field"><span>{ "Input (JSON)" }</span>
                 <textarea name="api-input" class="api-input" rows="7" spellcheck="false" value={(*input).clone()} oninput={on_input} />

@@ -4,7 +4,7 @@
 
 use ecs_sim::catalog::{instance_type, FARGATE_MICRO_USD_PER_GB_HOUR, FARGATE_MICRO_USD_PER_VCPU_HOUR};
 use ecs_sim::scaling::{CostLine, CAPACITY_TYPES, SPOT_PERCENT_OF_ON_DEMAND};
-use ecs_sim::view::View;
+use ecs_sim::view::{Ec2State, View};
 use yew::prelude::*;
 
 use crate::charts::{ChartPanel, ACTUAL, LIMIT, PLANNED};
@@ -61,7 +61,7 @@ pub fn cost_panel() -> Html {
         move |canvas| crate::charts::draw_panels(canvas, &panels)
     });
     let cost = &view.cost;
-    let mut types: Vec<&str> = view.instances.iter().filter(|i| i.ec2_state == "running").map(|i| i.instance_type.as_str()).collect();
+    let mut types: Vec<&str> = view.instances.iter().filter(|i| i.ec2_state == Ec2State::Running).map(|i| i.instance_type.as_str()).collect();
     types.sort_unstable();
     types.dedup();
     let ec2_rates: Vec<String> = types.iter().filter_map(|t| instance_type(t).map(|it| format!("{t} {} an hour", usd(it.price_micro_usd_per_hour)))).collect();

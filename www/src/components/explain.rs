@@ -3,7 +3,7 @@
 //! selection, and the metric charts.
 
 use ecs_sim::placement::Explanation as PlacementExplanation;
-use ecs_sim::view::View;
+use ecs_sim::view::{ContainerInstanceStatus, DesiredStatus, Ec2State, LaunchType, View};
 use yew::prelude::*;
 
 use crate::charts;
@@ -71,11 +71,11 @@ fn task_details(props: &IdProps) -> Html {
             <dl class="kv">
                 { term("Task definition", format!("{}:{}", task.family, task.revision)) }
                 { term("Started by", task.service.as_ref().map(|s| format!("service {s}")).unwrap_or_else(|| task.group.clone())) }
-                { term("Launch type", task.launch_type.clone()) }
+                { term("Launch type", task.launch_type.as_aws().to_string()) }
                 if let Some(cp) = &task.capacity_provider { { term("capacityProviderName", cp.clone()) } }
-                { term("lastStatus", task.last_status.clone()) }
-                { term("desiredStatus", task.desired_status.clone()) }
-                { term("Health", task.health_status.clone()) }
+                { term("lastStatus", task.last_status.as_aws().to_string()) }
+                { term("desiredStatus", task.desired_status.as_aws().to_string()) }
+                { term("Health", task.health_status.as_aws().to_string()) }
                 { term("Availability Zone", task.availability_zone.clone()) }
                 <dt>{ "Instance" }</dt><dd class="task-instance">{ task.ec2_instance_id.clone().unwrap_or_else(|| "Fargate (no instance to manage)".into()) }</dd>
                 { term("In this status since", format_elapsed(task.since.as_millis())) }
@@ -85,13 +85,13 @@ fn task_details(props: &IdProps) -> Html {
             if let Some(at) = task.spot_stop_at {
                 <p class="spot-warning" role="status">{ format!("Spot interruption: stops at {}. AWS sent the two-minute warning (stopCode TerminationNotice, SIGTERM).{}", format_elapsed(at.as_millis()), if task.service.is_some() { " Its service starts a replacement at once." } else { "" }) }</p>
             }
-            if task.desired_status != "STOPPED" {
+            if task.desired_status != DesiredStatus::Stopped {
                 { button("Stop task (ecs:StopTask)", stop) }
             }
             { outcome(&error) }
             { task_target_health(&view, task) }
             <TaskAccess task={task.clone()} />
-            if task.launch_type == "FARGATE" {
+            if task.launch_type == LaunchType::Fargate {
                 { hint("Fargate places the task in one of the service's subnets; there is no instance choice to explain.") }
             } else if let Some(explanation) = &explanation {
                 { subhead("Why this instance") }
@@ -189,27 +189,27 @@ fn instance_details(props: &IdProps) -> Html {
             <dl class="kv">
                 { term("Type", i.instance_type.clone()) }
                 { term("Availability Zone", i.availability_zone.clone()) }
-                { term("EC2 state", i.ec2_state.clone()) }
-                { term("Container instance", i.status.clone().unwrap_or_else(|| "not registered".into())) }
+                { term("EC2 state", i.ec2_state.as_aws().to_string()) }
+                { term("Container instance", i.status.map_or("not registered", |s| s.as_aws()).to_string()) }
                 { term("CPU units (remaining/registered)", format!("{}/{}", i.remaining_cpu_units, i.registered_cpu_units)) }
                 { term("Memory MiB (remaining/registered)", format!("{}/{}", i.remaining_memory_mib, i.registered_memory_mib)) }
                 { term("Tasks", i.n_tasks.to_string()) }
                 <dt>{ "Instance profile" }</dt>
                 <dd class="instance-role" title={i.instance_role.clone().unwrap_or_default()}>{ instance_role_text(i.instance_profile.as_deref(), i.instance_role.as_deref()) }</dd>
             </dl>
-            if !i.can_register && i.ec2_state != "terminated" {
+            if !i.can_register && i.ec2_state != Ec2State::Terminated {
                 <p class="error-text instance-register-error" role="status">
                     { "The ECS agent cannot register: the instance profile's role must allow ecs:RegisterContainerInstance (AmazonEC2ContainerServiceforEC2Role)" }
                 </p>
             }
             <div class="actions">
-                if i.status.as_deref() == Some("ACTIVE") {
+                if i.status == Some(ContainerInstanceStatus::Active) {
                     <button type="button" onclick={act("ecs:UpdateContainerInstancesState", selection::container_instance_state_input(&cluster, &arn, "DRAINING"))}>{ "Drain (DRAINING)" }</button>
                 }
-                if i.status.as_deref() == Some("DRAINING") {
+                if i.status == Some(ContainerInstanceStatus::Draining) {
                     <button type="button" onclick={act("ecs:UpdateContainerInstancesState", selection::container_instance_state_input(&cluster, &arn, "ACTIVE"))}>{ "Activate (ACTIVE)" }</button>
                 }
-                if i.ec2_state == "running" || i.ec2_state == "pending" {
+                if i.ec2_state == Ec2State::Running || i.ec2_state == Ec2State::Pending {
                     <button type="button" class="danger" onclick={act("ec2:TerminateInstances", selection::terminate_input(&i.ec2_instance_id))}>{ "Terminate (ec2:TerminateInstances)" }</button>
                 }
             </div>
@@ -249,7 +249,7 @@ fn service_details(props: &NameProps) -> Html {
         _ => None,
     };
     // An event's key: its time and message.
-    let event_keys = unique_keys(service.events.iter().take(8).map(|(t, m)| format!("{}|{m}", t.as_millis())));
+    let event_keys = unique_keys(service.events.iter().take(8).map(|e| format!("{}|{}", e.created_at.as_millis(), e.message)));
     html! {
         <div class="details">
             { subhead(&format!("Service {}", service.name)) }
@@ -257,7 +257,7 @@ fn service_details(props: &NameProps) -> Html {
                 { term("Task definition", service.task_definition.clone()) }
                 { term("Desired / running / pending", format!("{} / {} / {}", service.desired_count, service.running_count, service.pending_count)) }
                 if service.capacity_provider_strategy.is_empty() {
-                    { term("Launch type", service.launch_type.clone()) }
+                    { term("Launch type", service.launch_type.as_aws().to_string()) }
                 } else {
                     <dt>{ "capacityProviderStrategy" }</dt>
                     <dd>{ service.capacity_provider_strategy.iter().map(|i| format!("{} (base {}, weight {})", i.provider, i.base, i.weight)).collect::<Vec<_>>().join(", ") }</dd>
@@ -267,7 +267,7 @@ fn service_details(props: &NameProps) -> Html {
             <h4>{ "Deployments" }</h4>
             <ul class="deployments">
                 { for service.deployments.iter().map(|d| html! {
-                    <li key={d.id.clone()}>{ format!("{} {}: {} desired, {} running, {} pending, rollout {}{}", d.status, d.task_definition, d.desired_count, d.running_count, d.pending_count, d.rollout_state,
+                    <li key={d.id.clone()}>{ format!("{} {}: {} desired, {} running, {} pending, rollout {}{}", d.status.as_aws(), d.task_definition, d.desired_count, d.running_count, d.pending_count, d.rollout_state.as_aws(),
                         if d.rollout_state_reason.is_empty() { String::new() } else { format!(" ({})", d.rollout_state_reason) }) }</li>
                 }) }
             </ul>
@@ -279,7 +279,7 @@ fn service_details(props: &NameProps) -> Html {
             }
             <h4>{ "Recent service events" }</h4>
             <ul class="service-events">
-                { for service.events.iter().take(8).zip(event_keys).map(|((t, m), key)| html! { <li key={key}>{ format!("{} {}", format_elapsed(t.as_millis()), m) }</li> }) }
+                { for service.events.iter().take(8).zip(event_keys).map(|(e, key)| html! { <li key={key}>{ format!("{} {}", format_elapsed(e.created_at.as_millis()), e.message) }</li> }) }
             </ul>
         </div>
     }

@@ -86,9 +86,9 @@ pub fn iam_form() -> Html {
                         Callback::from(move |_| {
                             name.set(role.name.clone());
                             trust.set(pretty_json(&role.trust_policy));
-                            if let Some((n, doc)) = role.inline_policies.first() {
-                                policy_name.set(n.clone());
-                                policy.set(pretty_json(doc));
+                            if let Some(inline) = role.inline_policies.first() {
+                                policy_name.set(inline.name.clone());
+                                policy.set(pretty_json(&inline.document));
                             }
                         })
                     };
@@ -112,9 +112,9 @@ pub fn iam_form() -> Html {
                                     <li key={arn.clone()}><span title={arn.clone()}>{ format!("managed: {}", arn_name(arn)) }</span>
                                         <button type="button" class="small" onclick={detach(arn)}>{ "Detach" }</button></li>
                                 }) }
-                                { for role.inline_policies.iter().map(|(n, doc)| html! {
-                                    <li key={format!("inline-{n}")}><span title={doc.clone()}>{ format!("inline: {n}") }</span>
-                                        <button type="button" class="small" onclick={delete(n)}>{ "Delete" }</button></li>
+                                { for role.inline_policies.iter().map(|p| html! {
+                                    <li key={format!("inline-{}", p.name)}><span title={p.document.clone()}>{ format!("inline: {}", p.name) }</span>
+                                        <button type="button" class="small" onclick={delete(&p.name)}>{ "Delete" }</button></li>
                                 }) }
                                 if role.attached_policies.is_empty() && role.inline_policies.is_empty() { <li class="muted">{ "no permissions policies" }</li> }
                             </ul>
@@ -201,13 +201,13 @@ pub fn task_access(props: &TaskAccessProps) -> Html {
                 <dt>{ "Execution role" }</dt><dd class="execution-role">{ role(&task.execution_role_arn, "none: ECS cannot pull private ECR images, fetch secrets or send awslogs for this task") }</dd>
                 if !task.efs_mounts.is_empty() {
                     <dt>{ "EFS mounts" }</dt>
-                    <dd>{ task.efs_mounts.iter().map(|(v, fs, az, root)| format!("{v}: {fs} {root} via the mount target in {az}")).collect::<Vec<_>>().join("; ") }</dd>
+                    <dd>{ task.efs_mounts.iter().map(|m| format!("{}: {} {} via the mount target in {}", m.volume, m.file_system_id, m.root_directory, m.availability_zone)).collect::<Vec<_>>().join("; ") }</dd>
                 }
             </dl>
-            if task.container_reasons.iter().any(|(_, r)| task.stopped_reason.as_deref() != Some(r.as_str())) {
+            if task.container_reasons.iter().any(|c| task.stopped_reason.as_deref() != Some(c.reason.as_str())) {
                 <h4>{ "Why containers did not start" }</h4>
                 <ul class="container-reasons">
-                    { for task.container_reasons.iter().filter(|(_, r)| task.stopped_reason.as_deref() != Some(r.as_str())).map(|(c, r)| html! { <li key={c.clone()} class="error-text">{ format!("{c}: {r}") }</li> }) }
+                    { for task.container_reasons.iter().filter(|c| task.stopped_reason.as_deref() != Some(c.reason.as_str())).map(|c| html! { <li key={c.container.clone()} class="error-text">{ format!("{}: {}", c.container, c.reason) }</li> }) }
                 </ul>
             }
             if !log.is_empty() {

@@ -4,7 +4,7 @@
 //! load balancer charts, and the builder's "Load balancing" tab (load balancers, target groups,
 //! listeners, rules, attributes, traffic, target behaviour and an AZ outage).
 
-use ecs_sim::view::{LoadBalancerView, TargetGroupView, TaskView, View};
+use ecs_sim::view::{LbType, LoadBalancerView, TargetGroupView, TargetHealthState, TaskView, View};
 use yew::prelude::*;
 
 use crate::components::form::{button, call_button, check_box, event_value, field, hint, on_change, outcome, row, select, select_current, select_on_click, subhead, term, use_flag, use_outcome, use_text};
@@ -32,7 +32,7 @@ fn forwarded_groups(action: &str) -> Vec<String> {
 fn groups_of<'v>(target_groups: &'v [TargetGroupView], lb: &LoadBalancerView) -> Vec<&'v TargetGroupView> {
     let mut names: Vec<String> = Vec::new();
     for l in &lb.listeners {
-        for action in l.rules.iter().map(|r| r.2.as_str()).chain(std::iter::once(l.default_action.as_str())) {
+        for action in l.rules.iter().map(|r| r.actions.as_str()).chain(std::iter::once(l.default_action.as_str())) {
             for g in forwarded_groups(action) {
                 if !names.contains(&g) {
                     names.push(g);
@@ -74,13 +74,22 @@ fn outcome_of(lb: &LoadBalancerView) -> (&'static str, String) {
 }
 
 /// The CSS class of a target health state (the badge also shows the state as text).
-pub fn health_class(state: &str) -> &'static str {
+pub fn health_class(state: TargetHealthState) -> &'static str {
     match state {
-        "healthy" => "tg-healthy",
-        "initial" => "tg-initial",
-        "draining" => "tg-draining",
-        "unhealthy" => "tg-unhealthy",
-        _ => "tg-other",
+        TargetHealthState::Healthy => "tg-healthy",
+        TargetHealthState::Initial => "tg-initial",
+        TargetHealthState::Draining => "tg-draining",
+        TargetHealthState::Unhealthy => "tg-unhealthy",
+        TargetHealthState::Unused | TargetHealthState::Unavailable => "tg-other",
+    }
+}
+
+/// The short badge of a load balancer type.
+fn lb_badge(lb_type: LbType) -> &'static str {
+    match lb_type {
+        LbType::Application => "ALB",
+        LbType::Network => "NLB",
+        LbType::Classic => "CLB",
     }
 }
 
@@ -147,9 +156,9 @@ pub fn load_balancer_strip() -> Html {
                     <div key={lb.arn.clone()} class={classes!("lb-row", selected.then_some("selected"))} data-lb={lb.name.clone()}>
                         <div class="lb-box">
                             <button type="button" class="lb-head" onclick={onclick} title="Show this load balancer's target health and metrics">
-                                <span class="lb-badge">{ if lb.lb_type == "network" { "NLB" } else if lb.lb_type == "classic" { "CLB" } else { "ALB" } }</span>
+                                <span class="lb-badge">{ lb_badge(lb.lb_type) }</span>
                                 <strong class="lb-name">{ &lb.name }</strong>
-                                <span class="lb-type">{ &lb.lb_type }</span>
+                                <span class="lb-type">{ lb.lb_type.as_aws() }</span>
                             </button>
                             <div class="lb-dns" title="DNS name">{ &lb.dns_name }</div>
                             <div class={classes!("lb-outcome", class)}>{ outcome_text }</div>
@@ -158,11 +167,11 @@ pub fn load_balancer_strip() -> Html {
                                 <div key={l.arn.clone()} class="lb-listener" data-port={l.port.to_string()}>
                                     <div class="lb-listener-head">{ format!("Listener {} :{}", l.protocol, l.port) }</div>
                                     <ol class="lb-rules">
-                                        { for l.rules.iter().map(|(priority, conditions, actions, arn)| html! {
-                                            <li key={arn.clone()} class="lb-rule" data-priority={priority.to_string()}>
-                                                <span class="lb-prio">{ priority }</span>
-                                                <span class="lb-cond">{ format!("if {conditions}") }</span>
-                                                <span class="lb-action">{ format!("→ {actions}") }</span>
+                                        { for l.rules.iter().map(|r| html! {
+                                            <li key={r.arn.clone()} class="lb-rule" data-priority={r.priority.to_string()}>
+                                                <span class="lb-prio">{ r.priority }</span>
+                                                <span class="lb-cond">{ format!("if {}", r.conditions) }</span>
+                                                <span class="lb-action">{ format!("→ {}", r.actions) }</span>
                                             </li>
                                         }) }
                                         <li class="lb-rule lb-default" data-priority="default">
@@ -203,7 +212,7 @@ pub fn load_balancer_strip() -> Html {
 /// A target group: its name and settings, and each target with its health and share.
 fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
     let total: u64 = g.targets.iter().map(|t| t.requests_last_step).sum();
-    let healthy = g.targets.iter().filter(|t| t.state == "healthy").count();
+    let healthy = g.targets.iter().filter(|t| t.state == TargetHealthState::Healthy).count();
     html! {
         <div class="lb-group" data-tg={g.name.clone()}>
             <div class="lb-group-head">
@@ -215,13 +224,13 @@ fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
                 { for g.targets.iter().map(|t| {
                     let share = if total > 0 { t.requests_last_step as f64 / total as f64 } else { 0.0 };
                     let rps = t.requests_last_step as f64 / STEP_SECONDS as f64;
-                    let title = format!("Target {}:{} in {} (task {}): {}{}", t.id, t.port, t.availability_zone, short_id(&t.task_id), t.state, t.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default());
-                    let target_class = if t.state == "healthy" { class } else { "flow-idle" };
+                    let title = format!("Target {}:{} in {} (task {}): {}{}", t.id, t.port, t.availability_zone, short_id(&t.task_id), t.state.as_aws(), t.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default());
+                    let target_class = if t.state == TargetHealthState::Healthy { class } else { "flow-idle" };
                     html! {
-                        <li key={format!("{}:{}", t.id, t.port)} class="lb-target" data-task-id={t.task_id.clone()} data-state={t.state.clone()} title={title}>
+                        <li key={format!("{}:{}", t.id, t.port)} class="lb-target" data-task-id={t.task_id.clone()} data-state={t.state.as_aws()} title={title}>
                             <span class="lb-target-id">{ short_id(&t.task_id) }</span>
                             <span class="lb-target-az">{ t.availability_zone.rsplit('-').next().unwrap_or("") }</span>
-                            <span class={classes!("tg-badge", health_class(&t.state))}>{ &t.state }</span>
+                            <span class={classes!("tg-badge", health_class(t.state))}>{ t.state.as_aws() }</span>
                             <span class="lb-target-bar"><span class={classes!("lb-target-fill", target_class, (!playing || share <= 0.0).then_some("paused"))} style={format!("width: {:.0}%", (share * 100.0).max(if share > 0.0 { 4.0 } else { 0.0 }))}></span></span>
                             <span class="lb-target-rps">{ rps_text(rps) }</span>
                         </li>
@@ -243,16 +252,17 @@ pub fn task_target_health(view: &View, task: &TaskView) -> Html {
             <table class="access-table">
                 <thead><tr><th>{ "Target group" }</th><th>{ "State" }</th><th>{ "Reason and description" }</th></tr></thead>
                 <tbody>
-                    { for task.target_health.iter().map(|(tg, state, reason)| {
+                    { for task.target_health.iter().map(|h| {
+                        let tg = &h.target_group;
                         let target = view.target_groups.iter().find(|g| &g.name == tg).and_then(|g| g.targets.iter().find(|t| t.task_id == task.id));
                         let description = target.and_then(|t| t.description.clone());
                         let rps = target.map(|t| t.requests_last_step as f64 / STEP_SECONDS as f64).unwrap_or(0.0);
                         html! {
                             <tr key={tg.clone()} data-tg={tg.clone()}>
                                 <td>{ tg }</td>
-                                <td><span class={classes!("tg-badge", health_class(state))}>{ state }</span></td>
+                                <td><span class={classes!("tg-badge", health_class(h.state))}>{ h.state.as_aws() }</span></td>
                                 <td class="tg-reason">
-                                    if let Some(r) = reason { <code>{ r }</code>{ " " } }
+                                    if let Some(r) = &h.reason { <code>{ r }</code>{ " " } }
                                     { description.unwrap_or_default() }
                                     <div class="muted">{ format!("serving {}", rps_text(rps)) }</div>
                                 </td>
@@ -275,21 +285,21 @@ pub fn load_balancer_details(view: &View, name: &str) -> Html {
         <div class="details lb-details">
             { subhead(&format!("Load balancer {}", lb.name)) }
             <dl class="kv">
-                { term("Type", lb.lb_type.clone()) }
+                { term("Type", lb.lb_type.as_aws().to_string()) }
                 { term("DNS name", lb.dns_name.clone()) }
                 { term("Zones", lb.availability_zones.join(", ")) }
                 { term("Last minute", outcome_text) }
             </dl>
             { for groups_of(&view.target_groups, lb).into_iter().map(|g| html! {
                 <div key={g.arn.clone()} class="tg-details" data-tg={g.name.clone()}>
-                    <h4>{ format!("Target group {} ({}, deregistration delay {} s)", g.name, g.algorithm, g.deregistration_delay_s) }</h4>
+                    <h4>{ format!("Target group {} ({}, deregistration delay {} s)", g.name, g.algorithm.as_aws(), g.deregistration_delay_s) }</h4>
                     <table class="access-table">
                         <thead><tr><th>{ "Target" }</th><th>{ "State" }</th><th>{ "Reason and description" }</th></tr></thead>
                         <tbody>
                             { for g.targets.iter().map(|t| html! {
                                 <tr key={format!("{}:{}", t.id, t.port)}>
                                     <td><code>{ format!("{}:{}", t.id, t.port) }</code><div class="muted">{ format!("task {} · {}", short_id(&t.task_id), t.availability_zone) }</div></td>
-                                    <td><span class={classes!("tg-badge", health_class(&t.state))}>{ &t.state }</span></td>
+                                    <td><span class={classes!("tg-badge", health_class(t.state))}>{ t.state.as_aws() }</span></td>
                                     <td class="tg-reason">
                                         if let Some(r) = &t.reason { <code>{ r }</code>{ " " } }
                                         { t.description.clone().unwrap_or_default() }
@@ -367,7 +377,6 @@ pub fn load_balancing_form() -> Html {
     use_render_count("LoadBalancingForm");
     let commands = use_commands();
     let options = use_view_select(model::options);
-    let scenario = use_scenario();
     let lbs = &options.load_balancers;
     let tgs = &options.target_groups;
     let listeners: Vec<(String, String)> = options.listeners.iter().map(|l| (l.arn.clone(), l.label.clone())).collect();
@@ -412,16 +421,16 @@ pub fn load_balancing_form() -> Html {
     let l_tg = use_text("");
     let create_result = use_outcome();
     let create_lb = {
-        let (commands, lb_name, lb_type, create_result, scenario) = (commands.clone(), lb_name.clone(), lb_type.clone(), create_result.clone(), scenario.clone());
+        let (commands, lb_name, lb_type, create_result) = (commands.clone(), lb_name.clone(), lb_type.clone(), create_result.clone());
         Callback::from(move |_| {
-            let input = model::create_load_balancer_input(&commands.view(), &lb_name, &lb_type, &scenario.security_groups);
+            let input = model::create_load_balancer_input(&commands.view(), &lb_name, &lb_type);
             create_result.set(Some(commands.dispatch("elasticloadbalancing:CreateLoadBalancer", input).map(|_| format!("Load balancer {} created.", lb_name.trim()))));
         })
     };
     let create_tg = {
-        let (commands, tg_name, tg_port, tg_type, tg_path, create_result, scenario) = (commands.clone(), tg_name.clone(), tg_port.clone(), tg_type.clone(), tg_path.clone(), create_result.clone(), scenario.clone());
+        let (commands, tg_name, tg_port, tg_type, tg_path, create_result) = (commands.clone(), tg_name.clone(), tg_port.clone(), tg_type.clone(), tg_path.clone(), create_result.clone());
         Callback::from(move |_| {
-            let input = model::create_target_group_input(&tg_name, &tg_port, &tg_type, &tg_path, &scenario.vpc_id);
+            let input = model::create_target_group_input(&tg_name, &tg_port, &tg_type, &tg_path, &commands.view().vpc_id);
             create_result.set(Some(input.and_then(|input| commands.dispatch("elasticloadbalancing:CreateTargetGroup", input)).map(|_| format!("Target group {} created.", tg_name.trim()))));
         })
     };
@@ -521,9 +530,10 @@ pub fn load_balancing_form() -> Html {
             } else {
                 { select_current("Listener", "ruleListener", &listener, &listeners, &listener_value) }
                 <ol class="lb-rules editor-rules">
-                    { for current_rules.iter().map(|(p, c, a, arn)| {
+                    { for current_rules.iter().map(|r| {
+                        let (p, c, a, arn) = (r.priority, &r.conditions, &r.actions, &r.arn);
                         let delete = {
-                            let (commands, rule_result, arn, p) = (commands.clone(), rule_result.clone(), arn.clone(), *p);
+                            let (commands, rule_result, arn) = (commands.clone(), rule_result.clone(), arn.clone());
                             Callback::from(move |_| rule_result.set(Some(commands.dispatch("elasticloadbalancing:DeleteRule", model::delete_rule_input(&arn)).map(|_| format!("Rule {p} deleted.")))))
                         };
                         html! {

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use ecs_sim::view::{InstanceView, TaskView, View};
+use ecs_sim::view::{CapacityType, Ec2State, InstanceLifecycle, InstanceView, LaunchType, RolloutState, ServiceStatus, TaskStatus, TaskView, View, MAX_VIEW_STOPPED_TASKS, STOPPED_TASK_RETENTION_MS};
 use yew::prelude::*;
 
 use crate::components::banner::Banner;
@@ -22,19 +22,18 @@ const STOPPED_VISIBLE_MS: u64 = 120_000;
 const TERMINATED_VISIBLE_MS: u64 = 300_000;
 
 /// The CSS class of a task status (colour is never the only cue: the chip also shows the text).
-fn status_class(status: &str) -> &'static str {
+fn status_class(status: TaskStatus) -> &'static str {
     match status {
-        "PROVISIONING" | "PENDING" | "ACTIVATING" => "st-starting",
-        "RUNNING" => "st-running",
-        "DEACTIVATING" | "STOPPING" | "DEPROVISIONING" => "st-stopping",
-        "STOPPED" => "st-stopped",
-        _ => "st-other",
+        TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => "st-starting",
+        TaskStatus::Running => "st-running",
+        TaskStatus::Deactivating | TaskStatus::Stopping | TaskStatus::Deprovisioning => "st-stopping",
+        TaskStatus::Stopped => "st-stopped",
     }
 }
 
 /// Whether a task is on the map at `now_ms`, and its opacity.
 fn task_opacity(task: &TaskView, now_ms: u64) -> Option<f64> {
-    if task.last_status != "STOPPED" {
+    if task.last_status != TaskStatus::Stopped {
         return Some(1.0);
     }
     let age_ms = now_ms.saturating_sub(task.since.as_millis());
@@ -46,8 +45,8 @@ fn task_opacity(task: &TaskView, now_ms: u64) -> Option<f64> {
 /// same map, but the second stays put while nothing fades, so the zones and instance boxes are not
 /// re-rendered every frame (props unchanged).
 fn fade_clock_ms(view: &View, now_ms: u64) -> u64 {
-    let stopped = view.tasks.iter().filter(|t| t.last_status == "STOPPED").map(|t| t.since.as_millis() + STOPPED_VISIBLE_MS);
-    let terminated = view.instances.iter().filter(|i| i.ec2_state == "terminated").map(|i| i.since.as_millis() + TERMINATED_VISIBLE_MS);
+    let stopped = view.tasks.iter().filter(|t| t.last_status == TaskStatus::Stopped).map(|t| t.since.as_millis() + STOPPED_VISIBLE_MS);
+    let terminated = view.instances.iter().filter(|i| i.ec2_state == Ec2State::Terminated).map(|i| i.since.as_millis() + TERMINATED_VISIBLE_MS);
     let mut settled = 0;
     for hidden_from in stopped.chain(terminated) {
         if hidden_from > now_ms {
@@ -77,7 +76,7 @@ pub fn cluster_map() -> Html {
     let scenario = use_scenario();
     let now_ms = *use_select(Parts::VIEW.and(Parts::STATUS), |p| fade_clock_ms(&p.view, p.status.now_ms));
     let has_anything = !view.instances.is_empty() || !view.tasks.is_empty();
-    let services: Vec<_> = view.services.iter().filter(|s| s.status != "INACTIVE").collect();
+    let services: Vec<_> = view.services.iter().filter(|s| s.status != ServiceStatus::Inactive).collect();
     html! {
         <main class="panel map" aria-labelledby="map-title">
             <div class="map-head">
@@ -108,9 +107,22 @@ pub fn cluster_map() -> Html {
                     { hint("Launch EC2 instances or run a Fargate task from the builder, or pick a scenario above.") }
                 </div>
             }
+            if view.n_stopped_tasks_left_out > 0 {
+                <p class="hint map-left-out" role="note" data-left-out={view.n_stopped_tasks_left_out.to_string()}>{ left_out_note(view.n_stopped_tasks_left_out) }</p>
+            }
             <StorageStrip />
         </main>
     }
+}
+
+/// The note under the zones when the view leaves out stopped tasks.
+fn left_out_note(n_tasks: u64) -> String {
+    let tasks = if n_tasks == 1 { "1 stopped task is".to_string() } else { format!("{n_tasks} stopped tasks are") };
+    format!(
+        "{tasks} left out of this view: it keeps a stopped task for {} minutes after it stops (AWS shows stopped tasks for at least an hour) and at most the {} most recently stopped. DescribeTasks still describes them.",
+        STOPPED_TASK_RETENTION_MS / 60_000,
+        MAX_VIEW_STOPPED_TASKS
+    )
 }
 
 /// The task status colours.
@@ -134,11 +146,11 @@ fn service_strip() -> Html {
     let view = use_view();
     html! {
         <ul class="service-strip" aria-label="Services">
-            { for view.services.iter().filter(|s| s.status != "INACTIVE").map(|s| {
+            { for view.services.iter().filter(|s| s.status != ServiceStatus::Inactive).map(|s| {
                 let selected = selection == Selection::Service(s.name.clone());
                 let onclick = select_on_click(&commands, Selection::Service(s.name.clone()));
                 let stuck = s.running_count + s.pending_count < s.desired_count;
-                let rollout = s.deployments.first().map(|d| d.rollout_state.clone()).unwrap_or_default();
+                let rollout = s.deployments.first().map(|d| d.rollout_state).filter(|r| *r != RolloutState::Completed);
                 html! {
                     <li key={s.name.clone()}>
                         <button type="button" class={classes!("service-pill", selected.then_some("selected"), stuck.then_some("stuck"))} onclick={onclick}
@@ -147,7 +159,7 @@ fn service_strip() -> Html {
                             { format!(" {}/{} running", s.running_count, s.desired_count) }
                             if s.pending_count > 0 { { format!(", {} pending", s.pending_count) } }
                             if stuck { <span class="warn-text">{ " · cannot place all" }</span> }
-                            if !rollout.is_empty() && rollout != "COMPLETED" { <span class="rollout">{ format!(" · {rollout}") }</span> }
+                            if let Some(rollout) = rollout { <span class="rollout">{ format!(" · {}", rollout.as_aws()) }</span> }
                         </button>
                     </li>
                 }
@@ -172,15 +184,15 @@ fn zone(props: &ZoneProps) -> Html {
         .instances
         .iter()
         .filter(|i| i.availability_zone == props.az)
-        .filter(|i| i.ec2_state != "terminated" || now_ms.saturating_sub(i.since.as_millis()) < TERMINATED_VISIBLE_MS)
+        .filter(|i| i.ec2_state != Ec2State::Terminated || now_ms.saturating_sub(i.since.as_millis()) < TERMINATED_VISIBLE_MS)
         .collect();
     let fargate: Vec<&TaskView> = view
         .tasks
         .iter()
-        .filter(|t| t.launch_type == "FARGATE" && t.availability_zone == props.az)
+        .filter(|t| t.launch_type == LaunchType::Fargate && t.availability_zone == props.az)
         .filter(|t| task_opacity(t, now_ms).is_some())
         .collect();
-    let n_ec2_tasks_elsewhere = view.tasks.iter().filter(|t| t.launch_type != "FARGATE").count();
+    let n_ec2_tasks_elsewhere = view.tasks.iter().filter(|t| t.launch_type != LaunchType::Fargate).count();
     let tasks_by_instance = tasks_by_instance(view, &instances, now_ms);
     // The previous render's boxes: an instance whose box is unchanged keeps its `Rc`, so its
     // `Instance` is not re-rendered (props compared by pointer) when a new view is published.
@@ -192,7 +204,7 @@ fn zone(props: &ZoneProps) -> Html {
             .map(|i| {
                 let tasks = tasks_by_instance.get(i.ec2_instance_id.as_str()).map_or(&[][..], Vec::as_slice);
                 // Opacity only moves for a stopped task: otherwise the box does not depend on the clock.
-                let box_now_ms = if tasks.iter().any(|t| t.last_status == "STOPPED") { now_ms } else { 0 };
+                let box_now_ms = if tasks.iter().any(|t| t.last_status == TaskStatus::Stopped) { now_ms } else { 0 };
                 match cache.get(&i.ec2_instance_id) {
                     Some(cached) if cached.same_as(i, tasks, box_now_ms) => cached.clone(),
                     _ => Rc::new(InstanceBox { instance: (*i).clone(), tasks: tasks.iter().map(|t| (*t).clone()).collect(), now_ms: box_now_ms }),
@@ -212,7 +224,7 @@ fn zone(props: &ZoneProps) -> Html {
             if instances.is_empty() && n_ec2_tasks_elsewhere > 0 {
                 <p class="hint zone-empty">{ "No EC2 instances in this zone." }</p>
             }
-            if !fargate.is_empty() || view.tasks.iter().any(|t| t.launch_type == "FARGATE") {
+            if !fargate.is_empty() || view.tasks.iter().any(|t| t.launch_type == LaunchType::Fargate) {
                 <div class="fargate-lane" aria-label={format!("Fargate tasks in {}", props.az)}>
                     <h4>{ "Fargate" }</h4>
                     <div class="chips">
@@ -293,22 +305,22 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
         task.family,
         task.revision,
         task.service.as_ref().map(|s| format!(" (service {s})")).unwrap_or_default(),
-        if task.waiting_for_capacity { "PROVISIONING, waiting for capacity" } else { &task.last_status }
+        if task.waiting_for_capacity { "PROVISIONING, waiting for capacity" } else { task.last_status.as_aws() }
     );
     let label = if task.n_denied_calls > 0 { format!("{label}, {} AWS calls denied", task.n_denied_calls) } else { label };
-    let spot = task.capacity_provider.as_deref() == Some("FARGATE_SPOT");
+    let spot = task.capacity_type == CapacityType::FargateSpot;
     let label = match (&task.capacity_provider, task.spot_stop_at) {
         (_, Some(at)) => format!("{label}, capacity provider FARGATE_SPOT, Spot interruption: stops at {}", format_elapsed(at.as_millis())),
         (Some(cp), None) => format!("{label}, capacity provider {cp}"),
         _ => label,
     };
     html! {
-        <button type="button" class={classes!("chip", status_class(&task.last_status), selected.then_some("selected"), (!task.efs_mounts.is_empty()).then_some("mounts-efs"))}
+        <button type="button" class={classes!("chip", status_class(task.last_status), selected.then_some("selected"), (!task.efs_mounts.is_empty()).then_some("mounts-efs"))}
             style={format!("opacity: {:.2}", props.opacity_permille as f64 / 1000.0)}
-            data-task-id={task.id.clone()} data-status={task.last_status.clone()} data-capacity-provider={task.capacity_provider.clone()}
+            data-task-id={task.id.clone()} data-status={task.last_status.as_aws()} data-capacity-provider={task.capacity_provider.clone()}
             title={label.clone()} aria-label={label} onclick={onclick}>
             <span class="chip-id">{ short_id(&task.id) }</span>
-            <span class="chip-status">{ &task.last_status }</span>
+            <span class="chip-status">{ task.last_status.as_aws() }</span>
             if task.waiting_for_capacity { <span class="chip-waiting">{ "waiting for capacity" }</span> }
             <span class="chip-family">{ task.service.clone().unwrap_or_else(|| task.family.clone()) }</span>
             if spot || !task.efs_mounts.is_empty() || task.n_denied_calls > 0 || !task.target_health.is_empty() { <span class="chip-tags">
@@ -316,13 +328,13 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
                 if let Some(at) = task.spot_stop_at {
                     <span class="chip-spot-warning" title={format!("Spot interruption: stops at {}", format_elapsed(at.as_millis()))}>{ format!("⚠ stops {}", format_elapsed(at.as_millis())) }</span>
                 }
-                { for task.target_health.iter().map(|(tg, state, _)| html! {
-                    <span key={tg.clone()} class={classes!("chip-tg", health_class(state))} title={format!("Target of {tg}: {state}")}>{ state }</span>
+                { for task.target_health.iter().map(|h| html! {
+                    <span key={h.target_group.clone()} class={classes!("chip-tg", health_class(h.state))} title={format!("Target of {}: {}", h.target_group, h.state.as_aws())}>{ h.state.as_aws() }</span>
                 }) }
-                if let Some((volume, fs_id, mount_az, _)) = task.efs_mounts.first() {
-                    <span class="chip-efs" data-mount-az={mount_az.clone()}
-                        title={format!("Mounts EFS {fs_id} (volume {volume}) through its mount target in {mount_az}, listed under the Availability Zones")}>
-                        { if *mount_az == task.availability_zone { "EFS ↓".to_string() } else { format!("EFS → {}", mount_az.rsplit('-').next().unwrap_or(mount_az)) } }
+                if let Some(mount) = task.efs_mounts.first() {
+                    <span class="chip-efs" data-mount-az={mount.availability_zone.clone()}
+                        title={format!("Mounts EFS {} (volume {}) through its mount target in {}, listed under the Availability Zones", mount.file_system_id, mount.volume, mount.availability_zone)}>
+                        { if mount.availability_zone == task.availability_zone { "EFS ↓".to_string() } else { format!("EFS → {}", mount.availability_zone.rsplit('-').next().unwrap_or(&mount.availability_zone)) } }
                     </span>
                 }
                 if task.n_denied_calls > 0 { <span class="chip-denied" title="AWS calls denied by IAM">{ format!("{} denied", task.n_denied_calls) }</span> }
@@ -337,19 +349,19 @@ struct InstanceProps {
 }
 
 /// The state a learner should read on an instance box (the view's lifecycle), and its class.
-fn instance_state(instance: &InstanceView) -> (String, &'static str) {
-    let class = match instance.lifecycle.as_str() {
-        "ACTIVE" => "is-active",
-        "DRAINING" => "is-draining",
-        "cannot register" => "is-unregistered",
-        "pending" | "registering" => "is-pending",
-        _ => "is-terminated",
+fn instance_state(instance: &InstanceView) -> (&'static str, &'static str) {
+    let class = match instance.lifecycle {
+        InstanceLifecycle::Active => "is-active",
+        InstanceLifecycle::Draining => "is-draining",
+        InstanceLifecycle::CannotRegister => "is-unregistered",
+        InstanceLifecycle::Pending | InstanceLifecycle::Registering => "is-pending",
+        InstanceLifecycle::Inactive | InstanceLifecycle::ShuttingDown | InstanceLifecycle::Terminated => "is-terminated",
     };
-    let text = match instance.lifecycle.as_str() {
-        "pending" => "pending (booting)".to_string(),
-        "registering" => "running, registering".to_string(),
-        "cannot register" => "running, cannot register".to_string(),
-        other => other.to_string(),
+    let text = match instance.lifecycle {
+        InstanceLifecycle::Pending => "pending (booting)",
+        InstanceLifecycle::Registering => "running, registering",
+        InstanceLifecycle::CannotRegister => "running, cannot register",
+        other => other.as_str(),
     };
     (text, class)
 }
@@ -363,11 +375,11 @@ fn instance(props: &InstanceProps) -> Html {
     let selected = use_is_selected(Selection::Instance(i.ec2_instance_id.clone()));
     let onclick = select_on_click(&commands, Selection::Instance(i.ec2_instance_id.clone()));
     let (state_text, state_class) = instance_state(i);
-    let registered = i.status.is_some() && i.ec2_state == "running";
+    let registered = i.status.is_some() && i.ec2_state == Ec2State::Running;
     let used_cpu = i.registered_cpu_units.saturating_sub(i.remaining_cpu_units);
     let used_mem = i.registered_memory_mib.saturating_sub(i.remaining_memory_mib);
     html! {
-        <div class={classes!("instance", state_class, selected.then_some("selected"))} data-instance-id={i.ec2_instance_id.clone()} data-lifecycle={i.lifecycle.clone()}>
+        <div class={classes!("instance", state_class, selected.then_some("selected"))} data-instance-id={i.ec2_instance_id.clone()} data-lifecycle={i.lifecycle.as_str()}>
             <button type="button" class="instance-head" onclick={onclick}
                 title={format!("Select this instance (drain, terminate, details){}", i.auto_scaling_group.as_ref().map(|g| format!("; launched by Auto Scaling group {g}")).unwrap_or_default())}>
                 <span class="instance-id">{ &i.ec2_instance_id }</span>

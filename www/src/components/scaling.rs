@@ -5,7 +5,7 @@
 //! action is an AWS call through `Commands::dispatch`; a refusal shows AWS's message inline. The tab reads
 //! its part of the view with a selector (`forms/scaling.rs`), so it re-renders when scaling changes.
 
-use ecs_sim::view::{AlarmView, CapacityProviderView, ScalingView};
+use ecs_sim::view::{AlarmState, AlarmView, CapacityProviderView, Comparison, ScalingView};
 use serde_json::Value;
 use yew::prelude::*;
 
@@ -24,11 +24,11 @@ fn run_calls(commands: &Commands, result: &Outcome, build: Result<Vec<(&'static 
 }
 
 /// The CSS class of an alarm state (the badge also shows the state as text).
-fn alarm_class(state: &str) -> &'static str {
+fn alarm_class(state: AlarmState) -> &'static str {
     match state {
-        "ALARM" => "alarm-alarm",
-        "OK" => "alarm-ok",
-        _ => "alarm-insufficient",
+        AlarmState::Alarm => "alarm-alarm",
+        AlarmState::Ok => "alarm-ok",
+        AlarmState::InsufficientData => "alarm-insufficient",
     }
 }
 
@@ -61,30 +61,30 @@ fn alarm_card(a: &AlarmView) -> Html {
     } else {
         a.name.clone()
     };
-    let op = match a.comparison.as_str() {
-        "GreaterThanThreshold" => ">",
-        "GreaterThanOrEqualToThreshold" => "≥",
-        "LessThanThreshold" => "<",
-        _ => "≤",
+    let op = match a.comparison {
+        Comparison::GreaterThanThreshold => ">",
+        Comparison::GreaterThanOrEqualToThreshold => "≥",
+        Comparison::LessThanThreshold => "<",
+        Comparison::LessThanOrEqualToThreshold => "≤",
     };
     let newest: Vec<_> = a.datapoints.iter().rev().take(5).collect();
     html! {
-        <li key={a.name.clone()} class={classes!("alarm", alarm_class(&a.state))} data-alarm={a.name.clone()} data-state={a.state.clone()}>
+        <li key={a.name.clone()} class={classes!("alarm", alarm_class(a.state))} data-alarm={a.name.clone()} data-state={a.state.as_aws()}>
             <div class="alarm-head">
-                <span class={classes!("alarm-badge", alarm_class(&a.state))}>{ &a.state }</span>
+                <span class={classes!("alarm-badge", alarm_class(a.state))}>{ a.state.as_aws() }</span>
                 <strong title={a.name.clone()}>{ short }</strong>
                 <span class="muted">{ format!(" since {}", format_elapsed(a.state_since.as_millis())) }</span>
             </div>
-            <div class="alarm-rule">{ format!("{} ({}) {op} {} for {} of {} minutes", a.metric.rsplit(' ').next().unwrap_or(""), a.statistic, a.threshold, a.datapoints_to_alarm, a.evaluation_periods) }</div>
+            <div class="alarm-rule">{ format!("{} ({}) {op} {} for {} of {} minutes", a.metric.rsplit(' ').next().unwrap_or(""), a.statistic.as_aws(), a.threshold, a.datapoints_to_alarm, a.evaluation_periods) }</div>
             { sparkline(a) }
             <table class="access-table alarm-points">
                 <thead><tr><th>{ "Minute" }</th><th>{ "Value" }</th><th>{ format!("{op} {}?", a.threshold) }</th></tr></thead>
                 <tbody>
-                    { for newest.iter().map(|(t, v, breaching)| html! {
-                        <tr key={t.as_millis()} class={classes!(breaching.then_some("breaching"))}>
-                            <td>{ format_elapsed(t.as_millis()) }</td>
-                            <td>{ v.map_or("no data".to_string(), |v| format!("{v:.1}")) }</td>
-                            <td>{ if v.is_none() { "—" } else if *breaching { "yes, breaching" } else { "no" } }</td>
+                    { for newest.iter().map(|d| html! {
+                        <tr key={d.period_start.as_millis()} class={classes!(d.breaching.then_some("breaching"))}>
+                            <td>{ format_elapsed(d.period_start.as_millis()) }</td>
+                            <td>{ d.value.map_or("no data".to_string(), |v| format!("{v:.1}")) }</td>
+                            <td>{ if d.value.is_none() { "—" } else if d.breaching { "yes, breaching" } else { "no" } }</td>
                         </tr>
                     }) }
                 </tbody>
@@ -97,20 +97,20 @@ fn alarm_card(a: &AlarmView) -> Html {
 /// The alarm's datapoints as an SVG sparkline with the threshold dashed; breaching points filled.
 fn sparkline(a: &AlarmView) -> Html {
     let (w, h) = (260.0, 44.0);
-    let values: Vec<f64> = a.datapoints.iter().filter_map(|d| d.1).chain(std::iter::once(a.threshold)).collect();
+    let values: Vec<f64> = a.datapoints.iter().filter_map(|d| d.value).chain(std::iter::once(a.threshold)).collect();
     let max = values.iter().copied().fold(0.0f64, f64::max).max(1.0) * 1.15;
     let n = a.datapoints.len().max(2) as f64 - 1.0;
     let x = |i: usize| 4.0 + i as f64 * (w - 8.0) / n;
     let y = |v: f64| h - 4.0 - v / max * (h - 8.0);
-    let points: Vec<String> = a.datapoints.iter().enumerate().filter_map(|(i, d)| d.1.map(|v| format!("{:.1},{:.1}", x(i), y(v)))).collect();
+    let points: Vec<String> = a.datapoints.iter().enumerate().filter_map(|(i, d)| d.value.map(|v| format!("{:.1},{:.1}", x(i), y(v)))).collect();
     html! {
         <svg class="sparkline" viewBox={format!("0 0 {w} {h}")} width={w.to_string()} height={h.to_string()} role="img"
             aria-label={format!("The last {} datapoints against the threshold {}", a.datapoints.len(), a.threshold)}>
             <line class="spark-threshold" x1="0" x2={w.to_string()} y1={format!("{:.1}", y(a.threshold))} y2={format!("{:.1}", y(a.threshold))} />
             <text class="spark-label" x={(w - 2.0).to_string()} text-anchor="end" y={format!("{:.1}", (y(a.threshold) - 2.0).max(8.0))}>{ format!("threshold {}", a.threshold) }</text>
             <polyline class="spark-line" points={points.join(" ")} />
-            { for a.datapoints.iter().enumerate().filter_map(|(i, d)| d.1.map(|v| html! {
-                <circle key={d.0.as_millis()} class={if d.2 { "spark-point breaching" } else { "spark-point" }} cx={format!("{:.1}", x(i))} cy={format!("{:.1}", y(v))} r="2.5" />
+            { for a.datapoints.iter().enumerate().filter_map(|(i, d)| d.value.map(|v| html! {
+                <circle key={d.period_start.as_millis()} class={if d.breaching { "spark-point breaching" } else { "spark-point" }} cx={format!("{:.1}", x(i))} cy={format!("{:.1}", y(v))} r="2.5" />
             })) }
         </svg>
     }
@@ -215,7 +215,7 @@ fn service_scaling() -> Html {
                         <ul class="policies">
                             { for sc.policies.iter().filter(|p| p.resource_id == t.resource_id).map(|p| html! {
                                 <li key={p.name.clone()} class="scaling-policy" data-policy={p.name.clone()}>
-                                    <strong>{ &p.name }</strong>{ format!(" {}: {}", p.policy_type, p.metric) }
+                                    <strong>{ &p.name }</strong>{ format!(" {}: {}", p.policy_type.as_aws(), p.metric) }
                                     <div class="muted">{ match p.target_value {
                                         Some(v) => format!("target {v} · scale-out cooldown {} s · scale-in cooldown {} s{}", p.scale_out_cooldown_s, p.scale_in_cooldown_s, if p.disable_scale_in { " · DisableScaleIn" } else { "" }),
                                         None => format!("{} · {} · cooldown {} s", p.adjustment_type.clone().unwrap_or_default(), p.step_adjustments.join("; "), p.scale_out_cooldown_s),
@@ -398,7 +398,7 @@ fn capacity_scaling() -> Html {
                     <li key={cp.name.clone()} class="capacity-provider" data-capacity-provider={cp.name.clone()}>
                         <div><strong>{ &cp.name }</strong>{ format!(" → Auto Scaling group {}", cp.auto_scaling_group) }</div>
                         <div class="muted">{ match (&cp.cluster, cp.strategy) {
-                            (Some(c), Some((b, w))) => format!("cluster {c}, default strategy base {b}, weight {w}"),
+                            (Some(c), Some(s)) => format!("cluster {c}, default strategy base {}, weight {}", s.base, s.weight),
                             (Some(c), None) => format!("cluster {c}, not in the default strategy"),
                             _ => "not associated with a cluster".to_string(),
                         } }</div>
@@ -419,9 +419,9 @@ fn capacity_scaling() -> Html {
                         <div class="target-counts">{ format!("min {} · ", g.min_size) }<strong>{ format!("desired {}", g.desired_capacity) }</strong>{ format!(" · max {} · {} instances", g.max_size, g.instances.len()) }</div>
                         <ul class="asg-instances">
                             { for g.instances.iter().map(|i| html! {
-                                <li key={i.instance_id.clone()} data-lifecycle={i.lifecycle_state.clone()}>
+                                <li key={i.instance_id.clone()} data-lifecycle={i.lifecycle_state.as_aws()}>
                                     <code>{ &i.instance_id }</code>{ format!(" {} · ", i.availability_zone) }
-                                    <span class={classes!("lifecycle", format!("lc-{}", i.lifecycle_state.to_lowercase()))}>{ &i.lifecycle_state }</span>
+                                    <span class={classes!("lifecycle", format!("lc-{}", i.lifecycle_state.as_aws().to_lowercase()))}>{ i.lifecycle_state.as_aws() }</span>
                                     if i.protected_from_scale_in { <span class="muted">{ " · protected from scale in" }</span> }
                                 </li>
                             }) }
@@ -500,23 +500,23 @@ fn chart_panels(scaling: &ScalingView, resource_id: &str) -> Vec<crate::charts::
     if let Some(t) = scaling.scalable_targets.iter().find(|t| t.resource_id == resource_id) {
         panels.push(ChartPanel {
             title: format!("{}: desired (blue), running (green)", t.resource_id.trim_start_matches("service/")),
-            xs: t.history.iter().map(|h| minutes(h.0)).collect(),
-            series: vec![(t.history.iter().map(|h| h.1 as f64).collect(), PLANNED), (t.history.iter().map(|h| h.2 as f64).collect(), ACTUAL)],
+            xs: t.history.iter().map(|h| minutes(h.time)).collect(),
+            series: vec![(t.history.iter().map(|h| h.desired_count as f64).collect(), PLANNED), (t.history.iter().map(|h| h.running_count as f64).collect(), ACTUAL)],
         });
         if let Some(p) = scaling.policies.iter().find(|p| p.resource_id == t.resource_id && p.target_value.is_some()) {
             let target = p.target_value.unwrap_or(0.0);
             panels.push(ChartPanel {
                 title: format!("{} (green) vs target {target} (orange)", p.metric.trim_start_matches("ECSService")),
-                xs: p.metric_series.iter().map(|m| minutes(m.0)).collect(),
-                series: vec![(p.metric_series.iter().map(|m| m.1).collect(), ACTUAL), (vec![target; p.metric_series.len()], LIMIT)],
+                xs: p.metric_series.iter().map(|m| minutes(m.time)).collect(),
+                series: vec![(p.metric_series.iter().map(|m| m.value).collect(), ACTUAL), (vec![target; p.metric_series.len()], LIMIT)],
             });
         }
     }
     for cp in &scaling.capacity_providers {
         panels.push(ChartPanel {
             title: format!("{} reservation % (green) vs target {} (orange)", cp.name, cp.target_capacity),
-            xs: cp.reservation_series.iter().map(|m| minutes(m.0)).collect(),
-            series: vec![(cp.reservation_series.iter().map(|m| m.1).collect(), ACTUAL), (vec![cp.target_capacity as f64; cp.reservation_series.len()], LIMIT)],
+            xs: cp.reservation_series.iter().map(|m| minutes(m.time)).collect(),
+            series: vec![(cp.reservation_series.iter().map(|m| m.value).collect(), ACTUAL), (vec![cp.target_capacity as f64; cp.reservation_series.len()], LIMIT)],
         });
     }
     panels

@@ -2,11 +2,11 @@
 //! their Availability Zone columns), and the builder's Storage tab (create a file system, mount
 //! targets, access points, browse files, write or read a file from a task, why S3 is not a volume).
 
-use ecs_sim::view::View;
+use ecs_sim::view::{TaskStatus, View};
 use yew::prelude::*;
 
 use crate::components::form::{button, check_box, field, hint, outcome, row, select, select_current, select_on_click, subhead, use_flag, use_outcome, use_text};
-use crate::driver::{use_commands, use_scenario, use_selection, use_view_if, use_view_select, Commands, Selection};
+use crate::driver::{use_commands, use_selection, use_view_if, use_view_select, Commands, Selection};
 use crate::forms::storage::{self as model, file_call_options, file_system_options, first_volume, FileCall};
 use crate::forms::{current, pairs};
 use crate::render_count::use_render_count;
@@ -28,7 +28,7 @@ pub fn storage_strip() -> Html {
                     <div class="efs-head">
                         <span class="efs-badge">{ "EFS" }</span>
                         <strong>{ fs.name.clone().unwrap_or_else(|| fs.file_system_id.clone()) }</strong>
-                        <span class="muted">{ format!(" {} · {} · {} files", fs.file_system_id, fs.life_cycle_state, fs.files.len()) }</span>
+                        <span class="muted">{ format!(" {} · {} · {} files", fs.file_system_id, fs.life_cycle_state.as_aws(), fs.files.len()) }</span>
                     </div>
                     <div class="efs-azs" style={columns.clone()}>
                         { for view.availability_zones.iter().map(|az| {
@@ -59,8 +59,8 @@ fn mount_users(view: &View, fs_id: &str, az: &str, selection: &Selection, comman
     let users: Vec<_> = view
         .tasks
         .iter()
-        .filter(|t| t.last_status != "STOPPED")
-        .filter(|t| t.efs_mounts.iter().any(|(_, fs, mount_az, _)| fs == fs_id && mount_az == az))
+        .filter(|t| t.last_status != TaskStatus::Stopped)
+        .filter(|t| t.efs_mounts.iter().any(|m| m.file_system_id == fs_id && m.availability_zone == az))
         .collect();
     if users.is_empty() {
         return html! { <p class="mount-users-none">{ "no task mounts it here yet" }</p> };
@@ -72,11 +72,11 @@ fn mount_users(view: &View, fs_id: &str, az: &str, selection: &Selection, comman
                 { for users.iter().map(|t| {
                     let selected = *selection == Selection::Task(t.id.clone());
                     let onclick = select_on_click(commands, Selection::Task(t.id.clone()));
-                    let volumes: Vec<String> = t.efs_mounts.iter().filter(|m| m.1 == fs_id && m.2 == az).map(|m| format!("{} at {}", m.0, m.3)).collect();
+                    let volumes: Vec<String> = t.efs_mounts.iter().filter(|m| m.file_system_id == fs_id && m.availability_zone == az).map(|m| format!("{} at {}", m.volume, m.root_directory)).collect();
                     html! {
                         <li key={t.id.clone()} class="mount-user" data-task-id={t.id.clone()}>
                             <button type="button" class={classes!("mount-user-btn", selected.then_some("selected"))} onclick={onclick}
-                                title={format!("Task {} ({}) mounts {} through this mount target: volume {}", short_id(&t.id), t.last_status, fs_id, volumes.join(", "))}>
+                                title={format!("Task {} ({}) mounts {} through this mount target: volume {}", short_id(&t.id), t.last_status.as_aws(), fs_id, volumes.join(", "))}>
                                 <span class="mount-user-id">{ short_id(&t.id) }</span>
                                 <span class="muted">{ format!(" {}", t.service.clone().unwrap_or_else(|| t.family.clone())) }</span>
                             </button>
@@ -102,7 +102,6 @@ pub fn storage_form() -> Html {
     use_render_count("StorageForm");
     let commands = use_commands();
     let options = use_view_select(model::options);
-    let scenario = use_scenario();
     let fs_name = use_text("shared-data");
     let performance = use_text("generalPurpose");
     let throughput = use_text("elastic");
@@ -114,10 +113,9 @@ pub fn storage_form() -> Html {
     let result = use_outcome();
 
     let file_systems = file_system_options(&options.file_systems);
-    let subnets = &options.subnets;
-    let groups = pairs(&scenario.security_groups.iter().map(String::as_str).collect::<Vec<_>>());
+    let (subnets, groups) = (&options.subnets, &options.security_groups);
     // A select shows its first option until the learner picks another: use that as the value.
-    let (fs_value, subnet_value, sg_value) = (current(&fs, &file_systems), current(&subnet, subnets), current(&sg, &groups));
+    let (fs_value, subnet_value, sg_value) = (current(&fs, &file_systems), current(&subnet, subnets), current(&sg, groups));
 
     let create_fs = {
         let (commands, name, performance, throughput, encrypted, result) = (commands.clone(), fs_name.clone(), performance.clone(), throughput.clone(), encrypted.clone(), result.clone());
@@ -152,7 +150,7 @@ pub fn storage_form() -> Html {
                         <span class="muted">{ format!(" {} · {} · {}{} · {}", f.file_system_id, f.performance_mode, f.throughput_mode, if f.encrypted { " · encrypted" } else { "" }, size_text(f.size_bytes)) }</span>
                     </div>
                     if !f.access_points.is_empty() {
-                        <div class="muted">{ format!("Access points: {}", f.access_points.iter().map(|(id, root)| format!("{id} → {root}")).collect::<Vec<_>>().join(", ")) }</div>
+                        <div class="muted">{ format!("Access points: {}", f.access_points.iter().map(|ap| format!("{} → {}", ap.access_point_id, ap.root_directory)).collect::<Vec<_>>().join(", ")) }</div>
                     }
                     if f.files.is_empty() {
                         { hint("Empty: no task has written a file yet.") }
@@ -183,7 +181,7 @@ pub fn storage_form() -> Html {
                 { subhead("Mount target (one per AZ)") }
                 { select_current("File system", "mtFileSystem", &fs, &file_systems, &fs_value) }
                 { select_current("Subnet (its AZ gets the mount target)", "mtSubnet", &subnet, subnets, &subnet_value) }
-                { select_current("Security group (must allow NFS, TCP 2049, from the tasks)", "mtSecurityGroup", &sg, &groups, &sg_value) }
+                { select_current("Security group (must allow NFS, TCP 2049, from the tasks)", "mtSecurityGroup", &sg, groups, &sg_value) }
                 { button("Create (efs:CreateMountTarget)", create_mt) }
                 { subhead("Access point") }
                 { field("Root directory", "apPath", &ap_path) }

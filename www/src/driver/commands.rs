@@ -5,13 +5,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use ecs_sim::codec::Base64;
 use ecs_sim::scenario::builtin_scenario;
 use ecs_sim::sim::RunPoint;
 use ecs_sim::view::View;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use serde_json::Value;
 
-use super::persist::base64url_encode;
 use super::run::{parse_scenario_text, Driver};
 use super::store::{Action, Selection, Store};
 
@@ -54,7 +54,7 @@ impl Commands {
             let mut driver = self.0.driver.borrow_mut();
             // A call in a rewound run starts another course: the original's later calls are dropped and the
             // timeline ends here. A call that only reads (Describe*, List*, Get*) changes nothing of that.
-            let changes_course = !ecs_sim::sim::is_read_only_call(call);
+            let changes_course = !ecs_sim::api::calls::is_read_only_call(call);
             let dropped = if changes_course { std::mem::take(&mut driver.pending).len() } else { 0 };
             if changes_course {
                 driver.latest_ms = driver.now_ms();
@@ -207,7 +207,7 @@ impl Commands {
 
     /// A share link fragment (`s=...`) that replays this run to this sim time.
     pub fn share_fragment(&self) -> String {
-        format!("s={}", base64url_encode(self.0.driver.borrow().record().to_share_json().as_bytes()))
+        format!("s={}", Base64::Url.encode(self.0.driver.borrow().record().to_share_json().as_bytes()))
     }
 
     /// `{simTimeMs, traceHash, seed, nEvents, playing, latestMs, pendingCalls}` of the run.

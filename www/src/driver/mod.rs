@@ -22,8 +22,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 pub use commands::Commands;
-pub use persist::{base64url_decode, base64url_encode, RunRecord};
-pub use run::compact_json;
+pub use persist::RunRecord;
 pub use store::{
     use_banner, use_explained, use_generation, use_is_selected, use_log, use_playing, use_run_status, use_scenario, use_selection, use_status_select, use_view,
     use_view_if, use_view_select, Explained, LogRow, Marks, RunStatus, ScenarioInfo, Selection, TimelineMark,

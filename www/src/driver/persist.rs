@@ -3,6 +3,7 @@
 //! sim time (plus the event count) the run had reached, so a restore replays to the same trace hash. A
 //! rewound run's record also holds the calls it made after that point, replayed again as it moves forward.
 
+use ecs_sim::codec::Base64;
 use ecs_sim::scenario::{parse_scenario, Scenario, BUILTIN_SCENARIOS};
 use std::collections::VecDeque;
 
@@ -119,7 +120,7 @@ impl RunRecord {
 
     /// Parses the text after `#s=`.
     pub fn from_share_text(fragment: &str) -> Result<RunRecord, String> {
-        let bytes = base64url_decode(fragment).ok_or("it is not valid base64url")?;
+        let bytes = Base64::Url.decode(fragment.trim().trim_end_matches('=')).ok_or("it is not valid base64url")?;
         let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text")?;
         let doc: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
         if doc.get("v").and_then(Value::as_u64) != Some(1) {
@@ -177,42 +178,4 @@ pub fn clear_url_fragment() {
     if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
     }
-}
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-/// Base64url without padding.
-pub fn base64url_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
-    for chunk in bytes.chunks(3) {
-        let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | (*b as u32) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-/// Decodes base64url (padding and standard-alphabet `+/` tolerated); `None` on a bad character.
-pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in text.trim().trim_end_matches('=').bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        } as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }

@@ -5,11 +5,11 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
+use ecs_sim::codec::compact_json;
 use ecs_sim::scenario::{builtin_scenario, Scenario, BUILTIN_SCENARIOS};
 use ecs_sim::sim::{RecordedCall, RunPoint, Sim};
 use ecs_sim::time::SimTime;
 use ecs_sim::view::View;
-use serde_json::Value;
 
 use super::persist::{self, RunRecord};
 use super::store::{Explained, LogRow, Marks, RunStatus, ScenarioInfo, Selection, Snapshot, TimelineMark};
@@ -132,7 +132,7 @@ impl Driver {
         for entry in entries {
             self.log_seq += 1;
             let message = match (&entry.input, entry.message.is_empty()) {
-                (Some(input), true) => compact_json(input, 160),
+                (Some(input), true) => compact_json(input, 160, "…"),
                 _ => entry.message,
             };
             log.push_front(LogRow { seq: self.log_seq, time_ms: entry.time.as_millis(), kind: entry.kind, subject: entry.subject, message });
@@ -303,31 +303,12 @@ impl Driver {
 
 /// What the UI shows of `scenario`, read once when the run starts.
 fn scenario_info(scenario: &Scenario, id: Option<String>) -> ScenarioInfo {
-    let network = &scenario.document["network"];
-    let groups = network["securityGroups"].as_array().map(|g| g.iter().filter_map(|g| g["groupId"].as_str()).map(str::to_string).collect()).unwrap_or_default();
-    ScenarioInfo {
-        id,
-        name: scenario.name.clone(),
-        hint: scenario.hint.clone(),
-        security_groups: groups,
-        vpc_id: network["vpcId"].as_str().unwrap_or("vpc-main").to_string(),
-    }
+    ScenarioInfo { id, name: scenario.name.clone(), hint: scenario.hint.clone() }
 }
 
 /// `performance.now()` (0 where there is no `performance`).
 fn wall_now_ms() -> f64 {
     gloo::utils::window().performance().map_or(0.0, |p| p.now())
-}
-
-/// Compact JSON of `value`, cut to about `max_chars` characters.
-pub fn compact_json(value: &Value, max_chars: usize) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= max_chars {
-        text
-    } else {
-        let cut: String = text.chars().take(max_chars).collect();
-        format!("{cut}…")
-    }
 }
 
 /// Parses a scenario document, joining the validation messages.

@@ -88,10 +88,6 @@ pub struct ScenarioInfo {
     pub id: Option<String>,
     pub name: String,
     pub hint: String,
-    /// The security group ids the scenario document lists (the forms offer them).
-    pub security_groups: Vec<String>,
-    /// The VPC id the scenario document names (`vpc-main` when it names none), for CreateTargetGroup.
-    pub vpc_id: String,
 }
 
 /// The driver's explanation of the selection, computed when the selection, the run's generation or (for a
@@ -476,7 +472,7 @@ mod tests {
             marks: Marks(Rc::from(Vec::new())),
             trace_hash: Rc::from(view.trace_hash.as_str()),
         };
-        let scenario = Rc::new(ScenarioInfo { id: None, name: String::new(), hint: String::new(), security_groups: vec![], vpc_id: String::new() });
+        let scenario = Rc::new(ScenarioInfo { id: None, name: String::new(), hint: String::new() });
         Published { view, status, log: Rc::new(VecDeque::new()), scenario, banner: None, selection: Selection::None, explained: Rc::new(Explained::Nothing) }
     }
 

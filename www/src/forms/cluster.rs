@@ -23,7 +23,7 @@ pub struct ClusterOptions {
 pub fn options(view: &View) -> ClusterOptions {
     let cluster = current_cluster(view);
     let insights_on = view.clusters.iter().find(|c| Some(&c.name) == cluster.as_ref()).is_some_and(|c| c.container_insights != "disabled");
-    let mut profiles: Options = view.instance_profiles.iter().map(|(name, roles)| (name.clone(), format!("{name} → role {}", if roles.is_empty() { "none".to_string() } else { roles.join(", ") }))).collect();
+    let mut profiles: Options = view.instance_profiles.iter().map(|p| (p.name.clone(), format!("{} → role {}", p.name, if p.roles.is_empty() { "none".to_string() } else { p.roles.join(", ") }))).collect();
     if !profiles.iter().any(|p| p.0 == "ecsInstanceRole") {
         profiles.insert(0, ("ecsInstanceRole".into(), "ecsInstanceRole".into()));
     }

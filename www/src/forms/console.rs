@@ -1,14 +1,14 @@
 //! The API console's model: an example input for a call, naming the run's cluster, service and task, and
 //! the reading of the JSON input a learner wrote.
 
-use ecs_sim::view::View;
+use ecs_sim::view::{TaskStatus, View};
 use serde_json::{json, Value};
 
 /// An example input for `call`, naming the run's first cluster, service and task where it needs them.
 pub fn example_input(call: &str, view: &View) -> Value {
     let cluster = view.clusters.first().map_or("demo", |c| c.name.as_str());
     let service = view.services.iter().find(|s| s.cluster == cluster).map_or("web", |s| s.name.as_str());
-    let task = view.tasks.iter().find(|t| t.last_status == "RUNNING").map_or("TASK_ID", |t| t.arn.as_str());
+    let task = view.tasks.iter().find(|t| t.last_status == TaskStatus::Running).map_or("TASK_ID", |t| t.arn.as_str());
     match call {
         "ecs:DescribeClusters" => json!({ "clusters": [cluster] }),
         "ecs:DescribeServices" => json!({ "cluster": cluster, "services": [service] }),

@@ -2,17 +2,17 @@
 //! targets and zones it offers, and the inputs of its calls (listener rules, load balancers, target groups,
 //! listeners, target group attributes, `sim:SetLoad`, `sim:SetTargetBehavior`, the AZ outage).
 
-use ecs_sim::view::View;
+use ecs_sim::view::{ListenerRuleView, View};
 use serde_json::{json, Value};
 
 use super::{call_targets, pairs, parse_u64, subnet_ids, target_input, values, Options};
 
-/// A listener the rule editor can edit: its ARN, label and rules (priority, conditions, actions, rule ARN).
+/// A listener the rule editor can edit: its ARN, label and rules.
 #[derive(Debug, PartialEq)]
 pub struct ListenerOption {
     pub arn: String,
     pub label: String,
-    pub rules: Vec<(u32, String, String, String)>,
+    pub rules: Vec<ListenerRuleView>,
 }
 
 /// What the Load balancing tab offers.
@@ -28,7 +28,7 @@ pub struct LoadBalancingOptions {
 
 pub fn options(view: &View) -> LoadBalancingOptions {
     LoadBalancingOptions {
-        load_balancers: view.load_balancers.iter().map(|l| (l.arn.clone(), format!("{} ({})", l.name, l.lb_type))).collect(),
+        load_balancers: view.load_balancers.iter().map(|l| (l.arn.clone(), format!("{} ({})", l.name, l.lb_type.as_aws()))).collect(),
         target_groups: view.target_groups.iter().map(|g| (g.arn.clone(), format!("{} ({}:{}, {})", g.name, g.protocol, g.port, g.target_type))).collect(),
         listeners: view
             .load_balancers
@@ -107,9 +107,9 @@ pub fn delete_rule_input(rule_arn: &str) -> Value {
     json!({ "RuleArn": rule_arn })
 }
 
-/// CreateLoadBalancer in every subnet of `view`, with the scenario's first security group.
-pub fn create_load_balancer_input(view: &View, name: &str, lb_type: &str, security_groups: &[String]) -> Value {
-    let groups: Vec<&String> = security_groups.iter().take(1).collect();
+/// CreateLoadBalancer in every subnet of `view`, with the first security group of its VPC.
+pub fn create_load_balancer_input(view: &View, name: &str, lb_type: &str) -> Value {
+    let groups: Vec<&str> = view.security_groups.iter().take(1).map(|g| g.group_id.as_str()).collect();
     json!({ "Name": name.trim(), "Type": lb_type, "Subnets": subnet_ids(view), "SecurityGroups": groups })
 }
 

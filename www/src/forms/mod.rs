@@ -13,7 +13,7 @@ pub mod service;
 pub mod storage;
 pub mod taskdef;
 
-use ecs_sim::view::View;
+use ecs_sim::view::{ClusterStatus, ServiceStatus, TaskStatus, View};
 use serde_json::{json, Value};
 
 /// A select's options: (value, text).
@@ -21,7 +21,7 @@ pub type Options = Vec<(String, String)>;
 
 /// The cluster the forms act on: the first active one.
 pub fn current_cluster(view: &View) -> Option<String> {
-    view.clusters.iter().find(|c| c.status == "ACTIVE").map(|c| c.name.clone())
+    view.clusters.iter().find(|c| c.status == ClusterStatus::Active).map(|c| c.name.clone())
 }
 
 /// The subnets as options: `subnet-... (us-east-1a)`.
@@ -36,8 +36,8 @@ pub fn subnet_ids(view: &View) -> Vec<String> {
 
 /// Running tasks and services a simulated call can come from: (`service:NAME` | `task:ID`, label).
 pub fn call_targets(view: &View) -> Options {
-    let services = view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (format!("service:{}", s.name), format!("a task of service {}", s.name)));
-    let tasks = view.tasks.iter().filter(|t| t.last_status == "RUNNING").map(|t| (format!("task:{}", t.id), format!("task {} ({})", crate::text::short_id(&t.id), t.family)));
+    let services = view.services.iter().filter(|s| s.status == ServiceStatus::Active).map(|s| (format!("service:{}", s.name), format!("a task of service {}", s.name)));
+    let tasks = view.tasks.iter().filter(|t| t.last_status == TaskStatus::Running).map(|t| (format!("task:{}", t.id), format!("task {} ({})", crate::text::short_id(&t.id), t.family)));
     services.chain(tasks).collect()
 }
 

@@ -2,7 +2,7 @@
 //! their calls (scalable targets, target tracking and step scaling policies with their alarm, scheduled
 //! actions, launch templates and Auto Scaling groups, capacity providers, the cluster's default strategy).
 
-use ecs_sim::view::{ScalingView, View};
+use ecs_sim::view::{LbType, ScalingView, ServiceStatus, View};
 use serde_json::{json, Value};
 
 use super::{current_cluster, number, pairs, subnet_ids, whole, Options};
@@ -24,7 +24,7 @@ pub struct ServiceScalingOptions {
 
 pub fn service_scaling_options(view: &View) -> ServiceScalingOptions {
     ServiceScalingOptions {
-        services: view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (format!("service/{}/{}", s.cluster, s.name), format!("{} ({})", s.name, s.cluster))).collect(),
+        services: view.services.iter().filter(|s| s.status == ServiceStatus::Active).map(|s| (format!("service/{}/{}", s.cluster, s.name), format!("{} ({})", s.name, s.cluster))).collect(),
         labels: resource_labels(view),
         scaling: view.scaling.clone(),
     }
@@ -81,10 +81,10 @@ fn step_adjustments(text: &str) -> Result<Vec<Value>, String> {
 /// group an application load balancer's listeners forward to.
 fn resource_labels(view: &View) -> Vec<String> {
     let mut out = Vec::new();
-    for lb in view.load_balancers.iter().filter(|l| l.lb_type == "application") {
+    for lb in view.load_balancers.iter().filter(|l| l.lb_type == LbType::Application) {
         let Some((_, lb_part)) = lb.arn.split_once(":loadbalancer/") else { continue };
         for g in &view.target_groups {
-            let forwards = lb.listeners.iter().any(|l| l.default_action.contains(&g.name) || l.rules.iter().any(|r| r.2.contains(&g.name)));
+            let forwards = lb.listeners.iter().any(|l| l.default_action.contains(&g.name) || l.rules.iter().any(|r| r.actions.contains(&g.name)));
             if let (true, Some(tg_part)) = (forwards, g.arn.rsplit(':').next()) {
                 out.push(format!("{lb_part}/{tg_part}"));
             }

@@ -2,7 +2,7 @@
 //! they offer, the capacity provider strategy rows they share, and the inputs of CreateService,
 //! UpdateService and RunTask.
 
-use ecs_sim::view::View;
+use ecs_sim::view::{ClusterStatus, NetworkMode, ServiceStatus, TaskDefinitionStatus, View};
 use serde_json::{json, Value};
 
 use super::{current_cluster, pairs, whole, Options};
@@ -37,22 +37,23 @@ pub fn options(view: &View) -> ServiceOptions {
     ServiceOptions {
         task_definitions: active_task_definitions(view),
         subnets: view.subnets.iter().map(|s| (s.subnet_id.clone(), s.availability_zone.clone())).collect(),
-        services: view.services.iter().filter(|s| s.status == "ACTIVE").map(|s| (s.name.clone(), s.name.clone())).collect(),
+        services: view.services.iter().filter(|s| s.status == ServiceStatus::Active).map(|s| (s.name.clone(), s.name.clone())).collect(),
         providers: strategy_providers(view),
     }
 }
 
 fn active_task_definitions(view: &View) -> Options {
-    view.task_definitions.iter().filter(|t| t.status == "ACTIVE").map(|t| {
+    view.task_definitions.iter().filter(|t| t.status == TaskDefinitionStatus::Active).map(|t| {
         let name = format!("{}:{}", t.family, t.revision);
-        (name.clone(), format!("{name} ({}, {})", t.compatibilities.join("/"), t.network_mode))
+        let compatibilities: Vec<&str> = t.compatibilities.iter().map(|c| c.as_aws()).collect();
+        (name.clone(), format!("{name} ({}, {})", compatibilities.join("/"), t.network_mode.as_aws()))
     }).rev().collect()
 }
 
 /// The providers a strategy may name: the cluster's (PutClusterCapacityProviders), or when it has none
 /// the Fargate ones and every Auto Scaling group provider (CreateService then says what to associate).
 fn strategy_providers(view: &View) -> Vec<String> {
-    let cluster = view.clusters.iter().find(|c| c.status == "ACTIVE");
+    let cluster = view.clusters.iter().find(|c| c.status == ClusterStatus::Active);
     match cluster.map(|c| c.capacity_providers.clone()).filter(|p| !p.is_empty()) {
         Some(providers) => providers,
         None => ["FARGATE", "FARGATE_SPOT"].iter().map(|p| p.to_string()).chain(view.scaling.capacity_providers.iter().map(|c| c.name.clone())).collect(),
@@ -62,7 +63,7 @@ fn strategy_providers(view: &View) -> Vec<String> {
 /// The networkConfiguration of a call running `task_definition` in `subnets` (awsvpc task definitions only).
 fn network_configuration(view: &View, task_definition: &str, subnets: &[String]) -> Option<Value> {
     let td = view.task_definitions.iter().find(|t| format!("{}:{}", t.family, t.revision) == task_definition)?;
-    (td.network_mode == "awsvpc").then(|| json!({ "awsvpcConfiguration": { "subnets": subnets, "assignPublicIp": "DISABLED" } }))
+    (td.network_mode == NetworkMode::Awsvpc).then(|| json!({ "awsvpcConfiguration": { "subnets": subnets, "assignPublicIp": "DISABLED" } }))
 }
 
 /// Placement strategy presets: (id, label, strategy JSON, constraints JSON).

@@ -4,17 +4,20 @@
 use ecs_sim::view::{FileSystemView, View};
 use serde_json::{json, Value};
 
-use super::{call_targets, subnet_options, target_input, Options};
+use super::{call_targets, pairs, subnet_options, target_input, Options};
 
 /// What the Storage tab shows and offers.
 #[derive(Debug, PartialEq)]
 pub struct StorageOptions {
     pub file_systems: Vec<FileSystemView>,
     pub subnets: Options,
+    /// The security groups of the scenario's VPC.
+    pub security_groups: Options,
 }
 
 pub fn options(view: &View) -> StorageOptions {
-    StorageOptions { file_systems: view.file_systems.clone(), subnets: subnet_options(view) }
+    let groups: Vec<&str> = view.security_groups.iter().map(|g| g.group_id.as_str()).collect();
+    StorageOptions { file_systems: view.file_systems.clone(), subnets: subnet_options(view), security_groups: pairs(&groups) }
 }
 
 /// The file systems as options: `name (fs-...)`.
@@ -37,7 +40,7 @@ pub fn file_call_options(view: &View) -> FileCallOptions {
 
 /// The volume the file call form starts with: the first EFS volume a task mounts, else `data`.
 pub fn first_volume(view: &View) -> String {
-    view.tasks.iter().find_map(|t| t.efs_mounts.first().map(|m| m.0.clone())).unwrap_or_else(|| "data".into())
+    view.tasks.iter().find_map(|t| t.efs_mounts.first().map(|m| m.volume.clone())).unwrap_or_else(|| "data".into())
 }
 
 /// CreateFileSystem; the creation token is the name and the file system's number in the account.

@@ -1,8 +1,7 @@
-//! API errors as AWS returns them: an error code (`ClientException`, `InvalidParameterException`, ...) and its message.
+//! `ApiError`: an error as AWS returns it, a code (`ClientException`, `InvalidParameterException`, ...) and its
+//! message. A leaf module: everything in the crate may use it.
 
 use std::fmt;
-
-use serde_json::Value;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApiError {
@@ -39,20 +38,3 @@ impl fmt::Display for ApiError {
 }
 
 pub type ApiResult = Result<serde_json::Value, ApiError>;
-
-// The request readers every service shares: one copy of each in the wasm instead of one per module.
-
-/// `input[name]` when it is a string.
-pub(crate) fn str_field<'a>(input: &'a Value, name: &str) -> Option<&'a str> {
-    input.get(name).and_then(Value::as_str)
-}
-
-/// The strings of a JSON array, skipping other values; empty when the value is absent or not an array.
-pub(crate) fn strings_of(value: Option<&Value>) -> Vec<String> {
-    value.and_then(Value::as_array).map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()).unwrap_or_default()
-}
-
-/// The string array `input[name]` (see [`strings_of`]).
-pub(crate) fn string_list(input: &Value, name: &str) -> Vec<String> {
-    strings_of(input.get(name))
-}

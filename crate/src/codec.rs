@@ -1,0 +1,119 @@
+//! Text encodings the core and the app share: base64 in its standard and URL-safe alphabets, and compact JSON
+//! cut to a readable length. One copy of each.
+
+use serde_json::Value;
+
+/// The two base64 alphabets of RFC 4648.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Base64 {
+    /// `A-Z a-z 0-9 + /` (section 4): EC2 user data.
+    Standard,
+    /// `A-Z a-z 0-9 - _` (section 5): share links. Decoding also takes the standard alphabet's `+` and `/`.
+    Url,
+}
+
+impl Base64 {
+    fn alphabet(self) -> &'static [u8; 64] {
+        match self {
+            Base64::Standard => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/",
+            Base64::Url => b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_",
+        }
+    }
+
+    /// Encodes `bytes` without padding.
+    pub fn encode(self, bytes: &[u8]) -> String {
+        let alphabet = self.alphabet();
+        let mut out = String::with_capacity(bytes.len() * 4 / 3 + 3);
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().enumerate().fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+            for i in 0..=chunk.len() {
+                out.push(char::from(alphabet[(n >> (18 - 6 * i) & 63) as usize]));
+            }
+        }
+        out
+    }
+
+    /// Decodes unpadded base64; `None` on any character outside the alphabet (padding and whitespace included:
+    /// the caller strips what its format allows).
+    pub fn decode(self, text: &str) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(text.len() * 3 / 4);
+        let (mut buffer, mut n_bits) = (0u32, 0u32);
+        for c in text.bytes() {
+            let value = match (c, self) {
+                (b'A'..=b'Z', _) => c - b'A',
+                (b'a'..=b'z', _) => c - b'a' + 26,
+                (b'0'..=b'9', _) => c - b'0' + 52,
+                (b'+', _) | (b'-', Base64::Url) => 62,
+                (b'/', _) | (b'_', Base64::Url) => 63,
+                _ => return None,
+            };
+            buffer = (buffer << 6) | u32::from(value);
+            n_bits += 6;
+            if n_bits >= 8 {
+                n_bits -= 8;
+                out.push((buffer >> n_bits) as u8);
+                buffer &= (1 << n_bits) - 1;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// `value` as compact JSON; when longer than `max_chars` characters, its first `max_chars` (cut on a character
+/// boundary) followed by `ellipsis`.
+pub fn compact_json(value: &Value, max_chars: usize, ellipsis: &str) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(max_chars) {
+        None => text,
+        Some((cut, _)) => format!("{}{ellipsis}", &text[..cut]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_the_rfc_4648_vectors() {
+        // RFC 4648 section 10, without the padding.
+        let vectors = [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")];
+        for (plain, encoded) in vectors {
+            for alphabet in [Base64::Standard, Base64::Url] {
+                assert_eq!(alphabet.encode(plain.as_bytes()), encoded);
+                assert_eq!(alphabet.decode(encoded), Some(plain.as_bytes().to_vec()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_alphabets_differ_in_their_last_two_characters() {
+        let bytes = [0xfb, 0xff, 0xbf];
+        assert_eq!(Base64::Standard.encode(&bytes), "+/+/");
+        assert_eq!(Base64::Url.encode(&bytes), "-_-_");
+        assert_eq!(Base64::Url.decode("-_+/"), Some(bytes.to_vec()));
+        assert_eq!(Base64::Standard.decode("-_-_"), None);
+    }
+
+    #[test]
+    fn base64_round_trips_every_byte_and_refuses_what_is_not_base64() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        for alphabet in [Base64::Standard, Base64::Url] {
+            for len in 0..bytes.len() {
+                assert_eq!(alphabet.decode(&alphabet.encode(&bytes[..len])), Some(bytes[..len].to_vec()));
+            }
+            for bad in ["Zm9v=", "Zm 9v", "Zm9v\n", "Zé"] {
+                assert_eq!(alphabet.decode(bad), None, "{bad:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn compact_json_cuts_long_text_on_a_character_boundary() {
+        let value = serde_json::json!({ "name": "é".repeat(10) });
+        assert_eq!(compact_json(&value, 100, "…"), r#"{"name":"éééééééééé"}"#);
+        assert_eq!(compact_json(&value, 21, "…"), r#"{"name":"éééééééééé"}"#);
+        assert_eq!(compact_json(&value, 20, "…"), r#"{"name":"éééééééééé"…"#);
+        assert_eq!(compact_json(&value, 12, "..."), r#"{"name":"ééé..."#);
+        assert_eq!(compact_json(&Value::Null, 0, "..."), "...");
+    }
+}

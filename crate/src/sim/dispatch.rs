@@ -1,0 +1,152 @@
+//! The dispatcher: every call goes through `Sim::apply_call`, which records it in the trace and the log,
+//! finds its row in the call table (`api::calls`), and hands it to the model the row names, building only
+//! the context that model needs. The engine's own calls are routed here too, by name, each input parsed into
+//! its typed request (`sim/requests.rs`) on the way: this is the one place the engine reads a call's JSON.
+
+use serde_json::Value;
+
+use crate::api::calls::{self, Handler};
+use crate::api::{ApiError, ApiResult, Dialect, Request};
+
+use super::engine::{Ev, Sim};
+use super::loadbalancing::ELB_STEP_MS;
+use super::record::{LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
+use super::requests::{
+    cluster_member, AttributesRequest, CreateClusterRequest, CreateServiceRequest, DeregisterContainerInstanceRequest, DescribeClustersRequest, DisruptConnectivityRequest,
+    DrainRequest, FargateSpotCapacityRequest, FileRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, RunTaskRequest, SetLoadRequest,
+    SetTimingsRequest, StopTaskRequest, TargetBehaviorRequest, TaskCallRequest, TaskDefinitionRequest, UpdateClusterSettingsRequest, UpdateContainerInstancesStateRequest,
+    UpdateServiceRequest,
+};
+
+/// The answer to a call the table does not list.
+fn unknown_call(call: &str) -> ApiError {
+    ApiError::new(
+        "UnknownOperationException",
+        format!("The playground does not know the call '{call}'. Calls are written service:Operation, for example ecs:RunTask."),
+    )
+}
+
+impl Sim {
+    /// Applies an AWS API call (`ecs:RunTask`, ...) at the current time, records it for replay, and
+    /// logs it. The answer uses the real output shape; a refusal carries AWS's error code and text.
+    /// Once the run holds [`MAX_RECORDED_CALLS`] calls, a call is refused before anything happens: it is
+    /// neither recorded, applied, hashed nor logged.
+    pub fn call(&mut self, call: &str, input: Value) -> ApiResult {
+        if self.recorded_calls.len() >= MAX_RECORDED_CALLS {
+            return Err(ApiError::new(
+                "RecordedCallLimitExceeded",
+                format!("This run already holds {MAX_RECORDED_CALLS} calls, the most a run records for replay and share links; {call} was not applied. Start a new run to make more calls."),
+            ));
+        }
+        self.recorded_calls.push(RecordedCall { time: self.now, n_events: self.n_events, call: call.to_string(), input: input.clone() });
+        self.apply_call(call, input)
+    }
+
+    /// Applies `call` at the current time: folds it into the trace, logs it, and answers it in AWS's output
+    /// shape or with AWS's error (logged too). The one entry point of scenario steps and user calls.
+    pub(super) fn apply_call(&mut self, call: &str, input: Value) -> ApiResult {
+        self.trace.write_str(call);
+        self.trace.write_str(&input.to_string());
+        self.trace.end_record();
+        self.push_log(LogEntry { time: self.now, kind: LogKind::Call, subject: call.to_string(), message: String::new(), input: Some(input.clone()) });
+        let Some(row) = calls::find(call) else {
+            let error = if input.is_object() { unknown_call(call) } else { not_an_object(Dialect::Ecs) };
+            return self.error(call, error);
+        };
+        if !input.is_object() {
+            return self.error(call, not_an_object(Dialect::of(row.service)));
+        }
+        let answer = match row.handler {
+            Handler::Engine => self.engine_call(call, &Request::new(&input, Dialect::of(row.service))),
+            Handler::Iam => {
+                let now_iso = self.iso_time(self.now);
+                self.iam.handle(call, &input, &now_iso).unwrap_or_else(|| Err(unknown_call(call)))
+            }
+            Handler::Efs => {
+                let context = self.efs_context();
+                self.efs.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
+            }
+            Handler::Elb => {
+                let context = self.elb_context();
+                let answer = self.elb.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));
+                if answer.is_ok() && self.elb_window_start.is_none() && !self.elb.load_balancers.is_empty() {
+                    // Health checks and traffic run in fixed steps once a load balancer exists.
+                    self.elb_window_start = Some(self.now);
+                    self.schedule(self.now.plus_ms(ELB_STEP_MS), Ev::ElbStep);
+                }
+                answer
+            }
+            Handler::Scaling => {
+                let context = self.scaling_context();
+                let answer = self.scaling.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));
+                self.apply_scaling_actions();
+                answer
+            }
+        };
+        answer.or_else(|error| self.error(call, error))
+    }
+
+    /// Answers a call the call table routes to the engine (ECS, EC2 instances, FIS actions, `sim:` calls):
+    /// parses its typed request, then runs its handler.
+    fn engine_call(&mut self, call: &str, request: &Request) -> ApiResult {
+        match call {
+            // Clusters (sim/clusters.rs).
+            "ecs:CreateCluster" => self.create_cluster(CreateClusterRequest::parse(request)?),
+            "ecs:DeleteCluster" => self.delete_cluster(cluster_member(request)),
+            "ecs:DescribeClusters" => self.describe_clusters(DescribeClustersRequest::parse(request)?),
+            "ecs:UpdateClusterSettings" => self.update_cluster_settings(UpdateClusterSettingsRequest::parse(request)?),
+            "ecs:ListClusters" => self.list_clusters(),
+            // Task definitions (sim/task_definitions.rs).
+            "ecs:RegisterTaskDefinition" => self.register_task_definition(request),
+            "ecs:DeregisterTaskDefinition" => self.deregister_task_definition(TaskDefinitionRequest::parse_revision(request)?),
+            "ecs:DescribeTaskDefinition" => self.describe_task_definition(TaskDefinitionRequest::parse(request)?),
+            "ecs:ListTaskDefinitions" => self.list_task_definitions(request),
+            "ecs:ListTaskDefinitionFamilies" => self.list_task_definition_families(),
+            // Tasks (sim/tasks.rs).
+            "ecs:RunTask" => self.run_task(RunTaskRequest::parse(request)?),
+            "ecs:StopTask" => self.stop_task_call(StopTaskRequest::parse(request)?),
+            "ecs:DescribeTasks" => self.describe_tasks(request),
+            "ecs:ListTasks" => self.list_tasks(request),
+            // Services (sim/services.rs).
+            "ecs:CreateService" => self.create_service(CreateServiceRequest::parse(request)?),
+            "ecs:UpdateService" => self.update_service(UpdateServiceRequest::parse(request)?),
+            "ecs:DeleteService" => self.delete_service(request),
+            "ecs:DescribeServices" => self.describe_services(request),
+            "ecs:ListServices" => self.list_services(request),
+            // Container instances (sim/container_instances.rs).
+            "ecs:ListContainerInstances" => self.list_container_instances(request),
+            "ecs:DescribeContainerInstances" => self.describe_container_instances(request),
+            "ecs:UpdateContainerInstancesState" => self.update_container_instances_state(UpdateContainerInstancesStateRequest::parse(request)?),
+            "ecs:DeregisterContainerInstance" => self.deregister_container_instance(DeregisterContainerInstanceRequest::parse(request)?),
+            "ecs:PutAttributes" => self.put_attributes(AttributesRequest::parse(request, true)?, true),
+            "ecs:DeleteAttributes" => self.put_attributes(AttributesRequest::parse(request, false)?, false),
+            "ecs:ListAttributes" => self.list_attributes(request),
+            // EC2 instances (sim/instances.rs).
+            "ec2:RunInstances" => self.run_instances(&RunInstancesRequest::parse(request)?),
+            "ec2:TerminateInstances" => self.terminate_instances(&request.strings("InstanceIds")),
+            "ec2:DescribeInstances" => self.describe_instances(),
+            // Faults (sim/faults.rs).
+            "fis:aws:ec2:terminate-instances" => self.fis_terminate_instances(FisTarget::parse(request, "Instances")?),
+            "fis:aws:ecs:stop-task" => self.fis_stop_task(FisTarget::parse(request, "Tasks")?),
+            "fis:aws:ecs:drain-container-instances" => self.fis_drain(DrainRequest::parse(request)?),
+            "fis:aws:network:disrupt-connectivity" => self.fis_disrupt_connectivity(DisruptConnectivityRequest::parse(request)?),
+            // The playground's own calls (sim/sim_calls.rs).
+            "sim:SetImageBehavior" => self.set_image_behavior(ImageBehaviorRequest::parse(request)?),
+            "sim:SetTimings" => self.set_timings(SetTimingsRequest::parse(request)?),
+            "sim:TaskCall" => self.task_call(TaskCallRequest::parse(request)?),
+            "sim:SetLoad" => self.set_load(SetLoadRequest::parse(request)?),
+            "sim:SetTargetBehavior" => self.set_target_behavior(TargetBehaviorRequest::parse(request)?),
+            "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),
+            "sim:SetFargateSpotCapacity" => self.set_fargate_spot_capacity(FargateSpotCapacityRequest::parse(request)?),
+            "sim:DescribeCost" => self.describe_cost(),
+            "sim:WriteFile" => self.file_call(FileRequest::parse(request)?, true),
+            "sim:ReadFile" => self.file_call(FileRequest::parse(request)?, false),
+            _ => Err(unknown_call(call)),
+        }
+    }
+}
+
+/// The refusal of an input that is not a JSON object, in the service's dialect.
+fn not_an_object(dialect: Dialect) -> ApiError {
+    ApiError::new(dialect.validation_code(), "The request input must be a JSON object.")
+}
