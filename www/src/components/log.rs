@@ -8,7 +8,7 @@ use ecs_sim::sim::LogKind;
 use yew::prelude::*;
 
 use crate::components::form::{event_value, on_input, use_text};
-use crate::driver::{use_log, LogRow};
+use crate::driver::{use_log, LogRow, LOG_CAPACITY};
 use crate::render_count::use_render_count;
 use crate::text::format_elapsed;
 
@@ -37,7 +37,7 @@ pub fn event_log() -> Html {
                     { for LogKind::ALL.iter().map(|k| html! { <option key={k.as_str()} value={k.as_str()} selected={Some(*k) == *kind}>{ k.label() }</option> }) }
                 </select>
                 <input type="search" placeholder="Filter text" aria-label="Filter text" value={(*text).clone()} oninput={on_text} />
-                <span class="hint">{ format!("{} of {} rows, newest first", n_rows, log.len()) }</span>
+                <span class="hint">{ rows_hint(n_rows, &log) }</span>
             </div>
             <LogRows log={LogRef(log.clone())} kind={*kind} text={(*text).clone()} />
         </section>
@@ -88,4 +88,15 @@ fn filtered<'a>(log: &'a VecDeque<LogRow>, kind: Option<LogKind>, text: &str) ->
         .filter(move |row| kind.is_none_or(|k| row.kind == k))
         .filter(move |row| needle.is_empty() || row.subject.to_lowercase().contains(&needle) || row.message.to_lowercase().contains(&needle))
         .take(200)
+}
+
+/// The count the panel shows, and when the log is full that older rows are no longer kept here.
+fn rows_hint(n_rows: usize, log: &VecDeque<LogRow>) -> String {
+    // Rows are numbered one after another, so the newest row's number says how many the run has had.
+    let n_dropped = log.front().map_or(0, |newest| newest.seq.saturating_sub(log.len() as u64));
+    if log.len() >= LOG_CAPACITY && n_dropped > 0 {
+        format!("{n_rows} of the newest {} rows, newest first; {n_dropped} older rows are no longer kept", log.len())
+    } else {
+        format!("{n_rows} of {} rows, newest first", log.len())
+    }
 }

@@ -22,6 +22,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 pub use commands::Commands;
+pub use run::LOG_CAPACITY;
 pub use persist::RunRecord;
 pub use store::{
     use_banner, use_explained, use_generation, use_is_selected, use_log, use_playing, use_run_status, use_scenario, use_selection, use_status_select, use_view,

@@ -28,7 +28,7 @@ const PUBLISH_INTERVAL_BEHIND_WALL_MS: f64 = 500.0;
 /// A frame's wall time is clamped to this, so a backgrounded tab does not spiral.
 const MAX_FRAME_WALL_MS: f64 = 250.0;
 /// Event log rows kept (newest first).
-const LOG_CAPACITY: usize = 500;
+pub const LOG_CAPACITY: usize = 500;
 /// Autosave at most this often while playing (wall milliseconds).
 const AUTOSAVE_INTERVAL_WALL_MS: f64 = 1_000.0;
 
@@ -265,7 +265,10 @@ impl Driver {
         let (sim, pending) = Sim::replay_to(&self.scenario, Some(self.sim.seed()), &calls, point);
         self.sim = sim;
         self.pending = pending;
+        // The log starts again with the replayed run: its rows are numbered from one, so the newest row's
+        // number is the count of rows the run has had.
         self.log = Rc::new(VecDeque::new());
+        self.log_seq = 0;
         self.drain_log();
         self.after_jump();
     }
