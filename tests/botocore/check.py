@@ -5,7 +5,7 @@ Run by scripts/botocore-check, which gives it a pinned botocore and the `ecs-sim
 1. calls: every row of the call table (`ecs-sim calls`) with a botocore model names an operation of that model;
    `fis:` rows (botocore has no list of FIS action ids) and `sim:` rows (the playground's own) are skipped.
 2. inputs: every step input of every built-in scenario, as sent (`ecs-sim answers`), and every example input
-   of the API console (www/src/components/console.rs) is valid against the operation's input shape: member
+   of the API console (www/src/forms/console.rs) is valid against the operation's input shape: member
    names, enum values, types and required members (idempotency tokens aside: the SDKs fill them in), through
    structures, lists and maps.
 3. reads: every member name the handler code reads as a string literal (`.get("X")`, `.str("X")`,
@@ -66,22 +66,15 @@ COMMON_ERRORS = {
 SIM_CALL = "an input member of the playground's own sim: calls, which no AWS model has"
 FIS_ACTION = "a FIS action's target or parameter name: FIS documents them per action, botocore has no list"
 READS_ALLOWED = {
-    ("crate/src/sim", "at"): SIM_CALL,  # sim:SetLoad spike
     ("crate/src/sim", "available"): SIM_CALL,  # sim:SetFargateSpotCapacity
     ("crate/src/sim", "duration"): SIM_CALL + "; also " + FIS_ACTION,  # sim:SetLoad, aws:ecs:drain-container-instances
-    ("crate/src/sim", "extraLatencyMs"): SIM_CALL,  # sim:SetTargetBehavior
-    ("crate/src/sim", "from"): SIM_CALL,  # sim:SetLoad ramp
     ("crate/src/sim", "healthy"): SIM_CALL,  # sim:SetTargetBehavior
-    ("crate/src/sim", "mix"): SIM_CALL,  # sim:SetLoad
-    ("crate/src/sim", "over"): SIM_CALL,  # sim:SetLoad ramp
-    ("crate/src/sim", "peak"): SIM_CALL,  # sim:SetLoad
     ("crate/src/sim", "percentPerHour"): SIM_CALL,  # sim:InterruptSpotTasks
-    ("crate/src/sim", "requestsPerSecond"): SIM_CALL,  # sim:SetLoad
-    ("crate/src/sim", "responseCode"): SIM_CALL,  # sim:SetTargetBehavior
     ("crate/src/sim", "runFor"): SIM_CALL,  # sim:SetImageBehavior
-    ("crate/src/sim", "to"): SIM_CALL,  # sim:SetLoad ramp
-    ("crate/src/sim", "Clusters"): FIS_ACTION,  # aws:ecs:drain-container-instances target
-    ("crate/src/sim", "Tasks"): FIS_ACTION,  # aws:ecs:stop-task target
+    ("crate/src/sim", "behavior"): SIM_CALL,  # sim:SetImageBehavior
+    ("crate/src/sim", "content"): SIM_CALL,  # sim:WriteFile
+    ("crate/src/sim", "pattern"): SIM_CALL,  # sim:SetLoad
+    ("crate/src/sim", "resource"): SIM_CALL,  # sim:TaskCall
     ("crate/src/sim", "drainagePercentage"): FIS_ACTION,  # aws:ecs:drain-container-instances parameter
 }
 
@@ -419,7 +412,7 @@ def main():
                          f"{n_unmodeled_steps} skipped (fis: and sim: calls, and calls without a model operation)")
 
     # 2. The API console's example inputs.
-    console = ROOT / "www/src/components/console.rs"
+    console = ROOT / "www/src/forms/console.rs"
     examples = console_examples(console)
     if not examples:
         results.record("inputs", False, f"{console.relative_to(ROOT)}: example_input has no arms, or arms this check cannot read")
