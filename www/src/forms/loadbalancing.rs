@@ -149,6 +149,9 @@ pub struct SetLoad<'a> {
     pub duration: &'a str,
     /// `path=weight, ...`; empty keeps the mix.
     pub mix: &'a str,
+    /// The load balancer's mix now (the `mix` of the last `sim:SetLoad` that set its traffic), kept when `mix`
+    /// is empty.
+    pub current_mix: Option<Value>,
     /// Sim time now: a spike starts now (`sim:SetLoad` takes an absolute sim time).
     pub now_ms: u64,
 }
@@ -183,8 +186,10 @@ impl SetLoad<'_> {
                 weight.trim().parse::<u64>().map(|w| json!({ "path": path.trim(), "weight": w })).map_err(|_| format!("The weight of {path} must be a whole number."))
             })
             .collect::<Result<_, _>>()?;
-        if !items.is_empty() {
-            input["mix"] = Value::Array(items);
+        match (items.is_empty(), &self.current_mix) {
+            (false, _) => input["mix"] = Value::Array(items),
+            (true, Some(current)) => input["mix"] = current.clone(),
+            (true, None) => {}
         }
         Ok(input)
     }
