@@ -284,11 +284,22 @@ fn scenario_picker(props: &ScenarioPickerProps) -> Html {
         }
     });
     let current = scenario.id.clone().unwrap_or_default();
+    // The select shows the run's scenario even after the learner picked in it (an option's `selected`
+    // attribute no longer moves a select the learner changed): a recent run or an import replaces the run.
+    let select_ref = use_node_ref();
+    {
+        let select_ref = select_ref.clone();
+        use_effect_with(current.clone(), move |current| {
+            if let Some(select) = select_ref.cast::<web_sys::HtmlSelectElement>() {
+                select.set_value(current);
+            }
+        });
+    }
     html! {
         <div class="scenario-picker">
             <label class="scenario-picker-select">
                 <span>{ "Scenario" }</span>
-                <select onchange={on_change} aria-label="Scenario" title={format!("{}: {}", scenario.name, scenario.description)}>
+                <select ref={select_ref} onchange={on_change} aria-label="Scenario" title={format!("{}: {}", scenario.name, scenario.description)}>
                     if current.is_empty() { <option value="" selected=true>{ format!("{} (imported)", scenario.name) }</option> }
                     { for summaries.iter().map(|s| {
                         let id = s.id.clone().unwrap_or_default();
