@@ -221,3 +221,20 @@ pub fn outage_input(az: &str) -> Value {
     json!({ "targets": { "Subnets": { "resourceType": "aws:ec2:subnet", "filters": [{ "path": "AvailabilityZone", "values": [az] }], "selectionMode": "ALL" } },
         "parameters": { "duration": "PT10M" } })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form<'a>(mix: &'a str, current_mix: Option<Value>) -> SetLoad<'a> {
+        SetLoad { load_balancer: "shop-alb", pattern: "constant", rate_a: "300", rate_b: "", duration: "", mix, current_mix, now_ms: 0 }
+    }
+
+    #[test]
+    fn an_empty_paths_field_keeps_the_current_mix_and_a_typed_one_replaces_it() {
+        let current = json!([{ "host": "shop.example.com", "path": "/products/42", "weight": 20 }]);
+        assert_eq!(form("", Some(current.clone())).input().unwrap()["mix"], current);
+        assert_eq!(form("/a=3", Some(current)).input().unwrap()["mix"], json!([{ "path": "/a", "weight": 3 }]));
+        assert!(form("", None).input().unwrap().get("mix").is_none());
+    }
+}
