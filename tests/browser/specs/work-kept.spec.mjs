@@ -158,3 +158,20 @@ test('Set traffic with an empty Paths field keeps the load balancer\'s request m
   const paths = (input.mix ?? []).map((item) => item.path);
   check(name === 'sim:SetLoad' && paths.includes('/products/42'), `the mix was dropped: ${JSON.stringify(input)}`);
 });
+
+test('Recent runs keeps the last five, newest first', async ({ page, url }) => {
+  // Five runs already kept (oldest last), as an earlier session left them.
+  await page.addInitScript((key) => {
+    const run = { schemaVersion: 1, scenario: { builtin: 'daemon-service' }, seed: 1, calls: [], simTimeMs: 60000, nEvents: 0, latestMs: 60000, playing: false };
+    const entries = [5, 4, 3, 2, 1].map((n) => ({ savedAtMs: n, name: `Earlier run ${n}`, simTimeMs: 60000, run }));
+    localStorage.setItem(key, JSON.stringify(entries));
+  }, RECENT);
+  await loadScenario(page, url, 'fargate-web-service');
+  await runUntil(page, 90_000);
+  await page.selectOption('.scenario-picker select', 'binpack-vs-spread');
+  await page.waitForSelector('.banner:has-text("kept in Recent runs")');
+  const names = await page.evaluate((key) => JSON.parse(localStorage.getItem(key)).map((e) => e.name), RECENT);
+  check(JSON.stringify(names) === JSON.stringify(['A Fargate web service', 'Earlier run 5', 'Earlier run 4', 'Earlier run 3', 'Earlier run 2']), `the recent runs: ${JSON.stringify(names)}`);
+  await page.click('.scenario-picker .scenarios-button');
+  check((await page.$$('.recent-runs li')).length === 5, 'the dialog does not list five runs');
+});
