@@ -10,7 +10,9 @@ use yew::prelude::*;
 
 use crate::components::form::{button, hint, use_flag};
 use crate::components::{builder::Builder, explain::Explanation, log::EventLog, map::ClusterMap};
-use crate::driver::{use_commands, use_run_status, use_scenario, use_select, use_status_select, use_view_select, Marks, Parts, SimProvider, SPEEDS};
+use crate::driver::{
+    builtin_scenarios, use_commands, use_recent_runs, use_run_status, use_scenario, use_select, use_status_select, use_view_select, Marks, Parts, SimProvider, SPEEDS,
+};
 use crate::render_count::use_render_count;
 use crate::text::{format_clock, format_elapsed};
 
@@ -29,6 +31,7 @@ pub fn app() -> Html {
 fn page() -> Html {
     use_render_count("Page");
     let help_open = use_flag(false);
+    let scenarios_open = use_flag(false);
     let commands = use_commands();
 
     use_effect_with((), |_| mark_first_render());
@@ -67,6 +70,14 @@ fn page() -> Html {
         let help_open = help_open.clone();
         Callback::from(move |_| help_open.set(true))
     };
+    let open_scenarios = {
+        let scenarios_open = scenarios_open.clone();
+        Callback::from(move |_| scenarios_open.set(true))
+    };
+    let close_scenarios = {
+        let scenarios_open = scenarios_open.clone();
+        Callback::from(move |()| scenarios_open.set(false))
+    };
 
     html! {
         <div class="app" data-ready="true">
@@ -75,7 +86,7 @@ fn page() -> Html {
                     <span class="app-logo" aria-hidden="true"></span>
                     { "ECS Playground" }
                 </h1>
-                <ScenarioPicker />
+                <ScenarioPicker on_open={open_scenarios} />
                 <Timeline />
                 <TimeControls on_help={open_help} />
             </header>
@@ -85,6 +96,7 @@ fn page() -> Html {
             <EventLog />
             <Footer />
             if *help_open { { help_overlay(close_help) } }
+            if *scenarios_open { <ScenariosDialog on_close={close_scenarios} /> }
         </div>
     }
 }
@@ -249,12 +261,20 @@ fn sim_clock_text() -> Html {
     }
 }
 
-/// The select of the built-in scenarios (and of an imported one while it runs).
+#[derive(Properties, PartialEq)]
+struct ScenarioPickerProps {
+    /// Opens the scenarios dialog (what each teaches, and the recent runs).
+    on_open: Callback<MouseEvent>,
+}
+
+/// The select of the built-in scenarios (and of an imported one while it runs), each option titled with what
+/// it teaches, and the button that opens the scenarios dialog.
 #[function_component(ScenarioPicker)]
-fn scenario_picker() -> Html {
+fn scenario_picker(props: &ScenarioPickerProps) -> Html {
     use_render_count("ScenarioPicker");
     let commands = use_commands();
     let scenario = use_scenario();
+    let summaries = use_memo((), |_| builtin_scenarios());
     let on_change = Callback::from(move |e: Event| {
         if let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
             let id = select.value();
@@ -264,17 +284,114 @@ fn scenario_picker() -> Html {
         }
     });
     let current = scenario.id.clone().unwrap_or_default();
-    html! {
-        <label class="scenario-picker">
-            <span>{ "Scenario" }</span>
-            <select onchange={on_change} aria-label="Scenario" title={scenario.name.clone()}>
-                if current.is_empty() { <option value="" selected=true>{ format!("{} (imported)", scenario.name) }</option> }
-                { for ecs_sim::scenario::BUILTIN_SCENARIOS.iter().map(|(id, _)| html! {
-                    <option key={*id} value={*id} selected={*id == current}>{ *id }</option>
-                }) }
-            </select>
-        </label>
+    // The select shows the run's scenario even after the learner picked in it (an option's `selected`
+    // attribute no longer moves a select the learner changed): a recent run or an import replaces the run.
+    let select_ref = use_node_ref();
+    {
+        let select_ref = select_ref.clone();
+        use_effect_with(current.clone(), move |current| {
+            if let Some(select) = select_ref.cast::<web_sys::HtmlSelectElement>() {
+                select.set_value(current);
+            }
+        });
     }
+    html! {
+        <div class="scenario-picker">
+            <label class="scenario-picker-select">
+                <span>{ "Scenario" }</span>
+                <select ref={select_ref} onchange={on_change} aria-label="Scenario" title={format!("{}: {}", scenario.name, scenario.description)}>
+                    if current.is_empty() { <option value="" selected=true>{ format!("{} (imported)", scenario.name) }</option> }
+                    { for summaries.iter().map(|s| {
+                        let id = s.id.clone().unwrap_or_default();
+                        html! { <option key={id.clone()} value={id.clone()} selected={id == current} title={s.description.clone()}>{ id.clone() }</option> }
+                    }) }
+                </select>
+            </label>
+            <button type="button" class="scenarios-button" onclick={props.on_open.clone()} title="What each scenario teaches, and your recent runs">{ "Scenarios…" }</button>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ScenariosDialogProps {
+    on_close: Callback<()>,
+}
+
+/// The scenarios dialog: the run's scenario (what it teaches and its hint), every built-in scenario with what
+/// it teaches, and the recent runs, each of which can be opened again. Picking one closes the dialog.
+#[function_component(ScenariosDialog)]
+fn scenarios_dialog(props: &ScenariosDialogProps) -> Html {
+    use_render_count("ScenariosDialog");
+    let commands = use_commands();
+    let scenario = use_scenario();
+    let recent = use_recent_runs();
+    let summaries = use_memo((), |_| builtin_scenarios());
+    let close = {
+        let on_close = props.on_close.clone();
+        Callback::from(move |_: MouseEvent| on_close.emit(()))
+    };
+    let current = scenario.id.clone().unwrap_or_default();
+    html! {
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="scenarios-title">
+            <div class="overlay-card scenarios-card">
+                <h2 id="scenarios-title">{ "Scenarios" }</h2>
+                <section class="scenario-now" aria-label="This run's scenario">
+                    <h3>{ &scenario.name }</h3>
+                    <p class="scenario-description">{ &scenario.description }</p>
+                    if !scenario.hint.is_empty() { <p class="hint">{ "Hint: " }{ &scenario.hint }</p> }
+                </section>
+                <h3>{ "Recent runs" }</h3>
+                if recent.is_empty() {
+                    { hint("A run you leave for another scenario, a share link or an imported file is kept here (the last five).") }
+                } else {
+                    <ul class="recent-runs">
+                        { for recent.iter().map(|run| {
+                            let (commands, on_close, saved_at_ms) = (commands.clone(), props.on_close.clone(), run.saved_at_ms);
+                            let open = Callback::from(move |_| {
+                                on_close.emit(());
+                                commands.open_recent(saved_at_ms);
+                            });
+                            html! {
+                                <li key={run.saved_at_ms}>
+                                    <span class="recent-name">{ &run.name }</span>
+                                    <span class="recent-time">{ format_elapsed(run.sim_time_ms) }</span>
+                                    <span class="recent-saved">{ saved_at_text(run.saved_at_ms) }</span>
+                                    <button type="button" onclick={open}>{ "Open" }</button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+                <h3>{ "Built-in scenarios" }</h3>
+                <ul class="scenario-list">
+                    { for summaries.iter().map(|s| {
+                        let id = s.id.clone().unwrap_or_default();
+                        let (commands, on_close, start_id) = (commands.clone(), props.on_close.clone(), id.clone());
+                        let start = Callback::from(move |_| {
+                            on_close.emit(());
+                            commands.load_builtin(&start_id);
+                        });
+                        html! {
+                            <li key={id.clone()} class={classes!((id == current).then_some("current"))}>
+                                <div class="scenario-entry">
+                                    <strong>{ &s.name }</strong>
+                                    <p class="scenario-description">{ &s.description }</p>
+                                </div>
+                                <button type="button" onclick={start} aria-label={format!("Start {}", s.name)}>{ "Start" }</button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+                { button("Close", close) }
+            </div>
+        </div>
+    }
+}
+
+/// When a recent run was saved, as local date and time ("7 Dec, 16:41").
+fn saved_at_text(saved_at_ms: u64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(saved_at_ms as f64));
+    format!("saved {}", String::from(date.to_locale_string("en-GB", &js_sys::Object::new())))
 }
 
 /// The footer: hint, seed, trace hash and the core's version.

@@ -471,7 +471,8 @@ pub fn load_balancing_form() -> Html {
     let set_load = {
         let (commands, pattern, rate_a, rate_b, duration, mix, load_result, lb) = (commands.clone(), pattern.clone(), rate_a.clone(), rate_b.clone(), duration.clone(), mix.clone(), load_result.clone(), load_lb_value.clone());
         Callback::from(move |_| {
-            let form = SetLoad { load_balancer: &lb, pattern: &pattern, rate_a: &rate_a, rate_b: &rate_b, duration: &duration, mix: &mix, now_ms: commands.now_ms() };
+            let current_mix = commands.current_mix(&lb);
+            let form = SetLoad { load_balancer: &lb, pattern: &pattern, rate_a: &rate_a, rate_b: &rate_b, duration: &duration, mix: &mix, current_mix, now_ms: commands.now_ms() };
             load_result.set(Some(form.input().and_then(|input| commands.dispatch("sim:SetLoad", input)).map(|_| "Traffic set.".to_string())));
         })
     };

@@ -12,8 +12,9 @@ use ecs_sim::view::View;
 use gloo::render::{request_animation_frame, AnimationFrame};
 use serde_json::Value;
 
-use super::run::{parse_scenario_text, Driver};
-use super::store::{Action, Selection, Store};
+use super::persist::{self, RunRecord};
+use super::run::{parse_scenario_text, recent_runs, Driver};
+use super::store::{Action, Download, Notice, Selection, Store};
 
 /// The live run's handle (`use_commands()`).
 #[derive(Clone)]
@@ -45,6 +46,15 @@ impl Commands {
     fn publish(&self) {
         let snapshot = self.0.driver.borrow_mut().snapshot();
         self.0.store.dispatch(Action::Publish(snapshot));
+        self.tell_save_failure();
+    }
+
+    /// Shows the banner of a failed autosave, once (the banner stays until dismissed or replaced).
+    fn tell_save_failure(&self) {
+        let notice = self.0.driver.borrow_mut().untold_save_failure();
+        if let Some(notice) = notice {
+            self.0.store.dispatch(Action::AddToBanner(notice));
+        }
     }
 
     /// Applies an AWS call at the current sim time (recorded by the core for replay). Returns the
@@ -149,31 +159,62 @@ impl Commands {
         }
     }
 
-    /// Starts a scenario from a JSON document (an imported file). A bad file changes nothing.
+    /// Starts a scenario from a JSON document (an imported file), or opens a run saved by "Download this
+    /// run" (a document with a `schemaVersion`). A bad file changes nothing.
     pub fn load_scenario_text(&self, text: &str) -> Result<(), String> {
+        let is_saved_run = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')).is_ok_and(|doc| doc.get("schemaVersion").is_some());
+        if is_saved_run {
+            let record = RunRecord::from_autosave_text(text.trim_start_matches('\u{feff}'))?;
+            self.replace(driver_of(&record)?);
+            return Ok(());
+        }
         let scenario = parse_scenario_text(text)?;
         self.replace(Driver::new(scenario, None, None));
         Ok(())
     }
 
-    /// Puts `driver` in place of the live run (a jump: the generation moves on; the selection stays), saves
-    /// it and publishes it with the banner cleared.
+    /// Opens the recent run saved at `saved_at_ms` again, paused; the live run takes its place in the list.
+    pub fn open_recent(&self, saved_at_ms: u64) {
+        let Some((record, entries)) = persist::take_recent(saved_at_ms) else {
+            self.show_banner("That recent run could not be read; it was left in the list.".to_string());
+            return;
+        };
+        self.0.store.dispatch(Action::Recent(recent_runs(&entries)));
+        match driver_of(&record) {
+            Ok(driver) => self.replace(driver),
+            Err(message) => self.show_banner(format!("That recent run could not be opened ({message}).")),
+        }
+    }
+
+    /// Puts `driver` in place of the live run (a jump: the generation moves on; the selection clears, since
+    /// what it named belongs to the run replaced), saves it and publishes it. The run replaced goes to the
+    /// recent runs if it holds anything of the learner's, and the banner says where it went.
     fn replace(&self, mut driver: Driver) {
-        let action = {
+        let (action, recent) = {
             let mut live = self.0.driver.borrow_mut();
+            let (notice, recent) = if live.worth_keeping() { keep_in_recent(&live.record()) } else { (None, None) };
             driver.generation = live.generation + 1;
-            driver.selection = std::mem::take(&mut live.selection);
             *live = driver;
             live.autosave();
-            Action::Replace { snapshot: live.snapshot(), scenario: live.scenario_info.clone(), banner: None }
+            (Action::Replace { snapshot: live.snapshot(), scenario: live.scenario_info.clone(), banner: notice }, recent)
         };
         self.stop_frames();
+        if let Some(recent) = recent {
+            self.0.store.dispatch(Action::Recent(recent));
+        }
         self.0.store.dispatch(action);
+        self.tell_save_failure();
         self.run_frames();
     }
 
     pub fn show_banner(&self, message: String) {
-        self.0.store.dispatch(Action::ShowBanner(message));
+        self.0.store.dispatch(Action::ShowBanner(Notice::text(message)));
+    }
+
+    /// The live run as a saved run (what the autosave holds), pretty JSON: "Download this run".
+    pub fn run_json(&self) -> String {
+        let text = self.0.driver.borrow().record().to_autosave_json();
+        serde_json::from_str::<Value>(&text).and_then(|doc| serde_json::to_string_pretty(&doc)).unwrap_or(text)
     }
 
     pub fn dismiss_banner(&self) {
@@ -193,6 +234,25 @@ impl Commands {
     /// The published view, for event handlers (reading it here subscribes to nothing).
     pub fn view(&self) -> Rc<View> {
         self.0.store.state().view.clone()
+    }
+
+    /// The request mix of load balancer `load_balancer` (its ARN or name) now: the `mix` of the last
+    /// `sim:SetLoad` for it, from the scenario's steps so far and the calls of the run (`None`: the default mix).
+    pub fn current_mix(&self, load_balancer: &str) -> Option<Value> {
+        let driver = self.0.driver.borrow();
+        // `sim:SetLoad` names a load balancer by its ARN or its name.
+        let names: Vec<&str> = match driver.view.load_balancers.iter().find(|l| l.arn == load_balancer || l.name == load_balancer) {
+            Some(lb) => vec![lb.arn.as_str(), lb.name.as_str()],
+            None => vec![load_balancer],
+        };
+        let now_ms = driver.now_ms();
+        let steps = driver.scenario.steps.iter().filter(|s| s.at_ms <= now_ms).map(|s| (s.at_ms, &s.call, &s.input));
+        let calls = driver.sim.recorded_calls().iter().map(|c| (c.time.as_millis(), &c.call, &c.input));
+        let mut set_loads: Vec<_> =
+            steps.chain(calls).filter(|(_, call, input)| *call == "sim:SetLoad" && input.get("loadBalancer").and_then(Value::as_str).is_some_and(|lb| names.contains(&lb))).collect();
+        // A stable sort: at one sim time a step comes before a call.
+        set_loads.sort_by_key(|(at_ms, _, _)| *at_ms);
+        set_loads.last().and_then(|(_, _, input)| input.get("mix").cloned())
     }
 
     /// Sim time now, milliseconds, for event handlers.
@@ -257,8 +317,35 @@ impl Commands {
             (action, driver.playing)
         };
         self.0.store.dispatch(action);
+        self.tell_save_failure();
         if playing {
             self.schedule_frame(Some(ts));
         }
+    }
+}
+
+/// The run `record` holds, replayed to its saved point, paused.
+fn driver_of(record: &RunRecord) -> Result<Driver, String> {
+    let (sim, pending, scenario, id) = record.restore()?;
+    let mut driver = Driver::from_sim(sim, pending, scenario, id);
+    driver.latest_ms = driver.latest_ms.max(record.latest_ms);
+    driver.playing = false;
+    Ok(driver)
+}
+
+/// Puts `record` (the run being replaced) in the recent runs. Returns the banner that says where it went (or
+/// that it could not be kept, with it as a download) and the new list.
+fn keep_in_recent(record: &RunRecord) -> (Option<Notice>, Option<std::rc::Rc<[super::store::RecentRun]>>) {
+    let name = record.document.get("name").and_then(Value::as_str).unwrap_or("Imported scenario").to_string();
+    let at = crate::text::format_elapsed(record.sim_time_ms);
+    match persist::push_recent(record) {
+        Ok(entries) => (Some(Notice::text(format!("Your previous run ({name}, {at}) is kept in Recent runs: open it again from Scenarios… in the header."))), Some(recent_runs(&entries))),
+        Err(reason) => (
+            Some(Notice {
+                text: format!("Your previous run ({name}, {at}) could not be kept in Recent runs ({reason}): download it now to keep it."),
+                downloads: vec![Download::File { label: "Download the previous run", file_name: "ecs-playground-previous-run.json".to_string(), text: record.to_autosave_json() }],
+            }),
+            None,
+        ),
     }
 }

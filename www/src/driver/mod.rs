@@ -15,7 +15,7 @@ mod store;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ecs_sim::scenario::builtin_scenario;
+use ecs_sim::scenario::{builtin_scenario, BUILTIN_SCENARIOS};
 use ecs_sim::sim::Sim;
 use ecs_sim::time::SimTime;
 use serde_json::Value;
@@ -25,8 +25,9 @@ pub use commands::Commands;
 pub use run::LOG_CAPACITY;
 pub use persist::RunRecord;
 pub use store::{
-    use_banner, use_explained, use_generation, use_is_selected, use_log, use_playing, use_run_status, use_scenario, use_selection, use_status_select, use_view,
-    use_view_if, use_view_select, Explained, LogRow, Marks, RunStatus, ScenarioInfo, Selection, TimelineMark,
+    use_banner, use_explained, use_generation, use_is_selected, use_log, use_playing, use_recent_runs, use_run_status, use_scenario, use_selection,
+    use_status_select, use_view, use_view_if, use_view_select, Download, Explained, LogRow, Marks, Notice, RecentRun, RunStatus, ScenarioInfo, Selection,
+    TimelineMark,
 };
 pub(crate) use store::{use_select, Parts, Published};
 use run::Driver;
@@ -43,6 +44,14 @@ pub const SPEEDS: [u32; 4] = [1, 10, 60, 600];
 thread_local! {
     /// The live run, for `window.ecsPlayground.state()` and `loadScenario()`.
     static LIVE: RefCell<Option<Commands>> = const { RefCell::new(None) };
+}
+
+/// The built-in scenarios: id, name, what each teaches and its hint, in the picker's order.
+pub fn builtin_scenarios() -> Vec<ScenarioInfo> {
+    BUILTIN_SCENARIOS
+        .iter()
+        .filter_map(|(id, _)| builtin_scenario(id).map(|s| ScenarioInfo { id: Some(id.to_string()), name: s.name, description: s.description, hint: s.hint }))
+        .collect()
 }
 
 /// Starts the live run from the scenario document `text` (what importing a file does).
@@ -68,13 +77,14 @@ pub fn headless_trace_hash(id: &str, seed: Option<u64>, until_ms: u64) -> Result
 }
 
 /// The first published state of `driver`.
-fn first_published(driver: &mut Driver, banner: Option<String>) -> Published {
+fn first_published(driver: &mut Driver, banner: Option<Notice>) -> Published {
     Published {
         view: driver.view.clone(),
         status: driver.status(),
         log: driver.log.clone(),
         scenario: driver.scenario_info.clone(),
-        banner: banner.map(Rc::from),
+        banner: banner.map(Rc::new),
+        recent: run::recent_runs(&persist::load_recent()),
         selection: driver.selection.clone(),
         explained: driver.explain(),
     }

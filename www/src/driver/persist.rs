@@ -141,9 +141,19 @@ impl RunRecord {
     }
 }
 
-pub fn autosave(record: &RunRecord) {
-    // A full or blocked storage only loses the autosave; the run goes on.
-    let _ = LocalStorage::raw().set_item(AUTOSAVE_KEY, &record.to_autosave_json());
+/// Saves `record` as the autosave; `Err` says why it could not be (a full or blocked storage, a run too
+/// large to store): the run goes on, and the caller tells the learner.
+pub fn autosave(record: &RunRecord) -> Result<(), String> {
+    LocalStorage::raw().set_item(AUTOSAVE_KEY, &record.to_autosave_json()).map_err(|e| storage_error(&e))
+}
+
+/// Why a write to localStorage failed, in words.
+fn storage_error(error: &wasm_bindgen::JsValue) -> String {
+    match js_sys::Reflect::get(error, &"name".into()).ok().and_then(|name| name.as_string()) {
+        Some(name) if name == "QuotaExceededError" => "the browser's storage is full".to_string(),
+        Some(name) => format!("the browser refused to store it ({name})"),
+        None => "the browser refused to store it".to_string(),
+    }
 }
 
 /// The autosave: `Ok(None)` when there is none, `Err` when it is corrupt or from the future.
@@ -154,16 +164,97 @@ pub fn load_autosave() -> Result<Option<RunRecord>, String> {
     }
 }
 
-/// Moves the autosave to a new key (never dropped) and returns that key.
-pub fn move_autosave_aside() -> String {
+/// Where a rejected autosave went.
+pub enum SetAside {
+    /// Copied to this key, then removed from the autosave's.
+    Kept(String),
+    /// The copy could not be written (the reason); the original is left where it was, and here is its text.
+    NotKept { reason: String, text: String },
+}
+
+/// Copies the autosave to a new key and removes the original only once the copy is written.
+pub fn move_autosave_aside() -> SetAside {
     let storage = LocalStorage::raw();
     let stamp = js_sys::Date::now() as u64;
     let key = format!("{AUTOSAVE_KEY}.rejected-{stamp}");
-    if let Ok(Some(text)) = storage.get_item(AUTOSAVE_KEY) {
-        let _ = storage.set_item(&key, &text);
+    let Ok(Some(text)) = storage.get_item(AUTOSAVE_KEY) else { return SetAside::Kept(key) };
+    match storage.set_item(&key, &text) {
+        Ok(()) => {
+            let _ = storage.remove_item(AUTOSAVE_KEY);
+            SetAside::Kept(key)
+        }
+        Err(error) => SetAside::NotKept { reason: storage_error(&error), text },
     }
-    let _ = storage.remove_item(AUTOSAVE_KEY);
-    key
+}
+
+/// The localStorage key of the recent runs (a list, newest first, of at most [`RECENT_CAPACITY`]).
+pub const RECENT_KEY: &str = "ecs-playground.recent.v1";
+/// How many recent runs are kept.
+pub const RECENT_CAPACITY: usize = 5;
+
+/// A run kept in the recent runs: what the list shows, and the run as its autosave.
+pub struct RecentEntry {
+    pub saved_at_ms: u64,
+    pub name: String,
+    pub sim_time_ms: u64,
+    pub run: Value,
+}
+
+/// The recent runs as stored (an unreadable list reads as empty).
+pub fn load_recent() -> Vec<RecentEntry> {
+    let Ok(Some(text)) = LocalStorage::raw().get_item(RECENT_KEY) else { return Vec::new() };
+    let Ok(Value::Array(items)) = serde_json::from_str::<Value>(&text) else { return Vec::new() };
+    items
+        .into_iter()
+        .filter_map(|item| {
+            Some(RecentEntry {
+                saved_at_ms: item.get("savedAtMs")?.as_u64()?,
+                name: item.get("name")?.as_str()?.to_string(),
+                sim_time_ms: item.get("simTimeMs")?.as_u64()?,
+                run: item.get("run")?.clone(),
+            })
+        })
+        .collect()
+}
+
+fn store_recent(entries: &[RecentEntry]) -> Result<(), String> {
+    let items: Vec<Value> = entries.iter().map(|e| json!({ "savedAtMs": e.saved_at_ms, "name": e.name, "simTimeMs": e.sim_time_ms, "run": e.run })).collect();
+    LocalStorage::raw().set_item(RECENT_KEY, &Value::Array(items).to_string()).map_err(|e| storage_error(&e))
+}
+
+/// Adds `record` to the front of the recent runs (the oldest beyond [`RECENT_CAPACITY`] go). When the storage
+/// is full, older runs are dropped to make room; `Err` when even this one cannot be stored.
+pub fn push_recent(record: &RunRecord) -> Result<Vec<RecentEntry>, String> {
+    let name = record.document.get("name").and_then(Value::as_str).unwrap_or("Imported scenario").to_string();
+    let run: Value = serde_json::from_str(&record.to_autosave_json()).map_err(|e| e.to_string())?;
+    // Two saves in the same millisecond keep distinct keys.
+    let mut saved_at_ms = js_sys::Date::now() as u64;
+    let mut entries = load_recent();
+    if let Some(newest) = entries.first() {
+        saved_at_ms = saved_at_ms.max(newest.saved_at_ms + 1);
+    }
+    entries.insert(0, RecentEntry { saved_at_ms, name, sim_time_ms: record.sim_time_ms, run });
+    entries.truncate(RECENT_CAPACITY);
+    loop {
+        match store_recent(&entries) {
+            Ok(()) => return Ok(entries),
+            Err(_) if entries.len() > 1 => {
+                entries.pop();
+            }
+            Err(reason) => return Err(reason),
+        }
+    }
+}
+
+/// Takes the recent run saved at `saved_at_ms` out of the list and returns it.
+pub fn take_recent(saved_at_ms: u64) -> Option<(RunRecord, Vec<RecentEntry>)> {
+    let mut entries = load_recent();
+    let index = entries.iter().position(|e| e.saved_at_ms == saved_at_ms)?;
+    let entry = entries.remove(index);
+    let record = RunRecord::from_autosave_text(&entry.run.to_string()).ok()?;
+    // The list without it; if that cannot be written, the run stays listed as well, which loses nothing.
+    let _ = store_recent(&entries);
+    Some((record, entries))
 }
 
 /// The share payload in `location.hash` (`#s=...`), if any.

@@ -12,7 +12,7 @@ use ecs_sim::time::SimTime;
 use ecs_sim::view::View;
 
 use super::persist::{self, RunRecord};
-use super::store::{Explained, LogRow, Marks, RunStatus, ScenarioInfo, Selection, Snapshot, TimelineMark};
+use super::store::{Download, Explained, LogRow, Marks, Notice, RecentRun, RunStatus, ScenarioInfo, Selection, Snapshot, TimelineMark};
 
 /// Events processed at most per animation frame; beyond it the run is "behind" wall time.
 const EVENT_BUDGET_PER_FRAME: u32 = 5_000;
@@ -80,6 +80,10 @@ pub struct Driver {
     pub(super) selection: Selection,
     explained: Rc<Explained>,
     explained_key: ExplainKey,
+    /// Why the last autosave failed, while saves fail.
+    save_failure: Option<String>,
+    /// A failure the learner has not been told of yet.
+    save_failure_untold: bool,
 }
 
 impl Driver {
@@ -117,6 +121,8 @@ impl Driver {
             selection: Selection::None,
             explained: Rc::new(Explained::Nothing),
             explained_key: ExplainKey::Nothing,
+            save_failure: None,
+            save_failure_untold: false,
         };
         driver.drain_log();
         driver
@@ -295,8 +301,33 @@ impl Driver {
         self.autosave();
     }
 
-    pub(super) fn autosave(&self) {
-        persist::autosave(&self.record());
+    /// Saves the run; a failure is noted for the banner once (until a save works again).
+    pub(super) fn autosave(&mut self) {
+        match persist::autosave(&self.record()) {
+            Ok(()) => self.save_failure = None,
+            Err(reason) => {
+                self.save_failure_untold |= self.save_failure.is_none();
+                self.save_failure = Some(reason);
+            }
+        }
+    }
+
+    /// The banner for a failed autosave the learner has not been told of yet.
+    pub(super) fn untold_save_failure(&mut self) -> Option<Notice> {
+        if !std::mem::take(&mut self.save_failure_untold) {
+            return None;
+        }
+        let reason = self.save_failure.clone()?;
+        Some(Notice {
+            text: format!("This run could not be saved ({reason}): a reload would bring back an older run. Download it to keep it; importing the file opens it again."),
+            downloads: vec![Download::CurrentRun],
+        })
+    }
+
+    /// Whether the run holds anything of the learner's worth keeping when another replaces it: a call, or a
+    /// minute of sim time (a run with neither is the scenario picked again).
+    pub(super) fn worth_keeping(&self) -> bool {
+        !self.sim.recorded_calls().is_empty() || !self.pending.is_empty() || self.latest_ms >= 60_000
     }
 
     pub(super) fn now_ms(&self) -> u64 {
@@ -306,7 +337,7 @@ impl Driver {
 
 /// What the UI shows of `scenario`, read once when the run starts.
 fn scenario_info(scenario: &Scenario, id: Option<String>) -> ScenarioInfo {
-    ScenarioInfo { id, name: scenario.name.clone(), hint: scenario.hint.clone() }
+    ScenarioInfo { id, name: scenario.name.clone(), description: scenario.description.clone(), hint: scenario.hint.clone() }
 }
 
 /// `performance.now()` (0 where there is no `performance`).
@@ -320,10 +351,34 @@ pub(super) fn parse_scenario_text(text: &str) -> Result<Scenario, String> {
         .map_err(|errors| errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("\n"))
 }
 
+/// The recent runs list as published.
+pub(super) fn recent_runs(entries: &[persist::RecentEntry]) -> Rc<[RecentRun]> {
+    entries.iter().map(|e| RecentRun { saved_at_ms: e.saved_at_ms, name: e.name.clone(), sim_time_ms: e.sim_time_ms }).collect()
+}
+
+/// The banner for a saved run that could not be restored, once set aside.
+fn rejected_notice(message: &str) -> Notice {
+    match persist::move_autosave_aside() {
+        persist::SetAside::Kept(key) => Notice::text(format!("Your saved run could not be restored ({message}); it was kept in localStorage under '{key}'.")),
+        persist::SetAside::NotKept { reason, text } => Notice {
+            text: format!(
+                "Your saved run could not be restored ({message}), and no copy of it could be kept ({reason}). It stays under '{}' only until this run is saved over it: download it now to keep it.",
+                persist::AUTOSAVE_KEY
+            ),
+            downloads: vec![Download::File { label: "Download the saved run", file_name: "ecs-playground-saved-run.json".to_string(), text }],
+        },
+    }
+}
+
+/// Joins the banners of the first run into one.
+fn joined(notices: Vec<Notice>) -> Option<Notice> {
+    notices.into_iter().reduce(Notice::and)
+}
+
 /// Builds the first run: a share link in the URL, else the autosave, else the first built-in.
-/// Returns the driver and a banner message for anything that could not be restored.
-pub(super) fn initial_driver() -> (Driver, Option<String>) {
-    let mut banners = Vec::new();
+/// Returns the driver and a banner for anything that could not be restored (or was kept aside).
+pub(super) fn initial_driver() -> (Driver, Option<Notice>) {
+    let mut notices = Vec::new();
     if let Some(fragment) = persist::share_fragment_in_url() {
         persist::clear_url_fragment();
         match RunRecord::from_share_text(&fragment).and_then(|record| Ok((record.restore()?, record.latest_ms))) {
@@ -331,10 +386,28 @@ pub(super) fn initial_driver() -> (Driver, Option<String>) {
                 let mut driver = Driver::from_sim(sim, pending, scenario, id);
                 driver.latest_ms = driver.latest_ms.max(latest_ms);
                 driver.playing = false;
+                let mut text = "Opened a shared run, paused where it was shared. Press Play to continue.".to_string();
+                // The run saved before the link was opened goes to the recent runs, not away.
+                match persist::load_autosave() {
+                    Ok(Some(previous)) => match persist::push_recent(&previous) {
+                        Ok(_) => text.push_str(" Your previous run is kept in Recent runs (Scenarios… in the header)."),
+                        Err(reason) => {
+                            notices.push(Notice {
+                                text: format!("{text} Your previous run could not be kept in Recent runs ({reason}): download it now to keep it."),
+                                downloads: vec![Download::File { label: "Download the previous run", file_name: "ecs-playground-previous-run.json".to_string(), text: previous.to_autosave_json() }],
+                            });
+                            driver.autosave();
+                            return (driver, joined(notices));
+                        }
+                    },
+                    Ok(None) => {}
+                    Err(message) => notices.push(rejected_notice(&message)),
+                }
                 driver.autosave();
-                return (driver, Some("Opened a shared run, paused where it was shared. Press Play to continue.".to_string()));
+                notices.insert(0, Notice::text(text));
+                return (driver, joined(notices));
             }
-            Err(message) => banners.push(format!("This share link could not be opened ({message}); nothing was changed.")),
+            Err(message) => notices.push(Notice::text(format!("This share link could not be opened ({message}); nothing was changed."))),
         }
     }
     match persist::load_autosave() {
@@ -345,22 +418,15 @@ pub(super) fn initial_driver() -> (Driver, Option<String>) {
                     let mut driver = Driver::from_sim(sim, pending, scenario, id);
                     driver.latest_ms = driver.latest_ms.max(record.latest_ms);
                     driver.playing = playing;
-                    return (driver, (!banners.is_empty()).then(|| banners.join(" ")));
+                    return (driver, joined(notices));
                 }
-                Err(message) => {
-                    let key = persist::move_autosave_aside();
-                    banners.push(format!("Your saved run could not be restored ({message}); it was kept in localStorage under '{key}'."));
-                }
+                Err(message) => notices.push(rejected_notice(&message)),
             }
         }
         Ok(None) => {}
-        Err(message) => {
-            let key = persist::move_autosave_aside();
-            banners.push(format!("Your saved run could not be restored ({message}); it was kept in localStorage under '{key}'."));
-        }
+        Err(message) => notices.push(rejected_notice(&message)),
     }
     let (id, _) = BUILTIN_SCENARIOS[0];
     let scenario = builtin_scenario(id).expect("the first built-in scenario parses");
-    (Driver::new(scenario, Some(id.to_string()), None), (!banners.is_empty()).then(|| banners.join(" ")))
+    (Driver::new(scenario, Some(id.to_string()), None), joined(notices))
 }
-

@@ -87,7 +87,49 @@ pub struct ScenarioInfo {
     /// The built-in id when the run started from one.
     pub id: Option<String>,
     pub name: String,
+    /// What the scenario teaches.
+    pub description: String,
     pub hint: String,
+}
+
+/// A file the banner offers to download: a run that could not be stored.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Download {
+    /// This text, as this file, offered by a button of this label.
+    File { label: &'static str, file_name: String, text: String },
+    /// The live run as it is when the learner asks (`Commands::run_json`).
+    CurrentRun,
+}
+
+/// The banner's message, and the downloads it offers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub text: String,
+    pub downloads: Vec<Download>,
+}
+
+impl Notice {
+    pub fn text(text: impl Into<String>) -> Notice {
+        Notice { text: text.into(), downloads: Vec::new() }
+    }
+
+    /// This notice followed by `other` (both texts, both downloads).
+    pub fn and(mut self, other: Notice) -> Notice {
+        self.text = format!("{} {}", self.text, other.text);
+        self.downloads.extend(other.downloads);
+        self
+    }
+}
+
+/// A run kept in the recent runs list, from which it can be opened again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecentRun {
+    /// When it was put in the list (wall time, epoch milliseconds): its key.
+    pub saved_at_ms: u64,
+    /// Its scenario's name.
+    pub name: String,
+    /// The sim time it had reached.
+    pub sim_time_ms: u64,
 }
 
 /// The driver's explanation of the selection, computed when the selection, the run's generation or (for a
@@ -111,8 +153,11 @@ pub struct Published {
     pub status: RunStatus,
     pub log: Rc<VecDeque<LogRow>>,
     pub scenario: Rc<ScenarioInfo>,
-    /// A message for the banner (restore problems, bad share links, a rewound run's dropped calls).
-    pub banner: Option<Rc<str>>,
+    /// A message for the banner (restore problems, bad share links, failed saves, a rewound run's dropped
+    /// calls).
+    pub banner: Option<Rc<Notice>>,
+    /// The recent runs, newest first.
+    pub recent: Rc<[RecentRun]>,
     pub selection: Selection,
     pub explained: Rc<Explained>,
 }
@@ -130,6 +175,7 @@ impl Parts {
     pub const BANNER: Parts = Parts(16);
     pub const SELECTION: Parts = Parts(32);
     pub const EXPLAINED: Parts = Parts(64);
+    pub const RECENT: Parts = Parts(128);
 
     pub const fn and(self, other: Parts) -> Parts {
         Parts(self.0 | other.0)
@@ -155,9 +201,14 @@ pub enum Action {
     Tick(RunStatus),
     /// The run changed (events processed, a call, a step, a jump).
     Publish(Snapshot),
-    /// Another run replaced the live one (a built-in or imported scenario); `banner` replaces the banner.
-    Replace { snapshot: Snapshot, scenario: Rc<ScenarioInfo>, banner: Option<String> },
-    ShowBanner(String),
+    /// Another run replaced the live one (a built-in or imported scenario, a recent run); `banner` replaces
+    /// the banner, and the selection clears (what it named belongs to the run replaced).
+    Replace { snapshot: Snapshot, scenario: Rc<ScenarioInfo>, banner: Option<Notice> },
+    ShowBanner(Notice),
+    /// Adds to the banner (a message that must not hide the one shown, which may offer a download).
+    AddToBanner(Notice),
+    /// The recent runs list changed.
+    Recent(Rc<[RecentRun]>),
     DismissBanner,
     /// The learner selected something on the map; the driver explained it.
     Select(Selection, Rc<Explained>),
@@ -170,15 +221,30 @@ impl Published {
             Action::Tick(status) => self.set_status(status),
             Action::Publish(snapshot) => self.apply(snapshot),
             Action::Replace { snapshot, scenario, banner } => {
-                let mut changed = self.apply(snapshot).and(self.set_banner(banner.map(Rc::from)));
+                let mut changed = self.apply(snapshot).and(self.set_banner(banner.map(Rc::new)));
+                if self.selection != Selection::None {
+                    self.selection = Selection::None;
+                    changed = changed.and(Parts::SELECTION);
+                }
                 if !Rc::ptr_eq(&self.scenario, &scenario) {
                     self.scenario = scenario;
                     changed = changed.and(Parts::SCENARIO);
                 }
                 changed
             }
-            Action::ShowBanner(message) => self.set_banner(Some(Rc::from(message))),
+            Action::ShowBanner(notice) => self.set_banner(Some(Rc::new(notice))),
+            Action::Recent(recent) => {
+                self.recent = recent;
+                Parts::RECENT
+            }
             Action::DismissBanner => self.set_banner(None),
+            Action::AddToBanner(notice) => {
+                let notice = match self.banner.take() {
+                    Some(shown) => (*shown).clone().and(notice),
+                    None => notice,
+                };
+                self.set_banner(Some(Rc::new(notice)))
+            }
             Action::Select(selection, explained) => {
                 let mut changed = self.set_explained(explained);
                 if self.selection != selection {
@@ -220,7 +286,7 @@ impl Published {
         Parts::EXPLAINED
     }
 
-    fn set_banner(&mut self, banner: Option<Rc<str>>) -> Parts {
+    fn set_banner(&mut self, banner: Option<Rc<Notice>>) -> Parts {
         if self.banner == banner {
             return Parts::NONE;
         }
@@ -365,9 +431,9 @@ fn use_select_any(parts: Parts, select: Box<dyn FnOnce() -> AnySelect>, same: fn
 }
 
 /// An `Rc` compared by pointer: a published part never changes in place, so a new pointer is its only change.
-struct ByPtr<T>(Rc<T>);
+struct ByPtr<T: ?Sized>(Rc<T>);
 
-impl<T> PartialEq for ByPtr<T> {
+impl<T: ?Sized> PartialEq for ByPtr<T> {
     fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.0, &other.0)
     }
@@ -431,8 +497,14 @@ pub fn use_scenario() -> Rc<ScenarioInfo> {
 
 /// The banner's message, if any.
 #[hook]
-pub fn use_banner() -> Option<Rc<str>> {
+pub fn use_banner() -> Option<Rc<Notice>> {
     (*use_select(Parts::BANNER, |p| p.banner.clone())).clone()
+}
+
+/// The recent runs, newest first; re-renders when the list changes.
+#[hook]
+pub fn use_recent_runs() -> Rc<[RecentRun]> {
+    use_select(Parts::RECENT, |p| ByPtr(p.recent.clone())).0.clone()
 }
 
 /// What is selected on the map.
@@ -472,8 +544,8 @@ mod tests {
             marks: Marks(Rc::from(Vec::new())),
             trace_hash: Rc::from(view.trace_hash.as_str()),
         };
-        let scenario = Rc::new(ScenarioInfo { id: None, name: String::new(), hint: String::new() });
-        Published { view, status, log: Rc::new(VecDeque::new()), scenario, banner: None, selection: Selection::None, explained: Rc::new(Explained::Nothing) }
+        let scenario = Rc::new(ScenarioInfo { id: None, name: String::new(), description: String::new(), hint: String::new() });
+        Published { view, status, log: Rc::new(VecDeque::new()), scenario, banner: None, recent: Rc::from(Vec::new()), selection: Selection::None, explained: Rc::new(Explained::Nothing) }
     }
 
     fn snapshot(p: &Published) -> Snapshot {
@@ -496,11 +568,15 @@ mod tests {
         let mut s = snapshot(&p);
         s.view = Rc::new((*p.view).clone());
         assert_eq!(p.reduce(Action::Publish(s)), Parts::VIEW);
-        assert_eq!(p.reduce(Action::ShowBanner("x".into())), Parts::BANNER);
-        assert_eq!(p.reduce(Action::ShowBanner("x".into())), Parts::NONE);
+        assert_eq!(p.reduce(Action::ShowBanner(Notice::text("x"))), Parts::BANNER);
+        assert_eq!(p.reduce(Action::ShowBanner(Notice::text("x"))), Parts::NONE);
         assert_eq!(p.reduce(Action::DismissBanner), Parts::BANNER);
         let explained = Rc::new(Explained::Service { name: "web".into(), placement: None });
         assert_eq!(p.reduce(Action::Select(Selection::Service("web".into()), explained.clone())), Parts::SELECTION.and(Parts::EXPLAINED));
         assert_eq!(p.reduce(Action::Select(Selection::Service("web".into()), explained)), Parts::NONE);
+        // Another run clears the selection: what it named belongs to the run replaced.
+        let scenario = p.scenario.clone();
+        let changed = p.reduce(Action::Replace { snapshot: snapshot(&p), scenario, banner: None });
+        assert_eq!((changed, &p.selection), (Parts::SELECTION, &Selection::None));
     }
 }

@@ -149,6 +149,9 @@ pub struct SetLoad<'a> {
     pub duration: &'a str,
     /// `path=weight, ...`; empty keeps the mix.
     pub mix: &'a str,
+    /// The load balancer's mix now (the `mix` of the last `sim:SetLoad` that set its traffic), kept when `mix`
+    /// is empty.
+    pub current_mix: Option<Value>,
     /// Sim time now: a spike starts now (`sim:SetLoad` takes an absolute sim time).
     pub now_ms: u64,
 }
@@ -183,8 +186,10 @@ impl SetLoad<'_> {
                 weight.trim().parse::<u64>().map(|w| json!({ "path": path.trim(), "weight": w })).map_err(|_| format!("The weight of {path} must be a whole number."))
             })
             .collect::<Result<_, _>>()?;
-        if !items.is_empty() {
-            input["mix"] = Value::Array(items);
+        match (items.is_empty(), &self.current_mix) {
+            (false, _) => input["mix"] = Value::Array(items),
+            (true, Some(current)) => input["mix"] = current.clone(),
+            (true, None) => {}
         }
         Ok(input)
     }
@@ -215,4 +220,21 @@ impl SetTargetBehavior<'_> {
 pub fn outage_input(az: &str) -> Value {
     json!({ "targets": { "Subnets": { "resourceType": "aws:ec2:subnet", "filters": [{ "path": "AvailabilityZone", "values": [az] }], "selectionMode": "ALL" } },
         "parameters": { "duration": "PT10M" } })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form<'a>(mix: &'a str, current_mix: Option<Value>) -> SetLoad<'a> {
+        SetLoad { load_balancer: "shop-alb", pattern: "constant", rate_a: "300", rate_b: "", duration: "", mix, current_mix, now_ms: 0 }
+    }
+
+    #[test]
+    fn an_empty_paths_field_keeps_the_current_mix_and_a_typed_one_replaces_it() {
+        let current = json!([{ "host": "shop.example.com", "path": "/products/42", "weight": 20 }]);
+        assert_eq!(form("", Some(current.clone())).input().unwrap()["mix"], current);
+        assert_eq!(form("/a=3", Some(current)).input().unwrap()["mix"], json!([{ "path": "/a", "weight": 3 }]));
+        assert!(form("", None).input().unwrap().get("mix").is_none());
+    }
 }
