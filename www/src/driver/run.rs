@@ -359,10 +359,10 @@ pub(super) fn recent_runs(entries: &[persist::RecentEntry]) -> Rc<[RecentRun]> {
 /// The banner for a saved run that could not be restored, once set aside.
 fn rejected_notice(message: &str) -> Notice {
     match persist::move_autosave_aside() {
-        persist::SetAside::Kept(key) => Notice::text(format!("Your saved run could not be restored ({message}); it was kept in localStorage under '{key}'.")),
+        persist::SetAside::Kept(key) => Notice::text(format!("Your saved run could not be restored: {message}. It was kept in localStorage under '{key}'.")),
         persist::SetAside::NotKept { reason, text } => Notice {
             text: format!(
-                "Your saved run could not be restored ({message}), and no copy of it could be kept ({reason}). It stays under '{}' only until this run is saved over it: download it now to keep it.",
+                "Your saved run could not be restored: {message}. No copy of it could be kept either ({reason}): it stays under '{}' only until this run is saved over it. Download it now to keep it.",
                 persist::AUTOSAVE_KEY
             ),
             downloads: vec![Download::File { label: "Download the saved run", file_name: "ecs-playground-saved-run.json".to_string(), text }],
