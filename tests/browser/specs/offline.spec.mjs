@@ -1,10 +1,11 @@
 // Offline use: the first visit registers the service worker (www/sw.js), which caches every file of the
-// build; a reload with the network off renders the app and runs a scenario; a new build's worker makes the
-// page offer a reload, and the reload moves the page to the new build and deletes the old build's cache.
+// build; a reload with the network off renders the app and runs a scenario, and a share link made offline
+// opens offline in a new page; a new build's worker makes the page offer a reload, and the reload moves the
+// page to the new build and deletes the old build's cache.
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { check, state, test, waitForApp } from '../harness.mjs';
+import { check, openTab, state, test, waitForApp } from '../harness.mjs';
 import { startServer } from '../server.mjs';
 
 /** Waits for the active worker and returns the names of the playground's caches and the cached URLs. */
@@ -44,6 +45,30 @@ test('the first visit caches every file of the build; offline, a reload renders 
   await page.waitForSelector('.instance .chip[data-status="RUNNING"]');
   check((await state(page)).simTimeMs > 0, 'the offline run did not advance');
   check((await page.locator('.update-notice').count()) === 0, 'a reload was offered without a new build');
+});
+
+test('offline, a share link made in the app opens in a new page at the same sim time and trace hash', async ({ page, url }) => {
+  await page.goto(url);
+  await waitForApp(page);
+  check((await cacheState(page)).names.length === 1, 'the first visit did not cache the build');
+  await page.context().setOffline(true);
+  await page.reload();
+  await waitForApp(page);
+  await page.selectOption('.time-controls select', '60');
+  await page.waitForFunction(() => window.ecsPlayground.state().simTimeMs > 30_000);
+  await page.click('.time-controls .play');
+  await page.waitForFunction(() => !window.ecsPlayground.state().playing);
+  const shared = await state(page);
+  await openTab(page, 'Files');
+  await page.click('.builder button:has-text("Create share link")');
+  const link = await page.inputValue('.share-link');
+  check(link.includes('#s='), `no share link: ${link}`);
+  const other = await page.context().newPage();
+  await other.goto(link);
+  await waitForApp(other);
+  const opened = await other.evaluate(() => window.ecsPlayground.state());
+  check(opened.simTimeMs === shared.simTimeMs && opened.traceHash === shared.traceHash,
+    `the shared run ${JSON.stringify(opened)} differs from ${JSON.stringify(shared)}`);
 });
 
 test('a new build offers "A new version is ready" and Reload moves the page to it, deleting the old cache', async ({ page, url }) => {
