@@ -1,4 +1,5 @@
-// Starts the ECS Playground: loads the wasm-bindgen module and instantiates the wasm binary.
+// Starts the ECS Playground: loads the wasm-bindgen module and instantiates the wasm binary, then
+// registers the service worker (sw.js) that keeps this build for offline use.
 //
 // Trunk would inject this as an inline <script type="module">, which the page's
 // Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval') refuses. Trunk.toml's
@@ -8,3 +9,53 @@ const tag = document.querySelector('script[data-js][data-wasm]');
 const { default: init } = await import(tag.dataset.js);
 const wasm = await init({ module_or_path: tag.dataset.wasm });
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
+
+/** Shows "A new version is ready" with a Reload button that lets the waiting worker take over. */
+function offerReload(worker) {
+  if (document.querySelector('.update-notice')) return;
+  const notice = document.createElement('div');
+  notice.className = 'update-notice';
+  notice.setAttribute('role', 'status');
+  // Set through the CSSOM, which the page's CSP allows (it refuses <style> elements, not this).
+  Object.assign(notice.style, {
+    position: 'fixed', left: '50%', bottom: '16px', transform: 'translateX(-50%)', zIndex: '1000',
+    display: 'flex', gap: '12px', alignItems: 'center', padding: '8px 12px', borderRadius: '6px',
+    background: '#232f3e', color: '#fff', font: '14px system-ui, sans-serif', boxShadow: '0 2px 8px rgba(0,0,0,.3)',
+  });
+  notice.append('A new version is ready.');
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.textContent = 'Reload';
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    worker.postMessage('skip-waiting');
+  });
+  notice.append(button);
+  document.body.append(notice);
+}
+
+/** Registers sw.js; offers a reload when a new build's worker has installed beside the running one. */
+async function registerWorker() {
+  // The first visit has no controller: its worker just installs, and nothing is offered.
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  const registration = await navigator.serviceWorker.register('sw.js');
+  if (registration.waiting && hadController) offerReload(registration.waiting);
+  registration.addEventListener('updatefound', () => {
+    const worker = registration.installing;
+    worker?.addEventListener('statechange', () => {
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) offerReload(worker);
+    });
+  });
+  // The new worker took over (after Reload): load the page again, all of it from the new build.
+  let reloading = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (hadController && !reloading) {
+      reloading = true;
+      location.reload();
+    }
+  });
+}
+
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  registerWorker().catch((e) => console.warn(`service worker not registered: ${e}`));
+}
