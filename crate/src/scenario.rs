@@ -8,7 +8,7 @@ use crate::table::Table;
 use serde_json::Value;
 
 use crate::taskdef::FieldError;
-use crate::time::{parse_duration_ms, parse_iso8601_ms};
+use crate::time::{parse_duration_ms, parse_iso8601_ms, seconds_to_sim_ms};
 
 /// The newest `formatVersion` this build reads.
 pub const FORMAT_VERSION: u64 = 1;
@@ -109,6 +109,9 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
                 format!("This scenario uses formatVersion {n}, which is newer than this playground reads ({FORMAT_VERSION}). Update the playground to open it."),
             )])
         }
+        Some(Value::String(text)) => {
+            return Err(vec![err("formatVersion", format!("formatVersion must be a number, such as {FORMAT_VERSION}, not the string \"{text}\"."))])
+        }
         Some(other) => return Err(vec![err("formatVersion", format!("formatVersion {other} is not supported; this playground reads formatVersion {FORMAT_VERSION}."))]),
         None => return Err(vec![err("formatVersion", format!("formatVersion is required (this playground reads formatVersion {FORMAT_VERSION})."))]),
     }
@@ -174,14 +177,17 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
                 let at_ms = match obj.get("at") {
                     None | Some(Value::Null) => 0,
                     Some(Value::Number(n)) => match n.as_u64() {
-                        Some(secs) if secs <= 365 * 86_400 => secs * 1000,
-                        _ => {
-                            errors.push(err(format!("{path}.at"), "at must be a non-negative number of seconds of at most a year."));
+                        Some(secs) => seconds_to_sim_ms("at", secs).unwrap_or_else(|message| {
+                            errors.push(err(format!("{path}.at"), message));
+                            0
+                        }),
+                        None => {
+                            errors.push(err(format!("{path}.at"), "at must be a non-negative number of seconds (a whole number)."));
                             0
                         }
                     },
                     Some(Value::String(s)) => parse_duration_ms(s).unwrap_or_else(|message| {
-                        errors.push(err(format!("{path}.at"), message));
+                        errors.push(err(format!("{path}.at"), format!("at: {message}")));
                         0
                     }),
                     Some(_) => {
