@@ -110,7 +110,7 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
             )])
         }
         Some(Value::String(text)) => {
-            return Err(vec![err("formatVersion", format!("formatVersion must be a number, such as {FORMAT_VERSION}, not the string \"{text}\"."))])
+            return Err(vec![err("formatVersion", format!("formatVersion \"{text}\" is not supported; this playground reads formatVersion {FORMAT_VERSION}. formatVersion must be a number, not a string."))])
         }
         Some(other) => return Err(vec![err("formatVersion", format!("formatVersion {other} is not supported; this playground reads formatVersion {FORMAT_VERSION}."))]),
         None => return Err(vec![err("formatVersion", format!("formatVersion is required (this playground reads formatVersion {FORMAT_VERSION})."))]),

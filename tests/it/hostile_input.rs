@@ -150,7 +150,7 @@ fn scenario_messages_say_what_is_wrong() {
     let seed = ecs_sim::scenario::parse_scenario_str(r#"{ "formatVersion": 1, "seed": -1 }"#).unwrap_err();
     assert_eq!((seed[0].path.as_str(), seed[0].message.as_str()), ("seed", "seed must be a non-negative integer."));
     let version = ecs_sim::scenario::parse_scenario_str(r#"{ "formatVersion": "1" }"#).unwrap_err();
-    assert_eq!((version[0].path.as_str(), version[0].message.as_str()), ("formatVersion", "formatVersion must be a number, such as 1, not the string \"1\"."));
+    assert_eq!((version[0].path.as_str(), version[0].message.as_str()), ("formatVersion", "formatVersion \"1\" is not supported; this playground reads formatVersion 1. formatVersion must be a number, not a string."));
     let at = ecs_sim::scenario::parse_scenario_str(&scenario_with_step_at("31536001")).unwrap_err();
     assert_eq!((at[0].path.as_str(), at[0].message.as_str()), ("steps[0].at", "at must be at most a year (365d) of sim time."));
     assert_eq!(ecs_sim::scenario::parse_scenario_str(&scenario_with_step_at("31536000")).expect("a year").steps[0].at_ms, MAX_SIM_TIME_MS);
