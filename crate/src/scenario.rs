@@ -90,8 +90,12 @@ fn err(path: impl Into<String>, message: impl Into<String>) -> FieldError {
 
 /// Parses scenario JSON text.
 pub fn parse_scenario_str(text: &str) -> Result<Scenario, Vec<FieldError>> {
-    let document: Value = serde_json::from_str(text)
-        .map_err(|e| vec![err("$", format!("The scenario is not valid JSON: {e} (line {}, column {}).", e.line(), e.column()))])?;
+    let document: Value = serde_json::from_str(text).map_err(|e| {
+        // serde_json's text ends with the position; it is given once, at the end.
+        let text = e.to_string();
+        let what = text.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&text);
+        vec![err("$", format!("The scenario is not valid JSON: {what} (line {}, column {}).", e.line(), e.column()))]
+    })?;
     parse_scenario(&document)
 }
 

@@ -154,4 +154,7 @@ fn scenario_messages_say_what_is_wrong() {
     let at = ecs_sim::scenario::parse_scenario_str(&scenario_with_step_at("31536001")).unwrap_err();
     assert_eq!((at[0].path.as_str(), at[0].message.as_str()), ("steps[0].at", "at must be at most a year (365d) of sim time."));
     assert_eq!(ecs_sim::scenario::parse_scenario_str(&scenario_with_step_at("31536000")).expect("a year").steps[0].at_ms, MAX_SIM_TIME_MS);
+    // The position of a JSON error is given once.
+    let json = ecs_sim::scenario::parse_scenario_str("{ \"formatVersion\": 1,\n  \"steps\": [ }").unwrap_err();
+    assert_eq!(json[0].message, "The scenario is not valid JSON: expected value (line 2, column 14).");
 }
