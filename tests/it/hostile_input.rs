@@ -158,3 +158,18 @@ fn scenario_messages_say_what_is_wrong() {
     let json = ecs_sim::scenario::parse_scenario_str("{ \"formatVersion\": 1,\n  \"steps\": [ }").unwrap_err();
     assert_eq!(json[0].message, "The scenario is not valid JSON: expected value (line 2, column 14).");
 }
+
+#[test]
+fn a_fault_injection_duration_past_a_year_is_refused() {
+    let mut sim = run_scenario("alb-path-routing", None, "1m");
+    let disrupt = |sim: &mut ecs_sim::sim::Sim, duration: &str| {
+        sim.call("fis:aws:network:disrupt-connectivity", json!({ "targets": { "Subnets": { "resourceType": "aws:ec2:subnet",
+            "filters": [ { "path": "AvailabilityZone", "values": ["us-east-1a"] } ], "selectionMode": "ALL" } },
+            "parameters": { "duration": duration, "scope": "all" } }))
+    };
+    let error = disrupt(&mut sim, "PT8761H").expect_err("past a year");
+    assert_eq!((error.code, error.message.as_str()), ("ValidationException", "parameters.duration must be at most a year (365d) of sim time."));
+    let error = disrupt(&mut sim, "PT99999999999999999H").expect_err("too large to count");
+    assert!(error.message.starts_with("Invalid duration PT99999999999999999H"), "{}", error.message);
+    disrupt(&mut sim, "PT10M").expect("ten minutes");
+}

@@ -714,7 +714,10 @@ impl<'a> FisTarget<'a> {
 fn fis_duration_ms(request: &Request<'_>) -> Result<u64, ApiError> {
     let parameters = request.input().get("parameters").map(|p| Request::new(p, request.dialect()));
     match parameters.and_then(|p| p.str("duration")) {
-        Some(text) => crate::time::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M."))),
+        Some(text) => {
+            let duration_ms = crate::time::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M.")))?;
+            crate::time::check_sim_time_ms("parameters.duration", duration_ms).map_err(|e| ApiError::new("ValidationException", e))
+        }
         None => Ok(600_000),
     }
 }
