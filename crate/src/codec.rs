@@ -1,5 +1,5 @@
-//! Text encodings the core and the app share: base64 in its standard and URL-safe alphabets, and compact JSON
-//! cut to a readable length. One copy of each.
+//! Text encodings the core and the app share: the reading of a file's bytes as text, base64 in its standard and
+//! URL-safe alphabets, and compact JSON cut to a readable length. One copy of each.
 
 use serde_json::Value;
 
@@ -59,6 +59,23 @@ impl Base64 {
     }
 }
 
+/// The UTF-8 byte-order mark, which some editors write at the start of a file.
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Reads a file's bytes as text, as the CLI and the app's import both do: a leading UTF-8 byte-order mark is
+/// skipped (AWS's tools accept one), and bytes that are not UTF-8 are refused with the position of the first
+/// one in the file (counting from 0), never replaced.
+pub fn read_text(bytes: &[u8]) -> Result<&str, String> {
+    let (skipped, rest) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => (UTF8_BOM.len(), rest),
+        None => (0, bytes),
+    };
+    std::str::from_utf8(rest).map_err(|e| {
+        let position = skipped + e.valid_up_to();
+        format!("the file is not UTF-8 text: the byte at position {position} (0x{:02X}) is not valid UTF-8", bytes[position])
+    })
+}
+
 /// `value` as compact JSON; when longer than `max_chars` characters, its first `max_chars` (cut on a character
 /// boundary) followed by `ellipsis`.
 pub fn compact_json(value: &Value, max_chars: usize, ellipsis: &str) -> String {
@@ -105,6 +122,18 @@ mod tests {
                 assert_eq!(alphabet.decode(bad), None, "{bad:?}");
             }
         }
+    }
+
+    #[test]
+    fn read_text_skips_a_byte_order_mark_and_refuses_invalid_utf8_with_its_position() {
+        assert_eq!(read_text(b"\xEF\xBB\xBF{}"), Ok("{}"));
+        assert_eq!(read_text("{\"é\": 1}".as_bytes()), Ok("{\"é\": 1}"));
+        assert_eq!(read_text(b""), Ok(""));
+        assert_eq!(read_text(b"{\"a\": \xFF}"), Err("the file is not UTF-8 text: the byte at position 6 (0xFF) is not valid UTF-8".into()));
+        // The position counts the byte-order mark: it is the position in the file.
+        assert_eq!(read_text(b"\xEF\xBB\xBF\xC3"), Err("the file is not UTF-8 text: the byte at position 3 (0xC3) is not valid UTF-8".into()));
+        // Only one mark is skipped; a second one is text (U+FEFF), which JSON then refuses.
+        assert_eq!(read_text(b"\xEF\xBB\xBF\xEF\xBB\xBF1"), Ok("\u{FEFF}1"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::table::Table;
 use serde_json::Value;
 
 use crate::taskdef::FieldError;
-use crate::time::{parse_duration_ms, parse_iso8601_ms};
+use crate::time::{parse_duration_ms, parse_iso8601_ms, seconds_to_sim_ms};
 
 /// The newest `formatVersion` this build reads.
 pub const FORMAT_VERSION: u64 = 1;
@@ -90,8 +90,12 @@ fn err(path: impl Into<String>, message: impl Into<String>) -> FieldError {
 
 /// Parses scenario JSON text.
 pub fn parse_scenario_str(text: &str) -> Result<Scenario, Vec<FieldError>> {
-    let document: Value = serde_json::from_str(text)
-        .map_err(|e| vec![err("$", format!("The scenario is not valid JSON: {e} (line {}, column {}).", e.line(), e.column()))])?;
+    let document: Value = serde_json::from_str(text).map_err(|e| {
+        // serde_json's text ends with the position; it is given once, at the end.
+        let text = e.to_string();
+        let what = text.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&text);
+        vec![err("$", format!("The scenario is not valid JSON: {what} (line {}, column {}).", e.line(), e.column()))]
+    })?;
     parse_scenario(&document)
 }
 
@@ -108,6 +112,9 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
                 "formatVersion",
                 format!("This scenario uses formatVersion {n}, which is newer than this playground reads ({FORMAT_VERSION}). Update the playground to open it."),
             )])
+        }
+        Some(Value::String(text)) => {
+            return Err(vec![err("formatVersion", format!("formatVersion \"{text}\" is not supported; this playground reads formatVersion {FORMAT_VERSION}. formatVersion must be a number, not a string."))])
         }
         Some(other) => return Err(vec![err("formatVersion", format!("formatVersion {other} is not supported; this playground reads formatVersion {FORMAT_VERSION}."))]),
         None => return Err(vec![err("formatVersion", format!("formatVersion is required (this playground reads formatVersion {FORMAT_VERSION})."))]),
@@ -174,14 +181,17 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
                 let at_ms = match obj.get("at") {
                     None | Some(Value::Null) => 0,
                     Some(Value::Number(n)) => match n.as_u64() {
-                        Some(secs) if secs <= 365 * 86_400 => secs * 1000,
-                        _ => {
-                            errors.push(err(format!("{path}.at"), "at must be a non-negative number of seconds of at most a year."));
+                        Some(secs) => seconds_to_sim_ms("at", secs).unwrap_or_else(|message| {
+                            errors.push(err(format!("{path}.at"), message));
+                            0
+                        }),
+                        None => {
+                            errors.push(err(format!("{path}.at"), "at must be a non-negative number of seconds (a whole number)."));
                             0
                         }
                     },
                     Some(Value::String(s)) => parse_duration_ms(s).unwrap_or_else(|message| {
-                        errors.push(err(format!("{path}.at"), message));
+                        errors.push(err(format!("{path}.at"), format!("at: {message}")));
                         0
                     }),
                     Some(_) => {

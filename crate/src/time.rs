@@ -43,54 +43,86 @@ impl fmt::Display for SimTime {
     }
 }
 
+/// The longest sim time the playground accepts, in milliseconds: one year (365 days). Every time a user gives
+/// (a scenario step's `at`, `ecs-sim run --until`, the durations of `sim:` calls, `sim:SetTimings`, the times in a
+/// share link or a save) is refused above it, so no sum of times wraps around and no run is asked to go on for
+/// longer than a replay can take.
+pub const MAX_SIM_TIME_MS: u64 = 365 * 86_400_000;
+
+/// The text of [`MAX_SIM_TIME_MS`] in messages.
+const MAX_SIM_TIME_TEXT: &str = "a year (365d)";
+
+/// Checks a time given in milliseconds against [`MAX_SIM_TIME_MS`]; `field` names it in the message.
+pub fn check_sim_time_ms(field: &str, duration_ms: u64) -> Result<u64, String> {
+    if duration_ms > MAX_SIM_TIME_MS {
+        return Err(format!("{field} must be at most {MAX_SIM_TIME_TEXT} of sim time."));
+    }
+    Ok(duration_ms)
+}
+
+/// A time given as a whole number of seconds (a JSON number), in milliseconds, checked against
+/// [`MAX_SIM_TIME_MS`]; `field` names it in the message.
+pub fn seconds_to_sim_ms(field: &str, secs: u64) -> Result<u64, String> {
+    secs.checked_mul(1000).ok_or_else(|| format!("{field} must be at most {MAX_SIM_TIME_TEXT} of sim time.")).and_then(|ms| check_sim_time_ms(field, ms))
+}
+
 /// Parses a duration as scenario files write it: `"90s"`, `"5m"`, `"1h30m"`, `"250ms"`, `"2d"`,
-/// or a plain number of seconds (`"90"`, or a JSON number handled by the caller).
-/// Returns milliseconds.
+/// or a plain number of seconds (`"90"`, or a JSON number handled by the caller). Each unit appears at most once,
+/// in the order d, h, m, s, ms, and the whole is at most [`MAX_SIM_TIME_MS`]. Returns milliseconds.
 pub fn parse_duration_ms(text: &str) -> Result<u64, String> {
     let text = text.trim();
+    let too_long = || format!("duration '{text}' is longer than {MAX_SIM_TIME_TEXT}, the longest sim time the playground accepts");
     if text.is_empty() {
         return Err("a duration must not be empty; write it as \"90s\", \"5m\" or \"1h30m\"".into());
     }
-    if let Ok(secs) = text.parse::<u64>() {
-        return secs.checked_mul(1000).ok_or_else(|| format!("duration '{text}' is too large"));
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<u64>().ok().and_then(|secs| secs.checked_mul(1000)).filter(|ms| *ms <= MAX_SIM_TIME_MS).ok_or_else(too_long);
     }
+    // The units in the one order they may appear, largest first; `next_rank` is the first one still allowed.
+    const UNITS: [(&str, u64); 5] = [("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1)];
     let mut total_ms: u64 = 0;
     let mut digits = String::new();
     let mut chars = text.chars().peekable();
     let mut saw_unit = false;
+    let mut next_rank = 0;
     while let Some(c) = chars.next() {
         if c.is_ascii_digit() {
             digits.push(c);
             continue;
         }
-        let unit_ms: u64 = match c {
-            'd' => 86_400_000,
-            'h' => 3_600_000,
+        let unit = match c {
             'm' if chars.peek() == Some(&'s') => {
                 chars.next();
-                1
+                "ms"
             }
-            'm' => 60_000,
-            's' => 1000,
+            'd' => "d",
+            'h' => "h",
+            'm' => "m",
+            's' => "s",
             _ => {
                 return Err(format!(
                     "duration '{text}' is not valid; write it as \"90s\", \"5m\", \"1h30m\" or a number of seconds"
                 ))
             }
         };
+        let rank = UNITS.iter().position(|(name, _)| *name == unit).unwrap_or(0);
+        if rank < next_rank {
+            return Err(format!("duration '{text}' is not valid: each unit may appear once, in the order d, h, m, s, ms"));
+        }
+        next_rank = rank + 1;
         if digits.is_empty() {
             return Err(format!("duration '{text}' has a unit without a number before it"));
         }
-        let amount: u64 = digits.parse().map_err(|_| format!("duration '{text}' is too large"))?;
+        let amount: u64 = digits.parse().map_err(|_| too_long())?;
         digits.clear();
         saw_unit = true;
-        total_ms = amount
-            .checked_mul(unit_ms)
-            .and_then(|ms| total_ms.checked_add(ms))
-            .ok_or_else(|| format!("duration '{text}' is too large"))?;
+        total_ms = amount.checked_mul(UNITS[rank].1).and_then(|ms| total_ms.checked_add(ms)).ok_or_else(too_long)?;
     }
     if !digits.is_empty() || !saw_unit {
         return Err(format!("duration '{text}' has a number without a unit after it; write \"{text}s\" for seconds"));
+    }
+    if total_ms > MAX_SIM_TIME_MS {
+        return Err(too_long());
     }
     Ok(total_ms)
 }
@@ -133,6 +165,29 @@ mod tests {
         for bad in ["", "5x", "m", "10s5", "99999999999999999999999h", "-5s"] {
             assert!(parse_duration_ms(bad).is_err(), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn each_unit_once_in_order() {
+        assert_eq!(parse_duration_ms("1d2h3m4s5ms"), Ok(93_784_005));
+        assert_eq!(parse_duration_ms("90m"), Ok(5_400_000));
+        for bad in ["1h1h", "30m1h", "1s1m", "5ms1s", "1m1m", "2s2s"] {
+            let message = parse_duration_ms(bad).expect_err(bad);
+            assert!(message.contains("once, in the order"), "{bad:?}: {message}");
+        }
+    }
+
+    #[test]
+    fn durations_longer_than_a_year_are_refused_not_wrapped() {
+        assert_eq!(parse_duration_ms("365d"), Ok(MAX_SIM_TIME_MS));
+        assert_eq!(parse_duration_ms("31536000"), Ok(MAX_SIM_TIME_MS));
+        for bad in ["18446744073709551615ms", "99999999999h", "366d", "8761h", "31536001", "31536000s1ms", "18446744073709551615"] {
+            let message = parse_duration_ms(bad).expect_err(bad);
+            assert!(message.contains("longer than a year"), "{bad:?}: {message}");
+        }
+        assert_eq!(seconds_to_sim_ms("at", 365 * 86_400), Ok(MAX_SIM_TIME_MS));
+        assert!(seconds_to_sim_ms("at", u64::MAX).unwrap_err().starts_with("at must be at most a year"));
+        assert!(check_sim_time_ms("t", MAX_SIM_TIME_MS + 1).unwrap_err().starts_with("t must be at most a year"));
     }
 
     #[test]
@@ -231,7 +286,8 @@ pub fn format_iso8601_ms(epoch_ms: u64) -> String {
     format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", t.year, t.month, t.day, t.hour, t.minute, t.second, t.millisecond)
 }
 
-/// Parses an ISO 8601 duration of hours, minutes and seconds (`PT10M`, `PT1H30M`, `PT90S`) into milliseconds.
+/// Parses an ISO 8601 duration of hours, minutes and seconds (`PT10M`, `PT1H30M`, `PT90S`) into milliseconds;
+/// `None` when it is not one or is too large to count in milliseconds.
 pub fn parse_iso8601_duration_ms(text: &str) -> Option<u64> {
     let rest = text.strip_prefix("PT")?;
     let mut total = 0u64;
@@ -242,12 +298,13 @@ pub fn parse_iso8601_duration_ms(text: &str) -> Option<u64> {
         } else {
             let n: u64 = digits.parse().ok()?;
             digits.clear();
-            total += n * match c {
+            let unit_ms: u64 = match c {
                 'H' => 3_600_000,
                 'M' => 60_000,
                 'S' => 1000,
                 _ => return None,
             };
+            total = n.checked_mul(unit_ms).and_then(|ms| total.checked_add(ms))?;
         }
     }
     digits.is_empty().then_some(total)
@@ -376,5 +433,6 @@ mod iso_tests {
         assert_eq!(parse_iso8601_duration_ms("10M"), None);
         assert_eq!(parse_iso8601_duration_ms("PT10"), None);
         assert_eq!(parse_iso8601_duration_ms("PT1D"), None);
+        assert_eq!(parse_iso8601_duration_ms("PT99999999999999999H"), None, "too large to count, not wrapped");
     }
 }

@@ -40,19 +40,19 @@ fn binary() -> &'static Path {
     })
 }
 
-fn ecs_sim(args: &[&str]) -> Output {
+pub(crate) fn ecs_sim(args: &[&str]) -> Output {
     Command::new(binary()).args(args).output().expect("run ecs-sim")
 }
 
-fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn code(output: &Output) -> i32 {
+pub(crate) fn code(output: &Output) -> i32 {
     output.status.code().expect("exit code")
 }
 
@@ -61,11 +61,16 @@ fn data(path: &str) -> String {
 }
 
 /// A temporary file with `text`, unique per test name.
-fn temp_file(name: &str, text: &str) -> String {
+pub(crate) fn temp_file(name: &str, text: &str) -> String {
+    temp_file_bytes(name, text.as_bytes())
+}
+
+/// A temporary file with `bytes`, unique per test name.
+pub(crate) fn temp_file_bytes(name: &str, bytes: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("ecs-sim-cli-tests-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, bytes).unwrap();
     path.to_string_lossy().into_owned()
 }
 
@@ -92,9 +97,10 @@ fn validate_reports_ok_and_errors_with_exit_codes() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("error: /nonexistent/file.json: cannot read"), "{}", stderr(&out));
 
+    // Text that is not JSON is unreadable input: 2.
     let malformed = temp_file("malformed.json", "{ \"family\": ");
     let out = ecs_sim(&["validate", &malformed]);
-    assert_eq!(code(&out), 1);
+    assert_eq!(code(&out), 2);
     assert!(stdout(&out).starts_with(&format!("error: {malformed}: $: ")), "{}", stdout(&out));
 
     // A scenario file is recognised (formatVersion) and validated as a scenario.

@@ -22,3 +22,4 @@ mod service_scheduler;
 mod rewind;
 mod container_insights;
 mod view_bounds;
+mod hostile_input;

@@ -1,18 +1,20 @@
 //! The `ecs-sim` command line: validate task definitions and scenarios, run scenarios headless, list the call
 //! table and a scenario's answers (what the botocore model check reads), benchmark.
 //!
-//! Exit codes: 0 success (all valid), 1 something invalid, 2 unreadable input or bad usage.
+//! Exit codes: 0 success (all valid), 1 something invalid, 2 unreadable input (a missing file, bytes that are not
+//! UTF-8, text that is not JSON for `validate`) or bad usage.
 
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 use std::time::Instant;
 
 use ecs_sim::api::calls::{Access, CALLS};
+use ecs_sim::codec;
 use ecs_sim::placement;
 use ecs_sim::rng::Prng;
 use ecs_sim::scenario::{self, Scenario};
 use ecs_sim::sim::{LogKind, Sim};
-use ecs_sim::time::{parse_duration_ms, SimTime};
+use ecs_sim::time::{parse_duration_ms, SimTime, MAX_SIM_TIME_MS};
 use ecs_sim::view::{ContainerInstanceStatus, Ec2State, TaskStatus};
 use serde_json::{json, Value};
 
@@ -21,7 +23,8 @@ const USAGE: &str = "usage:
       Each FILE is a task definition (RegisterTaskDefinition input, or DescribeTaskDefinition output with a
       top-level taskDefinition) or a scenario. Prints 'ok: FILE' or 'error: FILE: <json path>: <message>'.
   ecs-sim run SCENARIO [--seed N] [--until DURATION] [--describe] [--explain TASK_ID]
-      SCENARIO is a scenario file or a built-in scenario id. DURATION is written like a step's 'at' (90s, 5m, 1h30m).
+      SCENARIO is a scenario file or a built-in scenario id. DURATION is written like a step's 'at' (90s, 5m, 1h30m),
+      at most a year (365d).
   ecs-sim scenarios
       Lists the built-in scenarios.
   ecs-sim calls
@@ -81,7 +84,15 @@ fn validate(files: &[String]) -> ExitCode {
     let mut any_invalid = false;
     let mut any_unreadable = false;
     for file in files {
-        let text = match std::fs::read_to_string(file) {
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                eprintln!("error: {file}: cannot read: {e}");
+                any_unreadable = true;
+                continue;
+            }
+        };
+        let text = match codec::read_text(&bytes) {
             Ok(text) => text,
             Err(e) => {
                 eprintln!("error: {file}: cannot read: {e}");
@@ -89,8 +100,13 @@ fn validate(files: &[String]) -> ExitCode {
                 continue;
             }
         };
-        let errors = match serde_json::from_str::<Value>(&text) {
-            Err(e) => vec![("$".to_string(), format!("The file is not valid JSON: {e}."))],
+        let errors: Vec<(String, String)> = match serde_json::from_str::<Value>(text) {
+            // Text that is not JSON at all is unreadable input, not an invalid document.
+            Err(e) => {
+                println!("error: {file}: $: The file is not valid JSON: {e}.");
+                any_unreadable = true;
+                continue;
+            }
             Ok(doc) => {
                 let is_scenario = doc.get("formatVersion").is_some() || doc.get("steps").is_some();
                 if is_scenario {
@@ -119,8 +135,8 @@ fn validate(files: &[String]) -> ExitCode {
 }
 
 fn load_scenario(reference: &str) -> Result<Scenario, (u8, String)> {
-    match std::fs::read_to_string(reference) {
-        Ok(text) => scenario::parse_scenario_str(&text).map_err(|errors| {
+    match std::fs::read(reference) {
+        Ok(bytes) => scenario::parse_scenario_str(codec::read_text(&bytes).map_err(|e| (2, format!("error: {reference}: cannot read: {e}")))?).map_err(|errors| {
             let lines: Vec<String> = errors.iter().map(|e| format!("error: {reference}: {}: {}", e.path, e.message)).collect();
             (1, lines.join("\n"))
         }),
@@ -131,9 +147,10 @@ fn load_scenario(reference: &str) -> Result<Scenario, (u8, String)> {
     }
 }
 
-/// The default run length: ten minutes after the last step.
+/// The default run length: ten minutes after the last step (at most the longest sim time accepted).
 fn default_until(scenario: &Scenario) -> SimTime {
-    SimTime(scenario.steps.iter().map(|s| s.at_ms).max().unwrap_or(0) + 600_000)
+    let last_step_ms = scenario.steps.iter().map(|s| s.at_ms).max().unwrap_or(0);
+    SimTime(last_step_ms.saturating_add(600_000).min(MAX_SIM_TIME_MS))
 }
 
 fn run(args: &[String]) -> ExitCode {

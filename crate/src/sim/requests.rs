@@ -714,7 +714,10 @@ impl<'a> FisTarget<'a> {
 fn fis_duration_ms(request: &Request<'_>) -> Result<u64, ApiError> {
     let parameters = request.input().get("parameters").map(|p| Request::new(p, request.dialect()));
     match parameters.and_then(|p| p.str("duration")) {
-        Some(text) => crate::time::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M."))),
+        Some(text) => {
+            let duration_ms = crate::time::parse_iso8601_duration_ms(text).ok_or_else(|| ApiError::new("ValidationException", format!("Invalid duration {text}: use ISO 8601, e.g. PT10M.")))?;
+            crate::time::check_sim_time_ms("parameters.duration", duration_ms).map_err(|e| ApiError::new("ValidationException", e))
+        }
         None => Ok(600_000),
     }
 }
@@ -781,8 +784,8 @@ impl ImageBehaviorRequest {
             "exit" => ImageBehavior::Exit {
                 exit_code: request.input().get("exitCode").and_then(Value::as_i64).unwrap_or(1),
                 run_ms: match request.input().get("runFor") {
-                    Some(Value::String(s)) => crate::time::parse_duration_ms(s).map_err(ApiError::invalid_parameter)?,
-                    Some(Value::Number(n)) => n.as_u64().unwrap_or(0).saturating_mul(1000),
+                    Some(Value::String(s)) => crate::time::parse_duration_ms(s).map_err(|e| ApiError::invalid_parameter(format!("runFor: {e}")))?,
+                    Some(Value::Number(n)) => crate::time::seconds_to_sim_ms("runFor", n.as_u64().unwrap_or(0)).map_err(ApiError::invalid_parameter)?,
                     _ => 10_000,
                 },
             },
@@ -827,7 +830,10 @@ impl SetTimingsRequest {
             .map(|(name, value)| {
                 let ms = match value {
                     Value::String(s) => crate::time::parse_duration_ms(s).map_err(|e| ApiError::invalid_parameter(format!("{name}: {e}")))?,
-                    Value::Number(n) => n.as_u64().ok_or_else(|| ApiError::invalid_parameter(format!("{name} must be a duration")))?.saturating_mul(1000),
+                    Value::Number(n) => {
+                        let secs = n.as_u64().ok_or_else(|| ApiError::invalid_parameter(format!("{name} must be a duration")))?;
+                        crate::time::seconds_to_sim_ms(name, secs).map_err(ApiError::invalid_parameter)?
+                    }
                     _ => return Err(ApiError::invalid_parameter(format!("{name} must be a duration such as \"10s\""))),
                 };
                 let timing = match name.as_str() {
@@ -902,6 +908,10 @@ impl<'a> FileRequest<'a> {
     }
 }
 
+/// The most latency `sim:SetTargetBehavior` adds to a target's answers: ten minutes, longer than any health
+/// check waits for an answer. More is refused, not cut down.
+pub(super) const MAX_EXTRA_LATENCY_MS: u64 = 600_000;
+
 /// `sim:SetTargetBehavior`: how the containers of running tasks answer their load balancer.
 pub(super) struct TargetBehaviorRequest<'a> {
     pub tasks: TaskSelector<'a>,
@@ -910,13 +920,24 @@ pub(super) struct TargetBehaviorRequest<'a> {
 
 impl<'a> TargetBehaviorRequest<'a> {
     pub(super) fn parse(request: &Request<'a>) -> Result<TargetBehaviorRequest<'a>, ApiError> {
-        let number = |name: &str| request.input().get(name).and_then(Value::as_u64);
+        // A member given must be a whole number in its range; an absent one takes its default.
+        let number_in = |name: &str, range: std::ops::RangeInclusive<u64>, default: u64, what: &str| -> Result<u64, ApiError> {
+            match request.input().get(name) {
+                None | Some(Value::Null) => Ok(default),
+                Some(value) => value
+                    .as_u64()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| ApiError::invalid_parameter(format!("{name} must be {what}, not {value}."))),
+            }
+        };
+        let response_code = number_in("responseCode", 100..=599, 500, "an HTTP status code from 100 to 599")?;
+        let extra_latency_ms = number_in("extraLatencyMs", 0..=MAX_EXTRA_LATENCY_MS, 0, "a number of milliseconds from 0 to 600000 (ten minutes)")?;
         Ok(TargetBehaviorRequest {
             tasks: TaskSelector::parse(request),
             behavior: TargetBehavior {
                 healthy: request.bool("healthy").unwrap_or(true),
-                response_code: number("responseCode").unwrap_or(500).min(599) as u16,
-                extra_latency_ms: number("extraLatencyMs").unwrap_or(0).min(600_000) as u32,
+                response_code: response_code as u16,
+                extra_latency_ms: extra_latency_ms as u32,
                 timeout: request.bool("timeout").unwrap_or(false),
             },
         })
@@ -948,7 +969,10 @@ fn duration_member(request: &Request<'_>, name: &str, default_ms: u64) -> Result
     match request.input().get(name) {
         None | Some(Value::Null) => Ok(default_ms),
         Some(Value::String(s)) => crate::time::parse_duration_ms(s).map_err(|e| ApiError::invalid_parameter(format!("{name}: {e}"))),
-        Some(Value::Number(n)) => n.as_u64().map(|s| s * 1000).ok_or_else(|| ApiError::invalid_parameter(format!("{name} must be a duration"))),
+        Some(Value::Number(n)) => match n.as_u64() {
+            Some(secs) => crate::time::seconds_to_sim_ms(name, secs).map_err(ApiError::invalid_parameter),
+            None => Err(ApiError::invalid_parameter(format!("{name} must be a duration"))),
+        },
         Some(_) => Err(ApiError::invalid_parameter(format!("{name} must be a duration such as \"5m\""))),
     }
 }

@@ -118,15 +118,32 @@ fn check_names(task: &Task, problems: &mut Problems) {
 }
 
 fn check_image(container: &Map<String, Value>, path: &str, problems: &mut Problems) {
-    if nonempty_str_of(container, "image").is_none()
-        && container.get("image").is_none_or(Value::is_string)
-    {
-        // Verified (EXPECTED.md #9).
-        problems.add(
-            join(path, "image"),
-            "Container.image should not be null or empty.",
-        );
+    match nonempty_str_of(container, "image") {
+        None if container.get("image").is_none_or(Value::is_string) => {
+            // Verified (EXPECTED.md #9).
+            problems.add(
+                join(path, "image"),
+                "Container.image should not be null or empty.",
+            );
+        }
+        // [UNVERIFIED] wording (follows the verified Container.name text); the characters are the API model's
+        // (ContainerDefinition.image: letters, numbers, hyphens, underscores, colons, periods, forward
+        // slashes and number signs, and `@` before a digest), so control characters and spaces are refused.
+        Some(image) if !is_image_reference(image) => {
+            problems.add(
+                join(path, "image"),
+                "Container.image contains invalid characters.",
+            );
+        }
+        _ => {}
     }
+}
+
+/// Whether `image` is written only with the characters the API model allows in an image reference.
+fn is_image_reference(image: &str) -> bool {
+    image
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.' | '/' | '#' | '@'))
 }
 
 fn check_memory(

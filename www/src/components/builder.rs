@@ -425,8 +425,11 @@ fn files_form() -> Html {
             let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
             let (commands, result) = (commands.clone(), result.clone());
             let name = file.name();
-            let task = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |text| match text {
-                Ok(text) => result.set(Some(commands.load_scenario_text(&text).map(|_| format!("Loaded scenario from {name}.")).map_err(|e| format!("{name} is not a valid scenario; nothing was changed.\n{e}")))),
+            // The bytes, read as text the one way the CLI reads them too (a byte-order mark skipped, bytes that
+            // are not UTF-8 refused with their position).
+            let task = gloo::file::callbacks::read_as_bytes(&gloo::file::File::from(file), move |bytes| match bytes.as_deref().map(ecs_sim::codec::read_text) {
+                Ok(Ok(text)) => result.set(Some(commands.load_scenario_text(text).map(|_| format!("Loaded scenario from {name}.")).map_err(|e| format!("{name} is not a valid scenario; nothing was changed.\n{e}")))),
+                Ok(Err(e)) => result.set(Some(Err(format!("Could not read {name}: {e}; nothing was changed.")))),
                 Err(e) => result.set(Some(Err(format!("Could not read {name}: {e}")))),
             });
             *reader.borrow_mut() = Some(task);

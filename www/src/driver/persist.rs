@@ -8,7 +8,7 @@ use ecs_sim::scenario::{parse_scenario, Scenario, BUILTIN_SCENARIOS};
 use std::collections::VecDeque;
 
 use ecs_sim::sim::{RecordedCall, RunPoint, Sim};
-use ecs_sim::time::SimTime;
+use ecs_sim::time::{check_sim_time_ms, SimTime};
 use gloo::storage::{LocalStorage, Storage};
 use serde_json::{json, Value};
 
@@ -16,6 +16,9 @@ use serde_json::{json, Value};
 pub const AUTOSAVE_KEY: &str = "ecs-playground.autosave";
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u64 = 1;
+
+/// The share link format version this build writes and reads (its `v`).
+pub const SHARE_VERSION: u64 = 1;
 
 /// A run, as saved or shared.
 #[derive(Clone, Debug)]
@@ -73,7 +76,7 @@ impl RunRecord {
     }
 
     pub fn to_share_json(&self) -> String {
-        json!({ "v": 1, "scenario": self.scenario_json(), "seed": self.seed, "calls": self.calls_json(), "t": self.sim_time_ms, "n": self.n_events, "l": self.latest_ms })
+        json!({ "v": SHARE_VERSION, "scenario": self.scenario_json(), "seed": self.seed, "calls": self.calls_json(), "t": self.sim_time_ms, "n": self.n_events, "l": self.latest_ms })
             .to_string()
     }
 
@@ -86,11 +89,12 @@ impl RunRecord {
             None if scenario.is_object() => (scenario.clone(), None),
             None => return Err("no scenario".into()),
         };
-        let seed = seed.as_u64().ok_or("the seed is not a number")?;
+        let seed = seed.as_u64().ok_or("the seed must be a non-negative integer")?;
         let mut recorded = Vec::new();
         for (i, call) in calls.as_array().ok_or("calls is not a list")?.iter().enumerate() {
             let bad = || format!("calls[{i}] is malformed");
             let time_ms = call.get(0).and_then(Value::as_u64).ok_or_else(bad)?;
+            check_sim_time_ms(&format!("the time of calls[{i}]"), time_ms)?;
             let n = call.get(1).and_then(Value::as_u64).ok_or_else(bad)?;
             let name = call.get(2).and_then(Value::as_str).ok_or_else(bad)?;
             let input = call.get(3).cloned().ok_or_else(bad)?;
@@ -99,19 +103,21 @@ impl RunRecord {
             }
             recorded.push(RecordedCall { time: SimTime(time_ms), n_events: n, call: name.to_string(), input });
         }
-        let sim_time_ms = time.as_u64().ok_or("the sim time is not a number")?;
+        let sim_time_ms = check_sim_time_ms("the sim time", time.as_u64().ok_or("the sim time must be a non-negative integer")?)?;
         let n_events = n_events.as_u64().unwrap_or(u64::MAX);
         // Saves and links from before the timeline have no end: the saved time is the end.
-        let latest_ms = latest.as_u64().unwrap_or(0).max(sim_time_ms);
+        let latest_ms = check_sim_time_ms("the timeline's end", latest.as_u64().unwrap_or(0))?.max(sim_time_ms);
         Ok(RunRecord { document, scenario_id, seed, calls: recorded, sim_time_ms, n_events, latest_ms, playing })
     }
 
     /// Parses an autosave; a future schema version is an error (kept aside by the caller).
     pub fn from_autosave_text(text: &str) -> Result<RunRecord, String> {
         let doc: Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
-        match doc.get("schemaVersion").and_then(Value::as_u64) {
-            Some(SCHEMA_VERSION) => {}
-            Some(v) => return Err(format!("it was saved by a newer version (schemaVersion {v})")),
+        match doc.get("schemaVersion") {
+            Some(v) if v.as_u64() == Some(SCHEMA_VERSION) => {}
+            Some(v) if v.as_u64().is_some_and(|v| v > SCHEMA_VERSION) => return Err(format!("it was saved by a newer version (schemaVersion {v})")),
+            Some(Value::String(text)) => return Err(format!("its schemaVersion must be a number, not the string \"{text}\"")),
+            Some(v) => return Err(format!("its schemaVersion {v} is not one this version reads ({SCHEMA_VERSION})")),
             None => return Err("it has no schemaVersion".into()),
         }
         let playing = doc.get("playing").and_then(Value::as_bool).unwrap_or(true);
@@ -123,8 +129,14 @@ impl RunRecord {
         let bytes = Base64::Url.decode(fragment.trim().trim_end_matches('=')).ok_or("it is not valid base64url")?;
         let text = String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text")?;
         let doc: Value = serde_json::from_str(&text).map_err(|e| format!("not JSON: {e}"))?;
-        if doc.get("v").and_then(Value::as_u64) != Some(1) {
-            return Err("unknown share link version".into());
+        match doc.get("v") {
+            Some(v) if v.as_u64() == Some(SHARE_VERSION) => {}
+            Some(v) if v.as_u64().is_some_and(|v| v > SHARE_VERSION) => {
+                return Err(format!("it was made by a newer version of the playground (share link version {v}; this one reads {SHARE_VERSION}): update the playground to open it"))
+            }
+            Some(Value::String(text)) => return Err(format!("its version (v) must be a number, not the string \"{text}\"")),
+            Some(v) => return Err(format!("its version (v) {v} is not one this playground reads ({SHARE_VERSION})")),
+            None => return Err("it has no version (v)".into()),
         }
         RunRecord::from_parts(&doc["scenario"], &doc["seed"], &doc["calls"], &doc["t"], &doc["n"], &doc["l"], false)
     }
@@ -268,5 +280,51 @@ pub fn clear_url_fragment() {
     let window = gloo::utils::window();
     if let (Ok(history), Ok(path)) = (window.history(), window.location().pathname()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn share(doc: Value) -> String {
+        Base64::Url.encode(doc.to_string().as_bytes())
+    }
+
+    fn link(v: Value, seed: Value, t: Value) -> Result<RunRecord, String> {
+        RunRecord::from_share_text(&share(json!({ "v": v, "scenario": { "builtin": BUILTIN_SCENARIOS[0].0 }, "seed": seed, "calls": [], "t": t, "n": 0, "l": 0 })))
+    }
+
+    #[test]
+    fn a_share_link_of_a_newer_version_says_it_is_newer() {
+        let message = link(json!(2), json!(1), json!(0)).unwrap_err();
+        assert!(message.contains("newer version of the playground (share link version 2; this one reads 1)"), "{message}");
+        let message = link(json!("1"), json!(1), json!(0)).unwrap_err();
+        assert_eq!(message, "its version (v) must be a number, not the string \"1\"");
+        assert!(link(json!(1), json!(1), json!(0)).is_ok());
+    }
+
+    #[test]
+    fn a_negative_seed_must_be_a_non_negative_integer() {
+        assert_eq!(link(json!(1), json!(-1), json!(0)).unwrap_err(), "the seed must be a non-negative integer");
+    }
+
+    #[test]
+    fn share_link_times_past_a_year_are_refused() {
+        let message = link(json!(1), json!(1), json!(ecs_sim::time::MAX_SIM_TIME_MS + 1)).unwrap_err();
+        assert!(message.starts_with("the sim time must be at most a year"), "{message}");
+        assert!(link(json!(1), json!(1), json!(ecs_sim::time::MAX_SIM_TIME_MS)).is_ok());
+        let calls = json!([[u64::MAX, 0, "ecs:ListClusters", {}]]);
+        let text = share(json!({ "v": 1, "scenario": { "builtin": BUILTIN_SCENARIOS[0].0 }, "seed": 1, "calls": calls, "t": 0, "n": 0 }));
+        let message = RunRecord::from_share_text(&text).unwrap_err();
+        assert!(message.starts_with("the time of calls[0] must be at most a year"), "{message}");
+    }
+
+    #[test]
+    fn a_string_schema_version_must_be_a_number() {
+        let save = |v: Value| json!({ "schemaVersion": v, "scenario": { "builtin": BUILTIN_SCENARIOS[0].0 }, "seed": 1, "calls": [], "simTimeMs": 0 }).to_string();
+        assert_eq!(RunRecord::from_autosave_text(&save(json!("1"))).unwrap_err(), "its schemaVersion must be a number, not the string \"1\"");
+        assert_eq!(RunRecord::from_autosave_text(&save(json!(2))).unwrap_err(), "it was saved by a newer version (schemaVersion 2)");
+        assert!(RunRecord::from_autosave_text(&save(json!(1))).is_ok());
     }
 }
