@@ -371,6 +371,17 @@ pub struct ContainerReasonView {
     pub reason: String,
 }
 
+/// One container of a task as DescribeTasks reports it: at most ten per task (the task definition's limit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerView {
+    pub name: String,
+    pub essential: bool,
+    /// `PENDING`, `RUNNING` or `STOPPED`, as DescribeTasks' `containers[].lastStatus`.
+    pub last_status: String,
+    /// The exit code once the container has exited.
+    pub exit_code: Option<i64>,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskView {
     pub arn: String,
@@ -417,6 +428,8 @@ pub struct TaskView {
     pub efs_mounts: Vec<EfsMountView>,
     /// Its containers' `reason` texts (one per container at most).
     pub container_reasons: Vec<ContainerReasonView>,
+    /// Its containers with their status and exit code, in the task definition's order.
+    pub containers: Vec<ContainerView>,
     /// PROVISIONING on the EC2 side with no container instance yet: waiting for capacity.
     pub waiting_for_capacity: bool,
     /// A Fargate Spot task warned of an interruption (stopCode TerminationNotice) and still RUNNING:
@@ -809,6 +822,11 @@ impl Sim {
                 })
                 .collect(),
             n_denied_calls: t.access_log.iter().filter(|r| !r.allowed).count() as u32,
+            containers: t
+                .containers
+                .iter()
+                .map(|c| ContainerView { name: c.name.clone(), essential: c.essential, last_status: c.last_status.clone(), exit_code: c.exit_code })
+                .collect(),
             container_reasons: t.containers.iter().filter_map(|c| c.reason.clone().map(|reason| ContainerReasonView { container: c.name.clone(), reason })).collect(),
             waiting_for_capacity: t.last_status == TaskStatus::Provisioning && t.node.is_none() && t.launch_type != LaunchType::Fargate,
             spot_stop_at: t.spot_stop_at.filter(|_| t.last_status != TaskStatus::Stopped),

@@ -225,3 +225,24 @@ fn the_views_enums_are_the_strings_describe_calls_give() {
         }
     }
 }
+
+#[test]
+fn the_view_gives_each_container_its_status_and_exit_code_as_describe_tasks_does() {
+    // The churning service's containers exit with code 0 after a second: a stopped task's container carries it.
+    let mut sim = run_scenario(&churning_service(2), None, "3m");
+    let view = sim.view();
+    let stopped = view.tasks.iter().find(|t| t.last_status == TaskStatus::Stopped).expect("a stopped task");
+    assert_eq!(stopped.containers.len(), 1);
+    assert_eq!(stopped.containers[0].name, "job");
+    assert!(stopped.containers[0].essential);
+    assert_eq!(stopped.containers[0].exit_code, Some(0));
+    let described = sim.call("ecs:DescribeTasks", json!({ "cluster": "demo", "tasks": [stopped.arn] })).expect("DescribeTasks");
+    let container = &described["tasks"][0]["containers"][0];
+    assert_eq!(container["exitCode"], json!(0));
+    assert_eq!(container["lastStatus"], json!(stopped.containers[0].last_status));
+    // A running task's container has no exit code yet.
+    let web = run_scenario("fargate-web-service", None, "5m").view();
+    let running = web.tasks.iter().find(|t| t.last_status == TaskStatus::Running).expect("a running task");
+    assert_eq!(running.containers[0].exit_code, None);
+    assert_eq!(running.containers[0].last_status, "RUNNING");
+}

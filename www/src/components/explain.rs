@@ -3,7 +3,7 @@
 //! selection, and the metric charts.
 
 use ecs_sim::placement::Explanation as PlacementExplanation;
-use ecs_sim::view::{ContainerInstanceStatus, DesiredStatus, Ec2State, LaunchType, View};
+use ecs_sim::view::{ContainerInstanceStatus, ContainerView, DesiredStatus, Ec2State, LaunchType, View};
 use yew::prelude::*;
 
 use crate::charts;
@@ -82,6 +82,7 @@ fn task_details(props: &IdProps) -> Html {
                 if let Some(code) = &task.stop_code { { term("stopCode", code.clone()) } }
                 if let Some(reason) = &task.stopped_reason { { term("stoppedReason", reason.clone()) } }
             </dl>
+            { containers_table(&task.containers) }
             if let Some(at) = task.spot_stop_at {
                 <p class="spot-warning" role="status">{ format!("Spot interruption: stops at {}. AWS sent the two-minute warning (stopCode TerminationNotice, SIGTERM).{}", format_elapsed(at.as_millis()), if task.service.is_some() { " Its service starts a replacement at once." } else { "" }) }</p>
             }
@@ -98,6 +99,25 @@ fn task_details(props: &IdProps) -> Html {
                 { explanation_table(explanation) }
             }
         </div>
+    }
+}
+
+/// A task's containers with their status and, once they exited, their exit code (DescribeTasks'
+/// `containers[].exitCode`): why an essential container's exit stopped the task.
+fn containers_table(containers: &[ContainerView]) -> Html {
+    html! {
+        <table class="containers-table">
+            <thead><tr><th scope="col">{ "Container" }</th><th scope="col">{ "lastStatus" }</th><th scope="col">{ "exitCode" }</th></tr></thead>
+            <tbody>
+                { for containers.iter().map(|c| html! {
+                    <tr key={c.name.clone()} data-container={c.name.clone()}>
+                        <td>{ &c.name }{ if c.essential { " (essential)" } else { "" } }</td>
+                        <td>{ &c.last_status }</td>
+                        <td class="exit-code">{ c.exit_code.map(|code| code.to_string()).unwrap_or_else(|| "—".into()) }</td>
+                    </tr>
+                }) }
+            </tbody>
+        </table>
     }
 }
 
