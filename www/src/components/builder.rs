@@ -125,6 +125,16 @@ fn task_definition_form() -> Html {
     let draft = use_reducer(TdDraft::default);
     let result = use_outcome();
     let errors = use_memo(draft.json_text.clone(), |text| taskdef::validate(text));
+    // An edit empties the outcome line: a refusal of the draft as it was says nothing of the draft as it is.
+    {
+        let result = result.clone();
+        let first_render = use_mut_ref(|| true);
+        use_effect_with(draft.json_text.clone(), move |_| {
+            if !std::mem::replace(&mut *first_render.borrow_mut(), false) {
+                result.set(None);
+            }
+        });
+    }
 
     // A form edit rewrites the JSON; a JSON edit updates the form (when it parses). Both go through the
     // reducer, so two edits before a re-render both land (a handler's copy of the state may be stale).
