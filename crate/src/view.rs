@@ -14,6 +14,7 @@ use crate::time::SimTime;
 pub use crate::efs::LifeCycle as FileSystemLifeCycle;
 pub use crate::elb::{Algorithm, HealthState as TargetHealthState, LbType};
 pub use crate::scaling::CapacityType;
+pub use crate::scenario::{IngressRule, SecurityGroup};
 pub use crate::sim::scaling_view::{
     AlarmDatapointView, AlarmView, AsgInstanceView, AsgLifecycleState, AutoScalingGroupView, CapacityProviderView, CountSample, ProviderStrategyView, ScalableTargetView,
     ScalingActivityView, ScalingPolicyType, ScalingPolicyView, ScalingView, ScheduledActionView, SeriesPoint,
@@ -66,7 +67,7 @@ pub struct View {
     /// The scenario's VPC: its id, subnets and security groups (fixed by the scenario).
     pub vpc_id: String,
     pub subnets: Vec<SubnetView>,
-    pub security_groups: Vec<SecurityGroupView>,
+    pub security_groups: Vec<SecurityGroup>,
     pub clusters: Vec<ClusterView>,
     /// Every EC2 instance not terminated, and those terminated within [`TERMINATED_INSTANCE_RETENTION_MS`],
     /// in launch order.
@@ -241,24 +242,6 @@ pub struct AccessView {
 pub struct SubnetView {
     pub subnet_id: String,
     pub availability_zone: String,
-}
-
-/// A security group of the scenario's VPC with its inbound rules.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SecurityGroupView {
-    pub group_id: String,
-    pub ingress: Vec<IngressRuleView>,
-}
-
-/// One inbound rule: a protocol and port range from a CIDR block or another security group.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct IngressRuleView {
-    /// `tcp`, `udp` or `-1` (all).
-    pub protocol: String,
-    pub from_port: u16,
-    pub to_port: u16,
-    pub cidr: Option<String>,
-    pub source_group: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -630,19 +613,7 @@ impl Sim {
             availability_zones,
             vpc_id: scenario.network.vpc_id.clone(),
             subnets: scenario.network.subnets.iter().map(|s| SubnetView { subnet_id: s.subnet_id.clone(), availability_zone: s.availability_zone.clone() }).collect(),
-            security_groups: scenario
-                .network
-                .security_groups
-                .iter()
-                .map(|g| SecurityGroupView {
-                    group_id: g.group_id.clone(),
-                    ingress: g
-                        .ingress
-                        .iter()
-                        .map(|r| IngressRuleView { protocol: r.protocol.clone(), from_port: r.from_port, to_port: r.to_port, cidr: r.cidr.clone(), source_group: r.source_group.clone() })
-                        .collect(),
-                })
-                .collect(),
+            security_groups: scenario.network.security_groups.clone(),
             clusters: self
                 .clusters
                 .values()
