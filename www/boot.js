@@ -5,8 +5,19 @@
 // Content-Security-Policy (script-src 'self' 'wasm-unsafe-eval') refuses. Trunk.toml's
 // `pattern_script` emits <script type="module" src="boot.js" data-js=... data-wasm=...> instead,
 // with the hashed file names of this build.
+//
+// The built-in scenarios are data, not code: data/scenarios.json is fetched here, beside the wasm and at
+// the same time, and handed to the app as window.ecsPlaygroundData before the wasm starts.
 const tag = document.querySelector('script[data-js][data-wasm]');
-const { default: init } = await import(tag.dataset.js);
+const scenarios = fetch(new URL('data/scenarios.json', document.baseURI)).then((response) => {
+  if (!response.ok) throw new Error(`data/scenarios.json: HTTP ${response.status}`);
+  return response.text();
+});
+const [{ default: init }, data] = await Promise.all([
+  import(tag.dataset.js),
+  scenarios.then((text) => ({ scenarios: text }), (error) => ({ scenariosError: String(error.message || error) })),
+]);
+window.ecsPlaygroundData = data;
 const wasm = await init({ module_or_path: tag.dataset.wasm });
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 

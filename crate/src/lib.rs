@@ -18,6 +18,7 @@
 //! `rng`, `codec`, `trace`, `table`); the rest is private to the crate.
 
 pub mod api;
+pub mod bench;
 pub mod catalog;
 pub mod codec;
 pub mod iam;

@@ -474,7 +474,43 @@ fn split_indexes(part: &str) -> Result<(&str, Vec<usize>), String> {
     Ok((&part[..name_end], indexes))
 }
 
-/// The built-in scenarios: (id, JSON text). The app's picker, the tests and the benchmarks use these files.
+/// An account with the default VPC (three subnets, one per Availability Zone) and nothing in it.
+pub fn blank_scenario() -> Scenario {
+    let document = serde_json::json!({
+        "formatVersion": FORMAT_VERSION,
+        "name": "Blank account",
+        "description": "The default VPC and nothing else: create a cluster and go from there.",
+    });
+    // A constant document; `tests/it/scenarios.rs` checks that it parses.
+    parse_scenario(&document).expect("the blank scenario parses")
+}
+
+/// The ids of the built-in scenarios, in the picker's order. Each is the file `crate/scenarios/<id>.json`.
+/// The app does not compile the files in: it fetches them beside it as one bundle, `data/scenarios.json`
+/// (written by `scripts/stage-data` when Trunk builds), so the wasm holds code and the data is its own file.
+pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
+    "fargate-web-service",
+    "binpack-vs-spread",
+    "placement-constraints",
+    "rolling-deployment",
+    "circuit-breaker-rollback",
+    "daemon-service",
+    "instance-terminated",
+    "missing-execution-role",
+    "least-privilege-task-role",
+    "wordpress-efs",
+    "alb-path-routing",
+    "alb-rolling-deployment",
+    "az-outage-under-load",
+    "target-tracking-spike",
+    "managed-scaling-growth",
+    "fargate-spot-interruption",
+    "ec2-vs-fargate-cost",
+];
+
+/// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
+/// CLI, the tests and the benchmarks (the default `builtin-scenarios` feature; the app turns it off).
+#[cfg(feature = "builtin-scenarios")]
 pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("fargate-web-service", include_str!("../scenarios/fargate-web-service.json")),
     ("binpack-vs-spread", include_str!("../scenarios/binpack-vs-spread.json")),
@@ -496,6 +532,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
 ];
 
 /// Looks a built-in scenario up by id.
+#[cfg(feature = "builtin-scenarios")]
 pub fn builtin_scenario(id: &str) -> Option<Scenario> {
     BUILTIN_SCENARIOS.iter().find(|(name, _)| *name == id).and_then(|(_, text)| parse_scenario_str(text).ok())
 }

@@ -20,6 +20,7 @@ mod cost_engine;
 mod scaling_props;
 mod service_scheduler;
 mod rewind;
+mod checkpoints;
 mod container_insights;
 mod view_bounds;
 mod hostile_input;

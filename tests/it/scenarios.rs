@@ -14,6 +14,31 @@ fn instance_of(describe: &Value, task: &Value) -> String {
 }
 
 #[test]
+fn the_builtin_ids_name_exactly_the_scenario_files_in_the_pickers_order() {
+    // scripts/stage-data bundles every file of crate/scenarios for the app; the app shows them in
+    // BUILTIN_SCENARIO_IDS's order, and the CLI and tests compile the same files in that order.
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crate/scenarios");
+    let mut files: Vec<String> = std::fs::read_dir(&folder)
+        .expect("crate/scenarios")
+        .map(|entry| entry.expect("a directory entry").file_name().to_string_lossy().into_owned())
+        .filter_map(|name| name.strip_suffix(".json").map(str::to_string))
+        .collect();
+    files.sort();
+    let mut ids: Vec<String> = ecs_sim::scenario::BUILTIN_SCENARIO_IDS.iter().map(|id| id.to_string()).collect();
+    ids.sort();
+    assert_eq!(ids, files, "every file in crate/scenarios is a built-in scenario, and every id has its file");
+    let compiled: Vec<&str> = ecs_sim::scenario::BUILTIN_SCENARIOS.iter().map(|(id, _)| *id).collect();
+    assert_eq!(compiled, ecs_sim::scenario::BUILTIN_SCENARIO_IDS, "the compiled-in list follows the picker's order");
+}
+
+#[test]
+fn the_blank_scenario_is_the_default_vpc_and_nothing_else() {
+    let blank = ecs_sim::scenario::blank_scenario();
+    assert_eq!(blank.network.subnets.len(), 3);
+    assert!(blank.steps.is_empty());
+}
+
+#[test]
 fn every_builtin_scenario_loads_and_runs() {
     for (id, _) in ecs_sim::scenario::BUILTIN_SCENARIOS {
         let sim = run_scenario(id, None, "20m");

@@ -9,6 +9,7 @@
 //! element carries `data-ready` once Yew has rendered it, and the first render records the
 //! `performance.mark("ecs-playground:first-render")`.
 
+pub mod boot;
 mod charts;
 mod components;
 pub mod driver;

@@ -36,6 +36,7 @@ const USAGE: &str = "usage:
   ecs-sim bench placement-scaling
   ecs-sim bench scenarios
   ecs-sim bench day [--container-insights]
+  ecs-sim bench seek
       Benchmarks; print JSON figures (see BENCHMARKS.md).";
 
 fn main() -> ExitCode {
@@ -408,7 +409,7 @@ fn bench(args: &[String]) -> ExitCode {
         }
         "day" => {
             let insights = args.iter().any(|a| a == "--container-insights");
-            let scenario = day_scenario(insights);
+            let scenario = ecs_sim::bench::day_scenario(insights);
             let started = Instant::now();
             let mut sim = Sim::new(&scenario, None);
             sim.advance_to(SimTime(24 * 3_600_000), u32::MAX);
@@ -430,7 +431,11 @@ fn bench(args: &[String]) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        _ => usage_error("bench needs one of: placement, placement-scaling, scenarios, day"),
+        "seek" => {
+            println!("{}", seek_bench());
+            ExitCode::SUCCESS
+        }
+        _ => usage_error("bench needs one of: placement, placement-scaling, scenarios, day, seek"),
     }
 }
 
@@ -459,61 +464,74 @@ fn time_placement(n_instances: u32, n_tasks: u32) -> Value {
     })
 }
 
-/// The design's day: 500 instances, 5,000 tasks, 3 services each behind its own load balancer, 5,000
-/// requests/s at the daily peak, for 24 hours of sim time, with autoscaling: target tracking on each
-/// service's CPU (50 %), and the instances in an Auto Scaling group with target tracking on the cluster's
-/// CPUReservation (70 %). A task (0.5 vCPU) serves 512 × 1000 / (1024 × 250 ms) = 2 requests/s at full CPU,
-/// so the peak's 5,000 requests/s at 50 % need 5,000 tasks; 5,000 tasks reserve 5,000 × 512 / (500 × 8,192)
-/// = 62.5 % of 500 m5.2xlarge. With `insights`, the cluster has Container Insights on.
-fn day_scenario(insights: bool) -> Scenario {
-    let user_data = "#!/bin/bash\necho ECS_CLUSTER=day >> /etc/ecs/ecs.config";
-    let mut cluster = json!({ "clusterName": "day" });
-    if insights {
-        cluster["settings"] = json!([{ "name": "containerInsights", "value": "enabled" }]);
+
+/// Counts the bytes the process holds on the heap, for the memory figures of `bench seek`.
+struct CountingAllocator;
+
+static HEAP_BYTES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+// SAFETY: every call is passed to the system allocator unchanged; only a counter is updated beside it.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        HEAP_BYTES.fetch_add(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        std::alloc::System.alloc(layout)
     }
-    let mut steps = vec![
-        json!({ "at": "0s", "call": "ecs:CreateCluster", "input": cluster }),
-        json!({ "at": "0s", "call": "ec2:CreateLaunchTemplate", "input": { "LaunchTemplateName": "day-m5", "LaunchTemplateData": {
-            "InstanceType": "m5.2xlarge", "IamInstanceProfile": { "Name": "ecsInstanceRole" }, "UserData": user_data } } }),
-        json!({ "at": "0s", "call": "autoscaling:CreateAutoScalingGroup", "input": { "AutoScalingGroupName": "day-asg",
-            "LaunchTemplate": { "LaunchTemplateName": "day-m5" }, "MinSize": 100, "MaxSize": 600, "DesiredCapacity": 500, "VPCZoneIdentifier": "subnet-a,subnet-b,subnet-c" } }),
-        json!({ "at": "0s", "call": "autoscaling:PutScalingPolicy", "input": { "AutoScalingGroupName": "day-asg", "PolicyName": "cpu-reservation-70",
-            "PolicyType": "TargetTrackingScaling", "TargetTrackingConfiguration": { "TargetValue": 70, "CustomizedMetricSpecification": {
-                "Namespace": "AWS/ECS", "MetricName": "CPUReservation", "Dimensions": [ { "Name": "ClusterName", "Value": "day" } ], "Statistic": "Average" } } } }),
-    ];
-    for (idx, name) in ["shop", "api", "search"].iter().enumerate() {
-        let lb = format!("{name}-lb");
-        let tg = format!("{name}-tg");
-        steps.push(json!({ "at": "0s", "call": "elasticloadbalancing:CreateLoadBalancer", "as": lb,
-            "input": { "Name": lb, "Type": "application", "Subnets": ["subnet-a", "subnet-b", "subnet-c"] } }));
-        steps.push(json!({ "at": "0s", "call": "elasticloadbalancing:CreateTargetGroup", "as": tg,
-            "input": { "Name": tg, "Protocol": "HTTP", "Port": 80, "VpcId": "vpc-day", "TargetType": "instance" } }));
-        steps.push(json!({ "at": "0s", "call": "elasticloadbalancing:CreateListener", "input": {
-            "LoadBalancerArn": format!("${{{lb}.LoadBalancers[0].LoadBalancerArn}}"), "Protocol": "HTTP", "Port": 80,
-            "DefaultActions": [ { "Type": "forward", "TargetGroupArn": format!("${{{tg}.TargetGroups[0].TargetGroupArn}}") } ] } }));
-        steps.push(json!({ "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": { "family": name, "requiresCompatibilities": ["EC2"],
-            "containerDefinitions": [ { "name": name, "image": format!("example/{name}:1"), "cpu": 512, "memory": 1024,
-                "portMappings": [ { "containerPort": 80, "hostPort": 0 } ] } ] } }));
-        let desired = if idx == 0 { 1666 } else { 1667 };
-        steps.push(json!({ "at": "2m", "call": "ecs:CreateService", "input": { "cluster": "day", "serviceName": name, "taskDefinition": name,
-            "desiredCount": desired,
-            "loadBalancers": [ { "targetGroupArn": format!("${{{tg}.TargetGroups[0].TargetGroupArn}}"), "containerName": name, "containerPort": 80 } ] } }));
-        let resource = format!("service/day/{name}");
-        steps.push(json!({ "at": "2m", "call": "application-autoscaling:RegisterScalableTarget", "input": { "ServiceNamespace": "ecs",
-            "ResourceId": resource, "ScalableDimension": "ecs:service:DesiredCount", "MinCapacity": 300, "MaxCapacity": 2500 } }));
-        steps.push(json!({ "at": "2m", "call": "application-autoscaling:PutScalingPolicy", "input": { "PolicyName": "cpu50", "ServiceNamespace": "ecs",
-            "ResourceId": resource, "ScalableDimension": "ecs:service:DesiredCount", "PolicyType": "TargetTrackingScaling",
-            "TargetTrackingScalingPolicyConfiguration": { "TargetValue": 50.0, "PredefinedMetricSpecification": { "PredefinedMetricType": "ECSServiceAverageCPUUtilization" } } } }));
-        let share = [2000, 2000, 1000][idx];
-        steps.push(json!({ "at": "10m", "call": "sim:SetLoad", "input": { "loadBalancer": lb, "pattern": "dailyCycle", "min": share / 5, "max": share, "cpuMsPerRequest": 250 } }));
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        HEAP_BYTES.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        std::alloc::System.dealloc(ptr, layout)
     }
-    let document = json!({
-        "formatVersion": 1, "name": "A day of traffic", "seed": 1, "region": "us-east-1",
-        "network": { "vpcId": "vpc-day", "cidrBlock": "10.0.0.0/16", "subnets": [
-            { "subnetId": "subnet-a", "availabilityZone": "us-east-1a", "cidrBlock": "10.0.0.0/18" },
-            { "subnetId": "subnet-b", "availabilityZone": "us-east-1b", "cidrBlock": "10.0.64.0/18" },
-            { "subnetId": "subnet-c", "availabilityZone": "us-east-1c", "cidrBlock": "10.0.128.0/18" } ] },
-        "steps": steps,
-    });
-    scenario::parse_scenario(&document).expect("the day scenario is valid")
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        HEAP_BYTES.fetch_add(new_size, std::sync::atomic::Ordering::Relaxed);
+        HEAP_BYTES.fetch_sub(layout.size(), std::sync::atomic::Ordering::Relaxed);
+        std::alloc::System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+fn heap_mib() -> f64 {
+    (HEAP_BYTES.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1_048_576.0 * 10.0).round() / 10.0
+}
+
+/// The seek benchmark: the design's day played to 24 h in frames of 10 s of sim time (600x at 60 fps) with
+/// checkpoints, then 12 seeks back across the run, each timed; three of them checked against a replay from
+/// the start (same trace hash), which is also timed.
+fn seek_bench() -> Value {
+    let scenario = ecs_sim::bench::day_scenario(false);
+    let until = SimTime(24 * 3_600_000);
+    let heap_before_mib = heap_mib();
+    let started = Instant::now();
+    let (sim, checkpoints) = ecs_sim::bench::run_with_checkpoints(&scenario, until, 10_000);
+    let run_seconds = started.elapsed().as_secs_f64();
+    let heap_with_checkpoints_mib = heap_mib();
+    let calls = sim.recorded_calls().to_vec();
+    let mut seek_ms = Vec::new();
+    let mut checked = Vec::new();
+    for (i, point) in ecs_sim::bench::seek_points(until, 12).into_iter().enumerate() {
+        let started = Instant::now();
+        let (seeked, _) = checkpoints.seek(&scenario, None, &calls, point);
+        seek_ms.push((started.elapsed().as_secs_f64() * 1e4).round() / 10.0);
+        if i % 5 == 0 {
+            let started = Instant::now();
+            let (replayed, _) = Sim::replay_to(&scenario, None, &calls, point);
+            let replay_ms = (started.elapsed().as_secs_f64() * 1e4).round() / 10.0;
+            checked.push(json!({ "atMs": point.time.map(SimTime::as_millis), "replayMs": replay_ms, "sameHash": replayed.trace_hash() == seeked.trace_hash() }));
+        }
+    }
+    let n_checkpoints = checkpoints.len();
+    let counts = checkpoints.event_counts();
+    let n_dropped = checkpoints.n_dropped();
+    drop(checkpoints);
+    let heap_without_checkpoints_mib = heap_mib();
+    let mut sorted = seek_ms.clone();
+    sorted.sort_by(f64::total_cmp);
+    json!({
+        "simulated": "24h", "frameSimMs": 10_000, "events": sim.n_events_processed(), "runSeconds": (run_seconds * 1000.0).round() / 1000.0,
+        "checkpoints": n_checkpoints, "checkpointEvents": counts, "checkpointsDropped": n_dropped,
+        "heapMiB": { "before": heap_before_mib, "withCheckpoints": heap_with_checkpoints_mib, "withoutCheckpoints": heap_without_checkpoints_mib,
+                     "checkpoints": ((heap_with_checkpoints_mib - heap_without_checkpoints_mib) * 10.0).round() / 10.0 },
+        "seekMs": seek_ms, "seekMsMax": sorted.last(), "seekMsMedian": sorted[sorted.len() / 2], "budgetMs": 50,
+        "checkedAgainstReplay": checked, "traceHash": sim.trace_hash(),
+    })
 }

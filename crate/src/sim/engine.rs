@@ -48,6 +48,7 @@ pub(super) enum Ev {
 }
 
 /// The simulated account: its entities, the pending events, the clock, and what the run has recorded.
+#[derive(Clone)]
 pub struct Sim {
     pub(super) scenario: Scenario,
     pub(super) seed: u64,

@@ -16,6 +16,7 @@
 mod answers;
 mod autoscaling;
 mod capacity;
+mod checkpoints;
 mod clusters;
 mod container_instances;
 mod cost;
@@ -42,6 +43,7 @@ mod task_store;
 mod tasks;
 
 pub(crate) use cost::capacity_type_of;
+pub use checkpoints::{Checkpoints, FIRST_INTERVAL_EVENTS, MAX_CHECKPOINTS};
 pub use cost::usd_text;
 pub use engine::Sim;
 pub use loadbalancing::ELB_STEP_MS;

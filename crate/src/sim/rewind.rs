@@ -29,7 +29,7 @@ impl RunPoint {
     }
 
     /// Whether `call` was made at or before this point.
-    fn includes(&self, call: &RecordedCall) -> bool {
+    pub(super) fn includes(&self, call: &RecordedCall) -> bool {
         call.n_events <= self.n_events && self.time.is_none_or(|time| call.time <= time)
     }
 }
@@ -39,7 +39,12 @@ impl Sim {
     /// in order: the rebuilt run reaches the same state (and trace hash) as the original did there, and
     /// [`Sim::advance_replaying`] with those calls goes on to repeat the original run.
     pub fn replay_to(scenario: &Scenario, seed: Option<u64>, calls: &[RecordedCall], point: RunPoint) -> (Sim, VecDeque<RecordedCall>) {
-        let mut sim = Sim::new(scenario, seed);
+        Sim::replay_from(Sim::new(scenario, seed), calls, point)
+    }
+
+    /// [`Sim::replay_to`] from `sim`, a state of the same run (its start or a checkpoint), with `calls` the
+    /// run's calls not yet applied to it.
+    pub(super) fn replay_from(mut sim: Sim, calls: &[RecordedCall], point: RunPoint) -> (Sim, VecDeque<RecordedCall>) {
         // Recorded calls are in order of both their event count and their time.
         let split = calls.iter().position(|call| !point.includes(call)).unwrap_or(calls.len());
         for recorded in &calls[..split] {

@@ -32,7 +32,7 @@ test('the first visit caches every file of the build; offline, a reload renders 
   check(first.names.length === 1 && first.names[0] === `ecs-playground-${build.version}`, `caches: ${first.names}, build ${build.version}`);
   const missing = build.files.filter((f) => !first.urls.includes(new URL(f, url).pathname));
   check(missing.length === 0, `files of the build not cached: ${missing}`);
-  check(build.files.some((f) => f.endsWith('.wasm')) && build.files.includes('index.html') && build.files.includes('boot.js'), `the list misses the wasm, index.html or boot.js: ${build.files}`);
+  check(build.files.some((f) => f.endsWith('.wasm')) && build.files.includes('index.html') && build.files.includes('boot.js') && build.files.includes('data/scenarios.json'), `the list misses the wasm, index.html, boot.js or data/scenarios.json: ${build.files}`);
 
   await page.context().setOffline(true);
   check(!(await page.evaluate(() => navigator.onLine)), 'the context is not offline');

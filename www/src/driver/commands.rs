@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use ecs_sim::codec::Base64;
-use ecs_sim::scenario::builtin_scenario;
 use ecs_sim::sim::RunPoint;
 use ecs_sim::view::View;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -69,6 +68,9 @@ impl Commands {
             if changes_course {
                 driver.latest_ms = driver.now_ms();
             }
+            // Every call is recorded, so the checkpoints taken beyond this point are of another run now.
+            let Driver { checkpoints, sim, .. } = &mut *driver;
+            checkpoints.forget_after(sim);
             let result = driver.sim.call(call, input).map_err(|e| e.to_string());
             driver.drain_log();
             // A call that only reads leaves the world as it was: the log and the trace hash move, the view
@@ -153,7 +155,7 @@ impl Commands {
 
     /// Starts a built-in scenario from scratch.
     pub fn load_builtin(&self, id: &str) {
-        match builtin_scenario(id) {
+        match super::catalog::builtin_scenario(id) {
             Some(scenario) => self.replace(Driver::new(scenario, Some(id.to_string()), None)),
             None => self.show_banner(format!("No built-in scenario named '{id}'.")),
         }

@@ -7,6 +7,7 @@
 //! API) on `commands.rs`, which changes `run.rs` (the `Driver`) and publishes to `store.rs`; `persist.rs`
 //! and `store.rs` depend on none of them.
 
+mod catalog;
 mod commands;
 mod persist;
 mod run;
@@ -15,12 +16,12 @@ mod store;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use ecs_sim::scenario::{builtin_scenario, BUILTIN_SCENARIOS};
 use ecs_sim::sim::Sim;
 use ecs_sim::time::SimTime;
 use serde_json::Value;
 use yew::prelude::*;
 
+pub use catalog::install as install_builtin_scenarios;
 pub use commands::Commands;
 pub use run::LOG_CAPACITY;
 pub use persist::RunRecord;
@@ -48,9 +49,9 @@ thread_local! {
 
 /// The built-in scenarios: id, name, what each teaches and its hint, in the picker's order.
 pub fn builtin_scenarios() -> Vec<ScenarioInfo> {
-    BUILTIN_SCENARIOS
-        .iter()
-        .filter_map(|(id, _)| builtin_scenario(id).map(|s| ScenarioInfo { id: Some(id.to_string()), name: s.name, description: s.description, hint: s.hint }))
+    catalog::builtin_ids()
+        .into_iter()
+        .filter_map(|id| catalog::builtin_scenario(id).map(|s| ScenarioInfo { id: Some(id.to_string()), name: s.name, description: s.description, hint: s.hint }))
         .collect()
 }
 
@@ -67,7 +68,7 @@ pub fn live_state() -> Option<Value> {
 
 /// Runs built-in scenario `id` headless with `seed` until `until_ms` and returns its trace hash.
 pub fn headless_trace_hash(id: &str, seed: Option<u64>, until_ms: u64) -> Result<String, String> {
-    let scenario = builtin_scenario(id).ok_or_else(|| format!("no built-in scenario '{id}'"))?;
+    let scenario = catalog::builtin_scenario(id).ok_or_else(|| format!("no built-in scenario '{id}'"))?;
     let mut sim = Sim::new(&scenario, seed);
     loop {
         if sim.advance_to(SimTime(until_ms), 1_000_000).reached {

@@ -4,7 +4,7 @@
 //! rewound run's record also holds the calls it made after that point, replayed again as it moves forward.
 
 use ecs_sim::codec::Base64;
-use ecs_sim::scenario::{parse_scenario, Scenario, BUILTIN_SCENARIOS};
+use ecs_sim::scenario::{parse_scenario, Scenario};
 use std::collections::VecDeque;
 
 use ecs_sim::sim::{RecordedCall, RunPoint, Sim};
@@ -56,7 +56,7 @@ impl RunRecord {
     /// The scenario as a built-in id when it is one unchanged (short links), else the document.
     fn scenario_json(&self) -> Value {
         match &self.scenario_id {
-            Some(id) if BUILTIN_SCENARIOS.iter().any(|(name, _)| name == id) => json!({ "builtin": id }),
+            Some(id) if super::catalog::builtin_document(id).is_some() => json!({ "builtin": id }),
             _ => self.document.clone(),
         }
     }
@@ -83,8 +83,8 @@ impl RunRecord {
     fn from_parts(scenario: &Value, seed: &Value, calls: &Value, time: &Value, n_events: &Value, latest: &Value, playing: bool) -> Result<RunRecord, String> {
         let (document, scenario_id) = match scenario.get("builtin").and_then(Value::as_str) {
             Some(id) => {
-                let (_, text) = BUILTIN_SCENARIOS.iter().find(|(name, _)| *name == id).ok_or_else(|| format!("unknown built-in scenario '{id}'"))?;
-                (serde_json::from_str(text).map_err(|e| e.to_string())?, Some(id.to_string()))
+                let document = super::catalog::builtin_document(id).ok_or_else(|| format!("unknown built-in scenario '{id}'"))?;
+                ((*document).clone(), Some(id.to_string()))
             }
             None if scenario.is_object() => (scenario.clone(), None),
             None => return Err("no scenario".into()),
@@ -287,12 +287,20 @@ pub fn clear_url_fragment() {
 mod tests {
     use super::*;
 
+    /// Installs the built-in scenarios as the app's data file gives them and returns the first id.
+    fn first_builtin_id() -> &'static str {
+        let bundle: serde_json::Map<String, Value> =
+            ecs_sim::scenario::BUILTIN_SCENARIOS.iter().map(|(id, text)| (id.to_string(), serde_json::from_str(text).expect("a built-in scenario is JSON"))).collect();
+        super::super::catalog::install(&Value::Object(bundle).to_string()).expect("the bundle installs");
+        ecs_sim::scenario::BUILTIN_SCENARIO_IDS[0]
+    }
+
     fn share(doc: Value) -> String {
         Base64::Url.encode(doc.to_string().as_bytes())
     }
 
     fn link(v: Value, seed: Value, t: Value) -> Result<RunRecord, String> {
-        RunRecord::from_share_text(&share(json!({ "v": v, "scenario": { "builtin": BUILTIN_SCENARIOS[0].0 }, "seed": seed, "calls": [], "t": t, "n": 0, "l": 0 })))
+        RunRecord::from_share_text(&share(json!({ "v": v, "scenario": { "builtin": first_builtin_id() }, "seed": seed, "calls": [], "t": t, "n": 0, "l": 0 })))
     }
 
     #[test]
@@ -315,14 +323,14 @@ mod tests {
         assert!(message.starts_with("the sim time must be at most a year"), "{message}");
         assert!(link(json!(1), json!(1), json!(ecs_sim::time::MAX_SIM_TIME_MS)).is_ok());
         let calls = json!([[u64::MAX, 0, "ecs:ListClusters", {}]]);
-        let text = share(json!({ "v": 1, "scenario": { "builtin": BUILTIN_SCENARIOS[0].0 }, "seed": 1, "calls": calls, "t": 0, "n": 0 }));
+        let text = share(json!({ "v": 1, "scenario": { "builtin": first_builtin_id() }, "seed": 1, "calls": calls, "t": 0, "n": 0 }));
         let message = RunRecord::from_share_text(&text).unwrap_err();
         assert!(message.starts_with("the time of calls[0] must be at most a year"), "{message}");
     }
 
     #[test]
     fn a_string_schema_version_must_be_a_number() {
-        let save = |v: Value| json!({ "schemaVersion": v, "scenario": { "builtin": BUILTIN_SCENARIOS[0].0 }, "seed": 1, "calls": [], "simTimeMs": 0 }).to_string();
+        let save = |v: Value| json!({ "schemaVersion": v, "scenario": { "builtin": first_builtin_id() }, "seed": 1, "calls": [], "simTimeMs": 0 }).to_string();
         assert_eq!(RunRecord::from_autosave_text(&save(json!("1"))).unwrap_err(), "its schemaVersion must be a number, not the string \"1\"");
         assert_eq!(RunRecord::from_autosave_text(&save(json!(2))).unwrap_err(), "it was saved by a newer version (schemaVersion 2)");
         assert!(RunRecord::from_autosave_text(&save(json!(1))).is_ok());

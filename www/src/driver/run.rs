@@ -6,8 +6,8 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use ecs_sim::codec::compact_json;
-use ecs_sim::scenario::{builtin_scenario, Scenario, BUILTIN_SCENARIOS};
-use ecs_sim::sim::{RecordedCall, RunPoint, Sim};
+use ecs_sim::scenario::Scenario;
+use ecs_sim::sim::{Checkpoints, RecordedCall, RunPoint, Sim};
 use ecs_sim::time::SimTime;
 use ecs_sim::view::View;
 
@@ -52,6 +52,8 @@ pub struct Driver {
     /// A rewound run's calls after its current point, applied again as it moves forward; a new call
     /// discards them (the run takes another course from there).
     pub(super) pending: VecDeque<RecordedCall>,
+    /// States of this run kept as it moves forward, so a rewind starts from the nearest one.
+    pub(super) checkpoints: Checkpoints,
     /// The furthest sim time the run has reached (the timeline's end), milliseconds.
     pub(super) latest_ms: u64,
     /// Counts the jumps of the run (a rewind, a seek, a step, another scenario): forms clear their outcome
@@ -100,6 +102,7 @@ impl Driver {
         let mut driver = Driver {
             sim,
             pending,
+            checkpoints: Checkpoints::default(),
             latest_ms,
             generation: 0,
             scenario,
@@ -175,6 +178,7 @@ impl Driver {
             self.autosave();
         }
         if n_events > 0 {
+            self.checkpoints.observe(&self.sim);
             self.drain_log();
             self.dirty = true;
         }
@@ -264,11 +268,11 @@ impl Driver {
         RunRecord::of(&self.sim, &self.pending, self.latest_ms, &self.scenario, self.scenario_info.id.clone(), self.playing)
     }
 
-    /// Rebuilds the run as it stood at `point` (replayed from the start), paused; the calls after the point
-    /// become pending.
+    /// Rebuilds the run as it stood at `point` (replayed from the nearest earlier checkpoint), paused; the
+    /// calls after the point become pending.
     pub(super) fn rewind(&mut self, point: RunPoint) {
         let calls: Vec<RecordedCall> = self.sim.recorded_calls().iter().chain(&self.pending).cloned().collect();
-        let (sim, pending) = Sim::replay_to(&self.scenario, Some(self.sim.seed()), &calls, point);
+        let (sim, pending) = self.checkpoints.seek(&self.scenario, Some(self.sim.seed()), &calls, point);
         self.sim = sim;
         self.pending = pending;
         // The log starts again with the replayed run: its rows are numbered from one, so the newest row's
@@ -286,7 +290,10 @@ impl Driver {
         if target_ms < self.now_ms() {
             self.rewind(RunPoint::at_time(SimTime(target_ms)));
         } else {
-            while !self.sim.advance_replaying(SimTime(target_ms), u32::MAX, &mut self.pending).reached {}
+            while !self.sim.advance_replaying(SimTime(target_ms), EVENT_CHUNK, &mut self.pending).reached {
+                self.checkpoints.observe(&self.sim);
+            }
+            self.checkpoints.observe(&self.sim);
             self.drain_log();
             self.after_jump();
         }
@@ -426,7 +433,10 @@ pub(super) fn initial_driver() -> (Driver, Option<Notice>) {
         Ok(None) => {}
         Err(message) => notices.push(rejected_notice(&message)),
     }
-    let (id, _) = BUILTIN_SCENARIOS[0];
-    let scenario = builtin_scenario(id).expect("the first built-in scenario parses");
-    (Driver::new(scenario, Some(id.to_string()), None), joined(notices))
+    // The first built-in scenario; main.rs starts the app only once the data file gave at least one.
+    let first = super::catalog::builtin_ids().into_iter().find_map(|id| super::catalog::builtin_scenario(id).map(|scenario| (id, scenario)));
+    match first {
+        Some((id, scenario)) => (Driver::new(scenario, Some(id.to_string()), None), joined(notices)),
+        None => (Driver::new(ecs_sim::scenario::blank_scenario(), None, None), joined(notices)),
+    }
 }
