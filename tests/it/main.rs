@@ -23,4 +23,5 @@ mod rewind;
 mod container_insights;
 mod view_bounds;
 mod hostile_input;
+mod security_headers;
 mod long_run;
