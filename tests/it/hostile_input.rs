@@ -206,3 +206,24 @@ fn json_that_names_a_key_twice_is_refused_with_the_key_and_its_position() {
     assert_eq!(code(&out), 1, "{}", stdout(&out));
     assert!(stdout(&out).contains("duplicate key \\\"family\\\"") || stdout(&out).contains("duplicate key \"family\""), "{}", stdout(&out));
 }
+
+#[test]
+fn an_answer_slower_than_the_idle_timeout_is_a_504_and_no_response_time_passes_it() {
+    let mut sim = run_scenario("alb-path-routing", None, "3m");
+    // Every request takes its target 40 s of CPU: the spread of answers around it reaches past the ALB's
+    // 60-second idle timeout, and those become 504s from the load balancer.
+    sim.call("sim:SetLoad", json!({ "loadBalancer": "shop-alb", "pattern": "constant", "requestsPerSecond": 20, "cpuMsPerRequest": 40_000 })).expect("SetLoad");
+    advance(&mut sim, t("8m"));
+    let view = sim.view();
+    let lb = view.load_balancers.iter().find(|l| l.name == "shop-alb").expect("shop-alb");
+    let after: Vec<_> = lb.metrics.iter().filter(|m| m.minute_start_ms >= 4 * 60_000).collect();
+    assert!(!after.is_empty());
+    for m in &after {
+        assert!(m.p99_ms < 60_000.0, "p99 {} ms past the idle timeout at minute {}", m.p99_ms, m.minute_start_ms / 60_000);
+        assert!(m.elb_504 <= m.elb_5xx, "504s are 5xx from the load balancer");
+    }
+    let n_504: u64 = after.iter().map(|m| m.elb_504).sum();
+    let n_requests: u64 = after.iter().map(|m| m.request_count).sum();
+    assert!(n_504 > 0 && n_504 <= n_requests, "{n_504} 504s of {n_requests} requests");
+    assert!(view.target_groups.iter().flat_map(|g| &g.targets).all(|t| t.latency_ms <= 60_000), "a target shows a latency past the idle timeout");
+}
