@@ -1,5 +1,6 @@
-//! Text encodings the core and the app share: the reading of a file's bytes as text, base64 in its standard and
-//! URL-safe alphabets, and compact JSON cut to a readable length. One copy of each.
+//! Text encodings the core and the app share: the reading of a file's bytes as text, JSON read with each key
+//! once, base64 in its standard and URL-safe alphabets, and compact JSON cut to a readable length. One copy of
+//! each.
 
 use serde_json::Value;
 
@@ -74,6 +75,77 @@ pub fn read_text(bytes: &[u8]) -> Result<&str, String> {
         let position = skipped + e.valid_up_to();
         format!("the file is not UTF-8 text: the byte at position {position} (0x{:02X}) is not valid UTF-8", bytes[position])
     })
+}
+
+/// Parses JSON text, refusing an object that names a key twice ("duplicate key \"k\" at line L column C", the
+/// position that of the second one). A plain parse keeps the last value silently, so a mistyped copy of a member
+/// would override the first without a word; the playground refuses it instead. (AWS's CLI reads its input with
+/// Python's `json`, which keeps the last; a duplicate is a mistake either way, and here it is said.)
+pub fn parse_json(text: &str) -> Result<Value, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = UniqueKeys.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+/// A JSON value whose objects name each key once.
+struct UniqueKeys;
+
+impl<'de> serde::de::DeserializeSeed<'de> for UniqueKeys {
+    type Value = Value;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for UniqueKeys {
+    type Value = Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(UniqueKeys)? {
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!("duplicate key \"{key}\"")));
+            }
+            let value = map.next_value_seed(UniqueKeys)?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// `value` as compact JSON; when longer than `max_chars` characters, its first `max_chars` (cut on a character

@@ -90,7 +90,7 @@ fn err(path: impl Into<String>, message: impl Into<String>) -> FieldError {
 
 /// Parses scenario JSON text.
 pub fn parse_scenario_str(text: &str) -> Result<Scenario, Vec<FieldError>> {
-    let document: Value = serde_json::from_str(text).map_err(|e| {
+    let document: Value = crate::codec::parse_json(text).map_err(|e| {
         // serde_json's text ends with the position; it is given once, at the end.
         let text = e.to_string();
         let what = text.strip_suffix(&format!(" at line {} column {}", e.line(), e.column())).unwrap_or(&text);

@@ -28,9 +28,9 @@ pub use crate::taskdef::{Compatibility, NetworkMode};
 
 /// How long a STOPPED task stays in the view after it stopped, milliseconds. AWS keeps a stopped task
 /// visible in the console, the CLI and the SDKs "for at least 1 hour" after it stops (Amazon ECS Developer
-/// Guide, stopped-task-errors; `reference/ecs-semantics.md` §1.2). The engine keeps every task for
-/// DescribeTasks; only the view lets them go.
-pub const STOPPED_TASK_RETENTION_MS: u64 = 3_600_000;
+/// Guide, stopped-task-errors; `reference/ecs-semantics.md` §1.2). The engine forgets a stopped task after
+/// the same hour (DescribeTasks then answers MISSING for it).
+pub const STOPPED_TASK_RETENTION_MS: u64 = crate::sim::STOPPED_TASK_KEPT_MS;
 /// The most STOPPED tasks the view holds: the most recently stopped ones within
 /// [`STOPPED_TASK_RETENTION_MS`]. [`View::n_stopped_tasks_left_out`] counts the others.
 pub const MAX_VIEW_STOPPED_TASKS: usize = 1_000;
@@ -725,8 +725,9 @@ impl Sim {
     /// number of stopped tasks left out.
     fn view_task_keys(&self) -> (Vec<TaskKey>, u64) {
         let retained_from_ms = self.now.0.saturating_sub(STOPPED_TASK_RETENTION_MS);
-        let stopped: Vec<TaskKey> = self.recently_stopped_tasks().iter().copied().filter(|k| self.tasks[k].stopped_at.is_some_and(|at| at.0 >= retained_from_ms)).collect();
-        let n_stopped = self.tasks.len() as u64 - self.tasks.n_live() as u64;
+        let stopped: Vec<TaskKey> =
+            self.recently_stopped_tasks().iter().copied().filter(|k| self.tasks.get(k).and_then(|t| t.stopped_at).is_some_and(|at| at.0 >= retained_from_ms)).collect();
+        let n_stopped = self.tasks.len() as u64 + self.tasks.n_forgotten() - self.tasks.n_live() as u64;
         let mut keys: Vec<TaskKey> = self.tasks.live_keys().chain(stopped.iter().copied()).collect();
         keys.sort_unstable();
         (keys, n_stopped - stopped.len() as u64)

@@ -349,9 +349,74 @@ def operation_errors(model, operation):
     return codes
 
 
+CONSOLE_MEMBERS = "www/src/forms/members.rs"
+
+
+def console_members_source(calls, models):
+    """The Rust source of the console's member table: for each call with a model, its input's members in the
+    model's order, and the members of every structure reachable from it (keyed by shape name)."""
+    rows, shapes = [], {}
+
+    def visit(model, shape_name, service):
+        shape = model["shapes"][shape_name]
+        kind = shape.get("type")
+        if kind == "structure":
+            key = f"{service}.{shape_name}"
+            if key in shapes:
+                return key
+            shapes[key] = None
+            members = []
+            for member, ref in shape.get("members", {}).items():
+                members.append((member, visit(model, ref["shape"], service)))
+            shapes[key] = members
+            return key
+        if kind == "list":
+            return visit(model, shape["member"]["shape"], service)
+        if kind == "map":
+            return None
+        return None
+
+    for name in sorted(calls):
+        row = calls[name]
+        if row["model"] is None:
+            continue
+        model = models.get(row["model"])
+        operation = model["operations"].get(row["operation"])
+        if operation is None or "input" not in operation:
+            continue
+        rows.append((name, visit(model, operation["input"]["shape"], row["model"])))
+    index = {key: i for i, key in enumerate(sorted(shapes))}
+    lines = [
+        "//! The input members of every modelled call and of the structures inside its input, as botocore's models",
+        "//! list them: the API console refuses a member no model lists, naming it, as AWS's CLI does (\"Unknown",
+        "//! parameter in input\"). Written by `scripts/botocore-check --write-console-members`; the check keeps it equal",
+        "//! to the models.",
+        "",
+        "/// A structure: its members in the model's order, each with the index in [`SHAPES`] of its own structure",
+        "/// (`u16::MAX` for a scalar, a map, or a list of scalars).",
+        "pub type Shape = &'static [(&'static str, u16)];",
+        "",
+        "/// Each call with a model and the index in [`SHAPES`] of its input, sorted by call.",
+        "pub const CALL_INPUTS: &[(&str, u16)] = &[",
+    ]
+    for name, key in rows:
+        lines.append(f'    ("{name}", {index[key]}),')
+    lines.append("];")
+    lines.append("")
+    lines.append("/// Every structure reachable from an input, by shape name (`model.Shape`) in sorted order.")
+    lines.append("pub const SHAPES: &[Shape] = &[")
+    for key in sorted(shapes):
+        members = ", ".join(f'("{m}", {index[k] if k is not None else "u16::MAX"})' for m, k in shapes[key])
+        lines.append(f"    &[{members}],")
+    lines.append("];")
+    return "\n".join(lines) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ecs-sim", required=True, help="the ecs-sim binary")
+    parser.add_argument("--write-console-members", action="store_true",
+                        help=f"write {CONSOLE_MEMBERS} from the models instead of checking it")
     args = parser.parse_args()
     models = Models()
     results = Results()
@@ -459,6 +524,15 @@ def main():
                 continue
             results.record("error codes", code in codes,
                            f"{code} (at {', '.join(places)}) is an error of none of {', '.join(names)}")
+
+    # 6. The API console's table of each modelled call's input members (what it names in "Unknown parameter").
+    expected = console_members_source(calls, models)
+    path = ROOT / CONSOLE_MEMBERS
+    if args.write_console_members:
+        path.write_text(expected)
+        print(f"wrote {CONSOLE_MEMBERS}")
+    results.record("console members", path.exists() and path.read_text() == expected,
+                   f"{CONSOLE_MEMBERS} is not the models' input members: run scripts/botocore-check --write-console-members")
 
     # Allow-list entries that matched nothing are out of date.
     for list_name, table in (("reads", READS_ALLOWED), ("shapes", SHAPES_ALLOWED), ("errors", ERRORS_ALLOWED)):

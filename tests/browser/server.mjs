@@ -4,9 +4,11 @@
 //
 // Only GET and HEAD, only files under DIR, `/` is index.html, `.wasm` is served as application/wasm
 // (WebAssembly.instantiateStreaming requires it). No caching headers: every run sees the new build.
+// The headers of DIR/_headers (the build's security headers, as a static host sends them) go with every
+// response, so the suite runs under the policy the page is published with.
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -23,9 +25,26 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The headers of the `/*` rule of a `_headers` file (`Name: value` lines indented under it); none without one. */
+async function readHeadersFile(root) {
+  let text;
+  try {
+    text = await readFile(join(root, '_headers'), 'utf8');
+  } catch {
+    return {};
+  }
+  const headers = {};
+  for (const line of text.split('\n')) {
+    const m = /^\s+([A-Za-z-]+):\s*(.+)$/.exec(line);
+    if (m) headers[m[1]] = m[2];
+  }
+  return headers;
+}
+
 /** Serves `dir` on 127.0.0.1; resolves to `{ url, close() }` once listening. */
 export async function startServer(dir, port = 0) {
   const root = resolve(dir);
+  const security = await readHeadersFile(root);
   const server = createServer(async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
@@ -55,6 +74,7 @@ export async function startServer(dir, port = 0) {
       return;
     }
     res.writeHead(200, {
+      ...security,
       'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
       'Content-Length': info.size,
       'Cache-Control': 'no-store',

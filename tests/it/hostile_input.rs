@@ -173,3 +173,57 @@ fn a_fault_injection_duration_past_a_year_is_refused() {
     assert!(error.message.starts_with("Invalid duration PT99999999999999999H"), "{}", error.message);
     disrupt(&mut sim, "PT10M").expect("ten minutes");
 }
+
+#[test]
+fn register_task_definition_refuses_an_image_longer_than_255_characters_as_aws_does() {
+    let mut sim = run_scenario("alb-path-routing", None, "10s");
+    let register = |sim: &mut ecs_sim::sim::Sim, image: String| {
+        sim.call("ecs:RegisterTaskDefinition", json!({ "family": "long", "containerDefinitions": [ { "name": "app", "image": image, "memory": 128 } ] }))
+    };
+    let repository = "123456789012.dkr.ecr.us-east-1.amazonaws.com/";
+    let fits = format!("{repository}{}", "a".repeat(255 - repository.len()));
+    register(&mut sim, fits).expect("255 characters fit");
+    let error = register(&mut sim, format!("{repository}{}", "a".repeat(256 - repository.len()))).expect_err("256 characters");
+    assert_eq!((error.code, error.message.as_str()), ("ClientException", "Container.image should be 255 characters or less"));
+}
+
+#[test]
+fn json_that_names_a_key_twice_is_refused_with_the_key_and_its_position() {
+    let duplicate = "{ \"family\": \"a\",\n  \"family\": \"b\", \"containerDefinitions\": [] }";
+    let error = ecs_sim::codec::parse_json(duplicate).expect_err("a duplicate key");
+    assert_eq!(error.to_string(), "duplicate key \"family\" at line 2 column 10");
+    // Nested objects too; the same key in two objects is fine.
+    assert!(ecs_sim::codec::parse_json(r#"{ "a": { "x": 1, "x": 2 } }"#).is_err());
+    assert_eq!(ecs_sim::codec::parse_json(r#"{ "a": { "x": 1 }, "b": [{ "x": 2 }, { "x": 3 }] }"#).unwrap(), json!({ "a": { "x": 1 }, "b": [{ "x": 2 }, { "x": 3 }] }));
+    // A task definition and a scenario name it, where they are read.
+    let errors = ecs_sim::taskdef::parse_task_definition_str(duplicate).expect_err("task definition");
+    assert!(errors[0].message.contains("duplicate key \"family\"") && errors[0].message.contains("line 2"), "{}", errors[0].message);
+    let errors = ecs_sim::scenario::parse_scenario_str("{ \"formatVersion\": 1, \"seed\": 1, \"seed\": 2 }").expect_err("scenario");
+    assert!(errors[0].message.contains("duplicate key \"seed\""), "{}", errors[0].message);
+    // `ecs-sim validate` says so and exits 1 (a document with a mistake, not unreadable input).
+    let file = temp_file("duplicate-key.json", duplicate);
+    let out = ecs_sim(&["validate", &file]);
+    assert_eq!(code(&out), 1, "{}", stdout(&out));
+    assert!(stdout(&out).contains("duplicate key \\\"family\\\"") || stdout(&out).contains("duplicate key \"family\""), "{}", stdout(&out));
+}
+
+#[test]
+fn an_answer_slower_than_the_idle_timeout_is_a_504_and_no_response_time_passes_it() {
+    let mut sim = run_scenario("alb-path-routing", None, "3m");
+    // Every request takes its target 40 s of CPU: the spread of answers around it reaches past the ALB's
+    // 60-second idle timeout, and those become 504s from the load balancer.
+    sim.call("sim:SetLoad", json!({ "loadBalancer": "shop-alb", "pattern": "constant", "requestsPerSecond": 20, "cpuMsPerRequest": 40_000 })).expect("SetLoad");
+    advance(&mut sim, t("8m"));
+    let view = sim.view();
+    let lb = view.load_balancers.iter().find(|l| l.name == "shop-alb").expect("shop-alb");
+    let after: Vec<_> = lb.metrics.iter().filter(|m| m.minute_start_ms >= 4 * 60_000).collect();
+    assert!(!after.is_empty());
+    for m in &after {
+        assert!(m.p99_ms < 60_000.0, "p99 {} ms past the idle timeout at minute {}", m.p99_ms, m.minute_start_ms / 60_000);
+        assert!(m.elb_504 <= m.elb_5xx, "504s are 5xx from the load balancer");
+    }
+    let n_504: u64 = after.iter().map(|m| m.elb_504).sum();
+    let n_requests: u64 = after.iter().map(|m| m.request_count).sum();
+    assert!(n_504 > 0 && n_504 <= n_requests, "{n_504} 504s of {n_requests} requests");
+    assert!(view.target_groups.iter().flat_map(|g| &g.targets).all(|t| t.latency_ms <= 60_000), "a target shows a latency past the idle timeout");
+}

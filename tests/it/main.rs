@@ -24,3 +24,5 @@ mod checkpoints;
 mod container_insights;
 mod view_bounds;
 mod hostile_input;
+mod security_headers;
+mod long_run;

@@ -55,13 +55,14 @@ fn a_stopped_task_stays_in_the_view_for_the_retention_then_is_counted_as_left_ou
     advance(&mut sim, SimTime(stopped_at.0 + STOPPED_TASK_RETENTION_MS));
     assert!(sim.view().tasks.iter().any(|t| t.id == task.id), "still in the view an hour after it stopped");
 
-    // Then it leaves the view, which says so; DescribeTasks still describes it, and the live tasks stay.
+    // Then it leaves the view, which says so; the engine forgets it too (DescribeTasks answers MISSING, as ECS
+    // does once a stopped task's hour is up), and the live tasks stay.
     advance(&mut sim, SimTime(stopped_at.0 + STOPPED_TASK_RETENTION_MS + 1_000));
     let view = sim.view();
     assert!(!view.tasks.iter().any(|t| t.id == task.id), "the task left the view");
     assert_eq!(view.n_stopped_tasks_left_out, 1);
     let described = sim.call("ecs:DescribeTasks", json!({ "cluster": "demo", "tasks": [task.arn] })).expect("DescribeTasks");
-    assert_eq!(described["tasks"][0]["lastStatus"], "STOPPED");
+    assert_eq!(described["failures"][0]["reason"], "MISSING");
     let describe = sim.describe_all();
     let live = items(&describe, "tasks").iter().filter(|t| s(t, "lastStatus") != "STOPPED").count();
     assert_eq!(view.tasks.iter().filter(|t| t.last_status != TaskStatus::Stopped).count(), live);

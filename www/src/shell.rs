@@ -198,13 +198,28 @@ fn timeline() -> Html {
             dragged_ms.set(ms_of(&e));
         })
     };
-    let on_change = {
-        let dragged_ms = dragged_ms.clone();
-        Callback::from(move |e: Event| {
-            if let Some(ms) = ms_of(&e) {
+    // The drag ends with `change` (a release, or a key); a drag that ends without one (the pointer let go outside
+    // the window, or the focus moved away) is committed on `pointerup` or `blur`, so the run always goes where the
+    // handle was left and the caption never keeps a stale "to T+…".
+    let commit = {
+        let (commands, dragged_ms) = (commands.clone(), dragged_ms.clone());
+        Callback::from(move |ms: Option<u64>| {
+            if let Some(ms) = ms.or(*dragged_ms) {
                 commands.seek(ms);
             }
             dragged_ms.set(None);
+        })
+    };
+    let on_change = {
+        let commit = commit.clone();
+        Callback::from(move |e: Event| commit.emit(ms_of(&e)))
+    };
+    let on_release = {
+        let (commit, dragging) = (commit.clone(), dragged_ms.is_some());
+        Callback::from(move |()| {
+            if dragging {
+                commit.emit(None);
+            }
         })
     };
     let now_ms = status.now_ms;
@@ -214,8 +229,10 @@ fn timeline() -> Html {
             <div class="timeline-marks" aria-hidden="true" style={format!("--end-ms: {}", end_ms.max(1))}>
                 <TimelineMarks marks={status.marks.clone()} />
             </div>
-            <input type="range" min="0" max={end_ms.to_string()} step="any" value={now_ms.to_string()}
-                oninput={on_input} onchange={on_change} aria-label="Timeline" aria-valuetext={format_elapsed(now_ms)}
+            // While dragged, the handle stays where the learner holds it (a re-render does not move it back).
+            <input type="range" min="0" max={end_ms.to_string()} step="any" value={dragged_ms.unwrap_or(now_ms).to_string()}
+                oninput={on_input} onchange={on_change} onpointerup={on_release.reform(|_: PointerEvent| ())}
+                onblur={on_release.reform(|_: FocusEvent| ())} aria-label="Timeline" aria-valuetext={format_elapsed(dragged_ms.unwrap_or(now_ms))}
                 title="Drag back to rewind the run, forward to replay it" />
             <span class="timeline-caption" role="status">
                 { match (*dragged_ms, status.pending_calls) {

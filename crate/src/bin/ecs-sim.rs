@@ -108,6 +108,11 @@ fn validate(files: &[String]) -> ExitCode {
                 any_unreadable = true;
                 continue;
             }
+            // JSON that names a key twice is a document with a mistake in it.
+            Ok(_) if ecs_sim::codec::parse_json(text).is_err() => {
+                let e = ecs_sim::codec::parse_json(text).err().map(|e| e.to_string()).unwrap_or_default();
+                vec![("$".to_string(), format!("The file is not valid JSON: {e}."))]
+            }
             Ok(doc) => {
                 let is_scenario = doc.get("formatVersion").is_some() || doc.get("steps").is_some();
                 if is_scenario {

@@ -15,6 +15,9 @@ pub struct TrafficTotals {
     pub target_2xx: u64,
     pub target_5xx: u64,
     pub elb_5xx: u64,
+    /// Of `elb_5xx`, the 504s (`HTTPCode_ELB_504_Count`): a target that did not answer within the load
+    /// balancer's idle timeout, or whose queue was full for longer than it.
+    pub elb_504: u64,
     pub elb_other: u64,
 }
 
@@ -27,6 +30,7 @@ impl TrafficTotals {
         self.target_2xx += o.target_2xx;
         self.target_5xx += o.target_5xx;
         self.elb_5xx += o.elb_5xx;
+        self.elb_504 += o.elb_504;
         self.elb_other += o.elb_other;
     }
 }
@@ -38,6 +42,8 @@ pub struct MetricPoint {
     pub target_2xx: u64,
     pub target_5xx: u64,
     pub elb_5xx: u64,
+    /// Of `elb_5xx`, the 504s (`HTTPCode_ELB_504_Count`).
+    pub elb_504: u64,
     pub elb_other: u64,
     pub p50_ms: f64,
     pub p90_ms: f64,
@@ -107,6 +113,7 @@ impl MetricSeries {
                 target_2xx: self.cur.target_2xx,
                 target_5xx: self.cur.target_5xx,
                 elb_5xx: self.cur.elb_5xx,
+                elb_504: self.cur.elb_504,
                 elb_other: self.cur.elb_other,
                 p50_ms: pct(50),
                 p90_ms: pct(90),
@@ -126,18 +133,28 @@ impl MetricSeries {
         self.active_max = 0;
     }
 
-    /// Adds `count` responses around `latency_ms` with a fixed spread (50% at 0.6x, 35% at 1x, 12% at 2x, 3% at 4x).
-    pub(super) fn add_latency(&mut self, latency_ms: u64, count: u64) {
-        if count == 0 {
-            return;
+    /// Adds `count` responses around `latency_ms` with the fixed spread of [`latency_spread`]: the parts at or past
+    /// `idle_timeout_ms` are left out (the load balancer answered them 504; see [`timed_out`]).
+    pub(super) fn add_latency(&mut self, latency_ms: u64, count: u64, idle_timeout_ms: u64) {
+        for (ms, n) in latency_spread(latency_ms, count) {
+            if ms < idle_timeout_ms {
+                self.hist[bucket(ms)] += n;
+            }
         }
-        let a = count * 35 / 100;
-        let b = count * 12 / 100;
-        let c = count * 3 / 100;
-        let rest = count - a - b - c;
-        self.hist[bucket(latency_ms * 6 / 10)] += rest;
-        self.hist[bucket(latency_ms)] += a;
-        self.hist[bucket(latency_ms * 2)] += b;
-        self.hist[bucket(latency_ms * 4)] += c;
     }
+}
+
+/// `count` responses around `latency_ms` with a fixed spread: 50 % at 0.6×, 35 % at 1×, 12 % at 2×, 3 % at 4×.
+pub(super) fn latency_spread(latency_ms: u64, count: u64) -> [(u64, u64); 4] {
+    let a = count * 35 / 100;
+    let b = count * 12 / 100;
+    let c = count * 3 / 100;
+    let rest = count - a - b - c;
+    [(latency_ms * 6 / 10, rest), (latency_ms, a), (latency_ms * 2, b), (latency_ms * 4, c)]
+}
+
+/// How many of `count` responses around `latency_ms` (spread as [`latency_spread`]) would take the idle timeout
+/// or longer: the load balancer closes those with a 504 instead.
+pub(super) fn timed_out(latency_ms: u64, count: u64, idle_timeout_ms: u64) -> u64 {
+    latency_spread(latency_ms, count).iter().filter(|(ms, _)| *ms >= idle_timeout_ms).map(|(_, n)| n).sum()
 }

@@ -13,7 +13,7 @@
 
 use crate::table::Table;
 
-use super::metrics::{TrafficTotals, MINUTE_MS};
+use super::metrics::{timed_out, TrafficTotals, MINUTE_MS};
 use super::model::*;
 use super::rules::{choose_actions, Action, Condition, RequestView};
 use crate::rng::Prng;
@@ -552,6 +552,7 @@ impl ElbState {
                     let b = t.behavior;
                     if b.timeout {
                         out.elb_5xx += a; // 504 after the idle timeout
+                        out.elb_504 += a;
                         t.last_latency_ms = idle;
                         continue;
                     }
@@ -566,6 +567,7 @@ impl ElbState {
                             let room = (max_backlog + cap).saturating_sub(t.backlog);
                             let accepted = a.min(room);
                             out.elb_5xx += a - accepted; // queued past the idle timeout: 504
+                            out.elb_504 += a - accepted;
                             let q = t.backlog + accepted;
                             let served = q.min(cap);
                             t.backlog = q - served;
@@ -573,11 +575,17 @@ impl ElbState {
                             (accepted, service + wait.min(idle))
                         }
                     };
-                    t.last_latency_ms = latency;
+                    // No answer takes the idle timeout (60 s by default) or longer: the load balancer closes the
+                    // connection and answers 504 instead (ELBUG "HTTP 504: Gateway timeout"), so no response time
+                    // is ever past it. Of the spread around `latency`, the part at or past the timeout is a 504.
+                    let n_timed_out = timed_out(latency, served_now, idle);
+                    out.elb_5xx += n_timed_out;
+                    out.elb_504 += n_timed_out;
+                    t.last_latency_ms = latency.min(idle);
                     if b.healthy || b.response_code < 500 {
-                        out.target_2xx += served_now;
+                        out.target_2xx += served_now - n_timed_out;
                     } else {
-                        out.target_5xx += served_now;
+                        out.target_5xx += served_now - n_timed_out;
                     }
                     t.websockets += a * ws_frac as u64 / 1000;
                     hist_adds.push((latency, served_now));
@@ -598,6 +606,7 @@ impl ElbState {
             report.totals.target_2xx += out.target_2xx;
             report.totals.target_5xx += out.target_5xx;
             report.totals.elb_5xx += out.elb_5xx;
+            report.totals.elb_504 += out.elb_504;
             // One pass for the active connections and the healthy and unhealthy host counts.
             let (mut active, mut h, mut u) = (0u64, 0u32, 0u32);
             for t in &tg.targets {
@@ -614,13 +623,13 @@ impl ElbState {
             series.cur.add(&out);
             series.active_max = series.active_max.max(active);
             for (l, c) in &hist_adds {
-                series.add_latency(*l, *c);
+                series.add_latency(*l, *c, idle);
             }
             if let Some(lbm) = self.lb_metrics.get_mut(&lb_arn) {
                 lbm.cur.add(&out);
                 *lb_active.get_or_default(lb_arn.clone()) += active;
                 for (l, c) in &hist_adds {
-                    lbm.add_latency(*l, *c);
+                    lbm.add_latency(*l, *c, idle);
                 }
             }
             if let Some(tr) = self.traffic.get_mut(&lb_arn) {

@@ -20,6 +20,16 @@ use crate::api::{texts, ApiError, ApiResult, Dialect, Request};
 
 /// Managed policies one role may have attached (IAM quota "Managed policies attached to an IAM role", default 10).
 pub const MAX_ATTACHED_POLICIES: usize = 10;
+/// IAM's size quotas on policy documents, in characters with the whitespace left out (IAM User Guide, "IAM and
+/// AWS STS quotas"): a managed policy, a role's inline policies together, and a role's trust policy.
+pub const MAX_MANAGED_POLICY_CHARS: usize = 6_144;
+pub const MAX_ROLE_INLINE_POLICY_CHARS: usize = 10_240;
+pub const MAX_TRUST_POLICY_CHARS: usize = 2_048;
+
+/// The size IAM counts of a policy document: its characters, whitespace left out.
+fn policy_chars(text: &str) -> usize {
+    text.chars().filter(|c| !c.is_whitespace()).count()
+}
 
 /// The IAM name `member` of `request`: required, `[\w+=,.@-]+`, 1 to `max` characters.
 fn iam_name<'a>(request: &Request<'a>, member: &str, max: usize) -> Result<&'a str, ApiError> {
@@ -129,6 +139,10 @@ impl IamState {
         let trust_text = request.required_string("AssumeRolePolicyDocument")?;
         let path = iam_path(request)?;
         let description = request.typed_str("Description")?.map(str::to_string);
+        if policy_chars(trust_text) > MAX_TRUST_POLICY_CHARS {
+            // text: AWS's answer quoted in kubeflow/kubeflow#6687 and apache/airflow#27331.
+            return Err(ApiError::new("LimitExceeded", format!("Cannot exceed quota for ACLSizePerRole: {MAX_TRUST_POLICY_CHARS}")));
+        }
         // Role names are unique without regard to case.
         if self.roles.keys().any(|k| k.eq_ignore_ascii_case(name)) {
             return Err(ApiError::new("EntityAlreadyExists", format!("Role with name {name} already exists.")));
@@ -218,8 +232,12 @@ impl IamState {
         let name = iam_name(request, "RoleName", 64)?;
         let policy_name = iam_name(request, "PolicyName", 128)?;
         let text = request.required_string("PolicyDocument")?;
-        if !self.roles.contains_key(name) {
-            return Err(no_such_role(name));
+        let Some(role) = self.roles.get(name) else { return Err(no_such_role(name)) };
+        // The quota is on the role's inline policies together, this one in place of any of the same name.
+        let others: usize = role.inline.iter().filter(|(n, _)| n.as_str() != policy_name).map(|(_, p)| policy_chars(&p.text)).sum();
+        if others + policy_chars(text) > MAX_ROLE_INLINE_POLICY_CHARS {
+            // text: AWS's answer quoted in serverless/serverless#7643 and aws/aws-cdk#12403.
+            return Err(ApiError::new("LimitExceeded", format!("Maximum policy size of {MAX_ROLE_INLINE_POLICY_CHARS} bytes exceeded for role {name}")));
         }
         let document = parse_policy(text, PolicyKind::Identity).map_err(|e| e.to_api_error())?;
         let role = self.roles.get_mut(name).ok_or_else(|| no_such_role(name))?;
@@ -255,6 +273,11 @@ impl IamState {
         let text = request.required_string("PolicyDocument")?;
         let path = iam_path(request)?;
         let description = request.typed_str("Description")?.map(str::to_string);
+        if policy_chars(text) > MAX_MANAGED_POLICY_CHARS {
+            // text: AWS's answer quoted in ministryofjustice/cloud-platform-environments#14473 and
+            // aws-cloudformation/cfn-lint#3871.
+            return Err(ApiError::new("LimitExceeded", format!("Cannot exceed quota for PolicySize: {MAX_MANAGED_POLICY_CHARS}")));
+        }
         let document = parse_policy(text, PolicyKind::Identity).map_err(|e| e.to_api_error())?;
         if self.policies.values().any(|p| p.name.eq_ignore_ascii_case(name)) {
             // [UNVERIFIED] wording.

@@ -794,3 +794,43 @@ fn never_panics_on_odd_input() {
     let _ = state.secret_exists("arn:");
     let _ = exec::parse_private_ecr_image("123456789012.dkr.ecr.x.amazonaws.com/:");
 }
+
+/// A policy of `n_chars` characters (whitespace not counted), one Resource padded to fit.
+fn policy_of_chars(n_chars: usize) -> String {
+    let base = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/"}]}).to_string();
+    let pad = "x".repeat(n_chars - base.len());
+    base.replace("arn:aws:s3:::b/", &format!("arn:aws:s3:::b/{pad}"))
+}
+
+#[test]
+fn policy_documents_past_iams_size_quotas_are_refused_with_iams_texts() {
+    let mut state = IamState::new("123456789012");
+    // A managed policy: 6,144 characters fit, one more does not; whitespace is not counted.
+    ok(call(&mut state, "iam:CreatePolicy", json!({"PolicyName": "fits", "PolicyDocument": policy_of_chars(6_144)})));
+    let spaced = policy_of_chars(6_144).replace(",", ",    ");
+    ok(call(&mut state, "iam:CreatePolicy", json!({"PolicyName": "spaced", "PolicyDocument": spaced})));
+    let (code, msg) = err(call(&mut state, "iam:CreatePolicy", json!({"PolicyName": "big", "PolicyDocument": policy_of_chars(6_145)})));
+    assert_eq!((code.as_str(), msg.as_str()), ("LimitExceeded", "Cannot exceed quota for PolicySize: 6144"));
+    // A megabyte is the size quota too, not a syntax error.
+    let (code, msg) = err(call(&mut state, "iam:CreatePolicy", json!({"PolicyName": "huge", "PolicyDocument": policy_of_chars(1_000_000)})));
+    assert_eq!((code.as_str(), msg.as_str()), ("LimitExceeded", "Cannot exceed quota for PolicySize: 6144"));
+
+    // A trust policy: 2,048 characters.
+    let trust_of = |n: usize| {
+        let base = trust("ecs-tasks.amazonaws.com");
+        base.replace("ecs-tasks.amazonaws.com", &format!("{}ecs-tasks.amazonaws.com", "x".repeat(n - base.len())))
+    };
+    ok(call(&mut state, "iam:CreateRole", json!({"RoleName": "fits", "AssumeRolePolicyDocument": trust_of(2_048)})));
+    let (code, msg) = err(call(&mut state, "iam:CreateRole", json!({"RoleName": "big", "AssumeRolePolicyDocument": trust_of(2_049)})));
+    assert_eq!((code.as_str(), msg.as_str()), ("LimitExceeded", "Cannot exceed quota for ACLSizePerRole: 2048"));
+    assert!(err(call(&mut state, "iam:GetRole", json!({"RoleName": "big"}))).0 == "NoSuchEntity", "the refused role was not made");
+
+    // A role's inline policies together: 10,240 characters; a policy replaced by its name counts once.
+    ok(call(&mut state, "iam:PutRolePolicy", json!({"RoleName": "fits", "PolicyName": "a", "PolicyDocument": policy_of_chars(6_000)})));
+    ok(call(&mut state, "iam:PutRolePolicy", json!({"RoleName": "fits", "PolicyName": "a", "PolicyDocument": policy_of_chars(6_000)})));
+    ok(call(&mut state, "iam:PutRolePolicy", json!({"RoleName": "fits", "PolicyName": "b", "PolicyDocument": policy_of_chars(4_240)})));
+    let (code, msg) = err(call(&mut state, "iam:PutRolePolicy", json!({"RoleName": "fits", "PolicyName": "c", "PolicyDocument": policy_of_chars(200)})));
+    assert_eq!((code.as_str(), msg.as_str()), ("LimitExceeded", "Maximum policy size of 10240 bytes exceeded for role fits"));
+    let listed = ok(call(&mut state, "iam:ListRolePolicies", json!({"RoleName": "fits"})));
+    assert_eq!(listed["PolicyNames"], json!(["a", "b"]), "the refused policy was not put");
+}

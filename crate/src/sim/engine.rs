@@ -260,8 +260,14 @@ impl Sim {
             self.process_next();
         }
         if time > self.now {
-            self.now = time;
+            self.set_clock(time);
         }
+    }
+
+    /// Moves the clock to `time` (never back), forgetting the STOPPED tasks whose hour is up.
+    pub(super) fn set_clock(&mut self, time: SimTime) {
+        self.now = time;
+        self.tasks.forget_stopped_before(SimTime(time.0.saturating_sub(super::task_store::STOPPED_TASK_KEPT_MS)));
     }
 
     /// Schedules `ev` at `time`, or now if `time` has passed.
@@ -271,7 +277,7 @@ impl Sim {
 
     pub(super) fn process_next(&mut self) {
         let Some((time, seq, ev)) = self.queue.pop() else { return };
-        self.now = time;
+        self.set_clock(time);
         self.n_events += 1;
         self.trace.write_u64(time.0);
         self.trace.write_u64(seq);

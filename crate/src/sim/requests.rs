@@ -798,8 +798,22 @@ impl ImageBehaviorRequest {
             "unhealthy" => ImageBehavior::Unhealthy,
             other => return Err(ApiError::invalid_parameter(format!("behavior '{other}' is not one of serve, exit, pullError, unhealthy."))),
         };
+        if let ImageBehavior::Exit { run_ms, .. } = behavior {
+            if run_ms < MIN_LIFECYCLE_MS {
+                return Err(ApiError::invalid_parameter(format!("runFor: {}", too_short_text(run_ms))));
+            }
+        }
         Ok(ImageBehaviorRequest { image, behavior })
     }
+}
+
+/// The shortest lifecycle duration `sim:SetTimings` and `runFor` accept: every step of a task takes a second at
+/// least, as it does on AWS, so a service whose containers crash at once replaces them a few times a minute and
+/// a day of it stays a run of seconds (restart throttling does not apply to tasks that reached RUNNING).
+pub(super) const MIN_LIFECYCLE_MS: u64 = 1_000;
+
+fn too_short_text(ms: u64) -> String {
+    format!("{ms} ms is shorter than 1s, the shortest step of a task's lifecycle the playground simulates.")
 }
 
 /// One of the lifecycle durations `sim:SetTimings` sets.
@@ -848,6 +862,9 @@ impl SetTimingsRequest {
                     "deprovisioning" => Timing::Deprovisioning,
                     other => return Err(ApiError::invalid_parameter(format!("Unknown timing '{other}'. Known: instanceBoot, agentRegistration, instanceShutdown, eniAttach, fargateProvisioning, imagePull, containerStart, containerStop, deprovisioning."))),
                 };
+                if ms < MIN_LIFECYCLE_MS {
+                    return Err(ApiError::invalid_parameter(format!("{name}: {}", too_short_text(ms))));
+                }
                 Ok((timing, ms))
             })
             .collect();

@@ -59,7 +59,7 @@ impl Sim {
         }
         if let Some(time) = point.time {
             if time > sim.now {
-                sim.now = time;
+                sim.set_clock(time);
             }
         }
         (sim, calls[split..].iter().cloned().collect())
@@ -82,7 +82,7 @@ impl Sim {
             n_events += 1;
         }
         if target > self.now {
-            self.now = target;
+            self.set_clock(target);
         }
         Advance { n_events, reached: true }
     }
@@ -106,7 +106,7 @@ impl Sim {
             }
             let Some(call) = pending.pop_front() else { return };
             if call.time > self.now {
-                self.now = call.time;
+                self.set_clock(call.time);
             }
             let _ = self.call(&call.call, call.input);
         }

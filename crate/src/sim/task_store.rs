@@ -1,37 +1,51 @@
 //! `TaskStore`: every task of the account and every index of them, changed together.
 //!
-//! Keys are handed out in order from 0 and tasks are never removed (STOPPED ones stay for the Describe calls),
-//! so a task's key is its index in a `Vec`: lookups are O(1) and iteration is in key order, as a `BTreeMap`
-//! would give. The indexes let the hot scans skip the stopped tasks: the live (not STOPPED) tasks, all, per
-//! service and per container instance; each task's key by id (load balancer targets name their task by id);
-//! and the tasks waiting in PROVISIONING for capacity.
+//! Keys are handed out in order from 0. A STOPPED task stays for the Describe calls for
+//! [`STOPPED_TASK_KEPT_MS`] (an hour, as Amazon ECS keeps it: "Stopped tasks stay visible ... for at least 1
+//! hour", ECSDG stopped-task-errors.md), then is forgotten; of many stopped within the hour, the newest
+//! [`MAX_STOPPED_TASKS_KEPT`] are kept, so memory stays bounded in a crash loop that runs for days. A count of
+//! the forgotten ones is kept. The indexes let the hot scans skip the stopped tasks: the live (not STOPPED)
+//! tasks, all, per service and per container instance; each task's key by id (load balancer targets name their
+//! task by id); and the tasks waiting in PROVISIONING for capacity.
 //!
 //! Invariant: the indexes are always what a full scan of the tasks computes. The fields they follow (a task's
 //! `key`, `id`, `service`, `node`, `last_status` and `waiting_for_capacity`) change only here, through
 //! `insert`, `place`, `set_status`, `stop`, `start_waiting` and `end_waiting`; `get_mut` is for the others (a
 //! test in `tests/it/engine_tidy.rs` holds the engine to that).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::placement::{NodeKey, Reservation};
 use crate::time::SimTime;
 
 use super::model::{ServiceKey, Task, TaskKey, TaskStatus, WaitingPlacement};
 
+/// How long a STOPPED task stays in the store (and answers DescribeTasks) after it stopped: one hour. The view
+/// shows it as long (`crate::view::STOPPED_TASK_RETENTION_MS`).
+pub const STOPPED_TASK_KEPT_MS: u64 = 3_600_000;
+/// The most STOPPED tasks kept at once; past it the oldest stop is forgotten before its hour is up.
+pub const MAX_STOPPED_TASKS_KEPT: usize = 5_000;
+
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TaskStore {
-    tasks: Vec<Task>,
+    tasks: BTreeMap<TaskKey, Task>,
+    next_key: TaskKey,
+    /// The STOPPED tasks still kept, with when they stopped, oldest stop first.
+    stopped: VecDeque<(SimTime, TaskKey)>,
+    /// How many STOPPED tasks were forgotten.
+    n_forgotten: u64,
     live: BTreeSet<TaskKey>,
     live_by_service: BTreeMap<ServiceKey, BTreeSet<TaskKey>>,
     live_by_node: BTreeMap<NodeKey, BTreeSet<TaskKey>>,
-    by_id: BTreeMap<String, TaskKey>,
+    /// The keys of the tasks of each id, in key order (an id is unique in practice; the first one answers).
+    by_id: BTreeMap<String, Vec<TaskKey>>,
     waiting: BTreeSet<TaskKey>,
 }
 
 impl TaskStore {
     /// The key the next task gets.
     pub(super) fn next_key(&self) -> TaskKey {
-        self.tasks.len() as TaskKey
+        self.next_key
     }
 
     /// Adds a new task (its key must be `next_key()`) and indexes it. A task waits for capacity only through
@@ -48,13 +62,18 @@ impl TaskStore {
                 self.live_by_service.entry(service).or_default().insert(task.key);
             }
         }
-        self.by_id.entry(task.id.clone()).or_insert(task.key);
-        self.tasks.push(task);
+        self.by_id.entry(task.id.clone()).or_default().push(task.key);
+        self.next_key = task.key + 1;
+        if task.last_status == TaskStatus::Stopped {
+            self.stopped.push_back((task.status_since, task.key));
+        }
+        self.tasks.insert(task.key, task);
+        self.forget_over_the_bound();
     }
 
     /// Puts a live task on the container instance of `reservation`.
     pub(super) fn place(&mut self, key: TaskKey, reservation: Reservation) {
-        let Some(task) = self.tasks.get_mut(key as usize) else { return };
+        let Some(task) = self.tasks.get_mut(&key) else { return };
         let node = reservation.node;
         if let Some(old) = task.node.filter(|old| *old != node) {
             if let Some(live) = self.live_by_node.get_mut(&old) {
@@ -75,7 +94,7 @@ impl TaskStore {
             self.stop(key, now);
             return;
         }
-        if let Some(task) = self.tasks.get_mut(key as usize).filter(|t| t.last_status != TaskStatus::Stopped) {
+        if let Some(task) = self.tasks.get_mut(&key).filter(|t| t.last_status != TaskStatus::Stopped) {
             task.last_status = status;
             task.status_since = now;
             task.version += 1;
@@ -85,7 +104,7 @@ impl TaskStore {
     /// A task reaches STOPPED at `now` and leaves the live indexes (and the waiting set). Returns the task for
     /// the rest of its stop, or `None` when it is unknown or was already STOPPED.
     pub(super) fn stop(&mut self, key: TaskKey, now: SimTime) -> Option<&mut Task> {
-        let task = self.tasks.get_mut(key as usize)?;
+        let task = self.tasks.get_mut(&key)?;
         if task.last_status == TaskStatus::Stopped {
             return None;
         }
@@ -100,12 +119,45 @@ impl TaskStore {
         if let Some(live) = task.node.and_then(|n| self.live_by_node.get_mut(&n)) {
             live.remove(&key);
         }
-        Some(task)
+        self.stopped.push_back((now, key));
+        self.forget_over_the_bound();
+        self.tasks.get_mut(&key)
+    }
+
+    /// Forgets the STOPPED tasks that stopped before `cutoff` (now less [`STOPPED_TASK_KEPT_MS`]).
+    pub(super) fn forget_stopped_before(&mut self, cutoff: SimTime) {
+        while self.stopped.front().is_some_and(|(at, _)| *at < cutoff) {
+            self.forget_oldest_stopped();
+        }
+    }
+
+    /// Forgets the oldest stops while more than [`MAX_STOPPED_TASKS_KEPT`] are kept.
+    fn forget_over_the_bound(&mut self) {
+        while self.stopped.len() > MAX_STOPPED_TASKS_KEPT {
+            self.forget_oldest_stopped();
+        }
+    }
+
+    fn forget_oldest_stopped(&mut self) {
+        let Some((_, key)) = self.stopped.pop_front() else { return };
+        let Some(task) = self.tasks.remove(&key) else { return };
+        if let Some(keys) = self.by_id.get_mut(&task.id) {
+            keys.retain(|k| *k != key);
+            if keys.is_empty() {
+                self.by_id.remove(&task.id);
+            }
+        }
+        self.n_forgotten += 1;
+    }
+
+    /// How many STOPPED tasks were forgotten (an hour after they stopped, or past [`MAX_STOPPED_TASKS_KEPT`]).
+    pub(crate) fn n_forgotten(&self) -> u64 {
+        self.n_forgotten
     }
 
     /// A live task that could not be placed waits in PROVISIONING for capacity.
     pub(super) fn start_waiting(&mut self, key: TaskKey, waiting: WaitingPlacement) {
-        let Some(task) = self.tasks.get_mut(key as usize).filter(|t| t.last_status != TaskStatus::Stopped) else { return };
+        let Some(task) = self.tasks.get_mut(&key).filter(|t| t.last_status != TaskStatus::Stopped) else { return };
         task.waiting_for_capacity = Some(Box::new(waiting));
         self.waiting.insert(key);
     }
@@ -113,30 +165,30 @@ impl TaskStore {
     /// A task stops waiting for capacity (placed, timed out, or stopped).
     pub(super) fn end_waiting(&mut self, key: TaskKey) {
         self.waiting.remove(&key);
-        if let Some(task) = self.tasks.get_mut(key as usize) {
+        if let Some(task) = self.tasks.get_mut(&key) {
             task.waiting_for_capacity = None;
         }
     }
 
-    pub(super) fn get(&self, key: &TaskKey) -> Option<&Task> {
-        self.tasks.get(*key as usize)
+    pub(crate) fn get(&self, key: &TaskKey) -> Option<&Task> {
+        self.tasks.get(key)
     }
 
     /// A task to change, except in the fields the indexes follow (see the module's invariant).
     pub(super) fn get_mut(&mut self, key: &TaskKey) -> Option<&mut Task> {
-        self.tasks.get_mut(*key as usize)
+        self.tasks.get_mut(key)
     }
 
-    /// Every task, STOPPED ones too, in key order.
-    pub(crate) fn values(&self) -> std::slice::Iter<'_, Task> {
-        self.tasks.iter()
+    /// Every task kept, STOPPED ones too, in key order.
+    pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &Task> + '_ {
+        self.tasks.values()
     }
 
     pub(super) fn keys(&self) -> impl DoubleEndedIterator<Item = TaskKey> + '_ {
-        self.tasks.iter().map(|t| t.key)
+        self.tasks.keys().copied()
     }
 
-    /// How many tasks there are, STOPPED ones too.
+    /// How many tasks are kept, STOPPED ones too (the forgotten ones not).
     pub(crate) fn len(&self) -> usize {
         self.tasks.len()
     }
@@ -153,22 +205,22 @@ impl TaskStore {
 
     /// The tasks not yet STOPPED, in key order.
     pub(super) fn live(&self) -> impl Iterator<Item = &Task> + '_ {
-        self.live.iter().map(|k| &self.tasks[*k as usize])
+        self.live.iter().map(|k| &self.tasks[k])
     }
 
     /// The tasks not yet STOPPED on a container instance, in key order.
     pub(super) fn live_on_node(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_by_node.get(&node).into_iter().flatten().map(|k| &self.tasks[*k as usize])
+        self.live_by_node.get(&node).into_iter().flatten().map(|k| &self.tasks[k])
     }
 
     /// A service's tasks not yet STOPPED, in key order.
     pub(super) fn live_of_service(&self, service: ServiceKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_by_service.get(&service).into_iter().flatten().map(|k| &self.tasks[*k as usize])
+        self.live_by_service.get(&service).into_iter().flatten().map(|k| &self.tasks[k])
     }
 
     /// The key of the task with this id (the first one, should two ever share it).
     pub(super) fn key_by_id(&self, id: &str) -> Option<TaskKey> {
-        self.by_id.get(id).copied()
+        self.by_id.get(id).and_then(|keys| keys.first()).copied()
     }
 
     /// The keys of the tasks waiting for capacity, oldest first.
@@ -188,7 +240,7 @@ impl TaskStore {
 impl std::ops::Index<&TaskKey> for TaskStore {
     type Output = Task;
     fn index(&self, key: &TaskKey) -> &Task {
-        &self.tasks[*key as usize]
+        &self.tasks[key]
     }
 }
 
@@ -294,11 +346,18 @@ mod tests {
         for (node, keys) in &by_node {
             assert_eq!(store.live_on_node(*node).map(|t| t.key).collect::<BTreeSet<_>>(), *keys);
         }
-        let mut by_id = BTreeMap::new();
+        let mut by_id: BTreeMap<String, Vec<TaskKey>> = BTreeMap::new();
         for t in store.values() {
-            by_id.entry(t.id.clone()).or_insert(t.key);
+            by_id.entry(t.id.clone()).or_default().push(t.key);
         }
         assert_eq!(store.by_id, by_id);
+        // Every STOPPED task kept is in the forgetting queue once, oldest stop first, and nothing else is.
+        let mut queued: Vec<TaskKey> = store.stopped.iter().map(|(_, k)| *k).collect();
+        assert!(store.stopped.iter().zip(store.stopped.iter().skip(1)).all(|(a, b)| a.0 <= b.0), "stops in time order");
+        queued.sort_unstable();
+        let stopped: Vec<TaskKey> = store.values().filter(|t| t.last_status == TaskStatus::Stopped).map(|t| t.key).collect();
+        assert_eq!(queued, stopped);
+        assert!(store.stopped.len() <= MAX_STOPPED_TASKS_KEPT);
         let waiting: BTreeSet<TaskKey> = store.values().filter(|t| t.waiting_for_capacity.is_some()).map(|t| t.key).collect();
         assert_eq!(store.waiting, waiting);
         assert!(waiting.is_subset(&live), "only live tasks wait");
@@ -311,14 +370,25 @@ mod tests {
             let mut store = TaskStore::default();
             for step in 0..400u32 {
                 let n = store.next_key();
-                let pick = |rng: &mut Prng| if n == 0 { None } else { Some(rng.below(n)) };
-                match rng.below(7) {
+                let kept: Vec<TaskKey> = store.keys().collect();
+                let pick = |rng: &mut Prng| if kept.is_empty() { None } else { Some(kept[rng.below(kept.len() as u32) as usize]) };
+                match rng.below(8) {
                     0 | 1 => {
                         let service = rng.chance(1, 2).then(|| rng.below(4));
                         let node = rng.chance(1, 2).then(|| rng.below(6));
-                        // Now and then a task reuses an earlier id: the index keeps the first.
-                        let id = if rng.chance(1, 10) && n > 0 { store[&rng.below(n)].id.clone() } else { format!("{step:032x}") };
+                        // Now and then a task reuses an earlier id: the index answers with the first.
+                        let id = match pick(&mut rng).filter(|_| rng.chance(1, 10)) {
+                            Some(key) => store[&key].id.clone(),
+                            None => format!("{step:032x}"),
+                        };
                         store.insert(task(n, id, service, node));
+                    }
+                    7 => {
+                        // Forget what stopped more than 30 steps ago.
+                        let before = store.len() as u64 + store.n_forgotten();
+                        store.forget_stopped_before(SimTime(u64::from(step.saturating_sub(30))));
+                        assert_eq!(store.len() as u64 + store.n_forgotten(), before, "a forgotten task is counted");
+                        assert!(store.values().all(|t| t.last_status != TaskStatus::Stopped || t.status_since.0 + 30 >= u64::from(step)));
                     }
                     2 => {
                         if let Some(key) = pick(&mut rng) {
@@ -353,6 +423,31 @@ mod tests {
                 assert_indexes_match_a_full_scan(&store);
             }
         }
+    }
+
+    #[test]
+    fn a_stopped_task_is_forgotten_after_its_hour_and_beyond_the_bound_the_oldest_first() {
+        let mut store = TaskStore::default();
+        store.insert(task(0, "a".repeat(32), Some(1), None));
+        store.insert(task(1, "b".repeat(32), Some(1), None));
+        store.stop(0, SimTime(1_000));
+        store.forget_stopped_before(SimTime(1_000));
+        assert_eq!((store.len(), store.n_forgotten()), (2, 0), "kept while its hour runs");
+        store.forget_stopped_before(SimTime(1_001));
+        assert_eq!((store.len(), store.n_forgotten()), (1, 1));
+        assert!(store.get(&0).is_none() && store.key_by_id(&"a".repeat(32)).is_none());
+        assert_eq!(store.next_key(), 2, "keys are never handed out again");
+        // A crash loop: far more stops than the bound within the hour keeps the newest MAX_STOPPED_TASKS_KEPT.
+        for i in 0..(MAX_STOPPED_TASKS_KEPT as u32 + 10) {
+            let key = store.next_key();
+            store.insert(task(key, format!("{key:032x}"), Some(2), None));
+            store.stop(key, SimTime(2_000 + u64::from(i)));
+        }
+        assert_eq!(store.len(), MAX_STOPPED_TASKS_KEPT + 1, "the bound, and the live task");
+        assert_eq!(store.n_forgotten(), 11);
+        assert!(store.get(&2).is_none() && store.get(&(MAX_STOPPED_TASKS_KEPT as u32 + 11)).is_some(), "the oldest stops go first");
+        assert_eq!(store.live().map(|t| t.key).collect::<Vec<_>>(), vec![1]);
+        assert_indexes_match_a_full_scan(&store);
     }
 
     #[test]

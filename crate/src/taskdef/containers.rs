@@ -135,9 +135,18 @@ fn check_image(container: &Map<String, Value>, path: &str, problems: &mut Proble
                 "Container.image contains invalid characters.",
             );
         }
+        // text: AWS's answer quoted in hashicorp/terraform-provider-aws#22629; the limit is the API model's
+        // ("Up to 255 letters ..."). A digest's form is not checked here: a wrong one fails when the image is
+        // pulled, as an unknown tag does.
+        Some(image) if image.chars().count() > MAX_IMAGE_CHARS => {
+            problems.add(join(path, "image"), "Container.image should be 255 characters or less");
+        }
         _ => {}
     }
 }
+
+/// The longest image reference a container definition takes.
+pub const MAX_IMAGE_CHARS: usize = 255;
 
 /// Whether `image` is written only with the characters the API model allows in an image reference.
 fn is_image_reference(image: &str) -> bool {

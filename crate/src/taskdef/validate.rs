@@ -104,7 +104,7 @@ pub fn parse_task_definition(doc: &Value) -> Result<TaskDefinitionSpec, Vec<Fiel
 
 /// [`parse_task_definition`] over JSON text. Malformed JSON gives one error at `$` with its line and column.
 pub fn parse_task_definition_str(text: &str) -> Result<TaskDefinitionSpec, Vec<FieldError>> {
-    match serde_json::from_str::<Value>(text) {
+    match crate::codec::parse_json(text) {
         Ok(doc) => parse_task_definition(&doc),
         Err(error) => Err(vec![FieldError {
             path: "$".to_string(),

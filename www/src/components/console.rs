@@ -35,7 +35,7 @@ pub fn api_console() -> Html {
         let (call, input, answer, result) = (call.clone(), input.clone(), answer.clone(), result.clone());
         Callback::from(move |_| {
             // A malformed input is refused here and nothing is called (AWS's CLI refuses it before sending, too).
-            let parsed = match parse_input(&input) {
+            let parsed = match parse_input(&call, &input) {
                 Ok(value) => value,
                 Err(e) => return result.set(Some(Err(e))),
             };

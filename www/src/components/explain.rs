@@ -22,7 +22,7 @@ pub fn explanation() -> Html {
     use_render_count("Explanation");
     let selection = use_selection();
     html! {
-        <aside class="panel explain" aria-labelledby="explain-title">
+        <aside class="panel explain" aria-labelledby="explain-title" tabindex="0">
             <h2 id="explain-title" class="panel-title">{ "Why?" }</h2>
             {
                 match selection {

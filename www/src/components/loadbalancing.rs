@@ -145,7 +145,7 @@ pub fn load_balancer_strip() -> Html {
                 </button>
                 if !expanded { <span class="lb-strip-summary muted">{ summary }</span> }
             </div>
-            if expanded { <div id="lb-strip-body" class="lb-strip-body">
+            if expanded { <div id="lb-strip-body" class="lb-strip-body" tabindex="0" role="region" aria-label="Load balancers, listeners, rules and targets">
             { for view.load_balancers.iter().map(|lb| {
                 let groups = groups_of(&view.target_groups, lb);
                 let total: f64 = groups.iter().map(|g| group_rps(g)).sum();

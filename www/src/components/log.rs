@@ -68,7 +68,7 @@ fn log_rows(props: &LogRowsProps) -> Html {
     use_render_count("LogRows");
     let rows: Vec<_> = filtered(&props.log.0, props.kind, &props.text).collect();
     html! {
-            <ol class="log-rows">
+            <ol class="log-rows" tabindex="0" aria-label="Event log entries">
                 { for rows.iter().map(|row| html! {
                     <li key={row.seq} class={classes!("log-row", format!("kind-{}", row.kind.as_str()))}>
                         <span class="log-time">{ format_elapsed(row.time_ms) }</span>

@@ -318,7 +318,9 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
         <button type="button" class={classes!("chip", status_class(task.last_status), selected.then_some("selected"), (!task.efs_mounts.is_empty()).then_some("mounts-efs"))}
             style={format!("opacity: {:.2}", props.opacity_permille as f64 / 1000.0)}
             data-task-id={task.id.clone()} data-status={task.last_status.as_aws()} data-capacity-provider={task.capacity_provider.clone()}
-            title={label.clone()} aria-label={label} onclick={onclick}>
+            title={label.clone()} onclick={onclick}>
+            // The accessible name is the chip's visible text with the details after it (WCAG 2.5.3, label in name);
+            // the details are read, not shown (the tooltip shows them).
             <span class="chip-id">{ short_id(&task.id) }</span>
             <span class="chip-status">{ task.last_status.as_aws() }</span>
             if task.waiting_for_capacity { <span class="chip-waiting">{ "waiting for capacity" }</span> }
@@ -339,6 +341,7 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
                 }
                 if task.n_denied_calls > 0 { <span class="chip-denied" title="AWS calls denied by IAM">{ format!("{} denied", task.n_denied_calls) }</span> }
             </span> }
+            <span class="visually-hidden">{ format!(" ({label})") }</span>
         </button>
     }
 }

@@ -134,7 +134,7 @@ impl Default for TdDraft {
 impl TdDraft {
     /// The RegisterTaskDefinition input of the JSON text, or why it does not parse.
     pub fn input(&self) -> Result<Value, String> {
-        serde_json::from_str::<Value>(&self.json_text).map_err(|e| format!("The JSON does not parse: {e}"))
+        ecs_sim::codec::parse_json(&self.json_text).map_err(|e| format!("The JSON does not parse: {e}"))
     }
 }
 
