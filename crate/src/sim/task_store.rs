@@ -14,6 +14,7 @@
 //! test in `tests/it/engine_tidy.rs` holds the engine to that).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::rc::Rc;
 
 use crate::placement::{NodeKey, Reservation};
 use crate::time::SimTime;
@@ -28,7 +29,9 @@ pub const MAX_STOPPED_TASKS_KEPT: usize = 5_000;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TaskStore {
-    tasks: BTreeMap<TaskKey, Task>,
+    /// Each task behind an `Rc`: a clone of the store (a checkpoint of the run) shares every task, and a
+    /// change copies only the task it changes (`Rc::make_mut`).
+    tasks: BTreeMap<TaskKey, Rc<Task>>,
     next_key: TaskKey,
     /// The STOPPED tasks still kept, with when they stopped, oldest stop first.
     stopped: VecDeque<(SimTime, TaskKey)>,
@@ -67,13 +70,13 @@ impl TaskStore {
         if task.last_status == TaskStatus::Stopped {
             self.stopped.push_back((task.status_since, task.key));
         }
-        self.tasks.insert(task.key, task);
+        self.tasks.insert(task.key, Rc::new(task));
         self.forget_over_the_bound();
     }
 
     /// Puts a live task on the container instance of `reservation`.
     pub(super) fn place(&mut self, key: TaskKey, reservation: Reservation) {
-        let Some(task) = self.tasks.get_mut(&key) else { return };
+        let Some(task) = self.tasks.get_mut(&key).map(Rc::make_mut) else { return };
         let node = reservation.node;
         if let Some(old) = task.node.filter(|old| *old != node) {
             if let Some(live) = self.live_by_node.get_mut(&old) {
@@ -94,7 +97,7 @@ impl TaskStore {
             self.stop(key, now);
             return;
         }
-        if let Some(task) = self.tasks.get_mut(&key).filter(|t| t.last_status != TaskStatus::Stopped) {
+        if let Some(task) = self.live_task_mut(key) {
             task.last_status = status;
             task.status_since = now;
             task.version += 1;
@@ -104,7 +107,7 @@ impl TaskStore {
     /// A task reaches STOPPED at `now` and leaves the live indexes (and the waiting set). Returns the task for
     /// the rest of its stop, or `None` when it is unknown or was already STOPPED.
     pub(super) fn stop(&mut self, key: TaskKey, now: SimTime) -> Option<&mut Task> {
-        let task = self.tasks.get_mut(&key)?;
+        let task = self.tasks.get_mut(&key).map(Rc::make_mut)?;
         if task.last_status == TaskStatus::Stopped {
             return None;
         }
@@ -121,7 +124,7 @@ impl TaskStore {
         }
         self.stopped.push_back((now, key));
         self.forget_over_the_bound();
-        self.tasks.get_mut(&key)
+        self.task_mut(key)
     }
 
     /// Forgets the STOPPED tasks that stopped before `cutoff` (now less [`STOPPED_TASK_KEPT_MS`]).
@@ -157,7 +160,7 @@ impl TaskStore {
 
     /// A live task that could not be placed waits in PROVISIONING for capacity.
     pub(super) fn start_waiting(&mut self, key: TaskKey, waiting: WaitingPlacement) {
-        let Some(task) = self.tasks.get_mut(&key).filter(|t| t.last_status != TaskStatus::Stopped) else { return };
+        let Some(task) = self.live_task_mut(key) else { return };
         task.waiting_for_capacity = Some(Box::new(waiting));
         self.waiting.insert(key);
     }
@@ -165,23 +168,36 @@ impl TaskStore {
     /// A task stops waiting for capacity (placed, timed out, or stopped).
     pub(super) fn end_waiting(&mut self, key: TaskKey) {
         self.waiting.remove(&key);
-        if let Some(task) = self.tasks.get_mut(&key) {
+        if let Some(task) = self.task_mut(key) {
             task.waiting_for_capacity = None;
         }
     }
 
     pub(crate) fn get(&self, key: &TaskKey) -> Option<&Task> {
-        self.tasks.get(key)
+        self.tasks.get(key).map(|task| &**task)
+    }
+
+    /// The task to change, copied first if a checkpoint shares it.
+    fn task_mut(&mut self, key: TaskKey) -> Option<&mut Task> {
+        self.tasks.get_mut(&key).map(Rc::make_mut)
+    }
+
+    /// The task to change if it is not STOPPED (a STOPPED one is not copied for nothing).
+    fn live_task_mut(&mut self, key: TaskKey) -> Option<&mut Task> {
+        if self.tasks.get(&key)?.last_status == TaskStatus::Stopped {
+            return None;
+        }
+        self.task_mut(key)
     }
 
     /// A task to change, except in the fields the indexes follow (see the module's invariant).
     pub(super) fn get_mut(&mut self, key: &TaskKey) -> Option<&mut Task> {
-        self.tasks.get_mut(key)
+        self.task_mut(*key)
     }
 
     /// Every task kept, STOPPED ones too, in key order.
     pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &Task> + '_ {
-        self.tasks.values()
+        self.tasks.values().map(|task| &**task)
     }
 
     pub(super) fn keys(&self) -> impl DoubleEndedIterator<Item = TaskKey> + '_ {
@@ -205,17 +221,17 @@ impl TaskStore {
 
     /// The tasks not yet STOPPED, in key order.
     pub(super) fn live(&self) -> impl Iterator<Item = &Task> + '_ {
-        self.live.iter().map(|k| &self.tasks[k])
+        self.live.iter().map(|k| &*self.tasks[k])
     }
 
     /// The tasks not yet STOPPED on a container instance, in key order.
     pub(super) fn live_on_node(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_by_node.get(&node).into_iter().flatten().map(|k| &self.tasks[k])
+        self.live_by_node.get(&node).into_iter().flatten().map(|k| &*self.tasks[k])
     }
 
     /// A service's tasks not yet STOPPED, in key order.
     pub(super) fn live_of_service(&self, service: ServiceKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_by_service.get(&service).into_iter().flatten().map(|k| &self.tasks[k])
+        self.live_by_service.get(&service).into_iter().flatten().map(|k| &*self.tasks[k])
     }
 
     /// The key of the task with this id (the first one, should two ever share it).
