@@ -24,6 +24,8 @@ pub enum Dialect {
     Json,
     /// Amazon EFS: `BadRequest`.
     Efs,
+    /// Amazon S3 (rest-xml): `InvalidArgument`, with S3's own error codes for everything else.
+    S3,
 }
 
 impl Dialect {
@@ -34,6 +36,8 @@ impl Dialect {
             Service::Iam | Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic | Service::AutoScaling | Service::CloudWatch => Dialect::Query,
             Service::SecretsManager | Service::Ssm | Service::ApplicationAutoScaling => Dialect::Json,
             Service::Efs => Dialect::Efs,
+            Service::S3 => Dialect::S3,
+            Service::DynamoDb => Dialect::Json,
         }
     }
 
@@ -44,6 +48,7 @@ impl Dialect {
             Dialect::Query => "ValidationError",
             Dialect::Json => "ValidationException",
             Dialect::Efs => "BadRequest",
+            Dialect::S3 => "InvalidArgument",
         }
     }
 }

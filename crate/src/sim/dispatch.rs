@@ -76,6 +76,7 @@ impl Sim {
                 }
                 answer
             }
+            Handler::S3 | Handler::DynamoDb => self.integration_call(call, &input).unwrap_or_else(|| Err(unknown_call(call))),
             Handler::Scaling => {
                 let context = self.scaling_context();
                 let answer = self.scaling.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));

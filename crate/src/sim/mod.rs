@@ -27,6 +27,7 @@ mod faults;
 mod insights;
 mod instances;
 mod launch_rate;
+mod integrations;
 mod loadbalancing;
 pub mod model;
 mod queue;
