@@ -258,6 +258,7 @@ pub const CALLS: &[Call] = &[
     call("sim:SetTargetBehavior", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetTimings", Service::Sim, Access::Write, Handler::Engine),
     call("sim:TaskCall", Service::Sim, Access::Write, Handler::Engine),
+    call("sim:TaskOperation", Service::Sim, Access::Write, Handler::Engine),
     call("sim:WriteFile", Service::Sim, Access::Write, Handler::Engine),
     call("ssm:GetParameter", Service::Ssm, Access::Read, Handler::Iam),
     call("ssm:GetParameters", Service::Ssm, Access::Read, Handler::Iam),

@@ -195,7 +195,9 @@ impl DynamoDbState {
             attribute_definitions.push(KeyAttr { name: attr_name.to_string(), kind });
         }
         if schema.is_empty() || schema.len() > 2 {
-            return Err(request.invalid(texts::violation(texts::Shown::Omitted, "keySchema", "Member must have length less than or equal to 2")));
+            let shown = request.get("KeySchema").map(|v| v.to_string()).unwrap_or_default();
+            let error = if schema.is_empty() { texts::too_short(&shown, "keySchema", 1) } else { texts::too_long(&shown, "keySchema", 2) };
+            return Err(request.invalid(error));
         }
         let mut keys: Vec<(String, &'static str)> = Vec::new();
         for (i, k) in schema.iter().enumerate() {

@@ -135,6 +135,7 @@ impl Sim {
             "sim:SetImageBehavior" => self.set_image_behavior(ImageBehaviorRequest::parse(request)?),
             "sim:SetTimings" => self.set_timings(SetTimingsRequest::parse(request)?),
             "sim:TaskCall" => self.task_call(TaskCallRequest::parse(request)?),
+            "sim:TaskOperation" => self.task_operation(super::workload::TaskOperationRequest::parse(request)?),
             "sim:SetLoad" => self.set_load(SetLoadRequest::parse(request)?),
             "sim:SetTargetBehavior" => self.set_target_behavior(TargetBehaviorRequest::parse(request)?),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),

@@ -41,6 +41,7 @@ mod sim_calls;
 mod task_definitions;
 mod task_store;
 mod tasks;
+mod workload;
 
 pub(crate) use cost::capacity_type_of;
 pub use cost::usd_text;
