@@ -52,3 +52,130 @@ impl Sim {
         &self.integrations.dynamodb
     }
 }
+
+/// The most objects a bucket shows in the view, and items a table shows; the rest are counted.
+pub const MAX_VIEW_ENTRIES: usize = 50;
+/// The most characters of an object's body the view carries.
+pub const MAX_VIEW_BODY_CHARS: usize = 2_000;
+
+/// One object, as the app shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectView {
+    pub key: String,
+    pub size_bytes: u64,
+    pub etag: String,
+    pub content_type: String,
+    pub last_modified_ms: u64,
+    /// The body's first [`MAX_VIEW_BODY_CHARS`] characters.
+    pub body_preview: String,
+}
+
+/// One bucket with its first [`MAX_VIEW_ENTRIES`] objects in key order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BucketView {
+    pub name: String,
+    pub arn: String,
+    pub objects: Vec<ObjectView>,
+    pub n_objects_left_out: u64,
+    /// The bucket policy as given, if any.
+    pub policy: Option<String>,
+    pub eventbridge_enabled: bool,
+}
+
+/// One item: its key as text (`pk=c1, sk=2`) and the item in DynamoDB JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemView {
+    pub key: String,
+    pub json: String,
+}
+
+/// One table with its first [`MAX_VIEW_ENTRIES`] items in key order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TableView {
+    pub name: String,
+    pub arn: String,
+    /// `CREATING` or `ACTIVE`.
+    pub status: &'static str,
+    /// `PAY_PER_REQUEST`, or `PROVISIONED` with its read and write capacity units.
+    pub billing: String,
+    pub key_schema: String,
+    pub items: Vec<ItemView>,
+    pub n_items_left_out: u64,
+    pub n_throttled_requests: u64,
+}
+
+/// The application services of the account, as the app shows them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct IntegrationsView {
+    pub buckets: Vec<BucketView>,
+    pub tables: Vec<TableView>,
+}
+
+impl Sim {
+    pub(crate) fn integrations_view(&self) -> IntegrationsView {
+        let buckets = self
+            .integrations
+            .s3
+            .buckets
+            .values()
+            .map(|b| BucketView {
+                name: b.name.clone(),
+                arn: b.arn(),
+                objects: b
+                    .objects
+                    .values()
+                    .take(MAX_VIEW_ENTRIES)
+                    .map(|o| ObjectView {
+                        key: o.key.clone(),
+                        size_bytes: o.size_bytes,
+                        etag: o.etag.clone(),
+                        content_type: o.content_type.clone(),
+                        last_modified_ms: o.last_modified_ms,
+                        body_preview: o.body.chars().take(MAX_VIEW_BODY_CHARS).collect(),
+                    })
+                    .collect(),
+                n_objects_left_out: b.objects.len().saturating_sub(MAX_VIEW_ENTRIES) as u64,
+                policy: b.policy.as_ref().map(|p| p.text.clone()),
+                eventbridge_enabled: b.eventbridge_enabled,
+            })
+            .collect();
+        let tables = self
+            .integrations
+            .dynamodb
+            .tables
+            .values()
+            .map(|t| {
+                let key_attrs: Vec<&str> = std::iter::once(t.hash_key.name.as_str()).chain(t.range_key.as_ref().map(|r| r.name.as_str())).collect();
+                TableView {
+                    name: t.name.clone(),
+                    arn: t.arn.clone(),
+                    status: t.status(self.now.0),
+                    billing: match t.billing {
+                        crate::dynamodb::BillingMode::PayPerRequest => "PAY_PER_REQUEST".to_string(),
+                        crate::dynamodb::BillingMode::Provisioned { read_units, write_units } => format!("PROVISIONED ({read_units} RCU, {write_units} WCU)"),
+                    },
+                    key_schema: match &t.range_key {
+                        Some(r) => format!("{} (HASH, {}), {} (RANGE, {})", t.hash_key.name, t.hash_key.kind.as_aws(), r.name, r.kind.as_aws()),
+                        None => format!("{} (HASH, {})", t.hash_key.name, t.hash_key.kind.as_aws()),
+                    },
+                    items: t
+                        .items
+                        .values()
+                        .take(MAX_VIEW_ENTRIES)
+                        .map(|item| ItemView {
+                            key: key_attrs
+                                .iter()
+                                .filter_map(|k| item.get(*k).map(|v| format!("{k}={}", crate::codec::compact_json(&v.to_json(), 60, "…"))))
+                                .collect::<Vec<_>>()
+                                .join(", "),
+                            json: serde_json::to_string_pretty(&crate::dynamodb::value::item_to_json(item)).unwrap_or_default(),
+                        })
+                        .collect(),
+                    n_items_left_out: t.items.len().saturating_sub(MAX_VIEW_ENTRIES) as u64,
+                    n_throttled_requests: t.n_throttled_reads + t.n_throttled_writes,
+                }
+            })
+            .collect();
+        IntegrationsView { buckets, tables }
+    }
+}

@@ -27,7 +27,7 @@ mod faults;
 mod insights;
 mod instances;
 mod launch_rate;
-mod integrations;
+pub mod integrations;
 mod loadbalancing;
 pub mod model;
 mod queue;
