@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use super::expr::{self, Bindings, Cond, Cmp, ExprKind, Operand, Path, PathPart};
+use super::expr::{self, Bindings, Cond, Cmp, ExprKind, Term, Path, PathPart};
 use super::model::*;
 use super::value::{item_from_json, item_size_bytes, item_to_json, AttrValue, Item};
 use crate::api::texts;
@@ -586,21 +586,21 @@ fn key_condition_parts(table: &DynamoTable, cond: &Cond) -> Result<(Option<KeyPa
     let mut range = None;
     for part in parts {
         match part {
-            Cond::Compare(Operand::Path(p), Cmp::Eq, Operand::Value(v)) if is_attr(p, &table.hash_key.name) => {
+            Cond::Compare(Term::Path(p), Cmp::Eq, Term::Value(v)) if is_attr(p, &table.hash_key.name) => {
                 if !type_matches(table.hash_key.kind, v) {
                     return Err(validation("One or more parameter values were invalid: Condition parameter type does not match schema type"));
                 }
                 hash = KeyPart::of(v);
             }
-            Cond::Compare(Operand::Path(p), cmp, Operand::Value(_)) if *cmp != Cmp::Ne && table.range_key.as_ref().is_some_and(|r| is_attr(p, &r.name)) && range.is_none() => {
+            Cond::Compare(Term::Path(p), cmp, Term::Value(_)) if *cmp != Cmp::Ne && table.range_key.as_ref().is_some_and(|r| is_attr(p, &r.name)) && range.is_none() => {
                 range = Some(part.clone());
             }
-            Cond::Between(Operand::Path(p), Operand::Value(_), Operand::Value(_)) | Cond::BeginsWith(Operand::Path(p), Operand::Value(_))
+            Cond::Between(Term::Path(p), Term::Value(_), Term::Value(_)) | Cond::BeginsWith(Term::Path(p), Term::Value(_))
                 if table.range_key.as_ref().is_some_and(|r| is_attr(p, &r.name)) && range.is_none() =>
             {
                 range = Some(part.clone());
             }
-            Cond::Compare(Operand::Path(p), _, _) | Cond::Between(Operand::Path(p), _, _) | Cond::BeginsWith(Operand::Path(p), _)
+            Cond::Compare(Term::Path(p), _, _) | Cond::Between(Term::Path(p), _, _) | Cond::BeginsWith(Term::Path(p), _)
                 if !is_attr(p, &table.hash_key.name) && !table.range_key.as_ref().is_some_and(|r| is_attr(p, &r.name)) =>
             {
                 // A condition on an attribute outside the key schema (DynamoDB names the attribute it expected).

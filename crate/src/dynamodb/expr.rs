@@ -114,7 +114,7 @@ pub fn path_root(path: &Path) -> &str {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum Operand {
+pub enum Term {
     Path(Path),
     Value(AttrValue),
     Size(Path),
@@ -132,14 +132,14 @@ pub enum Cmp {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cond {
-    Compare(Operand, Cmp, Operand),
-    Between(Operand, Operand, Operand),
-    In(Operand, Vec<Operand>),
+    Compare(Term, Cmp, Term),
+    Between(Term, Term, Term),
+    In(Term, Vec<Term>),
     Exists(Path),
     NotExists(Path),
-    Type(Path, Operand),
-    BeginsWith(Operand, Operand),
-    Contains(Operand, Operand),
+    Type(Path, Term),
+    BeginsWith(Term, Term),
+    Contains(Term, Term),
     And(Box<Cond>, Box<Cond>),
     Or(Box<Cond>, Box<Cond>),
     Not(Box<Cond>),
@@ -148,17 +148,17 @@ pub enum Cond {
 /// The value of a `SET` action.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SetValue {
-    Operand(SetOperand),
-    Plus(SetOperand, SetOperand),
-    Minus(SetOperand, SetOperand),
+    Term(SetTerm),
+    Plus(SetTerm, SetTerm),
+    Minus(SetTerm, SetTerm),
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub enum SetOperand {
+pub enum SetTerm {
     Path(Path),
     Value(AttrValue),
-    IfNotExists(Path, Box<SetOperand>),
-    ListAppend(Box<SetOperand>, Box<SetOperand>),
+    IfNotExists(Path, Box<SetTerm>),
+    ListAppend(Box<SetTerm>, Box<SetTerm>),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -353,16 +353,16 @@ impl<'b, 'a> Parser<'b, 'a> {
         self.peek().is_some_and(|t| t.is_word(name)) && matches!(self.toks.get(self.pos + 1), Some(Tok::Sym("(")))
     }
 
-    fn operand(&mut self) -> Result<Operand, ApiError> {
+    fn term(&mut self) -> Result<Term, ApiError> {
         if self.is_function("size") {
             self.pos += 2;
             let path = self.path()?;
             self.expect_sym(")")?;
-            return Ok(Operand::Size(path));
+            return Ok(Term::Size(path));
         }
         match self.peek() {
-            Some(Tok::Value(_)) => Ok(Operand::Value(self.value()?)),
-            _ => Ok(Operand::Path(self.path()?)),
+            Some(Tok::Value(_)) => Ok(Term::Value(self.value()?)),
+            _ => Ok(Term::Path(self.path()?)),
         }
     }
 
@@ -406,36 +406,36 @@ impl<'b, 'a> Parser<'b, 'a> {
                     "attribute_type" => {
                         let path = self.path()?;
                         self.expect_sym(",")?;
-                        Cond::Type(path, self.operand()?)
+                        Cond::Type(path, self.term()?)
                     }
                     "begins_with" => {
-                        let a = self.operand()?;
+                        let a = self.term()?;
                         self.expect_sym(",")?;
-                        Cond::BeginsWith(a, self.operand()?)
+                        Cond::BeginsWith(a, self.term()?)
                     }
                     _ => {
-                        let a = self.operand()?;
+                        let a = self.term()?;
                         self.expect_sym(",")?;
-                        Cond::Contains(a, self.operand()?)
+                        Cond::Contains(a, self.term()?)
                     }
                 };
                 self.expect_sym(")")?;
                 return Ok(cond);
             }
         }
-        let left = self.operand()?;
+        let left = self.term()?;
         if self.eat_word("BETWEEN") {
-            let low = self.operand()?;
+            let low = self.term()?;
             if !self.eat_word("AND") {
                 return Err(self.error_here());
             }
-            return Ok(Cond::Between(left, low, self.operand()?));
+            return Ok(Cond::Between(left, low, self.term()?));
         }
         if self.eat_word("IN") {
             self.expect_sym("(")?;
-            let mut list = vec![self.operand()?];
+            let mut list = vec![self.term()?];
             while self.eat_sym(",") {
-                list.push(self.operand()?);
+                list.push(self.term()?);
             }
             self.expect_sym(")")?;
             return Ok(Cond::In(left, list));
@@ -450,29 +450,29 @@ impl<'b, 'a> Parser<'b, 'a> {
             _ => return Err(self.error_here()),
         };
         self.pos += 1;
-        Ok(Cond::Compare(left, cmp, self.operand()?))
+        Ok(Cond::Compare(left, cmp, self.term()?))
     }
 
-    fn set_operand(&mut self) -> Result<SetOperand, ApiError> {
+    fn set_term(&mut self) -> Result<SetTerm, ApiError> {
         if self.is_function("if_not_exists") {
             self.pos += 2;
             let path = self.path()?;
             self.expect_sym(",")?;
-            let fallback = self.set_operand()?;
+            let fallback = self.set_term()?;
             self.expect_sym(")")?;
-            return Ok(SetOperand::IfNotExists(path, Box::new(fallback)));
+            return Ok(SetTerm::IfNotExists(path, Box::new(fallback)));
         }
         if self.is_function("list_append") {
             self.pos += 2;
-            let a = self.set_operand()?;
+            let a = self.set_term()?;
             self.expect_sym(",")?;
-            let b = self.set_operand()?;
+            let b = self.set_term()?;
             self.expect_sym(")")?;
-            return Ok(SetOperand::ListAppend(Box::new(a), Box::new(b)));
+            return Ok(SetTerm::ListAppend(Box::new(a), Box::new(b)));
         }
         match self.peek() {
-            Some(Tok::Value(_)) => Ok(SetOperand::Value(self.value()?)),
-            _ => Ok(SetOperand::Path(self.path()?)),
+            Some(Tok::Value(_)) => Ok(SetTerm::Value(self.value()?)),
+            _ => Ok(SetTerm::Path(self.path()?)),
         }
     }
 
@@ -492,13 +492,13 @@ impl<'b, 'a> Parser<'b, 'a> {
                 actions.push(match clause {
                     "SET" => {
                         self.expect_sym("=")?;
-                        let first = self.set_operand()?;
+                        let first = self.set_term()?;
                         let value = if self.eat_sym("+") {
-                            SetValue::Plus(first, self.set_operand()?)
+                            SetValue::Plus(first, self.set_term()?)
                         } else if self.eat_sym("-") {
-                            SetValue::Minus(first, self.set_operand()?)
+                            SetValue::Minus(first, self.set_term()?)
                         } else {
-                            SetValue::Operand(first)
+                            SetValue::Term(first)
                         };
                         UpdateAction::Set(path, value)
                     }
@@ -582,11 +582,11 @@ fn size_of(value: &AttrValue) -> Option<i64> {
     })
 }
 
-fn operand_value(item: &Item, operand: &Operand) -> Option<AttrValue> {
+fn term_value(item: &Item, operand: &Term) -> Option<AttrValue> {
     match operand {
-        Operand::Path(path) => resolve(item, path).cloned(),
-        Operand::Value(value) => Some(value.clone()),
-        Operand::Size(path) => resolve(item, path).and_then(size_of).map(|n| AttrValue::N(Num::from_i64(n))),
+        Term::Path(path) => resolve(item, path).cloned(),
+        Term::Value(value) => Some(value.clone()),
+        Term::Size(path) => resolve(item, path).and_then(size_of).map(|n| AttrValue::N(Num::from_i64(n))),
     }
 }
 
@@ -594,7 +594,7 @@ fn operand_value(item: &Item, operand: &Operand) -> Option<AttrValue> {
 pub fn holds(cond: &Cond, item: &Item) -> bool {
     match cond {
         Cond::Compare(a, cmp, b) => {
-            let (Some(a), Some(b)) = (operand_value(item, a), operand_value(item, b)) else {
+            let (Some(a), Some(b)) = (term_value(item, a), term_value(item, b)) else {
                 // A comparison with a missing attribute is false, `<>` included (so `attribute_not_exists(a) OR a <> :v` needs both parts).
                 return false;
             };
@@ -612,22 +612,22 @@ pub fn holds(cond: &Cond, item: &Item) -> bool {
                 },
             }
         }
-        Cond::Between(a, low, high) => match (operand_value(item, a), operand_value(item, low), operand_value(item, high)) {
+        Cond::Between(a, low, high) => match (term_value(item, a), term_value(item, low), term_value(item, high)) {
             (Some(a), Some(low), Some(high)) => a.compare(&low).is_some_and(|o| o != Ordering::Less) && a.compare(&high).is_some_and(|o| o != Ordering::Greater),
             _ => false,
         },
-        Cond::In(a, list) => operand_value(item, a).is_some_and(|a| list.iter().any(|o| operand_value(item, o).as_ref() == Some(&a))),
+        Cond::In(a, list) => term_value(item, a).is_some_and(|a| list.iter().any(|o| term_value(item, o).as_ref() == Some(&a))),
         Cond::Exists(path) => resolve(item, path).is_some(),
         Cond::NotExists(path) => resolve(item, path).is_none(),
-        Cond::Type(path, t) => match (resolve(item, path), operand_value(item, t)) {
+        Cond::Type(path, t) => match (resolve(item, path), term_value(item, t)) {
             (Some(v), Some(AttrValue::S(name))) => v.type_name() == name,
             _ => false,
         },
-        Cond::BeginsWith(a, b) => match (operand_value(item, a), operand_value(item, b)) {
+        Cond::BeginsWith(a, b) => match (term_value(item, a), term_value(item, b)) {
             (Some(AttrValue::S(a)), Some(AttrValue::S(b))) | (Some(AttrValue::B(a)), Some(AttrValue::B(b))) => a.starts_with(&b),
             _ => false,
         },
-        Cond::Contains(a, b) => match (operand_value(item, a), operand_value(item, b)) {
+        Cond::Contains(a, b) => match (term_value(item, a), term_value(item, b)) {
             (Some(AttrValue::S(a)), Some(AttrValue::S(b))) => a.contains(&b),
             (Some(AttrValue::Ss(set)), Some(AttrValue::S(b))) | (Some(AttrValue::Bs(set)), Some(AttrValue::B(b))) => set.contains(&b),
             (Some(AttrValue::Ns(set)), Some(AttrValue::N(b))) => set.contains(&b),
@@ -693,15 +693,15 @@ fn operand_type_error(operator: &str, value: &AttrValue) -> ApiError {
     validation(format!("Invalid UpdateExpression: Incorrect operand type for operator or function; operator or function: {operator}, operand type: {shown}"))
 }
 
-fn set_operand_value(item: &Item, operand: &SetOperand) -> Result<AttrValue, ApiError> {
+fn set_term_value(item: &Item, operand: &SetTerm) -> Result<AttrValue, ApiError> {
     match operand {
-        SetOperand::Value(v) => Ok(v.clone()),
-        SetOperand::Path(path) => resolve(item, path).cloned().ok_or_else(|| validation("The provided expression refers to an attribute that does not exist in the item")),
-        SetOperand::IfNotExists(path, fallback) => match resolve(item, path) {
+        SetTerm::Value(v) => Ok(v.clone()),
+        SetTerm::Path(path) => resolve(item, path).cloned().ok_or_else(|| validation("The provided expression refers to an attribute that does not exist in the item")),
+        SetTerm::IfNotExists(path, fallback) => match resolve(item, path) {
             Some(v) => Ok(v.clone()),
-            None => set_operand_value(item, fallback),
+            None => set_term_value(item, fallback),
         },
-        SetOperand::ListAppend(a, b) => match (set_operand_value(item, a)?, set_operand_value(item, b)?) {
+        SetTerm::ListAppend(a, b) => match (set_term_value(item, a)?, set_term_value(item, b)?) {
             (AttrValue::L(mut a), AttrValue::L(b)) => {
                 a.extend(b);
                 Ok(AttrValue::L(a))
@@ -789,10 +789,10 @@ pub fn apply_update(item: &Item, actions: &[UpdateAction]) -> Result<Item, ApiEr
         match action {
             UpdateAction::Set(path, value) => {
                 let new_value = match value {
-                    SetValue::Operand(o) => set_operand_value(item, o)?,
+                    SetValue::Term(o) => set_term_value(item, o)?,
                     SetValue::Plus(a, b) | SetValue::Minus(a, b) => {
                         let operator = if matches!(value, SetValue::Plus(..)) { "+" } else { "-" };
-                        let (a, b) = (set_operand_value(item, a)?, set_operand_value(item, b)?);
+                        let (a, b) = (set_term_value(item, a)?, set_term_value(item, b)?);
                         match (&a, &b) {
                             (AttrValue::N(x), AttrValue::N(y)) => AttrValue::N(if operator == "+" { x.checked_add(*y)? } else { x.checked_add(y.negated())? }),
                             (AttrValue::N(_), other) | (other, _) => return Err(operand_type_error(operator, other)),

@@ -76,7 +76,14 @@ impl Sim {
                 }
                 answer
             }
-            Handler::S3 | Handler::DynamoDb => self.integration_call(call, &input).unwrap_or_else(|| Err(unknown_call(call))),
+            Handler::S3 => {
+                let context = self.s3_context();
+                self.s3.handle(call, &input, &context, &self.iam).unwrap_or_else(|| Err(unknown_call(call)))
+            }
+            Handler::DynamoDb => {
+                let context = self.dynamodb_context();
+                self.dynamodb.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
+            }
             Handler::Scaling => {
                 let context = self.scaling_context();
                 let answer = self.scaling.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));

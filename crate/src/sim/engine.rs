@@ -91,8 +91,10 @@ pub struct Sim {
     pub(super) volumes: crate::efs::VolumeStore,
     /// Load balancers, target groups, listeners and rules, target health and traffic.
     pub(super) elb: crate::elb::ElbState,
-    /// S3 buckets and DynamoDB tables, and what tasks' workloads did with them.
-    pub(super) integrations: super::integrations::Integrations,
+    /// S3 buckets and their objects.
+    pub(super) s3: crate::s3::S3State,
+    /// DynamoDB tables and their items.
+    pub(super) dynamodb: crate::dynamodb::DynamoDbState,
     /// The start of the next ELB step window, once a load balancer exists.
     pub(super) elb_window_start: Option<SimTime>,
     pub(super) n_private_ips: u32,
@@ -148,7 +150,8 @@ impl Sim {
             // one allocation per target per step, is not needed by the engine.
             elb: crate::elb::ElbState { collect_shares: false, ..crate::elb::ElbState::new() },
             elb_window_start: None,
-            integrations: Default::default(),
+            s3: Default::default(),
+            dynamodb: Default::default(),
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
             forced_instance_ids: Vec::new(),

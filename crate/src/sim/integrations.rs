@@ -1,21 +1,11 @@
-//! The engine's wiring to the services an application calls: S3 buckets and DynamoDB tables (their calls and
-//! contexts), and the accessors the app reads them through.
+//! The engine's wiring to the services an application calls: the contexts of S3 and DynamoDB calls, the accessors
+//! the app reads them through, and their part of the view (`IntegrationsView`).
 
-use serde_json::Value;
-
-use crate::api::ApiResult;
 use crate::dynamodb::{DynamoDbContext, DynamoDbState};
 use crate::s3::{S3Context, S3State};
 
 use super::engine::Sim;
 use super::model::ACCOUNT_ID;
-
-/// The state of the application services of the account.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Integrations {
-    pub s3: S3State,
-    pub dynamodb: DynamoDbState,
-}
 
 impl Sim {
     pub(super) fn s3_context(&self) -> S3Context {
@@ -31,25 +21,14 @@ impl Sim {
         }
     }
 
-    /// Answers a call the table routes to S3 or DynamoDB; `None` when neither knows it.
-    pub(super) fn integration_call(&mut self, call: &str, input: &Value) -> Option<ApiResult> {
-        if call.starts_with("s3:") {
-            let context = self.s3_context();
-            self.integrations.s3.handle(call, input, &context, &self.iam)
-        } else {
-            let context = self.dynamodb_context();
-            self.integrations.dynamodb.handle(call, input, &context)
-        }
-    }
-
     /// The account's S3 buckets, for the app.
     pub fn s3(&self) -> &S3State {
-        &self.integrations.s3
+        &self.s3
     }
 
     /// The account's DynamoDB tables, for the app.
     pub fn dynamodb(&self) -> &DynamoDbState {
-        &self.integrations.dynamodb
+        &self.dynamodb
     }
 }
 
@@ -114,7 +93,6 @@ pub struct IntegrationsView {
 impl Sim {
     pub(crate) fn integrations_view(&self) -> IntegrationsView {
         let buckets = self
-            .integrations
             .s3
             .buckets
             .values()
@@ -140,7 +118,6 @@ impl Sim {
             })
             .collect();
         let tables = self
-            .integrations
             .dynamodb
             .tables
             .values()

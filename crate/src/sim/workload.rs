@@ -93,7 +93,8 @@ impl Sim {
     }
 
     /// Makes one operation as the task with key `key`; decides it and applies it to S3 or DynamoDB.
-    fn operate_as(&mut self, key: TaskKey, operation: &str, params: &Value) -> OperationOutcome {
+    fn operate_as(&mut self, key: TaskKey, request: &TaskOperationRequest) -> OperationOutcome {
+        let (operation, params) = (request.operation, &request.params);
         let task = &self.tasks[&key];
         let instance_role = task
             .node
@@ -127,7 +128,7 @@ impl Sim {
         if service == "s3" {
             let caller = Caller::Role { role_arn: &role, session: &session };
             let ctx = self.s3_context();
-            let s3 = &mut self.integrations.s3;
+            let s3 = &mut self.s3;
             let iam = &self.iam;
             let answer = match operation {
                 "s3:GetObject" | "s3:HeadObject" => s3.get_object(caller, &param("Bucket"), &param("Key"), iam).map(|o| json!({ "ContentLength": o.size_bytes, "ETag": o.etag })),
@@ -153,7 +154,7 @@ impl Sim {
             return outcome(Err(ApiError::new("AccessDeniedException", message)));
         }
         let ctx = self.dynamodb_context();
-        let answer = self.integrations.dynamodb.handle(operation, params, &ctx).unwrap_or_else(|| Err(ApiError::new("UnknownOperationException", operation.to_string())));
+        let answer = self.dynamodb.handle(operation, params, &ctx).unwrap_or_else(|| Err(ApiError::new("UnknownOperationException", operation.to_string())));
         outcome(answer)
     }
 
@@ -172,7 +173,7 @@ impl Sim {
         }
         let mut results = Vec::new();
         for key in keys {
-            let outcome = self.operate_as(key, request.operation, &request.params);
+            let outcome = self.operate_as(key, &request);
             let task = &self.tasks[&key];
             let (id8, task_arn) = (task.id[..8].to_string(), task.arn.clone());
             let principal = task.task_role_arn.clone().unwrap_or_else(|| "(instance role or none)".to_string());
