@@ -26,6 +26,7 @@ pub(crate) mod cql;
 pub mod dynamodb;
 pub mod efs;
 pub mod elb;
+pub mod events;
 pub(crate) mod hash;
 pub(crate) mod order;
 pub mod placement;

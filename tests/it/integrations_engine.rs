@@ -95,3 +95,54 @@ fn operations_are_refused_without_a_running_task_or_a_known_operation() {
     let nobody = sim.call("sim:TaskOperation", json!({ "cluster": "demo", "service": "nothing", "operation": "s3:GetObject", "params": {} })).unwrap_err();
     assert!(nobody.message.starts_with("No RUNNING task matches"), "{}", nobody.message);
 }
+
+/// A rule that runs the `web` task definition on `demo` for each object created under `in/` in `uploads`, with
+/// the role `events-run-task` (allowed ecs:RunTask when `allowed`).
+fn upload_rule(sim: &mut ecs_sim::sim::Sim, allowed: bool) {
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    sim.call("iam:CreateRole", json!({ "RoleName": "events-run-task", "AssumeRolePolicyDocument": trust })).expect("role");
+    if allowed {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:RunTask","Resource":"arn:aws:ecs:us-east-1:123456789012:task-definition/web:*"}]}"#;
+        sim.call("iam:PutRolePolicy", json!({ "RoleName": "events-run-task", "PolicyName": "run", "PolicyDocument": policy })).expect("policy");
+    }
+    sim.call("s3:CreateBucket", json!({ "Bucket": "uploads" })).expect("bucket");
+    sim.call("s3:PutBucketNotificationConfiguration", json!({ "Bucket": "uploads", "NotificationConfiguration": { "EventBridgeConfiguration": {} } })).expect("EventBridge on");
+    let pattern = json!({ "source": ["aws.s3"], "detail-type": ["Object Created"], "detail": { "bucket": { "name": ["uploads"] }, "object": { "key": [{ "prefix": "in/" }] } } });
+    sim.call("events:PutRule", json!({ "Name": "on-upload", "EventPattern": pattern.to_string() })).expect("rule");
+    sim.call("events:PutTargets", json!({ "Rule": "on-upload", "Targets": [{
+        "Id": "resize", "Arn": "arn:aws:ecs:us-east-1:123456789012:cluster/demo", "RoleArn": "arn:aws:iam::123456789012:role/events-run-task",
+        "EcsParameters": { "TaskDefinitionArn": "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1", "LaunchType": "FARGATE",
+            "NetworkConfiguration": { "awsvpcConfiguration": { "Subnets": ["subnet-a"], "AssignPublicIp": "ENABLED" } } },
+        "InputTransformer": { "InputPathsMap": { "key": "$.detail.object.key" }, "InputTemplate": "{\"containerOverrides\":[{\"name\":\"web\",\"environment\":[{\"name\":\"KEY\",\"value\":<key>}]}]}" },
+    }] }))
+    .expect("target");
+}
+
+fn started_by_rule(sim: &ecs_sim::sim::Sim) -> usize {
+    let describe = sim.describe_all();
+    items(&describe, "tasks").iter().filter(|t| t.get("startedBy").and_then(|v| v.as_str()) == Some("events-rule/on-upload")).count()
+}
+
+#[test]
+fn an_s3_upload_runs_a_task_through_an_eventbridge_rule() {
+    let mut sim = run_scenario("fargate-web-service", None, "1m");
+    upload_rule(&mut sim, true);
+    sim.call("s3:PutObject", json!({ "Bucket": "uploads", "Key": "in/cat.png", "Body": "png" })).expect("upload");
+    sim.call("s3:PutObject", json!({ "Bucket": "uploads", "Key": "out/cat.png", "Body": "png" })).expect("a key the rule does not match");
+    advance(&mut sim, t("2m"));
+    assert_eq!(started_by_rule(&sim), 1, "one task for the one matching upload");
+    assert!(sim.log().iter().any(|e| e.message == "EventBridge rule on-upload ran 1 task(s) of arn:aws:ecs:us-east-1:123456789012:task-definition/web:1."));
+    let rule = sim.call("events:DescribeRule", json!({ "Name": "on-upload" })).expect("rule");
+    assert_eq!(rule["State"], "ENABLED");
+}
+
+#[test]
+fn a_rule_whose_role_may_not_run_tasks_runs_none_and_says_why() {
+    let mut sim = run_scenario("fargate-web-service", None, "1m");
+    upload_rule(&mut sim, false);
+    sim.call("s3:PutObject", json!({ "Bucket": "uploads", "Key": "in/cat.png", "Body": "png" })).expect("upload");
+    advance(&mut sim, t("2m"));
+    assert_eq!(started_by_rule(&sim), 0);
+    let why = sim.log().iter().find(|e| e.message.starts_with("EventBridge rule on-upload could not invoke target resize")).expect("the failure is logged");
+    assert!(why.message.contains("may not call ecs:RunTask"), "{}", why.message);
+}

@@ -24,6 +24,8 @@ pub enum Service {
     AutoScaling,
     S3,
     DynamoDb,
+    /// Amazon EventBridge (the `events` API).
+    EventBridge,
     /// AWS Fault Injection Service actions, run as calls (`fis:aws:ec2:terminate-instances`).
     Fis,
     /// The playground's own calls for what has no AWS API: traffic, workloads, image behaviour.
@@ -48,6 +50,7 @@ impl Service {
             Service::AutoScaling => "autoscaling",
             Service::S3 => "s3",
             Service::DynamoDb => "dynamodb",
+            Service::EventBridge => "events",
             Service::Fis | Service::Sim => return None,
         })
     }
@@ -68,6 +71,7 @@ impl Service {
             Service::AutoScaling => "EC2 Auto Scaling",
             Service::S3 => "Amazon S3",
             Service::DynamoDb => "Amazon DynamoDB",
+            Service::EventBridge => "Amazon EventBridge",
             Service::Fis => "Fault Injection Service",
             Service::Sim => "Playground",
         }
@@ -98,6 +102,8 @@ pub enum Handler {
     S3,
     /// `dynamodb/`.
     DynamoDb,
+    /// `events/`.
+    Events,
 }
 
 /// One row of the call table.
@@ -219,6 +225,11 @@ pub const CALLS: &[Call] = &[
     call("elasticloadbalancing:RegisterInstancesWithLoadBalancer", Service::ElasticLoadBalancingClassic, Access::Write, Handler::Elb),
     call("elasticloadbalancing:RegisterTargets", Service::ElasticLoadBalancing, Access::Write, Handler::Elb),
     call("elasticloadbalancing:SetRulePriorities", Service::ElasticLoadBalancing, Access::Write, Handler::Elb),
+    call("events:DescribeRule", Service::EventBridge, Access::Read, Handler::Events),
+    call("events:ListRules", Service::EventBridge, Access::Read, Handler::Events),
+    call("events:ListTargetsByRule", Service::EventBridge, Access::Read, Handler::Events),
+    call("events:PutRule", Service::EventBridge, Access::Write, Handler::Events),
+    call("events:PutTargets", Service::EventBridge, Access::Write, Handler::Events),
     call("fis:aws:ec2:terminate-instances", Service::Fis, Access::Write, Handler::Engine),
     call("fis:aws:ecs:drain-container-instances", Service::Fis, Access::Write, Handler::Engine),
     call("fis:aws:ecs:stop-task", Service::Fis, Access::Write, Handler::Engine),
@@ -334,6 +345,7 @@ mod tests {
                 Service::AutoScaling => "autoscaling",
                 Service::S3 => "s3",
                 Service::DynamoDb => "dynamodb",
+                Service::EventBridge => "events",
                 Service::Fis => "fis",
                 Service::Sim => "sim",
             };

@@ -78,7 +78,13 @@ impl Sim {
             }
             Handler::S3 => {
                 let context = self.s3_context();
-                self.s3.handle(call, &input, &context, &self.iam).unwrap_or_else(|| Err(unknown_call(call)))
+                let answer = self.s3.handle(call, &input, &context, &self.iam).unwrap_or_else(|| Err(unknown_call(call)));
+                self.deliver_s3_events();
+                answer
+            }
+            Handler::Events => {
+                let context = self.events_context();
+                self.events.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
             }
             Handler::DynamoDb => {
                 let context = self.dynamodb_context();

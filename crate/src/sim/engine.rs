@@ -95,6 +95,8 @@ pub struct Sim {
     pub(super) s3: crate::s3::S3State,
     /// DynamoDB tables and their items.
     pub(super) dynamodb: crate::dynamodb::DynamoDbState,
+    /// EventBridge rules and their targets.
+    pub(super) events: crate::events::EventsState,
     /// The start of the next ELB step window, once a load balancer exists.
     pub(super) elb_window_start: Option<SimTime>,
     pub(super) n_private_ips: u32,
@@ -152,6 +154,7 @@ impl Sim {
             elb_window_start: None,
             s3: Default::default(),
             dynamodb: Default::default(),
+            events: Default::default(),
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
             forced_instance_ids: Vec::new(),

@@ -139,7 +139,9 @@ impl Sim {
                     s3.list_objects(caller, &param("Bucket"), &query, iam).map(|page| json!({ "KeyCount": page.contents.len(), "Keys": page.contents.iter().map(|o| o.key.clone()).collect::<Vec<_>>() }))
                 }
             };
-            return outcome(answer);
+            let answer = outcome(answer);
+            self.deliver_s3_events();
+            return answer;
         }
         let decision = self.iam.role_allows(&role, operation, &resource);
         if !decision.is_allowed() {
