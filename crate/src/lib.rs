@@ -36,6 +36,7 @@ pub mod scaling;
 pub mod scenario;
 pub mod table;
 pub mod sim;
+pub mod states;
 pub mod taskdef;
 pub mod time;
 pub mod trace;

@@ -146,3 +146,102 @@ fn a_rule_whose_role_may_not_run_tasks_runs_none_and_says_why() {
     let why = sim.log().iter().find(|e| e.message.starts_with("EventBridge rule on-upload could not invoke target resize")).expect("the failure is logged");
     assert!(why.message.contains("may not call ecs:RunTask"), "{}", why.message);
 }
+
+/// A state machine `pipeline` running `job` (image `image`) with `.sync`, retried twice on States.TaskFailed 10 s
+/// apart and caught into a Fail state; its role may run tasks when `allowed`.
+fn pipeline(sim: &mut ecs_sim::sim::Sim, image: &str, exit_code: i64, allowed: bool) -> String {
+    sim.call("sim:SetImageBehavior", json!({ "image": image, "behavior": "exit", "exitCode": exit_code, "runFor": "30s" })).expect("image");
+    sim.call("ecs:RegisterTaskDefinition", json!({
+        "family": "job", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+        "containerDefinitions": [{ "name": "job", "image": image }] })).expect("task definition");
+    let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"states.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+    sim.call("iam:CreateRole", json!({ "RoleName": "pipeline-role", "AssumeRolePolicyDocument": trust })).expect("role");
+    if allowed {
+        let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecs:RunTask","ecs:StopTask","ecs:DescribeTasks"],"Resource":"*"}]}"#;
+        sim.call("iam:PutRolePolicy", json!({ "RoleName": "pipeline-role", "PolicyName": "run", "PolicyDocument": policy })).expect("policy");
+    }
+    let definition = json!({
+        "StartAt": "Process",
+        "States": {
+            "Process": {
+                "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.sync",
+                "Parameters": { "Cluster": "demo", "TaskDefinition": "job", "LaunchType": "FARGATE",
+                    "NetworkConfiguration": { "AwsvpcConfiguration": { "Subnets": ["subnet-a"], "AssignPublicIp": "ENABLED" } },
+                    "Overrides": { "ContainerOverrides": [{ "Name": "job", "Environment": [{ "Name": "KEY", "Value.$": "$.key" }] }] } },
+                "ResultPath": "$.task",
+                "Retry": [{ "ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 10, "MaxAttempts": 2 }],
+                "Catch": [{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed" }],
+                "Next": "Done"
+            },
+            "Done": { "Type": "Succeed" },
+            "Failed": { "Type": "Fail", "Error": "JobFailed", "Cause": "The job failed after its retries." }
+        }
+    });
+    let machine = sim.call("states:CreateStateMachine", json!({ "name": "pipeline", "definition": definition.to_string(), "roleArn": "arn:aws:iam::123456789012:role/pipeline-role" })).expect("state machine");
+    let started = sim.call("states:StartExecution", json!({ "stateMachineArn": machine["stateMachineArn"], "name": "run-1", "input": "{\"key\":\"in/cat.png\"}" })).expect("execution");
+    started["executionArn"].as_str().expect("an execution ARN").to_string()
+}
+
+fn history_types(sim: &mut ecs_sim::sim::Sim, execution: &str) -> Vec<String> {
+    let history = sim.call("states:GetExecutionHistory", json!({ "executionArn": execution })).expect("history");
+    history["events"].as_array().expect("events").iter().map(|e| e["type"].as_str().unwrap_or("").to_string()).collect()
+}
+
+#[test]
+fn a_sync_task_state_waits_for_its_ecs_task_and_succeeds_with_its_description() {
+    let mut sim = run_scenario("fargate-web-service", None, "1m");
+    let execution = pipeline(&mut sim, "batch:ok", 0, true);
+    let running = sim.call("states:DescribeExecution", json!({ "executionArn": execution })).expect("describe");
+    assert_eq!(running["status"], "RUNNING");
+    advance(&mut sim, t("5m"));
+    let done = sim.call("states:DescribeExecution", json!({ "executionArn": execution })).expect("describe");
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    // The event sequence recorded against real AWS (LSREC test_run_task_sync), then the Succeed state.
+    assert_eq!(
+        history_types(&mut sim, &execution),
+        ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "SucceedStateEntered", "SucceedStateExited", "ExecutionSucceeded"]
+    );
+    let output: serde_json::Value = serde_json::from_str(done["output"].as_str().expect("output")).expect("JSON output");
+    assert_eq!(output["key"], "in/cat.png");
+    assert_eq!(output["task"]["LastStatus"], "STOPPED");
+    assert_eq!(output["task"]["StartedBy"], "AWS Step Functions");
+    assert_eq!(output["task"]["Containers"][0]["ExitCode"], 0);
+}
+
+#[test]
+fn a_failing_task_is_retried_with_back_off_then_caught() {
+    let mut sim = run_scenario("fargate-web-service", None, "1m");
+    let execution = pipeline(&mut sim, "batch:broken", 1, true);
+    advance(&mut sim, t("10m"));
+    let done = sim.call("states:DescribeExecution", json!({ "executionArn": execution })).expect("describe");
+    assert_eq!((done["status"].as_str(), done["error"].as_str()), (Some("FAILED"), Some("JobFailed")));
+    let types = history_types(&mut sim, &execution);
+    assert_eq!(types.iter().filter(|t| *t == "TaskScheduled").count(), 3, "the first try and two retries: {types:?}");
+    assert_eq!(types.iter().filter(|t| *t == "TaskFailed").count(), 3);
+    assert_eq!(&types[types.len() - 3..], ["TaskStateExited", "FailStateEntered", "ExecutionFailed"]);
+    let describe = sim.describe_all();
+    let runs = items(&describe, "tasks").iter().filter(|t| t["startedBy"] == "AWS Step Functions").count();
+    assert_eq!(runs, 3);
+    let failed_event = sim.call("states:GetExecutionHistory", json!({ "executionArn": execution, "reverseOrder": true, "maxResults": 1 })).expect("history");
+    assert_eq!(failed_event["events"][0]["executionFailedEventDetails"]["cause"], "The job failed after its retries.");
+}
+
+#[test]
+fn a_role_without_ecs_run_task_fails_the_state_with_the_access_denied_cause() {
+    let mut sim = run_scenario("fargate-web-service", None, "1m");
+    let execution = pipeline(&mut sim, "batch:ok", 0, false);
+    let history = sim.call("states:GetExecutionHistory", json!({ "executionArn": execution })).expect("history");
+    let failed = history["events"].as_array().expect("events").iter().find(|e| e["type"] == "TaskFailed").expect("a TaskFailed event");
+    assert_eq!(failed["taskFailedEventDetails"]["error"], "ECS.AccessDeniedException");
+    let cause = failed["taskFailedEventDetails"]["cause"].as_str().unwrap_or("");
+    assert!(cause.contains("assumed-role/pipeline-role/") && cause.contains("is not authorized to perform: ecs:RunTask on resource: job"), "{cause}");
+    // States.TaskFailed in the retrier matches every error but States.Timeout: the denial is retried too.
+    assert_eq!(sim.call("states:DescribeExecution", json!({ "executionArn": execution })).expect("describe")["status"], "RUNNING");
+    advance(&mut sim, t("2m"));
+    let done = sim.call("states:DescribeExecution", json!({ "executionArn": execution })).expect("describe");
+    assert_eq!(done["status"], "FAILED", "caught into the Fail state");
+    assert_eq!(history_types(&mut sim, &execution).iter().filter(|t| *t == "TaskFailed").count(), 3);
+    let bad = sim.call("states:CreateStateMachine", json!({ "name": "broken", "definition": "{\"StartAt\":\"a\",\"States\":{\"a\":{\"Type\":\"Pass\",\"Next\":\"b\"}}}", "roleArn": "arn:aws:iam::123456789012:role/pipeline-role" })).unwrap_err();
+    assert_eq!(bad.code, "InvalidDefinition");
+    assert_eq!(bad.message, "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: b at /States/a/Next'");
+}

@@ -26,6 +26,8 @@ pub enum Service {
     DynamoDb,
     /// Amazon EventBridge (the `events` API).
     EventBridge,
+    /// AWS Step Functions (IAM's `states` prefix).
+    StepFunctions,
     /// AWS Fault Injection Service actions, run as calls (`fis:aws:ec2:terminate-instances`).
     Fis,
     /// The playground's own calls for what has no AWS API: traffic, workloads, image behaviour.
@@ -51,6 +53,7 @@ impl Service {
             Service::S3 => "s3",
             Service::DynamoDb => "dynamodb",
             Service::EventBridge => "events",
+            Service::StepFunctions => "stepfunctions",
             Service::Fis | Service::Sim => return None,
         })
     }
@@ -72,6 +75,7 @@ impl Service {
             Service::S3 => "Amazon S3",
             Service::DynamoDb => "Amazon DynamoDB",
             Service::EventBridge => "Amazon EventBridge",
+            Service::StepFunctions => "AWS Step Functions",
             Service::Fis => "Fault Injection Service",
             Service::Sim => "Playground",
         }
@@ -104,6 +108,8 @@ pub enum Handler {
     DynamoDb,
     /// `events/`.
     Events,
+    /// `states/`.
+    States,
 }
 
 /// One row of the call table.
@@ -274,6 +280,12 @@ pub const CALLS: &[Call] = &[
     call("ssm:GetParameter", Service::Ssm, Access::Read, Handler::Iam),
     call("ssm:GetParameters", Service::Ssm, Access::Read, Handler::Iam),
     call("ssm:PutParameter", Service::Ssm, Access::Write, Handler::Iam),
+    call("states:CreateStateMachine", Service::StepFunctions, Access::Write, Handler::States),
+    call("states:DescribeExecution", Service::StepFunctions, Access::Read, Handler::States),
+    call("states:DescribeStateMachine", Service::StepFunctions, Access::Read, Handler::States),
+    call("states:GetExecutionHistory", Service::StepFunctions, Access::Read, Handler::States),
+    call("states:StartExecution", Service::StepFunctions, Access::Write, Handler::States),
+    call("states:StopExecution", Service::StepFunctions, Access::Write, Handler::States),
 ];
 
 /// The row of `name`, if the playground answers that call.
@@ -346,6 +358,7 @@ mod tests {
                 Service::S3 => "s3",
                 Service::DynamoDb => "dynamodb",
                 Service::EventBridge => "events",
+                Service::StepFunctions => "states",
                 Service::Fis => "fis",
                 Service::Sim => "sim",
             };

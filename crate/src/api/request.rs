@@ -37,7 +37,7 @@ impl Dialect {
             Service::SecretsManager | Service::Ssm | Service::ApplicationAutoScaling => Dialect::Json,
             Service::Efs => Dialect::Efs,
             Service::S3 => Dialect::S3,
-            Service::DynamoDb | Service::EventBridge => Dialect::Json,
+            Service::DynamoDb | Service::EventBridge | Service::StepFunctions => Dialect::Json,
         }
     }
 

@@ -82,6 +82,15 @@ impl Sim {
                 self.deliver_s3_events();
                 answer
             }
+            Handler::States => {
+                let context = self.states_context();
+                let iam = &self.iam;
+                let answer = self.states.handle(call, &input, &context, &|role| iam.find_role(role).is_some()).unwrap_or_else(|| Err(unknown_call(call)));
+                if row.access == calls::Access::Write {
+                    self.run_executions();
+                }
+                answer
+            }
             Handler::Events => {
                 let context = self.events_context();
                 self.events.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))

@@ -45,6 +45,8 @@ pub(super) enum Ev {
     CapacityWaitTimeout(TaskKey),
     /// The end of a Fargate Spot task's two-minute warning.
     SpotStop(TaskKey),
+    /// Step Functions executions move on (a Wait or a retry is due, or a `.sync` Task polls its task).
+    StatesPoll,
 }
 
 /// The simulated account: its entities, the pending events, the clock, and what the run has recorded.
@@ -97,6 +99,8 @@ pub struct Sim {
     pub(super) dynamodb: crate::dynamodb::DynamoDbState,
     /// EventBridge rules and their targets.
     pub(super) events: crate::events::EventsState,
+    /// Step Functions state machines and their executions.
+    pub(super) states: crate::states::StatesState,
     /// The start of the next ELB step window, once a load balancer exists.
     pub(super) elb_window_start: Option<SimTime>,
     pub(super) n_private_ips: u32,
@@ -155,6 +159,7 @@ impl Sim {
             s3: Default::default(),
             dynamodb: Default::default(),
             events: Default::default(),
+            states: Default::default(),
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
             forced_instance_ids: Vec::new(),
@@ -299,6 +304,7 @@ impl Sim {
             Ev::ElbStep => self.on_elb_step(),
             Ev::CapacityWaitTimeout(key) => self.on_capacity_wait_timeout(key),
             Ev::SpotStop(key) => self.on_spot_stop(key),
+            Ev::StatesPoll => self.on_states_poll(),
             Ev::ZoneRestored(az) => self.on_zone_restored(&az),
         }
     }

@@ -38,6 +38,7 @@ mod scale_in;
 pub mod scaling_view;
 mod services;
 mod sim_calls;
+mod step_functions;
 mod task_definitions;
 mod task_store;
 mod tasks;
