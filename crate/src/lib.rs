@@ -30,6 +30,7 @@ pub mod events;
 pub(crate) mod hash;
 pub(crate) mod order;
 pub mod placement;
+pub mod rds;
 pub mod rng;
 pub mod s3;
 pub mod scaling;

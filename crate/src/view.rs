@@ -15,7 +15,7 @@ pub use crate::efs::LifeCycle as FileSystemLifeCycle;
 pub use crate::elb::{Algorithm, HealthState as TargetHealthState, LbType};
 pub use crate::scaling::CapacityType;
 pub use crate::scenario::{IngressRule, SecurityGroup};
-pub use crate::sim::integrations::{BucketView, IntegrationsView, ItemView, ObjectView, TableView};
+pub use crate::sim::integrations::{BucketView, ExecutionStateView, ExecutionView, IntegrationsView, ItemView, ObjectView, TableView};
 pub use crate::sim::scaling_view::{
     AlarmDatapointView, AlarmView, AsgInstanceView, AsgLifecycleState, AutoScalingGroupView, CapacityProviderView, CountSample, ProviderStrategyView, ScalableTargetView,
     ScalingActivityView, ScalingPolicyType, ScalingPolicyView, ScalingView, ScheduledActionView, SeriesPoint,

@@ -245,3 +245,20 @@ fn a_role_without_ecs_run_task_fails_the_state_with_the_access_denied_cause() {
     assert_eq!(bad.code, "InvalidDefinition");
     assert_eq!(bad.message, "Invalid State Machine Definition: 'MISSING_TRANSITION_TARGET: Missing 'Next' target: b at /States/a/Next'");
 }
+
+#[test]
+fn an_rds_instance_with_a_managed_password_creates_its_secret_and_becomes_available() {
+    let mut sim = run_scenario("fargate-web-service", None, "1m");
+    sim.call("rds:CreateDBSubnetGroup", json!({ "DBSubnetGroupName": "db", "DBSubnetGroupDescription": "orders", "SubnetIds": ["subnet-a", "subnet-b"] })).expect("subnet group");
+    let created = sim
+        .call("rds:CreateDBInstance", json!({ "DBInstanceIdentifier": "orders", "DBInstanceClass": "db.t3.micro", "Engine": "mysql", "MasterUsername": "app", "ManageMasterUserPassword": true, "MultiAZ": true, "DBSubnetGroupName": "db" }))
+        .expect("instance");
+    let secret = created["DBInstance"]["MasterUserSecret"]["SecretArn"].as_str().expect("a managed secret").to_string();
+    sim.call("secretsmanager:GetSecretValue", json!({ "SecretId": secret })).expect("the secret exists in Secrets Manager");
+    advance(&mut sim, t("10m"));
+    assert_eq!(sim.call("rds:DescribeDBInstances", json!({ "DBInstanceIdentifier": "orders" })).expect("describe")["DBInstances"][0]["DBInstanceStatus"], "creating");
+    advance(&mut sim, t("20m"));
+    let available = sim.call("rds:DescribeDBInstances", json!({})).expect("describe");
+    assert_eq!(available["DBInstances"][0]["DBInstanceStatus"], "available");
+    assert_eq!(available["DBInstances"][0]["Endpoint"]["Port"], 3306);
+}

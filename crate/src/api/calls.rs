@@ -28,6 +28,7 @@ pub enum Service {
     EventBridge,
     /// AWS Step Functions (IAM's `states` prefix).
     StepFunctions,
+    Rds,
     /// AWS Fault Injection Service actions, run as calls (`fis:aws:ec2:terminate-instances`).
     Fis,
     /// The playground's own calls for what has no AWS API: traffic, workloads, image behaviour.
@@ -54,6 +55,7 @@ impl Service {
             Service::DynamoDb => "dynamodb",
             Service::EventBridge => "events",
             Service::StepFunctions => "stepfunctions",
+            Service::Rds => "rds",
             Service::Fis | Service::Sim => return None,
         })
     }
@@ -76,6 +78,7 @@ impl Service {
             Service::DynamoDb => "Amazon DynamoDB",
             Service::EventBridge => "Amazon EventBridge",
             Service::StepFunctions => "AWS Step Functions",
+            Service::Rds => "Amazon RDS",
             Service::Fis => "Fault Injection Service",
             Service::Sim => "Playground",
         }
@@ -110,6 +113,8 @@ pub enum Handler {
     Events,
     /// `states/`.
     States,
+    /// `rds/`.
+    Rds,
 }
 
 /// One row of the call table.
@@ -256,6 +261,9 @@ pub const CALLS: &[Call] = &[
     call("iam:ListRoles", Service::Iam, Access::Read, Handler::Iam),
     call("iam:PutRolePolicy", Service::Iam, Access::Write, Handler::Iam),
     call("iam:RemoveRoleFromInstanceProfile", Service::Iam, Access::Write, Handler::Iam),
+    call("rds:CreateDBInstance", Service::Rds, Access::Write, Handler::Rds),
+    call("rds:CreateDBSubnetGroup", Service::Rds, Access::Write, Handler::Rds),
+    call("rds:DescribeDBInstances", Service::Rds, Access::Read, Handler::Rds),
     call("s3:CreateBucket", Service::S3, Access::Write, Handler::S3),
     call("s3:DeleteObject", Service::S3, Access::Write, Handler::S3),
     call("s3:GetObject", Service::S3, Access::Read, Handler::S3),
@@ -359,6 +367,7 @@ mod tests {
                 Service::DynamoDb => "dynamodb",
                 Service::EventBridge => "events",
                 Service::StepFunctions => "states",
+                Service::Rds => "rds",
                 Service::Fis => "fis",
                 Service::Sim => "sim",
             };

@@ -33,7 +33,7 @@ impl Dialect {
     pub fn of(service: Service) -> Dialect {
         match service {
             Service::Ecs | Service::Ec2 | Service::Fis | Service::Sim => Dialect::Ecs,
-            Service::Iam | Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic | Service::AutoScaling | Service::CloudWatch => Dialect::Query,
+            Service::Iam | Service::Rds | Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic | Service::AutoScaling | Service::CloudWatch => Dialect::Query,
             Service::SecretsManager | Service::Ssm | Service::ApplicationAutoScaling => Dialect::Json,
             Service::Efs => Dialect::Efs,
             Service::S3 => Dialect::S3,

@@ -91,6 +91,16 @@ impl Sim {
                 }
                 answer
             }
+            Handler::Rds => {
+                let context = self.rds_context();
+                let now_iso = context.now_iso.clone();
+                let iam = &mut self.iam;
+                let mut secret = |request: crate::rds::SecretRequest| {
+                    let answer = iam.handle("secretsmanager:CreateSecret", &serde_json::json!({ "Name": request.name, "SecretString": request.secret_text }), &now_iso).unwrap_or_else(|| Err(unknown_call(call)))?;
+                    Ok(answer["ARN"].as_str().unwrap_or_default().to_string())
+                };
+                self.rds.handle(call, &input, &context, &mut secret).unwrap_or_else(|| Err(unknown_call(call)))
+            }
             Handler::Events => {
                 let context = self.events_context();
                 self.events.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))

@@ -101,6 +101,8 @@ pub struct Sim {
     pub(super) events: crate::events::EventsState,
     /// Step Functions state machines and their executions.
     pub(super) states: crate::states::StatesState,
+    /// RDS subnet groups and DB instances.
+    pub(super) rds: crate::rds::RdsState,
     /// The start of the next ELB step window, once a load balancer exists.
     pub(super) elb_window_start: Option<SimTime>,
     pub(super) n_private_ips: u32,
@@ -160,6 +162,7 @@ impl Sim {
             dynamodb: Default::default(),
             events: Default::default(),
             states: Default::default(),
+            rds: Default::default(),
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
             forced_instance_ids: Vec::new(),

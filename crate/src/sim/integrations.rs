@@ -83,11 +83,38 @@ pub struct TableView {
     pub n_throttled_requests: u64,
 }
 
-/// The application services of the account, as the app shows them.
+/// One state of an execution's state machine, in definition order, with how its latest visit stands (`not
+/// entered`, `in progress`, `succeeded`, `failed`, `caught`), as the console colours the graph.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionStateView {
+    pub name: String,
+    pub state_type: &'static str,
+    pub progress: &'static str,
+}
+
+/// One Step Functions execution with its newest [`MAX_VIEW_ENTRIES`] history events (type and state).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionView {
+    pub arn: String,
+    pub name: String,
+    pub state_machine: String,
+    /// `RUNNING`, `SUCCEEDED`, `FAILED` or `ABORTED`.
+    pub status: &'static str,
+    pub states: Vec<ExecutionStateView>,
+    /// `(id, type, detail)` of the newest events, oldest first.
+    pub history: Vec<(u64, String, String)>,
+    pub n_history_left_out: u64,
+    pub error: Option<String>,
+}
+
+/// The application services of the account, as the app shows them. Executions: the newest
+/// [`MAX_VIEW_ENTRIES`], oldest first.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct IntegrationsView {
     pub buckets: Vec<BucketView>,
     pub tables: Vec<TableView>,
+    pub executions: Vec<ExecutionView>,
+    pub n_executions_left_out: u64,
 }
 
 impl Sim {
@@ -153,7 +180,51 @@ impl Sim {
                 }
             })
             .collect();
-        IntegrationsView { buckets, tables }
+        let n_executions = self.states.executions.len();
+        let executions = self.states.executions[n_executions.saturating_sub(MAX_VIEW_ENTRIES)..]
+            .iter()
+            .map(|e| {
+                let machine = self.states.machines.get(&e.machine_arn);
+                let states = machine
+                    .map(|m| {
+                        m.definition
+                            .states
+                            .iter()
+                            .map(|s| ExecutionStateView {
+                                name: s.name.clone(),
+                                state_type: s.kind.type_name(),
+                                progress: e.visits.iter().find(|(n, _)| *n == s.name).map_or("not entered", |(_, o)| o.as_str()),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let n_history = e.history.len();
+                let history = e.history[n_history.saturating_sub(MAX_VIEW_ENTRIES)..]
+                    .iter()
+                    .map(|event| {
+                        let id = event.get("id").and_then(serde_json::Value::as_u64).unwrap_or(0);
+                        let kind = event.get("type").and_then(serde_json::Value::as_str).unwrap_or("").to_string();
+                        let detail = event
+                            .as_object()
+                            .and_then(|o| o.iter().find(|(k, _)| k.ends_with("EventDetails")))
+                            .map(|(_, d)| d.get("name").or_else(|| d.get("error")).and_then(serde_json::Value::as_str).unwrap_or("").to_string())
+                            .unwrap_or_default();
+                        (id, kind, detail)
+                    })
+                    .collect();
+                ExecutionView {
+                    arn: e.arn.clone(),
+                    name: e.name.clone(),
+                    state_machine: machine.map(|m| m.name.clone()).unwrap_or_default(),
+                    status: e.status.as_aws(),
+                    states,
+                    history,
+                    n_history_left_out: n_history.saturating_sub(MAX_VIEW_ENTRIES) as u64,
+                    error: e.error.clone(),
+                }
+            })
+            .collect();
+        IntegrationsView { buckets, tables, executions, n_executions_left_out: n_executions.saturating_sub(MAX_VIEW_ENTRIES) as u64 }
     }
 }
 
@@ -247,6 +318,21 @@ impl Sim {
                 self.log_entry(super::record::LogKind::Task, format!("rule {rule}"), format!("EventBridge rule {rule} ran {n} task(s) of {task_definition}."));
             }
             Err(error) => fail(self, super::record::LogKind::Error, error.to_string()),
+        }
+    }
+}
+
+impl Sim {
+    pub(super) fn rds_context(&self) -> crate::rds::RdsContext {
+        let network = &self.scenario.network;
+        crate::rds::RdsContext {
+            region: self.scenario.region.clone(),
+            account_id: ACCOUNT_ID.to_string(),
+            now_ms: self.now.0,
+            now_iso: self.iso_time(self.now),
+            vpc_id: network.vpc_id.clone(),
+            subnets: network.subnets.iter().map(|s| (s.subnet_id.clone(), s.availability_zone.clone())).collect(),
+            security_groups: network.security_groups.iter().map(|g| g.group_id.clone()).collect(),
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The builder's Data tab: the account's S3 buckets with their objects and DynamoDB tables with their items, as
-//! the calls and the tasks' workloads left them; pick an object or an item to see it whole.
+//! The builder's Data tab: the account's S3 buckets with their objects, DynamoDB tables with their items, and Step
+//! Functions executions with their states coloured by progress and their history, as the calls and the tasks'
+//! workloads left them; pick an object or an item to see it whole.
 
 use ecs_sim::view::IntegrationsView;
 use yew::prelude::*;
@@ -14,7 +15,7 @@ pub fn data_tab() -> Html {
     let data = use_view_select(|v| v.integrations.clone());
     // The picked object (`bucket/key`) or item (`table/key text`).
     let picked = use_state(String::new);
-    let IntegrationsView { buckets, tables } = &*data;
+    let IntegrationsView { buckets, tables, executions, n_executions_left_out } = &*data;
     html! {
         <div class="data-tab">
             { subhead("S3 buckets") }
@@ -75,6 +76,31 @@ pub fn data_tab() -> Html {
                     </ul>
                     if t.items.is_empty() { { hint("No item yet.") } }
                     if t.n_items_left_out > 0 { { hint(&format!("{} more items are not shown.", t.n_items_left_out)) } }
+                </section>
+            }) }
+            { subhead("Step Functions executions") }
+            if executions.is_empty() { { hint("No execution yet: states:CreateStateMachine, then states:StartExecution.") } }
+            if *n_executions_left_out > 0 { { hint(&format!("{n_executions_left_out} older executions are not shown.")) } }
+            { for executions.iter().map(|e| html! {
+                <section key={e.arn.clone()} class="data-execution" data-execution={e.name.clone()} data-status={e.status}>
+                    <h4>{ format!("{} ", e.name) }
+                        <span class="muted">{ format!("{} · {}{}", e.state_machine, e.status, e.error.as_ref().map(|err| format!(" ({err})")).unwrap_or_default()) }</span>
+                    </h4>
+                    <ol class="sfn-graph" aria-label={format!("States of {}", e.state_machine)}>
+                        { for e.states.iter().map(|s| html! {
+                            <li key={s.name.clone()} class="sfn-state" data-progress={s.progress} title={format!("{} state: {}", s.state_type, s.progress)}>
+                                <strong>{ s.name.clone() }</strong>{ format!(" {} · {}", s.state_type, s.progress) }
+                            </li>
+                        }) }
+                    </ol>
+                    <details class="sfn-history">
+                        <summary>{ format!("History ({} events{})", e.history.len() as u64 + e.n_history_left_out, if e.n_history_left_out > 0 { ", newest shown" } else { "" }) }</summary>
+                        <ol>
+                            { for e.history.iter().map(|(id, kind, detail)| html! {
+                                <li key={*id}>{ format!("{id} {kind} {detail}") }</li>
+                            }) }
+                        </ol>
+                    </details>
                 </section>
             }) }
         </div>
