@@ -3,45 +3,15 @@
 //! on sim time, Retry and Catch on failures. The history events and their members are Step Functions' (recorded
 //! against real AWS in ../shared/reference/integrations-export.md §1.3).
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
-use crate::states::asl::{self, Integration, StateKind};
-use crate::states::{ExecutionStatus, StateOutcome, StatesContext, Waiting, MAX_HISTORY_EVENTS, POLL_MS};
+use crate::states::asl::{self, camel, pascal, Integration, StateKind};
+use crate::states::{EventDetails, StateData, ExecutionStatus, StateOutcome, StatesContext, Waiting, MAX_HISTORY_EVENTS, POLL_MS};
 use crate::time::SimTime;
 
 use super::engine::{Ev, Sim};
 use super::model::{TaskStatus, ACCOUNT_ID};
 use super::record::LogKind;
-
-/// Keys with their first letter in upper case, all the way down: Step Functions' PascalCase view of ECS's answers.
-fn pascal(value: &Value) -> Value {
-    recase(value, true)
-}
-
-/// Keys with their first letter in lower case: a Task's PascalCase `Parameters` as ECS's RunTask input.
-fn camel(value: &Value) -> Value {
-    recase(value, false)
-}
-
-fn recase(value: &Value, upper: bool) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| {
-                    let mut chars = k.chars();
-                    let key = match chars.next() {
-                        Some(first) if upper => first.to_uppercase().chain(chars).collect(),
-                        Some(first) => first.to_lowercase().chain(chars).collect(),
-                        None => String::new(),
-                    };
-                    (key, recase(v, upper))
-                })
-                .collect::<Map<String, Value>>(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(|v| recase(v, upper)).collect()),
-        other => other.clone(),
-    }
-}
 
 /// A Task's failure: the error name and its cause.
 struct Failure {
@@ -93,7 +63,8 @@ impl Sim {
         self.run_executions();
     }
 
-    fn push(&mut self, idx: usize, event_type: &str, details_key: &str, details: Value) {
+    fn push(&mut self, idx: usize, event_type: &str, details_key: &str, details: impl Into<EventDetails>) {
+        let details = details.into().0;
         let now_iso = self.iso_time(self.now);
         let execution = &mut self.states.executions[idx];
         if execution.history.len() + 2 >= MAX_HISTORY_EVENTS {
@@ -142,12 +113,12 @@ impl Sim {
         let now = self.now.0;
         let Some(current) = execution.current.clone() else {
             // Not started yet: enter StartAt with the execution's input.
-            let input = execution.input.clone();
+            let input = StateData(execution.input.clone());
             self.enter_state(idx, &definition.start_at, input);
             return true;
         };
         let Some(state) = definition.state(&current).cloned() else { return false };
-        let input = execution.state_input.clone();
+        let input = StateData(execution.state_input.clone());
         match execution.waiting.clone() {
             Waiting::Ready => {
                 // A state entered and ready to run.
@@ -181,14 +152,15 @@ impl Sim {
                     self.task_failed(idx, &state, input, Failure { error: "States.TaskFailed".into(), cause: description.to_string() });
                 } else {
                     self.push(idx, "TaskSucceeded", "taskSucceededEventDetails", json!({ "resourceType": "ecs", "resource": "runTask.sync", "output": description.to_string(), "outputDetails": { "truncated": false } }));
-                    self.finish_state(idx, &state, input, description);
+                    self.finish_state(idx, &state, input, StateData(description));
                 }
                 true
             }
         }
     }
 
-    fn enter_state(&mut self, idx: usize, name: &str, input: Value) {
+    fn enter_state(&mut self, idx: usize, name: &str, input: StateData) {
+        let input = input.0;
         let Some(machine) = self.states.machines.get(&self.states.executions[idx].machine_arn) else { return };
         let Some(state) = machine.definition.state(name).cloned() else { return };
         let type_name = state.kind.type_name();
@@ -205,7 +177,8 @@ impl Sim {
     }
 
     /// The state's effective input after `InputPath`.
-    fn effective_input(state: &asl::StateDef, input: &Value) -> Result<Value, Failure> {
+    fn effective_input(state: &asl::StateDef, input: &StateData) -> Result<Value, Failure> {
+        let input = &input.0;
         match &state.input_path {
             None => Ok(input.clone()),
             Some(None) => Ok(json!({})),
@@ -216,7 +189,7 @@ impl Sim {
         }
     }
 
-    fn run_state(&mut self, idx: usize, state: &asl::StateDef, input: Value, role_arn: &str) {
+    fn run_state(&mut self, idx: usize, state: &asl::StateDef, input: StateData, role_arn: &str) {
         let effective = match Self::effective_input(state, &input) {
             Ok(v) => v,
             Err(f) => return self.fail_execution(idx, &state.name, f),
@@ -224,13 +197,13 @@ impl Sim {
         match &state.kind {
             StateKind::Pass { result } => {
                 let result = result.clone().unwrap_or(effective);
-                self.finish_state(idx, state, input, result);
+                self.finish_state(idx, state, input, StateData(result));
             }
             StateKind::Wait { seconds } => {
                 self.states.executions[idx].waiting = Waiting::WaitState(self.now.0 + seconds.saturating_mul(1000));
             }
             StateKind::Succeed => {
-                let output = match Self::output_of(state, &effective) {
+                let output = match Self::output_of(state, &StateData(effective)) {
                     Ok(o) => o,
                     Err(f) => return self.fail_execution(idx, &state.name, f),
                 };
@@ -252,16 +225,18 @@ impl Sim {
                         };
                         self.push(idx, "ChoiceStateExited", "stateExitedEventDetails", json!({ "name": state.name, "output": output.to_string(), "outputDetails": { "truncated": false } }));
                         self.states.executions[idx].mark(&state.name, StateOutcome::Succeeded);
-                        self.enter_state(idx, &next, output);
+                        self.enter_state(idx, &next, StateData(output));
                     }
                     None => self.fail_execution(idx, &state.name, Failure { error: "States.NoChoiceMatched".into(), cause: format!("No Matches! in the Choice state '{}'", state.name) }),
                 }
             }
-            StateKind::Task { integration, parameters, .. } => self.run_task_state(idx, state, input, effective, *integration, parameters.clone(), role_arn),
+            StateKind::Task { integration, .. } => self.run_task_state(idx, state, input, StateData(effective), *integration, role_arn),
         }
     }
 
-    fn run_task_state(&mut self, idx: usize, state: &asl::StateDef, input: Value, effective: Value, integration: Integration, parameters: Option<Value>, role_arn: &str) {
+    fn run_task_state(&mut self, idx: usize, state: &asl::StateDef, input: StateData, effective: StateData, integration: Integration, role_arn: &str) {
+        let effective = effective.0;
+        let StateKind::Task { parameters, .. } = &state.kind else { return };
         let resource = if integration == Integration::Sync { "runTask.sync" } else { "runTask" };
         let execution = &self.states.executions[idx];
         let context = json!({ "Execution": { "Id": execution.arn, "Name": execution.name, "Input": execution.input }, "StateMachine": { "Id": execution.machine_arn }, "State": { "Name": state.name } });
@@ -297,7 +272,7 @@ impl Sim {
                 let first_task = answer.get("tasks").and_then(Value::as_array).and_then(|t| t.first()).and_then(|t| t.get("taskArn")).and_then(Value::as_str).map(str::to_string);
                 if integration == Integration::RequestResponse {
                     self.push(idx, "TaskSucceeded", "taskSucceededEventDetails", json!({ "resourceType": "ecs", "resource": resource, "output": output.to_string(), "outputDetails": { "truncated": false } }));
-                    return self.finish_state(idx, state, input, output);
+                    return self.finish_state(idx, state, input, StateData(output));
                 }
                 self.push(idx, "TaskSubmitted", "taskSubmittedEventDetails", json!({ "resourceType": "ecs", "resource": resource, "output": output.to_string(), "outputDetails": { "truncated": false } }));
                 match first_task {
@@ -311,7 +286,8 @@ impl Sim {
     }
 
     /// A state's output: ResultPath then OutputPath applied.
-    fn output_of(state: &asl::StateDef, value: &Value) -> Result<Value, Failure> {
+    fn output_of(state: &asl::StateDef, value: &StateData) -> Result<Value, Failure> {
+        let value = &value.0;
         match &state.output_path {
             None => Ok(value.clone()),
             Some(None) => Ok(json!({})),
@@ -319,7 +295,8 @@ impl Sim {
         }
     }
 
-    fn with_result(result_path: &Option<Option<String>>, input: &Value, result: Value, state: &str) -> Result<Value, Failure> {
+    fn with_result(result_path: &Option<Option<String>>, input: &StateData, result: StateData, state: &str) -> Result<Value, Failure> {
+        let (input, result) = (&input.0, result.0);
         match result_path {
             None => Ok(result),
             Some(None) => Ok(input.clone()),
@@ -327,21 +304,21 @@ impl Sim {
         }
     }
 
-    fn finish_state(&mut self, idx: usize, state: &asl::StateDef, input: Value, result: Value) {
-        let output = match Self::with_result(&state.result_path, &input, result, &state.name).and_then(|v| Self::output_of(state, &v)) {
+    fn finish_state(&mut self, idx: usize, state: &asl::StateDef, input: StateData, result: StateData) {
+        let output = match Self::with_result(&state.result_path, &input, result, &state.name).and_then(|v| Self::output_of(state, &StateData(v))) {
             Ok(o) => o,
             Err(f) => return self.fail_execution(idx, &state.name, f),
         };
         self.push(idx, &format!("{}StateExited", state.kind.type_name()), "stateExitedEventDetails", json!({ "name": state.name, "output": output.to_string(), "outputDetails": { "truncated": false } }));
         self.states.executions[idx].mark(&state.name, StateOutcome::Succeeded);
         match &state.next {
-            Some(next) => self.enter_state(idx, next, output),
+            Some(next) => self.enter_state(idx, next, StateData(output)),
             None => self.end_execution(idx, ExecutionStatus::Succeeded, Some(output), None),
         }
     }
 
     /// A Task failed: its retriers, then its catchers, decide; else the execution fails.
-    fn task_failed(&mut self, idx: usize, state: &asl::StateDef, input: Value, failure: Failure) {
+    fn task_failed(&mut self, idx: usize, state: &asl::StateDef, input: StateData, failure: Failure) {
         let resource = match &state.kind {
             StateKind::Task { integration: Integration::Sync, .. } => "runTask.sync",
             _ => "runTask",
@@ -363,14 +340,14 @@ impl Sim {
         }
         if let Some(catcher) = catch.iter().find(|c| asl::error_matches(&c.error_equals, &failure.error)) {
             let error_output = json!({ "Error": failure.error, "Cause": failure.cause });
-            let output = match Self::with_result(&catcher.result_path, &input, error_output, &state.name) {
+            let output = match Self::with_result(&catcher.result_path, &input, StateData(error_output), &state.name) {
                 Ok(o) => o,
                 Err(f) => return self.fail_execution(idx, &state.name, f),
             };
             self.push(idx, "TaskStateExited", "stateExitedEventDetails", json!({ "name": state.name, "output": output.to_string(), "outputDetails": { "truncated": false } }));
             self.states.executions[idx].mark(&state.name, StateOutcome::Caught);
             let next = catcher.next.clone();
-            return self.enter_state(idx, &next, output);
+            return self.enter_state(idx, &next, StateData(output));
         }
         self.fail_execution(idx, &state.name, failure);
     }

@@ -436,3 +436,33 @@ pub fn retry_delay_ms(retrier: &Retrier, attempt: u32) -> u64 {
     }
     delay
 }
+
+/// Keys with their first letter in upper case, all the way down: Step Functions' PascalCase view of ECS's answers.
+pub fn pascal(value: &Value) -> Value {
+    recase(value, true)
+}
+
+/// Keys with their first letter in lower case: a Task's PascalCase `Parameters` as ECS's RunTask input.
+pub fn camel(value: &Value) -> Value {
+    recase(value, false)
+}
+
+fn recase(value: &Value, upper: bool) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| {
+                    let mut chars = k.chars();
+                    let key = match chars.next() {
+                        Some(first) if upper => first.to_uppercase().chain(chars).collect(),
+                        Some(first) => first.to_lowercase().chain(chars).collect(),
+                        None => String::new(),
+                    };
+                    (key, recase(v, upper))
+                })
+                .collect::<Map<String, Value>>(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| recase(v, upper)).collect()),
+        other => other.clone(),
+    }
+}

@@ -15,6 +15,21 @@ use crate::table::Table;
 
 pub use asl::{Definition, Integration, StateDef, StateKind};
 
+/// An execution's data as Amazon States Language passes it from state to state (a state's input, result and
+/// output): a JSON document by the language's definition, not a call's input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StateData(pub Value);
+
+/// The details member of one history event (`stateEnteredEventDetails`, `taskFailedEventDetails`, ...).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventDetails(pub Value);
+
+impl From<Value> for EventDetails {
+    fn from(value: Value) -> EventDetails {
+        EventDetails(value)
+    }
+}
+
 /// The most executions the playground keeps, and history events per execution (AWS keeps up to 25,000 events;
 /// an execution that would pass the playground's bound fails with `States.Runtime`).
 pub const MAX_EXECUTIONS: usize = 200;
