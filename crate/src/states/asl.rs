@@ -278,6 +278,9 @@ pub fn parse_definition(text: &str) -> Result<Definition, Vec<String>> {
         }
     }
     if out.is_empty() {
+        // The states in the order a run reaches them from StartAt (the JSON object's own order is not kept), as
+        // the console draws the graph from the top.
+        states.sort_by_key(|s| reached.iter().position(|r| *r == s.name).unwrap_or(usize::MAX));
         Ok(Definition { start_at, states })
     } else {
         Err(out)

@@ -81,3 +81,10 @@ fn retries_back_off_and_error_names_match_as_documented() {
     assert_eq!(*integration, Integration::Sync);
     assert_eq!((retry[0].interval_ms, retry[0].backoff_milli, retry[0].max_attempts), (10_000, 1500, 2));
 }
+
+#[test]
+fn states_are_kept_in_the_order_a_run_reaches_them() {
+    let text = r#"{"StartAt":"Prepare","States":{"Done":{"Type":"Succeed"},"Prepare":{"Type":"Pass","Next":"Check"},"Check":{"Type":"Choice","Choices":[{"Variable":"$.ok","BooleanEquals":true,"Next":"Done"}],"Default":"Failed"},"Failed":{"Type":"Fail"}}}"#;
+    let names: Vec<String> = parse_definition(text).unwrap().states.iter().map(|s| s.name.clone()).collect();
+    assert_eq!(names, ["Prepare", "Check", "Done", "Failed"]);
+}

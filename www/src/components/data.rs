@@ -95,11 +95,11 @@ pub fn data_tab() -> Html {
                     </ol>
                     <details class="sfn-history">
                         <summary>{ format!("History ({} events{})", e.history.len() as u64 + e.n_history_left_out, if e.n_history_left_out > 0 { ", newest shown" } else { "" }) }</summary>
-                        <ol>
+                        <ul class="sfn-history-list">
                             { for e.history.iter().map(|(id, kind, detail)| html! {
                                 <li key={*id}>{ format!("{id} {kind} {detail}") }</li>
                             }) }
-                        </ol>
+                        </ul>
                     </details>
                 </section>
             }) }
