@@ -262,3 +262,42 @@ fn an_rds_instance_with_a_managed_password_creates_its_secret_and_becomes_availa
     assert_eq!(available["DBInstances"][0]["DBInstanceStatus"], "available");
     assert_eq!(available["DBInstances"][0]["Endpoint"]["Port"], 3306);
 }
+
+#[test]
+fn every_operation_of_a_workload_is_decided_once_and_logged_once() {
+    // Every operation, against present and missing targets, allowed and denied: each selected task answers
+    // exactly one output or one error, and each answer is one log entry and one access-log record.
+    let mut sim = run_scenario("least-privilege-task-role", None, "2m");
+    sim.call("s3:CreateBucket", json!({ "Bucket": "example-reports" })).expect("bucket");
+    sim.call("dynamodb:CreateTable", json!({ "TableName": "report-index", "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": [{ "AttributeName": "report", "AttributeType": "S" }], "KeySchema": [{ "AttributeName": "report", "KeyType": "HASH" }] })).expect("table");
+    let policy = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*","dynamodb:GetItem","dynamodb:PutItem","dynamodb:Query"],"Resource":"*"}]}"#;
+    sim.call("iam:PutRolePolicy", json!({ "RoleName": "reports-task-role", "PolicyName": "wide", "PolicyDocument": policy })).expect("policy");
+    advance(&mut sim, t("2m10s"));
+    let buckets = ["example-reports", "missing-bucket"];
+    let tables = ["report-index", "missing-table"];
+    let mut n_answers = 0;
+    let log_before = sim.log().len();
+    let records_before = sim.view().tasks.iter().map(|t| t.access_log.len()).sum::<usize>();
+    let operations = [
+        "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:UpdateItem",
+        "s3:DeleteObject", "s3:GetObject", "s3:HeadObject", "s3:ListObjectsV2", "s3:PutObject",
+    ];
+    for (i, operation) in operations.iter().enumerate() {
+        for variant in 0..2 {
+            let params = if operation.starts_with("s3:") {
+                json!({ "Bucket": buckets[variant], "Key": format!("k{i}"), "Body": "x", "Prefix": "" })
+            } else {
+                json!({ "TableName": tables[variant], "Key": { "report": { "S": "r" } }, "Item": { "report": { "S": "r" } }, "KeyConditionExpression": "report = :r", "ExpressionAttributeValues": { ":r": { "S": "r" } } })
+            };
+            let results = operate(&mut sim, operation, params);
+            for result in &results {
+                assert!(result.get("output").is_some() != result.get("error").is_some(), "{operation}: {result}");
+            }
+            n_answers += results.len();
+        }
+    }
+    let logged = sim.log()[log_before..].iter().filter(|e| e.message.starts_with("Task ")).count();
+    assert_eq!(logged, n_answers);
+    let records = sim.view().tasks.iter().map(|t| t.access_log.len()).sum::<usize>();
+    assert_eq!(records - records_before, n_answers);
+}
