@@ -15,6 +15,7 @@ pub use crate::efs::LifeCycle as FileSystemLifeCycle;
 pub use crate::elb::{Algorithm, HealthState as TargetHealthState, LbType};
 pub use crate::scaling::CapacityType;
 pub use crate::scenario::{IngressRule, SecurityGroup};
+pub use crate::sim::integrations::{BucketView, ExecutionStateView, ExecutionView, IntegrationsView, ItemView, ObjectView, TableView};
 pub use crate::sim::scaling_view::{
     AlarmDatapointView, AlarmView, AsgInstanceView, AsgLifecycleState, AutoScalingGroupView, CapacityProviderView, CountSample, ProviderStrategyView, ScalableTargetView,
     ScalingActivityView, ScalingPolicyType, ScalingPolicyView, ScalingView, ScheduledActionView, SeriesPoint,
@@ -93,6 +94,8 @@ pub struct View {
     pub scaling: ScalingView,
     /// Cost to date and per hour (integer micro-dollars).
     pub cost: crate::scaling::CostReport,
+    /// S3 buckets with their objects, DynamoDB tables with their items.
+    pub integrations: IntegrationsView,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -717,6 +720,7 @@ impl Sim {
             instance_profiles: self.iam().instance_profiles.values().map(|p| InstanceProfileView { name: p.name.clone(), roles: p.roles.clone() }).collect(),
             scaling,
             cost: self.cost_report(),
+            integrations: self.integrations_view(),
         }
     }
 

@@ -40,16 +40,26 @@ HANDLER_DIRS = {
     "crate/src/scaling": ["application-autoscaling", "cloudwatch", "autoscaling", "ec2", "ecs"],
     # A FIS action's input is an experiment template action (targets, parameters, resourceArns, ...), and
     # scaling_view.rs reads the stored PutScalingPolicy configurations.
-    "crate/src/sim": ["ecs", "ec2", "fis", "application-autoscaling"],
+    # ... and, for an application's operations, rule targets and Step Functions' ECS parameters, the models of S3,
+    # DynamoDB, EventBridge and Step Functions.
+    "crate/src/sim": ["ecs", "ec2", "fis", "application-autoscaling", "s3", "dynamodb", "events", "stepfunctions", "secretsmanager"],
+    "crate/src/s3": ["s3"],
+    "crate/src/dynamodb": ["dynamodb"],
+    "crate/src/events": ["events"],
+    "crate/src/states": ["stepfunctions", "ecs"],
+    "crate/src/rds": ["rds"],
     "crate/src/taskdef": ["ecs"],
 }
 HANDLER_FOLDER = {"Engine": "crate/src/sim", "Iam": "crate/src/iam", "Efs": "crate/src/efs", "Elb": "crate/src/elb",
-                  "Scaling": "crate/src/scaling"}
+                  "Scaling": "crate/src/scaling", "S3": "crate/src/s3", "DynamoDb": "crate/src/dynamodb",
+                  "Events": "crate/src/events", "States": "crate/src/states", "Rds": "crate/src/rds"}
 
 # Handler files whose literal reads are of documents other than requests, not checked for reads.
 NOT_REQUEST_READERS = {
     # IAM's policy grammar (Version, Statement, Effect, Principal, ...): a policy document is a string member.
     "crate/src/iam/policy.rs",
+    # The Amazon States Language (StartAt, States, Type, Next, Retry, ...): a definition is a string member.
+    "crate/src/states/asl.rs",
 }
 
 # Errors any AWS API can answer (the AWS common errors), and the validation codes of each protocol.
@@ -76,6 +86,8 @@ READS_ALLOWED = {
     ("crate/src/sim", "pattern"): SIM_CALL,  # sim:SetLoad
     ("crate/src/sim", "resource"): SIM_CALL,  # sim:TaskCall
     ("crate/src/sim", "drainagePercentage"): FIS_ACTION,  # aws:ecs:drain-container-instances parameter
+    ("crate/src/sim", "params"): SIM_CALL,  # sim:TaskOperation
+    ("crate/src/sim", "TaskDefinition"): "a Task state's PascalCase Parameters for arn:aws:states:::ecs:runTask (SFNDG connect-ecs.md)",
 }
 
 # Input and output members the playground knowingly writes unlike the model. Keyed by (call, "input" or
@@ -85,6 +97,8 @@ SHAPES_ALLOWED = {
 
 # Error codes the handlers answer with that their services' models do not list, each with its reason. Keyed by
 # (handler folder, code); a scenario step refused with one of these codes passes too.
+S3_ERROR = "an S3 error code of the Amazon S3 API reference's error code list: botocore's S3 model lists few errors"
+SDK_ERROR = "an error the AWS SDK raises itself (botocore's NoCredentialsError, ConnectTimeoutError), as a task's application sees it"
 EC2_ERROR = "an EC2 error code of the EC2 API reference's error code list: botocore's EC2 model lists no errors"
 ERRORS_ALLOWED = {
     ("crate/src/scaling", "InvalidLaunchTemplateName.AlreadyExistsException"): EC2_ERROR,
@@ -95,6 +109,16 @@ ERRORS_ALLOWED = {
     ("crate/src/sim", "MissingInput"): EC2_ERROR,
     ("crate/src/sim", "FileError"): "the refusal of the playground's own sim:ReadFile and sim:WriteFile",
     ("crate/src/sim", "FileNotFound"): "the refusal of the playground's own sim:ReadFile and sim:WriteFile",
+    ("crate/src/sim", "NoCredentialsError"): SDK_ERROR,
+    ("crate/src/sim", "ConnectTimeoutError"): SDK_ERROR,
+    ("crate/src/sim", "UnknownOperationException"): "the dispatcher's answer to a call no model answers",
+    ("crate/src/s3", "403"): S3_ERROR + "; a HEAD request's error has no body, so the SDK names it by its HTTP status",
+    ("crate/src/s3", "404"): S3_ERROR + "; a HEAD request's error has no body, so the SDK names it by its HTTP status",
+    ("crate/src/s3", "EntityTooLarge"): S3_ERROR,
+    ("crate/src/s3", "InvalidBucketName"): S3_ERROR,
+    ("crate/src/s3", "KeyTooLongError"): S3_ERROR,
+    ("crate/src/s3", "MalformedPolicy"): S3_ERROR,
+    ("crate/src/s3", "TooManyBuckets"): S3_ERROR,
 }
 
 

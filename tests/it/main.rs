@@ -26,3 +26,4 @@ mod view_bounds;
 mod hostile_input;
 mod security_headers;
 mod long_run;
+mod integrations_engine;

@@ -22,6 +22,13 @@ pub enum Service {
     ApplicationAutoScaling,
     CloudWatch,
     AutoScaling,
+    S3,
+    DynamoDb,
+    /// Amazon EventBridge (the `events` API).
+    EventBridge,
+    /// AWS Step Functions (IAM's `states` prefix).
+    StepFunctions,
+    Rds,
     /// AWS Fault Injection Service actions, run as calls (`fis:aws:ec2:terminate-instances`).
     Fis,
     /// The playground's own calls for what has no AWS API: traffic, workloads, image behaviour.
@@ -44,6 +51,11 @@ impl Service {
             Service::ApplicationAutoScaling => "application-autoscaling",
             Service::CloudWatch => "cloudwatch",
             Service::AutoScaling => "autoscaling",
+            Service::S3 => "s3",
+            Service::DynamoDb => "dynamodb",
+            Service::EventBridge => "events",
+            Service::StepFunctions => "stepfunctions",
+            Service::Rds => "rds",
             Service::Fis | Service::Sim => return None,
         })
     }
@@ -62,6 +74,11 @@ impl Service {
             Service::ApplicationAutoScaling => "Application Auto Scaling",
             Service::CloudWatch => "CloudWatch",
             Service::AutoScaling => "EC2 Auto Scaling",
+            Service::S3 => "Amazon S3",
+            Service::DynamoDb => "Amazon DynamoDB",
+            Service::EventBridge => "Amazon EventBridge",
+            Service::StepFunctions => "AWS Step Functions",
+            Service::Rds => "Amazon RDS",
             Service::Fis => "Fault Injection Service",
             Service::Sim => "Playground",
         }
@@ -88,6 +105,16 @@ pub enum Handler {
     Elb,
     /// `scaling/`: Application Auto Scaling, CloudWatch, EC2 Auto Scaling, launch templates, capacity providers.
     Scaling,
+    /// `s3/`.
+    S3,
+    /// `dynamodb/`.
+    DynamoDb,
+    /// `events/`.
+    Events,
+    /// `states/`.
+    States,
+    /// `rds/`.
+    Rds,
 }
 
 /// One row of the call table.
@@ -137,6 +164,14 @@ pub const CALLS: &[Call] = &[
     call("cloudwatch:ListMetrics", Service::CloudWatch, Access::Read, Handler::Scaling),
     call("cloudwatch:PutMetricAlarm", Service::CloudWatch, Access::Write, Handler::Scaling),
     call("cloudwatch:PutMetricData", Service::CloudWatch, Access::Write, Handler::Scaling),
+    call("dynamodb:CreateTable", Service::DynamoDb, Access::Write, Handler::DynamoDb),
+    call("dynamodb:DeleteItem", Service::DynamoDb, Access::Write, Handler::DynamoDb),
+    call("dynamodb:DescribeTable", Service::DynamoDb, Access::Read, Handler::DynamoDb),
+    call("dynamodb:GetItem", Service::DynamoDb, Access::Read, Handler::DynamoDb),
+    call("dynamodb:PutItem", Service::DynamoDb, Access::Write, Handler::DynamoDb),
+    call("dynamodb:Query", Service::DynamoDb, Access::Read, Handler::DynamoDb),
+    call("dynamodb:Scan", Service::DynamoDb, Access::Read, Handler::DynamoDb),
+    call("dynamodb:UpdateItem", Service::DynamoDb, Access::Write, Handler::DynamoDb),
     call("ec2:CreateLaunchTemplate", Service::Ec2, Access::Write, Handler::Scaling),
     call("ec2:DescribeInstances", Service::Ec2, Access::Read, Handler::Engine),
     call("ec2:RunInstances", Service::Ec2, Access::Write, Handler::Engine),
@@ -201,6 +236,11 @@ pub const CALLS: &[Call] = &[
     call("elasticloadbalancing:RegisterInstancesWithLoadBalancer", Service::ElasticLoadBalancingClassic, Access::Write, Handler::Elb),
     call("elasticloadbalancing:RegisterTargets", Service::ElasticLoadBalancing, Access::Write, Handler::Elb),
     call("elasticloadbalancing:SetRulePriorities", Service::ElasticLoadBalancing, Access::Write, Handler::Elb),
+    call("events:DescribeRule", Service::EventBridge, Access::Read, Handler::Events),
+    call("events:ListRules", Service::EventBridge, Access::Read, Handler::Events),
+    call("events:ListTargetsByRule", Service::EventBridge, Access::Read, Handler::Events),
+    call("events:PutRule", Service::EventBridge, Access::Write, Handler::Events),
+    call("events:PutTargets", Service::EventBridge, Access::Write, Handler::Events),
     call("fis:aws:ec2:terminate-instances", Service::Fis, Access::Write, Handler::Engine),
     call("fis:aws:ecs:drain-container-instances", Service::Fis, Access::Write, Handler::Engine),
     call("fis:aws:ecs:stop-task", Service::Fis, Access::Write, Handler::Engine),
@@ -221,6 +261,17 @@ pub const CALLS: &[Call] = &[
     call("iam:ListRoles", Service::Iam, Access::Read, Handler::Iam),
     call("iam:PutRolePolicy", Service::Iam, Access::Write, Handler::Iam),
     call("iam:RemoveRoleFromInstanceProfile", Service::Iam, Access::Write, Handler::Iam),
+    call("rds:CreateDBInstance", Service::Rds, Access::Write, Handler::Rds),
+    call("rds:CreateDBSubnetGroup", Service::Rds, Access::Write, Handler::Rds),
+    call("rds:DescribeDBInstances", Service::Rds, Access::Read, Handler::Rds),
+    call("s3:CreateBucket", Service::S3, Access::Write, Handler::S3),
+    call("s3:DeleteObject", Service::S3, Access::Write, Handler::S3),
+    call("s3:GetObject", Service::S3, Access::Read, Handler::S3),
+    call("s3:HeadObject", Service::S3, Access::Read, Handler::S3),
+    call("s3:ListObjectsV2", Service::S3, Access::Read, Handler::S3),
+    call("s3:PutBucketNotificationConfiguration", Service::S3, Access::Write, Handler::S3),
+    call("s3:PutBucketPolicy", Service::S3, Access::Write, Handler::S3),
+    call("s3:PutObject", Service::S3, Access::Write, Handler::S3),
     call("secretsmanager:CreateSecret", Service::SecretsManager, Access::Write, Handler::Iam),
     call("secretsmanager:GetSecretValue", Service::SecretsManager, Access::Read, Handler::Iam),
     call("sim:DescribeCost", Service::Sim, Access::Read, Handler::Engine),
@@ -232,10 +283,17 @@ pub const CALLS: &[Call] = &[
     call("sim:SetTargetBehavior", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetTimings", Service::Sim, Access::Write, Handler::Engine),
     call("sim:TaskCall", Service::Sim, Access::Write, Handler::Engine),
+    call("sim:TaskOperation", Service::Sim, Access::Write, Handler::Engine),
     call("sim:WriteFile", Service::Sim, Access::Write, Handler::Engine),
     call("ssm:GetParameter", Service::Ssm, Access::Read, Handler::Iam),
     call("ssm:GetParameters", Service::Ssm, Access::Read, Handler::Iam),
     call("ssm:PutParameter", Service::Ssm, Access::Write, Handler::Iam),
+    call("states:CreateStateMachine", Service::StepFunctions, Access::Write, Handler::States),
+    call("states:DescribeExecution", Service::StepFunctions, Access::Read, Handler::States),
+    call("states:DescribeStateMachine", Service::StepFunctions, Access::Read, Handler::States),
+    call("states:GetExecutionHistory", Service::StepFunctions, Access::Read, Handler::States),
+    call("states:StartExecution", Service::StepFunctions, Access::Write, Handler::States),
+    call("states:StopExecution", Service::StepFunctions, Access::Write, Handler::States),
 ];
 
 /// The row of `name`, if the playground answers that call.
@@ -305,6 +363,11 @@ mod tests {
                 Service::ApplicationAutoScaling => "application-autoscaling",
                 Service::CloudWatch => "cloudwatch",
                 Service::AutoScaling => "autoscaling",
+                Service::S3 => "s3",
+                Service::DynamoDb => "dynamodb",
+                Service::EventBridge => "events",
+                Service::StepFunctions => "states",
+                Service::Rds => "rds",
                 Service::Fis => "fis",
                 Service::Sim => "sim",
             };
@@ -316,7 +379,7 @@ mod tests {
     fn reads_are_the_describe_list_and_get_operations_and_the_playground_reads() {
         for row in CALLS {
             let op = row.operation();
-            let by_verb = ["Describe", "List", "Get"].iter().any(|verb| op.starts_with(verb));
+            let by_verb = ["Describe", "List", "Get", "Head", "Query", "Scan"].iter().any(|verb| op.starts_with(verb));
             assert_eq!(row.access == Access::Read, by_verb, "{}", row.name);
         }
     }

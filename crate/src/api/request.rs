@@ -24,6 +24,8 @@ pub enum Dialect {
     Json,
     /// Amazon EFS: `BadRequest`.
     Efs,
+    /// Amazon S3 (rest-xml): `InvalidArgument`, with S3's own error codes for everything else.
+    S3,
 }
 
 impl Dialect {
@@ -31,9 +33,11 @@ impl Dialect {
     pub fn of(service: Service) -> Dialect {
         match service {
             Service::Ecs | Service::Ec2 | Service::Fis | Service::Sim => Dialect::Ecs,
-            Service::Iam | Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic | Service::AutoScaling | Service::CloudWatch => Dialect::Query,
+            Service::Iam | Service::Rds | Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic | Service::AutoScaling | Service::CloudWatch => Dialect::Query,
             Service::SecretsManager | Service::Ssm | Service::ApplicationAutoScaling => Dialect::Json,
             Service::Efs => Dialect::Efs,
+            Service::S3 => Dialect::S3,
+            Service::DynamoDb | Service::EventBridge | Service::StepFunctions => Dialect::Json,
         }
     }
 
@@ -44,6 +48,7 @@ impl Dialect {
             Dialect::Query => "ValidationError",
             Dialect::Json => "ValidationException",
             Dialect::Efs => "BadRequest",
+            Dialect::S3 => "InvalidArgument",
         }
     }
 }

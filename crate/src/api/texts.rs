@@ -105,6 +105,12 @@ impl Ending {
     }
 }
 
+/// A required member the SDK checks before sending (botocore's `ParamValidationError` line, as the S3 calls of the
+/// rest-xml protocol answer a request without it).
+pub fn missing_required_parameter(member: &str) -> String {
+    format!("Missing required parameter in input: \"{member}\"")
+}
+
 /// A required member is missing (`Namespace is required`).
 pub fn is_required(member: &str, ending: Ending) -> String {
     ending.close(format!("{member} is required"))

@@ -32,6 +32,8 @@ pub enum PolicyKind {
     Identity,
     /// A role trust policy (`AssumeRolePolicyDocument`): Principal required, no Resource.
     Trust,
+    /// A resource-based policy (an S3 bucket policy): Principal and Resource required.
+    Resource,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -299,7 +301,7 @@ fn parse_statement(raw: &Value, path: &str, kind: PolicyKind) -> Result<Statemen
             return Err(PolicyError::new("Policy document should not specify a principal.", p))
         }
         Some((negated, value, p)) => Some(parse_principal(value, negated, &p)?),
-        None if kind == PolicyKind::Trust => {
+        None if kind != PolicyKind::Identity => {
             return Err(PolicyError::new("Missing required field Principal", format!("{path}.Principal")))
         }
         None => None,
@@ -330,7 +332,7 @@ fn parse_statement(raw: &Value, path: &str, kind: PolicyKind) -> Result<Statemen
             }
             Some(Patterns { negated, values })
         }
-        None if kind == PolicyKind::Identity => {
+        None if kind != PolicyKind::Trust => {
             return Err(PolicyError::new(
                 "Policy statement must contain resources.",
                 format!("{path}.Resource"),

@@ -76,6 +76,39 @@ impl Sim {
                 }
                 answer
             }
+            Handler::S3 => {
+                let context = self.s3_context();
+                let answer = self.s3.handle(call, &input, &context, &self.iam).unwrap_or_else(|| Err(unknown_call(call)));
+                self.deliver_s3_events();
+                answer
+            }
+            Handler::States => {
+                let context = self.states_context();
+                let iam = &self.iam;
+                let answer = self.states.handle(call, &input, &context, &|role| iam.find_role(role).is_some()).unwrap_or_else(|| Err(unknown_call(call)));
+                if row.access == calls::Access::Write {
+                    self.run_executions();
+                }
+                answer
+            }
+            Handler::Rds => {
+                let context = self.rds_context();
+                let now_iso = context.now_iso.clone();
+                let iam = &mut self.iam;
+                let mut secret = |request: crate::rds::SecretRequest| {
+                    let answer = iam.handle("secretsmanager:CreateSecret", &serde_json::json!({ "Name": request.name, "SecretString": request.secret_text }), &now_iso).unwrap_or_else(|| Err(unknown_call(call)))?;
+                    Ok(answer["ARN"].as_str().unwrap_or_default().to_string())
+                };
+                self.rds.handle(call, &input, &context, &mut secret).unwrap_or_else(|| Err(unknown_call(call)))
+            }
+            Handler::Events => {
+                let context = self.events_context();
+                self.events.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
+            }
+            Handler::DynamoDb => {
+                let context = self.dynamodb_context();
+                self.dynamodb.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
+            }
             Handler::Scaling => {
                 let context = self.scaling_context();
                 let answer = self.scaling.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));
@@ -134,6 +167,7 @@ impl Sim {
             "sim:SetImageBehavior" => self.set_image_behavior(ImageBehaviorRequest::parse(request)?),
             "sim:SetTimings" => self.set_timings(SetTimingsRequest::parse(request)?),
             "sim:TaskCall" => self.task_call(TaskCallRequest::parse(request)?),
+            "sim:TaskOperation" => self.task_operation(super::workload::TaskOperationRequest::parse(request)?),
             "sim:SetLoad" => self.set_load(SetLoadRequest::parse(request)?),
             "sim:SetTargetBehavior" => self.set_target_behavior(TargetBehaviorRequest::parse(request)?),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),

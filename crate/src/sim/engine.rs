@@ -45,6 +45,8 @@ pub(super) enum Ev {
     CapacityWaitTimeout(TaskKey),
     /// The end of a Fargate Spot task's two-minute warning.
     SpotStop(TaskKey),
+    /// Step Functions executions move on (a Wait or a retry is due, or a `.sync` Task polls its task).
+    StatesPoll,
 }
 
 /// The simulated account: its entities, the pending events, the clock, and what the run has recorded.
@@ -92,6 +94,16 @@ pub struct Sim {
     pub(super) volumes: crate::efs::VolumeStore,
     /// Load balancers, target groups, listeners and rules, target health and traffic.
     pub(super) elb: crate::elb::ElbState,
+    /// S3 buckets and their objects.
+    pub(super) s3: crate::s3::S3State,
+    /// DynamoDB tables and their items.
+    pub(super) dynamodb: crate::dynamodb::DynamoDbState,
+    /// EventBridge rules and their targets.
+    pub(super) events: crate::events::EventsState,
+    /// Step Functions state machines and their executions.
+    pub(super) states: crate::states::StatesState,
+    /// RDS subnet groups and DB instances.
+    pub(super) rds: crate::rds::RdsState,
     /// The start of the next ELB step window, once a load balancer exists.
     pub(super) elb_window_start: Option<SimTime>,
     pub(super) n_private_ips: u32,
@@ -147,6 +159,11 @@ impl Sim {
             // one allocation per target per step, is not needed by the engine.
             elb: crate::elb::ElbState { collect_shares: false, ..crate::elb::ElbState::new() },
             elb_window_start: None,
+            s3: Default::default(),
+            dynamodb: Default::default(),
+            events: Default::default(),
+            states: Default::default(),
+            rds: Default::default(),
             n_private_ips: 0,
             scaling: crate::scaling::ScalingState::new(),
             forced_instance_ids: Vec::new(),
@@ -297,6 +314,7 @@ impl Sim {
             Ev::ElbStep => self.on_elb_step(),
             Ev::CapacityWaitTimeout(key) => self.on_capacity_wait_timeout(key),
             Ev::SpotStop(key) => self.on_spot_stop(key),
+            Ev::StatesPoll => self.on_states_poll(),
             Ev::ZoneRestored(az) => self.on_zone_restored(&az),
         }
     }

@@ -6,6 +6,7 @@ pub mod banner;
 pub mod builder;
 pub mod console;
 pub mod cost;
+pub mod data;
 pub mod explain;
 pub mod form;
 pub mod iam;

@@ -46,6 +46,13 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "sim:TaskCall" => json!({ "cluster": cluster, "service": service, "action": "s3:GetObject", "resource": "arn:aws:s3:::example-bucket/report.csv" }),
         "sim:InterruptSpotTasks" => json!({ "cluster": cluster, "count": 1 }),
         "sim:SetFargateSpotCapacity" => json!({ "available": false }),
+        "s3:CreateBucket" => json!({ "Bucket": "example-uploads" }),
+        "s3:PutObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt", "Body": "hello", "ContentType": "text/plain" }),
+        "s3:GetObject" | "s3:HeadObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt" }),
+        "s3:ListObjectsV2" => json!({ "Bucket": "example-uploads", "Prefix": "in/" }),
+        "dynamodb:CreateTable" => json!({ "TableName": "Orders", "BillingMode": "PAY_PER_REQUEST", "AttributeDefinitions": [{ "AttributeName": "pk", "AttributeType": "S" }, { "AttributeName": "sk", "AttributeType": "N" }], "KeySchema": [{ "AttributeName": "pk", "KeyType": "HASH" }, { "AttributeName": "sk", "KeyType": "RANGE" }] }),
+        "dynamodb:PutItem" => json!({ "TableName": "Orders", "Item": { "pk": { "S": "customer-1" }, "sk": { "N": "1" }, "total": { "N": "25.5" } } }),
+        "dynamodb:Query" => json!({ "TableName": "Orders", "KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": { ":p": { "S": "customer-1" } } }),
         _ => json!({}),
     }
 }
