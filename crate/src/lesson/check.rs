@@ -12,7 +12,7 @@ use crate::time::SimTime;
 use crate::view::{TaskStatus, View};
 
 /// How often the checker looks at the run between Check and its end (for the checks over the whole window).
-const SAMPLE_EVERY_MS: u64 = 60_000;
+const SAMPLE_EVERY_MS: u64 = 10_000;
 
 /// One call of the learner's run: at `at_ms`, or after exactly `n_events` events when the run recorded it (the
 /// app's recorded calls), with an optional `as` name whose output later inputs may refer to (`${name.Field}`).

@@ -149,7 +149,7 @@ pub enum Check {
     /// From Check to the end of the run, no task (of `service`, when given) stopped with `stop_code`
     /// (`TaskFailedToStart`, `SpotInterruption`, ...) or with a stopped reason containing `reason_contains`.
     NoTaskStopped { cluster: String, service: Option<String>, stop_code: Option<String>, reason_contains: Option<String> },
-    /// At every minute from `from_ms` after Check to the end of the run, the service had at least `min` RUNNING
+    /// Every 10 seconds from `from_ms` after Check to the end of the run, the service had at least `min` RUNNING
     /// tasks.
     RunningThroughout { cluster: String, service: String, min: u32, from_ms: u64 },
     /// At the end of the run, the RUNNING tasks (of `service`, on `capacity_provider`, when given) number from
