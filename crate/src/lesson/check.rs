@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::{Check, Decision, Lesson};
+use super::model::{Check, Decision, Lesson};
 use crate::scenario::{substitute, Step};
 use crate::sim::Sim;
 use crate::table::Table;

@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::quiz::QuizKind;
-use super::{Check, Decision, Exam, ExamTag, Lesson, LessonStep, Objective, ScenarioRef, Track, LESSON_FORMAT_VERSION, MAX_CHECK_FOR_MS, MAX_LESSON_ITEMS};
+use super::model::{Check, Decision, Exam, ExamTag, Lesson, LessonStep, Objective, ScenarioRef, Track, LESSON_FORMAT_VERSION, MAX_CHECK_FOR_MS, MAX_LESSON_ITEMS};
 use crate::scaling::AlarmState;
 use crate::scenario::{builtin_scenario, parse_scenario, Step, BUILTIN_SCENARIOS};
 use crate::taskdef::FieldError;
