@@ -9,6 +9,7 @@ pub mod cost;
 pub mod explain;
 pub mod form;
 pub mod iam;
+pub mod lessons;
 pub mod loadbalancing;
 pub mod log;
 pub mod map;

@@ -1,0 +1,190 @@
+//! The Lessons tab: pick a lesson (the index and each lesson are fetched from `data/lessons/`, not compiled in),
+//! read its goal and steps with their hints, start its scenario, press Check to see each objective's verdict and
+//! why, show or apply the reference solution, and see progress per lesson and per exam (kept in localStorage).
+
+use std::rc::Rc;
+
+use ecs_sim::lesson::{check_run, parse_lesson_index, parse_lesson_str, Exam, Lesson, LessonIndexEntry, Report, Track};
+use yew::prelude::*;
+
+use crate::components::form::{button, hint, subhead};
+use crate::driver::{use_commands, use_scenario};
+use crate::forms::lesson::{apply_solution, learner_calls, Progress};
+use crate::lesson_fetch::fetch_text;
+use crate::render_count::use_render_count;
+
+#[function_component(LessonsPanel)]
+pub fn lessons_panel() -> Html {
+    use_render_count("LessonsPanel");
+    let commands = use_commands();
+    let scenario = use_scenario();
+    let index = use_state(|| None::<Result<Rc<Vec<LessonIndexEntry>>, String>>);
+    let lesson = use_state(|| None::<Result<Rc<Lesson>, String>>);
+    let report = use_state(|| None::<Rc<Report>>);
+    let progress = use_state(Progress::load);
+    let show_solution = use_state(|| false);
+    let applied = use_state(Vec::<String>::new);
+    {
+        let index = index.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let loaded = fetch_text("data/lessons/index.json").await.and_then(|text| {
+                    parse_lesson_index(&text).map(Rc::new).map_err(|e| e.first().map(|e| format!("{}: {}", e.path, e.message)).unwrap_or_default())
+                });
+                index.set(Some(loaded));
+            });
+        });
+    }
+    let pick = {
+        let (lesson, report, show_solution, applied) = (lesson.clone(), report.clone(), show_solution.clone(), applied.clone());
+        Callback::from(move |e: Event| {
+            let id = crate::components::form::event_value(&e);
+            let lesson = lesson.clone();
+            report.set(None);
+            show_solution.set(false);
+            applied.set(Vec::new());
+            if id.is_empty() {
+                lesson.set(None);
+                return;
+            }
+            wasm_bindgen_futures::spawn_local(async move {
+                let loaded = fetch_text(&format!("data/lessons/{id}.json"))
+                    .await
+                    .and_then(|text| parse_lesson_str(&text).map(Rc::new).map_err(|e| e.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("; ")));
+                lesson.set(Some(loaded));
+            });
+        })
+    };
+    let entries: Rc<Vec<LessonIndexEntry>> = match &*index {
+        Some(Ok(entries)) => entries.clone(),
+        _ => Rc::new(Vec::new()),
+    };
+    let picker = html! {
+        <label class="field">
+            <span>{ "Lesson" }</span>
+            <select name="lesson" onchange={pick}>
+                <option value="">{ "Pick a lesson…" }</option>
+                { for Track::ALL.iter().map(|track| html! {
+                    <optgroup key={track.as_str()} label={track.title()}>
+                        { for entries.iter().filter(|e| e.track == *track).map(|e| {
+                            let mark = if progress.is_complete(&e.id) { "✓ " } else { "" };
+                            html! { <option key={e.id.clone()} value={e.id.clone()}>{ format!("{mark}{}", e.title) }</option> }
+                        }) }
+                    </optgroup>
+                }) }
+            </select>
+        </label>
+    };
+    let per_exam = html! {
+        <ul class="lesson-exams" aria-label="Progress per exam">
+            { for Exam::ALL.iter().map(|exam| {
+                let of = entries.iter().filter(|e| e.exams.contains(exam)).count();
+                let done = entries.iter().filter(|e| e.exams.contains(exam) && progress.is_complete(&e.id)).count();
+                html! { <li key={exam.code()}>{ format!("{}: {done} of {of}", exam.code()) }</li> }
+            }) }
+        </ul>
+    };
+    let body = match &*lesson {
+        None => hint("Each lesson starts a scenario, asks you to change its design with AWS calls, and checks the result by running the simulation on, often with a fault injected when you press Check."),
+        Some(Err(message)) => html! { <p class="error-text" role="alert">{ message.clone() }</p> },
+        Some(Ok(lesson)) => {
+            let started = scenario.name == lesson.scenario.name;
+            let start = {
+                let (commands, lesson, report) = (commands.clone(), lesson.clone(), report.clone());
+                Callback::from(move |_| {
+                    commands.load_lesson_scenario(lesson.scenario.clone());
+                    report.set(None);
+                })
+            };
+            let check = {
+                let (commands, lesson, report, progress) = (commands.clone(), lesson.clone(), report.clone(), progress.clone());
+                Callback::from(move |_| {
+                    let (seed, recorded, now_ms) = commands.learner_run();
+                    let result = check_run(&lesson, Some(seed), &learner_calls(&recorded), now_ms);
+                    let mut next = (*progress).clone();
+                    if let Err(message) = next.record(&lesson.id, result.n_passed() as u32, result.verdicts.len() as u32) {
+                        commands.show_banner(format!("Your lesson progress could not be saved: {message}."));
+                    }
+                    progress.set(next);
+                    report.set(Some(Rc::new(result)));
+                })
+            };
+            let toggle_solution = {
+                let show_solution = show_solution.clone();
+                Callback::from(move |_| show_solution.set(!*show_solution))
+            };
+            let apply = {
+                let (commands, lesson, applied) = (commands.clone(), lesson.clone(), applied.clone());
+                Callback::from(move |_| applied.set(apply_solution(&lesson, |call, input| commands.dispatch(call, input))))
+            };
+            let best = progress.of(&lesson.id).map(|(p, of)| format!("Best check so far: {p} of {of} objectives.")).unwrap_or_default();
+            html! {
+                <div class="lesson" data-lesson={lesson.id.clone()}>
+                    <h3>{ lesson.title.clone() }</h3>
+                    <p class="lesson-exam-tags">{ lesson.exams.iter().map(|e| format!("{} {}", e.exam.code(), e.task)).collect::<Vec<_>>().join(" · ") }</p>
+                    <p class="lesson-goal"><strong>{ "Goal: " }</strong>{ lesson.goal.clone() }</p>
+                    <ol class="lesson-steps">
+                        { for lesson.steps.iter().enumerate().map(|(i, s)| html! {
+                            <li key={i}>{ s.text.clone() }
+                                { if s.hint.is_empty() { html! {} } else { html! { <details><summary>{ "Hint" }</summary>{ s.hint.clone() }</details> } } }
+                            </li>
+                        }) }
+                    </ol>
+                    { if best.is_empty() { html! {} } else { hint(&best) } }
+                    <div class="lesson-actions">
+                        { button(if started { "Reset lesson" } else { "Start lesson" }, start) }
+                        { if started { button("Check", check) } else { html! {} } }
+                        { button(if *show_solution { "Hide solution" } else { "Show solution" }, toggle_solution) }
+                    </div>
+                    { if started { html! {} } else { hint("Start the lesson to load its scenario; Check judges the run you make from it.") } }
+                    { verdicts(report.as_deref()) }
+                    { if *show_solution { solution(lesson, started, apply, &applied) } else { html! {} } }
+                </div>
+            }
+        }
+    };
+    html! {
+        <div class="lessons-panel">
+            { match &*index {
+                None => hint("Loading the lessons…"),
+                Some(Err(message)) => html! { <p class="error-text" role="alert">{ format!("The lessons could not be loaded: {message}") }</p> },
+                Some(Ok(_)) => html! { <>{ picker }{ per_exam }</> },
+            } }
+            { body }
+            <details class="lesson-export"><summary>{ "Export progress" }</summary><pre>{ progress.to_json() }</pre></details>
+        </div>
+    }
+}
+
+fn verdicts(report: Option<&Report>) -> Html {
+    let Some(report) = report else { return html! {} };
+    html! {
+        <section class="lesson-report" aria-live="polite">
+            { subhead(&format!("{} of {} objectives passed (checked at {}, judged at {})", report.n_passed(), report.verdicts.len(), report.check_at, report.judged_at)) }
+            <ul>
+                { for report.verdicts.iter().map(|v| html! {
+                    <li key={v.id.clone()} class={classes!("verdict", if v.passed { "pass" } else { "fail" })} data-objective={v.id.clone()}>
+                        <strong>{ if v.passed { "PASS " } else { "FAIL " } }</strong>{ v.text.clone() }
+                        <div class="verdict-reason">{ v.reason.clone() }</div>
+                    </li>
+                }) }
+            </ul>
+            { for report.refused_calls.iter().map(|r| html! { <p class="error-text">{ format!("Refused: {r}") }</p> }) }
+        </section>
+    }
+}
+
+fn solution(lesson: &Lesson, started: bool, apply: Callback<MouseEvent>, applied: &[String]) -> Html {
+    html! {
+        <section class="lesson-solution">
+            { subhead("Reference solution") }
+            <ol>
+                { for lesson.solution.iter().enumerate().map(|(i, s)| html! {
+                    <li key={i}><code>{ format!("{} {}", s.call, ecs_sim::codec::compact_json(&s.input, 200, "…")) }</code></li>
+                }) }
+            </ol>
+            { if started { button("Apply solution now", apply) } else { html! {} } }
+            { for applied.iter().enumerate().map(|(i, line)| html! { <p key={i} class="hint">{ line.clone() }</p> }) }
+        </section>
+    }
+}
