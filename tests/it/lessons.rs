@@ -204,3 +204,35 @@ fn the_cli_lists_lessons_and_checks_one_with_exit_codes() {
     let validated = ecs_sim(&["validate", &format!("{DIR}/first-fargate-service.json")]);
     assert_eq!(code(&validated), 0, "{}", stdout(&validated));
 }
+
+/// How many seeds each quiz kind is held to the engine over.
+const QUIZ_SEEDS: u64 = 1_000;
+
+fn quiz_agrees_with_the_engine(kind: ecs_sim::lesson::quiz::QuizKind) {
+    use ecs_sim::lesson::quiz::generate;
+    for seed in 0..QUIZ_SEEDS {
+        let question = generate(kind, seed);
+        assert!(question.answer < question.choices.len(), "{kind:?} seed {seed}: the engine's decision is not a choice: {question:?}");
+        assert_eq!(question.answer, question.rule_answer, "{kind:?} seed {seed}: the rule and the engine disagree: {question:#?}");
+        assert!(!question.explanation.is_empty() && !question.prompt.is_empty());
+        let unique: BTreeSet<&String> = question.choices.iter().collect();
+        assert_eq!(unique.len(), question.choices.len(), "{kind:?} seed {seed}: repeated choices");
+    }
+    // The same seed gives the same question.
+    assert_eq!(generate(kind, 7), generate(kind, 7));
+}
+
+#[test]
+fn placement_quiz_answers_agree_with_the_engine_for_1000_seeds() {
+    quiz_agrees_with_the_engine(ecs_sim::lesson::quiz::QuizKind::Placement);
+}
+
+#[test]
+fn deployment_quiz_answers_agree_with_the_engine_for_1000_seeds() {
+    quiz_agrees_with_the_engine(ecs_sim::lesson::quiz::QuizKind::Deployment);
+}
+
+#[test]
+fn permission_quiz_answers_agree_with_the_engine_for_1000_seeds() {
+    quiz_agrees_with_the_engine(ecs_sim::lesson::quiz::QuizKind::Permission);
+}
