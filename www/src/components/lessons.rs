@@ -4,10 +4,11 @@
 
 use std::rc::Rc;
 
+use ecs_sim::lesson::quiz::{generate, Question, QuizKind};
 use ecs_sim::lesson::{check_run, parse_lesson_index, parse_lesson_str, Exam, Lesson, LessonIndexEntry, Report, Track};
 use yew::prelude::*;
 
-use crate::components::form::{button, hint, subhead};
+use crate::components::form::{button, field, hint, subhead};
 use crate::driver::{use_commands, use_scenario};
 use crate::forms::lesson::{apply_solution, learner_calls, Progress};
 use crate::lesson_fetch::fetch_text;
@@ -151,6 +152,7 @@ pub fn lessons_panel() -> Html {
                 Some(Ok(_)) => html! { <>{ picker }{ per_exam }</> },
             } }
             { body }
+            <QuizPanel kinds={match &*lesson { Some(Ok(l)) if !l.quiz.is_empty() => l.quiz.clone(), _ => QuizKind::ALL.to_vec() }} />
             <details class="lesson-export"><summary>{ "Export progress" }</summary><pre>{ progress.to_json() }</pre></details>
         </div>
     }
@@ -185,6 +187,91 @@ fn solution(lesson: &Lesson, started: bool, apply: Callback<MouseEvent>, applied
             </ol>
             { if started { button("Apply solution now", apply) } else { html! {} } }
             { for applied.iter().enumerate().map(|(i, line)| html! { <p key={i} class="hint">{ line.clone() }</p> }) }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct QuizProps {
+    /// The quiz kinds offered, the lesson's first.
+    pub kinds: Vec<QuizKind>,
+}
+
+/// A generated question: pick a choice, see whether it is the engine's decision, and why.
+#[function_component(QuizPanel)]
+fn quiz_panel(props: &QuizProps) -> Html {
+    use_render_count("QuizPanel");
+    let commands = use_commands();
+    let question = use_state(|| None::<Rc<Question>>);
+    let picked = use_state(|| None::<usize>);
+    let score = use_state(|| {
+        let progress = Progress::load();
+        (progress.quiz_right, progress.quiz_answered)
+    });
+    let seed_text = use_state(String::new);
+    let ask = |kind: QuizKind| {
+        let (question, picked, seed_text) = (question.clone(), picked.clone(), seed_text.clone());
+        Callback::from(move |_| {
+            // The seed typed, or a new one; the seed is shown, and the same seed gives the same question.
+            let seed = seed_text.trim().parse::<u64>().unwrap_or_else(|_| (js_sys::Math::random() * 1_000_000.0) as u64);
+            question.set(Some(Rc::new(generate(kind, seed))));
+            picked.set(None);
+        })
+    };
+    let body = match &*question {
+        None => hint("Each question is built from a seed by running the simulation; its answer is the engine's own decision."),
+        Some(q) => {
+            let answered = *picked;
+            html! {
+                <div class="quiz-question" data-seed={q.seed.to_string()}>
+                    <p><strong>{ format!("{} (seed {})", q.kind.title(), q.seed) }</strong></p>
+                    <p>{ q.prompt.clone() }</p>
+                    <ul class="quiz-facts">{ for q.facts.iter().enumerate().map(|(i, f)| html! { <li key={i}>{ f.clone() }</li> }) }</ul>
+                    <div class="quiz-choices" role="group" aria-label="Choices">
+                        { for q.choices.iter().enumerate().map(|(i, choice)| {
+                            let onclick = {
+                                let (picked, score, commands, answer) = (picked.clone(), score.clone(), commands.clone(), q.answer);
+                                Callback::from(move |_: MouseEvent| {
+                                    if picked.is_some() {
+                                        return;
+                                    }
+                                    picked.set(Some(i));
+                                    let mut progress = Progress::load();
+                                    if let Err(message) = progress.record_answer(i == answer) {
+                                        commands.show_banner(format!("Your quiz score could not be saved: {message}."));
+                                    }
+                                    score.set((progress.quiz_right, progress.quiz_answered));
+                                })
+                            };
+                            let state = match answered {
+                                Some(_) if i == q.answer => Some("right"),
+                                Some(p) if p == i => Some("wrong"),
+                                _ => None,
+                            };
+                            html! { <button key={i} type="button" class={classes!("choice", state)} disabled={answered.is_some()} onclick={onclick}>{ choice.clone() }</button> }
+                        }) }
+                    </div>
+                    { match answered {
+                        None => html! {},
+                        Some(p) => html! {
+                            <div class="quiz-result" aria-live="polite">
+                                <p class={if p == q.answer { "ok-text" } else { "error-text" }}>{ if p == q.answer { "Right.".to_string() } else { format!("Not this one: the engine chose {}.", q.choices[q.answer]) } }</p>
+                                <pre class="quiz-explanation">{ q.explanation.clone() }</pre>
+                            </div>
+                        },
+                    } }
+                </div>
+            }
+        }
+    };
+    html! {
+        <section class="quiz">
+            { subhead(&format!("Quiz: {} of {} answered right", score.0, score.1)) }
+            { field("Seed (empty: a new question each time)", "quiz-seed", &seed_text) }
+            <div class="lesson-actions">
+                { for props.kinds.iter().map(|kind| html! { <button key={kind.as_str()} type="button" onclick={ask(*kind)}>{ kind.title() }</button> }) }
+            </div>
+            { body }
         </section>
     }
 }

@@ -17,6 +17,9 @@ pub const MAX_PROGRESS_ENTRIES: usize = 500;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Progress {
     pub entries: Vec<(String, u32, u32)>,
+    /// Quiz questions answered right, and answered.
+    pub quiz_right: u32,
+    pub quiz_answered: u32,
 }
 
 impl Progress {
@@ -39,12 +42,13 @@ impl Progress {
             .filter_map(|e| Some((e.get("id")?.as_str()?.to_string(), e.get("passed")?.as_u64()? as u32, e.get("of")?.as_u64()? as u32)))
             .take(MAX_PROGRESS_ENTRIES)
             .collect();
-        Progress { entries }
+        let count = |name: &str| doc.get("quiz").and_then(|q| q.get(name)).and_then(Value::as_u64).unwrap_or(0).min(u64::from(u32::MAX)) as u32;
+        Progress { entries, quiz_right: count("right"), quiz_answered: count("answered") }
     }
 
     pub fn to_json(&self) -> String {
         let lessons: Vec<Value> = self.entries.iter().map(|(id, passed, of)| json!({ "id": id, "passed": passed, "of": of })).collect();
-        json!({ "schemaVersion": 1, "lessons": lessons }).to_string()
+        json!({ "schemaVersion": 1, "lessons": lessons, "quiz": { "right": self.quiz_right, "answered": self.quiz_answered } }).to_string()
     }
 
     /// The best result of a lesson: (passed, of).
@@ -71,6 +75,17 @@ impl Progress {
                 self.entries.push((id.to_string(), passed, of));
             }
         }
+        self.save()
+    }
+
+    /// Records a quiz answer.
+    pub fn record_answer(&mut self, right: bool) -> Result<(), String> {
+        self.quiz_answered = self.quiz_answered.saturating_add(1);
+        self.quiz_right = self.quiz_right.saturating_add(u32::from(right));
+        self.save()
+    }
+
+    fn save(&self) -> Result<(), String> {
         LocalStorage::raw().set_item(PROGRESS_KEY, &self.to_json()).map_err(|_| "the browser's storage refused the progress".to_string())
     }
 }
