@@ -205,7 +205,7 @@ fn instance_facts(_view: &View, instances: &[&crate::view::InstanceView], web_in
         .iter()
         .map(|i| {
             format!(
-                "{} ({}, {}): {} MiB and {} CPU units remaining, {} tasks; {} 'web' tasks in its Availability Zone",
+                "{} ({}, {}): {} MiB and {} CPU units remaining, {} task(s) on it; {} 'web' task(s) in its Availability Zone",
                 short(&i.ec2_instance_id),
                 i.instance_type,
                 i.availability_zone,

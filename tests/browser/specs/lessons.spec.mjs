@@ -1,5 +1,5 @@
 // The Lessons tab: a lesson fetched from data/lessons/ is started, checked wrong, solved and checked right with the
-// keyboard only (each action a key press on a focused control); its progress survives a reload; a generated quiz
+// keyboard only (each action a key press on a focused control, or the page's space shortcut); its progress survives a reload; a generated quiz
 // question is answered right and wrong, with the engine's explanation shown.
 import { check, screenshot, test, waitForApp } from '../harness.mjs';
 
@@ -18,16 +18,20 @@ test('a lesson is completed with the keyboard only, and its progress survives a 
   await page.goto(url);
   await waitForApp(page);
   await openLessons(page);
-  // The first lesson of the first track: Hello, Fargate.
-  await press(page, 'select[name="lesson"]', 'ArrowDown');
+  // The first lesson of the first track, picked by typing the start of its title in the focused select.
+  await page.focus('select[name="lesson"]');
+  await page.keyboard.type('Hello');
   await page.waitForSelector('.lesson[data-lesson="first-fargate-service"]');
   check((await page.textContent('.lesson-goal')).includes('2 tasks on Fargate'), 'the goal is shown');
   check((await page.locator('.lesson-steps > li').count()) === 3, 'the steps are listed');
   await press(page, '.lesson-actions button:text-is("Start lesson")');
   await page.waitForSelector('.lesson-actions button:text-is("Check")');
-  // Let the scenario's first steps run (play, then pause, with the space bar on the page).
-  await page.focus('.lesson-goal');
-  await page.keyboard.press('Space');
+  // Let the scenario's first steps run: the fastest speed (typed in the focused speed select), play, then pause.
+  await page.focus('.time-controls select');
+  await page.keyboard.type('600');
+  // The page's shortcut: space plays and pauses (with no control focused).
+  await page.evaluate(() => document.activeElement.blur());
+  if (!(await page.evaluate(() => window.ecsPlayground.state().playing))) await page.keyboard.press('Space');
   await page.waitForFunction(() => window.ecsPlayground.state().simTimeMs >= 10_000, null, { timeout: 30_000 });
   await page.keyboard.press('Space');
   await page.waitForFunction(() => !window.ecsPlayground.state().playing);
