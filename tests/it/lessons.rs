@@ -173,10 +173,18 @@ fn format_errors_name_the_field() {
     assert_eq!(with("/track", json!("kubernetes")), ("track".into(), "track 'kubernetes' is not one of foundations, load-balancing, scaling, cost, security, storage, operations.".into()));
     assert_eq!(with("/exams/0/exam", json!("SAA-C09")).0, "exams[0].exam");
     assert_eq!(with("/scenario", json!("no-such-scenario")).0, "scenario");
-    assert_eq!(with("/objectives/0/check/kind", json!("logLinePresent")).0, "objectives[0].check.kind");
+    assert_eq!(with("/objectives/0/check/kind", json!("networkPath")).0, "objectives[0].check.kind");
     assert_eq!(with("/objectives/0/check/runningCount", json!(-1)).0, "objectives[0].check.runningCount");
     assert_eq!(with("/solution/0/call", json!("ecs:Teleport")), ("solution[0].call".into(), "The playground does not know the call 'ecs:Teleport'.".into()));
     assert_eq!(with("/id", json!("Has Spaces")).0, "id");
+    assert_eq!(
+        with("/objectives/0/check", json!({"kind": "logLinePresent", "contains": "rolling back", "logKind": "gossip"})),
+        ("objectives[0].check.logKind".into(), "logKind 'gossip' is not one of call, error, service, task, instance, taskdef, fault, iam, storage, traffic, scaling, alarm.".into())
+    );
+    assert_eq!(with("/objectives/0/check", json!({"kind": "noTaskStopped", "cluster": "demo"})).0, "objectives[0].check");
+    let mut too_long = minimal();
+    too_long["checkFor"] = json!("7h");
+    assert_eq!(first_error(too_long), ("checkFor".into(), "checkFor must be more than 0s and at most 6h.".into()));
     let mut inline = minimal();
     inline["scenario"] = json!({"formatVersion": 1, "network": {"subnets": []}});
     assert_eq!(first_error(inline).0, "scenario.network.subnets");

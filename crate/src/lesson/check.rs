@@ -395,6 +395,13 @@ fn judge(idx: usize, check: &Check, cx: &Context) -> (bool, String) {
             let word = |d: Decision| if d == Decision::Allow { "Allow" } else { "Deny" };
             (got == *decision, format!("IAM decides {} for {role} doing {action} on {resource}: {}", word(got), result.explain()))
         }
+        Check::LogLinePresent { kind, contains } => {
+            let found = cx.sim.log().iter().find(|e| e.time >= cx.check_at && kind.is_none_or(|k| e.kind == k) && (e.message.contains(contains.as_str()) || e.subject.contains(contains.as_str())));
+            match found {
+                Some(entry) => (true, format!("At {} the event log says: {}", minutes_after(cx.check_at, entry.time), entry.message)),
+                None => (false, format!("No line of the event log after Check contains '{contains}'.")),
+            }
+        }
         Check::TargetsHealthy { target_group, min_healthy } => {
             let Some(tg) = view.target_groups.iter().find(|t| &t.name == target_group) else {
                 return (false, format!("There is no target group '{target_group}'."));

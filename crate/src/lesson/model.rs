@@ -123,7 +123,7 @@ pub enum Decision {
 }
 
 /// A typed check over the simulation. Each kind is one parse arm (`parse.rs`) and one evaluation arm
-/// (`check.rs`); a new kind (a log line present, a network path open) is added the same way.
+/// (`check.rs`); a new kind (a network path open, a metric over a window) is added the same way.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Check {
     /// The service has `runningCount` RUNNING tasks, its desired count is that number, and its deployment is
@@ -156,6 +156,9 @@ pub enum Check {
     IamDecision { role: String, action: String, resource: String, decision: Decision },
     /// At the end of the run, the target group has at least `min_healthy` healthy targets.
     TargetsHealthy { target_group: String, min_healthy: u32 },
+    /// After Check, the event log has a line (of `kind`, when given: `service`, `task`, ...) whose text contains
+    /// `contains`.
+    LogLinePresent { kind: Option<crate::sim::LogKind>, contains: String },
 }
 
 /// One objective: what the learner reads, and the check that decides it.

@@ -287,6 +287,7 @@ const CHECK_KINDS: &[&str] = &[
     "alarmInState",
     "iamDecision",
     "targetsHealthy",
+    "logLinePresent",
 ];
 
 fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Objective> {
@@ -413,6 +414,20 @@ fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Op
             target_group: required_string(check, "targetGroup", p, errors),
             min_healthy: required_u32(check, "minHealthy", p, errors),
         },
+        "logLinePresent" => {
+            let kind = match optional_string(check, "logKind", p, errors).as_deref() {
+                None => None,
+                Some(text) => match crate::sim::LogKind::ALL.iter().find(|k| k.as_str() == text) {
+                    Some(kind) => Some(*kind),
+                    None => {
+                        let names: Vec<&str> = crate::sim::LogKind::ALL.iter().map(|k| k.as_str()).collect();
+                        errors.push(err(format!("{p}.logKind"), format!("logKind '{text}' is not one of {}.", names.join(", "))));
+                        None
+                    }
+                },
+            };
+            Check::LogLinePresent { kind, contains: required_string(check, "contains", p, errors) }
+        }
         "" => return None,
         other => {
             errors.push(err(format!("{p}.kind"), format!("kind '{other}' is not one of {}.", CHECK_KINDS.join(", "))));
