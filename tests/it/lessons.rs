@@ -42,6 +42,9 @@ fn there_are_at_least_25_valid_lessons_in_every_track_and_the_index_lists_them()
         assert_eq!(&lesson.id, id, "the file name is the lesson's id");
         assert!(!lesson.steps.is_empty() && !lesson.objectives.is_empty() && !lesson.solution.is_empty(), "{id}");
     }
+    // The app tells whether a lesson's scenario is the one running by its name: each lesson's is its own.
+    let names: BTreeSet<&str> = lessons.iter().map(|l| l.scenario.name.as_str()).collect();
+    assert_eq!(names.len(), lessons.len(), "two lessons start from scenarios of the same name");
     let tracks: BTreeSet<Track> = lessons.iter().map(|l| l.track).collect();
     assert_eq!(tracks.len(), Track::ALL.len(), "every track has a lesson: {tracks:?}");
     let index = parse_lesson_index(&std::fs::read_to_string(format!("{DIR}/index.json")).expect("index")).expect("valid index");
