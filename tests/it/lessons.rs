@@ -212,6 +212,11 @@ fn the_cli_lists_lessons_and_checks_one_with_exit_codes() {
     assert!(stdout(&failed).contains("FAIL steady:") && stdout(&failed).contains("There is no service 'web' in cluster 'demo'."));
     let missing = ecs_sim(&["lesson", "check", "no-such-lesson"]);
     assert_eq!(code(&missing), 2);
+    let quiz = ecs_sim(&["quiz", "deployment", "--seed", "7"]);
+    assert_eq!(code(&quiz), 0);
+    let question = ecs_sim::lesson::quiz::generate(ecs_sim::lesson::quiz::QuizKind::Deployment, 7);
+    assert!(stdout(&quiz).contains(&format!("* {}. {}", question.answer + 1, question.choices[question.answer])), "{}", stdout(&quiz));
+    assert_eq!(code(&ecs_sim(&["quiz", "trivia"])), 2);
     let validated = ecs_sim(&["validate", &format!("{DIR}/first-fargate-service.json")]);
     assert_eq!(code(&validated), 0, "{}", stdout(&validated));
 }
@@ -246,4 +251,9 @@ fn deployment_quiz_answers_agree_with_the_engine_for_1000_seeds() {
 #[test]
 fn permission_quiz_answers_agree_with_the_engine_for_1000_seeds() {
     quiz_agrees_with_the_engine(ecs_sim::lesson::quiz::QuizKind::Permission);
+}
+
+#[test]
+fn alarm_quiz_answers_agree_with_the_engine_for_1000_seeds() {
+    quiz_agrees_with_the_engine(ecs_sim::lesson::quiz::QuizKind::Alarm);
 }

@@ -34,6 +34,9 @@ const USAGE: &str = "usage:
       array of steps as a scenario writes them: at, call, input, as), presses Check at DURATION (by default after
       the last call) and prints each objective's verdict with its reason. Exit 0 when every objective passes, 1
       otherwise.
+  ecs-sim quiz KIND [--seed N]
+      Prints the generated question of KIND (placement, deployment, permission, alarm) for seed N (default 1):
+      the prompt, the facts, the choices with the engine's answer marked, and the explanation.
   ecs-sim calls
       Prints the call table, one JSON object a line: call, service, model (botocore's), operation, access, handler.
   ecs-sim answers SCENARIO [--seed N]
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         "answers" => answers(&args[1..]),
         "lessons" => list_lessons(&args[1..]),
         "lesson" => lesson_command(&args[1..]),
+        "quiz" => quiz_command(&args[1..]),
         "bench" => bench(&args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
@@ -651,4 +655,31 @@ fn lesson_command(args: &[String]) -> ExitCode {
     } else {
         ExitCode::from(1)
     }
+}
+
+fn quiz_command(args: &[String]) -> ExitCode {
+    use ecs_sim::lesson::quiz::{generate, QuizKind};
+    let Some(kind) = args.first().and_then(|k| QuizKind::from_str(k)) else {
+        let kinds: Vec<&str> = QuizKind::ALL.iter().map(|k| k.as_str()).collect();
+        eprintln!("error: ecs-sim quiz KIND [--seed N], KIND one of {}", kinds.join(", "));
+        return ExitCode::from(2);
+    };
+    let seed = match option(args, "--seed").map(str::parse::<u64>) {
+        None => 1,
+        Some(Ok(seed)) => seed,
+        Some(Err(_)) => {
+            eprintln!("error: --seed must be a non-negative integer");
+            return ExitCode::from(2);
+        }
+    };
+    let question = generate(kind, seed);
+    println!("{} (seed {seed})\n{}", kind.title(), question.prompt);
+    for fact in &question.facts {
+        println!("  - {fact}");
+    }
+    for (i, choice) in question.choices.iter().enumerate() {
+        println!("{} {}. {choice}", if i == question.answer { "*" } else { " " }, i + 1);
+    }
+    println!("{}", question.explanation);
+    ExitCode::SUCCESS
 }

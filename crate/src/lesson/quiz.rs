@@ -22,16 +22,19 @@ pub enum QuizKind {
     Deployment,
     /// Which permission is missing? (the execution role and IAM policy evaluation)
     Permission,
+    /// Which alarm fires first? (thresholds, evaluation periods and datapoints to alarm)
+    Alarm,
 }
 
 impl QuizKind {
-    pub const ALL: [QuizKind; 3] = [QuizKind::Placement, QuizKind::Deployment, QuizKind::Permission];
+    pub const ALL: [QuizKind; 4] = [QuizKind::Placement, QuizKind::Deployment, QuizKind::Permission, QuizKind::Alarm];
 
     pub fn as_str(self) -> &'static str {
         match self {
             QuizKind::Placement => "placement",
             QuizKind::Deployment => "deployment",
             QuizKind::Permission => "permission",
+            QuizKind::Alarm => "alarm",
         }
     }
 
@@ -41,6 +44,7 @@ impl QuizKind {
             QuizKind::Placement => "Where will the next task be placed?",
             QuizKind::Deployment => "What does the deployment do first?",
             QuizKind::Permission => "Which permission is missing?",
+            QuizKind::Alarm => "Which alarm fires first?",
         }
     }
 
@@ -73,6 +77,7 @@ pub fn generate(kind: QuizKind, seed: u64) -> Question {
         QuizKind::Placement => placement(seed),
         QuizKind::Deployment => deployment(seed),
         QuizKind::Permission => permission(seed),
+        QuizKind::Alarm => alarm(seed),
     }
 }
 
@@ -342,5 +347,96 @@ fn permission(seed: u64) -> Question {
         answer,
         rule_answer: missing,
         explanation: format!("The ECS agent pulls the image and reads the secrets before the application starts, with the task execution role, not the task role. Its policy does not allow {}, so that call is implicitly denied and the task stops with: {reason}", EXECUTION_ACTIONS[missing]),
+    }
+}
+
+// ---- Alarm ----
+
+/// One alarm of the question: threshold (percent CPU), evaluation periods and datapoints to alarm.
+#[derive(Clone, Copy)]
+struct AlarmSpec {
+    threshold: u32,
+    periods: u32,
+    datapoints: u32,
+}
+
+/// Two alarms on the service's average CPU, and a load that steps up at 4 minutes: which goes to ALARM first?
+fn alarm(seed: u64) -> Question {
+    let mut rng = Prng::new(splitmix64(seed));
+    let mut spec = || {
+        let periods = 1 + rng.below(5);
+        AlarmSpec { threshold: *pick(&mut rng, &[30u32, 50, 70, 90]), periods, datapoints: 1 + rng.below(periods) }
+    };
+    let (a, b) = (spec(), spec());
+    // 2 tasks of 256 CPU units serve 500 ms of CPU a second: at 10 ms a request, 20 requests/s is 40%.
+    let requests_per_second = *pick(&mut rng, &[20u32, 30, 40]);
+    let alarm_step = |name: &str, s: AlarmSpec| {
+        json!({ "at": "1m", "call": "cloudwatch:PutMetricAlarm", "input": { "AlarmName": name, "Namespace": "AWS/ECS", "MetricName": "CPUUtilization",
+            "Dimensions": [ { "Name": "ClusterName", "Value": "quiz" }, { "Name": "ServiceName", "Value": "web" } ], "Statistic": "Average", "Period": 60,
+            "EvaluationPeriods": s.periods, "DatapointsToAlarm": s.datapoints, "Threshold": f64::from(s.threshold), "ComparisonOperator": "GreaterThanThreshold" } })
+    };
+    let steps = json!([
+        { "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "quiz" } },
+        { "at": "0s", "as": "alb", "call": "elasticloadbalancing:CreateLoadBalancer", "input": { "Name": "quiz-alb", "Type": "application", "Subnets": ["subnet-a", "subnet-b"] } },
+        { "at": "0s", "as": "tg", "call": "elasticloadbalancing:CreateTargetGroup", "input": { "Name": "web-tg", "Protocol": "HTTP", "Port": 8080, "VpcId": "vpc-main", "TargetType": "ip", "HealthCheckIntervalSeconds": 10, "HealthyThresholdCount": 2 } },
+        { "at": "0s", "call": "elasticloadbalancing:CreateListener", "input": { "LoadBalancerArn": "${alb.LoadBalancers[0].LoadBalancerArn}", "Protocol": "HTTP", "Port": 80, "DefaultActions": [ { "Type": "forward", "TargetGroupArn": "${tg.TargetGroups[0].TargetGroupArn}" } ] } },
+        { "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": { "family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+            "containerDefinitions": [ { "name": "web", "image": "example/web:1", "essential": true, "portMappings": [ { "containerPort": 8080 } ] } ] } },
+        { "at": "5s", "call": "ecs:CreateService", "input": { "cluster": "quiz", "serviceName": "web", "taskDefinition": "web", "desiredCount": 2, "launchType": "FARGATE", "healthCheckGracePeriodSeconds": 30,
+            "loadBalancers": [ { "targetGroupArn": "${tg.TargetGroups[0].TargetGroupArn}", "containerName": "web", "containerPort": 8080 } ],
+            "networkConfiguration": { "awsvpcConfiguration": { "subnets": ["subnet-a", "subnet-b"] } } } },
+        alarm_step("alarm-a", a),
+        alarm_step("alarm-b", b),
+        { "at": "4m", "call": "sim:SetLoad", "input": { "loadBalancer": "quiz-alb", "pattern": "constant", "requestsPerSecond": requests_per_second, "cpuMsPerRequest": 10 } }
+    ]);
+    let mut sim = Sim::new(&scenario(steps), Some(seed));
+    // The minute each alarm first went to ALARM, watched each minute up to 16 minutes.
+    let mut first_alarm: [Option<u64>; 2] = [None, None];
+    let mut cpu_after_step = None;
+    for minute in 1..=16u64 {
+        sim.advance_to(SimTime(minute * 60_000), u32::MAX);
+        let view = sim.view();
+        for (i, name) in ["alarm-a", "alarm-b"].iter().enumerate() {
+            let alarm = view.scaling.alarms.iter().find(|al| al.name == *name);
+            if first_alarm[i].is_none() && alarm.is_some_and(|al| al.state == crate::scaling::AlarmState::Alarm) {
+                first_alarm[i] = Some(minute);
+            }
+            if cpu_after_step.is_none() {
+                cpu_after_step = alarm.and_then(|al| al.datapoints.iter().rev().find(|d| d.period_start.0 >= 300_000).and_then(|d| d.value));
+            }
+        }
+    }
+    let cpu = cpu_after_step.unwrap_or(0.0);
+    const CHOICES: [&str; 4] = ["alarm-a first", "alarm-b first", "both in the same minute", "neither, within 12 minutes of the step"];
+    let outcome = |first: [Option<u64>; 2]| match first {
+        [Some(x), Some(y)] if x < y => 0,
+        [Some(x), Some(y)] if x > y => 1,
+        [Some(_), Some(_)] => 2,
+        [Some(_), None] => 0,
+        [None, Some(_)] => 1,
+        [None, None] => 3,
+    };
+    // The rule: with a steady level after the step, an alarm whose threshold the level breaches fires once it
+    // has DatapointsToAlarm breaching datapoints; the one that needs fewer fires first.
+    let breaches = |s: AlarmSpec| cpu > f64::from(s.threshold);
+    let rule = outcome([breaches(a).then_some(a.datapoints as u64), breaches(b).then_some(b.datapoints as u64)]);
+    let describe = |name: &str, s: AlarmSpec| format!("{name}: CPUUtilization > {}% for {} of {} one-minute periods", s.threshold, s.datapoints, s.periods);
+    let when = |name: &str, first: Option<u64>| match first {
+        Some(minute) => format!("{name} went to ALARM at minute {minute}"),
+        None => format!("{name} never went to ALARM"),
+    };
+    Question {
+        kind: QuizKind::Alarm,
+        seed,
+        prompt: format!("Service 'web' is idle until minute 4, when its load steps up to {requests_per_second} requests per second and stays there. Two CloudWatch alarms watch its average CPUUtilization (Period 60). Which goes to ALARM first?"),
+        facts: vec![describe("alarm-a", a), describe("alarm-b", b), format!("After the step, the service's average CPU is {cpu:.1}% each minute.")],
+        choices: CHOICES.iter().map(|c| c.to_string()).collect(),
+        answer: outcome(first_alarm),
+        rule_answer: rule,
+        explanation: format!(
+            "An alarm goes to ALARM when DatapointsToAlarm of its last EvaluationPeriods datapoints breach its threshold. In the simulation {} and {}.",
+            when("alarm-a", first_alarm[0]),
+            when("alarm-b", first_alarm[1])
+        ),
     }
 }
