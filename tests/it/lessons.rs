@@ -257,3 +257,42 @@ fn permission_quiz_answers_agree_with_the_engine_for_1000_seeds() {
 fn alarm_quiz_answers_agree_with_the_engine_for_1000_seeds() {
     quiz_agrees_with_the_engine(ecs_sim::lesson::quiz::QuizKind::Alarm);
 }
+
+/// Replaces one value somewhere in `value` (chosen by `rng`) with a value of another type, or removes a member.
+fn mutate(value: &mut Value, rng: &mut ecs_sim::rng::Prng) {
+    let replacements = [json!(null), json!(-1), json!("x"), json!([]), json!({}), json!(1e300), json!(true)];
+    match value {
+        Value::Object(map) if !map.is_empty() && rng.below(4) != 0 => {
+            let keys: Vec<String> = map.keys().cloned().collect();
+            let key = &keys[rng.below(keys.len() as u32) as usize];
+            if rng.below(5) == 0 {
+                map.remove(key);
+            } else if let Some(child) = map.get_mut(key) {
+                mutate(child, rng);
+            }
+        }
+        Value::Array(items) if !items.is_empty() && rng.below(4) != 0 => {
+            let i = rng.below(items.len() as u32) as usize;
+            mutate(&mut items[i], rng);
+        }
+        _ => *value = replacements[rng.below(replacements.len() as u32) as usize].clone(),
+    }
+}
+
+#[test]
+fn mutated_lesson_files_are_refused_with_a_path_and_never_panic() {
+    let mut rng = ecs_sim::rng::Prng::new(18);
+    let documents: Vec<Value> = lesson_ids().iter().map(|id| serde_json::from_str(&std::fs::read_to_string(format!("{DIR}/{id}.json")).expect("file")).expect("JSON")).collect();
+    for round in 0..2_000 {
+        let mut document = documents[round % documents.len()].clone();
+        for _ in 0..1 + rng.below(3) {
+            mutate(&mut document, &mut rng);
+        }
+        if let Err(errors) = parse_lesson(&document) {
+            assert!(!errors.is_empty());
+            for e in &errors {
+                assert!(!e.path.is_empty() && !e.message.is_empty(), "round {round}: {e:?}");
+            }
+        }
+    }
+}

@@ -452,7 +452,10 @@ pub fn parse_lesson_index(text: &str) -> Result<Vec<LessonIndexEntry>, Vec<Field
     let document: Value = serde_json::from_str(text).map_err(|e| vec![err("$", format!("The lessons index is not valid JSON: {e}."))])?;
     let mut errors = Vec::new();
     let entries = parse_items(document.get("lessons"), "lessons", true, &mut errors, |item, path, errors| {
-        let obj = item.as_object()?;
+        let Some(obj) = item.as_object() else {
+            errors.push(err(path, "Each entry must be an object with id, title, track and exams."));
+            return None;
+        };
         let id = required_string(obj, "id", path, errors);
         let title = required_string(obj, "title", path, errors);
         let track = Track::from_str(&required_string(obj, "track", path, errors));
