@@ -53,6 +53,7 @@ test('a lesson is completed with the keyboard only, and its progress survives a 
   await page.reload();
   await waitForApp(page);
   await openLessons(page);
+  check((await page.evaluate(() => document.querySelector('select[name="lesson"]').value)) === '', 'no lesson is shown as picked before the learner picks one');
   const option = await page.textContent('select[name="lesson"] option[value="first-fargate-service"]');
   check(option.startsWith('✓ '), `the lesson is marked done after the reload: ${option}`);
   check((await page.textContent('.lesson-exams')).includes('CLF-C02: 1 of'), 'the exam progress counts it');

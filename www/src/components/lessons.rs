@@ -25,6 +25,8 @@ pub fn lessons_panel() -> Html {
     let progress = use_state(Progress::load);
     let show_solution = use_state(|| false);
     let applied = use_state(Vec::<String>::new);
+    // The lesson picked, so the select shows it (Yew inserts options in an order that would otherwise select one).
+    let picked_id = use_state(String::new);
     {
         let index = index.clone();
         use_effect_with((), move |_| {
@@ -37,9 +39,10 @@ pub fn lessons_panel() -> Html {
         });
     }
     let pick = {
-        let (lesson, report, show_solution, applied) = (lesson.clone(), report.clone(), show_solution.clone(), applied.clone());
+        let (lesson, report, show_solution, applied, picked_id) = (lesson.clone(), report.clone(), show_solution.clone(), applied.clone(), picked_id.clone());
         Callback::from(move |e: Event| {
             let id = crate::components::form::event_value(&e);
+            picked_id.set(id.clone());
             let lesson = lesson.clone();
             report.set(None);
             show_solution.set(false);
@@ -64,12 +67,12 @@ pub fn lessons_panel() -> Html {
         <label class="field">
             <span>{ "Lesson" }</span>
             <select name="lesson" onchange={pick}>
-                <option value="">{ "Pick a lesson…" }</option>
+                <option value="" selected={picked_id.is_empty()}>{ "Pick a lesson…" }</option>
                 { for Track::ALL.iter().map(|track| html! {
                     <optgroup key={track.as_str()} label={track.title()}>
                         { for entries.iter().filter(|e| e.track == *track).map(|e| {
                             let mark = if progress.is_complete(&e.id) { "✓ " } else { "" };
-                            html! { <option key={e.id.clone()} value={e.id.clone()}>{ format!("{mark}{}", e.title) }</option> }
+                            html! { <option key={e.id.clone()} value={e.id.clone()} selected={*picked_id == e.id}>{ format!("{mark}{}", e.title) }</option> }
                         }) }
                     </optgroup>
                 }) }
