@@ -23,6 +23,12 @@ test('a lesson is completed with the keyboard only, and its progress survives a 
   await page.keyboard.type('Hello');
   await page.waitForSelector('.lesson[data-lesson="first-fargate-service"]');
   check((await page.textContent('.lesson-goal')).includes('2 tasks on Fargate'), 'the goal is shown');
+  // The lesson came on demand from data/lessons/, and its texts are not in the wasm.
+  const resources = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  check(resources.some((n) => n.endsWith('/data/lessons/first-fargate-service.json')), 'the lesson file was fetched when picked');
+  const wasm = resources.find((n) => n.endsWith('_bg.wasm'));
+  const inWasm = await page.evaluate(async (u) => new TextDecoder('latin1').decode(new Uint8Array(await (await fetch(u)).arrayBuffer())).includes('Hello, Fargate: your first service'), wasm);
+  check(wasm && !inWasm, 'the lesson texts are not compiled into the wasm');
   check((await page.locator('.lesson-steps > li').count()) === 3, 'the steps are listed');
   await press(page, '.lesson-actions button:text-is("Start lesson")');
   await page.waitForSelector('.lesson-actions button:text-is("Check")');
