@@ -22,6 +22,7 @@ pub mod bench;
 pub mod catalog;
 pub mod codec;
 pub mod iam;
+pub mod lesson;
 pub(crate) mod ids;
 pub(crate) mod cql;
 pub mod dynamodb;

@@ -27,3 +27,4 @@ mod hostile_input;
 mod security_headers;
 mod long_run;
 mod integrations_engine;
+mod lessons;

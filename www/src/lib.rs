@@ -15,6 +15,7 @@ mod components;
 pub mod driver;
 mod forms;
 pub mod js_api;
+mod lesson_fetch;
 pub mod render_count;
 mod shell;
 mod text;

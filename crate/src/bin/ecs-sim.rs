@@ -27,6 +27,16 @@ const USAGE: &str = "usage:
       at most a year (365d).
   ecs-sim scenarios
       Lists the built-in scenarios.
+  ecs-sim lessons [--dir DIR]
+      Lists the lessons of DIR (by default the lessons directory of this source tree): id, track, title.
+  ecs-sim lesson check LESSON [--calls FILE] [--at DURATION] [--seed N] [--dir DIR]
+      LESSON is a lesson file or a lesson id. Plays the lesson's reference solution, or the calls of FILE (a JSON
+      array of steps as a scenario writes them: at, call, input, as), presses Check at DURATION (by default after
+      the last call) and prints each objective's verdict with its reason. Exit 0 when every objective passes, 1
+      otherwise.
+  ecs-sim quiz KIND [--seed N]
+      Prints the generated question of KIND (placement, deployment, permission, alarm) for seed N (default 1):
+      the prompt, the facts, the choices with the engine's answer marked, and the explanation.
   ecs-sim calls
       Prints the call table, one JSON object a line: call, service, model (botocore's), operation, access, handler.
   ecs-sim answers SCENARIO [--seed N]
@@ -65,6 +75,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "answers" => answers(&args[1..]),
+        "lessons" => list_lessons(&args[1..]),
+        "lesson" => lesson_command(&args[1..]),
+        "quiz" => quiz_command(&args[1..]),
         "bench" => bench(&args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
@@ -114,8 +127,11 @@ fn validate(files: &[String]) -> ExitCode {
                 vec![("$".to_string(), format!("The file is not valid JSON: {e}."))]
             }
             Ok(doc) => {
+                let is_lesson = doc.get("objectives").is_some();
                 let is_scenario = doc.get("formatVersion").is_some() || doc.get("steps").is_some();
-                if is_scenario {
+                if is_lesson {
+                    ecs_sim::lesson::parse_lesson(&doc).err().unwrap_or_default().into_iter().map(|e| (e.path, e.message)).collect()
+                } else if is_scenario {
                     scenario::parse_scenario(&doc).err().unwrap_or_default().into_iter().map(|e| (e.path, e.message)).collect()
                 } else {
                     ecs_sim::taskdef::parse_task_definition(&doc).err().unwrap_or_default().into_iter().map(|e| (e.path, e.message)).collect()
@@ -539,4 +555,154 @@ fn seek_bench() -> Value {
         "seekMs": seek_ms, "seekMsMax": sorted.last(), "seekMsMedian": sorted[sorted.len() / 2], "budgetMs": 50,
         "checkedAgainstReplay": checked, "traceHash": sim.trace_hash(),
     })
+}
+
+/// The lessons directory of this source tree (the CLI reads the files; nothing is compiled in).
+const LESSONS_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/lessons");
+
+/// The value of `--name VALUE` in `args`.
+fn option<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(String::as_str)
+}
+
+fn list_lessons(args: &[String]) -> ExitCode {
+    let dir = option(args, "--dir").unwrap_or(LESSONS_DIR);
+    let mut names: Vec<String> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".json") && n != "index.json").collect(),
+        Err(e) => {
+            eprintln!("error: {dir}: cannot read: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    names.sort();
+    let mut any_invalid = false;
+    let mut lessons = Vec::new();
+    for name in names {
+        let path = format!("{dir}/{name}");
+        match read_lesson(&path) {
+            Ok(lesson) => lessons.push(lesson),
+            Err((_, message)) => {
+                eprintln!("{message}");
+                any_invalid = true;
+            }
+        }
+    }
+    lessons.sort_by(|a, b| (a.track, &a.id).cmp(&(b.track, &b.id)));
+    for lesson in lessons {
+        let exams: Vec<&str> = lesson.exams.iter().map(|e| e.exam.code()).collect::<BTreeSet<_>>().into_iter().collect();
+        println!("{}\t{}\t{}\t{}", lesson.id, lesson.track.as_str(), lesson.title, exams.join(","));
+    }
+    if any_invalid {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn read_lesson(path: &str) -> Result<ecs_sim::lesson::Lesson, (u8, String)> {
+    let bytes = std::fs::read(path).map_err(|e| (2, format!("error: {path}: cannot read: {e}")))?;
+    let text = codec::read_text(&bytes).map_err(|e| (2, format!("error: {path}: cannot read: {e}")))?;
+    ecs_sim::lesson::parse_lesson_str(text).map_err(|errors| (1, errors.iter().map(|e| format!("error: {path}: {}: {}", e.path, e.message)).collect::<Vec<_>>().join("\n")))
+}
+
+fn lesson_command(args: &[String]) -> ExitCode {
+    let (Some("check"), Some(reference)) = (args.first().map(String::as_str), args.get(1)) else {
+        eprintln!("error: usage: ecs-sim lesson check LESSON [--calls FILE] [--at DURATION] [--seed N]\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let dir = option(args, "--dir").unwrap_or(LESSONS_DIR);
+    let path = if std::path::Path::new(reference).exists() { reference.clone() } else { format!("{dir}/{reference}.json") };
+    let lesson = match read_lesson(&path) {
+        Ok(lesson) => lesson,
+        Err((code, message)) => {
+            eprintln!("{message}");
+            return ExitCode::from(code);
+        }
+    };
+    let seed = match option(args, "--seed").map(str::parse::<u64>) {
+        None => None,
+        Some(Ok(seed)) => Some(seed),
+        Some(Err(_)) => {
+            eprintln!("error: --seed must be a non-negative integer");
+            return ExitCode::from(2);
+        }
+    };
+    let calls: Vec<ecs_sim::lesson::LearnerCall> = match option(args, "--calls") {
+        None => lesson.solution.iter().map(ecs_sim::lesson::LearnerCall::from_step).collect(),
+        Some(file) => {
+            let text = match std::fs::read(file).map_err(|e| e.to_string()).and_then(|b| codec::read_text(&b).map(str::to_string)) {
+                Ok(text) => text,
+                Err(e) => {
+                    eprintln!("error: {file}: cannot read: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let steps: Value = match serde_json::from_str(&text) {
+                Ok(Value::Array(steps)) => Value::Array(steps),
+                _ => {
+                    eprintln!("error: {file}: $: the calls file must be a JSON array of steps (at, call, input).");
+                    return ExitCode::from(2);
+                }
+            };
+            match scenario::parse_scenario(&json!({ "formatVersion": scenario::FORMAT_VERSION, "steps": steps })) {
+                Ok(parsed) => parsed.steps.iter().map(ecs_sim::lesson::LearnerCall::from_step).collect(),
+                Err(errors) => {
+                    for e in errors {
+                        eprintln!("error: {file}: {}: {}", e.path.replacen("steps", "$", 1), e.message);
+                    }
+                    return ExitCode::from(1);
+                }
+            }
+        }
+    };
+    let check_at_ms = match option(args, "--at").map(parse_duration_ms) {
+        None => calls.iter().map(|c| c.at_ms).max().unwrap_or(0),
+        Some(Ok(ms)) => ms,
+        Some(Err(message)) => {
+            eprintln!("error: --at: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = ecs_sim::lesson::check_run(&lesson, seed, &calls, check_at_ms);
+    println!("lesson {}: {}", lesson.id, lesson.title);
+    println!("Check at {}, judged at {}", report.check_at, report.judged_at);
+    for refused in &report.refused_calls {
+        println!("refused: {refused}");
+    }
+    for verdict in &report.verdicts {
+        println!("{} {}: {}\n    {}", if verdict.passed { "PASS" } else { "FAIL" }, verdict.id, verdict.text, verdict.reason);
+    }
+    println!("{} of {} objectives passed", report.n_passed(), report.verdicts.len());
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn quiz_command(args: &[String]) -> ExitCode {
+    use ecs_sim::lesson::quiz::{generate, QuizKind};
+    let Some(kind) = args.first().and_then(|k| QuizKind::from_str(k)) else {
+        let kinds: Vec<&str> = QuizKind::ALL.iter().map(|k| k.as_str()).collect();
+        eprintln!("error: ecs-sim quiz KIND [--seed N], KIND one of {}", kinds.join(", "));
+        return ExitCode::from(2);
+    };
+    let seed = match option(args, "--seed").map(str::parse::<u64>) {
+        None => 1,
+        Some(Ok(seed)) => seed,
+        Some(Err(_)) => {
+            eprintln!("error: --seed must be a non-negative integer");
+            return ExitCode::from(2);
+        }
+    };
+    let question = generate(kind, seed);
+    println!("{} (seed {seed})\n{}", kind.title(), question.prompt);
+    for fact in &question.facts {
+        println!("  - {fact}");
+    }
+    for (i, choice) in question.choices.iter().enumerate() {
+        println!("{} {}. {choice}", if i == question.answer { "*" } else { " " }, i + 1);
+    }
+    println!("{}", question.explanation);
+    ExitCode::SUCCESS
 }

@@ -20,7 +20,7 @@ use crate::forms::taskdef::{self, TdDraft, TdEdit, TdForm};
 use crate::render_count::use_render_count;
 
 /// The builder's tabs.
-const TABS: [&str; 11] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Files", "Data", "API"];
+const TABS: [&str; 12] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Files", "Data", "API", "Lessons"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -48,6 +48,7 @@ pub fn builder() -> Html {
                         "Load balancing" => html! { <LoadBalancingForm /> },
                         "Scaling" => html! { <ScalingForm /> },
                         "API" => html! { <ApiConsole /> },
+                        "Lessons" => html! { <crate::components::lessons::LessonsPanel /> },
                         _ => html! { <FilesForm /> },
                     }
                 }

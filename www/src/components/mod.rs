@@ -10,6 +10,7 @@ pub mod data;
 pub mod explain;
 pub mod form;
 pub mod iam;
+pub mod lessons;
 pub mod loadbalancing;
 pub mod log;
 pub mod map;

@@ -161,6 +161,17 @@ impl Commands {
         }
     }
 
+    /// Starts a lesson's scenario from scratch.
+    pub fn load_lesson_scenario(&self, scenario: ecs_sim::scenario::Scenario) {
+        self.replace(Driver::new(scenario, None, None));
+    }
+
+    /// The learner's run as the lesson checker replays it: its seed, its calls with their event counts, and now.
+    pub fn learner_run(&self) -> (u64, Vec<ecs_sim::sim::RecordedCall>, u64) {
+        let driver = self.0.driver.borrow();
+        (driver.sim.seed(), driver.sim.recorded_calls().to_vec(), driver.now_ms())
+    }
+
     /// Starts a scenario from a JSON document (an imported file), or opens a run saved by "Download this
     /// run" (a document with a `schemaVersion`). A bad file changes nothing.
     pub fn load_scenario_text(&self, text: &str) -> Result<(), String> {

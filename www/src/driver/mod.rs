@@ -21,7 +21,7 @@ use ecs_sim::time::SimTime;
 use serde_json::Value;
 use yew::prelude::*;
 
-pub use catalog::install as install_builtin_scenarios;
+pub use catalog::{builtin_scenario, install as install_builtin_scenarios};
 pub use commands::Commands;
 pub use run::LOG_CAPACITY;
 pub use persist::RunRecord;

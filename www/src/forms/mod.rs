@@ -6,6 +6,7 @@
 pub mod cluster;
 pub mod console;
 pub mod iam;
+pub mod lesson;
 pub mod loadbalancing;
 pub mod members;
 pub mod scaling;
