@@ -140,6 +140,8 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
     html! {
         <>
             { not_placed }
+            // The answer first, then the table it comes from.
+            if let Some(text) = how_it_won(explanation, &strategies) { <p class="explain-verdict">{ text }</p> }
             <div class="table-scroll">
                 <table class="explain-table">
                     <thead>
@@ -184,7 +186,6 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
                     </tbody>
                 </table>
             </div>
-            if let Some(text) = how_it_won(explanation, &strategies) { <p class="explain-verdict">{ text }</p> }
             { hint("Strategy values: lower is better; \"kept\" means the instance was still among the best after that strategy.") }
         </>
     }
