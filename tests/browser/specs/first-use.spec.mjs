@@ -87,3 +87,17 @@ test('the API console examples are real calls that work, and an unknown member i
   check((await page.locator('.log-row.kind-call').count()) === calls, 'a refused input was sent anyway');
   await screenshot(page, 'api-console-unknown-member');
 });
+
+test('the placement explanation gives each strategy value with its unit and says how the chosen instance won', async ({ page, url }) => {
+  await loadScenario(page, url, 'binpack-vs-spread');
+  await page.waitForSelector('.instance .chip[data-status="RUNNING"]', { timeout: 30_000 });
+  if (await page.evaluate(() => window.ecsPlayground.state().playing)) await page.click('.time-controls .play');
+  await page.locator('.instance .chip[data-status="RUNNING"]').first().click();
+  await page.waitForSelector('.explain-table tr.chosen');
+  const chosen = (await page.textContent('.explain-table tr.chosen .explain-instance')).replace('← chosen', '').trim();
+  const verdict = await page.textContent('.explain-verdict');
+  check(verdict.includes(chosen) && /tie-break|only instance left among the best after/.test(verdict), `the verdict reads "${verdict}"`);
+  const cells = await page.locator('.explain-table tbody td').allTextContents();
+  check(cells.some((c) => /(MiB would remain|CPU units would remain|task\(s\) of)/.test(c)), `no strategy value with its unit: ${cells.slice(0, 6).join(' | ')}`);
+  await screenshot(page, 'placement-verdict');
+});

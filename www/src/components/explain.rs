@@ -140,6 +140,8 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
     html! {
         <>
             { not_placed }
+            // The answer first, then the table it comes from.
+            if let Some(text) = how_it_won(explanation, &strategies) { <p class="explain-verdict">{ text }</p> }
             <div class="table-scroll">
                 <table class="explain-table">
                     <thead>
@@ -171,7 +173,9 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
                                     html! {
                                         <td key={s.clone()} title={score.map(|x| x.detail.clone()).unwrap_or_default()}>
                                             { match score {
-                                                Some(x) => format!("{}{}", x.value, if x.kept { " kept" } else { " dropped" }),
+                                                // The value with its unit (the detail says it), and whether the instance stayed among the best.
+                                                Some(x) if !x.detail.is_empty() => format!("{}: {}", x.detail, if x.kept { "kept" } else { "dropped" }),
+                                                Some(x) => format!("{} {}", x.value, if x.kept { "kept" } else { "dropped" }),
                                                 None => "—".to_string(),
                                             } }
                                         </td>
@@ -185,6 +189,28 @@ fn explanation_table(explanation: &PlacementExplanation) -> Html {
             { hint("Strategy values: lower is better; \"kept\" means the instance was still among the best after that strategy.") }
         </>
     }
+}
+
+/// How the chosen instance won: by the last strategy that left it alone among the best, or, when several were
+/// still tied after every strategy, by the final tie-break (the lowest container instance key: the instance that
+/// registered first).
+fn how_it_won(explanation: &PlacementExplanation, strategies: &[String]) -> Option<String> {
+    let chosen = explanation.nodes.iter().find(|n| n.chosen)?;
+    let passed: Vec<_> = explanation.nodes.iter().filter(|n| n.checks.iter().all(|c| c.passed)).collect();
+    let finalists = passed.iter().filter(|n| n.scores.iter().all(|s| s.kept)).count();
+    let id = &chosen.ec2_instance_id;
+    Some(if strategies.is_empty() {
+        format!("No placement strategy: of the {} instances that passed every check, {id} won the tie-break (the playground takes the instance that registered first; AWS does not document its tie-break).", passed.len())
+    } else if finalists > 1 {
+        format!("{finalists} instances were still tied after the last strategy; {id} won the tie-break (the playground takes the instance that registered first; AWS does not document its tie-break).")
+    } else {
+        let decisive = strategies
+            .iter()
+            .find(|s| passed.iter().filter(|n| n.scores.iter().take_while(|x| &x.strategy != *s).all(|x| x.kept) && n.scores.iter().find(|x| &x.strategy == *s).is_some_and(|x| x.kept)).count() == 1)
+            .cloned()
+            .unwrap_or_else(|| strategies.last().cloned().unwrap_or_default());
+        format!("{id} was the only instance left among the best after {decisive}.")
+    })
 }
 
 #[function_component(InstanceDetails)]

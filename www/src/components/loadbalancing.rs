@@ -70,7 +70,8 @@ fn outcome_of(lb: &LoadBalancerView) -> (&'static str, String) {
     } else {
         "flow-bad"
     };
-    (class, format!("{} requests last minute · 5xx {:.1}% ({} target, {} ELB) · p99 {:.0} ms", m.request_count, percent, m.target_5xx, m.elb_5xx, m.p99_ms))
+    let timeouts = if m.elb_504 > 0 { format!(", {} of them 504", m.elb_504) } else { String::new() };
+    (class, format!("{} requests last minute · 5xx {:.1}% ({} target, {} ELB{timeouts}) · p99 {:.0} ms", m.request_count, percent, m.target_5xx, m.elb_5xx, m.p99_ms))
 }
 
 /// The CSS class of a target health state (the badge also shows the state as text).
