@@ -21,6 +21,7 @@ pub mod api;
 pub mod catalog;
 pub mod codec;
 pub mod iam;
+pub mod logs;
 pub(crate) mod ids;
 pub(crate) mod cql;
 pub mod efs;

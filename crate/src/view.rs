@@ -93,6 +93,8 @@ pub struct View {
     pub scaling: ScalingView,
     /// Cost to date and per hour (integer micro-dollars).
     pub cost: crate::scaling::CostReport,
+    /// CloudWatch Logs: groups, recent streams and their tails (`sim/logs_view.rs`).
+    pub logs: crate::sim::logs_view::LogsView,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -717,6 +719,7 @@ impl Sim {
             instance_profiles: self.iam().instance_profiles.values().map(|p| InstanceProfileView { name: p.name.clone(), roles: p.roles.clone() }).collect(),
             scaling,
             cost: self.cost_report(),
+            logs: self.logs_view(),
         }
     }
 

@@ -21,6 +21,8 @@ pub enum Service {
     ElasticLoadBalancingClassic,
     ApplicationAutoScaling,
     CloudWatch,
+    /// CloudWatch Logs.
+    Logs,
     AutoScaling,
     /// AWS Fault Injection Service actions, run as calls (`fis:aws:ec2:terminate-instances`).
     Fis,
@@ -43,6 +45,7 @@ impl Service {
             Service::ElasticLoadBalancingClassic => "elb",
             Service::ApplicationAutoScaling => "application-autoscaling",
             Service::CloudWatch => "cloudwatch",
+            Service::Logs => "logs",
             Service::AutoScaling => "autoscaling",
             Service::Fis | Service::Sim => return None,
         })
@@ -61,6 +64,7 @@ impl Service {
             Service::ElasticLoadBalancingClassic => "Classic Load Balancer",
             Service::ApplicationAutoScaling => "Application Auto Scaling",
             Service::CloudWatch => "CloudWatch",
+            Service::Logs => "CloudWatch Logs",
             Service::AutoScaling => "EC2 Auto Scaling",
             Service::Fis => "Fault Injection Service",
             Service::Sim => "Playground",
@@ -88,6 +92,8 @@ pub enum Handler {
     Elb,
     /// `scaling/`: Application Auto Scaling, CloudWatch, EC2 Auto Scaling, launch templates, capacity providers.
     Scaling,
+    /// `logs/`: CloudWatch Logs.
+    Logs,
 }
 
 /// One row of the call table.
@@ -221,6 +227,15 @@ pub const CALLS: &[Call] = &[
     call("iam:ListRoles", Service::Iam, Access::Read, Handler::Iam),
     call("iam:PutRolePolicy", Service::Iam, Access::Write, Handler::Iam),
     call("iam:RemoveRoleFromInstanceProfile", Service::Iam, Access::Write, Handler::Iam),
+    call("logs:CreateLogGroup", Service::Logs, Access::Write, Handler::Logs),
+    call("logs:DeleteLogGroup", Service::Logs, Access::Write, Handler::Logs),
+    call("logs:DescribeLogGroups", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:DescribeLogStreams", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:FilterLogEvents", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:GetLogEvents", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:GetQueryResults", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:PutRetentionPolicy", Service::Logs, Access::Write, Handler::Logs),
+    call("logs:StartQuery", Service::Logs, Access::Write, Handler::Logs),
     call("secretsmanager:CreateSecret", Service::SecretsManager, Access::Write, Handler::Iam),
     call("secretsmanager:GetSecretValue", Service::SecretsManager, Access::Read, Handler::Iam),
     call("sim:DescribeCost", Service::Sim, Access::Read, Handler::Engine),
@@ -304,6 +319,7 @@ mod tests {
                 Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic => "elasticloadbalancing",
                 Service::ApplicationAutoScaling => "application-autoscaling",
                 Service::CloudWatch => "cloudwatch",
+                Service::Logs => "logs",
                 Service::AutoScaling => "autoscaling",
                 Service::Fis => "fis",
                 Service::Sim => "sim",
@@ -316,7 +332,7 @@ mod tests {
     fn reads_are_the_describe_list_and_get_operations_and_the_playground_reads() {
         for row in CALLS {
             let op = row.operation();
-            let by_verb = ["Describe", "List", "Get"].iter().any(|verb| op.starts_with(verb));
+            let by_verb = ["Describe", "List", "Get", "Filter"].iter().any(|verb| op.starts_with(verb));
             assert_eq!(row.access == Access::Read, by_verb, "{}", row.name);
         }
     }

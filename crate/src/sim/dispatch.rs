@@ -76,6 +76,10 @@ impl Sim {
                 }
                 answer
             }
+            Handler::Logs => {
+                let context = self.logs_context();
+                self.logging.logs.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
+            }
             Handler::Scaling => {
                 let context = self.scaling_context();
                 let answer = self.scaling.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));

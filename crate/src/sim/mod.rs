@@ -28,6 +28,8 @@ mod insights;
 mod instances;
 mod launch_rate;
 mod loadbalancing;
+mod logging;
+pub mod logs_view;
 pub mod model;
 mod queue;
 mod record;

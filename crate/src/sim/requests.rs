@@ -774,6 +774,8 @@ impl DisruptConnectivityRequest {
 pub(super) struct ImageBehaviorRequest {
     pub image: String,
     pub behavior: ImageBehavior,
+    /// `logMessage`: a line the container prints before it exits (its log, with `awslogs`).
+    pub log_message: Option<String>,
 }
 
 impl ImageBehaviorRequest {
@@ -798,7 +800,8 @@ impl ImageBehaviorRequest {
             "unhealthy" => ImageBehavior::Unhealthy,
             other => return Err(ApiError::invalid_parameter(format!("behavior '{other}' is not one of serve, exit, pullError, unhealthy."))),
         };
-        Ok(ImageBehaviorRequest { image, behavior })
+        let log_message = request.typed_str("logMessage")?.map(str::to_string);
+        Ok(ImageBehaviorRequest { image, behavior, log_message })
     }
 }
 

@@ -1,0 +1,203 @@
+//! The engine's side of CloudWatch Logs (`logs/`): the `awslogs` driver checked and its streams created when
+//! a task starts (group missing, `awslogs-create-group`, the execution role's `logs:CreateLogGroup` and
+//! `logs:PutLogEvents`), and the lines each container writes at the moments of its task's lifecycle: start-up
+//! when RUNNING, a sample of the requests its load balancer targets served each minute, SIGTERM on stop, the
+//! last lines before an exit. Writing logs schedules no event and draws nothing from the run's PRNG, so a run's
+//! trace is the same with or without them; retention runs on the minute's metric sample.
+
+use std::collections::BTreeMap;
+
+use crate::logs::awslogs::{self, AwslogsConfig, LaunchKind, LoggingFailure};
+use crate::logs::{lines, ContainerStream, LogsContext, LogsState};
+
+use super::engine::Sim;
+use super::model::{LaunchType, TaskKey, TaskStatus};
+
+impl Sim {
+    pub(super) fn logs_context(&self) -> LogsContext {
+        LogsContext { now_epoch_ms: self.scenario.start_epoch_ms + self.now.0 }
+    }
+
+    /// CloudWatch Logs of the account, for the app.
+    pub fn logs(&self) -> &LogsState {
+        &self.logging.logs
+    }
+
+    /// Lines lost because an execution role may not `logs:PutLogEvents`.
+    pub fn n_undelivered_log_lines(&self) -> u64 {
+        self.logging.n_undelivered_lines
+    }
+
+    /// The log group and stream of each container of a task that logs with `awslogs`.
+    pub fn task_log_streams(&self, key: TaskKey) -> &[ContainerStream] {
+        self.logging.task_streams.get(&key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn awslogs_of(&self, key: TaskKey) -> Vec<AwslogsConfig> {
+        let Some(task) = self.tasks.get(&key) else { return Vec::new() };
+        let Some(rev) = self.revision(&task.family, task.revision) else { return Vec::new() };
+        awslogs::awslogs_configs(rev.spec.input.get("containerDefinitions"))
+    }
+
+    /// The `awslogs` driver starting a task's containers: the group must exist (or be created with
+    /// `awslogs-create-group` and `logs:CreateLogGroup`), then each container gets its stream.
+    pub(super) fn start_task_logging(&mut self, key: TaskKey) -> Result<(), LoggingFailure> {
+        let configs = self.awslogs_of(key);
+        if configs.is_empty() {
+            return Ok(());
+        }
+        let task = &self.tasks[&key];
+        let task_id = task.id.clone();
+        let launch = if task.launch_type == LaunchType::Fargate { LaunchKind::Fargate } else { LaunchKind::Ec2 };
+        let role = task.execution_role_arn.clone();
+        let container_names: Vec<String> = task.containers.iter().map(|c| c.name.clone()).collect();
+        let region = self.scenario.region.clone();
+        let now_ms = self.logs_context().now_epoch_ms;
+        let role_arn = role.as_deref().map(|r| self.iam.resolve_role_arn(r).unwrap_or_else(|| r.to_string()));
+        let mut streams = Vec::new();
+        for config in &configs {
+            // A group in another Region is not found from this one ("Make sure that the specified log group
+            // exists in the Region that you specify", BOTO ecs `LogConfiguration`).
+            let exists = config.region == region && self.logging.logs.groups.contains_key(config.group.as_str());
+            if !exists {
+                if !config.create_group || config.region != region {
+                    return Err(awslogs::missing_group(launch));
+                }
+                if let Some(role_arn) = &role_arn {
+                    let resource = format!("arn:aws:logs:{region}:{}:log-group:{}:log-stream:", self.logging.logs.account_id, config.group);
+                    let decision = self.iam.role_allows(role_arn, "logs:CreateLogGroup", &resource);
+                    if !decision.is_allowed() {
+                        let role_name = role_arn.rsplit('/').next().unwrap_or(role_arn);
+                        let user = format!("arn:aws:sts::{}:assumed-role/{role_name}/{task_id}", self.logging.logs.account_id);
+                        let tail = match decision.effect {
+                            crate::iam::DecisionEffect::ExplicitDeny => "with an explicit deny in an identity-based policy".to_string(),
+                            _ => "because no identity-based policy allows the logs:CreateLogGroup action".to_string(),
+                        };
+                        return Err(awslogs::create_group_denied(launch, &user, &resource, &tail));
+                    }
+                }
+                self.logging.logs.insert_group(&config.group, now_ms, None);
+            }
+            let stream = awslogs::stream_name(config, &task_id);
+            let stream_arn = format!("arn:aws:logs:{region}:{}:log-group:{}:log-stream:{stream}", self.logging.logs.account_id, config.group);
+            let deliverable = role_arn.as_deref().is_none_or(|r| self.iam.role_allows(r, "logs:PutLogEvents", &stream_arn).is_allowed());
+            self.logging.logs.ensure_stream(&config.group, &stream, now_ms);
+            if let Some(idx) = container_names.iter().position(|n| *n == config.container_name) {
+                streams.push(ContainerStream { container_idx: idx as u32, group: config.group.clone(), stream, deliverable });
+            }
+        }
+        self.logging.task_streams.insert(key, streams);
+        Ok(())
+    }
+
+    /// Writes `lines` to a container's stream, if it has one, stamped now.
+    fn write_container_lines(&mut self, key: TaskKey, container_idx: u32, lines: &[String]) {
+        let now_ms = self.logs_context().now_epoch_ms;
+        let Some(target) = self.logging.task_streams.get(&key).and_then(|s| s.iter().find(|c| c.container_idx == container_idx)).cloned() else { return };
+        if !target.deliverable {
+            self.logging.n_undelivered_lines += lines.len() as u64;
+            return;
+        }
+        // The stream may have been deleted with its group since the task started.
+        self.logging.logs.ensure_stream(&target.group, &target.stream, now_ms);
+        for line in lines {
+            self.logging.logs.put_event(&target.group, &target.stream, now_ms, now_ms, line);
+        }
+    }
+
+    /// A task became RUNNING: each container prints its start-up lines.
+    pub(super) fn log_task_running(&mut self, key: TaskKey) {
+        if !self.logging.task_streams.contains_key(&key) {
+            return;
+        }
+        let spec = {
+            let task = &self.tasks[&key];
+            self.revision(&task.family, task.revision).map(|r| r.spec.clone())
+        };
+        let containers: Vec<(String, String)> = self.tasks[&key].containers.iter().map(|c| (c.name.clone(), c.image.clone())).collect();
+        for (idx, (name, image)) in containers.iter().enumerate() {
+            let port = spec.as_ref().and_then(|s| s.containers.get(idx)).and_then(|c| c.port_mappings.first()).map(|m| m.container_port);
+            let lines = lines::startup_lines(name, image, port);
+            self.write_container_lines(key, idx as u32, &lines);
+        }
+    }
+
+    /// A container exits on its own: its last lines.
+    pub(super) fn log_container_exit(&mut self, key: TaskKey, container_idx: u32, exit_code: i64) {
+        if !self.logging.task_streams.contains_key(&key) {
+            return;
+        }
+        let task = &self.tasks[&key];
+        let image = task.containers.get(container_idx as usize).map(|c| c.image.clone()).unwrap_or_default();
+        let message = self.logging.image_messages.get(&image).cloned();
+        let lines = lines::exit_lines(exit_code, message.as_deref(), Some(task.memory_mib).filter(|m| *m > 0));
+        self.write_container_lines(key, container_idx, &lines);
+    }
+
+    /// A task's containers get SIGTERM: those still running print their shutdown.
+    pub(super) fn log_task_stopping(&mut self, key: TaskKey) {
+        if !self.logging.task_streams.contains_key(&key) {
+            return;
+        }
+        let running: Vec<u32> =
+            self.tasks[&key].containers.iter().enumerate().filter(|(_, c)| c.last_status != "STOPPED").map(|(i, _)| i as u32).collect();
+        for idx in running {
+            self.write_container_lines(key, idx, &lines::shutdown_lines());
+        }
+    }
+
+    /// A task is STOPPED: its containers write no more.
+    pub(super) fn logging_task_stopped(&mut self, key: TaskKey) {
+        self.logging.task_streams.remove(&key);
+    }
+
+    /// The minute's logging: each load balancer target's served requests, sampled into its task's first
+    /// container stream (with an error line for a 5xx answer and for a dependency cut off), then retention.
+    pub(super) fn logs_minute(&mut self) {
+        let now_ms = self.logs_context().now_epoch_ms;
+        if !self.logging.task_streams.is_empty() {
+            let minute = self.now.0 / 60_000;
+            let mut writes: Vec<(TaskKey, Vec<String>)> = Vec::new();
+            let mut seen: BTreeMap<(String, String, u16), u64> = BTreeMap::new();
+            for group in self.elb.target_groups.values() {
+                for target in &group.targets {
+                    let key3 = (target.owner.clone(), target.id.clone(), target.port);
+                    let before = self.logging.requests_seen.get(&key3).copied().unwrap_or(0);
+                    seen.insert(key3, target.total_requests);
+                    let served = target.total_requests.saturating_sub(before);
+                    let Some(task_key) = self.tasks.key_by_id(&target.owner) else { continue };
+                    if !self.logging.task_streams.contains_key(&task_key) || self.tasks[&task_key].last_status != TaskStatus::Running {
+                        continue;
+                    }
+                    let mut lines_out = Vec::new();
+                    if target.zone_down {
+                        lines_out.push(lines::dependency_error_line("the database in its Availability Zone"));
+                    }
+                    if served > 0 {
+                        let status = if target.behavior.healthy { 200 } else { target.behavior.response_code };
+                        let n_written = served.min(lines::MAX_REQUEST_LINES_PER_MINUTE);
+                        let mut salt = crate::hash::fnv1a(format!("{}|{minute}", target.owner).as_bytes(), crate::hash::FNV_OFFSET_BASIS);
+                        for _ in 0..n_written {
+                            let pick = crate::hash::splitmix64_next(&mut salt);
+                            lines_out.extend(lines::request_lines(pick, status, target.last_latency_ms));
+                        }
+                        if served > n_written {
+                            lines_out.push(lines::sampled_summary(served, n_written));
+                        }
+                    }
+                    if !lines_out.is_empty() {
+                        writes.push((task_key, lines_out));
+                    }
+                }
+            }
+            self.logging.requests_seen = seen;
+            for (task_key, lines_out) in writes {
+                let idx = self.logging.task_streams.get(&task_key).and_then(|s| s.first()).map(|c| c.container_idx).unwrap_or(0);
+                self.write_container_lines(task_key, idx, &lines_out);
+            }
+        } else {
+            self.logging.requests_seen.clear();
+        }
+        self.logging.logs.apply_retention(now_ms);
+    }
+}
