@@ -11,6 +11,7 @@ pub mod form;
 pub mod iam;
 pub mod loadbalancing;
 pub mod log;
+pub mod logs;
 pub mod map;
 pub mod scaling;
 pub mod storage;

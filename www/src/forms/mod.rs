@@ -7,6 +7,7 @@ pub mod cluster;
 pub mod console;
 pub mod iam;
 pub mod loadbalancing;
+pub mod logs;
 pub mod scaling;
 pub mod selection;
 pub mod service;
