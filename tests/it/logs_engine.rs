@@ -184,3 +184,32 @@ fn a_day_of_a_crash_loop_stays_within_the_log_bounds() {
     assert_eq!(max_streams, ecs_sim::logs::MAX_STREAMS_PER_GROUP, "the crash loop made more streams than a group keeps");
     assert!(group.n_streams_dropped > 0, "and the oldest were dropped and counted");
 }
+
+#[test]
+fn container_insights_writes_performance_events_that_queries_read() {
+    let mut sim = Sim::new(&scenario("fargate-web-service"), None);
+    advance(&mut sim, t("1s"));
+    sim.call("ecs:UpdateClusterSettings", json!({ "cluster": "demo", "settings": [{ "name": "containerInsights", "value": "enabled" }] })).expect("enabled");
+    advance(&mut sim, t("6m"));
+    let group = "/aws/ecs/containerinsights/demo/performance";
+    let groups = sim.call("logs:DescribeLogGroups", json!({ "logGroupNamePrefix": "/aws/ecs/containerinsights/" })).expect("listed");
+    assert_eq!(groups["logGroups"][0]["logGroupName"], group);
+    assert_eq!(groups["logGroups"][0]["retentionInDays"], 1, "ECS makes the group with a one-day retention");
+    let service = sim.call("logs:FilterLogEvents", json!({ "logGroupName": group, "filterPattern": "{ $.Type = \"Service\" && $.RunningTaskCount = 6 }" })).expect("filtered");
+    let last: Value = serde_json::from_str(messages(&service).last().expect("a Service event at 6 tasks")).expect("JSON");
+    assert_eq!((last["ServiceName"].as_str(), last["DesiredTaskCount"].as_u64(), last["PendingTaskCount"].as_u64()), (Some("web"), Some(6), Some(0)));
+    assert_eq!(last["Timestamp"].as_u64().expect("ms") % 60_000, 0, "minute-aligned");
+    assert_eq!(service["events"][0]["logStreamName"], "ServiceTelemetry-web");
+    let cluster = sim.call("logs:FilterLogEvents", json!({ "logGroupName": group, "logStreamNames": ["ClusterTelemetry-demo"] })).expect("filtered");
+    let last: Value = serde_json::from_str(messages(&cluster).last().expect("Cluster events")).expect("JSON");
+    assert_eq!((last["TaskCount"].as_u64(), last["ServiceCount"].as_u64()), (Some(6), Some(1)));
+    let start_s = 1_767_603_600u64;
+    let started = sim
+        .call("logs:StartQuery", json!({ "logGroupName": group, "startTime": start_s, "endTime": start_s + 600,
+            "queryString": "filter Type = \"Task\" | stats avg(CpuUtilized) as CPU, avg(MemoryReserved) as Mem by TaskId | sort CPU desc" }))
+        .expect("started");
+    let results = sim.call("logs:GetQueryResults", json!({ "queryId": started["queryId"] })).expect("results");
+    let rows = results["results"].as_array().expect("rows");
+    assert_eq!(rows.len(), 6, "one row per task: {results}");
+    assert_eq!(rows[0][2], json!({ "field": "Mem", "value": "512" }));
+}

@@ -198,6 +198,145 @@ impl Sim {
         } else {
             self.logging.requests_seen.clear();
         }
+        self.performance_minute();
         self.logging.logs.apply_retention(now_ms);
+    }
+}
+
+/// Container Insights' performance log group of a cluster (CWUG deploy-container-insights-ECS-OTEL.md).
+pub fn performance_group(cluster: &str) -> String {
+    format!("/aws/ecs/containerinsights/{cluster}/performance")
+}
+
+/// A `CloudWatchMetrics` block of an embedded-metric-format event (CWUG Container-Insights-reference-performance-logs-ECS.md).
+fn metrics_block(metrics: &[(&str, &str)], dimensions: &[&[&str]]) -> serde_json::Value {
+    serde_json::json!([{
+        "Namespace": "ECS/ContainerInsights",
+        "Metrics": metrics.iter().map(|(name, unit)| serde_json::json!({ "Name": name, "Unit": unit })).collect::<Vec<_>>(),
+        "Dimensions": dimensions,
+    }])
+}
+
+impl Sim {
+    /// The minute's Container Insights performance log events of each cluster whose `containerInsights` is
+    /// `enabled` or `enhanced`: one `Cluster` event, one `Service` event per active service and one `Task` event
+    /// per RUNNING task, as CWUG Container-Insights-reference-performance-logs-ECS.md shows them, into
+    /// `/aws/ecs/containerinsights/<cluster>/performance` (made with a one-day retention, as ECS makes it). Streams
+    /// as a real account shows them: `ClusterTelemetry-<cluster>`, `ServiceTelemetry-<service>`, and for Fargate
+    /// tasks `FargateTelemetry-<n>` (n here from the task id); EC2 task events go to
+    /// `AgentTelemetry-<container instance id>` ([UNVERIFIED] stream of EC2 task events).
+    pub(super) fn performance_minute(&mut self) {
+        let now_ms = self.logs_context().now_epoch_ms;
+        let timestamp = now_ms - now_ms % 60_000;
+        let clusters: Vec<String> =
+            self.clusters.values().filter(|c| c.status == "ACTIVE" && c.container_insights != "disabled").map(|c| c.name.clone()).collect();
+        for cluster in clusters {
+            let group = performance_group(&cluster);
+            if !self.logging.logs.groups.contains_key(group.as_str()) {
+                self.logging.logs.insert_group(&group, now_ms, Some(1));
+            }
+            let mut events: Vec<(String, serde_json::Value)> = Vec::new();
+            let n_instances = self.container_instances.values().filter(|ci| ci.cluster == cluster && ci.status == "ACTIVE").count();
+            let mut n_running = 0u64;
+            let mut per_service: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
+            for task in self.live_tasks().filter(|t| t.cluster == cluster) {
+                let running = task.last_status == TaskStatus::Running;
+                n_running += running as u64;
+                if let Some(service) = task.service {
+                    let slot = per_service.entry(service).or_default();
+                    if running {
+                        slot.0 += 1;
+                    } else if task.last_status < TaskStatus::Running {
+                        slot.1 += 1;
+                    }
+                }
+                if !running {
+                    continue;
+                }
+                let (cpu_milli_percent, memory_milli_percent) = self.load_of(task);
+                let cpu_utilized = cpu_milli_percent as f64 * task.cpu_units as f64 / 100_000.0;
+                let memory_utilized = (memory_milli_percent as u64 * task.memory_mib as u64 / 100_000) as u64;
+                let fargate = task.launch_type == LaunchType::Fargate;
+                let mut event = serde_json::json!({
+                    "Version": "0",
+                    "Type": "Task",
+                    "TaskId": task.id,
+                    "TaskDefinitionFamily": task.family,
+                    "TaskDefinitionRevision": task.revision.to_string(),
+                });
+                let stream = if fargate {
+                    let n = crate::hash::fnv1a(task.id.as_bytes(), crate::hash::FNV_OFFSET_BASIS) % 4096;
+                    format!("FargateTelemetry-{n}")
+                } else {
+                    let ci = task.node.and_then(|n| self.container_instances.get(&n));
+                    if let Some(ci) = ci {
+                        event["ContainerInstanceId"] = serde_json::json!(ci.id);
+                        if let Some(ec2) = self.ec2.get(&ci.ec2) {
+                            event["EC2InstanceId"] = serde_json::json!(ec2.instance_id);
+                        }
+                    }
+                    format!("AgentTelemetry-{}", ci.map(|c| c.id.clone()).unwrap_or_default())
+                };
+                if let Some(service) = task.service.and_then(|s| self.services.get(&s)) {
+                    event["ServiceName"] = serde_json::json!(service.name);
+                }
+                let fields = serde_json::json!({
+                    "ClusterName": cluster,
+                    "AccountID": self.logging.logs.account_id,
+                    "Region": self.scenario.region,
+                    "AvailabilityZone": task.availability_zone,
+                    "KnownStatus": "RUNNING",
+                    "LaunchType": task.launch_type.as_aws(),
+                    "CreatedAt": self.scenario.start_epoch_ms + task.created_at.0,
+                    "StartedAt": task.started_at.map(|s| self.scenario.start_epoch_ms + s.0),
+                    "Timestamp": timestamp,
+                    "CpuUtilized": (cpu_utilized * 1000.0).round() / 1000.0,
+                    "CpuReserved": task.cpu_units,
+                    "MemoryUtilized": memory_utilized,
+                    "MemoryReserved": task.memory_mib,
+                    "CloudWatchMetrics": metrics_block(
+                        &[("CpuUtilized", "None"), ("CpuReserved", "None"), ("MemoryUtilized", "Megabytes"), ("MemoryReserved", "Megabytes")],
+                        &[&["ClusterName"], &["ClusterName", "TaskDefinitionFamily"]],
+                    ),
+                });
+                for (k, v) in fields.as_object().into_iter().flatten() {
+                    event[k] = v.clone();
+                }
+                events.push((stream, event));
+            }
+            let services: Vec<(u32, String, u32, usize)> = self
+                .services
+                .iter()
+                .filter(|(_, s)| s.cluster == cluster && s.status == super::model::ServiceStatus::Active)
+                .map(|(k, s)| (*k, s.name.clone(), s.desired_count, s.deployments.len()))
+                .collect();
+            for (key, name, desired, n_deployments) in &services {
+                let (running, pending) = per_service.get(key).copied().unwrap_or_default();
+                events.push((
+                    format!("ServiceTelemetry-{name}"),
+                    serde_json::json!({
+                        "Version": "0", "Type": "Service", "ServiceName": name, "ClusterName": cluster, "Timestamp": timestamp,
+                        "DesiredTaskCount": desired, "RunningTaskCount": running, "PendingTaskCount": pending,
+                        "DeploymentCount": n_deployments, "TaskSetCount": 0,
+                        "CloudWatchMetrics": metrics_block(
+                            &[("DesiredTaskCount", "Count"), ("RunningTaskCount", "Count"), ("PendingTaskCount", "Count"), ("DeploymentCount", "Count"), ("TaskSetCount", "Count")],
+                            &[&["ServiceName", "ClusterName"]],
+                        ),
+                    }),
+                ));
+            }
+            events.push((
+                format!("ClusterTelemetry-{cluster}"),
+                serde_json::json!({
+                    "Version": "0", "Type": "Cluster", "ClusterName": cluster, "Timestamp": timestamp,
+                    "TaskCount": n_running, "ContainerInstanceCount": n_instances, "ServiceCount": services.len(),
+                    "CloudWatchMetrics": metrics_block(&[("TaskCount", "Count"), ("ContainerInstanceCount", "Count"), ("ServiceCount", "Count")], &[&["ClusterName"]]),
+                }),
+            ));
+            for (stream, event) in events {
+                self.logging.logs.ensure_stream(&group, &stream, now_ms);
+                self.logging.logs.put_event(&group, &stream, timestamp, now_ms, &event.to_string());
+            }
+        }
     }
 }
