@@ -117,6 +117,10 @@ fn containers_write_start_up_exit_and_shutdown_lines_that_filter_and_insights_fi
     assert_eq!(times[3] - times[0], 40_000, "the last lines come 40 s after the start, in epoch milliseconds");
     assert!(times[0] > 1_767_600_000_000, "timestamps are epoch milliseconds of the scenario's start time");
 
+    // The view keeps a stopped task's stream, so the Why? panel can say where its last lines are.
+    let view = sim.view();
+    let named = view.logs.task_streams.iter().find(|s| s.task_id == task_id).expect("the stopped task's stream is in the view");
+    assert_eq!((named.group.as_str(), named.stream.as_str(), named.container_name.as_str()), ("/ecs/crash", stream.as_str(), "app"));
     let found = sim.call("logs:FilterLogEvents", json!({ "logGroupName": "/ecs/crash", "filterPattern": "?FATAL ?panic" })).expect("filtered");
     assert_eq!(messages(&found), vec!["FATAL out of memory: cannot allocate 67108864 bytes"]);
     assert_eq!(found["events"][0]["logStreamName"], stream);

@@ -18,6 +18,8 @@ pub const MAX_STREAMS_PER_GROUP: usize = 300;
 /// The most log groups the playground keeps. AWS's quota is far higher (1,000,000 per Region); a
 /// CreateLogGroup beyond this one is refused with `LimitExceededException`. [UNVERIFIED] text.
 pub const MAX_LOG_GROUPS: usize = 500;
+/// The stopped tasks whose streams the engine remembers (as many as the view shows stopped tasks).
+pub const MAX_STOPPED_TASK_STREAMS: usize = 1_000;
 /// The most Logs Insights queries kept for GetQueryResults; the oldest are forgotten.
 pub const MAX_QUERIES: usize = 20;
 /// The longest message the playground stores; AWS's limit is 1 MB an event (BOTO logs `PutLogEvents`).
@@ -123,6 +125,9 @@ pub struct Logging {
     pub logs: LogsState,
     /// The streams of each task (by its key) not yet STOPPED that logs with `awslogs`.
     pub task_streams: BTreeMap<u32, Vec<ContainerStream>>,
+    /// The streams of the [`MAX_STOPPED_TASK_STREAMS`] most recently stopped tasks, oldest stop first: where a
+    /// stopped task's last lines are.
+    pub stopped_task_streams: VecDeque<(u32, Vec<ContainerStream>)>,
     /// `sim:SetImageBehavior` `logMessage` per image: printed before the container exits.
     pub image_messages: Table<String, String>,
     /// Each load balancer target's request count at the last minute (owner task id, target id, port).

@@ -148,7 +148,12 @@ impl Sim {
 
     /// A task is STOPPED: its containers write no more.
     pub(super) fn logging_task_stopped(&mut self, key: TaskKey) {
-        self.logging.task_streams.remove(&key);
+        if let Some(streams) = self.logging.task_streams.remove(&key) {
+            self.logging.stopped_task_streams.push_back((key, streams));
+            if self.logging.stopped_task_streams.len() > crate::logs::MAX_STOPPED_TASK_STREAMS {
+                self.logging.stopped_task_streams.pop_front();
+            }
+        }
     }
 
     /// The minute's logging: each load balancer target's served requests, sampled into its task's first

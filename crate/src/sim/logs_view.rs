@@ -47,7 +47,7 @@ pub struct LogGroupView {
     pub n_streams_left_out: u64,
 }
 
-/// Where a container of a live task writes.
+/// Where a container of a task writes (or wrote, once it stopped).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TaskLogStreamView {
     pub task_id: String,
@@ -68,7 +68,7 @@ pub struct LogsView {
     pub n_events_dropped: u64,
     /// Lines lost because an execution role may not `logs:PutLogEvents`.
     pub n_undelivered_lines: u64,
-    /// The streams of the live tasks' containers, in task order.
+    /// The streams of the containers of the live tasks (in task order), then of the most recently stopped ones.
     pub task_streams: Vec<TaskLogStreamView>,
 }
 
@@ -114,6 +114,7 @@ impl Sim {
             .logging
             .task_streams
             .iter()
+            .chain(self.logging.stopped_task_streams.iter().map(|(key, streams)| (key, streams)))
             .flat_map(|(key, streams)| {
                 let task = self.tasks.get(key);
                 streams.iter().filter_map(move |c| {

@@ -73,6 +73,17 @@ test('the Logs tab tails a stream, filters it and runs a Logs Insights query', a
   await page.locator('.builder .tab-body').evaluate((el) => { el.scrollTop = 0; });
   await screenshot(page, 'logs-tab');
 
+  // The Why? panel names the selected task's log stream, the one the Logs tab shows.
+  const taskId = streamName.split('/')[2];
+  const own = page.locator(`.chip[data-task-id="${taskId}"]`);
+  const chip = (await own.count()) ? own : page.locator('.chip[data-status="RUNNING"]').first();
+  const chipId = await chip.getAttribute('data-task-id');
+  await chip.click();
+  await page.waitForSelector('.task-log-streams');
+  const streamLine = await text(page, '.task-log-streams');
+  check(streamLine.includes(`/ecs/api › ecs/api/${chipId}`), `the task's stream: ${streamLine}`);
+  await screenshot(page, 'logs-why-stream');
+
   // The worker's group was never created: its task stopped with the driver's text.
   const log = await page.evaluate(() => window.ecsPlayground.state());
   check(log.simTimeMs >= 400_000, 'the run went on');

@@ -171,3 +171,25 @@ fn query_results(result: &Option<Result<QueryTable, String>>) -> Html {
         },
     }
 }
+
+/// The Why? panel's line of a task's log streams: where each container writes with `awslogs` (the Logs tab
+/// shows the stream). Nothing when the task does not use `awslogs`.
+pub fn task_log_streams(logs: &ecs_sim::sim::logs_view::LogsView, task_id: &str) -> Html {
+    let streams: Vec<_> = logs.task_streams.iter().filter(|s| s.task_id == task_id).collect();
+    if streams.is_empty() {
+        return html! {};
+    }
+    html! {
+        <dl class="kv task-log-streams">
+            { for streams.iter().map(|s| html! {
+                <div key={s.container_name.clone()}>
+                    <dt>{ format!("Logs of {}", s.container_name) }</dt>
+                    <dd data-log-stream={s.stream.clone()}>
+                        <code>{ format!("{} › {}", s.group, s.stream) }</code>
+                        { if s.undeliverable { " (lost: the execution role may not logs:PutLogEvents)" } else { " (Builder → Logs)" } }
+                    </dd>
+                </div>
+            }) }
+        </dl>
+    }
+}
