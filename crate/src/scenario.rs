@@ -493,6 +493,8 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("managed-scaling-growth", include_str!("../scenarios/managed-scaling-growth.json")),
     ("fargate-spot-interruption", include_str!("../scenarios/fargate-spot-interruption.json")),
     ("ec2-vs-fargate-cost", include_str!("../scenarios/ec2-vs-fargate-cost.json")),
+    ("oom-crash-loop", include_str!("../scenarios/oom-crash-loop.json")),
+    ("missing-log-group", include_str!("../scenarios/missing-log-group.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -217,3 +217,57 @@ fn container_insights_writes_performance_events_that_queries_read() {
     assert_eq!(rows.len(), 6, "one row per task: {results}");
     assert_eq!(rows[0][2], json!({ "field": "Mem", "value": "512" }));
 }
+
+#[test]
+fn the_oom_crash_loop_scenario_is_found_through_the_logs_and_ends_with_revision_2() {
+    let mut sim = run_scenario("oom-crash-loop", None, "7m");
+    let describe = sim.describe_all();
+    let crashed: Vec<_> = items(&describe, "tasks").iter().filter(|t| s(t, "lastStatus") == "STOPPED").collect();
+    assert!(crashed.len() >= 8, "a crash loop: {} stopped tasks", crashed.len());
+    for task in &crashed {
+        assert_eq!(task["containers"][0]["exitCode"], 137);
+        assert_eq!(s(task, "stopCode"), "EssentialContainerExited");
+    }
+    // The cause is in the log: every crashed task's stream ends with the FATAL line.
+    let fatal = sim.call("logs:FilterLogEvents", json!({ "logGroupName": "/ecs/catalog", "filterPattern": "FATAL" })).expect("filtered");
+    let streams: std::collections::BTreeSet<String> =
+        fatal["events"].as_array().expect("events").iter().map(|e| e["logStreamName"].as_str().expect("a stream").to_string()).collect();
+    assert_eq!(streams.len(), crashed.len(), "one FATAL line per crashed task");
+    let per_minute = sim
+        .call("logs:StartQuery", json!({ "logGroupName": "/ecs/catalog", "startTime": 1_767_603_600u64, "endTime": 1_767_604_200u64,
+            "queryString": "filter @message like /FATAL/ | stats count(*) as crashes by bin(1m)" }))
+        .expect("started");
+    let results = sim.call("logs:GetQueryResults", json!({ "queryId": per_minute["queryId"] })).expect("results");
+    assert!(results["results"].as_array().expect("rows").len() >= 4, "crashes minute after minute: {results}");
+    // Container Insights shows the memory the tasks reserved.
+    let perf = sim.call("logs:FilterLogEvents", json!({ "logGroupName": "/aws/ecs/containerinsights/shop/performance", "filterPattern": "{ $.Type = \"Task\" && $.MemoryReserved = 512 }" })).expect("filtered");
+    assert!(!messages(&perf).is_empty(), "Task performance events of the 512 MiB tasks");
+    advance(&mut sim, t("14m"));
+    let describe = sim.describe_all();
+    assert_eq!(tasks_with(&describe, "service:catalog", "RUNNING").len(), 2);
+    let late = sim.call("logs:FilterLogEvents", json!({ "logGroupName": "/ecs/catalog", "filterPattern": "FATAL", "startTime": 1_767_603_600_000u64 + 11 * 60_000 })).expect("filtered");
+    assert!(messages(&late).is_empty(), "revision 2 no longer crashes");
+}
+
+#[test]
+fn the_missing_log_group_scenario_fails_tasks_until_the_group_exists() {
+    let mut sim = run_scenario("missing-log-group", None, "3m50s");
+    let describe = sim.describe_all();
+    let failed: Vec<_> = items(&describe, "tasks").iter().filter(|t| s(t, "lastStatus") == "STOPPED").collect();
+    assert!(failed.len() >= 2);
+    for task in &failed {
+        assert_eq!(s(task, "stopCode"), "TaskFailedToStart");
+        assert!(s(task, "stoppedReason").ends_with("ResourceNotFoundException: The specified log group does not exist. : exit status 1"), "{}", s(task, "stoppedReason"));
+    }
+    assert!(tasks_with(&describe, "service:web", "RUNNING").is_empty());
+    advance(&mut sim, t("10m"));
+    let describe = sim.describe_all();
+    let running = tasks_with(&describe, "service:web", "RUNNING");
+    assert_eq!(running.len(), 2, "the tasks start once the group exists");
+    let streams = sim.call("logs:DescribeLogStreams", json!({ "logGroupName": "/ecs/web" })).expect("streams");
+    let names: Vec<&str> = streams["logStreams"].as_array().expect("streams").iter().map(|s| s["logStreamName"].as_str().expect("a name")).collect();
+    for task in running {
+        let id = s(task, "taskArn").rsplit('/').next().expect("an id").to_string();
+        assert!(names.contains(&format!("ecs/web/{id}").as_str()), "{names:?}");
+    }
+}
