@@ -257,7 +257,7 @@ impl LogsState {
             None => in_range[in_range.len().saturating_sub(limit)..].to_vec(),
         };
         let events: Vec<Value> =
-            selected.iter().map(|e| json!({ "timestamp": e.timestamp_ms, "message": e.message, "ingestionTime": e.ingestion_time_ms })).collect();
+            selected.iter().map(|e| json!({ "timestamp": e.timestamp_ms, "message": &*e.message, "ingestionTime": e.ingestion_time_ms })).collect();
         // At the end of the stream the forward token is the one passed in (BOTO logs `GetLogEvents`).
         let next_forward = match (selected.last(), token) {
             (Some(last), _) => format!("f/{:020}/s", last.seq + 1),
@@ -322,7 +322,7 @@ impl LogsState {
                 json!({
                     "logStreamName": s.name,
                     "timestamp": e.timestamp_ms,
-                    "message": e.message,
+                    "message": &*e.message,
                     "ingestionTime": e.ingestion_time_ms,
                     "eventId": format!("{:020}{:020}", e.timestamp_ms, e.seq),
                 })

@@ -29,14 +29,14 @@ pub const MAX_MESSAGE_BYTES: usize = 2_048;
 pub const RETENTION_DAYS: &[u32] = &[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 /// One log event: its timestamp (epoch milliseconds, as the writer stamped it), when CloudWatch ingested it,
-/// and its message.
+/// and its message (shared with the view's tails, so publishing a view copies no text).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LogEvent {
     pub timestamp_ms: u64,
     pub ingestion_time_ms: u64,
     /// The event's number in its group, for `eventId` and the query's `@ptr`.
     pub seq: u64,
-    pub message: String,
+    pub message: std::rc::Rc<str>,
 }
 
 /// A log stream: its events oldest first, at most [`MAX_EVENTS_PER_STREAM`].

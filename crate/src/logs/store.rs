@@ -87,7 +87,7 @@ impl LogsState {
         stream.first_event_timestamp_ms.get_or_insert(timestamp_ms);
         stream.last_event_timestamp_ms = Some(stream.last_event_timestamp_ms.map_or(timestamp_ms, |t| t.max(timestamp_ms)));
         stream.last_ingestion_time_ms = Some(ingestion_ms);
-        stream.events.push_back(LogEvent { timestamp_ms, ingestion_time_ms: ingestion_ms, seq, message: message[..cut].to_string() });
+        stream.events.push_back(LogEvent { timestamp_ms, ingestion_time_ms: ingestion_ms, seq, message: std::rc::Rc::from(&message[..cut]) });
         group.n_events += 1;
         self.n_events += 1;
         if stream.events.len() > MAX_EVENTS_PER_STREAM {

@@ -259,7 +259,7 @@ fn storage_stays_within_its_bounds_and_counts_what_it_dropped() {
     let mut logs = state_with(&[("a", 0, "old"), ("a", 2 * 86_400_000, "new")]);
     logs.groups.get_mut("/ecs/web").unwrap().retention_in_days = Some(1);
     logs.apply_retention(2 * 86_400_000 + 1);
-    let events: Vec<&str> = logs.groups["/ecs/web"].streams["a"].events.iter().map(|e| e.message.as_str()).collect();
+    let events: Vec<&str> = logs.groups["/ecs/web"].streams["a"].events.iter().map(|e| &*e.message).collect();
     assert_eq!(events, vec!["new"]);
     assert_eq!(logs.n_events, 1);
     assert_eq!(logs.n_events_dropped, 1);

@@ -228,7 +228,7 @@ impl Sim {
     /// per RUNNING task, as CWUG Container-Insights-reference-performance-logs-ECS.md shows them, into
     /// `/aws/ecs/containerinsights/<cluster>/performance` (made with a one-day retention, as ECS makes it). Streams
     /// as a real account shows them: `ClusterTelemetry-<cluster>`, `ServiceTelemetry-<service>`, and for Fargate
-    /// tasks `FargateTelemetry-<n>` (n here from the task id); EC2 task events go to
+    /// tasks `FargateTelemetry-<n>` (a few shared streams, n here from the task id); EC2 task events go to
     /// `AgentTelemetry-<container instance id>` ([UNVERIFIED] stream of EC2 task events).
     pub(super) fn performance_minute(&mut self) {
         let now_ms = self.logs_context().now_epoch_ms;
@@ -270,8 +270,8 @@ impl Sim {
                     "TaskDefinitionRevision": task.revision.to_string(),
                 });
                 let stream = if fargate {
-                    let n = crate::hash::fnv1a(task.id.as_bytes(), crate::hash::FNV_OFFSET_BASIS) % 4096;
-                    format!("FargateTelemetry-{n}")
+                    let n = crate::hash::fnv1a(task.id.as_bytes(), crate::hash::FNV_OFFSET_BASIS) % 8;
+                    format!("FargateTelemetry-{}", 1000 + n)
                 } else {
                     let ci = task.node.and_then(|n| self.container_instances.get(&n));
                     if let Some(ci) = ci {

@@ -17,7 +17,7 @@ pub const MAX_VIEW_LOG_GROUPS: usize = 100;
 pub struct LogEventView {
     /// Epoch milliseconds.
     pub timestamp_ms: u64,
-    pub message: String,
+    pub message: std::rc::Rc<str>,
     /// The event's number in its group (a key for the app's lists).
     pub seq: u64,
 }
