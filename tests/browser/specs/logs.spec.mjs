@@ -50,6 +50,8 @@ test('the Logs tab tails a stream, filters it and runs a Logs Insights query', a
   await page.waitForFunction(() => window.ecsPlayground.state().simTimeMs >= 400_000, null, { timeout: 30_000 });
   await page.click('.time-controls .play');
   await page.waitForFunction(() => !window.ecsPlayground.state().playing);
+  await page.locator('.log-tail').first().scrollIntoViewIfNeeded();
+  await screenshot(page, 'logs-tail');
   const tail = await text(page, '.log-tail');
   check(tail.includes('Starting api from image example/api:1'), `start-up line: ${tail}`);
   check(tail.includes('FATAL out of memory'), `the last lines before the OOM kill: ${tail}`);
@@ -70,8 +72,8 @@ test('the Logs tab tails a stream, filters it and runs a Logs Insights query', a
   check(JSON.stringify(headers) === JSON.stringify(['@logStream', 'crashes']), `columns: ${headers}`);
   const first = await page.locator('.insights-results tbody tr').first().locator('td').allTextContents();
   check(first[0].startsWith('ecs/api/') && Number(first[1]) >= 1, `a crash count per stream: ${first}`);
-  await page.locator('.builder .tab-body').evaluate((el) => { el.scrollTop = 0; });
-  await screenshot(page, 'logs-tab');
+  await page.locator('.insights-results').scrollIntoViewIfNeeded();
+  await screenshot(page, 'logs-insights');
 
   // The Why? panel names the selected task's log stream, the one the Logs tab shows.
   const taskId = streamName.split('/')[2];

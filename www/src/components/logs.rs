@@ -126,7 +126,7 @@ pub fn logs_form() -> Html {
                 { filter_results(&filter_result) }
                 { subhead("Logs Insights") }
                 <label class="field"><span>{ "Query" }</span>
-                    <textarea name="insights-query" rows="3" value={(*query).clone()} oninput={on_input(&query)} />
+                    <textarea name="insights-query" class="insights-query" rows="3" value={(*query).clone()} oninput={on_input(&query)} />
                 </label>
                 { button("Run query", run_query) }
                 { query_results(&query_result) }
