@@ -264,3 +264,32 @@ fn storage_stays_within_its_bounds_and_counts_what_it_dropped() {
     assert_eq!(logs.n_events, 1);
     assert_eq!(logs.n_events_dropped, 1);
 }
+
+#[test]
+fn nothing_typed_into_a_pattern_a_query_or_a_call_panics() {
+    let mut rng = crate::rng::Prng::new(42);
+    let pieces = [
+        "{", "}", "$.", "a", "=", "!=", ">=", "\"", "*", "?", "-", " ", "(", ")", "&&", "||", "[", "]", "|", "/", "like", "stats", "count(",
+        "by", "bin(", "5m", ")", "sort", "limit", "99999999999999999999", "parse", "as", "é", "\u{1F600}", "#", "\n", ",", "pct(", "not", "in",
+    ];
+    let mut logs = state_with(&[("s", 1, "ERROR x"), ("s", 2, r#"{"a":1}"#)]);
+    for _ in 0..3_000 {
+        let n = 1 + rng.below(12);
+        let text: String = (0..n).map(|_| pieces[rng.below(pieces.len() as u32) as usize]).collect();
+        if let Ok(pattern) = parse_filter_pattern(&text) {
+            let _ = pattern.matches("ERROR x") || pattern.matches(r#"{"a":1}"#);
+        }
+        if let Ok(query) = parse_query(&text) {
+            let inputs = [query::QueryInput { timestamp_ms: 1, message: "ERROR x", log_stream: "s", log: "l".into(), ptr: "p".into() }];
+            let _ = query.run(&inputs, Some(5));
+        }
+        let values = [json!(text), json!(-1), json!(u64::MAX), json!(null), json!([text]), json!({ "x": 1 }), json!(1.5)];
+        let value = values[rng.below(values.len() as u32) as usize].clone();
+        let member = ["logGroupName", "logStreamName", "filterPattern", "queryString", "limit", "startTime", "endTime", "nextToken", "retentionInDays", "logStreamNames", "logGroupIdentifier", "queryId"][rng.below(12) as usize];
+        let name = ["logs:CreateLogGroup", "logs:GetLogEvents", "logs:FilterLogEvents", "logs:StartQuery", "logs:DescribeLogStreams", "logs:PutRetentionPolicy", "logs:GetQueryResults", "logs:DescribeLogGroups"][rng.below(8) as usize];
+        let mut input = json!({ "logGroupName": "/ecs/web", "logStreamName": "s", "startTime": 0, "endTime": 9, "queryString": "fields @message" });
+        input[member] = value;
+        let _ = call(&mut logs, name, input);
+    }
+    assert!(logs.groups.contains_key("/ecs/web"), "the group is still there");
+}
