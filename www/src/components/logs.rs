@@ -88,10 +88,11 @@ pub fn logs_form() -> Html {
                     }
                 }) }
             </ul>
-            <div class="row">{ field("Log group name", "log-group-name", &new_group) }</div>
+            { field("Log group name", "log-group-name", &new_group) }
             { call_button("Create log group", false, create, &result) }
             if !group_name.is_empty() {
-                <div class="row">{ field(&format!("Retention of {group_name} (days)"), "retention-days", &retention) }{ button("Set retention", set_retention) }</div>
+                { field(&format!("Retention of {group_name} (days)"), "retention-days", &retention) }
+                { button("Set retention", set_retention) }
                 { subhead(&format!("Streams of {group_name}")) }
                 if group.is_some_and(|g| g.streams.is_empty()) { { hint("No stream yet: a task writes one per container when it starts.") } }
                 <ul class="log-streams">
@@ -121,7 +122,8 @@ pub fn logs_form() -> Html {
                     </ol>
                 }
                 { subhead("Filter events") }
-                <div class="row">{ field("Filter pattern", "filter-pattern", &pattern) }{ button("Filter", run_filter) }</div>
+                { field("Filter pattern", "filter-pattern", &pattern) }
+                { button("Filter", run_filter) }
                 { hint("Terms must all appear (ERROR timeout), ?a ?b matches either, -term excludes, \"a phrase\" matches exactly, { $.field = \"value\" } matches JSON.") }
                 { filter_results(&filter_result) }
                 { subhead("Logs Insights") }
