@@ -23,6 +23,7 @@ pub mod catalog;
 pub mod codec;
 pub mod iam;
 pub mod lesson;
+pub mod logs;
 pub(crate) mod ids;
 pub(crate) mod cql;
 pub mod dynamodb;

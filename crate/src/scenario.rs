@@ -506,6 +506,8 @@ pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
     "managed-scaling-growth",
     "fargate-spot-interruption",
     "ec2-vs-fargate-cost",
+    "oom-crash-loop",
+    "missing-log-group",
 ];
 
 /// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
@@ -529,6 +531,8 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("managed-scaling-growth", include_str!("../scenarios/managed-scaling-growth.json")),
     ("fargate-spot-interruption", include_str!("../scenarios/fargate-spot-interruption.json")),
     ("ec2-vs-fargate-cost", include_str!("../scenarios/ec2-vs-fargate-cost.json")),
+    ("oom-crash-loop", include_str!("../scenarios/oom-crash-loop.json")),
+    ("missing-log-group", include_str!("../scenarios/missing-log-group.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -96,6 +96,8 @@ pub struct View {
     pub cost: crate::scaling::CostReport,
     /// S3 buckets with their objects, DynamoDB tables with their items.
     pub integrations: IntegrationsView,
+    /// CloudWatch Logs: groups, recent streams and their tails (`sim/logs_view.rs`).
+    pub logs: crate::sim::logs_view::LogsView,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -721,6 +723,7 @@ impl Sim {
             scaling,
             cost: self.cost_report(),
             integrations: self.integrations_view(),
+            logs: self.logs_view(),
         }
     }
 

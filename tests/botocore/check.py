@@ -49,10 +49,12 @@ HANDLER_DIRS = {
     "crate/src/states": ["stepfunctions", "ecs"],
     "crate/src/rds": ["rds"],
     "crate/src/taskdef": ["ecs"],
+    # awslogs.rs reads a container definition's logConfiguration.
+    "crate/src/logs": ["logs", "ecs"],
 }
 HANDLER_FOLDER = {"Engine": "crate/src/sim", "Iam": "crate/src/iam", "Efs": "crate/src/efs", "Elb": "crate/src/elb",
                   "Scaling": "crate/src/scaling", "S3": "crate/src/s3", "DynamoDb": "crate/src/dynamodb",
-                  "Events": "crate/src/events", "States": "crate/src/states", "Rds": "crate/src/rds"}
+                  "Events": "crate/src/events", "States": "crate/src/states", "Rds": "crate/src/rds", "Logs": "crate/src/logs"}
 
 # Handler files whose literal reads are of documents other than requests, not checked for reads.
 NOT_REQUEST_READERS = {
@@ -81,6 +83,7 @@ READS_ALLOWED = {
     ("crate/src/sim", "healthy"): SIM_CALL,  # sim:SetTargetBehavior
     ("crate/src/sim", "percentPerHour"): SIM_CALL,  # sim:InterruptSpotTasks
     ("crate/src/sim", "runFor"): SIM_CALL,  # sim:SetImageBehavior
+    ("crate/src/sim", "logMessage"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "behavior"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "content"): SIM_CALL,  # sim:WriteFile
     ("crate/src/sim", "pattern"): SIM_CALL,  # sim:SetLoad

@@ -28,3 +28,4 @@ mod security_headers;
 mod long_run;
 mod integrations_engine;
 mod lessons;
+mod logs_engine;

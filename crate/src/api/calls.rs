@@ -21,6 +21,8 @@ pub enum Service {
     ElasticLoadBalancingClassic,
     ApplicationAutoScaling,
     CloudWatch,
+    /// CloudWatch Logs.
+    Logs,
     AutoScaling,
     S3,
     DynamoDb,
@@ -50,6 +52,7 @@ impl Service {
             Service::ElasticLoadBalancingClassic => "elb",
             Service::ApplicationAutoScaling => "application-autoscaling",
             Service::CloudWatch => "cloudwatch",
+            Service::Logs => "logs",
             Service::AutoScaling => "autoscaling",
             Service::S3 => "s3",
             Service::DynamoDb => "dynamodb",
@@ -73,6 +76,7 @@ impl Service {
             Service::ElasticLoadBalancingClassic => "Classic Load Balancer",
             Service::ApplicationAutoScaling => "Application Auto Scaling",
             Service::CloudWatch => "CloudWatch",
+            Service::Logs => "CloudWatch Logs",
             Service::AutoScaling => "EC2 Auto Scaling",
             Service::S3 => "Amazon S3",
             Service::DynamoDb => "Amazon DynamoDB",
@@ -115,6 +119,8 @@ pub enum Handler {
     States,
     /// `rds/`.
     Rds,
+    /// `logs/`: CloudWatch Logs.
+    Logs,
 }
 
 /// One row of the call table.
@@ -261,6 +267,15 @@ pub const CALLS: &[Call] = &[
     call("iam:ListRoles", Service::Iam, Access::Read, Handler::Iam),
     call("iam:PutRolePolicy", Service::Iam, Access::Write, Handler::Iam),
     call("iam:RemoveRoleFromInstanceProfile", Service::Iam, Access::Write, Handler::Iam),
+    call("logs:CreateLogGroup", Service::Logs, Access::Write, Handler::Logs),
+    call("logs:DeleteLogGroup", Service::Logs, Access::Write, Handler::Logs),
+    call("logs:DescribeLogGroups", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:DescribeLogStreams", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:FilterLogEvents", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:GetLogEvents", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:GetQueryResults", Service::Logs, Access::Read, Handler::Logs),
+    call("logs:PutRetentionPolicy", Service::Logs, Access::Write, Handler::Logs),
+    call("logs:StartQuery", Service::Logs, Access::Write, Handler::Logs),
     call("rds:CreateDBInstance", Service::Rds, Access::Write, Handler::Rds),
     call("rds:CreateDBSubnetGroup", Service::Rds, Access::Write, Handler::Rds),
     call("rds:DescribeDBInstances", Service::Rds, Access::Read, Handler::Rds),
@@ -362,6 +377,7 @@ mod tests {
                 Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic => "elasticloadbalancing",
                 Service::ApplicationAutoScaling => "application-autoscaling",
                 Service::CloudWatch => "cloudwatch",
+                Service::Logs => "logs",
                 Service::AutoScaling => "autoscaling",
                 Service::S3 => "s3",
                 Service::DynamoDb => "dynamodb",
@@ -379,7 +395,7 @@ mod tests {
     fn reads_are_the_describe_list_and_get_operations_and_the_playground_reads() {
         for row in CALLS {
             let op = row.operation();
-            let by_verb = ["Describe", "List", "Get", "Head", "Query", "Scan"].iter().any(|verb| op.starts_with(verb));
+            let by_verb = ["Describe", "List", "Get", "Head", "Query", "Scan", "Filter"].iter().any(|verb| op.starts_with(verb));
             assert_eq!(row.access == Access::Read, by_verb, "{}", row.name);
         }
     }

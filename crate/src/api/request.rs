@@ -32,7 +32,8 @@ impl Dialect {
     /// The dialect a service's requests are refused in (EC2 calls answer with ECS's code here).
     pub fn of(service: Service) -> Dialect {
         match service {
-            Service::Ecs | Service::Ec2 | Service::Fis | Service::Sim => Dialect::Ecs,
+            // CloudWatch Logs refuses a malformed request with `InvalidParameterException`, as Amazon ECS does.
+            Service::Ecs | Service::Ec2 | Service::Fis | Service::Sim | Service::Logs => Dialect::Ecs,
             Service::Iam | Service::Rds | Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic | Service::AutoScaling | Service::CloudWatch => Dialect::Query,
             Service::SecretsManager | Service::Ssm | Service::ApplicationAutoScaling => Dialect::Json,
             Service::Efs => Dialect::Efs,

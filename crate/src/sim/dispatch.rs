@@ -109,6 +109,10 @@ impl Sim {
                 let context = self.dynamodb_context();
                 self.dynamodb.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
             }
+            Handler::Logs => {
+                let context = self.logs_context();
+                self.logging.logs.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
+            }
             Handler::Scaling => {
                 let context = self.scaling_context();
                 let answer = self.scaling.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));

@@ -119,6 +119,8 @@ pub struct Sim {
     pub(super) spot_percent_per_hour: u32,
     /// `sim:SetFargateSpotCapacity`: whether the Region has Fargate Spot capacity for new tasks.
     pub(super) fargate_spot_available: bool,
+    /// CloudWatch Logs and what the tasks write to it (`sim/logging.rs`).
+    pub(crate) logging: crate::logs::Logging,
 }
 
 impl Sim {
@@ -172,6 +174,7 @@ impl Sim {
             spot_percent_per_hour: 0,
             fargate_spot_available: true,
             volumes: crate::efs::VolumeStore::new(),
+            logging: crate::logs::Logging::new(&scenario.region, ACCOUNT_ID),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
             } else {
@@ -366,6 +369,7 @@ impl Sim {
         }
         self.scaling_minute(&reservations);
         self.spot_minute();
+        self.logs_minute();
         let (cost_to_date_micro_usd, cost_per_hour_micro_usd) = self.scaling.cost.by_type_now(self.now.0);
         self.metrics.push(MetricSample {
             time: self.now,

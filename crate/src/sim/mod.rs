@@ -30,6 +30,8 @@ mod instances;
 mod launch_rate;
 pub mod integrations;
 mod loadbalancing;
+mod logging;
+pub mod logs_view;
 pub mod model;
 mod queue;
 mod record;

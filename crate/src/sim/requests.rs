@@ -774,6 +774,8 @@ impl DisruptConnectivityRequest {
 pub(super) struct ImageBehaviorRequest {
     pub image: String,
     pub behavior: ImageBehavior,
+    /// `logMessage`: a line the container prints before it exits (its log, with `awslogs`).
+    pub log_message: Option<String>,
 }
 
 impl ImageBehaviorRequest {
@@ -803,7 +805,8 @@ impl ImageBehaviorRequest {
                 return Err(ApiError::invalid_parameter(format!("runFor: {}", too_short_text(run_ms))));
             }
         }
-        Ok(ImageBehaviorRequest { image, behavior })
+        let log_message = request.typed_str("logMessage")?.map(str::to_string);
+        Ok(ImageBehaviorRequest { image, behavior, log_message })
     }
 }
 

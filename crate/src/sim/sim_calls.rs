@@ -31,6 +31,10 @@ impl Sim {
 
     pub(super) fn set_image_behavior(&mut self, request: ImageBehaviorRequest) -> ApiResult {
         self.images.insert(request.image.clone(), request.behavior);
+        match request.log_message {
+            Some(message) => self.logging.image_messages.insert(request.image.clone(), message),
+            None => self.logging.image_messages.remove(&request.image),
+        };
         Ok(json!({ "image": request.image }))
     }
 

@@ -481,6 +481,10 @@ impl Sim {
                         self.fail_task_start(key, None, reason.clone(), reason);
                         return;
                     }
+                    if let Err(failure) = self.start_task_logging(key) {
+                        self.fail_task_start(key, None, failure.container_reason, failure.stopped_reason);
+                        return;
+                    }
                 }
                 if let Some((image, message)) = pull_error {
                     if let Some(task) = self.tasks.get_mut(&key) {
@@ -533,6 +537,7 @@ impl Sim {
                 }
                 let id8 = self.tasks[&key].id[..8].to_string();
                 self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} is RUNNING."));
+                self.log_task_running(key);
                 for (idx, code, run_ms) in exits {
                     self.schedule(now.plus_ms(run_ms), Ev::ContainerExit(key, idx, code));
                 }
@@ -550,6 +555,7 @@ impl Sim {
             TaskStatus::Running | TaskStatus::Deactivating => {}
             TaskStatus::Stopping => {
                 let _ = spec_stop_ms;
+                self.log_task_stopping(key);
                 if let Some(task) = self.tasks.get_mut(&key) {
                     for c in &mut task.containers {
                         if c.last_status != "STOPPED" {
@@ -722,6 +728,7 @@ impl Sim {
             }
         }
         self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} STOPPED: {reason}"));
+        self.logging_task_stopped(key);
         if let Some(service) = service {
             self.on_service_task_stopped(service, key, reached_running);
         }
@@ -795,6 +802,11 @@ impl Sim {
         if task.last_status != TaskStatus::Running {
             return;
         }
+        if task.containers.get(container_idx as usize).is_none() {
+            return;
+        }
+        self.log_container_exit(key, container_idx, exit_code);
+        let Some(task) = self.tasks.get_mut(&key) else { return };
         let Some(container) = task.containers.get_mut(container_idx as usize) else { return };
         container.last_status = "STOPPED".into();
         container.exit_code = Some(exit_code);

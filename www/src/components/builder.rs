@@ -10,6 +10,7 @@ use crate::components::console::ApiConsole;
 use crate::components::form::{button, call_button, check_box, checked, event_value, field, hint, on_change, outcome, row, select, subhead, unique_keys, use_flag, use_outcome, use_text};
 use crate::components::iam::IamForm;
 use crate::components::loadbalancing::LoadBalancingForm;
+use crate::components::logs::LogsForm;
 use crate::components::scaling::ScalingForm;
 use crate::components::data::DataTab;
 use crate::components::storage::StorageForm;
@@ -20,7 +21,7 @@ use crate::forms::taskdef::{self, TdDraft, TdEdit, TdForm};
 use crate::render_count::use_render_count;
 
 /// The builder's tabs.
-const TABS: [&str; 12] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Files", "Data", "API", "Lessons"];
+const TABS: [&str; 13] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Logs", "Files", "Data", "API", "Lessons"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -47,6 +48,7 @@ pub fn builder() -> Html {
                         "Data" => html! { <DataTab /> },
                         "Load balancing" => html! { <LoadBalancingForm /> },
                         "Scaling" => html! { <ScalingForm /> },
+                        "Logs" => html! { <LogsForm /> },
                         "API" => html! { <ApiConsole /> },
                         "Lessons" => html! { <crate::components::lessons::LessonsPanel /> },
                         _ => html! { <FilesForm /> },

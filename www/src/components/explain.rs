@@ -83,6 +83,7 @@ fn task_details(props: &IdProps) -> Html {
                 if let Some(reason) = &task.stopped_reason { { term("stoppedReason", reason.clone()) } }
             </dl>
             { containers_table(&task.containers) }
+            { crate::components::logs::task_log_streams(&view.logs, &task.id) }
             if let Some(at) = task.spot_stop_at {
                 <p class="spot-warning" role="status">{ format!("Spot interruption: stops at {}. AWS sent the two-minute warning (stopCode TerminationNotice, SIGTERM).{}", format_elapsed(at.as_millis()), if task.service.is_some() { " Its service starts a replacement at once." } else { "" }) }</p>
             }

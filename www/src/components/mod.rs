@@ -13,6 +13,7 @@ pub mod iam;
 pub mod lessons;
 pub mod loadbalancing;
 pub mod log;
+pub mod logs;
 pub mod map;
 pub mod scaling;
 pub mod storage;

@@ -9,6 +9,7 @@ pub mod iam;
 pub mod lesson;
 pub mod loadbalancing;
 pub mod members;
+pub mod logs;
 pub mod scaling;
 pub mod selection;
 pub mod service;

@@ -1,0 +1,143 @@
+//! The data of CloudWatch Logs: log groups, their streams and events, the Logs Insights queries run so far,
+//! the engine's record of which container writes to which stream (`Logging`),
+//! and the bounds that keep them small (per stream, per group and per account, oldest events dropped first
+//! and counted).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::table::Table;
+
+/// The most events one stream keeps; older ones are dropped and counted in [`LogStream::n_events_dropped`].
+pub const MAX_EVENTS_PER_STREAM: usize = 1_000;
+/// The most events one log group keeps over all its streams; the oldest go first.
+pub const MAX_EVENTS_PER_GROUP: usize = 10_000;
+/// The most events the account keeps over all its groups; the oldest go first.
+pub const MAX_EVENTS_PER_ACCOUNT: usize = 40_000;
+/// The most streams a group keeps: beyond it the stream written to least recently is deleted and counted.
+pub const MAX_STREAMS_PER_GROUP: usize = 300;
+/// The most log groups the playground keeps. AWS's quota is far higher (1,000,000 per Region); a
+/// CreateLogGroup beyond this one is refused with `LimitExceededException`. [UNVERIFIED] text.
+pub const MAX_LOG_GROUPS: usize = 500;
+/// The stopped tasks whose streams the engine remembers (as many as the view shows stopped tasks).
+pub const MAX_STOPPED_TASK_STREAMS: usize = 1_000;
+/// The most Logs Insights queries kept for GetQueryResults; the oldest are forgotten.
+pub const MAX_QUERIES: usize = 20;
+/// The longest message the playground stores; AWS's limit is 1 MB an event (BOTO logs `PutLogEvents`).
+pub const MAX_MESSAGE_BYTES: usize = 2_048;
+
+/// `retentionInDays` values the API accepts (BOTO logs `Days`).
+pub const RETENTION_DAYS: &[u32] = &[1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/// One log event: its timestamp (epoch milliseconds, as the writer stamped it), when CloudWatch ingested it,
+/// and its message (shared with the view's tails, so publishing a view copies no text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEvent {
+    pub timestamp_ms: u64,
+    pub ingestion_time_ms: u64,
+    /// The event's number in its group, for `eventId` and the query's `@ptr`.
+    pub seq: u64,
+    pub message: std::rc::Rc<str>,
+}
+
+/// A log stream: its events oldest first, at most [`MAX_EVENTS_PER_STREAM`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogStream {
+    pub name: String,
+    pub creation_time_ms: u64,
+    pub first_event_timestamp_ms: Option<u64>,
+    pub last_event_timestamp_ms: Option<u64>,
+    pub last_ingestion_time_ms: Option<u64>,
+    pub events: VecDeque<LogEvent>,
+    /// Events dropped from this stream: by its own bound, its group's, the account's, or retention.
+    pub n_events_dropped: u64,
+}
+
+/// A log group: its retention and streams.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogGroup {
+    pub name: String,
+    pub arn: String,
+    pub creation_time_ms: u64,
+    /// `None`: the events never expire (the default of CreateLogGroup).
+    pub retention_in_days: Option<u32>,
+    pub log_group_class: &'static str,
+    pub streams: Table<String, LogStream>,
+    /// Events the group holds now, over all its streams.
+    pub n_events: usize,
+    /// Events dropped from the group's streams, whatever the bound that dropped them.
+    pub n_events_dropped: u64,
+    /// Streams deleted to keep the group within [`MAX_STREAMS_PER_GROUP`].
+    pub n_streams_dropped: u64,
+    /// The next event number in this group.
+    pub next_seq: u64,
+}
+
+/// A Logs Insights query as StartQuery left it: its results are computed at once (the sim's queries
+/// finish within the call), so GetQueryResults always answers `Complete`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryRecord {
+    pub query_id: String,
+    pub query_string: String,
+    pub log_group_names: Vec<String>,
+    /// Each row is a list of (field, value).
+    pub rows: Vec<Vec<(String, String)>>,
+    pub records_matched: u64,
+    pub records_scanned: u64,
+    pub bytes_scanned: u64,
+}
+
+/// The account's CloudWatch Logs.
+#[derive(Clone, Debug, Default)]
+pub struct LogsState {
+    pub region: String,
+    pub account_id: String,
+    pub groups: Table<String, LogGroup>,
+    /// Events held now, over all groups.
+    pub n_events: usize,
+    /// Events dropped account-wide, whatever the bound.
+    pub n_events_dropped: u64,
+    /// Queries, oldest first, at most [`MAX_QUERIES`].
+    pub queries: VecDeque<QueryRecord>,
+    /// Queries started so far (their ids are made from it).
+    pub n_queries: u64,
+}
+
+/// What a Logs call needs of the account: the time now in epoch milliseconds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LogsContext {
+    pub now_epoch_ms: u64,
+}
+
+/// Where one container of a task writes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContainerStream {
+    pub container_idx: u32,
+    pub group: String,
+    pub stream: String,
+    /// The execution role may `logs:PutLogEvents` to this stream; when not, the container runs and its lines
+    /// are lost (counted in [`Logging::n_undelivered_lines`]).
+    pub deliverable: bool,
+}
+
+/// CloudWatch Logs and the engine's bookkeeping of who writes where.
+#[derive(Clone, Debug, Default)]
+pub struct Logging {
+    pub logs: LogsState,
+    /// The streams of each task (by its key) not yet STOPPED that logs with `awslogs`.
+    pub task_streams: BTreeMap<u32, Vec<ContainerStream>>,
+    /// The streams of the [`MAX_STOPPED_TASK_STREAMS`] most recently stopped tasks, oldest stop first: where a
+    /// stopped task's last lines are.
+    pub stopped_task_streams: VecDeque<(u32, Vec<ContainerStream>)>,
+    /// `sim:SetImageBehavior` `logMessage` per image: printed before the container exits.
+    pub image_messages: Table<String, String>,
+    /// Each load balancer target's request count at the last minute (owner task id, target id, port).
+    pub requests_seen: BTreeMap<(String, String, u16), u64>,
+    /// Lines the execution role could not deliver (no `logs:PutLogEvents`).
+    pub n_undelivered_lines: u64,
+}
+
+impl Logging {
+    pub fn new(region: &str, account_id: &str) -> Logging {
+        Logging { logs: LogsState::new(region, account_id), ..Logging::default() }
+    }
+}

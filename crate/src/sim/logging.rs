@@ -1,0 +1,347 @@
+//! The engine's side of CloudWatch Logs (`logs/`): the `awslogs` driver checked and its streams created when
+//! a task starts (group missing, `awslogs-create-group`, the execution role's `logs:CreateLogGroup` and
+//! `logs:PutLogEvents`), and the lines each container writes at the moments of its task's lifecycle: start-up
+//! when RUNNING, a sample of the requests its load balancer targets served each minute, SIGTERM on stop, the
+//! last lines before an exit. Writing logs schedules no event and draws nothing from the run's PRNG, so a run's
+//! trace is the same with or without them; retention runs on the minute's metric sample.
+
+use std::collections::BTreeMap;
+
+use crate::logs::awslogs::{self, AwslogsConfig, LaunchKind, LoggingFailure};
+use crate::logs::{lines, ContainerStream, LogsContext, LogsState};
+
+use super::engine::Sim;
+use super::model::{LaunchType, TaskKey, TaskStatus};
+
+impl Sim {
+    pub(super) fn logs_context(&self) -> LogsContext {
+        LogsContext { now_epoch_ms: self.scenario.start_epoch_ms + self.now.0 }
+    }
+
+    /// CloudWatch Logs of the account, for the app.
+    pub fn logs(&self) -> &LogsState {
+        &self.logging.logs
+    }
+
+    /// Lines lost because an execution role may not `logs:PutLogEvents`.
+    pub fn n_undelivered_log_lines(&self) -> u64 {
+        self.logging.n_undelivered_lines
+    }
+
+    /// The log group and stream of each container of a task that logs with `awslogs`.
+    pub fn task_log_streams(&self, key: TaskKey) -> &[ContainerStream] {
+        self.logging.task_streams.get(&key).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    fn awslogs_of(&self, key: TaskKey) -> Vec<AwslogsConfig> {
+        let Some(task) = self.tasks.get(&key) else { return Vec::new() };
+        let Some(rev) = self.revision(&task.family, task.revision) else { return Vec::new() };
+        awslogs::awslogs_configs(rev.spec.input.get("containerDefinitions"))
+    }
+
+    /// The `awslogs` driver starting a task's containers: the group must exist (or be created with
+    /// `awslogs-create-group` and `logs:CreateLogGroup`), then each container gets its stream.
+    pub(super) fn start_task_logging(&mut self, key: TaskKey) -> Result<(), LoggingFailure> {
+        let configs = self.awslogs_of(key);
+        if configs.is_empty() {
+            return Ok(());
+        }
+        let task = &self.tasks[&key];
+        let task_id = task.id.clone();
+        let launch = if task.launch_type == LaunchType::Fargate { LaunchKind::Fargate } else { LaunchKind::Ec2 };
+        let role = task.execution_role_arn.clone();
+        let container_names: Vec<String> = task.containers.iter().map(|c| c.name.clone()).collect();
+        let region = self.scenario.region.clone();
+        let now_ms = self.logs_context().now_epoch_ms;
+        let role_arn = role.as_deref().map(|r| self.iam.resolve_role_arn(r).unwrap_or_else(|| r.to_string()));
+        let mut streams = Vec::new();
+        for config in &configs {
+            // A group in another Region is not found from this one ("Make sure that the specified log group
+            // exists in the Region that you specify", BOTO ecs `LogConfiguration`).
+            let exists = config.region == region && self.logging.logs.groups.contains_key(config.group.as_str());
+            if !exists {
+                if !config.create_group || config.region != region {
+                    return Err(awslogs::missing_group(launch));
+                }
+                if let Some(role_arn) = &role_arn {
+                    let resource = format!("arn:aws:logs:{region}:{}:log-group:{}:log-stream:", self.logging.logs.account_id, config.group);
+                    let decision = self.iam.role_allows(role_arn, "logs:CreateLogGroup", &resource);
+                    if !decision.is_allowed() {
+                        let role_name = role_arn.rsplit('/').next().unwrap_or(role_arn);
+                        let user = format!("arn:aws:sts::{}:assumed-role/{role_name}/{task_id}", self.logging.logs.account_id);
+                        let tail = match decision.effect {
+                            crate::iam::DecisionEffect::ExplicitDeny => "with an explicit deny in an identity-based policy".to_string(),
+                            _ => "because no identity-based policy allows the logs:CreateLogGroup action".to_string(),
+                        };
+                        return Err(awslogs::create_group_denied(launch, &user, &resource, &tail));
+                    }
+                }
+                self.logging.logs.insert_group(&config.group, now_ms, None);
+            }
+            let stream = awslogs::stream_name(config, &task_id);
+            let stream_arn = format!("arn:aws:logs:{region}:{}:log-group:{}:log-stream:{stream}", self.logging.logs.account_id, config.group);
+            let deliverable = role_arn.as_deref().is_none_or(|r| self.iam.role_allows(r, "logs:PutLogEvents", &stream_arn).is_allowed());
+            self.logging.logs.ensure_stream(&config.group, &stream, now_ms);
+            if let Some(idx) = container_names.iter().position(|n| *n == config.container_name) {
+                streams.push(ContainerStream { container_idx: idx as u32, group: config.group.clone(), stream, deliverable });
+            }
+        }
+        self.logging.task_streams.insert(key, streams);
+        Ok(())
+    }
+
+    /// Writes `lines` to a container's stream, if it has one, stamped now.
+    fn write_container_lines(&mut self, key: TaskKey, container_idx: u32, lines: &[String]) {
+        let now_ms = self.logs_context().now_epoch_ms;
+        let Some(target) = self.logging.task_streams.get(&key).and_then(|s| s.iter().find(|c| c.container_idx == container_idx)).cloned() else { return };
+        if !target.deliverable {
+            self.logging.n_undelivered_lines += lines.len() as u64;
+            return;
+        }
+        // The stream may have been deleted with its group since the task started.
+        self.logging.logs.ensure_stream(&target.group, &target.stream, now_ms);
+        for line in lines {
+            self.logging.logs.put_event(&target.group, &target.stream, now_ms, now_ms, line);
+        }
+    }
+
+    /// A task became RUNNING: each container prints its start-up lines.
+    pub(super) fn log_task_running(&mut self, key: TaskKey) {
+        if !self.logging.task_streams.contains_key(&key) {
+            return;
+        }
+        let spec = {
+            let task = &self.tasks[&key];
+            self.revision(&task.family, task.revision).map(|r| r.spec.clone())
+        };
+        let containers: Vec<(String, String)> = self.tasks[&key].containers.iter().map(|c| (c.name.clone(), c.image.clone())).collect();
+        for (idx, (name, image)) in containers.iter().enumerate() {
+            let port = spec.as_ref().and_then(|s| s.containers.get(idx)).and_then(|c| c.port_mappings.first()).map(|m| m.container_port);
+            let lines = lines::startup_lines(name, image, port);
+            self.write_container_lines(key, idx as u32, &lines);
+        }
+    }
+
+    /// A container exits on its own: its last lines.
+    pub(super) fn log_container_exit(&mut self, key: TaskKey, container_idx: u32, exit_code: i64) {
+        if !self.logging.task_streams.contains_key(&key) {
+            return;
+        }
+        let task = &self.tasks[&key];
+        let image = task.containers.get(container_idx as usize).map(|c| c.image.clone()).unwrap_or_default();
+        let message = self.logging.image_messages.get(&image).cloned();
+        let lines = lines::exit_lines(exit_code, message.as_deref(), Some(task.memory_mib).filter(|m| *m > 0));
+        self.write_container_lines(key, container_idx, &lines);
+    }
+
+    /// A task's containers get SIGTERM: those still running print their shutdown.
+    pub(super) fn log_task_stopping(&mut self, key: TaskKey) {
+        if !self.logging.task_streams.contains_key(&key) {
+            return;
+        }
+        let running: Vec<u32> =
+            self.tasks[&key].containers.iter().enumerate().filter(|(_, c)| c.last_status != "STOPPED").map(|(i, _)| i as u32).collect();
+        for idx in running {
+            self.write_container_lines(key, idx, &lines::shutdown_lines());
+        }
+    }
+
+    /// A task is STOPPED: its containers write no more.
+    pub(super) fn logging_task_stopped(&mut self, key: TaskKey) {
+        if let Some(streams) = self.logging.task_streams.remove(&key) {
+            self.logging.stopped_task_streams.push_back((key, streams));
+            if self.logging.stopped_task_streams.len() > crate::logs::MAX_STOPPED_TASK_STREAMS {
+                self.logging.stopped_task_streams.pop_front();
+            }
+        }
+    }
+
+    /// The minute's logging: each load balancer target's served requests, sampled into its task's first
+    /// container stream (with an error line for a 5xx answer and for a dependency cut off), then retention.
+    pub(super) fn logs_minute(&mut self) {
+        let now_ms = self.logs_context().now_epoch_ms;
+        if !self.logging.task_streams.is_empty() {
+            let minute = self.now.0 / 60_000;
+            let mut writes: Vec<(TaskKey, Vec<String>)> = Vec::new();
+            let mut seen: BTreeMap<(String, String, u16), u64> = BTreeMap::new();
+            for group in self.elb.target_groups.values() {
+                for target in &group.targets {
+                    let key3 = (target.owner.clone(), target.id.clone(), target.port);
+                    let before = self.logging.requests_seen.get(&key3).copied().unwrap_or(0);
+                    seen.insert(key3, target.total_requests);
+                    let served = target.total_requests.saturating_sub(before);
+                    let Some(task_key) = self.tasks.key_by_id(&target.owner) else { continue };
+                    if !self.logging.task_streams.contains_key(&task_key) || self.tasks[&task_key].last_status != TaskStatus::Running {
+                        continue;
+                    }
+                    let mut lines_out = Vec::new();
+                    if target.zone_down {
+                        lines_out.push(lines::dependency_error_line("the database in its Availability Zone"));
+                    }
+                    if served > 0 {
+                        let status = if target.behavior.healthy { 200 } else { target.behavior.response_code };
+                        let n_written = served.min(lines::MAX_REQUEST_LINES_PER_MINUTE);
+                        let mut salt = crate::hash::fnv1a(format!("{}|{minute}", target.owner).as_bytes(), crate::hash::FNV_OFFSET_BASIS);
+                        for _ in 0..n_written {
+                            let pick = crate::hash::splitmix64_next(&mut salt);
+                            lines_out.extend(lines::request_lines(pick, status, target.last_latency_ms));
+                        }
+                        if served > n_written {
+                            lines_out.push(lines::sampled_summary(served, n_written));
+                        }
+                    }
+                    if !lines_out.is_empty() {
+                        writes.push((task_key, lines_out));
+                    }
+                }
+            }
+            self.logging.requests_seen = seen;
+            for (task_key, lines_out) in writes {
+                let idx = self.logging.task_streams.get(&task_key).and_then(|s| s.first()).map(|c| c.container_idx).unwrap_or(0);
+                self.write_container_lines(task_key, idx, &lines_out);
+            }
+        } else {
+            self.logging.requests_seen.clear();
+        }
+        self.performance_minute();
+        self.logging.logs.apply_retention(now_ms);
+    }
+}
+
+/// Container Insights' performance log group of a cluster (CWUG deploy-container-insights-ECS-OTEL.md).
+pub fn performance_group(cluster: &str) -> String {
+    format!("/aws/ecs/containerinsights/{cluster}/performance")
+}
+
+/// A `CloudWatchMetrics` block of an embedded-metric-format event (CWUG Container-Insights-reference-performance-logs-ECS.md).
+fn metrics_block(metrics: &[(&str, &str)], dimensions: &[&[&str]]) -> serde_json::Value {
+    serde_json::json!([{
+        "Namespace": "ECS/ContainerInsights",
+        "Metrics": metrics.iter().map(|(name, unit)| serde_json::json!({ "Name": name, "Unit": unit })).collect::<Vec<_>>(),
+        "Dimensions": dimensions,
+    }])
+}
+
+impl Sim {
+    /// The minute's Container Insights performance log events of each cluster whose `containerInsights` is
+    /// `enabled` or `enhanced`: one `Cluster` event, one `Service` event per active service and one `Task` event
+    /// per RUNNING task, as CWUG Container-Insights-reference-performance-logs-ECS.md shows them, into
+    /// `/aws/ecs/containerinsights/<cluster>/performance` (made with a one-day retention, as ECS makes it). Streams
+    /// as a real account shows them: `ClusterTelemetry-<cluster>`, `ServiceTelemetry-<service>`, and for Fargate
+    /// tasks `FargateTelemetry-<n>` (a few shared streams, n here from the task id); EC2 task events go to
+    /// `AgentTelemetry-<container instance id>` ([UNVERIFIED] stream of EC2 task events).
+    pub(super) fn performance_minute(&mut self) {
+        let now_ms = self.logs_context().now_epoch_ms;
+        let timestamp = now_ms - now_ms % 60_000;
+        let clusters: Vec<String> =
+            self.clusters.values().filter(|c| c.status == "ACTIVE" && c.container_insights != "disabled").map(|c| c.name.clone()).collect();
+        for cluster in clusters {
+            let group = performance_group(&cluster);
+            if !self.logging.logs.groups.contains_key(group.as_str()) {
+                self.logging.logs.insert_group(&group, now_ms, Some(1));
+            }
+            let mut events: Vec<(String, serde_json::Value)> = Vec::new();
+            let n_instances = self.container_instances.values().filter(|ci| ci.cluster == cluster && ci.status == "ACTIVE").count();
+            let mut n_running = 0u64;
+            let mut per_service: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
+            for task in self.live_tasks().filter(|t| t.cluster == cluster) {
+                let running = task.last_status == TaskStatus::Running;
+                n_running += running as u64;
+                if let Some(service) = task.service {
+                    let slot = per_service.entry(service).or_default();
+                    if running {
+                        slot.0 += 1;
+                    } else if task.last_status < TaskStatus::Running {
+                        slot.1 += 1;
+                    }
+                }
+                if !running {
+                    continue;
+                }
+                let (cpu_milli_percent, memory_milli_percent) = self.load_of(task);
+                let cpu_utilized = cpu_milli_percent as f64 * task.cpu_units as f64 / 100_000.0;
+                let memory_utilized = (memory_milli_percent as u64 * task.memory_mib as u64 / 100_000) as u64;
+                let fargate = task.launch_type == LaunchType::Fargate;
+                let mut event = serde_json::json!({
+                    "Version": "0",
+                    "Type": "Task",
+                    "TaskId": task.id,
+                    "TaskDefinitionFamily": task.family,
+                    "TaskDefinitionRevision": task.revision.to_string(),
+                });
+                let stream = if fargate {
+                    let n = crate::hash::fnv1a(task.id.as_bytes(), crate::hash::FNV_OFFSET_BASIS) % 8;
+                    format!("FargateTelemetry-{}", 1000 + n)
+                } else {
+                    let ci = task.node.and_then(|n| self.container_instances.get(&n));
+                    if let Some(ci) = ci {
+                        event["ContainerInstanceId"] = serde_json::json!(ci.id);
+                        if let Some(ec2) = self.ec2.get(&ci.ec2) {
+                            event["EC2InstanceId"] = serde_json::json!(ec2.instance_id);
+                        }
+                    }
+                    format!("AgentTelemetry-{}", ci.map(|c| c.id.clone()).unwrap_or_default())
+                };
+                if let Some(service) = task.service.and_then(|s| self.services.get(&s)) {
+                    event["ServiceName"] = serde_json::json!(service.name);
+                }
+                let fields = serde_json::json!({
+                    "ClusterName": cluster,
+                    "AccountID": self.logging.logs.account_id,
+                    "Region": self.scenario.region,
+                    "AvailabilityZone": task.availability_zone,
+                    "KnownStatus": "RUNNING",
+                    "LaunchType": task.launch_type.as_aws(),
+                    "CreatedAt": self.scenario.start_epoch_ms + task.created_at.0,
+                    "StartedAt": task.started_at.map(|s| self.scenario.start_epoch_ms + s.0),
+                    "Timestamp": timestamp,
+                    "CpuUtilized": (cpu_utilized * 1000.0).round() / 1000.0,
+                    "CpuReserved": task.cpu_units,
+                    "MemoryUtilized": memory_utilized,
+                    "MemoryReserved": task.memory_mib,
+                    "CloudWatchMetrics": metrics_block(
+                        &[("CpuUtilized", "None"), ("CpuReserved", "None"), ("MemoryUtilized", "Megabytes"), ("MemoryReserved", "Megabytes")],
+                        &[&["ClusterName"], &["ClusterName", "TaskDefinitionFamily"]],
+                    ),
+                });
+                for (k, v) in fields.as_object().into_iter().flatten() {
+                    event[k] = v.clone();
+                }
+                events.push((stream, event));
+            }
+            let services: Vec<(u32, String, u32, usize)> = self
+                .services
+                .iter()
+                .filter(|(_, s)| s.cluster == cluster && s.status == super::model::ServiceStatus::Active)
+                .map(|(k, s)| (*k, s.name.clone(), s.desired_count, s.deployments.len()))
+                .collect();
+            for (key, name, desired, n_deployments) in &services {
+                let (running, pending) = per_service.get(key).copied().unwrap_or_default();
+                events.push((
+                    format!("ServiceTelemetry-{name}"),
+                    serde_json::json!({
+                        "Version": "0", "Type": "Service", "ServiceName": name, "ClusterName": cluster, "Timestamp": timestamp,
+                        "DesiredTaskCount": desired, "RunningTaskCount": running, "PendingTaskCount": pending,
+                        "DeploymentCount": n_deployments, "TaskSetCount": 0,
+                        "CloudWatchMetrics": metrics_block(
+                            &[("DesiredTaskCount", "Count"), ("RunningTaskCount", "Count"), ("PendingTaskCount", "Count"), ("DeploymentCount", "Count"), ("TaskSetCount", "Count")],
+                            &[&["ServiceName", "ClusterName"]],
+                        ),
+                    }),
+                ));
+            }
+            events.push((
+                format!("ClusterTelemetry-{cluster}"),
+                serde_json::json!({
+                    "Version": "0", "Type": "Cluster", "ClusterName": cluster, "Timestamp": timestamp,
+                    "TaskCount": n_running, "ContainerInstanceCount": n_instances, "ServiceCount": services.len(),
+                    "CloudWatchMetrics": metrics_block(&[("TaskCount", "Count"), ("ContainerInstanceCount", "Count"), ("ServiceCount", "Count")], &[&["ClusterName"]]),
+                }),
+            ));
+            for (stream, event) in events {
+                self.logging.logs.ensure_stream(&group, &stream, now_ms);
+                self.logging.logs.put_event(&group, &stream, timestamp, now_ms, &event.to_string());
+            }
+        }
+    }
+}
