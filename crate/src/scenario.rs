@@ -44,6 +44,9 @@ pub struct Network {
     pub cidr_block: String,
     pub subnets: Vec<Subnet>,
     pub security_groups: Vec<SecurityGroup>,
+    /// Route tables, gateways, endpoints, public subnets and egress rules (`vpc::spec`); unmodelled when the
+    /// section names none of them.
+    pub routing: crate::vpc::RoutingSpec,
 }
 
 /// What the application of a task definition family uses besides the CPU its requests cost
@@ -307,6 +310,7 @@ fn parse_network(value: Option<&Value>, region: &str, errors: &mut Vec<FieldErro
                 .enumerate()
                 .map(|(i, az)| Subnet { subnet_id: format!("subnet-default-{az}"), availability_zone: format!("{region}{az}"), cidr_block: format!("172.31.{}.0/20", i * 16) })
                 .collect(),
+            routing: crate::vpc::RoutingSpec::default(),
         };
     };
     let vpc_id = value.get("vpcId").and_then(Value::as_str).unwrap_or("vpc-main").to_string();
@@ -384,7 +388,8 @@ fn parse_network(value: Option<&Value>, region: &str, errors: &mut Vec<FieldErro
         Some(_) => errors.push(err("network.securityGroups", "network.securityGroups must be an array.")),
     }
     let cidr_block = value.get("cidrBlock").and_then(Value::as_str).unwrap_or("10.0.0.0/16").to_string();
-    Network { vpc_id, cidr_block, subnets, security_groups }
+    let routing = crate::vpc::parse_routing(value, errors);
+    Network { vpc_id, cidr_block, subnets, security_groups, routing }
 }
 
 /// The `${...}` references inside every string of a value.
@@ -493,6 +498,9 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("managed-scaling-growth", include_str!("../scenarios/managed-scaling-growth.json")),
     ("fargate-spot-interruption", include_str!("../scenarios/fargate-spot-interruption.json")),
     ("ec2-vs-fargate-cost", include_str!("../scenarios/ec2-vs-fargate-cost.json")),
+    ("private-subnet-no-route", include_str!("../scenarios/private-subnet-no-route.json")),
+    ("private-subnet-nat", include_str!("../scenarios/private-subnet-nat.json")),
+    ("private-subnet-endpoints", include_str!("../scenarios/private-subnet-endpoints.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -93,6 +93,8 @@ pub struct View {
     pub scaling: ScalingView,
     /// Cost to date and per hour (integer micro-dollars).
     pub cost: crate::scaling::CostReport,
+    /// The VPC's routing and the troubleshooter's reports on failed tasks.
+    pub network: crate::sim::network_view::NetworkView,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -717,6 +719,7 @@ impl Sim {
             instance_profiles: self.iam().instance_profiles.values().map(|p| InstanceProfileView { name: p.name.clone(), roles: p.roles.clone() }).collect(),
             scaling,
             cost: self.cost_report(),
+            network: self.network_view(),
         }
     }
 

@@ -76,6 +76,14 @@ impl Sim {
                 }
                 answer
             }
+            Handler::Vpc => {
+                let context = self.vpc_context();
+                let answer = self.vpc.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));
+                if answer.is_ok() && row.access == calls::Access::Write {
+                    self.sync_scenario_network();
+                }
+                answer
+            }
             Handler::Scaling => {
                 let context = self.scaling_context();
                 let answer = self.scaling.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));

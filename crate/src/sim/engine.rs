@@ -89,6 +89,8 @@ pub struct Sim {
     pub(super) efs: crate::efs::EfsState,
     /// The data of bind mounts, Docker volumes and ephemeral storage, kept where it really lives.
     pub(super) volumes: crate::efs::VolumeStore,
+    /// VPCs, subnets, gateways, route tables, security groups and VPC endpoints (`sim/network.rs`).
+    pub(super) vpc: crate::vpc::VpcState,
     /// Load balancers, target groups, listeners and rules, target health and traffic.
     pub(super) elb: crate::elb::ElbState,
     /// The start of the next ELB step window, once a load balancer exists.
@@ -142,6 +144,7 @@ impl Sim {
             explain_decision: None,
             captured_explanation: None,
             efs: crate::efs::EfsState::new(),
+            vpc: crate::vpc::VpcState::new(),
             // Per-target request counts stay on each target (`last_requests`); the per-step share list,
             // one allocation per target per step, is not needed by the engine.
             elb: crate::elb::ElbState { collect_shares: false, ..crate::elb::ElbState::new() },
@@ -164,6 +167,7 @@ impl Sim {
         sim.trace.end_record();
         let context = sim.efs_context();
         sim.efs.set_network(&context);
+        sim.vpc = sim.scenario_vpc();
         for (idx, step) in scenario.steps.iter().enumerate() {
             sim.schedule(SimTime(step.at_ms), Ev::Step(idx as u32));
         }

@@ -28,6 +28,8 @@ mod insights;
 mod instances;
 mod launch_rate;
 mod loadbalancing;
+mod network;
+pub mod network_view;
 pub mod model;
 mod queue;
 mod record;
@@ -39,6 +41,7 @@ mod services;
 mod sim_calls;
 mod task_definitions;
 mod task_store;
+pub mod troubleshoot;
 mod tasks;
 
 pub(crate) use cost::capacity_type_of;
