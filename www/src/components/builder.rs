@@ -10,6 +10,7 @@ use crate::components::console::ApiConsole;
 use crate::components::form::{button, call_button, check_box, checked, event_value, field, hint, on_change, outcome, row, select, subhead, unique_keys, use_flag, use_outcome, use_text};
 use crate::components::iam::IamForm;
 use crate::components::loadbalancing::LoadBalancingForm;
+use crate::components::network::NetworkPanel;
 use crate::components::scaling::ScalingForm;
 use crate::components::storage::StorageForm;
 use crate::driver::{use_commands, use_scenario, use_view_select};
@@ -19,7 +20,7 @@ use crate::forms::taskdef::{self, TdDraft, TdEdit, TdForm};
 use crate::render_count::use_render_count;
 
 /// The builder's tabs.
-const TABS: [&str; 10] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Files", "API"];
+const TABS: [&str; 11] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Network", "Files", "API"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -43,6 +44,7 @@ pub fn builder() -> Html {
                         "Run task" => html! { <RunTaskForm /> },
                         "IAM" => html! { <IamForm /> },
                         "Storage" => html! { <StorageForm /> },
+                        "Network" => html! { <NetworkPanel /> },
                         "Load balancing" => html! { <LoadBalancingForm /> },
                         "Scaling" => html! { <ScalingForm /> },
                         "API" => html! { <ApiConsole /> },

@@ -12,5 +12,6 @@ pub mod iam;
 pub mod loadbalancing;
 pub mod log;
 pub mod map;
+pub mod network;
 pub mod scaling;
 pub mod storage;
