@@ -1,0 +1,42 @@
+// The Network tab: a Fargate task in a private subnet with no route stops with AWS's text; the troubleshooter
+// names the missing hop (the private route table's 0.0.0.0/0 route), offers ec2:CreateRoute to the NAT gateway,
+// and after the fix is applied the service's tasks run.
+import { check, loadScenario, openTab, runUntil, screenshot, state, test, text } from '../harness.mjs';
+
+test('the troubleshooter finds the missing route of a private subnet and its fix makes the service healthy', async ({ page, url }) => {
+  await loadScenario(page, url, 'private-subnet-no-route');
+  if (!(await state(page)).playing) await page.click('.time-controls .play');
+  // The tasks stop 272 s after their pulls start at 25 s; at 5m10s both are STOPPED.
+  await runUntil(page, 310_000);
+  await openTab(page, 'Network');
+  await page.waitForSelector('.troubleshoot');
+  const report = await text(page, '.troubleshoot');
+  check(report.includes('TaskFailedToStart'), `the stop code is shown: ${report}`);
+  check(report.includes('ResourceInitializationError: unable to pull secrets or registry auth: The task cannot pull registry auth from Amazon ECR'), 'the stoppedReason is AWS text');
+  check(report.includes('Problem found Network connectivity to the configured container registry'), 'the registry check fails');
+  check(report.includes('Missing hop: rtb-private'), 'the evidence names the missing hop');
+  check(report.includes('Root cause: No network path'), `the root cause is given: ${report}`);
+  const routing = await text(page, '.network-table');
+  check(routing.includes('rtb-private') && routing.includes('0.0.0.0/0 → igw-main'), `the route tables are shown: ${routing}`);
+  await screenshot(page, 'network-troubleshooter');
+  // Apply the fix: the route to the NAT gateway.
+  await page.click('.troubleshoot .fix button.primary');
+  await page.waitForSelector('.troubleshoot .fix .ok-text');
+  check((await text(page, '.troubleshoot .fix .ok-text')).startsWith('ec2:CreateRoute applied'), 'the fix call succeeded');
+  check((await text(page, '.network-table')).includes('0.0.0.0/0 → nat-a'), 'the new route is in the private route table');
+  // Run on: the service replaces the failed tasks and they reach RUNNING through the NAT gateway.
+  await page.click('.time-controls .play');
+  await page.waitForFunction(() => document.querySelectorAll('.chip[data-status="RUNNING"]').length >= 2, null, { timeout: 30_000 });
+  if ((await state(page)).playing) await page.click('.time-controls .play');
+  const after = await text(page, '.troubleshoot');
+  check(after.includes('through a NAT gateway'), `the old report now finds the path through the NAT gateway: ${after}`);
+  await screenshot(page, 'network-after-fix');
+});
+
+test('the Network tab of a scenario without routing says every path is assumed', async ({ page, url }) => {
+  await loadScenario(page, url, 'fargate-web-service');
+  await openTab(page, 'Network');
+  const panel = await text(page, '.network-panel');
+  check(panel.includes('every path a task needs is assumed to exist'), `the default is explained: ${panel}`);
+  check(panel.includes('No task has failed'), 'no report yet');
+});
