@@ -48,6 +48,8 @@ pub struct NetworkView {
     pub troubleshooting: Vec<TaskTroubleshooting>,
     /// Failed tasks the view leaves out of `troubleshooting`.
     pub n_troubleshooting_left_out: u64,
+    /// The network's billed resources (NAT gateways, interface endpoints), beside compute.
+    pub cost: Vec<crate::vpc::NetworkCostLine>,
 }
 
 impl Sim {
@@ -118,6 +120,7 @@ impl Sim {
             endpoints,
             troubleshooting,
             n_troubleshooting_left_out,
+            cost: vpc.network_cost(now_ms),
         }
     }
 }

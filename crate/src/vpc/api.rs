@@ -437,6 +437,7 @@ impl VpcState {
             route_table_ids,
             private_dns_enabled: endpoint_type == EndpointType::Interface && request.bool("PrivateDnsEnabled").unwrap_or(true),
             policy_document: request.str("PolicyDocument").unwrap_or(FULL_ACCESS_POLICY).to_string(),
+            created_at_ms: ctx.now_ms,
         };
         self.add_endpoint(endpoint, &ctx.region);
         Ok(json!({ "VpcEndpoint": self.endpoint_json(&id) }))

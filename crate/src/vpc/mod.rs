@@ -6,6 +6,7 @@
 //! scenario's VPC with [`VpcState::from_network`]; ask [`VpcState::reach`] when a task starts.
 
 mod api;
+mod cost;
 mod failures;
 mod model;
 mod reach;
@@ -19,6 +20,7 @@ use serde_json::Value;
 
 use crate::api::{ApiResult, Dialect, Request};
 
+pub use cost::{NetworkCostLine, INTERFACE_ENDPOINT_MICRO_USD_PER_AZ_HOUR, INTERFACE_ENDPOINT_MICRO_USD_PER_GB, NAT_GATEWAY_MICRO_USD_PER_GB, NAT_GATEWAY_MICRO_USD_PER_HOUR};
 pub use failures::{logs_failure, pull_failure, secret_failure, NetworkFailure, NETWORK_TIMEOUT_MS};
 pub use model::*;
 pub use reach::{is_ecr_image, pull_destinations, registry_of, service_title, Destination, Hop, PathKind, Reachability, Source, HTTPS_PORT};

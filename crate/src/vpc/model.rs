@@ -196,6 +196,8 @@ pub struct VpcEndpoint {
     pub private_dns_enabled: bool,
     /// The endpoint policy as given (the full-access policy when none was).
     pub policy_document: String,
+    /// When it was created (sim milliseconds; a scenario's exist from the start).
+    pub created_at_ms: u64,
 }
 
 /// The VPCs of the account and everything in them.

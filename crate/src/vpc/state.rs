@@ -124,6 +124,7 @@ impl VpcState {
                 route_table_ids: e.route_table_ids.clone(),
                 private_dns_enabled: !e.gateway,
                 policy_document: FULL_ACCESS_POLICY.to_string(),
+                created_at_ms: 0,
             }, region);
         }
         state

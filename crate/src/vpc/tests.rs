@@ -259,3 +259,17 @@ fn failure_texts_are_aws_words() {
         .starts_with("ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: unable to retrieve secret from asm: service call has been retried 5 time(s): failed to fetch secret arn:aws:secretsmanager"));
     assert_eq!(NETWORK_TIMEOUT_MS, 272_000, "18:21:57 to 18:26:29 in the real transcript");
 }
+
+#[test]
+fn nat_gateways_and_interface_endpoints_are_billed_per_hour_begun() {
+    let mut net = build();
+    let allocation = call(&mut net.state, "ec2:AllocateAddress", json!({}), 0)["AllocationId"].as_str().unwrap().to_string();
+    call(&mut net.state, "ec2:CreateNatGateway", json!({ "SubnetId": net.public, "AllocationId": allocation }), 60_000);
+    // An interface endpoint in two subnets of one AZ is one AZ-hour an hour; a gateway endpoint is free.
+    call(&mut net.state, "ec2:CreateVpcEndpoint", json!({ "VpcId": net.vpc, "ServiceName": "com.amazonaws.us-east-1.logs", "VpcEndpointType": "Interface", "SubnetIds": [net.public, net.private] }), 0);
+    call(&mut net.state, "ec2:CreateVpcEndpoint", json!({ "VpcId": net.vpc, "ServiceName": "com.amazonaws.us-east-1.s3", "RouteTableIds": [net.private_rtb] }), 0);
+    let at = |ms: u64| net.state.network_cost(ms).iter().map(|l| (l.per_hour_micro_usd, l.to_date_micro_usd)).collect::<Vec<_>>();
+    assert_eq!(at(30_000), vec![(45_000, 0), (10_000, 10_000)], "the NAT gateway is not billed before it exists");
+    assert_eq!(at(60_000), vec![(45_000, 45_000), (10_000, 10_000)]);
+    assert_eq!(at(60_000 + 3_600_000), vec![(45_000, 90_000), (10_000, 20_000)], "a partial hour is a whole one");
+}

@@ -5,6 +5,7 @@
 
 use ecs_sim::sim::network_view::NetworkView;
 use ecs_sim::sim::troubleshoot::{TaskTroubleshooting, Verdict};
+use ecs_sim::sim::usd_text;
 use yew::prelude::*;
 
 use crate::components::form::{call_button, hint, subhead, use_outcome};
@@ -61,6 +62,18 @@ pub fn network_panel() -> Html {
                         <li key={e.vpc_endpoint_id.clone()}><strong>{ &e.vpc_endpoint_id }</strong>{ format!(": {} endpoint for {} in {}", e.endpoint_type, e.service_name, e.placed_in.join(", ")) }</li>
                     }) }
                 </ul>
+            }
+            if !network.cost.is_empty() {
+                { subhead("Network cost") }
+                <table class="network-table network-cost">
+                    <thead><tr><th>{ "Resource" }</th><th>{ "Per hour" }</th><th>{ "To date" }</th></tr></thead>
+                    <tbody>
+                        { for network.cost.iter().map(|l| html! {
+                            <tr key={l.name.clone()}><td>{ &l.name }</td><td>{ usd_text(l.per_hour_micro_usd) }</td><td>{ usd_text(l.to_date_micro_usd) }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+                { hint("Billed per hour begun; the per-GB charges are not counted (the playground does not count bytes). Gateway endpoints are free.") }
             }
         </div>
     }
