@@ -501,6 +501,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("private-subnet-no-route", include_str!("../scenarios/private-subnet-no-route.json")),
     ("private-subnet-nat", include_str!("../scenarios/private-subnet-nat.json")),
     ("private-subnet-endpoints", include_str!("../scenarios/private-subnet-endpoints.json")),
+    ("ecr-pull-without-permission", include_str!("../scenarios/ecr-pull-without-permission.json")),
 ];
 
 /// Looks a built-in scenario up by id.

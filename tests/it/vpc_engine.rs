@@ -208,3 +208,21 @@ fn a_task_starts_exactly_when_every_path_of_its_start_is_complete() {
     }
     assert!(n_started >= 5 && n_failed >= 5, "the random networks cover both outcomes: {n_started} started, {n_failed} failed");
 }
+
+#[test]
+fn an_ecr_pull_without_permission_is_found_in_the_execution_role_and_fixed_by_attaching_its_policy() {
+    let mut sim = Sim::new(&builtin_scenario("ecr-pull-without-permission").expect("built-in"), None);
+    advance(&mut sim, t("1m"));
+    let view = sim.view();
+    let report = view.network.troubleshooting.first().expect("a report").clone();
+    assert_eq!(report.stop_code, "TaskFailedToStart");
+    assert!(report.stopped_reason.contains("is not authorized to perform: ecr:GetAuthorizationToken"), "{}", report.stopped_reason);
+    assert_eq!(report.checks[0].verdict, ecs_sim::sim::troubleshoot::Verdict::Pass, "the registry is reachable through the endpoints: {:?}", report.checks[0].evidence);
+    assert!(report.checks[0].evidence.iter().any(|e| e.contains("through an interface endpoint")));
+    assert_eq!(report.checks[1].verdict, ecs_sim::sim::troubleshoot::Verdict::Fail);
+    let fix = report.fix.expect("a fix");
+    assert_eq!(fix.call, "iam:AttachRolePolicy");
+    assert_eq!(fix.input["RoleName"], "api-execution-role");
+    sim.call(&fix.call, fix.input).expect("the fix is a valid call");
+    assert!(drive_until(&mut sim, |s| running(s) == 2, t("20m")), "the service reaches 2 running tasks after the fix");
+}
