@@ -80,7 +80,7 @@ impl VpcState {
         json!({
             "VpcId": v.vpc_id, "CidrBlock": v.cidr_block, "State": "available", "OwnerId": ctx.account_id,
             "InstanceTenancy": "default", "IsDefault": false, "DhcpOptionsId": "dopt-default",
-            "CidrBlockAssociationSet": [{ "AssociationId": format!("vpc-cidr-assoc-{}", &v.vpc_id[4..]), "CidrBlock": v.cidr_block, "CidrBlockState": { "State": "associated" } }],
+            "CidrBlockAssociationSet": [{ "AssociationId": format!("vpc-cidr-assoc-{}", v.vpc_id.trim_start_matches("vpc-")), "CidrBlock": v.cidr_block, "CidrBlockState": { "State": "associated" } }],
         })
     }
 

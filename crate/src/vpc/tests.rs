@@ -273,3 +273,13 @@ fn nat_gateways_and_interface_endpoints_are_billed_per_hour_begun() {
     assert_eq!(at(60_000), vec![(45_000, 45_000), (10_000, 10_000)]);
     assert_eq!(at(60_000 + 3_600_000), vec![(45_000, 90_000), (10_000, 20_000)], "a partial hour is a whole one");
 }
+
+#[test]
+fn a_scenario_vpc_id_of_any_shape_is_described_without_panicking() {
+    for vpc_id in ["v", "", "vpc-é", "ééé"] {
+        let state = VpcState::from_network(vpc_id, "10.0.0.0/16", &[], &[], &RoutingSpec::default(), "us-east-1");
+        let mut state = state;
+        let out = call(&mut state, "ec2:DescribeVpcs", json!({}), 0);
+        assert_eq!(out["Vpcs"][0]["VpcId"], vpc_id);
+    }
+}

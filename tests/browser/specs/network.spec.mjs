@@ -40,3 +40,23 @@ test('the Network tab of a scenario without routing says every path is assumed',
   check(panel.includes('every path a task needs is assumed to exist'), `the default is explained: ${panel}`);
   check(panel.includes('No task has failed'), 'no report yet');
 });
+
+test('the troubleshooter finds an ECR pull without permission in the execution role and its fix makes the service healthy', async ({ page, url }) => {
+  await loadScenario(page, url, 'ecr-pull-without-permission');
+  if (!(await state(page)).playing) await page.click('.time-controls .play');
+  await runUntil(page, 60_000);
+  await openTab(page, 'Network');
+  await page.waitForSelector('.troubleshoot');
+  const report = await text(page, '.troubleshoot');
+  check(report.includes('OK Network connectivity to the configured container registry'), `the registry is reachable through the endpoints: ${report}`);
+  check(report.includes('Problem found Missing IAM permissions required by the task execution role'), 'the execution role check fails');
+  check(report.includes('ecr:GetAuthorizationToken'), 'the evidence names the missing permission');
+  const cost = await text(page, '.network-cost');
+  check(cost.includes('ecr.api interface endpoint in 2 AZ') && cost.includes('$0.020000'), `the endpoints' cost is shown: ${cost}`);
+  await screenshot(page, 'network-ecr-permission');
+  await page.click('.troubleshoot .fix button.primary');
+  await page.waitForSelector('.troubleshoot .fix .ok-text');
+  check((await text(page, '.troubleshoot .fix .ok-text')).startsWith('iam:AttachRolePolicy applied'), 'the fix call succeeded');
+  await page.click('.time-controls .play');
+  await page.waitForFunction(() => document.querySelectorAll('.chip[data-status="RUNNING"]').length >= 2, null, { timeout: 30_000 });
+});
