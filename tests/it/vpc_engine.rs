@@ -220,6 +220,7 @@ fn an_ecr_pull_without_permission_is_found_in_the_execution_role_and_fixed_by_at
     assert_eq!(report.checks[0].verdict, ecs_sim::sim::troubleshoot::Verdict::Pass, "the registry is reachable through the endpoints: {:?}", report.checks[0].evidence);
     assert!(report.checks[0].evidence.iter().any(|e| e.contains("through an interface endpoint")));
     assert_eq!(report.checks[1].verdict, ecs_sim::sim::troubleshoot::Verdict::Fail);
+    assert_eq!(report.root_cause, "The task execution role api-execution-role does not allow ecr:GetAuthorizationToken, which the task's start needs.");
     let fix = report.fix.expect("a fix");
     assert_eq!(fix.call, "iam:AttachRolePolicy");
     assert_eq!(fix.input["RoleName"], "api-execution-role");

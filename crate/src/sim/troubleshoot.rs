@@ -157,7 +157,11 @@ impl Sim {
             report.root_cause = format!("No network path for {}: {}", need.purpose, missing.detail);
             report.fix = self.network_fix(key, need);
         } else if let Some(problem) = iam_problems.first() {
-            report.root_cause = format!("The task execution role does not allow the start: {}", problem.stopped_reason);
+            let role = task.execution_role_arn.as_deref().map_or("(none)", |arn| arn.rsplit('/').next().unwrap_or(arn));
+            report.root_cause = match denied_action(&problem.stopped_reason) {
+                Some(action) => format!("The task execution role {role} does not allow {action}, which the task's start needs."),
+                None => format!("The task execution role {role} does not allow the start (the stoppedReason above)."),
+            };
             report.fix = task.execution_role_arn.as_ref().map(|arn| {
                 let role = arn.rsplit('/').next().unwrap_or(arn).to_string();
                 FixCall {
@@ -248,6 +252,12 @@ impl Sim {
         }
         (out, left_out)
     }
+}
+
+/// The action IAM denied, from AWS's `is not authorized to perform: <action> on resource` wording.
+fn denied_action(text: &str) -> Option<&str> {
+    let rest = text.split_once("is not authorized to perform: ")?.1;
+    rest.split_whitespace().next()
 }
 
 fn path_kind_text(kind: PathKind) -> &'static str {

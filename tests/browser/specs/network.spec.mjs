@@ -18,11 +18,16 @@ test('the troubleshooter finds the missing route of a private subnet and its fix
   check(report.includes('Root cause: No network path'), `the root cause is given: ${report}`);
   const routing = await text(page, '.network-table');
   check(routing.includes('rtb-private') && routing.includes('0.0.0.0/0 → igw-main'), `the route tables are shown: ${routing}`);
+  await page.locator('.troubleshoot').first().scrollIntoViewIfNeeded();
   await screenshot(page, 'network-troubleshooter');
+  await page.locator('.troubleshoot .checks').first().scrollIntoViewIfNeeded();
+  await screenshot(page, 'network-troubleshooter-checks');
+  await page.locator('.network-table').first().scrollIntoViewIfNeeded();
+  await screenshot(page, 'network-routing');
   // Apply the fix: the route to the NAT gateway.
   await page.click('.troubleshoot .fix button.primary');
-  await page.waitForSelector('.troubleshoot .fix .ok-text');
-  check((await text(page, '.troubleshoot .fix .ok-text')).startsWith('ec2:CreateRoute applied'), 'the fix call succeeded');
+  await page.waitForSelector('.troubleshoot .fix-outcome .ok-text');
+  check((await text(page, '.troubleshoot .fix-outcome .ok-text')).startsWith('ec2:CreateRoute applied'), 'the fix call succeeded');
   check((await text(page, '.network-table')).includes('0.0.0.0/0 → nat-a'), 'the new route is in the private route table');
   // Run on: the service replaces the failed tasks and they reach RUNNING through the NAT gateway.
   await page.click('.time-controls .play');
@@ -30,6 +35,7 @@ test('the troubleshooter finds the missing route of a private subnet and its fix
   if ((await state(page)).playing) await page.click('.time-controls .play');
   const after = await text(page, '.troubleshoot');
   check(after.includes('through a NAT gateway'), `the old report now finds the path through the NAT gateway: ${after}`);
+  await page.locator('.troubleshoot .checks').first().scrollIntoViewIfNeeded();
   await screenshot(page, 'network-after-fix');
 });
 
@@ -53,10 +59,13 @@ test('the troubleshooter finds an ECR pull without permission in the execution r
   check(report.includes('ecr:GetAuthorizationToken'), 'the evidence names the missing permission');
   const cost = await text(page, '.network-cost');
   check(cost.includes('ecr.api interface endpoint in 2 AZ') && cost.includes('$0.020000'), `the endpoints' cost is shown: ${cost}`);
+  await page.locator('.troubleshoot').first().scrollIntoViewIfNeeded();
   await screenshot(page, 'network-ecr-permission');
+  await page.locator('.network-cost').scrollIntoViewIfNeeded();
+  await screenshot(page, 'network-cost');
   await page.click('.troubleshoot .fix button.primary');
-  await page.waitForSelector('.troubleshoot .fix .ok-text');
-  check((await text(page, '.troubleshoot .fix .ok-text')).startsWith('iam:AttachRolePolicy applied'), 'the fix call succeeded');
+  await page.waitForSelector('.troubleshoot .fix-outcome .ok-text');
+  check((await text(page, '.troubleshoot .fix-outcome .ok-text')).startsWith('iam:AttachRolePolicy applied'), 'the fix call succeeded');
   await page.click('.time-controls .play');
   await page.waitForFunction(() => document.querySelectorAll('.chip[data-status="RUNNING"]').length >= 2, null, { timeout: 30_000 });
 });

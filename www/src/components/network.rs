@@ -8,7 +8,7 @@ use ecs_sim::sim::troubleshoot::{TaskTroubleshooting, Verdict};
 use ecs_sim::sim::usd_text;
 use yew::prelude::*;
 
-use crate::components::form::{call_button, hint, subhead, use_outcome};
+use crate::components::form::{hint, outcome, subhead, use_outcome};
 use crate::driver::{use_commands, use_view_select};
 use crate::render_count::use_render_count;
 
@@ -107,29 +107,29 @@ fn troubleshoot_report(props: &ReportProps) -> Html {
     };
     html! {
         <section class="troubleshoot" aria-label={format!("Troubleshooting task {}", &report.task_id[..8])}>
-            <h4>{ subject }</h4>
-            <dl class="kv">
-                <dt>{ "stopCode" }</dt><dd>{ &report.stop_code }</dd>
-                <dt>{ "stoppedReason" }</dt><dd class="mono">{ &report.stopped_reason }</dd>
-            </dl>
-            <ol class="checks">
-                { for report.checks.iter().map(|check| html! {
-                    <li key={check.name}>
-                        <span class={verdict_class(check.verdict)}>{ check.verdict.text() }</span>{ " " }{ check.name }
-                        if !check.evidence.is_empty() {
-                            <pre class="evidence">{ check.evidence.join("\n") }</pre>
-                        }
-                    </li>
-                }) }
-            </ol>
+            <h4>{ subject }{ " · " }<span class="stop-code">{ &report.stop_code }</span></h4>
+            <p class="mono reason">{ &report.stopped_reason }</p>
             <p class="root-cause"><strong>{ "Root cause: " }</strong>{ &report.root_cause }</p>
             if let (Some(fix), Some(apply)) = (&report.fix, apply) {
                 <div class="fix">
-                    <p>{ "Fix: " }{ &fix.summary }</p>
+                    <p><strong>{ "Fix: " }</strong>{ &fix.summary }</p>
                     <pre class="evidence">{ format!("{} {}", fix.call, serde_json::to_string_pretty(&fix.input).unwrap_or_default()) }</pre>
-                    { call_button(&format!("Apply fix ({})", fix.call), true, apply, &result) }
+                    <button type="button" class="primary" onclick={apply}>{ format!("Apply fix ({})", fix.call) }</button>
                 </div>
             }
+            <div class="fix-outcome">{ outcome(&result) }</div>
+            <ol class="checks">
+                { for report.checks.iter().map(|check| html! {
+                    <li key={check.name}>
+                        <details open={check.verdict == Verdict::Fail}>
+                            <summary><span class={verdict_class(check.verdict)}>{ check.verdict.text() }</span>{ " " }{ check.name }</summary>
+                            if !check.evidence.is_empty() {
+                                <pre class="evidence">{ check.evidence.join("\n") }</pre>
+                            }
+                        </details>
+                    </li>
+                }) }
+            </ol>
         </section>
     }
 }
