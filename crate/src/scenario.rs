@@ -502,6 +502,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("private-subnet-nat", include_str!("../scenarios/private-subnet-nat.json")),
     ("private-subnet-endpoints", include_str!("../scenarios/private-subnet-endpoints.json")),
     ("ecr-pull-without-permission", include_str!("../scenarios/ecr-pull-without-permission.json")),
+    ("vpc-built-by-calls", include_str!("../scenarios/vpc-built-by-calls.json")),
 ];
 
 /// Looks a built-in scenario up by id.

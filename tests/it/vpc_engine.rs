@@ -227,3 +227,20 @@ fn an_ecr_pull_without_permission_is_found_in_the_execution_role_and_fixed_by_at
     sim.call(&fix.call, fix.input).expect("the fix is a valid call");
     assert!(drive_until(&mut sim, |s| running(s) == 2, t("20m")), "the service reaches 2 running tasks after the fix");
 }
+
+#[test]
+fn a_vpc_built_by_calls_carries_the_service_through_its_nat_gateway_and_s3_endpoint() {
+    let mut sim = run_scenario("vpc-built-by-calls", None, "3m");
+    let refused: Vec<String> = sim.take_log().into_iter().filter(|e| e.kind == ecs_sim::sim::LogKind::Error).map(|e| format!("{}: {}", e.subject, e.message)).collect();
+    assert!(refused.is_empty(), "every step is accepted: {refused:?}");
+    assert_eq!(running(&sim), 2);
+    let task_id = sim.view().tasks.iter().find(|t| t.last_status == TaskStatus::Running).unwrap().id.clone();
+    let subnet = subnet_of(&mut sim, &task_id);
+    let group = sim.view().network.route_tables.len();
+    assert_eq!(group, 3, "the main table and the two made by calls");
+    let sg = sim.vpc().security_groups.values().find(|g| g.group_name == "api").unwrap().group_id.clone();
+    let source = Source { subnet_id: subnet, public_ip: false, security_groups: vec![sg], name: "task".into() };
+    let now = sim.now().0;
+    assert_eq!(sim.vpc().reach(&source, &Destination::service("ecr.dkr"), "us-east-1", now).kind, ecs_sim::vpc::PathKind::NatGateway);
+    assert_eq!(sim.vpc().reach(&source, &Destination::service("s3"), "us-east-1", now).kind, ecs_sim::vpc::PathKind::GatewayEndpoint);
+}
