@@ -244,3 +244,14 @@ fn a_vpc_built_by_calls_carries_the_service_through_its_nat_gateway_and_s3_endpo
     assert_eq!(sim.vpc().reach(&source, &Destination::service("ecr.dkr"), "us-east-1", now).kind, ecs_sim::vpc::PathKind::NatGateway);
     assert_eq!(sim.vpc().reach(&source, &Destination::service("s3"), "us-east-1", now).kind, ecs_sim::vpc::PathKind::GatewayEndpoint);
 }
+
+#[test]
+fn the_troubleshooter_reports_on_a_task_without_an_execution_role() {
+    let mut sim = Sim::new(&builtin_scenario("missing-execution-role").expect("built-in"), None);
+    advance(&mut sim, t("1m"));
+    let view = sim.view();
+    let report = view.network.troubleshooting.first().expect("a report on the failed task");
+    assert_eq!(report.stop_code, "TaskFailedToStart");
+    assert_eq!(report.checks[1].verdict, ecs_sim::sim::troubleshoot::Verdict::Fail, "{:?}", report.checks[1]);
+    assert!(report.fix.is_none(), "no role to attach a policy to: the fix is a revision with executionRoleArn");
+}

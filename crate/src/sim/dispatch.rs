@@ -45,6 +45,7 @@ impl Sim {
     /// Applies `call` at the current time: folds it into the trace, logs it, and answers it in AWS's output
     /// shape or with AWS's error (logged too). The one entry point of scenario steps and user calls.
     pub(super) fn apply_call(&mut self, call: &str, input: Value) -> ApiResult {
+        self.n_calls_applied += 1;
         self.trace.write_str(call);
         self.trace.write_str(&input.to_string());
         self.trace.end_record();

@@ -91,6 +91,10 @@ pub struct Sim {
     pub(super) volumes: crate::efs::VolumeStore,
     /// VPCs, subnets, gateways, route tables, security groups and VPC endpoints (`sim/network.rs`).
     pub(super) vpc: crate::vpc::VpcState,
+    /// Calls applied so far (scenario steps and the user's), the key of what only a call changes.
+    pub(super) n_calls_applied: u64,
+    /// The troubleshooter's reports of the last view and what they were made from (`sim/troubleshoot.rs`).
+    pub(super) troubleshoot_cache: super::troubleshoot::TroubleshootCache,
     /// Load balancers, target groups, listeners and rules, target health and traffic.
     pub(super) elb: crate::elb::ElbState,
     /// The start of the next ELB step window, once a load balancer exists.
@@ -145,6 +149,8 @@ impl Sim {
             captured_explanation: None,
             efs: crate::efs::EfsState::new(),
             vpc: crate::vpc::VpcState::new(),
+            n_calls_applied: 0,
+            troubleshoot_cache: Default::default(),
             // Per-target request counts stay on each target (`last_requests`); the per-step share list,
             // one allocation per target per step, is not needed by the engine.
             elb: crate::elb::ElbState { collect_shares: false, ..crate::elb::ElbState::new() },

@@ -66,6 +66,15 @@ pub struct TaskTroubleshooting {
 /// The stopped tasks the view troubleshoots, newest first, at most.
 pub const MAX_VIEW_TROUBLESHOOTING: usize = 8;
 
+/// What the reports depend on: the calls applied (a route, a policy, an endpoint), the tasks stopped (the
+/// newest stopped task and how many the list holds), and the NAT gateways available by now.
+type CacheKey = (u64, usize, Option<TaskKey>, usize);
+
+/// The reports of the last view, rebuilt only when their key changes: each publish would otherwise run
+/// every check again for tasks whose reports cannot have changed.
+#[derive(Default)]
+pub struct TroubleshootCache(std::cell::RefCell<Option<(CacheKey, Vec<TaskTroubleshooting>, u64)>>);
+
 /// What an exit code means (observability-troubleshooting.md §4.5).
 pub fn exit_code_meaning(code: i64) -> &'static str {
     match code {
@@ -235,6 +244,20 @@ impl Sim {
     /// The newest stopped tasks that failed (a start that failed, an essential container that exited, a
     /// health check), newest first, at most [`MAX_VIEW_TROUBLESHOOTING`]; and how many the view leaves out.
     pub(crate) fn troubleshooting_view(&self) -> (Vec<TaskTroubleshooting>, u64) {
+        let now_ms = self.now.0;
+        let n_nat_available = self.vpc.nat_gateways.values().filter(|n| n.state(now_ms) == crate::vpc::NatGatewayState::Available).count();
+        let key: CacheKey = (self.n_calls_applied, self.recently_stopped.len(), self.recently_stopped.back().copied(), n_nat_available);
+        if let Some((cached_key, reports, left_out)) = self.troubleshoot_cache.0.borrow().as_ref() {
+            if *cached_key == key {
+                return (reports.clone(), *left_out);
+            }
+        }
+        let (reports, left_out) = self.build_troubleshooting();
+        *self.troubleshoot_cache.0.borrow_mut() = Some((key, reports.clone(), left_out));
+        (reports, left_out)
+    }
+
+    fn build_troubleshooting(&self) -> (Vec<TaskTroubleshooting>, u64) {
         let mut out = Vec::new();
         let mut left_out = 0u64;
         for key in self.recently_stopped.iter().rev() {
