@@ -93,8 +93,8 @@ pub struct Sim {
     pub(super) vpc: crate::vpc::VpcState,
     /// Calls applied so far (scenario steps and the user's), the key of what only a call changes.
     pub(super) n_calls_applied: u64,
-    /// The troubleshooter's reports of the last view and what they were made from (`sim/troubleshoot.rs`).
-    pub(super) troubleshoot_cache: super::troubleshoot::TroubleshootCache,
+    /// The troubleshooter's reports of the last view and what they were made from (`sim/troubleshoot.rs`; its data types are the leaf `troubleshoot_model.rs`).
+    pub(super) troubleshoot_cache: super::troubleshoot_model::TroubleshootCache,
     /// Load balancers, target groups, listeners and rules, target health and traffic.
     pub(super) elb: crate::elb::ElbState,
     /// The start of the next ELB step window, once a load balancer exists.

@@ -42,6 +42,7 @@ mod sim_calls;
 mod task_definitions;
 mod task_store;
 pub mod troubleshoot;
+mod troubleshoot_model;
 mod tasks;
 
 pub(crate) use cost::capacity_type_of;

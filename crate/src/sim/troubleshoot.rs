@@ -4,76 +4,15 @@
 //! cause and the fix, offered as the AWS call that makes it. A task that ran and stopped gets the console's
 //! stopped-task guidance instead (its exit codes, its health checks).
 
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::vpc::{Destination, PathKind};
 
 use super::engine::Sim;
 use super::model::TaskKey;
 use super::network::StartNeed;
-
-/// A check's outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Verdict {
-    Pass,
-    Fail,
-    /// Nothing of the task needs it.
-    NotApplicable,
-}
-
-impl Verdict {
-    pub fn text(self) -> &'static str {
-        match self {
-            Verdict::Pass => "OK",
-            Verdict::Fail => "Problem found",
-            Verdict::NotApplicable => "Not applicable",
-        }
-    }
-}
-
-/// One check of the runbook, with the evidence it read (route tables, hops, policy verdicts).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Check {
-    /// The runbook's wording of what it analyzes.
-    pub name: &'static str,
-    pub verdict: Verdict,
-    pub evidence: Vec<String>,
-}
-
-/// The fix, as the AWS call that makes it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct FixCall {
-    pub call: String,
-    pub input: Value,
-    /// What the call does, in a sentence.
-    pub summary: String,
-}
-
-/// The troubleshooter's report on one stopped task.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TaskTroubleshooting {
-    pub task_id: String,
-    pub cluster: String,
-    pub service_name: Option<String>,
-    pub stop_code: String,
-    pub stopped_reason: String,
-    pub checks: Vec<Check>,
-    /// The root cause in a sentence (or, for a task that ran, what its exit codes say).
-    pub root_cause: String,
-    pub fix: Option<FixCall>,
-}
-
-/// The stopped tasks the view troubleshoots, newest first, at most.
-pub const MAX_VIEW_TROUBLESHOOTING: usize = 8;
-
-/// What the reports depend on: the calls applied (a route, a policy, an endpoint), the tasks stopped (the
-/// newest stopped task and how many the list holds), and the NAT gateways available by now.
-type CacheKey = (u64, usize, Option<TaskKey>, usize);
-
-/// The reports of the last view, rebuilt only when their key changes: each publish would otherwise run
-/// every check again for tasks whose reports cannot have changed.
-#[derive(Default)]
-pub struct TroubleshootCache(std::cell::RefCell<Option<(CacheKey, Vec<TaskTroubleshooting>, u64)>>);
+pub use super::troubleshoot_model::{Check, FixCall, TaskTroubleshooting, TroubleshootCache, Verdict, MAX_VIEW_TROUBLESHOOTING};
+use super::troubleshoot_model::CacheKey;
 
 /// What an exit code means (observability-troubleshooting.md §4.5).
 pub fn exit_code_meaning(code: i64) -> &'static str {
