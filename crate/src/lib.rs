@@ -45,4 +45,5 @@ pub mod taskdef;
 pub mod time;
 pub mod trace;
 pub mod view;
+pub mod vpc;
 pub(crate) mod wildcard;

@@ -44,6 +44,9 @@ pub struct Network {
     pub cidr_block: String,
     pub subnets: Vec<Subnet>,
     pub security_groups: Vec<SecurityGroup>,
+    /// Route tables, gateways, endpoints, public subnets and egress rules (`vpc::spec`); unmodelled when the
+    /// section names none of them.
+    pub routing: crate::vpc::RoutingSpec,
 }
 
 /// What the application of a task definition family uses besides the CPU its requests cost
@@ -307,6 +310,7 @@ fn parse_network(value: Option<&Value>, region: &str, errors: &mut Vec<FieldErro
                 .enumerate()
                 .map(|(i, az)| Subnet { subnet_id: format!("subnet-default-{az}"), availability_zone: format!("{region}{az}"), cidr_block: format!("172.31.{}.0/20", i * 16) })
                 .collect(),
+            routing: crate::vpc::RoutingSpec::default(),
         };
     };
     let vpc_id = value.get("vpcId").and_then(Value::as_str).unwrap_or("vpc-main").to_string();
@@ -384,7 +388,8 @@ fn parse_network(value: Option<&Value>, region: &str, errors: &mut Vec<FieldErro
         Some(_) => errors.push(err("network.securityGroups", "network.securityGroups must be an array.")),
     }
     let cidr_block = value.get("cidrBlock").and_then(Value::as_str).unwrap_or("10.0.0.0/16").to_string();
-    Network { vpc_id, cidr_block, subnets, security_groups }
+    let routing = crate::vpc::parse_routing(value, errors);
+    Network { vpc_id, cidr_block, subnets, security_groups, routing }
 }
 
 /// The `${...}` references inside every string of a value.
@@ -508,6 +513,11 @@ pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
     "ec2-vs-fargate-cost",
     "oom-crash-loop",
     "missing-log-group",
+    "private-subnet-no-route",
+    "private-subnet-nat",
+    "private-subnet-endpoints",
+    "ecr-pull-without-permission",
+    "vpc-built-by-calls",
 ];
 
 /// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
@@ -533,6 +543,11 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("ec2-vs-fargate-cost", include_str!("../scenarios/ec2-vs-fargate-cost.json")),
     ("oom-crash-loop", include_str!("../scenarios/oom-crash-loop.json")),
     ("missing-log-group", include_str!("../scenarios/missing-log-group.json")),
+    ("private-subnet-no-route", include_str!("../scenarios/private-subnet-no-route.json")),
+    ("private-subnet-nat", include_str!("../scenarios/private-subnet-nat.json")),
+    ("private-subnet-endpoints", include_str!("../scenarios/private-subnet-endpoints.json")),
+    ("ecr-pull-without-permission", include_str!("../scenarios/ecr-pull-without-permission.json")),
+    ("vpc-built-by-calls", include_str!("../scenarios/vpc-built-by-calls.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -98,6 +98,8 @@ pub struct View {
     pub integrations: IntegrationsView,
     /// CloudWatch Logs: groups, recent streams and their tails (`sim/logs_view.rs`).
     pub logs: crate::sim::logs_view::LogsView,
+    /// The VPC's routing and the troubleshooter's reports on failed tasks.
+    pub network: crate::sim::network_view::NetworkView,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -724,6 +726,7 @@ impl Sim {
             cost: self.cost_report(),
             integrations: self.integrations_view(),
             logs: self.logs_view(),
+            network: self.network_view(),
         }
     }
 

@@ -95,7 +95,11 @@ READS_ALLOWED = {
 
 # Input and output members the playground knowingly writes unlike the model. Keyed by (call, "input" or
 # "output", path with list indices as [*], problem kind: member, type, enum or required).
+EC2_LOWERCASE_STATE = "AWS answers 'available' here (the EC2 API and CLI reference examples), unlike the model's enum"
 SHAPES_ALLOWED = {
+    ("ec2:CreateVpcEndpoint", "output", "VpcEndpoint.State", "enum"): EC2_LOWERCASE_STATE,
+    ("ec2:DescribeVpcEndpoints", "output", "VpcEndpoints[*].State", "enum"): EC2_LOWERCASE_STATE,
+    ("ec2:DescribeInternetGateways", "output", "InternetGateways[*].Attachments[*].State", "enum"): EC2_LOWERCASE_STATE,
 }
 
 # Error codes the handlers answer with that their services' models do not list, each with its reason. Keyed by

@@ -29,3 +29,4 @@ mod long_run;
 mod integrations_engine;
 mod lessons;
 mod logs_engine;
+mod vpc_engine;

@@ -31,6 +31,7 @@ pub use model::*;
 pub use mount::{
     efs_requests_from_taskdef, platform_supports_efs, EfsVolumeRequest, MountFailure, MountFailureKind, MountInfo, TaskNetwork,
 };
+pub(crate) use mount::cidr_contains;
 pub use volumes::{local_volumes_from_taskdef, LocalVolume, LocalVolumeKind, VolumeError, VolumeStore};
 
 impl EfsState {

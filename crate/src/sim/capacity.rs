@@ -98,6 +98,7 @@ impl Sim {
                 strategies: request.strategies.clone(),
                 subnets: request.subnets.clone(),
                 security_groups: request.security_groups.clone(),
+                assign_public_ip: request.assign_public_ip,
                 on_node: None,
                 capacity_provider: Some(provider),
             };

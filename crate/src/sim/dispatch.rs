@@ -45,6 +45,7 @@ impl Sim {
     /// Applies `call` at the current time: folds it into the trace, logs it, and answers it in AWS's output
     /// shape or with AWS's error (logged too). The one entry point of scenario steps and user calls.
     pub(super) fn apply_call(&mut self, call: &str, input: Value) -> ApiResult {
+        self.n_calls_applied += 1;
         self.trace.write_str(call);
         self.trace.write_str(&input.to_string());
         self.trace.end_record();
@@ -112,6 +113,14 @@ impl Sim {
             Handler::Logs => {
                 let context = self.logs_context();
                 self.logging.logs.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
+            }
+            Handler::Vpc => {
+                let context = self.vpc_context();
+                let answer = self.vpc.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));
+                if answer.is_ok() && row.access == calls::Access::Write {
+                    self.sync_scenario_network();
+                }
+                answer
             }
             Handler::Scaling => {
                 let context = self.scaling_context();

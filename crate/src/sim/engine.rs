@@ -92,6 +92,12 @@ pub struct Sim {
     pub(super) efs: crate::efs::EfsState,
     /// The data of bind mounts, Docker volumes and ephemeral storage, kept where it really lives.
     pub(super) volumes: crate::efs::VolumeStore,
+    /// VPCs, subnets, gateways, route tables, security groups and VPC endpoints (`sim/network.rs`).
+    pub(super) vpc: crate::vpc::VpcState,
+    /// Calls applied so far (scenario steps and the user's), the key of what only a call changes.
+    pub(super) n_calls_applied: u64,
+    /// The troubleshooter's reports of the last view and what they were made from (`sim/troubleshoot.rs`; its data types are the leaf `troubleshoot_model.rs`).
+    pub(super) troubleshoot_cache: super::troubleshoot_model::TroubleshootCache,
     /// Load balancers, target groups, listeners and rules, target health and traffic.
     pub(super) elb: crate::elb::ElbState,
     /// S3 buckets and their objects.
@@ -157,6 +163,9 @@ impl Sim {
             explain_decision: None,
             captured_explanation: None,
             efs: crate::efs::EfsState::new(),
+            vpc: crate::vpc::VpcState::new(),
+            n_calls_applied: 0,
+            troubleshoot_cache: Default::default(),
             // Per-target request counts stay on each target (`last_requests`); the per-step share list,
             // one allocation per target per step, is not needed by the engine.
             elb: crate::elb::ElbState { collect_shares: false, ..crate::elb::ElbState::new() },
@@ -185,6 +194,7 @@ impl Sim {
         sim.trace.end_record();
         let context = sim.efs_context();
         sim.efs.set_network(&context);
+        sim.vpc = sim.scenario_vpc();
         for (idx, step) in scenario.steps.iter().enumerate() {
             sim.schedule(SimTime(step.at_ms), Ev::Step(idx as u32));
         }

@@ -32,6 +32,8 @@ pub mod integrations;
 mod loadbalancing;
 mod logging;
 pub mod logs_view;
+mod network;
+pub mod network_view;
 pub mod model;
 mod queue;
 mod record;
@@ -44,6 +46,8 @@ mod sim_calls;
 mod step_functions;
 mod task_definitions;
 mod task_store;
+pub mod troubleshoot;
+mod troubleshoot_model;
 mod tasks;
 mod workload;
 

@@ -361,6 +361,8 @@ pub struct Task {
     pub subnet_id: Option<String>,
     /// The task ENI's security groups (awsvpc), or its instance's.
     pub security_groups: Vec<String>,
+    /// Its awsvpc interface has a public IPv4 address (`assignPublicIp` ENABLED).
+    pub assign_public_ip: bool,
     pub task_role_arn: Option<String>,
     pub execution_role_arn: Option<String>,
     /// Calls the task's application made (`sim:TaskCall`), with the IAM decision on each.
@@ -536,6 +538,8 @@ pub struct Service {
     pub deployment_configuration: DeploymentConfiguration,
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
+    /// `assignPublicIp` ENABLED in the service's network configuration.
+    pub assign_public_ip: bool,
     /// `loadBalancers`: (target group ARN, container name, container port).
     pub load_balancers: Vec<(String, String, u16)>,
     pub load_balancers_json: serde_json::Value,
@@ -569,6 +573,8 @@ pub(super) struct LaunchRequest {
     pub strategies: Vec<Strategy>,
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
+    /// `assignPublicIp` ENABLED.
+    pub assign_public_ip: bool,
     /// DAEMON services place on one given instance.
     pub on_node: Option<NodeKey>,
     /// The capacity provider of a strategy launch (`None` with a launch type).

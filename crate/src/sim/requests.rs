@@ -122,19 +122,30 @@ pub(super) struct NetworkConfiguration {
 pub(super) struct AwsVpcConfiguration {
     pub subnets: Vec<String>,
     pub security_groups: Vec<String>,
+    /// `assignPublicIp` is `ENABLED` (Fargate gives the task's interface a public IPv4 address).
+    pub assign_public_ip: bool,
 }
 
 impl NetworkConfiguration {
     pub(super) fn parse(request: &Request<'_>) -> NetworkConfiguration {
         let config = request.input().get("networkConfiguration").and_then(|n| n.get("awsvpcConfiguration"));
         NetworkConfiguration {
-            awsvpc: config.map(|c| AwsVpcConfiguration { subnets: strings_of(c.get("subnets")), security_groups: strings_of(c.get("securityGroups")) }),
+            awsvpc: config.map(|c| AwsVpcConfiguration {
+                subnets: strings_of(c.get("subnets")),
+                security_groups: strings_of(c.get("securityGroups")),
+                assign_public_ip: c.get("assignPublicIp").and_then(serde_json::Value::as_str) == Some("ENABLED"),
+            }),
         }
     }
 
     /// `awsvpcConfiguration.securityGroups`, empty when none is given.
     pub(super) fn security_groups(&self) -> &[String] {
         self.awsvpc.as_ref().map_or(&[], |c| &c.security_groups)
+    }
+
+    /// `awsvpcConfiguration.assignPublicIp` is `ENABLED`.
+    pub(super) fn assign_public_ip(&self) -> bool {
+        self.awsvpc.as_ref().is_some_and(|c| c.assign_public_ip)
     }
 }
 
@@ -1124,7 +1135,7 @@ mod tests {
     fn network_configuration_is_there_even_when_null() {
         let given = |input: Value| NetworkConfiguration::parse(&ecs(&input)).awsvpc;
         assert_eq!(given(json!({})), None);
-        assert_eq!(given(json!({ "networkConfiguration": { "awsvpcConfiguration": null } })), Some(AwsVpcConfiguration { subnets: vec![], security_groups: vec![] }));
+        assert_eq!(given(json!({ "networkConfiguration": { "awsvpcConfiguration": null } })), Some(AwsVpcConfiguration { subnets: vec![], security_groups: vec![], assign_public_ip: false }));
         let config = given(json!({ "networkConfiguration": { "awsvpcConfiguration": { "subnets": ["a", 1, "b"], "securityGroups": ["sg"] } } })).unwrap();
         assert_eq!((config.subnets, config.security_groups), (vec!["a".to_string(), "b".to_string()], vec!["sg".to_string()]));
     }

@@ -163,6 +163,7 @@ impl Sim {
             deployment_configuration: DeploymentConfiguration { maximum_percent, minimum_healthy_percent, circuit_breaker_enable, circuit_breaker_rollback },
             subnets,
             security_groups: self.awsvpc_security_groups(&request.network_configuration),
+            assign_public_ip: request.network_configuration.assign_public_ip(),
             load_balancers,
             load_balancers_json: request.load_balancers_json,
             network_configuration_json: request.network_configuration_json,
@@ -620,6 +621,7 @@ impl Sim {
                 strategies: demand.as_ref().map(|d| d.strategies.clone()).unwrap_or_default(),
                 subnets: service.subnets.clone(),
                 security_groups: service.security_groups.clone(),
+                assign_public_ip: service.assign_public_ip,
                 on_node: None,
                 capacity_provider: None,
             };
@@ -751,6 +753,7 @@ impl Sim {
                     strategies: vec![],
                     subnets: service.subnets.clone(),
                     security_groups: service.security_groups.clone(),
+                assign_public_ip: service.assign_public_ip,
                     on_node: Some(node),
                     capacity_provider: None,
                 };

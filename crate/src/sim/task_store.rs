@@ -289,6 +289,7 @@ mod tests {
             availability_zone: String::new(),
             subnet_id: None,
             security_groups: vec![],
+            assign_public_ip: false,
             task_role_arn: None,
             execution_role_arn: None,
             access_log: vec![],

@@ -62,6 +62,7 @@ impl Sim {
             constraints,
             strategies,
             security_groups,
+            assign_public_ip: request.network_configuration.assign_public_ip(),
             subnets,
             on_node: None,
             capacity_provider: None,
@@ -308,6 +309,7 @@ impl Sim {
         let task = Task {
             key,
             security_groups,
+            assign_public_ip: request.assign_public_ip && spec.network_mode == NetworkMode::Awsvpc,
             task_role_arn: spec.task_role_arn.clone(),
             execution_role_arn: spec.execution_role_arn.clone(),
             access_log: Vec::new(),
@@ -458,12 +460,17 @@ impl Sim {
                         c.last_status = "PENDING".into();
                     }
                 }
-                let at = self.now.plus_ms(self.timings.image_pull_ms);
+                let at = self.now.plus_ms(self.pull_wait_ms(key));
                 self.schedule(at, Ev::TaskProgress(key, TaskStatus::Pending));
             }
             TaskStatus::Pending => {
                 if stopping {
                     self.begin_deprovisioning(key);
+                    return;
+                }
+                if let Some(failure) = self.network_start_failure(key) {
+                    // No network path (sim/network.rs): AWS's text, after its timeout in PENDING.
+                    self.fail_task_start(key, failure.image.as_deref(), failure.stopped_reason.clone(), failure.stopped_reason);
                     return;
                 }
                 let images: Vec<String> = self.tasks[&key].containers.iter().map(|c| c.image.clone()).collect();
@@ -572,7 +579,7 @@ impl Sim {
     }
 
     /// What the task execution role must allow for this task to start, and what it does not.
-    fn execution_role_problems(&self, key: TaskKey) -> Vec<crate::iam::TaskStartFailure> {
+    pub(super) fn execution_role_problems(&self, key: TaskKey) -> Vec<crate::iam::TaskStartFailure> {
         let Some(task) = self.tasks.get(&key) else { return vec![] };
         let Some(rev) = self.revision(&task.family, task.revision) else { return vec![] };
         let mut needs = crate::iam::ExecutionNeeds { session_name: Some(task.id.clone()), ..Default::default() };

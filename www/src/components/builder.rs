@@ -11,6 +11,7 @@ use crate::components::form::{button, call_button, check_box, checked, event_val
 use crate::components::iam::IamForm;
 use crate::components::loadbalancing::LoadBalancingForm;
 use crate::components::logs::LogsForm;
+use crate::components::network::NetworkPanel;
 use crate::components::scaling::ScalingForm;
 use crate::components::data::DataTab;
 use crate::components::storage::StorageForm;
@@ -21,7 +22,7 @@ use crate::forms::taskdef::{self, TdDraft, TdEdit, TdForm};
 use crate::render_count::use_render_count;
 
 /// The builder's tabs.
-const TABS: [&str; 13] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Logs", "Files", "Data", "API", "Lessons"];
+const TABS: [&str; 14] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Network", "Logs", "Files", "Data", "API", "Lessons"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -46,6 +47,7 @@ pub fn builder() -> Html {
                         "IAM" => html! { <IamForm /> },
                         "Storage" => html! { <StorageForm /> },
                         "Data" => html! { <DataTab /> },
+                        "Network" => html! { <NetworkPanel /> },
                         "Load balancing" => html! { <LoadBalancingForm /> },
                         "Scaling" => html! { <ScalingForm /> },
                         "Logs" => html! { <LogsForm /> },

@@ -15,5 +15,6 @@ pub mod loadbalancing;
 pub mod log;
 pub mod logs;
 pub mod map;
+pub mod network;
 pub mod scaling;
 pub mod storage;

@@ -1,0 +1,234 @@
+//! The guided troubleshooter of a stopped task: the checks of AWS's AWSSupport-TroubleshootECSTaskFailedToStart
+//! runbook (registry connectivity, execution role permissions, VPC endpoints, security groups, secrets,
+//! logging) run against the simulation as it stands, each with its verdict and evidence, down to the root
+//! cause and the fix, offered as the AWS call that makes it. A task that ran and stopped gets the console's
+//! stopped-task guidance instead (its exit codes, its health checks).
+
+use serde_json::json;
+
+use crate::vpc::{Destination, PathKind};
+
+use super::engine::Sim;
+use super::model::TaskKey;
+use super::network::StartNeed;
+pub use super::troubleshoot_model::{Check, FixCall, TaskTroubleshooting, TroubleshootCache, Verdict, MAX_VIEW_TROUBLESHOOTING};
+use super::troubleshoot_model::CacheKey;
+
+/// What an exit code means (observability-troubleshooting.md §4.5).
+pub fn exit_code_meaning(code: i64) -> &'static str {
+    match code {
+        0 => "the process exited normally",
+        1 => "an application error",
+        137 => "SIGKILL (128+9): the OOM killer when the reason is OutOfMemoryError, or a process that ignored SIGTERM and was killed after stopTimeout",
+        139 => "SIGSEGV (128+11): a segmentation fault",
+        143 => "SIGTERM (128+15): the process stopped on the stop signal, the normal graceful shutdown",
+        _ => "an exit code the application chose",
+    }
+}
+
+impl Sim {
+    /// The troubleshooter's report on a task, as the simulation stands now; `None` for a task not STOPPED.
+    pub fn troubleshoot_task(&self, key: TaskKey) -> Option<TaskTroubleshooting> {
+        let task = self.tasks.get(&key).filter(|t| t.stopped_at.is_some())?;
+        let stop_code = task.stop_code.clone().unwrap_or_default();
+        let stopped_reason = task.stopped_reason.clone().unwrap_or_default();
+        let service_name = task.service.and_then(|s| self.services.get(&s)).map(|s| s.name.clone());
+        let mut report = TaskTroubleshooting { task_id: task.id.clone(), cluster: task.cluster.clone(), service_name, stop_code: stop_code.clone(), stopped_reason, checks: Vec::new(), root_cause: String::new(), fix: None };
+        if task.started_at.is_some() {
+            // The task ran: the console's guidance on exit codes and health checks.
+            let mut evidence = Vec::new();
+            for c in &task.containers {
+                match c.exit_code {
+                    Some(code) => evidence.push(format!("Container {} exited with {code}: {}.{}", c.name, exit_code_meaning(code), c.reason.as_ref().map(|r| format!(" Reason: {r}")).unwrap_or_default())),
+                    None => evidence.push(format!("Container {} has no exit code.", c.name)),
+                }
+            }
+            let failed = stop_code == "EssentialContainerExited" || report.stopped_reason.contains("health checks");
+            report.checks.push(Check { name: "Exit codes and health checks", verdict: if failed { Verdict::Fail } else { Verdict::Pass }, evidence });
+            report.root_cause = match stop_code.as_str() {
+                "EssentialContainerExited" => "An essential container exited, so the task stopped; read its exit code above and its logs.".into(),
+                _ if report.stopped_reason.contains("container health checks") => "A container health check failed its retries: the service replaced the task. Check the healthCheck command and startPeriod.".into(),
+                _ if report.stopped_reason.contains("ELB health checks") => "The load balancer's health checks failed: check the target group's path, port and the security groups between them.".into(),
+                _ => format!("The task was stopped ({stop_code}): nothing failed."),
+            };
+            return Some(report);
+        }
+        let needs = self.task_start_needs(key);
+        let is_registry = |n: &StartNeed| n.purpose.starts_with("registry auth") || n.purpose.starts_with("the image");
+        let summarize = |n: &StartNeed| -> Vec<String> {
+            let mut lines = vec![format!("{}: {}", n.purpose, if n.reach.complete() { path_kind_text(n.reach.kind) } else { "no path" })];
+            lines.extend(n.reach.hops.iter().map(|h| format!("  {} — {}", h.component, h.detail)));
+            if let Some(m) = &n.reach.missing {
+                lines.push(format!("  Missing hop: {} — {}", m.component, m.detail));
+            }
+            lines
+        };
+        let check = |name: &'static str, chosen: Vec<&StartNeed>| -> Check {
+            if chosen.is_empty() {
+                return Check { name, verdict: Verdict::NotApplicable, evidence: vec![] };
+            }
+            let verdict = if chosen.iter().all(|n| n.reach.complete()) { Verdict::Pass } else { Verdict::Fail };
+            Check { name, verdict, evidence: chosen.iter().flat_map(|n| summarize(n)).collect() }
+        };
+        report.checks.push(check("Network connectivity to the configured container registry", needs.iter().filter(|n| is_registry(n)).collect()));
+        let iam_problems = self.execution_role_problems(key);
+        report.checks.push(Check {
+            name: "Missing IAM permissions required by the task execution role",
+            verdict: if iam_problems.is_empty() { Verdict::Pass } else { Verdict::Fail },
+            evidence: if iam_problems.is_empty() {
+                vec![format!("The execution role {} allows what the task's start needs.", task.execution_role_arn.clone().unwrap_or_else(|| "(none: nothing needs one)".into()))]
+            } else {
+                iam_problems.iter().map(|p| p.stopped_reason.clone()).collect()
+            },
+        });
+        let endpoint_needs: Vec<&StartNeed> = needs
+            .iter()
+            .filter(|n| matches!(n.reach.kind, PathKind::InterfaceEndpoint | PathKind::GatewayEndpoint) || n.reach.missing.as_ref().is_some_and(|m| m.component.starts_with("vpce-")))
+            .collect();
+        report.checks.push(check("VPC endpoint connectivity", endpoint_needs));
+        let group_needs: Vec<&StartNeed> = needs.iter().filter(|n| n.reach.missing.as_ref().is_some_and(|m| m.component.starts_with("sg-") || m.component.starts_with("vpce-"))).collect();
+        report.checks.push(if group_needs.is_empty() {
+            let applicable = needs.iter().any(|n| n.reach.kind != PathKind::Assumed);
+            Check {
+                name: "Security group rule configuration",
+                verdict: if applicable { Verdict::Pass } else { Verdict::NotApplicable },
+                evidence: if applicable { vec!["The security groups on every path allow TCP 443.".into()] } else { vec![] },
+            }
+        } else {
+            check("Security group rule configuration", group_needs)
+        });
+        report.checks.push(check("AWS Secrets Manager secrets references", needs.iter().filter(|n| n.purpose.starts_with("secret ")).collect()));
+        report.checks.push(check("Logging configuration", needs.iter().filter(|n| n.purpose.contains("awslogs")).collect()));
+        let first_broken = needs.iter().find(|n| !n.reach.complete());
+        if let Some(need) = first_broken {
+            let missing = need.reach.missing.clone().expect("broken");
+            report.root_cause = format!("No network path for {}: {}", need.purpose, missing.detail);
+            report.fix = self.network_fix(key, need);
+        } else if let Some(problem) = iam_problems.first() {
+            let role = task.execution_role_arn.as_deref().map_or("(none)", |arn| arn.rsplit('/').next().unwrap_or(arn));
+            report.root_cause = match denied_action(&problem.stopped_reason) {
+                Some(action) => format!("The task execution role {role} does not allow {action}, which the task's start needs."),
+                None => format!("The task execution role {role} does not allow the start (the stoppedReason above)."),
+            };
+            report.fix = task.execution_role_arn.as_ref().map(|arn| {
+                let role = arn.rsplit('/').next().unwrap_or(arn).to_string();
+                FixCall {
+                    call: "iam:AttachRolePolicy".into(),
+                    input: json!({ "RoleName": role, "PolicyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy" }),
+                    summary: format!("Attach AmazonECSTaskExecutionRolePolicy to {role}."),
+                }
+            });
+        } else {
+            report.root_cause = "Every check passes now: the cause was fixed since the task stopped, or lies outside these checks (the stoppedReason above).".into();
+        }
+        Some(report)
+    }
+
+    /// The call that adds the missing hop of `need`'s path, when one call does.
+    fn network_fix(&self, key: TaskKey, need: &StartNeed) -> Option<FixCall> {
+        let source = self.task_source(key)?;
+        let missing = need.reach.missing.as_ref()?;
+        let subnet = self.vpc.subnets.get(&source.subnet_id)?;
+        let vpc_id = subnet.vpc_id.clone();
+        if missing.component.starts_with("rtb-") && missing.detail.contains("has no route for 0.0.0.0/0") {
+            // A NAT gateway already in a subnet that reaches the internet: one route is the fix.
+            let nat = self.vpc.nat_gateways.values().find(|n| {
+                n.vpc_id == vpc_id && self.vpc.route_table_of(&n.subnet_id).and_then(crate::vpc::VpcState::default_route).is_some_and(|r| matches!(r.target, crate::vpc::RouteTarget::InternetGateway(_)))
+            });
+            if let Some(nat) = nat {
+                return Some(FixCall {
+                    call: "ec2:CreateRoute".into(),
+                    input: json!({ "RouteTableId": missing.component, "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": nat.nat_gateway_id }),
+                    summary: format!("Route 0.0.0.0/0 of {} to the NAT gateway {} (in the public subnet {}).", missing.component, nat.nat_gateway_id, nat.subnet_id),
+                });
+            }
+            if let Destination::Service(short) = &need.reach.destination {
+                let region = &self.scenario.region;
+                if short == "s3" || short == "dynamodb" {
+                    return Some(FixCall {
+                        call: "ec2:CreateVpcEndpoint".into(),
+                        input: json!({ "VpcId": vpc_id, "ServiceName": format!("com.amazonaws.{region}.{short}"), "VpcEndpointType": "Gateway", "RouteTableIds": [missing.component] }),
+                        summary: format!("A gateway endpoint for {short}, with its route in {}.", missing.component),
+                    });
+                }
+                return Some(FixCall {
+                    call: "ec2:CreateVpcEndpoint".into(),
+                    input: json!({ "VpcId": vpc_id, "ServiceName": format!("com.amazonaws.{region}.{short}"), "VpcEndpointType": "Interface", "SubnetIds": [source.subnet_id], "SecurityGroupIds": source.security_groups, "PrivateDnsEnabled": true }),
+                    summary: format!("An interface endpoint for {short} in {} (it needs inbound TCP 443 from the task).", source.subnet_id),
+                });
+            }
+            return None;
+        }
+        if missing.component.starts_with("vpce-") {
+            let endpoint = self.vpc.endpoints.get(&missing.component)?;
+            let group = endpoint.security_group_ids.first()?;
+            let peer = source.security_groups.first()?;
+            return Some(FixCall {
+                call: "ec2:AuthorizeSecurityGroupIngress".into(),
+                input: json!({ "GroupId": group, "IpPermissions": [{ "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "UserIdGroupPairs": [{ "GroupId": peer }] }] }),
+                summary: format!("Allow TCP 443 into the endpoint's group {group} from the task's group {peer}."),
+            });
+        }
+        if missing.component.starts_with("sg-") {
+            let group = source.security_groups.first()?;
+            return Some(FixCall {
+                call: "ec2:AuthorizeSecurityGroupEgress".into(),
+                input: json!({ "GroupId": group, "IpPermissions": [{ "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{ "CidrIp": "0.0.0.0/0" }] }] }),
+                summary: format!("Allow outbound TCP 443 from the task's group {group}."),
+            });
+        }
+        None
+    }
+
+    /// The newest stopped tasks that failed (a start that failed, an essential container that exited, a
+    /// health check), newest first, at most [`MAX_VIEW_TROUBLESHOOTING`]; and how many the view leaves out.
+    pub(crate) fn troubleshooting_view(&self) -> (Vec<TaskTroubleshooting>, u64) {
+        let now_ms = self.now.0;
+        let n_nat_available = self.vpc.nat_gateways.values().filter(|n| n.state(now_ms) == crate::vpc::NatGatewayState::Available).count();
+        let key: CacheKey = (self.n_calls_applied, self.recently_stopped.len(), self.recently_stopped.back().copied(), n_nat_available);
+        if let Some((cached_key, reports, left_out)) = self.troubleshoot_cache.0.borrow().as_ref() {
+            if *cached_key == key {
+                return (reports.clone(), *left_out);
+            }
+        }
+        let (reports, left_out) = self.build_troubleshooting();
+        *self.troubleshoot_cache.0.borrow_mut() = Some((key, reports.clone(), left_out));
+        (reports, left_out)
+    }
+
+    fn build_troubleshooting(&self) -> (Vec<TaskTroubleshooting>, u64) {
+        let mut out = Vec::new();
+        let mut left_out = 0u64;
+        for key in self.recently_stopped.iter().rev() {
+            let Some(task) = self.tasks.get(key) else { continue };
+            let failed = matches!(task.stop_code.as_deref(), Some("TaskFailedToStart") | Some("EssentialContainerExited"))
+                || task.stopped_reason.as_deref().is_some_and(|r| r.contains("health checks"));
+            if !failed {
+                continue;
+            }
+            if out.len() < MAX_VIEW_TROUBLESHOOTING {
+                out.extend(self.troubleshoot_task(*key));
+            } else {
+                left_out += 1;
+            }
+        }
+        (out, left_out)
+    }
+}
+
+/// The action IAM denied, from AWS's `is not authorized to perform: <action> on resource` wording.
+fn denied_action(text: &str) -> Option<&str> {
+    let rest = text.split_once("is not authorized to perform: ")?.1;
+    rest.split_whitespace().next()
+}
+
+fn path_kind_text(kind: PathKind) -> &'static str {
+    match kind {
+        PathKind::Assumed => "assumed (the scenario does not describe routing)",
+        PathKind::InterfaceEndpoint => "through an interface endpoint",
+        PathKind::GatewayEndpoint => "through a gateway endpoint",
+        PathKind::InternetGateway => "through the internet gateway",
+        PathKind::NatGateway => "through a NAT gateway",
+        PathKind::NoPath => "no path",
+    }
+}
