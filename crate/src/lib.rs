@@ -25,6 +25,7 @@ pub(crate) mod ids;
 pub(crate) mod cql;
 pub mod efs;
 pub mod elb;
+pub mod export;
 pub(crate) mod hash;
 pub(crate) mod order;
 pub mod placement;

@@ -9,6 +9,7 @@ use crate::api::calls::{self, Handler};
 use crate::api::{ApiError, ApiResult, Dialect, Request};
 
 use super::engine::{Ev, Sim};
+use super::journal::JournalEntry;
 use super::loadbalancing::ELB_STEP_MS;
 use super::record::{LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
 use super::requests::{
@@ -83,7 +84,11 @@ impl Sim {
                 answer
             }
         };
-        answer.or_else(|error| self.error(call, error))
+        let answer = answer.or_else(|error| self.error(call, error));
+        if let (Ok(output), calls::Access::Write) = (&answer, row.access) {
+            self.journal.push(JournalEntry { time: self.now, call: call.to_string(), input, output: output.clone() });
+        }
+        answer
     }
 
     /// Answers a call the call table routes to the engine (ECS, EC2 instances, FIS actions, `sim:` calls):

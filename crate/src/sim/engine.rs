@@ -75,6 +75,8 @@ pub struct Sim {
     /// Log entries dropped from the front of `log` to keep it bounded.
     pub(super) n_log_entries_dropped: u64,
     pub(super) recorded_calls: Vec<RecordedCall>,
+    /// Every write call that succeeded, with its answer (`sim/journal.rs`).
+    pub(super) journal: Vec<super::journal::JournalEntry>,
     pub(super) metrics: Vec<MetricSample>,
     /// The keys of the newest [`crate::view::MAX_VIEW_STOPPED_TASKS`] tasks to stop, in the order they
     /// stopped: the stopped tasks the view may show, found without a scan of every task.
@@ -136,6 +138,7 @@ impl Sim {
             log_cursor: 0,
             n_log_entries_dropped: 0,
             recorded_calls: Vec::new(),
+            journal: Vec::new(),
             metrics: Vec::new(),
             recently_stopped: Default::default(),
             placement_decisions: 0,
