@@ -710,6 +710,7 @@ impl Builder {
     /// CreateService's or UpdateService's input as AWS::ECS::Service properties.
     fn service_properties(&self, input: &Value, create: bool) -> Map<String, Value> {
         let mut props = Map::new();
+        let input = super::register_task_definition_input(input);
         for (key, value) in input.as_object().into_iter().flatten() {
             match key.as_str() {
                 "cluster" if create => {
@@ -957,6 +958,7 @@ pub fn template(sim: &Sim) -> Node {
     for (family, revisions) in &builder.revisions {
         let Some((_, input)) = revisions.iter().max_by_key(|(r, _)| *r) else { continue };
         let mut props = Map::new();
+        let input = super::register_task_definition_input(input);
         for (key, value) in input.as_object().into_iter().flatten() {
             props.insert(pascal(key), to_cfn(value, key));
         }

@@ -29,3 +29,29 @@ pub fn cloudformation(sim: &crate::sim::Sim, format: TemplateFormat) -> String {
 pub fn cli_script(sim: &crate::sim::Sim) -> String {
     cli::script(sim)
 }
+
+/// The members of DescribeTaskDefinition's `taskDefinition` that AWS sets and RegisterTaskDefinition refuses
+/// ("Unknown parameter in input: \"registeredAt\", must be one of: family, taskRoleArn, ...", aws-cli issue 5882).
+const TASK_DEFINITION_READ_ONLY: &[&str] =
+    &["taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt"];
+
+/// A task definition as RegisterTaskDefinition input: DescribeTaskDefinition output (with its top-level
+/// `taskDefinition` and `tags`) or a task definition object, without the members AWS sets.
+pub fn register_task_definition_input(document: &serde_json::Value) -> serde_json::Value {
+    let mut input = document.get("taskDefinition").filter(|t| t.is_object()).unwrap_or(document).clone();
+    if let Some(map) = input.as_object_mut() {
+        for member in TASK_DEFINITION_READ_ONLY {
+            map.remove(*member);
+        }
+        if let Some(tags) = document.get("tags").filter(|t| t.as_array().is_some_and(|a| !a.is_empty())) {
+            map.entry("tags").or_insert(tags.clone());
+        }
+    }
+    input
+}
+
+/// [`register_task_definition_input`] as pretty JSON, the file `aws ecs register-task-definition
+/// --cli-input-json` reads.
+pub fn register_task_definition_text(document: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(&register_task_definition_input(document)).unwrap_or_default()
+}
