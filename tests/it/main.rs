@@ -23,3 +23,4 @@ mod rewind;
 mod container_insights;
 mod view_bounds;
 mod hostile_input;
+mod export;

@@ -36,6 +36,10 @@ const USAGE: &str = "usage:
   ecs-sim export [--format cloudformation|cloudformation-json|cli] SCENARIO [--seed N] [--until DURATION]
       Runs SCENARIO until DURATION (by default, until its last step ran) and prints the account as it stands:
       a CloudFormation template in YAML (the default) or JSON, or an AWS CLI script of the run's calls.
+  ecs-sim import TEMPLATE
+      TEMPLATE is a CloudFormation template in JSON. Prints the scenario it becomes (its resources created by
+      calls in dependency order); exits 1 listing every problem (an unsupported type or function, with its
+      logical id and line) when it cannot.
   ecs-sim bench placement [--instances N] [--tasks N]
   ecs-sim bench placement-scaling
   ecs-sim bench scenarios
@@ -69,6 +73,7 @@ fn main() -> ExitCode {
         }
         "answers" => answers(&args[1..]),
         "export" => export(&args[1..]),
+        "import" => import(&args[1..]),
         "bench" => bench(&args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
@@ -435,6 +440,38 @@ fn export(args: &[String]) -> ExitCode {
     };
     print!("{text}");
     ExitCode::SUCCESS
+}
+
+/// `ecs-sim import`: a CloudFormation template as a scenario.
+fn import(args: &[String]) -> ExitCode {
+    let [file] = args else { return usage_error("import needs one TEMPLATE") };
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: {file}: cannot read: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match codec::read_text(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {file}: cannot read: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let name = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("template");
+    match export::import_template(text, name) {
+        Ok(scenario) => {
+            println!("{}", serde_json::to_string_pretty(&scenario).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("error: {file}: {problem}");
+            }
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn usage_error(message: &str) -> ExitCode {

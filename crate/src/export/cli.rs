@@ -160,7 +160,10 @@ impl Writer<'_> {
                     return;
                 }
                 if text.contains(ACCOUNT_ID) || (text.starts_with("arn:") && text.contains(self.region)) {
-                    *text = text.replace(ACCOUNT_ID, &format!("{OPEN}ACCOUNT_ID{CLOSE}")).replace(&format!(":{}:", self.region), &format!(":{OPEN}AWS_REGION{CLOSE}:"));
+                    *text = text
+                        .replace(ACCOUNT_ID, &format!("{OPEN}ACCOUNT_ID{CLOSE}"))
+                        .replace(&format!(":{}:", self.region), &format!(":{OPEN}AWS_REGION{CLOSE}:"))
+                        .replace(&format!(".{}.", self.region), &format!(".{OPEN}AWS_REGION{CLOSE}."));
                 }
             }
             Value::Array(items) => items.iter_mut().for_each(|v| self.substitute(v, entry, pre)),

@@ -465,7 +465,8 @@ impl Builder {
                 if input.get("Backup").and_then(Value::as_bool) == Some(true) {
                     props.insert("BackupPolicy".into(), json!({ "Status": "ENABLED" }));
                 }
-                let name = tag_value(input.get("Tags"), "Name").unwrap_or_else(|| fs.to_string());
+                // Named by its Name tag, else its creation token, else the id AWS gave it.
+                let name = tag_value(input.get("Tags"), "Name").or_else(|| s(input, "CreationToken").map(str::to_string)).unwrap_or_else(|| fs.to_string());
                 let id = self.add(Kind::FileSystem, &name, props);
                 self.alias(Kind::FileSystem, fs, &id);
                 self.literals.insert(fs.to_string(), reference(&id));
@@ -499,7 +500,10 @@ impl Builder {
                         }
                     }
                 }
-                let name = tag_value(input.get("Tags"), "Name").unwrap_or_else(|| ap.to_string());
+                // Named by its Name tag, else its file system's name and root directory.
+                let fs = s(input, "FileSystemId").and_then(|f| self.find(Kind::FileSystem, f)).map(|i| self.resources[i].key.clone()).unwrap_or_default();
+                let root = input.pointer("/RootDirectory/Path").and_then(Value::as_str).unwrap_or_default();
+                let name = tag_value(input.get("Tags"), "Name").unwrap_or_else(|| format!("{fs} {root}"));
                 let id = self.add(Kind::AccessPoint, &name, props);
                 self.alias(Kind::AccessPoint, ap, &id);
                 self.literals.insert(ap.to_string(), reference(&id));
@@ -907,8 +911,14 @@ fn resolve_value(value: &mut Value, literals: &BTreeMap<String, Value>, params: 
                     used.push("ImageId".to_string());
                 }
                 *value = reference("ImageId");
-            } else if text.starts_with("arn:aws:") && (text.contains(ACCOUNT_ID) || text.contains(region)) {
-                let sub = text.replace("${", "${!").replacen("arn:aws:", "arn:${AWS::Partition}:", 1).replace(&format!(":{region}:"), ":${AWS::Region}:").replace(ACCOUNT_ID, "${AWS::AccountId}");
+            } else if text.contains(ACCOUNT_ID) || (text.starts_with("arn:aws:") && text.contains(region)) {
+                // ARNs of the account, and names such as an ECR image (`<account>.dkr.ecr.<region>.amazonaws.com/...`).
+                let sub = text
+                    .replace("${", "${!")
+                    .replacen("arn:aws:", "arn:${AWS::Partition}:", 1)
+                    .replace(&format!(":{region}:"), ":${AWS::Region}:")
+                    .replace(&format!(".{region}."), ".${AWS::Region}.")
+                    .replace(ACCOUNT_ID, "${AWS::AccountId}");
                 *value = json!({ "Fn::Sub": sub });
             }
         }

@@ -1,13 +1,15 @@
-//! Exports of a run to real AWS: the account as a CloudFormation template (`cloudformation.rs`, written as
-//! YAML or JSON by `emit.rs`) and as an AWS CLI script of the run's calls (`cli.rs`). Both read the run's
-//! journal of successful write calls (`Sim::journal`).
+//! A run to real AWS and back: the account as a CloudFormation template (`cloudformation.rs`, written as
+//! YAML or JSON by `emit.rs`) and as an AWS CLI script of the run's calls (`cli.rs`), both read from the run's
+//! journal of successful write calls (`Sim::journal`); and a template as a scenario (`import.rs`).
 
 mod cloudformation;
 mod cli;
 mod emit;
+mod import;
 mod names;
 
 pub use emit::Node;
+pub use import::ImportErrors;
 
 /// How a template is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,4 +56,11 @@ pub fn register_task_definition_input(document: &serde_json::Value) -> serde_jso
 /// --cli-input-json` reads.
 pub fn register_task_definition_text(document: &serde_json::Value) -> String {
     serde_json::to_string_pretty(&register_task_definition_input(document)).unwrap_or_default()
+}
+
+/// A CloudFormation template's text (JSON) as a scenario document, or every problem found (nothing is made
+/// then). `name` is the scenario's name.
+pub fn import_template(text: &str, name: &str) -> Result<serde_json::Value, ImportErrors> {
+    let template: serde_json::Value = serde_json::from_str(text).map_err(|e| vec![format!("the template is not JSON: {e}")])?;
+    import::import_template(&template, text, name)
 }

@@ -9,9 +9,8 @@ use crate::api::calls::{self, Handler};
 use crate::api::{ApiError, ApiResult, Dialect, Request};
 
 use super::engine::{Ev, Sim};
-use super::journal::JournalEntry;
 use super::loadbalancing::ELB_STEP_MS;
-use super::record::{LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
+use super::record::{JournalEntry, LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
 use super::requests::{
     cluster_member, AttributesRequest, CreateClusterRequest, CreateServiceRequest, DeregisterContainerInstanceRequest, DescribeClustersRequest, DisruptConnectivityRequest,
     DrainRequest, FargateSpotCapacityRequest, FileRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, RunTaskRequest, SetLoadRequest,

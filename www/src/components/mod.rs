@@ -7,6 +7,7 @@ pub mod builder;
 pub mod console;
 pub mod cost;
 pub mod explain;
+pub mod export;
 pub mod form;
 pub mod iam;
 pub mod loadbalancing;
