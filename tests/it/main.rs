@@ -24,3 +24,4 @@ mod container_insights;
 mod view_bounds;
 mod hostile_input;
 mod export;
+mod template_import;

@@ -55,8 +55,9 @@ fn line_of(text: &str, key: &str, after: usize) -> Option<(usize, usize)> {
         if start < after {
             continue;
         }
-        let trimmed = line.trim_start();
-        if trimmed.starts_with(&format!("\"{key}\"")) || trimmed.starts_with(&format!("{key}:")) {
+        let quoted = format!("\"{key}\"");
+        let as_json_key = line.match_indices(&quoted).any(|(i, _)| line[i + quoted.len()..].trim_start().starts_with(':'));
+        if as_json_key || line.trim_start().starts_with(&format!("{key}:")) {
             return Some((n + 1, start));
         }
     }

@@ -1,0 +1,99 @@
+//! Template import: a CloudFormation template becomes a scenario whose run creates its resources; an export
+//! imported again gives back the same resources; what the playground cannot create is refused by logical id and
+//! line, with no scenario made.
+
+use ecs_sim::export::{self, TemplateFormat};
+use ecs_sim::scenario::{parse_scenario, BUILTIN_SCENARIOS};
+use ecs_sim::sim::Sim;
+use ecs_sim_tests::*;
+use serde_json::{json, Value};
+
+fn run_steps(scn: &ecs_sim::scenario::Scenario) -> Sim {
+    let last = scn.steps.iter().map(|s| s.at_ms).max().unwrap_or(0);
+    let mut sim = Sim::new(scn, None);
+    advance(&mut sim, ecs_sim::time::SimTime(last + 1000));
+    sim
+}
+
+fn template_of(sim: &Sim) -> Value {
+    let mut template: Value = serde_json::from_str(&export::cloudformation(sim, TemplateFormat::Json)).expect("JSON");
+    template.as_object_mut().expect("object").remove("Description");
+    template
+}
+
+#[test]
+fn every_builtin_export_imported_again_gives_back_the_same_resources() {
+    for (id, _) in BUILTIN_SCENARIOS {
+        let original = run_steps(&scenario(id));
+        let text = export::cloudformation(&original, TemplateFormat::Json);
+        let imported = export::import_template(&text, id).unwrap_or_else(|e| panic!("{id}: the export does not import: {e:?}"));
+        let imported = parse_scenario(&imported).unwrap_or_else(|e| panic!("{id}: the import is not a valid scenario: {e:?}"));
+        let again = run_steps(&imported);
+        let refused: Vec<_> = again.log().iter().filter(|e| e.kind == ecs_sim::sim::LogKind::Error).map(|e| format!("{}: {}", e.subject, e.message)).collect();
+        assert!(refused.is_empty(), "{id}: the imported scenario's calls were refused: {refused:?}");
+        assert_eq!(template_of(&again), template_of(&original), "{id}: the round trip changed the resources");
+    }
+}
+
+#[test]
+fn a_round_trip_gives_the_same_describe_outputs_ids_aside() {
+    let original = run_steps(&scenario("alb-path-routing"));
+    let imported = export::import_template(&export::cloudformation(&original, TemplateFormat::Json), "rt").expect("imports");
+    let mut again = run_steps(&parse_scenario(&imported).expect("scenario"));
+    let mut original = original;
+    let describe = |sim: &mut Sim| {
+        let services = sim.call("ecs:DescribeServices", json!({ "cluster": "demo", "services": ["web", "api"] })).expect("describe");
+        let groups = sim.call("elasticloadbalancing:DescribeTargetGroups", json!({})).expect("describe");
+        let mut out = Vec::new();
+        for s in services["services"].as_array().expect("services") {
+            out.push(json!([s["serviceName"], s["desiredCount"], s["launchType"], s["loadBalancers"][0]["containerName"], s["loadBalancers"][0]["containerPort"],
+                            s["networkConfiguration"], s["healthCheckGracePeriodSeconds"]]));
+        }
+        for g in groups["TargetGroups"].as_array().expect("groups") {
+            out.push(json!([g["TargetGroupName"], g["Port"], g["Protocol"], g["TargetType"], g["HealthCheckPath"], g["HealthCheckIntervalSeconds"], g["HealthyThresholdCount"]]));
+        }
+        out
+    };
+    assert_eq!(describe(&mut again), describe(&mut original));
+}
+
+#[test]
+fn an_aws_style_template_with_parameters_conditions_and_intrinsics_runs() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/templates/ecs-service-with-alb.json")).expect("fixture");
+    let doc = export::import_template(&text, "alb").expect("imports");
+    let calls: Vec<&str> = doc["steps"].as_array().expect("steps").iter().map(|s| s["call"].as_str().expect("call")).collect();
+    // Dependency order: the listener before the service that depends on it, the target before its policy.
+    let at = |c: &str| calls.iter().position(|x| *x == c).unwrap_or_else(|| panic!("{c} in {calls:?}"));
+    assert!(at("elasticloadbalancing:CreateListener") < at("ecs:CreateService"));
+    assert!(at("application-autoscaling:RegisterScalableTarget") < at("application-autoscaling:PutScalingPolicy"));
+    let scn = parse_scenario(&doc).expect("a valid scenario");
+    let mut sim = run_steps(&scn);
+    let services = sim.call("ecs:DescribeServices", json!({ "cluster": "playground-cluster", "services": ["web"] })).expect("describe");
+    let service = &services["services"][0];
+    assert_eq!(service["desiredCount"], 3, "Fn::If on the IsProd condition");
+    assert_eq!(service["loadBalancers"][0]["containerPort"], 80, "the Parameter's default");
+    let policies = sim.call("application-autoscaling:DescribeScalingPolicies", json!({ "ServiceNamespace": "ecs" })).expect("describe");
+    assert_eq!(policies["ScalingPolicies"][0]["ResourceId"], "service/playground-cluster/web", "Fn::Join of a Ref and a GetAtt");
+    let lbs = sim.call("elasticloadbalancing:DescribeLoadBalancers", json!({})).expect("describe");
+    assert_eq!(lbs["LoadBalancers"][0]["LoadBalancerName"], "web-alb");
+}
+
+#[test]
+fn an_unsupported_type_or_function_is_refused_by_logical_id_and_line_and_nothing_is_made() {
+    let text = r#"{
+  "Resources": {
+    "Cluster": { "Type": "AWS::ECS::Cluster", "Properties": { "ClusterName": "demo" } },
+    "Queue": { "Type": "AWS::SQS::Queue", "Properties": {} },
+    "Td": { "Type": "AWS::ECS::TaskDefinition", "Properties": { "Family": { "Fn::ImportValue": "shared-family" } } },
+    "Svc": { "Type": "AWS::ECS::Service", "Properties": { "Cluster": { "Ref": "Missing" } } }
+  }
+}"#;
+    let errors = export::import_template(text, "bad").expect_err("refused");
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(errors[0].starts_with("Resources.Queue (line 4): the resource type AWS::SQS::Queue is not supported"), "{errors:?}");
+    assert!(errors.iter().any(|e| e == "Resources.Td (line 5): the intrinsic function Fn::ImportValue is not supported"), "{errors:?}");
+    assert!(errors.iter().any(|e| e == "Resources.Svc (line 6): Ref Missing: no Parameter or resource has that name"), "{errors:?}");
+    let no_default = r#"{ "Parameters": { "Env": { "Type": "String" } }, "Resources": { "C": { "Type": "AWS::ECS::Cluster" } } }"#;
+    assert_eq!(export::import_template(no_default, "p").expect_err("refused"), vec!["Parameters.Env (line 1): the Parameter has no Default, and the playground cannot ask for it"]);
+    assert!(export::import_template("not json", "x").is_err());
+}
