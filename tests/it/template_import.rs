@@ -97,3 +97,33 @@ fn an_unsupported_type_or_function_is_refused_by_logical_id_and_line_and_nothing
     assert_eq!(export::import_template(no_default, "p").expect_err("refused"), vec!["Parameters.Env (line 1): the Parameter has no Default, and the playground cannot ask for it"]);
     assert!(export::import_template("not json", "x").is_err());
 }
+
+/// Imports a fixture of tests/data/templates and runs it `minutes` past its steps; no call may be refused.
+fn import_fixture(name: &str, minutes: u64) -> Sim {
+    let text = std::fs::read_to_string(format!("{}/data/templates/{name}.json", env!("CARGO_MANIFEST_DIR"))).expect("fixture");
+    let scn = parse_scenario(&export::import_template(&text, name).expect("imports")).expect("a valid scenario");
+    let mut sim = Sim::new(&scn, None);
+    advance(&mut sim, ecs_sim::time::SimTime(minutes * 60_000));
+    let refused: Vec<_> = sim.log().iter().filter(|e| e.kind == ecs_sim::sim::LogKind::Error).map(|e| format!("{}: {}", e.subject, e.message)).collect();
+    assert!(refused.is_empty(), "{name}: calls were refused: {refused:?}");
+    sim
+}
+
+#[test]
+fn a_fargate_service_with_efs_template_mounts_its_access_point() {
+    let mut sim = import_fixture("fargate-with-efs", 5);
+    let tasks = sim.call("ecs:ListTasks", json!({ "cluster": "efs-demo", "desiredStatus": "RUNNING" })).expect("list");
+    assert_eq!(tasks["taskArns"].as_array().map(Vec::len), Some(2), "both tasks run with the volume mounted");
+    let aps = sim.call("efs:DescribeAccessPoints", json!({})).expect("describe");
+    assert_eq!(aps["AccessPoints"][0]["PosixUser"]["Uid"], 1000, "the template's string uid is a number in the API");
+}
+
+#[test]
+fn a_capacity_provider_template_scales_its_group_for_the_service() {
+    let mut sim = import_fixture("capacity-providers", 15);
+    let providers = sim.call("ecs:DescribeCapacityProviders", json!({})).expect("describe");
+    let ours = providers["capacityProviders"].as_array().expect("list").iter().find(|p| p["autoScalingGroupProvider"].is_object()).expect("the provider");
+    assert!(ours["autoScalingGroupProvider"]["autoScalingGroupArn"].as_str().is_some_and(|a| a.starts_with("arn:aws:autoscaling:")), "the group's ARN, from its name");
+    let services = sim.call("ecs:DescribeServices", json!({ "cluster": "cp-demo", "services": ["Service"] })).expect("describe");
+    assert_eq!(services["services"][0]["runningCount"], 4, "managed scaling launched the instances the tasks need");
+}
