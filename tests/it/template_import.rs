@@ -25,13 +25,15 @@ fn template_of(sim: &Sim) -> Value {
 fn every_builtin_export_imported_again_gives_back_the_same_resources() {
     for (id, _) in BUILTIN_SCENARIOS {
         let original = run_steps(&scenario(id));
-        let text = export::cloudformation(&original, TemplateFormat::Json);
-        let imported = export::import_template(&text, id).unwrap_or_else(|e| panic!("{id}: the export does not import: {e:?}"));
-        let imported = parse_scenario(&imported).unwrap_or_else(|e| panic!("{id}: the import is not a valid scenario: {e:?}"));
-        let again = run_steps(&imported);
-        let refused: Vec<_> = again.log().iter().filter(|e| e.kind == ecs_sim::sim::LogKind::Error).map(|e| format!("{}: {}", e.subject, e.message)).collect();
-        assert!(refused.is_empty(), "{id}: the imported scenario's calls were refused: {refused:?}");
-        assert_eq!(template_of(&again), template_of(&original), "{id}: the round trip changed the resources");
+        for format in [TemplateFormat::Json, TemplateFormat::Yaml] {
+            let text = export::cloudformation(&original, format);
+            let imported = export::import_template(&text, id).unwrap_or_else(|e| panic!("{id} ({format:?}): the export does not import: {e:?}"));
+            let imported = parse_scenario(&imported).unwrap_or_else(|e| panic!("{id} ({format:?}): the import is not a valid scenario: {e:?}"));
+            let again = run_steps(&imported);
+            let refused: Vec<_> = again.log().iter().filter(|e| e.kind == ecs_sim::sim::LogKind::Error).map(|e| format!("{}: {}", e.subject, e.message)).collect();
+            assert!(refused.is_empty(), "{id} ({format:?}): the imported scenario's calls were refused: {refused:?}");
+            assert_eq!(template_of(&again), template_of(&original), "{id} ({format:?}): the round trip changed the resources");
+        }
     }
 }
 
@@ -126,4 +128,65 @@ fn a_capacity_provider_template_scales_its_group_for_the_service() {
     assert!(ours["autoScalingGroupProvider"]["autoScalingGroupArn"].as_str().is_some_and(|a| a.starts_with("arn:aws:autoscaling:")), "the group's ARN, from its name");
     let services = sim.call("ecs:DescribeServices", json!({ "cluster": "cp-demo", "services": ["Service"] })).expect("describe");
     assert_eq!(services["services"][0]["runningCount"], 4, "managed scaling launched the instances the tasks need");
+}
+
+#[test]
+fn a_yaml_template_with_short_tags_comments_and_block_scalars_imports() {
+    let text = r##"AWSTemplateFormatVersion: 2010-09-09
+Description: A Fargate service, as AWS's samples write it in YAML.
+Parameters:
+  SubnetA:
+    Type: AWS::EC2::Subnet::Id
+  Stage: {Type: String, Default: dev}
+Conditions:
+  IsProd: !Equals [!Ref Stage, prod]
+Resources:
+  # The cluster.
+  Cluster:
+    Type: AWS::ECS::Cluster
+    Properties:
+      ClusterName: !Sub '${Stage}-cluster'
+  TaskDef:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      Family: web
+      Cpu: '256'
+      Memory: '512'
+      NetworkMode: awsvpc
+      RequiresCompatibilities: [FARGATE]
+      ContainerDefinitions:
+      - Name: web
+        Image: public.ecr.aws/nginx/nginx:1.27
+        Essential: true
+        Command:
+          - sh
+          - -c
+          - |
+            echo "# not a comment"
+            nginx -g 'daemon off;'
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      Cluster: !Ref Cluster
+      ServiceName: web
+      TaskDefinition: !Ref TaskDef
+      LaunchType: FARGATE
+      DesiredCount: !If [IsProd, 4, 1]
+      NetworkConfiguration:
+        AwsvpcConfiguration:
+          Subnets:
+          - !Ref SubnetA
+  Queue:
+    Type: AWS::SQS::Queue
+"##;
+    let errors = export::import_template(text, "yaml").expect_err("the queue is refused");
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].starts_with("Resources.Queue (line 45): the resource type AWS::SQS::Queue is not supported"), "{errors:?}");
+    let text = text.split("  Queue:").next().expect("before the queue");
+    let scn = parse_scenario(&export::import_template(text, "yaml").expect("imports")).expect("scenario");
+    let mut sim = run_steps(&scn);
+    let services = sim.call("ecs:DescribeServices", json!({ "cluster": "dev-cluster", "services": ["web"] })).expect("describe");
+    assert_eq!(services["services"][0]["desiredCount"], 1);
+    let td = sim.call("ecs:DescribeTaskDefinition", json!({ "taskDefinition": "web" })).expect("describe");
+    assert_eq!(td["taskDefinition"]["containerDefinitions"][0]["command"][2], "echo \"# not a comment\"\nnginx -g 'daemon off;'\n");
 }

@@ -37,7 +37,7 @@ const USAGE: &str = "usage:
       Runs SCENARIO until DURATION (by default, until its last step ran) and prints the account as it stands:
       a CloudFormation template in YAML (the default) or JSON, or an AWS CLI script of the run's calls.
   ecs-sim import TEMPLATE
-      TEMPLATE is a CloudFormation template in JSON. Prints the scenario it becomes (its resources created by
+      TEMPLATE is a CloudFormation template in JSON or YAML. Prints the scenario it becomes (its resources created by
       calls in dependency order); exits 1 listing every problem (an unsupported type or function, with its
       logical id and line) when it cannot.
   ecs-sim bench placement [--instances N] [--tasks N]

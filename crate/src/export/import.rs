@@ -1,4 +1,4 @@
-//! A CloudFormation template as a scenario: each resource of a supported type becomes the calls that create it,
+//! A CloudFormation template (JSON, or YAML read by `yaml.rs`) as a scenario: each resource of a supported type becomes the calls that create it,
 //! in dependency order (`Ref`, `Fn::GetAtt`, `Fn::Sub` and `DependsOn`), with Parameters (their defaults),
 //! Conditions (`Fn::If`, `Fn::Equals`, `Fn::Not`, `Fn::And`, `Fn::Or`), `Fn::Join`, `Fn::Select`, `Fn::Split`
 //! and `Fn::Base64` resolved. A reference to a resource becomes a scenario substitution (`${Id.path}`) of the

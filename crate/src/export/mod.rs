@@ -7,6 +7,7 @@ mod cli;
 mod emit;
 mod import;
 mod names;
+mod yaml;
 
 pub use emit::Node;
 pub use import::ImportErrors;
@@ -58,9 +59,13 @@ pub fn register_task_definition_text(document: &serde_json::Value) -> String {
     serde_json::to_string_pretty(&register_task_definition_input(document)).unwrap_or_default()
 }
 
-/// A CloudFormation template's text (JSON) as a scenario document, or every problem found (nothing is made
-/// then). `name` is the scenario's name.
+/// A CloudFormation template's text (JSON or YAML) as a scenario document, or every problem found (nothing
+/// is made then). `name` is the scenario's name.
 pub fn import_template(text: &str, name: &str) -> Result<serde_json::Value, ImportErrors> {
-    let template: serde_json::Value = serde_json::from_str(text).map_err(|e| vec![format!("the template is not JSON: {e}")])?;
+    let template: serde_json::Value = if text.trim_start().starts_with('{') {
+        serde_json::from_str(text).map_err(|e| vec![format!("the template is not valid JSON: {e}")])?
+    } else {
+        yaml::parse(text).map_err(|e| vec![format!("the template is not YAML this import reads: {e}")])?
+    };
     import::import_template(&template, text, name)
 }
