@@ -13,6 +13,7 @@ test('the Files tab downloads the account as CloudFormation YAML and JSON and th
   await loadScenario(page, url, 'alb-path-routing');
   await runUntil(page, 10_000);
   await openTab(page, 'Files');
+  await page.locator('.export-buttons').scrollIntoViewIfNeeded();
   await screenshot(page, 'export-files-tab');
 
   const yaml = await download(page, '[data-export="ecs-playground.template.yaml"]');

@@ -56,7 +56,7 @@ pub fn export_form() -> Html {
     html! {
         <>
             { subhead("Export to AWS") }
-            { hint("The account as it stands now: every resource the run created and did not delete, as a CloudFormation template with Parameters for your VPC, subnets, security groups and AMI; or the run's AWS calls, in order, as a script of aws commands.") }
+            { hint("The account as it stands now, as a CloudFormation template (your VPC, subnets, security groups and AMI are its Parameters), or the run's calls as aws commands.") }
             <div class="export-buttons">{ for buttons }</div>
         </>
     }
