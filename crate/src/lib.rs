@@ -30,6 +30,7 @@ pub mod dynamodb;
 pub mod efs;
 pub mod elb;
 pub mod events;
+pub mod export;
 pub(crate) mod hash;
 pub(crate) mod order;
 pub mod placement;

@@ -30,3 +30,5 @@ mod integrations_engine;
 mod lessons;
 mod logs_engine;
 mod vpc_engine;
+mod export;
+mod template_import;

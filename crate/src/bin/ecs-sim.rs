@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use ecs_sim::api::calls::{Access, CALLS};
 use ecs_sim::codec;
+use ecs_sim::export::{self, TemplateFormat};
 use ecs_sim::placement;
 use ecs_sim::rng::Prng;
 use ecs_sim::scenario::{self, Scenario};
@@ -42,6 +43,13 @@ const USAGE: &str = "usage:
   ecs-sim answers SCENARIO [--seed N]
       Runs SCENARIO until its last step ran and prints one JSON object a step, in the order they ran: step (its
       index in time order), at, call, input (as sent) and output, or error (code, message), or substitutionError.
+  ecs-sim export [--format cloudformation|cloudformation-json|cli] SCENARIO [--seed N] [--until DURATION]
+      Runs SCENARIO until DURATION (by default, until its last step ran) and prints the account as it stands:
+      a CloudFormation template in YAML (the default) or JSON, or an AWS CLI script of the run's calls.
+  ecs-sim import TEMPLATE
+      TEMPLATE is a CloudFormation template in JSON or YAML. Prints the scenario it becomes (its resources created by
+      calls in dependency order); exits 1 listing every problem (an unsupported type or function, with its
+      logical id and line) when it cannot.
   ecs-sim bench placement [--instances N] [--tasks N]
   ecs-sim bench placement-scaling
   ecs-sim bench scenarios
@@ -78,6 +86,8 @@ fn main() -> ExitCode {
         "lessons" => list_lessons(&args[1..]),
         "lesson" => lesson_command(&args[1..]),
         "quiz" => quiz_command(&args[1..]),
+        "export" => export(&args[1..]),
+        "import" => import(&args[1..]),
         "bench" => bench(&args[1..]),
         "-h" | "--help" | "help" => {
             println!("{USAGE}");
@@ -390,6 +400,100 @@ fn print_explanation(sim: &Sim, task: &str) -> ExitCode {
     };
     println!("{}", serde_json::to_string_pretty(&json!({ "task": task, "outcome": outcome, "instances": nodes })).unwrap_or_default());
     ExitCode::SUCCESS
+}
+
+/// `ecs-sim export`: the account as a CloudFormation template or an AWS CLI script.
+fn export(args: &[String]) -> ExitCode {
+    let (mut scenario_ref, mut seed, mut until, mut format) = (None, None, None, "cloudformation".to_string());
+    let mut idx = 0;
+    while idx < args.len() {
+        let value = args.get(idx + 1);
+        match args[idx].as_str() {
+            "--format" => match value {
+                Some(v) if ["cloudformation", "cloudformation-json", "cli"].contains(&v.as_str()) => {
+                    format = v.clone();
+                    idx += 1;
+                }
+                _ => return usage_error("--format needs cloudformation, cloudformation-json or cli"),
+            },
+            "--seed" => match value.and_then(|v| v.parse::<u64>().ok()) {
+                Some(v) => {
+                    seed = Some(v);
+                    idx += 1;
+                }
+                None => return usage_error("--seed needs a non-negative integer"),
+            },
+            "--until" => match value.map(|v| parse_duration_ms(v)) {
+                Some(Ok(ms)) => {
+                    until = Some(SimTime(ms));
+                    idx += 1;
+                }
+                Some(Err(e)) => return usage_error(&format!("--until: {e}")),
+                None => return usage_error("--until needs a duration such as 10m"),
+            },
+            other if other.starts_with("--") => return usage_error(&format!("unknown option {other}")),
+            other if scenario_ref.is_none() => scenario_ref = Some(other.to_string()),
+            other => return usage_error(&format!("unexpected argument {other}")),
+        }
+        idx += 1;
+    }
+    let Some(reference) = scenario_ref else { return usage_error("export needs a SCENARIO") };
+    let scenario = match load_scenario(&reference) {
+        Ok(s) => s,
+        Err((code, message)) => {
+            eprintln!("{message}");
+            return ExitCode::from(code);
+        }
+    };
+    let last_step_ms = scenario.steps.iter().map(|s| s.at_ms).max().unwrap_or(0);
+    let until = until.unwrap_or(SimTime(last_step_ms));
+    let mut sim = Sim::new(&scenario, seed);
+    const MAX_EVENTS: u64 = 200_000_000;
+    while !sim.advance_to(until, 1_000_000).reached {
+        if sim.n_events_processed() > MAX_EVENTS {
+            eprintln!("error: the run exceeded {MAX_EVENTS} events before {until}");
+            return ExitCode::from(1);
+        }
+    }
+    let text = match format.as_str() {
+        "cloudformation" => export::cloudformation(&sim, TemplateFormat::Yaml),
+        "cloudformation-json" => export::cloudformation(&sim, TemplateFormat::Json),
+        _ => export::cli_script(&sim),
+    };
+    print!("{text}");
+    ExitCode::SUCCESS
+}
+
+/// `ecs-sim import`: a CloudFormation template as a scenario.
+fn import(args: &[String]) -> ExitCode {
+    let [file] = args else { return usage_error("import needs one TEMPLATE") };
+    let bytes = match std::fs::read(file) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            eprintln!("error: {file}: cannot read: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match codec::read_text(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {file}: cannot read: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let name = std::path::Path::new(file).file_stem().and_then(|s| s.to_str()).unwrap_or("template");
+    match export::import_template(text, name) {
+        Ok(scenario) => {
+            println!("{}", serde_json::to_string_pretty(&scenario).unwrap_or_default());
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            for problem in problems {
+                eprintln!("error: {file}: {problem}");
+            }
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn usage_error(message: &str) -> ExitCode {

@@ -10,7 +10,7 @@ use crate::api::{ApiError, ApiResult, Dialect, Request};
 
 use super::engine::{Ev, Sim};
 use super::loadbalancing::ELB_STEP_MS;
-use super::record::{LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
+use super::record::{JournalEntry, LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
 use super::requests::{
     cluster_member, AttributesRequest, CreateClusterRequest, CreateServiceRequest, DeregisterContainerInstanceRequest, DescribeClustersRequest, DisruptConnectivityRequest,
     DrainRequest, FargateSpotCapacityRequest, FileRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, RunTaskRequest, SetLoadRequest,
@@ -129,7 +129,11 @@ impl Sim {
                 answer
             }
         };
-        answer.or_else(|error| self.error(call, error))
+        let answer = answer.or_else(|error| self.error(call, error));
+        if let (Ok(output), calls::Access::Write) = (&answer, row.access) {
+            self.journal.push(JournalEntry { time: self.now, call: call.to_string(), input, output: output.clone() });
+        }
+        answer
     }
 
     /// Answers a call the call table routes to the engine (ECS, EC2 instances, FIS actions, `sim:` calls):

@@ -20,7 +20,7 @@ use super::model::{
     ACCOUNT_ID,
 };
 use super::queue::EventQueue;
-use super::record::{Advance, LogEntry, LogKind, MetricSample, RecordedCall, LOG_DROP_BATCH, MAX_LOG_ENTRIES, MAX_METRIC_SAMPLES};
+use super::record::{Advance, JournalEntry, LogEntry, LogKind, MetricSample, RecordedCall, LOG_DROP_BATCH, MAX_LOG_ENTRIES, MAX_METRIC_SAMPLES};
 use super::task_store::TaskStore;
 
 /// What happens at a point of simulated time: a scenario step, or a moment of an entity's lifecycle.
@@ -78,6 +78,8 @@ pub struct Sim {
     /// Log entries dropped from the front of `log` to keep it bounded.
     pub(super) n_log_entries_dropped: u64,
     pub(super) recorded_calls: Vec<RecordedCall>,
+    /// Every write call that succeeded, with its answer (what the exports read).
+    pub(super) journal: Vec<JournalEntry>,
     pub(super) metrics: Vec<MetricSample>,
     /// The keys of the newest [`crate::view::MAX_VIEW_STOPPED_TASKS`] tasks to stop, in the order they
     /// stopped: the stopped tasks the view may show, found without a scan of every task.
@@ -157,6 +159,7 @@ impl Sim {
             log_cursor: 0,
             n_log_entries_dropped: 0,
             recorded_calls: Vec::new(),
+            journal: Vec::new(),
             metrics: Vec::new(),
             recently_stopped: Default::default(),
             placement_decisions: 0,
@@ -236,6 +239,11 @@ impl Sim {
     /// The user's calls so far (not the scenario's steps), for share links and replay.
     pub fn recorded_calls(&self) -> &[RecordedCall] {
         &self.recorded_calls
+    }
+
+    /// Every write call that succeeded so far, in the order it was applied, with its answer.
+    pub fn journal(&self) -> &[JournalEntry] {
+        &self.journal
     }
 
     /// The time of the next pending event, if any.

@@ -57,6 +57,6 @@ pub use cost::usd_text;
 pub use engine::Sim;
 pub use loadbalancing::ELB_STEP_MS;
 pub use model::*;
-pub use record::{Advance, LogEntry, LogKind, MetricSample, RecordedCall, LOG_DROP_BATCH, MAX_LOG_ENTRIES, MAX_METRIC_SAMPLES, MAX_RECORDED_CALLS};
+pub use record::{Advance, JournalEntry, LogEntry, LogKind, MetricSample, RecordedCall, LOG_DROP_BATCH, MAX_LOG_ENTRIES, MAX_METRIC_SAMPLES, MAX_RECORDED_CALLS};
 pub use rewind::RunPoint;
 pub use task_store::{MAX_STOPPED_TASKS_KEPT, STOPPED_TASK_KEPT_MS};

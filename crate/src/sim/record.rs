@@ -1,5 +1,5 @@
 //! What a run gives back and keeps: the event log (`LogKind`, `LogEntry`), the user's calls recorded for
-//! replay, the metric sample of each simulated minute, and how far an advance got.
+//! replay, the journal of write calls that succeeded, the metric sample of each simulated minute, and how far an advance got.
 
 use serde_json::Value;
 
@@ -129,6 +129,20 @@ pub struct RecordedCall {
     pub n_events: u64,
     pub call: String,
     pub input: Value,
+}
+
+/// One write call that succeeded, kept in the run's journal (`Sim::journal`) with its input as applied (a
+/// scenario step's `${...}` substituted) and AWS's answer: what the exports (`export/`) read. The journal is
+/// bounded by what can be applied (a scenario's steps and at most [`MAX_RECORDED_CALLS`] user calls) and is not
+/// part of the trace hash.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JournalEntry {
+    pub time: SimTime,
+    /// The call as IAM names its action (`ecs:CreateService`).
+    pub call: String,
+    pub input: Value,
+    /// The answer, in AWS's output shape.
+    pub output: Value,
 }
 
 /// One sample of cluster metrics, taken every simulated minute.

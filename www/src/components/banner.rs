@@ -35,7 +35,7 @@ pub fn banner() -> Html {
 }
 
 /// Offers `text` as a download named `file_name` (a `data:` link, which the Content Security Policy allows).
-fn save_file(file_name: &str, text: &str) {
+pub fn save_file(file_name: &str, text: &str) {
     let document = gloo::utils::document();
     let Ok(link) = document.create_element("a") else { return };
     let href = format!("data:application/json;charset=utf-8,{}", String::from(js_sys::encode_uri_component(text)));

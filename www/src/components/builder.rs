@@ -7,6 +7,7 @@ use ecs_sim::view::TaskDefinitionStatus;
 use yew::prelude::*;
 
 use crate::components::console::ApiConsole;
+use crate::components::export::ExportForm;
 use crate::components::form::{button, call_button, check_box, checked, event_value, field, hint, on_change, outcome, row, select, subhead, unique_keys, use_flag, use_outcome, use_text};
 use crate::components::iam::IamForm;
 use crate::components::loadbalancing::LoadBalancingForm;
@@ -198,7 +199,8 @@ fn task_definition_form() -> Html {
                         let (commands, result, name) = (commands.clone(), result.clone(), name.clone());
                         Callback::from(move |_| result.set(Some(commands.dispatch("ecs:DeregisterTaskDefinition", taskdef::deregister_input(&name)).map(|_| format!("Deregistered {name}.")))))
                     };
-                    let download = data_href(&td.json);
+                    // RegisterTaskDefinition input, which `aws ecs register-task-definition --cli-input-json` takes.
+                    let download = data_href(&ecs_sim::export::register_task_definition_text(&serde_json::from_str(&td.json).unwrap_or_default()));
                     html! {
                         <li key={td.arn.clone()} class="td-item" data-family={td.family.clone()}>
                             <span class="td-name">{ &name }</span>
@@ -466,6 +468,7 @@ fn files_form() -> Html {
                 { hint(&format!("{} characters", share.len())) }
             }
             { hint("Task definitions export from the Task definitions tab.") }
+            <ExportForm />
         </div>
     }
 }

@@ -8,6 +8,7 @@ pub mod console;
 pub mod cost;
 pub mod data;
 pub mod explain;
+pub mod export;
 pub mod form;
 pub mod iam;
 pub mod lessons;

@@ -278,6 +278,16 @@ impl Commands {
         serde_json::to_string_pretty(&self.0.driver.borrow().scenario.document).unwrap_or_default()
     }
 
+    /// The account as it stands, as a CloudFormation template (`ecs_sim::export`).
+    pub fn cloudformation(&self, format: ecs_sim::export::TemplateFormat) -> String {
+        ecs_sim::export::cloudformation(&self.0.driver.borrow().sim, format)
+    }
+
+    /// The run's calls as an AWS CLI script.
+    pub fn cli_script(&self) -> String {
+        ecs_sim::export::cli_script(&self.0.driver.borrow().sim)
+    }
+
     /// A share link fragment (`s=...`) that replays this run to this sim time.
     pub fn share_fragment(&self) -> String {
         format!("s={}", Base64::Url.encode(self.0.driver.borrow().record().to_share_json().as_bytes()))
