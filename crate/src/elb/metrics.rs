@@ -58,13 +58,63 @@ pub struct MetricSeries {
     pub points: VecDeque<MetricPoint>,
     cur_minute: u64,
     pub(super) cur: TrafficTotals,
-    hist: Vec<u64>,
+    hist: LatencyHist,
     pub(super) active_max: u64,
 }
 
 impl Default for MetricSeries {
     fn default() -> Self {
-        MetricSeries { points: VecDeque::new(), cur_minute: u64::MAX, cur: TrafficTotals::default(), hist: vec![0; BUCKETS], active_max: 0 }
+        MetricSeries { points: VecDeque::new(), cur_minute: u64::MAX, cur: TrafficTotals::default(), hist: LatencyHist::default(), active_max: 0 }
+    }
+}
+
+/// Response counts by latency bucket (the fixed log-scale buckets of [`bucket`]), and one more slot,
+/// [`BUCKETS`], that takes the parts past the idle timeout and is never read.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct LatencyHist {
+    counts: [u64; BUCKETS + 1],
+    /// The latency and idle timeout last added, and the slot of each part of its spread (the targets of a
+    /// group mostly answer alike, so the buckets are worked out once per latency).
+    last: Option<(u64, u64)>,
+    last_slots: [usize; 4],
+}
+
+impl Default for LatencyHist {
+    fn default() -> Self {
+        LatencyHist { counts: [0; BUCKETS + 1], last: None, last_slots: [BUCKETS; 4] }
+    }
+}
+
+impl LatencyHist {
+    /// Adds `count` responses around `latency_ms` with the fixed spread of [`latency_spread`]: the parts at or past
+    /// `idle_timeout_ms` are left out (the load balancer answered them 504; see [`timed_out`]).
+    pub(super) fn add_latency(&mut self, latency_ms: u64, count: u64, idle_timeout_ms: u64) {
+        if self.last != Some((latency_ms, idle_timeout_ms)) {
+            self.last = Some((latency_ms, idle_timeout_ms));
+            self.last_slots = latency_spread(latency_ms, 0).map(|(ms, _)| if ms < idle_timeout_ms { bucket(ms) } else { BUCKETS });
+        }
+        let [(_, n0), (_, n1), (_, n2), (_, n3)] = latency_spread(latency_ms, count);
+        let [s0, s1, s2, s3] = self.last_slots;
+        self.counts[s0] += n0;
+        self.counts[s1] += n1;
+        self.counts[s2] += n2;
+        self.counts[s3] += n3;
+    }
+
+    /// Adds every count of `other`.
+    pub(super) fn merge(&mut self, other: &LatencyHist) {
+        for (c, o) in self.counts.iter_mut().zip(other.counts.iter()) {
+            *c += o;
+        }
+    }
+
+    /// The counts of the buckets (without the slot past the idle timeout).
+    fn buckets(&self) -> &[u64] {
+        &self.counts[..BUCKETS]
+    }
+
+    fn clear(&mut self) {
+        self.counts = [0; BUCKETS + 1];
     }
 }
 
@@ -92,14 +142,14 @@ impl MetricSeries {
             return;
         }
         if self.cur_minute != u64::MAX {
-            let total: u64 = self.hist.iter().sum();
+            let total: u64 = self.hist.buckets().iter().sum();
             let pct = |num: u64| -> f64 {
                 if total == 0 {
                     return 0.0;
                 }
                 let want = (total * num).div_ceil(100).max(1);
                 let mut acc = 0;
-                for (i, c) in self.hist.iter().enumerate() {
+                for (i, c) in self.hist.buckets().iter().enumerate() {
                     acc += c;
                     if acc >= want {
                         return bucket_value(i) as f64;
@@ -129,18 +179,19 @@ impl MetricSeries {
         }
         self.cur_minute = minute;
         self.cur = TrafficTotals::default();
-        self.hist.iter_mut().for_each(|h| *h = 0);
+        self.hist.clear();
         self.active_max = 0;
     }
 
-    /// Adds `count` responses around `latency_ms` with the fixed spread of [`latency_spread`]: the parts at or past
-    /// `idle_timeout_ms` are left out (the load balancer answered them 504; see [`timed_out`]).
+    /// Adds `count` responses around `latency_ms` to this minute's histogram (see [`LatencyHist::add_latency`]).
+    #[cfg(test)]
     pub(super) fn add_latency(&mut self, latency_ms: u64, count: u64, idle_timeout_ms: u64) {
-        for (ms, n) in latency_spread(latency_ms, count) {
-            if ms < idle_timeout_ms {
-                self.hist[bucket(ms)] += n;
-            }
-        }
+        self.hist.add_latency(latency_ms, count, idle_timeout_ms);
+    }
+
+    /// Adds the responses of one step's histogram to this minute's.
+    pub(super) fn add_hist(&mut self, hist: &LatencyHist) {
+        self.hist.merge(hist);
     }
 }
 

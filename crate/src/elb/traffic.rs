@@ -13,7 +13,7 @@
 
 use crate::table::Table;
 
-use super::metrics::{timed_out, TrafficTotals, MINUTE_MS};
+use super::metrics::{timed_out, LatencyHist, TrafficTotals, MINUTE_MS};
 use super::model::*;
 use super::rules::{choose_actions, Action, Condition, RequestView};
 use crate::rng::Prng;
@@ -113,7 +113,9 @@ pub(crate) fn apportion(n: u64, weights: &[u64], rotate: u32) -> Vec<u64> {
         // `n % len` targets starting at the rotation point, matching the general path's tie order.
         let (q, r) = (n / len as u64, n % len as u64);
         let start = rotate as u64 % len as u64;
-        return (0..len as u64).map(|i| q + u64::from((i + len as u64 - start) % (len as u64) < r)).collect();
+        // A target's place after the rotation point, `(i + len - start) % len`, without a division per target.
+        let len = len as u64;
+        return (0..len).map(|i| q + u64::from(if i >= start { i - start } else { i + len - start } < r)).collect();
     }
     let mut out: Vec<u64> = Vec::with_capacity(len);
     let mut rems: Vec<(u64, u32)> = Vec::with_capacity(len);
@@ -469,7 +471,7 @@ impl ElbState {
                 _ => lb.map_or(true, |l| l.cross_zone),
             };
             let mut out = TrafficTotals::default();
-            let mut hist_adds: Vec<(u64, u64)> = Vec::new();
+            let mut hist = LatencyHist::default();
             for t in tg.targets.iter_mut() {
                 t.last_requests = 0;
                 // Long-lived connections decay (mean life 5 min) and vanish when the target leaves service.
@@ -588,7 +590,7 @@ impl ElbState {
                         out.target_5xx += served_now - n_timed_out;
                     }
                     t.websockets += a * ws_frac as u64 / 1000;
-                    hist_adds.push((latency, served_now));
+                    hist.add_latency(latency, served_now, idle);
                     if collect {
                         report.shares.push(TargetShare {
                             lb_arn: lb_arn.clone(),
@@ -622,15 +624,11 @@ impl ElbState {
             series.cur.requests += n;
             series.cur.add(&out);
             series.active_max = series.active_max.max(active);
-            for (l, c) in &hist_adds {
-                series.add_latency(*l, *c, idle);
-            }
+            series.add_hist(&hist);
             if let Some(lbm) = self.lb_metrics.get_mut(&lb_arn) {
                 lbm.cur.add(&out);
                 *lb_active.get_or_default(lb_arn.clone()) += active;
-                for (l, c) in &hist_adds {
-                    lbm.add_latency(*l, *c, idle);
-                }
+                lbm.add_hist(&hist);
             }
             if let Some(tr) = self.traffic.get_mut(&lb_arn) {
                 tr.totals.add(&out);

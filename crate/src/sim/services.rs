@@ -530,6 +530,12 @@ impl Sim {
         task.node.and_then(|n| self.container_instances.get(&n)).is_some_and(|ci| ci.status == "DRAINING")
     }
 
+    /// Whether any container instance is DRAINING: when none is, no task is on one, and the scheduler need not
+    /// look up each task's instance.
+    fn any_draining_instance(&self) -> bool {
+        self.container_instances.values().any(|ci| ci.status == "DRAINING")
+    }
+
     fn reconcile_replica(&mut self, key: ServiceKey) {
         let service = self.service_snapshot(key);
         let Some(primary) = service.deployments.iter().find(|d| d.status == DeploymentStatus::Primary).cloned() else { return };
@@ -540,7 +546,8 @@ impl Sim {
             let tasks: Vec<&Task> = self.service_tasks(key);
             // Obsolete tasks: of an older deployment, or on a DRAINING instance. They are replaced, not counted as good.
             // Deployment ids are shared `Rc<str>`s: equal ones compare by pointer.
-            let is_obsolete = |t: &Task| t.deployment_id.as_ref() != Some(&primary.id) || self.is_on_draining_instance(t);
+            let any_draining = self.any_draining_instance();
+            let is_obsolete = |t: &Task| t.deployment_id.as_ref() != Some(&primary.id) || (any_draining && self.is_on_draining_instance(t));
             let n_total = tasks.len() as u32;
             let (obsolete, good): (Vec<&Task>, Vec<&Task>) = tasks.iter().copied().partition(|t| is_obsolete(t));
             // Health matters only when there are obsolete tasks to replace (it asks the load balancer per task).
@@ -671,6 +678,7 @@ impl Sim {
         let (mut any_obsolete_left, mut primary_healthy, mut pending) = (false, 0u32, 0usize);
         // The primary's healthy count decides only whether an in-progress rollout completes.
         let rolling_out = service.deployments.iter().any(|d| d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress);
+        let any_draining = self.any_draining_instance();
         for t in self.live_service_tasks(key) {
             if t.is_active() {
                 if let Some(c) = counts.iter_mut().find(|(id, _, _)| t.deployment_id.as_ref() == Some(id)) {
@@ -681,7 +689,7 @@ impl Sim {
             }
             let is_primary = t.deployment_id == primary_id;
             // (The index holds no STOPPED task.)
-            any_obsolete_left = any_obsolete_left || !is_primary || self.is_on_draining_instance(t);
+            any_obsolete_left = any_obsolete_left || !is_primary || (any_draining && self.is_on_draining_instance(t));
             primary_healthy += (rolling_out && is_primary && self.task_counts_as_healthy(t)) as u32;
         }
         let mut completed = None;

@@ -221,17 +221,25 @@ impl TaskStore {
 
     /// The tasks not yet STOPPED, in key order.
     pub(super) fn live(&self) -> impl Iterator<Item = &Task> + '_ {
-        self.live.iter().map(|k| &*self.tasks[k])
+        self.tasks_of(&self.live)
     }
 
     /// The tasks not yet STOPPED on a container instance, in key order.
     pub(super) fn live_on_node(&self, node: NodeKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_by_node.get(&node).into_iter().flatten().map(|k| &*self.tasks[k])
+        self.live_by_node.get(&node).into_iter().flat_map(|keys| self.tasks_of(keys))
     }
 
     /// A service's tasks not yet STOPPED, in key order.
     pub(super) fn live_of_service(&self, service: ServiceKey) -> impl Iterator<Item = &Task> + '_ {
-        self.live_by_service.get(&service).into_iter().flatten().map(|k| &*self.tasks[k])
+        self.live_by_service.get(&service).into_iter().flat_map(|keys| self.tasks_of(keys))
+    }
+
+    /// The tasks of `keys` (each a kept task), in key order.
+    fn tasks_of<'a>(&'a self, keys: &'a BTreeSet<TaskKey>) -> KeyedTasks<'a> {
+        // When the keys are a good part of the kept tasks, walking the tasks forward to each key is cheaper than
+        // searching the tree for each one.
+        let walk = (keys.len() * 8 >= self.tasks.len()).then(|| self.tasks.iter());
+        KeyedTasks { keys: keys.iter(), walk, tasks: &self.tasks }
     }
 
     /// The key of the task with this id (the first one, should two ever share it).
@@ -257,6 +265,30 @@ impl std::ops::Index<&TaskKey> for TaskStore {
     type Output = Task;
     fn index(&self, key: &TaskKey) -> &Task {
         &self.tasks[key]
+    }
+}
+
+/// The tasks of a set of keys, in key order: each found by walking the tasks forward (`walk`) or by a search.
+struct KeyedTasks<'a> {
+    keys: std::collections::btree_set::Iter<'a, TaskKey>,
+    walk: Option<std::collections::btree_map::Iter<'a, TaskKey, Rc<Task>>>,
+    tasks: &'a BTreeMap<TaskKey, Rc<Task>>,
+}
+
+impl<'a> Iterator for KeyedTasks<'a> {
+    type Item = &'a Task;
+
+    fn next(&mut self) -> Option<&'a Task> {
+        let k = self.keys.next()?;
+        match &mut self.walk {
+            Some(kept) => loop {
+                let (key, task) = kept.next().expect("every indexed key is a kept task");
+                if key == k {
+                    break Some(&**task);
+                }
+            },
+            None => Some(&*self.tasks[k]),
+        }
     }
 }
 
