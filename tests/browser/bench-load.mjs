@@ -18,7 +18,7 @@
 // With --check, exits 1 if a median is over its budget (1.5 s cold, 0.5 s offline).
 import { createServer } from 'node:http';
 import { readFile, readdir } from 'node:fs/promises';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { launchBrowser, openPage, runBenchmark, summary } from './harness.mjs';
 import { startServer } from './server.mjs';
@@ -45,10 +45,14 @@ function parseArgs(argv) {
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.svg': 'image/svg+xml', '.json': 'application/json' };
 
-/** Serves the files of `dir` (flat, as Trunk builds it) gzip -9 compressed on 127.0.0.1; resolves to `{ url, close() }`. */
+/** Serves the files of `dir` and its folders (`data/`) gzip -9 compressed on 127.0.0.1; resolves to `{ url, close() }`. */
 async function startGzipServer(dir) {
   const files = new Map();
-  for (const name of await readdir(dir)) files.set(`/${name}`, gzipSync(await readFile(join(dir, name)), { level: 9 }));
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath ?? entry.path, entry.name);
+    files.set(`/${relative(dir, path).split(sep).join('/')}`, gzipSync(await readFile(path), { level: 9 }));
+  }
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://127.0.0.1').pathname.replace(/\/$/, '/index.html');
     const body = files.get(path);
