@@ -90,6 +90,7 @@ fn page() -> Html {
                 <Timeline />
                 <TimeControls on_help={open_help} />
             </header>
+            <crate::components::replay::ReplayProgressBar />
             <Builder />
             <ClusterMap />
             <Explanation />

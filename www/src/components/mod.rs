@@ -14,5 +14,6 @@ pub mod lessons;
 pub mod loadbalancing;
 pub mod log;
 pub mod map;
+pub mod replay;
 pub mod scaling;
 pub mod storage;
