@@ -32,8 +32,11 @@ const optionValues = (page, name) => page.$$eval(`.builder select[name="${name}"
 test('from a blank account: clusters made by any call are picked from a list, and a bridge service with dynamic host ports attaches to a load balancer', async ({ page, url }) => {
   await page.goto(url);
   await waitForApp(page);
-  await page.selectOption('.scenario-picker select', 'blank-account');
-  await page.waitForFunction(() => document.querySelector('.scenario-picker select')?.value === 'blank-account');
+  // The scenarios dialog offers a blank start above the built-in scenarios.
+  await page.click('.scenarios-button');
+  await page.click('.scenario-list.blank-start button[aria-label="Start Blank account"]');
+  await page.waitForFunction(() => document.querySelector('.map-scenario')?.textContent.includes('Blank account'));
+  check((await page.$eval('.scenario-picker select', (s) => s.selectedOptions[0].textContent)) === 'Blank account', 'the picker does not name the blank account');
   check((await page.locator('.chip').count()) === 0, 'the blank account has tasks');
   check((await state(page)).nEvents === 0 || (await page.locator('.instance').count()) === 0, 'the blank account has instances');
   await openTab(page, 'Cluster');
@@ -200,4 +203,20 @@ test('a long shared run replayed in slices ends as the same run as a replay in o
   check(opened.simTimeMs === total && !opened.playing && opened.nEvents > 10_000, `the opened run: ${JSON.stringify(opened)}`);
   const headless = await page.evaluate(([doc, ms]) => window.ecsPlayground.traceHash(doc, 1, ms), [JSON.stringify(scenario), total]);
   check(opened.traceHash === headless, `sliced: ${opened.traceHash}, in one go: ${headless}`);
+});
+
+test('a long saved run imported from a file opens in slices too, and is the run that was saved', async ({ page, url }) => {
+  await page.goto(url);
+  await waitForApp(page);
+  const scenario = await crashLoop();
+  const total = 3 * 3600 * 1000;
+  const saved = { schemaVersion: 1, scenario, seed: 1, calls: [], simTimeMs: total, nEvents: 1e12, latestMs: total, playing: false };
+  await openTab(page, 'Files');
+  await page.locator('.builder input[type="file"]').setInputFiles({ name: 'long-run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(saved)) });
+  await page.waitForSelector('.replay-progress:has-text("Opening the saved run")');
+  await page.waitForSelector('.replay-progress', { state: 'detached', timeout: 120_000 });
+  await page.waitForSelector('.banner:has-text("Opened the saved run")');
+  const opened = await state(page);
+  const headless = await page.evaluate(([doc, ms]) => window.ecsPlayground.traceHash(doc, 1, ms), [JSON.stringify(scenario), total]);
+  check(opened.simTimeMs === total && opened.traceHash === headless, `the opened run: ${JSON.stringify(opened)}, in one go: ${headless}`);
 });

@@ -35,17 +35,14 @@ pub fn install(text: &str) -> Result<usize, String> {
     Ok(n_scenarios)
 }
 
-/// The id of the blank start: the core's blank account (the default VPC and nothing else), offered last in
-/// the picker so a learner can build from nothing. It needs no data file.
+/// The id of the blank start: the core's blank account (the default VPC and nothing else), started from the
+/// scenarios dialog so a learner can build from nothing. It is no scenario of the data file (the picker offers
+/// those), but opens, saves and shares by its id like one.
 pub const BLANK_ID: &str = "blank-account";
 
-/// The ids of the built-in scenarios the app has, in the picker's order, the blank start last.
+/// The ids of the built-in scenarios the app has, in the picker's order.
 pub fn builtin_ids() -> Vec<&'static str> {
-    let mut ids: Vec<&'static str> = DOCUMENTS.with(|kept| kept.borrow().iter().map(|(id, _)| *id).collect());
-    if !ids.is_empty() {
-        ids.push(BLANK_ID);
-    }
-    ids
+    DOCUMENTS.with(|kept| kept.borrow().iter().map(|(id, _)| *id).collect())
 }
 
 /// The blank start's document: the core's blank scenario's name and description, and nothing else.

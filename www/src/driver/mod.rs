@@ -57,6 +57,12 @@ pub fn builtin_scenarios() -> Vec<ScenarioInfo> {
         .collect()
 }
 
+/// The blank start (id, name, what it is), offered by the scenarios dialog.
+pub fn blank_start() -> ScenarioInfo {
+    let blank = ecs_sim::scenario::blank_scenario();
+    ScenarioInfo { id: Some(catalog::BLANK_ID.to_string()), name: blank.name, description: blank.description, hint: blank.hint }
+}
+
 /// Starts the live run from the scenario document `text` (what importing a file does).
 pub fn load_live_scenario(text: &str) -> Result<(), String> {
     let commands = LIVE.with(|live| live.borrow().clone()).ok_or("the app has not started")?;

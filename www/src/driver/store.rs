@@ -560,7 +560,7 @@ mod tests {
             trace_hash: Rc::from(view.trace_hash.as_str()),
         };
         let scenario = Rc::new(ScenarioInfo { id: None, name: String::new(), description: String::new(), hint: String::new() });
-        Published { view, status, log: Rc::new(VecDeque::new()), scenario, banner: None, recent: Rc::from(Vec::new()), selection: Selection::None, explained: Rc::new(Explained::Nothing) }
+        Published { view, status, log: Rc::new(VecDeque::new()), scenario, banner: None, recent: Rc::from(Vec::new()), selection: Selection::None, explained: Rc::new(Explained::Nothing), replay: None }
     }
 
     fn snapshot(p: &Published) -> Snapshot {
