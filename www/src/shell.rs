@@ -382,7 +382,7 @@ fn scenarios_dialog(props: &ScenariosDialogProps) -> Html {
                     </ul>
                 }
                 <h3>{ "Start from nothing" }</h3>
-                <ul class="scenario-list blank-start">
+                <ul class="blank-start">
                     {{
                         let blank = crate::driver::blank_start();
                         let (commands, on_close, id) = (commands.clone(), props.on_close.clone(), blank.id.clone().unwrap_or_default());

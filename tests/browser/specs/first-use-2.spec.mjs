@@ -34,7 +34,7 @@ test('from a blank account: clusters made by any call are picked from a list, an
   await waitForApp(page);
   // The scenarios dialog offers a blank start above the built-in scenarios.
   await page.click('.scenarios-button');
-  await page.click('.scenario-list.blank-start button[aria-label="Start Blank account"]');
+  await page.click('.blank-start button[aria-label="Start Blank account"]');
   await page.waitForFunction(() => document.querySelector('.map-scenario')?.textContent.includes('Blank account'));
   check((await page.$eval('.scenario-picker select', (s) => s.selectedOptions[0].textContent)) === 'Blank account', 'the picker does not name the blank account');
   check((await page.locator('.chip').count()) === 0, 'the blank account has tasks');
