@@ -28,7 +28,8 @@ fn ecs_sim_version() -> JsValue {
     JsValue::from_str(crate::driver::ECS_SIM_VERSION)
 }
 
-/// `ecsPlayground.traceHash(scenarioId, seed, untilMs)`: runs a built-in scenario headless (seed
+/// `ecsPlayground.traceHash(scenarioId, seed, untilMs)`: runs a built-in scenario (or a scenario document given
+/// as JSON text instead of an id) headless (seed
 /// `null`/`undefined` = the scenario's own) until `untilMs` of sim time and returns its trace hash.
 fn trace_hash(id: String, seed: JsValue, until_ms: f64) -> Result<JsValue, JsValue> {
     let seed = seed.as_f64().map(|s| s as u64);

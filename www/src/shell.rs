@@ -90,6 +90,7 @@ fn page() -> Html {
                 <Timeline />
                 <TimeControls on_help={open_help} />
             </header>
+            <crate::components::replay::ReplayProgressBar />
             <Builder />
             <ClusterMap />
             <Explanation />
@@ -300,7 +301,8 @@ fn scenario_picker(props: &ScenarioPickerProps) -> Html {
             }
         }
     });
-    let current = scenario.id.clone().unwrap_or_default();
+    // The select's value: the run's built-in scenario, or none (an imported run, the blank start).
+    let current = scenario.id.clone().filter(|id| summaries.iter().any(|s| s.id.as_ref() == Some(id))).unwrap_or_default();
     // The select shows the run's scenario even after the learner picked in it (an option's `selected`
     // attribute no longer moves a select the learner changed): a recent run or an import replaces the run.
     let select_ref = use_node_ref();
@@ -317,7 +319,7 @@ fn scenario_picker(props: &ScenarioPickerProps) -> Html {
             <label class="scenario-picker-select">
                 <span>{ "Scenario" }</span>
                 <select ref={select_ref} onchange={on_change} aria-label="Scenario" title={format!("{}: {}", scenario.name, scenario.description)}>
-                    if current.is_empty() { <option value="" selected=true>{ format!("{} (imported)", scenario.name) }</option> }
+                    if current.is_empty() { <option value="" selected=true>{ if scenario.id.is_some() { scenario.name.clone() } else { format!("{} (imported)", scenario.name) } }</option> }
                     { for summaries.iter().map(|s| {
                         let id = s.id.clone().unwrap_or_default();
                         html! { <option key={id.clone()} value={id.clone()} selected={id == current} title={s.description.clone()}>{ id.clone() }</option> }
@@ -379,6 +381,26 @@ fn scenarios_dialog(props: &ScenariosDialogProps) -> Html {
                         }) }
                     </ul>
                 }
+                <h3>{ "Start from nothing" }</h3>
+                <ul class="blank-start">
+                    {{
+                        let blank = crate::driver::blank_start();
+                        let (commands, on_close, id) = (commands.clone(), props.on_close.clone(), blank.id.clone().unwrap_or_default());
+                        let start = Callback::from(move |_| {
+                            on_close.emit(());
+                            commands.load_builtin(&id);
+                        });
+                        html! {
+                            <li key="blank">
+                                <div class="scenario-entry">
+                                    <strong>{ &blank.name }</strong>
+                                    <p class="scenario-description">{ &blank.description }</p>
+                                </div>
+                                <button type="button" onclick={start} aria-label={format!("Start {}", blank.name)}>{ "Start" }</button>
+                            </li>
+                        }
+                    }}
+                </ul>
                 <h3>{ "Built-in scenarios" }</h3>
                 <ul class="scenario-list">
                     { for summaries.iter().map(|s| {

@@ -8,7 +8,8 @@ use yew::prelude::*;
 
 use crate::components::console::ApiConsole;
 use crate::components::export::ExportForm;
-use crate::components::form::{button, call_button, check_box, checked, event_value, field, hint, on_change, outcome, row, select, subhead, unique_keys, use_flag, use_outcome, use_text};
+use crate::components::form::{button, call_button, check_box, checked, event_value, field, hint, on_change, outcome, row, select, select_current, subhead, unique_keys, use_flag, use_outcome, use_text};
+use crate::forms::current;
 use crate::components::iam::IamForm;
 use crate::components::loadbalancing::LoadBalancingForm;
 use crate::components::logs::LogsForm;
@@ -18,7 +19,7 @@ use crate::components::data::DataTab;
 use crate::components::storage::StorageForm;
 use crate::driver::{use_commands, use_scenario, use_view_select};
 use crate::forms::cluster::{self, instance_type_options, LaunchInstances};
-use crate::forms::service::{self, launch_choices, places_on_ec2, run_task_outcome, strategy_presets, CreateService, RunTask, StrategyRow, UpdateService, STRATEGY};
+use crate::forms::service::{self, container_ports, is_awsvpc, launch_choices, places_on_ec2, run_task_outcome, strategy_presets, CreateService, RunTask, StrategyRow, UpdateService, STRATEGY};
 use crate::forms::taskdef::{self, TdDraft, TdEdit, TdForm};
 use crate::render_count::use_render_count;
 
@@ -73,11 +74,13 @@ fn cluster_form() -> Html {
     let subnet = use_state(|| options.subnets.first().map(|s| s.0.clone()).unwrap_or_default());
     let cluster_name = use_text("demo");
     let result = use_outcome();
-    let cluster = options.cluster.clone();
+    // The cluster the tab acts on: the one picked, or the first when none was or it is gone.
+    let picked = use_text("");
+    let cluster = Some(current(&picked, &options.clusters)).filter(|c| !c.is_empty());
     let create_cluster = {
         let (commands, name, result) = (commands.clone(), cluster_name.clone(), result.clone());
         Callback::from(move |_| {
-            result.set(Some(commands.dispatch("ecs:CreateCluster", cluster::create_cluster_input(&name)).map(|_| format!("Cluster {} created.", *name))));
+            result.set(Some(commands.dispatch("ecs:CreateCluster", cluster::create_cluster_input(&name)).map(|out| format!("Cluster {} created.", out["cluster"]["clusterName"].as_str().unwrap_or(&name)))));
         })
     };
     let launch = {
@@ -105,12 +108,14 @@ fn cluster_form() -> Html {
     let types = instance_type_options();
     html! {
         <div class="form">
-            { hint(&match &cluster { Some(c) => format!("Cluster: {c}"), None => "No cluster yet: create one first.".to_string() }) }
-            if cluster.is_none() {
-                { field("Cluster name", "clusterName", &cluster_name) }
-                { button("Create cluster (ecs:CreateCluster)", create_cluster) }
+            if let Some(c) = &cluster {
+                { select_current("Cluster", "cluster", &picked, &options.clusters, c) }
             } else {
-                <label class="check"><input type="checkbox" name="containerInsights" checked={options.insights_on} onchange={toggle_insights} />{ "Container Insights (ecs:UpdateClusterSettings)" }</label>
+                { hint("No cluster yet: create one first.") }
+            }
+            { row(field("Cluster name", "clusterName", &cluster_name), button("Create cluster (ecs:CreateCluster)", create_cluster)) }
+            if let Some(c) = &cluster {
+                <label class="check"><input type="checkbox" name="containerInsights" checked={options.insights_on.contains(c)} onchange={toggle_insights} />{ "Container Insights (ecs:UpdateClusterSettings)" }</label>
                 { outcome(&insights_result) }
                 { hint("While it is on, the cluster publishes ECS/ContainerInsights metrics each minute (billed as custom metrics in AWS).") }
             }
@@ -176,6 +181,9 @@ fn task_definition_form() -> Html {
                     { td_text("Container CPU (units)", "containerCpu", &f.container_cpu, set_field(|f, v| f.container_cpu = v)) }
                     { td_text("Container memory (MiB)", "containerMemory", &f.container_memory, set_field(|f, v| f.container_memory = v)) }
                     { td_text("Container port", "containerPort", &f.container_port, set_field(|f, v| f.container_port = v)) }
+                    if f.network_mode == "bridge" || f.network_mode == "host" {
+                        { td_text(if f.network_mode == "bridge" { "Host port (0 or empty: dynamic)" } else { "Host port (host mode: the container port)" }, "hostPort", &f.host_port, set_field(|f, v| f.host_port = v)) }
+                    }
                     { td_role("Task role (taskRoleArn)", "taskRoleArn", &f.task_role, &roles, set_field(|f, v| f.task_role = v)) }
                     { td_role("Execution role (executionRoleArn)", "executionRoleArn", &f.execution_role, &roles, set_field(|f, v| f.execution_role = v)) }
                 </fieldset>
@@ -305,7 +313,17 @@ fn service_form() -> Html {
     let update_strategy = use_flag(false);
     let update_rows = use_strategy_rows();
     let update_result = use_outcome();
+    let picked_cluster = use_text("");
+    let cluster_value = current(&picked_cluster, &options.clusters);
+    let target_group = use_text("");
+    let container_port = use_text("");
     let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
+    let td_json = options.task_definition_details.iter().find(|d| d.0 == td_value).map(|d| std::rc::Rc::clone(&d.2));
+    let ports = use_memo(td_json, |json| json.as_deref().map(container_ports).unwrap_or_default());
+    let container_port_value = current(&container_port, &ports);
+    let awsvpc = is_awsvpc(&options, &td_value);
+    let mut target_groups = vec![(String::new(), "(none)".to_string())];
+    target_groups.extend(options.target_groups.iter().cloned());
     let subnets: Vec<String> = options.subnets.iter().map(|s| s.0.clone()).filter(|s| !excluded_subnets.contains(s)).collect();
 
     let create = {
@@ -313,9 +331,11 @@ fn service_form() -> Html {
             commands.clone(), name.clone(), desired.clone(), launch_type.clone(), preset.clone(), min_percent.clone(), max_percent.clone(), breaker.clone(), result.clone(), td_value.clone(), subnets.clone(),
             strategy_rows.clone(), providers.clone(),
         );
+        let (cluster_value, target_group, container_port_value) = (cluster_value.clone(), target_group.clone(), container_port_value.clone());
         Callback::from(move |_| {
             let rows = strategy_values(&rows);
             let form = CreateService {
+                cluster: &cluster_value, target_group: &target_group, container_port: &container_port_value,
                 name: &name, task_definition: &td_value, desired: &desired, launch_type: &launch_type, rows: &rows, providers: &providers,
                 preset: &preset, min_percent: &min_percent, max_percent: &max_percent, circuit_breaker: *breaker, subnets: &subnets,
             };
@@ -340,6 +360,8 @@ fn service_form() -> Html {
     html! {
         <div class="form">
             { subhead("Create service") }
+            if options.clusters.is_empty() { { hint("No cluster yet: create one on the Cluster tab first.") } }
+            else { { select_current("Cluster", "cluster", &picked_cluster, &options.clusters, &cluster_value) } }
             { field("Service name", "serviceName", &name) }
             <label class="field"><span>{ "Task definition" }</span>
                 <select name="taskDefinition" onchange={on_change(&td)}>
@@ -353,6 +375,7 @@ fn service_form() -> Html {
             if places_on_ec2(&launch_type, &strategy_values(&strategy_rows), &providers) {
                 { select("Placement (EC2)", "placement", &preset, &presets) }
             }
+            if awsvpc {
             <fieldset class="subnets"><legend>{ "Subnets (awsvpc)" }</legend>
                 { for options.subnets.iter().map(|(id, zone)| {
                     let on = { let excluded = excluded_subnets.clone(); let id = id.clone(); Callback::from(move |e: Event| {
@@ -363,6 +386,18 @@ fn service_form() -> Html {
                     }) };
                     html! { <label key={id.clone()} class="check"><input type="checkbox" checked={!excluded_subnets.contains(id)} onchange={on} />{ format!("{} ({})", id, zone) }</label> }
                 }) }
+            </fieldset>
+            }
+            <fieldset class="service-lb"><legend>{ "Load balancer (optional)" }</legend>
+                if options.target_groups.is_empty() {
+                    { hint("No target group yet: create one on the Load balancing tab to attach the service to it.") }
+                } else {
+                    { select_current("Target group", "targetGroup", &target_group, &target_groups, &target_group) }
+                    if !target_group.is_empty() {
+                        if ports.is_empty() { { hint("This task definition maps no container port: add one to send traffic to it.") } }
+                        else { { select_current("Container and port", "containerPort", &container_port, &ports, &container_port_value) } }
+                    }
+                }
             </fieldset>
             { row(
                 field("Min healthy %", "minimumHealthyPercent", &min_percent),
@@ -395,18 +430,22 @@ fn run_task_form() -> Html {
     let strategy_rows = use_strategy_rows();
     let providers = options.providers.clone();
     let result = use_outcome();
+    let picked_cluster = use_text("");
+    let cluster_value = current(&picked_cluster, &options.clusters);
     let td_value = if td.is_empty() { tds.first().map(|t| t.0.clone()).unwrap_or_default() } else { (*td).clone() };
     let run = {
-        let (commands, count, launch_type, result, td_value, rows, providers) =
-            (commands.clone(), count.clone(), launch_type.clone(), result.clone(), td_value.clone(), strategy_rows.clone(), providers.clone());
+        let (commands, count, launch_type, result, td_value, rows, providers, cluster_value) =
+            (commands.clone(), count.clone(), launch_type.clone(), result.clone(), td_value.clone(), strategy_rows.clone(), providers.clone(), cluster_value.clone());
         Callback::from(move |_| {
             let rows = strategy_values(&rows);
-            let form = RunTask { task_definition: &td_value, count: &count, launch_type: &launch_type, rows: &rows, providers: &providers };
+            let form = RunTask { cluster: &cluster_value, task_definition: &td_value, count: &count, launch_type: &launch_type, rows: &rows, providers: &providers };
             result.set(Some(form.input(&commands.view()).and_then(|input| commands.dispatch("ecs:RunTask", input)).and_then(|out| run_task_outcome(&out))));
         })
     };
     html! {
         <div class="form">
+            if options.clusters.is_empty() { { hint("No cluster yet: create one on the Cluster tab first.") } }
+            else { { select_current("Cluster", "runCluster", &picked_cluster, &options.clusters, &cluster_value) } }
             { select("Task definition", "runTaskDefinition", &td, tds) }
             { field("Count", "runCount", &count) }
             { select("Launch type", "runLaunchType", &launch_type, &launch_choices()) }

@@ -97,7 +97,7 @@ fn task_details(props: &IdProps) -> Html {
                 { hint("Fargate places the task in one of the service's subnets; there is no instance choice to explain.") }
             } else if let Some(explanation) = &explanation {
                 { subhead("Why this instance") }
-                { explanation_table(explanation) }
+                <PlacementExplanationView explanation={explanation.clone()} />
             }
         </div>
     }
@@ -119,6 +119,52 @@ fn containers_table(containers: &[ContainerView]) -> Html {
                 }) }
             </tbody>
         </table>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PlacementProps {
+    explanation: std::rc::Rc<PlacementExplanation>,
+}
+
+/// The placement explanation in the panel, with a button that opens it in a wide dialog where every strategy
+/// column is in view at once.
+#[function_component(PlacementExplanationView)]
+fn placement_explanation_view(props: &PlacementProps) -> Html {
+    let wide = use_state(|| false);
+    let open = { let wide = wide.clone(); Callback::from(move |_| wide.set(true)) };
+    let close = { let wide = wide.clone(); Callback::from(move |_| wide.set(false)) };
+    let on_key = { let wide = wide.clone(); Callback::from(move |e: KeyboardEvent| if e.key() == "Escape" { wide.set(false) }) };
+    let has_table = !props.explanation.nodes.is_empty();
+    // The dialog takes the focus when it opens (Escape and Tab then act in it).
+    let close_ref = use_node_ref();
+    {
+        let close_ref = close_ref.clone();
+        use_effect_with(*wide, move |open| {
+            if *open {
+                if let Some(button) = close_ref.cast::<web_sys::HtmlElement>() {
+                    let _ = button.focus();
+                }
+            }
+        });
+    }
+    html! {
+        <>
+            { explanation_table(&props.explanation) }
+            if has_table { <button type="button" class="small explain-wide-open" onclick={open}>{ "Open in a wide view" }</button> }
+            // In the page's body, not the panel: the panel would size a fixed overlay to itself.
+            if *wide {
+                { create_portal(html! {
+                    <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="explain-wide-title" onkeydown={on_key}>
+                        <div class="overlay-card explain-wide-card">
+                            <h2 id="explain-wide-title">{ "Why this instance" }</h2>
+                            { explanation_table(&props.explanation) }
+                            <button type="button" class="explain-wide-close" ref={close_ref.clone()} onclick={close}>{ "Close" }</button>
+                        </div>
+                    </div>
+                }, gloo::utils::body().into()) }
+            }
+        </>
     }
 }
 
@@ -320,7 +366,7 @@ fn service_details(props: &NameProps) -> Html {
             </ul>
             if let Some(explanation) = &explanation {
                 { subhead("Why tasks are not placed") }
-                { explanation_table(explanation) }
+                <PlacementExplanationView explanation={explanation.clone()} />
             } else if !short {
                 { hint("Every desired task is placed.") }
             }

@@ -654,7 +654,7 @@ pub fn load_balancing_form() -> Html {
                 { button("Create listener (HTTP)", create_listener) }
             }
             { outcome(&create_result) }
-            { hint("Attach a service to a target group with loadBalancers in ecs:CreateService (e.g. in a scenario file).") }
+            { hint("Attach a service to a target group on the Services tab (its Load balancer choice), or with loadBalancers in ecs:CreateService.") }
         </div>
     }
 }

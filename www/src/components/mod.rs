@@ -17,5 +17,6 @@ pub mod log;
 pub mod logs;
 pub mod map;
 pub mod network;
+pub mod replay;
 pub mod scaling;
 pub mod storage;

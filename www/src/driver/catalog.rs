@@ -35,13 +35,27 @@ pub fn install(text: &str) -> Result<usize, String> {
     Ok(n_scenarios)
 }
 
+/// The id of the blank start: the core's blank account (the default VPC and nothing else), started from the
+/// scenarios dialog so a learner can build from nothing. It is no scenario of the data file (the picker offers
+/// those), but opens, saves and shares by its id like one.
+pub const BLANK_ID: &str = "blank-account";
+
 /// The ids of the built-in scenarios the app has, in the picker's order.
 pub fn builtin_ids() -> Vec<&'static str> {
     DOCUMENTS.with(|kept| kept.borrow().iter().map(|(id, _)| *id).collect())
 }
 
+/// The blank start's document: the core's blank scenario's name and description, and nothing else.
+fn blank_document() -> Value {
+    let blank = ecs_sim::scenario::blank_scenario();
+    serde_json::json!({ "formatVersion": ecs_sim::scenario::FORMAT_VERSION, "name": blank.name, "description": blank.description })
+}
+
 /// The document of built-in scenario `id`, as its file holds it.
 pub fn builtin_document(id: &str) -> Option<Rc<Value>> {
+    if id == BLANK_ID {
+        return Some(Rc::new(blank_document()));
+    }
     DOCUMENTS.with(|kept| kept.borrow().iter().find(|(name, _)| *name == id).map(|(_, doc)| Rc::clone(doc)))
 }
 

@@ -12,6 +12,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use serde_json::Value;
 
 use super::persist::{self, RunRecord};
+use super::replay::{Replay, ReplaySource, FRAME_BUDGET_MS, SLICED_REPLAY_EVENTS};
 use super::run::{parse_scenario_text, recent_runs, Driver};
 use super::store::{Action, Download, Notice, Selection, Store};
 
@@ -24,6 +25,10 @@ struct Live {
     store: Rc<Store>,
     /// The next animation frame while the run plays; dropping it cancels the frame.
     frame: RefCell<Option<AnimationFrame>>,
+    /// A long run being opened in slices (the live run waits, paused, until it is done or cancelled).
+    replay: RefCell<Option<Replay>>,
+    /// The replay's next animation frame.
+    replay_frame: RefCell<Option<AnimationFrame>>,
 }
 
 impl PartialEq for Commands {
@@ -34,7 +39,7 @@ impl PartialEq for Commands {
 
 impl Commands {
     pub(super) fn new(driver: Driver, store: Store) -> Commands {
-        Commands(Rc::new(Live { driver: RefCell::new(driver), store: Rc::new(store), frame: RefCell::new(None) }))
+        Commands(Rc::new(Live { driver: RefCell::new(driver), store: Rc::new(store), frame: RefCell::new(None), replay: RefCell::new(None), replay_frame: RefCell::new(None) }))
     }
 
     pub(super) fn store(&self) -> Rc<Store> {
@@ -178,6 +183,10 @@ impl Commands {
         let is_saved_run = serde_json::from_str::<Value>(text.trim_start_matches('\u{feff}')).is_ok_and(|doc| doc.get("schemaVersion").is_some());
         if is_saved_run {
             let record = RunRecord::from_autosave_text(text.trim_start_matches('\u{feff}'))?;
+            if record.n_events > SLICED_REPLAY_EVENTS {
+                self.start_replay(Replay::start(&record, ReplaySource::SavedRun)?);
+                return Ok(());
+            }
             self.replace(driver_of(&record)?);
             return Ok(());
         }
@@ -202,10 +211,19 @@ impl Commands {
     /// Puts `driver` in place of the live run (a jump: the generation moves on; the selection clears, since
     /// what it named belongs to the run replaced), saves it and publishes it. The run replaced goes to the
     /// recent runs if it holds anything of the learner's, and the banner says where it went.
-    fn replace(&self, mut driver: Driver) {
+    fn replace(&self, driver: Driver) {
+        self.replace_noting(driver, None);
+    }
+
+    /// [`Commands::replace`], with `lead` first in the banner.
+    fn replace_noting(&self, mut driver: Driver, lead: Option<Notice>) {
         let (action, recent) = {
             let mut live = self.0.driver.borrow_mut();
             let (notice, recent) = if live.worth_keeping() { keep_in_recent(&live.record()) } else { (None, None) };
+            let notice = match (lead, notice) {
+                (Some(lead), Some(notice)) => Some(lead.and(notice)),
+                (lead, notice) => lead.or(notice),
+            };
             driver.generation = live.generation + 1;
             *live = driver;
             live.autosave();
@@ -307,9 +325,66 @@ impl Commands {
         })
     }
 
+    /// Opens a long run in slices across frames (see `driver::replay`): the live run pauses its frames, the
+    /// page shows the progress and offers Cancel.
+    pub(super) fn start_replay(&self, replay: Replay) {
+        self.stop_frames();
+        self.0.store.dispatch(Action::Replay(Some(replay.progress())));
+        *self.0.replay.borrow_mut() = Some(replay);
+        self.schedule_replay_frame();
+    }
+
+    fn schedule_replay_frame(&self) {
+        let commands = self.clone();
+        let handle = request_animation_frame(move |_| commands.replay_frame());
+        *self.0.replay_frame.borrow_mut() = Some(handle);
+    }
+
+    /// One frame of the replay: slices until the frame's budget is spent, then the progress is published;
+    /// the replayed run replaces the live one when it reaches its point.
+    fn replay_frame(&self) {
+        let _fired = self.0.replay_frame.borrow_mut().take();
+        let started_ms = js_sys::Date::now();
+        let (done, progress) = {
+            let mut slot = self.0.replay.borrow_mut();
+            let Some(replay) = slot.as_mut() else { return };
+            let mut done = false;
+            while !done && js_sys::Date::now() - started_ms < FRAME_BUDGET_MS {
+                done = replay.slice();
+            }
+            (done, replay.progress())
+        };
+        if !done {
+            self.0.store.dispatch(Action::Replay(Some(progress)));
+            self.schedule_replay_frame();
+            return;
+        }
+        let Some(replay) = self.0.replay.borrow_mut().take() else { return };
+        let (source, latest_ms) = (replay.source, replay.latest_ms);
+        let (sim, pending, scenario, id) = replay.finish();
+        let mut driver = Driver::from_sim(sim, pending, scenario, id);
+        driver.latest_ms = driver.latest_ms.max(latest_ms);
+        driver.playing = false;
+        self.0.store.dispatch(Action::Replay(None));
+        let lead = match source {
+            ReplaySource::ShareLink => "Opened a shared run, paused where it was shared. Press Play to continue.",
+            ReplaySource::SavedRun => "Opened the saved run, paused where it was saved. Press Play to continue.",
+        };
+        self.replace_noting(driver, Some(Notice::text(lead.to_string())));
+    }
+
+    /// Stops opening a long run: the live run stays as it was (and plays again if it was playing).
+    pub fn cancel_replay(&self) {
+        let Some(replay) = self.0.replay.borrow_mut().take() else { return };
+        self.0.replay_frame.borrow_mut().take();
+        self.0.store.dispatch(Action::Replay(None));
+        self.show_banner(format!("Opening {} was cancelled; your run is as it was.", replay.source.noun()));
+        self.run_frames();
+    }
+
     /// Starts the frame loop if the run plays and no frame is scheduled.
     pub(super) fn run_frames(&self) {
-        if self.0.driver.borrow().playing && self.0.frame.borrow().is_none() {
+        if self.0.driver.borrow().playing && self.0.frame.borrow().is_none() && self.0.replay.borrow().is_none() {
             self.schedule_frame(None);
         }
     }

@@ -10,6 +10,7 @@
 mod catalog;
 mod commands;
 mod persist;
+mod replay;
 mod run;
 mod store;
 
@@ -25,9 +26,10 @@ pub use catalog::{builtin_scenario, install as install_builtin_scenarios};
 pub use commands::Commands;
 pub use run::LOG_CAPACITY;
 pub use persist::RunRecord;
+pub use replay::{ReplayProgress, ReplaySource};
 pub use store::{
     use_banner, use_explained, use_generation, use_is_selected, use_log, use_playing, use_recent_runs, use_run_status, use_scenario, use_selection,
-    use_status_select, use_view, use_view_if, use_view_select, Download, Explained, LogRow, Marks, Notice, RecentRun, RunStatus, ScenarioInfo, Selection,
+    use_replay_progress, use_status_select, use_view, use_view_if, use_view_select, Download, Explained, LogRow, Marks, Notice, RecentRun, RunStatus, ScenarioInfo, Selection,
     TimelineMark,
 };
 pub(crate) use store::{use_select, Parts, Published};
@@ -55,6 +57,12 @@ pub fn builtin_scenarios() -> Vec<ScenarioInfo> {
         .collect()
 }
 
+/// The blank start (id, name, what it is), offered by the scenarios dialog.
+pub fn blank_start() -> ScenarioInfo {
+    let blank = ecs_sim::scenario::blank_scenario();
+    ScenarioInfo { id: Some(catalog::BLANK_ID.to_string()), name: blank.name, description: blank.description, hint: blank.hint }
+}
+
 /// Starts the live run from the scenario document `text` (what importing a file does).
 pub fn load_live_scenario(text: &str) -> Result<(), String> {
     let commands = LIVE.with(|live| live.borrow().clone()).ok_or("the app has not started")?;
@@ -66,9 +74,14 @@ pub fn live_state() -> Option<Value> {
     LIVE.with(|live| live.borrow().as_ref().map(Commands::state_json))
 }
 
-/// Runs built-in scenario `id` headless with `seed` until `until_ms` and returns its trace hash.
+/// Runs built-in scenario `id` (or the scenario document `id` holds, when it is a JSON object) headless with
+/// `seed` until `until_ms` and returns its trace hash.
 pub fn headless_trace_hash(id: &str, seed: Option<u64>, until_ms: u64) -> Result<String, String> {
-    let scenario = catalog::builtin_scenario(id).ok_or_else(|| format!("no built-in scenario '{id}'"))?;
+    let scenario = if id.trim_start().starts_with('{') {
+        run::parse_scenario_text(id)?
+    } else {
+        catalog::builtin_scenario(id).ok_or_else(|| format!("no built-in scenario '{id}'"))?
+    };
     let mut sim = Sim::new(&scenario, seed);
     loop {
         if sim.advance_to(SimTime(until_ms), 1_000_000).reached {
@@ -88,6 +101,7 @@ fn first_published(driver: &mut Driver, banner: Option<Notice>) -> Published {
         recent: run::recent_runs(&persist::load_recent()),
         selection: driver.selection.clone(),
         explained: driver.explain(),
+        replay: None,
     }
 }
 
@@ -102,14 +116,20 @@ pub struct SimProviderProps {
 pub fn sim_provider(props: &SimProviderProps) -> Html {
     crate::render_count::use_render_count("SimProvider");
     let commands = use_memo((), |_| {
-        let (mut driver, banner) = run::initial_driver();
+        let (mut driver, banner, replay) = run::initial_driver();
         let published = first_published(&mut driver, banner);
-        Commands::new(driver, Store::new(published))
+        (Commands::new(driver, Store::new(published)), std::cell::Cell::new(replay))
     });
+    let memo = commands.clone();
+    let commands = &memo.0;
     {
-        let commands = (*commands).clone();
+        let (commands, memo) = (commands.clone(), memo.clone());
         use_effect_with((), move |_| {
             LIVE.with(|live| *live.borrow_mut() = Some(commands.clone()));
+            // A long shared run opens in slices once the page is up.
+            if let Some(replay) = memo.1.take() {
+                commands.start_replay(replay);
+            }
             commands.run_frames();
             move || {
                 commands.stop_frames();

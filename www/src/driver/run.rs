@@ -11,6 +11,7 @@ use ecs_sim::sim::{Checkpoints, RecordedCall, RunPoint, Sim};
 use ecs_sim::time::SimTime;
 use ecs_sim::view::View;
 
+use super::replay::{Replay, ReplaySource, SLICED_REPLAY_EVENTS};
 use super::persist::{self, RunRecord};
 use super::store::{Download, Explained, LogRow, Marks, Notice, RecentRun, RunStatus, ScenarioInfo, Selection, Snapshot, TimelineMark};
 
@@ -384,12 +385,17 @@ fn joined(notices: Vec<Notice>) -> Option<Notice> {
 
 /// Builds the first run: a share link in the URL, else the autosave, else the first built-in.
 /// Returns the driver and a banner for anything that could not be restored (or was kept aside).
-pub(super) fn initial_driver() -> (Driver, Option<Notice>) {
+pub(super) fn initial_driver() -> (Driver, Option<Notice>, Option<Replay>) {
     let mut notices = Vec::new();
+    let mut replay = None;
     if let Some(fragment) = persist::share_fragment_in_url() {
         persist::clear_url_fragment();
-        match RunRecord::from_share_text(&fragment).and_then(|record| Ok((record.restore()?, record.latest_ms))) {
-            Ok(((sim, pending, scenario, id), latest_ms)) => {
+        // A long run opens in slices once the page is up (the run restored below waits meanwhile).
+        let record = RunRecord::from_share_text(&fragment);
+        let long = record.as_ref().is_ok_and(|r| r.n_events > SLICED_REPLAY_EVENTS);
+        match record.and_then(|record| if long { Replay::start(&record, ReplaySource::ShareLink).map(|r| replay = Some(r)).map(|_| None) } else { Ok(Some((record.restore()?, record.latest_ms))) }) {
+            Ok(None) => {}
+            Ok(Some(((sim, pending, scenario, id), latest_ms))) => {
                 let mut driver = Driver::from_sim(sim, pending, scenario, id);
                 driver.latest_ms = driver.latest_ms.max(latest_ms);
                 driver.playing = false;
@@ -404,7 +410,7 @@ pub(super) fn initial_driver() -> (Driver, Option<Notice>) {
                                 downloads: vec![Download::File { label: "Download the previous run", file_name: "ecs-playground-previous-run.json".to_string(), text: previous.to_autosave_json() }],
                             });
                             driver.autosave();
-                            return (driver, joined(notices));
+                            return (driver, joined(notices), None);
                         }
                     },
                     Ok(None) => {}
@@ -412,7 +418,7 @@ pub(super) fn initial_driver() -> (Driver, Option<Notice>) {
                 }
                 driver.autosave();
                 notices.insert(0, Notice::text(text));
-                return (driver, joined(notices));
+                return (driver, joined(notices), None);
             }
             Err(message) => notices.push(Notice::text(format!("This share link could not be opened ({message}); nothing was changed."))),
         }
@@ -425,7 +431,7 @@ pub(super) fn initial_driver() -> (Driver, Option<Notice>) {
                     let mut driver = Driver::from_sim(sim, pending, scenario, id);
                     driver.latest_ms = driver.latest_ms.max(record.latest_ms);
                     driver.playing = playing;
-                    return (driver, joined(notices));
+                    return (driver, joined(notices), replay);
                 }
                 Err(message) => notices.push(rejected_notice(&message)),
             }
@@ -436,7 +442,7 @@ pub(super) fn initial_driver() -> (Driver, Option<Notice>) {
     // The first built-in scenario; main.rs starts the app only once the data file gave at least one.
     let first = super::catalog::builtin_ids().into_iter().find_map(|id| super::catalog::builtin_scenario(id).map(|scenario| (id, scenario)));
     match first {
-        Some((id, scenario)) => (Driver::new(scenario, Some(id.to_string()), None), joined(notices)),
-        None => (Driver::new(ecs_sim::scenario::blank_scenario(), None, None), joined(notices)),
+        Some((id, scenario)) => (Driver::new(scenario, Some(id.to_string()), None), joined(notices), replay),
+        None => (Driver::new(ecs_sim::scenario::blank_scenario(), None, None), joined(notices), replay),
     }
 }

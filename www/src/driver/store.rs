@@ -160,11 +160,13 @@ pub struct Published {
     pub recent: Rc<[RecentRun]>,
     pub selection: Selection,
     pub explained: Rc<Explained>,
+    /// A long run being opened in slices: how far its replay has come.
+    pub replay: Option<super::replay::ReplayProgress>,
 }
 
 /// The parts of [`Published`] an action changed, and that a subscription reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Parts(u8);
+pub struct Parts(u16);
 
 impl Parts {
     pub const NONE: Parts = Parts(0);
@@ -176,6 +178,7 @@ impl Parts {
     pub const SELECTION: Parts = Parts(32);
     pub const EXPLAINED: Parts = Parts(64);
     pub const RECENT: Parts = Parts(128);
+    pub const REPLAY: Parts = Parts(256);
 
     pub const fn and(self, other: Parts) -> Parts {
         Parts(self.0 | other.0)
@@ -212,6 +215,8 @@ pub enum Action {
     DismissBanner,
     /// The learner selected something on the map; the driver explained it.
     Select(Selection, Rc<Explained>),
+    /// A long run's replay moved on (`None`: it ended, done or cancelled).
+    Replay(Option<super::replay::ReplayProgress>),
 }
 
 impl Published {
@@ -244,6 +249,10 @@ impl Published {
                     None => notice,
                 };
                 self.set_banner(Some(Rc::new(notice)))
+            }
+            Action::Replay(progress) => {
+                self.replay = progress;
+                Parts::REPLAY
             }
             Action::Select(selection, explained) => {
                 let mut changed = self.set_explained(explained);
@@ -445,6 +454,12 @@ pub fn use_view() -> Rc<View> {
     use_select(Parts::VIEW, |p| ByPtr(p.view.clone())).0.clone()
 }
 
+/// How far a long run being opened has come, while one is.
+#[hook]
+pub fn use_replay_progress() -> Option<super::replay::ReplayProgress> {
+    *use_select(Parts::REPLAY, |p| p.replay)
+}
+
 /// The published view while `holds` is true of it (re-rendering with each new one then), else `None` (and no
 /// re-render until it holds): a strip with nothing to draw stays still.
 #[hook]
@@ -545,7 +560,7 @@ mod tests {
             trace_hash: Rc::from(view.trace_hash.as_str()),
         };
         let scenario = Rc::new(ScenarioInfo { id: None, name: String::new(), description: String::new(), hint: String::new() });
-        Published { view, status, log: Rc::new(VecDeque::new()), scenario, banner: None, recent: Rc::from(Vec::new()), selection: Selection::None, explained: Rc::new(Explained::Nothing) }
+        Published { view, status, log: Rc::new(VecDeque::new()), scenario, banner: None, recent: Rc::from(Vec::new()), selection: Selection::None, explained: Rc::new(Explained::Nothing), replay: None }
     }
 
     fn snapshot(p: &Published) -> Snapshot {

@@ -5,15 +5,15 @@ use ecs_sim::catalog::INSTANCE_TYPES;
 use ecs_sim::view::View;
 use serde_json::{json, Value};
 
-use super::{current_cluster, subnet_options, Options};
+use super::{cluster_options, subnet_options, Options};
 
 /// What the Cluster tab offers.
 #[derive(Debug, PartialEq)]
 pub struct ClusterOptions {
-    /// The cluster the forms act on (the first active one).
-    pub cluster: Option<String>,
-    /// Its `containerInsights` setting is not `disabled`.
-    pub insights_on: bool,
+    /// The active clusters, made by any call (see [`cluster_options`]).
+    pub clusters: Options,
+    /// The clusters whose `containerInsights` setting is not `disabled`.
+    pub insights_on: Vec<String>,
     pub subnets: Options,
     /// Instance profiles: `ecsInstanceRole` first when the account has none of that name, none last.
     pub profiles: Options,
@@ -21,14 +21,13 @@ pub struct ClusterOptions {
 
 /// The Cluster tab's options in `view`.
 pub fn options(view: &View) -> ClusterOptions {
-    let cluster = current_cluster(view);
-    let insights_on = view.clusters.iter().find(|c| Some(&c.name) == cluster.as_ref()).is_some_and(|c| c.container_insights != "disabled");
+    let insights_on = view.clusters.iter().filter(|c| c.container_insights != "disabled").map(|c| c.name.clone()).collect();
     let mut profiles: Options = view.instance_profiles.iter().map(|p| (p.name.clone(), format!("{} → role {}", p.name, if p.roles.is_empty() { "none".to_string() } else { p.roles.join(", ") }))).collect();
     if !profiles.iter().any(|p| p.0 == "ecsInstanceRole") {
         profiles.insert(0, ("ecsInstanceRole".into(), "ecsInstanceRole".into()));
     }
     profiles.push((String::new(), "(none: the agent cannot register)".into()));
-    ClusterOptions { cluster, insights_on, subnets: subnet_options(view), profiles }
+    ClusterOptions { clusters: cluster_options(view), insights_on, subnets: subnet_options(view), profiles }
 }
 
 /// The instance types of the catalog as select options: `m5.large (2 vCPU, 8192 MiB)`.

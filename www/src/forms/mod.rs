@@ -27,6 +27,20 @@ pub fn current_cluster(view: &View) -> Option<String> {
     view.clusters.iter().find(|c| c.status == ClusterStatus::Active).map(|c| c.name.clone())
 }
 
+/// The active clusters as options (any call may have made them: the Cluster tab, the API console, a
+/// scenario), the first one first: (name, `name (N instances, M services)`).
+pub fn cluster_options(view: &View) -> Options {
+    view.clusters
+        .iter()
+        .filter(|c| c.status == ClusterStatus::Active)
+        .map(|c| {
+            let instances = view.instances.iter().filter(|i| i.cluster.as_deref() == Some(c.name.as_str())).count();
+            let services = view.services.iter().filter(|s| s.cluster == c.name && s.status == ServiceStatus::Active).count();
+            (c.name.clone(), format!("{} ({instances} instance(s), {services} service(s))", c.name))
+        })
+        .collect()
+}
+
 /// The subnets as options: `subnet-... (us-east-1a)`.
 pub fn subnet_options(view: &View) -> Options {
     view.subnets.iter().map(|s| (s.subnet_id.clone(), format!("{} ({})", s.subnet_id, s.availability_zone))).collect()

@@ -5,7 +5,9 @@
 use ecs_sim::view::{ClusterStatus, NetworkMode, ServiceStatus, TaskDefinitionStatus, View};
 use serde_json::{json, Value};
 
-use super::{current_cluster, pairs, whole, Options};
+use std::rc::Rc;
+
+use super::{cluster_options, pairs, whole, Options};
 
 /// The launch choice of the service and RunTask forms: a launch type, or this value for a capacity
 /// provider strategy.
@@ -31,6 +33,13 @@ pub struct ServiceOptions {
     pub services: Options,
     /// The providers a strategy may name.
     pub providers: Vec<String>,
+    /// The active clusters (see [`cluster_options`]).
+    pub clusters: Options,
+    /// The target groups a service can register its tasks with: (ARN, label).
+    pub target_groups: Options,
+    /// Each active task definition's `family:revision`, network mode and DescribeTaskDefinition JSON (for
+    /// its containers' ports, read by [`container_ports`] when one is picked).
+    pub task_definition_details: Vec<(String, NetworkMode, Rc<str>)>,
 }
 
 pub fn options(view: &View) -> ServiceOptions {
@@ -39,7 +48,42 @@ pub fn options(view: &View) -> ServiceOptions {
         subnets: view.subnets.iter().map(|s| (s.subnet_id.clone(), s.availability_zone.clone())).collect(),
         services: view.services.iter().filter(|s| s.status == ServiceStatus::Active).map(|s| (s.name.clone(), s.name.clone())).collect(),
         providers: strategy_providers(view),
+        clusters: cluster_options(view),
+        target_groups: view.target_groups.iter().map(|g| (g.arn.clone(), format!("{} ({}:{}, target type {})", g.name, g.protocol, g.port, g.target_type))).collect(),
+        task_definition_details: view
+            .task_definitions
+            .iter()
+            .filter(|t| t.status == TaskDefinitionStatus::Active)
+            .map(|t| (format!("{}:{}", t.family, t.revision), t.network_mode, Rc::clone(&t.json)))
+            .collect(),
     }
+}
+
+/// The container ports of a task definition (its DescribeTaskDefinition JSON) a load balancer can send to:
+/// (`name:port`, `container name, port P (host port H)`), in the order the containers are defined.
+pub fn container_ports(json: &str) -> Options {
+    let Ok(doc) = serde_json::from_str::<Value>(json) else { return Vec::new() };
+    let td = doc.get("taskDefinition").unwrap_or(&doc);
+    let mut ports = Vec::new();
+    for container in td["containerDefinitions"].as_array().into_iter().flatten() {
+        let name = container["name"].as_str().unwrap_or_default();
+        for mapping in container["portMappings"].as_array().into_iter().flatten() {
+            let Some(port) = mapping["containerPort"].as_u64() else { continue };
+            let host = match mapping["hostPort"].as_u64() {
+                Some(0) => ", dynamic host port".to_string(),
+                Some(h) => format!(", host port {h}"),
+                None => String::new(),
+            };
+            ports.push((format!("{name}:{port}"), format!("{name}, port {port}{host}")));
+        }
+    }
+    ports
+}
+
+/// Whether the task definition `family:revision` uses the awsvpc network mode (so a service of it takes
+/// subnets).
+pub fn is_awsvpc(options: &ServiceOptions, task_definition: &str) -> bool {
+    options.task_definition_details.iter().any(|(name, mode, _)| name == task_definition && *mode == NetworkMode::Awsvpc)
 }
 
 fn active_task_definitions(view: &View) -> Options {
@@ -121,6 +165,8 @@ fn launch_choice(input: &mut Value, launch_type: &str, rows: &[StrategyRow], pro
 
 /// The Create service form's fields as typed.
 pub struct CreateService<'a> {
+    /// The cluster picked; empty when there is none.
+    pub cluster: &'a str,
     pub name: &'a str,
     pub task_definition: &'a str,
     pub desired: &'a str,
@@ -133,14 +179,29 @@ pub struct CreateService<'a> {
     pub max_percent: &'a str,
     pub circuit_breaker: bool,
     pub subnets: &'a [String],
+    /// The target group ARN to register the tasks with; empty: no load balancer.
+    pub target_group: &'a str,
+    /// The container and port the target group sends to, `name:port` (see [`container_ports`]).
+    pub container_port: &'a str,
+}
+
+/// The message of a form that needs a cluster when the account has none.
+const NO_CLUSTER: &str = "Create a cluster first (Cluster tab).";
+
+/// The `loadBalancers` item of a target group and `name:port`, or what is wrong.
+fn load_balancer_json(target_group: &str, container_port: &str) -> Result<Value, String> {
+    let (name, port) = container_port.rsplit_once(':').ok_or("Pick the container and port the target group sends to (the task definition needs a port mapping).")?;
+    let port: u64 = port.parse().map_err(|_| format!("containerPort must be a whole number (got '{port}')."))?;
+    Ok(json!({ "targetGroupArn": target_group, "containerName": name, "containerPort": port }))
 }
 
 impl CreateService<'_> {
     /// The CreateService input in `view`'s cluster, or what is wrong with the fields.
     pub fn input(&self, view: &View) -> Result<Value, String> {
-        let Some(cluster) = current_cluster(view) else {
-            return Err("Create a cluster first (Cluster tab).".into());
-        };
+        if self.cluster.is_empty() {
+            return Err(NO_CLUSTER.into());
+        }
+        let cluster = self.cluster;
         let parse = |s: &str, what: &str| s.trim().parse::<u32>().map_err(|_| format!("{what} must be a whole number."));
         let (desired, min, max) = parse(self.desired, "Desired count").and_then(|d| Ok((d, parse(self.min_percent, "Minimum healthy percent")?, parse(self.max_percent, "Maximum percent")?)))?;
         let mut input = json!({
@@ -158,6 +219,9 @@ impl CreateService<'_> {
         if let Some(network) = network_configuration(view, self.task_definition, self.subnets) {
             input["networkConfiguration"] = network;
         }
+        if !self.target_group.is_empty() {
+            input["loadBalancers"] = json!([load_balancer_json(self.target_group, self.container_port)?]);
+        }
         Ok(input)
     }
 }
@@ -174,9 +238,10 @@ pub struct UpdateService<'a> {
 }
 
 impl UpdateService<'_> {
-    /// The UpdateService input in `view`'s cluster (`None` without a cluster), or what is wrong with the fields.
+    /// The UpdateService input in the service's cluster (`None` when no active service has that name), or
+    /// what is wrong with the fields.
     pub fn input(&self, view: &View) -> Option<Result<Value, String>> {
-        let cluster = current_cluster(view)?;
+        let cluster = view.services.iter().find(|s| s.name == self.service && s.status == ServiceStatus::Active)?.cluster.clone();
         let mut input = json!({ "cluster": cluster, "service": self.service });
         Some((|| {
             if !self.desired.trim().is_empty() {
@@ -198,6 +263,8 @@ impl UpdateService<'_> {
 
 /// The Run task form's fields as typed.
 pub struct RunTask<'a> {
+    /// The cluster picked; empty when there is none.
+    pub cluster: &'a str,
     pub task_definition: &'a str,
     pub count: &'a str,
     pub launch_type: &'a str,
@@ -208,9 +275,10 @@ pub struct RunTask<'a> {
 impl RunTask<'_> {
     /// The RunTask input in `view`'s cluster and subnets, or what is wrong with the fields.
     pub fn input(&self, view: &View) -> Result<Value, String> {
-        let Some(cluster) = current_cluster(view) else {
-            return Err("Create a cluster first (Cluster tab).".into());
-        };
+        if self.cluster.is_empty() {
+            return Err(NO_CLUSTER.into());
+        }
+        let cluster = self.cluster;
         let Ok(n) = self.count.trim().parse::<u32>() else {
             return Err("Count must be a whole number.".into());
         };
@@ -248,5 +316,13 @@ mod tests {
         assert!(!places_on_ec2(STRATEGY, &[row("FARGATE_SPOT", "0", "1")], &providers));
         assert!(places_on_ec2(STRATEGY, &[row("asg-cp", "0", "1")], &providers));
         assert!(places_on_ec2("EC2", &[], &providers));
+    }
+
+    #[test]
+    fn container_ports_list_each_mapping_and_a_load_balancer_names_its_container_and_port() {
+        let json = r#"{"taskDefinition": {"containerDefinitions": [{"name": "web", "portMappings": [{"containerPort": 80, "hostPort": 0}]}, {"name": "side"}]}}"#;
+        assert_eq!(container_ports(json), vec![("web:80".to_string(), "web, port 80, dynamic host port".to_string())]);
+        assert_eq!(load_balancer_json("arn:tg", "web:80"), Ok(json!({ "targetGroupArn": "arn:tg", "containerName": "web", "containerPort": 80 })));
+        assert!(load_balancer_json("arn:tg", "").is_err());
     }
 }

@@ -20,6 +20,9 @@ pub struct TdForm {
     pub container_cpu: String,
     pub container_memory: String,
     pub container_port: String,
+    /// The host port of the mapping (bridge and host modes); empty: left out (in bridge mode AWS then picks
+    /// a dynamic port, as with 0).
+    pub host_port: String,
     pub task_role: String,
     pub execution_role: String,
 }
@@ -37,6 +40,7 @@ impl Default for TdForm {
             container_cpu: String::new(),
             container_memory: String::new(),
             container_port: "80".into(),
+            host_port: String::new(),
             task_role: String::new(),
             execution_role: "arn:aws:iam::123456789012:role/ecsTaskExecutionRole".into(),
         }
@@ -58,7 +62,11 @@ impl TdForm {
             container.insert("memory".into(), number(&self.container_memory));
         }
         if !self.container_port.trim().is_empty() {
-            container.insert("portMappings".into(), json!([{ "containerPort": number(&self.container_port), "protocol": "tcp" }]));
+            let mut mapping = json!({ "containerPort": number(&self.container_port), "protocol": "tcp" });
+            if !self.host_port.trim().is_empty() {
+                mapping["hostPort"] = number(&self.host_port);
+            }
+            container.insert("portMappings".into(), json!([mapping]));
         }
         let mut doc = Map::new();
         doc.insert("family".into(), json!(self.family));
@@ -99,6 +107,7 @@ impl TdForm {
             container_cpu: text(container.and_then(|c| c.get("cpu"))),
             container_memory: text(container.and_then(|c| c.get("memory"))),
             container_port: text(container.and_then(|c| c.get("portMappings")).and_then(|p| p.get(0)).and_then(|p| p.get("containerPort"))),
+            host_port: text(container.and_then(|c| c.get("portMappings")).and_then(|p| p.get(0)).and_then(|p| p.get("hostPort"))),
             task_role: text(doc.get("taskRoleArn")),
             execution_role: text(doc.get("executionRoleArn")),
         }
@@ -198,7 +207,7 @@ mod tests {
 
     #[test]
     fn the_form_reads_back_the_json_it_writes_and_the_draft_validates() {
-        let form = TdForm { container_cpu: "128".into(), task_role: "arn:aws:iam::123456789012:role/app".into(), ..TdForm::default() };
+        let form = TdForm { container_cpu: "128".into(), host_port: "0".into(), network_mode: "bridge".into(), task_role: "arn:aws:iam::123456789012:role/app".into(), ..TdForm::default() };
         assert_eq!(TdForm::from_json(&form.to_json(), &TdForm::default()), form);
         let draft = TdDraft::default();
         assert!(validate(&draft.json_text).is_empty(), "{:?}", validate(&draft.json_text));
