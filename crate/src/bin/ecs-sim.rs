@@ -196,21 +196,20 @@ fn run(args: &[String]) -> ExitCode {
         let arg = &args[idx];
         let value = args.get(idx + 1);
         match arg.as_str() {
-            "--seed" => match value.and_then(|v| v.parse::<u64>().ok()) {
-                Some(v) => {
-                    seed = Some(v);
-                    idx += 1;
-                }
-                None => return usage_error("--seed needs a non-negative integer"),
-            },
-            "--until" => match value.map(|v| parse_duration_ms(v)) {
-                Some(Ok(ms)) => {
-                    until = Some(SimTime(ms));
-                    idx += 1;
-                }
-                Some(Err(e)) => return usage_error(&format!("--until: {e}")),
-                None => return usage_error("--until needs a duration such as 10m"),
-            },
+            "--seed" => {
+                seed = Some(match seed_value(value) {
+                    Ok(v) => v,
+                    Err(code) => return code,
+                });
+                idx += 1;
+            }
+            "--until" => {
+                until = Some(match until_value(value) {
+                    Ok(time) => time,
+                    Err(code) => return code,
+                });
+                idx += 1;
+            }
             "--describe" => describe = true,
             "--explain" => match value {
                 Some(v) => {
@@ -300,13 +299,13 @@ fn answers(args: &[String]) -> ExitCode {
     let mut idx = 0;
     while idx < args.len() {
         match args[idx].as_str() {
-            "--seed" => match args.get(idx + 1).and_then(|v| v.parse::<u64>().ok()) {
-                Some(v) => {
-                    seed = Some(v);
-                    idx += 1;
-                }
-                None => return usage_error("--seed needs a non-negative integer"),
-            },
+            "--seed" => {
+                seed = Some(match seed_value(args.get(idx + 1)) {
+                    Ok(v) => v,
+                    Err(code) => return code,
+                });
+                idx += 1;
+            }
             other if other.starts_with("--") => return usage_error(&format!("unknown option {other}")),
             other if scenario_ref.is_none() => scenario_ref = Some(other.to_string()),
             other => return usage_error(&format!("unexpected argument {other}")),
@@ -416,21 +415,20 @@ fn export(args: &[String]) -> ExitCode {
                 }
                 _ => return usage_error("--format needs cloudformation, cloudformation-json or cli"),
             },
-            "--seed" => match value.and_then(|v| v.parse::<u64>().ok()) {
-                Some(v) => {
-                    seed = Some(v);
-                    idx += 1;
-                }
-                None => return usage_error("--seed needs a non-negative integer"),
-            },
-            "--until" => match value.map(|v| parse_duration_ms(v)) {
-                Some(Ok(ms)) => {
-                    until = Some(SimTime(ms));
-                    idx += 1;
-                }
-                Some(Err(e)) => return usage_error(&format!("--until: {e}")),
-                None => return usage_error("--until needs a duration such as 10m"),
-            },
+            "--seed" => {
+                seed = Some(match seed_value(value) {
+                    Ok(v) => v,
+                    Err(code) => return code,
+                });
+                idx += 1;
+            }
+            "--until" => {
+                until = Some(match until_value(value) {
+                    Ok(time) => time,
+                    Err(code) => return code,
+                });
+                idx += 1;
+            }
             other if other.starts_with("--") => return usage_error(&format!("unknown option {other}")),
             other if scenario_ref.is_none() => scenario_ref = Some(other.to_string()),
             other => return usage_error(&format!("unexpected argument {other}")),
@@ -493,6 +491,20 @@ fn import(args: &[String]) -> ExitCode {
             }
             ExitCode::from(1)
         }
+    }
+}
+
+/// The value of `--seed`, or the usage error for a missing or negative one.
+fn seed_value(value: Option<&String>) -> Result<u64, ExitCode> {
+    value.and_then(|v| v.parse::<u64>().ok()).ok_or_else(|| usage_error("--seed needs a non-negative integer"))
+}
+
+/// The value of `--until`, or the usage error for a missing or malformed duration.
+fn until_value(value: Option<&String>) -> Result<SimTime, ExitCode> {
+    match value.map(|v| parse_duration_ms(v)) {
+        Some(Ok(ms)) => Ok(SimTime(ms)),
+        Some(Err(e)) => Err(usage_error(&format!("--until: {e}"))),
+        None => Err(usage_error("--until needs a duration such as 10m")),
     }
 }
 

@@ -289,19 +289,26 @@ impl DynamoDbState {
         Ok(request.enum_member("ReturnValues", "returnValues", allowed)?.unwrap_or("NONE"))
     }
 
-    pub(super) fn put_item(&mut self, request: &Request, ctx: &DynamoDbContext) -> ApiResult {
-        let name = table_name(request)?;
-        let Some(raw) = request.get("Item") else { return Err(request.invalid(texts::required("item"))) };
-        let item = item_from_json(raw)?;
+    /// PutItem's and DeleteItem's `ReturnValues` (NONE or ALL_OLD) and `ConditionExpression`, with every
+    /// expression attribute name and value used.
+    fn returns_and_condition(request: &Request) -> Result<(&'static str, Option<Cond>), ApiError> {
         let returns = Self::return_values(request, &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])?;
         if returns != "NONE" && returns != "ALL_OLD" {
-            // text: DynamoDB's answer to PutItem with another ReturnValues (observed).
+            // text: DynamoDB's answer to PutItem or DeleteItem with another ReturnValues (observed).
             return Err(validation("ReturnValues can only be ALL_OLD or NONE"));
         }
         let (names, values) = bindings_of(request)?;
         let mut bindings = Bindings::new(&names, &values);
         let condition = Self::condition_of(request, &mut bindings)?;
         bindings.check_all_used()?;
+        Ok((returns, condition))
+    }
+
+    pub(super) fn put_item(&mut self, request: &Request, ctx: &DynamoDbContext) -> ApiResult {
+        let name = table_name(request)?;
+        let Some(raw) = request.get("Item") else { return Err(request.invalid(texts::required("item"))) };
+        let item = item_from_json(raw)?;
+        let (returns, condition) = Self::returns_and_condition(request)?;
         let table = self.active_table(name, ctx)?;
         let key = Self::key_of(table, &item, true)?;
         let size = item_size_bytes(&item);
@@ -370,14 +377,7 @@ impl DynamoDbState {
         let name = table_name(request)?;
         let Some(raw) = request.get("Key") else { return Err(request.invalid(texts::required("key"))) };
         let key_item = item_from_json(raw)?;
-        let returns = Self::return_values(request, &["NONE", "ALL_OLD", "UPDATED_OLD", "ALL_NEW", "UPDATED_NEW"])?;
-        if returns != "NONE" && returns != "ALL_OLD" {
-            return Err(validation("ReturnValues can only be ALL_OLD or NONE"));
-        }
-        let (names, values) = bindings_of(request)?;
-        let mut bindings = Bindings::new(&names, &values);
-        let condition = Self::condition_of(request, &mut bindings)?;
-        bindings.check_all_used()?;
+        let (returns, condition) = Self::returns_and_condition(request)?;
         let table = self.active_table(name, ctx)?;
         let key = Self::key_of(table, &key_item, false)?;
         let old = table.items.get(&key).cloned();
