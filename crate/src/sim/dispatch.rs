@@ -129,6 +129,7 @@ impl Sim {
                 answer
             }
         };
+        self.flush_service_batches();
         let answer = answer.or_else(|error| self.error(call, error));
         if let (Ok(output), calls::Access::Write) = (&answer, row.access) {
             self.journal.push(JournalEntry { time: self.now, call: call.to_string(), input, output: output.clone() });
