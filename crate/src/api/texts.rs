@@ -22,6 +22,19 @@ pub enum Shown<'a> {
     Omitted,
 }
 
+/// Amazon ECS's answer to a Describe call given more references than it takes at once: `service names can have
+/// at most 10 items.` (DescribeServices) and `taskIds can have at most 100 items.` (DescribeTasks), both seen in
+/// public SDK error output; the list name of the other Describe calls follows the same form [UNVERIFIED].
+pub fn too_many_items(list_name: &str, max: usize) -> String {
+    format!("{list_name} can have at most {max} items.")
+}
+
+/// Amazon ECS's answer to a Describe call given an empty list: `Services cannot be empty.` (DescribeServices,
+/// seen in public SDK error output); the other lists follow the same form [UNVERIFIED].
+pub fn list_empty(list_name: &str) -> String {
+    format!("{list_name} cannot be empty.")
+}
+
 /// The generic validation text for `shown` at `path` failing `constraint`.
 pub fn violation(shown: Shown<'_>, path: &str, constraint: &str) -> String {
     let value = match shown {

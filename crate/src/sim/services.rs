@@ -15,7 +15,7 @@ use super::record::LogKind;
 use super::requests::{cluster_member, short_name, CreateServiceRequest, UpdateServiceRequest};
 use super::scale_in::tasks_to_stop;
 use super::service_events::stopped_message;
-use super::tasks::check_platform_for_efs;
+use super::tasks::{check_platform_for_efs, fargate_platform_version};
 
 /// A task counts as healthy for `minimumHealthyPercent` 40 s after RUNNING when it has no health checks
 /// and no load balancer (BOTO `DeploymentConfiguration.minimumHealthyPercent`).
@@ -101,6 +101,7 @@ impl Sim {
         }
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
+        fargate_platform_version(request.platform_version)?;
         check_platform_for_efs(&rev.spec, launch_type, request.platform_version)?;
         if scheduling_strategy == SchedulingStrategy::Daemon {
             if launch_type == LaunchType::Fargate {
@@ -147,6 +148,7 @@ impl Sim {
         let mut deployment = self.new_deployment(&rev.arn, desired_for_deployment);
         deployment.rollout_state_reason = "ECS deployment ".to_string() + &deployment.id + " in progress.";
         let service = Service {
+            platform_version: request.platform_version.unwrap_or("LATEST").to_string(),
             key,
             name: name.clone(),
             arn,
@@ -308,10 +310,18 @@ impl Sim {
     }
 
     pub(super) fn describe_services(&mut self, request: &Request) -> ApiResult {
+        // The list is checked before the cluster (API_DescribeServices: `services`, up to 10).
+        let references = request.strings("services");
+        if references.is_empty() {
+            return Err(ApiError::invalid_parameter(texts::list_empty("Services")));
+        }
+        if references.len() > 10 {
+            return Err(ApiError::invalid_parameter(texts::too_many_items("service names", 10)));
+        }
         let cluster = self.active_cluster(cluster_member(request))?;
         let mut services = Vec::new();
         let mut failures = Vec::new();
-        for reference in request.strings("services") {
+        for reference in references {
             let name = short_name(&reference);
             let key = self.services.values().filter(|s| s.cluster == cluster && s.name == name).map(|s| s.key).next_back();
             match key {
@@ -604,6 +614,8 @@ impl Sim {
         for (task, reason) in to_stop {
             self.stop_task(task, "ServiceSchedulerInitiated", reason);
         }
+        // Their targets' deregistration is reported before anything the scheduler starts.
+        self.flush_service_batches();
         let throttled = self.now < service.throttled_until;
         let deployment_failed = primary.rollout_state == RolloutState::Failed;
         // Fargate launches follow the account's Fargate task launch rate; the rest start on a later tick.
@@ -640,6 +652,7 @@ impl Sim {
                 assign_public_ip: service.assign_public_ip,
                 on_node: None,
                 capacity_provider: None,
+                platform_version: fargate_platform_version(Some(&service.platform_version)).unwrap_or_else(|_| "1.4.0".into()),
             };
             let (launched, failures) = self.launch_by_strategy(&request, &service.capacity_provider_strategy, &by_provider);
             if !launched.is_empty() {
@@ -777,6 +790,7 @@ impl Sim {
                 assign_public_ip: service.assign_public_ip,
                     on_node: Some(node),
                     capacity_provider: None,
+                    platform_version: "1.4.0".into(),
                 };
                 let (launched, failures) = self.launch_tasks(&request);
                 started.extend(launched);
