@@ -35,6 +35,12 @@ pub fn list_empty(list_name: &str) -> String {
     format!("{list_name} cannot be empty.")
 }
 
+/// The playground's refusal of an input member it does not model (`api/unmodelled.rs`): not an AWS text, and it says
+/// so, since AWS would accept the member.
+pub fn not_modelled(call: &str, member: &str) -> String {
+    format!("{member} is a member of {call} that the playground does not model, so the call was not applied (AWS accepts it). Remove {member} to make the call.")
+}
+
 /// The generic validation text for `shown` at `path` failing `constraint`.
 pub fn violation(shown: Shown<'_>, path: &str, constraint: &str) -> String {
     let value = match shown {

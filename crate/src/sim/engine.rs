@@ -130,7 +130,7 @@ pub struct Sim {
     /// CloudWatch Logs and what the tasks write to it (`sim/logging.rs`).
     pub(crate) logging: crate::logs::Logging,
     /// Counted service events of the event or call being processed (`sim/service_events.rs`), written when it ends.
-    pub(super) service_batches: Vec<super::service_events::ServiceBatch>,
+    pub(super) service_batches: Vec<super::model::ServiceBatch>,
 }
 
 impl Sim {

@@ -7,9 +7,8 @@ use crate::elb::{HealthState, TargetBehavior, TargetId};
 use crate::taskdef::{NetworkMode, TaskDefinitionSpec};
 
 use super::engine::{Ev, Sim};
-use super::model::{ImageBehavior, Task, TaskKey, TaskStatus};
+use super::model::{ImageBehavior, ServiceBatchKind, Task, TaskKey, TaskStatus};
 use super::requests::ServiceLoadBalancer;
-use super::service_events::ServiceBatchKind;
 
 /// Load balancer health checks and traffic advance in steps of this length.
 pub const ELB_STEP_MS: u64 = 15_000;

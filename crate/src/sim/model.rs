@@ -583,6 +583,25 @@ pub(super) struct LaunchRequest {
     pub on_node: Option<NodeKey>,
     /// The capacity provider of a strategy launch (`None` with a launch type).
     pub capacity_provider: Option<String>,
-    /// The Fargate platform version the request resolved to (`1.4.0` for `LATEST`); a task on EC2 has none.
+    /// The Fargate platform version the request resolved to (`1.4.0` for `LATEST`); shown for Fargate tasks only.
     pub platform_version: std::rc::Rc<str>,
+}
+
+/// What a counted service event reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ServiceBatchKind {
+    /// Targets registered with a target group.
+    Registered { target_group_arn: String },
+    /// Targets deregistered from a target group.
+    Deregistered { target_group_arn: String },
+    /// Tasks of a deployment (the console's task set) that began draining their connections.
+    Draining { task_set: std::rc::Rc<str> },
+}
+
+/// One counted service event waiting for the end of the event or call that caused it (`sim/service_events.rs`).
+#[derive(Clone, Debug)]
+pub(crate) struct ServiceBatch {
+    pub service: ServiceKey,
+    pub kind: ServiceBatchKind,
+    pub n: u32,
 }

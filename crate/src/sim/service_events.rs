@@ -8,29 +8,8 @@
 //! then "deregistered 1 targets in (target-group <arn>)" and "(service <name>, taskSet <deployment id>) has
 //! begun draining connections on 1 tasks.".
 
-use std::rc::Rc;
-
 use super::engine::Sim;
-use super::model::ServiceKey;
-
-/// What a counted service event reports.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum ServiceBatchKind {
-    /// Targets registered with a target group.
-    Registered { target_group_arn: String },
-    /// Targets deregistered from a target group.
-    Deregistered { target_group_arn: String },
-    /// Tasks of a deployment (the console's task set) that began draining their connections.
-    Draining { task_set: Rc<str> },
-}
-
-/// One counted service event waiting for the end of the event or call that caused it.
-#[derive(Clone, Debug)]
-pub(crate) struct ServiceBatch {
-    service: ServiceKey,
-    kind: ServiceBatchKind,
-    n: u32,
-}
+use super::model::{ServiceBatch, ServiceBatchKind, ServiceKey};
 
 impl Sim {
     /// Counts one target or task toward `kind`'s message for `service`; the message is written by
@@ -71,6 +50,7 @@ pub(crate) fn stopped_message(service_name: &str, task_ids: &[String]) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::rc::Rc;
 
     // Texts as real Events tabs show them (observability-troubleshooting.md §4.4, real 2025–26 transcripts).
     #[test]
