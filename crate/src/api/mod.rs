@@ -6,6 +6,7 @@ pub mod calls;
 pub mod error;
 pub mod request;
 pub mod texts;
+pub mod unmodelled;
 
 pub use error::{ApiError, ApiResult};
 pub use request::{Dialect, Request};

@@ -22,6 +22,25 @@ pub enum Shown<'a> {
     Omitted,
 }
 
+/// Amazon ECS's answer to a Describe call given more references than it takes at once: `service names can have
+/// at most 10 items.` (DescribeServices) and `taskIds can have at most 100 items.` (DescribeTasks), both seen in
+/// public SDK error output; the list name of the other Describe calls follows the same form [UNVERIFIED].
+pub fn too_many_items(list_name: &str, max: usize) -> String {
+    format!("{list_name} can have at most {max} items.")
+}
+
+/// Amazon ECS's answer to a Describe call given an empty list: `Services cannot be empty.` (DescribeServices,
+/// seen in public SDK error output); the other lists follow the same form [UNVERIFIED].
+pub fn list_empty(list_name: &str) -> String {
+    format!("{list_name} cannot be empty.")
+}
+
+/// The playground's refusal of an input member it does not model (`api/unmodelled.rs`): not an AWS text, and it says
+/// so, since AWS would accept the member.
+pub fn not_modelled(call: &str, member: &str) -> String {
+    format!("{member} is a member of {call} that the playground does not model, so the call was not applied (AWS accepts it). Remove {member} to make the call.")
+}
+
 /// The generic validation text for `shown` at `path` failing `constraint`.
 pub fn violation(shown: Shown<'_>, path: &str, constraint: &str) -> String {
     let value = match shown {

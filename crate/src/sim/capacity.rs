@@ -101,6 +101,7 @@ impl Sim {
                 assign_public_ip: request.assign_public_ip,
                 on_node: None,
                 capacity_provider: Some(provider),
+                platform_version: request.platform_version.clone(),
             };
             let (l, f) = self.launch_tasks(&part);
             launched.extend(l);

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::api::{ApiError, ApiResult, Request};
+use crate::api::{texts, ApiError, ApiResult, Request};
 use crate::placement::{NodeKey, NodeStatus};
 
 use super::engine::Sim;
@@ -34,10 +34,18 @@ impl Sim {
     }
 
     pub(super) fn describe_container_instances(&mut self, request: &Request) -> ApiResult {
+        // The list is checked before the cluster (API_DescribeContainerInstances: `containerInstances`, up to 100).
+        let references = request.strings("containerInstances");
+        if references.is_empty() {
+            return Err(ApiError::invalid_parameter(texts::list_empty("ContainerInstances")));
+        }
+        if references.len() > 100 {
+            return Err(ApiError::invalid_parameter(texts::too_many_items("containerInstances", 100)));
+        }
         let cluster = self.active_cluster(cluster_member(request))?;
         let mut out = Vec::new();
         let mut failures = Vec::new();
-        for reference in request.strings("containerInstances") {
+        for reference in references {
             match self.find_container_instance(&cluster, &reference) {
                 Some(key) => out.push(self.container_instance_json(key)),
                 None => failures.push(json!({ "arn": reference, "reason": "MISSING" })),

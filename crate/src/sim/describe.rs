@@ -6,7 +6,7 @@ use crate::placement::NodeKey;
 
 use super::cost::cost_json;
 use super::engine::Sim;
-use super::model::{ACCOUNT_ID, Ec2Key, LaunchType, ServiceKey, ServiceStatus, TaskKey, TaskStatus};
+use super::model::{ACCOUNT_ID, Ec2Key, LaunchType, ServiceKey, ServiceStatus, Task, TaskKey, TaskStatus};
 use super::record::LogKind;
 
 fn put(map: &mut Map<String, Value>, key: &str, value: Option<Value>) {
@@ -159,8 +159,19 @@ impl Sim {
         out.insert("launchType".into(), json!(t.launch_type.as_aws()));
         put(&mut out, "capacityProviderName", t.capacity_provider_name.as_ref().map(|p| json!(p)));
         if t.launch_type == LaunchType::Fargate {
-            out.insert("platformVersion".into(), json!("1.4.0"));
+            out.insert("platformVersion".into(), json!(&*t.platform_version));
             out.insert("platformFamily".into(), json!("Linux"));
+            // A Fargate task reports its ephemeral storage: 20 GiB, or the 21 to 200 GiB its task definition asks
+            // for (API_Task `ephemeralStorage` and `fargateEphemeralStorage`; Fargate task storage page).
+            let size_gib = self
+                .task_definitions
+                .get(&t.family)
+                .and_then(|revisions| revisions.iter().find(|r| r.arn == t.task_definition_arn))
+                .and_then(|r| r.spec.input.pointer("/ephemeralStorage/sizeInGiB"))
+                .and_then(Value::as_u64)
+                .unwrap_or(20);
+            out.insert("ephemeralStorage".into(), json!({ "sizeInGiB": size_gib }));
+            out.insert("fargateEphemeralStorage".into(), json!({ "sizeInGiB": size_gib }));
         }
         out.insert("lastStatus".into(), json!(t.last_status.as_aws()));
         out.insert("desiredStatus".into(), json!(t.desired_status.as_aws()));
@@ -190,6 +201,10 @@ impl Sim {
                 m.insert("image".into(), json!(c.image));
                 m.insert("lastStatus".into(), json!(c.last_status));
                 put(&mut m, "exitCode", c.exit_code.map(|v| json!(v)));
+                // An awsvpc task's containers share its network interface (API_Container `networkInterfaces`).
+                if let (true, Some(ip)) = (t.network_mode_awsvpc, &t.private_ip) {
+                    m.insert("networkInterfaces".into(), json!([{ "attachmentId": eni_attachment_id(&t.id), "privateIpv4Address": ip }]));
+                }
                 put(&mut m, "reason", c.reason.as_ref().map(|v| json!(v)));
                 m.insert("healthStatus".into(), json!(c.health_status));
                 m.insert(
@@ -215,13 +230,10 @@ impl Sim {
             out.insert(
                 "attachments".into(),
                 json!([{
-                    "id": format!("{}-{}", &t.id[..8], &t.id[8..12]),
+                    "id": eni_attachment_id(&t.id),
                     "type": "ElasticNetworkInterface",
                     "status": status,
-                    "details": [
-                        { "name": "subnetId", "value": t.subnet_id.clone().unwrap_or_default() },
-                        { "name": "networkInterfaceId", "value": format!("eni-{}", &t.id[..17]) },
-                    ],
+                    "details": eni_details(t, &self.scenario.region),
                 }]),
             );
         }
@@ -297,7 +309,7 @@ impl Sim {
         });
         out[capacity_key] = capacity_value;
         if s.launch_type == LaunchType::Fargate {
-            out["platformVersion"] = json!("LATEST");
+            out["platformVersion"] = json!(s.platform_version);
             out["platformFamily"] = json!("Linux");
         }
         if let Some(network) = &s.network_configuration_json {
@@ -332,4 +344,35 @@ impl Sim {
             "traceHash": self.trace_hash(),
         })
     }
+}
+
+/// The id of an awsvpc task's network interface attachment.
+fn eni_attachment_id(task_id: &str) -> String {
+    format!("{}-{}", &task_id[..8], &task_id[8..12])
+}
+
+/// The `details` of an awsvpc task's ElasticNetworkInterface attachment, as DescribeTasks shows them: the subnet and
+/// interface always, and once the interface has its address the MAC address, the private DNS name and the IPv4
+/// address (real DescribeTasks output; the DNS name is `ip-a-b-c-d.ec2.internal` in us-east-1 and
+/// `ip-a-b-c-d.<region>.compute.internal` elsewhere, EC2's default hostnames).
+fn eni_details(t: &Task, region: &str) -> Value {
+    let mut details = vec![
+        json!({ "name": "subnetId", "value": t.subnet_id.clone().unwrap_or_default() }),
+        json!({ "name": "networkInterfaceId", "value": format!("eni-{}", &t.id[..17]) }),
+    ];
+    if let Some(ip) = &t.private_ip {
+        let id = t.id.as_bytes();
+        let mac = format!("0a:{}:{}:{}:{}:{}", hex2(id, 17), hex2(id, 19), hex2(id, 21), hex2(id, 23), hex2(id, 25));
+        let host = format!("ip-{}", ip.replace('.', "-"));
+        let dns = if region == "us-east-1" { format!("{host}.ec2.internal") } else { format!("{host}.{region}.compute.internal") };
+        details.push(json!({ "name": "macAddress", "value": mac }));
+        details.push(json!({ "name": "privateDnsName", "value": dns }));
+        details.push(json!({ "name": "privateIPv4Address", "value": ip }));
+    }
+    Value::Array(details)
+}
+
+/// Two hex digits of a task id from `at` (the id is 32 hex digits).
+fn hex2(id: &[u8], at: usize) -> &str {
+    std::str::from_utf8(&id[at..at + 2]).unwrap_or("00")
 }

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use crate::api::calls::{self, Handler};
-use crate::api::{ApiError, ApiResult, Dialect, Request};
+use crate::api::{texts, ApiError, ApiResult, Dialect, Request};
 
 use super::engine::{Ev, Sim};
 use super::loadbalancing::ELB_STEP_MS;
@@ -56,6 +56,9 @@ impl Sim {
         };
         if !input.is_object() {
             return self.error(call, not_an_object(Dialect::of(row.service)));
+        }
+        if let Some(member) = crate::api::unmodelled::unmodelled_member(call, &input) {
+            return self.error(call, ApiError::new("UnmodelledParameterException", texts::not_modelled(call, member)));
         }
         let answer = match row.handler {
             Handler::Engine => self.engine_call(call, &Request::new(&input, Dialect::of(row.service))),
@@ -129,6 +132,7 @@ impl Sim {
                 answer
             }
         };
+        self.flush_service_batches();
         let answer = answer.or_else(|error| self.error(call, error));
         if let (Ok(output), calls::Access::Write) = (&answer, row.access) {
             self.journal.push(JournalEntry { time: self.now, call: call.to_string(), input, output: output.clone() });
@@ -201,3 +205,4 @@ impl Sim {
 fn not_an_object(dialect: Dialect) -> ApiError {
     ApiError::new(dialect.validation_code(), "The request input must be a JSON object.")
 }
+

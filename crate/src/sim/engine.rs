@@ -129,6 +129,8 @@ pub struct Sim {
     pub(super) fargate_spot_available: bool,
     /// CloudWatch Logs and what the tasks write to it (`sim/logging.rs`).
     pub(crate) logging: crate::logs::Logging,
+    /// Counted service events of the event or call being processed (`sim/service_events.rs`), written when it ends.
+    pub(super) service_batches: Vec<super::model::ServiceBatch>,
 }
 
 impl Sim {
@@ -187,6 +189,7 @@ impl Sim {
             fargate_spot_available: true,
             volumes: crate::efs::VolumeStore::new(),
             logging: crate::logs::Logging::new(&scenario.region, ACCOUNT_ID),
+            service_batches: Vec::new(),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
             } else {
@@ -338,6 +341,7 @@ impl Sim {
             Ev::StatesPoll => self.on_states_poll(),
             Ev::ZoneRestored(az) => self.on_zone_restored(&az),
         }
+        self.flush_service_batches();
     }
 
     fn run_step(&mut self, idx: u32) {

@@ -7,7 +7,7 @@ use crate::elb::{HealthState, TargetBehavior, TargetId};
 use crate::taskdef::{NetworkMode, TaskDefinitionSpec};
 
 use super::engine::{Ev, Sim};
-use super::model::{ImageBehavior, Task, TaskKey, TaskStatus};
+use super::model::{ImageBehavior, ServiceBatchKind, Task, TaskKey, TaskStatus};
 use super::requests::ServiceLoadBalancer;
 
 /// Load balancer health checks and traffic advance in steps of this length.
@@ -108,6 +108,9 @@ impl Sim {
                 (instance_id.clone().unwrap_or_default(), host_port)
             };
             self.elb.register_target(&tg, TargetId { id, port, availability_zone: task.availability_zone.clone(), owner: task.id.clone() }, self.now.0);
+            if let Some(service) = task.service {
+                self.count_service_event(service, ServiceBatchKind::Registered { target_group_arn: tg });
+            }
         }
         let unhealthy = task.containers.iter().any(|c| c.essential && matches!(self.images.get(&c.image), Some(ImageBehavior::Unhealthy)));
         if unhealthy {
@@ -140,8 +143,16 @@ impl Sim {
             return false;
         }
         self.tasks.set_status(key, TaskStatus::Deactivating, self.now);
-        if let Some(task) = self.tasks.get_mut(&key) {
-            task.n_targets_draining = draining.len() as u32;
+        let Some(task) = self.tasks.get_mut(&key) else { return true };
+        task.n_targets_draining = draining.len() as u32;
+        if let Some(service) = task.service {
+            let task_set = task.deployment_id.clone();
+            for (target_group_arn, _) in draining {
+                self.count_service_event(service, ServiceBatchKind::Deregistered { target_group_arn });
+            }
+            if let Some(task_set) = task_set {
+                self.count_service_event(service, ServiceBatchKind::Draining { task_set });
+            }
         }
         true
     }

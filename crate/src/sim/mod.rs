@@ -41,6 +41,7 @@ mod requests;
 mod rewind;
 mod scale_in;
 pub mod scaling_view;
+mod service_events;
 mod services;
 mod sim_calls;
 mod step_functions;

@@ -337,6 +337,8 @@ pub struct AccessRecord {
 
 #[derive(Clone, Debug)]
 pub struct Task {
+    /// The Fargate platform version the task runs on (shown for Fargate tasks only).
+    pub platform_version: std::rc::Rc<str>,
     pub key: TaskKey,
     pub arn: String,
     pub id: String,
@@ -518,6 +520,8 @@ impl SchedulingStrategy {
 
 #[derive(Clone, Debug)]
 pub struct Service {
+    /// `platformVersion` as the request gave it (`LATEST` when absent); its tasks run on the version it resolves to.
+    pub platform_version: String,
     pub key: ServiceKey,
     pub name: String,
     pub arn: String,
@@ -579,4 +583,25 @@ pub(super) struct LaunchRequest {
     pub on_node: Option<NodeKey>,
     /// The capacity provider of a strategy launch (`None` with a launch type).
     pub capacity_provider: Option<String>,
+    /// The Fargate platform version the request resolved to (`1.4.0` for `LATEST`); shown for Fargate tasks only.
+    pub platform_version: std::rc::Rc<str>,
+}
+
+/// What a counted service event reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum ServiceBatchKind {
+    /// Targets registered with a target group.
+    Registered { target_group_arn: String },
+    /// Targets deregistered from a target group.
+    Deregistered { target_group_arn: String },
+    /// Tasks of a deployment (the console's task set) that began draining their connections.
+    Draining { task_set: std::rc::Rc<str> },
+}
+
+/// One counted service event waiting for the end of the event or call that caused it (`sim/service_events.rs`).
+#[derive(Clone, Debug)]
+pub(crate) struct ServiceBatch {
+    pub service: ServiceKey,
+    pub kind: ServiceBatchKind,
+    pub n: u32,
 }

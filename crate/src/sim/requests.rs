@@ -284,6 +284,10 @@ pub(super) struct DescribeClustersRequest {
 impl DescribeClustersRequest {
     pub(super) fn parse(request: &Request<'_>) -> Result<DescribeClustersRequest, ApiError> {
         let mut clusters = request.strings("clusters");
+        // API_DescribeClusters: "A list of up to 100 cluster names or full cluster ARN entries".
+        if clusters.len() > 100 {
+            return Err(ApiError::invalid_parameter(crate::api::texts::too_many_items("clusters", 100)));
+        }
         if clusters.is_empty() {
             clusters.push("default".into());
         }
@@ -347,6 +351,12 @@ impl<'a> RunTaskRequest<'a> {
             1..=10 => Ok(count as u32),
             _ => Err(ApiError::invalid_parameter("Count must be between 1 and 10.")),
         });
+        // API_RunTask: `startedBy` holds "up to 36 letters (uppercase and lowercase), numbers, hyphens (-), forward
+        // slash (/), and underscores (_)"; Amazon ECS answers a longer one `startedBy longer than 36.` (public SDK
+        // error output). The character rule's own text is not known, so only the length is checked.
+        if request.str("startedBy").is_some_and(|s| s.chars().count() > 36) {
+            return Err(ApiError::invalid_parameter("startedBy longer than 36."));
+        }
         Ok(RunTaskRequest {
             cluster: cluster_member(request),
             task_definition: request.str("taskDefinition").unwrap_or(""),

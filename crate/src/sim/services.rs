@@ -14,7 +14,8 @@ use super::model::{Deployment, DeploymentConfiguration, DeploymentStatus, Health
 use super::record::LogKind;
 use super::requests::{cluster_member, short_name, CreateServiceRequest, UpdateServiceRequest};
 use super::scale_in::tasks_to_stop;
-use super::tasks::check_platform_for_efs;
+use super::service_events::stopped_message;
+use super::tasks::{check_platform_for_efs, fargate_platform_version};
 
 /// A task counts as healthy for `minimumHealthyPercent` 40 s after RUNNING when it has no health checks
 /// and no load balancer (BOTO `DeploymentConfiguration.minimumHealthyPercent`).
@@ -100,6 +101,7 @@ impl Sim {
         }
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
+        fargate_platform_version(request.platform_version)?;
         check_platform_for_efs(&rev.spec, launch_type, request.platform_version)?;
         if scheduling_strategy == SchedulingStrategy::Daemon {
             if launch_type == LaunchType::Fargate {
@@ -146,6 +148,7 @@ impl Sim {
         let mut deployment = self.new_deployment(&rev.arn, desired_for_deployment);
         deployment.rollout_state_reason = "ECS deployment ".to_string() + &deployment.id + " in progress.";
         let service = Service {
+            platform_version: request.platform_version.unwrap_or("LATEST").to_string(),
             key,
             name: name.clone(),
             arn,
@@ -307,10 +310,18 @@ impl Sim {
     }
 
     pub(super) fn describe_services(&mut self, request: &Request) -> ApiResult {
+        // The list is checked before the cluster (API_DescribeServices: `services`, up to 10).
+        let references = request.strings("services");
+        if references.is_empty() {
+            return Err(ApiError::invalid_parameter(texts::list_empty("Services")));
+        }
+        if references.len() > 10 {
+            return Err(ApiError::invalid_parameter(texts::too_many_items("service names", 10)));
+        }
         let cluster = self.active_cluster(cluster_member(request))?;
         let mut services = Vec::new();
         let mut failures = Vec::new();
-        for reference in request.strings("services") {
+        for reference in references {
             let name = short_name(&reference);
             let key = self.services.values().filter(|s| s.cluster == cluster && s.name == name).map(|s| s.key).next_back();
             match key {
@@ -542,7 +553,7 @@ impl Sim {
         let desired = service.desired_count;
         let config = &service.deployment_configuration;
         // Decide on borrowed tasks (no clone of each task per tick): what to stop, and the counts.
-        let (n_total, n_good, n_obsolete, n_healthy, healthy_budget, to_stop, by_provider) = {
+        let (n_total, n_good, n_obsolete, n_healthy, n_good_settling, healthy_budget, to_stop, by_provider) = {
             let tasks: Vec<&Task> = self.service_tasks(key);
             // Obsolete tasks: of an older deployment, or on a DRAINING instance. They are replaced, not counted as good.
             // Deployment ids are shared `Rc<str>`s: equal ones compare by pointer.
@@ -552,7 +563,10 @@ impl Sim {
             let (obsolete, good): (Vec<&Task>, Vec<&Task>) = tasks.iter().copied().partition(|t| is_obsolete(t));
             // Health matters only when there are obsolete tasks to replace (it asks the load balancer per task).
             let healthy: Vec<bool> = obsolete.iter().map(|t| self.task_counts_as_healthy(t)).collect();
-            let n_healthy = if obsolete.is_empty() { 0 } else { healthy.iter().filter(|h| **h).count() as u32 + good.iter().filter(|t| self.task_counts_as_healthy(t)).count() as u32 };
+            let n_good_healthy = if obsolete.is_empty() { 0 } else { good.iter().filter(|t| self.task_counts_as_healthy(t)).count() as u32 };
+            let n_healthy = if obsolete.is_empty() { 0 } else { healthy.iter().filter(|h| **h).count() as u32 + n_good_healthy };
+            // New tasks still starting or waiting for their health checks: the deployment is progressing.
+            let n_good_settling = if obsolete.is_empty() { 0 } else { good.len() as u32 - n_good_healthy };
             let max_tasks = maximum_tasks(desired, config.maximum_percent).max(desired.min(1));
             let min_healthy = minimum_healthy_tasks(desired, config.minimum_healthy_percent);
             let n_good = good.len() as u32;
@@ -585,16 +599,23 @@ impl Sim {
                     *by_provider.get_or_default(p.clone()) += 1;
                 }
             }
-            (n_total, n_good, obsolete.len() as u32, n_healthy, healthy_budget, to_stop, by_provider)
+            (n_total, n_good, obsolete.len() as u32, n_healthy, n_good_settling, healthy_budget, to_stop, by_provider)
         };
         let max_tasks = maximum_tasks(desired, config.maximum_percent).max(desired.min(1));
         let n_stopping = to_stop.len() as u32;
         // Start: up to desired good tasks, never above maximumPercent of desired in all.
         let headroom = max_tasks.saturating_sub(n_total.saturating_sub(n_stopping.min(n_total)));
         let n_start = desired.saturating_sub(n_good).min(headroom);
+        // The Events tab names the running tasks the scheduler stops; tasks not yet running are not counted.
+        let stopped_running: Vec<String> = to_stop.iter().filter_map(|(k, _)| self.tasks.get(k)).filter(|t| t.last_status == TaskStatus::Running).map(|t| t.id.clone()).collect();
+        if !stopped_running.is_empty() {
+            self.service_event(key, stopped_message(&service.name, &stopped_running));
+        }
         for (task, reason) in to_stop {
             self.stop_task(task, "ServiceSchedulerInitiated", reason);
         }
+        // Their targets' deregistration is reported before anything the scheduler starts.
+        self.flush_service_batches();
         let throttled = self.now < service.throttled_until;
         let deployment_failed = primary.rollout_state == RolloutState::Failed;
         // Fargate launches follow the account's Fargate task launch rate; the rest start on a later tick.
@@ -631,6 +652,7 @@ impl Sim {
                 assign_public_ip: service.assign_public_ip,
                 on_node: None,
                 capacity_provider: None,
+                platform_version: fargate_platform_version(Some(&service.platform_version)).unwrap_or_else(|_| "1.4.0".into()),
             };
             let (launched, failures) = self.launch_by_strategy(&request, &service.capacity_provider_strategy, &by_provider);
             if !launched.is_empty() {
@@ -657,8 +679,9 @@ impl Sim {
         } else if throttled && n_start > 0 {
             self.schedule(service.throttled_until, Ev::ServiceTick(key));
         }
-        // Nothing can move: the deployment configuration blocks it.
-        if n_start == 0 && n_stopping == 0 && n_obsolete > 0 && n_good < desired && !throttled && n_healthy >= n_obsolete {
+        // Nothing can move: the deployment configuration blocks it. While new tasks are still starting or
+        // waiting for their health checks the deployment is progressing, and nothing is reported.
+        if n_start == 0 && n_stopping == 0 && n_obsolete > 0 && n_good < desired && !throttled && n_healthy >= n_obsolete && n_good_settling == 0 {
             if healthy_budget <= 0 && headroom == 0 {
                 self.service_event(
                     key,
@@ -732,18 +755,21 @@ impl Sim {
         let nodes: Vec<(NodeKey, String)> = self.container_instances.values().filter(|ci| ci.cluster == service.cluster && ci.status != "INACTIVE").map(|ci| (ci.key, ci.status.clone())).collect();
         let demand = self.service_demand(key);
         let mut started = Vec::new();
+        let mut stopped_running: Vec<String> = Vec::new();
         let mut failure_message = None;
         for (node, status) in nodes {
             let tasks_here: Vec<TaskKey> = self.live_service_tasks(key).filter(|t| t.is_active() && t.node == Some(node)).map(|t| t.key).collect();
             if status == "DRAINING" {
                 // Daemon tasks on a draining instance are stopped (ECSDG ecs_services.md).
                 for task in tasks_here {
+                    stopped_running.extend(self.tasks.get(&task).filter(|t| t.last_status == TaskStatus::Running).map(|t| t.id.clone()));
                     self.stop_task(task, "ServiceSchedulerInitiated", "Container instance is draining.".to_string());
                 }
                 continue;
             }
             let current: Vec<TaskKey> = tasks_here.iter().copied().filter(|t| self.tasks[t].deployment_id.as_ref() == Some(&primary.id)).collect();
             for old in tasks_here.iter().filter(|t| !current.contains(t)) {
+                stopped_running.extend(self.tasks.get(old).filter(|t| t.last_status == TaskStatus::Running).map(|t| t.id.clone()));
                 self.stop_task(*old, "ServiceSchedulerInitiated", format!("Scaling activity initiated by (deployment {})", primary.id));
             }
             if current.is_empty() && tasks_here.iter().all(|t| !current.contains(t)) && self.live_service_tasks(key).filter(|t| t.is_active() && t.node == Some(node)).count() == 0 {
@@ -764,6 +790,7 @@ impl Sim {
                 assign_public_ip: service.assign_public_ip,
                     on_node: Some(node),
                     capacity_provider: None,
+                    platform_version: "1.4.0".into(),
                 };
                 let (launched, failures) = self.launch_tasks(&request);
                 started.extend(launched);
@@ -774,6 +801,9 @@ impl Sim {
                     }
                 }
             }
+        }
+        if !stopped_running.is_empty() {
+            self.service_event(key, stopped_message(&service.name, &stopped_running));
         }
         if !started.is_empty() {
             let ids: Vec<String> = started.iter().map(|k| self.tasks[k].id.clone()).collect();

@@ -327,6 +327,7 @@ mod tests {
             access_log: vec![],
             efs_mounts: vec![],
             private_ip: None,
+            platform_version: "1.4.0".into(),
             n_targets_draining: 0,
             cpu_units: 256,
             memory_mib: 512,

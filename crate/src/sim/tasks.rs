@@ -29,6 +29,7 @@ impl Sim {
         }
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
+        let platform_version = fargate_platform_version(request.platform_version)?;
         check_platform_for_efs(&rev.spec, launch_type, request.platform_version)?;
         let subnets = self.awsvpc_subnets(&request.network_configuration, &rev.spec)?;
         let mut constraints = request.placement_constraints?;
@@ -66,6 +67,7 @@ impl Sim {
             subnets,
             on_node: None,
             capacity_provider: None,
+            platform_version,
         };
         if launch_type == LaunchType::Fargate && self.fargate_launches.take(self.now, count, true) == 0 {
             // Over the Fargate task launch rate (a token bucket, see `sim/capacity.rs`).
@@ -307,6 +309,7 @@ impl Sim {
             reservation.as_ref().map(|r| self.instance_security_groups(r.node)).unwrap_or_default()
         };
         let task = Task {
+            platform_version: request.platform_version.clone(),
             key,
             security_groups,
             assign_public_ip: request.assign_public_ip && spec.network_mode == NetworkMode::Awsvpc,
@@ -866,10 +869,18 @@ impl Sim {
     }
 
     pub(super) fn describe_tasks(&mut self, request: &Request) -> ApiResult {
+        // The list is checked before the cluster (API_DescribeTasks: `tasks`, up to 100).
+        let references = request.strings("tasks");
+        if references.is_empty() {
+            return Err(ApiError::invalid_parameter(texts::list_empty("Tasks")));
+        }
+        if references.len() > 100 {
+            return Err(ApiError::invalid_parameter(texts::too_many_items("taskIds", 100)));
+        }
         let cluster = self.active_cluster(cluster_member(request))?;
         let mut tasks = Vec::new();
         let mut failures = Vec::new();
-        for reference in request.strings("tasks") {
+        for reference in references {
             let id = short_name(&reference);
             match self.tasks.values().find(|t| t.cluster == cluster && (t.id == id || t.arn == reference)) {
                 Some(task) => tasks.push(self.task_json(task.key)),
@@ -901,6 +912,18 @@ impl Sim {
             .map(|t| t.arn.clone())
             .collect();
         Ok(json!({ "taskArns": arns }))
+    }
+}
+
+/// The Fargate platform version a request runs its tasks on. `LATEST` (and no version) is 1.4.0 for Linux, and
+/// 1.4.0 and 1.3.0 are the Linux versions that can be launched (ECS Developer Guide, Fargate Linux platform
+/// versions; 1.0.0 to 1.2.0 are retired, and refused here as unknown [UNVERIFIED]). Any other value is refused with
+/// the text AWS gives for an unknown version (seen for "1.4", jenkins amazon-ecs-plugin #218).
+pub(super) fn fargate_platform_version(requested: Option<&str>) -> Result<std::rc::Rc<str>, ApiError> {
+    match requested {
+        None | Some("LATEST") | Some("1.4.0") => Ok("1.4.0".into()),
+        Some("1.3.0") => Ok("1.3.0".into()),
+        Some(_) => Err(ApiError::new("PlatformUnknownException", "The specified platform does not exist.")),
     }
 }
 
