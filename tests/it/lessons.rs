@@ -94,6 +94,7 @@ const WRONG_ATTEMPTS: &[(&str, &str, &str, &str)] = &[
     ("least-privilege-task-role", "[]", "no-delete", "allow-all"),
     ("path-routing", "[]", "rule", "No accepted elasticloadbalancing:CreateRule"),
     ("pending-tasks-diagnose", "[]", "steady", "2 RUNNING tasks"),
+    ("private-subnet-endpoints", r#"[{"at": "1m", "call": "ec2:CreateRoute", "input": {"RouteTableId": "rtb-private", "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-a"}}]"#, "per-zone", "through nat-a in us-east-1a"),
     ("right-size-task", "[]", "cost", "100% of the"),
     ("rolling-deploy-no-headroom", "[]", "steady", "not on web:2"),
     ("scheduled-scaling", "[]", "ready", "2 RUNNING tasks of 'web'"),
@@ -185,6 +186,7 @@ fn format_errors_name_the_field() {
         ("objectives[0].check.logKind".into(), "logKind 'gossip' is not one of call, error, service, task, instance, taskdef, fault, iam, storage, traffic, scaling, alarm.".into())
     );
     assert_eq!(with("/objectives/0/check", json!({"kind": "noTaskStopped", "cluster": "demo"})).0, "objectives[0].check");
+    assert_eq!(with("/objectives/0/check", json!({"kind": "privateEgressPerZone", "cluster": "demo"})), ("objectives[0].check.service".into(), "service is required.".into()));
     let mut too_long = minimal();
     too_long["checkFor"] = json!("7h");
     assert_eq!(first_error(too_long), ("checkFor".into(), "checkFor must be more than 0s and at most 6h.".into()));

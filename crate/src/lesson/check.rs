@@ -402,6 +402,7 @@ fn judge(idx: usize, check: &Check, cx: &Context) -> (bool, String) {
                 None => (false, format!("No line of the event log after Check contains '{contains}'.")),
             }
         }
+        Check::PrivateEgressPerZone { cluster, service } => private_egress_per_zone(cx.sim, cluster, service),
         Check::TargetsHealthy { target_group, min_healthy } => {
             let Some(tg) = view.target_groups.iter().find(|t| &t.name == target_group) else {
                 return (false, format!("There is no target group '{target_group}'."));
@@ -419,3 +420,80 @@ fn judge(idx: usize, check: &Check, cx: &Context) -> (bool, String) {
         }
     }
 }
+
+/// Judges `privateEgressPerZone`: no public IP, and from every subnet of the service a path to each of
+/// `ecr.api`, `ecr.dkr`, `s3` and `logs` that stays in the subnet's Availability Zone. AWS recommends a NAT
+/// gateway in each Availability Zone, because a NAT gateway is redundant only inside its own zone ("If you
+/// have resources in multiple Availability Zones and they share one NAT gateway, and if the NAT gateway's
+/// Availability Zone is down, resources in the other Availability Zones lose internet access", Amazon VPC
+/// User Guide, NAT gateway basics); an interface endpoint answers in each zone where it has a network
+/// interface (AWS PrivateLink Guide, "Access an AWS service using an interface VPC endpoint").
+fn private_egress_per_zone(sim: &Sim, cluster: &str, service: &str) -> (bool, String) {
+    use crate::vpc::{Destination, PathKind, Source};
+    let Some(s) = sim.services.values().find(|s| s.cluster == cluster && s.name == service) else {
+        return (false, format!("There is no service '{service}' in cluster '{cluster}'."));
+    };
+    if s.assign_public_ip {
+        return (false, format!("Service '{service}' runs its tasks with assignPublicIp ENABLED: each task gets a public IP. The objective is private tasks (assignPublicIp DISABLED)."));
+    }
+    if s.subnets.is_empty() {
+        return (false, format!("Service '{service}' has no awsvpc subnets."));
+    }
+    let vpc = sim.vpc();
+    let region = sim.scenario().region.as_str();
+    let now_ms = sim.now().0;
+    let mut kinds: Vec<String> = Vec::new();
+    for subnet_id in &s.subnets {
+        let zone = vpc.subnets.get(subnet_id).map(|n| n.availability_zone.clone()).unwrap_or_default();
+        let zone_of = |id: &str| vpc.subnets.get(id).map(|n| n.availability_zone.as_str());
+        let source = Source { subnet_id: subnet_id.clone(), public_ip: false, security_groups: s.security_groups.clone(), name: format!("a task in {subnet_id}") };
+        for short in ["ecr.api", "ecr.dkr", "s3", "logs"] {
+            let destination = Destination::service(short);
+            let path = vpc.reach(&source, &destination, region, now_ms);
+            if let Some(missing) = &path.missing {
+                return (false, format!("From {subnet_id} ({zone}) there is no path to {short}: {}", missing.detail));
+            }
+            let in_zone = match path.kind {
+                PathKind::GatewayEndpoint | PathKind::Assumed => true,
+                PathKind::InterfaceEndpoint => path
+                    .hops
+                    .iter()
+                    .filter_map(|h| vpc.endpoints.get(&h.component))
+                    .any(|e| e.subnet_ids.iter().any(|id| zone_of(id) == Some(zone.as_str()))),
+                PathKind::NatGateway => {
+                    let nat = path.hops.iter().find_map(|h| vpc.nat_gateways.get(&h.component));
+                    match nat {
+                        Some(nat) if zone_of(&nat.subnet_id) == Some(zone.as_str()) => true,
+                        Some(nat) => {
+                            return (
+                                false,
+                                format!(
+                                    "Tasks in {subnet_id} ({zone}) reach {short} through {} in {}: if that zone fails, they cannot pull images. Give each zone its own NAT gateway, or use VPC endpoints.",
+                                    nat.nat_gateway_id,
+                                    zone_of(&nat.subnet_id).unwrap_or("another zone")
+                                ),
+                            )
+                        }
+                        None => false,
+                    }
+                }
+                PathKind::InternetGateway | PathKind::NoPath => false,
+            };
+            if !in_zone {
+                return (false, format!("Tasks in {subnet_id} ({zone}) reach {short} through a path with no part in {zone}: an interface endpoint needs a subnet in each zone its tasks use."));
+            }
+            let kind = match path.kind {
+                PathKind::InterfaceEndpoint => "interface endpoint",
+                PathKind::GatewayEndpoint => "gateway endpoint",
+                PathKind::NatGateway => "NAT gateway in the same zone",
+                _ => "assumed path",
+            };
+            let line = format!("{short} by {kind}");
+            if !kinds.contains(&line) {
+                kinds.push(line);
+            }
+        }
+    }
+    (true, format!("Tasks of '{service}' have no public IP, and from each of its {} subnet(s) the pull and log paths stay in the subnet's zone: {}.", s.subnets.len(), kinds.join(", ")))
+}
+

@@ -159,6 +159,11 @@ pub enum Check {
     /// After Check, the event log has a line (of `kind`, when given: `service`, `task`, ...) whose text contains
     /// `contains`.
     LogLinePresent { kind: Option<crate::sim::LogKind>, contains: String },
+    /// At the end of the run, the service's awsvpc tasks get no public IP, and from each of its subnets the
+    /// paths an Amazon ECR pull and awslogs take (`ecr.api`, `ecr.dkr`, `s3`, `logs`) exist and stay in the
+    /// subnet's Availability Zone: a VPC endpoint (an interface endpoint with a network interface in that
+    /// zone, or a gateway endpoint) or a NAT gateway in that zone.
+    PrivateEgressPerZone { cluster: String, service: String },
 }
 
 /// One objective: what the learner reads, and the check that decides it.

@@ -301,6 +301,7 @@ const CHECK_KINDS: &[&str] = &[
     "iamDecision",
     "targetsHealthy",
     "logLinePresent",
+    "privateEgressPerZone",
 ];
 
 fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Objective> {
@@ -441,6 +442,7 @@ fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Op
             };
             Check::LogLinePresent { kind, contains: required_string(check, "contains", p, errors) }
         }
+        "privateEgressPerZone" => Check::PrivateEgressPerZone { cluster: required_string(check, "cluster", p, errors), service: required_string(check, "service", p, errors) },
         "" => return None,
         other => {
             errors.push(err(format!("{p}.kind"), format!("kind '{other}' is not one of {}.", CHECK_KINDS.join(", "))));
