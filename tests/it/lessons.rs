@@ -101,10 +101,15 @@ const WRONG_ATTEMPTS: &[(&str, &str, &str, &str)] = &[
     ("secrets-manager-injection", "[]", "can-read", "There is no role 'api-execution-role'"),
     ("spread-survives-az-loss", "[]", "survives", "the objective is at least 3 throughout"),
     ("ssm-parameter-config", "[]", "can-read", "Implicitly denied"),
+    ("step-functions-batch", STEP_FUNCTIONS_REQUEST_RESPONSE, "truthful", "request/response integration reported success"),
     ("target-tracking-spike", "[]", "grew", "2 RUNNING tasks of 'web'"),
     ("task-definition-accepted", "[]", "steady", "There is no service 'api'"),
     ("troubleshoot-stopped-task", "[]", "no-crash", "EssentialContainerExited"),
 ];
+
+/// The nightly batch's state machine with the request/response integration and no Retry: it reports success
+/// before (or without) the job.
+const STEP_FUNCTIONS_REQUEST_RESPONSE: &str = r#"[{"at": "1m", "call": "states:CreateStateMachine", "input": {"name": "nightly-batch", "definition": "{\"Comment\":\"Nightly batch on Fargate\",\"StartAt\":\"RunJob\",\"States\":{\"RunJob\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::ecs:runTask\",\"Parameters\":{\"Cluster\":\"demo\",\"TaskDefinition.$\":\"$.taskDefinition\",\"CapacityProviderStrategy\":[{\"CapacityProvider\":\"FARGATE_SPOT\",\"Weight\":1}],\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"Subnets\":[\"subnet-a\",\"subnet-b\"],\"SecurityGroups\":[\"sg-tasks\"],\"AssignPublicIp\":\"ENABLED\"}},\"Overrides\":{\"ContainerOverrides\":[{\"Name\":\"job\",\"Environment\":[{\"Name\":\"RUN_DATE\",\"Value.$\":\"$.runDate\"}]}]}},\"ResultPath\":\"$.task\",\"Next\":\"Done\"},\"Done\":{\"Type\":\"Succeed\"}}}", "roleArn": "arn:aws:iam::123456789012:role/nightly-sfn-role"}}]"#;
 
 #[test]
 fn a_wrong_attempt_at_every_lesson_fails_a_named_objective_for_the_right_reason() {
@@ -121,6 +126,20 @@ fn a_wrong_attempt_at_every_lesson_fails_a_named_objective_for_the_right_reason(
         assert!(!report.passed());
     }
 }
+
+#[test]
+fn a_sync_state_machine_without_retry_fails_on_the_capacity_error_and_names_it() {
+    let lesson = load("step-functions-batch");
+    let calls = parse_calls(STEP_FUNCTIONS_SYNC_NO_RETRY);
+    let report = check_run(&lesson, None, &calls, solution_check_at_ms(&lesson));
+    let truthful = report.verdict("truthful").expect("truthful");
+    assert!(!truthful.passed && truthful.reason.contains("ended FAILED (AmazonECS.Unknown) before any ECS task ran"), "{}", truthful.reason);
+    let retried = report.verdict("retried").expect("retried");
+    assert!(!retried.passed && retried.reason.contains("(3 execution(s) had a Task fail with it)"), "{}", retried.reason);
+}
+
+/// The nightly batch's state machine with `.sync` but no Retry.
+const STEP_FUNCTIONS_SYNC_NO_RETRY: &str = r#"[{"at": "1m", "call": "states:CreateStateMachine", "input": {"name": "nightly-batch", "definition": "{\"Comment\": \"Nightly batch on Fargate\", \"StartAt\": \"RunJob\", \"States\": {\"RunJob\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::ecs:runTask.sync\", \"Parameters\": {\"Cluster\": \"demo\", \"TaskDefinition.$\": \"$.taskDefinition\", \"CapacityProviderStrategy\": [{\"CapacityProvider\": \"FARGATE_SPOT\", \"Weight\": 1}], \"NetworkConfiguration\": {\"AwsvpcConfiguration\": {\"Subnets\": [\"subnet-a\", \"subnet-b\"], \"SecurityGroups\": [\"sg-tasks\"], \"AssignPublicIp\": \"ENABLED\"}}, \"Overrides\": {\"ContainerOverrides\": [{\"Name\": \"job\", \"Environment\": [{\"Name\": \"RUN_DATE\", \"Value.$\": \"$.runDate\"}]}]}}, \"ResultPath\": \"$.task\", \"Next\": \"Done\"}, \"Done\": {\"Type\": \"Succeed\"}}}", "roleArn": "arn:aws:iam::123456789012:role/nightly-sfn-role"}}]"#;
 
 fn parse_calls(text: &str) -> Vec<LearnerCall> {
     let steps: Value = serde_json::from_str(text).expect("calls JSON");
@@ -187,6 +206,7 @@ fn format_errors_name_the_field() {
     );
     assert_eq!(with("/objectives/0/check", json!({"kind": "noTaskStopped", "cluster": "demo"})).0, "objectives[0].check");
     assert_eq!(with("/objectives/0/check", json!({"kind": "privateEgressPerZone", "cluster": "demo"})), ("objectives[0].check.service".into(), "service is required.".into()));
+    assert_eq!(with("/objectives/0/check", json!({"kind": "taskRetried", "stateMachine": "nightly", "error": 7})), ("objectives[0].check.error".into(), "error must be a string.".into()));
     let mut too_long = minimal();
     too_long["checkFor"] = json!("7h");
     assert_eq!(first_error(too_long), ("checkFor".into(), "checkFor must be more than 0s and at most 6h.".into()));

@@ -403,6 +403,21 @@ fn judge(idx: usize, check: &Check, cx: &Context) -> (bool, String) {
             }
         }
         Check::PrivateEgressPerZone { cluster, service } => private_egress_per_zone(cx.sim, cluster, service),
+        Check::ExecutionsMatchTasks { state_machine, min_executions } => executions_match_tasks(cx, state_machine, *min_executions),
+        Check::TaskRetried { state_machine, error } => {
+            let executions = executions_of(cx.sim, state_machine);
+            let retried = executions.iter().find(|e| {
+                let failed_at = e.history.iter().position(|ev| ev["type"] == "TaskFailed" && ev["taskFailedEventDetails"]["error"] == error.as_str());
+                failed_at.is_some_and(|i| e.history[i..].iter().any(|ev| ev["type"] == "TaskScheduled"))
+            });
+            match retried {
+                Some(e) => (true, format!("Execution {} failed with {error} and its Task state ran again (a Retry).", e.name)),
+                None => {
+                    let n_failed = executions.iter().filter(|e| e.history.iter().any(|ev| ev["taskFailedEventDetails"]["error"] == error.as_str())).count();
+                    (false, format!("No execution of '{state_machine}' retried after {error} ({n_failed} execution(s) had a Task fail with it): add a Retry whose ErrorEquals names it."))
+                }
+            }
+        }
         Check::TargetsHealthy { target_group, min_healthy } => {
             let Some(tg) = view.target_groups.iter().find(|t| &t.name == target_group) else {
                 return (false, format!("There is no target group '{target_group}'."));
@@ -497,3 +512,58 @@ fn private_egress_per_zone(sim: &Sim, cluster: &str, service: &str) -> (bool, St
     (true, format!("Tasks of '{service}' have no public IP, and from each of its {} subnet(s) the pull and log paths stay in the subnet's zone: {}.", s.subnets.len(), kinds.join(", ")))
 }
 
+/// The executions of the state machine named `name`, oldest first.
+fn executions_of<'a>(sim: &'a Sim, name: &str) -> Vec<&'a crate::states::Execution> {
+    let states = sim.step_functions();
+    states.executions.iter().filter(|e| states.machines.get(&e.machine_arn).is_some_and(|m| m.name == name)).collect()
+}
+
+/// The ARN of the last ECS task an execution ran: from the output of its TaskSubmitted (`.sync`) or
+/// TaskSucceeded (request/response) events, which carry RunTask's answer.
+fn last_task_arn(execution: &crate::states::Execution) -> Option<String> {
+    execution.history.iter().rev().find_map(|event| {
+        let details = event.get("taskSubmittedEventDetails").or_else(|| event.get("taskSucceededEventDetails"))?;
+        let output: Value = serde_json::from_str(details.get("output")?.as_str()?).ok()?;
+        let first = output.get("Tasks").and_then(Value::as_array).and_then(|t| t.first()).or(Some(&output))?;
+        first.get("TaskArn").and_then(Value::as_str).map(str::to_string)
+    })
+}
+
+/// Judges `executionsMatchTasks`: an execution's status must tell the truth about its job.
+fn executions_match_tasks(cx: &Context, name: &str, min_executions: u32) -> (bool, String) {
+    let executions = executions_of(cx.sim, name);
+    if (executions.len() as u32) < min_executions {
+        return (false, format!("State machine '{name}' has {} execution(s); the objective looks at {min_executions}.", executions.len()));
+    }
+    let (mut n_succeeded, mut n_failed) = (0, 0);
+    for execution in &executions {
+        let status = execution.status.as_aws();
+        if execution.status == crate::states::ExecutionStatus::Running {
+            return (false, format!("Execution {} is still RUNNING at the end of the run.", execution.name));
+        }
+        let Some(task_arn) = last_task_arn(execution) else {
+            if execution.status == crate::states::ExecutionStatus::Succeeded {
+                return (false, format!("Execution {} ended SUCCEEDED, but no ECS task ran: RunTask answered with a failure and the request/response integration reported success.", execution.name));
+            }
+            let error = execution.error.clone().unwrap_or_default();
+            return (false, format!("Execution {} ended {status} ({error}) before any ECS task ran: a transient RunTask failure needs a Retry.", execution.name));
+        };
+        let Some(task) = cx.view.tasks.iter().find(|t| t.arn == task_arn) else {
+            return (false, format!("Execution {}'s task is no longer listed.", execution.name));
+        };
+        let exit_codes: Vec<String> = task.containers.iter().map(|c| c.exit_code.map_or("none".to_string(), |e| e.to_string())).collect();
+        let job_succeeded = task.last_status == TaskStatus::Stopped && task.containers.iter().all(|c| c.exit_code == Some(0));
+        let succeeded = execution.status == crate::states::ExecutionStatus::Succeeded;
+        let id = &task.id[..task.id.len().min(8)];
+        if job_succeeded != succeeded {
+            let task_state = if task.last_status == TaskStatus::Stopped { format!("stopped with exit code {}", exit_codes.join(", ")) } else { format!("is still {}", task.last_status.as_aws()) };
+            return (false, format!("Execution {} ended {status}, but its ECS task {id} {task_state}: the execution does not report the job's outcome.", execution.name));
+        }
+        if succeeded {
+            n_succeeded += 1;
+        } else {
+            n_failed += 1;
+        }
+    }
+    (true, format!("All {} executions of '{name}' report their job: {n_succeeded} SUCCEEDED with tasks that exited 0, {n_failed} FAILED with tasks that did not.", executions.len()))
+}

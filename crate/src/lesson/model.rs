@@ -164,6 +164,12 @@ pub enum Check {
     /// subnet's Availability Zone: a VPC endpoint (an interface endpoint with a network interface in that
     /// zone, or a gateway endpoint) or a NAT gateway in that zone.
     PrivateEgressPerZone { cluster: String, service: String },
+    /// At the end of the run, the state machine has at least `min_executions` executions, every one has ended,
+    /// ran an ECS task, and is SUCCEEDED exactly when its last ECS task's containers all exited 0.
+    ExecutionsMatchTasks { state_machine: String, min_executions: u32 },
+    /// An execution of the state machine retried a Task state after it failed with `error`: a TaskFailed event
+    /// with that error followed by a new TaskScheduled.
+    TaskRetried { state_machine: String, error: String },
 }
 
 /// One objective: what the learner reads, and the check that decides it.

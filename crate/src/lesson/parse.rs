@@ -302,6 +302,8 @@ const CHECK_KINDS: &[&str] = &[
     "targetsHealthy",
     "logLinePresent",
     "privateEgressPerZone",
+    "executionsMatchTasks",
+    "taskRetried",
 ];
 
 fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Objective> {
@@ -443,6 +445,11 @@ fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Op
             Check::LogLinePresent { kind, contains: required_string(check, "contains", p, errors) }
         }
         "privateEgressPerZone" => Check::PrivateEgressPerZone { cluster: required_string(check, "cluster", p, errors), service: required_string(check, "service", p, errors) },
+        "executionsMatchTasks" => Check::ExecutionsMatchTasks {
+            state_machine: required_string(check, "stateMachine", p, errors),
+            min_executions: required_u32(check, "minExecutions", p, errors),
+        },
+        "taskRetried" => Check::TaskRetried { state_machine: required_string(check, "stateMachine", p, errors), error: required_string(check, "error", p, errors) },
         "" => return None,
         other => {
             errors.push(err(format!("{p}.kind"), format!("kind '{other}' is not one of {}.", CHECK_KINDS.join(", "))));
