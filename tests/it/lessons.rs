@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use ecs_sim::lesson::{check_lesson, check_run, parse_lesson, parse_lesson_index, parse_lesson_str, LearnerCall, Lesson, Track};
+use ecs_sim::lesson::{check_answered_run, check_lesson, check_run, parse_lesson, parse_lesson_index, parse_lesson_str, CardPick, LearnerCall, Lesson, Track};
 use serde_json::{json, Value};
 
 use crate::cli::{code, ecs_sim, stdout, temp_file};
@@ -81,6 +81,7 @@ const WRONG_ATTEMPTS: &[(&str, &str, &str, &str)] = &[
     ("alb-dynamic-ports", "[]", "steady", "2 RUNNING tasks"),
     ("binpack-fewest-instances", r#"[{"at": "2m", "call": "ecs:CreateService", "input": {"cluster": "demo", "serviceName": "batch", "taskDefinition": "batch", "desiredCount": 8}}]"#, "packed", "use 4 instance(s)"),
     ("capacity-provider-managed-scaling", r#"[{"at": "2m", "call": "ecs:CreateService", "input": {"cluster": "demo", "serviceName": "worker", "taskDefinition": "worker", "desiredCount": 2}}]"#, "steady", "RUNNING tasks; the objective is 10"),
+    ("choose-the-platform", "[]", "helm", "Not answered"),
     ("circuit-breaker-rollback", "[]", "rolled-back", "not steady"),
     ("container-insights-alarm", "[]", "alarm", "No alarm's name starts with 'api-running-low'"),
     ("cpu-alarm", "[]", "alarm", "No alarm's name starts with 'web-cpu-high'"),
@@ -140,6 +141,33 @@ fn a_sync_state_machine_without_retry_fails_on_the_capacity_error_and_names_it()
 
 /// The nightly batch's state machine with `.sync` but no Retry.
 const STEP_FUNCTIONS_SYNC_NO_RETRY: &str = r#"[{"at": "1m", "call": "states:CreateStateMachine", "input": {"name": "nightly-batch", "definition": "{\"Comment\": \"Nightly batch on Fargate\", \"StartAt\": \"RunJob\", \"States\": {\"RunJob\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::ecs:runTask.sync\", \"Parameters\": {\"Cluster\": \"demo\", \"TaskDefinition.$\": \"$.taskDefinition\", \"CapacityProviderStrategy\": [{\"CapacityProvider\": \"FARGATE_SPOT\", \"Weight\": 1}], \"NetworkConfiguration\": {\"AwsvpcConfiguration\": {\"Subnets\": [\"subnet-a\", \"subnet-b\"], \"SecurityGroups\": [\"sg-tasks\"], \"AssignPublicIp\": \"ENABLED\"}}, \"Overrides\": {\"ContainerOverrides\": [{\"Name\": \"job\", \"Environment\": [{\"Name\": \"RUN_DATE\", \"Value.$\": \"$.runDate\"}]}]}}, \"ResultPath\": \"$.task\", \"Next\": \"Done\"}, \"Done\": {\"Type\": \"Succeed\"}}}", "roleArn": "arn:aws:iam::123456789012:role/nightly-sfn-role"}}]"#;
+
+#[test]
+fn decision_cards_are_judged_by_the_picks_and_cost_cards_by_the_bill() {
+    let lesson = load("choose-the-platform");
+    assert_eq!(lesson.cards().len(), 8);
+    let calls: Vec<LearnerCall> = lesson.solution.iter().map(LearnerCall::from_step).collect();
+    // Fargate for the steady workload, and the wrong service for the GPU card; the rest as the solution picks.
+    let picks: Vec<CardPick> = lesson
+        .solution_answers
+        .iter()
+        .map(|p| match p.objective.as_str() {
+            "steady-cost" => CardPick { objective: p.objective.clone(), choice: 1 },
+            "gpu" => CardPick { objective: p.objective.clone(), choice: 1 },
+            _ => p.clone(),
+        })
+        .collect();
+    let report = check_answered_run(&lesson, None, &calls, &picks, solution_check_at_ms(&lesson));
+    let steady = report.verdict("steady-cost").expect("steady-cost");
+    assert!(!steady.passed && steady.reason.contains("You picked Amazon ECS on AWS Fargate; the answer is Amazon ECS on Amazon EC2"), "{}", steady.reason);
+    // The bill decides: the EC2 cluster's cost to date is below the Fargate cluster's.
+    assert!(steady.reason.contains("(cluster 'steady-ec2') cost $1.1568"), "{}", steady.reason);
+    let gpu = report.verdict("gpu").expect("gpu");
+    assert!(!gpu.passed && gpu.reason.contains("the answer is Amazon ECS on Amazon EC2"), "{}", gpu.reason);
+    assert_eq!(report.n_passed(), 6);
+    // The spiky workload's bill: Fargate pays for 1 hour of tasks, EC2 for 6 hours of instances.
+    assert!(report.verdict("spiky-cost").expect("spiky").reason.contains("(cluster 'spiky-fargate') cost $0.1999"));
+}
 
 fn parse_calls(text: &str) -> Vec<LearnerCall> {
     let steps: Value = serde_json::from_str(text).expect("calls JSON");
@@ -207,6 +235,17 @@ fn format_errors_name_the_field() {
     assert_eq!(with("/objectives/0/check", json!({"kind": "noTaskStopped", "cluster": "demo"})).0, "objectives[0].check");
     assert_eq!(with("/objectives/0/check", json!({"kind": "privateEgressPerZone", "cluster": "demo"})), ("objectives[0].check.service".into(), "service is required.".into()));
     assert_eq!(with("/objectives/0/check", json!({"kind": "taskRetried", "stateMachine": "nightly", "error": 7})), ("objectives[0].check.error".into(), "error must be a string.".into()));
+    let card = json!({"kind": "decision", "question": "Which?", "choices": ["A", "B"], "answer": 2, "explanation": "Because."});
+    assert_eq!(with("/objectives/0/check", card.clone()), ("objectives[0].check.answer".into(), "answer must be the index of a choice, from 0 to 1.".into()));
+    let mut repeated = card.clone();
+    repeated["choices"] = json!(["A", "A"]);
+    repeated["answer"] = json!(0);
+    assert_eq!(with("/objectives/0/check", repeated), ("objectives[0].check.choices[1]".into(), "The same choice is listed twice.".into()));
+    let mut unanswered = minimal();
+    unanswered["objectives"][0]["check"] = json!({"kind": "costDecision", "question": "Cheaper?", "explanation": "The bill.", "choices": [{"text": "EC2", "cluster": "a"}, {"text": "Fargate", "cluster": "b"}]});
+    assert_eq!(first_error(unanswered.clone()), ("solutionAnswers".into(), "solutionAnswers is required: the reference solution's pick on each decision card, {\"<objective id>\": <choice index>}.".into()));
+    unanswered["solutionAnswers"] = json!({"steady": 5});
+    assert_eq!(first_error(unanswered), ("solutionAnswers.steady".into(), "The pick must be the index of a choice, from 0 to 1.".into()));
     let mut too_long = minimal();
     too_long["checkFor"] = json!("7h");
     assert_eq!(first_error(too_long), ("checkFor".into(), "checkFor must be more than 0s and at most 6h.".into()));

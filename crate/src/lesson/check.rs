@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::model::{Check, Decision, Lesson};
+use super::model::{CardAnswer, CardPick, Check, Decision, DecisionCard, Lesson};
 use crate::scenario::{substitute, Step};
 use crate::sim::Sim;
 use crate::table::Table;
@@ -70,11 +70,12 @@ impl Report {
     }
 }
 
-/// Plays the lesson's reference solution and checks it right after its last call.
+/// Plays the lesson's reference solution (its calls and its picks on the decision cards) and checks it right
+/// after its last call.
 pub fn check_lesson(lesson: &Lesson) -> Report {
     let calls: Vec<LearnerCall> = lesson.solution.iter().map(LearnerCall::from_step).collect();
     let check_at_ms = calls.iter().map(|c| c.at_ms).max().unwrap_or(0);
-    check_run(lesson, None, &calls, check_at_ms)
+    check_answered_run(lesson, None, &calls, &lesson.solution_answers, check_at_ms)
 }
 
 /// A successful call of the learner's run.
@@ -86,6 +87,11 @@ struct Made {
 /// Plays the lesson's scenario (with `seed`, or the scenario's) and the learner's `calls`, presses Check at
 /// `check_at_ms` (or after the last call, if later), and judges the objectives after `checkFor`.
 pub fn check_run(lesson: &Lesson, seed: Option<u64>, calls: &[LearnerCall], check_at_ms: u64) -> Report {
+    check_answered_run(lesson, seed, calls, &[], check_at_ms)
+}
+
+/// Like [`check_run`], with the learner's picks on the lesson's decision cards.
+pub fn check_answered_run(lesson: &Lesson, seed: Option<u64>, calls: &[LearnerCall], picks: &[CardPick], check_at_ms: u64) -> Report {
     let mut sim = Sim::new(&lesson.scenario, seed);
     let mut made = Vec::new();
     let mut refused_calls = Vec::new();
@@ -120,13 +126,16 @@ pub fn check_run(lesson: &Lesson, seed: Option<u64>, calls: &[LearnerCall], chec
         run_window(&mut baseline, lesson, check_at, None);
         baseline.cost_report().per_hour_micro_usd
     });
-    let context = Context { view: &view, sim: &sim, made: &made, window: &window, baseline_per_hour, check_at };
+    let context = Context { view: &view, sim: &sim, made: &made, window: &window, baseline_per_hour, check_at, picks };
     let verdicts = lesson
         .objectives
         .iter()
         .enumerate()
         .map(|(idx, objective)| {
-            let (passed, reason) = judge(idx, &objective.check, &context);
+            let (passed, reason) = match &objective.check {
+                Check::Decision(card) => judge_card(&objective.id, card, &context),
+                check => judge(idx, check, &context),
+            };
             Verdict { id: objective.id.clone(), text: objective.text.clone(), passed, reason }
         })
         .collect();
@@ -235,6 +244,7 @@ struct Context<'a> {
     window: &'a Window,
     baseline_per_hour: Option<u64>,
     check_at: SimTime,
+    picks: &'a [CardPick],
 }
 
 fn count_running(view: &View, cluster: &str, service: Option<&str>, capacity_provider: Option<&str>) -> u32 {
@@ -403,6 +413,7 @@ fn judge(idx: usize, check: &Check, cx: &Context) -> (bool, String) {
             }
         }
         Check::PrivateEgressPerZone { cluster, service } => private_egress_per_zone(cx.sim, cluster, service),
+        Check::Decision(card) => (false, format!("The card '{}' is judged with the learner's picks.", card.question)),
         Check::ExecutionsMatchTasks { state_machine, min_executions } => executions_match_tasks(cx, state_machine, *min_executions),
         Check::TaskRetried { state_machine, error } => {
             let executions = executions_of(cx.sim, state_machine);
@@ -566,4 +577,43 @@ fn executions_match_tasks(cx: &Context, name: &str, min_executions: u32) -> (boo
         }
     }
     (true, format!("All {} executions of '{name}' report their job: {n_succeeded} SUCCEEDED with tasks that exited 0, {n_failed} FAILED with tasks that did not.", executions.len()))
+}
+
+/// A cluster's cost to date on the simulation's bill, and that rate over 30 days.
+fn cluster_bill(cx: &Context, cluster: &str, report: &crate::scaling::CostReport) -> (u64, u64) {
+    let to_date = report.by_cluster.iter().find(|line| line.name == cluster).map_or(0, |line| line.to_date_micro_usd);
+    let elapsed_ms = cx.sim.now().0.max(1);
+    let thirty_days_ms: u64 = 30 * 24 * 3_600_000;
+    (to_date, (u128::from(to_date) * u128::from(thirty_days_ms) / u128::from(elapsed_ms)) as u64)
+}
+
+/// Judges a decision card against the learner's pick: the card's written answer, or the choice whose cluster
+/// costs least on the simulation's bill.
+fn judge_card(id: &str, card: &DecisionCard, cx: &Context) -> (bool, String) {
+    let (answer, bill) = match &card.answer {
+        CardAnswer::Choice(answer) => (*answer, String::new()),
+        CardAnswer::CheapestCluster(clusters) => {
+            let report = cx.sim.cost_report();
+            let bills: Vec<(u64, u64)> = clusters.iter().map(|c| cluster_bill(cx, c, &report)).collect();
+            let cheapest = (0..bills.len()).min_by_key(|i| (bills[*i].0, *i)).unwrap_or(0);
+            let tenths_of_hours = cx.sim.now().0 / 360_000;
+            let hours = format!("{}.{}", tenths_of_hours / 10, tenths_of_hours % 10);
+            let lines: Vec<String> = clusters
+                .iter()
+                .zip(&card.choices)
+                .zip(&bills)
+                .map(|((cluster, choice), (to_date, month))| format!("{choice} (cluster '{cluster}') cost {} over the run's {hours} h, {} for 30 days at that rate", usd(*to_date), usd(*month)))
+                .collect();
+            (cheapest, format!(" The bill: {}.", lines.join("; ")))
+        }
+    };
+    let right = &card.choices[answer.min(card.choices.len().saturating_sub(1))];
+    match cx.picks.iter().find(|p| p.objective == id) {
+        None => (false, format!("Not answered: pick one of the choices before you press Check.{bill}")),
+        Some(pick) if pick.choice == answer => (true, format!("You picked {right}: right. {}{bill}", card.explanation)),
+        Some(pick) => {
+            let picked = card.choices.get(pick.choice).map_or("a choice that does not exist", String::as_str);
+            (false, format!("You picked {picked}; the answer is {right}. {}{bill}", card.explanation))
+        }
+    }
 }
