@@ -87,6 +87,7 @@ const WRONG_ATTEMPTS: &[(&str, &str, &str, &str)] = &[
     ("cpu-alarm", "[]", "alarm", "No alarm's name starts with 'web-cpu-high'"),
     ("daemon-agent-per-host", "[]", "one-per-host", "0 RUNNING tasks of 'agent'"),
     ("drain-before-scale-in", "[]", "cost", "100% of the"),
+    ("ec2-spot-diversified", "[]", "cost", "100% of the"),
     ("efs-mount-target-per-az", "[]", "mounts", "ResourceInitializationError"),
     ("execution-role-private-image", "[]", "steady", "0 RUNNING tasks"),
     ("fargate-ip-targets", "[]", "healthy", "There is no target group 'web-tg'"),
@@ -168,6 +169,22 @@ fn decision_cards_are_judged_by_the_picks_and_cost_cards_by_the_bill() {
     // The spiky workload's bill: Fargate pays for 1 hour of tasks, EC2 for 6 hours of instances.
     assert!(report.verdict("spiky-cost").expect("spiky").reason.contains("(cluster 'spiky-fargate') cost $0.1999"));
 }
+
+#[test]
+fn spot_instances_without_draining_lose_their_tasks_at_the_interruption() {
+    let lesson = load("ec2-spot-diversified");
+    let report = check_run(&lesson, None, &parse_calls(SPOT_WITHOUT_DRAINING), solution_check_at_ms(&lesson));
+    // The same design at the same cost, but the agent does not drain: the tasks stop with the instances.
+    assert!(report.verdict("cost").expect("cost").passed);
+    let available = report.verdict("available").expect("available");
+    assert!(!available.passed && available.reason.contains("had at least 5 RUNNING tasks"), "{}", available.reason);
+    let drained = report.verdict("drained").expect("drained");
+    assert!(!drained.passed, "{}", drained.reason);
+    assert!(report.verdict("steady").expect("steady").passed, "the group replaces the reclaimed instances and the service recovers");
+}
+
+/// The lesson's solution with a launch template whose user data does not set ECS_ENABLE_SPOT_INSTANCE_DRAINING.
+const SPOT_WITHOUT_DRAINING: &str = r##"[{"at": "5m", "call": "ec2:CreateLaunchTemplate", "input": {"LaunchTemplateName": "ecs-spot", "LaunchTemplateData": {"InstanceType": "m5.large", "IamInstanceProfile": {"Name": "ecsInstanceRole"}, "UserData": "#!/bin/bash\necho ECS_CLUSTER=demo >> /etc/ecs/ecs.config"}}}, {"at": "5m", "call": "autoscaling:CreateAutoScalingGroup", "input": {"AutoScalingGroupName": "ecs-mixed", "MixedInstancesPolicy": {"LaunchTemplate": {"LaunchTemplateSpecification": {"LaunchTemplateName": "ecs-spot", "Version": "$Latest"}, "Overrides": [{"InstanceType": "m5.large"}, {"InstanceType": "m6i.large"}, {"InstanceType": "m4.large"}]}, "InstancesDistribution": {"OnDemandBaseCapacity": 1, "OnDemandPercentageAboveBaseCapacity": 0, "SpotAllocationStrategy": "capacity-optimized"}}, "MinSize": 0, "MaxSize": 10, "DesiredCapacity": 6, "VPCZoneIdentifier": "subnet-a,subnet-b"}}, {"at": "10m", "call": "autoscaling:SetDesiredCapacity", "input": {"AutoScalingGroupName": "ecs-ondemand", "DesiredCapacity": 0}}, {"at": "20m", "call": "ecs:DescribeServices", "input": {"cluster": "demo", "services": ["web"]}}]"##;
 
 fn parse_calls(text: &str) -> Vec<LearnerCall> {
     let steps: Value = serde_json::from_str(text).expect("calls JSON");

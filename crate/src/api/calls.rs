@@ -271,6 +271,7 @@ pub const CALLS: &[Call] = &[
     call("events:ListTargetsByRule", Service::EventBridge, Access::Read, Handler::Events),
     call("events:PutRule", Service::EventBridge, Access::Write, Handler::Events),
     call("events:PutTargets", Service::EventBridge, Access::Write, Handler::Events),
+    call("fis:aws:ec2:send-spot-instance-interruptions", Service::Fis, Access::Write, Handler::Engine),
     call("fis:aws:ec2:terminate-instances", Service::Fis, Access::Write, Handler::Engine),
     call("fis:aws:ecs:drain-container-instances", Service::Fis, Access::Write, Handler::Engine),
     call("fis:aws:ecs:stop-task", Service::Fis, Access::Write, Handler::Engine),

@@ -130,7 +130,7 @@ impl Sim {
     pub(super) fn apply_scaling_actions(&mut self) {
         for action in self.scaling.take_actions() {
             match action {
-                ScalingAction::LaunchInstance { asg, instance_id, instance_type, iam_instance_profile, user_data, subnet_id, .. } => {
+                ScalingAction::LaunchInstance { asg, instance_id, instance_type, iam_instance_profile, user_data, subnet_id, spot, .. } => {
                     self.forced_instance_ids.push(instance_id.clone());
                     // What RunInstances gets from the group: one instance of its type in the chosen subnet, tagged
                     // with the group's name.
@@ -144,6 +144,7 @@ impl Sim {
                             user_data: user_data.as_deref(),
                             security_group_ids: vec![],
                             tags: vec![("aws:autoscaling:groupName", &asg)],
+                            spot,
                         })
                     });
                     if let Err(error) = launched {

@@ -47,6 +47,8 @@ pub(super) enum Ev {
     SpotStop(TaskKey),
     /// Step Functions executions move on (a Wait or a retry is due, or a `.sync` Task polls its task).
     StatesPoll,
+    /// The end of an EC2 Spot Instance's interruption notice: EC2 reclaims the instance.
+    SpotInstanceReclaimed(Ec2Key),
 }
 
 /// The simulated account: its entities, the pending events, the clock, and what the run has recorded.
@@ -331,6 +333,7 @@ impl Sim {
             Ev::TaskHealthCheck(key) => self.on_task_health_check(key),
             Ev::ServiceTick(key) => self.on_service_tick(key),
             Ev::DrainEnd(node) => self.on_drain_end(node),
+            Ev::SpotInstanceReclaimed(key) => self.on_spot_instance_reclaimed(key),
             Ev::MetricsSample => self.on_metrics_sample(),
             Ev::ElbStep => self.on_elb_step(),
             Ev::CapacityWaitTimeout(key) => self.on_capacity_wait_timeout(key),
