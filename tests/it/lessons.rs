@@ -97,6 +97,7 @@ const WRONG_ATTEMPTS: &[(&str, &str, &str, &str)] = &[
     ("path-routing", "[]", "rule", "No accepted elasticloadbalancing:CreateRule"),
     ("pending-tasks-diagnose", "[]", "steady", "2 RUNNING tasks"),
     ("private-subnet-endpoints", r#"[{"at": "1m", "call": "ec2:CreateRoute", "input": {"RouteTableId": "rtb-private", "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-a"}}]"#, "per-zone", "through nat-a in us-east-1a"),
+    ("queue-depth-scaling", "[]", "age", "ApproximateAgeOfOldestMessage was at most 2580"),
     ("right-size-task", "[]", "cost", "100% of the"),
     ("rolling-deploy-no-headroom", "[]", "steady", "not on web:2"),
     ("scheduled-scaling", "[]", "ready", "2 RUNNING tasks of 'web'"),
@@ -263,6 +264,7 @@ fn format_errors_name_the_field() {
     assert_eq!(first_error(unanswered.clone()), ("solutionAnswers".into(), "solutionAnswers is required: the reference solution's pick on each decision card, {\"<objective id>\": <choice index>}.".into()));
     unanswered["solutionAnswers"] = json!({"steady": 5});
     assert_eq!(first_error(unanswered), ("solutionAnswers.steady".into(), "The pick must be the index of a choice, from 0 to 1.".into()));
+    assert_eq!(with("/objectives/0/check", json!({"kind": "metricAtMost", "namespace": "AWS/SQS", "metricName": "ApproximateAgeOfOldestMessage", "max": "300"})), ("objectives[0].check.max".into(), "max is required: a number.".into()));
     let mut too_long = minimal();
     too_long["checkFor"] = json!("7h");
     assert_eq!(first_error(too_long), ("checkFor".into(), "checkFor must be more than 0s and at most 6h.".into()));

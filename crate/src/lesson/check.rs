@@ -413,6 +413,23 @@ fn judge(idx: usize, check: &Check, cx: &Context) -> (bool, String) {
             }
         }
         Check::PrivateEgressPerZone { cluster, service } => private_egress_per_zone(cx.sim, cluster, service),
+        Check::MetricAtMost { namespace, metric_name, dimensions, max_milli, from_ms } => {
+            let dims: Vec<(&str, &str)> = dimensions.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let key = crate::scaling::MetricKey::new(namespace, metric_name, &dims);
+            let start_minute = (cx.sim.scenario().start_epoch_ms + cx.check_at.0 + from_ms) / 60_000;
+            let points: Vec<(u64, i64)> = cx.sim.scaling.metrics.series(&key, crate::scaling::Statistic::Average).into_iter().filter(|(minute, _)| *minute >= start_minute).collect();
+            let shown = |milli: i64| format!("{}.{:03}", milli / 1000, (milli % 1000).abs()).trim_end_matches('0').trim_end_matches('.').to_string();
+            match points.iter().max_by_key(|(minute, value)| (*value, std::cmp::Reverse(*minute))) {
+                None => (false, format!("{namespace} {metric_name} has no datapoint from Check+{}m on.", from_ms / 60_000)),
+                Some((minute, highest)) => {
+                    let at = SimTime((minute * 60_000).saturating_sub(cx.sim.scenario().start_epoch_ms));
+                    (
+                        *highest <= *max_milli,
+                        format!("{metric_name} was at most {} over {} one-minute datapoints from Check+{}m (highest at {}); the objective is at most {}.", shown(*highest), points.len(), from_ms / 60_000, minutes_after(cx.check_at, at), shown(*max_milli)),
+                    )
+                }
+            }
+        }
         Check::Decision(card) => (false, format!("The card '{}' is judged with the learner's picks.", card.question)),
         Check::ExecutionsMatchTasks { state_machine, min_executions } => executions_match_tasks(cx, state_machine, *min_executions),
         Check::TaskRetried { state_machine, error } => {

@@ -170,6 +170,9 @@ pub enum Check {
     /// An execution of the state machine retried a Task state after it failed with `error`: a TaskFailed event
     /// with that error followed by a new TaskScheduled.
     TaskRetried { state_machine: String, error: String },
+    /// Every one-minute datapoint of the metric (`Average`) from `from_ms` after Check to the end of the run is at
+    /// most `max_milli` thousandths.
+    MetricAtMost { namespace: String, metric_name: String, dimensions: Vec<(String, String)>, max_milli: i64, from_ms: u64 },
     /// A decision card: a question the learner answers by picking one of its choices before Check. It passes
     /// when the pick is the card's answer; the explanation is shown either way.
     Decision(DecisionCard),

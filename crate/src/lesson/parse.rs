@@ -307,6 +307,7 @@ const CHECK_KINDS: &[&str] = &[
     "taskRetried",
     "decision",
     "costDecision",
+    "metricAtMost",
 ];
 
 fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Objective> {
@@ -453,6 +454,41 @@ fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Op
             min_executions: required_u32(check, "minExecutions", p, errors),
         },
         "taskRetried" => Check::TaskRetried { state_machine: required_string(check, "stateMachine", p, errors), error: required_string(check, "error", p, errors) },
+        "metricAtMost" => {
+            let dimensions: Vec<(String, String)> = match check.get("dimensions") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Object(map)) => map.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect(),
+                Some(_) => {
+                    errors.push(err(format!("{p}.dimensions"), "dimensions must be an object of dimension names and values."));
+                    Vec::new()
+                }
+            };
+            let max_milli = match check.get("max").and_then(Value::as_f64).filter(|m| m.is_finite() && m.abs() < 1e12) {
+                Some(max) => (max * 1000.0).round() as i64,
+                None => {
+                    errors.push(err(format!("{p}.max"), "max is required: a number."));
+                    0
+                }
+            };
+            let from_ms = match check.get("from") {
+                None | Some(Value::Null) => 0,
+                Some(Value::String(text)) => parse_duration_ms(text).unwrap_or_else(|message| {
+                    errors.push(err(format!("{p}.from"), format!("from: {message}")));
+                    0
+                }),
+                Some(_) => {
+                    errors.push(err(format!("{p}.from"), "from must be a duration after Check such as \"20m\"."));
+                    0
+                }
+            };
+            Check::MetricAtMost {
+                namespace: required_string(check, "namespace", p, errors),
+                metric_name: required_string(check, "metricName", p, errors),
+                dimensions,
+                max_milli,
+                from_ms,
+            }
+        }
         "decision" => {
             let question = required_string(check, "question", p, errors);
             let explanation = required_string(check, "explanation", p, errors);

@@ -51,6 +51,7 @@ impl Sim {
     /// reserved, container instances]` over its ACTIVE and DRAINING container instances.
     pub(super) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 5]>) {
         let mut samples = self.task_metric_samples(reservations);
+        samples.extend(self.queue_minute());
         // Cluster reservation (reference §10.1): reserved units × 100 / registered units, EC2 only.
         for (cluster, [cpu_registered, cpu_reserved, memory_registered, memory_reserved, _]) in reservations {
             if *cpu_registered == 0 {

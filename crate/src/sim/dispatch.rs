@@ -13,7 +13,7 @@ use super::loadbalancing::ELB_STEP_MS;
 use super::record::{JournalEntry, LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
 use super::requests::{
     cluster_member, AttributesRequest, CreateClusterRequest, CreateServiceRequest, DeregisterContainerInstanceRequest, DescribeClustersRequest, DisruptConnectivityRequest,
-    DrainRequest, FargateSpotCapacityRequest, FileRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, RunTaskRequest, SetLoadRequest, SpotInterruptionsRequest,
+    DrainRequest, FargateSpotCapacityRequest, FileRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, QueueRequest, RunTaskRequest, SetLoadRequest, SpotInterruptionsRequest,
     SetTimingsRequest, StopTaskRequest, TargetBehaviorRequest, TaskCallRequest, TaskDefinitionRequest, UpdateClusterSettingsRequest, UpdateContainerInstancesStateRequest,
     UpdateServiceRequest,
 };
@@ -187,6 +187,7 @@ impl Sim {
             "sim:TaskCall" => self.task_call(TaskCallRequest::parse(request)?),
             "sim:TaskOperation" => self.task_operation(super::workload::TaskOperationRequest::parse(request)?),
             "sim:SetLoad" => self.set_load(SetLoadRequest::parse(request)?),
+            "sim:SetQueue" => self.set_queue(QueueRequest::parse(request)?),
             "sim:SetTargetBehavior" => self.set_target_behavior(TargetBehaviorRequest::parse(request)?),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),
             "sim:SetFargateSpotCapacity" => self.set_fargate_spot_capacity(FargateSpotCapacityRequest::parse(request)?),

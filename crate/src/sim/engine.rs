@@ -129,6 +129,8 @@ pub struct Sim {
     pub(super) spot_percent_per_hour: u32,
     /// `sim:SetFargateSpotCapacity`: whether the Region has Fargate Spot capacity for new tasks.
     pub(super) fargate_spot_available: bool,
+    /// `sim:SetQueue`: the queue workloads, by queue name.
+    pub(super) queues: Table<String, super::queue_workload::QueueWorkload>,
     /// CloudWatch Logs and what the tasks write to it (`sim/logging.rs`).
     pub(crate) logging: crate::logs::Logging,
 }
@@ -187,6 +189,7 @@ impl Sim {
             fargate_launches: LaunchBucket::full(),
             spot_percent_per_hour: 0,
             fargate_spot_available: true,
+            queues: Table::new(),
             volumes: crate::efs::VolumeStore::new(),
             logging: crate::logs::Logging::new(&scenario.region, ACCOUNT_ID),
             iam: if default_roles {

@@ -1021,6 +1021,37 @@ impl<'a> SetLoadRequest<'a> {
     }
 }
 
+/// `sim:SetQueue`: a queue, the service that consumes it, and its rates.
+pub(super) struct QueueRequest {
+    pub queue_name: String,
+    pub cluster: String,
+    pub service: String,
+    pub messages_per_minute: u64,
+    pub messages_per_task_per_minute: u64,
+}
+
+impl QueueRequest {
+    pub(super) fn parse(request: &Request<'_>) -> Result<QueueRequest, ApiError> {
+        let queue_name = request.required_str("queueName", "queueName")?.to_string();
+        // Amazon SQS: "Queue names are limited to 80 characters. Alphanumeric characters plus hyphens (-) and
+        // underscores (_) are allowed."
+        if queue_name.is_empty() || queue_name.len() > 80 || !queue_name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Err(ApiError::invalid_parameter("queueName: Queue names are limited to 80 characters. Alphanumeric characters plus hyphens (-) and underscores (_) are allowed."));
+        }
+        let rate = |name: &str| match request.input().get(name) {
+            None | Some(Value::Null) => Ok(0),
+            Some(v) => v.as_u64().filter(|n| *n <= 1_000_000).ok_or_else(|| ApiError::invalid_parameter(format!("{name} must be a whole number from 0 to 1000000."))),
+        };
+        Ok(QueueRequest {
+            queue_name,
+            cluster: request.required_str("cluster", "cluster")?.to_string(),
+            service: request.required_str("service", "service")?.to_string(),
+            messages_per_minute: rate("messagesPerMinute")?,
+            messages_per_task_per_minute: rate("messagesPerTaskPerMinute")?,
+        })
+    }
+}
+
 /// A duration member of `sim:SetLoad`: `"5m"`, or seconds as a number.
 fn duration_member(request: &Request<'_>, name: &str, default_ms: u64) -> Result<u64, ApiError> {
     match request.input().get(name) {
