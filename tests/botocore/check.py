@@ -89,7 +89,9 @@ READS_ALLOWED = {
     ("crate/src/sim", "pattern"): SIM_CALL,  # sim:SetLoad
     ("crate/src/sim", "resource"): SIM_CALL,  # sim:TaskCall
     ("crate/src/sim", "drainagePercentage"): FIS_ACTION,  # aws:ecs:drain-container-instances parameter
+    ("crate/src/sim", "durationBeforeInterruption"): FIS_ACTION,  # aws:ec2:send-spot-instance-interruptions parameter
     ("crate/src/sim", "params"): SIM_CALL,  # sim:TaskOperation
+    ("crate/src/sim", "queueName"): SIM_CALL,  # sim:SetQueue
     ("crate/src/sim", "TaskDefinition"): "a Task state's PascalCase Parameters for arn:aws:states:::ecs:runTask (SFNDG connect-ecs.md)",
 }
 

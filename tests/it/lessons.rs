@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use ecs_sim::lesson::{check_lesson, check_run, parse_lesson, parse_lesson_index, parse_lesson_str, LearnerCall, Lesson, Track};
+use ecs_sim::lesson::{check_answered_run, check_lesson, check_run, parse_lesson, parse_lesson_index, parse_lesson_str, CardPick, LearnerCall, Lesson, Track};
 use serde_json::{json, Value};
 
 use crate::cli::{code, ecs_sim, stdout, temp_file};
@@ -81,11 +81,13 @@ const WRONG_ATTEMPTS: &[(&str, &str, &str, &str)] = &[
     ("alb-dynamic-ports", "[]", "steady", "2 RUNNING tasks"),
     ("binpack-fewest-instances", r#"[{"at": "2m", "call": "ecs:CreateService", "input": {"cluster": "demo", "serviceName": "batch", "taskDefinition": "batch", "desiredCount": 8}}]"#, "packed", "use 4 instance(s)"),
     ("capacity-provider-managed-scaling", r#"[{"at": "2m", "call": "ecs:CreateService", "input": {"cluster": "demo", "serviceName": "worker", "taskDefinition": "worker", "desiredCount": 2}}]"#, "steady", "RUNNING tasks; the objective is 10"),
+    ("choose-the-platform", "[]", "helm", "Not answered"),
     ("circuit-breaker-rollback", "[]", "rolled-back", "not steady"),
     ("container-insights-alarm", "[]", "alarm", "No alarm's name starts with 'api-running-low'"),
     ("cpu-alarm", "[]", "alarm", "No alarm's name starts with 'web-cpu-high'"),
     ("daemon-agent-per-host", "[]", "one-per-host", "0 RUNNING tasks of 'agent'"),
     ("drain-before-scale-in", "[]", "cost", "100% of the"),
+    ("ec2-spot-diversified", "[]", "cost", "100% of the"),
     ("efs-mount-target-per-az", "[]", "mounts", "ResourceInitializationError"),
     ("execution-role-private-image", "[]", "steady", "0 RUNNING tasks"),
     ("fargate-ip-targets", "[]", "healthy", "There is no target group 'web-tg'"),
@@ -94,16 +96,23 @@ const WRONG_ATTEMPTS: &[(&str, &str, &str, &str)] = &[
     ("least-privilege-task-role", "[]", "no-delete", "allow-all"),
     ("path-routing", "[]", "rule", "No accepted elasticloadbalancing:CreateRule"),
     ("pending-tasks-diagnose", "[]", "steady", "2 RUNNING tasks"),
+    ("private-subnet-endpoints", r#"[{"at": "1m", "call": "ec2:CreateRoute", "input": {"RouteTableId": "rtb-private", "DestinationCidrBlock": "0.0.0.0/0", "NatGatewayId": "nat-a"}}]"#, "per-zone", "through nat-a in us-east-1a"),
+    ("queue-depth-scaling", "[]", "age", "ApproximateAgeOfOldestMessage was at most 2580"),
     ("right-size-task", "[]", "cost", "100% of the"),
     ("rolling-deploy-no-headroom", "[]", "steady", "not on web:2"),
     ("scheduled-scaling", "[]", "ready", "2 RUNNING tasks of 'web'"),
     ("secrets-manager-injection", "[]", "can-read", "There is no role 'api-execution-role'"),
     ("spread-survives-az-loss", "[]", "survives", "the objective is at least 3 throughout"),
     ("ssm-parameter-config", "[]", "can-read", "Implicitly denied"),
+    ("step-functions-batch", STEP_FUNCTIONS_REQUEST_RESPONSE, "truthful", "request/response integration reported success"),
     ("target-tracking-spike", "[]", "grew", "2 RUNNING tasks of 'web'"),
     ("task-definition-accepted", "[]", "steady", "There is no service 'api'"),
     ("troubleshoot-stopped-task", "[]", "no-crash", "EssentialContainerExited"),
 ];
+
+/// The nightly batch's state machine with the request/response integration and no Retry: it reports success
+/// before (or without) the job.
+const STEP_FUNCTIONS_REQUEST_RESPONSE: &str = r#"[{"at": "1m", "call": "states:CreateStateMachine", "input": {"name": "nightly-batch", "definition": "{\"Comment\":\"Nightly batch on Fargate\",\"StartAt\":\"RunJob\",\"States\":{\"RunJob\":{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::ecs:runTask\",\"Parameters\":{\"Cluster\":\"demo\",\"TaskDefinition.$\":\"$.taskDefinition\",\"CapacityProviderStrategy\":[{\"CapacityProvider\":\"FARGATE_SPOT\",\"Weight\":1}],\"NetworkConfiguration\":{\"AwsvpcConfiguration\":{\"Subnets\":[\"subnet-a\",\"subnet-b\"],\"SecurityGroups\":[\"sg-tasks\"],\"AssignPublicIp\":\"ENABLED\"}},\"Overrides\":{\"ContainerOverrides\":[{\"Name\":\"job\",\"Environment\":[{\"Name\":\"RUN_DATE\",\"Value.$\":\"$.runDate\"}]}]}},\"ResultPath\":\"$.task\",\"Next\":\"Done\"},\"Done\":{\"Type\":\"Succeed\"}}}", "roleArn": "arn:aws:iam::123456789012:role/nightly-sfn-role"}}]"#;
 
 #[test]
 fn a_wrong_attempt_at_every_lesson_fails_a_named_objective_for_the_right_reason() {
@@ -120,6 +129,63 @@ fn a_wrong_attempt_at_every_lesson_fails_a_named_objective_for_the_right_reason(
         assert!(!report.passed());
     }
 }
+
+#[test]
+fn a_sync_state_machine_without_retry_fails_on_the_capacity_error_and_names_it() {
+    let lesson = load("step-functions-batch");
+    let calls = parse_calls(STEP_FUNCTIONS_SYNC_NO_RETRY);
+    let report = check_run(&lesson, None, &calls, solution_check_at_ms(&lesson));
+    let truthful = report.verdict("truthful").expect("truthful");
+    assert!(!truthful.passed && truthful.reason.contains("ended FAILED (AmazonECS.Unknown) before any ECS task ran"), "{}", truthful.reason);
+    let retried = report.verdict("retried").expect("retried");
+    assert!(!retried.passed && retried.reason.contains("(3 execution(s) had a Task fail with it)"), "{}", retried.reason);
+}
+
+/// The nightly batch's state machine with `.sync` but no Retry.
+const STEP_FUNCTIONS_SYNC_NO_RETRY: &str = r#"[{"at": "1m", "call": "states:CreateStateMachine", "input": {"name": "nightly-batch", "definition": "{\"Comment\": \"Nightly batch on Fargate\", \"StartAt\": \"RunJob\", \"States\": {\"RunJob\": {\"Type\": \"Task\", \"Resource\": \"arn:aws:states:::ecs:runTask.sync\", \"Parameters\": {\"Cluster\": \"demo\", \"TaskDefinition.$\": \"$.taskDefinition\", \"CapacityProviderStrategy\": [{\"CapacityProvider\": \"FARGATE_SPOT\", \"Weight\": 1}], \"NetworkConfiguration\": {\"AwsvpcConfiguration\": {\"Subnets\": [\"subnet-a\", \"subnet-b\"], \"SecurityGroups\": [\"sg-tasks\"], \"AssignPublicIp\": \"ENABLED\"}}, \"Overrides\": {\"ContainerOverrides\": [{\"Name\": \"job\", \"Environment\": [{\"Name\": \"RUN_DATE\", \"Value.$\": \"$.runDate\"}]}]}}, \"ResultPath\": \"$.task\", \"Next\": \"Done\"}, \"Done\": {\"Type\": \"Succeed\"}}}", "roleArn": "arn:aws:iam::123456789012:role/nightly-sfn-role"}}]"#;
+
+#[test]
+fn decision_cards_are_judged_by_the_picks_and_cost_cards_by_the_bill() {
+    let lesson = load("choose-the-platform");
+    assert_eq!(lesson.cards().len(), 8);
+    let calls: Vec<LearnerCall> = lesson.solution.iter().map(LearnerCall::from_step).collect();
+    // Fargate for the steady workload, and the wrong service for the GPU card; the rest as the solution picks.
+    let picks: Vec<CardPick> = lesson
+        .solution_answers
+        .iter()
+        .map(|p| match p.objective.as_str() {
+            "steady-cost" => CardPick { objective: p.objective.clone(), choice: 1 },
+            "gpu" => CardPick { objective: p.objective.clone(), choice: 1 },
+            _ => p.clone(),
+        })
+        .collect();
+    let report = check_answered_run(&lesson, None, &calls, &picks, solution_check_at_ms(&lesson));
+    let steady = report.verdict("steady-cost").expect("steady-cost");
+    assert!(!steady.passed && steady.reason.contains("You picked Amazon ECS on AWS Fargate; the answer is Amazon ECS on Amazon EC2"), "{}", steady.reason);
+    // The bill decides: the EC2 cluster's cost to date is below the Fargate cluster's.
+    assert!(steady.reason.contains("(cluster 'steady-ec2') cost $1.1568"), "{}", steady.reason);
+    let gpu = report.verdict("gpu").expect("gpu");
+    assert!(!gpu.passed && gpu.reason.contains("the answer is Amazon ECS on Amazon EC2"), "{}", gpu.reason);
+    assert_eq!(report.n_passed(), 6);
+    // The spiky workload's bill: Fargate pays for 1 hour of tasks, EC2 for 6 hours of instances.
+    assert!(report.verdict("spiky-cost").expect("spiky").reason.contains("(cluster 'spiky-fargate') cost $0.1999"));
+}
+
+#[test]
+fn spot_instances_without_draining_lose_their_tasks_at_the_interruption() {
+    let lesson = load("ec2-spot-diversified");
+    let report = check_run(&lesson, None, &parse_calls(SPOT_WITHOUT_DRAINING), solution_check_at_ms(&lesson));
+    // The same design at the same cost, but the agent does not drain: the tasks stop with the instances.
+    assert!(report.verdict("cost").expect("cost").passed);
+    let available = report.verdict("available").expect("available");
+    assert!(!available.passed && available.reason.contains("had at least 5 RUNNING tasks"), "{}", available.reason);
+    let drained = report.verdict("drained").expect("drained");
+    assert!(!drained.passed, "{}", drained.reason);
+    assert!(report.verdict("steady").expect("steady").passed, "the group replaces the reclaimed instances and the service recovers");
+}
+
+/// The lesson's solution with a launch template whose user data does not set ECS_ENABLE_SPOT_INSTANCE_DRAINING.
+const SPOT_WITHOUT_DRAINING: &str = r##"[{"at": "5m", "call": "ec2:CreateLaunchTemplate", "input": {"LaunchTemplateName": "ecs-spot", "LaunchTemplateData": {"InstanceType": "m5.large", "IamInstanceProfile": {"Name": "ecsInstanceRole"}, "UserData": "#!/bin/bash\necho ECS_CLUSTER=demo >> /etc/ecs/ecs.config"}}}, {"at": "5m", "call": "autoscaling:CreateAutoScalingGroup", "input": {"AutoScalingGroupName": "ecs-mixed", "MixedInstancesPolicy": {"LaunchTemplate": {"LaunchTemplateSpecification": {"LaunchTemplateName": "ecs-spot", "Version": "$Latest"}, "Overrides": [{"InstanceType": "m5.large"}, {"InstanceType": "m6i.large"}, {"InstanceType": "m4.large"}]}, "InstancesDistribution": {"OnDemandBaseCapacity": 1, "OnDemandPercentageAboveBaseCapacity": 0, "SpotAllocationStrategy": "capacity-optimized"}}, "MinSize": 0, "MaxSize": 10, "DesiredCapacity": 6, "VPCZoneIdentifier": "subnet-a,subnet-b"}}, {"at": "10m", "call": "autoscaling:SetDesiredCapacity", "input": {"AutoScalingGroupName": "ecs-ondemand", "DesiredCapacity": 0}}, {"at": "20m", "call": "ecs:DescribeServices", "input": {"cluster": "demo", "services": ["web"]}}]"##;
 
 fn parse_calls(text: &str) -> Vec<LearnerCall> {
     let steps: Value = serde_json::from_str(text).expect("calls JSON");
@@ -185,6 +251,20 @@ fn format_errors_name_the_field() {
         ("objectives[0].check.logKind".into(), "logKind 'gossip' is not one of call, error, service, task, instance, taskdef, fault, iam, storage, traffic, scaling, alarm.".into())
     );
     assert_eq!(with("/objectives/0/check", json!({"kind": "noTaskStopped", "cluster": "demo"})).0, "objectives[0].check");
+    assert_eq!(with("/objectives/0/check", json!({"kind": "privateEgressPerZone", "cluster": "demo"})), ("objectives[0].check.service".into(), "service is required.".into()));
+    assert_eq!(with("/objectives/0/check", json!({"kind": "taskRetried", "stateMachine": "nightly", "error": 7})), ("objectives[0].check.error".into(), "error must be a string.".into()));
+    let card = json!({"kind": "decision", "question": "Which?", "choices": ["A", "B"], "answer": 2, "explanation": "Because."});
+    assert_eq!(with("/objectives/0/check", card.clone()), ("objectives[0].check.answer".into(), "answer must be the index of a choice, from 0 to 1.".into()));
+    let mut repeated = card.clone();
+    repeated["choices"] = json!(["A", "A"]);
+    repeated["answer"] = json!(0);
+    assert_eq!(with("/objectives/0/check", repeated), ("objectives[0].check.choices[1]".into(), "The same choice is listed twice.".into()));
+    let mut unanswered = minimal();
+    unanswered["objectives"][0]["check"] = json!({"kind": "costDecision", "question": "Cheaper?", "explanation": "The bill.", "choices": [{"text": "EC2", "cluster": "a"}, {"text": "Fargate", "cluster": "b"}]});
+    assert_eq!(first_error(unanswered.clone()), ("solutionAnswers".into(), "solutionAnswers is required: the reference solution's pick on each decision card, {\"<objective id>\": <choice index>}.".into()));
+    unanswered["solutionAnswers"] = json!({"steady": 5});
+    assert_eq!(first_error(unanswered), ("solutionAnswers.steady".into(), "The pick must be the index of a choice, from 0 to 1.".into()));
+    assert_eq!(with("/objectives/0/check", json!({"kind": "metricAtMost", "namespace": "AWS/SQS", "metricName": "ApproximateAgeOfOldestMessage", "max": "300"})), ("objectives[0].check.max".into(), "max is required: a number.".into()));
     let mut too_long = minimal();
     too_long["checkFor"] = json!("7h");
     assert_eq!(first_error(too_long), ("checkFor".into(), "checkFor must be more than 0s and at most 6h.".into()));

@@ -28,6 +28,7 @@ mod security_headers;
 mod long_run;
 mod integrations_engine;
 mod lessons;
+mod spot_instances;
 mod logs_engine;
 mod vpc_engine;
 mod export;

@@ -30,11 +30,12 @@ const USAGE: &str = "usage:
       Lists the built-in scenarios.
   ecs-sim lessons [--dir DIR]
       Lists the lessons of DIR (by default the lessons directory of this source tree): id, track, title.
-  ecs-sim lesson check LESSON [--calls FILE] [--at DURATION] [--seed N] [--dir DIR]
+  ecs-sim lesson check LESSON [--calls FILE] [--answers FILE] [--at DURATION] [--seed N] [--dir DIR]
       LESSON is a lesson file or a lesson id. Plays the lesson's reference solution, or the calls of FILE (a JSON
       array of steps as a scenario writes them: at, call, input, as), presses Check at DURATION (by default after
-      the last call) and prints each objective's verdict with its reason. Exit 0 when every objective passes, 1
-      otherwise.
+      the last call) and prints each objective's verdict with its reason. The picks on the lesson's decision cards
+      are the reference solution's, or with --calls those of the --answers FILE (a JSON object from objective
+      id to choice index). Exit 0 when every objective passes, 1 otherwise.
   ecs-sim quiz KIND [--seed N]
       Prints the generated question of KIND (placement, deployment, permission, alarm) for seed N (default 1):
       the prompt, the facts, the choices with the engine's answer marked, and the explanation.
@@ -779,7 +780,25 @@ fn lesson_command(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = ecs_sim::lesson::check_run(&lesson, seed, &calls, check_at_ms);
+    let picks: Vec<ecs_sim::lesson::CardPick> = match (option(args, "--answers"), option(args, "--calls")) {
+        (None, None) => lesson.solution_answers.clone(),
+        (None, Some(_)) => Vec::new(),
+        (Some(file), _) => {
+            let parsed = std::fs::read(file).map_err(|e| e.to_string()).and_then(|b| codec::read_text(&b).map(str::to_string)).and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| e.to_string()));
+            match parsed {
+                Ok(Value::Object(map)) => map.iter().filter_map(|(id, pick)| Some(ecs_sim::lesson::CardPick { objective: id.clone(), choice: pick.as_u64()? as usize })).collect(),
+                Ok(_) => {
+                    eprintln!("error: {file}: $: the answers file must be a JSON object {{\"<objective id>\": <choice index>}}.");
+                    return ExitCode::from(2);
+                }
+                Err(e) => {
+                    eprintln!("error: {file}: cannot read: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    let report = ecs_sim::lesson::check_answered_run(&lesson, seed, &calls, &picks, check_at_ms);
     println!("lesson {}: {}", lesson.id, lesson.title);
     println!("Check at {}, judged at {}", report.check_at, report.judged_at);
     for refused in &report.refused_calls {

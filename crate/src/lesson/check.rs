@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::model::{Check, Decision, Lesson};
+use super::model::{CardAnswer, CardPick, Check, Decision, DecisionCard, Lesson};
 use crate::scenario::{substitute, Step};
 use crate::sim::Sim;
 use crate::table::Table;
@@ -70,11 +70,12 @@ impl Report {
     }
 }
 
-/// Plays the lesson's reference solution and checks it right after its last call.
+/// Plays the lesson's reference solution (its calls and its picks on the decision cards) and checks it right
+/// after its last call.
 pub fn check_lesson(lesson: &Lesson) -> Report {
     let calls: Vec<LearnerCall> = lesson.solution.iter().map(LearnerCall::from_step).collect();
     let check_at_ms = calls.iter().map(|c| c.at_ms).max().unwrap_or(0);
-    check_run(lesson, None, &calls, check_at_ms)
+    check_answered_run(lesson, None, &calls, &lesson.solution_answers, check_at_ms)
 }
 
 /// A successful call of the learner's run.
@@ -86,6 +87,11 @@ struct Made {
 /// Plays the lesson's scenario (with `seed`, or the scenario's) and the learner's `calls`, presses Check at
 /// `check_at_ms` (or after the last call, if later), and judges the objectives after `checkFor`.
 pub fn check_run(lesson: &Lesson, seed: Option<u64>, calls: &[LearnerCall], check_at_ms: u64) -> Report {
+    check_answered_run(lesson, seed, calls, &[], check_at_ms)
+}
+
+/// Like [`check_run`], with the learner's picks on the lesson's decision cards.
+pub fn check_answered_run(lesson: &Lesson, seed: Option<u64>, calls: &[LearnerCall], picks: &[CardPick], check_at_ms: u64) -> Report {
     let mut sim = Sim::new(&lesson.scenario, seed);
     let mut made = Vec::new();
     let mut refused_calls = Vec::new();
@@ -120,13 +126,16 @@ pub fn check_run(lesson: &Lesson, seed: Option<u64>, calls: &[LearnerCall], chec
         run_window(&mut baseline, lesson, check_at, None);
         baseline.cost_report().per_hour_micro_usd
     });
-    let context = Context { view: &view, sim: &sim, made: &made, window: &window, baseline_per_hour, check_at };
+    let context = Context { view: &view, sim: &sim, made: &made, window: &window, baseline_per_hour, check_at, picks };
     let verdicts = lesson
         .objectives
         .iter()
         .enumerate()
         .map(|(idx, objective)| {
-            let (passed, reason) = judge(idx, &objective.check, &context);
+            let (passed, reason) = match &objective.check {
+                Check::Decision(card) => judge_card(&objective.id, card, &context),
+                check => judge(idx, check, &context),
+            };
             Verdict { id: objective.id.clone(), text: objective.text.clone(), passed, reason }
         })
         .collect();
@@ -235,6 +244,7 @@ struct Context<'a> {
     window: &'a Window,
     baseline_per_hour: Option<u64>,
     check_at: SimTime,
+    picks: &'a [CardPick],
 }
 
 fn count_running(view: &View, cluster: &str, service: Option<&str>, capacity_provider: Option<&str>) -> u32 {
@@ -402,6 +412,40 @@ fn judge(idx: usize, check: &Check, cx: &Context) -> (bool, String) {
                 None => (false, format!("No line of the event log after Check contains '{contains}'.")),
             }
         }
+        Check::PrivateEgressPerZone { cluster, service } => private_egress_per_zone(cx.sim, cluster, service),
+        Check::MetricAtMost { namespace, metric_name, dimensions, max_milli, from_ms } => {
+            let dims: Vec<(&str, &str)> = dimensions.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let key = crate::scaling::MetricKey::new(namespace, metric_name, &dims);
+            let start_minute = (cx.sim.scenario().start_epoch_ms + cx.check_at.0 + from_ms) / 60_000;
+            let points: Vec<(u64, i64)> = cx.sim.scaling.metrics.series(&key, crate::scaling::Statistic::Average).into_iter().filter(|(minute, _)| *minute >= start_minute).collect();
+            let shown = |milli: i64| format!("{}.{:03}", milli / 1000, (milli % 1000).abs()).trim_end_matches('0').trim_end_matches('.').to_string();
+            match points.iter().max_by_key(|(minute, value)| (*value, std::cmp::Reverse(*minute))) {
+                None => (false, format!("{namespace} {metric_name} has no datapoint from Check+{}m on.", from_ms / 60_000)),
+                Some((minute, highest)) => {
+                    let at = SimTime((minute * 60_000).saturating_sub(cx.sim.scenario().start_epoch_ms));
+                    (
+                        *highest <= *max_milli,
+                        format!("{metric_name} was at most {} over {} one-minute datapoints from Check+{}m (highest at {}); the objective is at most {}.", shown(*highest), points.len(), from_ms / 60_000, minutes_after(cx.check_at, at), shown(*max_milli)),
+                    )
+                }
+            }
+        }
+        Check::Decision(card) => (false, format!("The card '{}' is judged with the learner's picks.", card.question)),
+        Check::ExecutionsMatchTasks { state_machine, min_executions } => executions_match_tasks(cx, state_machine, *min_executions),
+        Check::TaskRetried { state_machine, error } => {
+            let executions = executions_of(cx.sim, state_machine);
+            let retried = executions.iter().find(|e| {
+                let failed_at = e.history.iter().position(|ev| ev["type"] == "TaskFailed" && ev["taskFailedEventDetails"]["error"] == error.as_str());
+                failed_at.is_some_and(|i| e.history[i..].iter().any(|ev| ev["type"] == "TaskScheduled"))
+            });
+            match retried {
+                Some(e) => (true, format!("Execution {} failed with {error} and its Task state ran again (a Retry).", e.name)),
+                None => {
+                    let n_failed = executions.iter().filter(|e| e.history.iter().any(|ev| ev["taskFailedEventDetails"]["error"] == error.as_str())).count();
+                    (false, format!("No execution of '{state_machine}' retried after {error} ({n_failed} execution(s) had a Task fail with it): add a Retry whose ErrorEquals names it."))
+                }
+            }
+        }
         Check::TargetsHealthy { target_group, min_healthy } => {
             let Some(tg) = view.target_groups.iter().find(|t| &t.name == target_group) else {
                 return (false, format!("There is no target group '{target_group}'."));
@@ -416,6 +460,177 @@ fn judge(idx: usize, check: &Check, cx: &Context) -> (bool, String) {
                     if unhealthy.is_empty() { String::new() } else { format!(" Reasons: {}.", unhealthy.join(", ")) }
                 ),
             )
+        }
+    }
+}
+
+/// Judges `privateEgressPerZone`: no public IP, and from every subnet of the service a path to each of
+/// `ecr.api`, `ecr.dkr`, `s3` and `logs` that stays in the subnet's Availability Zone. AWS recommends a NAT
+/// gateway in each Availability Zone, because a NAT gateway is redundant only inside its own zone ("If you
+/// have resources in multiple Availability Zones and they share one NAT gateway, and if the NAT gateway's
+/// Availability Zone is down, resources in the other Availability Zones lose internet access", Amazon VPC
+/// User Guide, NAT gateway basics); an interface endpoint answers in each zone where it has a network
+/// interface (AWS PrivateLink Guide, "Access an AWS service using an interface VPC endpoint").
+fn private_egress_per_zone(sim: &Sim, cluster: &str, service: &str) -> (bool, String) {
+    use crate::vpc::{Destination, PathKind, Source};
+    let Some(s) = sim.services.values().find(|s| s.cluster == cluster && s.name == service) else {
+        return (false, format!("There is no service '{service}' in cluster '{cluster}'."));
+    };
+    if s.assign_public_ip {
+        return (false, format!("Service '{service}' runs its tasks with assignPublicIp ENABLED: each task gets a public IP. The objective is private tasks (assignPublicIp DISABLED)."));
+    }
+    if s.subnets.is_empty() {
+        return (false, format!("Service '{service}' has no awsvpc subnets."));
+    }
+    let vpc = sim.vpc();
+    let region = sim.scenario().region.as_str();
+    let now_ms = sim.now().0;
+    let mut kinds: Vec<String> = Vec::new();
+    for subnet_id in &s.subnets {
+        let zone = vpc.subnets.get(subnet_id).map(|n| n.availability_zone.clone()).unwrap_or_default();
+        let zone_of = |id: &str| vpc.subnets.get(id).map(|n| n.availability_zone.as_str());
+        let source = Source { subnet_id: subnet_id.clone(), public_ip: false, security_groups: s.security_groups.clone(), name: format!("a task in {subnet_id}") };
+        for short in ["ecr.api", "ecr.dkr", "s3", "logs"] {
+            let destination = Destination::service(short);
+            let path = vpc.reach(&source, &destination, region, now_ms);
+            if let Some(missing) = &path.missing {
+                return (false, format!("From {subnet_id} ({zone}) there is no path to {short}: {}", missing.detail));
+            }
+            let in_zone = match path.kind {
+                PathKind::GatewayEndpoint | PathKind::Assumed => true,
+                PathKind::InterfaceEndpoint => path
+                    .hops
+                    .iter()
+                    .filter_map(|h| vpc.endpoints.get(&h.component))
+                    .any(|e| e.subnet_ids.iter().any(|id| zone_of(id) == Some(zone.as_str()))),
+                PathKind::NatGateway => {
+                    let nat = path.hops.iter().find_map(|h| vpc.nat_gateways.get(&h.component));
+                    match nat {
+                        Some(nat) if zone_of(&nat.subnet_id) == Some(zone.as_str()) => true,
+                        Some(nat) => {
+                            return (
+                                false,
+                                format!(
+                                    "Tasks in {subnet_id} ({zone}) reach {short} through {} in {}: if that zone fails, they cannot pull images. Give each zone its own NAT gateway, or use VPC endpoints.",
+                                    nat.nat_gateway_id,
+                                    zone_of(&nat.subnet_id).unwrap_or("another zone")
+                                ),
+                            )
+                        }
+                        None => false,
+                    }
+                }
+                PathKind::InternetGateway | PathKind::NoPath => false,
+            };
+            if !in_zone {
+                return (false, format!("Tasks in {subnet_id} ({zone}) reach {short} through a path with no part in {zone}: an interface endpoint needs a subnet in each zone its tasks use."));
+            }
+            let kind = match path.kind {
+                PathKind::InterfaceEndpoint => "interface endpoint",
+                PathKind::GatewayEndpoint => "gateway endpoint",
+                PathKind::NatGateway => "NAT gateway in the same zone",
+                _ => "assumed path",
+            };
+            let line = format!("{short} by {kind}");
+            if !kinds.contains(&line) {
+                kinds.push(line);
+            }
+        }
+    }
+    (true, format!("Tasks of '{service}' have no public IP, and from each of its {} subnet(s) the pull and log paths stay in the subnet's zone: {}.", s.subnets.len(), kinds.join(", ")))
+}
+
+/// The executions of the state machine named `name`, oldest first.
+fn executions_of<'a>(sim: &'a Sim, name: &str) -> Vec<&'a crate::states::Execution> {
+    let states = sim.step_functions();
+    states.executions.iter().filter(|e| states.machines.get(&e.machine_arn).is_some_and(|m| m.name == name)).collect()
+}
+
+/// The ARN of the last ECS task an execution ran: from the output of its TaskSubmitted (`.sync`) or
+/// TaskSucceeded (request/response) events, which carry RunTask's answer.
+fn last_task_arn(execution: &crate::states::Execution) -> Option<String> {
+    execution.history.iter().rev().find_map(|event| {
+        let details = event.get("taskSubmittedEventDetails").or_else(|| event.get("taskSucceededEventDetails"))?;
+        let output: Value = serde_json::from_str(details.get("output")?.as_str()?).ok()?;
+        let first = output.get("Tasks").and_then(Value::as_array).and_then(|t| t.first()).or(Some(&output))?;
+        first.get("TaskArn").and_then(Value::as_str).map(str::to_string)
+    })
+}
+
+/// Judges `executionsMatchTasks`: an execution's status must tell the truth about its job.
+fn executions_match_tasks(cx: &Context, name: &str, min_executions: u32) -> (bool, String) {
+    let executions = executions_of(cx.sim, name);
+    if (executions.len() as u32) < min_executions {
+        return (false, format!("State machine '{name}' has {} execution(s); the objective looks at {min_executions}.", executions.len()));
+    }
+    let (mut n_succeeded, mut n_failed) = (0, 0);
+    for execution in &executions {
+        let status = execution.status.as_aws();
+        if execution.status == crate::states::ExecutionStatus::Running {
+            return (false, format!("Execution {} is still RUNNING at the end of the run.", execution.name));
+        }
+        let Some(task_arn) = last_task_arn(execution) else {
+            if execution.status == crate::states::ExecutionStatus::Succeeded {
+                return (false, format!("Execution {} ended SUCCEEDED, but no ECS task ran: RunTask answered with a failure and the request/response integration reported success.", execution.name));
+            }
+            let error = execution.error.clone().unwrap_or_default();
+            return (false, format!("Execution {} ended {status} ({error}) before any ECS task ran: a transient RunTask failure needs a Retry.", execution.name));
+        };
+        let Some(task) = cx.view.tasks.iter().find(|t| t.arn == task_arn) else {
+            return (false, format!("Execution {}'s task is no longer listed.", execution.name));
+        };
+        let exit_codes: Vec<String> = task.containers.iter().map(|c| c.exit_code.map_or("none".to_string(), |e| e.to_string())).collect();
+        let job_succeeded = task.last_status == TaskStatus::Stopped && task.containers.iter().all(|c| c.exit_code == Some(0));
+        let succeeded = execution.status == crate::states::ExecutionStatus::Succeeded;
+        let id = &task.id[..task.id.len().min(8)];
+        if job_succeeded != succeeded {
+            let task_state = if task.last_status == TaskStatus::Stopped { format!("stopped with exit code {}", exit_codes.join(", ")) } else { format!("is still {}", task.last_status.as_aws()) };
+            return (false, format!("Execution {} ended {status}, but its ECS task {id} {task_state}: the execution does not report the job's outcome.", execution.name));
+        }
+        if succeeded {
+            n_succeeded += 1;
+        } else {
+            n_failed += 1;
+        }
+    }
+    (true, format!("All {} executions of '{name}' report their job: {n_succeeded} SUCCEEDED with tasks that exited 0, {n_failed} FAILED with tasks that did not.", executions.len()))
+}
+
+/// A cluster's cost to date on the simulation's bill, and that rate over 30 days.
+fn cluster_bill(cx: &Context, cluster: &str, report: &crate::scaling::CostReport) -> (u64, u64) {
+    let to_date = report.by_cluster.iter().find(|line| line.name == cluster).map_or(0, |line| line.to_date_micro_usd);
+    let elapsed_ms = cx.sim.now().0.max(1);
+    let thirty_days_ms: u64 = 30 * 24 * 3_600_000;
+    (to_date, (u128::from(to_date) * u128::from(thirty_days_ms) / u128::from(elapsed_ms)) as u64)
+}
+
+/// Judges a decision card against the learner's pick: the card's written answer, or the choice whose cluster
+/// costs least on the simulation's bill.
+fn judge_card(id: &str, card: &DecisionCard, cx: &Context) -> (bool, String) {
+    let (answer, bill) = match &card.answer {
+        CardAnswer::Choice(answer) => (*answer, String::new()),
+        CardAnswer::CheapestCluster(clusters) => {
+            let report = cx.sim.cost_report();
+            let bills: Vec<(u64, u64)> = clusters.iter().map(|c| cluster_bill(cx, c, &report)).collect();
+            let cheapest = (0..bills.len()).min_by_key(|i| (bills[*i].0, *i)).unwrap_or(0);
+            let tenths_of_hours = cx.sim.now().0 / 360_000;
+            let hours = format!("{}.{}", tenths_of_hours / 10, tenths_of_hours % 10);
+            let lines: Vec<String> = clusters
+                .iter()
+                .zip(&card.choices)
+                .zip(&bills)
+                .map(|((cluster, choice), (to_date, month))| format!("{choice} (cluster '{cluster}') cost {} over the run's {hours} h, {} for 30 days at that rate", usd(*to_date), usd(*month)))
+                .collect();
+            (cheapest, format!(" The bill: {}.", lines.join("; ")))
+        }
+    };
+    let right = &card.choices[answer.min(card.choices.len().saturating_sub(1))];
+    match cx.picks.iter().find(|p| p.objective == id) {
+        None => (false, format!("Not answered: pick one of the choices before you press Check.{bill}")),
+        Some(pick) if pick.choice == answer => (true, format!("You picked {right}: right. {}{bill}", card.explanation)),
+        Some(pick) => {
+            let picked = card.choices.get(pick.choice).map_or("a choice that does not exist", String::as_str);
+            (false, format!("You picked {picked}; the answer is {right}. {}{bill}", card.explanation))
         }
     }
 }

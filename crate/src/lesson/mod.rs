@@ -14,7 +14,7 @@ mod model;
 mod parse;
 pub mod quiz;
 
-pub use check::{check_lesson, check_run, LearnerCall, Report, Verdict};
+pub use check::{check_answered_run, check_lesson, check_run, LearnerCall, Report, Verdict};
 pub use model::*;
 #[cfg(feature = "builtin-scenarios")]
 pub use parse::{parse_lesson, parse_lesson_str};

@@ -159,6 +159,54 @@ pub enum Check {
     /// After Check, the event log has a line (of `kind`, when given: `service`, `task`, ...) whose text contains
     /// `contains`.
     LogLinePresent { kind: Option<crate::sim::LogKind>, contains: String },
+    /// At the end of the run, the service's awsvpc tasks get no public IP, and from each of its subnets the
+    /// paths an Amazon ECR pull and awslogs take (`ecr.api`, `ecr.dkr`, `s3`, `logs`) exist and stay in the
+    /// subnet's Availability Zone: a VPC endpoint (an interface endpoint with a network interface in that
+    /// zone, or a gateway endpoint) or a NAT gateway in that zone.
+    PrivateEgressPerZone { cluster: String, service: String },
+    /// At the end of the run, the state machine has at least `min_executions` executions, every one has ended,
+    /// ran an ECS task, and is SUCCEEDED exactly when its last ECS task's containers all exited 0.
+    ExecutionsMatchTasks { state_machine: String, min_executions: u32 },
+    /// An execution of the state machine retried a Task state after it failed with `error`: a TaskFailed event
+    /// with that error followed by a new TaskScheduled.
+    TaskRetried { state_machine: String, error: String },
+    /// Every one-minute datapoint of the metric (`Average`) from `from_ms` after Check to the end of the run is at
+    /// most `max_milli` thousandths.
+    MetricAtMost { namespace: String, metric_name: String, dimensions: Vec<(String, String)>, max_milli: i64, from_ms: u64 },
+    /// A decision card: a question the learner answers by picking one of its choices before Check. It passes
+    /// when the pick is the card's answer; the explanation is shown either way.
+    Decision(DecisionCard),
+}
+
+/// The most choices a decision card may have.
+pub const MAX_CARD_CHOICES: usize = 6;
+
+/// A question with choices, answered by the learner (not by calls).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DecisionCard {
+    pub question: String,
+    pub choices: Vec<String>,
+    pub answer: CardAnswer,
+    /// Why the answer is right, with its source.
+    pub explanation: String,
+}
+
+/// How a decision card's right answer is known.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CardAnswer {
+    /// Written in the lesson (`decision`): the index of the right choice.
+    Choice(usize),
+    /// Read from the simulation's bill (`costDecision`): each choice runs its workload in its own cluster (one
+    /// cluster per choice, in order), and the right choice is the cluster whose cost to date is the lowest when
+    /// the run is judged.
+    CheapestCluster(Vec<String>),
+}
+
+/// The learner's pick on one decision card: the objective's id and the index of the choice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardPick {
+    pub objective: String,
+    pub choice: usize,
 }
 
 /// One objective: what the learner reads, and the check that decides it.
@@ -190,4 +238,19 @@ pub struct Lesson {
     pub solution: Vec<Step>,
     /// The quiz kinds offered after the lesson.
     pub quiz: Vec<quiz::QuizKind>,
+    /// The reference solution's picks on the decision cards (`solutionAnswers`), one per card.
+    pub solution_answers: Vec<CardPick>,
+}
+
+impl Lesson {
+    /// The decision cards, in objective order: the objective's id and its card.
+    pub fn cards(&self) -> Vec<(&str, &DecisionCard)> {
+        self.objectives
+            .iter()
+            .filter_map(|o| match &o.check {
+                Check::Decision(card) => Some((o.id.as_str(), card)),
+                _ => None,
+            })
+            .collect()
+    }
 }

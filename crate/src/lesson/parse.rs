@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::quiz::QuizKind;
-use super::model::{Check, Decision, Exam, ExamTag, Lesson, LessonStep, Objective, ScenarioRef, Track, LESSON_FORMAT_VERSION, MAX_CHECK_FOR_MS, MAX_LESSON_ITEMS};
+use super::model::{CardAnswer, CardPick, Check, Decision, DecisionCard, Exam, ExamTag, Lesson, LessonStep, Objective, ScenarioRef, Track, LESSON_FORMAT_VERSION, MAX_CARD_CHOICES, MAX_CHECK_FOR_MS, MAX_LESSON_ITEMS};
 use crate::scaling::AlarmState;
 use crate::scenario::{parse_scenario, Scenario, Step, BUILTIN_SCENARIO_IDS};
 use crate::taskdef::FieldError;
@@ -28,7 +28,7 @@ pub fn parse_lesson_str_with(text: &str, builtin: &dyn Fn(&str) -> Option<Scenar
 }
 
 /// The members a lesson file may have.
-const MEMBERS: &[&str] = &["formatVersion", "id", "title", "track", "exams", "scenario", "goal", "steps", "onCheck", "checkFor", "objectives", "solution", "quiz"];
+const MEMBERS: &[&str] = &["formatVersion", "id", "title", "track", "exams", "scenario", "goal", "steps", "onCheck", "checkFor", "objectives", "solution", "solutionAnswers", "quiz"];
 
 /// Validates a lesson document and returns it typed, or every problem found, with the built-in scenarios
 /// compiled into the library.
@@ -136,9 +136,10 @@ pub fn parse_lesson_with(document: &Value, builtin: &dyn Fn(&str) -> Option<Scen
             None
         }
     });
+    let solution_answers = parse_solution_answers(root.get("solutionAnswers"), &objectives, &mut errors);
     match (errors.is_empty(), scenario_ref, scenario) {
         (true, Some(scenario_ref), Some(scenario)) => {
-            Ok(Lesson { id, title, track, exams, scenario_ref, scenario, goal, steps, on_check, check_for_ms, objectives, solution, quiz })
+            Ok(Lesson { id, title, track, exams, scenario_ref, scenario, goal, steps, on_check, check_for_ms, objectives, solution, quiz, solution_answers })
         }
         _ => Err(errors),
     }
@@ -301,6 +302,12 @@ const CHECK_KINDS: &[&str] = &[
     "iamDecision",
     "targetsHealthy",
     "logLinePresent",
+    "privateEgressPerZone",
+    "executionsMatchTasks",
+    "taskRetried",
+    "decision",
+    "costDecision",
+    "metricAtMost",
 ];
 
 fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Option<Objective> {
@@ -441,6 +448,78 @@ fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Op
             };
             Check::LogLinePresent { kind, contains: required_string(check, "contains", p, errors) }
         }
+        "privateEgressPerZone" => Check::PrivateEgressPerZone { cluster: required_string(check, "cluster", p, errors), service: required_string(check, "service", p, errors) },
+        "executionsMatchTasks" => Check::ExecutionsMatchTasks {
+            state_machine: required_string(check, "stateMachine", p, errors),
+            min_executions: required_u32(check, "minExecutions", p, errors),
+        },
+        "taskRetried" => Check::TaskRetried { state_machine: required_string(check, "stateMachine", p, errors), error: required_string(check, "error", p, errors) },
+        "metricAtMost" => {
+            let dimensions: Vec<(String, String)> = match check.get("dimensions") {
+                None | Some(Value::Null) => Vec::new(),
+                Some(Value::Object(map)) => map.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect(),
+                Some(_) => {
+                    errors.push(err(format!("{p}.dimensions"), "dimensions must be an object of dimension names and values."));
+                    Vec::new()
+                }
+            };
+            let max_milli = match check.get("max").and_then(Value::as_f64).filter(|m| m.is_finite() && m.abs() < 1e12) {
+                Some(max) => (max * 1000.0).round() as i64,
+                None => {
+                    errors.push(err(format!("{p}.max"), "max is required: a number."));
+                    0
+                }
+            };
+            let from_ms = match check.get("from") {
+                None | Some(Value::Null) => 0,
+                Some(Value::String(text)) => parse_duration_ms(text).unwrap_or_else(|message| {
+                    errors.push(err(format!("{p}.from"), format!("from: {message}")));
+                    0
+                }),
+                Some(_) => {
+                    errors.push(err(format!("{p}.from"), "from must be a duration after Check such as \"20m\"."));
+                    0
+                }
+            };
+            Check::MetricAtMost {
+                namespace: required_string(check, "namespace", p, errors),
+                metric_name: required_string(check, "metricName", p, errors),
+                dimensions,
+                max_milli,
+                from_ms,
+            }
+        }
+        "decision" => {
+            let question = required_string(check, "question", p, errors);
+            let explanation = required_string(check, "explanation", p, errors);
+            let choices = parse_choices(check.get("choices"), &format!("{p}.choices"), errors, |item, path, errors| match item {
+                Value::String(text) if !text.trim().is_empty() => Some(text.clone()),
+                _ => {
+                    errors.push(err(path, "Each choice must be a non-empty string."));
+                    None
+                }
+            });
+            let answer = required_u32(check, "answer", p, errors) as usize;
+            if !choices.is_empty() && answer >= choices.len() {
+                errors.push(err(format!("{p}.answer"), format!("answer must be the index of a choice, from 0 to {}.", choices.len() - 1)));
+            }
+            Check::Decision(DecisionCard { question, choices, answer: CardAnswer::Choice(answer), explanation })
+        }
+        "costDecision" => {
+            let question = required_string(check, "question", p, errors);
+            let explanation = required_string(check, "explanation", p, errors);
+            let pairs = parse_choices(check.get("choices"), &format!("{p}.choices"), errors, |item, path, errors| {
+                let Some(obj) = item.as_object() else {
+                    errors.push(err(path, "Each choice must be an object with text and cluster."));
+                    return None;
+                };
+                let text = required_string(obj, "text", path, errors);
+                let cluster = required_string(obj, "cluster", path, errors);
+                (!text.is_empty() && !cluster.is_empty()).then_some((text, cluster))
+            });
+            let (choices, clusters): (Vec<String>, Vec<String>) = pairs.into_iter().unzip();
+            Check::Decision(DecisionCard { question, choices, answer: CardAnswer::CheapestCluster(clusters), explanation })
+        }
         "" => return None,
         other => {
             errors.push(err(format!("{p}.kind"), format!("kind '{other}' is not one of {}.", CHECK_KINDS.join(", "))));
@@ -448,6 +527,68 @@ fn parse_objective(item: &Value, path: &str, errors: &mut Vec<FieldError>) -> Op
         }
     };
     (errors.len() == n_errors).then_some(Objective { id, text, check })
+}
+
+/// Reads a decision card's choices: from 2 to [`MAX_CARD_CHOICES`], without repeats.
+fn parse_choices<T: PartialEq>(value: Option<&Value>, path: &str, errors: &mut Vec<FieldError>, item: impl Fn(&Value, &str, &mut Vec<FieldError>) -> Option<T>) -> Vec<T> {
+    let Some(items) = value.and_then(Value::as_array).filter(|items| (2..=MAX_CARD_CHOICES).contains(&items.len())) else {
+        errors.push(err(path, format!("choices must be an array of 2 to {MAX_CARD_CHOICES} choices.")));
+        return Vec::new();
+    };
+    let mut choices: Vec<T> = Vec::new();
+    for (idx, value) in items.iter().enumerate() {
+        let item_path = format!("{path}[{idx}]");
+        if let Some(choice) = item(value, &item_path, errors) {
+            if choices.contains(&choice) {
+                errors.push(err(item_path, "The same choice is listed twice."));
+            }
+            choices.push(choice);
+        }
+    }
+    choices
+}
+
+/// Reads `solutionAnswers`, `{"<objective id>": <choice index>}`: one pick for each decision card, and only for
+/// them.
+fn parse_solution_answers(value: Option<&Value>, objectives: &[Objective], errors: &mut Vec<FieldError>) -> Vec<CardPick> {
+    let cards: Vec<(&str, usize)> = objectives
+        .iter()
+        .filter_map(|o| match &o.check {
+            Check::Decision(card) => Some((o.id.as_str(), card.choices.len())),
+            _ => None,
+        })
+        .collect();
+    let map = match value {
+        None | Some(Value::Null) => {
+            if !cards.is_empty() {
+                errors.push(err("solutionAnswers", "solutionAnswers is required: the reference solution's pick on each decision card, {\"<objective id>\": <choice index>}."));
+            }
+            return Vec::new();
+        }
+        Some(Value::Object(map)) => map,
+        Some(_) => {
+            errors.push(err("solutionAnswers", "solutionAnswers must be an object: {\"<objective id>\": <choice index>}."));
+            return Vec::new();
+        }
+    };
+    let mut picks = Vec::new();
+    for (id, pick) in map {
+        let path = format!("solutionAnswers.{id}");
+        let Some((_, n_choices)) = cards.iter().find(|(card, _)| card == id) else {
+            errors.push(err(path, format!("'{id}' is not the id of a decision card.")));
+            continue;
+        };
+        match pick.as_u64().filter(|i| (*i as usize) < *n_choices) {
+            Some(choice) => picks.push(CardPick { objective: id.clone(), choice: choice as usize }),
+            None => errors.push(err(path, format!("The pick must be the index of a choice, from 0 to {}.", n_choices.saturating_sub(1)))),
+        }
+    }
+    for (card, _) in &cards {
+        if !map.contains_key(*card) {
+            errors.push(err("solutionAnswers", format!("solutionAnswers has no pick for the decision card '{card}'.")));
+        }
+    }
+    picks
 }
 
 /// One row of the lessons index (`crate/lessons/index.json`): what the app lists before it fetches a lesson.

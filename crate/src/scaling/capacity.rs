@@ -247,13 +247,19 @@ impl ScalingState {
         if self.asgs.contains_key(name) {
             return Err(ApiError::new("AlreadyExists", format!("AutoScalingGroup by this name already exists - A group with the name {name} already exists")));
         }
-        if !request.contains("LaunchTemplate") {
+        let mixed_policy = request.member("MixedInstancesPolicy");
+        let template_spec = if request.contains("LaunchTemplate") {
+            request.member("LaunchTemplate")
+        } else if request.contains("MixedInstancesPolicy") {
+            mixed_policy.member("LaunchTemplate").member("LaunchTemplateSpecification")
+        } else {
             return Err(request.invalid("Valid requests must contain either LaunchTemplate, LaunchConfigurationName, InstanceId or MixedInstancesPolicy parameter."));
-        }
-        let Some(lt) = self.find_launch_template(&request.member("LaunchTemplate")).cloned() else {
+        };
+        let Some(lt) = self.find_launch_template(&template_spec).cloned() else {
             return Err(request.invalid("You must use a valid fully-formed launch template. The specified launch template does not exist."));
         };
-        if lt.instance_type.is_empty() {
+        let mixed = if request.contains("MixedInstancesPolicy") { Some(parse_mixed_instances(&mixed_policy, &lt, request)?) } else { None };
+        if lt.instance_type.is_empty() && mixed.is_none() {
             return Err(request.invalid("You must use a valid fully-formed launch template. The launch template does not specify an instance type."));
         }
         let min = request.required_int_in_range("MinSize", 0, 10_000)? as u32;
@@ -286,6 +292,7 @@ impl ScalingState {
             new_instances_protected: request.bool("NewInstancesProtectedFromScaleIn").unwrap_or(false),
             instances: Table::new(),
             created_ms: now,
+            mixed,
         };
         self.asgs.insert(name.to_string(), asg);
         self.reconcile_asg(name, ctx, &format!("a user request created an AutoScalingGroup changing the desired capacity from 0 to {desired}"));
@@ -321,7 +328,7 @@ impl ScalingState {
                 let mut azs: Vec<String> = a.instances.values().map(|i| i.availability_zone.clone()).collect();
                 crate::order::sort(&mut azs);
                 azs.dedup();
-                json!({
+                let mut group = json!({
                     "AutoScalingGroupName": a.name, "AutoScalingGroupARN": a.arn, "LaunchTemplate": lt,
                     "MinSize": a.min, "MaxSize": a.max, "DesiredCapacity": a.desired, "DefaultCooldown": 300,
                     "AvailabilityZones": azs, "HealthCheckType": "EC2", "HealthCheckGracePeriod": 300,
@@ -331,7 +338,21 @@ impl ScalingState {
                     })).collect::<Vec<_>>(),
                     "CreatedTime": iso(a.created_ms), "VPCZoneIdentifier": a.subnets.join(","),
                     "NewInstancesProtectedFromScaleIn": a.new_instances_protected, "TerminationPolicies": ["Default"],
-                })
+                });
+                if let Some(mixed) = &a.mixed {
+                    group["MixedInstancesPolicy"] = json!({
+                        "LaunchTemplate": {
+                            "LaunchTemplateSpecification": { "LaunchTemplateId": a.launch_template_id, "LaunchTemplateName": a.launch_template_name, "Version": "$Default" },
+                            "Overrides": mixed.instance_types.iter().map(|t| json!({ "InstanceType": t })).collect::<Vec<_>>(),
+                        },
+                        "InstancesDistribution": {
+                            "OnDemandAllocationStrategy": "prioritized", "OnDemandBaseCapacity": mixed.on_demand_base_capacity,
+                            "OnDemandPercentageAboveBaseCapacity": mixed.on_demand_percentage_above_base, "SpotAllocationStrategy": mixed.spot_allocation_strategy,
+                        },
+                    });
+                    group.as_object_mut().map(|g| g.remove("LaunchTemplate"));
+                }
+                group
             })
             .collect();
         Ok(json!({ "AutoScalingGroups": list }))
@@ -372,8 +393,15 @@ impl ScalingState {
                 let id = long_id("i", counter);
                 let subnet = asg.subnets.get(((have + k) as usize) % asg.subnets.len().max(1)).cloned().unwrap_or_default();
                 let az = ctx.subnets.iter().find(|(s, _)| *s == subnet).map(|(_, a)| a.clone()).unwrap_or_default();
-                let itype = lt.as_ref().map(|l| l.instance_type.clone()).unwrap_or_default();
-                let inst = AsgInstance { instance_id: id.clone(), instance_type: itype.clone(), subnet_id: subnet.clone(), availability_zone: az.clone(), protected: asg.new_instances_protected, launched_ms: now };
+                let (spot, itype) = match &asg.mixed {
+                    Some(mixed) => {
+                        let spot = mixed.is_spot(have + k);
+                        let n_spot = self.asgs.get(name).map_or(0, |a| a.instances.values().filter(|i| i.spot).count() as u32);
+                        (spot, mixed.instance_type(spot, n_spot))
+                    }
+                    None => (false, lt.as_ref().map(|l| l.instance_type.clone()).unwrap_or_default()),
+                };
+                let inst = AsgInstance { instance_id: id.clone(), instance_type: itype.clone(), subnet_id: subnet.clone(), availability_zone: az.clone(), protected: asg.new_instances_protected, launched_ms: now, spot };
                 if let Some(a) = self.asgs.get_mut(name) {
                     a.instances.insert(id.clone(), inst);
                 }
@@ -394,6 +422,7 @@ impl ScalingState {
                     user_data: lt.as_ref().and_then(|l| l.user_data.clone()),
                     subnet_id: subnet,
                     availability_zone: az,
+                    spot,
                 });
             }
         } else if asg.desired < have {
@@ -402,6 +431,17 @@ impl ScalingState {
             let victims: Vec<String> = candidates.iter().take((have - asg.desired) as usize).map(|i| i.instance_id.clone()).collect();
             self.terminate(name, &victims, cause, now);
         }
+    }
+
+    /// An instance of a group ended outside the group (EC2 reclaimed a Spot Instance): the group forgets it and
+    /// launches a replacement to keep its desired capacity. Returns whether the instance was the group's.
+    pub(crate) fn instance_reclaimed(&mut self, instance_id: &str, ctx: &ScalingContext) -> bool {
+        let Some(name) = self.asgs.values().find(|a| a.instances.contains_key(instance_id)).map(|a| a.name.clone()) else { return false };
+        if let Some(asg) = self.asgs.get_mut(&name) {
+            asg.instances.remove(instance_id);
+        }
+        self.reconcile_asg(&name, ctx, &format!("an instance was taken out of service in response to an EC2 Spot Instance interruption of {instance_id}"));
+        true
     }
 
     fn terminate(&mut self, asg: &str, ids: &[String], cause: &str, now: u64) {
@@ -660,4 +700,35 @@ fn managed_cause(cp: &CapacityProvider, high_or_low: &str, from: u32, to: u32) -
         "a monitor alarm TargetTracking-{}-Alarm{high_or_low} in state ALARM triggered policy ECSManagedAutoScalingPolicy-{} changing the desired capacity from {from} to {to}",
         cp.asg_name, cp.name
     )
+}
+
+/// Reads a `MixedInstancesPolicy`: its `Overrides` (each a known instance type) and its
+/// `InstancesDistribution` (the defaults are AWS's: no On-Demand base, 100 % On-Demand above it,
+/// `lowest-price` Spot allocation).
+fn parse_mixed_instances(policy: &Request, template: &LaunchTemplate, request: &Request) -> Result<MixedInstances, ApiError> {
+    let overrides = policy.member("LaunchTemplate");
+    let mut instance_types: Vec<String> = Vec::new();
+    for item in overrides.input().get("Overrides").and_then(Value::as_array).into_iter().flatten() {
+        let name = item.get("InstanceType").and_then(Value::as_str).unwrap_or("");
+        if crate::catalog::instance_type(name).is_none() {
+            return Err(request.invalid(format!("Invalid value '{name}' for InstanceType in MixedInstancesPolicy.LaunchTemplate.Overrides. The playground knows the types in its catalog.")));
+        }
+        if !instance_types.iter().any(|t| t == name) {
+            instance_types.push(name.to_string());
+        }
+    }
+    if instance_types.is_empty() {
+        if template.instance_type.is_empty() {
+            return Err(request.invalid("You must use a valid fully-formed launch template. The launch template does not specify an instance type."));
+        }
+        instance_types.push(template.instance_type.clone());
+    }
+    let distribution = policy.member("InstancesDistribution");
+    let base = distribution.int_in_range("OnDemandBaseCapacity", 0, 10_000)?.unwrap_or(0) as u32;
+    let percent = distribution.int_in_range("OnDemandPercentageAboveBaseCapacity", 0, 100)?.unwrap_or(100) as u32;
+    let strategy = distribution.str("SpotAllocationStrategy").unwrap_or("lowest-price").to_string();
+    if !["lowest-price", "capacity-optimized", "capacity-optimized-prioritized", "price-capacity-optimized"].contains(&strategy.as_str()) {
+        return Err(request.invalid(format!("Invalid value '{strategy}' for SpotAllocationStrategy.")));
+    }
+    Ok(MixedInstances { instance_types, on_demand_base_capacity: base, on_demand_percentage_above_base: percent, spot_allocation_strategy: strategy })
 }

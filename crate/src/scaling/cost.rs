@@ -80,19 +80,32 @@ struct Running {
     memory_mib: u32,
     instance_type: Option<String>,
     started_ms: u64,
+    /// An EC2 Spot Instance, billed at [`SPOT_PERCENT_OF_ON_DEMAND`] of its On-Demand price.
+    spot_instance: bool,
 }
 
 impl Running {
+    /// An instance's price per hour: On-Demand, or the Spot share of it. [UNVERIFIED] EC2 Spot prices move
+    /// with supply and demand; the playground uses the same fixed share as Fargate Spot.
+    fn instance_hourly(&self, type_name: &str) -> u64 {
+        let on_demand = instance_type(type_name).map(|i| i.price_micro_usd_per_hour).unwrap_or(0);
+        if self.spot_instance {
+            on_demand * SPOT_PERCENT_OF_ON_DEMAND / 100
+        } else {
+            on_demand
+        }
+    }
+
     fn cost(&self, until_ms: u64) -> u64 {
         let billed = until_ms.saturating_sub(self.started_ms);
         match &self.instance_type {
-            Some(t) => per_second_cost(instance_type(t).map(|i| i.price_micro_usd_per_hour).unwrap_or(0), billed),
+            Some(t) => per_second_cost(self.instance_hourly(t), billed),
             None => fargate_cost(self.kind == CapacityType::FargateSpot, self.cpu_units, self.memory_mib, billed),
         }
     }
     fn hourly(&self) -> u64 {
         match &self.instance_type {
-            Some(t) => instance_type(t).map(|i| i.price_micro_usd_per_hour).unwrap_or(0),
+            Some(t) => self.instance_hourly(t),
             None => fargate_hourly(self.kind == CapacityType::FargateSpot, self.cpu_units, self.memory_mib),
         }
     }
@@ -143,13 +156,18 @@ impl CostLedger {
     #[allow(clippy::too_many_arguments)]
     pub fn task_started(&mut self, task_id: &str, cluster: &str, service: Option<&str>, spot: bool, cpu_units: u32, memory_mib: u32, at_ms: u64) {
         let kind = if spot { CapacityType::FargateSpot } else { CapacityType::Fargate };
-        let r = Running { service: service.map(str::to_string), cluster: cluster.to_string(), kind, cpu_units, memory_mib, instance_type: None, started_ms: at_ms };
+        let r = Running { service: service.map(str::to_string), cluster: cluster.to_string(), kind, cpu_units, memory_mib, instance_type: None, started_ms: at_ms, spot_instance: false };
         self.running.insert(task_id.to_string(), r);
     }
 
     /// An EC2 instance started running (launched by an ASG or the scenario), for `cluster`'s agent.
     pub fn instance_started(&mut self, instance_id: &str, cluster: &str, instance_type: &str, at_ms: u64) {
-        let r = Running { service: None, cluster: cluster.to_string(), kind: CapacityType::Ec2, cpu_units: 0, memory_mib: 0, instance_type: Some(instance_type.to_string()), started_ms: at_ms };
+        self.instance_started_on(instance_id, cluster, instance_type, false, at_ms);
+    }
+
+    /// An EC2 instance started running, On-Demand or Spot (`spot`).
+    pub fn instance_started_on(&mut self, instance_id: &str, cluster: &str, instance_type: &str, spot: bool, at_ms: u64) {
+        let r = Running { service: None, cluster: cluster.to_string(), kind: CapacityType::Ec2, cpu_units: 0, memory_mib: 0, instance_type: Some(instance_type.to_string()), started_ms: at_ms, spot_instance: spot };
         self.running.insert(instance_id.to_string(), r);
     }
 

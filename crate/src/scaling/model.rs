@@ -61,6 +61,8 @@ pub enum ScalingAction {
         user_data: Option<String>,
         subnet_id: String,
         availability_zone: String,
+        /// A Spot Instance (a `MixedInstancesPolicy` puts capacity above its On-Demand share on Spot).
+        spot: bool,
     },
     /// Terminate an EC2 instance (tasks on it stop: "Host EC2 (instance id) stopped/terminated").
     TerminateInstance { asg: String, instance_id: String, reason: String },
@@ -239,6 +241,46 @@ pub struct AsgInstance {
     pub availability_zone: String,
     pub protected: bool,
     pub launched_ms: u64,
+    /// A Spot Instance rather than On-Demand.
+    pub spot: bool,
+}
+
+/// An Auto Scaling group's `MixedInstancesPolicy`: the instance types it may launch (`Overrides`) and how it
+/// splits On-Demand and Spot capacity (`InstancesDistribution`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MixedInstances {
+    pub instance_types: Vec<String>,
+    pub on_demand_base_capacity: u32,
+    pub on_demand_percentage_above_base: u32,
+    pub spot_allocation_strategy: String,
+}
+
+impl MixedInstances {
+    /// Whether the group's instance number `index` (counting from 0, in launch order) is a Spot Instance: the
+    /// first `OnDemandBaseCapacity` are On-Demand; above the base, On-Demand keeps its percentage of the
+    /// capacity so far. [UNVERIFIED] How EC2 Auto Scaling rounds the percentage is not in the reference: the
+    /// On-Demand share is rounded down here.
+    pub fn is_spot(&self, index: u32) -> bool {
+        if index < self.on_demand_base_capacity {
+            return false;
+        }
+        let above = index - self.on_demand_base_capacity;
+        let on_demand_before = above * self.on_demand_percentage_above_base / 100;
+        let on_demand_after = (above + 1) * self.on_demand_percentage_above_base / 100;
+        on_demand_after == on_demand_before
+    }
+
+    /// The instance type of a new instance: On-Demand takes the first override (the `prioritized` order);
+    /// Spot spreads over the overrides, one pool after another. [UNVERIFIED] `capacity-optimized` picks the
+    /// pools with the most spare capacity, which the playground does not model: it rotates through them.
+    pub fn instance_type(&self, spot: bool, n_spot_so_far: u32) -> String {
+        let n = self.instance_types.len().max(1);
+        if spot {
+            self.instance_types.get(n_spot_so_far as usize % n).cloned().unwrap_or_default()
+        } else {
+            self.instance_types.first().cloned().unwrap_or_default()
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -254,6 +296,8 @@ pub struct AutoScalingGroup {
     pub new_instances_protected: bool,
     pub instances: Table<String, AsgInstance>,
     pub created_ms: u64,
+    /// The `MixedInstancesPolicy`, when the group has one.
+    pub mixed: Option<MixedInstances>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

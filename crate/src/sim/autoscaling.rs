@@ -51,6 +51,7 @@ impl Sim {
     /// reserved, container instances]` over its ACTIVE and DRAINING container instances.
     pub(super) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 5]>) {
         let mut samples = self.task_metric_samples(reservations);
+        samples.extend(self.queue_minute());
         // Cluster reservation (reference §10.1): reserved units × 100 / registered units, EC2 only.
         for (cluster, [cpu_registered, cpu_reserved, memory_registered, memory_reserved, _]) in reservations {
             if *cpu_registered == 0 {
@@ -130,7 +131,7 @@ impl Sim {
     pub(super) fn apply_scaling_actions(&mut self) {
         for action in self.scaling.take_actions() {
             match action {
-                ScalingAction::LaunchInstance { asg, instance_id, instance_type, iam_instance_profile, user_data, subnet_id, .. } => {
+                ScalingAction::LaunchInstance { asg, instance_id, instance_type, iam_instance_profile, user_data, subnet_id, spot, .. } => {
                     self.forced_instance_ids.push(instance_id.clone());
                     // What RunInstances gets from the group: one instance of its type in the chosen subnet, tagged
                     // with the group's name.
@@ -144,6 +145,7 @@ impl Sim {
                             user_data: user_data.as_deref(),
                             security_group_ids: vec![],
                             tags: vec![("aws:autoscaling:groupName", &asg)],
+                            spot,
                         })
                     });
                     if let Err(error) = launched {

@@ -135,7 +135,7 @@ impl Sim {
 
     pub(super) fn ec2_json(&self, key: Ec2Key) -> Value {
         let Some(e) = self.ec2.get(&key) else { return Value::Null };
-        json!({
+        let mut instance = json!({
             "InstanceId": e.instance_id,
             "InstanceType": e.instance_type.name,
             "Placement": { "AvailabilityZone": e.availability_zone },
@@ -144,7 +144,11 @@ impl Sim {
             "State": { "Name": e.state.as_aws() },
             "LaunchTime": self.iso_time(e.launched_at),
             "Tags": e.tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect::<Vec<_>>(),
-        })
+        });
+        if e.spot {
+            instance["InstanceLifecycle"] = json!("spot");
+        }
+        instance
     }
 
     pub(super) fn task_json(&self, key: TaskKey) -> Value {

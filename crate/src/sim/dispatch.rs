@@ -13,7 +13,7 @@ use super::loadbalancing::ELB_STEP_MS;
 use super::record::{JournalEntry, LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
 use super::requests::{
     cluster_member, AttributesRequest, CreateClusterRequest, CreateServiceRequest, DeregisterContainerInstanceRequest, DescribeClustersRequest, DisruptConnectivityRequest,
-    DrainRequest, FargateSpotCapacityRequest, FileRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, RunTaskRequest, SetLoadRequest,
+    DrainRequest, FargateSpotCapacityRequest, FileRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, QueueRequest, RunTaskRequest, SetLoadRequest, SpotInterruptionsRequest,
     SetTimingsRequest, StopTaskRequest, TargetBehaviorRequest, TaskCallRequest, TaskDefinitionRequest, UpdateClusterSettingsRequest, UpdateContainerInstancesStateRequest,
     UpdateServiceRequest,
 };
@@ -180,6 +180,7 @@ impl Sim {
             "ec2:TerminateInstances" => self.terminate_instances(&request.strings("InstanceIds")),
             "ec2:DescribeInstances" => self.describe_instances(),
             // Faults (sim/faults.rs).
+            "fis:aws:ec2:send-spot-instance-interruptions" => self.fis_send_spot_interruptions(SpotInterruptionsRequest::parse(request)?),
             "fis:aws:ec2:terminate-instances" => self.fis_terminate_instances(FisTarget::parse(request, "Instances")?),
             "fis:aws:ecs:stop-task" => self.fis_stop_task(FisTarget::parse(request, "Tasks")?),
             "fis:aws:ecs:drain-container-instances" => self.fis_drain(DrainRequest::parse(request)?),
@@ -190,6 +191,7 @@ impl Sim {
             "sim:TaskCall" => self.task_call(TaskCallRequest::parse(request)?),
             "sim:TaskOperation" => self.task_operation(super::workload::TaskOperationRequest::parse(request)?),
             "sim:SetLoad" => self.set_load(SetLoadRequest::parse(request)?),
+            "sim:SetQueue" => self.set_queue(QueueRequest::parse(request)?),
             "sim:SetTargetBehavior" => self.set_target_behavior(TargetBehaviorRequest::parse(request)?),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),
             "sim:SetFargateSpotCapacity" => self.set_fargate_spot_capacity(FargateSpotCapacityRequest::parse(request)?),

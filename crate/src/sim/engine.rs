@@ -47,6 +47,8 @@ pub(super) enum Ev {
     SpotStop(TaskKey),
     /// Step Functions executions move on (a Wait or a retry is due, or a `.sync` Task polls its task).
     StatesPoll,
+    /// The end of an EC2 Spot Instance's interruption notice: EC2 reclaims the instance.
+    SpotInstanceReclaimed(Ec2Key),
 }
 
 /// The simulated account: its entities, the pending events, the clock, and what the run has recorded.
@@ -127,6 +129,8 @@ pub struct Sim {
     pub(super) spot_percent_per_hour: u32,
     /// `sim:SetFargateSpotCapacity`: whether the Region has Fargate Spot capacity for new tasks.
     pub(super) fargate_spot_available: bool,
+    /// `sim:SetQueue`: the queue workloads, by queue name.
+    pub(super) queues: Table<String, super::queue_workload::QueueWorkload>,
     /// CloudWatch Logs and what the tasks write to it (`sim/logging.rs`).
     pub(crate) logging: crate::logs::Logging,
     /// Counted service events of the event or call being processed (`sim/service_events.rs`), written when it ends.
@@ -187,6 +191,7 @@ impl Sim {
             fargate_launches: LaunchBucket::full(),
             spot_percent_per_hour: 0,
             fargate_spot_available: true,
+            queues: Table::new(),
             volumes: crate::efs::VolumeStore::new(),
             logging: crate::logs::Logging::new(&scenario.region, ACCOUNT_ID),
             service_batches: Vec::new(),
@@ -334,6 +339,7 @@ impl Sim {
             Ev::TaskHealthCheck(key) => self.on_task_health_check(key),
             Ev::ServiceTick(key) => self.on_service_tick(key),
             Ev::DrainEnd(node) => self.on_drain_end(node),
+            Ev::SpotInstanceReclaimed(key) => self.on_spot_instance_reclaimed(key),
             Ev::MetricsSample => self.on_metrics_sample(),
             Ev::ElbStep => self.on_elb_step(),
             Ev::CapacityWaitTimeout(key) => self.on_capacity_wait_timeout(key),

@@ -8,9 +8,9 @@ use crate::api::{ApiError, ApiResult};
 use crate::placement::NodeKey;
 
 use super::engine::{Ev, Sim};
-use super::model::{Ec2State, TaskKey, TaskStatus};
+use super::model::{Ec2Key, Ec2State, TaskKey, TaskStatus};
 use super::record::LogKind;
-use super::requests::{short_name, DisruptConnectivityRequest, DrainRequest, FisTarget, Selection};
+use super::requests::{short_name, DisruptConnectivityRequest, DrainRequest, FisTarget, Selection, SpotInterruptionsRequest};
 
 impl Sim {
     /// Picks the target's share of `items` with the seeded PRNG (all of them for `ALL`).
@@ -52,6 +52,62 @@ impl Sim {
             return Ok(json!({ "TerminatingInstances": [] }));
         }
         self.terminate_instances(&chosen)
+    }
+
+    /// `aws:ec2:send-spot-instance-interruptions` on the `SpotInstances` target: each chosen Spot Instance gets
+    /// the interruption notice now and is reclaimed (terminated) `durationBeforeInterruption` later. With
+    /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true` the ECS agent sets its container instance to DRAINING when the
+    /// notice arrives, so the service scheduler replaces its tasks elsewhere before the instance goes (Amazon
+    /// ECS Developer Guide, "Spot Instance draining"; reference ecs-semantics.md §5.3); without it the tasks
+    /// stop with the instance. The instance's Auto Scaling group launches a replacement.
+    pub(super) fn fis_send_spot_interruptions(&mut self, request: SpotInterruptionsRequest) -> ApiResult {
+        let target = request.target;
+        let arns = &target.resource_arns;
+        let mut candidates = Vec::new();
+        for e in self.ec2.values() {
+            if !e.spot || (e.state != Ec2State::Running && e.state != Ec2State::Pending) {
+                continue;
+            }
+            if !arns.is_empty() && !arns.iter().any(|a| a.ends_with(&e.instance_id)) {
+                continue;
+            }
+            let fields = [("Placement.AvailabilityZone", e.availability_zone.as_str()), ("InstanceType", e.instance_type.name), ("State.Name", e.state.as_aws()), ("SubnetId", e.subnet_id.as_str())];
+            if target.matches(&e.tags, &fields) {
+                candidates.push(e.key);
+            }
+        }
+        let chosen = self.fis_select(candidates, target.selection?);
+        let notice = crate::time::format_duration_ms(request.duration_before_ms);
+        let ids: Vec<String> = chosen.iter().map(|k| self.ec2[k].instance_id.clone()).collect();
+        self.log_entry(LogKind::Fault, "fis:aws:ec2:send-spot-instance-interruptions".into(), format!("AWS FIS interrupts {} Spot Instance(s): {}. EC2 sends each the interruption notice and reclaims it in {notice}.", ids.len(), ids.join(", ")));
+        for key in &chosen {
+            let (id, draining, node) = (self.ec2[key].instance_id.clone(), self.ec2[key].spot_instance_draining, self.ec2[key].container_instance);
+            let active = node.and_then(|n| self.container_instances.get(&n)).filter(|ci| ci.status == "ACTIVE").map(|ci| ci.key);
+            match (draining, active) {
+                (true, Some(node)) => {
+                    self.set_container_instance_status(node, "DRAINING");
+                    self.log_entry(LogKind::Instance, format!("instance {id}"), format!("Spot interruption notice on {id}: the ECS agent sets its container instance to DRAINING (ECS_ENABLE_SPOT_INSTANCE_DRAINING=true), and services replace its tasks elsewhere."));
+                }
+                (false, Some(_)) => {
+                    self.log_entry(LogKind::Instance, format!("instance {id}"), format!("Spot interruption notice on {id}: ECS_ENABLE_SPOT_INSTANCE_DRAINING is not set, so its container instance stays ACTIVE and its tasks stop when EC2 reclaims it."));
+                }
+                _ => {}
+            }
+            self.schedule(self.now.plus_ms(request.duration_before_ms), Ev::SpotInstanceReclaimed(*key));
+        }
+        Ok(json!({ "interruptedInstances": ids }))
+    }
+
+    /// EC2 reclaims an interrupted Spot Instance: it terminates, and its Auto Scaling group replaces it.
+    pub(super) fn on_spot_instance_reclaimed(&mut self, key: Ec2Key) {
+        let Some(instance) = self.ec2.get(&key).filter(|e| matches!(e.state, Ec2State::Running | Ec2State::Pending)) else { return };
+        let id = instance.instance_id.clone();
+        self.log_entry(LogKind::Instance, format!("instance {id}"), format!("EC2 reclaims Spot Instance {id}."));
+        let _ = self.terminate_instances(std::slice::from_ref(&id));
+        let context = self.scaling_context();
+        if self.scaling.instance_reclaimed(&id, &context) {
+            self.apply_scaling_actions();
+        }
     }
 
     /// `aws:ecs:stop-task` on the `Tasks` target (its `parameters` may name a cluster and a service).

@@ -85,6 +85,7 @@ impl Sim {
             security_groups.extend(self.scenario.network.security_groups.first().map(|g| g.group_id.clone()));
         }
         let awsvpc_trunking = user_data_setting(&user_data, "ECS_ENABLE_AWSVPC_TRUNKING").is_none_or(|v| v == "true");
+        let spot_instance_draining = user_data_setting(&user_data, "ECS_ENABLE_SPOT_INSTANCE_DRAINING").is_some_and(|v| v == "true");
         let mut tags = Table::new();
         for (key, value) in &request.tags {
             tags.insert(key.to_string(), value.to_string());
@@ -116,6 +117,8 @@ impl Sim {
                     instance_profile: profile.map(str::to_string),
                     container_instance: None,
                     tags: tags.clone(),
+                    spot: request.spot,
+                    spot_instance_draining,
                 },
             );
             let at = self.now.plus_ms(self.timings.instance_boot_ms);
@@ -142,8 +145,8 @@ impl Sim {
         instance.state_since = self.now;
         let (can_register, cluster) = (instance.can_register, instance.agent_cluster.clone());
         // EC2 bills an instance while it is running (per second, one-minute minimum).
-        let (id, type_name) = (instance.instance_id.clone(), instance.instance_type.name);
-        self.scaling.cost.instance_started(&id, &cluster, type_name, self.now.0);
+        let (id, type_name, spot) = (instance.instance_id.clone(), instance.instance_type.name, instance.spot);
+        self.scaling.cost.instance_started_on(&id, &cluster, type_name, spot, self.now.0);
         if can_register && self.clusters.get(&cluster).is_some_and(|c| c.status == "ACTIVE") {
             let at = self.now.plus_ms(self.timings.agent_registration_ms);
             self.schedule(at, Ev::AgentRegistered(key));

@@ -36,6 +36,7 @@ mod network;
 pub mod network_view;
 pub mod model;
 mod queue;
+mod queue_workload;
 mod record;
 mod requests;
 mod rewind;

@@ -199,6 +199,11 @@ pub struct Ec2Instance {
     pub security_groups: Vec<String>,
     pub container_instance: Option<NodeKey>,
     pub tags: Table<String, String>,
+    /// A Spot Instance (EC2 may reclaim it with a two-minute notice).
+    pub spot: bool,
+    /// `ECS_ENABLE_SPOT_INSTANCE_DRAINING=true` in the user data: the ECS agent drains the container instance
+    /// when the Spot interruption notice arrives.
+    pub spot_instance_draining: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -534,6 +534,8 @@ pub(super) struct RunInstancesRequest<'a> {
     pub security_group_ids: Vec<String>,
     /// The tags of `TagSpecifications`: (key, value).
     pub tags: Vec<(&'a str, &'a str)>,
+    /// `InstanceMarketOptions.MarketType` `spot`: a Spot Instance.
+    pub spot: bool,
 }
 
 impl<'a> RunInstancesRequest<'a> {
@@ -559,6 +561,7 @@ impl<'a> RunInstancesRequest<'a> {
             user_data: request.str("UserData"),
             security_group_ids: request.strings("SecurityGroupIds"),
             tags,
+            spot: request.input().get("InstanceMarketOptions").and_then(|m| m.get("MarketType")).and_then(Value::as_str) == Some("spot"),
         })
     }
 }
@@ -740,6 +743,29 @@ fn fis_duration_ms(request: &Request<'_>) -> Result<u64, ApiError> {
             crate::time::check_sim_time_ms("parameters.duration", duration_ms).map_err(|e| ApiError::new("ValidationException", e))
         }
         None => Ok(600_000),
+    }
+}
+
+/// `aws:ec2:send-spot-instance-interruptions` on the `SpotInstances` target.
+pub(super) struct SpotInterruptionsRequest<'a> {
+    pub target: FisTarget<'a>,
+    /// `parameters.durationBeforeInterruption`: from the notice to the interruption.
+    pub duration_before_ms: u64,
+}
+
+/// The shortest and longest `durationBeforeInterruption` FIS takes: 2 and 15 minutes (AWS FIS User Guide,
+/// "Amazon EC2 actions", aws:ec2:send-spot-instance-interruptions).
+pub(super) const SPOT_NOTICE_MIN_MS: u64 = 120_000;
+pub(super) const SPOT_NOTICE_MAX_MS: u64 = 900_000;
+
+impl<'a> SpotInterruptionsRequest<'a> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<SpotInterruptionsRequest<'a>, ApiError> {
+        let target = FisTarget::parse(request, "SpotInstances")?;
+        let text = request.input().get("parameters").and_then(|p| p.get("durationBeforeInterruption")).and_then(Value::as_str).unwrap_or("PT2M");
+        let duration_before_ms = crate::time::parse_iso8601_duration_ms(text)
+            .filter(|ms| (SPOT_NOTICE_MIN_MS..=SPOT_NOTICE_MAX_MS).contains(ms))
+            .ok_or_else(|| ApiError::new("ValidationException", format!("Invalid durationBeforeInterruption {text}: use an ISO 8601 duration from PT2M to PT15M.")))?;
+        Ok(SpotInterruptionsRequest { target, duration_before_ms })
     }
 }
 
@@ -1001,6 +1027,37 @@ impl<'a> SetLoadRequest<'a> {
             load_balancer: request.str("loadBalancer").or_else(|| request.str("loadBalancerArn")).unwrap_or(""),
             profile: load_profile(request),
             description: describe_load(request),
+        })
+    }
+}
+
+/// `sim:SetQueue`: a queue, the service that consumes it, and its rates.
+pub(super) struct QueueRequest {
+    pub queue_name: String,
+    pub cluster: String,
+    pub service: String,
+    pub messages_per_minute: u64,
+    pub messages_per_task_per_minute: u64,
+}
+
+impl QueueRequest {
+    pub(super) fn parse(request: &Request<'_>) -> Result<QueueRequest, ApiError> {
+        let queue_name = request.required_str("queueName", "queueName")?.to_string();
+        // Amazon SQS: "Queue names are limited to 80 characters. Alphanumeric characters plus hyphens (-) and
+        // underscores (_) are allowed."
+        if queue_name.is_empty() || queue_name.len() > 80 || !queue_name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+            return Err(ApiError::invalid_parameter("queueName: Queue names are limited to 80 characters. Alphanumeric characters plus hyphens (-) and underscores (_) are allowed."));
+        }
+        let rate = |name: &str| match request.input().get(name) {
+            None | Some(Value::Null) => Ok(0),
+            Some(v) => v.as_u64().filter(|n| *n <= 1_000_000).ok_or_else(|| ApiError::invalid_parameter(format!("{name} must be a whole number from 0 to 1000000."))),
+        };
+        Ok(QueueRequest {
+            queue_name,
+            cluster: request.required_str("cluster", "cluster")?.to_string(),
+            service: request.required_str("service", "service")?.to_string(),
+            messages_per_minute: rate("messagesPerMinute")?,
+            messages_per_task_per_minute: rate("messagesPerTaskPerMinute")?,
         })
     }
 }

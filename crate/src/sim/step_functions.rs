@@ -20,6 +20,11 @@ struct Failure {
 }
 
 impl Sim {
+    /// The state machines and their executions, for the lesson checker and the tests.
+    pub fn step_functions(&self) -> &crate::states::StatesState {
+        &self.states
+    }
+
     pub(super) fn states_context(&self) -> StatesContext {
         StatesContext { region: self.scenario.region.clone(), account_id: ACCOUNT_ID.to_string(), now_iso: self.iso_time(self.now), now_ms: self.now.0 }
     }

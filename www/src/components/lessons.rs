@@ -1,16 +1,17 @@
 //! The Lessons tab: pick a lesson (the index and each lesson are fetched from `data/lessons/`, not compiled in),
 //! read its goal and steps with their hints, start its scenario, press Check to see each objective's verdict and
-//! why, show or apply the reference solution, and see progress per lesson and per exam (kept in localStorage).
+//! why, answer a lesson's decision cards (radio groups, so the arrow keys pick), show or apply the reference
+//! solution, and see progress per lesson and per exam (kept in localStorage).
 
 use std::rc::Rc;
 
 use ecs_sim::lesson::quiz::{generate, Question, QuizKind};
-use ecs_sim::lesson::{check_run, parse_lesson_index, parse_lesson_str_with, Exam, Lesson, LessonIndexEntry, Report, Track};
+use ecs_sim::lesson::{check_answered_run, parse_lesson_index, parse_lesson_str_with, CardPick, Exam, Lesson, LessonIndexEntry, Report, Track};
 use yew::prelude::*;
 
 use crate::components::form::{button, field, hint, subhead};
 use crate::driver::{use_commands, use_scenario};
-use crate::forms::lesson::{apply_solution, learner_calls, Progress};
+use crate::forms::lesson::{apply_solution, learner_calls, with_pick, Progress};
 use crate::lesson_fetch::fetch_text;
 use crate::render_count::use_render_count;
 
@@ -25,6 +26,8 @@ pub fn lessons_panel() -> Html {
     let progress = use_state(Progress::load);
     let show_solution = use_state(|| false);
     let applied = use_state(Vec::<String>::new);
+    // The learner's picks on the lesson's decision cards.
+    let picks = use_state(Vec::<CardPick>::new);
     // The lesson picked, so the select shows it (Yew inserts options in an order that would otherwise select one).
     let picked_id = use_state(String::new);
     {
@@ -39,12 +42,13 @@ pub fn lessons_panel() -> Html {
         });
     }
     let pick = {
-        let (lesson, report, show_solution, applied, picked_id) = (lesson.clone(), report.clone(), show_solution.clone(), applied.clone(), picked_id.clone());
+        let (lesson, report, show_solution, applied, picked_id, picks) = (lesson.clone(), report.clone(), show_solution.clone(), applied.clone(), picked_id.clone(), picks.clone());
         Callback::from(move |e: Event| {
             let id = crate::components::form::event_value(&e);
             picked_id.set(id.clone());
             let lesson = lesson.clone();
             report.set(None);
+            picks.set(Vec::new());
             show_solution.set(false);
             applied.set(Vec::new());
             if id.is_empty() {
@@ -101,10 +105,10 @@ pub fn lessons_panel() -> Html {
                 })
             };
             let check = {
-                let (commands, lesson, report, progress) = (commands.clone(), lesson.clone(), report.clone(), progress.clone());
+                let (commands, lesson, report, progress, picks) = (commands.clone(), lesson.clone(), report.clone(), progress.clone(), picks.clone());
                 Callback::from(move |_| {
                     let (seed, recorded, now_ms) = commands.learner_run();
-                    let result = check_run(&lesson, Some(seed), &learner_calls(&recorded), now_ms);
+                    let result = check_answered_run(&lesson, Some(seed), &learner_calls(&recorded), &picks, now_ms);
                     let mut next = (*progress).clone();
                     if let Err(message) = next.record(&lesson.id, result.n_passed() as u32, result.verdicts.len() as u32) {
                         commands.show_banner(format!("Your lesson progress could not be saved: {message}."));
@@ -121,6 +125,10 @@ pub fn lessons_panel() -> Html {
                 let (commands, lesson, applied) = (commands.clone(), lesson.clone(), applied.clone());
                 Callback::from(move |_| applied.set(apply_solution(&lesson, |call, input| commands.dispatch(call, input))))
             };
+            let on_pick = {
+                let picks = picks.clone();
+                Callback::from(move |pick: CardPick| picks.set(with_pick(&picks, pick)))
+            };
             let best = progress.of(&lesson.id).map(|(p, of)| format!("Best check so far: {p} of {of} objectives.")).unwrap_or_default();
             html! {
                 <div class="lesson" data-lesson={lesson.id.clone()}>
@@ -134,6 +142,7 @@ pub fn lessons_panel() -> Html {
                             </li>
                         }) }
                     </ol>
+                    { decision_cards(lesson, &picks, on_pick) }
                     { if best.is_empty() { html! {} } else { hint(&best) } }
                     <div class="lesson-actions">
                         { button(if started { "Reset lesson" } else { "Start lesson" }, start) }
@@ -158,6 +167,41 @@ pub fn lessons_panel() -> Html {
             <QuizPanel kinds={match &*lesson { Some(Ok(l)) if !l.quiz.is_empty() => l.quiz.clone(), _ => QuizKind::ALL.to_vec() }} />
             <details class="lesson-export"><summary>{ "Export progress" }</summary><pre>{ progress.to_json() }</pre></details>
         </div>
+    }
+}
+
+/// The lesson's decision cards: each a question with its choices as a radio group; the pick is judged at Check,
+/// whose verdict gives the answer and its explanation.
+fn decision_cards(lesson: &Lesson, picks: &[CardPick], on_pick: Callback<CardPick>) -> Html {
+    let cards = lesson.cards();
+    if cards.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section class="lesson-cards" aria-label="Decision cards">
+            { subhead(&format!("Decision cards: {} of {} answered", cards.iter().filter(|(id, _)| picks.iter().any(|p| p.objective == *id)).count(), cards.len())) }
+            { for cards.iter().map(|(id, card)| {
+                let name = format!("card-{id}");
+                html! {
+                    <fieldset key={id.to_string()} class="decision-card" data-card={id.to_string()}>
+                        <legend>{ card.question.clone() }</legend>
+                        { for card.choices.iter().enumerate().map(|(i, choice)| {
+                            let onchange = {
+                                let (on_pick, objective) = (on_pick.clone(), id.to_string());
+                                Callback::from(move |_: Event| on_pick.emit(CardPick { objective: objective.clone(), choice: i }))
+                            };
+                            let checked = picks.iter().any(|p| p.objective == *id && p.choice == i);
+                            html! {
+                                <label key={i} class="card-choice">
+                                    <input type="radio" name={name.clone()} value={i.to_string()} checked={checked} onchange={onchange} />
+                                    { choice.clone() }
+                                </label>
+                            }
+                        }) }
+                    </fieldset>
+                }
+            }) }
+        </section>
     }
 }
 

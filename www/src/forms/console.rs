@@ -74,6 +74,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "sim:TaskCall" => json!({ "cluster": cluster, "service": service, "action": "s3:GetObject", "resource": "arn:aws:s3:::example-bucket/report.csv" }),
         "sim:InterruptSpotTasks" => json!({ "cluster": cluster, "count": 1 }),
         "sim:SetFargateSpotCapacity" => json!({ "available": false }),
+        "sim:SetQueue" => json!({ "queueName": "jobs", "cluster": cluster, "service": service, "messagesPerMinute": 600, "messagesPerTaskPerMinute": 60 }),
         "s3:CreateBucket" => json!({ "Bucket": "example-uploads" }),
         "s3:PutObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt", "Body": "hello", "ContentType": "text/plain" }),
         "s3:GetObject" | "s3:HeadObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt" }),

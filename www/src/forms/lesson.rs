@@ -1,7 +1,7 @@
 //! The Lessons panel's model: the learner's progress (kept in localStorage under a versioned key, bounded), the
 //! learner's run as the checker replays it, and the reference solution as calls the panel can make.
 
-use ecs_sim::lesson::{LearnerCall, Lesson};
+use ecs_sim::lesson::{CardPick, LearnerCall, Lesson};
 use ecs_sim::sim::RecordedCall;
 use ecs_sim::table::Table;
 use gloo::storage::{LocalStorage, Storage};
@@ -88,6 +88,13 @@ impl Progress {
     fn save(&self) -> Result<(), String> {
         LocalStorage::raw().set_item(PROGRESS_KEY, &self.to_json()).map_err(|_| "the browser's storage refused the progress".to_string())
     }
+}
+
+/// The learner's picks on the decision cards with `pick` made: it replaces the card's earlier pick.
+pub fn with_pick(picks: &[CardPick], pick: CardPick) -> Vec<CardPick> {
+    let mut next: Vec<CardPick> = picks.iter().filter(|p| p.objective != pick.objective).cloned().collect();
+    next.push(pick);
+    next
 }
 
 /// The learner's recorded calls as the checker replays them (each after its number of events).
