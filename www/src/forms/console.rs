@@ -208,6 +208,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "fis:aws:ecs:stop-task" => json!({ "targets": { "Tasks": { "resourceType": "aws:ecs:task", "resourceArns": [task], "selectionMode": "ALL" } } }),
         "fis:aws:ecs:drain-container-instances" => json!({ "targets": { "Clusters": { "resourceType": "aws:ecs:cluster", "resourceArns": [cluster_arn], "selectionMode": "ALL" } }, "parameters": { "drainagePercentage": "50", "duration": "PT10M" } }),
         "fis:aws:ec2:terminate-instances" => json!({ "targets": { "Instances": { "resourceType": "aws:ec2:instance", "resourceArns": [instance_arn], "selectionMode": "COUNT(1)" } } }),
+        "fis:aws:ec2:send-spot-instance-interruptions" => json!({ "targets": { "SpotInstances": { "resourceType": "aws:ec2:spot-instance", "resourceArns": [instance_arn], "selectionMode": "ALL" } }, "parameters": { "durationBeforeInterruption": "PT2M" } }),
         "fis:aws:network:disrupt-connectivity" => json!({ "targets": { "Subnets": { "resourceType": "aws:ec2:subnet", "resourceArns": [subnet_arn], "selectionMode": "ALL" } }, "parameters": { "duration": "PT5M" } }),
         _ => json!({}),
     }
