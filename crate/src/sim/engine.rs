@@ -130,7 +130,7 @@ pub struct Sim {
     /// `sim:SetFargateSpotCapacity`: whether the Region has Fargate Spot capacity for new tasks.
     pub(super) fargate_spot_available: bool,
     /// `sim:SetQueue`: the queue workloads, by queue name.
-    pub(super) queues: Table<String, super::queue_workload::QueueWorkload>,
+    pub(super) queues: Table<String, super::model::QueueWorkload>,
     /// CloudWatch Logs and what the tasks write to it (`sim/logging.rs`).
     pub(crate) logging: crate::logs::Logging,
     /// Counted service events of the event or call being processed (`sim/service_events.rs`), written when it ends.

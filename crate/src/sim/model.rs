@@ -610,3 +610,16 @@ pub(crate) struct ServiceBatch {
     pub kind: ServiceBatchKind,
     pub n: u32,
 }
+
+/// One queue and the service that consumes it (`sim/queue_workload.rs`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueWorkload {
+    pub name: String,
+    pub cluster: String,
+    /// The consuming service's name.
+    pub service_name: String,
+    pub messages_per_minute: u64,
+    pub messages_per_task_per_minute: u64,
+    /// Messages waiting, oldest first: (the sim ms they arrived at, how many).
+    pub cohorts: std::collections::VecDeque<(u64, u64)>,
+}

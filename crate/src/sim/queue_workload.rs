@@ -13,7 +13,7 @@ use crate::api::{ApiError, ApiResult};
 use crate::scaling::{MetricKey, Sample};
 
 use super::engine::Sim;
-use super::model::TaskStatus;
+use super::model::{QueueWorkload, TaskStatus};
 use super::record::LogKind;
 use super::requests::QueueRequest;
 
@@ -22,18 +22,6 @@ pub const MAX_QUEUES: usize = 20;
 
 /// The most arrival cohorts (one a minute) a queue keeps; older messages are counted with the oldest kept.
 pub const MAX_COHORTS: usize = 1_440;
-
-/// One queue and the service that consumes it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct QueueWorkload {
-    pub name: String,
-    pub cluster: String,
-    pub service: String,
-    pub messages_per_minute: u64,
-    pub messages_per_task_per_minute: u64,
-    /// Messages waiting, oldest first: (the sim ms they arrived at, how many).
-    pub cohorts: VecDeque<(u64, u64)>,
-}
 
 impl QueueWorkload {
     pub fn visible(&self) -> u64 {
@@ -79,19 +67,19 @@ impl Sim {
         let queue = self.queues.get_or_insert_with(request.queue_name.clone(), || QueueWorkload {
             name: request.queue_name.clone(),
             cluster: String::new(),
-            service: String::new(),
+            service_name: String::new(),
             messages_per_minute: 0,
             messages_per_task_per_minute: 0,
             cohorts: VecDeque::new(),
         });
         queue.cluster = request.cluster;
-        queue.service = request.service;
+        queue.service_name = request.service;
         queue.messages_per_minute = request.messages_per_minute;
         queue.messages_per_task_per_minute = request.messages_per_task_per_minute;
         let (visible, age) = (queue.visible(), queue.oldest_age_s(now));
         let text = format!(
             "Queue {} receives {} messages a minute; each RUNNING task of '{}' in cluster '{}' processes {} a minute.",
-            queue.name, queue.messages_per_minute, queue.service, queue.cluster, queue.messages_per_task_per_minute
+            queue.name, queue.messages_per_minute, queue.service_name, queue.cluster, queue.messages_per_task_per_minute
         );
         let name = queue.name.clone();
         self.log_entry(LogKind::Traffic, format!("queue {name}"), text);
@@ -109,7 +97,7 @@ impl Sim {
         let mut samples = Vec::new();
         for name in names {
             let Some(queue) = self.queues.get(&name) else { continue };
-            let (cluster, service) = (queue.cluster.clone(), queue.service.clone());
+            let (cluster, service) = (queue.cluster.clone(), queue.service_name.clone());
             let running = self
                 .live_tasks()
                 .filter(|t| t.cluster == cluster && t.last_status == TaskStatus::Running)
@@ -130,7 +118,7 @@ mod tests {
     use super::*;
 
     fn queue(per_minute: u64) -> QueueWorkload {
-        QueueWorkload { name: "jobs".into(), cluster: "demo".into(), service: "worker".into(), messages_per_minute: per_minute, messages_per_task_per_minute: 10, cohorts: VecDeque::new() }
+        QueueWorkload { name: "jobs".into(), cluster: "demo".into(), service_name: "worker".into(), messages_per_minute: per_minute, messages_per_task_per_minute: 10, cohorts: VecDeque::new() }
     }
 
     #[test]
