@@ -64,3 +64,8 @@ pub fn peak_mib_since(base: isize) -> f64 {
 pub fn forget_peak() {
     start();
 }
+
+/// The bytes this thread holds now, above what it held at `start`, in MiB.
+pub fn live_mib_since(base: isize) -> f64 {
+    (LIVE_BYTES.with(Cell::get) - base).max(0) as f64 / 1_048_576.0
+}

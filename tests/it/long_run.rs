@@ -134,3 +134,39 @@ fn the_cli_runs_a_day_of_the_crash_loop_in_a_bounded_number_of_events() {
     assert!(n_events > 200_000 && n_events < CLI_CRASH_LOOP_DAY_MAX_EVENTS, "{n_events} events");
     assert!(elapsed < CLI_CRASH_LOOP_DAY_HANG, "the CLI took {elapsed:?}");
 }
+
+/// `n` Fargate services of one task each, nothing else happening (tests/data/long-run/two-hundred-services.json,
+/// smaller).
+fn quiet_services(n: usize) -> String {
+    let mut steps = vec![
+        json!({ "at": "0s", "call": "ecs:CreateCluster", "input": { "clusterName": "demo" } }),
+        json!({ "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": {
+            "family": "web", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+            "containerDefinitions": [ { "name": "web", "image": "nginx:1", "essential": true } ] } }),
+    ];
+    steps.extend((0..n).map(|i| {
+        json!({ "at": "1s", "call": "ecs:CreateService", "input": {
+            "cluster": "demo", "serviceName": format!("s{i}"), "taskDefinition": "web", "desiredCount": 1, "launchType": "FARGATE",
+            "networkConfiguration": { "awsvpcConfiguration": { "subnets": ["subnet-a"] } } } })
+    }));
+    json!({
+        "formatVersion": 1, "name": "Quiet services", "seed": 1, "region": "us-east-1", "startTime": "2026-01-05T09:00:00Z",
+        "network": { "vpcId": "vpc-main", "subnets": [ { "subnetId": "subnet-a", "availabilityZone": "us-east-1a", "cidrBlock": "10.0.0.0/16" } ] },
+        "steps": steps
+    })
+    .to_string()
+}
+
+#[test]
+fn a_quiet_run_stops_growing_once_a_day_of_metrics_is_kept() {
+    // The heap grows for the first day (each metric keeps a day of one-minute points), then stays.
+    let heap_base = crate::heap::start();
+    let mut sim = Sim::new(&scenario(&quiet_services(20)), None);
+    advance(&mut sim, SimTime::from_secs(25 * 3600));
+    let after_a_day_mib = crate::heap::live_mib_since(heap_base);
+    advance(&mut sim, SimTime::from_secs(49 * 3600));
+    let after_two_days_mib = crate::heap::live_mib_since(heap_base);
+    eprintln!("quiet services: {after_a_day_mib:.2} MiB after 25 h, {after_two_days_mib:.2} MiB after 49 h");
+    assert!(after_a_day_mib > 0.1, "the run holds nothing: {after_a_day_mib} MiB");
+    assert!(after_two_days_mib < after_a_day_mib * 1.1, "the heap grew from {after_a_day_mib:.2} to {after_two_days_mib:.2} MiB in the second day");
+}

@@ -292,7 +292,7 @@ pub(super) mod tests_support {
     pub fn install_builtins() {
         let bundle: serde_json::Map<String, Value> =
             ecs_sim::scenario::BUILTIN_SCENARIOS.iter().map(|(id, text)| (id.to_string(), serde_json::from_str(text).expect("a built-in scenario is JSON"))).collect();
-        super::super::catalog::install(&Value::Object(bundle).to_string()).expect("the bundle installs");
+        crate::driver::catalog::install(&Value::Object(bundle).to_string()).expect("the bundle installs");
     }
 }
 
