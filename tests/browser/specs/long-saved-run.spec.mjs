@@ -102,30 +102,36 @@ test('a long autosave replayed in slices ends as the run that was saved, paused'
   check(saved.simTimeMs === total, `the autosave after opening: ${JSON.stringify(saved).slice(0, 200)}`);
 });
 
-test('a long recent run opens in slices; Cancel puts it back in the list, and opened again it is the run that was kept', async ({ page, url }) => {
+test('a long recent run opens in slices; Cancel puts it back in the list, and one left to finish is the run that was kept', async ({ page, url }) => {
   const scenario = await crashLoop();
+  // A week (time enough to cancel it) and three hours (to see it through).
+  const week = 7 * 24 * 3600 * 1000;
   const total = 3 * 3600 * 1000;
-  const entry = { savedAtMs: 1_700_000_000_000, name: scenario.name, simTimeMs: total, run: savedRun(scenario, total) };
-  await storeBeforeFirstLoad(page, [[RECENT, JSON.stringify([entry])]]);
+  const entries = [
+    { savedAtMs: 1_700_000_000_002, name: 'A week of the crash loop', simTimeMs: week, run: savedRun(scenario, week) },
+    { savedAtMs: 1_700_000_000_001, name: 'Three hours of the crash loop', simTimeMs: total, run: savedRun(scenario, total) },
+  ];
+  await storeBeforeFirstLoad(page, [[RECENT, JSON.stringify(entries)]]);
   await page.goto(url);
   await waitForApp(page);
   const before = await state(page);
   await page.click('.scenarios-button');
   await page.waitForSelector('.recent-runs li');
-  await page.click('.recent-runs li button:has-text("Open")');
+  await page.click('.recent-runs li:has-text("A week") button:has-text("Open")');
   await page.waitForSelector('.replay-progress:has-text("Opening the recent run")');
   await checkResponsive(page);
+  check((await reached(page)) < week, 'the replay was over before it could be cancelled');
   await page.click('.replay-progress button:text-is("Cancel")');
   await page.waitForSelector('.replay-progress', { state: 'detached' });
   await page.waitForSelector('.banner:has-text("Opening the recent run was cancelled")');
   const after = await state(page);
   check(after.seed === before.seed && after.simTimeMs < total, `the run in place after Cancel: ${JSON.stringify(after)}`);
   const recent = await storedRecent(page);
-  check(recent.length === 1 && recent[0].simTimeMs === total, `the recent run is not back in the list: ${JSON.stringify(recent).slice(0, 300)}`);
-  // Opened again and left to finish: the run that was kept, paused at its time.
+  check(recent.length === 2 && recent.some((r) => r.simTimeMs === week) && recent.some((r) => r.simTimeMs === total), `the recent runs after Cancel: ${JSON.stringify(recent.map((r) => [r.name, r.simTimeMs]))}`);
+  // The other one, left to finish: the run that was kept, paused at its time.
   await page.click('.scenarios-button');
   await page.waitForSelector('.recent-runs li');
-  await page.click('.recent-runs li button:has-text("Open")');
+  await page.click('.recent-runs li:has-text("Three hours") button:has-text("Open")');
   await page.waitForSelector('.replay-progress:has-text("Opening the recent run")');
   await page.waitForSelector('.replay-progress', { state: 'detached', timeout: 120_000 });
   await page.waitForSelector('.banner:has-text("Opened the recent run")');
