@@ -227,3 +227,15 @@ fn an_answer_slower_than_the_idle_timeout_is_a_504_and_no_response_time_passes_i
     assert!(n_504 > 0 && n_504 <= n_requests, "{n_504} 504s of {n_requests} requests");
     assert!(view.target_groups.iter().flat_map(|g| &g.targets).all(|t| t.latency_ms <= 60_000), "a target shows a latency past the idle timeout");
 }
+
+#[test]
+fn the_largest_scenario_has_ten_thousand_steps() {
+    let with_steps = |n: usize| {
+        let steps: Vec<serde_json::Value> = (0..n).map(|i| serde_json::json!({ "at": i as u64, "call": "ecs:ListClusters", "input": {} })).collect();
+        serde_json::json!({ "formatVersion": 1, "name": "many steps", "seed": 1, "steps": steps })
+    };
+    let scenario = ecs_sim::scenario::parse_scenario(&with_steps(10_000)).expect("10,000 steps are accepted");
+    assert_eq!(scenario.steps.len(), 10_000);
+    let errors = ecs_sim::scenario::parse_scenario(&with_steps(10_001)).expect_err("10,001 steps are refused");
+    assert!(errors.iter().any(|e| e.path == "steps" && e.message == "A scenario can have at most 10000 steps."), "{errors:?}");
+}

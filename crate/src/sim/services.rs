@@ -24,7 +24,11 @@ const HEALTHY_AFTER_RUNNING_MS: u64 = 40_000;
 /// the 2023 guide said a minimum of 10).
 const CIRCUIT_BREAKER_MIN: u32 = 3;
 const CIRCUIT_BREAKER_MAX: u32 = 200;
-/// Restart throttling backs off up to 27 minutes (current AWS page; 15 in the 2023 guide).
+/// Restart throttling backs off up to 27 minutes (current AWS page; 15 in the 2023 guide). It applies, as on AWS,
+/// only to tasks that go PENDING → STOPPED without reaching RUNNING: fidelity wins over the event rate, so a crash
+/// loop of tasks that reach RUNNING and then die is not throttled; what keeps it cheap and bounded instead is the
+/// shortest lifecycle (every step a second at least, `requests::MIN_LIFECYCLE_MS`), the Fargate launch rate
+/// (`launch_rate.rs`) and the stopped tasks kept (`task_store.rs`).
 const THROTTLE_MAX_MS: u64 = 27 * 60_000;
 /// How often the scheduler retries a placement that failed.
 const PLACEMENT_RETRY_MS: u64 = 30_000;
@@ -263,12 +267,16 @@ impl Sim {
             _ => None,
         };
         if new_td.is_some() || force {
+            let changes_task_definition = new_td.as_ref().is_some_and(|td| *td != self.services[&key].task_definition_arn);
             let td = new_td.unwrap_or_else(|| self.services[&key].task_definition_arn.clone());
             self.start_deployment(key, &td);
-            // A new task definition resets restart throttling (ECSDG service-throttle-logic.md).
-            let service = self.services.get_mut(&key).expect("exists");
-            service.consecutive_start_failures = 0;
-            service.throttled_until = SimTime::ZERO;
+            // Only a new task definition resets restart throttling (ECSDG service-throttle-logic.md): a forced
+            // deployment of the same one goes on waiting out the throttle, as AWS keeps it.
+            if changes_task_definition {
+                let service = self.services.get_mut(&key).expect("exists");
+                service.consecutive_start_failures = 0;
+                service.throttled_until = SimTime::ZERO;
+            }
         }
         self.schedule_service_tick(key, self.now);
         Ok(json!({ "service": self.service_json(key) }))

@@ -202,6 +202,14 @@ impl Commands {
             return;
         };
         self.0.store.dispatch(Action::Recent(recent_runs(&entries)));
+        if record.n_events > SLICED_REPLAY_EVENTS {
+            // A long run opens in slices; Cancel puts it back in the list.
+            match Replay::start_keeping(&record, ReplaySource::RecentRun) {
+                Ok(replay) => self.start_replay(replay),
+                Err(message) => self.show_banner(format!("That recent run could not be opened ({message}).")),
+            }
+            return;
+        }
         match driver_of(&record) {
             Ok(driver) => self.replace(driver),
             Err(message) => self.show_banner(format!("That recent run could not be opened ({message}).")),
@@ -328,6 +336,8 @@ impl Commands {
     /// Opens a long run in slices across frames (see `driver::replay`): the live run pauses its frames, the
     /// page shows the progress and offers Cancel.
     pub(super) fn start_replay(&self, replay: Replay) {
+        // A replay already under way is cancelled first, so what it was opening is kept as Cancel keeps it.
+        self.cancel_replay();
         self.stop_frames();
         self.0.store.dispatch(Action::Replay(Some(replay.progress())));
         *self.0.replay.borrow_mut() = Some(replay);
@@ -369,16 +379,32 @@ impl Commands {
         let lead = match source {
             ReplaySource::ShareLink => "Opened a shared run, paused where it was shared. Press Play to continue.",
             ReplaySource::SavedRun => "Opened the saved run, paused where it was saved. Press Play to continue.",
+            ReplaySource::RecentRun => "Opened the recent run, paused where it was kept. Press Play to continue.",
         };
         self.replace_noting(driver, Some(Notice::text(lead.to_string())));
     }
 
-    /// Stops opening a long run: the live run stays as it was (and plays again if it was playing).
+    /// Stops opening a long run: the live run stays as it was (and plays again if it was playing). A saved or
+    /// recent run being opened goes (back) to the recent runs, so Cancel loses nothing.
     pub fn cancel_replay(&self) {
         let Some(replay) = self.0.replay.borrow_mut().take() else { return };
         self.0.replay_frame.borrow_mut().take();
         self.0.store.dispatch(Action::Replay(None));
-        self.show_banner(format!("Opening {} was cancelled; your run is as it was.", replay.source.noun()));
+        let noun = replay.source.noun();
+        let notice = match &replay.kept_on_cancel {
+            None => Notice::text(format!("Opening {noun} was cancelled; your run is as it was.")),
+            Some(record) => match persist::push_recent(record) {
+                Ok(entries) => {
+                    self.0.store.dispatch(Action::Recent(recent_runs(&entries)));
+                    Notice::text(format!("Opening {noun} was cancelled; it is kept in Recent runs: open it again from Scenarios… in the header."))
+                }
+                Err(reason) => Notice {
+                    text: format!("Opening {noun} was cancelled, and it could not be kept in Recent runs ({reason}): download it now to keep it."),
+                    downloads: vec![Download::File { label: "Download the run", file_name: "ecs-playground-saved-run.json".to_string(), text: record.to_autosave_json() }],
+                },
+            },
+        };
+        self.0.store.dispatch(Action::ShowBanner(notice));
         self.run_frames();
     }
 

@@ -11,6 +11,8 @@ mod catalog;
 mod commands;
 mod persist;
 mod replay;
+#[cfg(test)]
+mod persist_fuzz;
 mod run;
 mod store;
 

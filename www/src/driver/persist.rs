@@ -283,15 +283,26 @@ pub fn clear_url_fragment() {
     }
 }
 
+/// What the tests of the driver share.
+#[cfg(test)]
+pub(super) mod tests_support {
+    use serde_json::Value;
+
+    /// Installs the built-in scenarios as the app's data file gives them.
+    pub fn install_builtins() {
+        let bundle: serde_json::Map<String, Value> =
+            ecs_sim::scenario::BUILTIN_SCENARIOS.iter().map(|(id, text)| (id.to_string(), serde_json::from_str(text).expect("a built-in scenario is JSON"))).collect();
+        crate::driver::catalog::install(&Value::Object(bundle).to_string()).expect("the bundle installs");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     /// Installs the built-in scenarios as the app's data file gives them and returns the first id.
     fn first_builtin_id() -> &'static str {
-        let bundle: serde_json::Map<String, Value> =
-            ecs_sim::scenario::BUILTIN_SCENARIOS.iter().map(|(id, text)| (id.to_string(), serde_json::from_str(text).expect("a built-in scenario is JSON"))).collect();
-        super::super::catalog::install(&Value::Object(bundle).to_string()).expect("the bundle installs");
+        tests_support::install_builtins();
         ecs_sim::scenario::BUILTIN_SCENARIO_IDS[0]
     }
 

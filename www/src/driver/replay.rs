@@ -1,6 +1,8 @@
-//! Opening a long run without freezing the page: a share link or a saved run whose replay is long is rebuilt
-//! in slices, a few thousand events at a time across animation frames, while the page shows how far the
-//! replay has reached and offers Cancel (which leaves the live run as it was). A short replay opens at once.
+//! Opening a long run without freezing the page: a share link, a saved run (the autosave on reload, or an
+//! imported file) or a recent run whose replay is long is rebuilt in slices, 256 events at a time, as many as
+//! fit in 12 ms of each animation frame, while the page shows how far the replay has reached and offers Cancel
+//! (which leaves the live run as it was, and keeps a saved or recent run in the recent runs). A short replay
+//! opens at once.
 
 use std::collections::VecDeque;
 
@@ -14,8 +16,10 @@ use super::persist::RunRecord;
 /// few tens of milliseconds at most).
 pub const SLICED_REPLAY_EVENTS: u64 = 50_000;
 
-/// The events one slice processes before the wall clock is looked at again.
-const SLICE_EVENTS: u32 = 2_000;
+/// The events one slice processes before the wall clock is looked at again: a few milliseconds of a crash loop
+/// in wasm, so a frame overshoots its budget by little even on a busy machine (2,000 events took tens of
+/// milliseconds, and hundreds when the machine was loaded).
+pub(super) const SLICE_EVENTS: u32 = 256;
 
 /// The wall time a frame gives the replay, milliseconds: the rest of the frame keeps the page responsive.
 pub const FRAME_BUDGET_MS: f64 = 12.0;
@@ -24,7 +28,10 @@ pub const FRAME_BUDGET_MS: f64 = 12.0;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ReplaySource {
     ShareLink,
+    /// The autosave on reload, or a file saved by "Download this run".
     SavedRun,
+    /// A run of the recent runs list.
+    RecentRun,
 }
 
 impl ReplaySource {
@@ -32,6 +39,7 @@ impl ReplaySource {
         match self {
             ReplaySource::ShareLink => "the shared run",
             ReplaySource::SavedRun => "the saved run",
+            ReplaySource::RecentRun => "the recent run",
         }
     }
 }
@@ -56,6 +64,9 @@ pub struct Replay {
     target_n_events: u64,
     target_ms: u64,
     pub latest_ms: u64,
+    /// The record being opened, when Cancel must keep it (in the recent runs): the autosave, which the run in
+    /// place would otherwise save over, or a recent run, which was taken out of the list to be opened.
+    pub kept_on_cancel: Option<RunRecord>,
 }
 
 impl Replay {
@@ -71,7 +82,15 @@ impl Replay {
             target_n_events: record.n_events,
             target_ms: record.sim_time_ms,
             latest_ms: record.latest_ms,
+            kept_on_cancel: None,
         })
+    }
+
+    /// [`Replay::start`], keeping `record` to be put in the recent runs if the replay is cancelled.
+    pub fn start_keeping(record: &RunRecord, source: ReplaySource) -> Result<Replay, String> {
+        let mut replay = Replay::start(record, source)?;
+        replay.kept_on_cancel = Some(record.clone());
+        Ok(replay)
     }
 
     /// Processes at most one slice of events. Returns true when the run has reached the record's point.
@@ -81,6 +100,12 @@ impl Replay {
         let advance = self.sim.advance_replaying(SimTime(self.target_ms), budget, &mut self.pending);
         // Reached the time, or the record's event count (the calls due there were applied before stopping).
         advance.reached || u64::from(budget) == remaining
+    }
+
+    /// The events the replayed run has processed so far.
+    #[cfg(test)]
+    pub fn n_events_processed(&self) -> u64 {
+        self.sim.n_events_processed()
     }
 
     pub fn progress(&self) -> ReplayProgress {

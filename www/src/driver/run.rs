@@ -424,6 +424,25 @@ pub(super) fn initial_driver() -> (Driver, Option<Notice>, Option<Replay>) {
         }
     }
     match persist::load_autosave() {
+        // A long saved run opens in slices once the page is up, unless a long share link is opening: then it
+        // goes to the recent runs at once (the run in place meanwhile is the first built-in, which would
+        // otherwise save over it).
+        Ok(Some(record)) if record.n_events > SLICED_REPLAY_EVENTS => {
+            if replay.is_none() {
+                match Replay::start_keeping(&record, ReplaySource::SavedRun) {
+                    Ok(saved) => replay = Some(saved),
+                    Err(message) => notices.push(rejected_notice(&message)),
+                }
+            } else {
+                match persist::push_recent(&record) {
+                    Ok(_) => notices.push(Notice::text("Your previous run is kept in Recent runs (Scenarios… in the header).".to_string())),
+                    Err(reason) => notices.push(Notice {
+                        text: format!("Your previous run could not be kept in Recent runs ({reason}): download it now to keep it."),
+                        downloads: vec![Download::File { label: "Download the previous run", file_name: "ecs-playground-previous-run.json".to_string(), text: record.to_autosave_json() }],
+                    }),
+                }
+            }
+        }
         Ok(Some(record)) => {
             let playing = record.playing;
             match record.restore() {
