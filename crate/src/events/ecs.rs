@@ -123,7 +123,7 @@ impl ServiceAction {
 }
 
 /// The service action a service event message reports, with its `reason` (the placement failure's missing
-/// resource, `RESOURCE:CPU` or `RESOURCE:MEMORY`, as the guide's example gives it). `None` for messages that are no
+/// resource, `RESOURCE:CPU`, `RESOURCE:MEMORY` or `RESOURCE:FARGATE`, as the guide's examples give it). `None` for messages that are no
 /// service action (started tasks, registered targets, deployment messages).
 pub fn service_action_of(message: &str) -> Option<(ServiceAction, Option<&'static str>)> {
     if message.ends_with("has reached a steady state.") {
@@ -133,6 +133,8 @@ pub fn service_action_of(message: &str) -> Option<(ServiceAction, Option<&'stati
     } else if message.contains("was unable to place a task") {
         let reason = if message.contains("insufficient CPU") {
             Some("RESOURCE:CPU")
+        } else if message.contains("Capacity is unavailable at this time") {
+            Some("RESOURCE:FARGATE")
         } else if message.contains("insufficient memory") {
             Some("RESOURCE:MEMORY")
         } else {

@@ -94,7 +94,8 @@ fn ecs_event_envelopes_and_details_have_the_documented_shapes() {
     assert_eq!(detail["overrides"], json!({ "containerOverrides": [{ "name": "web" }] }));
     assert_eq!(detail["containers"][0]["exitCode"], 0);
     // Service actions, as the guide groups them by eventType.
-    let cases: [(&str, Option<(&str, &str, Option<&str>)>); 6] = [
+    let cases: [(&str, Option<(&str, &str, Option<&str>)>); 7] = [
+        ("(service web) was unable to place a task. Reason: Capacity is unavailable at this time. Please try again later or in a different availability zone.", Some(("SERVICE_TASK_PLACEMENT_FAILURE", "ERROR", Some("RESOURCE:FARGATE")))),
         ("(service web) has reached a steady state.", Some(("SERVICE_STEADY_STATE", "INFO", None))),
         ("(service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance b1a7) has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", Some(("SERVICE_TASK_PLACEMENT_FAILURE", "ERROR", Some("RESOURCE:MEMORY")))),
         ("(service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance b1a7) has insufficient CPU units available.", Some(("SERVICE_TASK_PLACEMENT_FAILURE", "ERROR", Some("RESOURCE:CPU")))),
