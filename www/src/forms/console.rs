@@ -17,6 +17,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
     let subnet = view.subnets.first().map_or("subnet-a", |s| s.subnet_id.as_str());
     let load_balancer = view.load_balancers.first().map_or("web-alb", |l| l.name.as_str());
     let resource_id = format!("service/{cluster}/{service}");
+    let instance = view.agent_logs.first().map_or("i-0123456789abcdef0", |l| l.ec2_instance_id.as_str());
     match call {
         "ecs:CreateCluster" => json!({ "clusterName": "sandbox" }),
         "ecs:DescribeClusters" => json!({ "clusters": [cluster] }),
@@ -46,6 +47,11 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "sim:TaskCall" => json!({ "cluster": cluster, "service": service, "action": "s3:GetObject", "resource": "arn:aws:s3:::example-bucket/report.csv" }),
         "sim:InterruptSpotTasks" => json!({ "cluster": cluster, "count": 1 }),
         "sim:SetFargateSpotCapacity" => json!({ "available": false }),
+        "sim:GetAgentLog" => json!({ "instance": instance }),
+        "events:PutRule" => json!({ "Name": "ecs-stopped-tasks", "EventPattern": "{\"source\":[\"aws.ecs\"],\"detail-type\":[\"ECS Task State Change\"],\"detail\":{\"lastStatus\":[\"STOPPED\"]}}" }),
+        "events:PutTargets" => json!({ "Rule": "ecs-stopped-tasks", "Targets": [{ "Id": "archive", "Arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/ecs-stopped-tasks" }] }),
+        "events:DescribeRule" => json!({ "Name": "ecs-stopped-tasks" }),
+        "events:ListTargetsByRule" => json!({ "Rule": "ecs-stopped-tasks" }),
         "s3:CreateBucket" => json!({ "Bucket": "example-uploads" }),
         "s3:PutObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt", "Body": "hello", "ContentType": "text/plain" }),
         "s3:GetObject" | "s3:HeadObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt" }),
