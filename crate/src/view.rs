@@ -98,6 +98,10 @@ pub struct View {
     pub integrations: IntegrationsView,
     /// CloudWatch Logs: groups, recent streams and their tails (`sim/logs_view.rs`).
     pub logs: crate::sim::logs_view::LogsView,
+    /// EventBridge: rules, their targets and matched events (`sim/events_view.rs`).
+    pub events: crate::sim::events_view::EventsView,
+    /// The ECS agent's log on each EC2 container instance, its newest lines (`sim/agent_log.rs`).
+    pub agent_logs: Vec<crate::sim::agent_log::AgentLogView>,
     /// The VPC's routing and the troubleshooter's reports on failed tasks.
     pub network: crate::sim::network_view::NetworkView,
 }
@@ -726,6 +730,8 @@ impl Sim {
             cost: self.cost_report(),
             integrations: self.integrations_view(),
             logs: self.logs_view(),
+            events: self.events_view(),
+            agent_logs: self.agent_logs_view(),
             network: self.network_view(),
         }
     }

@@ -77,6 +77,7 @@ COMMON_ERRORS = {
 # Keyed by (handler folder, literal).
 SIM_CALL = "an input member of the playground's own sim: calls, which no AWS model has"
 FIS_ACTION = "a FIS action's target or parameter name: FIS documents them per action, botocore has no list"
+EVENT_FIELD = "a field of an EventBridge event or event pattern (ECSDG ecs_cwe_events.md), which no API model has"
 READS_ALLOWED = {
     ("crate/src/sim", "available"): SIM_CALL,  # sim:SetFargateSpotCapacity
     ("crate/src/sim", "duration"): SIM_CALL + "; also " + FIS_ACTION,  # sim:SetLoad, aws:ecs:drain-container-instances
@@ -93,6 +94,9 @@ READS_ALLOWED = {
     ("crate/src/sim", "params"): SIM_CALL,  # sim:TaskOperation
     ("crate/src/sim", "queueName"): SIM_CALL,  # sim:SetQueue
     ("crate/src/sim", "TaskDefinition"): "a Task state's PascalCase Parameters for arn:aws:states:::ecs:runTask (SFNDG connect-ecs.md)",
+    ("crate/src/events", "source"): EVENT_FIELD,  # a rule's pattern: could it match source aws.ecs?
+    ("crate/src/events", "containers"): EVENT_FIELD,  # an ECS Task State Change's detail
+    ("crate/src/events", "name"): EVENT_FIELD,  # a container of that detail
 }
 
 # Input and output members the playground knowingly writes unlike the model. Keyed by (call, "input" or

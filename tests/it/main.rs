@@ -37,3 +37,4 @@ mod vpc_engine;
 mod export;
 mod template_import;
 mod fidelity;
+mod ecs_events;

@@ -315,6 +315,7 @@ pub const CALLS: &[Call] = &[
     call("secretsmanager:CreateSecret", Service::SecretsManager, Access::Write, Handler::Iam),
     call("secretsmanager:GetSecretValue", Service::SecretsManager, Access::Read, Handler::Iam),
     call("sim:DescribeCost", Service::Sim, Access::Read, Handler::Engine),
+    call("sim:GetAgentLog", Service::Sim, Access::Read, Handler::Engine),
     call("sim:InterruptSpotTasks", Service::Sim, Access::Write, Handler::Engine),
     call("sim:ReadFile", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetFargateSpotCapacity", Service::Sim, Access::Write, Handler::Engine),

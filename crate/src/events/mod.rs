@@ -1,11 +1,16 @@
 //! Amazon EventBridge on the default event bus: rules with event patterns, and their targets (an ECS cluster with
-//! `EcsParameters`, run as RunTask). The engine hands each event to [`EventsState::route`], which answers the
-//! invocations its matching rules make; the engine carries them out.
+//! `EcsParameters`, run as RunTask; a CloudWatch Logs log group). The engine hands each event to
+//! [`EventsState::route`], which answers the invocations its matching rules make and keeps each rule's newest
+//! matched events; the engine carries the invocations out and reports each one's result back
+//! ([`EventsState::record_delivery`]). `ecs.rs` builds Amazon ECS's events.
 
+pub mod ecs;
 mod pattern;
 
 #[cfg(test)]
 mod tests;
+
+use std::collections::VecDeque;
 
 use serde_json::{json, Value};
 
@@ -14,12 +19,40 @@ use crate::api::texts;
 use crate::api::{ApiError, ApiResult, Dialect, Request};
 use crate::table::Table;
 
-pub use pattern::{check_pattern, fill_template, json_path, matches};
+pub use pattern::{check_pattern, could_match_source, fill_template, json_path, matches};
 
 /// "You can define up to five targets for each rule" (Amazon EventBridge User Guide, "Targets").
 pub const MAX_TARGETS_PER_RULE: usize = 5;
 /// The most rules the playground keeps (EventBridge's default quota is 300 rules per event bus).
 pub const MAX_RULES: usize = 100;
+/// The matched events each rule keeps for the app, newest last; older ones are dropped and counted.
+pub const MAX_MATCHED_EVENTS_PER_RULE: usize = 20;
+
+/// The service a target's ARN names, which decides how the engine delivers to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TargetService {
+    /// `arn:aws:ecs:<region>:<account>:cluster/<name>`: RunTask with the target's `EcsParameters`.
+    EcsCluster,
+    /// `arn:aws:logs:<region>:<account>:log-group:<name>` (optionally ending `:*`): the event's JSON is written to
+    /// the group.
+    LogGroup(String),
+    /// Any other service (its ARN's service part), which the playground does not deliver to.
+    Other(String),
+}
+
+/// Reads the service a target ARN names.
+pub fn target_service(arn: &str) -> TargetService {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", _, "ecs", _, _, resource] if resource.starts_with("cluster/") => TargetService::EcsCluster,
+        ["arn", _, "logs", _, _, resource] if resource.starts_with("log-group:") => {
+            let name = &resource["log-group:".len()..];
+            TargetService::LogGroup(name.strip_suffix(":*").unwrap_or(name).to_string())
+        }
+        ["arn", _, service, ..] => TargetService::Other(service.to_string()),
+        _ => TargetService::Other(String::new()),
+    }
+}
 
 /// One target of a rule.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +62,11 @@ pub struct EventTarget {
     pub role_arn: Option<String>,
     /// The target as given, echoed by ListTargetsByRule.
     pub given: Value,
+    /// Invocations made, how many failed (CloudWatch's `Invocations` and `FailedInvocations` for the rule), and
+    /// why the last failure failed.
+    pub n_invocations: u64,
+    pub n_failed_invocations: u64,
+    pub last_error: Option<String>,
 }
 
 /// One rule on the default event bus.
@@ -44,6 +82,24 @@ pub struct Rule {
     /// Events that matched, and target invocations that failed.
     pub n_matched: u64,
     pub n_failed_invocations: u64,
+    /// The newest matched events (at most [`MAX_MATCHED_EVENTS_PER_RULE`], oldest first) and how many older ones
+    /// were dropped.
+    pub matched_events: VecDeque<MatchedEvent>,
+    pub n_matched_events_dropped: u64,
+}
+
+/// One event a rule matched, as the app shows it: its `detail-type`, `time` and the whole event as indented JSON
+/// (written once, when it matched).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MatchedEvent {
+    /// The rule's match count when it matched (a key for the app's lists).
+    pub seq: u64,
+    pub detail_type: String,
+    pub time: String,
+    /// What the event says in a few words: its detail's `lastStatus`, `eventName` or `status`, with a task's
+    /// `stopCode`.
+    pub summary: String,
+    pub json: std::rc::Rc<str>,
 }
 
 /// What a matching rule asks of one target.
@@ -70,6 +126,9 @@ pub struct EventsContext {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct EventsState {
     pub rules: Table<String, Rule>,
+    /// Whether some enabled rule could match an event of source `aws.ecs`; the engine builds Amazon ECS's events
+    /// only then, so a run without such a rule pays nothing for them.
+    pub watches_ecs: bool,
 }
 
 fn rule_not_found(name: &str) -> ApiError {
@@ -139,6 +198,7 @@ impl EventsState {
         let arn = format!("arn:aws:events:{}:{}:rule/{name}", ctx.region, ctx.account_id);
         let targets = self.rules.get(name).map(|r| r.targets.clone()).unwrap_or_default();
         let (n_matched, n_failed_invocations) = self.rules.get(name).map(|r| (r.n_matched, r.n_failed_invocations)).unwrap_or((0, 0));
+        let (matched_events, n_matched_events_dropped) = self.rules.get(name).map(|r| (r.matched_events.clone(), r.n_matched_events_dropped)).unwrap_or_default();
         let rule = Rule {
             name: name.to_string(),
             arn: arn.clone(),
@@ -149,8 +209,11 @@ impl EventsState {
             targets,
             n_matched,
             n_failed_invocations,
+            matched_events,
+            n_matched_events_dropped,
         };
         self.rules.insert(name.to_string(), rule);
+        self.watches_ecs = self.rules.values().any(|r| r.enabled && could_match_source(&r.pattern, "aws.ecs"));
         Ok(json!({ "RuleArn": arn }))
     }
 
@@ -177,9 +240,13 @@ impl EventsState {
             if let Some(transformer) = item.object("InputTransformer") {
                 transformer.required_string("InputTemplate")?;
             }
-            let target = EventTarget { id: id.clone(), arn, role_arn, given: item.input().clone() };
+            let mut target = EventTarget { id: id.clone(), arn, role_arn, given: item.input().clone(), n_invocations: 0, n_failed_invocations: 0, last_error: None };
             match targets.iter_mut().find(|t| t.id == id) {
-                Some(existing) => *existing = target,
+                Some(existing) => {
+                    // A target put again keeps its delivery counts.
+                    (target.n_invocations, target.n_failed_invocations, target.last_error) = (existing.n_invocations, existing.n_failed_invocations, existing.last_error.take());
+                    *existing = target;
+                }
                 None => targets.push(target),
             }
         }
@@ -208,6 +275,12 @@ impl EventsState {
                 continue;
             }
             rule.n_matched += 1;
+            if rule.matched_events.len() >= MAX_MATCHED_EVENTS_PER_RULE {
+                rule.matched_events.pop_front();
+                rule.n_matched_events_dropped += 1;
+            }
+            let text = |key: &str| event.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+            rule.matched_events.push_back(MatchedEvent { seq: rule.n_matched, detail_type: text("detail-type"), time: text("time"), summary: summary(event), json: serde_json::to_string_pretty(event).unwrap_or_default().into() });
             for target in &rule.targets {
                 let given = &target.given;
                 let input = if let Some(text) = given.get("Input").and_then(Value::as_str) {
@@ -238,12 +311,42 @@ impl EventsState {
         out
     }
 
-    /// Counts a failed invocation of `rule`.
-    pub fn count_failure(&mut self, rule: &str) {
-        if let Some(r) = self.rules.get_mut(rule) {
-            r.n_failed_invocations += 1;
+    /// Records the result of one invocation of `rule`'s target `target_id`: delivered, or failed and why.
+    pub fn record_delivery(&mut self, rule: &str, target_id: &str, result: Result<(), String>) {
+        let Some(r) = self.rules.get_mut(rule) else { return };
+        let failed = result.is_err();
+        r.n_failed_invocations += failed as u64;
+        if let Some(target) = r.targets.iter_mut().find(|t| t.id == target_id) {
+            target.n_invocations += 1;
+            target.n_failed_invocations += failed as u64;
+            if let Err(why) = result {
+                target.last_error = Some(why);
+            }
         }
     }
+}
+
+/// An event's few words for the app: its detail's `lastStatus`, `eventName` or `status` (and `desiredStatus`,
+/// `stopCode` when there are), or the object key of an S3 event.
+fn summary(event: &Value) -> String {
+    let detail = event.get("detail");
+    let field = |name: &str| detail.and_then(|d| d.get(name)).and_then(Value::as_str);
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(head) = field("lastStatus").or_else(|| field("eventName")).or_else(|| field("status")) {
+        parts.push(head.to_string());
+    }
+    if let (Some(last), Some(desired)) = (field("lastStatus"), field("desiredStatus")) {
+        if last != desired {
+            parts.push(format!("desired {desired}"));
+        }
+    }
+    if let Some(code) = field("stopCode") {
+        parts.push(code.to_string());
+    }
+    if let Some(key) = detail.and_then(|d| d.pointer("/object/key")).and_then(Value::as_str) {
+        parts.push(key.to_string());
+    }
+    parts.join(" · ")
 }
 
 fn rule_json(rule: &Rule) -> Value {

@@ -160,6 +160,7 @@ impl Sim {
 
     /// Takes a container instance out of its cluster: its tasks stop at once and it becomes INACTIVE.
     pub(super) fn remove_container_instance(&mut self, node: NodeKey, reason: &str) {
+        self.agent_log_deregistered(node, reason);
         // The agent is gone first: a task waiting for capacity must not be placed here while the tasks
         // below stop and free their room.
         if let Some(ci) = self.container_instances.get_mut(&node) {

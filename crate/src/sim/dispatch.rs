@@ -39,7 +39,9 @@ impl Sim {
             ));
         }
         self.recorded_calls.push(RecordedCall { time: self.now, n_events: self.n_events, call: call.to_string(), input: input.clone() });
-        self.apply_call(call, input)
+        let answer = self.apply_call(call, input);
+        self.emit_ecs_events();
+        answer
     }
 
     /// Applies `call` at the current time: folds it into the trace, logs it, and answers it in AWS's output
@@ -196,6 +198,7 @@ impl Sim {
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),
             "sim:SetFargateSpotCapacity" => self.set_fargate_spot_capacity(FargateSpotCapacityRequest::parse(request)?),
             "sim:DescribeCost" => self.describe_cost(),
+            "sim:GetAgentLog" => self.get_agent_log(request),
             "sim:WriteFile" => self.file_call(FileRequest::parse(request)?, true),
             "sim:ReadFile" => self.file_call(FileRequest::parse(request)?, false),
             _ => Err(unknown_call(call)),

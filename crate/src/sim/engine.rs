@@ -110,6 +110,10 @@ pub struct Sim {
     pub(super) dynamodb: crate::dynamodb::DynamoDbState,
     /// EventBridge rules and their targets.
     pub(super) events: crate::events::EventsState,
+    /// The Amazon ECS states last reported to EventBridge (`sim/ecs_events.rs`).
+    pub(super) ecs_events: super::ecs_events_model::EcsEventWatch,
+    /// The ECS agent's log on each EC2 container instance (`sim/agent_log.rs`).
+    pub(super) agent_logs: super::agent_log_model::AgentLogs,
     /// Step Functions state machines and their executions.
     pub(super) states: crate::states::StatesState,
     /// RDS subnet groups and DB instances.
@@ -182,6 +186,8 @@ impl Sim {
             s3: Default::default(),
             dynamodb: Default::default(),
             events: Default::default(),
+            ecs_events: Default::default(),
+            agent_logs: Default::default(),
             states: Default::default(),
             rds: Default::default(),
             n_private_ips: 0,
@@ -348,6 +354,7 @@ impl Sim {
             Ev::ZoneRestored(az) => self.on_zone_restored(&az),
         }
         self.flush_service_batches();
+        self.emit_ecs_events();
     }
 
     fn run_step(&mut self, idx: u32) {

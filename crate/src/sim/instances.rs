@@ -237,6 +237,7 @@ impl Sim {
         if let Some(e) = self.ec2.get_mut(&key) {
             e.container_instance = Some(node_key);
         }
+        self.agent_log_registered(node_key);
         self.log_entry(
             LogKind::Instance,
             format!("container instance {}", instance.instance_id),

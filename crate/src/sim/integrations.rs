@@ -265,27 +265,53 @@ impl Sim {
         }
     }
 
-    /// Carries out one target invocation: an ECS cluster target runs its task with the rule's role.
-    fn invoke_target(&mut self, invocation: crate::events::Invocation) {
-        let rule = invocation.rule.clone();
-        let fail = |sim: &mut Sim, kind: super::record::LogKind, why: String| {
-            sim.events.count_failure(&rule);
-            sim.log_entry(kind, format!("rule {rule}"), format!("EventBridge rule {rule} could not invoke target {}: {why}", invocation.target_id));
+    /// Carries out one target invocation, by the service its ARN names, and records the result on the rule. Every
+    /// delivery goes through this match: a new kind of target (an SNS topic) is one more arm.
+    pub(super) fn invoke_target(&mut self, invocation: crate::events::Invocation) {
+        use crate::events::TargetService;
+        let result = match crate::events::target_service(&invocation.target_arn) {
+            TargetService::EcsCluster => self.run_task_target(&invocation),
+            TargetService::LogGroup(name) => self.log_group_target(&name, &invocation),
+            TargetService::Other(service) => Err((super::record::LogKind::Error, format!("the playground delivers to ECS cluster and CloudWatch Logs log group targets, not {service} ({}).", invocation.target_arn))),
         };
-        let Some(ecs) = invocation.ecs_parameters.clone().filter(|_| invocation.target_arn.contains(":cluster/")) else {
-            fail(self, super::record::LogKind::Error, format!("the playground invokes ECS cluster targets only, not {}.", invocation.target_arn));
-            return;
+        let rule = invocation.rule.as_str();
+        let result = result.map_err(|(kind, why)| {
+            self.log_entry(kind, format!("rule {rule}"), format!("EventBridge rule {rule} could not invoke target {}: {why}", invocation.target_id));
+            why
+        });
+        self.events.record_delivery(rule, &invocation.target_id, result);
+    }
+
+    /// A log group target: the event (or the target's input) as one JSON log event. The group must exist; the
+    /// console lists only groups whose name starts with `/aws/events/` and creates the group's resource policy
+    /// for EventBridge (AWS Knowledge Center, "cloudwatch-log-group-eventbridge"); the API takes any group, and the
+    /// playground does not model that resource policy. [UNVERIFIED] EventBridge writes each event to a log stream
+    /// named by the event's id.
+    fn log_group_target(&mut self, group: &str, invocation: &crate::events::Invocation) -> Result<(), (super::record::LogKind, String)> {
+        if !self.logging.logs.groups.contains_key(group) {
+            return Err((super::record::LogKind::Error, format!("the log group {group} does not exist.")));
+        }
+        let stream = invocation.input.get("id").and_then(serde_json::Value::as_str).map(str::to_string).unwrap_or_else(|| crate::iam::stable_uuid(&format!("events-{}-{}", invocation.rule, self.now.0)));
+        let now_ms = self.scenario.start_epoch_ms + self.now.0;
+        self.logging.logs.ensure_stream(group, &stream, now_ms);
+        self.logging.logs.put_event(group, &stream, now_ms, now_ms, &invocation.input.to_string());
+        Ok(())
+    }
+
+    /// An ECS cluster target: RunTask of the target's task definition with the rule's role.
+    fn run_task_target(&mut self, invocation: &crate::events::Invocation) -> Result<(), (super::record::LogKind, String)> {
+        let rule = invocation.rule.clone();
+        let Some(ecs) = invocation.ecs_parameters.clone() else {
+            return Err((super::record::LogKind::Error, format!("the target {} has no EcsParameters.", invocation.target_id)));
         };
         let task_definition = ecs.get("TaskDefinitionArn").and_then(serde_json::Value::as_str).unwrap_or("").to_string();
         let role = invocation.role_arn.clone().unwrap_or_default();
         if self.iam.can_assume(&role, "events.amazonaws.com").is_err() {
-            fail(self, super::record::LogKind::Iam, format!("EventBridge cannot assume the role {role}: its trust policy must allow events.amazonaws.com."));
-            return;
+            return Err((super::record::LogKind::Iam, format!("EventBridge cannot assume the role {role}: its trust policy must allow events.amazonaws.com.")));
         }
         let decision = self.iam.role_allows(&role, "ecs:RunTask", &task_definition);
         if !decision.is_allowed() {
-            fail(self, super::record::LogKind::Iam, format!("the role {role} may not call ecs:RunTask on {task_definition}. {}", decision.explain()));
-            return;
+            return Err((super::record::LogKind::Iam, format!("the role {role} may not call ecs:RunTask on {task_definition}. {}", decision.explain())));
         }
         let mut input = serde_json::json!({
             "cluster": invocation.target_arn,
@@ -316,8 +342,9 @@ impl Sim {
             Ok(answer) => {
                 let n = answer.get("tasks").and_then(serde_json::Value::as_array).map_or(0, Vec::len);
                 self.log_entry(super::record::LogKind::Task, format!("rule {rule}"), format!("EventBridge rule {rule} ran {n} task(s) of {task_definition}."));
+                Ok(())
             }
-            Err(error) => fail(self, super::record::LogKind::Error, error.to_string()),
+            Err(error) => Err((super::record::LogKind::Error, error.to_string())),
         }
     }
 }

@@ -13,6 +13,8 @@
 //! they need from each other (the leaves first: `model`, `record`, `queue`, `task_store`, `launch_rate`,
 //! `requests`), never from here, so no two of them import each other through this one.
 
+pub mod agent_log;
+mod agent_log_model;
 mod answers;
 mod autoscaling;
 mod capacity;
@@ -22,6 +24,9 @@ mod container_instances;
 mod cost;
 mod describe;
 mod dispatch;
+mod ecs_events;
+mod ecs_events_model;
+pub mod events_view;
 mod engine;
 mod explain;
 mod faults;

@@ -356,6 +356,7 @@ impl Sim {
         service.events.insert(0, ServiceEvent { id: event_id, created_at: now, message: message.clone() });
         service.events.truncate(100);
         let subject = format!("service {}", service.name);
+        self.note_service_action(key, &message);
         self.log_entry(LogKind::Service, subject, message);
     }
 

@@ -435,6 +435,7 @@ impl Sim {
 
     fn set_task_status(&mut self, key: TaskKey, status: TaskStatus) {
         self.tasks.set_status(key, status, self.now);
+        self.agent_log_task_status(key, status);
     }
 
     fn behavior_of(&self, image: &str) -> ImageBehavior {
@@ -725,6 +726,7 @@ impl Sim {
         let service = task.service;
         let id8 = task.id[..8].to_string();
         let reason = task.stopped_reason.clone().unwrap_or_default();
+        self.agent_log_task_status(key, TaskStatus::Stopped);
         let task_id = self.tasks[&key].id.clone();
         self.volumes.task_stopped(&task_id);
         self.scaling.cost.stopped(&task_id, now.0);
@@ -816,6 +818,7 @@ impl Sim {
             return;
         }
         self.log_container_exit(key, container_idx, exit_code);
+        self.agent_log_container_exit(key, container_idx, exit_code);
         let Some(task) = self.tasks.get_mut(&key) else { return };
         let Some(container) = task.containers.get_mut(container_idx as usize) else { return };
         container.last_status = "STOPPED".into();

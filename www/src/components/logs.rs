@@ -133,6 +133,7 @@ pub fn logs_form() -> Html {
                 { button("Run query", run_query) }
                 { query_results(&query_result) }
             }
+            <crate::components::events::AgentLogs />
         </div>
     }
 }

@@ -39,12 +39,12 @@ pub fn example_input(call: &str, view: &View) -> Value {
     let subnet_b = view.subnets.get(1).map_or("subnet-b", |s| s.subnet_id.as_str());
     let subnet_list = view.subnets.iter().map(|s| s.subnet_id.as_str()).collect::<Vec<_>>().join(",");
     let cluster_arn = format!("arn:aws:ecs:{}:123456789012:cluster/{cluster}", view.region);
-    let task_definition_arn = format!("arn:aws:ecs:{}:123456789012:task-definition/{family}:1", view.region);
     let instance_arn = format!("arn:aws:ec2:{}:123456789012:instance/{instance_id}", view.region);
     let subnet_arn = format!("arn:aws:ec2:{}:123456789012:subnet/{subnet}", view.region);
     let definition = format!(
         "{{\"StartAt\":\"RunJob\",\"States\":{{\"RunJob\":{{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::ecs:runTask.sync\",\"Parameters\":{{\"Cluster\":\"{cluster}\",\"TaskDefinition\":\"{family}\",\"LaunchType\":\"FARGATE\",\"NetworkConfiguration\":{{\"AwsvpcConfiguration\":{{\"Subnets\":[\"{subnet}\"]}}}}}},\"End\":true}}}}}}"
     );
+    let instance = view.agent_logs.first().map_or("i-0123456789abcdef0", |l| l.ec2_instance_id.as_str());
     match call {
         "ecs:CreateCluster" => json!({ "clusterName": "sandbox" }),
         "ecs:DescribeClusters" => json!({ "clusters": [cluster] }),
@@ -75,6 +75,11 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "sim:InterruptSpotTasks" => json!({ "cluster": cluster, "count": 1 }),
         "sim:SetFargateSpotCapacity" => json!({ "available": false }),
         "sim:SetQueue" => json!({ "queueName": "jobs", "cluster": cluster, "service": service, "messagesPerMinute": 600, "messagesPerTaskPerMinute": 60 }),
+        "sim:GetAgentLog" => json!({ "instance": instance }),
+        "events:PutRule" => json!({ "Name": "ecs-stopped-tasks", "EventPattern": "{\"source\":[\"aws.ecs\"],\"detail-type\":[\"ECS Task State Change\"],\"detail\":{\"lastStatus\":[\"STOPPED\"]}}" }),
+        "events:PutTargets" => json!({ "Rule": "ecs-stopped-tasks", "Targets": [{ "Id": "archive", "Arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/ecs-stopped-tasks" }] }),
+        "events:DescribeRule" => json!({ "Name": "ecs-stopped-tasks" }),
+        "events:ListTargetsByRule" => json!({ "Rule": "ecs-stopped-tasks" }),
         "s3:CreateBucket" => json!({ "Bucket": "example-uploads" }),
         "s3:PutObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt", "Body": "hello", "ContentType": "text/plain" }),
         "s3:GetObject" | "s3:HeadObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt" }),
@@ -192,11 +197,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "rds:CreateDBSubnetGroup" => json!({ "DBSubnetGroupName": "app-db", "DBSubnetGroupDescription": "Private subnets of the database", "SubnetIds": [subnet, subnet_b] }),
         "rds:CreateDBInstance" => json!({ "DBInstanceIdentifier": "app-db", "DBInstanceClass": "db.t4g.micro", "Engine": "postgres", "AllocatedStorage": 20, "MasterUsername": "app", "ManageMasterUserPassword": true, "DBSubnetGroupName": "app-db", "MultiAZ": true }),
         "rds:DescribeDBInstances" => json!({ "DBInstanceIdentifier": "app-db" }),
-        "events:PutRule" => json!({ "Name": "uploads-to-resize", "EventPattern": "{\"source\":[\"aws.s3\"],\"detail-type\":[\"Object Created\"],\"detail\":{\"bucket\":{\"name\":[\"example-uploads\"]}}}", "State": "ENABLED" }),
-        "events:PutTargets" => json!({ "Rule": "uploads-to-resize", "Targets": [{ "Id": "resize", "Arn": cluster_arn, "RoleArn": "arn:aws:iam::123456789012:role/ecsEventsRole", "EcsParameters": { "TaskDefinitionArn": task_definition_arn, "TaskCount": 1, "LaunchType": "FARGATE", "NetworkConfiguration": { "awsvpcConfiguration": { "Subnets": [subnet] } } } }] }),
-        "events:DescribeRule" => json!({ "Name": "uploads-to-resize" }),
         "events:ListRules" => json!({ "NamePrefix": "uploads" }),
-        "events:ListTargetsByRule" => json!({ "Rule": "uploads-to-resize" }),
         "states:CreateStateMachine" => json!({ "name": "nightly-batch", "roleArn": "arn:aws:iam::123456789012:role/StepFunctionsEcsRole", "definition": definition }),
         "states:DescribeStateMachine" | "states:StartExecution" => json!({ "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:nightly-batch" }),
         "states:DescribeExecution" | "states:GetExecutionHistory" => json!({ "executionArn": execution_arn }),

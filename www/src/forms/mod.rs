@@ -5,6 +5,7 @@
 
 pub mod cluster;
 pub mod console;
+pub mod events;
 pub mod iam;
 pub mod lesson;
 pub mod loadbalancing;
