@@ -16,7 +16,7 @@ use crate::trace::TraceHasher;
 
 use super::launch_rate::LaunchBucket;
 use super::model::{
-    Cluster, ContainerInstance, Ec2Instance, Ec2Key, ImageBehavior, Service, ServiceKey, Task, TaskDefinitionRevision, TaskKey, TaskStatus, Timings,
+    Cluster, ContainerInstance, Ec2Instance, Ec2Key, ImageBehavior, Service, ServiceKey, StopBehavior, Task, TaskDefinitionRevision, TaskKey, TaskStatus, Timings,
     ACCOUNT_ID,
 };
 use super::queue::EventQueue;
@@ -62,6 +62,8 @@ pub struct Sim {
     pub(super) id_counter: u64,
     pub(super) timings: Timings,
     pub(super) images: Table<String, ImageBehavior>,
+    /// What each image's process does with the stop signal (`sim:SetImageBehavior`'s `onStop`).
+    pub(super) image_stop: Table<String, StopBehavior>,
     pub(crate) clusters: Table<String, Cluster>,
     pub(crate) pools: Table<String, Pool>,
     pub(crate) ec2: BTreeMap<Ec2Key, Ec2Instance>,
@@ -147,6 +149,7 @@ impl Sim {
             id_counter: 0,
             timings: Timings::default(),
             images: Table::new(),
+            image_stop: Table::new(),
             clusters: Table::new(),
             pools: Table::new(),
             ec2: BTreeMap::new(),

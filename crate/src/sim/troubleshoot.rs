@@ -8,8 +8,9 @@ use serde_json::json;
 
 use crate::vpc::{Destination, PathKind};
 
+use super::container_health::{check_fails, unhealthy_after_ms};
 use super::engine::Sim;
-use super::model::TaskKey;
+use super::model::{ImageBehavior, TaskKey};
 use super::network::StartNeed;
 pub use super::troubleshoot_model::{Check, FixCall, TaskTroubleshooting, TroubleshootCache, Verdict, MAX_VIEW_TROUBLESHOOTING};
 use super::troubleshoot_model::CacheKey;
@@ -45,9 +46,15 @@ impl Sim {
             }
             let failed = stop_code == "EssentialContainerExited" || report.stopped_reason.contains("health checks");
             report.checks.push(Check { name: "Exit codes and health checks", verdict: if failed { Verdict::Fail } else { Verdict::Pass }, evidence });
+            if report.stopped_reason.contains("container health checks") {
+                let (check, root_cause, fix) = self.health_check_diagnosis(key);
+                report.checks.push(check);
+                report.root_cause = root_cause;
+                report.fix = fix;
+                return Some(report);
+            }
             report.root_cause = match stop_code.as_str() {
                 "EssentialContainerExited" => "An essential container exited, so the task stopped; read its exit code above and its logs.".into(),
-                _ if report.stopped_reason.contains("container health checks") => "A container health check failed its retries: the service replaced the task. Check the healthCheck command and startPeriod.".into(),
                 _ if report.stopped_reason.contains("ELB health checks") => "The load balancer's health checks failed: check the target group's path, port and the security groups between them.".into(),
                 _ => format!("The task was stopped ({stop_code}): nothing failed."),
             };
@@ -99,8 +106,24 @@ impl Sim {
         });
         report.checks.push(check("AWS Secrets Manager secrets references", needs.iter().filter(|n| n.purpose.starts_with("secret ")).collect()));
         report.checks.push(check("Logging configuration", needs.iter().filter(|n| n.purpose.contains("awslogs")).collect()));
+        let addresses = task.subnet_id.as_deref().filter(|_| task.network_mode_awsvpc).and_then(|s| self.subnet_address_use(s, Some(key)));
+        let out_of_addresses = addresses.as_ref().is_some_and(|a| a.free() == 0) && report.stopped_reason.contains("InsufficientFreeAddressesInSubnet");
+        if let Some(usage) = &addresses {
+            // Not a runbook check: the failed-to-start page's subnet-capacity cause (§4.6).
+            report.checks.push(Check {
+                name: "Free IP addresses in the task's subnet",
+                verdict: if usage.free() == 0 { Verdict::Fail } else { Verdict::Pass },
+                evidence: vec![usage.text(), "Each awsvpc task's ENI takes one address of its subnet from PROVISIONING until it stops.".into()],
+            });
+        }
         let first_broken = needs.iter().find(|n| !n.reach.complete());
-        if let Some(need) = first_broken {
+        if let (true, Some(usage)) = (out_of_addresses, &addresses) {
+            report.root_cause = format!(
+                "Subnet {} has no free IPv4 address: its {} usable addresses are all held by ENIs, so the task's ENI could not be created and the task stopped in PROVISIONING.",
+                usage.subnet_id, usage.usable
+            );
+            report.fix = self.address_fix(key, &usage.subnet_id);
+        } else if let Some(need) = first_broken {
             let missing = need.reach.missing.clone().expect("broken");
             report.root_cause = format!("No network path for {}: {}", need.purpose, missing.detail);
             report.fix = self.network_fix(key, need);
@@ -122,6 +145,127 @@ impl Sim {
             report.root_cause = "Every check passes now: the cause was fixed since the task stopped, or lies outside these checks (the stoppedReason above).".into();
         }
         Some(report)
+    }
+
+    /// The container health checks of a task ECS stopped for them: each check with what the image answers,
+    /// the root cause, and the fix (a revision whose check requests the path the application serves, or,
+    /// once that revision exists, the service moved to it).
+    fn health_check_diagnosis(&self, key: TaskKey) -> (Check, String, Option<FixCall>) {
+        let name = "Container health checks";
+        let task = &self.tasks[&key];
+        let Some(rev) = self.revision(&task.family, task.revision) else {
+            return (Check { name, verdict: Verdict::NotApplicable, evidence: vec![] }, "The task definition is gone.".into(), None);
+        };
+        let mut evidence = Vec::new();
+        let mut wrong_path: Option<(usize, String)> = None;
+        let mut always_fails = false;
+        for (idx, (c, def)) in task.containers.iter().zip(&rev.spec.containers).enumerate() {
+            let Some(check) = &def.health_check else { continue };
+            let behavior = self.images.get(&c.image);
+            let fails = check_fails(behavior, check);
+            evidence.push(format!(
+                "Container {} ({}{}): healthCheck {:?}, interval {} s, timeout {} s, retries {}, startPeriod {} s: {}{}.",
+                c.name,
+                if c.essential { "essential" } else { "not essential" },
+                format!(", healthStatus {}", c.health_status),
+                check.command,
+                check.interval_s,
+                check.timeout_s,
+                check.retries,
+                check.start_period_s,
+                if fails { "fails" } else { "passes" },
+                if fails { format!(", UNHEALTHY {} s after the container started", unhealthy_after_ms(check) / 1000) } else { String::new() },
+            ));
+            match behavior {
+                Some(ImageBehavior::HealthEndpoint { path }) => {
+                    evidence.push(format!("  The application in {} answers its health check at {path}.", c.image));
+                    if fails && c.essential && wrong_path.is_none() {
+                        wrong_path = Some((idx, path.clone()));
+                    }
+                }
+                Some(ImageBehavior::Unhealthy) if c.essential => {
+                    evidence.push(format!("  The application in {} never answers a health check.", c.image));
+                    always_fails = true;
+                }
+                _ => {}
+            }
+        }
+        let check = Check { name, verdict: Verdict::Fail, evidence };
+        let service = task.service.and_then(|s| self.services.get(&s));
+        let Some((idx, path)) = wrong_path else {
+            let cause = if always_fails {
+                "An essential container's health check fails every time: the application never becomes healthy, so ECS stops each task and the service starts another. Fix the application (its logs say why) or its health check.".to_string()
+            } else {
+                "A container health check failed its retries and the service replaced the task; every check passes now.".to_string()
+            };
+            return (check, cause, None);
+        };
+        let container = rev.spec.containers[idx].name.clone();
+        let cause = format!(
+            "The health check of the essential container {container} requests a path the application does not serve (it answers at {path}): each check fails, after {} retries ECS marks the container UNHEALTHY, stops the task and the service replaces it.",
+            rev.spec.containers[idx].health_check.as_ref().map_or(0, |h| h.retries)
+        );
+        // A newer revision of the family whose checks pass: the service only needs to move to it.
+        let family = self.task_definitions.get(&task.family);
+        let fixed_revision = family.into_iter().flatten().filter(|r| r.revision > task.revision).rev().find(|r| {
+            r.spec.containers.iter().zip(&task.containers).all(|(def, c)| !(c.essential && def.health_check.as_ref().is_some_and(|h| check_fails(self.images.get(&c.image), h))))
+        });
+        if let (Some(fixed), Some(service)) = (fixed_revision, service) {
+            if service.task_definition_arn != fixed.arn {
+                let target = format!("{}:{}", fixed.family, fixed.revision);
+                return (
+                    check,
+                    cause,
+                    Some(FixCall {
+                        call: "ecs:UpdateService".into(),
+                        input: json!({ "cluster": service.cluster, "service": service.name, "taskDefinition": target }),
+                        summary: format!("Deploy {target}, whose health check requests {path}, to the service {}.", service.name),
+                    }),
+                );
+            }
+            return (check, format!("{cause} The service now runs {}:{}, whose check passes.", fixed.family, fixed.revision), None);
+        }
+        let mut input = rev.spec.input.clone();
+        let port = input
+            .pointer(&format!("/containerDefinitions/{idx}/portMappings/0/containerPort"))
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(80);
+        if let Some(command) = input.pointer_mut(&format!("/containerDefinitions/{idx}/healthCheck/command")) {
+            *command = json!(["CMD-SHELL", format!("curl -f http://localhost:{port}{path} || exit 1")]);
+        }
+        let fix = FixCall {
+            call: "ecs:RegisterTaskDefinition".into(),
+            input,
+            summary: format!("Register a revision of {} whose health check requests {path} (then deploy it to the service: the troubleshooter offers that call next).", task.family),
+        };
+        (check, cause, Some(fix))
+    }
+
+    /// For a service task whose subnet is full: the service's network configuration with the subnet of the
+    /// same VPC that has the most free addresses added.
+    fn address_fix(&self, key: TaskKey, full_subnet: &str) -> Option<FixCall> {
+        let service = self.tasks.get(&key)?.service.and_then(|s| self.services.get(&s))?;
+        let vpc_id = self.vpc.subnets.get(full_subnet)?.vpc_id.clone();
+        let spare = self
+            .scenario
+            .network
+            .subnets
+            .iter()
+            .filter(|s| !service.subnets.contains(&s.subnet_id) && self.vpc.subnets.get(&s.subnet_id).is_some_and(|v| v.vpc_id == vpc_id))
+            .filter_map(|s| self.subnet_address_use(&s.subnet_id, None))
+            .filter(|u| u.free() > 0)
+            .max_by_key(|u| u.free())?;
+        let mut subnets = service.subnets.clone();
+        subnets.push(spare.subnet_id.clone());
+        let mut config = json!({ "subnets": subnets, "assignPublicIp": if service.assign_public_ip { "ENABLED" } else { "DISABLED" } });
+        if !service.security_groups.is_empty() {
+            config["securityGroups"] = json!(service.security_groups);
+        }
+        Some(FixCall {
+            call: "ecs:UpdateService".into(),
+            input: json!({ "cluster": service.cluster, "service": service.name, "networkConfiguration": { "awsvpcConfiguration": config } }),
+            summary: format!("Add subnet {} ({}, {} free addresses) to the service {}; the new deployment places tasks there too.", spare.subnet_id, spare.cidr_block, spare.free(), service.name),
+        })
     }
 
     /// The call that adds the missing hop of `need`'s path, when one call does.

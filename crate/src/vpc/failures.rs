@@ -94,3 +94,48 @@ pub fn logs_failure() -> NetworkFailure {
         destination: Destination::service("logs"),
     }
 }
+
+/// Addresses AWS reserves in every subnet: the network address, the VPC router, the DNS server, one for
+/// future use and the broadcast address (Amazon VPC User Guide, "Subnet CIDR blocks").
+pub const RESERVED_ADDRESSES_PER_SUBNET: u64 = 5;
+
+/// The addresses of a subnet that ENIs can use: its size less the five AWS reserves. `None` for a CIDR
+/// block that is not `a.b.c.d/n`.
+pub fn usable_addresses(cidr_block: &str) -> Option<u64> {
+    let (address, prefix) = cidr_block.split_once('/')?;
+    let prefix: u32 = prefix.parse().ok().filter(|p| *p <= 32)?;
+    if address.split('.').count() != 4 || address.split('.').any(|o| o.parse::<u8>().is_err()) {
+        return None;
+    }
+    Some((1u64 << (32 - prefix)).saturating_sub(RESERVED_ADDRESSES_PER_SUBNET))
+}
+
+/// The stoppedReason of an awsvpc task whose ENI cannot get an address: the subnet has no free one. The form
+/// is the one observability-troubleshooting.md §4.6 cites for the failed-to-start page (the exact AWS text is
+/// unverified there); "with public IP assignment enabled" appears when `assignPublicIp` is ENABLED.
+pub fn insufficient_addresses_text(subnet_id: &str, assign_public_ip: bool) -> String {
+    let public = if assign_public_ip { " with public IP assignment enabled" } else { "" };
+    format!("Unexpected EC2 error while attempting to Create Network Interface{public} in subnet '{subnet_id}': InsufficientFreeAddressesInSubnet")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sizes from the Amazon VPC User Guide: /28 is the smallest subnet (16 addresses, 11 usable).
+    #[test]
+    fn usable_addresses_table() {
+        for (cidr, want) in [("10.0.0.0/28", Some(11)), ("10.0.1.0/24", Some(251)), ("10.0.0.0/16", Some(65_531)), ("10.0.0.0/32", Some(0)), ("10.0.0.0", None), ("10.0.0.0/33", None), ("x/24", None)] {
+            assert_eq!(usable_addresses(cidr), want, "{cidr}");
+        }
+    }
+
+    #[test]
+    fn insufficient_addresses_texts() {
+        assert_eq!(insufficient_addresses_text("subnet-small", false), "Unexpected EC2 error while attempting to Create Network Interface in subnet 'subnet-small': InsufficientFreeAddressesInSubnet");
+        assert_eq!(
+            insufficient_addresses_text("subnet-small", true),
+            "Unexpected EC2 error while attempting to Create Network Interface with public IP assignment enabled in subnet 'subnet-small': InsufficientFreeAddressesInSubnet"
+        );
+    }
+}
