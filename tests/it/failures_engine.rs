@@ -257,3 +257,39 @@ fn exit_code_meanings_table() {
         assert!(exit_code_meaning(code).contains(words), "{code}: {}", exit_code_meaning(code));
     }
 }
+
+#[test]
+fn the_troubleshooter_finds_the_missing_log_group_and_creating_it_makes_the_service_steady() {
+    let mut sim = Sim::new(&builtin_scenario("missing-log-group").expect("built-in"), None);
+    advance(&mut sim, t("1m"));
+    let report = sim.view().network.troubleshooting.first().expect("a report").clone();
+    let logging = report.checks.iter().find(|c| c.name == "Logging configuration").expect("the logging check");
+    assert_eq!(logging.verdict, Verdict::Fail);
+    assert!(logging.evidence.iter().any(|e| e == "Container web: awslogs-group /ecs/web in us-east-1: does not exist, and awslogs-create-group is not set."), "{:?}", logging.evidence);
+    assert!(report.root_cause.contains("The log group /ecs/web"), "{}", report.root_cause);
+    let fix = report.fix.clone().expect("a fix");
+    assert_eq!((fix.call.as_str(), fix.input.clone()), ("logs:CreateLogGroup", json!({ "logGroupName": "/ecs/web" })));
+    apply_first_fix(&mut sim);
+    assert!(drive_until(&mut sim, |s| steady(s, "web"), t("3m50s")), "steady before the scenario's own fix at 4 minutes");
+}
+
+#[test]
+fn the_troubleshooter_finds_the_oom_kill_and_its_fixes_make_the_service_steady() {
+    let mut sim = Sim::new(&builtin_scenario("oom-crash-loop").expect("built-in"), None);
+    advance(&mut sim, t("2m"));
+    let report = sim.view().network.troubleshooting.first().expect("a report").clone();
+    assert_eq!(report.stop_code, "EssentialContainerExited");
+    let memory = report.checks.iter().find(|c| c.name == "Memory limits").expect("the memory check");
+    assert!(memory.evidence.iter().any(|e| e.contains("grows to 700 MiB") && e.contains("OutOfMemoryError: Container killed due to memory usage, exit code 137")), "{:?}", memory.evidence);
+    assert!(report.root_cause.contains("past its hard limit of 512 MiB"), "{}", report.root_cause);
+    let fix = report.fix.clone().expect("a fix");
+    assert_eq!(fix.call, "ecs:RegisterTaskDefinition");
+    assert_eq!(fix.input["memory"], "1024", "the smallest Fargate size for 256 CPU units above 700 MiB");
+    assert_eq!(fix.input["containerDefinitions"][0]["image"], "example/catalog:1", "the same image");
+    apply_first_fix(&mut sim);
+    let report = sim.view().network.troubleshooting.first().expect("a report").clone();
+    let fix = report.fix.clone().expect("the deployment");
+    assert_eq!((fix.call.as_str(), fix.input.clone()), ("ecs:UpdateService", json!({ "cluster": "shop", "service": "catalog", "taskDefinition": "catalog:2" })));
+    apply_first_fix(&mut sim);
+    assert!(drive_until(&mut sim, |s| steady(s, "catalog"), t("7m50s")), "steady before the scenario's own fix at 8 minutes");
+}

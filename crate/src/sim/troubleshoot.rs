@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::vpc::{Destination, PathKind};
 
 use super::container_health::{check_fails, unhealthy_after_ms};
+use super::stopping::{oom_killed, OOM_REASON};
 use super::engine::Sim;
 use super::model::{ImageBehavior, TaskKey};
 use super::network::StartNeed;
@@ -46,6 +47,13 @@ impl Sim {
             }
             let failed = stop_code == "EssentialContainerExited" || report.stopped_reason.contains("health checks");
             report.checks.push(Check { name: "Exit codes and health checks", verdict: if failed { Verdict::Fail } else { Verdict::Pass }, evidence });
+            if task.containers.iter().any(|c| c.reason.as_deref() == Some(OOM_REASON)) {
+                let (check, root_cause, fix) = self.memory_diagnosis(key);
+                report.checks.push(check);
+                report.root_cause = root_cause;
+                report.fix = fix;
+                return Some(report);
+            }
             if report.stopped_reason.contains("container health checks") {
                 let (check, root_cause, fix) = self.health_check_diagnosis(key);
                 report.checks.push(check);
@@ -105,7 +113,26 @@ impl Sim {
             check("Security group rule configuration", group_needs)
         });
         report.checks.push(check("AWS Secrets Manager secrets references", needs.iter().filter(|n| n.purpose.starts_with("secret ")).collect()));
-        report.checks.push(check("Logging configuration", needs.iter().filter(|n| n.purpose.contains("awslogs")).collect()));
+        let mut logging = check("Logging configuration", needs.iter().filter(|n| n.purpose.contains("awslogs")).collect());
+        // The log groups the awslogs driver needs: each must exist in its Region, or be created by the driver.
+        let missing_group = self.missing_log_group(key);
+        for config in self.awslogs_of(key) {
+            let exists = config.region == self.scenario.region && self.logging.logs.groups.contains_key(config.group.as_str());
+            logging.evidence.push(format!(
+                "Container {}: awslogs-group {} in {}: {}.",
+                config.container_name,
+                config.group,
+                config.region,
+                if exists { "exists" } else if config.create_group { "does not exist; awslogs-create-group is true, so the driver creates it" } else { "does not exist, and awslogs-create-group is not set" }
+            ));
+            if logging.verdict == Verdict::NotApplicable {
+                logging.verdict = Verdict::Pass;
+            }
+        }
+        if missing_group.is_some() {
+            logging.verdict = Verdict::Fail;
+        }
+        report.checks.push(logging);
         let addresses = task.subnet_id.as_deref().filter(|_| task.network_mode_awsvpc).and_then(|s| self.subnet_address_use(s, Some(key)));
         let out_of_addresses = addresses.as_ref().is_some_and(|a| a.free() == 0) && report.stopped_reason.contains("InsufficientFreeAddressesInSubnet");
         if let Some(usage) = &addresses {
@@ -141,10 +168,108 @@ impl Sim {
                     summary: format!("Attach AmazonECSTaskExecutionRolePolicy to {role}."),
                 }
             });
+        } else if let Some(group) = missing_group {
+            report.root_cause = format!("The log group {group} of the task's awslogs configuration does not exist, and awslogs-create-group is not set: the driver cannot start, so the task stops before its containers run.");
+            report.fix = Some(FixCall {
+                call: "logs:CreateLogGroup".into(),
+                input: json!({ "logGroupName": group }),
+                summary: format!("Create the log group {group} (or set awslogs-create-group to true and allow logs:CreateLogGroup in the execution role)."),
+            });
         } else {
             report.root_cause = "Every check passes now: the cause was fixed since the task stopped, or lies outside these checks (the stoppedReason above).".into();
         }
         Some(report)
+    }
+
+    /// The memory of a task whose container the kernel killed: each container's limits and what it grew to,
+    /// the root cause, and the fix (a revision with memory above the growth, or, once that revision exists,
+    /// the service moved to it).
+    fn memory_diagnosis(&self, key: TaskKey) -> (Check, String, Option<FixCall>) {
+        let name = "Memory limits";
+        let task = &self.tasks[&key];
+        let Some(rev) = self.revision(&task.family, task.revision) else {
+            return (Check { name, verdict: Verdict::NotApplicable, evidence: vec![] }, "The task definition is gone.".into(), None);
+        };
+        let task_memory = rev.spec.memory_mib;
+        let mut evidence = vec![format!("Task memory: {}.", task_memory.map_or("not set".to_string(), |m| format!("{m} MiB (the hard limit of every container without its own)")))];
+        let mut outgrown: Option<(usize, u32)> = None;
+        for (idx, (c, def)) in task.containers.iter().zip(&rev.spec.containers).enumerate() {
+            let growth = match self.images.get(&c.image) {
+                Some(ImageBehavior::MemoryGrowth { usage_mib, .. }) => Some(*usage_mib),
+                _ => None,
+            };
+            evidence.push(format!(
+                "Container {}: memory (hard limit) {}, memoryReservation (soft limit, reserves only) {}{}{}.",
+                c.name,
+                def.memory_mib.map_or("not set".to_string(), |m| format!("{m} MiB")),
+                def.memory_reservation_mib.map_or("not set".to_string(), |m| format!("{m} MiB")),
+                growth.map(|g| format!("; the application grows to {g} MiB")).unwrap_or_default(),
+                c.reason.as_deref().map(|r| format!("; reason {r}, exit code {}", c.exit_code.unwrap_or_default())).unwrap_or_default(),
+            ));
+            if let Some(usage) = growth.filter(|u| oom_killed(*u, def.memory_mib, task_memory.unwrap_or(0))) {
+                outgrown.get_or_insert((idx, usage));
+            }
+        }
+        let check = Check { name, verdict: Verdict::Fail, evidence };
+        let Some((idx, usage)) = outgrown else {
+            return (check, "A container was killed for its memory use (OutOfMemoryError, exit 137); its limits fit what it uses now.".into(), None);
+        };
+        let container = rev.spec.containers[idx].name.clone();
+        let limit = rev.spec.containers[idx].memory_mib.or(task_memory).unwrap_or(0);
+        let cause = format!(
+            "Container {container} grows to {usage} MiB, past its hard limit of {limit} MiB: the kernel kills it (OutOfMemoryError, exit 137), the essential container's exit stops the task and the service starts another, which meets the same end."
+        );
+        let fits = |r: &super::model::TaskDefinitionRevision| {
+            r.spec.containers.iter().zip(&task.containers).all(|(def, c)| match self.images.get(&c.image) {
+                Some(ImageBehavior::MemoryGrowth { usage_mib, .. }) => !oom_killed(*usage_mib, def.memory_mib, r.spec.memory_mib.unwrap_or(0)),
+                _ => true,
+            })
+        };
+        if let Some(fix) = self.deploy_newer_revision(key, &fits, &format!("whose memory holds {usage} MiB")) {
+            return (check, cause, Some(fix));
+        }
+        // The new limits: a container limit above the growth (rounded up to 256 MiB), and a task memory that holds
+        // it (the smallest Fargate size for the task's CPU when it runs on Fargate).
+        let mut input = rev.spec.input.clone();
+        let new_container_mib = (usage / 256 + 1) * 256;
+        if rev.spec.containers[idx].memory_mib.is_some() {
+            input["containerDefinitions"][idx]["memory"] = json!(new_container_mib);
+        }
+        if let Some(memory) = task_memory {
+            let needed = if rev.spec.containers[idx].memory_mib.is_some() { new_container_mib } else { usage + 1 };
+            let fargate = rev.spec.requires_compatibilities.contains(&crate::taskdef::Compatibility::Fargate) || task.launch_type == super::model::LaunchType::Fargate;
+            let new_memory = if fargate {
+                let cpu = rev.spec.cpu_units.unwrap_or(256);
+                [512u32, 1024, 2048, 3072, 4096, 5120, 6144, 7168, 8192, 9216, 10240, 11264, 12288, 13312, 14336, 15360, 16384, 20480, 24576, 28672, 30720]
+                    .into_iter()
+                    .find(|m| *m >= needed.max(memory) && crate::taskdef::fargate_size_exists(cpu, *m, false) && *m > memory)
+            } else {
+                Some(needed.max(memory))
+            };
+            match new_memory {
+                Some(m) => input["memory"] = json!(m.to_string()),
+                None => return (check, format!("{cause} No Fargate size with {} CPU units holds it: raise the task's cpu too.", rev.spec.cpu_units.unwrap_or(0)), None),
+            }
+        }
+        let summary = format!("Register a revision of {} whose memory holds {usage} MiB (then deploy it to the service: the troubleshooter offers that call next).", task.family);
+        (check, cause, Some(FixCall { call: "ecs:RegisterTaskDefinition".into(), input, summary }))
+    }
+
+    /// When a newer revision of the task's family passes `fits` and the task's service runs another one: the
+    /// UpdateService that deploys it.
+    fn deploy_newer_revision(&self, key: TaskKey, fits: &dyn Fn(&super::model::TaskDefinitionRevision) -> bool, what: &str) -> Option<FixCall> {
+        let task = self.tasks.get(&key)?;
+        let service = task.service.and_then(|s| self.services.get(&s))?;
+        let fixed = self.task_definitions.get(&task.family)?.iter().filter(|r| r.revision > task.revision && r.status == "ACTIVE").rev().find(|r| fits(r))?;
+        if service.task_definition_arn == fixed.arn {
+            return None;
+        }
+        let target = format!("{}:{}", fixed.family, fixed.revision);
+        Some(FixCall {
+            call: "ecs:UpdateService".into(),
+            input: json!({ "cluster": service.cluster, "service": service.name, "taskDefinition": target }),
+            summary: format!("Deploy {target}, {what}, to the service {}.", service.name),
+        })
     }
 
     /// The container health checks of a task ECS stopped for them: each check with what the image answers,
@@ -266,6 +391,15 @@ impl Sim {
             input: json!({ "cluster": service.cluster, "service": service.name, "networkConfiguration": { "awsvpcConfiguration": config } }),
             summary: format!("Add subnet {} ({}, {} free addresses) to the service {}; the new deployment places tasks there too.", spare.subnet_id, spare.cidr_block, spare.free(), service.name),
         })
+    }
+
+    /// The first awslogs group of the task that does not exist in the task's Region and that the driver
+    /// does not create.
+    fn missing_log_group(&self, key: TaskKey) -> Option<String> {
+        self.awslogs_of(key)
+            .into_iter()
+            .find(|c| c.region == self.scenario.region && !c.create_group && !self.logging.logs.groups.contains_key(c.group.as_str()))
+            .map(|c| c.group)
     }
 
     /// The call that adds the missing hop of `need`'s path, when one call does.
