@@ -293,3 +293,49 @@ fn the_troubleshooter_finds_the_oom_kill_and_its_fixes_make_the_service_steady()
     apply_first_fix(&mut sim);
     assert!(drive_until(&mut sim, |s| steady(s, "catalog"), t("7m50s")), "steady before the scenario's own fix at 8 minutes");
 }
+
+/// §4.3 #3: an image or tag that does not exist stops the task with AWS's "not found" text once the pull gives
+/// up (the reference gives no timing for it; the pull takes the account's image pull time, 10 s by default).
+#[test]
+fn an_image_that_does_not_exist_stops_the_task_and_the_troubleshooter_names_it() {
+    let mut sim = run_scenario(&one_container_scenario(json!({ "behavior": "pullError" }), json!({}), 1), None, "1m");
+    let failed = sim.view().tasks.iter().find(|t| t.last_status == TaskStatus::Stopped).expect("stopped").id.clone();
+    let task = describe_task(&mut sim, "demo", &failed);
+    let text = "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref docker.io/example/app:1: not found";
+    assert_eq!(task["stopCode"], "TaskFailedToStart");
+    assert_eq!(task["stoppedReason"], text);
+    assert_eq!(task["containers"][0]["reason"], text);
+    assert!(task["containers"][0].get("exitCode").is_none(), "the container never ran");
+    assert_eq!(task["pullStartedAt"], "2026-01-05T09:00:25.000Z");
+    assert_eq!(task["stoppingAt"], "2026-01-05T09:00:35.000Z", "after the pull time");
+    let report = sim.view().network.troubleshooting.iter().find(|r| r.task_id == failed).expect("a report").clone();
+    let images = report.checks.iter().find(|c| c.name == "The container images exist and can be pulled").expect("the image check");
+    assert_eq!(images.verdict, Verdict::Fail);
+    assert_eq!(images.evidence, vec![format!("example/app:1: {text}")]);
+    assert!(report.root_cause.starts_with("The image example/app:1 does not exist in its registry"), "{}", report.root_cause);
+    assert!(report.fix.is_none(), "no earlier revision ran another image");
+    // A full Docker disk on an EC2 instance (§4.6).
+    let mut sim = run_scenario(&one_container_scenario(json!({ "behavior": "pullError", "cause": "diskFull" }), json!({}), 1), None, "1m");
+    let failed = sim.view().tasks.iter().find(|t| t.last_status == TaskStatus::Stopped).expect("stopped").id.clone();
+    assert_eq!(describe_task(&mut sim, "demo", &failed)["stoppedReason"], "CannotPullContainerError: write /var/lib/docker/tmp/GetImageBlob111111111: no space left on device");
+    let report = sim.view().network.troubleshooting.iter().find(|r| r.task_id == failed).expect("a report").clone();
+    assert!(report.root_cause.starts_with("The instance's Docker disk is full"), "{}", report.root_cause);
+}
+
+#[test]
+fn the_troubleshooter_offers_the_image_an_earlier_revision_ran() {
+    let mut sim = run_scenario(&one_container_scenario(json!({ "behavior": "serve" }), json!({}), 1), None, "1m");
+    sim.call("sim:SetImageBehavior", json!({ "image": "example/app:1-typo", "behavior": "pullError" })).expect("set");
+    let input = json!({ "family": "app", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+        "containerDefinitions": [ { "name": "app", "image": "example/app:1-typo", "essential": true } ] });
+    sim.call("ecs:RegisterTaskDefinition", input).expect("registered");
+    sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "app", "taskDefinition": "app:2" })).expect("deployed");
+    advance(&mut sim, t("2m"));
+    let report = sim.view().network.troubleshooting.first().expect("a report").clone();
+    let fix = report.fix.clone().expect("a fix");
+    assert_eq!(fix.call, "ecs:RegisterTaskDefinition");
+    assert_eq!(fix.input["containerDefinitions"][0]["image"], "example/app:1");
+    apply_first_fix(&mut sim);
+    assert_eq!(apply_first_fix(&mut sim), "ecs:UpdateService");
+    assert!(drive_until(&mut sim, |s| steady(s, "app"), t("20m")), "steady on revision 3");
+}

@@ -805,10 +805,12 @@ impl ImageBehaviorRequest {
             },
             "exit" => ImageBehavior::Exit { exit_code: request.input().get("exitCode").and_then(Value::as_i64).unwrap_or(1), run_ms: run_for_ms(request)? },
             "pullError" => ImageBehavior::PullError {
-                message: request
-                    .str("message")
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref {image}: not found")),
+                message: match (request.typed_str("message")?, request.typed_str("cause")?) {
+                    (Some(message), _) => message.to_string(),
+                    (None, None | Some("notFound")) => crate::vpc::image_not_found_text(&image),
+                    (None, Some("diskFull")) => crate::vpc::DISK_FULL_TEXT.to_string(),
+                    (None, Some(other)) => return Err(ApiError::invalid_parameter(format!("cause '{other}' is not one of notFound, diskFull."))),
+                },
             },
             "unhealthy" => ImageBehavior::Unhealthy,
             "memoryGrowth" => ImageBehavior::MemoryGrowth {

@@ -143,7 +143,29 @@ impl Sim {
                 evidence: vec![usage.text(), "Each awsvpc task's ENI takes one address of its subnet from PROVISIONING until it stops.".into()],
             });
         }
+        // The images themselves: a registry that answers "not found", or a host whose disk is full.
+        let pull_errors: Vec<(String, String)> = task
+            .containers
+            .iter()
+            .filter_map(|c| match self.images.get(&c.image) {
+                Some(ImageBehavior::PullError { message }) => Some((c.image.clone(), message.clone())),
+                _ => None,
+            })
+            .collect();
+        let images: Vec<String> = task.containers.iter().map(|c| c.image.clone()).collect();
+        report.checks.push(Check {
+            name: "The container images exist and can be pulled",
+            verdict: if pull_errors.is_empty() { Verdict::Pass } else { Verdict::Fail },
+            evidence: images
+                .iter()
+                .map(|image| match pull_errors.iter().find(|(i, _)| i == image) {
+                    Some((_, message)) => format!("{image}: {message}"),
+                    None => format!("{image}: the registry has it."),
+                })
+                .collect(),
+        });
         let first_broken = needs.iter().find(|n| !n.reach.complete());
+        let pull_failed = report.stopped_reason.starts_with("CannotPullContainerError") && !pull_errors.is_empty();
         if let (true, Some(usage)) = (out_of_addresses, &addresses) {
             report.root_cause = format!(
                 "Subnet {} has no free IPv4 address: its {} usable addresses are all held by ENIs, so the task's ENI could not be created and the task stopped in PROVISIONING.",
@@ -168,6 +190,14 @@ impl Sim {
                     summary: format!("Attach AmazonECSTaskExecutionRolePolicy to {role}."),
                 }
             });
+        } else if pull_failed {
+            let (image, message) = &pull_errors[0];
+            if message.contains("no space left on device") {
+                report.root_cause = format!("The instance's Docker disk is full: the pull of {image} could not write its layers. Free space on the instance (unused images and stopped containers, kept for ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION, 3 h by default) or give it a larger volume.");
+            } else {
+                report.root_cause = format!("The image {image} does not exist in its registry: the repository or the tag is wrong, so every pull fails the same way.");
+                report.fix = self.image_fix(key, image);
+            }
         } else if let Some(group) = missing_group {
             report.root_cause = format!("The log group {group} of the task's awslogs configuration does not exist, and awslogs-create-group is not set: the driver cannot start, so the task stops before its containers run.");
             report.fix = Some(FixCall {
@@ -390,6 +420,30 @@ impl Sim {
             call: "ecs:UpdateService".into(),
             input: json!({ "cluster": service.cluster, "service": service.name, "networkConfiguration": { "awsvpcConfiguration": config } }),
             summary: format!("Add subnet {} ({}, {} free addresses) to the service {}; the new deployment places tasks there too.", spare.subnet_id, spare.cidr_block, spare.free(), service.name),
+        })
+    }
+
+    /// For a task whose image does not exist: the deployment of a newer revision whose images all exist, or a
+    /// revision with the image an earlier revision of the family ran for that container.
+    fn image_fix(&self, key: TaskKey, missing: &str) -> Option<FixCall> {
+        let task = self.tasks.get(&key)?;
+        let pullable = |image: &str| !matches!(self.images.get(image), Some(ImageBehavior::PullError { .. }));
+        let fits = |r: &super::model::TaskDefinitionRevision| r.spec.containers.iter().all(|c| pullable(&c.image));
+        if let Some(fix) = self.deploy_newer_revision(key, &fits, "whose images exist") {
+            return Some(fix);
+        }
+        let rev = self.revision(&task.family, task.revision)?;
+        let idx = rev.spec.containers.iter().position(|c| c.image == missing)?;
+        let name = &rev.spec.containers[idx].name;
+        let earlier = self.task_definitions.get(&task.family)?.iter().filter(|r| r.revision < task.revision).rev().find_map(|r| {
+            r.spec.containers.iter().find(|c| &c.name == name && c.image != missing && pullable(&c.image)).map(|c| c.image.clone())
+        })?;
+        let mut input = rev.spec.input.clone();
+        input["containerDefinitions"][idx]["image"] = json!(earlier);
+        Some(FixCall {
+            call: "ecs:RegisterTaskDefinition".into(),
+            input,
+            summary: format!("Register a revision of {} with the image {earlier}, which an earlier revision ran (then deploy it: the troubleshooter offers that call next).", task.family),
         })
     }
 

@@ -76,6 +76,16 @@ pub fn pull_failure(image: &str, destination: &Destination, region: &str) -> Net
     NetworkFailure { stopped_reason, image: Some(image.to_string()), destination: destination.clone() }
 }
 
+/// The stoppedReason of a pull whose image or tag does not exist in its registry (§4.3 #3: the real Fargate
+/// transcripts' form, with the fully qualified reference; their retry count varies between 1, 5 and 7).
+pub fn image_not_found_text(image: &str) -> String {
+    let (reference, _, _) = image_ref(image);
+    format!("CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref {reference}: not found")
+}
+
+/// The stoppedReason of a pull on an EC2 instance whose Docker disk is full (§4.6, ECSDG task_cannot_pull_image.md).
+pub const DISK_FULL_TEXT: &str = "CannotPullContainerError: write /var/lib/docker/tmp/GetImageBlob111111111: no space left on device";
+
 /// The failure of a task that cannot reach Secrets Manager (or SSM) for `value_from`.
 pub fn secret_failure(value_from: &str, destination: &Destination) -> NetworkFailure {
     let stopped_reason = if matches!(destination, Destination::Service(s) if s == "ssm") {
@@ -128,6 +138,18 @@ mod tests {
         for (cidr, want) in [("10.0.0.0/28", Some(11)), ("10.0.1.0/24", Some(251)), ("10.0.0.0/16", Some(65_531)), ("10.0.0.0/32", Some(0)), ("10.0.0.0", None), ("10.0.0.0/33", None), ("x/24", None)] {
             assert_eq!(usable_addresses(cidr), want, "{cidr}");
         }
+    }
+
+    /// §4.3 #3 (the real text's form) for ECR and Docker Hub references; §4.6 for a full disk.
+    #[test]
+    fn pull_failure_texts() {
+        assert_eq!(
+            image_not_found_text("961341555117.dkr.ecr.ap-southeast-1.amazonaws.com/rag-nginx:latest"),
+            "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref 961341555117.dkr.ecr.ap-southeast-1.amazonaws.com/rag-nginx:latest: not found"
+        );
+        assert_eq!(image_not_found_text("nginx:1.27-typo"), "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref docker.io/library/nginx:1.27-typo: not found");
+        assert_eq!(image_not_found_text("example/web"), "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref docker.io/example/web:latest: not found");
+        assert!(DISK_FULL_TEXT.ends_with("no space left on device"));
     }
 
     #[test]
