@@ -87,6 +87,8 @@ READS_ALLOWED = {
     ("crate/src/sim", "healthEndpoint"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "onStop"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "memoryMiB"): SIM_CALL,  # sim:SetImageBehavior
+    ("crate/src/sim", "instanceId"): SIM_CALL,  # sim:SetInstanceFault
+    ("crate/src/sim", "fault"): SIM_CALL,  # sim:SetInstanceFault
     ("crate/src/sim", "behavior"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "content"): SIM_CALL,  # sim:WriteFile
     ("crate/src/sim", "pattern"): SIM_CALL,  # sim:SetLoad

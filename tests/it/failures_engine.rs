@@ -339,3 +339,65 @@ fn the_troubleshooter_offers_the_image_an_earlier_revision_ran() {
     assert_eq!(apply_first_fix(&mut sim), "ecs:UpdateService");
     assert!(drive_until(&mut sim, |s| steady(s, "app"), t("20m")), "steady on revision 3");
 }
+
+fn instance_of(sim: &Sim, task_id: &str) -> String {
+    sim.view().tasks.iter().find(|t| t.id == task_id).and_then(|t| t.ec2_instance_id.clone()).expect("an EC2 task")
+}
+
+fn agent_connected(sim: &mut Sim, instance_id: &str) -> bool {
+    let arns = sim.call("ecs:ListContainerInstances", json!({ "cluster": "demo" })).expect("listed")["containerInstanceArns"].clone();
+    let out = sim.call("ecs:DescribeContainerInstances", json!({ "cluster": "demo", "containerInstances": arns })).expect("described");
+    let ci = out["containerInstances"].as_array().expect("a list").iter().find(|c| c["ec2InstanceId"] == instance_id).expect("the instance").clone();
+    ci["agentConnected"].as_bool().expect("a bool")
+}
+
+/// §4.6: a disconnected agent keeps its tasks running, and no task is placed on its instance.
+#[test]
+fn an_instance_whose_agent_disconnects_keeps_its_tasks_and_gets_no_new_ones() {
+    let mut sim = run_scenario("binpack-vs-spread", None, "3m");
+    let running: Vec<String> = sim.view().tasks.iter().filter(|t| t.last_status == TaskStatus::Running).map(|t| t.id.clone()).collect();
+    let instance = instance_of(&sim, &running[0]);
+    let on_it: Vec<String> = running.iter().filter(|id| instance_of(&sim, id) == instance).cloned().collect();
+    let out = sim.call("sim:SetInstanceFault", json!({ "instanceId": instance, "fault": "agentDisconnected" })).expect("set");
+    assert_eq!(out["agentConnected"], false);
+    assert!(!agent_connected(&mut sim, &instance));
+    sim.call("ecs:UpdateService", json!({ "cluster": "demo", "service": "spread", "desiredCount": 12 })).expect("scaled out");
+    advance(&mut sim, t("8m"));
+    for id in &on_it {
+        assert_eq!(sim.view().tasks.iter().find(|t| &t.id == id).expect("kept").last_status, TaskStatus::Running, "its tasks keep running");
+    }
+    let placed_there = sim.view().tasks.iter().filter(|t| t.ec2_instance_id.as_deref() == Some(instance.as_str()) && !on_it.contains(&t.id)).count();
+    assert_eq!(placed_there, 0, "nothing new is placed on an instance whose agent is disconnected");
+    sim.call("sim:SetInstanceFault", json!({ "instanceId": instance, "fault": "none" })).expect("cleared");
+    assert!(agent_connected(&mut sim, &instance));
+    let err = sim.call("sim:SetInstanceFault", json!({ "instanceId": "i-nope", "fault": "agentDisconnected" })).expect_err("refused");
+    assert_eq!(err.message, "Instance i-nope is not a registered container instance.");
+    let err = sim.call("sim:SetInstanceFault", json!({ "instanceId": instance, "fault": "melted" })).expect_err("refused");
+    assert_eq!(err.message, "fault 'melted' is not one of agentDisconnected, dockerDaemonFailed, none.");
+}
+
+/// §4.6: a task placed on an instance whose Docker daemon fails stays in PROVISIONING or PENDING until the daemon
+/// is back; StopTask still stops it.
+#[test]
+fn a_failed_docker_daemon_holds_its_starting_tasks_until_it_is_back() {
+    let mut sim = run_scenario("binpack-vs-spread", None, "50s");
+    let out = sim.call("ecs:RunTask", json!({ "cluster": "demo", "taskDefinition": "worker", "count": 2 })).expect("run");
+    let ids: Vec<String> = out["tasks"].as_array().expect("tasks").iter().map(|t| t["taskArn"].as_str().expect("arn").rsplit('/').next().expect("id").to_string()).collect();
+    assert_eq!(ids.len(), 2);
+    for id in &ids {
+        let instance = instance_of(&sim, id);
+        sim.call("sim:SetInstanceFault", json!({ "instanceId": instance, "fault": "dockerDaemonFailed" })).expect("set");
+    }
+    advance(&mut sim, t("10m"));
+    for id in &ids {
+        let status = sim.view().tasks.iter().find(|t| &t.id == id).expect("kept").last_status;
+        assert!(matches!(status, TaskStatus::Provisioning | TaskStatus::Pending), "held while the daemon is down: {status:?}");
+    }
+    sim.call("ecs:StopTask", json!({ "cluster": "demo", "task": ids[1] })).expect("stopped");
+    let first_instance = instance_of(&sim, &ids[0]);
+    sim.call("sim:SetInstanceFault", json!({ "instanceId": first_instance, "fault": "none" })).expect("cleared");
+    advance(&mut sim, t("11m"));
+    let status_of = |sim: &Sim, id: &str| sim.view().tasks.iter().find(|t| t.id == id).expect("kept").last_status;
+    assert_eq!(status_of(&sim, &ids[0]), TaskStatus::Running, "the daemon is back: the task starts");
+    assert_eq!(status_of(&sim, &ids[1]), TaskStatus::Stopped, "StopTask stops a held task");
+}

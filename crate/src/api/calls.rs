@@ -318,6 +318,7 @@ pub const CALLS: &[Call] = &[
     call("sim:ReadFile", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetFargateSpotCapacity", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetImageBehavior", Service::Sim, Access::Write, Handler::Engine),
+    call("sim:SetInstanceFault", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetLoad", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetTargetBehavior", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetTimings", Service::Sim, Access::Write, Handler::Engine),

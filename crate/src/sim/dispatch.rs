@@ -13,7 +13,7 @@ use super::loadbalancing::ELB_STEP_MS;
 use super::record::{JournalEntry, LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
 use super::requests::{
     cluster_member, AttributesRequest, CreateClusterRequest, CreateServiceRequest, DeregisterContainerInstanceRequest, DescribeClustersRequest, DisruptConnectivityRequest,
-    DrainRequest, FargateSpotCapacityRequest, FileRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, RunTaskRequest, SetLoadRequest,
+    DrainRequest, FargateSpotCapacityRequest, FileRequest, InstanceFaultRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, RunTaskRequest, SetLoadRequest,
     SetTimingsRequest, StopTaskRequest, TargetBehaviorRequest, TaskCallRequest, TaskDefinitionRequest, UpdateClusterSettingsRequest, UpdateContainerInstancesStateRequest,
     UpdateServiceRequest,
 };
@@ -188,6 +188,7 @@ impl Sim {
             "sim:SetLoad" => self.set_load(SetLoadRequest::parse(request)?),
             "sim:SetTargetBehavior" => self.set_target_behavior(TargetBehaviorRequest::parse(request)?),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),
+            "sim:SetInstanceFault" => self.set_instance_fault(InstanceFaultRequest::parse(request)?),
             "sim:SetFargateSpotCapacity" => self.set_fargate_spot_capacity(FargateSpotCapacityRequest::parse(request)?),
             "sim:DescribeCost" => self.describe_cost(),
             "sim:WriteFile" => self.file_call(FileRequest::parse(request)?, true),

@@ -27,6 +27,7 @@ mod engine;
 mod explain;
 mod faults;
 mod insights;
+mod instance_faults;
 mod instances;
 mod launch_rate;
 pub mod integrations;

@@ -93,6 +93,17 @@ impl StopBehavior {
     }
 }
 
+/// A fault of one EC2 container instance, set with `sim:SetInstanceFault`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceFault {
+    /// The ECS agent is stopped or cut off: `agentConnected` false, its tasks keep running, nothing new is
+    /// placed on it.
+    AgentDisconnected,
+    /// The Docker daemon fails: the agent cannot work either (`agentConnected` false), and tasks placed there
+    /// stay in PROVISIONING or PENDING until the daemon is back.
+    DockerDaemonFailed,
+}
+
 pub type TaskKey = u32;
 pub type ServiceKey = u32;
 pub type Ec2Key = u32;

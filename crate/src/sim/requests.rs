@@ -19,7 +19,7 @@ use crate::catalog::{self, InstanceType};
 use crate::elb::{LoadProfile, LoadShape, TargetBehavior};
 use crate::placement::{BinpackField, Constraint, Strategy};
 
-use super::model::{ImageBehavior, LaunchType, SchedulingStrategy, StopBehavior};
+use super::model::{ImageBehavior, InstanceFault, LaunchType, SchedulingStrategy, StopBehavior};
 
 /// The last path segment of an ARN, or the text itself (`arn:...:cluster/demo` → `demo`).
 pub(super) fn short_name(text: &str) -> &str {
@@ -1105,6 +1105,27 @@ impl<'a> InterruptSpotTasksRequest<'a> {
 }
 
 /// `sim:SetFargateSpotCapacity`: whether the Region has Fargate Spot capacity.
+/// `sim:SetInstanceFault`: `instanceId` (an EC2 instance id) and `fault` (`agentDisconnected`,
+/// `dockerDaemonFailed`, or `none` to end it).
+pub(super) struct InstanceFaultRequest {
+    pub instance_id: String,
+    pub fault: Option<InstanceFault>,
+}
+
+impl InstanceFaultRequest {
+    pub(super) fn parse(request: &Request<'_>) -> Result<InstanceFaultRequest, ApiError> {
+        let instance_id = request.required_str("instanceId", "instanceId")?.to_string();
+        let fault = match request.typed_str("fault")? {
+            Some("agentDisconnected") => Some(InstanceFault::AgentDisconnected),
+            Some("dockerDaemonFailed") => Some(InstanceFault::DockerDaemonFailed),
+            Some("none") => None,
+            Some(other) => return Err(ApiError::invalid_parameter(format!("fault '{other}' is not one of agentDisconnected, dockerDaemonFailed, none."))),
+            None => return Err(ApiError::invalid_parameter("fault can not be blank: give agentDisconnected, dockerDaemonFailed or none.")),
+        };
+        Ok(InstanceFaultRequest { instance_id, fault })
+    }
+}
+
 pub(super) struct FargateSpotCapacityRequest {
     pub available: bool,
 }

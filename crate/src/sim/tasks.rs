@@ -444,6 +444,10 @@ impl Sim {
             return;
         }
         let stopping = task.desired_status == DesiredStatus::Stopped;
+        if !stopping && self.held_by_docker(key, from) {
+            // The instance's Docker daemon failed: the task waits where it is (sim/instance_faults.rs).
+            return;
+        }
         let spec_stop_ms = self.stop_ms_of(key);
         match from {
             TaskStatus::Provisioning => {
@@ -791,8 +795,14 @@ impl Sim {
                 let at = self.now.plus_ms(self.stop_ms_of(key));
                 self.schedule(at, Ev::TaskProgress(key, TaskStatus::Stopping));
             }
-            // Not started yet: the pending progress event sees desiredStatus STOPPED and winds the task down.
-            TaskStatus::Provisioning | TaskStatus::Pending => {}
+            // Not started yet: the pending progress event sees desiredStatus STOPPED and winds the task down
+            // (a task a failed Docker daemon holds gets that event now).
+            TaskStatus::Provisioning | TaskStatus::Pending => {
+                if let Some(i) = self.stuck_tasks.iter().position(|(k, _)| *k == key) {
+                    let (_, from) = self.stuck_tasks.remove(i);
+                    self.schedule(self.now, Ev::TaskProgress(key, from));
+                }
+            }
             _ => {}
         }
     }

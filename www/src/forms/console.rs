@@ -15,6 +15,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
     let task = view.tasks.iter().find(|t| t.last_status == TaskStatus::Running).map_or("TASK_ID", |t| t.arn.as_str());
     let family = view.task_definitions.last().map_or("web", |d| d.family.as_str());
     let subnet = view.subnets.first().map_or("subnet-a", |s| s.subnet_id.as_str());
+    let instance_id = view.instances.first().map_or("i-0123456789abcdef0", |i| i.ec2_instance_id.as_str());
     let load_balancer = view.load_balancers.first().map_or("web-alb", |l| l.name.as_str());
     let resource_id = format!("service/{cluster}/{service}");
     match call {
@@ -46,6 +47,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "sim:TaskCall" => json!({ "cluster": cluster, "service": service, "action": "s3:GetObject", "resource": "arn:aws:s3:::example-bucket/report.csv" }),
         "sim:InterruptSpotTasks" => json!({ "cluster": cluster, "count": 1 }),
         "sim:SetFargateSpotCapacity" => json!({ "available": false }),
+        "sim:SetInstanceFault" => json!({ "instanceId": instance_id, "fault": "agentDisconnected" }),
         "s3:CreateBucket" => json!({ "Bucket": "example-uploads" }),
         "s3:PutObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt", "Body": "hello", "ContentType": "text/plain" }),
         "s3:GetObject" | "s3:HeadObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt" }),
