@@ -292,6 +292,9 @@ fn the_troubleshooter_finds_the_oom_kill_and_its_fixes_make_the_service_steady()
     assert_eq!((fix.call.as_str(), fix.input.clone()), ("ecs:UpdateService", json!({ "cluster": "shop", "service": "catalog", "taskDefinition": "catalog:2" })));
     apply_first_fix(&mut sim);
     assert!(drive_until(&mut sim, |s| steady(s, "catalog"), t("7m50s")), "steady before the scenario's own fix at 8 minutes");
+    let report = sim.view().network.troubleshooting.first().expect("the old report").clone();
+    assert!(report.fix.is_none(), "nothing left to fix once the service runs catalog:2");
+    assert!(report.root_cause.ends_with("The service now runs catalog:2, whose memory holds it."), "{}", report.root_cause);
 }
 
 /// §4.3 #3: an image or tag that does not exist stops the task with AWS's "not found" text once the pull gives
@@ -338,6 +341,7 @@ fn the_troubleshooter_offers_the_image_an_earlier_revision_ran() {
     apply_first_fix(&mut sim);
     assert_eq!(apply_first_fix(&mut sim), "ecs:UpdateService");
     assert!(drive_until(&mut sim, |s| steady(s, "app"), t("20m")), "steady on revision 3");
+    assert!(sim.view().network.troubleshooting.iter().all(|r| r.fix.is_none()), "nothing left to fix once the service runs app:3");
 }
 
 fn instance_of(sim: &Sim, task_id: &str) -> String {

@@ -255,8 +255,10 @@ impl Sim {
                 _ => true,
             })
         };
-        if let Some(fix) = self.deploy_newer_revision(key, &fits, &format!("whose memory holds {usage} MiB")) {
-            return (check, cause, Some(fix));
+        match self.deploy_newer_revision(key, &fits, &format!("whose memory holds {usage} MiB")) {
+            Some(Ok(fix)) => return (check, cause, Some(fix)),
+            Some(Err(deployed)) => return (check, format!("{cause} The service now runs {deployed}, whose memory holds it."), None),
+            None => {}
         }
         // The new limits: a container limit above the growth (rounded up to 256 MiB), and a task memory that holds
         // it (the smallest Fargate size for the task's CPU when it runs on Fargate).
@@ -285,21 +287,21 @@ impl Sim {
         (check, cause, Some(FixCall { call: "ecs:RegisterTaskDefinition".into(), input, summary }))
     }
 
-    /// When a newer revision of the task's family passes `fits` and the task's service runs another one: the
-    /// UpdateService that deploys it.
-    fn deploy_newer_revision(&self, key: TaskKey, fits: &dyn Fn(&super::model::TaskDefinitionRevision) -> bool, what: &str) -> Option<FixCall> {
+    /// When a newer revision of the task's family passes `fits`: `Ok` with the UpdateService that deploys it to
+    /// the task's service, or `Err` with the revision (`family:revision`) when the service runs it already.
+    fn deploy_newer_revision(&self, key: TaskKey, fits: &dyn Fn(&super::model::TaskDefinitionRevision) -> bool, what: &str) -> Option<Result<FixCall, String>> {
         let task = self.tasks.get(&key)?;
         let service = task.service.and_then(|s| self.services.get(&s))?;
         let fixed = self.task_definitions.get(&task.family)?.iter().filter(|r| r.revision > task.revision && r.status == "ACTIVE").rev().find(|r| fits(r))?;
-        if service.task_definition_arn == fixed.arn {
-            return None;
-        }
         let target = format!("{}:{}", fixed.family, fixed.revision);
-        Some(FixCall {
+        if service.task_definition_arn == fixed.arn {
+            return Some(Err(target));
+        }
+        Some(Ok(FixCall {
             call: "ecs:UpdateService".into(),
             input: json!({ "cluster": service.cluster, "service": service.name, "taskDefinition": target }),
             summary: format!("Deploy {target}, {what}, to the service {}.", service.name),
-        })
+        }))
     }
 
     /// The container health checks of a task ECS stopped for them: each check with what the image answers,
@@ -429,8 +431,10 @@ impl Sim {
         let task = self.tasks.get(&key)?;
         let pullable = |image: &str| !matches!(self.images.get(image), Some(ImageBehavior::PullError { .. }));
         let fits = |r: &super::model::TaskDefinitionRevision| r.spec.containers.iter().all(|c| pullable(&c.image));
-        if let Some(fix) = self.deploy_newer_revision(key, &fits, "whose images exist") {
-            return Some(fix);
+        match self.deploy_newer_revision(key, &fits, "whose images exist") {
+            Some(Ok(fix)) => return Some(fix),
+            Some(Err(_)) => return None,
+            None => {}
         }
         let rev = self.revision(&task.family, task.revision)?;
         let idx = rev.spec.containers.iter().position(|c| c.image == missing)?;
