@@ -85,6 +85,11 @@ READS_ALLOWED = {
     ("crate/src/sim", "percentPerHour"): SIM_CALL,  # sim:InterruptSpotTasks
     ("crate/src/sim", "runFor"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "logMessage"): SIM_CALL,  # sim:SetImageBehavior
+    ("crate/src/sim", "healthEndpoint"): SIM_CALL,  # sim:SetImageBehavior
+    ("crate/src/sim", "onStop"): SIM_CALL,  # sim:SetImageBehavior
+    ("crate/src/sim", "memoryMiB"): SIM_CALL,  # sim:SetImageBehavior
+    ("crate/src/sim", "instanceId"): SIM_CALL,  # sim:SetInstanceFault
+    ("crate/src/sim", "fault"): SIM_CALL,  # sim:SetInstanceFault
     ("crate/src/sim", "behavior"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "content"): SIM_CALL,  # sim:WriteFile
     ("crate/src/sim", "pattern"): SIM_CALL,  # sim:SetLoad

@@ -34,6 +34,7 @@ mod lessons;
 mod spot_instances;
 mod logs_engine;
 mod vpc_engine;
+mod failures_engine;
 mod export;
 mod template_import;
 mod fidelity;

@@ -320,6 +320,7 @@ pub const CALLS: &[Call] = &[
     call("sim:ReadFile", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetFargateSpotCapacity", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetImageBehavior", Service::Sim, Access::Write, Handler::Engine),
+    call("sim:SetInstanceFault", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetLoad", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetQueue", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetTargetBehavior", Service::Sim, Access::Write, Handler::Engine),

@@ -13,7 +13,7 @@ use super::loadbalancing::ELB_STEP_MS;
 use super::record::{JournalEntry, LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
 use super::requests::{
     cluster_member, AttributesRequest, CreateClusterRequest, CreateServiceRequest, DeregisterContainerInstanceRequest, DescribeClustersRequest, DisruptConnectivityRequest,
-    DrainRequest, FargateSpotCapacityRequest, FileRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, QueueRequest, RunTaskRequest, SetLoadRequest, SpotInterruptionsRequest,
+    DrainRequest, FargateSpotCapacityRequest, FileRequest, InstanceFaultRequest, FisTarget, ImageBehaviorRequest, InterruptSpotTasksRequest, RunInstancesRequest, QueueRequest, RunTaskRequest, SetLoadRequest, SpotInterruptionsRequest,
     SetTimingsRequest, StopTaskRequest, TargetBehaviorRequest, TaskCallRequest, TaskDefinitionRequest, UpdateClusterSettingsRequest, UpdateContainerInstancesStateRequest,
     UpdateServiceRequest,
 };
@@ -196,6 +196,7 @@ impl Sim {
             "sim:SetQueue" => self.set_queue(QueueRequest::parse(request)?),
             "sim:SetTargetBehavior" => self.set_target_behavior(TargetBehaviorRequest::parse(request)?),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),
+            "sim:SetInstanceFault" => self.set_instance_fault(InstanceFaultRequest::parse(request)?),
             "sim:SetFargateSpotCapacity" => self.set_fargate_spot_capacity(FargateSpotCapacityRequest::parse(request)?),
             "sim:DescribeCost" => self.describe_cost(),
             "sim:GetAgentLog" => self.get_agent_log(request),

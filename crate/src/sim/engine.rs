@@ -16,7 +16,7 @@ use crate::trace::TraceHasher;
 
 use super::launch_rate::LaunchBucket;
 use super::model::{
-    Cluster, ContainerInstance, Ec2Instance, Ec2Key, ImageBehavior, Service, ServiceKey, Task, TaskDefinitionRevision, TaskKey, TaskStatus, Timings,
+    Cluster, ContainerInstance, Ec2Instance, Ec2Key, ImageBehavior, InstanceFault, Service, ServiceKey, StopBehavior, Task, TaskDefinitionRevision, TaskKey, TaskStatus, Timings,
     ACCOUNT_ID,
 };
 use super::queue::EventQueue;
@@ -64,6 +64,12 @@ pub struct Sim {
     pub(super) id_counter: u64,
     pub(super) timings: Timings,
     pub(super) images: Table<String, ImageBehavior>,
+    /// Container instances with a fault (`sim:SetInstanceFault`), and the tasks a failed Docker daemon holds
+    /// in PROVISIONING or PENDING (at most one entry per task).
+    pub(super) instance_faults: Table<NodeKey, InstanceFault>,
+    pub(super) stuck_tasks: Vec<(TaskKey, TaskStatus)>,
+    /// What each image's process does with the stop signal (`sim:SetImageBehavior`'s `onStop`).
+    pub(super) image_stop: Table<String, StopBehavior>,
     pub(crate) clusters: Table<String, Cluster>,
     pub(crate) pools: Table<String, Pool>,
     pub(crate) ec2: BTreeMap<Ec2Key, Ec2Instance>,
@@ -157,6 +163,9 @@ impl Sim {
             id_counter: 0,
             timings: Timings::default(),
             images: Table::new(),
+            image_stop: Table::new(),
+            instance_faults: Table::new(),
+            stuck_tasks: Vec::new(),
             clusters: Table::new(),
             pools: Table::new(),
             ec2: BTreeMap::new(),

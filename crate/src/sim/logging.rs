@@ -33,7 +33,7 @@ impl Sim {
         self.logging.task_streams.get(&key).map(Vec::as_slice).unwrap_or(&[])
     }
 
-    fn awslogs_of(&self, key: TaskKey) -> Vec<AwslogsConfig> {
+    pub(super) fn awslogs_of(&self, key: TaskKey) -> Vec<AwslogsConfig> {
         let Some(task) = self.tasks.get(&key) else { return Vec::new() };
         let Some(rev) = self.revision(&task.family, task.revision) else { return Vec::new() };
         awslogs::awslogs_configs(rev.spec.input.get("containerDefinitions"))

@@ -60,8 +60,48 @@ pub enum ImageBehavior {
     Exit { exit_code: i64, run_ms: u64 },
     /// The pull fails: the task stops with `CannotPullContainerError`.
     PullError { message: String },
-    /// Runs but its container health check fails.
+    /// Runs but its container health check fails, whatever the check runs.
     Unhealthy,
+    /// Runs, and answers its health check at `path` only: a container `healthCheck` whose command does not
+    /// request that path fails (the application serves `/health`, the check asks for `/healthz`).
+    HealthEndpoint { path: String },
+    /// Runs, and its memory use grows to `usage_mib` after `after_ms` of running: above the container's hard
+    /// limit the kernel kills it (exit 137, `OutOfMemoryError`); above `memoryReservation` only, nothing happens.
+    MemoryGrowth { usage_mib: u32, after_ms: u64 },
+}
+
+/// What a container's process does with the stop signal, set with `sim:SetImageBehavior`'s `onStop`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum StopBehavior {
+    /// The application handles SIGTERM, shuts down and exits 0 (the default).
+    #[default]
+    Graceful,
+    /// The process has no handler: SIGTERM ends it with 143 (128+15).
+    DefaultHandler,
+    /// The process ignores SIGTERM: SIGKILL after `stopTimeout` ends it with 137 (128+9).
+    Ignore,
+}
+
+impl StopBehavior {
+    pub fn parse(text: &str) -> Option<StopBehavior> {
+        match text {
+            "graceful" => Some(StopBehavior::Graceful),
+            "sigterm" => Some(StopBehavior::DefaultHandler),
+            "ignore" => Some(StopBehavior::Ignore),
+            _ => None,
+        }
+    }
+}
+
+/// A fault of one EC2 container instance, set with `sim:SetInstanceFault`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceFault {
+    /// The ECS agent is stopped or cut off: `agentConnected` false, its tasks keep running, nothing new is
+    /// placed on it.
+    AgentDisconnected,
+    /// The Docker daemon fails: the agent cannot work either (`agentConnected` false), and tasks placed there
+    /// stay in PROVISIONING or PENDING until the daemon is back.
+    DockerDaemonFailed,
 }
 
 pub type TaskKey = u32;

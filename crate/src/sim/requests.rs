@@ -19,7 +19,7 @@ use crate::catalog::{self, InstanceType};
 use crate::elb::{LoadProfile, LoadShape, TargetBehavior};
 use crate::placement::{BinpackField, Constraint, Strategy};
 
-use super::model::{ImageBehavior, LaunchType, SchedulingStrategy};
+use super::model::{ImageBehavior, InstanceFault, LaunchType, SchedulingStrategy, StopBehavior};
 
 /// The last path segment of an ARN, or the text itself (`arn:...:cluster/demo` → `demo`).
 pub(super) fn short_name(text: &str) -> &str {
@@ -491,6 +491,8 @@ pub(super) struct UpdateServiceRequest<'a> {
     pub capacity: Option<Result<CapacityChoice<'a>, ApiError>>,
     /// `taskDefinition`, when given and not empty.
     pub task_definition: Option<&'a str>,
+    /// `networkConfiguration`, when given: the configuration, and the JSON DescribeServices echoes.
+    pub network_configuration: Option<(NetworkConfiguration, Value)>,
 }
 
 impl<'a> UpdateServiceRequest<'a> {
@@ -506,6 +508,7 @@ impl<'a> UpdateServiceRequest<'a> {
             force_new_deployment: request.bool("forceNewDeployment").unwrap_or(false),
             capacity: changes_capacity.then(|| capacity_choice(request)),
             task_definition: request.str("taskDefinition").filter(|r| !r.is_empty()),
+            network_configuration: request.get("networkConfiguration").map(|json| (NetworkConfiguration::parse(request), json.clone())),
         })
     }
 }
@@ -823,38 +826,60 @@ pub(super) struct ImageBehaviorRequest {
     pub behavior: ImageBehavior,
     /// `logMessage`: a line the container prints before it exits (its log, with `awslogs`).
     pub log_message: Option<String>,
+    /// `onStop`: what the process does with the stop signal.
+    pub on_stop: StopBehavior,
 }
 
 impl ImageBehaviorRequest {
     pub(super) fn parse(request: &Request<'_>) -> Result<ImageBehaviorRequest, ApiError> {
         let image = request.required_str("image", "image")?.to_string();
         let behavior = match request.str("behavior").unwrap_or("serve") {
-            "serve" => ImageBehavior::Serve,
-            "exit" => ImageBehavior::Exit {
-                exit_code: request.input().get("exitCode").and_then(Value::as_i64).unwrap_or(1),
-                run_ms: match request.input().get("runFor") {
-                    Some(Value::String(s)) => crate::time::parse_duration_ms(s).map_err(|e| ApiError::invalid_parameter(format!("runFor: {e}")))?,
-                    Some(Value::Number(n)) => crate::time::seconds_to_sim_ms("runFor", n.as_u64().unwrap_or(0)).map_err(ApiError::invalid_parameter)?,
-                    _ => 10_000,
+            "serve" => match request.typed_str("healthEndpoint")? {
+                Some(path) if !path.starts_with('/') => return Err(ApiError::invalid_parameter(format!("healthEndpoint '{path}' must be a path starting with /, e.g. /health."))),
+                Some(path) => ImageBehavior::HealthEndpoint { path: path.to_string() },
+                None => ImageBehavior::Serve,
+            },
+            "exit" => ImageBehavior::Exit { exit_code: request.input().get("exitCode").and_then(Value::as_i64).unwrap_or(1), run_ms: run_for_ms(request)? },
+            "pullError" => ImageBehavior::PullError {
+                message: match (request.typed_str("message")?, request.typed_str("cause")?) {
+                    (Some(message), _) => message.to_string(),
+                    (None, None | Some("notFound")) => crate::vpc::image_not_found_text(&image),
+                    (None, Some("diskFull")) => crate::vpc::DISK_FULL_TEXT.to_string(),
+                    (None, Some(other)) => return Err(ApiError::invalid_parameter(format!("cause '{other}' is not one of notFound, diskFull."))),
                 },
             },
-            "pullError" => ImageBehavior::PullError {
-                message: request
-                    .str("message")
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("CannotPullContainerError: pull image manifest has been retried 1 time(s): failed to resolve ref {image}: not found")),
-            },
             "unhealthy" => ImageBehavior::Unhealthy,
-            other => return Err(ApiError::invalid_parameter(format!("behavior '{other}' is not one of serve, exit, pullError, unhealthy."))),
+            "memoryGrowth" => ImageBehavior::MemoryGrowth {
+                usage_mib: match request.input().get("memoryMiB").and_then(Value::as_u64) {
+                    Some(mib) if (1..=u32::MAX as u64).contains(&mib) => mib as u32,
+                    _ => return Err(ApiError::invalid_parameter("memoryMiB is required with memoryGrowth: the memory the container grows to, a whole number of MiB of at least 1.")),
+                },
+                after_ms: run_for_ms(request)?,
+            },
+            other => return Err(ApiError::invalid_parameter(format!("behavior '{other}' is not one of serve, exit, pullError, unhealthy, memoryGrowth."))),
         };
-        if let ImageBehavior::Exit { run_ms, .. } = behavior {
+        let on_stop = match request.typed_str("onStop")? {
+            None => StopBehavior::Graceful,
+            Some(text) => StopBehavior::parse(text)
+                .ok_or_else(|| ApiError::invalid_parameter(format!("onStop '{text}' is not one of graceful, sigterm, ignore.")))?,
+        };
+        if let ImageBehavior::Exit { run_ms, .. } | ImageBehavior::MemoryGrowth { after_ms: run_ms, .. } = behavior {
             if run_ms < MIN_LIFECYCLE_MS {
                 return Err(ApiError::invalid_parameter(format!("runFor: {}", too_short_text(run_ms))));
             }
         }
         let log_message = request.typed_str("logMessage")?.map(str::to_string);
-        Ok(ImageBehaviorRequest { image, behavior, log_message })
+        Ok(ImageBehaviorRequest { image, behavior, log_message, on_stop })
     }
+}
+
+/// `runFor`: a duration (`"50s"`) or seconds, 10 s when absent.
+fn run_for_ms(request: &Request<'_>) -> Result<u64, ApiError> {
+    Ok(match request.input().get("runFor") {
+        Some(Value::String(s)) => crate::time::parse_duration_ms(s).map_err(|e| ApiError::invalid_parameter(format!("runFor: {e}")))?,
+        Some(Value::Number(n)) => crate::time::seconds_to_sim_ms("runFor", n.as_u64().unwrap_or(0)).map_err(ApiError::invalid_parameter)?,
+        _ => 10_000,
+    })
 }
 
 /// The shortest lifecycle duration `sim:SetTimings` and `runFor` accept: every step of a task takes a second at
@@ -1147,6 +1172,27 @@ impl<'a> InterruptSpotTasksRequest<'a> {
 }
 
 /// `sim:SetFargateSpotCapacity`: whether the Region has Fargate Spot capacity.
+/// `sim:SetInstanceFault`: `instanceId` (an EC2 instance id) and `fault` (`agentDisconnected`,
+/// `dockerDaemonFailed`, or `none` to end it).
+pub(super) struct InstanceFaultRequest {
+    pub instance_id: String,
+    pub fault: Option<InstanceFault>,
+}
+
+impl InstanceFaultRequest {
+    pub(super) fn parse(request: &Request<'_>) -> Result<InstanceFaultRequest, ApiError> {
+        let instance_id = request.required_str("instanceId", "instanceId")?.to_string();
+        let fault = match request.typed_str("fault")? {
+            Some("agentDisconnected") => Some(InstanceFault::AgentDisconnected),
+            Some("dockerDaemonFailed") => Some(InstanceFault::DockerDaemonFailed),
+            Some("none") => None,
+            Some(other) => return Err(ApiError::invalid_parameter(format!("fault '{other}' is not one of agentDisconnected, dockerDaemonFailed, none."))),
+            None => return Err(ApiError::invalid_parameter("fault can not be blank: give agentDisconnected, dockerDaemonFailed or none.")),
+        };
+        Ok(InstanceFaultRequest { instance_id, fault })
+    }
+}
+
 pub(super) struct FargateSpotCapacityRequest {
     pub available: bool,
 }

@@ -196,6 +196,20 @@ impl Sim {
         if self.services[&key].status != ServiceStatus::Active {
             return Err(ApiError::service_not_active());
         }
+        // A new networkConfiguration is checked first, against the task definition the service will run, so a
+        // bad one changes nothing.
+        let network_change = match &request.network_configuration {
+            Some((network, json)) => {
+                let spec = match request.task_definition {
+                    Some(reference) => self.resolve_task_definition(reference).ok().and_then(|(family, revision)| self.revision(&family, revision)).map(|r| r.spec.clone()),
+                    None => self.revision_by_arn(&self.services[&key].task_definition_arn).map(|r| r.spec.clone()),
+                };
+                let spec = spec.ok_or_else(|| ApiError::client("Unable to describe task definition."))?;
+                let subnets = self.awsvpc_subnets(network, &spec)?;
+                Some((subnets, self.awsvpc_security_groups(network), network.assign_public_ip(), json.clone()))
+            }
+            None => None,
+        };
         if let Some(count) = request.desired_count {
             let count = count?;
             if self.services[&key].scheduling_strategy == SchedulingStrategy::Daemon {
@@ -266,6 +280,16 @@ impl Sim {
             }
             _ => None,
         };
+        if let Some((subnets, security_groups, assign_public_ip, json)) = network_change {
+            // New subnets, security groups or assignPublicIp apply to new tasks: a new deployment replaces
+            // the running ones (changing the network configuration forces a new deployment).
+            let service = self.services.get_mut(&key).expect("exists");
+            service.subnets = subnets;
+            service.security_groups = security_groups;
+            service.assign_public_ip = assign_public_ip;
+            service.network_configuration_json = Some(json);
+            force = true;
+        }
         if new_td.is_some() || force {
             let changes_task_definition = new_td.as_ref().is_some_and(|td| *td != self.services[&key].task_definition_arn);
             let td = new_td.unwrap_or_else(|| self.services[&key].task_definition_arn.clone());

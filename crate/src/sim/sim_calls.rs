@@ -31,6 +31,11 @@ impl Sim {
 
     pub(super) fn set_image_behavior(&mut self, request: ImageBehaviorRequest) -> ApiResult {
         self.images.insert(request.image.clone(), request.behavior);
+        if request.on_stop == super::model::StopBehavior::Graceful {
+            self.image_stop.remove(&request.image);
+        } else {
+            self.image_stop.insert(request.image.clone(), request.on_stop);
+        }
         match request.log_message {
             Some(message) => self.logging.image_messages.insert(request.image.clone(), message),
             None => self.logging.image_messages.remove(&request.image),

@@ -448,11 +448,20 @@ impl Sim {
             return;
         }
         let stopping = task.desired_status == DesiredStatus::Stopped;
+        if !stopping && self.held_by_docker(key, from) {
+            // The instance's Docker daemon failed: the task waits where it is (sim/instance_faults.rs).
+            return;
+        }
         let spec_stop_ms = self.stop_ms_of(key);
         match from {
             TaskStatus::Provisioning => {
                 if stopping {
                     self.finish_stop(key);
+                    return;
+                }
+                if let Some(reason) = self.eni_address_failure(key) {
+                    // The ENI found no free address in its subnet: the task never leaves PROVISIONING.
+                    self.fail_task_start(key, None, reason.clone(), reason);
                     return;
                 }
                 self.set_task_status(key, TaskStatus::Pending);
@@ -552,6 +561,10 @@ impl Sim {
                 for (idx, code, run_ms) in exits {
                     self.schedule(now.plus_ms(run_ms), Ev::ContainerExit(key, idx, code));
                 }
+                // A container that outgrows its hard limit is killed by the kernel (exit 137).
+                for (idx, after_ms) in self.memory_kills(key) {
+                    self.schedule(now.plus_ms(after_ms), Ev::ContainerExit(key, idx, 137));
+                }
                 if health_checks {
                     let interval_ms = spec
                         .as_ref()
@@ -567,11 +580,13 @@ impl Sim {
             TaskStatus::Stopping => {
                 let _ = spec_stop_ms;
                 self.log_task_stopping(key);
+                // Each container's exit code after the stop signal: 0 (graceful), 143 (SIGTERM), 137 (SIGKILL).
+                let codes = self.stop_plan(key).map(|(_, codes)| codes).unwrap_or_default();
                 if let Some(task) = self.tasks.get_mut(&key) {
-                    for c in &mut task.containers {
+                    for (idx, c) in task.containers.iter_mut().enumerate() {
                         if c.last_status != "STOPPED" {
                             c.last_status = "STOPPED".into();
-                            c.exit_code.get_or_insert(0);
+                            c.exit_code.get_or_insert(codes.get(idx).copied().unwrap_or(0));
                         }
                     }
                 }
@@ -687,6 +702,9 @@ impl Sim {
     }
 
     fn stop_ms_of(&self, key: TaskKey) -> u64 {
+        if let Some((ms, _)) = self.stop_plan(key) {
+            return ms;
+        }
         let Some(task) = self.tasks.get(&key) else { return 0 };
         let stop_timeout_ms = self
             .revision(&task.family, task.revision)
@@ -782,8 +800,14 @@ impl Sim {
                 let at = self.now.plus_ms(self.stop_ms_of(key));
                 self.schedule(at, Ev::TaskProgress(key, TaskStatus::Stopping));
             }
-            // Not started yet: the pending progress event sees desiredStatus STOPPED and winds the task down.
-            TaskStatus::Provisioning | TaskStatus::Pending => {}
+            // Not started yet: the pending progress event sees desiredStatus STOPPED and winds the task down
+            // (a task a failed Docker daemon holds gets that event now).
+            TaskStatus::Provisioning | TaskStatus::Pending => {
+                if let Some(i) = self.stuck_tasks.iter().position(|(k, _)| *k == key) {
+                    let (_, from) = self.stuck_tasks.remove(i);
+                    self.schedule(self.now, Ev::TaskProgress(key, from));
+                }
+            }
             _ => {}
         }
     }
@@ -820,37 +844,19 @@ impl Sim {
         self.log_container_exit(key, container_idx, exit_code);
         self.agent_log_container_exit(key, container_idx, exit_code);
         let Some(task) = self.tasks.get_mut(&key) else { return };
+        let oom = exit_code == 137 && task.containers.get(container_idx as usize).is_some_and(|c| matches!(self.images.get(&c.image), Some(ImageBehavior::MemoryGrowth { .. })));
         let Some(container) = task.containers.get_mut(container_idx as usize) else { return };
         container.last_status = "STOPPED".into();
         container.exit_code = Some(exit_code);
+        if oom {
+            container.reason = Some(super::stopping::OOM_REASON.to_string());
+        }
         let essential = container.essential;
         let name = container.name.clone();
         let id8 = task.id[..8].to_string();
         self.log_entry(LogKind::Task, format!("task {id8}"), format!("Container {name} of task {id8} exited with code {exit_code}."));
         if essential {
             self.stop_task(key, "EssentialContainerExited", "Essential container in task exited".to_string());
-        }
-    }
-
-    pub(super) fn on_task_health_check(&mut self, key: TaskKey) {
-        let Some(task) = self.tasks.get(&key) else { return };
-        if task.last_status != TaskStatus::Running {
-            return;
-        }
-        let unhealthy = task.containers.iter().any(|c| c.essential && matches!(self.images.get(&c.image), Some(ImageBehavior::Unhealthy)));
-        let status = if unhealthy { HealthStatus::Unhealthy } else { HealthStatus::Healthy };
-        let task = self.tasks.get_mut(&key).expect("checked above");
-        task.health_status = status;
-        for c in &mut task.containers {
-            c.health_status = status.as_aws().to_string();
-        }
-        task.version += 1;
-        if let Some(service) = task.service {
-            if unhealthy {
-                // A service replaces a task whose essential container is unhealthy.
-                self.stop_task(key, "ServiceSchedulerInitiated", "Task failed container health checks.".to_string());
-            }
-            self.schedule_service_tick(service, self.now);
         }
     }
 

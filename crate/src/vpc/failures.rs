@@ -76,6 +76,16 @@ pub fn pull_failure(image: &str, destination: &Destination, region: &str) -> Net
     NetworkFailure { stopped_reason, image: Some(image.to_string()), destination: destination.clone() }
 }
 
+/// The stoppedReason of a pull whose image or tag does not exist in its registry (§4.3 #3: the real Fargate
+/// transcripts' form, with the fully qualified reference; their retry count varies between 1, 5 and 7).
+pub fn image_not_found_text(image: &str) -> String {
+    let (reference, _, _) = image_ref(image);
+    format!("CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref {reference}: not found")
+}
+
+/// The stoppedReason of a pull on an EC2 instance whose Docker disk is full (§4.6, ECSDG task_cannot_pull_image.md).
+pub const DISK_FULL_TEXT: &str = "CannotPullContainerError: write /var/lib/docker/tmp/GetImageBlob111111111: no space left on device";
+
 /// The failure of a task that cannot reach Secrets Manager (or SSM) for `value_from`.
 pub fn secret_failure(value_from: &str, destination: &Destination) -> NetworkFailure {
     let stopped_reason = if matches!(destination, Destination::Service(s) if s == "ssm") {
@@ -92,5 +102,62 @@ pub fn logs_failure() -> NetworkFailure {
         stopped_reason: "ResourceInitializationError: failed to validate logger args: The task cannot find the Amazon CloudWatch log group defined in the task definition. There is a connection issue between the task and Amazon CloudWatch. Check your network configuration. signal: killed".to_string(),
         image: None,
         destination: Destination::service("logs"),
+    }
+}
+
+/// Addresses AWS reserves in every subnet: the network address, the VPC router, the DNS server, one for
+/// future use and the broadcast address (Amazon VPC User Guide, "Subnet CIDR blocks").
+pub const RESERVED_ADDRESSES_PER_SUBNET: u64 = 5;
+
+/// The addresses of a subnet that ENIs can use: its size less the five AWS reserves. `None` for a CIDR
+/// block that is not `a.b.c.d/n`.
+pub fn usable_addresses(cidr_block: &str) -> Option<u64> {
+    let (address, prefix) = cidr_block.split_once('/')?;
+    let prefix: u32 = prefix.parse().ok().filter(|p| *p <= 32)?;
+    if address.split('.').count() != 4 || address.split('.').any(|o| o.parse::<u8>().is_err()) {
+        return None;
+    }
+    Some((1u64 << (32 - prefix)).saturating_sub(RESERVED_ADDRESSES_PER_SUBNET))
+}
+
+/// The stoppedReason of an awsvpc task whose ENI cannot get an address: the subnet has no free one. The form
+/// is the one observability-troubleshooting.md §4.6 cites for the failed-to-start page (the exact AWS text is
+/// unverified there); "with public IP assignment enabled" appears when `assignPublicIp` is ENABLED.
+pub fn insufficient_addresses_text(subnet_id: &str, assign_public_ip: bool) -> String {
+    let public = if assign_public_ip { " with public IP assignment enabled" } else { "" };
+    format!("Unexpected EC2 error while attempting to Create Network Interface{public} in subnet '{subnet_id}': InsufficientFreeAddressesInSubnet")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sizes from the Amazon VPC User Guide: /28 is the smallest subnet (16 addresses, 11 usable).
+    #[test]
+    fn usable_addresses_table() {
+        for (cidr, want) in [("10.0.0.0/28", Some(11)), ("10.0.1.0/24", Some(251)), ("10.0.0.0/16", Some(65_531)), ("10.0.0.0/32", Some(0)), ("10.0.0.0", None), ("10.0.0.0/33", None), ("x/24", None)] {
+            assert_eq!(usable_addresses(cidr), want, "{cidr}");
+        }
+    }
+
+    /// §4.3 #3 (the real text's form) for ECR and Docker Hub references; §4.6 for a full disk.
+    #[test]
+    fn pull_failure_texts() {
+        assert_eq!(
+            image_not_found_text("961341555117.dkr.ecr.ap-southeast-1.amazonaws.com/rag-nginx:latest"),
+            "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref 961341555117.dkr.ecr.ap-southeast-1.amazonaws.com/rag-nginx:latest: not found"
+        );
+        assert_eq!(image_not_found_text("nginx:1.27-typo"), "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref docker.io/library/nginx:1.27-typo: not found");
+        assert_eq!(image_not_found_text("example/web"), "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref docker.io/example/web:latest: not found");
+        assert!(DISK_FULL_TEXT.ends_with("no space left on device"));
+    }
+
+    #[test]
+    fn insufficient_addresses_texts() {
+        assert_eq!(insufficient_addresses_text("subnet-small", false), "Unexpected EC2 error while attempting to Create Network Interface in subnet 'subnet-small': InsufficientFreeAddressesInSubnet");
+        assert_eq!(
+            insufficient_addresses_text("subnet-small", true),
+            "Unexpected EC2 error while attempting to Create Network Interface with public IP assignment enabled in subnet 'subnet-small': InsufficientFreeAddressesInSubnet"
+        );
     }
 }

@@ -21,7 +21,7 @@ use serde_json::Value;
 use crate::api::{ApiResult, Dialect, Request};
 
 pub use cost::{NetworkCostLine, INTERFACE_ENDPOINT_MICRO_USD_PER_AZ_HOUR, INTERFACE_ENDPOINT_MICRO_USD_PER_GB, NAT_GATEWAY_MICRO_USD_PER_GB, NAT_GATEWAY_MICRO_USD_PER_HOUR};
-pub use failures::{logs_failure, pull_failure, secret_failure, NetworkFailure, NETWORK_TIMEOUT_MS};
+pub use failures::{image_not_found_text, insufficient_addresses_text, DISK_FULL_TEXT, logs_failure, pull_failure, secret_failure, usable_addresses, NetworkFailure, NETWORK_TIMEOUT_MS, RESERVED_ADDRESSES_PER_SUBNET};
 pub use model::*;
 pub use reach::{is_ecr_image, pull_destinations, registry_of, service_title, Destination, Hop, PathKind, Reachability, Source, HTTPS_PORT};
 pub use spec::{parse_routing, short_service_name, EndpointSpec, NatGatewaySpec, RouteSpec, RouteTableSpec, RoutingSpec};

@@ -80,6 +80,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "events:PutTargets" => json!({ "Rule": "ecs-stopped-tasks", "Targets": [{ "Id": "archive", "Arn": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/ecs-stopped-tasks" }] }),
         "events:DescribeRule" => json!({ "Name": "ecs-stopped-tasks" }),
         "events:ListTargetsByRule" => json!({ "Rule": "ecs-stopped-tasks" }),
+        "sim:SetInstanceFault" => json!({ "instanceId": instance_id, "fault": "agentDisconnected" }),
         "s3:CreateBucket" => json!({ "Bucket": "example-uploads" }),
         "s3:PutObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt", "Body": "hello", "ContentType": "text/plain" }),
         "s3:GetObject" | "s3:HeadObject" => json!({ "Bucket": "example-uploads", "Key": "in/photo-1.txt" }),
