@@ -100,6 +100,8 @@ pub struct View {
     pub logs: crate::sim::logs_view::LogsView,
     /// The VPC's routing and the troubleshooter's reports on failed tasks.
     pub network: crate::sim::network_view::NetworkView,
+    /// Alarm history, SNS topics and the SNS inbox (`sim/notifications_view.rs`).
+    pub notifications: crate::sim::notifications_view::NotificationsView,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -727,6 +729,7 @@ impl Sim {
             integrations: self.integrations_view(),
             logs: self.logs_view(),
             network: self.network_view(),
+            notifications: self.notifications_view(),
         }
     }
 

@@ -51,10 +51,12 @@ HANDLER_DIRS = {
     "crate/src/taskdef": ["ecs"],
     # awslogs.rs reads a container definition's logConfiguration.
     "crate/src/logs": ["logs", "ecs"],
+    "crate/src/sns": ["sns"],
 }
 HANDLER_FOLDER = {"Engine": "crate/src/sim", "Iam": "crate/src/iam", "Efs": "crate/src/efs", "Elb": "crate/src/elb",
                   "Scaling": "crate/src/scaling", "S3": "crate/src/s3", "DynamoDb": "crate/src/dynamodb",
-                  "Events": "crate/src/events", "States": "crate/src/states", "Rds": "crate/src/rds", "Logs": "crate/src/logs"}
+                  "Events": "crate/src/events", "States": "crate/src/states", "Rds": "crate/src/rds", "Logs": "crate/src/logs",
+                  "Sns": "crate/src/sns"}
 
 # Handler files whose literal reads are of documents other than requests, not checked for reads.
 NOT_REQUEST_READERS = {

@@ -31,4 +31,5 @@ mod lessons;
 mod logs_engine;
 mod vpc_engine;
 mod export;
+mod alarms_engine;
 mod template_import;

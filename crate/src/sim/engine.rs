@@ -129,6 +129,8 @@ pub struct Sim {
     pub(super) fargate_spot_available: bool,
     /// CloudWatch Logs and what the tasks write to it (`sim/logging.rs`).
     pub(crate) logging: crate::logs::Logging,
+    /// SNS topics, subscriptions and the inbox alarm actions deliver to (`sim/notifications.rs`).
+    pub(crate) sns: crate::sns::SnsState,
 }
 
 impl Sim {
@@ -187,6 +189,7 @@ impl Sim {
             fargate_spot_available: true,
             volumes: crate::efs::VolumeStore::new(),
             logging: crate::logs::Logging::new(&scenario.region, ACCOUNT_ID),
+            sns: crate::sns::SnsState::new(),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
             } else {
