@@ -86,6 +86,7 @@ READS_ALLOWED = {
     ("crate/src/sim", "percentPerHour"): SIM_CALL,  # sim:InterruptSpotTasks
     ("crate/src/sim", "runFor"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "logMessage"): SIM_CALL,  # sim:SetImageBehavior
+    ("crate/src/sim", "extraLatencyMs"): SIM_CALL,  # sim:SetImageBehavior (slow)
     ("crate/src/sim", "behavior"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "content"): SIM_CALL,  # sim:WriteFile
     ("crate/src/sim", "pattern"): SIM_CALL,  # sim:SetLoad

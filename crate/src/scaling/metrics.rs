@@ -541,7 +541,7 @@ impl Alarm {
         let start = recent.first().map(|(t, _)| *t).unwrap_or(at_epoch_ms);
         let values: Vec<Value> = recent.iter().map(|(_, v)| milli_json(*v)).collect();
         let values: Vec<String> = values.iter().map(Value::to_string).collect();
-        super::alarms::ordered(&[
+        super::util::ordered(&[
             ("version", json!("1.0").to_string()),
             ("queryDate", json!(cw_time(at_epoch_ms)).to_string()),
             ("startDate", json!(cw_time(start)).to_string()),

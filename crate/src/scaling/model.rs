@@ -9,7 +9,7 @@ use std::collections::VecDeque;
 use serde_json::Value;
 
 use super::cost::CostLedger;
-use super::alarms::{AlarmHistory, AlarmNotice};
+use super::alarms::history::{AlarmHistory, AlarmNotice};
 use super::metrics::{Alarm, AlarmTransition, MetricKey, MetricStore, Sample, Statistic};
 use super::schedule::Schedule;
 

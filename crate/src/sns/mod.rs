@@ -23,7 +23,7 @@ use serde_json::{json, Value};
 use crate::api::calls::{handled_by, Handler};
 use crate::api::texts;
 use crate::api::{ApiError, ApiResult, Dialect, Request};
-use crate::ids::mix;
+use crate::ids::{mix, salt};
 use crate::table::Table;
 
 /// Topics kept (AWS's default quota is 100,000 standard topics per account; the playground keeps fewer).
@@ -164,9 +164,9 @@ impl SnsState {
         SnsState::default()
     }
 
-    fn next_uuid(&mut self, kind: u64) -> String {
+    fn next_uuid(&mut self, kind: &str) -> String {
         self.counter += 1;
-        let a = mix(self.counter ^ kind.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let a = mix(self.counter ^ salt(kind));
         let b = mix(a);
         format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFF, 0x8000 | ((b >> 48) & 0x3FFF), b & 0xFFFF_FFFF_FFFF)
     }
@@ -278,7 +278,7 @@ impl SnsState {
         if self.subscriptions.len() >= MAX_SUBSCRIPTIONS {
             return Err(ApiError::new("SubscriptionLimitExceeded", format!("Subscription limit exceeded (the playground keeps at most {MAX_SUBSCRIPTIONS} subscriptions)")));
         }
-        let arn = format!("{topic_arn}:{}", self.next_uuid(1));
+        let arn = format!("{topic_arn}:{}", self.next_uuid("sns-subscription"));
         // An SQS queue of the topic's own account is confirmed at once (botocore `Subscribe`, quoted above).
         let same_account = endpoint.split(':').nth(4) == Some(ctx.account_id.as_str());
         let confirmed = protocol == Protocol::Sqs && same_account;
@@ -295,7 +295,7 @@ impl SnsState {
     /// The confirmation message: an email with the link to confirm (the text of real SNS confirmation emails),
     /// or for a queue SNS's `SubscriptionConfirmation` JSON with its `Token`.
     fn send_confirmation(&mut self, s: &Subscription, ctx: &SnsContext) {
-        let message_id = self.next_uuid(2);
+        let message_id = self.next_uuid("sns-confirmation");
         let body = match s.protocol {
             Protocol::Email => format!(
                 "You have chosen to subscribe to the topic: \n{}\n\nTo confirm this subscription, click or visit the link below (If this was in error no action is necessary): \nConfirm subscription\n\nPlease do not reply directly to this email. If you wish to remove yourself from receiving all future SNS subscription confirmation requests please send an email to sns-opt-out",
@@ -401,7 +401,7 @@ impl SnsState {
     /// Delivers a message to every confirmed subscription of a topic (the topic must exist); `email` and `sqs`
     /// replace `default` for their protocol. Returns the message id.
     pub fn publish(&mut self, topic_arn: &str, subject: &str, default: &str, email: Option<&str>, sqs: Option<&str>, now_epoch_ms: u64) -> String {
-        let message_id = self.next_uuid(3);
+        let message_id = self.next_uuid("sns-message");
         let targets: Vec<Subscription> = self.subscriptions.values().filter(|s| s.topic_arn == topic_arn && s.confirmed).cloned().collect();
         for s in targets {
             let body = match s.protocol {

@@ -5,10 +5,11 @@
 //! state to INSUFFICIENT_DATA, an update overwrites the configuration and keeps the state; `SetAlarmState` fires
 //! the actions and the next evaluation returns the alarm to its actual state; actions run on state changes only.
 
+pub(super) mod history;
 #[cfg(test)]
 mod tests;
 
-use std::collections::VecDeque;
+pub use history::{AlarmHistory, AlarmHistoryItem, AlarmNotice, HistoryItemType, ALARM_HISTORY_LIMIT, ALARM_NOTICE_LIMIT};
 
 use serde_json::{json, Value};
 
@@ -17,82 +18,7 @@ use crate::api::{ApiError, ApiResult, Request};
 
 use super::metrics::{cw_time, Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, Statistic, TreatMissing};
 use super::model::{ScalingContext, ScalingState};
-use super::util::{iso, milli_json, milli_of};
-
-/// History items kept over all alarms (oldest dropped first, and counted).
-pub const ALARM_HISTORY_LIMIT: usize = 2000;
-
-/// Notices waiting for the engine to deliver (bounded; a full queue drops the oldest, counted).
-pub const ALARM_NOTICE_LIMIT: usize = 200;
-
-/// `HistoryItemType` (botocore `HistoryItemType`; the contributor types are not modelled).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum HistoryItemType {
-    ConfigurationUpdate,
-    StateUpdate,
-    Action,
-}
-
-impl HistoryItemType {
-    pub const ALL: [&'static str; 5] = ["ConfigurationUpdate", "StateUpdate", "Action", "AlarmContributorStateUpdate", "AlarmContributorAction"];
-
-    pub fn as_aws(self) -> &'static str {
-        match self {
-            HistoryItemType::ConfigurationUpdate => "ConfigurationUpdate",
-            HistoryItemType::StateUpdate => "StateUpdate",
-            HistoryItemType::Action => "Action",
-        }
-    }
-}
-
-/// One `AlarmHistoryItem`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AlarmHistoryItem {
-    pub alarm: String,
-    pub at_epoch_ms: u64,
-    pub kind: HistoryItemType,
-    pub summary: String,
-    /// `HistoryData`, a JSON text.
-    pub data: String,
-}
-
-/// The history of every alarm, oldest first, bounded by [`ALARM_HISTORY_LIMIT`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct AlarmHistory {
-    pub items: VecDeque<AlarmHistoryItem>,
-    /// Items dropped to keep the bound.
-    pub dropped: u64,
-}
-
-impl AlarmHistory {
-    pub fn push(&mut self, item: AlarmHistoryItem) {
-        self.items.push_back(item);
-        while self.items.len() > ALARM_HISTORY_LIMIT {
-            self.items.pop_front();
-            self.dropped += 1;
-        }
-    }
-}
-
-/// A notification an alarm's action sends to an SNS topic, formatted as CloudWatch formats it (§3.4).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AlarmNotice {
-    pub alarm: String,
-    pub topic_arn: String,
-    /// `ALARM: "name" in US East (N. Virginia)`.
-    pub subject: String,
-    /// The JSON message (what an SQS subscriber receives as `Message`).
-    pub message: String,
-    /// The text an email subscriber receives.
-    pub email_text: String,
-    pub at_epoch_ms: u64,
-}
-
-/// Writes a JSON object with its members in the given order (CloudWatch's own order); values are JSON texts.
-pub(crate) fn ordered(fields: &[(&str, String)]) -> String {
-    let body: Vec<String> = fields.iter().map(|(k, v)| format!("{}:{v}", Value::from(*k))).collect();
-    format!("{{{}}}", body.join(","))
-}
+use super::util::{iso, milli_json, milli_of, ordered};
 
 fn text(s: &str) -> String {
     Value::from(s).to_string()
