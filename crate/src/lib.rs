@@ -41,6 +41,7 @@ pub mod scaling;
 pub mod scenario;
 pub mod table;
 pub mod sim;
+pub mod sns;
 pub mod states;
 pub mod taskdef;
 pub mod time;

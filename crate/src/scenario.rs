@@ -520,6 +520,8 @@ pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
     "vpc-built-by-calls",
     "container-health-check-failing",
     "subnet-out-of-addresses",
+    "cpu-alarm-email",
+    "deployment-alarm-rollback",
 ];
 
 /// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
@@ -552,6 +554,8 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("vpc-built-by-calls", include_str!("../scenarios/vpc-built-by-calls.json")),
     ("container-health-check-failing", include_str!("../scenarios/container-health-check-failing.json")),
     ("subnet-out-of-addresses", include_str!("../scenarios/subnet-out-of-addresses.json")),
+    ("cpu-alarm-email", include_str!("../scenarios/cpu-alarm-email.json")),
+    ("deployment-alarm-rollback", include_str!("../scenarios/deployment-alarm-rollback.json")),
 ];
 
 /// Looks a built-in scenario up by id.

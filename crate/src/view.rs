@@ -104,6 +104,8 @@ pub struct View {
     pub agent_logs: Vec<crate::sim::agent_log::AgentLogView>,
     /// The VPC's routing and the troubleshooter's reports on failed tasks.
     pub network: crate::sim::network_view::NetworkView,
+    /// Alarm history, SNS topics and the SNS inbox (`sim/notifications_view.rs`).
+    pub notifications: crate::sim::notifications_view::NotificationsView,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -733,6 +735,7 @@ impl Sim {
             events: self.events_view(),
             agent_logs: self.agent_logs_view(),
             network: self.network_view(),
+            notifications: self.notifications_view(),
         }
     }
 

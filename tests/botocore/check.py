@@ -51,10 +51,12 @@ HANDLER_DIRS = {
     "crate/src/taskdef": ["ecs"],
     # awslogs.rs reads a container definition's logConfiguration.
     "crate/src/logs": ["logs", "ecs"],
+    "crate/src/sns": ["sns"],
 }
 HANDLER_FOLDER = {"Engine": "crate/src/sim", "Iam": "crate/src/iam", "Efs": "crate/src/efs", "Elb": "crate/src/elb",
                   "Scaling": "crate/src/scaling", "S3": "crate/src/s3", "DynamoDb": "crate/src/dynamodb",
-                  "Events": "crate/src/events", "States": "crate/src/states", "Rds": "crate/src/rds", "Logs": "crate/src/logs"}
+                  "Events": "crate/src/events", "States": "crate/src/states", "Rds": "crate/src/rds", "Logs": "crate/src/logs",
+                  "Sns": "crate/src/sns"}
 
 # Handler files whose literal reads are of documents other than requests, not checked for reads.
 NOT_REQUEST_READERS = {
@@ -90,6 +92,7 @@ READS_ALLOWED = {
     ("crate/src/sim", "memoryMiB"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "instanceId"): SIM_CALL,  # sim:SetInstanceFault
     ("crate/src/sim", "fault"): SIM_CALL,  # sim:SetInstanceFault
+    ("crate/src/sim", "extraLatencyMs"): SIM_CALL,  # sim:SetImageBehavior (slow)
     ("crate/src/sim", "behavior"): SIM_CALL,  # sim:SetImageBehavior
     ("crate/src/sim", "content"): SIM_CALL,  # sim:WriteFile
     ("crate/src/sim", "pattern"): SIM_CALL,  # sim:SetLoad

@@ -80,6 +80,7 @@ fn every_reference_solution_passes_every_objective() {
 const WRONG_ATTEMPTS: &[(&str, &str, &str, &str)] = &[
     ("alb-dynamic-ports", "[]", "steady", "2 RUNNING tasks"),
     ("binpack-fewest-instances", r#"[{"at": "2m", "call": "ecs:CreateService", "input": {"cluster": "demo", "serviceName": "batch", "taskDefinition": "batch", "desiredCount": 8}}]"#, "packed", "use 4 instance(s)"),
+    ("blue-green-alarm-rollback", "[]", "rolled-back", "not on web:1"),
     ("capacity-provider-managed-scaling", r#"[{"at": "2m", "call": "ecs:CreateService", "input": {"cluster": "demo", "serviceName": "worker", "taskDefinition": "worker", "desiredCount": 2}}]"#, "steady", "RUNNING tasks; the objective is 10"),
     ("choose-the-platform", "[]", "helm", "Not answered"),
     ("circuit-breaker-rollback", "[]", "rolled-back", "not steady"),

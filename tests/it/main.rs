@@ -36,6 +36,7 @@ mod logs_engine;
 mod vpc_engine;
 mod failures_engine;
 mod export;
+mod alarms_engine;
 mod template_import;
 mod fidelity;
 mod ecs_events;

@@ -31,6 +31,8 @@ pub enum Service {
     /// AWS Step Functions (IAM's `states` prefix).
     StepFunctions,
     Rds,
+    /// Amazon SNS.
+    Sns,
     /// AWS Fault Injection Service actions, run as calls (`fis:aws:ec2:terminate-instances`).
     Fis,
     /// The playground's own calls for what has no AWS API: traffic, workloads, image behaviour.
@@ -59,6 +61,7 @@ impl Service {
             Service::EventBridge => "events",
             Service::StepFunctions => "stepfunctions",
             Service::Rds => "rds",
+            Service::Sns => "sns",
             Service::Fis | Service::Sim => return None,
         })
     }
@@ -83,6 +86,7 @@ impl Service {
             Service::EventBridge => "Amazon EventBridge",
             Service::StepFunctions => "AWS Step Functions",
             Service::Rds => "Amazon RDS",
+            Service::Sns => "Amazon SNS",
             Service::Fis => "Fault Injection Service",
             Service::Sim => "Playground",
         }
@@ -121,6 +125,8 @@ pub enum Handler {
     Rds,
     /// `logs/`: CloudWatch Logs.
     Logs,
+    /// `sns/`: Amazon SNS topics, subscriptions and the inbox.
+    Sns,
     /// `vpc/`: VPCs, subnets, gateways, route tables, Elastic IPs, security groups, VPC endpoints.
     Vpc,
 }
@@ -167,11 +173,13 @@ pub const CALLS: &[Call] = &[
     call("autoscaling:SetDesiredCapacity", Service::AutoScaling, Access::Write, Handler::Scaling),
     call("autoscaling:SetInstanceProtection", Service::AutoScaling, Access::Write, Handler::Scaling),
     call("cloudwatch:DeleteAlarms", Service::CloudWatch, Access::Write, Handler::Scaling),
+    call("cloudwatch:DescribeAlarmHistory", Service::CloudWatch, Access::Read, Handler::Scaling),
     call("cloudwatch:DescribeAlarms", Service::CloudWatch, Access::Read, Handler::Scaling),
     call("cloudwatch:GetMetricStatistics", Service::CloudWatch, Access::Read, Handler::Scaling),
     call("cloudwatch:ListMetrics", Service::CloudWatch, Access::Read, Handler::Scaling),
     call("cloudwatch:PutMetricAlarm", Service::CloudWatch, Access::Write, Handler::Scaling),
     call("cloudwatch:PutMetricData", Service::CloudWatch, Access::Write, Handler::Scaling),
+    call("cloudwatch:SetAlarmState", Service::CloudWatch, Access::Write, Handler::Scaling),
     call("dynamodb:CreateTable", Service::DynamoDb, Access::Write, Handler::DynamoDb),
     call("dynamodb:DeleteItem", Service::DynamoDb, Access::Write, Handler::DynamoDb),
     call("dynamodb:DescribeTable", Service::DynamoDb, Access::Read, Handler::DynamoDb),
@@ -314,6 +322,7 @@ pub const CALLS: &[Call] = &[
     call("s3:PutObject", Service::S3, Access::Write, Handler::S3),
     call("secretsmanager:CreateSecret", Service::SecretsManager, Access::Write, Handler::Iam),
     call("secretsmanager:GetSecretValue", Service::SecretsManager, Access::Read, Handler::Iam),
+    call("sim:ConfirmSubscription", Service::Sim, Access::Write, Handler::Engine),
     call("sim:DescribeCost", Service::Sim, Access::Read, Handler::Engine),
     call("sim:GetAgentLog", Service::Sim, Access::Read, Handler::Engine),
     call("sim:InterruptSpotTasks", Service::Sim, Access::Write, Handler::Engine),
@@ -328,6 +337,14 @@ pub const CALLS: &[Call] = &[
     call("sim:TaskCall", Service::Sim, Access::Write, Handler::Engine),
     call("sim:TaskOperation", Service::Sim, Access::Write, Handler::Engine),
     call("sim:WriteFile", Service::Sim, Access::Write, Handler::Engine),
+    call("sns:ConfirmSubscription", Service::Sns, Access::Write, Handler::Sns),
+    call("sns:CreateTopic", Service::Sns, Access::Write, Handler::Sns),
+    call("sns:DeleteTopic", Service::Sns, Access::Write, Handler::Sns),
+    call("sns:ListSubscriptionsByTopic", Service::Sns, Access::Read, Handler::Sns),
+    call("sns:ListTopics", Service::Sns, Access::Read, Handler::Sns),
+    call("sns:Publish", Service::Sns, Access::Write, Handler::Sns),
+    call("sns:Subscribe", Service::Sns, Access::Write, Handler::Sns),
+    call("sns:Unsubscribe", Service::Sns, Access::Write, Handler::Sns),
     call("ssm:GetParameter", Service::Ssm, Access::Read, Handler::Iam),
     call("ssm:GetParameters", Service::Ssm, Access::Read, Handler::Iam),
     call("ssm:PutParameter", Service::Ssm, Access::Write, Handler::Iam),
@@ -412,6 +429,7 @@ mod tests {
                 Service::EventBridge => "events",
                 Service::StepFunctions => "states",
                 Service::Rds => "rds",
+                Service::Sns => "sns",
                 Service::Fis => "fis",
                 Service::Sim => "sim",
             };

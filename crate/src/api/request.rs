@@ -34,7 +34,7 @@ impl Dialect {
         match service {
             // CloudWatch Logs refuses a malformed request with `InvalidParameterException`, as Amazon ECS does.
             Service::Ecs | Service::Ec2 | Service::Fis | Service::Sim | Service::Logs => Dialect::Ecs,
-            Service::Iam | Service::Rds | Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic | Service::AutoScaling | Service::CloudWatch => Dialect::Query,
+            Service::Iam | Service::Rds | Service::Sns | Service::ElasticLoadBalancing | Service::ElasticLoadBalancingClassic | Service::AutoScaling | Service::CloudWatch => Dialect::Query,
             Service::SecretsManager | Service::Ssm | Service::ApplicationAutoScaling => Dialect::Json,
             Service::Efs => Dialect::Efs,
             Service::S3 => Dialect::S3,

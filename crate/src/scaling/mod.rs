@@ -12,6 +12,7 @@
 //! - read back alarms, metrics ([`ScalingState::metrics`]) and cluster strategies
 //!   ([`ScalingState::cluster_strategy`], [`split_by_strategy`]).
 
+mod alarms;
 mod appscaling;
 mod asgpolicy;
 mod capacity;
@@ -27,9 +28,10 @@ mod tests;
 use serde_json::{json, Value};
 
 use crate::api::calls::{self, Handler};
-use crate::api::texts::{self, Ending};
+use crate::api::texts::Ending;
 use crate::api::{ApiError, ApiResult, Dialect, Request};
 
+pub use alarms::{email_time, region_long_name, AlarmHistory, AlarmHistoryItem, AlarmNotice, HistoryItemType, ALARM_HISTORY_LIMIT, ALARM_NOTICE_LIMIT};
 pub use appscaling::{
     apply_adjustment, find_step, parse_step, target_tracking_capacity, ALARM_HIGH_DATAPOINTS, ALARM_LOW_DATAPOINTS, ALARM_LOW_PERCENT_OF_TARGET,
     DEFAULT_COOLDOWN_S, ECS_DIMENSION,
@@ -43,7 +45,7 @@ pub use cost::{
     draw_spot_interruptions, fargate_cost, CAPACITY_TYPES, fargate_hourly, per_second_cost, CapacityType, CostLedger, CostLine, CostReport, SpotInterruption,
     SPOT_PERCENT_OF_ON_DEMAND, SPOT_STOPPED_REASON, SPOT_STOP_CODE, SPOT_WARNING_MS, SPOT_WARNING_STOP_CODE,
 };
-pub use metrics::{Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Sample, Statistic, TreatMissing, RETENTION_MINUTES};
+pub use metrics::{cw_time, Alarm, AlarmState, AlarmTransition, Comparison, MetricKey, MetricStore, MinuteStats, Sample, Statistic, TreatMissing, RETENTION_MINUTES};
 pub use model::*;
 pub use schedule::{Cron, Schedule};
 pub use util::{milli_text, reason_time};
@@ -104,6 +106,9 @@ impl ScalingState {
                 }
             }
         }
+        for t in &transitions {
+            self.record_transition(t, ctx);
+        }
         self.run_policies(now_minute, &mut services);
         for rid in self.targets.keys() {
             if let Some(st) = services.get(rid) {
@@ -123,36 +128,9 @@ impl ScalingState {
 
     fn cloudwatch_handle(&mut self, call: &str, request: &Request, ctx: &ScalingContext) -> ApiResult {
         match call {
-            "cloudwatch:PutMetricAlarm" => {
-                let name = request.required_text("AlarmName", Ending::Clause)?.to_string();
-                let ns = request.required_text("Namespace", Ending::Clause)?;
-                let mn = request.required_text("MetricName", Ending::Clause)?;
-                let st = request.required_text("Statistic", Ending::Clause)?;
-                let stat = Statistic::parse(st).ok_or_else(|| request.invalid(format!("Invalid Statistic {st}")))?;
-                let period = request.required_int_in_range("Period", 60, 86_400 * 7)? as u64;
-                if !period.is_multiple_of(60) {
-                    return Err(request.invalid("The playground models periods that are multiples of 60 seconds"));
-                }
-                let n = request.required_int_in_range("EvaluationPeriods", 1, 1440)? as u32;
-                let m = request.int_in_range("DatapointsToAlarm", 1, 1440)?.unwrap_or(n as i64) as u32;
-                if m > n {
-                    return Err(request.invalid("DatapointsToAlarm must be less than or equal to EvaluationPeriods"));
-                }
-                let thr = request.get("Threshold").and_then(util::milli_of).ok_or_else(|| request.invalid(texts::is_required("Threshold", Ending::Clause)))?;
-                let op = request.required_text("ComparisonOperator", Ending::Clause)?;
-                let cmp = Comparison::parse(op).ok_or_else(|| request.invalid(format!("Invalid ComparisonOperator {op}")))?;
-                let tmd = request.str("TreatMissingData").unwrap_or("missing");
-                let treat = TreatMissing::parse(tmd).ok_or_else(|| request.invalid(format!("Invalid TreatMissingData {tmd}")))?;
-                let arn = self.alarm_arn(ctx, &name);
-                let mut alarm = Alarm::new(&name, arn, MetricKey::from_request(ns, mn, request), stat, period, n, m, thr, cmp, ctx.now_epoch_ms());
-                alarm.treat_missing = treat;
-                alarm.description = request.str("AlarmDescription").unwrap_or("").to_string();
-                alarm.alarm_actions = request.strings("AlarmActions");
-                alarm.ok_actions = request.strings("OKActions");
-                alarm.unit = request.str("Unit").map(str::to_string);
-                self.alarms.insert(name, alarm);
-                Ok(json!({}))
-            }
+            "cloudwatch:PutMetricAlarm" => self.put_metric_alarm(request, ctx),
+            "cloudwatch:SetAlarmState" => self.set_alarm_state(request, ctx),
+            "cloudwatch:DescribeAlarmHistory" => self.describe_alarm_history(request),
             "cloudwatch:DescribeAlarms" => {
                 let names = request.strings("AlarmNames");
                 let prefix = request.str("AlarmNamePrefix").unwrap_or("");

@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 use serde_json::Value;
 
 use super::cost::CostLedger;
+use super::alarms::history::{AlarmHistory, AlarmNotice};
 use super::metrics::{Alarm, AlarmTransition, MetricKey, MetricStore, Sample, Statistic};
 use super::schedule::Schedule;
 
@@ -103,6 +104,11 @@ pub struct ScalingState {
     /// EC2 Auto Scaling policies by (group, policy name), and the groups' scaling activities, oldest first.
     pub asg_policies: Table<(String, String), AsgPolicy>,
     pub asg_activities: Vec<AsgActivity>,
+    /// Every alarm's history (`DescribeAlarmHistory`), bounded.
+    pub alarm_history: AlarmHistory,
+    /// Notices of alarm actions to SNS topics, for the engine to publish; bounded, with a count of those dropped.
+    pub(super) alarm_notices: VecDeque<AlarmNotice>,
+    pub alarm_notices_dropped: u64,
     /// Actions queued for the engine since the last `take_actions`.
     pub(super) actions: Vec<ScalingAction>,
     /// Ids and tokens are derived from this counter.

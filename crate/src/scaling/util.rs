@@ -53,3 +53,9 @@ pub fn reason_time(epoch_ms: u64) -> String {
 pub(crate) fn iso(epoch_ms: u64) -> String {
     crate::time::format_iso8601_ms(epoch_ms)
 }
+
+/// Writes a JSON object with its members in the given order (CloudWatch's own order); values are JSON texts.
+pub(crate) fn ordered(fields: &[(&str, String)]) -> String {
+    let body: Vec<String> = fields.iter().map(|(k, v)| format!("{}:{v}", Value::from(*k))).collect();
+    format!("{{{}}}", body.join(","))
+}

@@ -70,6 +70,19 @@ impl Sim {
                 value_milli: (requests * 1000 / targets) as i64,
             });
         }
+        // Each Application Load Balancer's minute (dimension `LoadBalancer`, `app/<name>/<id>` as CloudWatch names
+        // it): TargetResponseTime in seconds (the minute's median latency stands for the Average), and the 5XX
+        // counts of the targets and of the load balancer, for alarms on a bad revision.
+        for lb in self.elb.load_balancers.values().filter(|l| l.lb_type == crate::elb::LbType::Application) {
+            let Some(point) = self.elb.lb_metric_points(&lb.arn).last().cloned() else { continue };
+            let dimension = lb.arn.split_once(":loadbalancer/").map(|(_, d)| d.to_string()).unwrap_or_default();
+            let dims = [("LoadBalancer", dimension.as_str())];
+            if point.request_count > 0 {
+                samples.push(Sample { key: MetricKey::new("AWS/ApplicationELB", "TargetResponseTime", &dims), value_milli: (point.p50_ms).round() as i64 });
+            }
+            samples.push(Sample { key: MetricKey::new("AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", &dims), value_milli: point.target_5xx as i64 * 1000 });
+            samples.push(Sample { key: MetricKey::new("AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", &dims), value_milli: point.elb_5xx as i64 * 1000 });
+        }
         // Without scalable targets, alarms or capacity providers nothing acts on the minute: its datapoints are
         // only stored, for the CloudWatch read calls and for alarms put later.
         if self.scaling.targets.is_empty() && self.scaling.alarms.is_empty() && self.scaling.capacity_providers.is_empty() {
@@ -83,6 +96,7 @@ impl Sim {
             self.log_entry(LogKind::Alarm, format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason));
         }
         self.apply_scaling_actions();
+        self.after_alarm_changes();
         if !self.draining_for_termination.is_empty() {
             self.finish_drained_terminations();
         }

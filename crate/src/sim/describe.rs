@@ -312,6 +312,9 @@ impl Sim {
             "enableExecuteCommand": false,
         });
         out[capacity_key] = capacity_value;
+        if let Some(alarms) = &s.deployment_configuration.alarms {
+            out["deploymentConfiguration"]["alarms"] = json!({ "alarmNames": alarms.alarm_names, "enable": alarms.enable, "rollback": alarms.rollback });
+        }
         if s.launch_type == LaunchType::Fargate {
             out["platformVersion"] = json!(s.platform_version);
             out["platformFamily"] = json!("Linux");

@@ -131,7 +131,12 @@ impl Sim {
                 let context = self.scaling_context();
                 let answer = self.scaling.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)));
                 self.apply_scaling_actions();
+                self.after_alarm_changes();
                 answer
+            }
+            Handler::Sns => {
+                let context = self.sns_context();
+                self.sns.handle(call, &input, &context).unwrap_or_else(|| Err(unknown_call(call)))
             }
         };
         self.flush_service_batches();
@@ -200,6 +205,7 @@ impl Sim {
             "sim:SetFargateSpotCapacity" => self.set_fargate_spot_capacity(FargateSpotCapacityRequest::parse(request)?),
             "sim:DescribeCost" => self.describe_cost(),
             "sim:GetAgentLog" => self.get_agent_log(request),
+            "sim:ConfirmSubscription" => self.confirm_subscription_link(request),
             "sim:WriteFile" => self.file_call(FileRequest::parse(request)?, true),
             "sim:ReadFile" => self.file_call(FileRequest::parse(request)?, false),
             _ => Err(unknown_call(call)),

@@ -145,6 +145,8 @@ pub struct Sim {
     pub(crate) logging: crate::logs::Logging,
     /// Counted service events of the event or call being processed (`sim/service_events.rs`), written when it ends.
     pub(super) service_batches: Vec<super::model::ServiceBatch>,
+    /// SNS topics, subscriptions and the inbox alarm actions deliver to (`sim/notifications.rs`).
+    pub(crate) sns: crate::sns::SnsState,
 }
 
 impl Sim {
@@ -210,6 +212,7 @@ impl Sim {
             volumes: crate::efs::VolumeStore::new(),
             logging: crate::logs::Logging::new(&scenario.region, ACCOUNT_ID),
             service_batches: Vec::new(),
+            sns: crate::sns::SnsState::new(),
             iam: if default_roles {
                 crate::iam::IamState::with_default_roles(ACCOUNT_ID).with_region(&scenario.region)
             } else {

@@ -116,6 +116,13 @@ impl Sim {
         if unhealthy {
             self.elb.set_target_behavior(&task.id, TargetBehavior { healthy: false, response_code: 500, extra_latency_ms: 0, timeout: false });
         }
+        let slow_ms = task.containers.iter().filter(|c| c.essential).find_map(|c| match self.images.get(&c.image) {
+            Some(ImageBehavior::Slow { extra_latency_ms }) => Some(*extra_latency_ms),
+            _ => None,
+        });
+        if let Some(extra_latency_ms) = slow_ms {
+            self.elb.set_target_behavior(&task.id, TargetBehavior { healthy: true, response_code: 200, extra_latency_ms, timeout: false });
+        }
         let cpu_ms = first_group.map(|tg| self.cpu_ms_per_request_of(&tg)).unwrap_or(10);
         self.elb.set_target_capacity(&task.id, capacity_rps(task.cpu_units, cpu_ms));
     }

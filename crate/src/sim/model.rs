@@ -68,6 +68,9 @@ pub enum ImageBehavior {
     /// Runs, and its memory use grows to `usage_mib` after `after_ms` of running: above the container's hard
     /// limit the kernel kills it (exit 137, `OutOfMemoryError`); above `memoryReservation` only, nothing happens.
     MemoryGrowth { usage_mib: u32, after_ms: u64 },
+    /// Runs and passes its health checks, but answers each request `extra_latency_ms` late (a slow revision,
+    /// for latency alarms).
+    Slow { extra_latency_ms: u32 },
 }
 
 /// What a container's process does with the stop signal, set with `sim:SetImageBehavior`'s `onStop`.
@@ -465,6 +468,17 @@ pub struct DeploymentConfiguration {
     pub minimum_healthy_percent: u32,
     pub circuit_breaker_enable: bool,
     pub circuit_breaker_rollback: bool,
+    /// `deploymentConfiguration.alarms`, when set (`sim/deployment_alarms.rs`).
+    pub alarms: Option<DeploymentAlarms>,
+}
+
+/// `deploymentConfiguration.alarms` (botocore ecs `DeploymentAlarms`): the CloudWatch alarms that fail a
+/// deployment when one enters ALARM, and whether the failure rolls back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeploymentAlarms {
+    pub alarm_names: Vec<String>,
+    pub enable: bool,
+    pub rollback: bool,
 }
 
 /// A deployment's `status`: the newest is PRIMARY, the ones it replaces ACTIVE, finished ones INACTIVE.
@@ -516,6 +530,14 @@ pub struct Deployment {
     pub updated_at: SimTime,
     /// Whether a task of this deployment has reached RUNNING (circuit breaker stage 2).
     pub any_task_running: bool,
+    /// With deployment alarms: the end of the bake time that began at steady state (the rollout completes then).
+    pub bake_until: Option<SimTime>,
+    /// With deployment alarms: one of them was in ALARM when the deployment began, so ECS does not monitor
+    /// them for this deployment.
+    pub alarms_ignored: bool,
+    /// With deployment alarms: the task definition of the last COMPLETED deployment when this one began, which a
+    /// rollback returns to (that deployment may be gone from the list by the end of the bake time).
+    pub last_completed_task_definition: Option<String>,
 }
 
 /// The service events a service keeps, newest first (DescribeServices and the console show the 100 most

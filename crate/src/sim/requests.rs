@@ -191,6 +191,8 @@ pub(super) struct DeploymentConfigurationInput {
     pub minimum_healthy_percent: Option<u64>,
     /// `deploymentCircuitBreaker`, when the member is there (even as null): `(enable, rollback)`.
     pub circuit_breaker: Option<(bool, bool)>,
+    /// `alarms`, when the member is there.
+    pub alarms: Option<super::model::DeploymentAlarms>,
 }
 
 impl DeploymentConfigurationInput {
@@ -202,6 +204,11 @@ impl DeploymentConfigurationInput {
             minimum_healthy_percent: dc.get("minimumHealthyPercent").and_then(Value::as_u64),
             circuit_breaker: dc.get("deploymentCircuitBreaker").map(|breaker| {
                 (breaker.get("enable").and_then(Value::as_bool).unwrap_or(false), breaker.get("rollback").and_then(Value::as_bool).unwrap_or(false))
+            }),
+            alarms: dc.get("alarms").filter(|a| a.is_object()).map(|alarms| super::model::DeploymentAlarms {
+                alarm_names: crate::api::request::strings_of(alarms.get("alarmNames")),
+                enable: alarms.get("enable").and_then(Value::as_bool).unwrap_or(false),
+                rollback: alarms.get("rollback").and_then(Value::as_bool).unwrap_or(false),
             }),
         })
     }
@@ -856,7 +863,16 @@ impl ImageBehaviorRequest {
                 },
                 after_ms: run_for_ms(request)?,
             },
-            other => return Err(ApiError::invalid_parameter(format!("behavior '{other}' is not one of serve, exit, pullError, unhealthy, memoryGrowth."))),
+            "slow" => ImageBehavior::Slow {
+                extra_latency_ms: match request.input().get("extraLatencyMs") {
+                    None | Some(Value::Null) => 2_000,
+                    Some(value) => value
+                        .as_u64()
+                        .filter(|ms| (1..=MAX_EXTRA_LATENCY_MS).contains(ms))
+                        .ok_or_else(|| ApiError::invalid_parameter(format!("extraLatencyMs must be a number of milliseconds from 1 to 600000 (ten minutes), not {value}.")))? as u32,
+                },
+            },
+            other => return Err(ApiError::invalid_parameter(format!("behavior '{other}' is not one of serve, exit, pullError, unhealthy, memoryGrowth, slow."))),
         };
         let on_stop = match request.typed_str("onStop")? {
             None => StopBehavior::Graceful,

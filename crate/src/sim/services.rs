@@ -69,6 +69,9 @@ impl Sim {
             created_at: self.now,
             updated_at: self.now,
             any_task_running: false,
+            bake_until: None,
+            alarms_ignored: false,
+            last_completed_task_definition: None,
         }
     }
 
@@ -167,7 +170,7 @@ impl Sim {
             placement_strategies: strategies,
             placement_constraints_json: request.placement_constraints_json,
             placement_strategy_json: request.placement_strategy_json,
-            deployment_configuration: DeploymentConfiguration { maximum_percent, minimum_healthy_percent, circuit_breaker_enable, circuit_breaker_rollback },
+            deployment_configuration: DeploymentConfiguration { maximum_percent, minimum_healthy_percent, circuit_breaker_enable, circuit_breaker_rollback, alarms: dc.alarms.clone() },
             subnets,
             security_groups: self.awsvpc_security_groups(&request.network_configuration),
             assign_public_ip: request.network_configuration.assign_public_ip(),
@@ -236,6 +239,9 @@ impl Sim {
             if let Some((enable, rollback)) = dc.circuit_breaker {
                 service.deployment_configuration.circuit_breaker_enable = enable;
                 service.deployment_configuration.circuit_breaker_rollback = rollback;
+            }
+            if let Some(alarms) = dc.alarms {
+                service.deployment_configuration.alarms = Some(alarms);
             }
         }
         if let Some((strategies, json)) = request.placement_strategy {
@@ -319,6 +325,7 @@ impl Sim {
         service.task_definition_arn = task_definition_arn.to_string();
         service.steady_state_reported = false;
         service.deployments.insert(0, deployment);
+        self.note_alarms_at_deployment_start(key);
     }
 
     pub(super) fn delete_service(&mut self, request: &Request) -> ApiResult {
@@ -507,29 +514,34 @@ impl Sim {
         }
         let name = service.name.clone();
         self.service_event(key, format!("(service {name}) (deployment {deployment_id}) deployment failed: tasks failed to start."));
-        match (rollback, last_completed) {
-            (true, Some(td)) => {
-                self.start_deployment(key, &td);
-                let new_id = self.services[&key].deployments[0].id.clone();
-                // The tasks still running the rolled-back-to revision keep serving: they join the rollback
-                // deployment instead of being replaced. (The reference does not say whether ECS replaces them;
-                // keeping them matches the documented outcome, "the service rolls back to the last completed state".)
-                let rejoining: Vec<TaskKey> = self.live_service_tasks(key).filter(|t| t.is_active() && t.task_definition_arn == td).map(|t| t.key).collect();
-                for task in rejoining {
-                    if let Some(task) = self.tasks.get_mut(&task) {
-                        task.deployment_id = Some(new_id.clone());
-                    }
-                }
-                if let Some(d) = self.services.get_mut(&key).and_then(|s| s.deployments.iter_mut().find(|d| &*d.id == deployment_id)) {
-                    d.rollout_state_reason = format!("ECS deployment circuit breaker: rolling back to deploymentId {new_id}.");
-                }
-                self.service_event(key, format!("(service {name}) (deployment {deployment_id}) ECS deployment circuit breaker: rolling back to deploymentId {new_id}."));
-                if let Some(service) = self.services.get_mut(&key) {
-                    service.consecutive_start_failures = 0;
-                    service.throttled_until = SimTime::ZERO;
-                }
+        if let (true, Some(td)) = (rollback, last_completed) {
+            self.roll_back_to(key, deployment_id, &td, "ECS deployment circuit breaker");
+        }
+    }
+
+    /// Rolls a failed deployment back to the task definition of the last COMPLETED deployment, with `cause`'s
+    /// texts (`<cause>: rolling back to deploymentId <id>.`): the circuit breaker's or the deployment alarms'.
+    pub(super) fn roll_back_to(&mut self, key: ServiceKey, deployment_id: &str, td: &str, cause: &str) {
+        let name = self.services[&key].name.clone();
+        let td = td.to_string();
+        self.start_deployment(key, &td);
+        let new_id = self.services[&key].deployments[0].id.clone();
+        // The tasks still running the rolled-back-to revision keep serving: they join the rollback
+        // deployment instead of being replaced. (The reference does not say whether ECS replaces them;
+        // keeping them matches the documented outcome, "the service rolls back to the last completed state".)
+        let rejoining: Vec<TaskKey> = self.live_service_tasks(key).filter(|t| t.is_active() && t.task_definition_arn == td).map(|t| t.key).collect();
+        for task in rejoining {
+            if let Some(task) = self.tasks.get_mut(&task) {
+                task.deployment_id = Some(new_id.clone());
             }
-            _ => {}
+        }
+        if let Some(d) = self.services.get_mut(&key).and_then(|s| s.deployments.iter_mut().find(|d| &*d.id == deployment_id)) {
+            d.rollout_state_reason = format!("{cause}: rolling back to deploymentId {new_id}.");
+        }
+        self.service_event(key, format!("(service {name}) (deployment {deployment_id}) {cause}: rolling back to deploymentId {new_id}."));
+        if let Some(service) = self.services.get_mut(&key) {
+            service.consecutive_start_failures = 0;
+            service.throttled_until = SimTime::ZERO;
         }
     }
 
@@ -750,6 +762,9 @@ impl Sim {
         }
         let mut completed = None;
         let mut steady = false;
+        // Deployment alarms add a bake time after steady state, during which the alarms are still watched.
+        let bake_ms = self.deployment_bake_ms(key);
+        let mut bake_tick = None;
         {
             let service = self.services.get_mut(&key).expect("exists");
             for d in &mut service.deployments {
@@ -759,6 +774,13 @@ impl Sim {
                     d.updated_at = now;
                 }
                 if d.status == DeploymentStatus::Primary && d.rollout_state == RolloutState::InProgress && primary_healthy >= service.desired_count && !any_obsolete_left {
+                    if bake_ms > 0 {
+                        let until = *d.bake_until.get_or_insert(now.plus_ms(bake_ms));
+                        if now < until {
+                            bake_tick = Some(until);
+                            continue;
+                        }
+                    }
                     d.rollout_state = RolloutState::Completed;
                     d.rollout_state_reason = "ECS deployment ".to_string() + &d.id + " completed.";
                     d.updated_at = now;
@@ -773,6 +795,9 @@ impl Sim {
             }
         }
         let name = service.name.clone();
+        if let Some(until) = bake_tick {
+            self.schedule_service_tick(key, until);
+        }
         if let Some(id) = completed {
             self.service_event(key, format!("(service {name}) (deployment {id}) deployment completed."));
         }

@@ -2,6 +2,7 @@
 //! storage parts they share, the scaling tab and charts, the cost panel, the API console and the banner.
 //! `form.rs` is the leaf every region uses; no region imports another that imports it back.
 
+pub mod alarms;
 pub mod banner;
 pub mod builder;
 pub mod console;

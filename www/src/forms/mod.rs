@@ -3,6 +3,7 @@
 //! parsing of what a learner typed. Components render these and dispatch the calls; nothing here touches the
 //! DOM or the driver.
 
+pub mod alarms;
 pub mod cluster;
 pub mod console;
 pub mod events;
