@@ -32,3 +32,4 @@ mod logs_engine;
 mod vpc_engine;
 mod export;
 mod template_import;
+mod demo;
