@@ -74,11 +74,7 @@ fn name_property(type_name: &str) -> Option<&'static str> {
     })
 }
 
-/// The name the import gives a resource of those types when the template gives none: its logical id, in the
-/// lower case S3, RDS and CloudWatch Logs names allow.
-pub(super) fn default_name(id: &str) -> String {
-    id.to_ascii_lowercase()
-}
+
 
 /// A template's resource, once its conditions are decided.
 struct Item {
@@ -554,7 +550,7 @@ pub fn import_template(template: &Value, text: &str, name: &str) -> Result<Value
         ctx.items.insert(id.clone(), type_name.clone());
         if let Some(property) = name_property(&type_name) {
             let given = resource.pointer(&format!("/Properties/{property}")).and_then(Value::as_str).map(str::to_string);
-            ctx.names.insert(id.clone(), given.unwrap_or_else(|| default_name(id)));
+            ctx.names.insert(id.clone(), given.unwrap_or_else(|| super::import_services::default_name(id)));
         }
         items.push(Item { id: id.clone(), type_name, properties: resource.get("Properties").cloned().unwrap_or(json!({})), depends_on });
     }

@@ -5,6 +5,12 @@
 
 use serde_json::{json, Map, Value};
 
+/// The name the import gives a resource whose `Ref` is its name when the template gives none: its logical id,
+/// in the lower case S3, RDS and CloudWatch Logs names allow.
+pub(super) fn default_name(id: &str) -> String {
+    id.to_ascii_lowercase()
+}
+
 /// A step: the call, its input, and the step's `as` name (the logical id, when later steps read its answer).
 type Call = (&'static str, Value, Option<String>);
 
@@ -109,7 +115,7 @@ fn definition_text(props: &Value) -> String {
 /// The calls that create a resource of `type_name` with its resolved properties `props`.
 pub(super) fn calls_of(id: &str, type_name: &str, props: &Value) -> Vec<Call> {
     let name = || Some(id.to_string());
-    let default_name = || json!(super::import::default_name(id));
+    let default_name = || json!(default_name(id));
     let mut input = object(props);
     match type_name {
         "AWS::EC2::VPC" => {
