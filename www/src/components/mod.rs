@@ -7,6 +7,7 @@ pub mod builder;
 pub mod console;
 pub mod cost;
 pub mod data;
+pub mod demo;
 pub mod explain;
 pub mod export;
 pub mod form;
