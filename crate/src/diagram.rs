@@ -53,13 +53,13 @@ fn fit(text: &str, max: usize) -> String {
     }
 }
 
-/// A task status's fill and the word shown for it.
-fn status_style(status: TaskStatus) -> (&'static str, &'static str) {
+/// A task status's fill, the colour of the text on it (each pair readable on a projector) and the word shown.
+fn status_style(status: TaskStatus) -> (&'static str, &'static str, &'static str) {
     match status {
-        TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => ("#f2b441", "starting"),
-        TaskStatus::Running => ("#2e9e5b", "running"),
-        TaskStatus::Deactivating | TaskStatus::Stopping | TaskStatus::Deprovisioning => ("#e07b39", "stopping"),
-        TaskStatus::Stopped => ("#9aa3ad", "stopped"),
+        TaskStatus::Provisioning | TaskStatus::Pending | TaskStatus::Activating => ("#f2b441", "#1d2733", "starting"),
+        TaskStatus::Running => ("#217a45", "#ffffff", "running"),
+        TaskStatus::Deactivating | TaskStatus::Stopping | TaskStatus::Deprovisioning => ("#b9541c", "#ffffff", "stopping"),
+        TaskStatus::Stopped => ("#9aa3ad", "#1d2733", "stopped"),
     }
 }
 
@@ -101,12 +101,12 @@ impl Svg {
         for (i, task) in tasks.iter().take(shown).enumerate() {
             let (col, row) = (i as u32 % per_row, i as u32 / per_row);
             let (cx, cy) = (x + col * (CHIP_W + GAP), y + row * (CHIP_H + GAP));
-            let (fill, word) = status_style(task.last_status);
+            let (fill, ink, word) = status_style(task.last_status);
             let _ = write!(self.body, "<g class=\"task\" data-task-id=\"{}\">", esc(&task.id));
             self.rect(cx, cy, CHIP_W, CHIP_H, fill, "#1d2733", "task-chip");
             let name = task.service.clone().unwrap_or_else(|| task.family.clone());
-            self.text(cx + 10, cy + 19, 16, "bold", "#ffffff", &fit(&name, 15));
-            self.text(cx + 10, cy + 37, 13, "normal", "#ffffff", word);
+            self.text(cx + 10, cy + 19, 16, "bold", ink, &fit(&name, 15));
+            self.text(cx + 10, cy + 37, 13, "normal", ink, word);
             self.body.push_str("</g>");
         }
         if tasks.len() > shown {
@@ -249,7 +249,7 @@ pub fn architecture_svg(view: &View, title: &str, caption: Option<&str>) -> Stri
     // The legend.
     let mut x = MARGIN;
     for status in [TaskStatus::Pending, TaskStatus::Running, TaskStatus::Stopping] {
-        let (fill, word) = status_style(status);
+        let (fill, _, word) = status_style(status);
         let _ = write!(svg.body, "<rect x=\"{x}\" y=\"{}\" width=\"22\" height=\"22\" rx=\"4\" fill=\"{fill}\"/>", y + 4);
         svg.text(x + 30, y + 22, 17, "normal", "#1d2733", word);
         x += 150;
