@@ -3,7 +3,7 @@
 //! architecture diagram exported as SVG (built by the core from the view, `Commands::architecture_svg`) or as a
 //! PNG (that SVG drawn onto a canvas), and leaving demo mode (Escape).
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
@@ -96,7 +96,9 @@ pub fn demo_bar(props: &DemoBarProps) -> Html {
     {
         let (commands, on_exit) = (commands.clone(), props.on_exit.clone());
         use_effect_with((), move |_| {
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |event| {
+            // Not passive: the arrow and page keys would otherwise also scroll the page.
+            let options = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", options, move |event| {
                 let Some(event) = event.dyn_ref::<KeyboardEvent>() else { return };
                 if event.ctrl_key() || event.meta_key() || event.alt_key() {
                     return;
