@@ -21,6 +21,7 @@ pub mod api;
 pub mod bench;
 pub mod catalog;
 pub mod codec;
+pub mod diagram;
 pub mod iam;
 pub mod lesson;
 pub mod logs;

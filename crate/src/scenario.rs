@@ -67,6 +67,34 @@ pub struct Step {
     pub call: String,
     pub input: Value,
     pub as_name: Option<String>,
+    /// A caption shown (in demo mode) when the run reaches the step (`say`); it changes nothing in the run.
+    pub say: Option<String>,
+}
+
+/// The longest caption a step's `say` may hold, in characters.
+pub const MAX_CAPTION_CHARS: usize = 280;
+
+/// A step's caption and the sim time the run reaches it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caption {
+    pub at_ms: u64,
+    pub text: String,
+}
+
+/// The caption the run shows at `now_ms`: the last one reached (`at_ms <= now_ms`).
+pub fn caption_at(captions: &[Caption], now_ms: u64) -> Option<(usize, &Caption)> {
+    captions.iter().enumerate().rev().find(|(_, c)| c.at_ms <= now_ms)
+}
+
+/// The time of the next caption after `now_ms`, for stepping forward.
+pub fn next_caption_ms(captions: &[Caption], now_ms: u64) -> Option<u64> {
+    captions.iter().map(|c| c.at_ms).find(|at| *at > now_ms)
+}
+
+/// The time of the last caption before `now_ms`, for stepping back (from a caption's own time, the one before
+/// it; from between two, the earlier one).
+pub fn previous_caption_ms(captions: &[Caption], now_ms: u64) -> Option<u64> {
+    captions.iter().rev().map(|c| c.at_ms).find(|at| *at < now_ms)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,6 +117,22 @@ pub struct Scenario {
 
 fn err(path: impl Into<String>, message: impl Into<String>) -> FieldError {
     FieldError { path: path.into(), message: message.into() }
+}
+
+impl Scenario {
+    /// The captions of the steps (`say`), in the order the run reaches them; at most one per instant (the
+    /// first step's at a time that several captions share).
+    pub fn captions(&self) -> Vec<Caption> {
+        let mut out: Vec<Caption> = Vec::new();
+        for step in &self.steps {
+            if let Some(text) = &step.say {
+                if out.last().is_none_or(|c| c.at_ms != step.at_ms) {
+                    out.push(Caption { at_ms: step.at_ms, text: text.clone() });
+                }
+            }
+        }
+        out
+    }
 }
 
 /// Parses scenario JSON text.
@@ -243,7 +287,23 @@ pub fn parse_scenario(document: &Value) -> Result<Scenario, Vec<FieldError>> {
                         None
                     }
                 };
-                steps.push(Step { at_ms, call, input, as_name });
+                let say = match obj.get("say") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= MAX_CAPTION_CHARS => Some(s.trim().to_string()),
+                    Some(Value::String(s)) if s.trim().is_empty() => {
+                        errors.push(err(format!("{path}.say"), "say must not be empty: it is the caption shown when the run reaches this step."));
+                        None
+                    }
+                    Some(Value::String(_)) => {
+                        errors.push(err(format!("{path}.say"), format!("say must be at most {MAX_CAPTION_CHARS} characters: a caption is read on a slide.")));
+                        None
+                    }
+                    Some(_) => {
+                        errors.push(err(format!("{path}.say"), "say must be a string: the caption shown when the run reaches this step."));
+                        None
+                    }
+                };
+                steps.push(Step { at_ms, call, input, as_name, say });
             }
         }
         Some(_) => errors.push(err("steps", "steps must be an array.")),

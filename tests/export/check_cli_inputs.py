@@ -26,7 +26,8 @@ def main():
             if (service, command) in (("sts", "get-caller-identity"), ("ssm", "get-parameter"), ("autoscaling", "describe-auto-scaling-groups")):
                 continue
             if service not in models:
-                models[service] = session.get_service_model(service)
+                # The AWS CLI names S3's API commands `s3api`; its botocore model is `s3`.
+                models[service] = session.get_service_model({"s3api": "s3"}.get(service, service))
             model = models[service]
             operations = {botocore.xform_name(name, "-"): name for name in model.operation_names}
             name = operations.get(command)

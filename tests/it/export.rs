@@ -176,3 +176,73 @@ fn the_cli_script_escapes_what_the_shell_would_read() {
     assert!(script.contains("\"AssumeRolePolicyDocument\": \"{\\\\\"Version\\\\\""), "{script}");
     assert!(script.contains("${ACCOUNT_ID}"));
 }
+
+#[test]
+fn a_vpc_built_by_calls_is_exported_as_its_resources_with_the_dependencies_aws_needs() {
+    let template = template(&run_steps("vpc-built-by-calls"));
+    let r = &template["Resources"];
+    assert!(template.get("Parameters").is_none(), "every network id is a resource of the template: {}", template["Parameters"]);
+    let (vpc, _) = resources_of_type(&template, "AWS::EC2::VPC")[0];
+    let (attachment, _) = resources_of_type(&template, "AWS::EC2::VPCGatewayAttachment")[0];
+    let routes = resources_of_type(&template, "AWS::EC2::Route");
+    assert_eq!(routes.len(), 2);
+    let to_igw = routes.iter().find(|(_, r)| r["Properties"].get("GatewayId").is_some()).expect("the public route");
+    assert_eq!(to_igw.1["DependsOn"], json!([attachment]), "a route to an internet gateway waits for its attachment");
+    let (eip, eip_resource) = resources_of_type(&template, "AWS::EC2::EIP")[0];
+    assert_eq!(eip_resource["DependsOn"], json!([attachment]));
+    let (_, nat) = resources_of_type(&template, "AWS::EC2::NatGateway")[0];
+    assert_eq!(nat["Properties"]["AllocationId"], json!({ "Fn::GetAtt": [eip, "AllocationId"] }));
+    let (group, group_resource) = resources_of_type(&template, "AWS::EC2::SecurityGroup")[0];
+    assert_eq!(group_resource["Properties"]["VpcId"], json!({ "Ref": vpc }));
+    assert_eq!(group_resource["Properties"]["SecurityGroupIngress"][0]["CidrIp"], "10.20.0.0/16");
+    // The egress rule naming its own group is a resource of its own (inline it would be a circular dependency).
+    let (_, egress) = resources_of_type(&template, "AWS::EC2::SecurityGroupEgress")[0];
+    assert_eq!(egress["Properties"]["DestinationSecurityGroupId"], json!({ "Fn::GetAtt": [group, "GroupId"] }));
+    let (_, endpoint) = resources_of_type(&template, "AWS::EC2::VPCEndpoint")[0];
+    assert_eq!(endpoint["Properties"]["ServiceName"], json!({ "Fn::Sub": "com.amazonaws.${AWS::Region}.s3" }));
+    let (_, service) = resources_of_type(&template, "AWS::ECS::Service")[0];
+    let subnets = service["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]["Subnets"].as_array().expect("subnets");
+    for subnet in subnets {
+        let id = subnet["Ref"].as_str().expect("a Ref");
+        assert_eq!(r[id]["Type"], "AWS::EC2::Subnet");
+    }
+    assert_eq!(service["Properties"]["NetworkConfiguration"]["AwsvpcConfiguration"]["SecurityGroups"], json!([{ "Fn::GetAtt": [group, "GroupId"] }]));
+}
+
+#[test]
+fn the_integrations_are_exported_with_references_in_place_of_ids() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/export/integrations.json")).expect("fixture");
+    let scn = ecs_sim::scenario::parse_scenario(&serde_json::from_str(&text).expect("JSON")).expect("scenario");
+    let mut sim = Sim::new(&scn, None);
+    advance(&mut sim, t("1s"));
+    let template = template(&sim);
+    let r = &template["Resources"];
+    assert_eq!(r["EcsJobLogGroup"]["Properties"]["RetentionInDays"], 14);
+    assert_eq!(r["JobTaskDefinition"]["Properties"]["ContainerDefinitions"][0]["LogConfiguration"]["Options"]["awslogs-group"], json!({ "Ref": "EcsJobLogGroup" }));
+    assert_eq!(r["ExampleUploadsBucketPolicy"]["Properties"]["Bucket"], json!({ "Ref": "ExampleUploadsBucket" }));
+    assert_eq!(r["ExampleUploadsBucket"]["Properties"]["NotificationConfiguration"]["EventBridgeConfiguration"]["EventBridgeEnabled"], true);
+    assert_eq!(r["OrdersDbInstance"]["Properties"]["DBSubnetGroupName"], json!({ "Ref": "OrdersDbDbSubnetGroup" }));
+    assert_eq!(r["OrdersDbInstance"]["Properties"]["ManageMasterUserPassword"], true);
+    assert_eq!(r["OrdersDbInstance"]["Properties"]["AllocatedStorage"], "20", "CloudFormation takes the size as a string");
+    let machine = &r["PipelineStateMachine"]["Properties"];
+    assert_eq!(machine["RoleArn"], json!({ "Fn::GetAtt": ["PipelineRoleRole", "Arn"] }));
+    assert_eq!(machine["Definition"]["States"]["Process"]["Parameters"]["Cluster"], "${DemoClusterArn}");
+    assert_eq!(machine["DefinitionSubstitutions"]["DemoClusterArn"], json!({ "Fn::GetAtt": ["DemoCluster", "Arn"] }));
+    assert_eq!(machine["DefinitionSubstitutions"]["JobTaskDefinition"], json!({ "Ref": "JobTaskDefinition" }));
+    let target = &r["OnUploadRule"]["Properties"]["Targets"][0];
+    assert_eq!(target["Arn"], json!({ "Fn::GetAtt": ["DemoCluster", "Arn"] }));
+    assert_eq!(target["EcsParameters"]["TaskDefinitionArn"], json!({ "Ref": "JobTaskDefinition" }));
+    assert_eq!(target["EcsParameters"]["NetworkConfiguration"]["AwsVpcConfiguration"]["Subnets"], json!([{ "Ref": "SubnetA" }, { "Ref": "SubnetB" }]));
+    assert_eq!(r["UploadsIndexTable"]["Properties"]["BillingMode"], "PAY_PER_REQUEST");
+    let yaml = export::cloudformation(&sim, TemplateFormat::Yaml);
+    assert!(!yaml.contains("123456789012"), "no account id is left");
+}
+
+#[test]
+fn the_cli_script_captures_the_ids_of_a_vpc_built_by_calls() {
+    let script = export::cli_script(&run_steps("vpc-built-by-calls"));
+    assert!(script.contains("VPC_ID_1=$(aws ec2 create-vpc --cli-input-json"), "{script}");
+    assert!(script.contains("--query 'Subnet.SubnetId' --output text)"));
+    assert!(script.contains("\"NatGatewayId\": \"${NAT_GATEWAY_ID_1}\""), "the private route reads the captured NAT gateway id");
+    assert!(!script.contains("subnet-7") && !script.contains("\"vpc-"), "no playground id is left");
+}

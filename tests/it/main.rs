@@ -40,3 +40,4 @@ mod alarms_engine;
 mod template_import;
 mod fidelity;
 mod ecs_events;
+mod demo;

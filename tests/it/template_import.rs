@@ -201,3 +201,65 @@ Resources:
     let td = sim.call("ecs:DescribeTaskDefinition", json!({ "taskDefinition": "web" })).expect("describe");
     assert_eq!(td["taskDefinition"]["containerDefinitions"][0]["command"][2], "echo \"# not a comment\"\nnginx -g 'daemon off;'\n");
 }
+
+/// The scenario of `tests/data/export/`: the services beyond ECS, each made by its call.
+fn integrations_scenario() -> ecs_sim::scenario::Scenario {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/export/integrations.json")).expect("fixture");
+    parse_scenario(&serde_json::from_str(&text).expect("JSON")).expect("a valid scenario")
+}
+
+#[test]
+fn the_integrations_export_imported_again_gives_back_the_same_resources() {
+    let original = run_steps(&integrations_scenario());
+    let exported = template_of(&original);
+    let types: Vec<&str> = exported["Resources"].as_object().expect("Resources").values().filter_map(|r| r["Type"].as_str()).collect();
+    for type_name in ["AWS::Logs::LogGroup", "AWS::S3::Bucket", "AWS::S3::BucketPolicy", "AWS::DynamoDB::Table", "AWS::RDS::DBSubnetGroup", "AWS::RDS::DBInstance",
+                      "AWS::StepFunctions::StateMachine", "AWS::Events::Rule", "AWS::CloudWatch::Alarm"] {
+        assert!(types.contains(&type_name), "the export holds a {type_name}: {types:?}");
+    }
+    for format in [TemplateFormat::Json, TemplateFormat::Yaml] {
+        let text = export::cloudformation(&original, format);
+        let imported = export::import_template(&text, "integrations").unwrap_or_else(|e| panic!("({format:?}) the export does not import: {e:?}"));
+        let again = run_steps(&parse_scenario(&imported).expect("a valid scenario"));
+        let refused: Vec<_> = again.log().iter().filter(|e| e.kind == ecs_sim::sim::LogKind::Error).map(|e| format!("{}: {}", e.subject, e.message)).collect();
+        assert!(refused.is_empty(), "({format:?}) the imported scenario's calls were refused: {refused:?}");
+        assert_eq!(template_of(&again), exported, "({format:?}) the round trip changed the resources");
+    }
+}
+
+#[test]
+fn the_vpc_built_by_calls_round_trips_with_its_describe_outputs() {
+    let original = run_steps(&scenario("vpc-built-by-calls"));
+    let text = export::cloudformation(&original, TemplateFormat::Yaml);
+    let imported = export::import_template(&text, "vpc").expect("imports");
+    let calls: Vec<&str> = imported["steps"].as_array().expect("steps").iter().map(|s| s["call"].as_str().expect("call")).collect();
+    let at = |c: &str| calls.iter().position(|x| *x == c).unwrap_or_else(|| panic!("{c} in {calls:?}"));
+    // The route to the internet gateway waits for the gateway's attachment.
+    assert!(at("ec2:AttachInternetGateway") < at("ec2:CreateRoute"));
+    assert!(at("ec2:AllocateAddress") < at("ec2:CreateNatGateway"));
+    let mut again = run_steps(&parse_scenario(&imported).expect("scenario"));
+    let mut original = original;
+    let describe = |sim: &mut Sim| {
+        let mut out = Vec::new();
+        let subnets = sim.call("ec2:DescribeSubnets", json!({})).expect("subnets");
+        for s in subnets["Subnets"].as_array().expect("Subnets") {
+            out.push(json!([s["CidrBlock"], s["AvailabilityZone"], s["MapPublicIpOnLaunch"]]));
+        }
+        let tables = sim.call("ec2:DescribeRouteTables", json!({})).expect("route tables");
+        for t in tables["RouteTables"].as_array().expect("RouteTables") {
+            let mut routes: Vec<String> = t["Routes"].as_array().into_iter().flatten()
+                .map(|r| format!("{} {}", r["DestinationCidrBlock"].as_str().or(r["DestinationPrefixListId"].as_str()).unwrap_or(""),
+                                 ["GatewayId", "NatGatewayId"].iter().find_map(|k| r[*k].as_str()).map(|g| g.split('-').next().unwrap_or("").to_string()).unwrap_or_default()))
+                .collect();
+            routes.sort();
+            out.push(json!([routes, t["Associations"].as_array().map(Vec::len)]));
+        }
+        let groups = sim.call("ec2:DescribeSecurityGroups", json!({})).expect("groups");
+        for g in groups["SecurityGroups"].as_array().expect("SecurityGroups") {
+            out.push(json!([g["GroupName"], g["IpPermissions"].as_array().map(Vec::len), g["IpPermissionsEgress"].as_array().map(Vec::len)]));
+        }
+        out.sort_by_key(|v| v.to_string());
+        out
+    };
+    assert_eq!(describe(&mut again), describe(&mut original));
+}

@@ -32,6 +32,7 @@ fn page() -> Html {
     use_render_count("Page");
     let help_open = use_flag(false);
     let scenarios_open = use_flag(false);
+    let demo = use_flag(false);
     let commands = use_commands();
 
     use_effect_with((), |_| mark_first_render());
@@ -79,6 +80,25 @@ fn page() -> Html {
         Callback::from(move |()| scenarios_open.set(false))
     };
 
+    let enter_demo = {
+        let demo = demo.clone();
+        Callback::from(move |_| demo.set(true))
+    };
+    let leave_demo = {
+        let demo = demo.clone();
+        Callback::from(move |()| demo.set(false))
+    };
+    if *demo {
+        // Demo mode: the map alone, full window and larger, with the demo bar.
+        return html! {
+            <div class="app demo-mode" data-ready="true" data-demo="true">
+                <crate::components::replay::ReplayProgressBar />
+                <ClusterMap />
+                <crate::components::demo::DemoBar on_exit={leave_demo} />
+                if *help_open { { help_overlay(close_help) } }
+            </div>
+        };
+    }
     html! {
         <div class="app" data-ready="true">
             <header class="app-header">
@@ -89,6 +109,7 @@ fn page() -> Html {
                 <ScenarioPicker on_open={open_scenarios} />
                 <Timeline />
                 <TimeControls on_help={open_help} />
+                <button type="button" class="demo-button" onclick={enter_demo} title="Demo mode: the map full window, with the scenario's captions (Escape leaves)">{ "Demo" }</button>
             </header>
             <crate::components::replay::ReplayProgressBar />
             <Builder />
@@ -461,7 +482,9 @@ fn help_overlay(on_close: Callback<MouseEvent>) -> Html {
                     <dt><kbd>{ "." }</kbd></dt><dd>{ "Step: pause and process the next event" }</dd>
                     <dt><kbd>{ "," }</kbd></dt><dd>{ "Step back: pause and go back one event" }</dd>
                     <dt><kbd>{ "?" }</kbd></dt><dd>{ "Show or hide this help" }</dd>
-                    <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "Close this help" }</dd>
+                    <dt><kbd>{ "Esc" }</kbd></dt><dd>{ "Close this help; in demo mode, leave demo mode" }</dd>
+                    <dt><kbd>{ "→" }</kbd>{ " " }<kbd>{ "PageDown" }</kbd></dt><dd>{ "In demo mode: jump to the next caption" }</dd>
+                    <dt><kbd>{ "←" }</kbd>{ " " }<kbd>{ "PageUp" }</kbd></dt><dd>{ "In demo mode: jump to the previous caption" }</dd>
                 </dl>
                 { hint("Click a task chip, an instance or a service on the map to see why it is where it is. Drag the timeline back to rewind: the run is replayed from its start with the same seed and calls, so it is the same run; a new call from there takes it another way.") }
                 { button("Close", on_close) }

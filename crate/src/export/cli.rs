@@ -57,14 +57,15 @@ fn cli_command(call: &str) -> Option<String> {
     Some(format!("{service} {}", kebab(row.operation())))
 }
 
-/// Whether a string of an answer is something AWS generates: an ARN, or an id such as `fs-0123abcd`.
+/// Whether a string of an answer is something AWS generates: an ARN, or an id such as `fs-0123abcd` or
+/// `subnet-0123abcd` (the VPC's resources made by calls).
 fn is_generated(text: &str) -> bool {
     if text.starts_with("arn:") {
         return true;
     }
     match text.split_once('-') {
         Some((prefix, rest)) => {
-            ["fs", "fsap", "fsmt", "lt", "i", "eni"].contains(&prefix) && rest.len() >= 8 && rest.chars().all(|c| c.is_ascii_hexdigit())
+            ["fs", "fsap", "fsmt", "lt", "i", "eni", "vpc", "subnet", "igw", "rtb", "rtbassoc", "eipalloc", "nat", "sg", "vpce", "sgr"].contains(&prefix) && rest.len() >= 8 && rest.chars().all(|c| c.is_ascii_hexdigit())
         }
         None => false,
     }

@@ -18,6 +18,9 @@ use crate::sim::{JournalEntry, Sim, ACCOUNT_ID};
 use super::emit::Node;
 use super::names::{logical_id, pascal, to_cfn};
 
+#[path = "services.rs"]
+mod services;
+
 /// What kind of entity a resource of the template is; names are looked up per kind (a service and its task
 /// definition's family are often both `web`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -47,6 +50,27 @@ pub(crate) enum Kind {
     Instance,
     Secret,
     SsmParameter,
+    Vpc,
+    Subnet,
+    InternetGateway,
+    GatewayAttachment,
+    RouteTable,
+    Route,
+    RouteTableAssociation,
+    Eip,
+    NatGateway,
+    SecurityGroup,
+    SecurityGroupIngress,
+    SecurityGroupEgress,
+    VpcEndpoint,
+    LogGroup,
+    Bucket,
+    BucketPolicy,
+    Table,
+    DbSubnetGroup,
+    DbInstance,
+    StateMachine,
+    Rule,
 }
 
 impl Kind {
@@ -77,6 +101,27 @@ impl Kind {
             Kind::Instance => "AWS::EC2::Instance",
             Kind::Secret => "AWS::SecretsManager::Secret",
             Kind::SsmParameter => "AWS::SSM::Parameter",
+            Kind::Vpc => "AWS::EC2::VPC",
+            Kind::Subnet => "AWS::EC2::Subnet",
+            Kind::InternetGateway => "AWS::EC2::InternetGateway",
+            Kind::GatewayAttachment => "AWS::EC2::VPCGatewayAttachment",
+            Kind::RouteTable => "AWS::EC2::RouteTable",
+            Kind::Route => "AWS::EC2::Route",
+            Kind::RouteTableAssociation => "AWS::EC2::SubnetRouteTableAssociation",
+            Kind::Eip => "AWS::EC2::EIP",
+            Kind::NatGateway => "AWS::EC2::NatGateway",
+            Kind::SecurityGroup => "AWS::EC2::SecurityGroup",
+            Kind::SecurityGroupIngress => "AWS::EC2::SecurityGroupIngress",
+            Kind::SecurityGroupEgress => "AWS::EC2::SecurityGroupEgress",
+            Kind::VpcEndpoint => "AWS::EC2::VPCEndpoint",
+            Kind::LogGroup => "AWS::Logs::LogGroup",
+            Kind::Bucket => "AWS::S3::Bucket",
+            Kind::BucketPolicy => "AWS::S3::BucketPolicy",
+            Kind::Table => "AWS::DynamoDB::Table",
+            Kind::DbSubnetGroup => "AWS::RDS::DBSubnetGroup",
+            Kind::DbInstance => "AWS::RDS::DBInstance",
+            Kind::StateMachine => "AWS::StepFunctions::StateMachine",
+            Kind::Rule => "AWS::Events::Rule",
         }
     }
 
@@ -86,6 +131,15 @@ impl Kind {
             Kind::CapacityProviderAssociations => "CapacityProviderAssociations",
             Kind::AsgScalingPolicy => "ScalingPolicy",
             Kind::SsmParameter => "Parameter",
+            Kind::Vpc => "Vpc",
+            Kind::GatewayAttachment => "GatewayAttachment",
+            Kind::RouteTableAssociation => "RouteTableAssociation",
+            Kind::Eip => "Eip",
+            Kind::SecurityGroupIngress => "Ingress",
+            Kind::SecurityGroupEgress => "Egress",
+            Kind::VpcEndpoint => "Endpoint",
+            Kind::DbSubnetGroup => "DbSubnetGroup",
+            Kind::DbInstance => "DbInstance",
             other => other.type_name().rsplit("::").next().unwrap_or("Resource"),
         }
     }
@@ -122,6 +176,8 @@ struct Builder {
     /// For a task definition family, the revisions registered and not deregistered, with their input.
     revisions: BTreeMap<String, Vec<(u64, Value)>>,
     used_ids: BTreeMap<String, u32>,
+    /// The run's Region (a VPC endpoint's service name holds it).
+    region: String,
 }
 
 fn reference(logical_id: &str) -> Value {
@@ -205,6 +261,9 @@ impl Builder {
     }
 
     fn apply(&mut self, entry: &JournalEntry) {
+        if self.apply_services(entry) {
+            return;
+        }
         let (input, output) = (&entry.input, &entry.output);
         match entry.call.as_str() {
             "ecs:CreateCluster" => {
@@ -939,6 +998,55 @@ fn resolve_value(value: &mut Value, literals: &BTreeMap<String, Value>, params: 
     }
 }
 
+/// A state machine's `Definition` with each id, ARN or name of the template's (and each ARN of the account)
+/// replaced by a `${Name}` placeholder given in `DefinitionSubstitutions`, as CloudFormation asks intrinsic
+/// functions to reach a definition.
+fn definition_substitutions(props: &mut Map<String, Value>, literals: &BTreeMap<String, Value>, params: &Parameters, used: &mut Vec<String>, region: &str) {
+    fn walk(value: &mut Value, out: &mut Vec<(String, Value)>, resolve: &mut dyn FnMut(&str) -> Option<Value>) {
+        match value {
+            Value::String(text) => {
+                if let Some(intrinsic) = resolve(text) {
+                    let name = match out.iter().find(|(_, v)| *v == intrinsic) {
+                        Some((name, _)) => name.clone(),
+                        None => {
+                            let mut refs = Vec::new();
+                            referenced_ids(&intrinsic, &mut refs);
+                            let base = match (refs.first(), intrinsic.get("Fn::GetAtt").is_some()) {
+                                (Some(id), true) => format!("{id}Arn"),
+                                (Some(id), false) => id.clone(),
+                                (None, _) => "Account".to_string(),
+                            };
+                            let mut name = base.clone();
+                            let mut n = 1;
+                            while out.iter().any(|(k, _)| *k == name) {
+                                n += 1;
+                                name = format!("{base}{n}");
+                            }
+                            out.push((name.clone(), intrinsic));
+                            name
+                        }
+                    };
+                    *text = format!("${{{name}}}");
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| walk(v, out, resolve)),
+            Value::Object(map) => map.values_mut().for_each(|v| walk(v, out, resolve)),
+            _ => {}
+        }
+    }
+    let Some(definition) = props.get_mut("Definition") else { return };
+    let mut substitutions = Vec::new();
+    let mut resolve = |text: &str| {
+        let mut value = json!(text);
+        resolve_value(&mut value, literals, params, used, region);
+        (!value.is_string()).then_some(value)
+    };
+    walk(definition, &mut substitutions, &mut resolve);
+    if !substitutions.is_empty() {
+        props.insert("DefinitionSubstitutions".into(), Value::Object(substitutions.into_iter().collect()));
+    }
+}
+
 /// The logical ids `value` refers to by `Ref` or `Fn::GetAtt`.
 fn referenced_ids(value: &Value, out: &mut Vec<String>) {
     match value {
@@ -960,7 +1068,7 @@ fn referenced_ids(value: &Value, out: &mut Vec<String>) {
 
 /// The template of the account as it stands: its resources in the order the run created them.
 pub fn template(sim: &Sim) -> Node {
-    let mut builder = Builder::default();
+    let mut builder = Builder { region: sim.scenario().region.clone(), ..Builder::default() };
     for entry in sim.journal() {
         builder.apply(entry);
     }
@@ -987,12 +1095,23 @@ pub fn template(sim: &Sim) -> Node {
                 props.insert(role.into(), builder.resolve(Kind::Role, &arn));
             }
         }
+        // The awslogs driver's group, when the template creates it: the task definition then waits for it.
+        for container in props.get_mut("ContainerDefinitions").and_then(Value::as_array_mut).into_iter().flatten() {
+            if let Some(group) = container.pointer_mut("/LogConfiguration/Options/awslogs-group") {
+                if let Some(name) = group.as_str().map(str::to_string) {
+                    *group = builder.resolve(Kind::LogGroup, &name);
+                }
+            }
+        }
         builder.resources[i].properties = props;
     }
     let region = sim.scenario().region.clone();
     let mut params = Parameters::from_network(sim);
     let mut used = Vec::new();
     for r in builder.resources.iter_mut().filter(|r| !r.gone) {
+        if r.kind == Kind::StateMachine {
+            definition_substitutions(&mut r.properties, &builder.literals, &params, &mut used, &region);
+        }
         let mut props = Value::Object(std::mem::take(&mut r.properties));
         resolve_value(&mut props, &builder.literals, &params, &mut used, &region);
         r.properties = props.as_object().cloned().unwrap_or_default();
@@ -1055,6 +1174,20 @@ pub fn template(sim: &Sim) -> Node {
 /// definition mounts an EFS file system for that file system's mount targets.
 fn depends_on(r: &Resource, live: &[&Resource]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // A route to an internet gateway, and an Elastic IP address in a VPC, wait for the gateway's attachment
+    // to the VPC (the AWS::EC2::Route and AWS::EC2::EIP reference pages' "DependsOn" notes).
+    if matches!(r.kind, Kind::Route | Kind::Eip) {
+        let mut gateways = Vec::new();
+        referenced_ids(r.properties.get("GatewayId").unwrap_or(&Value::Null), &mut gateways);
+        for attachment in live.iter().filter(|o| o.kind == Kind::GatewayAttachment) {
+            let mut of = Vec::new();
+            referenced_ids(attachment.properties.get("InternetGatewayId").unwrap_or(&Value::Null), &mut of);
+            if r.kind == Kind::Eip || of.iter().any(|g| gateways.contains(g)) {
+                out.push(attachment.logical_id.clone());
+            }
+        }
+        return out;
+    }
     if r.kind != Kind::Service {
         return out;
     }

@@ -36,7 +36,45 @@ const SUPPORTED: &[&str] = &[
     "AWS::EFS::MountTarget",
     "AWS::EFS::AccessPoint",
     "AWS::EC2::Instance",
+    "AWS::EC2::VPC",
+    "AWS::EC2::Subnet",
+    "AWS::EC2::InternetGateway",
+    "AWS::EC2::VPCGatewayAttachment",
+    "AWS::EC2::RouteTable",
+    "AWS::EC2::Route",
+    "AWS::EC2::SubnetRouteTableAssociation",
+    "AWS::EC2::EIP",
+    "AWS::EC2::NatGateway",
+    "AWS::EC2::SecurityGroup",
+    "AWS::EC2::SecurityGroupIngress",
+    "AWS::EC2::SecurityGroupEgress",
+    "AWS::EC2::VPCEndpoint",
+    "AWS::Logs::LogGroup",
+    "AWS::CloudWatch::Alarm",
+    "AWS::S3::Bucket",
+    "AWS::S3::BucketPolicy",
+    "AWS::DynamoDB::Table",
+    "AWS::RDS::DBSubnetGroup",
+    "AWS::RDS::DBInstance",
+    "AWS::StepFunctions::StateMachine",
+    "AWS::Events::Rule",
 ];
+
+/// For the types whose `Ref` is a name the template gives (or the import makes up): the property that holds it.
+fn name_property(type_name: &str) -> Option<&'static str> {
+    Some(match type_name {
+        "AWS::Logs::LogGroup" => "LogGroupName",
+        "AWS::CloudWatch::Alarm" => "AlarmName",
+        "AWS::S3::Bucket" => "BucketName",
+        "AWS::DynamoDB::Table" => "TableName",
+        "AWS::RDS::DBSubnetGroup" => "DBSubnetGroupName",
+        "AWS::RDS::DBInstance" => "DBInstanceIdentifier",
+        "AWS::Events::Rule" => "Name",
+        _ => return None,
+    })
+}
+
+
 
 /// A template's resource, once its conditions are decided.
 struct Item {
@@ -69,6 +107,8 @@ struct Context<'a> {
     parameters: BTreeMap<String, Value>,
     conditions: BTreeMap<String, bool>,
     items: BTreeMap<String, String>,
+    /// The names of the resources whose `Ref` is their name (`name_property`).
+    names: BTreeMap<String, String>,
     region: String,
     errors: Vec<String>,
 }
@@ -95,6 +135,9 @@ impl Context<'_> {
             "AWS::StackName" => return json!("playground"),
             _ => {}
         }
+        if let Some(literal) = self.names.get(name) {
+            return json!(literal);
+        }
         match self.items.get(name).cloned() {
             Some(type_name) => match ref_path(&type_name) {
                 Some(path) => json!(format!("${{{name}.{path}}}")),
@@ -114,6 +157,18 @@ impl Context<'_> {
 
     fn get_att(&mut self, owner: &str, name: &str, attribute: &str) -> Value {
         let type_name = self.items.get(name).cloned().unwrap_or_default();
+        // The ARNs made from a name the template gives.
+        if let Some(literal) = self.names.get(name) {
+            let arn = match (type_name.as_str(), attribute) {
+                ("AWS::S3::Bucket", "Arn") => Some(format!("arn:aws:s3:::{literal}")),
+                ("AWS::Logs::LogGroup", "Arn") => Some(format!("arn:aws:logs:{}:{}:log-group:{literal}:*", self.region, crate::sim::ACCOUNT_ID)),
+                ("AWS::Events::Rule", "Arn") => Some(format!("arn:aws:events:{}:{}:rule/{literal}", self.region, crate::sim::ACCOUNT_ID)),
+                _ => None,
+            };
+            if let Some(arn) = arn {
+                return json!(arn);
+            }
+        }
         match att_path(&type_name, attribute) {
             Some(path) => json!(format!("${{{name}.{path}}}")),
             None => {
@@ -224,6 +279,10 @@ impl Context<'_> {
                 let source = self.resolve(owner, argument.get(1).unwrap_or(&Value::Null));
                 json!(text(&source).split(delimiter.as_str()).collect::<Vec<_>>())
             }
+            "Fn::GetAZs" => {
+                // The playground's Regions have six zones, a to f.
+                json!(["a", "b", "c", "d", "e", "f"].iter().map(|z| format!("{}{z}", self.region)).collect::<Vec<_>>())
+            }
             "Fn::Base64" => {
                 // The playground's EC2 calls take user data as plain text.
                 self.resolve(owner, argument)
@@ -277,6 +336,16 @@ fn ref_path(type_name: &str) -> Option<&'static str> {
         "AWS::ApplicationAutoScaling::ScalableTarget" => "ScalableTargetARN",
         // The group's name, read back from the DescribeAutoScalingGroups step the import adds.
         "AWS::AutoScaling::AutoScalingGroup" => "AutoScalingGroups[0].AutoScalingGroupName",
+        "AWS::EC2::VPC" => "Vpc.VpcId",
+        "AWS::EC2::Subnet" => "Subnet.SubnetId",
+        "AWS::EC2::InternetGateway" => "InternetGateway.InternetGatewayId",
+        "AWS::EC2::RouteTable" => "RouteTable.RouteTableId",
+        "AWS::EC2::SubnetRouteTableAssociation" => "AssociationId",
+        "AWS::EC2::EIP" => "PublicIp",
+        "AWS::EC2::NatGateway" => "NatGateway.NatGatewayId",
+        "AWS::EC2::SecurityGroup" => "GroupId",
+        "AWS::EC2::VPCEndpoint" => "VpcEndpoint.VpcEndpointId",
+        "AWS::StepFunctions::StateMachine" => "stateMachineArn",
         _ => return None,
     })
 }
@@ -300,6 +369,16 @@ fn att_path(type_name: &str, attribute: &str) -> Option<&'static str> {
         ("AWS::EFS::FileSystem", "FileSystemId") => "FileSystemId",
         ("AWS::EFS::AccessPoint", "Arn") => "AccessPointArn",
         ("AWS::EFS::AccessPoint", "AccessPointId") => "AccessPointId",
+        ("AWS::EC2::VPC", "VpcId") => "Vpc.VpcId",
+        ("AWS::EC2::VPC", "CidrBlock") => "Vpc.CidrBlock",
+        ("AWS::EC2::Subnet", "SubnetId") => "Subnet.SubnetId",
+        ("AWS::EC2::EIP", "AllocationId") => "AllocationId",
+        ("AWS::EC2::EIP", "PublicIp") => "PublicIp",
+        ("AWS::EC2::SecurityGroup", "GroupId") => "GroupId",
+        ("AWS::DynamoDB::Table", "Arn") => "TableDescription.TableArn",
+        ("AWS::RDS::DBInstance", "DBInstanceArn") => "DBInstance.DBInstanceArn",
+        ("AWS::RDS::DBInstance", "MasterUserSecret.SecretArn") => "DBInstance.MasterUserSecret.SecretArn",
+        ("AWS::StepFunctions::StateMachine", "Arn") => "stateMachineArn",
         _ => return None,
     })
 }
@@ -386,7 +465,7 @@ fn network_id(prefix: &str, name: &str, strip: &str) -> String {
 /// The scenario a template (its JSON value; `text` is the file's text, for line numbers) becomes.
 pub fn import_template(template: &Value, text: &str, name: &str) -> Result<Value, ImportErrors> {
     let region = "us-east-1".to_string();
-    let mut ctx = Context { text, parameters: BTreeMap::new(), conditions: BTreeMap::new(), items: BTreeMap::new(), region: region.clone(), errors: Vec::new() };
+    let mut ctx = Context { text, parameters: BTreeMap::new(), conditions: BTreeMap::new(), items: BTreeMap::new(), names: BTreeMap::new(), region: region.clone(), errors: Vec::new() };
     let Some(resources) = template.get("Resources").and_then(Value::as_object) else {
         return Err(vec!["Resources: a template needs a Resources section".to_string()]);
     };
@@ -469,6 +548,10 @@ pub fn import_template(template: &Value, text: &str, name: &str) -> Result<Value
         depends_on.retain(|d| resources.contains_key(d) && d != id);
         depends_on.dedup();
         ctx.items.insert(id.clone(), type_name.clone());
+        if let Some(property) = name_property(&type_name) {
+            let given = resource.pointer(&format!("/Properties/{property}")).and_then(Value::as_str).map(str::to_string);
+            ctx.names.insert(id.clone(), given.unwrap_or_else(|| super::import_services::default_name(id)));
+        }
         items.push(Item { id: id.clone(), type_name, properties: resource.get("Properties").cloned().unwrap_or(json!({})), depends_on });
     }
 
@@ -516,7 +599,7 @@ pub fn import_template(template: &Value, text: &str, name: &str) -> Result<Value
     let network_groups: Vec<Value> =
         security_groups.iter().map(|id| json!({ "groupId": id, "ingress": [ { "protocol": "tcp", "fromPort": 0, "toPort": 65535, "cidr": "10.0.0.0/16" } ] })).collect();
     let description = template.get("Description").and_then(Value::as_str).unwrap_or("A CloudFormation template imported into the playground.");
-    Ok(json!({
+    let mut scenario = json!({
         "formatVersion": 1,
         "name": name,
         "description": description,
@@ -525,7 +608,12 @@ pub fn import_template(template: &Value, text: &str, name: &str) -> Result<Value
         "startTime": "2026-01-05T09:00:00Z",
         "network": { "vpcId": vpc, "cidrBlock": "10.0.0.0/16", "subnets": network_subnets, "securityGroups": network_groups },
         "steps": steps,
-    }))
+    });
+    // A template that makes its own VPC names no network Parameter: the scenario starts in the default VPC.
+    if subnets.is_empty() {
+        scenario.as_object_mut().map(|s| s.remove("network"));
+    }
+    Ok(scenario)
 }
 
 fn member<'a>(props: &'a Value, key: &str) -> Option<&'a Value> {
@@ -756,6 +844,6 @@ fn calls_of(item: &Item, props: &Value, resolved: &BTreeMap<String, Value>) -> V
             input.insert("MaxCount".into(), json!(1));
             vec![("ec2:RunInstances", Value::Object(input), id)]
         }
-        _ => Vec::new(),
+        _ => super::import_services::calls_of(&item.id, &item.type_name, props),
     }
 }

@@ -6,6 +6,7 @@ mod cloudformation;
 mod cli;
 mod emit;
 mod import;
+mod import_services;
 mod names;
 mod yaml;
 

@@ -9,6 +9,7 @@ pub mod console;
 pub mod cost;
 pub mod data;
 pub mod events;
+pub mod demo;
 pub mod explain;
 pub mod export;
 pub mod form;

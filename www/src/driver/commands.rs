@@ -309,6 +309,19 @@ impl Commands {
         ecs_sim::export::cloudformation(&self.0.driver.borrow().sim, format)
     }
 
+    /// The captions of the scenario's steps (`say`), in the order the run reaches them.
+    pub fn captions(&self) -> Vec<ecs_sim::scenario::Caption> {
+        self.0.driver.borrow().sim.scenario().captions()
+    }
+
+    /// The architecture diagram of the published view as an SVG document (`ecs_sim::diagram`), headed by the
+    /// scenario's name and `caption`.
+    pub fn architecture_svg(&self, caption: Option<&str>) -> String {
+        let view = self.view();
+        let name = self.0.driver.borrow().sim.scenario().name.clone();
+        ecs_sim::diagram::architecture_svg(&view, &name, caption)
+    }
+
     /// The run's calls as an AWS CLI script.
     pub fn cli_script(&self) -> String {
         ecs_sim::export::cli_script(&self.0.driver.borrow().sim)
