@@ -30,5 +30,6 @@ mod integrations_engine;
 mod lessons;
 mod logs_engine;
 mod vpc_engine;
+mod netpaths_engine;
 mod export;
 mod template_import;

@@ -32,6 +32,8 @@ pub mod integrations;
 mod loadbalancing;
 mod logging;
 pub mod logs_view;
+mod netcost;
+mod netpaths;
 mod network;
 pub mod network_view;
 pub mod model;
