@@ -518,6 +518,7 @@ pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
     "private-subnet-endpoints",
     "ecr-pull-without-permission",
     "vpc-built-by-calls",
+    "privatelink-consumer",
 ];
 
 /// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
@@ -548,6 +549,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("private-subnet-endpoints", include_str!("../scenarios/private-subnet-endpoints.json")),
     ("ecr-pull-without-permission", include_str!("../scenarios/ecr-pull-without-permission.json")),
     ("vpc-built-by-calls", include_str!("../scenarios/vpc-built-by-calls.json")),
+    ("privatelink-consumer", include_str!("../scenarios/privatelink-consumer.json")),
 ];
 
 /// Looks a built-in scenario up by id.

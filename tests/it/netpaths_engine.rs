@@ -229,3 +229,44 @@ fn the_network_cost_counts_each_start_through_the_nat_gateway_beside_its_hours()
     let after = sim.view().network.cost.iter().find(|l| l.name.starts_with("nat-a")).unwrap().bytes;
     assert_eq!(after, nat.bytes, "without a task role the call never leaves the task (NoCredentialsError)");
 }
+
+#[test]
+fn a_privatelink_consumer_waits_for_acceptance_then_reaches_the_service_through_the_endpoint() {
+    let mut sim = Sim::new(&builtin_scenario("privatelink-consumer").expect("built-in"), None);
+    advance(&mut sim, t("50s"));
+    let refused: Vec<String> = sim.take_log().into_iter().filter(|e| e.kind == ecs_sim::sim::LogKind::Error).map(|e| format!("{}: {}", e.subject, e.message)).collect();
+    assert!(refused.is_empty(), "every step is accepted: {refused:?}");
+    let view = sim.view();
+    let link = view.network.privatelink.first().expect("the consumer's endpoint").clone();
+    assert_eq!(link.state, "pendingAcceptance");
+    assert_eq!(link.load_balancer_name, "orders-nlb");
+    assert_eq!(link.provider_vpc_id, "vpc-main");
+    assert_ne!(link.consumer_vpc_id, "vpc-main", "the consumer is another VPC");
+    assert!(link.service_name.starts_with("com.amazonaws.vpce.us-east-1.vpce-svc-"));
+    let missing = link.path.missing.as_ref().expect("blocked before acceptance");
+    assert_eq!(missing.component, link.vpc_endpoint_id);
+    assert!(missing.detail.contains("pendingAcceptance"));
+    let connections = sim.call("ec2:DescribeVpcEndpointConnections", json!({})).expect("described");
+    assert_eq!(connections["VpcEndpointConnections"][0]["VpcEndpointState"], "pendingAcceptance");
+
+    advance(&mut sim, t("4m"));
+    let view = sim.view();
+    let link = view.network.privatelink.first().unwrap().clone();
+    assert_eq!(link.state, "available");
+    assert!(link.path.complete(), "{:?}", link.path);
+    assert!(link.path.to.starts_with("task "), "the path ends at a task: {}", link.path.to);
+    let components: Vec<&str> = link.path.hops.iter().map(|h| h.component.as_str()).collect();
+    for expected in [link.consumer_subnet_ids[0].as_str(), link.vpc_endpoint_id.as_str(), link.service_id.as_str(), "load balancer orders-nlb", "sg-orders"] {
+        assert!(components.contains(&expected), "the path goes through {expected}: {components:?}");
+    }
+    assert!(link.n_requests >= 50 * 120, "the consumer's requests are served: {}", link.n_requests);
+    let health = {
+        let arn = view.target_groups.iter().find(|g| g.name == "orders-tg").unwrap().arn.clone();
+        sim.call("elasticloadbalancing:DescribeTargetHealth", json!({ "TargetGroupArn": arn })).unwrap()["TargetHealthDescriptions"].clone()
+    };
+    assert!(health.as_array().unwrap().iter().all(|t| t["TargetHealth"]["State"] == "healthy"), "{health}");
+    // The endpoint bills per AZ-hour and per GB of the requests it carried.
+    let line = view.network.cost.iter().find(|l| l.name.starts_with(&link.vpc_endpoint_id)).expect("the endpoint's cost line");
+    assert_eq!(line.bytes, link.n_requests * ecs_sim::vpc::REQUEST_BYTES);
+    assert_eq!(line.to_date_micro_usd, 10_000 + ecs_sim::vpc::per_gb_cost(line.bytes, 10_000));
+}

@@ -128,3 +128,84 @@ impl Sim {
         (paths, n_left_out)
     }
 }
+
+/// A consumer's interface endpoint to a VPC endpoint service, and the path through it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PrivateLinkView {
+    pub vpc_endpoint_id: String,
+    pub consumer_vpc_id: String,
+    pub consumer_subnet_ids: Vec<String>,
+    /// `pendingAcceptance` or `available`.
+    pub state: &'static str,
+    pub service_id: String,
+    pub service_name: String,
+    pub acceptance_required: bool,
+    /// The provider's Network Load Balancer, its VPC and listener port.
+    pub load_balancer_name: String,
+    pub provider_vpc_id: String,
+    pub listener_port: u16,
+    /// Requests the load balancer has served, all of them the consumers' (the model's only clients of an
+    /// internal Network Load Balancer behind an endpoint service).
+    pub n_requests: u64,
+    /// The path of a client in the endpoint's first subnet.
+    pub path: PeerPath,
+}
+
+impl Sim {
+    /// The provider side of an endpoint service: its first Network Load Balancer, that load balancer's first
+    /// listener, and the path to the first target of the group it forwards to.
+    fn provider_side(&self, service: &crate::vpc::EndpointService) -> Option<(crate::vpc::ProviderSide, String, String, u64)> {
+        let lb = self.elb.load_balancers.get(service.network_load_balancer_arns.first()?)?;
+        let listener = self.elb.listeners.values().find(|l| l.lb_arn == lb.arn)?;
+        let tg_arn = listener.default_actions.iter().flat_map(|a| a.target_groups()).next().map(str::to_string);
+        let to_target = tg_arn.as_ref().and_then(|tg| {
+            let group = self.elb.target_groups.get(tg)?;
+            group.targets.iter().find_map(|t| self.tasks.key_by_id(&t.owner).and_then(|k| self.lb_target_path(tg, k, t.port)))
+        });
+        let n_requests = self.elb.traffic.get(&lb.arn).map_or(0, |t| t.totals.requests);
+        Some((crate::vpc::ProviderSide { load_balancer: format!("load balancer {}", lb.name), listener_port: listener.port, to_target }, lb.name.clone(), lb.vpc_id.clone(), n_requests))
+    }
+
+    /// Every interface endpoint to a VPC endpoint service, with its consumer's path, at most [`MAX_VIEW_PATHS`].
+    pub fn privatelink_view(&self) -> Vec<PrivateLinkView> {
+        let mut out = Vec::new();
+        for endpoint in self.vpc.endpoints.values().filter(|e| e.endpoint_service_id.is_some()).take(MAX_VIEW_PATHS) {
+            let Some(service) = endpoint.endpoint_service_id.as_ref().and_then(|s| self.vpc.endpoint_services.get(s)) else { continue };
+            let Some((provider, load_balancer_name, provider_vpc_id, n_requests)) = self.provider_side(service) else { continue };
+            let subnet_id = endpoint.subnet_ids.first().cloned().unwrap_or_default();
+            let client = Interface { name: format!("a client in {subnet_id}"), subnet_id, security_groups: Vec::new() };
+            out.push(PrivateLinkView {
+                vpc_endpoint_id: endpoint.vpc_endpoint_id.clone(),
+                consumer_vpc_id: endpoint.vpc_id.clone(),
+                consumer_subnet_ids: endpoint.subnet_ids.clone(),
+                state: endpoint.state.as_aws(),
+                service_id: service.service_id.clone(),
+                service_name: service.service_name.clone(),
+                acceptance_required: service.acceptance_required,
+                load_balancer_name,
+                provider_vpc_id,
+                listener_port: provider.listener_port,
+                n_requests,
+                path: self.vpc.reach_through_endpoint(&client, &endpoint.vpc_endpoint_id, &provider),
+            });
+        }
+        out
+    }
+
+    /// The network's cost lines, with the bytes of the requests consumers sent through available PrivateLink
+    /// endpoints ([`crate::vpc::REQUEST_BYTES`] each; with several endpoints to one service, each is counted
+    /// its share).
+    pub fn network_cost_lines(&self) -> Vec<crate::vpc::NetworkCostLine> {
+        let mut served: Vec<(String, u64)> = Vec::new();
+        for service in self.vpc.endpoint_services.values() {
+            let available: Vec<&String> = self.vpc.endpoints.values().filter(|e| e.endpoint_service_id.as_ref() == Some(&service.service_id) && e.state == crate::vpc::EndpointState::Available).map(|e| &e.vpc_endpoint_id).collect();
+            let Some((_, _, _, n_requests)) = self.provider_side(service) else { continue };
+            if available.is_empty() {
+                continue;
+            }
+            let share = n_requests / available.len() as u64;
+            served.extend(available.into_iter().map(|id| (id.clone(), share * crate::vpc::REQUEST_BYTES)));
+        }
+        self.vpc.network_cost_with(self.now.0, &served)
+    }
+}

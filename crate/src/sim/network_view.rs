@@ -5,6 +5,8 @@
 
 use crate::vpc::{RouteDestination, RouteTarget};
 
+pub use super::netpaths::PrivateLinkView;
+
 use super::engine::Sim;
 use super::troubleshoot::TaskTroubleshooting;
 
@@ -55,6 +57,9 @@ pub struct NetworkView {
     pub paths: Vec<crate::vpc::PeerPath>,
     /// Paths left out of `paths`.
     pub n_paths_left_out: u64,
+    /// Interface endpoints to VPC endpoint services (AWS PrivateLink), with the path of a consumer's
+    /// connection, at most [`super::netpaths::MAX_VIEW_PATHS`].
+    pub privatelink: Vec<PrivateLinkView>,
 }
 
 impl Sim {
@@ -126,7 +131,8 @@ impl Sim {
             endpoints,
             troubleshooting,
             n_troubleshooting_left_out,
-            cost: vpc.network_cost(now_ms),
+            cost: self.network_cost_lines(),
+            privatelink: self.privatelink_view(),
             paths,
             n_paths_left_out,
         }

@@ -99,7 +99,13 @@ impl VpcState {
     /// The network's billed resources at `now_ms`: NAT gateways, then interface endpoints, then data
     /// transfer between Availability Zones (when any byte crossed).
     pub fn network_cost(&self, now_ms: u64) -> Vec<NetworkCostLine> {
-        let bytes_of = |id: &str| self.traffic.bytes_by_component.get(id).copied().unwrap_or(0);
+        self.network_cost_with(now_ms, &[])
+    }
+
+    /// [`VpcState::network_cost`] with `served` bytes added per component: the requests a consumer sent
+    /// through a PrivateLink endpoint, which the engine counts from its load balancer's traffic.
+    pub fn network_cost_with(&self, now_ms: u64, served: &[(String, u64)]) -> Vec<NetworkCostLine> {
+        let bytes_of = |id: &str| self.traffic.bytes_by_component.get(id).copied().unwrap_or(0) + served.iter().filter(|(c, _)| c == id).map(|(_, b)| *b).sum::<u64>();
         let mut lines = Vec::new();
         for nat in self.nat_gateways.values() {
             let bytes = bytes_of(&nat.nat_gateway_id);

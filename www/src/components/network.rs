@@ -9,7 +9,7 @@ use ecs_sim::sim::usd_text;
 use yew::prelude::*;
 
 use crate::components::form::{hint, outcome, subhead, use_outcome};
-use crate::components::network_paths::{gb_text, paths_section};
+use crate::components::network_paths::{gb_text, paths_section, privatelink_card};
 use crate::driver::{use_commands, use_view_select};
 use crate::render_count::use_render_count;
 
@@ -63,6 +63,10 @@ pub fn network_panel() -> Html {
                         <li key={e.vpc_endpoint_id.clone()}><strong>{ &e.vpc_endpoint_id }</strong>{ format!(": {} endpoint for {} in {}", e.endpoint_type, e.service_name, e.placed_in.join(", ")) }</li>
                     }) }
                 </ul>
+            }
+            if !network.privatelink.is_empty() {
+                { subhead("PrivateLink") }
+                { for network.privatelink.iter().map(|l| html! { <div key={l.vpc_endpoint_id.clone()}>{ privatelink_card(l) }</div> }) }
             }
             if !network.paths.is_empty() {
                 { subhead("Paths inside the VPC") }

@@ -2,6 +2,7 @@
 //! with its hops or its missing hop, and the network's lines in the cost panel (NAT gateways, interface
 //! endpoints, data between Availability Zones). Everything shown is read from `View.network`.
 
+use ecs_sim::sim::network_view::PrivateLinkView;
 use ecs_sim::vpc::{NetworkCostLine, PeerPath, BYTES_PER_GB};
 use yew::prelude::*;
 
@@ -60,5 +61,62 @@ pub fn network_cost_table(lines: &[NetworkCostLine], usd: fn(u64) -> String) -> 
                 }) }
             </tbody>
         </table>
+    }
+}
+
+/// The PrivateLink diagram: the consumer VPC with its client and interface endpoint on the left, the
+/// provider VPC with its Network Load Balancer and target on the right, the connection drawn through the
+/// endpoint (solid where it passes, dashed and red from the missing hop on), then the path hop by hop.
+pub fn privatelink_card(link: &PrivateLinkView) -> Html {
+    let complete = link.path.complete();
+    let missing_at = link.path.missing.as_ref().map(|m| m.component.clone()).unwrap_or_default();
+    // How many of the three segments (client to endpoint, PrivateLink to the load balancer, load balancer to
+    // the tasks) the connection passes.
+    let reached = if complete {
+        3
+    } else if missing_at == link.vpc_endpoint_id {
+        if link.state == "available" { 0 } else { 1 }
+    } else if link.consumer_subnet_ids.contains(&missing_at) {
+        0
+    } else {
+        2
+    };
+    let segment = |i: u32, x1: u32, x2: u32| {
+        let ok = i < reached;
+        let class = if ok { "pl-link ok" } else { "pl-link blocked" };
+        html! { <line key={format!("seg{i}")} class={class} x1={x1.to_string()} y1="70" x2={x2.to_string()} y2="70" marker-end="url(#pl-arrow)" /> }
+    };
+    let target = if link.path.to.starts_with("task ") { link.path.to.clone() } else { "targets".to_string() };
+    html! {
+        <section class="privatelink" data-endpoint={link.vpc_endpoint_id.clone()} data-state={link.state} data-complete={complete.to_string()}>
+            <h4>{ format!("PrivateLink: {} → {} ({})", link.consumer_vpc_id, link.load_balancer_name, link.state) }</h4>
+            <svg class="pl-diagram" viewBox="0 0 560 130" role="img" aria-label={format!("Consumer VPC {} with endpoint {}, AWS PrivateLink to load balancer {} in {}", link.consumer_vpc_id, link.vpc_endpoint_id, link.load_balancer_name, link.provider_vpc_id)}>
+                <defs>
+                    <marker id="pl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" /></marker>
+                </defs>
+                <rect class="pl-vpc" x="4" y="14" width="226" height="110" rx="6" />
+                <text class="pl-caption" x="12" y="30">{ format!("consumer {}", link.consumer_vpc_id) }</text>
+                <rect class="pl-vpc provider" x="330" y="14" width="226" height="110" rx="6" />
+                <text class="pl-caption" x="338" y="30">{ format!("provider {}", link.provider_vpc_id) }</text>
+                <rect class="pl-node" x="14" y="52" width="80" height="36" rx="4" />
+                <text class="pl-label" x="54" y="74" text-anchor="middle">{ "client" }</text>
+                <rect class={if link.state == "available" { "pl-node endpoint" } else { "pl-node endpoint pending" }} x="136" y="52" width="86" height="36" rx="4" />
+                <text class="pl-label" x="179" y="68" text-anchor="middle">{ "endpoint" }</text>
+                <text class="pl-small" x="179" y="82" text-anchor="middle">{ link.state }</text>
+                <text class="pl-small" x="280" y="60" text-anchor="middle">{ "PrivateLink" }</text>
+                <rect class="pl-node" x="340" y="52" width="96" height="36" rx="4" />
+                <text class="pl-label" x="388" y="68" text-anchor="middle">{ "NLB" }</text>
+                <text class="pl-small" x="388" y="82" text-anchor="middle">{ format!("TCP {}", link.listener_port) }</text>
+                <rect class="pl-node" x="470" y="52" width="80" height="36" rx="4" />
+                <text class="pl-label" x="510" y="74" text-anchor="middle">{ "tasks" }</text>
+                { segment(0, 94, 134) }
+                { segment(1, 222, 338) }
+                { segment(2, 436, 468) }
+                <text class="pl-small" x="12" y="116">{ link.consumer_subnet_ids.join(", ") }</text>
+                <text class="pl-small" x="338" y="116">{ format!("{} · {}", link.load_balancer_name, target) }</text>
+            </svg>
+            <p class="hint">{ format!("{} ({}) · {} requests served", link.service_name, if link.acceptance_required { "acceptance required" } else { "no acceptance" }, link.n_requests) }</p>
+            { path_card(&link.path, format!("pl/{}", link.vpc_endpoint_id)) }
+        </section>
     }
 }
