@@ -81,39 +81,38 @@ pub fn privatelink_card(link: &PrivateLinkView) -> Html {
     } else {
         2
     };
-    let segment = |i: u32, x1: u32, x2: u32| {
-        let ok = i < reached;
-        let class = if ok { "pl-link ok" } else { "pl-link blocked" };
-        html! { <line key={format!("seg{i}")} class={class} x1={x1.to_string()} y1="70" x2={x2.to_string()} y2="70" marker-end="url(#pl-arrow)" /> }
+    let segment = |i: u32, (x1, y1): (u32, u32), (x2, y2): (u32, u32)| {
+        let class = if i < reached { "pl-link ok" } else { "pl-link blocked" };
+        html! { <line key={format!("seg{i}")} class={class} x1={x1.to_string()} y1={y1.to_string()} x2={x2.to_string()} y2={y2.to_string()} marker-end="url(#pl-arrow)" /> }
     };
-    let target = if link.path.to.starts_with("task ") { link.path.to.clone() } else { "targets".to_string() };
+    let target = if link.path.to.starts_with("task ") { link.path.to.clone() } else { "its targets".to_string() };
     html! {
         <section class="privatelink" data-endpoint={link.vpc_endpoint_id.clone()} data-state={link.state} data-complete={complete.to_string()}>
             <h4>{ format!("PrivateLink: {} → {} ({})", link.consumer_vpc_id, link.load_balancer_name, link.state) }</h4>
-            <svg class="pl-diagram" viewBox="0 0 560 130" role="img" aria-label={format!("Consumer VPC {} with endpoint {}, AWS PrivateLink to load balancer {} in {}", link.consumer_vpc_id, link.vpc_endpoint_id, link.load_balancer_name, link.provider_vpc_id)}>
+            <svg class="pl-diagram" viewBox="0 0 280 236" role="img" aria-label={format!("Consumer VPC {} with endpoint {}, AWS PrivateLink to load balancer {} in {}", link.consumer_vpc_id, link.vpc_endpoint_id, link.load_balancer_name, link.provider_vpc_id)}>
                 <defs>
                     <marker id="pl-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" /></marker>
                 </defs>
-                <rect class="pl-vpc" x="4" y="14" width="226" height="110" rx="6" />
-                <text class="pl-caption" x="12" y="30">{ format!("consumer {}", link.consumer_vpc_id) }</text>
-                <rect class="pl-vpc provider" x="330" y="14" width="226" height="110" rx="6" />
-                <text class="pl-caption" x="338" y="30">{ format!("provider {}", link.provider_vpc_id) }</text>
-                <rect class="pl-node" x="14" y="52" width="80" height="36" rx="4" />
-                <text class="pl-label" x="54" y="74" text-anchor="middle">{ "client" }</text>
-                <rect class={if link.state == "available" { "pl-node endpoint" } else { "pl-node endpoint pending" }} x="136" y="52" width="86" height="36" rx="4" />
-                <text class="pl-label" x="179" y="68" text-anchor="middle">{ "endpoint" }</text>
-                <text class="pl-small" x="179" y="82" text-anchor="middle">{ link.state }</text>
-                <text class="pl-small" x="280" y="60" text-anchor="middle">{ "PrivateLink" }</text>
-                <rect class="pl-node" x="340" y="52" width="96" height="36" rx="4" />
-                <text class="pl-label" x="388" y="68" text-anchor="middle">{ "NLB" }</text>
-                <text class="pl-small" x="388" y="82" text-anchor="middle">{ format!("TCP {}", link.listener_port) }</text>
-                <rect class="pl-node" x="470" y="52" width="80" height="36" rx="4" />
-                <text class="pl-label" x="510" y="74" text-anchor="middle">{ "tasks" }</text>
-                { segment(0, 94, 134) }
-                { segment(1, 222, 338) }
-                { segment(2, 436, 468) }
-                <text class="pl-small" x="12" y="116">{ link.consumer_subnet_ids.join(", ") }</text>
-                <text class="pl-small" x="338" y="116">{ format!("{} · {}", link.load_balancer_name, target) }</text>
+                <rect class="pl-vpc" x="2" y="2" width="276" height="96" rx="6" />
+                <text class="pl-caption" x="10" y="18">{ format!("consumer {}", link.consumer_vpc_id) }</text>
+                <rect class="pl-node" x="12" y="30" width="92" height="38" rx="4" />
+                <text class="pl-label" x="58" y="53" text-anchor="middle">{ "client" }</text>
+                <rect class={if link.state == "available" { "pl-node endpoint" } else { "pl-node endpoint pending" }} x="176" y="30" width="92" height="38" rx="4" />
+                <text class="pl-label" x="222" y="46" text-anchor="middle">{ "endpoint" }</text>
+                <text class="pl-small" x="222" y="61" text-anchor="middle">{ link.state }</text>
+                <text class="pl-small" x="10" y="88">{ link.consumer_subnet_ids.join(", ") }</text>
+                <rect class="pl-vpc provider" x="2" y="128" width="276" height="106" rx="6" />
+                <text class="pl-caption" x="10" y="144">{ format!("provider {}", link.provider_vpc_id) }</text>
+                <text class="pl-small" x="230" y="114">{ "PrivateLink" }</text>
+                <rect class="pl-node" x="176" y="154" width="92" height="38" rx="4" />
+                <text class="pl-label" x="222" y="170" text-anchor="middle">{ "NLB" }</text>
+                <text class="pl-small" x="222" y="185" text-anchor="middle">{ format!("TCP {}", link.listener_port) }</text>
+                <rect class="pl-node" x="12" y="154" width="92" height="38" rx="4" />
+                <text class="pl-label" x="58" y="177" text-anchor="middle">{ "tasks" }</text>
+                <text class="pl-small" x="10" y="222">{ format!("{} → {}", link.load_balancer_name, target) }</text>
+                { segment(0, (104, 49), (174, 49)) }
+                { segment(1, (222, 68), (222, 152)) }
+                { segment(2, (176, 173), (106, 173)) }
             </svg>
             <p class="hint">{ format!("{} ({}) · {} requests served", link.service_name, if link.acceptance_required { "acceptance required" } else { "no acceptance" }, link.n_requests) }</p>
             { path_card(&link.path, format!("pl/{}", link.vpc_endpoint_id)) }
