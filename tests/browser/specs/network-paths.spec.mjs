@@ -17,7 +17,7 @@ test('network paths: a PrivateLink consumer reaches the service through its endp
   check(before.includes('Missing hop:') && before.includes('has not accepted the connection (AcceptVpcEndpointConnections)'), `the missing hop is the acceptance: ${before}`);
   check(before.includes('consumer vpc-') && before.includes('provider vpc-main') && before.includes('orders-nlb'), `the diagram names both VPCs and the load balancer: ${before}`);
   check((await page.locator('.privatelink .pl-link.blocked').count()) >= 1, 'a blocked segment is drawn');
-  await page.locator('.privatelink').first().scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector('.privatelink').scrollIntoView());
   await screenshot(page, 'network-privatelink-pending');
 
   await page.click('.time-controls .play');
@@ -28,7 +28,7 @@ test('network paths: a PrivateLink consumer reaches the service through its endp
   check(after.includes('load balancer orders-nlb') && after.includes('(sg-orders) allow inbound TCP 8080'), `the path reaches the tasks through the load balancer: ${after}`);
   check(/Reachable a client in subnet-\S+ → task \S+ on TCP 80/.test(after), `the path ends at a task: ${after}`);
   check((await page.locator('.privatelink .pl-link.blocked').count()) === 0, 'every segment passes');
-  await page.locator('.privatelink').first().scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector('.privatelink').scrollIntoView());
   await screenshot(page, 'network-privatelink-available');
 
   // The network's cost beside compute: the endpoint per AZ-hour and per GB of the requests it carried.
@@ -39,6 +39,8 @@ test('network paths: a PrivateLink consumer reaches the service through its endp
   check(toDate > 10_000, `more than one AZ-hour: the GB of the requests count too (${toDate})`);
   const rowText = await row.textContent();
   check(rowText.includes('interface endpoint in 1 AZ') && / GB/.test(rowText), `the row shows the data carried: ${rowText}`);
+  const totals = await text(page, '.cost-panel .network-cost-total');
+  check(/^Compute \$[0-9.]+ \+ network \$[0-9.]+ = \$[0-9.]+ to date$/.test(totals), `compute and network are added up: ${totals}`);
   await page.evaluate(() => document.querySelector('.cost-panel .network-cost-table').scrollIntoView());
   await screenshot(page, 'network-cost-panel');
   const tab = await text(page, '.network-cost');

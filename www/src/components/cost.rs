@@ -83,7 +83,7 @@ pub fn cost_panel() -> Html {
                     <tbody>{ cost_rows(&cost.by_service, "service", |l| format!("{} ({})", l.name, l.cluster)) }</tbody>
                 </table>
             }
-            { crate::components::network_paths::network_cost_table(&view.network.cost, usd) }
+            { crate::components::network_paths::network_cost_table(&view.network.cost, usd, cost.to_date_micro_usd) }
             if !panels.is_empty() {
                 <canvas ref={canvas} class="chart cost-chart" width="296" height="200" aria-label={panels.iter().map(|p| p.title.as_str()).collect::<Vec<_>>().join("; ")}></canvas>
             }

@@ -44,13 +44,14 @@ pub fn gb_text(bytes: u64) -> String {
     format!("{}.{:03} GB", milli / 1000, milli % 1000)
 }
 
-/// The network's rows of the cost panel, and their total to date.
-pub fn network_cost_table(lines: &[NetworkCostLine], usd: fn(u64) -> String) -> Html {
+/// The network's rows of the cost panel, and the total of compute (`compute_to_date_micro_usd`) and network.
+pub fn network_cost_table(lines: &[NetworkCostLine], usd: fn(u64) -> String, compute_to_date_micro_usd: u64) -> Html {
     if lines.is_empty() {
         return html! {};
     }
     let total: u64 = lines.iter().map(|l| l.to_date_micro_usd).sum();
     html! {
+        <>
         <table class="access-table cost-table network-cost-table" data-network-to-date-micro-usd={total.to_string()}>
             <thead><tr><th>{ "Network" }</th><th class="num">{ "Data" }</th><th class="num">{ "To date" }</th><th class="num">{ "Per hour" }</th></tr></thead>
             <tbody>
@@ -61,6 +62,8 @@ pub fn network_cost_table(lines: &[NetworkCostLine], usd: fn(u64) -> String) -> 
                 }) }
             </tbody>
         </table>
+        <p class="cost-totals network-cost-total">{ format!("Compute {} + network {} = ", usd(compute_to_date_micro_usd), usd(total)) }<strong>{ usd(compute_to_date_micro_usd + total) }</strong>{ " to date" }</p>
+        </>
     }
 }
 
@@ -103,7 +106,7 @@ pub fn privatelink_card(link: &PrivateLinkView) -> Html {
                 <text class="pl-small" x="10" y="88">{ link.consumer_subnet_ids.join(", ") }</text>
                 <rect class="pl-vpc provider" x="2" y="128" width="276" height="106" rx="6" />
                 <text class="pl-caption" x="10" y="144">{ format!("provider {}", link.provider_vpc_id) }</text>
-                <text class="pl-small" x="230" y="114">{ "PrivateLink" }</text>
+                <text class="pl-small" x="214" y="114" text-anchor="end">{ "AWS PrivateLink" }</text>
                 <rect class="pl-node" x="176" y="154" width="92" height="38" rx="4" />
                 <text class="pl-label" x="222" y="170" text-anchor="middle">{ "NLB" }</text>
                 <text class="pl-small" x="222" y="185" text-anchor="middle">{ format!("TCP {}", link.listener_port) }</text>
