@@ -582,6 +582,7 @@ pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
     "subnet-out-of-addresses",
     "cpu-alarm-email",
     "deployment-alarm-rollback",
+    "privatelink-consumer",
 ];
 
 /// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
@@ -616,6 +617,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("subnet-out-of-addresses", include_str!("../scenarios/subnet-out-of-addresses.json")),
     ("cpu-alarm-email", include_str!("../scenarios/cpu-alarm-email.json")),
     ("deployment-alarm-rollback", include_str!("../scenarios/deployment-alarm-rollback.json")),
+    ("privatelink-consumer", include_str!("../scenarios/privatelink-consumer.json")),
 ];
 
 /// Looks a built-in scenario up by id.

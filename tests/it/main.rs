@@ -35,6 +35,7 @@ mod spot_instances;
 mod logs_engine;
 mod vpc_engine;
 mod failures_engine;
+mod netpaths_engine;
 mod export;
 mod alarms_engine;
 mod template_import;

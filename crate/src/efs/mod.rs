@@ -29,7 +29,7 @@ use crate::api::{ApiResult, Dialect, Request};
 pub use data::{DirEntry, EfsDataError};
 pub use model::*;
 pub use mount::{
-    efs_requests_from_taskdef, platform_supports_efs, EfsVolumeRequest, MountFailure, MountFailureKind, MountInfo, TaskNetwork,
+    efs_requests_from_taskdef, nfs_timed_out_reason, platform_supports_efs, EfsVolumeRequest, MountFailure, MountFailureKind, MountInfo, TaskNetwork,
 };
 pub(crate) use mount::cidr_contains;
 pub use volumes::{local_volumes_from_taskdef, LocalVolume, LocalVolumeKind, VolumeError, VolumeStore};

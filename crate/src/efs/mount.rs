@@ -138,6 +138,11 @@ fn timed_out(task: &TaskNetwork) -> MountFailure {
     MountFailure { stopped_reason: helper_failure(task, "mount.nfs4: Connection timed out", 32), kind: MountFailureKind::ConnectionTimedOut }
 }
 
+/// The stopped reason of a mount whose TCP 2049 connection times out (the task's start has no NFS path).
+pub fn nfs_timed_out_reason(task: &TaskNetwork) -> String {
+    timed_out(task).stopped_reason
+}
+
 /// [UNVERIFIED] for this cause: "access denied by server while mounting 127.0.0.1:/" is the observed
 /// mount helper error for access point mounts the server refuses.
 fn access_denied(task: &TaskNetwork) -> MountFailure {

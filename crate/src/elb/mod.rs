@@ -98,6 +98,7 @@ impl ElbState {
                 behavior,
                 capacity_rps: capacity,
                 zone_down,
+                path_blocked: false,
                 az_enabled: true,
                 backlog: 0,
                 capacity_carry: 0,
@@ -161,6 +162,16 @@ impl ElbState {
     pub fn set_target_capacity(&mut self, owner: &str, rps_capacity: u32) {
         self.capacities.insert(owner.to_string(), rps_capacity);
         self.for_owner_targets(owner, |t| t.capacity_rps = Some(rps_capacity));
+    }
+
+    /// Marks whether the network path from the load balancer to a target is missing (see `vpc::reach_peer`):
+    /// a blocked target's health checks time out and its requests wait for the idle timeout.
+    pub fn set_target_path_blocked(&mut self, tg_arn: &str, id: &str, port: u16, blocked: bool) {
+        if let Some(tg) = self.target_groups.get_mut(tg_arn) {
+            if let Ok(i) = tg.find(id, port) {
+                tg.targets[i].path_blocked = blocked;
+            }
+        }
     }
 
     /// Marks an Availability Zone as disrupted: no traffic is routed there and health checks time out.

@@ -208,6 +208,9 @@ pub struct Target {
     /// Requests per second the target can serve; `None` = unlimited.
     pub capacity_rps: Option<u32>,
     pub zone_down: bool,
+    /// No network path from the load balancer to the target port (the target's security groups do not
+    /// allow the load balancer): health checks and requests time out.
+    pub path_blocked: bool,
     pub az_enabled: bool,
     /// Queue of accepted, not yet served requests.
     pub backlog: u64,

@@ -296,7 +296,7 @@ impl ElbState {
                     let b = t.behavior;
                     let latency = 1 + b.extra_latency_ms as u64;
                     let code = if b.healthy { 200 } else { b.response_code };
-                    let failure: Option<(&'static str, u16)> = if t.zone_down || b.timeout || latency >= timeout_ms {
+                    let failure: Option<(&'static str, u16)> = if t.zone_down || t.path_blocked || b.timeout || latency >= timeout_ms {
                         Some(("Target.Timeout", 0))
                     } else if !code_matches(code) || (!b.healthy && hc.matcher.is_none() && code == 0) {
                         Some(("Target.ResponseCodeMismatch", code))
@@ -552,7 +552,7 @@ impl ElbState {
                         continue;
                     }
                     let b = t.behavior;
-                    if b.timeout {
+                    if b.timeout || t.path_blocked {
                         out.elb_5xx += a; // 504 after the idle timeout
                         out.elb_504 += a;
                         t.last_latency_ms = idle;

@@ -125,6 +125,9 @@ impl Sim {
         }
         let cpu_ms = first_group.map(|tg| self.cpu_ms_per_request_of(&tg)).unwrap_or(10);
         self.elb.set_target_capacity(&task.id, capacity_rps(task.cpu_units, cpu_ms));
+        if self.vpc.vpcs.values().any(|v| v.routing_modelled) {
+            self.refresh_target_paths();
+        }
     }
 
     /// The CPU cost per request (`sim:SetLoad`'s `cpuMsPerRequest`) of the load balancer that forwards to a

@@ -40,6 +40,8 @@ pub mod integrations;
 mod loadbalancing;
 mod logging;
 pub mod logs_view;
+mod netcost;
+mod netpaths;
 mod network;
 mod notifications;
 pub mod notifications_view;

@@ -45,7 +45,14 @@ impl Sim {
     }
 
     pub(super) fn vpc_context(&self) -> VpcContext {
-        VpcContext { region: self.scenario.region.clone(), account_id: ACCOUNT_ID.to_string(), now_ms: self.now.0 }
+        let network_load_balancers = self
+            .elb
+            .load_balancers
+            .values()
+            .filter(|lb| lb.lb_type == crate::elb::LbType::Network)
+            .map(|lb| crate::vpc::NlbSeed { arn: lb.arn.clone(), vpc_id: lb.vpc_id.clone(), availability_zones: lb.azs().map(str::to_string).collect() })
+            .collect();
+        VpcContext { region: self.scenario.region.clone(), account_id: ACCOUNT_ID.to_string(), now_ms: self.now.0, network_load_balancers }
     }
 
     /// The VPC model, for the app's network panel and the tests.
@@ -73,6 +80,7 @@ impl Sim {
                 None => network.security_groups.push(SecurityGroup { group_id: group.group_id.clone(), ingress }),
             }
         }
+        self.refresh_target_paths();
     }
 
     /// Where a task sends from: its awsvpc interface (public IP when `assignPublicIp` is ENABLED on

@@ -1,9 +1,11 @@
 //! `NetworkView`: the VPC's routing as the app shows it (route tables with their routes and subnets,
-//! internet and NAT gateways, VPC endpoints) and the troubleshooter's reports on the newest failed tasks.
+//! internet and NAT gateways, VPC endpoints), the paths inside the VPC explained, and the troubleshooter's reports on the newest failed tasks.
 //! Its lists hold what the scenario and the user's calls created (bounded by the recorded calls) and at most
 //! [`super::troubleshoot::MAX_VIEW_TROUBLESHOOTING`] reports.
 
 use crate::vpc::{RouteDestination, RouteTarget};
+
+pub use super::netpaths::PrivateLinkView;
 
 use super::engine::Sim;
 use super::troubleshoot::TaskTroubleshooting;
@@ -50,6 +52,14 @@ pub struct NetworkView {
     pub n_troubleshooting_left_out: u64,
     /// The network's billed resources (NAT gateways, interface endpoints), beside compute.
     pub cost: Vec<crate::vpc::NetworkCostLine>,
+    /// Paths inside the VPC, explained (load balancer to target, task to EFS, task to database), at most
+    /// [`super::netpaths::MAX_VIEW_PATHS`]; empty when no VPC has its routing modelled.
+    pub paths: Vec<crate::vpc::PeerPath>,
+    /// Paths left out of `paths`.
+    pub n_paths_left_out: u64,
+    /// Interface endpoints to VPC endpoint services (AWS PrivateLink), with the path of a consumer's
+    /// connection, at most [`super::netpaths::MAX_VIEW_PATHS`].
+    pub privatelink: Vec<PrivateLinkView>,
 }
 
 impl Sim {
@@ -112,6 +122,7 @@ impl Sim {
             })
             .collect();
         let (troubleshooting, n_troubleshooting_left_out) = self.troubleshooting_view();
+        let (paths, n_paths_left_out) = self.network_paths();
         NetworkView {
             routing_modelled: vpc.vpcs.values().any(|v| v.routing_modelled),
             public_subnets: vpc.subnets.values().filter(|s| s.map_public_ip_on_launch).map(|s| s.subnet_id.clone()).collect(),
@@ -120,7 +131,10 @@ impl Sim {
             endpoints,
             troubleshooting,
             n_troubleshooting_left_out,
-            cost: vpc.network_cost(now_ms),
+            cost: self.network_cost_lines(),
+            privatelink: self.privatelink_view(),
+            paths,
+            n_paths_left_out,
         }
     }
 }

@@ -486,6 +486,7 @@ impl Sim {
                     self.fail_task_start(key, failure.image.as_deref(), failure.stopped_reason.clone(), failure.stopped_reason);
                     return;
                 }
+                self.record_start_traffic(key);
                 let images: Vec<String> = self.tasks[&key].containers.iter().map(|c| c.image.clone()).collect();
                 let pull_error = images.iter().find_map(|image| match self.behavior_of(image) {
                     ImageBehavior::PullError { message } => Some((image.clone(), message)),
@@ -672,6 +673,11 @@ impl Sim {
         let network = self.task_network(key);
         let mut mounts = Vec::new();
         for (volume, request) in crate::efs::efs_requests_from_taskdef(&spec) {
+            // In a VPC with modelled routing, the NFS path's missing hop (the task's egress, the mount target's
+            // ingress) times the mount out as the mount helper reports it.
+            if self.efs_mount_path(key, &request.file_system_id).is_some_and(|p| !p.complete()) {
+                return Err(crate::efs::nfs_timed_out_reason(&network));
+            }
             match self.efs.mount(&request, &network) {
                 Ok(info) => mounts.push((volume, info)),
                 Err(failure) => return Err(failure.stopped_reason),

@@ -86,10 +86,18 @@ pub fn sdk_error_text(operation: &str, error: &ApiError) -> String {
 }
 
 impl Sim {
-    /// Whether a task can reach `service` (`s3`, `dynamodb`) over the network: the hook the VPC model (routes,
-    /// gateway endpoints, NAT) fills in. Until then every task reaches the Regional endpoints.
-    pub(super) fn network_path(&self, _task: TaskKey, _service: &str) -> Result<(), String> {
-        Ok(())
+    /// Whether a task can reach `service` (`s3`, `dynamodb`) over the network: the VPC model's path (an
+    /// interface or gateway endpoint, a NAT gateway, a public IP and an internet gateway). A VPC whose routing
+    /// is not modelled reaches every Regional endpoint. The error is botocore's `ConnectTimeoutError` text.
+    pub(super) fn network_path(&self, task: TaskKey, service: &str) -> Result<(), String> {
+        let Some(source) = self.task_source(task) else { return Ok(()) };
+        let region = self.scenario.region.as_str();
+        let reach = self.vpc.reach(&source, &crate::vpc::Destination::service(service), region, self.now.0);
+        if reach.complete() {
+            Ok(())
+        } else {
+            Err(format!("Connect timeout on endpoint URL: \"https://{service}.{region}.amazonaws.com/\""))
+        }
     }
 
     /// Makes one operation as the task with key `key`; decides it and applies it to S3 or DynamoDB.
@@ -125,6 +133,7 @@ impl Sim {
             // The SDK's connect timeout (botocore's ConnectTimeoutError) after its default 60 s.
             return OperationOutcome { answer: Err(ApiError::new("ConnectTimeoutError", reason)), latency_ms: 60_000, resource };
         }
+        self.record_call_traffic(key, service);
         if service == "s3" {
             let caller = Caller::Role { role_arn: &role, session: &session };
             let ctx = self.s3_context();

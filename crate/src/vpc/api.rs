@@ -389,6 +389,9 @@ impl VpcState {
     pub(crate) fn create_vpc_endpoint(&mut self, request: &Request<'_>, ctx: &VpcContext) -> ApiResult {
         let vpc_id = self.vpc_of(request)?;
         let service_name = required(request, "ServiceName")?.to_string();
+        if service_name.starts_with("com.amazonaws.vpce.") {
+            return self.create_privatelink_endpoint(request, ctx, vpc_id, service_name);
+        }
         let endpoint_type = match request.str("VpcEndpointType").unwrap_or("Gateway") {
             "Interface" => EndpointType::Interface,
             "Gateway" => EndpointType::Gateway,
@@ -438,16 +441,18 @@ impl VpcState {
             private_dns_enabled: endpoint_type == EndpointType::Interface && request.bool("PrivateDnsEnabled").unwrap_or(true),
             policy_document: request.str("PolicyDocument").unwrap_or(FULL_ACCESS_POLICY).to_string(),
             created_at_ms: ctx.now_ms,
+            state: EndpointState::Available,
+            endpoint_service_id: None,
         };
         self.add_endpoint(endpoint, &ctx.region);
         Ok(json!({ "VpcEndpoint": self.endpoint_json(&id) }))
     }
 
-    fn endpoint_json(&self, id: &str) -> Value {
+    pub(crate) fn endpoint_json(&self, id: &str) -> Value {
         let Some(e) = self.endpoints.get(id) else { return Value::Null };
         json!({
             "VpcEndpointId": e.vpc_endpoint_id, "VpcEndpointType": e.endpoint_type.as_aws(), "VpcId": e.vpc_id, "ServiceName": e.service_name,
-            "State": "available", "PolicyDocument": e.policy_document, "RouteTableIds": e.route_table_ids, "SubnetIds": e.subnet_ids,
+            "State": e.state.as_aws(), "PolicyDocument": e.policy_document, "RouteTableIds": e.route_table_ids, "SubnetIds": e.subnet_ids,
             "Groups": e.security_group_ids.iter().map(|g| json!({ "GroupId": g, "GroupName": self.security_groups.get(g).map(|s| s.group_name.clone()).unwrap_or_default() })).collect::<Vec<_>>(),
             "PrivateDnsEnabled": e.private_dns_enabled, "RequesterManaged": false,
         })

@@ -180,6 +180,41 @@ impl EndpointType {
     }
 }
 
+/// An endpoint's state: an interface endpoint to a VPC endpoint service whose owner must accept it waits in
+/// `pendingAcceptance` (AWS PrivateLink Guide, "Accept or reject connection requests").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EndpointState {
+    PendingAcceptance,
+    Available,
+    Rejected,
+}
+
+impl EndpointState {
+    /// As EC2 answers it (lowercase, as the EC2 API and CLI reference examples show).
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            EndpointState::PendingAcceptance => "pendingAcceptance",
+            EndpointState::Available => "available",
+            EndpointState::Rejected => "rejected",
+        }
+    }
+}
+
+/// A VPC endpoint service (AWS PrivateLink): Network Load Balancers of the provider's VPC offered to other
+/// VPCs as `com.amazonaws.vpce.<region>.vpce-svc-<id>`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EndpointService {
+    /// `vpce-svc-` and 17 hex digits.
+    pub service_id: String,
+    pub service_name: String,
+    pub network_load_balancer_arns: Vec<String>,
+    /// Whether the owner accepts each connection (`AcceptVpcEndpointConnections`) before it carries traffic.
+    pub acceptance_required: bool,
+    /// The Availability Zones of its load balancers.
+    pub availability_zones: Vec<String>,
+    pub created_at_ms: u64,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct VpcEndpoint {
     pub vpc_endpoint_id: String,
@@ -198,6 +233,19 @@ pub struct VpcEndpoint {
     pub policy_document: String,
     /// When it was created (sim milliseconds; a scenario's exist from the start).
     pub created_at_ms: u64,
+    pub state: EndpointState,
+    /// The VPC endpoint service it connects to (`vpce-svc-...`), for an endpoint to a PrivateLink service.
+    pub endpoint_service_id: Option<String>,
+}
+
+/// The bytes the network has carried through billed components, counted as traffic happens
+/// (`cost.rs` bills them).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkTraffic {
+    /// Bytes processed per NAT gateway or interface endpoint id.
+    pub bytes_by_component: crate::table::Table<String, u64>,
+    /// Bytes that crossed from one Availability Zone to another.
+    pub cross_az_bytes: u64,
 }
 
 /// The VPCs of the account and everything in them.
@@ -211,6 +259,9 @@ pub struct VpcState {
     pub nat_gateways: Table<String, NatGateway>,
     pub security_groups: Table<String, SecurityGroup>,
     pub endpoints: Table<String, VpcEndpoint>,
+    pub endpoint_services: Table<String, EndpointService>,
+    /// The bytes billed per GB so far (`cost.rs`).
+    pub traffic: NetworkTraffic,
     /// The counter behind every id this state hands out.
     pub(crate) id_counter: u64,
 }
@@ -221,4 +272,14 @@ pub struct VpcContext {
     pub region: String,
     pub account_id: String,
     pub now_ms: u64,
+    /// The Network Load Balancers of the account, which a VPC endpoint service can offer.
+    pub network_load_balancers: Vec<NlbSeed>,
+}
+
+/// A Network Load Balancer as the VPC calls see it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NlbSeed {
+    pub arn: String,
+    pub vpc_id: String,
+    pub availability_zones: Vec<String>,
 }

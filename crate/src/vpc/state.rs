@@ -125,6 +125,8 @@ impl VpcState {
                 private_dns_enabled: !e.gateway,
                 policy_document: FULL_ACCESS_POLICY.to_string(),
                 created_at_ms: 0,
+                state: EndpointState::Available,
+                endpoint_service_id: None,
             }, region);
         }
         state

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::*;
 
 fn ctx(now_ms: u64) -> VpcContext {
-    VpcContext { region: "us-east-1".into(), account_id: "123456789012".into(), now_ms }
+    VpcContext { region: "us-east-1".into(), account_id: "123456789012".into(), now_ms, network_load_balancers: vec![] }
 }
 
 fn call(state: &mut VpcState, name: &str, input: Value, now_ms: u64) -> Value {

@@ -1,5 +1,5 @@
 //! The cost panel of the Why? panel: cost to date and per hour by capacity type and by Fargate service
-//! (`View.cost`), a chart of both over sim time by capacity type (`View.metrics`), and the price list
+//! (`View.cost`), the network's lines beside them (`View.network.cost`), a chart of both over sim time by capacity type (`View.metrics`), and the price list
 //! the figures use.
 
 use ecs_sim::catalog::{instance_type, FARGATE_MICRO_USD_PER_GB_HOUR, FARGATE_MICRO_USD_PER_VCPU_HOUR};
@@ -83,6 +83,7 @@ pub fn cost_panel() -> Html {
                     <tbody>{ cost_rows(&cost.by_service, "service", |l| format!("{} ({})", l.name, l.cluster)) }</tbody>
                 </table>
             }
+            { crate::components::network_paths::network_cost_table(&view.network.cost, usd, cost.to_date_micro_usd) }
             if !panels.is_empty() {
                 <canvas ref={canvas} class="chart cost-chart" width="296" height="200" aria-label={panels.iter().map(|p| p.title.as_str()).collect::<Vec<_>>().join("; ")}></canvas>
             }

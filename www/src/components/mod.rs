@@ -20,6 +20,7 @@ pub mod log;
 pub mod logs;
 pub mod map;
 pub mod network;
+pub mod network_paths;
 pub mod replay;
 pub mod scaling;
 pub mod storage;

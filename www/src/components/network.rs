@@ -1,5 +1,5 @@
 //! The Network tab: the VPC's routing (route tables with their routes and subnets, internet and NAT
-//! gateways, VPC endpoints) and the troubleshooter of failed tasks, which runs the checks of AWS's
+//! gateways, VPC endpoints), the paths inside the VPC explained hop by hop, and the troubleshooter of failed tasks, which runs the checks of AWS's
 //! AWSSupport-TroubleshootECSTaskFailedToStart runbook against the simulation and offers its fix as the AWS
 //! call that makes it. Everything shown is read from `View.network`; a fix goes through `Commands::dispatch`.
 
@@ -9,6 +9,7 @@ use ecs_sim::sim::usd_text;
 use yew::prelude::*;
 
 use crate::components::form::{hint, outcome, subhead, use_outcome};
+use crate::components::network_paths::{gb_text, paths_section, privatelink_card};
 use crate::driver::{use_commands, use_view_select};
 use crate::render_count::use_render_count;
 
@@ -63,17 +64,25 @@ pub fn network_panel() -> Html {
                     }) }
                 </ul>
             }
+            if !network.privatelink.is_empty() {
+                { subhead("PrivateLink") }
+                { for network.privatelink.iter().map(|l| html! { <div key={l.vpc_endpoint_id.clone()}>{ privatelink_card(l) }</div> }) }
+            }
+            if !network.paths.is_empty() {
+                { subhead("Paths inside the VPC") }
+                { paths_section(&network.paths, network.n_paths_left_out) }
+            }
             if !network.cost.is_empty() {
                 { subhead("Network cost") }
                 <table class="network-table network-cost">
-                    <thead><tr><th>{ "Resource" }</th><th>{ "Per hour" }</th><th>{ "To date" }</th></tr></thead>
+                    <thead><tr><th>{ "Resource" }</th><th>{ "Data" }</th><th>{ "Per hour" }</th><th>{ "To date" }</th></tr></thead>
                     <tbody>
                         { for network.cost.iter().map(|l| html! {
-                            <tr key={l.name.clone()}><td>{ &l.name }</td><td>{ usd_text(l.per_hour_micro_usd) }</td><td>{ usd_text(l.to_date_micro_usd) }</td></tr>
+                            <tr key={l.name.clone()}><td>{ &l.name }</td><td>{ gb_text(l.bytes) }</td><td>{ usd_text(l.per_hour_micro_usd) }</td><td>{ usd_text(l.to_date_micro_usd) }</td></tr>
                         }) }
                     </tbody>
                 </table>
-                { hint("Billed per hour begun; the per-GB charges are not counted (the playground does not count bytes). Gateway endpoints are free.") }
+                { hint("Billed per hour begun and per GB: image layers count 120 MiB a pull, each API exchange 4 KiB, each load balancer request 10 KiB. Gateway endpoints are free.") }
             }
         </div>
     }

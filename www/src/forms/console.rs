@@ -45,6 +45,9 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "{{\"StartAt\":\"RunJob\",\"States\":{{\"RunJob\":{{\"Type\":\"Task\",\"Resource\":\"arn:aws:states:::ecs:runTask.sync\",\"Parameters\":{{\"Cluster\":\"{cluster}\",\"TaskDefinition\":\"{family}\",\"LaunchType\":\"FARGATE\",\"NetworkConfiguration\":{{\"AwsvpcConfiguration\":{{\"Subnets\":[\"{subnet}\"]}}}}}},\"End\":true}}}}}}"
     );
     let instance = view.agent_logs.first().map_or("i-0123456789abcdef0", |l| l.ec2_instance_id.as_str());
+    let nlb_arn = view.load_balancers.iter().find(|l| l.lb_type == ecs_sim::view::LbType::Network).map_or("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/orders-nlb/0123456789abcdef", |l| l.arn.as_str());
+    let link = view.network.privatelink.first();
+    let (service_id, endpoint_id) = link.map_or(("vpce-svc-00000000000000001", "vpce-00000000000000002"), |l| (l.service_id.as_str(), l.vpc_endpoint_id.as_str()));
     match call {
         "ecs:CreateCluster" => json!({ "clusterName": "sandbox" }),
         "ecs:DescribeClusters" => json!({ "clusters": [cluster] }),
@@ -75,6 +78,8 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "elasticloadbalancing:DescribeLoadBalancers" => json!({ "Names": [load_balancer] }),
         "iam:CreateRole" => json!({ "RoleName": "hello-task-role", "AssumeRolePolicyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}" }),
         "iam:GetRole" | "iam:ListAttachedRolePolicies" | "iam:ListRolePolicies" => json!({ "RoleName": "ecsTaskExecutionRole" }),
+        "ec2:CreateVpcEndpointServiceConfiguration" => json!({ "NetworkLoadBalancerArns": [nlb_arn], "AcceptanceRequired": true }),
+        "ec2:AcceptVpcEndpointConnections" => json!({ "ServiceId": service_id, "VpcEndpointIds": [endpoint_id] }),
         "sim:SetLoad" => json!({ "loadBalancer": load_balancer, "pattern": "constant", "requestsPerSecond": 200, "cpuMsPerRequest": 5 }),
         "sim:SetImageBehavior" => json!({ "image": "public.ecr.aws/nginx/nginx:1.27", "behavior": "exit", "exitCode": 1, "runFor": "30s" }),
         "sim:SetTimings" => json!({ "imagePull": "30s", "containerStart": "5s" }),
