@@ -29,6 +29,7 @@ mod long_run;
 mod integrations_engine;
 mod lessons;
 mod logs_engine;
+mod insights_logs;
 mod vpc_engine;
 mod export;
 mod template_import;

@@ -24,7 +24,7 @@ use crate::forms::taskdef::{self, TdDraft, TdEdit, TdForm};
 use crate::render_count::use_render_count;
 
 /// The builder's tabs.
-const TABS: [&str; 14] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Network", "Logs", "Files", "Data", "API", "Lessons"];
+const TABS: [&str; 15] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "IAM", "Storage", "Network", "Logs", "Insights", "Files", "Data", "API", "Lessons"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -53,6 +53,7 @@ pub fn builder() -> Html {
                         "Load balancing" => html! { <LoadBalancingForm /> },
                         "Scaling" => html! { <ScalingForm /> },
                         "Logs" => html! { <LogsForm /> },
+                        "Insights" => html! { <crate::components::insights::InsightsPanel /> },
                         "API" => html! { <ApiConsole /> },
                         "Lessons" => html! { <crate::components::lessons::LessonsPanel /> },
                         _ => html! { <FilesForm /> },
