@@ -157,8 +157,14 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>
 /// Colours of a Container Insights chart's lines, in order: utilized (or the first count), reserved, the third.
 const INSIGHTS_COLOURS: [RGBColor; 3] = [CPU_COLOUR, MEMORY_COLOUR, TASKS_COLOUR];
 
-/// Draws one Container Insights chart on `canvas`: its title, the x axis in sim minutes, the y axis in the
-/// chart's unit, and a legend naming each line (a minute without a datapoint breaks the line).
+/// The CSS colour of line `i` of a Container Insights chart, for the legend under its canvas.
+pub fn insights_line_colour(i: usize) -> String {
+    let RGBColor(r, g, b) = INSIGHTS_COLOURS[i % INSIGHTS_COLOURS.len()];
+    format!("rgb({r},{g},{b})")
+}
+
+/// Draws one Container Insights chart on `canvas`: its title, the x axis in sim minutes and the y axis in the
+/// chart's unit (a minute without a datapoint breaks the line). The legend is under the canvas, in the page.
 pub fn draw_insights_chart(canvas: web_sys::HtmlCanvasElement, minutes: &[f64], chart: &ecs_sim::sim::insights_dashboard::InsightsChart) {
     let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
         return;
@@ -175,21 +181,21 @@ fn draw_insights<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shi
     let last = minutes.last().copied().unwrap_or(first).max(first + 5.0);
     let max = chart.lines.iter().flat_map(|l| l.values.iter().flatten().copied()).fold(0.0f64, f64::max).max(1.0) * 1.15;
     let mut c = ChartBuilder::on(root)
-        .caption(&chart.title, ("sans-serif", 13))
-        .margin(6)
-        .margin_right(10)
-        .x_label_area_size(32)
-        .y_label_area_size(50)
+        .caption(&chart.title, ("sans-serif", 11))
+        .margin(4)
+        .margin_right(8)
+        .x_label_area_size(28)
+        .y_label_area_size(44)
         .build_cartesian_2d(first..last, 0f64..max)?;
     c.configure_mesh()
-        .x_labels(6)
+        .x_labels(5)
         .y_labels(5)
         .x_desc("Sim time (minutes)")
         .y_desc(chart.y_unit)
         .x_label_formatter(&|m| format!("{m:.0}"))
         .y_label_formatter(&|v| if *v >= 10_000.0 { format!("{:.0}k", v / 1000.0) } else if max < 10.0 { format!("{v:.1}") } else { format!("{v:.0}") })
-        .label_style(("sans-serif", 11))
-        .axis_desc_style(("sans-serif", 11))
+        .label_style(("sans-serif", 9))
+        .axis_desc_style(("sans-serif", 10))
         .light_line_style(RGBColor(238, 241, 245))
         .draw()?;
     for (i, line) in chart.lines.iter().enumerate() {
@@ -204,15 +210,10 @@ fn draw_insights<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shi
             }
         }
         let width = if i == 0 { 3 } else { 2 };
-        let mut drawn = None;
         for segment in segments.into_iter().filter(|s| !s.is_empty()) {
             let points = if segment.len() == 1 { vec![segment[0], (segment[0].0 + 0.2, segment[0].1)] } else { segment };
-            drawn = Some(c.draw_series(LineSeries::new(points, colour.stroke_width(width)))?);
-        }
-        if let Some(series) = drawn {
-            series.label(line.label).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(3)));
+            c.draw_series(LineSeries::new(points, colour.stroke_width(width)))?;
         }
     }
-    c.configure_series_labels().background_style(WHITE.mix(0.85)).border_style(RGBColor(200, 205, 212)).label_font(("sans-serif", 11)).position(SeriesLabelPosition::LowerRight).draw()?;
     Ok(())
 }

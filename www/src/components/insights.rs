@@ -8,7 +8,7 @@
 use ecs_sim::sim::insights_dashboard::{InsightsChart, InsightsDashboard, InsightsScope};
 use yew::prelude::*;
 
-use crate::charts::{draw_insights_chart, use_chart_canvas};
+use crate::charts::{draw_insights_chart, insights_line_colour, use_chart_canvas};
 use crate::components::form::{call_button, hint, select, subhead, use_outcome, use_text};
 use crate::driver::{use_commands, use_generation, use_playing, use_view_select};
 use crate::forms::current;
@@ -143,7 +143,12 @@ fn insights_chart_canvas(props: &ChartProps) -> Html {
     html! {
         <figure class="insights-chart" data-insights-chart={props.chart.title.clone()} data-points={props.minutes.len().to_string()}
             data-max={props.chart.lines.first().and_then(|l| l.values.iter().flatten().copied().reduce(f64::max)).map(|v| format!("{v:.1}")).unwrap_or_default()}>
-            <canvas ref={canvas} width="440" height="220" role="img" aria-label={format!("{} ({}): {}", props.chart.title, props.chart.y_unit, latest.join(", "))} />
+            <canvas ref={canvas} class="chart" width="280" height="190" role="img" aria-label={format!("{} ({}): {}", props.chart.title, props.chart.y_unit, latest.join(", "))} />
+            <figcaption class="insights-legend">
+                { for props.chart.lines.iter().enumerate().map(|(i, l)| html! {
+                    <span key={l.label}><span class="insights-swatch" style={format!("background:{}", insights_line_colour(i))}></span>{ format!("{} ({})", l.label, props.chart.y_unit) }</span>
+                }) }
+            </figcaption>
         </figure>
     }
 }
