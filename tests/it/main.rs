@@ -33,6 +33,7 @@ mod integrations_engine;
 mod lessons;
 mod spot_instances;
 mod logs_engine;
+mod insights_logs;
 mod vpc_engine;
 mod failures_engine;
 mod netpaths_engine;

@@ -153,3 +153,67 @@ fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, plotters::coord::Shift>
     }
     Ok(())
 }
+
+/// Colours of a Container Insights chart's lines, in order: utilized (or the first count), reserved, the third.
+const INSIGHTS_COLOURS: [RGBColor; 3] = [CPU_COLOUR, MEMORY_COLOUR, TASKS_COLOUR];
+
+/// The CSS colour of line `i` of a Container Insights chart, for the legend under its canvas.
+pub fn insights_line_colour(i: usize) -> String {
+    let RGBColor(r, g, b) = INSIGHTS_COLOURS[i % INSIGHTS_COLOURS.len()];
+    format!("rgb({r},{g},{b})")
+}
+
+/// Draws one Container Insights chart on `canvas`: its title, the x axis in sim minutes and the y axis in the
+/// chart's unit (a minute without a datapoint breaks the line). The legend is under the canvas, in the page.
+pub fn draw_insights_chart(canvas: web_sys::HtmlCanvasElement, minutes: &[f64], chart: &ecs_sim::sim::insights_dashboard::InsightsChart) {
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
+        return;
+    };
+    let root = backend.into_drawing_area();
+    // Drawing errors only leave the canvas blank; there is nothing to recover.
+    let _ = draw_insights(&root, minutes, chart);
+    let _ = root.present();
+}
+
+fn draw_insights<DB: DrawingBackend>(root: &DrawingArea<DB, plotters::coord::Shift>, minutes: &[f64], chart: &ecs_sim::sim::insights_dashboard::InsightsChart) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let first = minutes.first().copied().unwrap_or(0.0);
+    let last = minutes.last().copied().unwrap_or(first).max(first + 5.0);
+    let max = chart.lines.iter().flat_map(|l| l.values.iter().flatten().copied()).fold(0.0f64, f64::max).max(1.0) * 1.15;
+    let mut c = ChartBuilder::on(root)
+        .caption(&chart.title, ("sans-serif", 11))
+        .margin(4)
+        .margin_right(8)
+        .x_label_area_size(28)
+        .y_label_area_size(44)
+        .build_cartesian_2d(first..last, 0f64..max)?;
+    c.configure_mesh()
+        .x_labels(5)
+        .y_labels(5)
+        .x_desc("Sim time (minutes)")
+        .y_desc(chart.y_unit)
+        .x_label_formatter(&|m| format!("{m:.0}"))
+        .y_label_formatter(&|v| if *v >= 10_000.0 { format!("{:.0}k", v / 1000.0) } else if max < 10.0 { format!("{v:.1}") } else { format!("{v:.0}") })
+        .label_style(("sans-serif", 9))
+        .axis_desc_style(("sans-serif", 10))
+        .light_line_style(RGBColor(238, 241, 245))
+        .draw()?;
+    for (i, line) in chart.lines.iter().enumerate() {
+        let colour = INSIGHTS_COLOURS[i % INSIGHTS_COLOURS.len()];
+        // Each run of minutes with a datapoint is one segment.
+        let mut segments: Vec<Vec<(f64, f64)>> = vec![Vec::new()];
+        for (x, v) in minutes.iter().zip(&line.values) {
+            match v {
+                Some(y) => segments.last_mut().expect("one segment at least").push((*x, *y)),
+                None if !segments.last().is_some_and(Vec::is_empty) => segments.push(Vec::new()),
+                None => {}
+            }
+        }
+        let width = if i == 0 { 3 } else { 2 };
+        for segment in segments.into_iter().filter(|s| !s.is_empty()) {
+            let points = if segment.len() == 1 { vec![segment[0], (segment[0].0 + 0.2, segment[0].1)] } else { segment };
+            c.draw_series(LineSeries::new(points, colour.stroke_width(width)))?;
+        }
+    }
+    Ok(())
+}

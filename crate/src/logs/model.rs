@@ -134,6 +134,9 @@ pub struct Logging {
     pub requests_seen: BTreeMap<(String, String, u16), u64>,
     /// Lines the execution role could not deliver (no `logs:PutLogEvents`).
     pub n_undelivered_lines: u64,
+    /// RUNNING tasks whose Container Insights Task and Container events were left out of a minute by
+    /// `sim::performance::MAX_PERFORMANCE_TASKS_PER_MINUTE`.
+    pub n_performance_tasks_left_out: u64,
 }
 
 impl Logging {

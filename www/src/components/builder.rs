@@ -24,7 +24,7 @@ use crate::forms::taskdef::{self, TdDraft, TdEdit, TdForm};
 use crate::render_count::use_render_count;
 
 /// The builder's tabs.
-const TABS: [&str; 16] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "Alarms", "IAM", "Storage", "Network", "Logs", "EventBridge", "Files", "Data", "API", "Lessons"];
+const TABS: [&str; 17] = ["Cluster", "Task definitions", "Services", "Run task", "Load balancing", "Scaling", "Alarms", "IAM", "Storage", "Network", "Logs", "Insights", "EventBridge", "Files", "Data", "API", "Lessons"];
 
 #[function_component(Builder)]
 pub fn builder() -> Html {
@@ -55,6 +55,7 @@ pub fn builder() -> Html {
                         "Alarms" => html! { <crate::components::alarms::AlarmsTab /> },
                         "Logs" => html! { <LogsForm /> },
                         "EventBridge" => html! { <crate::components::events::EventsTab /> },
+                        "Insights" => html! { <crate::components::insights::InsightsPanel /> },
                         "API" => html! { <ApiConsole /> },
                         "Lessons" => html! { <crate::components::lessons::LessonsPanel /> },
                         _ => html! { <FilesForm /> },

@@ -14,6 +14,7 @@ pub mod explain;
 pub mod export;
 pub mod form;
 pub mod iam;
+pub mod insights;
 pub mod lessons;
 pub mod loadbalancing;
 pub mod log;

@@ -171,6 +171,11 @@ impl Commands {
         self.replace(Driver::new(scenario, None, None));
     }
 
+    /// The Container Insights dashboard of `cluster` at `scope`, computed by the core from the run now.
+    pub fn insights_dashboard(&self, cluster: &str, scope: &ecs_sim::sim::insights_dashboard::InsightsScope) -> Option<ecs_sim::sim::insights_dashboard::InsightsDashboard> {
+        self.0.driver.borrow().sim.insights_dashboard(cluster, scope)
+    }
+
     /// The learner's run as the lesson checker replays it: its seed, its calls with their event counts, and now.
     pub fn learner_run(&self) -> (u64, Vec<ecs_sim::sim::RecordedCall>, u64) {
         let driver = self.0.driver.borrow();
