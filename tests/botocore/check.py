@@ -64,6 +64,9 @@ NOT_REQUEST_READERS = {
     "crate/src/iam/policy.rs",
     # The Amazon States Language (StartAt, States, Type, Next, Retry, ...): a definition is a string member.
     "crate/src/states/asl.rs",
+    # Container Insights' performance log events (Type, TaskId, ClusterName, ...), which the dashboard reads back.
+    "crate/src/sim/performance.rs",
+    "crate/src/sim/insights_dashboard.rs",
 }
 
 # Errors any AWS API can answer (the AWS common errors), and the validation codes of each protocol.

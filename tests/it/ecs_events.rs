@@ -183,3 +183,39 @@ fn an_agent_log_stays_within_its_bound_and_counts_what_it_dropped() {
     assert!(log.n_left_out > ecs_sim::sim::agent_log::MAX_AGENT_LOG_LINES as u64, "{}", log.n_left_out);
     assert!(log.lines.iter().any(|(_, l)| l.starts_with("level=warn") && l.contains("msg=\"Container exited\"") && l.contains("exitCode=1")));
 }
+
+#[test]
+fn a_rule_with_an_sns_topic_target_publishes_each_matched_event_to_the_topics_subscribers() {
+    let mut sim = run_scenario("oom-crash-loop", None, "1s");
+    let topic = sim.call("sns:CreateTopic", json!({ "Name": "ecs-stops" })).expect("topic")["TopicArn"].as_str().unwrap().to_string();
+    // An SQS subscription in the same account needs no confirmation.
+    sim.call("sns:Subscribe", json!({ "TopicArn": topic, "Protocol": "sqs", "Endpoint": "arn:aws:sqs:us-east-1:123456789012:ecs-stops" })).expect("subscribe");
+    sim.call("events:PutRule", json!({ "Name": "stops-to-sns", "EventPattern": STOPPED_PATTERN })).expect("rule");
+    sim.call("events:PutTargets", json!({ "Rule": "stops-to-sns", "Targets": [{ "Id": "notify", "Arn": topic }] })).expect("target");
+    advance(&mut sim, t("3m"));
+    let events = matched(&sim, "stops-to-sns");
+    assert!(!events.is_empty(), "a task stopped within three minutes");
+    let view = sim.view();
+    let delivered: Vec<Value> = view
+        .notifications
+        .inbox
+        .iter()
+        .filter(|m| m.endpoint.ends_with(":ecs-stops"))
+        .map(|m| serde_json::from_str::<Value>(&m.body).expect("the SQS envelope is JSON"))
+        .collect();
+    assert_eq!(delivered.len(), events.len(), "one message per matched event");
+    let envelope = &delivered[0];
+    assert_eq!(envelope["Type"], "Notification");
+    assert_eq!(envelope["TopicArn"], topic.as_str());
+    assert_eq!(envelope["Subject"], Value::Null, "EventBridge publishes without a subject");
+    let event: Value = serde_json::from_str(envelope["Message"].as_str().unwrap()).expect("the message is the event's JSON");
+    assert_eq!(event["detail-type"], "ECS Task State Change");
+    assert_eq!(event["detail"]["lastStatus"], "STOPPED");
+    // A target on a topic that does not exist fails its invocations.
+    sim.call("events:PutTargets", json!({ "Rule": "stops-to-sns", "Targets": [{ "Id": "gone", "Arn": "arn:aws:sns:us-east-1:123456789012:no-such-topic" }] })).expect("target");
+    advance(&mut sim, t("6m"));
+    let view = sim.view();
+    let rule = view.events.rules.iter().find(|r| r.name == "stops-to-sns").unwrap();
+    let gone = rule.targets.iter().find(|t| t.id == "gone").expect("the second target");
+    assert!(gone.n_failed_invocations > 0, "{gone:?}");
+}

@@ -39,7 +39,6 @@ pub const UNMODELLED: &[(&str, &str, &str)] = &[
     ("ecs:UpdateService", "healthCheckGracePeriodSeconds", ""),
     ("ecs:UpdateService", "loadBalancers", ""),
     ("ecs:UpdateService", "monitoring", ""),
-    ("ecs:UpdateService", "networkConfiguration", ""),
     ("ecs:UpdateService", "platformVersion", "\"LATEST\""),
     ("ecs:UpdateService", "propagateTags", "\"NONE\""),
     ("ecs:UpdateService", "serviceConnectConfiguration", ""),

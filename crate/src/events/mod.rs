@@ -36,6 +36,8 @@ pub enum TargetService {
     /// `arn:aws:logs:<region>:<account>:log-group:<name>` (optionally ending `:*`): the event's JSON is written to
     /// the group.
     LogGroup(String),
+    /// `arn:aws:sns:<region>:<account>:<topic>`: the event's JSON is published to the topic.
+    SnsTopic(String),
     /// Any other service (its ARN's service part), which the playground does not deliver to.
     Other(String),
 }
@@ -49,6 +51,7 @@ pub fn target_service(arn: &str) -> TargetService {
             let name = &resource["log-group:".len()..];
             TargetService::LogGroup(name.strip_suffix(":*").unwrap_or(name).to_string())
         }
+        ["arn", _, "sns", _, _, _] => TargetService::SnsTopic(arn.to_string()),
         ["arn", _, service, ..] => TargetService::Other(service.to_string()),
         _ => TargetService::Other(String::new()),
     }

@@ -172,5 +172,5 @@ fn patterns_match_ecs_events_with_every_matcher() {
     assert!(!could_match_source(&json!({ "source": ["aws.s3"] }), "aws.ecs"));
     assert_eq!(target_service("arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/ecs:*"), TargetService::LogGroup("/aws/events/ecs".into()));
     assert_eq!(target_service("arn:aws:ecs:us-east-1:123456789012:cluster/demo"), TargetService::EcsCluster);
-    assert_eq!(target_service("arn:aws:sns:us-east-1:123456789012:alerts"), TargetService::Other("sns".into()));
+    assert_eq!(target_service("arn:aws:sns:us-east-1:123456789012:alerts"), TargetService::SnsTopic("arn:aws:sns:us-east-1:123456789012:alerts".into()));
 }

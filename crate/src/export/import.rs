@@ -49,6 +49,7 @@ const SUPPORTED: &[&str] = &[
     "AWS::EC2::SecurityGroupIngress",
     "AWS::EC2::SecurityGroupEgress",
     "AWS::EC2::VPCEndpoint",
+    "AWS::EC2::VPCEndpointService",
     "AWS::Logs::LogGroup",
     "AWS::CloudWatch::Alarm",
     "AWS::S3::Bucket",
@@ -345,6 +346,7 @@ fn ref_path(type_name: &str) -> Option<&'static str> {
         "AWS::EC2::NatGateway" => "NatGateway.NatGatewayId",
         "AWS::EC2::SecurityGroup" => "GroupId",
         "AWS::EC2::VPCEndpoint" => "VpcEndpoint.VpcEndpointId",
+        "AWS::EC2::VPCEndpointService" => "ServiceConfiguration.ServiceId",
         "AWS::StepFunctions::StateMachine" => "stateMachineArn",
         _ => return None,
     })

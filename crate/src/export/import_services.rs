@@ -185,6 +185,7 @@ pub(super) fn calls_of(id: &str, type_name: &str, props: &Value) -> Vec<Call> {
             let call = if ingress { "ec2:AuthorizeSecurityGroupIngress" } else { "ec2:AuthorizeSecurityGroupEgress" };
             vec![(call, json!({ "GroupId": group, "IpPermissions": ip_permissions(&[Value::Object(input)], peer) }), None)]
         }
+        "AWS::EC2::VPCEndpointService" => vec![("ec2:CreateVpcEndpointServiceConfiguration", Value::Object(input), name())],
         "AWS::EC2::VPCEndpoint" => {
             if let Some(policy) = input.get("PolicyDocument").map(as_text) {
                 input.insert("PolicyDocument".into(), policy);

@@ -235,6 +235,18 @@ impl Builder {
                     }
                 }
             }
+            "ec2:CreateVpcEndpointServiceConfiguration" => {
+                // A PrivateLink endpoint service (`Ref` is its `vpce-svc-` id). Accepting a connection
+                // (`AcceptVpcEndpointConnections`) has no resource of its own: the consumer's endpoint waits in
+                // pendingAcceptance until the provider accepts it, as after the calls.
+                let Some(service_id) = output.pointer("/ServiceConfiguration/ServiceId").and_then(Value::as_str) else { return true };
+                let props = copy_members(input, &["NetworkLoadBalancerArns", "GatewayLoadBalancerArns", "AcceptanceRequired"]);
+                // Named by its load balancer (`.../loadbalancer/net/<name>/<id>`): the service id is generated.
+                let balancer = input.pointer("/NetworkLoadBalancerArns/0").and_then(Value::as_str).and_then(|arn| arn.rsplit('/').nth(1)).unwrap_or("privatelink").to_string();
+                let id = self.add(Kind::VpcEndpointService, &balancer, props);
+                self.alias(Kind::VpcEndpointService, service_id, &id);
+                self.literals.insert(service_id.to_string(), reference(&id));
+            }
             "ec2:CreateVpcEndpoint" => {
                 let Some(endpoint) = output.pointer("/VpcEndpoint/VpcEndpointId").and_then(Value::as_str) else { return true };
                 let mut props = copy_members(input, &["VpcId", "ServiceName", "VpcEndpointType", "RouteTableIds", "SubnetIds", "SecurityGroupIds", "PrivateDnsEnabled"]);
@@ -242,11 +254,19 @@ impl Builder {
                     props.insert("PolicyDocument".into(), policy);
                 }
                 let service = s(input, "ServiceName").unwrap_or_default().to_string();
-                // `com.amazonaws.us-east-1.s3`: the Region is the stack's.
+                // `com.amazonaws.us-east-1.s3`: the Region is the stack's; a PrivateLink service of the template
+                // (`com.amazonaws.vpce.us-east-1.vpce-svc-...`) is named by its `Ref`.
+                let mut short = service.rsplit('.').next().unwrap_or("endpoint").to_string();
                 if let Some((head, tail)) = service.split_once(&format!(".{}.", self.region)) {
+                    let tail = match self.find(Kind::VpcEndpointService, tail) {
+                        Some(i) => {
+                            short = format!("{} consumer", self.resources[i].key);
+                            format!("${{{}}}", self.resources[i].logical_id)
+                        }
+                        None => tail.to_string(),
+                    };
                     props.insert("ServiceName".into(), json!({ "Fn::Sub": format!("{head}.${{AWS::Region}}.{tail}") }));
                 }
-                let short = service.rsplit('.').next().unwrap_or("endpoint").to_string();
                 let id = self.add(Kind::VpcEndpoint, &short, props);
                 self.alias(Kind::VpcEndpoint, endpoint, &id);
                 self.literals.insert(endpoint.to_string(), reference(&id));

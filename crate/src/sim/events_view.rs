@@ -49,6 +49,7 @@ fn target_kind(arn: &str) -> &'static str {
     match crate::events::target_service(arn) {
         TargetService::EcsCluster => "ECS task",
         TargetService::LogGroup(_) => "CloudWatch log group",
+        TargetService::SnsTopic(_) => "SNS topic",
         TargetService::Other(_) => "other (not delivered)",
     }
 }

@@ -272,7 +272,8 @@ impl Sim {
         let result = match crate::events::target_service(&invocation.target_arn) {
             TargetService::EcsCluster => self.run_task_target(&invocation),
             TargetService::LogGroup(name) => self.log_group_target(&name, &invocation),
-            TargetService::Other(service) => Err((super::record::LogKind::Error, format!("the playground delivers to ECS cluster and CloudWatch Logs log group targets, not {service} ({}).", invocation.target_arn))),
+            TargetService::SnsTopic(arn) => self.sns_topic_target(&arn, &invocation),
+            TargetService::Other(service) => Err((super::record::LogKind::Error, format!("the playground delivers to ECS cluster, CloudWatch Logs log group and SNS topic targets, not {service} ({}).", invocation.target_arn))),
         };
         let rule = invocation.rule.as_str();
         let result = result.map_err(|(kind, why)| {
@@ -295,6 +296,19 @@ impl Sim {
         let now_ms = self.scenario.start_epoch_ms + self.now.0;
         self.logging.logs.ensure_stream(group, &stream, now_ms);
         self.logging.logs.put_event(group, &stream, now_ms, now_ms, &invocation.input.to_string());
+        Ok(())
+    }
+
+    /// An SNS topic target: the event (or the target's input) as the message, with no subject, to every confirmed
+    /// subscription (EventBridge User Guide, "Amazon SNS as a target"). AWS also needs the topic's access policy to
+    /// let events.amazonaws.com publish (the console adds it); the playground does not model topic policies, so a
+    /// topic that exists always receives.
+    fn sns_topic_target(&mut self, topic_arn: &str, invocation: &crate::events::Invocation) -> Result<(), (super::record::LogKind, String)> {
+        if !self.sns.topics.contains_key(topic_arn) {
+            return Err((super::record::LogKind::Error, format!("the topic {topic_arn} does not exist.")));
+        }
+        let now_ms = self.scenario.start_epoch_ms + self.now.0;
+        self.sns.publish(topic_arn, "", &invocation.input.to_string(), None, None, now_ms);
         Ok(())
     }
 

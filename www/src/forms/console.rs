@@ -293,7 +293,7 @@ mod tests {
     use super::*;
 
     /// The calls whose real example is `{}`: they need nothing and take no filter worth showing.
-    const EMPTY_EXAMPLES: &[&str] = &["ec2:DescribeAddresses", "sim:DescribeCost"];
+    const EMPTY_EXAMPLES: &[&str] = &["ec2:DescribeAddresses", "ec2:DescribeVpcEndpointConnections", "ec2:DescribeVpcEndpointServiceConfigurations", "sim:DescribeCost", "sns:ListTopics"];
 
     #[test]
     fn every_call_of_the_call_table_has_a_real_example() {
