@@ -19,7 +19,7 @@ async function stepTo(page, key, ms, index) {
 
 test('demo mode steps through the captions with the keyboard and exports the diagram as SVG and PNG', async ({ page, url }) => {
   await loadScenario(page, url, 'fargate-web-service');
-  await runUntil(page, 1_000);
+  await runUntil(page, 500);
   await page.click('.demo-button');
   await page.waitForSelector('.app[data-demo="true"]');
   check((await page.locator('.builder').count()) === 0, 'the builder is hidden in demo mode');
@@ -28,17 +28,17 @@ test('demo mode steps through the captions with the keyboard and exports the dia
   check((await text(page, '.demo-caption')).includes('A cluster and a Fargate task definition'), `the first caption: ${await text(page, '.demo-caption')}`);
   const clockAtStart = await text(page, '.demo-clock');
 
-  await stepTo(page, 'ArrowRight', 5_000, 1);
+  await stepTo(page, 'ArrowRight', 1_000, 1);
   check((await text(page, '.demo-caption')).includes('The service asks for 4 tasks'), `the second caption: ${await text(page, '.demo-caption')}`);
   const clockAtSecond = await text(page, '.demo-clock');
   check(clockAtSecond !== clockAtStart, `the clock moved: ${clockAtStart} then ${clockAtSecond}`);
   await stepTo(page, 'PageDown', 180_000, 2);
   check((await text(page, '.demo-caption')).includes('Scale to 6'), `the third caption: ${await text(page, '.demo-caption')}`);
   check((await text(page, '.demo-clock')) !== clockAtSecond, 'the clock moved again');
-  await stepTo(page, 'ArrowLeft', 5_000, 1);
+  await stepTo(page, 'ArrowLeft', 1_000, 1);
   await stepTo(page, 'PageUp', 0, 0);
   check((await text(page, '.demo-caption')).includes('A cluster and a Fargate task definition'), 'back at the first caption');
-  await stepTo(page, 'PageDown', 5_000, 1);
+  await stepTo(page, 'PageDown', 1_000, 1);
   await stepTo(page, 'PageDown', 180_000, 2);
   check((await state(page)).simTimeMs === 180_000, 'the run is at the last caption');
   await screenshot(page, 'demo-mode');
