@@ -246,3 +246,22 @@ fn the_cli_script_captures_the_ids_of_a_vpc_built_by_calls() {
     assert!(script.contains("\"NatGatewayId\": \"${NAT_GATEWAY_ID_1}\""), "the private route reads the captured NAT gateway id");
     assert!(!script.contains("subnet-7") && !script.contains("\"vpc-"), "no playground id is left");
 }
+
+#[test]
+fn sns_topics_and_subscriptions_are_exported_and_alarm_actions_name_the_topic_by_ref() {
+    let sim = run_steps("cpu-alarm-email");
+    let template = template(&sim);
+    let topics = resources_of_type(&template, "AWS::SNS::Topic");
+    assert_eq!(topics.len(), 1, "{template:#}");
+    let (topic_id, topic) = topics[0];
+    assert_eq!(topic["Properties"]["TopicName"], "ops-alerts");
+    let subscriptions = resources_of_type(&template, "AWS::SNS::Subscription");
+    assert_eq!(subscriptions.len(), 1);
+    let subscription = &subscriptions[0].1["Properties"];
+    assert_eq!(subscription["TopicArn"], json!({ "Ref": topic_id }));
+    assert_eq!((subscription["Protocol"].as_str(), subscription["Endpoint"].as_str()), (Some("email"), Some("ops@example.com")));
+    // The alarm's actions name the topic the template creates, not its ARN in the playground's account.
+    let alarms = resources_of_type(&template, "AWS::CloudWatch::Alarm");
+    let actions = &alarms[0].1["Properties"]["AlarmActions"];
+    assert_eq!(actions[0], json!({ "Ref": topic_id }), "{actions}");
+}

@@ -50,6 +50,8 @@ const SUPPORTED: &[&str] = &[
     "AWS::EC2::SecurityGroupEgress",
     "AWS::EC2::VPCEndpoint",
     "AWS::EC2::VPCEndpointService",
+    "AWS::SNS::Topic",
+    "AWS::SNS::Subscription",
     "AWS::Logs::LogGroup",
     "AWS::CloudWatch::Alarm",
     "AWS::S3::Bucket",
@@ -347,6 +349,8 @@ fn ref_path(type_name: &str) -> Option<&'static str> {
         "AWS::EC2::SecurityGroup" => "GroupId",
         "AWS::EC2::VPCEndpoint" => "VpcEndpoint.VpcEndpointId",
         "AWS::EC2::VPCEndpointService" => "ServiceConfiguration.ServiceId",
+        "AWS::SNS::Topic" => "TopicArn",
+        "AWS::SNS::Subscription" => "SubscriptionArn",
         "AWS::StepFunctions::StateMachine" => "stateMachineArn",
         _ => return None,
     })

@@ -185,6 +185,8 @@ pub(super) fn calls_of(id: &str, type_name: &str, props: &Value) -> Vec<Call> {
             let call = if ingress { "ec2:AuthorizeSecurityGroupIngress" } else { "ec2:AuthorizeSecurityGroupEgress" };
             vec![(call, json!({ "GroupId": group, "IpPermissions": ip_permissions(&[Value::Object(input)], peer) }), None)]
         }
+        "AWS::SNS::Topic" => vec![("sns:CreateTopic", json!({ "Name": input.get("TopicName").cloned().unwrap_or_else(default_name) }), name())],
+        "AWS::SNS::Subscription" => vec![("sns:Subscribe", Value::Object(input), name())],
         "AWS::EC2::VPCEndpointService" => vec![("ec2:CreateVpcEndpointServiceConfiguration", Value::Object(input), name())],
         "AWS::EC2::VPCEndpoint" => {
             if let Some(policy) = input.get("PolicyDocument").map(as_text) {

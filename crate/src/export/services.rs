@@ -1,4 +1,4 @@
-//! The export's fold of the calls of the VPC, CloudWatch Logs, Amazon S3, DynamoDB, RDS, Step Functions and
+//! The export's fold of the calls of the VPC, CloudWatch Logs, Amazon SNS, Amazon S3, DynamoDB, RDS, Step Functions and
 //! EventBridge into their CloudFormation resources (a child of `cloudformation.rs`, whose `Builder` it extends).
 //!
 //! Property names follow the CloudFormation resource schemas (`../shared/reference/integrations-export.md` §4.2
@@ -234,6 +234,29 @@ impl Builder {
                         self.add(kind, &format!("{group_name} {port}"), props);
                     }
                 }
+            }
+            "sns:CreateTopic" => {
+                // `Ref` of a topic is its ARN, which alarm actions and subscriptions name.
+                let (Some(name), Some(arn)) = (s(input, "Name"), s(output, "TopicArn")) else { return true };
+                let mut props = Map::new();
+                props.insert("TopicName".into(), json!(name));
+                let id = self.add(Kind::Topic, name, props);
+                self.alias(Kind::Topic, arn, &id);
+                self.literals.insert(arn.to_string(), reference(&id));
+            }
+            "sns:DeleteTopic" => {
+                if let Some(arn) = s(input, "TopicArn") {
+                    self.remove(Kind::Topic, arn);
+                }
+            }
+            "sns:Subscribe" => {
+                // A subscription's confirmation is the recipient's, not the template's: an email subscription
+                // made from the template waits for its confirmation again.
+                let (Some(topic), Some(protocol)) = (s(input, "TopicArn"), s(input, "Protocol")) else { return true };
+                let Some(i) = self.find(Kind::Topic, topic) else { return true };
+                let topic_name = self.resources[i].key.clone();
+                let props = copy_members(input, &["TopicArn", "Protocol", "Endpoint"]);
+                self.add(Kind::Subscription, &format!("{topic_name} {protocol}"), props);
             }
             "ec2:CreateVpcEndpointServiceConfiguration" => {
                 // A PrivateLink endpoint service (`Ref` is its `vpce-svc-` id). Accepting a connection
