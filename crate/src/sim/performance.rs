@@ -66,6 +66,23 @@ impl EventWriter {
         self
     }
 
+    /// Where a Task or Container event's task runs: on EC2 its container instance and EC2 instance ids, then the
+    /// service's name (when the task has them), in the order both events write them.
+    fn host(&mut self, fargate: bool, container_instance_id: Option<&str>, ec2_instance_id: Option<&str>, service_name: Option<&str>) -> &mut EventWriter {
+        if !fargate {
+            if let Some(id) = container_instance_id {
+                self.str("ContainerInstanceId", id);
+            }
+            if let Some(id) = ec2_instance_id {
+                self.str("EC2InstanceId", id);
+            }
+        }
+        if let Some(name) = service_name {
+            self.str("ServiceName", name);
+        }
+        self
+    }
+
     pub fn int(&mut self, key: &str, value: u64) -> &mut EventWriter {
         self.key(key);
         let _ = write!(self.buf, "{value}");
@@ -265,23 +282,12 @@ impl Sim {
             // no pull times, and EphemeralStorageReserved.
             let mut e = EventWriter::new("Task");
             e.str("TaskId", &task.id).str("TaskDefinitionFamily", &task.family).str("TaskDefinitionRevision", &revision);
+            // ServiceName on an EC2 task event: [UNVERIFIED] (the EC2 example is a task without a service);
+            // written, as the Fargate event writes it, so a query can group by service on either.
+            e.host(fargate, instance.map(|ci| ci.id.as_str()), ec2_id, service_name);
             if fargate {
-                if let Some(name) = service_name {
-                    e.str("ServiceName", name);
-                }
                 e.str("ClusterName", cluster).str("KnownStatus", "RUNNING");
             } else {
-                if let Some(ci) = instance {
-                    e.str("ContainerInstanceId", &ci.id);
-                }
-                if let Some(id) = ec2_id {
-                    e.str("EC2InstanceId", id);
-                }
-                // ServiceName on an EC2 task event: [UNVERIFIED] (the EC2 example is a task without a service);
-                // written, as the Fargate event writes it, so a query can group by service on either.
-                if let Some(name) = service_name {
-                    e.str("ServiceName", name);
-                }
                 e.str("ClusterName", cluster)
                     .str("AccountID", &self.logging.logs.account_id)
                     .str("Region", &self.scenario.region)
@@ -347,21 +353,7 @@ impl Sim {
             for ((container, share), (cpu, memory)) in task.containers.iter().zip(&shares).zip(used) {
                 let mut e = EventWriter::new("Container");
                 e.str("ContainerName", &container.name).str("TaskId", &task.id).str("TaskDefinitionFamily", &task.family).str("TaskDefinitionRevision", &revision);
-                if fargate {
-                    if let Some(name) = service_name {
-                        e.str("ServiceName", name);
-                    }
-                } else {
-                    if let Some(ci) = instance {
-                        e.str("ContainerInstanceId", &ci.id);
-                    }
-                    if let Some(id) = ec2_id {
-                        e.str("EC2InstanceId", id);
-                    }
-                    if let Some(name) = service_name {
-                        e.str("ServiceName", name);
-                    }
-                }
+                e.host(fargate, instance.map(|ci| ci.id.as_str()), ec2_id, service_name);
                 e.str("ClusterName", cluster)
                     .str("Image", &container.image)
                     .str("ContainerKnownStatus", &container.last_status)
