@@ -99,7 +99,9 @@ test('wordpress-efs: one file system with mount targets in both AZs keeps the fi
 test('missing-execution-role: a stopped task shows its ResourceInitializationError', async ({ page, url }) => {
   await loadScenario(page, url, 'missing-execution-role');
   await page.waitForSelector('.chip[data-status="STOPPED"]', { timeout: 30_000 });
-  if (await page.evaluate(() => window.ecsPlayground.state().playing)) await page.click('.time-controls .play');
+  // Paused at T+3m whatever the machine's speed: after the first failures, before revision 2 fixes them at 4m.
+  await runUntil(page, 3 * 60_000);
+  await page.waitForSelector('.chip[data-status="STOPPED"]');
   await page.locator('.chip[data-status="STOPPED"]').first().click();
   await page.waitForSelector('.explain .details');
   await page.waitForFunction(() => /ResourceInitializationError/.test(document.querySelector('.explain .details')?.textContent ?? ''));
