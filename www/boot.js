@@ -8,7 +8,16 @@
 //
 // The built-in scenarios are data, not code: data/scenarios.json is fetched here, beside the wasm and at
 // the same time, and handed to the app as window.ecsPlaygroundData before the wasm starts.
+//
+// The wasm is compiled as its bytes arrive (`WebAssembly.compileStreaming`), from the moment this script
+// runs, beside the bindings' and the data's downloads; the app starts once all three are here. (Left to the
+// bindings' `init`, the compile would start only after the bindings and the data had arrived.) The page's
+// preload links start every download before this script runs. A compile refused here (a server that does not
+// send `application/wasm`) leaves the fetch and compile to `init`, as before.
 const tag = document.querySelector('script[data-js][data-wasm]');
+const compiled = typeof WebAssembly.compileStreaming === 'function'
+  ? WebAssembly.compileStreaming(fetch(tag.dataset.wasm)).catch(() => null)
+  : Promise.resolve(null);
 const scenarios = fetch(new URL('data/scenarios.json', document.baseURI)).then((response) => {
   if (!response.ok) throw new Error(`data/scenarios.json: HTTP ${response.status}`);
   return response.text();
@@ -18,7 +27,7 @@ const [{ default: init }, data] = await Promise.all([
   scenarios.then((text) => ({ scenarios: text }), (error) => ({ scenariosError: String(error.message || error) })),
 ]);
 window.ecsPlaygroundData = data;
-const wasm = await init({ module_or_path: tag.dataset.wasm });
+const wasm = await init({ module_or_path: (await compiled) ?? tag.dataset.wasm });
 dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));
 
 /** Shows "A new version is ready" with a Reload button that lets the waiting worker take over. */

@@ -1,14 +1,14 @@
 //! Elastic Load Balancing in the playground: the map's load balancer strip (each load balancer with
-//! its listeners and rules, arrows to its target groups with the request flow, and every target's
-//! health), the target health of a task and the load balancer details for the Why? panel, the
+//! its listeners and rules, arrows to its target groups with the request flow, and the targets' health,
+//! at most 40 listed per target group), the target health of a task and the load balancer details for the Why? panel, the
 //! load balancer charts, and the builder's "Load balancing" tab (load balancers, target groups,
 //! listeners, rules, attributes, traffic, target behaviour and an AZ outage).
 
-use ecs_sim::view::{LbType, LoadBalancerView, TargetGroupView, TargetHealthState, TaskView, View};
+use ecs_sim::view::{LbType, LoadBalancerView, TargetGroupView, TargetHealthState, TargetHealthView, TaskView, View};
 use yew::prelude::*;
 
 use crate::components::form::{button, call_button, check_box, event_value, field, hint, on_change, outcome, row, select, select_current, select_on_click, subhead, term, use_flag, use_outcome, use_text};
-use crate::driver::{use_commands, use_playing, use_scenario, use_selection, use_view_if, use_view_select, Selection};
+use crate::driver::{use_commands, use_playing, use_scenario, use_selection, use_view_if, use_view_select, Selection, LARGE_VIEW_TASKS};
 use crate::forms::loadbalancing::{self as model, CreateRule, SetLoad, SetTargetBehavior, CONDITION_FIELDS};
 use crate::forms::{current, pairs};
 use crate::render_count::use_render_count;
@@ -16,6 +16,10 @@ use crate::text::short_id;
 
 /// Seconds of sim time per step of the traffic model (`requests_last_step` covers one step).
 const STEP_SECONDS: u64 = ecs_sim::sim::ELB_STEP_MS / 1000;
+/// Targets listed per target group on the map's strip; the others are counted in a line below them. Each
+/// listed target has an animated bar, and thousands of them cost the browser a repaint of each every frame
+/// (BENCHMARKS.md, frame times at 5,000 tasks).
+pub const MAX_TARGETS_LISTED: usize = 40;
 
 /// The target group names an action text (`forward to a, b (weight 1)`) sends requests to.
 fn forwarded_groups(action: &str) -> Vec<String> {
@@ -123,6 +127,9 @@ pub fn load_balancer_strip() -> Html {
         use_effect_with(scenario.id.clone(), move |_| expanded_choice.set(None));
     }
     let Some(view) = view else { return html! {} };
+    // In a large view the dashes stand still: animated, they repaint the map every frame, and with 5,000 tasks
+    // that repaint costs more than a frame (BENCHMARKS.md, frame times at 5,000 tasks).
+    let playing = playing && view.tasks.len() <= LARGE_VIEW_TASKS;
     let expanded = expanded_choice.unwrap_or(!view.load_balancers.is_empty());
     let toggle = {
         let expanded_choice = expanded_choice.clone();
@@ -214,6 +221,8 @@ pub fn load_balancer_strip() -> Html {
 fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
     let total: u64 = g.targets.iter().map(|t| t.requests_last_step).sum();
     let healthy = g.targets.iter().filter(|t| t.state == TargetHealthState::Healthy).count();
+    let listed = listed_targets(g);
+    let n_left_out = g.targets.len() - listed.len();
     html! {
         <div class="lb-group" data-tg={g.name.clone()}>
             <div class="lb-group-head">
@@ -222,7 +231,7 @@ fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
             </div>
             if g.targets.is_empty() { { hint("No registered targets.") } }
             <ul class="lb-targets">
-                { for g.targets.iter().map(|t| {
+                { for listed.iter().map(|t| {
                     let share = if total > 0 { t.requests_last_step as f64 / total as f64 } else { 0.0 };
                     let rps = t.requests_last_step as f64 / STEP_SECONDS as f64;
                     let title = format!("Target {}:{} in {} (task {}): {}{}", t.id, t.port, t.availability_zone, short_id(&t.task_id), t.state.as_aws(), t.description.as_ref().map(|d| format!(" — {d}")).unwrap_or_default());
@@ -238,8 +247,39 @@ fn group_box(g: &TargetGroupView, playing: bool, class: &'static str) -> Html {
                     }
                 }) }
             </ul>
+            if n_left_out > 0 {
+                <p class="hint lb-targets-left-out" data-left-out={n_left_out.to_string()}>{ targets_left_out_note(n_left_out, healthy - listed.iter().filter(|t| t.state == TargetHealthState::Healthy).count()) }</p>
+            }
         </div>
     }
+}
+
+/// The targets the strip lists: all of them up to [`MAX_TARGETS_LISTED`]; past it, those not healthy first
+/// (what a learner looks for), then healthy ones, shown in the target group's order.
+fn listed_targets(g: &TargetGroupView) -> Vec<&TargetHealthView> {
+    if g.targets.len() <= MAX_TARGETS_LISTED {
+        return g.targets.iter().collect();
+    }
+    let not_healthy = g.targets.iter().filter(|t| t.state != TargetHealthState::Healthy).count().min(MAX_TARGETS_LISTED);
+    let mut n_healthy = MAX_TARGETS_LISTED - not_healthy;
+    let mut n_not_healthy = not_healthy;
+    g.targets
+        .iter()
+        .filter(|t| {
+            let quota = if t.state == TargetHealthState::Healthy { &mut n_healthy } else { &mut n_not_healthy };
+            let keep = *quota > 0;
+            *quota = quota.saturating_sub(1);
+            keep
+        })
+        .collect()
+}
+
+/// The line under a target group's list when targets are left out of it.
+fn targets_left_out_note(n_left_out: usize, n_healthy_left_out: usize) -> String {
+    format!(
+        "{n_left_out} more targets not listed ({n_healthy_left_out} healthy, {} not): the strip lists at most {MAX_TARGETS_LISTED} per target group, those not healthy first. DescribeTargetHealth lists every one.",
+        n_left_out - n_healthy_left_out
+    )
 }
 
 /// The Why? panel's target health of a task: per target group, state, reason and description.
@@ -656,5 +696,57 @@ pub fn load_balancing_form() -> Html {
             { outcome(&create_result) }
             { hint("Attach a service to a target group on the Services tab (its Load balancer choice), or with loadBalancers in ecs:CreateService.") }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecs_sim::view::Algorithm;
+
+    fn group(states: &[TargetHealthState]) -> TargetGroupView {
+        let target = |i: usize, state: TargetHealthState| TargetHealthView {
+            id: format!("i-{i:05}"),
+            port: 32768,
+            availability_zone: "us-east-1a".to_string(),
+            task_id: format!("{i:032x}"),
+            state,
+            reason: None,
+            description: None,
+            requests_last_step: 10,
+            latency_ms: 20,
+        };
+        TargetGroupView {
+            arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/1".to_string(),
+            name: "web-tg".to_string(),
+            protocol: "HTTP".to_string(),
+            port: 80,
+            target_type: "instance".to_string(),
+            algorithm: Algorithm::RoundRobin,
+            deregistration_delay_s: 300,
+            targets: states.iter().enumerate().map(|(i, s)| target(i, *s)).collect(),
+        }
+    }
+
+    #[test]
+    fn a_group_within_the_limit_lists_every_target_in_its_order() {
+        let g = group(&[TargetHealthState::Healthy, TargetHealthState::Unhealthy, TargetHealthState::Initial]);
+        let ids: Vec<&str> = listed_targets(&g).iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["i-00000", "i-00001", "i-00002"]);
+    }
+
+    #[test]
+    fn past_the_limit_the_targets_not_healthy_are_listed_first_and_the_order_kept() {
+        let mut states = vec![TargetHealthState::Healthy; 1_000];
+        for i in [3, 500, 998] {
+            states[i] = TargetHealthState::Unhealthy;
+        }
+        let g = group(&states);
+        let listed = listed_targets(&g);
+        assert_eq!(listed.len(), MAX_TARGETS_LISTED);
+        let unhealthy: Vec<&str> = listed.iter().filter(|t| t.state != TargetHealthState::Healthy).map(|t| t.id.as_str()).collect();
+        assert_eq!(unhealthy, ["i-00003", "i-00500", "i-00998"]);
+        assert!(listed.windows(2).all(|w| w[0].id < w[1].id), "the group's order is kept");
+        assert_eq!(targets_left_out_note(960, 960), "960 more targets not listed (960 healthy, 0 not): the strip lists at most 40 per target group, those not healthy first. DescribeTargetHealth lists every one.");
     }
 }

@@ -12,7 +12,7 @@ use crate::components::banner::Banner;
 use crate::components::form::{hint, select_on_click};
 use crate::components::loadbalancing::{health_class, LoadBalancerStrip};
 use crate::components::storage::StorageStrip;
-use crate::driver::{use_commands, use_is_selected, use_scenario, use_select, use_selection, use_view, Parts, Selection};
+use crate::driver::{use_commands, use_is_selected, use_scenario, use_select, use_selection, use_view, Parts, Selection, LARGE_VIEW_TASKS};
 use crate::render_count::use_render_count;
 use crate::text::{format_elapsed, short_id};
 
@@ -20,6 +20,10 @@ use crate::text::{format_elapsed, short_id};
 const STOPPED_VISIBLE_MS: u64 = 120_000;
 /// How long a terminated instance stays on the map, in sim milliseconds.
 const TERMINATED_VISIBLE_MS: u64 = 300_000;
+/// Past this many tasks in the view, each chip is a small square of its status colour, its id, status and
+/// service in its tooltip and accessible name: 5,000 chips with their text are too many for the browser to lay
+/// out and paint within a frame, and too many to read (BENCHMARKS.md, frame times at 5,000 tasks).
+const COMPACT_CHIPS_ABOVE: usize = LARGE_VIEW_TASKS;
 
 /// The CSS class of a task status (colour is never the only cue: the chip also shows the text).
 fn status_class(status: TaskStatus) -> &'static str {
@@ -76,6 +80,7 @@ pub fn cluster_map() -> Html {
     let scenario = use_scenario();
     let now_ms = *use_select(Parts::VIEW.and(Parts::STATUS), |p| fade_clock_ms(&p.view, p.status.now_ms));
     let has_anything = !view.instances.is_empty() || !view.tasks.is_empty();
+    let compact = view.tasks.len() > COMPACT_CHIPS_ABOVE;
     let services: Vec<_> = view.services.iter().filter(|s| s.status != ServiceStatus::Inactive).collect();
     html! {
         <main class="panel map" aria-labelledby="map-title">
@@ -92,13 +97,13 @@ pub fn cluster_map() -> Html {
             if view.tasks.iter().any(|t| t.waiting_for_capacity) {
                 <div class="waiting-lane" aria-label="Tasks waiting for capacity">
                     <h4>{ "Waiting for capacity (PROVISIONING, no container instance yet)" }</h4>
-                    <div class="chips">{ for view.tasks.iter().filter(|t| t.waiting_for_capacity).map(|t| task_chip(t, now_ms)) }</div>
+                    <div class="chips">{ for view.tasks.iter().filter(|t| t.waiting_for_capacity).map(|t| task_chip(t, now_ms, compact)) }</div>
                 </div>
             }
             if has_anything {
-                <div class="zones" style={format!("grid-template-columns: repeat({}, minmax(0, 1fr))", view.availability_zones.len().max(1))}>
+                <div class={classes!("zones", compact.then_some("compact"))} data-compact={compact.to_string()} style={format!("grid-template-columns: repeat({}, minmax(0, 1fr))", view.availability_zones.len().max(1))}>
                     { for view.availability_zones.iter().map(|az| html! {
-                        <Zone key={az.clone()} az={az.clone()} view={ViewRef(view.clone())} now_ms={now_ms} />
+                        <Zone key={az.clone()} az={az.clone()} view={ViewRef(view.clone())} now_ms={now_ms} compact={compact} />
                     }) }
                 </div>
             } else {
@@ -173,6 +178,8 @@ struct ZoneProps {
     az: String,
     view: ViewRef,
     now_ms: u64,
+    /// Chips as small squares (more than [`COMPACT_CHIPS_ABOVE`] tasks).
+    compact: bool,
 }
 
 #[function_component(Zone)]
@@ -180,6 +187,7 @@ fn zone(props: &ZoneProps) -> Html {
     use_render_count("Zone");
     let view = &props.view.0;
     let now_ms = props.now_ms;
+    let compact = props.compact;
     let instances: Vec<&InstanceView> = view
         .instances
         .iter()
@@ -206,8 +214,8 @@ fn zone(props: &ZoneProps) -> Html {
                 // Opacity only moves for a stopped task: otherwise the box does not depend on the clock.
                 let box_now_ms = if tasks.iter().any(|t| t.last_status == TaskStatus::Stopped) { now_ms } else { 0 };
                 match cache.get(&i.ec2_instance_id) {
-                    Some(cached) if cached.same_as(i, tasks, box_now_ms) => cached.clone(),
-                    _ => Rc::new(InstanceBox { instance: (*i).clone(), tasks: tasks.iter().map(|t| (*t).clone()).collect(), now_ms: box_now_ms }),
+                    Some(cached) if cached.same_as(i, tasks, box_now_ms, compact) => cached.clone(),
+                    _ => Rc::new(InstanceBox { instance: (*i).clone(), tasks: tasks.iter().map(|t| (*t).clone()).collect(), now_ms: box_now_ms, compact }),
                 }
             })
             .collect();
@@ -228,7 +236,7 @@ fn zone(props: &ZoneProps) -> Html {
                 <div class="fargate-lane" aria-label={format!("Fargate tasks in {}", props.az)}>
                     <h4>{ "Fargate" }</h4>
                     <div class="chips">
-                        { for fargate.iter().map(|t| task_chip(t, now_ms)) }
+                        { for fargate.iter().map(|t| task_chip(t, now_ms, compact)) }
                     </div>
                     if fargate.is_empty() { <p class="hint zone-empty">{ "No Fargate task in this zone." }</p> }
                 </div>
@@ -257,11 +265,12 @@ struct InstanceBox {
     instance: InstanceView,
     tasks: Vec<TaskView>,
     now_ms: u64,
+    compact: bool,
 }
 
 impl InstanceBox {
-    fn same_as(&self, instance: &InstanceView, tasks: &[&TaskView], now_ms: u64) -> bool {
-        self.now_ms == now_ms && self.instance == *instance && self.tasks.len() == tasks.len() && self.tasks.iter().zip(tasks).all(|(a, b)| a == *b)
+    fn same_as(&self, instance: &InstanceView, tasks: &[&TaskView], now_ms: u64, compact: bool) -> bool {
+        self.now_ms == now_ms && self.compact == compact && self.instance == *instance && self.tasks.len() == tasks.len() && self.tasks.iter().zip(tasks).all(|(a, b)| a == *b)
     }
 }
 
@@ -275,14 +284,15 @@ impl PartialEq for BoxRef {
     }
 }
 
-fn task_chip(task: &TaskView, now_ms: u64) -> Html {
-    html! { <TaskChip key={task.id.clone()} task={task.clone()} opacity_permille={(task_opacity(task, now_ms).unwrap_or(0.0) * 1000.0) as u32} /> }
+fn task_chip(task: &TaskView, now_ms: u64, compact: bool) -> Html {
+    html! { <TaskChip key={task.id.clone()} task={task.clone()} opacity_permille={(task_opacity(task, now_ms).unwrap_or(0.0) * 1000.0) as u32} compact={compact} /> }
 }
 
 #[derive(Properties, PartialEq)]
 struct TaskChipProps {
     task: TaskView,
     opacity_permille: u32,
+    compact: bool,
 }
 
 /// A task's chip; keyed by the task's id, so it re-renders when its task changes or its selection flips.
@@ -314,6 +324,16 @@ fn task_chip_component(props: &TaskChipProps) -> Html {
         (Some(cp), None) => format!("{label}, capacity provider {cp}"),
         _ => label,
     };
+    if props.compact {
+        // One element: the status colour, and the details in the tooltip and the accessible name.
+        return html! {
+            <button type="button" class={classes!("chip", "compact", status_class(task.last_status), selected.then_some("selected"))}
+                style={format!("opacity: {:.2}", props.opacity_permille as f64 / 1000.0)}
+                data-task-id={task.id.clone()} data-status={task.last_status.as_aws()} data-capacity-provider={task.capacity_provider.clone()}
+                title={label.clone()} aria-label={label} onclick={onclick}>
+            </button>
+        };
+    }
     html! {
         <button type="button" class={classes!("chip", status_class(task.last_status), selected.then_some("selected"), (!task.efs_mounts.is_empty()).then_some("mounts-efs"))}
             style={format!("opacity: {:.2}", props.opacity_permille as f64 / 1000.0)}
@@ -395,7 +415,7 @@ fn instance(props: &InstanceProps) -> Html {
                 { bar("Memory", used_mem, i.registered_memory_mib, "MiB") }
             }
             <div class="chips">
-                { for props.data.0.tasks.iter().map(|t| task_chip(t, props.data.0.now_ms)) }
+                { for props.data.0.tasks.iter().map(|t| task_chip(t, props.data.0.now_ms, props.data.0.compact)) }
             </div>
         </div>
     }

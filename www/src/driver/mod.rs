@@ -26,7 +26,7 @@ use yew::prelude::*;
 
 pub use catalog::{builtin_scenario, install as install_builtin_scenarios};
 pub use commands::Commands;
-pub use run::LOG_CAPACITY;
+pub use run::{LARGE_VIEW_TASKS, LOG_CAPACITY};
 pub use persist::RunRecord;
 pub use replay::{ReplayProgress, ReplaySource};
 pub use store::{

@@ -26,6 +26,12 @@ const EVENT_CHUNK: u32 = 32;
 /// While the run is behind (a burst), a new view is published at most this often (wall ms): a
 /// view rebuild and its render cost a frame of their own.
 const PUBLISH_INTERVAL_BEHIND_WALL_MS: f64 = 500.0;
+/// A view of more than this many tasks is large: building and rendering the next one takes longer than a
+/// frame (5,000 tasks with their load balancer targets), so while playing it is published at most every
+/// `PUBLISH_INTERVAL_LARGE_WALL_MS`; the clock still moves every frame. The map draws a large view's chips as
+/// squares, and the load balancer strip's dashes stand still.
+pub const LARGE_VIEW_TASKS: usize = 1_000;
+const PUBLISH_INTERVAL_LARGE_WALL_MS: f64 = 1_000.0;
 /// A frame's wall time is clamped to this, so a backgrounded tab does not spiral.
 const MAX_FRAME_WALL_MS: f64 = 250.0;
 /// Event log rows kept (newest first).
@@ -187,9 +193,10 @@ impl Driver {
     }
 
     /// Whether the frame should publish a new view: events were processed, and, while a burst
-    /// keeps the run behind, not more often than `PUBLISH_INTERVAL_BEHIND_WALL_MS`.
+    /// keeps the run behind, not more often than `PUBLISH_INTERVAL_BEHIND_WALL_MS`, and while the view is
+    /// large, not more often than `PUBLISH_INTERVAL_LARGE_WALL_MS`.
     pub(super) fn should_publish(&self) -> bool {
-        self.dirty && (!self.behind || self.since_publish_wall_ms >= PUBLISH_INTERVAL_BEHIND_WALL_MS)
+        self.dirty && self.since_publish_wall_ms >= publish_interval_wall_ms(self.behind, self.view.tasks.len())
     }
 
     /// The run's status now.
@@ -359,6 +366,13 @@ pub(super) fn parse_scenario_text(text: &str) -> Result<Scenario, String> {
         .map_err(|errors| errors.iter().map(|e| format!("{}: {}", e.path, e.message)).collect::<Vec<_>>().join("\n"))
 }
 
+/// The least wall time between two views published by the frame loop: a burst's, a large view's, or none.
+fn publish_interval_wall_ms(behind: bool, n_tasks_in_view: usize) -> f64 {
+    let large = if n_tasks_in_view > LARGE_VIEW_TASKS { PUBLISH_INTERVAL_LARGE_WALL_MS } else { 0.0 };
+    let burst = if behind { PUBLISH_INTERVAL_BEHIND_WALL_MS } else { 0.0 };
+    large.max(burst)
+}
+
 /// The recent runs list as published.
 pub(super) fn recent_runs(entries: &[persist::RecentEntry]) -> Rc<[RecentRun]> {
     entries.iter().map(|e| RecentRun { saved_at_ms: e.saved_at_ms, name: e.name.clone(), sim_time_ms: e.sim_time_ms }).collect()
@@ -463,5 +477,18 @@ pub(super) fn initial_driver() -> (Driver, Option<Notice>, Option<Replay>) {
     match first {
         Some((id, scenario)) => (Driver::new(scenario, Some(id.to_string()), None), joined(notices), replay),
         None => (Driver::new(ecs_sim::scenario::blank_scenario(), None, None), joined(notices), replay),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_view_is_published_at_most_once_a_second_and_a_small_one_with_each_frame() {
+        assert_eq!(publish_interval_wall_ms(false, LARGE_VIEW_TASKS), 0.0);
+        assert_eq!(publish_interval_wall_ms(false, LARGE_VIEW_TASKS + 1), PUBLISH_INTERVAL_LARGE_WALL_MS);
+        assert_eq!(publish_interval_wall_ms(true, 10), PUBLISH_INTERVAL_BEHIND_WALL_MS);
+        assert_eq!(publish_interval_wall_ms(true, 5_000), PUBLISH_INTERVAL_BEHIND_WALL_MS.max(PUBLISH_INTERVAL_LARGE_WALL_MS));
     }
 }
