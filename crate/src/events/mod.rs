@@ -164,7 +164,11 @@ impl EventsState {
             "events:PutRule" => self.put_rule(&request, ctx),
             "events:PutTargets" => self.put_targets(&request),
             "events:DescribeRule" => self.describe_rule(&request),
-            "events:ListRules" => Ok(json!({ "Rules": self.rules.values().map(rule_json).collect::<Vec<_>>() })),
+            // NamePrefix keeps the rules whose name starts with it (EventBridge API reference, ListRules).
+            "events:ListRules" => {
+                let prefix = request.str("NamePrefix").unwrap_or_default();
+                Ok(json!({ "Rules": self.rules.values().filter(|r| r.name.starts_with(prefix)).map(rule_json).collect::<Vec<_>>() }))
+            }
             "events:ListTargetsByRule" => (|| {
                 check_bus(&request)?;
                 let name = request.required_string("Rule")?;
