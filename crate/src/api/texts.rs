@@ -23,8 +23,9 @@ pub enum Shown<'a> {
 }
 
 /// Amazon ECS's answer to a Describe call given more references than it takes at once: `service names can have
-/// at most 10 items.` (DescribeServices) and `taskIds can have at most 100 items.` (DescribeTasks), both seen in
-/// public SDK error output; the list name of the other Describe calls follows the same form [UNVERIFIED].
+/// at most 10 items.` (DescribeServices), `taskIds can have at most 100 items.` (DescribeTasks, gchq/sleeper#555)
+/// and `instanceIds can have at most 100 items.` (DescribeContainerInstances, traefik/traefik#3625), all seen in
+/// public SDK error output; DescribeClusters' list name follows the same form [UNVERIFIED].
 pub fn too_many_items(list_name: &str, max: usize) -> String {
     format!("{list_name} can have at most {max} items.")
 }
