@@ -23,10 +23,23 @@ pub enum Shown<'a> {
 }
 
 /// Amazon ECS's answer to a Describe call given more references than it takes at once: `service names can have
-/// at most 10 items.` (DescribeServices) and `taskIds can have at most 100 items.` (DescribeTasks), both seen in
-/// public SDK error output; the list name of the other Describe calls follows the same form [UNVERIFIED].
+/// at most 10 items.` (DescribeServices), `taskIds can have at most 100 items.` (DescribeTasks, gchq/sleeper#555)
+/// and `instanceIds can have at most 100 items.` (DescribeContainerInstances, traefik/traefik#3625), all seen in
+/// public SDK error output; DescribeClusters' list name follows the same form [UNVERIFIED].
 pub fn too_many_items(list_name: &str, max: usize) -> String {
     format!("{list_name} can have at most {max} items.")
+}
+
+/// Amazon ECS's answer to a List call's `maxResults` outside 1 to `max` (the API reference: "This value can be
+/// between 1 and 100"; the wording is the playground's [UNVERIFIED]).
+pub fn max_results_range(given: u64, max: u64) -> String {
+    format!("maxResults must be between 1 and {max} (got {given}).")
+}
+
+/// Amazon ECS's answer to a `nextToken` that no earlier page of this listing answered (the wording is the
+/// playground's [UNVERIFIED]).
+pub fn invalid_next_token() -> String {
+    "The nextToken is not valid: pass the nextToken of the previous page of this listing.".to_string()
 }
 
 /// Amazon ECS's answer to a Describe call given an empty list: `Services cannot be empty.` (DescribeServices,

@@ -164,7 +164,11 @@ impl EventsState {
             "events:PutRule" => self.put_rule(&request, ctx),
             "events:PutTargets" => self.put_targets(&request),
             "events:DescribeRule" => self.describe_rule(&request),
-            "events:ListRules" => Ok(json!({ "Rules": self.rules.values().map(rule_json).collect::<Vec<_>>() })),
+            // NamePrefix keeps the rules whose name starts with it (EventBridge API reference, ListRules).
+            "events:ListRules" => {
+                let prefix = request.str("NamePrefix").unwrap_or_default();
+                Ok(json!({ "Rules": self.rules.values().filter(|r| r.name.starts_with(prefix)).map(rule_json).collect::<Vec<_>>() }))
+            }
             "events:ListTargetsByRule" => (|| {
                 check_bus(&request)?;
                 let name = request.required_string("Rule")?;
@@ -236,8 +240,9 @@ impl EventsState {
             if let Some(ecs) = item.object("EcsParameters") {
                 ecs.required_string("TaskDefinitionArn")?;
                 if role_arn.is_none() {
-                    // [UNVERIFIED] wording; EventBridge needs a role to call ecs:RunTask for the rule.
-                    return Err(request.invalid(format!("RoleArn is required for target {id}: EventBridge runs tasks with that role.")));
+                    // EventBridge needs a role to call ecs:RunTask for the rule. text: AWS's answer quoted in
+                    // awsdocs/aws-codepipeline-user-guide#18 and hashicorp/terraform-provider-aws#19913.
+                    return Err(request.invalid(format!("RoleArn is required for target {arn}.")));
                 }
             }
             if let Some(transformer) = item.object("InputTransformer") {
@@ -254,8 +259,8 @@ impl EventsState {
             }
         }
         if targets.len() > MAX_TARGETS_PER_RULE {
-            // [UNVERIFIED] wording of EventBridge's answer past five targets.
-            return Err(ApiError::new("LimitExceededException", format!("The requested resource exceeds the maximum number allowed: a rule has at most {MAX_TARGETS_PER_RULE} targets.")));
+            // text: AWS's answer past five targets, quoted in aws-cloudformation/cfn-lint#306 and 18F/identity-terraform#121.
+            return Err(ApiError::new("LimitExceededException", "The requested resource exceeds the maximum number allowed."));
         }
         if let Some(rule) = self.rules.get_mut(name) {
             rule.targets = targets;

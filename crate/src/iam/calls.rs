@@ -196,13 +196,14 @@ impl IamState {
         let name = iam_name(request, "RoleName", 64)?;
         let arn = request.required_string("PolicyArn")?;
         if !arn.starts_with("arn:") || arn.splitn(6, ':').count() != 6 {
-            // [UNVERIFIED] wording.
+            // text: AWS's answer to DetachRolePolicy quoted in boto/boto#2960 ("InvalidInput ... ARN <arn> is not valid.").
             return Err(ApiError::new("InvalidInput", format!("ARN {arn} is not valid.")));
         }
         if !self.roles.contains_key(name) {
             return Err(no_such_role(name));
         }
         if !self.policy_exists(arn) {
+            // text: AWS's answer quoted in getmoto/moto#6482.
             return Err(ApiError::new("NoSuchEntity", format!("Policy {arn} does not exist or is not attachable.")));
         }
         let role = self.roles.get_mut(name).ok_or_else(|| no_such_role(name))?;
@@ -280,7 +281,7 @@ impl IamState {
         }
         let document = parse_policy(text, PolicyKind::Identity).map_err(|e| e.to_api_error())?;
         if self.policies.values().any(|p| p.name.eq_ignore_ascii_case(name)) {
-            // [UNVERIFIED] wording.
+            // text: AWS's answer quoted in Aabyss-Team/awsKeyTools#13 and konstructio/kubefirst#855.
             return Err(ApiError::new(
                 "EntityAlreadyExists",
                 format!("A policy called {name} already exists. Duplicate names are not allowed."),
@@ -465,10 +466,10 @@ impl IamState {
         }
         let version = match &existing {
             Some(_) if !overwrite => {
-                // [UNVERIFIED] wording.
+                // text: AWS's answer quoted in garystafford/emr-demo#1 and binxio/cfn-secret-provider#10.
                 return Err(ApiError::new(
                     "ParameterAlreadyExists",
-                    "The parameter already exists. To overwrite this request value, set the overwrite option in the request to true.",
+                    "The parameter already exists. To overwrite this value, set the overwrite option in the request to true.",
                 ));
             }
             Some(p) => p.version + 1,

@@ -19,7 +19,8 @@ pub fn group_not_found() -> ApiError {
     ApiError::new("ResourceNotFoundException", "The specified log group does not exist.")
 }
 
-/// [UNVERIFIED] text, patterned on the log group's.
+/// AWS's text, quoted in aws/aws-logging-dotnet#134 (PutLogEvents) and prefect-archive/prefect-aws#177
+/// (GetLogEvents).
 fn stream_not_found() -> ApiError {
     ApiError::new("ResourceNotFoundException", "The specified log stream does not exist.")
 }

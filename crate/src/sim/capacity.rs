@@ -64,6 +64,18 @@ impl Sim {
         Ok((if fargate { LaunchType::Fargate } else { LaunchType::Ec2 }, strategy))
     }
 
+    /// Why a service's task cannot launch before placement: its task role is one ECS cannot assume. CreateService
+    /// accepts such a role, and the service's events report each failed launch (real events quoted in
+    /// boto/boto3#1878 and aws-samples/aws-modern-application-workshop#88: "service webapp-1 failed to launch a task
+    /// with (error ECS was unable to assume the role '…' that was provided for this task. …)."); RunTask refuses
+    /// the role at the call instead (tasks.rs).
+    fn service_launch_failure(&self, request: &LaunchRequest) -> Option<Failure> {
+        request.service?;
+        let spec = &self.revision(&request.family, request.revision)?.spec;
+        let error = self.check_task_role(spec).err()?;
+        Some(Failure { reason: "TaskRole".into(), closest: None, detail: format!("failed to launch a task with (error {}).", error.message) })
+    }
+
     /// Whether tasks for this provider wait in PROVISIONING when they cannot be placed: an Auto Scaling
     /// group capacity provider with managed scaling.
     pub(super) fn provider_waits_for_capacity(&self, provider: &str) -> bool {
@@ -73,6 +85,9 @@ impl Sim {
     /// Launches a batch over a strategy (or with the request's launch type when the strategy is empty):
     /// base first, then by weight, counting `current` tasks per provider.
     pub(super) fn launch_by_strategy(&mut self, request: &LaunchRequest, strategy: &[StrategyItem], current: &Table<String, u32>) -> (Vec<TaskKey>, Vec<Failure>) {
+        if let Some(failure) = self.service_launch_failure(request) {
+            return (Vec::new(), vec![failure]);
+        }
         if strategy.is_empty() {
             return self.launch_tasks(request);
         }
@@ -102,6 +117,7 @@ impl Sim {
                 on_node: None,
                 capacity_provider: Some(provider),
                 platform_version: request.platform_version.clone(),
+                overridden: request.overridden.clone(),
             };
             let (l, f) = self.launch_tasks(&part);
             launched.extend(l);

@@ -39,8 +39,9 @@ impl Sim {
         if references.is_empty() {
             return Err(ApiError::invalid_parameter(texts::list_empty("ContainerInstances")));
         }
+        // AWS names this list instanceIds in its refusal (SDK output quoted in traefik/traefik#3625).
         if references.len() > 100 {
-            return Err(ApiError::invalid_parameter(texts::too_many_items("containerInstances", 100)));
+            return Err(ApiError::invalid_parameter(texts::too_many_items("instanceIds", 100)));
         }
         let cluster = self.active_cluster(cluster_member(request))?;
         let mut out = Vec::new();

@@ -172,8 +172,10 @@ impl Sim {
                 .get(&t.family)
                 .and_then(|revisions| revisions.iter().find(|r| r.arn == t.task_definition_arn))
                 .and_then(|r| r.spec.input.pointer("/ephemeralStorage/sizeInGiB"))
-                .and_then(Value::as_u64)
-                .unwrap_or(20);
+                .and_then(Value::as_u64);
+            // RunTask's ephemeralStorage override wins over the task definition's size.
+            let overridden_gib = t.overrides.as_ref().and_then(|o| o.pointer("/ephemeralStorage/sizeInGiB")).and_then(Value::as_u64);
+            let size_gib = overridden_gib.or(size_gib).unwrap_or(20);
             out.insert("ephemeralStorage".into(), json!({ "sizeInGiB": size_gib }));
             out.insert("fargateEphemeralStorage".into(), json!({ "sizeInGiB": size_gib }));
         }
@@ -181,6 +183,8 @@ impl Sim {
         out.insert("desiredStatus".into(), json!(t.desired_status.as_aws()));
         out.insert("group".into(), json!(t.group));
         put(&mut out, "startedBy", t.started_by.as_ref().map(|s| json!(s)));
+        // A task run with overrides shows them (API_Task `overrides`).
+        put(&mut out, "overrides", t.overrides.as_ref().map(|o| (**o).clone()));
         out.insert("cpu".into(), json!(t.cpu_units.to_string()));
         out.insert("memory".into(), json!(t.memory_mib.to_string()));
         out.insert("healthStatus".into(), json!(t.health_status.as_aws()));

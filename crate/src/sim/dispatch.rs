@@ -10,6 +10,7 @@ use crate::api::{texts, ApiError, ApiResult, Dialect, Request};
 
 use super::engine::{Ev, Sim};
 use super::loadbalancing::ELB_STEP_MS;
+use super::pagination::paginate;
 use super::record::{JournalEntry, LogEntry, LogKind, RecordedCall, MAX_RECORDED_CALLS};
 use super::requests::{
     cluster_member, AttributesRequest, CreateClusterRequest, CreateServiceRequest, DeregisterContainerInstanceRequest, DescribeClustersRequest, DisruptConnectivityRequest,
@@ -60,7 +61,7 @@ impl Sim {
             return self.error(call, not_an_object(Dialect::of(row.service)));
         }
         if let Some(member) = crate::api::unmodelled::unmodelled_member(call, &input) {
-            return self.error(call, ApiError::new("UnmodelledParameterException", texts::not_modelled(call, member)));
+            return self.error(call, ApiError::new(crate::api::unmodelled::refusal_code(call), texts::not_modelled(call, member)));
         }
         let answer = match row.handler {
             Handler::Engine => self.engine_call(call, &Request::new(&input, Dialect::of(row.service))),
@@ -156,32 +157,32 @@ impl Sim {
             "ecs:DeleteCluster" => self.delete_cluster(cluster_member(request)),
             "ecs:DescribeClusters" => self.describe_clusters(DescribeClustersRequest::parse(request)?),
             "ecs:UpdateClusterSettings" => self.update_cluster_settings(UpdateClusterSettingsRequest::parse(request)?),
-            "ecs:ListClusters" => self.list_clusters(),
+            "ecs:ListClusters" => paginate(call, request, "clusterArns", self.list_clusters()),
             // Task definitions (sim/task_definitions.rs).
             "ecs:RegisterTaskDefinition" => self.register_task_definition(request),
             "ecs:DeregisterTaskDefinition" => self.deregister_task_definition(TaskDefinitionRequest::parse_revision(request)?),
             "ecs:DescribeTaskDefinition" => self.describe_task_definition(TaskDefinitionRequest::parse(request)?),
-            "ecs:ListTaskDefinitions" => self.list_task_definitions(request),
-            "ecs:ListTaskDefinitionFamilies" => self.list_task_definition_families(),
+            "ecs:ListTaskDefinitions" => paginate(call, request, "taskDefinitionArns", self.list_task_definitions(request)),
+            "ecs:ListTaskDefinitionFamilies" => paginate(call, request, "families", self.list_task_definition_families(request)),
             // Tasks (sim/tasks.rs).
             "ecs:RunTask" => self.run_task(RunTaskRequest::parse(request)?),
             "ecs:StopTask" => self.stop_task_call(StopTaskRequest::parse(request)?),
             "ecs:DescribeTasks" => self.describe_tasks(request),
-            "ecs:ListTasks" => self.list_tasks(request),
+            "ecs:ListTasks" => paginate(call, request, "taskArns", self.list_tasks(request)),
             // Services (sim/services.rs).
             "ecs:CreateService" => self.create_service(CreateServiceRequest::parse(request)?),
             "ecs:UpdateService" => self.update_service(UpdateServiceRequest::parse(request)?),
             "ecs:DeleteService" => self.delete_service(request),
             "ecs:DescribeServices" => self.describe_services(request),
-            "ecs:ListServices" => self.list_services(request),
+            "ecs:ListServices" => paginate(call, request, "serviceArns", self.list_services(request)),
             // Container instances (sim/container_instances.rs).
-            "ecs:ListContainerInstances" => self.list_container_instances(request),
+            "ecs:ListContainerInstances" => paginate(call, request, "containerInstanceArns", self.list_container_instances(request)),
             "ecs:DescribeContainerInstances" => self.describe_container_instances(request),
             "ecs:UpdateContainerInstancesState" => self.update_container_instances_state(UpdateContainerInstancesStateRequest::parse(request)?),
             "ecs:DeregisterContainerInstance" => self.deregister_container_instance(DeregisterContainerInstanceRequest::parse(request)?),
             "ecs:PutAttributes" => self.put_attributes(AttributesRequest::parse(request, true)?, true),
             "ecs:DeleteAttributes" => self.put_attributes(AttributesRequest::parse(request, false)?, false),
-            "ecs:ListAttributes" => self.list_attributes(request),
+            "ecs:ListAttributes" => paginate(call, request, "attributes", self.list_attributes(request)),
             // EC2 instances (sim/instances.rs).
             "ec2:RunInstances" => self.run_instances(&RunInstancesRequest::parse(request)?),
             "ec2:TerminateInstances" => self.terminate_instances(&request.strings("InstanceIds")),

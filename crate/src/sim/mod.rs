@@ -46,6 +46,8 @@ mod netcost;
 mod netpaths;
 mod network;
 mod notifications;
+mod overrides;
+mod pagination;
 pub mod notifications_view;
 pub mod network_view;
 pub mod model;

@@ -387,6 +387,8 @@ pub struct AccessRecord {
 pub struct Task {
     /// The Fargate platform version the task runs on (shown for Fargate tasks only).
     pub platform_version: std::rc::Rc<str>,
+    /// RunTask's `overrides` as DescribeTasks shows them; `None` for a task run without.
+    pub overrides: Option<std::rc::Rc<serde_json::Value>>,
     pub key: TaskKey,
     pub arn: String,
     pub id: String,
@@ -652,6 +654,9 @@ pub(super) struct LaunchRequest {
     pub capacity_provider: Option<String>,
     /// The Fargate platform version the request resolved to (`1.4.0` for `LATEST`); shown for Fargate tasks only.
     pub platform_version: std::rc::Rc<str>,
+    /// RunTask's `overrides`: the revision as the overridden tasks run it, and the overrides as DescribeTasks
+    /// shows them.
+    pub overridden: Option<std::rc::Rc<(TaskDefinitionRevision, serde_json::Value)>>,
 }
 
 /// What a counted service event reports.

@@ -346,6 +346,7 @@ pub(super) struct RunTaskRequest<'a> {
     pub placement_strategy: Result<Vec<Strategy>, ApiError>,
     pub group: Option<&'a str>,
     pub started_by: Option<&'a str>,
+    pub overrides: Result<Option<super::overrides::TaskOverrides>, ApiError>,
 }
 
 impl<'a> RunTaskRequest<'a> {
@@ -375,6 +376,7 @@ impl<'a> RunTaskRequest<'a> {
             placement_strategy: placement_strategy(request),
             group: request.str("group"),
             started_by: request.str("startedBy"),
+            overrides: super::overrides::TaskOverrides::parse(request),
         })
     }
 }
@@ -550,6 +552,12 @@ pub(super) struct RunInstancesRequest<'a> {
 
 impl<'a> RunInstancesRequest<'a> {
     pub(super) fn parse(request: &Request<'a>) -> Result<RunInstancesRequest<'a>, ApiError> {
+        // Every instance runs the Amazon ECS-optimized AMI, whatever ImageId names; an id that is no AMI id is
+        // refused as EC2 refuses it (real output quoted in hashicorp/terraform#22172: "InvalidAMIID.Malformed:
+        // Invalid id: \"{var.ami_id}\" (expecting \"ami-...\")").
+        if let Some(image_id) = request.str("ImageId").filter(|id| !id.starts_with("ami-")) {
+            return Err(ApiError::new("InvalidAMIID.Malformed", format!("Invalid id: \"{image_id}\" (expecting \"ami-...\")")));
+        }
         let instance_type = instance_type_named(request.str("InstanceType").unwrap_or("m5.large"))?;
         let min_count = request.u64("MinCount")?.unwrap_or(1);
         let max_count = request.u64("MaxCount")?.unwrap_or(min_count);

@@ -107,7 +107,7 @@ impl Sim {
             return Err(ApiError::invalid_parameter(DAEMON_NO_STRATEGY));
         }
         self.check_compatibility(&rev.spec, launch_type)?;
-        self.check_task_role(&rev.spec)?;
+        // A task role ECS cannot assume is no refusal here: each launch fails instead (capacity.rs).
         fargate_platform_version(request.platform_version)?;
         check_platform_for_efs(&rev.spec, launch_type, request.platform_version)?;
         if scheduling_strategy == SchedulingStrategy::Daemon {
@@ -698,6 +698,7 @@ impl Sim {
                 on_node: None,
                 capacity_provider: None,
                 platform_version: fargate_platform_version(Some(&service.platform_version)).unwrap_or_else(|_| "1.4.0".into()),
+                overridden: None,
             };
             let (launched, failures) = self.launch_by_strategy(&request, &service.capacity_provider_strategy, &by_provider);
             if !launched.is_empty() {
@@ -849,6 +850,7 @@ impl Sim {
                     on_node: Some(node),
                     capacity_provider: None,
                     platform_version: "1.4.0".into(),
+                    overridden: None,
                 };
                 let (launched, failures) = self.launch_tasks(&request);
                 started.extend(launched);

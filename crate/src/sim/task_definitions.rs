@@ -117,7 +117,16 @@ impl Sim {
         Ok(json!({ "taskDefinitionArns": arns }))
     }
 
-    pub(super) fn list_task_definition_families(&self) -> ApiResult {
-        Ok(json!({ "families": self.task_definitions.keys().cloned().collect::<Vec<_>>() }))
+    /// The families whose name starts with `familyPrefix`, of the asked `status` (ECS API reference,
+    /// ListTaskDefinitionFamilies: by default both ACTIVE and INACTIVE families; ACTIVE keeps the families with an
+    /// ACTIVE revision, INACTIVE those with none).
+    pub(super) fn list_task_definition_families(&self, request: &Request) -> ApiResult {
+        let prefix = request.str("familyPrefix").unwrap_or_default();
+        let status = request.enum_member("status", "status", &["ACTIVE", "INACTIVE", "ALL"])?.unwrap_or("ALL");
+        let families = self.task_definitions.iter().filter(|(family, revisions)| {
+            let active = revisions.iter().any(|r| r.status == "ACTIVE");
+            family.starts_with(prefix) && (status == "ALL" || active == (status == "ACTIVE"))
+        });
+        Ok(json!({ "families": families.map(|(family, _)| family.clone()).collect::<Vec<_>>() }))
     }
 }

@@ -328,6 +328,7 @@ mod tests {
             efs_mounts: vec![],
             private_ip: None,
             platform_version: "1.4.0".into(),
+            overrides: None,
             n_targets_draining: 0,
             cpu_units: 256,
             memory_mib: 512,

@@ -27,6 +27,22 @@ impl Sim {
         if rev.status != "ACTIVE" {
             return Err(ApiError::client("TaskDefinition is inactive"));
         }
+        // The overridden tasks run (and are checked) as their overrides say: size, roles, container sizes.
+        let overrides = request.overrides?;
+        let overridden = match &overrides {
+            Some(o) => Some(std::rc::Rc::new((TaskDefinitionRevision { spec: o.apply(&rev.spec)?, ..rev.clone() }, o.described.clone()))),
+            None => None,
+        };
+        let rev = overridden.as_ref().map_or(rev, |o| o.0.clone());
+        if launch_type == LaunchType::Fargate && overrides.as_ref().is_some_and(|o| o.cpu_units.is_some() || o.memory_mib.is_some()) {
+            let (cpu_units, memory_mib) = (rev.spec.cpu_units.unwrap_or(0), rev.spec.memory_mib.unwrap_or(0));
+            if !crate::taskdef::fargate_size_exists(cpu_units, memory_mib, false) {
+                // The text RegisterTaskDefinition answers for a size Fargate does not offer (taskdef/fargate.rs).
+                return Err(ApiError::client(format!(
+                    "No Fargate configuration exists for given values: {cpu_units} CPU, {memory_mib} memory. See the Amazon ECS documentation for the valid values."
+                )));
+            }
+        }
         self.check_compatibility(&rev.spec, launch_type)?;
         self.check_task_role(&rev.spec)?;
         let platform_version = fargate_platform_version(request.platform_version)?;
@@ -68,6 +84,7 @@ impl Sim {
             on_node: None,
             capacity_provider: None,
             platform_version,
+            overridden,
         };
         if launch_type == LaunchType::Fargate && self.fargate_launches.take(self.now, count, true) == 0 {
             // Over the Fargate task launch rate (a token bucket, see `sim/capacity.rs`).
@@ -180,7 +197,13 @@ impl Sim {
 
     /// Places and creates a batch of tasks. Returns the new tasks and the placement failures.
     pub(super) fn launch_tasks(&mut self, request: &LaunchRequest) -> (Vec<TaskKey>, Vec<Failure>) {
-        let Some(rev) = self.revision(&request.family, request.revision).cloned() else { return (vec![], vec![]) };
+        let rev = match &request.overridden {
+            Some(overridden) => overridden.0.clone(),
+            None => match self.revision(&request.family, request.revision).cloned() {
+                Some(rev) => rev,
+                None => return (vec![], vec![]),
+            },
+        };
         let mut launched = Vec::new();
         let mut failures = Vec::new();
         match request.launch_type {
@@ -310,6 +333,7 @@ impl Sim {
         };
         let task = Task {
             platform_version: request.platform_version.clone(),
+            overrides: request.overridden.as_ref().map(|o| std::rc::Rc::new(o.1.clone())),
             key,
             security_groups,
             assign_public_ip: request.assign_public_ip && spec.network_mode == NetworkMode::Awsvpc,

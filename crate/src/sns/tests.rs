@@ -43,6 +43,8 @@ fn an_email_subscription_waits_for_confirmation_and_then_receives() {
     assert_eq!((last.kind, last.subject.as_str(), last.message_id.as_str()), (DeliveryKind::Notification, "hello", published["MessageId"].as_str().unwrap()));
     assert!(last.body.starts_with("second\n\n--\nIf you wish to stop receiving notifications from this topic"));
     call(&mut s, "sns:Unsubscribe", json!({ "SubscriptionArn": arn })).unwrap();
+    // Unsubscribing again answers without an error, as AWS does.
+    call(&mut s, "sns:Unsubscribe", json!({ "SubscriptionArn": arn })).unwrap();
     call(&mut s, "sns:Publish", json!({ "TopicArn": TOPIC, "Message": "third" })).unwrap();
     assert_eq!(s.inbox.deliveries.len(), 2);
 }

@@ -18,6 +18,49 @@ fn not_found(code: &'static str, kind: &str, id: &str) -> ApiError {
     ApiError::new(code, format!("The {kind} ID '{id}' does not exist"))
 }
 
+/// The filter names the Describe* calls honour, each with the item fields it compares (a path of members, `[*]`
+/// for each item of a list). The EC2 API reference lists these names for each call (DescribeVpcs, DescribeSubnets,
+/// DescribeSecurityGroups, DescribeRouteTables, DescribeInternetGateways, DescribeNatGateways, DescribeVpcEndpoints,
+/// DescribeAddresses); a name none of them models is refused as EC2 refuses an unknown filter.
+const FILTERS: &[(&str, &[&str])] = &[
+    ("attachment.vpc-id", &["Attachments", "[*]", "VpcId"]),
+    ("group-id", &["GroupId"]),
+    ("group-name", &["GroupName"]),
+    ("subnet-id", &["SubnetId"]),
+    ("vpc-endpoint-id", &["VpcEndpointId"]),
+    ("vpc-id", &["VpcId"]),
+];
+
+/// The `Filters` of a Describe* call (`Filter` for DescribeNatGateways): (name, values), each name checked.
+fn describe_filters(request: &Request<'_>) -> Result<Vec<(&'static str, Vec<String>)>, ApiError> {
+    let given = request.items("Filters").or_else(|| request.items("Filter")).unwrap_or_default();
+    given
+        .iter()
+        .map(|filter| {
+            let name = filter.str("Name").unwrap_or_default();
+            let known = FILTERS.iter().find(|(known, _)| *known == name).map(|(known, _)| *known);
+            // EC2's answer to a filter name the call does not know, as real output quotes it (boto/boto3#1299:
+            // "InvalidParameterValue ... The filter 'public-ip' is invalid"; aws/aws-cli#7225).
+            let name = known.ok_or_else(|| ApiError::new("InvalidParameterValue", format!("The filter '{name}' is invalid")))?;
+            Ok((name, filter.strings("Values")))
+        })
+        .collect()
+}
+
+/// Whether `item` has, at the fields of filter `name`, one of `values` (a filter with no values matches nothing).
+fn filter_matches(item: &Value, name: &str, values: &[String]) -> bool {
+    let Some((_, path)) = FILTERS.iter().find(|(known, _)| *known == name) else { return false };
+    let mut found = vec![item];
+    for step in *path {
+        found = if *step == "[*]" {
+            found.into_iter().filter_map(Value::as_array).flatten().collect()
+        } else {
+            found.into_iter().filter_map(|v| v.get(*step)).collect()
+        };
+    }
+    found.iter().filter_map(|v| v.as_str()).any(|v| values.iter().any(|want| want == v))
+}
+
 fn required<'a>(request: &Request<'a>, name: &str) -> Result<&'a str, ApiError> {
     request.str(name).filter(|s| !s.is_empty()).ok_or_else(|| missing(name))
 }
@@ -473,7 +516,17 @@ impl VpcState {
         Ok(asked)
     }
 
+    /// Answers a Describe* call, keeping only the items its `Filters` (`Filter` for DescribeNatGateways) match.
     pub(crate) fn describe(&self, call: &str, request: &Request<'_>, ctx: &VpcContext) -> ApiResult {
+        let filters = describe_filters(request)?;
+        let mut answer = self.describe_all(call, request, ctx)?;
+        if let Some(items) = answer.as_object_mut().and_then(|o| o.values_mut().next()).and_then(Value::as_array_mut) {
+            items.retain(|item| filters.iter().all(|(name, values)| filter_matches(item, name, values)));
+        }
+        Ok(answer)
+    }
+
+    fn describe_all(&self, call: &str, request: &Request<'_>, ctx: &VpcContext) -> ApiResult {
         Ok(match call {
             "ec2:DescribeVpcs" => json!({ "Vpcs": Self::pick(&self.vpcs, request, "VpcIds", "InvalidVpcID.NotFound", "vpc")?.iter().map(|id| self.vpc_json(id, ctx)).collect::<Vec<_>>() }),
             "ec2:DescribeSubnets" => json!({ "Subnets": Self::pick(&self.subnets, request, "SubnetIds", "InvalidSubnetID.NotFound", "subnet")?.iter().map(|id| self.subnet_json(id, ctx)).collect::<Vec<_>>() }),
