@@ -1,6 +1,7 @@
 //! The network's cost in `sim:DescribeCost`, beside compute: NAT gateways per hour and per GB processed, interface
 //! endpoints per AZ-hour and per GB, data transfer between Availability Zones, from the dated price list
-//! (`vpc/cost.rs`), for the private subnet fixed with a NAT gateway and, alternatively, with VPC endpoints.
+//! (`vpc/cost.rs`), for the private subnet fixed with a NAT gateway and, alternatively, with VPC endpoints; and the
+//! endpoints' policies deciding the task calls that go through them.
 
 use ecs_sim_tests::*;
 use serde_json::{json, Value};
@@ -96,4 +97,39 @@ fn a_scenario_without_billed_network_resources_answers_an_empty_network_section(
     let out = sim.call("sim:DescribeCost", json!({})).expect("DescribeCost");
     assert_eq!(out["network"], json!({ "costToDateMicroUsd": 0, "costPerHourMicroUsd": 0, "costToDate": "$0.000000", "costPerHour": "$0.000000", "lines": [] }));
     assert_eq!(out["totalCostToDateMicroUsd"], out["costToDateMicroUsd"]);
+}
+
+/// A task's DynamoDB call through a gateway endpoint whose policy allows one table: the other table is refused
+/// with AWS's "no VPC endpoint policy allows" ending, a Deny statement with the explicit-deny ending, and the
+/// allowed table gets past the endpoint to IAM (the task role then decides).
+#[test]
+fn a_vpc_endpoint_policy_decides_a_task_call_that_goes_through_the_endpoint() {
+    let mut document = ecs_sim::scenario::builtin_scenario("private-subnet-endpoints").expect("built-in").document;
+    let steps = document["steps"].as_array_mut().unwrap();
+    let taskdef = steps.iter_mut().find(|s| s["call"] == "ecs:RegisterTaskDefinition").unwrap();
+    taskdef["input"]["taskRoleArn"] = json!("arn:aws:iam::123456789012:role/ecsTaskExecutionRole");
+    let mut sim = ecs_sim::sim::Sim::new(&ecs_sim::scenario::parse_scenario(&document).expect("loads"), None);
+    advance(&mut sim, t("2m"));
+    let tables = sim.call("ec2:DescribeRouteTables", json!({})).expect("described");
+    let private = tables["RouteTables"].as_array().unwrap().iter().find(|t| t["Routes"].as_array().is_some_and(|r| r.iter().any(|r| r["GatewayId"].as_str().is_some_and(|g| g.starts_with("vpce-"))))).expect("the private table")["RouteTableId"].clone();
+    let policy = json!({ "Version": "2012-10-17", "Statement": [
+        { "Effect": "Allow", "Principal": "*", "Action": "dynamodb:GetItem", "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/orders" },
+        { "Effect": "Deny", "Principal": "*", "Action": "dynamodb:*", "Resource": "arn:aws:dynamodb:us-east-1:123456789012:table/secrets" }
+    ] });
+    let vpc = sim.call("ec2:DescribeVpcs", json!({})).expect("described")["Vpcs"][0]["VpcId"].clone();
+    sim.call("ec2:CreateVpcEndpoint", json!({ "VpcId": vpc, "ServiceName": "com.amazonaws.us-east-1.dynamodb", "VpcEndpointType": "Gateway", "RouteTableIds": [private], "PolicyDocument": policy.to_string() })).expect("created");
+    let get = |sim: &mut ecs_sim::sim::Sim, table: &str| {
+        let out = sim.call("sim:TaskOperation", json!({ "cluster": "demo", "service": "api", "task": null, "operation": "dynamodb:GetItem", "params": { "TableName": table, "Key": { "id": { "S": "1" } } } })).expect("made");
+        out["results"][0]["error"].clone()
+    };
+    let session = |sim: &ecs_sim::sim::Sim| sim.view().tasks.iter().find(|t| t.last_status == ecs_sim::view::TaskStatus::Running).map(|t| t.id.clone()).unwrap();
+    let other = get(&mut sim, "other");
+    assert_eq!(other["Code"], "AccessDeniedException");
+    let s = session(&sim);
+    assert!(other["Message"].as_str().unwrap().starts_with("User: arn:aws:sts::123456789012:assumed-role/ecsTaskExecutionRole/"), "{other}");
+    assert!(other["Message"].as_str().unwrap().ends_with("is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/other because no VPC endpoint policy allows the dynamodb:GetItem action"), "{other} ({s})");
+    let secrets = get(&mut sim, "secrets");
+    assert!(secrets["Message"].as_str().unwrap().ends_with("on resource: arn:aws:dynamodb:us-east-1:123456789012:table/secrets with an explicit deny in a VPC endpoint policy"), "{secrets}");
+    let orders = get(&mut sim, "orders");
+    assert!(!orders["Message"].as_str().unwrap_or("").contains("VPC endpoint policy"), "the endpoint allows the orders table: {orders}");
 }
