@@ -35,7 +35,7 @@ test('service troubleshooter: a group at its maximum size, raised by the fix, an
   check(report.includes('not in a steady state') && report.includes('desired 6, running 4, pending 2'), `the report says why it looks: ${report}`);
   check(report.includes('Root cause: The Auto Scaling group ecs-asg of capacity provider workers-cp is at its maximum size, 2'), `the root cause: ${report}`);
   // The failing check is open on its evidence: the group's sizes and the metric.
-  const evidence = await text(page, '.explain .service-troubleshoot details[open] .evidence');
+  const evidence = await page.$$eval('.explain .service-troubleshoot details[open] .evidence', (els) => els.map((e) => e.textContent).join('\n'));
   check(evidence.includes('Auto Scaling group ecs-asg: MinSize 0, MaxSize 2, DesiredCapacity 2, 2 instances.') && evidence.includes('CapacityProviderReservation 150'), `the evidence: ${evidence}`);
   await screenshot(page, 'service-troubleshoot-asg-report');
   await applyFix(page, 'autoscaling:UpdateAutoScalingGroup');
