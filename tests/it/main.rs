@@ -43,3 +43,5 @@ mod template_import;
 mod fidelity;
 mod ecs_events;
 mod demo;
+mod troubleshoot_service;
+mod network_cost;

@@ -172,6 +172,7 @@ pub const CALLS: &[Call] = &[
     call("autoscaling:PutScalingPolicy", Service::AutoScaling, Access::Write, Handler::Scaling),
     call("autoscaling:SetDesiredCapacity", Service::AutoScaling, Access::Write, Handler::Scaling),
     call("autoscaling:SetInstanceProtection", Service::AutoScaling, Access::Write, Handler::Scaling),
+    call("autoscaling:UpdateAutoScalingGroup", Service::AutoScaling, Access::Write, Handler::Scaling),
     call("cloudwatch:DeleteAlarms", Service::CloudWatch, Access::Write, Handler::Scaling),
     call("cloudwatch:DescribeAlarmHistory", Service::CloudWatch, Access::Read, Handler::Scaling),
     call("cloudwatch:DescribeAlarms", Service::CloudWatch, Access::Read, Handler::Scaling),

@@ -495,6 +495,16 @@ impl Builder {
                     r.properties.insert("DesiredCapacity".into(), json!(n.to_string()));
                 }
             }
+            "autoscaling:UpdateAutoScalingGroup" => {
+                let Some(name) = s(input, "AutoScalingGroupName") else { return };
+                if let Some(r) = self.find_mut(Kind::AutoScalingGroup, name) {
+                    for member in ["MinSize", "MaxSize", "DesiredCapacity"] {
+                        if let Some(n) = input.get(member).and_then(Value::as_u64) {
+                            r.properties.insert(member.into(), json!(n.to_string()));
+                        }
+                    }
+                }
+            }
             "autoscaling:PutScalingPolicy" => {
                 let (Some(group), Some(name)) = (s(input, "AutoScalingGroupName"), s(input, "PolicyName")) else { return };
                 let mut props = input.as_object().cloned().unwrap_or_default();

@@ -189,6 +189,7 @@ impl ScalingState {
             "ec2:CreateLaunchTemplate" => self.create_launch_template(request, ctx),
             "autoscaling:CreateAutoScalingGroup" => self.create_asg(request, ctx),
             "autoscaling:SetDesiredCapacity" => self.set_desired_capacity(request, ctx),
+            "autoscaling:UpdateAutoScalingGroup" => self.update_asg(request, ctx),
             "autoscaling:DescribeAutoScalingGroups" => self.describe_asgs(request),
             "autoscaling:SetInstanceProtection" => self.set_instance_protection(request),
             "ecs:CreateCapacityProvider" => self.create_capacity_provider(request, ctx),
@@ -264,13 +265,8 @@ impl ScalingState {
         }
         let min = request.required_int_in_range("MinSize", 0, 10_000)? as u32;
         let max = request.required_int_in_range("MaxSize", 0, 10_000)? as u32;
-        if min > max {
-            return Err(request.invalid(format!("Max bound, {max}, must be greater than or equal to min bound, {min}")));
-        }
         let desired = request.int_in_range("DesiredCapacity", 0, 10_000)?.map(|v| v as u32).unwrap_or(min);
-        if desired < min || desired > max {
-            return Err(request.invalid(format!("Desired capacity:{desired} must be between the specified min size:{min} and max size:{max}")));
-        }
+        check_group_sizes(request, min, max, desired)?;
         let subnets: Vec<String> = request.str("VPCZoneIdentifier").unwrap_or("").split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
         if subnets.is_empty() {
             return Err(request.invalid("No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC."));
@@ -314,6 +310,30 @@ impl ScalingState {
         let from = asg.desired;
         asg.desired = desired;
         self.reconcile_asg(name, ctx, &format!("a user request explicitly set group desired capacity changing the desired capacity from {from} to {desired}"));
+        Ok(json!({}))
+    }
+
+    /// `autoscaling:UpdateAutoScalingGroup`: the group's MinSize, MaxSize and DesiredCapacity (each kept when
+    /// not given; a desired capacity left outside new bounds moves to the nearest bound, as AWS does), then the
+    /// group launches or terminates instances toward it. The other members of the call are not modelled.
+    fn update_asg(&mut self, request: &Request, ctx: &ScalingContext) -> ApiResult {
+        let name = request.required_member("AutoScalingGroupName")?;
+        let min = request.int_in_range("MinSize", 0, 10_000)?.map(|v| v as u32);
+        let max = request.int_in_range("MaxSize", 0, 10_000)?.map(|v| v as u32);
+        let desired = request.int_in_range("DesiredCapacity", 0, 10_000)?.map(|v| v as u32);
+        let Some(asg) = self.asgs.get(name) else {
+            // [UNVERIFIED]: the same text as SetDesiredCapacity's for a group that does not exist.
+            return Err(request.invalid(format!("AutoScalingGroup name not found - AutoScalingGroup '{name}' not found")));
+        };
+        let (new_min, new_max) = (min.unwrap_or(asg.min), max.unwrap_or(asg.max));
+        let new_desired = desired.unwrap_or_else(|| asg.desired.clamp(new_min.min(new_max), new_max));
+        check_group_sizes(request, new_min, new_max, new_desired)?;
+        let Some(asg) = self.asgs.get_mut(name) else { return Ok(json!({})) };
+        let from = asg.desired;
+        (asg.min, asg.max, asg.desired) = (new_min, new_max, new_desired);
+        if from != new_desired {
+            self.reconcile_asg(name, ctx, &format!("a user request update of AutoScalingGroup constraints to min: {new_min}, max: {new_max}, desired: {new_desired} changing the desired capacity from {from} to {new_desired}"));
+        }
         Ok(json!({}))
     }
 
@@ -731,4 +751,15 @@ fn parse_mixed_instances(policy: &Request, template: &LaunchTemplate, request: &
         return Err(request.invalid(format!("Invalid value '{strategy}' for SpotAllocationStrategy.")));
     }
     Ok(MixedInstances { instance_types, on_demand_base_capacity: base, on_demand_percentage_above_base: percent, spot_allocation_strategy: strategy })
+}
+
+/// A group's sizes as CreateAutoScalingGroup and UpdateAutoScalingGroup check them, with EC2 Auto Scaling's texts.
+fn check_group_sizes(request: &Request, min: u32, max: u32, desired: u32) -> Result<(), ApiError> {
+    if min > max {
+        return Err(request.invalid(format!("Max bound, {max}, must be greater than or equal to min bound, {min}")));
+    }
+    if desired < min || desired > max {
+        return Err(request.invalid(format!("Desired capacity:{desired} must be between the specified min size:{min} and max size:{max}")));
+    }
+    Ok(())
 }

@@ -1,9 +1,11 @@
 //! Cost in the engine: the `scaling` cost ledger learns when Fargate tasks start pulling their images and
-//! stop, and when EC2 instances run and shut down; `Sim::cost_report` and `sim:DescribeCost` read it back.
+//! stop, and when EC2 instances run and shut down; `Sim::cost_report` and `sim:DescribeCost` read it back
+//! (`sim:DescribeCost` with the network's lines beside it).
 
 use serde_json::{json, Value};
 
 use crate::scaling::{CapacityType, CostLine, CostReport};
+use crate::vpc::NetworkCostLine;
 
 use super::engine::Sim;
 use super::model::{LaunchType, Task, TaskKey};
@@ -32,14 +34,30 @@ fn line_json(line: &CostLine) -> Value {
     v
 }
 
-/// The output of `sim:DescribeCost`.
-pub(super) fn cost_json(report: &CostReport) -> Value {
+/// The output of `sim:DescribeCost`: compute (the top-level figures and their breakdowns, as before the
+/// network was billed), the network's lines (NAT gateways, interface endpoints, data transfer between
+/// Availability Zones; `vpc/cost.rs`, from the same dated price list) with their sum, and the total of both.
+pub(super) fn cost_json(report: &CostReport, network: &[NetworkCostLine]) -> Value {
     let lines = |l: &[CostLine]| l.iter().map(line_json).collect::<Vec<_>>();
+    let network_to_date: u64 = network.iter().map(|l| l.to_date_micro_usd).sum();
+    let network_per_hour: u64 = network.iter().map(|l| l.per_hour_micro_usd).sum();
+    let (total_to_date, total_per_hour) = (report.to_date_micro_usd + network_to_date, report.per_hour_micro_usd + network_per_hour);
     json!({
         "region": report.region, "ratesAsOf": report.rates_as_of,
         "costToDateMicroUsd": report.to_date_micro_usd, "costPerHourMicroUsd": report.per_hour_micro_usd,
         "costToDate": usd_text(report.to_date_micro_usd), "costPerHour": usd_text(report.per_hour_micro_usd),
         "byCapacityType": lines(&report.by_capacity_type), "byCluster": lines(&report.by_cluster), "byService": lines(&report.by_service),
+        "network": {
+            "costToDateMicroUsd": network_to_date, "costPerHourMicroUsd": network_per_hour,
+            "costToDate": usd_text(network_to_date), "costPerHour": usd_text(network_per_hour),
+            "lines": network.iter().map(|l| json!({
+                "name": l.name, "bytes": l.bytes,
+                "costToDateMicroUsd": l.to_date_micro_usd, "costPerHourMicroUsd": l.per_hour_micro_usd,
+                "costToDate": usd_text(l.to_date_micro_usd), "costPerHour": usd_text(l.per_hour_micro_usd),
+            })).collect::<Vec<_>>(),
+        },
+        "totalCostToDateMicroUsd": total_to_date, "totalCostPerHourMicroUsd": total_per_hour,
+        "totalCostToDate": usd_text(total_to_date), "totalCostPerHour": usd_text(total_per_hour),
     })
 }
 

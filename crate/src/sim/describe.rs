@@ -351,7 +351,7 @@ impl Sim {
             "services": services,
             "tasks": tasks,
             "events": events,
-            "cost": cost_json(&self.cost_report()),
+            "cost": cost_json(&self.cost_report(), &self.network_cost_lines()),
             "traceHash": self.trace_hash(),
         })
     }

@@ -68,6 +68,7 @@ mod task_definitions;
 mod task_store;
 pub mod troubleshoot;
 mod troubleshoot_model;
+mod troubleshoot_service;
 mod tasks;
 mod workload;
 

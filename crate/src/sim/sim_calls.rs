@@ -283,8 +283,8 @@ impl Sim {
         Ok(json!({ "region": region, "available": available }))
     }
 
-    /// `sim:DescribeCost`: the cost report.
+    /// `sim:DescribeCost`: the cost report, compute and, beside it, the network's billed resources.
     pub(super) fn describe_cost(&self) -> ApiResult {
-        Ok(cost_json(&self.cost_report()))
+        Ok(cost_json(&self.cost_report(), &self.network_cost_lines()))
     }
 }

@@ -13,7 +13,7 @@ use super::stopping::{oom_killed, OOM_REASON};
 use super::engine::Sim;
 use super::model::{ImageBehavior, TaskKey};
 use super::network::StartNeed;
-pub use super::troubleshoot_model::{Check, FixCall, TaskTroubleshooting, TroubleshootCache, Verdict, MAX_VIEW_TROUBLESHOOTING};
+pub use super::troubleshoot_model::{Check, FixCall, ServiceTroubleshooting, TaskTroubleshooting, TroubleshootCache, Verdict, MAX_VIEW_TROUBLESHOOTING};
 use super::troubleshoot_model::CacheKey;
 
 /// What an exit code means (observability-troubleshooting.md §4.5).
@@ -537,9 +537,7 @@ impl Sim {
         let mut left_out = 0u64;
         for key in self.recently_stopped.iter().rev() {
             let Some(task) = self.tasks.get(key) else { continue };
-            let failed = matches!(task.stop_code.as_deref(), Some("TaskFailedToStart") | Some("EssentialContainerExited"))
-                || task.stopped_reason.as_deref().is_some_and(|r| r.contains("health checks"));
-            if !failed {
+            if !task_failed(task) {
                 continue;
             }
             if out.len() < MAX_VIEW_TROUBLESHOOTING {
@@ -550,6 +548,11 @@ impl Sim {
         }
         (out, left_out)
     }
+}
+
+/// Whether a stopped task failed: its start failed, an essential container exited, or a health check stopped it.
+pub(super) fn task_failed(task: &super::model::Task) -> bool {
+    matches!(task.stop_code.as_deref(), Some("TaskFailedToStart") | Some("EssentialContainerExited")) || task.stopped_reason.as_deref().is_some_and(|r| r.contains("health checks"))
 }
 
 /// The action IAM denied, from AWS's `is not authorized to perform: <action> on resource` wording.

@@ -76,3 +76,22 @@ impl Clone for TroubleshootCache {
     }
 }
 
+
+/// The troubleshooter's report on a service that has not reached a steady state (or, once it has, the same
+/// checks passing): the console's and the runbook's checks run against the service, each with its verdict and
+/// evidence (the service event, the stopped reason, the target health reason, the metric), the root cause and
+/// the fix as a call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ServiceTroubleshooting {
+    pub cluster: String,
+    pub service_name: String,
+    /// The service has reached a steady state: every desired task runs in its one deployment.
+    pub steady: bool,
+    /// `desired 6, running 4, pending 2`.
+    pub counts: String,
+    pub checks: Vec<Check>,
+    pub root_cause: String,
+    pub fix: Option<FixCall>,
+    /// The stopped task whose report gave the root cause, when a task's failure did.
+    pub from_task_id: Option<String>,
+}

@@ -100,6 +100,33 @@ impl Sim {
         }
     }
 
+    /// The VPC endpoint policy on the task's path to `service`, when the path goes through an endpoint: the
+    /// ending of AWS's denial text when the policy does not allow `operation` on `resource` for the task's role (the IAM User Guide's access denied messages: "because no VPC endpoint policy allows the <action>
+    /// action", "with an explicit deny in a VPC endpoint policy"), `None` when it allows it or no endpoint is on the
+    /// path. [UNVERIFIED]: a policy document that does not parse as a resource-based policy allows nothing.
+    fn endpoint_policy_denial(&self, key: TaskKey, service: &str, role_arn: &str, operation: &str, resource: &str) -> Option<String> {
+        let source = self.task_source(key)?;
+        let reach = self.vpc.reach(&source, &crate::vpc::Destination::service(service), &self.scenario.region, self.now.0);
+        if !matches!(reach.kind, crate::vpc::PathKind::InterfaceEndpoint | crate::vpc::PathKind::GatewayEndpoint) {
+            return None;
+        }
+        let endpoint = reach.hops.iter().find_map(|h| self.vpc.endpoints.get(&h.component))?;
+        // The role's ARN is the principal a policy names, as for a bucket policy (`s3::decide`).
+        let principal = role_arn;
+        let effect = match crate::iam::parse_policy(&endpoint.policy_document, crate::iam::PolicyKind::Resource) {
+            Ok(document) => {
+                let policy = crate::iam::NamedPolicy { name: endpoint.vpc_endpoint_id.clone(), arn: None, document };
+                crate::iam::evaluate(&crate::iam::EvalRequest::new(principal, operation, resource), std::slice::from_ref(&policy)).effect
+            }
+            Err(_) => crate::iam::DecisionEffect::ImplicitDeny,
+        };
+        match effect {
+            crate::iam::DecisionEffect::Allowed => None,
+            crate::iam::DecisionEffect::ExplicitDeny => Some("with an explicit deny in a VPC endpoint policy".to_string()),
+            _ => Some(format!("because no VPC endpoint policy allows the {operation} action")),
+        }
+    }
+
     /// Makes one operation as the task with key `key`; decides it and applies it to S3 or DynamoDB.
     fn operate_as(&mut self, key: TaskKey, request: &TaskOperationRequest) -> OperationOutcome {
         let (operation, params) = (request.operation, &request.params);
@@ -132,6 +159,18 @@ impl Sim {
         if let Err(reason) = self.network_path(key, service) {
             // The SDK's connect timeout (botocore's ConnectTimeoutError) after its default 60 s.
             return OperationOutcome { answer: Err(ApiError::new("ConnectTimeoutError", reason)), latency_ms: 60_000, resource };
+        }
+        if let Some(ending) = self.endpoint_policy_denial(key, service, &role, operation, &resource) {
+            let role_name = role.rsplit('/').next().unwrap_or(&role);
+            let who = format!("arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/{session}");
+            // S3 quotes the resource and answers AccessDenied; DynamoDB answers AccessDeniedException unquoted.
+            let error = if service == "s3" {
+                ApiError::new("AccessDenied", format!("User: {who} is not authorized to perform: {operation} on resource: \"{resource}\" {ending}"))
+            } else {
+                ApiError::new("AccessDeniedException", format!("User: {who} is not authorized to perform: {operation} on resource: {resource} {ending}"))
+            };
+            self.record_call_traffic(key, service);
+            return outcome(Err(error));
         }
         self.record_call_traffic(key, service);
         if service == "s3" {

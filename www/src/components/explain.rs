@@ -12,6 +12,7 @@ use crate::components::form::{button, hint, outcome, subhead, term, unique_keys,
 use crate::components::iam::TaskAccess;
 use crate::components::loadbalancing::{load_balancer_details, task_target_health, LoadBalancerCharts};
 use crate::components::scaling::ScalingCharts;
+use crate::components::troubleshoot_service::ServiceTroubleshootReport;
 use crate::driver::{use_commands, use_explained, use_playing, use_selection, use_view, use_view_select, Explained, Selection};
 use crate::forms::selection;
 use crate::render_count::use_render_count;
@@ -337,8 +338,12 @@ fn service_details(props: &NameProps) -> Html {
         return hint("This service no longer exists.");
     };
     let short = service.running_count + service.pending_count < service.desired_count;
+    let troubleshooting = match &*explained {
+        Explained::Service { name, troubleshooting, .. } if *name == props.name => troubleshooting.clone(),
+        _ => None,
+    };
     let explanation = match &*explained {
-        Explained::Service { name, placement } if short && *name == props.name => placement.clone(),
+        Explained::Service { name, placement, .. } if short && *name == props.name => placement.clone(),
         _ => None,
     };
     // An event's key: its time and message.
@@ -369,6 +374,9 @@ fn service_details(props: &NameProps) -> Html {
                 <PlacementExplanationView explanation={explanation.clone()} />
             } else if !short {
                 { hint("Every desired task is placed.") }
+            }
+            if let Some(report) = troubleshooting {
+                <ServiceTroubleshootReport report={report} />
             }
             <h4>{ "Recent service events" }</h4>
             <ul class="service-events">

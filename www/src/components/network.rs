@@ -4,7 +4,7 @@
 //! call that makes it. Everything shown is read from `View.network`; a fix goes through `Commands::dispatch`.
 
 use ecs_sim::sim::network_view::NetworkView;
-use ecs_sim::sim::troubleshoot::{TaskTroubleshooting, Verdict};
+use ecs_sim::sim::troubleshoot::{Check, FixCall, TaskTroubleshooting, Verdict};
 use ecs_sim::sim::usd_text;
 use yew::prelude::*;
 
@@ -101,6 +101,35 @@ fn verdict_class(verdict: Verdict) -> &'static str {
     }
 }
 
+/// The fix offered: what it does, the call with its input, and the button that makes it.
+pub(crate) fn fix_block(fix: &FixCall, apply: Callback<MouseEvent>) -> Html {
+    html! {
+        <div class="fix">
+            <p><strong>{ "Fix: " }</strong>{ &fix.summary }</p>
+            <pre class="evidence">{ format!("{} {}", fix.call, serde_json::to_string_pretty(&fix.input).unwrap_or_default()) }</pre>
+            <button type="button" class="primary" onclick={apply}>{ format!("Apply fix ({})", fix.call) }</button>
+        </div>
+    }
+}
+
+/// A report's checks, each with its verdict; a check that found a problem is open on its evidence.
+pub(crate) fn checks_list(checks: &[Check]) -> Html {
+    html! {
+        <ol class="checks">
+            { for checks.iter().map(|check| html! {
+                <li key={check.name}>
+                    <details open={check.verdict == Verdict::Fail}>
+                        <summary><span class={verdict_class(check.verdict)}>{ check.verdict.text() }</span>{ " " }{ check.name }</summary>
+                        if !check.evidence.is_empty() {
+                            <pre class="evidence">{ check.evidence.join("\n") }</pre>
+                        }
+                    </details>
+                </li>
+            }) }
+        </ol>
+    }
+}
+
 #[function_component(TroubleshootReport)]
 fn troubleshoot_report(props: &ReportProps) -> Html {
     let commands = use_commands();
@@ -120,25 +149,10 @@ fn troubleshoot_report(props: &ReportProps) -> Html {
             <p class="mono reason">{ &report.stopped_reason }</p>
             <p class="root-cause"><strong>{ "Root cause: " }</strong>{ &report.root_cause }</p>
             if let (Some(fix), Some(apply)) = (&report.fix, apply) {
-                <div class="fix">
-                    <p><strong>{ "Fix: " }</strong>{ &fix.summary }</p>
-                    <pre class="evidence">{ format!("{} {}", fix.call, serde_json::to_string_pretty(&fix.input).unwrap_or_default()) }</pre>
-                    <button type="button" class="primary" onclick={apply}>{ format!("Apply fix ({})", fix.call) }</button>
-                </div>
+                { fix_block(fix, apply) }
             }
             <div class="fix-outcome">{ outcome(&result) }</div>
-            <ol class="checks">
-                { for report.checks.iter().map(|check| html! {
-                    <li key={check.name}>
-                        <details open={check.verdict == Verdict::Fail}>
-                            <summary><span class={verdict_class(check.verdict)}>{ check.verdict.text() }</span>{ " " }{ check.name }</summary>
-                            if !check.evidence.is_empty() {
-                                <pre class="evidence">{ check.evidence.join("\n") }</pre>
-                            }
-                        </details>
-                    </li>
-                }) }
-            </ol>
+            { checks_list(&report.checks) }
         </section>
     }
 }

@@ -47,8 +47,8 @@ enum ExplainKey {
     Task(String, u64, Option<String>),
     /// A service short of tasks, and the view it was explained in (it explains the current state).
     ShortService(String, u64),
-    /// A service with every desired task placed: nothing to explain.
-    PlacedService(String),
+    /// A service with every desired task placed (no placement to explain), and the view its troubleshooter ran in.
+    PlacedService(String, u64),
 }
 
 /// The mutable run: the sim and what the UI needs around it.
@@ -248,7 +248,7 @@ impl Driver {
             }
             Selection::Service(name) => match self.view.services.iter().find(|s| &s.name == name) {
                 Some(s) if s.running_count + s.pending_count < s.desired_count => ExplainKey::ShortService(name.clone(), self.n_views),
-                _ => ExplainKey::PlacedService(name.clone()),
+                _ => ExplainKey::PlacedService(name.clone(), self.n_views),
             },
             _ => ExplainKey::Nothing,
         };
@@ -260,9 +260,13 @@ impl Driver {
             ExplainKey::Task(id, _, _) => Explained::Task { id: id.clone(), placement: self.sim.explain_task(id).map(|(e, _)| Rc::new(e)) },
             ExplainKey::ShortService(name, _) => {
                 let cluster = self.view.services.iter().find(|s| &s.name == name).map(|s| s.cluster.clone()).unwrap_or_default();
-                Explained::Service { name: name.clone(), placement: self.sim.explain_service(&cluster, name).map(Rc::new) }
+                let troubleshooting = self.sim.troubleshoot_service(&cluster, name).map(Rc::new);
+                Explained::Service { name: name.clone(), placement: self.sim.explain_service(&cluster, name).map(Rc::new), troubleshooting }
             }
-            ExplainKey::PlacedService(name) => Explained::Service { name: name.clone(), placement: None },
+            ExplainKey::PlacedService(name, _) => {
+                let cluster = self.view.services.iter().find(|s| &s.name == name).map(|s| s.cluster.clone()).unwrap_or_default();
+                Explained::Service { name: name.clone(), placement: None, troubleshooting: self.sim.troubleshoot_service(&cluster, name).map(Rc::new) }
+            }
         };
         self.explained_key = key;
         // An explanation equal to the last one keeps its `Rc`, so the Why? panel does not re-render for it.

@@ -12,6 +12,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 
 use ecs_sim::placement::Explanation as PlacementExplanation;
+use ecs_sim::sim::troubleshoot::ServiceTroubleshooting;
 use ecs_sim::sim::LogKind;
 use ecs_sim::view::View;
 use yew::prelude::*;
@@ -143,8 +144,8 @@ pub enum Explained {
     /// e.g. a Fargate task or one still waiting for capacity).
     Task { id: String, placement: Option<Rc<PlacementExplanation>> },
     /// Why the selected service's next task cannot be placed (`None`: every desired task is placed, or there
-    /// is nothing to explain).
-    Service { name: String, placement: Option<Rc<PlacementExplanation>> },
+    /// is nothing to explain), and the service troubleshooter's report on it.
+    Service { name: String, placement: Option<Rc<PlacementExplanation>>, troubleshooting: Option<Rc<ServiceTroubleshooting>> },
 }
 
 /// Everything the UI reads, one field per concern.
@@ -586,7 +587,7 @@ mod tests {
         assert_eq!(p.reduce(Action::ShowBanner(Notice::text("x"))), Parts::BANNER);
         assert_eq!(p.reduce(Action::ShowBanner(Notice::text("x"))), Parts::NONE);
         assert_eq!(p.reduce(Action::DismissBanner), Parts::BANNER);
-        let explained = Rc::new(Explained::Service { name: "web".into(), placement: None });
+        let explained = Rc::new(Explained::Service { name: "web".into(), placement: None, troubleshooting: None });
         assert_eq!(p.reduce(Action::Select(Selection::Service("web".into()), explained.clone())), Parts::SELECTION.and(Parts::EXPLAINED));
         assert_eq!(p.reduce(Action::Select(Selection::Service("web".into()), explained)), Parts::NONE);
         // Another run clears the selection: what it named belongs to the run replaced.

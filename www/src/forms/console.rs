@@ -162,6 +162,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "autoscaling:CreateAutoScalingGroup" => json!({ "AutoScalingGroupName": "web-asg", "LaunchTemplate": { "LaunchTemplateName": "ecs-web", "Version": "$Latest" }, "MinSize": 0, "MaxSize": 6, "DesiredCapacity": 2, "VPCZoneIdentifier": subnet_list }),
         "autoscaling:DescribeAutoScalingGroups" => json!({ "AutoScalingGroupNames": ["web-asg"] }),
         "autoscaling:SetDesiredCapacity" => json!({ "AutoScalingGroupName": "web-asg", "DesiredCapacity": 3 }),
+        "autoscaling:UpdateAutoScalingGroup" => json!({ "AutoScalingGroupName": "web-asg", "MinSize": 1, "MaxSize": 8 }),
         "autoscaling:SetInstanceProtection" => json!({ "AutoScalingGroupName": "web-asg", "InstanceIds": [instance_id], "ProtectedFromScaleIn": true }),
         "autoscaling:PutScalingPolicy" => json!({ "AutoScalingGroupName": "web-asg", "PolicyName": "cpu60", "PolicyType": "TargetTrackingScaling", "TargetTrackingConfiguration": { "PredefinedMetricSpecification": { "PredefinedMetricType": "ASGAverageCPUUtilization" }, "TargetValue": 60 } }),
         "autoscaling:DescribePolicies" | "autoscaling:DescribeScalingActivities" => json!({ "AutoScalingGroupName": "web-asg" }),
