@@ -583,6 +583,7 @@ pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
     "cpu-alarm-email",
     "deployment-alarm-rollback",
     "privatelink-consumer",
+    "task-role-missing-putitem",
 ];
 
 /// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
@@ -618,6 +619,7 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("cpu-alarm-email", include_str!("../scenarios/cpu-alarm-email.json")),
     ("deployment-alarm-rollback", include_str!("../scenarios/deployment-alarm-rollback.json")),
     ("privatelink-consumer", include_str!("../scenarios/privatelink-consumer.json")),
+    ("task-role-missing-putitem", include_str!("../scenarios/task-role-missing-putitem.json")),
 ];
 
 /// Looks a built-in scenario up by id.

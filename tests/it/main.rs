@@ -43,3 +43,4 @@ mod template_import;
 mod fidelity;
 mod ecs_events;
 mod demo;
+mod request_workload;

@@ -338,6 +338,7 @@ pub const CALLS: &[Call] = &[
     call("sim:SetQueue", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetTargetBehavior", Service::Sim, Access::Write, Handler::Engine),
     call("sim:SetTimings", Service::Sim, Access::Write, Handler::Engine),
+    call("sim:SetWorkload", Service::Sim, Access::Write, Handler::Engine),
     call("sim:TaskCall", Service::Sim, Access::Write, Handler::Engine),
     call("sim:TaskOperation", Service::Sim, Access::Write, Handler::Engine),
     call("sim:WriteFile", Service::Sim, Access::Write, Handler::Engine),

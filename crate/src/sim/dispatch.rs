@@ -199,6 +199,7 @@ impl Sim {
             "sim:TaskOperation" => self.task_operation(super::workload::TaskOperationRequest::parse(request)?),
             "sim:SetLoad" => self.set_load(SetLoadRequest::parse(request)?),
             "sim:SetQueue" => self.set_queue(QueueRequest::parse(request)?),
+            "sim:SetWorkload" => self.set_workload(super::request_workload::SetWorkloadRequest::parse(request)?),
             "sim:SetTargetBehavior" => self.set_target_behavior(TargetBehaviorRequest::parse(request)?),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),
             "sim:SetInstanceFault" => self.set_instance_fault(InstanceFaultRequest::parse(request)?),

@@ -91,6 +91,12 @@ impl Sim {
     }
 
     /// Writes `lines` to a container's stream, if it has one, stamped now.
+    /// Lines of a task's request workload, in its first container's stream.
+    pub(super) fn write_workload_lines(&mut self, key: TaskKey, lines: &[String]) {
+        let Some(idx) = self.logging.task_streams.get(&key).and_then(|s| s.first()).map(|c| c.container_idx) else { return };
+        self.write_container_lines(key, idx, lines);
+    }
+
     fn write_container_lines(&mut self, key: TaskKey, container_idx: u32, lines: &[String]) {
         let now_ms = self.logs_context().now_epoch_ms;
         let Some(target) = self.logging.task_streams.get(&key).and_then(|s| s.iter().find(|c| c.container_idx == container_idx)).cloned() else { return };

@@ -38,6 +38,8 @@ pub mod insights_dashboard;
 mod instances;
 mod launch_rate;
 pub mod integrations;
+pub mod request_workload;
+mod request_workload_model;
 mod loadbalancing;
 mod logging;
 pub mod performance;

@@ -220,6 +220,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "sim:DescribeCost" => json!({}),
         "sim:ReadFile" => json!({ "cluster": cluster, "service": service, "path": "/usr/share/nginx/html/index.html" }),
         "sim:WriteFile" => json!({ "cluster": cluster, "service": service, "path": "/usr/share/nginx/html/index.html", "content": "hello from the API console" }),
+        "sim:SetWorkload" => json!({ "cluster": cluster, "service": service, "operations": [{ "operation": "dynamodb:GetItem", "params": { "TableName": table, "Key": { "pk": { "S": "customer-1" }, "sk": { "N": "2" } } } }] }),
         "sim:TaskOperation" => json!({ "cluster": cluster, "service": service, "operation": "dynamodb:PutItem", "params": { "TableName": table, "Item": { "pk": { "S": "customer-1" }, "sk": { "N": "2" } } } }),
         "fis:aws:ecs:stop-task" => json!({ "targets": { "Tasks": { "resourceType": "aws:ecs:task", "resourceArns": [task], "selectionMode": "ALL" } } }),
         "fis:aws:ecs:drain-container-instances" => json!({ "targets": { "Clusters": { "resourceType": "aws:ecs:cluster", "resourceArns": [cluster_arn], "selectionMode": "ALL" } }, "parameters": { "drainagePercentage": "50", "duration": "PT10M" } }),
