@@ -104,6 +104,9 @@ READS_ALLOWED = {
     ("crate/src/sim", "durationBeforeInterruption"): FIS_ACTION,  # aws:ec2:send-spot-instance-interruptions parameter
     ("crate/src/sim", "params"): SIM_CALL,  # sim:TaskOperation
     ("crate/src/sim", "queueName"): SIM_CALL,  # sim:SetQueue
+    ("crate/src/sim", "operations"): SIM_CALL,  # sim:SetWorkload
+    ("crate/src/sim", "DBInstanceIdentifier"): SIM_CALL + ": the database of a db:Query in sim:SetWorkload's params (the RDS member name)",
+    ("crate/src/sim", "forceFailover"): FIS_ACTION,  # aws:rds:reboot-db-instances parameter
     ("crate/src/sim", "TaskDefinition"): "a Task state's PascalCase Parameters for arn:aws:states:::ecs:runTask (SFNDG connect-ecs.md)",
     ("crate/src/events", "source"): EVENT_FIELD,  # a rule's pattern: could it match source aws.ecs?
     ("crate/src/events", "containers"): EVENT_FIELD,  # an ECS Task State Change's detail

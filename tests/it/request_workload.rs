@@ -91,3 +91,84 @@ fn set_workload_refuses_bad_input_and_an_empty_list_removes_the_workload() {
     assert_eq!(target_5xx, 0, "without its workload the service answers every request");
     assert!(sim.request_workloads().tasks.is_empty());
 }
+
+fn db_status(sim: &mut ecs_sim::sim::Sim) -> (String, String) {
+    let out = sim.call("rds:DescribeDBInstances", json!({ "DBInstanceIdentifier": "orders-db" })).expect("describe");
+    let db = &out["DBInstances"][0];
+    (db["DBInstanceStatus"].as_str().unwrap_or("").to_string(), db["AvailabilityZone"].as_str().unwrap_or("").to_string())
+}
+
+fn connections(sim: &ecs_sim::sim::Sim) -> u64 {
+    sim.request_workloads().tasks.values().flat_map(|t| t.db_connections.iter().map(|c| c.1)).sum()
+}
+
+#[test]
+fn a_multi_az_failover_gives_a_burst_of_errors_then_the_service_recovers() {
+    let mut sim = run_scenario("rds-multi-az-failover", None, "15m59s");
+    assert_eq!(db_status(&mut sim), ("available".to_string(), "us-east-1a".to_string()));
+    let (before_5xx, before_requests) = minutes(&sim, "13m", "15m59s");
+    assert!(before_requests >= 5_000, "{before_requests}");
+    assert_eq!(before_5xx, 0, "every query succeeds before the failover");
+    assert!(connections(&sim) >= 2, "each task holds a connection: {}", connections(&sim));
+    let task_arns = |sim: &ecs_sim::sim::Sim| -> Vec<String> { sim.view().tasks.iter().filter(|t| t.last_status == ecs_sim::sim::TaskStatus::Running).map(|t| t.arn.clone()).collect() };
+    let tasks_before = task_arns(&sim);
+    assert_eq!(tasks_before.len(), 2);
+
+    advance(&mut sim, t("16m40s"));
+    assert_eq!(db_status(&mut sim), ("rebooting".to_string(), "us-east-1b".to_string()), "the standby in us-east-1b is the new primary");
+    assert_eq!(connections(&sim), 0, "no connection is open during the failover");
+    let events = sim.call("rds:DescribeEvents", json!({ "SourceIdentifier": "orders-db", "SourceType": "db-instance" })).expect("events");
+    let messages: Vec<&str> = events["Events"].as_array().expect("events").iter().filter_map(|e| e["Message"].as_str()).collect();
+    assert_eq!(messages.last(), Some(&"Multi-AZ instance failover started"), "{messages:?}");
+    assert!(!messages.contains(&"Multi-AZ instance failover completed"), "the completion is not written yet");
+    let lines = log_messages(&mut sim, "/ecs/orders");
+    assert!(lines.iter().any(|l| l.contains("psycopg.OperationalError: connection to server at \"orders-db.c9akciq32.us-east-1.rds.amazonaws.com\", port 5432 failed: Connection refused")), "the driver's error is logged");
+
+    advance(&mut sim, t("21m"));
+    assert_eq!(db_status(&mut sim).0, "available");
+    assert!(connections(&sim) >= 2, "the pools reconnect to the new primary");
+    let events = sim.call("rds:DescribeEvents", json!({ "SourceIdentifier": "orders-db" })).expect("events");
+    let dated: Vec<(&str, &str)> = events["Events"].as_array().expect("events").iter().map(|e| (e["Message"].as_str().unwrap_or(""), e["Date"].as_str().unwrap_or(""))).collect();
+    let tail: Vec<(&str, &str)> = dated[dated.len() - 4..].to_vec();
+    assert_eq!(
+        tail,
+        vec![
+            ("Multi-AZ instance failover started", "2026-01-05T09:16:00.000Z"),
+            ("Multi-AZ instance failover completed", "2026-01-05T09:17:30.000Z"),
+            ("The user requested a failover of the DB instance", "2026-01-05T09:17:30.000Z"),
+            ("DB instance restarted", "2026-01-05T09:17:45.000Z"),
+        ],
+        "the failover takes 90 s (RDS: typically 60-120 s), the restart 15 s more"
+    );
+    // The burst: about 90 s of requests at 50 per second failed, then none.
+    let failed: u64 = sim.request_workloads().tasks.values().map(|t| t.counts[0].failed).sum();
+    assert!((3_750..=5_250).contains(&failed), "{failed}");
+    let (after_5xx, after_requests) = minutes(&sim, "18m", "21m");
+    assert!(after_requests >= 5_000);
+    assert_eq!(after_5xx, 0, "the errors stop once the new primary accepts connections");
+    assert_eq!(task_arns(&sim), tasks_before, "the tasks stay RUNNING: the health checks do not query the database");
+}
+
+#[test]
+fn reboot_db_instance_refuses_what_rds_refuses_and_fis_reboots_with_a_failover() {
+    let mut sim = run_scenario("rds-multi-az-failover", None, "10m");
+    let err = |sim: &mut ecs_sim::sim::Sim, input: Value| sim.call("rds:RebootDBInstance", input).unwrap_err().to_string();
+    assert!(err(&mut sim, json!({ "DBInstanceIdentifier": "orders-db" })).contains("InvalidDBInstanceState"), "not available while creating");
+    assert!(err(&mut sim, json!({ "DBInstanceIdentifier": "nothing" })).contains("DBInstance nothing not found."));
+    advance(&mut sim, t("15m30s"));
+    sim.call("rds:CreateDBInstance", json!({ "DBInstanceIdentifier": "single", "DBInstanceClass": "db.t4g.micro", "Engine": "mysql", "MasterUsername": "app", "MasterUserPassword": "secret-password", "DBSubnetGroupName": "orders-db" })).expect("single-AZ");
+    advance(&mut sim, t("26m"));
+    assert!(err(&mut sim, json!({ "DBInstanceIdentifier": "single", "ForceFailover": true })).contains("isn't configured for Multi-AZ"));
+    let out = sim.call("rds:RebootDBInstance", json!({ "DBInstanceIdentifier": "single" })).expect("a plain reboot");
+    assert_eq!(out["DBInstance"]["DBInstanceStatus"], "rebooting");
+
+    // AWS FIS: the orders database's ARN with forceFailover.
+    let bad = sim.call("fis:aws:rds:reboot-db-instances", json!({ "targets": { "DBInstances": { "resourceArns": ["arn:aws:rds:us-east-1:123456789012:db:orders-db"], "selectionMode": "ALL" } }, "parameters": { "forceFailover": "yes" } }));
+    assert!(bad.unwrap_err().to_string().contains("forceFailover must be"));
+    let out = sim
+        .call("fis:aws:rds:reboot-db-instances", json!({ "targets": { "DBInstances": { "resourceArns": ["arn:aws:rds:us-east-1:123456789012:db:orders-db"], "selectionMode": "ALL" } }, "parameters": { "forceFailover": "true" } }))
+        .expect("fis");
+    assert_eq!(out["rebootedDBInstances"], json!(["orders-db"]));
+    // The scenario's failover at 16 minutes moved the primary to us-east-1b; this one moves it back.
+    assert_eq!(db_status(&mut sim), ("rebooting".to_string(), "us-east-1a".to_string()));
+}

@@ -192,6 +192,7 @@ impl Sim {
             "fis:aws:ecs:stop-task" => self.fis_stop_task(FisTarget::parse(request, "Tasks")?),
             "fis:aws:ecs:drain-container-instances" => self.fis_drain(DrainRequest::parse(request)?),
             "fis:aws:network:disrupt-connectivity" => self.fis_disrupt_connectivity(DisruptConnectivityRequest::parse(request)?),
+            "fis:aws:rds:reboot-db-instances" => self.fis_reboot_db_instances(super::request_workload::RebootDbInstancesRequest::parse(request)?),
             // The playground's own calls (sim/sim_calls.rs).
             "sim:SetImageBehavior" => self.set_image_behavior(ImageBehaviorRequest::parse(request)?),
             "sim:SetTimings" => self.set_timings(SetTimingsRequest::parse(request)?),

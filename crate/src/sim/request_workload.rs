@@ -18,7 +18,7 @@ use super::engine::Sim;
 use super::model::{ServiceKey, TaskKey, TaskStatus};
 pub use super::request_workload_model::*;
 use super::record::LogKind;
-use super::requests::{cluster_member, short_name};
+use super::requests::{cluster_member, short_name, FisTarget};
 use super::workload::{sdk_error_text, TaskOperationRequest, WORKLOAD_OPERATIONS};
 
 /// The playground's name for a query on an RDS database (not an AWS API action: the application talks to the
@@ -88,7 +88,54 @@ impl<'a> SetWorkloadRequest<'a> {
     }
 }
 
+/// `fis:aws:rds:reboot-db-instances`: the `DBInstances` target and the action's `forceFailover` parameter.
+pub(super) struct RebootDbInstancesRequest<'a> {
+    pub target: FisTarget<'a>,
+    pub force_failover: bool,
+}
+
+impl<'a> RebootDbInstancesRequest<'a> {
+    pub(super) fn parse(request: &Request<'a>) -> Result<RebootDbInstancesRequest<'a>, ApiError> {
+        // AWS FIS actions reference, aws:rds:reboot-db-instances: "forceFailover – Optional. If the value is true,
+        // and if the instances are Multi-AZ, forces failover from one Availability Zone to another. Default is false."
+        let force_failover = match request.get("parameters").and_then(|p| p.get("forceFailover")) {
+            None => false,
+            Some(Value::String(v)) if v == "true" => true,
+            Some(Value::String(v)) if v == "false" => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => return Err(ApiError::new("ValidationException", format!("forceFailover must be \"true\" or \"false\", not {other}."))),
+        };
+        Ok(RebootDbInstancesRequest { target: FisTarget::parse(request, "DBInstances")?, force_failover })
+    }
+}
+
 impl Sim {
+    /// `fis:aws:rds:reboot-db-instances`: reboots each target DB instance (ARN or identifier), with a failover for
+    /// Multi-AZ instances when `forceFailover` is true (FIS skips the failover of a Single-AZ instance).
+    pub(super) fn fis_reboot_db_instances(&mut self, request: RebootDbInstancesRequest) -> ApiResult {
+        let arns = &request.target.resource_arns;
+        let candidates: Vec<String> = self
+            .rds
+            .instances
+            .values()
+            .filter(|i| arns.is_empty() || arns.iter().any(|a| a == &i.arn || a.eq_ignore_ascii_case(&i.identifier)))
+            .map(|i| i.identifier.clone())
+            .collect();
+        let chosen = self.fis_select(candidates, request.target.selection?);
+        let context = self.rds_context();
+        let mut rebooted = Vec::new();
+        for id in &chosen {
+            let failover = request.force_failover && self.rds.instances.get(id).is_some_and(|i| i.multi_az);
+            match self.rds.reboot(id, failover, &context) {
+                Ok(_) => rebooted.push(id.clone()),
+                Err(e) => self.log_entry(LogKind::Fault, "fis:aws:rds:reboot-db-instances".into(), format!("AWS FIS could not reboot {id}: {}", e.message)),
+            }
+        }
+        let how = if request.force_failover { " with a forced failover" } else { "" };
+        self.log_entry(LogKind::Fault, "fis:aws:rds:reboot-db-instances".into(), format!("AWS FIS reboots {} DB instance(s){how}: {}.", rebooted.len(), rebooted.join(", ")));
+        Ok(json!({ "rebootedDBInstances": rebooted }))
+    }
+
     /// `sim:SetWorkload`: what each request to a service does; an empty `operations` removes the workload.
     pub(super) fn set_workload(&mut self, request: SetWorkloadRequest) -> ApiResult {
         let cluster = self.active_cluster(request.cluster)?;
@@ -135,10 +182,13 @@ impl Sim {
             };
             return fail(DB_CONNECT_TIMEOUT_MS, "OperationalError", text);
         }
-        match db.status(self.now.0) {
-            "available" | "backing-up" => Decision { latency_ms: DB_QUERY_LATENCY_MS, error: None, text: String::new() },
-            "creating" => fail(DB_REFUSED_MS, "OperationalError", format!("could not translate host name \"{host}\" to address: Name or service not known")),
-            _ => {
+        if db.status(self.now.0) == "creating" {
+            // No endpoint yet: its name does not resolve.
+            return fail(DB_REFUSED_MS, "OperationalError", format!("could not translate host name \"{host}\" to address: Name or service not known"));
+        }
+        match db.accepts_connections(self.now.0) {
+            true => Decision { latency_ms: DB_QUERY_LATENCY_MS, error: None, text: String::new() },
+            false => {
                 let text = if mysql {
                     format!("pymysql.err.OperationalError: (2003, \"Can't connect to MySQL server on '{host}' ([Errno 111] Connection refused)\")")
                 } else {

@@ -212,6 +212,8 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "rds:CreateDBSubnetGroup" => json!({ "DBSubnetGroupName": "app-db", "DBSubnetGroupDescription": "Private subnets of the database", "SubnetIds": [subnet, subnet_b] }),
         "rds:CreateDBInstance" => json!({ "DBInstanceIdentifier": "app-db", "DBInstanceClass": "db.t4g.micro", "Engine": "postgres", "AllocatedStorage": 20, "MasterUsername": "app", "ManageMasterUserPassword": true, "DBSubnetGroupName": "app-db", "MultiAZ": true }),
         "rds:DescribeDBInstances" => json!({ "DBInstanceIdentifier": "app-db" }),
+        "rds:RebootDBInstance" => json!({ "DBInstanceIdentifier": "app-db", "ForceFailover": true }),
+        "rds:DescribeEvents" => json!({ "SourceIdentifier": "app-db", "SourceType": "db-instance", "Duration": 60 }),
         "events:ListRules" => json!({ "NamePrefix": "uploads" }),
         "states:CreateStateMachine" => json!({ "name": "nightly-batch", "roleArn": "arn:aws:iam::123456789012:role/StepFunctionsEcsRole", "definition": definition }),
         "states:DescribeStateMachine" | "states:StartExecution" => json!({ "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:nightly-batch" }),
@@ -226,6 +228,7 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "fis:aws:ecs:drain-container-instances" => json!({ "targets": { "Clusters": { "resourceType": "aws:ecs:cluster", "resourceArns": [cluster_arn], "selectionMode": "ALL" } }, "parameters": { "drainagePercentage": "50", "duration": "PT10M" } }),
         "fis:aws:ec2:terminate-instances" => json!({ "targets": { "Instances": { "resourceType": "aws:ec2:instance", "resourceArns": [instance_arn], "selectionMode": "COUNT(1)" } } }),
         "fis:aws:ec2:send-spot-instance-interruptions" => json!({ "targets": { "SpotInstances": { "resourceType": "aws:ec2:spot-instance", "resourceArns": [instance_arn], "selectionMode": "ALL" } }, "parameters": { "durationBeforeInterruption": "PT2M" } }),
+        "fis:aws:rds:reboot-db-instances" => json!({ "targets": { "DBInstances": { "resourceType": "aws:rds:db", "resourceArns": ["arn:aws:rds:us-east-1:123456789012:db:app-db"], "selectionMode": "ALL" } }, "parameters": { "forceFailover": "true" } }),
         "fis:aws:network:disrupt-connectivity" => json!({ "targets": { "Subnets": { "resourceType": "aws:ec2:subnet", "resourceArns": [subnet_arn], "selectionMode": "ALL" } }, "parameters": { "duration": "PT5M" } }),
         _ => json!({}),
     }
