@@ -172,3 +172,40 @@ fn reboot_db_instance_refuses_what_rds_refuses_and_fis_reboots_with_a_failover()
     // The scenario's failover at 16 minutes moved the primary to us-east-1b; this one moves it back.
     assert_eq!(db_status(&mut sim), ("rebooting".to_string(), "us-east-1a".to_string()));
 }
+
+#[test]
+fn the_view_draws_each_flow_red_while_it_fails_and_each_database_with_its_connections() {
+    let sim = run_scenario("task-role-missing-putitem", None, "4m");
+    let view = sim.view();
+    let flows = &view.workload.flows;
+    let flow = |target: &str| flows.iter().find(|f| f.service == "visits" && f.target == target).expect(target).clone();
+    let table = flow("table visits");
+    assert_eq!(table.kind, "dynamodb");
+    // 20 requests a second: each makes GetItem and PutItem on the table, and every PutItem fails.
+    assert_eq!((table.calls_per_minute, table.errors_per_minute), (2_400, 1_200));
+    assert!(table.failing.as_deref().is_some_and(|e| e.contains("AccessDeniedException")), "{table:?}");
+    let bucket = flow("bucket example-site-pages");
+    assert_eq!((bucket.kind, bucket.calls_per_minute, bucket.errors_per_minute, bucket.failing.clone()), ("s3", 1_200, 0, None));
+    assert_eq!(view.workload.tasks.len(), 2);
+    assert!(view.workload.tasks.iter().all(|t| t.operations[2].error.is_some() && t.operations[0].error.is_none()));
+    assert!(view.workload.databases.is_empty());
+
+    let sim = run_scenario("task-role-missing-putitem", None, "7m");
+    let table = sim.view().workload.flows.iter().find(|f| f.target == "table visits").expect("table").clone();
+    assert_eq!((table.errors_per_minute, table.failing), (0, None), "after the fix the flow is green");
+
+    let sim = run_scenario("rds-multi-az-failover", None, "14m");
+    let view = sim.view();
+    let db = &view.workload.databases[0];
+    assert_eq!((db.identifier.as_str(), db.status, db.availability_zone.as_str(), db.secondary_availability_zone.as_deref()), ("orders-db", "backing-up", "us-east-1a", Some("us-east-1b")), "its first backup is under way, and it serves");
+    assert_eq!(db.connections.len(), 2, "one entry a task");
+    // 25 requests a second per task at 4 ms + 5 ms of CPU each: one connection is enough (Little's law).
+    assert!(db.connections.iter().all(|(_, n)| *n == 1), "{:?}", db.connections);
+    let sim = run_scenario("rds-multi-az-failover", None, "16m30s");
+    let view = sim.view();
+    let db = &view.workload.databases[0];
+    assert_eq!(db.status, "rebooting");
+    assert!(db.connections.iter().all(|(_, n)| *n == 0));
+    assert_eq!(db.events.last().map(|e| e.1.as_str()), Some("Multi-AZ instance failover started"));
+    assert!(view.workload.flows[0].failing.as_deref().is_some_and(|e| e.contains("Connection refused")));
+}

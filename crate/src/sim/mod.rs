@@ -39,6 +39,7 @@ mod instances;
 mod launch_rate;
 pub mod integrations;
 pub mod request_workload;
+pub mod workload_view;
 mod request_workload_model;
 mod loadbalancing;
 mod logging;

@@ -25,3 +25,4 @@ pub mod network_paths;
 pub mod replay;
 pub mod scaling;
 pub mod storage;
+pub mod workload;
