@@ -209,3 +209,13 @@ fn the_view_draws_each_flow_red_while_it_fails_and_each_database_with_its_connec
     assert_eq!(db.events.last().map(|e| e.1.as_str()), Some("Multi-AZ instance failover started"));
     assert!(view.workload.flows[0].failing.as_deref().is_some_and(|e| e.contains("Connection refused")));
 }
+
+#[test]
+fn the_sampled_access_lines_of_a_failing_task_answer_500() {
+    let mut sim = run_scenario("task-role-missing-putitem", None, "4m");
+    let lines = log_messages(&mut sim, "/ecs/visits");
+    let access: Vec<&String> = lines.iter().filter(|l| l.contains("HTTP/1.1\"")).collect();
+    assert!(!access.is_empty());
+    let late: Vec<&&String> = access.iter().filter(|l| !l.contains("\"GET /health")).collect();
+    assert!(late.iter().any(|l| l.contains("HTTP/1.1\" 500 ")), "{late:?}");
+}

@@ -185,7 +185,12 @@ impl Sim {
                         lines_out.push(lines::dependency_error_line("the database in its Availability Zone"));
                     }
                     if served > 0 {
-                        let status = if target.behavior.healthy { 200 } else { target.behavior.response_code };
+                        // A request workload's failed operation makes the handler answer 500 (`sim/request_workload.rs`).
+                        let status = match (target.behavior.healthy, target.workload.fails) {
+                            (false, _) => target.behavior.response_code,
+                            (true, true) => 500,
+                            (true, false) => 200,
+                        };
                         let n_written = served.min(lines::MAX_REQUEST_LINES_PER_MINUTE);
                         let mut salt = crate::hash::fnv1a(format!("{}|{minute}", target.owner).as_bytes(), crate::hash::FNV_OFFSET_BASIS);
                         for _ in 0..n_written {
