@@ -9,10 +9,12 @@ use yew::prelude::*;
 use crate::components::form::{hint, subhead, term};
 use crate::driver::use_view_select;
 
-const ROW_PX: usize = 46;
-const BOX_W: usize = 170;
-const TARGET_X: usize = 330;
-const WIDTH: usize = TARGET_X + BOX_W + 10;
+// Sized for the builder's column (about 270 px), so the text is drawn at its own size.
+const ROW_PX: usize = 54;
+const BOX_W: usize = 112;
+const BOX_H: usize = 46;
+const TARGET_X: usize = 152;
+const WIDTH: usize = TARGET_X + BOX_W + 4;
 
 fn short(id: &str) -> String {
     id.chars().take(8).collect()
@@ -32,34 +34,37 @@ fn flow_diagram(flows: &[FlowView]) -> Html {
     }
     let rows = services.len().max(targets.len()).max(1);
     let height = rows * ROW_PX + 10;
-    let y_of = |i: usize| 10 + i * ROW_PX;
+    let y_of = |i: usize| 4 + i * ROW_PX;
     html! {
         <svg class="calls-diagram" role="img" aria-label="Calls from the services to S3, DynamoDB and RDS" width={WIDTH.to_string()} height={height.to_string()} viewBox={format!("0 0 {WIDTH} {height}")}>
-            { for flows.iter().map(|f| {
-                let from = services.iter().position(|s| *s == f.service).unwrap_or(0);
-                let to = targets.iter().position(|(t, _)| *t == f.target).unwrap_or(0);
-                let (y1, y2) = (y_of(from) + 16, y_of(to) + 16);
-                let red = f.failing.is_some() || f.errors_per_minute > 0;
-                let label = if f.errors_per_minute > 0 { format!("{}/min · {} errors", f.calls_per_minute, f.errors_per_minute) } else { format!("{}/min", f.calls_per_minute) };
-                let (lx, ly) = ((10 + BOX_W + TARGET_X) / 2, (y1 + y2) / 2 - 4);
-                html! {
-                    <g key={format!("{}>{}", f.service, f.target)} class={classes!("calls-flow", red.then_some("failing"))} data-flow-service={f.service.clone()} data-flow-target={f.target.clone()} data-failing={red.to_string()}>
-                        <line x1={(10 + BOX_W).to_string()} y1={y1.to_string()} x2={TARGET_X.to_string()} y2={y2.to_string()} />
-                        <text x={lx.to_string()} y={ly.to_string()} text-anchor="middle">{ label }</text>
-                    </g>
-                }
-            }) }
             { for services.iter().enumerate().map(|(i, s)| html! {
                 <g key={format!("service/{s}")} class="calls-node service">
-                    <rect x="10" y={y_of(i).to_string()} width={BOX_W.to_string()} height="32" rx="4" />
-                    <text x={(10 + BOX_W / 2).to_string()} y={(y_of(i) + 20).to_string()} text-anchor="middle">{ format!("service {s}") }</text>
+                    <rect x="4" y={y_of(i).to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="4" />
+                    <text x={(4 + BOX_W / 2).to_string()} y={(y_of(i) + 18).to_string()} text-anchor="middle">{ "service" }</text>
+                    <text x={(4 + BOX_W / 2).to_string()} y={(y_of(i) + 32).to_string()} text-anchor="middle">{ s.to_string() }</text>
                 </g>
             }) }
             { for targets.iter().enumerate().map(|(i, (t, kind))| html! {
                 <g key={format!("target/{t}")} class={classes!("calls-node", *kind)}>
-                    <rect x={TARGET_X.to_string()} y={y_of(i).to_string()} width={BOX_W.to_string()} height="32" rx="4" />
-                    <text x={(TARGET_X + BOX_W / 2).to_string()} y={(y_of(i) + 20).to_string()} text-anchor="middle">{ t.to_string() }</text>
+                    <rect x={TARGET_X.to_string()} y={y_of(i).to_string()} width={BOX_W.to_string()} height={BOX_H.to_string()} rx="4" />
+                    <text x={(TARGET_X + BOX_W / 2).to_string()} y={(y_of(i) + 13).to_string()} text-anchor="middle">{ t.split_once(' ').map_or("", |(k, _)| k).to_string() }</text>
+                    <text x={(TARGET_X + BOX_W / 2).to_string()} y={(y_of(i) + 26).to_string()} text-anchor="middle">{ t.split_once(' ').map_or(*t, |(_, n)| n).to_string() }</text>
                 </g>
+            }) }
+            { for flows.iter().map(|f| {
+                let from = services.iter().position(|s| *s == f.service).unwrap_or(0);
+                let to = targets.iter().position(|(t, _)| *t == f.target).unwrap_or(0);
+                let (y1, y2) = (y_of(from) + BOX_H / 2, y_of(to) + BOX_H / 2);
+                let red = f.failing.is_some() || f.errors_per_minute > 0;
+                let label = if f.errors_per_minute > 0 { format!("{}/min · {} errors", f.calls_per_minute, f.errors_per_minute) } else { format!("{}/min", f.calls_per_minute) };
+                // The calls per minute are written in the target's box, under its name.
+                let (lx, ly) = (TARGET_X + BOX_W / 2, y_of(to) + 40);
+                html! {
+                    <g key={format!("{}>{}", f.service, f.target)} class={classes!("calls-flow", red.then_some("failing"))} data-flow-service={f.service.clone()} data-flow-target={f.target.clone()} data-failing={red.to_string()}>
+                        <line x1={(4 + BOX_W).to_string()} y1={y1.to_string()} x2={TARGET_X.to_string()} y2={y2.to_string()} />
+                        <text class="calls-rate" x={lx.to_string()} y={ly.to_string()} text-anchor="middle">{ label }</text>
+                    </g>
+                }
             }) }
         </svg>
     }
