@@ -584,6 +584,8 @@ pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
     "cpu-alarm-email",
     "deployment-alarm-rollback",
     "privatelink-consumer",
+    "task-role-missing-putitem",
+    "rds-multi-az-failover",
 ];
 
 /// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
@@ -620,6 +622,8 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("cpu-alarm-email", include_str!("../scenarios/cpu-alarm-email.json")),
     ("deployment-alarm-rollback", include_str!("../scenarios/deployment-alarm-rollback.json")),
     ("privatelink-consumer", include_str!("../scenarios/privatelink-consumer.json")),
+    ("task-role-missing-putitem", include_str!("../scenarios/task-role-missing-putitem.json")),
+    ("rds-multi-az-failover", include_str!("../scenarios/rds-multi-az-failover.json")),
 ];
 
 /// Looks a built-in scenario up by id.

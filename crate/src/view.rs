@@ -106,6 +106,8 @@ pub struct View {
     pub network: crate::sim::network_view::NetworkView,
     /// Alarm history, SNS topics and the SNS inbox (`sim/notifications_view.rs`).
     pub notifications: crate::sim::notifications_view::NotificationsView,
+    /// The application's calls to S3, DynamoDB and RDS, and the databases' connections (`sim/workload_view.rs`).
+    pub workload: crate::sim::workload_view::WorkloadView,
 }
 
 /// A load balancer with its listeners, rules and recent per-minute metrics.
@@ -736,6 +738,7 @@ impl Sim {
             agent_logs: self.agent_logs_view(),
             network: self.network_view(),
             notifications: self.notifications_view(),
+            workload: self.workload_view(),
         }
     }
 

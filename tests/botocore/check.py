@@ -115,6 +115,9 @@ READS_ALLOWED = {
     ("crate/src/sim", "durationBeforeInterruption"): FIS_ACTION,  # aws:ec2:send-spot-instance-interruptions parameter
     ("crate/src/sim", "params"): SIM_CALL,  # sim:TaskOperation
     ("crate/src/sim", "queueName"): SIM_CALL,  # sim:SetQueue
+    ("crate/src/sim", "operations"): SIM_CALL,  # sim:SetWorkload
+    ("crate/src/sim", "DBInstanceIdentifier"): SIM_CALL + ": the database of a db:Query in sim:SetWorkload's params (the RDS member name)",
+    ("crate/src/sim", "forceFailover"): FIS_ACTION,  # aws:rds:reboot-db-instances parameter
     ("crate/src/sim", "TaskDefinition"): "a Task state's PascalCase Parameters for arn:aws:states:::ecs:runTask (SFNDG connect-ecs.md)",
     ("crate/src/sim", "at"): SIM_CALL,  # sim:SetLoad (spike)
     ("crate/src/sim", "over"): SIM_CALL,  # sim:SetLoad (ramp)
@@ -123,6 +126,7 @@ READS_ALLOWED = {
     ("crate/src/sim", "Clusters"): FIS_ACTION,  # aws:ecs:drain-container-instances target
     ("crate/src/sim", "SpotInstances"): FIS_ACTION,  # aws:ec2:send-spot-instance-interruptions target
     ("crate/src/sim", "Tasks"): FIS_ACTION,  # aws:ecs:stop-task target
+    ("crate/src/sim", "DBInstances"): FIS_ACTION,  # aws:rds:reboot-db-instances target
     ("crate/src/events", "detail"): EVENT_FIELD,  # an S3 Object Created event's detail
     ("crate/src/events", "object"): EVENT_FIELD,
     ("crate/src/events", "key"): EVENT_FIELD,

@@ -45,3 +45,4 @@ mod ecs_events;
 mod demo;
 mod troubleshoot_service;
 mod network_cost;
+mod request_workload;

@@ -106,6 +106,8 @@ impl ElbState {
                 last_requests: 0,
                 last_latency_ms: 0,
                 total_requests: 0,
+                workload: WorkloadEffect::default(),
+                last_answered: 0,
             },
         );
         self.owners.entry(target.owner).or_default().insert((tg_arn.to_string(), target.id, target.port));
@@ -156,6 +158,17 @@ impl ElbState {
     pub fn set_target_behavior(&mut self, owner: &str, behavior: TargetBehavior) {
         self.behaviors.insert(owner.to_string(), behavior);
         self.for_owner_targets(owner, |t| t.behavior = behavior);
+    }
+
+    /// Sets what an owner's request workload does to the requests its targets serve.
+    pub fn set_target_workload(&mut self, owner: &str, effect: WorkloadEffect) {
+        self.for_owner_targets(owner, |t| t.workload = effect);
+    }
+
+    /// The requests an owner's targets answered in the last step window.
+    pub fn owner_answered(&self, owner: &str) -> u64 {
+        let Some(keys) = self.owners.get(owner) else { return 0 };
+        keys.iter().filter_map(|(tg, id, port)| self.target_groups.get(tg).and_then(|g| g.find(id, *port).ok().map(|i| g.targets[i].last_answered))).sum()
     }
 
     /// Sets an owner's serving capacity in requests per second (task CPU / cpu_ms_per_request).

@@ -221,6 +221,18 @@ pub struct Target {
     pub last_requests: u64,
     pub last_latency_ms: u64,
     pub total_requests: u64,
+    /// What the application's calls to its dependencies do to each request (`sim/request_workload.rs`).
+    pub workload: WorkloadEffect,
+    /// Requests the target answered in the last step window (after timeouts), for the workload's count.
+    pub last_answered: u64,
+}
+
+/// What a task's request workload does to the requests its target serves, decided once per step by the engine:
+/// the latency its operations add, and whether a failed operation turns every answer into a 5xx.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WorkloadEffect {
+    pub latency_ms: u32,
+    pub fails: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -474,6 +474,7 @@ impl ElbState {
             let mut hist = LatencyHist::default();
             for t in tg.targets.iter_mut() {
                 t.last_requests = 0;
+                t.last_answered = 0;
                 // Long-lived connections decay (mean life 5 min) and vanish when the target leaves service.
                 let decay = (t.websockets * dt_ms / 300_000).max(if t.websockets > 0 { 1 } else { 0 });
                 t.websockets -= decay.min(t.websockets);
@@ -558,7 +559,7 @@ impl ElbState {
                         t.last_latency_ms = idle;
                         continue;
                     }
-                    let service = cpu_ms.max(1) as u64 + b.extra_latency_ms as u64;
+                    let service = cpu_ms.max(1) as u64 + b.extra_latency_ms as u64 + t.workload.latency_ms as u64;
                     let (served_now, latency) = match t.capacity_rps {
                         None => (a, service),
                         Some(cap_rps) => {
@@ -584,7 +585,8 @@ impl ElbState {
                     out.elb_5xx += n_timed_out;
                     out.elb_504 += n_timed_out;
                     t.last_latency_ms = latency.min(idle);
-                    if b.healthy || b.response_code < 500 {
+                    t.last_answered = served_now - n_timed_out;
+                    if (b.healthy || b.response_code < 500) && !t.workload.fails {
                         out.target_2xx += served_now - n_timed_out;
                     } else {
                         out.target_5xx += served_now - n_timed_out;

@@ -18,6 +18,37 @@ pub const CREATING_MULTI_AZ_MS: u64 = 12 * 60_000;
 pub const BACKING_UP_MS: u64 = 3 * 60_000;
 /// The most instances and subnet groups the playground keeps (RDS's default quota is 40 instances).
 pub const MAX_INSTANCES: usize = 40;
+/// A forced failover's outage, from "Multi-AZ instance failover started" to "Multi-AZ instance failover
+/// completed": the Amazon RDS User Guide ("Failing over a Multi-AZ DB instance") says "Failover times are
+/// typically 60–120 seconds"; the playground takes the middle.
+pub const FAILOVER_MS: u64 = 90_000;
+/// "DB instance restarted" follows "failover completed" by 15 s in the events AWS Support shows for a reboot
+/// with failover (AWS re:Post knowledge center, "rds-connections-reboot-failover").
+pub const RESTART_AFTER_FAILOVER_MS: u64 = 15_000;
+/// A reboot without failover: "DB instance shutdown" to "DB instance restarted" is 11 s in the same events.
+pub const REBOOT_MS: u64 = 11_000;
+/// The most events the playground keeps; older ones are dropped and counted.
+pub const MAX_EVENTS: usize = 200;
+
+/// A reboot under way or done: when it started, when connections are accepted again, and when the instance is
+/// `available` again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reboot {
+    pub started_ms: u64,
+    pub outage_end_ms: u64,
+    pub end_ms: u64,
+    pub failover: bool,
+}
+
+/// One event RDS writes about an instance (`DescribeEvents`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RdsEvent {
+    pub at_ms: u64,
+    pub source_identifier: String,
+    pub source_arn: String,
+    pub message: String,
+    pub category: &'static str,
+}
 
 /// One DB subnet group.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,6 +79,8 @@ pub struct DbInstance {
     pub allocated_storage_gib: u64,
     pub created_ms: u64,
     pub created_iso: String,
+    /// The latest reboot, if any.
+    pub reboot: Option<Reboot>,
 }
 
 impl DbInstance {
@@ -58,9 +91,16 @@ impl DbInstance {
             "creating"
         } else if now_ms < self.created_ms + creating + BACKING_UP_MS {
             "backing-up"
+        } else if self.reboot.is_some_and(|r| now_ms >= r.started_ms && now_ms < r.end_ms) {
+            "rebooting"
         } else {
             "available"
         }
+    }
+
+    /// Whether the instance accepts connections: not while it is created, nor during a reboot's outage.
+    pub fn accepts_connections(&self, now_ms: u64) -> bool {
+        self.status(now_ms) != "creating" && !self.reboot.is_some_and(|r| now_ms >= r.started_ms && now_ms < r.outage_end_ms)
     }
 
     /// The endpoint's DNS name: `<identifier>.<account hash>.<region>.rds.amazonaws.com`.
@@ -80,6 +120,8 @@ pub struct RdsContext {
     /// `(subnet id, Availability Zone)` of the VPC.
     pub subnets: Vec<(String, String)>,
     pub security_groups: Vec<String>,
+    /// The epoch milliseconds of sim time zero, to date events.
+    pub epoch_start_ms: u64,
 }
 
 /// The account's RDS resources.
@@ -87,6 +129,9 @@ pub struct RdsContext {
 pub struct RdsState {
     pub subnet_groups: Table<String, SubnetGroup>,
     pub instances: Table<String, DbInstance>,
+    /// Events in the order they were written (some dated in the future: a reboot's completion).
+    pub events: Vec<RdsEvent>,
+    pub n_events_left_out: u64,
 }
 
 /// A secret RDS asks Secrets Manager to create for a managed master password: its name and ARN.
@@ -123,6 +168,11 @@ impl RdsState {
         Some(match call {
             "rds:CreateDBSubnetGroup" => self.create_subnet_group(&request, ctx),
             "rds:CreateDBInstance" => self.create_instance(&request, ctx, secret),
+            "rds:RebootDBInstance" => (|| {
+                let id = request.required_member("DBInstanceIdentifier")?.to_lowercase();
+                self.reboot(&id, request.bool("ForceFailover").unwrap_or(false), ctx)
+            })(),
+            "rds:DescribeEvents" => self.describe_events(&request, ctx),
             "rds:DescribeDBInstances" => (|| {
                 let wanted = request.typed_str("DBInstanceIdentifier")?;
                 let shown: Vec<Value> = self.instances.values().filter(|i| wanted.is_none_or(|w| w == i.identifier)).map(|i| self.instance_json(i, ctx)).collect();
@@ -134,6 +184,107 @@ impl RdsState {
             })(),
             _ => return None,
         })
+    }
+
+    /// `RebootDBInstance`: the instance is `rebooting`; with `ForceFailover` its standby becomes the primary
+    /// (the Availability Zones swap) after [`FAILOVER_MS`], during which it accepts no connection.
+    pub fn reboot(&mut self, id: &str, force_failover: bool, ctx: &RdsContext) -> ApiResult {
+        let Some(instance) = self.instances.get(id) else {
+            return Err(ApiError::new("DBInstanceNotFound", format!("DBInstance {id} not found.")));
+        };
+        let status = instance.status(ctx.now_ms);
+        if status != "available" {
+            // [UNVERIFIED] wording of RDS's InvalidDBInstanceState.
+            return Err(ApiError::new("InvalidDBInstanceState", format!("DB instance {id} is not in available state (it is {status}).")));
+        }
+        if force_failover && !instance.multi_az {
+            // BOTO rds RebootDBInstanceMessage.ForceFailover: "You can't enable force failover if the instance isn't
+            // configured for Multi-AZ." [UNVERIFIED] the error's exact wording.
+            return Err(ApiError::new("InvalidParameterCombination", "You can't enable force failover if the instance isn't configured for Multi-AZ."));
+        }
+        let now = ctx.now_ms;
+        let (reboot, written): (Reboot, Vec<(u64, &str, &'static str)>) = if force_failover {
+            let done = now + FAILOVER_MS;
+            // The events of a reboot with failover, in AWS's words (re:Post knowledge center, see above).
+            (
+                Reboot { started_ms: now, outage_end_ms: done, end_ms: done + RESTART_AFTER_FAILOVER_MS, failover: true },
+                vec![
+                    (now, "Multi-AZ instance failover started", "failover"),
+                    (done, "Multi-AZ instance failover completed", "failover"),
+                    (done, "The user requested a failover of the DB instance", "failover"),
+                    (done + RESTART_AFTER_FAILOVER_MS, "DB instance restarted", "availability"),
+                ],
+            )
+        } else {
+            let done = now + REBOOT_MS;
+            let mut events = vec![(done, "DB instance restarted", "availability")];
+            if instance.multi_az {
+                events.insert(0, (now, "DB instance shutdown", "availability"));
+            }
+            (Reboot { started_ms: now, outage_end_ms: done, end_ms: done, failover: false }, events)
+        };
+        let instance = self.instances.get_mut(id).expect("found above");
+        instance.reboot = Some(reboot);
+        if force_failover {
+            // The standby in the other zone becomes the primary. RDS notes the console may take a while to show the
+            // new zone; the playground shows it at once.
+            if let Some(secondary) = instance.secondary_availability_zone.take() {
+                instance.secondary_availability_zone = Some(std::mem::replace(&mut instance.availability_zone, secondary));
+            }
+        }
+        let (arn, identifier) = (instance.arn.clone(), instance.identifier.clone());
+        for (at_ms, message, category) in written {
+            self.push_event(RdsEvent { at_ms, source_identifier: identifier.clone(), source_arn: arn.clone(), message: message.to_string(), category });
+        }
+        Ok(json!({ "DBInstance": self.instance_json(&self.instances[id], ctx) }))
+    }
+
+    fn push_event(&mut self, event: RdsEvent) {
+        if self.events.len() >= MAX_EVENTS {
+            self.events.remove(0);
+            self.n_events_left_out += 1;
+        }
+        self.events.push(event);
+    }
+
+    /// The events written up to now, oldest first.
+    pub fn events_until(&self, now_ms: u64) -> impl Iterator<Item = &RdsEvent> + '_ {
+        self.events.iter().filter(move |e| e.at_ms <= now_ms)
+    }
+
+    /// `DescribeEvents`: the instances' events of the last `Duration` minutes (default 60), oldest first, at most
+    /// `MaxRecords` (20 to 100, default 100; BOTO rds DescribeEventsMessage).
+    fn describe_events(&self, request: &Request, ctx: &RdsContext) -> ApiResult {
+        let source = request.typed_str("SourceIdentifier")?;
+        if let Some(kind) = request.typed_str("SourceType")? {
+            if kind != "db-instance" {
+                return Ok(json!({ "Events": [] }));
+            }
+        }
+        let duration_min = request.query_u64("Duration").unwrap_or(60);
+        let max_records = match request.query_u64("MaxRecords") {
+            None => 100,
+            Some(n) if (20..=100).contains(&n) => n as usize,
+            // [UNVERIFIED] wording; the range is BOTO's.
+            Some(n) => return Err(ApiError::new("InvalidParameterValue", format!("Invalid value {n} for MaxRecords. Must be between 20 and 100."))),
+        };
+        let since = ctx.now_ms.saturating_sub(duration_min.saturating_mul(60_000));
+        let events: Vec<Value> = self
+            .events_until(ctx.now_ms)
+            .filter(|e| e.at_ms >= since && source.is_none_or(|s| s.eq_ignore_ascii_case(&e.source_identifier)))
+            .take(max_records)
+            .map(|e| {
+                json!({
+                    "SourceIdentifier": e.source_identifier,
+                    "SourceType": "db-instance",
+                    "Message": e.message,
+                    "EventCategories": [e.category],
+                    "Date": crate::time::format_iso8601_ms(ctx.epoch_start_ms + e.at_ms),
+                    "SourceArn": e.source_arn,
+                })
+            })
+            .collect();
+        Ok(json!({ "Events": events }))
     }
 
     fn subnet_group_json(&self, group: &SubnetGroup, ctx: &RdsContext) -> Value {
@@ -259,6 +410,7 @@ impl RdsState {
             allocated_storage_gib: request.query_u64("AllocatedStorage").unwrap_or(20),
             created_ms: ctx.now_ms,
             created_iso: ctx.now_iso.clone(),
+            reboot: None,
         };
         let answer = json!({ "DBInstance": self.instance_json(&instance, ctx) });
         self.instances.insert(identifier, instance);

@@ -14,6 +14,7 @@ fn ctx(now_ms: u64) -> RdsContext {
         vpc_id: "vpc-main".into(),
         subnets: vec![("subnet-a".into(), "us-east-1a".into()), ("subnet-b".into(), "us-east-1b".into())],
         security_groups: vec!["sg-db".into()],
+        epoch_start_ms: 1_767_225_600_000,
     }
 }
 
@@ -71,4 +72,50 @@ fn an_instance_moves_from_creating_to_available_with_its_endpoint() {
         call(&mut rds, CREATING_MS + BACKING_UP_MS, "rds:DescribeDBInstances", json!({ "DBInstanceIdentifier": "m" }), &mut none).unwrap()["DBInstances"][0].clone()
     };
     assert_eq!(available["Endpoint"]["Port"], 3306);
+}
+
+#[test]
+fn a_reboot_writes_the_events_aws_writes_and_refuses_connections_for_its_outage() {
+    let mut rds = RdsState::new();
+    let mut secrets = Vec::new();
+    let up = CREATING_MS + BACKING_UP_MS;
+    for (id, multi_az) in [("single", false), ("multi", true)] {
+        call(&mut rds, 0, "rds:CreateDBInstance", json!({ "DBInstanceIdentifier": id, "DBInstanceClass": "db.t3.micro", "Engine": "mysql", "MasterUsername": "a", "MasterUserPassword": "longenough", "MultiAZ": multi_az }), &mut secrets).unwrap();
+    }
+    let up = up.max(CREATING_MULTI_AZ_MS + BACKING_UP_MS);
+    // A plain reboot: Single-AZ writes only "DB instance restarted", Multi-AZ "DB instance shutdown" first (the
+    // events AWS Support shows, re:Post "rds-connections-reboot-failover"); both are out for REBOOT_MS.
+    call(&mut rds, up, "rds:RebootDBInstance", json!({ "DBInstanceIdentifier": "single" }), &mut secrets).unwrap();
+    call(&mut rds, up, "rds:RebootDBInstance", json!({ "DBInstanceIdentifier": "multi" }), &mut secrets).unwrap();
+    let messages = |rds: &RdsState, id: &str, at: u64| -> Vec<(u64, String)> { rds.events_until(at).filter(|e| e.source_identifier == id).map(|e| (e.at_ms - up, e.message.clone())).collect() };
+    assert!(messages(&rds, "single", up + REBOOT_MS - 1).is_empty());
+    assert_eq!(messages(&rds, "single", up + REBOOT_MS), vec![(REBOOT_MS, "DB instance restarted".to_string())]);
+    assert_eq!(messages(&rds, "multi", up + REBOOT_MS), vec![(0, "DB instance shutdown".to_string()), (REBOOT_MS, "DB instance restarted".to_string())]);
+    let single = &rds.instances["single"];
+    assert!(!single.accepts_connections(up + REBOOT_MS - 1) && single.accepts_connections(up + REBOOT_MS));
+    assert_eq!(single.status(up + REBOOT_MS - 1), "rebooting");
+    assert_eq!(single.status(up + REBOOT_MS), "available");
+    // Rebooting again while rebooting is refused; a failover needs Multi-AZ.
+    let again = call(&mut rds, up + 1, "rds:RebootDBInstance", json!({ "DBInstanceIdentifier": "single" }), &mut secrets).unwrap_err();
+    assert_eq!(again.code, "InvalidDBInstanceState");
+    let later = up + 60_000;
+    let no_standby = call(&mut rds, later, "rds:RebootDBInstance", json!({ "DBInstanceIdentifier": "single", "ForceFailover": true }), &mut secrets).unwrap_err();
+    assert_eq!(no_standby.code, "InvalidParameterCombination");
+    // A failover: out for FAILOVER_MS, rebooting until RESTART_AFTER_FAILOVER_MS later, zones swapped.
+    let out = call(&mut rds, later, "rds:RebootDBInstance", json!({ "DBInstanceIdentifier": "multi", "ForceFailover": true }), &mut secrets).unwrap();
+    assert_eq!(out["DBInstance"]["AvailabilityZone"], "us-east-1b");
+    assert_eq!(out["DBInstance"]["SecondaryAvailabilityZone"], "us-east-1a");
+    let multi = &rds.instances["multi"];
+    assert!(!multi.accepts_connections(later + FAILOVER_MS - 1) && multi.accepts_connections(later + FAILOVER_MS));
+    assert_eq!(multi.status(later + FAILOVER_MS + RESTART_AFTER_FAILOVER_MS - 1), "rebooting");
+    assert_eq!(multi.status(later + FAILOVER_MS + RESTART_AFTER_FAILOVER_MS), "available");
+    // DescribeEvents: the last hour by default, MaxRecords from 20 to 100.
+    let events = call(&mut rds, later + 10 * 60_000, "rds:DescribeEvents", json!({ "SourceIdentifier": "multi" }), &mut secrets).unwrap();
+    assert_eq!(events["Events"].as_array().unwrap().len(), 6);
+    assert_eq!(events["Events"][2]["EventCategories"], json!(["failover"]));
+    assert_eq!(events["Events"][2]["Date"], "2026-01-01T00:16:00.000Z");
+    let none = call(&mut rds, later + 3 * 3_600_000, "rds:DescribeEvents", json!({}), &mut secrets).unwrap();
+    assert!(none["Events"].as_array().unwrap().is_empty(), "older than Duration's 60 minutes");
+    let bad = call(&mut rds, later, "rds:DescribeEvents", json!({ "MaxRecords": 5 }), &mut secrets).unwrap_err();
+    assert_eq!(bad.code, "InvalidParameterValue");
 }

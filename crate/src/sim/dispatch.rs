@@ -193,6 +193,7 @@ impl Sim {
             "fis:aws:ecs:stop-task" => self.fis_stop_task(FisTarget::parse(request, "Tasks")?),
             "fis:aws:ecs:drain-container-instances" => self.fis_drain(DrainRequest::parse(request)?),
             "fis:aws:network:disrupt-connectivity" => self.fis_disrupt_connectivity(DisruptConnectivityRequest::parse(request)?),
+            "fis:aws:rds:reboot-db-instances" => self.fis_reboot_db_instances(super::request_workload::RebootDbInstancesRequest::parse(request)?),
             // The playground's own calls (sim/sim_calls.rs).
             "sim:SetImageBehavior" => self.set_image_behavior(ImageBehaviorRequest::parse(request)?),
             "sim:SetTimings" => self.set_timings(SetTimingsRequest::parse(request)?),
@@ -200,6 +201,7 @@ impl Sim {
             "sim:TaskOperation" => self.task_operation(super::workload::TaskOperationRequest::parse(request)?),
             "sim:SetLoad" => self.set_load(SetLoadRequest::parse(request)?),
             "sim:SetQueue" => self.set_queue(QueueRequest::parse(request)?),
+            "sim:SetWorkload" => self.set_workload(super::request_workload::SetWorkloadRequest::parse(request)?),
             "sim:SetTargetBehavior" => self.set_target_behavior(TargetBehaviorRequest::parse(request)?),
             "sim:InterruptSpotTasks" => self.interrupt_spot_tasks(InterruptSpotTasksRequest::parse(request)?),
             "sim:SetInstanceFault" => self.set_instance_fault(InstanceFaultRequest::parse(request)?),

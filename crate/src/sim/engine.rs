@@ -141,6 +141,8 @@ pub struct Sim {
     pub(super) fargate_spot_available: bool,
     /// `sim:SetQueue`: the queue workloads, by queue name.
     pub(super) queues: Table<String, super::model::QueueWorkload>,
+    /// `sim:SetWorkload`: what each request to a service does (`sim/request_workload.rs`).
+    pub(super) request_workloads: super::request_workload_model::RequestWorkloads,
     /// CloudWatch Logs and what the tasks write to it (`sim/logging.rs`).
     pub(crate) logging: crate::logs::Logging,
     /// Counted service events of the event or call being processed (`sim/service_events.rs`), written when it ends.
@@ -209,6 +211,7 @@ impl Sim {
             spot_percent_per_hour: 0,
             fargate_spot_available: true,
             queues: Table::new(),
+            request_workloads: Default::default(),
             volumes: crate::efs::VolumeStore::new(),
             logging: crate::logs::Logging::new(&scenario.region, ACCOUNT_ID),
             service_batches: Vec::new(),

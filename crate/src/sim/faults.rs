@@ -14,7 +14,7 @@ use super::requests::{short_name, DisruptConnectivityRequest, DrainRequest, FisT
 
 impl Sim {
     /// Picks the target's share of `items` with the seeded PRNG (all of them for `ALL`).
-    fn fis_select<T>(&mut self, items: Vec<T>, selection: Selection) -> Vec<T> {
+    pub(super) fn fis_select<T>(&mut self, items: Vec<T>, selection: Selection) -> Vec<T> {
         let count = selection.count_of(items.len() as u64);
         let mut pool = items;
         let mut chosen = Vec::new();

@@ -374,6 +374,7 @@ impl Sim {
             vpc_id: network.vpc_id.clone(),
             subnets: network.subnets.iter().map(|s| (s.subnet_id.clone(), s.availability_zone.clone())).collect(),
             security_groups: network.security_groups.iter().map(|g| g.group_id.clone()).collect(),
+            epoch_start_ms: self.scenario.start_epoch_ms,
         }
     }
 }

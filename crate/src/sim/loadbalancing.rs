@@ -179,7 +179,9 @@ impl Sim {
     pub(super) fn on_elb_step(&mut self) {
         let start = self.elb_window_start.unwrap_or(self.now);
         let dt_ms = self.now.0.saturating_sub(start.0).max(1);
+        self.decide_request_workloads();
         let report = self.elb.step(start.0, dt_ms, &mut self.rng);
+        self.apply_request_workloads(dt_ms);
         self.elb_window_start = Some(self.now);
         self.schedule(self.now.plus_ms(ELB_STEP_MS), Ev::ElbStep);
         for transition in report.transitions {

@@ -91,6 +91,12 @@ impl Sim {
     }
 
     /// Writes `lines` to a container's stream, if it has one, stamped now.
+    /// Lines of a task's request workload, in its first container's stream.
+    pub(super) fn write_workload_lines(&mut self, key: TaskKey, lines: &[String]) {
+        let Some(idx) = self.logging.task_streams.get(&key).and_then(|s| s.first()).map(|c| c.container_idx) else { return };
+        self.write_container_lines(key, idx, lines);
+    }
+
     fn write_container_lines(&mut self, key: TaskKey, container_idx: u32, lines: &[String]) {
         let now_ms = self.logs_context().now_epoch_ms;
         let Some(target) = self.logging.task_streams.get(&key).and_then(|s| s.iter().find(|c| c.container_idx == container_idx)).cloned() else { return };
@@ -179,7 +185,12 @@ impl Sim {
                         lines_out.push(lines::dependency_error_line("the database in its Availability Zone"));
                     }
                     if served > 0 {
-                        let status = if target.behavior.healthy { 200 } else { target.behavior.response_code };
+                        // A request workload's failed operation makes the handler answer 500 (`sim/request_workload.rs`).
+                        let status = match (target.behavior.healthy, target.workload.fails) {
+                            (false, _) => target.behavior.response_code,
+                            (true, true) => 500,
+                            (true, false) => 200,
+                        };
                         let n_written = served.min(lines::MAX_REQUEST_LINES_PER_MINUTE);
                         let mut salt = crate::hash::fnv1a(format!("{}|{minute}", target.owner).as_bytes(), crate::hash::FNV_OFFSET_BASIS);
                         for _ in 0..n_written {

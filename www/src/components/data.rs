@@ -1,6 +1,7 @@
 //! The builder's Data tab: the account's S3 buckets with their objects, DynamoDB tables with their items, and Step
 //! Functions executions with their states coloured by progress and their history, as the calls and the tasks'
-//! workloads left them; pick an object or an item to see it whole.
+//! workloads left them; pick an object or an item to see it whole. Above them, the tasks' calls and the RDS
+//! instances (`workload.rs`).
 
 use ecs_sim::view::IntegrationsView;
 use yew::prelude::*;
@@ -18,6 +19,7 @@ pub fn data_tab() -> Html {
     let IntegrationsView { buckets, tables, executions, n_executions_left_out } = &*data;
     html! {
         <div class="data-tab">
+            <crate::components::workload::WorkloadFlows />
             { subhead("S3 buckets") }
             if buckets.is_empty() { { hint("No bucket yet: call s3:CreateBucket in the API tab, then s3:PutObject.") } }
             { for buckets.iter().map(|b| html! {

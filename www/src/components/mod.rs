@@ -26,3 +26,4 @@ pub mod replay;
 pub mod scaling;
 pub mod storage;
 pub mod troubleshoot_service;
+pub mod workload;
