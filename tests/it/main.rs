@@ -30,6 +30,7 @@ mod heap;
 mod restart_throttle;
 mod time_fuzz;
 mod integrations_engine;
+mod step_functions_engine;
 mod lessons;
 mod spot_instances;
 mod logs_engine;

@@ -188,8 +188,8 @@ impl Sim {
                 let states = machine
                     .map(|m| {
                         m.definition
-                            .states
-                            .iter()
+                            .all_states()
+                            .into_iter()
                             .map(|s| ExecutionStateView {
                                 name: s.name.clone(),
                                 state_type: s.kind.type_name(),

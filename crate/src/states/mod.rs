@@ -58,18 +58,52 @@ impl ExecutionStatus {
     }
 }
 
-/// What a running execution waits for.
+/// What a thread of a running execution waits for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Waiting {
     /// Nothing: it can move on now.
     Ready,
     /// A Wait state, until this sim time.
     WaitState(u64),
-    /// A retry of its Task state, at this sim time.
+    /// A retry of its state, at this sim time.
     Retry(u64),
     /// A `.sync` Task's ECS task to stop.
     Task(String),
+    /// A Map or Parallel state's iterations or branches (its child threads) to end.
+    Children,
+    /// A Map iteration not started yet (the Map's `MaxConcurrency` is reached).
+    NotStarted,
 }
+
+/// How a thread ended: its output, or its error and cause.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ThreadEnd {
+    Succeeded(Value),
+    Failed(String, String),
+}
+
+/// One line of an execution's run: the top level (id 0), or one Map iteration or Parallel branch, run by the
+/// Map or Parallel state of its parent thread.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Thread {
+    pub id: u32,
+    pub parent: Option<u32>,
+    /// Where its states are: each step a Map or Parallel state's name and the branch (0 for a Map's processor).
+    pub scope: Vec<(String, usize)>,
+    /// The iteration's index in its Map, or the branch's index in its Parallel.
+    pub index: usize,
+    /// The state it is in and that state's input (before the state is entered, its own input).
+    pub current: Option<String>,
+    pub state_input: Value,
+    pub waiting: Waiting,
+    /// The attempts each retrier of the current state has made.
+    pub retry_counts: Vec<u32>,
+    pub end: Option<ThreadEnd>,
+}
+
+/// The most threads an execution runs at once (its top level, Map iterations and Parallel branches); a Map whose
+/// items would pass it fails with `States.Runtime`.
+pub const MAX_THREADS: usize = 256;
 
 /// One state machine.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,12 +132,10 @@ pub struct Execution {
     pub stop_iso: Option<String>,
     /// History events in Step Functions' shape, oldest first.
     pub history: Vec<Value>,
-    /// The state it is in and that state's input.
-    pub current: Option<String>,
-    pub state_input: Value,
-    pub waiting: Waiting,
-    /// The attempts each retrier of the current state has made.
-    pub retry_counts: Vec<u32>,
+    /// Its threads: the top level first, then the Map iterations and Parallel branches running.
+    pub threads: Vec<Thread>,
+    /// The id the next thread gets.
+    pub next_thread_id: u32,
     /// Per state: how many times it was entered and how its last visit ended (for the app's graph).
     pub visits: Vec<(String, StateOutcome)>,
 }
@@ -229,9 +261,11 @@ impl StatesState {
                 if e.status == ExecutionStatus::Running {
                     e.status = ExecutionStatus::Aborted;
                     e.stop_iso = Some(ctx.now_iso.clone());
-                    if let Some(state) = e.current.clone() {
+                    let current: Vec<String> = e.threads.iter().filter(|t| t.end.is_none()).filter_map(|t| t.current.clone()).collect();
+                    for state in current {
                         e.mark(&state, StateOutcome::Failed);
                     }
+                    e.threads.truncate(1);
                     let mut details = json!({});
                     if let Some(err) = &error {
                         details["error"] = json!(err);
@@ -262,7 +296,7 @@ impl StatesState {
             return Err(ApiError::new("InvalidArn", format!("Invalid Arn: 'Role ARN {role_arn} is not valid or cannot be assumed by states.amazonaws.com'")));
         }
         let definition = asl::parse_definition(definition_text).map_err(|d| ApiError::new("InvalidDefinition", asl::invalid_definition(&d)))?;
-        if machine_type == "EXPRESS" && definition.states.iter().any(|s| matches!(s.kind, StateKind::Task { integration: Integration::Sync, .. })) {
+        if machine_type == "EXPRESS" && definition.all_states().iter().any(|s| matches!(s.kind, StateKind::Task { integration: Integration::Sync, .. })) {
             // SFNDG: "Express Workflows support Request Response, but they do not support Run a Job (.sync)".
             return Err(ApiError::new("InvalidDefinition", asl::invalid_definition(&["SCHEMA_VALIDATION_FAILED: Express state machine does not support '.sync' service integration".into()])));
         }
@@ -306,10 +340,8 @@ impl StatesState {
             start_iso: ctx.now_iso.clone(),
             stop_iso: None,
             history: Vec::new(),
-            current: None,
-            state_input: input.clone(),
-            waiting: Waiting::Ready,
-            retry_counts: Vec::new(),
+            threads: vec![Thread { id: 0, parent: None, scope: Vec::new(), index: 0, current: None, state_input: input.clone(), waiting: Waiting::Ready, retry_counts: Vec::new(), end: None }],
+            next_thread_id: 1,
             visits: Vec::new(),
         };
         execution.push_event(&ctx.now_iso, "ExecutionStarted", "executionStartedEventDetails", json!({ "input": input.to_string(), "inputDetails": { "truncated": false }, "roleArn": machine.role_arn }));
