@@ -583,6 +583,8 @@ pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
     "cpu-alarm-email",
     "deployment-alarm-rollback",
     "privatelink-consumer",
+    "s3-upload-thumbnail",
+    "step-functions-map-retry",
 ];
 
 /// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
@@ -618,6 +620,8 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("cpu-alarm-email", include_str!("../scenarios/cpu-alarm-email.json")),
     ("deployment-alarm-rollback", include_str!("../scenarios/deployment-alarm-rollback.json")),
     ("privatelink-consumer", include_str!("../scenarios/privatelink-consumer.json")),
+    ("s3-upload-thumbnail", include_str!("../scenarios/s3-upload-thumbnail.json")),
+    ("step-functions-map-retry", include_str!("../scenarios/step-functions-map-retry.json")),
 ];
 
 /// Looks a built-in scenario up by id.

@@ -31,6 +31,8 @@ mod restart_throttle;
 mod time_fuzz;
 mod integrations_engine;
 mod step_functions_engine;
+mod batch_job;
+mod step_functions_scenarios;
 mod lessons;
 mod spot_instances;
 mod logs_engine;

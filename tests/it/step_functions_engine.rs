@@ -194,3 +194,144 @@ fn a_task_inside_a_map_iteration_retries_its_failed_ecs_task() {
     assert_eq!(runs.len(), 3);
     assert!(runs.iter().all(|t| t["launchType"] == "FARGATE"));
 }
+
+/// A callback state machine: `Wait for job` runs task definition `job` with `.waitForTaskToken`, passing
+/// `$$.Task.Token` in the container's environment (SFNDG connect-ecs.md's example), with the given limits; a
+/// failure is caught into `Recovered` when `catch` is true.
+fn callback_machine(sim: &mut ecs_sim::sim::Sim, limits: Value, catch: bool) -> String {
+    sim.call("sim:SetImageBehavior", json!({ "image": "batch:ok", "behavior": "exit", "exitCode": 0, "runFor": "30s" })).expect("image");
+    sim.call("ecs:RegisterTaskDefinition", json!({
+        "family": "job", "networkMode": "awsvpc", "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512",
+        "containerDefinitions": [{ "name": "job", "image": "batch:ok" }] })).expect("task definition");
+    let mut state = json!({
+        "Type": "Task", "Resource": "arn:aws:states:::ecs:runTask.waitForTaskToken", "ResultPath": "$.job", "End": true,
+        "Parameters": { "Cluster": "demo", "TaskDefinition": "job", "LaunchType": "FARGATE",
+            "NetworkConfiguration": { "AwsvpcConfiguration": { "Subnets": ["subnet-a"], "AssignPublicIp": "ENABLED" } },
+            "Overrides": { "ContainerOverrides": [{ "Name": "job", "Environment": [{ "Name": "TASK_TOKEN_ENV_VARIABLE", "Value.$": "$$.Task.Token" }] }] } } });
+    for (k, v) in limits.as_object().expect("limits") {
+        state[k] = v.clone();
+    }
+    let mut definition = json!({ "StartAt": "Wait for job", "States": { "Wait for job": state } });
+    if catch {
+        definition["States"]["Wait for job"]["Catch"] = json!([{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Recovered" }]);
+        definition["States"]["Recovered"] = json!({ "Type": "Pass", "End": true });
+    }
+    start(sim, "callback", definition, json!({ "key": "in/cat.png" }))
+}
+
+/// The token the job's task got in its environment.
+fn token_of_task(sim: &ecs_sim::sim::Sim) -> String {
+    let describe = sim.describe_all();
+    let task = items(&describe, "tasks").iter().find(|t| t["taskDefinitionArn"].as_str().is_some_and(|a| a.contains("task-definition/job:"))).expect("the job's task");
+    let environment = task["overrides"]["containerOverrides"][0]["environment"].as_array().unwrap_or_else(|| panic!("the overrides' environment: {task}"));
+    environment.iter().find(|e| e["name"] == "TASK_TOKEN_ENV_VARIABLE").expect("the token variable")["value"].as_str().expect("a token").to_string()
+}
+
+/// SFNDG connect-to-resource.md, "Wait for a Callback with the Task Token": the state waits, whatever its ECS task
+/// does, until SendTaskSuccess gives its output. BOTO stepfunctions SendTask* errors: InvalidToken, InvalidOutput,
+/// TaskDoesNotExist, TaskTimedOut ("the task associated with the token has already been closed").
+#[test]
+fn a_wait_for_task_token_state_waits_for_send_task_success_with_the_token() {
+    let mut sim = setup();
+    let execution = callback_machine(&mut sim, json!({ "TimeoutSeconds": 600, "HeartbeatSeconds": 120 }), false);
+    let token = token_of_task(&sim);
+    advance(&mut sim, t("2m30s"));
+    assert_eq!(describe(&mut sim, &execution)["status"], "RUNNING", "the task stopped, but nobody called back");
+    sim.call("states:SendTaskHeartbeat", json!({ "taskToken": token })).expect("a heartbeat");
+    let bad = sim.call("states:SendTaskSuccess", json!({ "taskToken": token, "output": "{not json" })).unwrap_err();
+    assert_eq!(bad.code, "InvalidOutput");
+    assert_eq!(sim.call("states:SendTaskSuccess", json!({ "taskToken": "garbage", "output": "{}" })).unwrap_err().code, "InvalidToken");
+    let unknown = sim.call("states:SendTaskSuccess", json!({ "taskToken": "AQB0123456789abcdef0123456789abcdef", "output": "{}" })).unwrap_err();
+    assert_eq!(unknown.code, "TaskDoesNotExist");
+    sim.call("states:SendTaskSuccess", json!({ "taskToken": token, "output": "{\"thumbnail\":\"out/cat.png\"}" })).expect("the callback");
+    let done = describe(&mut sim, &execution);
+    assert_eq!(done["status"], "SUCCEEDED", "{done}");
+    assert_eq!(output(&done), json!({ "key": "in/cat.png", "job": { "thumbnail": "out/cat.png" } }));
+    let closed = sim.call("states:SendTaskSuccess", json!({ "taskToken": token, "output": "{}" })).unwrap_err();
+    assert_eq!((closed.code.as_ref(), closed.message.as_ref()), ("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'"));
+    let events = history(&mut sim, &execution);
+    assert_eq!(
+        types(&events),
+        ["ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded"]
+    );
+    let scheduled = &events[2]["taskScheduledEventDetails"];
+    assert_eq!((scheduled["resource"].as_str(), scheduled["timeoutInSeconds"].as_u64(), scheduled["heartbeatInSeconds"].as_u64()), (Some("runTask.waitForTaskToken"), Some(600), Some(120)));
+    assert!(scheduled["parameters"].as_str().expect("parameters").contains(&token), "the token is in the RunTask parameters");
+}
+
+/// SendTaskFailure fails the state with its error and cause (a TaskFailed event), which Catch can catch.
+#[test]
+fn send_task_failure_fails_the_state_with_its_error() {
+    let mut sim = setup();
+    let execution = callback_machine(&mut sim, json!({}), true);
+    let token = token_of_task(&sim);
+    sim.call("states:SendTaskFailure", json!({ "taskToken": token, "error": "Job.Failed", "cause": "in/cat.png is not an image" })).expect("the callback");
+    let done = describe(&mut sim, &execution);
+    assert_eq!(done["status"], "SUCCEEDED", "caught: {done}");
+    assert_eq!(output(&done)["error"], json!({ "Error": "Job.Failed", "Cause": "in/cat.png is not an image" }));
+    let events = history(&mut sim, &execution);
+    let failed = events.iter().find(|e| e["type"] == "TaskFailed").expect("a TaskFailed event");
+    assert_eq!(failed["taskFailedEventDetails"]["error"], "Job.Failed");
+}
+
+/// SFNDG amazon-states-language-task-state.md: past TimeoutSeconds the Task fails with States.Timeout, and with
+/// no heartbeat within HeartbeatSeconds with States.HeartbeatTimeout; each SendTaskHeartbeat moves the limit on.
+#[test]
+fn a_callback_task_times_out_without_its_callback_or_heartbeat() {
+    for (limits, heartbeat_at, still_running_at, failed_at, error) in [
+        (json!({ "TimeoutSeconds": 60 }), None, "1m59s", "2m1s", "States.Timeout"),
+        (json!({ "TimeoutSeconds": 300, "HeartbeatSeconds": 20 }), Some("1m15s"), "1m34s", "1m36s", "States.HeartbeatTimeout"),
+    ] {
+        let mut sim = setup();
+        let execution = callback_machine(&mut sim, limits.clone(), false);
+        let token = token_of_task(&sim);
+        if let Some(at) = heartbeat_at {
+            advance(&mut sim, t(at));
+            sim.call("states:SendTaskHeartbeat", json!({ "taskToken": token })).expect("a heartbeat");
+        }
+        advance(&mut sim, t(still_running_at));
+        assert_eq!(describe(&mut sim, &execution)["status"], "RUNNING", "{limits}");
+        advance(&mut sim, t(failed_at));
+        let done = describe(&mut sim, &execution);
+        assert_eq!((done["status"].as_str(), done["error"].as_str()), (Some("FAILED"), Some(error)), "{limits}");
+        let events = history(&mut sim, &execution);
+        assert_eq!(events.iter().find(|e| e["type"] == "TaskTimedOut").expect("TaskTimedOut")["taskTimedOutEventDetails"]["error"], error);
+        assert_eq!(sim.call("states:SendTaskHeartbeat", json!({ "taskToken": token })).unwrap_err().code, "TaskTimedOut");
+    }
+}
+
+/// EventBridge User Guide, "Step Functions state machine as a target": a rule's target starts an execution with
+/// the event as its input, by the target's role, which must allow `states:StartExecution` on the machine.
+#[test]
+fn an_s3_upload_starts_an_execution_through_a_rule_whose_role_may_start_it() {
+    for allowed in [true, false] {
+        let mut sim = setup();
+        let definition = json!({ "StartAt": "Key", "States": { "Key": { "Type": "Pass", "InputPath": "$.detail.object", "End": true } } });
+        let machine = sim.call("states:CreateStateMachine", json!({ "name": "on-upload", "definition": definition.to_string(), "roleArn": ROLE })).expect("state machine");
+        let machine_arn = machine["stateMachineArn"].as_str().expect("an ARN").to_string();
+        let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
+        sim.call("iam:CreateRole", json!({ "RoleName": "events-start", "AssumeRolePolicyDocument": trust })).expect("role");
+        if allowed {
+            let policy = json!({ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Action": "states:StartExecution", "Resource": machine_arn }] });
+            sim.call("iam:PutRolePolicy", json!({ "RoleName": "events-start", "PolicyName": "start", "PolicyDocument": policy.to_string() })).expect("policy");
+        }
+        sim.call("s3:CreateBucket", json!({ "Bucket": "uploads" })).expect("bucket");
+        sim.call("s3:PutBucketNotificationConfiguration", json!({ "Bucket": "uploads", "NotificationConfiguration": { "EventBridgeConfiguration": {} } })).expect("EventBridge on");
+        let pattern = json!({ "source": ["aws.s3"], "detail-type": ["Object Created"], "detail": { "bucket": { "name": ["uploads"] } } });
+        sim.call("events:PutRule", json!({ "Name": "start-pipeline", "EventPattern": pattern.to_string() })).expect("rule");
+        sim.call("events:PutTargets", json!({ "Rule": "start-pipeline", "Targets": [{ "Id": "pipeline", "Arn": machine_arn, "RoleArn": "arn:aws:iam::123456789012:role/events-start" }] })).expect("target");
+        sim.call("s3:PutObject", json!({ "Bucket": "uploads", "Key": "in/cat.png", "Body": "png" })).expect("upload");
+        advance(&mut sim, t("1m5s"));
+        let executions = sim.step_functions().executions.clone();
+        if allowed {
+            assert_eq!(executions.len(), 1);
+            let done = describe(&mut sim, &executions[0].arn);
+            assert_eq!(done["status"], "SUCCEEDED", "{done}");
+            assert_eq!(output(&done)["key"], "in/cat.png", "the event is the execution's input");
+        } else {
+            assert!(executions.is_empty());
+            let why = sim.log().iter().find(|e| e.message.starts_with("EventBridge rule start-pipeline could not invoke target pipeline")).expect("the failure is logged");
+            assert!(why.message.contains("may not call states:StartExecution"), "{}", why.message);
+        }
+    }
+}

@@ -92,6 +92,7 @@ impl Sim {
                 launch_type,
                 group: request.group.clone(),
                 started_by: request.started_by.clone(),
+                overrides: request.overrides.clone(),
                 service: request.service,
                 deployment_id: request.deployment_id.clone(),
                 constraints: request.constraints.clone(),

@@ -181,6 +181,7 @@ impl Sim {
         out.insert("desiredStatus".into(), json!(t.desired_status.as_aws()));
         out.insert("group".into(), json!(t.group));
         put(&mut out, "startedBy", t.started_by.as_ref().map(|s| json!(s)));
+        put(&mut out, "overrides", t.overrides.as_deref().cloned());
         out.insert("cpu".into(), json!(t.cpu_units.to_string()));
         out.insert("memory".into(), json!(t.memory_mib.to_string()));
         out.insert("healthStatus".into(), json!(t.health_status.as_aws()));

@@ -71,6 +71,8 @@ pub enum ImageBehavior {
     /// Runs and passes its health checks, but answers each request `extra_latency_ms` late (a slow revision,
     /// for latency alarms).
     Slow { extra_latency_ms: u32 },
+    /// Runs a batch job (`sim/batch_job.rs`) for `run_ms`, then exits 0 when the job succeeded or 1 on an error.
+    BatchJob { run_ms: u64 },
 }
 
 /// What a container's process does with the stop signal, set with `sim:SetImageBehavior`'s `onStop`.
@@ -396,6 +398,8 @@ pub struct Task {
     pub revision: u32,
     pub group: String,
     pub started_by: Option<String>,
+    /// RunTask's `overrides` as given, if any (DescribeTasks echoes them).
+    pub overrides: Option<Box<serde_json::Value>>,
     pub launch_type: LaunchType,
     /// The capacity provider that launched the task (`FARGATE`, `FARGATE_SPOT` or an Auto Scaling group
     /// provider); `None` for tasks launched with a launch type.
@@ -638,6 +642,7 @@ pub(super) struct LaunchRequest {
     pub launch_type: LaunchType,
     pub group: String,
     pub started_by: Option<String>,
+    pub overrides: Option<Box<serde_json::Value>>,
     pub service: Option<ServiceKey>,
     pub deployment_id: Option<std::rc::Rc<str>>,
     pub constraints: Vec<Constraint>,

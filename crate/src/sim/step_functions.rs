@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use crate::states::asl::{self, camel, pascal, Integration, StateKind};
-use crate::states::{EventDetails, ExecutionStatus, StateData, StateOutcome, StatesContext, Thread, ThreadEnd, Waiting, MAX_HISTORY_EVENTS, MAX_THREADS, POLL_MS};
+use crate::states::{task_token, Callback, EventDetails, ExecutionStatus, MAX_TOKENS, StateData, StateOutcome, StatesContext, Thread, ThreadEnd, Waiting, MAX_HISTORY_EVENTS, MAX_THREADS, POLL_MS};
 use crate::time::SimTime;
 
 use super::engine::{Ev, Sim};
@@ -56,10 +56,15 @@ impl Sim {
             .iter()
             .filter(|e| e.status == ExecutionStatus::Running)
             .flat_map(|e| e.threads.iter().filter(|t| t.end.is_none()))
-            .filter_map(|t| match &t.waiting {
-                Waiting::WaitState(at) | Waiting::Retry(at) => Some((*at).max(now)),
-                Waiting::Task(_) => Some(now + POLL_MS),
-                Waiting::Ready | Waiting::Children | Waiting::NotStarted => None,
+            .filter_map(|t| {
+                let deadline = [t.timeout_at, t.heartbeat_at].into_iter().flatten().min();
+                let next = match &t.waiting {
+                    Waiting::WaitState(at) | Waiting::Retry(at) => Some(*at),
+                    Waiting::Task(_) => Some(now + POLL_MS),
+                    Waiting::Answered(_) => Some(now),
+                    Waiting::Ready | Waiting::Children | Waiting::NotStarted | Waiting::Callback(_) => None,
+                };
+                [next, deadline].into_iter().flatten().min().map(|due| due.max(now))
             })
             .min();
         if let Some(due) = due {
@@ -171,6 +176,25 @@ impl Sim {
             return true;
         };
         let Some(state) = self.state_def(idx, tid, &current) else { return false };
+        if matches!(waiting, Waiting::Task(_) | Waiting::Callback(_)) {
+            // SFNDG task-state: past TimeoutSeconds the state fails with States.Timeout, past HeartbeatSeconds
+            // without a heartbeat with States.HeartbeatTimeout.
+            let thread = self.thread(idx, tid);
+            let timed_out = match (thread.and_then(|t| t.timeout_at), thread.and_then(|t| t.heartbeat_at)) {
+                (Some(at), _) if at <= now => Some("States.Timeout"),
+                (_, Some(at)) if at <= now => Some("States.HeartbeatTimeout"),
+                _ => None,
+            };
+            if let Some(error) = timed_out {
+                let StateKind::Task { integration, .. } = &state.kind else { return false };
+                self.leave_task(idx, tid);
+                // [UNVERIFIED] AWS gives no cause for a timed-out Task; the playground says which limit passed.
+                let cause = if error == "States.Timeout" { "The Task passed its TimeoutSeconds." } else { "The Task got no heartbeat within its HeartbeatSeconds." };
+                self.push(idx, "TaskTimedOut", "taskTimedOutEventDetails", json!({ "resourceType": "ecs", "resource": integration.resource(), "error": error, "cause": cause }));
+                self.state_failed(idx, tid, &state, input, Failure { error: error.into(), cause: cause.into() });
+                return true;
+            }
+        }
         match waiting {
             Waiting::Ready => {
                 // A state entered and ready to run.
@@ -188,7 +212,19 @@ impl Sim {
                 self.run_state(idx, tid, &state, input, &role_arn);
                 true
             }
-            Waiting::Children | Waiting::NotStarted => false,
+            Waiting::Children | Waiting::NotStarted | Waiting::Callback(_) => false,
+            Waiting::Answered(answer) => {
+                self.leave_task(idx, tid);
+                match answer {
+                    Callback::Success(output) => {
+                        self.push(idx, "TaskSucceeded", "taskSucceededEventDetails", json!({ "resourceType": "ecs", "resource": "runTask.waitForTaskToken", "output": output, "outputDetails": { "truncated": false } }));
+                        let result = serde_json::from_str(&output).unwrap_or(Value::Null);
+                        self.finish_state(idx, tid, &state, input, StateData(result));
+                    }
+                    Callback::Failure(error, cause) => self.task_failed(idx, tid, &state, input, Failure { error, cause }),
+                }
+                true
+            }
             Waiting::Task(task_arn) => {
                 let id = task_arn.rsplit('/').next().unwrap_or("");
                 let Some(key) = self.tasks.key_by_id(id) else { return false };
@@ -198,7 +234,7 @@ impl Sim {
                 }
                 let failed = task.stop_code.as_deref() == Some("TaskFailedToStart") || task.containers.iter().any(|c| c.exit_code != Some(0));
                 let description = pascal(&self.task_json(key));
-                self.set_waiting(idx, tid, Waiting::Ready);
+                self.leave_task(idx, tid);
                 if failed {
                     // Observed: any container exiting non-zero fails a .sync task with States.TaskFailed; the cause
                     // is the stopped task's description ([UNVERIFIED] exact text).
@@ -209,6 +245,16 @@ impl Sim {
                 }
                 true
             }
+        }
+    }
+
+    /// A running Task state is done waiting: its limits and its callback are over.
+    fn leave_task(&mut self, idx: usize, tid: u32) {
+        if let Some(thread) = self.thread_mut(idx, tid) {
+            thread.waiting = Waiting::Ready;
+            thread.timeout_at = None;
+            thread.heartbeat_at = None;
+            thread.heartbeat_ms = None;
         }
     }
 
@@ -350,7 +396,7 @@ impl Sim {
             let id = execution.next_thread_id;
             execution.next_thread_id += 1;
             let waiting = if is_map { Waiting::NotStarted } else { Waiting::Ready };
-            execution.threads.push(Thread { id, parent: Some(tid), scope: child_scope, index, current: None, state_input: child_input, waiting, retry_counts: Vec::new(), end: None });
+            execution.threads.push(Thread { id, parent: Some(tid), scope: child_scope, index, current: None, state_input: child_input, waiting, retry_counts: Vec::new(), end: None, timeout_at: None, heartbeat_at: None, heartbeat_ms: None });
         }
         self.set_waiting(idx, tid, Waiting::Children);
         if is_map {
@@ -450,9 +496,14 @@ impl Sim {
     #[allow(clippy::too_many_arguments)]
     fn run_task_state(&mut self, idx: usize, tid: u32, state: &asl::StateDef, input: StateData, effective: StateData, integration: Integration, role_arn: &str) {
         let effective = effective.0;
-        let StateKind::Task { parameters, .. } = &state.kind else { return };
-        let resource = if integration == Integration::Sync { "runTask.sync" } else { "runTask" };
-        let context = self.context_object(idx, &state.name);
+        let StateKind::Task { parameters, timeout_ms, heartbeat_ms, .. } = &state.kind else { return };
+        let resource = integration.resource();
+        let mut context = self.context_object(idx, &state.name);
+        let token = task_token(&self.states.executions[idx].arn, self.states.executions[idx].history.len());
+        if integration == Integration::WaitForTaskToken {
+            // SFNDG input-output-contextobject.md: `$$.Task.Token` holds the token of a callback Task.
+            context["Task"] = json!({ "Token": token });
+        }
         let mut params = match parameters.as_ref().map(|p| asl::fill_parameters(p, &effective, &context)).unwrap_or(Ok(effective.clone())) {
             Ok(p) => p,
             Err(cause) => return self.fail_state(idx, tid, &state.name, Failure { error: "States.Runtime".into(), cause }),
@@ -461,7 +512,14 @@ impl Sim {
             // Recorded against AWS: Step Functions adds "StartedBy": "AWS Step Functions" to a .sync RunTask.
             params["StartedBy"] = json!("AWS Step Functions");
         }
-        self.push(idx, "TaskScheduled", "taskScheduledEventDetails", json!({ "resourceType": "ecs", "resource": resource, "region": self.scenario.region, "parameters": params.to_string() }));
+        let mut scheduled = json!({ "resourceType": "ecs", "resource": resource, "region": self.scenario.region, "parameters": params.to_string() });
+        if let Some(ms) = timeout_ms {
+            scheduled["timeoutInSeconds"] = json!(ms / 1000);
+        }
+        if let Some(ms) = heartbeat_ms {
+            scheduled["heartbeatInSeconds"] = json!(ms / 1000);
+        }
+        self.push(idx, "TaskScheduled", "taskScheduledEventDetails", scheduled);
         self.push(idx, "TaskStarted", "taskStartedEventDetails", json!({ "resourceType": "ecs", "resource": resource }));
         let task_definition = params.get("TaskDefinition").and_then(Value::as_str).unwrap_or("").to_string();
         let decision = self.iam.role_allows(role_arn, "ecs:RunTask", &task_definition);
@@ -488,11 +546,29 @@ impl Sim {
                     return self.finish_state(idx, tid, state, input, StateData(output));
                 }
                 self.push(idx, "TaskSubmitted", "taskSubmittedEventDetails", json!({ "resourceType": "ecs", "resource": resource, "output": output.to_string(), "outputDetails": { "truncated": false } }));
-                match first_task {
-                    Some(arn) => self.set_waiting(idx, tid, Waiting::Task(arn)),
+                let Some(arn) = first_task else {
                     // connect-ecs.html: "If a non-empty Failures field is encountered, the task is failed with an
                     // AmazonECS.Unknown error".
-                    None => self.task_failed(idx, tid, state, input, Failure { error: "AmazonECS.Unknown".into(), cause: answer.get("failures").cloned().unwrap_or_default().to_string() }),
+                    return self.task_failed(idx, tid, state, input, Failure { error: "AmazonECS.Unknown".into(), cause: answer.get("failures").cloned().unwrap_or_default().to_string() });
+                };
+                let now = self.now.0;
+                let waiting = if integration == Integration::WaitForTaskToken {
+                    // The state waits for the callback, not for the ECS task: a task that stops without calling
+                    // back leaves it waiting until its TimeoutSeconds or HeartbeatSeconds pass.
+                    let tokens = &mut self.states.tokens;
+                    if tokens.len() >= MAX_TOKENS {
+                        tokens.remove(0);
+                    }
+                    tokens.push(token.clone());
+                    Waiting::Callback(token)
+                } else {
+                    Waiting::Task(arn)
+                };
+                if let Some(thread) = self.thread_mut(idx, tid) {
+                    thread.waiting = waiting;
+                    thread.timeout_at = timeout_ms.map(|ms| now + ms);
+                    thread.heartbeat_at = heartbeat_ms.map(|ms| now + ms);
+                    thread.heartbeat_ms = *heartbeat_ms;
                 }
             }
         }
@@ -533,7 +609,7 @@ impl Sim {
     /// A Task failed: the TaskFailed event, then the state's retriers and catchers decide.
     fn task_failed(&mut self, idx: usize, tid: u32, state: &asl::StateDef, input: StateData, failure: Failure) {
         let resource = match &state.kind {
-            StateKind::Task { integration: Integration::Sync, .. } => "runTask.sync",
+            StateKind::Task { integration, .. } => integration.resource(),
             _ => "runTask",
         };
         self.push(idx, "TaskFailed", "taskFailedEventDetails", json!({ "resourceType": "ecs", "resource": resource, "error": failure.error, "cause": failure.cause }));

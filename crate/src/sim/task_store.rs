@@ -310,6 +310,7 @@ mod tests {
             revision: 1,
             group: "family:web".into(),
             started_by: None,
+            overrides: None,
             launch_type: LaunchType::Ec2,
             capacity_provider_name: None,
             waiting_for_capacity: None,

@@ -58,6 +58,7 @@ impl Sim {
             launch_type,
             group,
             started_by: request.started_by.map(str::to_string),
+            overrides: request.overrides.map(|o| Box::new(o.clone())),
             service: None,
             deployment_id: None,
             constraints,
@@ -327,6 +328,7 @@ impl Sim {
             revision: rev.revision,
             group: request.group.clone(),
             started_by: request.started_by.clone(),
+            overrides: request.overrides.clone(),
             launch_type: request.launch_type,
             capacity_provider_name: request.capacity_provider.clone(),
             waiting_for_capacity: None,
@@ -551,8 +553,10 @@ impl Sim {
                         c.last_status = "RUNNING".into();
                         let has_check = spec.as_ref().and_then(|s| s.containers.get(idx)).is_some_and(|d| d.health_check.is_some());
                         health_checks |= has_check;
-                        if let Some(ImageBehavior::Exit { exit_code, run_ms }) = self.images.get(&c.image) {
-                            exits.push((idx as u32, *exit_code, *run_ms));
+                        match self.images.get(&c.image) {
+                            Some(ImageBehavior::Exit { exit_code, run_ms }) => exits.push((idx as u32, Some(*exit_code), *run_ms)),
+                            Some(ImageBehavior::BatchJob { run_ms }) => exits.push((idx as u32, None, *run_ms)),
+                            _ => {}
                         }
                     }
                 }
@@ -560,7 +564,10 @@ impl Sim {
                 self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} is RUNNING."));
                 self.log_task_running(key);
                 for (idx, code, run_ms) in exits {
-                    self.schedule(now.plus_ms(run_ms), Ev::ContainerExit(key, idx, code));
+                    match code {
+                        Some(code) => self.schedule(now.plus_ms(run_ms), Ev::ContainerExit(key, idx, code)),
+                        None => self.schedule(now.plus_ms(run_ms), Ev::BatchJobEnd(key, idx)),
+                    }
                 }
                 // A container that outgrows its hard limit is killed by the kernel (exit 137).
                 for (idx, after_ms) in self.memory_kills(key) {

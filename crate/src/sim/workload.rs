@@ -101,7 +101,7 @@ impl Sim {
     }
 
     /// Makes one operation as the task with key `key`; decides it and applies it to S3 or DynamoDB.
-    fn operate_as(&mut self, key: TaskKey, request: &TaskOperationRequest) -> OperationOutcome {
+    pub(super) fn operate_as(&mut self, key: TaskKey, request: &TaskOperationRequest) -> OperationOutcome {
         let (operation, params) = (request.operation, &request.params);
         let task = &self.tasks[&key];
         let instance_role = task

@@ -16,6 +16,20 @@ pub enum Integration {
     RequestResponse,
     /// `arn:aws:states:::ecs:runTask.sync`: done when the task is STOPPED.
     Sync,
+    /// `arn:aws:states:::ecs:runTask.waitForTaskToken`: done when someone calls `SendTaskSuccess` or
+    /// `SendTaskFailure` with the task token the state passed (`$$.Task.Token`).
+    WaitForTaskToken,
+}
+
+impl Integration {
+    /// The resource name the history events give (`runTask`, `runTask.sync`, `runTask.waitForTaskToken`).
+    pub fn resource(self) -> &'static str {
+        match self {
+            Integration::RequestResponse => "runTask",
+            Integration::Sync => "runTask.sync",
+            Integration::WaitForTaskToken => "runTask.waitForTaskToken",
+        }
+    }
 }
 
 /// One retrier (SFNDG concepts-error-handling.md: IntervalSeconds 1, MaxAttempts 3, BackoffRate 2.0 by default).
@@ -39,7 +53,10 @@ pub struct Catcher {
 #[derive(Clone, Debug, PartialEq)]
 pub enum StateKind {
     Pass { result: Option<Value> },
-    Task { integration: Integration, resource: String, parameters: Option<Value>, retry: Vec<Retrier>, catch: Vec<Catcher> },
+    /// `timeout_ms` and `heartbeat_ms` are `TimeoutSeconds` and `HeartbeatSeconds` (SFNDG
+    /// amazon-states-language-task-state.md: past them the state fails with `States.Timeout` or
+    /// `States.HeartbeatTimeout`).
+    Task { integration: Integration, resource: String, parameters: Option<Value>, retry: Vec<Retrier>, catch: Vec<Catcher>, timeout_ms: Option<u64>, heartbeat_ms: Option<u64> },
     Choice { choices: Vec<(Value, String)>, default: Option<String> },
     Wait { seconds: u64 },
     Succeed,
@@ -340,13 +357,33 @@ fn parse_machine(root: &Map<String, Value>, prefix: &str, seen: &mut Vec<String>
                 let integration = match resource.as_str() {
                     "arn:aws:states:::ecs:runTask" => Integration::RequestResponse,
                     "arn:aws:states:::ecs:runTask.sync" => Integration::Sync,
+                    "arn:aws:states:::ecs:runTask.waitForTaskToken" => Integration::WaitForTaskToken,
                     _ => {
-                        out.push(format!("SCHEMA_VALIDATION_FAILED: The playground runs the ECS integrations arn:aws:states:::ecs:runTask and arn:aws:states:::ecs:runTask.sync only, not '{resource}' at {at}/Resource"));
+                        out.push(format!("SCHEMA_VALIDATION_FAILED: The playground runs the ECS integrations arn:aws:states:::ecs:runTask, arn:aws:states:::ecs:runTask.sync and arn:aws:states:::ecs:runTask.waitForTaskToken only, not '{resource}' at {at}/Resource"));
                         Integration::RequestResponse
                     }
                 };
                 let (retry, catch) = error_handlers(state, &at, out);
-                StateKind::Task { integration, resource, parameters: state.get("Parameters").cloned(), retry, catch }
+                let mut seconds = |field: &str| match state.get(field) {
+                    None => None,
+                    Some(v) => match v.as_u64().filter(|n| *n > 0) {
+                        Some(n) => Some(n.saturating_mul(1000)),
+                        None => {
+                            // SFNDG task-state: "TimeoutSeconds ... must be a positive, non-zero integer".
+                            out.push(format!("SCHEMA_VALIDATION_FAILED: The value for the field '{field}' must be a positive integer at {at}/{field}"));
+                            None
+                        }
+                    },
+                };
+                let timeout_ms = seconds("TimeoutSeconds");
+                let heartbeat_ms = seconds("HeartbeatSeconds");
+                if let (Some(timeout), Some(heartbeat)) = (timeout_ms, heartbeat_ms) {
+                    if heartbeat >= timeout {
+                        // SFNDG task-state: "HeartbeatSeconds ... must be smaller than TimeoutSeconds" ([UNVERIFIED] wording).
+                        out.push(format!("SCHEMA_VALIDATION_FAILED: The value for the field 'HeartbeatSeconds' must be smaller than the value for the field 'TimeoutSeconds' at {at}/HeartbeatSeconds"));
+                    }
+                }
+                StateKind::Task { integration, resource, parameters: state.get("Parameters").cloned(), retry, catch, timeout_ms, heartbeat_ms }
             }
             "Choice" => {
                 let choices = state.get("Choices").and_then(Value::as_array).cloned().unwrap_or_default();

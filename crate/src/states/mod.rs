@@ -73,6 +73,32 @@ pub enum Waiting {
     Children,
     /// A Map iteration not started yet (the Map's `MaxConcurrency` is reached).
     NotStarted,
+    /// A `.waitForTaskToken` Task's callback with this task token.
+    Callback(String),
+    /// The callback came (`SendTaskSuccess` or `SendTaskFailure`); the engine moves the state on.
+    Answered(Callback),
+}
+
+/// What a callback said: the task's output, or its error and cause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Callback {
+    Success(String),
+    Failure(String, String),
+}
+
+/// The most task tokens the playground remembers (to tell a closed task, `TaskTimedOut`, from one that never
+/// was); the oldest are forgotten first.
+pub const MAX_TOKENS: usize = 1_000;
+
+/// Whether `token` has the shape of the tokens the playground gives ([`task_token`]).
+pub fn well_formed_token(token: &str) -> bool {
+    token.len() == 35 && token.starts_with("AQB") && token[3..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The task token of one Task state's run: opaque, and the same in every run of the same course. [UNVERIFIED]
+/// AWS's tokens are longer base64 strings (up to 2,048 characters, BOTO `TaskToken`).
+pub fn task_token(execution_arn: &str, n_history_events: usize) -> String {
+    format!("AQB{}", crate::iam::stable_uuid(&format!("task-token-{execution_arn}-{n_history_events}")).replace('-', ""))
 }
 
 /// How a thread ended: its output, or its error and cause.
@@ -99,6 +125,11 @@ pub struct Thread {
     /// The attempts each retrier of the current state has made.
     pub retry_counts: Vec<u32>,
     pub end: Option<ThreadEnd>,
+    /// While a `.sync` or `.waitForTaskToken` Task runs: when it times out (`TimeoutSeconds`) and when its
+    /// heartbeat is due (`HeartbeatSeconds`, moved on by each `SendTaskHeartbeat`), in sim milliseconds.
+    pub timeout_at: Option<u64>,
+    pub heartbeat_at: Option<u64>,
+    pub heartbeat_ms: Option<u64>,
 }
 
 /// The most threads an execution runs at once (its top level, Map iterations and Parallel branches); a Map whose
@@ -196,6 +227,8 @@ pub struct StatesState {
     pub executions: Vec<Execution>,
     /// The sim time of the next scheduled run of the executions, if one is scheduled.
     pub poll_at: Option<u64>,
+    /// The task tokens given, newest last, at most [`MAX_TOKENS`].
+    pub tokens: Vec<String>,
 }
 
 fn machine_not_found(arn: &str) -> ApiError {
@@ -253,6 +286,7 @@ impl StatesState {
                 }
                 Ok(json!({ "events": events }))
             })(),
+            "states:SendTaskSuccess" | "states:SendTaskFailure" | "states:SendTaskHeartbeat" => self.send_task(call, &request, ctx),
             "states:StopExecution" => (|| {
                 let arn = request.required_string("executionArn")?;
                 let error = request.typed_str("error")?.map(str::to_string);
@@ -283,6 +317,43 @@ impl StatesState {
         })
     }
 
+    /// `SendTaskSuccess`, `SendTaskFailure` and `SendTaskHeartbeat`: the callback of the `.waitForTaskToken` Task
+    /// waiting on the token. Texts: TaskTimedOut's is observed in public SDK reports; the others are [UNVERIFIED].
+    fn send_task(&mut self, call: &str, request: &Request, ctx: &StatesContext) -> ApiResult {
+        let token = request.required_string("taskToken")?;
+        let answer = match call {
+            "states:SendTaskSuccess" => {
+                let output = request.required_string("output")?;
+                if serde_json::from_str::<Value>(output).is_err() {
+                    return Err(ApiError::new("InvalidOutput", format!("Invalid Output: 'The output is not valid JSON: {output}'")));
+                }
+                Some(Callback::Success(output.to_string()))
+            }
+            "states:SendTaskFailure" => {
+                let error = request.typed_str("error")?.unwrap_or("").to_string();
+                let cause = request.typed_str("cause")?.unwrap_or("").to_string();
+                Some(Callback::Failure(error, cause))
+            }
+            _ => None,
+        };
+        if !well_formed_token(token) {
+            return Err(ApiError::new("InvalidToken", "Invalid Token: 'Invalid token'"));
+        }
+        let waiting = Waiting::Callback(token.to_string());
+        let thread = self.executions.iter_mut().filter(|e| e.status == ExecutionStatus::Running).flat_map(|e| e.threads.iter_mut()).find(|t| t.waiting == waiting);
+        match thread {
+            Some(thread) => {
+                match answer {
+                    Some(answer) => thread.waiting = Waiting::Answered(answer),
+                    None => thread.heartbeat_at = thread.heartbeat_ms.map(|ms| ctx.now_ms + ms),
+                }
+                Ok(json!({}))
+            }
+            None if self.tokens.iter().any(|t| t == token) => Err(ApiError::new("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")),
+            None => Err(ApiError::new("TaskDoesNotExist", format!("Task Does Not Exist: 'No task was given the token {token}'"))),
+        }
+    }
+
     fn create_state_machine(&mut self, request: &Request, ctx: &StatesContext, role_exists: &dyn Fn(&str) -> bool) -> ApiResult {
         let name = request.required_string("name")?;
         let definition_text = request.required_string("definition")?;
@@ -299,6 +370,10 @@ impl StatesState {
         if machine_type == "EXPRESS" && definition.all_states().iter().any(|s| matches!(s.kind, StateKind::Task { integration: Integration::Sync, .. })) {
             // SFNDG: "Express Workflows support Request Response, but they do not support Run a Job (.sync)".
             return Err(ApiError::new("InvalidDefinition", asl::invalid_definition(&["SCHEMA_VALIDATION_FAILED: Express state machine does not support '.sync' service integration".into()])));
+        }
+        if machine_type == "EXPRESS" && definition.all_states().iter().any(|s| matches!(s.kind, StateKind::Task { integration: Integration::WaitForTaskToken, .. })) {
+            // SFNDG: Express Workflows "do not support ... Wait for Callback (.waitForTaskToken)".
+            return Err(ApiError::new("InvalidDefinition", asl::invalid_definition(&["SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken' service integration".into()])));
         }
         let arn = format!("arn:aws:states:{}:{}:stateMachine:{name}", ctx.region, ctx.account_id);
         if let Some(existing) = self.machines.get(&arn) {
@@ -340,7 +415,7 @@ impl StatesState {
             start_iso: ctx.now_iso.clone(),
             stop_iso: None,
             history: Vec::new(),
-            threads: vec![Thread { id: 0, parent: None, scope: Vec::new(), index: 0, current: None, state_input: input.clone(), waiting: Waiting::Ready, retry_counts: Vec::new(), end: None }],
+            threads: vec![Thread { id: 0, parent: None, scope: Vec::new(), index: 0, current: None, state_input: input.clone(), waiting: Waiting::Ready, retry_counts: Vec::new(), end: None, timeout_at: None, heartbeat_at: None, heartbeat_ms: None }],
             next_thread_id: 1,
             visits: Vec::new(),
         };
