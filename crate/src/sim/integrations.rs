@@ -90,6 +90,8 @@ pub struct ExecutionStateView {
     pub name: String,
     pub state_type: &'static str,
     pub progress: &'static str,
+    /// The state's place in the graph (nesting, transitions) and its latest input and output.
+    pub graph: crate::states::graph::GraphState,
 }
 
 /// One Step Functions execution with its newest [`MAX_VIEW_ENTRIES`] history events (type and state).
@@ -187,14 +189,9 @@ impl Sim {
                 let machine = self.states.machines.get(&e.machine_arn);
                 let states = machine
                     .map(|m| {
-                        m.definition
-                            .all_states()
+                        crate::states::graph::graph(&m.definition, Some(e))
                             .into_iter()
-                            .map(|s| ExecutionStateView {
-                                name: s.name.clone(),
-                                state_type: s.kind.type_name(),
-                                progress: e.visits.iter().find(|(n, _)| *n == s.name).map_or("not entered", |(_, o)| o.as_str()),
-                            })
+                            .map(|g| ExecutionStateView { name: g.name.clone(), state_type: g.state_type, progress: g.progress, graph: g })
                             .collect()
                     })
                     .unwrap_or_default();

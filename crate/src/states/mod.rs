@@ -3,6 +3,7 @@
 //! runs the executions (`sim/step_functions.rs`): this module holds their data, the calls' shapes and refusals.
 
 pub mod asl;
+pub mod graph;
 
 #[cfg(test)]
 mod tests;

@@ -24,4 +24,5 @@ pub mod network;
 pub mod network_paths;
 pub mod replay;
 pub mod scaling;
+pub mod sfn_graph;
 pub mod storage;
