@@ -586,6 +586,8 @@ pub const BUILTIN_SCENARIO_IDS: &[&str] = &[
     "privatelink-consumer",
     "task-role-missing-putitem",
     "rds-multi-az-failover",
+    "s3-upload-thumbnail",
+    "step-functions-map-retry",
 ];
 
 /// The built-in scenarios: (id, JSON text), in [`BUILTIN_SCENARIO_IDS`]'s order, compiled in for the
@@ -624,6 +626,8 @@ pub const BUILTIN_SCENARIOS: &[(&str, &str)] = &[
     ("privatelink-consumer", include_str!("../scenarios/privatelink-consumer.json")),
     ("task-role-missing-putitem", include_str!("../scenarios/task-role-missing-putitem.json")),
     ("rds-multi-az-failover", include_str!("../scenarios/rds-multi-az-failover.json")),
+    ("s3-upload-thumbnail", include_str!("../scenarios/s3-upload-thumbnail.json")),
+    ("step-functions-map-retry", include_str!("../scenarios/step-functions-map-retry.json")),
 ];
 
 /// Looks a built-in scenario up by id.

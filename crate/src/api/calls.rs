@@ -361,6 +361,9 @@ pub const CALLS: &[Call] = &[
     call("states:DescribeExecution", Service::StepFunctions, Access::Read, Handler::States),
     call("states:DescribeStateMachine", Service::StepFunctions, Access::Read, Handler::States),
     call("states:GetExecutionHistory", Service::StepFunctions, Access::Read, Handler::States),
+    call("states:SendTaskFailure", Service::StepFunctions, Access::Write, Handler::States),
+    call("states:SendTaskHeartbeat", Service::StepFunctions, Access::Write, Handler::States),
+    call("states:SendTaskSuccess", Service::StepFunctions, Access::Write, Handler::States),
     call("states:StartExecution", Service::StepFunctions, Access::Write, Handler::States),
     call("states:StopExecution", Service::StepFunctions, Access::Write, Handler::States),
 ];

@@ -38,6 +38,9 @@ pub enum TargetService {
     LogGroup(String),
     /// `arn:aws:sns:<region>:<account>:<topic>`: the event's JSON is published to the topic.
     SnsTopic(String),
+    /// `arn:aws:states:<region>:<account>:stateMachine:<name>`: StartExecution with the event (or the target's
+    /// input) as the execution's input, by the target's role.
+    StateMachine(String),
     /// Any other service (its ARN's service part), which the playground does not deliver to.
     Other(String),
 }
@@ -52,6 +55,7 @@ pub fn target_service(arn: &str) -> TargetService {
             TargetService::LogGroup(name.strip_suffix(":*").unwrap_or(name).to_string())
         }
         ["arn", _, "sns", _, _, _] => TargetService::SnsTopic(arn.to_string()),
+        ["arn", _, "states", _, _, resource] if resource.starts_with("stateMachine:") => TargetService::StateMachine(arn.to_string()),
         ["arn", _, service, ..] => TargetService::Other(service.to_string()),
         _ => TargetService::Other(String::new()),
     }

@@ -33,6 +33,8 @@ pub(super) enum Ev {
     /// Move a task on from the given status (ignored if the task has moved on since).
     TaskProgress(TaskKey, TaskStatus),
     ContainerExit(TaskKey, u32, i64),
+    /// A batch job's container finishes its job (`sim/batch_job.rs`) and exits with the job's code.
+    BatchJobEnd(TaskKey, u32),
     TaskHealthCheck(TaskKey),
     ServiceTick(ServiceKey),
     DrainEnd(NodeKey),
@@ -357,6 +359,7 @@ impl Sim {
             Ev::InstanceTerminated(key) => self.on_instance_terminated(key),
             Ev::TaskProgress(key, from) => self.on_task_progress(key, from),
             Ev::ContainerExit(key, container_idx, exit_code) => self.on_container_exit(key, container_idx, exit_code),
+            Ev::BatchJobEnd(key, container_idx) => self.on_batch_job_end(key, container_idx),
             Ev::TaskHealthCheck(key) => self.on_task_health_check(key),
             Ev::ServiceTick(key) => self.on_service_tick(key),
             Ev::DrainEnd(node) => self.on_drain_end(node),

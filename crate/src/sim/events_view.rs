@@ -50,6 +50,7 @@ fn target_kind(arn: &str) -> &'static str {
         TargetService::EcsCluster => "ECS task",
         TargetService::LogGroup(_) => "CloudWatch log group",
         TargetService::SnsTopic(_) => "SNS topic",
+        TargetService::StateMachine(_) => "Step Functions state machine",
         TargetService::Other(_) => "other (not delivered)",
     }
 }

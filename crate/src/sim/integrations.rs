@@ -90,6 +90,8 @@ pub struct ExecutionStateView {
     pub name: String,
     pub state_type: &'static str,
     pub progress: &'static str,
+    /// The state's place in the graph (nesting, transitions) and its latest input and output.
+    pub graph: crate::states::graph::GraphState,
 }
 
 /// One Step Functions execution with its newest [`MAX_VIEW_ENTRIES`] history events (type and state).
@@ -187,14 +189,9 @@ impl Sim {
                 let machine = self.states.machines.get(&e.machine_arn);
                 let states = machine
                     .map(|m| {
-                        m.definition
-                            .states
-                            .iter()
-                            .map(|s| ExecutionStateView {
-                                name: s.name.clone(),
-                                state_type: s.kind.type_name(),
-                                progress: e.visits.iter().find(|(n, _)| *n == s.name).map_or("not entered", |(_, o)| o.as_str()),
-                            })
+                        crate::states::graph::graph(&m.definition, Some(e))
+                            .into_iter()
+                            .map(|g| ExecutionStateView { name: g.name.clone(), state_type: g.state_type, progress: g.progress, graph: g })
                             .collect()
                     })
                     .unwrap_or_default();
@@ -273,7 +270,8 @@ impl Sim {
             TargetService::EcsCluster => self.run_task_target(&invocation),
             TargetService::LogGroup(name) => self.log_group_target(&name, &invocation),
             TargetService::SnsTopic(arn) => self.sns_topic_target(&arn, &invocation),
-            TargetService::Other(service) => Err((super::record::LogKind::Error, format!("the playground delivers to ECS cluster, CloudWatch Logs log group and SNS topic targets, not {service} ({}).", invocation.target_arn))),
+            TargetService::StateMachine(arn) => self.state_machine_target(&arn, &invocation),
+            TargetService::Other(service) => Err((super::record::LogKind::Error, format!("the playground delivers to ECS cluster, CloudWatch Logs log group, SNS topic and Step Functions state machine targets, not {service} ({}).", invocation.target_arn))),
         };
         let rule = invocation.rule.as_str();
         let result = result.map_err(|(kind, why)| {
@@ -310,6 +308,29 @@ impl Sim {
         let now_ms = self.scenario.start_epoch_ms + self.now.0;
         self.sns.publish(topic_arn, "", &invocation.input.to_string(), None, None, now_ms);
         Ok(())
+    }
+
+    /// A Step Functions state machine target: StartExecution by the target's role, which EventBridge must be able to
+    /// assume and which must allow `states:StartExecution` on the machine (EventBridge User Guide, "Step Functions
+    /// state machine as a target"); the event, or the target's input, is the execution's input.
+    fn state_machine_target(&mut self, machine_arn: &str, invocation: &crate::events::Invocation) -> Result<(), (super::record::LogKind, String)> {
+        let role = invocation.role_arn.clone().unwrap_or_default();
+        if self.iam.can_assume(&role, "events.amazonaws.com").is_err() {
+            return Err((super::record::LogKind::Iam, format!("EventBridge cannot assume the role {role}: its trust policy must allow events.amazonaws.com.")));
+        }
+        let decision = self.iam.role_allows(&role, "states:StartExecution", machine_arn);
+        if !decision.is_allowed() {
+            return Err((super::record::LogKind::Iam, format!("the role {role} may not call states:StartExecution on {machine_arn}. {}", decision.explain())));
+        }
+        let rule = invocation.rule.clone();
+        match self.apply_call("states:StartExecution", serde_json::json!({ "stateMachineArn": machine_arn, "input": invocation.input.to_string() })) {
+            Ok(answer) => {
+                let execution = answer.get("executionArn").and_then(serde_json::Value::as_str).unwrap_or("").to_string();
+                self.log_entry(super::record::LogKind::Task, format!("rule {rule}"), format!("EventBridge rule {rule} started execution {execution}."));
+                Ok(())
+            }
+            Err(error) => Err((super::record::LogKind::Error, error.to_string())),
+        }
     }
 
     /// An ECS cluster target: RunTask of the target's task definition with the rule's role.

@@ -97,7 +97,7 @@ impl Sim {
         self.write_container_lines(key, idx, lines);
     }
 
-    fn write_container_lines(&mut self, key: TaskKey, container_idx: u32, lines: &[String]) {
+    pub(super) fn write_container_lines(&mut self, key: TaskKey, container_idx: u32, lines: &[String]) {
         let now_ms = self.logs_context().now_epoch_ms;
         let Some(target) = self.logging.task_streams.get(&key).and_then(|s| s.iter().find(|c| c.container_idx == container_idx)).cloned() else { return };
         if !target.deliverable {

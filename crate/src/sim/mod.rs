@@ -17,6 +17,7 @@ pub mod agent_log;
 mod agent_log_model;
 mod answers;
 mod autoscaling;
+mod batch_job;
 mod capacity;
 mod checkpoints;
 mod clusters;

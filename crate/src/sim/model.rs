@@ -71,6 +71,8 @@ pub enum ImageBehavior {
     /// Runs and passes its health checks, but answers each request `extra_latency_ms` late (a slow revision,
     /// for latency alarms).
     Slow { extra_latency_ms: u32 },
+    /// Runs a batch job (`sim/batch_job.rs`) for `run_ms`, then exits 0 when the job succeeded or 1 on an error.
+    BatchJob { run_ms: u64 },
 }
 
 /// What a container's process does with the stop signal, set with `sim:SetImageBehavior`'s `onStop`.

@@ -854,6 +854,7 @@ impl ImageBehaviorRequest {
                 Some(path) => ImageBehavior::HealthEndpoint { path: path.to_string() },
                 None => ImageBehavior::Serve,
             },
+            "batchJob" => ImageBehavior::BatchJob { run_ms: run_for_ms(request)? },
             "exit" => ImageBehavior::Exit { exit_code: request.input().get("exitCode").and_then(Value::as_i64).unwrap_or(1), run_ms: run_for_ms(request)? },
             "pullError" => ImageBehavior::PullError {
                 message: match (request.typed_str("message")?, request.typed_str("cause")?) {
@@ -880,14 +881,14 @@ impl ImageBehaviorRequest {
                         .ok_or_else(|| ApiError::invalid_parameter(format!("extraLatencyMs must be a number of milliseconds from 1 to 600000 (ten minutes), not {value}.")))? as u32,
                 },
             },
-            other => return Err(ApiError::invalid_parameter(format!("behavior '{other}' is not one of serve, exit, pullError, unhealthy, memoryGrowth, slow."))),
+            other => return Err(ApiError::invalid_parameter(format!("behavior '{other}' is not one of serve, exit, batchJob, pullError, unhealthy, memoryGrowth, slow."))),
         };
         let on_stop = match request.typed_str("onStop")? {
             None => StopBehavior::Graceful,
             Some(text) => StopBehavior::parse(text)
                 .ok_or_else(|| ApiError::invalid_parameter(format!("onStop '{text}' is not one of graceful, sigterm, ignore.")))?,
         };
-        if let ImageBehavior::Exit { run_ms, .. } | ImageBehavior::MemoryGrowth { after_ms: run_ms, .. } = behavior {
+        if let ImageBehavior::Exit { run_ms, .. } | ImageBehavior::MemoryGrowth { after_ms: run_ms, .. } | ImageBehavior::BatchJob { run_ms } = behavior {
             if run_ms < MIN_LIFECYCLE_MS {
                 return Err(ApiError::invalid_parameter(format!("runFor: {}", too_short_text(run_ms))));
             }

@@ -575,8 +575,10 @@ impl Sim {
                         c.last_status = "RUNNING".into();
                         let has_check = spec.as_ref().and_then(|s| s.containers.get(idx)).is_some_and(|d| d.health_check.is_some());
                         health_checks |= has_check;
-                        if let Some(ImageBehavior::Exit { exit_code, run_ms }) = self.images.get(&c.image) {
-                            exits.push((idx as u32, *exit_code, *run_ms));
+                        match self.images.get(&c.image) {
+                            Some(ImageBehavior::Exit { exit_code, run_ms }) => exits.push((idx as u32, Some(*exit_code), *run_ms)),
+                            Some(ImageBehavior::BatchJob { run_ms }) => exits.push((idx as u32, None, *run_ms)),
+                            _ => {}
                         }
                     }
                 }
@@ -584,7 +586,10 @@ impl Sim {
                 self.log_entry(LogKind::Task, format!("task {id8}"), format!("Task {id8} is RUNNING."));
                 self.log_task_running(key);
                 for (idx, code, run_ms) in exits {
-                    self.schedule(now.plus_ms(run_ms), Ev::ContainerExit(key, idx, code));
+                    match code {
+                        Some(code) => self.schedule(now.plus_ms(run_ms), Ev::ContainerExit(key, idx, code)),
+                        None => self.schedule(now.plus_ms(run_ms), Ev::BatchJobEnd(key, idx)),
+                    }
                 }
                 // A container that outgrows its hard limit is killed by the kernel (exit 137).
                 for (idx, after_ms) in self.memory_kills(key) {

@@ -3,6 +3,7 @@
 //! runs the executions (`sim/step_functions.rs`): this module holds their data, the calls' shapes and refusals.
 
 pub mod asl;
+pub mod graph;
 
 #[cfg(test)]
 mod tests;
@@ -58,18 +59,83 @@ impl ExecutionStatus {
     }
 }
 
-/// What a running execution waits for.
+/// What a thread of a running execution waits for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Waiting {
     /// Nothing: it can move on now.
     Ready,
     /// A Wait state, until this sim time.
     WaitState(u64),
-    /// A retry of its Task state, at this sim time.
+    /// A retry of its state, at this sim time.
     Retry(u64),
     /// A `.sync` Task's ECS task to stop.
     Task(String),
+    /// A Map or Parallel state's iterations or branches (its child threads) to end.
+    Children,
+    /// A Map iteration not started yet (the Map's `MaxConcurrency` is reached).
+    NotStarted,
+    /// A `.waitForTaskToken` Task's callback with this task token.
+    Callback(String),
+    /// The callback came (`SendTaskSuccess` or `SendTaskFailure`); the engine moves the state on.
+    Answered(Callback),
 }
+
+/// What a callback said: the task's output, or its error and cause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Callback {
+    Success(String),
+    Failure(String, String),
+}
+
+/// The most task tokens the playground remembers (to tell a closed task, `TaskTimedOut`, from one that never
+/// was); the oldest are forgotten first.
+pub const MAX_TOKENS: usize = 1_000;
+
+/// Whether `token` has the shape of the tokens the playground gives ([`task_token`]).
+pub fn well_formed_token(token: &str) -> bool {
+    token.len() == 35 && token.starts_with("AQB") && token[3..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The task token of one Task state's run: opaque, and the same in every run of the same course. [UNVERIFIED]
+/// AWS's tokens are longer base64 strings (up to 2,048 characters, BOTO `TaskToken`).
+pub fn task_token(execution_arn: &str, n_history_events: usize) -> String {
+    format!("AQB{}", crate::iam::stable_uuid(&format!("task-token-{execution_arn}-{n_history_events}")).replace('-', ""))
+}
+
+/// How a thread ended: its output, or its error and cause.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ThreadEnd {
+    Succeeded(Value),
+    Failed(String, String),
+}
+
+/// One line of an execution's run: the top level (id 0), or one Map iteration or Parallel branch, run by the
+/// Map or Parallel state of its parent thread.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Thread {
+    pub id: u32,
+    pub parent: Option<u32>,
+    /// Where its states are: each step a Map or Parallel state's name and the branch (0 for a Map's processor).
+    pub scope: Vec<(String, usize)>,
+    /// The iteration's index in its Map, or the branch's index in its Parallel.
+    pub index: usize,
+    /// The state it is in and that state's input (before the state is entered, its own input).
+    pub current: Option<String>,
+    pub state_input: Value,
+    pub waiting: Waiting,
+    /// The attempts each retrier of the current state has made.
+    pub retry_counts: Vec<u32>,
+    pub end: Option<ThreadEnd>,
+    /// While a `.sync` or `.waitForTaskToken` Task runs: when it times out (`TimeoutSeconds`) and when its
+    /// heartbeat is due (`HeartbeatSeconds`, moved on by each `SendTaskHeartbeat`), in sim milliseconds.
+    pub timeout_at: Option<u64>,
+    pub heartbeat_at: Option<u64>,
+    pub heartbeat_ms: Option<u64>,
+}
+
+/// The most threads an execution runs at once (its top level, Map iterations and Parallel branches); a Map whose
+/// items would pass it fails with `States.Runtime`.
+pub const MAX_THREADS: usize = 256;
 
 /// One state machine.
 #[derive(Clone, Debug, PartialEq)]
@@ -98,12 +164,10 @@ pub struct Execution {
     pub stop_iso: Option<String>,
     /// History events in Step Functions' shape, oldest first.
     pub history: Vec<Value>,
-    /// The state it is in and that state's input.
-    pub current: Option<String>,
-    pub state_input: Value,
-    pub waiting: Waiting,
-    /// The attempts each retrier of the current state has made.
-    pub retry_counts: Vec<u32>,
+    /// Its threads: the top level first, then the Map iterations and Parallel branches running.
+    pub threads: Vec<Thread>,
+    /// The id the next thread gets.
+    pub next_thread_id: u32,
     /// Per state: how many times it was entered and how its last visit ended (for the app's graph).
     pub visits: Vec<(String, StateOutcome)>,
 }
@@ -164,6 +228,8 @@ pub struct StatesState {
     pub executions: Vec<Execution>,
     /// The sim time of the next scheduled run of the executions, if one is scheduled.
     pub poll_at: Option<u64>,
+    /// The task tokens given, newest last, at most [`MAX_TOKENS`].
+    pub tokens: Vec<String>,
 }
 
 fn machine_not_found(arn: &str) -> ApiError {
@@ -221,6 +287,7 @@ impl StatesState {
                 }
                 Ok(json!({ "events": events }))
             })(),
+            "states:SendTaskSuccess" | "states:SendTaskFailure" | "states:SendTaskHeartbeat" => self.send_task(call, &request, ctx),
             "states:StopExecution" => (|| {
                 let arn = request.required_string("executionArn")?;
                 let error = request.typed_str("error")?.map(str::to_string);
@@ -229,9 +296,11 @@ impl StatesState {
                 if e.status == ExecutionStatus::Running {
                     e.status = ExecutionStatus::Aborted;
                     e.stop_iso = Some(ctx.now_iso.clone());
-                    if let Some(state) = e.current.clone() {
+                    let current: Vec<String> = e.threads.iter().filter(|t| t.end.is_none()).filter_map(|t| t.current.clone()).collect();
+                    for state in current {
                         e.mark(&state, StateOutcome::Failed);
                     }
+                    e.threads.truncate(1);
                     let mut details = json!({});
                     if let Some(err) = &error {
                         details["error"] = json!(err);
@@ -249,6 +318,43 @@ impl StatesState {
         })
     }
 
+    /// `SendTaskSuccess`, `SendTaskFailure` and `SendTaskHeartbeat`: the callback of the `.waitForTaskToken` Task
+    /// waiting on the token. Texts: TaskTimedOut's is observed in public SDK reports; the others are [UNVERIFIED].
+    fn send_task(&mut self, call: &str, request: &Request, ctx: &StatesContext) -> ApiResult {
+        let token = request.required_string("taskToken")?;
+        let answer = match call {
+            "states:SendTaskSuccess" => {
+                let output = request.required_string("output")?;
+                if serde_json::from_str::<Value>(output).is_err() {
+                    return Err(ApiError::new("InvalidOutput", format!("Invalid Output: 'The output is not valid JSON: {output}'")));
+                }
+                Some(Callback::Success(output.to_string()))
+            }
+            "states:SendTaskFailure" => {
+                let error = request.typed_str("error")?.unwrap_or("").to_string();
+                let cause = request.typed_str("cause")?.unwrap_or("").to_string();
+                Some(Callback::Failure(error, cause))
+            }
+            _ => None,
+        };
+        if !well_formed_token(token) {
+            return Err(ApiError::new("InvalidToken", "Invalid Token: 'Invalid token'"));
+        }
+        let waiting = Waiting::Callback(token.to_string());
+        let thread = self.executions.iter_mut().filter(|e| e.status == ExecutionStatus::Running).flat_map(|e| e.threads.iter_mut()).find(|t| t.waiting == waiting);
+        match thread {
+            Some(thread) => {
+                match answer {
+                    Some(answer) => thread.waiting = Waiting::Answered(answer),
+                    None => thread.heartbeat_at = thread.heartbeat_ms.map(|ms| ctx.now_ms + ms),
+                }
+                Ok(json!({}))
+            }
+            None if self.tokens.iter().any(|t| t == token) => Err(ApiError::new("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")),
+            None => Err(ApiError::new("TaskDoesNotExist", format!("Task Does Not Exist: 'No task was given the token {token}'"))),
+        }
+    }
+
     fn create_state_machine(&mut self, request: &Request, ctx: &StatesContext, role_exists: &dyn Fn(&str) -> bool) -> ApiResult {
         let name = request.required_string("name")?;
         let definition_text = request.required_string("definition")?;
@@ -262,9 +368,13 @@ impl StatesState {
             return Err(ApiError::new("InvalidArn", format!("Invalid Arn: 'Role ARN {role_arn} is not valid or cannot be assumed by states.amazonaws.com'")));
         }
         let definition = asl::parse_definition(definition_text).map_err(|d| ApiError::new("InvalidDefinition", asl::invalid_definition(&d)))?;
-        if machine_type == "EXPRESS" && definition.states.iter().any(|s| matches!(s.kind, StateKind::Task { integration: Integration::Sync, .. })) {
+        if machine_type == "EXPRESS" && definition.all_states().iter().any(|s| matches!(s.kind, StateKind::Task { integration: Integration::Sync, .. })) {
             // SFNDG: "Express Workflows support Request Response, but they do not support Run a Job (.sync)".
             return Err(ApiError::new("InvalidDefinition", asl::invalid_definition(&["SCHEMA_VALIDATION_FAILED: Express state machine does not support '.sync' service integration".into()])));
+        }
+        if machine_type == "EXPRESS" && definition.all_states().iter().any(|s| matches!(s.kind, StateKind::Task { integration: Integration::WaitForTaskToken, .. })) {
+            // SFNDG: Express Workflows "do not support ... Wait for Callback (.waitForTaskToken)".
+            return Err(ApiError::new("InvalidDefinition", asl::invalid_definition(&["SCHEMA_VALIDATION_FAILED: Express state machine does not support '.waitForTaskToken' service integration".into()])));
         }
         let arn = format!("arn:aws:states:{}:{}:stateMachine:{name}", ctx.region, ctx.account_id);
         if let Some(existing) = self.machines.get(&arn) {
@@ -306,10 +416,8 @@ impl StatesState {
             start_iso: ctx.now_iso.clone(),
             stop_iso: None,
             history: Vec::new(),
-            current: None,
-            state_input: input.clone(),
-            waiting: Waiting::Ready,
-            retry_counts: Vec::new(),
+            threads: vec![Thread { id: 0, parent: None, scope: Vec::new(), index: 0, current: None, state_input: input.clone(), waiting: Waiting::Ready, retry_counts: Vec::new(), end: None, timeout_at: None, heartbeat_at: None, heartbeat_ms: None }],
+            next_thread_id: 1,
             visits: Vec::new(),
         };
         execution.push_event(&ctx.now_iso, "ExecutionStarted", "executionStartedEventDetails", json!({ "input": input.to_string(), "inputDetails": { "truncated": false }, "roleArn": machine.role_arn }));

@@ -1,5 +1,5 @@
 //! Table tests of Amazon States Language: validation with Step Functions' diagnostics, paths, Choice rules and
-//! retry back-off. Sources: SFNDG amazon-states-language-*.md, concepts-error-handling.md; the diagnostic format
+//! retry back-off, Map and Parallel states. Sources: SFNDG amazon-states-language-*.md, concepts-error-handling.md; the diagnostic format
 //! observed in ../shared/reference/integrations-export.md §1.
 
 use serde_json::json;
@@ -17,7 +17,7 @@ fn definitions_are_refused_with_every_diagnostic() {
     let cases = [
         (r#"{"States":{"a":{"Type":"Succeed"}}}"#, "SCHEMA_VALIDATION_FAILED: The field 'StartAt' is required but was missing at /"),
         (r#"{"StartAt":"a","States":{"a":{"Type":"Pass"}}}"#, "SCHEMA_VALIDATION_FAILED: The field 'Next' is required but was missing at /States/a"),
-        (r#"{"StartAt":"a","States":{"a":{"Type":"Map","End":true}}}"#, "SCHEMA_VALIDATION_FAILED: The playground does not run Map states yet at /States/a/Type"),
+        (r#"{"StartAt":"a","States":{"a":{"Type":"Map","End":true}}}"#, "SCHEMA_VALIDATION_FAILED: The field 'ItemProcessor' is required but was missing at /States/a"),
         (r#"{"StartAt":"a","States":{"a":{"Type":"Task","Resource":"arn:aws:states:::ecs:runTask.sync","End":true,"Retry":[{"ErrorEquals":["States.ALL","X"]}]}}}"#, "SCHEMA_VALIDATION_FAILED: Error names 'States.ALL' must appear alone at /States/a/Retry[0]/ErrorEquals"),
         (r#"{"StartAt":"b","States":{"a":{"Type":"Succeed"}}}"#, "MISSING_TRANSITION_TARGET: Missing 'StartAt' target: b at /StartAt"),
         ("{", "INVALID_JSON_DESCRIPTION: EOF while parsing an object at line 1 column 1"),
@@ -87,4 +87,66 @@ fn states_are_kept_in_the_order_a_run_reaches_them() {
     let text = r#"{"StartAt":"Prepare","States":{"Done":{"Type":"Succeed"},"Prepare":{"Type":"Pass","Next":"Check"},"Check":{"Type":"Choice","Choices":[{"Variable":"$.ok","BooleanEquals":true,"Next":"Done"}],"Default":"Failed"},"Failed":{"Type":"Fail"}}}"#;
     let names: Vec<String> = parse_definition(text).unwrap().states.iter().map(|s| s.name.clone()).collect();
     assert_eq!(names, ["Prepare", "Check", "Done", "Failed"]);
+}
+
+/// Map and Parallel definitions, refused with a diagnostic located inside the nested machine. Sources: SFNDG
+/// amazon-states-language-map-state.md (`ItemProcessor` or the legacy `Iterator`, `ItemSelector` or the legacy
+/// `Parameters`, `ItemsPath`, `MaxConcurrency`), amazon-states-language-parallel-state.md (`Branches`, each a
+/// machine whose transitions stay inside it), amazon-states-language-state-machine-structure.md (state names are
+/// unique in the whole machine).
+#[test]
+fn map_and_parallel_definitions_are_checked_inside_their_nested_machines() {
+    let cases = [
+        (r#"{"StartAt":"p","States":{"p":{"Type":"Parallel","End":true}}}"#, "SCHEMA_VALIDATION_FAILED: The field 'Branches' is required but was missing at /States/p"),
+        (r#"{"StartAt":"p","States":{"p":{"Type":"Parallel","Branches":[],"End":true}}}"#, "SCHEMA_VALIDATION_FAILED: The field 'Branches' must have at least one branch at /States/p/Branches"),
+        (
+            r#"{"StartAt":"p","States":{"p":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"a","States":{"a":{"Type":"Pass","End":true}}},{"StartAt":"b","States":{"b":{"Type":"Pass","Next":"after"}}}]},"after":{"Type":"Succeed"}}}"#,
+            "MISSING_TRANSITION_TARGET: Missing 'Next' target: after at /States/p/Branches[1]/States/b/Next",
+        ),
+        (
+            r#"{"StartAt":"p","States":{"p":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"a","States":{"a":{"Type":"Pass","End":true}}},{"StartAt":"a","States":{"a":{"Type":"Pass","End":true}}}]}}}"#,
+            "DUPLICATE_STATE_NAME: Duplicate State name: a at /States/p/Branches[1]/States/a",
+        ),
+        (r#"{"StartAt":"m","States":{"m":{"Type":"Map","End":true,"ItemProcessor":{"StartAt":"x","States":{"y":{"Type":"Succeed"}}}}}}"#, "MISSING_TRANSITION_TARGET: Missing 'StartAt' target: x at /States/m/ItemProcessor/StartAt"),
+        (r#"{"StartAt":"m","States":{"m":{"Type":"Map","End":true,"ItemsPath":"items","Iterator":{"StartAt":"x","States":{"x":{"Type":"Succeed"}}}}}}"#, "SCHEMA_VALIDATION_FAILED: The value for the field 'ItemsPath' must be a valid JSONPath at /States/m/ItemsPath"),
+        (r#"{"StartAt":"m","States":{"m":{"Type":"Map","End":true,"MaxConcurrency":-1,"ItemProcessor":{"StartAt":"x","States":{"x":{"Type":"Succeed"}}}}}}"#, "SCHEMA_VALIDATION_FAILED: The value for the field 'MaxConcurrency' must be a non-negative integer at /States/m/MaxConcurrency"),
+        (
+            r#"{"StartAt":"m","States":{"m":{"Type":"Map","End":true,"ItemSelector":{},"Parameters":{},"ItemProcessor":{"StartAt":"x","States":{"x":{"Type":"Succeed"}}}}}}"#,
+            "SCHEMA_VALIDATION_FAILED: The fields 'ItemSelector' and 'Parameters' cannot be used together at /States/m",
+        ),
+        (
+            r#"{"StartAt":"m","States":{"m":{"Type":"Map","End":true,"ItemReader":{},"ItemProcessor":{"StartAt":"x","States":{"x":{"Type":"Succeed"}}}}}}"#,
+            "SCHEMA_VALIDATION_FAILED: The playground runs inline Map states only, not the distributed Map's 'ItemReader' at /States/m/ItemReader",
+        ),
+        (
+            r#"{"StartAt":"m","States":{"m":{"Type":"Map","End":true,"Catch":[{"ErrorEquals":["States.ALL"],"Next":"gone"}],"ItemProcessor":{"StartAt":"x","States":{"x":{"Type":"Succeed"}}}}}}"#,
+            "MISSING_TRANSITION_TARGET: Missing 'Next' target: gone at /States/m/Catch[0]/Next",
+        ),
+    ];
+    for (text, first) in cases {
+        let diagnostics = parse_definition(text).unwrap_err();
+        assert_eq!(diagnostics[0], first, "{text}");
+    }
+}
+
+#[test]
+fn map_and_parallel_states_keep_their_fields_and_nested_machines() {
+    let text = r#"{"StartAt":"Fan","States":{
+        "Fan":{"Type":"Map","ItemsPath":"$.keys","MaxConcurrency":2,"Parameters":{"key.$":"$$.Map.Item.Value"},"ResultPath":"$.results",
+            "Iterator":{"StartAt":"Work","States":{"Work":{"Type":"Pass","End":true}}},
+            "Retry":[{"ErrorEquals":["States.TaskFailed"],"IntervalSeconds":5}],"Catch":[{"ErrorEquals":["States.ALL"],"Next":"Both"}],"Next":"Both"},
+        "Both":{"Type":"Parallel","End":true,"Branches":[{"StartAt":"Left","States":{"Left":{"Type":"Pass","End":true}}},{"StartAt":"Right","States":{"Right":{"Type":"Succeed"}}}]}}}"#;
+    let definition = parse_definition(text).unwrap();
+    let StateKind::Map { items_path, item_selector, max_concurrency, processor, retry, catch } = &definition.states[0].kind else { panic!("a Map state") };
+    assert_eq!((items_path.as_str(), *max_concurrency), ("$.keys", 2));
+    assert_eq!(item_selector.as_ref().unwrap()["key.$"], "$$.Map.Item.Value");
+    assert_eq!(processor.start_at, "Work");
+    assert_eq!((retry[0].interval_ms, catch[0].next.as_str()), (5000, "Both"));
+    let StateKind::Parallel { branches, .. } = &definition.states[1].kind else { panic!("a Parallel state") };
+    assert_eq!(branches.iter().map(|b| b.start_at.as_str()).collect::<Vec<_>>(), ["Left", "Right"]);
+    // Every state, nested ones after their parent, and each scope finds its machine.
+    let names: Vec<&str> = definition.all_states().iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["Fan", "Work", "Both", "Left", "Right"]);
+    assert_eq!(definition.scoped(&[("Both".into(), 1)]).unwrap().start_at, "Right");
+    assert!(definition.scoped(&[("Both".into(), 2)]).is_none());
 }

@@ -7,6 +7,7 @@ use ecs_sim::view::IntegrationsView;
 use yew::prelude::*;
 
 use crate::components::form::{hint, subhead, term};
+use crate::components::sfn_graph::SfnGraph;
 use crate::driver::use_view_select;
 use crate::render_count::use_render_count;
 
@@ -88,13 +89,7 @@ pub fn data_tab() -> Html {
                     <h4>{ format!("{} ", e.name) }
                         <span class="muted">{ format!("{} · {}{}", e.state_machine, e.status, e.error.as_ref().map(|err| format!(" ({err})")).unwrap_or_default()) }</span>
                     </h4>
-                    <ol class="sfn-graph" aria-label={format!("States of {}", e.state_machine)}>
-                        { for e.states.iter().map(|s| html! {
-                            <li key={s.name.clone()} class="sfn-state" data-progress={s.progress} title={format!("{} state: {}", s.state_type, s.progress)}>
-                                <strong>{ s.name.clone() }</strong>{ format!(" {} · {}", s.state_type, s.progress) }
-                            </li>
-                        }) }
-                    </ol>
+                    <SfnGraph execution={e.clone()} />
                     <details class="sfn-history">
                         <summary>{ format!("History ({} events{})", e.history.len() as u64 + e.n_history_left_out, if e.n_history_left_out > 0 { ", newest shown" } else { "" }) }</summary>
                         <ul class="sfn-history-list">

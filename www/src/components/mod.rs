@@ -24,6 +24,7 @@ pub mod network;
 pub mod network_paths;
 pub mod replay;
 pub mod scaling;
+pub mod sfn_graph;
 pub mod storage;
 pub mod troubleshoot_service;
 pub mod workload;

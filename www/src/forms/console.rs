@@ -27,6 +27,8 @@ pub fn example_input(call: &str, view: &View) -> Value {
     let container_instance = view.instances.iter().find_map(|i| i.container_instance_arn.as_deref()).unwrap_or("CONTAINER_INSTANCE_ID");
     let file_system = view.file_systems.first().map_or("fs-0123456789abcdef0", |f| f.file_system_id.as_str());
     let log_group = view.logs.groups.first().map_or("/ecs/hello", |g| g.name.as_str());
+    // A token of the form the playground gives; a waiting Task's own token is in its TaskScheduled parameters.
+    let task_token = "AQB0123456789abcdef0123456789abcdef";
     let execution_arn = view.integrations.executions.first().map_or("arn:aws:states:us-east-1:123456789012:execution:nightly-batch:run-1", |e| e.arn.as_str());
     let bucket = view.integrations.buckets.first().map_or("example-uploads", |b| b.name.as_str());
     let table = view.integrations.tables.first().map_or("Orders", |t| t.name.as_str());
@@ -219,6 +221,9 @@ pub fn example_input(call: &str, view: &View) -> Value {
         "states:CreateStateMachine" => json!({ "name": "nightly-batch", "roleArn": "arn:aws:iam::123456789012:role/StepFunctionsEcsRole", "definition": definition }),
         "states:DescribeStateMachine" | "states:StartExecution" => json!({ "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:nightly-batch" }),
         "states:DescribeExecution" | "states:GetExecutionHistory" => json!({ "executionArn": execution_arn }),
+        "states:SendTaskSuccess" => json!({ "taskToken": task_token, "output": "{\"thumbnail\":\"thumbnails/cat.png\"}" }),
+        "states:SendTaskFailure" => json!({ "taskToken": task_token, "error": "Job.Failed", "cause": "The input object could not be read." }),
+        "states:SendTaskHeartbeat" => json!({ "taskToken": task_token }),
         "states:StopExecution" => json!({ "executionArn": execution_arn, "error": "Operator.Cancelled", "cause": "Stopped from the API console" }),
         "sim:DescribeCost" => json!({}),
         "sim:ReadFile" => json!({ "cluster": cluster, "service": service, "path": "/usr/share/nginx/html/index.html" }),
