@@ -117,6 +117,20 @@ impl Statistic {
     }
 }
 
+/// The statistic of a metric's minutes (see [`MetricStore::minutes`]) over `[start_minute, start_minute +
+/// minutes)`; `None` when no sample fell there.
+pub fn stat_of(q: &VecDeque<MinuteStats>, start_minute: u64, minutes: u64, stat: Statistic) -> Option<i64> {
+    let mut acc: Option<MinuteStats> = None;
+    let first = q.partition_point(|s| s.minute < start_minute);
+    for s in q.range(first..).take_while(|s| s.minute < start_minute + minutes) {
+        acc = Some(match acc {
+            None => *s,
+            Some(a) => MinuteStats { minute: a.minute, sum: a.sum.saturating_add(s.sum), count: a.count + s.count, min: a.min.min(s.min), max: a.max.max(s.max) },
+        });
+    }
+    Some(acc?.value(stat))
+}
+
 /// All metrics: per key, a queue of per-minute stats in minute order, at most 24 hours long.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MetricStore {
@@ -163,16 +177,13 @@ impl MetricStore {
 
     /// The statistic over `[start_minute, start_minute + minutes)`; `None` when no sample fell there.
     pub fn stat(&self, key: &MetricKey, start_minute: u64, minutes: u64, stat: Statistic) -> Option<i64> {
-        let q = self.series.get(key)?;
-        let mut acc: Option<MinuteStats> = None;
-        let first = q.partition_point(|s| s.minute < start_minute);
-        for s in q.range(first..).take_while(|s| s.minute < start_minute + minutes) {
-            acc = Some(match acc {
-                None => *s,
-                Some(a) => MinuteStats { minute: a.minute, sum: a.sum.saturating_add(s.sum), count: a.count + s.count, min: a.min.min(s.min), max: a.max.max(s.max) },
-            });
-        }
-        Some(acc?.value(stat))
+        stat_of(self.series.get(key)?, start_minute, minutes, stat)
+    }
+
+    /// A metric's minutes, oldest first, to read several statistics of with [`stat_of`] after one search for
+    /// the key.
+    pub fn minutes(&self, key: &MetricKey) -> Option<&VecDeque<MinuteStats>> {
+        self.series.get(key)
     }
 
     /// The newest `n` per-minute datapoints of a metric, oldest first: `(epoch minute, statistic)`.
@@ -476,10 +487,11 @@ impl Alarm {
         // The evaluation range is wider than N (the reference's example: 5 for N = 3): N + 2 here.
         let range = self.evaluation_periods as u64 + 2;
         let current_start = now_minute / p * p;
+        let minutes = store.minutes(&self.metric);
         let mut out = Vec::new();
         for i in (1..=range).rev() {
             let Some(start) = current_start.checked_sub(i * p) else { continue };
-            out.push((start * 60_000, store.stat(&self.metric, start, p, self.statistic)));
+            out.push((start * 60_000, minutes.and_then(|q| stat_of(q, start, p, self.statistic))));
         }
         out
     }

@@ -19,9 +19,10 @@ use super::engine::Sim;
 use super::model::{LaunchType, TaskKey, TaskStatus};
 
 impl Sim {
-    /// Appends a line to the agent log of `node`.
-    fn agent_write(&mut self, node: NodeKey, level: AgentLevel, message: &str, fields: &[(&str, &str)], module: &str) {
-        let line: Rc<str> = agent_line(level, &self.iso_time(self.now), message, fields, module).into();
+    /// Appends a line to the agent log of `node`, written at `time_iso` (now, as [`Sim::iso_time`] gives it: a
+    /// caller writing several lines formats the time once).
+    fn agent_write(&mut self, node: NodeKey, time_iso: &str, level: AgentLevel, message: &str, fields: &[(&str, &str)], module: &str) {
+        let line: Rc<str> = agent_line(level, time_iso, message, fields, module).into();
         let logs = &mut self.agent_logs.by_instance;
         if !logs.contains_key(&node) && logs.len() >= MAX_AGENT_LOGS {
             logs.pop_first();
@@ -39,9 +40,10 @@ impl Sim {
     pub(super) fn agent_log_registered(&mut self, node: NodeKey) {
         let Some(ci) = self.container_instances.get(&node) else { return };
         let (arn, cluster) = (ci.arn.clone(), ci.cluster.clone());
-        self.agent_write(node, AgentLevel::Info, "Loading configuration", &[], "agent.go");
-        self.agent_write(node, AgentLevel::Info, "Amazon ECS agent Version: 1.99.0, Commit: 4f2b9c1e", &[], "agent.go");
-        self.agent_write(node, AgentLevel::Info, &format!("Registration completed successfully. I am running as '{arn}' in cluster '{cluster}'"), &[], "agent.go");
+        let time = self.iso_time(self.now);
+        self.agent_write(node, &time, AgentLevel::Info, "Loading configuration", &[], "agent.go");
+        self.agent_write(node, &time, AgentLevel::Info, "Amazon ECS agent Version: 1.99.0, Commit: 4f2b9c1e", &[], "agent.go");
+        self.agent_write(node, &time, AgentLevel::Info, &format!("Registration completed successfully. I am running as '{arn}' in cluster '{cluster}'"), &[], "agent.go");
     }
 
     /// The agent's lines for a task of an EC2 container instance that moved to `status`: its transition, and the
@@ -50,6 +52,7 @@ impl Sim {
         let Some(task) = self.tasks.get(&key) else { return };
         let Some(node) = task.node.filter(|_| task.launch_type == LaunchType::Ec2) else { return };
         let task_arn = task.arn.clone();
+        let time = self.iso_time(self.now);
         let containers: Vec<(String, String, Option<i64>)> = task.containers.iter().map(|c| (c.name.clone(), c.image.clone(), c.exit_code)).collect();
         let elapsed = match (task.pull_started_at, task.pull_stopped_at) {
             (Some(a), Some(b)) => format!("{}ms", b.0.saturating_sub(a.0)),
@@ -58,27 +61,27 @@ impl Sim {
         match status {
             TaskStatus::Pending => {
                 for (name, image, _) in &containers {
-                    self.agent_write(node, AgentLevel::Info, "Pulling image for container concurrently", &[("task", &task_arn), ("container", name), ("image", image)], "docker_task_engine.go");
+                    self.agent_write(node, &time, AgentLevel::Info, "Pulling image for container concurrently", &[("task", &task_arn), ("container", name), ("image", image)], "docker_task_engine.go");
                 }
             }
             TaskStatus::Activating => {
                 for (name, image, _) in &containers {
-                    self.agent_write(node, AgentLevel::Info, "Finished pulling image for container", &[("task", &task_arn), ("container", name), ("image", image), ("elapsed", &elapsed)], "docker_task_engine.go");
+                    self.agent_write(node, &time, AgentLevel::Info, "Finished pulling image for container", &[("task", &task_arn), ("container", name), ("image", image), ("elapsed", &elapsed)], "docker_task_engine.go");
                 }
             }
             TaskStatus::Running => {
                 for (name, _, _) in &containers {
-                    self.agent_write(node, AgentLevel::Info, "Container change also resulted in task change", &[("task", &task_arn), ("container", name), ("runtimeID", &name.chars().rev().collect::<String>()), ("status", "RUNNING")], "task_manager.go");
+                    self.agent_write(node, &time, AgentLevel::Info, "Container change also resulted in task change", &[("task", &task_arn), ("container", name), ("runtimeID", &name.chars().rev().collect::<String>()), ("status", "RUNNING")], "task_manager.go");
                 }
             }
             TaskStatus::Stopping => {
                 for (name, _, _) in &containers {
-                    self.agent_write(node, AgentLevel::Info, "Stopping container", &[("task", &task_arn), ("container", name)], "docker_task_engine.go");
+                    self.agent_write(node, &time, AgentLevel::Info, "Stopping container", &[("task", &task_arn), ("container", name)], "docker_task_engine.go");
                 }
             }
             _ => {}
         }
-        self.agent_write(node, AgentLevel::Info, "Task status transitioned", &[("task", &task_arn), ("knownStatus", status.as_aws())], "task_manager.go");
+        self.agent_write(node, &time, AgentLevel::Info, "Task status transitioned", &[("task", &task_arn), ("knownStatus", status.as_aws())], "task_manager.go");
     }
 
     /// A container of a task on an EC2 instance exited.
@@ -88,12 +91,13 @@ impl Sim {
         let Some(container) = task.containers.get(container_idx as usize) else { return };
         let (task_arn, name, reason) = (task.arn.clone(), container.name.clone(), container.reason.clone().unwrap_or_default());
         let level = if exit_code == 0 { AgentLevel::Info } else { AgentLevel::Warn };
+        let time = self.iso_time(self.now);
         let code = exit_code.to_string();
         let mut fields = vec![("task", task_arn.as_str()), ("container", name.as_str()), ("exitCode", code.as_str())];
         if !reason.is_empty() {
             fields.push(("reason", reason.as_str()));
         }
-        self.agent_write(node, level, "Container exited", &fields, "docker_task_engine.go");
+        self.agent_write(node, &time, level, "Container exited", &fields, "docker_task_engine.go");
     }
 
     /// The instance is deregistered from its cluster (the agent is told so and stops).
@@ -101,7 +105,8 @@ impl Sim {
         if !self.container_instances.contains_key(&node) {
             return;
         }
-        self.agent_write(node, AgentLevel::Warn, "Container instance is deregistered; the agent stops", &[("reason", reason)], "agent.go");
+        let time = self.iso_time(self.now);
+        self.agent_write(node, &time, AgentLevel::Warn, "Container instance is deregistered; the agent stops", &[("reason", reason)], "agent.go");
     }
 
     /// The agent log of the container instance on `ec2_instance_id` (or with that container instance id or ARN):

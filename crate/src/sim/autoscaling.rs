@@ -27,6 +27,11 @@ impl Sim {
                 *running_by_service.get_or_default(s) += 1;
             }
         }
+        self.scaling_context_with(&running_by_service)
+    }
+
+    /// The scaling context, given each service's RUNNING tasks whose desired status is RUNNING.
+    fn scaling_context_with(&self, running_by_service: &Table<ServiceKey, u32>) -> ScalingContext {
         let mut services = Table::new();
         for s in self.services.values().filter(|s| s.status == super::model::ServiceStatus::Active) {
             let running = running_by_service.get(&s.key).copied().unwrap_or(0);
@@ -50,7 +55,8 @@ impl Sim {
     /// datapoints, then act on the policies. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered, memory
     /// reserved, container instances]` over its ACTIVE and DRAINING container instances.
     pub(super) fn scaling_minute(&mut self, reservations: &Table<String, [u64; 5]>) {
-        let mut samples = self.task_metric_samples(reservations);
+        // One pass over the live tasks gives the samples and the running counts the scaling context needs.
+        let (mut samples, running_by_service) = self.task_metric_samples(reservations);
         samples.extend(self.queue_minute());
         // Cluster reservation (reference §10.1): reserved units × 100 / registered units, EC2 only.
         for (cluster, [cpu_registered, cpu_reserved, memory_registered, memory_reserved, _]) in reservations {
@@ -62,7 +68,8 @@ impl Sim {
             }
         }
         for group in self.elb.target_groups.values().filter(|g| !g.hidden) {
-            let requests = self.elb.tg_metric_points(&group.arn).last().map(|p| p.request_count).unwrap_or(0);
+            // The newest point is read in place: the series holds up to a day of minutes.
+            let requests = self.elb.tg_metrics.get(&group.arn).and_then(|s| s.points.back()).map_or(0, |p| p.request_count);
             let targets = group.targets.iter().filter(|t| t.state == crate::elb::HealthState::Healthy).count().max(1) as u64;
             let dimension = group.arn.split(':').next_back().unwrap_or("").to_string();
             samples.push(Sample {
@@ -74,7 +81,7 @@ impl Sim {
         // it): TargetResponseTime in seconds (the minute's median latency stands for the Average), and the 5XX
         // counts of the targets and of the load balancer, for alarms on a bad revision.
         for lb in self.elb.load_balancers.values().filter(|l| l.lb_type == crate::elb::LbType::Application) {
-            let Some(point) = self.elb.lb_metric_points(&lb.arn).last().cloned() else { continue };
+            let Some(point) = self.elb.lb_metrics.get(&lb.arn).and_then(|s| s.points.back()) else { continue };
             let dimension = lb.arn.split_once(":loadbalancer/").map(|(_, d)| d.to_string()).unwrap_or_default();
             let dims = [("LoadBalancer", dimension.as_str())];
             if point.request_count > 0 {
@@ -90,7 +97,7 @@ impl Sim {
             return;
         }
         let providers = self.provider_reports();
-        let context = self.scaling_context();
+        let context = self.scaling_context_with(&running_by_service);
         let output = self.scaling.tick(&MinuteReport { samples, providers }, &context);
         for transition in output.alarm_transitions {
             self.log_entry(LogKind::Alarm, format!("alarm {}", transition.alarm), format!("Alarm {} is {}: {}", transition.alarm, transition.to.as_aws(), transition.reason));

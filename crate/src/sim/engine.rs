@@ -415,11 +415,9 @@ impl Sim {
         let [cpu_registered, cpu_used, mem_registered, mem_used] =
             reservations.values().fold([0u64; 4], |acc, r| [acc[0] + r[0], acc[1] + r[1], acc[2] + r[2], acc[3] + r[3]]);
         let percent = |used: u64, total: u64| if total == 0 { 0.0 } else { used as f64 * 100.0 / total as f64 };
-        let (mut running_tasks, mut pending_tasks) = (0u32, 0u32);
-        for t in self.live_tasks() {
-            running_tasks += (t.last_status == TaskStatus::Running) as u32;
-            pending_tasks += (t.last_status < TaskStatus::Running) as u32;
-        }
+        // The store counts its tasks by status: no scan of the tasks.
+        let running_tasks = self.tasks.n_in_status(TaskStatus::Running) as u32;
+        let pending_tasks = [TaskStatus::Provisioning, TaskStatus::Pending, TaskStatus::Activating].map(|s| self.tasks.n_in_status(s)).iter().sum::<usize>() as u32;
         self.scaling_minute(&reservations);
         self.spot_minute();
         self.logs_minute();

@@ -92,8 +92,9 @@ impl Sim {
     /// The minute's `AWS/ECS` utilization samples, per service (ClusterName, ServiceName) and per EC2 cluster
     /// (ClusterName), and the Container Insights samples of the clusters that have it on, from one pass over
     /// the live tasks. `reservations` is each cluster's `[cpu registered, cpu reserved, memory registered,
-    /// memory reserved, container instances]` over its ACTIVE and DRAINING container instances.
-    pub(super) fn task_metric_samples(&self, reservations: &Table<String, [u64; 5]>) -> Vec<Sample> {
+    /// memory reserved, container instances]` over its ACTIVE and DRAINING container instances. With the samples
+    /// comes each service's count of RUNNING tasks whose desired status is RUNNING (the scaling context's).
+    pub(super) fn task_metric_samples(&self, reservations: &Table<String, [u64; 5]>) -> (Vec<Sample>, Table<ServiceKey, u32>) {
         let insights_on = self.clusters.values().any(|c| c.status == "ACTIVE" && c.container_insights != "disabled");
         let mut runs: Table<ServiceKey, ServiceRun> = Table::new();
         // With Container Insights on somewhere: each service's tasks not yet RUNNING, and the clusters of the
@@ -176,7 +177,8 @@ impl Sim {
             let n_instances = reservations.get(cluster.name.as_str()).map_or(0, |r| r[4]);
             self.insights_samples(&cluster.name, &runs, &pending, &utilization, &standalone, [n_leaving, n_instances], &mut samples);
         }
-        samples
+        let running_by_service = runs.iter().map(|(key, run)| (*key, run.n as u32)).collect();
+        (samples, running_by_service)
     }
 
     /// A RUNNING task's CPU and memory utilization, thousandths of a percent: its workload's baseline, plus the

@@ -579,7 +579,9 @@ impl Sim {
     }
 
     fn service_tasks(&self, key: ServiceKey) -> Vec<&Task> {
-        self.live_service_tasks(key).filter(|t| t.is_active()).collect()
+        let mut tasks = Vec::with_capacity(self.tasks.n_live_of_service(key));
+        tasks.extend(self.live_service_tasks(key).filter(|t| t.is_active()));
+        tasks
     }
 
     fn is_on_draining_instance(&self, task: &Task) -> bool {
@@ -605,7 +607,14 @@ impl Sim {
             let any_draining = self.any_draining_instance();
             let is_obsolete = |t: &Task| t.deployment_id.as_ref() != Some(&primary.id) || (any_draining && self.is_on_draining_instance(t));
             let n_total = tasks.len() as u32;
-            let (obsolete, good): (Vec<&Task>, Vec<&Task>) = tasks.iter().copied().partition(|t| is_obsolete(t));
+            let (mut obsolete, mut good): (Vec<&Task>, Vec<&Task>) = (Vec::new(), Vec::with_capacity(tasks.len()));
+            for t in &tasks {
+                if is_obsolete(t) {
+                    obsolete.push(*t);
+                } else {
+                    good.push(*t);
+                }
+            }
             // Health matters only when there are obsolete tasks to replace (it asks the load balancer per task).
             let healthy: Vec<bool> = obsolete.iter().map(|t| self.task_counts_as_healthy(t)).collect();
             let n_good_healthy = if obsolete.is_empty() { 0 } else { good.iter().filter(|t| self.task_counts_as_healthy(t)).count() as u32 };

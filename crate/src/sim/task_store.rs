@@ -31,7 +31,7 @@ pub const MAX_STOPPED_TASKS_KEPT: usize = 5_000;
 pub(crate) struct TaskStore {
     /// Each task behind an `Rc`: a clone of the store (a checkpoint of the run) shares every task, and a
     /// change copies only the task it changes (`Rc::make_mut`).
-    tasks: BTreeMap<TaskKey, Rc<Task>>,
+    tasks: TaskSlots,
     next_key: TaskKey,
     /// The STOPPED tasks still kept, with when they stopped, oldest stop first.
     stopped: VecDeque<(SimTime, TaskKey)>,
@@ -43,7 +43,13 @@ pub(crate) struct TaskStore {
     /// The keys of the tasks of each id, in key order (an id is unique in practice; the first one answers).
     by_id: BTreeMap<String, Vec<TaskKey>>,
     waiting: BTreeSet<TaskKey>,
+    /// How many kept tasks are in each `lastStatus` (indexed by the status's order), so the minute's sample
+    /// counts RUNNING and pending tasks without a scan.
+    n_by_status: [usize; N_STATUSES],
 }
+
+/// How many `TaskStatus` values there are (PROVISIONING to STOPPED).
+const N_STATUSES: usize = TaskStatus::Stopped as usize + 1;
 
 impl TaskStore {
     /// The key the next task gets.
@@ -66,17 +72,18 @@ impl TaskStore {
             }
         }
         self.by_id.entry(task.id.clone()).or_default().push(task.key);
+        self.n_by_status[task.last_status as usize] += 1;
         self.next_key = task.key + 1;
         if task.last_status == TaskStatus::Stopped {
             self.stopped.push_back((task.status_since, task.key));
         }
-        self.tasks.insert(task.key, Rc::new(task));
+        self.tasks.push(Rc::new(task));
         self.forget_over_the_bound();
     }
 
     /// Puts a live task on the container instance of `reservation`.
     pub(super) fn place(&mut self, key: TaskKey, reservation: Reservation) {
-        let Some(task) = self.tasks.get_mut(&key).map(Rc::make_mut) else { return };
+        let Some(task) = self.tasks.get_mut(key) else { return };
         let node = reservation.node;
         if let Some(old) = task.node.filter(|old| *old != node) {
             if let Some(live) = self.live_by_node.get_mut(&old) {
@@ -98,19 +105,23 @@ impl TaskStore {
             return;
         }
         if let Some(task) = self.live_task_mut(key) {
-            task.last_status = status;
+            let was = std::mem::replace(&mut task.last_status, status);
             task.status_since = now;
             task.version += 1;
+            self.n_by_status[was as usize] -= 1;
+            self.n_by_status[status as usize] += 1;
         }
     }
 
     /// A task reaches STOPPED at `now` and leaves the live indexes (and the waiting set). Returns the task for
     /// the rest of its stop, or `None` when it is unknown or was already STOPPED.
     pub(super) fn stop(&mut self, key: TaskKey, now: SimTime) -> Option<&mut Task> {
-        let task = self.tasks.get_mut(&key).map(Rc::make_mut)?;
+        let task = self.tasks.get_mut(key)?;
         if task.last_status == TaskStatus::Stopped {
             return None;
         }
+        self.n_by_status[task.last_status as usize] -= 1;
+        self.n_by_status[TaskStatus::Stopped as usize] += 1;
         task.last_status = TaskStatus::Stopped;
         task.status_since = now;
         task.waiting_for_capacity = None;
@@ -143,7 +154,8 @@ impl TaskStore {
 
     fn forget_oldest_stopped(&mut self) {
         let Some((_, key)) = self.stopped.pop_front() else { return };
-        let Some(task) = self.tasks.remove(&key) else { return };
+        let Some(task) = self.tasks.remove(key) else { return };
+        self.n_by_status[task.last_status as usize] -= 1;
         if let Some(keys) = self.by_id.get_mut(&task.id) {
             keys.retain(|k| *k != key);
             if keys.is_empty() {
@@ -174,17 +186,17 @@ impl TaskStore {
     }
 
     pub(crate) fn get(&self, key: &TaskKey) -> Option<&Task> {
-        self.tasks.get(key).map(|task| &**task)
+        self.tasks.get(*key)
     }
 
     /// The task to change, copied first if a checkpoint shares it.
     fn task_mut(&mut self, key: TaskKey) -> Option<&mut Task> {
-        self.tasks.get_mut(&key).map(Rc::make_mut)
+        self.tasks.get_mut(key)
     }
 
     /// The task to change if it is not STOPPED (a STOPPED one is not copied for nothing).
     fn live_task_mut(&mut self, key: TaskKey) -> Option<&mut Task> {
-        if self.tasks.get(&key)?.last_status == TaskStatus::Stopped {
+        if self.tasks.get(key)?.last_status == TaskStatus::Stopped {
             return None;
         }
         self.task_mut(key)
@@ -197,11 +209,11 @@ impl TaskStore {
 
     /// Every task kept, STOPPED ones too, in key order.
     pub(crate) fn values(&self) -> impl DoubleEndedIterator<Item = &Task> + '_ {
-        self.tasks.values().map(|task| &**task)
+        self.tasks.values()
     }
 
     pub(super) fn keys(&self) -> impl DoubleEndedIterator<Item = TaskKey> + '_ {
-        self.tasks.keys().copied()
+        self.tasks.values().map(|task| task.key)
     }
 
     /// How many tasks are kept, STOPPED ones too (the forgotten ones not).
@@ -212,6 +224,11 @@ impl TaskStore {
     /// How many tasks are not yet STOPPED.
     pub(crate) fn n_live(&self) -> usize {
         self.live.len()
+    }
+
+    /// How many kept tasks are in `status`.
+    pub(crate) fn n_in_status(&self, status: TaskStatus) -> usize {
+        self.n_by_status[status as usize]
     }
 
     /// The keys of the tasks not yet STOPPED, in key order.
@@ -234,12 +251,17 @@ impl TaskStore {
         self.live_by_service.get(&service).into_iter().flat_map(|keys| self.tasks_of(keys))
     }
 
+    /// How many of a service's tasks are not yet STOPPED.
+    pub(super) fn n_live_of_service(&self, service: ServiceKey) -> usize {
+        self.live_by_service.get(&service).map_or(0, BTreeSet::len)
+    }
+
     /// The tasks of `keys` (each a kept task), in key order.
     fn tasks_of<'a>(&'a self, keys: &'a BTreeSet<TaskKey>) -> KeyedTasks<'a> {
         // When the keys are a good part of the kept tasks, walking the tasks forward to each key is cheaper than
         // searching the tree for each one.
-        let walk = (keys.len() * 8 >= self.tasks.len()).then(|| self.tasks.iter());
-        KeyedTasks { keys: keys.iter(), walk, tasks: &self.tasks }
+        let walk = keys.len() * 8 >= self.tasks.len();
+        KeyedTasks { keys: keys.iter(), walk, slots: &self.tasks.slots, at: 0 }
     }
 
     /// The key of the task with this id (the first one, should two ever share it).
@@ -264,31 +286,80 @@ impl TaskStore {
 impl std::ops::Index<&TaskKey> for TaskStore {
     type Output = Task;
     fn index(&self, key: &TaskKey) -> &Task {
-        &self.tasks[key]
+        self.tasks.get(*key).expect("a kept task")
     }
 }
 
-/// The tasks of a set of keys, in key order: each found by walking the tasks forward (`walk`) or by a search.
+/// The tasks of a set of keys, in key order: each found by walking the slots forward from the last one found
+/// (`walk`) or by a binary search of the slots after it.
 struct KeyedTasks<'a> {
     keys: std::collections::btree_set::Iter<'a, TaskKey>,
-    walk: Option<std::collections::btree_map::Iter<'a, TaskKey, Rc<Task>>>,
-    tasks: &'a BTreeMap<TaskKey, Rc<Task>>,
+    walk: bool,
+    slots: &'a [(TaskKey, Option<Rc<Task>>)],
+    /// The slot after the last task found: the next key is at or after it.
+    at: usize,
 }
 
 impl<'a> Iterator for KeyedTasks<'a> {
     type Item = &'a Task;
 
     fn next(&mut self) -> Option<&'a Task> {
-        let k = self.keys.next()?;
-        match &mut self.walk {
-            Some(kept) => loop {
-                let (key, task) = kept.next().expect("every indexed key is a kept task");
-                if key == k {
-                    break Some(&**task);
-                }
-            },
-            None => Some(&*self.tasks[k]),
+        let k = *self.keys.next()?;
+        let rest = &self.slots[self.at..];
+        let i = if self.walk { rest.iter().position(|(key, _)| *key == k) } else { rest.binary_search_by_key(&k, |(key, _)| *key).ok() };
+        let i = self.at + i.expect("every indexed key is a kept task");
+        self.at = i + 1;
+        Some(self.slots[i].1.as_deref().expect("every indexed key is a kept task"))
+    }
+}
+
+/// The kept tasks in key order, in one vector: a key is found by a binary search of a contiguous slice. Keys only
+/// grow, so a new task goes at the end; a forgotten task leaves an empty slot until the empty slots are more than
+/// the kept tasks, when they are removed (so the vector holds at most twice the kept tasks, plus one).
+#[derive(Clone, Debug, Default)]
+struct TaskSlots {
+    slots: Vec<(TaskKey, Option<Rc<Task>>)>,
+    n_empty: usize,
+}
+
+impl TaskSlots {
+    fn index(&self, key: TaskKey) -> Option<usize> {
+        self.slots.binary_search_by_key(&key, |(k, _)| *k).ok()
+    }
+
+    fn get(&self, key: TaskKey) -> Option<&Task> {
+        self.slots[self.index(key)?].1.as_deref()
+    }
+
+    /// The task to change, copied first if a checkpoint shares it.
+    fn get_mut(&mut self, key: TaskKey) -> Option<&mut Task> {
+        let i = self.index(key)?;
+        self.slots[i].1.as_mut().map(Rc::make_mut)
+    }
+
+    /// Adds a task whose key is above every key kept.
+    fn push(&mut self, task: Rc<Task>) {
+        debug_assert!(self.slots.last().is_none_or(|(k, _)| *k < task.key));
+        self.slots.push((task.key, Some(task)));
+    }
+
+    fn remove(&mut self, key: TaskKey) -> Option<Rc<Task>> {
+        let i = self.index(key)?;
+        let task = self.slots[i].1.take()?;
+        self.n_empty += 1;
+        if self.n_empty > self.slots.len() - self.n_empty {
+            self.slots.retain(|(_, t)| t.is_some());
+            self.n_empty = 0;
         }
+        Some(task)
+    }
+
+    fn values(&self) -> impl DoubleEndedIterator<Item = &Task> + '_ {
+        self.slots.iter().filter_map(|(_, t)| t.as_deref())
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len() - self.n_empty
     }
 }
 
@@ -412,6 +483,11 @@ mod tests {
         let waiting: BTreeSet<TaskKey> = store.values().filter(|t| t.waiting_for_capacity.is_some()).map(|t| t.key).collect();
         assert_eq!(store.waiting, waiting);
         assert!(waiting.is_subset(&live), "only live tasks wait");
+        let mut by_status = [0usize; N_STATUSES];
+        for t in store.values() {
+            by_status[t.last_status as usize] += 1;
+        }
+        assert_eq!(store.n_by_status, by_status);
     }
 
     #[test]
