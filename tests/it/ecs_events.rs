@@ -69,7 +69,7 @@ fn a_task_is_followed_through_each_status_and_a_missing_group_fails_the_invocati
     let mut sim = run_scenario("oom-crash-loop", None, "1s");
     let pattern = r#"{"source":["aws.ecs"],"detail-type":["ECS Task State Change"]}"#;
     rule_to_group(&mut sim, "all-tasks", pattern, "/aws/events/missing");
-    advance(&mut sim, t("4m"));
+    advance(&mut sim, t("3m20s"));
     let events = matched(&sim, "all-tasks");
     let first_task = events.last().unwrap()["detail"]["taskArn"].clone();
     let mut statuses: Vec<(String, String)> = events.iter().rev().filter(|e| e["detail"]["taskArn"] == first_task).map(|e| (e["detail"]["lastStatus"].as_str().unwrap().to_string(), e["detail"]["desiredStatus"].as_str().unwrap().to_string())).collect();
