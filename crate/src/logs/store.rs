@@ -114,6 +114,55 @@ impl LogsState {
         }
     }
 
+    /// Creates the stream if it does not exist (as [`LogsState::ensure_stream`], at `ingestion_ms`) and appends
+    /// `messages` to it, each stamped `timestamp_ms`: the same as a [`LogsState::put_message`] for each, the
+    /// bounds kept after each one, with one lookup of the group and the stream for the lot.
+    pub fn put_messages(&mut self, group_name: &str, stream_name: &str, timestamp_ms: u64, ingestion_ms: u64, messages: impl IntoIterator<Item = LogMessage>) {
+        self.ensure_stream(group_name, stream_name, ingestion_ms);
+        let mut messages = messages.into_iter().peekable();
+        while messages.peek().is_some() {
+            let Some(group) = self.groups.get_mut(group_name) else { return };
+            let Some(stream) = group.streams.get_mut(stream_name) else { return };
+            let written_before = stream.last_ingestion_time_ms.unwrap_or(stream.creation_time_ms);
+            if written_before != ingestion_ms {
+                let mut key = (written_before, stream_name.to_string());
+                group.recency.remove(&key);
+                key.0 = ingestion_ms;
+                group.recency.insert(key);
+            }
+            for message in messages.by_ref() {
+                let seq = group.next_seq;
+                group.next_seq += 1;
+                stream.first_event_timestamp_ms.get_or_insert(timestamp_ms);
+                stream.last_event_timestamp_ms = Some(stream.last_event_timestamp_ms.map_or(timestamp_ms, |t| t.max(timestamp_ms)));
+                stream.last_ingestion_time_ms = Some(ingestion_ms);
+                stream.events.push_back(LogEvent { timestamp_ms, ingestion_time_ms: ingestion_ms, seq, message });
+                group.n_events += 1;
+                self.n_events += 1;
+                if stream.events.len() > MAX_EVENTS_PER_STREAM {
+                    stream.events.pop_front();
+                    stream.n_events_dropped += 1;
+                    group.n_events -= 1;
+                    group.n_events_dropped += 1;
+                    self.n_events -= 1;
+                    self.n_events_dropped += 1;
+                }
+                if group.n_events > MAX_EVENTS_PER_GROUP || self.n_events > MAX_EVENTS_PER_ACCOUNT {
+                    break;
+                }
+            }
+            if group.n_events > MAX_EVENTS_PER_GROUP {
+                let target = MAX_EVENTS_PER_GROUP - MAX_EVENTS_PER_GROUP / 10;
+                let dropped = drop_oldest(group, group.n_events - target);
+                self.n_events -= dropped;
+                self.n_events_dropped += dropped as u64;
+            }
+            if self.n_events > MAX_EVENTS_PER_ACCOUNT {
+                self.trim_account();
+            }
+        }
+    }
+
     /// Drops the account's oldest events until it holds nine tenths of [`MAX_EVENTS_PER_ACCOUNT`].
     fn trim_account(&mut self) {
         let target = MAX_EVENTS_PER_ACCOUNT - MAX_EVENTS_PER_ACCOUNT / 10;

@@ -7,7 +7,7 @@
 
 use crate::logs::awslogs::{self, AwslogsConfig, LaunchKind, LoggingFailure};
 use crate::logs::lines::{self, RequestSample};
-use crate::logs::{ContainerStream, DeferredMessages, LogsContext, LogsState};
+use crate::logs::{ContainerStream, DeferredMessages, LogMessage, LogsContext, LogsState};
 
 use super::engine::Sim;
 use super::model::{LaunchType, TaskKey, TaskStatus};
@@ -92,23 +92,20 @@ impl Sim {
     /// Writes `lines` to a container's stream, if it has one, stamped now.
     fn write_container_lines(&mut self, key: TaskKey, container_idx: u32, lines: &[String]) {
         self.write_to_container(key, container_idx, lines.len(), |logs, group, stream, now_ms| {
-            for line in lines {
-                logs.put_event(group, stream, now_ms, now_ms, line);
-            }
+            logs.put_messages(group, stream, now_ms, now_ms, lines.iter().map(|line| LogMessage::text(line)));
         });
     }
 
     /// Writes the first `n` messages of `record` to a container's stream, if it has one, stamped now.
     fn write_container_messages(&mut self, key: TaskKey, container_idx: u32, record: &DeferredMessages, n: usize) {
         self.write_to_container(key, container_idx, n, |logs, group, stream, now_ms| {
-            for i in 0..n {
-                logs.put_message(group, stream, now_ms, now_ms, record.message(i));
-            }
+            logs.put_messages(group, stream, now_ms, now_ms, (0..n).map(|i| record.message(i)));
         });
     }
 
-    /// Finds a container's stream and hands it to `write`, or counts `n_lines` undelivered when the execution
-    /// role may not write to it.
+    /// Finds a container's stream and hands it to `write` (which creates it again if it was deleted with its
+    /// group, or by the group's bound on streams, since the task started), or counts `n_lines` undelivered when
+    /// the execution role may not write to it.
     fn write_to_container(&mut self, key: TaskKey, container_idx: u32, n_lines: usize, write: impl FnOnce(&mut LogsState, &str, &str, u64)) {
         let now_ms = self.logs_context().now_epoch_ms;
         let logging = &mut self.logging;
@@ -117,8 +114,6 @@ impl Sim {
             logging.n_undelivered_lines += n_lines as u64;
             return;
         }
-        // The stream may have been deleted with its group since the task started.
-        logging.logs.ensure_stream(&target.group, &target.stream, now_ms);
         write(&mut logging.logs, &target.group, &target.stream, now_ms);
     }
 

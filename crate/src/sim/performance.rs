@@ -404,10 +404,7 @@ impl Sim {
                     _ => 1,
                 };
                 let record = DeferredMessages::new(event);
-                for i in 0..n_events {
-                    self.logging.logs.ensure_stream(&group, &stream, now_ms);
-                    self.logging.logs.put_message(&group, &stream, timestamp, now_ms, record.message(i));
-                }
+                self.logging.logs.put_messages(&group, &stream, timestamp, now_ms, (0..n_events).map(|i| record.message(i)));
             }
         }
     }
