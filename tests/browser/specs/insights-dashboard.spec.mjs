@@ -100,7 +100,7 @@ test('the Container Insights dashboard drills from the cluster to a service, a t
   await page.waitForSelector('.insights-breadcrumb strong:text-is("Cluster shop")');
 });
 
-test('the out-of-memory crash loop shows a task's memory climbing to its limit on the Container Insights chart', async ({ page, url }) => {
+test('the out-of-memory crash loop shows each task memory climbing to its limit on the Container Insights chart', async ({ page, url }) => {
   await loadScenario(page, url, 'oom-crash-loop');
   await page.selectOption('.time-controls select', '60');
   // Just before the first tasks' kill (about 3 m 10 s): their third minute of performance events is written.
@@ -115,11 +115,11 @@ test('the out-of-memory crash loop shows a task's memory climbing to its limit o
   await taskRows.first().locator('button').click();
   await page.waitForSelector(`.insights-breadcrumb strong:text-is("Task ${taskId.slice(0, 8)}")`);
   const memory = chart(page, `Task ${taskId.slice(0, 8)} memory: utilized and reserved`);
+  await page.locator('.insights-charts').scrollIntoViewIfNeeded();
+  await screenshot(page, 'insights-oom-climb');
   const points = Number(await memory.getAttribute('data-points'));
   check(points >= 3, `a datapoint a minute since the task started: ${points}`);
   const latest = await number(page, 'Memory utilized');
   const used = Number(latest.split(' ')[0]);
   check(used > 400 && latest.includes('of 512 MiB'), `the task's memory is close to its 512 MiB limit: ${latest}`);
-  await page.locator('.insights-charts').scrollIntoViewIfNeeded();
-  await screenshot(page, 'insights-oom-climb');
 });
