@@ -12,8 +12,10 @@ use crate::time::SimTime;
 /// service's CPU (50 %), and the instances in an Auto Scaling group with target tracking on the cluster's
 /// CPUReservation (70 %). A task (0.5 vCPU) serves 512 × 1000 / (1024 × 250 ms) = 2 requests/s at full CPU,
 /// so the peak's 5,000 requests/s at 50 % need 5,000 tasks; 5,000 tasks reserve 5,000 × 512 / (500 × 8,192)
-/// = 62.5 % of 500 m5.2xlarge. With `insights`, the cluster has Container Insights on.
-pub fn day_scenario(insights: bool) -> Scenario {
+/// = 62.5 % of 500 m5.2xlarge. With `insights`, the cluster has Container Insights on; with `logging`, each
+/// service's container logs with `awslogs` to its own group (`/ecs/<service>`, created by the scenario, written
+/// through the account's `ecsTaskExecutionRole`), so the start-up, request and shutdown lines are written all day.
+pub fn day_scenario(insights: bool, logging: bool) -> Scenario {
     let user_data = "#!/bin/bash\necho ECS_CLUSTER=day >> /etc/ecs/ecs.config";
     let mut cluster = json!({ "clusterName": "day" });
     if insights {
@@ -39,9 +41,17 @@ pub fn day_scenario(insights: bool) -> Scenario {
         steps.push(json!({ "at": "0s", "call": "elasticloadbalancing:CreateListener", "input": {
             "LoadBalancerArn": format!("${{{lb}.LoadBalancers[0].LoadBalancerArn}}"), "Protocol": "HTTP", "Port": 80,
             "DefaultActions": [ { "Type": "forward", "TargetGroupArn": format!("${{{tg}.TargetGroups[0].TargetGroupArn}}") } ] } }));
-        steps.push(json!({ "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": { "family": name, "requiresCompatibilities": ["EC2"],
+        let mut task_definition = json!({ "family": name, "requiresCompatibilities": ["EC2"],
             "containerDefinitions": [ { "name": name, "image": format!("example/{name}:1"), "cpu": 512, "memory": 1024,
-                "portMappings": [ { "containerPort": 80, "hostPort": 0 } ] } ] } }));
+                "portMappings": [ { "containerPort": 80, "hostPort": 0 } ] } ] });
+        if logging {
+            let group = format!("/ecs/{name}");
+            steps.push(json!({ "at": "0s", "call": "logs:CreateLogGroup", "input": { "logGroupName": group } }));
+            task_definition["executionRoleArn"] = json!("arn:aws:iam::123456789012:role/ecsTaskExecutionRole");
+            task_definition["containerDefinitions"][0]["logConfiguration"] = json!({ "logDriver": "awslogs", "options": {
+                "awslogs-group": group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": "ecs" } });
+        }
+        steps.push(json!({ "at": "0s", "call": "ecs:RegisterTaskDefinition", "input": task_definition }));
         let desired = if idx == 0 { 1666 } else { 1667 };
         steps.push(json!({ "at": "2m", "call": "ecs:CreateService", "input": { "cluster": "day", "serviceName": name, "taskDefinition": name,
             "desiredCount": desired,

@@ -25,9 +25,9 @@ fn a_stopped_task_rule_sees_each_crash_with_its_exit_code_and_writes_it_to_its_l
     let mut sim = run_scenario("oom-crash-loop", None, "1s");
     sim.call("logs:CreateLogGroup", json!({ "logGroupName": "/aws/events/ecs-stopped" })).expect("group");
     rule_to_group(&mut sim, "ecs-stopped", STOPPED_PATTERN, "/aws/events/ecs-stopped");
-    advance(&mut sim, t("3m"));
+    advance(&mut sim, t("4m"));
     let events = matched(&sim, "ecs-stopped");
-    assert!(!events.is_empty(), "a task stopped within three minutes");
+    assert!(!events.is_empty(), "a task stopped within four minutes");
     let event = events.last().expect("the first stop");
     // The envelope (ecs_cwe_events.md).
     assert_eq!(event["version"], "0");
@@ -69,7 +69,7 @@ fn a_task_is_followed_through_each_status_and_a_missing_group_fails_the_invocati
     let mut sim = run_scenario("oom-crash-loop", None, "1s");
     let pattern = r#"{"source":["aws.ecs"],"detail-type":["ECS Task State Change"]}"#;
     rule_to_group(&mut sim, "all-tasks", pattern, "/aws/events/missing");
-    advance(&mut sim, t("2m"));
+    advance(&mut sim, t("3m20s"));
     let events = matched(&sim, "all-tasks");
     let first_task = events.last().unwrap()["detail"]["taskArn"].clone();
     let mut statuses: Vec<(String, String)> = events.iter().rev().filter(|e| e["detail"]["taskArn"] == first_task).map(|e| (e["detail"]["lastStatus"].as_str().unwrap().to_string(), e["detail"]["desiredStatus"].as_str().unwrap().to_string())).collect();
@@ -192,9 +192,9 @@ fn a_rule_with_an_sns_topic_target_publishes_each_matched_event_to_the_topics_su
     sim.call("sns:Subscribe", json!({ "TopicArn": topic, "Protocol": "sqs", "Endpoint": "arn:aws:sqs:us-east-1:123456789012:ecs-stops" })).expect("subscribe");
     sim.call("events:PutRule", json!({ "Name": "stops-to-sns", "EventPattern": STOPPED_PATTERN })).expect("rule");
     sim.call("events:PutTargets", json!({ "Rule": "stops-to-sns", "Targets": [{ "Id": "notify", "Arn": topic }] })).expect("target");
-    advance(&mut sim, t("3m"));
+    advance(&mut sim, t("4m"));
     let events = matched(&sim, "stops-to-sns");
-    assert!(!events.is_empty(), "a task stopped within three minutes");
+    assert!(!events.is_empty(), "a task stopped within four minutes");
     let view = sim.view();
     let delivered: Vec<Value> = view
         .notifications
@@ -213,7 +213,7 @@ fn a_rule_with_an_sns_topic_target_publishes_each_matched_event_to_the_topics_su
     assert_eq!(event["detail"]["lastStatus"], "STOPPED");
     // A target on a topic that does not exist fails its invocations.
     sim.call("events:PutTargets", json!({ "Rule": "stops-to-sns", "Targets": [{ "Id": "gone", "Arn": "arn:aws:sns:us-east-1:123456789012:no-such-topic" }] })).expect("target");
-    advance(&mut sim, t("6m"));
+    advance(&mut sim, t("7m30s"));
     let view = sim.view();
     let rule = view.events.rules.iter().find(|r| r.name == "stops-to-sns").unwrap();
     let gone = rule.targets.iter().find(|t| t.id == "gone").expect("the second target");

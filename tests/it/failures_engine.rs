@@ -276,7 +276,7 @@ fn the_troubleshooter_finds_the_missing_log_group_and_creating_it_makes_the_serv
 #[test]
 fn the_troubleshooter_finds_the_oom_kill_and_its_fixes_make_the_service_steady() {
     let mut sim = Sim::new(&builtin_scenario("oom-crash-loop").expect("built-in"), None);
-    advance(&mut sim, t("2m"));
+    advance(&mut sim, t("4m"));
     let report = sim.view().network.troubleshooting.first().expect("a report").clone();
     assert_eq!(report.stop_code, "EssentialContainerExited");
     let memory = report.checks.iter().find(|c| c.name == "Memory limits").expect("the memory check");

@@ -332,3 +332,36 @@ fn the_dashboard_drills_from_the_cluster_to_a_container_with_the_numbers_of_each
     assert!(d.latest.is_empty() && d.minutes.is_empty(), "nothing to show while disabled");
     assert!(disabled.insights_dashboard("nope", &InsightsScope::Cluster).is_none());
 }
+
+/// The out-of-memory crash loop is diagnosable on the memory chart: each minute's Task event of a task shows
+/// MemoryUtilized rising towards its 512 MiB limit, the Container event agrees, and every task that shows a climb
+/// is then stopped by the kernel (exit code 137).
+#[test]
+fn the_oom_crash_loop_shows_memory_climbing_to_the_limit_before_each_kill() {
+    let mut sim = run_scenario("oom-crash-loop", None, "7m30s");
+    let group = "/aws/ecs/containerinsights/shop/performance";
+    let answer = sim.call("logs:FilterLogEvents", json!({ "logGroupName": group, "filterPattern": "{ $.Type = \"Task\" }", "limit": 10000 })).expect("filtered");
+    let mut per_task: std::collections::BTreeMap<String, Vec<(u64, u64)>> = std::collections::BTreeMap::new();
+    for event in answer["events"].as_array().expect("events") {
+        let doc: Value = serde_json::from_str(event["message"].as_str().expect("a message")).expect("JSON");
+        assert_eq!(doc["MemoryReserved"], 512);
+        let used = doc["MemoryUtilized"].as_u64().expect("MemoryUtilized");
+        assert!(used <= 512, "never above the hard limit: {used}");
+        per_task.entry(doc["TaskId"].as_str().expect("TaskId").to_string()).or_default().push((doc["Timestamp"].as_u64().expect("Timestamp"), used));
+    }
+    let climbing: Vec<(&String, &Vec<(u64, u64)>)> = per_task.iter().filter(|(_, points)| points.len() >= 3).collect();
+    assert!(climbing.len() >= 4, "two generations of two tasks, each sampled at least three minutes: {per_task:?}");
+    let describe = sim.describe_all();
+    for (task_id, points) in &climbing {
+        assert!(points.windows(2).all(|w| w[0].0 < w[1].0 && w[0].1 < w[1].1), "{task_id}: MemoryUtilized rises minute by minute: {points:?}");
+        let last = points.last().expect("a point").1;
+        assert!(last >= 400, "{task_id}: close to the 512 MiB limit before the kill: {points:?}");
+        let task = items(&describe, "tasks").iter().find(|t| t["taskArn"].as_str().is_some_and(|a| a.ends_with(task_id.as_str()))).expect("the task");
+        assert_eq!(task["lastStatus"], "STOPPED", "{task_id} was killed");
+        assert_eq!(task["containers"][0]["exitCode"], 137, "{task_id}: the out-of-memory kill");
+        assert!(task["containers"][0]["reason"].as_str().is_some_and(|r| r.starts_with("OutOfMemoryError")), "{task}");
+    }
+    // The Container event of the minute says the same as its Task event.
+    let containers = sim.call("logs:FilterLogEvents", json!({ "logGroupName": group, "filterPattern": "{ $.Type = \"Container\" && $.MemoryUtilized > 400 }" })).expect("filtered");
+    assert!(!containers["events"].as_array().expect("events").is_empty(), "the container's own memory climbs too");
+}

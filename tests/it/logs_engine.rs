@@ -223,7 +223,7 @@ fn the_oom_crash_loop_scenario_is_found_through_the_logs_and_ends_with_revision_
     let mut sim = run_scenario("oom-crash-loop", None, "7m");
     let describe = sim.describe_all();
     let crashed: Vec<_> = items(&describe, "tasks").iter().filter(|t| s(t, "lastStatus") == "STOPPED").collect();
-    assert!(crashed.len() >= 8, "a crash loop: {} stopped tasks", crashed.len());
+    assert!(crashed.len() >= 4, "a crash loop, two tasks killed every two and a half minutes: {} stopped tasks", crashed.len());
     for task in &crashed {
         assert_eq!(task["containers"][0]["exitCode"], 137);
         assert_eq!(s(task, "stopCode"), "EssentialContainerExited");
@@ -238,7 +238,7 @@ fn the_oom_crash_loop_scenario_is_found_through_the_logs_and_ends_with_revision_
             "queryString": "filter @message like /FATAL/ | stats count(*) as crashes by bin(1m)" }))
         .expect("started");
     let results = sim.call("logs:GetQueryResults", json!({ "queryId": per_minute["queryId"] })).expect("results");
-    assert!(results["results"].as_array().expect("rows").len() >= 4, "crashes minute after minute: {results}");
+    assert!(results["results"].as_array().expect("rows").len() >= 2, "crashes minute after minute: {results}");
     // Container Insights shows the memory the tasks reserved.
     let perf = sim.call("logs:FilterLogEvents", json!({ "logGroupName": "/aws/ecs/containerinsights/shop/performance", "filterPattern": "{ $.Type = \"Task\" && $.MemoryReserved = 512 }" })).expect("filtered");
     assert!(!messages(&perf).is_empty(), "Task performance events of the 512 MiB tasks");

@@ -54,7 +54,7 @@ const USAGE: &str = "usage:
   ecs-sim bench placement [--instances N] [--tasks N]
   ecs-sim bench placement-scaling
   ecs-sim bench scenarios
-  ecs-sim bench day [--container-insights]
+  ecs-sim bench day [--container-insights] [--logging]
   ecs-sim bench seek
       Benchmarks; print JSON figures (see BENCHMARKS.md).";
 
@@ -547,7 +547,8 @@ fn bench(args: &[String]) -> ExitCode {
         }
         "day" => {
             let insights = args.iter().any(|a| a == "--container-insights");
-            let scenario = ecs_sim::bench::day_scenario(insights);
+            let logging = args.iter().any(|a| a == "--logging");
+            let scenario = ecs_sim::bench::day_scenario(insights, logging);
             let started = Instant::now();
             let mut sim = Sim::new(&scenario, None);
             sim.advance_to(SimTime(24 * 3_600_000), u32::MAX);
@@ -562,9 +563,9 @@ fn bench(args: &[String]) -> ExitCode {
             state.write_str(&format!("{view:?}{:?}", sim.log()));
             println!(
                 "{}",
-                json!({ "simulated": "24h", "containerInsights": insights, "instances": view.instances.len(), "instancesRunning": instances_running, "runningTasks": running, "scalingEvents": scaling,
+                json!({ "simulated": "24h", "containerInsights": insights, "logging": logging, "instances": view.instances.len(), "instancesRunning": instances_running, "runningTasks": running, "scalingEvents": scaling,
                         "costToDate": ecs_sim::sim::usd_text(view.cost.to_date_micro_usd), "loadBalancers": view.load_balancers.len(),
-                        "requestsLastHour": requests, "events": sim.n_events_processed(), "seconds": (seconds * 1000.0).round() / 1000.0, "budgetSeconds": 2.0,
+                        "requestsLastHour": requests, "events": sim.n_events_processed(), "seconds": (seconds * 1000.0).round() / 1000.0, "budgetSeconds": 1.5,
                         "traceHash": sim.trace_hash(), "stateHash": state.hex() })
             );
             ExitCode::SUCCESS
@@ -636,7 +637,7 @@ fn heap_mib() -> f64 {
 /// checkpoints, then 12 seeks back across the run, each timed; three of them checked against a replay from
 /// the start (same trace hash), which is also timed.
 fn seek_bench() -> Value {
-    let scenario = ecs_sim::bench::day_scenario(false);
+    let scenario = ecs_sim::bench::day_scenario(false, false);
     let until = SimTime(24 * 3_600_000);
     let heap_before_mib = heap_mib();
     let started = Instant::now();

@@ -69,3 +69,42 @@ pub fn dependency_error_line(what: &str) -> String {
 pub fn sampled_summary(n_requests: u64, n_written: u64) -> String {
     format!("served {n_requests} requests in the last minute ({n_written} logged)")
 }
+
+/// A container's lines of one minute of requests, kept as what decides them and written as text only when read
+/// (see `logs::MessageRecord`): an error line when its dependency is cut off, `n_written` sampled request lines
+/// (each picked by SplitMix64 from `salt`), and the summary of the rest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestSample {
+    pub dependency_down: bool,
+    pub salt: u64,
+    pub status: u16,
+    pub latency_ms: u64,
+    pub served: u64,
+    pub n_written: u64,
+}
+
+impl RequestSample {
+    /// How many lines the minute writes.
+    pub fn n_lines(&self) -> usize {
+        let per_request = if self.status >= 500 { 2 } else { 1 };
+        self.dependency_down as usize + (self.n_written * per_request) as usize + (self.served > self.n_written) as usize
+    }
+}
+
+impl super::MessageRecord for RequestSample {
+    fn render(&self) -> Vec<String> {
+        let mut lines = Vec::with_capacity(self.n_lines());
+        if self.dependency_down {
+            lines.push(dependency_error_line("the database in its Availability Zone"));
+        }
+        let mut salt = self.salt;
+        for _ in 0..self.n_written {
+            let pick = crate::hash::splitmix64_next(&mut salt);
+            lines.extend(request_lines(pick, self.status, self.latency_ms));
+        }
+        if self.served > self.n_written {
+            lines.push(sampled_summary(self.served, self.n_written));
+        }
+        lines
+    }
+}

@@ -3,10 +3,9 @@
 //! deletes what is older than the group's `retentionInDays` in sim time.
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 use super::model::*;
-use crate::table::Table;
 
 impl LogsState {
     pub fn new(region: &str, account_id: &str) -> LogsState {
@@ -26,7 +25,8 @@ impl LogsState {
             creation_time_ms: now_ms,
             retention_in_days,
             log_group_class: "STANDARD",
-            streams: Table::new(),
+            streams: BTreeMap::new(),
+            recency: BTreeSet::new(),
             n_events: 0,
             n_events_dropped: 0,
             n_streams_dropped: 0,
@@ -54,12 +54,8 @@ impl LogsState {
             return;
         }
         if group.streams.len() >= MAX_STREAMS_PER_GROUP {
-            let oldest = group
-                .streams
-                .iter()
-                .min_by_key(|(name, s)| (s.last_ingestion_time_ms.unwrap_or(s.creation_time_ms), (*name).clone()))
-                .map(|(name, _)| name.clone());
-            if let Some(oldest) = oldest {
+            // The stream written to least recently (by name among equals), the first of the recency index.
+            if let Some((_, oldest)) = group.recency.pop_first() {
                 if let Some(gone) = group.streams.remove(&oldest) {
                     group.n_events -= gone.events.len();
                     group.n_events_dropped += gone.events.len() as u64;
@@ -70,24 +66,33 @@ impl LogsState {
             }
         }
         let stream = LogStream { name: stream_name.to_string(), creation_time_ms: now_ms, ..LogStream::default() };
+        group.recency.insert((now_ms, stream_name.to_string()));
         group.streams.insert(stream_name.to_string(), stream);
     }
 
     /// Appends one event to a stream that exists, then keeps the stream, its group and the account within
     /// their bounds. A message longer than [`MAX_MESSAGE_BYTES`] is cut at a character boundary.
     pub fn put_event(&mut self, group_name: &str, stream_name: &str, timestamp_ms: u64, ingestion_ms: u64, message: &str) {
+        self.put_message(group_name, stream_name, timestamp_ms, ingestion_ms, LogMessage::text(message));
+    }
+
+    /// [`LogsState::put_event`] with a message that may be a typed record, written as text when read.
+    pub fn put_message(&mut self, group_name: &str, stream_name: &str, timestamp_ms: u64, ingestion_ms: u64, message: LogMessage) {
         let Some(group) = self.groups.get_mut(group_name) else { return };
         let seq = group.next_seq;
         let Some(stream) = group.streams.get_mut(stream_name) else { return };
         group.next_seq += 1;
-        let mut cut = message.len().min(MAX_MESSAGE_BYTES);
-        while !message.is_char_boundary(cut) {
-            cut -= 1;
+        let written_before = stream.last_ingestion_time_ms.unwrap_or(stream.creation_time_ms);
+        if written_before != ingestion_ms {
+            let mut key = (written_before, stream_name.to_string());
+            group.recency.remove(&key);
+            key.0 = ingestion_ms;
+            group.recency.insert(key);
         }
         stream.first_event_timestamp_ms.get_or_insert(timestamp_ms);
         stream.last_event_timestamp_ms = Some(stream.last_event_timestamp_ms.map_or(timestamp_ms, |t| t.max(timestamp_ms)));
         stream.last_ingestion_time_ms = Some(ingestion_ms);
-        stream.events.push_back(LogEvent { timestamp_ms, ingestion_time_ms: ingestion_ms, seq, message: std::rc::Rc::from(&message[..cut]) });
+        stream.events.push_back(LogEvent { timestamp_ms, ingestion_time_ms: ingestion_ms, seq, message });
         group.n_events += 1;
         self.n_events += 1;
         if stream.events.len() > MAX_EVENTS_PER_STREAM {
@@ -109,6 +114,55 @@ impl LogsState {
         }
     }
 
+    /// Creates the stream if it does not exist (as [`LogsState::ensure_stream`], at `ingestion_ms`) and appends
+    /// `messages` to it, each stamped `timestamp_ms`: the same as a [`LogsState::put_message`] for each, the
+    /// bounds kept after each one, with one lookup of the group and the stream for the lot.
+    pub fn put_messages(&mut self, group_name: &str, stream_name: &str, timestamp_ms: u64, ingestion_ms: u64, messages: impl IntoIterator<Item = LogMessage>) {
+        self.ensure_stream(group_name, stream_name, ingestion_ms);
+        let mut messages = messages.into_iter().peekable();
+        while messages.peek().is_some() {
+            let Some(group) = self.groups.get_mut(group_name) else { return };
+            let Some(stream) = group.streams.get_mut(stream_name) else { return };
+            let written_before = stream.last_ingestion_time_ms.unwrap_or(stream.creation_time_ms);
+            if written_before != ingestion_ms {
+                let mut key = (written_before, stream_name.to_string());
+                group.recency.remove(&key);
+                key.0 = ingestion_ms;
+                group.recency.insert(key);
+            }
+            for message in messages.by_ref() {
+                let seq = group.next_seq;
+                group.next_seq += 1;
+                stream.first_event_timestamp_ms.get_or_insert(timestamp_ms);
+                stream.last_event_timestamp_ms = Some(stream.last_event_timestamp_ms.map_or(timestamp_ms, |t| t.max(timestamp_ms)));
+                stream.last_ingestion_time_ms = Some(ingestion_ms);
+                stream.events.push_back(LogEvent { timestamp_ms, ingestion_time_ms: ingestion_ms, seq, message });
+                group.n_events += 1;
+                self.n_events += 1;
+                if stream.events.len() > MAX_EVENTS_PER_STREAM {
+                    stream.events.pop_front();
+                    stream.n_events_dropped += 1;
+                    group.n_events -= 1;
+                    group.n_events_dropped += 1;
+                    self.n_events -= 1;
+                    self.n_events_dropped += 1;
+                }
+                if group.n_events > MAX_EVENTS_PER_GROUP || self.n_events > MAX_EVENTS_PER_ACCOUNT {
+                    break;
+                }
+            }
+            if group.n_events > MAX_EVENTS_PER_GROUP {
+                let target = MAX_EVENTS_PER_GROUP - MAX_EVENTS_PER_GROUP / 10;
+                let dropped = drop_oldest(group, group.n_events - target);
+                self.n_events -= dropped;
+                self.n_events_dropped += dropped as u64;
+            }
+            if self.n_events > MAX_EVENTS_PER_ACCOUNT {
+                self.trim_account();
+            }
+        }
+    }
+
     /// Drops the account's oldest events until it holds nine tenths of [`MAX_EVENTS_PER_ACCOUNT`].
     fn trim_account(&mut self) {
         let target = MAX_EVENTS_PER_ACCOUNT - MAX_EVENTS_PER_ACCOUNT / 10;
@@ -120,15 +174,16 @@ impl LogsState {
                 }
             }
         }
-        let mut groups: Vec<&mut LogGroup> = self.groups.values_mut().collect();
+        let mut groups: Vec<(&mut usize, &mut u64, Vec<&mut LogStream>)> =
+            self.groups.values_mut().map(|g| (&mut g.n_events, &mut g.n_events_dropped, g.streams.values_mut().collect())).collect();
         while self.n_events > target {
             let Some(Reverse((_, _, g, s))) = heap.pop() else { break };
-            let group = &mut groups[g];
-            let Some(stream) = group.streams.values_mut().nth(s) else { continue };
+            let (group_n_events, group_n_dropped, streams) = &mut groups[g];
+            let Some(stream) = streams.get_mut(s) else { continue };
             stream.events.pop_front();
             stream.n_events_dropped += 1;
-            group.n_events -= 1;
-            group.n_events_dropped += 1;
+            **group_n_events -= 1;
+            **group_n_dropped += 1;
             self.n_events -= 1;
             self.n_events_dropped += 1;
             if let Some(front) = stream.events.front() {

@@ -293,3 +293,91 @@ fn nothing_typed_into_a_pattern_a_query_or_a_call_panics() {
     }
     assert!(logs.groups.contains_key("/ecs/web"), "the group is still there");
 }
+
+/// A record of several lines written only when read, counting how often it was written.
+struct Counted {
+    lines: Vec<String>,
+    n_renders: std::rc::Rc<std::cell::Cell<u32>>,
+}
+
+impl MessageRecord for Counted {
+    fn render(&self) -> Vec<String> {
+        self.n_renders.set(self.n_renders.get() + 1);
+        self.lines.clone()
+    }
+}
+
+#[test]
+fn a_deferred_record_reads_as_its_text_is_written_once_and_cut_at_the_limit() {
+    let n_renders = std::rc::Rc::new(std::cell::Cell::new(0));
+    let long = "é".repeat(MAX_MESSAGE_BYTES);
+    let record = DeferredMessages::new(Counted { lines: vec!["first".to_string(), long.clone()], n_renders: n_renders.clone() });
+    let mut logs = LogsState::new("us-east-1", "123456789012");
+    logs.insert_group("/ecs/web", 0, None);
+    logs.put_messages("/ecs/web", "s", 5, 6, [record.message(0), record.message(1)]);
+    assert_eq!(n_renders.get(), 0, "nothing is written until read");
+    let events: Vec<&str> = logs.groups["/ecs/web"].streams["s"].events.iter().map(|e| &*e.message).collect();
+    assert_eq!(events[0], "first");
+    assert_eq!(events[1], &*LogMessage::text(&long), "cut at the same character boundary as a text message");
+    assert!(events[1].len() <= MAX_MESSAGE_BYTES && events[1].len() > MAX_MESSAGE_BYTES - 2);
+    let again: Vec<String> = logs.groups["/ecs/web"].streams["s"].events.iter().map(|e| e.message.to_string()).collect();
+    assert_eq!(again, vec!["first".to_string(), events[1].to_string()]);
+    assert_eq!(n_renders.get(), 1, "written once, on the first read");
+    let stream = &logs.groups["/ecs/web"].streams["s"];
+    assert_eq!((stream.events[0].timestamp_ms, stream.events[0].ingestion_time_ms, stream.last_ingestion_time_ms), (5, 6, Some(6)));
+}
+
+/// Writes the same random batches to two stores: one message at a time after `ensure_stream` (the reference), and
+/// a batch at a time with `put_messages`; past the stream, group, account and stream-count bounds, they must hold
+/// the same streams, events and counts.
+#[test]
+fn batched_writes_keep_the_bounds_as_single_writes_do() {
+    let mut one = LogsState::new("us-east-1", "123456789012");
+    let mut batched = LogsState::new("us-east-1", "123456789012");
+    let mut rng = crate::rng::Prng::new(7);
+    for g in 0..5 {
+        one.insert_group(&format!("/g{g}"), 0, None);
+        batched.insert_group(&format!("/g{g}"), 0, None);
+    }
+    for step in 0..6_000u64 {
+        let group = format!("/g{}", rng.below(5));
+        let stream = format!("s{}", rng.below(400));
+        let now_ms = 1_000 + step / 10 * 60_000;
+        let n = rng.below(30) as usize;
+        let messages: Vec<String> = (0..n).map(|i| format!("{step} {i}")).collect();
+        one.ensure_stream(&group, &stream, now_ms);
+        for m in &messages {
+            one.put_event(&group, &stream, now_ms - 7, now_ms, m);
+        }
+        batched.put_messages(&group, &stream, now_ms - 7, now_ms, messages.iter().map(|m| LogMessage::text(m)));
+    }
+    assert!(one.n_events_dropped > 0 && one.groups.values().any(|g| g.n_streams_dropped > 0), "the bounds were reached");
+    assert_eq!((one.n_events, one.n_events_dropped), (batched.n_events, batched.n_events_dropped));
+    assert!(one.groups == batched.groups, "the same groups, streams, events and counts");
+}
+
+/// The stream bound deletes the stream written to least recently, the smallest name among equals: the recency
+/// index names the same stream a scan of every stream would.
+#[test]
+fn the_stream_bound_deletes_the_least_recently_written_stream() {
+    let mut logs = LogsState::new("us-east-1", "123456789012");
+    logs.insert_group("/ecs/web", 0, None);
+    let mut rng = crate::rng::Prng::new(3);
+    for step in 0..5_000u64 {
+        let now_ms = step / 7;
+        let name = format!("t{}", rng.below(900));
+        let group = &logs.groups["/ecs/web"];
+        let expected_gone = (group.streams.len() >= MAX_STREAMS_PER_GROUP && !group.streams.contains_key(&name)).then(|| {
+            group.streams.iter().min_by_key(|(n, s)| (s.last_ingestion_time_ms.unwrap_or(s.creation_time_ms), (*n).clone())).map(|(n, _)| n.clone()).expect("a stream")
+        });
+        logs.ensure_stream("/ecs/web", &name, now_ms);
+        if rng.below(2) == 0 {
+            logs.put_event("/ecs/web", &name, now_ms, now_ms, "x");
+        }
+        if let Some(gone) = expected_gone {
+            assert!(!logs.groups["/ecs/web"].streams.contains_key(&gone), "step {step}: {gone} deleted");
+        }
+        let group = &logs.groups["/ecs/web"];
+        assert_eq!(group.recency.len(), group.streams.len());
+    }
+}

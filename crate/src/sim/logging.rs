@@ -5,10 +5,9 @@
 //! last lines before an exit. Writing logs schedules no event and draws nothing from the run's PRNG, so a run's
 //! trace is the same with or without them; retention runs on the minute's metric sample.
 
-use std::collections::BTreeMap;
-
 use crate::logs::awslogs::{self, AwslogsConfig, LaunchKind, LoggingFailure};
-use crate::logs::{lines, ContainerStream, LogsContext, LogsState};
+use crate::logs::lines::{self, RequestSample};
+use crate::logs::{ContainerStream, DeferredMessages, LogMessage, LogsContext, LogsState};
 
 use super::engine::Sim;
 use super::model::{LaunchType, TaskKey, TaskStatus};
@@ -90,25 +89,38 @@ impl Sim {
         Ok(())
     }
 
-    /// Writes `lines` to a container's stream, if it has one, stamped now.
     /// Lines of a task's request workload, in its first container's stream.
     pub(super) fn write_workload_lines(&mut self, key: TaskKey, lines: &[String]) {
         let Some(idx) = self.logging.task_streams.get(&key).and_then(|s| s.first()).map(|c| c.container_idx) else { return };
         self.write_container_lines(key, idx, lines);
     }
 
+    /// Writes `lines` to a container's stream, if it has one, stamped now.
     pub(super) fn write_container_lines(&mut self, key: TaskKey, container_idx: u32, lines: &[String]) {
+        self.write_to_container(key, container_idx, lines.len(), |logs, group, stream, now_ms| {
+            logs.put_messages(group, stream, now_ms, now_ms, lines.iter().map(|line| LogMessage::text(line)));
+        });
+    }
+
+    /// Writes the first `n` messages of `record` to a container's stream, if it has one, stamped now.
+    fn write_container_messages(&mut self, key: TaskKey, container_idx: u32, record: &DeferredMessages, n: usize) {
+        self.write_to_container(key, container_idx, n, |logs, group, stream, now_ms| {
+            logs.put_messages(group, stream, now_ms, now_ms, (0..n).map(|i| record.message(i)));
+        });
+    }
+
+    /// Finds a container's stream and hands it to `write` (which creates it again if it was deleted with its
+    /// group, or by the group's bound on streams, since the task started), or counts `n_lines` undelivered when
+    /// the execution role may not write to it.
+    fn write_to_container(&mut self, key: TaskKey, container_idx: u32, n_lines: usize, write: impl FnOnce(&mut LogsState, &str, &str, u64)) {
         let now_ms = self.logs_context().now_epoch_ms;
-        let Some(target) = self.logging.task_streams.get(&key).and_then(|s| s.iter().find(|c| c.container_idx == container_idx)).cloned() else { return };
+        let logging = &mut self.logging;
+        let Some(target) = logging.task_streams.get(&key).and_then(|s| s.iter().find(|c| c.container_idx == container_idx)) else { return };
         if !target.deliverable {
-            self.logging.n_undelivered_lines += lines.len() as u64;
+            logging.n_undelivered_lines += n_lines as u64;
             return;
         }
-        // The stream may have been deleted with its group since the task started.
-        self.logging.logs.ensure_stream(&target.group, &target.stream, now_ms);
-        for line in lines {
-            self.logging.logs.put_event(&target.group, &target.stream, now_ms, now_ms, line);
-        }
+        write(&mut logging.logs, &target.group, &target.stream, now_ms);
     }
 
     /// A task became RUNNING: each container prints its start-up lines.
@@ -163,53 +175,50 @@ impl Sim {
     }
 
     /// The minute's logging: each load balancer target's served requests, sampled into its task's first
-    /// container stream (with an error line for a 5xx answer and for a dependency cut off), then retention.
+    /// container stream (with an error line for a 5xx answer and for a dependency cut off), then retention. The
+    /// lines are kept as one typed record per target (`lines::RequestSample`), written as text only when read.
     pub(super) fn logs_minute(&mut self) {
         let now_ms = self.logs_context().now_epoch_ms;
         if !self.logging.task_streams.is_empty() {
             let minute = self.now.0 / 60_000;
-            let mut writes: Vec<(TaskKey, Vec<String>)> = Vec::new();
-            let mut seen: BTreeMap<(String, String, u16), u64> = BTreeMap::new();
+            let pass = self.logging.requests_pass + 1;
+            self.logging.requests_pass = pass;
+            let mut writes: Vec<(TaskKey, RequestSample)> = Vec::new();
             for group in self.elb.target_groups.values() {
                 for target in &group.targets {
-                    let key3 = (target.owner.clone(), target.id.clone(), target.port);
-                    let before = self.logging.requests_seen.get(&key3).copied().unwrap_or(0);
-                    seen.insert(key3, target.total_requests);
-                    let served = target.total_requests.saturating_sub(before);
                     let Some(task_key) = self.tasks.key_by_id(&target.owner) else { continue };
+                    let before = self.logging.requests_seen.observe(task_key, &target.id, target.port, target.total_requests, pass);
+                    let served = target.total_requests.saturating_sub(before);
                     if !self.logging.task_streams.contains_key(&task_key) || self.tasks[&task_key].last_status != TaskStatus::Running {
                         continue;
                     }
-                    let mut lines_out = Vec::new();
-                    if target.zone_down {
-                        lines_out.push(lines::dependency_error_line("the database in its Availability Zone"));
+                    if !target.zone_down && served == 0 {
+                        continue;
                     }
-                    if served > 0 {
+                    // The sample's picks hash the task id and the minute (`<task id>|<minute>`).
+                    let salt = crate::hash::fnv1a(target.owner.as_bytes(), crate::hash::FNV_OFFSET_BASIS);
+                    let salt = crate::hash::fnv1a(format!("|{minute}").as_bytes(), salt);
+                    let sample = RequestSample {
+                        dependency_down: target.zone_down,
+                        salt,
                         // A request workload's failed operation makes the handler answer 500 (`sim/request_workload.rs`).
-                        let status = match (target.behavior.healthy, target.workload.fails) {
+                        status: match (target.behavior.healthy, target.workload.fails) {
                             (false, _) => target.behavior.response_code,
                             (true, true) => 500,
                             (true, false) => 200,
-                        };
-                        let n_written = served.min(lines::MAX_REQUEST_LINES_PER_MINUTE);
-                        let mut salt = crate::hash::fnv1a(format!("{}|{minute}", target.owner).as_bytes(), crate::hash::FNV_OFFSET_BASIS);
-                        for _ in 0..n_written {
-                            let pick = crate::hash::splitmix64_next(&mut salt);
-                            lines_out.extend(lines::request_lines(pick, status, target.last_latency_ms));
-                        }
-                        if served > n_written {
-                            lines_out.push(lines::sampled_summary(served, n_written));
-                        }
-                    }
-                    if !lines_out.is_empty() {
-                        writes.push((task_key, lines_out));
-                    }
+                        },
+                        latency_ms: target.last_latency_ms,
+                        served,
+                        n_written: served.min(lines::MAX_REQUEST_LINES_PER_MINUTE),
+                    };
+                    writes.push((task_key, sample));
                 }
             }
-            self.logging.requests_seen = seen;
-            for (task_key, lines_out) in writes {
+            self.logging.requests_seen.forget_unseen(pass);
+            for (task_key, sample) in writes {
                 let idx = self.logging.task_streams.get(&task_key).and_then(|s| s.first()).map(|c| c.container_idx).unwrap_or(0);
-                self.write_container_lines(task_key, idx, &lines_out);
+                let n_lines = sample.n_lines();
+                self.write_container_messages(task_key, idx, &DeferredMessages::new(sample), n_lines);
             }
         } else {
             self.logging.requests_seen.clear();

@@ -102,7 +102,7 @@ impl Sim {
                                 .events
                                 .iter()
                                 .skip(s.events.len().saturating_sub(MAX_VIEW_TAIL_EVENTS))
-                                .map(|e| LogEventView { timestamp_ms: e.timestamp_ms, message: e.message.clone(), seq: e.seq })
+                                .map(|e| LogEventView { timestamp_ms: e.timestamp_ms, message: e.message.shared(), seq: e.seq })
                                 .collect(),
                         })
                         .collect(),

@@ -11,17 +11,20 @@
 //! fields of `enhanced` events are not documented (§1.5 [UNVERIFIED]): `enhanced` Task events add the task-level
 //! dimension sets of §1.4 to their `CloudWatchMetrics` block, and otherwise match `enabled`.
 //!
-//! Cost: nothing runs for a cluster with the setting `disabled`. The events are written by hand (no JSON tree),
-//! and a cluster writes Task and Container events for at most [`MAX_PERFORMANCE_TASKS_PER_MINUTE`] tasks a minute
+//! Cost: nothing runs for a cluster with the setting `disabled`. Each event is kept as a typed record and its JSON
+//! is written by hand (no JSON tree) only when a reader asks for it (`logs::LogMessage`), and a cluster writes Task and Container events for at most [`MAX_PERFORMANCE_TASKS_PER_MINUTE`] tasks a minute
 //! (the first RUNNING tasks in launch order), counting the rest in `Logging::n_performance_tasks_left_out`: the
 //! group keeps at most `MAX_EVENTS_PER_GROUP` events anyway, so more would only be written to be dropped.
 //! Writing schedules no event and draws nothing from the PRNG, so the trace is the same with or without it.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::rc::Rc;
+
+use crate::logs::{DeferredMessages, MessageRecord};
 
 use super::engine::Sim;
-use super::model::{LaunchType, ServiceStatus, TaskStatus};
+use super::model::{ImageBehavior, LaunchType, ServiceStatus, TaskStatus};
 
 /// The most tasks of one cluster whose Task and Container events are written in one minute.
 pub const MAX_PERFORMANCE_TASKS_PER_MINUTE: usize = 100;
@@ -147,6 +150,11 @@ impl EventWriter {
 /// Appends `s` as a JSON string.
 fn push_json_string(buf: &mut String, s: &str) {
     buf.push('"');
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        buf.push_str(s);
+        buf.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => buf.push_str("\\\""),
@@ -201,6 +209,170 @@ fn split_usage(shares: &[ContainerShare], running: &[bool], cpu_used_milli: u64,
         .collect()
 }
 
+/// What a RUNNING task's Task and Container events of one minute say: the task's fields, its use, and each
+/// container's. Kept as typed data; the JSON is written only when a reader asks for an event.
+struct TaskMinute {
+    task_id: String,
+    family: String,
+    revision: String,
+    fargate: bool,
+    enhanced: bool,
+    container_instance_id: Option<String>,
+    ec2_instance_id: Option<String>,
+    service_name: Option<String>,
+    cluster: Rc<str>,
+    account_id: Rc<str>,
+    region: Rc<str>,
+    availability_zone: String,
+    pull_started_at_ms: Option<u64>,
+    pull_stopped_at_ms: Option<u64>,
+    created_at_ms: u64,
+    started_at_ms: Option<u64>,
+    timestamp_ms: u64,
+    cpu_used_milli: u64,
+    memory_used_mib: u64,
+    cpu_reserved: u64,
+    memory_reserved_mib: u64,
+    containers: Vec<ContainerMinute>,
+}
+
+/// One container's part of a [`TaskMinute`].
+struct ContainerMinute {
+    name: String,
+    image: String,
+    known_status: String,
+    share: ContainerShare,
+    cpu_used_milli: u64,
+    memory_used_mib: u64,
+}
+
+/// Performance log events as a typed record: a task's Task event and its Container events, or one Service or
+/// Cluster event.
+enum PerformanceEvent {
+    Task(TaskMinute),
+    Service { service_name: String, cluster: Rc<str>, timestamp_ms: u64, desired: u64, running: u64, pending: u64, deployments: u64 },
+    Cluster { cluster: Rc<str>, timestamp_ms: u64, n_running: u64, n_instances: u64, n_services: u64 },
+}
+
+impl MessageRecord for PerformanceEvent {
+    fn render(&self) -> Vec<String> {
+        vec![match self {
+            PerformanceEvent::Task(t) => {
+                let mut texts = vec![task_event(t)];
+                texts.extend(t.containers.iter().map(|c| container_event(t, c)));
+                return texts;
+            }
+            PerformanceEvent::Service { service_name, cluster, timestamp_ms, desired, running, pending, deployments } => {
+                let mut e = EventWriter::new("Service");
+                e.str("ServiceName", service_name)
+                    .str("ClusterName", cluster)
+                    .int("Timestamp", *timestamp_ms)
+                    .int("DesiredTaskCount", *desired)
+                    .int("RunningTaskCount", *running)
+                    .int("PendingTaskCount", *pending)
+                    .int("DeploymentCount", *deployments)
+                    .int("TaskSetCount", 0)
+                    .metrics(&SERVICE_METRICS, &[&["ServiceName", "ClusterName"]]);
+                e.finish()
+            }
+            PerformanceEvent::Cluster { cluster, timestamp_ms, n_running, n_instances, n_services } => {
+                let mut e = EventWriter::new("Cluster");
+                e.str("ClusterName", cluster)
+                    .int("Timestamp", *timestamp_ms)
+                    .int("TaskCount", *n_running)
+                    .int("ContainerInstanceCount", *n_instances)
+                    .int("ServiceCount", *n_services)
+                    .metrics(&CLUSTER_METRICS, &[&["ClusterName"]]);
+                e.finish()
+            }
+        }]
+    }
+}
+
+/// A Task event: the EC2 example of CWUG Container-Insights-reference-performance-logs-ECS.md, field for field;
+/// the Fargate variant as a real line shows it (uktrade dbt_platform_helper test, reference §1.5): ServiceName
+/// after TaskDefinitionRevision, no instance ids, no AccountID, Region or AvailabilityZone, no pull times, and
+/// EphemeralStorageReserved.
+fn task_event(t: &TaskMinute) -> String {
+    let mut e = EventWriter::new("Task");
+    e.str("TaskId", &t.task_id).str("TaskDefinitionFamily", &t.family).str("TaskDefinitionRevision", &t.revision);
+    // ServiceName on an EC2 task event: [UNVERIFIED] (the EC2 example is a task without a service); written, as
+    // the Fargate event writes it, so a query can group by service on either.
+    e.host(t.fargate, t.container_instance_id.as_deref(), t.ec2_instance_id.as_deref(), t.service_name.as_deref());
+    if t.fargate {
+        e.str("ClusterName", &t.cluster).str("KnownStatus", "RUNNING");
+    } else {
+        e.str("ClusterName", &t.cluster)
+            .str("AccountID", &t.account_id)
+            .str("Region", &t.region)
+            .str("AvailabilityZone", &t.availability_zone)
+            .str("KnownStatus", "RUNNING")
+            .str("LaunchType", "EC2");
+        if let Some(at) = t.pull_started_at_ms {
+            e.int("PullStartedAt", at);
+        }
+        if let Some(at) = t.pull_stopped_at_ms {
+            e.int("PullStoppedAt", at);
+        }
+    }
+    e.int("CreatedAt", t.created_at_ms);
+    if let Some(at) = t.started_at_ms {
+        e.int("StartedAt", at);
+    }
+    e.int("Timestamp", t.timestamp_ms)
+        .milli("CpuUtilized", t.cpu_used_milli)
+        .int("CpuReserved", t.cpu_reserved)
+        .int("MemoryUtilized", t.memory_used_mib)
+        .int("MemoryReserved", t.memory_reserved_mib);
+    if t.fargate {
+        // Where a Fargate event puts LaunchType is [UNVERIFIED]: the real line is cut before it.
+        e.raw("EphemeralStorageReserved", FARGATE_EPHEMERAL_STORAGE_RESERVED_GB).str("LaunchType", "FARGATE");
+    }
+    let family_dims: &[&str] = &["ClusterName", "TaskDefinitionFamily"];
+    let service_dims: &[&str] = &["ClusterName", "ServiceName"];
+    let mut dims: Vec<&[&str]> = vec![&["ClusterName"], family_dims];
+    if t.service_name.is_some() {
+        // The {ServiceName, ClusterName} set of the metrics table (§1.3); its place in the block is [UNVERIFIED].
+        dims.push(service_dims);
+    }
+    if t.enhanced {
+        // §1.4: the enhanced tier adds the task-level sets C+S+T and C+F+T.
+        if t.service_name.is_some() {
+            dims.push(&["ClusterName", "ServiceName", "TaskId"]);
+        }
+        dims.push(&["ClusterName", "TaskDefinitionFamily", "TaskId"]);
+    }
+    e.metrics(&TASK_METRICS, &dims);
+    e.finish()
+}
+
+/// A Container event: the EC2 example field for field; on Fargate no instance ids, ServiceName after
+/// TaskDefinitionRevision (§1.5). No CloudWatchMetrics block: "in the standard tier container events produce no
+/// metrics".
+fn container_event(t: &TaskMinute, c: &ContainerMinute) -> String {
+    let mut e = EventWriter::new("Container");
+    e.str("ContainerName", &c.name).str("TaskId", &t.task_id).str("TaskDefinitionFamily", &t.family).str("TaskDefinitionRevision", &t.revision);
+    e.host(t.fargate, t.container_instance_id.as_deref(), t.ec2_instance_id.as_deref(), t.service_name.as_deref());
+    e.str("ClusterName", &t.cluster)
+        .str("Image", &c.image)
+        .str("ContainerKnownStatus", &c.known_status)
+        .int("Timestamp", t.timestamp_ms)
+        .milli("CpuUtilized", c.cpu_used_milli)
+        .int("CpuReserved", c.share.cpu_units)
+        .int("MemoryUtilized", c.memory_used_mib)
+        .int("MemoryReserved", c.share.memory_mib);
+    e.finish()
+}
+
+/// The memory a container of a `memoryGrowth` image (`sim:SetImageBehavior`) uses `elapsed_ms` after its task
+/// started: it grows evenly to `usage_mib` at `after_ms`, or, when that is past its hard limit, to the limit, where
+/// the kernel kills it (exit code 137). So each minute's Task and Container events show the climb to the limit that
+/// a learner reads on the Container Insights memory chart before each out-of-memory kill.
+fn grown_memory_mib(usage_mib: u32, after_ms: u64, hard_limit_mib: u32, elapsed_ms: u64) -> u64 {
+    let reached_mib = if hard_limit_mib > 0 { usage_mib.min(hard_limit_mib) } else { usage_mib } as u64;
+    reached_mib * elapsed_ms.min(after_ms) / after_ms.max(1)
+}
+
 impl Sim {
     /// The minute's performance events of every cluster with Container Insights on (see the module's comment).
     /// Streams as a real account shows them: `ClusterTelemetry-<cluster>`, `ServiceTelemetry-<service>`, and for
@@ -226,18 +398,25 @@ impl Sim {
             }
             let (events, n_left_out) = self.performance_events(&cluster, enhanced, timestamp);
             self.logging.n_performance_tasks_left_out += n_left_out;
-            for (stream, message) in events {
-                self.logging.logs.ensure_stream(&group, &stream, now_ms);
-                self.logging.logs.put_event(&group, &stream, timestamp, now_ms, &message);
+            for (stream, event) in events {
+                let n_events = match &event {
+                    PerformanceEvent::Task(t) => 1 + t.containers.len(),
+                    _ => 1,
+                };
+                let record = DeferredMessages::new(event);
+                self.logging.logs.put_messages(&group, &stream, timestamp, now_ms, (0..n_events).map(|i| record.message(i)));
             }
         }
     }
 
     /// One cluster's events for the minute starting at `timestamp` (epoch ms), each with its stream, and the
     /// RUNNING tasks left out by [`MAX_PERFORMANCE_TASKS_PER_MINUTE`].
-    pub(super) fn performance_events(&self, cluster: &str, enhanced: bool, timestamp: u64) -> (Vec<(String, String)>, u64) {
+    fn performance_events(&self, cluster: &str, enhanced: bool, timestamp: u64) -> (Vec<(Rc<str>, PerformanceEvent)>, u64) {
         let epoch = self.scenario.start_epoch_ms;
-        let mut events: Vec<(String, String)> = Vec::new();
+        let cluster_name: Rc<str> = Rc::from(cluster);
+        let account_id: Rc<str> = Rc::from(self.logging.logs.account_id.as_str());
+        let region: Rc<str> = Rc::from(self.scenario.region.as_str());
+        let mut events: Vec<(Rc<str>, PerformanceEvent)> = Vec::new();
         let n_instances = self.container_instances.values().filter(|ci| ci.cluster == cluster && ci.status == "ACTIVE").count();
         let (mut n_running, mut n_written, mut n_left_out) = (0u64, 0usize, 0u64);
         let mut per_service: BTreeMap<u32, (u64, u64)> = BTreeMap::new();
@@ -265,76 +444,15 @@ impl Sim {
             let cpu_used_milli = cpu_milli_percent as u64 * task.cpu_units as u64 / 100;
             let memory_used_mib = memory_milli_percent as u64 * task.memory_mib as u64 / 100_000;
             let fargate = task.launch_type == LaunchType::Fargate;
-            let service_name = task.service.and_then(|s| self.services.get(&s)).map(|s| s.name.as_str());
+            let service_name = task.service.and_then(|s| self.services.get(&s)).map(|s| s.name.clone());
             let instance = task.node.and_then(|n| self.container_instances.get(&n));
-            let ec2_id = instance.and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.instance_id.as_str());
-            let stream = if fargate {
+            let ec2_id = instance.and_then(|ci| self.ec2.get(&ci.ec2)).map(|e| e.instance_id.clone());
+            let stream: Rc<str> = if fargate {
                 let n = crate::hash::fnv1a(task.id.as_bytes(), crate::hash::FNV_OFFSET_BASIS) % 8;
-                format!("FargateTelemetry-{}", 1000 + n)
+                Rc::from(format!("FargateTelemetry-{}", 1000 + n))
             } else {
-                format!("AgentTelemetry-{}", instance.map(|c| c.id.as_str()).unwrap_or_default())
+                Rc::from(format!("AgentTelemetry-{}", instance.map(|c| c.id.as_str()).unwrap_or_default()))
             };
-            let revision = task.revision.to_string();
-
-            // Task: the EC2 example of CWUG Container-Insights-reference-performance-logs-ECS.md, field for field;
-            // the Fargate variant as a real line shows it (uktrade dbt_platform_helper test, reference §1.5):
-            // ServiceName after TaskDefinitionRevision, no instance ids, no AccountID, Region or AvailabilityZone,
-            // no pull times, and EphemeralStorageReserved.
-            let mut e = EventWriter::new("Task");
-            e.str("TaskId", &task.id).str("TaskDefinitionFamily", &task.family).str("TaskDefinitionRevision", &revision);
-            // ServiceName on an EC2 task event: [UNVERIFIED] (the EC2 example is a task without a service);
-            // written, as the Fargate event writes it, so a query can group by service on either.
-            e.host(fargate, instance.map(|ci| ci.id.as_str()), ec2_id, service_name);
-            if fargate {
-                e.str("ClusterName", cluster).str("KnownStatus", "RUNNING");
-            } else {
-                e.str("ClusterName", cluster)
-                    .str("AccountID", &self.logging.logs.account_id)
-                    .str("Region", &self.scenario.region)
-                    .str("AvailabilityZone", &task.availability_zone)
-                    .str("KnownStatus", "RUNNING")
-                    .str("LaunchType", "EC2");
-                if let Some(t) = task.pull_started_at {
-                    e.int("PullStartedAt", epoch + t.0);
-                }
-                if let Some(t) = task.pull_stopped_at {
-                    e.int("PullStoppedAt", epoch + t.0);
-                }
-            }
-            e.int("CreatedAt", epoch + task.created_at.0);
-            if let Some(t) = task.started_at {
-                e.int("StartedAt", epoch + t.0);
-            }
-            e.int("Timestamp", timestamp)
-                .milli("CpuUtilized", cpu_used_milli)
-                .int("CpuReserved", task.cpu_units as u64)
-                .int("MemoryUtilized", memory_used_mib)
-                .int("MemoryReserved", task.memory_mib as u64);
-            if fargate {
-                // Where a Fargate event puts LaunchType is [UNVERIFIED]: the real line is cut before it.
-                e.raw("EphemeralStorageReserved", FARGATE_EPHEMERAL_STORAGE_RESERVED_GB).str("LaunchType", "FARGATE");
-            }
-            let family_dims: &[&str] = &["ClusterName", "TaskDefinitionFamily"];
-            let service_dims: &[&str] = &["ClusterName", "ServiceName"];
-            let mut dims: Vec<&[&str]> = vec![&["ClusterName"], family_dims];
-            if service_name.is_some() {
-                // The {ServiceName, ClusterName} set of the metrics table (§1.3); its place in the block is
-                // [UNVERIFIED].
-                dims.push(service_dims);
-            }
-            if enhanced {
-                // §1.4: the enhanced tier adds the task-level sets C+S+T and C+F+T.
-                if service_name.is_some() {
-                    dims.push(&["ClusterName", "ServiceName", "TaskId"]);
-                }
-                dims.push(&["ClusterName", "TaskDefinitionFamily", "TaskId"]);
-            }
-            e.metrics(&TASK_METRICS, &dims);
-            events.push((stream.clone(), e.finish()));
-
-            // Container: the EC2 example field for field; on Fargate no instance ids, ServiceName after
-            // TaskDefinitionRevision (§1.5). No CloudWatchMetrics block: "in the standard tier container events
-            // produce no metrics".
             let spec = self.revision(&task.family, task.revision).map(|r| &r.spec);
             let shares: Vec<ContainerShare> = task
                 .containers
@@ -349,46 +467,80 @@ impl Sim {
                 })
                 .collect();
             let running: Vec<bool> = task.containers.iter().map(|c| c.last_status == "RUNNING").collect();
-            let used = split_usage(&shares, &running, cpu_used_milli, memory_used_mib);
-            for ((container, share), (cpu, memory)) in task.containers.iter().zip(&shares).zip(used) {
-                let mut e = EventWriter::new("Container");
-                e.str("ContainerName", &container.name).str("TaskId", &task.id).str("TaskDefinitionFamily", &task.family).str("TaskDefinitionRevision", &revision);
-                e.host(fargate, instance.map(|ci| ci.id.as_str()), ec2_id, service_name);
-                e.str("ClusterName", cluster)
-                    .str("Image", &container.image)
-                    .str("ContainerKnownStatus", &container.last_status)
-                    .int("Timestamp", timestamp)
-                    .milli("CpuUtilized", cpu)
-                    .int("CpuReserved", share.cpu_units)
-                    .int("MemoryUtilized", memory)
-                    .int("MemoryReserved", share.memory_mib);
-                events.push((stream.clone(), e.finish()));
+            let mut used = split_usage(&shares, &running, cpu_used_milli, memory_used_mib);
+            // A container of a `memoryGrowth` image uses what it has grown to since the task started.
+            let elapsed_ms = task.started_at.map_or(0, |at| self.now.0.saturating_sub(at.0));
+            let mut memory_used_mib = memory_used_mib;
+            let mut grows = false;
+            for (i, c) in task.containers.iter().enumerate() {
+                let Some(ImageBehavior::MemoryGrowth { usage_mib, after_ms }) = self.images.get(&c.image) else { continue };
+                if !running[i] {
+                    continue;
+                }
+                let hard_limit_mib = spec.and_then(|s| s.containers.get(i)).and_then(|d| d.memory_mib).unwrap_or(task.memory_mib);
+                used[i].1 = used[i].1.max(grown_memory_mib(*usage_mib, *after_ms, hard_limit_mib, elapsed_ms));
+                grows = true;
             }
+            if grows {
+                memory_used_mib = memory_used_mib.max(used.iter().map(|(_, m)| m).sum());
+            }
+            let containers: Vec<ContainerMinute> = task
+                .containers
+                .iter()
+                .zip(shares)
+                .zip(used)
+                .map(|((c, share), (cpu, memory))| ContainerMinute {
+                    name: c.name.clone(),
+                    image: c.image.clone(),
+                    known_status: c.last_status.clone(),
+                    share,
+                    cpu_used_milli: cpu,
+                    memory_used_mib: memory,
+                })
+                .collect();
+            let minute = TaskMinute {
+                task_id: task.id.clone(),
+                family: task.family.clone(),
+                revision: task.revision.to_string(),
+                fargate,
+                enhanced,
+                container_instance_id: instance.map(|ci| ci.id.clone()),
+                ec2_instance_id: ec2_id,
+                service_name,
+                cluster: cluster_name.clone(),
+                account_id: account_id.clone(),
+                region: region.clone(),
+                availability_zone: task.availability_zone.clone(),
+                pull_started_at_ms: task.pull_started_at.map(|t| epoch + t.0),
+                pull_stopped_at_ms: task.pull_stopped_at.map(|t| epoch + t.0),
+                created_at_ms: epoch + task.created_at.0,
+                started_at_ms: task.started_at.map(|t| epoch + t.0),
+                timestamp_ms: timestamp,
+                cpu_used_milli,
+                memory_used_mib,
+                cpu_reserved: task.cpu_units as u64,
+                memory_reserved_mib: task.memory_mib as u64,
+                containers,
+            };
+            events.push((stream, PerformanceEvent::Task(minute)));
         }
         let mut n_services = 0u64;
         for service in self.services.values().filter(|s| s.cluster == cluster && s.status == ServiceStatus::Active) {
             n_services += 1;
             let (running, pending) = per_service.get(&service.key).copied().unwrap_or_default();
-            let mut e = EventWriter::new("Service");
-            e.str("ServiceName", &service.name)
-                .str("ClusterName", cluster)
-                .int("Timestamp", timestamp)
-                .int("DesiredTaskCount", service.desired_count as u64)
-                .int("RunningTaskCount", running)
-                .int("PendingTaskCount", pending)
-                .int("DeploymentCount", service.deployments.len() as u64)
-                .int("TaskSetCount", 0)
-                .metrics(&SERVICE_METRICS, &[&["ServiceName", "ClusterName"]]);
-            events.push((format!("ServiceTelemetry-{}", service.name), e.finish()));
+            let event = PerformanceEvent::Service {
+                service_name: service.name.clone(),
+                cluster: cluster_name.clone(),
+                timestamp_ms: timestamp,
+                desired: service.desired_count as u64,
+                running,
+                pending,
+                deployments: service.deployments.len() as u64,
+            };
+            events.push((Rc::from(format!("ServiceTelemetry-{}", service.name)), event));
         }
-        let mut e = EventWriter::new("Cluster");
-        e.str("ClusterName", cluster)
-            .int("Timestamp", timestamp)
-            .int("TaskCount", n_running)
-            .int("ContainerInstanceCount", n_instances as u64)
-            .int("ServiceCount", n_services)
-            .metrics(&CLUSTER_METRICS, &[&["ClusterName"]]);
-        events.push((format!("ClusterTelemetry-{cluster}"), e.finish()));
+        let event = PerformanceEvent::Cluster { cluster: cluster_name.clone(), timestamp_ms: timestamp, n_running, n_instances: n_instances as u64, n_services };
+        events.push((Rc::from(format!("ClusterTelemetry-{cluster}")), event));
         (events, n_left_out)
     }
 }

@@ -3,7 +3,7 @@
 // a service drills to its tasks, a task to its containers, with a breadcrumb back. Every number asserted here is
 // what the scenario's workload gives: 3 Fargate tasks of 512 CPU units and 1,024 MiB at 40 % CPU and 60 % memory,
 // each of two containers (app 384 CPU units and 768 MiB, proxy 128 and 256).
-import { check, openTab, runUntil, screenshot, test, text, waitForApp } from '../harness.mjs';
+import { check, loadScenario, openTab, runUntil, screenshot, test, text, waitForApp } from '../harness.mjs';
 
 const scenario = {
   formatVersion: 1,
@@ -98,4 +98,28 @@ test('the Container Insights dashboard drills from the cluster to a service, a t
   await page.waitForSelector('.insights-breadcrumb strong:text-is("Service storefront")');
   await page.click('.insights-breadcrumb button:text-is("Cluster shop")');
   await page.waitForSelector('.insights-breadcrumb strong:text-is("Cluster shop")');
+});
+
+test('the out-of-memory crash loop shows each task memory climbing to its limit on the Container Insights chart', async ({ page, url }) => {
+  await loadScenario(page, url, 'oom-crash-loop');
+  await page.selectOption('.time-controls select', '60');
+  // Just before the first tasks' kill (about 3 m 10 s): their third minute of performance events is written.
+  await play(page, 3 * 60_000 + 5_000);
+  await openTab(page, 'Insights');
+  await page.waitForSelector('.insights-breadcrumb strong:text-is("Cluster shop")');
+  await page.click('.insights-rows [data-insights-row="catalog"] button');
+  await page.waitForSelector('.insights-breadcrumb strong:text-is("Service catalog")');
+  const taskRows = page.locator('.insights-rows tbody tr');
+  check((await taskRows.count()) === 2, `two tasks: ${await taskRows.count()}`);
+  const taskId = await taskRows.first().getAttribute('data-insights-row');
+  await taskRows.first().locator('button').click();
+  await page.waitForSelector(`.insights-breadcrumb strong:text-is("Task ${taskId.slice(0, 8)}")`);
+  const memory = chart(page, `Task ${taskId.slice(0, 8)} memory: utilized and reserved`);
+  await page.locator('.insights-charts').scrollIntoViewIfNeeded();
+  await screenshot(page, 'insights-oom-climb');
+  const points = Number(await memory.getAttribute('data-points'));
+  check(points >= 3, `a datapoint a minute since the task started: ${points}`);
+  const latest = await number(page, 'Memory utilized');
+  const used = Number(latest.split(' ')[0]);
+  check(used > 400 && latest.includes('of 512 MiB'), `the task's memory is close to its 512 MiB limit: ${latest}`);
 });

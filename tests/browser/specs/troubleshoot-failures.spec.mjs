@@ -55,7 +55,7 @@ async function troubleshootAndFix(page, url, { id, atMs, stopCode, rootCause, fi
 }
 
 const CASES = [
-  { id: 'oom-crash-loop', atMs: 120_000, stopCode: 'EssentialContainerExited', rootCause: 'Container catalog grows to 700 MiB, past its hard limit of 512 MiB',
+  { id: 'oom-crash-loop', atMs: 240_000, stopCode: 'EssentialContainerExited', rootCause: 'Container catalog grows to 700 MiB, past its hard limit of 512 MiB',
     fixes: ['ecs:RegisterTaskDefinition', 'ecs:UpdateService'], service: 'catalog', shot: 'failures-oom' },
   { id: 'ecr-pull-without-permission', atMs: 60_000, stopCode: 'TaskFailedToStart', rootCause: 'The task execution role api-execution-role does not allow ecr:GetAuthorizationToken',
     fixes: ['iam:AttachRolePolicy'], service: 'api', shot: 'failures-ecr-permission' },

@@ -11,7 +11,7 @@ use wasm_bindgen_test::{console_log, wasm_bindgen_test};
 
 #[wasm_bindgen_test]
 fn seek_across_a_day_run_with_checkpoints() {
-    let scenario = day_scenario(false);
+    let scenario = day_scenario(false, false);
     let until = SimTime(24 * 3_600_000);
     let started = js_sys::Date::now();
     let (sim, checkpoints) = run_with_checkpoints(&scenario, until, 10_000);
