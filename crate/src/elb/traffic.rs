@@ -13,7 +13,7 @@
 
 use crate::table::Table;
 
-use super::metrics::{timed_out, LatencyHist, TrafficTotals, MINUTE_MS};
+use super::metrics::{LatencyHist, TrafficTotals, MINUTE_MS};
 use super::model::*;
 use super::rules::{choose_actions, Action, Condition, RequestView};
 use crate::rng::Prng;
@@ -172,6 +172,13 @@ fn rate_at(p: &LoadProfile, set_at: u64, t: u64) -> u64 {
             }
         }
     }
+}
+
+/// Whether a target in `az` is in a zone enabled for its group's load balancers `lb_arns`: any zone when none
+/// has a zone, and `all` (a target outside the VPC) always. The same test as [`ElbState::refresh_topology`]'s.
+pub(crate) fn zone_enabled(lb_arns: &[String], load_balancers: &Table<String, LoadBalancer>, az: &str) -> bool {
+    let mut azs = lb_arns.iter().filter_map(|l| load_balancers.get(l)).flat_map(|l| l.azs()).peekable();
+    azs.peek().is_none() || azs.any(|a| a == az) || az == "all"
 }
 
 impl ElbState {
@@ -497,12 +504,14 @@ impl ElbState {
             for (i, t) in tg.targets.iter_mut().enumerate() {
                 t.last_requests = 0;
                 // Long-lived connections decay (mean life 5 min) and vanish when the target leaves service.
-                let decay = (t.websockets * dt_ms / 300_000).max(if t.websockets > 0 { 1 } else { 0 });
-                t.websockets -= decay.min(t.websockets);
-                if t.zone_down {
-                    t.websockets = 0;
+                if t.websockets > 0 {
+                    let decay = (t.websockets * dt_ms / 300_000).max(1);
+                    t.websockets -= decay.min(t.websockets);
+                    if t.zone_down {
+                        t.websockets = 0;
+                    }
+                    active += t.websockets;
                 }
-                active += t.websockets;
                 let routable = !t.zone_down && t.az_enabled && t.drain_until_ms.is_none();
                 match t.state {
                     HealthState::Healthy => {
@@ -599,7 +608,7 @@ impl ElbState {
                     // No answer takes the idle timeout (60 s by default) or longer: the load balancer closes the
                     // connection and answers 504 instead (ELBUG "HTTP 504: Gateway timeout"), so no response time
                     // is ever past it. Of the spread around `latency`, the part at or past the timeout is a 504.
-                    let n_timed_out = timed_out(latency, served_now, idle);
+                    let n_timed_out = hist.add_latency(latency, served_now, idle);
                     out.elb_5xx += n_timed_out;
                     out.elb_504 += n_timed_out;
                     t.last_latency_ms = latency.min(idle);
@@ -608,10 +617,12 @@ impl ElbState {
                     } else {
                         out.target_5xx += served_now - n_timed_out;
                     }
-                    let new_websockets = a * ws_frac as u64 / 1000;
-                    t.websockets += new_websockets;
-                    active += new_websockets + a * t.last_latency_ms / dt_ms.max(1);
-                    hist.add_latency(latency, served_now, idle);
+                    if ws_frac > 0 {
+                        let new_websockets = a * ws_frac as u64 / 1000;
+                        t.websockets += new_websockets;
+                        active += new_websockets;
+                    }
+                    active += a * t.last_latency_ms / dt_ms.max(1);
                     if collect {
                         report.shares.push(TargetShare {
                             lb_arn: lb_arn.clone(),
