@@ -77,28 +77,41 @@ pub(super) struct LatencyHist {
     /// group mostly answer alike, so the buckets are worked out once per latency).
     last: Option<(u64, u64)>,
     last_slots: [usize; 4],
+    /// The count last added at that latency, the count of each part of its spread, and how many of them timed
+    /// out (worked out again only when the count changes).
+    last_count: Option<u64>,
+    last_parts: [u64; 4],
+    last_timed_out: u64,
 }
 
 impl Default for LatencyHist {
     fn default() -> Self {
-        LatencyHist { counts: [0; BUCKETS + 1], last: None, last_slots: [BUCKETS; 4] }
+        LatencyHist { counts: [0; BUCKETS + 1], last: None, last_slots: [BUCKETS; 4], last_count: None, last_parts: [0; 4], last_timed_out: 0 }
     }
 }
 
 impl LatencyHist {
     /// Adds `count` responses around `latency_ms` with the fixed spread of [`latency_spread`]: the parts at or past
-    /// `idle_timeout_ms` are left out (the load balancer answered them 504; see [`timed_out`]).
-    pub(super) fn add_latency(&mut self, latency_ms: u64, count: u64, idle_timeout_ms: u64) {
+    /// `idle_timeout_ms` are left out (the load balancer answered them 504). Returns how many those are, as
+    /// [`timed_out`] counts them.
+    pub(super) fn add_latency(&mut self, latency_ms: u64, count: u64, idle_timeout_ms: u64) -> u64 {
         if self.last != Some((latency_ms, idle_timeout_ms)) {
             self.last = Some((latency_ms, idle_timeout_ms));
             self.last_slots = latency_spread(latency_ms, 0).map(|(ms, _)| if ms < idle_timeout_ms { bucket(ms) } else { BUCKETS });
+            self.last_count = None;
         }
-        let [(_, n0), (_, n1), (_, n2), (_, n3)] = latency_spread(latency_ms, count);
+        if self.last_count != Some(count) {
+            self.last_count = Some(count);
+            self.last_parts = latency_spread(latency_ms, count).map(|(_, n)| n);
+            self.last_timed_out = timed_out(latency_ms, count, idle_timeout_ms);
+        }
+        let [n0, n1, n2, n3] = self.last_parts;
         let [s0, s1, s2, s3] = self.last_slots;
         self.counts[s0] += n0;
         self.counts[s1] += n1;
         self.counts[s2] += n2;
         self.counts[s3] += n3;
+        self.last_timed_out
     }
 
     /// Adds every count of `other`.

@@ -63,6 +63,9 @@ impl ElbState {
             Some(tg) => tg,
             None => return false,
         };
+        // A new target changes no group's load balancers, so its zone is checked against its group's here and
+        // no group's topology is worked out again (while it is out of date, the next step's refresh sets it).
+        let az_enabled = self.topology_dirty || traffic::zone_enabled(&tg.lb_arns, &self.load_balancers, &target.availability_zone);
         let idx = match tg.find(&target.id, target.port) {
             Ok(i) => {
                 let t = &mut tg.targets[i];
@@ -82,6 +85,7 @@ impl ElbState {
         tg.targets.insert(
             idx,
             Target {
+                id_key: model::id_key(&target.id),
                 id: target.id.clone(),
                 port: target.port,
                 az: target.availability_zone.clone(),
@@ -99,7 +103,7 @@ impl ElbState {
                 capacity_rps: capacity,
                 zone_down,
                 path_blocked: false,
-                az_enabled: true,
+                az_enabled,
                 backlog: 0,
                 capacity_carry: 0,
                 websockets: 0,
@@ -110,8 +114,7 @@ impl ElbState {
                 last_answered: 0,
             },
         );
-        self.owners.entry(target.owner).or_default().insert((tg_arn.to_string(), target.id, target.port));
-        self.topology_dirty = true;
+        self.owners.get_or_default(target.owner).insert((tg_arn.to_string(), target.id, target.port));
         true
     }
 
@@ -231,6 +234,16 @@ impl ElbState {
     /// Per-minute metrics of a load balancer (oldest first).
     pub fn lb_metric_points(&self, lb_arn: &str) -> Vec<MetricPoint> {
         self.lb_metrics.get(lb_arn).map(|s| s.points.iter().cloned().collect()).unwrap_or_default()
+    }
+
+    /// The newest finished minute of a load balancer's metrics (without copying the others).
+    pub fn lb_last_point(&self, lb_arn: &str) -> Option<&MetricPoint> {
+        self.lb_metrics.get(lb_arn).and_then(|s| s.points.back())
+    }
+
+    /// The newest finished minute of a target group's metrics (without copying the others).
+    pub fn tg_last_point(&self, tg_arn: &str) -> Option<&MetricPoint> {
+        self.tg_metrics.get(tg_arn).and_then(|s| s.points.back())
     }
 
     /// Per-minute metrics of a target group (oldest first).

@@ -190,6 +190,8 @@ impl Default for TargetBehavior {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     pub id: String,
+    /// [`id_key`] of `id`: [`TargetGroup::find`] compares it before the strings.
+    pub(crate) id_key: u64,
     pub port: u16,
     pub az: String,
     pub owner: String,
@@ -255,9 +257,59 @@ pub struct TargetGroup {
     pub(crate) rr_cursor: u32,
 }
 
+/// The first eight bytes of a target id as a big-endian number, zero-padded: a smaller key means a smaller id,
+/// so a search by `(id, port)` compares the keys first and the strings only when the keys tie (an instance's
+/// targets, or ids that share their first eight bytes).
+pub(crate) fn id_key(id: &str) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = id.len().min(8);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u64::from_be_bytes(bytes)
+}
+
+/// A map keyed by target owner (task id), large and changed as tasks start and stop: a `BTreeMap` ordered by
+/// [`id_key`] of the owner first, so a search compares numbers, and the strings only when two owners share
+/// their first eight bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OwnerMap<V> {
+    map: BTreeMap<(u64, String), V>,
+}
+
+impl<V> Default for OwnerMap<V> {
+    fn default() -> Self {
+        OwnerMap { map: BTreeMap::new() }
+    }
+}
+
+impl<V> OwnerMap<V> {
+    pub fn get(&self, owner: &str) -> Option<&V> {
+        let key = id_key(owner);
+        self.map.range((key, String::new())..).take_while(|((k, _), _)| *k == key).find(|((_, o), _)| o == owner).map(|(_, v)| v)
+    }
+
+    pub fn get_mut(&mut self, owner: &str) -> Option<&mut V> {
+        let key = id_key(owner);
+        self.map.range_mut((key, String::new())..).take_while(|((k, _), _)| *k == key).find(|((_, o), _)| o == owner).map(|(_, v)| v)
+    }
+
+    /// The owner's value, a default one inserted first when it has none.
+    pub fn get_or_default(&mut self, owner: String) -> &mut V
+    where
+        V: Default,
+    {
+        self.map.entry((id_key(&owner), owner)).or_default()
+    }
+
+    pub fn remove(&mut self, owner: &str) -> Option<V> {
+        self.map.remove(&(id_key(owner), owner.to_string()))
+    }
+}
+
 impl TargetGroup {
+    /// Where the target `(id, port)` is in `targets` (`Ok`), or where it would go (`Err`).
     pub fn find(&self, id: &str, port: u16) -> Result<usize, usize> {
-        self.targets.binary_search_by(|t| (t.id.as_str(), t.port).cmp(&(id, port)))
+        let key = id_key(id);
+        self.targets.binary_search_by(|t| t.id_key.cmp(&key).then_with(|| (t.id.as_str(), t.port).cmp(&(id, port))))
     }
 }
 
@@ -344,8 +396,8 @@ pub struct ElbState {
     pub idle_timeout_ms: u64,
     /// Whether `step` fills [`StepReport::shares`](super::StepReport::shares) (one entry per routed-to target per step).
     pub collect_shares: bool,
-    /// Keyed by target owner (task id), like `capacities`.
-    pub(crate) owners: BTreeMap<String, BTreeSet<(String, String, u16)>>,
+    /// The targets of each owner (task id): `(target group ARN, target id, port)`.
+    pub(crate) owners: OwnerMap<BTreeSet<(String, String, u16)>>,
     pub(crate) counter: u64,
     pub(crate) topology_dirty: bool,
 }
@@ -373,7 +425,7 @@ impl ElbState {
             initial_needs_one_check: true,
             idle_timeout_ms: 60_000,
             collect_shares: true,
-            owners: BTreeMap::new(),
+            owners: OwnerMap::default(),
             counter: 0,
             topology_dirty: true,
         }

@@ -542,3 +542,59 @@ fn the_part_of_the_answers_past_the_idle_timeout_is_504_and_leaves_the_response_
     let point = series.points.back().expect("a point");
     assert!(point.p99_ms > 0.0 && point.p99_ms < 60_000.0, "p99 {}", point.p99_ms);
 }
+
+#[test]
+fn a_target_registered_between_steps_gets_its_zone_from_its_group() {
+    // The first step works the topology out; the targets registered after it are checked against their group's
+    // load balancers when they register, without another refresh.
+    let mut st = ElbState::new();
+    let (_lb, tg, _) = alb(&mut st);
+    let mut rng = Prng::new(1);
+    run(&mut st, 0, 10_000, 10_000, &mut rng);
+    assert!(!st.topology_dirty);
+    st.register_target(&tg, tid(1, "us-east-1a"), 10_000);
+    st.register_target(&tg, tid(2, "us-east-1c"), 10_000); // the ALB is in a and b only
+    assert!(!st.topology_dirty);
+    run(&mut st, 10_000, 60_000, 10_000, &mut rng);
+    let state = |id: &str| st.target_groups[&tg].targets[st.target_groups[&tg].find(id, 80).unwrap()].state;
+    assert_eq!(state("10.0.0.1"), HealthState::Healthy);
+    assert_eq!(state("10.0.0.2"), HealthState::Unused);
+    let h = call(&mut st, "DescribeTargetHealth", json!({"TargetGroupArn": tg, "Targets": [{"Id": "10.0.0.2", "Port": 80}]})).unwrap();
+    assert_eq!(h["TargetHealthDescriptions"][0]["TargetHealth"]["Description"], "Target is in an Availability Zone that is not enabled for the load balancer");
+}
+
+#[test]
+fn ids_sharing_their_first_eight_bytes_are_told_apart() {
+    // Targets: the same instance on several ports, and ids equal in their first eight bytes or shorter than eight.
+    let mut st = ElbState::new();
+    let (_lb, tg, _) = alb(&mut st);
+    let ids = [("i-0abcdef0123", 32770), ("i-0abcdef0123", 32769), ("i-0abcdef", 80), ("i-0abcdef01", 80), ("10.0.1.10", 80), ("10.0.1.1", 80), ("10.0.1.100", 80), ("10", 80)];
+    for (n, (id, port)) in ids.iter().enumerate() {
+        let target = TargetId { id: id.to_string(), port: *port, availability_zone: "us-east-1a".into(), owner: format!("task-100{n}") };
+        assert!(st.register_target(&tg, target, 0));
+    }
+    let group = &st.target_groups[&tg];
+    let mut sorted: Vec<(String, u16)> = ids.iter().map(|(id, port)| (id.to_string(), *port)).collect();
+    sorted.sort();
+    assert_eq!(group.targets.iter().map(|t| (t.id.clone(), t.port)).collect::<Vec<_>>(), sorted, "kept in (id, port) order");
+    for (i, (id, port)) in sorted.iter().enumerate() {
+        assert_eq!(group.find(id, *port), Ok(i));
+    }
+    assert_eq!(group.find("i-0abcdef0123", 32771), Err(sorted.len()), "after the last");
+    assert_eq!(group.find("i-0abcdef0", 80), Err(sorted.iter().position(|(id, _)| id.as_str() > "i-0abcdef0").unwrap()));
+    assert!(group.find("i-0abcdef012", 80).is_err());
+    // Owners "task-1000" to "task-1007" share their first eight bytes: each finds its own target.
+    for (n, (id, port)) in ids.iter().enumerate() {
+        let owner = format!("task-100{n}");
+        assert_eq!(st.owners.get(&owner).map(|s| s.iter().map(|(_, i, p)| (i.clone(), *p)).collect::<Vec<_>>()), Some(vec![(id.to_string(), *port)]));
+    }
+    assert!(st.owners.get("task-100").is_none());
+    assert!(st.owners.get("task-1008").is_none());
+    st.deregister_owner("task-1003", 0);
+    let drain_ms = st.target_groups[&tg].attrs.deregistration_delay_s as u64 * 1000;
+    let mut rng = Prng::new(1);
+    let reports = run(&mut st, 0, drain_ms + 20_000, 10_000, &mut rng);
+    assert!(reports.iter().any(|r| r.removed.iter().any(|t| t.owner == "task-1003")));
+    assert!(st.owners.get("task-1003").is_none(), "an owner leaves with its last target");
+    assert!(st.owners.get("task-1004").is_some());
+}

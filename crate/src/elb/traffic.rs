@@ -13,7 +13,7 @@
 
 use crate::table::Table;
 
-use super::metrics::{timed_out, LatencyHist, TrafficTotals, MINUTE_MS};
+use super::metrics::{LatencyHist, TrafficTotals, MINUTE_MS};
 use super::model::*;
 use super::rules::{choose_actions, Action, Condition, RequestView};
 use crate::rng::Prng;
@@ -172,6 +172,13 @@ fn rate_at(p: &LoadProfile, set_at: u64, t: u64) -> u64 {
             }
         }
     }
+}
+
+/// Whether a target in `az` is in a zone enabled for its group's load balancers `lb_arns`: any zone when none
+/// has a zone, and `all` (a target outside the VPC) always. The same test as [`ElbState::refresh_topology`]'s.
+pub(crate) fn zone_enabled(lb_arns: &[String], load_balancers: &Table<String, LoadBalancer>, az: &str) -> bool {
+    let mut azs = lb_arns.iter().filter_map(|l| load_balancers.get(l)).flat_map(|l| l.azs()).peekable();
+    azs.peek().is_none() || azs.any(|a| a == az) || az == "all"
 }
 
 impl ElbState {
@@ -472,45 +479,65 @@ impl ElbState {
             };
             let mut out = TrafficTotals::default();
             let mut hist = LatencyHist::default();
-            for t in tg.targets.iter_mut() {
+            // One pass over the targets: connections decay, the step's requests are reset, the healthy and
+            // unhealthy hosts are counted, and the routable targets of either state are listed with their
+            // weights (slow start, and for least outstanding requests the room left in each queue).
+            let algorithm = tg.attrs.algorithm;
+            let weight_of = |t: &Target| -> u64 {
+                let w = match t.slow_start {
+                    Some((s, e)) if e > s => (1000 * mid.saturating_sub(s) / (e - s)).clamp(1, 1000),
+                    _ => 1000,
+                };
+                match algorithm {
+                    Algorithm::LeastOutstandingRequests => {
+                        let cap = t.capacity_rps.map_or(1_000_000, |c| c as u64 * dt_ms / 1000);
+                        let free = cap.saturating_sub(t.backlog).max(1);
+                        (w * free.min(1_000_000)).max(1)
+                    }
+                    Algorithm::RoundRobin | Algorithm::WeightedRandom => w,
+                }
+            };
+            let (mut healthy, mut unhealthy) = (Routable::default(), Routable::default());
+            // The active connections of every target as if it got no request this step; the targets that do
+            // add theirs when served.
+            let mut active = 0u64;
+            for (i, t) in tg.targets.iter_mut().enumerate() {
                 t.last_requests = 0;
                 t.last_answered = 0;
                 // Long-lived connections decay (mean life 5 min) and vanish when the target leaves service.
-                let decay = (t.websockets * dt_ms / 300_000).max(if t.websockets > 0 { 1 } else { 0 });
-                t.websockets -= decay.min(t.websockets);
-                if t.zone_down {
-                    t.websockets = 0;
+                if t.websockets > 0 {
+                    let decay = (t.websockets * dt_ms / 300_000).max(1);
+                    t.websockets -= decay.min(t.websockets);
+                    if t.zone_down {
+                        t.websockets = 0;
+                    }
+                    active += t.websockets;
+                }
+                let routable = !t.zone_down && t.az_enabled && t.drain_until_ms.is_none();
+                match t.state {
+                    HealthState::Healthy => {
+                        healthy.n_hosts += 1;
+                        if routable {
+                            healthy.push(i, weight_of(t));
+                        }
+                    }
+                    HealthState::Unhealthy => {
+                        unhealthy.n_hosts += 1;
+                        if routable {
+                            unhealthy.push(i, weight_of(t));
+                        }
+                    }
+                    _ => {}
                 }
             }
-            let routable = |t: &Target, s: HealthState| t.state == s && !t.zone_down && t.az_enabled && t.drain_until_ms.is_none();
-            let mut cands: Vec<usize> = (0..tg.targets.len()).filter(|&i| routable(&tg.targets[i], HealthState::Healthy)).collect();
-            if cands.is_empty() {
-                cands = (0..tg.targets.len()).filter(|&i| routable(&tg.targets[i], HealthState::Unhealthy)).collect();
-            }
+            let (h, u) = (healthy.n_hosts, unhealthy.n_hosts);
+            let Routable { targets: cands, mut weights, .. } = if healthy.targets.is_empty() { unhealthy } else { healthy };
             if n > 0 && cands.is_empty() {
                 out.elb_5xx += n; // 503: no registered, routable target
             } else if n > 0 {
-                let base_w = |t: &Target| -> u64 {
-                    match t.slow_start {
-                        Some((s, e)) if e > s => (1000 * mid.saturating_sub(s) / (e - s)).clamp(1, 1000),
-                        _ => 1000,
-                    }
-                };
-                let mut weights: Vec<u64> = cands.iter().map(|&i| base_w(&tg.targets[i])).collect();
-                match tg.attrs.algorithm {
-                    Algorithm::RoundRobin => {}
-                    Algorithm::LeastOutstandingRequests => {
-                        for (w, &i) in weights.iter_mut().zip(&cands) {
-                            let t = &tg.targets[i];
-                            let cap = t.capacity_rps.map_or(1_000_000, |c| c as u64 * dt_ms / 1000);
-                            let free = cap.saturating_sub(t.backlog).max(1);
-                            *w = (*w * free.min(1_000_000)).max(1);
-                        }
-                    }
-                    Algorithm::WeightedRandom => {
-                        for w in weights.iter_mut() {
-                            *w = *w * (500 + rng.below(1001) as u64) / 1000;
-                        }
+                if algorithm == Algorithm::WeightedRandom {
+                    for w in weights.iter_mut() {
+                        *w = *w * (500 + rng.below(1001) as u64) / 1000;
                     }
                 }
                 if lb.map(|l| l.lb_type) == Some(LbType::Network) {
@@ -557,6 +584,7 @@ impl ElbState {
                         out.elb_5xx += a; // 504 after the idle timeout
                         out.elb_504 += a;
                         t.last_latency_ms = idle;
+                        active += a * idle / dt_ms.max(1);
                         continue;
                     }
                     let service = cpu_ms.max(1) as u64 + b.extra_latency_ms as u64 + t.workload.latency_ms as u64;
@@ -581,7 +609,7 @@ impl ElbState {
                     // No answer takes the idle timeout (60 s by default) or longer: the load balancer closes the
                     // connection and answers 504 instead (ELBUG "HTTP 504: Gateway timeout"), so no response time
                     // is ever past it. Of the spread around `latency`, the part at or past the timeout is a 504.
-                    let n_timed_out = timed_out(latency, served_now, idle);
+                    let n_timed_out = hist.add_latency(latency, served_now, idle);
                     out.elb_5xx += n_timed_out;
                     out.elb_504 += n_timed_out;
                     t.last_latency_ms = latency.min(idle);
@@ -591,8 +619,12 @@ impl ElbState {
                     } else {
                         out.target_5xx += served_now - n_timed_out;
                     }
-                    t.websockets += a * ws_frac as u64 / 1000;
-                    hist.add_latency(latency, served_now, idle);
+                    if ws_frac > 0 {
+                        let new_websockets = a * ws_frac as u64 / 1000;
+                        t.websockets += new_websockets;
+                        active += new_websockets;
+                    }
+                    active += a * t.last_latency_ms / dt_ms.max(1);
                     if collect {
                         report.shares.push(TargetShare {
                             lb_arn: lb_arn.clone(),
@@ -611,16 +643,6 @@ impl ElbState {
             report.totals.target_5xx += out.target_5xx;
             report.totals.elb_5xx += out.elb_5xx;
             report.totals.elb_504 += out.elb_504;
-            // One pass for the active connections and the healthy and unhealthy host counts.
-            let (mut active, mut h, mut u) = (0u64, 0u32, 0u32);
-            for t in &tg.targets {
-                active += t.websockets + t.last_requests * t.last_latency_ms / dt_ms.max(1);
-                match t.state {
-                    HealthState::Healthy => h += 1,
-                    HealthState::Unhealthy => u += 1,
-                    _ => {}
-                }
-            }
             let series = self.tg_metrics.get_or_default(tg_arn.clone());
             series.roll(minute, h, u);
             series.cur.requests += n;
@@ -641,6 +663,22 @@ impl ElbState {
                 m.active_max = m.active_max.max(a);
             }
         }
+    }
+}
+
+/// The routable targets of one health state in a group (indexes into its targets, with their weights), and how
+/// many targets are in that state.
+#[derive(Default)]
+struct Routable {
+    targets: Vec<usize>,
+    weights: Vec<u64>,
+    n_hosts: u32,
+}
+
+impl Routable {
+    fn push(&mut self, target: usize, weight: u64) {
+        self.targets.push(target);
+        self.weights.push(weight);
     }
 }
 

@@ -68,8 +68,7 @@ impl Sim {
             }
         }
         for group in self.elb.target_groups.values().filter(|g| !g.hidden) {
-            // The newest point is read in place: the series holds up to a day of minutes.
-            let requests = self.elb.tg_metrics.get(&group.arn).and_then(|s| s.points.back()).map_or(0, |p| p.request_count);
+            let requests = self.elb.tg_last_point(&group.arn).map(|p| p.request_count).unwrap_or(0);
             let targets = group.targets.iter().filter(|t| t.state == crate::elb::HealthState::Healthy).count().max(1) as u64;
             let dimension = group.arn.split(':').next_back().unwrap_or("").to_string();
             samples.push(Sample {
@@ -81,7 +80,7 @@ impl Sim {
         // it): TargetResponseTime in seconds (the minute's median latency stands for the Average), and the 5XX
         // counts of the targets and of the load balancer, for alarms on a bad revision.
         for lb in self.elb.load_balancers.values().filter(|l| l.lb_type == crate::elb::LbType::Application) {
-            let Some(point) = self.elb.lb_metrics.get(&lb.arn).and_then(|s| s.points.back()) else { continue };
+            let Some(point) = self.elb.lb_last_point(&lb.arn) else { continue };
             let dimension = lb.arn.split_once(":loadbalancer/").map(|(_, d)| d.to_string()).unwrap_or_default();
             let dims = [("LoadBalancer", dimension.as_str())];
             if point.request_count > 0 {

@@ -209,7 +209,7 @@ impl Sim {
             .live_tasks()
             .filter(|t| t.last_status == TaskStatus::Running)
             .filter_map(|t| t.service.filter(|s| self.request_workloads.by_service.contains_key(s)).map(|s| (t.key, s, t.id.clone())))
-            .filter(|(_, _, id)| self.elb.owners.contains_key(id))
+            .filter(|(_, _, id)| self.elb.owners.get(id).is_some())
             .collect();
         let live: Vec<TaskKey> = candidates.iter().map(|c| c.0).collect();
         self.request_workloads.tasks.retain(|k, _| live.contains(k));
