@@ -63,7 +63,7 @@ fn update_auto_scaling_group_checks_its_sizes_and_changes_nothing_on_a_bad_reque
     let err = sim.call("autoscaling:UpdateAutoScalingGroup", json!({ "AutoScalingGroupName": "nope", "MaxSize": 5 })).unwrap_err();
     assert_eq!(err.code, "ValidationError");
     let err = sim.call("autoscaling:UpdateAutoScalingGroup", json!({ "AutoScalingGroupName": "ecs-asg", "VPCZoneIdentifier": "subnet-a" })).unwrap_err();
-    assert_eq!(err.code, "UnmodelledParameterException", "a member the playground does not model is refused, not ignored");
+    assert_eq!(err.code, "ValidationError", "a member the playground does not model is refused, not ignored (Auto Scaling's error dialect)");
     assert_eq!(sim.call("autoscaling:DescribeAutoScalingGroups", json!({})).expect("described"), before);
     // A lower maximum takes the desired capacity down with it.
     sim.call("autoscaling:UpdateAutoScalingGroup", json!({ "AutoScalingGroupName": "ecs-asg", "MaxSize": 1 })).expect("updated");
@@ -79,7 +79,7 @@ fn the_service_troubleshooter_reaches_each_failure_scenarios_root_cause_and_its_
     // Each with the time to troubleshoot at and the time by which the fixed service must be steady (before the
     // scenario's own fix, where it has one).
     let cases = [
-        ("oom-crash-loop", "shop", "catalog", "2m", "7m50s", "Its tasks fail: Container catalog grows to 700 MiB, past its hard limit of 512 MiB"),
+        ("oom-crash-loop", "shop", "catalog", "3m30s", "7m50s", "Its tasks fail: Container catalog grows to 700 MiB, past its hard limit of 512 MiB"),
         ("ecr-pull-without-permission", "demo", "api", "1m", "20m", "Its tasks fail: The task execution role api-execution-role does not allow ecr:GetAuthorizationToken"),
         ("missing-log-group", "demo", "web", "1m", "3m50s", "Its tasks fail: The log group /ecs/web of the task"),
         ("private-subnet-no-route", "demo", "api", "5m10s", "25m", "Its tasks fail: No network path for"),

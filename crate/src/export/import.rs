@@ -193,7 +193,9 @@ impl Context<'_> {
     /// `value` with every intrinsic function resolved.
     fn resolve(&mut self, owner: &str, value: &Value) -> Value {
         match value {
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.resolve(owner, v)).filter(|v| !v.is_null()).collect()),
+            // A value that resolves to `AWS::NoValue` is left out; a literal null (a state machine definition's
+            // `"ResultPath": null`) is kept as written.
+            Value::Array(items) => Value::Array(items.iter().filter_map(|v| Some(self.resolve(owner, v)).filter(|r| !r.is_null() || v.is_null())).collect()),
             Value::Object(map) if map.len() == 1 && map.keys().next().is_some_and(|k| k == "Ref" || k == "Condition" || k.starts_with("Fn::")) => {
                 let (function, argument) = map.iter().next().expect("one entry");
                 self.intrinsic(owner, function, argument)
@@ -202,7 +204,7 @@ impl Context<'_> {
                 let mut out = Map::new();
                 for (key, item) in map {
                     let resolved = self.resolve(owner, item);
-                    if !resolved.is_null() {
+                    if !resolved.is_null() || item.is_null() {
                         out.insert(key.clone(), resolved);
                     }
                 }
