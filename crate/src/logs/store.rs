@@ -78,40 +78,7 @@ impl LogsState {
 
     /// [`LogsState::put_event`] with a message that may be a typed record, written as text when read.
     pub fn put_message(&mut self, group_name: &str, stream_name: &str, timestamp_ms: u64, ingestion_ms: u64, message: LogMessage) {
-        let Some(group) = self.groups.get_mut(group_name) else { return };
-        let seq = group.next_seq;
-        let Some(stream) = group.streams.get_mut(stream_name) else { return };
-        group.next_seq += 1;
-        let written_before = stream.last_ingestion_time_ms.unwrap_or(stream.creation_time_ms);
-        if written_before != ingestion_ms {
-            let mut key = (written_before, stream_name.to_string());
-            group.recency.remove(&key);
-            key.0 = ingestion_ms;
-            group.recency.insert(key);
-        }
-        stream.first_event_timestamp_ms.get_or_insert(timestamp_ms);
-        stream.last_event_timestamp_ms = Some(stream.last_event_timestamp_ms.map_or(timestamp_ms, |t| t.max(timestamp_ms)));
-        stream.last_ingestion_time_ms = Some(ingestion_ms);
-        stream.events.push_back(LogEvent { timestamp_ms, ingestion_time_ms: ingestion_ms, seq, message });
-        group.n_events += 1;
-        self.n_events += 1;
-        if stream.events.len() > MAX_EVENTS_PER_STREAM {
-            stream.events.pop_front();
-            stream.n_events_dropped += 1;
-            group.n_events -= 1;
-            group.n_events_dropped += 1;
-            self.n_events -= 1;
-            self.n_events_dropped += 1;
-        }
-        if group.n_events > MAX_EVENTS_PER_GROUP {
-            let target = MAX_EVENTS_PER_GROUP - MAX_EVENTS_PER_GROUP / 10;
-            let dropped = drop_oldest(group, group.n_events - target);
-            self.n_events -= dropped;
-            self.n_events_dropped += dropped as u64;
-        }
-        if self.n_events > MAX_EVENTS_PER_ACCOUNT {
-            self.trim_account();
-        }
+        self.append(group_name, stream_name, timestamp_ms, ingestion_ms, std::iter::once(message));
     }
 
     /// Creates the stream if it does not exist (as [`LogsState::ensure_stream`], at `ingestion_ms`) and appends
@@ -119,6 +86,12 @@ impl LogsState {
     /// bounds kept after each one, with one lookup of the group and the stream for the lot.
     pub fn put_messages(&mut self, group_name: &str, stream_name: &str, timestamp_ms: u64, ingestion_ms: u64, messages: impl IntoIterator<Item = LogMessage>) {
         self.ensure_stream(group_name, stream_name, ingestion_ms);
+        self.append(group_name, stream_name, timestamp_ms, ingestion_ms, messages);
+    }
+
+    /// Appends `messages` to a stream that exists, each stamped `timestamp_ms`, keeping the stream, its group
+    /// and the account within their bounds after each one.
+    fn append(&mut self, group_name: &str, stream_name: &str, timestamp_ms: u64, ingestion_ms: u64, messages: impl IntoIterator<Item = LogMessage>) {
         let mut messages = messages.into_iter().peekable();
         while messages.peek().is_some() {
             let Some(group) = self.groups.get_mut(group_name) else { return };

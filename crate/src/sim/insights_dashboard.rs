@@ -178,6 +178,22 @@ struct PerfRecord {
     usage: Usage,
 }
 
+impl PerfRecord {
+    /// The dashboard's row for this event's task or container, named `name`.
+    fn row(&self, name: String, scope: InsightsScope) -> InsightsRow {
+        let u = self.usage;
+        InsightsRow {
+            name,
+            scope,
+            cpu_utilized: u.cpu_utilized,
+            cpu_reserved: u.cpu_reserved,
+            memory_utilized_mib: u.memory_utilized,
+            memory_reserved_mib: u.memory_reserved,
+            status: self.status.clone(),
+        }
+    }
+}
+
 /// Reads a performance event's message; `None` when it is not JSON (a line someone else put in the group).
 fn record_of(message: &str) -> Option<PerfRecord> {
     let v: serde_json::Value = serde_json::from_str(message).ok()?;
@@ -359,16 +375,7 @@ impl Sim {
             if rows.iter().any(|r| matches!(&r.scope, InsightsScope::Task { task_id, .. } if task_id == id)) {
                 continue;
             }
-            let u = e.usage;
-            rows.push(InsightsRow {
-                name: id.to_string(),
-                scope: InsightsScope::Task { service: service.cloned(), task_id: id.to_string() },
-                cpu_utilized: u.cpu_utilized,
-                cpu_reserved: u.cpu_reserved,
-                memory_utilized_mib: u.memory_utilized,
-                memory_reserved_mib: u.memory_reserved,
-                status: e.status.clone(),
-            });
+            rows.push(e.row(id.to_string(), InsightsScope::Task { service: service.cloned(), task_id: id.to_string() }));
         }
         finish_rows(dashboard, &mut rows);
     }
@@ -389,16 +396,7 @@ impl Sim {
             if rows.iter().any(|r| r.name == name) {
                 continue;
             }
-            let u = e.usage;
-            rows.push(InsightsRow {
-                name: name.to_string(),
-                scope: InsightsScope::Container { service: service.clone(), task_id: task_id.to_string(), container: name.to_string() },
-                cpu_utilized: u.cpu_utilized,
-                cpu_reserved: u.cpu_reserved,
-                memory_utilized_mib: u.memory_utilized,
-                memory_reserved_mib: u.memory_reserved,
-                status: e.status.clone(),
-            });
+            rows.push(e.row(name.to_string(), InsightsScope::Container { service: service.clone(), task_id: task_id.to_string(), container: name.to_string() }));
         }
         finish_rows(dashboard, &mut rows);
     }
